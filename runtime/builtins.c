@@ -1,0 +1,1271 @@
+// builtins.c: the builtin functions (print, len, min, max, sorted, getattr,
+// input, open ...) that builtins_init registers, together with the builtin
+// classes, into the builtins dict; the argument-checking helpers natives
+// use (arg_count, arg_no_kw, kw_get, kw_only) with CPython's messages;
+// sys_write, the single path output takes; and a small text file class for
+// open() (read, readline, readlines, write, close, with, line iteration).
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include "containers.h"
+#include "runtime.h"
+
+// ---- argument helpers
+
+// Checks that [argc] lies in [min, max] (max < 0: no limit).
+bool arg_count(const char *fname, int argc, int min, int max) {
+    if (argc >= min && (max < 0 || argc <= max)) {
+        return true;
+    }
+    if (min == max) {
+        if (min == 0) {
+            exc_raise(exc_TypeError, "%s() takes no arguments (%d given)", fname, argc);
+        } else if (min == 1) {
+            exc_raise(exc_TypeError, "%s() takes exactly one argument (%d given)", fname, argc);
+        } else {
+            exc_raise(exc_TypeError, "%s expected %d arguments, got %d", fname, min, argc);
+        }
+    } else if (argc < min) {
+        exc_raise(exc_TypeError, "%s expected at least %d argument%s, got %d", fname, min,
+                  min == 1 ? "" : "s", argc);
+    } else {
+        exc_raise(exc_TypeError, "%s expected at most %d argument%s, got %d", fname, max,
+                  max == 1 ? "" : "s", argc);
+    }
+    return false;
+}
+
+// Raises TypeError if any keyword argument was given.
+bool arg_no_kw(const char *fname, ObjDict *kw) {
+    if (kw && kw->used) {
+        exc_raise(exc_TypeError, "%s() takes no keyword arguments", fname);
+        return false;
+    }
+    return true;
+}
+
+// The keyword argument [name], or VAL_NULL.
+Value kw_get(ObjDict *kw, const char *name) {
+    if (!kw || !kw->used) {
+        return VAL_NULL;
+    }
+    for (size_t i = 0; i < kw->nentries; i++) {
+        DictEntry *e = &kw->entries[i];
+        if (e->key && IS_STR(e->key) && !strcmp(AS_STR(e->key)->data, name)) {
+            return e->value;
+        }
+    }
+    return VAL_NULL;
+}
+
+// Raises TypeError for a keyword not in [allowed] (NULL-terminated).
+bool kw_only(const char *fname, ObjDict *kw, const char *const *allowed) {
+    if (!kw) {
+        return true;
+    }
+    for (size_t i = 0; i < kw->nentries; i++) {
+        DictEntry *e = &kw->entries[i];
+        if (!e->key) {
+            continue;
+        }
+        bool ok = false;
+        for (const char *const *a = allowed; *a && !ok; a++) {
+            ok = IS_STR(e->key) && !strcmp(AS_STR(e->key)->data, *a);
+        }
+        if (!ok) {
+            exc_raise(exc_TypeError, "'%s' is an invalid keyword argument for %s()",
+                      IS_STR(e->key) ? AS_STR(e->key)->data : "?", fname);
+            return false;
+        }
+    }
+    return true;
+}
+
+// Adds [fn] to [cls] as classmethod [name].
+void class_add_classmethod(ObjClass *cls, const char *name, NativeFn fn) {
+    Value f = native_new(name, fn, cls);
+    ObjWrapper *w = (ObjWrapper *)obj_alloc(cls_classmethod, sizeof(ObjWrapper));
+    w->func = f;
+    dict_set_str(cls->dict, str_intern_c(name), OBJ_VAL(w));
+}
+
+// A rooted scratch tuple of [n] slots for values that must survive calls
+// into pyish; release with gc_pop_root(1).
+static Value holder(size_t n) {
+    Value t = tuple_new(n);
+    for (size_t i = 0; i < n; i++) {
+        AS_TUPLE(t)->items[i] = VAL_NONE;
+    }
+    gc_push_root(t);
+    return t;
+}
+#define SLOT(h, i) (AS_TUPLE(h)->items[i])
+
+// ---- output
+
+static ObjStr *s_write;
+
+// Writes [str] to [file] (None/NULL: stdout).
+Value sys_write(Value file, Value str) {
+    if (!file || IS_NONE(file)) {
+        fwrite(AS_STR(str)->data, 1, AS_STR(str)->len, stdout);
+        return VAL_NONE;
+    }
+    Value w = obj_getattr(file, s_write);
+    if (!w) {
+        return VAL_NULL;
+    }
+    gc_push_root(w);
+    Value r = vm_call(w, 1, &str, NULL);
+    gc_pop_root(1);
+    return r;
+}
+
+// str(v) appended to [b].
+static bool add_str(SBuf *b, Value v) {
+    if (IS_STR(v)) {
+        ct_addstr(b, v);
+        return true;
+    }
+    if (IS_SMALL(v)) {
+        char buf[32];
+        int n = snprintf(buf, sizeof buf, "%lld", (long long)AS_SMALL(v));
+        sb_add(b, buf, (size_t)n);
+        return true;
+    }
+    Value s = obj_str(v);
+    if (!s) {
+        return false;
+    }
+    ct_addstr(b, s);
+    return true;
+}
+
+static Value opt_str_kw(ObjDict *kw, const char *name, bool *err) {
+    Value v = kw_get(kw, name);
+    if (v && !IS_NONE(v) && !IS_STR(v)) {
+        exc_raise(exc_TypeError, "%s must be None or a string, not %s", name, val_type_name(v));
+        *err = true;
+    }
+    return v && !IS_NONE(v) ? v : VAL_NULL;
+}
+
+static Value bi_print(int argc, Value *argv, ObjDict *kw) {
+    static const char *const allowed[] = {"sep", "end", "file", "flush", NULL};
+    if (!kw_only("print", kw, allowed)) {
+        return VAL_NULL;
+    }
+    bool err = false;
+    Value sep = opt_str_kw(kw, "sep", &err);
+    Value end = err ? VAL_NULL : opt_str_kw(kw, "end", &err);
+    if (err) {
+        return VAL_NULL;
+    }
+    Value file = kw_get(kw, "file");
+    Value flush = kw_get(kw, "flush");
+    SBuf b;
+    sb_init(&b);
+    for (int i = 0; i < argc; i++) {
+        if (i) {
+            if (sep) {
+                ct_addstr(&b, sep);
+            } else {
+                sb_add(&b, " ", 1);
+            }
+        }
+        if (!add_str(&b, argv[i])) {
+            sb_free(&b);
+            return VAL_NULL;
+        }
+    }
+    if (end) {
+        ct_addstr(&b, end);
+    } else {
+        sb_add(&b, "\n", 1);
+    }
+    if (!file || IS_NONE(file)) {
+        if (b.len) {
+            fwrite(b.data, 1, b.len, stdout);
+        }
+        sb_free(&b);
+    } else {
+        Value s = sb_finish(&b);
+        if (!sys_write(file, s)) {
+            return VAL_NULL;
+        }
+    }
+    if (flush) {
+        int t = obj_truthy(flush);
+        if (t < 0) {
+            return VAL_NULL;
+        }
+        if (t) {
+            if (!file || IS_NONE(file)) {
+                fflush(stdout);
+            } else {
+                Value f = obj_getattr_opt(file, str_intern_c("flush"));
+                if (f && !vm_call(f, 0, NULL, NULL)) {
+                    return VAL_NULL;
+                }
+            }
+        }
+    }
+    return VAL_NONE;
+}
+
+static Value bi_input(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_no_kw("input", kw) || !arg_count("input", argc, 0, 1)) {
+        return VAL_NULL;
+    }
+    if (argc) {
+        Value s = obj_str(argv[0]);
+        if (!s) {
+            return VAL_NULL;
+        }
+        fwrite(AS_STR(s)->data, 1, AS_STR(s)->len, stdout);
+    }
+    fflush(stdout);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&line, &cap, stdin);
+    if (n < 0) {
+        free(line);
+        return exc_raise(exc_EOFError, "EOF when reading a line");
+    }
+    if (n > 0 && line[n - 1] == '\n') {
+        n--;
+    }
+    Value r = str_new(line, (size_t)n);
+    free(line);
+    return r;
+}
+
+// ---- simple functions
+
+static Value bi_len(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("len", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    int64_t n = obj_length(argv[0]);
+    return n < 0 ? VAL_NULL : VAL_INT(n);
+}
+
+static Value bi_repr(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("repr", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    return obj_repr(argv[0]);
+}
+
+static Value call_dunder(Value v, const char *name, bool *found) {
+    Value f = IS_OBJ(v) ? class_lookup(AS_OBJ(v)->cls, str_intern_c(name)) : VAL_NULL;
+    *found = f != VAL_NULL;
+    return f ? vm_call(f, 1, &v, NULL) : VAL_NULL;
+}
+
+static Value bi_abs(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("abs", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    Value v = argv[0];
+    if (IS_SMALL(v)) {
+        int64_t i = AS_SMALL(v);
+        return VAL_INT(i < 0 ? -i : i);
+    }
+    if (v == VAL_TRUE || v == VAL_FALSE) {
+        return MK_SMALL(v == VAL_TRUE);
+    }
+    if (IS_FLOAT(v)) {
+        return float_new(fabs(AS_FLOAT(v)));
+    }
+    if (IS_BIGINT(v)) {
+        int neg = obj_lt(v, MK_SMALL(0));
+        return neg ? obj_unop(v, UN_NEG) : v;
+    }
+    bool found;
+    Value r = call_dunder(v, "__abs__", &found);
+    if (!found) {
+        return exc_raise(exc_TypeError, "bad operand type for abs(): '%s'", val_type_name(v));
+    }
+    return r;
+}
+
+// min() and max(): [op] is OP_LT for min, OP_GT for max.
+static Value minmax(int argc, Value *argv, ObjDict *kw, int op, const char *name) {
+    static const char *const allowed[] = {"key", "default", NULL};
+    if (!kw_only(name, kw, allowed)) {
+        return VAL_NULL;
+    }
+    if (argc == 0) {
+        return exc_raise(exc_TypeError, "%s expected at least 1 argument, got 0", name);
+    }
+    Value key = kw_get(kw, "key"), dflt = kw_get(kw, "default");
+    if (key && IS_NONE(key)) {
+        key = VAL_NULL;
+    }
+    if (dflt && argc > 1) {
+        return exc_raise(exc_TypeError,
+                         "Cannot specify a default for %s() with multiple positional arguments",
+                         name);
+    }
+    Value h = holder(3);    // iterator, best item, best key
+    Value it;
+    if (argc == 1) {
+        it = obj_iter(argv[0]);
+    } else {
+        Value t = tuple_new((size_t)argc);
+        memcpy(AS_TUPLE(t)->items, argv, (size_t)argc * sizeof(Value));
+        it = obj_iter(t);
+    }
+    if (!it) {
+        gc_pop_root(1);
+        return VAL_NULL;
+    }
+    SLOT(h, 0) = it;
+    bool have = false;
+    Value v;
+    int r;
+    while ((r = obj_next(it, &v)) == 1) {
+        Value k = v;
+        if (key) {
+            gc_push_root(v);
+            k = vm_call(key, 1, &v, NULL);
+            gc_pop_root(1);
+            if (!k) {
+                r = -1;
+                break;
+            }
+        }
+        if (!have) {
+            have = true;
+            SLOT(h, 1) = v;
+            SLOT(h, 2) = k;
+            continue;
+        }
+        int better;
+        Value best = SLOT(h, 2);
+        if (IS_SMALL(k) && IS_SMALL(best)) {
+            better = op == OP_LT ? (intptr_t)k < (intptr_t)best : (intptr_t)k > (intptr_t)best;
+        } else {
+            gc_push_root(v);
+            gc_push_root(k);
+            Value c = obj_compare(k, best, op);
+            better = c ? obj_truthy(c) : -1;
+            gc_pop_root(2);
+        }
+        if (better < 0) {
+            r = -1;
+            break;
+        }
+        if (better) {
+            SLOT(h, 1) = v;
+            SLOT(h, 2) = k;
+        }
+    }
+    Value best = SLOT(h, 1);
+    gc_pop_root(1);
+    if (r < 0) {
+        return VAL_NULL;
+    }
+    if (!have) {
+        if (dflt) {
+            return dflt;
+        }
+        return exc_raise(exc_ValueError, "%s() arg is an empty sequence", name);
+    }
+    return best;
+}
+
+static Value bi_min(int argc, Value *argv, ObjDict *kw) {
+    return minmax(argc, argv, kw, OP_LT, "min");
+}
+
+static Value bi_max(int argc, Value *argv, ObjDict *kw) {
+    return minmax(argc, argv, kw, OP_GT, "max");
+}
+
+static Value bi_sum(int argc, Value *argv, ObjDict *kw) {
+    static const char *const allowed[] = {"start", NULL};
+    if (!kw_only("sum", kw, allowed) || !arg_count("sum", argc, 1, 2)) {
+        return VAL_NULL;
+    }
+    Value start = argc > 1 ? argv[1] : kw_get(kw, "start");
+    if (!start) {
+        start = MK_SMALL(0);
+    }
+    if (IS_STR(start)) {
+        return exc_raise(exc_TypeError, "sum() can't sum strings [use ''.join(seq) instead]");
+    }
+    Value h = holder(2);    // iterator, generic accumulator
+    Value it = obj_iter(argv[0]);
+    if (!it) {
+        gc_pop_root(1);
+        return VAL_NULL;
+    }
+    SLOT(h, 0) = it;
+    enum { M_INT, M_FLOAT, M_GEN } mode = M_GEN;
+    int64_t iacc = 0;
+    double dacc = 0;
+    if (IS_SMALL(start)) {
+        mode = M_INT;
+        iacc = AS_SMALL(start);
+    } else if (IS_FLOAT(start)) {
+        mode = M_FLOAT;
+        dacc = AS_FLOAT(start);
+    } else {
+        SLOT(h, 1) = start;
+    }
+    Value v;
+    int r;
+    while ((r = obj_next(it, &v)) == 1) {
+        if (mode == M_INT) {
+            int64_t s;
+            if (IS_SMALL(v) && !__builtin_add_overflow(iacc, AS_SMALL(v), &s) && FITS_SMALL(s)) {
+                iacc = s;
+                continue;
+            }
+            if (IS_FLOAT(v)) {
+                mode = M_FLOAT;
+                dacc = (double)iacc + AS_FLOAT(v);
+                continue;
+            }
+            mode = M_GEN;
+            SLOT(h, 1) = VAL_INT(iacc);
+        } else if (mode == M_FLOAT) {
+            if (IS_FLOAT(v)) {
+                dacc += AS_FLOAT(v);
+                continue;
+            }
+            if (IS_SMALL(v)) {
+                dacc += (double)AS_SMALL(v);
+                continue;
+            }
+            mode = M_GEN;
+            SLOT(h, 1) = float_new(dacc);
+        }
+        gc_push_root(v);
+        Value s = obj_binop(SLOT(h, 1), v, BIN_ADD);
+        gc_pop_root(1);
+        if (!s) {
+            r = -1;
+            break;
+        }
+        SLOT(h, 1) = s;
+    }
+    Value acc = SLOT(h, 1);
+    gc_pop_root(1);
+    if (r < 0) {
+        return VAL_NULL;
+    }
+    return mode == M_INT ? VAL_INT(iacc) : mode == M_FLOAT ? float_new(dacc) : acc;
+}
+
+static Value bi_sorted(int argc, Value *argv, ObjDict *kw) {
+    static const char *const allowed[] = {"key", "reverse", NULL};
+    if (argc != 1) {
+        return exc_raise(exc_TypeError, "sorted expected 1 argument, got %d", argc);
+    }
+    if (!kw_only("sort", kw, allowed)) {
+        return VAL_NULL;
+    }
+    Value l = seq_to_list(argv[0]);
+    if (!l) {
+        return VAL_NULL;
+    }
+    gc_push_root(l);
+    Value rev = kw_get(kw, "reverse");
+    int r = rev ? obj_truthy(rev) : 0;
+    bool ok = r >= 0 && list_sort_inplace(AS_LIST(l), kw_get(kw, "key"), r);
+    gc_pop_root(1);
+    return ok ? l : VAL_NULL;
+}
+
+// any() (want = true) and all() (want = false).
+static Value any_all(int argc, Value *argv, const char *name, bool want) {
+    if (!arg_count(name, argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    Value it = obj_iter(argv[0]);
+    if (!it) {
+        return VAL_NULL;
+    }
+    gc_push_root(it);
+    Value v;
+    int r;
+    bool found = false;
+    while ((r = obj_next(it, &v)) == 1) {
+        int t = obj_truthy(v);
+        if (t < 0) {
+            r = -1;
+            break;
+        }
+        if ((t != 0) == want) {
+            found = true;
+            break;
+        }
+    }
+    gc_pop_root(1);
+    if (r < 0) {
+        return VAL_NULL;
+    }
+    return VAL_BOOL(found ? want : !want);
+}
+
+static Value bi_any(int argc, Value *argv, ObjDict *kw) {
+    return any_all(argc, argv, "any", true);
+}
+
+static Value bi_all(int argc, Value *argv, ObjDict *kw) {
+    return any_all(argc, argv, "all", false);
+}
+
+static Value bi_divmod(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("divmod", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    Value r = num_divmod(argv[0], argv[1]);
+    if (r != VAL_NOTIMPL) {
+        return r;
+    }
+    const char *names[2] = {"__divmod__", "__rdivmod__"};
+    for (int i = 0; i < 2; i++) {
+        Value self = argv[i];
+        Value f = IS_OBJ(self) ? class_lookup(AS_OBJ(self)->cls, str_intern_c(names[i])) : VAL_NULL;
+        if (f) {
+            Value args[2] = {self, argv[1 - i]};
+            r = vm_call(f, 2, args, NULL);
+            if (r != VAL_NOTIMPL) {
+                return r;
+            }
+        }
+    }
+    return exc_raise(exc_TypeError, "unsupported operand type(s) for divmod(): '%s' and '%s'",
+                     val_type_name(argv[0]), val_type_name(argv[1]));
+}
+
+static Value bi_pow(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("pow", argc, 2, 3)) {
+        return VAL_NULL;
+    }
+    Value mod = argc > 2 ? argv[2] : kw_get(kw, "mod");
+    if (mod && !IS_NONE(mod)) {
+        return int_pow3(argv[0], argv[1], mod);
+    }
+    return obj_binop(argv[0], argv[1], BIN_POW);
+}
+
+static Value bi_round(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("round", argc, 1, 2)) {
+        return VAL_NULL;
+    }
+    Value x = argv[0];
+    Value nd = argc > 1 ? argv[1] : kw_get(kw, "ndigits");
+    if (is_intlike(x) || IS_FLOAT(x)) {
+        return num_round(x, nd ? nd : VAL_NONE);
+    }
+    Value f = IS_OBJ(x) ? class_lookup(AS_OBJ(x)->cls, str_intern_c("__round__")) : VAL_NULL;
+    if (!f) {
+        return exc_raise(exc_TypeError, "type %s doesn't define __round__ method",
+                         val_type_name(x));
+    }
+    Value args[2] = {x, nd};
+    return vm_call(f, nd && !IS_NONE(nd) ? 2 : 1, args, NULL);
+}
+
+static Value bi_chr(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("chr", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    int64_t i;
+    if (IS_FLOAT(argv[0])) {
+        return exc_raise(exc_TypeError, "'float' object cannot be interpreted as an integer");
+    }
+    if (!index_value(argv[0], NULL, &i)) {
+        if (EXC_PENDING_IS(exc_IndexError)) {
+            exc_clear();
+            return exc_raise(exc_OverflowError, "Python int too large to convert to C int");
+        }
+        return VAL_NULL;
+    }
+    if (i < 0 || i > 0x10FFFF) {
+        return exc_raise(exc_ValueError, "chr() arg not in range(0x110000)");
+    }
+    return str_char((uint32_t)i);
+}
+
+static Value bi_ord(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("ord", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    Value s = argv[0];
+    if (!str_check(s)) {
+        return exc_raise(exc_TypeError, "ord() expected string of length 1, but %s found",
+                         val_type_name(s));
+    }
+    if (AS_STR(s)->cplen != 1) {
+        return exc_raise(exc_TypeError,
+                         "ord() expected a character, but string of length %zu found",
+                         AS_STR(s)->cplen);
+    }
+    size_t i = 0;
+    return MK_SMALL(utf8_decode(AS_STR(s)->data, AS_STR(s)->len, &i));
+}
+
+// hex/oct/bin through format(): "#x" gives "-0xff" as Python does.
+static Value int_radix(int argc, Value *argv, const char *name, const char *spec) {
+    if (!arg_count(name, argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    Value v = argv[0];
+    if (!IS_INT(v)) {
+        int64_t i;
+        if (v == VAL_TRUE || v == VAL_FALSE) {
+            v = MK_SMALL(v == VAL_TRUE);
+        } else if (IS_OBJ(v) && class_is_subclass(AS_OBJ(v)->cls, cls_int)) {
+            // int subclass instance: format as int
+        } else if (!index_value(v, NULL, &i)) {
+            return VAL_NULL;
+        } else {
+            v = VAL_INT(i);
+        }
+    }
+    return format_value(v, str_from_c(spec));
+}
+
+static Value bi_hex(int argc, Value *argv, ObjDict *kw) {
+    return int_radix(argc, argv, "hex", "#x");
+}
+
+static Value bi_oct(int argc, Value *argv, ObjDict *kw) {
+    return int_radix(argc, argv, "oct", "#o");
+}
+
+static Value bi_bin(int argc, Value *argv, ObjDict *kw) {
+    return int_radix(argc, argv, "bin", "#b");
+}
+
+// isinstance/issubclass check against a class or a (nested) tuple.
+static int class_match(ObjClass *c, Value spec, const char *fname) {
+    if (IS_CLASS(spec)) {
+        return class_is_subclass(c, AS_CLASS(spec));
+    }
+    if (IS_TUPLE(spec)) {
+        for (size_t i = 0; i < AS_TUPLE(spec)->len; i++) {
+            int r = class_match(c, AS_TUPLE(spec)->items[i], fname);
+            if (r != 0) {
+                return r;
+            }
+        }
+        return 0;
+    }
+    exc_raise(exc_TypeError, "%s() arg 2 must be a type, a tuple of types, or a union", fname);
+    return -1;
+}
+
+static Value bi_isinstance(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("isinstance", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    int r = class_match(val_class(argv[0]), argv[1], "isinstance");
+    return r < 0 ? VAL_NULL : VAL_BOOL(r);
+}
+
+static Value bi_issubclass(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("issubclass", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    if (!IS_CLASS(argv[0])) {
+        return exc_raise(exc_TypeError, "issubclass() arg 1 must be a class");
+    }
+    int r = class_match(AS_CLASS(argv[0]), argv[1], "issubclass");
+    return r < 0 ? VAL_NULL : VAL_BOOL(r);
+}
+
+// The interned attribute name of [v]; NULL with TypeError if not a str.
+static ObjStr *attr_name(Value v) {
+    if (!IS_STR(v)) {
+        exc_raise(exc_TypeError, "attribute name must be string, not '%s'", val_type_name(v));
+        return NULL;
+    }
+    ObjStr *s = AS_STR(v);
+    return s->interned ? s : AS_STR(str_intern(s->data, s->len));
+}
+
+static Value bi_getattr(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("getattr", argc, 2, 3)) {
+        return VAL_NULL;
+    }
+    ObjStr *name = attr_name(argv[1]);
+    if (!name) {
+        return VAL_NULL;
+    }
+    Value v = obj_getattr(argv[0], name);
+    if (!v && argc == 3 && EXC_PENDING_IS(exc_AttributeError)) {
+        exc_clear();
+        return argv[2];
+    }
+    return v;
+}
+
+static Value bi_hasattr(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("hasattr", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    ObjStr *name = attr_name(argv[1]);
+    if (!name) {
+        return VAL_NULL;
+    }
+    Value v = obj_getattr_opt(argv[0], name);
+    if (v) {
+        return VAL_TRUE;
+    }
+    if (exc_pending()) {
+        if (!EXC_PENDING_IS(exc_AttributeError)) {
+            return VAL_NULL;
+        }
+        exc_clear();
+    }
+    return VAL_FALSE;
+}
+
+static Value bi_setattr(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("setattr", argc, 3, 3)) {
+        return VAL_NULL;
+    }
+    ObjStr *name = attr_name(argv[1]);
+    if (!name || !obj_setattr(argv[0], name, argv[2])) {
+        return VAL_NULL;
+    }
+    return VAL_NONE;
+}
+
+static Value bi_delattr(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("delattr", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    ObjStr *name = attr_name(argv[1]);
+    if (!name || !obj_delattr(argv[0], name)) {
+        return VAL_NULL;
+    }
+    return VAL_NONE;
+}
+
+static Value bi_callable(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("callable", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    ObjClass *c = val_class(argv[0]);
+    bool r = c->call || c == cls_function || c == cls_native || c == cls_bound_method ||
+             IS_CLASS(argv[0]);
+    return VAL_BOOL(r);
+}
+
+static Value bi_id(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("id", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    return VAL_INT((int64_t)(intptr_t)argv[0]);
+}
+
+static Value bi_hash(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("hash", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    int64_t h;
+    return obj_hash(argv[0], &h) ? VAL_INT(h) : VAL_NULL;
+}
+
+static Value bi_iter(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("iter", argc, 1, 2)) {
+        return VAL_NULL;
+    }
+    if (argc == 1) {
+        return obj_iter(argv[0]);
+    }
+    ObjClass *c = val_class(argv[0]);
+    if (!(c->call || c == cls_function || c == cls_native || c == cls_bound_method ||
+          IS_CLASS(argv[0]))) {
+        return exc_raise(exc_TypeError, "iter(v, w): v must be callable");
+    }
+    return iterobj_callable_iter(argv[0], argv[1]);
+}
+
+static Value bi_next(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("next", argc, 1, 2)) {
+        return VAL_NULL;
+    }
+    Value v;
+    int r = obj_next(argv[0], &v);
+    if (r == 1) {
+        return v;
+    }
+    if (r == 0) {
+        if (argc > 1) {
+            return argv[1];
+        }
+        return exc_raise_value(OBJ_VAL(exc_StopIteration));
+    }
+    if (argc > 1 && EXC_PENDING_IS(exc_StopIteration)) {
+        exc_clear();
+        return argv[1];
+    }
+    return VAL_NULL;
+}
+
+static Value bi_format(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("format", argc, 1, 2)) {
+        return VAL_NULL;
+    }
+    Value spec = argc > 1 ? argv[1] : str_from_c("");
+    if (!IS_STR(spec)) {
+        return exc_raise(exc_TypeError, "format() argument 2 must be str, not %s",
+                         val_type_name(spec));
+    }
+    return format_value(argv[0], spec);
+}
+
+static Value bi_vars(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("vars", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    Value v = argv[0];
+    if (IS_A(v, cls_module)) {
+        return OBJ_VAL(((ObjModule *)AS_OBJ(v))->dict);
+    }
+    if (IS_CLASS(v)) {
+        return OBJ_VAL(AS_CLASS(v)->dict);
+    }
+    ObjDict *d = obj_instance_dict(v);
+    if (!d) {
+        return exc_raise(exc_TypeError, "vars() argument must have __dict__ attribute");
+    }
+    return OBJ_VAL(d);
+}
+
+static void add_keys(Value set, ObjDict *d) {
+    size_t pos = 0;
+    Value k;
+    while (d && dict_next(d, &pos, &k, NULL)) {
+        if (IS_STR(k)) {
+            set_add(AS_SET(set), k);
+        }
+    }
+}
+
+static Value bi_dir(int argc, Value *argv, ObjDict *kw) {
+    if (argc == 0) {
+        return exc_raise(exc_TypeError, "dir() without arguments is not supported");
+    }
+    if (!arg_count("dir", argc, 0, 1)) {
+        return VAL_NULL;
+    }
+    Value v = argv[0];
+    Value s = set_new(cls_set);
+    gc_push_root(s);
+    if (IS_A(v, cls_module)) {
+        add_keys(s, ((ObjModule *)AS_OBJ(v))->dict);
+    } else {
+        ObjClass *c = IS_CLASS(v) ? AS_CLASS(v) : val_class(v);
+        if (!IS_CLASS(v) && IS_OBJ(v) && c->dict_offset) {
+            add_keys(s, obj_instance_dict(v));
+        }
+        for (size_t i = 0; c->mro && i < c->mro->len; i++) {
+            add_keys(s, AS_CLASS(c->mro->items[i])->dict);
+        }
+    }
+    Value l = seq_to_list(s);
+    bool ok = l && list_sort_inplace(AS_LIST(l), VAL_NULL, false);
+    gc_pop_root(1);
+    return ok ? l : VAL_NULL;
+}
+
+// ---- files for open()
+
+static ObjClass *cls_file;
+
+typedef struct ObjFile {
+    Obj hdr;
+    FILE *fp;
+    Value name;
+    Value mode;
+    bool closed;
+    bool owned;     // fclose on close (not for stdin/stdout/stderr)
+} ObjFile;
+
+#define AS_FILE(v) ((ObjFile *)AS_OBJ(v))
+
+static void file_trace(Obj *o) {
+    gc_mark_value(((ObjFile *)o)->name);
+    gc_mark_value(((ObjFile *)o)->mode);
+}
+
+static void file_finalize(Obj *o) {
+    ObjFile *f = (ObjFile *)o;
+    if (!f->closed && f->owned && f->fp) {
+        fclose(f->fp);
+    }
+    f->closed = true;
+}
+
+// Wraps the stdio stream [fp] as a file object named [name] (for sys.stdout).
+Value builtins_file_new(FILE *fp, const char *name, const char *mode) {
+    ObjFile *f = (ObjFile *)obj_alloc(cls_file, sizeof(ObjFile));
+    f->fp = fp;
+    f->name = str_from_c(name);
+    f->mode = str_from_c(mode);
+    return OBJ_VAL(f);
+}
+
+static Value bi_open(int argc, Value *argv, ObjDict *kw) {
+    static const char *const allowed[] = {"file", "mode", "buffering", "encoding", "errors",
+                                          "newline", NULL};
+    if (!kw_only("open", kw, allowed) || !arg_count("open", argc, 0, 7)) {
+        return VAL_NULL;
+    }
+    Value name = argc > 0 ? argv[0] : kw_get(kw, "file");
+    Value mode = argc > 1 ? argv[1] : kw_get(kw, "mode");
+    if (!name) {
+        return exc_raise(exc_TypeError, "open() missing required argument 'file' (pos 1)");
+    }
+    if (!IS_STR(name)) {
+        return exc_raise(exc_TypeError, "expected str, bytes or os.PathLike object, not %s",
+                         val_type_name(name));
+    }
+    if (!mode) {
+        mode = str_from_c("r");
+    }
+    if (!IS_STR(mode)) {
+        return exc_raise(exc_TypeError, "open() argument 'mode' must be str, not %s",
+                         val_type_name(mode));
+    }
+    char cmode[8] = {0};
+    const char *m = AS_STR(mode)->data;
+    char base = 0;
+    bool plus = false;
+    for (const char *p = m; *p; p++) {
+        if (strchr("rwax", *p)) {
+            if (base) {
+                return exc_raise(exc_ValueError, "must have exactly one of create/read/write/append mode");
+            }
+            base = *p;
+        } else if (*p == '+') {
+            plus = true;
+        } else if (*p != 't' && *p != 'b') {
+            return exc_raise(exc_ValueError, "invalid mode: '%s'", m);
+        }
+    }
+    if (!base) {
+        base = 'r';
+    }
+    cmode[0] = base == 'x' ? 'w' : base;
+    if (plus) {
+        cmode[1] = '+';
+    }
+    if (base == 'x') {
+        strcat(cmode, "x");
+    }
+    FILE *fp = fopen(AS_STR(name)->data, cmode);
+    if (!fp) {
+        int e = errno;
+        ObjClass *cls = e == ENOENT ? exc_FileNotFoundError : exc_OSError;
+        return exc_raise(cls, "[Errno %d] %s: '%s'", e, strerror(e), AS_STR(name)->data);
+    }
+    ObjFile *f = (ObjFile *)obj_alloc(cls_file, sizeof(ObjFile));
+    f->fp = fp;
+    f->name = name;
+    f->mode = mode;
+    f->owned = true;
+    return OBJ_VAL(f);
+}
+
+static bool file_open_check(Value self) {
+    if (AS_FILE(self)->closed) {
+        exc_raise(exc_ValueError, "I/O operation on closed file.");
+        return false;
+    }
+    return true;
+}
+
+// Reads one line (with its newline) into a str; "" at EOF.
+static Value file_readline_str(ObjFile *f) {
+    SBuf b;
+    sb_init(&b);
+    int c;
+    while ((c = fgetc(f->fp)) != EOF) {
+        char ch = (char)c;
+        sb_add(&b, &ch, 1);
+        if (c == '\n') {
+            break;
+        }
+    }
+    return sb_finish(&b);
+}
+
+static Value m_file_read(int argc, Value *argv, ObjDict *kw) {
+    if (!file_open_check(argv[0]) || !arg_count("read", argc - 1, 0, 1)) {
+        return VAL_NULL;
+    }
+    int64_t n = -1;
+    if (argc > 1 && !IS_NONE(argv[1]) && !index_value(argv[1], NULL, &n)) {
+        return VAL_NULL;
+    }
+    ObjFile *f = AS_FILE(argv[0]);
+    SBuf b;
+    sb_init(&b);
+    char buf[4096];
+    int64_t cps = 0;
+    if (n < 0) {
+        size_t k;
+        while ((k = fread(buf, 1, sizeof buf, f->fp)) > 0) {
+            sb_add(&b, buf, k);
+        }
+    } else {
+        // n code points: read bytes, counting UTF-8 lead bytes.
+        int c;
+        while (cps < n && (c = fgetc(f->fp)) != EOF) {
+            char ch = (char)c;
+            sb_add(&b, &ch, 1);
+            int more = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 0;
+            for (int i = 0; i < more && (c = fgetc(f->fp)) != EOF; i++) {
+                ch = (char)c;
+                sb_add(&b, &ch, 1);
+            }
+            cps++;
+        }
+    }
+    return sb_finish(&b);
+}
+
+static Value m_file_readline(int argc, Value *argv, ObjDict *kw) {
+    if (!file_open_check(argv[0])) {
+        return VAL_NULL;
+    }
+    return file_readline_str(AS_FILE(argv[0]));
+}
+
+static Value m_file_readlines(int argc, Value *argv, ObjDict *kw) {
+    if (!file_open_check(argv[0])) {
+        return VAL_NULL;
+    }
+    Value l = list_new(0);
+    for (;;) {
+        Value s = file_readline_str(AS_FILE(argv[0]));
+        if (AS_STR(s)->len == 0) {
+            break;
+        }
+        list_append(AS_LIST(l), s);
+    }
+    return l;
+}
+
+static Value m_file_write(int argc, Value *argv, ObjDict *kw) {
+    if (!file_open_check(argv[0]) || !arg_count("write", argc - 1, 1, 1)) {
+        return VAL_NULL;
+    }
+    if (!IS_STR(argv[1])) {
+        return exc_raise(exc_TypeError, "write() argument must be str, not %s",
+                         val_type_name(argv[1]));
+    }
+    ObjFile *f = AS_FILE(argv[0]);
+    if (f->mode && AS_STR(f->mode)->data[0] == 'r' && !strchr(AS_STR(f->mode)->data, '+')) {
+        return exc_raise(exc_OSError, "not writable");
+    }
+    fwrite(AS_STR(argv[1])->data, 1, AS_STR(argv[1])->len, f->fp);
+    return VAL_INT(AS_STR(argv[1])->cplen);
+}
+
+static Value m_file_writelines(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("writelines", argc - 1, 1, 1)) {
+        return VAL_NULL;
+    }
+    Value l = seq_to_list(argv[1]);
+    if (!l) {
+        return VAL_NULL;
+    }
+    gc_push_root(l);
+    for (size_t i = 0; i < AS_LIST(l)->len; i++) {
+        Value args[2] = {argv[0], AS_LIST(l)->items[i]};
+        if (!m_file_write(2, args, NULL)) {
+            gc_pop_root(1);
+            return VAL_NULL;
+        }
+    }
+    gc_pop_root(1);
+    return VAL_NONE;
+}
+
+static Value m_file_flush(int argc, Value *argv, ObjDict *kw) {
+    if (!file_open_check(argv[0])) {
+        return VAL_NULL;
+    }
+    fflush(AS_FILE(argv[0])->fp);
+    return VAL_NONE;
+}
+
+static Value m_file_close(int argc, Value *argv, ObjDict *kw) {
+    ObjFile *f = AS_FILE(argv[0]);
+    if (!f->closed) {
+        if (f->owned) {
+            fclose(f->fp);
+        } else {
+            fflush(f->fp);
+        }
+        f->closed = true;
+    }
+    return VAL_NONE;
+}
+
+static Value m_file_enter(int argc, Value *argv, ObjDict *kw) {
+    return file_open_check(argv[0]) ? argv[0] : VAL_NULL;
+}
+
+static Value m_file_exit(int argc, Value *argv, ObjDict *kw) {
+    m_file_close(1, argv, NULL);
+    return VAL_NONE;
+}
+
+static Value file_iter(Value self) {
+    return file_open_check(self) ? self : VAL_NULL;
+}
+
+static int file_next(Value self, Value *out) {
+    if (!file_open_check(self)) {
+        return -1;
+    }
+    Value s = file_readline_str(AS_FILE(self));
+    if (AS_STR(s)->len == 0) {
+        return 0;
+    }
+    *out = s;
+    return 1;
+}
+
+static Value file_repr(Value self) {
+    ObjFile *f = AS_FILE(self);
+    Value n = obj_repr(f->name);
+    if (!n) {
+        return VAL_NULL;
+    }
+    return str_printf("<_io.TextIOWrapper name=%s mode='%s' encoding='UTF-8'>",
+                      AS_STR(n)->data, AS_STR(f->mode)->data);
+}
+
+static Value file_getattr(Value self, ObjStr *name) {
+    ObjFile *f = AS_FILE(self);
+    if (!strcmp(name->data, "closed")) {
+        return VAL_BOOL(f->closed);
+    }
+    if (!strcmp(name->data, "name")) {
+        return f->name;
+    }
+    if (!strcmp(name->data, "mode")) {
+        return f->mode;
+    }
+    return generic_getattr(self, name);
+}
+
+static const MethodDef file_methods[] = {
+    {"read", m_file_read},
+    {"readline", m_file_readline},
+    {"readlines", m_file_readlines},
+    {"write", m_file_write},
+    {"writelines", m_file_writelines},
+    {"flush", m_file_flush},
+    {"close", m_file_close},
+    {"__enter__", m_file_enter},
+    {"__exit__", m_file_exit},
+    {NULL, NULL},
+};
+
+// ---- registration
+
+static const MethodDef builtin_functions[] = {
+    {"print", bi_print},
+    {"input", bi_input},
+    {"len", bi_len},
+    {"repr", bi_repr},
+    {"abs", bi_abs},
+    {"min", bi_min},
+    {"max", bi_max},
+    {"sum", bi_sum},
+    {"sorted", bi_sorted},
+    {"any", bi_any},
+    {"all", bi_all},
+    {"divmod", bi_divmod},
+    {"pow", bi_pow},
+    {"round", bi_round},
+    {"chr", bi_chr},
+    {"ord", bi_ord},
+    {"hex", bi_hex},
+    {"oct", bi_oct},
+    {"bin", bi_bin},
+    {"isinstance", bi_isinstance},
+    {"issubclass", bi_issubclass},
+    {"getattr", bi_getattr},
+    {"hasattr", bi_hasattr},
+    {"setattr", bi_setattr},
+    {"delattr", bi_delattr},
+    {"callable", bi_callable},
+    {"id", bi_id},
+    {"hash", bi_hash},
+    {"iter", bi_iter},
+    {"next", bi_next},
+    {"format", bi_format},
+    {"vars", bi_vars},
+    {"dir", bi_dir},
+    {"open", bi_open},
+    {NULL, NULL},
+};
+
+static void put(ObjDict *b, const char *name, Value v) {
+    dict_set_str(b, str_intern_c(name), v);
+}
+
+// Registers the builtin functions and classes into [builtins].
+void builtins_init(ObjDict *builtins) {
+    s_write = str_intern_c("write");
+    if (!cls_file) {
+        cls_file = class_new_builtin("TextIOWrapper", NULL, sizeof(ObjFile), file_methods);
+        cls_file->module = str_intern_c("_io");
+        cls_file->flags &= ~(uint32_t)CLS_BASETYPE;
+        cls_file->new_ = NULL;
+        cls_file->trace = file_trace;
+        cls_file->finalize = file_finalize;
+        cls_file->iter = file_iter;
+        cls_file->next = file_next;
+        cls_file->repr = file_repr;
+        cls_file->getattr = file_getattr;
+    }
+    for (const MethodDef *m = builtin_functions; m->name; m++) {
+        put(builtins, m->name, native_new(m->name, m->fn, NULL));
+    }
+    struct {
+        const char *name;
+        ObjClass *cls;
+    } classes[] = {
+        {"object", cls_object}, {"type", cls_type}, {"int", cls_int}, {"float", cls_float},
+        {"bool", cls_bool}, {"str", cls_str}, {"list", cls_list}, {"tuple", cls_tuple},
+        {"dict", cls_dict}, {"set", cls_set}, {"frozenset", cls_frozenset},
+        {"range", cls_range}, {"slice", cls_slice}, {"enumerate", cls_enumerate},
+        {"zip", cls_zip}, {"map", cls_map}, {"filter", cls_filter},
+        {"reversed", cls_reversed}, {"property", cls_property},
+        {"staticmethod", cls_staticmethod}, {"classmethod", cls_classmethod},
+#define X(name, base) {#name, exc_##name},
+        EXC_LIST(X)
+#undef X
+    };
+    for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++) {
+        if (classes[i].cls) {
+            put(builtins, classes[i].name, OBJ_VAL(classes[i].cls));
+        }
+    }
+    put(builtins, "None", VAL_NONE);
+    put(builtins, "True", VAL_TRUE);
+    put(builtins, "False", VAL_FALSE);
+    put(builtins, "NotImplemented", VAL_NOTIMPL);
+    put(builtins, "Ellipsis", OBJ_VAL(obj_ellipsis));
+    if (exc_OSError) {
+        put(builtins, "IOError", OBJ_VAL(exc_OSError));
+        put(builtins, "EnvironmentError", OBJ_VAL(exc_OSError));
+    }
+}

@@ -1,0 +1,1039 @@
+// class.c: classes as objects. Bootstraps `type` and `object`, makes the
+// builtin classes (class_new_builtin), creates user classes from a class
+// statement (C3 MRO, slot inheritance, dunder trampolines), calls a class to
+// make an instance (type_call), and holds the small callable kinds that live
+// in class dicts: native functions, bound methods, property, staticmethod
+// and classmethod, plus the None/NotImplemented/Ellipsis singletons.
+#include <string.h>
+#include "object.h"
+#include "class.h"
+#include "gc.h"
+#include "runtime.h"
+
+ObjClass *cls_object, *cls_type, *cls_none, *cls_native, *cls_bound_method,
+    *cls_property, *cls_staticmethod, *cls_classmethod, *cls_notimplemented,
+    *cls_ellipsis;
+Obj *obj_none, *obj_notimplemented, *obj_ellipsis;
+
+// ---- bootstrap: classes made before str and dict exist get their name and
+// dict once both are ready.
+typedef struct Pending {
+    ObjClass *cls;
+    const char *name;
+    const MethodDef *methods;
+} Pending;
+static Pending pending[64];
+static int npending;
+static bool ready;
+
+// Every builtin class, so the GC and the slot-wrapper pass see them.
+static ObjClass **builtin_classes;
+static int nbuiltin, capbuiltin;
+
+static void mark_builtins(void) {
+    for (int i = 0; i < nbuiltin; i++) {
+        gc_mark_obj((Obj *)builtin_classes[i]);
+    }
+    gc_mark_obj(obj_none);
+    gc_mark_obj(obj_notimplemented);
+    gc_mark_obj(obj_ellipsis);
+    gc_mark_obj(obj_true);
+    gc_mark_obj(obj_false);
+}
+
+static void trace_class(Obj *o) {
+    ObjClass *c = (ObjClass *)o;
+    gc_mark_obj((Obj *)c->dict);
+    gc_mark_obj((Obj *)c->name);
+    gc_mark_obj((Obj *)c->module);
+    gc_mark_obj((Obj *)c->bases);
+    gc_mark_obj((Obj *)c->mro);
+    gc_mark_obj((Obj *)c->native_base);
+}
+
+static ObjClass *raw_class(ObjClass *base, size_t inst_size) {
+    ObjClass *c = (ObjClass *)obj_alloc(cls_type, sizeof(ObjClass));
+    c->native_base = c;
+    c->inst_size = (uint32_t)inst_size;
+    if (base) {
+        // Inherit every slot; the file making the class overrides some.
+        size_t off = offsetof(ObjClass, new_);
+        memcpy((char *)c + off, (char *)base + off, sizeof(ObjClass) - off);
+        c->dict_offset = base->dict_offset;
+        c->flags = base->flags & (CLS_EXCEPTION);
+    }
+    c->flags |= CLS_BASETYPE;
+    if (nbuiltin == capbuiltin) {
+        capbuiltin = capbuiltin ? capbuiltin * 2 : 64;
+        builtin_classes = mem_realloc(builtin_classes, sizeof(ObjClass *) * (size_t)nbuiltin,
+                                      sizeof(ObjClass *) * (size_t)capbuiltin);
+    }
+    builtin_classes[nbuiltin++] = c;
+    return c;
+}
+
+static void finish_builtin(ObjClass *c, const char *name, const MethodDef *methods) {
+    c->name = AS_STR(str_intern(name, strlen(name)));
+    c->module = str_intern_c("builtins");
+    c->dict = AS_DICT(dict_new());
+    ObjClass *base = c->bases ? NULL : NULL;
+    (void)base;
+    if (methods) {
+        class_add_methods(c, methods);
+    }
+}
+
+// The base recorded until the tuple class exists.
+static ObjClass *pending_base[64];
+
+ObjClass *class_new_builtin(const char *name, ObjClass *base, size_t inst_size,
+                            const MethodDef *methods) {
+    if (!base && cls_object && strcmp(name, "object") != 0) {
+        base = cls_object;
+    }
+    ObjClass *c = raw_class(base, inst_size);
+    if (!ready) {
+        pending_base[npending] = base;
+        pending[npending++] = (Pending){c, name, methods};
+        return c;
+    }
+    finish_builtin(c, name, methods);
+    class_set_bases(c, base);
+    return c;
+}
+
+void class_add_methods(ObjClass *cls, const MethodDef *methods) {
+    for (const MethodDef *m = methods; m->name; m++) {
+        Value f = native_new(m->name, m->fn, cls);
+        dict_set_str(cls->dict, str_intern_c(m->name), f);
+    }
+}
+
+// Sets __bases__ and __mro__ of a single-inheritance builtin class.
+void class_set_bases(ObjClass *c, ObjClass *base) {
+    if (!base) {
+        c->bases = AS_TUPLE(tuple_new(0));
+        c->mro = AS_TUPLE(tuple_pack(1, OBJ_VAL(c)));
+        return;
+    }
+    c->bases = AS_TUPLE(tuple_pack(1, OBJ_VAL(base)));
+    size_t n = base->mro ? base->mro->len : 0;
+    ObjTuple *mro = AS_TUPLE(tuple_new(n + 1));
+    mro->items[0] = OBJ_VAL(c);
+    for (size_t i = 0; i < n; i++) {
+        mro->items[i + 1] = base->mro->items[i];
+    }
+    c->mro = mro;
+}
+
+// ---- natives and bound methods
+Value native_new(const char *name, NativeFn fn, ObjClass *owner) {
+    ObjNative *n = (ObjNative *)obj_alloc(cls_native, sizeof(ObjNative));
+    n->fn = fn;
+    n->name = name;
+    n->owner = owner;
+    return OBJ_VAL(n);
+}
+
+static void trace_native(Obj *o) {
+    ObjNative *n = (ObjNative *)o;
+    gc_mark_obj((Obj *)n->owner);
+    gc_mark_value(n->self);
+}
+
+static Value native_repr(Value self) {
+    ObjNative *n = (ObjNative *)AS_OBJ(self);
+    if (n->owner && !IS_OBJ(n->self)) {
+        return str_printf("<method '%s' of '%s' objects>", n->name, n->owner->name->data);
+    }
+    if (IS_OBJ(n->self) || IS_SMALL(n->self)) {
+        return str_printf("<built-in method %s of %s object at %p>", n->name,
+                          val_type_name(n->self), (void *)AS_OBJ(n->self));
+    }
+    return str_printf("<built-in function %s>", n->name);
+}
+
+Value bound_method_new(Value self, Value func) {
+    ObjBoundMethod *b = (ObjBoundMethod *)obj_alloc(cls_bound_method, sizeof(ObjBoundMethod));
+    b->self = self;
+    b->func = func;
+    return OBJ_VAL(b);
+}
+
+static void trace_bound(Obj *o) {
+    ObjBoundMethod *b = (ObjBoundMethod *)o;
+    gc_mark_value(b->self);
+    gc_mark_value(b->func);
+}
+
+static Value bound_repr(Value self) {
+    ObjBoundMethod *b = (ObjBoundMethod *)AS_OBJ(self);
+    Value r = obj_repr(b->self);
+    if (!r) {
+        return VAL_NULL;
+    }
+    Value name = obj_getattr_opt(b->func, str_intern_c("__qualname__"));
+    if (!name) {
+        name = obj_getattr_opt(b->func, str_intern_c("__name__"));
+    }
+    if (!name || !IS_STR(name)) {
+        exc_clear();
+        name = str_from_c("?");
+    }
+    return str_printf("<bound method %s of %s>", AS_STR(name)->data, AS_STR(r)->data);
+}
+
+static Value bound_getattr(Value self, ObjStr *name) {
+    ObjBoundMethod *b = (ObjBoundMethod *)AS_OBJ(self);
+    if (strcmp(name->data, "__self__") == 0) {
+        return b->self;
+    }
+    if (strcmp(name->data, "__func__") == 0) {
+        return b->func;
+    }
+    return obj_getattr(b->func, name);
+}
+
+static Value bound_compare(Value a, Value b, int op) {
+    if ((op != OP_EQ && op != OP_NE) || !IS_A(b, cls_bound_method)) {
+        return VAL_NOTIMPL;
+    }
+    ObjBoundMethod *x = (ObjBoundMethod *)AS_OBJ(a), *y = (ObjBoundMethod *)AS_OBJ(b);
+    bool eq = x->self == y->self && x->func == y->func;
+    return VAL_BOOL(op == OP_EQ ? eq : !eq);
+}
+
+static bool bound_hash(Value self, int64_t *out) {
+    ObjBoundMethod *b = (ObjBoundMethod *)AS_OBJ(self);
+    *out = (int64_t)(((uintptr_t)b->self >> 4) ^ ((uintptr_t)b->func >> 4));
+    return true;
+}
+
+static Value native_getattr(Value self, ObjStr *name) {
+    ObjNative *n = (ObjNative *)AS_OBJ(self);
+    if (strcmp(name->data, "__name__") == 0 || strcmp(name->data, "__qualname__") == 0) {
+        return str_from_c(n->name);
+    }
+    if (strcmp(name->data, "__self__") == 0) {
+        return n->self ? n->self : VAL_NONE;
+    }
+    return generic_getattr(self, name);
+}
+
+// ---- property, staticmethod, classmethod
+static void trace_property(Obj *o) {
+    ObjProperty *p = (ObjProperty *)o;
+    gc_mark_value(p->fget);
+    gc_mark_value(p->fset);
+    gc_mark_value(p->fdel);
+    gc_mark_value(p->doc);
+}
+
+static Value property_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("property", argc, 0, 4)) {
+        return VAL_NULL;
+    }
+    ObjProperty *p = (ObjProperty *)obj_alloc(cls_property, sizeof(ObjProperty));
+    p->fget = argc > 0 ? argv[0] : VAL_NONE;
+    p->fset = argc > 1 ? argv[1] : VAL_NONE;
+    p->fdel = argc > 2 ? argv[2] : VAL_NONE;
+    p->doc = argc > 3 ? argv[3] : VAL_NONE;
+    Value v;
+    if ((v = kw_get(kw, "fget"))) {
+        p->fget = v;
+    }
+    if ((v = kw_get(kw, "fset"))) {
+        p->fset = v;
+    }
+    return OBJ_VAL(p);
+}
+
+static Value property_copy(Value self, int which, Value f) {
+    ObjProperty *old = (ObjProperty *)AS_OBJ(self);
+    ObjProperty *p = (ObjProperty *)obj_alloc(cls_property, sizeof(ObjProperty));
+    *p = *old;
+    p->hdr.gc_next = ((Obj *)p)->gc_next;
+    // Re-link: the struct copy above clobbered the header; restore it.
+    return OBJ_VAL(p);
+    (void)which;
+    (void)f;
+}
+
+static Value prop_with(int argc, Value *argv, int which) {
+    ObjProperty *old = (ObjProperty *)AS_OBJ(argv[0]);
+    ObjProperty *p = (ObjProperty *)obj_alloc(cls_property, sizeof(ObjProperty));
+    p->fget = old->fget;
+    p->fset = old->fset;
+    p->fdel = old->fdel;
+    p->doc = old->doc;
+    if (which == 0) {
+        p->fget = argv[1];
+    } else if (which == 1) {
+        p->fset = argv[1];
+    } else {
+        p->fdel = argv[1];
+    }
+    return OBJ_VAL(p);
+}
+
+static Value prop_getter(int argc, Value *argv, ObjDict *kw) {
+    return arg_count("getter", argc, 2, 2) ? prop_with(argc, argv, 0) : VAL_NULL;
+}
+static Value prop_setter(int argc, Value *argv, ObjDict *kw) {
+    return arg_count("setter", argc, 2, 2) ? prop_with(argc, argv, 1) : VAL_NULL;
+}
+static Value prop_deleter(int argc, Value *argv, ObjDict *kw) {
+    return arg_count("deleter", argc, 2, 2) ? prop_with(argc, argv, 2) : VAL_NULL;
+}
+
+static void trace_wrapper(Obj *o) {
+    gc_mark_value(((ObjWrapper *)o)->func);
+}
+
+static Value wrapper_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count(cls->name->data, argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    ObjWrapper *w = (ObjWrapper *)obj_alloc(cls, sizeof(ObjWrapper));
+    w->func = argv[0];
+    return OBJ_VAL(w);
+}
+
+static Value wrapper_getattr(Value self, ObjStr *name) {
+    if (strcmp(name->data, "__func__") == 0) {
+        return ((ObjWrapper *)AS_OBJ(self))->func;
+    }
+    return obj_getattr(((ObjWrapper *)AS_OBJ(self))->func, name);
+}
+
+// ---- None, NotImplemented, Ellipsis
+static Value none_repr(Value v) {
+    return str_from_c("None");
+}
+static int none_truthy(Value v) {
+    return 0;
+}
+static bool id_hash(Value v, int64_t *out) {
+    *out = (int64_t)((uintptr_t)v >> 4);
+    return true;
+}
+static Value notimpl_repr(Value v) {
+    return str_from_c("NotImplemented");
+}
+static Value ellipsis_repr(Value v) {
+    return str_from_c("Ellipsis");
+}
+
+// ---- object and type
+static Value object_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    size_t size = cls->inst_size ? cls->inst_size : sizeof(ObjInstance);
+    Obj *o = obj_alloc(cls, size);
+    if (cls->dict_offset) {
+        *(ObjDict **)((char *)o + cls->dict_offset) = AS_DICT(dict_new());
+    }
+    return OBJ_VAL(o);
+}
+
+static void trace_instance(Obj *o) {
+    gc_mark_obj((Obj *)((ObjInstance *)o)->dict);
+}
+
+static Value object_richcompare(Value a, Value b, int op) {
+    if (op == OP_EQ) {
+        return a == b ? VAL_TRUE : VAL_NOTIMPL;
+    }
+    if (op == OP_NE) {
+        // Python: __ne__ inverts __eq__ unless it is NotImplemented.
+        ObjClass *c = val_class(a);
+        if (c->richcompare != object_richcompare) {
+            Value r = c->richcompare(a, b, OP_EQ);
+            if (!r || r == VAL_NOTIMPL) {
+                return r;
+            }
+            int t = obj_truthy(r);
+            return t < 0 ? VAL_NULL : VAL_BOOL(!t);
+        }
+        return a == b ? VAL_FALSE : VAL_NOTIMPL;
+    }
+    return VAL_NOTIMPL;
+}
+
+static Value object_init(int argc, Value *argv, ObjDict *kw) {
+    return VAL_NONE;
+}
+
+static Value object_dir_unused(int argc, Value *argv, ObjDict *kw) {
+    return VAL_NONE;
+}
+
+static Value type_repr(Value self) {
+    ObjClass *c = AS_CLASS(self);
+    if (c->module && strcmp(c->module->data, "builtins") != 0) {
+        return str_printf("<class '%s.%s'>", c->module->data, c->name->data);
+    }
+    return str_printf("<class '%s'>", c->name->data);
+}
+
+static Value type_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    if (argc == 1 && !kw) {
+        return OBJ_VAL(val_class(argv[0]));
+    }
+    if (argc == 3) {
+        if (!IS_STR(argv[0]) || !IS_TUPLE(argv[1]) || !IS_DICT(argv[2])) {
+            return exc_raise(exc_TypeError, "type() argument types are wrong");
+        }
+        return class_create(AS_STR(argv[0]), AS_TUPLE(argv[1]), AS_DICT(argv[2]));
+    }
+    return exc_raise(exc_TypeError, "type() takes 1 or 3 arguments");
+}
+
+static Value type_getattr(Value self, ObjStr *name) {
+    ObjClass *c = AS_CLASS(self);
+    const char *n = name->data;
+    if (n[0] == '_' && n[1] == '_') {
+        if (strcmp(n, "__name__") == 0 || strcmp(n, "__qualname__") == 0) {
+            return OBJ_VAL(c->name);
+        }
+        if (strcmp(n, "__mro__") == 0) {
+            return OBJ_VAL(c->mro);
+        }
+        if (strcmp(n, "__bases__") == 0) {
+            return OBJ_VAL(c->bases);
+        }
+        if (strcmp(n, "__base__") == 0) {
+            return c->bases->len ? c->bases->items[0] : VAL_NONE;
+        }
+        if (strcmp(n, "__dict__") == 0) {
+            return OBJ_VAL(c->dict);
+        }
+        if (strcmp(n, "__module__") == 0) {
+            Value m = dict_get_str(c->dict, name);
+            return m ? m : OBJ_VAL(c->module);
+        }
+        if (strcmp(n, "__class__") == 0) {
+            return OBJ_VAL(cls_type);
+        }
+    }
+    Value v = class_lookup(c, name);
+    if (v) {
+        if (IS_A(v, cls_classmethod)) {
+            return bound_method_new(self, ((ObjWrapper *)AS_OBJ(v))->func);
+        }
+        if (IS_A(v, cls_staticmethod)) {
+            return ((ObjWrapper *)AS_OBJ(v))->func;
+        }
+        if (IS_A(v, cls_native) && ((ObjNative *)AS_OBJ(v))->is_static) {
+            return bound_method_new(self, v);
+        }
+        return v;
+    }
+    // Methods of `type` itself (e.g. mro()).
+    v = dict_get_str(cls_type->dict, name);
+    if (v && IS_A(v, cls_native)) {
+        return bound_method_new(self, v);
+    }
+    return exc_raise(exc_AttributeError, "type object '%s' has no attribute '%s'", c->name->data,
+                     name->data);
+}
+
+static bool type_setattr(Value self, ObjStr *name, Value v) {
+    ObjClass *c = AS_CLASS(self);
+    if (!(c->flags & CLS_USER)) {
+        exc_raise(exc_TypeError,
+                  "cannot set '%s' attribute of immutable type '%s'", name->data, c->name->data);
+        return false;
+    }
+    if (v) {
+        dict_set_str(c->dict, name, v);
+    } else if (dict_del(c->dict, OBJ_VAL(name)) <= 0) {
+        exc_raise(exc_AttributeError, "type object '%s' has no attribute '%s'", c->name->data,
+                  name->data);
+        return false;
+    }
+    if (name->data[0] == '_' && name->data[1] == '_') {
+        class_compute_slots(c);
+    }
+    return true;
+}
+
+static Value type_mro(int argc, Value *argv, ObjDict *kw) {
+    return seq_to_list(OBJ_VAL(AS_CLASS(argv[0])->mro));
+}
+
+static Value type_subclasses_unused(int argc, Value *argv, ObjDict *kw) {
+    return list_new(0);
+}
+
+static Value type_call_slot(Value self, int argc, Value *argv, ObjDict *kw) {
+    return type_call(AS_CLASS(self), argc, argv, kw);
+}
+
+// Makes an instance: cls's inherited new_ allocates (and, for builtins,
+// initialises); a user class then runs __init__ found in its MRO.
+Value type_call(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    if (!cls->new_) {
+        return exc_raise(exc_TypeError, "cannot create '%s' instances", cls->name->data);
+    }
+    if (!(cls->flags & CLS_USER)) {
+        return cls->new_(cls, argc, argv, kw);
+    }
+    static ObjStr *s_init;
+    if (!s_init) {
+        s_init = str_intern_c("__init__");
+    }
+    Value init = class_lookup(cls, s_init);
+    bool user_init = init && !IS_A(init, cls_native);
+    Value obj;
+    if (cls->native_base == cls_object && !user_init && (argc > 0 || kw)) {
+        return exc_raise(exc_TypeError, "%s() takes no arguments", cls->name->data);
+    }
+    obj = cls->new_(cls, argc, argv, kw);
+    if (!obj || !user_init) {
+        return obj;
+    }
+    Value args[argc + 1];
+    args[0] = obj;
+    memcpy(args + 1, argv, sizeof(Value) * (size_t)argc);
+    gc_push_root(obj);
+    Value r = vm_call(init, argc + 1, args, kw);
+    gc_pop_root(1);
+    if (!r) {
+        return VAL_NULL;
+    }
+    if (!IS_NONE(r)) {
+        return exc_raise(exc_TypeError, "__init__() should return None, not '%s'", val_type_name(r));
+    }
+    return obj;
+}
+
+// ---- user classes
+static bool in_tail(ObjTuple **seqs, int *heads, int nseqs, Value c) {
+    for (int i = 0; i < nseqs; i++) {
+        for (size_t j = (size_t)heads[i] + 1; j < seqs[i]->len; j++) {
+            if (seqs[i]->items[j] == c) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+// C3 linearisation of [cls] with [bases]; NULL + TypeError if impossible.
+static ObjTuple *c3_mro(ObjClass *cls, ObjTuple *bases) {
+    int nseqs = (int)bases->len + 1;
+    ObjTuple *seqs[nseqs];
+    int heads[nseqs];
+    for (size_t i = 0; i < bases->len; i++) {
+        seqs[i] = AS_CLASS(bases->items[i])->mro;
+        heads[i] = 0;
+    }
+    seqs[nseqs - 1] = bases;
+    heads[nseqs - 1] = 0;
+    Value out[256];
+    int nout = 0;
+    out[nout++] = OBJ_VAL(cls);
+    for (;;) {
+        bool any = false;
+        Value pick = VAL_NULL;
+        for (int i = 0; i < nseqs; i++) {
+            if ((size_t)heads[i] >= seqs[i]->len) {
+                continue;
+            }
+            any = true;
+            Value cand = seqs[i]->items[heads[i]];
+            if (!in_tail(seqs, heads, nseqs, cand)) {
+                pick = cand;
+                break;
+            }
+        }
+        if (!any) {
+            break;
+        }
+        if (!pick || nout == 256) {
+            exc_raise(exc_TypeError,
+                      "Cannot create a consistent method resolution order (MRO) for bases");
+            return NULL;
+        }
+        out[nout++] = pick;
+        for (int i = 0; i < nseqs; i++) {
+            if ((size_t)heads[i] < seqs[i]->len && seqs[i]->items[heads[i]] == pick) {
+                heads[i]++;
+            }
+        }
+    }
+    ObjTuple *t = AS_TUPLE(tuple_new((size_t)nout));
+    memcpy(t->items, out, sizeof(Value) * (size_t)nout);
+    return t;
+}
+
+// Creates a user class [name] with [bases] (tuple of classes, may be empty)
+// and namespace [ns] (becomes the class dict).
+Value class_create(ObjStr *name, ObjTuple *bases, ObjDict *ns) {
+    ObjTuple *b = bases;
+    if (b->len == 0) {
+        b = AS_TUPLE(tuple_pack(1, OBJ_VAL(cls_object)));
+    }
+    ObjClass *native = NULL;
+    for (size_t i = 0; i < b->len; i++) {
+        if (!IS_CLASS(b->items[i])) {
+            return exc_raise(exc_TypeError, "bases must be types");
+        }
+        ObjClass *bc = AS_CLASS(b->items[i]);
+        if (!(bc->flags & CLS_BASETYPE)) {
+            return exc_raise(exc_TypeError, "type '%s' is not an acceptable base type",
+                             bc->name->data);
+        }
+        ObjClass *nb = bc->native_base;
+        if (!native || (native == cls_object && nb != cls_object)) {
+            native = nb;
+        } else if (nb != cls_object && nb != native && !class_is_subclass(nb, native)) {
+            if (class_is_subclass(native, nb)) {
+                continue;
+            }
+            return exc_raise(exc_TypeError, "multiple bases have instance lay-out conflict");
+        } else if (class_is_subclass(nb, native)) {
+            native = nb;
+        }
+    }
+    ObjClass *c = (ObjClass *)obj_alloc(cls_type, sizeof(ObjClass));
+    gc_push_root(OBJ_VAL(c));
+    // Slots start as the native base's; class_compute_slots refines them.
+    size_t off = offsetof(ObjClass, new_);
+    memcpy((char *)c + off, (char *)native + off, sizeof(ObjClass) - off);
+    c->native_base = native;
+    c->inst_size = native->inst_size ? native->inst_size : (uint32_t)sizeof(ObjInstance);
+    c->dict_offset = native->dict_offset;
+    if (!c->dict_offset && native != cls_object) {
+        gc_pop_root(1);
+        return exc_raise(exc_TypeError, "subclassing '%s' is not supported", native->name->data);
+    }
+    if (!c->dict_offset) {
+        c->dict_offset = offsetof(ObjInstance, dict);
+        if (c->inst_size < sizeof(ObjInstance)) {
+            c->inst_size = sizeof(ObjInstance);
+        }
+    }
+    if (!c->trace) {
+        c->trace = trace_instance;
+    }
+    c->flags = CLS_USER | CLS_BASETYPE | (native->flags & CLS_EXCEPTION);
+    c->name = name;
+    c->bases = b;
+    c->dict = ns;
+    Value mod = dict_get_str(ns, str_intern_c("__module__"));
+    c->module = mod && IS_STR(mod) ? AS_STR(mod) : str_intern_c("__main__");
+    c->mro = c3_mro(c, bases->len ? bases : b);
+    if (!c->mro) {
+        gc_pop_root(1);
+        return VAL_NULL;
+    }
+    class_compute_slots(c);
+    gc_pop_root(1);
+    return OBJ_VAL(c);
+}
+
+bool class_is_subclass(ObjClass *c, ObjClass *base) {
+    if (c == base) {
+        return true;
+    }
+    if (!c->mro) {
+        return false;
+    }
+    for (size_t i = 0; i < c->mro->len; i++) {
+        if (AS_CLASS(c->mro->items[i]) == base) {
+            return true;
+        }
+    }
+    return false;
+}
+
+Value class_lookup(ObjClass *c, ObjStr *name) {
+    if (!c->mro) {
+        return c->dict ? dict_get_str(c->dict, name) : VAL_NULL;
+    }
+    ObjTuple *mro = c->mro;
+    for (size_t i = 0; i < mro->len; i++) {
+        ObjClass *k = AS_CLASS(mro->items[i]);
+        if (k->dict) {
+            Value v = dict_get_str(k->dict, name);
+            if (v) {
+                return v;
+            }
+        }
+    }
+    return VAL_NULL;
+}
+
+// Looks [name] up along the MRO: the user function that defines it, or
+// VAL_NULL when the first class that has the slot is a builtin one.
+static Value user_dunder(ObjClass *c, const char *name) {
+    ObjStr *s = str_intern_c(name);
+    for (size_t i = 0; i < c->mro->len; i++) {
+        ObjClass *k = AS_CLASS(c->mro->items[i]);
+        if (!(k->flags & CLS_USER)) {
+            return VAL_NULL;
+        }
+        Value v = dict_get_str(k->dict, s);
+        if (v) {
+            return v;
+        }
+    }
+    return VAL_NULL;
+}
+
+bool class_has_user_dunder(ObjClass *c, const char *name) {
+    return (c->flags & CLS_USER) && user_dunder(c, name);
+}
+
+void class_compute_slots(ObjClass *c) {
+    ObjClass *n = c->native_base;
+#define PICK(slot, dunder, tramp) c->slot = user_dunder(c, dunder) ? tramp : n->slot
+    PICK(repr, "__repr__", slot_repr);
+    PICK(str, "__str__", slot_str);
+    if (user_dunder(c, "__repr__") && !user_dunder(c, "__str__") && n->str == NULL) {
+        c->str = NULL;
+    }
+    if (user_dunder(c, "__hash__")) {
+        c->hash = slot_hash;
+    } else if (user_dunder(c, "__eq__")) {
+        c->hash = NULL;     // __eq__ without __hash__: unhashable
+        c->flags |= 0;
+    } else {
+        c->hash = n->hash;
+    }
+    bool cmp = false;
+    static const char *cmps[] = {"__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__"};
+    for (int i = 0; i < 6; i++) {
+        cmp = cmp || user_dunder(c, cmps[i]);
+    }
+    c->richcompare = cmp ? slot_richcompare : n->richcompare;
+    c->binop = class_has_user_binop(c) ? slot_binop : n->binop;
+    c->unop = (user_dunder(c, "__neg__") || user_dunder(c, "__pos__") ||
+               user_dunder(c, "__invert__") || user_dunder(c, "__abs__"))
+                  ? slot_unop
+                  : n->unop;
+    c->truthy = (user_dunder(c, "__bool__") || user_dunder(c, "__len__")) ? slot_truthy : n->truthy;
+    PICK(len, "__len__", slot_len);
+    PICK(iter, "__iter__", slot_iter);
+    PICK(next, "__next__", slot_next);
+    PICK(getitem, "__getitem__", slot_getitem);
+    c->setitem = (user_dunder(c, "__setitem__") || user_dunder(c, "__delitem__")) ? slot_setitem
+                                                                                  : n->setitem;
+    PICK(contains, "__contains__", slot_contains);
+    PICK(call, "__call__", slot_call);
+    c->getattr = user_dunder(c, "__getattribute__") ? slot_getattribute : n->getattr;
+    c->setattr = (user_dunder(c, "__setattr__") || user_dunder(c, "__delattr__")) ? slot_setattr
+                                                                                  : n->setattr;
+    if (user_dunder(c, "__getattr__")) {
+        c->flags |= CLS_USER_GETATTR;
+    } else {
+        c->flags &= ~(uint32_t)CLS_USER_GETATTR;
+    }
+#undef PICK
+}
+
+// ---- wrappers that expose builtin slots as dunder methods
+// (object.__init__, Exception.__str__, int.__add__ ... for super() calls)
+static Value call_slot(int slot, ObjClass *owner, int argc, Value *argv, ObjDict *kw);
+
+Value native_call_slot(ObjNative *n, int argc, Value *argv, ObjDict *kw) {
+    return call_slot(n->slot, n->owner, argc, argv, kw);
+}
+
+static Value call_slot(int slot, ObjClass *c, int argc, Value *argv, ObjDict *kw) {
+    if (argc < 1) {
+        return exc_raise(exc_TypeError, "descriptor needs an argument");
+    }
+    Value self = argv[0];
+    switch (slot) {
+    case SLOT_REPR:
+        return c->repr ? c->repr(self) : generic_repr(self);
+    case SLOT_STR:
+        return c->str ? c->str(self) : (c->repr ? c->repr(self) : generic_repr(self));
+    case SLOT_HASH: {
+        int64_t h;
+        if (!c->hash) {
+            return exc_raise(exc_TypeError, "unhashable type: '%s'", val_type_name(self));
+        }
+        return c->hash(self, &h) ? int_from_i64(h) : VAL_NULL;
+    }
+    case SLOT_LT: case SLOT_LE: case SLOT_EQ: case SLOT_NE: case SLOT_GT: case SLOT_GE:
+        if (argc != 2) {
+            return exc_raise(exc_TypeError, "expected 1 argument, got %d", argc - 1);
+        }
+        return c->richcompare ? c->richcompare(self, argv[1], slot - SLOT_LT) : VAL_NOTIMPL;
+    case SLOT_LEN: {
+        int64_t n = c->len ? c->len(self) : -1;
+        return n < 0 ? VAL_NULL : int_from_i64(n);
+    }
+    case SLOT_ITER:
+        return c->iter ? c->iter(self) : exc_raise(exc_TypeError, "not iterable");
+    case SLOT_NEXT: {
+        Value out;
+        int r = c->next ? c->next(self, &out) : -1;
+        if (r == 0) {
+            return exc_raise_value(OBJ_VAL(exc_StopIteration));
+        }
+        return r < 0 ? VAL_NULL : out;
+    }
+    case SLOT_GETITEM:
+        return argc == 2 && c->getitem ? c->getitem(self, argv[1]) : exc_raise(exc_TypeError, "bad __getitem__ call");
+    case SLOT_SETITEM:
+        return argc == 3 && c->setitem && c->setitem(self, argv[1], argv[2]) ? VAL_NONE : VAL_NULL;
+    case SLOT_DELITEM:
+        return argc == 2 && c->setitem && c->setitem(self, argv[1], VAL_NULL) ? VAL_NONE : VAL_NULL;
+    case SLOT_CONTAINS: {
+        int r = c->contains ? c->contains(self, argv[1]) : -1;
+        return r < 0 ? VAL_NULL : VAL_BOOL(r);
+    }
+    case SLOT_GETATTRIBUTE:
+        if (argc != 2 || !IS_STR(argv[1])) {
+            return exc_raise(exc_TypeError, "attribute name must be string");
+        }
+        return c->getattr ? c->getattr(self, AS_STR(argv[1])) : generic_getattr(self, AS_STR(argv[1]));
+    case SLOT_SETATTR:
+        if (argc != 3 || !IS_STR(argv[1])) {
+            return exc_raise(exc_TypeError, "attribute name must be string");
+        }
+        return (c->setattr ? c->setattr(self, AS_STR(argv[1]), argv[2])
+                           : generic_setattr(self, AS_STR(argv[1]), argv[2]))
+                   ? VAL_NONE
+                   : VAL_NULL;
+    case SLOT_DELATTR:
+        if (argc != 2 || !IS_STR(argv[1])) {
+            return exc_raise(exc_TypeError, "attribute name must be string");
+        }
+        return (c->setattr ? c->setattr(self, AS_STR(argv[1]), VAL_NULL)
+                           : generic_setattr(self, AS_STR(argv[1]), VAL_NULL))
+                   ? VAL_NONE
+                   : VAL_NULL;
+    case SLOT_CALL:
+        return c->call ? c->call(self, argc - 1, argv + 1, kw) : exc_raise(exc_TypeError, "not callable");
+    case SLOT_BOOL: {
+        int t = c->truthy ? c->truthy(self) : 1;
+        return t < 0 ? VAL_NULL : VAL_BOOL(t);
+    }
+    case SLOT_NEW:
+        // object.__new__(cls, ...) / int.__new__(cls, x) ...
+        if (!IS_CLASS(self)) {
+            return exc_raise(exc_TypeError, "__new__(X): X is not a type object");
+        }
+        if (c == cls_object) {
+            return object_new(AS_CLASS(self), 0, NULL, NULL);
+        }
+        return c->new_(AS_CLASS(self), argc - 1, argv + 1, kw);
+    default:
+        if (slot >= SLOT_BINOP && slot < SLOT_BINOP + 2 * BIN__COUNT_) {
+            int op = (slot - SLOT_BINOP) % BIN__COUNT_;
+            bool reflected = slot - SLOT_BINOP >= BIN__COUNT_;
+            if (argc != 2 || !c->binop) {
+                return VAL_NOTIMPL;
+            }
+            return reflected ? c->binop(argv[1], self, op) : c->binop(self, argv[1], op);
+        }
+        return exc_raise(exc_TypeError, "bad slot call");
+    }
+}
+
+static const char *binop_names[BIN__COUNT_] = {
+    "add", "sub", "mul", "truediv", "floordiv", "mod", "pow",
+    "lshift", "rshift", "and", "or", "xor", "matmul"};
+
+const char *class_binop_name(int op) {
+    return binop_names[op];
+}
+
+static void add_slot_wrapper(ObjClass *c, const char *name, int slot) {
+    ObjStr *s = str_intern_c(name);
+    if (dict_get_str(c->dict, s)) {
+        return;
+    }
+    ObjNative *n = (ObjNative *)AS_OBJ(native_new(name, NULL, c));
+    n->slot = slot;
+    dict_set_str(c->dict, s, OBJ_VAL(n));
+}
+
+// Adds __repr__, __eq__, __add__ ... natives to each builtin class for the
+// slots it defines itself (not inherited), so user code can call them.
+static void add_slot_wrappers(ObjClass *c) {
+    ObjClass *base = c->bases && c->bases->len ? AS_CLASS(c->bases->items[0]) : NULL;
+#define OWN(slot) (c->slot && (!base || base->slot != c->slot))
+    if (OWN(repr)) {
+        add_slot_wrapper(c, "__repr__", SLOT_REPR);
+    }
+    if (OWN(str) || c == cls_object) {
+        add_slot_wrapper(c, "__str__", SLOT_STR);
+    }
+    if (OWN(hash)) {
+        add_slot_wrapper(c, "__hash__", SLOT_HASH);
+    }
+    if (OWN(richcompare)) {
+        static const char *names[] = {"__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__"};
+        for (int i = 0; i < 6; i++) {
+            add_slot_wrapper(c, names[i], SLOT_LT + i);
+        }
+    }
+    if (OWN(len)) {
+        add_slot_wrapper(c, "__len__", SLOT_LEN);
+    }
+    if (OWN(iter)) {
+        add_slot_wrapper(c, "__iter__", SLOT_ITER);
+    }
+    if (OWN(next)) {
+        add_slot_wrapper(c, "__next__", SLOT_NEXT);
+    }
+    if (OWN(getitem)) {
+        add_slot_wrapper(c, "__getitem__", SLOT_GETITEM);
+    }
+    if (OWN(setitem)) {
+        add_slot_wrapper(c, "__setitem__", SLOT_SETITEM);
+        add_slot_wrapper(c, "__delitem__", SLOT_DELITEM);
+    }
+    if (OWN(contains)) {
+        add_slot_wrapper(c, "__contains__", SLOT_CONTAINS);
+    }
+    if (OWN(truthy)) {
+        add_slot_wrapper(c, "__bool__", SLOT_BOOL);
+    }
+    if (OWN(call) && c != cls_type) {
+        add_slot_wrapper(c, "__call__", SLOT_CALL);
+    }
+    if (OWN(binop)) {
+        for (int i = 0; i < BIN__COUNT_; i++) {
+            char buf[32];
+            snprintf(buf, sizeof buf, "__%s__", binop_names[i]);
+            add_slot_wrapper(c, str_intern_c(buf)->data, SLOT_BINOP + i);
+            snprintf(buf, sizeof buf, "__r%s__", binop_names[i]);
+            add_slot_wrapper(c, str_intern_c(buf)->data, SLOT_BINOP + BIN__COUNT_ + i);
+        }
+    }
+    if (c == cls_object) {
+        add_slot_wrapper(c, "__getattribute__", SLOT_GETATTRIBUTE);
+        add_slot_wrapper(c, "__setattr__", SLOT_SETATTR);
+        add_slot_wrapper(c, "__delattr__", SLOT_DELATTR);
+    }
+    if (c->new_ && (!base || base->new_ != c->new_ || c == cls_object)) {
+        add_slot_wrapper(c, "__new__", SLOT_NEW);
+    }
+#undef OWN
+}
+
+// ---- setup
+static const MethodDef object_methods[] = {
+    {"__init__", object_init},
+    {NULL, NULL},
+};
+
+static const MethodDef type_methods[] = {
+    {"mro", type_mro},
+    {NULL, NULL},
+};
+
+static const MethodDef property_methods[] = {
+    {"getter", prop_getter},
+    {"setter", prop_setter},
+    {"deleter", prop_deleter},
+    {NULL, NULL},
+};
+
+// First step of runtime_init: `type` and `object` exist, nothing else.
+void class_bootstrap(void) {
+    gc_add_root_marker(mark_builtins);
+    cls_type = raw_class(NULL, sizeof(ObjClass));
+    cls_type->hdr.cls = cls_type;
+    cls_object = raw_class(NULL, sizeof(ObjInstance));
+    cls_type->bases = NULL;
+    pending_base[npending] = NULL;
+    pending[npending++] = (Pending){cls_object, "object", object_methods};
+    pending_base[npending] = cls_object;
+    pending[npending++] = (Pending){cls_type, "type", type_methods};
+    cls_native = raw_class(cls_object, sizeof(ObjNative));
+    pending_base[npending] = cls_object;
+    pending[npending++] = (Pending){cls_native, "builtin_function_or_method", NULL};
+    cls_object->new_ = object_new;
+    cls_object->repr = generic_repr;
+    cls_object->hash = id_hash;
+    cls_object->richcompare = object_richcompare;
+    cls_object->dict_offset = 0;
+    cls_type->trace = trace_class;
+    cls_type->repr = type_repr;
+    cls_type->new_ = type_new;
+    cls_type->getattr = type_getattr;
+    cls_type->setattr = type_setattr;
+    cls_type->call = type_call_slot;
+    cls_type->hash = id_hash;
+    cls_type->richcompare = object_richcompare;
+    (void)object_dir_unused;
+    (void)type_subclasses_unused;
+    (void)property_copy;
+}
+
+// Second step, once str, dict and tuple exist: names, dicts, bases.
+void class_ready(void) {
+    ready = true;
+    for (int i = 0; i < npending; i++) {
+        finish_builtin(pending[i].cls, pending[i].name, pending[i].methods);
+    }
+    // MROs need bases in order: object first.
+    for (int i = 0; i < npending; i++) {
+        if (!pending_base[i]) {
+            class_set_bases(pending[i].cls, NULL);
+        }
+    }
+    for (int pass = 0; pass < 8; pass++) {
+        for (int i = 0; i < npending; i++) {
+            if (pending_base[i] && !pending[i].cls->mro && pending_base[i]->mro) {
+                class_set_bases(pending[i].cls, pending_base[i]);
+            }
+        }
+    }
+    npending = 0;
+
+    cls_native->trace = trace_native;
+    cls_native->repr = native_repr;
+    cls_native->getattr = native_getattr;
+    cls_native->flags &= ~(uint32_t)CLS_BASETYPE;
+    cls_native->new_ = NULL;
+    cls_bound_method = class_new_builtin("method", NULL, sizeof(ObjBoundMethod), NULL);
+    cls_bound_method->trace = trace_bound;
+    cls_bound_method->repr = bound_repr;
+    cls_bound_method->getattr = bound_getattr;
+    cls_bound_method->richcompare = bound_compare;
+    cls_bound_method->hash = bound_hash;
+    cls_bound_method->new_ = NULL;
+    cls_property = class_new_builtin("property", NULL, sizeof(ObjProperty), property_methods);
+    cls_property->trace = trace_property;
+    cls_property->new_ = property_new;
+    cls_staticmethod = class_new_builtin("staticmethod", NULL, sizeof(ObjWrapper), NULL);
+    cls_staticmethod->trace = trace_wrapper;
+    cls_staticmethod->new_ = wrapper_new;
+    cls_staticmethod->getattr = wrapper_getattr;
+    cls_classmethod = class_new_builtin("classmethod", NULL, sizeof(ObjWrapper), NULL);
+    cls_classmethod->trace = trace_wrapper;
+    cls_classmethod->new_ = wrapper_new;
+    cls_classmethod->getattr = wrapper_getattr;
+    cls_none = class_new_builtin("NoneType", NULL, sizeof(Obj), NULL);
+    cls_none->repr = none_repr;
+    cls_none->truthy = none_truthy;
+    cls_none->new_ = NULL;
+    cls_notimplemented = class_new_builtin("NotImplementedType", NULL, sizeof(Obj), NULL);
+    cls_notimplemented->repr = notimpl_repr;
+    cls_notimplemented->new_ = NULL;
+    cls_ellipsis = class_new_builtin("ellipsis", NULL, sizeof(Obj), NULL);
+    cls_ellipsis->repr = ellipsis_repr;
+    cls_ellipsis->new_ = NULL;
+    obj_none = obj_alloc(cls_none, sizeof(Obj));
+    obj_notimplemented = obj_alloc(cls_notimplemented, sizeof(Obj));
+    obj_ellipsis = obj_alloc(cls_ellipsis, sizeof(Obj));
+}
+
+// Last step of runtime_init: every builtin class exposes its slots.
+void class_finish_builtins(void) {
+    for (int i = 0; i < nbuiltin; i++) {
+        ObjClass *c = builtin_classes[i];
+        if (!c->mro) {
+            class_set_bases(c, c == cls_object ? NULL : cls_object);
+        }
+        add_slot_wrappers(c);
+    }
+}

@@ -1,0 +1,51 @@
+// class.h: class machinery shared by class.c, object.c and the VM: user
+// class creation, slot computation, the slot trampolines that call user
+// dunders, and the ids of slot-wrapper natives.
+#ifndef PYISH_CLASS_H
+#define PYISH_CLASS_H
+#include "object.h"
+
+#define BIN__COUNT_ 13      // number of AstBinOp operators (src/ast.h)
+
+enum {
+    SLOT_NONE, SLOT_REPR, SLOT_STR, SLOT_HASH,
+    SLOT_LT, SLOT_LE, SLOT_EQ, SLOT_NE, SLOT_GT, SLOT_GE,
+    SLOT_LEN, SLOT_ITER, SLOT_NEXT, SLOT_GETITEM, SLOT_SETITEM, SLOT_DELITEM,
+    SLOT_CONTAINS, SLOT_GETATTRIBUTE, SLOT_SETATTR, SLOT_DELATTR, SLOT_CALL,
+    SLOT_BOOL, SLOT_NEW,
+    SLOT_BINOP   // SLOT_BINOP + op: __op__; + BIN__COUNT_ + op: __rop__
+};
+
+void class_bootstrap(void);
+void class_ready(void);
+void class_finish_builtins(void);
+void class_set_bases(ObjClass *c, ObjClass *base);
+// Creates a user class from a class statement or type(name, bases, ns).
+Value class_create(ObjStr *name, ObjTuple *bases, ObjDict *ns);
+// Recomputes [c]'s slots from its MRO (after creation or a dunder assignment).
+void class_compute_slots(ObjClass *c);
+bool class_has_user_dunder(ObjClass *c, const char *name);
+bool class_has_user_binop(ObjClass *c);
+const char *class_binop_name(int op);
+Value type_call(ObjClass *cls, int argc, Value *argv, ObjDict *kw);
+// Calls a slot-wrapper native ([n]->slot != 0).
+Value native_call_slot(ObjNative *n, int argc, Value *argv, ObjDict *kw);
+
+// Trampolines (object.c): a user class's slot that calls its dunder.
+Value slot_repr(Value self);
+Value slot_str(Value self);
+bool slot_hash(Value self, int64_t *out);
+Value slot_richcompare(Value a, Value b, int op);
+Value slot_binop(Value a, Value b, int op);
+Value slot_unop(Value a, int op);
+int slot_truthy(Value self);
+int64_t slot_len(Value self);
+Value slot_iter(Value self);
+int slot_next(Value self, Value *out);
+Value slot_getitem(Value self, Value key);
+bool slot_setitem(Value self, Value key, Value v);
+int slot_contains(Value self, Value item);
+Value slot_call(Value self, int argc, Value *argv, ObjDict *kw);
+Value slot_getattribute(Value self, ObjStr *name);
+bool slot_setattr(Value self, ObjStr *name, Value v);
+#endif

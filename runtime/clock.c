@@ -1,0 +1,76 @@
+// clock.c: the one clock behind time.time/monotonic/perf_counter/sleep and
+// the event loop: either the real clocks, or with --virtual-clock a virtual
+// one that starts at the real time and moves only when the program sleeps
+// (time.sleep advances it; an idle event loop jumps it to its next timer).
+#include <errno.h>
+#include <time.h>
+#include "object.h"
+#include "interp.h"
+
+bool clock_virtual;
+static double start_mono;   // real monotonic time at start
+static double start_wall;   // real wall time at start
+static double virt;         // virtual seconds elapsed since start
+
+static double real_mono(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double real_wall(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void clock_init(bool virtual_clock) {
+    clock_virtual = virtual_clock;
+    start_mono = real_mono();
+    start_wall = real_wall();
+    virt = 0;
+}
+
+double clock_monotonic(void) {
+    return clock_virtual ? start_mono + virt : real_mono();
+}
+
+double clock_wall(void) {
+    return clock_virtual ? start_wall + virt : real_wall();
+}
+
+double clock_elapsed(void) {
+    return clock_virtual ? virt : real_mono() - start_mono;
+}
+
+void clock_advance_to(double t) {
+    if (clock_virtual && t - start_mono > virt) {
+        virt = t - start_mono;
+    }
+}
+
+bool clock_sleep(double seconds) {
+    if (seconds < 0) {
+        exc_raise(exc_ValueError, "sleep length must be non-negative");
+        return false;
+    }
+    if (clock_virtual) {
+        virt += seconds;
+        return true;
+    }
+    double end = real_mono() + seconds;
+    for (;;) {
+        double left = end - real_mono();
+        if (left <= 0) {
+            return true;
+        }
+        struct timespec ts;
+        ts.tv_sec = (time_t)left;
+        ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
+        if (nanosleep(&ts, NULL) != 0 && errno == EINTR && vm_interrupted) {
+            vm_interrupted = 0;
+            exc_raise_value(OBJ_VAL(exc_KeyboardInterrupt));
+            return false;
+        }
+    }
+}

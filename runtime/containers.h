@@ -1,0 +1,155 @@
+// containers.h: the containers' internal interface beyond object.h: the
+// hash table shared by dict, set and frozenset, slice and range helpers, the
+// list sort used by sorted(), the init functions of the container files and
+// builtin modules, a small string builder for reprs, and the recursion guard
+// that makes `l.append(l); repr(l)` print "[[...]]".
+#ifndef PYISH_CONTAINERS_H
+#define PYISH_CONTAINERS_H
+
+#include <string.h>
+#include "object.h"
+#include "ast.h"
+#include "numstr.h"
+
+// ---- init functions (called by runtime_init in object.c)
+void tuple_init(void);
+void list_init(void);
+void dict_init(void);
+void dict_init_late(void);  // after class_ready (classmethods)
+void set_init(void);
+void range_init(void);      // range, slice
+void iterobj_init(void);    // enumerate, zip, map, filter, reversed, iter(f, s)
+void builtins_init(ObjDict *builtins);
+Value mod_math_init(void);
+Value mod_random_init(void);
+Value mod_collections_init(void);
+
+// ---- provided by other files (declared here until their headers exist)
+Value module_new(const char *name);         // module.h (lead)
+
+// ---- hash table (dict.c), also used by set.c through the common layout
+// (ObjSet has ObjDict's fields). [hash] is obj_hash(key).
+// Finds [key]: entry index >= 0, -1 missing, -2 error (user __eq__ raised).
+int64_t table_find(ObjDict *d, Value key, int64_t hash);
+// Inserts or replaces; 0 ok, -1 error.
+int table_insert(ObjDict *d, Value key, int64_t hash, Value value);
+// Removes entry [ix] (found by table_find) and its index slot.
+void table_remove_at(ObjDict *d, int64_t ix, int64_t hash);
+// Empties the table and frees its buffers.
+void table_clear(ObjDict *d);
+// Copies every live entry of [src] into the empty table [dst] (no hashing).
+void table_copy(ObjDict *dst, ObjDict *src);
+// GC helpers for tables embedded in other objects.
+void table_trace(ObjDict *d);
+void table_free(ObjDict *d);
+
+// ---- dict.c
+// dict[key] for [self] (dict or subclass): calls __missing__ on a subclass
+// that defines it, else raises KeyError(key).
+Value dict_getitem(Value self, Value key);
+// Raises KeyError with [key] as its argument (printed as KeyError: 'x').
+Value dict_key_error(Value key);
+// dict.update(arg): mapping (has keys()) or iterable of pairs; -1 error.
+int dict_update_from(ObjDict *d, Value arg);
+// Shared pieces of the dict class for subclasses in C (defaultdict).
+Value dict_repr(Value self);
+void dict_trace(Obj *o);
+void dict_finalize(Obj *o);
+
+// ---- set.c
+// set(iterable) / frozenset(iterable) of class [cls].
+Value set_from_iterable(ObjClass *cls, Value iterable);
+int set_discard(ObjSet *s, Value key);      // 1 removed, 0 absent, -1 error
+
+// ---- list.c
+// Sorts [l] in place, stable, by obj_lt on items or on key(item) when [key]
+// is neither VAL_NULL nor None; false with an exception on error.
+bool list_sort_inplace(ObjList *l, Value key, bool reverse);
+// Appends every item of [iterable] to [l]; false on error.
+bool list_extend(ObjList *l, Value iterable);
+
+// ---- tuple.c
+// Converts an index value (int, bool, __index__) to int64; false + error
+// (TypeError "<what> indices must be integers or slices, not X").
+bool index_value(Value v, const char *what, int64_t *out);
+
+// ---- range.c
+extern ObjClass *cls_range_iter;
+Value slice_new(Value start, Value stop, Value step);
+Value range_new(int64_t start, int64_t stop, int64_t step);
+// Python's slice.indices clamping for a sequence of [len]; false: error.
+bool slice_indices(ObjSlice *s, int64_t len, int64_t *start, int64_t *stop,
+                   int64_t *step, int64_t *slicelen);
+#define IS_SLICE(v) IS_A(v, cls_slice)
+
+// ---- iterobj.c
+extern ObjClass *cls_enumerate, *cls_zip, *cls_map, *cls_filter, *cls_reversed,
+    *cls_callable_iter;
+// The iterator of iter([f], [sentinel]).
+Value iterobj_callable_iter(Value f, Value sentinel);
+
+// ---- builtins.c
+// Writes [str] to [file] (its .write method) or to stdout when [file] is
+// VAL_NULL or None; VAL_NULL on error.
+Value sys_write(Value file, Value str);
+// Wraps the stdio stream [fp] as a pyish file object (for sys.stdout ...).
+Value builtins_file_new(FILE *fp, const char *name, const char *mode);
+// Adds [fn] to [cls] as a classmethod named [name].
+void class_add_classmethod(ObjClass *cls, const char *name, NativeFn fn);
+// Raises TypeError for unknown keywords: allowed names NULL-terminated.
+bool kw_only(const char *fname, ObjDict *kw, const char *const *allowed);
+
+// ---- repr recursion guard: repr_enter returns 1 when [o] is already being
+// printed (print "[...]"), 0 when entered, -1 (RecursionError) when too deep.
+int repr_enter(Obj *o);
+void repr_leave(Obj *o);
+
+// ---- building strs (SBuf and sb_* come from numstr.h)
+static inline void ct_addstr(SBuf *b, Value str) {
+    sb_add(b, AS_STR(str)->data, AS_STR(str)->len);
+}
+
+// Appends repr(v) to [b]; false on error.
+static inline bool ct_addrepr(SBuf *b, Value v) {
+    Value r = obj_repr(v);
+    if (!r) {
+        return false;
+    }
+    ct_addstr(b, r);
+    return true;
+}
+
+// True when the user class [cls] defines its own __init__: then builtin
+// __new__s ignore their arguments and leave the work to __init__.
+static inline bool has_user_init(ObjClass *cls) {
+    if (!(cls->flags & CLS_USER)) {
+        return false;
+    }
+    Value init = class_lookup(cls, str_intern_c("__init__"));
+    return init && !IS_A(init, cls_native);
+}
+
+// Layout tests that accept subclasses (user classes inheriting the layout).
+// (A C subclass such as a namedtuple class is its own native_base, so the
+// slow path checks that native_base derives from [c].)
+static inline bool kind_slow(ObjClass *nb, ObjClass *c) {
+    return nb != cls_object && nb->mro && nb->mro->len > 2 && class_is_subclass(nb, c);
+}
+#define IS_KIND(v, c) (IS_OBJ(v) && (AS_OBJ(v)->cls == (c) || AS_OBJ(v)->cls->native_base == (c) \
+                                     || kind_slow(AS_OBJ(v)->cls->native_base, (c))))
+#define IS_LISTISH(v) IS_KIND(v, cls_list)
+#define IS_TUPLEISH(v) IS_KIND(v, cls_tuple)
+#define IS_DICTISH(v) IS_KIND(v, cls_dict)
+#define IS_SETISH(v) (IS_KIND(v, cls_set) || IS_KIND(v, cls_frozenset))
+
+// Lexicographic comparison of two lists or two tuples (re-reads items after
+// every call into user code); NotImplemented when [b] is not of [a]'s kind.
+Value seq_compare(Value a, Value b, int op);
+
+// Small helpers.
+#define VAL_INT(i) int_from_i64((int64_t)(i))
+static inline bool is_intlike(Value v) {
+    return IS_SMALL(v) || IS_BIGINT(v) || v == VAL_TRUE || v == VAL_FALSE;
+}
+
+#endif

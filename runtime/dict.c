@@ -1,0 +1,1038 @@
+// dict.c: the insertion-ordered hash table (CPython 3.6 "compact dict":
+// an array of entries in insertion order plus an open-addressing index of
+// 2^k int32 slots, probed with CPython's perturbation sequence), shared by
+// dict, set and frozenset through containers.h; the dict class with its
+// views (keys/values/items) and iterators; and the C API of object.h
+// (dict_get/set/del, the interned-string fast path used for globals and
+// attributes, dict_next).
+//
+// Invariants: entries[0..nentries) hold live entries and deleted ones (key
+// VAL_NULL); used counts the live ones; cap is the entries capacity, always
+// (mask+1)*2/3 so the index never fills; an index slot is -1 (empty), -2
+// (deleted: probing continues past it) or an entry number. A table with no
+// index (index NULL) is empty.
+#include "containers.h"
+
+ObjClass *cls_dict;
+static ObjClass *cls_dict_keys, *cls_dict_values, *cls_dict_items;
+static ObjClass *cls_dict_keyiter, *cls_dict_valueiter, *cls_dict_itemiter;
+
+#define IX_EMPTY (-1)
+#define IX_DUMMY (-2)
+#define MIN_SIZE 8
+
+// ---- hashing and the table
+
+// hash(key), with the common small-int and str cases inline. Must agree with
+// obj_hash: ints hash to their value modulo 2^61-1 (sign kept, -1 -> -2).
+static inline bool key_hash(Value key, int64_t *h) {
+    if (IS_SMALL(key)) {
+        int64_t v = AS_SMALL(key) % (int64_t)(((uint64_t)1 << 61) - 1);
+        *h = v == -1 ? -2 : v;
+        return true;
+    }
+    if (IS_STR(key)) {
+        ObjStr *s = AS_STR(key);
+        *h = s->hash != -1 ? s->hash : str_hash(s);
+        return true;
+    }
+    return obj_hash(key, h);
+}
+
+static void index_put(int32_t *index, size_t mask, int64_t hash, int32_t ix) {
+    uint64_t perturb = (uint64_t)hash;
+    size_t i = (size_t)hash & mask;
+    while (index[i] >= 0) {
+        perturb >>= 5;
+        i = (i * 5 + perturb + 1) & mask;
+    }
+    index[i] = ix;
+}
+
+// Rebuilds the table, compacted, with an index of at least 3*[need] slots
+// (so at least 2*[need] entries fit, as CPython's GROWTH_RATE).
+static void table_resize(ObjDict *d, size_t need) {
+    size_t size = MIN_SIZE;
+    while (size < need * 3) {
+        size *= 2;
+    }
+    size_t cap = size * 2 / 3;
+    int32_t *index = mem_alloc(size * sizeof(int32_t));
+    memset(index, 0xff, size * sizeof(int32_t));   // all IX_EMPTY
+    DictEntry *entries = mem_alloc(cap * sizeof(DictEntry));
+    size_t n = 0;
+    for (size_t i = 0; i < d->nentries; i++) {
+        DictEntry *e = &d->entries[i];
+        if (e->key) {
+            entries[n] = *e;
+            index_put(index, size - 1, e->hash, (int32_t)n);
+            n++;
+        }
+    }
+    table_free(d);
+    d->index = index;
+    d->entries = entries;
+    d->mask = size - 1;
+    d->cap = cap;
+    d->nentries = n;
+    d->used = n;
+}
+
+// Finds [key] with [hash]: entry number, -1 missing, -2 error.
+int64_t table_find(ObjDict *d, Value key, int64_t hash) {
+restart:
+    if (!d->index) {
+        return -1;
+    }
+    size_t mask = d->mask;
+    uint64_t perturb = (uint64_t)hash;
+    size_t i = (size_t)hash & mask;
+    for (;;) {
+        int32_t ix = d->index[i];
+        if (ix == IX_EMPTY) {
+            return -1;
+        }
+        if (ix >= 0) {
+            DictEntry *e = &d->entries[ix];
+            Value ek = e->key;
+            if (ek == key) {
+                return ix;
+            }
+            if (e->hash == hash) {
+                if (IS_STR(ek) && IS_STR(key)) {
+                    if (str_eq(AS_STR(ek), AS_STR(key))) {
+                        return ix;
+                    }
+                } else if (!(IS_SMALL(ek) && IS_SMALL(key))) {
+                    DictEntry *entries = d->entries;
+                    int eq = obj_eq(ek, key);
+                    if (eq < 0) {
+                        return -2;
+                    }
+                    if (d->entries != entries || d->mask != mask || entries[ix].key != ek) {
+                        goto restart;   // the table changed under __eq__
+                    }
+                    if (eq) {
+                        return ix;
+                    }
+                }
+            }
+        }
+        perturb >>= 5;
+        i = (i * 5 + perturb + 1) & mask;
+    }
+}
+
+// Appends a new entry (the key is known to be absent).
+static void table_append(ObjDict *d, Value key, int64_t hash, Value value) {
+    if (d->nentries >= d->cap) {
+        table_resize(d, d->used);
+    }
+    index_put(d->index, d->mask, hash, (int32_t)d->nentries);
+    DictEntry *e = &d->entries[d->nentries++];
+    e->key = key;
+    e->value = value;
+    e->hash = hash;
+    d->used++;
+}
+
+// Inserts or replaces [key] -> [value]; -1 error.
+int table_insert(ObjDict *d, Value key, int64_t hash, Value value) {
+    int64_t ix = table_find(d, key, hash);
+    if (ix == -2) {
+        return -1;
+    }
+    if (ix >= 0) {
+        d->entries[ix].value = value;
+        return 0;
+    }
+    table_append(d, key, hash, value);
+    return 0;
+}
+
+// Removes entry [ix] whose key hashes to [hash].
+void table_remove_at(ObjDict *d, int64_t ix, int64_t hash) {
+    uint64_t perturb = (uint64_t)hash;
+    size_t i = (size_t)hash & d->mask;
+    while (d->index[i] != (int32_t)ix) {
+        perturb >>= 5;
+        i = (i * 5 + perturb + 1) & d->mask;
+    }
+    d->index[i] = IX_DUMMY;
+    d->entries[ix].key = VAL_NULL;
+    d->entries[ix].value = VAL_NULL;
+    d->used--;
+    while (d->nentries > 0 && !d->entries[d->nentries - 1].key) {
+        d->nentries--;
+    }
+}
+
+// Frees the buffers of [d] (leaves the fields stale: caller resets them).
+void table_free(ObjDict *d) {
+    if (d->index) {
+        mem_free(d->index, (d->mask + 1) * sizeof(int32_t));
+        mem_free(d->entries, d->cap * sizeof(DictEntry));
+    }
+    d->index = NULL;
+    d->entries = NULL;
+}
+
+// Empties [d].
+void table_clear(ObjDict *d) {
+    table_free(d);
+    d->used = d->nentries = d->cap = d->mask = 0;
+}
+
+// Copies the live entries of [src] into the empty [dst].
+void table_copy(ObjDict *dst, ObjDict *src) {
+    if (src->used == 0) {
+        return;
+    }
+    if (src->used == src->nentries) {
+        // No holes: copy the buffers as they are.
+        dst->index = mem_alloc((src->mask + 1) * sizeof(int32_t));
+        memcpy(dst->index, src->index, (src->mask + 1) * sizeof(int32_t));
+        dst->entries = mem_alloc(src->cap * sizeof(DictEntry));
+        memcpy(dst->entries, src->entries, src->nentries * sizeof(DictEntry));
+        dst->mask = src->mask;
+        dst->cap = src->cap;
+        dst->nentries = src->nentries;
+        dst->used = src->used;
+        return;
+    }
+    table_resize(dst, src->used);
+    for (size_t i = 0; i < src->nentries; i++) {
+        DictEntry *e = &src->entries[i];
+        if (e->key) {
+            table_append(dst, e->key, e->hash, e->value);
+        }
+    }
+}
+
+// Marks the keys and values of [d].
+void table_trace(ObjDict *d) {
+    for (size_t i = 0; i < d->nentries; i++) {
+        gc_mark_value(d->entries[i].key);
+        gc_mark_value(d->entries[i].value);
+    }
+}
+
+// ---- the object.h API
+
+// Makes an empty dict.
+Value dict_new(void) {
+    return OBJ_VAL(obj_alloc(cls_dict, sizeof(ObjDict)));
+}
+
+// Looks up [key]: 1 found (*out set), 0 missing, -1 error.
+int dict_get(ObjDict *d, Value key, Value *out) {
+    int64_t h;
+    if (!key_hash(key, &h)) {
+        return -1;
+    }
+    int64_t ix = table_find(d, key, h);
+    if (ix < 0) {
+        return ix == -1 ? 0 : -1;
+    }
+    *out = d->entries[ix].value;
+    return 1;
+}
+
+// Sets [key] -> [v]; -1 error (unhashable key, failing __eq__).
+int dict_set(ObjDict *d, Value key, Value v) {
+    int64_t h;
+    if (!key_hash(key, &h)) {
+        return -1;
+    }
+    return table_insert(d, key, h, v);
+}
+
+// Deletes [key]: 1 deleted, 0 missing, -1 error.
+int dict_del(ObjDict *d, Value key) {
+    int64_t h;
+    if (!key_hash(key, &h)) {
+        return -1;
+    }
+    int64_t ix = table_find(d, key, h);
+    if (ix < 0) {
+        return ix == -1 ? 0 : -1;
+    }
+    table_remove_at(d, ix, h);
+    return 1;
+}
+
+// Index of the str key [s] (interned or not), -1 if missing. Only str keys
+// can match (a str never equals another type's key in practice).
+static inline int64_t find_str(ObjDict *d, ObjStr *s, int64_t hash) {
+    if (!d->index) {
+        return -1;
+    }
+    size_t mask = d->mask;
+    uint64_t perturb = (uint64_t)hash;
+    size_t i = (size_t)hash & mask;
+    for (;;) {
+        int32_t ix = d->index[i];
+        if (ix == IX_EMPTY) {
+            return -1;
+        }
+        if (ix >= 0) {
+            DictEntry *e = &d->entries[ix];
+            if (e->key == OBJ_VAL(s)) {
+                return ix;
+            }
+            if (e->hash == hash && IS_STR(e->key) && str_eq(AS_STR(e->key), s)) {
+                return ix;
+            }
+        }
+        perturb >>= 5;
+        i = (i * 5 + perturb + 1) & mask;
+    }
+}
+
+// Fast lookup of a str key: the value or VAL_NULL when missing (no error).
+Value dict_get_str(ObjDict *d, ObjStr *s) {
+    if (!d->index) {
+        return VAL_NULL;
+    }
+    int64_t h = s->hash != -1 ? s->hash : str_hash(s);
+    int64_t ix = find_str(d, s, h);
+    return ix >= 0 ? d->entries[ix].value : VAL_NULL;
+}
+
+// Sets a str key (cannot fail).
+void dict_set_str(ObjDict *d, ObjStr *s, Value v) {
+    int64_t h = s->hash != -1 ? s->hash : str_hash(s);
+    int64_t ix = find_str(d, s, h);
+    if (ix >= 0) {
+        d->entries[ix].value = v;
+    } else {
+        table_append(d, OBJ_VAL(s), h, v);
+    }
+}
+
+// Iterates in insertion order: start with *pos = 0; false at the end.
+bool dict_next(ObjDict *d, size_t *pos, Value *key, Value *value) {
+    while (*pos < d->nentries) {
+        DictEntry *e = &d->entries[(*pos)++];
+        if (e->key) {
+            if (key) {
+                *key = e->key;
+            }
+            if (value) {
+                *value = e->value;
+            }
+            return true;
+        }
+    }
+    return false;
+}
+
+// ---- dict class slots
+
+Value dict_key_error(Value key) {
+    Value e = exc_new(exc_KeyError, 1, &key);
+    if (!e) {
+        return VAL_NULL;
+    }
+    return exc_raise_value(e);
+}
+
+// d[key], with __missing__ for subclasses.
+Value dict_getitem(Value self, Value key) {
+    Value v;
+    int r = dict_get(AS_DICT(self), key, &v);
+    if (r > 0) {
+        return v;
+    }
+    if (r < 0) {
+        return VAL_NULL;
+    }
+    ObjClass *cls = AS_OBJ(self)->cls;
+    if (cls != cls_dict) {
+        Value f = class_lookup(cls, str_intern_c("__missing__"));
+        if (f) {
+            Value args[2] = {self, key};
+            return vm_call(f, 2, args, NULL);
+        }
+    }
+    return dict_key_error(key);
+}
+
+static bool dict_setitem(Value self, Value key, Value v) {
+    if (v) {
+        return dict_set(AS_DICT(self), key, v) == 0;
+    }
+    int r = dict_del(AS_DICT(self), key);
+    if (r == 0) {
+        dict_key_error(key);
+    }
+    return r > 0;
+}
+
+// Repr "{k: v, ...}"; "{...}" when recursive.
+Value dict_repr(Value self) {
+    ObjDict *d = AS_DICT(self);
+    if (d->used == 0) {
+        return str_from_c("{}");
+    }
+    int g = repr_enter(AS_OBJ(self));
+    if (g != 0) {
+        return g > 0 ? str_from_c("{...}") : VAL_NULL;
+    }
+    SBuf b;
+    sb_init(&b);
+    sb_adds(&b, "{");
+    bool first = true;
+    for (size_t i = 0; i < d->nentries; i++) {
+        DictEntry *e = &d->entries[i];
+        if (!e->key) {
+            continue;
+        }
+        Value k = e->key, v = e->value;
+        if (!first) {
+            sb_adds(&b, ", ");
+        }
+        first = false;
+        gc_push_root(v);
+        bool ok = ct_addrepr(&b, k);
+        gc_pop_root(1);
+        if (ok) {
+            sb_adds(&b, ": ");
+            ok = ct_addrepr(&b, v);
+        }
+        if (!ok) {
+            sb_free(&b);
+            repr_leave(AS_OBJ(self));
+            return VAL_NULL;
+        }
+    }
+    sb_adds(&b, "}");
+    repr_leave(AS_OBJ(self));
+    return sb_finish(&b);
+}
+
+static Value dict_richcompare(Value a, Value b, int op) {
+    if ((op != OP_EQ && op != OP_NE) || !IS_DICTISH(a) || !IS_DICTISH(b)) {
+        return VAL_NOTIMPL;
+    }
+    ObjDict *x = AS_DICT(a), *y = AS_DICT(b);
+    bool eq = x->used == y->used;
+    for (size_t i = 0; eq && i < x->nentries; i++) {
+        DictEntry *e = &x->entries[i];
+        if (!e->key) {
+            continue;
+        }
+        Value k = e->key, v = e->value, w;
+        gc_push_root(k);
+        gc_push_root(v);
+        int r = dict_get(y, k, &w);
+        int c = r > 0 ? (v == w ? 1 : obj_eq(v, w)) : r;
+        gc_pop_root(2);
+        if (c < 0) {
+            return VAL_NULL;
+        }
+        eq = c == 1;
+    }
+    return VAL_BOOL(op == OP_EQ ? eq : !eq);
+}
+
+static int dict_contains(Value self, Value key) {
+    Value v;
+    return dict_get(AS_DICT(self), key, &v);
+}
+
+static int64_t dict_len(Value self) {
+    return (int64_t)AS_DICT(self)->used;
+}
+
+static int dict_truthy(Value self) {
+    return AS_DICT(self)->used != 0;
+}
+
+void dict_trace(Obj *o) {
+    table_trace((ObjDict *)o);
+}
+
+void dict_finalize(Obj *o) {
+    table_free((ObjDict *)o);
+}
+
+// ---- iterators and views
+
+typedef struct ObjDictIter {
+    Obj hdr;
+    Value dict;         // VAL_NULL when exhausted
+    size_t pos;         // next entry number
+    size_t used;        // size when created
+} ObjDictIter;
+
+typedef struct ObjDictView {
+    Obj hdr;
+    Value dict;
+} ObjDictView;
+
+static Value dict_iter_new(ObjClass *cls, Value d) {
+    ObjDictIter *it = (ObjDictIter *)obj_alloc(cls, sizeof(ObjDictIter));
+    it->dict = d;
+    it->used = AS_DICT(d)->used;
+    return OBJ_VAL(it);
+}
+
+static Value dict_iter(Value self) {
+    return dict_iter_new(cls_dict_keyiter, self);
+}
+
+// Next live entry of the iterator [self]: 1 found, 0 end, -1 error.
+static int dict_iter_step(Value self, DictEntry **out) {
+    ObjDictIter *it = (ObjDictIter *)AS_OBJ(self);
+    if (!it->dict) {
+        return 0;
+    }
+    ObjDict *d = AS_DICT(it->dict);
+    if (d->used != it->used) {
+        it->used = (size_t)-1;
+        exc_raise(exc_RuntimeError, "dictionary changed size during iteration");
+        return -1;
+    }
+    while (it->pos < d->nentries) {
+        DictEntry *e = &d->entries[it->pos++];
+        if (e->key) {
+            *out = e;
+            return 1;
+        }
+    }
+    it->dict = VAL_NULL;
+    return 0;
+}
+
+static int dict_keyiter_next(Value self, Value *out) {
+    DictEntry *e;
+    int r = dict_iter_step(self, &e);
+    if (r == 1) {
+        *out = e->key;
+    }
+    return r;
+}
+
+static int dict_valueiter_next(Value self, Value *out) {
+    DictEntry *e;
+    int r = dict_iter_step(self, &e);
+    if (r == 1) {
+        *out = e->value;
+    }
+    return r;
+}
+
+static int dict_itemiter_next(Value self, Value *out) {
+    DictEntry *e;
+    int r = dict_iter_step(self, &e);
+    if (r == 1) {
+        *out = tuple_pack(2, e->key, e->value);
+    }
+    return r;
+}
+
+static Value iter_self(Value self) {
+    return self;
+}
+
+static void dict_iter_trace(Obj *o) {
+    gc_mark_value(((ObjDictIter *)o)->dict);
+}
+
+static void view_trace(Obj *o) {
+    gc_mark_value(((ObjDictView *)o)->dict);
+}
+
+static Value view_new(ObjClass *cls, Value d) {
+    ObjDictView *v = (ObjDictView *)obj_alloc(cls, sizeof(ObjDictView));
+    v->dict = d;
+    return OBJ_VAL(v);
+}
+
+#define VIEW_DICT(v) (((ObjDictView *)AS_OBJ(v))->dict)
+
+static int64_t view_len(Value self) {
+    return (int64_t)AS_DICT(VIEW_DICT(self))->used;
+}
+
+static Value keys_iter(Value self) {
+    return dict_iter_new(cls_dict_keyiter, VIEW_DICT(self));
+}
+
+static Value values_iter(Value self) {
+    return dict_iter_new(cls_dict_valueiter, VIEW_DICT(self));
+}
+
+static Value items_iter(Value self) {
+    return dict_iter_new(cls_dict_itemiter, VIEW_DICT(self));
+}
+
+static int keys_contains(Value self, Value key) {
+    return dict_contains(VIEW_DICT(self), key);
+}
+
+static int items_contains(Value self, Value item) {
+    if (!IS_TUPLE(item) || AS_TUPLE(item)->len != 2) {
+        return 0;
+    }
+    Value v;
+    int r = dict_get(AS_DICT(VIEW_DICT(self)), AS_TUPLE(item)->items[0], &v);
+    if (r <= 0) {
+        return r;
+    }
+    return obj_eq(v, AS_TUPLE(item)->items[1]);
+}
+
+// Repr "dict_keys([...])": the class name around the list of items.
+static Value view_repr(Value self) {
+    int g = repr_enter(AS_OBJ(self));
+    if (g != 0) {
+        return g > 0 ? str_from_c("...") : VAL_NULL;
+    }
+    Value l = seq_to_list(self);
+    Value r = VAL_NULL;
+    if (l) {
+        gc_push_root(l);
+        Value lr = obj_repr(l);
+        gc_pop_root(1);
+        if (lr) {
+            r = str_printf("%s(%s)", AS_OBJ(self)->cls->name->data, AS_STR(lr)->data);
+        }
+    }
+    repr_leave(AS_OBJ(self));
+    return r;
+}
+
+// Set operations on keys/items views: computed on sets.
+static Value view_binop(Value a, Value b, int op) {
+    if (op >= BINOP_INPLACE) {
+        op -= BINOP_INPLACE;
+    }
+    if (op != BIN_AND && op != BIN_OR && op != BIN_SUB && op != BIN_XOR) {
+        return VAL_NOTIMPL;
+    }
+    Value sa = set_from_iterable(cls_set, a);
+    if (!sa) {
+        return VAL_NULL;
+    }
+    gc_push_root(sa);
+    Value sb = set_from_iterable(cls_set, b);
+    Value r = VAL_NULL;
+    if (sb) {
+        gc_push_root(sb);
+        r = obj_binop(sa, sb, op);
+        gc_pop_root(1);
+    }
+    gc_pop_root(1);
+    return r;
+}
+
+static Value view_richcompare(Value a, Value b, int op) {
+    if (!IS_SETISH(b) && !(IS_OBJ(b) && (AS_OBJ(b)->cls == cls_dict_keys ||
+                                         AS_OBJ(b)->cls == cls_dict_items))) {
+        return VAL_NOTIMPL;
+    }
+    Value sa = set_from_iterable(cls_set, a);
+    if (!sa) {
+        return VAL_NULL;
+    }
+    gc_push_root(sa);
+    Value sb = IS_SETISH(b) ? b : set_from_iterable(cls_set, b);
+    Value r = VAL_NULL;
+    if (sb) {
+        gc_push_root(sb);
+        r = obj_compare(sa, sb, op);
+        gc_pop_root(1);
+    }
+    gc_pop_root(1);
+    return r;
+}
+
+// ---- construction and update
+
+static int update_pairs(ObjDict *d, Value iterable) {
+    Value it = obj_iter(iterable);
+    if (!it) {
+        return -1;
+    }
+    gc_push_root(it);
+    Value item;
+    int r;
+    int64_t n = 0;
+    while ((r = obj_next(it, &item)) == 1) {
+        Value pair = item;
+        if (!IS_TUPLE(item) && !IS_LIST(item)) {
+            if (!val_class(item)->iter) {
+                exc_raise(exc_TypeError,
+                          "cannot convert dictionary update sequence element #%lld to a sequence",
+                          (long long)n);
+                r = -1;
+                break;
+            }
+            gc_push_root(item);
+            pair = seq_to_tuple(item);
+            gc_pop_root(1);
+            if (!pair) {
+                r = -1;
+                break;
+            }
+        }
+        size_t len = IS_LIST(pair) ? AS_LIST(pair)->len : AS_TUPLE(pair)->len;
+        if (len != 2) {
+            exc_raise(exc_ValueError,
+                      "dictionary update sequence element #%lld has length %zu; 2 is required",
+                      (long long)n, len);
+            r = -1;
+            break;
+        }
+        Value *kv = IS_LIST(pair) ? AS_LIST(pair)->items : AS_TUPLE(pair)->items;
+        gc_push_root(pair);
+        int s = dict_set(d, kv[0], kv[1]);
+        gc_pop_root(1);
+        if (s < 0) {
+            r = -1;
+            break;
+        }
+        n++;
+    }
+    gc_pop_root(1);
+    return r < 0 ? -1 : 0;
+}
+
+// Updates [d] from a mapping (dict or anything with keys()) or pairs.
+int dict_update_from(ObjDict *d, Value arg) {
+    if (IS_DICTISH(arg)) {
+        ObjDict *src = AS_DICT(arg);
+        if (src == d) {
+            return 0;
+        }
+        if (d->used == 0 && AS_OBJ(arg)->cls == cls_dict) {
+            table_clear(d);
+            table_copy(d, src);
+            return 0;
+        }
+        for (size_t i = 0; i < src->nentries; i++) {
+            DictEntry *e = &src->entries[i];
+            if (e->key && table_insert(d, e->key, e->hash, e->value) < 0) {
+                return -1;
+            }
+        }
+        return 0;
+    }
+    Value keys = obj_getattr_opt(arg, str_intern_c("keys"));
+    if (!keys) {
+        if (exc_pending()) {
+            return -1;
+        }
+        return update_pairs(d, arg);
+    }
+    Value ks = vm_call(keys, 0, NULL, NULL);
+    if (!ks) {
+        return -1;
+    }
+    Value l = seq_to_list(ks);
+    if (!l) {
+        return -1;
+    }
+    gc_push_root(l);
+    for (size_t i = 0; i < AS_LIST(l)->len; i++) {
+        Value k = AS_LIST(l)->items[i];
+        Value v = obj_getitem(arg, k);
+        if (!v || dict_set(d, k, v) < 0) {
+            gc_pop_root(1);
+            return -1;
+        }
+    }
+    gc_pop_root(1);
+    return 0;
+}
+
+// Adds the keyword arguments [kw] to [d].
+static int update_kw(ObjDict *d, ObjDict *kw) {
+    if (!kw) {
+        return 0;
+    }
+    for (size_t i = 0; i < kw->nentries; i++) {
+        DictEntry *e = &kw->entries[i];
+        if (e->key && table_insert(d, e->key, e->hash, e->value) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static Value dict_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    if (argc > 1) {
+        return exc_raise(exc_TypeError, "dict expected at most 1 argument, got %d", argc);
+    }
+    size_t size = cls->inst_size > sizeof(ObjDict) ? cls->inst_size : sizeof(ObjDict);
+    Value d = OBJ_VAL(obj_alloc(cls, size));
+    gc_push_root(d);
+    if (has_user_init(cls)) {
+        gc_pop_root(1);
+        return d;
+    }
+    int r = argc ? dict_update_from(AS_DICT(d), argv[0]) : 0;
+    if (r == 0) {
+        r = update_kw(AS_DICT(d), kw);
+    }
+    gc_pop_root(1);
+    return r == 0 ? d : VAL_NULL;
+}
+
+static Value dict_binop(Value a, Value b, int op) {
+    if (op == BIN_OR) {
+        if (!IS_DICTISH(a) || !IS_DICTISH(b)) {
+            return VAL_NOTIMPL;
+        }
+        Value d = dict_new();
+        table_copy(AS_DICT(d), AS_DICT(a));
+        gc_push_root(d);
+        int r = dict_update_from(AS_DICT(d), b);
+        gc_pop_root(1);
+        return r == 0 ? d : VAL_NULL;
+    }
+    if (op == BIN_OR + BINOP_INPLACE && IS_DICTISH(a)) {
+        return dict_update_from(AS_DICT(a), b) == 0 ? a : VAL_NULL;
+    }
+    return VAL_NOTIMPL;
+}
+
+// ---- methods
+
+#define SELF AS_DICT(argv[0])
+
+static Value m_keys(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("dict.keys", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
+    return view_new(cls_dict_keys, argv[0]);
+}
+
+static Value m_values(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("dict.values", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
+    return view_new(cls_dict_values, argv[0]);
+}
+
+static Value m_items(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("dict.items", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
+    return view_new(cls_dict_items, argv[0]);
+}
+
+static Value m_get(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("get", argc - 1, 1, 2)) {
+        return VAL_NULL;
+    }
+    Value v;
+    int r = dict_get(SELF, argv[1], &v);
+    if (r < 0) {
+        return VAL_NULL;
+    }
+    return r ? v : argc > 2 ? argv[2] : VAL_NONE;
+}
+
+static Value m_setdefault(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("setdefault", argc - 1, 1, 2)) {
+        return VAL_NULL;
+    }
+    Value v;
+    int r = dict_get(SELF, argv[1], &v);
+    if (r < 0) {
+        return VAL_NULL;
+    }
+    if (r) {
+        return v;
+    }
+    v = argc > 2 ? argv[2] : VAL_NONE;
+    return dict_set(SELF, argv[1], v) < 0 ? VAL_NULL : v;
+}
+
+static Value m_pop(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("pop", argc - 1, 1, 2)) {
+        return VAL_NULL;
+    }
+    int64_t h;
+    if (!key_hash(argv[1], &h)) {
+        return VAL_NULL;
+    }
+    int64_t ix = table_find(SELF, argv[1], h);
+    if (ix == -2) {
+        return VAL_NULL;
+    }
+    if (ix == -1) {
+        return argc > 2 ? argv[2] : dict_key_error(argv[1]);
+    }
+    Value v = SELF->entries[ix].value;
+    table_remove_at(SELF, ix, h);
+    return v;
+}
+
+static Value m_popitem(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("dict.popitem", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
+    ObjDict *d = SELF;
+    if (d->used == 0) {
+        return dict_key_error(str_from_c("popitem(): dictionary is empty"));
+    }
+    DictEntry *e = &d->entries[d->nentries - 1];    // last is always live
+    Value t = tuple_pack(2, e->key, e->value);
+    table_remove_at(d, (int64_t)(d->nentries - 1), e->hash);
+    return t;
+}
+
+static Value m_update(int argc, Value *argv, ObjDict *kw) {
+    if (argc > 2) {
+        return exc_raise(exc_TypeError, "update expected at most 1 argument, got %d", argc - 1);
+    }
+    if (argc == 2 && dict_update_from(SELF, argv[1]) < 0) {
+        return VAL_NULL;
+    }
+    return update_kw(SELF, kw) < 0 ? VAL_NULL : VAL_NONE;
+}
+
+static Value m_init(int argc, Value *argv, ObjDict *kw) {
+    return m_update(argc, argv, kw);
+}
+
+static Value m_clear(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("dict.clear", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
+    table_clear(SELF);
+    return VAL_NONE;
+}
+
+static Value m_copy(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("dict.copy", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
+    Value d = dict_new();
+    table_copy(AS_DICT(d), SELF);
+    return d;
+}
+
+static Value m_fromkeys(int argc, Value *argv, ObjDict *kw) {
+    // argv[0] is the class (classmethod).
+    if (!arg_count("fromkeys", argc - 1, 1, 2)) {
+        return VAL_NULL;
+    }
+    Value v = argc > 2 ? argv[2] : VAL_NONE;
+    Value d;
+    if (!IS_CLASS(argv[0]) || AS_CLASS(argv[0]) == cls_dict) {
+        d = dict_new();
+    } else {
+        d = vm_call(argv[0], 0, NULL, NULL);
+        if (!d) {
+            return VAL_NULL;
+        }
+    }
+    gc_push_root(d);
+    Value it = obj_iter(argv[1]);
+    if (!it) {
+        gc_pop_root(1);
+        return VAL_NULL;
+    }
+    gc_push_root(it);
+    Value k;
+    int r;
+    while ((r = obj_next(it, &k)) == 1) {
+        bool ok = IS_DICT(d) ? dict_set(AS_DICT(d), k, v) == 0 : obj_setitem(d, k, v);
+        if (!ok) {
+            r = -1;
+            break;
+        }
+    }
+    gc_pop_root(2);
+    return r < 0 ? VAL_NULL : d;
+}
+
+static Value m_reversed(int argc, Value *argv, ObjDict *kw) {
+    Value l = list_new(SELF->used);
+    for (size_t i = SELF->nentries; i-- > 0;) {
+        if (SELF->entries[i].key) {
+            list_append(AS_LIST(l), SELF->entries[i].key);
+        }
+    }
+    return obj_iter(l);
+}
+
+static bool unhashable(Value self, int64_t *out) {
+    exc_raise(exc_TypeError, "unhashable type: '%s'", val_type_name(self));
+    return false;
+}
+
+static const MethodDef dict_methods[] = {
+    {"keys", m_keys},
+    {"values", m_values},
+    {"items", m_items},
+    {"get", m_get},
+    {"setdefault", m_setdefault},
+    {"pop", m_pop},
+    {"popitem", m_popitem},
+    {"update", m_update},
+    {"clear", m_clear},
+    {"copy", m_copy},
+    {"__init__", m_init},
+    {"__reversed__", m_reversed},
+    {NULL, NULL},
+};
+
+// Second step, once classmethod exists (called by range_init).
+void dict_init_late(void) {
+    class_add_classmethod(cls_dict, "fromkeys", m_fromkeys);
+}
+
+static ObjClass *make_view(const char *name, Value (*iter)(Value),
+                           int (*contains)(Value, Value)) {
+    ObjClass *c = class_new_builtin(name, NULL, sizeof(ObjDictView), NULL);
+    c->trace = view_trace;
+    c->len = view_len;
+    c->iter = iter;
+    c->contains = contains;
+    c->repr = view_repr;
+    return c;
+}
+
+static ObjClass *make_iter(const char *name, int (*next)(Value, Value *)) {
+    ObjClass *c = class_new_builtin(name, NULL, sizeof(ObjDictIter), NULL);
+    c->trace = dict_iter_trace;
+    c->iter = iter_self;
+    c->next = next;
+    return c;
+}
+
+// Creates dict, its views and iterators.
+void dict_init(void) {
+    cls_dict = class_new_builtin("dict", NULL, sizeof(ObjDict), dict_methods);
+    cls_dict->flags |= CLS_BASETYPE;
+    cls_dict->new_ = dict_new_;
+    cls_dict->trace = dict_trace;
+    cls_dict->finalize = dict_finalize;
+    cls_dict->hash = unhashable;
+    cls_dict->repr = dict_repr;
+    cls_dict->richcompare = dict_richcompare;
+    cls_dict->binop = dict_binop;
+    cls_dict->getitem = dict_getitem;
+    cls_dict->setitem = dict_setitem;
+    cls_dict->contains = dict_contains;
+    cls_dict->len = dict_len;
+    cls_dict->truthy = dict_truthy;
+    cls_dict->iter = dict_iter;
+
+    cls_dict_keys = make_view("dict_keys", keys_iter, keys_contains);
+    cls_dict_keys->binop = view_binop;
+    cls_dict_keys->richcompare = view_richcompare;
+    cls_dict_values = make_view("dict_values", values_iter, NULL);
+    cls_dict_items = make_view("dict_items", items_iter, items_contains);
+    cls_dict_items->binop = view_binop;
+    cls_dict_items->richcompare = view_richcompare;
+    cls_dict_keyiter = make_iter("dict_keyiterator", dict_keyiter_next);
+    cls_dict_valueiter = make_iter("dict_valueiterator", dict_valueiter_next);
+    cls_dict_itemiter = make_iter("dict_itemiterator", dict_itemiter_next);
+}

@@ -1,0 +1,235 @@
+// exc.c: the exception hierarchy (EXC_LIST in object.h), exception objects
+// (args, traceback entries, cause and context), their reprs and messages,
+// and the pending-exception slot through which every failing C function
+// reports its error (object.h's error protocol).
+#include <stdarg.h>
+#include <string.h>
+#include "object.h"
+#include "class.h"
+#include "gc.h"
+#include "runtime.h"
+
+#define X(name, base) ObjClass *exc_##name;
+EXC_LIST(X)
+#undef X
+
+static Value pending;
+
+static void mark_pending(void) {
+    gc_mark_value(pending);
+}
+
+Value exc_pending(void) {
+    return pending;
+}
+
+void exc_clear(void) {
+    pending = VAL_NULL;
+}
+
+Value exc_take(void) {
+    Value v = pending;
+    pending = VAL_NULL;
+    return v;
+}
+
+Value exc_new(ObjClass *type, int argc, Value *argv) {
+    return type_call(type, argc, argv, NULL);
+}
+
+Value exc_raise(ObjClass *type, const char *fmt, ...) {
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    Value msg = str_from_c(buf);
+    Value e = exc_new(type, 1, &msg);
+    if (e) {
+        pending = e;
+    }
+    return VAL_NULL;
+}
+
+Value exc_raise_value(Value exc) {
+    if (IS_CLASS(exc) && (AS_CLASS(exc)->flags & CLS_EXCEPTION)) {
+        exc = exc_new(AS_CLASS(exc), 0, NULL);
+        if (!exc) {
+            return VAL_NULL;
+        }
+    } else if (!IS_OBJ(exc) || !(AS_OBJ(exc)->cls->flags & CLS_EXCEPTION)) {
+        return exc_raise(exc_TypeError, "exceptions must derive from BaseException");
+    }
+    pending = exc;
+    return VAL_NULL;
+}
+
+bool exc_matches(Value exc, Value type) {
+    ObjClass *c = val_class(exc);
+    if (IS_CLASS(exc)) {
+        c = AS_CLASS(exc);
+    }
+    if (IS_TUPLE(type)) {
+        ObjTuple *t = AS_TUPLE(type);
+        for (size_t i = 0; i < t->len; i++) {
+            if (exc_matches(exc, t->items[i])) {
+                return true;
+            }
+        }
+        return false;
+    }
+    return IS_CLASS(type) && class_is_subclass(c, AS_CLASS(type));
+}
+
+// ---- the exception object
+static void trace_exc(Obj *o) {
+    ObjException *e = (ObjException *)o;
+    gc_mark_obj((Obj *)e->dict);
+    gc_mark_obj((Obj *)e->args);
+    gc_mark_value(e->traceback);
+    gc_mark_value(e->cause);
+    gc_mark_value(e->context);
+}
+
+static Value exc_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    ObjException *e = (ObjException *)obj_alloc(cls, cls->inst_size);
+    e->dict = AS_DICT(dict_new());
+    ObjTuple *args = AS_TUPLE(tuple_new((size_t)argc));
+    memcpy(args->items, argv, sizeof(Value) * (size_t)argc);
+    e->args = args;
+    return OBJ_VAL(e);
+}
+
+static Value exc_init_method(int argc, Value *argv, ObjDict *kw) {
+    ObjException *e = AS_EXC(argv[0]);
+    ObjTuple *args = AS_TUPLE(tuple_new((size_t)argc - 1));
+    memcpy(args->items, argv + 1, sizeof(Value) * (size_t)(argc - 1));
+    e->args = args;
+    return VAL_NONE;
+}
+
+static Value exc_str(Value self) {
+    ObjException *e = AS_EXC(self);
+    if (e->args->len == 0) {
+        return str_from_c("");
+    }
+    if (e->args->len == 1) {
+        if (class_is_subclass(e->hdr.cls, exc_KeyError)) {
+            return obj_repr(e->args->items[0]);
+        }
+        return obj_str(e->args->items[0]);
+    }
+    return obj_str(OBJ_VAL(e->args));
+}
+
+static Value exc_repr(Value self) {
+    ObjException *e = AS_EXC(self);
+    const char *name = e->hdr.cls->name->data;
+    if (e->args->len == 1) {
+        Value r = obj_repr(e->args->items[0]);
+        return r ? str_printf("%s(%s)", name, AS_STR(r)->data) : VAL_NULL;
+    }
+    Value r = obj_repr(OBJ_VAL(e->args));
+    if (!r) {
+        return VAL_NULL;
+    }
+    if (e->args->len == 0) {
+        return str_printf("%s()", name);
+    }
+    return str_printf("%s%s", name, AS_STR(r)->data);
+}
+
+static Value exc_getattr(Value self, ObjStr *name) {
+    ObjException *e = AS_EXC(self);
+    const char *n = name->data;
+    if (strcmp(n, "args") == 0) {
+        return OBJ_VAL(e->args);
+    }
+    if (n[0] == '_' && n[1] == '_') {
+        if (strcmp(n, "__cause__") == 0) {
+            return e->cause ? e->cause : VAL_NONE;
+        }
+        if (strcmp(n, "__context__") == 0) {
+            return e->context ? e->context : VAL_NONE;
+        }
+        if (strcmp(n, "__traceback__") == 0) {
+            return e->traceback ? e->traceback : VAL_NONE;
+        }
+        if (strcmp(n, "__suppress_context__") == 0) {
+            return VAL_BOOL(e->suppress_context);
+        }
+    }
+    Value v = dict_get_str(e->dict, name);
+    if (v) {
+        return v;
+    }
+    if (strcmp(n, "value") == 0 && class_is_subclass(e->hdr.cls, exc_StopIteration)) {
+        return e->args->len ? e->args->items[0] : VAL_NONE;
+    }
+    if (strcmp(n, "code") == 0 && class_is_subclass(e->hdr.cls, exc_SystemExit)) {
+        return e->args->len == 1 ? e->args->items[0] : e->args->len == 0 ? VAL_NONE : OBJ_VAL(e->args);
+    }
+    return generic_getattr(self, name);
+}
+
+static bool exc_setattr(Value self, ObjStr *name, Value v) {
+    ObjException *e = AS_EXC(self);
+    const char *n = name->data;
+    if (strcmp(n, "__cause__") == 0) {
+        e->cause = v && !IS_NONE(v) ? v : VAL_NULL;
+        e->suppress_context = true;
+        return true;
+    }
+    if (strcmp(n, "__context__") == 0) {
+        e->context = v && !IS_NONE(v) ? v : VAL_NULL;
+        return true;
+    }
+    if (strcmp(n, "__traceback__") == 0) {
+        e->traceback = v && !IS_NONE(v) ? v : VAL_NULL;
+        return true;
+    }
+    if (strcmp(n, "args") == 0 && v) {
+        Value t = seq_to_tuple(v);
+        if (!t) {
+            return false;
+        }
+        e->args = AS_TUPLE(t);
+        return true;
+    }
+    return generic_setattr(self, name, v);
+}
+
+static Value exc_with_traceback(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("with_traceback", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    AS_EXC(argv[0])->traceback = IS_NONE(argv[1]) ? VAL_NULL : argv[1];
+    return argv[0];
+}
+
+static const MethodDef exc_methods[] = {
+    {"__init__", exc_init_method},
+    {"with_traceback", exc_with_traceback},
+    {NULL, NULL},
+};
+
+void exc_init(void) {
+    gc_add_root_marker(mark_pending);
+    exc_BaseException = class_new_builtin("BaseException", NULL, sizeof(ObjException), exc_methods);
+    ObjClass *b = exc_BaseException;
+    b->flags |= CLS_EXCEPTION;
+    b->dict_offset = offsetof(ObjException, dict);
+    b->new_ = exc_new_slot;
+    b->trace = trace_exc;
+    b->repr = exc_repr;
+    b->str = exc_str;
+    b->getattr = exc_getattr;
+    b->setattr = exc_setattr;
+#define exc_object cls_object
+#define X(name, base) \
+    if (exc_##name != exc_BaseException) { \
+        exc_##name = class_new_builtin(#name, exc_##base, sizeof(ObjException), NULL); \
+    }
+    EXC_LIST(X)
+#undef X
+}

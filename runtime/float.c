@@ -1,0 +1,711 @@
+// float.c: the float class (C doubles). Holds Python's shortest round-trip
+// repr, CPython's float hash (so hash(1.0) == hash(1)), comparisons with
+// ints that are exact, arithmetic with Python's floor-division and modulo
+// sign rules (also used for int op float), float() parsing, and round()
+// with CPython's correctly rounded results (banker's rounding).
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ast.h"
+#include "numstr.h"
+
+ObjClass *cls_float;
+
+#define HASH_BITS 61
+#define HASH_MODULUS (((uint64_t)1 << 61) - 1)
+
+static bool is_float_val(Value v) {
+    return IS_OBJ(v) && (AS_OBJ(v)->cls == cls_float || AS_OBJ(v)->cls->native_base == cls_float);
+}
+
+Value float_new(double d) {
+    // every float has the subclass layout (dict NULL), so cls_float's
+    // dict_offset is valid for plain floats too
+    ObjFloat *f = (ObjFloat *)obj_alloc(cls_float, sizeof(ObjFloatSub));
+    f->value = d;
+    return OBJ_VAL(f);
+}
+
+bool val_to_double(Value v, double *out) {
+    if (is_float_val(v)) {
+        *out = AS_FLOAT(v);
+        return true;
+    }
+    if (int_check(v)) {
+        bool ov;
+        *out = int_to_double(v, &ov);
+        if (ov) {
+            exc_raise(exc_OverflowError, "int too large to convert to float");
+            return false;
+        }
+        return true;
+    }
+    exc_raise(exc_TypeError, "must be real number, not %s", val_type_name(v));
+    return false;
+}
+
+// ---- repr
+
+// Shortest digits of finite nonzero |d|: fills [digits] (no dot, no
+// trailing zeros) and returns decpt (value = 0.DIGITS * 10**decpt).
+static int shortest_digits(double d, char *digits) {
+    char buf[40];
+    // more digits are never worse, so binary-search the shortest precision
+    int lo = 0, hi = 16;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        snprintf(buf, sizeof buf, "%.*e", mid, d);
+        if (strtod(buf, NULL) == d) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    snprintf(buf, sizeof buf, "%.*e", lo, d);
+    // buf looks like "d.ddde[+-]XX" or "de[+-]XX"
+    int n = 0;
+    char *p = buf;
+    for (; *p && *p != 'e'; p++) {
+        if (*p >= '0' && *p <= '9') {
+            digits[n++] = *p;
+        }
+    }
+    int exp = atoi(p + 1);
+    int fe;
+    if (lo > 0 && frexp(d, &fe) == 0.5) {
+        // a power of two has a lopsided rounding interval: a neighbour of
+        // the closest shorter string may still round-trip
+        char sh[40], cand[48];
+        snprintf(sh, sizeof sh, "%.*e", lo - 1, d);
+        char dg[24];
+        int m = 0;
+        char *q = sh;
+        for (; *q && *q != 'e'; q++) {
+            if (*q >= '0' && *q <= '9') {
+                dg[m++] = *q;
+            }
+        }
+        int se = atoi(q + 1);
+        for (int delta = 1; delta >= -1; delta -= 2) {
+            char t[24];
+            memcpy(t, dg, (size_t)m);
+            int k = m - 1;
+            int te = se;
+            if (delta > 0) {
+                while (k >= 0 && t[k] == '9') {
+                    t[k--] = '0';
+                }
+                if (k < 0) {
+                    t[0] = '1';
+                    te++;
+                } else {
+                    t[k]++;
+                }
+            } else {
+                while (k >= 0 && t[k] == '0') {
+                    t[k--] = '9';
+                }
+                if (k < 0 || (k == 0 && t[0] == '1' && m == 1)) {
+                    continue;
+                }
+                t[k]--;
+            }
+            if (t[0] == '0') {
+                continue;
+            }
+            snprintf(cand, sizeof cand, "%c.%.*se%d", t[0], m - 1, t + 1, te);
+            if (strtod(cand, NULL) == d) {
+                memcpy(digits, t, (size_t)m);
+                n = m;
+                exp = te;
+                break;
+            }
+        }
+    }
+    while (n > 1 && digits[n - 1] == '0') {
+        n--;
+    }
+    digits[n] = 0;
+    return exp + 1;
+}
+
+Value float_repr_str(double d) {
+    char out[64];
+    if (isnan(d)) {
+        return str_from_c("nan");
+    }
+    if (isinf(d)) {
+        return str_from_c(d > 0 ? "inf" : "-inf");
+    }
+    if (d == 0.0) {
+        return str_from_c(signbit(d) ? "-0.0" : "0.0");
+    }
+    char digits[32];
+    int decpt = shortest_digits(fabs(d), digits);
+    int nd = (int)strlen(digits);
+    char *o = out;
+    if (d < 0) {
+        *o++ = '-';
+    }
+    if (decpt <= -4 || decpt > 16) {
+        // exponent form: d[.ddd]e[+-]XX
+        *o++ = digits[0];
+        if (nd > 1) {
+            *o++ = '.';
+            memcpy(o, digits + 1, (size_t)nd - 1);
+            o += nd - 1;
+        }
+        int e = decpt - 1;
+        o += sprintf(o, "e%c%02d", e < 0 ? '-' : '+', e < 0 ? -e : e);
+    } else if (decpt <= 0) {
+        *o++ = '0';
+        *o++ = '.';
+        for (int k = 0; k < -decpt; k++) {
+            *o++ = '0';
+        }
+        memcpy(o, digits, (size_t)nd);
+        o += nd;
+    } else {
+        for (int k = 0; k < decpt; k++) {
+            *o++ = k < nd ? digits[k] : '0';
+        }
+        *o++ = '.';
+        if (nd > decpt) {
+            memcpy(o, digits + decpt, (size_t)(nd - decpt));
+            o += nd - decpt;
+        } else {
+            *o++ = '0';
+        }
+    }
+    *o = 0;
+    return str_new(out, (size_t)(o - out));
+}
+
+static Value float_repr(Value v) {
+    return float_repr_str(AS_FLOAT(v));
+}
+
+// ---- hash (CPython's _Py_HashDouble)
+
+int64_t float_hash_value(double v) {
+    if (!isfinite(v)) {
+        if (isinf(v)) {
+            return v > 0 ? 314159 : -314159;
+        }
+        return 0;
+    }
+    int e;
+    double m = frexp(v, &e);
+    int sign = 1;
+    if (m < 0) {
+        sign = -1;
+        m = -m;
+    }
+    uint64_t x = 0;
+    while (m) {
+        x = ((x << 28) & HASH_MODULUS) | x >> (HASH_BITS - 28);
+        m *= 268435456.0;
+        e -= 28;
+        uint64_t y = (uint64_t)m;
+        m -= (double)y;
+        x += y;
+        if (x >= HASH_MODULUS) {
+            x -= HASH_MODULUS;
+        }
+    }
+    e = e >= 0 ? e % HASH_BITS : HASH_BITS - 1 - ((-1 - e) % HASH_BITS);
+    x = ((x << e) & HASH_MODULUS) | x >> (HASH_BITS - e);
+    int64_t h = (int64_t)x * sign;
+    return h == -1 ? -2 : h;
+}
+
+static bool float_hash(Value self, int64_t *out) {
+    double d = AS_FLOAT(self);
+    if (isnan(d)) {
+        *out = (int64_t)((uintptr_t)AS_OBJ(self) >> 4);    // identity based, as CPython 3.10+
+        return true;
+    }
+    *out = float_hash_value(d);
+    return true;
+}
+
+// ---- comparison
+
+static Value cmp_bool(double x, double y, int op) {
+    switch (op) {
+    case OP_LT: return VAL_BOOL(x < y);
+    case OP_LE: return VAL_BOOL(x <= y);
+    case OP_EQ: return VAL_BOOL(x == y);
+    case OP_NE: return VAL_BOOL(x != y);
+    case OP_GT: return VAL_BOOL(x > y);
+    default: return VAL_BOOL(x >= y);
+    }
+}
+
+static Value float_richcompare(Value a, Value b, int op) {
+    if (is_float_val(a) && is_float_val(b)) {
+        return cmp_bool(AS_FLOAT(a), AS_FLOAT(b), op);
+    }
+    if (is_float_val(a) && int_check(b)) {
+        int c = int_float_cmp(b, AS_FLOAT(a));
+        if (c == 2) {
+            return VAL_BOOL(op == OP_NE);
+        }
+        return cmp_bool((double)-c, 0.0, op);
+    }
+    if (int_check(a) && is_float_val(b)) {
+        int c = int_float_cmp(a, AS_FLOAT(b));
+        if (c == 2) {
+            return VAL_BOOL(op == OP_NE);
+        }
+        return cmp_bool((double)c, 0.0, op);
+    }
+    return VAL_NOTIMPL;
+}
+
+// ---- arithmetic
+
+static Value float_pow(double iv, double iw) {
+    if (iw == 0) {
+        return float_new(1.0);
+    }
+    if (isnan(iv)) {
+        return float_new(iv);
+    }
+    if (isnan(iw)) {
+        return float_new(iv == 1.0 ? 1.0 : iw);
+    }
+    if (iv == 0.0) {
+        if (iw < 0.0) {
+            return exc_raise(exc_ZeroDivisionError, "0.0 cannot be raised to a negative power");
+        }
+    }
+    if (iv < 0.0 && isfinite(iv) && isfinite(iw) && iw != floor(iw)) {
+        return exc_raise(exc_ValueError,
+                         "negative number cannot be raised to a fractional power");
+    }
+    errno = 0;
+    double r = pow(iv, iw);
+    if (isinf(r) && isfinite(iv) && isfinite(iw)) {
+        return exc_raise(exc_OverflowError, "(34, 'Numerical result out of range')");
+    }
+    return float_new(r);
+}
+
+Value float_binop(Value a, Value b, int op) {
+    if (op >= BINOP_INPLACE) {
+        op -= BINOP_INPLACE;
+    }
+    if (!(is_float_val(a) || int_check(a)) || !(is_float_val(b) || int_check(b))) {
+        return VAL_NOTIMPL;
+    }
+    if (!is_float_val(a) && !is_float_val(b)) {
+        return int_binop(a, b, op);
+    }
+    switch (op) {
+    case BIN_ADD: case BIN_SUB: case BIN_MUL: case BIN_TRUEDIV:
+    case BIN_FLOORDIV: case BIN_MOD: case BIN_POW:
+        break;
+    default:
+        return VAL_NOTIMPL;
+    }
+    double x, y;
+    if (!val_to_double(a, &x) || !val_to_double(b, &y)) {
+        return VAL_NULL;
+    }
+    switch (op) {
+    case BIN_ADD:
+        return float_new(x + y);
+    case BIN_SUB:
+        return float_new(x - y);
+    case BIN_MUL:
+        return float_new(x * y);
+    case BIN_TRUEDIV:
+        if (y == 0.0) {
+            return exc_raise(exc_ZeroDivisionError, "float division by zero");
+        }
+        return float_new(x / y);
+    case BIN_MOD: {
+        if (y == 0.0) {
+            return exc_raise(exc_ZeroDivisionError, "float modulo");
+        }
+        double mod = fmod(x, y);
+        if (mod) {
+            if ((y < 0) != (mod < 0)) {
+                mod += y;
+            }
+        } else {
+            mod = copysign(0.0, y);
+        }
+        return float_new(mod);
+    }
+    case BIN_FLOORDIV: {
+        if (y == 0.0) {
+            return exc_raise(exc_ZeroDivisionError, "float floor division by zero");
+        }
+        double mod = fmod(x, y);
+        double div = (x - mod) / y;
+        if (mod) {
+            if ((y < 0) != (mod < 0)) {
+                div -= 1.0;
+            }
+        }
+        double floordiv;
+        if (div) {
+            floordiv = floor(div);
+            if (div - floordiv > 0.5) {
+                floordiv += 1.0;
+            }
+        } else {
+            floordiv = copysign(0.0, x / y);
+        }
+        return float_new(floordiv);
+    }
+    default:
+        return float_pow(x, y);
+    }
+}
+
+static Value float_unop(Value a, int op) {
+    double x = AS_FLOAT(a);
+    switch (op) {
+    case UN_NEG:
+        return float_new(-x);
+    case UN_POS:
+        return AS_OBJ(a)->cls == cls_float ? a : float_new(x);
+    case UN_NOT:
+        return VAL_BOOL(x == 0.0);
+    default:
+        return VAL_NOTIMPL;
+    }
+}
+
+static int float_truthy(Value v) {
+    return AS_FLOAT(v) != 0.0;
+}
+
+// ---- parsing and construction
+
+bool float_parse(const char *s, size_t len, double *out) {
+    size_t i = 0;
+    while (i < len && (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r'))) {
+        i++;
+    }
+    while (len > i && (s[len - 1] == ' ' || (s[len - 1] >= '\t' && s[len - 1] <= '\r'))) {
+        len--;
+    }
+    if (i >= len) {
+        return false;
+    }
+    char stackbuf[128];
+    size_t cap = len - i + 1;
+    char *buf = cap <= sizeof stackbuf ? stackbuf : mem_alloc(cap);
+    size_t n = 0;
+    bool ok = true;
+    const char *t = s + i;
+    size_t tl = len - i;
+    size_t k = 0;
+    bool neg = false;
+    if (t[0] == '+' || t[0] == '-') {
+        neg = t[0] == '-';
+        k = 1;
+    }
+    const char *w = t + k;
+    size_t wl = tl - k;
+    if ((wl == 3 && strncasecmp(w, "inf", 3) == 0) ||
+        (wl == 8 && strncasecmp(w, "infinity", 8) == 0)) {
+        *out = neg ? -INFINITY : INFINITY;
+    } else if (wl == 3 && strncasecmp(w, "nan", 3) == 0) {
+        *out = neg ? -NAN : NAN;
+    } else {
+        // digits, '.', exponent; underscores only between digits
+        for (size_t j = 0; j < tl; j++) {
+            char c = t[j];
+            if (c == '_') {
+                if (j == 0 || j + 1 >= tl || !(t[j - 1] >= '0' && t[j - 1] <= '9') ||
+                    !(t[j + 1] >= '0' && t[j + 1] <= '9')) {
+                    ok = false;
+                    break;
+                }
+                continue;
+            }
+            if (!((c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' ||
+                  c == '-')) {
+                ok = false;
+                break;
+            }
+            buf[n++] = c;
+        }
+        buf[n] = 0;
+        bool has_digit = false;
+        for (size_t j = 0; j < n && buf[j] != 'e' && buf[j] != 'E'; j++) {
+            if (buf[j] >= '0' && buf[j] <= '9') {
+                has_digit = true;
+            }
+        }
+        if (ok && has_digit) {
+            char *end;
+            *out = strtod(buf, &end);
+            ok = end == buf + n;
+        } else {
+            ok = false;
+        }
+    }
+    if (buf != stackbuf) {
+        mem_free(buf, cap);
+    }
+    return ok;
+}
+
+// float(x) for one argument.
+static Value float_of(Value x) {
+    if (is_float_val(x)) {
+        return AS_OBJ(x)->cls == cls_float ? x : float_new(AS_FLOAT(x));
+    }
+    if (int_check(x)) {
+        double d;
+        if (!val_to_double(x, &d)) {
+            return VAL_NULL;
+        }
+        return float_new(d);
+    }
+    if (str_check(x)) {
+        double d;
+        if (!float_parse(AS_STR(x)->data, AS_STR(x)->len, &d)) {
+            Value rep = str_repr(x);
+            if (!rep) {
+                return VAL_NULL;
+            }
+            return exc_raise(exc_ValueError, "could not convert string to float: %s",
+                             str_cstr(rep));
+        }
+        return float_new(d);
+    }
+    static const char *names[] = {"__float__", "__index__"};
+    for (int k = 0; k < 2; k++) {
+        Value m = class_lookup(val_class(x), str_intern_c(names[k]));
+        if (m) {
+            Value r = obj_call(m, 1, &x, NULL);
+            if (!r) {
+                return VAL_NULL;
+            }
+            if (k == 0 && !is_float_val(r)) {
+                return exc_raise(exc_TypeError, "%s.__float__ returned non-float (type %s)",
+                                 val_type_name(x), val_type_name(r));
+            }
+            return k == 0 ? r : float_of(r);
+        }
+    }
+    return exc_raise(exc_TypeError, "float() argument must be a string or a real number, not '%s'",
+                     val_type_name(x));
+}
+
+static Value float_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    if (kw && kw->used) {
+        return exc_raise(exc_TypeError, "float() takes no keyword arguments");
+    }
+    if (argc > 1) {
+        return exc_raise(exc_TypeError, "float expected at most 1 argument, got %d", argc);
+    }
+    Value r = argc == 0 ? float_new(0.0) : float_of(argv[0]);
+    if (!r || cls == cls_float) {
+        return r;
+    }
+    size_t size = cls->inst_size > sizeof(ObjFloatSub) ? cls->inst_size : sizeof(ObjFloatSub);
+    ObjFloatSub *f = (ObjFloatSub *)obj_alloc(cls, size);
+    f->f.value = AS_FLOAT(r);
+    f->dict = AS_DICT(dict_new());
+    return OBJ_VAL(f);
+}
+
+// ---- rounding
+
+Value float_round(double x, Value ndigits) {
+    if (!ndigits || IS_NONE(ndigits)) {
+        double r = rint(x);     // default rounding mode: half to even
+        return int_from_double(r);
+    }
+    int64_t nd;
+    if (!int_to_i64(ndigits, &nd)) {
+        return VAL_NULL;
+    }
+    if (!isfinite(x) || x == 0.0) {
+        return float_new(x);
+    }
+    if (nd > 323) {
+        return float_new(x);
+    }
+    if (nd < -308) {
+        return float_new(copysign(0.0, x));
+    }
+    if (nd >= 0) {
+        char buf[700];
+        snprintf(buf, sizeof buf, "%.*f", (int)nd, x);     // correctly rounded, half-even
+        double r = strtod(buf, NULL);
+        if (isinf(r)) {
+            return exc_raise(exc_OverflowError, "rounded value too large to represent");
+        }
+        return float_new(r);
+    }
+    // negative ndigits: exact rational arithmetic
+    mpq_t q;
+    mpz_t p, z, rem;
+    mpq_init(q);
+    mpz_inits(p, z, rem, NULL);
+    mpq_set_d(q, x);
+    mpz_ui_pow_ui(p, 10, (unsigned long)(-nd));
+    mpz_mul(mpq_denref(q), mpq_denref(q), p);
+    mpq_canonicalize(q);
+    // z = round-half-even(num/den)
+    mpz_fdiv_qr(z, rem, mpq_numref(q), mpq_denref(q));
+    mpz_mul_2exp(rem, rem, 1);
+    int c = mpz_cmp(rem, mpq_denref(q));
+    if (c > 0 || (c == 0 && mpz_odd_p(z))) {
+        mpz_add_ui(z, z, 1);
+    }
+    mpz_mul(z, z, p);
+    bool ov;
+    double r = int_to_double(int_from_mpz(z), &ov);
+    mpq_clear(q);
+    mpz_clears(p, z, rem, NULL);
+    if (r == 0.0) {
+        r = copysign(0.0, x);
+    }
+    return float_new(r);
+}
+
+Value num_round(Value x, Value ndigits) {
+    if (is_float_val(x)) {
+        return float_round(AS_FLOAT(x), ndigits);
+    }
+    if (!int_check(x)) {
+        Value m = class_lookup(val_class(x), str_intern_c("__round__"));
+        if (m) {
+            Value args[2] = {x, ndigits};
+            return obj_call(m, ndigits && !IS_NONE(ndigits) ? 2 : 1, args, NULL);
+        }
+        return exc_raise(exc_TypeError, "type %s doesn't define __round__ method",
+                         val_type_name(x));
+    }
+    Value xi = x;
+    if (!IS_SMALL(x) && AS_OBJ(x)->cls != cls_int) {
+        xi = int_binop(x, MK_SMALL(0), BIN_ADD);
+    }
+    if (!ndigits || IS_NONE(ndigits)) {
+        return xi;
+    }
+    int64_t nd;
+    if (!int_to_i64(ndigits, &nd)) {
+        return VAL_NULL;
+    }
+    if (nd >= 0) {
+        return xi;
+    }
+    // round half to even at 10**-nd
+    mpz_t z, p, q, rem;
+    mpz_inits(z, p, q, rem, NULL);
+    int_get_mpz(xi, z);
+    mpz_ui_pow_ui(p, 10, (unsigned long)(nd < -100000 ? 100000 : -nd));
+    mpz_fdiv_qr(q, rem, z, p);
+    mpz_mul_2exp(rem, rem, 1);
+    int c = mpz_cmp(rem, p);
+    if (c > 0 || (c == 0 && mpz_odd_p(q))) {
+        mpz_add_ui(q, q, 1);
+    }
+    mpz_mul(q, q, p);
+    Value r = int_from_mpz(q);
+    mpz_clears(z, p, q, rem, NULL);
+    return r;
+}
+
+// ---- methods
+
+static Value m_is_integer(int argc, Value *argv, ObjDict *kw) {
+    double d = AS_FLOAT(argv[0]);
+    return VAL_BOOL(isfinite(d) && d == floor(d));
+}
+
+static Value m_as_integer_ratio(int argc, Value *argv, ObjDict *kw) {
+    double d = AS_FLOAT(argv[0]);
+    if (isinf(d)) {
+        return exc_raise(exc_OverflowError, "cannot convert Infinity to integer ratio");
+    }
+    if (isnan(d)) {
+        return exc_raise(exc_ValueError, "cannot convert NaN to integer ratio");
+    }
+    mpq_t q;
+    mpq_init(q);
+    mpq_set_d(q, d);
+    Value n = int_from_mpz(mpq_numref(q));
+    gc_push_root(n);
+    Value den = int_from_mpz(mpq_denref(q));
+    gc_push_root(den);
+    mpq_clear(q);
+    Value t = tuple_pack(2, n, den);
+    gc_pop_root(2);
+    return t;
+}
+
+static Value m_float_trunc(int argc, Value *argv, ObjDict *kw) {
+    return int_from_double(AS_FLOAT(argv[0]));
+}
+
+static Value m_float_floor(int argc, Value *argv, ObjDict *kw) {
+    return int_from_double(floor(AS_FLOAT(argv[0])));
+}
+
+static Value m_float_ceil(int argc, Value *argv, ObjDict *kw) {
+    return int_from_double(ceil(AS_FLOAT(argv[0])));
+}
+
+static Value m_float_round(int argc, Value *argv, ObjDict *kw) {
+    return float_round(AS_FLOAT(argv[0]), argc > 1 ? argv[1] : VAL_NULL);
+}
+
+static Value m_float_self(int argc, Value *argv, ObjDict *kw) {
+    return float_unop(argv[0], UN_POS);
+}
+
+static Value m_float_format(int argc, Value *argv, ObjDict *kw) {
+    if (argc != 2) {
+        return exc_raise(exc_TypeError, "__format__() takes exactly one argument (%d given)",
+                         argc - 1);
+    }
+    return format_value(argv[0], argv[1]);
+}
+
+static const MethodDef float_methods[] = {
+    {"is_integer", m_is_integer},
+    {"as_integer_ratio", m_as_integer_ratio},
+    {"conjugate", m_float_self},
+    {"__float__", m_float_self},
+    {"__int__", m_float_trunc},
+    {"__trunc__", m_float_trunc},
+    {"__floor__", m_float_floor},
+    {"__ceil__", m_float_ceil},
+    {"__round__", m_float_round},
+    {"__format__", m_float_format},
+    {NULL, NULL},
+};
+
+// Marks the attribute dict of float subclass instances.
+static void float_trace(Obj *o) {
+    gc_mark_obj((Obj *)((ObjFloatSub *)o)->dict);
+}
+
+void float_init(void) {
+    cls_float = class_new_builtin("float", NULL, sizeof(ObjFloatSub), float_methods);
+    cls_float->dict_offset = offsetof(ObjFloatSub, dict);
+    cls_float->trace = float_trace;
+    cls_float->flags |= CLS_BASETYPE;
+    cls_float->new_ = float_new_slot;
+    cls_float->repr = float_repr;
+    cls_float->hash = float_hash;
+    cls_float->richcompare = float_richcompare;
+    cls_float->binop = float_binop;
+    cls_float->unop = float_unop;
+    cls_float->truthy = float_truthy;
+}

@@ -1,0 +1,27 @@
+// gc.h: the collector's interface beyond object.h: root registration for
+// subsystems, the safe-point poll the VM calls, and deferred finalization.
+#ifndef PYISH_GC_H
+#define PYISH_GC_H
+#include "object.h"
+
+// A subsystem that owns roots (VM frames, intern table, event loop) registers
+// a function that marks them; it runs at every collection.
+void gc_add_root_marker(void (*mark)(void));
+// Called by mem.c for every allocation: counts toward the next collection.
+void gc_note_alloc(size_t size);
+// True when a collection is due; the VM then calls gc_collect at a safe point.
+extern bool gc_due;
+// Objects whose class needs a last action before being freed (a suspended
+// generator's finally blocks, a never-awaited coroutine warning) register a
+// hook: it runs after marking, on unreachable objects of that class, and may
+// return true to keep the object alive one more cycle (resurrect it).
+void gc_set_finalizer_hook(bool (*hook)(Obj *o));
+// Runs [fn] after each collection (deferred finalizers run there).
+void gc_set_after_hook(void (*fn)(void));
+// Calls [fn] on every live object (exit-time warnings).
+void gc_each_object(void (*fn)(Obj *o));
+// Frees every object (at exit, for leak checkers).
+void gc_free_all(void);
+// Number of collections so far (for tests).
+size_t gc_count(void);
+#endif

@@ -1,0 +1,332 @@
+// iterobj.c: the lazy iterator classes of the builtins: enumerate, zip,
+// map, filter, reversed (via __reversed__ or len + getitem) and the
+// callable iterator of iter(f, sentinel). Each is a class whose instances
+// are their own iterators; builtins.c registers the classes by name.
+#include "containers.h"
+
+ObjClass *cls_enumerate, *cls_zip, *cls_map, *cls_filter, *cls_reversed,
+    *cls_callable_iter;
+
+// enumerate / filter / callable_iterator / reversed share this layout.
+typedef struct ObjIter2 {
+    Obj hdr;
+    Value it;       // underlying iterator or sequence (VAL_NULL: exhausted)
+    Value aux;      // enumerate: count; filter: function; callable: sentinel
+    int64_t i;      // reversed: next index
+} ObjIter2;
+
+// zip and map: n iterators.
+typedef struct ObjIterN {
+    Obj hdr;
+    Value func;     // map's function, VAL_NULL for zip
+    Value its;      // tuple of iterators; VAL_NULL when exhausted
+} ObjIterN;
+
+static Value iter_self(Value self) {
+    return self;
+}
+
+static void iter2_trace(Obj *o) {
+    gc_mark_value(((ObjIter2 *)o)->it);
+    gc_mark_value(((ObjIter2 *)o)->aux);
+}
+
+static void itern_trace(Obj *o) {
+    gc_mark_value(((ObjIterN *)o)->func);
+    gc_mark_value(((ObjIterN *)o)->its);
+}
+
+static Value iter2_make(ObjClass *cls, Value it, Value aux) {
+    gc_push_root(it);
+    ObjIter2 *o = (ObjIter2 *)obj_alloc(cls, sizeof(ObjIter2));
+    gc_pop_root(1);
+    o->it = it;
+    o->aux = aux;
+    return OBJ_VAL(o);
+}
+
+// ---- enumerate
+
+static Value enumerate_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    Value iterable = argc > 0 ? argv[0] : kw_get(kw, "iterable");
+    Value start = argc > 1 ? argv[1] : kw_get(kw, "start");
+    if (!iterable || argc > 2) {
+        if (argc > 2) {
+            return exc_raise(exc_TypeError, "enumerate() takes at most 2 arguments (%d given)", argc);
+        }
+        return exc_raise(exc_TypeError, "enumerate() missing required argument 'iterable' (pos 1)");
+    }
+    if (start && !IS_INT(start) && start != VAL_TRUE && start != VAL_FALSE) {
+        return exc_raise(exc_TypeError, "'%s' object cannot be interpreted as an integer",
+                         val_type_name(start));
+    }
+    if (start == VAL_TRUE || start == VAL_FALSE) {
+        start = MK_SMALL(start == VAL_TRUE);
+    }
+    Value it = obj_iter(iterable);
+    if (!it) {
+        return VAL_NULL;
+    }
+    return iter2_make(cls, it, start ? start : MK_SMALL(0));
+}
+
+static int enumerate_next(Value self, Value *out) {
+    ObjIter2 *e = (ObjIter2 *)AS_OBJ(self);
+    Value v;
+    int r = obj_next(e->it, &v);
+    if (r != 1) {
+        return r;
+    }
+    Value n = e->aux;
+    if (IS_SMALL(n) && AS_SMALL(n) < SMALL_MAX) {
+        e->aux = MK_SMALL(AS_SMALL(n) + 1);
+    } else {
+        gc_push_root(v);
+        Value m = obj_binop(n, MK_SMALL(1), BIN_ADD);
+        gc_pop_root(1);
+        if (!m) {
+            return -1;
+        }
+        e->aux = m;
+    }
+    *out = tuple_pack(2, n, v);
+    return 1;
+}
+
+// ---- zip and map
+
+static Value itern_make(ObjClass *cls, Value func, int n, Value *iterables) {
+    Value its = tuple_new((size_t)n);
+    for (int i = 0; i < n; i++) {
+        AS_TUPLE(its)->items[i] = VAL_NONE;
+    }
+    gc_push_root(its);
+    for (int i = 0; i < n; i++) {
+        Value it = obj_iter(iterables[i]);
+        if (!it) {
+            gc_pop_root(1);
+            return VAL_NULL;
+        }
+        AS_TUPLE(its)->items[i] = it;
+    }
+    ObjIterN *o = (ObjIterN *)obj_alloc(cls, sizeof(ObjIterN));
+    gc_pop_root(1);
+    o->func = func;
+    o->its = its;
+    return OBJ_VAL(o);
+}
+
+static Value zip_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    static const char *const allowed[] = {"strict", NULL};
+    if (!kw_only("zip", kw, allowed)) {
+        return VAL_NULL;
+    }
+    return itern_make(cls, VAL_NULL, argc, argv);
+}
+
+static Value map_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    if (!arg_no_kw("map", kw)) {
+        return VAL_NULL;
+    }
+    if (argc < 2) {
+        return exc_raise(exc_TypeError, "map() must have at least two arguments.");
+    }
+    return itern_make(cls, argv[0], argc - 1, argv + 1);
+}
+
+// Fills a fresh tuple with the next item of each iterator: 1, 0 or -1.
+static int itern_step(ObjIterN *z, Value *out) {
+    if (!z->its) {
+        return 0;
+    }
+    ObjTuple *its = AS_TUPLE(z->its);
+    if (its->len == 0) {
+        return 0;
+    }
+    Value t = tuple_new(its->len);
+    for (size_t i = 0; i < its->len; i++) {
+        AS_TUPLE(t)->items[i] = VAL_NONE;
+    }
+    gc_push_root(t);
+    for (size_t i = 0; i < its->len; i++) {
+        Value v;
+        int r = obj_next(its->items[i], &v);
+        if (r != 1) {
+            gc_pop_root(1);
+            if (r == 0) {
+                z->its = VAL_NULL;
+            }
+            return r;
+        }
+        AS_TUPLE(t)->items[i] = v;
+    }
+    gc_pop_root(1);
+    *out = t;
+    return 1;
+}
+
+static int zip_next(Value self, Value *out) {
+    return itern_step((ObjIterN *)AS_OBJ(self), out);
+}
+
+static int map_next(Value self, Value *out) {
+    ObjIterN *m = (ObjIterN *)AS_OBJ(self);
+    Value t;
+    int r = itern_step(m, &t);
+    if (r != 1) {
+        return r;
+    }
+    gc_push_root(t);
+    Value v = vm_call(m->func, (int)AS_TUPLE(t)->len, AS_TUPLE(t)->items, NULL);
+    gc_pop_root(1);
+    if (!v) {
+        return -1;
+    }
+    *out = v;
+    return 1;
+}
+
+// ---- filter
+
+static Value filter_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    if (!arg_no_kw("filter", kw) || !arg_count("filter", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    Value it = obj_iter(argv[1]);
+    if (!it) {
+        return VAL_NULL;
+    }
+    return iter2_make(cls, it, argv[0]);
+}
+
+static int filter_next(Value self, Value *out) {
+    ObjIter2 *f = (ObjIter2 *)AS_OBJ(self);
+    for (;;) {
+        Value v;
+        int r = obj_next(f->it, &v);
+        if (r != 1) {
+            return r;
+        }
+        int t;
+        gc_push_root(v);
+        if (IS_NONE(f->aux) || f->aux == OBJ_VAL(cls_bool)) {
+            t = obj_truthy(v);
+        } else {
+            Value res = vm_call(f->aux, 1, &v, NULL);
+            t = res ? obj_truthy(res) : -1;
+        }
+        gc_pop_root(1);
+        if (t < 0) {
+            return -1;
+        }
+        if (t) {
+            *out = v;
+            return 1;
+        }
+    }
+}
+
+// ---- reversed
+
+static Value reversed_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    if (!arg_no_kw("reversed", kw) || !arg_count("reversed", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    Value seq = argv[0];
+    ObjClass *c = val_class(seq);
+    Value f = class_lookup(c, str_intern_c("__reversed__"));
+    if (f && !IS_NONE(f)) {
+        return vm_call(f, 1, &seq, NULL);
+    }
+    if (!c->getitem || !c->len || IS_DICTISH(seq) || IS_SETISH(seq)) {
+        return exc_raise(exc_TypeError, "'%s' object is not reversible", val_type_name(seq));
+    }
+    int64_t n = obj_length(seq);
+    if (n < 0) {
+        return VAL_NULL;
+    }
+    Value r = iter2_make(cls, seq, VAL_NULL);
+    ((ObjIter2 *)AS_OBJ(r))->i = n - 1;
+    return r;
+}
+
+static int reversed_next(Value self, Value *out) {
+    ObjIter2 *r = (ObjIter2 *)AS_OBJ(self);
+    if (!r->it || r->i < 0) {
+        r->it = VAL_NULL;
+        return 0;
+    }
+    Value v = obj_getitem(r->it, VAL_INT(r->i));
+    r->i--;
+    if (!v) {
+        if (EXC_PENDING_IS(exc_IndexError) || EXC_PENDING_IS(exc_StopIteration)) {
+            exc_clear();
+            r->it = VAL_NULL;
+            return 0;
+        }
+        return -1;
+    }
+    *out = v;
+    return 1;
+}
+
+// ---- iter(callable, sentinel)
+
+// The iterator of iter([f], [sentinel]).
+Value iterobj_callable_iter(Value f, Value sentinel) {
+    return iter2_make(cls_callable_iter, f, sentinel);
+}
+
+static int callable_iter_next(Value self, Value *out) {
+    ObjIter2 *c = (ObjIter2 *)AS_OBJ(self);
+    if (!c->it) {
+        return 0;
+    }
+    Value v = vm_call(c->it, 0, NULL, NULL);
+    if (!v) {
+        if (EXC_PENDING_IS(exc_StopIteration)) {
+            exc_clear();
+            c->it = VAL_NULL;
+            return 0;
+        }
+        return -1;
+    }
+    gc_push_root(v);
+    int eq = obj_eq(v, c->aux);
+    gc_pop_root(1);
+    if (eq < 0) {
+        return -1;
+    }
+    if (eq) {
+        c->it = VAL_NULL;
+        return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+static ObjClass *make(const char *name, size_t size, void (*trace)(Obj *),
+                      int (*next)(Value, Value *)) {
+    ObjClass *c = class_new_builtin(name, NULL, size, NULL);
+    c->trace = trace;
+    c->iter = iter_self;
+    c->next = next;
+    c->new_ = NULL;
+    return c;
+}
+
+// Creates the iterator classes (called by range_init).
+void iterobj_init(void) {
+    cls_enumerate = make("enumerate", sizeof(ObjIter2), iter2_trace, enumerate_next);
+    cls_enumerate->new_ = enumerate_new_;
+    cls_zip = make("zip", sizeof(ObjIterN), itern_trace, zip_next);
+    cls_zip->new_ = zip_new_;
+    cls_map = make("map", sizeof(ObjIterN), itern_trace, map_next);
+    cls_map->new_ = map_new_;
+    cls_filter = make("filter", sizeof(ObjIter2), iter2_trace, filter_next);
+    cls_filter->new_ = filter_new_;
+    cls_reversed = make("reversed", sizeof(ObjIter2), iter2_trace, reversed_next);
+    cls_reversed->new_ = reversed_new_;
+    cls_callable_iter = make("callable_iterator", sizeof(ObjIter2), iter2_trace,
+                             callable_iter_next);
+}

@@ -1,0 +1,655 @@
+// mod_math.c: the `math` module: constants, the libm functions with
+// CPython's error rules (ValueError "math domain error" for a NaN or
+// infinite result from finite input where the function is undefined,
+// OverflowError "math range error" for overflow), exact integer functions
+// on GMP (factorial, gcd, lcm, isqrt, comb, perm), fsum (Shewchuk's exact
+// partials, as CPython), prod and isclose.
+#include <math.h>
+#include "containers.h"
+
+static Value domain_error(void) {
+    return exc_raise(exc_ValueError, "math domain error");
+}
+
+static Value range_error(void) {
+    return exc_raise(exc_OverflowError, "math range error");
+}
+
+static bool arg_double(Value v, double *out) {
+    return val_to_double(v, out);
+}
+
+// One-argument float functions; [inf_domain]: an infinite result from a
+// finite argument is a domain error (log) rather than an overflow (exp).
+typedef struct Fn1 {
+    const char *name;
+    double (*f)(double);
+    bool inf_domain;
+} Fn1;
+
+static const Fn1 fn1_table[] = {
+    {"sqrt", sqrt, false}, {"exp", exp, false}, {"exp2", exp2, false},
+    {"expm1", expm1, false}, {"log2", log2, true}, {"log10", log10, true},
+    {"log1p", log1p, true}, {"sin", sin, false}, {"cos", cos, false},
+    {"tan", tan, false}, {"asin", asin, false}, {"acos", acos, false},
+    {"atan", atan, false}, {"sinh", sinh, false}, {"cosh", cosh, false},
+    {"tanh", tanh, false}, {"asinh", asinh, false}, {"acosh", acosh, false},
+    {"atanh", atanh, true}, {"fabs", fabs, false}, {"cbrt", cbrt, false},
+    {"erf", erf, false}, {"erfc", erfc, false}, {"gamma", tgamma, true},
+    {"lgamma", lgamma, true},
+};
+
+static Value apply1(int idx, int argc, Value *argv) {
+    const Fn1 *fn = &fn1_table[idx];
+    if (!arg_count(fn->name, argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    double x;
+    if (!arg_double(argv[0], &x)) {
+        return VAL_NULL;
+    }
+    double r = fn->f(x);
+    if (isnan(r) && !isnan(x)) {
+        return domain_error();
+    }
+    if (isinf(r) && isfinite(x)) {
+        return fn->inf_domain ? domain_error() : range_error();
+    }
+    return float_new(r);
+}
+
+#define FN1(i, cname) \
+    static Value m_##cname(int argc, Value *argv, ObjDict *kw) { return apply1(i, argc, argv); }
+FN1(0, sqrt) FN1(1, exp) FN1(2, exp2) FN1(3, expm1) FN1(4, log2) FN1(5, log10) FN1(6, log1p)
+FN1(7, sin) FN1(8, cos) FN1(9, tan) FN1(10, asin) FN1(11, acos) FN1(12, atan) FN1(13, sinh)
+FN1(14, cosh) FN1(15, tanh) FN1(16, asinh) FN1(17, acosh) FN1(18, atanh) FN1(19, fabs)
+FN1(20, cbrt) FN1(21, erf) FN1(22, erfc) FN1(23, gamma) FN1(24, lgamma)
+
+// log of an int or float; big ints go through their bit length.
+static bool log_of(Value v, double *out) {
+    double x;
+    if (IS_BIGINT(v)) {
+        mpz_t z;
+        mpz_init(z);
+        int_get_mpz(v, z);
+        if (mpz_sgn(z) <= 0) {
+            mpz_clear(z);
+            domain_error();
+            return false;
+        }
+        long e;
+        double m = mpz_get_d_2exp(&e, z);
+        mpz_clear(z);
+        *out = log(m) + (double)e * log(2.0);
+        return true;
+    }
+    if (!arg_double(v, &x)) {
+        return false;
+    }
+    if (x <= 0 || isnan(x)) {
+        if (isnan(x)) {
+            *out = x;
+            return true;
+        }
+        domain_error();
+        return false;
+    }
+    *out = log(x);
+    return true;
+}
+
+static Value m_log(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("log", argc, 1, 2)) {
+        return VAL_NULL;
+    }
+    double x, b;
+    if (!log_of(argv[0], &x)) {
+        return VAL_NULL;
+    }
+    if (argc == 2) {
+        if (!log_of(argv[1], &b)) {
+            return VAL_NULL;
+        }
+        if (b == 0) {
+            return exc_raise(exc_ZeroDivisionError, "float division by zero");
+        }
+        x /= b;
+    }
+    return float_new(x);
+}
+
+// floor/ceil/trunc: ints unchanged, floats to int, else __floor__ ...
+static Value rounding(int argc, Value *argv, const char *name, double (*f)(double)) {
+    if (!arg_count(name, argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    Value v = argv[0];
+    if (IS_INT(v)) {
+        return v;
+    }
+    if (v == VAL_TRUE || v == VAL_FALSE) {
+        return MK_SMALL(v == VAL_TRUE);
+    }
+    if (IS_FLOAT(v)) {
+        return int_from_double(f(AS_FLOAT(v)));
+    }
+    char dunder[16];
+    snprintf(dunder, sizeof dunder, "__%s__", name);
+    Value m = IS_OBJ(v) ? class_lookup(AS_OBJ(v)->cls, str_intern_c(dunder)) : VAL_NULL;
+    if (m) {
+        return vm_call(m, 1, &v, NULL);
+    }
+    double d;
+    if (!arg_double(v, &d)) {
+        return VAL_NULL;
+    }
+    return int_from_double(f(d));
+}
+
+static Value m_floor(int argc, Value *argv, ObjDict *kw) {
+    return rounding(argc, argv, "floor", floor);
+}
+
+static Value m_ceil(int argc, Value *argv, ObjDict *kw) {
+    return rounding(argc, argv, "ceil", ceil);
+}
+
+static Value m_trunc(int argc, Value *argv, ObjDict *kw) {
+    return rounding(argc, argv, "trunc", trunc);
+}
+
+// Two-argument float functions.
+static Value apply2(int argc, Value *argv, const char *name, double (*f)(double, double),
+                    double *x, double *y) {
+    if (!arg_count(name, argc, 2, 2) || !arg_double(argv[0], x) || !arg_double(argv[1], y)) {
+        return VAL_NULL;
+    }
+    double r = f(*x, *y);
+    return float_new(r);
+}
+
+static Value m_atan2(int argc, Value *argv, ObjDict *kw) {
+    double x, y;
+    return apply2(argc, argv, "atan2", atan2, &x, &y);
+}
+
+static Value m_copysign(int argc, Value *argv, ObjDict *kw) {
+    double x, y;
+    return apply2(argc, argv, "copysign", copysign, &x, &y);
+}
+
+static Value m_fmod(int argc, Value *argv, ObjDict *kw) {
+    double x, y;
+    if (!arg_count("fmod", argc, 2, 2) || !arg_double(argv[0], &x) || !arg_double(argv[1], &y)) {
+        return VAL_NULL;
+    }
+    if (y == 0 || isinf(x)) {
+        if (isnan(x) || isnan(y)) {
+            return float_new(NAN);
+        }
+        return domain_error();
+    }
+    return float_new(fmod(x, y));
+}
+
+static Value m_pow(int argc, Value *argv, ObjDict *kw) {
+    double x, y;
+    if (!arg_count("pow", argc, 2, 2) || !arg_double(argv[0], &x) || !arg_double(argv[1], &y)) {
+        return VAL_NULL;
+    }
+    if (x == 0 && y < 0) {
+        return domain_error();
+    }
+    double r = pow(x, y);
+    if (isnan(r) && !isnan(x) && !isnan(y)) {
+        return domain_error();
+    }
+    if (isinf(r) && isfinite(x) && isfinite(y)) {
+        return range_error();
+    }
+    return float_new(r);
+}
+
+static Value m_hypot(int argc, Value *argv, ObjDict *kw) {
+    double acc = 0;
+    bool inf = false, nan = false;
+    for (int i = 0; i < argc; i++) {
+        double x;
+        if (!arg_double(argv[i], &x)) {
+            return VAL_NULL;
+        }
+        inf |= isinf(x);
+        nan |= isnan(x);
+        acc = hypot(acc, x);
+    }
+    return float_new(inf ? INFINITY : nan ? NAN : acc);
+}
+
+static Value m_degrees(int argc, Value *argv, ObjDict *kw) {
+    double x;
+    if (!arg_count("degrees", argc, 1, 1) || !arg_double(argv[0], &x)) {
+        return VAL_NULL;
+    }
+    return float_new(x * (180.0 / M_PI));
+}
+
+static Value m_radians(int argc, Value *argv, ObjDict *kw) {
+    double x;
+    if (!arg_count("radians", argc, 1, 1) || !arg_double(argv[0], &x)) {
+        return VAL_NULL;
+    }
+    return float_new(x * (M_PI / 180.0));
+}
+
+static Value float_pred(int argc, Value *argv, const char *name, int which) {
+    double x;
+    if (!arg_count(name, argc, 1, 1) || !arg_double(argv[0], &x)) {
+        return VAL_NULL;
+    }
+    return VAL_BOOL(which == 0 ? isfinite(x) : which == 1 ? isinf(x) : isnan(x));
+}
+
+static Value m_isfinite(int argc, Value *argv, ObjDict *kw) {
+    return float_pred(argc, argv, "isfinite", 0);
+}
+
+static Value m_isinf(int argc, Value *argv, ObjDict *kw) {
+    return float_pred(argc, argv, "isinf", 1);
+}
+
+static Value m_isnan(int argc, Value *argv, ObjDict *kw) {
+    return float_pred(argc, argv, "isnan", 2);
+}
+
+static Value m_isclose(int argc, Value *argv, ObjDict *kw) {
+    static const char *const allowed[] = {"rel_tol", "abs_tol", NULL};
+    double a, b, rel = 1e-9, abs_ = 0.0;
+    if (!kw_only("isclose", kw, allowed) || !arg_count("isclose", argc, 2, 2) ||
+        !arg_double(argv[0], &a) || !arg_double(argv[1], &b)) {
+        return VAL_NULL;
+    }
+    Value r = kw_get(kw, "rel_tol"), t = kw_get(kw, "abs_tol");
+    if ((r && !arg_double(r, &rel)) || (t && !arg_double(t, &abs_))) {
+        return VAL_NULL;
+    }
+    if (rel < 0 || abs_ < 0) {
+        return exc_raise(exc_ValueError, "tolerances must be non-negative");
+    }
+    if (a == b) {
+        return VAL_TRUE;
+    }
+    if (isinf(a) || isinf(b)) {
+        return VAL_FALSE;
+    }
+    double diff = fabs(b - a);
+    return VAL_BOOL((diff <= fabs(rel * b)) || (diff <= fabs(rel * a)) || (diff <= abs_));
+}
+
+static Value m_modf(int argc, Value *argv, ObjDict *kw) {
+    double x, ip;
+    if (!arg_count("modf", argc, 1, 1) || !arg_double(argv[0], &x)) {
+        return VAL_NULL;
+    }
+    double fp = modf(x, &ip);
+    return tuple_pack(2, float_new(fp), float_new(ip));
+}
+
+static Value m_frexp(int argc, Value *argv, ObjDict *kw) {
+    double x;
+    int e;
+    if (!arg_count("frexp", argc, 1, 1) || !arg_double(argv[0], &x)) {
+        return VAL_NULL;
+    }
+    double m = frexp(x, &e);
+    return tuple_pack(2, float_new(m), MK_SMALL(e));
+}
+
+static Value m_ldexp(int argc, Value *argv, ObjDict *kw) {
+    double x;
+    int64_t e;
+    if (!arg_count("ldexp", argc, 2, 2) || !arg_double(argv[0], &x) ||
+        !index_value(argv[1], NULL, &e)) {
+        return VAL_NULL;
+    }
+    double r = ldexp(x, e > 100000 ? 100000 : e < -100000 ? -100000 : (int)e);
+    if (isinf(r) && isfinite(x)) {
+        return range_error();
+    }
+    return float_new(r);
+}
+
+// fsum: Shewchuk's algorithm with CPython's final rounding correction.
+static Value m_fsum(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("fsum", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    Value it = obj_iter(argv[0]);
+    if (!it) {
+        return VAL_NULL;
+    }
+    gc_push_root(it);
+    size_t n = 0, cap = 32;
+    double *p = mem_alloc(cap * sizeof(double));
+    double special = 0, inf_sum = 0;
+    Value v;
+    int r;
+    while ((r = obj_next(it, &v)) == 1) {
+        double x;
+        if (!arg_double(v, &x)) {
+            r = -1;
+            break;
+        }
+        if (!isfinite(x)) {
+            if (isinf(x)) {
+                inf_sum += x;
+            }
+            special += x;
+            continue;
+        }
+        size_t i = 0;
+        for (size_t j = 0; j < n; j++) {
+            double y = p[j];
+            if (fabs(x) < fabs(y)) {
+                double t = x;
+                x = y;
+                y = t;
+            }
+            double hi = x + y, lo = y - (hi - x);
+            if (lo != 0.0) {
+                p[i++] = lo;
+            }
+            x = hi;
+        }
+        if (i >= cap) {
+            p = mem_realloc(p, cap * sizeof(double), cap * 2 * sizeof(double));
+            cap *= 2;
+        }
+        n = i;
+        p[n++] = x;
+    }
+    gc_pop_root(1);
+    Value res = VAL_NULL;
+    if (r == 0) {
+        if (special != 0.0) {
+            if (isnan(inf_sum)) {
+                res = exc_raise(exc_ValueError, "-inf + inf in fsum");
+            } else {
+                res = float_new(special);
+            }
+        } else {
+            double hi = 0.0;
+            if (n > 0) {
+                hi = p[--n];
+                double lo = 0;
+                while (n > 0) {
+                    double x = hi, y = p[--n];
+                    hi = x + y;
+                    double yr = hi - x;
+                    lo = y - yr;
+                    if (lo != 0.0) {
+                        break;
+                    }
+                }
+                if (n > 0 && ((lo < 0.0 && p[n - 1] < 0.0) || (lo > 0.0 && p[n - 1] > 0.0))) {
+                    double y = lo * 2.0, x = hi + y, yr = x - hi;
+                    if (y == yr) {
+                        hi = x;
+                    }
+                }
+            }
+            res = float_new(hi);
+        }
+    }
+    mem_free(p, cap * sizeof(double));
+    return res;
+}
+
+static Value m_prod(int argc, Value *argv, ObjDict *kw) {
+    static const char *const allowed[] = {"start", NULL};
+    if (!kw_only("prod", kw, allowed) || !arg_count("prod", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    Value start = kw_get(kw, "start");
+    Value acc = tuple_pack(2, start ? start : MK_SMALL(1), VAL_NONE);
+    gc_push_root(acc);
+    Value it = obj_iter(argv[0]);
+    if (!it) {
+        gc_pop_root(1);
+        return VAL_NULL;
+    }
+    AS_TUPLE(acc)->items[1] = it;
+    Value v;
+    int r;
+    while ((r = obj_next(it, &v)) == 1) {
+        gc_push_root(v);
+        Value m = obj_binop(AS_TUPLE(acc)->items[0], v, BIN_MUL);
+        gc_pop_root(1);
+        if (!m) {
+            r = -1;
+            break;
+        }
+        AS_TUPLE(acc)->items[0] = m;
+    }
+    gc_pop_root(1);
+    return r < 0 ? VAL_NULL : AS_TUPLE(acc)->items[0];
+}
+
+// ---- exact integer functions
+
+// Reads the int argument [v] into the initialized [z]; false + TypeError.
+static bool get_int(Value v, mpz_t z) {
+    if (v == VAL_TRUE || v == VAL_FALSE) {
+        mpz_set_si(z, v == VAL_TRUE);
+        return true;
+    }
+    if (!int_check(v)) {
+        int64_t i;
+        if (IS_FLOAT(v) || !index_value(v, NULL, &i)) {
+            if (IS_FLOAT(v)) {
+                exc_raise(exc_TypeError, "'float' object cannot be interpreted as an integer");
+            }
+            return false;
+        }
+        mpz_set_si(z, (long)i);
+        return true;
+    }
+    int_get_mpz(v, z);
+    return true;
+}
+
+static Value m_factorial(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("factorial", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    mpz_t z;
+    mpz_init(z);
+    if (!get_int(argv[0], z)) {
+        mpz_clear(z);
+        return VAL_NULL;
+    }
+    if (mpz_sgn(z) < 0) {
+        mpz_clear(z);
+        return exc_raise(exc_ValueError, "factorial() not defined for negative values");
+    }
+    if (!mpz_fits_ulong_p(z) || mpz_get_ui(z) > 1000000) {
+        mpz_clear(z);
+        return exc_raise(exc_OverflowError, "factorial() argument should not exceed %ld", 1000000L);
+    }
+    mpz_fac_ui(z, mpz_get_ui(z));
+    Value r = int_from_mpz(z);
+    mpz_clear(z);
+    return r;
+}
+
+static Value gcd_lcm(int argc, Value *argv, bool lcm) {
+    mpz_t acc, z;
+    mpz_init_set_ui(acc, lcm ? 1 : 0);
+    mpz_init(z);
+    for (int i = 0; i < argc; i++) {
+        if (!get_int(argv[i], z)) {
+            mpz_clear(acc);
+            mpz_clear(z);
+            return VAL_NULL;
+        }
+        if (lcm) {
+            mpz_lcm(acc, acc, z);
+        } else {
+            mpz_gcd(acc, acc, z);
+        }
+    }
+    Value r = int_from_mpz(acc);
+    mpz_clear(acc);
+    mpz_clear(z);
+    return r;
+}
+
+static Value m_gcd(int argc, Value *argv, ObjDict *kw) {
+    return gcd_lcm(argc, argv, false);
+}
+
+static Value m_lcm(int argc, Value *argv, ObjDict *kw) {
+    return gcd_lcm(argc, argv, true);
+}
+
+static Value m_isqrt(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("isqrt", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    mpz_t z;
+    mpz_init(z);
+    if (!get_int(argv[0], z)) {
+        mpz_clear(z);
+        return VAL_NULL;
+    }
+    if (mpz_sgn(z) < 0) {
+        mpz_clear(z);
+        return exc_raise(exc_ValueError, "isqrt() argument must be nonnegative");
+    }
+    mpz_sqrt(z, z);
+    Value r = int_from_mpz(z);
+    mpz_clear(z);
+    return r;
+}
+
+// comb (perm = false) and perm.
+static Value comb_perm(int argc, Value *argv, bool perm) {
+    const char *name = perm ? "perm" : "comb";
+    if (!arg_count(name, argc, perm ? 1 : 2, 2)) {
+        return VAL_NULL;
+    }
+    mpz_t n, k;
+    mpz_init(n);
+    mpz_init(k);
+    Value r = VAL_NULL;
+    if (!get_int(argv[0], n)) {
+        goto done;
+    }
+    if (argc == 1 || IS_NONE(argv[1])) {
+        mpz_set(k, n);
+    } else if (!get_int(argv[1], k)) {
+        goto done;
+    }
+    if (mpz_sgn(n) < 0) {
+        r = exc_raise(exc_ValueError, "n must be a non-negative integer");
+        goto done;
+    }
+    if (mpz_sgn(k) < 0) {
+        r = exc_raise(exc_ValueError, "k must be a non-negative integer");
+        goto done;
+    }
+    if (mpz_cmp(k, n) > 0) {
+        r = MK_SMALL(0);
+        goto done;
+    }
+    if (!mpz_fits_ulong_p(k)) {
+        r = exc_raise(exc_OverflowError, "k must not exceed %ld", 2147483647L);
+        goto done;
+    }
+    if (perm) {
+        unsigned long kk = mpz_get_ui(k);
+        mpz_t acc;
+        mpz_init_set_ui(acc, 1);
+        for (unsigned long i = 0; i < kk; i++) {
+            mpz_mul(acc, acc, n);
+            mpz_sub_ui(n, n, 1);
+        }
+        r = int_from_mpz(acc);
+        mpz_clear(acc);
+    } else {
+        mpz_bin_ui(n, n, mpz_get_ui(k));
+        r = int_from_mpz(n);
+    }
+done:
+    mpz_clear(n);
+    mpz_clear(k);
+    return r;
+}
+
+static Value m_comb(int argc, Value *argv, ObjDict *kw) {
+    return comb_perm(argc, argv, false);
+}
+
+static Value m_perm(int argc, Value *argv, ObjDict *kw) {
+    return comb_perm(argc, argv, true);
+}
+
+static Value m_dist(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("dist", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    Value a = seq_to_tuple(argv[0]);
+    if (!a) {
+        return VAL_NULL;
+    }
+    gc_push_root(a);
+    Value b = seq_to_tuple(argv[1]);
+    gc_pop_root(1);
+    if (!b) {
+        return VAL_NULL;
+    }
+    if (AS_TUPLE(a)->len != AS_TUPLE(b)->len) {
+        return exc_raise(exc_ValueError, "both points must have the same number of dimensions");
+    }
+    double acc = 0;
+    for (size_t i = 0; i < AS_TUPLE(a)->len; i++) {
+        double x, y;
+        if (!arg_double(AS_TUPLE(a)->items[i], &x) || !arg_double(AS_TUPLE(b)->items[i], &y)) {
+            return VAL_NULL;
+        }
+        acc = hypot(acc, x - y);
+    }
+    return float_new(acc);
+}
+
+static const MethodDef math_functions[] = {
+    {"sqrt", m_sqrt}, {"exp", m_exp}, {"exp2", m_exp2}, {"expm1", m_expm1},
+    {"log", m_log}, {"log2", m_log2}, {"log10", m_log10}, {"log1p", m_log1p},
+    {"sin", m_sin}, {"cos", m_cos}, {"tan", m_tan}, {"asin", m_asin},
+    {"acos", m_acos}, {"atan", m_atan}, {"sinh", m_sinh}, {"cosh", m_cosh},
+    {"tanh", m_tanh}, {"asinh", m_asinh}, {"acosh", m_acosh}, {"atanh", m_atanh},
+    {"fabs", m_fabs}, {"cbrt", m_cbrt}, {"erf", m_erf}, {"erfc", m_erfc},
+    {"gamma", m_gamma}, {"lgamma", m_lgamma}, {"floor", m_floor}, {"ceil", m_ceil},
+    {"trunc", m_trunc}, {"atan2", m_atan2}, {"copysign", m_copysign}, {"fmod", m_fmod},
+    {"pow", m_pow}, {"hypot", m_hypot}, {"degrees", m_degrees}, {"radians", m_radians},
+    {"isfinite", m_isfinite}, {"isinf", m_isinf}, {"isnan", m_isnan},
+    {"isclose", m_isclose}, {"modf", m_modf}, {"frexp", m_frexp}, {"ldexp", m_ldexp},
+    {"fsum", m_fsum}, {"prod", m_prod}, {"factorial", m_factorial}, {"gcd", m_gcd},
+    {"lcm", m_lcm}, {"isqrt", m_isqrt}, {"comb", m_comb}, {"perm", m_perm},
+    {"dist", m_dist},
+    {NULL, NULL},
+};
+
+// Creates the math module.
+Value mod_math_init(void) {
+    Value m = module_new("math");
+    ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
+    for (const MethodDef *f = math_functions; f->name; f++) {
+        dict_set_str(d, str_intern_c(f->name), native_new(f->name, f->fn, NULL));
+    }
+    dict_set_str(d, str_intern_c("pi"), float_new(M_PI));
+    dict_set_str(d, str_intern_c("e"), float_new(M_E));
+    dict_set_str(d, str_intern_c("tau"), float_new(2 * M_PI));
+    dict_set_str(d, str_intern_c("inf"), float_new(INFINITY));
+    dict_set_str(d, str_intern_c("nan"), float_new(NAN));
+    return m;
+}

@@ -1,0 +1,545 @@
+// mod_random.c: the `random` module on a Mersenne Twister that follows
+// CPython bit for bit: seed(int) uses init_by_array on the int's 32-bit
+// words, random() combines two outputs into 53 bits, getrandbits takes the
+// top bits of each output, and randrange/randint/choice/shuffle/sample/
+// choices use CPython's _randbelow rejection sampling, so a seeded program
+// draws the same numbers as python3.
+#include <math.h>
+#include <time.h>
+#include <unistd.h>
+#include "containers.h"
+
+#define MT_N 624
+#define MT_M 397
+
+static uint32_t mt[MT_N];
+static int mti = MT_N + 1;
+static double gauss_next;
+static bool have_gauss_next;
+
+static void init_genrand(uint32_t s) {
+    mt[0] = s;
+    for (mti = 1; mti < MT_N; mti++) {
+        mt[mti] = 1812433253U * (mt[mti - 1] ^ (mt[mti - 1] >> 30)) + (uint32_t)mti;
+    }
+}
+
+static void init_by_array(const uint32_t *key, size_t len) {
+    init_genrand(19650218U);
+    size_t i = 1, j = 0;
+    size_t k = MT_N > len ? MT_N : len;
+    for (; k; k--) {
+        mt[i] = (mt[i] ^ ((mt[i - 1] ^ (mt[i - 1] >> 30)) * 1664525U)) + key[j] + (uint32_t)j;
+        i++;
+        j++;
+        if (i >= MT_N) {
+            mt[0] = mt[MT_N - 1];
+            i = 1;
+        }
+        if (j >= len) {
+            j = 0;
+        }
+    }
+    for (k = MT_N - 1; k; k--) {
+        mt[i] = (mt[i] ^ ((mt[i - 1] ^ (mt[i - 1] >> 30)) * 1566083941U)) - (uint32_t)i;
+        i++;
+        if (i >= MT_N) {
+            mt[0] = mt[MT_N - 1];
+            i = 1;
+        }
+    }
+    mt[0] = 0x80000000U;
+}
+
+static uint32_t genrand(void) {
+    static const uint32_t mag01[2] = {0x0U, 0x9908b0dfU};
+    uint32_t y;
+    if (mti >= MT_N) {
+        if (mti == MT_N + 1) {
+            init_genrand(5489U);
+        }
+        int kk;
+        for (kk = 0; kk < MT_N - MT_M; kk++) {
+            y = (mt[kk] & 0x80000000U) | (mt[kk + 1] & 0x7fffffffU);
+            mt[kk] = mt[kk + MT_M] ^ (y >> 1) ^ mag01[y & 1U];
+        }
+        for (; kk < MT_N - 1; kk++) {
+            y = (mt[kk] & 0x80000000U) | (mt[kk + 1] & 0x7fffffffU);
+            mt[kk] = mt[kk + (MT_M - MT_N)] ^ (y >> 1) ^ mag01[y & 1U];
+        }
+        y = (mt[MT_N - 1] & 0x80000000U) | (mt[0] & 0x7fffffffU);
+        mt[MT_N - 1] = mt[MT_M - 1] ^ (y >> 1) ^ mag01[y & 1U];
+        mti = 0;
+    }
+    y = mt[mti++];
+    y ^= (y >> 11);
+    y ^= (y << 7) & 0x9d2c5680U;
+    y ^= (y << 15) & 0xefc60000U;
+    y ^= (y >> 18);
+    return y;
+}
+
+static double random_double(void) {
+    uint32_t a = genrand() >> 5, b = genrand() >> 6;
+    return (a * 67108864.0 + b) * (1.0 / 9007199254740992.0);
+}
+
+// getrandbits(k) for k <= 64.
+static uint64_t randbits64(int k) {
+    if (k <= 32) {
+        return k == 0 ? 0 : genrand() >> (32 - k);
+    }
+    uint64_t lo = genrand();
+    uint64_t hi = genrand() >> (64 - k);
+    return lo | (hi << 32);
+}
+
+static int bit_length(uint64_t n) {
+    int k = 0;
+    while (n) {
+        k++;
+        n >>= 1;
+    }
+    return k;
+}
+
+// CPython's _randbelow_with_getrandbits for 0 < n.
+static uint64_t randbelow(uint64_t n) {
+    int k = bit_length(n);
+    uint64_t r = randbits64(k);
+    while (r >= n) {
+        r = randbits64(k);
+    }
+    return r;
+}
+
+// Seeds from the int [v] (absolute value, 32-bit words, least first).
+static bool seed_int(Value v) {
+    mpz_t z;
+    mpz_init(z);
+    int_get_mpz(v, z);
+    mpz_abs(z, z);
+    size_t words = (mpz_sizeinbase(z, 2) + 31) / 32;
+    if (words == 0) {
+        words = 1;
+    }
+    uint32_t *key = mem_alloc(words * sizeof(uint32_t));
+    memset(key, 0, words * sizeof(uint32_t));
+    size_t count = 0;
+    mpz_export(key, &count, -1, sizeof(uint32_t), 0, 0, z);
+    init_by_array(key, words);
+    mem_free(key, words * sizeof(uint32_t));
+    mpz_clear(z);
+    have_gauss_next = false;
+    return true;
+}
+
+static Value m_seed(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("seed", argc, 0, 2)) {
+        return VAL_NULL;
+    }
+    Value a = argc ? argv[0] : kw_get(kw, "a");
+    if (!a || IS_NONE(a)) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        uint32_t key[4] = {(uint32_t)ts.tv_nsec, (uint32_t)ts.tv_sec, (uint32_t)getpid(),
+                           (uint32_t)((uint64_t)ts.tv_sec >> 32)};
+        init_by_array(key, 4);
+        have_gauss_next = false;
+        return VAL_NONE;
+    }
+    if (a == VAL_TRUE || a == VAL_FALSE) {
+        a = MK_SMALL(a == VAL_TRUE);
+    }
+    if (int_check(a)) {
+        seed_int(a);
+        return VAL_NONE;
+    }
+    if (IS_FLOAT(a) || IS_STR(a)) {
+        // Not CPython's sequence (it hashes str with SHA-512), but stable.
+        int64_t h = 0;
+        if (IS_STR(a)) {
+            uint64_t x = 1469598103934665603ULL;
+            for (size_t i = 0; i < AS_STR(a)->len; i++) {
+                x = (x ^ (unsigned char)AS_STR(a)->data[i]) * 1099511628211ULL;
+            }
+            h = (int64_t)(x >> 2);
+        } else if (!obj_hash(a, &h)) {
+            return VAL_NULL;
+        }
+        seed_int(VAL_INT(h));
+        return VAL_NONE;
+    }
+    return exc_raise(exc_TypeError,
+                     "The only supported seed types are: None,\n"
+                     "int, float, str, bytes, and bytearray.");
+}
+
+static Value m_random(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("random", argc, 0, 0)) {
+        return VAL_NULL;
+    }
+    return float_new(random_double());
+}
+
+static Value m_getrandbits(int argc, Value *argv, ObjDict *kw) {
+    int64_t k;
+    if (!arg_count("getrandbits", argc, 1, 1) || !index_value(argv[0], NULL, &k)) {
+        return VAL_NULL;
+    }
+    if (k < 0) {
+        return exc_raise(exc_ValueError, "number of bits must be non-negative");
+    }
+    if (k <= 32) {
+        return VAL_INT(k == 0 ? 0 : genrand() >> (32 - k));
+    }
+    size_t words = (size_t)((k - 1) / 32 + 1);
+    uint32_t *w = mem_alloc(words * sizeof(uint32_t));
+    int64_t left = k;
+    for (size_t i = 0; i < words; i++, left -= 32) {
+        uint32_t r = genrand();
+        if (left < 32) {
+            r >>= (32 - left);
+        }
+        w[i] = r;
+    }
+    mpz_t z;
+    mpz_init(z);
+    mpz_import(z, words, -1, sizeof(uint32_t), 0, 0, w);
+    mem_free(w, words * sizeof(uint32_t));
+    Value r = int_from_mpz(z);
+    mpz_clear(z);
+    return r;
+}
+
+// An int argument as int64 (bools allowed); false with TypeError.
+static bool int_arg(Value v, int64_t *out) {
+    if (IS_FLOAT(v)) {
+        double d = AS_FLOAT(v);
+        if (d == floor(d) && fabs(d) < 9e18) {
+            *out = (int64_t)d;   // 3.11 accepts integral floats (deprecated)
+            return true;
+        }
+        exc_raise(exc_ValueError, "non-integer arg 1 for randrange()");
+        return false;
+    }
+    return index_value(v, NULL, out);
+}
+
+static Value randrange(int64_t start, Value stopv, int64_t step) {
+    if (!stopv || IS_NONE(stopv)) {
+        if (start > 0) {
+            return VAL_INT((int64_t)randbelow((uint64_t)start));
+        }
+        return exc_raise(exc_ValueError, "empty range for randrange()");
+    }
+    int64_t stop;
+    if (!int_arg(stopv, &stop)) {
+        return VAL_NULL;
+    }
+    int64_t width = stop - start;
+    if (step == 1) {
+        if (width > 0) {
+            return VAL_INT(start + (int64_t)randbelow((uint64_t)width));
+        }
+        return exc_raise(exc_ValueError, "empty range for randrange() (%lld, %lld, %lld)",
+                         (long long)start, (long long)stop, (long long)width);
+    }
+    int64_t n;
+    if (step > 0) {
+        n = (width + step - 1) / step;
+        if ((width + step - 1) % step != 0 && (width + step - 1) < 0) {
+            n--;    // floor division
+        }
+    } else if (step < 0) {
+        int64_t num = width + step + 1;
+        n = num / step;
+        if (num % step != 0 && ((num < 0) != (step < 0))) {
+            n--;
+        }
+    } else {
+        return exc_raise(exc_ValueError, "zero step for randrange()");
+    }
+    if (n <= 0) {
+        return exc_raise(exc_ValueError, "empty range for randrange()");
+    }
+    return VAL_INT(start + step * (int64_t)randbelow((uint64_t)n));
+}
+
+static Value m_randrange(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("randrange", argc, 1, 3)) {
+        return VAL_NULL;
+    }
+    int64_t start, step = 1;
+    if (!int_arg(argv[0], &start) || (argc > 2 && !int_arg(argv[2], &step))) {
+        return VAL_NULL;
+    }
+    return randrange(start, argc > 1 ? argv[1] : VAL_NULL, step);
+}
+
+static Value m_randint(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("randint", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    int64_t a, b;
+    if (!int_arg(argv[0], &a) || !int_arg(argv[1], &b)) {
+        return VAL_NULL;
+    }
+    return randrange(a, VAL_INT(b + 1), 1);
+}
+
+static Value m_choice(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("choice", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    int64_t n = obj_length(argv[0]);
+    if (n < 0) {
+        return VAL_NULL;
+    }
+    if (n == 0) {
+        return exc_raise(exc_IndexError, "Cannot choose from an empty sequence");
+    }
+    return obj_getitem(argv[0], VAL_INT((int64_t)randbelow((uint64_t)n)));
+}
+
+static Value m_shuffle(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("shuffle", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    Value x = argv[0];
+    int64_t n = obj_length(x);
+    if (n < 0) {
+        return VAL_NULL;
+    }
+    for (int64_t i = n - 1; i > 0; i--) {
+        int64_t j = (int64_t)randbelow((uint64_t)i + 1);
+        if (IS_LIST(x)) {
+            ObjList *l = AS_LIST(x);
+            if ((size_t)i < l->len) {
+                Value t = l->items[i];
+                l->items[i] = l->items[j];
+                l->items[j] = t;
+            }
+            continue;
+        }
+        Value a = obj_getitem(x, VAL_INT(i));
+        if (!a) {
+            return VAL_NULL;
+        }
+        gc_push_root(a);
+        Value b = obj_getitem(x, VAL_INT(j));
+        bool ok = b && obj_setitem(x, VAL_INT(i), b) && obj_setitem(x, VAL_INT(j), a);
+        gc_pop_root(1);
+        if (!ok) {
+            return VAL_NULL;
+        }
+    }
+    return VAL_NONE;
+}
+
+static Value m_uniform(int argc, Value *argv, ObjDict *kw) {
+    double a, b;
+    if (!arg_count("uniform", argc, 2, 2) || !val_to_double(argv[0], &a) ||
+        !val_to_double(argv[1], &b)) {
+        return VAL_NULL;
+    }
+    return float_new(a + (b - a) * random_double());
+}
+
+static Value m_sample(int argc, Value *argv, ObjDict *kw) {
+    static const char *const allowed[] = {"k", "counts", NULL};
+    if (!kw_only("sample", kw, allowed) || !arg_count("sample", argc, 1, 2)) {
+        return VAL_NULL;
+    }
+    Value kv = argc > 1 ? argv[1] : kw_get(kw, "k");
+    int64_t k;
+    if (!kv) {
+        return exc_raise(exc_TypeError, "Random.sample() missing 1 required positional argument: 'k'");
+    }
+    if (!index_value(kv, NULL, &k)) {
+        return VAL_NULL;
+    }
+    Value pop = argv[0];
+    if (IS_SETISH(pop) || IS_DICTISH(pop)) {
+        return exc_raise(exc_TypeError,
+                         "Population must be a sequence.  For dicts or sets, use sorted(d).");
+    }
+    Value pool = seq_to_list(pop);
+    if (!pool) {
+        return VAL_NULL;
+    }
+    gc_push_root(pool);
+    int64_t n = (int64_t)AS_LIST(pool)->len;
+    if (k < 0 || k > n) {
+        gc_pop_root(1);
+        return exc_raise(exc_ValueError, "Sample larger than population or is negative");
+    }
+    Value result = list_new((size_t)k);
+    gc_push_root(result);
+    int64_t setsize = 21;
+    if (k > 5) {
+        setsize += (int64_t)pow(4, ceil(log((double)(k * 3)) / log(4.0)));
+    }
+    Value *items = AS_LIST(pool)->items;
+    if (n <= setsize) {
+        for (int64_t i = 0; i < k; i++) {
+            int64_t j = (int64_t)randbelow((uint64_t)(n - i));
+            list_append(AS_LIST(result), items[j]);
+            items[j] = items[n - i - 1];
+        }
+    } else {
+        Value selected = set_new(cls_set);
+        gc_push_root(selected);
+        for (int64_t i = 0; i < k; i++) {
+            int64_t j = (int64_t)randbelow((uint64_t)n);
+            while (set_contains(AS_SET(selected), MK_SMALL(j)) == 1) {
+                j = (int64_t)randbelow((uint64_t)n);
+            }
+            set_add(AS_SET(selected), MK_SMALL(j));
+            list_append(AS_LIST(result), items[j]);
+        }
+        gc_pop_root(1);
+    }
+    gc_pop_root(2);
+    return result;
+}
+
+static Value m_choices(int argc, Value *argv, ObjDict *kw) {
+    static const char *const allowed[] = {"weights", "cum_weights", "k", NULL};
+    if (!kw_only("choices", kw, allowed) || !arg_count("choices", argc, 1, 2)) {
+        return VAL_NULL;
+    }
+    Value pop = seq_to_list(argv[0]);
+    if (!pop) {
+        return VAL_NULL;
+    }
+    gc_push_root(pop);
+    Value weights = argc > 1 ? argv[1] : kw_get(kw, "weights");
+    Value cum = kw_get(kw, "cum_weights");
+    Value kv = kw_get(kw, "k");
+    int64_t k = 1;
+    if (kv && !index_value(kv, NULL, &k)) {
+        gc_pop_root(1);
+        return VAL_NULL;
+    }
+    size_t n = AS_LIST(pop)->len;
+    Value result = list_new(k > 0 ? (size_t)k : 0);
+    gc_push_root(result);
+    Value ret = VAL_NULL;
+    if ((!weights || IS_NONE(weights)) && (!cum || IS_NONE(cum))) {
+        for (int64_t i = 0; i < k; i++) {
+            if (n == 0) {
+                exc_raise(exc_IndexError, "list index out of range");
+                goto done;
+            }
+            list_append(AS_LIST(result), AS_LIST(pop)->items[(size_t)floor(random_double() * (double)n)]);
+        }
+        ret = result;
+        goto done;
+    }
+    {
+        Value wl = seq_to_list(cum && !IS_NONE(cum) ? cum : weights);
+        if (!wl) {
+            goto done;
+        }
+        gc_push_root(wl);
+        size_t m = AS_LIST(wl)->len;
+        double *cw = mem_alloc((m + 1) * sizeof(double));
+        double acc = 0;
+        bool ok = true;
+        for (size_t i = 0; i < m && ok; i++) {
+            double w;
+            ok = val_to_double(AS_LIST(wl)->items[i], &w);
+            acc = (cum && !IS_NONE(cum)) ? w : acc + w;
+            cw[i] = acc;
+        }
+        if (ok && m != n) {
+            exc_raise(exc_ValueError, "The number of weights does not match the population");
+            ok = false;
+        }
+        if (ok && (m == 0 || cw[m - 1] <= 0)) {
+            exc_raise(exc_ValueError, m == 0 ? "list index out of range" : "Total of weights must be greater than zero");
+            ok = false;
+        }
+        for (int64_t i = 0; i < k && ok; i++) {
+            double x = random_double() * cw[m - 1];
+            // bisect_right(cw, x, 0, m - 1)
+            size_t lo = 0, hi = m - 1;
+            while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (x < cw[mid]) {
+                    hi = mid;
+                } else {
+                    lo = mid + 1;
+                }
+            }
+            list_append(AS_LIST(result), AS_LIST(pop)->items[lo]);
+        }
+        mem_free(cw, (m + 1) * sizeof(double));
+        gc_pop_root(1);
+        if (ok) {
+            ret = result;
+        }
+    }
+done:
+    gc_pop_root(2);
+    return ret;
+}
+
+static Value m_gauss(int argc, Value *argv, ObjDict *kw) {
+    double mu = 0, sigma = 1;
+    if (!arg_count("gauss", argc, 0, 2) || (argc > 0 && !val_to_double(argv[0], &mu)) ||
+        (argc > 1 && !val_to_double(argv[1], &sigma))) {
+        return VAL_NULL;
+    }
+    double z;
+    if (have_gauss_next) {
+        z = gauss_next;
+        have_gauss_next = false;
+    } else {
+        double x2pi = random_double() * 2 * M_PI;
+        double g2rad = sqrt(-2.0 * log(1.0 - random_double()));
+        z = cos(x2pi) * g2rad;
+        gauss_next = sin(x2pi) * g2rad;
+        have_gauss_next = true;
+    }
+    return float_new(mu + z * sigma);
+}
+
+static Value m_expovariate(int argc, Value *argv, ObjDict *kw) {
+    double l;
+    if (!arg_count("expovariate", argc, 1, 1) || !val_to_double(argv[0], &l)) {
+        return VAL_NULL;
+    }
+    if (l == 0) {
+        return exc_raise(exc_ZeroDivisionError, "float division by zero");
+    }
+    return float_new(-log(1.0 - random_double()) / l);
+}
+
+static const MethodDef random_functions[] = {
+    {"seed", m_seed},
+    {"random", m_random},
+    {"getrandbits", m_getrandbits},
+    {"randrange", m_randrange},
+    {"randint", m_randint},
+    {"choice", m_choice},
+    {"choices", m_choices},
+    {"shuffle", m_shuffle},
+    {"uniform", m_uniform},
+    {"sample", m_sample},
+    {"gauss", m_gauss},
+    {"expovariate", m_expovariate},
+    {NULL, NULL},
+};
+
+// Creates the random module, seeded from the clock.
+Value mod_random_init(void) {
+    Value m = module_new("random");
+    ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
+    for (const MethodDef *f = random_functions; f->name; f++) {
+        dict_set_str(d, str_intern_c(f->name), native_new(f->name, f->fn, NULL));
+    }
+    m_seed(0, NULL, NULL);
+    return m;
+}

@@ -1,0 +1,231 @@
+// mod_sys.c: the sys module (argv, exit, path, modules, the standard
+// streams as small file objects, recursion limit, version information)
+// and the _testing module of test builds (gc_collect, heap facts).
+#include <string.h>
+#include "object.h"
+#include "runtime.h"
+#include "interp.h"
+#include "gc.h"
+
+typedef struct ObjStream {
+    Obj hdr;
+    FILE *fp;
+    const char *name;
+} ObjStream;
+
+static ObjClass *cls_stream;
+Value interp_sys_argv(void);
+Value vm_handled_exception(void);
+
+static Value stream_write(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("write", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    if (!IS_STR(argv[1])) {
+        return exc_raise(exc_TypeError, "write() argument must be str, not %s", val_type_name(argv[1]));
+    }
+    ObjStream *s = (ObjStream *)AS_OBJ(argv[0]);
+    ObjStr *str = AS_STR(argv[1]);
+    fwrite(str->data, 1, str->len, s->fp);
+    if (s->fp == stderr) {
+        fflush(stderr);
+    }
+    return int_from_i64((int64_t)str->cplen);
+}
+
+static Value stream_flush(int argc, Value *argv, ObjDict *kw) {
+    fflush(((ObjStream *)AS_OBJ(argv[0]))->fp);
+    return VAL_NONE;
+}
+
+static Value stream_readline(int argc, Value *argv, ObjDict *kw) {
+    ObjStream *s = (ObjStream *)AS_OBJ(argv[0]);
+    char buf[65536];
+    if (!fgets(buf, sizeof buf, s->fp)) {
+        return str_new("", 0);
+    }
+    return str_from_c(buf);
+}
+
+static Value stream_read(int argc, Value *argv, ObjDict *kw) {
+    ObjStream *s = (ObjStream *)AS_OBJ(argv[0]);
+    size_t cap = 4096, n = 0;
+    char *buf = mem_alloc(cap);
+    size_t r;
+    while ((r = fread(buf + n, 1, cap - n, s->fp)) > 0) {
+        n += r;
+        if (n == cap) {
+            buf = mem_realloc(buf, cap, cap * 2);
+            cap *= 2;
+        }
+    }
+    Value v = str_new(buf, n);
+    mem_free(buf, cap);
+    return v;
+}
+
+static Value stream_isatty(int argc, Value *argv, ObjDict *kw) {
+    return VAL_FALSE;
+}
+
+static Value stream_repr(Value self) {
+    ObjStream *s = (ObjStream *)AS_OBJ(self);
+    return str_printf("<_io.TextIOWrapper name='<%s>' mode='%c' encoding='utf-8'>", s->name,
+                      s->fp == stdin ? 'r' : 'w');
+}
+
+static const MethodDef stream_methods[] = {
+    {"write", stream_write},
+    {"flush", stream_flush},
+    {"readline", stream_readline},
+    {"read", stream_read},
+    {"isatty", stream_isatty},
+    {NULL, NULL},
+};
+
+static Value stream_new(FILE *fp, const char *name) {
+    ObjStream *s = (ObjStream *)obj_alloc(cls_stream, sizeof(ObjStream));
+    s->fp = fp;
+    s->name = name;
+    return OBJ_VAL(s);
+}
+
+static Value sys_exit(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("exit", argc, 0, 1)) {
+        return VAL_NULL;
+    }
+    Value e = exc_new(exc_SystemExit, argc, argv);
+    return e ? exc_raise_value(e) : VAL_NULL;
+}
+
+static Value sys_setrecursionlimit(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("setrecursionlimit", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    int64_t n;
+    if (!IS_INT(argv[0])) {
+        return exc_raise(exc_TypeError, "'%s' object cannot be interpreted as an integer", val_type_name(argv[0]));
+    }
+    if (!int_to_i64(argv[0], &n)) {
+        return VAL_NULL;
+    }
+    if (n < 1) {
+        return exc_raise(exc_ValueError, "recursion limit must be greater or equal than 1");
+    }
+    vm_recursion_limit = n > 1000000 ? 1000000 : (int)n;
+    return VAL_NONE;
+}
+
+static Value sys_getrecursionlimit(int argc, Value *argv, ObjDict *kw) {
+    return MK_SMALL(vm_recursion_limit);
+}
+
+static Value sys_exc_info(int argc, Value *argv, ObjDict *kw) {
+    Value e = vm_handled_exception();
+    if (!e) {
+        return tuple_pack(3, VAL_NONE, VAL_NONE, VAL_NONE);
+    }
+    Value tb = AS_EXC(e)->traceback ? AS_EXC(e)->traceback : VAL_NONE;
+    return tuple_pack(3, OBJ_VAL(val_class(e)), e, tb);
+}
+
+static Value sys_exception(int argc, Value *argv, ObjDict *kw) {
+    Value e = vm_handled_exception();
+    return e ? e : VAL_NONE;
+}
+
+static Value sys_getsizeof(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("getsizeof", argc, 1, 2)) {
+        return VAL_NULL;
+    }
+    return MK_SMALL(IS_OBJ(argv[0]) ? AS_OBJ(argv[0])->size : 28);
+}
+
+static const MethodDef sys_fns[] = {
+    {"exit", sys_exit},
+    {"setrecursionlimit", sys_setrecursionlimit},
+    {"getrecursionlimit", sys_getrecursionlimit},
+    {"exc_info", sys_exc_info},
+    {"exception", sys_exception},
+    {"getsizeof", sys_getsizeof},
+    {NULL, NULL},
+};
+
+static Value sys_stdout, sys_stderr, sys_stdin;
+
+static void mark_streams(void) {
+    gc_mark_value(sys_stdout);
+    gc_mark_value(sys_stderr);
+    gc_mark_value(sys_stdin);
+}
+
+static void set(ObjDict *d, const char *name, Value v) {
+    dict_set_str(d, str_intern_c(name), v);
+}
+
+Value mod_sys_init(void) {
+    if (!cls_stream) {
+        cls_stream = class_new_builtin("TextIOWrapper", NULL, sizeof(ObjStream), stream_methods);
+        cls_stream->repr = stream_repr;
+        cls_stream->new_ = NULL;
+        sys_stdout = stream_new(stdout, "stdout");
+        sys_stderr = stream_new(stderr, "stderr");
+        sys_stdin = stream_new(stdin, "stdin");
+        gc_add_root_marker(mark_streams);
+    }
+    Value m = module_new("sys");
+    ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
+    for (const MethodDef *f = sys_fns; f->name; f++) {
+        set(d, f->name, native_new(f->name, f->fn, NULL));
+    }
+    set(d, "argv", interp_sys_argv());
+    Value path = list_new(2);
+    list_append(AS_LIST(path), str_from_c(interp_script_dir && *interp_script_dir ? interp_script_dir : "."));
+    set(d, "path", path);
+    set(d, "modules", OBJ_VAL(vm_modules));
+    set(d, "stdout", sys_stdout);
+    set(d, "stderr", sys_stderr);
+    set(d, "stdin", sys_stdin);
+    set(d, "__stdout__", sys_stdout);
+    set(d, "__stderr__", sys_stderr);
+    set(d, "version", str_from_c("3.11.0 (pyish 0.1)"));
+    set(d, "version_info", tuple_pack(5, MK_SMALL(3), MK_SMALL(11), MK_SMALL(0), str_from_c("final"), MK_SMALL(0)));
+    set(d, "platform", str_from_c("linux"));
+    set(d, "byteorder", str_from_c("little"));
+    set(d, "maxsize", int_from_i64(INT64_MAX));
+    set(d, "executable", str_from_c("pyish"));
+    set(d, "ps1", str_from_c(">>> "));
+    set(d, "ps2", str_from_c("... "));
+    set(d, "implementation", str_from_c("pyish"));
+    return m;
+}
+
+// ---- _testing
+static Value t_gc_collect(int argc, Value *argv, ObjDict *kw) {
+    gc_collect();
+    return VAL_NONE;
+}
+
+static Value t_gc_count(int argc, Value *argv, ObjDict *kw) {
+    return int_from_i64((int64_t)gc_count());
+}
+
+static Value t_heap_bytes(int argc, Value *argv, ObjDict *kw) {
+    return int_from_i64((int64_t)gc_bytes_allocated());
+}
+
+static const MethodDef testing_fns[] = {
+    {"gc_collect", t_gc_collect},
+    {"gc_count", t_gc_count},
+    {"heap_bytes", t_heap_bytes},
+    {NULL, NULL},
+};
+
+Value mod_testing_init(void) {
+    Value m = module_new("_testing");
+    ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
+    for (const MethodDef *f = testing_fns; f->name; f++) {
+        set(d, f->name, native_new(f->name, f->fn, NULL));
+    }
+    return m;
+}

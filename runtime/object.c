@@ -1,0 +1,743 @@
+// object.c: the abstract object protocol (obj_repr, obj_binop, obj_getattr
+// ...), which dispatches through class slots, the trampolines that let a
+// user class's dunder methods fill those slots, generic attribute access,
+// and runtime_init, which brings every builtin class up in order.
+#include <string.h>
+#include "object.h"
+#include "class.h"
+#include "gc.h"
+#include "runtime.h"
+
+Obj *obj_true, *obj_false;
+
+static const char *binop_symbols[BIN__COUNT_] = {
+    "+", "-", "*", "/", "//", "%", "**", "<<", ">>", "&", "|", "^", "@"};
+static const char *cmp_symbols[6] = {"<", "<=", "==", "!=", ">", ">="};
+static const char *cmp_dunders[6] = {"__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__"};
+
+const char *val_type_name(Value v) {
+    return val_class(v)->name->data;
+}
+
+// ---- calling a method found on the class
+// Calls the attribute [name] of [self]'s class with self prepended; sets
+// *found = false (and returns VAL_NULL without raising) when absent.
+Value call_method_opt(Value self, ObjStr *name, int argc, Value *argv, bool *found) {
+    Value m = class_lookup(val_class(self), name);
+    if (!m) {
+        *found = false;
+        return VAL_NULL;
+    }
+    *found = true;
+    if (IS_A(m, cls_function) || (IS_A(m, cls_native) && !((ObjNative *)AS_OBJ(m))->is_static)) {
+        Value args[argc + 1];
+        args[0] = self;
+        memcpy(args + 1, argv, sizeof(Value) * (size_t)argc);
+        return vm_call(m, argc + 1, args, NULL);
+    }
+    if (IS_NONE(m)) {
+        return exc_raise(exc_TypeError, "'%s' object is not callable", "NoneType");
+    }
+    Value bound = obj_getattr(self, name);
+    if (!bound) {
+        return VAL_NULL;
+    }
+    gc_push_root(bound);
+    Value r = vm_call(bound, argc, argv, NULL);
+    gc_pop_root(1);
+    return r;
+}
+
+Value call_method(Value self, const char *name, int argc, Value *argv) {
+    bool found;
+    ObjStr *s = str_intern_c(name);
+    Value r = call_method_opt(self, s, argc, argv, &found);
+    if (!found) {
+        return exc_raise(exc_AttributeError, "'%s' object has no attribute '%s'",
+                         val_type_name(self), name);
+    }
+    return r;
+}
+
+// ---- trampolines for user dunders
+static Value check_str_result(Value r, const char *what) {
+    if (r && !IS_STR(r)) {
+        return exc_raise(exc_TypeError, "%s returned non-string (type %s)", what, val_type_name(r));
+    }
+    return r;
+}
+
+Value slot_repr(Value self) {
+    return check_str_result(call_method(self, "__repr__", 0, NULL), "__repr__");
+}
+
+Value slot_str(Value self) {
+    return check_str_result(call_method(self, "__str__", 0, NULL), "__str__");
+}
+
+bool slot_hash(Value self, int64_t *out) {
+    Value m = class_lookup(val_class(self), str_intern_c("__hash__"));
+    if (!m || IS_NONE(m)) {
+        exc_raise(exc_TypeError, "unhashable type: '%s'", val_type_name(self));
+        return false;
+    }
+    Value r = call_method(self, "__hash__", 0, NULL);
+    if (!r) {
+        return false;
+    }
+    if (IS_SMALL(r)) {
+        *out = AS_SMALL(r);
+        if (*out == -1) {
+            *out = -2;
+        }
+        return true;
+    }
+    if (!IS_INT(r) && !IS_A(r, cls_bool)) {
+        exc_raise(exc_TypeError, "__hash__ method should return an integer");
+        return false;
+    }
+    return obj_hash(r, out);
+}
+
+Value slot_richcompare(Value a, Value b, int op) {
+    bool found;
+    Value r = call_method_opt(a, str_intern_c(cmp_dunders[op]), 1, &b, &found);
+    return found ? r : VAL_NOTIMPL;
+}
+
+static const char *binop_name(int op) {
+    return class_binop_name(op);
+}
+
+bool class_has_user_binop(ObjClass *c) {
+    for (int i = 0; i < BIN__COUNT_; i++) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "__%s__", binop_name(i));
+        if (class_has_user_dunder(c, buf)) {
+            return true;
+        }
+        snprintf(buf, sizeof buf, "__r%s__", binop_name(i));
+        if (class_has_user_dunder(c, buf)) {
+            return true;
+        }
+        snprintf(buf, sizeof buf, "__i%s__", binop_name(i));
+        if (class_has_user_dunder(c, buf)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+Value slot_binop(Value a, Value b, int op) {
+    char buf[32];
+    bool found;
+    int base = op % BINOP_INPLACE;
+    if (op >= BINOP_INPLACE) {
+        snprintf(buf, sizeof buf, "__i%s__", binop_name(base));
+        Value r = call_method_opt(a, str_intern_c(buf), 1, &b, &found);
+        if (found) {
+            return r;
+        }
+        return VAL_NOTIMPL;
+    }
+    ObjClass *ca = val_class(a), *cb = val_class(b);
+    if (ca->binop == slot_binop) {
+        snprintf(buf, sizeof buf, "__%s__", binop_name(base));
+        Value r = call_method_opt(a, str_intern_c(buf), 1, &b, &found);
+        if (found && r != VAL_NOTIMPL) {
+            return r;
+        }
+    } else if (ca->binop) {
+        Value r = ca->binop(a, b, base);
+        if (r != VAL_NOTIMPL) {
+            return r;
+        }
+    }
+    if (cb->binop == slot_binop) {
+        snprintf(buf, sizeof buf, "__r%s__", binop_name(base));
+        Value r = call_method_opt(b, str_intern_c(buf), 1, &a, &found);
+        if (found) {
+            return r;
+        }
+    }
+    return VAL_NOTIMPL;
+}
+
+Value slot_unop(Value a, int op) {
+    static const char *names[] = {"__neg__", "__pos__", "__invert__"};
+    bool found;
+    if (op < 0 || op > 2) {
+        return exc_raise(exc_TypeError, "bad unary op");
+    }
+    Value r = call_method_opt(a, str_intern_c(names[op]), 0, NULL, &found);
+    if (!found) {
+        ObjClass *n = val_class(a)->native_base;
+        if (n->unop) {
+            return n->unop(a, op);
+        }
+        static const char *sym[] = {"-", "+", "~"};
+        return exc_raise(exc_TypeError, "bad operand type for unary %s: '%s'", sym[op],
+                         val_type_name(a));
+    }
+    return r;
+}
+
+int slot_truthy(Value self) {
+    bool found;
+    Value r = call_method_opt(self, str_intern_c("__bool__"), 0, NULL, &found);
+    if (found) {
+        if (!r) {
+            return -1;
+        }
+        if (r != VAL_TRUE && r != VAL_FALSE) {
+            exc_raise(exc_TypeError, "__bool__ should return bool, returned %s", val_type_name(r));
+            return -1;
+        }
+        return r == VAL_TRUE;
+    }
+    int64_t n = slot_len(self);
+    return n < 0 ? -1 : n > 0;
+}
+
+int64_t slot_len(Value self) {
+    Value r = call_method(self, "__len__", 0, NULL);
+    if (!r) {
+        return -1;
+    }
+    if (!IS_SMALL(r)) {
+        exc_raise(exc_TypeError, "'%s' object cannot be interpreted as an integer", val_type_name(r));
+        return -1;
+    }
+    if (AS_SMALL(r) < 0) {
+        exc_raise(exc_ValueError, "__len__() should return >= 0");
+        return -1;
+    }
+    return AS_SMALL(r);
+}
+
+Value slot_iter(Value self) {
+    Value r = call_method(self, "__iter__", 0, NULL);
+    if (r && !val_class(r)->next) {
+        return exc_raise(exc_TypeError, "iter() returned non-iterator of type '%s'", val_type_name(r));
+    }
+    return r;
+}
+
+int slot_next(Value self, Value *out) {
+    Value r = call_method(self, "__next__", 0, NULL);
+    if (!r) {
+        if (EXC_PENDING_IS(exc_StopIteration)) {
+            exc_clear();
+            return 0;
+        }
+        return -1;
+    }
+    *out = r;
+    return 1;
+}
+
+Value slot_getitem(Value self, Value key) {
+    return call_method(self, "__getitem__", 1, &key);
+}
+
+bool slot_setitem(Value self, Value key, Value v) {
+    Value args[2] = {key, v};
+    Value r = v ? call_method(self, "__setitem__", 2, args) : call_method(self, "__delitem__", 1, args);
+    return r != VAL_NULL;
+}
+
+int slot_contains(Value self, Value item) {
+    Value r = call_method(self, "__contains__", 1, &item);
+    return r ? obj_truthy(r) : -1;
+}
+
+Value slot_call(Value self, int argc, Value *argv, ObjDict *kw) {
+    Value m = class_lookup(val_class(self), str_intern_c("__call__"));
+    if (!m) {
+        return exc_raise(exc_TypeError, "'%s' object is not callable", val_type_name(self));
+    }
+    Value args[argc + 1];
+    args[0] = self;
+    memcpy(args + 1, argv, sizeof(Value) * (size_t)argc);
+    return vm_call(m, argc + 1, args, kw);
+}
+
+Value slot_getattribute(Value self, ObjStr *name) {
+    Value n = OBJ_VAL(name);
+    return call_method(self, "__getattribute__", 1, &n);
+}
+
+bool slot_setattr(Value self, ObjStr *name, Value v) {
+    Value args[2] = {OBJ_VAL(name), v};
+    if (!v) {
+        return call_method(self, "__delattr__", 1, args) != VAL_NULL;
+    }
+    return call_method(self, "__setattr__", 2, args) != VAL_NULL;
+}
+
+// ---- abstract protocol
+Value obj_repr(Value v) {
+    ObjClass *c = val_class(v);
+    return c->repr ? c->repr(v) : generic_repr(v);
+}
+
+Value obj_str(Value v) {
+    if (IS_STR(v)) {
+        return v;
+    }
+    ObjClass *c = val_class(v);
+    return c->str ? c->str(v) : obj_repr(v);
+}
+
+bool obj_hash(Value v, int64_t *out) {
+    ObjClass *c = val_class(v);
+    if (IS_STR(v)) {
+        *out = str_hash(AS_STR(v));
+        return true;
+    }
+    if (!c->hash) {
+        exc_raise(exc_TypeError, "unhashable type: '%s'", c->name->data);
+        return false;
+    }
+    return c->hash(v, out);
+}
+
+static int swapped_op(int op) {
+    static const int sw[6] = {OP_GT, OP_GE, OP_EQ, OP_NE, OP_LT, OP_LE};
+    return sw[op];
+}
+
+Value obj_compare(Value a, Value b, int op) {
+    ObjClass *ca = val_class(a), *cb = val_class(b);
+    bool reflect_first = ca != cb && class_is_subclass(cb, ca) && cb->richcompare != ca->richcompare;
+    Value r;
+    if (reflect_first && cb->richcompare) {
+        r = cb->richcompare(b, a, swapped_op(op));
+        if (r != VAL_NOTIMPL) {
+            return r;
+        }
+    }
+    if (ca->richcompare) {
+        r = ca->richcompare(a, b, op);
+        if (r != VAL_NOTIMPL) {
+            return r;
+        }
+    }
+    if (!reflect_first && cb->richcompare) {
+        r = cb->richcompare(b, a, swapped_op(op));
+        if (r != VAL_NOTIMPL) {
+            return r;
+        }
+    }
+    if (op == OP_EQ) {
+        return VAL_BOOL(a == b);
+    }
+    if (op == OP_NE) {
+        return VAL_BOOL(a != b);
+    }
+    return exc_raise(exc_TypeError, "'%s' not supported between instances of '%s' and '%s'",
+                     cmp_symbols[op], ca->name->data, cb->name->data);
+}
+
+int obj_eq(Value a, Value b) {
+    if (a == b) {
+        return 1;
+    }
+    if (IS_SMALL(a) && IS_SMALL(b)) {
+        return 0;
+    }
+    if (IS_STR(a) && IS_STR(b)) {
+        return str_eq(AS_STR(a), AS_STR(b));
+    }
+    Value r = obj_compare(a, b, OP_EQ);
+    if (!r) {
+        return -1;
+    }
+    return obj_truthy(r);
+}
+
+int obj_lt(Value a, Value b) {
+    if (IS_SMALL(a) && IS_SMALL(b)) {
+        return AS_SMALL(a) < AS_SMALL(b);
+    }
+    Value r = obj_compare(a, b, OP_LT);
+    if (!r) {
+        return -1;
+    }
+    return obj_truthy(r);
+}
+
+int obj_truthy(Value v) {
+    if (v == VAL_TRUE) {
+        return 1;
+    }
+    if (v == VAL_FALSE || v == VAL_NONE) {
+        return 0;
+    }
+    if (IS_SMALL(v)) {
+        return AS_SMALL(v) != 0;
+    }
+    ObjClass *c = AS_OBJ(v)->cls;
+    if (c->truthy) {
+        return c->truthy(v);
+    }
+    if (c->len) {
+        int64_t n = c->len(v);
+        return n < 0 ? -1 : n > 0;
+    }
+    return 1;
+}
+
+Value obj_binop(Value a, Value b, int op) {
+    ObjClass *ca = val_class(a), *cb = val_class(b);
+    Value r;
+    int base = op % BINOP_INPLACE;
+    if (op >= BINOP_INPLACE) {
+        if (ca->binop) {
+            r = ca->binop(a, b, op);
+            if (r != VAL_NOTIMPL) {
+                return r;
+            }
+        }
+    }
+    // A subclass's reflected method goes first (Python's rule).
+    if (ca != cb && cb->binop == slot_binop && class_is_subclass(cb, ca)) {
+        r = cb->binop(a, b, base);
+        if (r != VAL_NOTIMPL) {
+            return r;
+        }
+    }
+    if (ca->binop) {
+        r = ca->binop(a, b, base);
+        if (r != VAL_NOTIMPL) {
+            return r;
+        }
+    }
+    if (cb != ca && cb->binop && !(ca->binop == slot_binop && cb->binop == slot_binop)) {
+        r = cb->binop(a, b, base);
+        if (r != VAL_NOTIMPL) {
+            return r;
+        }
+    }
+    if (op >= BINOP_INPLACE) {
+        return exc_raise(exc_TypeError, "unsupported operand type(s) for %s=: '%s' and '%s'",
+                         binop_symbols[base], ca->name->data, cb->name->data);
+    }
+    if (base == 6) {
+        return exc_raise(exc_TypeError, "unsupported operand type(s) for ** or pow(): '%s' and '%s'",
+                         ca->name->data, cb->name->data);
+    }
+    return exc_raise(exc_TypeError, "unsupported operand type(s) for %s: '%s' and '%s'",
+                     binop_symbols[base], ca->name->data, cb->name->data);
+}
+
+Value obj_unop(Value a, int op) {
+    ObjClass *c = val_class(a);
+    if (c->unop) {
+        Value r = c->unop(a, op);
+        if (r != VAL_NOTIMPL) {
+            return r;
+        }
+    }
+    static const char *sym[] = {"-", "+", "~"};
+    return exc_raise(exc_TypeError, "bad operand type for unary %s: '%s'", sym[op],
+                     c->name->data);
+}
+
+int64_t obj_length(Value v) {
+    ObjClass *c = val_class(v);
+    if (!c->len) {
+        exc_raise(exc_TypeError, "object of type '%s' has no len()", c->name->data);
+        return -1;
+    }
+    return c->len(v);
+}
+
+Value obj_len(Value v) {
+    int64_t n = obj_length(v);
+    return n < 0 ? VAL_NULL : MK_SMALL(n);
+}
+
+Value generic_repr(Value self) {
+    ObjClass *c = val_class(self);
+    if (c->module && strcmp(c->module->data, "builtins") != 0) {
+        return str_printf("<%s.%s object at %p>", c->module->data, c->name->data, (void *)self);
+    }
+    return str_printf("<%s object at %p>", c->name->data, (void *)self);
+}
+
+static ObjDict *instance_dict(Value self) {
+    if (!IS_OBJ(self)) {
+        return NULL;
+    }
+    ObjClass *c = AS_OBJ(self)->cls;
+    if (!c->dict_offset) {
+        return NULL;
+    }
+    return *(ObjDict **)((char *)AS_OBJ(self) + c->dict_offset);
+}
+
+ObjDict *obj_instance_dict(Value self) {
+    return instance_dict(self);
+}
+
+Value generic_getattr(Value self, ObjStr *name) {
+    ObjClass *c = val_class(self);
+    Value descr = class_lookup(c, name);
+    if (descr && IS_A(descr, cls_property)) {
+        ObjProperty *p = (ObjProperty *)AS_OBJ(descr);
+        if (!p->fget || IS_NONE(p->fget)) {
+            return exc_raise(exc_AttributeError, "property '%s' of '%s' object has no getter",
+                             name->data, c->name->data);
+        }
+        return vm_call(p->fget, 1, &self, NULL);
+    }
+    ObjDict *d = instance_dict(self);
+    if (d) {
+        Value v = dict_get_str(d, name);
+        if (v) {
+            return v;
+        }
+    }
+    if (descr) {
+        ObjClass *dc = val_class(descr);
+        if (dc == cls_function) {
+            return bound_method_new(self, descr);
+        }
+        if (dc == cls_native) {
+            ObjNative *n = (ObjNative *)AS_OBJ(descr);
+            if (n->is_static) {
+                return bound_method_new(OBJ_VAL(c), descr);
+            }
+            return n->owner ? bound_method_new(self, descr) : descr;
+        }
+        if (dc == cls_classmethod) {
+            return bound_method_new(OBJ_VAL(c), ((ObjWrapper *)AS_OBJ(descr))->func);
+        }
+        if (dc == cls_staticmethod) {
+            return ((ObjWrapper *)AS_OBJ(descr))->func;
+        }
+        return descr;
+    }
+    if (name->data[0] == '_' && name->data[1] == '_') {
+        if (strcmp(name->data, "__class__") == 0) {
+            return OBJ_VAL(c);
+        }
+        if (strcmp(name->data, "__dict__") == 0 && d) {
+            return OBJ_VAL(d);
+        }
+    }
+    return exc_raise(exc_AttributeError, "'%s' object has no attribute '%s'", c->name->data,
+                     name->data);
+}
+
+bool generic_setattr(Value self, ObjStr *name, Value v) {
+    ObjClass *c = val_class(self);
+    Value descr = class_lookup(c, name);
+    if (descr && IS_A(descr, cls_property)) {
+        ObjProperty *p = (ObjProperty *)AS_OBJ(descr);
+        Value f = v ? p->fset : p->fdel;
+        if (!f || IS_NONE(f)) {
+            exc_raise(exc_AttributeError, "property '%s' of '%s' object has no %s", name->data,
+                      c->name->data, v ? "setter" : "deleter");
+            return false;
+        }
+        Value args[2] = {self, v};
+        return vm_call(f, v ? 2 : 1, args, NULL) != VAL_NULL;
+    }
+    ObjDict *d = instance_dict(self);
+    if (!d) {
+        if (descr) {
+            exc_raise(exc_AttributeError, "'%s' object attribute '%s' is read-only", c->name->data,
+                      name->data);
+        } else {
+            exc_raise(exc_AttributeError, "'%s' object has no attribute '%s'", c->name->data,
+                      name->data);
+        }
+        return false;
+    }
+    if (v) {
+        dict_set_str(d, name, v);
+        return true;
+    }
+    int r = dict_del(d, OBJ_VAL(name));
+    if (r == 0) {
+        exc_raise(exc_AttributeError, "'%s' object has no attribute '%s'", c->name->data, name->data);
+    }
+    return r > 0;
+}
+
+Value obj_getattr(Value v, ObjStr *name) {
+    ObjClass *c = val_class(v);
+    Value r = c->getattr ? c->getattr(v, name) : generic_getattr(v, name);
+    if (!r && (c->flags & CLS_USER_GETATTR) && EXC_PENDING_IS(exc_AttributeError)) {
+        exc_clear();
+        Value n = OBJ_VAL(name);
+        return call_method(v, "__getattr__", 1, &n);
+    }
+    return r;
+}
+
+Value obj_getattr_opt(Value v, ObjStr *name) {
+    Value r = obj_getattr(v, name);
+    if (!r && EXC_PENDING_IS(exc_AttributeError)) {
+        exc_clear();
+    }
+    return r;
+}
+
+bool obj_setattr(Value v, ObjStr *name, Value value) {
+    ObjClass *c = val_class(v);
+    return c->setattr ? c->setattr(v, name, value) : generic_setattr(v, name, value);
+}
+
+bool obj_delattr(Value v, ObjStr *name) {
+    return obj_setattr(v, name, VAL_NULL);
+}
+
+Value obj_getitem(Value v, Value key) {
+    ObjClass *c = val_class(v);
+    if (!c->getitem) {
+        if (IS_CLASS(v)) {
+            // list[int] style generic aliases: return the class itself.
+            return v;
+        }
+        return exc_raise(exc_TypeError, "'%s' object is not subscriptable", c->name->data);
+    }
+    return c->getitem(v, key);
+}
+
+bool obj_setitem(Value v, Value key, Value value) {
+    ObjClass *c = val_class(v);
+    if (!c->setitem) {
+        exc_raise(exc_TypeError, "'%s' object does not support item assignment", c->name->data);
+        return false;
+    }
+    return c->setitem(v, key, value);
+}
+
+bool obj_delitem(Value v, Value key) {
+    ObjClass *c = val_class(v);
+    if (!c->setitem) {
+        exc_raise(exc_TypeError, "'%s' object doesn't support item deletion", c->name->data);
+        return false;
+    }
+    return c->setitem(v, key, VAL_NULL);
+}
+
+int obj_contains(Value container, Value item) {
+    ObjClass *c = val_class(container);
+    if (c->contains) {
+        return c->contains(container, item);
+    }
+    if (!c->iter && !c->getitem) {
+        exc_raise(exc_TypeError, "argument of type '%s' is not iterable", c->name->data);
+        return -1;
+    }
+    Value it = obj_iter(container);
+    if (!it) {
+        return -1;
+    }
+    gc_push_root(it);
+    Value x;
+    int r;
+    while ((r = obj_next(it, &x)) == 1) {
+        int eq = obj_eq(x, item);
+        if (eq != 0) {
+            gc_pop_root(1);
+            return eq;
+        }
+    }
+    gc_pop_root(1);
+    return r;
+}
+
+// ---- the sequence iterator for classes with only __getitem__
+typedef struct ObjSeqIter {
+    Obj hdr;
+    Value seq;
+    int64_t index;
+} ObjSeqIter;
+
+static ObjClass *cls_seqiter;
+
+static void trace_seqiter(Obj *o) {
+    gc_mark_value(((ObjSeqIter *)o)->seq);
+}
+
+static Value seqiter_iter(Value self) {
+    return self;
+}
+
+static int seqiter_next(Value self, Value *out) {
+    ObjSeqIter *it = (ObjSeqIter *)AS_OBJ(self);
+    if (!it->seq) {
+        return 0;
+    }
+    Value r = obj_getitem(it->seq, MK_SMALL(it->index));
+    if (!r) {
+        if (EXC_PENDING_IS(exc_IndexError) || EXC_PENDING_IS(exc_StopIteration)) {
+            exc_clear();
+            it->seq = VAL_NULL;
+            return 0;
+        }
+        return -1;
+    }
+    it->index++;
+    *out = r;
+    return 1;
+}
+
+Value obj_iter(Value v) {
+    ObjClass *c = val_class(v);
+    if (c->iter) {
+        return c->iter(v);
+    }
+    if (c->getitem && !IS_CLASS(v)) {
+        ObjSeqIter *it = (ObjSeqIter *)obj_alloc(cls_seqiter, sizeof(ObjSeqIter));
+        it->seq = v;
+        return OBJ_VAL(it);
+    }
+    return exc_raise(exc_TypeError, "'%s' object is not iterable", c->name->data);
+}
+
+int obj_next(Value it, Value *out) {
+    ObjClass *c = val_class(it);
+    if (!c->next) {
+        exc_raise(exc_TypeError, "'%s' object is not an iterator", c->name->data);
+        return -1;
+    }
+    return c->next(it, out);
+}
+
+Value obj_call(Value f, int argc, Value *argv, ObjDict *kw) {
+    return vm_call(f, argc, argv, kw);
+}
+
+bool obj_isinstance(Value v, ObjClass *cls) {
+    return class_is_subclass(val_class(v), cls);
+}
+
+// ---- start-up
+void runtime_init(void) {
+    class_bootstrap();
+    str_init();
+    dict_init();
+    tuple_init();
+    class_ready();
+    int_init();
+    obj_true = obj_alloc(cls_bool, sizeof(Obj));
+    obj_false = obj_alloc(cls_bool, sizeof(Obj));
+    float_init();
+    list_init();
+    set_init();
+    range_init();
+    cls_seqiter = class_new_builtin("iterator", NULL, sizeof(ObjSeqIter), NULL);
+    cls_seqiter->trace = trace_seqiter;
+    cls_seqiter->iter = seqiter_iter;
+    cls_seqiter->next = seqiter_next;
+    cls_seqiter->new_ = NULL;
+    exc_init();
+    runtime_init_rest();
+    class_finish_builtins();
+}

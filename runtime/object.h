@@ -1,0 +1,404 @@
+// object.h: the object model every runtime file shares. A Value is a tagged
+// word: odd words are small ints (62 bits), even non-zero words point to a
+// heap Obj. Every heap object starts with an Obj header naming its class. A
+// class (ObjClass) is itself an object: builtin types and user classes are
+// the same struct, with C slots for the fast paths of the dunder protocol;
+// a user class that defines a dunder gets a slot that calls it.
+//
+// Error protocol (one rule everywhere): a function that can fail returns
+// VAL_NULL / NULL / -1 / false and leaves the exception in the VM (set with
+// exc_raise*). Callers propagate it unchanged.
+//
+// GC protocol: allocation never collects; the collector runs only at VM
+// safe points (calls, backward jumps). A C function that calls back into
+// pyish (vm_call, obj_repr of a user object, ...) while holding a freshly
+// allocated object that is not reachable otherwise must protect it with
+// gc_push_root/gc_pop_root around the call. Arguments passed in argv are
+// already rooted by the caller.
+#ifndef PYISH_OBJECT_H
+#define PYISH_OBJECT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef uintptr_t Value;
+typedef struct Obj Obj;
+typedef struct ObjClass ObjClass;
+typedef struct ObjStr ObjStr;
+typedef struct ObjTuple ObjTuple;
+typedef struct ObjList ObjList;
+typedef struct ObjDict ObjDict;
+
+// ---- tagged values
+#define VAL_NULL ((Value)0)              // "no value": error or absent
+#define IS_SMALL(v) (((v) & 1) != 0)
+#define AS_SMALL(v) ((int64_t)(intptr_t)(v) >> 1)
+#define MK_SMALL(i) ((Value)(((uintptr_t)(int64_t)(i) << 1) | 1))
+#define SMALL_MAX (((int64_t)1 << 61) - 1)
+#define SMALL_MIN (-((int64_t)1 << 61))
+#define FITS_SMALL(i) ((i) >= SMALL_MIN && (i) <= SMALL_MAX)
+#define IS_OBJ(v) ((v) != 0 && !IS_SMALL(v))
+#define AS_OBJ(v) ((Obj *)(v))
+#define OBJ_VAL(o) ((Value)(o))
+
+// ---- heap header
+struct Obj {
+    ObjClass *cls;      // the object's class (never NULL)
+    Obj *gc_next;       // all-objects list threaded through the heap
+    uint32_t marked;    // GC mark bit
+    uint32_t size;      // allocation size in bytes (for mem accounting)
+};
+
+// Comparison ops for richcompare slots (same order as AstCmpOp's first six).
+enum { OP_LT, OP_LE, OP_EQ, OP_NE, OP_GT, OP_GE };
+
+// Binary ops for binop slots: AstBinOp order (BIN_ADD...), and the in-place
+// forms at +BINOP_INPLACE (a += b tries __iadd__, then falls back).
+#define BINOP_INPLACE 16
+
+typedef Value (*NativeFn)(int argc, Value *argv, ObjDict *kw);
+
+// A class: builtin type or user class. Slots are NULL when unsupported.
+// For a user class the slots are computed at creation (class.c): a dunder
+// found in the MRO's user dicts installs a trampoline that calls it, else
+// the slot is inherited from the nearest builtin base.
+struct ObjClass {
+    Obj hdr;
+    ObjDict *dict;          // attributes and methods (natives for builtins)
+    ObjStr *name;           // __name__
+    ObjStr *module;         // __module__ ("builtins", "__main__", "asyncio")
+    ObjTuple *bases;        // __bases__
+    ObjTuple *mro;          // __mro__ (C3), starts with the class itself
+    ObjClass *native_base;  // the builtin class whose layout instances have
+    uint32_t inst_size;     // bytes of an instance (native_base's layout)
+    uint32_t dict_offset;   // offset of the ObjDict* of an instance, 0: none
+    uint32_t flags;         // CLS_*
+    // --- lifecycle
+    Value (*new_)(ObjClass *cls, int argc, Value *argv, ObjDict *kw); // type(...) call
+    void (*trace)(Obj *o);  // marks children (gc_mark_value ...); NULL: none
+    void (*finalize)(Obj *o); // frees side buffers when swept; NULL: none
+    // --- protocol slots
+    Value (*repr)(Value self);                        // -> str
+    Value (*str)(Value self);                         // -> str; NULL: repr
+    bool (*hash)(Value self, int64_t *out);           // false: error
+    Value (*richcompare)(Value a, Value b, int op);   // NotImplemented ok
+    Value (*binop)(Value a, Value b, int op);         // NotImplemented ok
+    Value (*unop)(Value a, int op);                   // AstUnaryOp minus NOT
+    int (*truthy)(Value self);                        // -1: error
+    int64_t (*len)(Value self);                       // -1: error
+    Value (*iter)(Value self);
+    int (*next)(Value self, Value *out);              // 1 item, 0 done, -1 err
+    Value (*getattr)(Value self, ObjStr *name);       // full lookup; NULL slot: generic
+    bool (*setattr)(Value self, ObjStr *name, Value v); // v==VAL_NULL: delete
+    Value (*getitem)(Value self, Value key);
+    bool (*setitem)(Value self, Value key, Value v);  // v==VAL_NULL: delete
+    int (*contains)(Value self, Value item);          // -1 err; NULL: iterate
+    Value (*call)(Value self, int argc, Value *argv, ObjDict *kw);
+};
+
+enum {
+    CLS_USER = 1,           // defined by a class statement
+    CLS_BASETYPE = 2,       // may be subclassed
+    CLS_EXCEPTION = 4,      // BaseException or a subclass
+    CLS_USER_GETATTR = 8,   // MRO defines __getattr__ (fallback on miss)
+};
+
+// ---- core object layouts (others live with their files' headers)
+struct ObjStr {
+    Obj hdr;
+    int64_t hash;       // cached hash, -1 until computed
+    size_t len;         // length in bytes
+    size_t cplen;       // length in code points (== len for ASCII)
+    bool interned;
+    char data[];        // UTF-8, NUL-terminated
+};
+
+struct ObjTuple {
+    Obj hdr;
+    int64_t hash;       // cached, -1 until computed
+    size_t len;
+    Value items[];
+};
+
+struct ObjList {
+    Obj hdr;
+    size_t len, cap;
+    Value *items;
+};
+
+// Insertion-ordered compact hash table (CPython 3.6 layout): entries in
+// order, plus an index table of 2^k slots (-1 empty, -2 deleted). Sets use
+// the same table with value = VAL_NULL.
+typedef struct DictEntry {
+    Value key;          // VAL_NULL: deleted entry
+    Value value;
+    int64_t hash;
+} DictEntry;
+
+struct ObjDict {
+    Obj hdr;
+    size_t used;        // live entries
+    size_t nentries;    // entries slots used (incl. deleted)
+    size_t cap;         // entries capacity
+    size_t mask;        // index table size - 1
+    int32_t *index;     // index table
+    DictEntry *entries;
+};
+
+typedef struct ObjSet {
+    Obj hdr;
+    size_t used, nentries, cap, mask;   // same layout as ObjDict
+    int32_t *index;
+    DictEntry *entries;
+} ObjSet;
+
+typedef struct ObjFloat {
+    Obj hdr;
+    double value;
+} ObjFloat;
+
+// Instances of user classes (and of `object`): attributes in a dict.
+typedef struct ObjInstance {
+    Obj hdr;
+    ObjDict *dict;
+} ObjInstance;
+
+// A builtin function or method. For methods, argv[0] is self.
+typedef struct ObjNative {
+    Obj hdr;
+    NativeFn fn;
+    const char *name;
+    ObjClass *owner;    // class it was defined in (NULL: module function)
+    Value self;         // bound self for natives created bound, else VAL_NULL
+    int slot;           // SLOT_* when it wraps a class slot (class.c), else 0
+    bool is_static;     // owner's method that takes no self (dict.fromkeys)
+} ObjNative;
+
+typedef struct ObjBoundMethod {
+    Obj hdr;
+    Value self;
+    Value func;
+} ObjBoundMethod;
+
+typedef struct ObjSlice {
+    Obj hdr;
+    Value start, stop, step;    // None when absent
+} ObjSlice;
+
+typedef struct ObjRange {
+    Obj hdr;
+    int64_t start, stop, step;
+} ObjRange;
+
+// Property / staticmethod / classmethod wrappers.
+typedef struct ObjProperty {
+    Obj hdr;
+    Value fget, fset, fdel;     // VAL_NULL or None when absent
+    Value doc;
+} ObjProperty;
+
+typedef struct ObjWrapper {     // staticmethod(f), classmethod(f)
+    Obj hdr;
+    Value func;
+} ObjWrapper;
+
+// A module: a name and a globals dict.
+typedef struct ObjModule {
+    Obj hdr;
+    ObjDict *dict;
+    ObjStr *name;
+} ObjModule;
+
+// BaseException and its subclasses. `dict` must stay the second field
+// (same offset as ObjInstance.dict) so user subclasses get attributes.
+typedef struct ObjException {
+    Obj hdr;
+    ObjDict *dict;
+    ObjTuple *args;
+    Value traceback;    // ObjList of (code, line) entries or VAL_NULL
+    Value cause;        // __cause__ or VAL_NULL
+    Value context;      // __context__ or VAL_NULL
+    bool suppress_context;
+} ObjException;
+
+// ---- the builtin classes (defined in the file that implements each)
+extern ObjClass *cls_object, *cls_type, *cls_none, *cls_bool, *cls_int,
+    *cls_float, *cls_str, *cls_tuple, *cls_list, *cls_dict, *cls_set,
+    *cls_frozenset, *cls_range, *cls_slice, *cls_native, *cls_bound_method,
+    *cls_function, *cls_code, *cls_module, *cls_property, *cls_staticmethod,
+    *cls_classmethod, *cls_notimplemented, *cls_ellipsis, *cls_cell,
+    *cls_generator, *cls_coroutine, *cls_async_generator, *cls_iterator;
+
+// Singletons.
+extern Obj *obj_none, *obj_true, *obj_false, *obj_notimplemented, *obj_ellipsis;
+#define VAL_NONE OBJ_VAL(obj_none)
+#define VAL_TRUE OBJ_VAL(obj_true)
+#define VAL_FALSE OBJ_VAL(obj_false)
+#define VAL_NOTIMPL OBJ_VAL(obj_notimplemented)
+#define VAL_BOOL(b) ((b) ? VAL_TRUE : VAL_FALSE)
+#define IS_NONE(v) ((v) == VAL_NONE)
+
+// Class of any value.
+static inline ObjClass *val_class(Value v) {
+    extern ObjClass *cls_int;
+    return IS_SMALL(v) ? cls_int : AS_OBJ(v)->cls;
+}
+#define IS_A(v, c) (IS_OBJ(v) && AS_OBJ(v)->cls == (c))
+#define IS_STR(v) IS_A(v, cls_str)
+#define IS_LIST(v) IS_A(v, cls_list)
+#define IS_TUPLE(v) IS_A(v, cls_tuple)
+#define IS_DICT(v) IS_A(v, cls_dict)
+#define IS_FLOAT(v) IS_A(v, cls_float)
+#define IS_BIGINT(v) IS_A(v, cls_int)
+#define IS_INT(v) (IS_SMALL(v) || IS_BIGINT(v))     // excludes bool
+#define IS_CLASS(v) (IS_OBJ(v) && AS_OBJ(v)->cls == cls_type) // also metaclass-free user classes
+#define AS_STR(v) ((ObjStr *)AS_OBJ(v))
+#define AS_LIST(v) ((ObjList *)AS_OBJ(v))
+#define AS_TUPLE(v) ((ObjTuple *)AS_OBJ(v))
+#define AS_DICT(v) ((ObjDict *)AS_OBJ(v))
+#define AS_SET(v) ((ObjSet *)AS_OBJ(v))
+#define AS_FLOAT(v) (((ObjFloat *)AS_OBJ(v))->value)
+#define AS_CLASS(v) ((ObjClass *)AS_OBJ(v))
+#define AS_EXC(v) ((ObjException *)AS_OBJ(v))
+
+// ---- memory and GC (mem.c, gc.c)
+void *mem_alloc(size_t size);                   // aborts on OOM
+void *mem_realloc(void *p, size_t old, size_t size);
+void mem_free(void *p, size_t size);
+Obj *obj_alloc(ObjClass *cls, size_t size);     // zeroed, linked for GC
+void gc_mark_value(Value v);
+void gc_mark_obj(Obj *o);
+void gc_push_root(Value v);
+void gc_pop_root(int n);
+void gc_collect(void);
+size_t gc_bytes_allocated(void);
+
+// ---- exceptions (exc.c). exc_raise* always return VAL_NULL.
+#define EXC_LIST(X) \
+    X(BaseException, object) X(SystemExit, BaseException) \
+    X(KeyboardInterrupt, BaseException) X(GeneratorExit, BaseException) \
+    X(Exception, BaseException) X(StopIteration, Exception) \
+    X(StopAsyncIteration, Exception) X(ArithmeticError, Exception) \
+    X(OverflowError, ArithmeticError) X(ZeroDivisionError, ArithmeticError) \
+    X(AssertionError, Exception) X(AttributeError, Exception) \
+    X(EOFError, Exception) X(ImportError, Exception) \
+    X(ModuleNotFoundError, ImportError) X(LookupError, Exception) \
+    X(IndexError, LookupError) X(KeyError, LookupError) \
+    X(MemoryError, Exception) X(NameError, Exception) \
+    X(UnboundLocalError, NameError) X(OSError, Exception) \
+    X(FileNotFoundError, OSError) X(TimeoutError, OSError) \
+    X(RuntimeError, Exception) X(NotImplementedError, RuntimeError) \
+    X(RecursionError, RuntimeError) X(SyntaxError, Exception) \
+    X(IndentationError, SyntaxError) X(TypeError, Exception) \
+    X(ValueError, Exception) X(UnicodeError, ValueError) \
+    X(Warning, Exception) X(RuntimeWarning, Warning) \
+    X(DeprecationWarning, Warning) X(UserWarning, Warning)
+#define X(name, base) extern ObjClass *exc_##name;
+EXC_LIST(X)
+#undef X
+
+Value exc_raise(ObjClass *type, const char *fmt, ...);  // printf-style message
+Value exc_raise_value(Value exc);       // instance or class
+Value exc_new(ObjClass *type, int argc, Value *argv);   // make, don't raise
+Value exc_pending(void);                // the raised exception or VAL_NULL
+void exc_clear(void);
+Value exc_take(void);                   // returns and clears it
+bool exc_matches(Value exc, Value type_or_tuple); // isinstance-style
+#define EXC_PENDING_IS(cls) (exc_pending() && exc_matches(exc_pending(), OBJ_VAL(cls)))
+
+// ---- strings (str.c)
+Value str_new(const char *s, size_t len);     // copies; validates nothing
+Value str_from_c(const char *s);
+Value str_intern(const char *s, size_t len);  // unique per content
+ObjStr *str_intern_c(const char *s);          // for names known in C
+Value str_printf(const char *fmt, ...);       // printf into a new str
+Value str_concat(Value a, Value b);
+int64_t str_hash(ObjStr *s);
+bool str_eq(ObjStr *a, ObjStr *b);
+const char *str_cstr(Value v);                // data of a str value
+
+// ---- ints and floats (int.c, float.c)
+Value int_from_i64(int64_t i);                // small or big
+Value int_from_str(const char *s, int base);  // literal text; VAL_NULL+ValueError on junk
+bool int_to_i64(Value v, int64_t *out);       // false: OverflowError raised
+double int_to_double(Value v, bool *overflow);
+Value float_new(double d);
+Value float_repr_str(double d);               // Python's shortest repr
+bool val_to_double(Value v, double *out);     // int/float/bool -> double, else TypeError
+
+// ---- containers (tuple.c, list.c, dict.c, set.c)
+Value tuple_new(size_t len);                  // items zeroed: fill them all
+Value tuple_pack(int n, ...);
+Value list_new(size_t cap);                   // empty, with capacity
+void list_append(ObjList *l, Value v);
+Value list_from_array(size_t n, Value *items);
+Value dict_new(void);
+int dict_get(ObjDict *d, Value key, Value *out);   // 1 found, 0 missing, -1 error
+int dict_set(ObjDict *d, Value key, Value v);      // 0 ok, -1 error
+int dict_del(ObjDict *d, Value key);               // 1 deleted, 0 missing, -1 error
+Value dict_get_str(ObjDict *d, ObjStr *interned);  // fast path, VAL_NULL if missing
+void dict_set_str(ObjDict *d, ObjStr *interned, Value v);
+bool dict_next(ObjDict *d, size_t *pos, Value *key, Value *value); // iterate in order
+Value set_new(ObjClass *cls);                 // set or frozenset
+int set_add(ObjSet *s, Value key);            // 0 ok, -1 error
+int set_contains(ObjSet *s, Value key);       // 1/0/-1
+Value seq_to_list(Value iterable);            // list(iterable)
+Value seq_to_tuple(Value iterable);
+
+// ---- abstract protocol (object.c): dispatch through the slots
+Value obj_repr(Value v);                  // -> str or VAL_NULL
+Value obj_str(Value v);
+bool obj_hash(Value v, int64_t *out);
+int obj_eq(Value a, Value b);             // 1/0/-1 (identity fast path)
+Value obj_compare(Value a, Value b, int op); // -> bool object usually
+int obj_lt(Value a, Value b);             // 1/0/-1, for sorting
+int obj_truthy(Value v);                  // 1/0/-1
+Value obj_binop(Value a, Value b, int op);  // incl. reflected and inplace
+Value obj_unop(Value a, int op);
+Value obj_len(Value v);                   // int value
+int64_t obj_length(Value v);              // -1 error
+Value obj_getattr(Value v, ObjStr *name);
+Value obj_getattr_opt(Value v, ObjStr *name); // VAL_NULL without raising AttributeError
+bool obj_setattr(Value v, ObjStr *name, Value value);
+bool obj_delattr(Value v, ObjStr *name);
+Value obj_getitem(Value v, Value key);
+bool obj_setitem(Value v, Value key, Value value);
+bool obj_delitem(Value v, Value key);
+int obj_contains(Value container, Value item);   // 1/0/-1
+Value obj_iter(Value v);
+int obj_next(Value it, Value *out);       // 1/0/-1
+Value obj_call(Value f, int argc, Value *argv, ObjDict *kw); // = vm_call
+bool obj_isinstance(Value v, ObjClass *cls);
+bool class_is_subclass(ObjClass *c, ObjClass *base);
+Value class_lookup(ObjClass *c, ObjStr *name);   // MRO dict lookup, no binding
+const char *val_type_name(Value v);       // "int", "Foo" ...
+Value generic_getattr(Value self, ObjStr *name);
+bool generic_setattr(Value self, ObjStr *name, Value v);
+Value generic_repr(Value self);           // <__main__.Foo object at 0x...>
+
+// ---- making builtin classes and natives (class.c)
+typedef struct MethodDef {
+    const char *name;
+    NativeFn fn;
+} MethodDef;
+// Creates a builtin class [name] with base [base] (NULL: object) whose
+// instances have [inst_size] bytes, and adds [methods] (NULL-terminated).
+ObjClass *class_new_builtin(const char *name, ObjClass *base, size_t inst_size,
+                            const MethodDef *methods);
+void class_add_methods(ObjClass *cls, const MethodDef *methods);
+Value native_new(const char *name, NativeFn fn, ObjClass *owner);
+Value bound_method_new(Value self, Value func);
+
+// Argument checking helpers for natives (builtins.c). They raise TypeError
+// with CPython's messages ("len() takes exactly one argument (2 given)").
+bool arg_count(const char *fname, int argc, int min, int max);
+bool arg_no_kw(const char *fname, ObjDict *kw);
+Value kw_get(ObjDict *kw, const char *name);  // VAL_NULL if absent
+
+// ---- VM entry for C code (vm.c)
+Value vm_call(Value callable, int argc, Value *argv, ObjDict *kw);
+
+#endif

@@ -1,0 +1,28 @@
+// runtime.h: start-up of the runtime (each file's init function, called in
+// order by runtime_init in object.c) and helpers shared across runtime files
+// that do not belong to one object kind.
+#ifndef PYISH_RUNTIME_H
+#define PYISH_RUNTIME_H
+#include "object.h"
+
+void runtime_init(void);
+// Parts brought up after the core classes: functions, code, generators,
+// modules, builtins (defined on the VM side, src/).
+void runtime_init_rest(void);
+
+void str_init(void);
+void dict_init(void);
+void tuple_init(void);
+void int_init(void);
+void float_init(void);
+void list_init(void);
+void set_init(void);
+void range_init(void);
+void exc_init(void);
+
+// Calls method [name] of [self]'s class with [self] prepended.
+Value call_method(Value self, const char *name, int argc, Value *argv);
+Value call_method_opt(Value self, ObjStr *name, int argc, Value *argv, bool *found);
+ObjDict *obj_instance_dict(Value self);
+extern Obj *obj_true, *obj_false;
+#endif

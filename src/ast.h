@@ -1,0 +1,98 @@
+// ast.h: the abstract syntax tree that the parser builds and the compiler
+// reads. One generic node type serves every construct; the table in ast.def
+// says, for each kind, which of the generic fields it uses. Nodes, lists and
+// strings live in an arena owned by the parse, freed in one go.
+#ifndef PYISH_AST_H
+#define PYISH_AST_H
+
+#include <stddef.h>
+#include <stdbool.h>
+
+// A source span: 1-based line, 0-based byte column; end is exclusive.
+typedef struct SrcLoc {
+    int line, col, end_line, end_col;
+} SrcLoc;
+
+typedef enum AstKind {
+#define AST(name, doc) AST_##name,
+#include "ast.def"
+#undef AST
+    AST__COUNT
+} AstKind;
+
+// Binary operators (AST_BINOP, AST_AUGASSIGN). Order matters: the VM and
+// the runtime index tables by it (see runtime/object.h BINOP_*).
+typedef enum AstBinOp {
+    BIN_ADD, BIN_SUB, BIN_MUL, BIN_TRUEDIV, BIN_FLOORDIV, BIN_MOD, BIN_POW,
+    BIN_LSHIFT, BIN_RSHIFT, BIN_AND, BIN_OR, BIN_XOR, BIN_MATMUL,
+    BIN__COUNT
+} AstBinOp;
+
+typedef enum AstUnaryOp { UN_NEG, UN_POS, UN_INVERT, UN_NOT } AstUnaryOp;
+typedef enum AstBoolOp { BOOL_AND, BOOL_OR } AstBoolOp;
+
+// Comparison operators; the first six match runtime CMP_* order.
+typedef enum AstCmpOp {
+    CMP_LT, CMP_LE, CMP_EQ, CMP_NE, CMP_GT, CMP_GE,
+    CMP_IN, CMP_NOT_IN, CMP_IS, CMP_IS_NOT
+} AstCmpOp;
+
+typedef struct Ast Ast;
+
+// A growable array of node pointers (arena-allocated).
+typedef struct AstList {
+    int len, cap;
+    Ast **items;
+} AstList;
+
+// Expression context of a NAME/ATTRIBUTE/SUBSCRIPT/TUPLE/LIST/STARRED node.
+typedef enum AstCtx { CTX_LOAD = 0, CTX_STORE, CTX_DEL } AstCtx;
+
+struct Ast {
+    AstKind kind;
+    SrcLoc loc;
+    Ast *a, *b, *c;                 // child nodes (meaning per kind, ast.def)
+    AstList list, list2, list3, list4;  // child lists (meaning per kind)
+    char *str;                      // name, literal text or decoded string
+    size_t slen;                    // byte length of str (strings may hold NUL)
+    char *str2;                     // second name (ALIAS asname)
+    int op;                         // operator enum / conversion char / level
+    int flag;                       // is_async, ctx, posonly count ... (ast.def)
+    int *ops;                       // COMPARE: one AstCmpOp per comparator
+};
+
+typedef struct Arena Arena;
+
+// Parser result: either a tree, or an error with its location.
+typedef struct ParseError {
+    char msg[256];          // "invalid syntax", "'await' outside function" ...
+    const char *kind;       // "SyntaxError" or "IndentationError" or "TabError"
+    int line, col;          // 1-based line, 0-based column of the caret start
+    int end_line, end_col;  // caret end (exclusive); end_col <= col means one caret
+    bool incomplete;        // the input ended inside a block, bracket or string
+                            // (the REPL asks for more lines)
+} ParseError;
+
+typedef enum ParseMode {
+    PARSE_FILE,         // a module
+    PARSE_INTERACTIVE   // one REPL input: top-level await allowed,
+                        // expression statements flagged for echo
+} ParseMode;
+
+// Parses [len] bytes of UTF-8 [src] into a MODULE node allocated in a new
+// arena stored in [*arena_out]. Returns NULL and fills [err] on a syntax
+// error (also for the semantic checks of ast_check). Never overflows the C
+// stack: deeply nested input is a SyntaxError.
+Ast *parse_source(const char *src, size_t len, ParseMode mode, Arena **arena_out,
+                  ParseError *err);
+
+// Frees every node of a parse.
+void arena_free(Arena *arena);
+
+// Writes a readable, stable dump of [node] (for tests) into a malloc'd string.
+char *ast_dump(const Ast *node);
+
+// The name of a kind, e.g. "BINOP".
+const char *ast_kind_name(AstKind kind);
+
+#endif

@@ -1,0 +1,369 @@
+// builtins_vm.c: the builtins that need the VM's view of the running frame
+// or its machinery: super, globals, locals, next (keeping StopIteration's
+// value), exec, eval, exit/quit, __import__, the class statement's helper
+// build_class, REPL echo, and format() dispatch to user __format__.
+#include <string.h>
+#include <stdlib.h>
+#include "vm.h"
+#include "interp.h"
+#include "class.h"
+#include "gc.h"
+#include "runtime.h"
+
+extern Frame *vm_frame;
+extern ObjClass *cls_generator;
+Value format_value(Value v, Value spec);
+
+// ---- super
+typedef struct ObjSuper {
+    Obj hdr;
+    ObjClass *type;     // the class whose MRO successor we search from
+    Value obj;          // the instance (or class)
+    ObjClass *obj_type; // class whose MRO is searched
+} ObjSuper;
+
+static ObjClass *cls_super;
+
+static void trace_super(Obj *o) {
+    ObjSuper *s = (ObjSuper *)o;
+    gc_mark_obj((Obj *)s->type);
+    gc_mark_value(s->obj);
+    gc_mark_obj((Obj *)s->obj_type);
+}
+
+static Value super_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    ObjClass *type;
+    Value obj;
+    if (argc == 0) {
+        Frame *f = vm_frame;
+        if (!f || !f->func) {
+            return exc_raise(exc_RuntimeError, "super(): no arguments");
+        }
+        ObjCode *co = f->code;
+        int idx = -1;
+        for (int i = 0; i < co->nfree; i++) {
+            if (strcmp(AS_STR(co->freevars->items[i])->data, "__class__") == 0) {
+                idx = i;
+            }
+        }
+        if (idx < 0) {
+            return exc_raise(exc_RuntimeError, "super(): __class__ cell not found");
+        }
+        ObjCell *cell = (ObjCell *)AS_OBJ(f->slots[co->nlocals + co->ncells + idx]);
+        if (!cell->value || !IS_CLASS(cell->value)) {
+            return exc_raise(exc_RuntimeError, "super(): empty __class__ cell");
+        }
+        if (co->argcount == 0 && !(co->flags & CO_VARARGS)) {
+            return exc_raise(exc_RuntimeError, "super(): no arguments");
+        }
+        obj = f->slots[0];
+        // the first argument may live in a cell
+        for (int i = 0; i < co->ncells; i++) {
+            if (co->cell2arg[i] == 0) {
+                obj = ((ObjCell *)AS_OBJ(f->slots[co->nlocals + i]))->value;
+            }
+        }
+        if (!obj) {
+            return exc_raise(exc_RuntimeError, "super(): arg[0] deleted");
+        }
+        type = AS_CLASS(cell->value);
+    } else if (argc == 2) {
+        if (!IS_CLASS(argv[0])) {
+            return exc_raise(exc_TypeError, "super() argument 1 must be a type, not %s", val_type_name(argv[0]));
+        }
+        type = AS_CLASS(argv[0]);
+        obj = argv[1];
+    } else {
+        return exc_raise(exc_TypeError, "super() takes 0 or 2 arguments");
+    }
+    ObjSuper *s = (ObjSuper *)obj_alloc(cls_super, sizeof(ObjSuper));
+    s->type = type;
+    s->obj = obj;
+    if (IS_CLASS(obj) && class_is_subclass(AS_CLASS(obj), type)) {
+        s->obj_type = AS_CLASS(obj);
+    } else if (class_is_subclass(val_class(obj), type)) {
+        s->obj_type = val_class(obj);
+    } else {
+        return exc_raise(exc_TypeError, "super(type, obj): obj must be an instance or subtype of type");
+    }
+    return OBJ_VAL(s);
+}
+
+static Value super_getattr(Value self, ObjStr *name) {
+    ObjSuper *s = (ObjSuper *)AS_OBJ(self);
+    ObjTuple *mro = s->obj_type->mro;
+    size_t i = 0;
+    while (i < mro->len && AS_CLASS(mro->items[i]) != s->type) {
+        i++;
+    }
+    for (i++; i < mro->len; i++) {
+        ObjClass *k = AS_CLASS(mro->items[i]);
+        Value v = k->dict ? dict_get_str(k->dict, name) : VAL_NULL;
+        if (!v) {
+            continue;
+        }
+        bool is_class_obj = IS_CLASS(s->obj) && s->obj == OBJ_VAL(s->obj_type);
+        if (IS_A(v, cls_function)) {
+            return is_class_obj ? v : bound_method_new(s->obj, v);
+        }
+        if (IS_A(v, cls_native)) {
+            ObjNative *n = (ObjNative *)AS_OBJ(v);
+            if (n->slot == SLOT_NEW) {
+                return v;
+            }
+            if (n->is_static) {
+                return bound_method_new(OBJ_VAL(s->obj_type), v);
+            }
+            return n->owner && !is_class_obj ? bound_method_new(s->obj, v) : v;
+        }
+        if (IS_A(v, cls_classmethod)) {
+            return bound_method_new(OBJ_VAL(s->obj_type), ((ObjWrapper *)AS_OBJ(v))->func);
+        }
+        if (IS_A(v, cls_staticmethod)) {
+            return ((ObjWrapper *)AS_OBJ(v))->func;
+        }
+        if (IS_A(v, cls_property)) {
+            return vm_call(((ObjProperty *)AS_OBJ(v))->fget, 1, &s->obj, NULL);
+        }
+        return v;
+    }
+    if (strcmp(name->data, "__class__") == 0) {
+        return OBJ_VAL(cls_super);
+    }
+    return exc_raise(exc_AttributeError, "'super' object has no attribute '%s'", name->data);
+}
+
+static Value super_repr(Value self) {
+    ObjSuper *s = (ObjSuper *)AS_OBJ(self);
+    return str_printf("<super: <class '%s'>, <%s object>>", s->type->name->data, s->obj_type->name->data);
+}
+
+// ---- class statement
+Value build_class(Value body, Value name, Value bases, Value kw) {
+    if (kw && IS_DICT(kw)) {
+        Value meta = dict_get_str(AS_DICT(kw), str_intern_c("metaclass"));
+        if (meta && meta != OBJ_VAL(cls_type)) {
+            return exc_raise(exc_TypeError, "metaclasses are not supported");
+        }
+    }
+    Value ns = dict_new();
+    gc_push_root(ns);
+    Value r = vm_run_class_body((ObjFunction *)AS_OBJ(body), AS_DICT(ns));
+    if (!r) {
+        gc_pop_root(1);
+        return VAL_NULL;
+    }
+    gc_push_root(r);
+    Value cls = class_create(AS_STR(name), AS_TUPLE(bases), AS_DICT(ns));
+    if (cls && IS_A(r, cls_cell)) {
+        ((ObjCell *)AS_OBJ(r))->value = cls;
+    }
+    gc_pop_root(2);
+    return cls;
+}
+
+// ---- REPL echo and format
+Value vm_print_expr(Value v) {
+    if (IS_NONE(v)) {
+        return VAL_NONE;
+    }
+    dict_set_str(vm_builtins, str_intern_c("_"), v);
+    Value r = obj_repr(v);
+    if (!r) {
+        return VAL_NULL;
+    }
+    fwrite(AS_STR(r)->data, 1, AS_STR(r)->len, stdout);
+    fputc('\n', stdout);
+    fflush(stdout);
+    return VAL_NONE;
+}
+
+Value vm_format_value(Value v, Value spec) {
+    ObjClass *c = val_class(v);
+    if (c->flags & CLS_USER) {
+        bool found;
+        Value m = class_lookup(c, str_intern_c("__format__"));
+        if (m && !IS_A(m, cls_native)) {
+            return call_method_opt(v, str_intern_c("__format__"), 1, &spec, &found);
+        }
+        if (IS_STR(spec) && AS_STR(spec)->len == 0) {
+            return obj_str(v);
+        }
+    }
+    return format_value(v, spec);
+}
+
+// ---- builtins
+static Value b_globals(int argc, Value *argv, ObjDict *kw) {
+    return vm_frame ? OBJ_VAL(vm_frame->globals) : VAL_NONE;
+}
+
+static Value b_locals(int argc, Value *argv, ObjDict *kw) {
+    Frame *f = vm_frame;
+    if (!f) {
+        return VAL_NONE;
+    }
+    if (f->locals_dict) {
+        return OBJ_VAL(f->locals_dict);
+    }
+    Value d = dict_new();
+    ObjCode *co = f->code;
+    for (int i = 0; i < co->nlocals; i++) {
+        if (f->slots[i]) {
+            dict_set(AS_DICT(d), co->varnames->items[i], f->slots[i]);
+        }
+    }
+    for (int i = 0; i < co->ncells + co->nfree; i++) {
+        Value cell = f->slots[co->nlocals + i];
+        if (cell && ((ObjCell *)AS_OBJ(cell))->value) {
+            Value name = i < co->ncells ? co->cellvars->items[i] : co->freevars->items[i - co->ncells];
+            dict_set(AS_DICT(d), name, ((ObjCell *)AS_OBJ(cell))->value);
+        }
+    }
+    return d;
+}
+
+static Value b_next(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("next", argc, 1, 2)) {
+        return VAL_NULL;
+    }
+    ObjClass *c = val_class(argv[0]);
+    if (!c->next) {
+        return exc_raise(exc_TypeError, "'%s' object is not an iterator", c->name->data);
+    }
+    Value out;
+    if (c == cls_generator) {
+        // keep the return value as StopIteration.value
+        ObjGen *g = (ObjGen *)AS_OBJ(argv[0]);
+        if (g->state != GEN_CLOSED) {
+            int st = gen_send(g, VAL_NONE, &out);
+            if (st == GEN_YIELDED) {
+                return out;
+            }
+            if (st == GEN_RAISED) {
+                return VAL_NULL;
+            }
+            if (argc == 2) {
+                return argv[1];
+            }
+            if (IS_NONE(out)) {
+                return exc_raise_value(OBJ_VAL(exc_StopIteration));
+            }
+            Value e = exc_new(exc_StopIteration, 1, &out);
+            return e ? exc_raise_value(e) : VAL_NULL;
+        }
+    }
+    int r = c->next(argv[0], &out);
+    if (r == 1) {
+        return out;
+    }
+    if (r == 0) {
+        if (argc == 2) {
+            return argv[1];
+        }
+        return exc_raise_value(OBJ_VAL(exc_StopIteration));
+    }
+    if (argc == 2 && EXC_PENDING_IS(exc_StopIteration)) {
+        exc_clear();
+        return argv[1];
+    }
+    return VAL_NULL;
+}
+
+static Value b_exit(int argc, Value *argv, ObjDict *kw) {
+    Value e = exc_new(exc_SystemExit, argc, argv);
+    return e ? exc_raise_value(e) : VAL_NULL;
+}
+
+static Value b_import(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("__import__", argc, 1, 5) || !IS_STR(argv[0])) {
+        return exc_raise(exc_TypeError, "__import__() argument 1 must be str");
+    }
+    return import_module_value(AS_STR(argv[0]));
+}
+
+static Value run_string(int argc, Value *argv, bool eval) {
+    const char *fname = eval ? "eval" : "exec";
+    if (!arg_count(fname, argc, 1, 3)) {
+        return VAL_NULL;
+    }
+    if (!IS_STR(argv[0])) {
+        return exc_raise(exc_TypeError, "%s() arg 1 must be a string", fname);
+    }
+    ObjDict *globals = argc > 1 && IS_DICT(argv[1]) ? AS_DICT(argv[1])
+                       : vm_frame                   ? vm_frame->globals
+                                                    : interp_main_globals();
+    ObjStr *src = AS_STR(argv[0]);
+    Value text;
+    if (eval) {
+        text = str_printf("__pyish_eval__ = (%s\n)\n", src->data);
+    } else {
+        text = OBJ_VAL(src);
+    }
+    gc_push_root(text);
+    bool syntax_error;
+    Value r = interp_run_source(AS_STR(text)->data, AS_STR(text)->len, "<string>", globals, false,
+                                &syntax_error);
+    gc_pop_root(1);
+    if (!r) {
+        if (syntax_error) {
+            return exc_raise(exc_SyntaxError, "invalid syntax");
+        }
+        return VAL_NULL;
+    }
+    if (eval) {
+        ObjStr *key = str_intern_c("__pyish_eval__");
+        Value v = dict_get_str(globals, key);
+        dict_del(globals, OBJ_VAL(key));
+        return v ? v : VAL_NONE;
+    }
+    return VAL_NONE;
+}
+
+static Value b_exec(int argc, Value *argv, ObjDict *kw) {
+    return run_string(argc, argv, false);
+}
+
+static Value b_eval(int argc, Value *argv, ObjDict *kw) {
+    return run_string(argc, argv, true);
+}
+
+static const MethodDef vm_builtins_defs[] = {
+    {"globals", b_globals},
+    {"locals", b_locals},
+    {"next", b_next},
+    {"exit", b_exit},
+    {"quit", b_exit},
+    {"__import__", b_import},
+    {"exec", b_exec},
+    {"eval", b_eval},
+    {NULL, NULL},
+};
+
+void builtins_vm_init(ObjDict *b) {
+    cls_super = class_new_builtin("super", NULL, sizeof(ObjSuper), NULL);
+    cls_super->trace = trace_super;
+    cls_super->new_ = super_new;
+    cls_super->getattr = super_getattr;
+    cls_super->repr = super_repr;
+    for (const MethodDef *m = vm_builtins_defs; m->name; m++) {
+        dict_set_str(b, str_intern_c(m->name), native_new(m->name, m->fn, NULL));
+    }
+    dict_set_str(b, str_intern_c("super"), OBJ_VAL(cls_super));
+    dict_set_str(b, str_intern_c("property"), OBJ_VAL(cls_property));
+    dict_set_str(b, str_intern_c("staticmethod"), OBJ_VAL(cls_staticmethod));
+    dict_set_str(b, str_intern_c("classmethod"), OBJ_VAL(cls_classmethod));
+    dict_set_str(b, str_intern_c("object"), OBJ_VAL(cls_object));
+    dict_set_str(b, str_intern_c("type"), OBJ_VAL(cls_type));
+    dict_set_str(b, str_intern_c("None"), VAL_NONE);
+    dict_set_str(b, str_intern_c("True"), VAL_TRUE);
+    dict_set_str(b, str_intern_c("False"), VAL_FALSE);
+    dict_set_str(b, str_intern_c("NotImplemented"), VAL_NOTIMPL);
+    dict_set_str(b, str_intern_c("Ellipsis"), OBJ_VAL(obj_ellipsis));
+    dict_set_str(b, str_intern_c("__name__"), str_from_c("builtins"));
+#define X(name, base) dict_set_str(b, str_intern_c(#name), OBJ_VAL(exc_##name));
+    EXC_LIST(X)
+#undef X
+    dict_set_str(b, str_intern_c("IOError"), OBJ_VAL(exc_OSError));
+    dict_set_str(b, str_intern_c("EnvironmentError"), OBJ_VAL(exc_OSError));
+}

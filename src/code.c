@@ -1,0 +1,285 @@
+// code.c: the classes of the compiler's products and their runtime
+// companions: code objects (with the line table and the disassembler used
+// by --dis), functions (closures, defaults, attributes) and cells.
+#include <string.h>
+#include "vm.h"
+#include "class.h"
+#include "gc.h"
+#include "runtime.h"
+
+ObjClass *cls_code, *cls_function, *cls_cell;
+
+static const char *op_names[] = {
+#define OP(name, operand, pops, pushes) #name,
+#include "opcodes.def"
+#undef OP
+};
+
+enum { K_NONE, K_CONST, K_LOCAL, K_CELL, K_NAME, K_JUMP, K_COUNT, K_OPARG };
+static const int op_kinds[] = {
+#define NONE K_NONE
+#define CONST K_CONST
+#define LOCAL K_LOCAL
+#define CELL K_CELL
+#define NAME K_NAME
+#define JUMP K_JUMP
+#define COUNT K_COUNT
+#define OPARG K_OPARG
+#define OP(name, operand, pops, pushes) operand,
+#include "opcodes.def"
+#undef OP
+#undef NONE
+#undef CONST
+#undef LOCAL
+#undef CELL
+#undef NAME
+#undef JUMP
+#undef COUNT
+#undef OPARG
+};
+
+const char *opcode_name(int op) {
+    return op >= 0 && op < OP__COUNT ? op_names[op] : "?";
+}
+
+int code_line(ObjCode *code, uint32_t offset) {
+    if (offset >= code->ncode) {
+        offset = code->ncode ? code->ncode - 1 : 0;
+    }
+    return code->ncode ? code->lines[offset] : code->firstline;
+}
+
+void code_disassemble(ObjCode *code, FILE *out) {
+    fprintf(out, "Disassembly of <code object %s at %p, file \"%s\", line %d>:\n", code->name->data,
+            (void *)code, code->filename->data, code->firstline);
+    int last_line = -1;
+    for (uint32_t i = 0; i < code->ncode; i++) {
+        uint32_t ins = code->code[i];
+        int op = (int)INSTR_OP(ins);
+        uint32_t arg = INSTR_ARG(ins);
+        int line = code->lines[i];
+        if (line != last_line) {
+            fprintf(out, "%s%4d ", i ? "\n" : "", line);
+            last_line = line;
+        } else {
+            fprintf(out, "     ");
+        }
+        fprintf(out, "%6u %-22s", i, op_names[op]);
+        switch (op_kinds[op]) {
+        case K_NONE:
+            break;
+        case K_CONST: {
+            Value c = code->consts->items[arg];
+            Value r = obj_repr(c);
+            if (!r) {
+                exc_clear();
+            }
+            fprintf(out, "%u (%s)", arg, r ? AS_STR(r)->data : "?");
+            break;
+        }
+        case K_LOCAL:
+            fprintf(out, "%u (%s)", arg, AS_STR(code->varnames->items[arg])->data);
+            break;
+        case K_CELL: {
+            const char *n = (int)arg < code->ncells ? AS_STR(code->cellvars->items[arg])->data
+                                                    : AS_STR(code->freevars->items[arg - (uint32_t)code->ncells])->data;
+            fprintf(out, "%u (%s)", arg, n);
+            break;
+        }
+        case K_NAME:
+            fprintf(out, "%u (%s)", arg, AS_STR(code->names->items[arg])->data);
+            break;
+        case K_JUMP:
+            fprintf(out, "%u (to %u)", arg, arg);
+            break;
+        default:
+            fprintf(out, "%u", arg);
+        }
+        fputc('\n', out);
+    }
+    fputc('\n', out);
+    for (size_t i = 0; i < code->consts->len; i++) {
+        Value c = code->consts->items[i];
+        if (IS_A(c, cls_code)) {
+            code_disassemble((ObjCode *)AS_OBJ(c), out);
+        }
+    }
+}
+
+static void trace_code(Obj *o) {
+    ObjCode *c = (ObjCode *)o;
+    gc_mark_obj((Obj *)c->consts);
+    gc_mark_obj((Obj *)c->names);
+    gc_mark_obj((Obj *)c->varnames);
+    gc_mark_obj((Obj *)c->cellvars);
+    gc_mark_obj((Obj *)c->freevars);
+    gc_mark_obj((Obj *)c->name);
+    gc_mark_obj((Obj *)c->qualname);
+    gc_mark_obj((Obj *)c->filename);
+}
+
+static void finalize_code(Obj *o) {
+    ObjCode *c = (ObjCode *)o;
+    mem_free(c->code, sizeof(uint32_t) * (c->ncode ? c->ncode : 1));
+    mem_free(c->lines, sizeof(int32_t) * (c->ncode ? c->ncode : 1));
+    mem_free(c->cell2arg, sizeof(int32_t) * (size_t)(c->ncells + 1));
+}
+
+static Value code_repr(Value self) {
+    ObjCode *c = (ObjCode *)AS_OBJ(self);
+    return str_printf("<code object %s at %p, file \"%s\", line %d>", c->name->data, (void *)c,
+                      c->filename->data, c->firstline);
+}
+
+static Value code_getattr(Value self, ObjStr *name) {
+    ObjCode *c = (ObjCode *)AS_OBJ(self);
+    if (strcmp(name->data, "co_name") == 0) {
+        return OBJ_VAL(c->name);
+    }
+    if (strcmp(name->data, "co_filename") == 0) {
+        return OBJ_VAL(c->filename);
+    }
+    if (strcmp(name->data, "co_firstlineno") == 0) {
+        return MK_SMALL(c->firstline);
+    }
+    if (strcmp(name->data, "co_varnames") == 0) {
+        return OBJ_VAL(c->varnames);
+    }
+    if (strcmp(name->data, "co_argcount") == 0) {
+        return MK_SMALL(c->argcount);
+    }
+    if (strcmp(name->data, "co_flags") == 0) {
+        return MK_SMALL(c->flags);
+    }
+    return generic_getattr(self, name);
+}
+
+// ---- functions
+static void trace_function(Obj *o) {
+    ObjFunction *f = (ObjFunction *)o;
+    gc_mark_obj((Obj *)f->code);
+    gc_mark_obj((Obj *)f->globals);
+    gc_mark_obj((Obj *)f->defaults);
+    gc_mark_obj((Obj *)f->kwdefaults);
+    gc_mark_obj((Obj *)f->closure);
+    gc_mark_obj((Obj *)f->name);
+    gc_mark_obj((Obj *)f->qualname);
+    gc_mark_obj((Obj *)f->dict);
+    gc_mark_value(f->module);
+}
+
+static Value function_repr(Value self) {
+    ObjFunction *f = (ObjFunction *)AS_OBJ(self);
+    return str_printf("<function %s at %p>", f->qualname->data, (void *)f);
+}
+
+static Value function_getattr(Value self, ObjStr *name) {
+    ObjFunction *f = (ObjFunction *)AS_OBJ(self);
+    const char *n = name->data;
+    if (f->dict) {
+        Value v = dict_get_str(f->dict, name);
+        if (v) {
+            return v;
+        }
+    }
+    if (n[0] == '_' && n[1] == '_') {
+        if (strcmp(n, "__name__") == 0) {
+            return OBJ_VAL(f->name);
+        }
+        if (strcmp(n, "__qualname__") == 0) {
+            return OBJ_VAL(f->qualname);
+        }
+        if (strcmp(n, "__module__") == 0) {
+            return f->module ? f->module : VAL_NONE;
+        }
+        if (strcmp(n, "__doc__") == 0) {
+            ObjCode *c = f->code;
+            if ((c->flags & 0x1000) && c->consts->len) {
+                return c->consts->items[c->consts->len - 1];
+            }
+            return VAL_NONE;
+        }
+        if (strcmp(n, "__code__") == 0) {
+            return OBJ_VAL(f->code);
+        }
+        if (strcmp(n, "__defaults__") == 0) {
+            return f->defaults ? OBJ_VAL(f->defaults) : VAL_NONE;
+        }
+        if (strcmp(n, "__kwdefaults__") == 0) {
+            return f->kwdefaults ? OBJ_VAL(f->kwdefaults) : VAL_NONE;
+        }
+        if (strcmp(n, "__globals__") == 0) {
+            return OBJ_VAL(f->globals);
+        }
+        if (strcmp(n, "__closure__") == 0) {
+            return f->closure ? OBJ_VAL(f->closure) : VAL_NONE;
+        }
+        if (strcmp(n, "__dict__") == 0) {
+            if (!f->dict) {
+                f->dict = AS_DICT(dict_new());
+            }
+            return OBJ_VAL(f->dict);
+        }
+    }
+    return generic_getattr(self, name);
+}
+
+static bool function_setattr(Value self, ObjStr *name, Value v) {
+    ObjFunction *f = (ObjFunction *)AS_OBJ(self);
+    if (strcmp(name->data, "__name__") == 0 && v && IS_STR(v)) {
+        f->name = AS_STR(v);
+        return true;
+    }
+    if (strcmp(name->data, "__qualname__") == 0 && v && IS_STR(v)) {
+        f->qualname = AS_STR(v);
+        return true;
+    }
+    if (strcmp(name->data, "__defaults__") == 0) {
+        f->defaults = v && IS_TUPLE(v) ? AS_TUPLE(v) : NULL;
+        return true;
+    }
+    if (!f->dict) {
+        f->dict = AS_DICT(dict_new());
+    }
+    if (v) {
+        dict_set_str(f->dict, name, v);
+        return true;
+    }
+    if (dict_del(f->dict, OBJ_VAL(name)) <= 0) {
+        exc_raise(exc_AttributeError, "'function' object has no attribute '%s'", name->data);
+        return false;
+    }
+    return true;
+}
+
+static void trace_cell(Obj *o) {
+    gc_mark_value(((ObjCell *)o)->value);
+}
+
+static Value cell_repr(Value self) {
+    ObjCell *c = (ObjCell *)AS_OBJ(self);
+    if (!c->value) {
+        return str_printf("<cell at %p: empty>", (void *)c);
+    }
+    return str_printf("<cell at %p: %s object at %p>", (void *)c, val_type_name(c->value), (void *)c->value);
+}
+
+void code_init(void) {
+    cls_code = class_new_builtin("code", NULL, sizeof(ObjCode), NULL);
+    cls_code->trace = trace_code;
+    cls_code->finalize = finalize_code;
+    cls_code->repr = code_repr;
+    cls_code->getattr = code_getattr;
+    cls_code->new_ = NULL;
+    cls_function = class_new_builtin("function", NULL, sizeof(ObjFunction), NULL);
+    cls_function->trace = trace_function;
+    cls_function->repr = function_repr;
+    cls_function->getattr = function_getattr;
+    cls_function->setattr = function_setattr;
+    cls_function->new_ = NULL;
+    cls_function->flags &= ~(uint32_t)CLS_BASETYPE;
+    cls_cell = class_new_builtin("cell", NULL, sizeof(ObjCell), NULL);
+    cls_cell->trace = trace_cell;
+    cls_cell->repr = cell_repr;
+    cls_cell->new_ = NULL;
+}

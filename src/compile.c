@@ -1,0 +1,1831 @@
+// compile.c: code generation. One Unit per code object being built (module,
+// function, lambda, class body, comprehension); units nest as the AST does.
+// Control flow uses labels patched at the end of a unit. try/except/finally
+// use handler blocks (SETUP_FINALLY); a return, break or continue that
+// leaves a try, with or except block first emits that block's unwinding
+// (POP_BLOCK, the finally body inline, POP_EXCEPT ...) as CPython does.
+#include <stdlib.h>
+#include <string.h>
+#include <setjmp.h>
+#include "compile.h"
+#include "scope.h"
+#include "vm.h"
+#include "class.h"
+
+enum { FB_WHILE, FB_FOR, FB_ASYNC_FOR, FB_TRY_EXCEPT, FB_TRY_FINALLY, FB_FINALLY_END, FB_HANDLER,
+       FB_WITH, FB_ASYNC_WITH };
+
+typedef struct FBlock {
+    int kind;
+    int start;          // label: loop continue target
+    int exit;           // label: loop break target
+    Ast *final;         // FB_TRY_FINALLY: the finally body owner (TRY node)
+    const char *name;   // FB_HANDLER: bound exception name or NULL
+} FBlock;
+
+#define MAX_FBLOCKS 20
+
+typedef struct Unit {
+    struct Unit *parent;
+    Scope *scope;
+    uint32_t *code;
+    int32_t *lines;
+    int ncode, capcode;
+    int *labels;
+    int nlabels, caplabels;
+    ObjList *consts;
+    ObjDict *const_index;
+    ObjList *names;
+    ObjDict *name_index;
+    ObjList *varnames;
+    ObjList *cellvars;
+    ObjList *freevars;
+    int depth, maxdepth;
+    FBlock fb[MAX_FBLOCKS];
+    int nfb;
+    int line;
+    char *qualname;
+    int flags;
+} Unit;
+
+typedef struct Compiler {
+    Unit *u;
+    Scope *root;
+    const char *filename;
+    ObjStr *filename_str;
+    CompileError *err;
+    jmp_buf fail;
+    bool interactive;
+} Compiler;
+
+static void compile_expr(Compiler *c, Ast *e);
+static void compile_stmt(Compiler *c, Ast *s);
+static void compile_body(Compiler *c, AstList *body);
+static void compile_store(Compiler *c, Ast *t);
+
+static void error(Compiler *c, SrcLoc loc, const char *msg) {
+    snprintf(c->err->msg, sizeof c->err->msg, "%s", msg);
+    c->err->loc = loc;
+    longjmp(c->fail, 1);
+}
+
+// ---- emission
+static const int8_t op_pops[] = {
+#define OP(name, operand, pops, pushes) pops,
+#include "opcodes.def"
+#undef OP
+};
+static const int8_t op_pushes[] = {
+#define OP(name, operand, pops, pushes) pushes,
+#include "opcodes.def"
+#undef OP
+};
+
+static int stack_effect(int op, int arg) {
+    switch (op) {
+    case OP_BUILD_TUPLE: case OP_BUILD_LIST: case OP_BUILD_SET: case OP_BUILD_SLICE:
+    case OP_BUILD_STRING:
+        return 1 - arg;
+    case OP_BUILD_MAP:
+        return 1 - 2 * arg;
+    case OP_UNPACK_SEQUENCE:
+        return arg - 1;
+    case OP_UNPACK_EX:
+        return (arg & 0xff) + (arg >> 8);
+    case OP_FORMAT_VALUE:
+        return (arg & 0x100) ? -1 : 0;
+    case OP_CALL:
+        return -arg - 1;
+    case OP_CALL_KW:
+        return -arg - 2;
+    case OP_CALL_EX:
+        return -(arg & 1) - 2;
+    case OP_MAKE_FUNCTION:
+        return -__builtin_popcount(arg);
+    case OP_BUILD_CLASS:
+        return -2 - (arg & 1);
+    case OP_RAISE_VARARGS:
+        return -arg;
+    case OP_JUMP_IF_FALSE_OR_POP: case OP_JUMP_IF_TRUE_OR_POP:
+        return -1;
+    case OP_FOR_ITER:
+        return 1;
+    case OP_SEND:
+        return 0;
+    default:
+        return op_pushes[op] - op_pops[op];
+    }
+}
+
+static void emit(Compiler *c, int op, int arg) {
+    Unit *u = c->u;
+    if (arg < 0 || arg > MAX_ARG) {
+        SrcLoc loc = {u->line, 0, u->line, 0};
+        error(c, loc, "too many constants or names");
+    }
+    if (u->ncode == u->capcode) {
+        u->capcode = u->capcode ? u->capcode * 2 : 64;
+        u->code = realloc(u->code, sizeof(uint32_t) * (size_t)u->capcode);
+        u->lines = realloc(u->lines, sizeof(int32_t) * (size_t)u->capcode);
+    }
+    u->code[u->ncode] = INSTR(op, arg);
+    u->lines[u->ncode] = u->line;
+    u->ncode++;
+    u->depth += stack_effect(op, arg);
+    if (u->depth > u->maxdepth) {
+        u->maxdepth = u->depth;
+    }
+}
+
+static void emit0(Compiler *c, int op) {
+    emit(c, op, 0);
+}
+
+static int new_label(Compiler *c) {
+    Unit *u = c->u;
+    if (u->nlabels == u->caplabels) {
+        u->caplabels = u->caplabels ? u->caplabels * 2 : 16;
+        u->labels = realloc(u->labels, sizeof(int) * (size_t)u->caplabels);
+    }
+    u->labels[u->nlabels] = -1;
+    return u->nlabels++;
+}
+
+static void set_label(Compiler *c, int label) {
+    c->u->labels[label] = c->u->ncode;
+}
+
+static bool is_jump(int op) {
+    return op == OP_JUMP || op == OP_POP_JUMP_IF_FALSE || op == OP_POP_JUMP_IF_TRUE ||
+           op == OP_JUMP_IF_FALSE_OR_POP || op == OP_JUMP_IF_TRUE_OR_POP || op == OP_FOR_ITER ||
+           op == OP_SEND || op == OP_SETUP_FINALLY;
+}
+
+static int add_const(Compiler *c, Value v) {
+    Unit *u = c->u;
+    bool keyable = IS_SMALL(v) || IS_STR(v) || IS_FLOAT(v) || IS_BIGINT(v);
+    Value key = VAL_NULL;
+    if (keyable) {
+        key = tuple_pack(2, OBJ_VAL(val_class(v)), v);
+        if (IS_FLOAT(v)) {
+            // 0.0 and -0.0 are equal but distinct constants
+            key = tuple_pack(3, OBJ_VAL(val_class(v)), v, str_printf("%a", AS_FLOAT(v)));
+        }
+        Value idx;
+        if (dict_get(u->const_index, key, &idx) == 1) {
+            return (int)AS_SMALL(idx);
+        }
+    }
+    int i = (int)u->consts->len;
+    list_append(u->consts, v);
+    if (keyable) {
+        dict_set(u->const_index, key, MK_SMALL(i));
+    }
+    return i;
+}
+
+static int add_name(Compiler *c, const char *name) {
+    Unit *u = c->u;
+    Value s = str_intern(name, strlen(name));
+    Value idx;
+    if (dict_get(u->name_index, s, &idx) == 1) {
+        return (int)AS_SMALL(idx);
+    }
+    int i = (int)u->names->len;
+    list_append(u->names, s);
+    dict_set(u->name_index, s, MK_SMALL(i));
+    return i;
+}
+
+static int list_index(ObjList *l, const char *name) {
+    for (size_t i = 0; i < l->len; i++) {
+        if (strcmp(AS_STR(l->items[i])->data, name) == 0) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+static void load_const(Compiler *c, Value v) {
+    emit(c, OP_LOAD_CONST, add_const(c, v));
+}
+
+static const char *mangle(Compiler *c, const char *name, char *buf, size_t size) {
+    Scope *s = c->u->scope;
+    return scope_mangle(s->kind == SCOPE_CLASS ? s->name : s->class_name, name, buf, size);
+}
+
+// ---- units
+static void push_unit(Compiler *c, Scope *scope, const char *qualname) {
+    Unit *u = calloc(1, sizeof(Unit));
+    u->parent = c->u;
+    u->scope = scope;
+    u->consts = AS_LIST(list_new(4));
+    u->const_index = AS_DICT(dict_new());
+    u->names = AS_LIST(list_new(4));
+    u->name_index = AS_DICT(dict_new());
+    u->varnames = AS_LIST(list_new(4));
+    u->cellvars = AS_LIST(list_new(0));
+    u->freevars = AS_LIST(list_new(0));
+    u->qualname = strdup(qualname);
+    u->line = c->u ? c->u->line : 1;
+    // cells and free variables, in symbol order
+    for (int i = 0; i < scope->nsyms; i++) {
+        Symbol *sym = &scope->syms[i];
+        if (sym->flags & SYM_CELL) {
+            list_append(u->cellvars, str_intern(sym->name, strlen(sym->name)));
+        } else if ((sym->flags & SYM_FREE) && !(scope->kind == SCOPE_CLASS && !(sym->flags & SYM_FREE))) {
+            list_append(u->freevars, str_intern(sym->name, strlen(sym->name)));
+        }
+    }
+    c->u = u;
+}
+
+static void free_unit(Unit *u) {
+    free(u->code);
+    free(u->lines);
+    free(u->labels);
+    free(u->qualname);
+    free(u);
+}
+
+static ObjCode *finish_unit(Compiler *c, const char *name, int firstline) {
+    Unit *u = c->u;
+    for (int i = 0; i < u->ncode; i++) {
+        int op = INSTR_OP(u->code[i]);
+        if (is_jump(op)) {
+            int target = u->labels[INSTR_ARG(u->code[i])];
+            u->code[i] = INSTR(op, target);
+        }
+    }
+    ObjCode *code = (ObjCode *)obj_alloc(cls_code, sizeof(ObjCode));
+    code->ncode = (uint32_t)u->ncode;
+    code->code = mem_alloc(sizeof(uint32_t) * (size_t)(u->ncode ? u->ncode : 1));
+    memcpy(code->code, u->code, sizeof(uint32_t) * (size_t)u->ncode);
+    code->lines = mem_alloc(sizeof(int32_t) * (size_t)(u->ncode ? u->ncode : 1));
+    memcpy(code->lines, u->lines, sizeof(int32_t) * (size_t)u->ncode);
+    code->consts = AS_TUPLE(seq_to_tuple(OBJ_VAL(u->consts)));
+    code->names = AS_TUPLE(seq_to_tuple(OBJ_VAL(u->names)));
+    code->varnames = AS_TUPLE(seq_to_tuple(OBJ_VAL(u->varnames)));
+    code->cellvars = AS_TUPLE(seq_to_tuple(OBJ_VAL(u->cellvars)));
+    code->freevars = AS_TUPLE(seq_to_tuple(OBJ_VAL(u->freevars)));
+    code->nlocals = (int)u->varnames->len;
+    code->ncells = (int)u->cellvars->len;
+    code->nfree = (int)u->freevars->len;
+    code->cell2arg = mem_alloc(sizeof(int32_t) * (size_t)(code->ncells + 1));
+    for (int i = 0; i < code->ncells; i++) {
+        code->cell2arg[i] = -1;
+        const char *cn = AS_STR(u->cellvars->items[i])->data;
+        int nargs = code->argcount;
+        (void)nargs;
+        int vi = list_index(u->varnames, cn);
+        code->cell2arg[i] = vi;
+    }
+    code->max_stack = u->maxdepth + 4;
+    code->flags = u->flags;
+    code->firstline = firstline;
+    code->name = AS_STR(str_intern(name, strlen(name)));
+    code->qualname = AS_STR(str_from_c(u->qualname));
+    code->filename = c->filename_str;
+    c->u = u->parent;
+    free_unit(u);
+    return code;
+}
+
+// ---- names
+static int cell_index(Compiler *c, const char *name) {
+    Unit *u = c->u;
+    int i = list_index(u->cellvars, name);
+    if (i >= 0) {
+        return i;
+    }
+    i = list_index(u->freevars, name);
+    if (i >= 0) {
+        return (int)u->cellvars->len + i;
+    }
+    return -1;
+}
+
+static int local_index(Compiler *c, const char *name) {
+    int i = list_index(c->u->varnames, name);
+    if (i < 0) {
+        i = (int)c->u->varnames->len;
+        list_append(c->u->varnames, str_intern(name, strlen(name)));
+    }
+    return i;
+}
+
+static void name_op(Compiler *c, const char *raw, AstCtx ctx) {
+    char buf[512];
+    const char *name = mangle(c, raw, buf, sizeof buf);
+    Scope *s = c->u->scope;
+    Symbol *sym = scope_lookup(s, name);
+    int flags = sym ? sym->flags : SYM_GLOBAL_IMPLICIT;
+    static const int fast[] = {OP_LOAD_FAST, OP_STORE_FAST, OP_DELETE_FAST};
+    static const int deref[] = {OP_LOAD_DEREF, OP_STORE_DEREF, OP_DELETE_DEREF};
+    static const int global[] = {OP_LOAD_GLOBAL, OP_STORE_GLOBAL, OP_DELETE_GLOBAL};
+    static const int byname[] = {OP_LOAD_NAME, OP_STORE_NAME, OP_DELETE_NAME};
+    if (flags & SYM_GLOBAL) {
+        emit(c, global[ctx], add_name(c, name));
+        return;
+    }
+    if (s->kind == SCOPE_MODULE) {
+        emit(c, global[ctx], add_name(c, name));
+        return;
+    }
+    if (s->kind == SCOPE_CLASS) {
+        if ((flags & SYM_FREE) && !(flags & (SYM_ASSIGNED))) {
+            if (ctx == CTX_LOAD) {
+                emit(c, OP_LOAD_CLASSDEREF, cell_index(c, name));
+                return;
+            }
+        }
+        if ((flags & SYM_FREE) && (flags & SYM_NONLOCAL)) {
+            emit(c, deref[ctx], cell_index(c, name));
+            return;
+        }
+        if ((flags & SYM_GLOBAL_IMPLICIT) && !(flags & SYM_ASSIGNED)) {
+            emit(c, byname[ctx], add_name(c, name));
+            return;
+        }
+        emit(c, byname[ctx], add_name(c, name));
+        return;
+    }
+    if (flags & (SYM_CELL | SYM_FREE)) {
+        int idx = cell_index(c, name);
+        if (idx >= 0) {
+            emit(c, deref[ctx], idx);
+            return;
+        }
+    }
+    if (flags & (SYM_LOCAL | SYM_PARAM | SYM_ASSIGNED)) {
+        emit(c, fast[ctx], local_index(c, name));
+        return;
+    }
+    emit(c, global[ctx], add_name(c, name));
+}
+
+// ---- fblocks (unwinding for return/break/continue)
+static void push_fb(Compiler *c, int kind, int start, int exit, Ast *final, const char *name) {
+    Unit *u = c->u;
+    if (u->nfb == MAX_FBLOCKS) {
+        SrcLoc loc = {u->line, 0, u->line, 0};
+        error(c, loc, "too many statically nested blocks");
+    }
+    u->fb[u->nfb++] = (FBlock){kind, start, exit, final, name};
+}
+
+static void pop_fb(Compiler *c) {
+    c->u->nfb--;
+}
+
+static void clear_handler_name(Compiler *c, const char *name) {
+    if (name) {
+        load_const(c, VAL_NONE);
+        name_op(c, name, CTX_STORE);
+        name_op(c, name, CTX_DEL);
+    }
+}
+
+// Emits the code that leaves fblock [fb]; [preserve] keeps TOS (a return
+// value) on top.
+static void unwind_fb(Compiler *c, FBlock *fb, bool preserve) {
+    switch (fb->kind) {
+    case FB_WHILE:
+        return;
+    case FB_FOR:
+        if (preserve) {
+            emit0(c, OP_ROT_TWO);
+        }
+        emit0(c, OP_POP_TOP);
+        return;
+    case FB_ASYNC_FOR:
+        if (preserve) {
+            emit0(c, OP_ROT_TWO);
+        }
+        emit0(c, OP_POP_TOP);
+        return;
+    case FB_TRY_EXCEPT:
+        emit0(c, OP_POP_BLOCK);
+        return;
+    case FB_TRY_FINALLY: {
+        emit0(c, OP_POP_BLOCK);
+        // the finally body runs outside this fblock
+        FBlock saved = *fb;
+        Unit *u = c->u;
+        int idx = (int)(fb - u->fb);
+        int n = u->nfb;
+        FBlock stash[MAX_FBLOCKS];
+        int nstash = n - idx;
+        memcpy(stash, u->fb + idx, sizeof(FBlock) * (size_t)nstash);
+        u->nfb = idx;
+        compile_body(c, &saved.final->list4);
+        memcpy(u->fb + idx, stash, sizeof(FBlock) * (size_t)nstash);
+        u->nfb = n;
+        return;
+    }
+    case FB_FINALLY_END:
+        emit0(c, OP_POP_BLOCK);
+        if (preserve) {
+            emit0(c, OP_ROT_THREE);
+        }
+        emit0(c, OP_POP_TOP);
+        emit0(c, OP_POP_EXCEPT);
+        return;
+    case FB_HANDLER:
+        emit0(c, OP_POP_BLOCK);
+        if (preserve) {
+            emit0(c, OP_ROT_TWO);
+        }
+        emit0(c, OP_POP_EXCEPT);
+        clear_handler_name(c, fb->name);
+        return;
+    case FB_WITH:
+    case FB_ASYNC_WITH:
+        emit0(c, OP_POP_BLOCK);
+        if (preserve) {
+            emit0(c, OP_ROT_TWO);
+        }
+        emit0(c, OP_WITH_EXIT);
+        if (fb->kind == FB_ASYNC_WITH) {
+            emit(c, OP_GET_AWAITABLE, 2);
+            load_const(c, VAL_NONE);
+            int loop = new_label(c), done = new_label(c);
+            set_label(c, loop);
+            emit(c, OP_SEND, done);
+            emit(c, OP_YIELD_VALUE, 1);
+            emit(c, OP_JUMP, loop);
+            set_label(c, done);
+        }
+        emit0(c, OP_POP_TOP);
+        return;
+    }
+}
+
+// Unwinds every fblock down to (not including) index [stop].
+static void unwind_to(Compiler *c, int stop, bool preserve) {
+    Unit *u = c->u;
+    int saved_depth = u->depth;
+    for (int i = u->nfb - 1; i >= stop; i--) {
+        unwind_fb(c, &u->fb[i], preserve);
+    }
+    u->depth = saved_depth;
+}
+
+// ---- expressions
+static Value const_of_literal(Compiler *c, Ast *e) {
+    switch (e->kind) {
+    case AST_CONST_INT: {
+        Value v = int_from_str(e->str, 0);
+        if (!v) {
+            exc_clear();
+            error(c, e->loc, "invalid integer literal");
+        }
+        return v;
+    }
+    case AST_CONST_FLOAT:
+        return float_new(strtod(e->str, NULL));
+    case AST_CONST_STR:
+        return str_new(e->str ? e->str : "", e->slen);
+    default:
+        return VAL_NULL;
+    }
+}
+
+static void set_line(Compiler *c, Ast *n) {
+    if (n->loc.line > 0) {
+        c->u->line = n->loc.line;
+    }
+}
+
+static bool has_starred(AstList *l) {
+    for (int i = 0; i < l->len; i++) {
+        if (l->items[i] && l->items[i]->kind == AST_STARRED) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// Pushes the elements of [l] as a list (handles *x), leaving one list.
+static void build_list_starred(Compiler *c, AstList *l) {
+    int pending = 0;
+    bool built = false;
+    for (int i = 0; i < l->len; i++) {
+        Ast *e = l->items[i];
+        if (e->kind == AST_STARRED) {
+            if (!built) {
+                emit(c, OP_BUILD_LIST, pending);
+                built = true;
+            } else if (pending) {
+                emit(c, OP_BUILD_LIST, pending);
+                emit(c, OP_LIST_EXTEND, 1);
+            }
+            pending = 0;
+            compile_expr(c, e->a);
+            emit(c, OP_LIST_EXTEND, 1);
+        } else {
+            compile_expr(c, e);
+            pending++;
+        }
+    }
+    if (!built) {
+        emit(c, OP_BUILD_LIST, pending);
+    } else if (pending) {
+        emit(c, OP_BUILD_LIST, pending);
+        emit(c, OP_LIST_EXTEND, 1);
+    }
+}
+
+static void compile_await_loop(Compiler *c) {
+    load_const(c, VAL_NONE);
+    int loop = new_label(c), done = new_label(c);
+    set_label(c, loop);
+    emit(c, OP_SEND, done);
+    emit(c, OP_YIELD_VALUE, 1);
+    emit(c, OP_JUMP, loop);
+    set_label(c, done);
+}
+
+static void compile_call(Compiler *c, Ast *e) {
+    Ast *f = e->a;
+    AstList *args = &e->list;
+    AstList *kws = &e->list2;
+    bool star = has_starred(args);
+    for (int i = 0; i < kws->len; i++) {
+        if (!kws->items[i]->str) {
+            star = true;
+        }
+    }
+    // obj.method(positional...) -> LOAD_METHOD / CALL
+    if (f->kind == AST_ATTRIBUTE && !star) {
+        compile_expr(c, f->a);
+        char buf[512];
+        set_line(c, f);
+        emit(c, OP_LOAD_METHOD, add_name(c, mangle(c, f->str, buf, sizeof buf)));
+    } else {
+        compile_expr(c, f);
+        emit0(c, OP_PUSH_NULL);
+    }
+    if (star) {
+        build_list_starred(c, args);
+        emit0(c, OP_LIST_TO_TUPLE);
+        if (kws->len) {
+            emit(c, OP_BUILD_MAP, 0);
+            int pending = 0;
+            for (int i = 0; i < kws->len; i++) {
+                Ast *k = kws->items[i];
+                if (k->str) {
+                    load_const(c, str_intern(k->str, strlen(k->str)));
+                    compile_expr(c, k->a);
+                    pending++;
+                } else {
+                    if (pending) {
+                        emit(c, OP_BUILD_MAP, pending);
+                        emit(c, OP_DICT_MERGE, 1);
+                        pending = 0;
+                    }
+                    compile_expr(c, k->a);
+                    emit(c, OP_DICT_MERGE, 1);
+                }
+            }
+            if (pending) {
+                emit(c, OP_BUILD_MAP, pending);
+                emit(c, OP_DICT_MERGE, 1);
+            }
+            set_line(c, e);
+            emit(c, OP_CALL_EX, 1);
+        } else {
+            set_line(c, e);
+            emit(c, OP_CALL_EX, 0);
+        }
+        return;
+    }
+    for (int i = 0; i < args->len; i++) {
+        compile_expr(c, args->items[i]);
+    }
+    if (kws->len) {
+        ObjTuple *names = AS_TUPLE(tuple_new((size_t)kws->len));
+        for (int i = 0; i < kws->len; i++) {
+            Ast *k = kws->items[i];
+            for (int j = 0; j < i; j++) {
+                if (strcmp(kws->items[j]->str, k->str) == 0) {
+                    error(c, k->loc, "keyword argument repeated");
+                }
+            }
+            names->items[i] = str_intern(k->str, strlen(k->str));
+            compile_expr(c, k->a);
+        }
+        load_const(c, OBJ_VAL(names));
+        set_line(c, e);
+        emit(c, OP_CALL_KW, args->len + kws->len);
+    } else {
+        set_line(c, e);
+        emit(c, OP_CALL, args->len);
+    }
+}
+
+static void compile_compare(Compiler *c, Ast *e) {
+    compile_expr(c, e->a);
+    int n = e->list.len;
+    if (n == 1) {
+        compile_expr(c, e->list.items[0]);
+        set_line(c, e);
+        emit(c, OP_COMPARE_OP, e->ops[0]);
+        return;
+    }
+    int cleanup = new_label(c), end = new_label(c);
+    for (int i = 0; i < n - 1; i++) {
+        compile_expr(c, e->list.items[i]);
+        emit0(c, OP_DUP_TOP);
+        emit0(c, OP_ROT_THREE);
+        emit(c, OP_COMPARE_OP, e->ops[i]);
+        emit(c, OP_JUMP_IF_FALSE_OR_POP, cleanup);
+    }
+    compile_expr(c, e->list.items[n - 1]);
+    emit(c, OP_COMPARE_OP, e->ops[n - 1]);
+    emit(c, OP_JUMP, end);
+    int d = c->u->depth;
+    set_label(c, cleanup);
+    c->u->depth = d + 1;
+    emit0(c, OP_ROT_TWO);
+    emit0(c, OP_POP_TOP);
+    set_label(c, end);
+    c->u->depth = d;
+}
+
+// Jumps to [label] when [e] is [cond] (short-circuits and/or/not).
+static void compile_jump_if(Compiler *c, Ast *e, bool cond, int label) {
+    if (e->kind == AST_UNARYOP && e->op == UN_NOT) {
+        compile_jump_if(c, e->a, !cond, label);
+        return;
+    }
+    if (e->kind == AST_BOOLOP) {
+        bool is_and = e->op == BOOL_AND;
+        if (is_and == cond) {
+            // and + jump-if-true / or + jump-if-false: all must hold
+            int skip = new_label(c);
+            for (int i = 0; i < e->list.len - 1; i++) {
+                compile_jump_if(c, e->list.items[i], !cond, skip);
+            }
+            compile_jump_if(c, e->list.items[e->list.len - 1], cond, label);
+            set_label(c, skip);
+        } else {
+            for (int i = 0; i < e->list.len; i++) {
+                compile_jump_if(c, e->list.items[i], cond, label);
+            }
+        }
+        return;
+    }
+    compile_expr(c, e);
+    emit(c, cond ? OP_POP_JUMP_IF_TRUE : OP_POP_JUMP_IF_FALSE, label);
+}
+
+static void compile_function_code(Compiler *c, Ast *node, Ast *args, const char *name, bool is_lambda);
+static void compile_comprehension(Compiler *c, Ast *e);
+
+static void compile_fstring(Compiler *c, Ast *e) {
+    int n = 0;
+    for (int i = 0; i < e->list.len; i++) {
+        Ast *p = e->list.items[i];
+        if (p->kind == AST_CONST_STR) {
+            if (p->slen == 0) {
+                continue;
+            }
+            load_const(c, str_new(p->str, p->slen));
+        } else {
+            compile_expr(c, p->a);
+            int arg = p->op & 0xff;
+            if (p->b) {
+                compile_fstring(c, p->b);
+                arg |= 0x100;
+            }
+            emit(c, OP_FORMAT_VALUE, arg);
+        }
+        n++;
+    }
+    if (n == 0) {
+        load_const(c, str_new("", 0));
+    } else if (n > 1) {
+        emit(c, OP_BUILD_STRING, n);
+    } else if (e->list.items[0]->kind == AST_CONST_STR) {
+        // a lone literal part is already a str
+    } else {
+        emit(c, OP_BUILD_STRING, 1);
+    }
+}
+
+static void compile_subscript_index(Compiler *c, Ast *idx) {
+    if (idx->kind == AST_SLICE) {
+        if (idx->a) {
+            compile_expr(c, idx->a);
+        } else {
+            load_const(c, VAL_NONE);
+        }
+        if (idx->b) {
+            compile_expr(c, idx->b);
+        } else {
+            load_const(c, VAL_NONE);
+        }
+        if (idx->c) {
+            compile_expr(c, idx->c);
+            emit(c, OP_BUILD_SLICE, 3);
+        } else {
+            emit(c, OP_BUILD_SLICE, 2);
+        }
+        return;
+    }
+    compile_expr(c, idx);
+}
+
+static void compile_expr(Compiler *c, Ast *e) {
+    int saved_line = c->u->line;
+    set_line(c, e);
+    switch (e->kind) {
+    case AST_NAME:
+        name_op(c, e->str, CTX_LOAD);
+        break;
+    case AST_CONST_INT:
+    case AST_CONST_FLOAT:
+    case AST_CONST_STR:
+        load_const(c, const_of_literal(c, e));
+        break;
+    case AST_CONST_NONE:
+        load_const(c, VAL_NONE);
+        break;
+    case AST_CONST_TRUE:
+        load_const(c, VAL_TRUE);
+        break;
+    case AST_CONST_FALSE:
+        load_const(c, VAL_FALSE);
+        break;
+    case AST_ELLIPSIS:
+        load_const(c, OBJ_VAL(obj_ellipsis));
+        break;
+    case AST_FSTRING:
+        compile_fstring(c, e);
+        break;
+    case AST_TUPLE:
+        if (has_starred(&e->list)) {
+            build_list_starred(c, &e->list);
+            emit0(c, OP_LIST_TO_TUPLE);
+        } else {
+            for (int i = 0; i < e->list.len; i++) {
+                compile_expr(c, e->list.items[i]);
+            }
+            emit(c, OP_BUILD_TUPLE, e->list.len);
+        }
+        break;
+    case AST_LIST:
+        if (has_starred(&e->list)) {
+            build_list_starred(c, &e->list);
+        } else {
+            for (int i = 0; i < e->list.len; i++) {
+                compile_expr(c, e->list.items[i]);
+            }
+            emit(c, OP_BUILD_LIST, e->list.len);
+        }
+        break;
+    case AST_SET:
+        if (has_starred(&e->list)) {
+            emit(c, OP_BUILD_SET, 0);
+            for (int i = 0; i < e->list.len; i++) {
+                Ast *x = e->list.items[i];
+                if (x->kind == AST_STARRED) {
+                    compile_expr(c, x->a);
+                    emit(c, OP_SET_UPDATE, 1);
+                } else {
+                    compile_expr(c, x);
+                    emit(c, OP_BUILD_SET, 1);
+                    emit(c, OP_SET_UPDATE, 1);
+                }
+            }
+        } else {
+            for (int i = 0; i < e->list.len; i++) {
+                compile_expr(c, e->list.items[i]);
+            }
+            emit(c, OP_BUILD_SET, e->list.len);
+        }
+        break;
+    case AST_DICT: {
+        int pending = 0;
+        bool built = false;
+        for (int i = 0; i < e->list.len; i++) {
+            Ast *k = e->list.items[i];
+            if (!k) {
+                if (!built) {
+                    emit(c, OP_BUILD_MAP, pending);
+                    built = true;
+                } else if (pending) {
+                    emit(c, OP_BUILD_MAP, pending);
+                    emit(c, OP_DICT_UPDATE, 1);
+                }
+                pending = 0;
+                compile_expr(c, e->list2.items[i]);
+                emit(c, OP_DICT_UPDATE, 1);
+            } else {
+                compile_expr(c, k);
+                compile_expr(c, e->list2.items[i]);
+                pending++;
+            }
+        }
+        if (!built) {
+            emit(c, OP_BUILD_MAP, pending);
+        } else if (pending) {
+            emit(c, OP_BUILD_MAP, pending);
+            emit(c, OP_DICT_UPDATE, 1);
+        }
+        break;
+    }
+    case AST_STARRED:
+        error(c, e->loc, "can't use starred expression here");
+        break;
+    case AST_BINOP:
+        compile_expr(c, e->a);
+        compile_expr(c, e->b);
+        set_line(c, e);
+        emit(c, OP_BINARY_OP, e->op);
+        break;
+    case AST_UNARYOP:
+        compile_expr(c, e->a);
+        set_line(c, e);
+        if (e->op == UN_NOT) {
+            emit0(c, OP_UNARY_NOT);
+        } else {
+            emit(c, OP_UNARY_OP, e->op);
+        }
+        break;
+    case AST_BOOLOP: {
+        int end = new_label(c);
+        int op = e->op == BOOL_AND ? OP_JUMP_IF_FALSE_OR_POP : OP_JUMP_IF_TRUE_OR_POP;
+        for (int i = 0; i < e->list.len - 1; i++) {
+            compile_expr(c, e->list.items[i]);
+            emit(c, op, end);
+        }
+        compile_expr(c, e->list.items[e->list.len - 1]);
+        set_label(c, end);
+        break;
+    }
+    case AST_COMPARE:
+        compile_compare(c, e);
+        break;
+    case AST_CALL:
+        compile_call(c, e);
+        break;
+    case AST_ATTRIBUTE: {
+        compile_expr(c, e->a);
+        char buf[512];
+        set_line(c, e);
+        emit(c, OP_LOAD_ATTR, add_name(c, mangle(c, e->str, buf, sizeof buf)));
+        break;
+    }
+    case AST_SUBSCRIPT:
+        compile_expr(c, e->a);
+        compile_subscript_index(c, e->b);
+        set_line(c, e);
+        emit0(c, OP_BINARY_SUBSCR);
+        break;
+    case AST_SLICE:
+        compile_subscript_index(c, e);
+        break;
+    case AST_LAMBDA:
+        compile_function_code(c, e, e->b, "<lambda>", true);
+        break;
+    case AST_IFEXP: {
+        int orelse = new_label(c), end = new_label(c);
+        compile_jump_if(c, e->a, false, orelse);
+        compile_expr(c, e->b);
+        emit(c, OP_JUMP, end);
+        c->u->depth--;
+        set_label(c, orelse);
+        compile_expr(c, e->c);
+        set_label(c, end);
+        break;
+    }
+    case AST_LISTCOMP:
+    case AST_SETCOMP:
+    case AST_DICTCOMP:
+    case AST_GENEXP:
+        compile_comprehension(c, e);
+        break;
+    case AST_AWAIT:
+        compile_expr(c, e->a);
+        set_line(c, e);
+        emit(c, OP_GET_AWAITABLE, 0);
+        compile_await_loop(c);
+        break;
+    case AST_YIELD:
+        if (e->a) {
+            compile_expr(c, e->a);
+        } else {
+            load_const(c, VAL_NONE);
+        }
+        set_line(c, e);
+        emit(c, OP_YIELD_VALUE, 0);
+        break;
+    case AST_YIELD_FROM:
+        compile_expr(c, e->a);
+        set_line(c, e);
+        emit0(c, OP_GET_YIELD_FROM_ITER);
+        compile_await_loop(c);
+        break;
+    case AST_NAMEDEXPR:
+        compile_expr(c, e->b);
+        emit0(c, OP_DUP_TOP);
+        name_op(c, e->a->str, CTX_STORE);
+        break;
+    default:
+        error(c, e->loc, "invalid syntax");
+    }
+    c->u->line = saved_line;
+}
+
+// ---- comprehensions
+static void comp_generator(Compiler *c, Ast *e, int gen_index, int depth_elt) {
+    Ast *gen = e->list.items[gen_index];
+    int start = new_label(c), end = new_label(c), anext_end = new_label(c);
+    bool is_async = gen->flag != 0;
+    if (gen_index == 0) {
+        emit(c, OP_LOAD_FAST, local_index(c, ".0"));
+    } else {
+        compile_expr(c, gen->b);
+        emit0(c, is_async ? OP_GET_AITER : OP_GET_ITER);
+    }
+    int d0 = c->u->depth;
+    set_label(c, start);
+    if (is_async) {
+        emit(c, OP_SETUP_FINALLY, anext_end);
+        emit0(c, OP_GET_ANEXT);
+        emit(c, OP_GET_AWAITABLE, 0);
+        compile_await_loop(c);
+        emit0(c, OP_POP_BLOCK);
+    } else {
+        emit(c, OP_FOR_ITER, end);
+    }
+    compile_store(c, gen->a);
+    for (int i = 0; i < gen->list.len; i++) {
+        compile_jump_if(c, gen->list.items[i], false, start);
+    }
+    if (gen_index + 1 < e->list.len) {
+        comp_generator(c, e, gen_index + 1, depth_elt + 1);
+    } else {
+        switch (e->kind) {
+        case AST_LISTCOMP:
+            compile_expr(c, e->a);
+            emit(c, OP_LIST_APPEND, depth_elt + 1);
+            break;
+        case AST_SETCOMP:
+            compile_expr(c, e->a);
+            emit(c, OP_SET_ADD, depth_elt + 1);
+            break;
+        case AST_DICTCOMP:
+            compile_expr(c, e->a);
+            compile_expr(c, e->b);
+            emit(c, OP_MAP_ADD, depth_elt + 1);
+            break;
+        default:
+            compile_expr(c, e->a);
+            emit(c, OP_YIELD_VALUE, 0);
+            emit0(c, OP_POP_TOP);
+        }
+    }
+    emit(c, OP_JUMP, start);
+    if (is_async) {
+        set_label(c, anext_end);
+        c->u->depth = d0 + 1;
+        emit0(c, OP_END_ASYNC_FOR);
+    } else {
+        set_label(c, end);
+        c->u->depth = d0 - 1;
+    }
+}
+
+static void make_closure(Compiler *c, ObjCode *code, int flags_so_far) {
+    int flags = flags_so_far;
+    if (code->nfree > 0) {
+        for (int i = 0; i < code->nfree; i++) {
+            const char *name = AS_STR(code->freevars->items[i])->data;
+            int idx = cell_index(c, name);
+            if (idx < 0) {
+                SrcLoc loc = {c->u->line, 0, c->u->line, 0};
+                error(c, loc, "internal error: free variable not found");
+            }
+            emit(c, OP_LOAD_CLOSURE, idx);
+        }
+        emit(c, OP_BUILD_TUPLE, code->nfree);
+        flags |= 8;
+    }
+    load_const(c, OBJ_VAL(code));
+    emit(c, OP_MAKE_FUNCTION, flags);
+}
+
+static char *child_qualname(Compiler *c, const char *name) {
+    Unit *u = c->u;
+    char buf[1024];
+    if (u->scope->kind == SCOPE_MODULE) {
+        snprintf(buf, sizeof buf, "%s", name);
+    } else if (u->scope->kind == SCOPE_CLASS) {
+        snprintf(buf, sizeof buf, "%s.%s", u->qualname, name);
+    } else {
+        snprintf(buf, sizeof buf, "%s.<locals>.%s", u->qualname, name);
+    }
+    return strdup(buf);
+}
+
+static void compile_comprehension(Compiler *c, Ast *e) {
+    Scope *s = scope_of(c->root, e);
+    const char *name = s->name;
+    // outermost iterable, evaluated here
+    char *qn = child_qualname(c, name);
+    int line = e->loc.line;
+    push_unit(c, s, qn);
+    free(qn);
+    Unit *u = c->u;
+    u->line = line;
+    local_index(c, ".0");
+    bool is_async = s->is_coroutine;
+    if (e->kind == AST_GENEXP) {
+        u->flags |= is_async ? CO_ASYNC_GENERATOR : CO_GENERATOR;
+    } else if (is_async) {
+        u->flags |= CO_COROUTINE;
+    }
+    // parameters first: .0 is the only one
+    if (e->kind == AST_LISTCOMP) {
+        emit(c, OP_BUILD_LIST, 0);
+    } else if (e->kind == AST_SETCOMP) {
+        emit(c, OP_BUILD_SET, 0);
+    } else if (e->kind == AST_DICTCOMP) {
+        emit(c, OP_BUILD_MAP, 0);
+    }
+    comp_generator(c, e, 0, 0);
+    if (e->kind == AST_GENEXP) {
+        load_const(c, VAL_NONE);
+    }
+    emit0(c, OP_RETURN_VALUE);
+    ObjCode *code = finish_unit(c, name, line);
+    code->argcount = 1;
+    make_closure(c, code, 0);
+    emit0(c, OP_PUSH_NULL);
+    Ast *first = e->list.items[0];
+    compile_expr(c, first->b);
+    emit0(c, first->flag ? OP_GET_AITER : OP_GET_ITER);
+    set_line(c, e);
+    emit(c, OP_CALL, 1);
+    if (is_async && e->kind != AST_GENEXP) {
+        emit(c, OP_GET_AWAITABLE, 0);
+        compile_await_loop(c);
+    }
+}
+
+// ---- functions and classes
+static bool is_docstring(AstList *body) {
+    return body->len > 0 && body->items[0]->kind == AST_EXPR_STMT &&
+           body->items[0]->a->kind == AST_CONST_STR;
+}
+
+static void compile_function_code(Compiler *c, Ast *node, Ast *args, const char *name, bool is_lambda) {
+    Scope *s = scope_of(c->root, node);
+    int flags = 0;
+    // defaults and keyword-only defaults, evaluated in the enclosing scope
+    int ndefaults = 0;
+    if (args) {
+        for (int i = 0; i < args->list.len; i++) {
+            if (args->list.items[i]->a) {
+                compile_expr(c, args->list.items[i]->a);
+                ndefaults++;
+            }
+        }
+        if (ndefaults) {
+            emit(c, OP_BUILD_TUPLE, ndefaults);
+            flags |= 1;
+        }
+        int nkw = 0;
+        for (int i = 0; i < args->list2.len; i++) {
+            Ast *a = args->list2.items[i];
+            if (a->a) {
+                char buf[512];
+                const char *mn = mangle(c, a->str, buf, sizeof buf);
+                load_const(c, str_intern(mn, strlen(mn)));
+                compile_expr(c, a->a);
+                nkw++;
+            }
+        }
+        if (nkw) {
+            emit(c, OP_BUILD_MAP, nkw);
+            flags |= 2;
+        }
+    }
+    char *qn = child_qualname(c, name);
+    push_unit(c, s, qn);
+    free(qn);
+    Unit *u = c->u;
+    u->line = node->loc.line;
+    int argcount = 0, kwonly = 0;
+    if (args) {
+        for (int i = 0; i < args->list.len; i++) {
+            char buf[512];
+            local_index(c, mangle(c, args->list.items[i]->str, buf, sizeof buf));
+            argcount++;
+        }
+        for (int i = 0; i < args->list2.len; i++) {
+            char buf[512];
+            local_index(c, mangle(c, args->list2.items[i]->str, buf, sizeof buf));
+            kwonly++;
+        }
+        if (args->a) {
+            char buf[512];
+            local_index(c, mangle(c, args->a->str, buf, sizeof buf));
+            u->flags |= CO_VARARGS;
+        }
+        if (args->b) {
+            char buf[512];
+            local_index(c, mangle(c, args->b->str, buf, sizeof buf));
+            u->flags |= CO_VARKW;
+        }
+    }
+    bool is_async = !is_lambda && node->flag;
+    if (s->is_generator) {
+        u->flags |= is_async ? CO_ASYNC_GENERATOR : CO_GENERATOR;
+    } else if (is_async) {
+        u->flags |= CO_COROUTINE;
+    }
+    // every other local of the scope gets a slot too
+    for (int i = 0; i < s->nsyms; i++) {
+        if ((s->syms[i].flags & SYM_LOCAL) && !(s->syms[i].flags & (SYM_CELL | SYM_FREE))) {
+            local_index(c, s->syms[i].name);
+        }
+    }
+    Value doc = VAL_NONE;
+    if (is_lambda) {
+        compile_expr(c, node->a);
+        emit0(c, OP_RETURN_VALUE);
+    } else {
+        AstList *body = &node->list;
+        int start = 0;
+        if (is_docstring(body)) {
+            Ast *d = body->items[0]->a;
+            doc = str_new(d->str, d->slen);
+            start = 1;
+        }
+        for (int i = start; i < body->len; i++) {
+            compile_stmt(c, body->items[i]);
+        }
+        load_const(c, VAL_NONE);
+        emit0(c, OP_RETURN_VALUE);
+    }
+    // the docstring is const 0 when present (func.__doc__)
+    ObjCode *code = finish_unit(c, name, node->loc.line);
+    code->argcount = argcount;
+    code->kwonlycount = kwonly;
+    code->posonlycount = args ? args->flag : 0;
+    if (!IS_NONE(doc)) {
+        // keep the doc reachable as the last constant
+        ObjTuple *old = code->consts;
+        ObjTuple *nc = AS_TUPLE(tuple_new(old->len + 1));
+        memcpy(nc->items, old->items, sizeof(Value) * old->len);
+        nc->items[old->len] = doc;
+        code->consts = nc;
+        code->flags |= 0x1000;  // CO_HAS_DOC: last const is the docstring
+    }
+    make_closure(c, code, flags);
+}
+
+static void compile_decorators(Compiler *c, AstList *decos) {
+    for (int i = 0; i < decos->len; i++) {
+        compile_expr(c, decos->items[i]);
+        emit0(c, OP_PUSH_NULL);
+    }
+}
+
+static void apply_decorators(Compiler *c, AstList *decos) {
+    for (int i = 0; i < decos->len; i++) {
+        emit(c, OP_CALL, 1);
+    }
+}
+
+static void compile_funcdef(Compiler *c, Ast *s) {
+    compile_decorators(c, &s->list2);
+    compile_function_code(c, s, s->a, s->str, false);
+    apply_decorators(c, &s->list2);
+    name_op(c, s->str, CTX_STORE);
+}
+
+static void compile_classdef(Compiler *c, Ast *s) {
+    Scope *cs = scope_of(c->root, s);
+    compile_decorators(c, &s->list4);
+    char *qn = child_qualname(c, s->str);
+    push_unit(c, cs, qn);
+    Unit *u = c->u;
+    u->line = s->loc.line;
+    u->flags |= CO_CLASSBODY;
+    // __module__ = __name__; __qualname__ = "..."
+    emit(c, OP_LOAD_GLOBAL, add_name(c, "__name__"));
+    emit(c, OP_STORE_NAME, add_name(c, "__module__"));
+    load_const(c, str_from_c(qn));
+    emit(c, OP_STORE_NAME, add_name(c, "__qualname__"));
+    free(qn);
+    AstList *body = &s->list3;
+    int start = 0;
+    if (is_docstring(body)) {
+        compile_expr(c, body->items[0]->a);
+        emit(c, OP_STORE_NAME, add_name(c, "__doc__"));
+        start = 1;
+    }
+    for (int i = start; i < body->len; i++) {
+        compile_stmt(c, body->items[i]);
+    }
+    if (cs->needs_class_cell) {
+        u->flags |= CO_NEEDS_CLASS_CELL;
+        emit(c, OP_LOAD_CLOSURE, cell_index(c, "__class__"));
+    } else {
+        load_const(c, VAL_NONE);
+    }
+    emit0(c, OP_RETURN_VALUE);
+    ObjCode *code = finish_unit(c, s->str, s->loc.line);
+    make_closure(c, code, 0);
+    load_const(c, str_intern(s->str, strlen(s->str)));
+    if (has_starred(&s->list)) {
+        build_list_starred(c, &s->list);
+        emit0(c, OP_LIST_TO_TUPLE);
+    } else {
+        for (int i = 0; i < s->list.len; i++) {
+            compile_expr(c, s->list.items[i]);
+        }
+        emit(c, OP_BUILD_TUPLE, s->list.len);
+    }
+    int flags = 0;
+    if (s->list2.len) {
+        for (int i = 0; i < s->list2.len; i++) {
+            Ast *k = s->list2.items[i];
+            load_const(c, str_intern(k->str ? k->str : "", k->str ? strlen(k->str) : 0));
+            compile_expr(c, k->a);
+        }
+        emit(c, OP_BUILD_MAP, s->list2.len);
+        flags |= 1;
+    }
+    set_line(c, s);
+    emit(c, OP_BUILD_CLASS, flags);
+    apply_decorators(c, &s->list4);
+    name_op(c, s->str, CTX_STORE);
+}
+
+// ---- assignment targets
+static void compile_unpack(Compiler *c, Ast *t) {
+    AstList *l = &t->list;
+    int star = -1;
+    for (int i = 0; i < l->len; i++) {
+        if (l->items[i]->kind == AST_STARRED) {
+            if (star >= 0) {
+                error(c, l->items[i]->loc, "multiple starred expressions in assignment");
+            }
+            star = i;
+        }
+    }
+    if (star >= 0) {
+        int after = l->len - star - 1;
+        if (star > 255 || after > 255) {
+            error(c, t->loc, "too many expressions in star-unpacking assignment");
+        }
+        emit(c, OP_UNPACK_EX, star | (after << 8));
+    } else {
+        emit(c, OP_UNPACK_SEQUENCE, l->len);
+    }
+    for (int i = 0; i < l->len; i++) {
+        Ast *x = l->items[i];
+        compile_store(c, x->kind == AST_STARRED ? x->a : x);
+    }
+}
+
+static void compile_store(Compiler *c, Ast *t) {
+    set_line(c, t);
+    switch (t->kind) {
+    case AST_NAME:
+        name_op(c, t->str, CTX_STORE);
+        break;
+    case AST_ATTRIBUTE: {
+        compile_expr(c, t->a);
+        char buf[512];
+        emit(c, OP_STORE_ATTR, add_name(c, mangle(c, t->str, buf, sizeof buf)));
+        break;
+    }
+    case AST_SUBSCRIPT:
+        compile_expr(c, t->a);
+        compile_subscript_index(c, t->b);
+        emit0(c, OP_STORE_SUBSCR);
+        break;
+    case AST_TUPLE:
+    case AST_LIST:
+        compile_unpack(c, t);
+        break;
+    case AST_STARRED:
+        error(c, t->loc, "starred assignment target must be in a list or tuple");
+        break;
+    default:
+        error(c, t->loc, "cannot assign to expression");
+    }
+}
+
+static void compile_delete(Compiler *c, Ast *t) {
+    set_line(c, t);
+    switch (t->kind) {
+    case AST_NAME:
+        name_op(c, t->str, CTX_DEL);
+        break;
+    case AST_ATTRIBUTE: {
+        compile_expr(c, t->a);
+        char buf[512];
+        emit(c, OP_DELETE_ATTR, add_name(c, mangle(c, t->str, buf, sizeof buf)));
+        break;
+    }
+    case AST_SUBSCRIPT:
+        compile_expr(c, t->a);
+        compile_subscript_index(c, t->b);
+        emit0(c, OP_DELETE_SUBSCR);
+        break;
+    case AST_TUPLE:
+    case AST_LIST:
+        for (int i = 0; i < t->list.len; i++) {
+            compile_delete(c, t->list.items[i]);
+        }
+        break;
+    default:
+        error(c, t->loc, "cannot delete expression");
+    }
+}
+
+// ---- statements
+static void compile_body(Compiler *c, AstList *body) {
+    for (int i = 0; i < body->len; i++) {
+        compile_stmt(c, body->items[i]);
+    }
+}
+
+static int find_loop(Compiler *c) {
+    for (int i = c->u->nfb - 1; i >= 0; i--) {
+        int k = c->u->fb[i].kind;
+        if (k == FB_WHILE || k == FB_FOR || k == FB_ASYNC_FOR) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+static void compile_try(Compiler *c, Ast *s) {
+    bool has_finally = s->list4.len > 0;
+    bool has_except = s->list2.len > 0;
+    int fin_handler = new_label(c), end = new_label(c);
+    int d0 = c->u->depth;
+    if (has_finally) {
+        emit(c, OP_SETUP_FINALLY, fin_handler);
+        push_fb(c, FB_TRY_FINALLY, -1, -1, s, NULL);
+    }
+    if (has_except) {
+        int handler = new_label(c), after = new_label(c);
+        emit(c, OP_SETUP_FINALLY, handler);
+        push_fb(c, FB_TRY_EXCEPT, -1, -1, NULL, NULL);
+        compile_body(c, &s->list);
+        pop_fb(c);
+        emit0(c, OP_POP_BLOCK);
+        compile_body(c, &s->list3);
+        emit(c, OP_JUMP, after);
+        // handler: [exc]
+        set_label(c, handler);
+        c->u->depth = d0 + 1;
+        emit0(c, OP_PUSH_EXC_INFO);   // [prev, exc]
+        for (int i = 0; i < s->list2.len; i++) {
+            Ast *h = s->list2.items[i];
+            set_line(c, h);
+            int next = new_label(c);
+            if (h->a) {
+                emit0(c, OP_DUP_TOP);
+                compile_expr(c, h->a);
+                emit0(c, OP_CHECK_EXC_MATCH);
+                emit(c, OP_POP_JUMP_IF_FALSE, next);
+            } else if (i != s->list2.len - 1) {
+                error(c, h->loc, "default 'except:' must be last");
+            }
+            if (h->str) {
+                name_op(c, h->str, CTX_STORE);  // [prev]
+            } else {
+                emit0(c, OP_POP_TOP);
+            }
+            int cleanup = new_label(c);
+            emit(c, OP_SETUP_FINALLY, cleanup);
+            push_fb(c, FB_HANDLER, -1, -1, NULL, h->str);
+            compile_body(c, &h->list);
+            pop_fb(c);
+            emit0(c, OP_POP_BLOCK);
+            emit0(c, OP_POP_EXCEPT);
+            clear_handler_name(c, h->str);
+            emit(c, OP_JUMP, after);
+            // cleanup: [prev, newexc]
+            set_label(c, cleanup);
+            c->u->depth = d0 + 2;
+            clear_handler_name(c, h->str);
+            emit0(c, OP_RERAISE);
+            set_label(c, next);
+            c->u->depth = d0 + 2;
+        }
+        // no clause matched: [prev, exc]
+        emit0(c, OP_RERAISE);
+        set_label(c, after);
+        c->u->depth = d0;
+    } else {
+        compile_body(c, &s->list);
+    }
+    if (has_finally) {
+        pop_fb(c);
+        emit0(c, OP_POP_BLOCK);
+        compile_body(c, &s->list4);
+        emit(c, OP_JUMP, end);
+        set_label(c, fin_handler);
+        c->u->depth = d0 + 1;
+        emit0(c, OP_PUSH_EXC_INFO);     // [prev, exc]
+        int cleanup = new_label(c);
+        emit(c, OP_SETUP_FINALLY, cleanup);
+        push_fb(c, FB_FINALLY_END, -1, -1, NULL, NULL);
+        compile_body(c, &s->list4);
+        pop_fb(c);
+        emit0(c, OP_POP_BLOCK);
+        emit0(c, OP_RERAISE);
+        set_label(c, cleanup);          // [prev, exc, newexc]
+        c->u->depth = d0 + 3;
+        emit0(c, OP_ROT_TWO);
+        emit0(c, OP_POP_TOP);
+        emit0(c, OP_RERAISE);
+        set_label(c, end);
+        c->u->depth = d0;
+    }
+}
+
+static void compile_with_items(Compiler *c, Ast *s, int item) {
+    Ast *it = s->list.items[item];
+    bool is_async = s->flag != 0;
+    int d0 = c->u->depth;
+    set_line(c, it);
+    compile_expr(c, it->a);
+    set_line(c, s);
+    if (is_async) {
+        emit0(c, OP_BEFORE_ASYNC_WITH);  // [aexit, awaitable]
+        emit(c, OP_GET_AWAITABLE, 1);
+        compile_await_loop(c);
+    } else {
+        emit0(c, OP_BEFORE_WITH);        // [exit, entered]
+    }
+    int handler = new_label(c), end = new_label(c);
+    emit(c, OP_SETUP_FINALLY, handler);
+    push_fb(c, is_async ? FB_ASYNC_WITH : FB_WITH, -1, -1, NULL, NULL);
+    if (it->b) {
+        compile_store(c, it->b);
+    } else {
+        emit0(c, OP_POP_TOP);
+    }
+    if (item + 1 < s->list.len) {
+        compile_with_items(c, s, item + 1);
+    } else {
+        compile_body(c, &s->list2);
+    }
+    pop_fb(c);
+    // normal exit
+    set_line(c, s);
+    emit0(c, OP_POP_BLOCK);
+    emit0(c, OP_WITH_EXIT);
+    if (is_async) {
+        emit(c, OP_GET_AWAITABLE, 2);
+        compile_await_loop(c);
+    }
+    emit0(c, OP_POP_TOP);
+    emit(c, OP_JUMP, end);
+    // exceptional exit: [exit, exc]
+    set_label(c, handler);
+    c->u->depth = d0 + 2;
+    emit0(c, OP_PUSH_EXC_INFO);          // [exit, prev, exc]
+    int cleanup = new_label(c), suppress = new_label(c);
+    emit(c, OP_SETUP_FINALLY, cleanup);
+    emit0(c, OP_WITH_EXCEPT_START);      // [exit, prev, exc, res]
+    if (is_async) {
+        emit(c, OP_GET_AWAITABLE, 2);
+        compile_await_loop(c);
+    }
+    emit(c, OP_POP_JUMP_IF_TRUE, suppress);
+    emit0(c, OP_POP_BLOCK);
+    emit0(c, OP_RERAISE);                // [exit]
+    set_label(c, suppress);
+    c->u->depth = d0 + 3;
+    emit0(c, OP_POP_BLOCK);
+    emit0(c, OP_POP_TOP);                // [exit, prev]
+    emit0(c, OP_POP_EXCEPT);             // [exit]
+    emit0(c, OP_POP_TOP);
+    emit(c, OP_JUMP, end);
+    set_label(c, cleanup);               // [exit, prev, exc, newexc]
+    c->u->depth = d0 + 4;
+    emit0(c, OP_ROT_TWO);
+    emit0(c, OP_POP_TOP);
+    emit0(c, OP_RERAISE);
+    set_label(c, end);
+    c->u->depth = d0;
+}
+
+static void compile_for(Compiler *c, Ast *s) {
+    bool is_async = s->flag != 0;
+    int start = new_label(c), exit = new_label(c), orelse = new_label(c);
+    compile_expr(c, s->b);
+    set_line(c, s);
+    int d0 = c->u->depth;   // iterator on the stack
+    if (is_async) {
+        emit0(c, OP_GET_AITER);
+        int stop = new_label(c);
+        set_label(c, start);
+        emit(c, OP_SETUP_FINALLY, stop);
+        emit0(c, OP_GET_ANEXT);
+        emit(c, OP_GET_AWAITABLE, 0);
+        compile_await_loop(c);
+        emit0(c, OP_POP_BLOCK);
+        compile_store(c, s->a);
+        push_fb(c, FB_ASYNC_FOR, start, exit, NULL, NULL);
+        compile_body(c, &s->list);
+        pop_fb(c);
+        emit(c, OP_JUMP, start);
+        set_label(c, stop);                 // [aiter, exc]
+        c->u->depth = d0 + 1;
+        emit0(c, OP_END_ASYNC_FOR);
+        c->u->depth = d0 - 1;
+    } else {
+        emit0(c, OP_GET_ITER);
+        set_label(c, start);
+        emit(c, OP_FOR_ITER, orelse);
+        compile_store(c, s->a);
+        push_fb(c, FB_FOR, start, exit, NULL, NULL);
+        compile_body(c, &s->list);
+        pop_fb(c);
+        emit(c, OP_JUMP, start);
+        set_label(c, orelse);
+        c->u->depth = d0 - 1;
+    }
+    compile_body(c, &s->list2);
+    set_label(c, exit);
+}
+
+static void compile_import(Compiler *c, Ast *s) {
+    for (int i = 0; i < s->list.len; i++) {
+        Ast *al = s->list.items[i];
+        emit(c, OP_IMPORT_NAME, add_name(c, al->str));
+        if (al->str2) {
+            name_op(c, al->str2, CTX_STORE);
+        } else {
+            char buf[256];
+            snprintf(buf, sizeof buf, "%s", al->str);
+            char *dot = strchr(buf, '.');
+            if (dot) {
+                // import a.b binds a: load the package after a.b is loaded
+                *dot = 0;
+                emit0(c, OP_POP_TOP);
+                emit(c, OP_IMPORT_NAME, add_name(c, buf));
+            }
+            name_op(c, buf, CTX_STORE);
+        }
+    }
+}
+
+static void compile_import_from(Compiler *c, Ast *s) {
+    const char *mod = s->str ? s->str : "";
+    // "from . import x" / "from .m import x": treat as plain module names
+    emit(c, OP_IMPORT_NAME, add_name(c, mod));
+    for (int i = 0; i < s->list.len; i++) {
+        Ast *al = s->list.items[i];
+        if (strcmp(al->str, "*") == 0) {
+            if (c->u->scope->kind != SCOPE_MODULE) {
+                error(c, s->loc, "import * only allowed at module level");
+            }
+            emit0(c, OP_IMPORT_STAR);
+            return;
+        }
+        emit(c, OP_IMPORT_FROM, add_name(c, al->str));
+        name_op(c, al->str2 ? al->str2 : al->str, CTX_STORE);
+    }
+    emit0(c, OP_POP_TOP);
+}
+
+static void compile_stmt(Compiler *c, Ast *s) {
+    set_line(c, s);
+    Unit *u = c->u;
+    switch (s->kind) {
+    case AST_EXPR_STMT:
+        if (s->flag && c->interactive) {
+            compile_expr(c, s->a);
+            emit0(c, OP_PRINT_EXPR);
+        } else if (s->a->kind == AST_CONST_STR || s->a->kind == AST_CONST_INT) {
+            // a bare constant (docstring): nothing to run
+        } else {
+            compile_expr(c, s->a);
+            emit0(c, OP_POP_TOP);
+        }
+        break;
+    case AST_ASSIGN:
+        compile_expr(c, s->a);
+        for (int i = 0; i < s->list.len; i++) {
+            if (i < s->list.len - 1) {
+                emit0(c, OP_DUP_TOP);
+            }
+            compile_store(c, s->list.items[i]);
+        }
+        break;
+    case AST_AUGASSIGN: {
+        Ast *t = s->a;
+        int op = s->op + BINOP_INPLACE;
+        if (t->kind == AST_NAME) {
+            name_op(c, t->str, CTX_LOAD);
+            compile_expr(c, s->b);
+            set_line(c, s);
+            emit(c, OP_BINARY_OP, op);
+            name_op(c, t->str, CTX_STORE);
+        } else if (t->kind == AST_ATTRIBUTE) {
+            char buf[512];
+            int name = add_name(c, mangle(c, t->str, buf, sizeof buf));
+            compile_expr(c, t->a);
+            emit0(c, OP_DUP_TOP);
+            emit(c, OP_LOAD_ATTR, name);
+            compile_expr(c, s->b);
+            set_line(c, s);
+            emit(c, OP_BINARY_OP, op);
+            emit0(c, OP_ROT_TWO);
+            emit(c, OP_STORE_ATTR, name);
+        } else if (t->kind == AST_SUBSCRIPT) {
+            compile_expr(c, t->a);
+            compile_subscript_index(c, t->b);
+            emit0(c, OP_DUP_TOP_TWO);
+            emit0(c, OP_BINARY_SUBSCR);
+            compile_expr(c, s->b);
+            set_line(c, s);
+            emit(c, OP_BINARY_OP, op);
+            emit0(c, OP_ROT_THREE);
+            emit0(c, OP_STORE_SUBSCR);
+        } else {
+            error(c, t->loc, "illegal expression for augmented assignment");
+        }
+        break;
+    }
+    case AST_ANNASSIGN:
+        if (s->c) {
+            compile_expr(c, s->c);
+            compile_store(c, s->a);
+        }
+        break;
+    case AST_DEL:
+        for (int i = 0; i < s->list.len; i++) {
+            compile_delete(c, s->list.items[i]);
+        }
+        break;
+    case AST_PASS:
+        break;
+    case AST_BREAK: {
+        int loop = find_loop(c);
+        if (loop < 0) {
+            error(c, s->loc, "'break' outside loop");
+        }
+        unwind_to(c, loop + 1, false);
+        FBlock *fb = &u->fb[loop];
+        if (fb->kind == FB_FOR || fb->kind == FB_ASYNC_FOR) {
+            emit0(c, OP_POP_TOP);
+            u->depth++;
+        }
+        emit(c, OP_JUMP, fb->exit);
+        break;
+    }
+    case AST_CONTINUE: {
+        int loop = find_loop(c);
+        if (loop < 0) {
+            error(c, s->loc, "'continue' not properly in loop");
+        }
+        unwind_to(c, loop + 1, false);
+        emit(c, OP_JUMP, u->fb[loop].start);
+        break;
+    }
+    case AST_RETURN:
+        if (s->a) {
+            compile_expr(c, s->a);
+        } else {
+            load_const(c, VAL_NONE);
+        }
+        set_line(c, s);
+        unwind_to(c, 0, true);
+        emit0(c, OP_RETURN_VALUE);
+        u->depth++;
+        break;
+    case AST_RAISE:
+        if (s->a) {
+            compile_expr(c, s->a);
+            if (s->b) {
+                compile_expr(c, s->b);
+                set_line(c, s);
+                emit(c, OP_RAISE_VARARGS, 2);
+            } else {
+                set_line(c, s);
+                emit(c, OP_RAISE_VARARGS, 1);
+            }
+        } else {
+            emit(c, OP_RAISE_VARARGS, 0);
+        }
+        break;
+    case AST_GLOBAL:
+    case AST_NONLOCAL:
+        break;
+    case AST_ASSERT: {
+        int ok = new_label(c);
+        compile_jump_if(c, s->a, true, ok);
+        emit0(c, OP_LOAD_ASSERTION_ERROR);
+        if (s->b) {
+            emit0(c, OP_PUSH_NULL);
+            compile_expr(c, s->b);
+            emit(c, OP_CALL, 1);
+        }
+        emit(c, OP_RAISE_VARARGS, 1);
+        set_label(c, ok);
+        break;
+    }
+    case AST_IMPORT:
+        compile_import(c, s);
+        break;
+    case AST_IMPORT_FROM:
+        compile_import_from(c, s);
+        break;
+    case AST_IF: {
+        int orelse = new_label(c), end = new_label(c);
+        compile_jump_if(c, s->a, false, orelse);
+        compile_body(c, &s->list);
+        if (s->list2.len) {
+            emit(c, OP_JUMP, end);
+        }
+        set_label(c, orelse);
+        compile_body(c, &s->list2);
+        set_label(c, end);
+        break;
+    }
+    case AST_WHILE: {
+        int start = new_label(c), orelse = new_label(c), exit = new_label(c);
+        set_label(c, start);
+        compile_jump_if(c, s->a, false, orelse);
+        push_fb(c, FB_WHILE, start, exit, NULL, NULL);
+        compile_body(c, &s->list);
+        pop_fb(c);
+        emit(c, OP_JUMP, start);
+        set_label(c, orelse);
+        compile_body(c, &s->list2);
+        set_label(c, exit);
+        break;
+    }
+    case AST_FOR:
+        compile_for(c, s);
+        break;
+    case AST_TRY:
+        compile_try(c, s);
+        break;
+    case AST_WITH:
+        compile_with_items(c, s, 0);
+        break;
+    case AST_FUNCDEF:
+        compile_funcdef(c, s);
+        break;
+    case AST_CLASSDEF:
+        compile_classdef(c, s);
+        break;
+    default:
+        error(c, s->loc, "invalid syntax");
+    }
+}
+
+ObjCode *compile_module(Ast *module, const char *filename, bool interactive, CompileError *err) {
+    Compiler comp = {0};
+    Compiler *c = &comp;
+    c->filename = filename;
+    c->filename_str = AS_STR(str_from_c(filename));
+    c->err = err;
+    c->interactive = interactive;
+    ScopeError serr;
+    c->root = scope_build(module, interactive, &serr);
+    if (!c->root) {
+        snprintf(err->msg, sizeof err->msg, "%s", serr.msg);
+        err->loc = serr.loc;
+        return NULL;
+    }
+    if (setjmp(c->fail)) {
+        while (c->u) {
+            Unit *u = c->u;
+            c->u = u->parent;
+            free_unit(u);
+        }
+        scope_free(c->root);
+        return NULL;
+    }
+    push_unit(c, c->root, "<module>");
+    c->u->flags |= CO_MODULE;
+    if (interactive && c->root->is_coroutine) {
+        c->u->flags |= CO_COROUTINE;
+    }
+    compile_body(c, &module->list);
+    load_const(c, VAL_NONE);
+    emit0(c, OP_RETURN_VALUE);
+    ObjCode *code = finish_unit(c, "<module>", 1);
+    scope_free(c->root);
+    return code;
+}

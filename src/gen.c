@@ -1,0 +1,474 @@
+// gen.c: generator, coroutine and async generator objects. Each owns the
+// heap frame made when its function was called (vm.c runs it); this file
+// holds their methods (send, throw, close, __next__, __await__, the async
+// iteration awaitables asend/athrow/aclose), their reprs and attributes,
+// and what happens when one is collected: a never-awaited coroutine warns,
+// a generator suspended inside try/finally is closed so its finally runs.
+#include <stdlib.h>
+#include <string.h>
+#include "vm.h"
+#include "class.h"
+#include "gc.h"
+#include "runtime.h"
+
+ObjClass *cls_generator, *cls_coroutine, *cls_async_generator;
+static ObjClass *cls_agen_await;
+
+void frame_mark(Frame *f);
+int gen_send_ex(ObjGen *g, Value value, Value exc, Value *out);
+bool tb_source_line(const char *file, int line, char *buf, size_t size);
+
+bool gen_is_gen(Value v) {
+    return IS_OBJ(v) && (AS_OBJ(v)->cls == cls_generator || AS_OBJ(v)->cls == cls_coroutine);
+}
+
+Value gen_new(ObjFunction *func, Frame *frame) {
+    int flags = func->code->flags;
+    ObjClass *cls = (flags & CO_ASYNC_GENERATOR) ? cls_async_generator
+                    : (flags & CO_COROUTINE)     ? cls_coroutine
+                                                 : cls_generator;
+    ObjGen *g = (ObjGen *)obj_alloc(cls, sizeof(ObjGen));
+    g->frame = frame;
+    frame->gen = g;
+    g->state = GEN_CREATED;
+    g->name = func->name;
+    g->qualname = func->qualname;
+    if (cls == cls_coroutine) {
+        ObjStr *file = vm_current_file();
+        g->created_file = strdup(file ? file->data : "?");
+        g->created_line = vm_current_line();
+    }
+    return OBJ_VAL(g);
+}
+
+static void trace_gen(Obj *o) {
+    ObjGen *g = (ObjGen *)o;
+    gc_mark_obj((Obj *)g->name);
+    gc_mark_obj((Obj *)g->qualname);
+    gc_mark_value(g->yf);
+    if (g->frame) {
+        frame_mark(g->frame);
+    }
+}
+
+static void warn_never_awaited(ObjGen *g) {
+    if (g->hdr.cls != cls_coroutine || g->awaited || g->warned || g->state != GEN_CREATED) {
+        return;
+    }
+    g->warned = true;
+    fflush(stdout);
+    fprintf(stderr, "%s:%d: RuntimeWarning: coroutine '%s' was never awaited\n",
+            g->created_file ? g->created_file : "?", g->created_line, g->qualname->data);
+    char line[1024];
+    if (g->created_file && tb_source_line(g->created_file, g->created_line, line, sizeof line)) {
+        fprintf(stderr, "  %s\n", line);
+    }
+    fprintf(stderr, "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n");
+    fflush(stderr);
+}
+
+static void finalize_gen(Obj *o) {
+    ObjGen *g = (ObjGen *)o;
+    if (g->frame) {
+        mem_free(g->frame, g->frame->alloc_size);
+        g->frame = NULL;
+    }
+    free(g->created_file);
+    g->created_file = NULL;
+}
+
+// ---- collection of suspended generators
+static ObjGen **to_close;
+static size_t nclose, capclose;
+
+static void mark_to_close(void) {
+    for (size_t i = 0; i < nclose; i++) {
+        gc_mark_obj((Obj *)to_close[i]);
+    }
+}
+
+static bool gc_hook(Obj *o) {
+    if (o->cls != cls_generator && o->cls != cls_coroutine && o->cls != cls_async_generator) {
+        return false;
+    }
+    ObjGen *g = (ObjGen *)o;
+    warn_never_awaited(g);
+    if (g->state == GEN_SUSPENDED && g->frame && g->frame->nblocks > 0) {
+        if (nclose == capclose) {
+            capclose = capclose ? capclose * 2 : 16;
+            to_close = realloc(to_close, sizeof(ObjGen *) * capclose);
+        }
+        to_close[nclose++] = g;
+        return true;
+    }
+    return false;
+}
+
+static void after_collect(void) {
+    while (nclose > 0) {
+        ObjGen *g = to_close[--nclose];
+        Value saved = exc_take();
+        if (!gen_close(g)) {
+            exc_clear();
+        }
+        if (saved) {
+            exc_raise_value(saved);
+        }
+    }
+}
+
+static void exit_warning(Obj *o) {
+    if (o->cls == cls_coroutine) {
+        warn_never_awaited((ObjGen *)o);
+    }
+}
+
+void gen_exit_warnings(void) {
+    gc_each_object(exit_warning);
+}
+
+// ---- methods
+static Value stop_iteration(Value v) {
+    if (IS_NONE(v)) {
+        return exc_raise_value(OBJ_VAL(exc_StopIteration));
+    }
+    Value e = exc_new(exc_StopIteration, 1, &v);
+    return e ? exc_raise_value(e) : VAL_NULL;
+}
+
+static Value result_of(int st, Value out) {
+    if (st == GEN_YIELDED) {
+        return out;
+    }
+    if (st == GEN_RETURNED) {
+        return stop_iteration(out);
+    }
+    return VAL_NULL;
+}
+
+static Value gen_send_m(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("send", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    Value out;
+    int st = gen_send((ObjGen *)AS_OBJ(argv[0]), argv[1], &out);
+    return result_of(st, out);
+}
+
+// throw(type[, value[, tb]]) or throw(instance)
+static Value make_throw_exc(int argc, Value *argv) {
+    Value typ = argv[0];
+    Value val = argc > 1 ? argv[1] : VAL_NONE;
+    if (IS_CLASS(typ) && (AS_CLASS(typ)->flags & CLS_EXCEPTION)) {
+        if (IS_OBJ(val) && (AS_OBJ(val)->cls->flags & CLS_EXCEPTION)) {
+            return val;
+        }
+        if (IS_NONE(val)) {
+            return exc_new(AS_CLASS(typ), 0, NULL);
+        }
+        if (IS_TUPLE(val)) {
+            return exc_new(AS_CLASS(typ), (int)AS_TUPLE(val)->len, AS_TUPLE(val)->items);
+        }
+        return exc_new(AS_CLASS(typ), 1, &val);
+    }
+    if (IS_OBJ(typ) && (AS_OBJ(typ)->cls->flags & CLS_EXCEPTION)) {
+        if (!IS_NONE(val)) {
+            return exc_raise(exc_TypeError, "instance exception may not have a separate value");
+        }
+        return typ;
+    }
+    return exc_raise(exc_TypeError, "exceptions must be classes or instances deriving from BaseException, not %s",
+                     val_type_name(typ));
+}
+
+static Value gen_throw_m(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("throw", argc, 2, 4)) {
+        return VAL_NULL;
+    }
+    Value exc = make_throw_exc(argc - 1, argv + 1);
+    if (!exc) {
+        return VAL_NULL;
+    }
+    Value out;
+    int st = gen_throw((ObjGen *)AS_OBJ(argv[0]), exc, &out);
+    return result_of(st, out);
+}
+
+static Value gen_close_m(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("close", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    return gen_close((ObjGen *)AS_OBJ(argv[0])) ? VAL_NONE : VAL_NULL;
+}
+
+static Value gen_iter(Value self) {
+    return self;
+}
+
+static int gen_next(Value self, Value *out) {
+    ObjGen *g = (ObjGen *)AS_OBJ(self);
+    if (g->state == GEN_CLOSED && g->hdr.cls == cls_generator) {
+        return 0;
+    }
+    int st = gen_send(g, VAL_NONE, out);
+    if (st == GEN_YIELDED) {
+        return 1;
+    }
+    return st == GEN_RETURNED ? 0 : -1;
+}
+
+static Value coro_await(int argc, Value *argv, ObjDict *kw) {
+    ((ObjGen *)AS_OBJ(argv[0]))->awaited = true;
+    return argv[0];
+}
+
+static Value gen_repr(Value self) {
+    ObjGen *g = (ObjGen *)AS_OBJ(self);
+    return str_printf("<%s object %s at %p>", g->hdr.cls->name->data, g->qualname->data, (void *)g);
+}
+
+static Value gen_getattr(Value self, ObjStr *name) {
+    ObjGen *g = (ObjGen *)AS_OBJ(self);
+    const char *n = name->data;
+    if (strcmp(n, "__name__") == 0) {
+        return OBJ_VAL(g->name);
+    }
+    if (strcmp(n, "__qualname__") == 0) {
+        return OBJ_VAL(g->qualname);
+    }
+    if ((n[0] == 'g' && n[1] == 'i') || (n[0] == 'c' && n[1] == 'r') || (n[0] == 'a' && n[1] == 'g')) {
+        const char *rest = n + 2;
+        if (strcmp(rest, "_running") == 0) {
+            return VAL_BOOL(g->state == GEN_RUNNING);
+        }
+        if (strcmp(rest, "_frame") == 0) {
+            return g->frame && g->state != GEN_CLOSED ? OBJ_VAL(g->frame->code) : VAL_NONE;
+        }
+        if (strcmp(rest, "_code") == 0) {
+            return g->frame ? OBJ_VAL(g->frame->code) : VAL_NONE;
+        }
+        if (strcmp(rest, "_yieldfrom") == 0 || strcmp(rest, "_await") == 0) {
+            return g->state == GEN_SUSPENDED && g->yf ? g->yf : VAL_NONE;
+        }
+        if (strcmp(rest, "_suspended") == 0) {
+            return VAL_BOOL(g->state == GEN_SUSPENDED);
+        }
+    }
+    return generic_getattr(self, name);
+}
+
+// ---- async generators: __anext__/asend/athrow/aclose return an awaitable
+typedef struct ObjAGenAwait {
+    Obj hdr;
+    ObjGen *gen;
+    Value send_value;   // asend's value
+    Value throw_exc;    // athrow's exception, or VAL_NULL
+    bool is_close;      // aclose()
+    int state;          // 0 init, 1 iterating, 2 done
+} ObjAGenAwait;
+
+static void trace_agen_await(Obj *o) {
+    ObjAGenAwait *a = (ObjAGenAwait *)o;
+    gc_mark_obj((Obj *)a->gen);
+    gc_mark_value(a->send_value);
+    gc_mark_value(a->throw_exc);
+}
+
+static Value agen_await_new(ObjGen *g, Value v, Value exc, bool is_close) {
+    ObjAGenAwait *a = (ObjAGenAwait *)obj_alloc(cls_agen_await, sizeof(ObjAGenAwait));
+    a->gen = g;
+    a->send_value = v;
+    a->throw_exc = exc;
+    a->is_close = is_close;
+    return OBJ_VAL(a);
+}
+
+// One step of the awaitable: returns 1 with *out to pass to the event
+// loop, or -1 with StopIteration(value)/StopAsyncIteration/an error.
+static int agen_step(ObjAGenAwait *a, Value v, Value exc, Value *out) {
+    ObjGen *g = a->gen;
+    if (a->state == 2) {
+        exc_raise(exc_RuntimeError, "cannot reuse already awaited __anext__()/asend()");
+        return -1;
+    }
+    int st;
+    if (a->state == 0) {
+        a->state = 1;
+        if (a->is_close) {
+            if (g->state == GEN_CREATED || g->state == GEN_CLOSED) {
+                g->state = GEN_CLOSED;
+                a->state = 2;
+                stop_iteration(VAL_NONE);
+                return -1;
+            }
+            exc = exc_new(exc_GeneratorExit, 0, NULL);
+        } else if (a->throw_exc) {
+            exc = a->throw_exc;
+        } else {
+            v = a->send_value;
+        }
+        if (g->state == GEN_CLOSED && !exc) {
+            a->state = 2;
+            exc_raise_value(OBJ_VAL(exc_StopAsyncIteration));
+            return -1;
+        }
+    }
+    if (exc) {
+        st = gen_throw(g, exc, out);
+    } else {
+        st = gen_send(g, v, out);
+    }
+    if (st == GEN_YIELDED) {
+        if (g->yield_kind == 0) {
+            a->state = 2;
+            if (a->is_close) {
+                exc_raise(exc_RuntimeError, "async generator ignored GeneratorExit");
+                return -1;
+            }
+            stop_iteration(*out);
+            return -1;
+        }
+        return 1;
+    }
+    a->state = 2;
+    if (st == GEN_RETURNED) {
+        if (a->is_close) {
+            stop_iteration(VAL_NONE);
+        } else {
+            exc_raise_value(OBJ_VAL(exc_StopAsyncIteration));
+        }
+        return -1;
+    }
+    if (a->is_close && (EXC_PENDING_IS(exc_GeneratorExit) || EXC_PENDING_IS(exc_StopAsyncIteration))) {
+        exc_clear();
+        stop_iteration(VAL_NONE);
+    }
+    return -1;
+}
+
+static int agen_await_next(Value self, Value *out) {
+    return agen_step((ObjAGenAwait *)AS_OBJ(self), VAL_NONE, VAL_NULL, out);
+}
+
+static Value agen_await_send(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("send", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    Value out;
+    return agen_step((ObjAGenAwait *)AS_OBJ(argv[0]), argv[1], VAL_NULL, &out) == 1 ? out : VAL_NULL;
+}
+
+static Value agen_await_throw(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("throw", argc, 2, 4)) {
+        return VAL_NULL;
+    }
+    Value exc = make_throw_exc(argc - 1, argv + 1);
+    if (!exc) {
+        return VAL_NULL;
+    }
+    ObjAGenAwait *a = (ObjAGenAwait *)AS_OBJ(argv[0]);
+    if (a->state == 0) {
+        a->state = 1;
+    }
+    Value out;
+    return agen_step(a, VAL_NONE, exc, &out) == 1 ? out : VAL_NULL;
+}
+
+static Value agen_await_close(int argc, Value *argv, ObjDict *kw) {
+    ((ObjAGenAwait *)AS_OBJ(argv[0]))->state = 2;
+    return VAL_NONE;
+}
+
+static Value agen_await_self(int argc, Value *argv, ObjDict *kw) {
+    return argv[0];
+}
+
+static Value agen_aiter(int argc, Value *argv, ObjDict *kw) {
+    return argv[0];
+}
+
+static Value agen_anext(int argc, Value *argv, ObjDict *kw) {
+    return agen_await_new((ObjGen *)AS_OBJ(argv[0]), VAL_NONE, VAL_NULL, false);
+}
+
+static Value agen_asend(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("asend", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    return agen_await_new((ObjGen *)AS_OBJ(argv[0]), argv[1], VAL_NULL, false);
+}
+
+static Value agen_athrow(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("athrow", argc, 2, 4)) {
+        return VAL_NULL;
+    }
+    Value exc = make_throw_exc(argc - 1, argv + 1);
+    if (!exc) {
+        return VAL_NULL;
+    }
+    return agen_await_new((ObjGen *)AS_OBJ(argv[0]), VAL_NONE, exc, false);
+}
+
+static Value agen_aclose(int argc, Value *argv, ObjDict *kw) {
+    return agen_await_new((ObjGen *)AS_OBJ(argv[0]), VAL_NONE, VAL_NULL, true);
+}
+
+static const MethodDef gen_methods[] = {
+    {"send", gen_send_m},
+    {"throw", gen_throw_m},
+    {"close", gen_close_m},
+    {NULL, NULL},
+};
+
+static const MethodDef coro_methods[] = {
+    {"send", gen_send_m},
+    {"throw", gen_throw_m},
+    {"close", gen_close_m},
+    {"__await__", coro_await},
+    {NULL, NULL},
+};
+
+static const MethodDef agen_methods[] = {
+    {"__aiter__", agen_aiter},
+    {"__anext__", agen_anext},
+    {"asend", agen_asend},
+    {"athrow", agen_athrow},
+    {"aclose", agen_aclose},
+    {NULL, NULL},
+};
+
+static const MethodDef agen_await_methods[] = {
+    {"send", agen_await_send},
+    {"throw", agen_await_throw},
+    {"close", agen_await_close},
+    {"__await__", agen_await_self},
+    {NULL, NULL},
+};
+
+static void setup_gen_class(ObjClass *c) {
+    c->trace = trace_gen;
+    c->finalize = finalize_gen;
+    c->repr = gen_repr;
+    c->getattr = gen_getattr;
+    c->new_ = NULL;
+    c->flags &= ~(uint32_t)CLS_BASETYPE;
+}
+
+void gen_init(void) {
+    cls_generator = class_new_builtin("generator", NULL, sizeof(ObjGen), gen_methods);
+    setup_gen_class(cls_generator);
+    cls_generator->iter = gen_iter;
+    cls_generator->next = gen_next;
+    cls_coroutine = class_new_builtin("coroutine", NULL, sizeof(ObjGen), coro_methods);
+    setup_gen_class(cls_coroutine);
+    cls_async_generator = class_new_builtin("async_generator", NULL, sizeof(ObjGen), agen_methods);
+    setup_gen_class(cls_async_generator);
+    cls_agen_await = class_new_builtin("async_generator_asend", NULL, sizeof(ObjAGenAwait), agen_await_methods);
+    cls_agen_await->trace = trace_agen_await;
+    cls_agen_await->iter = gen_iter;
+    cls_agen_await->next = agen_await_next;
+    cls_agen_await->new_ = NULL;
+    gc_set_finalizer_hook(gc_hook);
+    gc_set_after_hook(after_collect);
+    gc_add_root_marker(mark_to_close);
+}

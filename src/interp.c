@@ -1,0 +1,391 @@
+// interp.c: the interpreter as a whole: start-up (runtime_init_rest brings
+// up the VM-side classes and the builtins), modules and imports (builtin
+// modules, embedded runtime/lib/*.pyish, .pyish files from the script's
+// folder and PYISHPATH), running source text, and the exit-time work.
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include "interp.h"
+#include "ast.h"
+#include "compile.h"
+#include "diag.h"
+#include "class.h"
+#include "gc.h"
+#include "runtime.h"
+
+void code_init(void);
+void gen_init(void);
+void builtins_init(ObjDict *builtins);
+void builtins_vm_init(ObjDict *builtins);
+void gen_exit_warnings(void);
+Value mod_sys_init(void);
+Value mod_time_init(void);
+Value mod_math_init(void);
+Value mod_random_init(void);
+Value mod_collections_init(void);
+Value mod_testing_init(void);
+__attribute__((weak)) void asyncio_shutdown(void) {}
+
+extern const struct {
+    const char *name;
+    const char *src;
+    size_t len;
+} pyish_libsrc[];
+
+char *interp_script_dir;
+static ObjDict *main_globals;
+
+typedef struct Registered {
+    const char *name;
+    ModuleInit init;
+} Registered;
+static Registered registry[32];
+static int nregistry;
+
+void module_register(const char *name, ModuleInit init) {
+    registry[nregistry++] = (Registered){name, init};
+}
+
+static void mark_interp(void) {
+    gc_mark_obj((Obj *)main_globals);
+}
+
+static void trace_module(Obj *o) {
+    ObjModule *m = (ObjModule *)o;
+    gc_mark_obj((Obj *)m->dict);
+    gc_mark_obj((Obj *)m->name);
+}
+
+static Value module_repr(Value self) {
+    ObjModule *m = (ObjModule *)AS_OBJ(self);
+    Value f = dict_get_str(m->dict, str_intern_c("__file__"));
+    if (f && IS_STR(f)) {
+        return str_printf("<module '%s' from '%s'>", m->name->data, AS_STR(f)->data);
+    }
+    return str_printf("<module '%s' (built-in)>", m->name->data);
+}
+
+static Value module_getattr(Value self, ObjStr *name) {
+    ObjModule *m = (ObjModule *)AS_OBJ(self);
+    Value v = dict_get_str(m->dict, name);
+    if (v) {
+        return v;
+    }
+    if (strcmp(name->data, "__dict__") == 0) {
+        return OBJ_VAL(m->dict);
+    }
+    return exc_raise(exc_AttributeError, "module '%s' has no attribute '%s'", m->name->data, name->data);
+}
+
+static bool module_setattr(Value self, ObjStr *name, Value v) {
+    ObjModule *m = (ObjModule *)AS_OBJ(self);
+    if (v) {
+        dict_set_str(m->dict, name, v);
+        return true;
+    }
+    if (dict_del(m->dict, OBJ_VAL(name)) <= 0) {
+        exc_raise(exc_AttributeError, "module '%s' has no attribute '%s'", m->name->data, name->data);
+        return false;
+    }
+    return true;
+}
+
+Value module_new(const char *name) {
+    ObjModule *m = (ObjModule *)obj_alloc(cls_module, sizeof(ObjModule));
+    m->name = AS_STR(str_intern(name, strlen(name)));
+    m->dict = AS_DICT(dict_new());
+    dict_set_str(m->dict, str_intern_c("__name__"), OBJ_VAL(m->name));
+    return OBJ_VAL(m);
+}
+
+ObjClass *cls_module;
+
+ObjDict *interp_main_globals(void) {
+    return main_globals;
+}
+
+char *interp_read_file(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        return NULL;
+    }
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    size_t r;
+    while ((r = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += r;
+        if (n + 1 >= cap) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+        }
+    }
+    if (ferror(f)) {
+        fclose(f);
+        free(buf);
+        return NULL;
+    }
+    fclose(f);
+    buf[n] = 0;
+    *len = n;
+    return buf;
+}
+
+// Compiles [src]; prints a SyntaxError itself. NULL on error.
+static ObjCode *compile_source(const char *src, size_t len, const char *filename, bool interactive,
+                               bool *syntax_error) {
+    Arena *arena = NULL;
+    ParseError perr;
+    memset(&perr, 0, sizeof perr);
+    Ast *tree = parse_source(src, len, interactive ? PARSE_INTERACTIVE : PARSE_FILE, &arena, &perr);
+    if (!tree) {
+        if (arena) {
+            arena_free(arena);
+        }
+        *syntax_error = true;
+        fflush(stdout);
+        diag_print_syntax_error(stderr, filename, src, len, &perr);
+        return NULL;
+    }
+    CompileError cerr;
+    memset(&cerr, 0, sizeof cerr);
+    ObjCode *code = compile_module(tree, filename, interactive, &cerr);
+    arena_free(arena);
+    if (!code) {
+        *syntax_error = true;
+        memset(&perr, 0, sizeof perr);
+        snprintf(perr.msg, sizeof perr.msg, "%s", cerr.msg);
+        perr.kind = "SyntaxError";
+        perr.line = cerr.loc.line;
+        perr.col = cerr.loc.col;
+        perr.end_line = cerr.loc.end_line;
+        perr.end_col = cerr.loc.end_col;
+        fflush(stdout);
+        diag_print_syntax_error(stderr, filename, src, len, &perr);
+        return NULL;
+    }
+    return code;
+}
+
+Value interp_run_source(const char *src, size_t len, const char *filename, ObjDict *globals,
+                        bool interactive, bool *syntax_error) {
+    *syntax_error = false;
+    ObjCode *code = compile_source(src, len, filename, interactive, syntax_error);
+    if (!code) {
+        return VAL_NULL;
+    }
+    gc_push_root(OBJ_VAL(code));
+    Value r = vm_run_module(code, globals);
+    gc_pop_root(1);
+    return r;
+}
+
+// ---- imports
+static Value load_source_module(const char *name, const char *path, const char *src, size_t len) {
+    Value m = module_new(name);
+    ObjModule *mod = (ObjModule *)AS_OBJ(m);
+    dict_set_str(mod->dict, str_intern_c("__file__"), str_from_c(path));
+    dict_set(vm_modules, OBJ_VAL(mod->name), m);
+    bool syntax_error;
+    gc_push_root(m);
+    ObjCode *code = compile_source(src, len, path, false, &syntax_error);
+    if (!code) {
+        gc_pop_root(1);
+        dict_del(vm_modules, OBJ_VAL(mod->name));
+        return exc_raise(exc_SyntaxError, "invalid syntax in module '%s'", name);
+    }
+    gc_push_root(OBJ_VAL(code));
+    Value r = vm_run_module(code, mod->dict);
+    gc_pop_root(2);
+    if (!r) {
+        dict_del(vm_modules, OBJ_VAL(mod->name));
+        return VAL_NULL;
+    }
+    return m;
+}
+
+static Value try_file(const char *dir, const char *name) {
+    char path[4096];
+    char rel[1024];
+    snprintf(rel, sizeof rel, "%s", name);
+    for (char *p = rel; *p; p++) {
+        if (*p == '.') {
+            *p = '/';
+        }
+    }
+    if (dir && *dir) {
+        snprintf(path, sizeof path, "%s/%s.pyish", dir, rel);
+    } else {
+        snprintf(path, sizeof path, "%s.pyish", rel);
+    }
+    size_t len;
+    char *src = interp_read_file(path, &len);
+    if (!src) {
+        return VAL_NULL;
+    }
+    Value m = load_source_module(name, path, src, len);
+    free(src);
+    return m ? m : VAL_NULL;
+}
+
+Value import_module_value(ObjStr *name) {
+    Value m;
+    if (dict_get(vm_modules, OBJ_VAL(name), &m) == 1) {
+        return m;
+    }
+    for (int i = 0; i < nregistry; i++) {
+        if (strcmp(registry[i].name, name->data) == 0) {
+            m = registry[i].init();
+            if (!m) {
+                return VAL_NULL;
+            }
+            dict_set(vm_modules, OBJ_VAL(name), m);
+            return m;
+        }
+    }
+    for (int i = 0; pyish_libsrc[i].name; i++) {
+        if (strcmp(pyish_libsrc[i].name, name->data) == 0) {
+            char path[256];
+            snprintf(path, sizeof path, "<pyish %s>", name->data);
+            return load_source_module(name->data, path, pyish_libsrc[i].src, pyish_libsrc[i].len);
+        }
+    }
+    bool found_error = false;
+    m = try_file(interp_script_dir, name->data);
+    if (m) {
+        return m;
+    }
+    if (exc_pending()) {
+        return VAL_NULL;
+    }
+    const char *pp = getenv("PYISHPATH");
+    if (pp) {
+        char *copy = strdup(pp);
+        for (char *dir = strtok(copy, ":"); dir; dir = strtok(NULL, ":")) {
+            m = try_file(dir, name->data);
+            if (m || exc_pending()) {
+                found_error = !m;
+                break;
+            }
+        }
+        free(copy);
+        if (m) {
+            return m;
+        }
+        if (found_error) {
+            return VAL_NULL;
+        }
+    }
+    Value msg = str_printf("No module named '%s'", name->data);
+    Value e = exc_new(exc_ModuleNotFoundError, 1, &msg);
+    if (e) {
+        dict_set_str(AS_EXC(e)->dict, str_intern_c("name"), OBJ_VAL(name));
+        exc_raise_value(e);
+    }
+    return VAL_NULL;
+}
+
+Value import_from(Value module, ObjStr *name) {
+    Value v = obj_getattr(module, name);
+    if (v) {
+        return v;
+    }
+    if (!EXC_PENDING_IS(exc_AttributeError)) {
+        return VAL_NULL;
+    }
+    exc_clear();
+    // a submodule?
+    if (IS_A(module, cls_module)) {
+        ObjModule *m = (ObjModule *)AS_OBJ(module);
+        Value full = str_printf("%s.%s", m->name->data, name->data);
+        Value sub;
+        if (dict_get(vm_modules, full, &sub) == 1) {
+            return sub;
+        }
+        return exc_raise(exc_ImportError, "cannot import name '%s' from '%s'", name->data, m->name->data);
+    }
+    return exc_raise(exc_ImportError, "cannot import name '%s'", name->data);
+}
+
+bool import_star(Value module, ObjDict *into) {
+    if (!IS_A(module, cls_module)) {
+        exc_raise(exc_TypeError, "import * from a non-module");
+        return false;
+    }
+    ObjModule *m = (ObjModule *)AS_OBJ(module);
+    Value all = dict_get_str(m->dict, str_intern_c("__all__"));
+    if (all) {
+        Value l = seq_to_list(all);
+        if (!l) {
+            return false;
+        }
+        for (size_t i = 0; i < AS_LIST(l)->len; i++) {
+            Value k = AS_LIST(l)->items[i];
+            if (!IS_STR(k)) {
+                continue;
+            }
+            Value v = obj_getattr(module, AS_STR(k));
+            if (!v) {
+                return false;
+            }
+            dict_set(into, k, v);
+        }
+        return true;
+    }
+    size_t pos = 0;
+    Value k, v;
+    while (dict_next(m->dict, &pos, &k, &v)) {
+        if (IS_STR(k) && AS_STR(k)->data[0] != '_') {
+            dict_set(into, k, v);
+        }
+    }
+    return true;
+}
+
+// ---- start-up
+void runtime_init_rest(void) {
+    cls_module = class_new_builtin("module", NULL, sizeof(ObjModule), NULL);
+    cls_module->trace = trace_module;
+    cls_module->repr = module_repr;
+    cls_module->getattr = module_getattr;
+    cls_module->setattr = module_setattr;
+    cls_module->new_ = NULL;
+    code_init();
+    gen_init();
+    vm_init();
+    gc_add_root_marker(mark_interp);
+}
+
+static ObjList *sys_argv;
+
+void interp_init(int argc, char **argv, const char *script_dir) {
+    interp_script_dir = strdup(script_dir ? script_dir : "");
+    runtime_init();
+    builtins_init(vm_builtins);
+    builtins_vm_init(vm_builtins);
+    module_register("sys", mod_sys_init);
+    module_register("time", mod_time_init);
+    module_register("math", mod_math_init);
+    module_register("random", mod_random_init);
+    module_register("collections", mod_collections_init);
+    module_register("_testing", mod_testing_init);
+    sys_argv = AS_LIST(list_new((size_t)argc));
+    for (int i = 0; i < argc; i++) {
+        list_append(sys_argv, str_from_c(argv[i]));
+    }
+    Value m = module_new("__main__");
+    main_globals = ((ObjModule *)AS_OBJ(m))->dict;
+    dict_set_str(main_globals, str_intern_c("__builtins__"), OBJ_VAL(vm_builtins));
+    dict_set(vm_modules, str_from_c("__main__"), m);
+    Value bm = module_new("builtins");
+    ((ObjModule *)AS_OBJ(bm))->dict = vm_builtins;
+    dict_set(vm_modules, str_from_c("builtins"), bm);
+}
+
+Value interp_sys_argv(void) {
+    return OBJ_VAL(sys_argv);
+}
+
+void interp_shutdown(void) {
+    asyncio_shutdown();
+    gen_exit_warnings();
+}

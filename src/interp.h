@@ -1,0 +1,46 @@
+// interp.h: the interpreter as a whole, as main.c and the REPL see it:
+// start-up, running source text as a module, imports, printing uncaught
+// exceptions, and the clock (real or virtual) shared by time and asyncio.
+#ifndef PYISH_INTERP_H
+#define PYISH_INTERP_H
+#include "object.h"
+#include "vm.h"
+
+// Brings the whole runtime up; [argv] becomes sys.argv.
+void interp_init(int argc, char **argv, const char *script_dir);
+// Parses, compiles and runs [src] as module [globals]. Prints a
+// SyntaxError itself (returns VAL_NULL with *syntax_error = true);
+// other errors stay pending.
+Value interp_run_source(const char *src, size_t len, const char *filename, ObjDict *globals,
+                        bool interactive, bool *syntax_error);
+// The __main__ module's globals.
+ObjDict *interp_main_globals(void);
+// Prints [exc] with its traceback chain to stderr, as CPython does.
+void interp_print_exception(Value exc);
+// Handles an uncaught exception at top level: SystemExit gives its exit
+// status; anything else is printed and gives 1.
+int interp_handle_uncaught(Value exc);
+// Exit-time work: unawaited-coroutine warnings, pending-task reports.
+void interp_shutdown(void);
+// Reads a source file into a malloc'd buffer; NULL if unreadable.
+char *interp_read_file(const char *path, size_t *len);
+
+// ---- the clock (runtime/clock.c)
+extern bool clock_virtual;
+double clock_monotonic(void);   // seconds, monotonic (virtual when enabled)
+double clock_wall(void);        // time.time()
+double clock_elapsed(void);     // seconds since start on the clock in use
+// time.sleep: advances the virtual clock, or sleeps (interruptible by SIGINT:
+// returns false with KeyboardInterrupt raised).
+bool clock_sleep(double seconds);
+// Advances the virtual clock to [t] (monotonic seconds) if it is later.
+void clock_advance_to(double t);
+void clock_init(bool virtual_clock);
+
+// ---- modules
+typedef Value (*ModuleInit)(void);
+void module_register(const char *name, ModuleInit init);
+Value module_new(const char *name);
+Value import_module_value(ObjStr *name);
+extern char *interp_script_dir;
+#endif

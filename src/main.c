@@ -1,0 +1,261 @@
+// main.c: the command line. `pyish [options] [FILE | -c CODE | -] [ARGS...]`
+// runs a script (or the REPL when stdin is a terminal and no script is
+// given), with the exit statuses of DESIGN §5: 0 success, 1 uncaught
+// exception or SyntaxError, 2 usage error or unreadable file. The whole
+// interpreter runs on a thread with a large stack so that deep (bounded)
+// C recursion in the runtime never overflows.
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "interp.h"
+#include "ast.h"
+#include "compile.h"
+#include "diag.h"
+#include "gc.h"
+
+#define PYISH_VERSION "0.1.0"
+
+void repl_run(bool show_banner);
+void vm_free_frame_memory(void);
+
+static const char *usage_text =
+    "usage: pyish [option] ... [FILE | -c CODE | -] [ARG] ...\n"
+    "Options:\n"
+    "  -c CODE          run CODE as a program\n"
+    "  -i               open the REPL after running the script\n"
+    "  -                read the program from standard input\n"
+    "  --dis FILE       disassemble FILE's bytecode and exit\n"
+    "  --virtual-clock  time.* and the event loop read a virtual clock that only\n"
+    "                   moves when the program sleeps (sleeps take no real time)\n"
+    "  --clock-report   print 'pyish: clock at exit: T s' as the last line on stderr\n"
+    "  --version        print the version and exit\n"
+    "  -h, --help       print this help and exit\n"
+    "Environment:\n"
+    "  PYISHPATH        ':'-separated folders searched by import after the script's folder\n"
+    "  PYISH_HISTORY    REPL history file (default ~/.pyish_history)\n"
+    "Exit status: 0 success, 1 uncaught exception or SyntaxError, 2 usage error.\n";
+
+typedef struct Options {
+    const char *file;
+    const char *code;
+    bool from_stdin;
+    bool interactive;
+    bool dis;
+    bool virtual_clock;
+    bool clock_report;
+    int argc;       // sys.argv
+    char **argv;
+    int status;
+} Options;
+
+static void on_sigint(int sig) {
+    (void)sig;
+    vm_interrupted = 1;
+}
+
+static char *dir_of(const char *path) {
+    char *d = strdup(path);
+    char *slash = strrchr(d, '/');
+    if (slash) {
+        if (slash == d) {
+            slash[1] = 0;
+        } else {
+            *slash = 0;
+        }
+    } else {
+        d[0] = 0;
+    }
+    return d;
+}
+
+static int run_text(const char *src, size_t len, const char *filename) {
+    bool syntax_error;
+    Value r = interp_run_source(src, len, filename, interp_main_globals(), false, &syntax_error);
+    if (!r) {
+        if (syntax_error) {
+            return 1;
+        }
+        Value exc = exc_take();
+        return interp_handle_uncaught(exc);
+    }
+    return 0;
+}
+
+static int dis_file(const char *path) {
+    size_t len;
+    char *src = interp_read_file(path, &len);
+    if (!src) {
+        fprintf(stderr, "pyish: can't open file '%s': [Errno 2] No such file or directory\n", path);
+        return 2;
+    }
+    Arena *arena = NULL;
+    ParseError perr;
+    memset(&perr, 0, sizeof perr);
+    Ast *tree = parse_source(src, len, PARSE_FILE, &arena, &perr);
+    if (!tree) {
+        diag_print_syntax_error(stderr, path, src, len, &perr);
+        if (arena) {
+            arena_free(arena);
+        }
+        free(src);
+        return 1;
+    }
+    CompileError cerr;
+    ObjCode *code = compile_module(tree, path, false, &cerr);
+    arena_free(arena);
+    if (!code) {
+        fprintf(stderr, "  File \"%s\", line %d\nSyntaxError: %s\n", path, cerr.loc.line, cerr.msg);
+        free(src);
+        return 1;
+    }
+    code_disassemble(code, stdout);
+    free(src);
+    return 0;
+}
+
+static void *interp_main(void *arg) {
+    Options *o = arg;
+    const char *script_dir = "";
+    char *dir = NULL;
+    if (o->file) {
+        dir = dir_of(o->file);
+        script_dir = dir;
+    }
+    clock_init(o->virtual_clock);
+    interp_init(o->argc, o->argv, script_dir);
+    signal(SIGINT, on_sigint);
+    if (o->dis) {
+        o->status = dis_file(o->file);
+    } else if (o->code) {
+        o->status = run_text(o->code, strlen(o->code), "<string>");
+    } else if (o->file) {
+        size_t len;
+        char *src = interp_read_file(o->file, &len);
+        if (!src) {
+            fprintf(stderr, "pyish: can't open file '%s': [Errno 2] No such file or directory\n", o->file);
+            o->status = 2;
+        } else {
+            o->status = run_text(src, len, o->file);
+            free(src);
+        }
+    } else if (o->from_stdin || !isatty(0)) {
+        size_t cap = 4096, n = 0, r;
+        char *buf = malloc(cap);
+        while ((r = fread(buf + n, 1, cap - n - 1, stdin)) > 0) {
+            n += r;
+            if (n + 1 >= cap) {
+                cap *= 2;
+                buf = realloc(buf, cap);
+            }
+        }
+        buf[n] = 0;
+        o->status = run_text(buf, n, "<stdin>");
+        free(buf);
+    } else {
+        o->interactive = true;
+    }
+    if (o->interactive && !o->dis) {
+        repl_run(!o->file && !o->code);
+        o->status = 0;
+        Value exc = exc_take();
+        if (exc) {
+            o->status = interp_handle_uncaught(exc);
+        }
+    }
+    fflush(stdout);
+    interp_shutdown();
+    fflush(stdout);
+    if (o->clock_report) {
+        fprintf(stderr, "pyish: clock at exit: %.6f s\n", clock_elapsed());
+    }
+    fflush(stderr);
+    free(dir);
+    return NULL;
+}
+
+int main(int argc, char **argv) {
+    Options o;
+    memset(&o, 0, sizeof o);
+    int i = 1;
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
+            printf("pyish %s\n", PYISH_VERSION);
+            return 0;
+        }
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage_text, stdout);
+            return 0;
+        }
+        if (strcmp(a, "--virtual-clock") == 0) {
+            o.virtual_clock = true;
+        } else if (strcmp(a, "--clock-report") == 0) {
+            o.clock_report = true;
+        } else if (strcmp(a, "-i") == 0) {
+            o.interactive = true;
+        } else if (strcmp(a, "--dis") == 0) {
+            o.dis = true;
+        } else if (strcmp(a, "-c") == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "Argument expected for the -c option\n%s", usage_text);
+                return 2;
+            }
+            o.code = argv[i + 1];
+            i++;
+            break;
+        } else if (strcmp(a, "-") == 0) {
+            o.from_stdin = true;
+            break;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "pyish: unknown option %s\n%s", a, usage_text);
+            return 2;
+        } else {
+            o.file = a;
+            break;
+        }
+    }
+    if (o.dis && !o.file) {
+        fprintf(stderr, "pyish: --dis needs a FILE\n");
+        return 2;
+    }
+    // sys.argv: FILE and ARGS ('-c' or '-' for those forms; '' for the REPL)
+    static char empty[] = "";
+    static char dash_c[] = "-c";
+    static char dash[] = "-";
+    int first = i < argc ? i : argc;
+    int nargs = argc - first;
+    char **av = calloc((size_t)(nargs + 2), sizeof(char *));
+    if (o.code) {
+        av[0] = dash_c;
+        for (int k = first + 1; k < argc; k++) {
+            av[k - first] = argv[k];
+        }
+        o.argc = argc - first > 0 ? argc - first : 1;
+    } else if (nargs > 0) {
+        for (int k = 0; k < nargs; k++) {
+            av[k] = argv[first + k];
+        }
+        if (o.from_stdin) {
+            av[0] = dash;
+        }
+        o.argc = nargs;
+    } else {
+        av[0] = empty;
+        o.argc = 1;
+    }
+    o.argv = av;
+
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, (size_t)1 << 30);
+    pthread_t th;
+    if (pthread_create(&th, &attr, interp_main, &o) != 0) {
+        interp_main(&o);
+    } else {
+        pthread_join(th, NULL);
+    }
+    free(av);
+    return o.status;
+}

@@ -1,0 +1,507 @@
+// scope.c: the symbol-table pass. A first walk makes one Scope per
+// function, lambda, class body, comprehension and module, recording which
+// names each binds, declares and reads; a second walk resolves every name
+// to local, cell, free or global exactly as CPython's symtable does
+// (class bodies are skipped when resolving free variables of inner
+// functions, except for the implicit __class__ cell that super() needs).
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+#include <stdint.h>
+#include "scope.h"
+
+typedef struct Builder {
+    Scope *root;
+    ScopeError *err;
+    bool failed;
+    // node -> scope map (open addressing)
+    Ast **keys;
+    Scope **vals;
+    size_t cap, used;
+} Builder;
+
+static Builder *B;  // the builder of the scope tree being made (not reentrant)
+
+char *scope_mangle(const char *class_name, const char *name, char *buf, size_t size) {
+    size_t n = strlen(name);
+    if (!class_name || n < 3 || name[0] != '_' || name[1] != '_' ||
+        (name[n - 1] == '_' && name[n - 2] == '_') || strchr(name, '.')) {
+        return (char *)name;
+    }
+    while (*class_name == '_') {
+        class_name++;
+    }
+    if (!*class_name) {
+        return (char *)name;
+    }
+    snprintf(buf, size, "_%s%s", class_name, name);
+    return buf;
+}
+
+static Scope *new_scope(ScopeKind kind, Ast *node, Scope *parent, const char *name) {
+    Scope *s = calloc(1, sizeof(Scope));
+    s->kind = kind;
+    s->node = node;
+    s->parent = parent;
+    s->name = strdup(name);
+    if (parent) {
+        s->class_name = parent->kind == SCOPE_CLASS ? parent->name : parent->class_name;
+        if (parent->nchildren == parent->capchildren) {
+            parent->capchildren = parent->capchildren ? parent->capchildren * 2 : 4;
+            parent->children = realloc(parent->children, sizeof(Scope *) * (size_t)parent->capchildren);
+        }
+        parent->children[parent->nchildren++] = s;
+    }
+    // map node -> scope
+    if (B->used * 2 >= B->cap) {
+        size_t oldcap = B->cap;
+        Ast **ok = B->keys;
+        Scope **ov = B->vals;
+        B->cap = oldcap ? oldcap * 2 : 64;
+        B->keys = calloc(B->cap, sizeof(Ast *));
+        B->vals = calloc(B->cap, sizeof(Scope *));
+        for (size_t i = 0; i < oldcap; i++) {
+            if (ok[i]) {
+                size_t h = ((uintptr_t)ok[i] >> 4) & (B->cap - 1);
+                while (B->keys[h]) {
+                    h = (h + 1) & (B->cap - 1);
+                }
+                B->keys[h] = ok[i];
+                B->vals[h] = ov[i];
+            }
+        }
+        free(ok);
+        free(ov);
+    }
+    size_t h = ((uintptr_t)node >> 4) & (B->cap - 1);
+    while (B->keys[h]) {
+        h = (h + 1) & (B->cap - 1);
+    }
+    B->keys[h] = node;
+    B->vals[h] = s;
+    B->used++;
+    return s;
+}
+
+Symbol *scope_lookup(Scope *s, const char *name) {
+    for (int i = 0; i < s->nsyms; i++) {
+        if (strcmp(s->syms[i].name, name) == 0) {
+            return &s->syms[i];
+        }
+    }
+    return NULL;
+}
+
+static Symbol *add_sym(Scope *s, const char *raw, int flags) {
+    char buf[512];
+    const char *name = scope_mangle(s->kind == SCOPE_CLASS ? s->name : s->class_name, raw, buf, sizeof buf);
+    Symbol *sym = scope_lookup(s, name);
+    if (!sym) {
+        if (s->nsyms == s->capsyms) {
+            s->capsyms = s->capsyms ? s->capsyms * 2 : 8;
+            s->syms = realloc(s->syms, sizeof(Symbol) * (size_t)s->capsyms);
+        }
+        sym = &s->syms[s->nsyms++];
+        sym->name = strdup(name);
+        sym->flags = 0;
+    }
+    sym->flags |= flags;
+    return sym;
+}
+
+static void fail(SrcLoc loc, const char *fmt, const char *name) {
+    if (!B->failed) {
+        B->failed = true;
+        snprintf(B->err->msg, sizeof B->err->msg, fmt, name);
+        B->err->loc = loc;
+    }
+}
+
+static void visit(Scope *s, Ast *n);
+
+static void visit_list(Scope *s, AstList *l) {
+    for (int i = 0; i < l->len; i++) {
+        visit(s, l->items[i]);
+    }
+}
+
+static void visit_args_defaults(Scope *s, Ast *args) {
+    if (!args) {
+        return;
+    }
+    for (int i = 0; i < args->list.len; i++) {
+        visit(s, args->list.items[i]->a);
+    }
+    for (int i = 0; i < args->list2.len; i++) {
+        visit(s, args->list2.items[i]->a);
+    }
+}
+
+static void add_params(Scope *f, Ast *args) {
+    if (!args) {
+        return;
+    }
+    for (int i = 0; i < args->list.len; i++) {
+        add_sym(f, args->list.items[i]->str, SYM_PARAM);
+    }
+    for (int i = 0; i < args->list2.len; i++) {
+        add_sym(f, args->list2.items[i]->str, SYM_PARAM);
+    }
+    if (args->a) {
+        add_sym(f, args->a->str, SYM_PARAM);
+    }
+    if (args->b) {
+        add_sym(f, args->b->str, SYM_PARAM);
+    }
+}
+
+static void visit_comprehension(Scope *s, Ast *n, const char *name) {
+    // The first iterable is evaluated in the enclosing scope.
+    Ast *first = n->list.items[0];
+    visit(s, first->b);
+    Scope *c = new_scope(SCOPE_COMPREHENSION, n, s, name);
+    add_sym(c, ".0", SYM_PARAM);
+    for (int i = 0; i < n->list.len; i++) {
+        Ast *gen = n->list.items[i];
+        if (i > 0) {
+            visit(c, gen->b);
+        }
+        visit(c, gen->a);
+        visit_list(c, &gen->list);
+        if (gen->flag) {
+            c->is_coroutine = true;
+        }
+    }
+    visit(c, n->a);
+    visit(c, n->b);
+    if (n->kind == AST_GENEXP) {
+        c->is_generator = true;
+    }
+}
+
+static void visit(Scope *s, Ast *n) {
+    if (!n || B->failed) {
+        return;
+    }
+    switch (n->kind) {
+    case AST_NAME:
+        add_sym(s, n->str, n->flag == CTX_LOAD ? SYM_USED : SYM_ASSIGNED);
+        if (n->flag == CTX_LOAD && strcmp(n->str, "super") == 0 && s->kind == SCOPE_FUNCTION) {
+            add_sym(s, "__class__", SYM_USED);
+        }
+        return;
+    case AST_NAMEDEXPR: {
+        // The target binds in the nearest non-comprehension scope.
+        Scope *t = s;
+        while (t->kind == SCOPE_COMPREHENSION && t->parent) {
+            t = t->parent;
+        }
+        add_sym(t, n->a->str, SYM_ASSIGNED);
+        if (t != s) {
+            add_sym(s, n->a->str, SYM_NONLOCAL | SYM_USED);
+            if (t->kind == SCOPE_MODULE) {
+                Symbol *sym = scope_lookup(s, n->a->str);
+                sym->flags = (sym->flags & ~SYM_NONLOCAL) | SYM_GLOBAL;
+            }
+        }
+        visit(s, n->b);
+        return;
+    }
+    case AST_FUNCDEF: {
+        add_sym(s, n->str, SYM_ASSIGNED);
+        visit_list(s, &n->list2);
+        visit_args_defaults(s, n->a);
+        Scope *f = new_scope(SCOPE_FUNCTION, n, s, n->str);
+        f->is_coroutine = n->flag != 0;
+        add_params(f, n->a);
+        visit_list(f, &n->list);
+        return;
+    }
+    case AST_LAMBDA: {
+        visit_args_defaults(s, n->b);
+        Scope *f = new_scope(SCOPE_FUNCTION, n, s, "<lambda>");
+        add_params(f, n->b);
+        visit(f, n->a);
+        return;
+    }
+    case AST_CLASSDEF: {
+        add_sym(s, n->str, SYM_ASSIGNED);
+        visit_list(s, &n->list4);
+        visit_list(s, &n->list);
+        for (int i = 0; i < n->list2.len; i++) {
+            visit(s, n->list2.items[i]->a);
+        }
+        Scope *c = new_scope(SCOPE_CLASS, n, s, n->str);
+        visit_list(c, &n->list3);
+        return;
+    }
+    case AST_LISTCOMP:
+        visit_comprehension(s, n, "<listcomp>");
+        return;
+    case AST_SETCOMP:
+        visit_comprehension(s, n, "<setcomp>");
+        return;
+    case AST_DICTCOMP:
+        visit_comprehension(s, n, "<dictcomp>");
+        return;
+    case AST_GENEXP:
+        visit_comprehension(s, n, "<genexpr>");
+        return;
+    case AST_YIELD:
+    case AST_YIELD_FROM:
+        s->is_generator = true;
+        visit(s, n->a);
+        return;
+    case AST_GLOBAL:
+    case AST_NONLOCAL:
+        for (int i = 0; i < n->list.len; i++) {
+            Ast *nm = n->list.items[i];
+            Symbol *old = scope_lookup(s, nm->str);
+            if (old && (old->flags & (SYM_ASSIGNED | SYM_USED | SYM_PARAM))) {
+                if (old->flags & SYM_PARAM) {
+                    fail(n->loc, n->kind == AST_GLOBAL ? "name '%s' is parameter and global"
+                                                       : "name '%s' is parameter and nonlocal",
+                         nm->str);
+                } else {
+                    fail(n->loc, n->kind == AST_GLOBAL
+                                     ? ((old->flags & SYM_ASSIGNED) ? "name '%s' is assigned to before global declaration"
+                                                                    : "name '%s' is used prior to global declaration")
+                                     : ((old->flags & SYM_ASSIGNED) ? "name '%s' is assigned to before nonlocal declaration"
+                                                                    : "name '%s' is used prior to nonlocal declaration"),
+                         nm->str);
+                }
+            }
+            add_sym(s, nm->str, n->kind == AST_GLOBAL ? SYM_GLOBAL : SYM_NONLOCAL);
+        }
+        return;
+    case AST_IMPORT:
+        for (int i = 0; i < n->list.len; i++) {
+            Ast *al = n->list.items[i];
+            if (al->str2) {
+                add_sym(s, al->str2, SYM_ASSIGNED);
+            } else {
+                char buf[256];
+                snprintf(buf, sizeof buf, "%s", al->str);
+                char *dot = strchr(buf, '.');
+                if (dot) {
+                    *dot = 0;
+                }
+                add_sym(s, buf, SYM_ASSIGNED);
+            }
+        }
+        return;
+    case AST_IMPORT_FROM:
+        for (int i = 0; i < n->list.len; i++) {
+            Ast *al = n->list.items[i];
+            if (strcmp(al->str, "*") != 0) {
+                add_sym(s, al->str2 ? al->str2 : al->str, SYM_ASSIGNED);
+            }
+        }
+        return;
+    case AST_FOR:
+    case AST_WITH:
+        if (n->flag) {
+            s->is_coroutine = true;
+        }
+        break;
+    case AST_EXCEPT_HANDLER:
+        if (n->str) {
+            add_sym(s, n->str, SYM_ASSIGNED);
+        }
+        visit(s, n->a);
+        visit_list(s, &n->list);
+        return;
+    case AST_AWAIT:
+        s->is_coroutine = true;
+        visit(s, n->a);
+        return;
+    default:
+        break;
+    }
+    visit(s, n->a);
+    visit(s, n->b);
+    visit(s, n->c);
+    visit_list(s, &n->list);
+    visit_list(s, &n->list2);
+    visit_list(s, &n->list3);
+    visit_list(s, &n->list4);
+}
+
+// Finds [name] bound in an enclosing function scope of [s]; marks it a
+// cell there and free in every function scope in between. Returns true if
+// found.
+static bool resolve_free(Scope *s, const char *name) {
+    for (Scope *p = s->parent; p; p = p->parent) {
+        if (p->kind == SCOPE_MODULE) {
+            return false;
+        }
+        if (p->kind == SCOPE_CLASS) {
+            if (strcmp(name, "__class__") == 0) {
+                p->needs_class_cell = true;
+                Symbol *sym = add_sym(p, "__class__", 0);
+                sym->flags |= SYM_CELL;
+                goto found;
+            }
+            continue;
+        }
+        Symbol *sym = scope_lookup(p, name);
+        if (sym && (sym->flags & (SYM_ASSIGNED | SYM_PARAM | SYM_NONLOCAL | SYM_FREE | SYM_CELL)) &&
+            !(sym->flags & SYM_GLOBAL)) {
+            if (sym->flags & (SYM_NONLOCAL | SYM_FREE)) {
+                sym->flags |= SYM_FREE;
+            } else {
+                sym->flags = (sym->flags & ~SYM_LOCAL) | SYM_CELL;
+            }
+        found:
+            // every scope strictly between s and p passes the variable through
+            for (Scope *q = s->parent; q != p; q = q->parent) {
+                if (q->kind != SCOPE_CLASS) {
+                    Symbol *qs = add_sym(q, name, 0);
+                    if (!(qs->flags & (SYM_CELL))) {
+                        qs->flags |= SYM_FREE;
+                    }
+                }
+            }
+            return true;
+        }
+        if (sym && (sym->flags & SYM_GLOBAL)) {
+            return false;
+        }
+    }
+    return false;
+}
+
+static void resolve(Scope *s) {
+    for (int i = 0; i < s->nsyms && !B->failed; i++) {
+        Symbol *sym = &s->syms[i];
+        int f = sym->flags;
+        if (f & SYM_GLOBAL) {
+            continue;
+        }
+        if (f & SYM_NONLOCAL) {
+            if (s->kind == SCOPE_MODULE) {
+                continue;   // ast_check reports it
+            }
+            char name[512];
+            snprintf(name, sizeof name, "%s", sym->name);
+            if (!resolve_free(s, name)) {
+                fail(s->node->loc, "no binding for nonlocal '%s' found", name);
+                return;
+            }
+            sym = scope_lookup(s, name);
+            sym->flags |= SYM_FREE;
+            continue;
+        }
+        if (f & (SYM_ASSIGNED | SYM_PARAM)) {
+            if (s->kind != SCOPE_MODULE && !(f & SYM_CELL)) {
+                sym->flags |= SYM_LOCAL;
+            }
+            continue;
+        }
+    }
+    for (int i = 0; i < s->nchildren; i++) {
+        resolve(s->children[i]);
+    }
+    // Names only read here: free if an enclosing function binds them.
+    for (int i = 0; i < s->nsyms && !B->failed; i++) {
+        Symbol *sym = &s->syms[i];
+        if (sym->flags & (SYM_ASSIGNED | SYM_PARAM | SYM_GLOBAL | SYM_NONLOCAL | SYM_FREE | SYM_CELL)) {
+            continue;
+        }
+        if (s->kind == SCOPE_MODULE) {
+            continue;
+        }
+        char name[512];
+        snprintf(name, sizeof name, "%s", sym->name);
+        if (resolve_free(s, name)) {
+            sym = scope_lookup(s, name);
+            sym->flags |= SYM_FREE;
+        } else {
+            sym = scope_lookup(s, name);
+            sym->flags |= SYM_GLOBAL_IMPLICIT;
+        }
+    }
+}
+
+// Children resolve after parents' bindings are known; cells found while
+// resolving a child must reach grandchildren that read the same name, so a
+// second pass fixes free variables introduced by pass-through.
+static void fix_passthrough(Scope *s) {
+    for (int i = 0; i < s->nsyms; i++) {
+        Symbol *sym = &s->syms[i];
+        if ((sym->flags & SYM_FREE) && (sym->flags & SYM_CELL)) {
+            sym->flags &= ~SYM_CELL;
+        }
+        if ((sym->flags & SYM_FREE) && (sym->flags & SYM_LOCAL)) {
+            sym->flags &= ~SYM_LOCAL;
+        }
+        if ((sym->flags & SYM_CELL) && (sym->flags & SYM_LOCAL)) {
+            sym->flags &= ~SYM_LOCAL;
+        }
+    }
+    for (int i = 0; i < s->nchildren; i++) {
+        fix_passthrough(s->children[i]);
+    }
+}
+
+Scope *scope_build(Ast *module, bool interactive, ScopeError *err) {
+    Builder b = {0};
+    b.err = err;
+    B = &b;
+    Scope *root = new_scope(SCOPE_MODULE, module, NULL, "<module>");
+    root->interactive = interactive;
+    b.root = root;
+    visit_list(root, &module->list);
+    if (!b.failed) {
+        resolve(root);
+        fix_passthrough(root);
+    }
+    B = NULL;
+    // keep the map with the root for scope_of
+    root->node = module;
+    if (b.failed) {
+        free(b.keys);
+        free(b.vals);
+        scope_free(root);
+        return NULL;
+    }
+    Builder *keep = malloc(sizeof(Builder));
+    *keep = b;
+    root->map = keep;
+    return root;
+}
+
+Scope *scope_of(Scope *root, Ast *node) {
+    Builder *b = root->map;
+    size_t h = ((uintptr_t)node >> 4) & (b->cap - 1);
+    while (b->keys[h]) {
+        if (b->keys[h] == node) {
+            return b->vals[h];
+        }
+        h = (h + 1) & (b->cap - 1);
+    }
+    return NULL;
+}
+
+static void free_scope(Scope *s) {
+    for (int i = 0; i < s->nchildren; i++) {
+        free_scope(s->children[i]);
+    }
+    for (int i = 0; i < s->nsyms; i++) {
+        free(s->syms[i].name);
+    }
+    free(s->syms);
+    free(s->children);
+    free(s->name);
+    free(s);
+}
+
+void scope_free(Scope *root) {
+    Builder *b = root->map;
+    if (b) {
+        free(b->keys);
+        free(b->vals);
+        free(b);
+    }
+    free_scope(root);
+}

@@ -1,0 +1,2172 @@
+// vm.c: the interpreter loop. One vm_run activation executes a chain of
+// frames: a pyish call pushes a frame and keeps dispatching (no C
+// recursion), a return pops back to the caller, and a generator resumed by
+// FOR_ITER or SEND links its heap frame above the current one and runs in
+// the same loop; its yield hands the value straight back to the frame that
+// resumed it. C code enters through vm_call and gen_send, which start a
+// nested activation on an entry frame. Errors go to the single `error:`
+// label, which searches the frame's handler blocks, then unwinds.
+#include <string.h>
+#include <stdlib.h>
+#include "vm.h"
+#include "class.h"
+#include "gc.h"
+#include "runtime.h"
+#include "ast.h"
+
+int vm_recursion_limit = 1000;
+volatile int vm_interrupted;
+ObjDict *vm_builtins;
+ObjDict *vm_modules;
+
+Frame *vm_frame;            // innermost running frame
+static int vm_depth;        // active pyish frames
+static int c_depth;         // nested vm_run activations
+#define C_DEPTH_LIMIT 20000
+
+// ---- the frame stack: frames of ordinary calls, allocated LIFO in chunks
+typedef struct Chunk {
+    struct Chunk *prev;
+    size_t size, used;
+    _Alignas(16) char data[];
+} Chunk;
+static Chunk *chunk;
+static Chunk *spare;
+
+static Frame *frame_alloc(ObjCode *code, bool heap) {
+    size_t nslots = (size_t)(code->nlocals + code->ncells + code->nfree + code->max_stack);
+    size_t size = (sizeof(Frame) + nslots * sizeof(Value) + 15) & ~(size_t)15;
+    Frame *f;
+    if (heap) {
+        f = mem_alloc(size);
+    } else {
+        if (!chunk || chunk->used + size > chunk->size) {
+            Chunk *c;
+            if (spare && spare->size >= size) {
+                c = spare;
+                spare = NULL;
+            } else {
+                size_t csize = size > 256 * 1024 ? size : 256 * 1024;
+                c = malloc(sizeof(Chunk) + csize);
+                if (!c) {
+                    abort();
+                }
+                c->size = csize;
+            }
+            c->used = 0;
+            c->prev = chunk;
+            chunk = c;
+        }
+        f = (Frame *)(chunk->data + chunk->used);
+        chunk->used += size;
+    }
+    memset(f, 0, sizeof(Frame));
+    for (size_t i = 0; i < (size_t)(code->nlocals + code->ncells + code->nfree); i++) {
+        f->slots[i] = VAL_NULL;
+    }
+    f->code = code;
+    f->alloc_size = size;
+    f->on_heap = heap;
+    f->ip = code->code;
+    f->sp = FRAME_STACK_BASE(f);
+    return f;
+}
+
+static void frame_release(Frame *f) {
+    if (f->on_heap) {
+        return;     // owned by its generator
+    }
+    chunk->used -= f->alloc_size;
+    if (chunk->used == 0 && chunk->prev) {
+        Chunk *c = chunk;
+        chunk = c->prev;
+        if (spare) {
+            free(spare);
+        }
+        spare = c;
+    }
+}
+
+void vm_free_frame_memory(void) {
+    while (chunk) {
+        Chunk *p = chunk->prev;
+        free(chunk);
+        chunk = p;
+    }
+    free(spare);
+    spare = NULL;
+}
+
+// Marks everything a frame holds.
+void frame_mark(Frame *f) {
+    gc_mark_obj((Obj *)f->code);
+    gc_mark_value(f->func);
+    gc_mark_obj((Obj *)f->globals);
+    gc_mark_obj((Obj *)f->locals_dict);
+    gc_mark_obj((Obj *)f->gen);
+    gc_mark_value(f->handled);
+    Value *end = f->sp;
+    for (Value *p = f->slots; p < end; p++) {
+        gc_mark_value(*p);
+    }
+}
+
+static void mark_vm_roots(void) {
+    for (Frame *f = vm_frame; f; f = f->parent) {
+        frame_mark(f);
+    }
+    gc_mark_obj((Obj *)vm_builtins);
+    gc_mark_obj((Obj *)vm_modules);
+}
+
+int vm_current_line(void) {
+    Frame *f = vm_frame;
+    if (!f) {
+        return 0;
+    }
+    uint32_t off = (uint32_t)(f->ip - f->code->code);
+    return code_line(f->code, off ? off - 1 : 0);
+}
+
+ObjStr *vm_current_file(void) {
+    return vm_frame ? vm_frame->code->filename : NULL;
+}
+
+// ---- exceptions
+static void tb_add(Value exc, Frame *f) {
+    ObjException *e = AS_EXC(exc);
+    if (!e->traceback || !IS_LIST(e->traceback)) {
+        e->traceback = list_new(4);
+    }
+    uint32_t off = (uint32_t)(f->ip - f->code->code);
+    list_append(AS_LIST(e->traceback), OBJ_VAL(f->code));
+    list_append(AS_LIST(e->traceback), MK_SMALL(code_line(f->code, off ? off - 1 : 0)));
+}
+
+static Value handled_exc(Frame *f) {
+    for (; f; f = f->parent) {
+        if (f->handled) {
+            return f->handled;
+        }
+    }
+    return VAL_NULL;
+}
+
+Value vm_handled_exception(void) {
+    return handled_exc(vm_frame);
+}
+
+static void set_context(Value exc, Frame *f) {
+    Value h = handled_exc(f);
+    if (!h || h == exc) {
+        return;
+    }
+    ObjException *e = AS_EXC(exc);
+    if (e->context) {
+        return;
+    }
+    // avoid cycles: cut exc out of h's context chain
+    for (Value o = h; o; o = AS_EXC(o)->context) {
+        if (AS_EXC(o)->context == exc) {
+            AS_EXC(o)->context = VAL_NULL;
+            break;
+        }
+    }
+    e->context = h;
+}
+
+// ---- calls
+static const char *func_qualname(ObjFunction *f) {
+    return f->qualname->data;
+}
+
+static void missing_args(ObjFunction *f, Value *locals, int from, int to, const char *kind) {
+    ObjCode *co = f->code;
+    const char *names[64];
+    int n = 0;
+    for (int i = from; i < to && n < 64; i++) {
+        if (!locals[i]) {
+            names[n++] = AS_STR(co->varnames->items[i])->data;
+        }
+    }
+    char buf[512];
+    size_t len = 0;
+    buf[0] = 0;
+    for (int i = 0; i < n; i++) {
+        const char *sep = i == 0 ? "" : (i == n - 1 ? (n == 2 ? " and " : ", and ") : ", ");
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s'%s'", sep, names[i]);
+        if (len >= sizeof buf) {
+            break;
+        }
+    }
+    exc_raise(exc_TypeError, "%s() missing %d required %s argument%s: %s", func_qualname(f), n, kind,
+              n == 1 ? "" : "s", buf);
+}
+
+// Binds [argc] positional [args] and [nkw] keyword arguments ([kwnames],
+// [kwvalues]) into [fr]'s locals, with defaults, *args and **kwargs.
+static bool bind_args(ObjFunction *f, Frame *fr, Value *args, int argc, ObjTuple *kwnames,
+                      Value *kwvalues, int nkw) {
+    ObjCode *co = f->code;
+    Value *locals = fr->slots;
+    int n = co->argcount;
+    int total = n + co->kwonlycount;
+    if (argc <= n && nkw == 0 && !(co->flags & (CO_VARARGS | CO_VARKW))) {
+        memcpy(locals, args, sizeof(Value) * (size_t)argc);
+        if (argc < n) {
+            int ndef = f->defaults ? (int)f->defaults->len : 0;
+            for (int i = argc; i < n; i++) {
+                int d = i - (n - ndef);
+                if (d < 0) {
+                    missing_args(f, locals, argc, n, "positional");
+                    return false;
+                }
+                locals[i] = f->defaults->items[d];
+            }
+        }
+        if (co->kwonlycount) {
+            goto kwonly;
+        }
+        return true;
+    }
+    if (argc > n && !(co->flags & CO_VARARGS)) {
+        int ndef = f->defaults ? (int)f->defaults->len : 0;
+        int given_kw = 0;
+        (void)given_kw;
+        if (ndef) {
+            exc_raise(exc_TypeError, "%s() takes from %d to %d positional arguments but %d were given",
+                      func_qualname(f), n - ndef, n, argc);
+        } else {
+            exc_raise(exc_TypeError, "%s() takes %d positional argument%s but %d %s given",
+                      func_qualname(f), n, n == 1 ? "" : "s", argc, argc == 1 ? "was" : "were");
+        }
+        return false;
+    }
+    int npos = argc < n ? argc : n;
+    memcpy(locals, args, sizeof(Value) * (size_t)npos);
+    int slot = total;
+    if (co->flags & CO_VARARGS) {
+        int extra = argc > n ? argc - n : 0;
+        Value t = tuple_new((size_t)extra);
+        memcpy(AS_TUPLE(t)->items, args + n, sizeof(Value) * (size_t)extra);
+        locals[slot++] = t;
+    }
+    ObjDict *kwdict = NULL;
+    if (co->flags & CO_VARKW) {
+        kwdict = AS_DICT(dict_new());
+        locals[slot++] = OBJ_VAL(kwdict);
+    }
+    for (int k = 0; k < nkw; k++) {
+        ObjStr *name = AS_STR(kwnames->items[k]);
+        int idx = -1;
+        for (int i = co->posonlycount; i < total; i++) {
+            ObjStr *vn = AS_STR(co->varnames->items[i]);
+            if (vn == name || str_eq(vn, name)) {
+                idx = i;
+                break;
+            }
+        }
+        if (idx < 0) {
+            if (kwdict) {
+                dict_set(kwdict, OBJ_VAL(name), kwvalues[k]);
+                continue;
+            }
+            exc_raise(exc_TypeError, "%s() got an unexpected keyword argument '%s'", func_qualname(f),
+                      name->data);
+            return false;
+        }
+        if (locals[idx]) {
+            exc_raise(exc_TypeError, "%s() got multiple values for argument '%s'", func_qualname(f),
+                      name->data);
+            return false;
+        }
+        locals[idx] = kwvalues[k];
+    }
+    if (argc < n) {
+        int ndef = f->defaults ? (int)f->defaults->len : 0;
+        for (int i = argc; i < n; i++) {
+            if (!locals[i]) {
+                int d = i - (n - ndef);
+                if (d >= 0) {
+                    locals[i] = f->defaults->items[d];
+                }
+            }
+        }
+        for (int i = argc; i < n; i++) {
+            if (!locals[i]) {
+                missing_args(f, locals, argc, n, "positional");
+                return false;
+            }
+        }
+    }
+kwonly:
+    for (int i = n; i < total; i++) {
+        if (!locals[i]) {
+            Value d = f->kwdefaults ? dict_get_str(f->kwdefaults, AS_STR(co->varnames->items[i])) : VAL_NULL;
+            if (d) {
+                locals[i] = d;
+            }
+        }
+    }
+    for (int i = n; i < total; i++) {
+        if (!locals[i]) {
+            missing_args(f, locals, n, total, "keyword-only");
+            return false;
+        }
+    }
+    return true;
+}
+
+static void init_cells(ObjFunction *f, Frame *fr) {
+    ObjCode *co = f->code;
+    Value *cells = fr->slots + co->nlocals;
+    for (int i = 0; i < co->ncells; i++) {
+        ObjCell *cell = (ObjCell *)obj_alloc(cls_cell, sizeof(ObjCell));
+        int a = co->cell2arg[i];
+        if (a >= 0) {
+            cell->value = fr->slots[a];
+        }
+        cells[i] = OBJ_VAL(cell);
+    }
+    for (int i = 0; i < co->nfree; i++) {
+        cells[co->ncells + i] = f->closure->items[i];
+    }
+}
+
+// Makes the frame for calling [f]; heap-allocated for generators.
+static Frame *make_call_frame(ObjFunction *f, Value *args, int argc, ObjTuple *kwnames,
+                              Value *kwvalues, int nkw, bool heap) {
+    Frame *fr = frame_alloc(f->code, heap);
+    fr->func = OBJ_VAL(f);
+    fr->globals = f->globals;
+    // protect the frame's partial contents: it is not linked yet
+    if (!bind_args(f, fr, args, argc, kwnames, kwvalues, nkw)) {
+        if (heap) {
+            mem_free(fr, fr->alloc_size);
+        } else {
+            frame_release(fr);
+        }
+        return NULL;
+    }
+    if (f->code->ncells || f->code->nfree) {
+        init_cells(f, fr);
+    }
+    fr->sp = FRAME_STACK_BASE(fr);
+    return fr;
+}
+
+// Converts a kwargs dict to parallel name/value arrays on the C stack.
+#define KW_FROM_DICT(kw, names, values, n) \
+    ObjTuple *names = NULL; \
+    Value *values = NULL; \
+    int n = 0; \
+    Value values##_buf[(kw) ? (kw)->used + 1 : 1]; \
+    if (kw && kw->used) { \
+        names = AS_TUPLE(tuple_new(kw->used)); \
+        gc_push_root(OBJ_VAL(names)); \
+        size_t pos_ = 0; \
+        Value k_, v_; \
+        while (dict_next(kw, &pos_, &k_, &v_)) { \
+            if (!IS_STR(k_)) { \
+                gc_pop_root(1); \
+                return exc_raise(exc_TypeError, "keywords must be strings"); \
+            } \
+            names->items[n] = k_; \
+            values##_buf[n++] = v_; \
+        } \
+        values = values##_buf; \
+        gc_pop_root(1); \
+    }
+
+static Value run(Frame *entry, int *status, Value throw_exc);
+
+static Value call_function(ObjFunction *f, int argc, Value *argv, ObjTuple *kwnames, Value *kwvalues,
+                           int nkw) {
+    if (f->code->flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR)) {
+        Frame *fr = make_call_frame(f, argv, argc, kwnames, kwvalues, nkw, true);
+        return fr ? gen_new(f, fr) : VAL_NULL;
+    }
+    if (vm_depth >= vm_recursion_limit || c_depth >= C_DEPTH_LIMIT) {
+        return exc_raise(exc_RecursionError, "maximum recursion depth exceeded");
+    }
+    Frame *fr = make_call_frame(f, argv, argc, kwnames, kwvalues, nkw, false);
+    if (!fr) {
+        return VAL_NULL;
+    }
+    fr->is_entry = true;
+    fr->parent = vm_frame;
+    int status;
+    return run(fr, &status, VAL_NULL);
+}
+
+Value vm_call(Value callable, int argc, Value *argv, ObjDict *kw) {
+    if (!IS_OBJ(callable)) {
+        return exc_raise(exc_TypeError, "'%s' object is not callable", val_type_name(callable));
+    }
+    ObjClass *c = AS_OBJ(callable)->cls;
+    if (c == cls_function) {
+        KW_FROM_DICT(kw, names, values, n);
+        return call_function((ObjFunction *)AS_OBJ(callable), argc, argv, names, values, n);
+    }
+    if (c == cls_native) {
+        ObjNative *nat = (ObjNative *)AS_OBJ(callable);
+        if (nat->slot) {
+            return native_call_slot(nat, argc, argv, kw);
+        }
+        if (nat->self) {
+            Value args[argc + 1];
+            args[0] = nat->self;
+            memcpy(args + 1, argv, sizeof(Value) * (size_t)argc);
+            return nat->fn(argc + 1, args, kw);
+        }
+        return nat->fn(argc, argv, kw);
+    }
+    if (c == cls_bound_method) {
+        ObjBoundMethod *b = (ObjBoundMethod *)AS_OBJ(callable);
+        Value args[argc + 1];
+        args[0] = b->self;
+        memcpy(args + 1, argv, sizeof(Value) * (size_t)argc);
+        return vm_call(b->func, argc + 1, args, kw);
+    }
+    if (c == cls_type) {
+        return type_call(AS_CLASS(callable), argc, argv, kw);
+    }
+    if (c->call) {
+        return c->call(callable, argc, argv, kw);
+    }
+    return exc_raise(exc_TypeError, "'%s' object is not callable", c->name->data);
+}
+
+// ---- generators: linking a suspended frame above the running one
+// Prepares [g] to run with [value] sent; false + exception if it can't.
+static bool gen_prepare(ObjGen *g, Value value) {
+    if (g->state == GEN_RUNNING) {
+        exc_raise(exc_ValueError, "%s already executing",
+                  g->hdr.cls == cls_coroutine ? "coroutine" : "generator");
+        return false;
+    }
+    if (g->state == GEN_CLOSED) {
+        if (g->hdr.cls == cls_coroutine) {
+            exc_raise(exc_RuntimeError, "cannot reuse already awaited coroutine");
+        } else {
+            exc_raise_value(OBJ_VAL(exc_StopIteration));
+        }
+        return false;
+    }
+    if (g->state == GEN_CREATED) {
+        if (!IS_NONE(value)) {
+            exc_raise(exc_TypeError, "can't send non-None value to a just-started %s",
+                      g->hdr.cls == cls_coroutine ? "coroutine" : "generator");
+            return false;
+        }
+    } else {
+        *g->frame->sp++ = value;
+    }
+    g->state = GEN_RUNNING;
+    g->awaited = true;
+    g->yf = VAL_NULL;
+    return true;
+}
+
+static void gen_finished(ObjGen *g) {
+    g->state = GEN_CLOSED;
+    g->yf = VAL_NULL;
+    Frame *f = g->frame;
+    g->frame = NULL;
+    if (f) {
+        mem_free(f, f->alloc_size);
+    }
+}
+
+// The frame of a finished generator is freed by gen_finished after the
+// loop has left it; these keep its values alive until then.
+int gen_send_ex(ObjGen *g, Value value, Value exc, Value *out) {
+    if (c_depth >= C_DEPTH_LIMIT || vm_depth >= vm_recursion_limit + 50) {
+        exc_raise(exc_RecursionError, "maximum recursion depth exceeded");
+        return GEN_RAISED;
+    }
+    if (exc) {
+        if (g->state == GEN_RUNNING) {
+            exc_raise(exc_ValueError, "generator already executing");
+            return GEN_RAISED;
+        }
+        if (g->state == GEN_CLOSED) {
+            exc_raise_value(exc);
+            return GEN_RAISED;
+        }
+        if (g->state == GEN_SUSPENDED) {
+            // the throw happens at the yield: nothing is pushed
+        }
+        g->state = GEN_RUNNING;
+        g->awaited = true;
+    } else if (!gen_prepare(g, value)) {
+        return GEN_RAISED;
+    }
+    Frame *f = g->frame;
+    f->parent = vm_frame;
+    f->is_entry = true;
+    f->link = LINK_NONE;
+    int status;
+    Value r = run(f, &status, exc);
+    *out = r;
+    return status;
+}
+
+int gen_send(ObjGen *gen, Value value, Value *out) {
+    return gen_send_ex(gen, value, VAL_NULL, out);
+}
+
+int gen_throw(ObjGen *gen, Value exc, Value *out) {
+    // Throw into the innermost delegate first (yield from / await).
+    if (gen->state == GEN_SUSPENDED && gen->yf && IS_OBJ(gen->yf)) {
+        Value yf = gen->yf;
+        ObjClass *yc = AS_OBJ(yf)->cls;
+        bool is_gen_exit = exc_matches(exc, OBJ_VAL(exc_GeneratorExit));
+        if (yc == cls_generator || yc == cls_coroutine) {
+            ObjGen *sub = (ObjGen *)AS_OBJ(yf);
+            Value r;
+            int st;
+            gc_push_root(OBJ_VAL(gen));
+            if (is_gen_exit) {
+                bool ok = gen_close(sub);
+                gc_pop_root(1);
+                if (!ok) {
+                    exc = exc_take();
+                    goto throw_here;
+                }
+                goto throw_here;
+            }
+            st = gen_throw(sub, exc, &r);
+            gc_pop_root(1);
+            if (st == GEN_YIELDED) {
+                *out = r;
+                return GEN_YIELDED;
+            }
+            if (st == GEN_RETURNED) {
+                // the delegate finished: resume gen at SEND's exit with r
+                Frame *f = gen->frame;
+                f->sp[-1] = r;      // replace the delegate with its result
+                // find the SEND that owns the loop: ip points after YIELD_VALUE
+                uint32_t *p = f->ip - 1;
+                while (p > f->code->code && INSTR_OP(*p) != OP_SEND) {
+                    p--;
+                }
+                f->ip = f->code->code + INSTR_ARG(*p);
+                gen->yf = VAL_NULL;
+                gen->state = GEN_RUNNING;
+                f->parent = vm_frame;
+                f->is_entry = true;
+                int status;
+                *out = run(f, &status, VAL_NULL);
+                return status;
+            }
+            exc = exc_take();
+            goto throw_here;
+        }
+        if (!is_gen_exit) {
+            bool found;
+            Value r = call_method_opt(yf, str_intern_c("throw"), 1, &exc, &found);
+            if (found) {
+                if (r) {
+                    *out = r;
+                    return GEN_YIELDED;
+                }
+                if (EXC_PENDING_IS(exc_StopIteration)) {
+                    Value e = exc_take();
+                    Value v = obj_getattr(e, str_intern_c("value"));
+                    Frame *f = gen->frame;
+                    f->sp[-1] = v ? v : VAL_NONE;
+                    uint32_t *p = f->ip - 1;
+                    while (p > f->code->code && INSTR_OP(*p) != OP_SEND) {
+                        p--;
+                    }
+                    f->ip = f->code->code + INSTR_ARG(*p);
+                    gen->yf = VAL_NULL;
+                    gen->state = GEN_RUNNING;
+                    f->parent = vm_frame;
+                    f->is_entry = true;
+                    int status;
+                    *out = run(f, &status, VAL_NULL);
+                    return status;
+                }
+                exc = exc_take();
+            }
+        } else {
+            bool found;
+            Value r = call_method_opt(yf, str_intern_c("close"), 0, NULL, &found);
+            if (found && !r) {
+                exc = exc_take();
+            }
+        }
+    }
+throw_here:
+    if (IS_CLASS(exc)) {
+        exc = exc_new(AS_CLASS(exc), 0, NULL);
+        if (!exc) {
+            return GEN_RAISED;
+        }
+    }
+    if (gen->state == GEN_CREATED) {
+        // never started: the exception is raised without running it
+        gen_finished(gen);
+        exc_raise_value(exc);
+        return GEN_RAISED;
+    }
+    return gen_send_ex(gen, VAL_NONE, exc, out);
+}
+
+bool gen_close(ObjGen *gen) {
+    if (gen->state == GEN_CLOSED) {
+        return true;
+    }
+    if (gen->state == GEN_CREATED) {
+        gen_finished(gen);
+        return true;
+    }
+    Value exc = exc_new(exc_GeneratorExit, 0, NULL);
+    Value out;
+    int st = gen_throw(gen, exc, &out);
+    if (st == GEN_YIELDED) {
+        exc_raise(exc_RuntimeError, "%s ignored GeneratorExit",
+                  gen->hdr.cls == cls_coroutine ? "coroutine" : "generator");
+        return false;
+    }
+    if (st == GEN_RAISED) {
+        if (EXC_PENDING_IS(exc_GeneratorExit) || EXC_PENDING_IS(exc_StopIteration)) {
+            exc_clear();
+            return true;
+        }
+        return false;
+    }
+    return true;
+}
+
+// ---- module and class bodies
+Value vm_run_module(ObjCode *code, ObjDict *globals) {
+    Frame *fr = frame_alloc(code, false);
+    fr->globals = globals;
+    fr->locals_dict = globals;
+    fr->is_entry = true;
+    fr->parent = vm_frame;
+    int status;
+    return run(fr, &status, VAL_NULL);
+}
+
+Value vm_run_class_body(ObjFunction *body, ObjDict *ns) {
+    Frame *fr = make_call_frame(body, NULL, 0, NULL, NULL, 0, false);
+    if (!fr) {
+        return VAL_NULL;
+    }
+    fr->locals_dict = ns;
+    fr->is_entry = true;
+    fr->parent = vm_frame;
+    int status;
+    return run(fr, &status, VAL_NULL);
+}
+
+void vm_init(void) {
+    gc_add_root_marker(mark_vm_roots);
+    vm_builtins = AS_DICT(dict_new());
+    vm_modules = AS_DICT(dict_new());
+}
+
+
+// ---- the interpreter loop
+#define PUSH(v) (*sp++ = (v))
+#define POP() (*--sp)
+#define TOP() (sp[-1])
+#define PEEK(n) (sp[-(n)])
+#define SAVE_FRAME() (frame->ip = ip, frame->sp = sp)
+#define LOAD_FRAME() \
+    do { \
+        ip = frame->ip; \
+        sp = frame->sp; \
+        code = frame->code; \
+        consts = code->consts->items; \
+        names = code->names->items; \
+        locals = frame->slots; \
+    } while (0)
+#define NAME(i) AS_STR(names[i])
+#define CHECK(v) \
+    do { \
+        if (!(v)) { \
+            goto error; \
+        } \
+    } while (0)
+
+#ifdef PYISH_COMPUTED_GOTO
+#define DISPATCH() \
+    do { \
+        instr = *ip++; \
+        arg = INSTR_ARG(instr); \
+        goto *dispatch_table[INSTR_OP(instr)]; \
+    } while (0)
+#define CASE(name) L_##name
+#else
+#define DISPATCH() goto next_instr
+#define CASE(name) case OP_##name
+#endif
+
+Value vm_format_value(Value v, Value spec);
+Value import_module_value(ObjStr *name);
+Value import_from(Value module, ObjStr *name);
+bool import_star(Value module, ObjDict *into);
+Value vm_print_expr(Value v);
+Value build_class(Value body, Value name, Value bases, Value kw);
+
+static Value unbound_local(ObjCode *code, int i) {
+    return exc_raise(exc_UnboundLocalError,
+                     "cannot access local variable '%s' where it is not associated with a value",
+                     AS_STR(code->varnames->items[i])->data);
+}
+
+static Value cell_name_error(ObjCode *code, int i) {
+    const char *name = i < code->ncells ? AS_STR(code->cellvars->items[i])->data
+                                        : AS_STR(code->freevars->items[i - code->ncells])->data;
+    if (i < code->ncells) {
+        return exc_raise(exc_UnboundLocalError,
+                         "cannot access local variable '%s' where it is not associated with a value", name);
+    }
+    return exc_raise(exc_NameError,
+                     "cannot access free variable '%s' where it is not associated with a value in enclosing scope",
+                     name);
+}
+
+static Value name_error(ObjStr *name) {
+    Value msg = str_printf("name '%s' is not defined", name->data);
+    Value e = exc_new(exc_NameError, 1, &msg);
+    if (e) {
+        dict_set_str(AS_EXC(e)->dict, str_intern_c("name"), OBJ_VAL(name));
+        exc_raise_value(e);
+    }
+    return VAL_NULL;
+}
+
+static int compare_op(Value a, Value b, int op, Value *out) {
+    switch (op) {
+    case CMP_IS:
+        *out = VAL_BOOL(a == b);
+        return 1;
+    case CMP_IS_NOT:
+        *out = VAL_BOOL(a != b);
+        return 1;
+    case CMP_IN:
+    case CMP_NOT_IN: {
+        int r = obj_contains(b, a);
+        if (r < 0) {
+            return 0;
+        }
+        *out = VAL_BOOL(op == CMP_IN ? r : !r);
+        return 1;
+    }
+    default:
+        if (IS_SMALL(a) && IS_SMALL(b)) {
+            int64_t x = AS_SMALL(a), y = AS_SMALL(b);
+            bool r;
+            switch (op) {
+            case CMP_LT: r = x < y; break;
+            case CMP_LE: r = x <= y; break;
+            case CMP_EQ: r = x == y; break;
+            case CMP_NE: r = x != y; break;
+            case CMP_GT: r = x > y; break;
+            default: r = x >= y; break;
+            }
+            *out = VAL_BOOL(r);
+            return 1;
+        }
+        *out = obj_compare(a, b, op);
+        return *out != VAL_NULL;
+    }
+}
+
+static Value small_binop(Value a, Value b, int op) {
+    int64_t x = AS_SMALL(a), y = AS_SMALL(b), r;
+    switch (op % BINOP_INPLACE) {
+    case 0: // BIN_ADD
+        r = x + y;
+        break;
+    case 1:
+        r = x - y;
+        break;
+    case 2:
+        if (__builtin_mul_overflow(x, y, &r)) {
+            return VAL_NULL;
+        }
+        break;
+    case 4: // floordiv
+        if (y == 0) {
+            return VAL_NULL;
+        }
+        r = x / y;
+        if ((x % y != 0) && ((x < 0) != (y < 0))) {
+            r--;
+        }
+        break;
+    case 5: // mod
+        if (y == 0) {
+            return VAL_NULL;
+        }
+        r = x % y;
+        if (r != 0 && ((r < 0) != (y < 0))) {
+            r += y;
+        }
+        break;
+    case 9:
+        r = x & y;
+        break;
+    case 10:
+        r = x | y;
+        break;
+    case 11:
+        r = x ^ y;
+        break;
+    default:
+        return VAL_NULL;
+    }
+    if (!FITS_SMALL(r)) {
+        return VAL_NULL;
+    }
+    return MK_SMALL(r);
+}
+
+// Resumes native generator [g] from the running loop: links its frame above
+// [frame] with [link] and the parent's continuation [target].
+static bool is_native_gen(Value v) {
+    return IS_OBJ(v) && (AS_OBJ(v)->cls == cls_generator || AS_OBJ(v)->cls == cls_coroutine);
+}
+
+static Value run(Frame *entry, int *status, Value throw_exc) {
+#ifdef PYISH_COMPUTED_GOTO
+    static void *dispatch_table[] = {
+#define OP(name, operand, pops, pushes) &&L_##name,
+#include "opcodes.def"
+#undef OP
+    };
+#endif
+    Frame *frame = entry;
+    uint32_t *ip;
+    Value *sp;
+    ObjCode *code;
+    Value *consts, *names, *locals;
+    uint32_t instr, arg;
+    bool reraise = false;
+    Value result = VAL_NULL;
+
+    c_depth++;
+    vm_depth++;
+    vm_frame = frame;
+    LOAD_FRAME();
+    if (throw_exc) {
+        exc_raise_value(throw_exc);
+        goto error;
+    }
+
+#ifdef PYISH_COMPUTED_GOTO
+    DISPATCH();
+#else
+next_instr:
+    instr = *ip++;
+    arg = INSTR_ARG(instr);
+    switch (INSTR_OP(instr)) {
+#endif
+
+    CASE(NOP):
+        DISPATCH();
+    CASE(POP_TOP):
+        sp--;
+        DISPATCH();
+    CASE(ROT_TWO): {
+        Value t = sp[-1];
+        sp[-1] = sp[-2];
+        sp[-2] = t;
+        DISPATCH();
+    }
+    CASE(ROT_THREE): {
+        Value t = sp[-1];
+        sp[-1] = sp[-2];
+        sp[-2] = sp[-3];
+        sp[-3] = t;
+        DISPATCH();
+    }
+    CASE(ROT_FOUR): {
+        Value t = sp[-1];
+        sp[-1] = sp[-2];
+        sp[-2] = sp[-3];
+        sp[-3] = sp[-4];
+        sp[-4] = t;
+        DISPATCH();
+    }
+    CASE(DUP_TOP):
+        sp[0] = sp[-1];
+        sp++;
+        DISPATCH();
+    CASE(DUP_TOP_TWO):
+        sp[0] = sp[-2];
+        sp[1] = sp[-1];
+        sp += 2;
+        DISPATCH();
+    CASE(PUSH_NULL):
+        PUSH(VAL_NULL);
+        DISPATCH();
+    CASE(LOAD_CONST):
+        PUSH(consts[arg]);
+        DISPATCH();
+    CASE(LOAD_FAST): {
+        Value v = locals[arg];
+        if (!v) {
+            SAVE_FRAME();
+            unbound_local(code, (int)arg);
+            goto error;
+        }
+        PUSH(v);
+        DISPATCH();
+    }
+    CASE(STORE_FAST):
+        locals[arg] = POP();
+        DISPATCH();
+    CASE(DELETE_FAST):
+        if (!locals[arg]) {
+            SAVE_FRAME();
+            unbound_local(code, (int)arg);
+            goto error;
+        }
+        locals[arg] = VAL_NULL;
+        DISPATCH();
+    CASE(LOAD_DEREF): {
+        ObjCell *cell = (ObjCell *)AS_OBJ(locals[code->nlocals + arg]);
+        if (!cell->value) {
+            SAVE_FRAME();
+            cell_name_error(code, (int)arg);
+            goto error;
+        }
+        PUSH(cell->value);
+        DISPATCH();
+    }
+    CASE(STORE_DEREF): {
+        ObjCell *cell = (ObjCell *)AS_OBJ(locals[code->nlocals + arg]);
+        cell->value = POP();
+        DISPATCH();
+    }
+    CASE(DELETE_DEREF): {
+        ObjCell *cell = (ObjCell *)AS_OBJ(locals[code->nlocals + arg]);
+        if (!cell->value) {
+            SAVE_FRAME();
+            cell_name_error(code, (int)arg);
+            goto error;
+        }
+        cell->value = VAL_NULL;
+        DISPATCH();
+    }
+    CASE(LOAD_CLOSURE):
+        PUSH(locals[code->nlocals + arg]);
+        DISPATCH();
+    CASE(LOAD_CLASSDEREF): {
+        ObjCell *cell = (ObjCell *)AS_OBJ(locals[code->nlocals + arg]);
+        int idx = (int)arg - code->ncells;
+        ObjStr *name = AS_STR(idx >= 0 ? code->freevars->items[idx] : code->cellvars->items[arg]);
+        Value v = frame->locals_dict ? dict_get_str(frame->locals_dict, name) : VAL_NULL;
+        if (!v) {
+            v = cell->value;
+        }
+        if (!v) {
+            SAVE_FRAME();
+            cell_name_error(code, (int)arg);
+            goto error;
+        }
+        PUSH(v);
+        DISPATCH();
+    }
+    CASE(LOAD_GLOBAL): {
+        ObjStr *name = NAME(arg);
+        Value v = dict_get_str(frame->globals, name);
+        if (!v) {
+            v = dict_get_str(vm_builtins, name);
+            if (!v) {
+                SAVE_FRAME();
+                name_error(name);
+                goto error;
+            }
+        }
+        PUSH(v);
+        DISPATCH();
+    }
+    CASE(STORE_GLOBAL):
+        dict_set_str(frame->globals, NAME(arg), POP());
+        DISPATCH();
+    CASE(DELETE_GLOBAL): {
+        SAVE_FRAME();
+        int r = dict_del(frame->globals, OBJ_VAL(NAME(arg)));
+        if (r <= 0) {
+            if (r == 0) {
+                name_error(NAME(arg));
+            }
+            goto error;
+        }
+        DISPATCH();
+    }
+    CASE(LOAD_NAME): {
+        ObjStr *name = NAME(arg);
+        Value v = frame->locals_dict ? dict_get_str(frame->locals_dict, name) : VAL_NULL;
+        if (!v) {
+            v = dict_get_str(frame->globals, name);
+        }
+        if (!v) {
+            v = dict_get_str(vm_builtins, name);
+        }
+        if (!v) {
+            SAVE_FRAME();
+            name_error(name);
+            goto error;
+        }
+        PUSH(v);
+        DISPATCH();
+    }
+    CASE(STORE_NAME):
+        dict_set_str(frame->locals_dict ? frame->locals_dict : frame->globals, NAME(arg), POP());
+        DISPATCH();
+    CASE(DELETE_NAME): {
+        SAVE_FRAME();
+        int r = dict_del(frame->locals_dict ? frame->locals_dict : frame->globals, OBJ_VAL(NAME(arg)));
+        if (r <= 0) {
+            if (r == 0) {
+                name_error(NAME(arg));
+            }
+            goto error;
+        }
+        DISPATCH();
+    }
+    CASE(LOAD_ATTR): {
+        SAVE_FRAME();
+        Value v = obj_getattr(TOP(), NAME(arg));
+        CHECK(v);
+        TOP() = v;
+        DISPATCH();
+    }
+    CASE(STORE_ATTR): {
+        SAVE_FRAME();
+        Value obj = sp[-1], v = sp[-2];
+        CHECK(obj_setattr(obj, NAME(arg), v));
+        sp -= 2;
+        DISPATCH();
+    }
+    CASE(DELETE_ATTR): {
+        SAVE_FRAME();
+        CHECK(obj_delattr(TOP(), NAME(arg)));
+        sp--;
+        DISPATCH();
+    }
+    CASE(LOAD_METHOD): {
+        Value obj = TOP();
+        ObjStr *name = NAME(arg);
+        ObjClass *c = val_class(obj);
+        SAVE_FRAME();
+        if (!c->getattr && !(c->flags & CLS_USER_GETATTR)) {
+            Value descr = class_lookup(c, name);
+            if (descr && (IS_A(descr, cls_function) ||
+                          (IS_A(descr, cls_native) && ((ObjNative *)AS_OBJ(descr))->owner &&
+                           !((ObjNative *)AS_OBJ(descr))->is_static))) {
+                ObjDict *d = obj_instance_dict(obj);
+                if (!d || !dict_get_str(d, name)) {
+                    sp[-1] = descr;
+                    PUSH(obj);
+                    DISPATCH();
+                }
+            }
+        }
+        Value v = obj_getattr(obj, name);
+        CHECK(v);
+        sp[-1] = v;
+        PUSH(VAL_NULL);
+        DISPATCH();
+    }
+    CASE(BINARY_SUBSCR): {
+        Value obj = sp[-2], key = sp[-1];
+        Value v;
+        if (IS_LIST(obj) && IS_SMALL(key)) {
+            ObjList *l = AS_LIST(obj);
+            int64_t i = AS_SMALL(key);
+            if (i < 0) {
+                i += (int64_t)l->len;
+            }
+            if (i >= 0 && (size_t)i < l->len) {
+                sp--;
+                sp[-1] = l->items[i];
+                DISPATCH();
+            }
+        }
+        SAVE_FRAME();
+        v = obj_getitem(obj, key);
+        CHECK(v);
+        sp--;
+        sp[-1] = v;
+        DISPATCH();
+    }
+    CASE(STORE_SUBSCR): {
+        Value key = sp[-1], obj = sp[-2], v = sp[-3];
+        if (IS_LIST(obj) && IS_SMALL(key)) {
+            ObjList *l = AS_LIST(obj);
+            int64_t i = AS_SMALL(key);
+            if (i < 0) {
+                i += (int64_t)l->len;
+            }
+            if (i >= 0 && (size_t)i < l->len) {
+                l->items[i] = v;
+                sp -= 3;
+                DISPATCH();
+            }
+        }
+        SAVE_FRAME();
+        CHECK(obj_setitem(obj, key, v));
+        sp -= 3;
+        DISPATCH();
+    }
+    CASE(DELETE_SUBSCR): {
+        SAVE_FRAME();
+        CHECK(obj_delitem(sp[-2], sp[-1]));
+        sp -= 2;
+        DISPATCH();
+    }
+    CASE(BINARY_OP): {
+        Value a = sp[-2], b = sp[-1];
+        if (IS_SMALL(a) && IS_SMALL(b)) {
+            Value r = small_binop(a, b, (int)arg);
+            if (r) {
+                sp--;
+                sp[-1] = r;
+                DISPATCH();
+            }
+        }
+        SAVE_FRAME();
+        Value r = obj_binop(a, b, (int)arg);
+        CHECK(r);
+        sp--;
+        sp[-1] = r;
+        DISPATCH();
+    }
+    CASE(UNARY_OP): {
+        SAVE_FRAME();
+        Value a = TOP();
+        if (IS_SMALL(a) && arg == UN_NEG && AS_SMALL(a) != SMALL_MIN) {
+            TOP() = MK_SMALL(-AS_SMALL(a));
+            DISPATCH();
+        }
+        Value r = obj_unop(a, (int)arg);
+        CHECK(r);
+        TOP() = r;
+        DISPATCH();
+    }
+    CASE(UNARY_NOT): {
+        SAVE_FRAME();
+        int t = obj_truthy(TOP());
+        CHECK(t >= 0);
+        TOP() = VAL_BOOL(!t);
+        DISPATCH();
+    }
+    CASE(COMPARE_OP): {
+        SAVE_FRAME();
+        Value r;
+        CHECK(compare_op(sp[-2], sp[-1], (int)arg, &r));
+        sp--;
+        sp[-1] = r;
+        DISPATCH();
+    }
+    CASE(JUMP):
+        if (code->code + arg < ip) {
+            // backward jump: a safe point
+            if (gc_due || vm_interrupted) {
+                SAVE_FRAME();
+                if (vm_interrupted) {
+                    vm_interrupted = 0;
+                    exc_raise_value(OBJ_VAL(exc_KeyboardInterrupt));
+                    goto error;
+                }
+                gc_collect();
+            }
+        }
+        ip = code->code + arg;
+        DISPATCH();
+    CASE(POP_JUMP_IF_FALSE): {
+        Value v = POP();
+        if (v == VAL_FALSE) {
+            ip = code->code + arg;
+        } else if (v != VAL_TRUE) {
+            SAVE_FRAME();
+            int t = obj_truthy(v);
+            CHECK(t >= 0);
+            if (!t) {
+                ip = code->code + arg;
+            }
+        }
+        DISPATCH();
+    }
+    CASE(POP_JUMP_IF_TRUE): {
+        Value v = POP();
+        if (v == VAL_TRUE) {
+            ip = code->code + arg;
+        } else if (v != VAL_FALSE) {
+            SAVE_FRAME();
+            int t = obj_truthy(v);
+            CHECK(t >= 0);
+            if (t) {
+                ip = code->code + arg;
+            }
+        }
+        DISPATCH();
+    }
+    CASE(JUMP_IF_FALSE_OR_POP): {
+        SAVE_FRAME();
+        int t = obj_truthy(TOP());
+        CHECK(t >= 0);
+        if (!t) {
+            ip = code->code + arg;
+        } else {
+            sp--;
+        }
+        DISPATCH();
+    }
+    CASE(JUMP_IF_TRUE_OR_POP): {
+        SAVE_FRAME();
+        int t = obj_truthy(TOP());
+        CHECK(t >= 0);
+        if (t) {
+            ip = code->code + arg;
+        } else {
+            sp--;
+        }
+        DISPATCH();
+    }
+    CASE(GET_ITER): {
+        SAVE_FRAME();
+        Value it = obj_iter(TOP());
+        CHECK(it);
+        TOP() = it;
+        DISPATCH();
+    }
+    CASE(FOR_ITER): {
+        Value it = TOP();
+        if (IS_OBJ(it) && AS_OBJ(it)->cls == cls_generator) {
+            ObjGen *g = (ObjGen *)AS_OBJ(it);
+            if (g->state == GEN_CLOSED) {
+                sp--;
+                ip = code->code + arg;
+                DISPATCH();
+            }
+            SAVE_FRAME();
+            if (vm_depth >= vm_recursion_limit) {
+                exc_raise(exc_RecursionError, "maximum recursion depth exceeded");
+                goto error;
+            }
+            CHECK(gen_prepare(g, VAL_NONE));
+            Frame *gf = g->frame;
+            gf->parent = frame;
+            gf->link = LINK_FOR;
+            gf->ret_target = arg;
+            gf->is_entry = false;
+            frame = gf;
+            vm_frame = frame;
+            vm_depth++;
+            LOAD_FRAME();
+            DISPATCH();
+        }
+        Value v;
+        SAVE_FRAME();
+        int r = val_class(it)->next ? val_class(it)->next(it, &v) : obj_next(it, &v);
+        if (r == 1) {
+            PUSH(v);
+            DISPATCH();
+        }
+        CHECK(r == 0);
+        sp--;
+        ip = code->code + arg;
+        DISPATCH();
+    }
+    CASE(BUILD_TUPLE): {
+        Value t = tuple_new(arg);
+        sp -= arg;
+        memcpy(AS_TUPLE(t)->items, sp, sizeof(Value) * arg);
+        PUSH(t);
+        DISPATCH();
+    }
+    CASE(BUILD_LIST): {
+        Value l = list_from_array(arg, sp - arg);
+        sp -= arg;
+        PUSH(l);
+        DISPATCH();
+    }
+    CASE(BUILD_SET): {
+        SAVE_FRAME();
+        Value s = set_new(cls_set);
+        for (uint32_t i = 0; i < arg; i++) {
+            CHECK(set_add(AS_SET(s), sp[-(int)arg + (int)i]) == 0);
+        }
+        sp -= arg;
+        PUSH(s);
+        DISPATCH();
+    }
+    CASE(BUILD_MAP): {
+        SAVE_FRAME();
+        Value d = dict_new();
+        for (uint32_t i = 0; i < arg; i++) {
+            Value *p = sp - 2 * (int)arg + 2 * (int)i;
+            CHECK(dict_set(AS_DICT(d), p[0], p[1]) == 0);
+        }
+        sp -= 2 * arg;
+        PUSH(d);
+        DISPATCH();
+    }
+    CASE(BUILD_SLICE): {
+        ObjSlice *s = (ObjSlice *)obj_alloc(cls_slice, sizeof(ObjSlice));
+        if (arg == 3) {
+            s->step = POP();
+        } else {
+            s->step = VAL_NONE;
+        }
+        s->stop = POP();
+        s->start = POP();
+        PUSH(OBJ_VAL(s));
+        DISPATCH();
+    }
+    CASE(BUILD_STRING): {
+        size_t total = 0;
+        for (uint32_t i = 0; i < arg; i++) {
+            total += AS_STR(sp[-(int)arg + (int)i])->len;
+        }
+        char *buf = malloc(total + 1);
+        size_t off = 0;
+        for (uint32_t i = 0; i < arg; i++) {
+            ObjStr *s = AS_STR(sp[-(int)arg + (int)i]);
+            memcpy(buf + off, s->data, s->len);
+            off += s->len;
+        }
+        Value r = str_new(buf, total);
+        free(buf);
+        sp -= arg;
+        PUSH(r);
+        DISPATCH();
+    }
+    CASE(LIST_APPEND):
+        list_append(AS_LIST(sp[-(int)arg - 1]), sp[-1]);
+        sp--;
+        DISPATCH();
+    CASE(SET_ADD):
+        SAVE_FRAME();
+        CHECK(set_add(AS_SET(sp[-(int)arg - 1]), sp[-1]) == 0);
+        sp--;
+        DISPATCH();
+    CASE(MAP_ADD):
+        SAVE_FRAME();
+        CHECK(dict_set(AS_DICT(sp[-(int)arg - 2]), sp[-2], sp[-1]) == 0);
+        sp -= 2;
+        DISPATCH();
+    CASE(LIST_EXTEND): {
+        SAVE_FRAME();
+        Value src = sp[-1];
+        ObjList *l = AS_LIST(sp[-(int)arg - 1]);
+        Value it = obj_iter(src);
+        CHECK(it);
+        sp[-1] = it;
+        frame->sp = sp;
+        Value x;
+        int r;
+        while ((r = obj_next(it, &x)) == 1) {
+            list_append(l, x);
+        }
+        CHECK(r == 0);
+        sp--;
+        DISPATCH();
+    }
+    CASE(SET_UPDATE): {
+        SAVE_FRAME();
+        Value it = obj_iter(sp[-1]);
+        CHECK(it);
+        sp[-1] = it;
+        frame->sp = sp;
+        Value x;
+        int r;
+        while ((r = obj_next(it, &x)) == 1) {
+            CHECK(set_add(AS_SET(sp[-(int)arg - 1]), x) == 0);
+        }
+        CHECK(r == 0);
+        sp--;
+        DISPATCH();
+    }
+    CASE(DICT_UPDATE):
+    CASE(DICT_MERGE): {
+        SAVE_FRAME();
+        ObjDict *d = AS_DICT(sp[-(int)arg - 1]);
+        Value src = sp[-1];
+        bool merge = INSTR_OP(instr) == OP_DICT_MERGE;
+        if (IS_DICT(src)) {
+            size_t pos = 0;
+            Value k, v;
+            while (dict_next(AS_DICT(src), &pos, &k, &v)) {
+                if (merge) {
+                    Value old;
+                    if (dict_get(d, k, &old) == 1) {
+                        Value fn = sp[-(int)arg - 3];
+                        Value fname = obj_getattr_opt(fn, str_intern_c("__qualname__"));
+                        exc_raise(exc_TypeError, "%s() got multiple values for keyword argument '%s'",
+                                  fname && IS_STR(fname) ? AS_STR(fname)->data : "function",
+                                  IS_STR(k) ? AS_STR(k)->data : "?");
+                        goto error;
+                    }
+                }
+                CHECK(dict_set(d, k, v) == 0);
+            }
+        } else {
+            Value keys = call_method(src, "keys", 0, NULL);
+            if (!keys) {
+                exc_clear();
+                exc_raise(exc_TypeError, "'%s' object is not a mapping", val_type_name(src));
+                goto error;
+            }
+            gc_push_root(keys);
+            Value kl = seq_to_list(keys);
+            gc_pop_root(1);
+            CHECK(kl);
+            gc_push_root(kl);
+            for (size_t i = 0; i < AS_LIST(kl)->len; i++) {
+                Value k = AS_LIST(kl)->items[i];
+                Value v = obj_getitem(src, k);
+                if (!v || dict_set(d, k, v) != 0) {
+                    gc_pop_root(1);
+                    goto error;
+                }
+            }
+            gc_pop_root(1);
+        }
+        sp--;
+        DISPATCH();
+    }
+    CASE(LIST_TO_TUPLE): {
+        ObjList *l = AS_LIST(TOP());
+        Value t = tuple_new(l->len);
+        memcpy(AS_TUPLE(t)->items, l->items, sizeof(Value) * l->len);
+        TOP() = t;
+        DISPATCH();
+    }
+    CASE(UNPACK_SEQUENCE): {
+        Value seq = TOP();
+        Value *items;
+        size_t n;
+        SAVE_FRAME();
+        if (IS_TUPLE(seq) || IS_LIST(seq)) {
+            if (IS_TUPLE(seq)) {
+                items = AS_TUPLE(seq)->items;
+                n = AS_TUPLE(seq)->len;
+            } else {
+                items = AS_LIST(seq)->items;
+                n = AS_LIST(seq)->len;
+            }
+            if (n != arg) {
+                if (n > arg) {
+                    exc_raise(exc_ValueError, "too many values to unpack (expected %u)", arg);
+                } else {
+                    exc_raise(exc_ValueError, "not enough values to unpack (expected %u, got %zu)", arg, n);
+                }
+                goto error;
+            }
+            sp--;
+            for (size_t i = n; i > 0; i--) {
+                PUSH(items[i - 1]);
+            }
+            DISPATCH();
+        }
+        Value l = seq_to_list(seq);
+        if (!l) {
+            if (EXC_PENDING_IS(exc_TypeError) && !val_class(seq)->iter && !val_class(seq)->getitem) {
+                exc_clear();
+                exc_raise(exc_TypeError, "cannot unpack non-iterable %s object", val_type_name(seq));
+            }
+            goto error;
+        }
+        n = AS_LIST(l)->len;
+        if (n != arg) {
+            if (n > arg) {
+                exc_raise(exc_ValueError, "too many values to unpack (expected %u)", arg);
+            } else {
+                exc_raise(exc_ValueError, "not enough values to unpack (expected %u, got %zu)", arg, n);
+            }
+            goto error;
+        }
+        sp--;
+        for (size_t i = n; i > 0; i--) {
+            PUSH(AS_LIST(l)->items[i - 1]);
+        }
+        DISPATCH();
+    }
+    CASE(UNPACK_EX): {
+        uint32_t before = arg & 0xff, after = arg >> 8;
+        SAVE_FRAME();
+        Value seq = TOP();
+        Value l = seq_to_list(seq);
+        if (!l) {
+            if (EXC_PENDING_IS(exc_TypeError) && !val_class(seq)->iter && !val_class(seq)->getitem) {
+                exc_clear();
+                exc_raise(exc_TypeError, "cannot unpack non-iterable %s object", val_type_name(seq));
+            }
+            goto error;
+        }
+        ObjList *lst = AS_LIST(l);
+        if (lst->len < before + after) {
+            exc_raise(exc_ValueError, "not enough values to unpack (expected at least %u, got %zu)",
+                      before + after, lst->len);
+            goto error;
+        }
+        sp--;
+        size_t mid = lst->len - before - after;
+        for (size_t i = 0; i < after; i++) {
+            PUSH(lst->items[lst->len - 1 - i]);
+        }
+        Value m = list_from_array(mid, lst->items + before);
+        PUSH(m);
+        for (size_t i = before; i > 0; i--) {
+            PUSH(lst->items[i - 1]);
+        }
+        DISPATCH();
+    }
+    CASE(FORMAT_VALUE): {
+        SAVE_FRAME();
+        Value spec = (arg & 0x100) ? POP() : VAL_NULL;
+        Value v = TOP();
+        int conv = (int)(arg & 0xff);
+        frame->sp = sp;
+        if (conv == 'r' || conv == 'a') {
+            v = obj_repr(v);
+        } else if (conv == 's') {
+            v = obj_str(v);
+        }
+        CHECK(v);
+        TOP() = v;
+        Value r;
+        if (!spec && IS_STR(v)) {
+            r = v;
+        } else {
+            r = vm_format_value(v, spec ? spec : str_new("", 0));
+        }
+        CHECK(r);
+        TOP() = r;
+        DISPATCH();
+    }
+    CASE(CALL):
+    CASE(CALL_KW):
+    CASE(CALL_EX): {
+        int op = INSTR_OP(instr);
+        int argc, nkw = 0;
+        Value *args;
+        ObjTuple *kwnames = NULL;
+        Value callable;
+        Value *base;    // where the result goes
+        ObjDict *kwdict = NULL;
+        Value exargs = VAL_NULL;
+        SAVE_FRAME();
+        if (gc_due || vm_interrupted) {
+            if (vm_interrupted) {
+                vm_interrupted = 0;
+                exc_raise_value(OBJ_VAL(exc_KeyboardInterrupt));
+                goto error;
+            }
+            gc_collect();
+        }
+        if (op == OP_CALL) {
+            argc = (int)arg;
+            base = sp - argc - 2;
+        } else if (op == OP_CALL_KW) {
+            kwnames = AS_TUPLE(sp[-1]);
+            nkw = (int)kwnames->len;
+            argc = (int)arg - nkw;
+            base = sp - 1 - (int)arg - 2;
+        } else {
+            int has_kw = arg & 1;
+            base = sp - 2 - has_kw - 2;
+            exargs = base[2];
+            if (has_kw) {
+                kwdict = AS_DICT(base[3]);
+            }
+            if (!IS_TUPLE(exargs)) {
+                exargs = seq_to_tuple(exargs);
+                CHECK(exargs);
+                base[2] = exargs;
+            }
+            argc = (int)AS_TUPLE(exargs)->len;
+        }
+        callable = base[0];
+        bool has_self = base[1] != VAL_NULL;
+        if (op == OP_CALL_EX) {
+            args = AS_TUPLE(exargs)->items;
+            // CALL_EX never has a self slot filled
+        } else {
+            args = has_self ? base + 1 : base + 2;
+            if (has_self) {
+                argc++;
+            }
+        }
+        // unwrap bound methods of pyish functions without allocating
+        if (IS_A(callable, cls_bound_method) && op != OP_CALL_EX && !has_self) {
+            ObjBoundMethod *bm = (ObjBoundMethod *)AS_OBJ(callable);
+            base[0] = bm->func;
+            base[1] = bm->self;
+            callable = bm->func;
+            args = base + 1;
+            argc++;
+            has_self = true;
+        }
+        if (IS_A(callable, cls_function)) {
+            ObjFunction *f = (ObjFunction *)AS_OBJ(callable);
+            Value *kwvalues = NULL;
+            Value kwbuf[kwdict ? kwdict->used + 1 : 1];
+            if (kwnames) {
+                kwvalues = sp - 1 - nkw;
+            } else if (kwdict && kwdict->used) {
+                kwnames = AS_TUPLE(tuple_new(kwdict->used));
+                sp[0] = OBJ_VAL(kwnames);   // keep it rooted above the stack
+                frame->sp = sp + 1;
+                size_t pos = 0;
+                Value k, v;
+                while (dict_next(kwdict, &pos, &k, &v)) {
+                    if (!IS_STR(k)) {
+                        exc_raise(exc_TypeError, "keywords must be strings");
+                        goto error;
+                    }
+                    kwnames->items[nkw] = k;
+                    kwbuf[nkw++] = v;
+                }
+                kwvalues = kwbuf;
+            }
+            if (f->code->flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR)) {
+                Frame *gf = make_call_frame(f, args, argc, kwnames, kwvalues, nkw, true);
+                CHECK(gf);
+                Value g = gen_new(f, gf);
+                sp = base;
+                PUSH(g);
+                DISPATCH();
+            }
+            if (vm_depth >= vm_recursion_limit) {
+                exc_raise(exc_RecursionError, "maximum recursion depth exceeded");
+                goto error;
+            }
+            Frame *nf = make_call_frame(f, args, argc, kwnames, kwvalues, nkw, false);
+            CHECK(nf);
+            frame->sp = base;   // the call's operands are consumed
+            nf->parent = frame;
+            frame = nf;
+            vm_frame = frame;
+            vm_depth++;
+            LOAD_FRAME();
+            DISPATCH();
+        }
+        // C callables
+        Value r;
+        if (kwnames) {
+            kwdict = AS_DICT(dict_new());
+            sp[0] = OBJ_VAL(kwdict);
+            frame->sp = sp + 1;
+            for (int i = 0; i < nkw; i++) {
+                dict_set(kwdict, kwnames->items[i], sp[-1 - nkw + i]);
+            }
+        }
+        if (kwdict && kwdict->used == 0) {
+            kwdict = NULL;
+        }
+        r = vm_call(callable, argc, args, kwdict);
+        CHECK(r);
+        sp = base;
+        PUSH(r);
+        DISPATCH();
+    }
+    CASE(MAKE_FUNCTION): {
+        ObjCode *fcode = (ObjCode *)AS_OBJ(POP());
+        ObjFunction *f = (ObjFunction *)obj_alloc(cls_function, sizeof(ObjFunction));
+        f->code = fcode;
+        f->globals = frame->globals;
+        f->name = fcode->name;
+        f->qualname = fcode->qualname;
+        if (arg & 8) {
+            f->closure = AS_TUPLE(POP());
+        }
+        if (arg & 2) {
+            f->kwdefaults = AS_DICT(POP());
+        }
+        if (arg & 1) {
+            f->defaults = AS_TUPLE(POP());
+        }
+        Value mod = dict_get_str(frame->globals, str_intern_c("__name__"));
+        f->module = mod ? mod : VAL_NONE;
+        PUSH(OBJ_VAL(f));
+        DISPATCH();
+    }
+    CASE(BUILD_CLASS): {
+        SAVE_FRAME();
+        Value kw = (arg & 1) ? sp[-1] : VAL_NULL;
+        Value *b = sp - 3 - (arg & 1);
+        Value cls = build_class(b[0], b[1], b[2], kw);
+        CHECK(cls);
+        sp = b;
+        PUSH(cls);
+        DISPATCH();
+    }
+    CASE(RETURN_VALUE): {
+        result = POP();
+        frame->sp = sp;
+        Frame *f = frame;
+        ObjGen *g = f->gen;
+        if (f->is_entry) {
+            vm_frame = f->parent;
+            f->parent = NULL;
+            *status = GEN_RETURNED;
+            if (g) {
+                gen_finished(g);
+            } else {
+                frame_release(f);
+            }
+            goto done;
+        }
+        Frame *parent = f->parent;
+        vm_depth--;
+        if (g) {
+            int link = f->link;
+            uint32_t target = f->ret_target;
+            f->parent = NULL;
+            gen_finished(g);
+            frame = parent;
+            vm_frame = frame;
+            LOAD_FRAME();
+            if (link == LINK_SEND) {
+                sp[-1] = result;      // (sub -- ret)
+            } else {
+                sp--;                 // FOR_ITER: drop the exhausted generator
+            }
+            ip = code->code + target;
+            DISPATCH();
+        }
+        frame_release(f);
+        frame = parent;
+        vm_frame = frame;
+        LOAD_FRAME();
+        PUSH(result);
+        DISPATCH();
+    }
+    CASE(YIELD_VALUE): {
+        result = POP();
+        SAVE_FRAME();
+        Frame *f = frame;
+        ObjGen *g = f->gen;
+        g->state = GEN_SUSPENDED;
+        g->yf = arg ? sp[-1] : VAL_NULL;
+        g->yield_kind = (uint8_t)arg;
+        if (f->is_entry) {
+            vm_frame = f->parent;
+            f->parent = NULL;
+            f->is_entry = false;
+            *status = GEN_YIELDED;
+            goto done;
+        }
+        Frame *parent = f->parent;
+        f->parent = NULL;
+        vm_depth--;
+        frame = parent;
+        vm_frame = frame;
+        LOAD_FRAME();
+        PUSH(result);
+        DISPATCH();
+    }
+    CASE(GET_YIELD_FROM_ITER): {
+        Value v = TOP();
+        if (!is_native_gen(v)) {
+            SAVE_FRAME();
+            Value it = obj_iter(v);
+            CHECK(it);
+            TOP() = it;
+        }
+        DISPATCH();
+    }
+    CASE(GET_AWAITABLE): {
+        Value v = TOP();
+        SAVE_FRAME();
+        if (is_native_gen(v)) {
+            ObjGen *g = (ObjGen *)AS_OBJ(v);
+            if (g->hdr.cls == cls_coroutine && g->state == GEN_CLOSED) {
+                exc_raise(exc_RuntimeError, "cannot reuse already awaited coroutine");
+                goto error;
+            }
+            g->awaited = true;
+            DISPATCH();
+        }
+        bool found;
+        Value it = call_method_opt(v, str_intern_c("__await__"), 0, NULL, &found);
+        if (!found) {
+            if (arg == 1) {
+                exc_raise(exc_TypeError,
+                          "'async with' received an object from __aenter__ that does not implement __await__: %s",
+                          val_type_name(v));
+            } else if (arg == 2) {
+                exc_raise(exc_TypeError,
+                          "'async with' received an object from __aexit__ that does not implement __await__: %s",
+                          val_type_name(v));
+            } else {
+                exc_raise(exc_TypeError, "object %s can't be used in 'await' expression", val_type_name(v));
+            }
+            goto error;
+        }
+        CHECK(it);
+        if (!val_class(it)->next) {
+            exc_raise(exc_TypeError, "__await__() returned non-iterator of type '%s'", val_type_name(it));
+            goto error;
+        }
+        TOP() = it;
+        DISPATCH();
+    }
+    CASE(SEND): {
+        Value sub = sp[-2], v = sp[-1];
+        if (is_native_gen(sub)) {
+            ObjGen *g = (ObjGen *)AS_OBJ(sub);
+            SAVE_FRAME();
+            if (g->state == GEN_CLOSED && g->hdr.cls == cls_generator) {
+                sp--;
+                sp[-1] = VAL_NONE;
+                ip = code->code + arg;
+                DISPATCH();
+            }
+            if (vm_depth >= vm_recursion_limit) {
+                exc_raise(exc_RecursionError, "maximum recursion depth exceeded");
+                goto error;
+            }
+            sp--;
+            frame->sp = sp;
+            CHECK(gen_prepare(g, v));
+            Frame *gf = g->frame;
+            gf->parent = frame;
+            gf->link = LINK_SEND;
+            gf->ret_target = arg;
+            gf->is_entry = false;
+            frame = gf;
+            vm_frame = frame;
+            vm_depth++;
+            LOAD_FRAME();
+            DISPATCH();
+        }
+        SAVE_FRAME();
+        Value out;
+        int r;
+        if (IS_NONE(v) && val_class(sub)->next) {
+            r = val_class(sub)->next(sub, &out);
+        } else {
+            out = call_method(sub, IS_NONE(v) ? "__next__" : "send", IS_NONE(v) ? 0 : 1, &v);
+            r = out ? 1 : -1;
+        }
+        if (r == 1) {
+            sp[-1] = out;
+            DISPATCH();
+        }
+        if (r == 0) {
+            sp--;
+            sp[-1] = VAL_NONE;
+            ip = code->code + arg;
+            DISPATCH();
+        }
+        if (EXC_PENDING_IS(exc_StopIteration)) {
+            Value e = exc_take();
+            Value val = AS_EXC(e)->args->len ? AS_EXC(e)->args->items[0] : VAL_NONE;
+            sp--;
+            sp[-1] = val;
+            ip = code->code + arg;
+            DISPATCH();
+        }
+        goto error;
+    }
+    CASE(GET_AITER): {
+        SAVE_FRAME();
+        Value v = TOP();
+        bool found;
+        Value it = call_method_opt(v, str_intern_c("__aiter__"), 0, NULL, &found);
+        if (!found) {
+            exc_raise(exc_TypeError, "'async for' requires an object with __aiter__ method, got %s",
+                      val_type_name(v));
+            goto error;
+        }
+        CHECK(it);
+        TOP() = it;
+        DISPATCH();
+    }
+    CASE(GET_ANEXT): {
+        SAVE_FRAME();
+        Value v = TOP();
+        bool found;
+        Value aw = call_method_opt(v, str_intern_c("__anext__"), 0, NULL, &found);
+        if (!found) {
+            exc_raise(exc_TypeError, "'async for' requires an iterator with __anext__ method, got %s",
+                      val_type_name(v));
+            goto error;
+        }
+        CHECK(aw);
+        PUSH(aw);
+        DISPATCH();
+    }
+    CASE(END_ASYNC_FOR): {
+        Value exc = POP();
+        sp--;
+        if (exc_matches(exc, OBJ_VAL(exc_StopAsyncIteration))) {
+            DISPATCH();
+        }
+        SAVE_FRAME();
+        exc_raise_value(exc);
+        reraise = true;
+        goto error;
+    }
+    CASE(SETUP_FINALLY): {
+        if (frame->nblocks == MAX_BLOCKS) {
+            SAVE_FRAME();
+            exc_raise(exc_RuntimeError, "too many nested blocks");
+            goto error;
+        }
+        Block *b = &frame->blocks[frame->nblocks++];
+        b->handler = arg;
+        b->level = (uint32_t)(sp - FRAME_STACK_BASE(frame));
+        DISPATCH();
+    }
+    CASE(POP_BLOCK):
+        frame->nblocks--;
+        DISPATCH();
+    CASE(PUSH_EXC_INFO): {
+        Value exc = TOP();
+        TOP() = frame->handled ? frame->handled : VAL_NONE;
+        PUSH(exc);
+        frame->handled = exc;
+        DISPATCH();
+    }
+    CASE(POP_EXCEPT): {
+        Value prev = POP();
+        frame->handled = IS_NONE(prev) ? VAL_NULL : prev;
+        DISPATCH();
+    }
+    CASE(CHECK_EXC_MATCH): {
+        Value type = POP();
+        Value exc = TOP();
+        SAVE_FRAME();
+        if (IS_TUPLE(type)) {
+            for (size_t i = 0; i < AS_TUPLE(type)->len; i++) {
+                Value t = AS_TUPLE(type)->items[i];
+                if (!IS_CLASS(t) || !(AS_CLASS(t)->flags & CLS_EXCEPTION)) {
+                    exc_raise(exc_TypeError,
+                              "catching classes that do not inherit from BaseException is not allowed");
+                    goto error;
+                }
+            }
+        } else if (!IS_CLASS(type) || !(AS_CLASS(type)->flags & CLS_EXCEPTION)) {
+            exc_raise(exc_TypeError, "catching classes that do not inherit from BaseException is not allowed");
+            goto error;
+        }
+        TOP() = VAL_BOOL(exc_matches(exc, type));
+        DISPATCH();
+    }
+    CASE(RERAISE): {
+        Value exc = POP();
+        Value prev = POP();
+        frame->handled = IS_NONE(prev) ? VAL_NULL : prev;
+        SAVE_FRAME();
+        exc_raise_value(exc);
+        reraise = true;
+        goto error;
+    }
+    CASE(RAISE_VARARGS): {
+        SAVE_FRAME();
+        if (arg == 0) {
+            Value h = handled_exc(frame);
+            if (!h) {
+                exc_raise(exc_RuntimeError, "No active exception to reraise");
+                goto error;
+            }
+            exc_raise_value(h);
+            reraise = true;
+            goto error;
+        }
+        Value cause = arg == 2 ? POP() : VAL_NULL;
+        Value exc = POP();
+        if (IS_CLASS(exc) && (AS_CLASS(exc)->flags & CLS_EXCEPTION)) {
+            frame->sp = sp;
+            exc = exc_new(AS_CLASS(exc), 0, NULL);
+            CHECK(exc);
+        } else if (!IS_OBJ(exc) || !(AS_OBJ(exc)->cls->flags & CLS_EXCEPTION)) {
+            exc_raise(exc_TypeError, "exceptions must derive from BaseException");
+            goto error;
+        }
+        if (cause) {
+            if (IS_NONE(cause)) {
+                AS_EXC(exc)->cause = VAL_NULL;
+            } else if (IS_CLASS(cause) && (AS_CLASS(cause)->flags & CLS_EXCEPTION)) {
+                cause = exc_new(AS_CLASS(cause), 0, NULL);
+                CHECK(cause);
+                AS_EXC(exc)->cause = cause;
+            } else if (IS_OBJ(cause) && (AS_OBJ(cause)->cls->flags & CLS_EXCEPTION)) {
+                AS_EXC(exc)->cause = cause;
+            } else {
+                exc_raise(exc_TypeError, "exception causes must derive from BaseException");
+                goto error;
+            }
+            AS_EXC(exc)->suppress_context = true;
+        }
+        exc_raise_value(exc);
+        goto error;
+    }
+    CASE(BEFORE_WITH):
+    CASE(BEFORE_ASYNC_WITH): {
+        bool async = INSTR_OP(instr) == OP_BEFORE_ASYNC_WITH;
+        Value mgr = TOP();
+        SAVE_FRAME();
+        ObjStr *enter_name = str_intern_c(async ? "__aenter__" : "__enter__");
+        ObjStr *exit_name = str_intern_c(async ? "__aexit__" : "__exit__");
+        Value enter = class_lookup(val_class(mgr), enter_name);
+        Value exitm = class_lookup(val_class(mgr), exit_name);
+        if (!enter || !exitm) {
+            if (async) {
+                exc_raise(exc_TypeError,
+                          "'%s' object does not support the asynchronous context manager protocol",
+                          val_type_name(mgr));
+            } else {
+                exc_raise(exc_TypeError, "'%s' object does not support the context manager protocol",
+                          val_type_name(mgr));
+            }
+            goto error;
+        }
+        Value bound_exit = obj_getattr(mgr, exit_name);
+        CHECK(bound_exit);
+        sp[-1] = bound_exit;
+        PUSH(mgr);
+        frame->sp = sp;
+        Value r = call_method(mgr, enter_name->data, 0, NULL);
+        CHECK(r);
+        sp[-1] = r;
+        DISPATCH();
+    }
+    CASE(WITH_EXIT): {
+        SAVE_FRAME();
+        Value args[3] = {VAL_NONE, VAL_NONE, VAL_NONE};
+        Value r = vm_call(TOP(), 3, args, NULL);
+        CHECK(r);
+        TOP() = r;
+        DISPATCH();
+    }
+    CASE(WITH_EXCEPT_START): {
+        SAVE_FRAME();
+        Value exc = sp[-1];
+        Value exitf = sp[-3];
+        Value tb = AS_EXC(exc)->traceback ? AS_EXC(exc)->traceback : VAL_NONE;
+        Value args[3] = {OBJ_VAL(val_class(exc)), exc, tb};
+        Value r = vm_call(exitf, 3, args, NULL);
+        CHECK(r);
+        PUSH(r);
+        DISPATCH();
+    }
+    CASE(IMPORT_NAME): {
+        SAVE_FRAME();
+        Value m = import_module_value(NAME(arg));
+        CHECK(m);
+        PUSH(m);
+        DISPATCH();
+    }
+    CASE(IMPORT_FROM): {
+        SAVE_FRAME();
+        Value v = import_from(TOP(), NAME(arg));
+        CHECK(v);
+        PUSH(v);
+        DISPATCH();
+    }
+    CASE(IMPORT_STAR): {
+        SAVE_FRAME();
+        CHECK(import_star(TOP(), frame->locals_dict ? frame->locals_dict : frame->globals));
+        sp--;
+        DISPATCH();
+    }
+    CASE(LOAD_ASSERTION_ERROR):
+        PUSH(OBJ_VAL(exc_AssertionError));
+        DISPATCH();
+    CASE(PRINT_EXPR): {
+        SAVE_FRAME();
+        CHECK(vm_print_expr(TOP()));
+        sp--;
+        DISPATCH();
+    }
+    CASE(SETUP_ANNOTATIONS):
+        DISPATCH();
+
+#ifndef PYISH_COMPUTED_GOTO
+    default:
+        abort();
+    }
+#endif
+
+error: {
+    // ip points after the failing instruction; sp is saved in the frame
+    Value exc = exc_take();
+    if (!exc) {
+        exc = exc_new(exc_RuntimeError, 0, NULL);   // a C function failed without raising
+    }
+    if (!reraise) {
+        tb_add(exc, frame);
+        set_context(exc, frame);
+    }
+    reraise = false;
+    for (;;) {
+        if (frame->nblocks > 0) {
+            Block *b = &frame->blocks[--frame->nblocks];
+            sp = FRAME_STACK_BASE(frame) + b->level;
+            PUSH(exc);
+            ip = code->code + b->handler;
+            DISPATCH();
+        }
+        // leave the frame
+        Frame *f = frame;
+        ObjGen *g = f->gen;
+        if (g) {
+            // PEP 479: StopIteration escaping a generator
+            if (exc_matches(exc, OBJ_VAL(exc_StopIteration)) ||
+                (g->hdr.cls == cls_async_generator && exc_matches(exc, OBJ_VAL(exc_StopAsyncIteration)))) {
+                bool se = exc_matches(exc, OBJ_VAL(exc_StopIteration));
+                const char *kind = g->hdr.cls == cls_coroutine ? "coroutine"
+                                   : g->hdr.cls == cls_async_generator ? "async generator" : "generator";
+                Value msg = str_printf("%s raised %s", kind, se ? "StopIteration" : "StopAsyncIteration");
+                Value ne = exc_new(exc_RuntimeError, 1, &msg);
+                AS_EXC(ne)->cause = exc;
+                AS_EXC(ne)->context = exc;
+                AS_EXC(ne)->suppress_context = true;
+                AS_EXC(ne)->traceback = AS_EXC(exc)->traceback;
+                exc = ne;
+            }
+        }
+        if (f->is_entry) {
+            vm_frame = f->parent;
+            f->parent = NULL;
+            if (g) {
+                gen_finished(g);
+            } else {
+                frame_release(f);
+            }
+            exc_raise_value(exc);
+            *status = GEN_RAISED;
+            result = VAL_NULL;
+            goto done;
+        }
+        Frame *parent = f->parent;
+        f->parent = NULL;
+        vm_depth--;
+        if (g) {
+            gen_finished(g);
+            // the SEND/FOR_ITER that resumed it pops the dead generator
+        } else {
+            frame_release(f);
+        }
+        frame = parent;
+        vm_frame = frame;
+        LOAD_FRAME();
+        if (g) {
+            // the exception surfaces at SEND/FOR_ITER: its operand stays
+        }
+        tb_add(exc, frame);
+    }
+}
+
+done:
+    c_depth--;
+    vm_depth--;
+    return result;
+}

@@ -1,0 +1,112 @@
+// vm.h: the VM's runtime structures: frames (one allocation sized by the
+// code's max stack, on the frame stack for calls or on the heap for a
+// generator), functions, cells, generator/coroutine objects, and the entry
+// points C code uses to run pyish: vm_call, gen_send/gen_throw, module runs.
+//
+// Invariants: vm.frame is the innermost running frame; following ->parent
+// reaches every active frame, including those of outer vm_run activations
+// (an entry frame's parent is the frame that was running when C called in).
+// A suspended generator's frame has parent NULL and is reachable only from
+// its ObjGen. frame->sp is exact whenever the frame is not the innermost one
+// or the VM is at a safe point.
+#ifndef PYISH_VM_H
+#define PYISH_VM_H
+#include "object.h"
+#include "code.h"
+
+#define MAX_BLOCKS 64
+
+typedef struct Block {
+    uint32_t handler;       // instruction index of the handler
+    uint32_t level;         // stack depth to restore
+} Block;
+
+enum { LINK_NONE, LINK_SEND, LINK_FOR };
+
+typedef struct ObjGen ObjGen;
+
+typedef struct Frame {
+    ObjCode *code;
+    Value func;             // the function (VAL_NULL for module/class code)
+    ObjDict *globals;
+    ObjDict *locals_dict;   // class body / module namespace for *_NAME ops
+    uint32_t *ip;           // next instruction
+    Value *sp;              // stack top (exact when saved)
+    struct Frame *parent;   // caller or resumer
+    ObjGen *gen;            // owning generator, or NULL
+    Value handled;          // exception being handled here (PUSH_EXC_INFO), or VAL_NULL
+    uint32_t ret_target;    // where the parent continues when this linked gen returns
+    uint8_t link;           // LINK_*: how this frame was resumed by its parent
+    bool is_entry;          // vm_run returns when this frame returns or yields
+    bool on_heap;           // owned by a generator
+    int nblocks;
+    Block blocks[MAX_BLOCKS];
+    size_t alloc_size;
+    Value slots[];          // locals, cells, free vars, then the value stack
+} Frame;
+
+#define FRAME_STACK_BASE(f) ((f)->slots + (f)->code->nlocals + (f)->code->ncells + (f)->code->nfree)
+
+typedef struct ObjFunction {
+    Obj hdr;
+    ObjCode *code;
+    ObjDict *globals;
+    ObjTuple *defaults;     // or NULL
+    ObjDict *kwdefaults;    // or NULL
+    ObjTuple *closure;      // cells, or NULL
+    ObjStr *name, *qualname;
+    ObjDict *dict;          // function attributes (__doc__, user ones)
+    Value module;           // __module__ (str)
+} ObjFunction;
+
+typedef struct ObjCell {
+    Obj hdr;
+    Value value;            // VAL_NULL: empty
+} ObjCell;
+
+enum { GEN_CREATED, GEN_SUSPENDED, GEN_RUNNING, GEN_CLOSED };
+enum { GEN_YIELDED, GEN_RETURNED, GEN_RAISED };
+
+struct ObjGen {
+    Obj hdr;
+    Frame *frame;           // owned; NULL once closed
+    int state;              // GEN_*
+    ObjStr *name, *qualname;
+    Value yf;               // the delegate while suspended in yield from/await
+    bool awaited;           // a coroutine that was ever started or awaited
+    bool warned;
+    int created_line;       // where the coroutine object was made (warning)
+    char *created_file;     // malloc'd copy (outlives the heap at exit)
+    Value ag_hooks;         // async generators: reserved
+    uint8_t yield_kind;     // last suspension: 0 = its own yield, 1 = a delegate's (await)
+};
+
+extern ObjClass *cls_function, *cls_cell;
+
+// Calls [callable] from C. Returns VAL_NULL with the exception pending.
+Value vm_call(Value callable, int argc, Value *argv, ObjDict *kw);
+// Resumes [gen] with [value] (or throws [exc] when non-NULL) and reports
+// whether it yielded (*out = the value), returned (*out = return value)
+// or raised (exception pending).
+int gen_send(ObjGen *gen, Value value, Value *out);
+int gen_throw(ObjGen *gen, Value exc, Value *out);
+// Closes [gen] (GeneratorExit at its suspension point); false on error.
+bool gen_close(ObjGen *gen);
+Value gen_new(ObjFunction *func, Frame *frame);
+bool gen_is_gen(Value v);
+
+// Runs [code] as a module body in [globals]. Returns VAL_NULL on error.
+Value vm_run_module(ObjCode *code, ObjDict *globals);
+// Runs a class body function with [ns] as its locals dict.
+Value vm_run_class_body(ObjFunction *body, ObjDict *ns);
+// Current line of the innermost frame, and its file (for warnings).
+int vm_current_line(void);
+ObjStr *vm_current_file(void);
+void vm_init(void);
+extern int vm_recursion_limit;
+// The builtins dict and sys.modules.
+extern ObjDict *vm_builtins;
+extern ObjDict *vm_modules;
+// Set by SIGINT; the VM raises KeyboardInterrupt at the next safe point.
+extern volatile int vm_interrupted;
+#endif
