@@ -111,6 +111,7 @@ static void lex_error(Lexer *L, const char *kind, SrcLoc loc, bool incomplete,
     e->end_col = loc.end_col;
     e->incomplete = incomplete;
     p->has_lexerr = true;
+    p->lexerr_class = strcmp(kind, "SyntaxError") != 0 ? LEXERR_NEVER : LEXERR_ALWAYS;
     Token *t = push(L, TOK_LEXERROR, L->tok, L->tok, L->line, L->line_start);
     t->loc = loc;
 }
@@ -425,6 +426,7 @@ static void at_end(Lexer *L) {
         L->tok = L->cur;
         lex_error(L, "SyntaxError", L->parens[L->level - 1].loc, true, "'%c' was never closed",
                   L->parens[L->level - 1].ch);
+        p->lexerr_class = LEXERR_UNCLOSED;
         return;
     }
     if (!p->expr_mode) {
@@ -493,6 +495,7 @@ bool lexer_run(Parser *p, const char *text, size_t len, int line, int col) {
                 L->tok = L->line_start;
                 lex_error(L, "SyntaxError", (SrcLoc){L->line, -1, L->line, -1}, false,
                           "source code cannot contain null bytes");
+                p->lexerr_class = LEXERR_NEVER;
                 break;
             }
             [ \t\f]+ { continue; }
@@ -517,6 +520,7 @@ bool lexer_run(Parser *p, const char *text, size_t len, int line, int col) {
                     int c = col_of(L, L->tok + 1, ls);
                     lex_error(L, "SyntaxError", (SrcLoc){ln, c, ln, c}, true,
                               "unexpected EOF while parsing");
+                    p->lexerr_class = LEXERR_NEVER;
                     break;
                 }
                 continue;
@@ -524,6 +528,7 @@ bool lexer_run(Parser *p, const char *text, size_t len, int line, int col) {
             "\\" {
                 lex_error(L, "SyntaxError", here(L, L->cur, L->cur + 1), false,
                           "unexpected character after line continuation character");
+                p->lexerr_class = LEXERR_NEVER;
                 break;
             }
 

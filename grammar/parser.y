@@ -1582,7 +1582,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, Parser *p) {
                  "unexpected indent");
         return 0;
     }
-    if (p->has_lexerr) {
+    if (p->has_lexerr && (p->lexerr_class == LEXERR_ALWAYS ||
+                          (p->lexerr_class == LEXERR_UNCLOSED && t->loc.line > p->lexerr.line))) {
         // CPython reports a tokenizer error anywhere later in the input
         // rather than a generic syntax error.
         *e = p->lexerr;
@@ -1591,6 +1592,10 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, Parser *p) {
     }
     if (want_colon && (tok == YYSYMBOL_NEWLINE || tok == YYSYMBOL_YYEOF) && !t->at_eof) {
         fe_error(p, "SyntaxError", t->loc, "expected ':'");
+        return 0;
+    }
+    if (n == 1 && exp[0] == YYSYMBOL_LPAR && ti >= 2 && p->toks[ti - 2].kind == TOK_DEF) {
+        fe_error(p, "SyntaxError", t->loc, "expected '('");
         return 0;
     }
     if (want_except && tok != YYSYMBOL_FINALLY) {

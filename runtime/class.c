@@ -507,6 +507,16 @@ Value type_call(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
 }
 
 // ---- user classes
+// Trace of a user subclass of a builtin whose layout had no dict: the
+// builtin's trace, then the dict appended after it.
+static void trace_subclass(Obj *o) {
+    ObjClass *c = o->cls;
+    if (c->native_base->trace) {
+        c->native_base->trace(o);
+    }
+    gc_mark_obj(*(Obj **)((char *)o + c->dict_offset));
+}
+
 static bool in_tail(ObjTuple **seqs, int *heads, int nseqs, Value c) {
     for (int i = 0; i < nseqs; i++) {
         for (size_t j = (size_t)heads[i] + 1; j < seqs[i]->len; j++) {
@@ -550,8 +560,23 @@ static ObjTuple *c3_mro(ObjClass *cls, ObjTuple *bases) {
             break;
         }
         if (!pick || nout == 256) {
+            char names[512] = "";
+            size_t len = 0;
+            for (int i = 0; i < nseqs - 1; i++) {
+                if ((size_t)heads[i] >= seqs[i]->len) {
+                    continue;
+                }
+                const char *nm = AS_CLASS(seqs[i]->items[heads[i]])->name->data;
+                if (strstr(names, nm)) {
+                    continue;
+                }
+                len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", len ? ", " : "", nm);
+                if (len >= sizeof names) {
+                    break;
+                }
+            }
             exc_raise(exc_TypeError,
-                      "Cannot create a consistent method resolution order (MRO) for bases");
+                      "Cannot create a consistent method resolution\norder (MRO) for bases %s", names);
             return NULL;
         }
         out[nout++] = pick;
@@ -604,8 +629,14 @@ Value class_create(ObjStr *name, ObjTuple *bases, ObjDict *ns) {
     c->inst_size = native->inst_size ? native->inst_size : (uint32_t)sizeof(ObjInstance);
     c->dict_offset = native->dict_offset;
     if (!c->dict_offset && native != cls_object) {
-        gc_pop_root(1);
-        return exc_raise(exc_TypeError, "subclassing '%s' is not supported", native->name->data);
+        if (native == cls_str || native == cls_tuple || native == cls_bool) {
+            gc_pop_root(1);
+            return exc_raise(exc_TypeError, "subclassing '%s' is not supported", native->name->data);
+        }
+        // the instance dict goes after the builtin layout
+        c->dict_offset = native->inst_size;
+        c->inst_size = native->inst_size + (uint32_t)sizeof(ObjDict *);
+        c->trace = trace_subclass;
     }
     if (!c->dict_offset) {
         c->dict_offset = offsetof(ObjInstance, dict);

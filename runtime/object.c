@@ -474,7 +474,11 @@ static ObjDict *instance_dict(Value self) {
     if (!c->dict_offset) {
         return NULL;
     }
-    return *(ObjDict **)((char *)AS_OBJ(self) + c->dict_offset);
+    ObjDict **slot = (ObjDict **)((char *)AS_OBJ(self) + c->dict_offset);
+    if (!*slot) {
+        *slot = AS_DICT(dict_new());    // builtin new_ left it empty
+    }
+    return *slot;
 }
 
 ObjDict *obj_instance_dict(Value self) {

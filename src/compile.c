@@ -972,16 +972,16 @@ static void comp_generator(Compiler *c, Ast *e, int gen_index, int depth_elt) {
         switch (e->kind) {
         case AST_LISTCOMP:
             compile_expr(c, e->a);
-            emit(c, OP_LIST_APPEND, depth_elt + 1);
+            emit(c, OP_LIST_APPEND, depth_elt + 2);
             break;
         case AST_SETCOMP:
             compile_expr(c, e->a);
-            emit(c, OP_SET_ADD, depth_elt + 1);
+            emit(c, OP_SET_ADD, depth_elt + 2);
             break;
         case AST_DICTCOMP:
             compile_expr(c, e->a);
             compile_expr(c, e->b);
-            emit(c, OP_MAP_ADD, depth_elt + 1);
+            emit(c, OP_MAP_ADD, depth_elt + 2);
             break;
         default:
             compile_expr(c, e->a);
@@ -1473,13 +1473,13 @@ static void compile_with_items(Compiler *c, Ast *s, int item) {
         emit0(c, OP_BEFORE_WITH);        // [exit, entered]
     }
     int handler = new_label(c), end = new_label(c);
-    emit(c, OP_SETUP_FINALLY, handler);
-    push_fb(c, is_async ? FB_ASYNC_WITH : FB_WITH, -1, -1, NULL, NULL);
     if (it->b) {
         compile_store(c, it->b);
     } else {
         emit0(c, OP_POP_TOP);
     }
+    emit(c, OP_SETUP_FINALLY, handler);
+    push_fb(c, is_async ? FB_ASYNC_WITH : FB_WITH, -1, -1, NULL, NULL);
     if (item + 1 < s->list.len) {
         compile_with_items(c, s, item + 1);
     } else {

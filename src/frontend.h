@@ -32,6 +32,12 @@ typedef struct Token {
     bool at_eof;        // a DEDENT or end marker made at the end of input
 } Token;
 
+// Like CPython, a tokenizer error later in the input replaces a generic
+// "invalid syntax" error: always (bad strings, characters, numbers,
+// brackets), only when it is an unclosed bracket opened on an earlier line
+// than the syntax error, or never (indentation, continuation lines).
+enum { LEXERR_ALWAYS, LEXERR_UNCLOSED, LEXERR_NEVER };
+
 // State of one parse (one per parse_source call, and one per f-string
 // replacement field, sharing the arena and the error).
 typedef struct Parser {
@@ -47,6 +53,7 @@ typedef struct Parser {
     bool failed;            // err is filled
     ParseError lexerr;      // the lexical error that ends the token array
     bool has_lexerr;
+    int lexerr_class;       // LEXERR_* : whether it overrides a generic error
     Ast *result;
 } Parser;
 

@@ -1578,7 +1578,7 @@ next_instr:
             base = sp - 1 - (int)arg - 2;
         } else {
             int has_kw = arg & 1;
-            base = sp - 2 - has_kw - 2;
+            base = sp - 3 - has_kw;
             exargs = base[2];
             if (has_kw) {
                 kwdict = AS_DICT(base[3]);
