@@ -297,6 +297,13 @@ static bool scan_string(Lexer *L, unsigned char q) {
 static bool number_end(Lexer *L, const char *what) {
     unsigned cp;
     bool octal = what[0] == 'o', binary = what[0] == 'b';
+    // CPython still accepts a keyword glued to a number ("1if x else y").
+    static const char *const kws[] = {"and", "else", "for", "if", "in", "is", "not", "or"};
+    for (size_t i = 0; i < sizeof kws / sizeof kws[0]; i++) {
+        if (strncmp((const char *)L->cur, kws[i], strlen(kws[i])) == 0) {
+            return true;
+        }
+    }
     if ((octal || binary) && *L->cur >= '0' && *L->cur <= '9') {
         lex_error(L, "SyntaxError", here(L, L->cur, L->cur + 1), false,
                   "invalid digit '%c' in %s literal", *L->cur, what);
@@ -600,6 +607,11 @@ bool lexer_run(Parser *p, const char *text, size_t len, int line, int col) {
                 continue;
             }
             badzero {
+                if (*L->cur == '_') {
+                    lex_error(L, "SyntaxError", here(L, L->cur, L->cur + 1), false,
+                              "invalid decimal literal");
+                    break;
+                }
                 lex_error(L, "SyntaxError", here(L, L->tok, L->tok + 1), false,
                           "leading zeros in decimal integer literals are not permitted; "
                           "use an 0o prefix for octal integers");
@@ -784,18 +796,20 @@ static int hexval(int c) {
 // [body] is the start of the literal body, for error positions.
 static bool decode(Parser *p, const Token *t, StrBuf *b, const char *s, const char *e, bool raw,
                    const char *body) {
-    if (raw) {
-        sb_put(b, s, (size_t)(e - s));
-        return true;
-    }
     while (s < e) {
         const char *run = s;
-        while (s < e && *s != '\\') {
+        while (s < e && (*s != '\\' || raw) && *s != '\r') {
             s++;
         }
         sb_put(b, run, (size_t)(s - run));
         if (s >= e) {
             break;
+        }
+        if (*s == '\r') {
+            // Source newlines read as "\n" whatever the file uses.
+            sb_put(b, "\n", 1);
+            s += s + 1 < e && s[1] == '\n' ? 2 : 1;
+            continue;
         }
         const char *bs = s++;
         if (s >= e) {

@@ -227,6 +227,17 @@ static bool target(Parser *p, Ast *e, TargetUse use, const Ast *value) {
             return false;
         }
         bool hint = use == T_ASSIGN && value != NULL && bad == e;
+        switch (value ? value->kind : AST_PASS) {
+        case AST_YIELD: case AST_YIELD_FROM: case AST_COMPARE: case AST_BOOLOP: case AST_IFEXP:
+        case AST_LAMBDA: case AST_NAMEDEXPR:
+            hint = false;
+            break;
+        case AST_UNARYOP:
+            hint = hint && value->op != UN_NOT;
+            break;
+        default:
+            break;
+        }
         switch (bad->kind) {
         case AST_COMPARE: case AST_BOOLOP: case AST_IFEXP: case AST_LAMBDA: case AST_GENEXP:
         case AST_CONST_TRUE: case AST_CONST_FALSE: case AST_CONST_NONE:
@@ -545,18 +556,28 @@ small_stmts
 //           | global_stmt | nonlocal_stmt | assert_stmt
 small_stmt
     : expr_stmt
-    // del_stmt: 'del' exprlist
-    | DEL exprlist
+    // del_stmt: 'del' exprlist      (each element is one target)
+    | DEL expr_or_star
+        {
+            CHECK(target(p, $2, T_DEL, NULL));
+            $$ = node(p, AST_DEL, @$);
+            $$->list = list1(p, $2);
+        }
+    | DEL ex_comma
         {
             $$ = node(p, AST_DEL, @$);
-            if ($2->kind == AST_TUPLE && $2->loc.col == $2->list.items[0]->loc.col &&
-                $2->loc.line == $2->list.items[0]->loc.line) {
-                $$->list = $2->list;    // del a, b: several targets
-            } else {
-                $$->list = list1(p, $2);
+            $$->list = $2;
+            for (int i = 0; i < $2.len; i++) {
+                CHECK(target(p, $2.items[i], T_DEL, NULL));
             }
-            for (int i = 0; i < $$->list.len; i++) {
-                CHECK(target(p, $$->list.items[i], T_DEL, NULL));
+        }
+    | DEL ex_comma expr_or_star
+        {
+            ast_list_push(p, &$2, $3);
+            $$ = node(p, AST_DEL, @$);
+            $$->list = $2;
+            for (int i = 0; i < $2.len; i++) {
+                CHECK(target(p, $2.items[i], T_DEL, NULL));
             }
         }
     // pass_stmt: 'pass'
@@ -658,7 +679,11 @@ expr_stmt
                          $1->kind == AST_TUPLE ? "tuple" : "list");
                 YYABORT;
             }
-            CHECK(target(p, $1, T_FOR, NULL));
+            if ($1->kind != AST_NAME && $1->kind != AST_ATTRIBUTE && $1->kind != AST_SUBSCRIPT) {
+                fe_error(p, "SyntaxError", $1->loc, "illegal target for annotation");
+                YYABORT;
+            }
+            $1->flag = CTX_STORE;
             $$ = node1(p, AST_ANNASSIGN, @$, $1);
             $$->b = $3;
         }
@@ -669,7 +694,11 @@ expr_stmt
                          $1->kind == AST_TUPLE ? "tuple" : "list");
                 YYABORT;
             }
-            CHECK(target(p, $1, T_FOR, NULL));
+            if ($1->kind != AST_NAME && $1->kind != AST_ATTRIBUTE && $1->kind != AST_SUBSCRIPT) {
+                fe_error(p, "SyntaxError", $1->loc, "illegal target for annotation");
+                YYABORT;
+            }
+            $1->flag = CTX_STORE;
             $$ = node1(p, AST_ANNASSIGN, @$, $1);
             $$->b = $3;
             $$->c = $5;
@@ -1485,6 +1514,11 @@ static bool forgot_comma(Parser *p, int ti) {
     if (level <= 0) {
         return false;
     }
+    int hline;
+    const char *header = header_name(p, ti, &hline);
+    if (header != NULL && strcmp(header, "function definition") == 0) {
+        return false;   // a parameter list is not an expression list
+    }
     // Start: walk back over a primary (names, literals, trailers, dots).
     int j = ti - 1;
     for (;;) {
@@ -1590,8 +1624,45 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, Parser *p) {
         p->failed = true;
         return 0;
     }
-    if (want_colon && (tok == YYSYMBOL_NEWLINE || tok == YYSYMBOL_YYEOF) && !t->at_eof) {
+    // A def header must go on with ':' (CPython's forced token).
+    bool def_header = false;
+    if (want_colon && ti > 0) {
+        int line = 0;
+        const char *what = header_name(p, ti, &line);
+        def_header = what != NULL && strcmp(what, "function definition") == 0 &&
+                     p->toks[ti - 1].kind != TOK_ARROW;
+        // ... and only after its parameter list.
+        int depth = 0;
+        for (int i = ti - 1; def_header && i >= 0 && p->toks[i].kind != TOK_DEF; i--) {
+            int k = p->toks[i].kind;
+            depth += (k == TOK_LPAR || k == TOK_LSQB || k == TOK_LBRACE) -
+                     (k == TOK_RPAR || k == TOK_RSQB || k == TOK_RBRACE);
+            def_header = depth <= 0;
+        }
+        def_header = def_header && depth == 0;
+    }
+    if (want_colon && !t->at_eof &&
+        (tok == YYSYMBOL_NEWLINE || tok == YYSYMBOL_YYEOF || def_header)) {
         fe_error(p, "SyntaxError", t->loc, "expected ':'");
+        return 0;
+    }
+    if (tok == YYSYMBOL_EQUAL && ti >= 2 && p->toks[ti - 1].kind == TOK_NAME &&
+        (p->toks[ti - 2].kind == TOK_IF || p->toks[ti - 2].kind == TOK_ELIF ||
+         p->toks[ti - 2].kind == TOK_WHILE)) {
+        // if x = 1: -- CPython spans "x = 1".
+        int j = ti, depth = 0;
+        while (j + 1 < p->ntok) {
+            int k = p->toks[j + 1].kind;
+            depth += (k == TOK_LPAR || k == TOK_LSQB || k == TOK_LBRACE) -
+                     (k == TOK_RPAR || k == TOK_RSQB || k == TOK_RBRACE);
+            if (depth < 0 || (depth == 0 && (k == TOK_COLON || k == TOK_NEWLINE)) ||
+                k == TOK_YYEOF || k == TOK_LEXERROR) {
+                break;
+            }
+            j++;
+        }
+        fe_error(p, "SyntaxError", span2(p->toks[ti - 1].loc, p->toks[j].loc),
+                 "invalid syntax. Maybe you meant '==' or ':=' instead of '='?");
         return 0;
     }
     if (n == 1 && exp[0] == YYSYMBOL_LPAR && ti >= 2 && p->toks[ti - 2].kind == TOK_DEF) {

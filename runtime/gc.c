@@ -11,7 +11,7 @@
 #include "gc.h"
 
 static Obj *all_objects;
-static size_t next_gc = 4 * 1024 * 1024;
+static size_t next_gc = 16 * 1024 * 1024;
 static size_t since_gc;
 static size_t ncollections;
 bool gc_due;
@@ -26,18 +26,26 @@ static int nroot_markers;
 static Value *temp_roots;
 static int ntemp, captemp;
 
-static bool (*finalizer_hook)(Obj *o);
-static void (*after_hook)(void);
+#define MAX_HOOKS 4
+static bool (*finalizer_hooks[MAX_HOOKS])(Obj *o);
+static int nfinalizer_hooks;
+static void (*after_hooks[MAX_HOOKS])(void);
+static int nafter_hooks;
 static bool collecting;
 
 void gc_set_after_hook(void (*fn)(void)) {
-    after_hook = fn;
+    if (nafter_hooks < MAX_HOOKS) {
+        after_hooks[nafter_hooks++] = fn;
+    }
 }
+
+static void each_slab_object(void (*fn)(Obj *o));
 
 void gc_each_object(void (*fn)(Obj *o)) {
     for (Obj *o = all_objects; o; o = o->gc_next) {
         fn(o);
     }
+    each_slab_object(fn);
 }
 
 void gc_add_root_marker(void (*mark)(void)) {
@@ -48,7 +56,17 @@ void gc_add_root_marker(void (*mark)(void)) {
 }
 
 void gc_set_finalizer_hook(bool (*hook)(Obj *o)) {
-    finalizer_hook = hook;
+    if (nfinalizer_hooks < MAX_HOOKS) {
+        finalizer_hooks[nfinalizer_hooks++] = hook;
+    }
+}
+
+static bool run_finalizer_hooks(Obj *o) {
+    bool keep = false;
+    for (int i = 0; i < nfinalizer_hooks; i++) {
+        keep |= finalizer_hooks[i](o);
+    }
+    return keep;
 }
 
 void gc_note_alloc(size_t size) {
@@ -62,15 +80,124 @@ void gc_note_alloc(size_t size) {
 #endif
 }
 
+// Small objects live in per-size slabs of the collector's own: sweeping
+// walks the slabs in address order (cache friendly) instead of chasing a
+// list; a free block has cls == NULL and sits on its size's free list
+// (threaded through gc_next). Objects larger than OBJ_POOL_MAX, and every
+// object in sanitizer builds, are malloc'd and kept on the all_objects list.
+#define OBJ_POOL_MAX 256
+#define OBJ_CLASSES (OBJ_POOL_MAX / 16)
+#define OBJ_SLAB 65536
+typedef struct ObjSlab {
+    struct ObjSlab *next;
+    size_t block;               // block size of this slab
+    size_t nblocks;
+    _Alignas(16) char data[];
+} ObjSlab;
+static ObjSlab *obj_slabs[OBJ_CLASSES + 1];
+static size_t slab_bytes;       // bytes of all slabs
+static size_t slab_live_bytes;  // bytes of slab objects that survived the last sweep
+static Obj *obj_free[OBJ_CLASSES + 1];
+
+#if defined(__SANITIZE_ADDRESS__)
+#define OBJ_POOLED 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define OBJ_POOLED 0
+#else
+#define OBJ_POOLED 1
+#endif
+#else
+#define OBJ_POOLED 1
+#endif
+
+static Obj *slab_alloc(size_t size) {
+    size_t cls = (size + 15) >> 4;
+    Obj *o = obj_free[cls];
+    if (!o) {
+        size_t block = cls << 4;
+        size_t n = (OBJ_SLAB - sizeof(ObjSlab)) / block;
+        ObjSlab *sl = mem_alloc(sizeof(ObjSlab) + n * block);
+        slab_bytes += sizeof(ObjSlab) + n * block;
+        sl->block = block;
+        sl->nblocks = n;
+        sl->next = obj_slabs[cls];
+        obj_slabs[cls] = sl;
+        for (size_t i = n; i > 0; i--) {
+            Obj *b = (Obj *)(sl->data + (i - 1) * block);
+            b->cls = NULL;
+            b->gc_next = obj_free[cls];
+            obj_free[cls] = b;
+        }
+        o = obj_free[cls];
+    }
+    obj_free[cls] = o->gc_next;
+    return o;
+}
+
 // Allocates a zeroed object of [size] bytes whose class is [cls].
 Obj *obj_alloc(ObjClass *cls, size_t size) {
-    Obj *o = mem_alloc(size);
+    Obj *o;
+    if (OBJ_POOLED && size <= OBJ_POOL_MAX) {
+        o = slab_alloc(size);
+        memset(o, 0, size);
+        o->cls = cls;
+        o->size = (uint32_t)size;
+        gc_note_alloc(size);
+        return o;
+    }
+    o = mem_alloc(size);
     memset(o, 0, size);
     o->cls = cls;
     o->size = (uint32_t)size;
     o->gc_next = all_objects;
     all_objects = o;
     return o;
+}
+
+static void free_obj(Obj *o);
+
+static void slab_free_obj(Obj *o) {
+    size_t cls = (o->size + 15) >> 4;
+    if (o->cls->finalize) {
+        o->cls->finalize(o);
+    }
+    o->cls = NULL;
+    o->gc_next = obj_free[cls];
+    obj_free[cls] = o;
+}
+
+// Calls [fn] on every live slab object.
+static void each_slab_object(void (*fn)(Obj *o)) {
+    for (int c = 1; c <= OBJ_CLASSES; c++) {
+        for (ObjSlab *sl = obj_slabs[c]; sl; sl = sl->next) {
+            for (size_t i = 0; i < sl->nblocks; i++) {
+                Obj *o = (Obj *)(sl->data + i * sl->block);
+                if (o->cls) {
+                    fn(o);
+                }
+            }
+        }
+    }
+}
+
+static void sweep_slabs(void) {
+    for (int c = 1; c <= OBJ_CLASSES; c++) {
+        for (ObjSlab *sl = obj_slabs[c]; sl; sl = sl->next) {
+            for (size_t i = 0; i < sl->nblocks; i++) {
+                Obj *o = (Obj *)(sl->data + i * sl->block);
+                if (!o->cls) {
+                    continue;
+                }
+                if (o->marked) {
+                    o->marked = 0;
+                    slab_live_bytes += sl->block;
+                } else {
+                    slab_free_obj(o);
+                }
+            }
+        }
+    }
 }
 
 void gc_push_root(Value v) {
@@ -114,10 +241,19 @@ static void drain_gray(void) {
 }
 
 static void free_obj(Obj *o) {
+    if (!o->cls) {
+        return;
+    }
     if (o->cls->finalize) {
         o->cls->finalize(o);
     }
     mem_free(o, o->size);
+}
+
+static void hook_unmarked(Obj *o) {
+    if (!o->marked && (o->cls->flags & CLS_GC_HOOK) && run_finalizer_hooks(o)) {
+        gc_mark_obj(o);
+    }
 }
 
 void gc_collect(void) {
@@ -132,14 +268,15 @@ void gc_collect(void) {
         gc_mark_value(temp_roots[i]);
     }
     drain_gray();
-    if (finalizer_hook) {
+    if (nfinalizer_hooks) {
         // Unreachable objects that want a last action are resurrected
         // (with everything they reach) and their hook runs later.
         for (Obj *o = all_objects; o; o = o->gc_next) {
-            if (!o->marked && finalizer_hook(o)) {
+            if (!o->marked && (o->cls->flags & CLS_GC_HOOK) && run_finalizer_hooks(o)) {
                 gc_mark_obj(o);
             }
         }
+        each_slab_object(hook_unmarked);
         drain_gray();
     }
     Obj **link = &all_objects;
@@ -153,14 +290,16 @@ void gc_collect(void) {
             free_obj(o);
         }
     }
+    slab_live_bytes = 0;
+    sweep_slabs();
     ncollections++;
     since_gc = 0;
-    size_t live = gc_bytes_allocated();
-    next_gc = live < 4 * 1024 * 1024 ? 4 * 1024 * 1024 : live;
+    size_t live = gc_bytes_allocated() - slab_bytes + slab_live_bytes;
+    next_gc = live < 16 * 1024 * 1024 ? 16 * 1024 * 1024 : live;
     gc_due = false;
     collecting = false;
-    if (after_hook) {
-        after_hook();
+    for (int i = 0; i < nafter_hooks; i++) {
+        after_hooks[i]();
     }
 }
 
@@ -168,8 +307,22 @@ size_t gc_count(void) {
     return ncollections;
 }
 
+static ObjClass *free_pass_type;
+
+static void free_if_not_class(Obj *o) {
+    if (o->cls != free_pass_type) {
+        slab_free_obj(o);
+    }
+}
+
+static void free_any(Obj *o) {
+    slab_free_obj(o);
+}
+
 void gc_free_all(void) {
     // Free non-class objects first: finalizers may look at their class.
+    free_pass_type = cls_type;
+    each_slab_object(free_if_not_class);
     Obj **link = &all_objects;
     while (*link) {
         Obj *o = *link;
@@ -180,10 +333,19 @@ void gc_free_all(void) {
             link = &o->gc_next;
         }
     }
+    each_slab_object(free_any);
     while (all_objects) {
         Obj *o = all_objects;
         all_objects = o->gc_next;
         free_obj(o);
+    }
+    for (int c = 1; c <= OBJ_CLASSES; c++) {
+        while (obj_slabs[c]) {
+            ObjSlab *sl = obj_slabs[c];
+            obj_slabs[c] = sl->next;
+            mem_free(sl, sizeof(ObjSlab) + sl->nblocks * sl->block);
+        }
+        obj_free[c] = NULL;
     }
     free(gray);
     free(temp_roots);

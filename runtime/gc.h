@@ -13,7 +13,8 @@ void gc_note_alloc(size_t size);
 extern bool gc_due;
 // Objects whose class needs a last action before being freed (a suspended
 // generator's finally blocks, a never-awaited coroutine warning) register a
-// hook: it runs after marking, on unreachable objects of that class, and may
+// hook (several may be set; only classes flagged CLS_GC_HOOK are passed to
+// them): it runs after marking, on unreachable objects, and may
 // return true to keep the object alive one more cycle (resurrect it).
 void gc_set_finalizer_hook(bool (*hook)(Obj *o));
 // Runs [fn] after each collection (deferred finalizers run there).

@@ -8,9 +8,91 @@
 
 static size_t bytes_allocated;
 
+// Small blocks (<= POOL_MAX bytes) come from per-size free lists carved out
+// of 64 KiB slabs: objects are mostly small and short-lived, and this keeps
+// malloc/free out of the hot paths. Slabs are never returned (the free lists
+// recycle them). Sanitizer builds use malloc for everything, so ASan still
+// sees every block.
+#define POOL_MAX 256
+#define POOL_CLASSES (POOL_MAX / 16)
+#define SLAB_SIZE (64 * 1024)
+typedef struct FreeBlock {
+    struct FreeBlock *next;
+} FreeBlock;
+static FreeBlock *free_lists[POOL_CLASSES + 1];
+static char *slab_cur, *slab_end;
+static void **slabs;
+static size_t nslabs, capslabs;
+
+#if defined(__SANITIZE_ADDRESS__)
+#define USE_POOL 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define USE_POOL 0
+#else
+#define USE_POOL 1
+#endif
+#else
+#define USE_POOL 1
+#endif
+
+static void *pool_alloc(size_t size) {
+    size_t cls = (size + 15) >> 4;
+    FreeBlock *b = free_lists[cls];
+    if (b) {
+        free_lists[cls] = b->next;
+        return b;
+    }
+    size_t bytes = cls << 4;
+    if (slab_cur + bytes > slab_end) {
+        slab_cur = malloc(SLAB_SIZE);
+        if (!slab_cur) {
+            fputs("pyish: out of memory\n", stderr);
+            abort();
+        }
+        slab_end = slab_cur + SLAB_SIZE;
+        if (nslabs == capslabs) {
+            capslabs = capslabs ? capslabs * 2 : 64;
+            slabs = realloc(slabs, sizeof(void *) * capslabs);
+        }
+        slabs[nslabs++] = slab_cur;
+    }
+    void *p = slab_cur;
+    slab_cur += bytes;
+    return p;
+}
+
+static void pool_free(void *p, size_t size) {
+    size_t cls = (size + 15) >> 4;
+    FreeBlock *b = p;
+    b->next = free_lists[cls];
+    free_lists[cls] = b;
+}
+
+// Releases every slab (at exit, after gc_free_all).
+void mem_release_pools(void) {
+    for (size_t i = 0; i < nslabs; i++) {
+        free(slabs[i]);
+    }
+    free(slabs);
+    slabs = NULL;
+    nslabs = capslabs = 0;
+    slab_cur = slab_end = NULL;
+    for (int i = 0; i <= POOL_CLASSES; i++) {
+        free_lists[i] = NULL;
+    }
+}
+
 // Allocates [size] bytes or aborts: pyish treats out-of-memory as fatal.
 void *mem_alloc(size_t size) {
-    void *p = malloc(size ? size : 1);
+    void *p;
+    if (USE_POOL && size && size <= POOL_MAX) {
+        p = pool_alloc(size);
+        bytes_allocated += size;
+        gc_note_alloc(size);
+        return p;
+    }
+    p = malloc(size ? size : 1);
     if (!p) {
         fputs("pyish: out of memory\n", stderr);
         abort();
@@ -22,6 +104,17 @@ void *mem_alloc(size_t size) {
 
 // Resizes [p] from [old] to [size] bytes.
 void *mem_realloc(void *p, size_t old, size_t size) {
+    if (USE_POOL && ((old && old <= POOL_MAX) || (size && size <= POOL_MAX))) {
+        void *q = mem_alloc(size);
+        if (p) {
+            memcpy(q, p, old < size ? old : size);
+            mem_free(p, old);
+        }
+        return q;
+    }
+    if (!p) {
+        old = 0;
+    }
     void *q = realloc(p, size ? size : 1);
     if (!q) {
         fputs("pyish: out of memory\n", stderr);
@@ -43,6 +136,10 @@ void mem_free(void *p, size_t size) {
 #ifdef PYISH_DEBUG_POISON
     memset(p, 0xdb, size);
 #endif
+    if (USE_POOL && size && size <= POOL_MAX) {
+        pool_free(p, size);
+        return;
+    }
     free(p);
 }
 

@@ -104,6 +104,7 @@ enum {
     CLS_BASETYPE = 2,       // may be subclassed
     CLS_EXCEPTION = 4,      // BaseException or a subclass
     CLS_USER_GETATTR = 8,   // MRO defines __getattr__ (fallback on miss)
+    CLS_GC_HOOK = 16,       // unreachable instances go through gc's finalizer hook
 };
 
 // ---- core object layouts (others live with their files' headers)

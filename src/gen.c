@@ -217,6 +217,20 @@ static int gen_next(Value self, Value *out) {
     return st == GEN_RETURNED ? 0 : -1;
 }
 
+// __next__ called as a method keeps the return value in StopIteration.
+static Value gen_next_m(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("__next__", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    ObjGen *g = (ObjGen *)AS_OBJ(argv[0]);
+    if (g->state == GEN_CLOSED) {
+        return exc_raise_value(OBJ_VAL(exc_StopIteration));
+    }
+    Value out;
+    int st = gen_send(g, VAL_NONE, &out);
+    return result_of(st, out);
+}
+
 static Value coro_await(int argc, Value *argv, ObjDict *kw) {
     ((ObjGen *)AS_OBJ(argv[0]))->awaited = true;
     return argv[0];
@@ -414,6 +428,7 @@ static Value agen_aclose(int argc, Value *argv, ObjDict *kw) {
 }
 
 static const MethodDef gen_methods[] = {
+    {"__next__", gen_next_m},
     {"send", gen_send_m},
     {"throw", gen_throw_m},
     {"close", gen_close_m},
@@ -452,6 +467,7 @@ static void setup_gen_class(ObjClass *c) {
     c->getattr = gen_getattr;
     c->new_ = NULL;
     c->flags &= ~(uint32_t)CLS_BASETYPE;
+    c->flags |= CLS_GC_HOOK;
 }
 
 void gen_init(void) {

@@ -24,6 +24,7 @@ Value mod_math_init(void);
 Value mod_random_init(void);
 Value mod_collections_init(void);
 Value mod_testing_init(void);
+Value aio_module_init(void);
 __attribute__((weak)) void asyncio_shutdown(void) {}
 
 extern const struct {
@@ -368,6 +369,7 @@ void interp_init(int argc, char **argv, const char *script_dir) {
     module_register("random", mod_random_init);
     module_register("collections", mod_collections_init);
     module_register("_testing", mod_testing_init);
+    module_register("_asyncio", aio_module_init);   // runtime/asyncio/module.c
     sys_argv = AS_LIST(list_new((size_t)argc));
     for (int i = 0; i < argc; i++) {
         list_append(sys_argv, str_from_c(argv[i]));

@@ -829,6 +829,48 @@ static Value small_binop(Value a, Value b, int op) {
     return MK_SMALL(r);
 }
 
+// Float arithmetic without the generic dispatch: + - * / on float/float
+// and float/small-int operands. False when another path must handle it.
+static inline bool float_fast(Value a, Value b, int op, Value *out) {
+    double x, y;
+    if (IS_SMALL(a)) {
+        x = (double)AS_SMALL(a);
+    } else if (AS_OBJ(a)->cls == cls_float) {
+        x = AS_FLOAT(a);
+    } else {
+        return false;
+    }
+    if (IS_SMALL(b)) {
+        if (IS_SMALL(a)) {
+            return false;
+        }
+        y = (double)AS_SMALL(b);
+    } else if (AS_OBJ(b)->cls == cls_float) {
+        y = AS_FLOAT(b);
+    } else {
+        return false;
+    }
+    switch (op % BINOP_INPLACE) {
+    case BIN_ADD:
+        *out = float_new(x + y);
+        return true;
+    case BIN_SUB:
+        *out = float_new(x - y);
+        return true;
+    case BIN_MUL:
+        *out = float_new(x * y);
+        return true;
+    case BIN_TRUEDIV:
+        if (y == 0.0) {
+            return false;
+        }
+        *out = float_new(x / y);
+        return true;
+    default:
+        return false;
+    }
+}
+
 // Resumes native generator [g] from the running loop: links its frame above
 // [frame] with [link] and the parent's continuation [target].
 static bool is_native_gen(Value v) {
@@ -1133,6 +1175,14 @@ next_instr:
             if (r) {
                 sp--;
                 sp[-1] = r;
+                DISPATCH();
+            }
+        }
+        {
+            Value fr;
+            if (float_fast(a, b, (int)arg, &fr)) {
+                sp--;
+                sp[-1] = fr;
                 DISPATCH();
             }
         }

@@ -1,0 +1,143 @@
+// asyncio.h: the C core of asyncio shared by loop.c, future.c, task.c and
+// module.c: the event loop (a ring buffer of ready items and a binary heap
+// of timer handles), Future, Task, Handle and the lazy sleep awaitable.
+// The pyish half of the module (combinators, queues, locks) lives in
+// runtime/lib/asyncio.pyish and imports this part as `_asyncio`.
+#ifndef PYISH_ASYNCIO_H
+#define PYISH_ASYNCIO_H
+#include "object.h"
+
+typedef struct ObjLoop ObjLoop;
+
+enum { FUT_PENDING, FUT_CANCELLED, FUT_FINISHED };
+
+typedef struct ObjFuture {
+    Obj hdr;
+    ObjDict *dict;          // instance attributes (subclasses, user attrs)
+    ObjLoop *loop;
+    uint8_t state;          // FUT_*
+    bool log_tb;            // an exception nobody retrieved yet
+    bool blocking;          // _asyncio_future_blocking
+    bool is_task;
+    Value result;           // FINISHED: the result (VAL_NULL if exception)
+    Value exc;              // FINISHED: the exception; CANCELLED: the CancelledError to raise, if any
+    Value cancel_msg;       // cancel(msg)
+    Value cb0;              // first done callback: a Task (wake it) or a callable
+    ObjList *cbs;           // further callbacks, or NULL
+    Value timer;            // a timer Handle cancelled with this future (sleep)
+} ObjFuture;
+
+typedef struct ObjTask {
+    ObjFuture f;
+    Value coro;             // coroutine, generator or another awaitable iterator
+    Value fut_waiter;       // the future it waits on, or VAL_NULL
+    Value name;             // str, or VAL_NULL: "Task-<num>"
+    int64_t num;
+    int num_cancels;        // cancel() requests not yet uncancelled
+    bool must_cancel;
+    bool log_destroy_pending;
+    size_t reg_index;       // position in the registry of live tasks
+} ObjTask;
+
+enum { H_CALL, H_SLEEP };
+
+typedef struct ObjHandle {
+    Obj hdr;
+    uint8_t kind;           // H_CALL: callback(*args); H_SLEEP: finish future callback with args
+    bool cancelled;
+    bool is_timer;
+    bool scheduled;         // in the timer heap
+    Value callback;
+    Value args;             // tuple (H_CALL) or the sleep result (H_SLEEP)
+    double when;
+    uint64_t seq;
+    ObjLoop *loop;
+} ObjHandle;
+
+// An entry of the ready queue. Internal wake-ups need no Handle object.
+enum { R_HANDLE, R_STEP, R_WAKEUP, R_CALLBACK };
+typedef struct ReadyItem {
+    int kind;               // R_*
+    Value a, b;             // R_HANDLE: handle; R_STEP: task, exc or NULL;
+                            // R_WAKEUP: task, future; R_CALLBACK: fn, future
+} ReadyItem;
+
+struct ObjLoop {
+    Obj hdr;
+    ObjDict *dict;
+    ReadyItem *ready;       // ring buffer
+    size_t rhead, rlen, rcap;
+    ObjHandle **timers;     // binary heap by (when, seq)
+    size_t ntimers, ctimers;
+    uint64_t seq;
+    bool running, stopping, closed, debug;
+    bool until_complete;    // inside run_until_complete (deadlock report)
+    Value current_task;     // the task being stepped, or VAL_NULL
+};
+
+extern ObjClass *cls_loop, *cls_future, *cls_task, *cls_handle, *cls_sleep;
+extern ObjClass *exc_CancelledError, *exc_InvalidStateError;
+
+// The loop the current thread runs (NULL when none) and the default one.
+extern ObjLoop *aio_running_loop;
+extern ObjLoop *aio_default_loop;
+
+// ---- loop.c
+void loop_init(void);
+Value loop_new(void);
+// Queues an internal ready item (no allocation besides the ring buffer).
+void loop_push(ObjLoop *loop, int kind, Value a, Value b);
+// call_soon(cb, *args) -> Handle, or VAL_NULL when the loop is closed.
+Value loop_call_soon(ObjLoop *loop, Value cb, Value args);
+// A timer handle at absolute time [when].
+Value loop_call_at(ObjLoop *loop, double when, int kind, Value cb, Value args);
+// The loop for a new Future when none is given (get_event_loop()).
+ObjLoop *loop_get_event_loop(void);
+// Runs the loop until [fut] is done: its result or VAL_NULL.
+Value loop_run_until_complete(ObjLoop *loop, Value fut);
+
+// ---- future.c
+void future_init(void);
+static inline bool is_future(Value v) {
+    if (!IS_OBJ(v)) {
+        return false;
+    }
+    ObjClass *c = AS_OBJ(v)->cls;
+    return c == cls_future || c == cls_task || class_is_subclass(c, cls_future);
+}
+Value future_new(ObjLoop *loop);
+void future_init_fields(ObjFuture *f, ObjLoop *loop);
+// State changes; false with InvalidStateError raised when already done.
+bool future_set_result(ObjFuture *f, Value v);
+bool future_set_exception(ObjFuture *f, Value exc);
+bool future_cancel(ObjFuture *f, Value msg);
+// Adds a done callback: a Task is woken directly, anything else is called.
+void future_add_callback(ObjFuture *f, Value cb);
+// result(): the value, or VAL_NULL with the exception raised.
+Value future_result(ObjFuture *f);
+Value future_make_cancelled_error(ObjFuture *f);
+Value future_repr(Value self);
+// "result=..." / "exception=..." / "" part of reprs, into a str.
+Value future_repr_info(ObjFuture *f);
+
+// ---- task.c
+void task_init(void);
+Value task_new(ObjLoop *loop, Value coro, Value name);
+// One step of [t]: send None (exc NULL) or throw exc. false: KeyboardInterrupt/SystemExit.
+bool task_step(ObjTask *t, Value exc);
+// [t]'s waited future finished.
+bool task_wakeup(ObjTask *t, ObjFuture *fut);
+bool task_cancel(ObjTask *t, Value msg);
+Value task_repr(Value self);
+// A pending task's description for the deadlock report.
+Value task_describe_wait(ObjTask *t);
+// Live tasks (weak registry).
+extern ObjTask **task_registry;
+extern size_t task_nregistry;
+bool is_coroutine_like(Value v);
+// "f() running at file:line" / "f() done, defined at file:line"
+Value task_format_coro(Value coro);
+
+// ---- module.c
+void aio_print_exception(const char *what, Value self, Value exc);
+#endif

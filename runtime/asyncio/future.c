@@ -1,0 +1,505 @@
+// future.c: asyncio.Future in C. A Future is PENDING, CANCELLED or
+// FINISHED with a result or an exception; completion schedules its done
+// callbacks on the loop (never inline), in registration order. A waiting
+// Task is stored directly as a callback and woken by a ready-queue item,
+// so awaiting a Future allocates nothing. The Future is its own await
+// iterator: next() yields the Future while pending, then returns its
+// result (StopIteration(result)) or raises its exception.
+#include <string.h>
+#include "asyncio.h"
+#include "runtime.h"
+#include "gc.h"
+
+ObjClass *cls_future;
+ObjClass *exc_CancelledError, *exc_InvalidStateError;
+
+static void trace_future(Obj *o) {
+    ObjFuture *f = (ObjFuture *)o;
+    gc_mark_obj((Obj *)f->dict);
+    gc_mark_obj((Obj *)f->loop);
+    gc_mark_value(f->result);
+    gc_mark_value(f->exc);
+    gc_mark_value(f->cancel_msg);
+    gc_mark_value(f->cb0);
+    gc_mark_obj((Obj *)f->cbs);
+    gc_mark_value(f->timer);
+}
+
+void future_init_fields(ObjFuture *f, ObjLoop *loop) {
+    f->loop = loop;
+    f->state = FUT_PENDING;
+    f->cancel_msg = VAL_NONE;
+}
+
+Value future_new(ObjLoop *loop) {
+    ObjFuture *f = (ObjFuture *)obj_alloc(cls_future, sizeof(ObjFuture));
+    future_init_fields(f, loop);
+    return OBJ_VAL(f);
+}
+
+static ObjFuture *self_fut(Value v) {
+    return (ObjFuture *)AS_OBJ(v);
+}
+
+// Schedules every done callback once the future is done.
+static void schedule_callbacks(ObjFuture *f) {
+    Value cb0 = f->cb0;
+    ObjList *cbs = f->cbs;
+    f->cb0 = VAL_NULL;
+    f->cbs = NULL;
+    if (cb0) {
+        future_add_callback(f, cb0);
+    }
+    if (cbs) {
+        for (size_t i = 0; i < cbs->len; i++) {
+            future_add_callback(f, cbs->items[i]);
+        }
+    }
+}
+
+void future_add_callback(ObjFuture *f, Value cb) {
+    if (f->state != FUT_PENDING) {
+        if (IS_OBJ(cb) && AS_OBJ(cb)->cls->native_base == cls_task && ((ObjFuture *)AS_OBJ(cb))->is_task) {
+            loop_push(f->loop, R_WAKEUP, cb, OBJ_VAL(f));
+        } else {
+            loop_push(f->loop, R_CALLBACK, cb, OBJ_VAL(f));
+        }
+        return;
+    }
+    if (!f->cb0) {
+        f->cb0 = cb;
+        return;
+    }
+    if (!f->cbs) {
+        f->cbs = AS_LIST(list_new(2));
+    }
+    list_append(f->cbs, cb);
+}
+
+static const char *state_name(int st) {
+    return st == FUT_PENDING ? "PENDING" : st == FUT_CANCELLED ? "CANCELLED" : "FINISHED";
+}
+
+bool future_set_result(ObjFuture *f, Value v) {
+    if (f->state != FUT_PENDING) {
+        exc_raise(exc_InvalidStateError, "invalid state");
+        return false;
+    }
+    f->result = v;
+    f->state = FUT_FINISHED;
+    schedule_callbacks(f);
+    return true;
+}
+
+bool future_set_exception(ObjFuture *f, Value exc) {
+    if (f->state != FUT_PENDING) {
+        exc_raise(exc_InvalidStateError, "invalid state");
+        return false;
+    }
+    if (IS_CLASS(exc)) {
+        exc = exc_new(AS_CLASS(exc), 0, NULL);
+        if (!exc) {
+            return false;
+        }
+    }
+    if (!IS_OBJ(exc) || !(AS_OBJ(exc)->cls->flags & CLS_EXCEPTION)) {
+        exc_raise(exc_TypeError, "invalid exception object");
+        return false;
+    }
+    if (exc_matches(exc, OBJ_VAL(exc_StopIteration))) {
+        exc_raise(exc_TypeError, "StopIteration interacts badly with generators and cannot be raised into a Future");
+        return false;
+    }
+    f->exc = exc;
+    f->state = FUT_FINISHED;
+    f->log_tb = true;
+    schedule_callbacks(f);
+    return true;
+}
+
+bool future_cancel(ObjFuture *f, Value msg) {
+    f->log_tb = false;
+    if (f->state != FUT_PENDING) {
+        return false;
+    }
+    f->state = FUT_CANCELLED;
+    f->cancel_msg = msg ? msg : VAL_NONE;
+    if (f->timer) {
+        ((ObjHandle *)AS_OBJ(f->timer))->cancelled = true;
+        f->timer = VAL_NULL;
+    }
+    schedule_callbacks(f);
+    return true;
+}
+
+Value future_make_cancelled_error(ObjFuture *f) {
+    if (f->exc) {
+        Value e = f->exc;
+        return e;
+    }
+    if (IS_NONE(f->cancel_msg)) {
+        return exc_new(exc_CancelledError, 0, NULL);
+    }
+    return exc_new(exc_CancelledError, 1, &f->cancel_msg);
+}
+
+Value future_result(ObjFuture *f) {
+    if (f->state == FUT_CANCELLED) {
+        Value e = future_make_cancelled_error(f);
+        return e ? exc_raise_value(e) : VAL_NULL;
+    }
+    if (f->state != FUT_FINISHED) {
+        return exc_raise(exc_InvalidStateError, "Result is not set.");
+    }
+    f->log_tb = false;
+    if (f->exc) {
+        return exc_raise_value(f->exc);
+    }
+    return f->result;
+}
+
+// ---- methods
+static Value fut_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    Value lv = kw_get(kw, "loop");
+    ObjLoop *loop;
+    if (lv && !IS_NONE(lv)) {
+        if (!IS_OBJ(lv) || AS_OBJ(lv)->cls != cls_loop) {
+            return exc_raise(exc_TypeError, "loop must be an event loop");
+        }
+        loop = (ObjLoop *)AS_OBJ(lv);
+    } else {
+        loop = loop_get_event_loop();
+    }
+    ObjFuture *f = (ObjFuture *)obj_alloc(cls, cls->inst_size);
+    future_init_fields(f, loop);
+    return OBJ_VAL(f);
+}
+
+static Value fut_init(int argc, Value *argv, ObjDict *kw) {
+    Value lv = kw_get(kw, "loop");
+    if (lv && IS_OBJ(lv) && AS_OBJ(lv)->cls == cls_loop) {
+        self_fut(argv[0])->loop = (ObjLoop *)AS_OBJ(lv);
+    }
+    return VAL_NONE;
+}
+
+static Value fut_result(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("result", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    return future_result(self_fut(argv[0]));
+}
+
+static Value fut_exception(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("exception", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    ObjFuture *f = self_fut(argv[0]);
+    if (f->state == FUT_CANCELLED) {
+        Value e = future_make_cancelled_error(f);
+        return e ? exc_raise_value(e) : VAL_NULL;
+    }
+    if (f->state != FUT_FINISHED) {
+        return exc_raise(exc_InvalidStateError, "Exception is not set.");
+    }
+    f->log_tb = false;
+    return f->exc ? f->exc : VAL_NONE;
+}
+
+static Value fut_set_result(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("set_result", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    ObjFuture *f = self_fut(argv[0]);
+    if (f->is_task) {
+        return exc_raise(exc_RuntimeError, "Task does not support set_result operation");
+    }
+    return future_set_result(f, argv[1]) ? VAL_NONE : VAL_NULL;
+}
+
+static Value fut_set_exception(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("set_exception", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    ObjFuture *f = self_fut(argv[0]);
+    if (f->is_task) {
+        return exc_raise(exc_RuntimeError, "Task does not support set_exception operation");
+    }
+    return future_set_exception(f, argv[1]) ? VAL_NONE : VAL_NULL;
+}
+
+static Value fut_add_done_callback(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("add_done_callback", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    future_add_callback(self_fut(argv[0]), argv[1]);
+    return VAL_NONE;
+}
+
+static Value fut_remove_done_callback(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("remove_done_callback", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    ObjFuture *f = self_fut(argv[0]);
+    int64_t removed = 0;
+    // Collect the survivors in order, then put them back.
+    Value keep = list_new(4);
+    Value all[1] = {f->cb0};
+    for (int i = 0; i < 1; i++) {
+        if (all[i]) {
+            int eq = obj_eq(all[i], argv[1]);
+            if (eq < 0) {
+                return VAL_NULL;
+            }
+            if (eq) {
+                removed++;
+            } else {
+                list_append(AS_LIST(keep), all[i]);
+            }
+        }
+    }
+    if (f->cbs) {
+        for (size_t i = 0; i < f->cbs->len; i++) {
+            int eq = obj_eq(f->cbs->items[i], argv[1]);
+            if (eq < 0) {
+                return VAL_NULL;
+            }
+            if (eq) {
+                removed++;
+            } else {
+                list_append(AS_LIST(keep), f->cbs->items[i]);
+            }
+        }
+    }
+    f->cb0 = VAL_NULL;
+    f->cbs = NULL;
+    ObjList *k = AS_LIST(keep);
+    for (size_t i = 0; i < k->len; i++) {
+        if (!f->cb0) {
+            f->cb0 = k->items[i];
+        } else {
+            if (!f->cbs) {
+                f->cbs = AS_LIST(list_new(2));
+            }
+            list_append(f->cbs, k->items[i]);
+        }
+    }
+    return MK_SMALL(removed);
+}
+
+static Value fut_cancel(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("cancel", argc, 1, 2)) {
+        return VAL_NULL;
+    }
+    Value msg = argc > 1 ? argv[1] : kw_get(kw, "msg");
+    ObjFuture *f = self_fut(argv[0]);
+    if (f->is_task) {
+        return VAL_BOOL(task_cancel((ObjTask *)f, msg));
+    }
+    return VAL_BOOL(future_cancel(f, msg));
+}
+
+static Value fut_cancelled(int argc, Value *argv, ObjDict *kw) {
+    return VAL_BOOL(self_fut(argv[0])->state == FUT_CANCELLED);
+}
+
+static Value fut_done(int argc, Value *argv, ObjDict *kw) {
+    return VAL_BOOL(self_fut(argv[0])->state != FUT_PENDING);
+}
+
+static Value fut_get_loop(int argc, Value *argv, ObjDict *kw) {
+    ObjFuture *f = self_fut(argv[0]);
+    return f->loop ? OBJ_VAL(f->loop) : VAL_NONE;
+}
+
+static Value fut_await(int argc, Value *argv, ObjDict *kw) {
+    return argv[0];
+}
+
+static Value fut_iter(Value self) {
+    return self;
+}
+
+// The await iterator: yield self while pending, then the result.
+static int fut_next(Value self, Value *out) {
+    ObjFuture *f = self_fut(self);
+    if (f->state == FUT_PENDING) {
+        f->blocking = true;
+        *out = self;
+        return 1;
+    }
+    Value r = future_result(f);
+    if (!r) {
+        return -1;
+    }
+    if (IS_NONE(r)) {
+        return 0;
+    }
+    Value e = exc_new(exc_StopIteration, 1, &r);
+    if (e) {
+        exc_raise_value(e);
+    }
+    return -1;
+}
+
+static Value fut_send(int argc, Value *argv, ObjDict *kw) {
+    Value out;
+    int r = fut_next(argv[0], &out);
+    if (r == 1) {
+        return out;
+    }
+    if (r == 0) {
+        return exc_raise_value(OBJ_VAL(exc_StopIteration));
+    }
+    return VAL_NULL;
+}
+
+static Value fut_getattr(Value self, ObjStr *name) {
+    ObjFuture *f = self_fut(self);
+    const char *n = name->data;
+    if (n[0] == '_') {
+        if (strcmp(n, "_asyncio_future_blocking") == 0) {
+            return VAL_BOOL(f->blocking);
+        }
+        if (strcmp(n, "_loop") == 0) {
+            return f->loop ? OBJ_VAL(f->loop) : VAL_NONE;
+        }
+        if (strcmp(n, "_state") == 0) {
+            return str_from_c(state_name(f->state));
+        }
+        if (strcmp(n, "_log_traceback") == 0) {
+            return VAL_BOOL(f->log_tb);
+        }
+        if (strcmp(n, "_cancel_message") == 0) {
+            return f->cancel_msg ? f->cancel_msg : VAL_NONE;
+        }
+    }
+    return generic_getattr(self, name);
+}
+
+static bool fut_setattr(Value self, ObjStr *name, Value v) {
+    ObjFuture *f = self_fut(self);
+    if (strcmp(name->data, "_asyncio_future_blocking") == 0) {
+        int t = v ? obj_truthy(v) : 0;
+        if (t < 0) {
+            return false;
+        }
+        f->blocking = t;
+        return true;
+    }
+    if (strcmp(name->data, "_log_traceback") == 0) {
+        int t = v ? obj_truthy(v) : 0;
+        if (t < 0) {
+            return false;
+        }
+        f->log_tb = t;
+        return true;
+    }
+    return generic_setattr(self, name, v);
+}
+
+Value future_repr_info(ObjFuture *f) {
+    if (f->state == FUT_FINISHED) {
+        Value r = obj_repr(f->exc ? f->exc : f->result);
+        if (!r) {
+            return VAL_NULL;
+        }
+        return str_printf(" %s=%s", f->exc ? "exception" : "result", AS_STR(r)->data);
+    }
+    return str_from_c("");
+}
+
+// " cb=[...]" for a pending future with callbacks.
+static Value cb_info(ObjFuture *f) {
+    if (f->state != FUT_PENDING || !f->cb0) {
+        return str_from_c("");
+    }
+    size_t n = 1 + (f->cbs ? f->cbs->len : 0);
+    Value parts = list_new(n);
+    for (size_t i = 0; i < n; i++) {
+        Value cb = i == 0 ? f->cb0 : f->cbs->items[i - 1];
+        if (IS_OBJ(cb) && AS_OBJ(cb)->cls->native_base == cls_task && ((ObjFuture *)AS_OBJ(cb))->is_task) {
+            list_append(AS_LIST(parts), str_from_c("Task.task_wakeup()"));
+            continue;
+        }
+        Value nm = obj_getattr_opt(cb, str_intern_c("__qualname__"));
+        if (nm && IS_STR(nm)) {
+            list_append(AS_LIST(parts), str_printf("%s()", AS_STR(nm)->data));
+        } else {
+            Value r = obj_repr(cb);
+            if (!r) {
+                return VAL_NULL;
+            }
+            list_append(AS_LIST(parts), r);
+        }
+    }
+    Value s = str_from_c(" cb=[");
+    for (size_t i = 0; i < n; i++) {
+        if (i) {
+            s = str_concat(s, str_from_c(", "));
+        }
+        s = str_concat(s, AS_LIST(parts)->items[i]);
+    }
+    return str_concat(s, str_from_c("]"));
+}
+
+Value future_repr(Value self) {
+    ObjFuture *f = self_fut(self);
+    const char *st = f->state == FUT_PENDING ? "pending" : f->state == FUT_CANCELLED ? "cancelled" : "finished";
+    Value info = future_repr_info(f);
+    if (!info) {
+        return VAL_NULL;
+    }
+    Value cb = cb_info(f);
+    if (!cb) {
+        return VAL_NULL;
+    }
+    return str_printf("<%s %s%s%s>", f->hdr.cls->name->data, st, AS_STR(cb)->data, AS_STR(info)->data);
+}
+
+static Value fut_repr_m(int argc, Value *argv, ObjDict *kw) {
+    return future_repr(argv[0]);
+}
+
+static Value fut_make_cancelled_error_m(int argc, Value *argv, ObjDict *kw) {
+    return future_make_cancelled_error(self_fut(argv[0]));
+}
+
+static const MethodDef fut_methods[] = {
+    {"_make_cancelled_error", fut_make_cancelled_error_m},
+    {"__init__", fut_init},
+    {"result", fut_result},
+    {"exception", fut_exception},
+    {"set_result", fut_set_result},
+    {"set_exception", fut_set_exception},
+    {"add_done_callback", fut_add_done_callback},
+    {"remove_done_callback", fut_remove_done_callback},
+    {"cancel", fut_cancel},
+    {"cancelled", fut_cancelled},
+    {"done", fut_done},
+    {"get_loop", fut_get_loop},
+    {"__await__", fut_await},
+    {"__iter__", fut_await},
+    {"send", fut_send},
+    {"__repr__", fut_repr_m},
+    {NULL, NULL},
+};
+
+// Creates Future, CancelledError and InvalidStateError.
+void future_init(void) {
+    ObjStr *mod_exc = str_intern_c("asyncio.exceptions");
+    exc_CancelledError = class_new_builtin("CancelledError", exc_BaseException, sizeof(ObjException), NULL);
+    exc_CancelledError->module = mod_exc;
+    exc_InvalidStateError = class_new_builtin("InvalidStateError", exc_Exception, sizeof(ObjException), NULL);
+    exc_InvalidStateError->module = mod_exc;
+    cls_future = class_new_builtin("Future", NULL, sizeof(ObjFuture), fut_methods);
+    cls_future->module = str_intern_c("_asyncio");
+    cls_future->trace = trace_future;
+    cls_future->new_ = fut_new;
+    cls_future->repr = future_repr;
+    cls_future->iter = fut_iter;
+    cls_future->next = fut_next;
+    cls_future->getattr = fut_getattr;
+    cls_future->setattr = fut_setattr;
+    cls_future->dict_offset = offsetof(ObjFuture, dict);
+}

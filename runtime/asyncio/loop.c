@@ -1,0 +1,939 @@
+// loop.c: the event loop (CPython's BaseEventLoop without I/O). The ready
+// queue is a ring buffer of small items: user Handles, and internal task
+// steps, task wake-ups and future done-callbacks that need no Handle
+// object. Timers are TimerHandles in a binary heap ordered by (deadline,
+// sequence number). One iteration (_run_once) moves due timers to the
+// ready queue and runs exactly the items that were ready when it began.
+// An idle loop sleeps until its next timer (real clock) or jumps the
+// virtual clock there; with nothing ready and no timer it raises the
+// deadlock report instead of hanging. Also Handle/TimerHandle and the
+// lazy sleep() awaitable.
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include "asyncio.h"
+#include "runtime.h"
+#include "gc.h"
+#include "vm.h"
+#include "interp.h"
+
+ObjClass *cls_loop, *cls_handle, *cls_timer_handle, *cls_sleep;
+ObjLoop *aio_running_loop;
+ObjLoop *aio_default_loop;
+static Value stop_cb;       // the done callback run_until_complete adds
+static Value deadlock_target;   // future run_until_complete waits for
+
+// ---- handles
+static void trace_handle(Obj *o) {
+    ObjHandle *h = (ObjHandle *)o;
+    gc_mark_value(h->callback);
+    gc_mark_value(h->args);
+    gc_mark_obj((Obj *)h->loop);
+}
+
+static Value handle_new(ObjLoop *loop, int kind, Value cb, Value args, bool timer) {
+    ObjHandle *h = (ObjHandle *)obj_alloc(timer ? cls_timer_handle : cls_handle, sizeof(ObjHandle));
+    h->kind = (uint8_t)kind;
+    h->callback = cb;
+    h->args = args;
+    h->loop = loop;
+    h->is_timer = timer;
+    return OBJ_VAL(h);
+}
+
+// "name(arg, ...)" as CPython's _format_callback.
+static Value format_callback(Value cb, Value args) {
+    Value nm = obj_getattr_opt(cb, str_intern_c("__qualname__"));
+    if (!nm || !IS_STR(nm)) {
+        exc_clear();
+        nm = obj_repr(cb);
+        if (!nm) {
+            return VAL_NULL;
+        }
+    }
+    Value s = str_concat(nm, str_from_c("("));
+    if (args && IS_TUPLE(args)) {
+        for (size_t i = 0; i < AS_TUPLE(args)->len; i++) {
+            Value r = obj_repr(AS_TUPLE(args)->items[i]);
+            if (!r) {
+                return VAL_NULL;
+            }
+            if (i) {
+                s = str_concat(s, str_from_c(", "));
+            }
+            s = str_concat(s, r);
+        }
+    }
+    return str_concat(s, str_from_c(")"));
+}
+
+static Value handle_repr(Value self) {
+    ObjHandle *h = (ObjHandle *)AS_OBJ(self);
+    Value cb = h->kind == H_CALL ? format_callback(h->callback, h->args) : str_from_c("sleep");
+    if (!cb) {
+        return VAL_NULL;
+    }
+    const char *cls = h->is_timer ? "TimerHandle" : "Handle";
+    if (h->is_timer) {
+        return str_printf("<%s %swhen=%.17g %s>", cls, h->cancelled ? "cancelled " : "", h->when, AS_STR(cb)->data);
+    }
+    return str_printf("<%s %s%s>", cls, h->cancelled ? "cancelled " : "", AS_STR(cb)->data);
+}
+
+static Value handle_cancel(int argc, Value *argv, ObjDict *kw) {
+    ObjHandle *h = (ObjHandle *)AS_OBJ(argv[0]);
+    h->cancelled = true;
+    return VAL_NONE;
+}
+
+static Value handle_cancelled(int argc, Value *argv, ObjDict *kw) {
+    return VAL_BOOL(((ObjHandle *)AS_OBJ(argv[0]))->cancelled);
+}
+
+static Value handle_when(int argc, Value *argv, ObjDict *kw) {
+    return float_new(((ObjHandle *)AS_OBJ(argv[0]))->when);
+}
+
+// ---- the ready ring buffer
+static void trace_loop(Obj *o) {
+    ObjLoop *l = (ObjLoop *)o;
+    gc_mark_obj((Obj *)l->dict);
+    for (size_t i = 0; i < l->rlen; i++) {
+        ReadyItem *it = &l->ready[(l->rhead + i) & (l->rcap - 1)];
+        gc_mark_value(it->a);
+        gc_mark_value(it->b);
+    }
+    for (size_t i = 0; i < l->ntimers; i++) {
+        gc_mark_obj((Obj *)l->timers[i]);
+    }
+    gc_mark_value(l->current_task);
+}
+
+static void finalize_loop(Obj *o) {
+    ObjLoop *l = (ObjLoop *)o;
+    mem_free(l->ready, sizeof(ReadyItem) * l->rcap);
+    mem_free(l->timers, sizeof(ObjHandle *) * l->ctimers);
+    l->ready = NULL;
+    l->timers = NULL;
+    if (aio_running_loop == l) {
+        aio_running_loop = NULL;
+    }
+}
+
+void loop_push(ObjLoop *loop, int kind, Value a, Value b) {
+    if (loop->rlen == loop->rcap) {
+        size_t ncap = loop->rcap ? loop->rcap * 2 : 64;
+        ReadyItem *n = mem_alloc(sizeof(ReadyItem) * ncap);
+        for (size_t i = 0; i < loop->rlen; i++) {
+            n[i] = loop->ready[(loop->rhead + i) & (loop->rcap - 1)];
+        }
+        mem_free(loop->ready, sizeof(ReadyItem) * loop->rcap);
+        loop->ready = n;
+        loop->rcap = ncap;
+        loop->rhead = 0;
+    }
+    ReadyItem *it = &loop->ready[(loop->rhead + loop->rlen) & (loop->rcap - 1)];
+    it->kind = kind;
+    it->a = a;
+    it->b = b;
+    loop->rlen++;
+}
+
+static ReadyItem ready_pop(ObjLoop *loop) {
+    ReadyItem it = loop->ready[loop->rhead];
+    loop->rhead = (loop->rhead + 1) & (loop->rcap - 1);
+    loop->rlen--;
+    return it;
+}
+
+// ---- the timer heap
+static bool timer_before(ObjHandle *a, ObjHandle *b) {
+    return a->when < b->when || (a->when == b->when && a->seq < b->seq);
+}
+
+static void heap_push(ObjLoop *l, ObjHandle *h) {
+    if (l->ntimers == l->ctimers) {
+        size_t ncap = l->ctimers ? l->ctimers * 2 : 32;
+        l->timers = mem_realloc(l->timers, sizeof(ObjHandle *) * l->ctimers, sizeof(ObjHandle *) * ncap);
+        l->ctimers = ncap;
+    }
+    size_t i = l->ntimers++;
+    while (i > 0) {
+        size_t p = (i - 1) / 2;
+        if (!timer_before(h, l->timers[p])) {
+            break;
+        }
+        l->timers[i] = l->timers[p];
+        i = p;
+    }
+    l->timers[i] = h;
+    h->scheduled = true;
+}
+
+static ObjHandle *heap_pop(ObjLoop *l) {
+    ObjHandle *top = l->timers[0];
+    ObjHandle *last = l->timers[--l->ntimers];
+    size_t n = l->ntimers, i = 0;
+    if (n > 0) {
+        for (;;) {
+            size_t c = 2 * i + 1;
+            if (c >= n) {
+                break;
+            }
+            if (c + 1 < n && timer_before(l->timers[c + 1], l->timers[c])) {
+                c++;
+            }
+            if (!timer_before(l->timers[c], last)) {
+                break;
+            }
+            l->timers[i] = l->timers[c];
+            i = c;
+        }
+        l->timers[i] = last;
+    }
+    top->scheduled = false;
+    return top;
+}
+
+// ---- scheduling API
+static bool check_closed(ObjLoop *loop) {
+    if (loop->closed) {
+        exc_raise(exc_RuntimeError, "Event loop is closed");
+        return false;
+    }
+    return true;
+}
+
+Value loop_call_soon(ObjLoop *loop, Value cb, Value args) {
+    if (!check_closed(loop)) {
+        return VAL_NULL;
+    }
+    Value h = handle_new(loop, H_CALL, cb, args, false);
+    loop_push(loop, R_HANDLE, h, VAL_NULL);
+    return h;
+}
+
+Value loop_call_at(ObjLoop *loop, double when, int kind, Value cb, Value args) {
+    if (!check_closed(loop)) {
+        return VAL_NULL;
+    }
+    Value hv = handle_new(loop, kind, cb, args, true);
+    ObjHandle *h = (ObjHandle *)AS_OBJ(hv);
+    h->when = when;
+    h->seq = ++loop->seq;
+    heap_push(loop, h);
+    return hv;
+}
+
+Value loop_new(void) {
+    ObjLoop *l = (ObjLoop *)obj_alloc(cls_loop, sizeof(ObjLoop));
+    return OBJ_VAL(l);
+}
+
+ObjLoop *loop_get_event_loop(void) {
+    if (aio_running_loop) {
+        return aio_running_loop;
+    }
+    if (!aio_default_loop) {
+        aio_default_loop = (ObjLoop *)AS_OBJ(loop_new());
+    }
+    return aio_default_loop;
+}
+
+// ---- running
+static bool is_fatal(Value e) {
+    return exc_matches(e, OBJ_VAL(exc_KeyboardInterrupt)) || exc_matches(e, OBJ_VAL(exc_SystemExit));
+}
+
+// Reports an exception of a callback as the default exception handler.
+static bool callback_failed(Value cb, Value args, bool handle) {
+    Value e = exc_take();
+    if (is_fatal(e)) {
+        exc_raise_value(e);
+        return false;
+    }
+    gc_push_root(e);
+    Value s = format_callback(cb, args);
+    if (!s) {
+        exc_clear();
+        s = str_from_c("?");
+    }
+    Value msg = str_printf("Exception in callback %s\nhandle: <%s %s>", AS_STR(s)->data,
+                           handle ? "Handle" : "Handle", AS_STR(s)->data);
+    aio_print_exception(AS_STR(msg)->data, VAL_NULL, e);
+    gc_pop_root(1);
+    return true;
+}
+
+static bool run_item(ObjLoop *loop, ReadyItem it) {
+    switch (it.kind) {
+    case R_STEP:
+        return task_step((ObjTask *)AS_OBJ(it.a), it.b);
+    case R_WAKEUP: {
+        gc_push_root(it.b);
+        bool ok = task_wakeup((ObjTask *)AS_OBJ(it.a), (ObjFuture *)AS_OBJ(it.b));
+        gc_pop_root(1);
+        return ok;
+    }
+    case R_CALLBACK: {
+        if (it.a == stop_cb) {
+            ((ObjFuture *)AS_OBJ(it.b))->loop->stopping = true;
+            return true;
+        }
+        gc_push_root(it.a);
+        gc_push_root(it.b);
+        Value r = vm_call(it.a, 1, &it.b, NULL);
+        bool ok = true;
+        if (!r) {
+            Value args = tuple_pack(1, it.b);
+            ok = callback_failed(it.a, args, false);
+        }
+        gc_pop_root(2);
+        return ok;
+    }
+    default: {
+        ObjHandle *h = (ObjHandle *)AS_OBJ(it.a);
+        if (h->cancelled) {
+            return true;
+        }
+        if (h->kind == H_SLEEP) {
+            ObjFuture *f = (ObjFuture *)AS_OBJ(h->callback);
+            if (f->state == FUT_PENDING) {
+                f->timer = VAL_NULL;
+                future_set_result(f, h->args);
+            }
+            return true;
+        }
+        gc_push_root(it.a);
+        ObjTuple *args = IS_TUPLE(h->args) ? AS_TUPLE(h->args) : NULL;
+        Value r = vm_call(h->callback, args ? (int)args->len : 0, args ? args->items : NULL, NULL);
+        bool ok = r ? true : callback_failed(h->callback, h->args, true);
+        gc_pop_root(1);
+        return ok;
+    }
+    }
+}
+
+// The deadlock report: every pending task, where it is and what it awaits.
+static void raise_deadlock(ObjLoop *loop) {
+    Value lines = list_new(8);
+    gc_push_root(lines);
+    for (size_t i = 0; i < task_nregistry; i++) {
+        ObjTask *t = task_registry[i];
+        if (t->f.loop != loop || t->f.state != FUT_PENDING) {
+            continue;
+        }
+        Value d = task_describe_wait(t);
+        if (!d) {
+            gc_pop_root(1);
+            return;
+        }
+        list_append(AS_LIST(lines), d);
+    }
+    Value what;
+    if (deadlock_target) {
+        Value r = obj_repr(deadlock_target);
+        if (!r) {
+            gc_pop_root(1);
+            return;
+        }
+        what = str_printf("run_until_complete() waits for %s", AS_STR(r)->data);
+    } else {
+        what = str_from_c("run_forever() is running");
+    }
+    Value msg = str_printf("deadlock: %s, but nothing is ready to run and no timer is scheduled; "
+                           "%zu pending task%s:",
+                           AS_STR(what)->data, AS_LIST(lines)->len, AS_LIST(lines)->len == 1 ? "" : "s");
+    for (size_t i = 0; i < AS_LIST(lines)->len; i++) {
+        msg = str_concat(msg, str_from_c("\n"));
+        msg = str_concat(msg, AS_LIST(lines)->items[i]);
+    }
+    gc_pop_root(1);
+    Value e = exc_new(exc_RuntimeError, 1, &msg);
+    if (e) {
+        exc_raise_value(e);
+    }
+}
+
+static bool idle_sleep(double until) {
+    if (clock_virtual) {
+        clock_advance_to(until);
+        return true;
+    }
+    for (;;) {
+        double left = until - clock_monotonic();
+        if (left <= 0) {
+            return true;
+        }
+        if (left > 0.05) {
+            left = 0.05;
+        }
+        struct timespec ts;
+        ts.tv_sec = (time_t)left;
+        ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
+        nanosleep(&ts, NULL);
+        if (vm_interrupted) {
+            vm_interrupted = 0;
+            exc_raise_value(OBJ_VAL(exc_KeyboardInterrupt));
+            return false;
+        }
+    }
+}
+
+static bool run_once(ObjLoop *loop) {
+    while (loop->ntimers && loop->timers[0]->cancelled) {
+        heap_pop(loop);
+    }
+    if (loop->rlen == 0 && !loop->stopping) {
+        if (loop->ntimers == 0) {
+            raise_deadlock(loop);
+            return false;
+        }
+        if (!idle_sleep(loop->timers[0]->when)) {
+            return false;
+        }
+    }
+    double end = clock_monotonic() + 1e-9;
+    while (loop->ntimers && loop->timers[0]->when < end) {
+        ObjHandle *h = heap_pop(loop);
+        if (!h->cancelled) {
+            loop_push(loop, R_HANDLE, OBJ_VAL(h), VAL_NULL);
+        }
+    }
+    size_t ntodo = loop->rlen;
+    for (size_t i = 0; i < ntodo && loop->rlen > 0; i++) {
+        ReadyItem it = ready_pop(loop);
+        if (!run_item(loop, it)) {
+            return false;
+        }
+        if (vm_interrupted) {
+            vm_interrupted = 0;
+            exc_raise_value(OBJ_VAL(exc_KeyboardInterrupt));
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool check_can_run(ObjLoop *loop) {
+    if (!check_closed(loop)) {
+        return false;
+    }
+    if (loop->running) {
+        exc_raise(exc_RuntimeError, "This event loop is already running");
+        return false;
+    }
+    if (aio_running_loop && aio_running_loop != loop) {
+        exc_raise(exc_RuntimeError, "Cannot run the event loop while another loop is running");
+        return false;
+    }
+    return true;
+}
+
+static bool run_forever(ObjLoop *loop) {
+    if (!check_can_run(loop)) {
+        return false;
+    }
+    ObjLoop *prev = aio_running_loop;
+    aio_running_loop = loop;
+    loop->running = true;
+    bool ok = true;
+    for (;;) {
+        if (!run_once(loop)) {
+            ok = false;
+            break;
+        }
+        if (loop->stopping) {
+            break;
+        }
+    }
+    loop->stopping = false;
+    loop->running = false;
+    aio_running_loop = prev;
+    return ok;
+}
+
+static Value ensure_future_c(ObjLoop *loop, Value v, bool *new_task) {
+    *new_task = false;
+    if (is_future(v)) {
+        if (((ObjFuture *)AS_OBJ(v))->loop != loop) {
+            return exc_raise(exc_ValueError,
+                             "The future belongs to a different loop than the one specified as the loop argument");
+        }
+        return v;
+    }
+    if (is_coroutine_like(v)) {
+        if (!check_closed(loop)) {
+            return VAL_NULL;
+        }
+        *new_task = true;
+        return task_new(loop, v, VAL_NONE);
+    }
+    bool found;
+    Value aw = call_method_opt(v, str_intern_c("__await__"), 0, NULL, &found);
+    if (found && aw) {
+        if (is_future(aw)) {
+            return aw;
+        }
+        if (is_coroutine_like(aw)) {
+            *new_task = true;
+            return task_new(loop, aw, VAL_NONE);
+        }
+        return exc_raise(exc_TypeError, "An asyncio.Future, a coroutine or an awaitable is required");
+    }
+    if (found) {
+        return VAL_NULL;
+    }
+    return exc_raise(exc_TypeError, "An asyncio.Future, a coroutine or an awaitable is required");
+}
+
+Value loop_run_until_complete(ObjLoop *loop, Value fut) {
+    if (!check_can_run(loop)) {
+        return VAL_NULL;
+    }
+    bool new_task;
+    fut = ensure_future_c(loop, fut, &new_task);
+    if (!fut) {
+        return VAL_NULL;
+    }
+    ObjFuture *f = (ObjFuture *)AS_OBJ(fut);
+    if (new_task) {
+        ((ObjTask *)f)->log_destroy_pending = false;
+    }
+    gc_push_root(fut);
+    future_add_callback(f, stop_cb);
+    Value prev_target = deadlock_target;
+    deadlock_target = fut;
+    bool ok = run_forever(loop);
+    deadlock_target = prev_target;
+    // remove our callback if it is still registered
+    if (f->cb0 == stop_cb) {
+        f->cb0 = VAL_NULL;
+        if (f->cbs && f->cbs->len) {
+            f->cb0 = f->cbs->items[0];
+            memmove(f->cbs->items, f->cbs->items + 1, sizeof(Value) * (f->cbs->len - 1));
+            f->cbs->len--;
+        }
+    } else if (f->cbs) {
+        for (size_t i = 0; i < f->cbs->len; i++) {
+            if (f->cbs->items[i] == stop_cb) {
+                memmove(f->cbs->items + i, f->cbs->items + i + 1, sizeof(Value) * (f->cbs->len - i - 1));
+                f->cbs->len--;
+                break;
+            }
+        }
+    }
+    gc_pop_root(1);
+    if (!ok) {
+        if (new_task && f->state == FUT_FINISHED) {
+            f->log_tb = false;
+        }
+        return VAL_NULL;
+    }
+    if (f->state == FUT_PENDING) {
+        return exc_raise(exc_RuntimeError, "Event loop stopped before Future completed.");
+    }
+    return future_result(f);
+}
+
+// ---- loop methods
+static ObjLoop *self_loop(Value v) {
+    return (ObjLoop *)AS_OBJ(v);
+}
+
+static Value rest_tuple(int argc, Value *argv, int from) {
+    int n = argc - from;
+    if (n <= 0) {
+        return VAL_NULL;
+    }
+    Value t = tuple_new((size_t)n);
+    for (int i = 0; i < n; i++) {
+        AS_TUPLE(t)->items[i] = argv[from + i];
+    }
+    return t;
+}
+
+static bool check_callback(Value cb, const char *method) {
+    if (is_coroutine_like(cb)) {
+        exc_raise(exc_TypeError, "coroutines cannot be used with %s()", method);
+        return false;
+    }
+    ObjClass *c = val_class(cb);
+    if (!c->call && c != cls_type && !IS_A(cb, cls_native) && !IS_A(cb, cls_function) &&
+        !IS_A(cb, cls_bound_method)) {
+        Value r = obj_repr(cb);
+        if (r) {
+            exc_raise(exc_TypeError, "a callable object was expected by %s(), got %s", method, AS_STR(r)->data);
+        }
+        return false;
+    }
+    return true;
+}
+
+static Value loop_call_soon_m(int argc, Value *argv, ObjDict *kw) {
+    if (argc < 2) {
+        return exc_raise(exc_TypeError, "call_soon() missing 1 required positional argument: 'callback'");
+    }
+    ObjLoop *loop = self_loop(argv[0]);
+    if (!check_closed(loop) || !check_callback(argv[1], "call_soon")) {
+        return VAL_NULL;
+    }
+    return loop_call_soon(loop, argv[1], rest_tuple(argc, argv, 2));
+}
+
+static bool get_delay(Value v, double *out) {
+    if (!val_to_double(v, out)) {
+        return false;
+    }
+    return true;
+}
+
+static Value loop_call_later_m(int argc, Value *argv, ObjDict *kw) {
+    if (argc < 3) {
+        return exc_raise(exc_TypeError, "call_later() missing required positional arguments");
+    }
+    ObjLoop *loop = self_loop(argv[0]);
+    double d;
+    if (!get_delay(argv[1], &d) || !check_closed(loop) || !check_callback(argv[2], "call_later")) {
+        return VAL_NULL;
+    }
+    return loop_call_at(loop, clock_monotonic() + d, H_CALL, argv[2], rest_tuple(argc, argv, 3));
+}
+
+static Value loop_call_at_m(int argc, Value *argv, ObjDict *kw) {
+    if (argc < 3) {
+        return exc_raise(exc_TypeError, "call_at() missing required positional arguments");
+    }
+    ObjLoop *loop = self_loop(argv[0]);
+    double w;
+    if (!get_delay(argv[1], &w) || !check_closed(loop) || !check_callback(argv[2], "call_at")) {
+        return VAL_NULL;
+    }
+    return loop_call_at(loop, w, H_CALL, argv[2], rest_tuple(argc, argv, 3));
+}
+
+static Value loop_time_m(int argc, Value *argv, ObjDict *kw) {
+    return float_new(clock_monotonic());
+}
+
+static Value loop_create_future_m(int argc, Value *argv, ObjDict *kw) {
+    return future_new(self_loop(argv[0]));
+}
+
+static Value loop_create_task_m(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("create_task", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    ObjLoop *loop = self_loop(argv[0]);
+    if (!check_closed(loop)) {
+        return VAL_NULL;
+    }
+    Value name = kw_get(kw, "name");
+    return task_new(loop, argv[1], name ? name : VAL_NONE);
+}
+
+static Value loop_run_forever_m(int argc, Value *argv, ObjDict *kw) {
+    Value prev_target = deadlock_target;
+    deadlock_target = VAL_NULL;
+    bool ok = run_forever(self_loop(argv[0]));
+    deadlock_target = prev_target;
+    return ok ? VAL_NONE : VAL_NULL;
+}
+
+static Value loop_run_until_complete_m(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("run_until_complete", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    return loop_run_until_complete(self_loop(argv[0]), argv[1]);
+}
+
+static Value loop_stop_m(int argc, Value *argv, ObjDict *kw) {
+    self_loop(argv[0])->stopping = true;
+    return VAL_NONE;
+}
+
+static Value loop_close_m(int argc, Value *argv, ObjDict *kw) {
+    ObjLoop *l = self_loop(argv[0]);
+    if (l->running) {
+        return exc_raise(exc_RuntimeError, "Cannot close a running event loop");
+    }
+    if (l->closed) {
+        return VAL_NONE;
+    }
+    l->closed = true;
+    l->rlen = 0;
+    l->rhead = 0;
+    for (size_t i = 0; i < l->ntimers; i++) {
+        l->timers[i]->scheduled = false;
+    }
+    l->ntimers = 0;
+    return VAL_NONE;
+}
+
+static Value loop_is_running_m(int argc, Value *argv, ObjDict *kw) {
+    return VAL_BOOL(self_loop(argv[0])->running);
+}
+
+static Value loop_is_closed_m(int argc, Value *argv, ObjDict *kw) {
+    return VAL_BOOL(self_loop(argv[0])->closed);
+}
+
+static Value loop_get_debug_m(int argc, Value *argv, ObjDict *kw) {
+    return VAL_BOOL(self_loop(argv[0])->debug);
+}
+
+static Value loop_set_debug_m(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("set_debug", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    int t = obj_truthy(argv[1]);
+    if (t < 0) {
+        return VAL_NULL;
+    }
+    self_loop(argv[0])->debug = t;
+    return VAL_NONE;
+}
+
+static Value loop_repr(Value self) {
+    ObjLoop *l = self_loop(self);
+    return str_printf("<_UnixSelectorEventLoop running=%s closed=%s debug=%s>", l->running ? "True" : "False",
+                      l->closed ? "True" : "False", l->debug ? "True" : "False");
+}
+
+static Value loop_call_exception_handler_m(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("call_exception_handler", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    Value ctx = argv[1];
+    Value msg = VAL_NULL, exc = VAL_NULL;
+    if (IS_DICT(ctx)) {
+        dict_get(AS_DICT(ctx), str_from_c("message"), &msg);
+        dict_get(AS_DICT(ctx), str_from_c("exception"), &exc);
+    }
+    const char *m = msg && IS_STR(msg) ? AS_STR(msg)->data : "Unhandled exception in event loop";
+    aio_print_exception(m, VAL_NULL, exc && IS_OBJ(exc) ? exc : VAL_NULL);
+    return VAL_NONE;
+}
+
+static const MethodDef loop_methods[] = {
+    {"call_soon", loop_call_soon_m},
+    {"call_soon_threadsafe", loop_call_soon_m},
+    {"call_later", loop_call_later_m},
+    {"call_at", loop_call_at_m},
+    {"time", loop_time_m},
+    {"create_future", loop_create_future_m},
+    {"create_task", loop_create_task_m},
+    {"run_forever", loop_run_forever_m},
+    {"run_until_complete", loop_run_until_complete_m},
+    {"stop", loop_stop_m},
+    {"close", loop_close_m},
+    {"is_running", loop_is_running_m},
+    {"is_closed", loop_is_closed_m},
+    {"get_debug", loop_get_debug_m},
+    {"set_debug", loop_set_debug_m},
+    {"call_exception_handler", loop_call_exception_handler_m},
+    {NULL, NULL},
+};
+
+static const MethodDef handle_methods[] = {
+    {"cancel", handle_cancel},
+    {"cancelled", handle_cancelled},
+    {NULL, NULL},
+};
+
+static const MethodDef timer_methods[] = {
+    {"when", handle_when},
+    {NULL, NULL},
+};
+
+// ---- sleep(): a lazy awaitable (the timer starts when it is awaited)
+typedef struct ObjSleep {
+    Obj hdr;
+    double delay;
+    Value result;
+    Value fut;
+    int state;      // 0 new, 1 waiting on fut, 2 yielded once (delay <= 0), 3 done
+} ObjSleep;
+
+static void trace_sleep(Obj *o) {
+    ObjSleep *s = (ObjSleep *)o;
+    gc_mark_value(s->result);
+    gc_mark_value(s->fut);
+}
+
+static int sleep_return(Value r) {
+    if (IS_NONE(r)) {
+        return 0;
+    }
+    Value e = exc_new(exc_StopIteration, 1, &r);
+    if (e) {
+        exc_raise_value(e);
+    }
+    return -1;
+}
+
+static int sleep_next(Value self, Value *out) {
+    ObjSleep *s = (ObjSleep *)AS_OBJ(self);
+    switch (s->state) {
+    case 0: {
+        if (s->delay <= 0) {
+            s->state = 2;
+            *out = VAL_NONE;
+            return 1;
+        }
+        if (!aio_running_loop) {
+            exc_raise(exc_RuntimeError, "no running event loop");
+            return -1;
+        }
+        ObjLoop *loop = aio_running_loop;
+        Value fut = future_new(loop);
+        s->fut = fut;
+        Value h = loop_call_at(loop, clock_monotonic() + s->delay, H_SLEEP, fut, s->result);
+        if (!h) {
+            return -1;
+        }
+        ((ObjFuture *)AS_OBJ(fut))->timer = h;
+        ((ObjFuture *)AS_OBJ(fut))->blocking = true;
+        s->state = 1;
+        *out = fut;
+        return 1;
+    }
+    case 1: {
+        ObjFuture *f = (ObjFuture *)AS_OBJ(s->fut);
+        if (f->state == FUT_PENDING) {
+            f->blocking = true;
+            *out = s->fut;
+            return 1;
+        }
+        s->state = 3;
+        Value r = future_result(f);
+        s->fut = VAL_NULL;
+        if (!r) {
+            return -1;
+        }
+        return sleep_return(r);
+    }
+    case 2:
+        s->state = 3;
+        return sleep_return(s->result);
+    default:
+        exc_raise(exc_RuntimeError, "cannot reuse already awaited coroutine");
+        return -1;
+    }
+}
+
+static Value sleep_self(int argc, Value *argv, ObjDict *kw) {
+    return argv[0];
+}
+
+static Value sleep_iter(Value self) {
+    return self;
+}
+
+static Value sleep_send(int argc, Value *argv, ObjDict *kw) {
+    Value out;
+    int r = sleep_next(argv[0], &out);
+    if (r == 1) {
+        return out;
+    }
+    if (r == 0) {
+        return exc_raise_value(OBJ_VAL(exc_StopIteration));
+    }
+    return VAL_NULL;
+}
+
+static Value sleep_throw(int argc, Value *argv, ObjDict *kw) {
+    ObjSleep *s = (ObjSleep *)AS_OBJ(argv[0]);
+    if (s->fut) {
+        ObjFuture *f = (ObjFuture *)AS_OBJ(s->fut);
+        if (f->timer) {
+            ((ObjHandle *)AS_OBJ(f->timer))->cancelled = true;
+            f->timer = VAL_NULL;
+        }
+    }
+    s->state = 3;
+    return exc_raise_value(argc > 1 ? argv[1] : OBJ_VAL(exc_Exception));
+}
+
+static Value sleep_close(int argc, Value *argv, ObjDict *kw) {
+    ObjSleep *s = (ObjSleep *)AS_OBJ(argv[0]);
+    if (s->fut) {
+        ObjFuture *f = (ObjFuture *)AS_OBJ(s->fut);
+        if (f->timer) {
+            ((ObjHandle *)AS_OBJ(f->timer))->cancelled = true;
+            f->timer = VAL_NULL;
+        }
+    }
+    s->state = 3;
+    return VAL_NONE;
+}
+
+static Value sleep_repr(Value self) {
+    return str_printf("<coroutine object sleep at %p>", (void *)AS_OBJ(self));
+}
+
+static const MethodDef sleep_methods[] = {
+    {"__await__", sleep_self},
+    {"send", sleep_send},
+    {"throw", sleep_throw},
+    {"close", sleep_close},
+    {NULL, NULL},
+};
+
+// asyncio.sleep(delay, result=None)
+Value aio_sleep(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("sleep", argc, 1, 2)) {
+        return VAL_NULL;
+    }
+    double d;
+    if (!val_to_double(argv[0], &d)) {
+        return VAL_NULL;
+    }
+    Value result = argc > 1 ? argv[1] : kw_get(kw, "result");
+    ObjSleep *s = (ObjSleep *)obj_alloc(cls_sleep, sizeof(ObjSleep));
+    s->delay = d;
+    s->result = result ? result : VAL_NONE;
+    return OBJ_VAL(s);
+}
+
+static Value stop_cb_fn(int argc, Value *argv, ObjDict *kw) {
+    if (argc >= 1 && is_future(argv[0])) {
+        ((ObjFuture *)AS_OBJ(argv[0]))->loop->stopping = true;
+    }
+    return VAL_NONE;
+}
+
+static void mark_loops(void) {
+    gc_mark_obj((Obj *)aio_running_loop);
+    gc_mark_obj((Obj *)aio_default_loop);
+    gc_mark_value(stop_cb);
+    gc_mark_value(deadlock_target);
+}
+
+// Creates the loop, handle and sleep classes.
+void loop_init(void) {
+    ObjStr *mod = str_intern_c("asyncio");
+    cls_loop = class_new_builtin("_UnixSelectorEventLoop", NULL, sizeof(ObjLoop), loop_methods);
+    cls_loop->module = mod;
+    cls_loop->trace = trace_loop;
+    cls_loop->finalize = finalize_loop;
+    cls_loop->repr = loop_repr;
+    cls_loop->new_ = NULL;
+    cls_loop->dict_offset = offsetof(ObjLoop, dict);
+    cls_handle = class_new_builtin("Handle", NULL, sizeof(ObjHandle), handle_methods);
+    cls_handle->module = mod;
+    cls_handle->trace = trace_handle;
+    cls_handle->repr = handle_repr;
+    cls_handle->new_ = NULL;
+    cls_timer_handle = class_new_builtin("TimerHandle", cls_handle, sizeof(ObjHandle), timer_methods);
+    cls_timer_handle->module = mod;
+    cls_sleep = class_new_builtin("coroutine", NULL, sizeof(ObjSleep), sleep_methods);
+    cls_sleep->module = mod;
+    cls_sleep->trace = trace_sleep;
+    cls_sleep->iter = sleep_iter;
+    cls_sleep->next = sleep_next;
+    cls_sleep->repr = sleep_repr;
+    cls_sleep->new_ = NULL;
+    stop_cb = native_new("_run_until_complete_cb", stop_cb_fn, NULL);
+    gc_add_root_marker(mark_loops);
+}

@@ -1,0 +1,325 @@
+// module.c: the builtin module `_asyncio` (the C core that
+// runtime/lib/asyncio.pyish re-exports): loop access functions
+// (get_event_loop, new_event_loop, set_event_loop, get_running_loop),
+// current_task/all_tasks, sleep, the classes and exceptions; and the
+// reports CPython's loggers print: "Task exception was never retrieved"
+// and "Task was destroyed but it is pending!", when a task is collected
+// and at exit (asyncio_shutdown, called by interp_shutdown).
+#include <string.h>
+#include "asyncio.h"
+#include "runtime.h"
+#include "gc.h"
+#include "vm.h"
+#include "interp.h"
+#include "code.h"
+
+Value aio_sleep(int argc, Value *argv, ObjDict *kw);
+static bool initialized;
+static Value module_value;
+
+void aio_print_exception(const char *what, Value self, Value exc) {
+    fflush(stdout);
+    fprintf(stderr, "%s\n", what);
+    if (exc) {
+        Value saved = exc_take();
+        interp_print_exception(exc);
+        if (saved) {
+            exc_raise_value(saved);
+        }
+    }
+    fflush(stderr);
+}
+
+static ObjLoop *as_loop(Value v) {
+    return IS_OBJ(v) && AS_OBJ(v)->cls == cls_loop ? (ObjLoop *)AS_OBJ(v) : NULL;
+}
+
+static Value m_get_event_loop(int argc, Value *argv, ObjDict *kw) {
+    return OBJ_VAL(loop_get_event_loop());
+}
+
+static Value m_new_event_loop(int argc, Value *argv, ObjDict *kw) {
+    return loop_new();
+}
+
+static Value m_set_event_loop(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("set_event_loop", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    if (IS_NONE(argv[0])) {
+        aio_default_loop = NULL;
+        return VAL_NONE;
+    }
+    ObjLoop *l = as_loop(argv[0]);
+    if (!l) {
+        Value r = obj_repr(argv[0]);
+        return r ? exc_raise(exc_TypeError, "loop must be an instance of AbstractEventLoop or None, not '%s'",
+                             val_type_name(argv[0]))
+                 : VAL_NULL;
+    }
+    aio_default_loop = l;
+    return VAL_NONE;
+}
+
+static Value m_get_running_loop(int argc, Value *argv, ObjDict *kw) {
+    if (!aio_running_loop) {
+        return exc_raise(exc_RuntimeError, "no running event loop");
+    }
+    return OBJ_VAL(aio_running_loop);
+}
+
+static Value m_get_running_loop_opt(int argc, Value *argv, ObjDict *kw) {
+    return aio_running_loop ? OBJ_VAL(aio_running_loop) : VAL_NONE;
+}
+
+static ObjLoop *loop_arg(int argc, Value *argv, ObjDict *kw) {
+    Value lv = argc > 0 ? argv[0] : kw_get(kw, "loop");
+    if (lv && !IS_NONE(lv)) {
+        ObjLoop *l = as_loop(lv);
+        if (!l) {
+            exc_raise(exc_TypeError, "loop must be an event loop");
+        }
+        return l;
+    }
+    if (!aio_running_loop) {
+        exc_raise(exc_RuntimeError, "no running event loop");
+        return NULL;
+    }
+    return aio_running_loop;
+}
+
+static Value m_current_task(int argc, Value *argv, ObjDict *kw) {
+    ObjLoop *l = loop_arg(argc, argv, kw);
+    if (!l) {
+        return VAL_NULL;
+    }
+    return l->current_task ? l->current_task : VAL_NONE;
+}
+
+static Value m_all_tasks(int argc, Value *argv, ObjDict *kw) {
+    ObjLoop *l = loop_arg(argc, argv, kw);
+    if (!l) {
+        return VAL_NULL;
+    }
+    Value s = set_new(cls_set);
+    for (size_t i = 0; i < task_nregistry; i++) {
+        ObjTask *t = task_registry[i];
+        if (t->f.loop == l && t->f.state == FUT_PENDING) {
+            if (set_add(AS_SET(s), OBJ_VAL(t)) < 0) {
+                return VAL_NULL;
+            }
+        }
+    }
+    return s;
+}
+
+static Value m_iscoroutine(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("iscoroutine", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    return VAL_BOOL(is_coroutine_like(argv[0]));
+}
+
+static Value m_isfuture(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("isfuture", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    return VAL_BOOL(is_future(argv[0]));
+}
+
+static Value m_create_task(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("create_task", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    if (!aio_running_loop) {
+        if (gen_is_gen(argv[0])) {
+            // the coroutine is dropped unawaited, as in CPython
+        }
+        return exc_raise(exc_RuntimeError, "no running event loop");
+    }
+    Value name = kw_get(kw, "name");
+    return task_new(aio_running_loop, argv[0], name ? name : VAL_NONE);
+}
+
+static Value m_run_until_complete(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("_run_until_complete", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    ObjLoop *l = as_loop(argv[0]);
+    if (!l) {
+        return exc_raise(exc_TypeError, "loop expected");
+    }
+    return loop_run_until_complete(l, argv[1]);
+}
+
+// _task_describe(task): the deadlock-report line of a task.
+static Value m_task_describe(int argc, Value *argv, ObjDict *kw) {
+    if (argc != 1 || !IS_OBJ(argv[0]) || AS_OBJ(argv[0])->cls->native_base != cls_task) {
+        return exc_raise(exc_TypeError, "task expected");
+    }
+    return task_describe_wait((ObjTask *)AS_OBJ(argv[0]));
+}
+
+// _set_log_destroy_pending(task, flag)
+static Value m_set_log_destroy(int argc, Value *argv, ObjDict *kw) {
+    if (argc == 2 && IS_OBJ(argv[0]) && AS_OBJ(argv[0])->cls->native_base == cls_task) {
+        ((ObjTask *)AS_OBJ(argv[0]))->log_destroy_pending = obj_truthy(argv[1]) == 1;
+    }
+    return VAL_NONE;
+}
+
+static Value m_iscoroutinefunction(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("iscoroutinefunction", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    Value f = argv[0];
+    if (IS_A(f, cls_bound_method)) {
+        f = ((ObjBoundMethod *)AS_OBJ(f))->func;
+    }
+    if (IS_A(f, cls_function)) {
+        return VAL_BOOL(((ObjFunction *)AS_OBJ(f))->code->flags & CO_COROUTINE);
+    }
+    return VAL_FALSE;
+}
+
+static const MethodDef module_fns[] = {
+    {"_iscoroutinefunction", m_iscoroutinefunction},
+    {"get_event_loop", m_get_event_loop},
+    {"new_event_loop", m_new_event_loop},
+    {"set_event_loop", m_set_event_loop},
+    {"get_running_loop", m_get_running_loop},
+    {"_get_running_loop", m_get_running_loop_opt},
+    {"get_running_loop", m_get_running_loop},
+    {"current_task", m_current_task},
+    {"all_tasks", m_all_tasks},
+    {"iscoroutine", m_iscoroutine},
+    {"isfuture", m_isfuture},
+    {"sleep", aio_sleep},
+    {"create_task", m_create_task},
+    {"_run_until_complete", m_run_until_complete},
+    {"_task_describe", m_task_describe},
+    {"_set_log_destroy_pending", m_set_log_destroy},
+    {NULL, NULL},
+};
+
+// ---- reports for tasks and futures that die unobserved
+static Value *to_report;
+static size_t nreport, capreport;
+
+static void report_add(Obj *o) {
+    if (nreport == capreport) {
+        size_t ncap = capreport ? capreport * 2 : 16;
+        to_report = mem_realloc(to_report, sizeof(Value) * capreport, sizeof(Value) * ncap);
+        capreport = ncap;
+    }
+    to_report[nreport++] = OBJ_VAL(o);
+}
+
+static bool wants_report(Obj *o) {
+    ObjClass *c = o->cls;
+    if (c != cls_future && c != cls_task && !(c->native_base == cls_future || c->native_base == cls_task)) {
+        return false;
+    }
+    ObjFuture *f = (ObjFuture *)o;
+    if (f->log_tb) {
+        return true;
+    }
+    if (f->is_task && f->state == FUT_PENDING && ((ObjTask *)f)->log_destroy_pending) {
+        return true;
+    }
+    return false;
+}
+
+static void report_one(Value v) {
+    ObjFuture *f = (ObjFuture *)AS_OBJ(v);
+    Value saved = exc_take();
+    if (f->log_tb) {
+        f->log_tb = false;
+        Value r = obj_repr(v);
+        if (r) {
+            Value msg = str_printf("%s exception was never retrieved\nfuture: %s", f->is_task ? "Task" : "Future",
+                                   AS_STR(r)->data);
+            aio_print_exception(AS_STR(msg)->data, v, f->exc);
+        }
+    } else if (f->is_task && f->state == FUT_PENDING && ((ObjTask *)f)->log_destroy_pending) {
+        ((ObjTask *)f)->log_destroy_pending = false;
+        Value r = obj_repr(v);
+        if (r) {
+            Value msg = str_printf("Task was destroyed but it is pending!\ntask: %s", AS_STR(r)->data);
+            aio_print_exception(AS_STR(msg)->data, v, VAL_NULL);
+        }
+    }
+    exc_clear();
+    if (saved) {
+        exc_raise_value(saved);
+    }
+}
+
+static void collect_exit(Obj *o) {
+    if (wants_report(o)) {
+        report_add(o);
+    }
+}
+
+static void mark_reports(void) {
+    for (size_t i = 0; i < nreport; i++) {
+        gc_mark_value(to_report[i]);
+    }
+    gc_mark_value(module_value);
+}
+
+// Finalizer hook: an unreachable task/future that must report is kept
+// one more cycle and reported after the collection.
+static bool gc_hook(Obj *o) {
+    if (wants_report(o)) {
+        report_add(o);
+        return true;
+    }
+    return false;
+}
+
+static void after_collect(void) {
+    while (nreport > 0) {
+        Value v = to_report[--nreport];
+        report_one(v);
+    }
+}
+
+void asyncio_shutdown(void) {
+    if (!initialized) {
+        return;
+    }
+    nreport = 0;
+    gc_each_object(collect_exit);
+    // report in creation order is not tracked: report tasks by number
+    for (size_t i = 0; i < nreport; i++) {
+        report_one(to_report[i]);
+    }
+    nreport = 0;
+}
+
+Value aio_module_init(void) {
+    if (!initialized) {
+        initialized = true;
+        future_init();
+        task_init();
+        loop_init();
+        gc_add_root_marker(mark_reports);
+        gc_set_finalizer_hook(gc_hook);
+        gc_set_after_hook(after_collect);
+    }
+    Value m = module_new("_asyncio");
+    module_value = m;
+    ObjModule *mod = (ObjModule *)AS_OBJ(m);
+    for (const MethodDef *d = module_fns; d->name; d++) {
+        dict_set_str(mod->dict, str_intern_c(d->name), native_new(d->name, d->fn, NULL));
+    }
+    dict_set_str(mod->dict, str_intern_c("Future"), OBJ_VAL(cls_future));
+    dict_set_str(mod->dict, str_intern_c("Task"), OBJ_VAL(cls_task));
+    dict_set_str(mod->dict, str_intern_c("Handle"), OBJ_VAL(cls_handle));
+    dict_set_str(mod->dict, str_intern_c("AbstractEventLoop"), OBJ_VAL(cls_loop));
+    dict_set_str(mod->dict, str_intern_c("CancelledError"), OBJ_VAL(exc_CancelledError));
+    dict_set_str(mod->dict, str_intern_c("InvalidStateError"), OBJ_VAL(exc_InvalidStateError));
+    dict_set_str(mod->dict, str_intern_c("TimeoutError"), OBJ_VAL(exc_TimeoutError));
+    return m;
+}

@@ -1,0 +1,476 @@
+// task.c: asyncio.Task in C: a Future that drives a coroutine (or a plain
+// generator, tutorial style, or any iterator with send/throw). A step
+// resumes the coroutine with gen_send/gen_throw; a yielded Future makes
+// the task its waiter (the task itself is stored as the callback: no bound
+// method per await); a bare yield reschedules it; return and raise finish
+// it. Cancellation follows CPython 3.11 (must_cancel, the waited future is
+// cancelled first). Also the weak registry behind all_tasks().
+#include <string.h>
+#include "asyncio.h"
+#include "runtime.h"
+#include "gc.h"
+#include "vm.h"
+#include "code.h"
+
+ObjClass *cls_task;
+ObjTask **task_registry;
+size_t task_nregistry;
+static size_t task_capregistry;
+static int64_t task_counter;
+
+static void trace_task(Obj *o) {
+    ObjTask *t = (ObjTask *)o;
+    cls_future->trace(o);
+    gc_mark_value(t->coro);
+    gc_mark_value(t->fut_waiter);
+    gc_mark_value(t->name);
+}
+
+static void finalize_task(Obj *o) {
+    ObjTask *t = (ObjTask *)o;
+    size_t i = t->reg_index;
+    if (i < task_nregistry && task_registry[i] == t) {
+        ObjTask *last = task_registry[--task_nregistry];
+        task_registry[i] = last;
+        last->reg_index = i;
+    }
+}
+
+static void registry_add(ObjTask *t) {
+    if (task_nregistry == task_capregistry) {
+        size_t ncap = task_capregistry ? task_capregistry * 2 : 64;
+        task_registry = mem_realloc(task_registry, sizeof(ObjTask *) * task_capregistry, sizeof(ObjTask *) * ncap);
+        task_capregistry = ncap;
+    }
+    t->reg_index = task_nregistry;
+    task_registry[task_nregistry++] = t;
+}
+
+bool is_coroutine_like(Value v) {
+    if (!IS_OBJ(v)) {
+        return false;
+    }
+    ObjClass *c = AS_OBJ(v)->cls;
+    return c == cls_coroutine || c == cls_generator || c == cls_sleep;
+}
+
+Value task_new(ObjLoop *loop, Value coro, Value name) {
+    if (!is_coroutine_like(coro)) {
+        Value r = obj_repr(coro);
+        return r ? exc_raise(exc_TypeError, "a coroutine was expected, got %s", AS_STR(r)->data) : VAL_NULL;
+    }
+    if (gen_is_gen(coro)) {
+        ((ObjGen *)AS_OBJ(coro))->awaited = true;
+    }
+    ObjTask *t = (ObjTask *)obj_alloc(cls_task, sizeof(ObjTask));
+    future_init_fields(&t->f, loop);
+    t->f.is_task = true;
+    t->coro = coro;
+    t->num = ++task_counter;
+    t->log_destroy_pending = true;
+    if (name && !IS_NONE(name)) {
+        if (!IS_STR(name)) {
+            gc_push_root(OBJ_VAL(t));
+            name = obj_str(name);
+            gc_pop_root(1);
+            if (!name) {
+                return VAL_NULL;
+            }
+        }
+        t->name = name;
+    }
+    registry_add(t);
+    loop_push(loop, R_STEP, OBJ_VAL(t), VAL_NULL);
+    return OBJ_VAL(t);
+}
+
+// Resumes a non-generator awaitable iterator (the sleep object, user
+// iterators with send/throw): same results as gen_send/gen_throw.
+static int generic_step(Value coro, Value exc, Value *out) {
+    if (!exc) {
+        ObjClass *c = val_class(coro);
+        int r;
+        if (c->next) {
+            r = c->next(coro, out);
+        } else {
+            *out = call_method(coro, "__next__", 0, NULL);
+            r = *out ? 1 : -1;
+        }
+        if (r == 1) {
+            return GEN_YIELDED;
+        }
+        if (r == 0) {
+            *out = VAL_NONE;
+            return GEN_RETURNED;
+        }
+    } else {
+        *out = call_method(coro, "throw", 1, &exc);
+        if (*out) {
+            return GEN_YIELDED;
+        }
+    }
+    if (EXC_PENDING_IS(exc_StopIteration)) {
+        Value e = exc_take();
+        ObjTuple *args = AS_EXC(e)->args;
+        *out = args && args->len ? args->items[0] : VAL_NONE;
+        return GEN_RETURNED;
+    }
+    return GEN_RAISED;
+}
+
+static bool cancel_any(Value fut, Value msg) {
+    ObjFuture *w = (ObjFuture *)AS_OBJ(fut);
+    if (w->is_task && AS_OBJ(fut)->cls->native_base == cls_task) {
+        return task_cancel((ObjTask *)w, msg);
+    }
+    if (AS_OBJ(fut)->cls == cls_future) {
+        return future_cancel(w, msg);
+    }
+    // a user subclass may override cancel()
+    Value r = call_method(fut, "cancel", 1, &msg);
+    if (!r) {
+        exc_clear();
+        return false;
+    }
+    return obj_truthy(r) == 1;
+}
+
+static void schedule_error(ObjTask *t, const char *fmt, Value a, Value b) {
+    Value ra = obj_repr(a);
+    Value rb = b ? obj_repr(b) : VAL_NULL;
+    if (!ra || (b && !rb)) {
+        exc_clear();
+        return;
+    }
+    Value msg = b ? str_printf(fmt, AS_STR(ra)->data, AS_STR(rb)->data) : str_printf(fmt, AS_STR(ra)->data);
+    Value e = exc_new(exc_RuntimeError, 1, &msg);
+    if (e) {
+        loop_push(t->f.loop, R_STEP, OBJ_VAL(t), e);
+    }
+}
+
+bool task_step(ObjTask *t, Value exc) {
+    ObjFuture *f = &t->f;
+    if (f->state != FUT_PENDING) {
+        return true;
+    }
+    if (t->must_cancel) {
+        if (!exc || !exc_matches(exc, OBJ_VAL(exc_CancelledError))) {
+            exc = future_make_cancelled_error(f);
+            if (!exc) {
+                return false;
+            }
+        }
+        t->must_cancel = false;
+    }
+    t->fut_waiter = VAL_NULL;
+    ObjLoop *loop = f->loop;
+    Value prev = loop->current_task;
+    loop->current_task = OBJ_VAL(t);
+    Value coro = t->coro;
+    Value out = VAL_NULL;
+    int st;
+    gc_push_root(OBJ_VAL(t));
+    if (gen_is_gen(coro)) {
+        ObjGen *g = (ObjGen *)AS_OBJ(coro);
+        st = exc ? gen_throw(g, exc, &out) : gen_send(g, VAL_NONE, &out);
+    } else {
+        st = generic_step(coro, exc, &out);
+    }
+    loop->current_task = prev;
+    bool ok = true;
+    if (st == GEN_RETURNED) {
+        if (t->must_cancel) {
+            t->must_cancel = false;
+            future_cancel(f, f->cancel_msg);
+        } else {
+            future_set_result(f, out);
+        }
+    } else if (st == GEN_RAISED) {
+        Value e = exc_take();
+        if (exc_matches(e, OBJ_VAL(exc_CancelledError))) {
+            f->exc = e;
+            Value msg = f->cancel_msg;
+            future_cancel(f, VAL_NULL);
+            f->cancel_msg = msg;
+        } else if (exc_matches(e, OBJ_VAL(exc_KeyboardInterrupt)) || exc_matches(e, OBJ_VAL(exc_SystemExit))) {
+            future_set_exception(f, e);
+            f->log_tb = false;
+            exc_raise_value(e);
+            ok = false;
+        } else {
+            future_set_exception(f, e);
+        }
+    } else if (is_future(out)) {
+        ObjFuture *w = (ObjFuture *)AS_OBJ(out);
+        if (w->loop != loop) {
+            schedule_error(t, "Task %s got Future %s attached to a different loop", OBJ_VAL(t), out);
+        } else if (w->blocking) {
+            if (w == f) {
+                schedule_error(t, "Task cannot await on itself: %s", OBJ_VAL(t), VAL_NULL);
+            } else {
+                w->blocking = false;
+                future_add_callback(w, OBJ_VAL(t));
+                t->fut_waiter = out;
+                if (t->must_cancel) {
+                    if (cancel_any(out, f->cancel_msg)) {
+                        t->must_cancel = false;
+                    }
+                }
+            }
+        } else {
+            schedule_error(t, "yield was used instead of yield from in task %s with %s", OBJ_VAL(t), out);
+        }
+    } else if (IS_NONE(out)) {
+        loop_push(loop, R_STEP, OBJ_VAL(t), VAL_NULL);
+    } else if (IS_A(out, cls_generator)) {
+        schedule_error(t, "yield was used instead of yield from for generator in task %s with %s", OBJ_VAL(t),
+                       out);
+    } else {
+        schedule_error(t, "Task got bad yield: %s", out, VAL_NULL);
+    }
+    gc_pop_root(1);
+    return ok;
+}
+
+bool task_wakeup(ObjTask *t, ObjFuture *fut) {
+    if (fut->state == FUT_FINISHED && !fut->exc) {
+        return task_step(t, VAL_NULL);
+    }
+    Value r = future_result(fut);
+    if (r) {
+        return task_step(t, VAL_NULL);
+    }
+    Value e = exc_take();
+    return task_step(t, e);
+}
+
+bool task_cancel(ObjTask *t, Value msg) {
+    ObjFuture *f = &t->f;
+    f->log_tb = false;
+    if (f->state != FUT_PENDING) {
+        return false;
+    }
+    if (!msg) {
+        msg = VAL_NONE;
+    }
+    t->num_cancels++;
+    if (t->fut_waiter) {
+        if (cancel_any(t->fut_waiter, msg)) {
+            return true;
+        }
+    }
+    t->must_cancel = true;
+    f->cancel_msg = msg;
+    return true;
+}
+
+// ---- reprs and descriptions
+// Innermost frame of a suspended generator chain.
+static ObjGen *innermost(ObjGen *g) {
+    while (g->state == GEN_SUSPENDED && g->yf && gen_is_gen(g->yf)) {
+        g = (ObjGen *)AS_OBJ(g->yf);
+    }
+    return g;
+}
+
+static int gen_line(ObjGen *g) {
+    Frame *fr = g->frame;
+    if (!fr) {
+        return 0;
+    }
+    if (g->state == GEN_CREATED) {
+        return fr->code->firstline;
+    }
+    uint32_t off = (uint32_t)(fr->ip - fr->code->code);
+    return code_line(fr->code, off ? off - 1 : 0);
+}
+
+Value task_format_coro(Value coro) {
+    if (gen_is_gen(coro)) {
+        ObjGen *g = (ObjGen *)AS_OBJ(coro);
+        if (g->frame && g->state != GEN_CLOSED) {
+            return str_printf("%s() running at %s:%d", g->qualname->data, g->frame->code->filename->data,
+                              gen_line(g));
+        }
+        Value fn = g->frame ? OBJ_VAL(g->frame->code->filename) : VAL_NULL;
+        (void)fn;
+        return str_printf("%s() done", g->qualname->data);
+    }
+    Value r = obj_repr(coro);
+    return r;
+}
+
+static Value task_name(ObjTask *t) {
+    if (!t->name) {
+        t->name = str_printf("Task-%lld", (long long)t->num);
+    }
+    return t->name;
+}
+
+Value task_repr(Value self) {
+    ObjTask *t = (ObjTask *)AS_OBJ(self);
+    ObjFuture *f = &t->f;
+    const char *st = f->state == FUT_PENDING ? (t->num_cancels > 0 ? "cancelling" : "pending")
+                     : f->state == FUT_CANCELLED ? "cancelled"
+                                                 : "finished";
+    Value nr = obj_repr(task_name(t));
+    if (!nr) {
+        return VAL_NULL;
+    }
+    Value coro = task_format_coro(t->coro);
+    if (!coro) {
+        return VAL_NULL;
+    }
+    Value info = future_repr_info(f);
+    if (!info) {
+        return VAL_NULL;
+    }
+    Value wait = str_from_c("");
+    if (t->fut_waiter && f->state == FUT_PENDING) {
+        Value wr = obj_repr(t->fut_waiter);
+        if (!wr) {
+            return VAL_NULL;
+        }
+        wait = str_printf(" wait_for=%s", AS_STR(wr)->data);
+    }
+    return str_printf("<%s %s name=%s coro=<%s>%s%s>", f->hdr.cls->name->data, st, AS_STR(nr)->data,
+                      AS_STR(coro)->data, AS_STR(info)->data, AS_STR(wait)->data);
+}
+
+// "name (coro) suspended at file:line, awaiting X" for the deadlock report.
+Value task_describe_wait(ObjTask *t) {
+    Value nm = task_name(t);
+    const char *where = "?";
+    int line = 0;
+    const char *cname = "?";
+    if (gen_is_gen(t->coro)) {
+        ObjGen *g = (ObjGen *)AS_OBJ(t->coro);
+        cname = g->qualname->data;
+        ObjGen *in = innermost(g);
+        if (in->frame) {
+            where = in->frame->code->filename->data;
+            line = gen_line(in);
+        }
+        Value what;
+        if (t->fut_waiter) {
+            what = obj_repr(t->fut_waiter);
+        } else {
+            what = str_from_c("nothing");
+        }
+        if (!what) {
+            return VAL_NULL;
+        }
+        const char *inner = in != g ? in->qualname->data : NULL;
+        if (inner) {
+            return str_printf("  task '%s' (coroutine %s()) suspended at %s:%d in %s(), awaiting %s",
+                              AS_STR(nm)->data, cname, where, line, inner, AS_STR(what)->data);
+        }
+        return str_printf("  task '%s' (coroutine %s()) suspended at %s:%d, awaiting %s", AS_STR(nm)->data, cname,
+                          where, line, AS_STR(what)->data);
+    }
+    Value r = obj_repr(t->coro);
+    if (!r) {
+        return VAL_NULL;
+    }
+    return str_printf("  task '%s' (%s)", AS_STR(nm)->data, AS_STR(r)->data);
+}
+
+// ---- methods
+static ObjTask *self_task(Value v) {
+    return (ObjTask *)AS_OBJ(v);
+}
+
+static Value task_new_m(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    if (argc < 1) {
+        return exc_raise(exc_TypeError, "Task.__init__() missing 1 required positional argument: 'coro'");
+    }
+    Value lv = kw_get(kw, "loop");
+    ObjLoop *loop = lv && IS_OBJ(lv) && AS_OBJ(lv)->cls == cls_loop ? (ObjLoop *)AS_OBJ(lv) : loop_get_event_loop();
+    Value name = kw_get(kw, "name");
+    if (loop->closed) {
+        return exc_raise(exc_RuntimeError, "Event loop is closed");
+    }
+    Value t = task_new(loop, argv[0], name ? name : VAL_NONE);
+    if (t && cls != cls_task) {
+        AS_OBJ(t)->cls = cls;
+    }
+    return t;
+}
+
+static Value task_get_name(int argc, Value *argv, ObjDict *kw) {
+    return task_name(self_task(argv[0]));
+}
+
+static Value task_set_name(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("set_name", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    Value s = obj_str(argv[1]);
+    if (!s) {
+        return VAL_NULL;
+    }
+    self_task(argv[0])->name = s;
+    return VAL_NONE;
+}
+
+static Value task_get_coro(int argc, Value *argv, ObjDict *kw) {
+    return self_task(argv[0])->coro;
+}
+
+static Value task_cancelling(int argc, Value *argv, ObjDict *kw) {
+    return MK_SMALL(self_task(argv[0])->num_cancels);
+}
+
+static Value task_uncancel(int argc, Value *argv, ObjDict *kw) {
+    ObjTask *t = self_task(argv[0]);
+    if (t->num_cancels > 0) {
+        t->num_cancels--;
+    }
+    return MK_SMALL(t->num_cancels);
+}
+
+static Value task_repr_m(int argc, Value *argv, ObjDict *kw) {
+    return task_repr(argv[0]);
+}
+
+static Value task_getattr(Value self, ObjStr *name) {
+    ObjTask *t = self_task(self);
+    if (strcmp(name->data, "_coro") == 0) {
+        return t->coro;
+    }
+    if (strcmp(name->data, "_fut_waiter") == 0) {
+        return t->fut_waiter ? t->fut_waiter : VAL_NONE;
+    }
+    if (strcmp(name->data, "_must_cancel") == 0) {
+        return VAL_BOOL(t->must_cancel);
+    }
+    return cls_future->getattr(self, name);
+}
+
+static Value task_hash_dummy(int argc, Value *argv, ObjDict *kw) {
+    return VAL_NONE;
+}
+
+static const MethodDef task_methods[] = {
+    {"get_name", task_get_name},
+    {"set_name", task_set_name},
+    {"get_coro", task_get_coro},
+    {"cancelling", task_cancelling},
+    {"uncancel", task_uncancel},
+    {"__repr__", task_repr_m},
+    {NULL, NULL},
+};
+
+// Creates the Task class (after Future).
+void task_init(void) {
+    (void)task_hash_dummy;
+    cls_task = class_new_builtin("Task", cls_future, sizeof(ObjTask), task_methods);
+    cls_task->module = str_intern_c("_asyncio");
+    cls_task->trace = trace_task;
+    cls_task->finalize = finalize_task;
+    cls_task->new_ = task_new_m;
+    cls_task->repr = task_repr;
+    cls_task->getattr = task_getattr;
+    cls_task->dict_offset = offsetof(ObjFuture, dict);
+}
