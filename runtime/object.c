@@ -535,6 +535,44 @@ Value generic_getattr(Value self, ObjStr *name) {
                      name->data);
 }
 
+// __slots__: when every user class of the MRO declares __slots__ (without
+// "__dict__"), only the declared names may be set on instances.
+static bool slots_allow(ObjClass *c, ObjStr *name) {
+    static ObjStr *s_slots;
+    if (!s_slots) {
+        s_slots = str_intern_c("__slots__");
+    }
+    for (size_t i = 0; i < c->mro->len; i++) {
+        ObjClass *k = AS_CLASS(c->mro->items[i]);
+        if (!(k->flags & CLS_USER)) {
+            break;
+        }
+        Value sl = dict_get_str(k->dict, s_slots);
+        if (!sl) {
+            return true;
+        }
+        if (IS_STR(sl)) {
+            if (str_eq(AS_STR(sl), name) || strcmp(AS_STR(sl)->data, "__dict__") == 0) {
+                return true;
+            }
+            continue;
+        }
+        if (IS_TUPLE(sl) || IS_LIST(sl)) {
+            size_t n = IS_TUPLE(sl) ? AS_TUPLE(sl)->len : AS_LIST(sl)->len;
+            Value *items = IS_TUPLE(sl) ? AS_TUPLE(sl)->items : AS_LIST(sl)->items;
+            for (size_t j = 0; j < n; j++) {
+                if (IS_STR(items[j]) && (str_eq(AS_STR(items[j]), name) ||
+                                         strcmp(AS_STR(items[j])->data, "__dict__") == 0)) {
+                    return true;
+                }
+            }
+            continue;
+        }
+        return true;
+    }
+    return false;
+}
+
 bool generic_setattr(Value self, ObjStr *name, Value v) {
     ObjClass *c = val_class(self);
     Value descr = class_lookup(c, name);
@@ -548,6 +586,10 @@ bool generic_setattr(Value self, ObjStr *name, Value v) {
         }
         Value args[2] = {self, v};
         return vm_call(f, v ? 2 : 1, args, NULL) != VAL_NULL;
+    }
+    if ((c->flags & CLS_USER) && !slots_allow(c, name)) {
+        exc_raise(exc_AttributeError, "'%s' object has no attribute '%s'", c->name->data, name->data);
+        return false;
     }
     ObjDict *d = instance_dict(self);
     if (!d) {

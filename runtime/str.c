@@ -599,6 +599,9 @@ static Value str_binop(Value a, Value b, int op) {
         if (sb && int_check(a)) {
             return str_repeat(b, a);
         }
+        if (sa && sb) {
+            return exc_raise(exc_TypeError, "can't multiply sequence by non-int of type 'str'");
+        }
         if (sa && !sb && !user_defines(b, "__rmul__")) {
             return exc_raise(exc_TypeError, "can't multiply sequence by non-int of type '%s'",
                              val_type_name(b));
@@ -1085,6 +1088,10 @@ static Value m_rsplit(int argc, Value *argv, ObjDict *kw) {
 Value str_join_list(Value sep, Value iterable) {
     Value seq = iterable;
     if (!IS_LIST(seq) && !IS_TUPLE(seq)) {
+        ObjClass *ic = val_class(iterable);
+        if (!ic->iter && !ic->getitem) {
+            return exc_raise(exc_TypeError, "can only join an iterable");
+        }
         seq = seq_to_list(iterable);
         if (!seq) {
             return VAL_NULL;

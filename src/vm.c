@@ -60,7 +60,9 @@ static Frame *frame_alloc(ObjCode *code, bool heap) {
         f = (Frame *)(chunk->data + chunk->used);
         chunk->used += size;
     }
-    memset(f, 0, sizeof(Frame));
+    // everything but the block stack (only nblocks entries are meaningful)
+    memset(f, 0, offsetof(Frame, blocks));
+    f->alloc_size = 0;
     for (size_t i = 0; i < (size_t)(code->nlocals + code->ncells + code->nfree); i++) {
         f->slots[i] = VAL_NULL;
     }

@@ -39,9 +39,9 @@ typedef struct Frame {
     uint8_t link;           // LINK_*: how this frame was resumed by its parent
     bool is_entry;          // vm_run returns when this frame returns or yields
     bool on_heap;           // owned by a generator
+    size_t alloc_size;
     int nblocks;
     Block blocks[MAX_BLOCKS];
-    size_t alloc_size;
     Value slots[];          // locals, cells, free vars, then the value stack
 } Frame;
 

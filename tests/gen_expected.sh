@@ -4,7 +4,8 @@
 # Each test runs in a scratch folder holding a copy of it and, as .py files,
 # the '_'-prefixed helper modules of its folder (python3 won't import .pyish).
 # Addresses (0x...) in the output become <ADDR>, as run_one.sh normalises them.
-# Skips '_'-prefixed files (helper modules) and files marked '# pyish-only'.
+# Skips '_'-prefixed files (helper modules) and files whose header has a
+# '# pyish-only' (or '# pyish only') line: their .out is written by hand.
 # Usage: gen_expected.sh [FILE.pyish ...]   (default: every tests/lang test)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,7 +18,7 @@ bad=0
 for src in "${files[@]}"; do
     base=$(basename "$src"); name=${base%.pyish}; dir=$(dirname "$src")
     [[ "$base" == _* ]] && continue
-    grep -q '^# pyish-only' "$src" && continue
+    grep -qE '^# pyish[- ]only' "$src" && continue
     tmp=$(mktemp -d)
     cp "$src" "$tmp/"
     for m in "$dir"/_*.pyish; do
@@ -27,6 +28,7 @@ for src in "${files[@]}"; do
     (cd "$tmp" && timeout 60 python3 "$base" "${args[@]}") >"$tmp/out" 2>"$tmp/err" </dev/null
     rc=$?
     sed -E 's/0x[0-9a-fA-F]+/<ADDR>/g' "$tmp/out" >"$dir/$name.out"
+    sed -i "s|$tmp/||g" "$tmp/err"   # python3 shows absolute paths, pyish the name
     want_exit=$(sed -n 's/^# exit: *//p' "$src" | head -1)
     if [[ $rc -ne ${want_exit:-0} ]]; then
         echo "$src: python3 exit $rc, header says ${want_exit:-0}"; head -20 "$tmp/err"; bad=1

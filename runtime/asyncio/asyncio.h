@@ -32,6 +32,7 @@ typedef struct ObjTask {
     Value coro;             // coroutine, generator or another awaitable iterator
     Value fut_waiter;       // the future it waits on, or VAL_NULL
     Value name;             // str, or VAL_NULL: "Task-<num>"
+    Obj *code;              // the coroutine's code (for "done, defined at")
     int64_t num;
     int num_cancels;        // cancel() requests not yet uncancelled
     bool must_cancel;
@@ -136,7 +137,7 @@ extern ObjTask **task_registry;
 extern size_t task_nregistry;
 bool is_coroutine_like(Value v);
 // "f() running at file:line" / "f() done, defined at file:line"
-Value task_format_coro(Value coro);
+Value task_format_coro(Value coro, Obj *code);
 
 // ---- module.c
 void aio_print_exception(const char *what, Value self, Value exc);

@@ -24,6 +24,7 @@ static void trace_task(Obj *o) {
     gc_mark_value(t->coro);
     gc_mark_value(t->fut_waiter);
     gc_mark_value(t->name);
+    gc_mark_obj(t->code);
 }
 
 static void finalize_task(Obj *o) {
@@ -59,10 +60,12 @@ Value task_new(ObjLoop *loop, Value coro, Value name) {
         Value r = obj_repr(coro);
         return r ? exc_raise(exc_TypeError, "a coroutine was expected, got %s", AS_STR(r)->data) : VAL_NULL;
     }
-    if (gen_is_gen(coro)) {
-        ((ObjGen *)AS_OBJ(coro))->awaited = true;
-    }
     ObjTask *t = (ObjTask *)obj_alloc(cls_task, sizeof(ObjTask));
+    if (gen_is_gen(coro)) {
+        ObjGen *g = (ObjGen *)AS_OBJ(coro);
+        g->awaited = true;
+        t->code = g->frame ? (Obj *)g->frame->code : NULL;
+    }
     future_init_fields(&t->f, loop);
     t->f.is_task = true;
     t->coro = coro;
@@ -266,14 +269,6 @@ bool task_cancel(ObjTask *t, Value msg) {
 }
 
 // ---- reprs and descriptions
-// Innermost frame of a suspended generator chain.
-static ObjGen *innermost(ObjGen *g) {
-    while (g->state == GEN_SUSPENDED && g->yf && gen_is_gen(g->yf)) {
-        g = (ObjGen *)AS_OBJ(g->yf);
-    }
-    return g;
-}
-
 static int gen_line(ObjGen *g) {
     Frame *fr = g->frame;
     if (!fr) {
@@ -286,15 +281,17 @@ static int gen_line(ObjGen *g) {
     return code_line(fr->code, off ? off - 1 : 0);
 }
 
-Value task_format_coro(Value coro) {
+Value task_format_coro(Value coro, Obj *code) {
     if (gen_is_gen(coro)) {
         ObjGen *g = (ObjGen *)AS_OBJ(coro);
         if (g->frame && g->state != GEN_CLOSED) {
             return str_printf("%s() running at %s:%d", g->qualname->data, g->frame->code->filename->data,
                               gen_line(g));
         }
-        Value fn = g->frame ? OBJ_VAL(g->frame->code->filename) : VAL_NULL;
-        (void)fn;
+        if (code) {
+            ObjCode *c = (ObjCode *)code;
+            return str_printf("%s() done, defined at %s:%d", g->qualname->data, c->filename->data, c->firstline);
+        }
         return str_printf("%s() done", g->qualname->data);
     }
     Value r = obj_repr(coro);
@@ -318,7 +315,7 @@ Value task_repr(Value self) {
     if (!nr) {
         return VAL_NULL;
     }
-    Value coro = task_format_coro(t->coro);
+    Value coro = task_format_coro(t->coro, t->code);
     if (!coro) {
         return VAL_NULL;
     }
@@ -338,42 +335,39 @@ Value task_repr(Value self) {
                       AS_STR(coro)->data, AS_STR(info)->data, AS_STR(wait)->data);
 }
 
-// "name (coro) suspended at file:line, awaiting X" for the deadlock report.
+// "name (coro) suspended at file:line in f(), awaiting X" for the
+// deadlock report: the innermost frame of user code, then the library
+// frame (asyncio.pyish) it waits in, if any.
 Value task_describe_wait(ObjTask *t) {
     Value nm = task_name(t);
-    const char *where = "?";
-    int line = 0;
-    const char *cname = "?";
-    if (gen_is_gen(t->coro)) {
-        ObjGen *g = (ObjGen *)AS_OBJ(t->coro);
-        cname = g->qualname->data;
-        ObjGen *in = innermost(g);
-        if (in->frame) {
-            where = in->frame->code->filename->data;
-            line = gen_line(in);
-        }
-        Value what;
-        if (t->fut_waiter) {
-            what = obj_repr(t->fut_waiter);
-        } else {
-            what = str_from_c("nothing");
-        }
-        if (!what) {
-            return VAL_NULL;
-        }
-        const char *inner = in != g ? in->qualname->data : NULL;
-        if (inner) {
-            return str_printf("  task '%s' (coroutine %s()) suspended at %s:%d in %s(), awaiting %s",
-                              AS_STR(nm)->data, cname, where, line, inner, AS_STR(what)->data);
-        }
-        return str_printf("  task '%s' (coroutine %s()) suspended at %s:%d, awaiting %s", AS_STR(nm)->data, cname,
-                          where, line, AS_STR(what)->data);
+    if (!gen_is_gen(t->coro)) {
+        Value r = obj_repr(t->coro);
+        return r ? str_printf("  task '%s' (%s)", AS_STR(nm)->data, AS_STR(r)->data) : VAL_NULL;
     }
-    Value r = obj_repr(t->coro);
-    if (!r) {
+    ObjGen *g = (ObjGen *)AS_OBJ(t->coro);
+    ObjGen *user = g, *in = g;
+    for (;;) {
+        if (in->frame && in->frame->code->filename->data[0] != '<') {
+            user = in;
+        }
+        if (in->state == GEN_SUSPENDED && in->yf && gen_is_gen(in->yf)) {
+            in = (ObjGen *)AS_OBJ(in->yf);
+        } else {
+            break;
+        }
+    }
+    Value what = t->fut_waiter ? obj_repr(t->fut_waiter) : str_from_c("nothing (it is not suspended on a future)");
+    if (!what) {
         return VAL_NULL;
     }
-    return str_printf("  task '%s' (%s)", AS_STR(nm)->data, AS_STR(r)->data);
+    const char *file = user->frame ? user->frame->code->filename->data : "?";
+    Value lib = str_from_c("");
+    if (in != user && in->frame) {
+        lib = str_printf(" (inside %s() at %s:%d)", in->qualname->data, in->frame->code->filename->data, gen_line(in));
+    }
+    return str_printf("  task '%s' (coroutine %s()) suspended at %s:%d in %s()%s, awaiting %s", AS_STR(nm)->data,
+                      g->qualname->data, file, gen_line(user), user->qualname->data, AS_STR(lib)->data,
+                      AS_STR(what)->data);
 }
 
 // ---- methods
