@@ -440,12 +440,47 @@ Value vm_call(Value callable, int argc, Value *argv, ObjDict *kw) {
 }
 
 // ---- generators: linking a suspended frame above the running one
-// Prepares [g] to run with [value] sent; false + exception if it can't.
-static bool gen_prepare(ObjGen *g, Value value) {
+// When a delegate deep in a `yield from`/`await` chain yields, every frame
+// between it and the outermost generator only passes the value on; the VM
+// suspends them all at once (YIELD_VALUE climbs the chain) and records the
+// innermost frame in the outermost generator, so the next resume jumps
+// straight there: a resume costs no dispatch per level of nesting (DESIGN §3).
+
+// The frame to resume for [g]: its recorded innermost delegate when the
+// chain is still intact (each frame linked to the next, all suspended),
+// else g's own frame. [*extra] = frames of the chain above the innermost.
+static Frame *resume_target(ObjGen *g, int *extra) {
+    Frame *inner = g->inner;
+    g->inner = NULL;
+    *extra = 0;
+    if (!inner) {
+        return g->frame;
+    }
+    int n = 0;
+    for (Frame *f = inner; f != g->frame; f = f->parent) {
+        if (!f || !f->gen || f->gen->state != GEN_SUSPENDED || f->link != LINK_SEND || !f->parent ||
+            !f->parent->gen || f->parent->gen->yf != OBJ_VAL(f->gen)) {
+            return g->frame;
+        }
+        n++;
+    }
+    for (Frame *f = inner; f != g->frame; f = f->parent) {
+        f->gen->state = GEN_RUNNING;
+        f->gen->yf = VAL_NULL;
+        f->parent->gen->yf = VAL_NULL;
+    }
+    *extra = n;
+    return inner;
+}
+
+// Prepares [g] to run with [value] sent; returns the frame to run (see
+// resume_target), or NULL + exception if it can't run.
+static Frame *gen_prepare(ObjGen *g, Value value, int *extra) {
+    *extra = 0;
     if (g->state == GEN_RUNNING) {
         exc_raise(exc_ValueError, "%s already executing",
                   g->hdr.cls == cls_coroutine ? "coroutine" : "generator");
-        return false;
+        return NULL;
     }
     if (g->state == GEN_CLOSED) {
         if (g->hdr.cls == cls_coroutine) {
@@ -453,21 +488,24 @@ static bool gen_prepare(ObjGen *g, Value value) {
         } else {
             exc_raise_value(OBJ_VAL(exc_StopIteration));
         }
-        return false;
+        return NULL;
     }
+    Frame *target = g->frame;
     if (g->state == GEN_CREATED) {
         if (!IS_NONE(value)) {
             exc_raise(exc_TypeError, "can't send non-None value to a just-started %s",
                       g->hdr.cls == cls_coroutine ? "coroutine" : "generator");
-            return false;
+            return NULL;
         }
+        g->inner = NULL;
     } else {
-        *g->frame->sp++ = value;
+        target = resume_target(g, extra);
+        *target->sp++ = value;
     }
     g->state = GEN_RUNNING;
     g->awaited = true;
     g->yf = VAL_NULL;
-    return true;
+    return target;
 }
 
 static void gen_finished(ObjGen *g) {
@@ -487,7 +525,10 @@ int gen_send_ex(ObjGen *g, Value value, Value exc, Value *out) {
         exc_raise(exc_RecursionError, "maximum recursion depth exceeded");
         return GEN_RAISED;
     }
+    Frame *target = NULL;
+    int extra = 0;
     if (exc) {
+        g->inner = NULL;
         if (g->state == GEN_RUNNING) {
             exc_raise(exc_ValueError, "generator already executing");
             return GEN_RAISED;
@@ -501,7 +542,7 @@ int gen_send_ex(ObjGen *g, Value value, Value exc, Value *out) {
         }
         g->state = GEN_RUNNING;
         g->awaited = true;
-    } else if (!gen_prepare(g, value)) {
+    } else if (!(target = gen_prepare(g, value, &extra))) {
         return GEN_RAISED;
     }
     Frame *f = g->frame;
@@ -509,7 +550,8 @@ int gen_send_ex(ObjGen *g, Value value, Value exc, Value *out) {
     f->is_entry = true;
     f->link = LINK_NONE;
     int status;
-    Value r = run(f, &status, exc);
+    vm_depth += extra;
+    Value r = run(target ? target : f, &status, exc);
     *out = r;
     return status;
 }
@@ -1308,15 +1350,17 @@ next_instr:
                 exc_raise(exc_RecursionError, "maximum recursion depth exceeded");
                 goto error;
             }
-            CHECK(gen_prepare(g, VAL_NONE));
+            int extra;
+            Frame *target = gen_prepare(g, VAL_NONE, &extra);
+            CHECK(target);
             Frame *gf = g->frame;
             gf->parent = frame;
             gf->link = LINK_FOR;
             gf->ret_target = arg;
             gf->is_entry = false;
-            frame = gf;
+            frame = target;
             vm_frame = frame;
-            vm_depth++;
+            vm_depth += 1 + extra;
             LOAD_FRAME();
             DISPATCH();
         }
@@ -1806,6 +1850,27 @@ next_instr:
         g->state = GEN_SUSPENDED;
         g->yf = arg ? sp[-1] : VAL_NULL;
         g->yield_kind = (uint8_t)arg;
+        if (f->link == LINK_SEND && !f->is_entry) {
+            // the delegating frames above would only pass the value on:
+            // suspend them as if each had executed its YIELD_VALUE 1
+            Frame *inner = f;
+            int skipped = 0;
+            while (f->link == LINK_SEND && !f->is_entry) {
+                Frame *p = f->parent;
+                if (INSTR_OP(*p->ip) == OP_YIELD_VALUE) {
+                    p->ip++;    // else it is already past it (fast-resumed before)
+                }
+                p->gen->state = GEN_SUSPENDED;
+                p->gen->yf = p->sp[-1];
+                p->gen->yield_kind = 1;
+                skipped++;
+                f = p;
+            }
+            f->gen->inner = inner;
+            vm_depth -= skipped;
+        } else {
+            g->inner = NULL;
+        }
         if (f->is_entry) {
             vm_frame = f->parent;
             f->parent = NULL;
@@ -1885,15 +1950,17 @@ next_instr:
             }
             sp--;
             frame->sp = sp;
-            CHECK(gen_prepare(g, v));
+            int extra;
+            Frame *target = gen_prepare(g, v, &extra);
+            CHECK(target);
             Frame *gf = g->frame;
             gf->parent = frame;
             gf->link = LINK_SEND;
             gf->ret_target = arg;
             gf->is_entry = false;
-            frame = gf;
+            frame = target;
             vm_frame = frame;
-            vm_depth++;
+            vm_depth += 1 + extra;
             LOAD_FRAME();
             DISPATCH();
         }
