@@ -620,6 +620,9 @@ Value class_create(ObjStr *name, ObjTuple *bases, ObjDict *ns) {
             native = nb;
         }
     }
+    if (!native) {
+        native = cls_object;
+    }
     ObjClass *c = (ObjClass *)obj_alloc(cls_type, sizeof(ObjClass));
     gc_push_root(OBJ_VAL(c));
     // Slots start as the native base's; class_compute_slots refines them.

@@ -112,7 +112,14 @@ static Symbol *add_sym(Scope *s, const char *raw, int flags) {
 static void fail(SrcLoc loc, const char *fmt, const char *name) {
     if (!B->failed) {
         B->failed = true;
-        snprintf(B->err->msg, sizeof B->err->msg, fmt, name);
+        char shortname[128];
+        size_t n = strlen(name);
+        if (n >= sizeof shortname) {
+            n = sizeof shortname - 1;
+        }
+        memcpy(shortname, name, n);
+        shortname[n] = 0;
+        snprintf(B->err->msg, sizeof B->err->msg, fmt, shortname);
         B->err->loc = loc;
     }
 }

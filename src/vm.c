@@ -60,17 +60,26 @@ static Frame *frame_alloc(ObjCode *code, bool heap) {
         f = (Frame *)(chunk->data + chunk->used);
         chunk->used += size;
     }
-    // everything but the block stack (only nblocks entries are meaningful)
-    memset(f, 0, offsetof(Frame, blocks));
-    f->alloc_size = 0;
-    for (size_t i = 0; i < (size_t)(code->nlocals + code->ncells + code->nfree); i++) {
+    // every field but the block stack (only nblocks entries are meaningful)
+    f->code = code;
+    f->func = VAL_NULL;
+    f->globals = NULL;
+    f->locals_dict = NULL;
+    f->ip = code->code;
+    f->parent = NULL;
+    f->gen = NULL;
+    f->handled = VAL_NULL;
+    f->ret_target = 0;
+    f->link = LINK_NONE;
+    f->is_entry = false;
+    f->on_heap = heap;
+    f->alloc_size = size;
+    f->nblocks = 0;
+    size_t nvars = (size_t)(code->nlocals + code->ncells + code->nfree);
+    for (size_t i = 0; i < nvars; i++) {
         f->slots[i] = VAL_NULL;
     }
-    f->code = code;
-    f->alloc_size = size;
-    f->on_heap = heap;
-    f->ip = code->code;
-    f->sp = FRAME_STACK_BASE(f);
+    f->sp = f->slots + nvars;
     return f;
 }
 
@@ -1644,9 +1653,38 @@ next_instr:
         TOP() = r;
         DISPATCH();
     }
-    CASE(CALL):
+    CASE(CALL): {
+        // fast path: a plain pyish function called with exactly its
+        // positional parameters (no defaults, cells, *args or generators)
+        Value *base = sp - (int)arg - 2;
+        Value callable = base[0];
+        if (IS_OBJ(callable) && AS_OBJ(callable)->cls == cls_function && !gc_due && !vm_interrupted) {
+            ObjFunction *f = (ObjFunction *)AS_OBJ(callable);
+            ObjCode *fc = f->code;
+            int argc = (int)arg + (base[1] != VAL_NULL);
+            if (argc == fc->argcount && fc->kwonlycount == 0 && fc->ncells == 0 && fc->nfree == 0 &&
+                !(fc->flags & (CO_VARARGS | CO_VARKW | CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR)) &&
+                vm_depth < vm_recursion_limit) {
+                Value *args = base[1] != VAL_NULL ? base + 1 : base + 2;
+                frame->ip = ip;
+                frame->sp = base;
+                Frame *nf = frame_alloc(fc, false);
+                nf->func = callable;
+                nf->globals = f->globals;
+                memcpy(nf->slots, args, sizeof(Value) * (size_t)argc);
+                nf->parent = frame;
+                frame = nf;
+                vm_frame = frame;
+                vm_depth++;
+                LOAD_FRAME();
+                DISPATCH();
+            }
+        }
+        goto call_general;
+    }
     CASE(CALL_KW):
-    CASE(CALL_EX): {
+    CASE(CALL_EX):
+    call_general: {
         int op = INSTR_OP(instr);
         int argc, nkw = 0;
         Value *args;

@@ -64,7 +64,16 @@ static Value format_callback(Value cb, Value args) {
             s = str_concat(s, r);
         }
     }
-    return str_concat(s, str_from_c(")"));
+    s = str_concat(s, str_from_c(")"));
+    Value fn = cb;
+    if (IS_A(fn, cls_bound_method)) {
+        fn = ((ObjBoundMethod *)AS_OBJ(fn))->func;
+    }
+    if (IS_A(fn, cls_function)) {
+        ObjCode *code = ((ObjFunction *)AS_OBJ(fn))->code;
+        s = str_concat(s, str_printf(" at %s:%d", code->filename->data, code->firstline));
+    }
+    return s;
 }
 
 static Value handle_repr(Value self) {
@@ -258,8 +267,7 @@ static bool callback_failed(Value cb, Value args, bool handle) {
         exc_clear();
         s = str_from_c("?");
     }
-    Value msg = str_printf("Exception in callback %s\nhandle: <%s %s>", AS_STR(s)->data,
-                           handle ? "Handle" : "Handle", AS_STR(s)->data);
+    Value msg = str_printf("Exception in callback %s\nhandle: <Handle %s>", AS_STR(s)->data, AS_STR(s)->data);
     aio_print_exception(AS_STR(msg)->data, VAL_NULL, e);
     gc_pop_root(1);
     return true;
@@ -575,7 +583,7 @@ static Value loop_call_soon_m(int argc, Value *argv, ObjDict *kw) {
         return exc_raise(exc_TypeError, "call_soon() missing 1 required positional argument: 'callback'");
     }
     ObjLoop *loop = self_loop(argv[0]);
-    if (!check_closed(loop) || !check_callback(argv[1], "call_soon")) {
+    if (!check_closed(loop) || (loop->debug && !check_callback(argv[1], "call_soon"))) {
         return VAL_NULL;
     }
     return loop_call_soon(loop, argv[1], rest_tuple(argc, argv, 2));
@@ -594,7 +602,7 @@ static Value loop_call_later_m(int argc, Value *argv, ObjDict *kw) {
     }
     ObjLoop *loop = self_loop(argv[0]);
     double d;
-    if (!get_delay(argv[1], &d) || !check_closed(loop) || !check_callback(argv[2], "call_later")) {
+    if (!get_delay(argv[1], &d) || !check_closed(loop) || (loop->debug && !check_callback(argv[2], "call_later"))) {
         return VAL_NULL;
     }
     return loop_call_at(loop, clock_monotonic() + d, H_CALL, argv[2], rest_tuple(argc, argv, 3));
@@ -606,7 +614,7 @@ static Value loop_call_at_m(int argc, Value *argv, ObjDict *kw) {
     }
     ObjLoop *loop = self_loop(argv[0]);
     double w;
-    if (!get_delay(argv[1], &w) || !check_closed(loop) || !check_callback(argv[2], "call_at")) {
+    if (!get_delay(argv[1], &w) || !check_closed(loop) || (loop->debug && !check_callback(argv[2], "call_at"))) {
         return VAL_NULL;
     }
     return loop_call_at(loop, w, H_CALL, argv[2], rest_tuple(argc, argv, 3));
