@@ -52,6 +52,7 @@ static void trace_class(Obj *o) {
 }
 
 static ObjClass *raw_class(ObjClass *base, size_t inst_size) {
+    class_changed();
     ObjClass *c = (ObjClass *)obj_alloc(cls_type, sizeof(ObjClass));
     c->native_base = c;
     c->inst_size = (uint32_t)inst_size;
@@ -103,6 +104,7 @@ ObjClass *class_new_builtin(const char *name, ObjClass *base, size_t inst_size,
 }
 
 void class_add_methods(ObjClass *cls, const MethodDef *methods) {
+    class_changed();
     for (const MethodDef *m = methods; m->name; m++) {
         Value f = native_new(m->name, m->fn, cls);
         dict_set_str(cls->dict, str_intern_c(m->name), f);
@@ -443,6 +445,7 @@ static bool type_setattr(Value self, ObjStr *name, Value v) {
                   "cannot set '%s' attribute of immutable type '%s'", name->data, c->name->data);
         return false;
     }
+    class_changed();
     if (v) {
         dict_set_str(c->dict, name, v);
     } else if (dict_del(c->dict, OBJ_VAL(name)) <= 0) {
@@ -662,6 +665,12 @@ Value class_create(ObjStr *name, ObjTuple *bases, ObjDict *ns) {
         return VAL_NULL;
     }
     class_compute_slots(c);
+    for (size_t i = 0; i < c->mro->len; i++) {
+        ObjClass *k = AS_CLASS(c->mro->items[i]);
+        if ((k->flags & CLS_USER) && dict_get_str(k->dict, str_intern_c("__slots__"))) {
+            c->flags |= CLS_HAS_SLOTS;
+        }
+    }
     gc_pop_root(1);
     return OBJ_VAL(c);
 }
@@ -681,7 +690,42 @@ bool class_is_subclass(ObjClass *c, ObjClass *base) {
     return false;
 }
 
+// A cache of MRO lookups keyed by (class, interned name), valid while no
+// class has changed since it was filled (class_version counts changes).
+#define MCACHE_SIZE 4096
+typedef struct MCacheEntry {
+    ObjClass *cls;
+    ObjStr *name;
+    Value value;
+    uint32_t version;
+} MCacheEntry;
+static MCacheEntry mcache[MCACHE_SIZE];
+static uint32_t class_version = 1;
+
+void class_changed(void) {
+    class_version++;
+}
+
+static Value lookup_mro(ObjClass *c, ObjStr *name);
+
 Value class_lookup(ObjClass *c, ObjStr *name) {
+    if (!name->interned) {
+        return lookup_mro(c, name);
+    }
+    size_t h = (((uintptr_t)c >> 4) ^ ((uintptr_t)name >> 3)) & (MCACHE_SIZE - 1);
+    MCacheEntry *e = &mcache[h];
+    if (e->cls == c && e->name == name && e->version == class_version) {
+        return e->value;
+    }
+    Value v = lookup_mro(c, name);
+    e->cls = c;
+    e->name = name;
+    e->value = v;
+    e->version = class_version;
+    return v;
+}
+
+static Value lookup_mro(ObjClass *c, ObjStr *name) {
     if (!c->mro) {
         return c->dict ? dict_get_str(c->dict, name) : VAL_NULL;
     }
@@ -721,6 +765,7 @@ bool class_has_user_dunder(ObjClass *c, const char *name) {
 
 void class_compute_slots(ObjClass *c) {
     ObjClass *n = c->native_base;
+    class_changed();
 #define PICK(slot, dunder, tramp) c->slot = user_dunder(c, dunder) ? tramp : n->slot
     PICK(repr, "__repr__", slot_repr);
     PICK(str, "__str__", slot_str);

@@ -24,6 +24,8 @@ void class_set_bases(ObjClass *c, ObjClass *base);
 Value class_create(ObjStr *name, ObjTuple *bases, ObjDict *ns);
 // Recomputes [c]'s slots from its MRO (after creation or a dunder assignment).
 void class_compute_slots(ObjClass *c);
+// Invalidates the MRO lookup cache (call after changing any class dict).
+void class_changed(void);
 bool class_has_user_dunder(ObjClass *c, const char *name);
 bool class_has_user_binop(ObjClass *c);
 const char *class_binop_name(int op);

@@ -134,6 +134,7 @@ static void table_append(ObjDict *d, Value key, int64_t hash, Value value) {
     e->value = value;
     e->hash = hash;
     d->used++;
+    d->version++;
 }
 
 // Inserts or replaces [key] -> [value]; -1 error.
@@ -162,6 +163,7 @@ void table_remove_at(ObjDict *d, int64_t ix, int64_t hash) {
     d->entries[ix].key = VAL_NULL;
     d->entries[ix].value = VAL_NULL;
     d->used--;
+    d->version++;
     while (d->nentries > 0 && !d->entries[d->nentries - 1].key) {
         d->nentries--;
     }
@@ -180,6 +182,7 @@ void table_free(ObjDict *d) {
 // Empties [d].
 void table_clear(ObjDict *d) {
     table_free(d);
+    d->version++;
     d->used = d->nentries = d->cap = d->mask = 0;
 }
 
@@ -287,6 +290,12 @@ static inline int64_t find_str(ObjDict *d, ObjStr *s, int64_t hash) {
         perturb >>= 5;
         i = (i * 5 + perturb + 1) & mask;
     }
+}
+
+// Entry index of str key [s], or -1 (for the VM's global-name caches).
+int64_t dict_index_str(ObjDict *d, ObjStr *s) {
+    int64_t h = s->hash != -1 ? s->hash : str_hash(s);
+    return find_str(d, s, h);
 }
 
 // Fast lookup of a str key: the value or VAL_NULL when missing (no error).

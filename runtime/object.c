@@ -587,7 +587,7 @@ bool generic_setattr(Value self, ObjStr *name, Value v) {
         Value args[2] = {self, v};
         return vm_call(f, v ? 2 : 1, args, NULL) != VAL_NULL;
     }
-    if ((c->flags & CLS_USER) && !slots_allow(c, name)) {
+    if ((c->flags & CLS_HAS_SLOTS) && !slots_allow(c, name)) {
         exc_raise(exc_AttributeError, "'%s' object has no attribute '%s'", c->name->data, name->data);
         return false;
     }

@@ -105,6 +105,7 @@ enum {
     CLS_EXCEPTION = 4,      // BaseException or a subclass
     CLS_USER_GETATTR = 8,   // MRO defines __getattr__ (fallback on miss)
     CLS_GC_HOOK = 16,       // unreachable instances go through gc's finalizer hook
+    CLS_HAS_SLOTS = 32,     // a user class of the MRO declares __slots__
 };
 
 // ---- core object layouts (others live with their files' headers)
@@ -147,6 +148,7 @@ struct ObjDict {
     size_t mask;        // index table size - 1
     int32_t *index;     // index table
     DictEntry *entries;
+    uint32_t version;   // bumped whenever a key is added or removed (VM caches)
 };
 
 typedef struct ObjSet {
@@ -154,6 +156,7 @@ typedef struct ObjSet {
     size_t used, nentries, cap, mask;   // same layout as ObjDict
     int32_t *index;
     DictEntry *entries;
+    uint32_t version;
 } ObjSet;
 
 typedef struct ObjFloat {

@@ -34,6 +34,7 @@ typedef struct ObjCode {
     uint32_t *code;         // instructions
     uint32_t ncode;
     int32_t *lines;         // source line of each instruction
+    uint64_t *cache;        // per instruction: LOAD_GLOBAL's cached entry (vm.c)
     ObjTuple *consts;       // constants (ints, strs, code objects, kwnames tuples)
     ObjTuple *names;        // interned names for *_GLOBAL, *_NAME, *_ATTR, IMPORT_*
     ObjTuple *varnames;     // locals: parameters first
@@ -46,6 +47,7 @@ typedef struct ObjCode {
     int flags;              // CO_*
     int nlocals, ncells, nfree;
     int max_stack;
+    int max_blocks;         // handler blocks that can be active at once
     int firstline;
     ObjStr *name, *qualname, *filename;
 } ObjCode;

@@ -43,6 +43,7 @@ typedef struct Unit {
     int depth, maxdepth;
     FBlock fb[MAX_FBLOCKS];
     int nfb;
+    int maxfb;          // deepest fblock nesting (bounds the handler blocks)
     int line;
     char *qualname;
     int flags;
@@ -264,6 +265,8 @@ static ObjCode *finish_unit(Compiler *c, const char *name, int firstline) {
     memcpy(code->code, u->code, sizeof(uint32_t) * (size_t)u->ncode);
     code->lines = mem_alloc(sizeof(int32_t) * (size_t)(u->ncode ? u->ncode : 1));
     memcpy(code->lines, u->lines, sizeof(int32_t) * (size_t)u->ncode);
+    code->cache = mem_alloc(sizeof(uint64_t) * (size_t)(u->ncode ? u->ncode : 1));
+    memset(code->cache, 0, sizeof(uint64_t) * (size_t)(u->ncode ? u->ncode : 1));
     code->consts = AS_TUPLE(seq_to_tuple(OBJ_VAL(u->consts)));
     code->names = AS_TUPLE(seq_to_tuple(OBJ_VAL(u->names)));
     code->varnames = AS_TUPLE(seq_to_tuple(OBJ_VAL(u->varnames)));
@@ -282,6 +285,8 @@ static ObjCode *finish_unit(Compiler *c, const char *name, int firstline) {
         code->cell2arg[i] = vi;
     }
     code->max_stack = u->maxdepth + 4;
+    // one block per fblock, plus the cleanup block of a with/async-for handler
+    code->max_blocks = u->maxfb + 2;
     code->flags = u->flags;
     code->firstline = firstline;
     code->name = AS_STR(str_intern(name, strlen(name)));
@@ -373,6 +378,9 @@ static void push_fb(Compiler *c, int kind, int start, int exit, Ast *final, cons
         error(c, loc, "too many statically nested blocks");
     }
     u->fb[u->nfb++] = (FBlock){kind, start, exit, final, name};
+    if (u->nfb > u->maxfb) {
+        u->maxfb = u->nfb;
+    }
 }
 
 static void pop_fb(Compiler *c) {

@@ -35,7 +35,8 @@ static Chunk *spare;
 
 static Frame *frame_alloc(ObjCode *code, bool heap) {
     size_t nslots = (size_t)(code->nlocals + code->ncells + code->nfree + code->max_stack);
-    size_t size = (sizeof(Frame) + nslots * sizeof(Value) + 15) & ~(size_t)15;
+    size_t size = (sizeof(Frame) + nslots * sizeof(Value) + sizeof(Block) * (size_t)code->max_blocks + 15) &
+                  ~(size_t)15;
     Frame *f;
     if (heap) {
         f = mem_alloc(size);
@@ -60,7 +61,7 @@ static Frame *frame_alloc(ObjCode *code, bool heap) {
         f = (Frame *)(chunk->data + chunk->used);
         chunk->used += size;
     }
-    // every field but the block stack (only nblocks entries are meaningful)
+    // every field (of the block stack only nblocks entries are meaningful)
     f->code = code;
     f->func = VAL_NULL;
     f->globals = NULL;
@@ -75,6 +76,7 @@ static Frame *frame_alloc(ObjCode *code, bool heap) {
     f->on_heap = heap;
     f->alloc_size = size;
     f->nblocks = 0;
+    f->blocks = (Block *)(f->slots + nslots);
     size_t nvars = (size_t)(code->nlocals + code->ncells + code->nfree);
     for (size_t i = 0; i < nvars; i++) {
         f->slots[i] = VAL_NULL;
@@ -705,6 +707,25 @@ Value vm_run_module(ObjCode *code, ObjDict *globals) {
     return run(fr, &status, VAL_NULL);
 }
 
+// The REPL's top-level await (src/repl.c): module code compiled with
+// CO_COROUTINE becomes a coroutine object whose frame runs in [globals].
+Value vm_module_coroutine(ObjCode *code, ObjDict *globals) {
+    ObjFunction *f = (ObjFunction *)obj_alloc(cls_function, sizeof(ObjFunction));
+    f->code = code;
+    f->globals = globals;
+    f->name = code->name;
+    f->qualname = code->qualname;
+    f->module = VAL_NONE;
+    gc_push_root(OBJ_VAL(f));
+    Frame *fr = frame_alloc(code, true);
+    fr->func = OBJ_VAL(f);
+    fr->globals = globals;
+    fr->locals_dict = globals;
+    Value g = gen_new(f, fr);
+    gc_pop_root(1);
+    return g;
+}
+
 Value vm_run_class_body(ObjFunction *body, ObjDict *ns) {
     Frame *fr = make_call_frame(body, NULL, 0, NULL, NULL, 0, false);
     if (!fr) {
@@ -761,6 +782,7 @@ void vm_init(void) {
 #endif
 
 Value vm_format_value(Value v, Value spec);
+int64_t dict_index_str(ObjDict *d, ObjStr *s);
 Value import_module_value(ObjStr *name);
 Value import_from(Value module, ObjStr *name);
 bool import_star(Value module, ObjDict *into);
@@ -1072,18 +1094,41 @@ next_instr:
         DISPATCH();
     }
     CASE(LOAD_GLOBAL): {
+        // The cache remembers where the name was found: an entry index of
+        // the globals (checked by key identity), or of the builtins while
+        // the globals' key set is unchanged (checked by its version).
         ObjStr *name = NAME(arg);
-        Value v = dict_get_str(frame->globals, name);
-        if (!v) {
-            v = dict_get_str(vm_builtins, name);
-            if (!v) {
-                SAVE_FRAME();
-                name_error(name);
-                goto error;
+        ObjDict *g = frame->globals;
+        uint64_t *cp = &code->cache[ip - code->code - 1];
+        uint64_t c = *cp;
+        uint32_t ix = (uint32_t)c;
+        if ((c >> 62) == 1) {
+            if (ix < g->nentries && g->entries[ix].key == OBJ_VAL(name)) {
+                PUSH(g->entries[ix].value);
+                DISPATCH();
+            }
+        } else if ((c >> 62) == 2) {
+            if (((c >> 32) & 0x3fffffff) == (g->version & 0x3fffffff) && ix < vm_builtins->nentries &&
+                vm_builtins->entries[ix].key == OBJ_VAL(name)) {
+                PUSH(vm_builtins->entries[ix].value);
+                DISPATCH();
             }
         }
-        PUSH(v);
-        DISPATCH();
+        int64_t gi = dict_index_str(g, name);
+        if (gi >= 0) {
+            *cp = ((uint64_t)1 << 62) | (uint64_t)gi;
+            PUSH(g->entries[gi].value);
+            DISPATCH();
+        }
+        int64_t bi = dict_index_str(vm_builtins, name);
+        if (bi >= 0) {
+            *cp = ((uint64_t)2 << 62) | ((uint64_t)(g->version & 0x3fffffff) << 32) | (uint64_t)bi;
+            PUSH(vm_builtins->entries[bi].value);
+            DISPATCH();
+        }
+        SAVE_FRAME();
+        name_error(name);
+        goto error;
     }
     CASE(STORE_GLOBAL):
         dict_set_str(frame->globals, NAME(arg), POP());
@@ -2071,7 +2116,7 @@ next_instr:
         goto error;
     }
     CASE(SETUP_FINALLY): {
-        if (frame->nblocks == MAX_BLOCKS) {
+        if (frame->nblocks == code->max_blocks) {
             SAVE_FRAME();
             exc_raise(exc_RuntimeError, "too many nested blocks");
             goto error;

@@ -3,6 +3,9 @@
 // generator), functions, cells, generator/coroutine objects, and the entry
 // points C code uses to run pyish: vm_call, gen_send/gen_throw, module runs.
 //
+// A frame's memory: the Frame header, the slots (locals, cells, free
+// variables, value stack) and the handler blocks, in one allocation.
+//
 // Invariants: vm.frame is the innermost running frame; following ->parent
 // reaches every active frame, including those of outer vm_run activations
 // (an entry frame's parent is the frame that was running when C called in).
@@ -14,7 +17,6 @@
 #include "object.h"
 #include "code.h"
 
-#define MAX_BLOCKS 64
 
 typedef struct Block {
     uint32_t handler;       // instruction index of the handler
@@ -41,7 +43,7 @@ typedef struct Frame {
     bool on_heap;           // owned by a generator
     size_t alloc_size;
     int nblocks;
-    Block blocks[MAX_BLOCKS];
+    Block *blocks;          // handler blocks (code->max_blocks of them, after the slots)
     Value slots[];          // locals, cells, free vars, then the value stack
 } Frame;
 

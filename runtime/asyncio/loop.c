@@ -461,6 +461,43 @@ static bool run_forever(ObjLoop *loop) {
     return ok;
 }
 
+// For the REPL (src/repl.c), which keeps [loop] going while it waits for
+// input: runs one pass of what is due (ready items, timers whose time has
+// come) without waiting, with [loop] as the running loop. *next = seconds
+// until the next timer, 0 when more is ready, -1 when nothing is scheduled.
+// false: KeyboardInterrupt or SystemExit (raised), or the loop is running.
+bool loop_run_due(ObjLoop *loop, double *next) {
+    bool ok = true;
+    while (loop->ntimers && loop->timers[0]->cancelled) {
+        heap_pop(loop);
+    }
+    bool due = loop->rlen > 0 || (loop->ntimers && loop->timers[0]->when <= clock_monotonic());
+    if (due && !loop->closed) {
+        if (!check_can_run(loop)) {
+            return false;
+        }
+        ObjLoop *prev = aio_running_loop;
+        aio_running_loop = loop;
+        loop->running = true;
+        ok = run_once(loop);
+        loop->stopping = false;
+        loop->running = false;
+        aio_running_loop = prev;
+    }
+    while (loop->ntimers && loop->timers[0]->cancelled) {
+        heap_pop(loop);
+    }
+    if (loop->rlen > 0) {
+        *next = 0;
+    } else if (loop->ntimers) {
+        double d = loop->timers[0]->when - clock_monotonic();
+        *next = d > 0 ? d : 0;
+    } else {
+        *next = -1;
+    }
+    return ok;
+}
+
 static Value ensure_future_c(ObjLoop *loop, Value v, bool *new_task) {
     *new_task = false;
     if (is_future(v)) {
