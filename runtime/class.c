@@ -496,7 +496,7 @@ Value type_call(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     }
     Value args[argc + 1];
     args[0] = obj;
-    memcpy(args + 1, argv, sizeof(Value) * (size_t)argc);
+    values_copy(args + 1, argv, (size_t)argc);
     gc_push_root(obj);
     Value r = vm_call(init, argc + 1, args, kw);
     gc_pop_root(1);

@@ -95,7 +95,9 @@ static Value exc_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     ObjException *e = (ObjException *)obj_alloc(cls, cls->inst_size);
     e->dict = AS_DICT(dict_new());
     ObjTuple *args = AS_TUPLE(tuple_new((size_t)argc));
-    memcpy(args->items, argv, sizeof(Value) * (size_t)argc);
+    if (argc) {
+        memcpy(args->items, argv, sizeof(Value) * (size_t)argc);
+    }
     e->args = args;
     return OBJ_VAL(e);
 }
@@ -103,7 +105,7 @@ static Value exc_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
 static Value exc_init_method(int argc, Value *argv, ObjDict *kw) {
     ObjException *e = AS_EXC(argv[0]);
     ObjTuple *args = AS_TUPLE(tuple_new((size_t)argc - 1));
-    memcpy(args->items, argv + 1, sizeof(Value) * (size_t)(argc - 1));
+    values_copy(args->items, argv + 1, (size_t)(argc - 1));
     e->args = args;
     return VAL_NONE;
 }

@@ -107,7 +107,9 @@ bool list_extend(ObjList *l, Value iterable) {
         if (IS_LISTISH(iterable)) {
             items = AS_LIST(iterable)->items;   // may be l itself, reallocated
         }
-        memmove(l->items + l->len, items, n * sizeof(Value));
+        if (n) {
+            memmove(l->items + l->len, items, n * sizeof(Value));
+        }
         l->len += n;
         return true;
     }

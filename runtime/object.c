@@ -32,7 +32,7 @@ Value call_method_opt(Value self, ObjStr *name, int argc, Value *argv, bool *fou
     if (IS_A(m, cls_function) || (IS_A(m, cls_native) && !((ObjNative *)AS_OBJ(m))->is_static)) {
         Value args[argc + 1];
         args[0] = self;
-        memcpy(args + 1, argv, sizeof(Value) * (size_t)argc);
+        values_copy(args + 1, argv, (size_t)argc);
         return vm_call(m, argc + 1, args, NULL);
     }
     if (IS_NONE(m)) {
@@ -258,7 +258,7 @@ Value slot_call(Value self, int argc, Value *argv, ObjDict *kw) {
     }
     Value args[argc + 1];
     args[0] = self;
-    memcpy(args + 1, argv, sizeof(Value) * (size_t)argc);
+    values_copy(args + 1, argv, (size_t)argc);
     return vm_call(m, argc + 1, args, kw);
 }
 

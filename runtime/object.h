@@ -245,6 +245,13 @@ extern Obj *obj_none, *obj_true, *obj_false, *obj_notimplemented, *obj_ellipsis;
 #define VAL_BOOL(b) ((b) ? VAL_TRUE : VAL_FALSE)
 #define IS_NONE(v) ((v) == VAL_NONE)
 
+// Copies [n] values (n may be 0 with NULL pointers, unlike memcpy).
+static inline void values_copy(Value *dst, const Value *src, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        dst[i] = src[i];
+    }
+}
+
 // Class of any value.
 static inline ObjClass *val_class(Value v) {
     extern ObjClass *cls_int;

@@ -42,7 +42,9 @@ Value seq_to_tuple(Value iterable) {
     if (IS_LISTISH(iterable)) {
         ObjList *l = AS_LIST(iterable);
         Value t = tuple_new(l->len);
-        memcpy(AS_TUPLE(t)->items, l->items, l->len * sizeof(Value));
+        if (l->len) {
+            memcpy(AS_TUPLE(t)->items, l->items, l->len * sizeof(Value));
+        }
         return t;
     }
     Value l = seq_to_list(iterable);

@@ -46,6 +46,7 @@ static void trace_gen(Obj *o) {
     gc_mark_obj((Obj *)g->name);
     gc_mark_obj((Obj *)g->qualname);
     gc_mark_value(g->yf);
+    gc_mark_obj((Obj *)g->inner);
     if (g->frame) {
         frame_mark(g->frame);
     }

@@ -14,8 +14,7 @@
 #include "compile.h"
 #include "diag.h"
 #include "gc.h"
-
-#define PYISH_VERSION "0.1.0"
+#include "version.h"
 
 void repl_run(bool show_banner);
 void vm_free_frame_memory(void);
@@ -55,6 +54,27 @@ static void on_sigint(int sig) {
     vm_interrupted = 1;
 }
 
+// Set when the program ended with an uncaught KeyboardInterrupt: main()
+// then exits as a process killed by SIGINT (status 130 in a shell).
+static volatile bool died_of_sigint;
+
+// SIGINT sets vm_interrupted (the VM raises KeyboardInterrupt at its next
+// safe point). No SA_RESTART: a blocking sleep, select or read returns EINTR.
+static void install_sigint(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+}
+
+static int uncaught(Value exc) {
+    if (exc_matches(exc, OBJ_VAL(exc_KeyboardInterrupt))) {
+        died_of_sigint = true;
+    }
+    return interp_handle_uncaught(exc);
+}
+
 static char *dir_of(const char *path) {
     char *d = strdup(path);
     char *slash = strrchr(d, '/');
@@ -70,7 +90,9 @@ static char *dir_of(const char *path) {
     return d;
 }
 
-static int run_text(const char *src, size_t len, const char *filename) {
+// Runs a program; with [inspect] (-i) an uncaught exception, even
+// SystemExit, is only printed: the REPL follows.
+static int run_text(const char *src, size_t len, const char *filename, bool inspect) {
     bool syntax_error;
     Value r = interp_run_source(src, len, filename, interp_main_globals(), false, &syntax_error);
     if (!r) {
@@ -78,7 +100,11 @@ static int run_text(const char *src, size_t len, const char *filename) {
             return 1;
         }
         Value exc = exc_take();
-        return interp_handle_uncaught(exc);
+        if (inspect) {
+            interp_print_exception(exc);
+            return 1;
+        }
+        return uncaught(exc);
     }
     return 0;
 }
@@ -125,22 +151,23 @@ static void *interp_main(void *arg) {
     }
     clock_init(o->virtual_clock);
     interp_init(o->argc, o->argv, script_dir);
-    signal(SIGINT, on_sigint);
+    install_sigint();
     if (o->dis) {
         o->status = dis_file(o->file);
     } else if (o->code) {
-        o->status = run_text(o->code, strlen(o->code), "<string>");
+        o->status = run_text(o->code, strlen(o->code), "<string>", o->interactive);
     } else if (o->file) {
         size_t len;
         char *src = interp_read_file(o->file, &len);
         if (!src) {
             fprintf(stderr, "pyish: can't open file '%s': [Errno 2] No such file or directory\n", o->file);
             o->status = 2;
+            o->interactive = false;
         } else {
-            o->status = run_text(src, len, o->file);
+            o->status = run_text(src, len, o->file, o->interactive);
             free(src);
         }
-    } else if (o->from_stdin || !isatty(0)) {
+    } else if (o->from_stdin || (!isatty(0) && !o->interactive)) {
         size_t cap = 4096, n = 0, r;
         char *buf = malloc(cap);
         while ((r = fread(buf + n, 1, cap - n - 1, stdin)) > 0) {
@@ -151,17 +178,18 @@ static void *interp_main(void *arg) {
             }
         }
         buf[n] = 0;
-        o->status = run_text(buf, n, "<stdin>");
+        o->status = run_text(buf, n, "<stdin>", false);
         free(buf);
     } else {
         o->interactive = true;
     }
     if (o->interactive && !o->dis) {
+        died_of_sigint = false;
         repl_run(!o->file && !o->code);
         o->status = 0;
         Value exc = exc_take();
         if (exc) {
-            o->status = interp_handle_uncaught(exc);
+            o->status = uncaught(exc);
         }
     }
     fflush(stdout);
@@ -254,7 +282,23 @@ int main(int argc, char **argv) {
     if (pthread_create(&th, &attr, interp_main, &o) != 0) {
         interp_main(&o);
     } else {
+        // SIGINT goes to the interpreter thread, so its blocking calls see EINTR
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGINT);
+        pthread_sigmask(SIG_BLOCK, &set, NULL);
         pthread_join(th, NULL);
+        if (died_of_sigint) {
+            fflush(stdout);
+            fflush(stderr);
+            signal(SIGINT, SIG_DFL);
+            pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+            raise(SIGINT);
+        }
+    }
+    if (died_of_sigint) {
+        signal(SIGINT, SIG_DFL);
+        raise(SIGINT);
     }
     free(av);
     return o.status;

@@ -1,32 +1,186 @@
-// repl.c: the interactive prompt: reads lines (libedit when available),
-// gathers a complete input (a compound statement until a blank line, or an
-// unclosed bracket/string), compiles it in interactive mode (expression
-// statements echo their repr) and runs it in __main__; an exception prints
-// its traceback and the session goes on.
+// repl.c: the interactive prompt. Reads lines (libedit on a terminal, with
+// persistent history and tab completion of keywords, names and attributes),
+// gathers one complete input (a compound statement until a blank line, an
+// unclosed bracket or string until it closes), compiles it in interactive
+// mode (expression statements echo their repr and bind `_`) and runs it in
+// __main__. As `python3 -m asyncio` does, the REPL owns an event loop that
+// persists between inputs: every input runs with it as the running loop, an
+// input holding a top-level `await` runs as a task on it, and while the
+// prompt waits for keystrokes the loop keeps running the tasks that are due.
+// An exception prints its traceback and the session goes on; Ctrl-C clears
+// the line or interrupts the running code; Ctrl-D or exit() leaves.
+#include <errno.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <unistd.h>
 #include "interp.h"
 #include "ast.h"
+#include "compile.h"
+#include "diag.h"
+#include "gc.h"
 #include "runtime.h"
+#include "version.h"
+#include "asyncio/asyncio.h"
 
 #ifdef PYISH_HAVE_LIBEDIT
 #include <editline/readline.h>
 #endif
 
-static char *read_line(const char *prompt, bool tty) {
+// Hooks in vm.c and runtime/asyncio/loop.c (see there).
+Value vm_module_coroutine(ObjCode *code, ObjDict *globals);
+bool loop_run_due(ObjLoop *loop, double *next);
+
+static ObjLoop *repl_loop;      // the persistent loop (NULL if asyncio failed)
+static bool use_editline;       // libedit on a terminal
+static bool show_prompts;       // terminal, or -i: prompts (to stderr off a terminal)
+static bool line_interrupted;   // Ctrl-C while reading a line
+static char *history_path;      // NULL: no history
+
+static void mark_repl(void) {
+    gc_mark_obj((Obj *)repl_loop);
+}
+
+// ---- the event loop while waiting for input
+
+// Runs what the loop has due now; false when that raised SystemExit or
+// KeyboardInterrupt (pending). *next: seconds until more is due, -1 never.
+static bool run_due(double *next) {
+    *next = -1;
+    if (!repl_loop || repl_loop->closed || repl_loop->running) {
+        return true;
+    }
+    return loop_run_due(repl_loop, next);
+}
+
+// An exception raised by a task while the prompt waited: SystemExit ends the
+// session (left pending, returns false), anything else is printed.
+static bool report_background_error(void) {
+    Value exc = exc_take();
+    if (exc_matches(exc, OBJ_VAL(exc_SystemExit))) {
+        exc_raise_value(exc);
+        return false;
+    }
+    fflush(stdout);
+    interp_print_exception(exc);
+    return true;
+}
+
+static bool session_over;       // a task raised SystemExit at the prompt
+
+// Waits until fd 0 is readable, running the loop's due work meanwhile.
+// false: Ctrl-C (line_interrupted set) or the session is over.
+static bool wait_input(bool redraw) {
+    for (;;) {
+        if (vm_interrupted) {
+            vm_interrupted = 0;
+            line_interrupted = true;
+            return false;
+        }
+        double next = -1;
+        if (repl_loop && !session_over) {
+            bool ran = repl_loop->rlen > 0 ||
+                       (repl_loop->ntimers && repl_loop->timers[0]->when <= clock_monotonic());
+            if (ran && redraw) {
+                // task output goes above the line being edited
+                fputs("\r\033[K", stdout);
+                fflush(stdout);
+            }
+            if (!run_due(&next)) {
+                if (!report_background_error()) {
+                    session_over = true;
+                    return false;
+                }
+                next = 0;
+            }
+            fflush(stdout);
 #ifdef PYISH_HAVE_LIBEDIT
-    if (tty) {
+            if (ran && redraw) {
+                rl_forced_update_display();
+            }
+#endif
+        }
+        fd_set fds;
+        FD_ZERO(&fds);
+        FD_SET(0, &fds);
+        struct timeval tv, *tvp = NULL;
+        if (next >= 0) {
+            if (next > 1) {
+                next = 1;
+            }
+            tv.tv_sec = (time_t)next;
+            tv.tv_usec = (suseconds_t)((next - (double)tv.tv_sec) * 1e6) + 1000;
+            tvp = &tv;
+        }
+        int r = select(1, &fds, NULL, NULL, tvp);
+        if (r > 0) {
+            return true;
+        }
+        if (r < 0 && errno != EINTR) {
+            return true;    // let the read report the problem
+        }
+    }
+}
+
+#ifdef PYISH_HAVE_LIBEDIT
+// libedit's character source: waits with the loop running, then reads one
+// UTF-8 character and returns its code point; EOF (-1) on Ctrl-C or end.
+static int editline_getc(FILE *f) {
+    (void)f;
+    if (!wait_input(true)) {
+        return EOF;
+    }
+    unsigned char c;
+    ssize_t n;
+    while ((n = read(0, &c, 1)) < 0 && errno == EINTR) {
+        if (vm_interrupted) {
+            vm_interrupted = 0;
+            line_interrupted = true;
+            return EOF;
+        }
+    }
+    if (n <= 0) {
+        return EOF;
+    }
+    if (c < 0x80) {
+        return c;
+    }
+    int more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+    int cp = more == 3 ? c & 7 : more == 2 ? c & 15 : c & 31;
+    for (int i = 0; i < more; i++) {
+        unsigned char d;
+        if (read(0, &d, 1) != 1) {
+            return EOF;
+        }
+        cp = (cp << 6) | (d & 0x3F);
+    }
+    return cp;
+}
+#endif
+
+// Reads one line without its newline (malloc'd); NULL at end of input or
+// on Ctrl-C (line_interrupted set).
+static char *read_line(const char *prompt) {
+    line_interrupted = false;
+#ifdef PYISH_HAVE_LIBEDIT
+    if (use_editline) {
         char *l = readline(prompt);
-        if (l && *l) {
-            add_history(l);
+        if (line_interrupted) {
+            free(l);
+            return NULL;
         }
         return l;
     }
 #endif
-    if (tty) {
-        fputs(prompt, stdout);
-        fflush(stdout);
+    if (show_prompts) {
+        FILE *out = isatty(0) ? stdout : stderr;
+        fputs(prompt, out);
+        fflush(out);
+    }
+    fflush(stdout);
+    if (isatty(0) && !wait_input(false)) {
+        return NULL;
     }
     size_t cap = 256, n = 0;
     char *buf = malloc(cap);
@@ -38,6 +192,13 @@ static char *read_line(const char *prompt, bool tty) {
         }
         buf[n++] = (char)ch;
     }
+    if (ch == EOF && vm_interrupted) {
+        vm_interrupted = 0;
+        line_interrupted = true;
+        clearerr(stdin);
+        free(buf);
+        return NULL;
+    }
     if (ch == EOF && n == 0) {
         free(buf);
         return NULL;
@@ -46,93 +207,494 @@ static char *read_line(const char *prompt, bool tty) {
     return buf;
 }
 
-// True when [src] needs more lines: the parser hit the end inside a block,
-// bracket or string, or the input opened a compound statement that has not
-// been ended by a blank line.
+// ---- prompts, banner, history
+
+// str(sys.ps1) or str(sys.ps2) into [buf].
+static const char *prompt_text(const char *which, const char *dflt, char *buf, size_t size) {
+    snprintf(buf, size, "%s", dflt);
+    Value sys;
+    if (dict_get(vm_modules, str_from_c("sys"), &sys) != 1) {
+        return buf;
+    }
+    Value v = obj_getattr(sys, str_intern_c(which));
+    Value s = v ? obj_str(v) : VAL_NULL;
+    if (s) {
+        snprintf(buf, size, "%s", AS_STR(s)->data);
+    } else {
+        exc_clear();
+    }
+    return buf;
+}
+
+static void history_open(void) {
+#ifdef PYISH_HAVE_LIBEDIT
+    const char *p = getenv("PYISH_HISTORY");
+    if (p) {
+        history_path = *p ? strdup(p) : NULL;
+    } else if (getenv("HOME")) {
+        size_t n = strlen(getenv("HOME")) + 32;
+        history_path = malloc(n);
+        snprintf(history_path, n, "%s/.pyish_history", getenv("HOME"));
+    }
+    using_history();
+    stifle_history(1000);
+    if (history_path) {
+        read_history(history_path);
+    }
+#endif
+}
+
+static void history_add(const char *line) {
+#ifdef PYISH_HAVE_LIBEDIT
+    if (use_editline && line[strspn(line, " \t")]) {
+        add_history(line);
+    }
+#endif
+}
+
+static void history_save(void) {
+#ifdef PYISH_HAVE_LIBEDIT
+    if (use_editline && history_path) {
+        write_history(history_path);   // unwritable: silently no history
+    }
+#endif
+}
+
+// ---- tab completion
+#ifdef PYISH_HAVE_LIBEDIT
+static const char *const keywords[] = {
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
+    "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
+    "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise",
+    "return", "try", "while", "with", "yield", NULL};
+
+static char **cands;
+static size_t ncands, ccands;
+
+static void cand_add(const char *prefix, const char *name, const char *suffix) {
+    for (size_t i = 0; i < ncands; i++) {
+        size_t pl = strlen(prefix);
+        if (strncmp(cands[i], prefix, pl) == 0 && strncmp(cands[i] + pl, name, strlen(name)) == 0) {
+            const char *rest = cands[i] + pl + strlen(name);
+            if (!*rest || strcmp(rest, "(") == 0 || strcmp(rest, " ") == 0 || strcmp(rest, ":") == 0) {
+                return;     // a name shadowed in globals or builtins
+            }
+        }
+    }
+    if (ncands == ccands) {
+        ccands = ccands ? ccands * 2 : 64;
+        cands = realloc(cands, ccands * sizeof(char *));
+    }
+    size_t n = strlen(prefix) + strlen(name) + strlen(suffix) + 1;
+    cands[ncands] = malloc(n);
+    snprintf(cands[ncands], n, "%s%s%s", prefix, name, suffix);
+    ncands++;
+}
+
+static bool is_callable(Value v) {
+    Value f = dict_get_str(vm_builtins, str_intern_c("callable"));
+    Value r = f ? vm_call(f, 1, &v, NULL) : VAL_NULL;
+    if (!r) {
+        exc_clear();
+        return false;
+    }
+    return r == VAL_TRUE;
+}
+
+// Python's rlcompleter rule: `_` names only when the prefix starts with `_`,
+// `__` names only when it starts with `__`.
+static bool shown(const char *name, const char *want) {
+    if (name[0] == '_' && want[0] != '_') {
+        return false;
+    }
+    if (name[0] == '_' && name[1] == '_' && want[1] != '_') {
+        return false;
+    }
+    return strncmp(name, want, strlen(want)) == 0;
+}
+
+static void add_dict_names(ObjDict *d, const char *want) {
+    size_t pos = 0;
+    Value k, v;
+    while (dict_next(d, &pos, &k, &v)) {
+        if (IS_STR(k) && shown(AS_STR(k)->data, want) && strcmp(AS_STR(k)->data, "__builtins__") != 0) {
+            gc_push_root(v);
+            cand_add("", AS_STR(k)->data, is_callable(v) ? "(" : "");
+            gc_pop_root(1);
+        }
+    }
+}
+
+// Resolves a dotted name (no calls, no subscripts) in __main__ or builtins.
+static Value resolve_dotted(const char *expr) {
+    char *copy = strdup(expr);
+    Value v = VAL_NULL;
+    char *save = NULL;
+    for (char *part = strtok_r(copy, ".", &save); part; part = strtok_r(NULL, ".", &save)) {
+        for (char *c = part; *c; c++) {
+            unsigned char u = (unsigned char)*c;
+            if (!(u == '_' || (u >= '0' && u <= '9') || ((u | 32) >= 'a' && (u | 32) <= 'z') || u >= 0x80)) {
+                v = VAL_NULL;
+                goto done;
+            }
+        }
+        ObjStr *name = str_intern_c(part);
+        if (!v) {
+            v = dict_get_str(interp_main_globals(), name);
+            if (!v) {
+                v = dict_get_str(vm_builtins, name);
+            }
+        } else {
+            v = obj_getattr(v, name);
+        }
+        if (!v) {
+            exc_clear();
+            goto done;
+        }
+    }
+done:
+    free(copy);
+    return v;
+}
+
+static void complete_attributes(const char *text) {
+    const char *dot = strrchr(text, '.');
+    size_t elen = (size_t)(dot - text);
+    char *expr = malloc(elen + 2);
+    memcpy(expr, text, elen);
+    expr[elen] = 0;
+    const char *want = dot + 1;
+    Value obj = elen ? resolve_dotted(expr) : VAL_NULL;
+    Value dir = dict_get_str(vm_builtins, str_intern_c("dir"));
+    Value names = obj && dir ? vm_call(dir, 1, &obj, NULL) : VAL_NULL;
+    if (!names || !IS_LIST(names)) {
+        exc_clear();
+        free(expr);
+        return;
+    }
+    gc_push_root(obj);
+    gc_push_root(names);
+    expr[elen] = '.';
+    expr[elen + 1] = 0;
+    for (size_t i = 0; i < AS_LIST(names)->len; i++) {
+        Value k = AS_LIST(names)->items[i];
+        if (!IS_STR(k) || !shown(AS_STR(k)->data, want)) {
+            continue;
+        }
+        Value a = obj_getattr(obj, AS_STR(k));
+        bool call = false;
+        if (a) {
+            gc_push_root(a);
+            call = is_callable(a);
+            gc_pop_root(1);
+        } else {
+            exc_clear();
+        }
+        cand_add(expr, AS_STR(k)->data, call ? "(" : "");
+    }
+    gc_pop_root(2);
+    free(expr);
+}
+
+static void collect(const char *text) {
+    for (size_t i = 0; i < ncands; i++) {
+        free(cands[i]);
+    }
+    ncands = 0;
+    if (strchr(text, '.')) {
+        complete_attributes(text);
+        return;
+    }
+    for (int i = 0; keywords[i]; i++) {
+        if (strncmp(keywords[i], text, strlen(text)) == 0) {
+            const char *k = keywords[i];
+            const char *suffix = " ";
+            if (strcmp(k, "finally") == 0 || strcmp(k, "try") == 0) {
+                suffix = ":";
+            } else if (strcmp(k, "False") == 0 || strcmp(k, "None") == 0 || strcmp(k, "True") == 0 ||
+                       strcmp(k, "break") == 0 || strcmp(k, "continue") == 0 || strcmp(k, "pass") == 0 ||
+                       strcmp(k, "else") == 0) {
+                suffix = "";
+            }
+            cand_add("", k, suffix);
+        }
+    }
+    add_dict_names(interp_main_globals(), text);
+    add_dict_names(vm_builtins, text);
+}
+
+static char *next_candidate(const char *text, int state) {
+    static size_t idx;
+    if (state == 0) {
+        collect(text);
+        idx = 0;
+    }
+    return idx < ncands ? strdup(cands[idx++]) : NULL;
+}
+
+static char **complete(const char *text, int start, int end) {
+    rl_attempted_completion_over = 1;
+    // at the start of an indented line, TAB indents
+    bool blank = true;
+    for (int i = 0; i < end; i++) {
+        if (rl_line_buffer[i] != ' ' && rl_line_buffer[i] != '\t') {
+            blank = false;
+        }
+    }
+    if (blank) {
+        rl_insert_text("    ");
+        return NULL;
+    }
+    char **m = rl_completion_matches(text, next_candidate);
+    fflush(stdout);
+    return m;
+}
+#endif
+
+// ---- gathering and running one input
+
+// True when [src] (ending with [last_line]) needs more lines: the parser
+// hit the end inside a block, bracket or string, or the input holds a
+// compound statement not yet ended by a blank line.
 static bool needs_more(const char *src, size_t len, const char *last_line) {
     Arena *arena = NULL;
     ParseError err;
     memset(&err, 0, sizeof err);
     Ast *t = parse_source(src, len, PARSE_INTERACTIVE, &arena, &err);
+    bool more = false;
+    if (!t) {
+        more = err.incomplete;
+    } else if (last_line[strspn(last_line, " \t")] != 0) {
+        for (int i = 0; i < t->list.len; i++) {
+            switch (t->list.items[i]->kind) {
+            case AST_IF:
+            case AST_WHILE:
+            case AST_FOR:
+            case AST_TRY:
+            case AST_WITH:
+            case AST_FUNCDEF:
+            case AST_CLASSDEF:
+                more = true;
+                break;
+            default:
+                break;
+            }
+        }
+    }
     if (arena) {
         arena_free(arena);
     }
-    if (!t) {
-        return err.incomplete;
-    }
-    // a compound statement continues until a blank line
-    const char *p = src;
-    while (*p == ' ' || *p == '\t') {
-        p++;
-    }
-    bool compound = false;
-    size_t first_len = strcspn(src, "\n");
-    for (size_t i = first_len; i > 0; i--) {
-        char c = src[i - 1];
-        if (c == ' ' || c == '\t') {
-            continue;
-        }
-        compound = c == ':';
-        break;
-    }
-    if (strchr(src, '\n') && strchr(src, '\n')[1]) {
-        compound = true;
-    }
-    if (p[0] == '@') {
-        compound = true;
-    }
-    return compound && last_line[0] != 0;
+    return more;
 }
 
+// Parses and compiles one input; prints a SyntaxError itself.
+static ObjCode *compile_input(const char *src, size_t len) {
+    Arena *arena = NULL;
+    ParseError perr;
+    memset(&perr, 0, sizeof perr);
+    Ast *tree = parse_source(src, len, PARSE_INTERACTIVE, &arena, &perr);
+    if (!tree) {
+        if (arena) {
+            arena_free(arena);
+        }
+        fflush(stdout);
+        diag_print_syntax_error(stderr, "<stdin>", src, len, &perr);
+        return NULL;
+    }
+    CompileError cerr;
+    memset(&cerr, 0, sizeof cerr);
+    ObjCode *code = compile_module(tree, "<stdin>", true, &cerr);
+    arena_free(arena);
+    if (!code) {
+        memset(&perr, 0, sizeof perr);
+        snprintf(perr.msg, sizeof perr.msg, "%s", cerr.msg);
+        perr.kind = "SyntaxError";
+        perr.line = cerr.loc.line;
+        perr.col = cerr.loc.col;
+        perr.end_line = cerr.loc.end_line;
+        perr.end_col = cerr.loc.end_col;
+        fflush(stdout);
+        diag_print_syntax_error(stderr, "<stdin>", src, len, &perr);
+    }
+    return code;
+}
+
+// Runs [code] in [globals] with the REPL's loop as the running loop; a
+// coroutine (top-level await) runs as a task on it until done. VAL_NULL
+// with the exception pending on error.
+static Value run_code(ObjCode *code, ObjDict *globals) {
+    if (!repl_loop || repl_loop->closed || repl_loop->running || aio_running_loop) {
+        if (code->flags & CO_COROUTINE) {
+            return exc_raise(exc_RuntimeError, "top-level await needs the REPL's event loop, which is %s",
+                             !repl_loop ? "missing" : repl_loop->closed ? "closed" : "busy");
+        }
+        return vm_run_module(code, globals);
+    }
+    if (!(code->flags & CO_COROUTINE)) {
+        aio_running_loop = repl_loop;
+        repl_loop->running = true;
+        Value r = vm_run_module(code, globals);
+        repl_loop->running = false;
+        repl_loop->stopping = false;
+        aio_running_loop = NULL;
+        return r;
+    }
+    Value coro = vm_module_coroutine(code, globals);
+    gc_push_root(coro);
+    Value task = task_new(repl_loop, coro, VAL_NONE);
+    gc_pop_root(1);
+    if (!task) {
+        return VAL_NULL;
+    }
+    gc_push_root(task);
+    ObjTask *t = (ObjTask *)AS_OBJ(task);
+    t->log_destroy_pending = false;
+    Value r = loop_run_until_complete(repl_loop, task);
+    if (!r) {
+        // Ctrl-C (or SystemExit) left it pending: cancel it, as python does
+        Value exc = exc_take();
+        gc_push_root(exc);
+        if (t->f.state == FUT_PENDING) {
+            task_cancel(t, VAL_NULL);
+        }
+        t->f.log_tb = false;
+        exc_raise_value(exc);
+        gc_pop_root(1);
+    }
+    gc_pop_root(1);
+    return r;
+}
+
+// Reads one complete input into a malloc'd string (*len bytes). NULL at
+// end of input; "" (empty, not NULL) when Ctrl-C cancelled it or the line
+// was blank.
+static char *read_input(size_t *len) {
+    char pbuf[256];
+    char *line = read_line(prompt_text("ps1", ">>> ", pbuf, sizeof pbuf));
+    if (!line) {
+        if (line_interrupted) {
+            *len = 0;
+            return strdup("");
+        }
+        return NULL;
+    }
+    history_add(line);
+    size_t n = strlen(line);
+    char *src = malloc(n + 2);
+    memcpy(src, line, n);
+    src[n++] = '\n';
+    src[n] = 0;
+    const char *p = line + strspn(line, " \t");
+    if (*p == 0 || *p == '#') {
+        free(line);
+        *len = 0;
+        src[0] = 0;
+        return src;
+    }
+    char *last = line;
+    while (needs_more(src, n, last)) {
+        free(last);
+        last = read_line(prompt_text("ps2", "... ", pbuf, sizeof pbuf));
+        if (!last) {
+            if (line_interrupted) {
+                free(src);
+                *len = 0;
+                return strdup("");
+            }
+            break;      // end of input: run what we have
+        }
+        history_add(last);
+        size_t l = strlen(last);
+        src = realloc(src, n + l + 2);
+        memcpy(src + n, last, l);
+        n += l;
+        src[n++] = '\n';
+        src[n] = 0;
+    }
+    free(last);
+    *len = n;
+    return src;
+}
+
+// Runs the REPL in __main__ until end of input or SystemExit (left pending
+// for the caller, which turns it into the exit status).
 void repl_run(bool show_banner) {
     bool tty = isatty(0);
+    show_prompts = true;
+    // the asyncio core and the REPL's persistent loop
+    Value m = import_module_value(str_intern_c("_asyncio"));
+    if (m) {
+        repl_loop = loop_get_event_loop();
+        gc_add_root_marker(mark_repl);
+    } else {
+        exc_clear();
+    }
+    import_module_value(str_intern_c("sys")) || (exc_clear(), 0);
+#ifdef PYISH_HAVE_LIBEDIT
+    if (tty && isatty(1)) {
+        use_editline = true;
+        setlocale(LC_CTYPE, "");
+        rl_catch_signals = 0;
+        rl_getc_function = editline_getc;
+        rl_readline_name = "pyish";
+        rl_attempted_completion_function = complete;
+        rl_completion_append_character = 0;
+        rl_basic_word_break_characters = " \t\n`~!@#$%^&*()-=+[{]}\\|;:'\",<>/?";
+        history_open();
+    }
+#endif
     if (show_banner && tty) {
-        printf("pyish 0.1.0 on linux\nType \"help\", \"exit()\" or Ctrl-D to leave.\n");
+        printf("pyish " PYISH_VERSION " (" __DATE__ ") on linux\n"
+               "Use \"await\" directly instead of \"asyncio.run()\".\n"
+               "Type \"help\", \"exit()\" or Ctrl-D to leave.\n");
     }
     ObjDict *globals = interp_main_globals();
     for (;;) {
-        char *line = read_line(">>> ", tty);
-        if (!line) {
-            if (tty) {
-                fputc('\n', stdout);
-            }
-            return;
+        fflush(stdout);
+        size_t len;
+        char *src = read_input(&len);
+        if (session_over) {
+            free(src);
+            break;      // a task raised SystemExit at the prompt
         }
-        size_t cap = strlen(line) + 2, len = 0;
-        char *src = malloc(cap);
-        len = (size_t)snprintf(src, cap, "%s\n", line);
-        bool blank = line[strspn(line, " \t")] == 0 || line[strspn(line, " \t")] == '#';
-        if (blank) {
-            free(line);
+        if (!src) {
+            if (show_prompts) {
+                FILE *out = tty ? stdout : stderr;
+                fputc('\n', out);
+                fflush(out);
+            }
+            break;
+        }
+        if (line_interrupted) {
+            free(src);
+            fflush(stdout);
+            fputs("\nKeyboardInterrupt\n", stderr);
+            fflush(stderr);
+            continue;
+        }
+        history_save();
+        if (len == 0) {
             free(src);
             continue;
         }
-        char *last = line;
-        while (needs_more(src, len, last)) {
-            free(last);
-            last = read_line("... ", tty);
-            if (!last) {
-                break;
-            }
-            size_t l = strlen(last);
-            src = realloc(src, len + l + 2);
-            memcpy(src + len, last, l);
-            len += l;
-            src[len++] = '\n';
-            src[len] = 0;
-        }
-        free(last);
-        bool syntax_error;
-        Value r = interp_run_source(src, len, "<stdin>", globals, true, &syntax_error);
+        ObjCode *code = compile_input(src, len);
         free(src);
-        if (!r && !syntax_error) {
+        if (!code) {
+            continue;
+        }
+        gc_push_root(OBJ_VAL(code));
+        Value r = run_code(code, globals);
+        gc_pop_root(1);
+        fflush(stdout);
+        if (!r) {
             Value exc = exc_take();
             if (exc_matches(exc, OBJ_VAL(exc_SystemExit))) {
                 exc_raise_value(exc);
-                return;
+                break;
             }
             interp_print_exception(exc);
         }
-        fflush(stdout);
+        vm_interrupted = 0;
     }
+    history_save();
 }

@@ -225,7 +225,9 @@ static bool bind_args(ObjFunction *f, Frame *fr, Value *args, int argc, ObjTuple
     int n = co->argcount;
     int total = n + co->kwonlycount;
     if (argc <= n && nkw == 0 && !(co->flags & (CO_VARARGS | CO_VARKW))) {
-        memcpy(locals, args, sizeof(Value) * (size_t)argc);
+        if (argc) {
+            memcpy(locals, args, sizeof(Value) * (size_t)argc);
+        }
         if (argc < n) {
             int ndef = f->defaults ? (int)f->defaults->len : 0;
             for (int i = argc; i < n; i++) {
@@ -256,12 +258,14 @@ static bool bind_args(ObjFunction *f, Frame *fr, Value *args, int argc, ObjTuple
         return false;
     }
     int npos = argc < n ? argc : n;
-    memcpy(locals, args, sizeof(Value) * (size_t)npos);
+    values_copy(locals, args, (size_t)npos);
     int slot = total;
     if (co->flags & CO_VARARGS) {
         int extra = argc > n ? argc - n : 0;
         Value t = tuple_new((size_t)extra);
-        memcpy(AS_TUPLE(t)->items, args + n, sizeof(Value) * (size_t)extra);
+        if (extra) {
+            values_copy(AS_TUPLE(t)->items, args + n, (size_t)extra);
+        }
         locals[slot++] = t;
     }
     ObjDict *kwdict = NULL;
@@ -429,7 +433,7 @@ Value vm_call(Value callable, int argc, Value *argv, ObjDict *kw) {
         if (nat->self) {
             Value args[argc + 1];
             args[0] = nat->self;
-            memcpy(args + 1, argv, sizeof(Value) * (size_t)argc);
+            values_copy(args + 1, argv, (size_t)argc);
             return nat->fn(argc + 1, args, kw);
         }
         return nat->fn(argc, argv, kw);
@@ -438,7 +442,7 @@ Value vm_call(Value callable, int argc, Value *argv, ObjDict *kw) {
         ObjBoundMethod *b = (ObjBoundMethod *)AS_OBJ(callable);
         Value args[argc + 1];
         args[0] = b->self;
-        memcpy(args + 1, argv, sizeof(Value) * (size_t)argc);
+        values_copy(args + 1, argv, (size_t)argc);
         return vm_call(b->func, argc + 1, args, kw);
     }
     if (c == cls_type) {
@@ -461,12 +465,13 @@ Value vm_call(Value callable, int argc, Value *argv, ObjDict *kw) {
 // chain is still intact (each frame linked to the next, all suspended),
 // else g's own frame. [*extra] = frames of the chain above the innermost.
 static Frame *resume_target(ObjGen *g, int *extra) {
-    Frame *inner = g->inner;
+    ObjGen *ig = g->inner;
     g->inner = NULL;
     *extra = 0;
-    if (!inner) {
+    if (!ig || ig->state != GEN_SUSPENDED || !ig->frame) {
         return g->frame;
     }
+    Frame *inner = ig->frame;
     int n = 0;
     for (Frame *f = inner; f != g->frame; f = f->parent) {
         if (!f || !f->gen || f->gen->state != GEN_SUSPENDED || f->link != LINK_SEND || !f->parent ||
@@ -1591,7 +1596,9 @@ next_instr:
     CASE(LIST_TO_TUPLE): {
         ObjList *l = AS_LIST(TOP());
         Value t = tuple_new(l->len);
-        memcpy(AS_TUPLE(t)->items, l->items, sizeof(Value) * l->len);
+        if (l->len) {
+            memcpy(AS_TUPLE(t)->items, l->items, sizeof(Value) * l->len);
+        }
         TOP() = t;
         DISPATCH();
     }
@@ -1949,7 +1956,7 @@ next_instr:
                 skipped++;
                 f = p;
             }
-            f->gen->inner = inner;
+            f->gen->inner = inner->gen;
             vm_depth -= skipped;
         } else {
             g->inner = NULL;

@@ -81,7 +81,8 @@ struct ObjGen {
     char *created_file;     // malloc'd copy (outlives the heap at exit)
     Value ag_hooks;         // async generators: reserved
     uint8_t yield_kind;     // last suspension: 0 = its own yield, 1 = a delegate's (await)
-    Frame *inner;           // innermost frame of its suspended yield-from chain (fast resume)
+    ObjGen *inner;          // innermost generator of its suspended yield-from chain (fast
+                            // resume); marked by the GC so it stays valid
 };
 
 extern ObjClass *cls_function, *cls_cell;
