@@ -250,15 +250,25 @@ static Value property_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     return OBJ_VAL(p);
 }
 
-static Value property_copy(Value self, int which, Value f) {
-    ObjProperty *old = (ObjProperty *)AS_OBJ(self);
-    ObjProperty *p = (ObjProperty *)obj_alloc(cls_property, sizeof(ObjProperty));
-    *p = *old;
-    p->hdr.gc_next = ((Obj *)p)->gc_next;
-    // Re-link: the struct copy above clobbered the header; restore it.
-    return OBJ_VAL(p);
-    (void)which;
-    (void)f;
+static Value property_getattr(Value self, ObjStr *name) {
+    ObjProperty *p = (ObjProperty *)AS_OBJ(self);
+    const char *n = name->data;
+    if (strcmp(n, "fget") == 0) {
+        return p->fget ? p->fget : VAL_NONE;
+    }
+    if (strcmp(n, "fset") == 0) {
+        return p->fset ? p->fset : VAL_NONE;
+    }
+    if (strcmp(n, "fdel") == 0) {
+        return p->fdel ? p->fdel : VAL_NONE;
+    }
+    if (strcmp(n, "__doc__") == 0) {
+        if (p->doc && !IS_NONE(p->doc)) {
+            return p->doc;
+        }
+        return p->fget && !IS_NONE(p->fget) ? obj_getattr(p->fget, name) : VAL_NONE;
+    }
+    return generic_getattr(self, name);
 }
 
 static Value prop_with(int argc, Value *argv, int which) {
@@ -1044,7 +1054,6 @@ void class_bootstrap(void) {
     cls_type->richcompare = object_richcompare;
     (void)object_dir_unused;
     (void)type_subclasses_unused;
-    (void)property_copy;
 }
 
 // Second step, once str, dict and tuple exist: names, dicts, bases.
@@ -1083,6 +1092,7 @@ void class_ready(void) {
     cls_property = class_new_builtin("property", NULL, sizeof(ObjProperty), property_methods);
     cls_property->trace = trace_property;
     cls_property->new_ = property_new;
+    cls_property->getattr = property_getattr;
     cls_staticmethod = class_new_builtin("staticmethod", NULL, sizeof(ObjWrapper), NULL);
     cls_staticmethod->trace = trace_wrapper;
     cls_staticmethod->new_ = wrapper_new;

@@ -164,9 +164,8 @@ void table_remove_at(ObjDict *d, int64_t ix, int64_t hash) {
     d->entries[ix].value = VAL_NULL;
     d->used--;
     d->version++;
-    while (d->nentries > 0 && !d->entries[d->nentries - 1].key) {
-        d->nentries--;
-    }
+    // nentries never shrinks here: the index still holds the deleted slot
+    // as a dummy, and only a resize (on append) rebuilds it without them
 }
 
 // Frees the buffers of [d] (leaves the fields stale: caller resets them).

@@ -11,6 +11,7 @@
 
 #include "ast.h"
 #include "numstr.h"
+#include "gc.h"
 
 ObjClass *cls_float;
 
@@ -22,9 +23,9 @@ static bool is_float_val(Value v) {
 }
 
 Value float_new(double d) {
-    // every float has the subclass layout (dict NULL), so cls_float's
-    // dict_offset is valid for plain floats too
-    ObjFloat *f = (ObjFloat *)obj_alloc(cls_float, sizeof(ObjFloatSub));
+    // plain floats have no dict (a user subclass's instances get one after
+    // the ObjFloat layout: class.c puts dict_offset at the builtin's size)
+    ObjFloat *f = (ObjFloat *)obj_alloc_small(cls_float, sizeof(ObjFloat));
     f->value = d;
     return OBJ_VAL(f);
 }
@@ -697,9 +698,8 @@ static void float_trace(Obj *o) {
 }
 
 void float_init(void) {
-    cls_float = class_new_builtin("float", NULL, sizeof(ObjFloatSub), float_methods);
-    cls_float->dict_offset = offsetof(ObjFloatSub, dict);
-    cls_float->trace = float_trace;
+    cls_float = class_new_builtin("float", NULL, sizeof(ObjFloat), float_methods);
+    (void)float_trace;
     cls_float->flags |= CLS_BASETYPE;
     cls_float->new_ = float_new_slot;
     cls_float->repr = float_repr;

@@ -11,8 +11,10 @@
 #include "gc.h"
 
 static Obj *all_objects;
-static size_t next_gc = 16 * 1024 * 1024;
-static size_t since_gc;
+size_t gc_next_threshold = 16 * 1024 * 1024;
+size_t gc_since;
+#define next_gc gc_next_threshold
+#define since_gc gc_since
 static size_t ncollections;
 bool gc_due;
 
@@ -97,7 +99,8 @@ typedef struct ObjSlab {
 static ObjSlab *obj_slabs[OBJ_CLASSES + 1];
 static size_t slab_bytes;       // bytes of all slabs
 static size_t slab_live_bytes;  // bytes of slab objects that survived the last sweep
-static Obj *obj_free[OBJ_CLASSES + 1];
+Obj *gc_obj_free[OBJ_CLASSES + 1];
+#define obj_free gc_obj_free
 
 #if defined(__SANITIZE_ADDRESS__)
 #define OBJ_POOLED 0
@@ -111,7 +114,7 @@ static Obj *obj_free[OBJ_CLASSES + 1];
 #define OBJ_POOLED 1
 #endif
 
-static Obj *slab_alloc(size_t size) {
+Obj *gc_slab_alloc(size_t size) {
     size_t cls = (size + 15) >> 4;
     Obj *o = obj_free[cls];
     if (!o) {
@@ -135,23 +138,55 @@ static Obj *slab_alloc(size_t size) {
     return o;
 }
 
+// Objects whose class wants the finalizer hook (CLS_GC_HOOK), so a
+// collection visits just them, not the whole heap, before sweeping.
+static Obj **hookable;
+static size_t nhookable, caphookable;
+
+static void note_hookable(Obj *o) {
+    if (nhookable == caphookable) {
+        caphookable = caphookable ? caphookable * 2 : 256;
+        hookable = realloc(hookable, sizeof(Obj *) * caphookable);
+    }
+    hookable[nhookable++] = o;
+}
+
 // Allocates a zeroed object of [size] bytes whose class is [cls].
 Obj *obj_alloc(ObjClass *cls, size_t size) {
     Obj *o;
     if (OBJ_POOLED && size <= OBJ_POOL_MAX) {
-        o = slab_alloc(size);
+        size_t c = (size + 15) >> 4;
+        o = obj_free[c];
+        if (o) {
+            obj_free[c] = o->gc_next;
+        } else {
+            o = gc_slab_alloc(size);
+        }
+        uint64_t *w = (uint64_t *)o;
+        for (size_t i = 0; i < (c << 1); i++) {
+            w[i] = 0;
+        }
+        o->cls = cls;
+        o->size = (uint32_t)size;
+        since_gc += size;
+#ifdef PYISH_GC_STRESS
+        gc_due = true;
+#else
+        if (since_gc > next_gc) {
+            gc_due = true;
+        }
+#endif
+    } else {
+        o = mem_alloc(size);
         memset(o, 0, size);
         o->cls = cls;
         o->size = (uint32_t)size;
-        gc_note_alloc(size);
-        return o;
+        o->gc_next = all_objects;
+        all_objects = o;
     }
-    o = mem_alloc(size);
-    memset(o, 0, size);
-    o->cls = cls;
-    o->size = (uint32_t)size;
-    o->gc_next = all_objects;
-    all_objects = o;
+    if (cls && (cls->flags & CLS_GC_HOOK)) {
+        note_hookable(o);
+    }
     return o;
 }
 
@@ -251,7 +286,7 @@ static void free_obj(Obj *o) {
 }
 
 static void hook_unmarked(Obj *o) {
-    if (!o->marked && (o->cls->flags & CLS_GC_HOOK) && run_finalizer_hooks(o)) {
+    if (!o->marked && run_finalizer_hooks(o)) {
         gc_mark_obj(o);
     }
 }
@@ -271,12 +306,9 @@ void gc_collect(void) {
     if (nfinalizer_hooks) {
         // Unreachable objects that want a last action are resurrected
         // (with everything they reach) and their hook runs later.
-        for (Obj *o = all_objects; o; o = o->gc_next) {
-            if (!o->marked && (o->cls->flags & CLS_GC_HOOK) && run_finalizer_hooks(o)) {
-                gc_mark_obj(o);
-            }
+        for (size_t i = 0; i < nhookable; i++) {
+            hook_unmarked(hookable[i]);
         }
-        each_slab_object(hook_unmarked);
         drain_gray();
     }
     Obj **link = &all_objects;
@@ -290,6 +322,14 @@ void gc_collect(void) {
             free_obj(o);
         }
     }
+    // the survivors stay registered; the rest are about to be freed
+    size_t keep = 0;
+    for (size_t i = 0; i < nhookable; i++) {
+        if (hookable[i]->marked) {
+            hookable[keep++] = hookable[i];
+        }
+    }
+    nhookable = keep;
     slab_live_bytes = 0;
     sweep_slabs();
     ncollections++;
@@ -349,6 +389,9 @@ void gc_free_all(void) {
     }
     free(gray);
     free(temp_roots);
+    free(hookable);
+    hookable = NULL;
+    nhookable = caphookable = 0;
     gray = NULL;
     temp_roots = NULL;
     ngray = capgray = 0;

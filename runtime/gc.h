@@ -25,4 +25,39 @@ void gc_each_object(void (*fn)(Obj *o));
 void gc_free_all(void);
 // Number of collections so far (for tests).
 size_t gc_count(void);
+
+// ---- inline allocation of small objects (gc.c's slab free lists)
+extern Obj *gc_obj_free[];
+extern size_t gc_since, gc_next_threshold;
+Obj *gc_slab_alloc(size_t size);
+
+// obj_alloc for a small object of a class without CLS_GC_HOOK, [size] a
+// multiple of 8 and at most 256 (release builds; sanitizer builds use
+// obj_alloc so ASan sees every object).
+static inline Obj *obj_alloc_small(ObjClass *cls, size_t size) {
+#if defined(__SANITIZE_ADDRESS__) || defined(PYISH_GC_STRESS)
+    return obj_alloc(cls, size);
+#else
+    size_t c = (size + 15) >> 4;
+    Obj *o = gc_obj_free[c];
+    if (o) {
+        gc_obj_free[c] = o->gc_next;
+    } else {
+        o = gc_slab_alloc(size);
+    }
+    uint64_t *w = (uint64_t *)o;
+    for (size_t i = 3; i < size / 8; i++) {
+        w[i] = 0;
+    }
+    o->cls = cls;
+    o->gc_next = NULL;
+    o->marked = 0;
+    o->size = (uint32_t)size;
+    gc_since += size;
+    if (gc_since > gc_next_threshold) {
+        gc_due = true;
+    }
+    return o;
+#endif
+}
 #endif

@@ -12,10 +12,20 @@
 #define MT_N 624
 #define MT_M 397
 
-static uint32_t mt[MT_N];
-static int mti = MT_N + 1;
-static double gauss_next;
-static bool have_gauss_next;
+// One generator's state; the module functions use the shared one, each
+// random.Random instance has its own (S points at the one in use).
+typedef struct MTState {
+    uint32_t mt[MT_N];
+    int mti;
+    double gauss_next;
+    bool have_gauss_next;
+} MTState;
+static MTState shared_state = {.mti = MT_N + 1};
+static MTState *S = &shared_state;
+#define mt (S->mt)
+#define mti (S->mti)
+#define gauss_next (S->gauss_next)
+#define have_gauss_next (S->have_gauss_next)
 
 static void init_genrand(uint32_t s) {
     mt[0] = s;
@@ -533,6 +543,81 @@ static const MethodDef random_functions[] = {
     {NULL, NULL},
 };
 
+#undef mt
+#undef mti
+#undef gauss_next
+#undef have_gauss_next
+
+// ---- random.Random: the same functions on an instance's own state
+typedef struct ObjRandom {
+    Obj hdr;
+    ObjDict *dict;
+    MTState state;
+} ObjRandom;
+
+static ObjClass *cls_random;
+
+// Runs module function [fn] on [self]'s state (argv[0] is self).
+static Value with_state(NativeFn fn, int argc, Value *argv, ObjDict *kw) {
+    MTState *saved = S;
+    S = &((ObjRandom *)AS_OBJ(argv[0]))->state;
+    Value r = fn(argc - 1, argv + 1, kw);
+    S = saved;
+    return r;
+}
+
+#define RANDOM_METHOD(name) \
+    static Value r_##name(int argc, Value *argv, ObjDict *kw) { \
+        return with_state(m_##name, argc, argv, kw); \
+    }
+RANDOM_METHOD(seed)
+RANDOM_METHOD(random)
+RANDOM_METHOD(getrandbits)
+RANDOM_METHOD(randrange)
+RANDOM_METHOD(randint)
+RANDOM_METHOD(choice)
+RANDOM_METHOD(choices)
+RANDOM_METHOD(shuffle)
+RANDOM_METHOD(uniform)
+RANDOM_METHOD(sample)
+RANDOM_METHOD(gauss)
+RANDOM_METHOD(expovariate)
+
+static const MethodDef random_methods[] = {
+    {"seed", r_seed},
+    {"random", r_random},
+    {"getrandbits", r_getrandbits},
+    {"randrange", r_randrange},
+    {"randint", r_randint},
+    {"choice", r_choice},
+    {"choices", r_choices},
+    {"shuffle", r_shuffle},
+    {"uniform", r_uniform},
+    {"sample", r_sample},
+    {"gauss", r_gauss},
+    {"expovariate", r_expovariate},
+    {NULL, NULL},
+};
+
+static void random_trace(Obj *o) {
+    gc_mark_obj((Obj *)((ObjRandom *)o)->dict);
+}
+
+static Value random_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    if (argc > 1) {
+        return exc_raise(exc_TypeError, "Random() takes at most 1 argument (%d given)", argc);
+    }
+    ObjRandom *r = (ObjRandom *)obj_alloc(cls, cls->inst_size);
+    r->dict = AS_DICT(dict_new());
+    r->state.mti = MT_N + 1;
+    Value self = OBJ_VAL(r);
+    Value args[2] = {self, argc ? argv[0] : VAL_NONE};
+    if (!r_seed(2, args, NULL)) {
+        return VAL_NULL;
+    }
+    return self;
+}
+
 // Creates the random module, seeded from the clock.
 Value mod_random_init(void) {
     Value m = module_new("random");
@@ -540,6 +625,14 @@ Value mod_random_init(void) {
     for (const MethodDef *f = random_functions; f->name; f++) {
         dict_set_str(d, str_intern_c(f->name), native_new(f->name, f->fn, NULL));
     }
+    if (!cls_random) {
+        cls_random = class_new_builtin("Random", NULL, sizeof(ObjRandom), random_methods);
+        cls_random->module = str_intern_c("random");
+        cls_random->new_ = random_new;
+        cls_random->trace = random_trace;
+        cls_random->dict_offset = offsetof(ObjRandom, dict);
+    }
+    dict_set_str(d, str_intern_c("Random"), OBJ_VAL(cls_random));
     m_seed(0, NULL, NULL);
     return m;
 }

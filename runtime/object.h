@@ -301,12 +301,26 @@ size_t gc_bytes_allocated(void);
     X(MemoryError, Exception) X(NameError, Exception) \
     X(UnboundLocalError, NameError) X(OSError, Exception) \
     X(FileNotFoundError, OSError) X(TimeoutError, OSError) \
+    X(ConnectionError, OSError) X(BrokenPipeError, ConnectionError) \
+    X(ConnectionAbortedError, ConnectionError) \
+    X(ConnectionRefusedError, ConnectionError) \
+    X(ConnectionResetError, ConnectionError) X(FileExistsError, OSError) \
+    X(PermissionError, OSError) X(IsADirectoryError, OSError) \
+    X(NotADirectoryError, OSError) X(InterruptedError, OSError) \
+    X(BlockingIOError, OSError) X(ChildProcessError, OSError) \
+    X(ProcessLookupError, OSError) X(SystemError, Exception) \
+    X(ReferenceError, Exception) X(BufferError, Exception) \
+    X(FloatingPointError, ArithmeticError) \
     X(RuntimeError, Exception) X(NotImplementedError, RuntimeError) \
     X(RecursionError, RuntimeError) X(SyntaxError, Exception) \
     X(IndentationError, SyntaxError) X(TypeError, Exception) \
     X(ValueError, Exception) X(UnicodeError, ValueError) \
     X(Warning, Exception) X(RuntimeWarning, Warning) \
-    X(DeprecationWarning, Warning) X(UserWarning, Warning)
+    X(DeprecationWarning, Warning) X(UserWarning, Warning) \
+    X(UnicodeDecodeError, UnicodeError) X(UnicodeEncodeError, UnicodeError) \
+    X(PendingDeprecationWarning, Warning) X(SyntaxWarning, Warning) \
+    X(FutureWarning, Warning) X(ImportWarning, Warning) X(UnicodeWarning, Warning) \
+    X(ResourceWarning, Warning)
 #define X(name, base) extern ObjClass *exc_##name;
 EXC_LIST(X)
 #undef X

@@ -1619,7 +1619,9 @@ static void compile_stmt(Compiler *c, Ast *s) {
     Unit *u = c->u;
     switch (s->kind) {
     case AST_EXPR_STMT:
-        if (s->flag && c->interactive) {
+        if (c->interactive && (s->flag || (u->flags & CO_MODULE))) {
+            // the REPL echoes expression statements anywhere in its input's
+            // own code (inside if/for/while/try/with too), not in functions
             compile_expr(c, s->a);
             emit0(c, OP_PRINT_EXPR);
         } else if (s->a->kind == AST_CONST_STR || s->a->kind == AST_CONST_INT) {

@@ -19,22 +19,32 @@
 void repl_run(bool show_banner);
 void vm_free_frame_memory(void);
 
+// Keep in step with doc/pyish.1 (tests/lang/cli/cli_test.sh checks that
+// both list the same options and environment variables).
 static const char *usage_text =
     "usage: pyish [option] ... [FILE | -c CODE | -] [ARG] ...\n"
+    "Runs FILE, CODE or standard input as a program; with no program and a\n"
+    "terminal on standard input, opens the interactive REPL (top-level await\n"
+    "works there, on an event loop that persists between inputs).\n"
     "Options:\n"
-    "  -c CODE          run CODE as a program\n"
-    "  -i               open the REPL after running the script\n"
+    "  -c CODE          run CODE as a program (sys.argv[0] is '-c')\n"
+    "  -i               open the REPL after running the program, in its namespace\n"
     "  -                read the program from standard input\n"
+    "  --check FILE     parse and compile FILE only: no output and status 0 when valid\n"
+    "  --check FILE     parse and compile FILE only: no output and status 0 when valid\n"
     "  --dis FILE       disassemble FILE's bytecode and exit\n"
     "  --virtual-clock  time.* and the event loop read a virtual clock that only\n"
     "                   moves when the program sleeps (sleeps take no real time)\n"
     "  --clock-report   print 'pyish: clock at exit: T s' as the last line on stderr\n"
-    "  --version        print the version and exit\n"
+    "  -V, --version    print the version and exit\n"
     "  -h, --help       print this help and exit\n"
     "Environment:\n"
     "  PYISHPATH        ':'-separated folders searched by import after the script's folder\n"
-    "  PYISH_HISTORY    REPL history file (default ~/.pyish_history)\n"
-    "Exit status: 0 success, 1 uncaught exception or SyntaxError, 2 usage error.\n";
+    "  PYISH_HISTORY    REPL history file (default ~/.pyish_history; empty: no history)\n"
+    "Exit status: 0 success; 1 uncaught exception or SyntaxError; 2 usage error or\n"
+    "unreadable file; N for sys.exit(N); 130 (killed by SIGINT) after an uncaught\n"
+    "KeyboardInterrupt (Ctrl-C); killed by SIGPIPE when stdout is a closed pipe.\n"
+    "See pyish(1).\n";
 
 typedef struct Options {
     const char *file;
@@ -42,6 +52,7 @@ typedef struct Options {
     bool from_stdin;
     bool interactive;
     bool dis;
+    bool check;
     bool virtual_clock;
     bool clock_report;
     int argc;       // sys.argv
@@ -109,7 +120,9 @@ static int run_text(const char *src, size_t len, const char *filename, bool insp
     return 0;
 }
 
-static int dis_file(const char *path) {
+// --check and --dis: parse and compile [path] without running it; print
+// the bytecode when [dis]. Exit status 0, 1 (SyntaxError) or 2 (unreadable).
+static int compile_file(const char *path, bool dis) {
     size_t len;
     char *src = interp_read_file(path, &len);
     if (!src) {
@@ -129,14 +142,24 @@ static int dis_file(const char *path) {
         return 1;
     }
     CompileError cerr;
+    memset(&cerr, 0, sizeof cerr);
     ObjCode *code = compile_module(tree, path, false, &cerr);
     arena_free(arena);
     if (!code) {
-        fprintf(stderr, "  File \"%s\", line %d\nSyntaxError: %s\n", path, cerr.loc.line, cerr.msg);
+        memset(&perr, 0, sizeof perr);
+        snprintf(perr.msg, sizeof perr.msg, "%s", cerr.msg);
+        perr.kind = "SyntaxError";
+        perr.line = cerr.loc.line;
+        perr.col = cerr.loc.col;
+        perr.end_line = cerr.loc.end_line;
+        perr.end_col = cerr.loc.end_col;
+        diag_print_syntax_error(stderr, path, src, len, &perr);
         free(src);
         return 1;
     }
-    code_disassemble(code, stdout);
+    if (dis) {
+        code_disassemble(code, stdout);
+    }
     free(src);
     return 0;
 }
@@ -152,8 +175,8 @@ static void *interp_main(void *arg) {
     clock_init(o->virtual_clock);
     interp_init(o->argc, o->argv, script_dir);
     install_sigint();
-    if (o->dis) {
-        o->status = dis_file(o->file);
+    if (o->dis || o->check) {
+        o->status = compile_file(o->file, o->dis);
     } else if (o->code) {
         o->status = run_text(o->code, strlen(o->code), "<string>", o->interactive);
     } else if (o->file) {
@@ -183,7 +206,7 @@ static void *interp_main(void *arg) {
     } else {
         o->interactive = true;
     }
-    if (o->interactive && !o->dis) {
+    if (o->interactive && !o->dis && !o->check) {
         died_of_sigint = false;
         repl_run(!o->file && !o->code);
         o->status = 0;
@@ -225,6 +248,8 @@ int main(int argc, char **argv) {
             o.interactive = true;
         } else if (strcmp(a, "--dis") == 0) {
             o.dis = true;
+        } else if (strcmp(a, "--check") == 0) {
+            o.check = true;
         } else if (strcmp(a, "-c") == 0) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "Argument expected for the -c option\n%s", usage_text);
@@ -244,8 +269,8 @@ int main(int argc, char **argv) {
             break;
         }
     }
-    if (o.dis && !o.file) {
-        fprintf(stderr, "pyish: --dis needs a FILE\n");
+    if ((o.dis || o.check) && !o.file) {
+        fprintf(stderr, "pyish: %s needs a FILE\n", o.dis ? "--dis" : "--check");
         return 2;
     }
     // sys.argv: FILE and ARGS ('-c' or '-' for those forms; '' for the REPL)

@@ -10,6 +10,7 @@
 // An exception prints its traceback and the session goes on; Ctrl-C clears
 // the line or interrupts the running code; Ctrl-D or exit() leaves.
 #include <errno.h>
+#include <stdio_ext.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,10 +34,12 @@ Value vm_module_coroutine(ObjCode *code, ObjDict *globals);
 bool loop_run_due(ObjLoop *loop, double *next);
 
 static ObjLoop *repl_loop;      // the persistent loop (NULL if asyncio failed)
-static bool use_editline;       // libedit on a terminal
 static bool show_prompts;       // terminal, or -i: prompts (to stderr off a terminal)
 static bool line_interrupted;   // Ctrl-C while reading a line
+#ifdef PYISH_HAVE_LIBEDIT
+static bool use_editline;       // libedit on a terminal
 static char *history_path;      // NULL: no history
+#endif
 
 static void mark_repl(void) {
     gc_mark_obj((Obj *)repl_loop);
@@ -69,10 +72,19 @@ static bool report_background_error(void) {
 
 static bool session_over;       // a task raised SystemExit at the prompt
 
+// Whether the loop has something to run now.
+static bool due_now(void) {
+    return repl_loop->rlen > 0 || (repl_loop->ntimers && !repl_loop->timers[0]->cancelled &&
+                                   repl_loop->timers[0]->when <= clock_monotonic());
+}
+
 // Waits until fd 0 is readable, running the loop's due work meanwhile.
 // false: Ctrl-C (line_interrupted set) or the session is over.
 static bool wait_input(bool redraw) {
     for (;;) {
+        if (session_over) {
+            return false;
+        }
         if (vm_interrupted) {
             vm_interrupted = 0;
             line_interrupted = true;
@@ -80,23 +92,33 @@ static bool wait_input(bool redraw) {
         }
         double next = -1;
         if (repl_loop && !session_over) {
-            bool ran = repl_loop->rlen > 0 ||
-                       (repl_loop->ntimers && repl_loop->timers[0]->when <= clock_monotonic());
-            if (ran && redraw) {
-                // task output goes above the line being edited
-                fputs("\r\033[K", stdout);
+            // task output goes above the line being edited: it is buffered
+            // while the tasks run, then the line is cleared, the output
+            // written and the line redrawn
+            bool capture = redraw && due_now();
+            if (capture) {
                 fflush(stdout);
+                setvbuf(stdout, NULL, _IOFBF, 1 << 16);
             }
-            if (!run_due(&next)) {
+            bool ok = run_due(&next);
+            bool printed = false;
+            if (capture) {
+                printed = __fpending(stdout) > 0 || !ok;
+                if (printed) {
+                    fputs("\r\033[K", stderr);
+                }
+                fflush(stdout);
+                setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
+            }
+            if (!ok) {
                 if (!report_background_error()) {
                     session_over = true;
                     return false;
                 }
                 next = 0;
             }
-            fflush(stdout);
 #ifdef PYISH_HAVE_LIBEDIT
-            if (ran && redraw) {
+            if (printed) {
                 rl_forced_update_display();
             }
 #endif
@@ -226,8 +248,8 @@ static const char *prompt_text(const char *which, const char *dflt, char *buf, s
     return buf;
 }
 
-static void history_open(void) {
 #ifdef PYISH_HAVE_LIBEDIT
+static void history_open(void) {
     const char *p = getenv("PYISH_HISTORY");
     if (p) {
         history_path = *p ? strdup(p) : NULL;
@@ -241,8 +263,8 @@ static void history_open(void) {
     if (history_path) {
         read_history(history_path);
     }
-#endif
 }
+#endif
 
 static void history_add(const char *line) {
 #ifdef PYISH_HAVE_LIBEDIT
@@ -443,6 +465,7 @@ static char **complete(const char *text, int start, int end) {
     }
     if (blank) {
         rl_insert_text("    ");
+        rl_forced_update_display();
         return NULL;
     }
     char **m = rl_completion_matches(text, next_candidate);
@@ -453,38 +476,59 @@ static char **complete(const char *text, int start, int end) {
 
 // ---- gathering and running one input
 
-// True when [src] (ending with [last_line]) needs more lines: the parser
-// hit the end inside a block, bracket or string, or the input holds a
-// compound statement not yet ended by a blank line.
-static bool needs_more(const char *src, size_t len, const char *last_line) {
+static bool is_compound(const Ast *stmt) {
+    switch (stmt->kind) {
+    case AST_IF:
+    case AST_WHILE:
+    case AST_FOR:
+    case AST_TRY:
+    case AST_WITH:
+    case AST_FUNCDEF:
+    case AST_CLASSDEF:
+        return true;
+    default:
+        return false;
+    }
+}
+
+enum { INPUT_DONE, INPUT_MORE, INPUT_BAD };
+
+// Whether [src] (ending with [last_line]) is a complete input: INPUT_MORE
+// when the parser hit the end inside a block, bracket or string, or the
+// input is a compound statement not yet ended by a blank line; INPUT_BAD
+// (SyntaxError printed) when a statement follows a compound one, as
+// python's single-statement REPL input rule says.
+static int input_state(const char *src, size_t len, const char *last_line) {
     Arena *arena = NULL;
     ParseError err;
     memset(&err, 0, sizeof err);
     Ast *t = parse_source(src, len, PARSE_INTERACTIVE, &arena, &err);
-    bool more = false;
+    int state = INPUT_DONE;
     if (!t) {
-        more = err.incomplete;
-    } else if (last_line[strspn(last_line, " \t")] != 0) {
+        state = err.incomplete ? INPUT_MORE : INPUT_DONE;
+    } else if (t->list.len > 0) {
+        bool compound = false;
         for (int i = 0; i < t->list.len; i++) {
-            switch (t->list.items[i]->kind) {
-            case AST_IF:
-            case AST_WHILE:
-            case AST_FOR:
-            case AST_TRY:
-            case AST_WITH:
-            case AST_FUNCDEF:
-            case AST_CLASSDEF:
-                more = true;
-                break;
-            default:
-                break;
-            }
+            compound = compound || is_compound(t->list.items[i]);
+        }
+        if (compound && t->list.len > 1) {
+            const Ast *second = t->list.items[1];
+            memset(&err, 0, sizeof err);
+            snprintf(err.msg, sizeof err.msg, "invalid syntax");
+            err.kind = "SyntaxError";
+            err.line = err.end_line = second->loc.line;
+            err.col = err.end_col = second->loc.col;
+            fflush(stdout);
+            diag_print_syntax_error(stderr, "<stdin>", src, len, &err);
+            state = INPUT_BAD;
+        } else if (compound && last_line[strspn(last_line, " \t")] != 0) {
+            state = INPUT_MORE;
         }
     }
     if (arena) {
         arena_free(arena);
     }
-    return more;
+    return state;
 }
 
 // Parses and compiles one input; prints a SyntaxError itself.
@@ -592,7 +636,8 @@ static char *read_input(size_t *len) {
         return src;
     }
     char *last = line;
-    while (needs_more(src, n, last)) {
+    int state;
+    while ((state = input_state(src, n, last)) == INPUT_MORE) {
         free(last);
         last = read_line(prompt_text("ps2", "... ", pbuf, sizeof pbuf));
         if (!last) {
@@ -612,8 +657,65 @@ static char *read_input(size_t *len) {
         src[n] = 0;
     }
     free(last);
+    if (state == INPUT_BAD) {
+        src[0] = 0;
+        n = 0;
+    }
     *len = n;
     return src;
+}
+
+// `help`, as python's site module gives its REPL: help(obj) prints the
+// object's docstring and public attributes; help() a short orientation.
+static const char help_src[] =
+    "class _Helper:\n"
+    "    def __repr__(self):\n"
+    "        return 'Type help() for interactive help, or help(object) for help about object.'\n"
+    "    def __call__(self, *args):\n"
+    "        if not args:\n"
+    "            print(\"pyish runs a subset of Python 3 with asyncio; see `man pyish`.\\n\"\n"
+    "                  \"In this REPL: help(object) shows an object's documentation,\\n\"\n"
+    "                  \"top-level 'await' works, Tab completes, exit() or Ctrl-D leaves.\")\n"
+    "            return\n"
+    "        obj = args[0]\n"
+    "        name = getattr(obj, '__name__', None)\n"
+    "        kind = type(obj).__name__\n"
+    "        print(f'Help on {kind} {name}:' if name else f'Help on {kind} object:')\n"
+    "        print()\n"
+    "        doc = getattr(obj, '__doc__', None)\n"
+    "        if doc:\n"
+    "            print('    ' + str(doc).strip().replace('\\n', '\\n    '))\n"
+    "            print()\n"
+    "        line = '   '\n"
+    "        for n in dir(obj):\n"
+    "            if n.startswith('_'):\n"
+    "                continue\n"
+    "            if len(line) + len(n) > 76:\n"
+    "                print(line)\n"
+    "                line = '   '\n"
+    "            line += ' ' + n\n"
+    "        if line.strip():\n"
+    "            print(line)\n"
+    "help = _Helper()\n";
+
+static void install_help(void) {
+    if (dict_get_str(vm_builtins, str_intern_c("help"))) {
+        return;
+    }
+    Value ns = dict_new();
+    gc_push_root(ns);
+    dict_set_str(AS_DICT(ns), str_intern_c("__builtins__"), OBJ_VAL(vm_builtins));
+    dict_set_str(AS_DICT(ns), str_intern_c("__name__"), str_from_c("builtins"));
+    bool syntax_error;
+    if (interp_run_source(help_src, sizeof help_src - 1, "<pyish help>", AS_DICT(ns), false, &syntax_error)) {
+        Value h = dict_get_str(AS_DICT(ns), str_intern_c("help"));
+        if (h) {
+            dict_set_str(vm_builtins, str_intern_c("help"), h);
+        }
+    } else {
+        exc_clear();
+    }
+    gc_pop_root(1);
 }
 
 // Runs the REPL in __main__ until end of input or SystemExit (left pending
@@ -625,11 +727,19 @@ void repl_run(bool show_banner) {
     Value m = import_module_value(str_intern_c("_asyncio"));
     if (m) {
         repl_loop = loop_get_event_loop();
+        if (repl_loop->closed) {
+            // a -i script closed the default loop: the REPL gets a new one
+            repl_loop = (ObjLoop *)AS_OBJ(loop_new());
+            aio_default_loop = repl_loop;
+        }
         gc_add_root_marker(mark_repl);
     } else {
         exc_clear();
     }
-    import_module_value(str_intern_c("sys")) || (exc_clear(), 0);
+    if (!import_module_value(str_intern_c("sys"))) {
+        exc_clear();
+    }
+    install_help();
 #ifdef PYISH_HAVE_LIBEDIT
     if (tty && isatty(1)) {
         use_editline = true;
@@ -697,4 +807,11 @@ void repl_run(bool show_banner) {
         vm_interrupted = 0;
     }
     history_save();
+    // tasks still pending on the loop end with the session, silently (as
+    // with python -m asyncio)
+    for (size_t i = 0; repl_loop && i < task_nregistry; i++) {
+        if (task_registry[i]->f.loop == repl_loop) {
+            task_registry[i]->log_destroy_pending = false;
+        }
+    }
 }

@@ -236,54 +236,54 @@ static Value fut_add_done_callback(int argc, Value *argv, ObjDict *kw) {
     return VAL_NONE;
 }
 
+// Removes every callback equal to the argument; returns how many.
 static Value fut_remove_done_callback(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("remove_done_callback", argc, 2, 2)) {
         return VAL_NULL;
     }
     ObjFuture *f = self_fut(argv[0]);
     int64_t removed = 0;
-    // Collect the survivors in order, then put them back.
+    // the survivors in order (user __eq__ may run: keep the list rooted)
     Value keep = list_new(4);
-    Value all[1] = {f->cb0};
-    for (int i = 0; i < 1; i++) {
-        if (all[i]) {
-            int eq = obj_eq(all[i], argv[1]);
-            if (eq < 0) {
-                return VAL_NULL;
-            }
-            if (eq) {
-                removed++;
-            } else {
-                list_append(AS_LIST(keep), all[i]);
-            }
-        }
+    gc_push_root(keep);
+    if (f->cb0) {
+        list_append(AS_LIST(keep), f->cb0);
     }
     if (f->cbs) {
         for (size_t i = 0; i < f->cbs->len; i++) {
-            int eq = obj_eq(f->cbs->items[i], argv[1]);
-            if (eq < 0) {
-                return VAL_NULL;
-            }
-            if (eq) {
-                removed++;
-            } else {
-                list_append(AS_LIST(keep), f->cbs->items[i]);
-            }
+            list_append(AS_LIST(keep), f->cbs->items[i]);
         }
     }
-    f->cb0 = VAL_NULL;
-    f->cbs = NULL;
     ObjList *k = AS_LIST(keep);
+    size_t j = 0;
     for (size_t i = 0; i < k->len; i++) {
-        if (!f->cb0) {
-            f->cb0 = k->items[i];
+        int eq = k->items[i] == argv[1] ? 1 : obj_eq(k->items[i], argv[1]);
+        if (eq < 0) {
+            gc_pop_root(1);
+            return VAL_NULL;
+        }
+        if (eq) {
+            removed++;
         } else {
-            if (!f->cbs) {
-                f->cbs = AS_LIST(list_new(2));
-            }
-            list_append(f->cbs, k->items[i]);
+            k->items[j++] = k->items[i];
         }
     }
+    k->len = j;
+    if (removed) {
+        f->cb0 = VAL_NULL;
+        f->cbs = NULL;
+        for (size_t i = 0; i < k->len; i++) {
+            if (!f->cb0) {
+                f->cb0 = k->items[i];
+            } else {
+                if (!f->cbs) {
+                    f->cbs = AS_LIST(list_new(2));
+                }
+                list_append(f->cbs, k->items[i]);
+            }
+        }
+    }
+    gc_pop_root(1);
     return MK_SMALL(removed);
 }
 
@@ -416,6 +416,7 @@ static Value cb_info(ObjFuture *f) {
     }
     size_t n = 1 + (f->cbs ? f->cbs->len : 0);
     Value parts = list_new(n);
+    gc_push_root(parts);
     for (size_t i = 0; i < n; i++) {
         Value cb = i == 0 ? f->cb0 : f->cbs->items[i - 1];
         if (IS_OBJ(cb) && AS_OBJ(cb)->cls->native_base == cls_task && ((ObjFuture *)AS_OBJ(cb))->is_task) {
@@ -428,11 +429,13 @@ static Value cb_info(ObjFuture *f) {
         } else {
             Value r = obj_repr(cb);
             if (!r) {
+                gc_pop_root(1);
                 return VAL_NULL;
             }
             list_append(AS_LIST(parts), r);
         }
     }
+    gc_pop_root(1);
     Value s = str_from_c(" cb=[");
     for (size_t i = 0; i < n; i++) {
         if (i) {
@@ -450,7 +453,9 @@ Value future_repr(Value self) {
     if (!info) {
         return VAL_NULL;
     }
+    gc_push_root(info);
     Value cb = cb_info(f);
+    gc_pop_root(1);
     if (!cb) {
         return VAL_NULL;
     }

@@ -41,38 +41,49 @@ static Value handle_new(ObjLoop *loop, int kind, Value cb, Value args, bool time
     return OBJ_VAL(h);
 }
 
-// "name(arg, ...)" as CPython's _format_callback.
+// "name(arg, ...) at file:line" as CPython's _format_callback_source.
+// Reprs of the arguments may run pyish code: the pieces stay rooted.
 static Value format_callback(Value cb, Value args) {
+    Value parts = list_new(4);
+    gc_push_root(parts);
     Value nm = obj_getattr_opt(cb, str_intern_c("__qualname__"));
     if (!nm || !IS_STR(nm)) {
         exc_clear();
         nm = obj_repr(cb);
         if (!nm) {
+            gc_pop_root(1);
             return VAL_NULL;
         }
     }
-    Value s = str_concat(nm, str_from_c("("));
+    list_append(AS_LIST(parts), nm);
+    list_append(AS_LIST(parts), str_from_c("("));
     if (args && IS_TUPLE(args)) {
         for (size_t i = 0; i < AS_TUPLE(args)->len; i++) {
             Value r = obj_repr(AS_TUPLE(args)->items[i]);
             if (!r) {
+                gc_pop_root(1);
                 return VAL_NULL;
             }
             if (i) {
-                s = str_concat(s, str_from_c(", "));
+                list_append(AS_LIST(parts), str_from_c(", "));
             }
-            s = str_concat(s, r);
+            list_append(AS_LIST(parts), r);
         }
     }
-    s = str_concat(s, str_from_c(")"));
+    list_append(AS_LIST(parts), str_from_c(")"));
     Value fn = cb;
     if (IS_A(fn, cls_bound_method)) {
         fn = ((ObjBoundMethod *)AS_OBJ(fn))->func;
     }
     if (IS_A(fn, cls_function)) {
         ObjCode *code = ((ObjFunction *)AS_OBJ(fn))->code;
-        s = str_concat(s, str_printf(" at %s:%d", code->filename->data, code->firstline));
+        list_append(AS_LIST(parts), str_printf(" at %s:%d", code->filename->data, code->firstline));
     }
+    Value s = str_from_c("");
+    for (size_t i = 0; i < AS_LIST(parts)->len; i++) {
+        s = str_concat(s, AS_LIST(parts)->items[i]);
+    }
+    gc_pop_root(1);
     return s;
 }
 

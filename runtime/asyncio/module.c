@@ -279,10 +279,11 @@ static bool gc_hook(Obj *o) {
 }
 
 static void after_collect(void) {
-    while (nreport > 0) {
-        Value v = to_report[--nreport];
-        report_one(v);
+    // reports may allocate but never collect: the list stays put
+    for (size_t i = 0; i < nreport; i++) {
+        report_one(to_report[i]);
     }
+    nreport = 0;
 }
 
 void asyncio_shutdown(void) {
@@ -305,6 +306,8 @@ Value aio_module_init(void) {
         task_init();
         loop_init();
         gc_add_root_marker(mark_reports);
+        cls_future->flags |= CLS_GC_HOOK;
+        cls_task->flags |= CLS_GC_HOOK;
         gc_set_finalizer_hook(gc_hook);
         gc_set_after_hook(after_collect);
     }

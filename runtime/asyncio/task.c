@@ -139,8 +139,12 @@ static bool cancel_any(Value fut, Value msg) {
 }
 
 static void schedule_error(ObjTask *t, const char *fmt, Value a, Value b) {
+    gc_push_root(a);
+    gc_push_root(b);
     Value ra = obj_repr(a);
-    Value rb = b ? obj_repr(b) : VAL_NULL;
+    gc_push_root(ra);
+    Value rb = b && ra ? obj_repr(b) : VAL_NULL;
+    gc_pop_root(3);
     if (!ra || (b && !rb)) {
         exc_clear();
         return;
@@ -174,6 +178,7 @@ bool task_step(ObjTask *t, Value exc) {
     Value out = VAL_NULL;
     int st;
     gc_push_root(OBJ_VAL(t));
+    gc_push_root(exc);
     if (gen_is_gen(coro)) {
         ObjGen *g = (ObjGen *)AS_OBJ(coro);
         st = exc ? gen_throw(g, exc, &out) : gen_send(g, VAL_NONE, &out);
@@ -232,7 +237,7 @@ bool task_step(ObjTask *t, Value exc) {
     } else {
         schedule_error(t, "Task got bad yield: %s", out, VAL_NULL);
     }
-    gc_pop_root(1);
+    gc_pop_root(2);
     return ok;
 }
 
@@ -315,22 +320,29 @@ Value task_repr(Value self) {
     if (!nr) {
         return VAL_NULL;
     }
+    gc_push_root(nr);
     Value coro = task_format_coro(t->coro, t->code);
     if (!coro) {
+        gc_pop_root(1);
         return VAL_NULL;
     }
+    gc_push_root(coro);
     Value info = future_repr_info(f);
     if (!info) {
+        gc_pop_root(2);
         return VAL_NULL;
     }
+    gc_push_root(info);
     Value wait = str_from_c("");
     if (t->fut_waiter && f->state == FUT_PENDING) {
         Value wr = obj_repr(t->fut_waiter);
         if (!wr) {
+            gc_pop_root(3);
             return VAL_NULL;
         }
         wait = str_printf(" wait_for=%s", AS_STR(wr)->data);
     }
+    gc_pop_root(3);
     return str_printf("<%s %s name=%s coro=<%s>%s%s>", f->hdr.cls->name->data, st, AS_STR(nr)->data,
                       AS_STR(coro)->data, AS_STR(info)->data, AS_STR(wait)->data);
 }

@@ -477,6 +477,32 @@ START_TEST(test_recursion_error) {
 }
 END_TEST
 
+// One run() activation making a million pyish-to-pyish calls must not use
+// C stack per call. BUG at the time of writing: the CALL handler in run()
+// (src/vm.c) declares `Value kwbuf[...]`, a VLA, and leaves its scope with
+// the computed-goto DISPATCH(), which does not release it: every call leaks
+// ~16 bytes of C stack until run() returns, so a long loop of calls
+// overflows an 8 MiB stack (pyish itself runs on a 1 GiB thread, which
+// only hides it). Plain functions take a fast path without the VLA; calls
+// of closures or functions with defaults/*args/kwargs take the slow one.
+START_TEST(test_many_calls_c_stack) {
+    setup();
+    run("def mk():\n"
+        "    one = 1\n"
+        "    def noop(x, y=0):\n"
+        "        return one\n"
+        "    return noop\n"
+        "noop = mk()\n"
+        "def loop(n):\n"
+        "    t = 0\n"
+        "    for i in range(n):\n"
+        "        t += noop(1)\n"
+        "    return t\n");
+    Value r = vm_call(global("loop"), 1, (Value[]){MK_SMALL(2000000)}, NULL);
+    ck_assert(r == MK_SMALL(2000000));
+}
+END_TEST
+
 static Suite *vm_suite(void) {
     Suite *s = suite_create("vm");
     TCase *tc = tcase_create("core");
@@ -490,6 +516,7 @@ static Suite *vm_suite(void) {
     tcase_add_test(tc, test_vm_call_kwargs);
     tcase_add_test(tc, test_builtin_bad_kw);
     tcase_add_test(tc, test_recursion_error);
+    tcase_add_test(tc, test_many_calls_c_stack);
     suite_add_tcase(s, tc);
     return s;
 }
