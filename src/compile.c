@@ -1304,61 +1304,51 @@ static void compile_unpack(Compiler *c, Ast *t) {
     }
 }
 
-static void compile_store(Compiler *c, Ast *t) {
+// Stores TOS into target [t] (ctx CTX_STORE), or deletes [t] (CTX_DEL).
+static void compile_target(Compiler *c, Ast *t, AstCtx ctx) {
+    bool del = ctx == CTX_DEL;
     set_line(c, t);
     switch (t->kind) {
     case AST_NAME:
-        name_op(c, t->str, CTX_STORE);
+        name_op(c, t->str, ctx);
         break;
     case AST_ATTRIBUTE: {
         compile_expr(c, t->a);
         char buf[512];
-        emit(c, OP_STORE_ATTR, add_name(c, mangle(c, t->str, buf, sizeof buf)));
+        emit(c, del ? OP_DELETE_ATTR : OP_STORE_ATTR, add_name(c, mangle(c, t->str, buf, sizeof buf)));
         break;
     }
     case AST_SUBSCRIPT:
         compile_expr(c, t->a);
         compile_subscript_index(c, t->b);
-        emit0(c, OP_STORE_SUBSCR);
+        emit0(c, del ? OP_DELETE_SUBSCR : OP_STORE_SUBSCR);
         break;
     case AST_TUPLE:
     case AST_LIST:
-        compile_unpack(c, t);
+        if (del) {
+            for (int i = 0; i < t->list.len; i++) {
+                compile_target(c, t->list.items[i], CTX_DEL);
+            }
+        } else {
+            compile_unpack(c, t);
+        }
         break;
     case AST_STARRED:
-        error(c, t->loc, "starred assignment target must be in a list or tuple");
-        break;
+        if (!del) {
+            error(c, t->loc, "starred assignment target must be in a list or tuple");
+        }
+        // fall through
     default:
-        error(c, t->loc, "cannot assign to expression");
+        error(c, t->loc, del ? "cannot delete expression" : "cannot assign to expression");
     }
 }
 
+static void compile_store(Compiler *c, Ast *t) {
+    compile_target(c, t, CTX_STORE);
+}
+
 static void compile_delete(Compiler *c, Ast *t) {
-    set_line(c, t);
-    switch (t->kind) {
-    case AST_NAME:
-        name_op(c, t->str, CTX_DEL);
-        break;
-    case AST_ATTRIBUTE: {
-        compile_expr(c, t->a);
-        char buf[512];
-        emit(c, OP_DELETE_ATTR, add_name(c, mangle(c, t->str, buf, sizeof buf)));
-        break;
-    }
-    case AST_SUBSCRIPT:
-        compile_expr(c, t->a);
-        compile_subscript_index(c, t->b);
-        emit0(c, OP_DELETE_SUBSCR);
-        break;
-    case AST_TUPLE:
-    case AST_LIST:
-        for (int i = 0; i < t->list.len; i++) {
-            compile_delete(c, t->list.items[i]);
-        }
-        break;
-    default:
-        error(c, t->loc, "cannot delete expression");
-    }
+    compile_target(c, t, CTX_DEL);
 }
 
 // ---- statements

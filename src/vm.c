@@ -576,6 +576,27 @@ int gen_send(ObjGen *gen, Value value, Value *out) {
     return gen_send_ex(gen, value, VAL_NULL, out);
 }
 
+// [gen]'s delegate finished with [value] while a throw went through it:
+// resume gen after its yield-from loop (at SEND's exit) with that value.
+static int resume_after_delegate(ObjGen *gen, Value value, Value *out) {
+    Frame *f = gen->frame;
+    f->sp[-1] = value;      // replaces the delegate on the stack
+    // the SEND owning the loop precedes the YIELD_VALUE gen is suspended at
+    uint32_t *p = f->ip - 1;
+    while (p > f->code->code && INSTR_OP(*p) != OP_SEND) {
+        p--;
+    }
+    f->ip = f->code->code + INSTR_ARG(*p);
+    gen->yf = VAL_NULL;
+    gen->inner = NULL;
+    gen->state = GEN_RUNNING;
+    f->parent = vm_frame;
+    f->is_entry = true;
+    int status;
+    *out = run(f, &status, VAL_NULL);
+    return status;
+}
+
 int gen_throw(ObjGen *gen, Value exc, Value *out) {
     // Throw into the innermost delegate first (yield from / await).
     if (gen->state == GEN_SUSPENDED && gen->yf && IS_OBJ(gen->yf)) {
@@ -603,22 +624,7 @@ int gen_throw(ObjGen *gen, Value exc, Value *out) {
                 return GEN_YIELDED;
             }
             if (st == GEN_RETURNED) {
-                // the delegate finished: resume gen at SEND's exit with r
-                Frame *f = gen->frame;
-                f->sp[-1] = r;      // replace the delegate with its result
-                // find the SEND that owns the loop: ip points after YIELD_VALUE
-                uint32_t *p = f->ip - 1;
-                while (p > f->code->code && INSTR_OP(*p) != OP_SEND) {
-                    p--;
-                }
-                f->ip = f->code->code + INSTR_ARG(*p);
-                gen->yf = VAL_NULL;
-                gen->state = GEN_RUNNING;
-                f->parent = vm_frame;
-                f->is_entry = true;
-                int status;
-                *out = run(f, &status, VAL_NULL);
-                return status;
+                return resume_after_delegate(gen, r, out);
             }
             exc = exc_take();
             goto throw_here;
@@ -634,20 +640,7 @@ int gen_throw(ObjGen *gen, Value exc, Value *out) {
                 if (EXC_PENDING_IS(exc_StopIteration)) {
                     Value e = exc_take();
                     Value v = obj_getattr(e, str_intern_c("value"));
-                    Frame *f = gen->frame;
-                    f->sp[-1] = v ? v : VAL_NONE;
-                    uint32_t *p = f->ip - 1;
-                    while (p > f->code->code && INSTR_OP(*p) != OP_SEND) {
-                        p--;
-                    }
-                    f->ip = f->code->code + INSTR_ARG(*p);
-                    gen->yf = VAL_NULL;
-                    gen->state = GEN_RUNNING;
-                    f->parent = vm_frame;
-                    f->is_entry = true;
-                    int status;
-                    *out = run(f, &status, VAL_NULL);
-                    return status;
+                    return resume_after_delegate(gen, v ? v : VAL_NONE, out);
                 }
                 exc = exc_take();
             }
