@@ -131,9 +131,8 @@ char *interp_read_file(const char *path, size_t *len) {
     return buf;
 }
 
-// Compiles [src]; prints a SyntaxError itself. NULL on error.
-static ObjCode *compile_source(const char *src, size_t len, const char *filename, bool interactive,
-                               bool *syntax_error) {
+ObjCode *interp_compile(const char *src, size_t len, const char *filename, bool interactive,
+                        bool *syntax_error) {
     Arena *arena = NULL;
     ParseError perr;
     memset(&perr, 0, sizeof perr);
@@ -170,7 +169,7 @@ static ObjCode *compile_source(const char *src, size_t len, const char *filename
 Value interp_run_source(const char *src, size_t len, const char *filename, ObjDict *globals,
                         bool interactive, bool *syntax_error) {
     *syntax_error = false;
-    ObjCode *code = compile_source(src, len, filename, interactive, syntax_error);
+    ObjCode *code = interp_compile(src, len, filename, interactive, syntax_error);
     if (!code) {
         return VAL_NULL;
     }
@@ -188,7 +187,7 @@ static Value load_source_module(const char *name, const char *path, const char *
     dict_set(vm_modules, OBJ_VAL(mod->name), m);
     bool syntax_error;
     gc_push_root(m);
-    ObjCode *code = compile_source(src, len, path, false, &syntax_error);
+    ObjCode *code = interp_compile(src, len, path, false, &syntax_error);
     if (!code) {
         gc_pop_root(1);
         dict_del(vm_modules, OBJ_VAL(mod->name));

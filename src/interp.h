@@ -13,6 +13,10 @@ void interp_init(int argc, char **argv, const char *script_dir);
 // other errors stay pending.
 Value interp_run_source(const char *src, size_t len, const char *filename, ObjDict *globals,
                         bool interactive, bool *syntax_error);
+// Parses and compiles [src] (a REPL input when [interactive]); prints a
+// SyntaxError itself and returns NULL with *syntax_error = true.
+ObjCode *interp_compile(const char *src, size_t len, const char *filename, bool interactive,
+                        bool *syntax_error);
 // The __main__ module's globals.
 ObjDict *interp_main_globals(void);
 // Prints [exc] with its traceback chain to stderr, as CPython does.

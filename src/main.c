@@ -129,38 +129,15 @@ static int compile_file(const char *path, bool dis) {
         fprintf(stderr, "pyish: can't open file '%s': [Errno 2] No such file or directory\n", path);
         return 2;
     }
-    Arena *arena = NULL;
-    ParseError perr;
-    memset(&perr, 0, sizeof perr);
-    Ast *tree = parse_source(src, len, PARSE_FILE, &arena, &perr);
-    if (!tree) {
-        diag_print_syntax_error(stderr, path, src, len, &perr);
-        if (arena) {
-            arena_free(arena);
-        }
-        free(src);
-        return 1;
-    }
-    CompileError cerr;
-    memset(&cerr, 0, sizeof cerr);
-    ObjCode *code = compile_module(tree, path, false, &cerr);
-    arena_free(arena);
+    bool syntax_error;
+    ObjCode *code = interp_compile(src, len, path, false, &syntax_error);
+    free(src);
     if (!code) {
-        memset(&perr, 0, sizeof perr);
-        snprintf(perr.msg, sizeof perr.msg, "%s", cerr.msg);
-        perr.kind = "SyntaxError";
-        perr.line = cerr.loc.line;
-        perr.col = cerr.loc.col;
-        perr.end_line = cerr.loc.end_line;
-        perr.end_col = cerr.loc.end_col;
-        diag_print_syntax_error(stderr, path, src, len, &perr);
-        free(src);
         return 1;
     }
     if (dis) {
         code_disassemble(code, stdout);
     }
-    free(src);
     return 0;
 }
 

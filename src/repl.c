@@ -533,34 +533,8 @@ static int input_state(const char *src, size_t len, const char *last_line) {
 
 // Parses and compiles one input; prints a SyntaxError itself.
 static ObjCode *compile_input(const char *src, size_t len) {
-    Arena *arena = NULL;
-    ParseError perr;
-    memset(&perr, 0, sizeof perr);
-    Ast *tree = parse_source(src, len, PARSE_INTERACTIVE, &arena, &perr);
-    if (!tree) {
-        if (arena) {
-            arena_free(arena);
-        }
-        fflush(stdout);
-        diag_print_syntax_error(stderr, "<stdin>", src, len, &perr);
-        return NULL;
-    }
-    CompileError cerr;
-    memset(&cerr, 0, sizeof cerr);
-    ObjCode *code = compile_module(tree, "<stdin>", true, &cerr);
-    arena_free(arena);
-    if (!code) {
-        memset(&perr, 0, sizeof perr);
-        snprintf(perr.msg, sizeof perr.msg, "%s", cerr.msg);
-        perr.kind = "SyntaxError";
-        perr.line = cerr.loc.line;
-        perr.col = cerr.loc.col;
-        perr.end_line = cerr.loc.end_line;
-        perr.end_col = cerr.loc.end_col;
-        fflush(stdout);
-        diag_print_syntax_error(stderr, "<stdin>", src, len, &perr);
-    }
-    return code;
+    bool syntax_error;
+    return interp_compile(src, len, "<stdin>", true, &syntax_error);
 }
 
 // Runs [code] in [globals] with the REPL's loop as the running loop; a

@@ -902,6 +902,30 @@ static Value small_binop(Value a, Value b, int op) {
     return MK_SMALL(r);
 }
 
+// Resumes generator [g] with [v] from the running loop: links its frame
+// above [parent] ([link] says how its return continues the parent, at
+// [target]) and returns the frame to run next (see resume_target); NULL
+// with an exception pending if it cannot run.
+static Frame *link_resume(ObjGen *g, Value v, Frame *parent, uint8_t link, uint32_t target) {
+    if (vm_depth >= vm_recursion_limit) {
+        exc_raise(exc_RecursionError, "maximum recursion depth exceeded");
+        return NULL;
+    }
+    int extra;
+    Frame *run_frame = gen_prepare(g, v, &extra);
+    if (!run_frame) {
+        return NULL;
+    }
+    Frame *gf = g->frame;
+    gf->parent = parent;
+    gf->link = link;
+    gf->ret_target = target;
+    gf->is_entry = false;
+    vm_frame = run_frame;
+    vm_depth += 1 + extra;
+    return run_frame;
+}
+
 // Float arithmetic without the generic dispatch: + - * / on float/float
 // and float/small-int operands. False when another path must handle it.
 static inline bool float_fast(Value a, Value b, int op, Value *out) {
@@ -1398,21 +1422,9 @@ next_instr:
                 DISPATCH();
             }
             SAVE_FRAME();
-            if (vm_depth >= vm_recursion_limit) {
-                exc_raise(exc_RecursionError, "maximum recursion depth exceeded");
-                goto error;
-            }
-            int extra;
-            Frame *target = gen_prepare(g, VAL_NONE, &extra);
+            Frame *target = link_resume(g, VAL_NONE, frame, LINK_FOR, arg);
             CHECK(target);
-            Frame *gf = g->frame;
-            gf->parent = frame;
-            gf->link = LINK_FOR;
-            gf->ret_target = arg;
-            gf->is_entry = false;
             frame = target;
-            vm_frame = frame;
-            vm_depth += 1 + extra;
             LOAD_FRAME();
             DISPATCH();
         }
@@ -2027,23 +2039,15 @@ next_instr:
                 ip = code->code + arg;
                 DISPATCH();
             }
-            if (vm_depth >= vm_recursion_limit) {
-                exc_raise(exc_RecursionError, "maximum recursion depth exceeded");
-                goto error;
-            }
             sp--;
             frame->sp = sp;
-            int extra;
-            Frame *target = gen_prepare(g, v, &extra);
-            CHECK(target);
-            Frame *gf = g->frame;
-            gf->parent = frame;
-            gf->link = LINK_SEND;
-            gf->ret_target = arg;
-            gf->is_entry = false;
+            Frame *target = link_resume(g, v, frame, LINK_SEND, arg);
+            if (!target) {
+                sp++;
+                frame->sp = sp;
+                goto error;
+            }
             frame = target;
-            vm_frame = frame;
-            vm_depth += 1 + extra;
             LOAD_FRAME();
             DISPATCH();
         }

@@ -9,6 +9,8 @@
 #include "asyncio.h"
 #include "runtime.h"
 #include "gc.h"
+#include "vm.h"
+#include "code.h"
 
 ObjClass *cls_future;
 ObjClass *exc_CancelledError, *exc_InvalidStateError;
@@ -424,7 +426,12 @@ static Value cb_info(ObjFuture *f) {
             continue;
         }
         Value nm = obj_getattr_opt(cb, str_intern_c("__qualname__"));
-        if (nm && IS_STR(nm)) {
+        Value fn = IS_A(cb, cls_bound_method) ? ((ObjBoundMethod *)AS_OBJ(cb))->func : cb;
+        if (nm && IS_STR(nm) && IS_A(fn, cls_function)) {
+            ObjCode *code = ((ObjFunction *)AS_OBJ(fn))->code;
+            list_append(AS_LIST(parts),
+                        str_printf("%s() at %s:%d", AS_STR(nm)->data, code->filename->data, code->firstline));
+        } else if (nm && IS_STR(nm)) {
             list_append(AS_LIST(parts), str_printf("%s()", AS_STR(nm)->data));
         } else {
             Value r = obj_repr(cb);

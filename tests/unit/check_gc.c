@@ -255,6 +255,7 @@ START_TEST(test_cycles_reclaimed) {
     // automatic ones (16 MiB trigger) keep the heap bounded. (Separate
     // vm_calls: see check_vm's test_many_calls_c_stack for why not one.)
     size_t c = gc_count();
+    (void)c;
     size_t peak = 0;
     for (int i = 0; i < 10; i++) {
         ck_assert(vm_call(churn, 1, (Value[]){MK_SMALL(CHURN)}, NULL) == MK_SMALL(CHURN));
