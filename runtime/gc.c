@@ -311,6 +311,15 @@ void gc_collect(void) {
         }
         drain_gray();
     }
+    // the survivors stay registered; the rest are about to be freed (this
+    // must run before the sweeps below clear the marks and free the dead)
+    size_t keep = 0;
+    for (size_t i = 0; i < nhookable; i++) {
+        if (hookable[i]->marked) {
+            hookable[keep++] = hookable[i];
+        }
+    }
+    nhookable = keep;
     Obj **link = &all_objects;
     while (*link) {
         Obj *o = *link;
@@ -322,14 +331,6 @@ void gc_collect(void) {
             free_obj(o);
         }
     }
-    // the survivors stay registered; the rest are about to be freed
-    size_t keep = 0;
-    for (size_t i = 0; i < nhookable; i++) {
-        if (hookable[i]->marked) {
-            hookable[keep++] = hookable[i];
-        }
-    }
-    nhookable = keep;
     slab_live_bytes = 0;
     sweep_slabs();
     ncollections++;

@@ -597,7 +597,19 @@ static int resume_after_delegate(ObjGen *gen, Value value, Value *out) {
     return status;
 }
 
+static int gen_throw_rooted(ObjGen *gen, Value exc, Value *out);
+
+// Throws [exc] into [gen] (at its innermost delegate first). The exception
+// and the generator stay rooted while pyish code runs.
 int gen_throw(ObjGen *gen, Value exc, Value *out) {
+    gc_push_root(exc);
+    gc_push_root(OBJ_VAL(gen));
+    int st = gen_throw_rooted(gen, exc, out);
+    gc_pop_root(2);
+    return st;
+}
+
+static int gen_throw_rooted(ObjGen *gen, Value exc, Value *out) {
     // Throw into the innermost delegate first (yield from / await).
     if (gen->state == GEN_SUSPENDED && gen->yf && IS_OBJ(gen->yf)) {
         Value yf = gen->yf;
@@ -1456,9 +1468,12 @@ next_instr:
     CASE(BUILD_SET): {
         SAVE_FRAME();
         Value s = set_new(cls_set);
+        sp[0] = s;              // rooted while user __hash__/__eq__ run
+        frame->sp = sp + 1;
         for (uint32_t i = 0; i < arg; i++) {
             CHECK(set_add(AS_SET(s), sp[-(int)arg + (int)i]) == 0);
         }
+        frame->sp = sp;
         sp -= arg;
         PUSH(s);
         DISPATCH();
@@ -1466,10 +1481,13 @@ next_instr:
     CASE(BUILD_MAP): {
         SAVE_FRAME();
         Value d = dict_new();
+        sp[0] = d;              // rooted while user __hash__/__eq__ run
+        frame->sp = sp + 1;
         for (uint32_t i = 0; i < arg; i++) {
             Value *p = sp - 2 * (int)arg + 2 * (int)i;
             CHECK(dict_set(AS_DICT(d), p[0], p[1]) == 0);
         }
+        frame->sp = sp;
         sp -= 2 * arg;
         PUSH(d);
         DISPATCH();
@@ -1805,13 +1823,17 @@ next_instr:
         if (IS_A(callable, cls_function)) {
             ObjFunction *f = (ObjFunction *)AS_OBJ(callable);
             Value *kwvalues = NULL;
-            Value kwbuf[kwdict ? kwdict->used + 1 : 1];
             if (kwnames) {
                 kwvalues = sp - 1 - nkw;
             } else if (kwdict && kwdict->used) {
+                // no VLA here: DISPATCH() leaves this scope by a computed
+                // goto, which would not release it (C stack leak per call)
                 kwnames = AS_TUPLE(tuple_new(kwdict->used));
-                sp[0] = OBJ_VAL(kwnames);   // keep it rooted above the stack
-                frame->sp = sp + 1;
+                sp[0] = OBJ_VAL(kwnames);   // keep both rooted above the stack
+                ObjTuple *kwbuf_t = AS_TUPLE(tuple_new(kwdict->used));
+                sp[1] = OBJ_VAL(kwbuf_t);
+                Value *kwbuf = kwbuf_t->items;
+                frame->sp = sp + 2;
                 size_t pos = 0;
                 Value k, v;
                 while (dict_next(kwdict, &pos, &k, &v)) {

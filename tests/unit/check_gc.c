@@ -252,8 +252,7 @@ START_TEST(test_cycles_reclaimed) {
         ck_assert_msg(settled < base + 1024 * 1024, "round %d: heap %zu, base %zu", round, settled, base);
     }
     // 10x more garbage than that, with no explicit collection: the
-    // automatic ones (16 MiB trigger) keep the heap bounded. (Separate
-    // vm_calls: see check_vm's test_many_calls_c_stack for why not one.)
+    // automatic ones (16 MiB trigger) keep the heap bounded.
     size_t c = gc_count();
     (void)c;
     size_t peak = 0;
