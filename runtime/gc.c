@@ -11,7 +11,7 @@
 #include "gc.h"
 
 static Obj *all_objects;
-size_t gc_next_threshold = 16 * 1024 * 1024;
+size_t gc_next_threshold = 8 * 1024 * 1024;
 size_t gc_since;
 #define next_gc gc_next_threshold
 #define since_gc gc_since
@@ -287,7 +287,10 @@ static void free_obj(Obj *o) {
 
 static void hook_unmarked(Obj *o) {
     if (!o->marked && run_finalizer_hooks(o)) {
+        // resurrect it with all it reaches now, so an object it owns (a
+        // delegate generator) is not finalized on its own
         gc_mark_obj(o);
+        drain_gray();
     }
 }
 
@@ -336,7 +339,7 @@ void gc_collect(void) {
     ncollections++;
     since_gc = 0;
     size_t live = gc_bytes_allocated() - slab_bytes + slab_live_bytes;
-    next_gc = live < 16 * 1024 * 1024 ? 16 * 1024 * 1024 : live;
+    next_gc = live / 2 < 8 * 1024 * 1024 ? 8 * 1024 * 1024 : live / 2;
     gc_due = false;
     collecting = false;
     for (int i = 0; i < nafter_hooks; i++) {

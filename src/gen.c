@@ -31,11 +31,10 @@ Value gen_new(ObjFunction *func, Frame *frame) {
     g->frame = frame;
     frame->gen = g;
     g->state = GEN_CREATED;
-    g->name = func->name;
     g->qualname = func->qualname;
     if (cls == cls_coroutine) {
         ObjStr *file = vm_current_file();
-        g->created_file = strdup(file ? file->data : "?");
+        g->created_file = file;
         g->created_line = vm_current_line();
     }
     return OBJ_VAL(g);
@@ -43,8 +42,8 @@ Value gen_new(ObjFunction *func, Frame *frame) {
 
 static void trace_gen(Obj *o) {
     ObjGen *g = (ObjGen *)o;
-    gc_mark_obj((Obj *)g->name);
     gc_mark_obj((Obj *)g->qualname);
+    gc_mark_obj((Obj *)g->created_file);
     gc_mark_value(g->yf);
     gc_mark_obj((Obj *)g->inner);
     if (g->frame) {
@@ -59,9 +58,9 @@ static void warn_never_awaited(ObjGen *g) {
     g->warned = true;
     fflush(stdout);
     fprintf(stderr, "%s:%d: RuntimeWarning: coroutine '%s' was never awaited\n",
-            g->created_file ? g->created_file : "?", g->created_line, g->qualname->data);
+            g->created_file ? g->created_file->data : "?", g->created_line, g->qualname->data);
     char line[1024];
-    if (g->created_file && tb_source_line(g->created_file, g->created_line, line, sizeof line)) {
+    if (g->created_file && tb_source_line(g->created_file->data, g->created_line, line, sizeof line)) {
         fprintf(stderr, "  %s\n", line);
     }
     fprintf(stderr, "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n");
@@ -74,8 +73,6 @@ static void finalize_gen(Obj *o) {
         mem_free(g->frame, g->frame->alloc_size);
         g->frame = NULL;
     }
-    free(g->created_file);
-    g->created_file = NULL;
 }
 
 // ---- collection of suspended generators
@@ -106,6 +103,11 @@ static bool gc_hook(Obj *o) {
 }
 
 static void after_collect(void) {
+    static bool running;
+    if (running) {
+        return;     // a collection inside a finalizer: the outer loop goes on
+    }
+    running = true;
     while (nclose > 0) {
         ObjGen *g = to_close[--nclose];
         Value saved = exc_take();
@@ -116,6 +118,7 @@ static void after_collect(void) {
             exc_raise_value(saved);
         }
     }
+    running = false;
 }
 
 static void exit_warning(Obj *o) {
@@ -246,7 +249,9 @@ static Value gen_getattr(Value self, ObjStr *name) {
     ObjGen *g = (ObjGen *)AS_OBJ(self);
     const char *n = name->data;
     if (strcmp(n, "__name__") == 0) {
-        return OBJ_VAL(g->name);
+        Value q = OBJ_VAL(g->qualname);
+        const char *dot = strrchr(g->qualname->data, '.');
+        return dot ? str_from_c(dot + 1) : q;
     }
     if (strcmp(n, "__qualname__") == 0) {
         return OBJ_VAL(g->qualname);

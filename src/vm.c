@@ -74,9 +74,8 @@ static Frame *frame_alloc(ObjCode *code, bool heap) {
     f->link = LINK_NONE;
     f->is_entry = false;
     f->on_heap = heap;
-    f->alloc_size = size;
+    f->alloc_size = (uint32_t)size;
     f->nblocks = 0;
-    f->blocks = (Block *)(f->slots + nslots);
     size_t nvars = (size_t)(code->nlocals + code->ncells + code->nfree);
     for (size_t i = 0; i < nvars; i++) {
         f->slots[i] = VAL_NULL;
@@ -2147,7 +2146,7 @@ next_instr:
             exc_raise(exc_RuntimeError, "too many nested blocks");
             goto error;
         }
-        Block *b = &frame->blocks[frame->nblocks++];
+        Block *b = &FRAME_BLOCKS(frame)[frame->nblocks++];
         b->handler = arg;
         b->level = (uint32_t)(sp - FRAME_STACK_BASE(frame));
         DISPATCH();
@@ -2336,7 +2335,7 @@ error: {
     reraise = false;
     for (;;) {
         if (frame->nblocks > 0) {
-            Block *b = &frame->blocks[--frame->nblocks];
+            Block *b = &FRAME_BLOCKS(frame)[--frame->nblocks];
             sp = FRAME_STACK_BASE(frame) + b->level;
             PUSH(exc);
             ip = code->code + b->handler;

@@ -38,16 +38,18 @@ typedef struct Frame {
     ObjGen *gen;            // owning generator, or NULL
     Value handled;          // exception being handled here (PUSH_EXC_INFO), or VAL_NULL
     uint32_t ret_target;    // where the parent continues when this linked gen returns
+    uint32_t alloc_size;    // bytes of this frame's allocation
     uint8_t link;           // LINK_*: how this frame was resumed by its parent
     bool is_entry;          // vm_run returns when this frame returns or yields
     bool on_heap;           // owned by a generator
-    size_t alloc_size;
-    int nblocks;
-    Block *blocks;          // handler blocks (code->max_blocks of them, after the slots)
+    uint8_t nblocks;        // active handler blocks (FRAME_BLOCKS)
     Value slots[];          // locals, cells, free vars, then the value stack
 } Frame;
 
 #define FRAME_STACK_BASE(f) ((f)->slots + (f)->code->nlocals + (f)->code->ncells + (f)->code->nfree)
+// The handler blocks, after the value stack.
+#define FRAME_BLOCKS(f) \
+    ((Block *)(FRAME_STACK_BASE(f) + (f)->code->max_stack))
 
 typedef struct ObjFunction {
     Obj hdr;
@@ -72,17 +74,16 @@ enum { GEN_YIELDED, GEN_RETURNED, GEN_RAISED };
 struct ObjGen {
     Obj hdr;
     Frame *frame;           // owned; NULL once closed
-    int state;              // GEN_*
-    ObjStr *name, *qualname;
+    ObjStr *qualname;       // for reprs (the name is the code's)
     Value yf;               // the delegate while suspended in yield from/await
-    bool awaited;           // a coroutine that was ever started or awaited
-    bool warned;
-    int created_line;       // where the coroutine object was made (warning)
-    char *created_file;     // malloc'd copy (outlives the heap at exit)
-    Value ag_hooks;         // async generators: reserved
-    uint8_t yield_kind;     // last suspension: 0 = its own yield, 1 = a delegate's (await)
     ObjGen *inner;          // innermost generator of its suspended yield-from chain (fast
                             // resume); marked by the GC so it stays valid
+    ObjStr *created_file;   // where a coroutine object was made (never-awaited warning)
+    int32_t created_line;
+    uint8_t state;          // GEN_*
+    uint8_t yield_kind;     // last suspension: 0 = its own yield, 1 = a delegate's (await)
+    bool awaited;           // a coroutine that was ever started or awaited
+    bool warned;
 };
 
 extern ObjClass *cls_function, *cls_cell;
