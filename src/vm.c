@@ -6,6 +6,7 @@
 // resumed it. C code enters through vm_call and gen_send, which start a
 // nested activation on an entry frame. Errors go to the single `error:`
 // label, which searches the frame's handler blocks, then unwinds.
+#include <math.h>
 #include <string.h>
 #include <stdlib.h>
 #include "vm.h"
@@ -858,6 +859,20 @@ static int compare_op(Value a, Value b, int op, Value *out) {
             *out = VAL_BOOL(r);
             return 1;
         }
+        if (IS_FLOAT(a) && IS_FLOAT(b)) {
+            double x = AS_FLOAT(a), y = AS_FLOAT(b);
+            bool r;
+            switch (op) {
+            case CMP_LT: r = x < y; break;
+            case CMP_LE: r = x <= y; break;
+            case CMP_EQ: r = x == y; break;
+            case CMP_NE: r = x != y; break;
+            case CMP_GT: r = x > y; break;
+            default: r = x >= y; break;
+            }
+            *out = VAL_BOOL(r);
+            return 1;
+        }
         *out = obj_compare(a, b, op);
         return *out != VAL_NULL;
     }
@@ -974,6 +989,18 @@ static inline bool float_fast(Value a, Value b, int op, Value *out) {
         }
         *out = float_new(x / y);
         return true;
+    case BIN_POW: {
+        // the common case only: positive finite base, finite result
+        if (!(x > 0.0) || !isfinite(x) || !isfinite(y) || IS_SMALL(b)) {
+            return false;
+        }
+        double r = pow(x, y);
+        if (!isfinite(r)) {
+            return false;
+        }
+        *out = float_new(r);
+        return true;
+    }
     default:
         return false;
     }
