@@ -1336,6 +1336,12 @@ next_instr:
                 DISPATCH();
             }
         }
+        if (IS_STR(a) && IS_STR(b) && arg % BINOP_INPLACE == BIN_ADD) {
+            Value r = str_concat(a, b);
+            sp--;
+            sp[-1] = r;
+            DISPATCH();
+        }
         {
             Value fr;
             if (float_fast(a, b, (int)arg, &fr)) {
@@ -1778,6 +1784,20 @@ next_instr:
                 vm_frame = frame;
                 vm_depth++;
                 LOAD_FRAME();
+                DISPATCH();
+            }
+        }
+        if (IS_OBJ(callable) && AS_OBJ(callable)->cls == cls_native && !gc_due && !vm_interrupted) {
+            // a builtin function or method (argv[0] is self for methods)
+            ObjNative *n = (ObjNative *)AS_OBJ(callable);
+            if (!n->slot && !n->self) {
+                int argc = (int)arg + (base[1] != VAL_NULL);
+                Value *args = base[1] != VAL_NULL ? base + 1 : base + 2;
+                SAVE_FRAME();
+                Value r = n->fn(argc, args, NULL);
+                CHECK(r);
+                sp = base;
+                PUSH(r);
                 DISPATCH();
             }
         }
