@@ -288,6 +288,14 @@ static bool bind_args(ObjFunction *f, Frame *fr, Value *args, int argc, ObjTuple
                 dict_set(kwdict, OBJ_VAL(name), kwvalues[k]);
                 continue;
             }
+            for (int i = 0; i < co->posonlycount; i++) {
+                if (str_eq(AS_STR(co->varnames->items[i]), name)) {
+                    exc_raise(exc_TypeError,
+                              "%s() got some positional-only arguments passed as keyword arguments: '%s'",
+                              func_qualname(f), name->data);
+                    return false;
+                }
+            }
             exc_raise(exc_TypeError, "%s() got an unexpected keyword argument '%s'", func_qualname(f),
                       name->data);
             return false;
