@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include "containers.h"
 #include "runtime.h"
+#include "vm.h"
 
 // ---- argument helpers
 
@@ -257,6 +258,49 @@ static Value bi_repr(int argc, Value *argv, ObjDict *kw) {
     return obj_repr(argv[0]);
 }
 
+// ascii(x): repr(x) with non-ASCII code points escaped as \xNN, \uNNNN or
+// \UNNNNNNNN.
+Value obj_ascii(Value v) {
+    Value r = obj_repr(v);
+    if (!r) {
+        return VAL_NULL;
+    }
+    ObjStr *s = AS_STR(r);
+    size_t cap = s->len * 10 + 1, n = 0;
+    char *buf = mem_alloc(cap);
+    const unsigned char *p = (const unsigned char *)s->data, *end = p + s->len;
+    while (p < end) {
+        uint32_t cp = *p;
+        int extra = cp < 0x80 ? 0 : cp < 0xE0 ? 1 : cp < 0xF0 ? 2 : 3;
+        if (extra) {
+            cp &= extra == 1 ? 0x1F : extra == 2 ? 0x0F : 0x07;
+            for (int i = 1; i <= extra && p + i < end; i++) {
+                cp = (cp << 6) | (p[i] & 0x3F);
+            }
+        }
+        p += 1 + extra;
+        if (cp < 0x80) {
+            buf[n++] = (char)cp;
+        } else if (cp < 0x100) {
+            n += (size_t)snprintf(buf + n, cap - n, "\\x%02x", cp);
+        } else if (cp < 0x10000) {
+            n += (size_t)snprintf(buf + n, cap - n, "\\u%04x", cp);
+        } else {
+            n += (size_t)snprintf(buf + n, cap - n, "\\U%08x", cp);
+        }
+    }
+    Value out = str_new(buf, n);
+    mem_free(buf, cap);
+    return out;
+}
+
+static Value bi_ascii(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("ascii", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    return obj_ascii(argv[0]);
+}
+
 static Value call_dunder(Value v, const char *name, bool *found) {
     Value f = IS_OBJ(v) ? class_lookup(AS_OBJ(v)->cls, str_intern_c(name)) : VAL_NULL;
     *found = f != VAL_NULL;
@@ -386,8 +430,14 @@ static Value bi_max(int argc, Value *argv, ObjDict *kw) {
 
 static Value bi_sum(int argc, Value *argv, ObjDict *kw) {
     static const char *const allowed[] = {"start", NULL};
-    if (!kw_only("sum", kw, allowed) || !arg_count("sum", argc, 1, 2)) {
+    if (!kw_only("sum", kw, allowed)) {
         return VAL_NULL;
+    }
+    if (argc < 1) {
+        return exc_raise(exc_TypeError, "sum() takes at least 1 positional argument (%d given)", argc);
+    }
+    if (argc > 2) {
+        return exc_raise(exc_TypeError, "sum() takes at most 2 arguments (%d given)", argc);
     }
     Value start = argc > 1 ? argv[1] : kw_get(kw, "start");
     if (!start) {
@@ -544,8 +594,12 @@ static Value bi_divmod(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value bi_pow(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("pow", argc, 2, 3)) {
-        return VAL_NULL;
+    if (argc < 2) {
+        return exc_raise(exc_TypeError, "pow() missing required argument '%s' (pos %d)",
+                         argc == 0 ? "base" : "exp", argc + 1);
+    }
+    if (argc > 3) {
+        return exc_raise(exc_TypeError, "pow() takes at most 3 arguments (%d given)", argc);
     }
     Value mod = argc > 2 ? argv[2] : kw_get(kw, "mod");
     if (mod && !IS_NONE(mod)) {
@@ -555,8 +609,11 @@ static Value bi_pow(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value bi_round(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("round", argc, 1, 2)) {
-        return VAL_NULL;
+    if (argc < 1) {
+        return exc_raise(exc_TypeError, "round() missing required argument 'number' (pos 1)");
+    }
+    if (argc > 2) {
+        return exc_raise(exc_TypeError, "round() takes at most 2 arguments (%d given)", argc);
     }
     Value x = argv[0];
     Value nd = argc > 1 ? argv[1] : kw_get(kw, "ndigits");
@@ -853,15 +910,25 @@ static void add_keys(Value set, ObjDict *d) {
 }
 
 static Value bi_dir(int argc, Value *argv, ObjDict *kw) {
-    if (argc == 0) {
-        return exc_raise(exc_TypeError, "dir() without arguments is not supported");
-    }
     if (!arg_count("dir", argc, 0, 1)) {
         return VAL_NULL;
     }
-    Value v = argv[0];
     Value s = set_new(cls_set);
     gc_push_root(s);
+    if (argc == 0) {
+        // the names of the calling scope: sorted(locals())
+        Value loc = vm_call(dict_get_str(vm_builtins, str_intern_c("locals")), 0, NULL, NULL);
+        if (!loc || !IS_DICT(loc)) {
+            gc_pop_root(1);
+            return loc ? exc_raise(exc_TypeError, "dir(): no locals") : VAL_NULL;
+        }
+        add_keys(s, AS_DICT(loc));
+        Value l = seq_to_list(s);
+        bool ok = l && list_sort_inplace(AS_LIST(l), VAL_NULL, false);
+        gc_pop_root(1);
+        return ok ? l : VAL_NULL;
+    }
+    Value v = argv[0];
     if (IS_A(v, cls_module)) {
         add_keys(s, ((ObjModule *)AS_OBJ(v))->dict);
     } else {
@@ -967,8 +1034,15 @@ static Value bi_open(int argc, Value *argv, ObjDict *kw) {
     FILE *fp = fopen(AS_STR(name)->data, cmode);
     if (!fp) {
         int e = errno;
-        ObjClass *cls = e == ENOENT ? exc_FileNotFoundError : exc_OSError;
-        return exc_raise(cls, "[Errno %d] %s: '%s'", e, strerror(e), AS_STR(name)->data);
+        ObjClass *cls = e == ENOENT ? exc_FileNotFoundError : e == EACCES ? exc_PermissionError
+                      : e == EISDIR ? exc_IsADirectoryError : e == EEXIST ? exc_FileExistsError
+                      : e == ENOTDIR ? exc_NotADirectoryError : exc_OSError;
+        // OSError(errno, strerror, filename): str() is "[Errno N] text: 'name'"
+        Value args[3] = {MK_SMALL(e), str_from_c(strerror(e)), name};
+        gc_push_root(args[1]);
+        Value exc = exc_new(cls, 3, args);
+        gc_pop_root(1);
+        return exc ? exc_raise_value(exc) : VAL_NULL;
     }
     ObjFile *f = (ObjFile *)obj_alloc(cls_file, sizeof(ObjFile));
     f->fp = fp;
@@ -1184,6 +1258,7 @@ static const MethodDef builtin_functions[] = {
     {"input", bi_input},
     {"len", bi_len},
     {"repr", bi_repr},
+    {"ascii", bi_ascii},
     {"abs", bi_abs},
     {"min", bi_min},
     {"max", bi_max},

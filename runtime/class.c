@@ -338,6 +338,9 @@ static Value ellipsis_repr(Value v) {
 
 // ---- object and type
 static Value object_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    if (cls == cls_object && (argc > 0 || (kw && kw->used > 0))) {
+        return exc_raise(exc_TypeError, "object() takes no arguments");
+    }
     size_t size = cls->inst_size ? cls->inst_size : sizeof(ObjInstance);
     Obj *o = obj_alloc(cls, size);
     if (cls->dict_offset) {
@@ -428,6 +431,14 @@ static Value type_getattr(Value self, ObjStr *name) {
     }
     Value v = class_lookup(c, name);
     if (v) {
+        if (IS_OBJ(v) && (AS_OBJ(v)->cls->flags & CLS_USER)) {
+            // A user descriptor: __get__(None, cls).
+            Value g = class_lookup(AS_OBJ(v)->cls, str_intern_c("__get__"));
+            if (g) {
+                Value args[3] = {v, VAL_NONE, self};
+                return vm_call(g, 3, args, NULL);
+            }
+        }
         if (IS_A(v, cls_classmethod)) {
             return bound_method_new(self, ((ObjWrapper *)AS_OBJ(v))->func);
         }
@@ -494,13 +505,32 @@ Value type_call(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     if (!s_init) {
         s_init = str_intern_c("__init__");
     }
+    static ObjStr *s_new;
+    if (!s_new) {
+        s_new = str_intern_c("__new__");
+    }
     Value init = class_lookup(cls, s_init);
     bool user_init = init && !IS_A(init, cls_native);
     Value obj;
-    if (cls->native_base == cls_object && !user_init && (argc > 0 || kw)) {
-        return exc_raise(exc_TypeError, "%s() takes no arguments", cls->name->data);
+    Value newf = class_lookup(cls, s_new);
+    if (newf && IS_A(newf, cls_staticmethod)) {
+        newf = ((ObjWrapper *)AS_OBJ(newf))->func;
     }
-    obj = cls->new_(cls, argc, argv, kw);
+    if (newf && IS_A(newf, cls_function)) {
+        // A user __new__(cls, *args): __init__ runs only on an instance of cls.
+        Value nargs[argc + 1];
+        nargs[0] = OBJ_VAL(cls);
+        values_copy(nargs + 1, argv, (size_t)argc);
+        obj = vm_call(newf, argc + 1, nargs, kw);
+        if (!obj || !user_init || !class_is_subclass(val_class(obj), cls)) {
+            return obj;
+        }
+    } else {
+        if (cls->native_base == cls_object && !user_init && (argc > 0 || kw)) {
+            return exc_raise(exc_TypeError, "%s() takes no arguments", cls->name->data);
+        }
+        obj = cls->new_(cls, argc, argv, kw);
+    }
     if (!obj || !user_init) {
         return obj;
     }
@@ -1008,6 +1038,15 @@ static void add_slot_wrappers(ObjClass *c) {
 }
 
 // ---- setup
+// object.__init_subclass__(cls): does nothing, takes no arguments.
+static Value object_init_subclass(int argc, Value *argv, ObjDict *kw) {
+    if (argc > 1 || (kw && kw->used > 0)) {
+        return exc_raise(exc_TypeError, "%s.__init_subclass__() takes no keyword arguments",
+                         argc > 0 && IS_CLASS(argv[0]) ? AS_CLASS(argv[0])->name->data : "object");
+    }
+    return VAL_NONE;
+}
+
 static const MethodDef object_methods[] = {
     {"__init__", object_init},
     {NULL, NULL},
@@ -1101,6 +1140,12 @@ void class_ready(void) {
     cls_classmethod->trace = trace_wrapper;
     cls_classmethod->new_ = wrapper_new;
     cls_classmethod->getattr = wrapper_getattr;
+    {
+        // object.__init_subclass__: a classmethod that accepts no arguments.
+        ObjWrapper *w = (ObjWrapper *)obj_alloc(cls_classmethod, sizeof(ObjWrapper));
+        w->func = native_new("__init_subclass__", object_init_subclass, cls_object);
+        dict_set_str(cls_object->dict, str_intern_c("__init_subclass__"), OBJ_VAL(w));
+    }
     cls_none = class_new_builtin("NoneType", NULL, sizeof(Obj), NULL);
     cls_none->repr = none_repr;
     cls_none->truthy = none_truthy;

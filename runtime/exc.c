@@ -110,8 +110,27 @@ static Value exc_init_method(int argc, Value *argv, ObjDict *kw) {
     return VAL_NONE;
 }
 
+// OSError(errno, strerror[, filename]) keeps its parts as attributes.
+static bool os_error_parts(ObjException *e) {
+    return class_is_subclass(e->hdr.cls, exc_OSError) && e->args->len >= 2 && e->args->len <= 5;
+}
+
 static Value exc_str(Value self) {
     ObjException *e = AS_EXC(self);
+    if (os_error_parts(e)) {
+        Value en = obj_str(e->args->items[0]);
+        Value se = en ? obj_str(e->args->items[1]) : VAL_NULL;
+        if (!se) {
+            return VAL_NULL;
+        }
+        if (e->args->len >= 3 && !IS_NONE(e->args->items[2])) {
+            Value fn = obj_repr(e->args->items[2]);
+            return fn ? str_printf("[Errno %s] %s: %s", AS_STR(en)->data, AS_STR(se)->data,
+                                   AS_STR(fn)->data)
+                      : VAL_NULL;
+        }
+        return str_printf("[Errno %s] %s", AS_STR(en)->data, AS_STR(se)->data);
+    }
     if (e->args->len == 0) {
         return str_from_c("");
     }
@@ -167,6 +186,11 @@ static Value exc_getattr(Value self, ObjStr *name) {
     }
     if (strcmp(n, "value") == 0 && class_is_subclass(e->hdr.cls, exc_StopIteration)) {
         return e->args->len ? e->args->items[0] : VAL_NONE;
+    }
+    if (class_is_subclass(e->hdr.cls, exc_OSError) &&
+        (strcmp(n, "errno") == 0 || strcmp(n, "strerror") == 0 || strcmp(n, "filename") == 0)) {
+        size_t i = n[0] == 'e' ? 0 : n[0] == 's' ? 1 : 2;
+        return os_error_parts(e) && i < e->args->len ? e->args->items[i] : VAL_NONE;
     }
     if (strcmp(n, "code") == 0 && class_is_subclass(e->hdr.cls, exc_SystemExit)) {
         return e->args->len == 1 ? e->args->items[0] : e->args->len == 0 ? VAL_NONE : OBJ_VAL(e->args);

@@ -697,6 +697,10 @@ static void float_trace(Obj *o) {
     gc_mark_obj((Obj *)((ObjFloatSub *)o)->dict);
 }
 
+static Value m_float_zero(int argc, Value *argv, ObjDict *kw) {
+    return float_new(0.0);
+}
+
 void float_init(void) {
     cls_float = class_new_builtin("float", NULL, sizeof(ObjFloat), float_methods);
     (void)float_trace;
@@ -708,4 +712,13 @@ void float_init(void) {
     cls_float->binop = float_binop;
     cls_float->unop = float_unop;
     cls_float->truthy = float_truthy;
+    static const char *const names[] = {"real", "imag"};
+    for (int i = 0; i < 2; i++) {
+        ObjProperty *p = (ObjProperty *)obj_alloc(cls_property, sizeof(ObjProperty));
+        p->fget = native_new(names[i], i == 0 ? m_float_self : m_float_zero, cls_float);
+        p->fset = VAL_NONE;
+        p->fdel = VAL_NONE;
+        p->doc = VAL_NONE;
+        dict_set_str(cls_float->dict, str_intern_c(names[i]), OBJ_VAL(p));
+    }
 }

@@ -1013,6 +1013,24 @@ static Value m_int_to_bytes(int argc, Value *argv, ObjDict *kw) {
     return exc_raise(exc_NotImplementedError, "int.to_bytes is not supported");
 }
 
+static Value m_int_zero(int argc, Value *argv, ObjDict *kw) {
+    return MK_SMALL(0);
+}
+
+static Value m_int_one(int argc, Value *argv, ObjDict *kw) {
+    return MK_SMALL(1);
+}
+
+// Installs a read-only property NAME on class C whose getter is native FN.
+static void add_native_property(ObjClass *c, const char *name, NativeFn fn) {
+    ObjProperty *p = (ObjProperty *)obj_alloc(cls_property, sizeof(ObjProperty));
+    p->fget = native_new(name, fn, c);
+    p->fset = VAL_NONE;
+    p->fdel = VAL_NONE;
+    p->doc = VAL_NONE;
+    dict_set_str(c->dict, str_intern_c(name), OBJ_VAL(p));
+}
+
 static const MethodDef int_methods[] = {
     {"bit_length", m_bit_length},
     {"bit_count", m_bit_count},
@@ -1044,6 +1062,10 @@ void int_init(void) {
     cls_int->binop = int_binop;
     cls_int->unop = int_unop;
     cls_int->truthy = int_truthy;
+    add_native_property(cls_int, "real", m_int_self);
+    add_native_property(cls_int, "imag", m_int_zero);
+    add_native_property(cls_int, "numerator", m_int_self);
+    add_native_property(cls_int, "denominator", m_int_one);
 
     cls_bool = class_new_builtin("bool", cls_int, sizeof(Obj), NULL);
     cls_bool->flags &= ~(uint32_t)CLS_BASETYPE;

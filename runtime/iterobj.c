@@ -54,7 +54,7 @@ static Value enumerate_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
         if (argc > 2) {
             return exc_raise(exc_TypeError, "enumerate() takes at most 2 arguments (%d given)", argc);
         }
-        return exc_raise(exc_TypeError, "enumerate() missing required argument 'iterable' (pos 1)");
+        return exc_raise(exc_TypeError, "enumerate() missing required argument 'iterable'");
     }
     if (start && !IS_INT(start) && start != VAL_TRUE && start != VAL_FALSE) {
         return exc_raise(exc_TypeError, "'%s' object cannot be interpreted as an integer",

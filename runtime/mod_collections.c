@@ -2,7 +2,7 @@
 // optional maxlen, indexing, rotate, and an iterator that detects
 // mutation), defaultdict and Counter (C subclasses of dict: ObjDict first,
 // so every dict slot and method applies, with their own getitem for the
-// missing-key behaviour), and OrderedDict as an alias of dict.
+// missing-key behaviour), and OrderedDict (a dict subclass with move_to_end).
 #include "containers.h"
 
 static ObjClass *cls_deque, *cls_deque_iter, *cls_defaultdict, *cls_counter;
@@ -959,6 +959,18 @@ static Value nt_getattr(Value self, ObjStr *name) {
     return generic_getattr(self, name);
 }
 
+// Fields are read-only: "can't set attribute" (CPython 3.11's wording).
+static bool nt_setattr(Value self, ObjStr *name, Value v) {
+    ObjTuple *fields = nt_fields(AS_OBJ(self)->cls);
+    for (size_t i = 0; i < fields->len; i++) {
+        if (str_eq(AS_STR(fields->items[i]), name)) {
+            exc_raise(exc_AttributeError, v ? "can't set attribute" : "can't delete attribute");
+            return false;
+        }
+    }
+    return generic_setattr(self, name, v);
+}
+
 static Value nt_repr(Value self) {
     ObjTuple *fields = nt_fields(AS_OBJ(self)->cls);
     ObjTuple *t = AS_TUPLE(self);
@@ -1122,6 +1134,7 @@ static Value m_namedtuple(int argc, Value *argv, ObjDict *kw) {
     c->flags |= CLS_BASETYPE;
     c->new_ = nt_new_;
     c->getattr = nt_getattr;
+    c->setattr = nt_setattr;
     c->repr = nt_repr;
     dict_set_str(c->dict, s_fields, fields);
     if (dt) {
@@ -1131,6 +1144,122 @@ static Value m_namedtuple(int argc, Value *argv, ObjDict *kw) {
     gc_pop_root(dt ? 2 : 1);
     return OBJ_VAL(c);
 }
+
+// ---- OrderedDict: a dict subclass (dicts keep order already) adding
+// move_to_end, popitem(last=) and its own repr.
+static ObjClass *cls_ordereddict;
+
+static Value od_move_to_end(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("move_to_end", argc - 1, 1, 2)) {
+        return VAL_NULL;
+    }
+    ObjDict *d = AS_DICT(argv[0]);
+    Value key = argv[1];
+    Value lastv = argc > 2 ? argv[2] : kw_get(kw, "last");
+    bool last = lastv ? obj_truthy(lastv) == 1 : true;
+    Value v;
+    int r = dict_get(d, key, &v);
+    if (r < 0) {
+        return VAL_NULL;
+    }
+    if (r == 0) {
+        return dict_key_error(key);
+    }
+    gc_push_root(v);
+    if (last) {
+        dict_del(d, key);
+        dict_set(d, key, v);
+        gc_pop_root(1);
+        return VAL_NONE;
+    }
+    // Move to the front: take the other items out and put them back after.
+    Value items = list_new(d->used);
+    gc_push_root(items);
+    size_t pos = 0;
+    Value k, val;
+    while (dict_next(d, &pos, &k, &val)) {
+        list_append(AS_LIST(items), tuple_pack(2, k, val));
+    }
+    ObjList *l = AS_LIST(items);
+    for (size_t i = 0; i < l->len; i++) {
+        dict_del(d, AS_TUPLE(l->items[i])->items[0]);
+    }
+    dict_set(d, key, v);
+    for (size_t i = 0; i < l->len; i++) {
+        ObjTuple *t = AS_TUPLE(l->items[i]);
+        if (t->items[0] != key && obj_eq(t->items[0], key) != 1) {
+            dict_set(d, t->items[0], t->items[1]);
+        }
+    }
+    gc_pop_root(2);
+    return VAL_NONE;
+}
+
+static Value od_popitem(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("popitem", argc - 1, 0, 1)) {
+        return VAL_NULL;
+    }
+    ObjDict *d = AS_DICT(argv[0]);
+    Value lastv = argc > 1 ? argv[1] : kw_get(kw, "last");
+    bool last = lastv ? obj_truthy(lastv) == 1 : true;
+    if (d->used == 0) {
+        return dict_key_error(str_from_c("dictionary is empty"));
+    }
+    size_t pos = 0;
+    Value k = VAL_NULL, v = VAL_NULL, k2, v2;
+    while (dict_next(d, &pos, &k2, &v2)) {
+        k = k2;
+        v = v2;
+        if (!last) {
+            break;
+        }
+    }
+    Value t = tuple_pack(2, k, v);
+    gc_push_root(t);
+    dict_del(d, k);
+    gc_pop_root(1);
+    return t;
+}
+
+static Value od_repr(Value self) {
+    ObjDict *d = AS_DICT(self);
+    const char *name = AS_OBJ(self)->cls->name->data;
+    if (d->used == 0) {
+        return str_printf("%s()", name);
+    }
+    int g = repr_enter(AS_OBJ(self));
+    if (g != 0) {
+        return g > 0 ? str_from_c("...") : VAL_NULL;
+    }
+    SBuf b;
+    sb_init(&b);
+    sb_adds(&b, name);
+    sb_adds(&b, "([");
+    size_t pos = 0;
+    Value k, v;
+    bool ok = true, first = true;
+    while (ok && dict_next(d, &pos, &k, &v)) {
+        sb_adds(&b, first ? "(" : ", (");
+        first = false;
+        ok = ct_addrepr(&b, k);
+        sb_adds(&b, ", ");
+        ok = ok && ct_addrepr(&b, v);
+        sb_adds(&b, ")");
+    }
+    repr_leave(AS_OBJ(self));
+    if (!ok) {
+        sb_free(&b);
+        return VAL_NULL;
+    }
+    sb_adds(&b, "])");
+    return sb_finish(&b);
+}
+
+static const MethodDef od_methods[] = {
+    {"move_to_end", od_move_to_end},
+    {"popitem", od_popitem},
+    {NULL, NULL},
+};
 
 static bool dq_unhashable(Value self, int64_t *out) {
     exc_raise(exc_TypeError, "unhashable type: '%s'", val_type_name(self));
@@ -1186,13 +1315,20 @@ Value mod_collections_init(void) {
         cls_counter->getitem = counter_getitem;
         cls_counter->repr = counter_repr;
         cls_counter->binop = counter_binop;
+        // _count_of is a sort key called with (key, count) tuples, not self.
+        ((ObjNative *)AS_OBJ(class_lookup(cls_counter, str_intern_c("_count_of"))))->owner = NULL;
+
+        cls_ordereddict = class_new_builtin("OrderedDict", cls_dict, sizeof(ObjDict), od_methods);
+        cls_ordereddict->module = modname;
+        cls_ordereddict->native_base = cls_dict;
+        cls_ordereddict->repr = od_repr;
     }
     Value m = module_new("collections");
     ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
     put(d, "deque", OBJ_VAL(cls_deque));
     put(d, "defaultdict", OBJ_VAL(cls_defaultdict));
     put(d, "Counter", OBJ_VAL(cls_counter));
-    put(d, "OrderedDict", OBJ_VAL(cls_dict));
+    put(d, "OrderedDict", OBJ_VAL(cls_ordereddict));
     put(d, "namedtuple", native_new("namedtuple", m_namedtuple, NULL));
     return m;
 }

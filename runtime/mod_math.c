@@ -7,6 +7,15 @@
 #include <math.h>
 #include "containers.h"
 
+// Arity check of the one-argument math functions, in CPython's words.
+static bool math_one(const char *name, int argc) {
+    if (argc == 1) {
+        return true;
+    }
+    exc_raise(exc_TypeError, "math.%s() takes exactly one argument (%d given)", name, argc);
+    return false;
+}
+
 static Value domain_error(void) {
     return exc_raise(exc_ValueError, "math domain error");
 }
@@ -41,7 +50,7 @@ static const Fn1 fn1_table[] = {
 
 static Value apply1(int idx, int argc, Value *argv) {
     const Fn1 *fn = &fn1_table[idx];
-    if (!arg_count(fn->name, argc, 1, 1)) {
+    if (!math_one(fn->name, argc)) {
         return VAL_NULL;
     }
     double x;
@@ -120,7 +129,7 @@ static Value m_log(int argc, Value *argv, ObjDict *kw) {
 
 // floor/ceil/trunc: ints unchanged, floats to int, else __floor__ ...
 static Value rounding(int argc, Value *argv, const char *name, double (*f)(double)) {
-    if (!arg_count(name, argc, 1, 1)) {
+    if (!math_one(name, argc)) {
         return VAL_NULL;
     }
     Value v = argv[0];
@@ -227,7 +236,7 @@ static Value m_hypot(int argc, Value *argv, ObjDict *kw) {
 
 static Value m_degrees(int argc, Value *argv, ObjDict *kw) {
     double x;
-    if (!arg_count("degrees", argc, 1, 1) || !arg_double(argv[0], &x)) {
+    if (!math_one("degrees", argc) || !arg_double(argv[0], &x)) {
         return VAL_NULL;
     }
     return float_new(x * (180.0 / M_PI));
@@ -235,7 +244,7 @@ static Value m_degrees(int argc, Value *argv, ObjDict *kw) {
 
 static Value m_radians(int argc, Value *argv, ObjDict *kw) {
     double x;
-    if (!arg_count("radians", argc, 1, 1) || !arg_double(argv[0], &x)) {
+    if (!math_one("radians", argc) || !arg_double(argv[0], &x)) {
         return VAL_NULL;
     }
     return float_new(x * (M_PI / 180.0));
@@ -243,7 +252,7 @@ static Value m_radians(int argc, Value *argv, ObjDict *kw) {
 
 static Value float_pred(int argc, Value *argv, const char *name, int which) {
     double x;
-    if (!arg_count(name, argc, 1, 1) || !arg_double(argv[0], &x)) {
+    if (!math_one(name, argc) || !arg_double(argv[0], &x)) {
         return VAL_NULL;
     }
     return VAL_BOOL(which == 0 ? isfinite(x) : which == 1 ? isinf(x) : isnan(x));
@@ -287,7 +296,7 @@ static Value m_isclose(int argc, Value *argv, ObjDict *kw) {
 
 static Value m_modf(int argc, Value *argv, ObjDict *kw) {
     double x, ip;
-    if (!arg_count("modf", argc, 1, 1) || !arg_double(argv[0], &x)) {
+    if (!math_one("modf", argc) || !arg_double(argv[0], &x)) {
         return VAL_NULL;
     }
     double fp = modf(x, &ip);
@@ -297,7 +306,7 @@ static Value m_modf(int argc, Value *argv, ObjDict *kw) {
 static Value m_frexp(int argc, Value *argv, ObjDict *kw) {
     double x;
     int e;
-    if (!arg_count("frexp", argc, 1, 1) || !arg_double(argv[0], &x)) {
+    if (!math_one("frexp", argc) || !arg_double(argv[0], &x)) {
         return VAL_NULL;
     }
     double m = frexp(x, &e);
@@ -320,7 +329,7 @@ static Value m_ldexp(int argc, Value *argv, ObjDict *kw) {
 
 // fsum: Shewchuk's algorithm with CPython's final rounding correction.
 static Value m_fsum(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("fsum", argc, 1, 1)) {
+    if (!math_one("fsum", argc)) {
         return VAL_NULL;
     }
     Value it = obj_iter(argv[0]);
@@ -458,7 +467,7 @@ static bool get_int(Value v, mpz_t z) {
 }
 
 static Value m_factorial(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("factorial", argc, 1, 1)) {
+    if (!math_one("factorial", argc)) {
         return VAL_NULL;
     }
     mpz_t z;
@@ -512,7 +521,7 @@ static Value m_lcm(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value m_isqrt(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("isqrt", argc, 1, 1)) {
+    if (!math_one("isqrt", argc)) {
         return VAL_NULL;
     }
     mpz_t z;

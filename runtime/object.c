@@ -153,7 +153,7 @@ Value slot_binop(Value a, Value b, int op) {
             return r;
         }
     }
-    if (cb->binop == slot_binop) {
+    if (cb->binop == slot_binop && cb != ca) {
         snprintf(buf, sizeof buf, "__r%s__", binop_name(base));
         Value r = call_method_opt(b, str_intern_c(buf), 1, &a, &found);
         if (found) {
@@ -485,6 +485,22 @@ ObjDict *obj_instance_dict(Value self) {
     return instance_dict(self);
 }
 
+// For a class attribute DESCR that is an instance of a user class, returns
+// that class's descriptor method (0 __get__, 1 __set__, 2 __delete__), else
+// VAL_NULL.
+static Value user_descr(Value descr, int which) {
+    static ObjStr *names[3];
+    if (!IS_OBJ(descr) || !(AS_OBJ(descr)->cls->flags & CLS_USER)) {
+        return VAL_NULL;
+    }
+    if (!names[0]) {
+        names[0] = str_intern_c("__get__");
+        names[1] = str_intern_c("__set__");
+        names[2] = str_intern_c("__delete__");
+    }
+    return class_lookup(AS_OBJ(descr)->cls, names[which]);
+}
+
 Value generic_getattr(Value self, ObjStr *name) {
     ObjClass *c = val_class(self);
     Value descr = class_lookup(c, name);
@@ -496,12 +512,21 @@ Value generic_getattr(Value self, ObjStr *name) {
         }
         return vm_call(p->fget, 1, &self, NULL);
     }
+    Value dget = descr ? user_descr(descr, 0) : VAL_NULL;
+    if (dget && (user_descr(descr, 1) || user_descr(descr, 2))) {
+        Value args[3] = {descr, self, OBJ_VAL(c)};
+        return vm_call(dget, 3, args, NULL);
+    }
     ObjDict *d = instance_dict(self);
     if (d) {
         Value v = dict_get_str(d, name);
         if (v) {
             return v;
         }
+    }
+    if (dget) {
+        Value args[3] = {descr, self, OBJ_VAL(c)};
+        return vm_call(dget, 3, args, NULL);
     }
     if (descr) {
         ObjClass *dc = val_class(descr);
@@ -586,6 +611,11 @@ bool generic_setattr(Value self, ObjStr *name, Value v) {
         }
         Value args[2] = {self, v};
         return vm_call(f, v ? 2 : 1, args, NULL) != VAL_NULL;
+    }
+    Value dset = descr ? user_descr(descr, v ? 1 : 2) : VAL_NULL;
+    if (dset) {
+        Value args[3] = {descr, self, v};
+        return vm_call(dset, v ? 3 : 2, args, NULL) != VAL_NULL;
     }
     if ((c->flags & CLS_HAS_SLOTS) && !slots_allow(c, name)) {
         exc_raise(exc_AttributeError, "'%s' object has no attribute '%s'", c->name->data, name->data);

@@ -410,7 +410,7 @@ static Value m_range_reversed(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value m_range_count(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("count", argc - 1, 1, 1)) {
+    if (!arg_count("range.count", argc - 1, 1, 1)) {
         return VAL_NULL;
     }
     int r = range_contains(argv[0], argv[1]);

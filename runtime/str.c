@@ -17,6 +17,7 @@
 
 #include "gc.h"
 #include "numstr.h"
+#include "containers.h"
 #include "unicode_num.h"
 
 ObjClass *cls_str;
@@ -408,15 +409,40 @@ Value str_repr(Value v) {
 
 // ---- argument helpers
 
+static bool name_in(const char *name, const char *const *names) {
+    for (; *names; names++) {
+        if (strcmp(name, *names) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static bool nargs(const char *name, int n, int min, int max) {
+    // CPython words these differently by how each method parses arguments.
+    static const char *const old_style[] = {"find", "rfind", "index", "rindex", "count",
+                                            "startswith", "endswith", NULL};
+    static const char *const positional[] = {"strip", "lstrip", "rstrip", "center", "ljust",
+                                             "rjust", "replace", NULL};
     if (n < min) {
-        exc_raise(exc_TypeError, "%s expected at least %d argument%s, got %d", name, min,
-                  min == 1 ? "" : "s", n);
+        if (min == 1 && max == 1) {
+            exc_raise(exc_TypeError, "str.%s() takes exactly one argument (%d given)", name, n);
+        } else if (name_in(name, old_style)) {
+            exc_raise(exc_TypeError, "%s() takes at least %d argument (%d given)", name, min, n);
+        } else {
+            exc_raise(exc_TypeError, "%s expected at least %d argument%s, got %d", name, min,
+                      min == 1 ? "" : "s", n);
+        }
         return false;
     }
     if (n > max) {
         if (max == 0) {
             exc_raise(exc_TypeError, "str.%s() takes no arguments (%d given)", name, n);
+        } else if (max == 1 && min == 1) {
+            exc_raise(exc_TypeError, "str.%s() takes exactly one argument (%d given)", name, n);
+        } else if (name_in(name, positional)) {
+            exc_raise(exc_TypeError, "%s expected at most %d argument%s, got %d", name, max,
+                      max == 1 ? "" : "s", n);
         } else {
             exc_raise(exc_TypeError, "%s() takes at most %d argument%s (%d given)", name, max,
                       max == 1 ? "" : "s", n);
@@ -757,6 +783,13 @@ static Value str_getitem(Value self, Value key) {
             mem_free(cps, s->cplen * sizeof(uint32_t) + 1);
         }
         return sb_finish(&b);
+    }
+    if (IS_OBJ(key) && class_lookup(AS_OBJ(key)->cls, str_intern_c("__index__"))) {
+        int64_t i;
+        if (!index_value(key, "string", &i)) {
+            return VAL_NULL;
+        }
+        return str_getitem(self, FITS_SMALL(i) ? MK_SMALL(i) : MK_SMALL(SMALL_MAX));
     }
     return exc_raise(exc_TypeError, "string indices must be integers, not '%s'",
                      val_type_name(key));
@@ -1981,7 +2014,7 @@ static const MethodDef str_methods[] = {
 
 void str_init_late(void) {
     ObjWrapper *w = (ObjWrapper *)obj_alloc(cls_staticmethod, sizeof(ObjWrapper));
-    w->func = native_new("maketrans", m_maketrans, cls_str);
+    w->func = native_new("maketrans", m_maketrans, NULL);
     dict_set_str(cls_str->dict, str_intern_c("maketrans"), OBJ_VAL(w));
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "numstr.h"
+#include "runtime.h"
 
 // A parsed format spec.
 typedef struct FSpec {
@@ -717,7 +718,7 @@ Value str_percent_format(Value fmtv, Value args) {
         Value piece = VAL_NULL;
         switch (type) {
         case 's': case 'r': case 'a': {
-            Value t = type == 's' ? obj_str(arg) : obj_repr(arg);
+            Value t = type == 's' ? obj_str(arg) : type == 'a' ? obj_ascii(arg) : obj_repr(arg);
             if (!t) {
                 PFAIL(VAL_NULL);
             }
@@ -1063,7 +1064,7 @@ static bool render(FmtState *st, const char *s, size_t n, SBuf *out, int depth) 
         if (conv) {
             Value t;
             if (conv == 'r' || conv == 'a') {
-                t = obj_repr(obj);
+                t = conv == 'a' ? obj_ascii(obj) : obj_repr(obj);
             } else if (conv == 's') {
                 t = obj_str(obj);
             } else {

@@ -394,7 +394,7 @@ static Value tuple_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value m_count(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("count", argc - 1, 1, 1)) {
+    if (!arg_count("tuple.count", argc - 1, 1, 1)) {
         return VAL_NULL;
     }
     int64_t c = 0;

@@ -139,6 +139,74 @@ static Value super_repr(Value self) {
 }
 
 // ---- class statement
+// Calls __set_name__(cls, name) on each value of the class namespace NS whose
+// class defines it (descriptors). Returns false on error.
+static bool class_set_names(Value cls, ObjDict *ns) {
+    size_t pos = 0;
+    Value key, value;
+    ObjStr *set_name = str_intern_c("__set_name__");
+    while (dict_next(ns, &pos, &key, &value)) {
+        if (!IS_OBJ(value) || !(val_class(value)->flags & CLS_USER)) {
+            continue;
+        }
+        bool found;
+        Value args[2] = {cls, key};
+        Value r = call_method_opt(value, set_name, 2, args, &found);
+        if (found && !r) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// Calls the nearest base's __init_subclass__ (an implicit classmethod) with the
+// class statement's keywords, other than metaclass. Returns false on error.
+static bool class_init_subclass(Value cls, Value kw) {
+    ObjClass *c = AS_CLASS(cls);
+    ObjStr *nm = str_intern_c("__init_subclass__");
+    Value f = VAL_NULL;
+    for (size_t i = 1; c->mro && i < c->mro->len && !f; i++) {
+        ObjClass *k = AS_CLASS(c->mro->items[i]);
+        if (k->dict) {
+            f = dict_get_str(k->dict, nm);
+        }
+    }
+    ObjDict *kwd = NULL;
+    if (kw && IS_DICT(kw) && AS_DICT(kw)->used > 0) {
+        kwd = AS_DICT(dict_new());
+        gc_push_root(OBJ_VAL(kwd));
+        size_t pos = 0;
+        Value key, value;
+        while (dict_next(AS_DICT(kw), &pos, &key, &value)) {
+            if (!(IS_STR(key) && strcmp(AS_STR(key)->data, "metaclass") == 0)) {
+                dict_set(kwd, key, value);
+            }
+        }
+        gc_pop_root(1);
+        if (kwd->used == 0) {
+            kwd = NULL;
+        }
+    }
+    if (!f || IS_A(f, cls_native) || (IS_A(f, cls_classmethod) && IS_A(((ObjWrapper *)AS_OBJ(f))->func, cls_native))) {
+        if (kwd) {
+            exc_raise(exc_TypeError, "%s.__init_subclass__() takes no keyword arguments", c->name->data);
+            return false;
+        }
+        return true;
+    }
+    if (IS_A(f, cls_classmethod)) {
+        f = ((ObjWrapper *)AS_OBJ(f))->func;
+    }
+    if (kwd) {
+        gc_push_root(OBJ_VAL(kwd));
+    }
+    Value r = vm_call(f, 1, &cls, kwd);
+    if (kwd) {
+        gc_pop_root(1);
+    }
+    return r != VAL_NULL;
+}
+
 Value build_class(Value body, Value name, Value bases, Value kw) {
     if (kw && IS_DICT(kw)) {
         Value meta = dict_get_str(AS_DICT(kw), str_intern_c("metaclass"));
@@ -154,9 +222,23 @@ Value build_class(Value body, Value name, Value bases, Value kw) {
         return VAL_NULL;
     }
     gc_push_root(r);
+    // __new__ is implicitly a staticmethod (as in CPython).
+    Value newf = dict_get_str(AS_DICT(ns), str_intern_c("__new__"));
+    if (newf && IS_A(newf, cls_function)) {
+        ObjWrapper *w = (ObjWrapper *)obj_alloc(cls_staticmethod, sizeof(ObjWrapper));
+        w->func = newf;
+        dict_set_str(AS_DICT(ns), str_intern_c("__new__"), OBJ_VAL(w));
+    }
     Value cls = class_create(AS_STR(name), AS_TUPLE(bases), AS_DICT(ns));
     if (cls && IS_A(r, cls_cell)) {
         ((ObjCell *)AS_OBJ(r))->value = cls;
+    }
+    if (cls) {
+        gc_push_root(cls);
+        if (!class_set_names(cls, AS_DICT(ns)) || !class_init_subclass(cls, kw)) {
+            cls = VAL_NULL;
+        }
+        gc_pop_root(1);
     }
     gc_pop_root(2);
     return cls;

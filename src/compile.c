@@ -1218,6 +1218,44 @@ static void compile_funcdef(Compiler *c, Ast *s) {
     name_op(c, s->str, CTX_STORE);
 }
 
+// True if a class body holds an annotated assignment to a simple name, at
+// any depth of if/for/while/try/with blocks (not in nested defs/classes).
+static bool has_annotation(AstList *body) {
+    for (int i = 0; i < body->len; i++) {
+        Ast *s = body->items[i];
+        switch (s->kind) {
+        case AST_ANNASSIGN:
+            if (s->a->kind == AST_NAME) {
+                return true;
+            }
+            break;
+        case AST_IF: case AST_WHILE: case AST_FOR:
+            if (has_annotation(&s->list) || has_annotation(&s->list2)) {
+                return true;
+            }
+            break;
+        case AST_TRY:
+            if (has_annotation(&s->list) || has_annotation(&s->list3) || has_annotation(&s->list4)) {
+                return true;
+            }
+            for (int j = 0; j < s->list2.len; j++) {
+                if (has_annotation(&s->list2.items[j]->list)) {
+                    return true;
+                }
+            }
+            break;
+        case AST_WITH:
+            if (has_annotation(&s->list2)) {
+                return true;
+            }
+            break;
+        default:
+            break;
+        }
+    }
+    return false;
+}
+
 static void compile_classdef(Compiler *c, Ast *s) {
     Scope *cs = scope_of(c->root, s);
     compile_decorators(c, &s->list4);
@@ -1238,6 +1276,11 @@ static void compile_classdef(Compiler *c, Ast *s) {
         compile_expr(c, body->items[0]->a);
         emit(c, OP_STORE_NAME, add_name(c, "__doc__"));
         start = 1;
+    }
+    if (has_annotation(body)) {
+        // __annotations__ = {} (filled by AST_ANNASSIGN statements)
+        emit(c, OP_BUILD_MAP, 0);
+        emit(c, OP_STORE_NAME, add_name(c, "__annotations__"));
     }
     for (int i = start; i < body->len; i++) {
         compile_stmt(c, body->items[i]);
@@ -1670,6 +1713,17 @@ static void compile_stmt(Compiler *c, Ast *s) {
             compile_expr(c, s->c);
             compile_store(c, s->a);
         }
+        // Class bodies record `name: T` as __annotations__['name'] = T (as
+        // CPython does; dataclasses reads it). compile_classdef created the
+        // dict. Elsewhere annotations are not evaluated.
+        if (c->u->scope->kind == SCOPE_CLASS && s->a->kind == AST_NAME) {
+            char buf[512];
+            const char *name = mangle(c, s->a->str, buf, sizeof buf);
+            compile_expr(c, s->b);
+            emit(c, OP_LOAD_NAME, add_name(c, "__annotations__"));
+            load_const(c, str_intern(name, strlen(name)));
+            emit0(c, OP_STORE_SUBSCR);
+        }
         break;
     case AST_DEL:
         for (int i = 0; i < s->list.len; i++) {
@@ -1821,6 +1875,11 @@ ObjCode *compile_module(Ast *module, const char *filename, bool interactive, Com
     c->u->flags |= CO_MODULE;
     if (interactive && c->root->is_coroutine) {
         c->u->flags |= CO_COROUTINE;
+    }
+    if (!interactive && is_docstring(&module->list)) {
+        // the module docstring becomes __doc__
+        compile_expr(c, module->list.items[0]->a);
+        emit(c, OP_STORE_GLOBAL, add_name(c, "__doc__"));
     }
     compile_body(c, &module->list);
     load_const(c, VAL_NONE);

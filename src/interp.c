@@ -96,6 +96,7 @@ Value module_new(const char *name) {
     m->name = AS_STR(str_intern(name, strlen(name)));
     m->dict = AS_DICT(dict_new());
     dict_set_str(m->dict, str_intern_c("__name__"), OBJ_VAL(m->name));
+    dict_set_str(m->dict, str_intern_c("__doc__"), VAL_NONE);  // the docstring, if any, replaces it
     return OBJ_VAL(m);
 }
 

@@ -361,12 +361,11 @@ static bool resolve_free(Scope *s, const char *name) {
             }
         found:
             // every scope strictly between s and p passes the variable through
+            // (a class body too: its methods' closures load it from there)
             for (Scope *q = s->parent; q != p; q = q->parent) {
-                if (q->kind != SCOPE_CLASS) {
-                    Symbol *qs = add_sym(q, name, 0);
-                    if (!(qs->flags & (SYM_CELL))) {
-                        qs->flags |= SYM_FREE;
-                    }
+                Symbol *qs = add_sym(q, name, 0);
+                if (!(qs->flags & (SYM_CELL))) {
+                    qs->flags |= SYM_FREE;
                 }
             }
             return true;

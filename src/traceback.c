@@ -55,26 +55,114 @@ bool tb_source_line(const char *file, int line, char *buf, size_t size) {
     return true;
 }
 
-static void print_tb(Value exc) {
+// How deep inside exception groups the printer is, as CPython's
+// exception_print_context: lines inside a group get "  " per level and a
+// "| " margin; [need_close] says the closing "+---" line is still owed.
+typedef struct {
+    int depth;
+    bool need_close;
+} PrintCtx;
+
+enum { MAX_GROUP_WIDTH = 15, MAX_GROUP_DEPTH = 10 };
+
+// Writes the indent and margin for one line at the context's depth.
+static void margin(PrintCtx *ctx, const char *m) {
+    fprintf(stderr, "%*s", 2 * ctx->depth, "");
+    if (ctx->depth > 0) {
+        fputs(m ? m : "| ", stderr);
+    }
+}
+
+enum { TB_LIMIT = 1000, TB_RECURSIVE_CUTOFF = 3 };
+
+static void print_repeated(PrintCtx *ctx, long cnt) {
+    if (cnt > TB_RECURSIVE_CUTOFF) {
+        cnt -= TB_RECURSIVE_CUTOFF;
+        margin(ctx, NULL);
+        fprintf(stderr, "  [Previous line repeated %ld more time%s]\n", cnt, cnt > 1 ? "s" : "");
+    }
+}
+
+static void print_tb(PrintCtx *ctx, Value exc, bool group) {
     ObjException *e = AS_EXC(exc);
     if (!e->traceback || !IS_LIST(e->traceback) || AS_LIST(e->traceback)->len == 0) {
         return;
     }
     ObjList *tb = AS_LIST(e->traceback);
-    fprintf(stderr, "Traceback (most recent call last):\n");
-    for (size_t i = tb->len; i >= 2; i -= 2) {
+    margin(ctx, group && ctx->depth == 1 ? "+ " : NULL);
+    fprintf(stderr, "%s (most recent call last):\n", group ? "Exception Group Traceback" : "Traceback");
+    // As CPython: only the innermost TB_LIMIT entries, and a run of more
+    // than TB_RECURSIVE_CUTOFF identical entries is summarized.
+    size_t nentries = tb->len / 2;
+    size_t first = nentries > TB_LIMIT ? nentries - TB_LIMIT : 0;
+    ObjCode *last_code = NULL;
+    int last_line = -1;
+    long cnt = 0;
+    for (size_t k = first; k < nentries; k++) {
+        size_t i = tb->len - 2 * k;
         ObjCode *code = (ObjCode *)AS_OBJ(tb->items[i - 2]);
         int line = (int)AS_SMALL(tb->items[i - 1]);
+        bool same = last_code && line == last_line && strcmp(code->filename->data, last_code->filename->data) == 0
+                    && strcmp(code->name->data, last_code->name->data) == 0;
+        if (!same) {
+            print_repeated(ctx, cnt);
+            last_code = code;
+            last_line = line;
+            cnt = 0;
+        }
+        cnt++;
+        if (cnt > TB_RECURSIVE_CUTOFF) {
+            continue;
+        }
+        margin(ctx, NULL);
         fprintf(stderr, "  File \"%s\", line %d, in %s\n", code->filename->data, line, code->name->data);
         char buf[4096];
         if (tb_source_line(code->filename->data, line, buf, sizeof buf) && buf[0]) {
+            margin(ctx, NULL);
             fprintf(stderr, "    %s\n", buf);
         }
     }
+    print_repeated(ctx, cnt);
 }
 
-static void print_one(Value exc) {
-    print_tb(exc);
+// PEP 678: the strings of __notes__, one per line after the message.
+static void print_notes(PrintCtx *ctx, Value exc) {
+    Value notes = obj_getattr_opt(exc, AS_STR(str_from_c("__notes__")));
+    if (!notes) {
+        exc_clear();
+        return;
+    }
+    Value *items = NULL;
+    size_t n = 0;
+    if (IS_LIST(notes)) {
+        items = AS_LIST(notes)->items;
+        n = AS_LIST(notes)->len;
+    } else if (IS_TUPLE(notes)) {
+        items = AS_TUPLE(notes)->items;
+        n = AS_TUPLE(notes)->len;
+    } else {
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        Value s = IS_STR(items[i]) ? items[i] : obj_str(items[i]);
+        if (!s) {
+            exc_clear();
+            continue;
+        }
+        const char *p = AS_STR(s)->data;
+        const char *nl;
+        while ((nl = strchr(p, '\n')) != NULL) {
+            margin(ctx, NULL);
+            fwrite(p, 1, (size_t)(nl - p + 1), stderr);
+            p = nl + 1;
+        }
+        margin(ctx, NULL);
+        fprintf(stderr, "%s\n", p);
+    }
+}
+
+static void print_one(PrintCtx *ctx, Value exc, bool group) {
+    print_tb(ctx, exc, group);
     ObjClass *c = val_class(exc);
     Value s = obj_str(exc);
     if (!s) {
@@ -83,35 +171,139 @@ static void print_one(Value exc) {
     }
     const char *mod = c->module ? c->module->data : "builtins";
     char name[512];
-    if (strcmp(mod, "builtins") == 0) {
+    if (strcmp(mod, "builtins") == 0 || strcmp(mod, "__main__") == 0) {
         snprintf(name, sizeof name, "%s", c->name->data);
     } else {
         snprintf(name, sizeof name, "%s.%s", mod, c->name->data);
     }
+    margin(ctx, NULL);
     if (AS_STR(s)->len) {
-        fprintf(stderr, "%s: %s\n", name, AS_STR(s)->data);
+        // A multi-line message keeps the margin on each of its lines.
+        fprintf(stderr, "%s: ", name);
+        const char *p = AS_STR(s)->data;
+        const char *nl;
+        while ((nl = strchr(p, '\n')) != NULL) {
+            fwrite(p, 1, (size_t)(nl - p + 1), stderr);
+            margin(ctx, NULL);
+            p = nl + 1;
+        }
+        fprintf(stderr, "%s\n", p);
     } else {
         fprintf(stderr, "%s\n", name);
     }
+    print_notes(ctx, exc);
 }
 
-static void print_chain(Value exc, int depth) {
-    ObjException *e = AS_EXC(exc);
-    if (depth < 100) {
-        if (e->cause && IS_OBJ(e->cause)) {
-            print_chain(e->cause, depth + 1);
-            fprintf(stderr, "\nThe above exception was the direct cause of the following exception:\n\n");
-        } else if (e->context && IS_OBJ(e->context) && !e->suppress_context) {
-            print_chain(e->context, depth + 1);
-            fprintf(stderr, "\nDuring handling of the above exception, another exception occurred:\n\n");
+// The sub-exceptions of [exc] if it is an [Base]ExceptionGroup (builtin or the
+// asyncio fallback classes of those names), else NULL.
+static ObjTuple *group_members(Value exc) {
+    ObjClass *c = val_class(exc);
+    bool is_group = false;
+    for (size_t i = 0; c->mro && i < (size_t)c->mro->len; i++) {
+        ObjClass *k = (ObjClass *)AS_OBJ(c->mro->items[i]);
+        if (strcmp(k->name->data, "BaseExceptionGroup") == 0 || strcmp(k->name->data, "ExceptionGroup") == 0) {
+            is_group = true;
+            break;
         }
     }
-    print_one(exc);
+    if (!is_group) {
+        return NULL;
+    }
+    Value v = obj_getattr_opt(exc, AS_STR(str_from_c("exceptions")));
+    if (!v) {
+        exc_clear();
+        return NULL;
+    }
+    if (!IS_TUPLE(v) || AS_TUPLE(v)->len == 0) {
+        return NULL;
+    }
+    return AS_TUPLE(v);
+}
+
+static void print_recursive(PrintCtx *ctx, Value exc, int chain_depth);
+
+// CPython's print_exception_group: the group's own traceback and line, then
+// each sub-exception in a numbered box, one level deeper.
+static void print_group(PrintCtx *ctx, Value exc, ObjTuple *members) {
+    if (ctx->depth > MAX_GROUP_DEPTH) {
+        margin(ctx, NULL);
+        fprintf(stderr, "... (max_group_depth is %d)\n", MAX_GROUP_DEPTH);
+        return;
+    }
+    if (ctx->depth == 0) {
+        ctx->depth++;
+    }
+    print_one(ctx, exc, true);
+    size_t num = (size_t)members->len;
+    size_t n = num <= MAX_GROUP_WIDTH ? num : MAX_GROUP_WIDTH + 1;
+    ctx->need_close = false;
+    for (size_t i = 0; i < n; i++) {
+        bool last = i == n - 1;
+        if (last) {
+            ctx->need_close = true;
+        }
+        bool truncated = i >= MAX_GROUP_WIDTH;
+        fprintf(stderr, "%*s", 2 * ctx->depth, "");
+        if (truncated) {
+            fprintf(stderr, "%s+---------------- ... ----------------\n", i == 0 ? "+-" : "  ");
+        } else {
+            fprintf(stderr, "%s+---------------- %zu ----------------\n", i == 0 ? "+-" : "  ", i + 1);
+        }
+        ctx->depth++;
+        if (!truncated) {
+            print_recursive(ctx, members->items[i], 0);
+        } else {
+            size_t rest = num - MAX_GROUP_WIDTH;
+            margin(ctx, NULL);
+            fprintf(stderr, "and %zu more exception%s\n", rest, rest > 1 ? "s" : "");
+        }
+        if (last && ctx->need_close) {
+            fprintf(stderr, "%*s+------------------------------------\n", 2 * ctx->depth, "");
+            ctx->need_close = false;
+        }
+        ctx->depth--;
+    }
+    if (ctx->depth == 1) {
+        ctx->depth--;
+    }
+}
+
+static void print_chained_msg(PrintCtx *ctx, const char *msg) {
+    margin(ctx, NULL);
+    fputc('\n', stderr);
+    margin(ctx, NULL);
+    fprintf(stderr, "%s\n", msg);
+    margin(ctx, NULL);
+    fputc('\n', stderr);
+}
+
+static void print_recursive(PrintCtx *ctx, Value exc, int chain_depth) {
+    ObjException *e = AS_EXC(exc);
+    if (chain_depth < 100) {
+        if (e->cause && IS_OBJ(e->cause)) {
+            bool need_close = ctx->need_close;
+            print_recursive(ctx, e->cause, chain_depth + 1);
+            ctx->need_close = need_close;
+            print_chained_msg(ctx, "The above exception was the direct cause of the following exception:");
+        } else if (e->context && IS_OBJ(e->context) && !e->suppress_context) {
+            bool need_close = ctx->need_close;
+            print_recursive(ctx, e->context, chain_depth + 1);
+            ctx->need_close = need_close;
+            print_chained_msg(ctx, "During handling of the above exception, another exception occurred:");
+        }
+    }
+    ObjTuple *members = group_members(exc);
+    if (members) {
+        print_group(ctx, exc, members);
+    } else {
+        print_one(ctx, exc, false);
+    }
 }
 
 void interp_print_exception(Value exc) {
     fflush(stdout);
-    print_chain(exc, 0);
+    PrintCtx ctx = {0, false};
+    print_recursive(&ctx, exc, 0);
     fflush(stderr);
 }
 

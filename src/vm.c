@@ -230,13 +230,18 @@ static bool bind_args(ObjFunction *f, Frame *fr, Value *args, int argc, ObjTuple
         }
         if (argc < n) {
             int ndef = f->defaults ? (int)f->defaults->len : 0;
+            bool missing = false;
             for (int i = argc; i < n; i++) {
                 int d = i - (n - ndef);
                 if (d < 0) {
-                    missing_args(f, locals, argc, n, "positional");
-                    return false;
+                    missing = true;
+                } else {
+                    locals[i] = f->defaults->items[d];
                 }
-                locals[i] = f->defaults->items[d];
+            }
+            if (missing) {
+                missing_args(f, locals, argc, n, "positional");
+                return false;
             }
         }
         if (co->kwonlycount) {
@@ -424,6 +429,28 @@ static Value call_function(ObjFunction *f, int argc, Value *argv, ObjTuple *kwna
     return run(fr, &status, VAL_NULL);
 }
 
+// A builtin method reached through its class (list.append(x, 1)) gets its
+// self from the caller: it must be an instance of the defining class (or, for
+// classmethods, a subclass of it), else TypeError as CPython says.
+static bool native_self_ok(ObjNative *n, int argc, Value *args) {
+    if (!n->owner || n->is_static) {
+        return true;
+    }
+    if (argc == 0) {
+        exc_raise(exc_TypeError, "unbound method %s.%s() needs an argument", n->owner->name->data,
+                  n->name);
+        return false;
+    }
+    ObjClass *c = val_class(args[0]);
+    if (c == n->owner || class_is_subclass(c, n->owner) ||
+        (c == cls_type && class_is_subclass(AS_CLASS(args[0]), n->owner))) {
+        return true;
+    }
+    exc_raise(exc_TypeError, "descriptor '%s' for '%s' objects doesn't apply to a '%s' object",
+              n->name, n->owner->name->data, c->name->data);
+    return false;
+}
+
 Value vm_call(Value callable, int argc, Value *argv, ObjDict *kw) {
     if (!IS_OBJ(callable)) {
         return exc_raise(exc_TypeError, "'%s' object is not callable", val_type_name(callable));
@@ -443,6 +470,9 @@ Value vm_call(Value callable, int argc, Value *argv, ObjDict *kw) {
             args[0] = nat->self;
             values_copy(args + 1, argv, (size_t)argc);
             return nat->fn(argc + 1, args, kw);
+        }
+        if (nat->owner && !native_self_ok(nat, argc, argv)) {
+            return VAL_NULL;
         }
         return nat->fn(argc, argv, kw);
     }
@@ -680,7 +710,16 @@ throw_here:
         }
     }
     if (gen->state == GEN_CREATED) {
-        // never started: the exception is raised without running it
+        // never started: the exception is raised without running it, at
+        // the def line (as CPython's traceback shows it)
+        if (gen->frame && IS_OBJ(exc) && obj_isinstance(exc, exc_BaseException)) {
+            ObjException *e = AS_EXC(exc);
+            if (!e->traceback || !IS_LIST(e->traceback)) {
+                e->traceback = list_new(4);
+            }
+            list_append(AS_LIST(e->traceback), OBJ_VAL(gen->frame->code));
+            list_append(AS_LIST(e->traceback), MK_SMALL(gen->frame->code->firstline));
+        }
         gen_finished(gen);
         exc_raise_value(exc);
         return GEN_RAISED;
@@ -1621,9 +1660,15 @@ next_instr:
                 if (merge) {
                     Value old;
                     if (dict_get(d, k, &old) == 1) {
-                        Value fn = sp[-(int)arg - 3];
-                        Value fname = obj_getattr_opt(fn, str_intern_c("__qualname__"));
-                        exc_raise(exc_TypeError, "%s() got multiple values for keyword argument '%s'",
+                        // Stack: fn, NULL, args tuple, map, src (as CPython:
+                        // "module.qualname()" unless a builtin).
+                        Value fn = sp[-(int)arg - 4];
+                        Value fname = fn ? obj_getattr_opt(fn, str_intern_c("__qualname__")) : VAL_NULL;
+                        Value fmod = fn ? obj_getattr_opt(fn, str_intern_c("__module__")) : VAL_NULL;
+                        exc_clear();
+                        bool qual = fmod && IS_STR(fmod) && strcmp(AS_STR(fmod)->data, "builtins") != 0;
+                        exc_raise(exc_TypeError, "%s%s%s() got multiple values for keyword argument '%s'",
+                                  qual ? AS_STR(fmod)->data : "", qual ? "." : "",
                                   fname && IS_STR(fname) ? AS_STR(fname)->data : "function",
                                   IS_STR(k) ? AS_STR(k)->data : "?");
                         goto error;
@@ -1752,7 +1797,7 @@ next_instr:
         int conv = (int)(arg & 0xff);
         frame->sp = sp;
         if (conv == 'r' || conv == 'a') {
-            v = obj_repr(v);
+            v = conv == 'a' ? obj_ascii(v) : obj_repr(v);
         } else if (conv == 's') {
             v = obj_str(v);
         }
@@ -1798,10 +1843,16 @@ next_instr:
         if (IS_OBJ(callable) && AS_OBJ(callable)->cls == cls_native && !gc_due && !vm_interrupted) {
             // a builtin function or method (argv[0] is self for methods)
             ObjNative *n = (ObjNative *)AS_OBJ(callable);
-            if (!n->slot && !n->self) {
-                int argc = (int)arg + (base[1] != VAL_NULL);
-                Value *args = base[1] != VAL_NULL ? base + 1 : base + 2;
+            int argc = (int)arg + (base[1] != VAL_NULL);
+            Value *args = base[1] != VAL_NULL ? base + 1 : base + 2;
+            // methods only when self is exactly the defining class (else the
+            // general path checks it)
+            if (!n->slot && !n->self &&
+                (!n->owner || n->is_static || (argc > 0 && val_class(args[0]) == n->owner))) {
                 SAVE_FRAME();
+                if (base[1] == VAL_NULL && n->owner && !native_self_ok(n, argc, args)) {
+                    goto error;
+                }
                 Value r = n->fn(argc, args, NULL);
                 CHECK(r);
                 sp = base;
@@ -2411,7 +2462,8 @@ error: {
                 AS_EXC(ne)->cause = exc;
                 AS_EXC(ne)->context = exc;
                 AS_EXC(ne)->suppress_context = true;
-                AS_EXC(ne)->traceback = AS_EXC(exc)->traceback;
+                // its traceback starts in the caller (the StopIteration's
+                // list must not be shared: it would grow with the new one)
                 exc = ne;
             }
         }

@@ -74,6 +74,7 @@ struct ObjLoop {
     bool running, stopping, closed, debug;
     bool until_complete;    // inside run_until_complete (deadlock report)
     Value current_task;     // the task being stepped, or VAL_NULL
+    Value exc_handler;      // set_exception_handler(h), or VAL_NULL
 };
 
 extern ObjClass *cls_loop, *cls_future, *cls_task, *cls_handle, *cls_sleep;
@@ -141,4 +142,20 @@ Value task_format_coro(Value coro, Obj *code);
 
 // ---- module.c
 void aio_print_exception(const char *what, Value self, Value exc);
+// Reports an error to [loop]'s exception handler as CPython's
+// call_exception_handler: [msg] and [exc] (may be VAL_NULL), plus an extra
+// context entry [key]: [val] when [key] is not NULL. Without a handler set,
+// prints [msg], "key: repr(val)" and the traceback. Leaves no exception set.
+// The pyish coroutine function asyncio._shutdown_asyncgens(loop), set by
+// asyncio.pyish through _asyncio._set_shutdown_asyncgens (VAL_NULL before).
+extern Value aio_shutdown_asyncgens_fn;
+// asyncio._run_in_executor(loop, executor, func, *args), set the same way
+// (_asyncio._set_run_in_executor).
+extern Value aio_run_in_executor_fn;
+// Warns that the sleep() object [o] was never awaited (once); false when
+// [o] is not a sleep() object.
+bool aio_sleep_warn(Obj *o);
+// True when the sleep() object [v] has finished (or was closed).
+bool aio_sleep_done(Value v);
+void aio_report_error(ObjLoop *loop, const char *msg, Value exc, const char *key, Value val);
 #endif

@@ -18,6 +18,7 @@
 #include "interp.h"
 
 ObjClass *cls_loop, *cls_handle, *cls_timer_handle, *cls_sleep;
+bool tb_source_line(const char *file, int line, char *buf, size_t size);   // src/traceback.c
 ObjLoop *aio_running_loop;
 ObjLoop *aio_default_loop;
 static Value stop_cb;       // the done callback run_until_complete adds
@@ -41,6 +42,108 @@ static Value handle_new(ObjLoop *loop, int kind, Value cb, Value args, bool time
     return OBJ_VAL(h);
 }
 
+// ---- reprlib.repr, as CPython formats callback arguments: long reprs are
+// cut in the middle ("<Task finishe...7> result='x'>"), containers show at
+// most a few items and nest at most 6 levels.
+static const char *cp_skip(const char *p, const char *end, size_t n) {
+    while (p < end && n > 0) {
+        p++;
+        while (p < end && ((unsigned char)*p & 0xC0) == 0x80) {
+            p++;
+        }
+        n--;
+    }
+    return p;
+}
+
+static size_t cp_len(const char *p, const char *end) {
+    size_t n = 0;
+    for (; p < end; p++) {
+        if (((unsigned char)*p & 0xC0) != 0x80) {
+            n++;
+        }
+    }
+    return n;
+}
+
+// s[:i] + '...' + s[len-j:] when s is longer than [max] code points.
+static Value cut_middle(Value s, size_t max) {
+    ObjStr *st = AS_STR(s);
+    const char *b = st->data, *e = st->data + st->len;
+    size_t n = cp_len(b, e);
+    if (n <= max) {
+        return s;
+    }
+    size_t i = (max - 3) / 2, j = max - 3 - i;
+    const char *pi = cp_skip(b, e, i);
+    const char *pj = cp_skip(b, e, n - j);
+    size_t len = (size_t)(pi - b) + 3 + (size_t)(e - pj);
+    char *buf = mem_alloc(len + 1);
+    memcpy(buf, b, (size_t)(pi - b));
+    memcpy(buf + (pi - b), "...", 3);
+    memcpy(buf + (pi - b) + 3, pj, (size_t)(e - pj));
+    Value r = str_new(buf, len);
+    mem_free(buf, len + 1);
+    return r;
+}
+
+static Value short_repr(Value v, int level);
+
+// Joins [n] items of [items] (at most [max]) as reprlib's _repr_iterable.
+static Value short_repr_items(Value *items, size_t n, size_t max, int level, const char *left,
+                              const char *right, const char *trail) {
+    if (level <= 0 && n) {
+        return str_printf("%s...%s", left, right);
+    }
+    Value acc = str_from_c(left);
+    gc_push_root(acc);
+    for (size_t i = 0; i < n && i < max; i++) {
+        Value r = short_repr(items[i], level - 1);
+        if (!r) {
+            gc_pop_root(1);
+            return VAL_NULL;
+        }
+        acc = str_printf("%s%s%s", AS_STR(acc)->data, i ? ", " : "", AS_STR(r)->data);
+        gc_pop_root(1);
+        gc_push_root(acc);
+    }
+    acc = str_printf("%s%s%s%s", AS_STR(acc)->data, n > max ? ", ..." : "", n == 1 ? trail : "", right);
+    gc_pop_root(1);
+    return acc;
+}
+
+static Value short_repr(Value v, int level) {
+    ObjClass *c = val_class(v);
+    if (c == cls_str) {
+        ObjStr *st = AS_STR(v);
+        const char *e = cp_skip(st->data, st->data + st->len, 30);
+        Value head = str_new(st->data, (size_t)(e - st->data));
+        Value r = obj_repr(head);
+        return r ? cut_middle(r, 30) : VAL_NULL;
+    }
+    if (c == cls_int) {
+        Value r = obj_repr(v);
+        return r ? cut_middle(r, 40) : VAL_NULL;
+    }
+    if (c == cls_tuple) {
+        return short_repr_items(AS_TUPLE(v)->items, AS_TUPLE(v)->len, 6, level, "(", ")", ",");
+    }
+    if (c == cls_list) {
+        // copy: the reprs may run code that changes the list
+        size_t n = AS_LIST(v)->len;
+        Value t = tuple_new(n);
+        for (size_t i = 0; i < n; i++) {
+            AS_TUPLE(t)->items[i] = AS_LIST(v)->items[i];
+        }
+        gc_push_root(t);
+        Value r = short_repr_items(AS_TUPLE(t)->items, AS_TUPLE(t)->len, 6, level, "[", "]", "");
+        gc_pop_root(1);
+        return r;
+    }
+    Value r = obj_repr(v);
+    return r ? cut_middle(r, 30) : VAL_NULL;
+}
+
 // "name(arg, ...) at file:line" as CPython's _format_callback_source.
 // Reprs of the arguments may run pyish code: the pieces stay rooted.
 static Value format_callback(Value cb, Value args) {
@@ -59,7 +162,7 @@ static Value format_callback(Value cb, Value args) {
     list_append(AS_LIST(parts), str_from_c("("));
     if (args && IS_TUPLE(args)) {
         for (size_t i = 0; i < AS_TUPLE(args)->len; i++) {
-            Value r = obj_repr(AS_TUPLE(args)->items[i]);
+            Value r = short_repr(AS_TUPLE(args)->items[i], 6);
             if (!r) {
                 gc_pop_root(1);
                 return VAL_NULL;
@@ -118,6 +221,7 @@ static Value handle_when(int argc, Value *argv, ObjDict *kw) {
 static void trace_loop(Obj *o) {
     ObjLoop *l = (ObjLoop *)o;
     gc_mark_obj((Obj *)l->dict);
+    gc_mark_value(l->exc_handler);
     for (size_t i = 0; i < l->rlen; i++) {
         ReadyItem *it = &l->ready[(l->rhead + i) & (l->rcap - 1)];
         gc_mark_value(it->a);
@@ -265,8 +369,8 @@ static bool is_fatal(Value e) {
     return exc_matches(e, OBJ_VAL(exc_KeyboardInterrupt)) || exc_matches(e, OBJ_VAL(exc_SystemExit));
 }
 
-// Reports an exception of a callback as the default exception handler.
-static bool callback_failed(Value cb, Value args, bool handle) {
+// Reports an exception of a callback through the loop's exception handler.
+static bool callback_failed(ObjLoop *loop, Value cb, Value args, Value handle) {
     Value e = exc_take();
     if (is_fatal(e)) {
         exc_raise_value(e);
@@ -278,10 +382,101 @@ static bool callback_failed(Value cb, Value args, bool handle) {
         exc_clear();
         s = str_from_c("?");
     }
-    Value msg = str_printf("Exception in callback %s\nhandle: <Handle %s>", AS_STR(s)->data, AS_STR(s)->data);
-    aio_print_exception(AS_STR(msg)->data, VAL_NULL, e);
-    gc_pop_root(1);
+    gc_push_root(s);
+    Value msg = str_printf("Exception in callback %s", AS_STR(s)->data);
+    gc_push_root(msg);
+    if (handle) {
+        aio_report_error(loop, AS_STR(msg)->data, e, "handle", handle);
+    } else {
+        // An internal done-callback has no Handle object: print what its
+        // Handle's repr would be.
+        Value hr = str_printf("<Handle %s>", AS_STR(s)->data);
+        gc_push_root(hr);
+        aio_report_error(loop, AS_STR(msg)->data, e, "handle", hr);
+        gc_pop_root(1);
+    }
+    gc_pop_root(3);
     return true;
+}
+
+// The default exception handler: the message, the sorted extra context
+// entries as "key: repr(value)", then the exception's traceback.
+static void default_report(Value ctx) {
+    ObjDict *d = AS_DICT(ctx);
+    Value msg = dict_get_str(d, str_intern_c("message"));
+    Value exc = dict_get_str(d, str_intern_c("exception"));
+    Value keys = list_new(0);
+    gc_push_root(keys);
+    size_t pos = 0;
+    Value k, v;
+    while (dict_next(d, &pos, &k, &v)) {
+        if (IS_STR(k) && strcmp(AS_STR(k)->data, "message") != 0 && strcmp(AS_STR(k)->data, "exception") != 0) {
+            list_append(AS_LIST(keys), k);
+        }
+    }
+    // few keys: insertion sort by name
+    ObjList *kl = AS_LIST(keys);
+    for (size_t i = 1; i < kl->len; i++) {
+        for (size_t j = i; j > 0 && strcmp(AS_STR(kl->items[j - 1])->data, AS_STR(kl->items[j])->data) > 0; j--) {
+            Value t = kl->items[j];
+            kl->items[j] = kl->items[j - 1];
+            kl->items[j - 1] = t;
+        }
+    }
+    Value text = msg && IS_STR(msg) && AS_STR(msg)->len ? msg : str_from_c("Unhandled exception in event loop");
+    gc_push_root(text);
+    for (size_t i = 0; i < kl->len; i++) {
+        Value val = dict_get_str(d, AS_STR(kl->items[i]));
+        Value r = IS_STR(val) && strncmp(AS_STR(val)->data, "<Handle ", 8) == 0 ? val : obj_repr(val);
+        if (!r) {
+            exc_clear();
+            r = str_from_c("?");
+        }
+        text = str_printf("%s\n%s: %s", AS_STR(text)->data, AS_STR(kl->items[i])->data, AS_STR(r)->data);
+        gc_pop_root(1);
+        gc_push_root(text);
+    }
+    aio_print_exception(AS_STR(text)->data, VAL_NULL, exc && IS_OBJ(exc) && !IS_NONE(exc) ? exc : VAL_NULL);
+    gc_pop_root(2);
+}
+
+void aio_report_error(ObjLoop *loop, const char *msg, Value exc, const char *key, Value val) {
+    Value saved = exc_take();
+    if (saved) {
+        gc_push_root(saved);
+    }
+    Value ctx = dict_new();
+    gc_push_root(ctx);
+    dict_set_str(AS_DICT(ctx), str_intern_c("message"), str_from_c(msg));
+    if (exc) {
+        dict_set_str(AS_DICT(ctx), str_intern_c("exception"), exc);
+    }
+    if (key) {
+        dict_set_str(AS_DICT(ctx), str_intern_c(key), val);
+    }
+    if (loop && loop->exc_handler) {
+        Value args[2] = {OBJ_VAL(loop), ctx};
+        if (!vm_call(loop->exc_handler, 2, args, NULL)) {
+            Value e = exc_take();
+            gc_push_root(e);
+            Value ctx2 = dict_new();
+            gc_push_root(ctx2);
+            dict_set_str(AS_DICT(ctx2), str_intern_c("message"),
+                         str_from_c("Unhandled error in exception handler"));
+            dict_set_str(AS_DICT(ctx2), str_intern_c("exception"), e);
+            dict_set_str(AS_DICT(ctx2), str_intern_c("context"), ctx);
+            default_report(ctx2);
+            gc_pop_root(2);
+        }
+    } else {
+        default_report(ctx);
+    }
+    exc_clear();
+    gc_pop_root(1);
+    if (saved) {
+        gc_pop_root(1);
+        exc_raise_value(saved);
+    }
 }
 
 static bool run_item(ObjLoop *loop, ReadyItem it) {
@@ -305,7 +500,7 @@ static bool run_item(ObjLoop *loop, ReadyItem it) {
         bool ok = true;
         if (!r) {
             Value args = tuple_pack(1, it.b);
-            ok = callback_failed(it.a, args, false);
+            ok = callback_failed(((ObjFuture *)AS_OBJ(it.b))->loop, it.a, args, VAL_NULL);
         }
         gc_pop_root(2);
         return ok;
@@ -326,7 +521,7 @@ static bool run_item(ObjLoop *loop, ReadyItem it) {
         gc_push_root(it.a);
         ObjTuple *args = IS_TUPLE(h->args) ? AS_TUPLE(h->args) : NULL;
         Value r = vm_call(h->callback, args ? (int)args->len : 0, args ? args->items : NULL, NULL);
-        bool ok = r ? true : callback_failed(h->callback, h->args, true);
+        bool ok = r ? true : callback_failed(h->loop, h->callback, h->args, it.a);
         gc_pop_root(1);
         return ok;
     }
@@ -760,15 +955,86 @@ static Value loop_call_exception_handler_m(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("call_exception_handler", argc, 2, 2)) {
         return VAL_NULL;
     }
+    ObjLoop *l = self_loop(argv[0]);
     Value ctx = argv[1];
-    Value msg = VAL_NULL, exc = VAL_NULL;
-    if (IS_DICT(ctx)) {
-        dict_get(AS_DICT(ctx), str_from_c("message"), &msg);
-        dict_get(AS_DICT(ctx), str_from_c("exception"), &exc);
+    if (!IS_DICT(ctx)) {
+        return exc_raise(exc_TypeError, "context must be a dict");
     }
-    const char *m = msg && IS_STR(msg) ? AS_STR(msg)->data : "Unhandled exception in event loop";
-    aio_print_exception(m, VAL_NULL, exc && IS_OBJ(exc) ? exc : VAL_NULL);
+    if (l->exc_handler) {
+        Value args[2] = {argv[0], ctx};
+        if (vm_call(l->exc_handler, 2, args, NULL)) {
+            return VAL_NONE;
+        }
+        Value e = exc_take();
+        gc_push_root(e);
+        Value ctx2 = dict_new();
+        gc_push_root(ctx2);
+        dict_set_str(AS_DICT(ctx2), str_intern_c("message"), str_from_c("Unhandled error in exception handler"));
+        dict_set_str(AS_DICT(ctx2), str_intern_c("exception"), e);
+        dict_set_str(AS_DICT(ctx2), str_intern_c("context"), ctx);
+        default_report(ctx2);
+        gc_pop_root(2);
+        return VAL_NONE;
+    }
+    default_report(ctx);
     return VAL_NONE;
+}
+
+static Value loop_default_exception_handler_m(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("default_exception_handler", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    if (!IS_DICT(argv[1])) {
+        return exc_raise(exc_TypeError, "context must be a dict");
+    }
+    default_report(argv[1]);
+    return VAL_NONE;
+}
+
+// shutdown_asyncgens(): a coroutine that acloses the suspended async
+// generators (asyncio._shutdown_asyncgens).
+static Value loop_shutdown_asyncgens_m(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("shutdown_asyncgens", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    if (!aio_shutdown_asyncgens_fn) {
+        return exc_raise(exc_RuntimeError, "asyncio is not initialized");
+    }
+    return vm_call(aio_shutdown_asyncgens_fn, 1, argv, NULL);
+}
+
+// run_in_executor(executor, func, *args): asyncio._run_in_executor.
+static Value loop_run_in_executor_m(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("run_in_executor", argc, 3, 255)) {
+        return VAL_NULL;
+    }
+    if (!aio_run_in_executor_fn) {
+        return exc_raise(exc_RuntimeError, "asyncio is not initialized");
+    }
+    return vm_call(aio_run_in_executor_fn, argc, argv, kw);
+}
+
+static Value loop_set_exception_handler_m(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("set_exception_handler", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    Value h = argv[1];
+    if (!IS_NONE(h) && !val_class(h)->call && !IS_A(h, cls_function) && !IS_A(h, cls_native)
+        && !IS_A(h, cls_bound_method) && !IS_A(h, cls_type) && val_class(h) != cls_type) {
+        Value r = obj_repr(h);
+        return r ? exc_raise(exc_TypeError, "A callable object or None is expected, got %s", AS_STR(r)->data)
+                 : VAL_NULL;
+    }
+    self_loop(argv[0])->exc_handler = IS_NONE(h) ? VAL_NULL : h;
+    return VAL_NONE;
+}
+
+static Value loop_get_exception_handler_m(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("get_exception_handler", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    Value h = self_loop(argv[0])->exc_handler;
+    return h ? h : VAL_NONE;
 }
 
 static const MethodDef loop_methods[] = {
@@ -788,6 +1054,11 @@ static const MethodDef loop_methods[] = {
     {"get_debug", loop_get_debug_m},
     {"set_debug", loop_set_debug_m},
     {"call_exception_handler", loop_call_exception_handler_m},
+    {"default_exception_handler", loop_default_exception_handler_m},
+    {"set_exception_handler", loop_set_exception_handler_m},
+    {"shutdown_asyncgens", loop_shutdown_asyncgens_m},
+    {"run_in_executor", loop_run_in_executor_m},
+    {"get_exception_handler", loop_get_exception_handler_m},
     {NULL, NULL},
 };
 
@@ -809,10 +1080,41 @@ typedef struct ObjSleep {
     Value result;
     Value fut;
     int state;      // 0 new, 1 waiting on fut, 2 yielded once (delay <= 0), 3 done
+    bool warned;
+    int created_line;
+    ObjStr *created_file;   // where sleep() was called (never-awaited warning)
 } ObjSleep;
+
+// "FILE:LINE: RuntimeWarning: coroutine 'sleep' was never awaited", as for
+// a coroutine, when an unstarted sleep() is collected or left at exit.
+bool aio_sleep_warn(Obj *o) {
+    if (o->cls != cls_sleep) {
+        return false;
+    }
+    ObjSleep *s = (ObjSleep *)o;
+    if (s->state != 0 || s->warned) {
+        return true;
+    }
+    s->warned = true;
+    fflush(stdout);
+    fprintf(stderr, "%s:%d: RuntimeWarning: coroutine 'sleep' was never awaited\n",
+            s->created_file ? s->created_file->data : "?", s->created_line);
+    char line[1024];
+    if (s->created_file && tb_source_line(s->created_file->data, s->created_line, line, sizeof line)) {
+        fprintf(stderr, "  %s\n", line);
+    }
+    fprintf(stderr, "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n");
+    fflush(stderr);
+    return true;
+}
+
+bool aio_sleep_done(Value v) {
+    return ((ObjSleep *)AS_OBJ(v))->state == 3;
+}
 
 static void trace_sleep(Obj *o) {
     ObjSleep *s = (ObjSleep *)o;
+    gc_mark_obj((Obj *)s->created_file);
     gc_mark_value(s->result);
     gc_mark_value(s->fut);
 }
@@ -949,6 +1251,8 @@ Value aio_sleep(int argc, Value *argv, ObjDict *kw) {
     ObjSleep *s = (ObjSleep *)obj_alloc(cls_sleep, sizeof(ObjSleep));
     s->delay = d;
     s->result = result ? result : VAL_NONE;
+    s->created_file = vm_current_file();
+    s->created_line = vm_current_line();
     return OBJ_VAL(s);
 }
 
@@ -986,6 +1290,7 @@ void loop_init(void) {
     cls_sleep = class_new_builtin("coroutine", NULL, sizeof(ObjSleep), sleep_methods);
     cls_sleep->module = mod;
     cls_sleep->trace = trace_sleep;
+    cls_sleep->flags |= CLS_GC_HOOK;
     cls_sleep->iter = sleep_iter;
     cls_sleep->next = sleep_next;
     cls_sleep->repr = sleep_repr;

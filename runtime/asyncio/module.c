@@ -168,6 +168,46 @@ static Value m_set_log_destroy(int argc, Value *argv, ObjDict *kw) {
     return VAL_NONE;
 }
 
+// _asyncgens(): the async generators suspended at a yield (started, not
+// finished): what CPython's loop tracks for shutdown_asyncgens(), including
+// the unreachable ones it would have finalized already.
+static Value agen_list;
+Value aio_shutdown_asyncgens_fn;
+Value aio_run_in_executor_fn;
+
+static Value m_set_run_in_executor(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("_set_run_in_executor", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    aio_run_in_executor_fn = argv[0];
+    return VAL_NONE;
+}
+
+static Value m_set_shutdown_asyncgens(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("_set_shutdown_asyncgens", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    aio_shutdown_asyncgens_fn = argv[0];
+    return VAL_NONE;
+}
+
+static void collect_agen(Obj *o) {
+    if (o->cls == cls_async_generator) {
+        ObjGen *g = (ObjGen *)o;
+        if (g->state == GEN_SUSPENDED && g->yield_kind == 0) {
+            list_append(AS_LIST(agen_list), OBJ_VAL(o));
+        }
+    }
+}
+
+static Value m_asyncgens(int argc, Value *argv, ObjDict *kw) {
+    agen_list = list_new(0);
+    gc_each_object(collect_agen);
+    Value r = agen_list;
+    agen_list = VAL_NULL;
+    return r;
+}
+
 static Value m_iscoroutinefunction(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("iscoroutinefunction", argc, 1, 1)) {
         return VAL_NULL;
@@ -199,6 +239,9 @@ static const MethodDef module_fns[] = {
     {"_run_until_complete", m_run_until_complete},
     {"_task_describe", m_task_describe},
     {"_set_log_destroy_pending", m_set_log_destroy},
+    {"_asyncgens", m_asyncgens},
+    {"_set_shutdown_asyncgens", m_set_shutdown_asyncgens},
+    {"_set_run_in_executor", m_set_run_in_executor},
     {NULL, NULL},
 };
 
@@ -235,19 +278,12 @@ static void report_one(Value v) {
     Value saved = exc_take();
     if (f->log_tb) {
         f->log_tb = false;
-        Value r = obj_repr(v);
-        if (r) {
-            Value msg = str_printf("%s exception was never retrieved\nfuture: %s", f->is_task ? "Task" : "Future",
-                                   AS_STR(r)->data);
-            aio_print_exception(AS_STR(msg)->data, v, f->exc);
-        }
+        aio_report_error(f->loop, f->is_task ? "Task exception was never retrieved"
+                                             : "Future exception was never retrieved",
+                         f->exc, "future", v);
     } else if (f->is_task && f->state == FUT_PENDING && ((ObjTask *)f)->log_destroy_pending) {
         ((ObjTask *)f)->log_destroy_pending = false;
-        Value r = obj_repr(v);
-        if (r) {
-            Value msg = str_printf("Task was destroyed but it is pending!\ntask: %s", AS_STR(r)->data);
-            aio_print_exception(AS_STR(msg)->data, v, VAL_NULL);
-        }
+        aio_report_error(f->loop, "Task was destroyed but it is pending!", VAL_NULL, "task", v);
     }
     exc_clear();
     if (saved) {
@@ -256,6 +292,9 @@ static void report_one(Value v) {
 }
 
 static void collect_exit(Obj *o) {
+    if (aio_sleep_warn(o)) {
+        return;
+    }
     if (wants_report(o)) {
         report_add(o);
     }
@@ -266,11 +305,16 @@ static void mark_reports(void) {
         gc_mark_value(to_report[i]);
     }
     gc_mark_value(module_value);
+    gc_mark_value(aio_shutdown_asyncgens_fn);
+    gc_mark_value(aio_run_in_executor_fn);
 }
 
 // Finalizer hook: an unreachable task/future that must report is kept
 // one more cycle and reported after the collection.
 static bool gc_hook(Obj *o) {
+    if (aio_sleep_warn(o)) {
+        return false;
+    }
     if (wants_report(o)) {
         report_add(o);
         return true;

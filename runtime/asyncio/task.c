@@ -299,6 +299,12 @@ Value task_format_coro(Value coro, Obj *code) {
         }
         return str_printf("%s() done", g->qualname->data);
     }
+    if (IS_OBJ(coro) && AS_OBJ(coro)->cls == cls_sleep) {
+        // CPython's sleep() is a coroutine of asyncio/tasks.py (3.11: defined
+        // at line 627, suspended at line 649)
+        return str_from_c(aio_sleep_done(coro) ? "sleep() done, defined at <pyish asyncio>:627"
+                                               : "sleep() running at <pyish asyncio>:649");
+    }
     Value r = obj_repr(coro);
     return r;
 }
