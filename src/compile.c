@@ -21,6 +21,8 @@ typedef struct FBlock {
     int exit;           // label: loop break target
     Ast *final;         // FB_TRY_FINALLY: the finally body owner (TRY node)
     const char *name;   // FB_HANDLER: bound exception name or NULL
+    bool close_iter;    // FB_FOR over a fresh generator (a call or genexp): leaving
+                        // by break/return closes it, as CPython's refcount would
 } FBlock;
 
 #define MAX_FBLOCKS 20
@@ -377,7 +379,7 @@ static void push_fb(Compiler *c, int kind, int start, int exit, Ast *final, cons
         SrcLoc loc = {u->line, 0, u->line, 0};
         error(c, loc, "too many statically nested blocks");
     }
-    u->fb[u->nfb++] = (FBlock){kind, start, exit, final, name};
+    u->fb[u->nfb++] = (FBlock){kind, start, exit, final, name, false};
     if (u->nfb > u->maxfb) {
         u->maxfb = u->nfb;
     }
@@ -405,7 +407,7 @@ static void unwind_fb(Compiler *c, FBlock *fb, bool preserve) {
         if (preserve) {
             emit0(c, OP_ROT_TWO);
         }
-        emit0(c, OP_POP_TOP);
+        emit0(c, fb->close_iter ? OP_CLOSE_ITER : OP_POP_TOP);
         return;
     case FB_ASYNC_FOR:
         if (preserve) {
@@ -1597,6 +1599,7 @@ static void compile_for(Compiler *c, Ast *s) {
         emit(c, OP_FOR_ITER, orelse);
         compile_store(c, s->a);
         push_fb(c, FB_FOR, start, exit, NULL, NULL);
+        c->u->fb[c->u->nfb - 1].close_iter = s->b->kind == AST_CALL || s->b->kind == AST_GENEXP;
         compile_body(c, &s->list);
         pop_fb(c);
         emit(c, OP_JUMP, start);
@@ -1740,7 +1743,7 @@ static void compile_stmt(Compiler *c, Ast *s) {
         unwind_to(c, loop + 1, false);
         FBlock *fb = &u->fb[loop];
         if (fb->kind == FB_FOR || fb->kind == FB_ASYNC_FOR) {
-            emit0(c, OP_POP_TOP);
+            emit0(c, fb->close_iter ? OP_CLOSE_ITER : OP_POP_TOP);
             u->depth++;
         }
         emit(c, OP_JUMP, fb->exit);

@@ -1531,6 +1531,16 @@ next_instr:
         ip = code->code + arg;
         DISPATCH();
     }
+    CASE(CLOSE_ITER): {
+        Value it = TOP();
+        if (IS_OBJ(it) && AS_OBJ(it)->cls == cls_generator &&
+            ((ObjGen *)AS_OBJ(it))->state == GEN_SUSPENDED) {
+            SAVE_FRAME();
+            CHECK(gen_close((ObjGen *)AS_OBJ(it)));
+        }
+        sp--;
+        DISPATCH();
+    }
     CASE(BUILD_TUPLE): {
         Value t = tuple_new(arg);
         sp -= arg;
