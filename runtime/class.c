@@ -455,7 +455,7 @@ static Value type_getattr(Value self, ObjStr *name) {
     if (v && IS_A(v, cls_native)) {
         return bound_method_new(self, v);
     }
-    return exc_raise(exc_AttributeError, "type object '%s' has no attribute '%s'", c->name->data,
+    return exc_raise_attr(self, name, "type object '%s' has no attribute '%s'", c->name->data,
                      name->data);
 }
 

@@ -64,6 +64,27 @@ Value exc_raise_value(Value exc) {
     return VAL_NULL;
 }
 
+// Raises AttributeError(msg) with its name and obj attributes set (they
+// give the traceback's "Did you mean" suggestion).
+Value exc_raise_attr(Value obj, ObjStr *name, const char *fmt, ...) {
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    Value msg = str_from_c(buf);
+    Value e = exc_new(exc_AttributeError, 1, &msg);
+    if (!e) {
+        return VAL_NULL;
+    }
+    ObjDict *d = AS_EXC(e)->dict;
+    if (d) {
+        dict_set_str(d, str_intern_c("name"), OBJ_VAL(name));
+        dict_set_str(d, str_intern_c("obj"), obj);
+    }
+    return exc_raise_value(e);
+}
+
 bool exc_matches(Value exc, Value type) {
     ObjClass *c = val_class(exc);
     if (IS_CLASS(exc)) {
@@ -89,6 +110,7 @@ static void trace_exc(Obj *o) {
     gc_mark_value(e->traceback);
     gc_mark_value(e->cause);
     gc_mark_value(e->context);
+    gc_mark_value(e->suggestion);
 }
 
 static Value exc_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {

@@ -556,7 +556,7 @@ Value generic_getattr(Value self, ObjStr *name) {
             return OBJ_VAL(d);
         }
     }
-    return exc_raise(exc_AttributeError, "'%s' object has no attribute '%s'", c->name->data,
+    return exc_raise_attr(self, name, "'%s' object has no attribute '%s'", c->name->data,
                      name->data);
 }
 

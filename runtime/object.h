@@ -225,6 +225,7 @@ typedef struct ObjException {
     Value traceback;    // ObjList of (code, line) entries or VAL_NULL
     Value cause;        // __cause__ or VAL_NULL
     Value context;      // __context__ or VAL_NULL
+    Value suggestion;   // NameError: the "Did you mean" name found at raise time, or VAL_NULL
     bool suppress_context;
 } ObjException;
 
@@ -327,6 +328,7 @@ EXC_LIST(X)
 
 Value exc_raise(ObjClass *type, const char *fmt, ...);  // printf-style message
 Value exc_raise_value(Value exc);       // instance or class
+Value exc_raise_attr(Value obj, ObjStr *name, const char *fmt, ...); // AttributeError with .name/.obj
 Value exc_new(ObjClass *type, int argc, Value *argv);   // make, don't raise
 Value exc_pending(void);                // the raised exception or VAL_NULL
 void exc_clear(void);

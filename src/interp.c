@@ -75,7 +75,7 @@ static Value module_getattr(Value self, ObjStr *name) {
     if (strcmp(name->data, "__dict__") == 0) {
         return OBJ_VAL(m->dict);
     }
-    return exc_raise(exc_AttributeError, "module '%s' has no attribute '%s'", m->name->data, name->data);
+    return exc_raise_attr(self, name, "module '%s' has no attribute '%s'", m->name->data, name->data);
 }
 
 static bool module_setattr(Value self, ObjStr *name, Value v) {

@@ -7,6 +7,8 @@
 #include "interp.h"
 #include "vm.h"
 #include "runtime.h"
+#include "gc.h"
+#include "containers.h"
 
 // Reads line [line] of [file] (stripped) into [buf]; false if unavailable.
 bool tb_source_line(const char *file, int line, char *buf, size_t size) {
@@ -161,6 +163,181 @@ static void print_notes(PrintCtx *ctx, Value exc) {
     }
 }
 
+// ---- "Did you mean" suggestions, CPython 3.11's algorithm
+// (Python/suggestions.c): a Levenshtein distance where a case change costs 1
+// and any other edit 2, no more than about a third of the characters changed.
+#define MOVE_COST 2
+#define CASE_COST 1
+#define MAX_STRING_SIZE 40
+#define MAX_CANDIDATES 750
+
+static int subst_cost(char a, char b) {
+    if (a == b) {
+        return 0;
+    }
+    if ((a | 32) == (b | 32) && ((a | 32) >= 'a' && (a | 32) <= 'z')) {
+        return CASE_COST;
+    }
+    return MOVE_COST;
+}
+
+static int levenshtein(const char *a, size_t alen, const char *b, size_t blen, int max_cost) {
+    if (alen == blen && memcmp(a, b, alen) == 0) {
+        return 0;
+    }
+    while (alen && blen && a[0] == b[0]) {
+        a++, b++, alen--, blen--;
+    }
+    while (alen && blen && a[alen - 1] == b[blen - 1]) {
+        alen--, blen--;
+    }
+    if (alen == 0 || blen == 0) {
+        return MOVE_COST * (int)(alen + blen);
+    }
+    if (alen > MAX_STRING_SIZE || blen > MAX_STRING_SIZE) {
+        return max_cost + 1;
+    }
+    if (blen < alen) {
+        const char *t = a;
+        a = b;
+        b = t;
+        size_t tl = alen;
+        alen = blen;
+        blen = tl;
+    }
+    if ((int)(blen - alen) * MOVE_COST > max_cost) {
+        return max_cost + 1;
+    }
+    int row[MAX_STRING_SIZE];
+    for (size_t i = 0; i < alen; i++) {
+        row[i] = (int)(i + 1) * MOVE_COST;
+    }
+    int result = 0;
+    for (size_t bi = 0; bi < blen; bi++) {
+        int distance = result = (int)bi * MOVE_COST;
+        int minimum = 1 << 30;
+        for (size_t i = 0; i < alen; i++) {
+            int substitute = distance + subst_cost(b[bi], a[i]);
+            distance = row[i];
+            int insert_delete = (result < distance ? result : distance) + MOVE_COST;
+            result = insert_delete < substitute ? insert_delete : substitute;
+            row[i] = result;
+            if (result < minimum) {
+                minimum = result;
+            }
+        }
+        if (minimum > max_cost) {
+            return max_cost + 1;
+        }
+    }
+    return result;
+}
+
+// The candidate closest to [wrong], or VAL_NULL (CPython's rules).
+static Value suggest(ObjStr *wrong, Value *cands, size_t n) {
+    if (n > MAX_CANDIDATES || wrong->len > MAX_STRING_SIZE) {
+        return VAL_NULL;
+    }
+    int best = (int)wrong->len;
+    Value suggestion = VAL_NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (!IS_STR(cands[i])) {
+            continue;
+        }
+        ObjStr *c = AS_STR(cands[i]);
+        if (str_eq(c, wrong)) {
+            continue;
+        }
+        int max_distance = (int)(c->len + wrong->len + 3) * MOVE_COST / 6;
+        if (max_distance > best - 1) {
+            max_distance = best - 1;
+        }
+        int d = levenshtein(wrong->data, wrong->len, c->data, c->len, max_distance);
+        if (d > max_distance) {
+            continue;
+        }
+        if (!suggestion || d < best) {
+            suggestion = cands[i];
+            best = d;
+        }
+    }
+    return suggestion;
+}
+
+static void add_keys(ObjList *out, ObjDict *d) {
+    size_t pos = 0;
+    Value k;
+    while (d && dict_next(d, &pos, &k, NULL)) {
+        list_append(out, k);
+    }
+}
+
+// NameError raised in [f]: the name to suggest (locals, globals, builtins).
+Value tb_name_suggestion(Frame *f, ObjStr *name) {
+    ObjList *cands = AS_LIST(list_new(64));
+    gc_push_root(OBJ_VAL(cands));
+    if (f) {
+        ObjCode *co = f->code;
+        if (f->locals_dict && f->locals_dict != f->globals) {
+            add_keys(cands, f->locals_dict);
+        }
+        for (int i = 0; i < co->nlocals; i++) {
+            if (f->slots[i]) {
+                list_append(cands, co->varnames->items[i]);
+            }
+        }
+        for (int i = 0; i < co->ncells; i++) {
+            list_append(cands, co->cellvars->items[i]);
+        }
+        for (int i = 0; i < co->nfree; i++) {
+            list_append(cands, co->freevars->items[i]);
+        }
+        add_keys(cands, f->globals);
+    }
+    add_keys(cands, vm_builtins);
+    Value s = suggest(name, cands->items, cands->len);
+    gc_pop_root(1);
+    return s;
+}
+
+// AttributeError on [obj]: the suggestion among dir(obj)'s names.
+static Value attr_suggestion(Value obj, ObjStr *name) {
+    ObjList *cands = AS_LIST(list_new(64));
+    gc_push_root(OBJ_VAL(cands));
+    if (IS_A(obj, cls_module)) {
+        add_keys(cands, ((ObjModule *)AS_OBJ(obj))->dict);
+    } else {
+        ObjDict *d = obj_instance_dict(obj);
+        add_keys(cands, d);
+        ObjClass *c = IS_CLASS(obj) ? AS_CLASS(obj) : val_class(obj);
+        for (size_t i = 0; c->mro && i < c->mro->len; i++) {
+            add_keys(cands, AS_CLASS(c->mro->items[i])->dict);
+        }
+    }
+    // dir() is sorted: ties go to the first in that order
+    bool ok = list_sort_inplace(cands, VAL_NULL, false);
+    exc_clear();
+    Value s = ok ? suggest(name, cands->items, cands->len) : VAL_NULL;
+    gc_pop_root(1);
+    return s;
+}
+
+// The "Did you mean" name for a NameError or AttributeError, or VAL_NULL.
+static Value exc_hint(Value exc) {
+    ObjClass *c = val_class(exc);
+    if (class_is_subclass(c, exc_NameError)) {
+        return AS_EXC(exc)->suggestion;
+    }
+    if (class_is_subclass(c, exc_AttributeError) && AS_EXC(exc)->dict) {
+        Value obj = dict_get_str(AS_EXC(exc)->dict, str_intern_c("obj"));
+        Value nm = dict_get_str(AS_EXC(exc)->dict, str_intern_c("name"));
+        if (obj && nm && IS_STR(nm)) {
+            return attr_suggestion(obj, AS_STR(nm));
+        }
+    }
+    return VAL_NULL;
+}
+
 static void print_one(PrintCtx *ctx, Value exc, bool group) {
     print_tb(ctx, exc, group);
     ObjClass *c = val_class(exc);
@@ -187,7 +364,12 @@ static void print_one(PrintCtx *ctx, Value exc, bool group) {
             margin(ctx, NULL);
             p = nl + 1;
         }
-        fprintf(stderr, "%s\n", p);
+        Value hint = exc_hint(exc);
+        if (hint) {
+            fprintf(stderr, "%s. Did you mean: '%s'?\n", p, AS_STR(hint)->data);
+        } else {
+            fprintf(stderr, "%s\n", p);
+        }
     } else {
         fprintf(stderr, "%s\n", name);
     }

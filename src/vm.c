@@ -864,10 +864,15 @@ static Value cell_name_error(ObjCode *code, int i) {
                      name);
 }
 
+Value tb_name_suggestion(Frame *f, ObjStr *name);
+
 static Value name_error(ObjStr *name) {
     Value msg = str_printf("name '%s' is not defined", name->data);
     Value e = exc_new(exc_NameError, 1, &msg);
     if (e) {
+        gc_push_root(e);
+        AS_EXC(e)->suggestion = tb_name_suggestion(vm_frame, name);
+        gc_pop_root(1);
         dict_set_str(AS_EXC(e)->dict, str_intern_c("name"), OBJ_VAL(name));
         exc_raise_value(e);
     }
