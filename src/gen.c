@@ -79,10 +79,23 @@ static void finalize_gen(Obj *o) {
 static ObjGen **to_close;
 static size_t nclose, capclose;
 
+// Abandoned async generators kept for the event loop to close; those that
+// have finished are dropped at each collection.
+static ObjGen **agens;
+static size_t nagens, capagens;
+
 static void mark_to_close(void) {
     for (size_t i = 0; i < nclose; i++) {
         gc_mark_obj((Obj *)to_close[i]);
     }
+    size_t keep = 0;
+    for (size_t i = 0; i < nagens; i++) {
+        if (agens[i]->state != GEN_CLOSED) {
+            agens[keep++] = agens[i];
+            gc_mark_obj((Obj *)agens[i]);
+        }
+    }
+    nagens = keep;
 }
 
 static bool gc_hook(Obj *o) {
@@ -91,6 +104,20 @@ static bool gc_hook(Obj *o) {
     }
     ObjGen *g = (ObjGen *)o;
     warn_never_awaited(g);
+    if (o->cls == cls_async_generator) {
+        // An abandoned async generator is closed by the event loop (its
+        // finally may await): keep it until asyncio's shutdown_asyncgens
+        // finds it, as CPython's loop does, instead of closing it here.
+        if (g->state == GEN_SUSPENDED && g->frame && g->frame->nblocks > 0) {
+            if (nagens == capagens) {
+                capagens = capagens ? capagens * 2 : 16;
+                agens = realloc(agens, sizeof(ObjGen *) * capagens);
+            }
+            agens[nagens++] = g;
+            return true;
+        }
+        return false;
+    }
     if (g->state == GEN_SUSPENDED && g->frame && g->frame->nblocks > 0) {
         if (nclose == capclose) {
             capclose = capclose ? capclose * 2 : 16;
