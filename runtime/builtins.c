@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include "containers.h"
+#include "class.h"
 #include "runtime.h"
 #include "vm.h"
 
@@ -705,6 +706,17 @@ static Value bi_bin(int argc, Value *argv, ObjDict *kw) {
 static int class_match(ObjClass *c, Value spec, const char *fname) {
     if (IS_CLASS(spec)) {
         return class_is_subclass(c, AS_CLASS(spec));
+    }
+    ObjTuple *members = class_union_members(spec);
+    if (members) {
+        for (size_t i = 0; i < members->len; i++) {
+            Value m = members->items[i];
+            int r = class_match(c, IS_NONE(m) ? OBJ_VAL(cls_none) : m, fname);
+            if (r != 0) {
+                return r;
+            }
+        }
+        return 0;
     }
     if (IS_TUPLE(spec)) {
         for (size_t i = 0; i < AS_TUPLE(spec)->len; i++) {

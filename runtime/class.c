@@ -480,6 +480,94 @@ static bool type_setattr(Value self, ObjStr *name, Value v) {
     return true;
 }
 
+// ---- X | Y on classes: types.UnionType (annotations, isinstance)
+typedef struct ObjUnion {
+    Obj hdr;
+    ObjTuple *args;     // the member classes (None stands for NoneType)
+} ObjUnion;
+
+ObjClass *cls_union;
+
+static void trace_union(Obj *o) {
+    gc_mark_obj((Obj *)((ObjUnion *)o)->args);
+}
+
+static bool union_member_ok(Value v) {
+    return IS_CLASS(v) || IS_NONE(v) || IS_A(v, cls_union);
+}
+
+// Appends [v]'s members (flattening unions, dropping repeats) to [out].
+static void union_collect(ObjList *out, Value v) {
+    if (IS_A(v, cls_union)) {
+        ObjTuple *a = ((ObjUnion *)AS_OBJ(v))->args;
+        for (size_t i = 0; i < a->len; i++) {
+            union_collect(out, a->items[i]);
+        }
+        return;
+    }
+    for (size_t i = 0; i < out->len; i++) {
+        if (out->items[i] == v) {
+            return;
+        }
+    }
+    list_append(out, v);
+}
+
+static Value union_binop(Value a, Value b, int op) {
+    if (op % BINOP_INPLACE != 10 || !union_member_ok(a) || !union_member_ok(b)) {   // BIN_OR
+        return VAL_NOTIMPL;
+    }
+    ObjList *members = AS_LIST(list_new(4));
+    gc_push_root(OBJ_VAL(members));
+    union_collect(members, a);
+    union_collect(members, b);
+    ObjUnion *u = (ObjUnion *)obj_alloc(cls_union, sizeof(ObjUnion));
+    u->args = AS_TUPLE(seq_to_tuple(OBJ_VAL(members)));
+    gc_pop_root(1);
+    return OBJ_VAL(u);
+}
+
+static Value union_repr(Value self) {
+    ObjTuple *a = ((ObjUnion *)AS_OBJ(self))->args;
+    Value out = str_from_c("");
+    for (size_t i = 0; i < a->len; i++) {
+        Value part;
+        if (IS_NONE(a->items[i])) {
+            part = str_from_c("None");
+        } else {
+            ObjClass *c = AS_CLASS(a->items[i]);
+            part = (c->module && strcmp(c->module->data, "builtins") != 0)
+                       ? str_printf("%s.%s", c->module->data, c->name->data)
+                       : OBJ_VAL(c->name);
+        }
+        out = i ? str_printf("%s | %s", AS_STR(out)->data, AS_STR(part)->data) : part;
+    }
+    return out;
+}
+
+static Value union_getattr(Value self, ObjStr *name) {
+    if (strcmp(name->data, "__args__") == 0) {
+        return OBJ_VAL(((ObjUnion *)AS_OBJ(self))->args);
+    }
+    return generic_getattr(self, name);
+}
+
+static Value union_richcompare(Value a, Value b, int op) {
+    if ((op != OP_EQ && op != OP_NE) || !IS_A(b, cls_union)) {
+        return VAL_NOTIMPL;
+    }
+    int eq = obj_eq(OBJ_VAL(((ObjUnion *)AS_OBJ(a))->args), OBJ_VAL(((ObjUnion *)AS_OBJ(b))->args));
+    if (eq < 0) {
+        return VAL_NULL;
+    }
+    return VAL_BOOL(op == OP_EQ ? eq : !eq);
+}
+
+// The classes of a union (for isinstance/issubclass), or NULL.
+ObjTuple *class_union_members(Value v) {
+    return IS_A(v, cls_union) ? ((ObjUnion *)AS_OBJ(v))->args : NULL;
+}
+
 static Value type_mro(int argc, Value *argv, ObjDict *kw) {
     return seq_to_list(OBJ_VAL(AS_CLASS(argv[0])->mro));
 }
@@ -1089,6 +1177,7 @@ void class_bootstrap(void) {
     cls_type->getattr = type_getattr;
     cls_type->setattr = type_setattr;
     cls_type->call = type_call_slot;
+    cls_type->binop = union_binop;
     cls_type->hash = id_hash;
     cls_type->richcompare = object_richcompare;
     (void)object_dir_unused;
@@ -1156,6 +1245,16 @@ void class_ready(void) {
     cls_ellipsis = class_new_builtin("ellipsis", NULL, sizeof(Obj), NULL);
     cls_ellipsis->repr = ellipsis_repr;
     cls_ellipsis->new_ = NULL;
+    cls_none->binop = union_binop;
+    cls_union = class_new_builtin("UnionType", NULL, sizeof(ObjUnion), NULL);
+    cls_union->module = str_intern_c("types");
+    cls_union->trace = trace_union;
+    cls_union->repr = union_repr;
+    cls_union->getattr = union_getattr;
+    cls_union->binop = union_binop;
+    cls_union->richcompare = union_richcompare;
+    cls_union->hash = NULL;
+    cls_union->new_ = NULL;
     obj_none = obj_alloc(cls_none, sizeof(Obj));
     obj_notimplemented = obj_alloc(cls_notimplemented, sizeof(Obj));
     obj_ellipsis = obj_alloc(cls_ellipsis, sizeof(Obj));
