@@ -897,32 +897,17 @@ static int compare_op(Value a, Value b, int op, Value *out) {
         return 1;
     }
     default:
+// x op y for two C numbers (op one of the first six AstCmpOp).
+#define COMPARE_NUMS(x, y, op) \
+    ((op) == CMP_LT ? (x) < (y) : (op) == CMP_LE ? (x) <= (y) : (op) == CMP_EQ ? (x) == (y) \
+     : (op) == CMP_NE ? (x) != (y) : (op) == CMP_GT ? (x) > (y) : (x) >= (y))
         if (IS_SMALL(a) && IS_SMALL(b)) {
-            int64_t x = AS_SMALL(a), y = AS_SMALL(b);
-            bool r;
-            switch (op) {
-            case CMP_LT: r = x < y; break;
-            case CMP_LE: r = x <= y; break;
-            case CMP_EQ: r = x == y; break;
-            case CMP_NE: r = x != y; break;
-            case CMP_GT: r = x > y; break;
-            default: r = x >= y; break;
-            }
-            *out = VAL_BOOL(r);
+            *out = VAL_BOOL(COMPARE_NUMS(AS_SMALL(a), AS_SMALL(b), op));
             return 1;
         }
         if (IS_FLOAT(a) && IS_FLOAT(b)) {
-            double x = AS_FLOAT(a), y = AS_FLOAT(b);
-            bool r;
-            switch (op) {
-            case CMP_LT: r = x < y; break;
-            case CMP_LE: r = x <= y; break;
-            case CMP_EQ: r = x == y; break;
-            case CMP_NE: r = x != y; break;
-            case CMP_GT: r = x > y; break;
-            default: r = x >= y; break;
-            }
-            *out = VAL_BOOL(r);
+            // C's comparisons with NaN are Python's too
+            *out = VAL_BOOL(COMPARE_NUMS(AS_FLOAT(a), AS_FLOAT(b), op));
             return 1;
         }
         *out = obj_compare(a, b, op);
