@@ -1414,9 +1414,24 @@ next_instr:
         DISPATCH();
     }
     CASE(COMPARE_OP): {
-        SAVE_FRAME();
         Value r;
-        CHECK(compare_op(sp[-2], sp[-1], (int)arg, &r));
+        if (IS_SMALL(sp[-2]) && IS_SMALL(sp[-1]) && arg <= CMP_GE) {
+            r = VAL_BOOL(COMPARE_NUMS(AS_SMALL(sp[-2]), AS_SMALL(sp[-1]), (int)arg));
+        } else {
+            SAVE_FRAME();
+            CHECK(compare_op(sp[-2], sp[-1], (int)arg, &r));
+        }
+        // fused with a following conditional jump (loop and if tests)
+        uint32_t next = *ip;
+        if ((r == VAL_TRUE || r == VAL_FALSE) &&
+            (INSTR_OP(next) == OP_POP_JUMP_IF_FALSE || INSTR_OP(next) == OP_POP_JUMP_IF_TRUE)) {
+            sp -= 2;
+            ip++;
+            if ((r == VAL_TRUE) == (INSTR_OP(next) == OP_POP_JUMP_IF_TRUE)) {
+                ip = code->code + INSTR_ARG(next);
+            }
+            DISPATCH();
+        }
         sp--;
         sp[-1] = r;
         DISPATCH();
