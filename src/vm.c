@@ -502,6 +502,11 @@ Value vm_call(Value callable, int argc, Value *argv, ObjDict *kw) {
 // The frame to resume for [g]: its recorded innermost delegate when the
 // chain is still intact (each frame linked to the next, all suspended),
 // else g's own frame. [*extra] = frames of the chain above the innermost.
+// Counts every resume, throw and finish of any generator outside a chain's
+// own fast path: a chain recorded at epoch E is known intact while the
+// epoch is still E, without walking it to check.
+static uint32_t gen_epoch;
+
 static Frame *resume_target(ObjGen *g, int *extra) {
     ObjGen *ig = g->inner;
     g->inner = NULL;
@@ -510,6 +515,13 @@ static Frame *resume_target(ObjGen *g, int *extra) {
         return g->frame;
     }
     Frame *inner = ig->frame;
+    if (g->inner_epoch == gen_epoch) {
+        for (Frame *f = inner; f != g->frame; f = f->parent) {
+            f->gen->state = GEN_RUNNING;
+        }
+        *extra = (int)g->inner_depth;
+        return inner;
+    }
     int n = 0;
     for (Frame *f = inner; f != g->frame; f = f->parent) {
         if (!f || !f->gen || f->gen->state != GEN_SUSPENDED || f->link != LINK_SEND || !f->parent ||
@@ -520,8 +532,6 @@ static Frame *resume_target(ObjGen *g, int *extra) {
     }
     for (Frame *f = inner; f != g->frame; f = f->parent) {
         f->gen->state = GEN_RUNNING;
-        f->gen->yf = VAL_NULL;
-        f->parent->gen->yf = VAL_NULL;
     }
     *extra = n;
     return inner;
@@ -559,10 +569,12 @@ static Frame *gen_prepare(ObjGen *g, Value value, int *extra) {
     g->state = GEN_RUNNING;
     g->awaited = true;
     g->yf = VAL_NULL;
+    gen_epoch++;
     return target;
 }
 
 static void gen_finished(ObjGen *g) {
+    gen_epoch++;
     g->state = GEN_CLOSED;
     g->yf = VAL_NULL;
     Frame *f = g->frame;
@@ -583,6 +595,7 @@ int gen_send_ex(ObjGen *g, Value value, Value exc, Value *out) {
     int extra = 0;
     if (exc) {
         g->inner = NULL;
+        gen_epoch++;
         if (g->state == GEN_RUNNING) {
             exc_raise(exc_ValueError, "generator already executing");
             return GEN_RAISED;
@@ -627,6 +640,7 @@ static int resume_after_delegate(ObjGen *gen, Value value, Value *out) {
     f->ip = f->code->code + INSTR_ARG(*p);
     gen->yf = VAL_NULL;
     gen->inner = NULL;
+    gen_epoch++;
     gen->state = GEN_RUNNING;
     f->parent = vm_frame;
     f->is_entry = true;
@@ -2104,6 +2118,8 @@ next_instr:
                 f = p;
             }
             f->gen->inner = inner->gen;
+            f->gen->inner_epoch = gen_epoch;
+            f->gen->inner_depth = (uint32_t)skipped;
             vm_depth -= skipped;
         } else {
             g->inner = NULL;

@@ -78,6 +78,8 @@ struct ObjGen {
     Value yf;               // the delegate while suspended in yield from/await
     ObjGen *inner;          // innermost generator of its suspended yield-from chain (fast
                             // resume); marked by the GC so it stays valid
+    uint32_t inner_epoch;   // gen_epoch when [inner] was recorded (vm.c)
+    uint32_t inner_depth;   // frames between [inner] and this one
     ObjStr *created_file;   // where a coroutine object was made (never-awaited warning)
     int32_t created_line;
     uint8_t state;          // GEN_*
