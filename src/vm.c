@@ -1003,6 +1003,13 @@ static Frame *link_resume(ObjGen *g, Value v, Frame *parent, uint8_t link, uint3
     return run_frame;
 }
 
+// A new float (float_new inlined for the arithmetic fast paths).
+static inline Value vm_float(double d) {
+    ObjFloat *f = (ObjFloat *)obj_alloc_small(cls_float, sizeof(ObjFloat));
+    f->value = d;
+    return OBJ_VAL(f);
+}
+
 // Float arithmetic without the generic dispatch: + - * / on float/float
 // and float/small-int operands. False when another path must handle it.
 static inline bool float_fast(Value a, Value b, int op, Value *out) {
@@ -1026,19 +1033,19 @@ static inline bool float_fast(Value a, Value b, int op, Value *out) {
     }
     switch (op % BINOP_INPLACE) {
     case BIN_ADD:
-        *out = float_new(x + y);
+        *out = vm_float(x + y);
         return true;
     case BIN_SUB:
-        *out = float_new(x - y);
+        *out = vm_float(x - y);
         return true;
     case BIN_MUL:
-        *out = float_new(x * y);
+        *out = vm_float(x * y);
         return true;
     case BIN_TRUEDIV:
         if (y == 0.0) {
             return false;
         }
-        *out = float_new(x / y);
+        *out = vm_float(x / y);
         return true;
     case BIN_POW: {
         // the common case only: positive finite base, finite result
@@ -1049,7 +1056,7 @@ static inline bool float_fast(Value a, Value b, int op, Value *out) {
         if (!isfinite(r)) {
             return false;
         }
-        *out = float_new(r);
+        *out = vm_float(r);
         return true;
     }
     default:
