@@ -93,7 +93,17 @@ void code_disassemble(ObjCode *code, FILE *out) {
             fprintf(out, "%u (to %u)", arg, arg);
             break;
         default:
-            fprintf(out, "%u", arg);
+            if (op == OP_LOAD_FAST_LOAD_FAST || op == OP_LOAD_FAST_LOAD_CONST) {
+                Value second = op == OP_LOAD_FAST_LOAD_FAST ? code->varnames->items[arg >> 12]
+                                                            : obj_repr(code->consts->items[arg >> 12]);
+                if (!second) {
+                    exc_clear();
+                }
+                fprintf(out, "%u (%s, %s)", arg & 0xfff, AS_STR(code->varnames->items[arg & 0xfff])->data,
+                        second ? AS_STR(second)->data : "?");
+            } else {
+                fprintf(out, "%u", arg);
+            }
         }
         fputc('\n', out);
     }
@@ -265,6 +275,18 @@ static Value cell_repr(Value self) {
     return str_printf("<cell at %p: %s object at %p>", (void *)c, val_type_name(c->value), (void *)c->value);
 }
 
+static Value cell_getattr(Value self, ObjStr *name) {
+    ObjCell *c = (ObjCell *)AS_OBJ(self);
+    if (strcmp(name->data, "cell_contents") == 0) {
+        if (!c->value) {
+            exc_raise(exc_ValueError, "Cell is empty");
+            return VAL_NULL;
+        }
+        return c->value;
+    }
+    return generic_getattr(self, name);
+}
+
 void code_init(void) {
     cls_code = class_new_builtin("code", NULL, sizeof(ObjCode), NULL);
     cls_code->trace = trace_code;
@@ -282,5 +304,6 @@ void code_init(void) {
     cls_cell = class_new_builtin("cell", NULL, sizeof(ObjCell), NULL);
     cls_cell->trace = trace_cell;
     cls_cell->repr = cell_repr;
+    cls_cell->getattr = cell_getattr;
     cls_cell->new_ = NULL;
 }

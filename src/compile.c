@@ -261,6 +261,20 @@ static ObjCode *finish_unit(Compiler *c, const char *name, int firstline) {
             u->code[i] = INSTR(op, target);
         }
     }
+    // Superinstructions: LOAD_FAST followed by LOAD_FAST or LOAD_CONST does
+    // both and skips the second, which stays in place (a jump to it, the
+    // line table and --dis still see it).
+    for (int i = 0; i + 1 < u->ncode; i++) {
+        uint32_t a = u->code[i], b = u->code[i + 1];
+        if (INSTR_OP(a) != OP_LOAD_FAST || INSTR_ARG(a) >= 4096 || INSTR_ARG(b) >= 4096) {
+            continue;
+        }
+        if (INSTR_OP(b) == OP_LOAD_FAST) {
+            u->code[i] = INSTR(OP_LOAD_FAST_LOAD_FAST, INSTR_ARG(a) | (INSTR_ARG(b) << 12));
+        } else if (INSTR_OP(b) == OP_LOAD_CONST) {
+            u->code[i] = INSTR(OP_LOAD_FAST_LOAD_CONST, INSTR_ARG(a) | (INSTR_ARG(b) << 12));
+        }
+    }
     ObjCode *code = (ObjCode *)obj_alloc(cls_code, sizeof(ObjCode));
     code->ncode = (uint32_t)u->ncode;
     code->code = mem_alloc(sizeof(uint32_t) * (size_t)(u->ncode ? u->ncode : 1));

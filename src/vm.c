@@ -1156,6 +1156,38 @@ next_instr:
         PUSH(v);
         DISPATCH();
     }
+    CASE(LOAD_FAST_LOAD_FAST): {
+        Value v = locals[arg & 0xfff];
+        if (!v) {
+            SAVE_FRAME();
+            unbound_local(code, (int)(arg & 0xfff));
+            goto error;
+        }
+        ip++;
+        Value w = locals[arg >> 12];
+        if (!w) {
+            SAVE_FRAME();
+            unbound_local(code, (int)(arg >> 12));
+            goto error;
+        }
+        sp[0] = v;
+        sp[1] = w;
+        sp += 2;
+        DISPATCH();
+    }
+    CASE(LOAD_FAST_LOAD_CONST): {
+        Value v = locals[arg & 0xfff];
+        if (!v) {
+            SAVE_FRAME();
+            unbound_local(code, (int)(arg & 0xfff));
+            goto error;
+        }
+        ip++;
+        sp[0] = v;
+        sp[1] = consts[arg >> 12];
+        sp += 2;
+        DISPATCH();
+    }
     CASE(STORE_FAST):
         locals[arg] = POP();
         DISPATCH();
