@@ -165,6 +165,34 @@ static Value bi_print(int argc, Value *argv, ObjDict *kw) {
     }
     Value file = kw_get(kw, "file");
     Value flush = kw_get(kw, "flush");
+    if (!file || IS_NONE(file)) {
+        file = sys_redirected_stdout();
+    }
+    if (file && !IS_NONE(file) && !sys_is_stream(file)) {
+        // a user file object: one write() per piece, as CPython does
+        for (int i = 0; i <= argc; i++) {
+            Value s = i == argc ? (end ? end : str_from_c("\n")) : argv[i];
+            if (i < argc && i && !sys_write(file, sep ? sep : str_from_c(" "))) {
+                return VAL_NULL;
+            }
+            if (i < argc && !IS_STR(s)) {
+                s = obj_str(s);
+                if (!s) {
+                    return VAL_NULL;
+                }
+            }
+            if (!sys_write(file, s)) {
+                return VAL_NULL;
+            }
+        }
+        if (flush && obj_truthy(flush) > 0) {
+            Value f = obj_getattr_opt(file, str_intern_c("flush"));
+            if (f && !vm_call(f, 0, NULL, NULL)) {
+                return VAL_NULL;
+            }
+        }
+        return VAL_NONE;
+    }
     SBuf b;
     sb_init(&b);
     for (int i = 0; i < argc; i++) {

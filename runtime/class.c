@@ -137,6 +137,34 @@ Value native_new(const char *name, NativeFn fn, ObjClass *owner) {
     return OBJ_VAL(n);
 }
 
+// method(function, instance) (types.MethodType): binds a callable.
+static Value bound_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    if (kw && kw->used) {
+        return exc_raise(exc_TypeError, "method() takes no keyword arguments");
+    }
+    if (argc != 2) {
+        return exc_raise(exc_TypeError, "method expected 2 arguments, got %d", argc);
+    }
+    ObjClass *fc = val_class(argv[0]);
+    if (!(fc->call || fc == cls_function || fc == cls_native || fc == cls_bound_method ||
+          IS_CLASS(argv[0]))) {
+        return exc_raise(exc_TypeError, "first argument must be callable");
+    }
+    if (IS_NONE(argv[1])) {
+        return exc_raise(exc_TypeError, "instance must not be None");
+    }
+    return bound_method_new(argv[1], argv[0]);
+}
+
+// <staticmethod(<function f at 0x...>)>, as CPython 3.10+ prints it.
+static Value wrapper_repr(Value self) {
+    Value inner = obj_repr(((ObjWrapper *)AS_OBJ(self))->func);
+    if (!inner) {
+        return VAL_NULL;
+    }
+    return str_printf("<%s(%s)>", AS_OBJ(self)->cls->name->data, AS_STR(inner)->data);
+}
+
 static void trace_native(Obj *o) {
     ObjNative *n = (ObjNative *)o;
     gc_mark_obj((Obj *)n->owner);
@@ -648,6 +676,27 @@ static void trace_subclass(Obj *o) {
     gc_mark_obj(*(Obj **)((char *)o + c->dict_offset));
 }
 
+// The dict slot of an instance of a str/tuple subclass: after its data.
+ObjDict **class_trailing_dict_slot(Obj *o) {
+    size_t off;
+    if (class_is_subclass(o->cls, cls_str)) {
+        off = (sizeof(ObjStr) + ((ObjStr *)o)->len + 1 + 7) & ~(size_t)7;
+    } else {
+        off = sizeof(ObjTuple) + ((ObjTuple *)o)->len * sizeof(Value);
+    }
+    return (ObjDict **)((char *)o + off);
+}
+
+// Trace of a user subclass of str or tuple: the builtin's trace, then the
+// dict after the data.
+static void trace_subclass_trailing(Obj *o) {
+    ObjClass *c = o->cls;
+    if (c->native_base->trace) {
+        c->native_base->trace(o);
+    }
+    gc_mark_obj((Obj *)*class_trailing_dict_slot(o));
+}
+
 static bool in_tail(ObjTuple **seqs, int *heads, int nseqs, Value c) {
     for (int i = 0; i < nseqs; i++) {
         for (size_t j = (size_t)heads[i] + 1; j < seqs[i]->len; j++) {
@@ -722,6 +771,21 @@ static ObjTuple *c3_mro(ObjClass *cls, ObjTuple *bases) {
     return t;
 }
 
+// The furthest builtin ancestor of builtin [c] along first bases with the
+// same instance layout (size, dict offset, trace): classes with the same
+// solid base can be combined as bases, as in CPython.
+static ObjClass *solid_base(ObjClass *c) {
+    while (c->bases && c->bases->len >= 1 && IS_CLASS(c->bases->items[0])) {
+        ObjClass *b = AS_CLASS(c->bases->items[0]);
+        if ((b->flags & CLS_USER) || b->inst_size != c->inst_size ||
+            b->dict_offset != c->dict_offset || b->trace != c->trace) {
+            break;
+        }
+        c = b;
+    }
+    return c;
+}
+
 // Creates a user class [name] with [bases] (tuple of classes, may be empty)
 // and namespace [ns] (becomes the class dict).
 Value class_create(ObjStr *name, ObjTuple *bases, ObjDict *ns) {
@@ -739,12 +803,14 @@ Value class_create(ObjStr *name, ObjTuple *bases, ObjDict *ns) {
             return exc_raise(exc_TypeError, "type '%s' is not an acceptable base type",
                              bc->name->data);
         }
-        ObjClass *nb = bc->native_base;
+        // a builtin base is its own slot source (Counter, OrderedDict,
+        // defaultdict keep dict's layout but have slots of their own)
+        ObjClass *nb = (bc->flags & CLS_USER) ? bc->native_base : bc;
         if (!native || (native == cls_object && nb != cls_object)) {
             native = nb;
         } else if (nb != cls_object && nb != native && !class_is_subclass(nb, native)) {
-            if (class_is_subclass(native, nb)) {
-                continue;
+            if (class_is_subclass(native, nb) || solid_base(native) == solid_base(nb)) {
+                continue;   // e.g. (KeyError, AttributeError): one instance layout
             }
             return exc_raise(exc_TypeError, "multiple bases have instance lay-out conflict");
         } else if (class_is_subclass(nb, native)) {
@@ -753,6 +819,9 @@ Value class_create(ObjStr *name, ObjTuple *bases, ObjDict *ns) {
     }
     if (!native) {
         native = cls_object;
+    }
+    if (dict_get_str(ns, str_intern_c("__eq__")) && !dict_get_str(ns, str_intern_c("__hash__"))) {
+        dict_set_str(ns, str_intern_c("__hash__"), VAL_NONE);   // as CPython's type_new
     }
     ObjClass *c = (ObjClass *)obj_alloc(cls_type, sizeof(ObjClass));
     gc_push_root(OBJ_VAL(c));
@@ -763,14 +832,21 @@ Value class_create(ObjStr *name, ObjTuple *bases, ObjDict *ns) {
     c->inst_size = native->inst_size ? native->inst_size : (uint32_t)sizeof(ObjInstance);
     c->dict_offset = native->dict_offset;
     if (!c->dict_offset && native != cls_object) {
-        if (native == cls_str || native == cls_tuple || native == cls_bool) {
+        if (native == cls_bool) {
             gc_pop_root(1);
             return exc_raise(exc_TypeError, "subclassing '%s' is not supported", native->name->data);
         }
-        // the instance dict goes after the builtin layout
-        c->dict_offset = native->inst_size;
-        c->inst_size = native->inst_size + (uint32_t)sizeof(ObjDict *);
-        c->trace = trace_subclass;
+        if (native == cls_str || class_is_subclass(native, cls_tuple)) {
+            // variable-size layout: the instance dict goes after the data
+            c->dict_offset = DICT_OFFSET_TRAILING;
+            c->inst_size = native->inst_size + CLASS_TRAILING_EXTRA;
+            c->trace = trace_subclass_trailing;
+        } else {
+            // the instance dict goes after the builtin layout
+            c->dict_offset = native->inst_size;
+            c->inst_size = native->inst_size + (uint32_t)sizeof(ObjDict *);
+            c->trace = trace_subclass;
+        }
     }
     if (!c->dict_offset) {
         c->dict_offset = offsetof(ObjInstance, dict);
@@ -900,7 +976,10 @@ void class_compute_slots(ObjClass *c) {
     if (user_dunder(c, "__repr__") && !user_dunder(c, "__str__") && n->str == NULL) {
         c->str = NULL;
     }
-    if (user_dunder(c, "__hash__")) {
+    Value uh = user_dunder(c, "__hash__");
+    if (uh && IS_NONE(uh)) {
+        c->hash = NULL;     // __hash__ = None: unhashable
+    } else if (uh) {
         c->hash = slot_hash;
     } else if (user_dunder(c, "__eq__")) {
         c->hash = NULL;     // __eq__ without __hash__: unhashable
@@ -1216,7 +1295,7 @@ void class_ready(void) {
     cls_bound_method->getattr = bound_getattr;
     cls_bound_method->richcompare = bound_compare;
     cls_bound_method->hash = bound_hash;
-    cls_bound_method->new_ = NULL;
+    cls_bound_method->new_ = bound_new;
     cls_property = class_new_builtin("property", NULL, sizeof(ObjProperty), property_methods);
     cls_property->trace = trace_property;
     cls_property->new_ = property_new;
@@ -1225,10 +1304,12 @@ void class_ready(void) {
     cls_staticmethod->trace = trace_wrapper;
     cls_staticmethod->new_ = wrapper_new;
     cls_staticmethod->getattr = wrapper_getattr;
+    cls_staticmethod->repr = wrapper_repr;
     cls_classmethod = class_new_builtin("classmethod", NULL, sizeof(ObjWrapper), NULL);
     cls_classmethod->trace = trace_wrapper;
     cls_classmethod->new_ = wrapper_new;
     cls_classmethod->getattr = wrapper_getattr;
+    cls_classmethod->repr = wrapper_repr;
     {
         // object.__init_subclass__: a classmethod that accepts no arguments.
         ObjWrapper *w = (ObjWrapper *)obj_alloc(cls_classmethod, sizeof(ObjWrapper));

@@ -16,6 +16,14 @@ enum {
     SLOT_BINOP   // SLOT_BINOP + op: __op__; + BIN__COUNT_ + op: __rop__
 };
 
+// dict_offset of a user subclass of str or tuple (variable-size layouts):
+// the instance dict pointer follows the characters / items, at
+// class_trailing_dict_slot(); such classes reserve CLASS_TRAILING_EXTRA
+// bytes in inst_size beyond the builtin's fixed header for it.
+#define DICT_OFFSET_TRAILING 0xFFFFFFFFu
+#define CLASS_TRAILING_EXTRA 16
+ObjDict **class_trailing_dict_slot(Obj *o);
+
 void class_bootstrap(void);
 void class_ready(void);
 void class_finish_builtins(void);

@@ -55,7 +55,10 @@ bool clock_sleep(double seconds) {
         return false;
     }
     if (clock_virtual) {
-        virt += seconds;
+        // a real sleep always overshoots a little; so does this one (1 us),
+        // so that differences of time.time() (a large number) never come
+        // out just under the slept time
+        virt += seconds + (seconds > 0 ? 1e-6 : 0);
         return true;
     }
     double end = real_mono() + seconds;

@@ -92,6 +92,11 @@ Value iterobj_callable_iter(Value f, Value sentinel);
 // Writes [str] to [file] (its .write method) or to stdout when [file] is
 // VAL_NULL or None; VAL_NULL on error.
 Value sys_write(Value file, Value str);
+// The object sys.stdout is bound to when a program replaced it (print()
+// then writes there), else VAL_NULL (the process's stdout) (mod_sys.c).
+Value sys_redirected_stdout(void);
+// True if [v] is one of the process's standard streams (sys.__stdout__...).
+bool sys_is_stream(Value v);
 // Wraps the stdio stream [fp] as a pyish file object (for sys.stdout ...).
 Value builtins_file_new(FILE *fp, const char *name, const char *mode);
 // Adds [fn] to [cls] as a classmethod named [name].

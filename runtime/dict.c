@@ -970,6 +970,63 @@ static Value m_reversed(int argc, Value *argv, ObjDict *kw) {
     return obj_iter(l);
 }
 
+// reversed(d.keys() / d.values() / d.items()): kind 0, 1, 2.
+static Value view_reversed(Value view, int kind) {
+    ObjDict *d = AS_DICT(((ObjDictView *)AS_OBJ(view))->dict);
+    Value l = list_new(d->used);
+    gc_push_root(l);
+    for (size_t i = d->nentries; i-- > 0;) {
+        DictEntry *e = &d->entries[i];
+        if (e->key) {
+            list_append(AS_LIST(l), kind == 0 ? e->key : kind == 1 ? e->value
+                                                     : tuple_pack(2, e->key, e->value));
+        }
+    }
+    gc_pop_root(1);
+    return obj_iter(l);
+}
+
+static Value m_keys_reversed(int argc, Value *argv, ObjDict *kw) {
+    return view_reversed(argv[0], 0);
+}
+
+static Value m_values_reversed(int argc, Value *argv, ObjDict *kw) {
+    return view_reversed(argv[0], 1);
+}
+
+static Value m_items_reversed(int argc, Value *argv, ObjDict *kw) {
+    return view_reversed(argv[0], 2);
+}
+
+// keys/items view isdisjoint(iterable): no element of iterable in the view.
+static Value m_view_isdisjoint(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("isdisjoint", argc - 1, 1, 1)) {
+        return VAL_NULL;
+    }
+    Value it = obj_iter(argv[1]);
+    if (!it) {
+        return VAL_NULL;
+    }
+    gc_push_root(it);
+    ObjClass *vc = AS_OBJ(argv[0])->cls;
+    Value x;
+    int r;
+    bool disjoint = true;
+    while ((r = obj_next(it, &x)) == 1) {
+        int c = vc->contains(argv[0], x);
+        if (c < 0) {
+            r = -1;
+            break;
+        }
+        if (c) {
+            disjoint = false;
+            break;
+        }
+    }
+    gc_pop_root(1);
+    return r < 0 ? VAL_NULL : VAL_BOOL(disjoint);
+}
+
 static bool unhashable(Value self, int64_t *out) {
     exc_raise(exc_TypeError, "unhashable type: '%s'", val_type_name(self));
     return false;
@@ -994,6 +1051,16 @@ static const MethodDef dict_methods[] = {
 // Second step, once classmethod exists (called by range_init).
 void dict_init_late(void) {
     class_add_classmethod(cls_dict, "fromkeys", m_fromkeys);
+    dict_set_str(cls_dict_keys->dict, str_intern_c("__reversed__"),
+                 native_new("__reversed__", m_keys_reversed, cls_dict_keys));
+    dict_set_str(cls_dict_values->dict, str_intern_c("__reversed__"),
+                 native_new("__reversed__", m_values_reversed, cls_dict_values));
+    dict_set_str(cls_dict_items->dict, str_intern_c("__reversed__"),
+                 native_new("__reversed__", m_items_reversed, cls_dict_items));
+    dict_set_str(cls_dict_keys->dict, str_intern_c("isdisjoint"),
+                 native_new("isdisjoint", m_view_isdisjoint, cls_dict_keys));
+    dict_set_str(cls_dict_items->dict, str_intern_c("isdisjoint"),
+                 native_new("isdisjoint", m_view_isdisjoint, cls_dict_items));
 }
 
 static ObjClass *make_view(const char *name, Value (*iter)(Value),

@@ -255,8 +255,30 @@ static Value exc_with_traceback(int argc, Value *argv, ObjDict *kw) {
     return argv[0];
 }
 
+// BaseException.add_note(note): appends to the __notes__ list (3.11).
+static Value exc_add_note(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("add_note", argc - 1, 1, 1)) {
+        return VAL_NULL;
+    }
+    if (!IS_STR(argv[1])) {
+        return exc_raise(exc_TypeError, "note must be a str, not '%s'", val_type_name(argv[1]));
+    }
+    ObjException *e = AS_EXC(argv[0]);
+    ObjStr *key = str_intern_c("__notes__");
+    Value notes = dict_get_str(e->dict, key);
+    if (!notes) {
+        notes = list_new(0);
+        dict_set_str(e->dict, key, notes);
+    } else if (!IS_LIST(notes)) {
+        return exc_raise(exc_TypeError, "Cannot add note: __notes__ is not a list");
+    }
+    list_append(AS_LIST(notes), argv[1]);
+    return VAL_NONE;
+}
+
 static const MethodDef exc_methods[] = {
     {"__init__", exc_init_method},
+    {"add_note", exc_add_note},
     {"with_traceback", exc_with_traceback},
     {NULL, NULL},
 };

@@ -485,7 +485,9 @@ static void seq_iter_trace(Obj *o) {
 }
 
 static Value list_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
-    if (!arg_no_kw("list", kw) || !arg_count("list", argc, 0, 1)) {
+    // a subclass with its own __init__ takes whatever arguments that accepts
+    bool user_init = cls != cls_list && has_user_init(cls);
+    if (!user_init && (!arg_no_kw("list", kw) || !arg_count("list", argc, 0, 1))) {
         return VAL_NULL;
     }
     Value l;

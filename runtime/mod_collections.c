@@ -128,6 +128,14 @@ static bool dq_extend(ObjDeque *d, Value iterable, bool front) {
 
 static Value deque_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     static const char *const allowed[] = {"iterable", "maxlen", NULL};
+    if (cls != cls_deque && has_user_init(cls)) {
+        // the subclass's __init__ gets the arguments (and may call
+        // deque.__init__ with its own)
+        size_t size = cls->inst_size > sizeof(ObjDeque) ? cls->inst_size : sizeof(ObjDeque);
+        Value d = OBJ_VAL(obj_alloc(cls, size));
+        AS_DEQUE(d)->maxlen = -1;
+        return d;
+    }
     if (!kw_only("deque", kw, allowed) || !arg_count("deque", argc, 0, 2)) {
         return VAL_NULL;
     }
@@ -422,6 +430,23 @@ static Value dm_clear(int argc, Value *argv, ObjDict *kw) {
     return VAL_NONE;
 }
 
+// deque.__init__(iterable=(), maxlen=None): (re)initializes in place, for
+// subclasses whose __init__ calls super().__init__(...).
+static Value dm_init(int argc, Value *argv, ObjDict *kw) {
+    Value fresh = deque_new_(cls_deque, argc - 1, argv + 1, kw);
+    if (!fresh) {
+        return VAL_NULL;
+    }
+    gc_push_root(fresh);
+    dm_clear(1, argv, NULL);
+    DQ->maxlen = AS_DEQUE(fresh)->maxlen;
+    for (size_t i = 0; i < AS_DEQUE(fresh)->len; i++) {
+        dq_push_back(DQ, DQ_AT(AS_DEQUE(fresh), i));
+    }
+    gc_pop_root(1);
+    return VAL_NONE;
+}
+
 static Value dm_copy(int argc, Value *argv, ObjDict *kw) {
     Value d = OBJ_VAL(obj_alloc(cls_deque, sizeof(ObjDeque)));
     AS_DEQUE(d)->maxlen = DQ->maxlen;
@@ -526,6 +551,7 @@ static Value dm_reversed(int argc, Value *argv, ObjDict *kw) {
 }
 
 static const MethodDef deque_methods[] = {
+    {"__init__", dm_init},
     {"append", dm_append},
     {"appendleft", dm_appendleft},
     {"pop", dm_pop},
@@ -846,17 +872,92 @@ static Value cm_total(int argc, Value *argv, ObjDict *kw) {
     return acc;
 }
 
-// Counter + Counter, Counter - Counter (keeping positive counts).
-static Value counter_binop(Value a, Value b, int op) {
-    if (op >= BINOP_INPLACE) {
-        op -= BINOP_INPLACE;
+// Fills r with min (a & b) or max (a | b) counts, as CPython's Counter
+// __and__/__or__ do (only positive results are kept by the caller).
+static bool counter_minmax(Value r, Value a, Value b, bool is_max) {
+    ObjDict *da = AS_DICT(a), *db = AS_DICT(b);
+    for (size_t i = 0; i < da->nentries; i++) {
+        if (!da->entries[i].key) {
+            continue;
+        }
+        Value k = da->entries[i].key, n = da->entries[i].value, o;
+        int g = dict_get(db, k, &o);
+        if (g < 0) {
+            return false;
+        }
+        if (!g) {
+            if (!is_max) {
+                continue;
+            }
+            o = MK_SMALL(0);
+        }
+        int lt = obj_lt(n, o);
+        if (lt < 0) {
+            return false;
+        }
+        Value v = (lt != 0) == is_max ? o : n;
+        if (dict_set(AS_DICT(r), k, v) < 0) {
+            return false;
+        }
     }
-    if ((op != BIN_ADD && op != BIN_SUB) || !IS_KIND(a, cls_counter) || !IS_KIND(b, cls_counter)) {
+    if (is_max) {
+        for (size_t i = 0; i < db->nentries; i++) {
+            Value k = db->entries[i].key, o;
+            if (!k) {
+                continue;
+            }
+            int g = dict_get(da, k, &o);
+            if (g < 0) {
+                return false;
+            }
+            if (!g && dict_set(AS_DICT(r), k, db->entries[i].value) < 0) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+// +c and -c: the positive counts (of c, or of its negation), as CPython does.
+static Value counter_unop(Value a, int op) {
+    if (op != UN_POS && op != UN_NEG) {
         return VAL_NOTIMPL;
     }
     Value r = counter_new_(cls_counter, 0, NULL, NULL);
     gc_push_root(r);
-    bool ok = counter_add(r, a, 1) && counter_add(r, b, op == BIN_ADD ? 1 : -1);
+    ObjDict *d = AS_DICT(a);
+    bool ok = true;
+    for (size_t i = 0; i < d->nentries && ok; i++) {
+        if (!d->entries[i].key) {
+            continue;
+        }
+        Value n = d->entries[i].value;
+        int keep = op == UN_POS ? obj_lt(MK_SMALL(0), n) : obj_lt(n, MK_SMALL(0));
+        if (keep < 0) {
+            ok = false;
+        } else if (keep) {
+            Value v = op == UN_POS ? n : obj_unop(n, UN_NEG);
+            ok = v && dict_set(AS_DICT(r), d->entries[i].key, v) >= 0;
+        }
+    }
+    gc_pop_root(1);
+    return ok ? r : VAL_NULL;
+}
+
+// Counter + Counter, Counter - Counter, & and | (keeping positive counts).
+static Value counter_binop(Value a, Value b, int op) {
+    if (op >= BINOP_INPLACE) {
+        op -= BINOP_INPLACE;
+    }
+    if ((op != BIN_ADD && op != BIN_SUB && op != BIN_AND && op != BIN_OR) ||
+        !IS_KIND(a, cls_counter) || !IS_KIND(b, cls_counter)) {
+        return VAL_NOTIMPL;
+    }
+    Value r = counter_new_(cls_counter, 0, NULL, NULL);
+    gc_push_root(r);
+    bool ok = op == BIN_AND || op == BIN_OR
+                  ? counter_minmax(r, a, b, op == BIN_OR)
+                  : counter_add(r, a, 1) && counter_add(r, b, op == BIN_ADD ? 1 : -1);
     if (ok) {
         ObjDict *d = AS_DICT(r);
         for (size_t i = 0; i < d->nentries; i++) {
@@ -905,7 +1006,10 @@ static Value nt_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
                          cls->name->data, n + 1, argc + 1);
     }
     size_t size = sizeof(ObjTuple) + n * sizeof(Value);
-    ObjTuple *t = (ObjTuple *)obj_alloc(cls, size > cls->inst_size ? size : cls->inst_size);
+    if (cls->inst_size > sizeof(ObjTuple)) {
+        size += cls->inst_size - sizeof(ObjTuple);  // room for a subclass's trailing dict
+    }
+    ObjTuple *t = (ObjTuple *)obj_alloc(cls, size);
     t->hash = -1;
     t->len = n;
     for (int i = 0; i < argc; i++) {
@@ -1145,9 +1249,43 @@ static Value m_namedtuple(int argc, Value *argv, ObjDict *kw) {
     return OBJ_VAL(c);
 }
 
+static ObjClass *cls_ordereddict;
+
+// OrderedDict == OrderedDict is order-sensitive; with a plain dict it is not.
+static Value od_richcompare(Value a, Value b, int op) {
+    if ((op != OP_EQ && op != OP_NE) || !IS_KIND(a, cls_ordereddict) || !IS_KIND(b, cls_ordereddict)) {
+        return cls_dict->richcompare(a, b, op);
+    }
+    Value r = cls_dict->richcompare(a, b, OP_EQ);
+    if (r != VAL_TRUE) {
+        return r == VAL_FALSE ? VAL_BOOL(op == OP_NE) : r;
+    }
+    ObjDict *x = AS_DICT(a), *y = AS_DICT(b);
+    size_t i = 0, j = 0;
+    bool eq = true;
+    while (eq) {
+        while (i < x->nentries && !x->entries[i].key) {
+            i++;
+        }
+        while (j < y->nentries && !y->entries[j].key) {
+            j++;
+        }
+        if (i >= x->nentries || j >= y->nentries) {
+            break;
+        }
+        int c = obj_eq(x->entries[i].key, y->entries[j].key);
+        if (c < 0) {
+            return VAL_NULL;
+        }
+        eq = c == 1;
+        i++;
+        j++;
+    }
+    return VAL_BOOL(op == OP_EQ ? eq : !eq);
+}
+
 // ---- OrderedDict: a dict subclass (dicts keep order already) adding
 // move_to_end, popitem(last=) and its own repr.
-static ObjClass *cls_ordereddict;
 
 static Value od_move_to_end(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("move_to_end", argc - 1, 1, 2)) {
@@ -1315,6 +1453,7 @@ Value mod_collections_init(void) {
         cls_counter->getitem = counter_getitem;
         cls_counter->repr = counter_repr;
         cls_counter->binop = counter_binop;
+        cls_counter->unop = counter_unop;
         // _count_of is a sort key called with (key, count) tuples, not self.
         ((ObjNative *)AS_OBJ(class_lookup(cls_counter, str_intern_c("_count_of"))))->owner = NULL;
 
@@ -1322,6 +1461,7 @@ Value mod_collections_init(void) {
         cls_ordereddict->module = modname;
         cls_ordereddict->native_base = cls_dict;
         cls_ordereddict->repr = od_repr;
+        cls_ordereddict->richcompare = od_richcompare;
     }
     Value m = module_new("collections");
     ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;

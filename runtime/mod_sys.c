@@ -153,6 +153,24 @@ static const MethodDef sys_fns[] = {
 
 static Value sys_stdout, sys_stderr, sys_stdin;
 
+// True if [v] is a standard stream object.
+bool sys_is_stream(Value v) {
+    return cls_stream && IS_A(v, cls_stream);
+}
+
+// The current sys.stdout when a program rebound it to another object.
+Value sys_redirected_stdout(void) {
+    if (!sys_stdout || !vm_modules) {
+        return VAL_NULL;
+    }
+    Value m = dict_get_str(vm_modules, str_intern_c("sys"));
+    if (!m || !IS_A(m, cls_module)) {
+        return VAL_NULL;
+    }
+    Value out = dict_get_str(((ObjModule *)AS_OBJ(m))->dict, str_intern_c("stdout"));
+    return out && out != sys_stdout && !IS_NONE(out) ? out : VAL_NULL;
+}
+
 static void mark_streams(void) {
     gc_mark_value(sys_stdout);
     gc_mark_value(sys_stderr);

@@ -474,7 +474,9 @@ static ObjDict *instance_dict(Value self) {
     if (!c->dict_offset) {
         return NULL;
     }
-    ObjDict **slot = (ObjDict **)((char *)AS_OBJ(self) + c->dict_offset);
+    ObjDict **slot = c->dict_offset == DICT_OFFSET_TRAILING
+                         ? class_trailing_dict_slot(AS_OBJ(self))
+                         : (ObjDict **)((char *)AS_OBJ(self) + c->dict_offset);
     if (!*slot) {
         *slot = AS_DICT(dict_new());    // builtin new_ left it empty
     }
@@ -500,6 +502,8 @@ static Value user_descr(Value descr, int which) {
     }
     return class_lookup(AS_OBJ(descr)->cls, names[which]);
 }
+
+static bool slots_allow(ObjClass *c, ObjStr *name);
 
 Value generic_getattr(Value self, ObjStr *name) {
     ObjClass *c = val_class(self);
@@ -552,7 +556,9 @@ Value generic_getattr(Value self, ObjStr *name) {
         if (strcmp(name->data, "__class__") == 0) {
             return OBJ_VAL(c);
         }
-        if (strcmp(name->data, "__dict__") == 0 && d) {
+        // (no __dict__ when every user class declares __slots__ without it)
+        if (strcmp(name->data, "__dict__") == 0 && d &&
+            (!(c->flags & CLS_HAS_SLOTS) || slots_allow(c, name))) {
             return OBJ_VAL(d);
         }
     }
@@ -675,6 +681,17 @@ Value obj_getitem(Value v, Value key) {
     ObjClass *c = val_class(v);
     if (!c->getitem) {
         if (IS_CLASS(v)) {
+            // A user class's __class_getitem__ (an implicit classmethod)
+            Value cg = (AS_CLASS(v)->flags & CLS_USER)
+                           ? class_lookup(AS_CLASS(v), str_intern_c("__class_getitem__"))
+                           : VAL_NULL;
+            if (cg) {
+                if (IS_A(cg, cls_classmethod) || IS_A(cg, cls_staticmethod)) {
+                    cg = ((ObjWrapper *)AS_OBJ(cg))->func;
+                }
+                Value args[2] = {v, key};
+                return vm_call(cg, 2, args, NULL);
+            }
             // list[int] style generic aliases: return the class itself.
             return v;
         }
@@ -695,7 +712,12 @@ bool obj_setitem(Value v, Value key, Value value) {
 bool obj_delitem(Value v, Value key) {
     ObjClass *c = val_class(v);
     if (!c->setitem) {
-        exc_raise(exc_TypeError, "'%s' object doesn't support item deletion", c->name->data);
+        // CPython says "doesn't" from its sequence protocol (types with one,
+        // given an int index), "does not" otherwise (int, float, None...).
+        bool seq = (c->flags & CLS_USER) || c->len || c->contains || c->getitem;
+        bool index = IS_SMALL(key) || IS_A(key, cls_int);
+        exc_raise(exc_TypeError, "'%s' object %s support item deletion", c->name->data,
+                  seq && index ? "doesn't" : "does not");
         return false;
     }
     return c->setitem(v, key, VAL_NULL);

@@ -1487,6 +1487,30 @@ static Value m_lower(int argc, Value *argv, ObjDict *kw) {
     return map_cps(argv[0], f_lower);
 }
 
+// casefold(): lower() plus the full folds of 'ß' and 'ẞ' to "ss".
+static Value m_casefold(int argc, Value *argv, ObjDict *kw) {
+    if (!nargs("casefold", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
+    ObjStr *s = SELF;
+    if (!memmem(s->data, s->len, "\xc3\x9f", 2) && !memmem(s->data, s->len, "\xe1\xba\x9e", 3)) {
+        return map_cps(argv[0], f_lower);
+    }
+    SBuf b;
+    sb_init(&b);
+    size_t i = 0;
+    while (i < s->len) {
+        uint32_t c = utf8_decode(s->data, s->len, &i);
+        if (c == 0xDF || c == 0x1E9E) {
+            sb_adds(&b, "ss");
+        } else {
+            char enc[4];
+            sb_add(&b, enc, (size_t)utf8_encode(cp_lower(c), enc));
+        }
+    }
+    return sb_finish(&b);
+}
+
 static Value m_swapcase(int argc, Value *argv, ObjDict *kw) {
     return map_cps(argv[0], f_swap);
 }
@@ -1977,7 +2001,7 @@ static const MethodDef str_methods[] = {
     {"replace", m_replace},
     {"upper", m_upper},
     {"lower", m_lower},
-    {"casefold", m_lower},
+    {"casefold", m_casefold},
     {"swapcase", m_swapcase},
     {"title", m_title},
     {"capitalize", m_capitalize},

@@ -386,7 +386,10 @@ static Value tuple_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     // A subclass instance: same layout, the subclass as class.
     size_t n = AS_TUPLE(t)->len;
     size_t size = sizeof(ObjTuple) + n * sizeof(Value);
-    ObjTuple *r = (ObjTuple *)obj_alloc(cls, size > cls->inst_size ? size : cls->inst_size);
+    if (cls->inst_size > sizeof(ObjTuple)) {
+        size += cls->inst_size - sizeof(ObjTuple);  // room for a subclass's trailing dict
+    }
+    ObjTuple *r = (ObjTuple *)obj_alloc(cls, size);
     r->hash = -1;
     r->len = n;
     memcpy(r->items, AS_TUPLE(t)->items, n * sizeof(Value));

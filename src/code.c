@@ -184,6 +184,27 @@ static Value function_repr(Value self) {
     return str_printf("<function %s at %p>", f->qualname->data, (void *)f);
 }
 
+static Value fn_get_native;
+
+static void mark_fn_get(void) {
+    gc_mark_value(fn_get_native);
+}
+
+// function.__get__(obj, type=None): a bound method, or the function itself
+// when obj is None (the descriptor protocol made explicit).
+static Value function_get(int argc, Value *argv, ObjDict *kw) {
+    if (argc < 2 || argc > 3) {
+        return exc_raise(exc_TypeError, "expected 1 or 2 arguments, got %d", argc - 1);
+    }
+    if (IS_NONE(argv[1])) {
+        if (argc < 3 || IS_NONE(argv[2])) {
+            return exc_raise(exc_TypeError, "__get__(None, None) is invalid");
+        }
+        return argv[0];
+    }
+    return bound_method_new(argv[1], argv[0]);
+}
+
 static Value function_getattr(Value self, ObjStr *name) {
     ObjFunction *f = (ObjFunction *)AS_OBJ(self);
     const char *n = name->data;
@@ -230,6 +251,22 @@ static Value function_getattr(Value self, ObjStr *name) {
                 f->dict = AS_DICT(dict_new());
             }
             return OBJ_VAL(f->dict);
+        }
+        if (strcmp(n, "__get__") == 0) {
+            if (!fn_get_native) {
+                fn_get_native = native_new("__get__", function_get, NULL);
+                gc_add_root_marker(mark_fn_get);    // kept for the whole run
+            }
+            return bound_method_new(self, fn_get_native);
+        }
+        if (strcmp(n, "__annotations__") == 0) {
+            // unannotated functions: an empty dict, kept (as in CPython)
+            if (!f->dict) {
+                f->dict = AS_DICT(dict_new());
+            }
+            Value d = dict_new();
+            dict_set_str(f->dict, name, d);
+            return d;
         }
     }
     return generic_getattr(self, name);

@@ -59,6 +59,7 @@ typedef struct Compiler {
     CompileError *err;
     jmp_buf fail;
     bool interactive;
+    bool future_annotations;    // `from __future__ import annotations` seen
 } Compiler;
 
 static void compile_expr(Compiler *c, Ast *e);
@@ -1227,9 +1228,59 @@ static void apply_decorators(Compiler *c, AstList *decos) {
     }
 }
 
+// Pushes `name, annotation` for [arg] if annotated; returns 1 if it did.
+static int annotation_pair(Compiler *c, Ast *arg) {
+    if (!arg || !arg->b) {
+        return 0;
+    }
+    char buf[512];
+    const char *name = mangle(c, arg->str, buf, sizeof buf);
+    load_const(c, str_intern(name, strlen(name)));
+    compile_expr(c, arg->b);
+    return 1;
+}
+
+// With the new function on the stack, evaluates its parameter and return
+// annotations into f.__annotations__ (as CPython does at def time). Under
+// `from __future__ import annotations` they are not evaluated (pyish cannot
+// turn them back into strings), so __annotations__ stays {}.
+static void compile_annotations(Compiler *c, Ast *s) {
+    Ast *args = s->a;
+    bool any = s->c != NULL;
+    for (int i = 0; args && i < args->list.len; i++) {
+        any = any || args->list.items[i]->b;
+    }
+    for (int i = 0; args && i < args->list2.len; i++) {
+        any = any || args->list2.items[i]->b;
+    }
+    any = any || (args && args->a && args->a->b) || (args && args->b && args->b->b);
+    if (!any || c->future_annotations) {
+        return;
+    }
+    emit0(c, OP_DUP_TOP);
+    int n = 0;
+    for (int i = 0; i < args->list.len; i++) {
+        n += annotation_pair(c, args->list.items[i]);
+    }
+    n += annotation_pair(c, args->a);
+    for (int i = 0; i < args->list2.len; i++) {
+        n += annotation_pair(c, args->list2.items[i]);
+    }
+    n += annotation_pair(c, args->b);
+    if (s->c) {
+        load_const(c, OBJ_VAL(str_intern_c("return")));
+        compile_expr(c, s->c);
+        n++;
+    }
+    emit(c, OP_BUILD_MAP, n);
+    emit0(c, OP_ROT_TWO);
+    emit(c, OP_STORE_ATTR, add_name(c, "__annotations__"));
+}
+
 static void compile_funcdef(Compiler *c, Ast *s) {
     compile_decorators(c, &s->list2);
     compile_function_code(c, s, s->a, s->str, false);
+    compile_annotations(c, s);
     apply_decorators(c, &s->list2);
     name_op(c, s->str, CTX_STORE);
 }
@@ -1818,6 +1869,13 @@ static void compile_stmt(Compiler *c, Ast *s) {
         compile_import(c, s);
         break;
     case AST_IMPORT_FROM:
+        if (s->str && strcmp(s->str, "__future__") == 0) {
+            for (int i = 0; i < s->list.len; i++) {
+                if (strcmp(s->list.items[i]->str, "annotations") == 0) {
+                    c->future_annotations = true;
+                }
+            }
+        }
         compile_import_from(c, s);
         break;
     case AST_IF: {

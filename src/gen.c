@@ -17,6 +17,7 @@ static ObjClass *cls_agen_await;
 void frame_mark(Frame *f);
 int gen_send_ex(ObjGen *g, Value value, Value exc, Value *out);
 bool tb_source_line(const char *file, int line, char *buf, size_t size);
+void tb_print_unraisable(Value exc);
 
 bool gen_is_gen(Value v) {
     return IS_OBJ(v) && (AS_OBJ(v)->cls == cls_generator || AS_OBJ(v)->cls == cls_coroutine);
@@ -129,6 +130,27 @@ static bool gc_hook(Obj *o) {
     return false;
 }
 
+static Value gen_repr(Value self);
+
+// A generator closed by the collector or at exit whose cleanup failed: as
+// CPython's unraisable hook, "Exception ignored in: <generator ...>" and the
+// error on stderr. The error is taken (cleared).
+static void report_ignored(ObjGen *g) {
+    Value e = exc_take();
+    if (!e) {
+        return;
+    }
+    gc_push_root(e);
+    Value r = gen_repr(OBJ_VAL(g));
+    if (!r) {
+        exc_clear();
+    }
+    fflush(stdout);
+    fprintf(stderr, "Exception ignored in: %s\n", r ? AS_STR(r)->data : "<generator>");
+    tb_print_unraisable(e);
+    gc_pop_root(1);
+}
+
 static void after_collect(void) {
     static bool running;
     if (running) {
@@ -139,7 +161,7 @@ static void after_collect(void) {
         ObjGen *g = to_close[--nclose];
         Value saved = exc_take();
         if (!gen_close(g)) {
-            exc_clear();
+            report_ignored(g);
         }
         if (saved) {
             exc_raise_value(saved);
@@ -154,8 +176,43 @@ static void exit_warning(Obj *o) {
     }
 }
 
+static Value exit_close_list;
+
+static void exit_collect(Obj *o) {
+    if (o->cls != cls_generator && o->cls != cls_coroutine) {
+        return;
+    }
+    ObjGen *g = (ObjGen *)o;
+    if (g->state == GEN_SUSPENDED && g->frame && g->frame->nblocks > 0) {
+        list_append(AS_LIST(exit_close_list), OBJ_VAL(o));
+    }
+}
+
+// At exit: warns about never-awaited coroutines, then closes the generators
+// and coroutines still suspended inside try/finally or with, so their
+// cleanup runs as at CPython's shutdown (errors there are reported as
+// "Exception ignored in: ...").
 void gen_exit_warnings(void) {
     gc_each_object(exit_warning);
+    exit_close_list = list_new(0);
+    gc_push_root(exit_close_list);
+    gc_each_object(exit_collect);
+    ObjList *l = AS_LIST(exit_close_list);
+    for (size_t i = 0; i < l->len; i++) {
+        ObjGen *g = (ObjGen *)AS_OBJ(l->items[i]);
+        if (g->state != GEN_SUSPENDED) {
+            continue;
+        }
+        Value saved = exc_take();
+        if (!gen_close(g)) {
+            report_ignored(g);
+        }
+        if (saved) {
+            exc_raise_value(saved);
+        }
+    }
+    gc_pop_root(1);
+    exit_close_list = VAL_NULL;
 }
 
 // ---- methods

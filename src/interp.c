@@ -47,8 +47,11 @@ void module_register(const char *name, ModuleInit init) {
     registry[nregistry++] = (Registered){name, init};
 }
 
+static ObjList *sys_argv;   // sys.argv, kept from start-up until `import sys`
+
 static void mark_interp(void) {
     gc_mark_obj((Obj *)main_globals);
+    gc_mark_obj((Obj *)sys_argv);
 }
 
 static void trace_module(Obj *o) {
@@ -356,7 +359,6 @@ void runtime_init_rest(void) {
     gc_add_root_marker(mark_interp);
 }
 
-static ObjList *sys_argv;
 
 void interp_init(int argc, char **argv, const char *script_dir) {
     interp_script_dir = strdup(script_dir ? script_dir : "");

@@ -489,6 +489,15 @@ void interp_print_exception(Value exc) {
     fflush(stderr);
 }
 
+// As CPython's default unraisable hook ("Exception ignored in: ..."): [exc]
+// with its own traceback only, no __cause__/__context__ chain.
+void tb_print_unraisable(Value exc) {
+    fflush(stdout);
+    PrintCtx ctx = {0, false};
+    print_one(&ctx, exc, false);
+    fflush(stderr);
+}
+
 int interp_handle_uncaught(Value exc) {
     if (exc_matches(exc, OBJ_VAL(exc_SystemExit))) {
         ObjException *e = AS_EXC(exc);

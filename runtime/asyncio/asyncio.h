@@ -95,6 +95,10 @@ Value loop_call_soon(ObjLoop *loop, Value cb, Value args);
 Value loop_call_at(ObjLoop *loop, double when, int kind, Value cb, Value args);
 // The loop for a new Future when none is given (get_event_loop()).
 ObjLoop *loop_get_event_loop(void);
+// As CPython's get_event_loop(): once set_event_loop() was called (asyncio.run
+// calls it), no current loop is a RuntimeError (NULL) instead of a new loop.
+ObjLoop *loop_get_event_loop_checked(void);
+extern bool aio_set_loop_called;
 // Runs the loop until [fut] is done: its result or VAL_NULL.
 Value loop_run_until_complete(ObjLoop *loop, Value fut);
 

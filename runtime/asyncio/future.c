@@ -136,7 +136,11 @@ bool future_cancel(ObjFuture *f, Value msg) {
 
 Value future_make_cancelled_error(ObjFuture *f) {
     if (f->exc) {
+        // as CPython, the CancelledError a task ended with is handed out once
         Value e = f->exc;
+        if (f->state == FUT_CANCELLED) {
+            f->exc = VAL_NULL;
+        }
         return e;
     }
     if (IS_NONE(f->cancel_msg)) {
@@ -170,7 +174,10 @@ static Value fut_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
         }
         loop = (ObjLoop *)AS_OBJ(lv);
     } else {
-        loop = loop_get_event_loop();
+        loop = loop_get_event_loop_checked();
+        if (!loop) {
+            return VAL_NULL;
+        }
     }
     ObjFuture *f = (ObjFuture *)obj_alloc(cls, cls->inst_size);
     future_init_fields(f, loop);

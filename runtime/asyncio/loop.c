@@ -190,22 +190,52 @@ static Value format_callback(Value cb, Value args) {
     return s;
 }
 
+// "<Handle [cancelled] cb(args) at file:line>" as CPython's Handle.__repr__;
+// a TimerHandle adds "when=T" after the state. A cancelled handle has dropped
+// its callback (as one made with callback None), so its repr names none.
 static Value handle_repr(Value self) {
     ObjHandle *h = (ObjHandle *)AS_OBJ(self);
-    Value cb = h->kind == H_CALL ? format_callback(h->callback, h->args) : str_from_c("sleep");
-    if (!cb) {
-        return VAL_NULL;
+    Value parts = list_new(4);
+    gc_push_root(parts);
+    list_append(AS_LIST(parts), str_from_c(h->is_timer ? "TimerHandle" : "Handle"));
+    if (h->cancelled) {
+        list_append(AS_LIST(parts), str_from_c("cancelled"));
     }
-    const char *cls = h->is_timer ? "TimerHandle" : "Handle";
     if (h->is_timer) {
-        return str_printf("<%s %swhen=%.17g %s>", cls, h->cancelled ? "cancelled " : "", h->when, AS_STR(cb)->data);
+        Value w = float_repr_str(h->when);
+        if (!w) {
+            gc_pop_root(1);
+            return VAL_NULL;
+        }
+        list_append(AS_LIST(parts), str_concat(str_from_c("when="), w));
     }
-    return str_printf("<%s %s%s>", cls, h->cancelled ? "cancelled " : "", AS_STR(cb)->data);
+    if (!(h->kind == H_CALL && IS_NONE(h->callback))) {
+        Value cb = h->kind == H_CALL ? format_callback(h->callback, h->args) : str_from_c("sleep");
+        if (!cb) {
+            gc_pop_root(1);
+            return VAL_NULL;
+        }
+        list_append(AS_LIST(parts), cb);
+    }
+    Value s = str_from_c("<");
+    for (size_t i = 0; i < AS_LIST(parts)->len; i++) {
+        if (i) {
+            s = str_concat(s, str_from_c(" "));
+        }
+        s = str_concat(s, AS_LIST(parts)->items[i]);
+    }
+    gc_pop_root(1);
+    return str_concat(s, str_from_c(">"));
 }
 
+// Handle.cancel(): as CPython, the callback and its arguments are dropped.
 static Value handle_cancel(int argc, Value *argv, ObjDict *kw) {
     ObjHandle *h = (ObjHandle *)AS_OBJ(argv[0]);
     h->cancelled = true;
+    if (h->kind == H_CALL) {
+        h->callback = VAL_NONE;
+        h->args = VAL_NONE;
+    }
     return VAL_NONE;
 }
 
@@ -362,6 +392,16 @@ ObjLoop *loop_get_event_loop(void) {
         aio_default_loop = (ObjLoop *)AS_OBJ(loop_new());
     }
     return aio_default_loop;
+}
+
+bool aio_set_loop_called;
+
+ObjLoop *loop_get_event_loop_checked(void) {
+    if (!aio_running_loop && !aio_default_loop && aio_set_loop_called) {
+        exc_raise(exc_RuntimeError, "There is no current event loop in thread 'MainThread'.");
+        return NULL;
+    }
+    return loop_get_event_loop();
 }
 
 // ---- running
@@ -569,9 +609,15 @@ static void raise_deadlock(ObjLoop *loop) {
     }
 }
 
+// A real clock always wakes a little after the deadline; the virtual clock
+// overshoots by this much too, so that elapsed times that are exact halves
+// (0.25 s, 2.5 s) round the way they do under CPython (round(0.2503, 1) ==
+// 0.3, not round(0.25, 1) == 0.2).
+#define VIRTUAL_OVERSHOOT 1e-6
+
 static bool idle_sleep(double until) {
     if (clock_virtual) {
-        clock_advance_to(until);
+        clock_advance_to(until + VIRTUAL_OVERSHOOT);
         return true;
     }
     for (;;) {
@@ -832,8 +878,15 @@ static Value loop_call_soon_m(int argc, Value *argv, ObjDict *kw) {
     return loop_call_soon(loop, argv[1], rest_tuple(argc, argv, 2));
 }
 
+// A call_later delay: CPython computes self.time() + delay.
 static bool get_delay(Value v, double *out) {
+    if (IS_NONE(v)) {
+        exc_raise(exc_TypeError, "delay must not be None");
+        return false;
+    }
     if (!val_to_double(v, out)) {
+        exc_clear();
+        exc_raise(exc_TypeError, "unsupported operand type(s) for +: 'float' and '%s'", val_type_name(v));
         return false;
     }
     return true;
@@ -857,7 +910,7 @@ static Value loop_call_at_m(int argc, Value *argv, ObjDict *kw) {
     }
     ObjLoop *loop = self_loop(argv[0]);
     double w;
-    if (!get_delay(argv[1], &w) || !check_closed(loop) || (loop->debug && !check_callback(argv[2], "call_at"))) {
+    if (!val_to_double(argv[1], &w) || !check_closed(loop) || (loop->debug && !check_callback(argv[2], "call_at"))) {
         return VAL_NULL;
     }
     return loop_call_at(loop, w, H_CALL, argv[2], rest_tuple(argc, argv, 3));
@@ -1245,7 +1298,10 @@ Value aio_sleep(int argc, Value *argv, ObjDict *kw) {
     }
     double d;
     if (!val_to_double(argv[0], &d)) {
-        return VAL_NULL;
+        // CPython's sleep() starts with "if delay <= 0"
+        exc_clear();
+        return exc_raise(exc_TypeError, "'<=' not supported between instances of '%s' and 'int'",
+                         val_type_name(argv[0]));
     }
     Value result = argc > 1 ? argv[1] : kw_get(kw, "result");
     ObjSleep *s = (ObjSleep *)obj_alloc(cls_sleep, sizeof(ObjSleep));

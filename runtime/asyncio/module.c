@@ -5,6 +5,7 @@
 // reports CPython's loggers print: "Task exception was never retrieved"
 // and "Task was destroyed but it is pending!", when a task is collected
 // and at exit (asyncio_shutdown, called by interp_shutdown).
+#include <stdio.h>
 #include <string.h>
 #include "asyncio.h"
 #include "runtime.h"
@@ -35,7 +36,8 @@ static ObjLoop *as_loop(Value v) {
 }
 
 static Value m_get_event_loop(int argc, Value *argv, ObjDict *kw) {
-    return OBJ_VAL(loop_get_event_loop());
+    ObjLoop *l = loop_get_event_loop_checked();
+    return l ? OBJ_VAL(l) : VAL_NULL;
 }
 
 static Value m_new_event_loop(int argc, Value *argv, ObjDict *kw) {
@@ -46,6 +48,7 @@ static Value m_set_event_loop(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("set_event_loop", argc, 1, 1)) {
         return VAL_NULL;
     }
+    aio_set_loop_called = true;
     if (IS_NONE(argv[0])) {
         aio_default_loop = NULL;
         return VAL_NONE;
@@ -330,12 +333,48 @@ static void after_collect(void) {
     nreport = 0;
 }
 
+void tb_print_unraisable(Value exc);    // src/traceback.c
+
+// The error of closing [obj] at exit, as CPython's unraisable hook prints it.
+static void report_unraisable(Value obj) {
+    Value e = exc_take();
+    if (!e) {
+        return;
+    }
+    gc_push_root(e);
+    Value r = obj_repr(obj);
+    if (!r) {
+        exc_clear();
+    }
+    fflush(stdout);
+    fprintf(stderr, "Exception ignored in: %s\n", r ? AS_STR(r)->data : "<coroutine>");
+    tb_print_unraisable(e);
+    gc_pop_root(1);
+}
+
 void asyncio_shutdown(void) {
     if (!initialized) {
         return;
     }
     nreport = 0;
     gc_each_object(collect_exit);
+    // As at CPython's exit, the coroutine of a task still pending is closed
+    // (its finally blocks run) before the task reports it was destroyed.
+    for (size_t i = 0; i < nreport; i++) {
+        ObjFuture *f = (ObjFuture *)AS_OBJ(to_report[i]);
+        if (f->is_task && f->state == FUT_PENDING && ((ObjTask *)f)->log_destroy_pending) {
+            Value coro = ((ObjTask *)f)->coro;
+            if (gen_is_gen(coro) && ((ObjGen *)AS_OBJ(coro))->state == GEN_SUSPENDED) {
+                Value saved = exc_take();
+                if (!gen_close((ObjGen *)AS_OBJ(coro))) {
+                    report_unraisable(coro);
+                }
+                if (saved) {
+                    exc_raise_value(saved);
+                }
+            }
+        }
+    }
     // report in creation order is not tracked: report tasks by number
     for (size_t i = 0; i < nreport; i++) {
         report_one(to_report[i]);

@@ -156,6 +156,22 @@ static void schedule_error(ObjTask *t, const char *fmt, Value a, Value b) {
     }
 }
 
+// CPython reports "Task exception was never retrieved" as soon as a failed
+// task nobody holds is freed, usually right after its last step. To report
+// it about then (before later output on stderr, e.g. main's traceback), a
+// task that fails with no done callback (nobody awaits it) asks for a
+// collection at the next safe point; at most MAX_FORCED times, so programs
+// where thousands of tasks fail stay fast.
+#define MAX_FORCED 64
+static int nforced;
+
+static void request_collection(void) {
+    if (nforced < MAX_FORCED) {
+        nforced++;
+        gc_due = true;
+    }
+}
+
 bool task_step(ObjTask *t, Value exc) {
     ObjFuture *f = &t->f;
     if (f->state != FUT_PENDING) {
@@ -197,17 +213,20 @@ bool task_step(ObjTask *t, Value exc) {
     } else if (st == GEN_RAISED) {
         Value e = exc_take();
         if (exc_matches(e, OBJ_VAL(exc_CancelledError))) {
+            // the message lives on in [e] only (CPython forgets it)
             f->exc = e;
-            Value msg = f->cancel_msg;
             future_cancel(f, VAL_NULL);
-            f->cancel_msg = msg;
         } else if (exc_matches(e, OBJ_VAL(exc_KeyboardInterrupt)) || exc_matches(e, OBJ_VAL(exc_SystemExit))) {
             future_set_exception(f, e);
             f->log_tb = false;
             exc_raise_value(e);
             ok = false;
         } else {
+            bool watched = f->cb0 != VAL_NULL;
             future_set_exception(f, e);
+            if (!watched) {
+                request_collection();
+            }
         }
     } else if (is_future(out)) {
         ObjFuture *w = (ObjFuture *)AS_OBJ(out);
@@ -398,7 +417,10 @@ static Value task_new_m(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
         return exc_raise(exc_TypeError, "Task.__init__() missing 1 required positional argument: 'coro'");
     }
     Value lv = kw_get(kw, "loop");
-    ObjLoop *loop = lv && IS_OBJ(lv) && AS_OBJ(lv)->cls == cls_loop ? (ObjLoop *)AS_OBJ(lv) : loop_get_event_loop();
+    ObjLoop *loop = lv && IS_OBJ(lv) && AS_OBJ(lv)->cls == cls_loop ? (ObjLoop *)AS_OBJ(lv) : loop_get_event_loop_checked();
+    if (!loop) {
+        return VAL_NULL;
+    }
     Value name = kw_get(kw, "name");
     if (loop->closed) {
         return exc_raise(exc_RuntimeError, "Event loop is closed");

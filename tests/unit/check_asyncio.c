@@ -116,7 +116,7 @@ START_TEST(test_ring_and_timers) {
                          "h.cancel()\n"
                          "loop.call_at(t0 + 3, loop.stop)\n"
                          "loop.run_forever()\n"
-                         "out = [log, round(loop.time() - t0, 6)]\n"),
+                         "out = [log, round(loop.time() - t0, 3)]\n"),
                      "[['a', 'b', 'c'], 3.0]");
 }
 END_TEST
