@@ -43,6 +43,17 @@ void gc_set_after_hook(void (*fn)(void)) {
 
 static void each_slab_object(void (*fn)(Obj *o));
 
+static Obj **hookable;
+static size_t nhookable;
+
+// Calls [fn] on every object of a CLS_GC_HOOK class (generators, tasks ...),
+// in allocation order in every build, so exit-time work is deterministic.
+void gc_each_hookable(void (*fn)(Obj *o)) {
+    for (size_t i = 0; i < nhookable; i++) {
+        fn(hookable[i]);
+    }
+}
+
 void gc_each_object(void (*fn)(Obj *o)) {
     for (Obj *o = all_objects; o; o = o->gc_next) {
         fn(o);
@@ -140,8 +151,7 @@ Obj *gc_slab_alloc(size_t size) {
 
 // Objects whose class wants the finalizer hook (CLS_GC_HOOK), so a
 // collection visits just them, not the whole heap, before sweeping.
-static Obj **hookable;
-static size_t nhookable, caphookable;
+static size_t caphookable;
 
 static void note_hookable(Obj *o) {
     if (nhookable == caphookable) {

@@ -19,6 +19,8 @@ extern bool gc_due;
 void gc_set_finalizer_hook(bool (*hook)(Obj *o));
 // Runs [fn] after each collection (deferred finalizers run there).
 void gc_set_after_hook(void (*fn)(void));
+// Calls [fn] on every object of a CLS_GC_HOOK class, in allocation order.
+void gc_each_hookable(void (*fn)(Obj *o));
 // Calls [fn] on every live object (exit-time warnings).
 void gc_each_object(void (*fn)(Obj *o));
 // Frees every object (at exit, for leak checkers).

@@ -193,10 +193,10 @@ static void exit_collect(Obj *o) {
 // cleanup runs as at CPython's shutdown (errors there are reported as
 // "Exception ignored in: ...").
 void gen_exit_warnings(void) {
-    gc_each_object(exit_warning);
+    gc_each_hookable(exit_warning);
     exit_close_list = list_new(0);
     gc_push_root(exit_close_list);
-    gc_each_object(exit_collect);
+    gc_each_hookable(exit_collect);
     ObjList *l = AS_LIST(exit_close_list);
     for (size_t i = 0; i < l->len; i++) {
         ObjGen *g = (ObjGen *)AS_OBJ(l->items[i]);

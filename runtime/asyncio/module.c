@@ -205,7 +205,7 @@ static void collect_agen(Obj *o) {
 
 static Value m_asyncgens(int argc, Value *argv, ObjDict *kw) {
     agen_list = list_new(0);
-    gc_each_object(collect_agen);
+    gc_each_hookable(collect_agen);
     Value r = agen_list;
     agen_list = VAL_NULL;
     return r;
@@ -357,7 +357,7 @@ void asyncio_shutdown(void) {
         return;
     }
     nreport = 0;
-    gc_each_object(collect_exit);
+    gc_each_hookable(collect_exit);
     // As at CPython's exit, the coroutine of a task still pending is closed
     // (its finally blocks run) before the task reports it was destroyed.
     for (size_t i = 0; i < nreport; i++) {
