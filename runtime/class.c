@@ -77,8 +77,6 @@ static void finish_builtin(ObjClass *c, const char *name, const MethodDef *metho
     c->name = AS_STR(str_intern(name, strlen(name)));
     c->module = str_intern_c("builtins");
     c->dict = AS_DICT(dict_new());
-    ObjClass *base = c->bases ? NULL : NULL;
-    (void)base;
     if (methods) {
         class_add_methods(c, methods);
     }
@@ -405,10 +403,6 @@ static Value object_init(int argc, Value *argv, ObjDict *kw) {
     return VAL_NONE;
 }
 
-static Value object_dir_unused(int argc, Value *argv, ObjDict *kw) {
-    return VAL_NONE;
-}
-
 static Value type_repr(Value self) {
     ObjClass *c = AS_CLASS(self);
     if (c->module && strcmp(c->module->data, "builtins") != 0) {
@@ -598,10 +592,6 @@ ObjTuple *class_union_members(Value v) {
 
 static Value type_mro(int argc, Value *argv, ObjDict *kw) {
     return seq_to_list(OBJ_VAL(AS_CLASS(argv[0])->mro));
-}
-
-static Value type_subclasses_unused(int argc, Value *argv, ObjDict *kw) {
-    return list_new(0);
 }
 
 static Value type_call_slot(Value self, int argc, Value *argv, ObjDict *kw) {
@@ -1259,8 +1249,6 @@ void class_bootstrap(void) {
     cls_type->binop = union_binop;
     cls_type->hash = id_hash;
     cls_type->richcompare = object_richcompare;
-    (void)object_dir_unused;
-    (void)type_subclasses_unused;
 }
 
 // Second step, once str, dict and tuple exist: names, dicts, bases.

@@ -692,18 +692,12 @@ static const MethodDef float_methods[] = {
     {NULL, NULL},
 };
 
-// Marks the attribute dict of float subclass instances.
-static void float_trace(Obj *o) {
-    gc_mark_obj((Obj *)((ObjFloatSub *)o)->dict);
-}
-
 static Value m_float_zero(int argc, Value *argv, ObjDict *kw) {
     return float_new(0.0);
 }
 
 void float_init(void) {
     cls_float = class_new_builtin("float", NULL, sizeof(ObjFloat), float_methods);
-    (void)float_trace;
     cls_float->flags |= CLS_BASETYPE;
     cls_float->new_ = float_new_slot;
     cls_float->repr = float_repr;

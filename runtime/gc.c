@@ -200,7 +200,6 @@ Obj *obj_alloc(ObjClass *cls, size_t size) {
     return o;
 }
 
-static void free_obj(Obj *o);
 
 static void slab_free_obj(Obj *o) {
     size_t cls = (o->size + 15) >> 4;
@@ -361,53 +360,3 @@ size_t gc_count(void) {
     return ncollections;
 }
 
-static ObjClass *free_pass_type;
-
-static void free_if_not_class(Obj *o) {
-    if (o->cls != free_pass_type) {
-        slab_free_obj(o);
-    }
-}
-
-static void free_any(Obj *o) {
-    slab_free_obj(o);
-}
-
-void gc_free_all(void) {
-    // Free non-class objects first: finalizers may look at their class.
-    free_pass_type = cls_type;
-    each_slab_object(free_if_not_class);
-    Obj **link = &all_objects;
-    while (*link) {
-        Obj *o = *link;
-        if (o->cls != cls_type) {
-            *link = o->gc_next;
-            free_obj(o);
-        } else {
-            link = &o->gc_next;
-        }
-    }
-    each_slab_object(free_any);
-    while (all_objects) {
-        Obj *o = all_objects;
-        all_objects = o->gc_next;
-        free_obj(o);
-    }
-    for (int c = 1; c <= OBJ_CLASSES; c++) {
-        while (obj_slabs[c]) {
-            ObjSlab *sl = obj_slabs[c];
-            obj_slabs[c] = sl->next;
-            mem_free(sl, sizeof(ObjSlab) + sl->nblocks * sl->block);
-        }
-        obj_free[c] = NULL;
-    }
-    free(gray);
-    free(temp_roots);
-    free(hookable);
-    hookable = NULL;
-    nhookable = caphookable = 0;
-    gray = NULL;
-    temp_roots = NULL;
-    ngray = capgray = 0;
-    ntemp = captemp = 0;
-}

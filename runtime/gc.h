@@ -23,8 +23,6 @@ void gc_set_after_hook(void (*fn)(void));
 void gc_each_hookable(void (*fn)(Obj *o));
 // Calls [fn] on every live object (exit-time warnings).
 void gc_each_object(void (*fn)(Obj *o));
-// Frees every object (at exit, for leak checkers).
-void gc_free_all(void);
 // Number of collections so far (for tests).
 size_t gc_count(void);
 

@@ -21,8 +21,6 @@ typedef struct FreeBlock {
 } FreeBlock;
 static FreeBlock *free_lists[POOL_CLASSES + 1];
 static char *slab_cur, *slab_end;
-static void **slabs;
-static size_t nslabs, capslabs;
 
 #if defined(__SANITIZE_ADDRESS__)
 #define USE_POOL 0
@@ -51,11 +49,6 @@ static void *pool_alloc(size_t size) {
             abort();
         }
         slab_end = slab_cur + SLAB_SIZE;
-        if (nslabs == capslabs) {
-            capslabs = capslabs ? capslabs * 2 : 64;
-            slabs = realloc(slabs, sizeof(void *) * capslabs);
-        }
-        slabs[nslabs++] = slab_cur;
     }
     void *p = slab_cur;
     slab_cur += bytes;
@@ -67,20 +60,6 @@ static void pool_free(void *p, size_t size) {
     FreeBlock *b = p;
     b->next = free_lists[cls];
     free_lists[cls] = b;
-}
-
-// Releases every slab (at exit, after gc_free_all).
-void mem_release_pools(void) {
-    for (size_t i = 0; i < nslabs; i++) {
-        free(slabs[i]);
-    }
-    free(slabs);
-    slabs = NULL;
-    nslabs = capslabs = 0;
-    slab_cur = slab_end = NULL;
-    for (int i = 0; i <= POOL_CLASSES; i++) {
-        free_lists[i] = NULL;
-    }
 }
 
 // Allocates [size] bytes or aborts: pyish treats out-of-memory as fatal.

@@ -225,7 +225,7 @@ typedef struct ObjException {
     Value traceback;    // ObjList of (code, line) entries or VAL_NULL
     Value cause;        // __cause__ or VAL_NULL
     Value context;      // __context__ or VAL_NULL
-    Value suggestion;   // NameError: the "Did you mean" name found at raise time, or VAL_NULL
+    Value suggestion;   // NameError: (bound local names, globals) for "Did you mean", or VAL_NULL
     bool suppress_context;
 } ObjException;
 

@@ -294,12 +294,8 @@ static ObjCode *finish_unit(Compiler *c, const char *name, int firstline) {
     code->nfree = (int)u->freevars->len;
     code->cell2arg = mem_alloc(sizeof(int32_t) * (size_t)(code->ncells + 1));
     for (int i = 0; i < code->ncells; i++) {
-        code->cell2arg[i] = -1;
-        const char *cn = AS_STR(u->cellvars->items[i])->data;
-        int nargs = code->argcount;
-        (void)nargs;
-        int vi = list_index(u->varnames, cn);
-        code->cell2arg[i] = vi;
+        // a cell that is also a parameter starts with the argument's value
+        code->cell2arg[i] = list_index(u->varnames, AS_STR(u->cellvars->items[i])->data);
     }
     code->max_stack = u->maxdepth + 4;
     // one block per fblock, plus the cleanup block of a with/async-for handler

@@ -17,7 +17,6 @@
 #include "version.h"
 
 void repl_run(bool show_banner);
-void vm_free_frame_memory(void);
 
 // Keep in step with doc/pyish.1 (tests/lang/cli/cli_test.sh checks that
 // both list the same options and environment variables).

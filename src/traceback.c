@@ -272,27 +272,46 @@ static void add_keys(ObjList *out, ObjDict *d) {
     }
 }
 
-// NameError raised in [f]: the name to suggest (locals, globals, builtins).
-Value tb_name_suggestion(Frame *f, ObjStr *name) {
+// NameError raised in [f]: what its suggestion needs later, kept cheap at
+// raise time (a NameError may be caught in a loop): the names bound in the
+// frame, and its globals. The Levenshtein search runs only when printing.
+Value tb_name_context(Frame *f) {
+    if (!f) {
+        return VAL_NULL;
+    }
+    ObjCode *co = f->code;
+    ObjList *names = AS_LIST(list_new((size_t)(co->nlocals + co->ncells + co->nfree)));
+    gc_push_root(OBJ_VAL(names));
+    if (f->locals_dict && f->locals_dict != f->globals) {
+        add_keys(names, f->locals_dict);
+    }
+    for (int i = 0; i < co->nlocals; i++) {
+        if (f->slots[i]) {
+            list_append(names, co->varnames->items[i]);
+        }
+    }
+    for (int i = 0; i < co->ncells; i++) {
+        list_append(names, co->cellvars->items[i]);
+    }
+    for (int i = 0; i < co->nfree; i++) {
+        list_append(names, co->freevars->items[i]);
+    }
+    Value ctx = tuple_pack(2, OBJ_VAL(names), OBJ_VAL(f->globals));
+    gc_pop_root(1);
+    return ctx;
+}
+
+// The suggestion for a NameError on [name] raised with context [ctx]
+// (locals, then globals, then builtins, as CPython searches them).
+static Value name_suggestion(Value ctx, ObjStr *name) {
     ObjList *cands = AS_LIST(list_new(64));
     gc_push_root(OBJ_VAL(cands));
-    if (f) {
-        ObjCode *co = f->code;
-        if (f->locals_dict && f->locals_dict != f->globals) {
-            add_keys(cands, f->locals_dict);
+    if (ctx && IS_TUPLE(ctx)) {
+        ObjList *locals = AS_LIST(AS_TUPLE(ctx)->items[0]);
+        for (size_t i = 0; i < locals->len; i++) {
+            list_append(cands, locals->items[i]);
         }
-        for (int i = 0; i < co->nlocals; i++) {
-            if (f->slots[i]) {
-                list_append(cands, co->varnames->items[i]);
-            }
-        }
-        for (int i = 0; i < co->ncells; i++) {
-            list_append(cands, co->cellvars->items[i]);
-        }
-        for (int i = 0; i < co->nfree; i++) {
-            list_append(cands, co->freevars->items[i]);
-        }
-        add_keys(cands, f->globals);
+        add_keys(cands, AS_DICT(AS_TUPLE(ctx)->items[1]));
     }
     add_keys(cands, vm_builtins);
     Value s = suggest(name, cands->items, cands->len);
@@ -325,8 +344,11 @@ static Value attr_suggestion(Value obj, ObjStr *name) {
 // The "Did you mean" name for a NameError or AttributeError, or VAL_NULL.
 static Value exc_hint(Value exc) {
     ObjClass *c = val_class(exc);
-    if (class_is_subclass(c, exc_NameError)) {
-        return AS_EXC(exc)->suggestion;
+    if (class_is_subclass(c, exc_NameError) && AS_EXC(exc)->dict) {
+        Value nm = dict_get_str(AS_EXC(exc)->dict, str_intern_c("name"));
+        if (nm && IS_STR(nm)) {
+            return name_suggestion(AS_EXC(exc)->suggestion, AS_STR(nm));
+        }
     }
     if (class_is_subclass(c, exc_AttributeError) && AS_EXC(exc)->dict) {
         Value obj = dict_get_str(AS_EXC(exc)->dict, str_intern_c("obj"));

@@ -100,16 +100,6 @@ static void frame_release(Frame *f) {
     }
 }
 
-void vm_free_frame_memory(void) {
-    while (chunk) {
-        Chunk *p = chunk->prev;
-        free(chunk);
-        chunk = p;
-    }
-    free(spare);
-    spare = NULL;
-}
-
 // Marks everything a frame holds.
 void frame_mark(Frame *f) {
     gc_mark_obj((Obj *)f->code);
@@ -251,8 +241,6 @@ static bool bind_args(ObjFunction *f, Frame *fr, Value *args, int argc, ObjTuple
     }
     if (argc > n && !(co->flags & CO_VARARGS)) {
         int ndef = f->defaults ? (int)f->defaults->len : 0;
-        int given_kw = 0;
-        (void)given_kw;
         if (ndef) {
             exc_raise(exc_TypeError, "%s() takes from %d to %d positional arguments but %d were given",
                       func_qualname(f), n - ndef, n, argc);
@@ -878,14 +866,14 @@ static Value cell_name_error(ObjCode *code, int i) {
                      name);
 }
 
-Value tb_name_suggestion(Frame *f, ObjStr *name);
+Value tb_name_context(Frame *f);
 
 static Value name_error(ObjStr *name) {
     Value msg = str_printf("name '%s' is not defined", name->data);
     Value e = exc_new(exc_NameError, 1, &msg);
     if (e) {
         gc_push_root(e);
-        AS_EXC(e)->suggestion = tb_name_suggestion(vm_frame, name);
+        AS_EXC(e)->suggestion = tb_name_context(vm_frame);
         gc_pop_root(1);
         dict_set_str(AS_EXC(e)->dict, str_intern_c("name"), OBJ_VAL(name));
         exc_raise_value(e);
