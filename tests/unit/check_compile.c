@@ -15,6 +15,7 @@
 #include "code.h"
 #include "compile.h"
 #include "interp.h"
+#include "unit_support.h"
 
 static void setup(void) {
     static bool done;
@@ -446,10 +447,4 @@ static Suite *compile_suite(void) {
     return s;
 }
 
-int main(void) {
-    SRunner *sr = srunner_create(compile_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
-}
+UNIT_MAIN(compile_suite)

@@ -13,9 +13,8 @@
 #include "object.h"
 #include "gc.h"
 #include "interp.h"
+#include "unit_support.h"
 #include "vm.h"
-
-static ObjDict *G;      // globals of the test programs
 
 // Iterations of the churn rounds: the GC stress build collects at every
 // safe point, so it gets far fewer.
@@ -26,43 +25,7 @@ static ObjDict *G;      // globals of the test programs
 #endif
 
 static void setup(void) {
-    static bool done;
-    if (done) {
-        return;
-    }
-    done = true;
-    clock_init(false);
-    char *argv[] = {"check_gc"};
-    interp_init(1, argv, "");
-    G = interp_main_globals();
-}
-
-static char ebuf[1024];
-static const char *exc_text(Value e) {
-    Value s = e ? obj_str(e) : VAL_NULL;
-    snprintf(ebuf, sizeof ebuf, "%s: %s", e ? val_type_name(e) : "?", s ? str_cstr(s) : "?");
-    return ebuf;
-}
-
-// Runs [src] in the main globals; fails the test on any error.
-static void run(const char *src) {
-    bool syntax = false;
-    Value r = interp_run_source(src, strlen(src), "<test>", G, false, &syntax);
-    ck_assert_msg(r != VAL_NULL, "run failed: %s", syntax ? "SyntaxError" : exc_text(exc_take()));
-}
-
-static Value global(const char *name) {
-    Value v = dict_get_str(G, str_intern_c(name));
-    ck_assert_msg(v != VAL_NULL, "no global %s", name);
-    return v;
-}
-
-static char rbuf[1024];
-static const char *repr(Value v) {
-    Value r = obj_repr(v);
-    ck_assert(r != VAL_NULL);
-    snprintf(rbuf, sizeof rbuf, "%s", str_cstr(r));
-    return rbuf;
+    unit_setup("check_gc", false);
 }
 
 // Collects until the heap size stops shrinking (finalizers of suspended
@@ -333,10 +296,4 @@ static Suite *gc_suite(void) {
     return s;
 }
 
-int main(void) {
-    SRunner *sr = srunner_create(gc_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
-}
+UNIT_MAIN(gc_suite)

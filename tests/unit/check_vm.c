@@ -10,20 +10,16 @@
 
 #include "object.h"
 #include "interp.h"
+#include "unit_support.h"
 #include "vm.h"
 
-static ObjDict *G;      // globals of the test programs
-
 static void setup(void) {
-    static bool done;
-    if (done) {
+    unit_setup("check_vm", false);
+    static bool once;
+    if (once) {
         return;
     }
-    done = true;
-    clock_init(false);
-    char *argv[] = {"check_vm"};
-    interp_init(1, argv, "");
-    G = interp_main_globals();
+    once = true;
     dict_set_str(G, str_intern_c("_keep"), list_new(0));
 }
 
@@ -32,36 +28,6 @@ static void setup(void) {
 static Value keep(Value v) {
     list_append(AS_LIST(dict_get_str(G, str_intern_c("_keep"))), v);
     return v;
-}
-
-// "Type: message" of [e] into a static buffer.
-static char ebuf[1024];
-static const char *exc_text(Value e) {
-    Value s = e ? obj_str(e) : VAL_NULL;
-    snprintf(ebuf, sizeof ebuf, "%s: %s", e ? val_type_name(e) : "?", s ? str_cstr(s) : "?");
-    return ebuf;
-}
-
-// Runs [src] in the main globals; fails the test on any error.
-static void run(const char *src) {
-    bool syntax = false;
-    Value r = interp_run_source(src, strlen(src), "<test>", G, false, &syntax);
-    ck_assert_msg(r != VAL_NULL, "run failed: %s", syntax ? "SyntaxError" : exc_text(exc_take()));
-}
-
-static Value global(const char *name) {
-    Value v = dict_get_str(G, str_intern_c(name));
-    ck_assert_msg(v != VAL_NULL, "no global %s", name);
-    return v;
-}
-
-// repr of [v] into a static buffer.
-static char rbuf[1024];
-static const char *repr(Value v) {
-    Value r = obj_repr(v);
-    ck_assert(r != VAL_NULL);
-    snprintf(rbuf, sizeof rbuf, "%s", str_cstr(r));
-    return rbuf;
 }
 
 // Calls global function [name] with [argc] args and keeps the result (a
@@ -504,10 +470,4 @@ static Suite *vm_suite(void) {
     return s;
 }
 
-int main(void) {
-    SRunner *sr = srunner_create(vm_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
-}
+UNIT_MAIN(vm_suite)
