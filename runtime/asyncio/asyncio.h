@@ -162,4 +162,6 @@ bool aio_sleep_warn(Obj *o);
 // True when the sleep() object [v] has finished (or was closed).
 bool aio_sleep_done(Value v);
 void aio_report_error(ObjLoop *loop, const char *msg, Value exc, const char *key, Value val);
+// send() of an awaitable's iterator from its next slot's result (future.c).
+Value aio_send_result(int r, Value out);
 #endif

@@ -351,9 +351,9 @@ static int fut_next(Value self, Value *out) {
     return -1;
 }
 
-static Value fut_send(int argc, Value *argv, ObjDict *kw) {
-    Value out;
-    int r = fut_next(argv[0], &out);
+// The send() method of an awaitable's iterator, from its next slot's result
+// [r] (1 yielded [out], 0 exhausted, -1 error).
+Value aio_send_result(int r, Value out) {
     if (r == 1) {
         return out;
     }
@@ -361,6 +361,12 @@ static Value fut_send(int argc, Value *argv, ObjDict *kw) {
         return exc_raise_value(OBJ_VAL(exc_StopIteration));
     }
     return VAL_NULL;
+}
+
+static Value fut_send(int argc, Value *argv, ObjDict *kw) {
+    Value out = VAL_NULL;
+    int r = fut_next(argv[0], &out);
+    return aio_send_result(r, out);
 }
 
 static Value fut_getattr(Value self, ObjStr *name) {

@@ -1242,15 +1242,9 @@ static Value sleep_iter(Value self) {
 }
 
 static Value sleep_send(int argc, Value *argv, ObjDict *kw) {
-    Value out;
+    Value out = VAL_NULL;
     int r = sleep_next(argv[0], &out);
-    if (r == 1) {
-        return out;
-    }
-    if (r == 0) {
-        return exc_raise_value(OBJ_VAL(exc_StopIteration));
-    }
-    return VAL_NULL;
+    return aio_send_result(r, out);
 }
 
 static Value sleep_throw(int argc, Value *argv, ObjDict *kw) {
