@@ -82,17 +82,6 @@ static bool run_finalizer_hooks(Obj *o) {
     return keep;
 }
 
-void gc_note_alloc(size_t size) {
-    since_gc += size;
-#ifdef PYISH_GC_STRESS
-    gc_due = true;
-#else
-    if (since_gc > next_gc) {
-        gc_due = true;
-    }
-#endif
-}
-
 // Small objects live in per-size slabs of the collector's own: sweeping
 // walks the slabs in address order (cache friendly) instead of chasing a
 // list; a free block has cls == NULL and sits on its size's free list
@@ -178,14 +167,7 @@ Obj *obj_alloc(ObjClass *cls, size_t size) {
         }
         o->cls = cls;
         o->size = (uint32_t)size;
-        since_gc += size;
-#ifdef PYISH_GC_STRESS
-        gc_due = true;
-#else
-        if (since_gc > next_gc) {
-            gc_due = true;
-        }
-#endif
+        gc_note_alloc(size);
     } else {
         o = mem_alloc(size);
         memset(o, 0, size);

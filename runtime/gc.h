@@ -7,10 +7,21 @@
 // A subsystem that owns roots (VM frames, intern table, event loop) registers
 // a function that marks them; it runs at every collection.
 void gc_add_root_marker(void (*mark)(void));
-// Called by mem.c for every allocation: counts toward the next collection.
-void gc_note_alloc(size_t size);
 // True when a collection is due; the VM then calls gc_collect at a safe point.
 extern bool gc_due;
+extern size_t gc_since, gc_next_threshold;
+
+// Counts [size] allocated bytes toward the next collection (mem.c, gc.c).
+static inline void gc_note_alloc(size_t size) {
+    gc_since += size;
+#ifdef PYISH_GC_STRESS
+    gc_due = true;
+#else
+    if (gc_since > gc_next_threshold) {
+        gc_due = true;
+    }
+#endif
+}
 // Objects whose class needs a last action before being freed (a suspended
 // generator's finally blocks, a never-awaited coroutine warning) register a
 // hook (several may be set; only classes flagged CLS_GC_HOOK are passed to
@@ -28,7 +39,6 @@ size_t gc_count(void);
 
 // ---- inline allocation of small objects (gc.c's slab free lists)
 extern Obj *gc_obj_free[];
-extern size_t gc_since, gc_next_threshold;
 Obj *gc_slab_alloc(size_t size);
 
 // obj_alloc for a small object of a class without CLS_GC_HOOK, [size] a
@@ -53,10 +63,7 @@ static inline Obj *obj_alloc_small(ObjClass *cls, size_t size) {
     o->gc_next = NULL;
     o->marked = 0;
     o->size = (uint32_t)size;
-    gc_since += size;
-    if (gc_since > gc_next_threshold) {
-        gc_due = true;
-    }
+    gc_note_alloc(size);
     return o;
 #endif
 }
