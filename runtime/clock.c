@@ -71,8 +71,7 @@ bool clock_sleep(double seconds) {
         ts.tv_sec = (time_t)left;
         ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
         if (nanosleep(&ts, NULL) != 0 && errno == EINTR && vm_interrupted) {
-            vm_interrupted = 0;
-            exc_raise_value(OBJ_VAL(exc_KeyboardInterrupt));
+            vm_raise_interrupt();
             return false;
         }
     }

@@ -17,6 +17,15 @@
 
 int vm_recursion_limit = 1000;
 volatile int vm_interrupted;
+
+void vm_raise_interrupt(void) {
+    if (vm_interrupted == VM_INTERRUPT_BUDGET) {
+        exc_raise(exc_RuntimeError, "execution budget exceeded");
+        return;     // sticky: every later safe point raises again
+    }
+    vm_interrupted = 0;
+    exc_raise_value(OBJ_VAL(exc_KeyboardInterrupt));
+}
 ObjDict *vm_builtins;
 ObjDict *vm_modules;
 
@@ -1483,8 +1492,7 @@ next_instr:
             if (gc_due || vm_interrupted) {
                 SAVE_FRAME();
                 if (vm_interrupted) {
-                    vm_interrupted = 0;
-                    exc_raise_value(OBJ_VAL(exc_KeyboardInterrupt));
+                    vm_raise_interrupt();
                     goto error;
                 }
                 gc_collect();
@@ -1932,8 +1940,7 @@ next_instr:
         SAVE_FRAME();
         if (gc_due || vm_interrupted) {
             if (vm_interrupted) {
-                vm_interrupted = 0;
-                exc_raise_value(OBJ_VAL(exc_KeyboardInterrupt));
+                vm_raise_interrupt();
                 goto error;
             }
             gc_collect();

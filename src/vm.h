@@ -114,6 +114,11 @@ extern int vm_recursion_limit;
 // The builtins dict and sys.modules.
 extern ObjDict *vm_builtins;
 extern ObjDict *vm_modules;
-// Set by SIGINT; the VM raises KeyboardInterrupt at the next safe point.
+// Set by SIGINT (to VM_INTERRUPT_SIGINT); the VM raises KeyboardInterrupt at
+// the next safe point. A host's execution budget sets VM_INTERRUPT_BUDGET:
+// then every safe point raises RuntimeError until the host clears it.
 extern volatile int vm_interrupted;
+enum { VM_INTERRUPT_SIGINT = 1, VM_INTERRUPT_BUDGET = 2 };
+// Raises the exception for the pending interrupt (clears a SIGINT one).
+void vm_raise_interrupt(void);
 #endif

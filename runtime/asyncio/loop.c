@@ -633,8 +633,7 @@ static bool idle_sleep(double until) {
         ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
         nanosleep(&ts, NULL);
         if (vm_interrupted) {
-            vm_interrupted = 0;
-            exc_raise_value(OBJ_VAL(exc_KeyboardInterrupt));
+            vm_raise_interrupt();
             return false;
         }
     }
@@ -667,8 +666,7 @@ static bool run_once(ObjLoop *loop) {
             return false;
         }
         if (vm_interrupted) {
-            vm_interrupted = 0;
-            exc_raise_value(OBJ_VAL(exc_KeyboardInterrupt));
+            vm_raise_interrupt();
             return false;
         }
     }

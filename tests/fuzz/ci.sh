@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# tests/fuzz/ci.sh: the fuzz step of .ci/run. Builds the libFuzzer targets
+# (clang, -DPYISH_FUZZ=ON) in build-fuzz, replays every corpus (the seed
+# programs of tests/lang, samples/tutorial and tests/corpus, and the
+# committed tests/fuzz/corpus/<target>/ with past findings), then fuzzes
+# each target for FUZZ_SECONDS (default 20). Any crash, hang or leak-free
+# sanitizer report fails the step.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+secs=${FUZZ_SECONDS:-20}
+CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPYISH_FUZZ=ON >/dev/null
+cmake --build build-fuzz -j"$(nproc)" --target fuzz_parse fuzz_compile fuzz_run fuzz_methods
+bin=build-fuzz/tests/fuzz
+seeds=$(mktemp -d); work=$(mktemp -d); trap 'rm -rf "$seeds" "$work"' EXIT
+cp tests/lang/*/*.pyish samples/tutorial/*.pyish tests/corpus/*.py "$seeds"/
+opts=(-detect_leaks=0 -timeout=10 -rss_limit_mb=3000 -artifact_prefix="$work/")
+for t in parse compile run methods; do
+    corpus=tests/fuzz/corpus/$t
+    dirs=("$corpus")
+    [[ $t != methods ]] && dirs+=("$seeds")
+    dict=(); [[ $t != methods ]] && dict=(-dict=tests/fuzz/pyish.dict)
+    echo "fuzz_$t: replaying ${dirs[*]}"
+    "$bin/fuzz_$t" "${opts[@]}" -runs=0 "${dirs[@]}" 2>"$work/replay_$t.log" \
+        || { tail -n 40 "$work/replay_$t.log"; echo "fuzz_$t: replay failed"; exit 1; }
+    mkdir -p "$work/new_$t"
+    echo "fuzz_$t: fuzzing ${secs}s"
+    "$bin/fuzz_$t" "${opts[@]}" "${dict[@]}" -max_total_time="$secs" "$work/new_$t" "${dirs[@]}" \
+        2>"$work/fuzz_$t.log" || { tail -n 40 "$work/fuzz_$t.log"; echo "fuzz_$t: finding"; exit 1; }
+    grep -E '^Done|DONE' "$work/fuzz_$t.log" | tail -n 1
+done
+echo "fuzz: 4 targets replayed and fuzzed, no finding"
