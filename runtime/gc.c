@@ -138,6 +138,17 @@ Obj *gc_slab_alloc(size_t size) {
     return o;
 }
 
+// Grows one of the collector's own arrays (kept out of mem.c's accounting,
+// and needed while collecting, when nothing can be raised).
+static void *grow(void *p, size_t size) {
+    void *q = realloc(p, size);
+    if (!q) {
+        fputs("pyish: out of memory\n", stderr);
+        abort();
+    }
+    return q;
+}
+
 // Objects whose class wants the finalizer hook (CLS_GC_HOOK), so a
 // collection visits just them, not the whole heap, before sweeping.
 static size_t caphookable;
@@ -145,7 +156,7 @@ static size_t caphookable;
 static void note_hookable(Obj *o) {
     if (nhookable == caphookable) {
         caphookable = caphookable ? caphookable * 2 : 256;
-        hookable = realloc(hookable, sizeof(Obj *) * caphookable);
+        hookable = grow(hookable, sizeof(Obj *) * caphookable);
     }
     hookable[nhookable++] = o;
 }
@@ -172,7 +183,8 @@ Obj *obj_alloc(ObjClass *cls, size_t size) {
         o = mem_alloc(size);
         memset(o, 0, size);
         o->cls = cls;
-        o->size = (uint32_t)size;
+        // > 4 GiB: clamped, so mem_free never takes it for a pool block
+        o->size = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;
         o->gc_next = all_objects;
         all_objects = o;
     }
@@ -182,6 +194,24 @@ Obj *obj_alloc(ObjClass *cls, size_t size) {
     return o;
 }
 
+Obj *obj_try_alloc(ObjClass *cls, size_t size) {
+    if (size <= OBJ_POOL_MAX) {
+        return obj_alloc(cls, size);
+    }
+    Obj *o = mem_try_alloc(size);
+    if (!o) {
+        return NULL;
+    }
+    memset(o, 0, size);
+    o->cls = cls;
+    o->size = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;     // (accounting only)
+    o->gc_next = all_objects;
+    all_objects = o;
+    if (cls && (cls->flags & CLS_GC_HOOK)) {
+        note_hookable(o);
+    }
+    return o;
+}
 
 static void slab_free_obj(Obj *o) {
     size_t cls = (o->size + 15) >> 4;
@@ -229,7 +259,7 @@ static void sweep_slabs(void) {
 void gc_push_root(Value v) {
     if (ntemp == captemp) {
         captemp = captemp ? captemp * 2 : 64;
-        temp_roots = realloc(temp_roots, sizeof(Value) * (size_t)captemp);
+        temp_roots = grow(temp_roots, sizeof(Value) * (size_t)captemp);
     }
     temp_roots[ntemp++] = v;
 }
@@ -245,7 +275,7 @@ void gc_mark_obj(Obj *o) {
     o->marked = 1;
     if (ngray == capgray) {
         capgray = capgray ? capgray * 2 : 1024;
-        gray = realloc(gray, sizeof(Obj *) * capgray);
+        gray = grow(gray, sizeof(Obj *) * capgray);
     }
     gray[ngray++] = o;
 }

@@ -1,12 +1,106 @@
 // mem.c: every byte pyish allocates goes through here, so the collector
 // knows how much live memory there is and when to run, and debug builds can
 // poison what they free.
+//
+// Running out of memory is a MemoryError, never a crash. Two kinds of
+// allocation:
+// - fallible (mem_try_alloc, mem_try_realloc, obj_try_alloc): every size a
+//   program chooses (a container's or str's length, a repeat count, a pad
+//   width, a big int) goes through them. They return NULL with MemoryError
+//   raised when the size overflows (mem_size computes sizes), is larger
+//   than one allocation may be (mem_limit: the machine's physical memory,
+//   so `[0] * 10**10` fails at once instead of waking the OOM killer on a
+//   system that overcommits), or when malloc fails.
+// - infallible (mem_alloc, mem_realloc): small fixed-size blocks (objects,
+//   frames, slabs). When malloc fails, a reserve kept since start-up is
+//   given back to the system and the allocation retried, and the VM raises
+//   MemoryError at its next safe point (mem_exhausted); the program can
+//   then drop what it holds. Only if the reserve is gone too does pyish
+//   stop with "pyish: out of memory".
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "object.h"
 #include "gc.h"
 
 static size_t bytes_allocated;
+
+// The reserve: untouched memory (so it costs no resident pages) given back
+// when an infallible allocation fails; [low] says it was used since the VM
+// last looked.
+#define RESERVE_SIZE (8u << 20)
+static void *reserve;
+static bool reserve_taken, low;
+
+// Stops the process: memory is gone and no reserve is left.
+static _Noreturn void out_of_memory(void) {
+    fputs("pyish: out of memory\n", stderr);
+    abort();
+}
+
+// malloc/realloc for an infallible allocation: falls back on the reserve.
+static void *must_realloc(void *p, size_t size) {
+    if (!reserve && !reserve_taken) {
+        reserve_taken = true;
+        reserve = malloc(RESERVE_SIZE);
+    }
+    void *q = realloc(p, size);
+    if (!q) {
+        if (!reserve) {
+            out_of_memory();
+        }
+        free(reserve);
+        reserve = NULL;
+        low = true;
+        gc_due = true;      // brings the VM to a safe point soon
+        q = realloc(p, size);
+        if (!q) {
+            out_of_memory();
+        }
+    }
+    return q;
+}
+
+bool mem_exhausted(void) {
+    if (!low) {
+        return false;
+    }
+    low = false;
+    if (!reserve) {
+        reserve = malloc(RESERVE_SIZE);
+    }
+    return true;
+}
+
+bool mem_is_low(void) {
+    return low || (reserve_taken && !reserve);
+}
+
+size_t mem_limit(void) {
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || page <= 0) {
+        return (size_t)1 << 46;
+    }
+    return (size_t)pages * (size_t)page;
+}
+
+// Fallible allocations up to this size are served like infallible ones
+// (falling back on the reserve): a caller that never sees large sizes never
+// sees NULL either.
+#define SMALL_BLOCK ((size_t)64 << 10)
+// Sizes up to this never need the sysconf call of mem_limit.
+#define SURELY_FITS ((size_t)1 << 28)
+
+bool mem_size(size_t n, size_t elem, size_t extra, size_t *out) {
+    size_t s;
+    if (__builtin_mul_overflow(n, elem, &s) || __builtin_add_overflow(s, extra, &s) ||
+        (s > SURELY_FITS && s > mem_limit())) {
+        exc_raise_nomem();
+        return false;
+    }
+    *out = s;
+    return true;
+}
 
 // Small blocks (<= POOL_MAX bytes) come from per-size free lists carved out
 // of 64 KiB slabs: objects are mostly small and short-lived, and this keeps
@@ -43,11 +137,7 @@ static void *pool_alloc(size_t size) {
     }
     size_t bytes = cls << 4;
     if (slab_cur + bytes > slab_end) {
-        slab_cur = malloc(SLAB_SIZE);
-        if (!slab_cur) {
-            fputs("pyish: out of memory\n", stderr);
-            abort();
-        }
+        slab_cur = must_realloc(NULL, SLAB_SIZE);
         slab_end = slab_cur + SLAB_SIZE;
     }
     void *p = slab_cur;
@@ -62,7 +152,6 @@ static void pool_free(void *p, size_t size) {
     free_lists[cls] = b;
 }
 
-// Allocates [size] bytes or aborts: pyish treats out-of-memory as fatal.
 void *mem_alloc(size_t size) {
     void *p;
     if (USE_POOL && size && size <= POOL_MAX) {
@@ -71,17 +160,12 @@ void *mem_alloc(size_t size) {
         gc_note_alloc(size);
         return p;
     }
-    p = malloc(size ? size : 1);
-    if (!p) {
-        fputs("pyish: out of memory\n", stderr);
-        abort();
-    }
+    p = must_realloc(NULL, size ? size : 1);
     bytes_allocated += size;
     gc_note_alloc(size);
     return p;
 }
 
-// Resizes [p] from [old] to [size] bytes.
 void *mem_realloc(void *p, size_t old, size_t size) {
     if (USE_POOL && ((old && old <= POOL_MAX) || (size && size <= POOL_MAX))) {
         void *q = mem_alloc(size);
@@ -94,11 +178,7 @@ void *mem_realloc(void *p, size_t old, size_t size) {
     if (!p) {
         old = 0;
     }
-    void *q = realloc(p, size ? size : 1);
-    if (!q) {
-        fputs("pyish: out of memory\n", stderr);
-        abort();
-    }
+    void *q = must_realloc(p, size ? size : 1);
     bytes_allocated += size - old;
     if (size > old) {
         gc_note_alloc(size - old);
@@ -106,7 +186,6 @@ void *mem_realloc(void *p, size_t old, size_t size) {
     return q;
 }
 
-// Frees [p] of [size] bytes.
 void mem_free(void *p, size_t size) {
     if (!p) {
         return;
@@ -124,4 +203,41 @@ void mem_free(void *p, size_t size) {
 
 size_t gc_bytes_allocated(void) {
     return bytes_allocated;
+}
+
+void *mem_try_alloc(size_t size) {
+    return mem_try_realloc(NULL, 0, size);
+}
+
+void *mem_try_realloc(void *p, size_t old, size_t size) {
+    if (size > SURELY_FITS && size > mem_limit()) {
+        exc_raise_nomem();
+        return NULL;
+    }
+    if (!p) {
+        old = 0;
+    }
+    if (size <= SMALL_BLOCK) {
+        return mem_realloc(p, old, size);   // small: never fails (the reserve)
+    }
+    void *q;
+    if (USE_POOL && old && old <= POOL_MAX) {
+        q = malloc(size);                   // out of the pool
+        if (q) {
+            memcpy(q, p, old);
+            mem_free(p, old);
+            old = 0;
+        }
+    } else {
+        q = realloc(p, size ? size : 1);
+    }
+    if (!q) {
+        exc_raise_nomem();
+        return NULL;
+    }
+    bytes_allocated += size - old;
+    if (size > old) {
+        gc_note_alloc(size - old);
+    }
+    return q;
 }
