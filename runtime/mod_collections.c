@@ -752,6 +752,9 @@ static Value counter_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
 // Items sorted by count, largest first (stable): a list of (key, count).
 static Value counter_sorted_items(Value self) {
     Value items = list_new(AS_DICT(self)->used);
+    if (!items) {
+        return VAL_NULL;
+    }
     ObjDict *d = AS_DICT(self);
     for (size_t i = 0; i < d->nentries; i++) {
         if (d->entries[i].key) {
@@ -1312,6 +1315,10 @@ static Value od_move_to_end(int argc, Value *argv, ObjDict *kw) {
     }
     // Move to the front: take the other items out and put them back after.
     Value items = list_new(d->used);
+    if (!items) {
+        gc_pop_root(1);
+        return VAL_NULL;
+    }
     gc_push_root(items);
     size_t pos = 0;
     Value k, val;
