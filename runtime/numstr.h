@@ -34,6 +34,22 @@ typedef struct ObjFloatSub {
 
 // ---- int.c
 void int_init(void);
+// False with MemoryError raised when an int of about [bits] bits cannot be
+// made: past mem_limit() or GMP's largest mpz. Checked before every
+// operation that grows an int.
+bool int_bits_ok(double bits);
+// One GMP call that may allocate a lot, run so that a failed allocation
+// inside GMP is a MemoryError (false) instead of an abort: [r] is the
+// output (a fresh mpz distinct from the inputs; after a failure it is
+// re-initialized, its old buffer leaked), [x], [y], [u] the inputs.
+typedef enum { GMP_MUL, GMP_POW_UI, GMP_MUL_2EXP, GMP_FAC_UI, GMP_BIN_UI } GmpOp;
+typedef struct GmpCall {
+    GmpOp op;
+    mpz_ptr r;
+    mpz_srcptr x, y;
+    unsigned long u;
+} GmpCall;
+bool int_gmp_guarded(GmpCall *c);
 // True if [v] is an int: small, big, bool, or instance of an int subclass.
 bool int_check(Value v);
 // Sets the initialized [out] to the value of int [v] (int_check(v) true).
