@@ -961,6 +961,16 @@ static Value m_fromkeys(int argc, Value *argv, ObjDict *kw) {
         }
     }
     gc_push_root(d);
+    // a builtin iterable's size first: dict.fromkeys(range(10**9)) is a
+    // MemoryError at once instead of after filling the memory
+    ObjClass *ic = val_class(argv[1]);
+    if (IS_DICT(d) && AS_DICT(d)->used == 0 && !(ic->flags & CLS_USER) && ic->len) {
+        int64_t n = ic->len(argv[1]);
+        if (n < 0 || (n > 0 && !table_resize(AS_DICT(d), (size_t)n))) {
+            gc_pop_root(1);
+            return VAL_NULL;
+        }
+    }
     Value it = obj_iter(argv[1]);
     if (!it) {
         gc_pop_root(1);

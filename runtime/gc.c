@@ -268,14 +268,24 @@ void gc_pop_root(int n) {
     ntemp -= n;
 }
 
+// Set when the gray stack could not grow: some marked objects were not
+// pushed, so drain_gray rescans the heap for them (memory is short).
+static bool gray_overflow;
+
 void gc_mark_obj(Obj *o) {
     if (!o || o->marked) {
         return;
     }
     o->marked = 1;
     if (ngray == capgray) {
-        capgray = capgray ? capgray * 2 : 1024;
-        gray = grow(gray, sizeof(Obj *) * capgray);
+        size_t ncap = capgray ? capgray * 2 : 1024;
+        Obj **g = realloc(gray, sizeof(Obj *) * ncap);
+        if (!g) {
+            gray_overflow = true;
+            return;
+        }
+        gray = g;
+        capgray = ncap;
     }
     gray[ngray++] = o;
 }
@@ -286,13 +296,31 @@ void gc_mark_value(Value v) {
     }
 }
 
+static void trace_obj(Obj *o) {
+    gc_mark_obj((Obj *)o->cls);
+    if (o->cls->trace) {
+        o->cls->trace(o);
+    }
+}
+
+static void retrace_marked(Obj *o) {
+    if (o->marked) {
+        trace_obj(o);
+    }
+}
+
 static void drain_gray(void) {
-    while (ngray > 0) {
-        Obj *o = gray[--ngray];
-        gc_mark_obj((Obj *)o->cls);
-        if (o->cls->trace) {
-            o->cls->trace(o);
+    for (;;) {
+        while (ngray > 0) {
+            trace_obj(gray[--ngray]);
         }
+        if (!gray_overflow) {
+            return;
+        }
+        // tracing a marked object again is harmless: it only marks what is
+        // unmarked, and finds the children the full stack dropped
+        gray_overflow = false;
+        gc_each_object(retrace_marked);
     }
 }
 

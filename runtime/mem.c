@@ -13,10 +13,12 @@
 //   system that overcommits), or when malloc fails.
 // - infallible (mem_alloc, mem_realloc): small fixed-size blocks (objects,
 //   frames, slabs). When malloc fails, a reserve kept since start-up is
-//   given back to the system and the allocation retried, and the VM raises
-//   MemoryError at its next safe point (mem_exhausted); the program can
-//   then drop what it holds. Only if the reserve is gone too does pyish
-//   stop with "pyish: out of memory".
+//   given back to the system and the allocation retried. At its next safe
+//   point the VM collects and asks mem_exhausted: if the collection freed
+//   enough to rebuild the reserve, the program goes on; if not, it gets a
+//   MemoryError and can drop what it holds. Only if the whole reserve is
+//   gone too does pyish stop with "pyish: out of memory".
+//   Fallible allocations of at most SMALL_BLOCK bytes take this path too.
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,12 +27,13 @@
 
 static size_t bytes_allocated;
 
-// The reserve: untouched memory (so it costs no resident pages) given back
-// when an infallible allocation fails; [low] says it was used since the VM
-// last looked.
-#define RESERVE_SIZE (8u << 20)
-static void *reserve;
-static bool reserve_taken, low;
+// The reserve: two chunks of untouched memory (they cost no resident
+// pages), given back one at a time when an infallible allocation fails;
+// [low] says one was used since the VM last looked. The second chunk lets
+// the program unwind and run its handler before memory comes back.
+#define RESERVE_SIZE (4u << 20)
+static void *reserve[2];
+static bool reserve_made, low;
 
 // Stops the process: memory is gone and no reserve is left.
 static _Noreturn void out_of_memory(void) {
@@ -38,42 +41,54 @@ static _Noreturn void out_of_memory(void) {
     abort();
 }
 
+// Allocates what is missing of the reserve; true if it is whole.
+static bool refill_reserve(void) {
+    for (int i = 0; i < 2; i++) {
+        if (!reserve[i]) {
+            reserve[i] = malloc(RESERVE_SIZE);
+        }
+    }
+    return reserve[0] && reserve[1];
+}
+
 // malloc/realloc for an infallible allocation: falls back on the reserve.
 static void *must_realloc(void *p, size_t size) {
-    if (!reserve && !reserve_taken) {
-        reserve_taken = true;
-        reserve = malloc(RESERVE_SIZE);
+    if (!reserve_made) {
+        reserve_made = true;
+        refill_reserve();
     }
     void *q = realloc(p, size);
+    for (int i = 0; !q && i < 2; i++) {
+        if (reserve[i]) {
+            free(reserve[i]);
+            reserve[i] = NULL;
+            low = true;
+            gc_due = true;      // brings the VM to a safe point soon
+            q = realloc(p, size);
+        }
+    }
     if (!q) {
-        if (!reserve) {
-            out_of_memory();
-        }
-        free(reserve);
-        reserve = NULL;
-        low = true;
-        gc_due = true;      // brings the VM to a safe point soon
-        q = realloc(p, size);
-        if (!q) {
-            out_of_memory();
-        }
+        out_of_memory();
     }
     return q;
 }
 
 bool mem_exhausted(void) {
-    if (!low) {
+    if (!reserve_made || (reserve[0] && reserve[1])) {
         return false;
     }
-    low = false;
-    if (!reserve) {
-        reserve = malloc(RESERVE_SIZE);
+    // the collection that just ran may have given memory back
+    bool whole = refill_reserve();
+    if (!whole) {
+        gc_due = true;          // collect again at the next safe point
     }
-    return true;
+    bool raise = low && !whole;
+    low = false;
+    return raise;
 }
 
 bool mem_is_low(void) {
-    return low || (reserve_taken && !reserve);
+    return reserve_made && !(reserve[0] && reserve[1]);
 }
 
 size_t mem_limit(void) {

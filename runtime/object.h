@@ -290,8 +290,9 @@ void *mem_try_realloc(void *p, size_t old, size_t size); // NULL + MemoryError, 
 void *mem_alloc(size_t size);                   // small fixed sizes; never NULL
 void *mem_realloc(void *p, size_t old, size_t size);
 void mem_free(void *p, size_t size);
-// True once after an infallible allocation had to use the reserve: the VM
-// then raises MemoryError at its safe point (and the reserve is refilled).
+// Called by the VM right after a safe-point collection: true when an
+// infallible allocation had to use the reserve and the collection did not
+// free enough to rebuild it; the VM then raises MemoryError.
 bool mem_exhausted(void);
 // True while the reserve is in use (raise a preallocated MemoryError).
 bool mem_is_low(void);

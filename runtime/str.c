@@ -622,6 +622,10 @@ static bool user_defines(Value v, const char *dunder) {
 static Value str_repeat(Value s, Value n) {
     int64_t k;
     if (!int_to_i64(n, &k)) {
+        if (EXC_PENDING_IS(exc_OverflowError)) {
+            exc_clear();
+            exc_raise(exc_OverflowError, "cannot fit 'int' into an index-sized integer");
+        }
         return VAL_NULL;
     }
     ObjStr *x = AS_STR(s);
