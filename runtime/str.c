@@ -799,7 +799,9 @@ static Value str_getitem(Value self, Value key) {
         SBuf b;
         sb_init(&b);
         if (s->cplen == s->len) {
-            sb_reserve(&b, (size_t)n);
+            if (!sb_reserve(&b, (size_t)n)) {
+                return VAL_NULL;
+            }
             for (int64_t k = 0, i = start; k < n; k++, i += step) {
                 b.data[b.len++] = s->data[i];
             }
@@ -808,7 +810,10 @@ static Value str_getitem(Value self, Value key) {
             }
         } else {
             // decode to code points once
-            uint32_t *cps = mem_alloc(s->cplen * sizeof(uint32_t) + 1);
+            uint32_t *cps = mem_try_alloc(s->cplen * sizeof(uint32_t) + 1);
+            if (!cps) {
+                return VAL_NULL;
+            }
             size_t p = 0, k = 0;
             while (p < s->len) {
                 cps[k++] = utf8_decode(s->data, s->len, &p);
