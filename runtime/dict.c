@@ -209,9 +209,16 @@ bool table_copy(ObjDict *dst, ObjDict *src) {
     }
     if (src->used == src->nentries) {
         // No holes: copy the buffers as they are.
-        dst->index = mem_alloc((src->mask + 1) * sizeof(int32_t));
-        memcpy(dst->index, src->index, (src->mask + 1) * sizeof(int32_t));
-        dst->entries = mem_alloc(src->cap * sizeof(DictEntry));
+        size_t isize = (src->mask + 1) * sizeof(int32_t), esize = src->cap * sizeof(DictEntry);
+        int32_t *index = mem_try_alloc(isize);
+        DictEntry *entries = index ? mem_try_alloc(esize) : NULL;
+        if (!entries) {
+            mem_free(index, isize);
+            return false;
+        }
+        dst->index = index;
+        dst->entries = entries;
+        memcpy(dst->index, src->index, isize);
         memcpy(dst->entries, src->entries, src->nentries * sizeof(DictEntry));
         dst->mask = src->mask;
         dst->cap = src->cap;
@@ -737,8 +744,7 @@ int dict_update_from(ObjDict *d, Value arg) {
         }
         if (d->used == 0 && AS_OBJ(arg)->cls == cls_dict) {
             table_clear(d);
-            table_copy(d, src);
-            return 0;
+            return table_copy(d, src) ? 0 : -1;
         }
         for (size_t i = 0; i < src->nentries; i++) {
             DictEntry *e = &src->entries[i];
@@ -815,7 +821,9 @@ static Value dict_binop(Value a, Value b, int op) {
             return VAL_NOTIMPL;
         }
         Value d = dict_new();
-        table_copy(AS_DICT(d), AS_DICT(a));
+        if (!table_copy(AS_DICT(d), AS_DICT(a))) {
+            return VAL_NULL;
+        }
         gc_push_root(d);
         int r = dict_update_from(AS_DICT(d), b);
         gc_pop_root(1);
@@ -941,8 +949,7 @@ static Value m_copy(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     Value d = dict_new();
-    table_copy(AS_DICT(d), SELF);
-    return d;
+    return table_copy(AS_DICT(d), SELF) ? d : VAL_NULL;
 }
 
 static Value m_fromkeys(int argc, Value *argv, ObjDict *kw) {

@@ -204,7 +204,7 @@ Obj *obj_try_alloc(ObjClass *cls, size_t size) {
     }
     memset(o, 0, size);
     o->cls = cls;
-    o->size = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;     // (accounting only)
+    o->size = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;     // see obj_bytes
     o->gc_next = all_objects;
     all_objects = o;
     if (cls && (cls->flags & CLS_GC_HOOK)) {
@@ -324,6 +324,21 @@ static void drain_gray(void) {
     }
 }
 
+// The allocation size of [o]. Obj.size is clamped at 4 GiB; only strs and
+// tuples get bigger, and their length gives their size back.
+static size_t obj_bytes(Obj *o) {
+    if (o->size != UINT32_MAX) {
+        return o->size;
+    }
+    if (o->cls == cls_str) {
+        return sizeof(ObjStr) + ((ObjStr *)o)->len + 1;
+    }
+    if (o->cls == cls_tuple) {
+        return sizeof(ObjTuple) + ((ObjTuple *)o)->len * sizeof(Value);
+    }
+    return o->size;
+}
+
 static void free_obj(Obj *o) {
     if (!o->cls) {
         return;
@@ -331,7 +346,7 @@ static void free_obj(Obj *o) {
     if (o->cls->finalize) {
         o->cls->finalize(o);
     }
-    mem_free(o, o->size);
+    mem_free(o, obj_bytes(o));
 }
 
 static void hook_unmarked(Obj *o) {

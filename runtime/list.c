@@ -693,7 +693,9 @@ bool list_sort_inplace(ObjList *l, Value key, bool reverse) {
     Value *keys = vals->items;
     ObjList *keyl = NULL;
     if (key) {
-        keyl = (ObjList *)AS_OBJ(list_new(n));
+        Value kl = list_new(n);
+        ok = kl != VAL_NULL;
+        keyl = ok ? AS_LIST(kl) : AS_LIST(list_new(0));
         gc_push_root(OBJ_VAL(keyl));
         for (size_t i = 0; i < n && ok; i++) {
             Value k = vm_call(key, 1, &vals->items[i], NULL);
@@ -707,22 +709,40 @@ bool list_sort_inplace(ObjList *l, Value key, bool reverse) {
     }
     size_t *perm = NULL, *tmp = NULL;
     if (ok && n >= 2) {
-        perm = mem_alloc(n * sizeof(size_t));
-        tmp = mem_alloc((n / 2 + 1) * sizeof(size_t));
-        for (size_t i = 0; i < n; i++) {
-            perm[i] = i;
-        }
-        ok = msort(keys, perm, tmp, n) == 0;
+        // (sizes of an existing list: they cannot overflow)
+        perm = mem_try_alloc(n * sizeof(size_t));
+        tmp = perm ? mem_try_alloc((n / 2 + 1) * sizeof(size_t)) : NULL;
+        ok = tmp != NULL;
         if (ok) {
-            Value *out = mem_alloc(vals->cap * sizeof(Value));
             for (size_t i = 0; i < n; i++) {
-                out[i] = vals->items[perm[i]];
+                perm[i] = i;
             }
-            memcpy(vals->items, out, n * sizeof(Value));
-            mem_free(out, vals->cap * sizeof(Value));
+            ok = msort(keys, perm, tmp, n) == 0;
         }
-        mem_free(perm, n * sizeof(size_t));
-        mem_free(tmp, (n / 2 + 1) * sizeof(size_t));
+        if (ok) {
+            // apply the permutation in place, cycle by cycle (no third array)
+            for (size_t i = 0; i < n; i++) {
+                if (perm[i] == i || perm[i] == SIZE_MAX) {
+                    continue;
+                }
+                Value first = vals->items[i];
+                size_t j = i;
+                while (perm[j] != i) {
+                    vals->items[j] = vals->items[perm[j]];
+                    size_t next = perm[j];
+                    perm[j] = SIZE_MAX;
+                    j = next;
+                }
+                vals->items[j] = first;
+                perm[j] = SIZE_MAX;
+            }
+        }
+        if (perm) {
+            mem_free(perm, n * sizeof(size_t));
+        }
+        if (tmp) {
+            mem_free(tmp, (n / 2 + 1) * sizeof(size_t));
+        }
     }
     if (reverse) {
         reverse_values(vals->items, n);

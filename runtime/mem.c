@@ -7,10 +7,11 @@
 // - fallible (mem_try_alloc, mem_try_realloc, obj_try_alloc): every size a
 //   program chooses (a container's or str's length, a repeat count, a pad
 //   width, a big int) goes through them. They return NULL with MemoryError
-//   raised when the size overflows (mem_size computes sizes), is larger
-//   than one allocation may be (mem_limit: the machine's physical memory,
-//   so `[0] * 10**10` fails at once instead of waking the OOM killer on a
-//   system that overcommits), or when malloc fails.
+//   raised when the size overflows (mem_size computes sizes), is more than
+//   the heap can still take (mem_limit: the machine's physical memory less
+//   what pyish already holds; a soft heap limit, so `[0] * 10**10` fails
+//   at once instead of waking the OOM killer on a system that
+//   overcommits), or when malloc fails.
 // - infallible (mem_alloc, mem_realloc): small fixed-size blocks (objects,
 //   frames, slabs). When malloc fails, a reserve kept since start-up is
 //   given back to the system and the allocation retried. At its next safe
@@ -93,10 +94,8 @@ bool mem_is_low(void) {
 
 size_t mem_limit(void) {
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    if (pages <= 0 || page <= 0) {
-        return (size_t)1 << 46;
-    }
-    return (size_t)pages * (size_t)page;
+    size_t phys = pages > 0 && page > 0 ? (size_t)pages * (size_t)page : (size_t)1 << 46;
+    return phys > bytes_allocated ? phys - bytes_allocated : 0;
 }
 
 // Fallible allocations up to this size are served like infallible ones

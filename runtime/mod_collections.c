@@ -686,8 +686,7 @@ static Value ddm_missing(int argc, Value *argv, ObjDict *kw) {
 static Value ddm_copy(int argc, Value *argv, ObjDict *kw) {
     Value d = OBJ_VAL(obj_alloc(AS_OBJ(argv[0])->cls, AS_OBJ(argv[0])->cls->inst_size));
     AS_DD(d)->factory = AS_DD(argv[0])->factory;
-    table_copy(AS_DICT(d), AS_DICT(argv[0]));
-    return d;
+    return table_copy(AS_DICT(d), AS_DICT(argv[0])) ? d : VAL_NULL;
 }
 
 static const MethodDef dd_methods[] = {

@@ -35,7 +35,7 @@ typedef struct ObjFloatSub {
 // ---- int.c
 void int_init(void);
 // False with MemoryError raised when an int of about [bits] bits cannot be
-// made: past mem_limit() or GMP's largest mpz. Checked before every
+// made: past mem_limit() (the room left) or GMP's largest mpz. Checked before every
 // operation that grows an int.
 bool int_bits_ok(double bits);
 // One GMP call that may allocate a lot, run so that a failed allocation

@@ -283,7 +283,8 @@ static inline ObjClass *val_class(Value v) {
 // *out = [n] * [elem] + [extra]; false with MemoryError raised when that
 // overflows or exceeds mem_limit(). Every variable-size growth path uses it.
 bool mem_size(size_t n, size_t elem, size_t extra, size_t *out);
-// The largest single allocation pyish attempts: the physical memory.
+// The largest allocation pyish attempts now: the physical memory less the
+// bytes pyish holds (a soft heap limit).
 size_t mem_limit(void);
 void *mem_try_alloc(size_t size);               // NULL + MemoryError
 void *mem_try_realloc(void *p, size_t old, size_t size); // NULL + MemoryError, [p] kept
