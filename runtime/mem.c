@@ -52,20 +52,26 @@ static bool refill_reserve(void) {
     return reserve[0] && reserve[1];
 }
 
+// realloc, out of line: a failed realloc leaves [p] valid, and must_realloc
+// retries with it (GCC's use-after-free warning cannot know that).
+static __attribute__((noinline)) void *sys_realloc(void *p, size_t size) {
+    return realloc(p, size);
+}
+
 // malloc/realloc for an infallible allocation: falls back on the reserve.
 static void *must_realloc(void *p, size_t size) {
     if (!reserve_made) {
         reserve_made = true;
         refill_reserve();
     }
-    void *q = realloc(p, size);
+    void *q = sys_realloc(p, size);
     for (int i = 0; !q && i < 2; i++) {
         if (reserve[i]) {
             free(reserve[i]);
             reserve[i] = NULL;
             low = true;
             gc_due = true;      // brings the VM to a safe point soon
-            q = realloc(p, size);
+            q = sys_realloc(p, size);
         }
     }
     if (!q) {
