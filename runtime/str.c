@@ -1048,6 +1048,7 @@ static Value m_split_impl(int argc, Value *argv, ObjDict *kw, bool rev) {
     Value list = list_new(0);
     gc_push_root(list);
     ObjList *l = AS_LIST(list);
+    bool ok = true;     // false once an append failed (MemoryError)
     if (!sepv || IS_NONE(sepv)) {
         if (!rev) {
             size_t i = 0;
@@ -1067,7 +1068,7 @@ static Value m_split_impl(int argc, Value *argv, ObjDict *kw, bool rev) {
                 }
                 if (maxsplit-- == 0) {
                     size_t e = s->len;      // the rest is kept whole
-                    list_append(l, str_sub(s->data + i, e - i, count_cp(s->data + i, e - i)));
+                    ok &= list_append(l, str_sub(s->data + i, e - i, count_cp(s->data + i, e - i)));
                     break;
                 }
                 while (j < s->len) {
@@ -1077,7 +1078,7 @@ static Value m_split_impl(int argc, Value *argv, ObjDict *kw, bool rev) {
                     }
                     j = k;
                 }
-                list_append(l, str_sub(s->data + i, j - i, count_cp(s->data + i, j - i)));
+                ok &= list_append(l, str_sub(s->data + i, j - i, count_cp(s->data + i, j - i)));
                 i = j;
             }
         } else {
@@ -1101,13 +1102,13 @@ static Value m_split_impl(int argc, Value *argv, ObjDict *kw, bool rev) {
                 }
                 int64_t end = i + 1;
                 if (maxsplit-- == 0) {
-                    list_append(l, str_sub(s->data, offs[end], (size_t)end));
+                    ok &= list_append(l, str_sub(s->data, offs[end], (size_t)end));
                     break;
                 }
                 while (i >= 0 && !cp_isspace(cps[i])) {
                     i--;
                 }
-                list_append(l, str_sub(s->data + offs[i + 1], offs[end] - offs[i + 1],
+                ok &= list_append(l, str_sub(s->data + offs[i + 1], offs[end] - offs[i + 1],
                                        (size_t)(end - i - 1)));
             }
             mem_free(cps, n * sizeof(uint32_t) + 1);
@@ -1120,7 +1121,7 @@ static Value m_split_impl(int argc, Value *argv, ObjDict *kw, bool rev) {
             }
         }
         gc_pop_root(1);
-        return list;
+        return ok ? list : VAL_NULL;
     }
     if (!str_check(sepv)) {
         gc_pop_root(1);
@@ -1136,21 +1137,21 @@ static Value m_split_impl(int argc, Value *argv, ObjDict *kw, bool rev) {
         const char *p;
         while (maxsplit > 0 && (p = find_bytes(s->data + i, s->len - i, t->data, t->len))) {
             size_t b = (size_t)(p - s->data);
-            list_append(l, str_sub(s->data + i, b - i, count_cp(s->data + i, b - i)));
+            ok &= list_append(l, str_sub(s->data + i, b - i, count_cp(s->data + i, b - i)));
             i = b + t->len;
             maxsplit--;
         }
-        list_append(l, str_sub(s->data + i, s->len - i, count_cp(s->data + i, s->len - i)));
+        ok &= list_append(l, str_sub(s->data + i, s->len - i, count_cp(s->data + i, s->len - i)));
     } else {
         size_t e = s->len;
         const char *p;
         while (maxsplit > 0 && (p = rfind_bytes(s->data, e, t->data, t->len))) {
             size_t b = (size_t)(p - s->data) + t->len;
-            list_append(l, str_sub(s->data + b, e - b, count_cp(s->data + b, e - b)));
+            ok &= list_append(l, str_sub(s->data + b, e - b, count_cp(s->data + b, e - b)));
             e = (size_t)(p - s->data);
             maxsplit--;
         }
-        list_append(l, str_sub(s->data, e, count_cp(s->data, e)));
+        ok &= list_append(l, str_sub(s->data, e, count_cp(s->data, e)));
         for (size_t a = 0, b = l->len - 1; a < b; a++, b--) {
             Value tmp = l->items[a];
             l->items[a] = l->items[b];
@@ -1158,7 +1159,7 @@ static Value m_split_impl(int argc, Value *argv, ObjDict *kw, bool rev) {
         }
     }
     gc_pop_root(1);
-    return list;
+    return ok ? list : VAL_NULL;
 }
 
 static Value m_split(int argc, Value *argv, ObjDict *kw) {
@@ -1247,7 +1248,8 @@ static Value m_splitlines(int argc, Value *argv, ObjDict *kw) {
     Value list = list_new(0);
     gc_push_root(list);
     size_t i = 0, start = 0;
-    while (i < s->len) {
+    bool ok = true;     // false once an append failed (MemoryError)
+    while (ok && i < s->len) {
         size_t k = i;
         uint32_t c = utf8_decode(s->data, s->len, &k);
         bool brk = c == '\n' || c == '\r' || c == 0x0b || c == 0x0c || c == 0x1c || c == 0x1d ||
@@ -1261,16 +1263,16 @@ static Value m_splitlines(int argc, Value *argv, ObjDict *kw) {
             k++;
         }
         size_t end = keep ? k : eol;
-        list_append(AS_LIST(list),
-                    str_sub(s->data + start, end - start, count_cp(s->data + start, end - start)));
+        Value line = str_sub(s->data + start, end - start, count_cp(s->data + start, end - start));
+        ok = list_append(AS_LIST(list), line);
         i = start = k;
     }
-    if (start < s->len) {
-        list_append(AS_LIST(list), str_sub(s->data + start, s->len - start,
-                                           count_cp(s->data + start, s->len - start)));
+    if (ok && start < s->len) {
+        ok = list_append(AS_LIST(list), str_sub(s->data + start, s->len - start,
+                                                count_cp(s->data + start, s->len - start)));
     }
     gc_pop_root(1);
-    return list;
+    return ok ? list : VAL_NULL;
 }
 
 static Value m_partition_impl(int argc, Value *argv, bool rev) {
