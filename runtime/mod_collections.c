@@ -848,11 +848,23 @@ static Value cm_most_common(int argc, Value *argv, ObjDict *kw) {
 
 static Value cm_elements(int argc, Value *argv, ObjDict *kw) {
     ObjDict *d = AS_DICT(argv[0]);
-    Value l = list_new(0);
+    // (eager, unlike CPython's lazy chain: the total is sized first, so a
+    // huge count is a MemoryError at once rather than a hang)
+    size_t total = 0;
+    for (size_t i = 0; i < d->nentries; i++) {
+        if (d->entries[i].key && IS_SMALL(d->entries[i].value) && AS_SMALL(d->entries[i].value) > 0 &&
+            __builtin_add_overflow(total, (size_t)AS_SMALL(d->entries[i].value), &total)) {
+            return exc_raise_nomem();
+        }
+    }
+    Value l = list_new(total);
+    if (!l) {
+        return VAL_NULL;
+    }
     for (size_t i = 0; i < d->nentries; i++) {
         if (d->entries[i].key && IS_SMALL(d->entries[i].value)) {
             for (int64_t k = 0; k < AS_SMALL(d->entries[i].value); k++) {
-                list_append(AS_LIST(l), d->entries[i].key);
+                list_append(AS_LIST(l), d->entries[i].key);     // room made above
             }
         }
     }
