@@ -213,6 +213,10 @@ static Value bi_print(int argc, Value *argv, ObjDict *kw) {
     } else {
         sb_add(&b, "\n", 1);
     }
+    if (b.failed) {
+        sb_free(&b);
+        return VAL_NULL;
+    }
     if (!file || IS_NONE(file)) {
         if (b.len) {
             fwrite(b.data, 1, b.len, stdout);

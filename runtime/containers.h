@@ -37,8 +37,9 @@ int table_insert(ObjDict *d, Value key, int64_t hash, Value value);
 void table_remove_at(ObjDict *d, int64_t ix, int64_t hash);
 // Empties the table and frees its buffers.
 void table_clear(ObjDict *d);
-// Copies every live entry of [src] into the empty table [dst] (no hashing).
-void table_copy(ObjDict *dst, ObjDict *src);
+// Copies every live entry of [src] into the empty table [dst] (no hashing);
+// false: MemoryError (only under real memory exhaustion).
+bool table_copy(ObjDict *dst, ObjDict *src);
 // GC helpers for tables embedded in other objects.
 void table_trace(ObjDict *d);
 void table_free(ObjDict *d);

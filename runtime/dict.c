@@ -50,16 +50,32 @@ static void index_put(int32_t *index, size_t mask, int64_t hash, int32_t ix) {
 }
 
 // Rebuilds the table, compacted, with an index of at least 3*[need] slots
-// (so at least 2*[need] entries fit, as CPython's GROWTH_RATE).
-static void table_resize(ObjDict *d, size_t need) {
+// (so at least 2*[need] entries fit, as CPython's GROWTH_RATE). False:
+// MemoryError raised (also past 2^31 index slots, what int32 slots hold),
+// [d] unchanged.
+static bool table_resize(ObjDict *d, size_t need) {
     size_t size = MIN_SIZE;
-    while (size < need * 3) {
+    while (size < need * 3 && size <= ((size_t)1 << 31)) {
         size *= 2;
     }
     size_t cap = size * 2 / 3;
-    int32_t *index = mem_alloc(size * sizeof(int32_t));
-    memset(index, 0xff, size * sizeof(int32_t));   // all IX_EMPTY
-    DictEntry *entries = mem_alloc(cap * sizeof(DictEntry));
+    size_t isize, esize;
+    if (size > ((size_t)1 << 31) || !mem_size(size, sizeof(int32_t), 0, &isize) ||
+        !mem_size(cap, sizeof(DictEntry), 0, &esize)) {
+        exc_clear();
+        exc_raise_nomem();
+        return false;
+    }
+    int32_t *index = mem_try_alloc(isize);
+    if (!index) {
+        return false;
+    }
+    DictEntry *entries = mem_try_alloc(esize);
+    if (!entries) {
+        mem_free(index, isize);
+        return false;
+    }
+    memset(index, 0xff, isize);   // all IX_EMPTY
     size_t n = 0;
     for (size_t i = 0; i < d->nentries; i++) {
         DictEntry *e = &d->entries[i];
@@ -76,6 +92,7 @@ static void table_resize(ObjDict *d, size_t need) {
     d->cap = cap;
     d->nentries = n;
     d->used = n;
+    return true;
 }
 
 // Finds [key] with [hash]: entry number, -1 missing, -2 error.
@@ -124,9 +141,9 @@ restart:
 }
 
 // Appends a new entry (the key is known to be absent).
-static void table_append(ObjDict *d, Value key, int64_t hash, Value value) {
-    if (d->nentries >= d->cap) {
-        table_resize(d, d->used);
+static bool table_append(ObjDict *d, Value key, int64_t hash, Value value) {
+    if (d->nentries >= d->cap && !table_resize(d, d->used)) {
+        return false;
     }
     index_put(d->index, d->mask, hash, (int32_t)d->nentries);
     DictEntry *e = &d->entries[d->nentries++];
@@ -135,6 +152,7 @@ static void table_append(ObjDict *d, Value key, int64_t hash, Value value) {
     e->hash = hash;
     d->used++;
     d->version++;
+    return true;
 }
 
 // Inserts or replaces [key] -> [value]; -1 error.
@@ -147,8 +165,7 @@ int table_insert(ObjDict *d, Value key, int64_t hash, Value value) {
         d->entries[ix].value = value;
         return 0;
     }
-    table_append(d, key, hash, value);
-    return 0;
+    return table_append(d, key, hash, value) ? 0 : -1;
 }
 
 // Removes entry [ix] whose key hashes to [hash].
@@ -186,29 +203,39 @@ void table_clear(ObjDict *d) {
 }
 
 // Copies the live entries of [src] into the empty [dst].
-void table_copy(ObjDict *dst, ObjDict *src) {
+bool table_copy(ObjDict *dst, ObjDict *src) {
     if (src->used == 0) {
-        return;
+        return true;
     }
     if (src->used == src->nentries) {
         // No holes: copy the buffers as they are.
-        dst->index = mem_alloc((src->mask + 1) * sizeof(int32_t));
-        memcpy(dst->index, src->index, (src->mask + 1) * sizeof(int32_t));
-        dst->entries = mem_alloc(src->cap * sizeof(DictEntry));
+        size_t isize = (src->mask + 1) * sizeof(int32_t), esize = src->cap * sizeof(DictEntry);
+        int32_t *index = mem_try_alloc(isize);
+        DictEntry *entries = index ? mem_try_alloc(esize) : NULL;
+        if (!entries) {
+            mem_free(index, isize);
+            return false;
+        }
+        dst->index = index;
+        dst->entries = entries;
+        memcpy(dst->index, src->index, isize);
         memcpy(dst->entries, src->entries, src->nentries * sizeof(DictEntry));
         dst->mask = src->mask;
         dst->cap = src->cap;
         dst->nentries = src->nentries;
         dst->used = src->used;
-        return;
+        return true;
     }
-    table_resize(dst, src->used);
+    if (!table_resize(dst, src->used)) {
+        return false;
+    }
     for (size_t i = 0; i < src->nentries; i++) {
         DictEntry *e = &src->entries[i];
         if (e->key) {
-            table_append(dst, e->key, e->hash, e->value);
+            table_append(dst, e->key, e->hash, e->value);   // room made above
         }
     }
+    return true;
 }
 
 // Marks the keys and values of [d].
@@ -717,8 +744,7 @@ int dict_update_from(ObjDict *d, Value arg) {
         }
         if (d->used == 0 && AS_OBJ(arg)->cls == cls_dict) {
             table_clear(d);
-            table_copy(d, src);
-            return 0;
+            return table_copy(d, src) ? 0 : -1;
         }
         for (size_t i = 0; i < src->nentries; i++) {
             DictEntry *e = &src->entries[i];
@@ -795,7 +821,9 @@ static Value dict_binop(Value a, Value b, int op) {
             return VAL_NOTIMPL;
         }
         Value d = dict_new();
-        table_copy(AS_DICT(d), AS_DICT(a));
+        if (!table_copy(AS_DICT(d), AS_DICT(a))) {
+            return VAL_NULL;
+        }
         gc_push_root(d);
         int r = dict_update_from(AS_DICT(d), b);
         gc_pop_root(1);
@@ -921,8 +949,7 @@ static Value m_copy(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     Value d = dict_new();
-    table_copy(AS_DICT(d), SELF);
-    return d;
+    return table_copy(AS_DICT(d), SELF) ? d : VAL_NULL;
 }
 
 static Value m_fromkeys(int argc, Value *argv, ObjDict *kw) {
@@ -941,6 +968,16 @@ static Value m_fromkeys(int argc, Value *argv, ObjDict *kw) {
         }
     }
     gc_push_root(d);
+    // a builtin iterable's size first: dict.fromkeys(range(10**9)) is a
+    // MemoryError at once instead of after filling the memory
+    ObjClass *ic = val_class(argv[1]);
+    if (IS_DICT(d) && AS_DICT(d)->used == 0 && !(ic->flags & CLS_USER) && ic->len) {
+        int64_t n = ic->len(argv[1]);
+        if (n < 0 || (n > 0 && !table_resize(AS_DICT(d), (size_t)n))) {
+            gc_pop_root(1);
+            return VAL_NULL;
+        }
+    }
     Value it = obj_iter(argv[1]);
     if (!it) {
         gc_pop_root(1);
@@ -962,6 +999,9 @@ static Value m_fromkeys(int argc, Value *argv, ObjDict *kw) {
 
 static Value m_reversed(int argc, Value *argv, ObjDict *kw) {
     Value l = list_new(SELF->used);
+    if (!l) {
+        return VAL_NULL;
+    }
     for (size_t i = SELF->nentries; i-- > 0;) {
         if (SELF->entries[i].key) {
             list_append(AS_LIST(l), SELF->entries[i].key);
@@ -974,6 +1014,9 @@ static Value m_reversed(int argc, Value *argv, ObjDict *kw) {
 static Value view_reversed(Value view, int kind) {
     ObjDict *d = AS_DICT(((ObjDictView *)AS_OBJ(view))->dict);
     Value l = list_new(d->used);
+    if (!l) {
+        return VAL_NULL;
+    }
     gc_push_root(l);
     for (size_t i = d->nentries; i-- > 0;) {
         DictEntry *e = &d->entries[i];

@@ -14,9 +14,13 @@ EXC_LIST(X)
 #undef X
 
 static Value pending;
+// A MemoryError made at start-up, raised when memory is so low that making
+// a new one could fail (CPython keeps a few preallocated too).
+static Value nomem_exc;
 
 static void mark_pending(void) {
     gc_mark_value(pending);
+    gc_mark_value(nomem_exc);
 }
 
 Value exc_pending(void) {
@@ -61,6 +65,23 @@ Value exc_raise_value(Value exc) {
         return exc_raise(exc_TypeError, "exceptions must derive from BaseException");
     }
     pending = exc;
+    return VAL_NULL;
+}
+
+Value exc_raise_nomem(void) {
+    if (!mem_is_low() || !nomem_exc) {
+        Value e = exc_new(exc_MemoryError, 0, NULL);
+        if (e) {
+            pending = e;
+        }
+        return VAL_NULL;
+    }
+    ObjException *e = AS_EXC(nomem_exc);
+    e->traceback = VAL_NULL;
+    e->cause = VAL_NULL;
+    e->context = VAL_NULL;
+    e->suppress_context = false;
+    pending = nomem_exc;
     return VAL_NULL;
 }
 
@@ -302,4 +323,5 @@ void exc_init(void) {
     }
     EXC_LIST(X)
 #undef X
+    nomem_exc = exc_new_slot(exc_MemoryError, 0, NULL, NULL);
 }

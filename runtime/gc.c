@@ -138,6 +138,17 @@ Obj *gc_slab_alloc(size_t size) {
     return o;
 }
 
+// Grows one of the collector's own arrays (kept out of mem.c's accounting,
+// and needed while collecting, when nothing can be raised).
+static void *grow(void *p, size_t size) {
+    void *q = realloc(p, size);
+    if (!q) {
+        fputs("pyish: out of memory\n", stderr);
+        abort();
+    }
+    return q;
+}
+
 // Objects whose class wants the finalizer hook (CLS_GC_HOOK), so a
 // collection visits just them, not the whole heap, before sweeping.
 static size_t caphookable;
@@ -145,7 +156,7 @@ static size_t caphookable;
 static void note_hookable(Obj *o) {
     if (nhookable == caphookable) {
         caphookable = caphookable ? caphookable * 2 : 256;
-        hookable = realloc(hookable, sizeof(Obj *) * caphookable);
+        hookable = grow(hookable, sizeof(Obj *) * caphookable);
     }
     hookable[nhookable++] = o;
 }
@@ -172,7 +183,8 @@ Obj *obj_alloc(ObjClass *cls, size_t size) {
         o = mem_alloc(size);
         memset(o, 0, size);
         o->cls = cls;
-        o->size = (uint32_t)size;
+        // > 4 GiB: clamped, so mem_free never takes it for a pool block
+        o->size = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;
         o->gc_next = all_objects;
         all_objects = o;
     }
@@ -182,6 +194,24 @@ Obj *obj_alloc(ObjClass *cls, size_t size) {
     return o;
 }
 
+Obj *obj_try_alloc(ObjClass *cls, size_t size) {
+    if (size <= OBJ_POOL_MAX) {
+        return obj_alloc(cls, size);
+    }
+    Obj *o = mem_try_alloc(size);
+    if (!o) {
+        return NULL;
+    }
+    memset(o, 0, size);
+    o->cls = cls;
+    o->size = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;     // see obj_bytes
+    o->gc_next = all_objects;
+    all_objects = o;
+    if (cls && (cls->flags & CLS_GC_HOOK)) {
+        note_hookable(o);
+    }
+    return o;
+}
 
 static void slab_free_obj(Obj *o) {
     size_t cls = (o->size + 15) >> 4;
@@ -229,7 +259,7 @@ static void sweep_slabs(void) {
 void gc_push_root(Value v) {
     if (ntemp == captemp) {
         captemp = captemp ? captemp * 2 : 64;
-        temp_roots = realloc(temp_roots, sizeof(Value) * (size_t)captemp);
+        temp_roots = grow(temp_roots, sizeof(Value) * (size_t)captemp);
     }
     temp_roots[ntemp++] = v;
 }
@@ -238,14 +268,24 @@ void gc_pop_root(int n) {
     ntemp -= n;
 }
 
+// Set when the gray stack could not grow: some marked objects were not
+// pushed, so drain_gray rescans the heap for them (memory is short).
+static bool gray_overflow;
+
 void gc_mark_obj(Obj *o) {
     if (!o || o->marked) {
         return;
     }
     o->marked = 1;
     if (ngray == capgray) {
-        capgray = capgray ? capgray * 2 : 1024;
-        gray = realloc(gray, sizeof(Obj *) * capgray);
+        size_t ncap = capgray ? capgray * 2 : 1024;
+        Obj **g = realloc(gray, sizeof(Obj *) * ncap);
+        if (!g) {
+            gray_overflow = true;
+            return;
+        }
+        gray = g;
+        capgray = ncap;
     }
     gray[ngray++] = o;
 }
@@ -256,14 +296,47 @@ void gc_mark_value(Value v) {
     }
 }
 
-static void drain_gray(void) {
-    while (ngray > 0) {
-        Obj *o = gray[--ngray];
-        gc_mark_obj((Obj *)o->cls);
-        if (o->cls->trace) {
-            o->cls->trace(o);
-        }
+static void trace_obj(Obj *o) {
+    gc_mark_obj((Obj *)o->cls);
+    if (o->cls->trace) {
+        o->cls->trace(o);
     }
+}
+
+static void retrace_marked(Obj *o) {
+    if (o->marked) {
+        trace_obj(o);
+    }
+}
+
+static void drain_gray(void) {
+    for (;;) {
+        while (ngray > 0) {
+            trace_obj(gray[--ngray]);
+        }
+        if (!gray_overflow) {
+            return;
+        }
+        // tracing a marked object again is harmless: it only marks what is
+        // unmarked, and finds the children the full stack dropped
+        gray_overflow = false;
+        gc_each_object(retrace_marked);
+    }
+}
+
+// The allocation size of [o]. Obj.size is clamped at 4 GiB; only strs and
+// tuples get bigger, and their length gives their size back.
+static size_t obj_bytes(Obj *o) {
+    if (o->size != UINT32_MAX) {
+        return o->size;
+    }
+    if (o->cls == cls_str) {
+        return sizeof(ObjStr) + ((ObjStr *)o)->len + 1;
+    }
+    if (o->cls == cls_tuple) {
+        return sizeof(ObjTuple) + ((ObjTuple *)o)->len * sizeof(Value);
+    }
+    return o->size;
 }
 
 static void free_obj(Obj *o) {
@@ -273,7 +346,7 @@ static void free_obj(Obj *o) {
     if (o->cls->finalize) {
         o->cls->finalize(o);
     }
-    mem_free(o, o->size);
+    mem_free(o, obj_bytes(o));
 }
 
 static void hook_unmarked(Obj *o) {

@@ -7,7 +7,17 @@
 // subclass of int whose two instances (True/False, made by the bootstrap)
 // behave as 1 and 0, except that & | ^ between bools give bools.
 // GMP allocates through mem.c so big ints count toward GC pressure.
+//
+// Huge results are a MemoryError, never GMP's "overflow in mpz type" abort:
+// every operation that can grow an int (*, **, <<, factorial, comb, perm)
+// first bounds its result's size (int_bits_ok), as CPython does; that is
+// the main mechanism. The backstop: GMP's allocation functions are ours,
+// and inside gmp_guarded a failed allocation longjmps back out of GMP (the
+// aborted call's temporaries leak, and its output mpz is abandoned, not
+// freed: GMP may have left it inconsistent).
+#include <limits.h>
 #include <math.h>
+#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +27,76 @@
 ObjClass *cls_int, *cls_bool;
 
 #define HASH_MODULUS (((uint64_t)1 << 61) - 1)
+
+// ---- size limits and GMP's allocation
+
+// CPython's largest int has (PY_SSIZE_T_MAX - 24) / 4 digits of 30 bits;
+// a shift past it is an OverflowError there, not a MemoryError.
+#define CPY_MAX_DIGITS ((uint64_t)(INT64_MAX - 24) / 4)
+
+bool int_bits_ok(double bits) {
+    double gmp_max = (double)(INT_MAX - 64) * GMP_NUMB_BITS;   // mpz's int limb count
+    if (!(bits <= gmp_max) || bits / 8 > (double)mem_limit()) {
+        exc_raise_nomem();
+        return false;
+    }
+    return true;
+}
+
+// The guarded call gmp_guarded runs, if any: where a failed allocation jumps.
+static jmp_buf *gmp_jmp;
+
+static void *gmp_alloc(size_t size) {
+    if (!gmp_jmp) {
+        return mem_alloc(size);
+    }
+    void *p = mem_try_alloc(size);
+    if (!p) {
+        longjmp(*gmp_jmp, 1);
+    }
+    return p;
+}
+
+static void *gmp_realloc(void *p, size_t old, size_t size) {
+    if (!gmp_jmp) {
+        return mem_realloc(p, old, size);
+    }
+    void *q = mem_try_realloc(p, old, size);
+    if (!q) {
+        longjmp(*gmp_jmp, 1);
+    }
+    return q;
+}
+
+bool int_gmp_guarded(GmpCall *c) {
+    jmp_buf jb;
+    jmp_buf *outer = gmp_jmp;
+    if (setjmp(jb)) {
+        gmp_jmp = outer;
+        mpz_init(c->r);     // abandon the half-made result (leaks its buffer)
+        return false;       // MemoryError raised by mem_try_*
+    }
+    gmp_jmp = &jb;
+    switch (c->op) {
+    case GMP_MUL:
+        mpz_mul(c->r, c->x, c->y);
+        break;
+    case GMP_POW_UI:
+        mpz_pow_ui(c->r, c->x, c->u);
+        break;
+    case GMP_MUL_2EXP:
+        mpz_mul_2exp(c->r, c->x, c->u);
+        break;
+    case GMP_FAC_UI:
+        mpz_fac_ui(c->r, c->u);
+        break;
+    case GMP_BIN_UI:
+        mpz_bin_ui(c->r, c->x, c->u);
+        break;
+    }
+    gmp_jmp = outer;
+    return true;
+}
 
 // ---- representation helpers
 
@@ -322,9 +402,12 @@ Value int_repr(Value v) {
     }
     const mpz_srcptr z = AS_BIGINT(v)->z;
     size_t cap = mpz_sizeinbase(z, 10) + 2;
-    char *buf = mem_alloc(cap);
+    char *buf = mem_try_alloc(cap);
+    if (!buf) {
+        return VAL_NULL;
+    }
     mpz_get_str(buf, 10, z);
-    Value r = str_new(buf, strlen(buf));
+    Value r = str_try_new(buf, strlen(buf));
     mem_free(buf, cap);
     return r;
 }
@@ -599,9 +682,18 @@ static Value big_binop(Value a, Value b, int op) {
     case BIN_SUB:
         mpz_sub(r, x, y);
         break;
-    case BIN_MUL:
-        mpz_mul(r, x, y);
+    case BIN_MUL: {
+        if (!int_bits_ok((double)mpz_sizeinbase(x, 2) + (double)mpz_sizeinbase(y, 2))) {
+            mpz_clears(x, y, r, NULL);
+            return VAL_NULL;
+        }
+        GmpCall c = {GMP_MUL, r, x, y, 0};
+        if (!int_gmp_guarded(&c)) {
+            mpz_clears(x, y, r, NULL);
+            return VAL_NULL;
+        }
         break;
+    }
     case BIN_TRUEDIV:
         if (mpz_sgn(y) == 0) {
             res = exc_raise(exc_ZeroDivisionError, "division by zero");
@@ -625,17 +717,32 @@ static Value big_binop(Value a, Value b, int op) {
         mpz_fdiv_r(r, x, y);
         break;
     case BIN_POW:
-        if (!mpz_fits_ulong_p(y)) {
-            if (mpz_cmp_si(x, 0) == 0 || mpz_cmp_si(x, 1) == 0) {
-                mpz_set(r, x);
-            } else if (mpz_cmp_si(x, -1) == 0) {
-                mpz_set_si(r, mpz_odd_p(y) ? -1 : 1);
+        if (mpz_cmp_si(x, 0) == 0 || mpz_cmp_si(x, 1) == 0) {
+            if (mpz_sgn(y) == 0) {
+                mpz_set_ui(r, 1);       // 0 ** 0
             } else {
-                mpz_clears(x, y, r, NULL);
-                return exc_raise(exc_OverflowError, "exponent too large");
+                mpz_set(r, x);
             }
+        } else if (mpz_cmp_si(x, -1) == 0) {
+            mpz_set_si(r, mpz_odd_p(y) ? -1 : 1);
         } else {
-            mpz_pow_ui(r, x, mpz_get_ui(y));
+            // |x| >= 2: about y * log2|x| bits (CPython squares until
+            // memory runs out: a MemoryError too, only later)
+            long e2;
+            double m = fabs(mpz_get_d_2exp(&e2, x));
+            if (!mpz_fits_ulong_p(y) ||
+                !int_bits_ok(mpz_get_d(y) * ((double)e2 + log2(m)))) {
+                mpz_clears(x, y, r, NULL);
+                if (!exc_pending()) {
+                    exc_raise_nomem();
+                }
+                return VAL_NULL;
+            }
+            GmpCall c = {GMP_POW_UI, r, x, NULL, mpz_get_ui(y)};
+            if (!int_gmp_guarded(&c)) {
+                mpz_clears(x, y, r, NULL);
+                return VAL_NULL;
+            }
         }
         break;
     case BIN_LSHIFT:
@@ -645,12 +752,32 @@ static Value big_binop(Value a, Value b, int op) {
             return exc_raise(exc_ValueError, "negative shift count");
         }
         if (op == BIN_LSHIFT) {
-            if (mpz_sgn(x) != 0 && (!mpz_fits_ulong_p(y) || mpz_get_ui(y) > ((unsigned long)1 << 40))) {
-                mpz_clears(x, y, r, NULL);
-                return exc_raise(exc_OverflowError, "too many digits in integer");
-            }
             if (mpz_sgn(x) != 0) {
-                mpz_mul_2exp(r, x, mpz_get_ui(y));
+                // CPython's digit count decides OverflowError; memory then
+                // decides MemoryError
+                mpz_t w;
+                mpz_init(w);
+                unsigned long rem = mpz_fdiv_q_ui(w, y, 30);
+                mpz_add_ui(w, w, (mpz_sizeinbase(x, 2) + 29) / 30 + (rem != 0));
+                bool too_many = mpz_cmp_ui(w, CPY_MAX_DIGITS) > 0;
+                mpz_clear(w);
+                if (too_many) {
+                    mpz_clears(x, y, r, NULL);
+                    return exc_raise(exc_OverflowError, "too many digits in integer");
+                }
+                if (!mpz_fits_ulong_p(y) ||
+                    !int_bits_ok((double)mpz_sizeinbase(x, 2) + mpz_get_d(y))) {
+                    mpz_clears(x, y, r, NULL);
+                    if (!exc_pending()) {
+                        exc_raise_nomem();
+                    }
+                    return VAL_NULL;
+                }
+                GmpCall c = {GMP_MUL_2EXP, r, x, NULL, mpz_get_ui(y)};
+                if (!int_gmp_guarded(&c)) {
+                    mpz_clears(x, y, r, NULL);
+                    return VAL_NULL;
+                }
             }
         } else {
             if (!mpz_fits_ulong_p(y) || mpz_get_ui(y) > mpz_sizeinbase(x, 2) + 1) {
@@ -1049,7 +1176,7 @@ static const MethodDef int_methods[] = {
 };
 
 void int_init(void) {
-    mp_set_memory_functions(mem_alloc, mem_realloc, mem_free);
+    mp_set_memory_functions(gmp_alloc, gmp_realloc, mem_free);
     cls_int = class_new_builtin("int", NULL, sizeof(ObjInt), int_methods);
     cls_int->flags |= CLS_BASETYPE;
     cls_int->new_ = int_new;

@@ -51,44 +51,108 @@ void repr_leave(Obj *o) {
 
 // ---- construction
 
-static void list_reserve(ObjList *l, size_t need) {
+// Makes room for [need] items; false: MemoryError raised, [l] unchanged.
+static bool list_reserve(ObjList *l, size_t need) {
     if (need <= l->cap) {
-        return;
+        return true;
     }
     size_t nc = l->cap < 4 ? 4 : l->cap + (l->cap >> 1);
     if (nc < need) {
         nc = need;
     }
-    l->items = mem_realloc(l->items, l->cap * sizeof(Value), nc * sizeof(Value));
+    size_t bytes;
+    if (!mem_size(nc, sizeof(Value), 0, &bytes)) {
+        exc_clear();    // the 1.5x growth was too greedy: try the exact need
+        nc = need;
+        if (!mem_size(nc, sizeof(Value), 0, &bytes)) {
+            return false;
+        }
+    }
+    Value *items = mem_try_realloc(l->items, l->cap * sizeof(Value), bytes);
+    if (!items) {
+        return false;
+    }
+    l->items = items;
     l->cap = nc;
+    return true;
 }
 
-// Makes an empty list with room for [cap] items.
 Value list_new(size_t cap) {
-    ObjList *l = (ObjList *)obj_alloc(cls_list, sizeof(ObjList));
-    if (cap) {
-        l->items = mem_alloc(cap * sizeof(Value));
-        l->cap = cap;
+    size_t bytes;
+    if (!mem_size(cap, sizeof(Value), 0, &bytes)) {
+        return VAL_NULL;
     }
+    Value *items = NULL;
+    if (cap && !(items = mem_try_alloc(bytes))) {
+        return VAL_NULL;
+    }
+    ObjList *l = (ObjList *)obj_alloc(cls_list, sizeof(ObjList));
+    l->items = items;
+    l->cap = cap;
     return OBJ_VAL(l);
 }
 
-// Appends [v] to [l].
-void list_append(ObjList *l, Value v) {
-    if (l->len == l->cap) {
-        list_reserve(l, l->len + 1);
+bool list_append(ObjList *l, Value v) {
+    if (l->len == l->cap && !list_reserve(l, l->len + 1)) {
+        return false;
     }
     l->items[l->len++] = v;
+    return true;
 }
 
 // Makes a list holding a copy of [items].
 Value list_from_array(size_t n, Value *items) {
     Value l = list_new(n);
+    if (!l) {
+        return VAL_NULL;
+    }
     if (n) {
         memcpy(AS_LIST(l)->items, items, n * sizeof(Value));
     }
     AS_LIST(l)->len = n;
     return l;
+}
+
+// The number of items [v] will likely yield, as CPython's length_hint: the
+// len of a builtin container, or a user class's __length_hint__; 0 when
+// unknown; -1 on error.
+static int64_t length_hint(Value v) {
+    ObjClass *c = val_class(v);
+    if (!(c->flags & CLS_USER)) {
+        if (!c->len) {
+            return 0;
+        }
+        int64_t n = c->len(v);
+        if (n < 0 && EXC_PENDING_IS(exc_TypeError)) {
+            exc_clear();
+            return 0;
+        }
+        return n;
+    }
+    Value m = class_lookup(c, str_intern_c("__length_hint__"));
+    if (!m) {
+        return 0;
+    }
+    Value r = vm_call(m, 1, &v, NULL);
+    if (!r) {
+        return -1;
+    }
+    if (r == VAL_NOTIMPL) {
+        return 0;
+    }
+    if (!is_intlike(r)) {
+        exc_raise(exc_TypeError, "__length_hint__ must be an integer, not %s", val_type_name(r));
+        return -1;
+    }
+    int64_t n;
+    if (!int_to_i64(r, &n)) {
+        return -1;
+    }
+    if (n < 0) {
+        exc_raise(exc_ValueError, "__length_hint__() should return >= 0");
+        return -1;
+    }
+    return n;
 }
 
 // Appends the items of [iterable] to [l].
@@ -103,7 +167,9 @@ bool list_extend(ObjList *l, Value iterable) {
             items = AS_TUPLE(iterable)->items;
             n = AS_TUPLE(iterable)->len;
         }
-        list_reserve(l, l->len + n);
+        if (!list_reserve(l, l->len + n)) {
+            return false;
+        }
         if (IS_LISTISH(iterable)) {
             items = AS_LIST(iterable)->items;   // may be l itself, reallocated
         }
@@ -113,6 +179,12 @@ bool list_extend(ObjList *l, Value iterable) {
         l->len += n;
         return true;
     }
+    // room for the likely length first (as CPython): list(range(10**10)) is
+    // a MemoryError at once, not after filling the memory
+    int64_t hint = length_hint(iterable);
+    if (hint < 0 || (hint > 0 && !list_reserve(l, l->len + (size_t)hint))) {
+        return false;
+    }
     Value it = obj_iter(iterable);
     if (!it) {
         return false;
@@ -121,7 +193,10 @@ bool list_extend(ObjList *l, Value iterable) {
     Value v;
     int r;
     while ((r = obj_next(it, &v)) == 1) {
-        list_append(l, v);
+        if (!list_append(l, v)) {
+            r = -1;
+            break;
+        }
     }
     gc_pop_root(1);
     return r == 0;
@@ -169,11 +244,14 @@ static Value list_repeat(ObjList *l, int64_t n) {
     if (n <= 0 || l->len == 0) {
         return list_new(0);
     }
-    if ((uint64_t)n > ((uint64_t)1 << 40) / l->len) {
-        return exc_raise(exc_MemoryError, "");
+    if ((uint64_t)n > (uint64_t)INT64_MAX / l->len) {
+        return exc_raise_nomem();
     }
     size_t total = l->len * (size_t)n;
     Value r = list_new(total);
+    if (!r) {
+        return VAL_NULL;
+    }
     for (int64_t k = 0; k < n; k++) {
         memcpy(AS_LIST(r)->items + (size_t)k * l->len, l->items, l->len * sizeof(Value));
     }
@@ -214,6 +292,9 @@ static Value list_binop(Value a, Value b, int op) {
         {
             ObjList *x = AS_LIST(a), *y = AS_LIST(b);
             Value r = list_new(x->len + y->len);
+            if (!r) {
+                return VAL_NULL;
+            }
             if (x->len) {
                 memcpy(AS_LIST(r)->items, x->items, x->len * sizeof(Value));
             }
@@ -274,6 +355,9 @@ static Value list_getitem(Value self, Value key) {
             return VAL_NULL;
         }
         Value r = list_new((size_t)n);
+        if (!r) {
+            return VAL_NULL;
+        }
         Value *dst = AS_LIST(r)->items;
         if (step == 1) {
             if (n) {
@@ -356,7 +440,10 @@ static bool list_ass_slice(ObjList *l, ObjSlice *s, Value v) {
         }
         size_t old = (size_t)(stop - start);
         size_t newlen = l->len - old + m;
-        list_reserve(l, newlen);
+        if (!list_reserve(l, newlen)) {
+            gc_pop_root(1);
+            return false;
+        }
         memmove(l->items + start + m, l->items + stop, (l->len - (size_t)stop) * sizeof(Value));
         if (m) {
             memcpy(l->items + start, items, m * sizeof(Value));
@@ -606,7 +693,9 @@ bool list_sort_inplace(ObjList *l, Value key, bool reverse) {
     Value *keys = vals->items;
     ObjList *keyl = NULL;
     if (key) {
-        keyl = (ObjList *)AS_OBJ(list_new(n));
+        Value kl = list_new(n);
+        ok = kl != VAL_NULL;
+        keyl = ok ? AS_LIST(kl) : AS_LIST(list_new(0));
         gc_push_root(OBJ_VAL(keyl));
         for (size_t i = 0; i < n && ok; i++) {
             Value k = vm_call(key, 1, &vals->items[i], NULL);
@@ -620,22 +709,40 @@ bool list_sort_inplace(ObjList *l, Value key, bool reverse) {
     }
     size_t *perm = NULL, *tmp = NULL;
     if (ok && n >= 2) {
-        perm = mem_alloc(n * sizeof(size_t));
-        tmp = mem_alloc((n / 2 + 1) * sizeof(size_t));
-        for (size_t i = 0; i < n; i++) {
-            perm[i] = i;
-        }
-        ok = msort(keys, perm, tmp, n) == 0;
+        // (sizes of an existing list: they cannot overflow)
+        perm = mem_try_alloc(n * sizeof(size_t));
+        tmp = perm ? mem_try_alloc((n / 2 + 1) * sizeof(size_t)) : NULL;
+        ok = tmp != NULL;
         if (ok) {
-            Value *out = mem_alloc(vals->cap * sizeof(Value));
             for (size_t i = 0; i < n; i++) {
-                out[i] = vals->items[perm[i]];
+                perm[i] = i;
             }
-            memcpy(vals->items, out, n * sizeof(Value));
-            mem_free(out, vals->cap * sizeof(Value));
+            ok = msort(keys, perm, tmp, n) == 0;
         }
-        mem_free(perm, n * sizeof(size_t));
-        mem_free(tmp, (n / 2 + 1) * sizeof(size_t));
+        if (ok) {
+            // apply the permutation in place, cycle by cycle (no third array)
+            for (size_t i = 0; i < n; i++) {
+                if (perm[i] == i || perm[i] == SIZE_MAX) {
+                    continue;
+                }
+                Value first = vals->items[i];
+                size_t j = i;
+                while (perm[j] != i) {
+                    vals->items[j] = vals->items[perm[j]];
+                    size_t next = perm[j];
+                    perm[j] = SIZE_MAX;
+                    j = next;
+                }
+                vals->items[j] = first;
+                perm[j] = SIZE_MAX;
+            }
+        }
+        if (perm) {
+            mem_free(perm, n * sizeof(size_t));
+        }
+        if (tmp) {
+            mem_free(tmp, (n / 2 + 1) * sizeof(size_t));
+        }
     }
     if (reverse) {
         reverse_values(vals->items, n);
@@ -664,8 +771,7 @@ static Value m_append(int argc, Value *argv, ObjDict *kw) {
         return exc_raise(exc_TypeError, "list.append() takes exactly one argument (%d given)",
                          argc - 1);
     }
-    list_append(AS_LIST(argv[0]), argv[1]);
-    return VAL_NONE;
+    return list_append(AS_LIST(argv[0]), argv[1]) ? VAL_NONE : VAL_NULL;
 }
 
 static Value m_extend(int argc, Value *argv, ObjDict *kw) {
@@ -695,7 +801,9 @@ static Value m_insert(int argc, Value *argv, ObjDict *kw) {
     if (i > n) {
         i = n;
     }
-    list_reserve(l, l->len + 1);
+    if (!list_reserve(l, l->len + 1)) {
+        return VAL_NULL;
+    }
     memmove(l->items + i + 1, l->items + i, (l->len - (size_t)i) * sizeof(Value));
     l->items[i] = argv[2];
     l->len++;

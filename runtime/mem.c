@@ -1,12 +1,126 @@
 // mem.c: every byte pyish allocates goes through here, so the collector
 // knows how much live memory there is and when to run, and debug builds can
 // poison what they free.
+//
+// Running out of memory is a MemoryError, never a crash. Two kinds of
+// allocation:
+// - fallible (mem_try_alloc, mem_try_realloc, obj_try_alloc): every size a
+//   program chooses (a container's or str's length, a repeat count, a pad
+//   width, a big int) goes through them. They return NULL with MemoryError
+//   raised when the size overflows (mem_size computes sizes), is more than
+//   the heap can still take (mem_limit: the machine's physical memory less
+//   what pyish already holds; a soft heap limit, so `[0] * 10**10` fails
+//   at once instead of waking the OOM killer on a system that
+//   overcommits), or when malloc fails.
+// - infallible (mem_alloc, mem_realloc): small fixed-size blocks (objects,
+//   frames, slabs). When malloc fails, a reserve kept since start-up is
+//   given back to the system and the allocation retried. At its next safe
+//   point the VM collects and asks mem_exhausted: if the collection freed
+//   enough to rebuild the reserve, the program goes on; if not, it gets a
+//   MemoryError and can drop what it holds. Only if the whole reserve is
+//   gone too does pyish stop with "pyish: out of memory".
+//   Fallible allocations of at most SMALL_BLOCK bytes take this path too.
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "object.h"
 #include "gc.h"
 
 static size_t bytes_allocated;
+
+// The reserve: two chunks of untouched memory (they cost no resident
+// pages), given back one at a time when an infallible allocation fails;
+// [low] says one was used since the VM last looked. The second chunk lets
+// the program unwind and run its handler before memory comes back.
+#define RESERVE_SIZE (4u << 20)
+static void *reserve[2];
+static bool reserve_made, low;
+
+// Stops the process: memory is gone and no reserve is left.
+static _Noreturn void out_of_memory(void) {
+    fputs("pyish: out of memory\n", stderr);
+    abort();
+}
+
+// Allocates what is missing of the reserve; true if it is whole.
+static bool refill_reserve(void) {
+    for (int i = 0; i < 2; i++) {
+        if (!reserve[i]) {
+            reserve[i] = malloc(RESERVE_SIZE);
+        }
+    }
+    return reserve[0] && reserve[1];
+}
+
+// realloc, out of line: a failed realloc leaves [p] valid, and must_realloc
+// retries with it (GCC's use-after-free warning cannot know that).
+static __attribute__((noinline)) void *sys_realloc(void *p, size_t size) {
+    return realloc(p, size);
+}
+
+// malloc/realloc for an infallible allocation: falls back on the reserve.
+static void *must_realloc(void *p, size_t size) {
+    if (!reserve_made) {
+        reserve_made = true;
+        refill_reserve();
+    }
+    void *q = sys_realloc(p, size);
+    for (int i = 0; !q && i < 2; i++) {
+        if (reserve[i]) {
+            free(reserve[i]);
+            reserve[i] = NULL;
+            low = true;
+            gc_due = true;      // brings the VM to a safe point soon
+            q = sys_realloc(p, size);
+        }
+    }
+    if (!q) {
+        out_of_memory();
+    }
+    return q;
+}
+
+bool mem_exhausted(void) {
+    if (!reserve_made || (reserve[0] && reserve[1])) {
+        return false;
+    }
+    // the collection that just ran may have given memory back
+    bool whole = refill_reserve();
+    if (!whole) {
+        gc_due = true;          // collect again at the next safe point
+    }
+    bool raise = low && !whole;
+    low = false;
+    return raise;
+}
+
+bool mem_is_low(void) {
+    return reserve_made && !(reserve[0] && reserve[1]);
+}
+
+size_t mem_limit(void) {
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    size_t phys = pages > 0 && page > 0 ? (size_t)pages * (size_t)page : (size_t)1 << 46;
+    return phys > bytes_allocated ? phys - bytes_allocated : 0;
+}
+
+// Fallible allocations up to this size are served like infallible ones
+// (falling back on the reserve): a caller that never sees large sizes never
+// sees NULL either.
+#define SMALL_BLOCK ((size_t)64 << 10)
+// Sizes up to this never need the sysconf call of mem_limit.
+#define SURELY_FITS ((size_t)1 << 28)
+
+bool mem_size(size_t n, size_t elem, size_t extra, size_t *out) {
+    size_t s;
+    if (__builtin_mul_overflow(n, elem, &s) || __builtin_add_overflow(s, extra, &s) ||
+        (s > SURELY_FITS && s > mem_limit())) {
+        exc_raise_nomem();
+        return false;
+    }
+    *out = s;
+    return true;
+}
 
 // Small blocks (<= POOL_MAX bytes) come from per-size free lists carved out
 // of 64 KiB slabs: objects are mostly small and short-lived, and this keeps
@@ -43,11 +157,7 @@ static void *pool_alloc(size_t size) {
     }
     size_t bytes = cls << 4;
     if (slab_cur + bytes > slab_end) {
-        slab_cur = malloc(SLAB_SIZE);
-        if (!slab_cur) {
-            fputs("pyish: out of memory\n", stderr);
-            abort();
-        }
+        slab_cur = must_realloc(NULL, SLAB_SIZE);
         slab_end = slab_cur + SLAB_SIZE;
     }
     void *p = slab_cur;
@@ -62,7 +172,6 @@ static void pool_free(void *p, size_t size) {
     free_lists[cls] = b;
 }
 
-// Allocates [size] bytes or aborts: pyish treats out-of-memory as fatal.
 void *mem_alloc(size_t size) {
     void *p;
     if (USE_POOL && size && size <= POOL_MAX) {
@@ -71,17 +180,12 @@ void *mem_alloc(size_t size) {
         gc_note_alloc(size);
         return p;
     }
-    p = malloc(size ? size : 1);
-    if (!p) {
-        fputs("pyish: out of memory\n", stderr);
-        abort();
-    }
+    p = must_realloc(NULL, size ? size : 1);
     bytes_allocated += size;
     gc_note_alloc(size);
     return p;
 }
 
-// Resizes [p] from [old] to [size] bytes.
 void *mem_realloc(void *p, size_t old, size_t size) {
     if (USE_POOL && ((old && old <= POOL_MAX) || (size && size <= POOL_MAX))) {
         void *q = mem_alloc(size);
@@ -94,11 +198,7 @@ void *mem_realloc(void *p, size_t old, size_t size) {
     if (!p) {
         old = 0;
     }
-    void *q = realloc(p, size ? size : 1);
-    if (!q) {
-        fputs("pyish: out of memory\n", stderr);
-        abort();
-    }
+    void *q = must_realloc(p, size ? size : 1);
     bytes_allocated += size - old;
     if (size > old) {
         gc_note_alloc(size - old);
@@ -106,7 +206,6 @@ void *mem_realloc(void *p, size_t old, size_t size) {
     return q;
 }
 
-// Frees [p] of [size] bytes.
 void mem_free(void *p, size_t size) {
     if (!p) {
         return;
@@ -124,4 +223,41 @@ void mem_free(void *p, size_t size) {
 
 size_t gc_bytes_allocated(void) {
     return bytes_allocated;
+}
+
+void *mem_try_alloc(size_t size) {
+    return mem_try_realloc(NULL, 0, size);
+}
+
+void *mem_try_realloc(void *p, size_t old, size_t size) {
+    if (size > SURELY_FITS && size > mem_limit()) {
+        exc_raise_nomem();
+        return NULL;
+    }
+    if (!p) {
+        old = 0;
+    }
+    if (size <= SMALL_BLOCK) {
+        return mem_realloc(p, old, size);   // small: never fails (the reserve)
+    }
+    void *q;
+    if (USE_POOL && old && old <= POOL_MAX) {
+        q = malloc(size);                   // out of the pool
+        if (q) {
+            memcpy(q, p, old);
+            mem_free(p, old);
+            old = 0;
+        }
+    } else {
+        q = realloc(p, size ? size : 1);
+    }
+    if (!q) {
+        exc_raise_nomem();
+        return NULL;
+    }
+    bytes_allocated += size - old;
+    if (size > old) {
+        gc_note_alloc(size - old);
+    }
+    return q;
 }

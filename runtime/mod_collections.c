@@ -20,12 +20,16 @@ typedef struct ObjDeque {
 #define AS_DEQUE(v) ((ObjDeque *)AS_OBJ(v))
 #define DQ_AT(d, i) ((d)->buf[((d)->head + (i)) % (d)->cap])
 
-static void dq_grow(ObjDeque *d) {
+// Makes room for one more item; false: MemoryError raised, [d] unchanged.
+static bool dq_grow(ObjDeque *d) {
     if (d->len < d->cap) {
-        return;
+        return true;
     }
-    size_t nc = d->cap ? d->cap * 2 : 8;
-    Value *nb = mem_alloc(nc * sizeof(Value));
+    size_t nc = d->cap ? d->cap * 2 : 8, bytes;
+    Value *nb;
+    if (!mem_size(nc, sizeof(Value), 0, &bytes) || !(nb = mem_try_alloc(bytes))) {
+        return false;
+    }
     for (size_t i = 0; i < d->len; i++) {
         nb[i] = DQ_AT(d, i);
     }
@@ -35,10 +39,11 @@ static void dq_grow(ObjDeque *d) {
     d->buf = nb;
     d->cap = nc;
     d->head = 0;
+    return true;
 }
 
-static void dq_push_back(ObjDeque *d, Value v);
-static void dq_push_front(ObjDeque *d, Value v);
+static bool dq_push_back(ObjDeque *d, Value v);
+static bool dq_push_front(ObjDeque *d, Value v);
 
 static Value dq_pop_back(ObjDeque *d) {
     Value v = DQ_AT(d, d->len - 1);
@@ -55,31 +60,39 @@ static Value dq_pop_front(ObjDeque *d) {
     return v;
 }
 
-static void dq_push_back(ObjDeque *d, Value v) {
+// Appends [v]; false: MemoryError raised.
+static bool dq_push_back(ObjDeque *d, Value v) {
     if (d->maxlen == 0) {
-        return;
+        return true;
     }
     if (d->maxlen > 0 && (int64_t)d->len >= d->maxlen) {
         dq_pop_front(d);
     }
-    dq_grow(d);
+    if (!dq_grow(d)) {
+        return false;
+    }
     d->buf[(d->head + d->len) % d->cap] = v;
     d->len++;
     d->state++;
+    return true;
 }
 
-static void dq_push_front(ObjDeque *d, Value v) {
+// Prepends [v]; false: MemoryError raised.
+static bool dq_push_front(ObjDeque *d, Value v) {
     if (d->maxlen == 0) {
-        return;
+        return true;
     }
     if (d->maxlen > 0 && (int64_t)d->len >= d->maxlen) {
         dq_pop_back(d);
     }
-    dq_grow(d);
+    if (!dq_grow(d)) {
+        return false;
+    }
     d->head = (d->head + d->cap - 1) % d->cap;
     d->buf[d->head] = v;
     d->len++;
     d->state++;
+    return true;
 }
 
 static void deque_trace(Obj *o) {
@@ -116,10 +129,9 @@ static bool dq_extend(ObjDeque *d, Value iterable, bool front) {
     Value v;
     int r;
     while ((r = obj_next(it, &v)) == 1) {
-        if (front) {
-            dq_push_front(d, v);
-        } else {
-            dq_push_back(d, v);
+        if (!(front ? dq_push_front(d, v) : dq_push_back(d, v))) {
+            r = -1;
+            break;
         }
     }
     gc_pop_root(2);
@@ -350,16 +362,14 @@ static Value dm_append(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("deque.append", argc - 1, 1, 1)) {
         return VAL_NULL;
     }
-    dq_push_back(DQ, argv[1]);
-    return VAL_NONE;
+    return dq_push_back(DQ, argv[1]) ? VAL_NONE : VAL_NULL;
 }
 
 static Value dm_appendleft(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("deque.appendleft", argc - 1, 1, 1)) {
         return VAL_NULL;
     }
-    dq_push_front(DQ, argv[1]);
-    return VAL_NONE;
+    return dq_push_front(DQ, argv[1]) ? VAL_NONE : VAL_NULL;
 }
 
 static Value dm_pop(int argc, Value *argv, ObjDict *kw) {
@@ -441,7 +451,10 @@ static Value dm_init(int argc, Value *argv, ObjDict *kw) {
     dm_clear(1, argv, NULL);
     DQ->maxlen = AS_DEQUE(fresh)->maxlen;
     for (size_t i = 0; i < AS_DEQUE(fresh)->len; i++) {
-        dq_push_back(DQ, DQ_AT(AS_DEQUE(fresh), i));
+        if (!dq_push_back(DQ, DQ_AT(AS_DEQUE(fresh), i))) {
+            gc_pop_root(1);
+            return VAL_NULL;
+        }
     }
     gc_pop_root(1);
     return VAL_NONE;
@@ -451,7 +464,9 @@ static Value dm_copy(int argc, Value *argv, ObjDict *kw) {
     Value d = OBJ_VAL(obj_alloc(cls_deque, sizeof(ObjDeque)));
     AS_DEQUE(d)->maxlen = DQ->maxlen;
     for (size_t i = 0; i < DQ->len; i++) {
-        dq_push_back(AS_DEQUE(d), DQ_AT(DQ, i));
+        if (!dq_push_back(AS_DEQUE(d), DQ_AT(DQ, i))) {
+            return VAL_NULL;
+        }
     }
     return d;
 }
@@ -538,7 +553,9 @@ static Value dm_insert(int argc, Value *argv, ObjDict *kw) {
     if (i > n) {
         i = n;
     }
-    dq_push_back(d, VAL_NONE);
+    if (!dq_push_back(d, VAL_NONE)) {
+        return VAL_NULL;
+    }
     for (int64_t j = n; j > i; j--) {
         DQ_AT(d, j) = DQ_AT(d, j - 1);
     }
@@ -669,8 +686,7 @@ static Value ddm_missing(int argc, Value *argv, ObjDict *kw) {
 static Value ddm_copy(int argc, Value *argv, ObjDict *kw) {
     Value d = OBJ_VAL(obj_alloc(AS_OBJ(argv[0])->cls, AS_OBJ(argv[0])->cls->inst_size));
     AS_DD(d)->factory = AS_DD(argv[0])->factory;
-    table_copy(AS_DICT(d), AS_DICT(argv[0]));
-    return d;
+    return table_copy(AS_DICT(d), AS_DICT(argv[0])) ? d : VAL_NULL;
 }
 
 static const MethodDef dd_methods[] = {
@@ -752,6 +768,9 @@ static Value counter_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
 // Items sorted by count, largest first (stable): a list of (key, count).
 static Value counter_sorted_items(Value self) {
     Value items = list_new(AS_DICT(self)->used);
+    if (!items) {
+        return VAL_NULL;
+    }
     ObjDict *d = AS_DICT(self);
     for (size_t i = 0; i < d->nentries; i++) {
         if (d->entries[i].key) {
@@ -829,11 +848,23 @@ static Value cm_most_common(int argc, Value *argv, ObjDict *kw) {
 
 static Value cm_elements(int argc, Value *argv, ObjDict *kw) {
     ObjDict *d = AS_DICT(argv[0]);
-    Value l = list_new(0);
+    // (eager, unlike CPython's lazy chain: the total is sized first, so a
+    // huge count is a MemoryError at once rather than a hang)
+    size_t total = 0;
+    for (size_t i = 0; i < d->nentries; i++) {
+        if (d->entries[i].key && IS_SMALL(d->entries[i].value) && AS_SMALL(d->entries[i].value) > 0 &&
+            __builtin_add_overflow(total, (size_t)AS_SMALL(d->entries[i].value), &total)) {
+            return exc_raise_nomem();
+        }
+    }
+    Value l = list_new(total);
+    if (!l) {
+        return VAL_NULL;
+    }
     for (size_t i = 0; i < d->nentries; i++) {
         if (d->entries[i].key && IS_SMALL(d->entries[i].value)) {
             for (int64_t k = 0; k < AS_SMALL(d->entries[i].value); k++) {
-                list_append(AS_LIST(l), d->entries[i].key);
+                list_append(AS_LIST(l), d->entries[i].key);     // room made above
             }
         }
     }
@@ -1312,6 +1343,10 @@ static Value od_move_to_end(int argc, Value *argv, ObjDict *kw) {
     }
     // Move to the front: take the other items out and put them back after.
     Value items = list_new(d->used);
+    if (!items) {
+        gc_pop_root(1);
+        return VAL_NULL;
+    }
     gc_push_root(items);
     size_t pos = 0;
     Value k, val;

@@ -480,13 +480,22 @@ static Value m_factorial(int argc, Value *argv, ObjDict *kw) {
         mpz_clear(z);
         return exc_raise(exc_ValueError, "factorial() not defined for negative values");
     }
-    if (!mpz_fits_ulong_p(z) || mpz_get_ui(z) > 1000000) {
+    if (mpz_cmp_ui(z, INT64_MAX) > 0) {
         mpz_clear(z);
-        return exc_raise(exc_OverflowError, "factorial() argument should not exceed %ld", 1000000L);
+        return exc_raise(exc_OverflowError, "factorial() argument should not exceed %lld",
+                         (long long)INT64_MAX);
     }
-    mpz_fac_ui(z, mpz_get_ui(z));
-    Value r = int_from_mpz(z);
+    // n! has about n * log2(n / e) bits (Stirling)
+    unsigned long n = mpz_get_ui(z);
     mpz_clear(z);
+    if (n > 2 && !int_bits_ok((double)n * log2((double)n / M_E) + 64)) {
+        return VAL_NULL;
+    }
+    mpz_t f;
+    mpz_init(f);
+    GmpCall c = {GMP_FAC_UI, f, NULL, NULL, n};
+    Value r = int_gmp_guarded(&c) ? int_from_mpz(f) : VAL_NULL;
+    mpz_clear(f);
     return r;
 }
 
@@ -570,9 +579,28 @@ static Value comb_perm(int argc, Value *argv, bool perm) {
         r = MK_SMALL(0);
         goto done;
     }
-    if (!mpz_fits_ulong_p(k)) {
-        r = exc_raise(exc_OverflowError, "k must not exceed %ld", 2147483647L);
+    if (!perm) {
+        mpz_t nk;       // comb(n, k) == comb(n, n - k): the smaller one
+        mpz_init(nk);
+        mpz_sub(nk, n, k);
+        if (mpz_cmp(nk, k) < 0) {
+            mpz_set(k, nk);
+        }
+        mpz_clear(nk);
+    }
+    if (mpz_cmp_ui(k, INT64_MAX) > 0) {
+        r = exc_raise(exc_OverflowError, perm ? "k must not exceed %lld"
+                                              : "min(n - k, k) must not exceed %lld",
+                      (long long)INT64_MAX);
         goto done;
+    }
+    {
+        // perm is below n**k, comb below that too
+        long e2;
+        double m = mpz_get_d_2exp(&e2, n);
+        if (!int_bits_ok(mpz_get_d(k) * ((double)e2 + log2(m > 0 ? m : 1)))) {
+            goto done;
+        }
     }
     if (perm) {
         unsigned long kk = mpz_get_ui(k);
@@ -585,8 +613,11 @@ static Value comb_perm(int argc, Value *argv, bool perm) {
         r = int_from_mpz(acc);
         mpz_clear(acc);
     } else {
-        mpz_bin_ui(n, n, mpz_get_ui(k));
-        r = int_from_mpz(n);
+        mpz_t b;
+        mpz_init(b);
+        GmpCall c = {GMP_BIN_UI, b, n, NULL, mpz_get_ui(k)};
+        r = int_gmp_guarded(&c) ? int_from_mpz(b) : VAL_NULL;
+        mpz_clear(b);
     }
 done:
     mpz_clear(n);

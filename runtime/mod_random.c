@@ -385,6 +385,9 @@ static Value m_sample(int argc, Value *argv, ObjDict *kw) {
         return exc_raise(exc_ValueError, "Sample larger than population or is negative");
     }
     Value result = list_new((size_t)k);
+    if (!result) {
+        return VAL_NULL;
+    }
     gc_push_root(result);
     int64_t setsize = 21;
     if (k > 5) {
@@ -434,6 +437,9 @@ static Value m_choices(int argc, Value *argv, ObjDict *kw) {
     }
     size_t n = AS_LIST(pop)->len;
     Value result = list_new(k > 0 ? (size_t)k : 0);
+    if (!result) {
+        return VAL_NULL;
+    }
     gc_push_root(result);
     Value ret = VAL_NULL;
     if ((!weights || IS_NONE(weights)) && (!cum || IS_NONE(cum))) {

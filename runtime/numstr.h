@@ -34,6 +34,22 @@ typedef struct ObjFloatSub {
 
 // ---- int.c
 void int_init(void);
+// False with MemoryError raised when an int of about [bits] bits cannot be
+// made: past mem_limit() (the room left) or GMP's largest mpz. Checked before every
+// operation that grows an int.
+bool int_bits_ok(double bits);
+// One GMP call that may allocate a lot, run so that a failed allocation
+// inside GMP is a MemoryError (false) instead of an abort: [r] is the
+// output (a fresh mpz distinct from the inputs; after a failure it is
+// re-initialized, its old buffer leaked), [x], [y], [u] the inputs.
+typedef enum { GMP_MUL, GMP_POW_UI, GMP_MUL_2EXP, GMP_FAC_UI, GMP_BIN_UI } GmpOp;
+typedef struct GmpCall {
+    GmpOp op;
+    mpz_ptr r;
+    mpz_srcptr x, y;
+    unsigned long u;
+} GmpCall;
+bool int_gmp_guarded(GmpCall *c);
 // True if [v] is an int: small, big, bool, or instance of an int subclass.
 bool int_check(Value v);
 // Sets the initialized [out] to the value of int [v] (int_check(v) true).
@@ -100,42 +116,97 @@ Value str_percent_format(Value fmt, Value args);
 // fmt.format(*args, **kw).
 Value str_format_method(Value fmt, int argc, Value *args, ObjDict *kw);
 
-// ---- SBuf: growable byte buffer in mem.c memory
+// ---- SBuf: growable byte buffer in mem.c memory. Growth is fallible: when
+// the buffer cannot grow, MemoryError is raised once, [failed] is set, later
+// adds are dropped and sb_finish returns VAL_NULL. A caller that adds a
+// count it got from the program (a pad width) reserves it first with
+// sb_reserve, so a huge count fails at once instead of looping.
 typedef struct SBuf {
     char *data;
     size_t len, cap;
+    bool failed;
 } SBuf;
 
 static inline void sb_init(SBuf *b) {
     b->data = NULL;
     b->len = b->cap = 0;
+    b->failed = false;
 }
 
-static inline void sb_reserve(SBuf *b, size_t extra) {
-    if (b->len + extra + 1 > b->cap) {
-        size_t ncap = b->cap ? b->cap * 2 : 64;
-        while (ncap < b->len + extra + 1) {
-            ncap *= 2;
-        }
-        b->data = b->data ? mem_realloc(b->data, b->cap, ncap) : mem_alloc(ncap);
-        b->cap = ncap;
+// Makes room for [extra] more bytes (and the NUL); false: MemoryError raised.
+static inline bool sb_reserve(SBuf *b, size_t extra) {
+    if (b->failed) {
+        return false;
     }
+    if (extra < b->cap - b->len) {
+        return true;
+    }
+    size_t need;
+    if (!mem_size(b->len, 1, extra, &need) || !mem_size(need, 1, 1, &need)) {
+        b->failed = true;
+        return false;
+    }
+    size_t ncap = b->cap ? b->cap : 32;
+    while (ncap < need && ncap <= SIZE_MAX / 2) {
+        ncap *= 2;
+    }
+    if (ncap < need) {
+        ncap = need;
+    }
+    char *nd = mem_try_realloc(b->data, b->cap, ncap);
+    if (!nd && ncap > need) {
+        exc_clear();        // doubling was too greedy: try the exact size
+        ncap = need;
+        nd = mem_try_realloc(b->data, b->cap, ncap);
+    }
+    if (!nd) {
+        b->failed = true;
+        return false;
+    }
+    b->data = nd;
+    b->cap = ncap;
+    return true;
 }
 
 static inline void sb_add(SBuf *b, const char *s, size_t n) {
     if (n > ((size_t)1 << 48)) {
         abort();    // a negative length: a caller bug (also tells GCC n is sane)
     }
-    sb_reserve(b, n);
+    if (!sb_reserve(b, n)) {
+        return;
+    }
     memcpy(b->data + b->len, s, n);
     b->len += n;
     b->data[b->len] = 0;
 }
 
 static inline void sb_addc(SBuf *b, char c) {
-    sb_reserve(b, 1);
+    if (!sb_reserve(b, 1)) {
+        return;
+    }
     b->data[b->len++] = c;
     b->data[b->len] = 0;
+}
+
+// Appends [n] copies of the [len] bytes at [s]; false: MemoryError raised
+// (the whole size is checked first, so a huge [n] fails at once).
+static inline bool sb_repeat(SBuf *b, const char *s, size_t len, size_t n) {
+    size_t total;
+    if (b->failed || !mem_size(n, len, 0, &total) || !sb_reserve(b, total)) {
+        b->failed = true;
+        return false;
+    }
+    if (len == 1) {
+        memset(b->data + b->len, s[0], n);
+        b->len += n;
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            memcpy(b->data + b->len, s, len);
+            b->len += len;
+        }
+    }
+    b->data[b->len] = 0;
+    return true;
 }
 
 static inline void sb_adds(SBuf *b, const char *s) {
@@ -149,9 +220,18 @@ static inline void sb_free(SBuf *b) {
     sb_init(b);
 }
 
-// Turns the buffer into a new str and frees it.
+// A str of [len] bytes at [s]: VAL_NULL with MemoryError raised when it
+// cannot be allocated (str_new never fails; use this for sizes a program
+// chose).
+Value str_try_new(const char *s, size_t len);
+
+// Turns the buffer into a new str and frees it; VAL_NULL if it failed.
 static inline Value sb_finish(SBuf *b) {
-    Value v = str_new(b->data ? b->data : "", b->len);
+    if (b->failed) {
+        sb_free(b);
+        return VAL_NULL;
+    }
+    Value v = str_try_new(b->data ? b->data : "", b->len);
     sb_free(b);
     return v;
 }

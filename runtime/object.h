@@ -276,11 +276,29 @@ static inline ObjClass *val_class(Value v) {
 #define AS_CLASS(v) ((ObjClass *)AS_OBJ(v))
 #define AS_EXC(v) ((ObjException *)AS_OBJ(v))
 
-// ---- memory and GC (mem.c, gc.c)
-void *mem_alloc(size_t size);                   // aborts on OOM
+// ---- memory and GC (mem.c, gc.c). See mem.c's header: sizes a program
+// chooses go through mem_size and the fallible mem_try_* / obj_try_alloc
+// (NULL with MemoryError raised); small fixed sizes use the others, which
+// never return NULL.
+// *out = [n] * [elem] + [extra]; false with MemoryError raised when that
+// overflows or exceeds mem_limit(). Every variable-size growth path uses it.
+bool mem_size(size_t n, size_t elem, size_t extra, size_t *out);
+// The largest allocation pyish attempts now: the physical memory less the
+// bytes pyish holds (a soft heap limit).
+size_t mem_limit(void);
+void *mem_try_alloc(size_t size);               // NULL + MemoryError
+void *mem_try_realloc(void *p, size_t old, size_t size); // NULL + MemoryError, [p] kept
+void *mem_alloc(size_t size);                   // small fixed sizes; never NULL
 void *mem_realloc(void *p, size_t old, size_t size);
 void mem_free(void *p, size_t size);
+// Called by the VM right after a safe-point collection: true when an
+// infallible allocation had to use the reserve and the collection did not
+// free enough to rebuild it; the VM then raises MemoryError.
+bool mem_exhausted(void);
+// True while the reserve is in use (raise a preallocated MemoryError).
+bool mem_is_low(void);
 Obj *obj_alloc(ObjClass *cls, size_t size);     // zeroed, linked for GC
+Obj *obj_try_alloc(ObjClass *cls, size_t size); // same; NULL + MemoryError
 void gc_mark_value(Value v);
 void gc_mark_obj(Obj *o);
 void gc_push_root(Value v);
@@ -329,6 +347,7 @@ EXC_LIST(X)
 Value exc_raise(ObjClass *type, const char *fmt, ...);  // printf-style message
 Value exc_raise_value(Value exc);       // instance or class
 Value exc_raise_attr(Value obj, ObjStr *name, const char *fmt, ...); // AttributeError with .name/.obj
+Value exc_raise_nomem(void);            // MemoryError() (preallocated when memory is low)
 Value exc_new(ObjClass *type, int argc, Value *argv);   // make, don't raise
 Value exc_pending(void);                // the raised exception or VAL_NULL
 void exc_clear(void);
@@ -342,7 +361,7 @@ Value str_from_c(const char *s);
 Value str_intern(const char *s, size_t len);  // unique per content
 ObjStr *str_intern_c(const char *s);          // for names known in C
 Value str_printf(const char *fmt, ...);       // printf into a new str
-Value str_concat(Value a, Value b);
+Value str_concat(Value a, Value b);            // VAL_NULL + MemoryError when too big
 int64_t str_hash(ObjStr *s);
 bool str_eq(ObjStr *a, ObjStr *b);
 const char *str_cstr(Value v);                // data of a str value
@@ -357,10 +376,10 @@ Value float_repr_str(double d);               // Python's shortest repr
 bool val_to_double(Value v, double *out);     // int/float/bool -> double, else TypeError
 
 // ---- containers (tuple.c, list.c, dict.c, set.c)
-Value tuple_new(size_t len);                  // items zeroed: fill them all
+Value tuple_new(size_t len);                  // items zeroed: fill them all; VAL_NULL + MemoryError when huge
 Value tuple_pack(int n, ...);
-Value list_new(size_t cap);                   // empty, with capacity
-void list_append(ObjList *l, Value v);
+Value list_new(size_t cap);                   // empty, with capacity; VAL_NULL + MemoryError
+bool list_append(ObjList *l, Value v);        // false: MemoryError (never for small lists)
 Value list_from_array(size_t n, Value *items);
 Value dict_new(void);
 int dict_get(ObjDict *d, Value key, Value *out);   // 1 found, 0 missing, -1 error

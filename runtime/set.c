@@ -40,7 +40,9 @@ int set_contains(ObjSet *s, Value key) {
         if (IS_A(key, cls_set) && EXC_PENDING_IS(exc_TypeError)) {
             exc_clear();
             Value f = set_new(cls_frozenset);
-            table_copy(TBL(f), TBL(key));
+            if (!table_copy(TBL(f), TBL(key))) {
+                return -1;
+            }
             return set_contains(s, f);
         }
         return -1;
@@ -73,8 +75,7 @@ static int set_update(ObjSet *s, Value iterable) {
         if (s->used == 0) {
             table_clear((ObjDict *)s);
             if (IS_SETISH(iterable)) {
-                table_copy((ObjDict *)s, src);
-                return 0;
+                return table_copy((ObjDict *)s, src) ? 0 : -1;
             }
         }
         for (size_t i = 0; i < src->nentries; i++) {
@@ -124,8 +125,7 @@ static ObjClass *result_class(Value v) {
 
 static Value set_copy_as(ObjClass *cls, Value v) {
     Value s = set_new(cls);
-    table_copy(TBL(s), TBL(v));
-    return s;
+    return table_copy(TBL(s), TBL(v)) ? s : VAL_NULL;
 }
 
 // [v] as a set (itself when it is one already); VAL_NULL on error.
@@ -174,9 +174,10 @@ static Value set_xor(ObjClass *cls, Value a, Value b) {
 }
 
 // Replaces the contents of [dst] by those of the set [src].
-static void set_assign(Value dst, Value src) {
+// False: MemoryError ([dst] is left empty).
+static bool set_assign(Value dst, Value src) {
     table_clear(TBL(dst));
-    table_copy(TBL(dst), TBL(src));
+    return table_copy(TBL(dst), TBL(src));
 }
 
 static Value set_binop(Value a, Value b, int op) {
@@ -215,8 +216,7 @@ static Value set_binop(Value a, Value b, int op) {
         return VAL_NOTIMPL;
     }
     if (r && inplace) {
-        set_assign(a, r);
-        return a;
+        return set_assign(a, r) ? a : VAL_NULL;
     }
     return r;
 }
@@ -481,15 +481,18 @@ static Value m_pop(int argc, Value *argv, ObjDict *kw) {
         // A long run of deleted entries in front: compact (amortized O(1)).
         ObjDict tmp;
         memset(&tmp, 0, sizeof tmp);
-        table_copy(&tmp, d);
-        table_free(d);
-        d->index = tmp.index;
-        d->entries = tmp.entries;
-        d->mask = tmp.mask;
-        d->cap = tmp.cap;
-        d->nentries = tmp.nentries;
-        d->used = tmp.used;
-        p = 0;
+        if (table_copy(&tmp, d)) {
+            table_free(d);
+            d->index = tmp.index;
+            d->entries = tmp.entries;
+            d->mask = tmp.mask;
+            d->cap = tmp.cap;
+            d->nentries = tmp.nentries;
+            d->used = tmp.used;
+            p = 0;
+        } else {
+            exc_clear();    // no room to compact: pop from the table as it is
+        }
     }
     Value k = d->entries[p].key;
     table_remove_at(d, (int64_t)p, d->entries[p].hash);
@@ -574,8 +577,7 @@ static Value update_with(int argc, Value *argv, int op) {
     if (!r) {
         return VAL_NULL;
     }
-    set_assign(argv[0], r);
-    return VAL_NONE;
+    return set_assign(argv[0], r) ? VAL_NONE : VAL_NULL;
 }
 
 static Value m_intersection_update(int argc, Value *argv, ObjDict *kw) {

@@ -187,6 +187,33 @@ static ObjStr *str_alloc(ObjClass *cls, size_t len) {
     return s;
 }
 
+// str_alloc for a length a program chose: NULL with MemoryError raised.
+static ObjStr *str_try_alloc(ObjClass *cls, size_t len) {
+    size_t size;
+    if (!mem_size(len, 1, sizeof(ObjStr) + 1, &size)) {
+        return NULL;
+    }
+    ObjStr *s = (ObjStr *)obj_try_alloc(cls, size);
+    if (s) {
+        s->hash = -1;
+        s->len = len;
+        s->data[len] = 0;
+    }
+    return s;
+}
+
+Value str_try_new(const char *s, size_t len) {
+    ObjStr *o = str_try_alloc(cls_str, len);
+    if (!o) {
+        return VAL_NULL;
+    }
+    if (len) {
+        memcpy(o->data, s, len);
+    }
+    o->cplen = count_cp(o->data, len);
+    return OBJ_VAL(o);
+}
+
 Value str_new(const char *s, size_t len) {
     ObjStr *o = str_alloc(cls_str, len);
     if (len) {
@@ -330,7 +357,10 @@ Value str_concat(Value a, Value b) {
     if (x->len == 0 && y->hdr.cls == cls_str) {
         return b;
     }
-    ObjStr *o = str_alloc(cls_str, x->len + y->len);
+    ObjStr *o = str_try_alloc(cls_str, x->len + y->len);
+    if (!o) {
+        return VAL_NULL;
+    }
     memcpy(o->data, x->data, x->len);
     memcpy(o->data + x->len, y->data, y->len);
     o->cplen = x->cplen + y->cplen;
@@ -592,6 +622,10 @@ static bool user_defines(Value v, const char *dunder) {
 static Value str_repeat(Value s, Value n) {
     int64_t k;
     if (!int_to_i64(n, &k)) {
+        if (EXC_PENDING_IS(exc_OverflowError)) {
+            exc_clear();
+            exc_raise(exc_OverflowError, "cannot fit 'int' into an index-sized integer");
+        }
         return VAL_NULL;
     }
     ObjStr *x = AS_STR(s);
@@ -601,10 +635,13 @@ static Value str_repeat(Value s, Value n) {
     if (k == 1 && x->hdr.cls == cls_str) {
         return s;
     }
-    if ((uint64_t)k > ((uint64_t)1 << 40) / x->len) {
-        return exc_raise(exc_MemoryError, "");
+    if ((uint64_t)k > (uint64_t)INT64_MAX / x->len) {
+        return exc_raise(exc_OverflowError, "repeated string is too long");
     }
-    ObjStr *o = str_alloc(cls_str, x->len * (size_t)k);
+    ObjStr *o = str_try_alloc(cls_str, x->len * (size_t)k);
+    if (!o) {
+        return VAL_NULL;
+    }
     for (int64_t i = 0; i < k; i++) {
         memcpy(o->data + (size_t)i * x->len, x->data, x->len);
     }
@@ -762,7 +799,9 @@ static Value str_getitem(Value self, Value key) {
         SBuf b;
         sb_init(&b);
         if (s->cplen == s->len) {
-            sb_reserve(&b, (size_t)n);
+            if (!sb_reserve(&b, (size_t)n)) {
+                return VAL_NULL;
+            }
             for (int64_t k = 0, i = start; k < n; k++, i += step) {
                 b.data[b.len++] = s->data[i];
             }
@@ -771,7 +810,10 @@ static Value str_getitem(Value self, Value key) {
             }
         } else {
             // decode to code points once
-            uint32_t *cps = mem_alloc(s->cplen * sizeof(uint32_t) + 1);
+            uint32_t *cps = mem_try_alloc(s->cplen * sizeof(uint32_t) + 1);
+            if (!cps) {
+                return VAL_NULL;
+            }
             size_t p = 0, k = 0;
             while (p < s->len) {
                 cps[k++] = utf8_decode(s->data, s->len, &p);
@@ -1006,6 +1048,7 @@ static Value m_split_impl(int argc, Value *argv, ObjDict *kw, bool rev) {
     Value list = list_new(0);
     gc_push_root(list);
     ObjList *l = AS_LIST(list);
+    bool ok = true;     // false once an append failed (MemoryError)
     if (!sepv || IS_NONE(sepv)) {
         if (!rev) {
             size_t i = 0;
@@ -1025,7 +1068,7 @@ static Value m_split_impl(int argc, Value *argv, ObjDict *kw, bool rev) {
                 }
                 if (maxsplit-- == 0) {
                     size_t e = s->len;      // the rest is kept whole
-                    list_append(l, str_sub(s->data + i, e - i, count_cp(s->data + i, e - i)));
+                    ok &= list_append(l, str_sub(s->data + i, e - i, count_cp(s->data + i, e - i)));
                     break;
                 }
                 while (j < s->len) {
@@ -1035,7 +1078,7 @@ static Value m_split_impl(int argc, Value *argv, ObjDict *kw, bool rev) {
                     }
                     j = k;
                 }
-                list_append(l, str_sub(s->data + i, j - i, count_cp(s->data + i, j - i)));
+                ok &= list_append(l, str_sub(s->data + i, j - i, count_cp(s->data + i, j - i)));
                 i = j;
             }
         } else {
@@ -1059,13 +1102,13 @@ static Value m_split_impl(int argc, Value *argv, ObjDict *kw, bool rev) {
                 }
                 int64_t end = i + 1;
                 if (maxsplit-- == 0) {
-                    list_append(l, str_sub(s->data, offs[end], (size_t)end));
+                    ok &= list_append(l, str_sub(s->data, offs[end], (size_t)end));
                     break;
                 }
                 while (i >= 0 && !cp_isspace(cps[i])) {
                     i--;
                 }
-                list_append(l, str_sub(s->data + offs[i + 1], offs[end] - offs[i + 1],
+                ok &= list_append(l, str_sub(s->data + offs[i + 1], offs[end] - offs[i + 1],
                                        (size_t)(end - i - 1)));
             }
             mem_free(cps, n * sizeof(uint32_t) + 1);
@@ -1078,7 +1121,7 @@ static Value m_split_impl(int argc, Value *argv, ObjDict *kw, bool rev) {
             }
         }
         gc_pop_root(1);
-        return list;
+        return ok ? list : VAL_NULL;
     }
     if (!str_check(sepv)) {
         gc_pop_root(1);
@@ -1094,21 +1137,21 @@ static Value m_split_impl(int argc, Value *argv, ObjDict *kw, bool rev) {
         const char *p;
         while (maxsplit > 0 && (p = find_bytes(s->data + i, s->len - i, t->data, t->len))) {
             size_t b = (size_t)(p - s->data);
-            list_append(l, str_sub(s->data + i, b - i, count_cp(s->data + i, b - i)));
+            ok &= list_append(l, str_sub(s->data + i, b - i, count_cp(s->data + i, b - i)));
             i = b + t->len;
             maxsplit--;
         }
-        list_append(l, str_sub(s->data + i, s->len - i, count_cp(s->data + i, s->len - i)));
+        ok &= list_append(l, str_sub(s->data + i, s->len - i, count_cp(s->data + i, s->len - i)));
     } else {
         size_t e = s->len;
         const char *p;
         while (maxsplit > 0 && (p = rfind_bytes(s->data, e, t->data, t->len))) {
             size_t b = (size_t)(p - s->data) + t->len;
-            list_append(l, str_sub(s->data + b, e - b, count_cp(s->data + b, e - b)));
+            ok &= list_append(l, str_sub(s->data + b, e - b, count_cp(s->data + b, e - b)));
             e = (size_t)(p - s->data);
             maxsplit--;
         }
-        list_append(l, str_sub(s->data, e, count_cp(s->data, e)));
+        ok &= list_append(l, str_sub(s->data, e, count_cp(s->data, e)));
         for (size_t a = 0, b = l->len - 1; a < b; a++, b--) {
             Value tmp = l->items[a];
             l->items[a] = l->items[b];
@@ -1116,7 +1159,7 @@ static Value m_split_impl(int argc, Value *argv, ObjDict *kw, bool rev) {
         }
     }
     gc_pop_root(1);
-    return list;
+    return ok ? list : VAL_NULL;
 }
 
 static Value m_split(int argc, Value *argv, ObjDict *kw) {
@@ -1151,16 +1194,25 @@ Value str_join_list(Value sep, Value iterable) {
             return exc_raise(exc_TypeError, "sequence item %zu: expected str instance, %s found",
                              i, val_type_name(items[i]));
         }
-        total += AS_STR(items[i])->len;
+        if (__builtin_add_overflow(total, AS_STR(items[i])->len, &total)) {
+            return exc_raise(exc_OverflowError, "join() result is too long for a Python string");
+        }
         cps += AS_STR(items[i])->cplen;
     }
     if (n > 1) {
-        total += sp->len * (n - 1);
+        size_t seps;
+        if (__builtin_mul_overflow(sp->len, n - 1, &seps) ||
+            __builtin_add_overflow(total, seps, &total)) {
+            return exc_raise(exc_OverflowError, "join() result is too long for a Python string");
+        }
         cps += sp->cplen * (n - 1);
     }
     gc_push_root(seq);
-    ObjStr *o = str_alloc(cls_str, total);
+    ObjStr *o = str_try_alloc(cls_str, total);
     gc_pop_root(1);
+    if (!o) {
+        return VAL_NULL;
+    }
     char *d = o->data;
     for (size_t i = 0; i < n; i++) {
         if (i) {
@@ -1196,7 +1248,8 @@ static Value m_splitlines(int argc, Value *argv, ObjDict *kw) {
     Value list = list_new(0);
     gc_push_root(list);
     size_t i = 0, start = 0;
-    while (i < s->len) {
+    bool ok = true;     // false once an append failed (MemoryError)
+    while (ok && i < s->len) {
         size_t k = i;
         uint32_t c = utf8_decode(s->data, s->len, &k);
         bool brk = c == '\n' || c == '\r' || c == 0x0b || c == 0x0c || c == 0x1c || c == 0x1d ||
@@ -1210,16 +1263,16 @@ static Value m_splitlines(int argc, Value *argv, ObjDict *kw) {
             k++;
         }
         size_t end = keep ? k : eol;
-        list_append(AS_LIST(list),
-                    str_sub(s->data + start, end - start, count_cp(s->data + start, end - start)));
+        Value line = str_sub(s->data + start, end - start, count_cp(s->data + start, end - start));
+        ok = list_append(AS_LIST(list), line);
         i = start = k;
     }
-    if (start < s->len) {
-        list_append(AS_LIST(list), str_sub(s->data + start, s->len - start,
-                                           count_cp(s->data + start, s->len - start)));
+    if (ok && start < s->len) {
+        ok = list_append(AS_LIST(list), str_sub(s->data + start, s->len - start,
+                                                count_cp(s->data + start, s->len - start)));
     }
     gc_pop_root(1);
-    return list;
+    return ok ? list : VAL_NULL;
 }
 
 static Value m_partition_impl(int argc, Value *argv, bool rev) {
@@ -1366,8 +1419,23 @@ static Value m_replace(int argc, Value *argv, ObjDict *kw) {
         count = INT64_MAX;
     }
     ObjStr *s = SELF, *o = AS_STR(argv[1]), *n = AS_STR(argv[2]);
+    // the result's size first (as CPython), so a huge one fails at once
+    size_t matches = 0;
+    if (o->len == 0) {
+        matches = (uint64_t)count < s->cplen + 1 ? (size_t)count : s->cplen + 1;
+    } else if (n->len > o->len) {
+        const char *p;
+        for (size_t i = 0; (int64_t)matches < count &&
+             (p = find_bytes(s->data + i, s->len - i, o->data, o->len)); matches++) {
+            i = (size_t)(p - s->data) + o->len;
+        }
+    }
     SBuf b;
     sb_init(&b);
+    size_t total;
+    if (!mem_size(matches, n->len, s->len, &total) || !sb_reserve(&b, total)) {
+        return VAL_NULL;
+    }
     if (o->len == 0) {
         size_t i = 0;
         while (count > 0 && i <= s->len) {
@@ -1647,9 +1715,21 @@ static Value m_isidentifier(int argc, Value *argv, ObjDict *kw) {
 
 // ---- methods: padding and layout
 
+// Reads an index-sized argument (CPython's Py_ssize_t) into *out.
+static bool ssize_arg(Value v, int64_t *out) {
+    if (int_to_i64(v, out)) {
+        return true;
+    }
+    if (EXC_PENDING_IS(exc_OverflowError)) {
+        exc_clear();
+        exc_raise(exc_OverflowError, "Python int too large to convert to C ssize_t");
+    }
+    return false;
+}
+
 // Reads (width[, fillchar]) arguments.
 static bool pad_args(int argc, Value *argv, const char *name, int64_t *width, uint32_t *fill) {
-    if (!nargs(name, argc - 1, 1, 2) || !int_to_i64(argv[1], width)) {
+    if (!nargs(name, argc - 1, 1, 2) || !ssize_arg(argv[1], width)) {
         return false;
     }
     *fill = ' ';
@@ -1679,12 +1759,17 @@ static Value pad(Value self, int64_t left, int64_t right, uint32_t fill) {
     int fl = utf8_encode(fill, enc);
     SBuf b;
     sb_init(&b);
-    for (int64_t i = 0; i < left; i++) {
-        sb_add(&b, enc, (size_t)fl);
+    size_t total;
+    if (!mem_size((size_t)(left > 0 ? left : 0) + (size_t)(right > 0 ? right : 0),
+                  (size_t)fl, s->len, &total) || !sb_reserve(&b, total)) {
+        return VAL_NULL;
+    }
+    if (left > 0) {
+        sb_repeat(&b, enc, (size_t)fl, (size_t)left);
     }
     sb_add(&b, s->data, s->len);
-    for (int64_t i = 0; i < right; i++) {
-        sb_add(&b, enc, (size_t)fl);
+    if (right > 0) {
+        sb_repeat(&b, enc, (size_t)fl, (size_t)right);
     }
     return sb_finish(&b);
 }
@@ -1723,7 +1808,7 @@ static Value m_rjust(int argc, Value *argv, ObjDict *kw) {
 
 static Value m_zfill(int argc, Value *argv, ObjDict *kw) {
     int64_t w;
-    if (!nargs("zfill", argc - 1, 1, 1) || !int_to_i64(argv[1], &w)) {
+    if (!nargs("zfill", argc - 1, 1, 1) || !ssize_arg(argv[1], &w)) {
         return VAL_NULL;
     }
     ObjStr *s = SELF;
@@ -1738,9 +1823,7 @@ static Value m_zfill(int argc, Value *argv, ObjDict *kw) {
         sb_addc(&b, s->data[0]);
         i = 1;
     }
-    for (int64_t k = 0; k < fill; k++) {
-        sb_addc(&b, '0');
-    }
+    sb_repeat(&b, "0", 1, (size_t)fill);
     sb_add(&b, s->data + i, s->len - i);
     return sb_finish(&b);
 }
@@ -1752,30 +1835,53 @@ static Value m_expandtabs(int argc, Value *argv, ObjDict *kw) {
     Value tv = argc > 1 ? argv[1] : kw_get(kw, "tabsize");
     int64_t ts = 8;
     if (tv && !int_to_i64(tv, &ts)) {
+        if (EXC_PENDING_IS(exc_OverflowError)) {
+            exc_clear();
+            exc_raise(exc_OverflowError, "Python int too large to convert to C int");
+        }
         return VAL_NULL;
     }
+    if (ts > INT32_MAX || ts < INT32_MIN) {
+        return exc_raise(exc_OverflowError, "Python int too large to convert to C int");
+    }
     ObjStr *s = SELF;
-    SBuf b;
-    sb_init(&b);
-    int64_t col = 0;
-    size_t i = 0;
-    while (i < s->len) {
-        size_t st = i;
-        uint32_t c = utf8_decode(s->data, s->len, &i);
-        if (c == '\t') {
-            if (ts > 0) {
-                int64_t n = ts - col % ts;
-                for (int64_t k = 0; k < n; k++) {
-                    sb_addc(&b, ' ');
+    // two passes, as CPython: the size first, so a huge result fails at once
+    size_t total = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        SBuf b;
+        sb_init(&b);
+        if (pass == 1 && !sb_reserve(&b, total)) {
+            return VAL_NULL;
+        }
+        int64_t col = 0;
+        size_t i = 0;
+        while (i < s->len) {
+            size_t st = i;
+            uint32_t c = utf8_decode(s->data, s->len, &i);
+            if (c == '\t') {
+                if (ts > 0) {
+                    int64_t n = ts - col % ts;
+                    if (pass == 0) {
+                        total += (size_t)n;
+                    } else {
+                        sb_repeat(&b, " ", 1, (size_t)n);
+                    }
+                    col += n;
                 }
-                col += n;
+            } else {
+                if (pass == 0) {
+                    total += i - st;
+                } else {
+                    sb_add(&b, s->data + st, i - st);
+                }
+                col = (c == '\n' || c == '\r') ? 0 : col + 1;
             }
-        } else {
-            sb_add(&b, s->data + st, i - st);
-            col = (c == '\n' || c == '\r') ? 0 : col + 1;
+        }
+        if (pass == 1) {
+            return sb_finish(&b);
         }
     }
-    return sb_finish(&b);
+    return VAL_NULL;
 }
 
 // ---- methods: misc

@@ -80,8 +80,8 @@ static bool parse_spec(ObjStr *spec, const char *tname, FSpec *f) {
     if (i < n && isdigit((unsigned char)s[i])) {
         f->width = 0;
         while (i < n && isdigit((unsigned char)s[i])) {
-            f->width = f->width * 10 + (s[i++] - '0');
-            if (f->width > 100000000) {
+            if (__builtin_mul_overflow(f->width, 10, &f->width) ||
+                __builtin_add_overflow(f->width, s[i++] - '0', &f->width)) {
                 exc_raise(exc_ValueError, "Too many decimal digits in format string");
                 return false;
             }
@@ -102,8 +102,8 @@ static bool parse_spec(ObjStr *spec, const char *tname, FSpec *f) {
         }
         f->precision = 0;
         while (i < n && isdigit((unsigned char)s[i])) {
-            f->precision = f->precision * 10 + (s[i++] - '0');
-            if (f->precision > 100000000) {
+            if (__builtin_mul_overflow(f->precision, 10, &f->precision) ||
+                __builtin_add_overflow(f->precision, s[i++] - '0', &f->precision)) {
                 exc_raise(exc_ValueError, "Too many decimal digits in format string");
                 return false;
             }
@@ -147,10 +147,10 @@ static bool grouping_ok(FSpec *f) {
     return false;
 }
 
+// Adds [n] fill characters (a huge [n] fails at once: the SBuf's failure).
 static void add_fill(SBuf *b, FSpec *f, int64_t n) {
-    size_t fl = strlen(f->fill);
-    for (int64_t i = 0; i < n; i++) {
-        sb_add(b, f->fill, fl);
+    if (n > 0) {
+        sb_repeat(b, f->fill, strlen(f->fill), (size_t)n);
     }
 }
 
@@ -188,12 +188,25 @@ static Value layout_number(FSpec *f, bool neg, const char *prefix, const char *d
     if (align == '=' && f->grouping && strcmp(f->fill, "0") == 0 && f->width > 0) {
         int64_t target = f->width - (int64_t)(slen + plen + tlen);
         size_t nd = ndig;
+        if (target > 0 && (size_t)target > nd) {
+            // grouped_len(nd) = nd + (nd - 1) / group: start just below
+            nd = (size_t)target - (size_t)target / (size_t)(group + 1);
+            if (nd > 0) {
+                nd--;
+            }
+            if (nd < ndig) {
+                nd = ndig;
+            }
+        }
         while ((int64_t)grouped_len(nd, f->grouping, group) < target) {
             nd++;
         }
         if (nd > ndig) {
             padcap = nd + 1;
-            padded = mem_alloc(padcap);
+            padded = mem_try_alloc(padcap);
+            if (!padded) {
+                return VAL_NULL;
+            }
             memset(padded, '0', nd - ndig);
             memcpy(padded + (nd - ndig), digits, ndig);
             digits = padded;
@@ -231,7 +244,10 @@ static Value pad_text(FSpec *f, const char *s, size_t len, size_t cplen, char df
     int64_t pad = f->width > (int64_t)cplen ? f->width - (int64_t)cplen : 0;
     SBuf b;
     sb_init(&b);
-    sb_reserve(&b, len + (size_t)pad);
+    size_t total;
+    if (!mem_size((size_t)pad, strlen(f->fill), len, &total) || !sb_reserve(&b, total)) {
+        return VAL_NULL;
+    }
     if (align == '>' || align == '=') {
         add_fill(&b, f, pad);
     } else if (align == '^') {
@@ -301,6 +317,9 @@ static Value format_double(double x, FSpec *f, const char *tname) {
     bool neg = signbit(x) && !isnan(x);
     double ax = fabs(x);
     int64_t prec = f->precision;
+    if (prec > INT32_MAX) {
+        return exc_raise(exc_ValueError, "precision too big");
+    }
     char *buf;
     size_t cap;
     Value repr = VAL_NULL;
@@ -314,7 +333,10 @@ static Value format_double(double x, FSpec *f, const char *tname) {
     } else {
         int64_t p = prec < 0 ? 6 : prec;
         cap = (size_t)p + 360;
-        buf = mem_alloc(cap);
+        buf = mem_try_alloc(cap);
+        if (!buf) {
+            return VAL_NULL;
+        }
         switch (type) {
         case 'e': case 'E':
             snprintf(buf, cap, f->alt ? "%#.*e" : "%.*e", (int)p, ax);
@@ -366,7 +388,11 @@ static Value format_double(double x, FSpec *f, const char *tname) {
     char *tail = buf + nd;
     // split "123.45" into digits "123" and tail ".45": copy digits first
     char dstack[64];
-    char *dcopy = nd < sizeof dstack ? dstack : mem_alloc(nd + 1);
+    char *dcopy = nd < sizeof dstack ? dstack : mem_try_alloc(nd + 1);
+    if (!dcopy) {
+        mem_free(buf, cap);
+        return VAL_NULL;
+    }
     memcpy(dcopy, digits, nd);
     dcopy[nd] = 0;
     FSpec g = *f;
@@ -460,7 +486,11 @@ static Value format_int(Value v, FSpec *f, const char *tname) {
     mpz_abs(z, z);
     size_t cap = mpz_sizeinbase(z, base) + 2;
     size_t extra = f->min_digits > 0 ? (size_t)f->min_digits : 0;
-    char *buf = mem_alloc(cap + extra);
+    char *buf = mem_try_alloc(cap + extra);
+    if (!buf) {
+        mpz_clear(z);
+        return VAL_NULL;
+    }
     mpz_get_str(buf + extra, f->type == 'X' ? -base : base, z);
     mpz_clear(z);
     size_t nd = strlen(buf + extra);
@@ -645,7 +675,8 @@ Value str_percent_format(Value fmtv, Value args) {
                 PFAIL(exc_raise(exc_TypeError, "* wants int"));
             }
             if (!int_to_i64(w, &width)) {
-                PFAIL(VAL_NULL);
+                exc_clear();
+                PFAIL(exc_raise(exc_OverflowError, "Python int too large to convert to C ssize_t"));
             }
             if (width < 0) {
                 left = true;
@@ -654,7 +685,11 @@ Value str_percent_format(Value fmtv, Value args) {
             i++;
         } else {
             while (i < n && isdigit((unsigned char)s[i])) {
-                width = (width < 0 ? 0 : width) * 10 + (s[i++] - '0');
+                width = width < 0 ? 0 : width;
+                if (__builtin_mul_overflow(width, 10, &width) ||
+                    __builtin_add_overflow(width, s[i++] - '0', &width)) {
+                    PFAIL(exc_raise(exc_ValueError, "width too big"));
+                }
             }
         }
         if (i < n && s[i] == '.') {
@@ -668,8 +703,9 @@ Value str_percent_format(Value fmtv, Value args) {
                 if (!int_check(p)) {
                     PFAIL(exc_raise(exc_TypeError, "* wants int"));
                 }
-                if (!int_to_i64(p, &prec)) {
-                    PFAIL(VAL_NULL);
+                if (!int_to_i64(p, &prec) || prec > INT32_MAX || prec < INT32_MIN) {
+                    exc_clear();
+                    PFAIL(exc_raise(exc_OverflowError, "Python int too large to convert to C int"));
                 }
                 if (prec < 0) {
                     prec = 0;
@@ -678,6 +714,9 @@ Value str_percent_format(Value fmtv, Value args) {
             } else {
                 while (i < n && isdigit((unsigned char)s[i])) {
                     prec = prec * 10 + (s[i++] - '0');
+                    if (prec > INT32_MAX) {
+                        PFAIL(exc_raise(exc_ValueError, "precision too big"));
+                    }
                 }
             }
         }

@@ -14,9 +14,15 @@ typedef struct ObjSeqIter {
     size_t i;
 } ObjSeqIter;
 
-// Makes a tuple of [len] items, all VAL_NULL until filled.
 Value tuple_new(size_t len) {
-    ObjTuple *t = (ObjTuple *)obj_alloc(cls_tuple, sizeof(ObjTuple) + len * sizeof(Value));
+    size_t size;
+    if (!mem_size(len, sizeof(Value), sizeof(ObjTuple), &size)) {
+        return VAL_NULL;
+    }
+    ObjTuple *t = (ObjTuple *)obj_try_alloc(cls_tuple, size);
+    if (!t) {
+        return VAL_NULL;
+    }
     t->hash = -1;
     t->len = len;
     return OBJ_VAL(t);
@@ -42,7 +48,7 @@ Value seq_to_tuple(Value iterable) {
     if (IS_LISTISH(iterable)) {
         ObjList *l = AS_LIST(iterable);
         Value t = tuple_new(l->len);
-        if (l->len) {
+        if (t && l->len) {
             memcpy(AS_TUPLE(t)->items, l->items, l->len * sizeof(Value));
         }
         return t;
@@ -52,6 +58,9 @@ Value seq_to_tuple(Value iterable) {
         return VAL_NULL;
     }
     Value t = tuple_new(AS_LIST(l)->len);
+    if (!t) {
+        return VAL_NULL;
+    }
     memcpy(AS_TUPLE(t)->items, AS_LIST(l)->items, AS_LIST(l)->len * sizeof(Value));
     return t;
 }
@@ -249,6 +258,9 @@ static Value tuple_binop(Value a, Value b, int op) {
             return b;
         }
         Value r = tuple_new(x->len + y->len);
+        if (!r) {
+            return VAL_NULL;
+        }
         memcpy(AS_TUPLE(r)->items, x->items, x->len * sizeof(Value));
         memcpy(AS_TUPLE(r)->items + x->len, y->items, y->len * sizeof(Value));
         return r;
@@ -273,10 +285,13 @@ static Value tuple_binop(Value a, Value b, int op) {
         if (n == 1 && IS_TUPLE(seq)) {
             return seq;
         }
-        if ((uint64_t)n > ((uint64_t)1 << 40) / t->len) {
-            return exc_raise(exc_MemoryError, "");
+        if ((uint64_t)n > (uint64_t)INT64_MAX / t->len) {
+            return exc_raise_nomem();
         }
         Value r = tuple_new(t->len * (size_t)n);
+        if (!r) {
+            return VAL_NULL;
+        }
         for (int64_t k = 0; k < n; k++) {
             memcpy(AS_TUPLE(r)->items + (size_t)k * t->len, t->items, t->len * sizeof(Value));
         }
@@ -306,6 +321,9 @@ static Value tuple_getitem(Value self, Value key) {
             return self;
         }
         Value r = tuple_new((size_t)n);
+        if (!r) {
+            return VAL_NULL;
+        }
         for (int64_t k = 0; k < n; k++) {
             AS_TUPLE(r)->items[k] = t->items[start + k * step];
         }

@@ -14,6 +14,7 @@
 #include "gc.h"
 #include "runtime.h"
 #include "ast.h"
+#include "numstr.h"
 
 int vm_recursion_limit = 1000;
 volatile int vm_interrupted;
@@ -265,6 +266,9 @@ static bool bind_args(ObjFunction *f, Frame *fr, Value *args, int argc, ObjTuple
     if (co->flags & CO_VARARGS) {
         int extra = argc > n ? argc - n : 0;
         Value t = tuple_new((size_t)extra);
+        if (!t) {
+            return false;
+        }
         if (extra) {
             values_copy(AS_TUPLE(t)->items, args + n, (size_t)extra);
         }
@@ -1424,7 +1428,9 @@ next_instr:
             }
         }
         if (IS_STR(a) && IS_STR(b) && arg % BINOP_INPLACE == BIN_ADD) {
-            Value r = str_concat(a, b);
+            SAVE_FRAME();
+            Value r = str_concat(a, b);     // VAL_NULL: MemoryError
+            CHECK(r);
             sp--;
             sp[-1] = r;
             DISPATCH();
@@ -1496,6 +1502,10 @@ next_instr:
                     goto error;
                 }
                 gc_collect();
+                if (mem_exhausted()) {
+                    exc_raise_nomem();
+                    goto error;
+                }
             }
         }
         ip = code->code + arg;
@@ -1603,7 +1613,7 @@ next_instr:
         DISPATCH();
     }
     CASE(BUILD_LIST): {
-        Value l = list_from_array(arg, sp - arg);
+        Value l = list_from_array(arg, sp - arg);   // small: never fails
         sp -= arg;
         PUSH(l);
         DISPATCH();
@@ -1648,25 +1658,24 @@ next_instr:
         DISPATCH();
     }
     CASE(BUILD_STRING): {
-        size_t total = 0;
-        for (uint32_t i = 0; i < arg; i++) {
-            total += AS_STR(sp[-(int)arg + (int)i])->len;
-        }
-        char *buf = malloc(total + 1);
-        size_t off = 0;
+        SAVE_FRAME();
+        SBuf b;
+        sb_init(&b);
         for (uint32_t i = 0; i < arg; i++) {
             ObjStr *s = AS_STR(sp[-(int)arg + (int)i]);
-            memcpy(buf + off, s->data, s->len);
-            off += s->len;
+            sb_add(&b, s->data, s->len);
         }
-        Value r = str_new(buf, total);
-        free(buf);
+        Value r = sb_finish(&b);
+        CHECK(r);
         sp -= arg;
         PUSH(r);
         DISPATCH();
     }
     CASE(LIST_APPEND):
-        list_append(AS_LIST(sp[-(int)arg - 1]), sp[-1]);
+        if (!list_append(AS_LIST(sp[-(int)arg - 1]), sp[-1])) {
+            SAVE_FRAME();
+            goto error;
+        }
         sp--;
         DISPATCH();
     CASE(SET_ADD):
@@ -1690,7 +1699,10 @@ next_instr:
         Value x;
         int r;
         while ((r = obj_next(it, &x)) == 1) {
-            list_append(l, x);
+            if (!list_append(l, x)) {
+                r = -1;
+                break;
+            }
         }
         CHECK(r == 0);
         sp--;
@@ -1768,6 +1780,10 @@ next_instr:
     CASE(LIST_TO_TUPLE): {
         ObjList *l = AS_LIST(TOP());
         Value t = tuple_new(l->len);
+        if (!t) {
+            SAVE_FRAME();
+            goto error;
+        }
         if (l->len) {
             memcpy(AS_TUPLE(t)->items, l->items, sizeof(Value) * l->len);
         }
@@ -1848,6 +1864,10 @@ next_instr:
             PUSH(lst->items[lst->len - 1 - i]);
         }
         Value m = list_from_array(mid, lst->items + before);
+        if (!m) {
+            SAVE_FRAME();
+            goto error;
+        }
         PUSH(m);
         for (size_t i = before; i > 0; i--) {
             PUSH(lst->items[i - 1]);
@@ -1944,6 +1964,10 @@ next_instr:
                 goto error;
             }
             gc_collect();
+            if (mem_exhausted()) {
+                exc_raise_nomem();
+                goto error;
+            }
         }
         if (op == OP_CALL) {
             argc = (int)arg;

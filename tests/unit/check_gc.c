@@ -283,6 +283,41 @@ START_TEST(test_roots_and_testing_module) {
 }
 END_TEST
 
+START_TEST(test_fallible_allocation) {
+    setup();
+    size_t out = 0;
+    // overflowing and over-the-limit sizes: false + MemoryError, no allocation
+    ck_assert(!mem_size(SIZE_MAX / 2, 3, 0, &out));
+    ck_assert(EXC_PENDING_IS(exc_MemoryError));
+    exc_clear();
+    ck_assert(!mem_size(1, SIZE_MAX, 1, &out));
+    exc_clear();
+    ck_assert(!mem_size(mem_limit(), 1, 1, &out));
+    exc_clear();
+    ck_assert(mem_size(1000, 8, 16, &out) && out == 8016);
+    ck_assert(mem_try_alloc((size_t)1 << 62) == NULL);
+    ck_assert(EXC_PENDING_IS(exc_MemoryError));
+    exc_clear();
+    // a failed realloc keeps the block
+    char *p = mem_try_alloc(100000);
+    ck_assert(p != NULL);
+    p[99999] = 7;
+    ck_assert(mem_try_realloc(p, 100000, (size_t)1 << 62) == NULL);
+    exc_clear();
+    ck_assert_int_eq(p[99999], 7);
+    mem_free(p, 100000);
+    // containers and strs report it the same way
+    ck_assert(list_new((size_t)1 << 61) == VAL_NULL);
+    exc_clear();
+    ck_assert(tuple_new((size_t)1 << 61) == VAL_NULL);
+    exc_clear();
+    ck_assert(!mem_exhausted());    // the reserve was never needed
+    ck_assert(!mem_is_low());
+    run("try:\n    x = 'ab' * 10**15\nexcept MemoryError as e:\n    r = repr(e)\n");
+    ck_assert_str_eq(AS_STR(global("r"))->data, "MemoryError()");
+}
+END_TEST
+
 static Suite *gc_suite(void) {
     Suite *s = suite_create("gc");
     TCase *tc = tcase_create("core");
@@ -292,6 +327,7 @@ static Suite *gc_suite(void) {
     tcase_add_test(tc, test_cycles_reclaimed);
     tcase_add_test(tc, test_interned_strings_survive);
     tcase_add_test(tc, test_roots_and_testing_module);
+    tcase_add_test(tc, test_fallible_allocation);
     suite_add_tcase(s, tc);
     return s;
 }
