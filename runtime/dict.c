@@ -916,9 +916,17 @@ static Value m_popitem(int argc, Value *argv, ObjDict *kw) {
     if (d->used == 0) {
         return dict_key_error(str_from_c("popitem(): dictionary is empty"));
     }
-    DictEntry *e = &d->entries[d->nentries - 1];    // last is always live
+    // the last live entry (deleted ones keep their slot until a resize);
+    // like CPython, the entries after it are dropped, so popping every item
+    // in turn stays O(1) each
+    size_t i = d->nentries - 1;
+    while (d->entries[i].key == VAL_NULL) {
+        i--;
+    }
+    DictEntry *e = &d->entries[i];
     Value t = tuple_pack(2, e->key, e->value);
-    table_remove_at(d, (int64_t)(d->nentries - 1), e->hash);
+    table_remove_at(d, (int64_t)i, e->hash);
+    d->nentries = i;
     return t;
 }
 

@@ -25,9 +25,27 @@ static Value t_sleep(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("sleep", argc, 1, 1)) {
         return VAL_NULL;
     }
+    // CPython's _PyTime_FromSecondsObject: a float, or an integer through
+    // __index__, within the range of a 64-bit count of nanoseconds
     double s;
-    if (!val_to_double(argv[0], &s)) {
-        return VAL_NULL;
+    if (IS_FLOAT(argv[0])) {
+        s = AS_FLOAT(argv[0]);
+        if (isnan(s)) {
+            return exc_raise(exc_ValueError, "Invalid value NaN (not a number)");
+        }
+    } else {
+        int64_t n;
+        if (!int_to_i64(argv[0], &n)) {
+            if (!EXC_PENDING_IS(exc_OverflowError)) {
+                return VAL_NULL;
+            }
+            exc_clear();
+            n = INT64_MAX;
+        }
+        s = (double)n;
+    }
+    if (!(s * 1e9 >= -9223372036854775808.0 && s * 1e9 < 9223372036854775808.0)) {
+        return exc_raise(exc_OverflowError, "timestamp too large to convert to C _PyTime_t");
     }
     return clock_sleep(s) ? VAL_NONE : VAL_NULL;
 }

@@ -9,6 +9,7 @@
 // deadlock report instead of hanging. Also Handle/TimerHandle and the
 // lazy sleep() awaitable.
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 #include <time.h>
 #include "asyncio.h"
@@ -373,7 +374,9 @@ Value loop_call_at(ObjLoop *loop, double when, int kind, Value cb, Value args) {
     }
     Value hv = handle_new(loop, kind, cb, args, true);
     ObjHandle *h = (ObjHandle *)AS_OBJ(hv);
-    h->when = when;
+    // a NaN deadline fires at the next iteration, as in CPython (whose
+    // comparisons with NaN are false); stored as -inf so the heap stays ordered
+    h->when = isnan(when) ? -INFINITY : when;
     h->seq = ++loop->seq;
     heap_push(loop, h);
     return hv;
@@ -644,7 +647,8 @@ static bool run_once(ObjLoop *loop) {
         heap_pop(loop);
     }
     if (loop->rlen == 0 && !loop->stopping) {
-        if (loop->ntimers == 0) {
+        // a timer at +inf never fires: nothing could wake the loop
+        if (loop->ntimers == 0 || loop->timers[0]->when == INFINITY) {
             raise_deadlock(loop);
             return false;
         }
