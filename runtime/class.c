@@ -61,7 +61,7 @@ static ObjClass *raw_class(ObjClass *base, size_t inst_size) {
         size_t off = offsetof(ObjClass, new_);
         memcpy((char *)c + off, (char *)base + off, sizeof(ObjClass) - off);
         c->dict_offset = base->dict_offset;
-        c->flags = base->flags & (CLS_EXCEPTION);
+        c->flags = base->flags & (CLS_EXCEPTION | CLS_ODICT);
     }
     c->flags |= CLS_BASETYPE;
     if (nbuiltin == capbuiltin) {
@@ -847,7 +847,7 @@ Value class_create(ObjStr *name, ObjTuple *bases, ObjDict *ns) {
     if (!c->trace) {
         c->trace = trace_instance;
     }
-    c->flags = CLS_USER | CLS_BASETYPE | (native->flags & CLS_EXCEPTION);
+    c->flags = CLS_USER | CLS_BASETYPE | (native->flags & (CLS_EXCEPTION | CLS_ODICT));
     c->name = name;
     c->bases = b;
     c->dict = ns;

@@ -499,6 +499,9 @@ typedef struct ObjDictIter {
     Value dict;         // VAL_NULL when exhausted
     size_t pos;         // next entry number
     size_t used;        // size when created
+    size_t left;        // entries still to yield (more: keys changed)
+    uint32_t version;   // of an OrderedDict: any change is an error
+    bool odict;
 } ObjDictIter;
 
 typedef struct ObjDictView {
@@ -509,7 +512,9 @@ typedef struct ObjDictView {
 static Value dict_iter_new(ObjClass *cls, Value d) {
     ObjDictIter *it = (ObjDictIter *)obj_alloc(cls, sizeof(ObjDictIter));
     it->dict = d;
-    it->used = AS_DICT(d)->used;
+    it->used = it->left = AS_DICT(d)->used;
+    it->version = AS_DICT(d)->version;
+    it->odict = (AS_OBJ(d)->cls->flags & CLS_ODICT) != 0;
     return OBJ_VAL(it);
 }
 
@@ -524,6 +529,11 @@ static int dict_iter_step(Value self, DictEntry **out) {
         return 0;
     }
     ObjDict *d = AS_DICT(it->dict);
+    if (it->odict && d->version != it->version) {
+        it->version = ~d->version;
+        exc_raise(exc_RuntimeError, "OrderedDict mutated during iteration");
+        return -1;
+    }
     if (d->used != it->used) {
         it->used = (size_t)-1;
         exc_raise(exc_RuntimeError, "dictionary changed size during iteration");
@@ -532,6 +542,13 @@ static int dict_iter_step(Value self, DictEntry **out) {
     while (it->pos < d->nentries) {
         DictEntry *e = &d->entries[it->pos++];
         if (e->key) {
+            if (it->left == 0) {
+                // as many deleted as added: CPython's check of the same case
+                it->used = (size_t)-1;
+                exc_raise(exc_RuntimeError, "dictionary keys changed during iteration");
+                return -1;
+            }
+            it->left--;
             *out = e;
             return 1;
         }

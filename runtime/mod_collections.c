@@ -1495,6 +1495,7 @@ Value mod_collections_init(void) {
         cls_ordereddict = class_new_builtin("OrderedDict", cls_dict, sizeof(ObjDict), od_methods);
         cls_ordereddict->module = modname;
         cls_ordereddict->native_base = cls_dict;
+        cls_ordereddict->flags |= CLS_ODICT;
         cls_ordereddict->repr = od_repr;
         cls_ordereddict->richcompare = od_richcompare;
     }

@@ -106,6 +106,7 @@ enum {
     CLS_USER_GETATTR = 8,   // MRO defines __getattr__ (fallback on miss)
     CLS_GC_HOOK = 16,       // unreachable instances go through gc's finalizer hook
     CLS_HAS_SLOTS = 32,     // a user class of the MRO declares __slots__
+    CLS_ODICT = 64,         // OrderedDict or a subclass: stricter iteration checks
 };
 
 // ---- core object layouts (others live with their files' headers)

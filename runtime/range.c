@@ -290,9 +290,16 @@ static Value range_getitem(Value self, Value key) {
         if (!slice_indices((ObjSlice *)AS_OBJ(key), n, &a, &b, &st, &len)) {
             return VAL_NULL;
         }
-        int64_t step = r->step * st;
-        int64_t start = r->start + a * r->step;
-        return range_new(start, start + len * step, step);
+        // CPython's compute_slice: the bounds map through start + i * step
+        // (not start + len * new_step, which overshoots the stop)
+        (void)len;
+        int64_t step, start, stop, sa, sb;
+        if (__builtin_mul_overflow(r->step, st, &step) || __builtin_mul_overflow(a, r->step, &sa) ||
+            __builtin_mul_overflow(b, r->step, &sb) || __builtin_add_overflow(r->start, sa, &start) ||
+            __builtin_add_overflow(r->start, sb, &stop)) {
+            return exc_raise(exc_OverflowError, "Python int too large to convert to C long");
+        }
+        return range_new(start, stop, step);
     }
     int64_t i;
     if (IS_SMALL(key)) {
