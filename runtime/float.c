@@ -3,6 +3,8 @@
 // ints that are exact, arithmetic with Python's floor-division and modulo
 // sign rules (also used for int op float), float() parsing, and round()
 // with CPython's correctly rounded results (banker's rounding).
+#include <ctype.h>
+#include <float.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 
 #include "ast.h"
 #include "numstr.h"
+#include "containers.h"
 #include "gc.h"
 
 ObjClass *cls_float;
@@ -475,7 +478,13 @@ static Value float_of(Value x) {
     }
     if (str_check(x)) {
         double d;
-        if (!float_parse(AS_STR(x)->data, AS_STR(x)->len, &d)) {
+        size_t alen = 0;
+        char *ascii = str_to_ascii_number(AS_STR(x), &alen);
+        bool ok = ascii ? float_parse(ascii, alen, &d) : float_parse(AS_STR(x)->data, AS_STR(x)->len, &d);
+        if (ascii) {
+            mem_free(ascii, alen + 1);
+        }
+        if (!ok) {
             Value rep = str_repr(x);
             if (!rep) {
                 return VAL_NULL;
@@ -678,8 +687,123 @@ static Value m_float_format(int argc, Value *argv, ObjDict *kw) {
     return format_value(argv[0], argv[1]);
 }
 
+
+// float.hex(): CPython's float_hex (13 hex digits after the point, a
+// normalized leading 1, or 0 for subnormals).
+static Value m_hex(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("hex", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
+    double x = AS_FLOAT(argv[0]);
+    if (isnan(x) || isinf(x)) {
+        return float_repr(argv[0]);
+    }
+    if (x == 0.0) {
+        return str_from_c(copysign(1.0, x) < 0 ? "-0x0.0p+0" : "0x0.0p+0");
+    }
+    int e;
+    double m = frexp(fabs(x), &e);
+    int shift = 1 - (DBL_MIN_EXP - e > 0 ? DBL_MIN_EXP - e : 0);
+    m = ldexp(m, shift);
+    e -= shift;
+    static const char hexd[] = "0123456789abcdef";
+    char digits[16];
+    int n = 0;
+    digits[n++] = hexd[(int)m];
+    m -= (int)m;
+    digits[n++] = '.';
+    for (int i = 0; i < (DBL_MANT_DIG - 1) / 4; i++) {
+        m *= 16.0;
+        digits[n++] = hexd[(int)m];
+        m -= (int)m;
+    }
+    digits[n] = 0;
+    return str_printf("%s0x%sp%c%d", x < 0 ? "-" : "", digits, e < 0 ? '-' : '+', e < 0 ? -e : e);
+}
+
+static bool word_at(const char *p, const char *end, const char *w) {
+    size_t n = strlen(w);
+    return (size_t)(end - p) == n && strncasecmp(p, w, n) == 0;
+}
+
+// float.fromhex(s): classmethod; [+-][0x]hex[.hex][p[+-]dec], inf, nan,
+// surrounding whitespace. C's strtod rounds hex input correctly.
+static Value m_fromhex(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("fromhex", argc - 1, 1, 1)) {
+        return VAL_NULL;
+    }
+    if (!str_check(argv[1])) {
+        return exc_raise(exc_TypeError, "fromhex() argument must be str, not %s", val_type_name(argv[1]));
+    }
+    const char *p = AS_STR(argv[1])->data, *end = p + AS_STR(argv[1])->len;
+    while (p < end && isspace((unsigned char)*p)) {
+        p++;
+    }
+    while (end > p && isspace((unsigned char)end[-1])) {
+        end--;
+    }
+    bool neg = false;
+    if (p < end && (*p == '+' || *p == '-')) {
+        neg = *p++ == '-';
+    }
+    double d;
+    if (word_at(p, end, "inf") || word_at(p, end, "infinity")) {
+        d = INFINITY;
+    } else if (word_at(p, end, "nan")) {
+        d = NAN;
+    } else {
+        if (end - p >= 2 && p[0] == '0' && (p[1] | 32) == 'x') {
+            p += 2;
+        }
+        // hex digits with at most one point, at least one digit, then an
+        // optional exponent of decimal digits
+        const char *q = p;
+        bool digit = false, point = false;
+        for (; q < end && (isxdigit((unsigned char)*q) || (*q == '.' && !point)); q++) {
+            point |= *q == '.';
+            digit |= *q != '.';
+        }
+        if (digit && q < end && (*q | 32) == 'p') {
+            const char *x = q + 1;
+            if (x < end && (*x == '+' || *x == '-')) {
+                x++;
+            }
+            if (x == end) {
+                digit = false;
+            }
+            for (; x < end; x++) {
+                digit &= isdigit((unsigned char)*x) != 0;
+            }
+        } else if (q != end) {
+            digit = false;
+        }
+        if (!digit) {
+            return exc_raise(exc_ValueError, "invalid hexadecimal floating-point string");
+        }
+        size_t n = (size_t)(end - p);
+        char *buf = mem_alloc(n + 3);
+        memcpy(buf, "0x", 2);
+        memcpy(buf + 2, p, n);
+        buf[n + 2] = 0;
+        errno = 0;
+        d = strtod(buf, NULL);
+        mem_free(buf, n + 3);
+        if (isinf(d)) {
+            return exc_raise(exc_OverflowError, "hexadecimal value too large to represent as a float");
+        }
+    }
+    Value r = float_new(neg ? -d : d);
+    if (IS_CLASS(argv[0]) && AS_CLASS(argv[0]) != cls_float) {
+        gc_push_root(r);
+        r = vm_call(argv[0], 1, &r, NULL);
+        gc_pop_root(1);
+    }
+    return r;
+}
+
 static const MethodDef float_methods[] = {
     {"is_integer", m_is_integer},
+    {"hex", m_hex},
     {"as_integer_ratio", m_as_integer_ratio},
     {"conjugate", m_float_self},
     {"__float__", m_float_self},
@@ -706,6 +830,7 @@ void float_init(void) {
     cls_float->binop = float_binop;
     cls_float->unop = float_unop;
     cls_float->truthy = float_truthy;
+    class_add_classmethod(cls_float, "fromhex", m_fromhex);
     static const char *const names[] = {"real", "imag"};
     for (int i = 0; i < 2; i++) {
         ObjProperty *p = (ObjProperty *)obj_alloc(cls_property, sizeof(ObjProperty));

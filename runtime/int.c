@@ -375,7 +375,12 @@ static Value int_parse_str(const char *s, size_t len, int base, Value orig) {
     if (base != 0 && (base < 2 || base > 36)) {
         return exc_raise(exc_ValueError, "int() base must be >= 2 and <= 36, or 0");
     }
-    Value r = parse_int(s, len, base);
+    size_t alen = 0;
+    char *ascii = orig ? str_to_ascii_number(AS_STR(orig), &alen) : NULL;
+    Value r = ascii ? parse_int(ascii, alen, base) : parse_int(s, len, base);
+    if (ascii) {
+        mem_free(ascii, alen + 1);
+    }
     if (r == VAL_NULL) {
         Value rep = orig ? str_repr(orig) : str_repr(str_new(s, len));
         if (!rep) {

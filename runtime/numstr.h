@@ -99,6 +99,9 @@ Value str_char(uint32_t cp);
 Value str_join_list(Value sep, Value iterable);
 // Python's repr of a str value.
 Value str_repr(Value s);
+// int()/float() of a str: ASCII digits and spaces for Unicode ones (NULL
+// when already ASCII; else mem_free(buf, *len + 1) it).
+char *str_to_ascii_number(ObjStr *s, size_t *len);
 // True if [v] is a str or an instance of a str subclass.
 bool str_check(Value v);
 // Decodes the UTF-8 code point at s[*i] and advances *i.

@@ -118,6 +118,39 @@ static bool cp_isspace(uint32_t c) {
            c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
 }
 
+// int() and float() of a str: Unicode decimal digits become ASCII digits and
+// Unicode whitespace a space, as CPython's
+// _PyUnicode_TransformDecimalAndSpaceToASCII; any other non-ASCII character
+// becomes '?' so the parse fails. NULL when [s] is ASCII (parse it as is);
+// else a mem_alloc'd buffer of *len + 1 bytes.
+char *str_to_ascii_number(ObjStr *s, size_t *len) {
+    if (s->cplen == s->len) {
+        return NULL;
+    }
+    char *out = mem_alloc(s->cplen + 1);
+    size_t n = 0;
+    for (size_t i = 0; i < s->len;) {
+        uint32_t c = utf8_decode(s->data, s->len, &i);
+        if (c < 128) {
+            out[n++] = (char)c;
+        } else if (cp_isspace(c)) {
+            out[n++] = ' ';
+        } else if (UNI_IN(uni_decimal, c)) {
+            // Nd characters come in runs of ten starting at a zero
+            size_t k = 0;
+            while (!(c >= uni_decimal[k][0] && c <= uni_decimal[k][1])) {
+                k++;
+            }
+            out[n++] = (char)('0' + (c - uni_decimal[k][0]) % 10);
+        } else {
+            out[n++] = '?';
+        }
+    }
+    out[n] = 0;
+    *len = n;
+    return out;
+}
+
 static bool cp_isalpha(uint32_t c) {
     if (c < 128) {
         return (c | 32) >= 'a' && (c | 32) <= 'z';

@@ -358,6 +358,12 @@ static Value format_double(double x, FSpec *f, const char *tname) {
                     return VAL_NULL;
                 }
                 snprintf(buf, cap, "%s", str_cstr(repr));
+                char *e = strchr(buf, 'e');
+                if (f->alt && e && !strchr(buf, '.')) {
+                    // '#': the mantissa keeps its point (1.e+300)
+                    memmove(e + 1, e, strlen(e) + 1);
+                    *e = '.';
+                }
             } else {
                 general_add_dot0(buf, cap, ax, (int)(prec == 0 ? 1 : prec), f->alt);
             }
