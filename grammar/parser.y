@@ -26,6 +26,7 @@ int yyparse(Parser *p);
 
 %code {
 #include <stdarg.h>
+#include "numstr.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -1733,10 +1734,44 @@ Ast *fe_parse_fexpr(Parser *p, const char *text, size_t len, int line, int col) 
     return sub.result;
 }
 
+// Source text must be UTF-8 without NUL bytes anywhere (strings and
+// comments included), as CPython checks while reading a file, before any
+// token is made. Fills [err] and returns false at the first bad byte.
+static bool source_check(const char *src, size_t len, ParseError *err) {
+    int line = 1;
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)src[i];
+        if (c == '\n') {
+            line++;
+        } else if (c == 0) {
+            err->line = line;
+            err->col = -1;
+            snprintf(err->msg, sizeof err->msg, "source code cannot contain null bytes");
+            return false;
+        } else if (c >= 0x80) {
+            int n = utf8_valid_len(src + i, len - i);
+            if (n == 0) {
+                err->line = line;
+                err->bad_byte = c;
+                snprintf(err->msg, sizeof err->msg, "Non-UTF-8 code starting with '\\x%02x'", c);
+                return false;
+            }
+            i += (size_t)n;
+            continue;
+        }
+        i++;
+    }
+    return true;
+}
+
 Ast *parse_source(const char *src, size_t len, ParseMode mode, Arena **arena_out,
                   ParseError *err) {
     memset(err, 0, sizeof *err);
     err->kind = "SyntaxError";
+    if (!source_check(src, len, err)) {
+        *arena_out = NULL;
+        return NULL;
+    }
     Arena *arena = arena_new();
     char *copy = arena_alloc(arena, len + 1);
     memcpy(copy, src, len);

@@ -110,6 +110,9 @@ static ObjStr *s_write;
 // Writes [str] to [file] (None/NULL: stdout).
 Value sys_write(Value file, Value str) {
     if (!file || IS_NONE(file)) {
+        if (!str_encodable(AS_STR(str)->data, AS_STR(str)->len)) {
+            return VAL_NULL;
+        }
         fwrite(AS_STR(str)->data, 1, AS_STR(str)->len, stdout);
         return VAL_NONE;
     }
@@ -218,6 +221,10 @@ static Value bi_print(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     if (!file || IS_NONE(file)) {
+        if (!str_encodable(b.data, b.len)) {
+            sb_free(&b);
+            return VAL_NULL;
+        }
         if (b.len) {
             fwrite(b.data, 1, b.len, stdout);
         }
@@ -1187,6 +1194,9 @@ static Value m_file_write(int argc, Value *argv, ObjDict *kw) {
     ObjFile *f = AS_FILE(argv[0]);
     if (f->mode && AS_STR(f->mode)->data[0] == 'r' && !strchr(AS_STR(f->mode)->data, '+')) {
         return exc_raise(exc_OSError, "not writable");
+    }
+    if (!str_encodable(AS_STR(argv[1])->data, AS_STR(argv[1])->len)) {
+        return VAL_NULL;
     }
     fwrite(AS_STR(argv[1])->data, 1, AS_STR(argv[1])->len, f->fp);
     return VAL_INT(AS_STR(argv[1])->cplen);

@@ -6,6 +6,7 @@
 #include "runtime.h"
 #include "interp.h"
 #include "gc.h"
+#include "numstr.h"
 
 typedef struct ObjStream {
     Obj hdr;
@@ -26,6 +27,9 @@ static Value stream_write(int argc, Value *argv, ObjDict *kw) {
     }
     ObjStream *s = (ObjStream *)AS_OBJ(argv[0]);
     ObjStr *str = AS_STR(argv[1]);
+    if (!str_encodable(str->data, str->len)) {
+        return VAL_NULL;
+    }
     fwrite(str->data, 1, str->len, s->fp);
     if (s->fp == stderr) {
         fflush(stderr);

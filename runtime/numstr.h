@@ -106,6 +106,14 @@ char *str_to_ascii_number(ObjStr *s, size_t *len);
 bool str_check(Value v);
 // Decodes the UTF-8 code point at s[*i] and advances *i.
 uint32_t utf8_decode(const char *s, size_t len, size_t *i);
+// Length (1..4) of the strict UTF-8 sequence at s[0..left); 0 when the
+// bytes there are not UTF-8 (stray or missing continuation bytes, overlong
+// forms, encoded surrogates, code points above U+10FFFF).
+int utf8_valid_len(const char *s, size_t left);
+// False with UnicodeEncodeError raised (as CPython's strict UTF-8 encoder)
+// when [s] holds a lone surrogate, which str literals like "\ud800" allow;
+// checked before text leaves the process (print, write, encode).
+bool str_encodable(const char *s, size_t len);
 // Encodes [cp] into [out] (4 bytes room); returns the byte count.
 int utf8_encode(uint32_t cp, char *out);
 // Byte offset of code point index [cp] (0 <= cp <= cplen) in [s].

@@ -57,6 +57,57 @@ uint32_t utf8_decode(const char *s, size_t len, size_t *i) {
     return c;
 }
 
+int utf8_valid_len(const char *s, size_t left) {
+    const unsigned char *p = (const unsigned char *)s;
+    if (left == 0) {
+        return 0;
+    }
+    unsigned c = p[0];
+    if (c < 0x80) {
+        return 1;
+    }
+    int n;
+    uint32_t cp, min;
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2, cp = c & 0x1F, min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+        n = 3, cp = c & 0x0F, min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4, cp = c & 0x07, min = 0x10000;
+    } else {
+        return 0;   // a continuation byte, C0/C1 (always overlong) or F5..FF
+    }
+    if ((size_t)n > left) {
+        return 0;
+    }
+    for (int k = 1; k < n; k++) {
+        if ((p[k] & 0xC0) != 0x80) {
+            return 0;
+        }
+        cp = (cp << 6) | (p[k] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        return 0;
+    }
+    return n;
+}
+
+bool str_encodable(const char *s, size_t len) {
+    size_t pos = 0;
+    for (size_t i = 0; i < len; pos++) {
+        const unsigned char *p = (const unsigned char *)s + i;
+        if (p[0] == 0xED && i + 2 < len && p[1] >= 0xA0) {
+            unsigned cp = 0xD000 | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+            exc_raise(exc_UnicodeEncodeError,
+                      "'utf-8' codec can't encode character '\\u%04x' in position %zu: "
+                      "surrogates not allowed", cp, pos);
+            return false;
+        }
+        utf8_decode(s, len, &i);
+    }
+    return true;
+}
+
 int utf8_encode(uint32_t cp, char *out) {
     if (cp < 0x80) {
         out[0] = (char)cp;
@@ -1920,6 +1971,9 @@ static Value m_expandtabs(int argc, Value *argv, ObjDict *kw) {
 // ---- methods: misc
 
 static Value m_encode(int argc, Value *argv, ObjDict *kw) {
+    if (!str_encodable(SELF->data, SELF->len)) {
+        return VAL_NULL;
+    }
     return str_exact(argv[0]);     // no bytes type: encode() is the identity
 }
 

@@ -71,6 +71,8 @@ typedef struct ParseError {
     int end_line, end_col;  // caret end (exclusive); end_col <= col means one caret
     bool incomplete;        // the input ended inside a block, bracket or string
                             // (the REPL asks for more lines)
+    int bad_byte;           // nonzero: the source is not UTF-8 and this byte
+                            // (on [line]) starts the first bad sequence
 } ParseError;
 
 typedef enum ParseMode {

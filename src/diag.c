@@ -19,6 +19,14 @@ static long chars(const char *s, size_t n) {
 
 void diag_print_syntax_error(FILE *out, const char *filename, const char *src, size_t len,
                              const ParseError *err) {
+    if (err->bad_byte) {
+        // CPython reads a file's bytes before tokenizing: no location lines
+        fprintf(out,
+                "SyntaxError: Non-UTF-8 code starting with '\\x%02x' in file %s on line %d, "
+                "but no encoding declared; see https://peps.python.org/pep-0263/ for details\n",
+                err->bad_byte, filename, err->line);
+        return;
+    }
     fprintf(out, "  File \"%s\", line %d\n", filename, err->line);
     // Find the error line.
     const char *s = src, *end = src + len;
