@@ -4,12 +4,15 @@
 // exception or SyntaxError, 2 usage error or unreadable file. The whole
 // interpreter runs on a thread with a large stack so that deep (bounded)
 // C recursion in the runtime never overflows.
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "interp.h"
+#include "numstr.h"
 #include "ast.h"
 #include "compile.h"
 #include "diag.h"
@@ -20,8 +23,9 @@ void repl_run(bool show_banner);
 
 // Keep in step with doc/pyish.1 (tests/lang/cli/cli_test.sh checks that
 // both list the same options and environment variables).
+#define USAGE_LINE "usage: pyish [option] ... [FILE | -c CODE | -] [ARG] ...\n"
 static const char *usage_text =
-    "usage: pyish [option] ... [FILE | -c CODE | -] [ARG] ...\n"
+    USAGE_LINE
     "Runs FILE, CODE or standard input as a program; with no program and a\n"
     "terminal on standard input, opens the interactive REPL (top-level await\n"
     "works there, on an event loop that persists between inputs).\n"
@@ -29,7 +33,6 @@ static const char *usage_text =
     "  -c CODE          run CODE as a program (sys.argv[0] is '-c')\n"
     "  -i               open the REPL after running the program, in its namespace\n"
     "  -                read the program from standard input\n"
-    "  --check FILE     parse and compile FILE only: no output and status 0 when valid\n"
     "  --check FILE     parse and compile FILE only: no output and status 0 when valid\n"
     "  --dis FILE       disassemble FILE's bytecode and exit\n"
     "  --virtual-clock  time.* and the event loop read a virtual clock that only\n"
@@ -47,6 +50,7 @@ static const char *usage_text =
 
 typedef struct Options {
     const char *file;
+    char *file_abs;     // [file] made absolute, as python3 names the main script
     const char *code;
     bool from_stdin;
     bool interactive;
@@ -70,8 +74,13 @@ static volatile bool died_of_sigint;
 
 // SIGINT sets vm_interrupted (the VM raises KeyboardInterrupt at its next
 // safe point). No SA_RESTART: a blocking sleep, select or read returns EINTR.
+// A SIGINT ignored when pyish starts (a background job of a shell without
+// job control) stays ignored, as in python3.
 static void install_sigint(void) {
     struct sigaction sa;
+    if (sigaction(SIGINT, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN) {
+        return;
+    }
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
@@ -119,14 +128,107 @@ static int run_text(const char *src, size_t len, const char *filename, bool insp
     return 0;
 }
 
+// [path] made absolute by prefixing the working directory (no other
+// normalisation: python3 names `./x.py` as `/cwd/./x.py`). malloc'd.
+static char *absolute_path(const char *path) {
+    if (path[0] == '/') {
+        return strdup(path);
+    }
+    char *cwd = getcwd(NULL, 0);
+    if (!cwd) {
+        return strdup(path);
+    }
+    size_t n = strlen(cwd) + strlen(path) + 2;
+    char *abs = malloc(n);
+    snprintf(abs, n, "%s/%s", cwd, path);
+    free(cwd);
+    return abs;
+}
+
+// Writes [s] to [out] as python3's repr() of the str would show it:
+// single quotes unless [s] holds one and no double quote, backslash
+// escapes, bytes that are not UTF-8 as surrogate escapes (\udcXX).
+static void put_repr(FILE *out, const char *s) {
+    char q = strchr(s, '\'') && !strchr(s, '"') ? '"' : '\'';
+    fputc(q, out);
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        int n = utf8_valid_len((const char *)p, strlen((const char *)p));
+        if (*p >= 0x80 && n > 0) {
+            fwrite(p, 1, (size_t)n, out);
+            p += n;
+            continue;
+        }
+        unsigned c = *p++;
+        if (c == '\\' || c == (unsigned)q) {
+            fprintf(out, "\\%c", c);
+        } else if (c == '\n') {
+            fputs("\\n", out);
+        } else if (c == '\r') {
+            fputs("\\r", out);
+        } else if (c == '\t') {
+            fputs("\\t", out);
+        } else if (c < 0x20 || c == 0x7f) {
+            fprintf(out, "\\x%02x", c);
+        } else if (c >= 0x80) {
+            fprintf(out, "\\udc%02x", c);
+        } else {
+            fputc((int)c, out);
+        }
+    }
+    fputc(q, out);
+}
+
+// Reads the main script [path] (already absolute); on failure prints
+// python3's message and sets *status (2 unreadable, 1 a directory, which
+// python3 would run as a package: pyish has no __main__ module support).
+static char *open_script(const char *path, size_t *len, int *status) {
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        fputs("pyish: can't find '__main__' module in ", stderr);
+        put_repr(stderr, path);
+        fputc('\n', stderr);
+        *status = 1;
+        return NULL;
+    }
+    errno = 0;
+    char *src = interp_read_file(path, len);
+    if (!src) {
+        int e = errno ? errno : EIO;
+        fputs("pyish: can't open file ", stderr);
+        put_repr(stderr, path);
+        fprintf(stderr, ": [Errno %d] %s\n", e, strerror(e));
+        *status = 2;
+    }
+    return src;
+}
+
+// -c CODE that is not UTF-8: python3 decodes the command line with
+// surrogate escapes, then fails to encode it; pyish prints the same.
+static bool code_is_utf8(const char *code) {
+    size_t len = strlen(code), pos = 0;
+    for (size_t i = 0; i < len; pos++) {
+        int n = utf8_valid_len(code + i, len - i);
+        if (n == 0) {
+            fprintf(stderr,
+                    "Unable to decode the command from the command line:\n"
+                    "UnicodeEncodeError: 'utf-8' codec can't encode character '\\udc%02x' in "
+                    "position %zu: surrogates not allowed\n",
+                    (unsigned char)code[i], pos);
+            return false;
+        }
+        i += (size_t)n;
+    }
+    return true;
+}
+
 // --check and --dis: parse and compile [path] without running it; print
 // the bytecode when [dis]. Exit status 0, 1 (SyntaxError) or 2 (unreadable).
 static int compile_file(const char *path, bool dis) {
     size_t len;
-    char *src = interp_read_file(path, &len);
+    int status;
+    char *src = open_script(path, &len, &status);
     if (!src) {
-        fprintf(stderr, "pyish: can't open file '%s': [Errno 2] No such file or directory\n", path);
-        return 2;
+        return status;
     }
     bool syntax_error;
     ObjCode *code = interp_compile(src, len, path, false, &syntax_error);
@@ -145,25 +247,27 @@ static void *interp_main(void *arg) {
     const char *script_dir = "";
     char *dir = NULL;
     if (o->file) {
-        dir = dir_of(o->file);
+        dir = dir_of(o->file_abs);
         script_dir = dir;
     }
     clock_init(o->virtual_clock);
     interp_init(o->argc, o->argv, script_dir);
     install_sigint();
     if (o->dis || o->check) {
-        o->status = compile_file(o->file, o->dis);
+        o->status = compile_file(o->file_abs, o->dis);
+    } else if (o->code && !code_is_utf8(o->code)) {
+        o->status = 1;
+        o->interactive = false;
     } else if (o->code) {
         o->status = run_text(o->code, strlen(o->code), "<string>", o->interactive);
     } else if (o->file) {
         size_t len;
-        char *src = interp_read_file(o->file, &len);
+        char *src = open_script(o->file_abs, &len, &o->status);
         if (!src) {
-            fprintf(stderr, "pyish: can't open file '%s': [Errno 2] No such file or directory\n", o->file);
-            o->status = 2;
             o->interactive = false;
         } else {
-            o->status = run_text(src, len, o->file, o->interactive);
+            dict_set_str(interp_main_globals(), str_intern_c("__file__"), str_from_c(o->file_abs));
+            o->status = run_text(src, len, o->file_abs, o->interactive);
             free(src);
         }
     } else if (o->from_stdin || (!isatty(0) && !o->interactive)) {
@@ -177,6 +281,7 @@ static void *interp_main(void *arg) {
             }
         }
         buf[n] = 0;
+        dict_set_str(interp_main_globals(), str_intern_c("__file__"), str_from_c("<stdin>"));
         o->status = run_text(buf, n, "<stdin>", false);
         free(buf);
     } else {
@@ -200,6 +305,16 @@ static void *interp_main(void *arg) {
     fflush(stderr);
     free(dir);
     return NULL;
+}
+
+// A usage error as python3 reports it: [msg] (if any), the usage line and
+// a pointer to -h, on stderr; status 2.
+static int usage_error(const char *msg) {
+    if (msg) {
+        fprintf(stderr, "%s\n", msg);
+    }
+    fputs(USAGE_LINE "Try `pyish -h' for more information.\n", stderr);
+    return 2;
 }
 
 int main(int argc, char **argv) {
@@ -228,8 +343,7 @@ int main(int argc, char **argv) {
             o.check = true;
         } else if (strcmp(a, "-c") == 0) {
             if (i + 1 >= argc) {
-                fprintf(stderr, "Argument expected for the -c option\n%s", usage_text);
-                return 2;
+                return usage_error("Argument expected for the -c option");
             }
             o.code = argv[i + 1];
             i++;
@@ -238,8 +352,8 @@ int main(int argc, char **argv) {
             o.from_stdin = true;
             break;
         } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "pyish: unknown option %s\n%s", a, usage_text);
-            return 2;
+            fprintf(stderr, a[1] == '-' ? "unknown option %s\n" : "Unknown option: %s\n", a);
+            return usage_error(NULL);
         } else {
             o.file = a;
             break;
@@ -275,6 +389,9 @@ int main(int argc, char **argv) {
         o.argc = 1;
     }
     o.argv = av;
+    if (o.file) {
+        o.file_abs = absolute_path(o.file);
+    }
 
     pthread_attr_t attr;
     pthread_attr_init(&attr);
@@ -302,5 +419,6 @@ int main(int argc, char **argv) {
         raise(SIGINT);
     }
     free(av);
+    free(o.file_abs);
     return o.status;
 }

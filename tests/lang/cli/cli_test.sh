@@ -57,14 +57,72 @@ printf 'import asyncio\nasync def f():\n    raise SystemExit(7)\nasync def main(
 check "SystemExit from a task" 7 "" "" -- "$pyish" task_exit.pyish
 check "uncaught exception" 1 "" "ValueError: boom" -- "$pyish" -c 'raise ValueError("boom")'
 check "SyntaxError" 1 "" "SyntaxError" -- "$pyish" -c 'x = = 1'
-check "missing file" 2 "" "can't open file" -- "$pyish" no_such_file.pyish
-check "unknown option" 2 "" "unknown option" -- "$pyish" --bogus
-check "-c without code" 2 "" "Argument expected" -- "$pyish" -c
+check "missing file" 2 "" "pyish: can't open file '$tmp/no_such_file.pyish': [Errno 2] No such file or directory" -- "$pyish" no_such_file.pyish
+check "missing file, quote in name" 2 "" "pyish: can't open file \"$tmp/it's.pyish\": [Errno 2]" -- "$pyish" "it's.pyish"
+mkdir -p adir
+check "a directory" 1 "" "pyish: can't find '__main__' module in '$tmp/adir'" -- "$pyish" adir
+printf 'print("secret")\n' >noread.pyish; chmod 000 noread.pyish
+if [[ $(id -u) -ne 0 ]]; then
+    check "unreadable file" 2 "" "[Errno 13] Permission denied" -- "$pyish" noread.pyish
+elif command -v setpriv >/dev/null; then
+    check "unreadable file" 2 "" "pyish: can't open file '$tmp/noread.pyish': [Errno 13] Permission denied" -- \
+        setpriv --reuid=65534 --regid=65534 --clear-groups "$pyish" noread.pyish
+fi
+: >empty.pyish
+check "empty file" 0 "" "" -- "$pyish" empty.pyish
+printf 'print(1)' >nonl.pyish
+check "no newline at the end" 0 "1" "" -- "$pyish" nonl.pyish
+printf 'if True:\r\n    print(1)\r\nprint(2)\r\n' >crlf.pyish
+check "CRLF line endings" 0 $'1\n2' "" -- "$pyish" crlf.pyish
+printf '#!/usr/bin/env pyish\nprint(3)\n' >shebang.pyish
+check "#! line" 0 "3" "" -- "$pyish" shebang.pyish
+printf '\xef\xbb\xbfprint("bom")\n' >bom.pyish
+check "UTF-8 BOM" 0 "bom" "" -- "$pyish" bom.pyish
+printf 'print(__file__)\n1/0\n' >tb.pyish
+check "__file__ and traceback: absolute" 1 "$tmp/tb.pyish" "  File \"$tmp/tb.pyish\", line 2, in <module>" -- "$pyish" tb.pyish
+check "./ kept in the absolute name" 1 "$tmp/./tb.pyish" "  File \"$tmp/./tb.pyish\", line 2" -- "$pyish" ./tb.pyish
+printf 'x = (\n' >se.pyish
+check "SyntaxError header: absolute" 1 "" "  File \"$tmp/se.pyish\", line 1" -- "$pyish" se.pyish
+check "--check: absolute" 1 "" "  File \"$tmp/se.pyish\", line 1" -- "$pyish" --check se.pyish
+printf 'async def f(): pass\nf()\n' >never.pyish
+check "never awaited: absolute" 0 "" "$tmp/never.pyish:2: RuntimeWarning: coroutine 'f' was never awaited" -- "$pyish" never.pyish
+printf 'print(__file__)\n' >in
+check "__file__ of stdin" 0 "<stdin>" "" -- "$pyish" -
+
+# the source must be UTF-8 without NUL bytes (comments and strings too)
+utf8_err() { echo "SyntaxError: Non-UTF-8 code starting with '\\x$1' in file $tmp/$2 on line $3, but no encoding declared; see https://peps.python.org/pep-0263/ for details"; }
+for case in 'ff:x = "\xff"\n:1' 'ff:x = 1  # \xff\n:1' 'ed:x = 1\ny = "\xed\xa0\x80"\n:2' \
+            'c0:x = "\xc0\x80"\n:1' 'f4:x = "\xf4\x90\x80\x80"\n:1' 'e2:x = "\xe2\x82":1'; do
+    IFS=: read -r byte text line <<<"$case"
+    printf "$text" >bad.pyish
+    check "not UTF-8: $text" 1 "" "$(utf8_err "$byte" bad.pyish "$line")" -- "$pyish" bad.pyish
+done
+printf 'x = 1\ny = "a\0b"\n' >nul.pyish
+check "NUL in a string" 1 "" "SyntaxError: source code cannot contain null bytes" -- "$pyish" nul.pyish
+grep -qF "  File \"$tmp/nul.pyish\", line 2" err || { echo "FAIL NUL: no File line"; fails=$((fails + 1)); }
+check "-c not UTF-8" 1 "" "UnicodeEncodeError: 'utf-8' codec can't encode character '\udcff' in position 5: surrogates not allowed" -- \
+    "$pyish" -c "$(printf 'x = "\xff"')"
+
+# usage errors: python3's three-line shape
+usage_line="usage: pyish [option] ... [FILE | -c CODE | -] [ARG] ..."
+try_line="Try \`pyish -h' for more information."
+"$pyish" --bogus >out 2>err; rc=$?
+[[ $rc -eq 2 && "$(cat err)" == "unknown option --bogus"$'\n'"$usage_line"$'\n'"$try_line" && ! -s out ]] ||
+    { echo "FAIL unknown option: status $rc"; cat err; fails=$((fails + 1)); }
+"$pyish" -c >out 2>err; rc=$?
+[[ $rc -eq 2 && "$(cat err)" == "Argument expected for the -c option"$'\n'"$usage_line"$'\n'"$try_line" ]] ||
+    { echo "FAIL -c without code: status $rc"; cat err; fails=$((fails + 1)); }
+"$pyish" -h >out 2>err; rc=$?
+"$pyish" --help >out2 2>&1
+[[ $rc -eq 0 ]] && cmp -s out out2 && [[ $(grep -c -- '--check' out) -eq 1 ]] ||
+    { echo "FAIL -h / --help (once each option)"; fails=$((fails + 1)); }
 check "--version" 0 "pyish 0.1.0" "" -- "$pyish" --version
 
-# Ctrl-C in a script: the traceback, then death by SIGINT (130 in a shell)
+# Ctrl-C in a script: the traceback, then death by SIGINT (130 in a shell).
+# (env --default-signal: a background job of a script starts with SIGINT
+# ignored, which pyish, as python3, keeps.)
 for prog in 'import time; time.sleep(10)' 'while True: pass'; do
-    "$pyish" -c "$prog" >out 2>err &
+    env --default-signal=INT "$pyish" -c "$prog" >out 2>err &
     pid=$!
     sleep 0.3
     kill -INT $pid
@@ -74,6 +132,17 @@ for prog in 'import time; time.sleep(10)' 'while True: pass'; do
         echo "FAIL Ctrl-C in '$prog': status $rc (want 130)"; cat err; fails=$((fails + 1))
     fi
 done
+
+# SIGINT ignored at start (a background job) stays ignored, as in python3
+env --ignore-signal=INT "$pyish" -c 'import time; time.sleep(1); print("slept")' >out 2>err &
+pid=$!
+sleep 0.3
+kill -INT $pid
+wait $pid
+rc=$?
+if [[ $rc -ne 0 || "$(cat out)" != slept || -s err ]]; then
+    echo "FAIL ignored SIGINT: status $rc, stdout [$(cat out)]"; cat err; fails=$((fails + 1))
+fi
 
 # a broken pipe on stdout ends the program quietly (no message)
 "$pyish" -c 'for i in range(1000000): print(i)' 2>err | head -1 >out
