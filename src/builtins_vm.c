@@ -352,9 +352,33 @@ static Value b_next(int argc, Value *argv, ObjDict *kw) {
     return VAL_NULL;
 }
 
-static Value b_exit(int argc, Value *argv, ObjDict *kw) {
+// exit and quit, as python's site module makes them: objects whose repr
+// tells how to leave (typing `exit` at the prompt shows it) and whose call
+// raises SystemExit(code).
+typedef struct ObjQuitter {
+    Obj hdr;
+    const char *name;   // "exit" or "quit" (static)
+} ObjQuitter;
+
+static ObjClass *cls_quitter;
+
+static Value quitter_repr(Value self) {
+    return str_printf("Use %s() or Ctrl-D (i.e. EOF) to exit", ((ObjQuitter *)AS_OBJ(self))->name);
+}
+
+static Value quitter_call(Value self, int argc, Value *argv, ObjDict *kw) {
+    if (!arg_no_kw(((ObjQuitter *)AS_OBJ(self))->name, kw) ||
+        !arg_count(((ObjQuitter *)AS_OBJ(self))->name, argc, 0, 1)) {
+        return VAL_NULL;
+    }
     Value e = exc_new(exc_SystemExit, argc, argv);
     return e ? exc_raise_value(e) : VAL_NULL;
+}
+
+static void quitter_install(ObjDict *b, const char *name) {
+    ObjQuitter *q = (ObjQuitter *)obj_alloc(cls_quitter, sizeof(ObjQuitter));
+    q->name = name;
+    dict_set_str(b, str_intern_c(name), OBJ_VAL(q));
 }
 
 static Value b_import(int argc, Value *argv, ObjDict *kw) {
@@ -414,8 +438,6 @@ static const MethodDef vm_builtins_defs[] = {
     {"globals", b_globals},
     {"locals", b_locals},
     {"next", b_next},
-    {"exit", b_exit},
-    {"quit", b_exit},
     {"__import__", b_import},
     {"exec", b_exec},
     {"eval", b_eval},
@@ -428,6 +450,13 @@ void builtins_vm_init(ObjDict *b) {
     cls_super->new_ = super_new;
     cls_super->getattr = super_getattr;
     cls_super->repr = super_repr;
+    cls_quitter = class_new_builtin("Quitter", NULL, sizeof(ObjQuitter), NULL);
+    cls_quitter->module = str_intern_c("_sitebuiltins");
+    cls_quitter->repr = quitter_repr;
+    cls_quitter->call = quitter_call;
+    cls_quitter->new_ = NULL;
+    quitter_install(b, "exit");
+    quitter_install(b, "quit");
     for (const MethodDef *m = vm_builtins_defs; m->name; m++) {
         dict_set_str(b, str_intern_c(m->name), native_new(m->name, m->fn, NULL));
     }

@@ -379,6 +379,15 @@ done:
     return v;
 }
 
+static bool is_keyword(const char *name) {
+    for (int i = 0; keywords[i]; i++) {
+        if (strcmp(keywords[i], name) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void complete_attributes(const char *text) {
     const char *dot = strrchr(text, '.');
     size_t elen = (size_t)(dot - text);
@@ -400,8 +409,8 @@ static void complete_attributes(const char *text) {
     expr[elen + 1] = 0;
     for (size_t i = 0; i < AS_LIST(names)->len; i++) {
         Value k = AS_LIST(names)->items[i];
-        if (!IS_STR(k) || !shown(AS_STR(k)->data, want)) {
-            continue;
+        if (!IS_STR(k) || !shown(AS_STR(k)->data, want) || is_keyword(AS_STR(k)->data)) {
+            continue;   // (asyncio.async, the old alias, is no Python name)
         }
         Value a = obj_getattr(obj, AS_STR(k));
         bool call = false;
@@ -776,7 +785,14 @@ void repl_run(bool show_banner) {
                 exc_raise_value(exc);
                 break;
             }
-            interp_print_exception(exc);
+            if ((code->flags & CO_COROUTINE) && exc_matches(exc, OBJ_VAL(exc_KeyboardInterrupt))) {
+                // Ctrl-C during a top-level await: python -m asyncio prints
+                // no traceback, the word on a line of its own after the ^C
+                fputs("\nKeyboardInterrupt\n", stderr);
+                fflush(stderr);
+            } else {
+                interp_print_exception(exc);
+            }
         }
         vm_interrupted = 0;
     }

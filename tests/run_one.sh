@@ -7,7 +7,8 @@
 #   '# virtual-time: T'      the virtual clock at exit is T s (+-0.01)
 #   '# args: A B ...'        extra command-line arguments after the file
 # The program runs as `pyish --virtual-clock --clock-report NAME.pyish` from its
-# own folder (so tracebacks show the short name), stdin from /dev/null, 20 s max.
+# own folder (tracebacks name it by its absolute path, as python3 does, so
+# stderr-contains lines match "/NAME.pyish", line N), stdin from /dev/null, 20 s max.
 # Usage: run_one.sh PATH/TO/pyish PATH/TO/NAME.pyish
 # Exits 0 on success; else prints why (stdout diff, stderr head) and exits 1.
 set -u
