@@ -76,7 +76,7 @@ man=$here/doc/pyish.1
 if command -v groff >/dev/null; then
     warn=$(groff -man -ww -z "$man" 2>&1)
     [[ -z $warn ]] || { echo "FAIL groff warnings on doc/pyish.1:"; echo "$warn"; fails=$((fails + 1)); }
-    groff -man -Tutf8 -P-c "$man" 2>/dev/null | sed 's/\x1b\[[0-9;]*m//g' >"$tmp/man.txt"
+    groff -man -Tutf8 -P-cbou "$man" 2>/dev/null >"$tmp/man.txt"
     awk 'BEGIN { RS = "" } {
              o = gsub(/\(/, "("); c = gsub(/\)/, ")")
              if (o != c) { print "FAIL unbalanced parentheses in doc/pyish.1:"; print; bad = 1 }
