@@ -64,7 +64,8 @@ check "a directory" 1 "" "pyish: can't find '__main__' module in '$tmp/adir'" --
 printf 'print("secret")\n' >noread.pyish; chmod 000 noread.pyish
 if [[ $(id -u) -ne 0 ]]; then
     check "unreadable file" 2 "" "[Errno 13] Permission denied" -- "$pyish" noread.pyish
-elif command -v setpriv >/dev/null; then
+elif command -v setpriv >/dev/null &&
+     setpriv --reuid=65534 --regid=65534 --clear-groups "$pyish" -c pass 2>/dev/null; then
     check "unreadable file" 2 "" "pyish: can't open file '$tmp/noread.pyish': [Errno 13] Permission denied" -- \
         setpriv --reuid=65534 --regid=65534 --clear-groups "$pyish" noread.pyish
 fi
