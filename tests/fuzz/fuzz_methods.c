@@ -13,6 +13,10 @@
 
 static ObjDict *setup_globals;
 static size_t nT, nV;
+// each target's attribute names, copied out of N at set-up: the fuzzed
+// program can reach and mutate N itself
+static char ***names;
+static size_t *nnames;
 
 static void mark_setup(void) {
     if (setup_globals) {
@@ -42,6 +46,21 @@ static void setup(void) {
     }
     nT = t->len;
     nV = v->len;
+    ObjList *n = global_list("N");
+    names = calloc(nT, sizeof *names);
+    nnames = calloc(nT, sizeof *nnames);
+    for (size_t i = 0; i < nT && i < n->len; i++) {
+        ObjList *ns = AS_LIST(n->items[i]);
+        names[i] = calloc(ns->len, sizeof(char *));
+        for (size_t j = 0; j < ns->len; j++) {
+            names[i][nnames[i]++] = strdup(AS_STR(ns->items[j])->data);
+        }
+    }
+}
+
+// The name of attribute [sel] of target [t] ('__repr__' if it has none).
+static const char *pick_name(size_t t, size_t sel) {
+    return nnames[t] ? names[t][sel % nnames[t]] : "__repr__";
 }
 
 typedef struct Buf {
@@ -84,7 +103,6 @@ static const char *const unops[] = {"repr", "str", "hash", "len", "bool", "iter"
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     setup();
     Buf b = {malloc(256), 0, 256};
-    ObjList *names = global_list("N");
     int slot = 0;
     put(&b, "V, T = pool()\nR = [None, None, None, None]\n");
     for (size_t i = 0; i + 5 <= size && i < 5 * 64; i += 5, slot = (slot + 1) % 4) {
@@ -93,9 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         int kind = c[3] & 7;    // 0-4 a call, 5 a binary operator, 6 a builtin, 7 setattr
         put(&b, "try:\n    R[%d] = ", slot);
         if (kind <= 4) {
-            ObjList *ns = AS_LIST(names->items[t]);
-            size_t j = ((size_t)c[1] | (size_t)c[2] << 8) % ns->len;
-            put(&b, "getattr(T[%zu], '%s')(", t, AS_STR(ns->items[j])->data);
+            put(&b, "getattr(T[%zu], '%s')(", t, pick_name(t, (size_t)c[1] | (size_t)c[2] << 8));
             int nargs = kind % 4;
             for (int a = 0; a < nargs; a++) {
                 if (a) {
@@ -111,9 +127,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         } else if (kind == 6) {
             put(&b, "%s(T[%zu])\n", unops[c[1] % NUNOPS], t);
         } else {
-            ObjList *ns = AS_LIST(names->items[t]);
-            size_t j = ((size_t)c[1] | (size_t)c[2] << 8) % ns->len;
-            put(&b, "setattr(T[%zu], '%s', ", t, AS_STR(ns->items[j])->data);
+            put(&b, "setattr(T[%zu], '%s', ", t, pick_name(t, (size_t)c[1] | (size_t)c[2] << 8));
             put_arg(&b, c[4]);
             put(&b, ")\n");
         }
