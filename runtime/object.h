@@ -180,6 +180,9 @@ typedef struct ObjNative {
     Value self;         // bound self for natives created bound, else VAL_NULL
     int slot;           // SLOT_* when it wraps a class slot (class.c), else 0
     bool is_static;     // owner's method that takes no self (dict.fromkeys)
+    bool is_classmethod; // owner's method whose self is a class (wrapped in classmethod)
+    bool method_style;  // slot wrapper CPython defines as a method (list.__getitem__):
+                        // its errors use method descriptor wording
 } ObjNative;
 
 typedef struct ObjBoundMethod {

@@ -430,28 +430,6 @@ static Value call_function(ObjFunction *f, int argc, Value *argv, ObjTuple *kwna
     return run(fr, &status, VAL_NULL);
 }
 
-// A builtin method reached through its class (list.append(x, 1)) gets its
-// self from the caller: it must be an instance of the defining class (or, for
-// classmethods, a subclass of it), else TypeError as CPython says.
-static bool native_self_ok(ObjNative *n, int argc, Value *args) {
-    if (!n->owner || n->is_static) {
-        return true;
-    }
-    if (argc == 0) {
-        exc_raise(exc_TypeError, "unbound method %s.%s() needs an argument", n->owner->name->data,
-                  n->name);
-        return false;
-    }
-    ObjClass *c = val_class(args[0]);
-    if (c == n->owner || class_is_subclass(c, n->owner) ||
-        (c == cls_type && class_is_subclass(AS_CLASS(args[0]), n->owner))) {
-        return true;
-    }
-    exc_raise(exc_TypeError, "descriptor '%s' for '%s' objects doesn't apply to a '%s' object",
-              n->name, n->owner->name->data, c->name->data);
-    return false;
-}
-
 Value vm_call(Value callable, int argc, Value *argv, ObjDict *kw) {
     if (!IS_OBJ(callable)) {
         return exc_raise(exc_TypeError, "'%s' object is not callable", val_type_name(callable));
@@ -472,7 +450,7 @@ Value vm_call(Value callable, int argc, Value *argv, ObjDict *kw) {
             values_copy(args + 1, argv, (size_t)argc);
             return nat->fn(argc + 1, args, kw);
         }
-        if (nat->owner && !native_self_ok(nat, argc, argv)) {
+        if (nat->owner && !native_check_self(nat, argc, argv)) {
             return VAL_NULL;
         }
         return nat->fn(argc, argv, kw);
@@ -1934,7 +1912,7 @@ next_instr:
             if (!n->slot && !n->self &&
                 (!n->owner || n->is_static || (argc > 0 && val_class(args[0]) == n->owner))) {
                 SAVE_FRAME();
-                if (base[1] == VAL_NULL && n->owner && !native_self_ok(n, argc, args)) {
+                if (base[1] == VAL_NULL && n->owner && !native_check_self(n, argc, args)) {
                     goto error;
                 }
                 Value r = n->fn(argc, args, NULL);
