@@ -942,7 +942,7 @@ static Value bi_vars(int argc, Value *argv, ObjDict *kw) {
         return OBJ_VAL(((ObjModule *)AS_OBJ(v))->dict);
     }
     if (IS_CLASS(v)) {
-        return OBJ_VAL(AS_CLASS(v)->dict);
+        return mappingproxy_new(OBJ_VAL(AS_CLASS(v)->dict));
     }
     ObjDict *d = obj_instance_dict(v);
     if (!d) {

@@ -9,6 +9,7 @@
 #include "class.h"
 #include "gc.h"
 #include "runtime.h"
+#include "containers.h"
 
 ObjClass *cls_object, *cls_type, *cls_none, *cls_native, *cls_bound_method,
     *cls_property, *cls_staticmethod, *cls_classmethod, *cls_notimplemented,
@@ -441,7 +442,7 @@ static Value type_getattr(Value self, ObjStr *name) {
             return c->bases->len ? c->bases->items[0] : VAL_NONE;
         }
         if (strcmp(n, "__dict__") == 0) {
-            return OBJ_VAL(c->dict);
+            return mappingproxy_new(OBJ_VAL(c->dict));
         }
         if (strcmp(n, "__module__") == 0) {
             Value m = dict_get_str(c->dict, name);

@@ -829,6 +829,7 @@ void runtime_init(void) {
     float_init();
     list_init();
     set_init();
+    mappingproxy_init();
     range_init();
     cls_seqiter = class_new_builtin("iterator", NULL, sizeof(ObjSeqIter), NULL);
     cls_seqiter->trace = trace_seqiter;
