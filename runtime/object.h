@@ -450,5 +450,13 @@ Value kw_get(ObjDict *kw, const char *name);  // VAL_NULL if absent
 
 // ---- VM entry for C code (vm.c)
 Value vm_call(Value callable, int argc, Value *argv, ObjDict *kw);
+// Recursion guard of every C walk of nested objects (compare, repr, ...):
+// false with RecursionError "maximum recursion depth exceeded<where>" when
+// the walk plus the pyish frames reach the recursion limit or the C stack
+// is nearly full; pair a true return with vm_leave_recursive().
+bool vm_enter_recursive(const char *where);
+void vm_leave_recursive(void);
+// Only the C stack check (for walks CPython does not bound, like hash).
+bool vm_stack_ok(const char *where);
 
 #endif
