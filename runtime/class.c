@@ -30,6 +30,7 @@ static bool ready;
 // Every builtin class, so the GC and the slot-wrapper pass see them.
 static ObjClass **builtin_classes;
 static int nbuiltin, capbuiltin;
+static int nfinished;   // builtin_classes[0..nfinished) have their slot wrappers
 
 static void mark_builtins(void) {
     for (int i = 0; i < nbuiltin; i++) {
@@ -1051,11 +1052,21 @@ static bool wrapper_style(ObjNative *n) {
 // through its class (list.append(x, 1), list.__repr__(x)): argv[0] must be
 // an instance of the defining class (for a classmethod: a subclass of it),
 // else TypeError with CPython's message.
+// CPython's tp_name: "deque" is "collections.deque" in its messages.
+static const char *tp_name(ObjClass *c, char *buf, size_t cap) {
+    if (c->flags & CLS_USER || !c->module || strcmp(c->module->data, "builtins") == 0) {
+        return c->name->data;
+    }
+    snprintf(buf, cap, "%s.%s", c->module->data, c->name->data);
+    return buf;
+}
+
 bool native_check_self(ObjNative *n, int argc, Value *argv) {
     if (!n->owner || n->is_static || n->self) {
         return true;
     }
-    const char *owner = n->owner->name->data;
+    char obuf[128], cbuf[128];
+    const char *owner = tp_name(n->owner, obuf, sizeof obuf);
     if (argc == 0) {
         if (wrapper_style(n) || n->is_classmethod) {
             exc_raise(exc_TypeError, "descriptor '%s' of '%s' object needs an argument", n->name,
@@ -1082,12 +1093,13 @@ bool native_check_self(ObjNative *n, int argc, Value *argv) {
     if (c == n->owner || class_is_subclass(c, n->owner)) {
         return true;
     }
+    const char *got = tp_name(c, cbuf, sizeof cbuf);
     if (wrapper_style(n)) {
         exc_raise(exc_TypeError, "descriptor '%s' requires a '%s' object but received a '%s'",
-                  n->name, owner, c->name->data);
+                  n->name, owner, got);
     } else {
         exc_raise(exc_TypeError, "descriptor '%s' for '%s' objects doesn't apply to a '%s' object",
-                  n->name, owner, c->name->data);
+                  n->name, owner, got);
     }
     return false;
 }
@@ -1495,13 +1507,15 @@ void class_ready(void) {
     obj_ellipsis = obj_alloc(cls_ellipsis, sizeof(Obj));
 }
 
-// Last step of runtime_init: every builtin class exposes its slots.
+// Last step of runtime_init, and again after a C module made its classes:
+// every builtin class made since the last call exposes its slots.
 void class_finish_builtins(void) {
-    for (int i = 0; i < nbuiltin; i++) {
+    for (int i = nfinished; i < nbuiltin; i++) {
         ObjClass *c = builtin_classes[i];
         if (!c->mro) {
             class_set_bases(c, c == cls_object ? NULL : cls_object);
         }
         add_slot_wrappers(c);
     }
+    nfinished = nbuiltin;
 }

@@ -578,6 +578,7 @@ static const MethodDef deque_methods[] = {
     {"rotate", dm_rotate},
     {"clear", dm_clear},
     {"copy", dm_copy},
+    {"__copy__", dm_copy},
     {"count", dm_count},
     {"index", dm_index},
     {"remove", dm_remove},
