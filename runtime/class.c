@@ -1515,6 +1515,11 @@ void class_finish_builtins(void) {
         if (!c->mro) {
             class_set_bases(c, c == cls_object ? NULL : cls_object);
         }
+        if (c != cls_object && c->new_ == object_new) {
+            // a C layout (iterator, view) that set no constructor of its
+            // own: "cannot create 'dict_keys' instances", never a blank one
+            c->new_ = NULL;
+        }
         add_slot_wrappers(c);
     }
     nfinished = nbuiltin;
