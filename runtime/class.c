@@ -1176,9 +1176,12 @@ static bool new_ok(ObjClass *c, int argc, Value *argv) {
                   sub->name->data, cn);
         return false;
     }
+    // the nearest class whose __new__ is not a pyish one (CPython skips the
+    // classes whose tp_new is slot_tp_new)
     ObjClass *staticbase = sub;
-    while (staticbase->flags & CLS_USER) {
-        staticbase = staticbase->native_base;
+    while ((staticbase->flags & CLS_USER) && class_has_user_dunder(staticbase, "__new__") &&
+           staticbase->bases->len) {
+        staticbase = AS_CLASS(staticbase->bases->items[0]);
     }
     if (staticbase->new_ != c->new_) {
         exc_raise(exc_TypeError, "%s.__new__(%s) is not safe, use %s.__new__()", cn,
