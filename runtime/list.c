@@ -29,16 +29,19 @@ static size_t repr_slot(Obj *o) {
     return (size_t)(((uintptr_t)o >> 4) * 0x9E3779B97F4A7C15u) & (repr_cap - 1);
 }
 
-static void repr_grow(void) {
+// false with MemoryError raised when the set cannot grow
+static bool repr_grow(void) {
     Obj **old = repr_set;
     size_t oldcap = repr_cap;
-    repr_cap = oldcap ? oldcap * 2 : 64;
+    size_t ncap = oldcap ? oldcap * 2 : 64;
     // bookkeeping outside the heap accounting (like the collector's gray stack)
-    repr_set = calloc(repr_cap, sizeof(Obj *));
-    if (!repr_set) {
-        fprintf(stderr, "pyish: out of memory\n");
-        abort();
+    Obj **nset = calloc(ncap, sizeof(Obj *));
+    if (!nset) {
+        exc_raise_nomem();
+        return false;
     }
+    repr_set = nset;
+    repr_cap = ncap;
     for (size_t i = 0; i < oldcap; i++) {
         if (old[i]) {
             size_t j = repr_slot(old[i]);
@@ -49,6 +52,7 @@ static void repr_grow(void) {
         }
     }
     free(old);
+    return true;
 }
 
 // Enters the repr of [o]: 1 already inside (print "..."), 0 ok, -1 error.
@@ -63,8 +67,9 @@ int repr_enter(Obj *o) {
     if (!vm_enter_recursive(" while getting the repr of an object")) {
         return -1;
     }
-    if ((repr_count + 1) * 2 > repr_cap) {
-        repr_grow();
+    if ((repr_count + 1) * 2 > repr_cap && !repr_grow()) {
+        vm_leave_recursive();
+        return -1;
     }
     size_t j = repr_slot(o);
     while (repr_set[j]) {
