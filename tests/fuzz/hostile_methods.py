@@ -56,6 +56,10 @@ def calls(f, selves):
         for a in POOL:
             yield (s, a)
         yield (s, 1, 2)
+        for a in (2**64, -1, float("nan"), selfl, "ab", 10**30, -2**63):
+            yield (s, a, a)
+            yield (s, 0, a)
+            yield (s, a, 0, a)
         yield (s, selfl, selfl, selfl)
     for a in POOL:
         yield (a,)
@@ -124,6 +128,10 @@ def main():
                     print(t.__name__, name, [type(a).__name__ for a in args], flush=True, file=sys.stderr)
                 try:
                     f(*args)
+                except BaseException:
+                    pass
+                try:
+                    f(*args, x=1)
                 except BaseException:
                     pass
                 n += 1
