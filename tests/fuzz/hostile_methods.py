@@ -39,7 +39,15 @@ TYPES = [object, type, int, bool, float, str, tuple, list, dict, set, frozenset,
          type(iter(range(3))), type(int.__dict__), type(sys),
          collections.deque, collections.OrderedDict, collections.defaultdict,
          collections.Counter, asyncio.Future, asyncio.Task, asyncio.Event,
-         asyncio.Queue, asyncio.Lock]
+         asyncio.Queue, asyncio.Lock, asyncio.Semaphore, asyncio.Condition,
+         type(asyncio.new_event_loop()), type(asyncio.sleep(0)),
+         type(asyncio.new_event_loop().call_soon(len, ())),
+         type(asyncio.new_event_loop().call_later(1, len, ())),
+         type((lambda: 0).__code__), type([].append), type(object().__str__),
+         type(print), super, type(reversed(range(3))), type(iter(range(3))),
+         type(int | None), type(zip()), type(enumerate([])),
+         collections.namedtuple("P", "x y"), StopAsyncIteration, SystemExit,
+         UnicodeDecodeError, ExceptionGroup if hasattr(__builtins__, "ExceptionGroup") else KeyError]
 
 def instances(t):
     out = [t]
