@@ -86,6 +86,7 @@ bool kw_only(const char *fname, ObjDict *kw, const char *const *allowed) {
 // Adds [fn] to [cls] as classmethod [name].
 void class_add_classmethod(ObjClass *cls, const char *name, NativeFn fn) {
     Value f = native_new(name, fn, cls);
+    ((ObjNative *)AS_OBJ(f))->is_classmethod = true;
     ObjWrapper *w = (ObjWrapper *)obj_alloc(cls_classmethod, sizeof(ObjWrapper));
     w->func = f;
     dict_set_str(cls->dict, str_intern_c(name), OBJ_VAL(w));
@@ -941,7 +942,7 @@ static Value bi_vars(int argc, Value *argv, ObjDict *kw) {
         return OBJ_VAL(((ObjModule *)AS_OBJ(v))->dict);
     }
     if (IS_CLASS(v)) {
-        return OBJ_VAL(AS_CLASS(v)->dict);
+        return mappingproxy_new(OBJ_VAL(AS_CLASS(v)->dict));
     }
     ObjDict *d = obj_instance_dict(v);
     if (!d) {

@@ -9,6 +9,7 @@
 #include "class.h"
 #include "gc.h"
 #include "runtime.h"
+#include "containers.h"
 
 ObjClass *cls_object, *cls_type, *cls_none, *cls_native, *cls_bound_method,
     *cls_property, *cls_staticmethod, *cls_classmethod, *cls_notimplemented,
@@ -29,6 +30,7 @@ static bool ready;
 // Every builtin class, so the GC and the slot-wrapper pass see them.
 static ObjClass **builtin_classes;
 static int nbuiltin, capbuiltin;
+static int nfinished;   // builtin_classes[0..nfinished) have their slot wrappers
 
 static void mark_builtins(void) {
     for (int i = 0; i < nbuiltin; i++) {
@@ -386,7 +388,7 @@ static Value object_richcompare(Value a, Value b, int op) {
     if (op == OP_NE) {
         // Python: __ne__ inverts __eq__ unless it is NotImplemented.
         ObjClass *c = val_class(a);
-        if (c->richcompare != object_richcompare) {
+        if (c->richcompare && c->richcompare != object_richcompare) {
             Value r = c->richcompare(a, b, OP_EQ);
             if (!r || r == VAL_NOTIMPL) {
                 return r;
@@ -441,7 +443,7 @@ static Value type_getattr(Value self, ObjStr *name) {
             return c->bases->len ? c->bases->items[0] : VAL_NONE;
         }
         if (strcmp(n, "__dict__") == 0) {
-            return OBJ_VAL(c->dict);
+            return mappingproxy_new(OBJ_VAL(c->dict));
         }
         if (strcmp(n, "__module__") == 0) {
             Value m = dict_get_str(c->dict, name);
@@ -591,6 +593,9 @@ ObjTuple *class_union_members(Value v) {
 }
 
 static Value type_mro(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("type.mro", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     return seq_to_list(OBJ_VAL(AS_CLASS(argv[0])->mro));
 }
 
@@ -1011,21 +1016,188 @@ void class_compute_slots(ObjClass *c) {
 // ---- wrappers that expose builtin slots as dunder methods
 // (object.__init__, Exception.__str__, int.__add__ ... for super() calls)
 static Value call_slot(int slot, ObjClass *owner, int argc, Value *argv, ObjDict *kw);
+static bool slot_call_ok(ObjNative *n, int argc, Value *argv, ObjDict *kw);
 
 Value native_call_slot(ObjNative *n, int argc, Value *argv, ObjDict *kw) {
+    if (!slot_call_ok(n, argc, argv, kw)) {
+        return VAL_NULL;
+    }
     return call_slot(n->slot, n->owner, argc, argv, kw);
 }
 
-static Value call_slot(int slot, ObjClass *c, int argc, Value *argv, ObjDict *kw) {
-    if (argc < 1) {
-        return exc_raise(exc_TypeError, "descriptor needs an argument");
+// CPython's slot wrappers say "descriptor '__len__' requires a 'list'
+// object"; its method descriptors (list.append, but also list.__getitem__
+// and dict.__contains__, which CPython defines as methods) say "descriptor
+// 'append' for 'list' objects doesn't apply to a 'int' object".
+static bool wrapper_style(ObjNative *n) {
+    if (n->slot) {
+        return !n->method_style;
     }
-    Value self = argv[0];
+    static const char *const slots[] = {
+        "__init__", "__repr__", "__str__", "__hash__", "__lt__", "__le__", "__eq__", "__ne__",
+        "__gt__", "__ge__", "__len__", "__iter__", "__next__", "__getitem__", "__setitem__",
+        "__delitem__", "__contains__", "__getattribute__", "__setattr__", "__delattr__",
+        "__call__", "__bool__", "__get__", "__set__", "__delete__", "__del__", "__await__",
+        "__aiter__", "__anext__", "__neg__", "__pos__", "__abs__", "__invert__", "__int__",
+        "__float__", "__index__", NULL};
+    for (const char *const *s = slots; *s; s++) {
+        if (strcmp(*s, n->name) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// The one check of `self` for a builtin method or slot wrapper reached
+// through its class (list.append(x, 1), list.__repr__(x)): argv[0] must be
+// an instance of the defining class (for a classmethod: a subclass of it),
+// else TypeError with CPython's message.
+// CPython's tp_name: "deque" is "collections.deque" in its messages.
+static const char *tp_name(ObjClass *c, char *buf, size_t cap) {
+    if (c->flags & CLS_USER || !c->module || strcmp(c->module->data, "builtins") == 0) {
+        return c->name->data;
+    }
+    snprintf(buf, cap, "%s.%s", c->module->data, c->name->data);
+    return buf;
+}
+
+bool native_check_self(ObjNative *n, int argc, Value *argv) {
+    if (!n->owner || n->is_static || n->self) {
+        return true;
+    }
+    char obuf[128], cbuf[128];
+    const char *owner = tp_name(n->owner, obuf, sizeof obuf);
+    if (argc == 0) {
+        if (wrapper_style(n) || n->is_classmethod) {
+            exc_raise(exc_TypeError, "descriptor '%s' of '%s' object needs an argument", n->name,
+                      owner);
+        } else {
+            exc_raise(exc_TypeError, "unbound method %s.%s() needs an argument", owner, n->name);
+        }
+        return false;
+    }
+    ObjClass *c = val_class(argv[0]);
+    if (n->is_classmethod) {
+        if (!IS_CLASS(argv[0])) {
+            exc_raise(exc_TypeError, "descriptor '%s' for type '%s' needs a type, not a '%s' as arg 2",
+                      n->name, owner, c->name->data);
+            return false;
+        }
+        if (!class_is_subclass(AS_CLASS(argv[0]), n->owner)) {
+            exc_raise(exc_TypeError, "descriptor '%s' requires a subtype of '%s' but received '%s'",
+                      n->name, owner, AS_CLASS(argv[0])->name->data);
+            return false;
+        }
+        return true;
+    }
+    if (c == n->owner || class_is_subclass(c, n->owner)) {
+        return true;
+    }
+    const char *got = tp_name(c, cbuf, sizeof cbuf);
+    if (wrapper_style(n)) {
+        exc_raise(exc_TypeError, "descriptor '%s' requires a '%s' object but received a '%s'",
+                  n->name, owner, got);
+    } else {
+        exc_raise(exc_TypeError, "descriptor '%s' for '%s' objects doesn't apply to a '%s' object",
+                  n->name, owner, got);
+    }
+    return false;
+}
+
+// Number of arguments after self a slot wrapper takes; -1: any.
+static int slot_arity(int slot) {
+    switch (slot) {
+    case SLOT_REPR: case SLOT_STR: case SLOT_HASH: case SLOT_LEN: case SLOT_ITER:
+    case SLOT_NEXT: case SLOT_BOOL:
+        return 0;
+    case SLOT_SETITEM: case SLOT_SETATTR:
+        return 2;
+    case SLOT_CALL: case SLOT_NEW:
+        return -1;
+    default:
+        return 1;
+    }
+}
+
+// Checks a slot wrapper call's self and argument count, as CPython's
+// wrapper descriptors do; false with TypeError raised.
+static bool slot_call_ok(ObjNative *n, int argc, Value *argv, ObjDict *kw) {
+    if (n->slot == SLOT_NEW) {
+        return true;    // call_slot checks the class argument
+    }
+    if (!native_check_self(n, argc, argv)) {
+        return false;
+    }
+    int want = slot_arity(n->slot);
+    if (want < 0) {
+        return true;
+    }
+    if (kw && kw->used) {
+        if (n->method_style) {
+            exc_raise(exc_TypeError, "%s.%s() takes no keyword arguments", n->owner->name->data,
+                      n->name);
+        } else {
+            exc_raise(exc_TypeError, "wrapper %s() takes no keyword arguments", n->name);
+        }
+        return false;
+    }
+    if (argc - 1 != want) {
+        if (n->method_style) {
+            exc_raise(exc_TypeError, "%s.%s() takes exactly one argument (%d given)",
+                      n->owner->name->data, n->name, argc - 1);
+        } else {
+            // (CPython's two-argument wrappers unpack with an empty name)
+            exc_raise(exc_TypeError, "%sexpected %d argument%s, got %d", want == 2 ? " " : "",
+                      want, want == 1 ? "" : "s", argc - 1);
+        }
+        return false;
+    }
+    return true;
+}
+
+// object.__new__(cls) / int.__new__(cls, x) ...: [cls] must be a subtype of
+// [c] whose nearest builtin ancestor makes instances the way [c] does (as
+// CPython's tp_new_wrapper checks), so no blank object of a C type (a
+// generator, a str) is made by the wrong allocator.
+static bool new_ok(ObjClass *c, int argc, Value *argv) {
+    const char *cn = c->name->data;
+    if (argc < 1) {
+        exc_raise(exc_TypeError, "%s.__new__(): not enough arguments", cn);
+        return false;
+    }
+    if (!IS_CLASS(argv[0])) {
+        exc_raise(exc_TypeError, "%s.__new__(X): X is not a type object (%s)", cn,
+                  val_type_name(argv[0]));
+        return false;
+    }
+    ObjClass *sub = AS_CLASS(argv[0]);
+    if (!class_is_subclass(sub, c)) {
+        exc_raise(exc_TypeError, "%s.__new__(%s): %s is not a subtype of %s", cn, sub->name->data,
+                  sub->name->data, cn);
+        return false;
+    }
+    // the nearest class whose __new__ is not a pyish one (CPython skips the
+    // classes whose tp_new is slot_tp_new)
+    ObjClass *staticbase = sub;
+    while ((staticbase->flags & CLS_USER) && class_has_user_dunder(staticbase, "__new__") &&
+           staticbase->bases->len) {
+        staticbase = AS_CLASS(staticbase->bases->items[0]);
+    }
+    if (staticbase->new_ != c->new_) {
+        exc_raise(exc_TypeError, "%s.__new__(%s) is not safe, use %s.__new__()", cn,
+                  sub->name->data, staticbase->name->data);
+        return false;
+    }
+    return true;
+}
+
+static Value call_slot(int slot, ObjClass *c, int argc, Value *argv, ObjDict *kw) {
+    Value self = argc > 0 ? argv[0] : VAL_NULL;
     switch (slot) {
     case SLOT_REPR:
         return c->repr ? c->repr(self) : generic_repr(self);
     case SLOT_STR:
-        return c->str ? c->str(self) : (c->repr ? c->repr(self) : generic_repr(self));
+        return c->str ? c->str(self) : obj_repr(self);
     case SLOT_HASH: {
         int64_t h;
         if (!c->hash) {
@@ -1053,22 +1225,22 @@ static Value call_slot(int slot, ObjClass *c, int argc, Value *argv, ObjDict *kw
         return r < 0 ? VAL_NULL : out;
     }
     case SLOT_GETITEM:
-        return argc == 2 && c->getitem ? c->getitem(self, argv[1]) : exc_raise(exc_TypeError, "bad __getitem__ call");
+        return c->getitem(self, argv[1]);
     case SLOT_SETITEM:
-        return argc == 3 && c->setitem && c->setitem(self, argv[1], argv[2]) ? VAL_NONE : VAL_NULL;
+        return c->setitem(self, argv[1], argv[2]) ? VAL_NONE : VAL_NULL;
     case SLOT_DELITEM:
-        return argc == 2 && c->setitem && c->setitem(self, argv[1], VAL_NULL) ? VAL_NONE : VAL_NULL;
+        return c->setitem(self, argv[1], VAL_NULL) ? VAL_NONE : VAL_NULL;
     case SLOT_CONTAINS: {
         int r = c->contains ? c->contains(self, argv[1]) : -1;
         return r < 0 ? VAL_NULL : VAL_BOOL(r);
     }
     case SLOT_GETATTRIBUTE:
-        if (argc != 2 || !IS_STR(argv[1])) {
+        if (!IS_STR(argv[1])) {
             return exc_raise(exc_TypeError, "attribute name must be string");
         }
         return c->getattr ? c->getattr(self, AS_STR(argv[1])) : generic_getattr(self, AS_STR(argv[1]));
     case SLOT_SETATTR:
-        if (argc != 3 || !IS_STR(argv[1])) {
+        if (!IS_STR(argv[1])) {
             return exc_raise(exc_TypeError, "attribute name must be string");
         }
         return (c->setattr ? c->setattr(self, AS_STR(argv[1]), argv[2])
@@ -1076,7 +1248,7 @@ static Value call_slot(int slot, ObjClass *c, int argc, Value *argv, ObjDict *kw
                    ? VAL_NONE
                    : VAL_NULL;
     case SLOT_DELATTR:
-        if (argc != 2 || !IS_STR(argv[1])) {
+        if (!IS_STR(argv[1])) {
             return exc_raise(exc_TypeError, "attribute name must be string");
         }
         return (c->setattr ? c->setattr(self, AS_STR(argv[1]), VAL_NULL)
@@ -1091,8 +1263,8 @@ static Value call_slot(int slot, ObjClass *c, int argc, Value *argv, ObjDict *kw
     }
     case SLOT_NEW:
         // object.__new__(cls, ...) / int.__new__(cls, x) ...
-        if (!IS_CLASS(self)) {
-            return exc_raise(exc_TypeError, "__new__(X): X is not a type object");
+        if (!new_ok(c, argc, argv)) {
+            return VAL_NULL;
         }
         if (c == cls_object) {
             return object_new(AS_CLASS(self), 0, NULL, NULL);
@@ -1102,7 +1274,7 @@ static Value call_slot(int slot, ObjClass *c, int argc, Value *argv, ObjDict *kw
         if (slot >= SLOT_BINOP && slot < SLOT_BINOP + 2 * BIN__COUNT_) {
             int op = (slot - SLOT_BINOP) % BIN__COUNT_;
             bool reflected = slot - SLOT_BINOP >= BIN__COUNT_;
-            if (argc != 2 || !c->binop) {
+            if (!c->binop) {
                 return VAL_NOTIMPL;
             }
             return reflected ? c->binop(argv[1], self, op) : c->binop(self, argv[1], op);
@@ -1126,6 +1298,10 @@ static void add_slot_wrapper(ObjClass *c, const char *name, int slot) {
     }
     ObjNative *n = (ObjNative *)AS_OBJ(native_new(name, NULL, c));
     n->slot = slot;
+    // CPython defines these as methods, not slot wrappers
+    n->method_style = (slot == SLOT_GETITEM && (c == cls_list || c == cls_dict)) ||
+                      (slot == SLOT_CONTAINS &&
+                       (c == cls_dict || c == cls_set || c == cls_frozenset));
     dict_set_str(c->dict, s, OBJ_VAL(n));
 }
 
@@ -1240,6 +1416,10 @@ void class_bootstrap(void) {
     cls_object->hash = id_hash;
     cls_object->richcompare = object_richcompare;
     cls_object->dict_offset = 0;
+    // made before object's slots were set: inherit them now
+    cls_native->repr = generic_repr;
+    cls_native->hash = id_hash;
+    cls_native->richcompare = object_richcompare;
     cls_type->trace = trace_class;
     cls_type->repr = type_repr;
     cls_type->new_ = type_new;
@@ -1302,6 +1482,7 @@ void class_ready(void) {
         // object.__init_subclass__: a classmethod that accepts no arguments.
         ObjWrapper *w = (ObjWrapper *)obj_alloc(cls_classmethod, sizeof(ObjWrapper));
         w->func = native_new("__init_subclass__", object_init_subclass, cls_object);
+        ((ObjNative *)AS_OBJ(w->func))->is_classmethod = true;
         dict_set_str(cls_object->dict, str_intern_c("__init_subclass__"), OBJ_VAL(w));
     }
     cls_none = class_new_builtin("NoneType", NULL, sizeof(Obj), NULL);
@@ -1329,13 +1510,20 @@ void class_ready(void) {
     obj_ellipsis = obj_alloc(cls_ellipsis, sizeof(Obj));
 }
 
-// Last step of runtime_init: every builtin class exposes its slots.
+// Last step of runtime_init, and again after a C module made its classes:
+// every builtin class made since the last call exposes its slots.
 void class_finish_builtins(void) {
-    for (int i = 0; i < nbuiltin; i++) {
+    for (int i = nfinished; i < nbuiltin; i++) {
         ObjClass *c = builtin_classes[i];
         if (!c->mro) {
             class_set_bases(c, c == cls_object ? NULL : cls_object);
         }
+        if (c != cls_object && c->new_ == object_new) {
+            // a C layout (iterator, view) that set no constructor of its
+            // own: "cannot create 'dict_keys' instances", never a blank one
+            c->new_ = NULL;
+        }
         add_slot_wrappers(c);
     }
+    nfinished = nbuiltin;
 }

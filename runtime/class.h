@@ -40,6 +40,9 @@ const char *class_binop_name(int op);
 Value type_call(ObjClass *cls, int argc, Value *argv, ObjDict *kw);
 // The member classes of an `int | None` union value, or NULL if [v] is not one.
 ObjTuple *class_union_members(Value v);
+// Checks the self (argv[0]) of builtin method [n] reached through its class
+// (list.append(x, 1)): false with CPython's TypeError if it does not apply.
+bool native_check_self(ObjNative *n, int argc, Value *argv);
 // Calls a slot-wrapper native ([n]->slot != 0).
 Value native_call_slot(ObjNative *n, int argc, Value *argv, ObjDict *kw);
 

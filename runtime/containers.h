@@ -83,6 +83,10 @@ bool slice_indices(ObjSlice *s, int64_t len, int64_t *start, int64_t *stop,
                    int64_t *step, int64_t *slicelen);
 #define IS_SLICE(v) IS_A(v, cls_slice)
 
+// ---- mappingproxy.c: read-only view of a class dict (C.__dict__, vars(C))
+extern ObjClass *cls_mappingproxy;
+Value mappingproxy_new(Value mapping);
+
 // ---- iterobj.c
 extern ObjClass *cls_enumerate, *cls_zip, *cls_map, *cls_filter, *cls_reversed,
     *cls_callable_iter;

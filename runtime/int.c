@@ -638,7 +638,7 @@ static Value small_binop(int64_t x, int64_t y, int op, bool *done) {
             return MK_SMALL(0);
         }
         if (y < 62) {
-            __int128 w = (__int128)x << y;
+            __int128 w = (__int128)x * ((__int128)1 << y);   // no UB for x < 0
             if (w >= SMALL_MIN && w <= SMALL_MAX) {
                 return MK_SMALL((int64_t)w);
             }

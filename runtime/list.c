@@ -5,6 +5,7 @@
 // stable merge sort on a permutation so that user __lt__ and key functions
 // can run (and collect garbage) while the list is being sorted. The repr
 // recursion guard shared by every container lives here too.
+#include <stdlib.h>
 #include "containers.h"
 
 ObjClass *cls_list;
@@ -18,35 +19,93 @@ typedef struct ObjSeqIter {
 
 // ---- repr recursion guard
 
-#define REPR_MAX_DEPTH 1000
-static Obj *repr_stack[REPR_MAX_DEPTH];
-static int repr_depth;
+// The containers being printed, as a set of pointers (open addressing,
+// linear probing), to print a cycle as [...]; the nesting depth goes
+// through the VM's recursion guard.
+static Obj **repr_set;
+static size_t repr_count, repr_cap;     // cap: 0 or a power of two
+
+static size_t repr_slot(Obj *o) {
+    return (size_t)(((uintptr_t)o >> 4) * 0x9E3779B97F4A7C15u) & (repr_cap - 1);
+}
+
+// false with MemoryError raised when the set cannot grow
+static bool repr_grow(void) {
+    Obj **old = repr_set;
+    size_t oldcap = repr_cap;
+    size_t ncap = oldcap ? oldcap * 2 : 64;
+    // bookkeeping outside the heap accounting (like the collector's gray stack)
+    Obj **nset = calloc(ncap, sizeof(Obj *));
+    if (!nset) {
+        exc_raise_nomem();
+        return false;
+    }
+    repr_set = nset;
+    repr_cap = ncap;
+    for (size_t i = 0; i < oldcap; i++) {
+        if (old[i]) {
+            size_t j = repr_slot(old[i]);
+            while (repr_set[j]) {
+                j = (j + 1) & (repr_cap - 1);
+            }
+            repr_set[j] = old[i];
+        }
+    }
+    free(old);
+    return true;
+}
 
 // Enters the repr of [o]: 1 already inside (print "..."), 0 ok, -1 error.
 int repr_enter(Obj *o) {
-    for (int i = 0; i < repr_depth; i++) {
-        if (repr_stack[i] == o) {
-            return 1;
+    if (repr_cap) {
+        for (size_t j = repr_slot(o); repr_set[j]; j = (j + 1) & (repr_cap - 1)) {
+            if (repr_set[j] == o) {
+                return 1;
+            }
         }
     }
-    if (repr_depth >= REPR_MAX_DEPTH) {
-        exc_raise(exc_RecursionError,
-                  "maximum recursion depth exceeded while getting the repr of an object");
+    if (!vm_enter_recursive(" while getting the repr of an object")) {
         return -1;
     }
-    repr_stack[repr_depth++] = o;
+    if ((repr_count + 1) * 2 > repr_cap && !repr_grow()) {
+        vm_leave_recursive();
+        return -1;
+    }
+    size_t j = repr_slot(o);
+    while (repr_set[j]) {
+        j = (j + 1) & (repr_cap - 1);
+    }
+    repr_set[j] = o;
+    repr_count++;
     return 0;
 }
 
 // Leaves the repr of [o] (entered with repr_enter returning 0).
 void repr_leave(Obj *o) {
-    for (int i = repr_depth - 1; i >= 0; i--) {
-        if (repr_stack[i] == o) {
-            memmove(repr_stack + i, repr_stack + i + 1, (size_t)(repr_depth - i - 1) * sizeof(Obj *));
-            repr_depth--;
-            return;
+    if (!repr_cap) {
+        return;
+    }
+    size_t mask = repr_cap - 1, i = repr_slot(o);
+    while (repr_set[i] && repr_set[i] != o) {
+        i = (i + 1) & mask;
+    }
+    if (!repr_set[i]) {
+        return;
+    }
+    // backward-shift deletion keeps every probe chain unbroken
+    repr_set[i] = NULL;
+    for (size_t j = (i + 1) & mask; repr_set[j]; j = (j + 1) & mask) {
+        size_t h = repr_slot(repr_set[j]);
+        // move j's entry into the hole at i unless its home lies in (i, j]
+        bool home_between = i <= j ? (h > i && h <= j) : (h > i || h <= j);
+        if (!home_between) {
+            repr_set[i] = repr_set[j];
+            repr_set[j] = NULL;
+            i = j;
         }
     }
+    repr_count--;
+    vm_leave_recursive();
 }
 
 // ---- construction

@@ -578,6 +578,7 @@ static const MethodDef deque_methods[] = {
     {"rotate", dm_rotate},
     {"clear", dm_clear},
     {"copy", dm_copy},
+    {"__copy__", dm_copy},
     {"count", dm_count},
     {"index", dm_index},
     {"remove", dm_remove},
@@ -766,6 +767,14 @@ static Value counter_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
 }
 
 // Items sorted by count, largest first (stable): a list of (key, count).
+// The sort key of counter_sorted_items: the count of a (key, count) item.
+static Value cm_count_of(int argc, Value *argv, ObjDict *kw) {
+    if (argc != 1 || !IS_TUPLE(argv[0]) || AS_TUPLE(argv[0])->len != 2) {
+        return exc_raise(exc_TypeError, "bad Counter item");
+    }
+    return AS_TUPLE(argv[0])->items[1];
+}
+
 static Value counter_sorted_items(Value self) {
     Value items = list_new(AS_DICT(self)->used);
     if (!items) {
@@ -778,16 +787,15 @@ static Value counter_sorted_items(Value self) {
         }
     }
     gc_push_root(items);
-    // Sort by count descending: key = item[1], reverse = True.
-    Value keyf = class_lookup(cls_counter, str_intern_c("_count_of"));
+    // Sort by count descending: key = item[1], reverse = True. The key
+    // function is made here, out of pyish code's reach.
+    Value keyf = native_new("_count_of", cm_count_of, NULL);
+    gc_push_root(keyf);
     bool ok = list_sort_inplace(AS_LIST(items), keyf, true);
-    gc_pop_root(1);
+    gc_pop_root(2);
     return ok ? items : VAL_NULL;
 }
 
-static Value cm_count_of(int argc, Value *argv, ObjDict *kw) {
-    return AS_TUPLE(argv[0])->items[1];
-}
 
 static Value counter_repr(Value self) {
     if (AS_DICT(self)->used == 0) {
@@ -1014,7 +1022,6 @@ static const MethodDef counter_methods[] = {
     {"update", cm_update},
     {"subtract", cm_subtract},
     {"total", cm_total},
-    {"_count_of", cm_count_of},
     {NULL, NULL},
 };
 
@@ -1489,8 +1496,6 @@ Value mod_collections_init(void) {
         cls_counter->repr = counter_repr;
         cls_counter->binop = counter_binop;
         cls_counter->unop = counter_unop;
-        // _count_of is a sort key called with (key, count) tuples, not self.
-        ((ObjNative *)AS_OBJ(class_lookup(cls_counter, str_intern_c("_count_of"))))->owner = NULL;
 
         cls_ordereddict = class_new_builtin("OrderedDict", cls_dict, sizeof(ObjDict), od_methods);
         cls_ordereddict->module = modname;

@@ -299,6 +299,9 @@ bool obj_hash(Value v, int64_t *out) {
         exc_raise(exc_TypeError, "unhashable type: '%s'", c->name->data);
         return false;
     }
+    if (IS_OBJ(v) && !vm_stack_ok(" while hashing")) {
+        return false;
+    }
     return c->hash(v, out);
 }
 
@@ -307,7 +310,19 @@ static int swapped_op(int op) {
     return sw[op];
 }
 
+static Value compare(Value a, Value b, int op);
+
+// Comparisons of containers recurse through here: one guard bounds them all.
 Value obj_compare(Value a, Value b, int op) {
+    if (!vm_enter_recursive(" in comparison")) {
+        return VAL_NULL;
+    }
+    Value r = compare(a, b, op);
+    vm_leave_recursive();
+    return r;
+}
+
+static Value compare(Value a, Value b, int op) {
     ObjClass *ca = val_class(a), *cb = val_class(b);
     bool reflect_first = ca != cb && class_is_subclass(cb, ca) && cb->richcompare != ca->richcompare;
     Value r;
@@ -829,6 +844,7 @@ void runtime_init(void) {
     float_init();
     list_init();
     set_init();
+    mappingproxy_init();
     range_init();
     cls_seqiter = class_new_builtin("iterator", NULL, sizeof(ObjSeqIter), NULL);
     cls_seqiter->trace = trace_seqiter;

@@ -180,6 +180,9 @@ typedef struct ObjNative {
     Value self;         // bound self for natives created bound, else VAL_NULL
     int slot;           // SLOT_* when it wraps a class slot (class.c), else 0
     bool is_static;     // owner's method that takes no self (dict.fromkeys)
+    bool is_classmethod; // owner's method whose self is a class (wrapped in classmethod)
+    bool method_style;  // slot wrapper CPython defines as a method (list.__getitem__):
+                        // its errors use method descriptor wording
 } ObjNative;
 
 typedef struct ObjBoundMethod {
@@ -447,5 +450,13 @@ Value kw_get(ObjDict *kw, const char *name);  // VAL_NULL if absent
 
 // ---- VM entry for C code (vm.c)
 Value vm_call(Value callable, int argc, Value *argv, ObjDict *kw);
+// Recursion guard of every C walk of nested objects (compare, repr, ...):
+// false with RecursionError "maximum recursion depth exceeded<where>" when
+// the walk plus the pyish frames reach the recursion limit or the C stack
+// is nearly full; pair a true return with vm_leave_recursive().
+bool vm_enter_recursive(const char *where);
+void vm_leave_recursive(void);
+// Only the C stack check (for walks CPython does not bound, like hash).
+bool vm_stack_ok(const char *where);
 
 #endif

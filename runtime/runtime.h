@@ -19,6 +19,7 @@ void list_init(void);
 void set_init(void);
 void range_init(void);
 void exc_init(void);
+void mappingproxy_init(void);
 
 // Calls method [name] of [self]'s class with [self] prepended.
 Value call_method(Value self, const char *name, int argc, Value *argv);

@@ -636,7 +636,8 @@ static Value m_isdisjoint(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value m_contains(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("__contains__", argc - 1, 1, 1)) {
+    if (!arg_count(IS_KIND(argv[0], cls_frozenset) ? "frozenset.__contains__" : "set.__contains__",
+                   argc - 1, 1, 1)) {
         return VAL_NULL;
     }
     int r = set_contains(SELF, argv[1]);

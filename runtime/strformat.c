@@ -267,9 +267,13 @@ static Value pad_text(FSpec *f, const char *s, size_t len, size_t cplen, char df
 // The no-type float format with precision [p]: like 'g', but a fixed
 // notation result always has a digit after the point, and it switches to
 // exponent notation one digit earlier (CPython's Py_DTSF_ADD_DOT_0).
-static void general_add_dot0(char *buf, size_t cap, double ax, int p, bool alt) {
-    char tmp[64];
-    snprintf(tmp, sizeof tmp, "%.*e", p - 1, ax);
+static bool general_add_dot0(char *buf, size_t cap, double ax, int p, bool alt) {
+    size_t tcap = (size_t)p + 32;      // digits, point, exponent
+    char *tmp = mem_try_alloc(tcap);
+    if (!tmp) {
+        return false;
+    }
+    snprintf(tmp, tcap, "%.*e", p - 1, ax);
     char *e = strchr(tmp, 'e');
     int e10 = atoi(e + 1);
     int decpt = e10 + 1;
@@ -285,8 +289,10 @@ static void general_add_dot0(char *buf, size_t cap, double ax, int p, bool alt) 
             }
         }
         snprintf(buf, cap, "%se%c%02d", tmp, e10 < 0 ? '-' : '+', e10 < 0 ? -e10 : e10);
-        return;
+        mem_free(tmp, tcap);
+        return true;
     }
+    mem_free(tmp, tcap);
     snprintf(buf, cap, "%.*f", p - decpt, ax);
     if (!strchr(buf, '.')) {
         strcat(buf, ".0");
@@ -299,6 +305,7 @@ static void general_add_dot0(char *buf, size_t cap, double ax, int p, bool alt) 
             strcpy(buf + l, "0");
         }
     }
+    return true;
 }
 
 static Value format_double(double x, FSpec *f, const char *tname) {
@@ -323,6 +330,9 @@ static Value format_double(double x, FSpec *f, const char *tname) {
     char *buf;
     size_t cap;
     Value repr = VAL_NULL;
+    if (prec > 800 && !f->alt && (type == 0 || type == 'g' || type == 'G' || type == 'n')) {
+        prec = 800;     // a double has fewer significant digits: same result
+    }
     if (!isfinite(ax)) {
         cap = 8;
         buf = mem_alloc(cap);
@@ -365,7 +375,10 @@ static Value format_double(double x, FSpec *f, const char *tname) {
                     *e = '.';
                 }
             } else {
-                general_add_dot0(buf, cap, ax, (int)(prec == 0 ? 1 : prec), f->alt);
+                if (!general_add_dot0(buf, cap, ax, (int)(prec == 0 ? 1 : prec), f->alt)) {
+                    mem_free(buf, cap);
+                    return VAL_NULL;
+                }
             }
             break;
         }

@@ -242,6 +242,7 @@ Value import_module_value(ObjStr *name) {
             if (!m) {
                 return VAL_NULL;
             }
+            class_finish_builtins();    // slot wrappers of the module's classes
             dict_set(vm_modules, OBJ_VAL(name), m);
             return m;
         }

@@ -6,9 +6,11 @@
 // resumed it. C code enters through vm_call and gen_send, which start a
 // nested activation on an entry frame. Errors go to the single `error:`
 // label, which searches the frame's handler blocks, then unwinds.
+#define _GNU_SOURCE     // pthread_getattr_np (the C stack bounds)
 #include <math.h>
 #include <string.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include "vm.h"
 #include "class.h"
 #include "gc.h"
@@ -34,6 +36,8 @@ Frame *vm_frame;            // innermost running frame
 static int vm_depth;        // active pyish frames
 static int c_depth;         // nested vm_run activations
 #define C_DEPTH_LIMIT 20000
+static int c_walk_depth;    // nested C walks of objects (compare, repr, hash...)
+static char *c_stack_floor; // lowest safe C stack address (NULL: unknown)
 
 // ---- the frame stack: frames of ordinary calls, allocated LIFO in chunks
 typedef struct Chunk {
@@ -430,28 +434,6 @@ static Value call_function(ObjFunction *f, int argc, Value *argv, ObjTuple *kwna
     return run(fr, &status, VAL_NULL);
 }
 
-// A builtin method reached through its class (list.append(x, 1)) gets its
-// self from the caller: it must be an instance of the defining class (or, for
-// classmethods, a subclass of it), else TypeError as CPython says.
-static bool native_self_ok(ObjNative *n, int argc, Value *args) {
-    if (!n->owner || n->is_static) {
-        return true;
-    }
-    if (argc == 0) {
-        exc_raise(exc_TypeError, "unbound method %s.%s() needs an argument", n->owner->name->data,
-                  n->name);
-        return false;
-    }
-    ObjClass *c = val_class(args[0]);
-    if (c == n->owner || class_is_subclass(c, n->owner) ||
-        (c == cls_type && class_is_subclass(AS_CLASS(args[0]), n->owner))) {
-        return true;
-    }
-    exc_raise(exc_TypeError, "descriptor '%s' for '%s' objects doesn't apply to a '%s' object",
-              n->name, n->owner->name->data, c->name->data);
-    return false;
-}
-
 Value vm_call(Value callable, int argc, Value *argv, ObjDict *kw) {
     if (!IS_OBJ(callable)) {
         return exc_raise(exc_TypeError, "'%s' object is not callable", val_type_name(callable));
@@ -472,7 +454,7 @@ Value vm_call(Value callable, int argc, Value *argv, ObjDict *kw) {
             values_copy(args + 1, argv, (size_t)argc);
             return nat->fn(argc + 1, args, kw);
         }
-        if (nat->owner && !native_self_ok(nat, argc, argv)) {
+        if (nat->owner && !native_check_self(nat, argc, argv)) {
             return VAL_NULL;
         }
         return nat->fn(argc, argv, kw);
@@ -810,7 +792,54 @@ Value vm_run_class_body(ObjFunction *body, ObjDict *ns) {
     return run(fr, &status, VAL_NULL);
 }
 
+// Records how far the calling thread's C stack may grow (with a margin for
+// the work done between two guard checks).
+static void note_stack(void) {
+#if defined(__linux__) && defined(__GLIBC__)
+    pthread_attr_t attr;
+    void *addr;
+    size_t size;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+        if (pthread_attr_getstack(&attr, &addr, &size) == 0) {
+            size_t margin = size / 8 < ((size_t)1 << 20) ? size / 8 : ((size_t)1 << 20);
+            c_stack_floor = (char *)addr + margin;
+        }
+        pthread_attr_destroy(&attr);
+    }
+#endif
+}
+
+// The recursion guard of C code that walks nested objects (CPython's
+// Py_EnterRecursiveCall): the walk's depth counts with the pyish frames
+// against sys.getrecursionlimit(), and the C stack must have room left.
+bool vm_enter_recursive(const char *where) {
+    char here;
+    if (vm_depth + c_walk_depth >= vm_recursion_limit ||
+        (c_stack_floor && &here < c_stack_floor)) {
+        exc_raise(exc_RecursionError, "maximum recursion depth exceeded%s", where);
+        return false;
+    }
+    c_walk_depth++;
+    return true;
+}
+
+void vm_leave_recursive(void) {
+    c_walk_depth--;
+}
+
+// Only the C stack check, for walks CPython does not bound by the recursion
+// limit (hash of nested tuples): they fail only where they would crash.
+bool vm_stack_ok(const char *where) {
+    char here;
+    if (c_stack_floor && &here < c_stack_floor) {
+        exc_raise(exc_RecursionError, "maximum recursion depth exceeded%s", where);
+        return false;
+    }
+    return true;
+}
+
 void vm_init(void) {
+    note_stack();
     gc_add_root_marker(mark_vm_roots);
     vm_builtins = AS_DICT(dict_new());
     vm_modules = AS_DICT(dict_new());
@@ -1934,7 +1963,7 @@ next_instr:
             if (!n->slot && !n->self &&
                 (!n->owner || n->is_static || (argc > 0 && val_class(args[0]) == n->owner))) {
                 SAVE_FRAME();
-                if (base[1] == VAL_NULL && n->owner && !native_self_ok(n, argc, args)) {
+                if (base[1] == VAL_NULL && n->owner && !native_check_self(n, argc, args)) {
                     goto error;
                 }
                 Value r = n->fn(argc, args, NULL);
