@@ -85,9 +85,11 @@ static inline ObjCode *fuzz_compile(const char *src, size_t len) {
     return code;
 }
 
-// Runs [src] as a fresh module [name] under the budget; exceptions are dropped.
-// Returns the module's globals (valid until the next collection) or NULL.
-static inline ObjDict *fuzz_run_source(const char *src, size_t len, const char *name, ObjDict *inherit) {
+// Runs [src] as a fresh module [name] with [budget_usec] of CPU time (0: no
+// limit); exceptions are dropped. Returns the module's globals (valid until
+// the next collection) or NULL.
+static inline ObjDict *fuzz_run_source(const char *src, size_t len, const char *name, ObjDict *inherit,
+                                       long budget_usec) {
     ObjCode *code = fuzz_compile(src, len);
     if (!code) {
         return NULL;
@@ -102,7 +104,7 @@ static inline ObjDict *fuzz_run_source(const char *src, size_t len, const char *
     }
     vm_recursion_limit = 1000;
     vm_interrupted = 0;
-    fuzz_budget(FUZZ_BUDGET_USEC);
+    fuzz_budget(budget_usec);
     Value r = vm_run_module(code, g);
     fuzz_budget(0);
     vm_interrupted = 0;

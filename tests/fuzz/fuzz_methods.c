@@ -37,7 +37,7 @@ static void setup(void) {
     gc_add_root_marker(mark_setup);
     static const char src[] = {FUZZ_METHODS_SETUP 0};
     vm_interrupted = 0;
-    setup_globals = fuzz_run_source(src, sizeof src - 1, "fuzzsetup", NULL);
+    setup_globals = fuzz_run_source(src, sizeof src - 1, "fuzzsetup", NULL, 0);
     ObjList *t = setup_globals ? global_list("T") : NULL;
     ObjList *v = setup_globals ? global_list("V") : NULL;
     if (!t || !v || !global_list("N")) {
@@ -136,7 +136,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (getenv("FUZZ_PRINT")) {
         fwrite(b.data, 1, b.len, stderr);
     }
-    fuzz_run_source(b.data, b.len, "__main__", setup_globals);
+    fuzz_run_source(b.data, b.len, "__main__", setup_globals, FUZZ_BUDGET_USEC);
     free(b.data);
     return 0;
 }

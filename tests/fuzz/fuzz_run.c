@@ -6,6 +6,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fuzz_init_once();
-    fuzz_run_source((const char *)data, size, "__main__", NULL);
+    fuzz_run_source((const char *)data, size, "__main__", NULL, FUZZ_BUDGET_USEC);
     return 0;
 }
