@@ -172,8 +172,9 @@ Value slot_unop(Value a, int op) {
     Value r = call_method_opt(a, str_intern_c(names[op]), 0, NULL, &found);
     if (!found) {
         ObjClass *n = val_class(a)->native_base;
-        if (n->unop) {
-            return n->unop(a, op);
+        Value r2 = n->unop ? n->unop(a, op) : VAL_NOTIMPL;
+        if (r2 != VAL_NOTIMPL) {
+            return r2;
         }
         static const char *sym[] = {"-", "+", "~"};
         return exc_raise(exc_TypeError, "bad operand type for unary %s: '%s'", sym[op],
@@ -450,7 +451,9 @@ Value obj_unop(Value a, int op) {
     ObjClass *c = val_class(a);
     if (c->unop) {
         Value r = c->unop(a, op);
-        if (r != VAL_NOTIMPL) {
+        // a user dunder's NotImplemented is an ordinary result (only binary
+        // operators treat it specially); slot_unop raises itself
+        if (r != VAL_NOTIMPL || c->unop == slot_unop) {
             return r;
         }
     }

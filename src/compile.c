@@ -12,7 +12,7 @@
 #include "vm.h"
 #include "class.h"
 
-enum { FB_WHILE, FB_FOR, FB_ASYNC_FOR, FB_TRY_EXCEPT, FB_TRY_FINALLY, FB_FINALLY_END, FB_HANDLER,
+enum { FB_WHILE, FB_FOR, FB_ASYNC_FOR, FB_TRY_EXCEPT, FB_TRY_FINALLY, FB_FINALLY_END, FB_HANDLER, FB_POP_VALUE,
        FB_WITH, FB_ASYNC_WITH };
 
 typedef struct FBlock {
@@ -440,11 +440,21 @@ static void unwind_fb(Compiler *c, FBlock *fb, bool preserve) {
         int nstash = n - idx;
         memcpy(stash, u->fb + idx, sizeof(FBlock) * (size_t)nstash);
         u->nfb = idx;
+        // a break/continue in the inlined body drops the preserved value
+        if (preserve) {
+            push_fb(c, FB_POP_VALUE, -1, -1, NULL, NULL);
+        }
         compile_body(c, &saved.final->list4);
         memcpy(u->fb + idx, stash, sizeof(FBlock) * (size_t)nstash);
         u->nfb = n;
         return;
     }
+    case FB_POP_VALUE:
+        if (preserve) {
+            emit0(c, OP_ROT_TWO);
+        }
+        emit0(c, OP_POP_TOP);
+        return;
     case FB_FINALLY_END:
         emit0(c, OP_POP_BLOCK);
         if (preserve) {

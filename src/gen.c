@@ -368,6 +368,7 @@ typedef struct ObjAGenAwait {
     Value send_value;   // asend's value
     Value throw_exc;    // athrow's exception, or VAL_NULL
     bool is_close;      // aclose()
+    bool owns_running;  // this awaitable set gen->running_async
     int state;          // 0 init, 1 iterating, 2 done
 } ObjAGenAwait;
 
@@ -389,7 +390,31 @@ static Value agen_await_new(ObjGen *g, Value v, Value exc, bool is_close) {
 
 // One step of the awaitable: returns 1 with *out to pass to the event
 // loop, or -1 with StopIteration(value)/StopAsyncIteration/an error.
+static int agen_step_inner(ObjAGenAwait *a, Value v, Value exc, Value *out);
+
+// As CPython's ag_running_async: only one asend/athrow/aclose of a
+// generator may be in progress at a time.
 static int agen_step(ObjAGenAwait *a, Value v, Value exc, Value *out) {
+    ObjGen *g = a->gen;
+    if (a->state == 0 && g->running_async) {
+        a->state = 2;
+        exc_raise(exc_RuntimeError, "%s(): asynchronous generator is already running",
+                  a->is_close ? "aclose" : a->throw_exc ? "athrow" : "anext");
+        return -1;
+    }
+    if (a->state == 0) {
+        g->running_async = true;
+        a->owns_running = true;
+    }
+    int r = agen_step_inner(a, v, exc, out);
+    if (a->state == 2 && a->owns_running) {
+        a->owns_running = false;
+        g->running_async = false;
+    }
+    return r;
+}
+
+static int agen_step_inner(ObjAGenAwait *a, Value v, Value exc, Value *out) {
     ObjGen *g = a->gen;
     if (a->state == 2) {
         exc_raise(exc_RuntimeError, "cannot reuse already awaited __anext__()/asend()");

@@ -222,6 +222,34 @@ static void missing_args(ObjFunction *f, Value *locals, int from, int to, const 
 
 // Binds [argc] positional [args] and [nkw] keyword arguments ([kwnames],
 // [kwvalues]) into [fr]'s locals, with defaults, *args and **kwargs.
+// When keywords name positional-only parameters of [f] (which has no
+// **kwargs), raises CPython's TypeError listing all of them in parameter
+// order and returns true.
+static bool posonly_passed_by_keyword(ObjFunction *f, ObjCode *co, ObjTuple *kwnames, int nkw) {
+    Value names = list_new(0);
+    gc_push_root(names);
+    for (int i = 0; i < co->posonlycount; i++) {
+        ObjStr *pn = AS_STR(co->varnames->items[i]);
+        for (int k = 0; k < nkw; k++) {
+            if (str_eq(AS_STR(kwnames->items[k]), pn)) {
+                list_append(AS_LIST(names), OBJ_VAL(pn));
+                break;
+            }
+        }
+    }
+    bool found = AS_LIST(names)->len > 0;
+    if (found) {
+        Value joined = str_join_list(str_from_c(", "), names);
+        if (joined) {
+            exc_raise(exc_TypeError,
+                      "%s() got some positional-only arguments passed as keyword arguments: '%s'",
+                      func_qualname(f), AS_STR(joined)->data);
+        }
+    }
+    gc_pop_root(1);
+    return found;
+}
+
 static bool bind_args(ObjFunction *f, Frame *fr, Value *args, int argc, ObjTuple *kwnames,
                       Value *kwvalues, int nkw) {
     ObjCode *co = f->code;
@@ -298,13 +326,8 @@ static bool bind_args(ObjFunction *f, Frame *fr, Value *args, int argc, ObjTuple
                 dict_set(kwdict, OBJ_VAL(name), kwvalues[k]);
                 continue;
             }
-            for (int i = 0; i < co->posonlycount; i++) {
-                if (str_eq(AS_STR(co->varnames->items[i]), name)) {
-                    exc_raise(exc_TypeError,
-                              "%s() got some positional-only arguments passed as keyword arguments: '%s'",
-                              func_qualname(f), name->data);
-                    return false;
-                }
+            if (posonly_passed_by_keyword(f, co, kwnames, nkw)) {
+                return false;
             }
             exc_raise(exc_TypeError, "%s() got an unexpected keyword argument '%s'", func_qualname(f),
                       name->data);
@@ -580,7 +603,8 @@ int gen_send_ex(ObjGen *g, Value value, Value exc, Value *out) {
         g->inner = NULL;
         gen_epoch++;
         if (g->state == GEN_RUNNING) {
-            exc_raise(exc_ValueError, "generator already executing");
+            exc_raise(exc_ValueError, "%s already executing",
+                      g->hdr.cls == cls_coroutine ? "coroutine" : "generator");
             return GEN_RAISED;
         }
         if (g->state == GEN_CLOSED) {

@@ -86,6 +86,7 @@ struct ObjGen {
     uint8_t yield_kind;     // last suspension: 0 = its own yield, 1 = a delegate's (await)
     bool awaited;           // a coroutine that was ever started or awaited
     bool warned;
+    bool running_async;     // an async generator with an asend/athrow/aclose in progress
 };
 
 extern ObjClass *cls_function, *cls_cell;
