@@ -244,7 +244,7 @@ static Value gen_send_m(int argc, Value *argv, ObjDict *kw) {
 }
 
 // throw(type[, value[, tb]]) or throw(instance)
-static Value make_throw_exc(int argc, Value *argv) {
+Value gen_make_throw_exc(int argc, Value *argv) {
     Value typ = argv[0];
     Value val = argc > 1 ? argv[1] : VAL_NONE;
     if (IS_CLASS(typ) && (AS_CLASS(typ)->flags & CLS_EXCEPTION)) {
@@ -273,12 +273,16 @@ static Value gen_throw_m(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("throw", argc, 2, 4)) {
         return VAL_NULL;
     }
-    Value exc = make_throw_exc(argc - 1, argv + 1);
+    Value exc = gen_make_throw_exc(argc - 1, argv + 1);
     if (!exc) {
-        return VAL_NULL;
+        exc_clear();    // a delegate with a throw method may still take them
     }
+    gc_push_root(exc ? exc : VAL_NONE);
+    Value raw = tuple_new((size_t)(argc - 1));
+    values_copy(AS_TUPLE(raw)->items, argv + 1, (size_t)(argc - 1));
     Value out;
-    int st = gen_throw((ObjGen *)AS_OBJ(argv[0]), exc, &out);
+    int st = gen_throw_args((ObjGen *)AS_OBJ(argv[0]), exc, raw, &out);
+    gc_pop_root(1);
     return result_of(st, out);
 }
 
@@ -491,7 +495,7 @@ static Value agen_await_throw(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("throw", argc, 2, 4)) {
         return VAL_NULL;
     }
-    Value exc = make_throw_exc(argc - 1, argv + 1);
+    Value exc = gen_make_throw_exc(argc - 1, argv + 1);
     if (!exc) {
         return VAL_NULL;
     }
@@ -531,7 +535,7 @@ static Value agen_athrow(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("athrow", argc, 2, 4)) {
         return VAL_NULL;
     }
-    Value exc = make_throw_exc(argc - 1, argv + 1);
+    Value exc = gen_make_throw_exc(argc - 1, argv + 1);
     if (!exc) {
         return VAL_NULL;
     }

@@ -656,24 +656,33 @@ static int resume_after_delegate(ObjGen *gen, Value value, Value *out) {
     return status;
 }
 
-static int gen_throw_rooted(ObjGen *gen, Value exc, Value *out);
+static int gen_throw_rooted(ObjGen *gen, Value exc, Value raw, Value *out);
 
 // Throws [exc] into [gen] (at its innermost delegate first). The exception
 // and the generator stay rooted while pyish code runs.
 int gen_throw(ObjGen *gen, Value exc, Value *out) {
-    gc_push_root(exc);
+    return gen_throw_args(gen, exc, VAL_NULL, out);
+}
+
+// As gen_throw; [raw] (a tuple or VAL_NULL) holds throw()'s own arguments:
+// a delegate that is not a generator gets them unchanged (as CPython), and
+// [exc] is VAL_NULL when they are not a valid exception, which is then
+// reported only where no such delegate takes them.
+int gen_throw_args(ObjGen *gen, Value exc, Value raw, Value *out) {
+    gc_push_root(exc ? exc : VAL_NONE);
+    gc_push_root(raw ? raw : VAL_NONE);
     gc_push_root(OBJ_VAL(gen));
-    int st = gen_throw_rooted(gen, exc, out);
-    gc_pop_root(2);
+    int st = gen_throw_rooted(gen, exc, raw, out);
+    gc_pop_root(3);
     return st;
 }
 
-static int gen_throw_rooted(ObjGen *gen, Value exc, Value *out) {
+static int gen_throw_rooted(ObjGen *gen, Value exc, Value raw, Value *out) {
     // Throw into the innermost delegate first (yield from / await).
     if (gen->state == GEN_SUSPENDED && gen->yf && IS_OBJ(gen->yf)) {
         Value yf = gen->yf;
         ObjClass *yc = AS_OBJ(yf)->cls;
-        bool is_gen_exit = exc_matches(exc, OBJ_VAL(exc_GeneratorExit));
+        bool is_gen_exit = exc && exc_matches(exc, OBJ_VAL(exc_GeneratorExit));
         if (yc == cls_generator || yc == cls_coroutine) {
             ObjGen *sub = (ObjGen *)AS_OBJ(yf);
             Value r;
@@ -688,7 +697,7 @@ static int gen_throw_rooted(ObjGen *gen, Value exc, Value *out) {
                 }
                 goto throw_here;
             }
-            st = gen_throw(sub, exc, &r);
+            st = gen_throw_args(sub, exc, raw, &r);
             gc_pop_root(1);
             if (st == GEN_YIELDED) {
                 *out = r;
@@ -702,7 +711,25 @@ static int gen_throw_rooted(ObjGen *gen, Value exc, Value *out) {
         }
         if (!is_gen_exit) {
             bool found;
-            Value r = call_method_opt(yf, str_intern_c("throw"), 1, &exc, &found);
+            Value r;
+            Value meth = obj_getattr(yf, str_intern_c("throw"));
+            found = meth != VAL_NULL;
+            if (!found) {
+                if (!EXC_PENDING_IS(exc_AttributeError)) {
+                    exc = exc_take();
+                    goto throw_here;
+                }
+                exc_clear();
+                r = VAL_NULL;
+            } else if (raw) {
+                gc_push_root(meth);
+                r = vm_call(meth, (int)AS_TUPLE(raw)->len, AS_TUPLE(raw)->items, NULL);
+                gc_pop_root(1);
+            } else {
+                gc_push_root(meth);
+                r = vm_call(meth, 1, &exc, NULL);
+                gc_pop_root(1);
+            }
             if (found) {
                 if (r) {
                     *out = r;
@@ -722,6 +749,11 @@ static int gen_throw_rooted(ObjGen *gen, Value exc, Value *out) {
                 exc = exc_take();
             }
         }
+    }
+    if (!exc) {
+        // throw()'s arguments are not an exception and no delegate took them
+        gen_make_throw_exc((int)AS_TUPLE(raw)->len, AS_TUPLE(raw)->items);
+        return GEN_RAISED;
     }
 throw_here:
     if (IS_CLASS(exc)) {
@@ -2323,7 +2355,9 @@ next_instr:
         SAVE_FRAME();
         Value out;
         int r;
-        if (IS_NONE(v) && val_class(sub)->next) {
+        // a user __next__ is called directly: its StopIteration's value is
+        // the expression's value (slot_next would drop it)
+        if (IS_NONE(v) && val_class(sub)->next && val_class(sub)->next != slot_next) {
             r = val_class(sub)->next(sub, &out);
         } else {
             out = call_method(sub, IS_NONE(v) ? "__next__" : "send", IS_NONE(v) ? 0 : 1, &v);
@@ -2341,7 +2375,10 @@ next_instr:
         }
         if (EXC_PENDING_IS(exc_StopIteration)) {
             Value e = exc_take();
-            Value val = AS_EXC(e)->args->len ? AS_EXC(e)->args->items[0] : VAL_NONE;
+            gc_push_root(e);
+            Value val = obj_getattr(e, str_intern_c("value"));
+            gc_pop_root(1);
+            CHECK(val);
             sp--;
             sp[-1] = val;
             ip = code->code + arg;

@@ -98,6 +98,11 @@ Value vm_call(Value callable, int argc, Value *argv, ObjDict *kw);
 // or raised (exception pending).
 int gen_send(ObjGen *gen, Value value, Value *out);
 int gen_throw(ObjGen *gen, Value exc, Value *out);
+// gen_throw with throw()'s own arguments [raw] (a tuple) for non-generator
+// delegates; [exc] may be VAL_NULL when [raw] is not a valid exception.
+int gen_throw_args(ObjGen *gen, Value exc, Value raw, Value *out);
+// The exception throw(type[, value[, tb]]) means, or VAL_NULL + TypeError.
+Value gen_make_throw_exc(int argc, Value *argv);
 // Closes [gen] (GeneratorExit at its suspension point); false on error.
 bool gen_close(ObjGen *gen);
 Value gen_new(ObjFunction *func, Frame *frame);
