@@ -42,6 +42,9 @@ typedef struct Unit {
     ObjList *varnames;
     ObjList *cellvars;
     ObjList *freevars;
+    ObjDict *var_index;     // name -> index in varnames/cellvars/freevars
+    ObjDict *cell_index;
+    ObjDict *free_index;
     int depth, maxdepth;
     FBlock fb[MAX_FBLOCKS];
     int nfb;
@@ -201,13 +204,22 @@ static int add_name(Compiler *c, const char *name) {
     return i;
 }
 
-static int list_index(ObjList *l, const char *name) {
-    for (size_t i = 0; i < l->len; i++) {
-        if (strcmp(AS_STR(l->items[i])->data, name) == 0) {
-            return (int)i;
-        }
+// The index of [name] in the list [d] indexes, or -1.
+static int index_of(ObjDict *d, const char *name) {
+    Value idx;
+    if (dict_get(d, str_intern(name, strlen(name)), &idx) == 1) {
+        return (int)AS_SMALL(idx);
     }
     return -1;
+}
+
+// Appends interned [name] to [l], recording its index in [d].
+static int append_indexed(ObjList *l, ObjDict *d, const char *name) {
+    Value s = str_intern(name, strlen(name));
+    int i = (int)l->len;
+    list_append(l, s);
+    dict_set(d, s, MK_SMALL(i));
+    return i;
 }
 
 static void load_const(Compiler *c, Value v) {
@@ -231,15 +243,18 @@ static void push_unit(Compiler *c, Scope *scope, const char *qualname) {
     u->varnames = AS_LIST(list_new(4));
     u->cellvars = AS_LIST(list_new(0));
     u->freevars = AS_LIST(list_new(0));
+    u->var_index = AS_DICT(dict_new());
+    u->cell_index = AS_DICT(dict_new());
+    u->free_index = AS_DICT(dict_new());
     u->qualname = strdup(qualname);
     u->line = c->u ? c->u->line : 1;
     // cells and free variables, in symbol order
     for (int i = 0; i < scope->nsyms; i++) {
         Symbol *sym = &scope->syms[i];
         if (sym->flags & SYM_CELL) {
-            list_append(u->cellvars, str_intern(sym->name, strlen(sym->name)));
+            append_indexed(u->cellvars, u->cell_index, sym->name);
         } else if ((sym->flags & SYM_FREE) && !(scope->kind == SCOPE_CLASS && !(sym->flags & SYM_FREE))) {
-            list_append(u->freevars, str_intern(sym->name, strlen(sym->name)));
+            append_indexed(u->freevars, u->free_index, sym->name);
         }
     }
     c->u = u;
@@ -295,7 +310,7 @@ static ObjCode *finish_unit(Compiler *c, const char *name, int firstline) {
     code->cell2arg = mem_alloc(sizeof(int32_t) * (size_t)(code->ncells + 1));
     for (int i = 0; i < code->ncells; i++) {
         // a cell that is also a parameter starts with the argument's value
-        code->cell2arg[i] = list_index(u->varnames, AS_STR(u->cellvars->items[i])->data);
+        code->cell2arg[i] = index_of(u->var_index, AS_STR(u->cellvars->items[i])->data);
     }
     code->max_stack = u->maxdepth + 4;
     // one block per fblock, plus the cleanup block of a with/async-for handler
@@ -313,11 +328,11 @@ static ObjCode *finish_unit(Compiler *c, const char *name, int firstline) {
 // ---- names
 static int cell_index(Compiler *c, const char *name) {
     Unit *u = c->u;
-    int i = list_index(u->cellvars, name);
+    int i = index_of(u->cell_index, name);
     if (i >= 0) {
         return i;
     }
-    i = list_index(u->freevars, name);
+    i = index_of(u->free_index, name);
     if (i >= 0) {
         return (int)u->cellvars->len + i;
     }
@@ -325,10 +340,9 @@ static int cell_index(Compiler *c, const char *name) {
 }
 
 static int local_index(Compiler *c, const char *name) {
-    int i = list_index(c->u->varnames, name);
+    int i = index_of(c->u->var_index, name);
     if (i < 0) {
-        i = (int)c->u->varnames->len;
-        list_append(c->u->varnames, str_intern(name, strlen(name)));
+        i = append_indexed(c->u->varnames, c->u->var_index, name);
     }
     return i;
 }

@@ -83,13 +83,40 @@ static Scope *new_scope(ScopeKind kind, Ast *node, Scope *parent, const char *na
     return s;
 }
 
-Symbol *scope_lookup(Scope *s, const char *name) {
-    for (int i = 0; i < s->nsyms; i++) {
-        if (strcmp(s->syms[i].name, name) == 0) {
-            return &s->syms[i];
+static uint32_t name_hash(const char *name) {
+    uint32_t h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        h = (h ^ *p) * 16777619u;
+    }
+    return h;
+}
+
+// The symtab slot holding [name], or the empty slot where it would go.
+static int *sym_slot(Scope *s, const char *name) {
+    uint32_t mask = (uint32_t)s->symcap - 1;
+    for (uint32_t h = name_hash(name) & mask;; h = (h + 1) & mask) {
+        int *slot = &s->symtab[h];
+        if (!*slot || strcmp(s->syms[*slot - 1].name, name) == 0) {
+            return slot;
         }
     }
-    return NULL;
+}
+
+static void symtab_grow(Scope *s) {
+    free(s->symtab);
+    s->symcap = s->symcap ? s->symcap * 2 : 16;
+    s->symtab = calloc((size_t)s->symcap, sizeof(int));
+    for (int i = 0; i < s->nsyms; i++) {
+        *sym_slot(s, s->syms[i].name) = i + 1;
+    }
+}
+
+Symbol *scope_lookup(Scope *s, const char *name) {
+    if (!s->symcap) {
+        return NULL;
+    }
+    int *slot = sym_slot(s, name);
+    return *slot ? &s->syms[*slot - 1] : NULL;
 }
 
 static Symbol *add_sym(Scope *s, const char *raw, int flags) {
@@ -104,6 +131,11 @@ static Symbol *add_sym(Scope *s, const char *raw, int flags) {
         sym = &s->syms[s->nsyms++];
         sym->name = strdup(name);
         sym->flags = 0;
+        if (s->nsyms * 2 > s->symcap) {
+            symtab_grow(s);
+        } else {
+            *sym_slot(s, name) = s->nsyms;
+        }
     }
     sym->flags |= flags;
     return sym;
@@ -497,6 +529,7 @@ static void free_scope(Scope *s) {
         free(s->syms[i].name);
     }
     free(s->syms);
+    free(s->symtab);
     free(s->children);
     free(s->name);
     free(s);

@@ -36,6 +36,8 @@ struct Scope {
     char *class_name;           // innermost enclosing class (for mangling), or NULL
     Symbol *syms;
     int nsyms, capsyms;
+    int *symtab;                // name hash table: index into syms + 1, 0 = empty
+    int symcap;                 // its size (a power of two), kept over twice nsyms
     Scope **children;
     int nchildren, capchildren;
     bool is_generator;          // contains yield (or is a genexp)
