@@ -161,6 +161,12 @@ static void note_hookable(Obj *o) {
     hookable[nhookable++] = o;
 }
 
+void gc_note_class_change(Obj *o, ObjClass *old) {
+    if ((o->cls->flags & CLS_GC_HOOK) && !(old->flags & CLS_GC_HOOK)) {
+        note_hookable(o);
+    }
+}
+
 // Allocates a zeroed object of [size] bytes whose class is [cls].
 Obj *obj_alloc(ObjClass *cls, size_t size) {
     Obj *o;

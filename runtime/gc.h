@@ -34,6 +34,9 @@ void gc_set_after_hook(void (*fn)(void));
 void gc_each_hookable(void (*fn)(Obj *o));
 // Calls [fn] on every live object (exit-time warnings).
 void gc_each_object(void (*fn)(Obj *o));
+// [o]'s class was changed from [old] (__class__ assignment): registers it
+// for the finalizer hooks when its new class needs them.
+void gc_note_class_change(Obj *o, ObjClass *old);
 // Number of collections so far (for tests).
 size_t gc_count(void);
 

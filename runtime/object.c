@@ -622,9 +622,124 @@ static bool slots_allow(ObjClass *c, ObjStr *name) {
     return false;
 }
 
+// ---- __class__ assignment (CPython's object_set_class rules)
+// Layout of a user class's instances: the builtin base, whether they have a
+// __dict__, and the __slots__ each user class of the MRO declares.
+static bool slots_seq(Value sl, size_t *n, Value **items) {
+    if (IS_TUPLE(sl)) {
+        *n = AS_TUPLE(sl)->len;
+        *items = AS_TUPLE(sl)->items;
+        return true;
+    }
+    if (IS_LIST(sl)) {
+        *n = AS_LIST(sl)->len;
+        *items = AS_LIST(sl)->items;
+        return true;
+    }
+    return false;
+}
+
+static bool is_layout_free_slot(Value v) {
+    return IS_STR(v) && (strcmp(AS_STR(v)->data, "__dict__") == 0 ||
+                         strcmp(AS_STR(v)->data, "__weakref__") == 0);
+}
+
+// The i-th user class of [c]'s MRO declaring non-empty __slots__ (other than
+// __dict__/__weakref__) and its slots value, or false past the last.
+static bool nth_slots(ObjClass *c, int i, Value *out) {
+    ObjStr *s_slots = str_intern_c("__slots__");
+    for (size_t k = 0; k < c->mro->len; k++) {
+        ObjClass *m = AS_CLASS(c->mro->items[k]);
+        if (!(m->flags & CLS_USER)) {
+            break;
+        }
+        Value sl = dict_get_str(m->dict, s_slots);
+        if (!sl) {
+            continue;
+        }
+        size_t n = 1;
+        Value *items = &sl;
+        slots_seq(sl, &n, &items);
+        size_t real = 0;
+        for (size_t j = 0; j < n; j++) {
+            real += !is_layout_free_slot(items[j]);
+        }
+        if (real == 0) {
+            continue;
+        }
+        if (i-- == 0) {
+            *out = sl;
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool same_layout(ObjClass *a, ObjClass *b) {
+    if (a->native_base != b->native_base || a->inst_size != b->inst_size ||
+        (a->dict_offset != 0) != (b->dict_offset != 0)) {
+        return false;
+    }
+    bool a_dict = !(a->flags & CLS_HAS_SLOTS) || slots_allow(a, str_intern_c("__dict__"));
+    bool b_dict = !(b->flags & CLS_HAS_SLOTS) || slots_allow(b, str_intern_c("__dict__"));
+    if (a_dict != b_dict) {
+        return false;
+    }
+    for (int i = 0;; i++) {
+        Value sa, sb;
+        bool ha = nth_slots(a, i, &sa), hb = nth_slots(b, i, &sb);
+        if (ha != hb) {
+            return false;
+        }
+        if (!ha) {
+            return true;
+        }
+        size_t na = 1, nb = 1;
+        Value *ia = &sa, *ib = &sb;
+        slots_seq(sa, &na, &ia);
+        slots_seq(sb, &nb, &ib);
+        if (na != nb) {
+            return false;
+        }
+        for (size_t j = 0; j < na; j++) {
+            if (!IS_STR(ia[j]) || !IS_STR(ib[j]) || !str_eq(AS_STR(ia[j]), AS_STR(ib[j]))) {
+                return false;
+            }
+        }
+    }
+}
+
+static bool set_class(Value self, Value v) {
+    if (!v) {
+        exc_raise(exc_TypeError, "can't delete __class__ attribute");
+        return false;
+    }
+    if (!IS_CLASS(v)) {
+        exc_raise(exc_TypeError, "__class__ must be set to a class, not '%s' object", val_type_name(v));
+        return false;
+    }
+    ObjClass *old = val_class(self), *to = AS_CLASS(v);
+    if (!IS_OBJ(self) || !(old->flags & CLS_USER) || !(to->flags & CLS_USER)) {
+        exc_raise(exc_TypeError, "__class__ assignment only supported for mutable types "
+                                 "or ModuleType subclasses");
+        return false;
+    }
+    if (!same_layout(old, to)) {
+        exc_raise(exc_TypeError, "__class__ assignment: '%s' object layout differs from '%s'",
+                  to->name->data, old->name->data);
+        return false;
+    }
+    AS_OBJ(self)->cls = to;
+    gc_note_class_change(AS_OBJ(self), old);
+    return true;
+}
+
 bool generic_setattr(Value self, ObjStr *name, Value v) {
     ObjClass *c = val_class(self);
     Value descr = class_lookup(c, name);
+    if (!descr && name->data[0] == '_' && strcmp(name->data, "__class__") == 0) {
+        return set_class(self, v);
+    }
     if (descr && IS_A(descr, cls_property)) {
         ObjProperty *p = (ObjProperty *)AS_OBJ(descr);
         Value f = v ? p->fset : p->fdel;
@@ -688,6 +803,12 @@ Value obj_getattr_opt(Value v, ObjStr *name) {
 
 bool obj_setattr(Value v, ObjStr *name, Value value) {
     ObjClass *c = val_class(v);
+    // object's __class__ descriptor comes before a builtin type's own setattr
+    // (classes, modules, functions ...); a user __setattr__ runs first
+    if (c->setattr && c->setattr != slot_setattr && name->data[0] == '_' &&
+        strcmp(name->data, "__class__") == 0) {
+        return set_class(v, value);
+    }
     return c->setattr ? c->setattr(v, name, value) : generic_setattr(v, name, value);
 }
 
