@@ -994,6 +994,9 @@ void class_compute_slots(ObjClass *c) {
                   ? slot_unop
                   : n->unop;
     c->truthy = (user_dunder(c, "__bool__") || user_dunder(c, "__len__")) ? slot_truthy : n->truthy;
+    if (user_dunder(c, "__del__")) {
+        c->flags |= CLS_GC_HOOK;    // finalize.c runs it
+    }
     PICK(len, "__len__", slot_len);
     PICK(iter, "__iter__", slot_iter);
     PICK(next, "__next__", slot_next);

@@ -355,6 +355,19 @@ static void free_obj(Obj *o) {
     mem_free(o, obj_bytes(o));
 }
 
+// Objects a finalizer hook keeps alive with marking deferred until every
+// unreachable object has been seen (gc_defer_resurrect).
+static Obj **deferred;
+static size_t ndeferred, capdeferred;
+
+void gc_defer_resurrect(Obj *o) {
+    if (ndeferred == capdeferred) {
+        capdeferred = capdeferred ? capdeferred * 2 : 16;
+        deferred = realloc(deferred, sizeof(Obj *) * capdeferred);
+    }
+    deferred[ndeferred++] = o;
+}
+
 static void hook_unmarked(Obj *o) {
     if (!o->marked && run_finalizer_hooks(o)) {
         // resurrect it with all it reaches now, so an object it owns (a
@@ -382,6 +395,10 @@ void gc_collect(void) {
         for (size_t i = 0; i < nhookable; i++) {
             hook_unmarked(hookable[i]);
         }
+        for (size_t i = 0; i < ndeferred; i++) {
+            gc_mark_obj(deferred[i]);
+        }
+        ndeferred = 0;
         drain_gray();
     }
     // the survivors stay registered; the rest are about to be freed (this
@@ -415,6 +432,21 @@ void gc_collect(void) {
     for (int i = 0; i < nafter_hooks; i++) {
         after_hooks[i]();
     }
+}
+
+size_t gc_live_objects(void) {
+    size_t n = 0;
+    for (Obj *o = all_objects; o; o = o->gc_next) {
+        n++;
+    }
+    for (int c = 1; c <= OBJ_CLASSES; c++) {
+        for (ObjSlab *sl = obj_slabs[c]; sl; sl = sl->next) {
+            for (size_t i = 0; i < sl->nblocks; i++) {
+                n += ((Obj *)(sl->data + i * sl->block))->cls != NULL;
+            }
+        }
+    }
+    return n;
 }
 
 size_t gc_count(void) {

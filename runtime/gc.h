@@ -28,6 +28,10 @@ static inline void gc_note_alloc(size_t size) {
 // them): it runs after marking, on unreachable objects, and may
 // return true to keep the object alive one more cycle (resurrect it).
 void gc_set_finalizer_hook(bool (*hook)(Obj *o));
+// Called by a finalizer hook (which then returns false): keeps [o] alive
+// this cycle, marking it and what it reaches only after every hook has seen
+// every unreachable object (so a whole unreachable cycle is finalized at once).
+void gc_defer_resurrect(Obj *o);
 // Runs [fn] after each collection (deferred finalizers run there).
 void gc_set_after_hook(void (*fn)(void));
 // Calls [fn] on every object of a CLS_GC_HOOK class, in allocation order.
@@ -37,6 +41,8 @@ void gc_each_object(void (*fn)(Obj *o));
 // [o]'s class was changed from [old] (__class__ assignment): registers it
 // for the finalizer hooks when its new class needs them.
 void gc_note_class_change(Obj *o, ObjClass *old);
+// Number of objects allocated and not yet freed (gc.collect()'s result).
+size_t gc_live_objects(void);
 // Number of collections so far (for tests).
 size_t gc_count(void);
 

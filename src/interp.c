@@ -20,6 +20,7 @@ void builtins_vm_init(ObjDict *builtins);
 void gen_exit_warnings(void);
 Value mod_sys_init(void);
 Value mod_time_init(void);
+Value mod_gc_init(void);
 Value mod_math_init(void);
 Value mod_random_init(void);
 Value mod_collections_init(void);
@@ -356,6 +357,7 @@ void runtime_init_rest(void) {
     cls_module->new_ = NULL;
     code_init();
     gen_init();
+    finalize_init();
     vm_init();
     gc_add_root_marker(mark_interp);
 }
@@ -368,6 +370,7 @@ void interp_init(int argc, char **argv, const char *script_dir) {
     builtins_vm_init(vm_builtins);
     module_register("sys", mod_sys_init);
     module_register("time", mod_time_init);
+    module_register("gc", mod_gc_init);
     module_register("math", mod_math_init);
     module_register("random", mod_random_init);
     module_register("collections", mod_collections_init);
@@ -393,4 +396,5 @@ Value interp_sys_argv(void) {
 void interp_shutdown(void) {
     asyncio_shutdown();
     gen_exit_warnings();
+    finalize_at_exit();
 }

@@ -26,6 +26,10 @@ void interp_print_exception(Value exc);
 int interp_handle_uncaught(Value exc);
 // Exit-time work: unawaited-coroutine warnings, pending-task reports.
 void interp_shutdown(void);
+// __del__ of user classes (finalize.c): the collector hooks, set up once,
+// and the exit-time run for objects not finalized yet.
+void finalize_init(void);
+void finalize_at_exit(void);
 // Reads a source file into a malloc'd buffer; NULL if unreadable.
 char *interp_read_file(const char *path, size_t *len);
 
