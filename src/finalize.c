@@ -90,12 +90,15 @@ static bool done_has(Obj *o) {
     return done_cap && done_slot(o, false) != NULL;
 }
 
+static ObjStr *s_del;     // "__del__", interned at start-up (the hook runs
+                          // inside a collection, where nothing may be allocated)
+
 static Value del_method(Obj *o) {
     ObjClass *c = o->cls;
     if (!(c->flags & CLS_USER)) {
         return VAL_NULL;
     }
-    return class_lookup(c, str_intern_c("__del__"));
+    return class_lookup(c, s_del);
 }
 
 static void mark_pending(void) {
@@ -196,6 +199,7 @@ void finalize_at_exit(void) {
 }
 
 void finalize_init(void) {
+    s_del = str_intern_c("__del__");
     gc_set_finalizer_hook(del_hook);
     gc_set_after_hook(run_pending);
     gc_add_root_marker(mark_pending);
