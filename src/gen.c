@@ -372,7 +372,6 @@ typedef struct ObjAGenAwait {
     Value send_value;   // asend's value
     Value throw_exc;    // athrow's exception, or VAL_NULL
     bool is_close;      // aclose()
-    bool owns_running;  // this awaitable set gen->running_async
     int state;          // 0 init, 1 iterating, 2 done
 } ObjAGenAwait;
 
@@ -397,7 +396,7 @@ static Value agen_await_new(ObjGen *g, Value v, Value exc, bool is_close) {
 static int agen_step_inner(ObjAGenAwait *a, Value v, Value exc, Value *out);
 
 // As CPython's ag_running_async: only one asend/athrow/aclose of a
-// generator may be in progress at a time.
+// generator may be in progress at a time (an abandoned one keeps it set).
 static int agen_step(ObjAGenAwait *a, Value v, Value exc, Value *out) {
     ObjGen *g = a->gen;
     if (a->state == 0 && g->running_async) {
@@ -406,14 +405,13 @@ static int agen_step(ObjAGenAwait *a, Value v, Value exc, Value *out) {
                   a->is_close ? "aclose" : a->throw_exc ? "athrow" : "anext");
         return -1;
     }
+    bool was_done = a->state == 2;
     if (a->state == 0) {
         g->running_async = true;
-        a->owns_running = true;
     }
     int r = agen_step_inner(a, v, exc, out);
-    if (a->state == 2 && a->owns_running) {
-        a->owns_running = false;
-        g->running_async = false;
+    if (!was_done && a->state == 2) {
+        g->running_async = false;   // as CPython's unwrap: any completed step clears it
     }
     return r;
 }
