@@ -503,7 +503,9 @@ static bool list_ass_slice(ObjList *l, ObjSlice *s, Value v) {
             gc_pop_root(1);
             return false;
         }
-        memmove(l->items + start + m, l->items + stop, (l->len - (size_t)stop) * sizeof(Value));
+        if (l->items) {     // an empty list may have no buffer (no pointer arithmetic on NULL)
+            memmove(l->items + start + m, l->items + stop, (l->len - (size_t)stop) * sizeof(Value));
+        }
         if (m) {
             memcpy(l->items + start, items, m * sizeof(Value));
         }
