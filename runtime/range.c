@@ -647,8 +647,9 @@ static int range_iter_next(Value self, Value *out) {
         *out = it->bcur;
         gc_push_root(*out);
         Value c = obj_binop(it->bcur, it->bstep, BIN_ADD);
+        gc_push_root(c);
         Value l = c ? obj_binop(it->bleft, MK_SMALL(1), BIN_SUB) : VAL_NULL;
-        gc_pop_root(1);
+        gc_pop_root(2);
         if (!l) {
             return -1;
         }
