@@ -691,7 +691,7 @@ static Value m_float_format(int argc, Value *argv, ObjDict *kw) {
 // float.hex(): CPython's float_hex (13 hex digits after the point, a
 // normalized leading 1, or 0 for subnormals).
 static Value m_hex(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("hex", argc - 1, 0, 0)) {
+    if (!arg_count("float.hex", argc - 1, 0, 0)) {
         return VAL_NULL;
     }
     double x = AS_FLOAT(argv[0]);
@@ -733,7 +733,7 @@ static Value m_fromhex(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     if (!str_check(argv[1])) {
-        return exc_raise(exc_TypeError, "fromhex() argument must be str, not %s", val_type_name(argv[1]));
+        return exc_raise(exc_TypeError, "bad argument type for built-in operation");   // CPython's words
     }
     const char *p = AS_STR(argv[1])->data, *end = p + AS_STR(argv[1])->len;
     while (p < end && isspace((unsigned char)*p)) {

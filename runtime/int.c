@@ -271,8 +271,9 @@ static int digit_value(char c) {
 }
 
 static bool is_ws(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' ||
-           (c >= 0x1c && c <= 0x1f);
+    // C's isspace, as CPython's Py_ISSPACE: not 0x1c..0x1f, which
+    // str.isspace() accepts (int("\x1c1") is a ValueError)
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
 // Parses [s] of [len] bytes in [base] (0: detect prefix); VAL_NULL without

@@ -198,7 +198,7 @@ typedef struct ObjSlice {
 
 typedef struct ObjRange {
     Obj hdr;
-    int64_t start, stop, step;
+    Value start, stop, step;    // Python ints (plain int, any size); step != 0
 } ObjRange;
 
 // Property / staticmethod / classmethod wrappers.

@@ -11,6 +11,8 @@ ObjClass *cls_range, *cls_slice, *cls_range_iter;
 typedef struct ObjRangeIter {
     Obj hdr;
     int64_t cur, step, left;    // next value, step, values remaining
+    Value bcur, bstep, bleft;   // the same as Python ints when they do not
+                                // fit (bcur VAL_NULL: int64 fields in use)
 } ObjRangeIter;
 
 // ---- slice
@@ -201,9 +203,62 @@ static Value m_slice_indices(int argc, Value *argv, ObjDict *kw) {
 }
 
 // ---- range
+//
+// start/stop/step are Python ints of any size, as in CPython. When all
+// three are small ints (|x| < 2^61) every derived quantity (length,
+// start + i*step) fits int64 and the int64 fast paths below apply; else
+// the arithmetic is done with GMP.
 
-// Makes range(start, stop, step); step is not 0.
-Value range_new(int64_t start, int64_t stop, int64_t step) {
+#define AS_RANGE(v) ((ObjRange *)AS_OBJ(v))
+
+static bool range_is_small(ObjRange *r) {
+    return IS_SMALL(r->start) && IS_SMALL(r->stop) && IS_SMALL(r->step);
+}
+
+static int64_t small_length(int64_t start, int64_t stop, int64_t step) {
+    if (step > 0) {
+        return start < stop ? (stop - start - 1) / step + 1 : 0;
+    }
+    return start > stop ? (start - stop - 1) / (-step) + 1 : 0;
+}
+
+// Sets the initialised [len] to the length of [r].
+static void big_length(ObjRange *r, mpz_t len) {
+    mpz_t a, b, st;
+    mpz_inits(a, b, st, NULL);
+    int_get_mpz(r->start, a);
+    int_get_mpz(r->stop, b);
+    int_get_mpz(r->step, st);
+    if (mpz_sgn(st) < 0) {
+        mpz_swap(a, b);
+        mpz_neg(st, st);
+    }
+    if (mpz_cmp(a, b) < 0) {
+        mpz_sub(len, b, a);
+        mpz_sub_ui(len, len, 1);
+        mpz_fdiv_q(len, len, st);
+        mpz_add_ui(len, len, 1);
+    } else {
+        mpz_set_ui(len, 0);
+    }
+    mpz_clears(a, b, st, NULL);
+}
+
+// Length as a Python int.
+static Value range_length_value(ObjRange *r) {
+    if (range_is_small(r)) {
+        return VAL_INT(small_length(AS_SMALL(r->start), AS_SMALL(r->stop), AS_SMALL(r->step)));
+    }
+    mpz_t len;
+    mpz_init(len);
+    big_length(r, len);
+    Value v = int_from_mpz(len);
+    mpz_clear(len);
+    return v;
+}
+
+// Makes range(start, stop, step) from ints; step is not 0.
+static Value range_make(Value start, Value stop, Value step) {
     ObjRange *r = (ObjRange *)obj_alloc(cls_range, sizeof(ObjRange));
     r->start = start;
     r->stop = stop;
@@ -211,31 +266,56 @@ Value range_new(int64_t start, int64_t stop, int64_t step) {
     return OBJ_VAL(r);
 }
 
-static int64_t range_length(ObjRange *r) {
-    if (r->step > 0) {
-        return r->start < r->stop ? (int64_t)(((uint64_t)r->stop - (uint64_t)r->start - 1) / (uint64_t)r->step) + 1 : 0;
-    }
-    return r->start > r->stop ? (int64_t)(((uint64_t)r->start - (uint64_t)r->stop - 1) / (uint64_t)(-r->step)) + 1 : 0;
+// Makes range(start, stop, step); step is not 0.
+Value range_new(int64_t start, int64_t stop, int64_t step) {
+    Value a = VAL_INT(start);
+    gc_push_root(a);
+    Value b = VAL_INT(stop);
+    gc_push_root(b);
+    Value c = VAL_INT(step);
+    gc_push_root(c);
+    Value r = range_make(a, b, c);
+    gc_pop_root(3);
+    return r;
 }
 
-#define AS_RANGE(v) ((ObjRange *)AS_OBJ(v))
+static Value mpz_value(const mpz_t z) {
+    return int_from_mpz(z);
+}
 
-static bool range_arg(Value v, int64_t *out) {
-    if (IS_SMALL(v)) {
-        *out = AS_SMALL(v);
-        return true;
+// A plain int from an int (bool, subclass) or an object with __index__;
+// [msg] NULL: "'T' object cannot be interpreted as an integer".
+static Value as_int(Value v, const char *msg) {
+    if (IS_SMALL(v) || IS_BIGINT(v)) {
+        return v;
     }
     if (v == VAL_TRUE || v == VAL_FALSE) {
-        *out = v == VAL_TRUE;
-        return true;
+        return MK_SMALL(v == VAL_TRUE);
     }
-    if (IS_OBJ(v) && class_is_subclass(AS_OBJ(v)->cls, cls_int)) {
-        if (!int_to_i64(v, out)) {
-            return false;
+    if (int_check(v)) {
+        mpz_t z;
+        mpz_init(z);
+        int_get_mpz(v, z);
+        Value r = int_from_mpz(z);
+        mpz_clear(z);
+        return r;
+    }
+    Value f = IS_OBJ(v) ? class_lookup(AS_OBJ(v)->cls, str_intern_c("__index__")) : VAL_NULL;
+    if (!f) {
+        if (msg) {
+            return exc_raise(exc_TypeError, "%s", msg);
         }
-        return true;
+        return exc_raise(exc_TypeError, "'%s' object cannot be interpreted as an integer",
+                         val_type_name(v));
     }
-    return index_value(v, NULL, out);
+    Value r = vm_call(f, 1, &v, NULL);
+    if (!r) {
+        return VAL_NULL;
+    }
+    if (!int_check(r)) {
+        return exc_raise(exc_TypeError, "__index__ returned non-int (type %s)", val_type_name(r));
+    }
+    return as_int(r, msg);
 }
 
 static Value range_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
@@ -248,105 +328,252 @@ static Value range_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     if (argc > 3) {
         return exc_raise(exc_TypeError, "range expected at most 3 arguments, got %d", argc);
     }
-    int64_t a = 0, b, st = 1;
-    if (argc == 1) {
-        if (!range_arg(argv[0], &b)) {
+    Value v[3] = {MK_SMALL(0), VAL_NULL, MK_SMALL(1)};
+    int first = argc == 1 ? 1 : 0;
+    for (int i = 0; i < argc; i++) {
+        v[first + i] = as_int(argv[i], NULL);
+        if (!v[first + i]) {
+            gc_pop_root(i);
             return VAL_NULL;
         }
-    } else {
-        if (!range_arg(argv[0], &a) || !range_arg(argv[1], &b) ||
-            (argc == 3 && !range_arg(argv[2], &st))) {
-            return VAL_NULL;
-        }
-        if (st == 0) {
-            return exc_raise(exc_ValueError, "range() arg 3 must not be zero");
-        }
+        gc_push_root(v[first + i]);
     }
-    return range_new(a, b, st);
+    gc_pop_root(argc);
+    if (v[2] == MK_SMALL(0)) {
+        return exc_raise(exc_ValueError, "range() arg 3 must not be zero");
+    }
+    gc_push_root(v[0]);
+    gc_push_root(v[1]);
+    gc_push_root(v[2]);
+    Value r = range_make(v[0], v[1], v[2]);
+    gc_pop_root(3);
+    return r;
 }
 
 static Value range_repr(Value self) {
     ObjRange *r = AS_RANGE(self);
-    if (r->step == 1) {
-        return str_printf("range(%lld, %lld)", (long long)r->start, (long long)r->stop);
+    Value a = int_repr(r->start);
+    gc_push_root(a);
+    Value b = int_repr(r->stop);
+    gc_push_root(b);
+    Value res;
+    if (r->step == MK_SMALL(1)) {
+        res = str_printf("range(%s, %s)", AS_STR(a)->data, AS_STR(b)->data);
+    } else {
+        Value c = int_repr(r->step);
+        gc_push_root(c);
+        res = str_printf("range(%s, %s, %s)", AS_STR(a)->data, AS_STR(b)->data, AS_STR(c)->data);
+        gc_pop_root(1);
     }
-    return str_printf("range(%lld, %lld, %lld)", (long long)r->start, (long long)r->stop,
-                      (long long)r->step);
+    gc_pop_root(2);
+    return res;
 }
 
 static int64_t range_len(Value self) {
-    return range_length(AS_RANGE(self));
+    ObjRange *r = AS_RANGE(self);
+    if (range_is_small(r)) {
+        return small_length(AS_SMALL(r->start), AS_SMALL(r->stop), AS_SMALL(r->step));
+    }
+    mpz_t len;
+    mpz_init(len);
+    big_length(r, len);
+    int64_t n = -1;
+    if (mpz_fits_slong_p(len)) {
+        n = mpz_get_si(len);
+    } else {
+        exc_raise(exc_OverflowError, "Python int too large to convert to C ssize_t");
+    }
+    mpz_clear(len);
+    return n;
 }
 
 static int range_truthy(Value self) {
-    return range_length(AS_RANGE(self)) != 0;
+    ObjRange *r = AS_RANGE(self);
+    int c = obj_lt(r->start, r->stop);
+    if (c < 0) {
+        return -1;
+    }
+    bool up = obj_lt(MK_SMALL(0), r->step) == 1;
+    return up ? c : obj_lt(r->stop, r->start);
+}
+
+// CPython's _PySlice_GetLongIndices: start, stop, step of [s] over a
+// sequence of length [len] (all mpz, initialised by the caller).
+static bool slice_long_indices(ObjSlice *s, const mpz_t len, mpz_t start, mpz_t stop, mpz_t step) {
+    static const char msg[] = "slice indices must be integers or None or have an __index__ method";
+    if (IS_NONE(s->step)) {
+        mpz_set_ui(step, 1);
+    } else {
+        Value v = as_int(s->step, msg);
+        if (!v) {
+            return false;
+        }
+        int_get_mpz(v, step);
+        if (mpz_sgn(step) == 0) {
+            exc_raise(exc_ValueError, "slice step cannot be zero");
+            return false;
+        }
+    }
+    bool neg = mpz_sgn(step) < 0;
+    mpz_t lower, upper;
+    mpz_inits(lower, upper, NULL);
+    if (neg) {
+        mpz_set_si(lower, -1);
+        mpz_sub_ui(upper, len, 1);
+    } else {
+        mpz_set_ui(lower, 0);
+        mpz_set(upper, len);
+    }
+    bool ok = true;
+    Value parts[2] = {s->start, s->stop};
+    mpz_ptr outs[2] = {start, stop};
+    for (int i = 0; i < 2 && ok; i++) {
+        if (IS_NONE(parts[i])) {
+            mpz_set(outs[i], (i == 0) == neg ? upper : lower);
+            continue;
+        }
+        Value v = as_int(parts[i], msg);
+        if (!v) {
+            ok = false;
+            break;
+        }
+        int_get_mpz(v, outs[i]);
+        if (mpz_sgn(outs[i]) < 0) {
+            mpz_add(outs[i], outs[i], len);
+            if (mpz_cmp(outs[i], lower) < 0) {
+                mpz_set(outs[i], lower);
+            }
+        } else if (mpz_cmp(outs[i], upper) > 0) {
+            mpz_set(outs[i], upper);
+        }
+    }
+    mpz_clears(lower, upper, NULL);
+    return ok;
 }
 
 static Value range_getitem(Value self, Value key) {
     ObjRange *r = AS_RANGE(self);
-    int64_t n = range_length(r);
+    if (range_is_small(r) && IS_SMALL(key)) {
+        int64_t n = small_length(AS_SMALL(r->start), AS_SMALL(r->stop), AS_SMALL(r->step));
+        int64_t i = AS_SMALL(key);
+        if (i < 0) {
+            i += n;
+        }
+        if (i < 0 || i >= n) {
+            return exc_raise(exc_IndexError, "range object index out of range");
+        }
+        return VAL_INT(AS_SMALL(r->start) + i * AS_SMALL(r->step));
+    }
+    mpz_t len, a, b, st, rs, rst;
+    mpz_inits(len, a, b, st, rs, rst, NULL);
+    big_length(r, len);
+    int_get_mpz(r->start, rs);
+    int_get_mpz(r->step, rst);
+    Value res = VAL_NULL;
     if (IS_SLICE(key)) {
-        int64_t a, b, st, len;
-        if (!slice_indices((ObjSlice *)AS_OBJ(key), n, &a, &b, &st, &len)) {
-            return VAL_NULL;
+        // range(start + a*step, start + b*step, step*st), as CPython's
+        // compute_slice: b is the clamped slice stop, not a*step + n*step
+        if (slice_long_indices((ObjSlice *)AS_OBJ(key), len, a, b, st)) {
+            mpz_mul(a, a, rst);
+            mpz_add(a, a, rs);
+            mpz_mul(b, b, rst);
+            mpz_add(b, b, rs);
+            mpz_mul(st, st, rst);
+            Value va = mpz_value(a);
+            gc_push_root(va);
+            Value vb = mpz_value(b);
+            gc_push_root(vb);
+            Value vs = mpz_value(st);
+            gc_push_root(vs);
+            res = range_make(va, vb, vs);
+            gc_pop_root(3);
         }
-        // CPython's compute_slice: the bounds map through start + i * step
-        // (not start + len * new_step, which overshoots the stop)
-        (void)len;
-        int64_t step, start, stop, sa, sb;
-        if (__builtin_mul_overflow(r->step, st, &step) || __builtin_mul_overflow(a, r->step, &sa) ||
-            __builtin_mul_overflow(b, r->step, &sb) || __builtin_add_overflow(r->start, sa, &start) ||
-            __builtin_add_overflow(r->start, sb, &stop)) {
-            return exc_raise(exc_OverflowError, "Python int too large to convert to C long");
+    } else {
+        Value k = as_int(key, NULL);
+        if (!k && EXC_PENDING_IS(exc_TypeError)) {
+            exc_clear();
+            exc_raise(exc_TypeError, "range indices must be integers or slices, not %s",
+                      val_type_name(key));
         }
-        return range_new(start, stop, step);
+        if (k) {
+            int_get_mpz(k, a);
+            if (mpz_sgn(a) < 0) {
+                mpz_add(a, a, len);
+            }
+            if (mpz_sgn(a) < 0 || mpz_cmp(a, len) >= 0) {
+                exc_raise(exc_IndexError, "range object index out of range");
+            } else {
+                mpz_mul(a, a, rst);
+                mpz_add(a, a, rs);
+                res = mpz_value(a);
+            }
+        }
     }
-    int64_t i;
-    if (IS_SMALL(key)) {
-        i = AS_SMALL(key);
-    } else if (!index_value(key, "range", &i)) {
-        return VAL_NULL;
-    }
-    if (i < 0) {
-        i += n;
-    }
-    if (i < 0 || i >= n) {
-        return exc_raise(exc_IndexError, "range object index out of range");
-    }
-    return VAL_INT(r->start + i * r->step);
+    mpz_clears(len, a, b, st, rs, rst, NULL);
+    return res;
 }
 
-// Index of int [v] in [r], or -1.
-static int64_t range_find(ObjRange *r, int64_t v) {
-    int64_t n = range_length(r);
-    if (n == 0) {
-        return -1;
+// Index of int [v] in [r] as a Python int, or VAL_NULL (not in it; no error).
+static Value range_find(ObjRange *r, Value v) {
+    if (range_is_small(r) && IS_SMALL(v)) {
+        int64_t start = AS_SMALL(r->start), step = AS_SMALL(r->step), x = AS_SMALL(v);
+        int64_t n = small_length(start, AS_SMALL(r->stop), step);
+        int64_t off = x - start;
+        if (n == 0 || off % step != 0) {
+            return VAL_NULL;
+        }
+        int64_t i = off / step;
+        return i >= 0 && i < n ? MK_SMALL(i) : VAL_NULL;
     }
-    int64_t off = v - r->start;
-    if (off % r->step != 0) {
-        return -1;
+    mpz_t len, off, st, q, rem;
+    mpz_inits(len, off, st, q, rem, NULL);
+    big_length(r, len);
+    int_get_mpz(v, off);
+    int_get_mpz(r->start, q);
+    mpz_sub(off, off, q);
+    int_get_mpz(r->step, st);
+    mpz_tdiv_qr(q, rem, off, st);
+    Value res = VAL_NULL;
+    if (mpz_sgn(rem) == 0 && mpz_sgn(q) >= 0 && mpz_cmp(q, len) < 0) {
+        res = mpz_value(q);
     }
-    int64_t i = off / r->step;
-    return i >= 0 && i < n ? i : -1;
+    mpz_clears(len, off, st, q, rem, NULL);
+    return res;
+}
+
+static bool range_item_is_int(Value v) {
+    return IS_SMALL(v) || IS_BIGINT(v) || v == VAL_TRUE || v == VAL_FALSE;
+}
+
+// Index of [item] found by iterating (non-int items): a Python int, VAL_NONE
+// when absent, VAL_NULL on error.
+static Value range_search(Value self, Value item) {
+    Value it = obj_iter(self);
+    if (!it) {
+        return VAL_NULL;
+    }
+    gc_push_root(it);
+    Value x;
+    int r;
+    int64_t i = 0;
+    while ((r = obj_next(it, &x)) == 1) {
+        int eq = obj_eq(x, item);
+        if (eq != 0) {
+            gc_pop_root(1);
+            return eq < 0 ? VAL_NULL : VAL_INT(i);
+        }
+        i++;
+    }
+    gc_pop_root(1);
+    return r < 0 ? VAL_NULL : VAL_NONE;
 }
 
 static int range_contains(Value self, Value item) {
-    ObjRange *r = AS_RANGE(self);
-    if (IS_SMALL(item) || item == VAL_TRUE || item == VAL_FALSE) {
-        int64_t v = IS_SMALL(item) ? AS_SMALL(item) : item == VAL_TRUE;
-        return range_find(r, v) >= 0;
+    if (range_item_is_int(item)) {
+        return range_find(AS_RANGE(self), as_int(item, NULL)) != VAL_NULL;
     }
-    if (IS_BIGINT(item)) {
-        return 0;   // outside int64, so outside the range
-    }
-    int64_t n = range_length(r);
-    for (int64_t i = 0; i < n; i++) {
-        int eq = obj_eq(VAL_INT(r->start + i * r->step), item);
-        if (eq != 0) {
-            return eq;
-        }
-    }
-    return 0;
+    Value i = range_search(self, item);
+    return !i ? -1 : !IS_NONE(i);
 }
 
 static Value range_richcompare(Value a, Value b, int op) {
@@ -354,35 +581,82 @@ static Value range_richcompare(Value a, Value b, int op) {
         return VAL_NOTIMPL;
     }
     ObjRange *x = AS_RANGE(a), *y = AS_RANGE(b);
-    int64_t n = range_length(x);
-    bool eq = n == range_length(y) &&
-              (n == 0 || (x->start == y->start && (n == 1 || x->step == y->step)));
+    Value nx = range_length_value(x);
+    gc_push_root(nx);
+    Value ny = range_length_value(y);
+    gc_push_root(ny);
+    bool eq = obj_eq(nx, ny) == 1;
+    if (eq && nx != MK_SMALL(0)) {
+        eq = obj_eq(x->start, y->start) == 1 &&
+             (nx == MK_SMALL(1) || obj_eq(x->step, y->step) == 1);
+    }
+    gc_pop_root(2);
     return VAL_BOOL(op == OP_EQ ? eq : !eq);
 }
 
 static bool range_hash(Value self, int64_t *out) {
     ObjRange *r = AS_RANGE(self);
-    int64_t n = range_length(r);
-    Value t = tuple_pack(3, VAL_INT(n), n ? VAL_INT(r->start) : VAL_NONE,
-                         n > 1 ? VAL_INT(r->step) : VAL_NONE);
+    Value n = range_length_value(r);
+    gc_push_root(n);
+    Value t = tuple_pack(3, n, n != MK_SMALL(0) ? r->start : VAL_NONE,
+                         n != MK_SMALL(0) && n != MK_SMALL(1) ? r->step : VAL_NONE);
+    gc_pop_root(1);
     return obj_hash(t, out);
 }
 
-static Value range_iter_make(int64_t cur, int64_t step, int64_t left) {
+static void range_trace(Obj *o) {
+    ObjRange *r = (ObjRange *)o;
+    gc_mark_value(r->start);
+    gc_mark_value(r->stop);
+    gc_mark_value(r->step);
+}
+
+// An iterator from [cur] by [step] for [left] values (Python ints): int64
+// fields when everything fits, else Python ints (CPython's longrange_iterator).
+static Value range_iter_from(Value cur, Value step, Value left) {
     ObjRangeIter *it = (ObjRangeIter *)obj_alloc(cls_range_iter, sizeof(ObjRangeIter));
-    it->cur = cur;
-    it->step = step;
-    it->left = left;
+    if (IS_SMALL(cur) && IS_SMALL(step) && IS_SMALL(left)) {
+        // cur + left*step stays within int64 as |each| < 2^61 and the
+        // values run toward a bound that is itself a small int
+        it->cur = AS_SMALL(cur);
+        it->step = AS_SMALL(step);
+        it->left = AS_SMALL(left);
+    } else {
+        it->bcur = cur;
+        it->bstep = step;
+        it->bleft = left;
+    }
     return OBJ_VAL(it);
 }
 
 static Value range_iter(Value self) {
     ObjRange *r = AS_RANGE(self);
-    return range_iter_make(r->start, r->step, range_length(r));
+    Value n = range_length_value(r);
+    gc_push_root(n);
+    Value it = range_iter_from(r->start, r->step, n);
+    gc_pop_root(1);
+    return it;
 }
 
 static int range_iter_next(Value self, Value *out) {
     ObjRangeIter *it = (ObjRangeIter *)AS_OBJ(self);
+    if (it->bcur) {
+        if (obj_lt(MK_SMALL(0), it->bleft) != 1) {
+            return 0;
+        }
+        *out = it->bcur;
+        gc_push_root(*out);
+        Value c = obj_binop(it->bcur, it->bstep, BIN_ADD);
+        gc_push_root(c);
+        Value l = c ? obj_binop(it->bleft, MK_SMALL(1), BIN_SUB) : VAL_NULL;
+        gc_pop_root(2);
+        if (!l) {
+            return -1;
+        }
+        it->bcur = c;
+        it->bleft = l;
+        return 1;
+    }
     if (it->left <= 0) {
         return 0;
     }
@@ -392,6 +666,13 @@ static int range_iter_next(Value self, Value *out) {
     return 1;
 }
 
+static void range_iter_trace(Obj *o) {
+    ObjRangeIter *it = (ObjRangeIter *)o;
+    gc_mark_value(it->bcur);
+    gc_mark_value(it->bstep);
+    gc_mark_value(it->bleft);
+}
+
 static Value iter_self(Value self) {
     return self;
 }
@@ -399,29 +680,68 @@ static Value iter_self(Value self) {
 static Value range_getattr(Value self, ObjStr *name) {
     ObjRange *r = AS_RANGE(self);
     if (!strcmp(name->data, "start")) {
-        return VAL_INT(r->start);
+        return r->start;
     }
     if (!strcmp(name->data, "stop")) {
-        return VAL_INT(r->stop);
+        return r->stop;
     }
     if (!strcmp(name->data, "step")) {
-        return VAL_INT(r->step);
+        return r->step;
     }
     return generic_getattr(self, name);
 }
 
 static Value m_range_reversed(int argc, Value *argv, ObjDict *kw) {
     ObjRange *r = AS_RANGE(argv[0]);
-    int64_t n = range_length(r);
-    return range_iter_make(r->start + (n - 1) * r->step, -r->step, n);
+    mpz_t len, last, z;
+    mpz_inits(len, last, z, NULL);
+    big_length(r, len);
+    // last = start + (len - 1) * step
+    mpz_sub_ui(last, len, 1);
+    int_get_mpz(r->step, z);
+    mpz_mul(last, last, z);
+    int_get_mpz(r->start, z);
+    mpz_add(last, last, z);
+    Value vl = mpz_value(last);
+    gc_push_root(vl);
+    Value vn = mpz_value(len);
+    gc_push_root(vn);
+    int_get_mpz(r->step, z);
+    mpz_neg(z, z);
+    Value vs = mpz_value(z);
+    gc_push_root(vs);
+    mpz_clears(len, last, z, NULL);
+    Value it = range_iter_from(vl, vs, vn);
+    gc_pop_root(3);
+    return it;
 }
 
 static Value m_range_count(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("range.count", argc - 1, 1, 1)) {
         return VAL_NULL;
     }
-    int r = range_contains(argv[0], argv[1]);
-    return r < 0 ? VAL_NULL : MK_SMALL(r);
+    if (range_item_is_int(argv[1])) {
+        return MK_SMALL(range_find(AS_RANGE(argv[0]), as_int(argv[1], NULL)) != VAL_NULL);
+    }
+    // count every equal element, as CPython's _PySequence_IterSearch
+    Value it = obj_iter(argv[0]);
+    if (!it) {
+        return VAL_NULL;
+    }
+    gc_push_root(it);
+    Value x;
+    int r;
+    int64_t n = 0;
+    while ((r = obj_next(it, &x)) == 1) {
+        int eq = obj_eq(x, argv[1]);
+        if (eq < 0) {
+            r = -1;
+            break;
+        }
+        n += eq;
+    }
+    gc_pop_root(1);
+    return r < 0 ? VAL_NULL : VAL_INT(n);
 }
 
 static Value m_range_index(int argc, Value *argv, ObjDict *kw) {
@@ -430,21 +750,18 @@ static Value m_range_index(int argc, Value *argv, ObjDict *kw) {
     }
     ObjRange *r = AS_RANGE(argv[0]);
     Value v = argv[1];
-    if (IS_SMALL(v) || v == VAL_TRUE || v == VAL_FALSE) {
-        int64_t i = range_find(r, IS_SMALL(v) ? AS_SMALL(v) : v == VAL_TRUE);
-        if (i >= 0) {
-            return MK_SMALL(i);
+    if (range_item_is_int(v)) {
+        Value i = range_find(r, as_int(v, NULL));
+        if (i) {
+            return i;
         }
     } else {
-        int64_t n = range_length(r);
-        for (int64_t i = 0; i < n; i++) {
-            int eq = obj_eq(VAL_INT(r->start + i * r->step), v);
-            if (eq < 0) {
-                return VAL_NULL;
-            }
-            if (eq) {
-                return MK_SMALL(i);
-            }
+        Value i = range_search(argv[0], v);
+        if (!i) {
+            return VAL_NULL;
+        }
+        if (!IS_NONE(i)) {
+            return i;
         }
     }
     Value rep = obj_repr(v);
@@ -483,12 +800,14 @@ void range_init(void) {
     cls_range->hash = range_hash;
     cls_range->iter = range_iter;
     cls_range->getattr = range_getattr;
+    cls_range->trace = range_trace;
 
     cls_range_iter = class_new_builtin("range_iterator", NULL, sizeof(ObjRangeIter), NULL);
     cls_range_iter->flags &= ~(uint32_t)CLS_BASETYPE;
     cls_range_iter->new_ = NULL;
     cls_range_iter->iter = iter_self;
     cls_range_iter->next = range_iter_next;
+    cls_range_iter->trace = range_iter_trace;
 
     cls_slice = class_new_builtin("slice", NULL, sizeof(ObjSlice), slice_methods);
     cls_slice->flags &= ~(uint32_t)CLS_BASETYPE;

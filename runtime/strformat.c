@@ -288,7 +288,9 @@ static bool general_add_dot0(char *buf, size_t cap, double ax, int p, bool alt) 
                 tmp[--l] = 0;
             }
         }
-        snprintf(buf, cap, "%se%c%02d", tmp, e10 < 0 ? '-' : '+', e10 < 0 ? -e10 : e10);
+        // '#': the mantissa keeps its point (format(1.0, '#.0') is '1.e+00')
+        const char *dot = alt && !strchr(tmp, '.') ? "." : "";
+        snprintf(buf, cap, "%s%se%c%02d", tmp, dot, e10 < 0 ? '-' : '+', e10 < 0 ? -e10 : e10);
         mem_free(tmp, tcap);
         return true;
     }

@@ -321,14 +321,6 @@ static Value fut_get_loop(int argc, Value *argv, ObjDict *kw) {
     return f->loop ? OBJ_VAL(f->loop) : VAL_NONE;
 }
 
-static Value fut_await(int argc, Value *argv, ObjDict *kw) {
-    return argv[0];
-}
-
-static Value fut_iter(Value self) {
-    return self;
-}
-
 // The await iterator: yield self while pending, then the result.
 static int fut_next(Value self, Value *out) {
     ObjFuture *f = self_fut(self);
@@ -363,11 +355,93 @@ Value aio_send_result(int r, Value out) {
     return VAL_NULL;
 }
 
-static Value fut_send(int argc, Value *argv, ObjDict *kw) {
+// ---- FutureIter: what Future.__await__/__iter__ return (CPython's
+// _asyncio.FutureIter), so that the future itself has no send/__next__.
+
+typedef struct ObjFutIter {
+    Obj hdr;
+    Value fut;          // VAL_NULL once finished or closed
+} ObjFutIter;
+
+static ObjClass *cls_future_iter;
+
+static Value futiter_new(Value fut) {
+    gc_push_root(fut);
+    ObjFutIter *it = (ObjFutIter *)obj_alloc(cls_future_iter, sizeof(ObjFutIter));
+    gc_pop_root(1);
+    it->fut = fut;
+    return OBJ_VAL(it);
+}
+
+static Value fut_await(int argc, Value *argv, ObjDict *kw) {
+    return futiter_new(argv[0]);
+}
+
+static Value fut_iter(Value self) {
+    return futiter_new(self);
+}
+
+static int futiter_next(Value self, Value *out) {
+    ObjFutIter *it = (ObjFutIter *)AS_OBJ(self);
+    if (!it->fut) {
+        return 0;
+    }
+    int r = fut_next(it->fut, out);
+    if (r != 1) {
+        it->fut = VAL_NULL;
+    }
+    return r;
+}
+
+static Value futiter_send(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("send", argc - 1, 1, 1)) {
+        return VAL_NULL;
+    }
+    // the value is ignored, as CPython 3.11's FutureIter does
     Value out = VAL_NULL;
-    int r = fut_next(argv[0], &out);
+    int r = futiter_next(argv[0], &out);
     return aio_send_result(r, out);
 }
+
+// throw(exc): raises [exc] (a class is instantiated), as CPython's.
+static Value futiter_throw(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("throw", argc - 1, 1, 3)) {
+        return VAL_NULL;
+    }
+    ((ObjFutIter *)AS_OBJ(argv[0]))->fut = VAL_NULL;
+    Value e = argv[1];
+    if (IS_A(e, cls_type) && class_is_subclass((ObjClass *)AS_OBJ(e), exc_BaseException)) {
+        e = argc > 2 && !IS_NONE(argv[2]) ? exc_new((ObjClass *)AS_OBJ(e), 1, &argv[2])
+                                          : exc_new((ObjClass *)AS_OBJ(e), 0, NULL);
+        if (!e) {
+            return VAL_NULL;
+        }
+    } else if (!(IS_OBJ(e) && class_is_subclass(AS_OBJ(e)->cls, exc_BaseException))) {
+        return exc_raise(exc_TypeError, "exceptions must be classes or instances deriving from BaseException, not %s",
+                         val_type_name(e));
+    }
+    return exc_raise_value(e);
+}
+
+static Value futiter_close(int argc, Value *argv, ObjDict *kw) {
+    ((ObjFutIter *)AS_OBJ(argv[0]))->fut = VAL_NULL;
+    return VAL_NONE;
+}
+
+static Value futiter_self(Value self) {
+    return self;
+}
+
+static void futiter_trace(Obj *o) {
+    gc_mark_value(((ObjFutIter *)o)->fut);
+}
+
+static const MethodDef futiter_methods[] = {
+    {"send", futiter_send},
+    {"throw", futiter_throw},
+    {"close", futiter_close},
+    {NULL, NULL},
+};
 
 static Value fut_getattr(Value self, ObjStr *name) {
     ObjFuture *f = self_fut(self);
@@ -505,7 +579,6 @@ static const MethodDef fut_methods[] = {
     {"get_loop", fut_get_loop},
     {"__await__", fut_await},
     {"__iter__", fut_await},
-    {"send", fut_send},
     {"__repr__", fut_repr_m},
     {NULL, NULL},
 };
@@ -523,7 +596,13 @@ void future_init(void) {
     cls_future->new_ = fut_new;
     cls_future->repr = future_repr;
     cls_future->iter = fut_iter;
-    cls_future->next = fut_next;
+    cls_future_iter = class_new_builtin("FutureIter", NULL, sizeof(ObjFutIter), futiter_methods);
+    cls_future_iter->module = str_intern_c("_asyncio");
+    cls_future_iter->flags &= ~(uint32_t)CLS_BASETYPE;
+    cls_future_iter->new_ = NULL;
+    cls_future_iter->trace = futiter_trace;
+    cls_future_iter->iter = futiter_self;
+    cls_future_iter->next = futiter_next;
     cls_future->getattr = fut_getattr;
     cls_future->setattr = fut_setattr;
     cls_future->dict_offset = offsetof(ObjFuture, dict);

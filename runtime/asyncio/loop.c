@@ -302,8 +302,16 @@ static ReadyItem ready_pop(ObjLoop *loop) {
 }
 
 // ---- the timer heap
+// The deadline a timer is ordered and fired by: a NaN deadline counts as
+// -inf (due at once, as in CPython, where `when >= end_time` is false for
+// NaN), so that the ordering is total; when() still reports NaN.
+static inline double timer_key(const ObjHandle *h) {
+    return isnan(h->when) ? -INFINITY : h->when;
+}
+
 static bool timer_before(ObjHandle *a, ObjHandle *b) {
-    return a->when < b->when || (a->when == b->when && a->seq < b->seq);
+    double ka = timer_key(a), kb = timer_key(b);
+    return ka < kb || (ka == kb && a->seq < b->seq);
 }
 
 static void heap_push(ObjLoop *l, ObjHandle *h) {
@@ -374,9 +382,9 @@ Value loop_call_at(ObjLoop *loop, double when, int kind, Value cb, Value args) {
     }
     Value hv = handle_new(loop, kind, cb, args, true);
     ObjHandle *h = (ObjHandle *)AS_OBJ(hv);
-    // a NaN deadline fires at the next iteration, as in CPython (whose
-    // comparisons with NaN are false); stored as -inf so the heap stays ordered
-    h->when = isnan(when) ? -INFINITY : when;
+    // a NaN deadline fires at the next iteration (timer_key orders it as
+    // -inf); kept as NaN so that when() reports it as CPython does
+    h->when = when;
     h->seq = ++loop->seq;
     heap_push(loop, h);
     return hv;
@@ -648,16 +656,16 @@ static bool run_once(ObjLoop *loop) {
     }
     if (loop->rlen == 0 && !loop->stopping) {
         // a timer at +inf never fires: nothing could wake the loop
-        if (loop->ntimers == 0 || loop->timers[0]->when == INFINITY) {
+        if (loop->ntimers == 0 || timer_key(loop->timers[0]) == INFINITY) {
             raise_deadlock(loop);
             return false;
         }
-        if (!idle_sleep(loop->timers[0]->when)) {
+        if (!idle_sleep(timer_key(loop->timers[0]))) {
             return false;
         }
     }
     double end = clock_monotonic() + 1e-9;
-    while (loop->ntimers && loop->timers[0]->when < end) {
+    while (loop->ntimers && timer_key(loop->timers[0]) < end) {
         ObjHandle *h = heap_pop(loop);
         if (!h->cancelled) {
             loop_push(loop, R_HANDLE, OBJ_VAL(h), VAL_NULL);
@@ -725,7 +733,7 @@ bool loop_run_due(ObjLoop *loop, double *next) {
     while (loop->ntimers && loop->timers[0]->cancelled) {
         heap_pop(loop);
     }
-    bool due = loop->rlen > 0 || (loop->ntimers && loop->timers[0]->when <= clock_monotonic());
+    bool due = loop->rlen > 0 || (loop->ntimers && timer_key(loop->timers[0]) <= clock_monotonic());
     if (due && !loop->closed) {
         if (!check_can_run(loop)) {
             return false;
@@ -744,7 +752,7 @@ bool loop_run_due(ObjLoop *loop, double *next) {
     if (loop->rlen > 0) {
         *next = 0;
     } else if (loop->ntimers) {
-        double d = loop->timers[0]->when - clock_monotonic();
+        double d = timer_key(loop->timers[0]) - clock_monotonic();
         *next = d > 0 ? d : 0;
     } else {
         *next = -1;
