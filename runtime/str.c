@@ -20,6 +20,7 @@
 #include "containers.h"
 #include "unicode_num.h"
 #include "unicode_case.h"
+#include "unicode_ident.h"
 
 ObjClass *cls_str;
 static ObjClass *cls_str_iter;
@@ -1821,8 +1822,8 @@ static Value m_isidentifier(int argc, Value *argv, ObjDict *kw) {
     bool first = true;
     while (i < s->len) {
         uint32_t c = utf8_decode(s->data, s->len, &i);
-        bool ok = c == '_' || cp_isalpha(c) || (c >= 128 && !cp_isspace(c)) ||
-                  (!first && cp_isdigit(c));
+        bool ok = c < 128 ? c == '_' || cp_isalpha(c) || (!first && cp_isdigit(c))
+                          : first ? UNI_IN(uni_id_start, c) : UNI_IN(uni_id_continue, c);
         if (!ok) {
             return VAL_FALSE;
         }
