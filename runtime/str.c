@@ -21,6 +21,7 @@
 #include "unicode_num.h"
 #include "unicode_case.h"
 #include "unicode_ident.h"
+#include "unicode_class.h"
 
 ObjClass *cls_str;
 static ObjClass *cls_str_iter;
@@ -208,7 +209,7 @@ static bool cp_isalpha(uint32_t c) {
     if (c < 128) {
         return (c | 32) >= 'a' && (c | 32) <= 'z';
     }
-    return uloc && iswalpha_l((wint_t)c, uloc);
+    return UNI_IN(uni_alpha, c);
 }
 
 static bool cp_isdigit(uint32_t c) {
@@ -227,14 +228,14 @@ static bool cp_isupper(uint32_t c) {
     if (c < 128) {
         return c >= 'A' && c <= 'Z';
     }
-    return uloc && iswupper_l((wint_t)c, uloc);
+    return UNI_IN(uni_upper, c);
 }
 
 static bool cp_islower(uint32_t c) {
     if (c < 128) {
         return c >= 'a' && c <= 'z';
     }
-    return uloc && iswlower_l((wint_t)c, uloc);
+    return UNI_IN(uni_lower, c);
 }
 
 static uint32_t cp_upper(uint32_t c) {
@@ -255,12 +256,7 @@ static bool cp_isprintable(uint32_t c) {
     if (c < 128) {
         return c >= 0x20 && c < 0x7f;
     }
-    if (c <= 0xA0 || c == 0xAD || cp_isspace(c) || (c >= 0x200B && c <= 0x200F) ||
-        (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x2064) || c == 0xFEFF ||
-        (c >= 0xD800 && c <= 0xDFFF) || (c >= 0xE000 && c <= 0xF8FF)) {
-        return false;
-    }
-    return uloc ? iswprint_l((wint_t)c, uloc) != 0 : true;
+    return UNI_IN(uni_printable, c);
 }
 
 // ---- creation, interning, hashing
@@ -1648,10 +1644,15 @@ static int f_fold(uint32_t c, bool *st) {
     return CASE_FOLD;
 }
 
-static int f_swap(uint32_t c, bool *st) {
+// A title-case letter ('ǅ', category Lt): neither upper nor lower case.
+static bool cp_istitlecase(uint32_t c) {
     const UniCase *sc = special_case(c);
-    if (sc && sc->title[0] == c && !sc->title[1] && sc->upper[0] != c) {
-        return CASE_KEEP;  // a title-case letter ('ǅ') is neither upper nor lower
+    return sc && sc->title[0] == c && !sc->title[1] && sc->upper[0] != c && !cp_islower(c);
+}
+
+static int f_swap(uint32_t c, bool *st) {
+    if (cp_istitlecase(c)) {
+        return CASE_KEEP;
     }
     if (cp_isupper(c)) {
         return CASE_LOWER;
@@ -1728,7 +1729,7 @@ static Value all_cps(Value self, CpPred p) {
 }
 
 static bool p_alnum(uint32_t c) {
-    return cp_isalpha(c) || cp_isdigit(c) || (c >= 128 && uloc && iswalnum_l((wint_t)c, uloc));
+    return cp_isalpha(c) || cp_isnumeric(c);  // CPython: alpha, decimal, digit or numeric
 }
 
 static Value m_isdecimal(int argc, Value *argv, ObjDict *kw) {
@@ -1796,7 +1797,7 @@ static Value m_istitle(int argc, Value *argv, ObjDict *kw) {
     bool prev_cased = false, cased = false;
     while (i < s->len) {
         uint32_t c = utf8_decode(s->data, s->len, &i);
-        if (cp_isupper(c)) {
+        if (cp_isupper(c) || cp_istitlecase(c)) {
             if (prev_cased) {
                 return VAL_FALSE;
             }
