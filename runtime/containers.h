@@ -73,6 +73,10 @@ bool list_extend(ObjList *l, Value iterable);
 // Converts an index value (int, bool, __index__) to int64; false + error
 // (TypeError "<what> indices must be integers or slices, not X").
 bool index_value(Value v, const char *what, int64_t *out);
+// A start/stop bound of index(): as index_value, big ints saturate to +-2^62.
+bool index_bound_value(Value v, int64_t *out);
+// A position of list.pop/insert: as index_value, a big int is OverflowError.
+bool ssize_value(Value v, int64_t *out);
 
 // ---- range.c
 extern ObjClass *cls_range_iter;

@@ -849,7 +849,7 @@ static Value m_insert(int argc, Value *argv, ObjDict *kw) {
     }
     ObjList *l = AS_LIST(argv[0]);
     int64_t i;
-    if (!index_value(argv[1], NULL, &i)) {
+    if (!ssize_value(argv[1], &i)) {
         return VAL_NULL;
     }
     int64_t n = (int64_t)l->len;
@@ -877,7 +877,7 @@ static Value m_pop(int argc, Value *argv, ObjDict *kw) {
     }
     ObjList *l = AS_LIST(argv[0]);
     int64_t i = -1;
-    if (argc > 1 && !index_value(argv[1], NULL, &i)) {
+    if (argc > 1 && !ssize_value(argv[1], &i)) {
         return VAL_NULL;
     }
     if (l->len == 0) {
@@ -939,7 +939,7 @@ static Value m_index(int argc, Value *argv, ObjDict *kw) {
     int64_t len = (int64_t)l->len, b[2] = {0, len};
     for (int k = 0; k < 2 && k + 2 < argc; k++) {
         int64_t v;
-        if (!index_value(argv[k + 2], NULL, &v)) {
+        if (!index_bound_value(argv[k + 2], &v)) {
             return VAL_NULL;
         }
         if (v < 0) {
@@ -1052,7 +1052,29 @@ static bool unhashable(Value self, int64_t *out) {
     return false;
 }
 
+// list.__iadd__(x) / __imul__(n): what `l += x` and `l *= n` do, callable by name.
+// (CPython's slot wrapper messages.)
+static Value m_iadd(int argc, Value *argv, ObjDict *kw) {
+    if (argc != 2) {
+        return exc_raise(exc_TypeError, "expected 1 argument, got %d", argc - 1);
+    }
+    return list_binop(argv[0], argv[1], BIN_ADD + BINOP_INPLACE);
+}
+
+static Value m_imul(int argc, Value *argv, ObjDict *kw) {
+    if (argc != 2) {
+        return exc_raise(exc_TypeError, "expected 1 argument, got %d", argc - 1);
+    }
+    if (!is_intlike(argv[1])) {
+        return exc_raise(exc_TypeError, "'%s' object cannot be interpreted as an integer",
+                         val_type_name(argv[1]));
+    }
+    return list_binop(argv[0], argv[1], BIN_MUL + BINOP_INPLACE);
+}
+
 static const MethodDef list_methods[] = {
+    {"__iadd__", m_iadd},
+    {"__imul__", m_imul},
     {"append", m_append},
     {"extend", m_extend},
     {"insert", m_insert},

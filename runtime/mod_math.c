@@ -317,7 +317,7 @@ static Value m_ldexp(int argc, Value *argv, ObjDict *kw) {
     double x;
     int64_t e;
     if (!arg_count("ldexp", argc, 2, 2) || !arg_double(argv[0], &x) ||
-        !index_value(argv[1], NULL, &e)) {
+        !index_bound_value(argv[1], &e)) {
         return VAL_NULL;
     }
     double r = ldexp(x, e > 100000 ? 100000 : e < -100000 ? -100000 : (int)e);

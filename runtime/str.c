@@ -19,6 +19,9 @@
 #include "numstr.h"
 #include "containers.h"
 #include "unicode_num.h"
+#include "unicode_case.h"
+#include "unicode_ident.h"
+#include "unicode_class.h"
 
 ObjClass *cls_str;
 static ObjClass *cls_str_iter;
@@ -206,7 +209,7 @@ static bool cp_isalpha(uint32_t c) {
     if (c < 128) {
         return (c | 32) >= 'a' && (c | 32) <= 'z';
     }
-    return uloc && iswalpha_l((wint_t)c, uloc);
+    return UNI_IN(uni_alpha, c);
 }
 
 static bool cp_isdigit(uint32_t c) {
@@ -225,14 +228,14 @@ static bool cp_isupper(uint32_t c) {
     if (c < 128) {
         return c >= 'A' && c <= 'Z';
     }
-    return uloc && iswupper_l((wint_t)c, uloc);
+    return UNI_IN(uni_upper, c);
 }
 
 static bool cp_islower(uint32_t c) {
     if (c < 128) {
         return c >= 'a' && c <= 'z';
     }
-    return uloc && iswlower_l((wint_t)c, uloc);
+    return UNI_IN(uni_lower, c);
 }
 
 static uint32_t cp_upper(uint32_t c) {
@@ -253,12 +256,7 @@ static bool cp_isprintable(uint32_t c) {
     if (c < 128) {
         return c >= 0x20 && c < 0x7f;
     }
-    if (c <= 0xA0 || c == 0xAD || cp_isspace(c) || (c >= 0x200B && c <= 0x200F) ||
-        (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x2064) || c == 0xFEFF ||
-        (c >= 0xD800 && c <= 0xDFFF) || (c >= 0xE000 && c <= 0xF8FF)) {
-        return false;
-    }
-    return uloc ? iswprint_l((wint_t)c, uloc) != 0 : true;
+    return UNI_IN(uni_printable, c);
 }
 
 // ---- creation, interning, hashing
@@ -607,12 +605,14 @@ typedef struct Range {
     int64_t cstart, cend;   // code points
     size_t bstart, bend;    // bytes
     bool past_end;          // start > len
+    bool inverted;          // end < start after adjustment (CPython: no match, even of '')
 } Range;
 
 static bool get_range(ObjStr *s, int n, Value *argv, Range *r) {
     int64_t len = (int64_t)s->cplen;
     int64_t st = 0, en = len;
     r->past_end = false;
+    r->inverted = false;
     if (n > 0 && argv[0] && !IS_NONE(argv[0])) {
         if (!int_check(argv[0])) {
             return index_arg(argv[0], len, 0, &st);
@@ -631,6 +631,7 @@ static bool get_range(ObjStr *s, int n, Value *argv, Range *r) {
     }
     if (en < st) {
         en = st;
+        r->inverted = true;
     }
     r->cstart = st;
     r->cend = en;
@@ -1006,7 +1007,7 @@ static Value m_find_impl(int argc, Value *argv, const char *name, bool rev, bool
         return VAL_NULL;
     }
     const char *p = NULL;
-    if (!r.past_end) {
+    if (!r.past_end && !r.inverted) {
         p = rev ? rfind_bytes(s->data + r.bstart, r.bend - r.bstart, t->data, t->len)
                 : find_bytes(s->data + r.bstart, r.bend - r.bstart, t->data, t->len);
     }
@@ -1045,7 +1046,7 @@ static Value m_count(int argc, Value *argv, ObjDict *kw) {
     if (!get_range(s, argc - 2, argv + 2, &r)) {
         return VAL_NULL;
     }
-    if (r.past_end) {
+    if (r.past_end || r.inverted) {
         return MK_SMALL(0);
     }
     if (t->len == 0) {
@@ -1082,7 +1083,7 @@ static Value m_starts_ends(int argc, Value *argv, const char *name, bool ends) {
         return exc_raise(exc_TypeError, "%s first arg must be str or a tuple of str, not %s",
                          name, val_type_name(pre));
     }
-    if (r.past_end) {
+    if (r.past_end || r.inverted) {
         return VAL_FALSE;
     }
     for (size_t k = 0; k < n; k++) {
@@ -1560,50 +1561,118 @@ static Value m_replace(int argc, Value *argv, ObjDict *kw) {
 
 // ---- methods: case and predicates
 
-typedef uint32_t (*CpMap)(uint32_t c, bool *state);
+enum { CASE_KEEP, CASE_UPPER, CASE_LOWER, CASE_TITLE, CASE_FOLD };
 
-static Value map_cps(Value self, CpMap f) {
+// The table entry of c in uni_case (full and special mappings), or NULL.
+static const UniCase *special_case(uint32_t c) {
+    if (c < 0xB5) {
+        return NULL;
+    }
+    size_t lo = 0, hi = sizeof uni_case / sizeof uni_case[0];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (uni_case[mid].cp == c) {
+            return &uni_case[mid];
+        }
+        if (uni_case[mid].cp < c) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return NULL;
+}
+
+// Appends c mapped by kind (one of CASE_*) to b: one or several code points.
+static void add_case(SBuf *b, uint32_t c, int kind) {
+    const UniCase *sc = kind == CASE_KEEP ? NULL : special_case(c);
+    char enc[4];
+    if (sc) {
+        const uint32_t *m = kind == CASE_UPPER ? sc->upper
+                            : kind == CASE_LOWER ? sc->lower
+                            : kind == CASE_TITLE ? sc->title : sc->fold;
+        for (int k = 0; k < 3 && m[k]; k++) {
+            sb_add(b, enc, (size_t)utf8_encode(m[k], enc));
+        }
+        return;
+    }
+    uint32_t m = kind == CASE_UPPER || kind == CASE_TITLE ? cp_upper(c)
+                 : kind == CASE_LOWER || kind == CASE_FOLD ? cp_lower(c) : c;
+    sb_add(b, enc, (size_t)utf8_encode(m, enc));
+}
+
+// Chooses the mapping (CASE_*) of code point c; state carries over the string.
+typedef int (*CaseSel)(uint32_t c, bool *state);
+
+static Value map_cps(Value self, CaseSel f) {
     ObjStr *s = AS_STR(self);
     SBuf b;
     sb_init(&b);
     sb_reserve(&b, s->len);
     size_t i = 0;
     bool state = false;
+    bool prev_cased = false;
     while (i < s->len) {
         uint32_t c = utf8_decode(s->data, s->len, &i);
-        uint32_t m = f(c, &state);
-        char enc[4];
-        sb_add(&b, enc, (size_t)utf8_encode(m, enc));
+        int kind = f(c, &state);
+        if (c == 0x3A3 && kind == CASE_LOWER && prev_cased) {
+            // Final sigma: 'Σ' after a cased letter and not before one is 'ς'.
+            size_t k = i;
+            uint32_t next = k < s->len ? utf8_decode(s->data, s->len, &k) : 0;
+            if (!(next && (cp_isupper(next) || cp_islower(next)))) {
+                char enc[4];
+                sb_add(&b, enc, (size_t)utf8_encode(0x3C2, enc));
+                prev_cased = true;
+                continue;
+            }
+        }
+        prev_cased = cp_isupper(c) || cp_islower(c);
+        add_case(&b, c, kind);
     }
     return sb_finish(&b);
 }
 
-static uint32_t f_upper(uint32_t c, bool *st) {
-    return cp_upper(c);
+static int f_upper(uint32_t c, bool *st) {
+    return CASE_UPPER;
 }
 
-static uint32_t f_lower(uint32_t c, bool *st) {
-    return cp_lower(c);
+static int f_lower(uint32_t c, bool *st) {
+    return CASE_LOWER;
 }
 
-static uint32_t f_swap(uint32_t c, bool *st) {
+static int f_fold(uint32_t c, bool *st) {
+    return CASE_FOLD;
+}
+
+// A title-case letter ('ǅ', category Lt): neither upper nor lower case.
+static bool cp_istitlecase(uint32_t c) {
+    const UniCase *sc = special_case(c);
+    return sc && sc->title[0] == c && !sc->title[1] && sc->upper[0] != c && !cp_islower(c);
+}
+
+static int f_swap(uint32_t c, bool *st) {
+    if (cp_istitlecase(c)) {
+        return CASE_KEEP;
+    }
     if (cp_isupper(c)) {
-        return cp_lower(c);
+        return CASE_LOWER;
     }
     if (cp_islower(c)) {
-        return cp_upper(c);
+        return CASE_UPPER;
     }
-    return c;
+    return CASE_KEEP;
 }
 
-static uint32_t f_title(uint32_t c, bool *prev_cased) {
-    uint32_t r = *prev_cased ? cp_lower(c) : cp_upper(c);
-    *prev_cased = cp_isupper(c) || cp_islower(c);
+// title(): a cased character after a cased one goes lower, else title case.
+static int f_title(uint32_t c, bool *prev_cased) {
+    int r = *prev_cased ? CASE_LOWER : CASE_TITLE;
+    *prev_cased = cp_isupper(c) || cp_islower(c) || special_case(c);
     return r;
 }
 
-static uint32_t f_capitalize(uint32_t c, bool *started) {
-    uint32_t r = *started ? cp_lower(c) : cp_upper(c);
+// capitalize(): the first character in title case (as CPython 3.8+), the rest lower.
+static int f_capitalize(uint32_t c, bool *started) {
+    int r = *started ? CASE_LOWER : CASE_TITLE;
     *started = true;
     return r;
 }
@@ -1611,23 +1680,6 @@ static uint32_t f_capitalize(uint32_t c, bool *started) {
 static Value m_upper(int argc, Value *argv, ObjDict *kw) {
     if (!nargs("upper", argc - 1, 0, 0)) {
         return VAL_NULL;
-    }
-    // 'ß'.upper() == 'SS'
-    if (memmem(SELF->data, SELF->len, "\xc3\x9f", 2)) {
-        ObjStr *s = SELF;
-        SBuf b;
-        sb_init(&b);
-        size_t i = 0;
-        while (i < s->len) {
-            uint32_t c = utf8_decode(s->data, s->len, &i);
-            if (c == 0xDF) {
-                sb_adds(&b, "SS");
-            } else {
-                char enc[4];
-                sb_add(&b, enc, (size_t)utf8_encode(cp_upper(c), enc));
-            }
-        }
-        return sb_finish(&b);
     }
     return map_cps(argv[0], f_upper);
 }
@@ -1639,28 +1691,12 @@ static Value m_lower(int argc, Value *argv, ObjDict *kw) {
     return map_cps(argv[0], f_lower);
 }
 
-// casefold(): lower() plus the full folds of 'ß' and 'ẞ' to "ss".
+// casefold(): full case folding ('ß' -> "ss", 'ς' -> 'σ').
 static Value m_casefold(int argc, Value *argv, ObjDict *kw) {
     if (!nargs("casefold", argc - 1, 0, 0)) {
         return VAL_NULL;
     }
-    ObjStr *s = SELF;
-    if (!memmem(s->data, s->len, "\xc3\x9f", 2) && !memmem(s->data, s->len, "\xe1\xba\x9e", 3)) {
-        return map_cps(argv[0], f_lower);
-    }
-    SBuf b;
-    sb_init(&b);
-    size_t i = 0;
-    while (i < s->len) {
-        uint32_t c = utf8_decode(s->data, s->len, &i);
-        if (c == 0xDF || c == 0x1E9E) {
-            sb_adds(&b, "ss");
-        } else {
-            char enc[4];
-            sb_add(&b, enc, (size_t)utf8_encode(cp_lower(c), enc));
-        }
-    }
-    return sb_finish(&b);
+    return map_cps(argv[0], f_fold);
 }
 
 static Value m_swapcase(int argc, Value *argv, ObjDict *kw) {
@@ -1693,7 +1729,7 @@ static Value all_cps(Value self, CpPred p) {
 }
 
 static bool p_alnum(uint32_t c) {
-    return cp_isalpha(c) || cp_isdigit(c) || (c >= 128 && uloc && iswalnum_l((wint_t)c, uloc));
+    return cp_isalpha(c) || cp_isnumeric(c);  // CPython: alpha, decimal, digit or numeric
 }
 
 static Value m_isdecimal(int argc, Value *argv, ObjDict *kw) {
@@ -1761,7 +1797,7 @@ static Value m_istitle(int argc, Value *argv, ObjDict *kw) {
     bool prev_cased = false, cased = false;
     while (i < s->len) {
         uint32_t c = utf8_decode(s->data, s->len, &i);
-        if (cp_isupper(c)) {
+        if (cp_isupper(c) || cp_istitlecase(c)) {
             if (prev_cased) {
                 return VAL_FALSE;
             }
@@ -1787,8 +1823,8 @@ static Value m_isidentifier(int argc, Value *argv, ObjDict *kw) {
     bool first = true;
     while (i < s->len) {
         uint32_t c = utf8_decode(s->data, s->len, &i);
-        bool ok = c == '_' || cp_isalpha(c) || (c >= 128 && !cp_isspace(c)) ||
-                  (!first && cp_isdigit(c));
+        bool ok = c < 128 ? c == '_' || cp_isalpha(c) || (!first && cp_isdigit(c))
+                          : first ? UNI_IN(uni_id_start, c) : UNI_IN(uni_id_continue, c);
         if (!ok) {
             return VAL_FALSE;
         }

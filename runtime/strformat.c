@@ -467,8 +467,11 @@ static Value format_int(Value v, FSpec *f, const char *tname) {
             return VAL_NULL;
         }
         int64_t c;
-        if (!int_to_i64(v, &c) || c < 0 || c > 0x10FFFF) {
-            exc_clear();
+        if (!int_to_i64(v, &c)) {
+            exc_clear();  // as CPython: the int does not fit a C long first
+            return exc_raise(exc_OverflowError, "Python int too large to convert to C long");
+        }
+        if (c < 0 || c > 0x10FFFF) {
             return exc_raise(exc_OverflowError, "%%c arg not in range(0x110000)");
         }
         char enc[4];

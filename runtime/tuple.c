@@ -430,6 +430,33 @@ static Value m_count(int argc, Value *argv, ObjDict *kw) {
     return MK_SMALL(c);
 }
 
+// A start/stop bound of index(): as index_value, but an int too big for int64
+// saturates (CPython's _PyEval_SliceIndex), so l.index(x, -10**30, 10**30) searches
+// the whole sequence.
+bool index_bound_value(Value v, int64_t *out) {
+    if (IS_OBJ(v) && class_is_subclass(AS_OBJ(v)->cls, cls_int) && !int_to_i64(v, out)) {
+        exc_clear();
+        int neg = obj_lt(v, MK_SMALL(0));
+        if (neg < 0) {
+            return false;
+        }
+        *out = neg ? -((int64_t)1 << 62) : (int64_t)1 << 62;
+        return true;
+    }
+    return index_value(v, NULL, out);
+}
+
+// A position argument of list.pop/insert: as index_value, but an int too big for
+// int64 is CPython's OverflowError (it must fit a C ssize_t).
+bool ssize_value(Value v, int64_t *out) {
+    if (IS_OBJ(v) && class_is_subclass(AS_OBJ(v)->cls, cls_int) && !int_to_i64(v, out)) {
+        exc_clear();
+        exc_raise(exc_OverflowError, "Python int too large to convert to C ssize_t");
+        return false;
+    }
+    return index_value(v, NULL, out);
+}
+
 // Clamps optional start/stop arguments of index() to [0, len].
 static bool index_bounds(int argc, Value *argv, int64_t len, int64_t *lo, int64_t *hi) {
     *lo = 0;
@@ -437,7 +464,7 @@ static bool index_bounds(int argc, Value *argv, int64_t len, int64_t *lo, int64_
     int64_t *p[2] = {lo, hi};
     for (int k = 0; k < 2 && k + 2 < argc; k++) {
         int64_t v;
-        if (!index_value(argv[k + 2], NULL, &v)) {
+        if (!index_bound_value(argv[k + 2], &v)) {
             return false;
         }
         if (v < 0) {
