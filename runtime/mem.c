@@ -98,9 +98,20 @@ bool mem_is_low(void) {
     return reserve_made && !(reserve[0] && reserve[1]);
 }
 
+// A host's cap on the heap (0: the machine's physical memory); the fuzzers
+// set one, the embedding API's memory limit will.
+static size_t heap_cap;
+
+void mem_set_heap_cap(size_t bytes) {
+    heap_cap = bytes;
+}
+
 size_t mem_limit(void) {
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     size_t phys = pages > 0 && page > 0 ? (size_t)pages * (size_t)page : (size_t)1 << 46;
+    if (heap_cap && heap_cap < phys) {
+        phys = heap_cap;
+    }
     return phys > bytes_allocated ? phys - bytes_allocated : 0;
 }
 

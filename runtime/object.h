@@ -290,6 +290,9 @@ bool mem_size(size_t n, size_t elem, size_t extra, size_t *out);
 // The largest allocation pyish attempts now: the physical memory less the
 // bytes pyish holds (a soft heap limit).
 size_t mem_limit(void);
+// Caps the heap at [bytes] (0: physical memory): single allocations past
+// what is left fail with MemoryError.
+void mem_set_heap_cap(size_t bytes);
 void *mem_try_alloc(size_t size);               // NULL + MemoryError
 void *mem_try_realloc(void *p, size_t old, size_t size); // NULL + MemoryError, [p] kept
 void *mem_alloc(size_t size);                   // small fixed sizes; never NULL

@@ -27,9 +27,9 @@ for t in parse compile run methods; do
     # -fork: a timeout or an out-of-memory (a legitimately endless or huge
     # computation, e.g. sum() over a range of 2**60 ints, that no budget
     # interrupts in C) is not a finding; a crash or a sanitizer report is
-    "$bin/fuzz_$t" "${opts[@]}" "${dict[@]}" -fork=1 -ignore_timeouts=1 -ignore_ooms=1 \
+    "$bin/fuzz_$t" "${opts[@]}" "${dict[@]}" -fork=1 -ignore_timeouts=1 -ignore_ooms=1 -timeout_exitcode=0 \
         -max_total_time="$secs" "$work/new_$t" "${dirs[@]}" \
         2>"$work/fuzz_$t.log" || { tail -n 40 "$work/fuzz_$t.log"; echo "fuzz_$t: finding"; exit 1; }
-    grep -E '^Done|DONE' "$work/fuzz_$t.log" | tail -n 1
+    grep -E '^#[0-9]+: cov|^Done|DONE' "$work/fuzz_$t.log" | tail -n 1 || true
 done
 echo "fuzz: 4 targets replayed and fuzzed, no finding"

@@ -45,6 +45,7 @@ static inline void fuzz_init_once(void) {
     unsetenv("PYISHPATH");
     static char *argv[] = {"fuzz", NULL};
     clock_init(true);
+    mem_set_heap_cap((size_t)1 << 30);     // a 2 GB string is a MemoryError here
     interp_init(1, argv, "/nonexistent/fuzz");     // import finds no files
     // the sandbox: no file access from the fuzzed program
     static const char *const banned[] = {"open", "input", "breakpoint", NULL};
