@@ -39,6 +39,13 @@ static int c_depth;         // nested vm_run activations
 static int c_walk_depth;    // nested C walks of objects (compare, repr, hash...)
 static char *c_stack_floor; // lowest safe C stack address (NULL: unknown)
 
+// True when the C stack is nearly used up: C_DEPTH_LIMIT assumes pyish's own
+// 1 GiB interpreter thread, a host's thread (or a fuzzer's) may have 8 MiB.
+static inline bool c_stack_low(void) {
+    char here;
+    return c_stack_floor && &here < c_stack_floor;
+}
+
 // ---- the frame stack: frames of ordinary calls, allocated LIFO in chunks
 typedef struct Chunk {
     struct Chunk *prev;
@@ -444,7 +451,7 @@ static Value call_function(ObjFunction *f, int argc, Value *argv, ObjTuple *kwna
         Frame *fr = make_call_frame(f, argv, argc, kwnames, kwvalues, nkw, true);
         return fr ? gen_new(f, fr) : VAL_NULL;
     }
-    if (vm_depth >= vm_recursion_limit || c_depth >= C_DEPTH_LIMIT) {
+    if (vm_depth >= vm_recursion_limit || c_depth >= C_DEPTH_LIMIT || c_stack_low()) {
         return exc_raise(exc_RecursionError, "maximum recursion depth exceeded");
     }
     Frame *fr = make_call_frame(f, argv, argc, kwnames, kwvalues, nkw, false);
@@ -593,7 +600,7 @@ static void gen_finished(ObjGen *g) {
 // The frame of a finished generator is freed by gen_finished after the
 // loop has left it; these keep its values alive until then.
 int gen_send_ex(ObjGen *g, Value value, Value exc, Value *out) {
-    if (c_depth >= C_DEPTH_LIMIT || vm_depth >= vm_recursion_limit + 50) {
+    if (c_depth >= C_DEPTH_LIMIT || vm_depth >= vm_recursion_limit + 50 || c_stack_low()) {
         exc_raise(exc_RecursionError, "maximum recursion depth exceeded");
         return GEN_RAISED;
     }
