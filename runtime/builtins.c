@@ -106,7 +106,6 @@ static Value holder(size_t n) {
 
 // ---- output
 
-static ObjStr *s_write;
 
 // Writes [str] to [file] (None/NULL: stdout).
 Value sys_write(Value file, Value str) {
@@ -117,7 +116,7 @@ Value sys_write(Value file, Value str) {
         fwrite(AS_STR(str)->data, 1, AS_STR(str)->len, stdout);
         return VAL_NONE;
     }
-    Value w = obj_getattr(file, s_write);
+    Value w = obj_getattr(file, ST->s_write);
     if (!w) {
         return VAL_NULL;
     }
@@ -969,7 +968,7 @@ static Value bi_dir(int argc, Value *argv, ObjDict *kw) {
     gc_push_root(s);
     if (argc == 0) {
         // the names of the calling scope: sorted(locals())
-        Value loc = vm_call(dict_get_str(vm_builtins, str_intern_c("locals")), 0, NULL, NULL);
+        Value loc = vm_call(dict_get_str(ST->builtins, str_intern_c("locals")), 0, NULL, NULL);
         if (!loc || !IS_DICT(loc)) {
             gc_pop_root(1);
             return loc ? exc_raise(exc_TypeError, "dir(): no locals") : VAL_NULL;
@@ -1000,7 +999,6 @@ static Value bi_dir(int argc, Value *argv, ObjDict *kw) {
 
 // ---- files for open()
 
-static ObjClass *cls_file;
 
 typedef struct ObjFile {
     Obj hdr;
@@ -1353,7 +1351,7 @@ static void put(ObjDict *b, const char *name, Value v) {
 
 // Registers the builtin functions and classes into [builtins].
 void builtins_init(ObjDict *builtins) {
-    s_write = str_intern_c("write");
+    ST->s_write = str_intern_c("write");
     if (!cls_file) {
         cls_file = class_new_builtin("TextIOWrapper", NULL, sizeof(ObjFile), file_methods);
         cls_file->module = str_intern_c("_io");

@@ -11,30 +11,21 @@
 #include "runtime.h"
 #include "containers.h"
 
-ObjClass *cls_object, *cls_type, *cls_none, *cls_native, *cls_bound_method,
-    *cls_property, *cls_staticmethod, *cls_classmethod, *cls_notimplemented,
-    *cls_ellipsis;
-Obj *obj_none, *obj_notimplemented, *obj_ellipsis;
 
 // ---- bootstrap: classes made before str and dict exist get their name and
 // dict once both are ready.
-typedef struct Pending {
+typedef struct ClassPending {
     ObjClass *cls;
     const char *name;
     const MethodDef *methods;
 } Pending;
-static Pending pending[64];
-static int npending;
-static bool ready;
 
 // Every builtin class, so the GC and the slot-wrapper pass see them.
-static ObjClass **builtin_classes;
-static int nbuiltin, capbuiltin;
-static int nfinished;   // builtin_classes[0..nfinished) have their slot wrappers
+// ST->cls.builtin[0..nfinished) have their slot wrappers.
 
 static void mark_builtins(void) {
-    for (int i = 0; i < nbuiltin; i++) {
-        gc_mark_obj((Obj *)builtin_classes[i]);
+    for (int i = 0; i < ST->cls.nbuiltin; i++) {
+        gc_mark_obj((Obj *)ST->cls.builtin[i]);
     }
     gc_mark_obj(obj_none);
     gc_mark_obj(obj_notimplemented);
@@ -66,12 +57,12 @@ static ObjClass *raw_class(ObjClass *base, size_t inst_size) {
         c->flags = base->flags & (CLS_EXCEPTION | CLS_ODICT);
     }
     c->flags |= CLS_BASETYPE;
-    if (nbuiltin == capbuiltin) {
-        capbuiltin = capbuiltin ? capbuiltin * 2 : 64;
-        builtin_classes = mem_realloc(builtin_classes, sizeof(ObjClass *) * (size_t)nbuiltin,
-                                      sizeof(ObjClass *) * (size_t)capbuiltin);
+    if (ST->cls.nbuiltin == ST->cls.capbuiltin) {
+        ST->cls.capbuiltin = ST->cls.capbuiltin ? ST->cls.capbuiltin * 2 : 64;
+        ST->cls.builtin = mem_realloc(ST->cls.builtin, sizeof(ObjClass *) * (size_t)ST->cls.nbuiltin,
+                                      sizeof(ObjClass *) * (size_t)ST->cls.capbuiltin);
     }
-    builtin_classes[nbuiltin++] = c;
+    ST->cls.builtin[ST->cls.nbuiltin++] = c;
     return c;
 }
 
@@ -85,7 +76,6 @@ static void finish_builtin(ObjClass *c, const char *name, const MethodDef *metho
 }
 
 // The base recorded until the tuple class exists.
-static ObjClass *pending_base[64];
 
 ObjClass *class_new_builtin(const char *name, ObjClass *base, size_t inst_size,
                             const MethodDef *methods) {
@@ -93,9 +83,9 @@ ObjClass *class_new_builtin(const char *name, ObjClass *base, size_t inst_size,
         base = cls_object;
     }
     ObjClass *c = raw_class(base, inst_size);
-    if (!ready) {
-        pending_base[npending] = base;
-        pending[npending++] = (Pending){c, name, methods};
+    if (!ST->cls.ready) {
+        ST->cls.pending_base[ST->cls.npending] = base;
+        ST->cls.pending[ST->cls.npending++] = (Pending){c, name, methods};
         return c;
     }
     finish_builtin(c, name, methods);
@@ -510,7 +500,6 @@ typedef struct ObjUnion {
     ObjTuple *args;     // the member classes (None stands for NoneType)
 } ObjUnion;
 
-ObjClass *cls_union;
 
 static void trace_union(Obj *o) {
     gc_mark_obj((Obj *)((ObjUnion *)o)->args);
@@ -612,14 +601,7 @@ Value type_call(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     if (!(cls->flags & CLS_USER)) {
         return cls->new_(cls, argc, argv, kw);
     }
-    static ObjStr *s_init;
-    if (!s_init) {
-        s_init = str_intern_c("__init__");
-    }
-    static ObjStr *s_new;
-    if (!s_new) {
-        s_new = str_intern_c("__new__");
-    }
+    ObjStr *s_init = ST->s_init, *s_new = ST->s_new;
     Value init = class_lookup(cls, s_init);
     bool user_init = init && !IS_A(init, cls_native);
     Value obj;
@@ -898,11 +880,9 @@ typedef struct MCacheEntry {
     Value value;
     uint32_t version;
 } MCacheEntry;
-static MCacheEntry mcache[MCACHE_SIZE];
-static uint32_t class_version = 1;
 
 void class_changed(void) {
-    class_version++;
+    ST->cls.version++;
 }
 
 static Value lookup_mro(ObjClass *c, ObjStr *name);
@@ -912,15 +892,15 @@ Value class_lookup(ObjClass *c, ObjStr *name) {
         return lookup_mro(c, name);
     }
     size_t h = (((uintptr_t)c >> 4) ^ ((uintptr_t)name >> 3)) & (MCACHE_SIZE - 1);
-    MCacheEntry *e = &mcache[h];
-    if (e->cls == c && e->name == name && e->version == class_version) {
+    MCacheEntry *e = &ST->cls.mcache[h];
+    if (e->cls == c && e->name == name && e->version == ST->cls.version) {
         return e->value;
     }
     Value v = lookup_mro(c, name);
     e->cls = c;
     e->name = name;
     e->value = v;
-    e->version = class_version;
+    e->version = ST->cls.version;
     return v;
 }
 
@@ -1403,17 +1383,24 @@ static const MethodDef property_methods[] = {
 // First step of runtime_init: `type` and `object` exist, nothing else.
 void class_bootstrap(void) {
     gc_add_root_marker(mark_builtins);
+    ST->cls.pending = calloc(64, sizeof(Pending));
+    ST->cls.mcache = calloc(MCACHE_SIZE, sizeof(MCacheEntry));
+    ST->cls.version = 1;
+    if (!ST->cls.pending || !ST->cls.mcache) {
+        fputs("pyish: out of memory\n", stderr);
+        abort();
+    }
     cls_type = raw_class(NULL, sizeof(ObjClass));
     cls_type->hdr.cls = cls_type;
     cls_object = raw_class(NULL, sizeof(ObjInstance));
     cls_type->bases = NULL;
-    pending_base[npending] = NULL;
-    pending[npending++] = (Pending){cls_object, "object", object_methods};
-    pending_base[npending] = cls_object;
-    pending[npending++] = (Pending){cls_type, "type", type_methods};
+    ST->cls.pending_base[ST->cls.npending] = NULL;
+    ST->cls.pending[ST->cls.npending++] = (Pending){cls_object, "object", object_methods};
+    ST->cls.pending_base[ST->cls.npending] = cls_object;
+    ST->cls.pending[ST->cls.npending++] = (Pending){cls_type, "type", type_methods};
     cls_native = raw_class(cls_object, sizeof(ObjNative));
-    pending_base[npending] = cls_object;
-    pending[npending++] = (Pending){cls_native, "builtin_function_or_method", NULL};
+    ST->cls.pending_base[ST->cls.npending] = cls_object;
+    ST->cls.pending[ST->cls.npending++] = (Pending){cls_native, "builtin_function_or_method", NULL};
     cls_object->new_ = object_new;
     cls_object->repr = generic_repr;
     cls_object->hash = id_hash;
@@ -1436,24 +1423,24 @@ void class_bootstrap(void) {
 
 // Second step, once str, dict and tuple exist: names, dicts, bases.
 void class_ready(void) {
-    ready = true;
-    for (int i = 0; i < npending; i++) {
-        finish_builtin(pending[i].cls, pending[i].name, pending[i].methods);
+    ST->cls.ready = true;
+    for (int i = 0; i < ST->cls.npending; i++) {
+        finish_builtin(ST->cls.pending[i].cls, ST->cls.pending[i].name, ST->cls.pending[i].methods);
     }
     // MROs need bases in order: object first.
-    for (int i = 0; i < npending; i++) {
-        if (!pending_base[i]) {
-            class_set_bases(pending[i].cls, NULL);
+    for (int i = 0; i < ST->cls.npending; i++) {
+        if (!ST->cls.pending_base[i]) {
+            class_set_bases(ST->cls.pending[i].cls, NULL);
         }
     }
     for (int pass = 0; pass < 8; pass++) {
-        for (int i = 0; i < npending; i++) {
-            if (pending_base[i] && !pending[i].cls->mro && pending_base[i]->mro) {
-                class_set_bases(pending[i].cls, pending_base[i]);
+        for (int i = 0; i < ST->cls.npending; i++) {
+            if (ST->cls.pending_base[i] && !ST->cls.pending[i].cls->mro && ST->cls.pending_base[i]->mro) {
+                class_set_bases(ST->cls.pending[i].cls, ST->cls.pending_base[i]);
             }
         }
     }
-    npending = 0;
+    ST->cls.npending = 0;
 
     cls_native->trace = trace_native;
     cls_native->repr = native_repr;
@@ -1516,8 +1503,8 @@ void class_ready(void) {
 // Last step of runtime_init, and again after a C module made its classes:
 // every builtin class made since the last call exposes its slots.
 void class_finish_builtins(void) {
-    for (int i = nfinished; i < nbuiltin; i++) {
-        ObjClass *c = builtin_classes[i];
+    for (int i = ST->cls.nfinished; i < ST->cls.nbuiltin; i++) {
+        ObjClass *c = ST->cls.builtin[i];
         if (!c->mro) {
             class_set_bases(c, c == cls_object ? NULL : cls_object);
         }
@@ -1528,5 +1515,5 @@ void class_finish_builtins(void) {
         }
         add_slot_wrappers(c);
     }
-    nfinished = nbuiltin;
+    ST->cls.nfinished = ST->cls.nbuiltin;
 }

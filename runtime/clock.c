@@ -7,10 +7,6 @@
 #include "object.h"
 #include "interp.h"
 
-bool clock_virtual;
-static double start_mono;   // real monotonic time at start
-static double start_wall;   // real wall time at start
-static double virt;         // virtual seconds elapsed since start
 
 static double real_mono(void) {
     struct timespec ts;
@@ -25,27 +21,27 @@ static double real_wall(void) {
 }
 
 void clock_init(bool virtual_clock) {
-    clock_virtual = virtual_clock;
-    start_mono = real_mono();
-    start_wall = real_wall();
-    virt = 0;
+    ST->clock_virtual = virtual_clock;
+    ST->clock_start_mono = real_mono();
+    ST->clock_start_wall = real_wall();
+    ST->clock_virt = 0;
 }
 
 double clock_monotonic(void) {
-    return clock_virtual ? start_mono + virt : real_mono();
+    return ST->clock_virtual ? ST->clock_start_mono + ST->clock_virt : real_mono();
 }
 
 double clock_wall(void) {
-    return clock_virtual ? start_wall + virt : real_wall();
+    return ST->clock_virtual ? ST->clock_start_wall + ST->clock_virt : real_wall();
 }
 
 double clock_elapsed(void) {
-    return clock_virtual ? virt : real_mono() - start_mono;
+    return ST->clock_virtual ? ST->clock_virt : real_mono() - ST->clock_start_mono;
 }
 
 void clock_advance_to(double t) {
-    if (clock_virtual && t - start_mono > virt) {
-        virt = t - start_mono;
+    if (ST->clock_virtual && t - ST->clock_start_mono > ST->clock_virt) {
+        ST->clock_virt = t - ST->clock_start_mono;
     }
 }
 
@@ -54,11 +50,11 @@ bool clock_sleep(double seconds) {
         exc_raise(exc_ValueError, "sleep length must be non-negative");
         return false;
     }
-    if (clock_virtual) {
+    if (ST->clock_virtual) {
         // a real sleep always overshoots a little; so does this one (1 us),
         // so that differences of time.time() (a large number) never come
         // out just under the slept time
-        virt += seconds + (seconds > 0 ? 1e-6 : 0);
+        ST->clock_virt += seconds + (seconds > 0 ? 1e-6 : 0);
         return true;
     }
     double end = real_mono() + seconds;
@@ -70,7 +66,7 @@ bool clock_sleep(double seconds) {
         struct timespec ts;
         ts.tv_sec = (time_t)left;
         ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
-        if (nanosleep(&ts, NULL) != 0 && errno == EINTR && vm_interrupted) {
+        if (nanosleep(&ts, NULL) != 0 && errno == EINTR && ST->interrupted) {
             vm_raise_interrupt();
             return false;
         }

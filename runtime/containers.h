@@ -79,7 +79,6 @@ bool index_bound_value(Value v, int64_t *out);
 bool ssize_value(Value v, int64_t *out);
 
 // ---- range.c
-extern ObjClass *cls_range_iter;
 Value slice_new(Value start, Value stop, Value step);
 Value range_new(int64_t start, int64_t stop, int64_t step);
 // Python's slice.indices clamping for a sequence of [len]; false: error.
@@ -88,12 +87,9 @@ bool slice_indices(ObjSlice *s, int64_t len, int64_t *start, int64_t *stop,
 #define IS_SLICE(v) IS_A(v, cls_slice)
 
 // ---- mappingproxy.c: read-only view of a class dict (C.__dict__, vars(C))
-extern ObjClass *cls_mappingproxy;
 Value mappingproxy_new(Value mapping);
 
 // ---- iterobj.c
-extern ObjClass *cls_enumerate, *cls_zip, *cls_map, *cls_filter, *cls_reversed,
-    *cls_callable_iter;
 // The iterator of iter([f], [sentinel]).
 Value iterobj_callable_iter(Value f, Value sentinel);
 

@@ -13,9 +13,6 @@
 // index (index NULL) is empty.
 #include "containers.h"
 
-ObjClass *cls_dict;
-static ObjClass *cls_dict_keys, *cls_dict_values, *cls_dict_items;
-static ObjClass *cls_dict_keyiter, *cls_dict_valueiter, *cls_dict_itemiter;
 
 #define IX_EMPTY (-1)
 #define IX_DUMMY (-2)

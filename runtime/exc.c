@@ -9,31 +9,26 @@
 #include "gc.h"
 #include "runtime.h"
 
-#define X(name, base) ObjClass *exc_##name;
-EXC_LIST(X)
-#undef X
 
-static Value pending;
 // A MemoryError made at start-up, raised when memory is so low that making
 // a new one could fail (CPython keeps a few preallocated too).
-static Value nomem_exc;
 
 static void mark_pending(void) {
-    gc_mark_value(pending);
-    gc_mark_value(nomem_exc);
+    gc_mark_value(ST->exc_pending);
+    gc_mark_value(ST->nomem_exc);
 }
 
 Value exc_pending(void) {
-    return pending;
+    return ST->exc_pending;
 }
 
 void exc_clear(void) {
-    pending = VAL_NULL;
+    ST->exc_pending = VAL_NULL;
 }
 
 Value exc_take(void) {
-    Value v = pending;
-    pending = VAL_NULL;
+    Value v = ST->exc_pending;
+    ST->exc_pending = VAL_NULL;
     return v;
 }
 
@@ -50,7 +45,7 @@ Value exc_raise(ObjClass *type, const char *fmt, ...) {
     Value msg = str_from_c(buf);
     Value e = exc_new(type, 1, &msg);
     if (e) {
-        pending = e;
+        ST->exc_pending = e;
     }
     return VAL_NULL;
 }
@@ -64,24 +59,24 @@ Value exc_raise_value(Value exc) {
     } else if (!IS_OBJ(exc) || !(AS_OBJ(exc)->cls->flags & CLS_EXCEPTION)) {
         return exc_raise(exc_TypeError, "exceptions must derive from BaseException");
     }
-    pending = exc;
+    ST->exc_pending = exc;
     return VAL_NULL;
 }
 
 Value exc_raise_nomem(void) {
-    if (!mem_is_low() || !nomem_exc) {
+    if (!mem_is_low() || !ST->nomem_exc) {
         Value e = exc_new(exc_MemoryError, 0, NULL);
         if (e) {
-            pending = e;
+            ST->exc_pending = e;
         }
         return VAL_NULL;
     }
-    ObjException *e = AS_EXC(nomem_exc);
+    ObjException *e = AS_EXC(ST->nomem_exc);
     e->traceback = VAL_NULL;
     e->cause = VAL_NULL;
     e->context = VAL_NULL;
     e->suppress_context = false;
-    pending = nomem_exc;
+    ST->exc_pending = ST->nomem_exc;
     return VAL_NULL;
 }
 
@@ -323,5 +318,5 @@ void exc_init(void) {
     }
     EXC_LIST(X)
 #undef X
-    nomem_exc = exc_new_slot(exc_MemoryError, 0, NULL, NULL);
+    ST->nomem_exc = exc_new_slot(exc_MemoryError, 0, NULL, NULL);
 }

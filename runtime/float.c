@@ -16,7 +16,6 @@
 #include "containers.h"
 #include "gc.h"
 
-ObjClass *cls_float;
 
 #define HASH_BITS 61
 #define HASH_MODULUS (((uint64_t)1 << 61) - 1)

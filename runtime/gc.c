@@ -10,74 +10,54 @@
 #include "object.h"
 #include "gc.h"
 
-static Obj *all_objects;
-size_t gc_next_threshold = 8 * 1024 * 1024;
-size_t gc_since;
-#define next_gc gc_next_threshold
-#define since_gc gc_since
-static size_t ncollections;
-bool gc_due;
 
-static Obj **gray;
-static size_t ngray, capgray;
 
-#define MAX_ROOT_MARKERS 16
-static void (*root_markers[MAX_ROOT_MARKERS])(void);
-static int nroot_markers;
+#define MAX_ROOT_MARKERS ((int)(sizeof ST->gc.root_markers / sizeof ST->gc.root_markers[0]))
 
-static Value *temp_roots;
-static int ntemp, captemp;
 
-#define MAX_HOOKS 4
-static bool (*finalizer_hooks[MAX_HOOKS])(Obj *o);
-static int nfinalizer_hooks;
-static void (*after_hooks[MAX_HOOKS])(void);
-static int nafter_hooks;
-static bool collecting;
+#define MAX_HOOKS ((int)(sizeof ST->gc.after_hooks / sizeof ST->gc.after_hooks[0]))
 
 void gc_set_after_hook(void (*fn)(void)) {
-    if (nafter_hooks < MAX_HOOKS) {
-        after_hooks[nafter_hooks++] = fn;
+    if (ST->gc.nafter_hooks < MAX_HOOKS) {
+        ST->gc.after_hooks[ST->gc.nafter_hooks++] = fn;
     }
 }
 
 static void each_slab_object(void (*fn)(Obj *o));
 
-static Obj **hookable;
-static size_t nhookable;
 
 // Calls [fn] on every object of a CLS_GC_HOOK class (generators, tasks ...),
 // in allocation order in every build, so exit-time work is deterministic.
 void gc_each_hookable(void (*fn)(Obj *o)) {
-    for (size_t i = 0; i < nhookable; i++) {
-        fn(hookable[i]);
+    for (size_t i = 0; i < ST->gc.nhookable; i++) {
+        fn(ST->gc.hookable[i]);
     }
 }
 
 void gc_each_object(void (*fn)(Obj *o)) {
-    for (Obj *o = all_objects; o; o = o->gc_next) {
+    for (Obj *o = ST->gc.all_objects; o; o = o->gc_next) {
         fn(o);
     }
     each_slab_object(fn);
 }
 
 void gc_add_root_marker(void (*mark)(void)) {
-    if (nroot_markers == MAX_ROOT_MARKERS) {
+    if (ST->gc.nroot_markers == MAX_ROOT_MARKERS) {
         abort();
     }
-    root_markers[nroot_markers++] = mark;
+    ST->gc.root_markers[ST->gc.nroot_markers++] = mark;
 }
 
 void gc_set_finalizer_hook(bool (*hook)(Obj *o)) {
-    if (nfinalizer_hooks < MAX_HOOKS) {
-        finalizer_hooks[nfinalizer_hooks++] = hook;
+    if (ST->gc.nfinalizer_hooks < MAX_HOOKS) {
+        ST->gc.finalizer_hooks[ST->gc.nfinalizer_hooks++] = hook;
     }
 }
 
 static bool run_finalizer_hooks(Obj *o) {
     bool keep = false;
-    for (int i = 0; i < nfinalizer_hooks; i++) {
-        keep |= finalizer_hooks[i](o);
+    for (int i = 0; i < ST->gc.nfinalizer_hooks; i++) {
+        keep |= ST->gc.finalizer_hooks[i](o);
     }
     return keep;
 }
@@ -88,19 +68,16 @@ static bool run_finalizer_hooks(Obj *o) {
 // (threaded through gc_next). Objects larger than OBJ_POOL_MAX, and every
 // object in sanitizer builds, are malloc'd and kept on the all_objects list.
 #define OBJ_POOL_MAX 256
+#define GC_MIN_THRESHOLD ((size_t)8 << 20)
 #define OBJ_CLASSES (OBJ_POOL_MAX / 16)
 #define OBJ_SLAB 65536
+_Static_assert(OBJ_CLASSES + 1 == sizeof ST->gc.obj_free / sizeof ST->gc.obj_free[0], "state.h's gc.obj_free");
 typedef struct ObjSlab {
     struct ObjSlab *next;
     size_t block;               // block size of this slab
     size_t nblocks;
     _Alignas(16) char data[];
 } ObjSlab;
-static ObjSlab *obj_slabs[OBJ_CLASSES + 1];
-static size_t slab_bytes;       // bytes of all slabs
-static size_t slab_live_bytes;  // bytes of slab objects that survived the last sweep
-Obj *gc_obj_free[OBJ_CLASSES + 1];
-#define obj_free gc_obj_free
 
 #if defined(__SANITIZE_ADDRESS__)
 #define OBJ_POOLED 0
@@ -116,25 +93,25 @@ Obj *gc_obj_free[OBJ_CLASSES + 1];
 
 Obj *gc_slab_alloc(size_t size) {
     size_t cls = (size + 15) >> 4;
-    Obj *o = obj_free[cls];
+    Obj *o = ST->gc.obj_free[cls];
     if (!o) {
         size_t block = cls << 4;
         size_t n = (OBJ_SLAB - sizeof(ObjSlab)) / block;
         ObjSlab *sl = mem_alloc(sizeof(ObjSlab) + n * block);
-        slab_bytes += sizeof(ObjSlab) + n * block;
+        ST->gc.slab_bytes += sizeof(ObjSlab) + n * block;
         sl->block = block;
         sl->nblocks = n;
-        sl->next = obj_slabs[cls];
-        obj_slabs[cls] = sl;
+        sl->next = ((ObjSlab **)ST->gc.obj_slabs)[cls];
+        ((ObjSlab **)ST->gc.obj_slabs)[cls] = sl;
         for (size_t i = n; i > 0; i--) {
             Obj *b = (Obj *)(sl->data + (i - 1) * block);
             b->cls = NULL;
-            b->gc_next = obj_free[cls];
-            obj_free[cls] = b;
+            b->gc_next = ST->gc.obj_free[cls];
+            ST->gc.obj_free[cls] = b;
         }
-        o = obj_free[cls];
+        o = ST->gc.obj_free[cls];
     }
-    obj_free[cls] = o->gc_next;
+    ST->gc.obj_free[cls] = o->gc_next;
     return o;
 }
 
@@ -151,14 +128,13 @@ static void *grow(void *p, size_t size) {
 
 // Objects whose class wants the finalizer hook (CLS_GC_HOOK), so a
 // collection visits just them, not the whole heap, before sweeping.
-static size_t caphookable;
 
 static void note_hookable(Obj *o) {
-    if (nhookable == caphookable) {
-        caphookable = caphookable ? caphookable * 2 : 256;
-        hookable = grow(hookable, sizeof(Obj *) * caphookable);
+    if (ST->gc.nhookable == ST->gc.caphookable) {
+        ST->gc.caphookable = ST->gc.caphookable ? ST->gc.caphookable * 2 : 256;
+        ST->gc.hookable = grow(ST->gc.hookable, sizeof(Obj *) * ST->gc.caphookable);
     }
-    hookable[nhookable++] = o;
+    ST->gc.hookable[ST->gc.nhookable++] = o;
 }
 
 void gc_note_class_change(Obj *o, ObjClass *old) {
@@ -172,9 +148,9 @@ Obj *obj_alloc(ObjClass *cls, size_t size) {
     Obj *o;
     if (OBJ_POOLED && size <= OBJ_POOL_MAX) {
         size_t c = (size + 15) >> 4;
-        o = obj_free[c];
+        o = ST->gc.obj_free[c];
         if (o) {
-            obj_free[c] = o->gc_next;
+            ST->gc.obj_free[c] = o->gc_next;
         } else {
             o = gc_slab_alloc(size);
         }
@@ -191,8 +167,8 @@ Obj *obj_alloc(ObjClass *cls, size_t size) {
         o->cls = cls;
         // > 4 GiB: clamped, so mem_free never takes it for a pool block
         o->size = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;
-        o->gc_next = all_objects;
-        all_objects = o;
+        o->gc_next = ST->gc.all_objects;
+        ST->gc.all_objects = o;
     }
     if (cls && (cls->flags & CLS_GC_HOOK)) {
         note_hookable(o);
@@ -211,8 +187,8 @@ Obj *obj_try_alloc(ObjClass *cls, size_t size) {
     memset(o, 0, size);
     o->cls = cls;
     o->size = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;     // see obj_bytes
-    o->gc_next = all_objects;
-    all_objects = o;
+    o->gc_next = ST->gc.all_objects;
+    ST->gc.all_objects = o;
     if (cls && (cls->flags & CLS_GC_HOOK)) {
         note_hookable(o);
     }
@@ -225,14 +201,14 @@ static void slab_free_obj(Obj *o) {
         o->cls->finalize(o);
     }
     o->cls = NULL;
-    o->gc_next = obj_free[cls];
-    obj_free[cls] = o;
+    o->gc_next = ST->gc.obj_free[cls];
+    ST->gc.obj_free[cls] = o;
 }
 
 // Calls [fn] on every live slab object.
 static void each_slab_object(void (*fn)(Obj *o)) {
     for (int c = 1; c <= OBJ_CLASSES; c++) {
-        for (ObjSlab *sl = obj_slabs[c]; sl; sl = sl->next) {
+        for (ObjSlab *sl = ((ObjSlab **)ST->gc.obj_slabs)[c]; sl; sl = sl->next) {
             for (size_t i = 0; i < sl->nblocks; i++) {
                 Obj *o = (Obj *)(sl->data + i * sl->block);
                 if (o->cls) {
@@ -245,7 +221,7 @@ static void each_slab_object(void (*fn)(Obj *o)) {
 
 static void sweep_slabs(void) {
     for (int c = 1; c <= OBJ_CLASSES; c++) {
-        for (ObjSlab *sl = obj_slabs[c]; sl; sl = sl->next) {
+        for (ObjSlab *sl = ((ObjSlab **)ST->gc.obj_slabs)[c]; sl; sl = sl->next) {
             for (size_t i = 0; i < sl->nblocks; i++) {
                 Obj *o = (Obj *)(sl->data + i * sl->block);
                 if (!o->cls) {
@@ -253,7 +229,7 @@ static void sweep_slabs(void) {
                 }
                 if (o->marked) {
                     o->marked = 0;
-                    slab_live_bytes += sl->block;
+                    ST->gc.slab_live_bytes += sl->block;
                 } else {
                     slab_free_obj(o);
                 }
@@ -263,37 +239,36 @@ static void sweep_slabs(void) {
 }
 
 void gc_push_root(Value v) {
-    if (ntemp == captemp) {
-        captemp = captemp ? captemp * 2 : 64;
-        temp_roots = grow(temp_roots, sizeof(Value) * (size_t)captemp);
+    if (ST->gc.ntemp == ST->gc.captemp) {
+        ST->gc.captemp = ST->gc.captemp ? ST->gc.captemp * 2 : 64;
+        ST->gc.temp_roots = grow(ST->gc.temp_roots, sizeof(Value) * (size_t)ST->gc.captemp);
     }
-    temp_roots[ntemp++] = v;
+    ST->gc.temp_roots[ST->gc.ntemp++] = v;
 }
 
 void gc_pop_root(int n) {
-    ntemp -= n;
+    ST->gc.ntemp -= n;
 }
 
 // Set when the gray stack could not grow: some marked objects were not
 // pushed, so drain_gray rescans the heap for them (memory is short).
-static bool gray_overflow;
 
 void gc_mark_obj(Obj *o) {
     if (!o || o->marked) {
         return;
     }
     o->marked = 1;
-    if (ngray == capgray) {
-        size_t ncap = capgray ? capgray * 2 : 1024;
-        Obj **g = realloc(gray, sizeof(Obj *) * ncap);
+    if (ST->gc.ngray == ST->gc.capgray) {
+        size_t ncap = ST->gc.capgray ? ST->gc.capgray * 2 : 1024;
+        Obj **g = realloc(ST->gc.gray, sizeof(Obj *) * ncap);
         if (!g) {
-            gray_overflow = true;
+            ST->gc.gray_overflow = true;
             return;
         }
-        gray = g;
-        capgray = ncap;
+        ST->gc.gray = g;
+        ST->gc.capgray = ncap;
     }
-    gray[ngray++] = o;
+    ST->gc.gray[ST->gc.ngray++] = o;
 }
 
 void gc_mark_value(Value v) {
@@ -317,15 +292,15 @@ static void retrace_marked(Obj *o) {
 
 static void drain_gray(void) {
     for (;;) {
-        while (ngray > 0) {
-            trace_obj(gray[--ngray]);
+        while (ST->gc.ngray > 0) {
+            trace_obj(ST->gc.gray[--ST->gc.ngray]);
         }
-        if (!gray_overflow) {
+        if (!ST->gc.gray_overflow) {
             return;
         }
         // tracing a marked object again is harmless: it only marks what is
         // unmarked, and finds the children the full stack dropped
-        gray_overflow = false;
+        ST->gc.gray_overflow = false;
         gc_each_object(retrace_marked);
     }
 }
@@ -357,15 +332,13 @@ static void free_obj(Obj *o) {
 
 // Objects a finalizer hook keeps alive with marking deferred until every
 // unreachable object has been seen (gc_defer_resurrect).
-static Obj **deferred;
-static size_t ndeferred, capdeferred;
 
 void gc_defer_resurrect(Obj *o) {
-    if (ndeferred == capdeferred) {
-        capdeferred = capdeferred ? capdeferred * 2 : 16;
-        deferred = realloc(deferred, sizeof(Obj *) * capdeferred);
+    if (ST->gc.ndeferred == ST->gc.capdeferred) {
+        ST->gc.capdeferred = ST->gc.capdeferred ? ST->gc.capdeferred * 2 : 16;
+        ST->gc.deferred = realloc(ST->gc.deferred, sizeof(Obj *) * ST->gc.capdeferred);
     }
-    deferred[ndeferred++] = o;
+    ST->gc.deferred[ST->gc.ndeferred++] = o;
 }
 
 static void hook_unmarked(Obj *o) {
@@ -378,39 +351,39 @@ static void hook_unmarked(Obj *o) {
 }
 
 void gc_collect(void) {
-    if (collecting) {
+    if (ST->gc.collecting) {
         return;
     }
-    collecting = true;
-    for (int i = 0; i < nroot_markers; i++) {
-        root_markers[i]();
+    ST->gc.collecting = true;
+    for (int i = 0; i < ST->gc.nroot_markers; i++) {
+        ST->gc.root_markers[i]();
     }
-    for (int i = 0; i < ntemp; i++) {
-        gc_mark_value(temp_roots[i]);
+    for (int i = 0; i < ST->gc.ntemp; i++) {
+        gc_mark_value(ST->gc.temp_roots[i]);
     }
     drain_gray();
-    if (nfinalizer_hooks) {
+    if (ST->gc.nfinalizer_hooks) {
         // Unreachable objects that want a last action are resurrected
         // (with everything they reach) and their hook runs later.
-        for (size_t i = 0; i < nhookable; i++) {
-            hook_unmarked(hookable[i]);
+        for (size_t i = 0; i < ST->gc.nhookable; i++) {
+            hook_unmarked(ST->gc.hookable[i]);
         }
-        for (size_t i = 0; i < ndeferred; i++) {
-            gc_mark_obj(deferred[i]);
+        for (size_t i = 0; i < ST->gc.ndeferred; i++) {
+            gc_mark_obj(ST->gc.deferred[i]);
         }
-        ndeferred = 0;
+        ST->gc.ndeferred = 0;
         drain_gray();
     }
     // the survivors stay registered; the rest are about to be freed (this
     // must run before the sweeps below clear the marks and free the dead)
     size_t keep = 0;
-    for (size_t i = 0; i < nhookable; i++) {
-        if (hookable[i]->marked) {
-            hookable[keep++] = hookable[i];
+    for (size_t i = 0; i < ST->gc.nhookable; i++) {
+        if (ST->gc.hookable[i]->marked) {
+            ST->gc.hookable[keep++] = ST->gc.hookable[i];
         }
     }
-    nhookable = keep;
-    Obj **link = &all_objects;
+    ST->gc.nhookable = keep;
+    Obj **link = &ST->gc.all_objects;
     while (*link) {
         Obj *o = *link;
         if (o->marked) {
@@ -421,26 +394,72 @@ void gc_collect(void) {
             free_obj(o);
         }
     }
-    slab_live_bytes = 0;
+    ST->gc.slab_live_bytes = 0;
     sweep_slabs();
-    ncollections++;
-    since_gc = 0;
-    size_t live = gc_bytes_allocated() - slab_bytes + slab_live_bytes;
-    next_gc = live / 2 < 8 * 1024 * 1024 ? 8 * 1024 * 1024 : live / 2;
-    gc_due = false;
-    collecting = false;
-    for (int i = 0; i < nafter_hooks; i++) {
-        after_hooks[i]();
+    ST->gc.ncollections++;
+    ST->gc.since = 0;
+    size_t live = gc_bytes_allocated() - ST->gc.slab_bytes + ST->gc.slab_live_bytes;
+    ST->gc.next_threshold = live / 2 < GC_MIN_THRESHOLD ? GC_MIN_THRESHOLD : live / 2;
+    if (ST->heap_cap) {
+        // collect before the host's memory limit is crossed
+        size_t room = ST->heap_cap > gc_bytes_allocated() ? ST->heap_cap - gc_bytes_allocated() : 0;
+        size_t soon = room / 2 > 64 * 1024 ? room / 2 : 64 * 1024;
+        if (soon < ST->gc.next_threshold) {
+            ST->gc.next_threshold = soon;
+        }
     }
+    ST->gc.due = false;
+    ST->gc.collecting = false;
+    for (int i = 0; i < ST->gc.nafter_hooks; i++) {
+        ST->gc.after_hooks[i]();
+    }
+}
+
+void gc_free_all(void) {
+    // every object's side buffers first, while every class is still there
+    for (Obj *o = ST->gc.all_objects; o; o = o->gc_next) {
+        if (o->cls && o->cls->finalize) {
+            o->cls->finalize(o);
+        }
+    }
+    for (int c = 1; c <= OBJ_CLASSES; c++) {
+        for (ObjSlab *sl = ((ObjSlab **)ST->gc.obj_slabs)[c]; sl; sl = sl->next) {
+            for (size_t i = 0; i < sl->nblocks; i++) {
+                Obj *o = (Obj *)(sl->data + i * sl->block);
+                if (o->cls && o->cls->finalize) {
+                    o->cls->finalize(o);
+                }
+            }
+        }
+    }
+    for (Obj *o = ST->gc.all_objects; o;) {
+        Obj *next = o->gc_next;
+        mem_free(o, obj_bytes(o));
+        o = next;
+    }
+    ST->gc.all_objects = NULL;
+    for (int c = 1; c <= OBJ_CLASSES; c++) {
+        for (ObjSlab *sl = ((ObjSlab **)ST->gc.obj_slabs)[c]; sl;) {
+            ObjSlab *next = sl->next;
+            mem_free(sl, sizeof(ObjSlab) + sl->nblocks * sl->block);
+            sl = next;
+        }
+        ST->gc.obj_slabs[c] = NULL;
+        ST->gc.obj_free[c] = NULL;
+    }
+    free(ST->gc.gray);
+    free(ST->gc.temp_roots);
+    free(ST->gc.hookable);
+    free(ST->gc.deferred);
 }
 
 size_t gc_live_objects(void) {
     size_t n = 0;
-    for (Obj *o = all_objects; o; o = o->gc_next) {
+    for (Obj *o = ST->gc.all_objects; o; o = o->gc_next) {
         n++;
     }
     for (int c = 1; c <= OBJ_CLASSES; c++) {
-        for (ObjSlab *sl = obj_slabs[c]; sl; sl = sl->next) {
+        for (ObjSlab *sl = ((ObjSlab **)ST->gc.obj_slabs)[c]; sl; sl = sl->next) {
             for (size_t i = 0; i < sl->nblocks; i++) {
                 n += ((Obj *)(sl->data + i * sl->block))->cls != NULL;
             }
@@ -450,6 +469,6 @@ size_t gc_live_objects(void) {
 }
 
 size_t gc_count(void) {
-    return ncollections;
+    return ST->gc.ncollections;
 }
 

@@ -8,17 +8,15 @@
 // a function that marks them; it runs at every collection.
 void gc_add_root_marker(void (*mark)(void));
 // True when a collection is due; the VM then calls gc_collect at a safe point.
-extern bool gc_due;
-extern size_t gc_since, gc_next_threshold;
 
 // Counts [size] allocated bytes toward the next collection (mem.c, gc.c).
 static inline void gc_note_alloc(size_t size) {
-    gc_since += size;
+    ST->gc.since += size;
 #ifdef PYISH_GC_STRESS
-    gc_due = true;
+    ST->gc.due = true;
 #else
-    if (gc_since > gc_next_threshold) {
-        gc_due = true;
+    if (ST->gc.since > ST->gc.next_threshold) {
+        ST->gc.due = true;
     }
 #endif
 }
@@ -43,11 +41,12 @@ void gc_each_object(void (*fn)(Obj *o));
 void gc_note_class_change(Obj *o, ObjClass *old);
 // Number of objects allocated and not yet freed (gc.collect()'s result).
 size_t gc_live_objects(void);
+// Frees every object (state_free): side buffers first, then the objects.
+void gc_free_all(void);
 // Number of collections so far (for tests).
 size_t gc_count(void);
 
 // ---- inline allocation of small objects (gc.c's slab free lists)
-extern Obj *gc_obj_free[];
 Obj *gc_slab_alloc(size_t size);
 
 // obj_alloc for a small object of a class without CLS_GC_HOOK, [size] a
@@ -58,9 +57,9 @@ static inline Obj *obj_alloc_small(ObjClass *cls, size_t size) {
     return obj_alloc(cls, size);
 #else
     size_t c = (size + 15) >> 4;
-    Obj *o = gc_obj_free[c];
+    Obj *o = ST->gc.obj_free[c];
     if (o) {
-        gc_obj_free[c] = o->gc_next;
+        ST->gc.obj_free[c] = o->gc_next;
     } else {
         o = gc_slab_alloc(size);
     }

@@ -24,7 +24,6 @@
 #include "ast.h"
 #include "numstr.h"
 
-ObjClass *cls_int, *cls_bool;
 
 #define HASH_MODULUS (((uint64_t)1 << 61) - 1)
 
@@ -44,39 +43,38 @@ bool int_bits_ok(double bits) {
 }
 
 // The guarded call gmp_guarded runs, if any: where a failed allocation jumps.
-static jmp_buf *gmp_jmp;
 
 static void *gmp_alloc(size_t size) {
-    if (!gmp_jmp) {
+    if (!ST->gmp_jmp) {
         return mem_alloc(size);
     }
     void *p = mem_try_alloc(size);
     if (!p) {
-        longjmp(*gmp_jmp, 1);
+        longjmp(*ST->gmp_jmp, 1);
     }
     return p;
 }
 
 static void *gmp_realloc(void *p, size_t old, size_t size) {
-    if (!gmp_jmp) {
+    if (!ST->gmp_jmp) {
         return mem_realloc(p, old, size);
     }
     void *q = mem_try_realloc(p, old, size);
     if (!q) {
-        longjmp(*gmp_jmp, 1);
+        longjmp(*ST->gmp_jmp, 1);
     }
     return q;
 }
 
 bool int_gmp_guarded(GmpCall *c) {
     jmp_buf jb;
-    jmp_buf *outer = gmp_jmp;
+    jmp_buf *outer = ST->gmp_jmp;
     if (setjmp(jb)) {
-        gmp_jmp = outer;
+        ST->gmp_jmp = outer;
         mpz_init(c->r);     // abandon the half-made result (leaks its buffer)
         return false;       // MemoryError raised by mem_try_*
     }
-    gmp_jmp = &jb;
+    ST->gmp_jmp = &jb;
     switch (c->op) {
     case GMP_MUL:
         mpz_mul(c->r, c->x, c->y);
@@ -94,7 +92,7 @@ bool int_gmp_guarded(GmpCall *c) {
         mpz_bin_ui(c->r, c->x, c->u);
         break;
     }
-    gmp_jmp = outer;
+    ST->gmp_jmp = outer;
     return true;
 }
 

@@ -4,8 +4,6 @@
 // are their own iterators; builtins.c registers the classes by name.
 #include "containers.h"
 
-ObjClass *cls_enumerate, *cls_zip, *cls_map, *cls_filter, *cls_reversed,
-    *cls_callable_iter;
 
 // enumerate / filter / callable_iterator / reversed share this layout.
 typedef struct ObjIter2 {

@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include "containers.h"
 
-ObjClass *cls_list;
-static ObjClass *cls_list_iter, *cls_list_reviter;
 
 typedef struct ObjSeqIter {
     Obj hdr;
@@ -22,17 +20,16 @@ typedef struct ObjSeqIter {
 // The containers being printed, as a set of pointers (open addressing,
 // linear probing), to print a cycle as [...]; the nesting depth goes
 // through the VM's recursion guard.
-static Obj **repr_set;
-static size_t repr_count, repr_cap;     // cap: 0 or a power of two
+// ST->repr_set: cap 0 or a power of two.
 
 static size_t repr_slot(Obj *o) {
-    return (size_t)(((uintptr_t)o >> 4) * 0x9E3779B97F4A7C15u) & (repr_cap - 1);
+    return (size_t)(((uintptr_t)o >> 4) * 0x9E3779B97F4A7C15u) & (ST->repr_cap - 1);
 }
 
 // false with MemoryError raised when the set cannot grow
 static bool repr_grow(void) {
-    Obj **old = repr_set;
-    size_t oldcap = repr_cap;
+    Obj **old = ST->repr_set;
+    size_t oldcap = ST->repr_cap;
     size_t ncap = oldcap ? oldcap * 2 : 64;
     // bookkeeping outside the heap accounting (like the collector's gray stack)
     Obj **nset = calloc(ncap, sizeof(Obj *));
@@ -40,15 +37,15 @@ static bool repr_grow(void) {
         exc_raise_nomem();
         return false;
     }
-    repr_set = nset;
-    repr_cap = ncap;
+    ST->repr_set = nset;
+    ST->repr_cap = ncap;
     for (size_t i = 0; i < oldcap; i++) {
         if (old[i]) {
             size_t j = repr_slot(old[i]);
-            while (repr_set[j]) {
-                j = (j + 1) & (repr_cap - 1);
+            while (ST->repr_set[j]) {
+                j = (j + 1) & (ST->repr_cap - 1);
             }
-            repr_set[j] = old[i];
+            ST->repr_set[j] = old[i];
         }
     }
     free(old);
@@ -57,9 +54,9 @@ static bool repr_grow(void) {
 
 // Enters the repr of [o]: 1 already inside (print "..."), 0 ok, -1 error.
 int repr_enter(Obj *o) {
-    if (repr_cap) {
-        for (size_t j = repr_slot(o); repr_set[j]; j = (j + 1) & (repr_cap - 1)) {
-            if (repr_set[j] == o) {
+    if (ST->repr_cap) {
+        for (size_t j = repr_slot(o); ST->repr_set[j]; j = (j + 1) & (ST->repr_cap - 1)) {
+            if (ST->repr_set[j] == o) {
                 return 1;
             }
         }
@@ -67,44 +64,44 @@ int repr_enter(Obj *o) {
     if (!vm_enter_recursive(" while getting the repr of an object")) {
         return -1;
     }
-    if ((repr_count + 1) * 2 > repr_cap && !repr_grow()) {
+    if ((ST->repr_count + 1) * 2 > ST->repr_cap && !repr_grow()) {
         vm_leave_recursive();
         return -1;
     }
     size_t j = repr_slot(o);
-    while (repr_set[j]) {
-        j = (j + 1) & (repr_cap - 1);
+    while (ST->repr_set[j]) {
+        j = (j + 1) & (ST->repr_cap - 1);
     }
-    repr_set[j] = o;
-    repr_count++;
+    ST->repr_set[j] = o;
+    ST->repr_count++;
     return 0;
 }
 
 // Leaves the repr of [o] (entered with repr_enter returning 0).
 void repr_leave(Obj *o) {
-    if (!repr_cap) {
+    if (!ST->repr_cap) {
         return;
     }
-    size_t mask = repr_cap - 1, i = repr_slot(o);
-    while (repr_set[i] && repr_set[i] != o) {
+    size_t mask = ST->repr_cap - 1, i = repr_slot(o);
+    while (ST->repr_set[i] && ST->repr_set[i] != o) {
         i = (i + 1) & mask;
     }
-    if (!repr_set[i]) {
+    if (!ST->repr_set[i]) {
         return;
     }
     // backward-shift deletion keeps every probe chain unbroken
-    repr_set[i] = NULL;
-    for (size_t j = (i + 1) & mask; repr_set[j]; j = (j + 1) & mask) {
-        size_t h = repr_slot(repr_set[j]);
+    ST->repr_set[i] = NULL;
+    for (size_t j = (i + 1) & mask; ST->repr_set[j]; j = (j + 1) & mask) {
+        size_t h = repr_slot(ST->repr_set[j]);
         // move j's entry into the hole at i unless its home lies in (i, j]
         bool home_between = i <= j ? (h > i && h <= j) : (h > i || h <= j);
         if (!home_between) {
-            repr_set[i] = repr_set[j];
-            repr_set[j] = NULL;
+            ST->repr_set[i] = ST->repr_set[j];
+            ST->repr_set[j] = NULL;
             i = j;
         }
     }
-    repr_count--;
+    ST->repr_count--;
     vm_leave_recursive();
 }
 

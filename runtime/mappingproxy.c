@@ -7,7 +7,6 @@
 #include "containers.h"
 #include "runtime.h"
 
-ObjClass *cls_mappingproxy;
 
 typedef struct ObjMappingProxy {
     Obj hdr;

@@ -26,15 +26,12 @@
 #include "object.h"
 #include "gc.h"
 
-static size_t bytes_allocated;
 
 // The reserve: two chunks of untouched memory (they cost no resident
 // pages), given back one at a time when an infallible allocation fails;
 // [low] says one was used since the VM last looked. The second chunk lets
 // the program unwind and run its handler before memory comes back.
 #define RESERVE_SIZE (4u << 20)
-static void *reserve[2];
-static bool reserve_made, low;
 
 // Stops the process: memory is gone and no reserve is left.
 static _Noreturn void out_of_memory(void) {
@@ -45,11 +42,11 @@ static _Noreturn void out_of_memory(void) {
 // Allocates what is missing of the reserve; true if it is whole.
 static bool refill_reserve(void) {
     for (int i = 0; i < 2; i++) {
-        if (!reserve[i]) {
-            reserve[i] = malloc(RESERVE_SIZE);
+        if (!ST->reserve[i]) {
+            ST->reserve[i] = malloc(RESERVE_SIZE);
         }
     }
-    return reserve[0] && reserve[1];
+    return ST->reserve[0] && ST->reserve[1];
 }
 
 // realloc, out of line: a failed realloc leaves [p] valid, and must_realloc
@@ -60,17 +57,17 @@ static __attribute__((noinline)) void *sys_realloc(void *p, size_t size) {
 
 // malloc/realloc for an infallible allocation: falls back on the reserve.
 static void *must_realloc(void *p, size_t size) {
-    if (!reserve_made) {
-        reserve_made = true;
+    if (!ST->reserve_made) {
+        ST->reserve_made = true;
         refill_reserve();
     }
     void *q = sys_realloc(p, size);
     for (int i = 0; !q && i < 2; i++) {
-        if (reserve[i]) {
-            free(reserve[i]);
-            reserve[i] = NULL;
-            low = true;
-            gc_due = true;      // brings the VM to a safe point soon
+        if (ST->reserve[i]) {
+            free(ST->reserve[i]);
+            ST->reserve[i] = NULL;
+            ST->mem_low = true;
+            ST->gc.due = true;      // brings the VM to a safe point soon
             q = sys_realloc(p, size);
         }
     }
@@ -81,38 +78,43 @@ static void *must_realloc(void *p, size_t size) {
 }
 
 bool mem_exhausted(void) {
-    if (!reserve_made || (reserve[0] && reserve[1])) {
+    if (ST->heap_cap && ST->bytes_allocated > ST->heap_cap) {
+        return true;    // past the host's limit even after a collection
+    }
+    if (!ST->reserve_made || (ST->reserve[0] && ST->reserve[1])) {
         return false;
     }
     // the collection that just ran may have given memory back
     bool whole = refill_reserve();
     if (!whole) {
-        gc_due = true;          // collect again at the next safe point
+        ST->gc.due = true;          // collect again at the next safe point
     }
-    bool raise = low && !whole;
-    low = false;
+    bool raise = ST->mem_low && !whole;
+    ST->mem_low = false;
     return raise;
 }
 
 bool mem_is_low(void) {
-    return reserve_made && !(reserve[0] && reserve[1]);
+    return ST->reserve_made && !(ST->reserve[0] && ST->reserve[1]);
 }
 
-// A host's cap on the heap (0: the machine's physical memory); the fuzzers
-// set one, the embedding API's memory limit will.
-static size_t heap_cap;
+// A host's cap on the heap (0: the machine's physical memory): the
+// embedding API's memory limit.
 
 void mem_set_heap_cap(size_t bytes) {
-    heap_cap = bytes;
+    ST->heap_cap = bytes;
 }
 
 size_t mem_limit(void) {
+    if (ST->heap_cap) {
+        return ST->heap_cap > ST->bytes_allocated ? ST->heap_cap - ST->bytes_allocated : 0;
+    }
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     size_t phys = pages > 0 && page > 0 ? (size_t)pages * (size_t)page : (size_t)1 << 46;
-    if (heap_cap && heap_cap < phys) {
-        phys = heap_cap;
+    if (ST->heap_cap && ST->heap_cap < phys) {
+        phys = ST->heap_cap;
     }
-    return phys > bytes_allocated ? phys - bytes_allocated : 0;
+    return phys > ST->bytes_allocated ? phys - ST->bytes_allocated : 0;
 }
 
 // Fallible allocations up to this size are served like infallible ones
@@ -125,7 +127,7 @@ size_t mem_limit(void) {
 bool mem_size(size_t n, size_t elem, size_t extra, size_t *out) {
     size_t s;
     if (__builtin_mul_overflow(n, elem, &s) || __builtin_add_overflow(s, extra, &s) ||
-        (s > SURELY_FITS && s > mem_limit())) {
+        ((s > SURELY_FITS || ST->heap_cap) && s > mem_limit())) {
         exc_raise_nomem();
         return false;
     }
@@ -141,11 +143,10 @@ bool mem_size(size_t n, size_t elem, size_t extra, size_t *out) {
 #define POOL_MAX 256
 #define POOL_CLASSES (POOL_MAX / 16)
 #define SLAB_SIZE (64 * 1024)
-typedef struct FreeBlock {
-    struct FreeBlock *next;
+typedef struct MemFreeBlock {
+    struct MemFreeBlock *next;
 } FreeBlock;
-static FreeBlock *free_lists[POOL_CLASSES + 1];
-static char *slab_cur, *slab_end;
+_Static_assert(POOL_CLASSES + 1 == sizeof ST->free_lists / sizeof ST->free_lists[0], "state.h's free_lists");
 
 #if defined(__SANITIZE_ADDRESS__)
 #define USE_POOL 0
@@ -161,38 +162,42 @@ static char *slab_cur, *slab_end;
 
 static void *pool_alloc(size_t size) {
     size_t cls = (size + 15) >> 4;
-    FreeBlock *b = free_lists[cls];
+    FreeBlock *b = ST->free_lists[cls];
     if (b) {
-        free_lists[cls] = b->next;
+        ST->free_lists[cls] = b->next;
         return b;
     }
     size_t bytes = cls << 4;
-    if (slab_cur + bytes > slab_end) {
-        slab_cur = must_realloc(NULL, SLAB_SIZE);
-        slab_end = slab_cur + SLAB_SIZE;
+    if (ST->slab_cur + bytes > ST->slab_end) {
+        // a slab's first 16 bytes link it into the state's list of slabs
+        char *slab = must_realloc(NULL, SLAB_SIZE);
+        *(void **)slab = ST->pool_slabs;
+        ST->pool_slabs = slab;
+        ST->slab_cur = slab + 16;
+        ST->slab_end = slab + SLAB_SIZE;
     }
-    void *p = slab_cur;
-    slab_cur += bytes;
+    void *p = ST->slab_cur;
+    ST->slab_cur += bytes;
     return p;
 }
 
 static void pool_free(void *p, size_t size) {
     size_t cls = (size + 15) >> 4;
     FreeBlock *b = p;
-    b->next = free_lists[cls];
-    free_lists[cls] = b;
+    b->next = ST->free_lists[cls];
+    ST->free_lists[cls] = b;
 }
 
 void *mem_alloc(size_t size) {
     void *p;
     if (USE_POOL && size && size <= POOL_MAX) {
         p = pool_alloc(size);
-        bytes_allocated += size;
+        ST->bytes_allocated += size;
         gc_note_alloc(size);
         return p;
     }
     p = must_realloc(NULL, size ? size : 1);
-    bytes_allocated += size;
+    ST->bytes_allocated += size;
     gc_note_alloc(size);
     return p;
 }
@@ -210,7 +215,7 @@ void *mem_realloc(void *p, size_t old, size_t size) {
         old = 0;
     }
     void *q = must_realloc(p, size ? size : 1);
-    bytes_allocated += size - old;
+    ST->bytes_allocated += size - old;
     if (size > old) {
         gc_note_alloc(size - old);
     }
@@ -221,7 +226,7 @@ void mem_free(void *p, size_t size) {
     if (!p) {
         return;
     }
-    bytes_allocated -= size;
+    ST->bytes_allocated -= size;
 #ifdef PYISH_DEBUG_POISON
     memset(p, 0xdb, size);
 #endif
@@ -232,8 +237,21 @@ void mem_free(void *p, size_t size) {
     free(p);
 }
 
+void mem_free_all(void) {
+    for (void *slab = ST->pool_slabs; slab;) {
+        void *next = *(void **)slab;
+        free(slab);
+        slab = next;
+    }
+    ST->pool_slabs = NULL;
+    for (int i = 0; i < 2; i++) {
+        free(ST->reserve[i]);
+        ST->reserve[i] = NULL;
+    }
+}
+
 size_t gc_bytes_allocated(void) {
-    return bytes_allocated;
+    return ST->bytes_allocated;
 }
 
 void *mem_try_alloc(size_t size) {
@@ -241,7 +259,7 @@ void *mem_try_alloc(size_t size) {
 }
 
 void *mem_try_realloc(void *p, size_t old, size_t size) {
-    if (size > SURELY_FITS && size > mem_limit()) {
+    if ((size > SURELY_FITS || ST->heap_cap) && size > mem_limit()) {
         exc_raise_nomem();
         return NULL;
     }
@@ -266,7 +284,7 @@ void *mem_try_realloc(void *p, size_t old, size_t size) {
         exc_raise_nomem();
         return NULL;
     }
-    bytes_allocated += size - old;
+    ST->bytes_allocated += size - old;
     if (size > old) {
         gc_note_alloc(size - old);
     }

@@ -5,7 +5,6 @@
 // missing-key behaviour), and OrderedDict (a dict subclass with move_to_end).
 #include "containers.h"
 
-static ObjClass *cls_deque, *cls_deque_iter, *cls_defaultdict, *cls_counter;
 
 // ---- deque
 
@@ -1029,10 +1028,9 @@ static const MethodDef counter_methods[] = {
 // ---- namedtuple: a tuple subclass made in C; its _fields tuple (interned
 // names) drives construction, attribute access and repr.
 
-static ObjStr *s_fields, *s_defaults;
 
 static ObjTuple *nt_fields(ObjClass *c) {
-    Value f = class_lookup(c, s_fields);
+    Value f = class_lookup(c, ST->s_fields);
     return f && IS_TUPLE(f) ? AS_TUPLE(f) : AS_TUPLE(tuple_new(0));
 }
 
@@ -1074,7 +1072,7 @@ static Value nt_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
             t->items[j] = e->value;
         }
     }
-    Value defs = class_lookup(cls, s_defaults);
+    Value defs = class_lookup(cls, ST->s_defaults);
     size_t nd = defs && IS_TUPLE(defs) ? AS_TUPLE(defs)->len : 0;
     for (size_t j = 0; j < n; j++) {
         if (!t->items[j]) {
@@ -1278,16 +1276,15 @@ static Value m_namedtuple(int argc, Value *argv, ObjDict *kw) {
     c->getattr = nt_getattr;
     c->setattr = nt_setattr;
     c->repr = nt_repr;
-    dict_set_str(c->dict, s_fields, fields);
+    dict_set_str(c->dict, ST->s_fields, fields);
     if (dt) {
-        dict_set_str(c->dict, s_defaults, dt);
+        dict_set_str(c->dict, ST->s_defaults, dt);
     }
     class_add_classmethod(c, "_make", ntm_make);
     gc_pop_root(dt ? 2 : 1);
     return OBJ_VAL(c);
 }
 
-static ObjClass *cls_ordereddict;
 
 // OrderedDict == OrderedDict is order-sensitive; with a plain dict it is not.
 static Value od_richcompare(Value a, Value b, int op) {
@@ -1453,8 +1450,6 @@ static void put(ObjDict *d, const char *name, Value v) {
 // Creates the collections module.
 Value mod_collections_init(void) {
     if (!cls_deque) {
-        s_fields = str_intern_c("_fields");
-        s_defaults = str_intern_c("_field_defaults_tuple");
         ObjStr *modname = str_intern_c("collections");
         cls_deque = class_new_builtin("deque", NULL, sizeof(ObjDeque), deque_methods);
         cls_deque->module = modname;

@@ -4,6 +4,7 @@
 // top bits of each output, and randrange/randint/choice/shuffle/sample/
 // choices use CPython's _randbelow rejection sampling, so a seeded program
 // draws the same numbers as python3.
+#include <stdlib.h>
 #include <math.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,8 +21,7 @@ typedef struct MTState {
     double gauss_next;
     bool have_gauss_next;
 } MTState;
-static MTState shared_state = {.mti = MT_N + 1};
-static MTState *S = &shared_state;
+#define S (ST->random_cur)
 #define mt (S->mt)
 #define mti (S->mti)
 #define gauss_next (S->gauss_next)
@@ -561,7 +561,6 @@ typedef struct ObjRandom {
     MTState state;
 } ObjRandom;
 
-static ObjClass *cls_random;
 
 // Runs module function [fn] on [self]'s state (argv[0] is self).
 static Value with_state(NativeFn fn, int argc, Value *argv, ObjDict *kw) {
@@ -626,6 +625,14 @@ static Value random_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
 
 // Creates the random module, seeded from the clock.
 Value mod_random_init(void) {
+    if (!ST->random_shared) {
+        ST->random_shared = calloc(1, sizeof(MTState));
+        if (!ST->random_shared) {
+            return exc_raise_nomem();
+        }
+        ST->random_shared->mti = MT_N + 1;
+        ST->random_cur = ST->random_shared;
+    }
     Value m = module_new("random");
     ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
     for (const MethodDef *f = random_functions; f->name; f++) {

@@ -14,7 +14,6 @@ typedef struct ObjStream {
     const char *name;
 } ObjStream;
 
-static ObjClass *cls_stream;
 Value interp_sys_argv(void);
 Value vm_handled_exception(void);
 
@@ -116,12 +115,12 @@ static Value sys_setrecursionlimit(int argc, Value *argv, ObjDict *kw) {
     if (n < 1) {
         return exc_raise(exc_ValueError, "recursion limit must be greater or equal than 1");
     }
-    vm_recursion_limit = n > 1000000 ? 1000000 : (int)n;
+    ST->recursion_limit = n > 1000000 ? 1000000 : (int)n;
     return VAL_NONE;
 }
 
 static Value sys_getrecursionlimit(int argc, Value *argv, ObjDict *kw) {
-    return MK_SMALL(vm_recursion_limit);
+    return MK_SMALL(ST->recursion_limit);
 }
 
 static Value sys_exc_info(int argc, Value *argv, ObjDict *kw) {
@@ -155,7 +154,6 @@ static const MethodDef sys_fns[] = {
     {NULL, NULL},
 };
 
-static Value sys_stdout, sys_stderr, sys_stdin;
 
 // True if [v] is a standard stream object.
 bool sys_is_stream(Value v) {
@@ -164,21 +162,21 @@ bool sys_is_stream(Value v) {
 
 // The current sys.stdout when a program rebound it to another object.
 Value sys_redirected_stdout(void) {
-    if (!sys_stdout || !vm_modules) {
+    if (!ST->sys_stdout || !ST->modules) {
         return VAL_NULL;
     }
-    Value m = dict_get_str(vm_modules, str_intern_c("sys"));
+    Value m = dict_get_str(ST->modules, str_intern_c("sys"));
     if (!m || !IS_A(m, cls_module)) {
         return VAL_NULL;
     }
     Value out = dict_get_str(((ObjModule *)AS_OBJ(m))->dict, str_intern_c("stdout"));
-    return out && out != sys_stdout && !IS_NONE(out) ? out : VAL_NULL;
+    return out && out != ST->sys_stdout && !IS_NONE(out) ? out : VAL_NULL;
 }
 
 static void mark_streams(void) {
-    gc_mark_value(sys_stdout);
-    gc_mark_value(sys_stderr);
-    gc_mark_value(sys_stdin);
+    gc_mark_value(ST->sys_stdout);
+    gc_mark_value(ST->sys_stderr);
+    gc_mark_value(ST->sys_stdin);
 }
 
 static void set(ObjDict *d, const char *name, Value v) {
@@ -190,9 +188,9 @@ Value mod_sys_init(void) {
         cls_stream = class_new_builtin("TextIOWrapper", NULL, sizeof(ObjStream), stream_methods);
         cls_stream->repr = stream_repr;
         cls_stream->new_ = NULL;
-        sys_stdout = stream_new(stdout, "stdout");
-        sys_stderr = stream_new(stderr, "stderr");
-        sys_stdin = stream_new(stdin, "stdin");
+        ST->sys_stdout = stream_new(stdout, "stdout");
+        ST->sys_stderr = stream_new(stderr, "stderr");
+        ST->sys_stdin = stream_new(stdin, "stdin");
         gc_add_root_marker(mark_streams);
     }
     Value m = module_new("sys");
@@ -202,14 +200,14 @@ Value mod_sys_init(void) {
     }
     set(d, "argv", interp_sys_argv());
     Value path = list_new(2);
-    list_append(AS_LIST(path), str_from_c(interp_script_dir && *interp_script_dir ? interp_script_dir : "."));
+    list_append(AS_LIST(path), str_from_c(ST->script_dir && *ST->script_dir ? ST->script_dir : "."));
     set(d, "path", path);
-    set(d, "modules", OBJ_VAL(vm_modules));
-    set(d, "stdout", sys_stdout);
-    set(d, "stderr", sys_stderr);
-    set(d, "stdin", sys_stdin);
-    set(d, "__stdout__", sys_stdout);
-    set(d, "__stderr__", sys_stderr);
+    set(d, "modules", OBJ_VAL(ST->modules));
+    set(d, "stdout", ST->sys_stdout);
+    set(d, "stderr", ST->sys_stderr);
+    set(d, "stdin", ST->sys_stdin);
+    set(d, "__stdout__", ST->sys_stdout);
+    set(d, "__stderr__", ST->sys_stderr);
     set(d, "version", str_from_c("3.11.0 (pyish 0.1)"));
     set(d, "version_info", tuple_pack(5, MK_SMALL(3), MK_SMALL(11), MK_SMALL(0), str_from_c("final"), MK_SMALL(0)));
     set(d, "platform", str_from_c("linux"));

@@ -8,7 +8,6 @@
 #include "gc.h"
 #include "runtime.h"
 
-Obj *obj_true, *obj_false;
 
 static const char *binop_symbols[BIN__COUNT_] = {
     "+", "-", "*", "/", "//", "%", "**", "<<", ">>", "&", "|", "^", "@"};
@@ -509,16 +508,10 @@ ObjDict *obj_instance_dict(Value self) {
 // that class's descriptor method (0 __get__, 1 __set__, 2 __delete__), else
 // VAL_NULL.
 static Value user_descr(Value descr, int which) {
-    static ObjStr *names[3];
     if (!IS_OBJ(descr) || !(AS_OBJ(descr)->cls->flags & CLS_USER)) {
         return VAL_NULL;
     }
-    if (!names[0]) {
-        names[0] = str_intern_c("__get__");
-        names[1] = str_intern_c("__set__");
-        names[2] = str_intern_c("__delete__");
-    }
-    return class_lookup(AS_OBJ(descr)->cls, names[which]);
+    return class_lookup(AS_OBJ(descr)->cls, ST->s_descr[which]);
 }
 
 static bool slots_allow(ObjClass *c, ObjStr *name);
@@ -587,10 +580,7 @@ Value generic_getattr(Value self, ObjStr *name) {
 // __slots__: when every user class of the MRO declares __slots__ (without
 // "__dict__"), only the declared names may be set on instances.
 static bool slots_allow(ObjClass *c, ObjStr *name) {
-    static ObjStr *s_slots;
-    if (!s_slots) {
-        s_slots = str_intern_c("__slots__");
-    }
+    ObjStr *s_slots = ST->s_slots;
     for (size_t i = 0; i < c->mro->len; i++) {
         ObjClass *k = AS_CLASS(c->mro->items[i]);
         if (!(k->flags & CLS_USER)) {
@@ -896,7 +886,6 @@ typedef struct ObjSeqIter {
     int64_t index;
 } ObjSeqIter;
 
-static ObjClass *cls_seqiter;
 
 static void trace_seqiter(Obj *o) {
     gc_mark_value(((ObjSeqIter *)o)->seq);

@@ -233,16 +233,45 @@ typedef struct ObjException {
     bool suppress_context;
 } ObjException;
 
-// ---- the builtin classes (defined in the file that implements each)
-extern ObjClass *cls_object, *cls_type, *cls_none, *cls_bool, *cls_int,
-    *cls_float, *cls_str, *cls_tuple, *cls_list, *cls_dict, *cls_set,
-    *cls_frozenset, *cls_range, *cls_slice, *cls_native, *cls_bound_method,
-    *cls_function, *cls_code, *cls_module, *cls_property, *cls_staticmethod,
-    *cls_classmethod, *cls_notimplemented, *cls_ellipsis, *cls_cell,
-    *cls_generator, *cls_coroutine, *cls_async_generator, *cls_iterator;
+// ---- the exception classes: name and base, in creation order
+#define EXC_LIST(X) \
+    X(BaseException, object) X(SystemExit, BaseException) \
+    X(KeyboardInterrupt, BaseException) X(GeneratorExit, BaseException) \
+    X(Exception, BaseException) X(StopIteration, Exception) \
+    X(StopAsyncIteration, Exception) X(ArithmeticError, Exception) \
+    X(OverflowError, ArithmeticError) X(ZeroDivisionError, ArithmeticError) \
+    X(AssertionError, Exception) X(AttributeError, Exception) \
+    X(EOFError, Exception) X(ImportError, Exception) \
+    X(ModuleNotFoundError, ImportError) X(LookupError, Exception) \
+    X(IndexError, LookupError) X(KeyError, LookupError) \
+    X(MemoryError, Exception) X(NameError, Exception) \
+    X(UnboundLocalError, NameError) X(OSError, Exception) \
+    X(FileNotFoundError, OSError) X(TimeoutError, OSError) \
+    X(ConnectionError, OSError) X(BrokenPipeError, ConnectionError) \
+    X(ConnectionAbortedError, ConnectionError) \
+    X(ConnectionRefusedError, ConnectionError) \
+    X(ConnectionResetError, ConnectionError) X(FileExistsError, OSError) \
+    X(PermissionError, OSError) X(IsADirectoryError, OSError) \
+    X(NotADirectoryError, OSError) X(InterruptedError, OSError) \
+    X(BlockingIOError, OSError) X(ChildProcessError, OSError) \
+    X(ProcessLookupError, OSError) X(SystemError, Exception) \
+    X(ReferenceError, Exception) X(BufferError, Exception) \
+    X(FloatingPointError, ArithmeticError) \
+    X(RuntimeError, Exception) X(NotImplementedError, RuntimeError) \
+    X(RecursionError, RuntimeError) X(SyntaxError, Exception) \
+    X(IndentationError, SyntaxError) X(TypeError, Exception) \
+    X(ValueError, Exception) X(UnicodeError, ValueError) \
+    X(Warning, Exception) X(RuntimeWarning, Warning) \
+    X(DeprecationWarning, Warning) X(UserWarning, Warning) \
+    X(UnicodeDecodeError, UnicodeError) X(UnicodeEncodeError, UnicodeError) \
+    X(PendingDeprecationWarning, Warning) X(SyntaxWarning, Warning) \
+    X(FutureWarning, Warning) X(ImportWarning, Warning) X(UnicodeWarning, Warning) \
+    X(ResourceWarning, Warning)
 
-// Singletons.
-extern Obj *obj_none, *obj_true, *obj_false, *obj_notimplemented, *obj_ellipsis;
+// The builtin classes (cls_*), exception classes (exc_*) and singletons
+// (obj_*) are fields of the interpreter state.
+#include "state.h"
+
 #define VAL_NONE OBJ_VAL(obj_none)
 #define VAL_TRUE OBJ_VAL(obj_true)
 #define VAL_FALSE OBJ_VAL(obj_false)
@@ -259,7 +288,6 @@ static inline void values_copy(Value *dst, const Value *src, size_t n) {
 
 // Class of any value.
 static inline ObjClass *val_class(Value v) {
-    extern ObjClass *cls_int;
     return IS_SMALL(v) ? cls_int : AS_OBJ(v)->cls;
 }
 #define IS_A(v, c) (IS_OBJ(v) && AS_OBJ(v)->cls == (c))
@@ -304,6 +332,8 @@ void mem_free(void *p, size_t size);
 bool mem_exhausted(void);
 // True while the reserve is in use (raise a preallocated MemoryError).
 bool mem_is_low(void);
+// Frees the pool slabs and the reserve (state_free, after every object).
+void mem_free_all(void);
 Obj *obj_alloc(ObjClass *cls, size_t size);     // zeroed, linked for GC
 Obj *obj_try_alloc(ObjClass *cls, size_t size); // same; NULL + MemoryError
 void gc_mark_value(Value v);
@@ -314,42 +344,6 @@ void gc_collect(void);
 size_t gc_bytes_allocated(void);
 
 // ---- exceptions (exc.c). exc_raise* always return VAL_NULL.
-#define EXC_LIST(X) \
-    X(BaseException, object) X(SystemExit, BaseException) \
-    X(KeyboardInterrupt, BaseException) X(GeneratorExit, BaseException) \
-    X(Exception, BaseException) X(StopIteration, Exception) \
-    X(StopAsyncIteration, Exception) X(ArithmeticError, Exception) \
-    X(OverflowError, ArithmeticError) X(ZeroDivisionError, ArithmeticError) \
-    X(AssertionError, Exception) X(AttributeError, Exception) \
-    X(EOFError, Exception) X(ImportError, Exception) \
-    X(ModuleNotFoundError, ImportError) X(LookupError, Exception) \
-    X(IndexError, LookupError) X(KeyError, LookupError) \
-    X(MemoryError, Exception) X(NameError, Exception) \
-    X(UnboundLocalError, NameError) X(OSError, Exception) \
-    X(FileNotFoundError, OSError) X(TimeoutError, OSError) \
-    X(ConnectionError, OSError) X(BrokenPipeError, ConnectionError) \
-    X(ConnectionAbortedError, ConnectionError) \
-    X(ConnectionRefusedError, ConnectionError) \
-    X(ConnectionResetError, ConnectionError) X(FileExistsError, OSError) \
-    X(PermissionError, OSError) X(IsADirectoryError, OSError) \
-    X(NotADirectoryError, OSError) X(InterruptedError, OSError) \
-    X(BlockingIOError, OSError) X(ChildProcessError, OSError) \
-    X(ProcessLookupError, OSError) X(SystemError, Exception) \
-    X(ReferenceError, Exception) X(BufferError, Exception) \
-    X(FloatingPointError, ArithmeticError) \
-    X(RuntimeError, Exception) X(NotImplementedError, RuntimeError) \
-    X(RecursionError, RuntimeError) X(SyntaxError, Exception) \
-    X(IndentationError, SyntaxError) X(TypeError, Exception) \
-    X(ValueError, Exception) X(UnicodeError, ValueError) \
-    X(Warning, Exception) X(RuntimeWarning, Warning) \
-    X(DeprecationWarning, Warning) X(UserWarning, Warning) \
-    X(UnicodeDecodeError, UnicodeError) X(UnicodeEncodeError, UnicodeError) \
-    X(PendingDeprecationWarning, Warning) X(SyntaxWarning, Warning) \
-    X(FutureWarning, Warning) X(ImportWarning, Warning) X(UnicodeWarning, Warning) \
-    X(ResourceWarning, Warning)
-#define X(name, base) extern ObjClass *exc_##name;
-EXC_LIST(X)
-#undef X
 
 Value exc_raise(ObjClass *type, const char *fmt, ...);  // printf-style message
 Value exc_raise_value(Value exc);       // instance or class

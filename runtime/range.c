@@ -6,7 +6,6 @@
 // of iterobj.c, since it runs after class_ready.
 #include "containers.h"
 
-ObjClass *cls_range, *cls_slice, *cls_range_iter;
 
 typedef struct ObjRangeIter {
     Obj hdr;

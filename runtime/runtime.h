@@ -25,7 +25,6 @@ void mappingproxy_init(void);
 Value call_method(Value self, const char *name, int argc, Value *argv);
 Value call_method_opt(Value self, ObjStr *name, int argc, Value *argv, bool *found);
 ObjDict *obj_instance_dict(Value self);
-extern Obj *obj_true, *obj_false;
 // ascii(v): repr(v) with non-ASCII characters escaped (builtins.c).
 Value obj_ascii(Value v);
 #endif

@@ -6,8 +6,6 @@
 // terms) and the set iterator.
 #include "containers.h"
 
-ObjClass *cls_set, *cls_frozenset;
-static ObjClass *cls_set_iter;
 
 #define TBL(v) ((ObjDict *)AS_OBJ(v))
 

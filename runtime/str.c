@@ -23,10 +23,6 @@
 #include "unicode_ident.h"
 #include "unicode_class.h"
 
-ObjClass *cls_str;
-static ObjClass *cls_str_iter;
-static locale_t uloc;               // C.UTF-8 for wide ctype, or 0
-static Value ascii_chars[128];      // interned 1-char strings
 
 typedef struct ObjStrIter {
     Obj hdr;
@@ -242,14 +238,14 @@ static uint32_t cp_upper(uint32_t c) {
     if (c < 128) {
         return (c >= 'a' && c <= 'z') ? c - 32 : c;
     }
-    return uloc ? (uint32_t)towupper_l((wint_t)c, uloc) : c;
+    return ST->uloc ? (uint32_t)towupper_l((wint_t)c, ST->uloc) : c;
 }
 
 static uint32_t cp_lower(uint32_t c) {
     if (c < 128) {
         return (c >= 'A' && c <= 'Z') ? c + 32 : c;
     }
-    return uloc ? (uint32_t)towlower_l((wint_t)c, uloc) : c;
+    return ST->uloc ? (uint32_t)towlower_l((wint_t)c, ST->uloc) : c;
 }
 
 static bool cp_isprintable(uint32_t c) {
@@ -349,27 +345,25 @@ bool str_check(Value v) {
 }
 
 // The intern table: open addressing, linear probing, load <= 1/2.
-static ObjStr **itab;
-static size_t icap, icount;
 
 static void intern_insert(ObjStr *s) {
-    size_t m = icap - 1;
+    size_t m = ST->icap - 1;
     size_t i = (size_t)str_hash(s) & m;
-    while (itab[i]) {
+    while (ST->itab[i]) {
         i = (i + 1) & m;
     }
-    itab[i] = s;
-    icount++;
+    ST->itab[i] = s;
+    ST->icount++;
 }
 
 Value str_intern(const char *s, size_t len) {
-    if ((icount + 1) * 2 > icap) {
-        ObjStr **old = itab;
-        size_t oldcap = icap;
-        icap = icap ? icap * 2 : 1024;
-        itab = mem_alloc(icap * sizeof(ObjStr *));
-        memset(itab, 0, icap * sizeof(ObjStr *));
-        icount = 0;
+    if ((ST->icount + 1) * 2 > ST->icap) {
+        ObjStr **old = ST->itab;
+        size_t oldcap = ST->icap;
+        ST->icap = ST->icap ? ST->icap * 2 : 1024;
+        ST->itab = mem_alloc(ST->icap * sizeof(ObjStr *));
+        memset(ST->itab, 0, ST->icap * sizeof(ObjStr *));
+        ST->icount = 0;
         for (size_t k = 0; k < oldcap; k++) {
             if (old[k]) {
                 intern_insert(old[k]);
@@ -380,10 +374,10 @@ Value str_intern(const char *s, size_t len) {
         }
     }
     int64_t h = hash_bytes(s, len);
-    size_t m = icap - 1;
+    size_t m = ST->icap - 1;
     size_t i = (size_t)h & m;
-    while (itab[i]) {
-        ObjStr *e = itab[i];
+    while (ST->itab[i]) {
+        ObjStr *e = ST->itab[i];
         if (e->hash == h && e->len == len && memcmp(e->data, s, len) == 0) {
             return OBJ_VAL(e);
         }
@@ -393,8 +387,8 @@ Value str_intern(const char *s, size_t len) {
     ObjStr *o = AS_STR(v);
     o->hash = h;
     o->interned = true;
-    itab[i] = o;
-    icount++;
+    ST->itab[i] = o;
+    ST->icount++;
     return v;
 }
 
@@ -403,9 +397,9 @@ ObjStr *str_intern_c(const char *s) {
 }
 
 void str_mark_interned(void) {
-    for (size_t k = 0; k < icap; k++) {
-        if (itab[k]) {
-            gc_mark_obj(&itab[k]->hdr);
+    for (size_t k = 0; k < ST->icap; k++) {
+        if (ST->itab[k]) {
+            gc_mark_obj(&ST->itab[k]->hdr);
         }
     }
 }
@@ -450,8 +444,8 @@ Value str_concat(Value a, Value b) {
 }
 
 Value str_char(uint32_t cp) {
-    if (cp < 128 && ascii_chars[cp]) {
-        return ascii_chars[cp];
+    if (cp < 128 && ST->ascii_chars[cp]) {
+        return ST->ascii_chars[cp];
     }
     char buf[4];
     int n = utf8_encode(cp, buf);
@@ -2272,13 +2266,13 @@ void str_init_late(void) {
 }
 
 void str_init(void) {
-    uloc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    ST->uloc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
     gc_add_root_marker(str_mark_interned);
     cls_str = class_new_builtin("str", NULL, sizeof(ObjStr), str_methods);
     // strings interned before cls_str existed (class names) get their class now
-    for (size_t k = 0; k < icap; k++) {
-        if (itab[k] && !itab[k]->hdr.cls) {
-            itab[k]->hdr.cls = cls_str;
+    for (size_t k = 0; k < ST->icap; k++) {
+        if (ST->itab[k] && !ST->itab[k]->hdr.cls) {
+            ST->itab[k]->hdr.cls = cls_str;
         }
     }
     cls_str->flags |= CLS_BASETYPE;
@@ -2301,6 +2295,17 @@ void str_init(void) {
 
     for (int c = 0; c < 128; c++) {
         char ch = (char)c;
-        ascii_chars[c] = str_intern(&ch, 1);
+        ST->ascii_chars[c] = str_intern(&ch, 1);
     }
+    // names the runtime looks up often (interned strings live as long as the state)
+    ST->s_init = str_intern_c("__init__");
+    ST->s_new = str_intern_c("__new__");
+    ST->s_del = str_intern_c("__del__");
+    ST->s_write = str_intern_c("write");
+    ST->s_slots = str_intern_c("__slots__");
+    ST->s_fields = str_intern_c("_fields");
+    ST->s_defaults = str_intern_c("_field_defaults_tuple");
+    ST->s_descr[0] = str_intern_c("__get__");
+    ST->s_descr[1] = str_intern_c("__set__");
+    ST->s_descr[2] = str_intern_c("__delete__");
 }

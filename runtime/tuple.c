@@ -5,8 +5,6 @@
 // every sequence uses.
 #include "containers.h"
 
-ObjClass *cls_tuple;
-static ObjClass *cls_tuple_iter;
 
 typedef struct ObjSeqIter {
     Obj hdr;

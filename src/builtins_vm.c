@@ -10,8 +10,6 @@
 #include "gc.h"
 #include "runtime.h"
 
-extern Frame *vm_frame;
-extern ObjClass *cls_generator;
 Value format_value(Value v, Value spec);
 
 // ---- super
@@ -22,7 +20,6 @@ typedef struct ObjSuper {
     ObjClass *obj_type; // class whose MRO is searched
 } ObjSuper;
 
-static ObjClass *cls_super;
 
 static void trace_super(Obj *o) {
     ObjSuper *s = (ObjSuper *)o;
@@ -35,7 +32,7 @@ static Value super_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     ObjClass *type;
     Value obj;
     if (argc == 0) {
-        Frame *f = vm_frame;
+        Frame *f = ST->frame;
         if (!f || !f->func) {
             return exc_raise(exc_RuntimeError, "super(): no arguments");
         }
@@ -249,7 +246,7 @@ Value vm_print_expr(Value v) {
     if (IS_NONE(v)) {
         return VAL_NONE;
     }
-    dict_set_str(vm_builtins, str_intern_c("_"), v);
+    dict_set_str(ST->builtins, str_intern_c("_"), v);
     Value r = obj_repr(v);
     if (!r) {
         return VAL_NULL;
@@ -277,11 +274,11 @@ Value vm_format_value(Value v, Value spec) {
 
 // ---- builtins
 static Value b_globals(int argc, Value *argv, ObjDict *kw) {
-    return vm_frame ? OBJ_VAL(vm_frame->globals) : VAL_NONE;
+    return ST->frame ? OBJ_VAL(ST->frame->globals) : VAL_NONE;
 }
 
 static Value b_locals(int argc, Value *argv, ObjDict *kw) {
-    Frame *f = vm_frame;
+    Frame *f = ST->frame;
     if (!f) {
         return VAL_NONE;
     }
@@ -360,7 +357,6 @@ typedef struct ObjQuitter {
     const char *name;   // "exit" or "quit" (static)
 } ObjQuitter;
 
-static ObjClass *cls_quitter;
 
 static Value quitter_repr(Value self) {
     return str_printf("Use %s() or Ctrl-D (i.e. EOF) to exit", ((ObjQuitter *)AS_OBJ(self))->name);
@@ -397,7 +393,7 @@ static Value run_string(int argc, Value *argv, bool eval) {
         return exc_raise(exc_TypeError, "%s() arg 1 must be a string", fname);
     }
     ObjDict *globals = argc > 1 && IS_DICT(argv[1]) ? AS_DICT(argv[1])
-                       : vm_frame                   ? vm_frame->globals
+                       : ST->frame                   ? ST->frame->globals
                                                     : interp_main_globals();
     ObjStr *src = AS_STR(argv[0]);
     Value text;

@@ -7,7 +7,6 @@
 #include "gc.h"
 #include "runtime.h"
 
-ObjClass *cls_code, *cls_function, *cls_cell;
 
 static const char *op_names[] = {
 #define OP(name, operand, pops, pushes) #name,
@@ -184,10 +183,9 @@ static Value function_repr(Value self) {
     return str_printf("<function %s at %p>", f->qualname->data, (void *)f);
 }
 
-static Value fn_get_native;
 
 static void mark_fn_get(void) {
-    gc_mark_value(fn_get_native);
+    gc_mark_value(ST->fn_get_native);
 }
 
 // function.__get__(obj, type=None): a bound method, or the function itself
@@ -253,11 +251,11 @@ static Value function_getattr(Value self, ObjStr *name) {
             return OBJ_VAL(f->dict);
         }
         if (strcmp(n, "__get__") == 0) {
-            if (!fn_get_native) {
-                fn_get_native = native_new("__get__", function_get, NULL);
+            if (!ST->fn_get_native) {
+                ST->fn_get_native = native_new("__get__", function_get, NULL);
                 gc_add_root_marker(mark_fn_get);    // kept for the whole run
             }
-            return bound_method_new(self, fn_get_native);
+            return bound_method_new(self, ST->fn_get_native);
         }
         if (strcmp(n, "__annotations__") == 0) {
             // unannotated functions: an empty dict, kept (as in CPython)

@@ -52,7 +52,6 @@ typedef struct ObjCode {
     ObjStr *name, *qualname, *filename;
 } ObjCode;
 
-extern ObjClass *cls_code;
 void code_init(void);
 // Line of the instruction at [offset] of [code].
 int code_line(ObjCode *code, uint32_t offset);

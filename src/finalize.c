@@ -21,12 +21,8 @@ void tb_print_unraisable(Value exc);
 // Objects whose __del__ has run (pointer set, open addressing; a removed
 // entry becomes TOMB). An entry is dropped when the object dies.
 #define TOMB ((Obj *)1)
-static Obj **done;
-static size_t done_cap, done_used;
 
 // Objects found unreachable whose __del__ is due (rooted until it ran).
-static Obj **pending;
-static size_t npending, cappending;
 
 static size_t ptr_hash(Obj *o) {
     uintptr_t p = (uintptr_t)o >> 4;
@@ -34,32 +30,32 @@ static size_t ptr_hash(Obj *o) {
 }
 
 static Obj **done_slot(Obj *o, bool for_insert) {
-    size_t mask = done_cap - 1;
+    size_t mask = ST->fin.done_cap - 1;
     Obj **tomb = NULL;
     for (size_t h = ptr_hash(o) & mask;; h = (h + 1) & mask) {
-        if (done[h] == o) {
-            return &done[h];
+        if (ST->fin.done[h] == o) {
+            return &ST->fin.done[h];
         }
-        if (done[h] == TOMB && !tomb) {
-            tomb = &done[h];
+        if (ST->fin.done[h] == TOMB && !tomb) {
+            tomb = &ST->fin.done[h];
         }
-        if (!done[h]) {
-            return for_insert ? (tomb ? tomb : &done[h]) : NULL;
+        if (!ST->fin.done[h]) {
+            return for_insert ? (tomb ? tomb : &ST->fin.done[h]) : NULL;
         }
     }
 }
 
 static void done_add(Obj *o) {
-    if ((done_used + 1) * 2 > done_cap) {
-        Obj **old = done;
-        size_t oldcap = done_cap;
-        done_cap = done_cap ? done_cap * 2 : 64;
-        done = calloc(done_cap, sizeof(Obj *));
-        done_used = 0;
+    if ((ST->fin.done_used + 1) * 2 > ST->fin.done_cap) {
+        Obj **old = ST->fin.done;
+        size_t oldcap = ST->fin.done_cap;
+        ST->fin.done_cap = ST->fin.done_cap ? ST->fin.done_cap * 2 : 64;
+        ST->fin.done = calloc(ST->fin.done_cap, sizeof(Obj *));
+        ST->fin.done_used = 0;
         for (size_t i = 0; i < oldcap; i++) {
             if (old[i] && old[i] != TOMB) {
                 *done_slot(old[i], true) = old[i];
-                done_used++;
+                ST->fin.done_used++;
             }
         }
         free(old);
@@ -67,7 +63,7 @@ static void done_add(Obj *o) {
     Obj **slot = done_slot(o, true);
     if (*slot != o) {
         if (!*slot) {
-            done_used++;
+            ST->fin.done_used++;
         }
         *slot = o;
     }
@@ -75,7 +71,7 @@ static void done_add(Obj *o) {
 
 // Removes [o]; true when it was there.
 static bool done_take(Obj *o) {
-    if (!done_cap) {
+    if (!ST->fin.done_cap) {
         return false;
     }
     Obj **slot = done_slot(o, false);
@@ -87,23 +83,23 @@ static bool done_take(Obj *o) {
 }
 
 static bool done_has(Obj *o) {
-    return done_cap && done_slot(o, false) != NULL;
+    return ST->fin.done_cap && done_slot(o, false) != NULL;
 }
 
-static ObjStr *s_del;     // "__del__", interned at start-up (the hook runs
-                          // inside a collection, where nothing may be allocated)
+// ST->s_del: "__del__", interned at start-up (the hook runs inside a
+// collection, where nothing may be allocated).
 
 static Value del_method(Obj *o) {
     ObjClass *c = o->cls;
     if (!(c->flags & CLS_USER)) {
         return VAL_NULL;
     }
-    return class_lookup(c, s_del);
+    return class_lookup(c, ST->s_del);
 }
 
 static void mark_pending(void) {
-    for (size_t i = 0; i < npending; i++) {
-        gc_mark_obj(pending[i]);
+    for (size_t i = 0; i < ST->fin.npending; i++) {
+        gc_mark_obj(ST->fin.pending[i]);
     }
 }
 
@@ -117,11 +113,11 @@ static bool del_hook(Obj *o) {
     if (!del_method(o)) {
         return false;
     }
-    if (npending == cappending) {
-        cappending = cappending ? cappending * 2 : 16;
-        pending = realloc(pending, sizeof(Obj *) * cappending);
+    if (ST->fin.npending == ST->fin.cappending) {
+        ST->fin.cappending = ST->fin.cappending ? ST->fin.cappending * 2 : 16;
+        ST->fin.pending = realloc(ST->fin.pending, sizeof(Obj *) * ST->fin.cappending);
     }
-    pending[npending++] = o;
+    ST->fin.pending[ST->fin.npending++] = o;
     gc_defer_resurrect(o);
     return false;
 }
@@ -164,42 +160,40 @@ static void run_del(Obj *o) {
 }
 
 static void run_pending(void) {
-    static bool running;
-    if (running) {
+    if (ST->fin.running) {
         return;     // a collection inside a finalizer: the outer loop goes on
     }
-    running = true;
+    ST->fin.running = true;
     // in the order found (allocation order); the list stays rooted
-    for (size_t i = 0; i < npending; i++) {
-        run_del(pending[i]);
+    for (size_t i = 0; i < ST->fin.npending; i++) {
+        run_del(ST->fin.pending[i]);
     }
-    npending = 0;
-    running = false;
+    ST->fin.npending = 0;
+    ST->fin.running = false;
 }
 
-static Value exit_list;
 
 static void exit_collect(Obj *o) {
     if (!done_has(o) && del_method(o)) {
-        list_append(AS_LIST(exit_list), OBJ_VAL(o));
+        list_append(AS_LIST(ST->fin.exit_list), OBJ_VAL(o));
     }
 }
 
 void finalize_at_exit(void) {
     run_pending();
-    exit_list = list_new(0);
-    gc_push_root(exit_list);
+    ST->fin.exit_list = list_new(0);
+    gc_push_root(ST->fin.exit_list);
     gc_each_hookable(exit_collect);
-    ObjList *l = AS_LIST(exit_list);
+    ObjList *l = AS_LIST(ST->fin.exit_list);
     for (size_t i = 0; i < l->len; i++) {
         run_del(AS_OBJ(l->items[i]));
     }
     gc_pop_root(1);
-    exit_list = VAL_NULL;
+    ST->fin.exit_list = VAL_NULL;
 }
 
 void finalize_init(void) {
-    s_del = str_intern_c("__del__");
+    ST->s_del = str_intern_c("__del__");
     gc_set_finalizer_hook(del_hook);
     gc_set_after_hook(run_pending);
     gc_add_root_marker(mark_pending);

@@ -11,8 +11,6 @@
 #include "gc.h"
 #include "runtime.h"
 
-ObjClass *cls_generator, *cls_coroutine, *cls_async_generator;
-static ObjClass *cls_agen_await;
 
 void frame_mark(Frame *f);
 int gen_send_ex(ObjGen *g, Value value, Value exc, Value *out);
@@ -77,26 +75,22 @@ static void finalize_gen(Obj *o) {
 }
 
 // ---- collection of suspended generators
-static ObjGen **to_close;
-static size_t nclose, capclose;
 
 // Abandoned async generators kept for the event loop to close; those that
 // have finished are dropped at each collection.
-static ObjGen **agens;
-static size_t nagens, capagens;
 
 static void mark_to_close(void) {
-    for (size_t i = 0; i < nclose; i++) {
-        gc_mark_obj((Obj *)to_close[i]);
+    for (size_t i = 0; i < ST->gen.nclose; i++) {
+        gc_mark_obj((Obj *)ST->gen.to_close[i]);
     }
     size_t keep = 0;
-    for (size_t i = 0; i < nagens; i++) {
-        if (agens[i]->state != GEN_CLOSED) {
-            agens[keep++] = agens[i];
-            gc_mark_obj((Obj *)agens[i]);
+    for (size_t i = 0; i < ST->gen.nagens; i++) {
+        if (ST->gen.agens[i]->state != GEN_CLOSED) {
+            ST->gen.agens[keep++] = ST->gen.agens[i];
+            gc_mark_obj((Obj *)ST->gen.agens[i]);
         }
     }
-    nagens = keep;
+    ST->gen.nagens = keep;
 }
 
 static bool gc_hook(Obj *o) {
@@ -110,21 +104,21 @@ static bool gc_hook(Obj *o) {
         // finally may await): keep it until asyncio's shutdown_asyncgens
         // finds it, as CPython's loop does, instead of closing it here.
         if (g->state == GEN_SUSPENDED && g->frame && g->frame->nblocks > 0) {
-            if (nagens == capagens) {
-                capagens = capagens ? capagens * 2 : 16;
-                agens = realloc(agens, sizeof(ObjGen *) * capagens);
+            if (ST->gen.nagens == ST->gen.capagens) {
+                ST->gen.capagens = ST->gen.capagens ? ST->gen.capagens * 2 : 16;
+                ST->gen.agens = realloc(ST->gen.agens, sizeof(ObjGen *) * ST->gen.capagens);
             }
-            agens[nagens++] = g;
+            ST->gen.agens[ST->gen.nagens++] = g;
             return true;
         }
         return false;
     }
     if (g->state == GEN_SUSPENDED && g->frame && g->frame->nblocks > 0) {
-        if (nclose == capclose) {
-            capclose = capclose ? capclose * 2 : 16;
-            to_close = realloc(to_close, sizeof(ObjGen *) * capclose);
+        if (ST->gen.nclose == ST->gen.capclose) {
+            ST->gen.capclose = ST->gen.capclose ? ST->gen.capclose * 2 : 16;
+            ST->gen.to_close = realloc(ST->gen.to_close, sizeof(ObjGen *) * ST->gen.capclose);
         }
-        to_close[nclose++] = g;
+        ST->gen.to_close[ST->gen.nclose++] = g;
         return true;
     }
     return false;
@@ -152,13 +146,12 @@ static void report_ignored(ObjGen *g) {
 }
 
 static void after_collect(void) {
-    static bool running;
-    if (running) {
+    if (ST->gen.running) {
         return;     // a collection inside a finalizer: the outer loop goes on
     }
-    running = true;
-    while (nclose > 0) {
-        ObjGen *g = to_close[--nclose];
+    ST->gen.running = true;
+    while (ST->gen.nclose > 0) {
+        ObjGen *g = ST->gen.to_close[--ST->gen.nclose];
         Value saved = exc_take();
         if (!gen_close(g)) {
             report_ignored(g);
@@ -167,7 +160,7 @@ static void after_collect(void) {
             exc_raise_value(saved);
         }
     }
-    running = false;
+    ST->gen.running = false;
 }
 
 static void exit_warning(Obj *o) {
@@ -176,7 +169,6 @@ static void exit_warning(Obj *o) {
     }
 }
 
-static Value exit_close_list;
 
 static void exit_collect(Obj *o) {
     if (o->cls != cls_generator && o->cls != cls_coroutine) {
@@ -184,7 +176,7 @@ static void exit_collect(Obj *o) {
     }
     ObjGen *g = (ObjGen *)o;
     if (g->state == GEN_SUSPENDED && g->frame && g->frame->nblocks > 0) {
-        list_append(AS_LIST(exit_close_list), OBJ_VAL(o));
+        list_append(AS_LIST(ST->gen.exit_close_list), OBJ_VAL(o));
     }
 }
 
@@ -194,10 +186,10 @@ static void exit_collect(Obj *o) {
 // "Exception ignored in: ...").
 void gen_exit_warnings(void) {
     gc_each_hookable(exit_warning);
-    exit_close_list = list_new(0);
-    gc_push_root(exit_close_list);
+    ST->gen.exit_close_list = list_new(0);
+    gc_push_root(ST->gen.exit_close_list);
     gc_each_hookable(exit_collect);
-    ObjList *l = AS_LIST(exit_close_list);
+    ObjList *l = AS_LIST(ST->gen.exit_close_list);
     for (size_t i = 0; i < l->len; i++) {
         ObjGen *g = (ObjGen *)AS_OBJ(l->items[i]);
         if (g->state != GEN_SUSPENDED) {
@@ -212,7 +204,7 @@ void gen_exit_warnings(void) {
         }
     }
     gc_pop_root(1);
-    exit_close_list = VAL_NULL;
+    ST->gen.exit_close_list = VAL_NULL;
 }
 
 // ---- methods

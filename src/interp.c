@@ -34,25 +34,26 @@ extern const struct {
     size_t len;
 } pyish_libsrc[];
 
-char *interp_script_dir;
-static ObjDict *main_globals;
-
-typedef struct Registered {
-    const char *name;
-    ModuleInit init;
-} Registered;
-static Registered registry[32];
-static int nregistry;
 
 void module_register(const char *name, ModuleInit init) {
-    registry[nregistry++] = (Registered){name, init};
+    if (ST->nregistry == ST->capregistry) {
+        int cap = ST->capregistry ? ST->capregistry * 2 : 32;
+        StateModule *r = realloc(ST->registry, sizeof(StateModule) * (size_t)cap);
+        if (!r) {
+            fputs("pyish: out of memory\n", stderr);
+            abort();
+        }
+        ST->registry = r;
+        ST->capregistry = cap;
+    }
+    ST->registry[ST->nregistry++] = (StateModule){name, init};
 }
 
-static ObjList *sys_argv;   // sys.argv, kept from start-up until `import sys`
+// ST->sys_argv: sys.argv, kept from start-up until `import sys`.
 
 static void mark_interp(void) {
-    gc_mark_obj((Obj *)main_globals);
-    gc_mark_obj((Obj *)sys_argv);
+    gc_mark_obj((Obj *)ST->main_globals);
+    gc_mark_obj((Obj *)ST->sys_argv);
 }
 
 static void trace_module(Obj *o) {
@@ -104,10 +105,9 @@ Value module_new(const char *name) {
     return OBJ_VAL(m);
 }
 
-ObjClass *cls_module;
 
 ObjDict *interp_main_globals(void) {
-    return main_globals;
+    return ST->main_globals;
 }
 
 char *interp_read_file(const char *path, size_t *len) {
@@ -189,20 +189,20 @@ static Value load_source_module(const char *name, const char *path, const char *
     Value m = module_new(name);
     ObjModule *mod = (ObjModule *)AS_OBJ(m);
     dict_set_str(mod->dict, str_intern_c("__file__"), str_from_c(path));
-    dict_set(vm_modules, OBJ_VAL(mod->name), m);
+    dict_set(ST->modules, OBJ_VAL(mod->name), m);
     bool syntax_error;
     gc_push_root(m);
     ObjCode *code = interp_compile(src, len, path, false, &syntax_error);
     if (!code) {
         gc_pop_root(1);
-        dict_del(vm_modules, OBJ_VAL(mod->name));
+        dict_del(ST->modules, OBJ_VAL(mod->name));
         return exc_raise(exc_SyntaxError, "invalid syntax in module '%s'", name);
     }
     gc_push_root(OBJ_VAL(code));
     Value r = vm_run_module(code, mod->dict);
     gc_pop_root(2);
     if (!r) {
-        dict_del(vm_modules, OBJ_VAL(mod->name));
+        dict_del(ST->modules, OBJ_VAL(mod->name));
         return VAL_NULL;
     }
     return m;
@@ -234,17 +234,17 @@ static Value try_file(const char *dir, const char *name) {
 
 Value import_module_value(ObjStr *name) {
     Value m;
-    if (dict_get(vm_modules, OBJ_VAL(name), &m) == 1) {
+    if (dict_get(ST->modules, OBJ_VAL(name), &m) == 1) {
         return m;
     }
-    for (int i = 0; i < nregistry; i++) {
-        if (strcmp(registry[i].name, name->data) == 0) {
-            m = registry[i].init();
+    for (int i = 0; i < ST->nregistry; i++) {
+        if (strcmp(ST->registry[i].name, name->data) == 0) {
+            m = ST->registry[i].init();
             if (!m) {
                 return VAL_NULL;
             }
             class_finish_builtins();    // slot wrappers of the module's classes
-            dict_set(vm_modules, OBJ_VAL(name), m);
+            dict_set(ST->modules, OBJ_VAL(name), m);
             return m;
         }
     }
@@ -256,7 +256,7 @@ Value import_module_value(ObjStr *name) {
         }
     }
     bool found_error = false;
-    m = try_file(interp_script_dir, name->data);
+    m = try_file(ST->script_dir, name->data);
     if (m) {
         return m;
     }
@@ -304,7 +304,7 @@ Value import_from(Value module, ObjStr *name) {
         ObjModule *m = (ObjModule *)AS_OBJ(module);
         Value full = str_printf("%s.%s", m->name->data, name->data);
         Value sub;
-        if (dict_get(vm_modules, full, &sub) == 1) {
+        if (dict_get(ST->modules, full, &sub) == 1) {
             return sub;
         }
         return exc_raise(exc_ImportError, "cannot import name '%s' from '%s'", name->data, m->name->data);
@@ -364,10 +364,10 @@ void runtime_init_rest(void) {
 
 
 void interp_init(int argc, char **argv, const char *script_dir) {
-    interp_script_dir = strdup(script_dir ? script_dir : "");
+    ST->script_dir = strdup(script_dir ? script_dir : "");
     runtime_init();
-    builtins_init(vm_builtins);
-    builtins_vm_init(vm_builtins);
+    builtins_init(ST->builtins);
+    builtins_vm_init(ST->builtins);
     module_register("sys", mod_sys_init);
     module_register("time", mod_time_init);
     module_register("gc", mod_gc_init);
@@ -376,21 +376,21 @@ void interp_init(int argc, char **argv, const char *script_dir) {
     module_register("collections", mod_collections_init);
     module_register("_testing", mod_testing_init);
     module_register("_asyncio", aio_module_init);   // runtime/asyncio/module.c
-    sys_argv = AS_LIST(list_new((size_t)argc));
+    ST->sys_argv = AS_LIST(list_new((size_t)argc));
     for (int i = 0; i < argc; i++) {
-        list_append(sys_argv, str_from_c(argv[i]));
+        list_append(ST->sys_argv, str_from_c(argv[i]));
     }
     Value m = module_new("__main__");
-    main_globals = ((ObjModule *)AS_OBJ(m))->dict;
-    dict_set_str(main_globals, str_intern_c("__builtins__"), OBJ_VAL(vm_builtins));
-    dict_set(vm_modules, str_from_c("__main__"), m);
+    ST->main_globals = ((ObjModule *)AS_OBJ(m))->dict;
+    dict_set_str(ST->main_globals, str_intern_c("__builtins__"), OBJ_VAL(ST->builtins));
+    dict_set(ST->modules, str_from_c("__main__"), m);
     Value bm = module_new("builtins");
-    ((ObjModule *)AS_OBJ(bm))->dict = vm_builtins;
-    dict_set(vm_modules, str_from_c("builtins"), bm);
+    ((ObjModule *)AS_OBJ(bm))->dict = ST->builtins;
+    dict_set(ST->modules, str_from_c("builtins"), bm);
 }
 
 Value interp_sys_argv(void) {
-    return OBJ_VAL(sys_argv);
+    return OBJ_VAL(ST->sys_argv);
 }
 
 void interp_shutdown(void) {

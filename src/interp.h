@@ -34,7 +34,6 @@ void finalize_at_exit(void);
 char *interp_read_file(const char *path, size_t *len);
 
 // ---- the clock (runtime/clock.c)
-extern bool clock_virtual;
 double clock_monotonic(void);   // seconds, monotonic (virtual when enabled)
 double clock_wall(void);        // time.time()
 double clock_elapsed(void);     // seconds since start on the clock in use
@@ -50,5 +49,4 @@ typedef Value (*ModuleInit)(void);
 void module_register(const char *name, ModuleInit init);
 Value module_new(const char *name);
 Value import_module_value(ObjStr *name);
-extern char *interp_script_dir;
 #endif

@@ -65,7 +65,7 @@ typedef struct Options {
 
 static void on_sigint(int sig) {
     (void)sig;
-    vm_interrupted = 1;
+    ST->interrupted = 1;
 }
 
 // Set when the program ended with an uncaught KeyboardInterrupt: main()
@@ -250,8 +250,13 @@ static void *interp_main(void *arg) {
         dir = dir_of(o->file_abs);
         script_dir = dir;
     }
-    clock_init(o->virtual_clock);
-    interp_init(o->argc, o->argv, script_dir);
+    StateConfig cfg = {.argc = o->argc, .argv = o->argv, .script_dir = script_dir,
+                       .virtual_clock = o->virtual_clock};
+    if (!state_new(&cfg)) {
+        fputs("pyish: out of memory\n", stderr);
+        o->status = 1;
+        return NULL;
+    }
     install_sigint();
     if (o->dis || o->check) {
         o->status = compile_file(o->file_abs, o->dis);
@@ -364,9 +369,9 @@ int main(int argc, char **argv) {
         return 2;
     }
     // sys.argv: FILE and ARGS ('-c' or '-' for those forms; '' for the REPL)
-    static char empty[] = "";
-    static char dash_c[] = "-c";
-    static char dash[] = "-";
+    char empty[] = "";
+    char dash_c[] = "-c";
+    char dash[] = "-";
     int first = i < argc ? i : argc;
     int nargs = argc - first;
     char **av = calloc((size_t)(nargs + 2), sizeof(char *));

@@ -85,8 +85,8 @@ static bool wait_input(bool redraw) {
         if (session_over) {
             return false;
         }
-        if (vm_interrupted) {
-            vm_interrupted = 0;
+        if (ST->interrupted) {
+            ST->interrupted = 0;
             line_interrupted = true;
             return false;
         }
@@ -156,8 +156,8 @@ static int editline_getc(FILE *f) {
     unsigned char c;
     ssize_t n;
     while ((n = read(0, &c, 1)) < 0 && errno == EINTR) {
-        if (vm_interrupted) {
-            vm_interrupted = 0;
+        if (ST->interrupted) {
+            ST->interrupted = 0;
             line_interrupted = true;
             return EOF;
         }
@@ -214,8 +214,8 @@ static char *read_line(const char *prompt) {
         }
         buf[n++] = (char)ch;
     }
-    if (ch == EOF && vm_interrupted) {
-        vm_interrupted = 0;
+    if (ch == EOF && ST->interrupted) {
+        ST->interrupted = 0;
         line_interrupted = true;
         clearerr(stdin);
         free(buf);
@@ -235,7 +235,7 @@ static char *read_line(const char *prompt) {
 static const char *prompt_text(const char *which, const char *dflt, char *buf, size_t size) {
     snprintf(buf, size, "%s", dflt);
     Value sys;
-    if (dict_get(vm_modules, str_from_c("sys"), &sys) != 1) {
+    if (dict_get(ST->modules, str_from_c("sys"), &sys) != 1) {
         return buf;
     }
     Value v = obj_getattr(sys, str_intern_c(which));
@@ -314,7 +314,7 @@ static void cand_add(const char *prefix, const char *name, const char *suffix) {
 }
 
 static bool is_callable(Value v) {
-    Value f = dict_get_str(vm_builtins, str_intern_c("callable"));
+    Value f = dict_get_str(ST->builtins, str_intern_c("callable"));
     Value r = f ? vm_call(f, 1, &v, NULL) : VAL_NULL;
     if (!r) {
         exc_clear();
@@ -364,7 +364,7 @@ static Value resolve_dotted(const char *expr) {
         if (!v) {
             v = dict_get_str(interp_main_globals(), name);
             if (!v) {
-                v = dict_get_str(vm_builtins, name);
+                v = dict_get_str(ST->builtins, name);
             }
         } else {
             v = obj_getattr(v, name);
@@ -396,7 +396,7 @@ static void complete_attributes(const char *text) {
     expr[elen] = 0;
     const char *want = dot + 1;
     Value obj = elen ? resolve_dotted(expr) : VAL_NULL;
-    Value dir = dict_get_str(vm_builtins, str_intern_c("dir"));
+    Value dir = dict_get_str(ST->builtins, str_intern_c("dir"));
     Value names = obj && dir ? vm_call(dir, 1, &obj, NULL) : VAL_NULL;
     if (!names || !IS_LIST(names)) {
         exc_clear();
@@ -451,7 +451,7 @@ static void collect(const char *text) {
         }
     }
     add_dict_names(interp_main_globals(), text);
-    add_dict_names(vm_builtins, text);
+    add_dict_names(ST->builtins, text);
 }
 
 static char *next_candidate(const char *text, int state) {
@@ -550,7 +550,7 @@ static ObjCode *compile_input(const char *src, size_t len) {
 // coroutine (top-level await) runs as a task on it until done. VAL_NULL
 // with the exception pending on error.
 static Value run_code(ObjCode *code, ObjDict *globals) {
-    if (!repl_loop || repl_loop->closed || repl_loop->running || aio_running_loop) {
+    if (!repl_loop || repl_loop->closed || repl_loop->running || ST->running_loop) {
         if (code->flags & CO_COROUTINE) {
             return exc_raise(exc_RuntimeError, "top-level await needs the REPL's event loop, which is %s",
                              !repl_loop ? "missing" : repl_loop->closed ? "closed" : "busy");
@@ -558,12 +558,12 @@ static Value run_code(ObjCode *code, ObjDict *globals) {
         return vm_run_module(code, globals);
     }
     if (!(code->flags & CO_COROUTINE)) {
-        aio_running_loop = repl_loop;
+        ST->running_loop = repl_loop;
         repl_loop->running = true;
         Value r = vm_run_module(code, globals);
         repl_loop->running = false;
         repl_loop->stopping = false;
-        aio_running_loop = NULL;
+        ST->running_loop = NULL;
         return r;
     }
     Value coro = vm_module_coroutine(code, globals);
@@ -682,18 +682,18 @@ static const char help_src[] =
     "help = _Helper()\n";
 
 static void install_help(void) {
-    if (dict_get_str(vm_builtins, str_intern_c("help"))) {
+    if (dict_get_str(ST->builtins, str_intern_c("help"))) {
         return;
     }
     Value ns = dict_new();
     gc_push_root(ns);
-    dict_set_str(AS_DICT(ns), str_intern_c("__builtins__"), OBJ_VAL(vm_builtins));
+    dict_set_str(AS_DICT(ns), str_intern_c("__builtins__"), OBJ_VAL(ST->builtins));
     dict_set_str(AS_DICT(ns), str_intern_c("__name__"), str_from_c("builtins"));
     bool syntax_error;
     if (interp_run_source(help_src, sizeof help_src - 1, "<pyish help>", AS_DICT(ns), false, &syntax_error)) {
         Value h = dict_get_str(AS_DICT(ns), str_intern_c("help"));
         if (h) {
-            dict_set_str(vm_builtins, str_intern_c("help"), h);
+            dict_set_str(ST->builtins, str_intern_c("help"), h);
         }
     } else {
         exc_clear();
@@ -713,7 +713,7 @@ void repl_run(bool show_banner) {
         if (repl_loop->closed) {
             // a -i script closed the default loop: the REPL gets a new one
             repl_loop = (ObjLoop *)AS_OBJ(loop_new());
-            aio_default_loop = repl_loop;
+            ST->default_loop = repl_loop;
         }
         gc_add_root_marker(mark_repl);
     } else {
@@ -794,14 +794,14 @@ void repl_run(bool show_banner) {
                 interp_print_exception(exc);
             }
         }
-        vm_interrupted = 0;
+        ST->interrupted = 0;
     }
     history_save();
     // tasks still pending on the loop end with the session, silently (as
     // with python -m asyncio)
-    for (size_t i = 0; repl_loop && i < task_nregistry; i++) {
-        if (task_registry[i]->f.loop == repl_loop) {
-            task_registry[i]->log_destroy_pending = false;
+    for (size_t i = 0; repl_loop && i < ST->task_nregistry; i++) {
+        if (ST->task_registry[i]->f.loop == repl_loop) {
+            ST->task_registry[i]->log_destroy_pending = false;
         }
     }
 }

@@ -8,9 +8,10 @@
 #include <string.h>
 #include <stdio.h>
 #include <stdint.h>
+#include "object.h"
 #include "scope.h"
 
-typedef struct Builder {
+typedef struct ScopeBuilder {
     Scope *root;
     ScopeError *err;
     bool failed;
@@ -20,7 +21,8 @@ typedef struct Builder {
     size_t cap, used;
 } Builder;
 
-static Builder *B;  // the builder of the scope tree being made (not reentrant)
+// The builder of the scope tree being made (not reentrant).
+#define B (ST->scope_builder)
 
 char *scope_mangle(const char *class_name, const char *name, char *buf, size_t size) {
     size_t n = strlen(name);

@@ -12,22 +12,19 @@
 
 // Reads line [line] of [file] (stripped) into [buf]; false if unavailable.
 bool tb_source_line(const char *file, int line, char *buf, size_t size) {
-    static char *cached_name;
-    static char *cached_src;
-    static size_t cached_len;
     if (!file || file[0] == '<' || line <= 0) {
         return false;
     }
-    if (!cached_name || strcmp(cached_name, file) != 0) {
-        free(cached_name);
-        free(cached_src);
-        cached_name = strdup(file);
-        cached_src = interp_read_file(file, &cached_len);
+    if (!ST->tb_cached_name || strcmp(ST->tb_cached_name, file) != 0) {
+        free(ST->tb_cached_name);
+        free(ST->tb_cached_src);
+        ST->tb_cached_name = strdup(file);
+        ST->tb_cached_src = interp_read_file(file, &ST->tb_cached_len);
     }
-    if (!cached_src) {
+    if (!ST->tb_cached_src) {
         return false;
     }
-    const char *p = cached_src, *end = cached_src + cached_len;
+    const char *p = ST->tb_cached_src, *end = ST->tb_cached_src + ST->tb_cached_len;
     for (int l = 1; l < line && p < end; l++) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         if (!nl) {
@@ -313,7 +310,7 @@ static Value name_suggestion(Value ctx, ObjStr *name) {
         }
         add_keys(cands, AS_DICT(AS_TUPLE(ctx)->items[1]));
     }
-    add_keys(cands, vm_builtins);
+    add_keys(cands, ST->builtins);
     Value s = suggest(name, cands->items, cands->len);
     gc_pop_root(1);
     return s;

@@ -18,42 +18,31 @@
 #include "ast.h"
 #include "numstr.h"
 
-int vm_recursion_limit = 1000;
-volatile int vm_interrupted;
 
 void vm_raise_interrupt(void) {
-    if (vm_interrupted == VM_INTERRUPT_BUDGET) {
+    if (ST->interrupted == VM_INTERRUPT_BUDGET) {
         exc_raise(exc_RuntimeError, "execution budget exceeded");
         return;     // sticky: every later safe point raises again
     }
-    vm_interrupted = 0;
+    ST->interrupted = 0;
     exc_raise_value(OBJ_VAL(exc_KeyboardInterrupt));
 }
-ObjDict *vm_builtins;
-ObjDict *vm_modules;
 
-Frame *vm_frame;            // innermost running frame
-static int vm_depth;        // active pyish frames
-static int c_depth;         // nested vm_run activations
 #define C_DEPTH_LIMIT 20000
-static int c_walk_depth;    // nested C walks of objects (compare, repr, hash...)
-static char *c_stack_floor; // lowest safe C stack address (NULL: unknown)
 
 // True when the C stack is nearly used up: C_DEPTH_LIMIT assumes pyish's own
 // 1 GiB interpreter thread, a host's thread (or a fuzzer's) may have 8 MiB.
 static inline bool c_stack_low(void) {
     char here;
-    return c_stack_floor && &here < c_stack_floor;
+    return ST->c_stack_floor && &here < ST->c_stack_floor;
 }
 
 // ---- the frame stack: frames of ordinary calls, allocated LIFO in chunks
-typedef struct Chunk {
-    struct Chunk *prev;
+typedef struct VmChunk {
+    struct VmChunk *prev;
     size_t size, used;
     _Alignas(16) char data[];
 } Chunk;
-static Chunk *chunk;
-static Chunk *spare;
 
 static Frame *frame_alloc(ObjCode *code, bool heap) {
     size_t nslots = (size_t)(code->nlocals + code->ncells + code->nfree + code->max_stack);
@@ -63,11 +52,11 @@ static Frame *frame_alloc(ObjCode *code, bool heap) {
     if (heap) {
         f = mem_alloc(size);
     } else {
-        if (!chunk || chunk->used + size > chunk->size) {
+        if (!ST->chunk || ST->chunk->used + size > ST->chunk->size) {
             Chunk *c;
-            if (spare && spare->size >= size) {
-                c = spare;
-                spare = NULL;
+            if (ST->spare_chunk && ST->spare_chunk->size >= size) {
+                c = ST->spare_chunk;
+                ST->spare_chunk = NULL;
             } else {
                 size_t csize = size > 256 * 1024 ? size : 256 * 1024;
                 c = malloc(sizeof(Chunk) + csize);
@@ -77,11 +66,11 @@ static Frame *frame_alloc(ObjCode *code, bool heap) {
                 c->size = csize;
             }
             c->used = 0;
-            c->prev = chunk;
-            chunk = c;
+            c->prev = ST->chunk;
+            ST->chunk = c;
         }
-        f = (Frame *)(chunk->data + chunk->used);
-        chunk->used += size;
+        f = (Frame *)(ST->chunk->data + ST->chunk->used);
+        ST->chunk->used += size;
     }
     // every field (of the block stack only nblocks entries are meaningful)
     f->code = code;
@@ -110,14 +99,14 @@ static void frame_release(Frame *f) {
     if (f->on_heap) {
         return;     // owned by its generator
     }
-    chunk->used -= f->alloc_size;
-    if (chunk->used == 0 && chunk->prev) {
-        Chunk *c = chunk;
-        chunk = c->prev;
-        if (spare) {
-            free(spare);
+    ST->chunk->used -= f->alloc_size;
+    if (ST->chunk->used == 0 && ST->chunk->prev) {
+        Chunk *c = ST->chunk;
+        ST->chunk = c->prev;
+        if (ST->spare_chunk) {
+            free(ST->spare_chunk);
         }
-        spare = c;
+        ST->spare_chunk = c;
     }
 }
 
@@ -136,15 +125,15 @@ void frame_mark(Frame *f) {
 }
 
 static void mark_vm_roots(void) {
-    for (Frame *f = vm_frame; f; f = f->parent) {
+    for (Frame *f = ST->frame; f; f = f->parent) {
         frame_mark(f);
     }
-    gc_mark_obj((Obj *)vm_builtins);
-    gc_mark_obj((Obj *)vm_modules);
+    gc_mark_obj((Obj *)ST->builtins);
+    gc_mark_obj((Obj *)ST->modules);
 }
 
 int vm_current_line(void) {
-    Frame *f = vm_frame;
+    Frame *f = ST->frame;
     if (!f) {
         return 0;
     }
@@ -153,7 +142,7 @@ int vm_current_line(void) {
 }
 
 ObjStr *vm_current_file(void) {
-    return vm_frame ? vm_frame->code->filename : NULL;
+    return ST->frame ? ST->frame->code->filename : NULL;
 }
 
 // ---- exceptions
@@ -177,7 +166,7 @@ static Value handled_exc(Frame *f) {
 }
 
 Value vm_handled_exception(void) {
-    return handled_exc(vm_frame);
+    return handled_exc(ST->frame);
 }
 
 static void set_context(Value exc, Frame *f) {
@@ -451,7 +440,7 @@ static Value call_function(ObjFunction *f, int argc, Value *argv, ObjTuple *kwna
         Frame *fr = make_call_frame(f, argv, argc, kwnames, kwvalues, nkw, true);
         return fr ? gen_new(f, fr) : VAL_NULL;
     }
-    if (vm_depth >= vm_recursion_limit || c_depth >= C_DEPTH_LIMIT || c_stack_low()) {
+    if (ST->vm_depth >= ST->recursion_limit || ST->c_depth >= C_DEPTH_LIMIT || c_stack_low()) {
         return exc_raise(exc_RecursionError, "maximum recursion depth exceeded");
     }
     Frame *fr = make_call_frame(f, argv, argc, kwnames, kwvalues, nkw, false);
@@ -459,7 +448,7 @@ static Value call_function(ObjFunction *f, int argc, Value *argv, ObjTuple *kwna
         return VAL_NULL;
     }
     fr->is_entry = true;
-    fr->parent = vm_frame;
+    fr->parent = ST->frame;
     int status;
     return run(fr, &status, VAL_NULL);
 }
@@ -518,7 +507,6 @@ Value vm_call(Value callable, int argc, Value *argv, ObjDict *kw) {
 // Counts every resume, throw and finish of any generator outside a chain's
 // own fast path: a chain recorded at epoch E is known intact while the
 // epoch is still E, without walking it to check.
-static uint32_t gen_epoch;
 
 static Frame *resume_target(ObjGen *g, int *extra) {
     ObjGen *ig = g->inner;
@@ -528,7 +516,7 @@ static Frame *resume_target(ObjGen *g, int *extra) {
         return g->frame;
     }
     Frame *inner = ig->frame;
-    if (g->inner_epoch == gen_epoch) {
+    if (g->inner_epoch == ST->gen_epoch) {
         for (Frame *f = inner; f != g->frame; f = f->parent) {
             f->gen->state = GEN_RUNNING;
         }
@@ -582,12 +570,12 @@ static Frame *gen_prepare(ObjGen *g, Value value, int *extra) {
     g->state = GEN_RUNNING;
     g->awaited = true;
     g->yf = VAL_NULL;
-    gen_epoch++;
+    ST->gen_epoch++;
     return target;
 }
 
 static void gen_finished(ObjGen *g) {
-    gen_epoch++;
+    ST->gen_epoch++;
     g->state = GEN_CLOSED;
     g->yf = VAL_NULL;
     Frame *f = g->frame;
@@ -600,7 +588,7 @@ static void gen_finished(ObjGen *g) {
 // The frame of a finished generator is freed by gen_finished after the
 // loop has left it; these keep its values alive until then.
 int gen_send_ex(ObjGen *g, Value value, Value exc, Value *out) {
-    if (c_depth >= C_DEPTH_LIMIT || vm_depth >= vm_recursion_limit + 50 || c_stack_low()) {
+    if (ST->c_depth >= C_DEPTH_LIMIT || ST->vm_depth >= ST->recursion_limit + 50 || c_stack_low()) {
         exc_raise(exc_RecursionError, "maximum recursion depth exceeded");
         return GEN_RAISED;
     }
@@ -608,7 +596,7 @@ int gen_send_ex(ObjGen *g, Value value, Value exc, Value *out) {
     int extra = 0;
     if (exc) {
         g->inner = NULL;
-        gen_epoch++;
+        ST->gen_epoch++;
         if (g->state == GEN_RUNNING) {
             exc_raise(exc_ValueError, "%s already executing",
                       g->hdr.cls == cls_coroutine ? "coroutine" : "generator");
@@ -627,11 +615,11 @@ int gen_send_ex(ObjGen *g, Value value, Value exc, Value *out) {
         return GEN_RAISED;
     }
     Frame *f = g->frame;
-    f->parent = vm_frame;
+    f->parent = ST->frame;
     f->is_entry = true;
     f->link = LINK_NONE;
     int status;
-    vm_depth += extra;
+    ST->vm_depth += extra;
     Value r = run(target ? target : f, &status, exc);
     *out = r;
     return status;
@@ -654,9 +642,9 @@ static int resume_after_delegate(ObjGen *gen, Value value, Value *out) {
     f->ip = f->code->code + INSTR_ARG(*p);
     gen->yf = VAL_NULL;
     gen->inner = NULL;
-    gen_epoch++;
+    ST->gen_epoch++;
     gen->state = GEN_RUNNING;
-    f->parent = vm_frame;
+    f->parent = ST->frame;
     f->is_entry = true;
     int status;
     *out = run(f, &status, VAL_NULL);
@@ -819,7 +807,7 @@ Value vm_run_module(ObjCode *code, ObjDict *globals) {
     fr->globals = globals;
     fr->locals_dict = globals;
     fr->is_entry = true;
-    fr->parent = vm_frame;
+    fr->parent = ST->frame;
     int status;
     return run(fr, &status, VAL_NULL);
 }
@@ -850,26 +838,36 @@ Value vm_run_class_body(ObjFunction *body, ObjDict *ns) {
     }
     fr->locals_dict = ns;
     fr->is_entry = true;
-    fr->parent = vm_frame;
+    fr->parent = ST->frame;
     int status;
     return run(fr, &status, VAL_NULL);
 }
 
 // Records how far the calling thread's C stack may grow (with a margin for
 // the work done between two guard checks).
-static void note_stack(void) {
+// The floor is found once per thread (pthread_getattr_np reads
+// /proc/self/maps on the main thread) and kept in a per-thread variable:
+// a state may run on several threads one after the other.
+static _Thread_local char *thread_stack_floor;
+static _Thread_local bool thread_stack_known;
+
+void vm_note_stack(void) {
+    if (!thread_stack_known) {
+        thread_stack_known = true;
 #if defined(__linux__) && defined(__GLIBC__)
-    pthread_attr_t attr;
-    void *addr;
-    size_t size;
-    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
-        if (pthread_attr_getstack(&attr, &addr, &size) == 0) {
-            size_t margin = size / 8 < ((size_t)1 << 20) ? size / 8 : ((size_t)1 << 20);
-            c_stack_floor = (char *)addr + margin;
+        pthread_attr_t attr;
+        void *addr;
+        size_t size;
+        if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+            if (pthread_attr_getstack(&attr, &addr, &size) == 0) {
+                size_t margin = size / 8 < ((size_t)1 << 20) ? size / 8 : ((size_t)1 << 20);
+                thread_stack_floor = (char *)addr + margin;
+            }
+            pthread_attr_destroy(&attr);
         }
-        pthread_attr_destroy(&attr);
-    }
 #endif
+    }
+    ST->c_stack_floor = thread_stack_floor;
 }
 
 // The recursion guard of C code that walks nested objects (CPython's
@@ -877,24 +875,24 @@ static void note_stack(void) {
 // against sys.getrecursionlimit(), and the C stack must have room left.
 bool vm_enter_recursive(const char *where) {
     char here;
-    if (vm_depth + c_walk_depth >= vm_recursion_limit ||
-        (c_stack_floor && &here < c_stack_floor)) {
+    if (ST->vm_depth + ST->c_walk_depth >= ST->recursion_limit ||
+        (ST->c_stack_floor && &here < ST->c_stack_floor)) {
         exc_raise(exc_RecursionError, "maximum recursion depth exceeded%s", where);
         return false;
     }
-    c_walk_depth++;
+    ST->c_walk_depth++;
     return true;
 }
 
 void vm_leave_recursive(void) {
-    c_walk_depth--;
+    ST->c_walk_depth--;
 }
 
 // Only the C stack check, for walks CPython does not bound by the recursion
 // limit (hash of nested tuples): they fail only where they would crash.
 bool vm_stack_ok(const char *where) {
     char here;
-    if (c_stack_floor && &here < c_stack_floor) {
+    if (ST->c_stack_floor && &here < ST->c_stack_floor) {
         exc_raise(exc_RecursionError, "maximum recursion depth exceeded%s", where);
         return false;
     }
@@ -902,10 +900,10 @@ bool vm_stack_ok(const char *where) {
 }
 
 void vm_init(void) {
-    note_stack();
+    vm_note_stack();
     gc_add_root_marker(mark_vm_roots);
-    vm_builtins = AS_DICT(dict_new());
-    vm_modules = AS_DICT(dict_new());
+    ST->builtins = AS_DICT(dict_new());
+    ST->modules = AS_DICT(dict_new());
 }
 
 
@@ -978,7 +976,7 @@ static Value name_error(ObjStr *name) {
     Value e = exc_new(exc_NameError, 1, &msg);
     if (e) {
         gc_push_root(e);
-        AS_EXC(e)->suggestion = tb_name_context(vm_frame);
+        AS_EXC(e)->suggestion = tb_name_context(ST->frame);
         gc_pop_root(1);
         dict_set_str(AS_EXC(e)->dict, str_intern_c("name"), OBJ_VAL(name));
         exc_raise_value(e);
@@ -1077,7 +1075,7 @@ static Value small_binop(Value a, Value b, int op) {
 // [target]) and returns the frame to run next (see resume_target); NULL
 // with an exception pending if it cannot run.
 static Frame *link_resume(ObjGen *g, Value v, Frame *parent, uint8_t link, uint32_t target) {
-    if (vm_depth >= vm_recursion_limit) {
+    if (ST->vm_depth >= ST->recursion_limit) {
         exc_raise(exc_RecursionError, "maximum recursion depth exceeded");
         return NULL;
     }
@@ -1091,8 +1089,8 @@ static Frame *link_resume(ObjGen *g, Value v, Frame *parent, uint8_t link, uint3
     gf->link = link;
     gf->ret_target = target;
     gf->is_entry = false;
-    vm_frame = run_frame;
-    vm_depth += 1 + extra;
+    ST->frame = run_frame;
+    ST->vm_depth += 1 + extra;
     return run_frame;
 }
 
@@ -1180,9 +1178,9 @@ static Value run(Frame *entry, int *status, Value throw_exc) {
     bool reraise = false;
     Value result = VAL_NULL;
 
-    c_depth++;
-    vm_depth++;
-    vm_frame = frame;
+    ST->c_depth++;
+    ST->vm_depth++;
+    ST->frame = frame;
     LOAD_FRAME();
     if (throw_exc) {
         exc_raise_value(throw_exc);
@@ -1351,9 +1349,9 @@ next_instr:
                 DISPATCH();
             }
         } else if ((c >> 62) == 2) {
-            if (((c >> 32) & 0x3fffffff) == (g->version & 0x3fffffff) && ix < vm_builtins->nentries &&
-                vm_builtins->entries[ix].key == OBJ_VAL(name)) {
-                PUSH(vm_builtins->entries[ix].value);
+            if (((c >> 32) & 0x3fffffff) == (g->version & 0x3fffffff) && ix < ST->builtins->nentries &&
+                ST->builtins->entries[ix].key == OBJ_VAL(name)) {
+                PUSH(ST->builtins->entries[ix].value);
                 DISPATCH();
             }
         }
@@ -1363,10 +1361,10 @@ next_instr:
             PUSH(g->entries[gi].value);
             DISPATCH();
         }
-        int64_t bi = dict_index_str(vm_builtins, name);
+        int64_t bi = dict_index_str(ST->builtins, name);
         if (bi >= 0) {
             *cp = ((uint64_t)2 << 62) | ((uint64_t)(g->version & 0x3fffffff) << 32) | (uint64_t)bi;
-            PUSH(vm_builtins->entries[bi].value);
+            PUSH(ST->builtins->entries[bi].value);
             DISPATCH();
         }
         SAVE_FRAME();
@@ -1394,7 +1392,7 @@ next_instr:
             v = dict_get_str(frame->globals, name);
         }
         if (!v) {
-            v = dict_get_str(vm_builtins, name);
+            v = dict_get_str(ST->builtins, name);
         }
         if (!v) {
             SAVE_FRAME();
@@ -1587,9 +1585,9 @@ next_instr:
     CASE(JUMP):
         if (code->code + arg < ip) {
             // backward jump: a safe point
-            if (gc_due || vm_interrupted) {
+            if (ST->gc.due || ST->interrupted) {
                 SAVE_FRAME();
-                if (vm_interrupted) {
+                if (ST->interrupted) {
                     vm_raise_interrupt();
                     goto error;
                 }
@@ -1994,13 +1992,13 @@ next_instr:
         // positional parameters (no defaults, cells, *args or generators)
         Value *base = sp - (int)arg - 2;
         Value callable = base[0];
-        if (IS_OBJ(callable) && AS_OBJ(callable)->cls == cls_function && !gc_due && !vm_interrupted) {
+        if (IS_OBJ(callable) && AS_OBJ(callable)->cls == cls_function && !ST->gc.due && !ST->interrupted) {
             ObjFunction *f = (ObjFunction *)AS_OBJ(callable);
             ObjCode *fc = f->code;
             int argc = (int)arg + (base[1] != VAL_NULL);
             if (argc == fc->argcount && fc->kwonlycount == 0 && fc->ncells == 0 && fc->nfree == 0 &&
                 !(fc->flags & (CO_VARARGS | CO_VARKW | CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR)) &&
-                vm_depth < vm_recursion_limit) {
+                ST->vm_depth < ST->recursion_limit) {
                 Value *args = base[1] != VAL_NULL ? base + 1 : base + 2;
                 frame->ip = ip;
                 frame->sp = base;
@@ -2010,13 +2008,13 @@ next_instr:
                 memcpy(nf->slots, args, sizeof(Value) * (size_t)argc);
                 nf->parent = frame;
                 frame = nf;
-                vm_frame = frame;
-                vm_depth++;
+                ST->frame = frame;
+                ST->vm_depth++;
                 LOAD_FRAME();
                 DISPATCH();
             }
         }
-        if (IS_OBJ(callable) && AS_OBJ(callable)->cls == cls_native && !gc_due && !vm_interrupted) {
+        if (IS_OBJ(callable) && AS_OBJ(callable)->cls == cls_native && !ST->gc.due && !ST->interrupted) {
             // a builtin function or method (argv[0] is self for methods)
             ObjNative *n = (ObjNative *)AS_OBJ(callable);
             int argc = (int)arg + (base[1] != VAL_NULL);
@@ -2050,8 +2048,8 @@ next_instr:
         ObjDict *kwdict = NULL;
         Value exargs = VAL_NULL;
         SAVE_FRAME();
-        if (gc_due || vm_interrupted) {
-            if (vm_interrupted) {
+        if (ST->gc.due || ST->interrupted) {
+            if (ST->interrupted) {
                 vm_raise_interrupt();
                 goto error;
             }
@@ -2138,7 +2136,7 @@ next_instr:
                 PUSH(g);
                 DISPATCH();
             }
-            if (vm_depth >= vm_recursion_limit) {
+            if (ST->vm_depth >= ST->recursion_limit) {
                 exc_raise(exc_RecursionError, "maximum recursion depth exceeded");
                 goto error;
             }
@@ -2147,8 +2145,8 @@ next_instr:
             frame->sp = base;   // the call's operands are consumed
             nf->parent = frame;
             frame = nf;
-            vm_frame = frame;
-            vm_depth++;
+            ST->frame = frame;
+            ST->vm_depth++;
             LOAD_FRAME();
             DISPATCH();
         }
@@ -2208,7 +2206,7 @@ next_instr:
         Frame *f = frame;
         ObjGen *g = f->gen;
         if (f->is_entry) {
-            vm_frame = f->parent;
+            ST->frame = f->parent;
             f->parent = NULL;
             *status = GEN_RETURNED;
             if (g) {
@@ -2219,14 +2217,14 @@ next_instr:
             goto done;
         }
         Frame *parent = f->parent;
-        vm_depth--;
+        ST->vm_depth--;
         if (g) {
             int link = f->link;
             uint32_t target = f->ret_target;
             f->parent = NULL;
             gen_finished(g);
             frame = parent;
-            vm_frame = frame;
+            ST->frame = frame;
             LOAD_FRAME();
             if (link == LINK_SEND) {
                 sp[-1] = result;      // (sub -- ret)
@@ -2238,7 +2236,7 @@ next_instr:
         }
         frame_release(f);
         frame = parent;
-        vm_frame = frame;
+        ST->frame = frame;
         LOAD_FRAME();
         PUSH(result);
         DISPATCH();
@@ -2268,14 +2266,14 @@ next_instr:
                 f = p;
             }
             f->gen->inner = inner->gen;
-            f->gen->inner_epoch = gen_epoch;
+            f->gen->inner_epoch = ST->gen_epoch;
             f->gen->inner_depth = (uint32_t)skipped;
-            vm_depth -= skipped;
+            ST->vm_depth -= skipped;
         } else {
             g->inner = NULL;
         }
         if (f->is_entry) {
-            vm_frame = f->parent;
+            ST->frame = f->parent;
             f->parent = NULL;
             f->is_entry = false;
             *status = GEN_YIELDED;
@@ -2283,9 +2281,9 @@ next_instr:
         }
         Frame *parent = f->parent;
         f->parent = NULL;
-        vm_depth--;
+        ST->vm_depth--;
         frame = parent;
-        vm_frame = frame;
+        ST->frame = frame;
         LOAD_FRAME();
         PUSH(result);
         DISPATCH();
@@ -2654,7 +2652,7 @@ error: {
             }
         }
         if (f->is_entry) {
-            vm_frame = f->parent;
+            ST->frame = f->parent;
             f->parent = NULL;
             if (g) {
                 gen_finished(g);
@@ -2668,7 +2666,7 @@ error: {
         }
         Frame *parent = f->parent;
         f->parent = NULL;
-        vm_depth--;
+        ST->vm_depth--;
         if (g) {
             gen_finished(g);
             // the SEND/FOR_ITER that resumed it pops the dead generator
@@ -2676,7 +2674,7 @@ error: {
             frame_release(f);
         }
         frame = parent;
-        vm_frame = frame;
+        ST->frame = frame;
         LOAD_FRAME();
         if (g) {
             // the exception surfaces at SEND/FOR_ITER: its operand stays
@@ -2686,7 +2684,7 @@ error: {
 }
 
 done:
-    c_depth--;
-    vm_depth--;
+    ST->c_depth--;
+    ST->vm_depth--;
     return result;
 }

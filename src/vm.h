@@ -89,7 +89,6 @@ struct ObjGen {
     bool running_async;     // an async generator with an asend/athrow/aclose in progress
 };
 
-extern ObjClass *cls_function, *cls_cell;
 
 // Calls [callable] from C. Returns VAL_NULL with the exception pending.
 Value vm_call(Value callable, int argc, Value *argv, ObjDict *kw);
@@ -116,14 +115,13 @@ Value vm_run_class_body(ObjFunction *body, ObjDict *ns);
 int vm_current_line(void);
 ObjStr *vm_current_file(void);
 void vm_init(void);
-extern int vm_recursion_limit;
+// Notes the calling thread's C stack bounds in the current state (its
+// recursion guard): on start-up and whenever a thread takes the state up.
+void vm_note_stack(void);
 // The builtins dict and sys.modules.
-extern ObjDict *vm_builtins;
-extern ObjDict *vm_modules;
 // Set by SIGINT (to VM_INTERRUPT_SIGINT); the VM raises KeyboardInterrupt at
 // the next safe point. A host's execution budget sets VM_INTERRUPT_BUDGET:
 // then every safe point raises RuntimeError until the host clears it.
-extern volatile int vm_interrupted;
 enum { VM_INTERRUPT_SIGINT = 1, VM_INTERRUPT_BUDGET = 2 };
 // Raises the exception for the pending interrupt (clears a SIGINT one).
 void vm_raise_interrupt(void);

@@ -77,12 +77,8 @@ struct ObjLoop {
     Value exc_handler;      // set_exception_handler(h), or VAL_NULL
 };
 
-extern ObjClass *cls_loop, *cls_future, *cls_task, *cls_handle, *cls_sleep;
-extern ObjClass *exc_CancelledError, *exc_InvalidStateError;
 
 // The loop the current thread runs (NULL when none) and the default one.
-extern ObjLoop *aio_running_loop;
-extern ObjLoop *aio_default_loop;
 
 // ---- loop.c
 void loop_init(void);
@@ -98,7 +94,6 @@ ObjLoop *loop_get_event_loop(void);
 // As CPython's get_event_loop(): once set_event_loop() was called (asyncio.run
 // calls it), no current loop is a RuntimeError (NULL) instead of a new loop.
 ObjLoop *loop_get_event_loop_checked(void);
-extern bool aio_set_loop_called;
 // Runs the loop until [fut] is done: its result or VAL_NULL.
 Value loop_run_until_complete(ObjLoop *loop, Value fut);
 
@@ -138,8 +133,6 @@ Value task_repr(Value self);
 // A pending task's description for the deadlock report.
 Value task_describe_wait(ObjTask *t);
 // Live tasks (weak registry).
-extern ObjTask **task_registry;
-extern size_t task_nregistry;
 bool is_coroutine_like(Value v);
 // "f() running at file:line" / "f() done, defined at file:line"
 Value task_format_coro(Value coro, Obj *code);
@@ -152,10 +145,8 @@ void aio_print_exception(const char *what, Value self, Value exc);
 // prints [msg], "key: repr(val)" and the traceback. Leaves no exception set.
 // The pyish coroutine function asyncio._shutdown_asyncgens(loop), set by
 // asyncio.pyish through _asyncio._set_shutdown_asyncgens (VAL_NULL before).
-extern Value aio_shutdown_asyncgens_fn;
 // asyncio._run_in_executor(loop, executor, func, *args), set the same way
 // (_asyncio._set_run_in_executor).
-extern Value aio_run_in_executor_fn;
 // Warns that the sleep() object [o] was never awaited (once); false when
 // [o] is not a sleep() object.
 bool aio_sleep_warn(Obj *o);

@@ -12,8 +12,6 @@
 #include "vm.h"
 #include "code.h"
 
-ObjClass *cls_future;
-ObjClass *exc_CancelledError, *exc_InvalidStateError;
 
 static void trace_future(Obj *o) {
     ObjFuture *f = (ObjFuture *)o;
@@ -363,7 +361,6 @@ typedef struct ObjFutIter {
     Value fut;          // VAL_NULL once finished or closed
 } ObjFutIter;
 
-static ObjClass *cls_future_iter;
 
 static Value futiter_new(Value fut) {
     gc_push_root(fut);

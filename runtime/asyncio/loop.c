@@ -18,12 +18,7 @@
 #include "vm.h"
 #include "interp.h"
 
-ObjClass *cls_loop, *cls_handle, *cls_timer_handle, *cls_sleep;
 bool tb_source_line(const char *file, int line, char *buf, size_t size);   // src/traceback.c
-ObjLoop *aio_running_loop;
-ObjLoop *aio_default_loop;
-static Value stop_cb;       // the done callback run_until_complete adds
-static Value deadlock_target;   // future run_until_complete waits for
 
 // ---- handles
 static void trace_handle(Obj *o) {
@@ -270,8 +265,8 @@ static void finalize_loop(Obj *o) {
     mem_free(l->timers, sizeof(ObjHandle *) * l->ctimers);
     l->ready = NULL;
     l->timers = NULL;
-    if (aio_running_loop == l) {
-        aio_running_loop = NULL;
+    if (ST->running_loop == l) {
+        ST->running_loop = NULL;
     }
 }
 
@@ -396,19 +391,18 @@ Value loop_new(void) {
 }
 
 ObjLoop *loop_get_event_loop(void) {
-    if (aio_running_loop) {
-        return aio_running_loop;
+    if (ST->running_loop) {
+        return ST->running_loop;
     }
-    if (!aio_default_loop) {
-        aio_default_loop = (ObjLoop *)AS_OBJ(loop_new());
+    if (!ST->default_loop) {
+        ST->default_loop = (ObjLoop *)AS_OBJ(loop_new());
     }
-    return aio_default_loop;
+    return ST->default_loop;
 }
 
-bool aio_set_loop_called;
 
 ObjLoop *loop_get_event_loop_checked(void) {
-    if (!aio_running_loop && !aio_default_loop && aio_set_loop_called) {
+    if (!ST->running_loop && !ST->default_loop && ST->set_loop_called) {
         exc_raise(exc_RuntimeError, "There is no current event loop in thread 'MainThread'.");
         return NULL;
     }
@@ -541,7 +535,7 @@ static bool run_item(ObjLoop *loop, ReadyItem it) {
         return ok;
     }
     case R_CALLBACK: {
-        if (it.a == stop_cb) {
+        if (it.a == ST->stop_cb) {
             ((ObjFuture *)AS_OBJ(it.b))->loop->stopping = true;
             return true;
         }
@@ -583,8 +577,8 @@ static bool run_item(ObjLoop *loop, ReadyItem it) {
 static void raise_deadlock(ObjLoop *loop) {
     Value lines = list_new(8);
     gc_push_root(lines);
-    for (size_t i = 0; i < task_nregistry; i++) {
-        ObjTask *t = task_registry[i];
+    for (size_t i = 0; i < ST->task_nregistry; i++) {
+        ObjTask *t = ST->task_registry[i];
         if (t->f.loop != loop || t->f.state != FUT_PENDING) {
             continue;
         }
@@ -596,8 +590,8 @@ static void raise_deadlock(ObjLoop *loop) {
         list_append(AS_LIST(lines), d);
     }
     Value what;
-    if (deadlock_target) {
-        Value r = obj_repr(deadlock_target);
+    if (ST->deadlock_target) {
+        Value r = obj_repr(ST->deadlock_target);
         if (!r) {
             gc_pop_root(1);
             return;
@@ -627,7 +621,7 @@ static void raise_deadlock(ObjLoop *loop) {
 #define VIRTUAL_OVERSHOOT 1e-6
 
 static bool idle_sleep(double until) {
-    if (clock_virtual) {
+    if (ST->clock_virtual) {
         clock_advance_to(until + VIRTUAL_OVERSHOOT);
         return true;
     }
@@ -643,7 +637,7 @@ static bool idle_sleep(double until) {
         ts.tv_sec = (time_t)left;
         ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
         nanosleep(&ts, NULL);
-        if (vm_interrupted) {
+        if (ST->interrupted) {
             vm_raise_interrupt();
             return false;
         }
@@ -677,7 +671,7 @@ static bool run_once(ObjLoop *loop) {
         if (!run_item(loop, it)) {
             return false;
         }
-        if (vm_interrupted) {
+        if (ST->interrupted) {
             vm_raise_interrupt();
             return false;
         }
@@ -693,7 +687,7 @@ static bool check_can_run(ObjLoop *loop) {
         exc_raise(exc_RuntimeError, "This event loop is already running");
         return false;
     }
-    if (aio_running_loop && aio_running_loop != loop) {
+    if (ST->running_loop && ST->running_loop != loop) {
         exc_raise(exc_RuntimeError, "Cannot run the event loop while another loop is running");
         return false;
     }
@@ -704,8 +698,8 @@ static bool run_forever(ObjLoop *loop) {
     if (!check_can_run(loop)) {
         return false;
     }
-    ObjLoop *prev = aio_running_loop;
-    aio_running_loop = loop;
+    ObjLoop *prev = ST->running_loop;
+    ST->running_loop = loop;
     loop->running = true;
     bool ok = true;
     for (;;) {
@@ -719,7 +713,7 @@ static bool run_forever(ObjLoop *loop) {
     }
     loop->stopping = false;
     loop->running = false;
-    aio_running_loop = prev;
+    ST->running_loop = prev;
     return ok;
 }
 
@@ -738,13 +732,13 @@ bool loop_run_due(ObjLoop *loop, double *next) {
         if (!check_can_run(loop)) {
             return false;
         }
-        ObjLoop *prev = aio_running_loop;
-        aio_running_loop = loop;
+        ObjLoop *prev = ST->running_loop;
+        ST->running_loop = loop;
         loop->running = true;
         ok = run_once(loop);
         loop->stopping = false;
         loop->running = false;
-        aio_running_loop = prev;
+        ST->running_loop = prev;
     }
     while (loop->ntimers && loop->timers[0]->cancelled) {
         heap_pop(loop);
@@ -808,13 +802,13 @@ Value loop_run_until_complete(ObjLoop *loop, Value fut) {
         ((ObjTask *)f)->log_destroy_pending = false;
     }
     gc_push_root(fut);
-    future_add_callback(f, stop_cb);
-    Value prev_target = deadlock_target;
-    deadlock_target = fut;
+    future_add_callback(f, ST->stop_cb);
+    Value prev_target = ST->deadlock_target;
+    ST->deadlock_target = fut;
     bool ok = run_forever(loop);
-    deadlock_target = prev_target;
+    ST->deadlock_target = prev_target;
     // remove our callback if it is still registered
-    if (f->cb0 == stop_cb) {
+    if (f->cb0 == ST->stop_cb) {
         f->cb0 = VAL_NULL;
         if (f->cbs && f->cbs->len) {
             f->cb0 = f->cbs->items[0];
@@ -823,7 +817,7 @@ Value loop_run_until_complete(ObjLoop *loop, Value fut) {
         }
     } else if (f->cbs) {
         for (size_t i = 0; i < f->cbs->len; i++) {
-            if (f->cbs->items[i] == stop_cb) {
+            if (f->cbs->items[i] == ST->stop_cb) {
                 memmove(f->cbs->items + i, f->cbs->items + i + 1, sizeof(Value) * (f->cbs->len - i - 1));
                 f->cbs->len--;
                 break;
@@ -947,10 +941,10 @@ static Value loop_create_task_m(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value loop_run_forever_m(int argc, Value *argv, ObjDict *kw) {
-    Value prev_target = deadlock_target;
-    deadlock_target = VAL_NULL;
+    Value prev_target = ST->deadlock_target;
+    ST->deadlock_target = VAL_NULL;
     bool ok = run_forever(self_loop(argv[0]));
-    deadlock_target = prev_target;
+    ST->deadlock_target = prev_target;
     return ok ? VAL_NONE : VAL_NULL;
 }
 
@@ -1060,10 +1054,10 @@ static Value loop_shutdown_asyncgens_m(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("shutdown_asyncgens", argc, 1, 1)) {
         return VAL_NULL;
     }
-    if (!aio_shutdown_asyncgens_fn) {
+    if (!ST->aio_shutdown_asyncgens_fn) {
         return exc_raise(exc_RuntimeError, "asyncio is not initialized");
     }
-    return vm_call(aio_shutdown_asyncgens_fn, 1, argv, NULL);
+    return vm_call(ST->aio_shutdown_asyncgens_fn, 1, argv, NULL);
 }
 
 // run_in_executor(executor, func, *args): asyncio._run_in_executor.
@@ -1071,10 +1065,10 @@ static Value loop_run_in_executor_m(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("run_in_executor", argc, 3, 255)) {
         return VAL_NULL;
     }
-    if (!aio_run_in_executor_fn) {
+    if (!ST->aio_run_in_executor_fn) {
         return exc_raise(exc_RuntimeError, "asyncio is not initialized");
     }
-    return vm_call(aio_run_in_executor_fn, argc, argv, kw);
+    return vm_call(ST->aio_run_in_executor_fn, argc, argv, kw);
 }
 
 static Value loop_set_exception_handler_m(int argc, Value *argv, ObjDict *kw) {
@@ -1202,11 +1196,11 @@ static int sleep_next(Value self, Value *out) {
             *out = VAL_NONE;
             return 1;
         }
-        if (!aio_running_loop) {
+        if (!ST->running_loop) {
             exc_raise(exc_RuntimeError, "no running event loop");
             return -1;
         }
-        ObjLoop *loop = aio_running_loop;
+        ObjLoop *loop = ST->running_loop;
         Value fut = future_new(loop);
         s->fut = fut;
         Value h = loop_call_at(loop, clock_monotonic() + s->delay, H_SLEEP, fut, s->result);
@@ -1324,10 +1318,10 @@ static Value stop_cb_fn(int argc, Value *argv, ObjDict *kw) {
 }
 
 static void mark_loops(void) {
-    gc_mark_obj((Obj *)aio_running_loop);
-    gc_mark_obj((Obj *)aio_default_loop);
-    gc_mark_value(stop_cb);
-    gc_mark_value(deadlock_target);
+    gc_mark_obj((Obj *)ST->running_loop);
+    gc_mark_obj((Obj *)ST->default_loop);
+    gc_mark_value(ST->stop_cb);
+    gc_mark_value(ST->deadlock_target);
 }
 
 // Creates the loop, handle and sleep classes.
@@ -1355,6 +1349,6 @@ void loop_init(void) {
     cls_sleep->next = sleep_next;
     cls_sleep->repr = sleep_repr;
     cls_sleep->new_ = NULL;
-    stop_cb = native_new("_run_until_complete_cb", stop_cb_fn, NULL);
+    ST->stop_cb = native_new("_run_until_complete_cb", stop_cb_fn, NULL);
     gc_add_root_marker(mark_loops);
 }

@@ -15,8 +15,6 @@
 #include "code.h"
 
 Value aio_sleep(int argc, Value *argv, ObjDict *kw);
-static bool initialized;
-static Value module_value;
 
 void aio_print_exception(const char *what, Value self, Value exc) {
     fflush(stdout);
@@ -48,9 +46,9 @@ static Value m_set_event_loop(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("set_event_loop", argc, 1, 1)) {
         return VAL_NULL;
     }
-    aio_set_loop_called = true;
+    ST->set_loop_called = true;
     if (IS_NONE(argv[0])) {
-        aio_default_loop = NULL;
+        ST->default_loop = NULL;
         return VAL_NONE;
     }
     ObjLoop *l = as_loop(argv[0]);
@@ -60,19 +58,19 @@ static Value m_set_event_loop(int argc, Value *argv, ObjDict *kw) {
                              val_type_name(argv[0]))
                  : VAL_NULL;
     }
-    aio_default_loop = l;
+    ST->default_loop = l;
     return VAL_NONE;
 }
 
 static Value m_get_running_loop(int argc, Value *argv, ObjDict *kw) {
-    if (!aio_running_loop) {
+    if (!ST->running_loop) {
         return exc_raise(exc_RuntimeError, "no running event loop");
     }
-    return OBJ_VAL(aio_running_loop);
+    return OBJ_VAL(ST->running_loop);
 }
 
 static Value m_get_running_loop_opt(int argc, Value *argv, ObjDict *kw) {
-    return aio_running_loop ? OBJ_VAL(aio_running_loop) : VAL_NONE;
+    return ST->running_loop ? OBJ_VAL(ST->running_loop) : VAL_NONE;
 }
 
 static ObjLoop *loop_arg(int argc, Value *argv, ObjDict *kw) {
@@ -84,11 +82,11 @@ static ObjLoop *loop_arg(int argc, Value *argv, ObjDict *kw) {
         }
         return l;
     }
-    if (!aio_running_loop) {
+    if (!ST->running_loop) {
         exc_raise(exc_RuntimeError, "no running event loop");
         return NULL;
     }
-    return aio_running_loop;
+    return ST->running_loop;
 }
 
 static Value m_current_task(int argc, Value *argv, ObjDict *kw) {
@@ -105,8 +103,8 @@ static Value m_all_tasks(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     Value s = set_new(cls_set);
-    for (size_t i = 0; i < task_nregistry; i++) {
-        ObjTask *t = task_registry[i];
+    for (size_t i = 0; i < ST->task_nregistry; i++) {
+        ObjTask *t = ST->task_registry[i];
         if (t->f.loop == l && t->f.state == FUT_PENDING) {
             if (set_add(AS_SET(s), OBJ_VAL(t)) < 0) {
                 return VAL_NULL;
@@ -134,14 +132,14 @@ static Value m_create_task(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("create_task", argc, 1, 1)) {
         return VAL_NULL;
     }
-    if (!aio_running_loop) {
+    if (!ST->running_loop) {
         if (gen_is_gen(argv[0])) {
             // the coroutine is dropped unawaited, as in CPython
         }
         return exc_raise(exc_RuntimeError, "no running event loop");
     }
     Value name = kw_get(kw, "name");
-    return task_new(aio_running_loop, argv[0], name ? name : VAL_NONE);
+    return task_new(ST->running_loop, argv[0], name ? name : VAL_NONE);
 }
 
 static Value m_run_until_complete(int argc, Value *argv, ObjDict *kw) {
@@ -174,15 +172,12 @@ static Value m_set_log_destroy(int argc, Value *argv, ObjDict *kw) {
 // _asyncgens(): the async generators suspended at a yield (started, not
 // finished): what CPython's loop tracks for shutdown_asyncgens(), including
 // the unreachable ones it would have finalized already.
-static Value agen_list;
-Value aio_shutdown_asyncgens_fn;
-Value aio_run_in_executor_fn;
 
 static Value m_set_run_in_executor(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("_set_run_in_executor", argc, 1, 1)) {
         return VAL_NULL;
     }
-    aio_run_in_executor_fn = argv[0];
+    ST->aio_run_in_executor_fn = argv[0];
     return VAL_NONE;
 }
 
@@ -190,7 +185,7 @@ static Value m_set_shutdown_asyncgens(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("_set_shutdown_asyncgens", argc, 1, 1)) {
         return VAL_NULL;
     }
-    aio_shutdown_asyncgens_fn = argv[0];
+    ST->aio_shutdown_asyncgens_fn = argv[0];
     return VAL_NONE;
 }
 
@@ -198,16 +193,16 @@ static void collect_agen(Obj *o) {
     if (o->cls == cls_async_generator) {
         ObjGen *g = (ObjGen *)o;
         if (g->state == GEN_SUSPENDED && g->yield_kind == 0) {
-            list_append(AS_LIST(agen_list), OBJ_VAL(o));
+            list_append(AS_LIST(ST->aio_agen_list), OBJ_VAL(o));
         }
     }
 }
 
 static Value m_asyncgens(int argc, Value *argv, ObjDict *kw) {
-    agen_list = list_new(0);
+    ST->aio_agen_list = list_new(0);
     gc_each_hookable(collect_agen);
-    Value r = agen_list;
-    agen_list = VAL_NULL;
+    Value r = ST->aio_agen_list;
+    ST->aio_agen_list = VAL_NULL;
     return r;
 }
 
@@ -249,16 +244,14 @@ static const MethodDef module_fns[] = {
 };
 
 // ---- reports for tasks and futures that die unobserved
-static Value *to_report;
-static size_t nreport, capreport;
 
 static void report_add(Obj *o) {
-    if (nreport == capreport) {
-        size_t ncap = capreport ? capreport * 2 : 16;
-        to_report = mem_realloc(to_report, sizeof(Value) * capreport, sizeof(Value) * ncap);
-        capreport = ncap;
+    if (ST->aio_nreport == ST->aio_capreport) {
+        size_t ncap = ST->aio_capreport ? ST->aio_capreport * 2 : 16;
+        ST->aio_to_report = mem_realloc(ST->aio_to_report, sizeof(Value) * ST->aio_capreport, sizeof(Value) * ncap);
+        ST->aio_capreport = ncap;
     }
-    to_report[nreport++] = OBJ_VAL(o);
+    ST->aio_to_report[ST->aio_nreport++] = OBJ_VAL(o);
 }
 
 static bool wants_report(Obj *o) {
@@ -304,12 +297,12 @@ static void collect_exit(Obj *o) {
 }
 
 static void mark_reports(void) {
-    for (size_t i = 0; i < nreport; i++) {
-        gc_mark_value(to_report[i]);
+    for (size_t i = 0; i < ST->aio_nreport; i++) {
+        gc_mark_value(ST->aio_to_report[i]);
     }
-    gc_mark_value(module_value);
-    gc_mark_value(aio_shutdown_asyncgens_fn);
-    gc_mark_value(aio_run_in_executor_fn);
+    gc_mark_value(ST->aio_module);
+    gc_mark_value(ST->aio_shutdown_asyncgens_fn);
+    gc_mark_value(ST->aio_run_in_executor_fn);
 }
 
 // Finalizer hook: an unreachable task/future that must report is kept
@@ -327,10 +320,10 @@ static bool gc_hook(Obj *o) {
 
 static void after_collect(void) {
     // reports may allocate but never collect: the list stays put
-    for (size_t i = 0; i < nreport; i++) {
-        report_one(to_report[i]);
+    for (size_t i = 0; i < ST->aio_nreport; i++) {
+        report_one(ST->aio_to_report[i]);
     }
-    nreport = 0;
+    ST->aio_nreport = 0;
 }
 
 void tb_print_unraisable(Value exc);    // src/traceback.c
@@ -353,15 +346,15 @@ static void report_unraisable(Value obj) {
 }
 
 void asyncio_shutdown(void) {
-    if (!initialized) {
+    if (!ST->aio_initialized) {
         return;
     }
-    nreport = 0;
+    ST->aio_nreport = 0;
     gc_each_hookable(collect_exit);
     // As at CPython's exit, the coroutine of a task still pending is closed
     // (its finally blocks run) before the task reports it was destroyed.
-    for (size_t i = 0; i < nreport; i++) {
-        ObjFuture *f = (ObjFuture *)AS_OBJ(to_report[i]);
+    for (size_t i = 0; i < ST->aio_nreport; i++) {
+        ObjFuture *f = (ObjFuture *)AS_OBJ(ST->aio_to_report[i]);
         if (f->is_task && f->state == FUT_PENDING && ((ObjTask *)f)->log_destroy_pending) {
             Value coro = ((ObjTask *)f)->coro;
             if (gen_is_gen(coro) && ((ObjGen *)AS_OBJ(coro))->state == GEN_SUSPENDED) {
@@ -376,15 +369,15 @@ void asyncio_shutdown(void) {
         }
     }
     // report in creation order is not tracked: report tasks by number
-    for (size_t i = 0; i < nreport; i++) {
-        report_one(to_report[i]);
+    for (size_t i = 0; i < ST->aio_nreport; i++) {
+        report_one(ST->aio_to_report[i]);
     }
-    nreport = 0;
+    ST->aio_nreport = 0;
 }
 
 Value aio_module_init(void) {
-    if (!initialized) {
-        initialized = true;
+    if (!ST->aio_initialized) {
+        ST->aio_initialized = true;
         future_init();
         task_init();
         loop_init();
@@ -395,7 +388,7 @@ Value aio_module_init(void) {
         gc_set_after_hook(after_collect);
     }
     Value m = module_new("_asyncio");
-    module_value = m;
+    ST->aio_module = m;
     ObjModule *mod = (ObjModule *)AS_OBJ(m);
     for (const MethodDef *d = module_fns; d->name; d++) {
         dict_set_str(mod->dict, str_intern_c(d->name), native_new(d->name, d->fn, NULL));

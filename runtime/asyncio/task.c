@@ -12,11 +12,6 @@
 #include "vm.h"
 #include "code.h"
 
-ObjClass *cls_task;
-ObjTask **task_registry;
-size_t task_nregistry;
-static size_t task_capregistry;
-static int64_t task_counter;
 
 static void trace_task(Obj *o) {
     ObjTask *t = (ObjTask *)o;
@@ -30,21 +25,21 @@ static void trace_task(Obj *o) {
 static void finalize_task(Obj *o) {
     ObjTask *t = (ObjTask *)o;
     size_t i = t->reg_index;
-    if (i < task_nregistry && task_registry[i] == t) {
-        ObjTask *last = task_registry[--task_nregistry];
-        task_registry[i] = last;
+    if (i < ST->task_nregistry && ST->task_registry[i] == t) {
+        ObjTask *last = ST->task_registry[--ST->task_nregistry];
+        ST->task_registry[i] = last;
         last->reg_index = i;
     }
 }
 
 static void registry_add(ObjTask *t) {
-    if (task_nregistry == task_capregistry) {
-        size_t ncap = task_capregistry ? task_capregistry * 2 : 64;
-        task_registry = mem_realloc(task_registry, sizeof(ObjTask *) * task_capregistry, sizeof(ObjTask *) * ncap);
-        task_capregistry = ncap;
+    if (ST->task_nregistry == ST->task_capregistry) {
+        size_t ncap = ST->task_capregistry ? ST->task_capregistry * 2 : 64;
+        ST->task_registry = mem_realloc(ST->task_registry, sizeof(ObjTask *) * ST->task_capregistry, sizeof(ObjTask *) * ncap);
+        ST->task_capregistry = ncap;
     }
-    t->reg_index = task_nregistry;
-    task_registry[task_nregistry++] = t;
+    t->reg_index = ST->task_nregistry;
+    ST->task_registry[ST->task_nregistry++] = t;
 }
 
 bool is_coroutine_like(Value v) {
@@ -69,7 +64,7 @@ Value task_new(ObjLoop *loop, Value coro, Value name) {
     future_init_fields(&t->f, loop);
     t->f.is_task = true;
     t->coro = coro;
-    t->num = ++task_counter;
+    t->num = ++ST->task_counter;
     t->log_destroy_pending = true;
     if (name && !IS_NONE(name)) {
         if (!IS_STR(name)) {
@@ -163,12 +158,11 @@ static void schedule_error(ObjTask *t, const char *fmt, Value a, Value b) {
 // collection at the next safe point; at most MAX_FORCED times, so programs
 // where thousands of tasks fail stay fast.
 #define MAX_FORCED 64
-static int nforced;
 
 static void request_collection(void) {
-    if (nforced < MAX_FORCED) {
-        nforced++;
-        gc_due = true;
+    if (ST->nforced < MAX_FORCED) {
+        ST->nforced++;
+        ST->gc.due = true;
     }
 }
 

@@ -27,7 +27,7 @@
 
 static void fuzz_on_budget(int sig) {
     (void)sig;
-    vm_interrupted = VM_INTERRUPT_BUDGET;
+    ST->interrupted = VM_INTERRUPT_BUDGET;
 }
 
 static inline void fuzz_init_once(void) {
@@ -44,13 +44,13 @@ static inline void fuzz_init_once(void) {
     }
     unsetenv("PYISHPATH");
     static char *argv[] = {"fuzz", NULL};
-    clock_init(true);
-    mem_set_heap_cap((size_t)1 << 30);     // a 2 GB string is a MemoryError here
-    interp_init(1, argv, "/nonexistent/fuzz");     // import finds no files
+    // a 2 GB string is a MemoryError here; import finds no files
+    state_new(&(StateConfig){.argc = 1, .argv = argv, .script_dir = "/nonexistent/fuzz",
+                             .virtual_clock = true, .memory_limit = (size_t)1 << 30});
     // the sandbox: no file access from the fuzzed program
     static const char *const banned[] = {"open", "input", "breakpoint", NULL};
     for (int i = 0; banned[i]; i++) {
-        dict_del(vm_builtins, OBJ_VAL(str_intern_c(banned[i])));
+        dict_del(ST->builtins, OBJ_VAL(str_intern_c(banned[i])));
     }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -99,16 +99,16 @@ static inline ObjDict *fuzz_run_source(const char *src, size_t len, const char *
     Value m = module_new(name);
     gc_push_root(m);
     ObjDict *g = ((ObjModule *)AS_OBJ(m))->dict;
-    dict_set_str(g, str_intern_c("__builtins__"), OBJ_VAL(vm_builtins));
+    dict_set_str(g, str_intern_c("__builtins__"), OBJ_VAL(ST->builtins));
     if (inherit) {
         dict_update_from(g, OBJ_VAL(inherit));
     }
-    vm_recursion_limit = 1000;
-    vm_interrupted = 0;
+    ST->recursion_limit = 1000;
+    ST->interrupted = 0;
     fuzz_budget(budget_usec);
     Value r = vm_run_module(code, g);
     fuzz_budget(0);
-    vm_interrupted = 0;
+    ST->interrupted = 0;
     if (!r) {
         exc_clear();
     }

@@ -36,7 +36,7 @@ static void setup(void) {
     fuzz_init_once();
     gc_add_root_marker(mark_setup);
     static const char src[] = {FUZZ_METHODS_SETUP 0};
-    vm_interrupted = 0;
+    ST->interrupted = 0;
     setup_globals = fuzz_run_source(src, sizeof src - 1, "fuzzsetup", NULL, 0);
     ObjList *t = setup_globals ? global_list("T") : NULL;
     ObjList *v = setup_globals ? global_list("V") : NULL;

@@ -23,9 +23,8 @@ static void setup(void) {
         return;
     }
     done = true;
-    clock_init(true);
     char *argv[] = {"check_asyncio"};
-    interp_init(1, argv, "");
+    state_new(&(StateConfig){.argc = 1, .argv = argv, .script_dir = "", .virtual_clock = true});
     G = interp_main_globals();
     ck_assert(import_module_value(str_intern_c("_asyncio")) != VAL_NULL);
 }

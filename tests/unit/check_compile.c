@@ -23,9 +23,8 @@ static void setup(void) {
         return;
     }
     done = true;
-    clock_init(false);
     char *argv[] = {"check_compile"};
-    interp_init(1, argv, "");
+    state_new(&(StateConfig){.argc = 1, .argv = argv, .script_dir = "", .virtual_clock = false});
 }
 
 // Compiles [src] as module "<test>"; fails the test on any error.

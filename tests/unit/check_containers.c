@@ -9,7 +9,6 @@
 
 #include "containers.h"
 
-void runtime_init(void);
 
 static char rbuf[8][8192];
 static int ri;
@@ -84,7 +83,7 @@ static Value SL(Value a, Value b, Value c) {
 static void setup(void) {
     static bool done;
     if (!done) {
-        runtime_init();
+        state_new(NULL);
         done = true;
     }
 }

@@ -89,8 +89,7 @@ static Suite *corpus_suite(void) {
 }
 
 int main(int argc, char **argv) {
-    clock_init(false);
-    interp_init(argc, argv, "");
+    state_new(&(StateConfig){.argc = argc, .argv = argv, .script_dir = "", .virtual_clock = false});
     list_corpus();
     SRunner *sr = srunner_create(corpus_suite());
     srunner_run_all(sr, CK_NORMAL);

@@ -12,7 +12,6 @@
 #include "numstr.h"
 #include "object.h"
 
-void runtime_init(void);
 
 static char rbuf[8][8192];
 static int ri;
@@ -525,7 +524,7 @@ static Suite *make_suite(void) {
 }
 
 int main(void) {
-    runtime_init();
+    state_new(NULL);
     SRunner *sr = srunner_create(make_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);

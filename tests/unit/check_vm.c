@@ -330,16 +330,16 @@ START_TEST(test_vm_call_kwargs) {
     // builtins
     ObjDict *kw = AS_DICT(keep(dict_new()));
     dict_set_str(kw, str_intern_c("base"), MK_SMALL(16));
-    Value r = vm_call(dict_get_str(vm_builtins, str_intern_c("int")), 1, (Value[]){keep(str_from_c("ff"))}, kw);
+    Value r = vm_call(dict_get_str(ST->builtins, str_intern_c("int")), 1, (Value[]){keep(str_from_c("ff"))}, kw);
     ck_assert(r == MK_SMALL(255));
     kw = AS_DICT(keep(dict_new()));
     dict_set_str(kw, str_intern_c("reverse"), VAL_TRUE);
     Value lst = keep(list_from_array(3, (Value[]){MK_SMALL(3), MK_SMALL(1), MK_SMALL(2)}));
-    r = vm_call(dict_get_str(vm_builtins, str_intern_c("sorted")), 1, &lst, kw);
+    r = vm_call(dict_get_str(ST->builtins, str_intern_c("sorted")), 1, &lst, kw);
     ck_assert_str_eq(repr(r), "[3, 2, 1]");
     kw = AS_DICT(keep(dict_new()));
     dict_set_str(kw, str_intern_c("reversed"), VAL_TRUE);
-    r = vm_call(dict_get_str(vm_builtins, str_intern_c("sorted")), 1, &lst, kw);
+    r = vm_call(dict_get_str(ST->builtins, str_intern_c("sorted")), 1, &lst, kw);
     ck_assert(r == VAL_NULL);
     expect_exc(exc_TypeError, "TypeError: 'reversed' is an invalid keyword argument for sort()");
     // user functions

@@ -21,9 +21,8 @@ UNIT_HELPER void unit_setup(const char *name, bool virtual_clock) {
         return;
     }
     done = true;
-    clock_init(virtual_clock);
     char *argv[] = {(char *)name};
-    interp_init(1, argv, "");
+    state_new(&(StateConfig){.argc = 1, .argv = argv, .script_dir = "", .virtual_clock = virtual_clock});
     G = interp_main_globals();
 }
 

@@ -1,0 +1,361 @@
+// state.h: the interpreter state. Everything a running pyish owns (its heap,
+// interned strings, classes and caches, modules, VM stacks and counters, the
+// event loop and its clock) is a field of one State; nothing mutable is
+// process-wide. The rule (DESIGN §1): a function reaches its state through
+// ST, the calling thread's current state (a thread-local pointer that the
+// embedding API sets on entry: state_swap); a thread runs one state at a
+// time, and two states share nothing, so states in different threads run in
+// parallel without locks. The well-known objects (builtin classes,
+// exception classes, None/True/False...) keep their short names as macros
+// for fields of the current state, listed once below.
+#ifndef PYISH_STATE_H
+#define PYISH_STATE_H
+#include <setjmp.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <locale.h>
+#include "object.h"
+
+typedef struct State State;
+typedef struct Frame Frame;
+typedef struct ObjLoop ObjLoop;
+typedef struct ObjTask ObjTask;
+typedef struct ObjGen ObjGen;
+struct MCacheEntry;
+struct MTState;
+struct ScopeBuilder;
+struct VmChunk;
+struct MemFreeBlock;
+
+// Calls the embedding host's output function, or writes to stdio.
+typedef void (*StateWriteFn)(void *ud, int fd, const char *s, size_t n);
+
+typedef struct StateConfig {
+    size_t memory_limit;        // bytes of heap; 0: no limit
+    int argc;                   // sys.argv
+    char **argv;
+    const char *script_dir;     // first folder import searches ("": none)
+    bool virtual_clock;         // time.* and the loop read a virtual clock
+    bool sandbox;               // no file, OS, process or environment access
+    StateWriteFn write;         // NULL: stdout/stderr
+    void *write_ud;
+} StateConfig;
+
+// The builtin classes, one field `cls_NAME` each.
+#define STATE_CLASSES(X) \
+    X(object) X(type) X(none) X(bool) X(int) X(float) X(str) X(str_iter) \
+    X(tuple) X(tuple_iter) X(list) X(list_iter) X(list_reviter) X(dict) \
+    X(dict_keys) X(dict_values) X(dict_items) X(dict_keyiter) \
+    X(dict_valueiter) X(dict_itemiter) X(set) X(frozenset) X(set_iter) \
+    X(range) X(range_iter) X(slice) X(native) X(bound_method) X(function) \
+    X(code) X(cell) X(module) X(property) X(staticmethod) X(classmethod) \
+    X(notimplemented) X(ellipsis) X(union) X(generator) X(coroutine) \
+    X(async_generator) X(agen_await) X(seqiter) X(callable_iter) \
+    X(enumerate) X(zip) X(map) X(filter) X(reversed) X(mappingproxy) \
+    X(file) X(quitter) X(super) X(stream) X(random) X(counter) \
+    X(defaultdict) X(deque) X(deque_iter) X(ordereddict) X(loop) \
+    X(future) X(future_iter) X(task) X(handle) X(timer_handle) X(sleep)
+
+// Registered builtin modules (module_register).
+typedef struct StateModule {
+    const char *name;
+    Value (*init)(void);
+} StateModule;
+
+struct State {
+    // ---- well-known objects
+#define X(n) ObjClass *cls_##n;
+    STATE_CLASSES(X)
+#undef X
+#define X(name, base) ObjClass *exc_##name;
+    EXC_LIST(X)
+#undef X
+    ObjClass *exc_CancelledError, *exc_InvalidStateError;
+    Obj *obj_none, *obj_true, *obj_false, *obj_notimplemented, *obj_ellipsis;
+
+    StateConfig config;
+
+    // ---- VM (src/vm.c)
+    volatile sig_atomic_t interrupted;  // VM_INTERRUPT_*; set by signal handlers
+    int recursion_limit;
+    ObjDict *builtins;
+    ObjDict *modules;                   // sys.modules
+    Frame *frame;                       // innermost running frame
+    int vm_depth;                       // active pyish frames
+    int c_depth;                        // nested vm_run activations
+    int c_walk_depth;                   // nested C walks (compare, repr, hash...)
+    char *c_stack_floor;                // lowest safe C stack address (NULL: unknown)
+    struct VmChunk *chunk, *spare_chunk;    // frame stack chunks
+    uint32_t gen_epoch;
+
+    // ---- memory (runtime/mem.c)
+    size_t bytes_allocated;
+    size_t heap_cap;                    // 0: no cap
+    void *reserve[2];
+    bool reserve_made, mem_low;
+    struct MemFreeBlock *free_lists[17];    // POOL_CLASSES + 1
+    char *slab_cur, *slab_end;
+    void *pool_slabs;                   // every pool slab (freed with the state)
+
+    // ---- the collector (runtime/gc.c)
+    struct {
+        Obj *all_objects;
+        size_t next_threshold, since, ncollections;
+        bool due, collecting, gray_overflow;
+        Obj **gray;
+        size_t ngray, capgray;
+        void (*root_markers[16])(void);
+        int nroot_markers;
+        Value *temp_roots;
+        int ntemp, captemp;
+        bool (*finalizer_hooks[4])(Obj *o);
+        int nfinalizer_hooks;
+        void (*after_hooks[4])(void);
+        int nafter_hooks;
+        Obj **hookable;
+        size_t nhookable, caphookable;
+        void *obj_slabs[17];            // OBJ_CLASSES + 1
+        size_t slab_bytes, slab_live_bytes;
+        Obj *obj_free[17];              // free blocks of each slab class
+        Obj **deferred;
+        size_t ndeferred, capdeferred;
+    } gc;
+
+    // ---- classes (runtime/class.c)
+    struct {
+        struct ClassPending *pending;   // bootstrap: classes made before str/dict
+        int npending;
+        bool ready;
+        ObjClass *pending_base[64];
+        ObjClass **builtin;             // every builtin class
+        int nbuiltin, capbuiltin, nfinished;
+        struct MCacheEntry *mcache;
+        uint32_t version;
+    } cls;
+
+    // ---- interned names the runtime looks up often
+    ObjStr *s_init, *s_new, *s_del, *s_write, *s_slots, *s_fields, *s_defaults;
+    ObjStr *s_descr[3];                 // __get__, __set__, __delete__
+
+    // ---- exceptions (runtime/exc.c)
+    Value exc_pending;
+    Value nomem_exc;
+
+    // ---- strings (runtime/str.c)
+    locale_t uloc;                      // C.UTF-8 for wide ctype, or 0
+    Value ascii_chars[128];             // interned 1-char strings
+    ObjStr **itab;                      // intern table
+    size_t icap, icount;
+
+    // ---- ints (runtime/int.c)
+    jmp_buf *gmp_jmp;
+
+    // ---- containers
+    Obj **repr_set;                     // list.c: objects being repr'd
+    size_t repr_count, repr_cap;
+    struct MTState *random_shared, *random_cur;   // mod_random.c
+    Value sys_stdout, sys_stderr, sys_stdin;      // mod_sys.c
+    Value fn_get_native;                // code.c
+
+    // ---- finalizers (src/finalize.c)
+    struct {
+        Obj **done;
+        size_t done_cap, done_used;
+        Obj **pending;
+        size_t npending, cappending;
+        Value exit_list;
+        bool running;
+    } fin;
+
+    // ---- generators (src/gen.c)
+    struct {
+        ObjGen **to_close;
+        size_t nclose, capclose;
+        ObjGen **agens;
+        size_t nagens, capagens;
+        Value exit_close_list;
+        bool running;
+    } gen;
+
+    // ---- the interpreter (src/interp.c, scope.c, traceback.c)
+    char *script_dir;
+    ObjDict *main_globals;
+    ObjList *sys_argv;
+    StateModule *registry;
+    int nregistry, capregistry;
+    struct ScopeBuilder *scope_builder;
+    char *tb_cached_name, *tb_cached_src;
+    size_t tb_cached_len;
+
+    // ---- the clock (runtime/clock.c)
+    bool clock_virtual;
+    double clock_start_mono, clock_start_wall, clock_virt;
+
+    // ---- asyncio (runtime/asyncio)
+    ObjLoop *running_loop, *default_loop;
+    bool set_loop_called;
+    Value stop_cb, deadlock_target;
+    ObjTask **task_registry;
+    size_t task_nregistry, task_capregistry;
+    int64_t task_counter;
+    int nforced;
+    bool aio_initialized;
+    Value aio_module, aio_agen_list;
+    Value aio_shutdown_asyncgens_fn, aio_run_in_executor_fn;
+    Value *aio_to_report;
+    size_t aio_nreport, aio_capreport;
+};
+
+// The calling thread's current state.
+extern _Thread_local State *pyish_current_state __attribute__((tls_model("initial-exec")));
+#define ST pyish_current_state
+
+// Brings a new runtime up from [cfg] (NULL: defaults); it becomes current.
+State *state_new(const StateConfig *cfg);
+// Frees [s] and everything it owns; no state is current afterwards if it was.
+void state_free(State *s);
+// Makes [s] (may be NULL) current on this thread; returns the previous one.
+State *state_swap(State *s);
+
+// ---- the well-known objects' short names
+#define cls_object (ST->cls_object)
+#define cls_type (ST->cls_type)
+#define cls_none (ST->cls_none)
+#define cls_bool (ST->cls_bool)
+#define cls_int (ST->cls_int)
+#define cls_float (ST->cls_float)
+#define cls_str (ST->cls_str)
+#define cls_str_iter (ST->cls_str_iter)
+#define cls_tuple (ST->cls_tuple)
+#define cls_tuple_iter (ST->cls_tuple_iter)
+#define cls_list (ST->cls_list)
+#define cls_list_iter (ST->cls_list_iter)
+#define cls_list_reviter (ST->cls_list_reviter)
+#define cls_dict (ST->cls_dict)
+#define cls_dict_keys (ST->cls_dict_keys)
+#define cls_dict_values (ST->cls_dict_values)
+#define cls_dict_items (ST->cls_dict_items)
+#define cls_dict_keyiter (ST->cls_dict_keyiter)
+#define cls_dict_valueiter (ST->cls_dict_valueiter)
+#define cls_dict_itemiter (ST->cls_dict_itemiter)
+#define cls_set (ST->cls_set)
+#define cls_frozenset (ST->cls_frozenset)
+#define cls_set_iter (ST->cls_set_iter)
+#define cls_range (ST->cls_range)
+#define cls_range_iter (ST->cls_range_iter)
+#define cls_slice (ST->cls_slice)
+#define cls_native (ST->cls_native)
+#define cls_bound_method (ST->cls_bound_method)
+#define cls_function (ST->cls_function)
+#define cls_code (ST->cls_code)
+#define cls_cell (ST->cls_cell)
+#define cls_module (ST->cls_module)
+#define cls_property (ST->cls_property)
+#define cls_staticmethod (ST->cls_staticmethod)
+#define cls_classmethod (ST->cls_classmethod)
+#define cls_notimplemented (ST->cls_notimplemented)
+#define cls_ellipsis (ST->cls_ellipsis)
+#define cls_union (ST->cls_union)
+#define cls_generator (ST->cls_generator)
+#define cls_coroutine (ST->cls_coroutine)
+#define cls_async_generator (ST->cls_async_generator)
+#define cls_agen_await (ST->cls_agen_await)
+#define cls_seqiter (ST->cls_seqiter)
+#define cls_callable_iter (ST->cls_callable_iter)
+#define cls_enumerate (ST->cls_enumerate)
+#define cls_zip (ST->cls_zip)
+#define cls_map (ST->cls_map)
+#define cls_filter (ST->cls_filter)
+#define cls_reversed (ST->cls_reversed)
+#define cls_mappingproxy (ST->cls_mappingproxy)
+#define cls_file (ST->cls_file)
+#define cls_quitter (ST->cls_quitter)
+#define cls_super (ST->cls_super)
+#define cls_stream (ST->cls_stream)
+#define cls_random (ST->cls_random)
+#define cls_counter (ST->cls_counter)
+#define cls_defaultdict (ST->cls_defaultdict)
+#define cls_deque (ST->cls_deque)
+#define cls_deque_iter (ST->cls_deque_iter)
+#define cls_ordereddict (ST->cls_ordereddict)
+#define cls_loop (ST->cls_loop)
+#define cls_future (ST->cls_future)
+#define cls_future_iter (ST->cls_future_iter)
+#define cls_task (ST->cls_task)
+#define cls_handle (ST->cls_handle)
+#define cls_timer_handle (ST->cls_timer_handle)
+#define cls_sleep (ST->cls_sleep)
+
+#define obj_none (ST->obj_none)
+#define obj_true (ST->obj_true)
+#define obj_false (ST->obj_false)
+#define obj_notimplemented (ST->obj_notimplemented)
+#define obj_ellipsis (ST->obj_ellipsis)
+
+#define exc_CancelledError (ST->exc_CancelledError)
+#define exc_InvalidStateError (ST->exc_InvalidStateError)
+#define exc_BaseException (ST->exc_BaseException)
+#define exc_SystemExit (ST->exc_SystemExit)
+#define exc_KeyboardInterrupt (ST->exc_KeyboardInterrupt)
+#define exc_GeneratorExit (ST->exc_GeneratorExit)
+#define exc_Exception (ST->exc_Exception)
+#define exc_StopIteration (ST->exc_StopIteration)
+#define exc_StopAsyncIteration (ST->exc_StopAsyncIteration)
+#define exc_ArithmeticError (ST->exc_ArithmeticError)
+#define exc_OverflowError (ST->exc_OverflowError)
+#define exc_ZeroDivisionError (ST->exc_ZeroDivisionError)
+#define exc_AssertionError (ST->exc_AssertionError)
+#define exc_AttributeError (ST->exc_AttributeError)
+#define exc_EOFError (ST->exc_EOFError)
+#define exc_ImportError (ST->exc_ImportError)
+#define exc_ModuleNotFoundError (ST->exc_ModuleNotFoundError)
+#define exc_LookupError (ST->exc_LookupError)
+#define exc_IndexError (ST->exc_IndexError)
+#define exc_KeyError (ST->exc_KeyError)
+#define exc_MemoryError (ST->exc_MemoryError)
+#define exc_NameError (ST->exc_NameError)
+#define exc_UnboundLocalError (ST->exc_UnboundLocalError)
+#define exc_OSError (ST->exc_OSError)
+#define exc_FileNotFoundError (ST->exc_FileNotFoundError)
+#define exc_TimeoutError (ST->exc_TimeoutError)
+#define exc_ConnectionError (ST->exc_ConnectionError)
+#define exc_BrokenPipeError (ST->exc_BrokenPipeError)
+#define exc_ConnectionAbortedError (ST->exc_ConnectionAbortedError)
+#define exc_ConnectionRefusedError (ST->exc_ConnectionRefusedError)
+#define exc_ConnectionResetError (ST->exc_ConnectionResetError)
+#define exc_FileExistsError (ST->exc_FileExistsError)
+#define exc_PermissionError (ST->exc_PermissionError)
+#define exc_IsADirectoryError (ST->exc_IsADirectoryError)
+#define exc_NotADirectoryError (ST->exc_NotADirectoryError)
+#define exc_InterruptedError (ST->exc_InterruptedError)
+#define exc_BlockingIOError (ST->exc_BlockingIOError)
+#define exc_ChildProcessError (ST->exc_ChildProcessError)
+#define exc_ProcessLookupError (ST->exc_ProcessLookupError)
+#define exc_SystemError (ST->exc_SystemError)
+#define exc_ReferenceError (ST->exc_ReferenceError)
+#define exc_BufferError (ST->exc_BufferError)
+#define exc_FloatingPointError (ST->exc_FloatingPointError)
+#define exc_RuntimeError (ST->exc_RuntimeError)
+#define exc_NotImplementedError (ST->exc_NotImplementedError)
+#define exc_RecursionError (ST->exc_RecursionError)
+#define exc_SyntaxError (ST->exc_SyntaxError)
+#define exc_IndentationError (ST->exc_IndentationError)
+#define exc_TypeError (ST->exc_TypeError)
+#define exc_ValueError (ST->exc_ValueError)
+#define exc_UnicodeError (ST->exc_UnicodeError)
+#define exc_Warning (ST->exc_Warning)
+#define exc_RuntimeWarning (ST->exc_RuntimeWarning)
+#define exc_DeprecationWarning (ST->exc_DeprecationWarning)
+#define exc_UserWarning (ST->exc_UserWarning)
+#define exc_UnicodeDecodeError (ST->exc_UnicodeDecodeError)
+#define exc_UnicodeEncodeError (ST->exc_UnicodeEncodeError)
+#define exc_PendingDeprecationWarning (ST->exc_PendingDeprecationWarning)
+#define exc_SyntaxWarning (ST->exc_SyntaxWarning)
+#define exc_FutureWarning (ST->exc_FutureWarning)
+#define exc_ImportWarning (ST->exc_ImportWarning)
+#define exc_UnicodeWarning (ST->exc_UnicodeWarning)
+#define exc_ResourceWarning (ST->exc_ResourceWarning)
+
+#endif

@@ -1,0 +1,84 @@
+// state.c: the life of an interpreter state (runtime/state.h): state_new
+// brings a whole runtime up in a fresh State in the order start-up needs,
+// state_free gives back everything it owns, and state_swap makes a state the
+// calling thread's current one (the thread-local pointer every runtime
+// function reaches its state through).
+#include <stdlib.h>
+#include <string.h>
+#include "interp.h"
+#include "gc.h"
+#include "vm.h"
+#include "asyncio/asyncio.h"
+
+_Thread_local State *pyish_current_state;
+
+State *state_swap(State *s) {
+    State *prev = ST;
+    ST = s;
+    if (s && s != prev) {
+        vm_note_stack();    // the recursion guard follows the thread's stack
+    }
+    return prev;
+}
+
+State *state_new(const StateConfig *cfg) {
+    State *s = calloc(1, sizeof(State));
+    if (!s) {
+        return NULL;
+    }
+    if (cfg) {
+        s->config = *cfg;
+    }
+    s->recursion_limit = 1000;
+    s->heap_cap = s->config.memory_limit;
+    s->gc.next_threshold = (size_t)8 << 20;
+    state_swap(s);
+    clock_init(s->config.virtual_clock);
+    char *empty[] = {(char *)""};
+    interp_init(s->config.argv ? s->config.argc : 1, s->config.argv ? s->config.argv : empty,
+                s->config.script_dir);
+    return s;
+}
+
+// A runtime buffer allocated with mem_* (its size known here).
+static void free_buf(void *p, size_t size) {
+    if (p) {
+        mem_free(p, size);
+    }
+}
+
+void state_free(State *s) {
+    if (!s) {
+        return;
+    }
+    State *prev = state_swap(s);
+    gc_free_all();
+    free_buf(s->itab, s->icap * sizeof(ObjStr *));
+    free_buf(s->task_registry, s->task_capregistry * sizeof(ObjTask *));
+    free_buf(s->cls.builtin, (size_t)s->cls.capbuiltin * sizeof(ObjClass *));
+    free_buf(s->aio_to_report, s->aio_capreport * sizeof(Value));
+    mem_free_all();
+    for (struct VmChunk *c = s->chunk; c;) {
+        struct VmChunk *prev_chunk = *(struct VmChunk **)c;   // the chunk's first field
+        free(c);
+        c = prev_chunk;
+    }
+    free(s->spare_chunk);
+    free(s->cls.pending);
+    free(s->cls.mcache);
+    free(s->fin.done);
+    free(s->fin.pending);
+    free(s->gen.to_close);
+    free(s->gen.agens);
+    free(s->repr_set);
+    free(s->random_shared);
+    free(s->registry);
+    free(s->script_dir);
+    free(s->tb_cached_name);
+    free(s->tb_cached_src);
+    if (s->uloc) {
+        freelocale(s->uloc);
+    }
+    free(s);
+    state_swap(prev == s ? NULL : prev);
+}
