@@ -15,6 +15,7 @@
 // and inside gmp_guarded a failed allocation longjmps back out of GMP (the
 // aborted call's temporaries leak, and its output mpz is abandoned, not
 // freed: GMP may have left it inconsistent).
+#include <pthread.h>
 #include <limits.h>
 #include <math.h>
 #include <setjmp.h>
@@ -44,7 +45,13 @@ bool int_bits_ok(double bits) {
 
 // The guarded call gmp_guarded runs, if any: where a failed allocation jumps.
 
+// GMP's allocation functions are process-wide: set once, they serve the
+// calling thread's current state, or plain malloc in a thread without one
+// (a host's own GMP work).
 static void *gmp_alloc(size_t size) {
+    if (!ST) {
+        return malloc(size);
+    }
     if (!ST->gmp_jmp) {
         return mem_alloc(size);
     }
@@ -56,6 +63,9 @@ static void *gmp_alloc(size_t size) {
 }
 
 static void *gmp_realloc(void *p, size_t old, size_t size) {
+    if (!ST) {
+        return realloc(p, size);
+    }
     if (!ST->gmp_jmp) {
         return mem_realloc(p, old, size);
     }
@@ -1179,8 +1189,21 @@ static const MethodDef int_methods[] = {
     {NULL, NULL},
 };
 
+static void gmp_free(void *p, size_t size) {
+    if (!ST) {
+        free(p);
+        return;
+    }
+    mem_free(p, size);
+}
+
+static void set_gmp_functions(void) {
+    mp_set_memory_functions(gmp_alloc, gmp_realloc, gmp_free);
+}
+
 void int_init(void) {
-    mp_set_memory_functions(gmp_alloc, gmp_realloc, mem_free);
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, set_gmp_functions);
     cls_int = class_new_builtin("int", NULL, sizeof(ObjInt), int_methods);
     cls_int->flags |= CLS_BASETYPE;
     cls_int->new_ = int_new;

@@ -32,6 +32,10 @@
 // [low] says one was used since the VM last looked. The second chunk lets
 // the program unwind and run its handler before memory comes back.
 #define RESERVE_SIZE (4u << 20)
+// Fallible allocations up to this size are served like infallible ones
+// (falling back on the reserve): a caller that never sees large sizes never
+// sees NULL either.
+#define SMALL_BLOCK ((size_t)64 << 10)
 
 // Stops the process: memory is gone and no reserve is left.
 static _Noreturn void out_of_memory(void) {
@@ -95,6 +99,9 @@ bool mem_exhausted(void) {
 }
 
 bool mem_is_low(void) {
+    if (ST->heap_cap && ST->bytes_allocated + SMALL_BLOCK > ST->heap_cap) {
+        return true;    // at the host's limit: no room for a new MemoryError
+    }
     return ST->reserve_made && !(ST->reserve[0] && ST->reserve[1]);
 }
 
@@ -117,17 +124,13 @@ size_t mem_limit(void) {
     return phys > ST->bytes_allocated ? phys - ST->bytes_allocated : 0;
 }
 
-// Fallible allocations up to this size are served like infallible ones
-// (falling back on the reserve): a caller that never sees large sizes never
-// sees NULL either.
-#define SMALL_BLOCK ((size_t)64 << 10)
 // Sizes up to this never need the sysconf call of mem_limit.
 #define SURELY_FITS ((size_t)1 << 28)
 
 bool mem_size(size_t n, size_t elem, size_t extra, size_t *out) {
     size_t s;
     if (__builtin_mul_overflow(n, elem, &s) || __builtin_add_overflow(s, extra, &s) ||
-        ((s > SURELY_FITS || ST->heap_cap) && s > mem_limit())) {
+        ((s > SURELY_FITS || (ST->heap_cap && s > SMALL_BLOCK)) && s > mem_limit())) {
         exc_raise_nomem();
         return false;
     }
@@ -259,7 +262,7 @@ void *mem_try_alloc(size_t size) {
 }
 
 void *mem_try_realloc(void *p, size_t old, size_t size) {
-    if ((size > SURELY_FITS || ST->heap_cap) && size > mem_limit()) {
+    if ((size > SURELY_FITS || (ST->heap_cap && size > SMALL_BLOCK)) && size > mem_limit()) {
         exc_raise_nomem();
         return NULL;
     }

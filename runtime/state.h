@@ -144,7 +144,7 @@ struct State {
     Value nomem_exc;
 
     // ---- strings (runtime/str.c)
-    locale_t uloc;                      // C.UTF-8 for wide ctype, or 0
+    locale_t uloc;                      // C.UTF-8 for wide ctype, or 0 (shared, read-only)
     Value ascii_chars[128];             // interned 1-char strings
     ObjStr **itab;                      // intern table
     size_t icap, icount;

@@ -9,6 +9,7 @@
 // mapping and classification of non-ASCII code points use the C.UTF-8
 // locale when the system has it, else only ASCII is mapped.
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -2265,8 +2266,19 @@ void str_init_late(void) {
     dict_set_str(cls_str->dict, str_intern_c("maketrans"), OBJ_VAL(w));
 }
 
+// The C.UTF-8 locale of the wide ctype functions: made once per process
+// (newlocale and freelocale are not free of races that ThreadSanitizer can
+// see), never changed, shared read-only by every state.
+static locale_t utf8_locale;
+
+static void make_utf8_locale(void) {
+    utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
 void str_init(void) {
-    ST->uloc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, make_utf8_locale);
+    ST->uloc = utf8_locale;
     gc_add_root_marker(str_mark_interned);
     cls_str = class_new_builtin("str", NULL, sizeof(ObjStr), str_methods);
     // strings interned before cls_str existed (class names) get their class now

@@ -266,7 +266,8 @@ Value import_module_value(ObjStr *name) {
     const char *pp = getenv("PYISHPATH");
     if (pp) {
         char *copy = strdup(pp);
-        for (char *dir = strtok(copy, ":"); dir; dir = strtok(NULL, ":")) {
+        char *save = NULL;
+        for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
             m = try_file(dir, name->data);
             if (m || exc_pending()) {
                 found_error = !m;

@@ -76,9 +76,6 @@ void state_free(State *s) {
     free(s->script_dir);
     free(s->tb_cached_name);
     free(s->tb_cached_src);
-    if (s->uloc) {
-        freelocale(s->uloc);
-    }
     free(s);
     state_swap(prev == s ? NULL : prev);
 }
