@@ -1175,6 +1175,11 @@ static Value run(Frame *entry, int *status, Value throw_exc) {
     ObjCode *code;
     Value *consts, *names, *locals;
     uint32_t instr, arg;
+    // The state cannot change under a running frame: keep it in a register
+    // rather than reading the thread-local pointer at every use.
+    State *const st_ = pyish_current_state;
+#undef ST
+#define ST st_
     bool reraise = false;
     Value result = VAL_NULL;
 
@@ -2682,6 +2687,8 @@ error: {
         tb_add(exc, frame);
     }
 }
+#undef ST
+#define ST pyish_current_state
 
 done:
     ST->c_depth--;
