@@ -41,6 +41,12 @@ void gc_each_object(void (*fn)(Obj *o)) {
     each_slab_object(fn);
 }
 
+_Noreturn void assert_fail(const char *cond, const char *file, int line) {
+    fflush(stdout);
+    fprintf(stderr, "pyish: internal check failed: %s (%s:%d)\n", cond, file, line);
+    abort();
+}
+
 void gc_add_root_marker(void (*mark)(void)) {
     if (ST->gc.nroot_markers == MAX_ROOT_MARKERS) {
         abort();
@@ -350,10 +356,47 @@ static void hook_unmarked(Obj *o) {
     }
 }
 
+// The heap checker: every live object has a class whose own class is a
+// type, no mark bit is left set outside a collection, slab objects fit their
+// block and free blocks are on no object list. The GC-stress build runs it
+// around every 64th collection; Debug builds may call it anywhere.
+void gc_verify(void) {
+    for (Obj *o = ST->gc.all_objects; o; o = o->gc_next) {
+        ASSERT(o->cls != NULL);
+        ASSERT(o->cls->hdr.cls != NULL && o->cls->hdr.cls->hdr.cls == cls_type);
+        ASSERT(!o->marked);
+    }
+    for (int c = 1; c <= OBJ_CLASSES; c++) {
+        for (ObjSlab *sl = ((ObjSlab **)ST->gc.obj_slabs)[c]; sl; sl = sl->next) {
+            ASSERT(sl->block == (size_t)c << 4);
+            for (size_t i = 0; i < sl->nblocks; i++) {
+                Obj *o = (Obj *)(sl->data + i * sl->block);
+                if (!o->cls) {
+                    continue;
+                }
+                ASSERT(o->cls->hdr.cls != NULL && o->cls->hdr.cls->hdr.cls == cls_type);
+                ASSERT(!o->marked);
+                ASSERT(o->size <= sl->block);
+            }
+        }
+    }
+    for (int c = 1; c <= OBJ_CLASSES; c++) {
+        for (Obj *o = ST->gc.obj_free[c]; o; o = o->gc_next) {
+            ASSERT(o->cls == NULL);
+        }
+    }
+}
+
 void gc_collect(void) {
     if (ST->gc.collecting) {
         return;
     }
+#ifdef PYISH_GC_STRESS
+    bool verify = (ST->gc.ncollections & 63) == 0;
+    if (verify) {
+        gc_verify();
+    }
+#endif
     ST->gc.collecting = true;
     for (int i = 0; i < ST->gc.nroot_markers; i++) {
         ST->gc.root_markers[i]();
@@ -410,6 +453,11 @@ void gc_collect(void) {
     }
     ST->gc.due = false;
     ST->gc.collecting = false;
+#ifdef PYISH_GC_STRESS
+    if (verify) {
+        gc_verify();
+    }
+#endif
     for (int i = 0; i < ST->gc.nafter_hooks; i++) {
         ST->gc.after_hooks[i]();
     }

@@ -43,6 +43,12 @@ void gc_note_class_change(Obj *o, ObjClass *old);
 size_t gc_live_objects(void);
 // Frees every object (state_free): side buffers first, then the objects.
 void gc_free_all(void);
+// Checks every object header and the free lists (ASSERT): see gc.c.
+void gc_verify(void);
+// Depth of the temporary root stack (checked at VM safe points).
+static inline int gc_root_depth(void) {
+    return ST->gc.ntemp;
+}
 // Number of collections so far (for tests).
 size_t gc_count(void);
 

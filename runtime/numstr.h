@@ -49,7 +49,7 @@ typedef struct GmpCall {
     mpz_srcptr x, y;
     unsigned long u;
 } GmpCall;
-bool int_gmp_guarded(GmpCall *c);
+MUST_USE bool int_gmp_guarded(GmpCall *c);
 // True if [v] is an int: small, big, bool, or instance of an int subclass.
 bool int_check(Value v);
 // Sets the initialized [out] to the value of int [v] (int_check(v) true).

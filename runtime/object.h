@@ -308,21 +308,33 @@ static inline ObjClass *val_class(Value v) {
 #define AS_CLASS(v) ((ObjClass *)AS_OBJ(v))
 #define AS_EXC(v) ((ObjException *)AS_OBJ(v))
 
+// ---- invariants: ASSERT(cond) is checked in Debug and sanitizer builds
+// (PYISH_DEBUG) and costs nothing in release builds. A failed check prints
+// the condition and its place, then aborts.
+#ifdef PYISH_DEBUG
+#define ASSERT(cond) ((cond) ? (void)0 : assert_fail(#cond, __FILE__, __LINE__))
+#else
+#define ASSERT(cond) ((void)0)
+#endif
+_Noreturn void assert_fail(const char *cond, const char *file, int line);
+// Functions whose result says whether they failed: ignoring it is a bug.
+#define MUST_USE __attribute__((warn_unused_result))
+
 // ---- memory and GC (mem.c, gc.c). See mem.c's header: sizes a program
 // chooses go through mem_size and the fallible mem_try_* / obj_try_alloc
 // (NULL with MemoryError raised); small fixed sizes use the others, which
 // never return NULL.
 // *out = [n] * [elem] + [extra]; false with MemoryError raised when that
 // overflows or exceeds mem_limit(). Every variable-size growth path uses it.
-bool mem_size(size_t n, size_t elem, size_t extra, size_t *out);
+MUST_USE bool mem_size(size_t n, size_t elem, size_t extra, size_t *out);
 // The largest allocation pyish attempts now: the physical memory less the
 // bytes pyish holds (a soft heap limit).
 size_t mem_limit(void);
 // Caps the heap at [bytes] (0: physical memory): single allocations past
 // what is left fail with MemoryError.
 void mem_set_heap_cap(size_t bytes);
-void *mem_try_alloc(size_t size);               // NULL + MemoryError
-void *mem_try_realloc(void *p, size_t old, size_t size); // NULL + MemoryError, [p] kept
+MUST_USE void *mem_try_alloc(size_t size);               // NULL + MemoryError
+MUST_USE void *mem_try_realloc(void *p, size_t old, size_t size); // NULL + MemoryError, [p] kept
 void *mem_alloc(size_t size);                   // small fixed sizes; never NULL
 void *mem_realloc(void *p, size_t old, size_t size);
 void mem_free(void *p, size_t size);
@@ -335,7 +347,7 @@ bool mem_is_low(void);
 // Frees the pool slabs and the reserve (state_free, after every object).
 void mem_free_all(void);
 Obj *obj_alloc(ObjClass *cls, size_t size);     // zeroed, linked for GC
-Obj *obj_try_alloc(ObjClass *cls, size_t size); // same; NULL + MemoryError
+MUST_USE Obj *obj_try_alloc(ObjClass *cls, size_t size); // same; NULL + MemoryError
 void gc_mark_value(Value v);
 void gc_mark_obj(Obj *o);
 void gc_push_root(Value v);
@@ -398,11 +410,11 @@ Value seq_to_tuple(Value iterable);
 // ---- abstract protocol (object.c): dispatch through the slots
 Value obj_repr(Value v);                  // -> str or VAL_NULL
 Value obj_str(Value v);
-bool obj_hash(Value v, int64_t *out);
+MUST_USE bool obj_hash(Value v, int64_t *out);
 int obj_eq(Value a, Value b);             // 1/0/-1 (identity fast path)
 Value obj_compare(Value a, Value b, int op); // -> bool object usually
 int obj_lt(Value a, Value b);             // 1/0/-1, for sorting
-int obj_truthy(Value v);                  // 1/0/-1
+MUST_USE int obj_truthy(Value v);                  // 1/0/-1
 Value obj_binop(Value a, Value b, int op);  // incl. reflected and inplace
 Value obj_unop(Value a, int op);
 Value obj_len(Value v);                   // int value
@@ -451,9 +463,9 @@ Value vm_call(Value callable, int argc, Value *argv, ObjDict *kw);
 // false with RecursionError "maximum recursion depth exceeded<where>" when
 // the walk plus the pyish frames reach the recursion limit or the C stack
 // is nearly full; pair a true return with vm_leave_recursive().
-bool vm_enter_recursive(const char *where);
+MUST_USE bool vm_enter_recursive(const char *where);
 void vm_leave_recursive(void);
 // Only the C stack check (for walks CPython does not bound, like hash).
-bool vm_stack_ok(const char *where);
+MUST_USE bool vm_stack_ok(const char *where);
 
 #endif

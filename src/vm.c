@@ -556,6 +556,7 @@ static Frame *gen_prepare(ObjGen *g, Value value, int *extra) {
         return NULL;
     }
     Frame *target = g->frame;
+    ASSERT(target && target->gen == g && target->on_heap);     // the generator owns its frame
     if (g->state == GEN_CREATED) {
         if (!IS_NONE(value)) {
             exc_raise(exc_TypeError, "can't send non-None value to a just-started %s",
@@ -930,9 +931,16 @@ void vm_init(void) {
         } \
     } while (0)
 
+// Debug builds check the value stack against the code's max_stack before
+// every instruction, and the temporary root stack at every safe point.
+#define CHECK_STACK() \
+    ASSERT(sp >= FRAME_STACK_BASE(frame) && sp <= FRAME_STACK_BASE(frame) + code->max_stack)
+#define CHECK_SAFE_POINT() ASSERT(gc_root_depth() == roots_at_entry)
+
 #ifdef PYISH_COMPUTED_GOTO
 #define DISPATCH() \
     do { \
+        CHECK_STACK(); \
         instr = *ip++; \
         arg = INSTR_ARG(instr); \
         goto *dispatch_table[INSTR_OP(instr)]; \
@@ -1085,6 +1093,7 @@ static Frame *link_resume(ObjGen *g, Value v, Frame *parent, uint8_t link, uint3
         return NULL;
     }
     Frame *gf = g->frame;
+    ASSERT(gf->gen == g && gf->on_heap);
     gf->parent = parent;
     gf->link = link;
     gf->ret_target = target;
@@ -1180,6 +1189,8 @@ static Value run(Frame *entry, int *status, Value throw_exc) {
     State *const st_ = pyish_current_state;
 #undef ST
 #define ST st_
+    int roots_at_entry = gc_root_depth();
+    (void)roots_at_entry;
     bool reraise = false;
     Value result = VAL_NULL;
 
@@ -1196,6 +1207,7 @@ static Value run(Frame *entry, int *status, Value throw_exc) {
     DISPATCH();
 #else
 next_instr:
+    CHECK_STACK();
     instr = *ip++;
     arg = INSTR_ARG(instr);
     switch (INSTR_OP(instr)) {
@@ -1590,6 +1602,7 @@ next_instr:
     CASE(JUMP):
         if (code->code + arg < ip) {
             // backward jump: a safe point
+            CHECK_SAFE_POINT();
             if (ST->gc.due || ST->interrupted) {
                 SAVE_FRAME();
                 if (ST->interrupted) {
@@ -2053,6 +2066,7 @@ next_instr:
         ObjDict *kwdict = NULL;
         Value exargs = VAL_NULL;
         SAVE_FRAME();
+        CHECK_SAFE_POINT();
         if (ST->gc.due || ST->interrupted) {
             if (ST->interrupted) {
                 vm_raise_interrupt();
