@@ -73,6 +73,8 @@ typedef struct ParseError {
                             // (the REPL asks for more lines)
     int bad_byte;           // nonzero: the source is not UTF-8 and this byte
                             // (on [line]) starts the first bad sequence
+    bool compile_stage;     // found by the checks CPython's compiler and
+                            // symtable make (no text for <string> sources)
 } ParseError;
 
 typedef enum ParseMode {

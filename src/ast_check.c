@@ -92,6 +92,7 @@ typedef struct Checker {
 static bool fail(Checker *ck, SrcLoc loc, const char *msg, const char *arg) {
     if (!ck->failed) {
         fe_error(ck->p, "SyntaxError", loc, msg, arg);
+        ck->p->err->compile_stage = true;
         ck->failed = true;
     }
     return false;
