@@ -75,6 +75,8 @@ typedef struct ParseError {
                             // (on [line]) starts the first bad sequence
     bool compile_stage;     // found by the checks CPython's compiler and
                             // symtable make (no text for <string> sources)
+    bool symtable;          // ... by its symtable: the exception's args are
+                            // (msg,) only, its location in attributes
 } ParseError;
 
 typedef enum ParseMode {

@@ -1962,6 +1962,7 @@ ObjCode *compile_module_flags(Ast *module, const char *filename, int flags, Comp
     if (!c->root) {
         snprintf(err->msg, sizeof err->msg, "%s", serr.msg);
         err->loc = serr.loc;
+        err->symtable = true;
         return NULL;
     }
     if (setjmp(c->fail)) {

@@ -9,6 +9,7 @@
 typedef struct CompileError {
     char msg[256];
     SrcLoc loc;
+    bool symtable;      // found by the scope pass (CPython's symtable)
 } CompileError;
 
 // Compiles [module] (from parse_source) of file [filename]. [interactive]

@@ -53,7 +53,9 @@ void diag_syntax_info(const char *src, size_t len, const ParseError *err, bool n
         long line_size = chars(s, n) + (e ? 1 : 0);
         size_t c = (size_t)err->col < n ? (size_t)err->col : n;
         out->offset = chars(s, c) + 1;
-        if (err->end_line > err->line) {
+        if (err->end_col < 0) {
+            out->end_offset = 0;    // the error has no end (an unclosed bracket)
+        } else if (err->end_line > err->line) {
             out->end_offset = line_size;
         } else if (err->end_line == err->line && err->end_col > err->col) {
             size_t ec = (size_t)err->end_col <= n ? (size_t)err->end_col : n + 1;
@@ -67,8 +69,8 @@ void diag_syntax_info(const char *src, size_t len, const ParseError *err, bool n
         long ws = chars(s, leading_ws(s, n));
         out->offset = plain ? 0 : tab ? (ws > 0) : ws;
     }
-    if (!plain) {
-        out->end_offset = tab ? 0 : -1;   // one caret for IndentationError/TabError
+    if (!plain && err->col < 0) {
+        out->end_offset = tab ? 0 : -1;
     }
     if (!(no_compile_text && err->compile_stage)) {
         out->text = s;
@@ -130,7 +132,9 @@ void diag_print_syntax_error(FILE *out, const char *filename, const char *src, s
     diag_syntax_info(src, len, err, false, true, &info);
     fprintf(out, "  File \"%s\", line %d\n", filename, err->line);
     if (info.text) {
-        diag_print_error_text(out, info.offset, info.end_offset, info.text, info.text_len);
+        // one caret for IndentationError and TabError (as the exception printer)
+        bool plain = err->kind == NULL || strcmp(err->kind, "SyntaxError") == 0;
+        diag_print_error_text(out, info.offset, plain ? info.end_offset : -1, info.text, info.text_len);
     }
     fprintf(out, "%s: %s\n", err->kind ? err->kind : "SyntaxError", err->msg);
 }

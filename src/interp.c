@@ -157,7 +157,10 @@ static void raise_syntax_error(const char *filename, const char *src, size_t len
     SyntaxInfo info;
     diag_syntax_info(src, len, err, filename[0] == '<', exec_mode, &info);
     Value text = VAL_NONE;
-    if (info.text) {
+    if (info.lineno == 0) {
+        text = str_from_c("");  // eval(""): CPython's empty line 0
+        info.end_offset = 0;
+    } else if (info.text) {
         text = info.text_nl ? str_printf("%.*s\n", (int)info.text_len, info.text)
                             : str_new(info.text, info.text_len);
     }
@@ -169,7 +172,15 @@ static void raise_syntax_error(const char *filename, const char *src, size_t len
     gc_push_root(loc);
     Value argv[2] = {str_from_c(err->msg), loc};
     gc_push_root(argv[0]);
-    Value e = exc_new(cls, 2, argv);
+    // a symtable error: CPython sets the location attributes after making
+    // the exception from its message alone
+    Value e = exc_new(cls, err->symtable ? 1 : 2, argv);
+    if (e && err->symtable) {
+        static const char *const names[] = {"filename", "lineno", "offset", "text", "end_lineno", "end_offset"};
+        for (int i = 0; i < 6; i++) {
+            dict_set_str(AS_EXC(e)->dict, str_intern_c(names[i]), AS_TUPLE(loc)->items[i]);
+        }
+    }
     gc_pop_root(4);
     if (e) {
         exc_raise_value(e);
@@ -282,6 +293,10 @@ ObjCode *interp_compile_mode(const char *src, size_t len, const char *filename, 
         if (arena) {
             arena_free(arena);
         }
+        if (mode == COMPILE_EVAL && perr.line >= 1 && perr.col >= 0 &&
+            src_offset(src, len, perr.line, perr.col) >= len) {
+            perr.col = perr.end_col = -1;   // CPython's eval: the end marker has no column
+        }
         raise_syntax_error(filename, src, len, &perr, exec_mode);
         return NULL;
     }
@@ -300,6 +315,7 @@ ObjCode *interp_compile_mode(const char *src, size_t len, const char *filename, 
         perr.end_line = cerr.loc.end_line;
         perr.end_col = cerr.loc.end_col;
         perr.compile_stage = true;
+        perr.symtable = cerr.symtable;
         raise_syntax_error(filename, src, len, &perr, exec_mode);
         return NULL;
     }

@@ -392,7 +392,9 @@ static bool print_syntax_block(PrintCtx *ctx, Value exc, Value *msg) {
     if (v && !IS_NONE(v) && !attr_long(exc, "offset", &offset)) {
         return false;
     }
-    v = obj_getattr_opt(exc, str_intern_c("end_offset"));
+    // CPython reads end_offset of SyntaxError itself only (one caret for
+    // IndentationError, TabError and user subclasses)
+    v = val_class(exc) == exc_SyntaxError ? obj_getattr_opt(exc, str_intern_c("end_offset")) : VAL_NULL;
     if (v && !IS_NONE(v) && !attr_long(exc, "end_offset", &end_offset)) {
         return false;
     }
