@@ -431,8 +431,9 @@ static void at_end(Lexer *L) {
     Parser *p = L->p;
     if (L->level > 0 && !p->expr_mode) {
         L->tok = L->cur;
-        lex_error(L, "SyntaxError", L->parens[L->level - 1].loc, true, "'%c' was never closed",
-                  L->parens[L->level - 1].ch);
+        SrcLoc loc = L->parens[L->level - 1].loc;
+        loc.end_col = -1;   // no end: CPython's end_offset 0
+        lex_error(L, "SyntaxError", loc, true, "'%c' was never closed", L->parens[L->level - 1].ch);
         p->lexerr_class = LEXERR_UNCLOSED;
         return;
     }

@@ -129,6 +129,83 @@ static void trace_exc(Obj *o) {
     gc_mark_value(e->suggestion);
 }
 
+// SyntaxError's attributes, as CPython's SyntaxError_init sets them from
+// (msg, (filename, lineno, offset, text[, end_lineno, end_offset])).
+static const char *const syntax_attrs[] = {
+    "msg", "filename", "lineno", "offset", "text", "end_lineno", "end_offset", "print_file_and_line",
+};
+enum { SYNTAX_NATTRS = 8 };
+
+static bool is_syntax_attr(const char *n) {
+    for (int i = 0; i < SYNTAX_NATTRS; i++) {
+        if (strcmp(n, syntax_attrs[i]) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool syntax_error_init(ObjException *e) {
+    Value vals[SYNTAX_NATTRS];
+    for (int i = 0; i < SYNTAX_NATTRS; i++) {
+        vals[i] = VAL_NONE;
+    }
+    size_t argc = e->args->len;
+    Value info = VAL_NULL;
+    if (argc >= 1) {
+        vals[0] = e->args->items[0];
+    }
+    if (argc == 2) {
+        info = seq_to_tuple(e->args->items[1]);
+        if (!info) {
+            return false;
+        }
+        size_t n = AS_TUPLE(info)->len;
+        if (n < 4 || n > 6) {
+            exc_raise(exc_TypeError, "function takes %s %d arguments (%zu given)",
+                      n < 4 ? "at least" : "at most", n < 4 ? 4 : 6, n);
+            return false;
+        }
+        for (size_t i = 0; i < n; i++) {
+            vals[i + 1] = AS_TUPLE(info)->items[i];
+        }
+    }
+    gc_push_root(info);
+    for (int i = 0; i < SYNTAX_NATTRS; i++) {
+        dict_set_str(e->dict, str_intern_c(syntax_attrs[i]), vals[i]);
+    }
+    gc_pop_root(1);
+    return true;
+}
+
+// CPython's SyntaxError_str: "msg (file.py, line N)" with the file's
+// basename, each part only when set.
+static Value syntax_error_str(ObjException *e) {
+    Value msg = dict_get_str(e->dict, str_intern_c("msg"));
+    Value fn = dict_get_str(e->dict, str_intern_c("filename"));
+    Value ln = dict_get_str(e->dict, str_intern_c("lineno"));
+    Value s = obj_str(msg ? msg : VAL_NONE);
+    if (!s) {
+        return VAL_NULL;
+    }
+    bool have_line = ln && IS_SMALL(ln);
+    const char *base = NULL;
+    if (fn && IS_STR(fn)) {
+        base = strrchr(AS_STR(fn)->data, '/');
+        base = base ? base + 1 : AS_STR(fn)->data;
+    }
+    if (base && have_line) {
+        return str_printf("%s (%s, line %ld)", AS_STR(s)->data, base, (long)AS_SMALL(ln));
+    }
+    if (base) {
+        return str_printf("%s (%s)", AS_STR(s)->data, base);
+    }
+    if (have_line) {
+        return str_printf("%s (line %ld)", AS_STR(s)->data, (long)AS_SMALL(ln));
+    }
+    return s;
+}
+
 static Value exc_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     ObjException *e = (ObjException *)obj_alloc(cls, cls->inst_size);
     e->dict = AS_DICT(dict_new());
@@ -137,6 +214,18 @@ static Value exc_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
         memcpy(args->items, argv, sizeof(Value) * (size_t)argc);
     }
     e->args = args;
+    if (class_is_subclass(cls, exc_SyntaxError)) {
+        // a user __init__ decides (calling SyntaxError.__init__ or not)
+        Value init = class_lookup(cls, str_intern_c("__init__"));
+        if (!init || IS_A(init, cls_native)) {
+            gc_push_root(OBJ_VAL(e));   // the info sequence may be iterated by user code
+            bool ok = syntax_error_init(e);
+            gc_pop_root(1);
+            if (!ok) {
+                return VAL_NULL;
+            }
+        }
+    }
     return OBJ_VAL(e);
 }
 
@@ -145,6 +234,9 @@ static Value exc_init_method(int argc, Value *argv, ObjDict *kw) {
     ObjTuple *args = AS_TUPLE(tuple_new((size_t)argc - 1));
     values_copy(args->items, argv + 1, (size_t)(argc - 1));
     e->args = args;
+    if (class_is_subclass(e->hdr.cls, exc_SyntaxError) && !syntax_error_init(e)) {
+        return VAL_NULL;
+    }
     return VAL_NONE;
 }
 
@@ -155,6 +247,9 @@ static bool os_error_parts(ObjException *e) {
 
 static Value exc_str(Value self) {
     ObjException *e = AS_EXC(self);
+    if (class_is_subclass(e->hdr.cls, exc_SyntaxError)) {
+        return syntax_error_str(e);
+    }
     if (os_error_parts(e)) {
         Value en = obj_str(e->args->items[0]);
         Value se = en ? obj_str(e->args->items[1]) : VAL_NULL;
@@ -229,6 +324,9 @@ static Value exc_getattr(Value self, ObjStr *name) {
         (strcmp(n, "errno") == 0 || strcmp(n, "strerror") == 0 || strcmp(n, "filename") == 0)) {
         size_t i = n[0] == 'e' ? 0 : n[0] == 's' ? 1 : 2;
         return os_error_parts(e) && i < e->args->len ? e->args->items[i] : VAL_NONE;
+    }
+    if (class_is_subclass(e->hdr.cls, exc_SyntaxError) && is_syntax_attr(n)) {
+        return VAL_NONE;    // a subclass whose __init__ did not call SyntaxError's
     }
     if (strcmp(n, "code") == 0 && class_is_subclass(e->hdr.cls, exc_SystemExit)) {
         return e->args->len == 1 ? e->args->items[0] : e->args->len == 0 ? VAL_NONE : OBJ_VAL(e->args);

@@ -259,7 +259,8 @@ typedef struct ObjException {
     X(FloatingPointError, ArithmeticError) \
     X(RuntimeError, Exception) X(NotImplementedError, RuntimeError) \
     X(RecursionError, RuntimeError) X(SyntaxError, Exception) \
-    X(IndentationError, SyntaxError) X(TypeError, Exception) \
+    X(IndentationError, SyntaxError) X(TabError, IndentationError) \
+    X(TypeError, Exception) \
     X(ValueError, Exception) X(UnicodeError, ValueError) \
     X(Warning, Exception) X(RuntimeWarning, Warning) \
     X(DeprecationWarning, Warning) X(UserWarning, Warning) \

@@ -342,6 +342,7 @@ State *state_swap(State *s);
 #define exc_RecursionError (ST->exc_RecursionError)
 #define exc_SyntaxError (ST->exc_SyntaxError)
 #define exc_IndentationError (ST->exc_IndentationError)
+#define exc_TabError (ST->exc_TabError)
 #define exc_TypeError (ST->exc_TypeError)
 #define exc_ValueError (ST->exc_ValueError)
 #define exc_UnicodeError (ST->exc_UnicodeError)

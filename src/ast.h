@@ -73,6 +73,10 @@ typedef struct ParseError {
                             // (the REPL asks for more lines)
     int bad_byte;           // nonzero: the source is not UTF-8 and this byte
                             // (on [line]) starts the first bad sequence
+    bool compile_stage;     // found by the checks CPython's compiler and
+                            // symtable make (no text for <string> sources)
+    bool symtable;          // ... by its symtable: the exception's args are
+                            // (msg,) only, its location in attributes
 } ParseError;
 
 typedef enum ParseMode {

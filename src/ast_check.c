@@ -92,6 +92,9 @@ typedef struct Checker {
 static bool fail(Checker *ck, SrcLoc loc, const char *msg, const char *arg) {
     if (!ck->failed) {
         fe_error(ck->p, "SyntaxError", loc, msg, arg);
+        ck->p->err->compile_stage = true;
+        ck->p->err->symtable = strstr(msg, "duplicate argument") || strstr(msg, "nonlocal declaration") ||
+                               strncmp(msg, "'yield' inside", 14) == 0;
         ck->failed = true;
     }
     return false;

@@ -384,50 +384,164 @@ static Value b_import(int argc, Value *argv, ObjDict *kw) {
     return import_module_value(AS_STR(argv[0]));
 }
 
+// exec()'s and eval()'s namespaces as CPython picks them: the given dicts,
+// else the caller's globals and locals (a snapshot dict in a function, as
+// locals() gives). Only dicts: other mappings as locals are refused.
+static bool run_namespaces(bool eval, int argc, Value *argv, ObjDict **g, ObjDict **l) {
+    Value gv = argc > 1 ? argv[1] : VAL_NONE, lv = argc > 2 ? argv[2] : VAL_NONE;
+    if (!IS_NONE(gv) && !IS_DICT(gv)) {
+        if (eval) {
+            exc_raise(exc_TypeError, "globals must be a dict");
+        } else {
+            exc_raise(exc_TypeError, "exec() globals must be a dict, not %s", val_type_name(gv));
+        }
+        return false;
+    }
+    if (!IS_NONE(lv) && !IS_DICT(lv)) {
+        if (eval) {
+            exc_raise(exc_TypeError, "locals must be a mapping");
+        } else {
+            exc_raise(exc_TypeError, "locals must be a mapping or None, not %s", val_type_name(lv));
+        }
+        return false;
+    }
+    if (IS_NONE(gv)) {
+        *g = ST->frame ? ST->frame->globals : interp_main_globals();
+        if (IS_NONE(lv)) {
+            Value d = ST->frame ? b_locals(0, NULL, NULL) : OBJ_VAL(*g);
+            if (!d) {
+                return false;
+            }
+            lv = d;
+        }
+    } else {
+        *g = AS_DICT(gv);
+    }
+    *l = IS_NONE(lv) ? *g : AS_DICT(lv);
+    ObjStr *b = str_intern_c("__builtins__");
+    if (!dict_get_str(*g, b)) {
+        dict_set_str(*g, b, OBJ_VAL(ST->builtins));
+    }
+    return true;
+}
+
+// Compiles str [src] of [filename] in [mode]: NULL with the error raised.
+static ObjCode *compile_str(ObjStr *src, const char *filename, CompileMode mode, bool strip) {
+    if (memchr(src->data, 0, src->len)) {
+        exc_raise(exc_ValueError, "source code string cannot contain null bytes");
+        return NULL;
+    }
+    const char *text = src->data;
+    size_t len = src->len;
+    if (strip) {    // eval() drops leading blanks; compile() does not
+        while (len > 0 && (*text == ' ' || *text == '\t')) {
+            text++;
+            len--;
+        }
+    }
+    return interp_compile_mode(text, len, filename, mode);
+}
+
 static Value run_string(int argc, Value *argv, bool eval) {
     const char *fname = eval ? "eval" : "exec";
+    if (argc < 1) {
+        return exc_raise(exc_TypeError, "%s expected at least 1 argument, got 0", fname);
+    }
     if (!arg_count(fname, argc, 1, 3)) {
         return VAL_NULL;
     }
-    if (!IS_STR(argv[0])) {
-        return exc_raise(exc_TypeError, "%s() arg 1 must be a string", fname);
+    if (!IS_STR(argv[0]) && !IS_A(argv[0], cls_code)) {
+        return exc_raise(exc_TypeError, "%s() arg 1 must be a string, bytes or code object", fname);
     }
-    ObjDict *globals = argc > 1 && IS_DICT(argv[1]) ? AS_DICT(argv[1])
-                       : ST->frame                   ? ST->frame->globals
-                                                    : interp_main_globals();
-    ObjStr *src = AS_STR(argv[0]);
-    Value text;
-    if (eval) {
-        text = str_printf("__pyish_eval__ = (%s\n)\n", src->data);
-    } else {
-        text = OBJ_VAL(src);
-    }
-    gc_push_root(text);
-    bool syntax_error;
-    Value r = interp_run_source(AS_STR(text)->data, AS_STR(text)->len, "<string>", globals, false,
-                                &syntax_error);
-    gc_pop_root(1);
-    if (!r) {
-        if (syntax_error) {
-            return exc_raise(exc_SyntaxError, "invalid syntax");
-        }
+    ObjDict *globals, *locals;
+    if (!run_namespaces(eval, argc, argv, &globals, &locals)) {
         return VAL_NULL;
     }
-    if (eval) {
-        ObjStr *key = str_intern_c("__pyish_eval__");
-        Value v = dict_get_str(globals, key);
-        dict_del(globals, OBJ_VAL(key));
-        return v ? v : VAL_NONE;
+    gc_push_root(OBJ_VAL(locals));
+    ObjCode *code = IS_STR(argv[0]) ? compile_str(AS_STR(argv[0]), "<string>", eval ? COMPILE_EVAL : COMPILE_EXEC, eval)
+                                    : (ObjCode *)AS_OBJ(argv[0]);
+    Value r = VAL_NULL;
+    if (code) {
+        gc_push_root(OBJ_VAL(code));
+        r = vm_run_module_in(code, globals, locals);
+        gc_pop_root(1);
     }
-    return VAL_NONE;
+    gc_pop_root(1);
+    if (!r) {
+        return VAL_NULL;
+    }
+    return eval ? r : VAL_NONE;
 }
 
 static Value b_exec(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_no_kw("exec", kw)) {
+        return VAL_NULL;
+    }
     return run_string(argc, argv, false);
 }
 
 static Value b_eval(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_no_kw("eval", kw)) {
+        return VAL_NULL;
+    }
     return run_string(argc, argv, true);
+}
+
+// compile(source, filename, mode, flags=0, dont_inherit=False, optimize=-1):
+// a code object exec() and eval() run. flags, dont_inherit and optimize are
+// accepted and ignored.
+static Value b_compile(int argc, Value *argv, ObjDict *kw) {
+    static const char *const names[] = {"source", "filename", "mode", "flags", "dont_inherit", "optimize"};
+    Value a[6] = {VAL_NULL, VAL_NULL, VAL_NULL, VAL_NULL, VAL_NULL, VAL_NULL};
+    if (argc > 6) {
+        return exc_raise(exc_TypeError, "compile() takes at most 6 arguments (%d given)", argc);
+    }
+    for (int i = 0; i < argc; i++) {
+        a[i] = argv[i];
+    }
+    size_t pos = 0;
+    Value k, v;
+    while (kw && dict_next(kw, &pos, &k, &v)) {
+        int i = 0;
+        while (i < 6 && strcmp(AS_STR(k)->data, names[i]) != 0) {
+            i++;
+        }
+        if (i == 6) {
+            return exc_raise(exc_TypeError, "compile() got an unexpected keyword argument '%s'", AS_STR(k)->data);
+        }
+        if (a[i]) {
+            return exc_raise(exc_TypeError, "argument for compile() given by name ('%s') and position (%d)",
+                             names[i], i + 1);
+        }
+        a[i] = v;
+    }
+    for (int i = 0; i < 3; i++) {
+        if (!a[i]) {
+            return exc_raise(exc_TypeError, "compile() missing required argument '%s' (pos %d)", names[i], i + 1);
+        }
+    }
+    if (!IS_STR(a[0])) {
+        return exc_raise(exc_TypeError, "compile() arg 1 must be a string, bytes or AST object");
+    }
+    if (!IS_STR(a[1])) {
+        return exc_raise(exc_TypeError, "expected str, bytes or os.PathLike object, not %s", val_type_name(a[1]));
+    }
+    if (!IS_STR(a[2])) {
+        return exc_raise(exc_TypeError, "compile() argument 'mode' must be str, not %s", val_type_name(a[2]));
+    }
+    const char *m = AS_STR(a[2])->data;
+    CompileMode mode;
+    if (strcmp(m, "exec") == 0) {
+        mode = COMPILE_EXEC;
+    } else if (strcmp(m, "eval") == 0) {
+        mode = COMPILE_EVAL;
+    } else if (strcmp(m, "single") == 0) {
+        mode = COMPILE_SINGLE;
+    } else {
+        return exc_raise(exc_ValueError, "compile() mode must be 'exec', 'eval' or 'single'");
+    }
+    ObjCode *code = compile_str(AS_STR(a[0]), AS_STR(a[1])->data, mode, false);
+    return code ? OBJ_VAL(code) : VAL_NULL;
 }
 
 static const MethodDef vm_builtins_defs[] = {
@@ -437,6 +551,7 @@ static const MethodDef vm_builtins_defs[] = {
     {"__import__", b_import},
     {"exec", b_exec},
     {"eval", b_eval},
+    {"compile", b_compile},
     {NULL, NULL},
 };
 

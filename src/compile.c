@@ -62,6 +62,7 @@ typedef struct Compiler {
     CompileError *err;
     jmp_buf fail;
     bool interactive;
+    bool by_name;               // module names through the locals dict (exec, eval)
     bool future_annotations;    // `from __future__ import annotations` seen
 } Compiler;
 
@@ -362,7 +363,7 @@ static void name_op(Compiler *c, const char *raw, AstCtx ctx) {
         return;
     }
     if (s->kind == SCOPE_MODULE) {
-        emit(c, global[ctx], add_name(c, name));
+        emit(c, c->by_name ? byname[ctx] : global[ctx], add_name(c, name));
         return;
     }
     if (s->kind == SCOPE_CLASS) {
@@ -1944,17 +1945,24 @@ static void compile_stmt(Compiler *c, Ast *s) {
 }
 
 ObjCode *compile_module(Ast *module, const char *filename, bool interactive, CompileError *err) {
+    return compile_module_flags(module, filename, interactive ? CF_INTERACTIVE : 0, err);
+}
+
+ObjCode *compile_module_flags(Ast *module, const char *filename, int flags, CompileError *err) {
+    bool interactive = flags & CF_INTERACTIVE;
     Compiler comp = {0};
     Compiler *c = &comp;
     c->filename = filename;
     c->filename_str = AS_STR(str_from_c(filename));
     c->err = err;
     c->interactive = interactive;
+    c->by_name = flags & (CF_BY_NAME | CF_EVAL);
     ScopeError serr;
     c->root = scope_build(module, interactive, &serr);
     if (!c->root) {
         snprintf(err->msg, sizeof err->msg, "%s", serr.msg);
         err->loc = serr.loc;
+        err->symtable = true;
         return NULL;
     }
     if (setjmp(c->fail)) {
@@ -1971,10 +1979,19 @@ ObjCode *compile_module(Ast *module, const char *filename, bool interactive, Com
     if (interactive && c->root->is_coroutine) {
         c->u->flags |= CO_COROUTINE;
     }
+    if (flags & CF_EVAL) {
+        // one expression statement (interp_compile_mode checked): its value
+        set_line(c, module->list.items[0]);
+        compile_expr(c, module->list.items[0]->a);
+        emit0(c, OP_RETURN_VALUE);
+        ObjCode *code = finish_unit(c, "<module>", 1);
+        scope_free(c->root);
+        return code;
+    }
     if (!interactive && is_docstring(&module->list)) {
         // the module docstring becomes __doc__
         compile_expr(c, module->list.items[0]->a);
-        emit(c, OP_STORE_GLOBAL, add_name(c, "__doc__"));
+        emit(c, c->by_name ? OP_STORE_NAME : OP_STORE_GLOBAL, add_name(c, "__doc__"));
     }
     compile_body(c, &module->list);
     load_const(c, VAL_NONE);

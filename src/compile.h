@@ -9,6 +9,7 @@
 typedef struct CompileError {
     char msg[256];
     SrcLoc loc;
+    bool symtable;      // found by the scope pass (CPython's symtable)
 } CompileError;
 
 // Compiles [module] (from parse_source) of file [filename]. [interactive]
@@ -16,4 +17,10 @@ typedef struct CompileError {
 // expression statements. Returns NULL and fills [err] on a compile-time
 // SyntaxError.
 ObjCode *compile_module(Ast *module, const char *filename, bool interactive, CompileError *err);
+// compile_module with flags: CF_INTERACTIVE as [interactive] above;
+// CF_BY_NAME: module-level names go through the frame's locals dict (code
+// for exec() with separate locals); CF_EVAL: [module] is one expression
+// statement whose value the code returns (eval()).
+enum { CF_INTERACTIVE = 1, CF_BY_NAME = 2, CF_EVAL = 4 };
+ObjCode *compile_module_flags(Ast *module, const char *filename, int flags, CompileError *err);
 #endif

@@ -1,7 +1,8 @@
-// diag.c: CPython-style SyntaxError reports. The caret logic mirrors
-// CPython 3.11's print_error_text (Python/pythonrun.c): offsets are 1-based
-// code point counts, leading whitespace is stripped and the offset shifted,
-// the caret run spans offset..end_offset on the error's first line.
+// diag.c: CPython-style SyntaxError locations and reports. The offsets
+// mirror CPython 3.11's parser (_PyPegen_raise_error_known_location: 1-based
+// code point counts, the end clipped to the line), the printing its
+// print_error_text (Python/pythonrun.c): leading whitespace is stripped and
+// the offset shifted, the caret run spans offset..end_offset.
 #include <string.h>
 
 #include "diag.h"
@@ -17,6 +18,106 @@ static long chars(const char *s, size_t n) {
     return c;
 }
 
+static size_t leading_ws(const char *s, size_t n) {
+    size_t i = 0;
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\f')) {
+        i++;
+    }
+    return i;
+}
+
+void diag_syntax_info(const char *src, size_t len, const ParseError *err, bool no_compile_text,
+                      bool exec_mode, SyntaxInfo *out) {
+    memset(out, 0, sizeof *out);
+    out->lineno = err->line;
+    out->end_lineno = err->end_line >= err->line ? err->end_line : err->line;
+    out->offset = err->col >= 0 ? err->col + 1 : 0;
+    out->end_offset = -1;
+    // Find the error line.
+    const char *s = src, *end = src + len;
+    for (int l = 1; l < err->line && s < end; l++) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        s = nl ? nl + 1 : end;
+    }
+    if (err->line < 1 || s >= end) {
+        return;
+    }
+    const char *e = memchr(s, '\n', (size_t)(end - s));
+    size_t n = e ? (size_t)(e - s) : (size_t)(end - s);
+    if (n > 0 && s[n - 1] == '\r') {
+        n--;
+    }
+    bool plain = err->kind == NULL || strcmp(err->kind, "SyntaxError") == 0;
+    bool tab = err->kind != NULL && strcmp(err->kind, "TabError") == 0;
+    if (err->col >= 0) {
+        long line_size = chars(s, n) + (e ? 1 : 0);
+        size_t c = (size_t)err->col < n ? (size_t)err->col : n;
+        out->offset = chars(s, c) + 1;
+        if (err->end_col < 0) {
+            out->end_offset = 0;    // the error has no end (an unclosed bracket)
+        } else if (err->end_line > err->line) {
+            out->end_offset = line_size;
+        } else if (err->end_line == err->line && err->end_col > err->col) {
+            size_t ec = (size_t)err->end_col <= n ? (size_t)err->end_col : n + 1;
+            out->end_offset = (ec <= n ? chars(s, ec) : chars(s, n) + 1) + 1;
+        }
+        if (out->end_offset > line_size + 1) {
+            out->end_offset = line_size + 1;
+        }
+    } else {
+        // no caret: CPython's offset points into the indentation
+        long ws = chars(s, leading_ws(s, n));
+        out->offset = plain ? 0 : tab ? (ws > 0) : ws;
+    }
+    if (!plain && err->col < 0) {
+        out->end_offset = tab ? 0 : -1;
+    }
+    if (!(no_compile_text && err->compile_stage)) {
+        out->text = s;
+        out->text_len = n;
+        out->text_nl = e != NULL || exec_mode;
+    }
+}
+
+void diag_print_error_text(FILE *out, long offset, long end_offset, const char *text, size_t len) {
+    long reps = (end_offset > 0 && end_offset > offset) ? end_offset - offset : 1;
+    offset--;
+    size_t ws = leading_ws(text, len);
+    offset -= chars(text, ws);
+    text += ws;
+    len -= ws;
+    if (len > 0 && text[len - 1] == '\n') {
+        len--;
+    }
+    long tlen = chars(text, len);
+    if (offset > tlen) {
+        offset = tlen;
+    }
+    // skip past newlines embedded in the text
+    for (;;) {
+        const char *nl = memchr(text, '\n', len);
+        if (!nl || chars(text, (size_t)(nl - text)) >= offset) {
+            break;
+        }
+        size_t skip = (size_t)(nl - text) + 1;
+        offset -= chars(text, skip);
+        text += skip;
+        len -= skip;
+    }
+    fprintf(out, "    %.*s\n", (int)len, text);
+    if (offset < 0) {
+        return;
+    }
+    fputs("    ", out);
+    for (long i = 0; i < offset; i++) {
+        fputc(' ', out);
+    }
+    for (long i = 0; i < reps; i++) {
+        fputc('^', out);
+    }
+    fputc('\n', out);
+}
+
 void diag_print_syntax_error(FILE *out, const char *filename, const char *src, size_t len,
                              const ParseError *err) {
     if (err->bad_byte) {
@@ -27,59 +128,13 @@ void diag_print_syntax_error(FILE *out, const char *filename, const char *src, s
                 err->bad_byte, filename, err->line);
         return;
     }
+    SyntaxInfo info;
+    diag_syntax_info(src, len, err, false, true, &info);
     fprintf(out, "  File \"%s\", line %d\n", filename, err->line);
-    // Find the error line.
-    const char *s = src, *end = src + len;
-    for (int l = 1; l < err->line && s < end; l++) {
-        const char *nl = memchr(s, '\n', (size_t)(end - s));
-        s = nl ? nl + 1 : end;
-    }
-    if (err->line >= 1 && s < end) {
-        const char *e = memchr(s, '\n', (size_t)(end - s));
-        size_t n = e ? (size_t)(e - s) : (size_t)(end - s);
-        if (n > 0 && s[n - 1] == '\r') {
-            n--;
-        }
-        long line_size = chars(s, n) + (e ? 1 : 0);
-        long offset = 0, end_offset = -1;
-        if (err->col >= 0) {
-            size_t c = (size_t)err->col < n ? (size_t)err->col : n;
-            offset = chars(s, c) + 1;
-            if (err->end_line > err->line) {
-                end_offset = line_size;
-            } else if (err->end_line == err->line && err->end_col > err->col) {
-                size_t ec = (size_t)err->end_col <= n ? (size_t)err->end_col : n + 1;
-                end_offset = (ec <= n ? chars(s, ec) : chars(s, n) + 1) + 1;
-            }
-        }
-        if (end_offset > line_size + 1) {
-            end_offset = line_size + 1;
-        }
-        long reps = (end_offset > 0 && end_offset > offset) ? end_offset - offset : 1;
-        if (err->kind != NULL && strcmp(err->kind, "SyntaxError") != 0) {
-            reps = 1;   // CPython shows one caret for IndentationError/TabError
-        }
-        offset--;
-        while (n > 0 && (*s == ' ' || *s == '\t' || *s == '\f')) {
-            s++;
-            n--;
-            offset--;
-        }
-        long tlen = chars(s, n);
-        if (offset > tlen) {
-            offset = tlen;
-        }
-        fprintf(out, "    %.*s\n", (int)n, s);
-        if (offset >= 0) {
-            fputs("    ", out);
-            for (long i = 0; i < offset; i++) {
-                fputc(' ', out);
-            }
-            for (long i = 0; i < reps; i++) {
-                fputc('^', out);
-            }
-            fputc('\n', out);
-        }
+    if (info.text) {
+        // one caret for IndentationError and TabError (as the exception printer)
+        bool plain = err->kind == NULL || strcmp(err->kind, "SyntaxError") == 0;
+        diag_print_error_text(out, info.offset, plain ? info.end_offset : -1, info.text, info.text_len);
     }
     fprintf(out, "%s: %s\n", err->kind ? err->kind : "SyntaxError", err->msg);
 }

@@ -136,27 +136,177 @@ char *interp_read_file(const char *path, size_t *len) {
     return buf;
 }
 
-ObjCode *interp_compile(const char *src, size_t len, const char *filename, bool interactive,
-                        bool *syntax_error) {
+// Raises the SyntaxError (IndentationError, TabError) [err] found in
+// [src] of [filename], with CPython's attributes.
+static void raise_syntax_error(const char *filename, const char *src, size_t len,
+                               const ParseError *err, bool exec_mode) {
+    if (err->bad_byte) {
+        // CPython reads a file's bytes before tokenizing: a message only
+        exc_raise(exc_SyntaxError,
+                  "Non-UTF-8 code starting with '\\x%02x' in file %s on line %d, "
+                  "but no encoding declared; see https://peps.python.org/pep-0263/ for details",
+                  err->bad_byte, filename, err->line);
+        return;
+    }
+    ObjClass *cls = exc_SyntaxError;
+    if (err->kind && strcmp(err->kind, "IndentationError") == 0) {
+        cls = exc_IndentationError;
+    } else if (err->kind && strcmp(err->kind, "TabError") == 0) {
+        cls = exc_TabError;
+    }
+    SyntaxInfo info;
+    diag_syntax_info(src, len, err, filename[0] == '<', exec_mode, &info);
+    Value text = VAL_NONE;
+    if (info.lineno == 0) {
+        text = str_from_c("");  // eval(""): CPython's empty line 0
+        info.end_offset = 0;
+    } else if (info.text) {
+        text = info.text_nl ? str_printf("%.*s\n", (int)info.text_len, info.text)
+                            : str_new(info.text, info.text_len);
+    }
+    gc_push_root(text);
+    Value fn = str_from_c(filename);
+    gc_push_root(fn);
+    Value loc = tuple_pack(6, fn, int_from_i64(info.lineno), int_from_i64(info.offset), text,
+                           int_from_i64(info.end_lineno), int_from_i64(info.end_offset));
+    gc_push_root(loc);
+    Value argv[2] = {str_from_c(err->msg), loc};
+    gc_push_root(argv[0]);
+    // a symtable error: CPython sets the location attributes after making
+    // the exception from its message alone
+    Value e = exc_new(cls, err->symtable ? 1 : 2, argv);
+    if (e && err->symtable) {
+        static const char *const names[] = {"filename", "lineno", "offset", "text", "end_lineno", "end_offset"};
+        for (int i = 0; i < 6; i++) {
+            dict_set_str(AS_EXC(e)->dict, str_intern_c(names[i]), AS_TUPLE(loc)->items[i]);
+        }
+    }
+    gc_pop_root(4);
+    if (e) {
+        exc_raise_value(e);
+    }
+}
+
+// Byte offset of [line] (1-based) / byte column [col] in [src].
+static size_t src_offset(const char *src, size_t len, int line, int col) {
+    size_t i = 0;
+    for (int l = 1; l < line && i < len; i++) {
+        if (src[i] == '\n') {
+            l++;
+        }
+    }
+    return i + (size_t)col <= len ? i + (size_t)col : len;
+}
+
+// The token at [line]/[col] in [src] (spaces skipped) as [err]'s location:
+// "invalid syntax" where CPython's parser stops (eval, single).
+static void error_at_token(const char *src, size_t len, int line, int col, ParseError *err) {
+    size_t i = src_offset(src, len, line, col);
+    size_t bol = i - (size_t)col;
+    while (i < len && (src[i] == ' ' || src[i] == '\t')) {
+        i++;
+    }
+    size_t j = i;
+    unsigned char ch = i < len ? (unsigned char)src[i] : 0;
+    if (ch == '_' || ch >= 0x80 || ((ch | 32) >= 'a' && (ch | 32) <= 'z')) {
+        while (j < len && ((unsigned char)src[j] >= 0x80 || src[j] == '_' ||
+                           ((src[j] | 32) >= 'a' && (src[j] | 32) <= 'z') || (src[j] >= '0' && src[j] <= '9'))) {
+            j++;
+        }
+    } else if (i < len && ch != '\n') {
+        j = i + 1;
+        while (j < len && j < i + 3 && strchr("=*/<>", src[j]) && src[j - 1] != '=' ) {
+            j++;
+        }
+    }
+    memset(err, 0, sizeof *err);
+    snprintf(err->msg, sizeof err->msg, "invalid syntax");
+    err->kind = "SyntaxError";
+    err->line = err->end_line = line;
+    err->col = (int)(i - bol);
+    err->end_col = (int)(j - bol);
+}
+
+// eval's input must be one expression; false with [err] filled if not.
+static bool check_eval(const char *src, size_t len, const Ast *tree, ParseError *err) {
+    if (tree->list.len == 0) {
+        memset(err, 0, sizeof *err);
+        snprintf(err->msg, sizeof err->msg, "invalid syntax");
+        err->kind = "SyntaxError";
+        err->col = err->end_col = -1;
+        return false;
+    }
+    const Ast *st = tree->list.items[0];
+    const Ast *target = NULL;
+    if (st->kind == AST_ASSIGN) {
+        target = st->list.items[0];
+    } else if (st->kind == AST_AUGASSIGN || st->kind == AST_ANNASSIGN) {
+        target = st->a;
+    }
+    if (target) {
+        error_at_token(src, len, target->loc.end_line, target->loc.end_col, err);
+        return false;
+    }
+    if (st->kind != AST_EXPR_STMT) {
+        error_at_token(src, len, st->loc.line, st->loc.col, err);
+        return false;
+    }
+    if (tree->list.len > 1) {
+        error_at_token(src, len, st->loc.end_line, st->loc.end_col, err);
+        if (err->end_col == err->col) {     // a newline: the next statement
+            const Ast *next = tree->list.items[1];
+            error_at_token(src, len, next->loc.line, next->loc.col, err);
+        }
+        return false;
+    }
+    return true;
+}
+
+// 'single' input must be one statement (simple statements on one line).
+static bool check_single(const Ast *tree, ParseError *err) {
+    for (int i = 1; i < tree->list.len; i++) {
+        const Ast *first = tree->list.items[0], *st = tree->list.items[i];
+        if (st->loc.line > first->loc.end_line) {
+            memset(err, 0, sizeof *err);
+            snprintf(err->msg, sizeof err->msg, "multiple statements found while compiling a single statement");
+            err->kind = "SyntaxError";
+            err->line = err->end_line = first->loc.line;
+            err->col = err->end_col = first->loc.end_col;
+            return false;
+        }
+    }
+    return true;
+}
+
+ObjCode *interp_compile_mode(const char *src, size_t len, const char *filename, CompileMode mode) {
     Arena *arena = NULL;
     ParseError perr;
     memset(&perr, 0, sizeof perr);
+    bool interactive = mode == COMPILE_INTERACTIVE || mode == COMPILE_SINGLE;
+    bool exec_mode = mode == COMPILE_FILE || mode == COMPILE_EXEC;
     Ast *tree = parse_source(src, len, interactive ? PARSE_INTERACTIVE : PARSE_FILE, &arena, &perr);
+    if (tree && ((mode == COMPILE_EVAL && !check_eval(src, len, tree, &perr)) ||
+                 (mode == COMPILE_SINGLE && !check_single(tree, &perr)))) {
+        tree = NULL;
+    }
     if (!tree) {
         if (arena) {
             arena_free(arena);
         }
-        *syntax_error = true;
-        fflush(stdout);
-        diag_print_syntax_error(stderr, filename, src, len, &perr);
+        if (mode == COMPILE_EVAL && perr.line >= 1 && perr.col >= 0 &&
+            src_offset(src, len, perr.line, perr.col) >= len) {
+            perr.col = perr.end_col = -1;   // CPython's eval: the end marker has no column
+        }
+        raise_syntax_error(filename, src, len, &perr, exec_mode);
         return NULL;
     }
+    int flags = (interactive ? CF_INTERACTIVE : 0) | (mode == COMPILE_EVAL ? CF_EVAL : 0) |
+                (mode == COMPILE_EXEC || mode == COMPILE_SINGLE ? CF_BY_NAME : 0);
     CompileError cerr;
     memset(&cerr, 0, sizeof cerr);
-    ObjCode *code = compile_module(tree, filename, interactive, &cerr);
+    ObjCode *code = compile_module_flags(tree, filename, flags, &cerr);
     arena_free(arena);
     if (!code) {
-        *syntax_error = true;
         memset(&perr, 0, sizeof perr);
         snprintf(perr.msg, sizeof perr.msg, "%s", cerr.msg);
         perr.kind = "SyntaxError";
@@ -164,16 +314,26 @@ ObjCode *interp_compile(const char *src, size_t len, const char *filename, bool 
         perr.col = cerr.loc.col;
         perr.end_line = cerr.loc.end_line;
         perr.end_col = cerr.loc.end_col;
-        fflush(stdout);
-        diag_print_syntax_error(stderr, filename, src, len, &perr);
+        perr.compile_stage = true;
+        perr.symtable = cerr.symtable;
+        raise_syntax_error(filename, src, len, &perr, exec_mode);
         return NULL;
+    }
+    return code;
+}
+
+ObjCode *interp_compile(const char *src, size_t len, const char *filename, bool interactive,
+                        bool *syntax_error) {
+    ObjCode *code = interp_compile_mode(src, len, filename,
+                                        interactive ? COMPILE_INTERACTIVE : COMPILE_FILE);
+    if (syntax_error) {
+        *syntax_error = code == NULL;
     }
     return code;
 }
 
 Value interp_run_source(const char *src, size_t len, const char *filename, ObjDict *globals,
                         bool interactive, bool *syntax_error) {
-    *syntax_error = false;
     ObjCode *code = interp_compile(src, len, filename, interactive, syntax_error);
     if (!code) {
         return VAL_NULL;
@@ -190,13 +350,12 @@ static Value load_source_module(const char *name, const char *path, const char *
     ObjModule *mod = (ObjModule *)AS_OBJ(m);
     dict_set_str(mod->dict, str_intern_c("__file__"), str_from_c(path));
     dict_set(ST->modules, OBJ_VAL(mod->name), m);
-    bool syntax_error;
     gc_push_root(m);
-    ObjCode *code = interp_compile(src, len, path, false, &syntax_error);
+    ObjCode *code = interp_compile(src, len, path, false, NULL);
     if (!code) {
         gc_pop_root(1);
         dict_del(ST->modules, OBJ_VAL(mod->name));
-        return exc_raise(exc_SyntaxError, "invalid syntax in module '%s'", name);
+        return VAL_NULL;
     }
     gc_push_root(OBJ_VAL(code));
     Value r = vm_run_module(code, mod->dict);

@@ -8,15 +8,26 @@
 
 // Brings the whole runtime up; [argv] becomes sys.argv.
 void interp_init(int argc, char **argv, const char *script_dir);
-// Parses, compiles and runs [src] as module [globals]. Prints a
-// SyntaxError itself (returns VAL_NULL with *syntax_error = true);
-// other errors stay pending.
+// Parses, compiles and runs [src] as module [globals]. VAL_NULL with the
+// exception pending on error; *syntax_error (unless NULL) says whether it
+// is the SyntaxError of compiling [src].
 Value interp_run_source(const char *src, size_t len, const char *filename, ObjDict *globals,
                         bool interactive, bool *syntax_error);
-// Parses and compiles [src] (a REPL input when [interactive]); prints a
-// SyntaxError itself and returns NULL with *syntax_error = true.
+// Parses and compiles [src] (a REPL input when [interactive]); NULL with a
+// SyntaxError (IndentationError, TabError) raised, and *syntax_error set
+// unless NULL. Nothing is printed.
 ObjCode *interp_compile(const char *src, size_t len, const char *filename, bool interactive,
                         bool *syntax_error);
+// What source text compiles to, as compile()'s mode argument says.
+typedef enum CompileMode {
+    COMPILE_FILE,           // a module run with its globals as names ('exec')
+    COMPILE_INTERACTIVE,    // one REPL input
+    COMPILE_EXEC,           // compile(..., 'exec'), exec(str): names through a locals dict
+    COMPILE_EVAL,           // compile(..., 'eval'), eval(str): one expression, its value returned
+    COMPILE_SINGLE,         // compile(..., 'single'): one statement, expressions echoed
+} CompileMode;
+// Parses and compiles [src] of [filename] in [mode]; NULL with a SyntaxError raised.
+ObjCode *interp_compile_mode(const char *src, size_t len, const char *filename, CompileMode mode);
 // The __main__ module's globals.
 ObjDict *interp_main_globals(void);
 // Prints [exc] with its traceback chain to stderr, as CPython does.

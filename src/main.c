@@ -112,12 +112,8 @@ static char *dir_of(const char *path) {
 // Runs a program; with [inspect] (-i) an uncaught exception, even
 // SystemExit, is only printed: the REPL follows.
 static int run_text(const char *src, size_t len, const char *filename, bool inspect) {
-    bool syntax_error;
-    Value r = interp_run_source(src, len, filename, interp_main_globals(), false, &syntax_error);
+    Value r = interp_run_source(src, len, filename, interp_main_globals(), false, NULL);
     if (!r) {
-        if (syntax_error) {
-            return 1;
-        }
         Value exc = exc_take();
         if (inspect) {
             interp_print_exception(exc);
@@ -230,10 +226,10 @@ static int compile_file(const char *path, bool dis) {
     if (!src) {
         return status;
     }
-    bool syntax_error;
-    ObjCode *code = interp_compile(src, len, path, false, &syntax_error);
+    ObjCode *code = interp_compile(src, len, path, false, NULL);
     free(src);
     if (!code) {
+        interp_print_exception(exc_take());
         return 1;
     }
     if (dis) {

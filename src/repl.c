@@ -540,10 +540,13 @@ static int input_state(const char *src, size_t len, const char *last_line) {
     return state;
 }
 
-// Parses and compiles one input; prints a SyntaxError itself.
+// Parses and compiles one input; prints its SyntaxError.
 static ObjCode *compile_input(const char *src, size_t len) {
-    bool syntax_error;
-    return interp_compile(src, len, "<stdin>", true, &syntax_error);
+    ObjCode *code = interp_compile(src, len, "<stdin>", true, NULL);
+    if (!code) {
+        interp_print_exception(exc_take());
+    }
+    return code;
 }
 
 // Runs [code] in [globals] with the REPL's loop as the running loop; a
@@ -689,8 +692,7 @@ static void install_help(void) {
     gc_push_root(ns);
     dict_set_str(AS_DICT(ns), str_intern_c("__builtins__"), OBJ_VAL(ST->builtins));
     dict_set_str(AS_DICT(ns), str_intern_c("__name__"), str_from_c("builtins"));
-    bool syntax_error;
-    if (interp_run_source(help_src, sizeof help_src - 1, "<pyish help>", AS_DICT(ns), false, &syntax_error)) {
+    if (interp_run_source(help_src, sizeof help_src - 1, "<pyish help>", AS_DICT(ns), false, NULL)) {
         Value h = dict_get_str(AS_DICT(ns), str_intern_c("help"));
         if (h) {
             dict_set_str(ST->builtins, str_intern_c("help"), h);

@@ -9,6 +9,7 @@
 #include "runtime.h"
 #include "gc.h"
 #include "containers.h"
+#include "diag.h"
 
 // Reads line [line] of [file] (stripped) into [buf]; false if unavailable.
 bool tb_source_line(const char *file, int line, char *buf, size_t size) {
@@ -357,10 +358,68 @@ static Value exc_hint(Value exc) {
     return VAL_NULL;
 }
 
+// An attribute of [exc] as a C long: false when missing or not an int.
+static bool attr_long(Value exc, const char *name, long *out) {
+    Value v = obj_getattr_opt(exc, str_intern_c(name));
+    if (!v) {
+        exc_clear();
+        return false;
+    }
+    if (!IS_SMALL(v)) {
+        return false;
+    }
+    *out = (long)AS_SMALL(v);
+    return true;
+}
+
+// CPython's print_exception_file_and_line: an exception with a
+// print_file_and_line attribute (a SyntaxError) and an int lineno gets the
+//   File "<filename>", line N / source line / caret line
+// block; [*msg] becomes its msg attribute, the text of the last line.
+static bool print_syntax_block(PrintCtx *ctx, Value exc, Value *msg) {
+    if (!obj_getattr_opt(exc, str_intern_c("print_file_and_line"))) {
+        exc_clear();
+        return false;
+    }
+    Value m = obj_getattr_opt(exc, str_intern_c("msg"));
+    Value fn = m ? obj_getattr_opt(exc, str_intern_c("filename")) : VAL_NULL;
+    long lineno, offset = -1, end_offset = -1;
+    if (!fn || !attr_long(exc, "lineno", &lineno)) {
+        exc_clear();
+        return false;
+    }
+    Value v = obj_getattr_opt(exc, str_intern_c("offset"));
+    if (v && !IS_NONE(v) && !attr_long(exc, "offset", &offset)) {
+        return false;
+    }
+    // CPython reads end_offset of SyntaxError itself only (one caret for
+    // IndentationError, TabError and user subclasses)
+    v = val_class(exc) == exc_SyntaxError ? obj_getattr_opt(exc, str_intern_c("end_offset")) : VAL_NULL;
+    if (v && !IS_NONE(v) && !attr_long(exc, "end_offset", &end_offset)) {
+        return false;
+    }
+    Value text = obj_getattr_opt(exc, str_intern_c("text"));
+    exc_clear();
+    Value fs = IS_NONE(fn) ? str_from_c("<string>") : obj_str(fn);
+    if (!fs) {
+        exc_clear();
+        return false;
+    }
+    margin(ctx, NULL);
+    fprintf(stderr, "  File \"%s\", line %ld\n", AS_STR(fs)->data, lineno);
+    if (text && IS_STR(text)) {
+        diag_print_error_text(stderr, offset, end_offset, AS_STR(text)->data, AS_STR(text)->len);
+    }
+    *msg = m;
+    return true;
+}
+
 static void print_one(PrintCtx *ctx, Value exc, bool group) {
     print_tb(ctx, exc, group);
     ObjClass *c = val_class(exc);
-    Value s = obj_str(exc);
+    Value msg = VAL_NULL;
+    bool syntax = print_syntax_block(ctx, exc, &msg);
+    Value s = syntax ? obj_str(msg) : obj_str(exc);
     if (!s) {
         exc_clear();
         s = str_from_c("<exception str() failed>");
@@ -383,7 +442,7 @@ static void print_one(PrintCtx *ctx, Value exc, bool group) {
             margin(ctx, NULL);
             p = nl + 1;
         }
-        Value hint = exc_hint(exc);
+        Value hint = syntax ? VAL_NULL : exc_hint(exc);
         if (hint) {
             fprintf(stderr, "%s. Did you mean: '%s'?\n", p, AS_STR(hint)->data);
         } else {
@@ -392,7 +451,9 @@ static void print_one(PrintCtx *ctx, Value exc, bool group) {
     } else {
         fprintf(stderr, "%s\n", name);
     }
-    print_notes(ctx, exc);
+    if (!syntax) {
+        print_notes(ctx, exc);  // CPython 3.11 prints no notes after the block
+    }
 }
 
 // The sub-exceptions of [exc] if it is an [Base]ExceptionGroup (builtin or the

@@ -804,9 +804,13 @@ bool gen_close(ObjGen *gen) {
 
 // ---- module and class bodies
 Value vm_run_module(ObjCode *code, ObjDict *globals) {
+    return vm_run_module_in(code, globals, globals);
+}
+
+Value vm_run_module_in(ObjCode *code, ObjDict *globals, ObjDict *locals) {
     Frame *fr = frame_alloc(code, false);
     fr->globals = globals;
-    fr->locals_dict = globals;
+    fr->locals_dict = locals;
     fr->is_entry = true;
     fr->parent = ST->frame;
     int status;

@@ -109,6 +109,9 @@ bool gen_is_gen(Value v);
 
 // Runs [code] as a module body in [globals]. Returns VAL_NULL on error.
 Value vm_run_module(ObjCode *code, ObjDict *globals);
+// The same with a separate locals dict (exec and eval code, compiled with
+// CF_BY_NAME, reads and writes its names there).
+Value vm_run_module_in(ObjCode *code, ObjDict *globals, ObjDict *locals);
 // Runs a class body function with [ns] as its locals dict.
 Value vm_run_class_body(ObjFunction *body, ObjDict *ns);
 // Current line of the innermost frame, and its file (for warnings).

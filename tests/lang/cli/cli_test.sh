@@ -85,6 +85,17 @@ check "./ kept in the absolute name" 1 "$tmp/./tb.pyish" "  File \"$tmp/./tb.pyi
 printf 'x = (\n' >se.pyish
 check "SyntaxError header: absolute" 1 "" "  File \"$tmp/se.pyish\", line 1" -- "$pyish" se.pyish
 check "--check: absolute" 1 "" "  File \"$tmp/se.pyish\", line 1" -- "$pyish" --check se.pyish
+printf '1 + 1\n' >in
+check "-i after a SyntaxError" 0 "2" "SyntaxError: invalid syntax" -- "$pyish" -i -c 'x = = 1'
+# the whole report, as python3's: a compiler-stage error in -c source has no
+# text line; a parser error has its text and caret
+"$pyish" -c 'return 5' >/dev/null 2>err
+printf '  File "<string>", line 1\nSyntaxError: %s\n' "'return' outside function" | cmp -s - err ||
+    { echo "FAIL -c compile-stage SyntaxError report"; cat err; fails=$((fails + 1)); }
+"$pyish" -c 'x = (1,
+ 2 3)' >/dev/null 2>err
+printf '  File "<string>", line 2\n    2 3)\n    ^^^\nSyntaxError: invalid syntax. Perhaps you forgot a comma?\n' | cmp -s - err ||
+    { echo "FAIL -c parser SyntaxError report"; cat err; fails=$((fails + 1)); }
 printf 'async def f(): pass\nf()\n' >never.pyish
 check "never awaited: absolute" 0 "" "$tmp/never.pyish:2: RuntimeWarning: coroutine 'f' was never awaited" -- "$pyish" never.pyish
 printf 'print(__file__)\n' >in
