@@ -61,16 +61,15 @@ typedef struct Options {
     int argc;       // sys.argv
     char **argv;
     int status;
+    // the program ended with an uncaught KeyboardInterrupt: main() then
+    // exits as a process killed by SIGINT (status 130 in a shell)
+    bool died_of_sigint;
 } Options;
 
 static void on_sigint(int sig) {
     (void)sig;
     ST->interrupted = 1;
 }
-
-// Set when the program ended with an uncaught KeyboardInterrupt: main()
-// then exits as a process killed by SIGINT (status 130 in a shell).
-static volatile bool died_of_sigint;
 
 // SIGINT sets vm_interrupted (the VM raises KeyboardInterrupt at its next
 // safe point). No SA_RESTART: a blocking sleep, select or read returns EINTR.
@@ -87,9 +86,9 @@ static void install_sigint(void) {
     sigaction(SIGINT, &sa, NULL);
 }
 
-static int uncaught(Value exc) {
+static int uncaught(Options *o, Value exc) {
     if (exc_matches(exc, OBJ_VAL(exc_KeyboardInterrupt))) {
-        died_of_sigint = true;
+        o->died_of_sigint = true;
     }
     return interp_handle_uncaught(exc);
 }
@@ -111,7 +110,7 @@ static char *dir_of(const char *path) {
 
 // Runs a program; with [inspect] (-i) an uncaught exception, even
 // SystemExit, is only printed: the REPL follows.
-static int run_text(const char *src, size_t len, const char *filename, bool inspect) {
+static int run_text(Options *o, const char *src, size_t len, const char *filename, bool inspect) {
     Value r = interp_run_source(src, len, filename, interp_main_globals(), false, NULL);
     if (!r) {
         Value exc = exc_take();
@@ -119,7 +118,7 @@ static int run_text(const char *src, size_t len, const char *filename, bool insp
             interp_print_exception(exc);
             return 1;
         }
-        return uncaught(exc);
+        return uncaught(o, exc);
     }
     return 0;
 }
@@ -260,7 +259,7 @@ static void *interp_main(void *arg) {
         o->status = 1;
         o->interactive = false;
     } else if (o->code) {
-        o->status = run_text(o->code, strlen(o->code), "<string>", o->interactive);
+        o->status = run_text(o, o->code, strlen(o->code), "<string>", o->interactive);
     } else if (o->file) {
         size_t len;
         char *src = open_script(o->file_abs, &len, &o->status);
@@ -268,7 +267,7 @@ static void *interp_main(void *arg) {
             o->interactive = false;
         } else {
             dict_set_str(interp_main_globals(), str_intern_c("__file__"), str_from_c(o->file_abs));
-            o->status = run_text(src, len, o->file_abs, o->interactive);
+            o->status = run_text(o, src, len, o->file_abs, o->interactive);
             free(src);
         }
     } else if (o->from_stdin || (!isatty(0) && !o->interactive)) {
@@ -283,18 +282,18 @@ static void *interp_main(void *arg) {
         }
         buf[n] = 0;
         dict_set_str(interp_main_globals(), str_intern_c("__file__"), str_from_c("<stdin>"));
-        o->status = run_text(buf, n, "<stdin>", false);
+        o->status = run_text(o, buf, n, "<stdin>", false);
         free(buf);
     } else {
         o->interactive = true;
     }
     if (o->interactive && !o->dis && !o->check) {
-        died_of_sigint = false;
+        o->died_of_sigint = false;
         repl_run(!o->file && !o->code);
         o->status = 0;
         Value exc = exc_take();
         if (exc) {
-            o->status = uncaught(exc);
+            o->status = uncaught(o, exc);
         }
     }
     fflush(stdout);
@@ -407,7 +406,7 @@ int main(int argc, char **argv) {
         sigaddset(&set, SIGINT);
         pthread_sigmask(SIG_BLOCK, &set, NULL);
         pthread_join(th, NULL);
-        if (died_of_sigint) {
+        if (o.died_of_sigint) {
             fflush(stdout);
             fflush(stderr);
             signal(SIGINT, SIG_DFL);
@@ -415,7 +414,7 @@ int main(int argc, char **argv) {
             raise(SIGINT);
         }
     }
-    if (died_of_sigint) {
+    if (o.died_of_sigint) {
         signal(SIGINT, SIG_DFL);
         raise(SIGINT);
     }
