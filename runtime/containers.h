@@ -8,7 +8,6 @@
 
 #include <string.h>
 #include "object.h"
-#include "ast.h"
 #include "numstr.h"
 
 // ---- init functions (called by runtime_init in object.c)

@@ -11,7 +11,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "ast.h"
 #include "numstr.h"
 #include "containers.h"
 #include "gc.h"

@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ast.h"
 #include "numstr.h"
 
 

@@ -58,7 +58,7 @@ void int_get_mpz(Value v, mpz_t out);
 Value int_from_mpz(const mpz_t z);
 // Compares int [i] with finite-or-not double [d] exactly: -1, 0, 1; 2 if d is NaN.
 int int_float_cmp(Value i, double d);
-// Binary op [op] (AstBinOp, +BINOP_INPLACE ok) on ints; NotImplemented else.
+// Binary op [op] (BinOp, +BINOP_INPLACE ok) on ints; NotImplemented else.
 Value int_binop(Value a, Value b, int op);
 // Three-argument pow(a, b, m).
 Value int_pow3(Value a, Value b, Value m);

@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "ops.h"
 
 typedef uintptr_t Value;
 typedef struct Obj Obj;
@@ -52,10 +53,8 @@ struct Obj {
     uint32_t size;      // allocation size in bytes (for mem accounting)
 };
 
-// Comparison ops for richcompare slots (same order as AstCmpOp's first six).
-enum { OP_LT, OP_LE, OP_EQ, OP_NE, OP_GT, OP_GE };
-
-// Binary ops for binop slots: AstBinOp order (BIN_ADD...), and the in-place
+// Comparison ops for richcompare slots are OP_LT..OP_GE (ops.h). Binary ops
+// for binop slots are BinOp (BIN_ADD...), and the in-place
 // forms at +BINOP_INPLACE (a += b tries __iadd__, then falls back).
 #define BINOP_INPLACE 16
 
@@ -86,7 +85,7 @@ struct ObjClass {
     bool (*hash)(Value self, int64_t *out);           // false: error
     Value (*richcompare)(Value a, Value b, int op);   // NotImplemented ok
     Value (*binop)(Value a, Value b, int op);         // NotImplemented ok
-    Value (*unop)(Value a, int op);                   // AstUnaryOp minus NOT
+    Value (*unop)(Value a, int op);                   // UnaryOp minus NOT
     int (*truthy)(Value self);                        // -1: error
     int64_t (*len)(Value self);                       // -1: error
     Value (*iter)(Value self);

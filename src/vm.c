@@ -1014,7 +1014,7 @@ static int compare_op(Value a, Value b, int op, Value *out) {
         return 1;
     }
     default:
-// x op y for two C numbers (op one of the first six AstCmpOp).
+// x op y for two C numbers (op one of the first six CmpOp).
 #define COMPARE_NUMS(x, y, op) \
     ((op) == CMP_LT ? (x) < (y) : (op) == CMP_LE ? (x) <= (y) : (op) == CMP_EQ ? (x) == (y) \
      : (op) == CMP_NE ? (x) != (y) : (op) == CMP_GT ? (x) > (y) : (x) >= (y))
