@@ -5,7 +5,8 @@
 #include <errno.h>
 #include <time.h>
 #include "object.h"
-#include "interp.h"
+#include "clock.h"
+#include "vm.h"     // vm_interrupted (until the runtime-side VM interface header)
 
 
 static double real_mono(void) {

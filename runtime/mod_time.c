@@ -4,6 +4,7 @@
 #include <time.h>
 #include "object.h"
 #include "interp.h"
+#include "clock.h"
 
 static Value t_time(int argc, Value *argv, ObjDict *kw) {
     return float_new(clock_wall());

@@ -1,6 +1,6 @@
 // interp.h: the interpreter as a whole, as main.c and the REPL see it:
 // start-up, running source text as a module, imports, printing uncaught
-// exceptions, and the clock (real or virtual) shared by time and asyncio.
+// exceptions.
 #ifndef PYISH_INTERP_H
 #define PYISH_INTERP_H
 #include "object.h"
@@ -43,17 +43,6 @@ void finalize_init(void);
 void finalize_at_exit(void);
 // Reads a source file into a malloc'd buffer; NULL if unreadable.
 char *interp_read_file(const char *path, size_t *len);
-
-// ---- the clock (runtime/clock.c)
-double clock_monotonic(void);   // seconds, monotonic (virtual when enabled)
-double clock_wall(void);        // time.time()
-double clock_elapsed(void);     // seconds since start on the clock in use
-// time.sleep: advances the virtual clock, or sleeps (interruptible by SIGINT:
-// returns false with KeyboardInterrupt raised).
-bool clock_sleep(double seconds);
-// Advances the virtual clock to [t] (monotonic seconds) if it is later.
-void clock_advance_to(double t);
-void clock_init(bool virtual_clock);
 
 // ---- modules
 typedef Value (*ModuleInit)(void);

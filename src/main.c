@@ -18,6 +18,7 @@
 #include "diag.h"
 #include "gc.h"
 #include "version.h"
+#include "clock.h"
 
 void repl_run(bool show_banner);
 

@@ -24,6 +24,7 @@
 #include "runtime.h"
 #include "version.h"
 #include "asyncio/asyncio.h"
+#include "clock.h"
 
 #ifdef PYISH_HAVE_LIBEDIT
 #include <editline/readline.h>

@@ -17,6 +17,7 @@
 #include "gc.h"
 #include "vm.h"
 #include "interp.h"
+#include "clock.h"
 
 bool tb_source_line(const char *file, int line, char *buf, size_t size);   // src/traceback.c
 

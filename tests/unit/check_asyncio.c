@@ -10,6 +10,7 @@
 
 #include "object.h"
 #include "interp.h"
+#include "clock.h"
 #include "runtime.h"
 #include "asyncio/asyncio.h"
 
