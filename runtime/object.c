@@ -1,7 +1,7 @@
 // object.c: the abstract object protocol (obj_repr, obj_binop, obj_getattr
 // ...), which dispatches through class slots, the trampolines that let a
 // user class's dunder methods fill those slots, generic attribute access,
-// and runtime_init, which brings every builtin class up in order.
+// and runtime_init, which brings the core builtin classes up in order.
 #include <string.h>
 #include "object.h"
 #include "class.h"
@@ -960,6 +960,4 @@ void runtime_init(void) {
     cls_seqiter->next = seqiter_next;
     cls_seqiter->new_ = NULL;
     exc_init();
-    runtime_init_rest();
-    class_finish_builtins();
 }

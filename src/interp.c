@@ -1,5 +1,6 @@
-// interp.c: the interpreter as a whole: start-up (runtime_init_rest brings
-// up the VM-side classes and the builtins), modules and imports (builtin
+// interp.c: the interpreter as a whole: start-up (interp_init owns the
+// order: the runtime's core classes, then the VM-side classes, then the
+// builtins and modules), modules and imports (builtin
 // modules, embedded runtime/lib/*.pyish, .pyish files from the script's
 // folder and PYISHPATH), running source text, and the exit-time work.
 #include <stdlib.h>
@@ -508,7 +509,8 @@ bool import_star(Value module, ObjDict *into) {
 }
 
 // ---- start-up
-void runtime_init_rest(void) {
+// The classes brought up after the runtime's core ones.
+static void init_after_core(void) {
     cls_module = class_new_builtin("module", NULL, sizeof(ObjModule), NULL);
     cls_module->trace = trace_module;
     cls_module->repr = module_repr;
@@ -526,6 +528,8 @@ void runtime_init_rest(void) {
 void interp_init(int argc, char **argv, const char *script_dir) {
     ST->script_dir = strdup(script_dir ? script_dir : "");
     runtime_init();
+    init_after_core();
+    class_finish_builtins();
     builtins_init(ST->builtins);
     builtins_vm_init(ST->builtins);
     module_register("sys", mod_sys_init);

@@ -9,7 +9,6 @@
 
 #include "containers.h"
 
-
 static char rbuf[8][8192];
 static int ri;
 
