@@ -6,7 +6,6 @@
 #include <time.h>
 #include "object.h"
 #include "clock.h"
-#include "vm.h"     // vm_interrupted (until the runtime-side VM interface header)
 
 
 static double real_mono(void) {

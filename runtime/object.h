@@ -457,15 +457,8 @@ bool arg_count(const char *fname, int argc, int min, int max);
 bool arg_no_kw(const char *fname, ObjDict *kw);
 Value kw_get(ObjDict *kw, const char *name);  // VAL_NULL if absent
 
-// ---- VM entry for C code (vm.c)
-Value vm_call(Value callable, int argc, Value *argv, ObjDict *kw);
-// Recursion guard of every C walk of nested objects (compare, repr, ...):
-// false with RecursionError "maximum recursion depth exceeded<where>" when
-// the walk plus the pyish frames reach the recursion limit or the C stack
-// is nearly full; pair a true return with vm_leave_recursive().
-MUST_USE bool vm_enter_recursive(const char *where);
-void vm_leave_recursive(void);
-// Only the C stack check (for walks CPython does not bound, like hash).
-MUST_USE bool vm_stack_ok(const char *where);
+// ---- the VM's call-backs (vm_call, vm_enter_recursive ...): vmapi.h, the
+// one interface through which the runtime reaches the VM.
+#include "vmapi.h"
 
 #endif

@@ -30,8 +30,6 @@ typedef enum CompileMode {
 ObjCode *interp_compile_mode(const char *src, size_t len, const char *filename, CompileMode mode);
 // The __main__ module's globals.
 ObjDict *interp_main_globals(void);
-// Prints [exc] with its traceback chain to stderr, as CPython does.
-void interp_print_exception(Value exc);
 // Handles an uncaught exception at top level: SystemExit gives its exit
 // status; anything else is printed and gives 1.
 int interp_handle_uncaught(Value exc);
@@ -47,6 +45,11 @@ char *interp_read_file(const char *path, size_t *len);
 // ---- modules
 typedef Value (*ModuleInit)(void);
 void module_register(const char *name, ModuleInit init);
-Value module_new(const char *name);
+// The module [name]: sys.modules, a registered builtin module, an embedded
+// runtime/lib module, then [name].pyish in the script's folder and PYISHPATH.
 Value import_module_value(ObjStr *name);
+// `from module import name`: the attribute, or a submodule already imported.
+Value import_from(Value module, ObjStr *name);
+// `from module import *` into [into]; false on error.
+bool import_star(Value module, ObjDict *into);
 #endif
