@@ -11,12 +11,8 @@
 #include "numstr.h"
 
 // ---- init functions (called by runtime_init in object.c)
-void tuple_init(void);
-void list_init(void);
-void dict_init(void);
+// (tuple_init, list_init, dict_init, set_init, range_init: runtime.h)
 void dict_init_late(void);  // after class_ready (classmethods)
-void set_init(void);
-void range_init(void);      // range, slice
 void iterobj_init(void);    // enumerate, zip, map, filter, reversed, iter(f, s)
 void builtins_init(ObjDict *builtins);
 

@@ -14,6 +14,7 @@
 #include "numstr.h"
 #include "containers.h"
 #include "gc.h"
+#include "runtime.h"
 
 
 #define HASH_BITS 61

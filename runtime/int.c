@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "numstr.h"
+#include "runtime.h"
 
 
 #define HASH_MODULUS (((uint64_t)1 << 61) - 1)

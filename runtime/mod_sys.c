@@ -5,6 +5,7 @@
 #include "object.h"
 #include "runtime.h"
 #include "module.h"
+#include "containers.h"
 #include "gc.h"
 #include "numstr.h"
 

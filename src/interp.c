@@ -17,14 +17,6 @@
 #include "module.h"
 #include "asyncio/asyncio.h"
 
-
-extern const struct {
-    const char *name;
-    const char *src;
-    size_t len;
-} pyish_libsrc[];
-
-
 void module_register(const char *name, ModuleInit init) {
     if (ST->nregistry == ST->capregistry) {
         int cap = ST->capregistry ? ST->capregistry * 2 : 32;

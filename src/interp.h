@@ -39,6 +39,14 @@ void interp_shutdown(void);
 // and the exit-time run for objects not finalized yet.
 void finalize_init(void);
 void finalize_at_exit(void);
+// The pyish library modules (runtime/lib/*.pyish) embedded at build time
+// (gen/libsrc.c, written by cmake/embed.cmake); a NULL name ends the table.
+typedef struct LibSource {
+    const char *name;
+    const char *src;
+    size_t len;
+} LibSource;
+extern const LibSource pyish_libsrc[];
 // Reads a source file into a malloc'd buffer; NULL if unreadable.
 char *interp_read_file(const char *path, size_t *len);
 

@@ -14,8 +14,6 @@
 #include "runtime.h"
 #include "asyncio/asyncio.h"
 
-Value aio_module_init(void);
-
 static ObjDict *G;      // globals of the test programs
 
 static void setup(void) {
