@@ -57,7 +57,7 @@ for f in $c_files; do
         }
         /^extern[ \t]/ { start = NR; stmt = $0; report("extern declaration in a .c file"); next }
         /^[A-Z_0-9]+\(/ { next }   # a macro invocation (EXC_LIST(X), START_TEST(t))
-        /^[A-Za-z_]/ && !/^(static|typedef|struct|union|enum|const)[ \t(]/ {
+        /^[A-Za-z_]/ && !/^(static|typedef|struct|union|enum|const|_Static_assert)[ \t(]/ {
             start = NR; stmt = $0
             if ($0 ~ /\{/ || $0 !~ /\(/) { next }
             if ($0 ~ /\);[ \t]*(\/\/.*)?$/) { report("local prototype"); next }
