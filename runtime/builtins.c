@@ -10,7 +10,6 @@
 #include "containers.h"
 #include "class.h"
 #include "runtime.h"
-#include "vm.h"
 
 // ---- argument helpers
 

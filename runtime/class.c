@@ -963,9 +963,8 @@ void class_compute_slots(ObjClass *c) {
         c->hash = n->hash;
     }
     bool cmp = false;
-    static const char *cmps[] = {"__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__"};
-    for (int i = 0; i < 6; i++) {
-        cmp = cmp || user_dunder(c, cmps[i]);
+    for (int i = 0; i < OP__RICH_COUNT; i++) {
+        cmp = cmp || user_dunder(c, ops_cmp_dunder[i]);
     }
     c->richcompare = cmp ? slot_richcompare : n->richcompare;
     c->binop = class_has_user_binop(c) ? slot_binop : n->binop;
@@ -1254,9 +1253,9 @@ static Value call_slot(int slot, ObjClass *c, int argc, Value *argv, ObjDict *kw
         }
         return c->new_(AS_CLASS(self), argc - 1, argv + 1, kw);
     default:
-        if (slot >= SLOT_BINOP && slot < SLOT_BINOP + 2 * BIN__COUNT_) {
-            int op = (slot - SLOT_BINOP) % BIN__COUNT_;
-            bool reflected = slot - SLOT_BINOP >= BIN__COUNT_;
+        if (slot >= SLOT_BINOP && slot < SLOT_BINOP + 2 * BIN__COUNT) {
+            int op = (slot - SLOT_BINOP) % BIN__COUNT;
+            bool reflected = slot - SLOT_BINOP >= BIN__COUNT;
             if (!c->binop) {
                 return VAL_NOTIMPL;
             }
@@ -1266,12 +1265,8 @@ static Value call_slot(int slot, ObjClass *c, int argc, Value *argv, ObjDict *kw
     }
 }
 
-static const char *binop_names[BIN__COUNT_] = {
-    "add", "sub", "mul", "truediv", "floordiv", "mod", "pow",
-    "lshift", "rshift", "and", "or", "xor", "matmul"};
-
 const char *class_binop_name(int op) {
-    return binop_names[op];
+    return ops_bin_stem[op];
 }
 
 static void add_slot_wrapper(ObjClass *c, const char *name, int slot) {
@@ -1303,9 +1298,8 @@ static void add_slot_wrappers(ObjClass *c) {
         add_slot_wrapper(c, "__hash__", SLOT_HASH);
     }
     if (OWN(richcompare)) {
-        static const char *names[] = {"__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__"};
-        for (int i = 0; i < 6; i++) {
-            add_slot_wrapper(c, names[i], SLOT_LT + i);
+        for (int i = 0; i < OP__RICH_COUNT; i++) {
+            add_slot_wrapper(c, ops_cmp_dunder[i], SLOT_LT + i);
         }
     }
     if (OWN(len)) {
@@ -1334,12 +1328,12 @@ static void add_slot_wrappers(ObjClass *c) {
         add_slot_wrapper(c, "__call__", SLOT_CALL);
     }
     if (OWN(binop)) {
-        for (int i = 0; i < BIN__COUNT_; i++) {
+        for (int i = 0; i < BIN__COUNT; i++) {
             char buf[32];
-            snprintf(buf, sizeof buf, "__%s__", binop_names[i]);
+            snprintf(buf, sizeof buf, "__%s__", ops_bin_stem[i]);
             add_slot_wrapper(c, str_intern_c(buf)->data, SLOT_BINOP + i);
-            snprintf(buf, sizeof buf, "__r%s__", binop_names[i]);
-            add_slot_wrapper(c, str_intern_c(buf)->data, SLOT_BINOP + BIN__COUNT_ + i);
+            snprintf(buf, sizeof buf, "__r%s__", ops_bin_stem[i]);
+            add_slot_wrapper(c, str_intern_c(buf)->data, SLOT_BINOP + BIN__COUNT + i);
         }
     }
     if (c == cls_object) {

@@ -5,15 +5,13 @@
 #define PYISH_CLASS_H
 #include "object.h"
 
-#define BIN__COUNT_ 13      // number of AstBinOp operators (src/ast.h)
-
 enum {
     SLOT_NONE, SLOT_REPR, SLOT_STR, SLOT_HASH,
     SLOT_LT, SLOT_LE, SLOT_EQ, SLOT_NE, SLOT_GT, SLOT_GE,
     SLOT_LEN, SLOT_ITER, SLOT_NEXT, SLOT_GETITEM, SLOT_SETITEM, SLOT_DELITEM,
     SLOT_CONTAINS, SLOT_GETATTRIBUTE, SLOT_SETATTR, SLOT_DELATTR, SLOT_CALL,
     SLOT_BOOL, SLOT_NEW,
-    SLOT_BINOP   // SLOT_BINOP + op: __op__; + BIN__COUNT_ + op: __rop__
+    SLOT_BINOP   // SLOT_BINOP + op: __op__; + BIN__COUNT + op: __rop__
 };
 
 // dict_offset of a user subclass of str or tuple (variable-size layouts):

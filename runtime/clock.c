@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <time.h>
 #include "object.h"
-#include "interp.h"
+#include "clock.h"
 
 
 static double real_mono(void) {

@@ -1,31 +1,20 @@
 // containers.h: the containers' internal interface beyond object.h: the
 // hash table shared by dict, set and frozenset, slice and range helpers, the
-// list sort used by sorted(), the init functions of the container files and
-// builtin modules, a small string builder for reprs, and the recursion guard
-// that makes `l.append(l); repr(l)` print "[[...]]".
+// list sort used by sorted(), the init functions of the container files, a
+// small string builder for reprs, and the recursion guard that makes
+// `l.append(l); repr(l)` print "[[...]]".
 #ifndef PYISH_CONTAINERS_H
 #define PYISH_CONTAINERS_H
 
 #include <string.h>
 #include "object.h"
-#include "ast.h"
 #include "numstr.h"
 
 // ---- init functions (called by runtime_init in object.c)
-void tuple_init(void);
-void list_init(void);
-void dict_init(void);
+// (tuple_init, list_init, dict_init, set_init, range_init: runtime.h)
 void dict_init_late(void);  // after class_ready (classmethods)
-void set_init(void);
-void range_init(void);      // range, slice
 void iterobj_init(void);    // enumerate, zip, map, filter, reversed, iter(f, s)
 void builtins_init(ObjDict *builtins);
-Value mod_math_init(void);
-Value mod_random_init(void);
-Value mod_collections_init(void);
-
-// ---- provided by other files (declared here until their headers exist)
-Value module_new(const char *name);         // module.h (lead)
 
 // ---- hash table (dict.c), also used by set.c through the common layout
 // (ObjSet has ObjDict's fields). [hash] is obj_hash(key).
@@ -48,6 +37,8 @@ void table_free(ObjDict *d);
 // dict[key] for [self] (dict or subclass): calls __missing__ on a subclass
 // that defines it, else raises KeyError(key).
 Value dict_getitem(Value self, Value key);
+// Entry index of str key [s], or -1 (for the VM's global-name caches).
+int64_t dict_index_str(ObjDict *d, ObjStr *s);
 // Raises KeyError with [key] as its argument (printed as KeyError: 'x').
 Value dict_key_error(Value key);
 // dict.update(arg): mapping (has keys()) or iterable of pairs; -1 error.

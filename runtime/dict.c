@@ -12,6 +12,7 @@
 // (deleted: probing continues past it) or an entry number. A table with no
 // index (index NULL) is empty.
 #include "containers.h"
+#include "runtime.h"
 
 
 #define IX_EMPTY (-1)

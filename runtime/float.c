@@ -11,10 +11,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "ast.h"
 #include "numstr.h"
 #include "containers.h"
 #include "gc.h"
+#include "runtime.h"
 
 
 #define HASH_BITS 61

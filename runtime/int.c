@@ -22,8 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ast.h"
 #include "numstr.h"
+#include "runtime.h"
 
 
 #define HASH_MODULUS (((uint64_t)1 << 61) - 1)

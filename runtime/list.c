@@ -7,6 +7,7 @@
 // recursion guard shared by every container lives here too.
 #include <stdlib.h>
 #include "containers.h"
+#include "runtime.h"
 
 
 typedef struct ObjSeqIter {

@@ -4,6 +4,7 @@
 // so every dict slot and method applies, with their own getitem for the
 // missing-key behaviour), and OrderedDict (a dict subclass with move_to_end).
 #include "containers.h"
+#include "module.h"
 
 
 // ---- deque

@@ -6,7 +6,7 @@
 #include "object.h"
 #include "gc.h"
 #include "runtime.h"
-#include "interp.h"
+#include "module.h"
 
 static Value gc_collect_fn(int argc, Value *argv, ObjDict *kw) {
     (void)argv;

@@ -6,6 +6,7 @@
 // partials, as CPython), prod and isclose.
 #include <math.h>
 #include "containers.h"
+#include "module.h"
 
 // Arity check of the one-argument math functions, in CPython's words.
 static bool math_one(const char *name, int argc) {

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "containers.h"
+#include "module.h"
 
 #define MT_N 624
 #define MT_M 397

@@ -4,7 +4,8 @@
 #include <string.h>
 #include "object.h"
 #include "runtime.h"
-#include "interp.h"
+#include "module.h"
+#include "containers.h"
 #include "gc.h"
 #include "numstr.h"
 
@@ -14,8 +15,6 @@ typedef struct ObjStream {
     const char *name;
 } ObjStream;
 
-Value interp_sys_argv(void);
-Value vm_handled_exception(void);
 
 static Value stream_write(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("write", argc, 2, 2)) {

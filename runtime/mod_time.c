@@ -3,7 +3,8 @@
 #include <math.h>
 #include <time.h>
 #include "object.h"
-#include "interp.h"
+#include "module.h"
+#include "clock.h"
 
 static Value t_time(int argc, Value *argv, ObjDict *kw) {
     return float_new(clock_wall());

@@ -33,7 +33,6 @@ typedef struct ObjFloatSub {
 #define AS_BIGINT(v) ((ObjInt *)AS_OBJ(v))
 
 // ---- int.c
-void int_init(void);
 // False with MemoryError raised when an int of about [bits] bits cannot be
 // made: past mem_limit() (the room left) or GMP's largest mpz. Checked before every
 // operation that grows an int.
@@ -58,7 +57,7 @@ void int_get_mpz(Value v, mpz_t out);
 Value int_from_mpz(const mpz_t z);
 // Compares int [i] with finite-or-not double [d] exactly: -1, 0, 1; 2 if d is NaN.
 int int_float_cmp(Value i, double d);
-// Binary op [op] (AstBinOp, +BINOP_INPLACE ok) on ints; NotImplemented else.
+// Binary op [op] (BinOp, +BINOP_INPLACE ok) on ints; NotImplemented else.
 Value int_binop(Value a, Value b, int op);
 // Three-argument pow(a, b, m).
 Value int_pow3(Value a, Value b, Value m);
@@ -73,7 +72,6 @@ int64_t int_hash_value(Value v);
 Value int_from_double(double d);
 
 // ---- float.c
-void float_init(void);
 // Arithmetic with at least one float operand; NotImplemented otherwise.
 Value float_binop(Value a, Value b, int op);
 // round(x[, ndigits]) for a float [x]; [ndigits] VAL_NULL or None: int result.
@@ -87,7 +85,6 @@ int64_t float_hash_value(double d);
 bool float_parse(const char *s, size_t len, double *out);
 
 // ---- str.c
-void str_init(void);
 // Second step of str_init, once dicts and staticmethod exist (called by
 // int_init, which runs after class_ready): adds str.maketrans.
 void str_init_late(void);

@@ -1,18 +1,13 @@
 // object.c: the abstract object protocol (obj_repr, obj_binop, obj_getattr
 // ...), which dispatches through class slots, the trampolines that let a
 // user class's dunder methods fill those slots, generic attribute access,
-// and runtime_init, which brings every builtin class up in order.
+// and runtime_init, which brings the core builtin classes up in order.
 #include <string.h>
 #include "object.h"
 #include "class.h"
 #include "gc.h"
 #include "runtime.h"
 
-
-static const char *binop_symbols[BIN__COUNT_] = {
-    "+", "-", "*", "/", "//", "%", "**", "<<", ">>", "&", "|", "^", "@"};
-static const char *cmp_symbols[6] = {"<", "<=", "==", "!=", ">", ">="};
-static const char *cmp_dunders[6] = {"__lt__", "__le__", "__eq__", "__ne__", "__gt__", "__ge__"};
 
 const char *val_type_name(Value v) {
     return val_class(v)->name->data;
@@ -100,7 +95,7 @@ bool slot_hash(Value self, int64_t *out) {
 
 Value slot_richcompare(Value a, Value b, int op) {
     bool found;
-    Value r = call_method_opt(a, str_intern_c(cmp_dunders[op]), 1, &b, &found);
+    Value r = call_method_opt(a, str_intern_c(ops_cmp_dunder[op]), 1, &b, &found);
     return found ? r : VAL_NOTIMPL;
 }
 
@@ -109,7 +104,7 @@ static const char *binop_name(int op) {
 }
 
 bool class_has_user_binop(ObjClass *c) {
-    for (int i = 0; i < BIN__COUNT_; i++) {
+    for (int i = 0; i < BIN__COUNT; i++) {
         char buf[32];
         snprintf(buf, sizeof buf, "__%s__", binop_name(i));
         if (class_has_user_dunder(c, buf)) {
@@ -351,7 +346,7 @@ static Value compare(Value a, Value b, int op) {
         return VAL_BOOL(a != b);
     }
     return exc_raise(exc_TypeError, "'%s' not supported between instances of '%s' and '%s'",
-                     cmp_symbols[op], ca->name->data, cb->name->data);
+                     ops_cmp_symbol[op], ca->name->data, cb->name->data);
 }
 
 int obj_eq(Value a, Value b) {
@@ -436,14 +431,14 @@ Value obj_binop(Value a, Value b, int op) {
     }
     if (op >= BINOP_INPLACE) {
         return exc_raise(exc_TypeError, "unsupported operand type(s) for %s=: '%s' and '%s'",
-                         binop_symbols[base], ca->name->data, cb->name->data);
+                         ops_bin_symbol[base], ca->name->data, cb->name->data);
     }
     if (base == 6) {
         return exc_raise(exc_TypeError, "unsupported operand type(s) for ** or pow(): '%s' and '%s'",
                          ca->name->data, cb->name->data);
     }
     return exc_raise(exc_TypeError, "unsupported operand type(s) for %s: '%s' and '%s'",
-                     binop_symbols[base], ca->name->data, cb->name->data);
+                     ops_bin_symbol[base], ca->name->data, cb->name->data);
 }
 
 Value obj_unop(Value a, int op) {
@@ -965,6 +960,4 @@ void runtime_init(void) {
     cls_seqiter->next = seqiter_next;
     cls_seqiter->new_ = NULL;
     exc_init();
-    runtime_init_rest();
-    class_finish_builtins();
 }

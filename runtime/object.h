@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "ops.h"
 
 typedef uintptr_t Value;
 typedef struct Obj Obj;
@@ -52,10 +53,8 @@ struct Obj {
     uint32_t size;      // allocation size in bytes (for mem accounting)
 };
 
-// Comparison ops for richcompare slots (same order as AstCmpOp's first six).
-enum { OP_LT, OP_LE, OP_EQ, OP_NE, OP_GT, OP_GE };
-
-// Binary ops for binop slots: AstBinOp order (BIN_ADD...), and the in-place
+// Comparison ops for richcompare slots are OP_LT..OP_GE (ops.h). Binary ops
+// for binop slots are BinOp (BIN_ADD...), and the in-place
 // forms at +BINOP_INPLACE (a += b tries __iadd__, then falls back).
 #define BINOP_INPLACE 16
 
@@ -86,7 +85,7 @@ struct ObjClass {
     bool (*hash)(Value self, int64_t *out);           // false: error
     Value (*richcompare)(Value a, Value b, int op);   // NotImplemented ok
     Value (*binop)(Value a, Value b, int op);         // NotImplemented ok
-    Value (*unop)(Value a, int op);                   // AstUnaryOp minus NOT
+    Value (*unop)(Value a, int op);                   // UnaryOp minus NOT
     int (*truthy)(Value self);                        // -1: error
     int64_t (*len)(Value self);                       // -1: error
     Value (*iter)(Value self);
@@ -458,15 +457,8 @@ bool arg_count(const char *fname, int argc, int min, int max);
 bool arg_no_kw(const char *fname, ObjDict *kw);
 Value kw_get(ObjDict *kw, const char *name);  // VAL_NULL if absent
 
-// ---- VM entry for C code (vm.c)
-Value vm_call(Value callable, int argc, Value *argv, ObjDict *kw);
-// Recursion guard of every C walk of nested objects (compare, repr, ...):
-// false with RecursionError "maximum recursion depth exceeded<where>" when
-// the walk plus the pyish frames reach the recursion limit or the C stack
-// is nearly full; pair a true return with vm_leave_recursive().
-MUST_USE bool vm_enter_recursive(const char *where);
-void vm_leave_recursive(void);
-// Only the C stack check (for walks CPython does not bound, like hash).
-MUST_USE bool vm_stack_ok(const char *where);
+// ---- the VM's call-backs (vm_call, vm_enter_recursive ...): vmapi.h, the
+// one interface through which the runtime reaches the VM.
+#include "vmapi.h"
 
 #endif

@@ -5,6 +5,7 @@
 // that need classmethods (dict.fromkeys) and creates the iterator classes
 // of iterobj.c, since it runs after class_ready.
 #include "containers.h"
+#include "runtime.h"
 
 
 typedef struct ObjRangeIter {
@@ -781,8 +782,6 @@ static const MethodDef slice_methods[] = {
     {"indices", m_slice_indices},
     {NULL, NULL},
 };
-
-void iterobj_init(void);
 
 // Creates range, slice and their helpers; finishes dict (fromkeys) and
 // creates the iterator classes of iterobj.c.

@@ -1,14 +1,16 @@
-// runtime.h: start-up of the runtime (each file's init function, called in
-// order by runtime_init in object.c) and helpers shared across runtime files
+// runtime.h: start-up of the runtime (each file's init function; the core
+// classes in order by runtime_init in object.c, which interp_init in
+// src/interp.c calls first, then the rest) and helpers shared across runtime files
 // that do not belong to one object kind.
 #ifndef PYISH_RUNTIME_H
 #define PYISH_RUNTIME_H
 #include "object.h"
 
+// Brings up the core classes (object, type, str, dict, tuple, int, bool,
+// float, list, set, range, the exceptions). The interpreter's start-up
+// (interp_init) calls it first, then brings up the rest and finally calls
+// class_finish_builtins().
 void runtime_init(void);
-// Parts brought up after the core classes: functions, code, generators,
-// modules, builtins (defined on the VM side, src/).
-void runtime_init_rest(void);
 
 void str_init(void);
 void dict_init(void);

@@ -5,6 +5,7 @@
 // comparisons, frozenset's hash (CPython's algorithm minus the table-layout
 // terms) and the set iterator.
 #include "containers.h"
+#include "runtime.h"
 
 
 #define TBL(v) ((ObjDict *)AS_OBJ(v))

@@ -23,6 +23,7 @@
 #include "unicode_case.h"
 #include "unicode_ident.h"
 #include "unicode_class.h"
+#include "runtime.h"
 
 
 typedef struct ObjStrIter {

@@ -4,6 +4,7 @@
 // indexing and slicing, the tuple iterator, and the index-conversion helper
 // every sequence uses.
 #include "containers.h"
+#include "runtime.h"
 
 
 typedef struct ObjSeqIter {

@@ -180,12 +180,6 @@ static bool uses(AstKind kind, const char *field) {
     return false;
 }
 
-static const char *const binop_syms[] = {
-    "+", "-", "*", "/", "//", "%", "**", "<<", ">>", "&", "|", "^", "@"};
-static const char *const unop_syms[] = {"-", "+", "~", "not"};
-static const char *const cmp_syms[] = {
-    "<", "<=", "==", "!=", ">", ">=", "in", "not in", "is", "is not"};
-
 // Writes [s] as a single-quoted literal with C-like escapes.
 static void dump_quoted(Buf *b, const char *s, size_t n) {
     buf_puts(b, "'");
@@ -265,10 +259,10 @@ static void dump(Buf *b, const Ast *n) {
     switch (k) {
     case AST_BINOP:
     case AST_AUGASSIGN:
-        buf_printf(b, " %s", (unsigned)n->op < BIN__COUNT ? binop_syms[n->op] : "?");
+        buf_printf(b, " %s", (unsigned)n->op < BIN__COUNT ? ops_bin_symbol[n->op] : "?");
         break;
     case AST_UNARYOP:
-        buf_printf(b, " %s", unop_syms[n->op & 3]);
+        buf_printf(b, " %s", ops_unary_symbol[n->op & 3]);
         break;
     case AST_BOOLOP:
         buf_puts(b, n->op == BOOL_AND ? " and" : " or");
@@ -318,7 +312,7 @@ static void dump(Buf *b, const Ast *n) {
     if (k == AST_COMPARE) {
         dump_child(b, n->a);
         for (int i = 0; i < n->list.len; i++) {
-            buf_printf(b, " %s", cmp_syms[n->ops[i]]);
+            buf_printf(b, " %s", ops_cmp_symbol[n->ops[i]]);
             dump_child(b, n->list.items[i]);
         }
         buf_puts(b, ")");

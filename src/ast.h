@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdbool.h>
+#include "ops.h"
 
 // A source span: 1-based line, 0-based byte column; end is exclusive.
 typedef struct SrcLoc {
@@ -20,22 +21,9 @@ typedef enum AstKind {
     AST__COUNT
 } AstKind;
 
-// Binary operators (AST_BINOP, AST_AUGASSIGN). Order matters: the VM and
-// the runtime index tables by it (see runtime/object.h BINOP_*).
-typedef enum AstBinOp {
-    BIN_ADD, BIN_SUB, BIN_MUL, BIN_TRUEDIV, BIN_FLOORDIV, BIN_MOD, BIN_POW,
-    BIN_LSHIFT, BIN_RSHIFT, BIN_AND, BIN_OR, BIN_XOR, BIN_MATMUL,
-    BIN__COUNT
-} AstBinOp;
-
-typedef enum AstUnaryOp { UN_NEG, UN_POS, UN_INVERT, UN_NOT } AstUnaryOp;
+// Binary, comparison and unary operators: runtime/ops.def (BinOp, CmpOp,
+// UnaryOp), shared with the VM and the runtime.
 typedef enum AstBoolOp { BOOL_AND, BOOL_OR } AstBoolOp;
-
-// Comparison operators; the first six match runtime CMP_* order.
-typedef enum AstCmpOp {
-    CMP_LT, CMP_LE, CMP_EQ, CMP_NE, CMP_GT, CMP_GE,
-    CMP_IN, CMP_NOT_IN, CMP_IS, CMP_IS_NOT
-} AstCmpOp;
 
 typedef struct Ast Ast;
 
@@ -58,7 +46,7 @@ struct Ast {
     char *str2;                     // second name (ALIAS asname)
     int op;                         // operator enum / conversion char / level
     int flag;                       // is_async, ctx, posonly count ... (ast.def)
-    int *ops;                       // COMPARE: one AstCmpOp per comparator
+    int *ops;                       // COMPARE: one CmpOp per comparator
 };
 
 typedef struct Arena Arena;

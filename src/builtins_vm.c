@@ -9,8 +9,8 @@
 #include "class.h"
 #include "gc.h"
 #include "runtime.h"
+#include "numstr.h"
 
-Value format_value(Value v, Value spec);
 
 // ---- super
 typedef struct ObjSuper {

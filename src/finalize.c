@@ -16,8 +16,6 @@
 #include "runtime.h"
 #include "interp.h"
 
-void tb_print_unraisable(Value exc);
-
 // Objects whose __del__ has run (pointer set, open addressing; a removed
 // entry becomes TOMB). An entry is dropped when the object dies.
 #define TOMB ((Obj *)1)

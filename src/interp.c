@@ -1,5 +1,6 @@
-// interp.c: the interpreter as a whole: start-up (runtime_init_rest brings
-// up the VM-side classes and the builtins), modules and imports (builtin
+// interp.c: the interpreter as a whole: start-up (interp_init owns the
+// order: the runtime's core classes, then the VM-side classes, then the
+// builtins and modules), modules and imports (builtin
 // modules, embedded runtime/lib/*.pyish, .pyish files from the script's
 // folder and PYISHPATH), running source text, and the exit-time work.
 #include <stdlib.h>
@@ -12,28 +13,9 @@
 #include "class.h"
 #include "gc.h"
 #include "runtime.h"
-
-void code_init(void);
-void gen_init(void);
-void builtins_init(ObjDict *builtins);
-void builtins_vm_init(ObjDict *builtins);
-void gen_exit_warnings(void);
-Value mod_sys_init(void);
-Value mod_time_init(void);
-Value mod_gc_init(void);
-Value mod_math_init(void);
-Value mod_random_init(void);
-Value mod_collections_init(void);
-Value mod_testing_init(void);
-Value aio_module_init(void);
-__attribute__((weak)) void asyncio_shutdown(void) {}
-
-extern const struct {
-    const char *name;
-    const char *src;
-    size_t len;
-} pyish_libsrc[];
-
+#include "containers.h"
+#include "module.h"
+#include "asyncio/asyncio.h"
 
 void module_register(const char *name, ModuleInit init) {
     if (ST->nregistry == ST->capregistry) {
@@ -55,56 +37,6 @@ static void mark_interp(void) {
     gc_mark_obj((Obj *)ST->main_globals);
     gc_mark_obj((Obj *)ST->sys_argv);
 }
-
-static void trace_module(Obj *o) {
-    ObjModule *m = (ObjModule *)o;
-    gc_mark_obj((Obj *)m->dict);
-    gc_mark_obj((Obj *)m->name);
-}
-
-static Value module_repr(Value self) {
-    ObjModule *m = (ObjModule *)AS_OBJ(self);
-    Value f = dict_get_str(m->dict, str_intern_c("__file__"));
-    if (f && IS_STR(f)) {
-        return str_printf("<module '%s' from '%s'>", m->name->data, AS_STR(f)->data);
-    }
-    return str_printf("<module '%s' (built-in)>", m->name->data);
-}
-
-static Value module_getattr(Value self, ObjStr *name) {
-    ObjModule *m = (ObjModule *)AS_OBJ(self);
-    Value v = dict_get_str(m->dict, name);
-    if (v) {
-        return v;
-    }
-    if (strcmp(name->data, "__dict__") == 0) {
-        return OBJ_VAL(m->dict);
-    }
-    return exc_raise_attr(self, name, "module '%s' has no attribute '%s'", m->name->data, name->data);
-}
-
-static bool module_setattr(Value self, ObjStr *name, Value v) {
-    ObjModule *m = (ObjModule *)AS_OBJ(self);
-    if (v) {
-        dict_set_str(m->dict, name, v);
-        return true;
-    }
-    if (dict_del(m->dict, OBJ_VAL(name)) <= 0) {
-        exc_raise(exc_AttributeError, "module '%s' has no attribute '%s'", m->name->data, name->data);
-        return false;
-    }
-    return true;
-}
-
-Value module_new(const char *name) {
-    ObjModule *m = (ObjModule *)obj_alloc(cls_module, sizeof(ObjModule));
-    m->name = AS_STR(str_intern(name, strlen(name)));
-    m->dict = AS_DICT(dict_new());
-    dict_set_str(m->dict, str_intern_c("__name__"), OBJ_VAL(m->name));
-    dict_set_str(m->dict, str_intern_c("__doc__"), VAL_NONE);  // the docstring, if any, replaces it
-    return OBJ_VAL(m);
-}
-
 
 ObjDict *interp_main_globals(void) {
     return ST->main_globals;
@@ -508,14 +440,10 @@ bool import_star(Value module, ObjDict *into) {
 }
 
 // ---- start-up
-void runtime_init_rest(void) {
-    cls_module = class_new_builtin("module", NULL, sizeof(ObjModule), NULL);
-    cls_module->trace = trace_module;
-    cls_module->repr = module_repr;
-    cls_module->getattr = module_getattr;
-    cls_module->setattr = module_setattr;
-    cls_module->new_ = NULL;
-    code_init();
+// The classes brought up after the runtime's core ones.
+static void init_after_core(void) {
+    module_init();
+    func_init();
     gen_init();
     finalize_init();
     vm_init();
@@ -526,6 +454,8 @@ void runtime_init_rest(void) {
 void interp_init(int argc, char **argv, const char *script_dir) {
     ST->script_dir = strdup(script_dir ? script_dir : "");
     runtime_init();
+    init_after_core();
+    class_finish_builtins();
     builtins_init(ST->builtins);
     builtins_vm_init(ST->builtins);
     module_register("sys", mod_sys_init);

@@ -1,6 +1,6 @@
 // interp.h: the interpreter as a whole, as main.c and the REPL see it:
 // start-up, running source text as a module, imports, printing uncaught
-// exceptions, and the clock (real or virtual) shared by time and asyncio.
+// exceptions.
 #ifndef PYISH_INTERP_H
 #define PYISH_INTERP_H
 #include "object.h"
@@ -30,8 +30,6 @@ typedef enum CompileMode {
 ObjCode *interp_compile_mode(const char *src, size_t len, const char *filename, CompileMode mode);
 // The __main__ module's globals.
 ObjDict *interp_main_globals(void);
-// Prints [exc] with its traceback chain to stderr, as CPython does.
-void interp_print_exception(Value exc);
 // Handles an uncaught exception at top level: SystemExit gives its exit
 // status; anything else is printed and gives 1.
 int interp_handle_uncaught(Value exc);
@@ -41,23 +39,25 @@ void interp_shutdown(void);
 // and the exit-time run for objects not finalized yet.
 void finalize_init(void);
 void finalize_at_exit(void);
+// The pyish library modules (runtime/lib/*.pyish) embedded at build time
+// (gen/libsrc.c, written by cmake/embed.cmake); a NULL name ends the table.
+typedef struct LibSource {
+    const char *name;
+    const char *src;
+    size_t len;
+} LibSource;
+extern const LibSource pyish_libsrc[];
 // Reads a source file into a malloc'd buffer; NULL if unreadable.
 char *interp_read_file(const char *path, size_t *len);
-
-// ---- the clock (runtime/clock.c)
-double clock_monotonic(void);   // seconds, monotonic (virtual when enabled)
-double clock_wall(void);        // time.time()
-double clock_elapsed(void);     // seconds since start on the clock in use
-// time.sleep: advances the virtual clock, or sleeps (interruptible by SIGINT:
-// returns false with KeyboardInterrupt raised).
-bool clock_sleep(double seconds);
-// Advances the virtual clock to [t] (monotonic seconds) if it is later.
-void clock_advance_to(double t);
-void clock_init(bool virtual_clock);
 
 // ---- modules
 typedef Value (*ModuleInit)(void);
 void module_register(const char *name, ModuleInit init);
-Value module_new(const char *name);
+// The module [name]: sys.modules, a registered builtin module, an embedded
+// runtime/lib module, then [name].pyish in the script's folder and PYISHPATH.
 Value import_module_value(ObjStr *name);
+// `from module import name`: the attribute, or a submodule already imported.
+Value import_from(Value module, ObjStr *name);
+// `from module import *` into [into]; false on error.
+bool import_star(Value module, ObjDict *into);
 #endif

@@ -18,8 +18,9 @@
 #include "diag.h"
 #include "gc.h"
 #include "version.h"
+#include "clock.h"
+#include "repl.h"
 
-void repl_run(bool show_banner);
 
 // Keep in step with doc/pyish.1 (tests/lang/cli/cli_test.sh checks that
 // both list the same options and environment variables).

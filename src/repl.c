@@ -24,14 +24,13 @@
 #include "runtime.h"
 #include "version.h"
 #include "asyncio/asyncio.h"
+#include "clock.h"
+#include "repl.h"
 
 #ifdef PYISH_HAVE_LIBEDIT
 #include <editline/readline.h>
 #endif
 
-// Hooks in vm.c and runtime/asyncio/loop.c (see there).
-Value vm_module_coroutine(ObjCode *code, ObjDict *globals);
-bool loop_run_due(ObjLoop *loop, double *next);
 
 static ObjLoop *repl_loop;      // the persistent loop (NULL if asyncio failed)
 static bool show_prompts;       // terminal, or -i: prompts (to stderr off a terminal)

@@ -9,6 +9,7 @@
 #include "gc.h"
 #include "vm.h"
 #include "asyncio/asyncio.h"
+#include "clock.h"
 
 _Thread_local State *pyish_current_state;
 

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <pthread.h>
 #include "vm.h"
+#include "interp.h"
+#include "containers.h"
 #include "class.h"
 #include "gc.h"
 #include "runtime.h"
@@ -143,6 +145,42 @@ int vm_current_line(void) {
 
 ObjStr *vm_current_file(void) {
     return ST->frame ? ST->frame->code->filename : NULL;
+}
+
+// ---- generator frames, as the generator objects see them (vmapi.h)
+void frame_free(Frame *f) {
+    mem_free(f, f->alloc_size);
+}
+
+bool frame_in_block(Frame *f) {
+    return f->nblocks > 0;
+}
+
+ObjCode *frame_code(Frame *f) {
+    return f->code;
+}
+
+int frame_line(Frame *f) {
+    uint32_t off = (uint32_t)(f->ip - f->code->code);
+    return code_line(f->code, off ? off - 1 : 0);
+}
+
+Value gen_new(ObjFunction *func, Frame *frame) {
+    int flags = func->code->flags;
+    ObjClass *cls = (flags & CO_ASYNC_GENERATOR) ? cls_async_generator
+                    : (flags & CO_COROUTINE)     ? cls_coroutine
+                                                 : cls_generator;
+    ObjGen *g = (ObjGen *)obj_alloc(cls, sizeof(ObjGen));
+    g->frame = frame;
+    frame->gen = g;
+    g->state = GEN_CREATED;
+    g->qualname = func->qualname;
+    if (cls == cls_coroutine) {
+        ObjStr *file = vm_current_file();
+        g->created_file = file;
+        g->created_line = vm_current_line();
+    }
+    return OBJ_VAL(g);
 }
 
 // ---- exceptions
@@ -955,13 +993,6 @@ void vm_init(void) {
 #define CASE(name) case OP_##name
 #endif
 
-Value vm_format_value(Value v, Value spec);
-int64_t dict_index_str(ObjDict *d, ObjStr *s);
-Value import_module_value(ObjStr *name);
-Value import_from(Value module, ObjStr *name);
-bool import_star(Value module, ObjDict *into);
-Value vm_print_expr(Value v);
-Value build_class(Value body, Value name, Value bases, Value kw);
 
 static Value unbound_local(ObjCode *code, int i) {
     return exc_raise(exc_UnboundLocalError,
@@ -980,8 +1011,6 @@ static Value cell_name_error(ObjCode *code, int i) {
                      "cannot access free variable '%s' where it is not associated with a value in enclosing scope",
                      name);
 }
-
-Value tb_name_context(Frame *f);
 
 static Value name_error(ObjStr *name) {
     Value msg = str_printf("name '%s' is not defined", name->data);
@@ -1014,7 +1043,7 @@ static int compare_op(Value a, Value b, int op, Value *out) {
         return 1;
     }
     default:
-// x op y for two C numbers (op one of the first six AstCmpOp).
+// x op y for two C numbers (op one of the first six CmpOp).
 #define COMPARE_NUMS(x, y, op) \
     ((op) == CMP_LT ? (x) < (y) : (op) == CMP_LE ? (x) <= (y) : (op) == CMP_EQ ? (x) == (y) \
      : (op) == CMP_NE ? (x) != (y) : (op) == CMP_GT ? (x) > (y) : (x) >= (y))

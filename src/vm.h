@@ -1,7 +1,8 @@
 // vm.h: the VM's runtime structures: frames (one allocation sized by the
 // code's max stack, on the frame stack for calls or on the heap for a
-// generator), functions, cells, generator/coroutine objects, and the entry
-// points C code uses to run pyish: vm_call, gen_send/gen_throw, module runs.
+// generator), and the VM's entry points beyond those the runtime uses
+// (runtime/vmapi.h: vm_call, gen_send/gen_throw ...): module and class body
+// runs, generator creation.
 //
 // A frame's memory: the Frame header, the slots (locals, cells, free
 // variables, value stack) and the handler blocks, in one allocation.
@@ -16,6 +17,7 @@
 #define PYISH_VM_H
 #include "object.h"
 #include "code.h"
+#include "gen.h"
 
 
 typedef struct Block {
@@ -24,8 +26,6 @@ typedef struct Block {
 } Block;
 
 enum { LINK_NONE, LINK_SEND, LINK_FOR };
-
-typedef struct ObjGen ObjGen;
 
 typedef struct Frame {
     ObjCode *code;
@@ -51,61 +51,9 @@ typedef struct Frame {
 #define FRAME_BLOCKS(f) \
     ((Block *)(FRAME_STACK_BASE(f) + (f)->code->max_stack))
 
-typedef struct ObjFunction {
-    Obj hdr;
-    ObjCode *code;
-    ObjDict *globals;
-    ObjTuple *defaults;     // or NULL
-    ObjDict *kwdefaults;    // or NULL
-    ObjTuple *closure;      // cells, or NULL
-    ObjStr *name, *qualname;
-    ObjDict *dict;          // function attributes (__doc__, user ones)
-    Value module;           // __module__ (str)
-} ObjFunction;
-
-typedef struct ObjCell {
-    Obj hdr;
-    Value value;            // VAL_NULL: empty
-} ObjCell;
-
-enum { GEN_CREATED, GEN_SUSPENDED, GEN_RUNNING, GEN_CLOSED };
-enum { GEN_YIELDED, GEN_RETURNED, GEN_RAISED };
-
-struct ObjGen {
-    Obj hdr;
-    Frame *frame;           // owned; NULL once closed
-    ObjStr *qualname;       // for reprs (the name is the code's)
-    Value yf;               // the delegate while suspended in yield from/await
-    ObjGen *inner;          // innermost generator of its suspended yield-from chain (fast
-                            // resume); marked by the GC so it stays valid
-    uint32_t inner_epoch;   // gen_epoch when [inner] was recorded (vm.c)
-    uint32_t inner_depth;   // frames between [inner] and this one
-    ObjStr *created_file;   // where a coroutine object was made (never-awaited warning)
-    int32_t created_line;
-    uint8_t state;          // GEN_*
-    uint8_t yield_kind;     // last suspension: 0 = its own yield, 1 = a delegate's (await)
-    bool awaited;           // a coroutine that was ever started or awaited
-    bool warned;
-    bool running_async;     // an async generator with an asend/athrow/aclose in progress
-};
-
-
-// Calls [callable] from C. Returns VAL_NULL with the exception pending.
-Value vm_call(Value callable, int argc, Value *argv, ObjDict *kw);
-// Resumes [gen] with [value] (or throws [exc] when non-NULL) and reports
-// whether it yielded (*out = the value), returned (*out = return value)
-// or raised (exception pending).
-int gen_send(ObjGen *gen, Value value, Value *out);
-int gen_throw(ObjGen *gen, Value exc, Value *out);
-// gen_throw with throw()'s own arguments [raw] (a tuple) for non-generator
-// delegates; [exc] may be VAL_NULL when [raw] is not a valid exception.
-int gen_throw_args(ObjGen *gen, Value exc, Value raw, Value *out);
-// The exception throw(type[, value[, tb]]) means, or VAL_NULL + TypeError.
-Value gen_make_throw_exc(int argc, Value *argv);
-// Closes [gen] (GeneratorExit at its suspension point); false on error.
-bool gen_close(ObjGen *gen);
+// Makes the generator, coroutine or async generator of calling [func],
+// owning [frame].
 Value gen_new(ObjFunction *func, Frame *frame);
-bool gen_is_gen(Value v);
 
 // Runs [code] as a module body in [globals]. Returns VAL_NULL on error.
 Value vm_run_module(ObjCode *code, ObjDict *globals);
@@ -114,18 +62,26 @@ Value vm_run_module(ObjCode *code, ObjDict *globals);
 Value vm_run_module_in(ObjCode *code, ObjDict *globals, ObjDict *locals);
 // Runs a class body function with [ns] as its locals dict.
 Value vm_run_class_body(ObjFunction *body, ObjDict *ns);
-// Current line of the innermost frame, and its file (for warnings).
-int vm_current_line(void);
-ObjStr *vm_current_file(void);
 void vm_init(void);
 // Notes the calling thread's C stack bounds in the current state (its
 // recursion guard): on start-up and whenever a thread takes the state up.
 void vm_note_stack(void);
-// The builtins dict and sys.modules.
-// Set by SIGINT (to VM_INTERRUPT_SIGINT); the VM raises KeyboardInterrupt at
-// the next safe point. A host's execution budget sets VM_INTERRUPT_BUDGET:
-// then every safe point raises RuntimeError until the host clears it.
-enum { VM_INTERRUPT_SIGINT = 1, VM_INTERRUPT_BUDGET = 2 };
-// Raises the exception for the pending interrupt (clears a SIGINT one).
-void vm_raise_interrupt(void);
+// The REPL's top-level await: module code compiled with CO_COROUTINE
+// becomes a coroutine object whose frame runs in [globals].
+Value vm_module_coroutine(ObjCode *code, ObjDict *globals);
+
+// ---- builtins that need the VM (builtins_vm.c)
+// Adds super, globals, locals, exec, eval, __import__ ... to [builtins].
+void builtins_vm_init(ObjDict *builtins);
+// The class statement: runs [body] and makes the class [name] from [bases]
+// and keywords [kw] (metaclass, __init_subclass__ arguments).
+Value build_class(Value body, Value name, Value bases, Value kw);
+// REPL echo of an expression statement's value (also sets builtins._).
+Value vm_print_expr(Value v);
+// format(v, spec), calling a user class's __format__.
+Value vm_format_value(Value v, Value spec);
+
+// ---- tracebacks (traceback.c)
+// A NameError's suggestion context in [f]: its bound names and globals.
+Value tb_name_context(Frame *f);
 #endif

@@ -96,6 +96,12 @@ ObjLoop *loop_get_event_loop(void);
 ObjLoop *loop_get_event_loop_checked(void);
 // Runs the loop until [fut] is done: its result or VAL_NULL.
 Value loop_run_until_complete(ObjLoop *loop, Value fut);
+// For the REPL: one pass of what is due without waiting; *next = seconds
+// until more is due (0 ready, -1 nothing). false: KeyboardInterrupt or
+// SystemExit (raised), or the loop is running.
+bool loop_run_due(ObjLoop *loop, double *next);
+// asyncio.sleep(delay, result=None)
+Value aio_sleep(int argc, Value *argv, ObjDict *kw);
 
 // ---- future.c
 void future_init(void);
@@ -138,6 +144,11 @@ bool is_coroutine_like(Value v);
 Value task_format_coro(Value coro, Obj *code);
 
 // ---- module.c
+// The _asyncio module (registered by the importer, src/interp.c).
+Value aio_module_init(void);
+// Exit-time work (interp_shutdown): reports of pending tasks and
+// unretrieved exceptions; nothing when _asyncio was never imported.
+void asyncio_shutdown(void);
 void aio_print_exception(const char *what, Value self, Value exc);
 // Reports an error to [loop]'s exception handler as CPython's
 // call_exception_handler: [msg] and [exc] (may be VAL_NULL), plus an extra

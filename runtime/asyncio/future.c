@@ -9,8 +9,7 @@
 #include "asyncio.h"
 #include "runtime.h"
 #include "gc.h"
-#include "vm.h"
-#include "code.h"
+#include "func.h"
 
 
 static void trace_future(Obj *o) {

@@ -15,10 +15,9 @@
 #include "asyncio.h"
 #include "runtime.h"
 #include "gc.h"
-#include "vm.h"
-#include "interp.h"
+#include "func.h"
+#include "clock.h"
 
-bool tb_source_line(const char *file, int line, char *buf, size_t size);   // src/traceback.c
 
 // ---- handles
 static void trace_handle(Obj *o) {

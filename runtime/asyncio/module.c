@@ -10,11 +10,10 @@
 #include "asyncio.h"
 #include "runtime.h"
 #include "gc.h"
-#include "vm.h"
-#include "interp.h"
-#include "code.h"
+#include "func.h"
+#include "gen.h"
+#include "module.h"
 
-Value aio_sleep(int argc, Value *argv, ObjDict *kw);
 
 void aio_print_exception(const char *what, Value self, Value exc) {
     fflush(stdout);
@@ -326,7 +325,6 @@ static void after_collect(void) {
     ST->aio_nreport = 0;
 }
 
-void tb_print_unraisable(Value exc);    // src/traceback.c
 
 // The error of closing [obj] at exit, as CPython's unraisable hook prints it.
 static void report_unraisable(Value obj) {

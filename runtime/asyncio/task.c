@@ -9,8 +9,7 @@
 #include "asyncio.h"
 #include "runtime.h"
 #include "gc.h"
-#include "vm.h"
-#include "code.h"
+#include "gen.h"
 
 
 static void trace_task(Obj *o) {
@@ -59,7 +58,7 @@ Value task_new(ObjLoop *loop, Value coro, Value name) {
     if (gen_is_gen(coro)) {
         ObjGen *g = (ObjGen *)AS_OBJ(coro);
         g->awaited = true;
-        t->code = g->frame ? (Obj *)g->frame->code : NULL;
+        t->code = g->frame ? (Obj *)frame_code(g->frame) : NULL;
     }
     future_init_fields(&t->f, loop);
     t->f.is_task = true;
@@ -287,23 +286,11 @@ bool task_cancel(ObjTask *t, Value msg) {
 }
 
 // ---- reprs and descriptions
-static int gen_line(ObjGen *g) {
-    Frame *fr = g->frame;
-    if (!fr) {
-        return 0;
-    }
-    if (g->state == GEN_CREATED) {
-        return fr->code->firstline;
-    }
-    uint32_t off = (uint32_t)(fr->ip - fr->code->code);
-    return code_line(fr->code, off ? off - 1 : 0);
-}
-
 Value task_format_coro(Value coro, Obj *code) {
     if (gen_is_gen(coro)) {
         ObjGen *g = (ObjGen *)AS_OBJ(coro);
         if (g->frame && g->state != GEN_CLOSED) {
-            return str_printf("%s() running at %s:%d", g->qualname->data, g->frame->code->filename->data,
+            return str_printf("%s() running at %s:%d", g->qualname->data, frame_code(g->frame)->filename->data,
                               gen_line(g));
         }
         if (code) {
@@ -378,7 +365,7 @@ Value task_describe_wait(ObjTask *t) {
     ObjGen *g = (ObjGen *)AS_OBJ(t->coro);
     ObjGen *user = g, *in = g;
     for (;;) {
-        if (in->frame && in->frame->code->filename->data[0] != '<') {
+        if (in->frame && frame_code(in->frame)->filename->data[0] != '<') {
             user = in;
         }
         if (in->state == GEN_SUSPENDED && in->yf && gen_is_gen(in->yf)) {
@@ -391,10 +378,10 @@ Value task_describe_wait(ObjTask *t) {
     if (!what) {
         return VAL_NULL;
     }
-    const char *file = user->frame ? user->frame->code->filename->data : "?";
+    const char *file = user->frame ? frame_code(user->frame)->filename->data : "?";
     Value lib = str_from_c("");
     if (in != user && in->frame) {
-        lib = str_printf(" (inside %s() at %s:%d)", in->qualname->data, in->frame->code->filename->data, gen_line(in));
+        lib = str_printf(" (inside %s() at %s:%d)", in->qualname->data, frame_code(in->frame)->filename->data, gen_line(in));
     }
     return str_printf("  task '%s' (coroutine %s()) suspended at %s:%d in %s()%s, awaiting %s", AS_STR(nm)->data,
                       g->qualname->data, file, gen_line(user), user->qualname->data, AS_STR(lib)->data,

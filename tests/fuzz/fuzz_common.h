@@ -15,6 +15,7 @@
 
 #include "ast.h"
 #include "compile.h"
+#include "clock.h"
 #include "containers.h"
 #include "gc.h"
 #include "interp.h"

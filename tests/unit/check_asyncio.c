@@ -10,10 +10,9 @@
 
 #include "object.h"
 #include "interp.h"
+#include "clock.h"
 #include "runtime.h"
 #include "asyncio/asyncio.h"
-
-Value aio_module_init(void);
 
 static ObjDict *G;      // globals of the test programs
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "containers.h"
-
+#include "module.h"
 
 static char rbuf[8][8192];
 static int ri;

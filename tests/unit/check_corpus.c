@@ -15,6 +15,7 @@
 #include "code.h"
 #include "compile.h"
 #include "interp.h"
+#include "clock.h"
 
 #ifndef CORPUS_DIR
 #error "CORPUS_DIR must name the tests/corpus folder"

@@ -12,7 +12,6 @@
 #include "numstr.h"
 #include "object.h"
 
-
 static char rbuf[8][8192];
 static int ri;
 

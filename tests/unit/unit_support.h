@@ -8,6 +8,7 @@
 #include <string.h>
 #include "object.h"
 #include "interp.h"
+#include "clock.h"
 
 // Each suite uses some of these helpers.
 #define UNIT_HELPER static __attribute__((unused))

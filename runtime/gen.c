@@ -1,42 +1,29 @@
 // gen.c: generator, coroutine and async generator objects. Each owns the
-// heap frame made when its function was called (vm.c runs it); this file
+// heap frame made when its function was called (src/vm.c makes, runs and
+// resumes it; this side reaches it only through vmapi.h); this file
 // holds their methods (send, throw, close, __next__, __await__, the async
 // iteration awaitables asend/athrow/aclose), their reprs and attributes,
 // and what happens when one is collected: a never-awaited coroutine warns,
 // a generator suspended inside try/finally is closed so its finally runs.
 #include <stdlib.h>
 #include <string.h>
-#include "vm.h"
+#include "gen.h"
 #include "class.h"
 #include "gc.h"
 #include "runtime.h"
 
-
-void frame_mark(Frame *f);
-int gen_send_ex(ObjGen *g, Value value, Value exc, Value *out);
-bool tb_source_line(const char *file, int line, char *buf, size_t size);
-void tb_print_unraisable(Value exc);
+int gen_line(ObjGen *g) {
+    if (!g->frame) {
+        return 0;
+    }
+    if (g->state == GEN_CREATED) {
+        return frame_code(g->frame)->firstline;
+    }
+    return frame_line(g->frame);
+}
 
 bool gen_is_gen(Value v) {
     return IS_OBJ(v) && (AS_OBJ(v)->cls == cls_generator || AS_OBJ(v)->cls == cls_coroutine);
-}
-
-Value gen_new(ObjFunction *func, Frame *frame) {
-    int flags = func->code->flags;
-    ObjClass *cls = (flags & CO_ASYNC_GENERATOR) ? cls_async_generator
-                    : (flags & CO_COROUTINE)     ? cls_coroutine
-                                                 : cls_generator;
-    ObjGen *g = (ObjGen *)obj_alloc(cls, sizeof(ObjGen));
-    g->frame = frame;
-    frame->gen = g;
-    g->state = GEN_CREATED;
-    g->qualname = func->qualname;
-    if (cls == cls_coroutine) {
-        ObjStr *file = vm_current_file();
-        g->created_file = file;
-        g->created_line = vm_current_line();
-    }
-    return OBJ_VAL(g);
 }
 
 static void trace_gen(Obj *o) {
@@ -69,7 +56,7 @@ static void warn_never_awaited(ObjGen *g) {
 static void finalize_gen(Obj *o) {
     ObjGen *g = (ObjGen *)o;
     if (g->frame) {
-        mem_free(g->frame, g->frame->alloc_size);
+        frame_free(g->frame);
         g->frame = NULL;
     }
 }
@@ -103,7 +90,7 @@ static bool gc_hook(Obj *o) {
         // An abandoned async generator is closed by the event loop (its
         // finally may await): keep it until asyncio's shutdown_asyncgens
         // finds it, as CPython's loop does, instead of closing it here.
-        if (g->state == GEN_SUSPENDED && g->frame && g->frame->nblocks > 0) {
+        if (g->state == GEN_SUSPENDED && g->frame && frame_in_block(g->frame)) {
             if (ST->gen.nagens == ST->gen.capagens) {
                 ST->gen.capagens = ST->gen.capagens ? ST->gen.capagens * 2 : 16;
                 ST->gen.agens = realloc(ST->gen.agens, sizeof(ObjGen *) * ST->gen.capagens);
@@ -113,7 +100,7 @@ static bool gc_hook(Obj *o) {
         }
         return false;
     }
-    if (g->state == GEN_SUSPENDED && g->frame && g->frame->nblocks > 0) {
+    if (g->state == GEN_SUSPENDED && g->frame && frame_in_block(g->frame)) {
         if (ST->gen.nclose == ST->gen.capclose) {
             ST->gen.capclose = ST->gen.capclose ? ST->gen.capclose * 2 : 16;
             ST->gen.to_close = realloc(ST->gen.to_close, sizeof(ObjGen *) * ST->gen.capclose);
@@ -175,7 +162,7 @@ static void exit_collect(Obj *o) {
         return;
     }
     ObjGen *g = (ObjGen *)o;
-    if (g->state == GEN_SUSPENDED && g->frame && g->frame->nblocks > 0) {
+    if (g->state == GEN_SUSPENDED && g->frame && frame_in_block(g->frame)) {
         list_append(AS_LIST(ST->gen.exit_close_list), OBJ_VAL(o));
     }
 }
@@ -342,10 +329,10 @@ static Value gen_getattr(Value self, ObjStr *name) {
             return VAL_BOOL(g->state == GEN_RUNNING);
         }
         if (strcmp(rest, "_frame") == 0) {
-            return g->frame && g->state != GEN_CLOSED ? OBJ_VAL(g->frame->code) : VAL_NONE;
+            return g->frame && g->state != GEN_CLOSED ? OBJ_VAL(frame_code(g->frame)) : VAL_NONE;
         }
         if (strcmp(rest, "_code") == 0) {
-            return g->frame ? OBJ_VAL(g->frame->code) : VAL_NONE;
+            return g->frame ? OBJ_VAL(frame_code(g->frame)) : VAL_NONE;
         }
         if (strcmp(rest, "_yieldfrom") == 0 || strcmp(rest, "_await") == 0) {
             return g->state == GEN_SUSPENDED && g->yf ? g->yf : VAL_NONE;

@@ -1,0 +1,17 @@
+// clock.h: the one clock (clock.c) shared by the time module and the event
+// loop: the real clocks, or with --virtual-clock a virtual one that moves
+// only when the program sleeps or an idle loop jumps to its next timer.
+#ifndef PYISH_CLOCK_H
+#define PYISH_CLOCK_H
+#include <stdbool.h>
+
+double clock_monotonic(void);   // seconds, monotonic (virtual when enabled)
+double clock_wall(void);        // time.time()
+double clock_elapsed(void);     // seconds since start on the clock in use
+// time.sleep: advances the virtual clock, or sleeps (interruptible by SIGINT:
+// returns false with KeyboardInterrupt raised).
+bool clock_sleep(double seconds);
+// Advances the virtual clock to [t] (monotonic seconds) if it is later.
+void clock_advance_to(double t);
+void clock_init(bool virtual_clock);
+#endif

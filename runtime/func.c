@@ -1,0 +1,237 @@
+// func.c: the classes of the compiler's products and their runtime
+// companions: code objects (their attributes; the VM side, src/code.c,
+// holds the disassembler), functions (closures, defaults, attributes) and
+// cells.
+#include <string.h>
+#include "func.h"
+#include "class.h"
+#include "gc.h"
+#include "runtime.h"
+
+static void trace_code(Obj *o) {
+    ObjCode *c = (ObjCode *)o;
+    gc_mark_obj((Obj *)c->consts);
+    gc_mark_obj((Obj *)c->names);
+    gc_mark_obj((Obj *)c->varnames);
+    gc_mark_obj((Obj *)c->cellvars);
+    gc_mark_obj((Obj *)c->freevars);
+    gc_mark_obj((Obj *)c->name);
+    gc_mark_obj((Obj *)c->qualname);
+    gc_mark_obj((Obj *)c->filename);
+}
+
+static void finalize_code(Obj *o) {
+    ObjCode *c = (ObjCode *)o;
+    mem_free(c->code, sizeof(uint32_t) * (c->ncode ? c->ncode : 1));
+    mem_free(c->lines, sizeof(int32_t) * (c->ncode ? c->ncode : 1));
+    mem_free(c->cache, sizeof(uint64_t) * (c->ncode ? c->ncode : 1));
+    mem_free(c->cell2arg, sizeof(int32_t) * (size_t)(c->ncells + 1));
+}
+
+static Value code_repr(Value self) {
+    ObjCode *c = (ObjCode *)AS_OBJ(self);
+    return str_printf("<code object %s at %p, file \"%s\", line %d>", c->name->data, (void *)c,
+                      c->filename->data, c->firstline);
+}
+
+static Value code_getattr(Value self, ObjStr *name) {
+    ObjCode *c = (ObjCode *)AS_OBJ(self);
+    if (strcmp(name->data, "co_name") == 0) {
+        return OBJ_VAL(c->name);
+    }
+    if (strcmp(name->data, "co_filename") == 0) {
+        return OBJ_VAL(c->filename);
+    }
+    if (strcmp(name->data, "co_firstlineno") == 0) {
+        return MK_SMALL(c->firstline);
+    }
+    if (strcmp(name->data, "co_varnames") == 0) {
+        return OBJ_VAL(c->varnames);
+    }
+    if (strcmp(name->data, "co_argcount") == 0) {
+        return MK_SMALL(c->argcount);
+    }
+    if (strcmp(name->data, "co_flags") == 0) {
+        return MK_SMALL(c->flags);
+    }
+    return generic_getattr(self, name);
+}
+
+// ---- functions
+static void trace_function(Obj *o) {
+    ObjFunction *f = (ObjFunction *)o;
+    gc_mark_obj((Obj *)f->code);
+    gc_mark_obj((Obj *)f->globals);
+    gc_mark_obj((Obj *)f->defaults);
+    gc_mark_obj((Obj *)f->kwdefaults);
+    gc_mark_obj((Obj *)f->closure);
+    gc_mark_obj((Obj *)f->name);
+    gc_mark_obj((Obj *)f->qualname);
+    gc_mark_obj((Obj *)f->dict);
+    gc_mark_value(f->module);
+}
+
+static Value function_repr(Value self) {
+    ObjFunction *f = (ObjFunction *)AS_OBJ(self);
+    return str_printf("<function %s at %p>", f->qualname->data, (void *)f);
+}
+
+
+static void mark_fn_get(void) {
+    gc_mark_value(ST->fn_get_native);
+}
+
+// function.__get__(obj, type=None): a bound method, or the function itself
+// when obj is None (the descriptor protocol made explicit).
+static Value function_get(int argc, Value *argv, ObjDict *kw) {
+    if (argc < 2 || argc > 3) {
+        return exc_raise(exc_TypeError, "expected 1 or 2 arguments, got %d", argc - 1);
+    }
+    if (IS_NONE(argv[1])) {
+        if (argc < 3 || IS_NONE(argv[2])) {
+            return exc_raise(exc_TypeError, "__get__(None, None) is invalid");
+        }
+        return argv[0];
+    }
+    return bound_method_new(argv[1], argv[0]);
+}
+
+static Value function_getattr(Value self, ObjStr *name) {
+    ObjFunction *f = (ObjFunction *)AS_OBJ(self);
+    const char *n = name->data;
+    if (f->dict) {
+        Value v = dict_get_str(f->dict, name);
+        if (v) {
+            return v;
+        }
+    }
+    if (n[0] == '_' && n[1] == '_') {
+        if (strcmp(n, "__name__") == 0) {
+            return OBJ_VAL(f->name);
+        }
+        if (strcmp(n, "__qualname__") == 0) {
+            return OBJ_VAL(f->qualname);
+        }
+        if (strcmp(n, "__module__") == 0) {
+            return f->module ? f->module : VAL_NONE;
+        }
+        if (strcmp(n, "__doc__") == 0) {
+            ObjCode *c = f->code;
+            if ((c->flags & 0x1000) && c->consts->len) {
+                return c->consts->items[c->consts->len - 1];
+            }
+            return VAL_NONE;
+        }
+        if (strcmp(n, "__code__") == 0) {
+            return OBJ_VAL(f->code);
+        }
+        if (strcmp(n, "__defaults__") == 0) {
+            return f->defaults ? OBJ_VAL(f->defaults) : VAL_NONE;
+        }
+        if (strcmp(n, "__kwdefaults__") == 0) {
+            return f->kwdefaults ? OBJ_VAL(f->kwdefaults) : VAL_NONE;
+        }
+        if (strcmp(n, "__globals__") == 0) {
+            return OBJ_VAL(f->globals);
+        }
+        if (strcmp(n, "__closure__") == 0) {
+            return f->closure ? OBJ_VAL(f->closure) : VAL_NONE;
+        }
+        if (strcmp(n, "__dict__") == 0) {
+            if (!f->dict) {
+                f->dict = AS_DICT(dict_new());
+            }
+            return OBJ_VAL(f->dict);
+        }
+        if (strcmp(n, "__get__") == 0) {
+            if (!ST->fn_get_native) {
+                ST->fn_get_native = native_new("__get__", function_get, NULL);
+                gc_add_root_marker(mark_fn_get);    // kept for the whole run
+            }
+            return bound_method_new(self, ST->fn_get_native);
+        }
+        if (strcmp(n, "__annotations__") == 0) {
+            // unannotated functions: an empty dict, kept (as in CPython)
+            if (!f->dict) {
+                f->dict = AS_DICT(dict_new());
+            }
+            Value d = dict_new();
+            dict_set_str(f->dict, name, d);
+            return d;
+        }
+    }
+    return generic_getattr(self, name);
+}
+
+static bool function_setattr(Value self, ObjStr *name, Value v) {
+    ObjFunction *f = (ObjFunction *)AS_OBJ(self);
+    if (strcmp(name->data, "__name__") == 0 && v && IS_STR(v)) {
+        f->name = AS_STR(v);
+        return true;
+    }
+    if (strcmp(name->data, "__qualname__") == 0 && v && IS_STR(v)) {
+        f->qualname = AS_STR(v);
+        return true;
+    }
+    if (strcmp(name->data, "__defaults__") == 0) {
+        f->defaults = v && IS_TUPLE(v) ? AS_TUPLE(v) : NULL;
+        return true;
+    }
+    if (!f->dict) {
+        f->dict = AS_DICT(dict_new());
+    }
+    if (v) {
+        dict_set_str(f->dict, name, v);
+        return true;
+    }
+    if (dict_del(f->dict, OBJ_VAL(name)) <= 0) {
+        exc_raise(exc_AttributeError, "'function' object has no attribute '%s'", name->data);
+        return false;
+    }
+    return true;
+}
+
+static void trace_cell(Obj *o) {
+    gc_mark_value(((ObjCell *)o)->value);
+}
+
+static Value cell_repr(Value self) {
+    ObjCell *c = (ObjCell *)AS_OBJ(self);
+    if (!c->value) {
+        return str_printf("<cell at %p: empty>", (void *)c);
+    }
+    return str_printf("<cell at %p: %s object at %p>", (void *)c, val_type_name(c->value), (void *)c->value);
+}
+
+static Value cell_getattr(Value self, ObjStr *name) {
+    ObjCell *c = (ObjCell *)AS_OBJ(self);
+    if (strcmp(name->data, "cell_contents") == 0) {
+        if (!c->value) {
+            exc_raise(exc_ValueError, "Cell is empty");
+            return VAL_NULL;
+        }
+        return c->value;
+    }
+    return generic_getattr(self, name);
+}
+
+void func_init(void) {
+    cls_code = class_new_builtin("code", NULL, sizeof(ObjCode), NULL);
+    cls_code->trace = trace_code;
+    cls_code->finalize = finalize_code;
+    cls_code->repr = code_repr;
+    cls_code->getattr = code_getattr;
+    cls_code->new_ = NULL;
+    cls_function = class_new_builtin("function", NULL, sizeof(ObjFunction), NULL);
+    cls_function->trace = trace_function;
+    cls_function->repr = function_repr;
+    cls_function->getattr = function_getattr;
+    cls_function->setattr = function_setattr;
+    cls_function->new_ = NULL;
+    cls_function->flags &= ~(uint32_t)CLS_BASETYPE;
+    cls_cell = class_new_builtin("cell", NULL, sizeof(ObjCell), NULL);
+    cls_cell->trace = trace_cell;
+    cls_cell->repr = cell_repr;
+    cls_cell->getattr = cell_getattr;
+    cls_cell->new_ = NULL;
+}

@@ -1,0 +1,63 @@
+// func.h: the layouts of code objects (the compiler's output, the VM's
+// input), functions and cells, and the start-up of their classes (func.c).
+// A code object holds 32-bit instructions (src/code.h), a line per
+// instruction, constants, names, local/cell/free variable names, and the
+// flags that make a function a generator, coroutine or async generator.
+#ifndef PYISH_FUNC_H
+#define PYISH_FUNC_H
+#include "object.h"
+
+enum {
+    CO_VARARGS = 1,         // has *args
+    CO_VARKW = 2,           // has **kwargs
+    CO_GENERATOR = 4,       // calling it makes a generator
+    CO_COROUTINE = 8,       // async def
+    CO_ASYNC_GENERATOR = 16,// async def with yield
+    CO_CLASSBODY = 32,      // a class body (names in a dict)
+    CO_MODULE = 64,         // module level code
+    CO_NEEDS_CLASS_CELL = 128, // class body owning the __class__ cell
+};
+
+typedef struct ObjCode {
+    Obj hdr;
+    uint32_t *code;         // instructions
+    uint32_t ncode;
+    int32_t *lines;         // source line of each instruction
+    uint64_t *cache;        // per instruction: LOAD_GLOBAL's cached entry (vm.c)
+    ObjTuple *consts;       // constants (ints, strs, code objects, kwnames tuples)
+    ObjTuple *names;        // interned names for *_GLOBAL, *_NAME, *_ATTR, IMPORT_*
+    ObjTuple *varnames;     // locals: parameters first
+    ObjTuple *cellvars;     // variables of this scope captured by inner scopes
+    ObjTuple *freevars;     // variables captured from enclosing scopes
+    int32_t *cell2arg;      // per cellvar: the parameter it starts as, or -1
+    int argcount;           // positional parameters (incl. positional-only)
+    int posonlycount;
+    int kwonlycount;
+    int flags;              // CO_*
+    int nlocals, ncells, nfree;
+    int max_stack;
+    int max_blocks;         // handler blocks that can be active at once
+    int firstline;
+    ObjStr *name, *qualname, *filename;
+} ObjCode;
+
+typedef struct ObjFunction {
+    Obj hdr;
+    ObjCode *code;
+    ObjDict *globals;
+    ObjTuple *defaults;     // or NULL
+    ObjDict *kwdefaults;    // or NULL
+    ObjTuple *closure;      // cells, or NULL
+    ObjStr *name, *qualname;
+    ObjDict *dict;          // function attributes (__doc__, user ones)
+    Value module;           // __module__ (str)
+} ObjFunction;
+
+typedef struct ObjCell {
+    Obj hdr;
+    Value value;            // VAL_NULL: empty
+} ObjCell;
+
+// Brings up the code, function and cell classes.
+void func_init(void);
+#endif

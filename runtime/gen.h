@@ -1,0 +1,39 @@
+// gen.h: generator, coroutine and async generator objects (gen.c). Each
+// owns the heap frame made when its function was called; the VM runs and
+// resumes it (gen_send, gen_throw, gen_close: vmapi.h), this side holds the
+// objects, their methods, reprs and attributes and what happens when one is
+// collected or still suspended at exit.
+#ifndef PYISH_GEN_H
+#define PYISH_GEN_H
+#include "object.h"
+#include "func.h"
+
+enum { GEN_CREATED, GEN_SUSPENDED, GEN_RUNNING, GEN_CLOSED };
+
+struct ObjGen {
+    Obj hdr;
+    Frame *frame;           // owned (opaque here, src/vm.h); NULL once closed
+    ObjStr *qualname;       // for reprs (the name is the code's)
+    Value yf;               // the delegate while suspended in yield from/await
+    ObjGen *inner;          // innermost generator of its suspended yield-from chain (fast
+                            // resume); marked by the GC so it stays valid
+    uint32_t inner_epoch;   // gen_epoch when [inner] was recorded (vm.c)
+    uint32_t inner_depth;   // frames between [inner] and this one
+    ObjStr *created_file;   // where a coroutine object was made (never-awaited warning)
+    int32_t created_line;
+    uint8_t state;          // GEN_*
+    uint8_t yield_kind;     // last suspension: 0 = its own yield, 1 = a delegate's (await)
+    bool awaited;           // a coroutine that was ever started or awaited
+    bool warned;
+    bool running_async;     // an async generator with an asend/athrow/aclose in progress
+};
+
+void gen_init(void);
+// At exit: never-awaited warnings, then cleanup of suspended generators.
+void gen_exit_warnings(void);
+bool gen_is_gen(Value v);
+// The exception throw(type[, value[, tb]]) means, or VAL_NULL + TypeError.
+Value gen_make_throw_exc(int argc, Value *argv);
+// The line [g] is suspended at (its first line before it started), 0 when closed.
+int gen_line(ObjGen *g);
+#endif

@@ -1,0 +1,21 @@
+// module.h: module objects (module.c; the ObjModule layout is in
+// object.h) and the init functions of the builtin modules written in C,
+// each returning its new module (VAL_NULL on error). The importer
+// (src/interp.c) registers them by name.
+#ifndef PYISH_MODULE_H
+#define PYISH_MODULE_H
+#include "object.h"
+
+// Brings up the module class.
+void module_init(void);
+// A new module [name] with __name__ and __doc__ set.
+Value module_new(const char *name);
+
+Value mod_sys_init(void);           // mod_sys.c
+Value mod_testing_init(void);       // mod_sys.c (_testing)
+Value mod_time_init(void);          // mod_time.c
+Value mod_gc_init(void);            // mod_gc.c
+Value mod_math_init(void);          // mod_math.c
+Value mod_random_init(void);        // mod_random.c
+Value mod_collections_init(void);   // mod_collections.c
+#endif

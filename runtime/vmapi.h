@@ -1,0 +1,75 @@
+// vmapi.h: the VM as the runtime sees it. The runtime (runtime/ and
+// runtime/asyncio/) calls back into src/ only through what this header
+// declares; src/vm.c, src/traceback.c and src/interp.c implement it.
+// Frames are opaque here: a generator owns one, and these functions mark,
+// free and inspect it for the generator objects (runtime/gen.c).
+#ifndef PYISH_VMAPI_H
+#define PYISH_VMAPI_H
+#include "object.h"
+
+typedef struct Frame Frame;
+typedef struct ObjGen ObjGen;
+typedef struct ObjCode ObjCode;
+
+// ---- calls (vm.c)
+// Calls [callable] from C. Returns VAL_NULL with the exception pending.
+Value vm_call(Value callable, int argc, Value *argv, ObjDict *kw);
+// Recursion guard of every C walk of nested objects (compare, repr, ...):
+// false with RecursionError "maximum recursion depth exceeded<where>" when
+// the walk plus the pyish frames reach the recursion limit or the C stack
+// is nearly full; pair a true return with vm_leave_recursive().
+MUST_USE bool vm_enter_recursive(const char *where);
+void vm_leave_recursive(void);
+// Only the C stack check (for walks CPython does not bound, like hash).
+MUST_USE bool vm_stack_ok(const char *where);
+// Current line of the innermost frame, and its file (for warnings).
+int vm_current_line(void);
+ObjStr *vm_current_file(void);
+// The exception being handled by the innermost handler (sys.exc_info), or VAL_NULL.
+Value vm_handled_exception(void);
+// ST->interrupted is set by SIGINT (to VM_INTERRUPT_SIGINT); the VM raises
+// KeyboardInterrupt at the next safe point. A host's execution budget sets
+// VM_INTERRUPT_BUDGET: then every safe point raises RuntimeError until the
+// host clears it.
+enum { VM_INTERRUPT_SIGINT = 1, VM_INTERRUPT_BUDGET = 2 };
+// Raises the exception for the pending interrupt (clears a SIGINT one).
+void vm_raise_interrupt(void);
+
+// ---- generator frames (vm.c)
+// Marks everything [f] holds.
+void frame_mark(Frame *f);
+// Frees a generator's frame.
+void frame_free(Frame *f);
+// True when [f] is inside a try/with block (closing it runs cleanup code).
+bool frame_in_block(Frame *f);
+// The code [f] runs, and the line it is suspended at.
+ObjCode *frame_code(Frame *f);
+int frame_line(Frame *f);
+
+// ---- resuming generators (vm.c)
+enum { GEN_YIELDED, GEN_RETURNED, GEN_RAISED };
+// Resumes [gen] with [value] (or throws [exc] when non-NULL) and reports
+// whether it yielded (*out = the value), returned (*out = return value)
+// or raised (exception pending).
+int gen_send(ObjGen *gen, Value value, Value *out);
+int gen_throw(ObjGen *gen, Value exc, Value *out);
+// gen_throw with throw()'s own arguments [raw] (a tuple) for non-generator
+// delegates; [exc] may be VAL_NULL when [raw] is not a valid exception.
+int gen_throw_args(ObjGen *gen, Value exc, Value raw, Value *out);
+// One resume of [g] itself: [exc] thrown when not VAL_NULL, else [value] sent.
+int gen_send_ex(ObjGen *g, Value value, Value exc, Value *out);
+// Closes [gen] (GeneratorExit at its suspension point); false on error.
+bool gen_close(ObjGen *gen);
+
+// ---- tracebacks (traceback.c)
+// Reads line [line] of [file] (stripped) into [buf]; false if unavailable.
+bool tb_source_line(const char *file, int line, char *buf, size_t size);
+// Prints [exc] with its traceback chain to stderr, as CPython does.
+void interp_print_exception(Value exc);
+// "Exception ignored in: ..." reports of errors nobody can catch.
+void tb_print_unraisable(Value exc);
+
+// ---- the interpreter's start-up arguments (interp.c)
+// sys.argv as given at start-up.
+Value interp_sys_argv(void);
+#endif
