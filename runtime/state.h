@@ -212,12 +212,8 @@ struct State {
 extern _Thread_local State *pyish_current_state __attribute__((tls_model("initial-exec")));
 #define ST pyish_current_state
 
-// Brings a new runtime up from [cfg] (NULL: defaults); it becomes current.
-State *state_new(const StateConfig *cfg);
-// Frees [s] and everything it owns; no state is current afterwards if it was.
-void state_free(State *s);
-// Makes [s] (may be NULL) current on this thread; returns the previous one.
-State *state_swap(State *s);
+// state_new, state_free and state_swap (src/state.c) are declared in
+// src/interp.h: bringing a state up needs the whole interpreter.
 
 // ---- the well-known objects' short names
 #define cls_object (ST->cls_object)

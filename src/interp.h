@@ -6,6 +6,14 @@
 #include "object.h"
 #include "vm.h"
 
+// ---- interpreter states (src/state.c; the struct is runtime/state.h)
+// Brings a new runtime up from [cfg] (NULL: defaults); it becomes current.
+State *state_new(const StateConfig *cfg);
+// Frees [s] and everything it owns; no state is current afterwards if it was.
+void state_free(State *s);
+// Makes [s] (may be NULL) current on this thread; returns the previous one.
+State *state_swap(State *s);
+
 // Brings the whole runtime up; [argv] becomes sys.argv.
 void interp_init(int argc, char **argv, const char *script_dir);
 // Parses, compiles and runs [src] as module [globals]. VAL_NULL with the

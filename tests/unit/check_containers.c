@@ -9,6 +9,7 @@
 
 #include "containers.h"
 #include "module.h"
+#include "interp.h"
 
 static char rbuf[8][8192];
 static int ri;

@@ -11,6 +11,7 @@
 #include "ast.h"
 #include "numstr.h"
 #include "object.h"
+#include "interp.h"
 
 static char rbuf[8][8192];
 static int ri;
