@@ -1217,11 +1217,6 @@ static Value run(Frame *entry, int *status, Value throw_exc) {
     ObjCode *code;
     Value *consts, *names, *locals;
     uint32_t instr, arg;
-    // The state cannot change under a running frame: keep it in a register
-    // rather than reading the thread-local pointer at every use.
-    State *const st_ = pyish_current_state;
-#undef ST
-#define ST st_
     int roots_at_entry = gc_root_depth();
     (void)roots_at_entry;
     bool reraise = false;
@@ -2734,8 +2729,6 @@ error: {
         tb_add(exc, frame);
     }
 }
-#undef ST
-#define ST pyish_current_state
 
 done:
     ST->c_depth--;
