@@ -1,0 +1,228 @@
+// vm_args.c: argument binding: making the frame of a call to a pyish
+// function (make_call_frame), with its positional, keyword, default, *args
+// and **kwargs arguments bound to the parameters and its cells made, and
+// CPython's TypeError messages for arguments that do not fit.
+#include <string.h>
+#include "vm_internal.h"
+#include "containers.h"
+
+// ---- calls
+static const char *func_qualname(ObjFunction *f) {
+    return f->qualname->data;
+}
+
+static void missing_args(ObjFunction *f, Value *locals, int from, int to, const char *kind) {
+    ObjCode *co = f->code;
+    const char *names[64];
+    int n = 0;
+    for (int i = from; i < to && n < 64; i++) {
+        if (!locals[i]) {
+            names[n++] = AS_STR(co->varnames->items[i])->data;
+        }
+    }
+    char buf[512];
+    size_t len = 0;
+    buf[0] = 0;
+    for (int i = 0; i < n; i++) {
+        const char *sep = i == 0 ? "" : (i == n - 1 ? (n == 2 ? " and " : ", and ") : ", ");
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s'%s'", sep, names[i]);
+        if (len >= sizeof buf) {
+            break;
+        }
+    }
+    exc_raise(exc_TypeError, "%s() missing %d required %s argument%s: %s", func_qualname(f), n, kind,
+              n == 1 ? "" : "s", buf);
+}
+
+// Binds [argc] positional [args] and [nkw] keyword arguments ([kwnames],
+// [kwvalues]) into [fr]'s locals, with defaults, *args and **kwargs.
+// When keywords name positional-only parameters of [f] (which has no
+// **kwargs), raises CPython's TypeError listing all of them in parameter
+// order and returns true.
+static bool posonly_passed_by_keyword(ObjFunction *f, ObjCode *co, ObjTuple *kwnames, int nkw) {
+    Value names = list_new(0);
+    gc_push_root(names);
+    for (int i = 0; i < co->posonlycount; i++) {
+        ObjStr *pn = AS_STR(co->varnames->items[i]);
+        for (int k = 0; k < nkw; k++) {
+            if (str_eq(AS_STR(kwnames->items[k]), pn)) {
+                list_append(AS_LIST(names), OBJ_VAL(pn));
+                break;
+            }
+        }
+    }
+    bool found = AS_LIST(names)->len > 0;
+    if (found) {
+        Value joined = str_join_list(str_from_c(", "), names);
+        if (joined) {
+            exc_raise(exc_TypeError,
+                      "%s() got some positional-only arguments passed as keyword arguments: '%s'",
+                      func_qualname(f), AS_STR(joined)->data);
+        }
+    }
+    gc_pop_root(1);
+    return found;
+}
+
+static bool bind_args(ObjFunction *f, Frame *fr, Value *args, int argc, ObjTuple *kwnames,
+                      Value *kwvalues, int nkw) {
+    ObjCode *co = f->code;
+    Value *locals = fr->slots;
+    int n = co->argcount;
+    int total = n + co->kwonlycount;
+    if (argc <= n && nkw == 0 && !(co->flags & (CO_VARARGS | CO_VARKW))) {
+        if (argc) {
+            memcpy(locals, args, sizeof(Value) * (size_t)argc);
+        }
+        if (argc < n) {
+            int ndef = f->defaults ? (int)f->defaults->len : 0;
+            bool missing = false;
+            for (int i = argc; i < n; i++) {
+                int d = i - (n - ndef);
+                if (d < 0) {
+                    missing = true;
+                } else {
+                    locals[i] = f->defaults->items[d];
+                }
+            }
+            if (missing) {
+                missing_args(f, locals, argc, n, "positional");
+                return false;
+            }
+        }
+        if (co->kwonlycount) {
+            goto kwonly;
+        }
+        return true;
+    }
+    if (argc > n && !(co->flags & CO_VARARGS)) {
+        int ndef = f->defaults ? (int)f->defaults->len : 0;
+        if (ndef) {
+            exc_raise(exc_TypeError, "%s() takes from %d to %d positional arguments but %d were given",
+                      func_qualname(f), n - ndef, n, argc);
+        } else {
+            exc_raise(exc_TypeError, "%s() takes %d positional argument%s but %d %s given",
+                      func_qualname(f), n, n == 1 ? "" : "s", argc, argc == 1 ? "was" : "were");
+        }
+        return false;
+    }
+    int npos = argc < n ? argc : n;
+    values_copy(locals, args, (size_t)npos);
+    int slot = total;
+    if (co->flags & CO_VARARGS) {
+        int extra = argc > n ? argc - n : 0;
+        Value t = tuple_new((size_t)extra);
+        if (!t) {
+            return false;
+        }
+        if (extra) {
+            values_copy(AS_TUPLE(t)->items, args + n, (size_t)extra);
+        }
+        locals[slot++] = t;
+    }
+    ObjDict *kwdict = NULL;
+    if (co->flags & CO_VARKW) {
+        kwdict = AS_DICT(dict_new());
+        locals[slot++] = OBJ_VAL(kwdict);
+    }
+    for (int k = 0; k < nkw; k++) {
+        ObjStr *name = AS_STR(kwnames->items[k]);
+        int idx = -1;
+        for (int i = co->posonlycount; i < total; i++) {
+            ObjStr *vn = AS_STR(co->varnames->items[i]);
+            if (vn == name || str_eq(vn, name)) {
+                idx = i;
+                break;
+            }
+        }
+        if (idx < 0) {
+            if (kwdict) {
+                dict_set(kwdict, OBJ_VAL(name), kwvalues[k]);
+                continue;
+            }
+            if (posonly_passed_by_keyword(f, co, kwnames, nkw)) {
+                return false;
+            }
+            exc_raise(exc_TypeError, "%s() got an unexpected keyword argument '%s'", func_qualname(f),
+                      name->data);
+            return false;
+        }
+        if (locals[idx]) {
+            exc_raise(exc_TypeError, "%s() got multiple values for argument '%s'", func_qualname(f),
+                      name->data);
+            return false;
+        }
+        locals[idx] = kwvalues[k];
+    }
+    if (argc < n) {
+        int ndef = f->defaults ? (int)f->defaults->len : 0;
+        for (int i = argc; i < n; i++) {
+            if (!locals[i]) {
+                int d = i - (n - ndef);
+                if (d >= 0) {
+                    locals[i] = f->defaults->items[d];
+                }
+            }
+        }
+        for (int i = argc; i < n; i++) {
+            if (!locals[i]) {
+                missing_args(f, locals, argc, n, "positional");
+                return false;
+            }
+        }
+    }
+kwonly:
+    for (int i = n; i < total; i++) {
+        if (!locals[i]) {
+            Value d = f->kwdefaults ? dict_get_str(f->kwdefaults, AS_STR(co->varnames->items[i])) : VAL_NULL;
+            if (d) {
+                locals[i] = d;
+            }
+        }
+    }
+    for (int i = n; i < total; i++) {
+        if (!locals[i]) {
+            missing_args(f, locals, n, total, "keyword-only");
+            return false;
+        }
+    }
+    return true;
+}
+
+static void init_cells(ObjFunction *f, Frame *fr) {
+    ObjCode *co = f->code;
+    Value *cells = fr->slots + co->nlocals;
+    for (int i = 0; i < co->ncells; i++) {
+        ObjCell *cell = (ObjCell *)obj_alloc(cls_cell, sizeof(ObjCell));
+        int a = co->cell2arg[i];
+        if (a >= 0) {
+            cell->value = fr->slots[a];
+        }
+        cells[i] = OBJ_VAL(cell);
+    }
+    for (int i = 0; i < co->nfree; i++) {
+        cells[co->ncells + i] = f->closure->items[i];
+    }
+}
+
+// Makes the frame for calling [f]; heap-allocated for generators.
+Frame *make_call_frame(ObjFunction *f, Value *args, int argc, ObjTuple *kwnames,
+                       Value *kwvalues, int nkw, bool heap) {
+    Frame *fr = frame_alloc(f->code, heap);
+    fr->func = OBJ_VAL(f);
+    fr->globals = f->globals;
+    // protect the frame's partial contents: it is not linked yet
+    if (!bind_args(f, fr, args, argc, kwnames, kwvalues, nkw)) {
+        if (heap) {
+            mem_free(fr, fr->alloc_size);
+        } else {
+            frame_release(fr);
+        }
+        return NULL;
+    }
+    if (f->code->ncells || f->code->nfree) {
+        init_cells(f, fr);
+    }
+    fr->sp = FRAME_STACK_BASE(fr);
+    return fr;
+}

@@ -1,0 +1,367 @@
+// vm_gen.c: generator resume: generator objects' frames and their
+// creation (gen_new), preparing a suspended generator (or the innermost
+// delegate of its yield-from/await chain) to run, linking it above the
+// running frame (link_resume, for SEND and FOR_ITER in the loop), and the
+// entry points from C: gen_send, gen_throw (into the innermost delegate
+// first) and gen_close.
+#include "vm_internal.h"
+#include "containers.h"
+#include "class.h"
+
+// ---- generator frames, as the generator objects see them (vmapi.h)
+void frame_free(Frame *f) {
+    mem_free(f, f->alloc_size);
+}
+
+bool frame_in_block(Frame *f) {
+    return f->nblocks > 0;
+}
+
+ObjCode *frame_code(Frame *f) {
+    return f->code;
+}
+
+int frame_line(Frame *f) {
+    uint32_t off = (uint32_t)(f->ip - f->code->code);
+    return code_line(f->code, off ? off - 1 : 0);
+}
+
+Value gen_new(ObjFunction *func, Frame *frame) {
+    int flags = func->code->flags;
+    ObjClass *cls = (flags & CO_ASYNC_GENERATOR) ? cls_async_generator
+                    : (flags & CO_COROUTINE)     ? cls_coroutine
+                                                 : cls_generator;
+    ObjGen *g = (ObjGen *)obj_alloc(cls, sizeof(ObjGen));
+    g->frame = frame;
+    frame->gen = g;
+    g->state = GEN_CREATED;
+    g->qualname = func->qualname;
+    if (cls == cls_coroutine) {
+        ObjStr *file = vm_current_file();
+        g->created_file = file;
+        g->created_line = vm_current_line();
+    }
+    return OBJ_VAL(g);
+}
+
+// ---- generators: linking a suspended frame above the running one
+// When a delegate deep in a `yield from`/`await` chain yields, every frame
+// between it and the outermost generator only passes the value on; the VM
+// suspends them all at once (YIELD_VALUE climbs the chain) and records the
+// innermost frame in the outermost generator, so the next resume jumps
+// straight there: a resume costs no dispatch per level of nesting (DESIGN §3).
+
+// The frame to resume for [g]: its recorded innermost delegate when the
+// chain is still intact (each frame linked to the next, all suspended),
+// else g's own frame. [*extra] = frames of the chain above the innermost.
+// Counts every resume, throw and finish of any generator outside a chain's
+// own fast path: a chain recorded at epoch E is known intact while the
+// epoch is still E, without walking it to check.
+
+static Frame *resume_target(ObjGen *g, int *extra) {
+    ObjGen *ig = g->inner;
+    g->inner = NULL;
+    *extra = 0;
+    if (!ig || ig->state != GEN_SUSPENDED || !ig->frame) {
+        return g->frame;
+    }
+    Frame *inner = ig->frame;
+    if (g->inner_epoch == ST->gen_epoch) {
+        for (Frame *f = inner; f != g->frame; f = f->parent) {
+            f->gen->state = GEN_RUNNING;
+        }
+        *extra = (int)g->inner_depth;
+        return inner;
+    }
+    int n = 0;
+    for (Frame *f = inner; f != g->frame; f = f->parent) {
+        if (!f || !f->gen || f->gen->state != GEN_SUSPENDED || f->link != LINK_SEND || !f->parent ||
+            !f->parent->gen || f->parent->gen->yf != OBJ_VAL(f->gen)) {
+            return g->frame;
+        }
+        n++;
+    }
+    for (Frame *f = inner; f != g->frame; f = f->parent) {
+        f->gen->state = GEN_RUNNING;
+    }
+    *extra = n;
+    return inner;
+}
+
+// Prepares [g] to run with [value] sent; returns the frame to run (see
+// resume_target), or NULL + exception if it can't run.
+static Frame *gen_prepare(ObjGen *g, Value value, int *extra) {
+    *extra = 0;
+    if (g->state == GEN_RUNNING) {
+        exc_raise(exc_ValueError, "%s already executing",
+                  g->hdr.cls == cls_coroutine ? "coroutine" : "generator");
+        return NULL;
+    }
+    if (g->state == GEN_CLOSED) {
+        if (g->hdr.cls == cls_coroutine) {
+            exc_raise(exc_RuntimeError, "cannot reuse already awaited coroutine");
+        } else {
+            exc_raise_value(OBJ_VAL(exc_StopIteration));
+        }
+        return NULL;
+    }
+    Frame *target = g->frame;
+    ASSERT(target && target->gen == g && target->on_heap);     // the generator owns its frame
+    if (g->state == GEN_CREATED) {
+        if (!IS_NONE(value)) {
+            exc_raise(exc_TypeError, "can't send non-None value to a just-started %s",
+                      g->hdr.cls == cls_coroutine ? "coroutine" : "generator");
+            return NULL;
+        }
+        g->inner = NULL;
+    } else {
+        target = resume_target(g, extra);
+        *target->sp++ = value;
+    }
+    g->state = GEN_RUNNING;
+    g->awaited = true;
+    g->yf = VAL_NULL;
+    ST->gen_epoch++;
+    return target;
+}
+
+// The frame of a finished generator is freed by gen_finished after the
+// loop has left it; these keep its values alive until then.
+int gen_send_ex(ObjGen *g, Value value, Value exc, Value *out) {
+    if (ST->c_depth >= C_DEPTH_LIMIT || ST->vm_depth >= ST->recursion_limit + 50 || c_stack_low()) {
+        exc_raise(exc_RecursionError, "maximum recursion depth exceeded");
+        return GEN_RAISED;
+    }
+    Frame *target = NULL;
+    int extra = 0;
+    if (exc) {
+        g->inner = NULL;
+        ST->gen_epoch++;
+        if (g->state == GEN_RUNNING) {
+            exc_raise(exc_ValueError, "%s already executing",
+                      g->hdr.cls == cls_coroutine ? "coroutine" : "generator");
+            return GEN_RAISED;
+        }
+        if (g->state == GEN_CLOSED) {
+            exc_raise_value(exc);
+            return GEN_RAISED;
+        }
+        if (g->state == GEN_SUSPENDED) {
+            // the throw happens at the yield: nothing is pushed
+        }
+        g->state = GEN_RUNNING;
+        g->awaited = true;
+    } else if (!(target = gen_prepare(g, value, &extra))) {
+        return GEN_RAISED;
+    }
+    Frame *f = g->frame;
+    f->parent = ST->frame;
+    f->is_entry = true;
+    f->link = LINK_NONE;
+    int status;
+    ST->vm_depth += extra;
+    Value r = vm_run(target ? target : f, &status, exc);
+    *out = r;
+    return status;
+}
+
+int gen_send(ObjGen *gen, Value value, Value *out) {
+    return gen_send_ex(gen, value, VAL_NULL, out);
+}
+
+// [gen]'s delegate finished with [value] while a throw went through it:
+// resume gen after its yield-from loop (at SEND's exit) with that value.
+static int resume_after_delegate(ObjGen *gen, Value value, Value *out) {
+    Frame *f = gen->frame;
+    f->sp[-1] = value;      // replaces the delegate on the stack
+    // the SEND owning the loop precedes the YIELD_VALUE gen is suspended at
+    uint32_t *p = f->ip - 1;
+    while (p > f->code->code && INSTR_OP(*p) != OP_SEND) {
+        p--;
+    }
+    f->ip = f->code->code + INSTR_ARG(*p);
+    gen->yf = VAL_NULL;
+    gen->inner = NULL;
+    ST->gen_epoch++;
+    gen->state = GEN_RUNNING;
+    f->parent = ST->frame;
+    f->is_entry = true;
+    int status;
+    *out = vm_run(f, &status, VAL_NULL);
+    return status;
+}
+
+static int gen_throw_rooted(ObjGen *gen, Value exc, Value raw, Value *out);
+
+// Throws [exc] into [gen] (at its innermost delegate first). The exception
+// and the generator stay rooted while pyish code runs.
+int gen_throw(ObjGen *gen, Value exc, Value *out) {
+    return gen_throw_args(gen, exc, VAL_NULL, out);
+}
+
+// As gen_throw; [raw] (a tuple or VAL_NULL) holds throw()'s own arguments:
+// a delegate that is not a generator gets them unchanged (as CPython), and
+// [exc] is VAL_NULL when they are not a valid exception, which is then
+// reported only where no such delegate takes them.
+int gen_throw_args(ObjGen *gen, Value exc, Value raw, Value *out) {
+    gc_push_root(exc ? exc : VAL_NONE);
+    gc_push_root(raw ? raw : VAL_NONE);
+    gc_push_root(OBJ_VAL(gen));
+    int st = gen_throw_rooted(gen, exc, raw, out);
+    gc_pop_root(3);
+    return st;
+}
+
+static int gen_throw_rooted(ObjGen *gen, Value exc, Value raw, Value *out) {
+    // Throw into the innermost delegate first (yield from / await).
+    if (gen->state == GEN_SUSPENDED && gen->yf && IS_OBJ(gen->yf)) {
+        Value yf = gen->yf;
+        ObjClass *yc = AS_OBJ(yf)->cls;
+        bool is_gen_exit = exc && exc_matches(exc, OBJ_VAL(exc_GeneratorExit));
+        if (yc == cls_generator || yc == cls_coroutine) {
+            ObjGen *sub = (ObjGen *)AS_OBJ(yf);
+            Value r;
+            int st;
+            gc_push_root(OBJ_VAL(gen));
+            if (is_gen_exit) {
+                bool ok = gen_close(sub);
+                gc_pop_root(1);
+                if (!ok) {
+                    exc = exc_take();
+                    goto throw_here;
+                }
+                goto throw_here;
+            }
+            st = gen_throw_args(sub, exc, raw, &r);
+            gc_pop_root(1);
+            if (st == GEN_YIELDED) {
+                *out = r;
+                return GEN_YIELDED;
+            }
+            if (st == GEN_RETURNED) {
+                return resume_after_delegate(gen, r, out);
+            }
+            exc = exc_take();
+            goto throw_here;
+        }
+        if (!is_gen_exit) {
+            bool found;
+            Value r;
+            Value meth = obj_getattr(yf, str_intern_c("throw"));
+            found = meth != VAL_NULL;
+            if (!found) {
+                if (!EXC_PENDING_IS(exc_AttributeError)) {
+                    exc = exc_take();
+                    goto throw_here;
+                }
+                exc_clear();
+                r = VAL_NULL;
+            } else if (raw) {
+                gc_push_root(meth);
+                r = vm_call(meth, (int)AS_TUPLE(raw)->len, AS_TUPLE(raw)->items, NULL);
+                gc_pop_root(1);
+            } else {
+                gc_push_root(meth);
+                r = vm_call(meth, 1, &exc, NULL);
+                gc_pop_root(1);
+            }
+            if (found) {
+                if (r) {
+                    *out = r;
+                    return GEN_YIELDED;
+                }
+                if (EXC_PENDING_IS(exc_StopIteration)) {
+                    Value e = exc_take();
+                    Value v = obj_getattr(e, str_intern_c("value"));
+                    return resume_after_delegate(gen, v ? v : VAL_NONE, out);
+                }
+                exc = exc_take();
+            }
+        } else {
+            bool found;
+            Value r = call_method_opt(yf, str_intern_c("close"), 0, NULL, &found);
+            if (found && !r) {
+                exc = exc_take();
+            }
+        }
+    }
+    if (!exc) {
+        // throw()'s arguments are not an exception and no delegate took them
+        gen_make_throw_exc((int)AS_TUPLE(raw)->len, AS_TUPLE(raw)->items);
+        return GEN_RAISED;
+    }
+throw_here:
+    if (IS_CLASS(exc)) {
+        exc = exc_new(AS_CLASS(exc), 0, NULL);
+        if (!exc) {
+            return GEN_RAISED;
+        }
+    }
+    if (gen->state == GEN_CREATED) {
+        // never started: the exception is raised without running it, at
+        // the def line (as CPython's traceback shows it)
+        if (gen->frame && IS_OBJ(exc) && obj_isinstance(exc, exc_BaseException)) {
+            ObjException *e = AS_EXC(exc);
+            if (!e->traceback || !IS_LIST(e->traceback)) {
+                e->traceback = list_new(4);
+            }
+            list_append(AS_LIST(e->traceback), OBJ_VAL(gen->frame->code));
+            list_append(AS_LIST(e->traceback), MK_SMALL(gen->frame->code->firstline));
+        }
+        gen_finished(gen);
+        exc_raise_value(exc);
+        return GEN_RAISED;
+    }
+    return gen_send_ex(gen, VAL_NONE, exc, out);
+}
+
+bool gen_close(ObjGen *gen) {
+    if (gen->state == GEN_CLOSED) {
+        return true;
+    }
+    if (gen->state == GEN_CREATED) {
+        gen_finished(gen);
+        return true;
+    }
+    Value exc = exc_new(exc_GeneratorExit, 0, NULL);
+    Value out;
+    int st = gen_throw(gen, exc, &out);
+    if (st == GEN_YIELDED) {
+        exc_raise(exc_RuntimeError, "%s ignored GeneratorExit",
+                  gen->hdr.cls == cls_coroutine ? "coroutine" : "generator");
+        return false;
+    }
+    if (st == GEN_RAISED) {
+        if (EXC_PENDING_IS(exc_GeneratorExit) || EXC_PENDING_IS(exc_StopIteration)) {
+            exc_clear();
+            return true;
+        }
+        return false;
+    }
+    return true;
+}
+
+// Resumes generator [g] with [v] from the running loop: links its frame
+// above [parent] ([link] says how its return continues the parent, at
+// [target]) and returns the frame to run next (see resume_target); NULL
+// with an exception pending if it cannot run.
+Frame *link_resume(ObjGen *g, Value v, Frame *parent, uint8_t link, uint32_t target) {
+    if (ST->vm_depth >= ST->recursion_limit) {
+        exc_raise(exc_RecursionError, "maximum recursion depth exceeded");
+        return NULL;
+    }
+    int extra;
+    Frame *run_frame = gen_prepare(g, v, &extra);
+    if (!run_frame) {
+        return NULL;
+    }
+    Frame *gf = g->frame;
+    ASSERT(gf->gen == g && gf->on_heap);
+    gf->parent = parent;
+    gf->link = link;
+    gf->ret_target = target;
+    gf->is_entry = false;
+    ST->frame = run_frame;
+    ST->vm_depth += 1 + extra;
+    return run_frame;
+}

@@ -1,0 +1,121 @@
+// vm_internal.h: what the VM's own files (vm.c, vm_call.c, vm_args.c,
+// vm_gen.c) share and nothing else includes: the C recursion bound, the
+// frame stack's chunks with the hot frame allocation and release (static
+// inline so that the dispatch loop can inline them), the freeing of a
+// finished generator's frame, and the entry points one VM file calls in
+// another (vm_run, make_call_frame, link_resume).
+#ifndef PYISH_VM_INTERNAL_H
+#define PYISH_VM_INTERNAL_H
+#include <stdlib.h>
+#include "vm.h"
+#include "gc.h"
+#include "runtime.h"
+
+#define C_DEPTH_LIMIT 20000
+
+// True when the C stack is nearly used up: C_DEPTH_LIMIT assumes pyish's own
+// 1 GiB interpreter thread, a host's thread (or a fuzzer's) may have 8 MiB.
+static inline bool c_stack_low(void) {
+    char here;
+    return ST->c_stack_floor && &here < ST->c_stack_floor;
+}
+
+// ---- the frame stack: frames of ordinary calls, allocated LIFO in chunks
+typedef struct VmChunk {
+    struct VmChunk *prev;
+    size_t size, used;
+    _Alignas(16) char data[];
+} Chunk;
+
+static inline Frame *frame_alloc(ObjCode *code, bool heap) {
+    size_t nslots = (size_t)(code->nlocals + code->ncells + code->nfree + code->max_stack);
+    size_t size = (sizeof(Frame) + nslots * sizeof(Value) + sizeof(Block) * (size_t)code->max_blocks + 15) &
+                  ~(size_t)15;
+    Frame *f;
+    if (heap) {
+        f = mem_alloc(size);
+    } else {
+        if (!ST->chunk || ST->chunk->used + size > ST->chunk->size) {
+            Chunk *c;
+            if (ST->spare_chunk && ST->spare_chunk->size >= size) {
+                c = ST->spare_chunk;
+                ST->spare_chunk = NULL;
+            } else {
+                size_t csize = size > 256 * 1024 ? size : 256 * 1024;
+                c = malloc(sizeof(Chunk) + csize);
+                if (!c) {
+                    abort();
+                }
+                c->size = csize;
+            }
+            c->used = 0;
+            c->prev = ST->chunk;
+            ST->chunk = c;
+        }
+        f = (Frame *)(ST->chunk->data + ST->chunk->used);
+        ST->chunk->used += size;
+    }
+    // every field (of the block stack only nblocks entries are meaningful)
+    f->code = code;
+    f->func = VAL_NULL;
+    f->globals = NULL;
+    f->locals_dict = NULL;
+    f->ip = code->code;
+    f->parent = NULL;
+    f->gen = NULL;
+    f->handled = VAL_NULL;
+    f->ret_target = 0;
+    f->link = LINK_NONE;
+    f->is_entry = false;
+    f->on_heap = heap;
+    f->alloc_size = (uint32_t)size;
+    f->nblocks = 0;
+    size_t nvars = (size_t)(code->nlocals + code->ncells + code->nfree);
+    for (size_t i = 0; i < nvars; i++) {
+        f->slots[i] = VAL_NULL;
+    }
+    f->sp = f->slots + nvars;
+    return f;
+}
+
+static inline void frame_release(Frame *f) {
+    if (f->on_heap) {
+        return;     // owned by its generator
+    }
+    ST->chunk->used -= f->alloc_size;
+    if (ST->chunk->used == 0 && ST->chunk->prev) {
+        Chunk *c = ST->chunk;
+        ST->chunk = c->prev;
+        if (ST->spare_chunk) {
+            free(ST->spare_chunk);
+        }
+        ST->spare_chunk = c;
+    }
+}
+
+static inline void gen_finished(ObjGen *g) {
+    ST->gen_epoch++;
+    g->state = GEN_CLOSED;
+    g->yf = VAL_NULL;
+    Frame *f = g->frame;
+    g->frame = NULL;
+    if (f) {
+        mem_free(f, f->alloc_size);
+    }
+}
+
+// Runs [entry] (an entry frame, parent = the frame C called in from) and
+// every frame it calls or resumes, until [entry] returns, yields or raises;
+// [*status] = GEN_RETURNED, GEN_YIELDED or GEN_RAISED. A non-null
+// [throw_exc] is raised at the frame's current instruction first (vm.c).
+Value vm_run(Frame *entry, int *status, Value throw_exc);
+// Makes the frame for calling [f]; heap-allocated for generators
+// (vm_args.c).
+Frame *make_call_frame(ObjFunction *f, Value *args, int argc, ObjTuple *kwnames,
+                       Value *kwvalues, int nkw, bool heap);
+// Resumes generator [g] with [v] from the running loop: links its frame
+// above [parent] ([link] says how its return continues the parent, at
+// [target]) and returns the frame to run next (see resume_target); NULL
+// with an exception pending if it cannot run (vm_gen.c).
+Frame *link_resume(ObjGen *g, Value v, Frame *parent, uint8_t link, uint32_t target);
+#endif
