@@ -1,0 +1,261 @@
+// coll_namedtuple.c: collections.namedtuple, which makes a tuple subclass
+// in C; its _fields tuple (interned names) drives construction, attribute
+// access and repr.
+#include "containers.h"
+#include "coll.h"
+
+static ObjTuple *nt_fields(ObjClass *c) {
+    Value f = class_lookup(c, ST->s_fields);
+    return f && IS_TUPLE(f) ? AS_TUPLE(f) : AS_TUPLE(tuple_new(0));
+}
+
+static Value nt_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    ObjTuple *fields = nt_fields(cls);
+    size_t n = fields->len;
+    if ((size_t)argc > n) {
+        return exc_raise(exc_TypeError, "%s.__new__() takes %zu positional arguments but %d were given",
+                         cls->name->data, n + 1, argc + 1);
+    }
+    size_t size = sizeof(ObjTuple) + n * sizeof(Value);
+    if (cls->inst_size > sizeof(ObjTuple)) {
+        size += cls->inst_size - sizeof(ObjTuple);  // room for a subclass's trailing dict
+    }
+    ObjTuple *t = (ObjTuple *)obj_alloc(cls, size);
+    t->hash = -1;
+    t->len = n;
+    for (int i = 0; i < argc; i++) {
+        t->items[i] = argv[i];
+    }
+    if (kw) {
+        for (size_t i = 0; i < kw->nentries; i++) {
+            DictEntry *e = &kw->entries[i];
+            if (!e->key) {
+                continue;
+            }
+            size_t j = 0;
+            while (j < n && !str_eq(AS_STR(fields->items[j]), AS_STR(e->key))) {
+                j++;
+            }
+            if (j == n) {
+                return exc_raise(exc_TypeError, "%s.__new__() got an unexpected keyword argument '%s'",
+                                 cls->name->data, AS_STR(e->key)->data);
+            }
+            if (t->items[j]) {
+                return exc_raise(exc_TypeError, "%s.__new__() got multiple values for argument '%s'",
+                                 cls->name->data, AS_STR(e->key)->data);
+            }
+            t->items[j] = e->value;
+        }
+    }
+    Value defs = class_lookup(cls, ST->s_defaults);
+    size_t nd = defs && IS_TUPLE(defs) ? AS_TUPLE(defs)->len : 0;
+    for (size_t j = 0; j < n; j++) {
+        if (!t->items[j]) {
+            if (j >= n - nd) {
+                t->items[j] = AS_TUPLE(defs)->items[j - (n - nd)];
+                continue;
+            }
+            t->items[j] = VAL_NONE;
+            return exc_raise(exc_TypeError, "%s.__new__() missing 1 required positional argument: '%s'",
+                             cls->name->data, AS_STR(fields->items[j])->data);
+        }
+    }
+    return OBJ_VAL(t);
+}
+
+static Value nt_getattr(Value self, ObjStr *name) {
+    ObjTuple *fields = nt_fields(AS_OBJ(self)->cls);
+    ObjTuple *t = AS_TUPLE(self);
+    for (size_t i = 0; i < fields->len && i < t->len; i++) {
+        if (AS_STR(fields->items[i]) == name || str_eq(AS_STR(fields->items[i]), name)) {
+            return t->items[i];
+        }
+    }
+    return generic_getattr(self, name);
+}
+
+// Fields are read-only: "can't set attribute" (CPython 3.11's wording).
+static bool nt_setattr(Value self, ObjStr *name, Value v) {
+    ObjTuple *fields = nt_fields(AS_OBJ(self)->cls);
+    for (size_t i = 0; i < fields->len; i++) {
+        if (str_eq(AS_STR(fields->items[i]), name)) {
+            exc_raise(exc_AttributeError, v ? "can't set attribute" : "can't delete attribute");
+            return false;
+        }
+    }
+    return generic_setattr(self, name, v);
+}
+
+static Value nt_repr(Value self) {
+    ObjTuple *fields = nt_fields(AS_OBJ(self)->cls);
+    ObjTuple *t = AS_TUPLE(self);
+    int g = repr_enter(AS_OBJ(self));
+    if (g != 0) {
+        return g > 0 ? str_from_c("...") : VAL_NULL;
+    }
+    SBuf b;
+    sb_init(&b);
+    sb_adds(&b, AS_OBJ(self)->cls->name->data);
+    sb_adds(&b, "(");
+    for (size_t i = 0; i < t->len; i++) {
+        if (i) {
+            sb_adds(&b, ", ");
+        }
+        if (i < fields->len) {
+            ct_addstr(&b, fields->items[i]);
+            sb_adds(&b, "=");
+        }
+        if (!ct_addrepr(&b, t->items[i])) {
+            sb_free(&b);
+            repr_leave(AS_OBJ(self));
+            return VAL_NULL;
+        }
+    }
+    sb_adds(&b, ")");
+    repr_leave(AS_OBJ(self));
+    return sb_finish(&b);
+}
+
+static Value ntm_asdict(int argc, Value *argv, ObjDict *kw) {
+    ObjTuple *fields = nt_fields(AS_OBJ(argv[0])->cls);
+    Value d = dict_new();
+    for (size_t i = 0; i < fields->len && i < AS_TUPLE(argv[0])->len; i++) {
+        dict_set(AS_DICT(d), fields->items[i], AS_TUPLE(argv[0])->items[i]);
+    }
+    return d;
+}
+
+static Value ntm_replace(int argc, Value *argv, ObjDict *kw) {
+    ObjClass *cls = AS_OBJ(argv[0])->cls;
+    ObjTuple *fields = nt_fields(cls);
+    ObjTuple *t = AS_TUPLE(argv[0]);
+    Value d = dict_new();
+    for (size_t i = 0; i < fields->len && i < t->len; i++) {
+        dict_set(AS_DICT(d), fields->items[i], t->items[i]);
+    }
+    if (kw) {
+        for (size_t i = 0; i < kw->nentries; i++) {
+            DictEntry *e = &kw->entries[i];
+            if (!e->key) {
+                continue;
+            }
+            Value old;
+            if (dict_get(AS_DICT(d), e->key, &old) != 1) {
+                Value r = obj_repr(OBJ_VAL(kw));
+                return exc_raise(exc_ValueError, "Got unexpected field names: %s",
+                                 r ? AS_STR(r)->data : "?");
+            }
+            dict_set(AS_DICT(d), e->key, e->value);
+        }
+    }
+    gc_push_root(d);
+    Value r = nt_new_(cls, 0, NULL, AS_DICT(d));
+    gc_pop_root(1);
+    return r;
+}
+
+static Value ntm_make(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("_make", argc - 1, 1, 1)) {
+        return VAL_NULL;
+    }
+    Value t = seq_to_tuple(argv[1]);
+    if (!t) {
+        return VAL_NULL;
+    }
+    gc_push_root(t);
+    Value r = nt_new_(AS_CLASS(argv[0]), (int)AS_TUPLE(t)->len, AS_TUPLE(t)->items, NULL);
+    gc_pop_root(1);
+    return r;
+}
+
+static const MethodDef nt_methods[] = {
+    {"_asdict", ntm_asdict},
+    {"_replace", ntm_replace},
+    {NULL, NULL},
+};
+
+// Splits "x, y" / "x y" / an iterable of names into a tuple of interned strs.
+static Value nt_parse_fields(Value spec) {
+    Value names = list_new(0);
+    gc_push_root(names);
+    if (IS_STR(spec)) {
+        const char *p = AS_STR(spec)->data;
+        while (*p) {
+            while (*p == ' ' || *p == ',' || *p == '\t' || *p == '\n') {
+                p++;
+            }
+            const char *q = p;
+            while (*q && *q != ' ' && *q != ',' && *q != '\t' && *q != '\n') {
+                q++;
+            }
+            if (q > p) {
+                list_append(AS_LIST(names), str_intern(p, (size_t)(q - p)));
+            }
+            p = q;
+        }
+    } else {
+        Value l = seq_to_list(spec);
+        if (!l) {
+            gc_pop_root(1);
+            return VAL_NULL;
+        }
+        for (size_t i = 0; i < AS_LIST(l)->len; i++) {
+            Value s = AS_LIST(l)->items[i];
+            if (!IS_STR(s)) {
+                gc_pop_root(1);
+                return exc_raise(exc_TypeError, "Type names and field names must be strings");
+            }
+            list_append(AS_LIST(names), str_intern(AS_STR(s)->data, AS_STR(s)->len));
+        }
+    }
+    gc_pop_root(1);
+    return seq_to_tuple(names);
+}
+
+// namedtuple(typename, field_names, *, rename=False, defaults=None, module=None)
+Value coll_namedtuple(int argc, Value *argv, ObjDict *kw) {
+    static const char *const allowed[] = {"rename", "defaults", "module", NULL};
+    if (!kw_only("namedtuple", kw, allowed) || !arg_count("namedtuple", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    if (!IS_STR(argv[0])) {
+        return exc_raise(exc_TypeError, "Type names and field names must be strings");
+    }
+    Value fields = nt_parse_fields(argv[1]);
+    if (!fields) {
+        return VAL_NULL;
+    }
+    gc_push_root(fields);
+    Value defs = kw_get(kw, "defaults");
+    Value dt = VAL_NULL;
+    if (defs && !IS_NONE(defs)) {
+        dt = seq_to_tuple(defs);
+        if (!dt) {
+            gc_pop_root(1);
+            return VAL_NULL;
+        }
+        if (AS_TUPLE(dt)->len > AS_TUPLE(fields)->len) {
+            gc_pop_root(1);
+            return exc_raise(exc_TypeError, "Got more default values than field names");
+        }
+    }
+    if (dt) {
+        gc_push_root(dt);
+    }
+    ObjClass *c = class_new_builtin(AS_STR(argv[0])->data, cls_tuple, sizeof(ObjTuple), nt_methods);
+    c->name = AS_STR(str_intern(AS_STR(argv[0])->data, AS_STR(argv[0])->len));
+    Value mod = kw_get(kw, "module");
+    c->module = mod && IS_STR(mod) ? AS_STR(mod) : str_intern_c("__main__");
+    c->flags |= CLS_BASETYPE;
+    c->new_ = nt_new_;
+    c->getattr = nt_getattr;
+    c->setattr = nt_setattr;
+    c->repr = nt_repr;
+    dict_set_str(c->dict, ST->s_fields, fields);
+    if (dt) {
+        dict_set_str(c->dict, ST->s_defaults, dt);
+    }
+    class_add_classmethod(c, "_make", ntm_make);
+    gc_pop_root(dt ? 2 : 1);
+    return OBJ_VAL(c);
+}

@@ -1,0 +1,167 @@
+// coll_ordereddict.c: collections.OrderedDict, a dict subclass (dicts keep
+// order already) adding move_to_end, popitem(last=), its own repr and an
+// order-sensitive == between two OrderedDicts.
+#include "containers.h"
+#include "coll.h"
+
+// OrderedDict == OrderedDict is order-sensitive; with a plain dict it is not.
+static Value od_richcompare(Value a, Value b, int op) {
+    if ((op != OP_EQ && op != OP_NE) || !IS_KIND(a, cls_ordereddict) || !IS_KIND(b, cls_ordereddict)) {
+        return cls_dict->richcompare(a, b, op);
+    }
+    Value r = cls_dict->richcompare(a, b, OP_EQ);
+    if (r != VAL_TRUE) {
+        return r == VAL_FALSE ? VAL_BOOL(op == OP_NE) : r;
+    }
+    ObjDict *x = AS_DICT(a), *y = AS_DICT(b);
+    size_t i = 0, j = 0;
+    bool eq = true;
+    while (eq) {
+        while (i < x->nentries && !x->entries[i].key) {
+            i++;
+        }
+        while (j < y->nentries && !y->entries[j].key) {
+            j++;
+        }
+        if (i >= x->nentries || j >= y->nentries) {
+            break;
+        }
+        int c = obj_eq(x->entries[i].key, y->entries[j].key);
+        if (c < 0) {
+            return VAL_NULL;
+        }
+        eq = c == 1;
+        i++;
+        j++;
+    }
+    return VAL_BOOL(op == OP_EQ ? eq : !eq);
+}
+
+// ---- OrderedDict: a dict subclass (dicts keep order already) adding
+// move_to_end, popitem(last=) and its own repr.
+
+static Value od_move_to_end(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("move_to_end", argc - 1, 1, 2)) {
+        return VAL_NULL;
+    }
+    ObjDict *d = AS_DICT(argv[0]);
+    Value key = argv[1];
+    Value lastv = argc > 2 ? argv[2] : kw_get(kw, "last");
+    bool last = lastv ? obj_truthy(lastv) == 1 : true;
+    Value v;
+    int r = dict_get(d, key, &v);
+    if (r < 0) {
+        return VAL_NULL;
+    }
+    if (r == 0) {
+        return dict_key_error(key);
+    }
+    gc_push_root(v);
+    if (last) {
+        dict_del(d, key);
+        dict_set(d, key, v);
+        gc_pop_root(1);
+        return VAL_NONE;
+    }
+    // Move to the front: take the other items out and put them back after.
+    Value items = list_new(d->used);
+    if (!items) {
+        gc_pop_root(1);
+        return VAL_NULL;
+    }
+    gc_push_root(items);
+    size_t pos = 0;
+    Value k, val;
+    while (dict_next(d, &pos, &k, &val)) {
+        list_append(AS_LIST(items), tuple_pack(2, k, val));
+    }
+    ObjList *l = AS_LIST(items);
+    for (size_t i = 0; i < l->len; i++) {
+        dict_del(d, AS_TUPLE(l->items[i])->items[0]);
+    }
+    dict_set(d, key, v);
+    for (size_t i = 0; i < l->len; i++) {
+        ObjTuple *t = AS_TUPLE(l->items[i]);
+        if (t->items[0] != key && obj_eq(t->items[0], key) != 1) {
+            dict_set(d, t->items[0], t->items[1]);
+        }
+    }
+    gc_pop_root(2);
+    return VAL_NONE;
+}
+
+static Value od_popitem(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("popitem", argc - 1, 0, 1)) {
+        return VAL_NULL;
+    }
+    ObjDict *d = AS_DICT(argv[0]);
+    Value lastv = argc > 1 ? argv[1] : kw_get(kw, "last");
+    bool last = lastv ? obj_truthy(lastv) == 1 : true;
+    if (d->used == 0) {
+        return dict_key_error(str_from_c("dictionary is empty"));
+    }
+    size_t pos = 0;
+    Value k = VAL_NULL, v = VAL_NULL, k2, v2;
+    while (dict_next(d, &pos, &k2, &v2)) {
+        k = k2;
+        v = v2;
+        if (!last) {
+            break;
+        }
+    }
+    Value t = tuple_pack(2, k, v);
+    gc_push_root(t);
+    dict_del(d, k);
+    gc_pop_root(1);
+    return t;
+}
+
+static Value od_repr(Value self) {
+    ObjDict *d = AS_DICT(self);
+    const char *name = AS_OBJ(self)->cls->name->data;
+    if (d->used == 0) {
+        return str_printf("%s()", name);
+    }
+    int g = repr_enter(AS_OBJ(self));
+    if (g != 0) {
+        return g > 0 ? str_from_c("...") : VAL_NULL;
+    }
+    SBuf b;
+    sb_init(&b);
+    sb_adds(&b, name);
+    sb_adds(&b, "([");
+    size_t pos = 0;
+    Value k, v;
+    bool ok = true, first = true;
+    while (ok && dict_next(d, &pos, &k, &v)) {
+        sb_adds(&b, first ? "(" : ", (");
+        first = false;
+        ok = ct_addrepr(&b, k);
+        sb_adds(&b, ", ");
+        ok = ok && ct_addrepr(&b, v);
+        sb_adds(&b, ")");
+    }
+    repr_leave(AS_OBJ(self));
+    if (!ok) {
+        sb_free(&b);
+        return VAL_NULL;
+    }
+    sb_adds(&b, "])");
+    return sb_finish(&b);
+}
+
+static const MethodDef od_methods[] = {
+    {"move_to_end", od_move_to_end},
+    {"popitem", od_popitem},
+    {NULL, NULL},
+};
+
+// Makes the OrderedDict class, of module [modname].
+void coll_ordereddict_init(ObjStr *modname) {
+    cls_ordereddict = class_new_builtin("OrderedDict", cls_dict, sizeof(ObjDict), od_methods);
+    cls_ordereddict->module = modname;
+    cls_ordereddict->native_base = cls_dict;
+    cls_ordereddict->flags |= CLS_ODICT;
+    cls_ordereddict->repr = od_repr;
+    cls_ordereddict->richcompare = od_richcompare;
+}
