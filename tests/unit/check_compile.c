@@ -18,13 +18,7 @@
 #include "unit_support.h"
 
 static void setup(void) {
-    static bool done;
-    if (done) {
-        return;
-    }
-    done = true;
-    char *argv[] = {"check_compile"};
-    state_new(&(StateConfig){.argc = 1, .argv = argv, .script_dir = "", .virtual_clock = false});
+    unit_setup("check_compile", false);
 }
 
 // Compiles [src] as module "<test>"; fails the test on any error.

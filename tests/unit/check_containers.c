@@ -10,24 +10,7 @@
 #include "containers.h"
 #include "module.h"
 #include "interp.h"
-
-static char rbuf[8][8192];
-static int ri;
-
-// repr of [v], or "ExcType: message" when [v] is VAL_NULL (error pending).
-static const char *R(Value v) {
-    char *b = rbuf[ri++ & 7];
-    if (!v) {
-        Value e = exc_take();
-        Value s = e ? obj_str(e) : VAL_NULL;
-        snprintf(b, 8192, "%s: %s", e ? val_type_name(e) : "NULL", s ? str_cstr(s) : "?");
-        exc_clear();
-        return b;
-    }
-    Value r = obj_repr(v);
-    snprintf(b, 8192, "%s", r ? str_cstr(r) : "<repr failed>");
-    return b;
-}
+#include "unit_support.h"
 
 #define CHECK(expr, want) ck_assert_str_eq(R(expr), want)
 
@@ -82,11 +65,7 @@ static Value SL(Value a, Value b, Value c) {
 }
 
 static void setup(void) {
-    static bool done;
-    if (!done) {
-        state_new(NULL);
-        done = true;
-    }
+    unit_setup("check_containers", false);
 }
 
 START_TEST(test_dict_order) {
@@ -527,10 +506,4 @@ static Suite *suite(void) {
     return s;
 }
 
-int main(void) {
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int nf = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return nf ? 1 : 0;
-}
+UNIT_MAIN(suite)

@@ -16,6 +16,7 @@
 #include "compile.h"
 #include "interp.h"
 #include "clock.h"
+#include "unit_support.h"
 
 #ifndef CORPUS_DIR
 #error "CORPUS_DIR must name the tests/corpus folder"
@@ -89,13 +90,10 @@ static Suite *corpus_suite(void) {
     return s;
 }
 
-int main(int argc, char **argv) {
-    state_new(&(StateConfig){.argc = argc, .argv = argv, .script_dir = "", .virtual_clock = false});
+int main(void) {
+    unit_setup("check_corpus", false);
     list_corpus();
-    SRunner *sr = srunner_create(corpus_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int failed = unit_run(corpus_suite(), false);
     for (int i = 0; i < nfiles; i++) {
         free(files[i]);
     }

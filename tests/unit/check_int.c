@@ -12,24 +12,7 @@
 #include "numstr.h"
 #include "object.h"
 #include "interp.h"
-
-static char rbuf[8][8192];
-static int ri;
-
-// repr of [v], or "ExcType: message" when [v] is VAL_NULL (error pending).
-static const char *R(Value v) {
-    char *b = rbuf[ri++ & 7];
-    if (!v) {
-        Value e = exc_take();
-        Value s = e ? obj_str(e) : VAL_NULL;
-        snprintf(b, 8192, "%s: %s", e ? val_type_name(e) : "NULL", s ? str_cstr(s) : "?");
-        exc_clear();
-        return b;
-    }
-    Value r = obj_repr(v);
-    snprintf(b, 8192, "%s", r ? str_cstr(r) : "<repr failed>");
-    return b;
-}
+#include "unit_support.h"
 
 #ifdef CHECK_ALL
 static int nfail;
@@ -524,10 +507,6 @@ static Suite *make_suite(void) {
 }
 
 int main(void) {
-    state_new(NULL);
-    SRunner *sr = srunner_create(make_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    unit_setup("check_int", false);
+    return unit_run(make_suite(), false);
 }

@@ -9,6 +9,7 @@
 
 #include "ast.h"
 #include "diag.h"
+#include "unit_support.h"
 
 static char dumpbuf[1 << 16];
 
@@ -601,10 +602,4 @@ static Suite *parser_suite(void) {
     return s;
 }
 
-int main(void) {
-    SRunner *sr = srunner_create(parser_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN(parser_suite)

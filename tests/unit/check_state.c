@@ -9,9 +9,10 @@
 #include <string.h>
 #include "interp.h"
 #include "gc.h"
+#include "unit_support.h"
 
 // Runs [src] in the current state's __main__; "" or "Type: message".
-static const char *run(const char *src) {
+static const char *run_text(const char *src) {
     static _Thread_local char buf[256];
     bool syntax_error;
     Value r = interp_run_source(src, strlen(src), "<test>", interp_main_globals(), false, &syntax_error);
@@ -42,20 +43,20 @@ static const char *global_repr(const char *name) {
 START_TEST(two_states_alternately) {
     State *a = state_new(NULL);
     ck_assert_ptr_nonnull(a);
-    ck_assert_str_eq(run("x = 'a'\nclass C: pass\nimport math\nmath.tau = 1"), "");
+    ck_assert_str_eq(run_text("x = 'a'\nclass C: pass\nimport math\nmath.tau = 1"), "");
     State *b = state_new(NULL);
     ck_assert_ptr_nonnull(b);
     ck_assert_ptr_eq(ST, b);
     ck_assert_str_eq(global_repr("x"), "<unset>");
-    ck_assert_str_eq(run("x = 'b'\nimport math\nt = math.tau"), "");
+    ck_assert_str_eq(run_text("x = 'b'\nimport math\nt = math.tau"), "");
     ck_assert_str_eq(global_repr("t"), "6.283185307179586");
     state_swap(a);
     ck_assert_str_eq(global_repr("x"), "'a'");
-    ck_assert_str_eq(run("y = C.__name__ + str(math.tau)"), "");
+    ck_assert_str_eq(run_text("y = C.__name__ + str(math.tau)"), "");
     ck_assert_str_eq(global_repr("y"), "'C1'");
     state_swap(b);
     ck_assert_str_eq(global_repr("x"), "'b'");
-    ck_assert_str_eq(run("C"), "NameError: name 'C' is not defined");
+    ck_assert_str_eq(run_text("C"), "NameError: name 'C' is not defined");
     state_free(b);
     ck_assert_ptr_null(ST);
     state_swap(a);
@@ -88,7 +89,7 @@ static void *thread_main(void *arg) {
         if (!s) {
             return NULL;
         }
-        const char *r = run(busy_program);
+        const char *r = run_text(busy_program);
         if (strcmp(r, "") == 0 && strcmp(global_repr("total"), "99995194.0") == 0) {
             (*ok)++;
         } else {
@@ -118,7 +119,7 @@ START_TEST(create_and_free_many) {
     for (int i = 0; i < 30; i++) {
         State *s = state_new(NULL);
         ck_assert_ptr_nonnull(s);
-        ck_assert_str_eq(run("import collections, random\nd = collections.deque(range(100))\nr = random.random()"), "");
+        ck_assert_str_eq(run_text("import collections, random\nd = collections.deque(range(100))\nr = random.random()"), "");
         state_free(s);
     }
 }
@@ -127,9 +128,9 @@ END_TEST
 START_TEST(memory_limit) {
     State *s = state_new(&(StateConfig){.memory_limit = 64u << 20});
     ck_assert_ptr_nonnull(s);
-    ck_assert_str_eq(run("big = 'x' * (200 << 20)"), "MemoryError: ");
-    ck_assert_str_eq(run("l = []\nwhile True: l.append([0] * 1000)"), "MemoryError: ");
-    ck_assert_str_eq(run("del l\nok = sum(range(1000))"), "");
+    ck_assert_str_eq(run_text("big = 'x' * (200 << 20)"), "MemoryError: ");
+    ck_assert_str_eq(run_text("l = []\nwhile True: l.append([0] * 1000)"), "MemoryError: ");
+    ck_assert_str_eq(run_text("del l\nok = sum(range(1000))"), "");
     ck_assert_str_eq(global_repr("ok"), "499500");
     state_free(s);
 }
@@ -144,10 +145,5 @@ int main(void) {
     tcase_add_test(tc, create_and_free_many);
     tcase_add_test(tc, memory_limit);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return unit_run(s, true);
 }
