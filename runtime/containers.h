@@ -95,6 +95,11 @@ Value sys_redirected_stdout(void);
 bool sys_is_stream(Value v);
 // Wraps the stdio stream [fp] as a pyish file object (for sys.stdout ...).
 Value builtins_file_new(FILE *fp, const char *name, const char *mode);
+// Makes the file class (cls_file) if the state has none yet (builtins_init).
+void builtins_file_init(void);
+// open(file, mode='r', buffering=-1, encoding=None, errors=None,
+// newline=None): a text file object.
+Value builtins_open(int argc, Value *argv, ObjDict *kw);
 // Adds [fn] to [cls] as a classmethod named [name].
 void class_add_classmethod(ObjClass *cls, const char *name, NativeFn fn);
 // Raises TypeError for unknown keywords: allowed names NULL-terminated.
