@@ -84,7 +84,7 @@ Value mappingproxy_new(Value mapping);
 // The iterator of iter([f], [sentinel]).
 Value iterobj_callable_iter(Value f, Value sentinel);
 
-// ---- builtins.c
+// ---- builtins.c, builtins_file.c, builtins_args.c
 // Writes [str] to [file] (its .write method) or to stdout when [file] is
 // VAL_NULL or None; VAL_NULL on error.
 Value sys_write(Value file, Value str);

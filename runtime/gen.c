@@ -1,6 +1,6 @@
 // gen.c: generator, coroutine and async generator objects. Each owns the
-// heap frame made when its function was called (src/vm.c makes, runs and
-// resumes it; this side reaches it only through vmapi.h); this file
+// heap frame made when its function was called (src/vm*.c make, run and
+// resume it; this side reaches it only through vmapi.h); this file
 // holds their methods (send, throw, close, __next__, __await__, the async
 // iteration awaitables asend/athrow/aclose), their reprs and attributes,
 // and what happens when one is collected: a never-awaited coroutine warns,

@@ -451,7 +451,7 @@ void class_add_methods(ObjClass *cls, const MethodDef *methods);
 Value native_new(const char *name, NativeFn fn, ObjClass *owner);
 Value bound_method_new(Value self, Value func);
 
-// Argument checking helpers for natives (builtins.c). They raise TypeError
+// Argument checking helpers for natives (builtins_args.c). They raise TypeError
 // with CPython's messages ("len() takes exactly one argument (2 given)").
 bool arg_count(const char *fname, int argc, int min, int max);
 bool arg_no_kw(const char *fname, ObjDict *kw);

@@ -77,7 +77,7 @@ struct State {
 
     StateConfig config;
 
-    // ---- VM (src/vm.c)
+    // ---- VM (src/vm*.c)
     volatile sig_atomic_t interrupted;  // VM_INTERRUPT_*; set by signal handlers
     int recursion_limit;
     ObjDict *builtins;
@@ -143,7 +143,7 @@ struct State {
     Value exc_pending;
     Value nomem_exc;
 
-    // ---- strings (runtime/str.c)
+    // ---- strings (runtime/str.c, str_intern.c)
     locale_t uloc;                      // C.UTF-8 for wide ctype, or 0 (shared, read-only)
     Value ascii_chars[128];             // interned 1-char strings
     ObjStr **itab;                      // intern table

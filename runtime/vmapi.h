@@ -1,6 +1,6 @@
 // vmapi.h: the VM as the runtime sees it. The runtime (runtime/ and
 // runtime/asyncio/) calls back into src/ only through what this header
-// declares; src/vm.c, src/traceback.c and src/interp.c implement it.
+// declares; src/vm*.c, src/traceback.c and src/interp.c implement it.
 // Frames are opaque here: a generator owns one, and these functions mark,
 // free and inspect it for the generator objects (runtime/gen.c).
 #ifndef PYISH_VMAPI_H
@@ -11,7 +11,7 @@ typedef struct Frame Frame;
 typedef struct ObjGen ObjGen;
 typedef struct ObjCode ObjCode;
 
-// ---- calls (vm.c)
+// ---- calls (vm_call.c; vm_handled_exception, vm_raise_interrupt: vm.c)
 // Calls [callable] from C. Returns VAL_NULL with the exception pending.
 Value vm_call(Value callable, int argc, Value *argv, ObjDict *kw);
 // Recursion guard of every C walk of nested objects (compare, repr, ...):
@@ -35,7 +35,7 @@ enum { VM_INTERRUPT_SIGINT = 1, VM_INTERRUPT_BUDGET = 2 };
 // Raises the exception for the pending interrupt (clears a SIGINT one).
 void vm_raise_interrupt(void);
 
-// ---- generator frames (vm.c)
+// ---- generator frames (vm_gen.c; frame_mark: vm_call.c)
 // Marks everything [f] holds.
 void frame_mark(Frame *f);
 // Frees a generator's frame.
@@ -46,7 +46,7 @@ bool frame_in_block(Frame *f);
 ObjCode *frame_code(Frame *f);
 int frame_line(Frame *f);
 
-// ---- resuming generators (vm.c)
+// ---- resuming generators (vm_gen.c)
 enum { GEN_YIELDED, GEN_RETURNED, GEN_RAISED };
 // Resumes [gen] with [value] (or throws [exc] when non-NULL) and reports
 // whether it yielded (*out = the value), returned (*out = return value)

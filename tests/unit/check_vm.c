@@ -1,4 +1,4 @@
-// check_vm.c: unit tests of the VM's C entry points (src/vm.c, src/gen.c):
+// check_vm.c: unit tests of the VM's C entry points (src/vm*.c, src/gen.c):
 // generators and coroutines compiled from source and driven from C with
 // gen_send / gen_throw / gen_close (yielded, returned and raised results,
 // exceptions propagating, "already executing", a 1000-deep yield-from chain
