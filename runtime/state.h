@@ -181,6 +181,7 @@ struct State {
 
     // ---- the interpreter (src/interp.c, scope.c, traceback.c)
     char *script_dir;
+    char *search_path;                  // embedding API: the only folders import searches (NULL: script_dir, PYISHPATH)
     ObjDict *main_globals;
     ObjList *sys_argv;
     StateModule *registry;

@@ -66,6 +66,8 @@ bool gen_close(ObjGen *gen);
 bool tb_source_line(const char *file, int line, char *buf, size_t size);
 // Prints [exc] with its traceback chain to stderr, as CPython does.
 void interp_print_exception(Value exc);
+// The same text written to [out] (the embedding API's formatted traceback).
+void interp_format_exception(Value exc, FILE *out);
 // "Exception ignored in: ..." reports of errors nobody can catch.
 void tb_print_unraisable(Value exc);
 

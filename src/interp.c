@@ -323,6 +323,22 @@ static Value try_file(const char *dir, const char *name) {
     return m ? m : VAL_NULL;
 }
 
+// Tries the ':'-separated folders of [path] in order: the module, or
+// VAL_NULL (with the exception pending when one was found but failed).
+static Value try_path_list(const char *path, const char *name) {
+    char *copy = strdup(path);
+    Value m = VAL_NULL;
+    char *save = NULL;
+    for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+        m = try_file(dir, name);
+        if (m || exc_pending()) {
+            break;
+        }
+    }
+    free(copy);
+    return m;
+}
+
 Value import_module_value(ObjStr *name) {
     Value m;
     if (dict_get(ST->modules, OBJ_VAL(name), &m) == 1) {
@@ -346,32 +362,17 @@ Value import_module_value(ObjStr *name) {
             return load_source_module(name->data, path, pyish_libsrc[i].src, pyish_libsrc[i].len);
         }
     }
-    bool found_error = false;
-    m = try_file(ST->script_dir, name->data);
-    if (m) {
+    if (ST->search_path) {
+        m = try_path_list(ST->search_path, name->data);
+    } else {
+        m = try_file(ST->script_dir, name->data);
+        if (!m && !exc_pending()) {
+            const char *pp = getenv("PYISHPATH");
+            m = pp ? try_path_list(pp, name->data) : VAL_NULL;
+        }
+    }
+    if (m || exc_pending()) {
         return m;
-    }
-    if (exc_pending()) {
-        return VAL_NULL;
-    }
-    const char *pp = getenv("PYISHPATH");
-    if (pp) {
-        char *copy = strdup(pp);
-        char *save = NULL;
-        for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-            m = try_file(dir, name->data);
-            if (m || exc_pending()) {
-                found_error = !m;
-                break;
-            }
-        }
-        free(copy);
-        if (m) {
-            return m;
-        }
-        if (found_error) {
-            return VAL_NULL;
-        }
     }
     Value msg = str_printf("No module named '%s'", name->data);
     Value e = exc_new(exc_ModuleNotFoundError, 1, &msg);

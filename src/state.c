@@ -75,6 +75,7 @@ void state_free(State *s) {
     free(s->random_shared);
     free(s->registry);
     free(s->script_dir);
+    free(s->search_path);
     free(s->tb_cached_name);
     free(s->tb_cached_src);
     free(s);
