@@ -49,16 +49,17 @@ void pyish_config_init(pyish_Config *cfg) {
     memset(cfg, 0, sizeof *cfg);
 }
 
-// ---- the CPU-time budget: a per-thread CPU-clock timer whose signal sets
-// the state's interrupt flag to VM_INTERRUPT_BUDGET (sticky until the
-// outermost API call returns).
+// ---- the CPU-time budget: a per-thread CPU-clock timer whose first
+// expiry raises RuntimeError once at the next safe point (the program may
+// catch it and clean up) and whose second, a grace period later, makes
+// every safe point raise it until the outermost API call returns.
 
 static void on_budget(int sig, siginfo_t *si, void *uc) {
     (void)sig;
     (void)uc;
-    volatile int *flag = si->si_value.sival_ptr;
-    if (si->si_code == SI_TIMER && flag) {
-        *flag = VM_INTERRUPT_BUDGET;
+    pyish_State *S = si->si_value.sival_ptr;
+    if (si->si_code == SI_TIMER && S) {
+        *S->intr = S->budget_hits++ ? VM_INTERRUPT_BUDGET : VM_INTERRUPT_BUDGET_SOFT;
     }
 }
 
@@ -86,7 +87,7 @@ static void arm_budget(pyish_State *S) {
     memset(&ev, 0, sizeof ev);
     ev.sigev_notify = SIGEV_THREAD_ID;
     ev.sigev_signo = SIGVTALRM;
-    ev.sigev_value.sival_ptr = (void *)S->intr;
+    ev.sigev_value.sival_ptr = S;
     ev._sigev_un._tid = gettid();
     if (timer_create(clk, &ev, &S->timer) != 0) {
         return;
@@ -98,6 +99,10 @@ static void arm_budget(pyish_State *S) {
     if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0) {
         its.it_value.tv_nsec = 1;
     }
+    double grace = S->budget / 10 > 0.01 ? S->budget / 10 : 0.01;
+    its.it_interval.tv_sec = (time_t)grace;
+    its.it_interval.tv_nsec = (long)((grace - (double)its.it_interval.tv_sec) * 1e9);
+    S->budget_hits = 0;
     timer_settime(S->timer, 0, &its, NULL);
     S->timer_armed = true;
 }
@@ -107,7 +112,7 @@ static void disarm_budget(pyish_State *S) {
         timer_delete(S->timer);
         S->timer_armed = false;
     }
-    if (*S->intr == VM_INTERRUPT_BUDGET) {
+    if (*S->intr == VM_INTERRUPT_BUDGET || *S->intr == VM_INTERRUPT_BUDGET_SOFT) {
         *S->intr = 0;
     }
 }

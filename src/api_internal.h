@@ -6,6 +6,7 @@
 #define PYISH_API_INTERNAL_H
 #define PYISH_BUILDING 1
 #include <pthread.h>
+#include <signal.h>
 #include <time.h>
 #include "pyish.h"
 #include "object.h"
@@ -31,6 +32,7 @@ struct pyish_State {
     int depth;                  // nested API entries on this state
     pyish_State *prev;          // state current before the outermost entry
     double budget;              // CPU seconds per outermost entry (0: none)
+    volatile sig_atomic_t budget_hits; // expiries of the budget timer this entry
     bool timer_armed;
     timer_t timer;
     pthread_t thread;           // the thread that entered last (C stack bounds)

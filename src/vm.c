@@ -26,6 +26,11 @@ void vm_raise_interrupt(void) {
         exc_raise(exc_RuntimeError, "execution budget exceeded");
         return;     // sticky: every later safe point raises again
     }
+    if (ST->interrupted == VM_INTERRUPT_BUDGET_SOFT) {
+        ST->interrupted = 0;
+        exc_raise(exc_RuntimeError, "execution budget exceeded");
+        return;
+    }
     ST->interrupted = 0;
     exc_raise_value(OBJ_VAL(exc_KeyboardInterrupt));
 }
