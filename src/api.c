@@ -134,6 +134,12 @@ void api_enter(pyish_State *S) {
 
 void api_leave(pyish_State *S) {
     if (--S->depth == 0) {
+        if (S->collect_on_leave) {
+            // a MemoryError: give the memory the failed code held back now,
+            // so that the next call does not start over the limit
+            S->collect_on_leave = false;
+            gc_collect();
+        }
         disarm_budget(S);
         current = S->prev;
         S->prev = NULL;
@@ -216,6 +222,9 @@ int api_fail(pyish_State *S) {
         exc_clear();
     }
     set_error(S, exc);
+    if (exc_matches(exc, OBJ_VAL(exc_MemoryError))) {
+        S->collect_on_leave = true;
+    }
     return PYISH_ERROR;
 }
 

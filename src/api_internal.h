@@ -34,6 +34,7 @@ struct pyish_State {
     double budget;              // CPU seconds per outermost entry (0: none)
     volatile sig_atomic_t budget_hits; // expiries of the budget timer this entry
     bool timer_armed;
+    bool collect_on_leave;      // a MemoryError happened: collect when leaving
     timer_t timer;
     pthread_t thread;           // the thread that entered last (C stack bounds)
     bool thread_known;
