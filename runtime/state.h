@@ -76,6 +76,7 @@ struct State {
     Obj *obj_none, *obj_true, *obj_false, *obj_notimplemented, *obj_ellipsis;
 
     StateConfig config;
+    struct pyish_State *host;           // the embedding API's handle on this state (src/api.c)
 
     // ---- VM (src/vm.c)
     volatile sig_atomic_t interrupted;  // VM_INTERRUPT_*; set by signal handlers

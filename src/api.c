@@ -4,10 +4,9 @@
 // state of the thread, the CPU-time budget armed on the outermost entry),
 // the handle list the collector marks, errors, and running code. Values and
 // calls are in api_values.c, tasks and futures in api_async.c.
-//
-// Until the runtime's state struct exists, a process holds one state at a
-// time and pyish_new brings the single-state runtime up once (a second
-// pyish_new in the process fails with a message saying so).
+// A pyish_State wraps one runtime State (runtime/state.h): entering makes
+// it the thread's current state (state_swap), and the State points back at
+// its pyish_State (field host) for the root marker and C functions.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
@@ -27,14 +26,10 @@
 #include "version.h"
 #include "vm.h"
 
-static _Thread_local pyish_State *current;
 static _Thread_local const char *new_error = "";
 
-// The single-state runtime can be brought up once per process (see above).
-static bool runtime_taken;
-
 pyish_State *api_current(void) {
-    return current;
+    return ST ? ST->host : NULL;
 }
 
 const char *pyish_version(void) {
@@ -121,13 +116,7 @@ static void disarm_budget(pyish_State *S) {
 
 void api_enter(pyish_State *S) {
     if (S->depth++ == 0) {
-        S->prev = current;
-        current = S;
-        if (!S->thread_known || !pthread_equal(S->thread, pthread_self())) {
-            S->thread = pthread_self();
-            S->thread_known = true;
-            vm_note_stack();
-        }
+        S->prev_st = state_swap(S->st);
         arm_budget(S);
     }
 }
@@ -141,15 +130,15 @@ void api_leave(pyish_State *S) {
             gc_collect();
         }
         disarm_budget(S);
-        current = S->prev;
-        S->prev = NULL;
+        state_swap(S->prev_st);
+        S->prev_st = NULL;
     }
 }
 
 // ---- handles
 
 static void mark_api(void) {
-    pyish_State *S = current;
+    pyish_State *S = api_current();
     if (!S) {
         return;
     }
@@ -157,8 +146,8 @@ static void mark_api(void) {
         gc_mark_value(h->v);
     }
     gc_mark_value(S->error);
-    gc_mark_obj((Obj *)S->cls_cfunc);
-    gc_mark_obj((Obj *)S->cls_stream);
+    gc_mark_obj((Obj *)S->cfunc_class);
+    gc_mark_obj((Obj *)S->stream_class);
     gc_mark_obj((Obj *)S->loop);
 }
 
@@ -193,7 +182,11 @@ void pyish_release(pyish_State *S, pyish_Value *v) {
 }
 
 pyish_Value *pyish_dup(pyish_State *S, pyish_Value *v) {
-    return v ? api_handle(S, v->v) : NULL;
+    if (!v) {
+        return NULL;
+    }
+    api_enter(S);
+    return api_result(S, v->v);
 }
 
 size_t pyish_handle_count(pyish_State *S) {
@@ -239,7 +232,7 @@ void api_reraise(pyish_State *S) {
 }
 
 ObjClass *api_builtin_class(const char *name) {
-    Value c = dict_get_str(vm_builtins, str_intern_c(name));
+    Value c = dict_get_str(ST->builtins, str_intern_c(name));
     return c && IS_CLASS(c) ? AS_CLASS(c) : NULL;
 }
 
@@ -273,7 +266,9 @@ const char *pyish_error_type(pyish_State *S) {
         return NULL;
     }
     if (!S->err_type) {
+        api_enter(S);
         S->err_type = strdup(val_class(S->error)->name->data);
+        api_leave(S);
     }
     return S->err_type;
 }
@@ -333,14 +328,11 @@ bool pyish_error_matches(pyish_State *S, const char *type_name) {
     return r;
 }
 
-int pyish_error_exit_status(pyish_State *S) {
-    if (!S->error) {
-        return 0;
-    }
-    if (!exc_matches(S->error, OBJ_VAL(exc_SystemExit))) {
+static int exit_status(Value exc) {
+    if (!exc_matches(exc, OBJ_VAL(exc_SystemExit))) {
         return 1;
     }
-    ObjException *e = AS_EXC(S->error);
+    ObjException *e = AS_EXC(exc);
     Value code = e->args->len == 1 ? e->args->items[0] : e->args->len == 0 ? VAL_NONE : VAL_TRUE;
     if (IS_NONE(code) || code == VAL_FALSE) {
         return 0;
@@ -349,6 +341,16 @@ int pyish_error_exit_status(pyish_State *S) {
         return (int)(AS_SMALL(code) & 0xff);
     }
     return 1;
+}
+
+int pyish_error_exit_status(pyish_State *S) {
+    if (!S->error) {
+        return 0;
+    }
+    api_enter(S);
+    int r = exit_status(S->error);
+    api_leave(S);
+    return r;
 }
 
 int pyish_raise(pyish_State *S, const char *type_name, const char *fmt, ...) {
@@ -408,7 +410,7 @@ static Value stream_write(int argc, Value *argv, ObjDict *kw) {
     if (!IS_STR(argv[1])) {
         return exc_raise(exc_TypeError, "write() argument must be str, not %s", val_type_name(argv[1]));
     }
-    pyish_State *S = current;
+    pyish_State *S = api_current();
     ObjStr *s = AS_STR(argv[1]);
     S->cfg.write(S->cfg.write_ud, ((HostStream *)AS_OBJ(argv[0]))->fd, s->data, s->len);
     return int_from_i64((int64_t)s->cplen);
@@ -437,11 +439,11 @@ static bool setup_sys(pyish_State *S) {
     }
     ObjDict *d = ((ObjModule *)AS_OBJ(sys))->dict;
     if (S->cfg.write) {
-        S->cls_stream = class_new_builtin("HostStream", NULL, sizeof(HostStream), stream_methods);
-        S->cls_stream->new_ = NULL;
+        S->stream_class = class_new_builtin("HostStream", NULL, sizeof(HostStream), stream_methods);
+        S->stream_class->new_ = NULL;
         static const char *const names[] = {"stdout", "stderr"};
         for (int fd = 1; fd <= 2; fd++) {
-            HostStream *st = (HostStream *)obj_alloc(S->cls_stream, sizeof(HostStream));
+            HostStream *st = (HostStream *)obj_alloc(S->stream_class, sizeof(HostStream));
             st->fd = fd;
             dict_set_str(d, str_intern_c(names[fd - 1]), OBJ_VAL(st));
         }
@@ -462,54 +464,57 @@ static Value sandbox_refuse(int argc, Value *argv, ObjDict *kw) {
 static void setup_sandbox(void) {
     static const char *const refused[] = {"open", "input", "breakpoint", NULL};
     for (int i = 0; refused[i]; i++) {
-        dict_set_str(vm_builtins, str_intern_c(refused[i]), native_new(refused[i], sandbox_refuse, NULL));
+        dict_set_str(ST->builtins, str_intern_c(refused[i]), native_new(refused[i], sandbox_refuse, NULL));
     }
 }
 
 // ---- states
 
 pyish_State *pyish_new(const pyish_Config *cfg) {
-    if (runtime_taken) {
-        new_error = "this build runs one pyish state per process (the state struct has not landed yet)";
-        return NULL;
-    }
     pyish_State *S = calloc(1, sizeof *S);
     if (!S) {
         new_error = "out of memory";
         return NULL;
     }
-    runtime_taken = true;
     if (cfg) {
         S->cfg = *cfg;
     }
     S->handles.next = S->handles.prev = &S->handles;
-    S->intr = &vm_interrupted;
     S->budget = S->cfg.time_budget > 0 ? S->cfg.time_budget : 0;
+    StateConfig sc = {
+        .memory_limit = S->cfg.memory_limit,
+        .argc = S->cfg.argc > 0 ? S->cfg.argc : 0,
+        .argv = S->cfg.argc > 0 ? (char **)S->cfg.argv : NULL,
+        .script_dir = "",
+        .virtual_clock = S->cfg.virtual_clock,
+        .sandbox = S->cfg.sandbox,
+        .write = S->cfg.write,
+        .write_ud = S->cfg.write_ud,
+    };
+    State *prev = ST;
+    S->st = state_new(&sc);
+    if (!S->st) {
+        state_swap(prev);
+        free(S);
+        new_error = "out of memory";
+        return NULL;
+    }
+    S->st->host = S;
+    S->intr = &S->st->interrupted;
     S->depth = 1;
-    S->prev = current;
-    current = S;
-    // sys.argv
-    static char empty[] = "";
-    char *dflt[] = {empty};
-    int argc = S->cfg.argc > 0 ? S->cfg.argc : 1;
-    char **argv = S->cfg.argc > 0 ? (char **)S->cfg.argv : dflt;
-    clock_init(S->cfg.virtual_clock);
-    mem_set_heap_cap(S->cfg.memory_limit);
-    interp_init(argc, argv, "");
-    interp_search_path = strdup(S->cfg.sandbox || !S->cfg.module_path ? "" : S->cfg.module_path);
+    S->prev_st = prev;
+    ST->search_path = strdup(S->cfg.sandbox || !S->cfg.module_path ? "" : S->cfg.module_path);
     gc_add_root_marker(mark_api);
-    S->cls_cfunc = api_cfunc_class();
+    S->cfunc_class = api_cfunc_class();
     if (S->cfg.sandbox) {
         setup_sandbox();
     }
     if (!setup_sys(S)) {
         exc_clear();
     }
-    S->thread = pthread_self();
-    S->thread_known = true;
     S->depth = 0;
-    current = S->prev;
-    S->prev = NULL;
+    state_swap(prev);
+    S->prev_st = NULL;
     return S;
 }
 
@@ -527,6 +532,7 @@ void pyish_free(pyish_State *S) {
     set_error(S, VAL_NULL);
     S->loop = NULL;
     api_leave(S);
+    state_free(S->st);
     free(S);
 }
 
@@ -621,7 +627,7 @@ int pyish_run_code(pyish_State *S, pyish_Value *code, pyish_Value *globals) {
     } else {
         ObjDict *d = g ? AS_DICT(g) : main_dict();
         if (!dict_get_str(d, str_intern_c("__builtins__"))) {
-            dict_set_str(d, str_intern_c("__builtins__"), OBJ_VAL(vm_builtins));
+            dict_set_str(d, str_intern_c("__builtins__"), OBJ_VAL(ST->builtins));
         }
         if (!vm_run_module((ObjCode *)AS_OBJ(c), d)) {
             rc = api_fail(S);
@@ -683,7 +689,7 @@ pyish_Value *pyish_eval(pyish_State *S, const char *expr) {
     api_enter(S);
     Value args[2] = {str_from_c(expr), OBJ_VAL(main_dict())};
     gc_push_root(args[0]);
-    Value ev = dict_get_str(vm_builtins, str_intern_c("eval"));
+    Value ev = dict_get_str(ST->builtins, str_intern_c("eval"));
     Value r = ev ? vm_call(ev, 2, args, NULL) : exc_raise(exc_NameError, "name 'eval' is not defined");
     gc_pop_root(1);
     return api_result(S, r);

@@ -10,6 +10,7 @@
 #include <time.h>
 #include "pyish.h"
 #include "object.h"
+#include "state.h"
 #include "asyncio/asyncio.h"
 
 // A handle: one GC root, on its state's doubly linked list.
@@ -20,24 +21,23 @@ struct pyish_Value {
 
 struct pyish_State {
     pyish_Config cfg;
-    volatile int *intr;         // the VM's interrupt flag of this state
+    State *st;                  // the runtime (runtime/state.h)
+    State *prev_st;             // the state current before the outermost entry
+    volatile sig_atomic_t *intr; // the VM's interrupt flag of this state
     pyish_Value handles;        // list sentinel
     size_t nhandles;
     Value error;                // the exception pending for the host, or VAL_NULL
     char *err_type, *err_msg, *err_tb; // its texts, made when asked for
     char *syntax_report;        // the report of a SyntaxError the API compiled
-    ObjClass *cls_cfunc;        // holder of a C function's pointer and userdata
-    ObjClass *cls_stream;       // sys.stdout/stderr writing to cfg.write
+    ObjClass *cfunc_class;      // holder of a C function's pointer and userdata
+    ObjClass *stream_class;     // sys.stdout/stderr writing to cfg.write
     ObjLoop *loop;              // the loop tasks and futures of the host use
     int depth;                  // nested API entries on this state
-    pyish_State *prev;          // state current before the outermost entry
     double budget;              // CPU seconds per outermost entry (0: none)
     volatile sig_atomic_t budget_hits; // expiries of the budget timer this entry
     bool timer_armed;
     bool collect_on_leave;      // a MemoryError happened: collect when leaving
     timer_t timer;
-    pthread_t thread;           // the thread that entered last (C stack bounds)
-    bool thread_known;
 };
 
 // Makes [S] current for one API function (nesting allowed); api_leave undoes it.

@@ -99,7 +99,7 @@ pyish_Value *pyish_dict(pyish_State *S) {
 
 // ---- reading values
 
-pyish_Type pyish_type(pyish_State *S, pyish_Value *h) {
+static pyish_Type type_of(pyish_Value *h) {
     Value v = api_val(h);
     if (!v) {
         return PYISH_TOTHER;
@@ -122,16 +122,32 @@ pyish_Type pyish_type(pyish_State *S, pyish_Value *h) {
          : PYISH_TOTHER;
 }
 
+pyish_Type pyish_type(pyish_State *S, pyish_Value *h) {
+    api_enter(S);
+    pyish_Type t = type_of(h);
+    api_leave(S);
+    return t;
+}
+
 const char *pyish_type_name(pyish_State *S, pyish_Value *h) {
-    return h ? val_class(h->v)->name->data : "NULL";
+    if (!h) {
+        return "NULL";
+    }
+    api_enter(S);
+    const char *r = val_class(h->v)->name->data;
+    api_leave(S);
+    return r;
 }
 
 bool pyish_is_callable(pyish_State *S, pyish_Value *h) {
     if (!h) {
         return false;
     }
+    api_enter(S);
     ObjClass *c = val_class(h->v);
-    return c->call || c == cls_function || c == cls_native || c == cls_bound_method || IS_CLASS(h->v);
+    bool r = c->call || c == cls_function || c == cls_native || c == cls_bound_method || IS_CLASS(h->v);
+    api_leave(S);
+    return r;
 }
 
 bool pyish_isinstance(pyish_State *S, pyish_Value *h, const char *type_name) {
@@ -148,7 +164,7 @@ int pyish_to_int64(pyish_State *S, pyish_Value *h, int64_t *out) {
     int rc = PYISH_OK;
     if (v == VAL_TRUE || v == VAL_FALSE) {
         *out = v == VAL_TRUE;
-    } else if (!v || pyish_type(S, h) != PYISH_TINT) {
+    } else if (!v || type_of(h) != PYISH_TINT) {
         exc_raise(exc_TypeError, "an integer is required (got type %s)", v ? val_type_name(v) : "NULL");
         rc = api_fail(S);
     } else if (IS_SMALL(v)) {
@@ -163,7 +179,7 @@ int pyish_to_int64(pyish_State *S, pyish_Value *h, int64_t *out) {
 char *pyish_to_int_string(pyish_State *S, pyish_Value *h) {
     api_enter(S);
     char *r = NULL;
-    if (pyish_type(S, h) != PYISH_TINT && pyish_type(S, h) != PYISH_TBOOL) {
+    if (type_of(h) != PYISH_TINT && type_of(h) != PYISH_TBOOL) {
         exc_raise(exc_TypeError, "an integer is required (got type %s)", h ? val_type_name(h->v) : "NULL");
         api_fail(S);
     } else {
@@ -183,8 +199,8 @@ int pyish_to_double(pyish_State *S, pyish_Value *h, double *out) {
     api_enter(S);
     int rc = PYISH_OK;
     Value v = api_val(h);
-    if (!v || (!IS_FLOAT(v) && pyish_type(S, h) != PYISH_TINT && pyish_type(S, h) != PYISH_TFLOAT &&
-               pyish_type(S, h) != PYISH_TBOOL)) {
+    if (!v || (!IS_FLOAT(v) && type_of(h) != PYISH_TINT && type_of(h) != PYISH_TFLOAT &&
+               type_of(h) != PYISH_TBOOL)) {
         exc_raise(exc_TypeError, "must be real number, not %s", v ? val_type_name(v) : "NULL");
         rc = api_fail(S);
     } else if (!val_to_double(v, out)) {
@@ -195,14 +211,19 @@ int pyish_to_double(pyish_State *S, pyish_Value *h, double *out) {
 }
 
 const char *pyish_to_string(pyish_State *S, pyish_Value *h, size_t *len) {
-    if (pyish_type(S, h) != PYISH_TSTR) {
-        pyish_raise(S, "TypeError", "expected str, not %s", h ? val_type_name(h->v) : "NULL");
-        return NULL;
+    api_enter(S);
+    const char *r = NULL;
+    if (type_of(h) != PYISH_TSTR) {
+        exc_raise(exc_TypeError, "expected str, not %s", h ? val_type_name(h->v) : "NULL");
+        api_fail(S);
+    } else {
+        if (len) {
+            *len = AS_STR(h->v)->len;
+        }
+        r = AS_STR(h->v)->data;
     }
-    if (len) {
-        *len = AS_STR(h->v)->len;
-    }
-    return AS_STR(h->v)->data;
+    api_leave(S);
+    return r;
 }
 
 int pyish_truthy(pyish_State *S, pyish_Value *h) {
@@ -323,13 +344,13 @@ int pyish_dict_set(pyish_State *S, pyish_Value *d, const char *key, pyish_Value 
 }
 
 int pyish_dict_next(pyish_State *S, pyish_Value *d, size_t *pos, pyish_Value **key, pyish_Value **item) {
-    if (!d || !IS_DICT(d->v)) {
-        return pyish_raise(S, "TypeError", "pyish_dict_next() needs a dict");
-    }
     api_enter(S);
     Value k, v;
     int r = 0;
-    if (dict_next(AS_DICT(d->v), pos, &k, &v)) {
+    if (!d || !IS_DICT(d->v)) {
+        exc_raise(exc_TypeError, "pyish_dict_next() needs a dict");
+        r = api_fail(S);
+    } else if (dict_next(AS_DICT(d->v), pos, &k, &v)) {
         *key = api_handle(S, k);
         *item = api_handle(S, v);
         r = 1;
@@ -471,7 +492,7 @@ static Value cfunc_trampoline(int argc, Value *argv, ObjDict *kw) {
 
 pyish_Value *pyish_function(pyish_State *S, const char *name, pyish_CFunction fn, void *userdata) {
     api_enter(S);
-    CFunc *cf = (CFunc *)obj_alloc(S->cls_cfunc, sizeof(CFunc));
+    CFunc *cf = (CFunc *)obj_alloc(S->cfunc_class, sizeof(CFunc));
     cf->fn = fn;
     cf->ud = userdata;
     gc_push_root(OBJ_VAL(cf));
@@ -497,7 +518,7 @@ pyish_Value *pyish_new_module(pyish_State *S, const char *name, const pyish_Func
     Value m = module_new(name);
     gc_push_root(m);
     ObjModule *mod = (ObjModule *)AS_OBJ(m);
-    dict_set(vm_modules, OBJ_VAL(mod->name), m);
+    dict_set(ST->modules, OBJ_VAL(mod->name), m);
     pyish_Value *h = api_handle(S, m);
     gc_pop_root(1);
     for (size_t i = 0; h && defs && defs[i].name; i++) {

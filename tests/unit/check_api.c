@@ -4,8 +4,8 @@
 // signal handler, the CPU budget, the memory limit, the sandbox, output
 // callbacks, asyncio driven from the host (tasks, deadlines, futures), a
 // state freed with tasks pending, and several states (alternately on one
-// thread, and in two threads at once: see PYISH_MULTI_STATE). Check forks
-// a process per test, so each test makes its own state.
+// thread, and in two threads at once; CI runs this suite under
+// ThreadSanitizer too). Check forks a process per test.
 #include <check.h>
 #include <pthread.h>
 #include <signal.h>
@@ -14,12 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 #include "pyish.h"
-
-// 1 once the runtime keeps its globals in a state struct (issue 10): several
-// states per process. Until then pyish_new works once per process.
-#ifndef PYISH_MULTI_STATE
-#define PYISH_MULTI_STATE 0
-#endif
 
 static pyish_State *S;
 
@@ -82,10 +76,13 @@ START_TEST(test_new_free) {
     ck_assert_uint_eq(pyish_handle_count(S), 0);
     pyish_free(S);
     pyish_free(NULL);
-#if !PYISH_MULTI_STATE
-    ck_assert_ptr_null(pyish_new(NULL));
-    ck_assert(strstr(pyish_new_error(), "one pyish state per process"));
-#endif
+    ck_assert_str_eq(pyish_new_error(), "");
+    // states come and go
+    for (int i = 0; i < 5; i++) {
+        S = pyish_new(NULL);
+        run_ok("l = [str(i) for i in range(1000)]");
+        pyish_free(S);
+    }
     S = NULL;
 }
 END_TEST
@@ -857,7 +854,6 @@ END_TEST
 
 // ---- several states
 
-#if PYISH_MULTI_STATE
 START_TEST(test_two_states_alternately) {
     pyish_State *A = S, *B = pyish_new(NULL);
     ck_assert_ptr_nonnull(B);
@@ -909,7 +905,6 @@ START_TEST(test_two_states_two_threads) {
     }
 }
 END_TEST
-#endif
 
 static Suite *api_suite(void) {
     Suite *s = suite_create("api");
@@ -921,9 +916,7 @@ static Suite *api_suite(void) {
     tcase_add_test(bare, test_module_path);
     tcase_add_test(bare, test_async_tasks);
     tcase_add_test(bare, test_free_with_pending_tasks);
-#if PYISH_MULTI_STATE
     tcase_add_test(bare, test_two_states_two_threads);
-#endif
     tcase_add_checked_fixture(bare, NULL, teardown);
     tcase_set_timeout(bare, 60);
     suite_add_tcase(s, bare);
@@ -944,9 +937,7 @@ static Suite *api_suite(void) {
     tcase_add_test(tc, test_async_futures);
     tcase_add_test(tc, test_async_run_inside);
     tcase_add_test(tc, test_async_interrupt);
-#if PYISH_MULTI_STATE
     tcase_add_test(tc, test_two_states_alternately);
-#endif
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     return s;
