@@ -210,6 +210,12 @@ struct State {
     size_t aio_nreport, aio_capreport;
 };
 
+// The state's pending interrupt (field interrupted), read and written with
+// relaxed atomics (plain moves on x86): another thread may set it
+// (pyish_interrupt), and ThreadSanitizer must know that is intended.
+#define STATE_INTERRUPT() __atomic_load_n(&ST->interrupted, __ATOMIC_RELAXED)
+#define STATE_SET_INTERRUPT(v) __atomic_store_n(&ST->interrupted, (v), __ATOMIC_RELAXED)
+
 // The calling thread's current state.
 extern _Thread_local State *pyish_current_state __attribute__((tls_model("initial-exec")));
 #define ST pyish_current_state

@@ -54,7 +54,8 @@ static void on_budget(int sig, siginfo_t *si, void *uc) {
     (void)uc;
     pyish_State *S = si->si_value.sival_ptr;
     if (si->si_code == SI_TIMER && S) {
-        *S->intr = S->budget_hits++ ? VM_INTERRUPT_BUDGET : VM_INTERRUPT_BUDGET_SOFT;
+        __atomic_store_n(S->intr, S->budget_hits++ ? VM_INTERRUPT_BUDGET : VM_INTERRUPT_BUDGET_SOFT,
+                         __ATOMIC_RELAXED);
     }
 }
 
@@ -107,8 +108,9 @@ static void disarm_budget(pyish_State *S) {
         timer_delete(S->timer);
         S->timer_armed = false;
     }
-    if (*S->intr == VM_INTERRUPT_BUDGET || *S->intr == VM_INTERRUPT_BUDGET_SOFT) {
-        *S->intr = 0;
+    int intr = __atomic_load_n(S->intr, __ATOMIC_RELAXED);
+    if (intr == VM_INTERRUPT_BUDGET || intr == VM_INTERRUPT_BUDGET_SOFT) {
+        __atomic_store_n(S->intr, 0, __ATOMIC_RELAXED);
     }
 }
 
@@ -381,7 +383,7 @@ int pyish_raise_value(pyish_State *S, pyish_Value *exc) {
 }
 
 void pyish_interrupt(pyish_State *S) {
-    *S->intr = VM_INTERRUPT_SIGINT;
+    __atomic_store_n(S->intr, VM_INTERRUPT_SIGINT, __ATOMIC_RELAXED);
 }
 
 void pyish_set_memory_limit(pyish_State *S, size_t bytes) {

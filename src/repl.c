@@ -85,8 +85,8 @@ static bool wait_input(bool redraw) {
         if (session_over) {
             return false;
         }
-        if (ST->interrupted) {
-            ST->interrupted = 0;
+        if (STATE_INTERRUPT()) {
+            STATE_SET_INTERRUPT(0);
             line_interrupted = true;
             return false;
         }
@@ -156,8 +156,8 @@ static int editline_getc(FILE *f) {
     unsigned char c;
     ssize_t n;
     while ((n = read(0, &c, 1)) < 0 && errno == EINTR) {
-        if (ST->interrupted) {
-            ST->interrupted = 0;
+        if (STATE_INTERRUPT()) {
+            STATE_SET_INTERRUPT(0);
             line_interrupted = true;
             return EOF;
         }
@@ -214,8 +214,8 @@ static char *read_line(const char *prompt) {
         }
         buf[n++] = (char)ch;
     }
-    if (ch == EOF && ST->interrupted) {
-        ST->interrupted = 0;
+    if (ch == EOF && STATE_INTERRUPT()) {
+        STATE_SET_INTERRUPT(0);
         line_interrupted = true;
         clearerr(stdin);
         free(buf);
@@ -769,7 +769,7 @@ void repl_run(bool show_banner) {
                 interp_print_exception(exc);
             }
         }
-        ST->interrupted = 0;
+        STATE_SET_INTERRUPT(0);
     }
     history_save();
     // tasks still pending on the loop end with the session, silently (as
