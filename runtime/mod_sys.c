@@ -204,7 +204,7 @@ Value mod_sys_init(void) {
     set(d, "modules", OBJ_VAL(ST->modules));
     set(d, "stdout", ST->sys_stdout);
     set(d, "stderr", ST->sys_stderr);
-    set(d, "stdin", ST->sys_stdin);
+    set(d, "stdin", ST->config.sandbox ? VAL_NONE : ST->sys_stdin);   // the sandbox reads no console
     set(d, "__stdout__", ST->sys_stdout);
     set(d, "__stderr__", ST->sys_stderr);
     set(d, "version", str_from_c("3.11.0 (pyish 0.1)"));

@@ -433,7 +433,7 @@ static const MethodDef stream_methods[] = {
     {NULL, NULL},
 };
 
-// sys.stdout/sys.stderr through cfg.write; sys.stdin None in the sandbox.
+// sys.stdout/sys.stderr through cfg.write.
 static bool setup_sys(pyish_State *S) {
     Value sys = import_module_value(str_intern_c("sys"));
     if (!sys) {
@@ -450,24 +450,7 @@ static bool setup_sys(pyish_State *S) {
             dict_set_str(d, str_intern_c(names[fd - 1]), OBJ_VAL(st));
         }
     }
-    if (S->cfg.sandbox) {
-        dict_set_str(d, str_intern_c("stdin"), VAL_NONE);
-    }
     return true;
-}
-
-// ---- the sandbox: open() and input() raise PermissionError, import finds
-// no files (only builtin and embedded modules), sys.stdin is None.
-
-static Value sandbox_refuse(int argc, Value *argv, ObjDict *kw) {
-    return exc_raise(exc_PermissionError, "file and console access is disabled in the sandbox");
-}
-
-static void setup_sandbox(void) {
-    static const char *const refused[] = {"open", "input", "breakpoint", NULL};
-    for (int i = 0; refused[i]; i++) {
-        dict_set_str(ST->builtins, str_intern_c(refused[i]), native_new(refused[i], sandbox_refuse, NULL));
-    }
 }
 
 // ---- states
@@ -505,12 +488,11 @@ pyish_State *pyish_new(const pyish_Config *cfg) {
     S->intr = &S->st->interrupted;
     S->depth = 1;
     S->prev_st = prev;
-    ST->search_path = strdup(S->cfg.sandbox || !S->cfg.module_path ? "" : S->cfg.module_path);
+    if (!S->cfg.sandbox) {      // (the sandbox searches no folder: interp.c)
+        ST->search_path = strdup(S->cfg.module_path ? S->cfg.module_path : "");
+    }
     gc_add_root_marker(mark_api);
     S->cfunc_class = api_cfunc_class();
-    if (S->cfg.sandbox) {
-        setup_sandbox();
-    }
     if (!setup_sys(S)) {
         exc_clear();
     }

@@ -452,6 +452,24 @@ static void init_after_core(void) {
 }
 
 
+// ---- the sandbox (StateConfig.sandbox): no file, OS, process, socket or
+// environment access. open(), input() and breakpoint() raise
+// PermissionError, import searches no folder (only builtin and embedded
+// modules), and sys.stdin is None (mod_sys.c).
+
+static Value sandbox_refuse(int argc, Value *argv, ObjDict *kw) {
+    return exc_raise(exc_PermissionError, "file and console access is disabled in the sandbox");
+}
+
+static void sandbox_init(void) {
+    static const char *const refused[] = {"open", "input", "breakpoint", NULL};
+    for (int i = 0; refused[i]; i++) {
+        dict_set_str(ST->builtins, str_intern_c(refused[i]), native_new(refused[i], sandbox_refuse, NULL));
+    }
+    free(ST->search_path);
+    ST->search_path = strdup("");
+}
+
 void interp_init(int argc, char **argv, const char *script_dir) {
     ST->script_dir = strdup(script_dir ? script_dir : "");
     runtime_init();
@@ -478,6 +496,9 @@ void interp_init(int argc, char **argv, const char *script_dir) {
     Value bm = module_new("builtins");
     ((ObjModule *)AS_OBJ(bm))->dict = ST->builtins;
     dict_set(ST->modules, str_from_c("builtins"), bm);
+    if (ST->config.sandbox) {
+        sandbox_init();
+    }
 }
 
 Value interp_sys_argv(void) {
