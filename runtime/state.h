@@ -11,6 +11,7 @@
 #ifndef PYISH_STATE_H
 #define PYISH_STATE_H
 #include <setjmp.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -77,6 +78,7 @@ struct State {
 
     StateConfig config;
     struct pyish_State *host;           // the embedding API's handle on this state (src/api.c)
+    FILE *err_stream;                   // state_stderr() through config.write, or NULL
 
     // ---- VM (src/vm.c)
     volatile sig_atomic_t interrupted;  // VM_INTERRUPT_*; set by signal handlers
@@ -222,6 +224,11 @@ extern _Thread_local State *pyish_current_state __attribute__((tls_model("initia
 
 // state_new, state_free and state_swap (src/state.c) are declared in
 // src/interp.h: bringing a state up needs the whole interpreter.
+
+// Where the runtime writes its own reports (tracebacks, warnings,
+// "Exception ignored"): stderr, or with config.write a line-buffered stream
+// that passes them to it as fd 2 (runtime/mod_sys.c; state_free closes it).
+FILE *state_stderr(void);
 
 // ---- the well-known objects' short names
 #define cls_object (ST->cls_object)

@@ -22,6 +22,7 @@
 #include "diag.h"
 #include "gc.h"
 #include "interp.h"
+#include "module.h"
 #include "runtime.h"
 #include "version.h"
 #include "vm.h"
@@ -201,8 +202,7 @@ static void forget_texts(pyish_State *S) {
     free(S->err_type);
     free(S->err_msg);
     free(S->err_tb);
-    free(S->syntax_report);
-    S->err_type = S->err_msg = S->err_tb = S->syntax_report = NULL;
+    S->err_type = S->err_msg = S->err_tb = NULL;
 }
 
 static void set_error(pyish_State *S, Value exc) {
@@ -296,9 +296,6 @@ const char *pyish_error_message(pyish_State *S) {
 const char *pyish_error_traceback(pyish_State *S) {
     if (!S->error) {
         return NULL;
-    }
-    if (S->syntax_report) {
-        return S->syntax_report;
     }
     if (!S->err_tb) {
         api_enter(S);
@@ -522,80 +519,14 @@ void pyish_free(pyish_State *S) {
 
 // ---- running code
 
-// Compiles [src]: the code, or VAL_NULL with a SyntaxError pending whose
-// report (CPython's text) goes to *report.
-static ObjCode *compile_text(const char *src, size_t len, const char *filename, char **report) {
-    Arena *arena = NULL;
-    ParseError perr;
-    memset(&perr, 0, sizeof perr);
-    Ast *tree = parse_source(src, len, PARSE_FILE, &arena, &perr);
-    ObjCode *code = NULL;
-    if (tree) {
-        CompileError cerr;
-        memset(&cerr, 0, sizeof cerr);
-        code = compile_module(tree, filename, false, &cerr);
-        if (!code) {
-            snprintf(perr.msg, sizeof perr.msg, "%s", cerr.msg);
-            perr.kind = "SyntaxError";
-            perr.line = cerr.loc.line;
-            perr.col = cerr.loc.col;
-            perr.end_line = cerr.loc.end_line;
-            perr.end_col = cerr.loc.end_col;
-        }
-    }
-    if (arena) {
-        arena_free(arena);
-    }
-    if (code) {
-        return code;
-    }
-    size_t n = 0;
-    *report = NULL;
-    FILE *out = open_memstream(report, &n);
-    if (out) {
-        diag_print_syntax_error(out, filename, src, len, &perr);
-        fclose(out);
-    }
-    ObjClass *cls = perr.kind ? api_builtin_class(perr.kind) : NULL;
-    Value msg = str_from_c(perr.msg);
-    gc_push_root(msg);
-    Value e = exc_new(cls ? cls : exc_SyntaxError, 1, &msg);
-    if (e) {
-        ObjDict *d = AS_EXC(e)->dict;
-        if (d) {
-            dict_set_str(d, str_intern_c("msg"), msg);
-            dict_set_str(d, str_intern_c("filename"), str_from_c(filename));
-            dict_set_str(d, str_intern_c("lineno"), MK_SMALL(perr.line));
-            dict_set_str(d, str_intern_c("offset"), MK_SMALL(perr.col + 1));
-        }
-        exc_raise_value(e);
-    }
-    gc_pop_root(1);
-    return NULL;
-}
-
-// The state's error from a failed compile: the SyntaxError and its report.
-static void fail_syntax(pyish_State *S, char *report) {
-    api_fail(S);
-    S->syntax_report = report;
-}
-
 static ObjDict *main_dict(void) {
     return interp_main_globals();
 }
 
 pyish_Value *pyish_compile(pyish_State *S, const char *src, size_t len, const char *filename) {
     api_enter(S);
-    char *report = NULL;
-    ObjCode *code = compile_text(src, len, filename ? filename : "<string>", &report);
-    pyish_Value *h = NULL;
-    if (code) {
-        h = api_handle(S, OBJ_VAL(code));
-    } else {
-        fail_syntax(S, report);
-    }
-    api_leave(S);
-    return h;
+    ObjCode *code = interp_compile(src, len, filename ? filename : "<string>", false, NULL);
+    return api_result(S, code ? OBJ_VAL(code) : VAL_NULL);
 }
 
 int pyish_run_code(pyish_State *S, pyish_Value *code, pyish_Value *globals) {
@@ -622,11 +553,9 @@ int pyish_run_code(pyish_State *S, pyish_Value *code, pyish_Value *globals) {
 }
 
 static int run_text(pyish_State *S, const char *src, size_t len, const char *filename) {
-    char *report = NULL;
-    ObjCode *code = compile_text(src, len, filename, &report);
+    ObjCode *code = interp_compile(src, len, filename, false, NULL);
     if (!code) {
-        fail_syntax(S, report);
-        return PYISH_ERROR;
+        return api_fail(S);
     }
     gc_push_root(OBJ_VAL(code));
     Value r = vm_run_module(code, main_dict());

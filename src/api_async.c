@@ -7,6 +7,7 @@
 #include "api_internal.h"
 #include "gc.h"
 #include "interp.h"
+#include "module.h"
 #include "runtime.h"
 
 // The loop of the state's host (inside an API entry); NULL with the

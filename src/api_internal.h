@@ -28,7 +28,6 @@ struct pyish_State {
     size_t nhandles;
     Value error;                // the exception pending for the host, or VAL_NULL
     char *err_type, *err_msg, *err_tb; // its texts, made when asked for
-    char *syntax_report;        // the report of a SyntaxError the API compiled
     ObjClass *cfunc_class;      // holder of a C function's pointer and userdata
     ObjClass *stream_class;     // sys.stdout/stderr writing to cfg.write
     ObjLoop *loop;              // the loop tasks and futures of the host use

@@ -9,6 +9,7 @@
 #include "class.h"
 #include "gc.h"
 #include "interp.h"
+#include "module.h"
 #include "runtime.h"
 #include "vm.h"
 #include "numstr.h"

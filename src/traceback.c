@@ -407,9 +407,9 @@ static bool print_syntax_block(PrintCtx *ctx, Value exc, Value *msg) {
         return false;
     }
     margin(ctx, NULL);
-    fprintf(stderr, "  File \"%s\", line %ld\n", AS_STR(fs)->data, lineno);
+    fprintf(ctx->out, "  File \"%s\", line %ld\n", AS_STR(fs)->data, lineno);
     if (text && IS_STR(text)) {
-        diag_print_error_text(stderr, offset, end_offset, AS_STR(text)->data, AS_STR(text)->len);
+        diag_print_error_text(ctx->out, offset, end_offset, AS_STR(text)->data, AS_STR(text)->len);
     }
     *msg = m;
     return true;
@@ -565,8 +565,8 @@ static void print_recursive(PrintCtx *ctx, Value exc, int chain_depth) {
 
 void interp_print_exception(Value exc) {
     fflush(stdout);
-    interp_format_exception(exc, stderr);
-    fflush(stderr);
+    interp_format_exception(exc, state_stderr());
+    fflush(state_stderr());
 }
 
 void interp_format_exception(Value exc, FILE *out) {
@@ -578,9 +578,9 @@ void interp_format_exception(Value exc, FILE *out) {
 // with its own traceback only, no __cause__/__context__ chain.
 void tb_print_unraisable(Value exc) {
     fflush(stdout);
-    PrintCtx ctx = {0, false, stderr};
+    PrintCtx ctx = {0, false, state_stderr()};
     print_one(&ctx, exc, false);
-    fflush(stderr);
+    fflush(state_stderr());
 }
 
 int interp_handle_uncaught(Value exc) {
@@ -599,7 +599,7 @@ int interp_handle_uncaught(Value exc) {
         Value s = obj_str(code);
         fflush(stdout);
         if (s) {
-            fprintf(stderr, "%s\n", AS_STR(s)->data);
+            fprintf(state_stderr(), "%s\n", AS_STR(s)->data);
         }
         return 1;
     }

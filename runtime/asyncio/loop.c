@@ -1254,14 +1254,14 @@ bool aio_sleep_warn(Obj *o) {
     }
     s->warned = true;
     fflush(stdout);
-    fprintf(stderr, "%s:%d: RuntimeWarning: coroutine 'sleep' was never awaited\n",
+    fprintf(state_stderr(), "%s:%d: RuntimeWarning: coroutine 'sleep' was never awaited\n",
             s->created_file ? s->created_file->data : "?", s->created_line);
     char line[1024];
     if (s->created_file && tb_source_line(s->created_file->data, s->created_line, line, sizeof line)) {
-        fprintf(stderr, "  %s\n", line);
+        fprintf(state_stderr(), "  %s\n", line);
     }
-    fprintf(stderr, "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n");
-    fflush(stderr);
+    fprintf(state_stderr(), "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n");
+    fflush(state_stderr());
     return true;
 }
 

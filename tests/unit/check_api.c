@@ -93,7 +93,7 @@ START_TEST(test_run) {
     run_ok("x = 6 * 7");
     ck_assert_int_eq(eval_int("x"), 42);
     run_fails("1/0", "ZeroDivisionError", "division by zero");
-    run_fails("x = (", "SyntaxError", "'(' was never closed");
+    run_fails("x = (", "SyntaxError", "'(' was never closed (<test>, line 1)");
     ck_assert_int_eq(pyish_run_string(S, "def f(:\n  pass\n", "bad.py"), PYISH_ERROR);
     ck_assert_str_eq(pyish_error_traceback(S),
                      "  File \"bad.py\", line 1\n    def f(:\n          ^\nSyntaxError: invalid syntax\n");
@@ -545,6 +545,11 @@ START_TEST(test_write_callback) {
            "sys.stdout.flush()\n");
     ck_assert_str_eq(out_buf, "1<a>1< >1<1>1<\n>2<e>2<b>2<>");
     ck_assert_int_gt(calls, 0);
+    // the runtime's own reports go there too
+    out_buf[0] = 0;
+    run_ok("class A:\n    def __del__(self):\n        1/0\na = A()\ndel a\nimport gc\ngc.collect()\n");
+    ck_assert_msg(strstr(out_buf, "2<Exception ignored in: <function A.__del__ at ") != NULL, "%s", out_buf);
+    ck_assert_msg(strstr(out_buf, "2<ZeroDivisionError: division by zero\n>") != NULL, "%s", out_buf);
 }
 END_TEST
 
