@@ -33,7 +33,7 @@ int main(void) {
     pyish_Config cfg;
     pyish_config_init(&cfg);
     cfg.sandbox = true;
-    cfg.memory_limit = 64u << 20;
+    cfg.memory_limit = 16u << 20;
     cfg.time_budget = 0.5;
     cfg.virtual_clock = true;
     bool line_start = true;
@@ -49,7 +49,7 @@ int main(void) {
         "def grow():\n"
         "    hoard = []\n"
         "    while True:\n"
-        "        hoard.append('x' * 10000)\n"
+        "        hoard.append('x' * 1_000_000)\n"
         "grow()\n");
     run(S, "memory again, caught by the program",
         "try:\n"
