@@ -4,6 +4,7 @@
 // state of the thread, the CPU-time budget armed on the outermost entry),
 // the handle list the collector marks, errors, and running code. Values and
 // calls are in api_values.c, tasks and futures in api_async.c.
+//
 // A pyish_State wraps one runtime State (runtime/state.h): entering makes
 // it the thread's current state (state_swap), and the State points back at
 // its pyish_State (field host) for the root marker and C functions.
