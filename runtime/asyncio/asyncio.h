@@ -96,10 +96,6 @@ ObjLoop *loop_get_event_loop(void);
 ObjLoop *loop_get_event_loop_checked(void);
 // Runs the loop until [fut] is done: its result or VAL_NULL.
 Value loop_run_until_complete(ObjLoop *loop, Value fut);
-// For the REPL: one pass of what is due without waiting; *next = seconds
-// until more is due (0 ready, -1 nothing). false: KeyboardInterrupt or
-// SystemExit (raised), or the loop is running.
-bool loop_run_due(ObjLoop *loop, double *next);
 // asyncio.sleep(delay, result=None)
 Value aio_sleep(int argc, Value *argv, ObjDict *kw);
 
