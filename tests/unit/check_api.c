@@ -882,8 +882,11 @@ START_TEST(test_two_states_alternately) {
 END_TEST
 
 static void *thread_work(void *arg) {
-    pyish_State *s = pyish_new(NULL);
     long id = (long)arg;
+    pyish_Config cfg;
+    pyish_config_init(&cfg);
+    cfg.time_budget = 30;           // a timer per thread, never reached
+    pyish_State *s = pyish_new(&cfg);
     char src[256];
     snprintf(src, sizeof src,
              "import asyncio\nasync def f(n):\n    await asyncio.sleep(0)\n    return n\n"
@@ -898,12 +901,26 @@ static void *thread_work(void *arg) {
     return (void *)ok;
 }
 
+// A third thread's state spins until its budget stops it, meanwhile.
+static void *thread_spin(void *arg) {
+    pyish_Config cfg;
+    pyish_config_init(&cfg);
+    cfg.time_budget = 0.3;
+    pyish_State *s = pyish_new(&cfg);
+    long ok = pyish_run_string(s, "while True:\n    pass\n", NULL) == PYISH_ERROR &&
+              strcmp(pyish_error_message(s), "execution budget exceeded") == 0 &&
+              pyish_run_string(s, "x = sum(range(1000))", NULL) == PYISH_OK;
+    pyish_free(s);
+    return (void *)ok;
+}
+
 START_TEST(test_two_states_two_threads) {
-    pthread_t th[2];
+    pthread_t th[3];
     for (long i = 0; i < 2; i++) {
         pthread_create(&th[i], NULL, thread_work, (void *)i);
     }
-    for (int i = 0; i < 2; i++) {
+    pthread_create(&th[2], NULL, thread_spin, NULL);
+    for (int i = 0; i < 3; i++) {
         void *ok;
         pthread_join(th[i], &ok);
         ck_assert(ok);
