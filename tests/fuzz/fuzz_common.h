@@ -21,6 +21,7 @@
 #include "containers.h"
 #include "gc.h"
 #include "interp.h"
+#include "module.h"
 #include "object.h"
 #include "vm.h"
 
