@@ -553,7 +553,7 @@ static ObjCode *compile_input(const char *src, size_t len) {
 // coroutine (top-level await) runs as a task on it until done. VAL_NULL
 // with the exception pending on error.
 static Value run_code(ObjCode *code, ObjDict *globals) {
-    const char *why = ST->running_loop ? "busy" : loop_unusable(repl_loop);
+    const char *why = loop_unusable(repl_loop);
     if (why) {
         if (code->flags & CO_COROUTINE) {
             return exc_raise(exc_RuntimeError, "top-level await needs the REPL's event loop, which is %s", why);
