@@ -2,25 +2,21 @@
 // its options (output callbacks, argv, module path, clock, limits, the
 // sandbox), entering and leaving it around every API function (the current
 // state of the thread, the CPU-time budget armed on the outermost entry),
-// the handle list the collector marks, errors, and running code. Values and
-// calls are in api_values.c, tasks and futures in api_async.c.
+// and the handle list the collector marks. Errors are in api_errors.c,
+// running code in api_run.c, values and calls in api_values.c, tasks and
+// futures in api_async.c.
 //
 // A pyish_State wraps one runtime State (runtime/state.h): entering makes
 // it the thread's current state (state_swap), and the State points back at
 // its pyish_State (field host) for the root marker and C functions.
 #define _GNU_SOURCE
-#include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "api_internal.h"
-#include "ast.h"
 #include "class.h"
-#include "compile.h"
-#include "diag.h"
 #include "gc.h"
 #include "interp.h"
 #include "module.h"
@@ -197,204 +193,6 @@ size_t pyish_handle_count(pyish_State *S) {
     return S->nhandles;
 }
 
-// ---- errors
-
-static void forget_texts(pyish_State *S) {
-    free(S->err_type);
-    free(S->err_msg);
-    free(S->err_tb);
-    S->err_type = S->err_msg = S->err_tb = NULL;
-}
-
-static void set_error(pyish_State *S, Value exc) {
-    forget_texts(S);
-    S->error = exc;
-}
-
-int api_fail(pyish_State *S) {
-    Value exc = exc_take();
-    if (!exc) {
-        exc = exc_new(exc_SystemError, 0, NULL);
-        exc_clear();
-    }
-    set_error(S, exc);
-    if (exc_matches(exc, OBJ_VAL(exc_MemoryError))) {
-        S->collect_on_leave = true;
-    }
-    return PYISH_ERROR;
-}
-
-void api_reraise(pyish_State *S) {
-    Value exc = S->error;
-    set_error(S, VAL_NULL);
-    if (!exc) {
-        exc_raise(exc_SystemError, "error return without exception set");
-    } else {
-        exc_raise_value(exc);
-    }
-}
-
-ObjClass *api_builtin_class(const char *name) {
-    Value c = dict_get_str(ST->builtins, str_intern_c(name));
-    return c && IS_CLASS(c) ? AS_CLASS(c) : NULL;
-}
-
-bool pyish_error_pending(pyish_State *S) {
-    return S->error != VAL_NULL;
-}
-
-void pyish_error_clear(pyish_State *S) {
-    set_error(S, VAL_NULL);
-}
-
-// Text written to a memory stream by [fn]; malloc'd.
-static char *capture(pyish_State *S, void (*fn)(pyish_State *S, FILE *out)) {
-    char *buf = NULL;
-    size_t n = 0;
-    FILE *out = open_memstream(&buf, &n);
-    if (!out) {
-        return NULL;
-    }
-    fn(S, out);
-    fclose(out);
-    return buf;
-}
-
-static void write_traceback(pyish_State *S, FILE *out) {
-    interp_format_exception(S->error, out);
-}
-
-const char *pyish_error_type(pyish_State *S) {
-    if (!S->error) {
-        return NULL;
-    }
-    if (!S->err_type) {
-        api_enter(S);
-        S->err_type = strdup(val_class(S->error)->name->data);
-        api_leave(S);
-    }
-    return S->err_type;
-}
-
-const char *pyish_error_message(pyish_State *S) {
-    if (!S->error) {
-        return NULL;
-    }
-    if (!S->err_msg) {
-        api_enter(S);
-        Value saved = exc_take();
-        Value s = obj_str(S->error);
-        S->err_msg = strdup(s ? AS_STR(s)->data : "<exception str() failed>");
-        exc_clear();
-        if (saved) {
-            exc_raise_value(saved);
-        }
-        api_leave(S);
-    }
-    return S->err_msg;
-}
-
-const char *pyish_error_traceback(pyish_State *S) {
-    if (!S->error) {
-        return NULL;
-    }
-    if (!S->err_tb) {
-        api_enter(S);
-        S->err_tb = capture(S, write_traceback);
-        exc_clear();
-        api_leave(S);
-    }
-    return S->err_tb;
-}
-
-pyish_Value *pyish_error_value(pyish_State *S) {
-    if (!S->error) {
-        return NULL;
-    }
-    api_enter(S);
-    pyish_Value *h = api_handle(S, S->error);
-    api_leave(S);
-    return h;
-}
-
-bool pyish_error_matches(pyish_State *S, const char *type_name) {
-    if (!S->error) {
-        return false;
-    }
-    api_enter(S);
-    ObjClass *c = api_builtin_class(type_name);
-    bool r = c && exc_matches(S->error, OBJ_VAL(c));
-    api_leave(S);
-    return r;
-}
-
-static int exit_status(Value exc) {
-    if (!exc_matches(exc, OBJ_VAL(exc_SystemExit))) {
-        return 1;
-    }
-    ObjException *e = AS_EXC(exc);
-    Value code = e->args->len == 1 ? e->args->items[0] : e->args->len == 0 ? VAL_NONE : VAL_TRUE;
-    if (IS_NONE(code) || code == VAL_FALSE) {
-        return 0;
-    }
-    if (IS_SMALL(code)) {
-        return (int)(AS_SMALL(code) & 0xff);
-    }
-    return 1;
-}
-
-int pyish_error_exit_status(pyish_State *S) {
-    if (!S->error) {
-        return 0;
-    }
-    api_enter(S);
-    int r = exit_status(S->error);
-    api_leave(S);
-    return r;
-}
-
-int pyish_raise(pyish_State *S, const char *type_name, const char *fmt, ...) {
-    api_enter(S);
-    ObjClass *c = api_builtin_class(type_name);
-    if (!c || !class_is_subclass(c, exc_BaseException)) {
-        c = exc_RuntimeError;
-    }
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    exc_raise(c, "%s", buf);
-    api_fail(S);
-    api_leave(S);
-    return PYISH_ERROR;
-}
-
-int pyish_raise_value(pyish_State *S, pyish_Value *exc) {
-    api_enter(S);
-    if (!exc_raise_value(api_val(exc)) && !exc_pending()) {
-        exc_raise(exc_TypeError, "exceptions must derive from BaseException");
-    }
-    api_fail(S);
-    api_leave(S);
-    return PYISH_ERROR;
-}
-
-void pyish_interrupt(pyish_State *S) {
-    __atomic_store_n(S->intr, VM_INTERRUPT_SIGINT, __ATOMIC_RELAXED);
-}
-
-void pyish_set_memory_limit(pyish_State *S, size_t bytes) {
-    S->cfg.memory_limit = bytes;
-    api_enter(S);
-    mem_set_heap_cap(bytes);
-    api_leave(S);
-}
-
-void pyish_set_time_budget(pyish_State *S, double cpu_seconds) {
-    S->budget = cpu_seconds > 0 ? cpu_seconds : 0;
-}
-
 // ---- output through cfg.write: sys.stdout and sys.stderr become streams
 // of this class (fd in the instance)
 
@@ -511,132 +309,9 @@ void pyish_free(pyish_State *S) {
     while (S->handles.next != &S->handles) {
         pyish_release(S, S->handles.next);
     }
-    set_error(S, VAL_NULL);
+    pyish_error_clear(S);
     S->loop = NULL;
     api_leave(S);
     state_free(S->st);
     free(S);
-}
-
-// ---- running code
-
-static ObjDict *main_dict(void) {
-    return interp_main_globals();
-}
-
-pyish_Value *pyish_compile(pyish_State *S, const char *src, size_t len, const char *filename) {
-    api_enter(S);
-    ObjCode *code = interp_compile(src, len, filename ? filename : "<string>", false, NULL);
-    return api_result(S, code ? OBJ_VAL(code) : VAL_NULL);
-}
-
-int pyish_run_code(pyish_State *S, pyish_Value *code, pyish_Value *globals) {
-    api_enter(S);
-    int rc = PYISH_OK;
-    Value c = api_val(code), g = api_val(globals);
-    if (!c || !IS_A(c, cls_code)) {
-        exc_raise(exc_TypeError, "pyish_run_code() needs a code handle from pyish_compile()");
-        rc = api_fail(S);
-    } else if (g && !IS_DICT(g)) {
-        exc_raise(exc_TypeError, "globals must be a dict, not %s", val_type_name(g));
-        rc = api_fail(S);
-    } else {
-        ObjDict *d = g ? AS_DICT(g) : main_dict();
-        if (!dict_get_str(d, str_intern_c("__builtins__"))) {
-            dict_set_str(d, str_intern_c("__builtins__"), OBJ_VAL(ST->builtins));
-        }
-        if (!vm_run_module((ObjCode *)AS_OBJ(c), d)) {
-            rc = api_fail(S);
-        }
-    }
-    api_leave(S);
-    return rc;
-}
-
-static int run_text(pyish_State *S, const char *src, size_t len, const char *filename) {
-    ObjCode *code = interp_compile(src, len, filename, false, NULL);
-    if (!code) {
-        return api_fail(S);
-    }
-    gc_push_root(OBJ_VAL(code));
-    Value r = vm_run_module(code, main_dict());
-    gc_pop_root(1);
-    return r ? PYISH_OK : api_fail(S);
-}
-
-int pyish_run_string(pyish_State *S, const char *src, const char *filename) {
-    api_enter(S);
-    int rc = run_text(S, src, strlen(src), filename ? filename : "<string>");
-    api_leave(S);
-    return rc;
-}
-
-int pyish_run_file(pyish_State *S, const char *path) {
-    api_enter(S);
-    int rc;
-    size_t len;
-    errno = 0;
-    char *src = S->cfg.sandbox ? NULL : interp_read_file(path, &len);
-    if (!src) {
-        int e = S->cfg.sandbox ? EACCES : errno ? errno : EIO;
-        ObjClass *cls = e == ENOENT ? exc_FileNotFoundError : e == EACCES ? exc_PermissionError : exc_OSError;
-        Value args[3] = {MK_SMALL(e), str_from_c(strerror(e)), VAL_NULL};
-        gc_push_root(args[1]);
-        args[2] = str_from_c(path);
-        gc_push_root(args[2]);
-        Value exc = exc_new(cls, 3, args);
-        gc_pop_root(2);
-        if (exc) {
-            exc_raise_value(exc);
-        }
-        rc = api_fail(S);
-    } else {
-        dict_set_str(main_dict(), str_intern_c("__file__"), str_from_c(path));
-        rc = run_text(S, src, len, path);
-        free(src);
-    }
-    api_leave(S);
-    return rc;
-}
-
-pyish_Value *pyish_eval(pyish_State *S, const char *expr) {
-    api_enter(S);
-    Value args[2] = {str_from_c(expr), OBJ_VAL(main_dict())};
-    gc_push_root(args[0]);
-    Value ev = dict_get_str(ST->builtins, str_intern_c("eval"));
-    Value r = ev ? vm_call(ev, 2, args, NULL) : exc_raise(exc_NameError, "name 'eval' is not defined");
-    gc_pop_root(1);
-    return api_result(S, r);
-}
-
-pyish_Value *pyish_globals(pyish_State *S) {
-    api_enter(S);
-    return api_result(S, OBJ_VAL(main_dict()));
-}
-
-pyish_Value *pyish_get_global(pyish_State *S, const char *name) {
-    api_enter(S);
-    Value v = dict_get_str(main_dict(), str_intern_c(name));
-    if (!v) {
-        v = exc_raise(exc_NameError, "name '%s' is not defined", name);
-    }
-    return api_result(S, v);
-}
-
-int pyish_set_global(pyish_State *S, const char *name, pyish_Value *v) {
-    api_enter(S);
-    int rc = PYISH_OK;
-    if (!v) {
-        exc_raise(exc_TypeError, "pyish_set_global(): NULL value");
-        rc = api_fail(S);
-    } else {
-        dict_set_str(main_dict(), str_intern_c(name), v->v);
-    }
-    api_leave(S);
-    return rc;
-}
-
-pyish_Value *pyish_import(pyish_State *S, const char *name) {
-    api_enter(S);
-    return api_result(S, import_module_value(str_intern_c(name)));
 }
