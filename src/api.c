@@ -3,8 +3,8 @@
 // sandbox), entering and leaving it around every API function (the current
 // state of the thread, the CPU-time budget armed on the outermost entry),
 // and the handle list the collector marks. Errors are in api_errors.c,
-// running code in api_run.c, values and calls in api_values.c, tasks and
-// futures in api_async.c.
+// running code in api_run.c, values and calls in api_values.c, C functions
+// and modules in api_cfunc.c, tasks and futures in api_async.c.
 //
 // A pyish_State wraps one runtime State (runtime/state.h): entering makes
 // it the thread's current state (state_swap), and the State points back at

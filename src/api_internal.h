@@ -1,5 +1,5 @@
-// api_internal.h: what the files of the embedding API (api.c, api_values.c,
-// api_async.c) share: the state behind a pyish_State *, the handle list,
+// api_internal.h: what the files of the embedding API (src/api*.c)
+// share: the state behind a pyish_State *, the handle list,
 // entering and leaving a state around every API function, and turning the
 // VM's pending exception into the state's error.
 #ifndef PYISH_API_INTERNAL_H
@@ -52,7 +52,7 @@ pyish_Value *api_handle(pyish_State *S, Value v);
 int api_fail(pyish_State *S);
 // Raises the state's error in the VM (for C functions returning NULL).
 void api_reraise(pyish_State *S);
-// The class of the holders of C functions (api_values.c).
+// The class of the holders of C functions (api_cfunc.c).
 ObjClass *api_cfunc_class(void);
 // The builtin class named [name] (NULL if none).
 ObjClass *api_builtin_class(const char *name);
