@@ -66,7 +66,7 @@ bool clock_sleep(double seconds) {
         struct timespec ts;
         ts.tv_sec = (time_t)left;
         ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
-        if (nanosleep(&ts, NULL) != 0 && errno == EINTR && ST->interrupted) {
+        if (nanosleep(&ts, NULL) != 0 && errno == EINTR && STATE_INTERRUPT()) {
             vm_raise_interrupt();
             return false;
         }

@@ -43,14 +43,14 @@ static void warn_never_awaited(ObjGen *g) {
     }
     g->warned = true;
     fflush(stdout);
-    fprintf(stderr, "%s:%d: RuntimeWarning: coroutine '%s' was never awaited\n",
+    fprintf(state_stderr(), "%s:%d: RuntimeWarning: coroutine '%s' was never awaited\n",
             g->created_file ? g->created_file->data : "?", g->created_line, g->qualname->data);
     char line[1024];
     if (g->created_file && tb_source_line(g->created_file->data, g->created_line, line, sizeof line)) {
-        fprintf(stderr, "  %s\n", line);
+        fprintf(state_stderr(), "  %s\n", line);
     }
-    fprintf(stderr, "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n");
-    fflush(stderr);
+    fprintf(state_stderr(), "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n");
+    fflush(state_stderr());
 }
 
 static void finalize_gen(Obj *o) {
@@ -127,7 +127,7 @@ static void report_ignored(ObjGen *g) {
         exc_clear();
     }
     fflush(stdout);
-    fprintf(stderr, "Exception ignored in: %s\n", r ? AS_STR(r)->data : "<generator>");
+    fprintf(state_stderr(), "Exception ignored in: %s\n", r ? AS_STR(r)->data : "<generator>");
     tb_print_unraisable(e);
     gc_pop_root(1);
 }

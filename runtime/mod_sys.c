@@ -1,6 +1,9 @@
 // mod_sys.c: the sys module (argv, exit, path, modules, the standard
 // streams as small file objects, recursion limit, version information)
-// and the _testing module of test builds (gc_collect, heap facts).
+// and the _testing module of test builds (gc_collect, heap facts); and
+// state_stderr, where the runtime writes its own reports.
+#define _GNU_SOURCE
+#include <stdio.h>
 #include <string.h>
 #include "object.h"
 #include "runtime.h"
@@ -8,6 +11,27 @@
 #include "containers.h"
 #include "gc.h"
 #include "numstr.h"
+
+// ---- the runtime's own reports: stderr, or the host's write callback
+static ssize_t err_write(void *cookie, const char *buf, size_t n) {
+    State *s = cookie;
+    s->config.write(s->config.write_ud, 2, buf, n);
+    return (ssize_t)n;
+}
+
+FILE *state_stderr(void) {
+    if (!ST || !ST->config.write) {
+        return stderr;
+    }
+    if (!ST->err_stream) {
+        ST->err_stream = fopencookie(ST, "w", (cookie_io_functions_t){.write = err_write});
+        if (!ST->err_stream) {
+            return stderr;
+        }
+        setvbuf(ST->err_stream, NULL, _IOLBF, 0);
+    }
+    return ST->err_stream;
+}
 
 typedef struct ObjStream {
     Obj hdr;
@@ -204,7 +228,7 @@ Value mod_sys_init(void) {
     set(d, "modules", OBJ_VAL(ST->modules));
     set(d, "stdout", ST->sys_stdout);
     set(d, "stderr", ST->sys_stderr);
-    set(d, "stdin", ST->sys_stdin);
+    set(d, "stdin", ST->config.sandbox ? VAL_NONE : ST->sys_stdin);   // the sandbox reads no console
     set(d, "__stdout__", ST->sys_stdout);
     set(d, "__stderr__", ST->sys_stderr);
     set(d, "version", str_from_c("3.11.0 (pyish 0.1)"));

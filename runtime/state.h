@@ -11,6 +11,7 @@
 #ifndef PYISH_STATE_H
 #define PYISH_STATE_H
 #include <setjmp.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -76,6 +77,8 @@ struct State {
     Obj *obj_none, *obj_true, *obj_false, *obj_notimplemented, *obj_ellipsis;
 
     StateConfig config;
+    struct pyish_State *host;           // the embedding API's handle on this state (src/api.c)
+    FILE *err_stream;                   // state_stderr() through config.write, or NULL
 
     // ---- VM (src/vm*.c)
     volatile sig_atomic_t interrupted;  // VM_INTERRUPT_*; set by signal handlers
@@ -181,6 +184,7 @@ struct State {
 
     // ---- the interpreter (src/interp.c, scope.c, traceback.c)
     char *script_dir;
+    char *search_path;                  // embedding API: the only folders import searches (NULL: script_dir, PYISHPATH)
     ObjDict *main_globals;
     ObjList *sys_argv;
     StateModule *registry;
@@ -208,12 +212,23 @@ struct State {
     size_t aio_nreport, aio_capreport;
 };
 
+// The state's pending interrupt (field interrupted), read and written with
+// relaxed atomics (plain moves on x86): another thread may set it
+// (pyish_interrupt), and ThreadSanitizer must know that is intended.
+#define STATE_INTERRUPT() __atomic_load_n(&ST->interrupted, __ATOMIC_RELAXED)
+#define STATE_SET_INTERRUPT(v) __atomic_store_n(&ST->interrupted, (v), __ATOMIC_RELAXED)
+
 // The calling thread's current state.
 extern _Thread_local State *pyish_current_state __attribute__((tls_model("initial-exec")));
 #define ST pyish_current_state
 
 // state_new, state_free and state_swap (src/state.c) are declared in
 // src/interp.h: bringing a state up needs the whole interpreter.
+
+// Where the runtime writes its own reports (tracebacks, warnings,
+// "Exception ignored"): stderr, or with config.write a line-buffered stream
+// that passes them to it as fd 2 (runtime/mod_sys.c; state_free closes it).
+FILE *state_stderr(void);
 
 // ---- the well-known objects' short names
 #define cls_object (ST->cls_object)

@@ -30,8 +30,9 @@ Value vm_handled_exception(void);
 // ST->interrupted is set by SIGINT (to VM_INTERRUPT_SIGINT); the VM raises
 // KeyboardInterrupt at the next safe point. A host's execution budget sets
 // VM_INTERRUPT_BUDGET: then every safe point raises RuntimeError until the
-// host clears it.
-enum { VM_INTERRUPT_SIGINT = 1, VM_INTERRUPT_BUDGET = 2 };
+// host clears it; VM_INTERRUPT_BUDGET_SOFT raises it once (the program may
+// catch it; the embedding API sets the sticky one a grace period later).
+enum { VM_INTERRUPT_SIGINT = 1, VM_INTERRUPT_BUDGET = 2, VM_INTERRUPT_BUDGET_SOFT = 3 };
 // Raises the exception for the pending interrupt (clears a SIGINT one).
 void vm_raise_interrupt(void);
 
@@ -66,6 +67,8 @@ bool gen_close(ObjGen *gen);
 bool tb_source_line(const char *file, int line, char *buf, size_t size);
 // Prints [exc] with its traceback chain to stderr, as CPython does.
 void interp_print_exception(Value exc);
+// The same text written to [out] (the embedding API's formatted traceback).
+void interp_format_exception(Value exc, FILE *out);
 // "Exception ignored in: ..." reports of errors nobody can catch.
 void tb_print_unraisable(Value exc);
 

@@ -146,7 +146,7 @@ static void run_del(Obj *o) {
             exc_clear();
         }
         fflush(stdout);
-        fprintf(stderr, "Exception ignored in: %s\n", fr ? AS_STR(fr)->data : "<function __del__>");
+        fprintf(state_stderr(), "Exception ignored in: %s\n", fr ? AS_STR(fr)->data : "<function __del__>");
         tb_print_unraisable(e);
         gc_pop_root(1);
     }

@@ -323,6 +323,22 @@ static Value try_file(const char *dir, const char *name) {
     return m ? m : VAL_NULL;
 }
 
+// Tries the ':'-separated folders of [path] in order: the module, or
+// VAL_NULL (with the exception pending when one was found but failed).
+static Value try_path_list(const char *path, const char *name) {
+    char *copy = strdup(path);
+    Value m = VAL_NULL;
+    char *save = NULL;
+    for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+        m = try_file(dir, name);
+        if (m || exc_pending()) {
+            break;
+        }
+    }
+    free(copy);
+    return m;
+}
+
 Value import_module_value(ObjStr *name) {
     Value m;
     if (dict_get(ST->modules, OBJ_VAL(name), &m) == 1) {
@@ -346,32 +362,17 @@ Value import_module_value(ObjStr *name) {
             return load_source_module(name->data, path, pyish_libsrc[i].src, pyish_libsrc[i].len);
         }
     }
-    bool found_error = false;
-    m = try_file(ST->script_dir, name->data);
-    if (m) {
+    if (ST->search_path) {
+        m = try_path_list(ST->search_path, name->data);
+    } else {
+        m = try_file(ST->script_dir, name->data);
+        if (!m && !exc_pending()) {
+            const char *pp = getenv("PYISHPATH");
+            m = pp ? try_path_list(pp, name->data) : VAL_NULL;
+        }
+    }
+    if (m || exc_pending()) {
         return m;
-    }
-    if (exc_pending()) {
-        return VAL_NULL;
-    }
-    const char *pp = getenv("PYISHPATH");
-    if (pp) {
-        char *copy = strdup(pp);
-        char *save = NULL;
-        for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-            m = try_file(dir, name->data);
-            if (m || exc_pending()) {
-                found_error = !m;
-                break;
-            }
-        }
-        free(copy);
-        if (m) {
-            return m;
-        }
-        if (found_error) {
-            return VAL_NULL;
-        }
     }
     Value msg = str_printf("No module named '%s'", name->data);
     Value e = exc_new(exc_ModuleNotFoundError, 1, &msg);
@@ -451,6 +452,24 @@ static void init_after_core(void) {
 }
 
 
+// ---- the sandbox (StateConfig.sandbox): no file, OS, process, socket or
+// environment access. open(), input() and breakpoint() raise
+// PermissionError, import searches no folder (only builtin and embedded
+// modules), and sys.stdin is None (mod_sys.c).
+
+static Value sandbox_refuse(int argc, Value *argv, ObjDict *kw) {
+    return exc_raise(exc_PermissionError, "file and console access is disabled in the sandbox");
+}
+
+static void sandbox_init(void) {
+    static const char *const refused[] = {"open", "input", "breakpoint", NULL};
+    for (int i = 0; refused[i]; i++) {
+        dict_set_str(ST->builtins, str_intern_c(refused[i]), native_new(refused[i], sandbox_refuse, NULL));
+    }
+    free(ST->search_path);
+    ST->search_path = strdup("");
+}
+
 void interp_init(int argc, char **argv, const char *script_dir) {
     ST->script_dir = strdup(script_dir ? script_dir : "");
     runtime_init();
@@ -477,6 +496,9 @@ void interp_init(int argc, char **argv, const char *script_dir) {
     Value bm = module_new("builtins");
     ((ObjModule *)AS_OBJ(bm))->dict = ST->builtins;
     dict_set(ST->modules, str_from_c("builtins"), bm);
+    if (ST->config.sandbox) {
+        sandbox_init();
+    }
 }
 
 Value interp_sys_argv(void) {

@@ -50,10 +50,12 @@ static void mark_repl(void) {
 // KeyboardInterrupt (pending). *next: seconds until more is due, -1 never.
 static bool run_due(double *next) {
     *next = -1;
-    if (!repl_loop || repl_loop->closed || repl_loop->running) {
+    if (loop_unusable(repl_loop)) {
         return true;
     }
-    return loop_run_due(repl_loop, next);
+    bool ok = loop_run_once(repl_loop);
+    *next = loop_next_deadline(repl_loop);
+    return ok;
 }
 
 // An exception raised by a task while the prompt waited: SystemExit ends the
@@ -73,8 +75,7 @@ static bool session_over;       // a task raised SystemExit at the prompt
 
 // Whether the loop has something to run now.
 static bool due_now(void) {
-    return repl_loop->rlen > 0 || (repl_loop->ntimers && !repl_loop->timers[0]->cancelled &&
-                                   repl_loop->timers[0]->when <= clock_monotonic());
+    return loop_next_deadline(repl_loop) == 0;
 }
 
 // Waits until fd 0 is readable, running the loop's due work meanwhile.
@@ -84,8 +85,8 @@ static bool wait_input(bool redraw) {
         if (session_over) {
             return false;
         }
-        if (ST->interrupted) {
-            ST->interrupted = 0;
+        if (STATE_INTERRUPT()) {
+            STATE_SET_INTERRUPT(0);
             line_interrupted = true;
             return false;
         }
@@ -155,8 +156,8 @@ static int editline_getc(FILE *f) {
     unsigned char c;
     ssize_t n;
     while ((n = read(0, &c, 1)) < 0 && errno == EINTR) {
-        if (ST->interrupted) {
-            ST->interrupted = 0;
+        if (STATE_INTERRUPT()) {
+            STATE_SET_INTERRUPT(0);
             line_interrupted = true;
             return EOF;
         }
@@ -213,8 +214,8 @@ static char *read_line(const char *prompt) {
         }
         buf[n++] = (char)ch;
     }
-    if (ch == EOF && ST->interrupted) {
-        ST->interrupted = 0;
+    if (ch == EOF && STATE_INTERRUPT()) {
+        STATE_SET_INTERRUPT(0);
         line_interrupted = true;
         clearerr(stdin);
         free(buf);
@@ -552,44 +553,22 @@ static ObjCode *compile_input(const char *src, size_t len) {
 // coroutine (top-level await) runs as a task on it until done. VAL_NULL
 // with the exception pending on error.
 static Value run_code(ObjCode *code, ObjDict *globals) {
-    if (!repl_loop || repl_loop->closed || repl_loop->running || ST->running_loop) {
+    const char *why = loop_unusable(repl_loop);
+    if (why) {
         if (code->flags & CO_COROUTINE) {
-            return exc_raise(exc_RuntimeError, "top-level await needs the REPL's event loop, which is %s",
-                             !repl_loop ? "missing" : repl_loop->closed ? "closed" : "busy");
+            return exc_raise(exc_RuntimeError, "top-level await needs the REPL's event loop, which is %s", why);
         }
         return vm_run_module(code, globals);
     }
     if (!(code->flags & CO_COROUTINE)) {
-        ST->running_loop = repl_loop;
-        repl_loop->running = true;
+        loop_enter(repl_loop);
         Value r = vm_run_module(code, globals);
-        repl_loop->running = false;
-        repl_loop->stopping = false;
-        ST->running_loop = NULL;
+        loop_leave(repl_loop);
         return r;
     }
     Value coro = vm_module_coroutine(code, globals);
     gc_push_root(coro);
-    Value task = task_new(repl_loop, coro, VAL_NONE);
-    gc_pop_root(1);
-    if (!task) {
-        return VAL_NULL;
-    }
-    gc_push_root(task);
-    ObjTask *t = (ObjTask *)AS_OBJ(task);
-    t->log_destroy_pending = false;
-    Value r = loop_run_until_complete(repl_loop, task);
-    if (!r) {
-        // Ctrl-C (or SystemExit) left it pending: cancel it, as python does
-        Value exc = exc_take();
-        gc_push_root(exc);
-        if (t->f.state == FUT_PENDING) {
-            task_cancel(t, VAL_NULL);
-        }
-        t->f.log_tb = false;
-        exc_raise_value(exc);
-        gc_pop_root(1);
-    }
+    Value r = loop_run_coroutine(repl_loop, coro);
     gc_pop_root(1);
     return r;
 }
@@ -710,12 +689,7 @@ void repl_run(bool show_banner) {
     // the asyncio core and the REPL's persistent loop
     Value m = import_module_value(str_intern_c("_asyncio"));
     if (m) {
-        repl_loop = loop_get_event_loop();
-        if (repl_loop->closed) {
-            // a -i script closed the default loop: the REPL gets a new one
-            repl_loop = (ObjLoop *)AS_OBJ(loop_new());
-            ST->default_loop = repl_loop;
-        }
+        repl_loop = loop_for_host();   // a new one if a -i script closed the default loop
         gc_add_root_marker(mark_repl);
     } else {
         exc_clear();
@@ -795,14 +769,10 @@ void repl_run(bool show_banner) {
                 interp_print_exception(exc);
             }
         }
-        ST->interrupted = 0;
+        STATE_SET_INTERRUPT(0);
     }
     history_save();
     // tasks still pending on the loop end with the session, silently (as
     // with python -m asyncio)
-    for (size_t i = 0; repl_loop && i < ST->task_nregistry; i++) {
-        if (ST->task_registry[i]->f.loop == repl_loop) {
-            ST->task_registry[i]->log_destroy_pending = false;
-        }
-    }
+    loop_forget_tasks(repl_loop);
 }

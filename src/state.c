@@ -3,6 +3,7 @@
 // state_free gives back everything it owns, and state_swap makes a state the
 // calling thread's current one (the thread-local pointer every runtime
 // function reaches its state through).
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "interp.h"
@@ -53,6 +54,10 @@ void state_free(State *s) {
         return;
     }
     State *prev = state_swap(s);
+    if (s->err_stream) {
+        fclose(s->err_stream);
+        s->err_stream = NULL;
+    }
     gc_free_all();
     free_buf(s->itab, s->icap * sizeof(ObjStr *));
     free_buf(s->task_registry, s->task_capregistry * sizeof(ObjTask *));
@@ -75,6 +80,7 @@ void state_free(State *s) {
     free(s->random_shared);
     free(s->registry);
     free(s->script_dir);
+    free(s->search_path);
     free(s->tb_cached_name);
     free(s->tb_cached_src);
     free(s);

@@ -61,15 +61,16 @@ bool tb_source_line(const char *file, int line, char *buf, size_t size) {
 typedef struct {
     int depth;
     bool need_close;
+    FILE *out;
 } PrintCtx;
 
 enum { MAX_GROUP_WIDTH = 15, MAX_GROUP_DEPTH = 10 };
 
 // Writes the indent and margin for one line at the context's depth.
 static void margin(PrintCtx *ctx, const char *m) {
-    fprintf(stderr, "%*s", 2 * ctx->depth, "");
+    fprintf(ctx->out, "%*s", 2 * ctx->depth, "");
     if (ctx->depth > 0) {
-        fputs(m ? m : "| ", stderr);
+        fputs(m ? m : "| ", ctx->out);
     }
 }
 
@@ -79,7 +80,7 @@ static void print_repeated(PrintCtx *ctx, long cnt) {
     if (cnt > TB_RECURSIVE_CUTOFF) {
         cnt -= TB_RECURSIVE_CUTOFF;
         margin(ctx, NULL);
-        fprintf(stderr, "  [Previous line repeated %ld more time%s]\n", cnt, cnt > 1 ? "s" : "");
+        fprintf(ctx->out, "  [Previous line repeated %ld more time%s]\n", cnt, cnt > 1 ? "s" : "");
     }
 }
 
@@ -90,7 +91,7 @@ static void print_tb(PrintCtx *ctx, Value exc, bool group) {
     }
     ObjList *tb = AS_LIST(e->traceback);
     margin(ctx, group && ctx->depth == 1 ? "+ " : NULL);
-    fprintf(stderr, "%s (most recent call last):\n", group ? "Exception Group Traceback" : "Traceback");
+    fprintf(ctx->out, "%s (most recent call last):\n", group ? "Exception Group Traceback" : "Traceback");
     // As CPython: only the innermost TB_LIMIT entries, and a run of more
     // than TB_RECURSIVE_CUTOFF identical entries is summarized.
     size_t nentries = tb->len / 2;
@@ -115,11 +116,11 @@ static void print_tb(PrintCtx *ctx, Value exc, bool group) {
             continue;
         }
         margin(ctx, NULL);
-        fprintf(stderr, "  File \"%s\", line %d, in %s\n", code->filename->data, line, code->name->data);
+        fprintf(ctx->out, "  File \"%s\", line %d, in %s\n", code->filename->data, line, code->name->data);
         char buf[4096];
         if (tb_source_line(code->filename->data, line, buf, sizeof buf) && buf[0]) {
             margin(ctx, NULL);
-            fprintf(stderr, "    %s\n", buf);
+            fprintf(ctx->out, "    %s\n", buf);
         }
     }
     print_repeated(ctx, cnt);
@@ -153,11 +154,11 @@ static void print_notes(PrintCtx *ctx, Value exc) {
         const char *nl;
         while ((nl = strchr(p, '\n')) != NULL) {
             margin(ctx, NULL);
-            fwrite(p, 1, (size_t)(nl - p + 1), stderr);
+            fwrite(p, 1, (size_t)(nl - p + 1), ctx->out);
             p = nl + 1;
         }
         margin(ctx, NULL);
-        fprintf(stderr, "%s\n", p);
+        fprintf(ctx->out, "%s\n", p);
     }
 }
 
@@ -406,9 +407,9 @@ static bool print_syntax_block(PrintCtx *ctx, Value exc, Value *msg) {
         return false;
     }
     margin(ctx, NULL);
-    fprintf(stderr, "  File \"%s\", line %ld\n", AS_STR(fs)->data, lineno);
+    fprintf(ctx->out, "  File \"%s\", line %ld\n", AS_STR(fs)->data, lineno);
     if (text && IS_STR(text)) {
-        diag_print_error_text(stderr, offset, end_offset, AS_STR(text)->data, AS_STR(text)->len);
+        diag_print_error_text(ctx->out, offset, end_offset, AS_STR(text)->data, AS_STR(text)->len);
     }
     *msg = m;
     return true;
@@ -434,22 +435,22 @@ static void print_one(PrintCtx *ctx, Value exc, bool group) {
     margin(ctx, NULL);
     if (AS_STR(s)->len) {
         // A multi-line message keeps the margin on each of its lines.
-        fprintf(stderr, "%s: ", name);
+        fprintf(ctx->out, "%s: ", name);
         const char *p = AS_STR(s)->data;
         const char *nl;
         while ((nl = strchr(p, '\n')) != NULL) {
-            fwrite(p, 1, (size_t)(nl - p + 1), stderr);
+            fwrite(p, 1, (size_t)(nl - p + 1), ctx->out);
             margin(ctx, NULL);
             p = nl + 1;
         }
         Value hint = syntax ? VAL_NULL : exc_hint(exc);
         if (hint) {
-            fprintf(stderr, "%s. Did you mean: '%s'?\n", p, AS_STR(hint)->data);
+            fprintf(ctx->out, "%s. Did you mean: '%s'?\n", p, AS_STR(hint)->data);
         } else {
-            fprintf(stderr, "%s\n", p);
+            fprintf(ctx->out, "%s\n", p);
         }
     } else {
-        fprintf(stderr, "%s\n", name);
+        fprintf(ctx->out, "%s\n", name);
     }
     if (!syntax) {
         print_notes(ctx, exc);  // CPython 3.11 prints no notes after the block
@@ -489,7 +490,7 @@ static void print_recursive(PrintCtx *ctx, Value exc, int chain_depth);
 static void print_group(PrintCtx *ctx, Value exc, ObjTuple *members) {
     if (ctx->depth > MAX_GROUP_DEPTH) {
         margin(ctx, NULL);
-        fprintf(stderr, "... (max_group_depth is %d)\n", MAX_GROUP_DEPTH);
+        fprintf(ctx->out, "... (max_group_depth is %d)\n", MAX_GROUP_DEPTH);
         return;
     }
     if (ctx->depth == 0) {
@@ -505,11 +506,11 @@ static void print_group(PrintCtx *ctx, Value exc, ObjTuple *members) {
             ctx->need_close = true;
         }
         bool truncated = i >= MAX_GROUP_WIDTH;
-        fprintf(stderr, "%*s", 2 * ctx->depth, "");
+        fprintf(ctx->out, "%*s", 2 * ctx->depth, "");
         if (truncated) {
-            fprintf(stderr, "%s+---------------- ... ----------------\n", i == 0 ? "+-" : "  ");
+            fprintf(ctx->out, "%s+---------------- ... ----------------\n", i == 0 ? "+-" : "  ");
         } else {
-            fprintf(stderr, "%s+---------------- %zu ----------------\n", i == 0 ? "+-" : "  ", i + 1);
+            fprintf(ctx->out, "%s+---------------- %zu ----------------\n", i == 0 ? "+-" : "  ", i + 1);
         }
         ctx->depth++;
         if (!truncated) {
@@ -517,10 +518,10 @@ static void print_group(PrintCtx *ctx, Value exc, ObjTuple *members) {
         } else {
             size_t rest = num - MAX_GROUP_WIDTH;
             margin(ctx, NULL);
-            fprintf(stderr, "and %zu more exception%s\n", rest, rest > 1 ? "s" : "");
+            fprintf(ctx->out, "and %zu more exception%s\n", rest, rest > 1 ? "s" : "");
         }
         if (last && ctx->need_close) {
-            fprintf(stderr, "%*s+------------------------------------\n", 2 * ctx->depth, "");
+            fprintf(ctx->out, "%*s+------------------------------------\n", 2 * ctx->depth, "");
             ctx->need_close = false;
         }
         ctx->depth--;
@@ -532,11 +533,11 @@ static void print_group(PrintCtx *ctx, Value exc, ObjTuple *members) {
 
 static void print_chained_msg(PrintCtx *ctx, const char *msg) {
     margin(ctx, NULL);
-    fputc('\n', stderr);
+    fputc('\n', ctx->out);
     margin(ctx, NULL);
-    fprintf(stderr, "%s\n", msg);
+    fprintf(ctx->out, "%s\n", msg);
     margin(ctx, NULL);
-    fputc('\n', stderr);
+    fputc('\n', ctx->out);
 }
 
 static void print_recursive(PrintCtx *ctx, Value exc, int chain_depth) {
@@ -564,18 +565,22 @@ static void print_recursive(PrintCtx *ctx, Value exc, int chain_depth) {
 
 void interp_print_exception(Value exc) {
     fflush(stdout);
-    PrintCtx ctx = {0, false};
+    interp_format_exception(exc, state_stderr());
+    fflush(state_stderr());
+}
+
+void interp_format_exception(Value exc, FILE *out) {
+    PrintCtx ctx = {0, false, out};
     print_recursive(&ctx, exc, 0);
-    fflush(stderr);
 }
 
 // As CPython's default unraisable hook ("Exception ignored in: ..."): [exc]
 // with its own traceback only, no __cause__/__context__ chain.
 void tb_print_unraisable(Value exc) {
     fflush(stdout);
-    PrintCtx ctx = {0, false};
+    PrintCtx ctx = {0, false, state_stderr()};
     print_one(&ctx, exc, false);
-    fflush(stderr);
+    fflush(state_stderr());
 }
 
 int interp_handle_uncaught(Value exc) {
@@ -594,7 +599,7 @@ int interp_handle_uncaught(Value exc) {
         Value s = obj_str(code);
         fflush(stdout);
         if (s) {
-            fprintf(stderr, "%s\n", AS_STR(s)->data);
+            fprintf(state_stderr(), "%s\n", AS_STR(s)->data);
         }
         return 1;
     }

@@ -23,11 +23,16 @@
 
 
 void vm_raise_interrupt(void) {
-    if (ST->interrupted == VM_INTERRUPT_BUDGET) {
+    if (STATE_INTERRUPT() == VM_INTERRUPT_BUDGET) {
         exc_raise(exc_RuntimeError, "execution budget exceeded");
         return;     // sticky: every later safe point raises again
     }
-    ST->interrupted = 0;
+    if (STATE_INTERRUPT() == VM_INTERRUPT_BUDGET_SOFT) {
+        STATE_SET_INTERRUPT(0);
+        exc_raise(exc_RuntimeError, "execution budget exceeded");
+        return;
+    }
+    STATE_SET_INTERRUPT(0);
     exc_raise_value(OBJ_VAL(exc_KeyboardInterrupt));
 }
 
@@ -731,9 +736,9 @@ next_instr:
         if (code->code + arg < ip) {
             // backward jump: a safe point
             CHECK_SAFE_POINT();
-            if (ST->gc.due || ST->interrupted) {
+            if (ST->gc.due || STATE_INTERRUPT()) {
                 SAVE_FRAME();
-                if (ST->interrupted) {
+                if (STATE_INTERRUPT()) {
                     vm_raise_interrupt();
                     goto error;
                 }
@@ -1138,7 +1143,7 @@ next_instr:
         // positional parameters (no defaults, cells, *args or generators)
         Value *base = sp - (int)arg - 2;
         Value callable = base[0];
-        if (IS_OBJ(callable) && AS_OBJ(callable)->cls == cls_function && !ST->gc.due && !ST->interrupted) {
+        if (IS_OBJ(callable) && AS_OBJ(callable)->cls == cls_function && !ST->gc.due && !STATE_INTERRUPT()) {
             ObjFunction *f = (ObjFunction *)AS_OBJ(callable);
             ObjCode *fc = f->code;
             int argc = (int)arg + (base[1] != VAL_NULL);
@@ -1160,7 +1165,7 @@ next_instr:
                 DISPATCH();
             }
         }
-        if (IS_OBJ(callable) && AS_OBJ(callable)->cls == cls_native && !ST->gc.due && !ST->interrupted) {
+        if (IS_OBJ(callable) && AS_OBJ(callable)->cls == cls_native && !ST->gc.due && !STATE_INTERRUPT()) {
             // a builtin function or method (argv[0] is self for methods)
             ObjNative *n = (ObjNative *)AS_OBJ(callable);
             int argc = (int)arg + (base[1] != VAL_NULL);
@@ -1195,8 +1200,8 @@ next_instr:
         Value exargs = VAL_NULL;
         SAVE_FRAME();
         CHECK_SAFE_POINT();
-        if (ST->gc.due || ST->interrupted) {
-            if (ST->interrupted) {
+        if (ST->gc.due || STATE_INTERRUPT()) {
+            if (STATE_INTERRUPT()) {
                 vm_raise_interrupt();
                 goto error;
             }

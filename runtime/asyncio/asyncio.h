@@ -96,12 +96,35 @@ ObjLoop *loop_get_event_loop(void);
 ObjLoop *loop_get_event_loop_checked(void);
 // Runs the loop until [fut] is done: its result or VAL_NULL.
 Value loop_run_until_complete(ObjLoop *loop, Value fut);
-// For the REPL: one pass of what is due without waiting; *next = seconds
-// until more is due (0 ready, -1 nothing). false: KeyboardInterrupt or
-// SystemExit (raised), or the loop is running.
-bool loop_run_due(ObjLoop *loop, double *next);
 // asyncio.sleep(delay, result=None)
 Value aio_sleep(int argc, Value *argv, ObjDict *kw);
+
+// The loop driven from outside: the REPL and the embedding API call these
+// instead of touching the loop's fields.
+// Runs one pass of what is due now (ready items, timers whose time has
+// come), without waiting, with [loop] as the running loop. false:
+// KeyboardInterrupt or SystemExit (raised), or the loop cannot run.
+bool loop_run_once(ObjLoop *loop);
+// Seconds until the loop has work: 0 when something is ready, -1 when
+// nothing is scheduled (or the loop is closed).
+double loop_next_deadline(ObjLoop *loop);
+// Runs passes, sleeping (or advancing the virtual clock) until the next
+// timer, until nothing is scheduled (1) or [max_seconds] passed (0; < 0: no
+// limit); -1 with the exception raised (KeyboardInterrupt, SystemExit).
+int loop_run_until_idle(ObjLoop *loop, double max_seconds);
+// Why [loop] cannot run now: "missing" (NULL), "closed", "busy"; NULL if it can.
+const char *loop_unusable(ObjLoop *loop);
+// Makes [loop] the running loop while code that is not a task runs (false
+// when it cannot run); loop_leave undoes it.
+bool loop_enter(ObjLoop *loop);
+void loop_leave(ObjLoop *loop);
+// Runs [coro] as a task of [loop] until done: its result, or VAL_NULL with
+// the exception raised (a task left pending by Ctrl-C is cancelled).
+Value loop_run_coroutine(ObjLoop *loop, Value coro);
+// Tasks of [loop] still pending end silently (no "Task was destroyed").
+void loop_forget_tasks(ObjLoop *loop);
+// The default loop for a host (a new one if a program closed it).
+ObjLoop *loop_for_host(void);
 
 // ---- future.c
 void future_init(void);

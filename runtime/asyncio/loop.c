@@ -636,7 +636,7 @@ static bool idle_sleep(double until) {
         ts.tv_sec = (time_t)left;
         ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
         nanosleep(&ts, NULL);
-        if (ST->interrupted) {
+        if (STATE_INTERRUPT()) {
             vm_raise_interrupt();
             return false;
         }
@@ -670,7 +670,7 @@ static bool run_once(ObjLoop *loop) {
         if (!run_item(loop, it)) {
             return false;
         }
-        if (ST->interrupted) {
+        if (STATE_INTERRUPT()) {
             vm_raise_interrupt();
             return false;
         }
@@ -716,41 +716,142 @@ static bool run_forever(ObjLoop *loop) {
     return ok;
 }
 
-// For the REPL (src/repl.c), which keeps [loop] going while it waits for
-// input: runs one pass of what is due (ready items, timers whose time has
-// come) without waiting, with [loop] as the running loop. *next = seconds
-// until the next timer, 0 when more is ready, -1 when nothing is scheduled.
-// false: KeyboardInterrupt or SystemExit (raised), or the loop is running.
-bool loop_run_due(ObjLoop *loop, double *next) {
-    bool ok = true;
+// ---- the loop driven from outside (the REPL, the embedding API)
+
+static void drop_cancelled_timers(ObjLoop *loop) {
     while (loop->ntimers && loop->timers[0]->cancelled) {
         heap_pop(loop);
     }
-    bool due = loop->rlen > 0 || (loop->ntimers && timer_key(loop->timers[0]) <= clock_monotonic());
-    if (due && !loop->closed) {
-        if (!check_can_run(loop)) {
-            return false;
-        }
-        ObjLoop *prev = ST->running_loop;
-        ST->running_loop = loop;
-        loop->running = true;
-        ok = run_once(loop);
-        loop->stopping = false;
-        loop->running = false;
-        ST->running_loop = prev;
-    }
-    while (loop->ntimers && loop->timers[0]->cancelled) {
-        heap_pop(loop);
+}
+
+double loop_next_deadline(ObjLoop *loop) {
+    drop_cancelled_timers(loop);
+    if (loop->closed) {
+        return -1;
     }
     if (loop->rlen > 0) {
-        *next = 0;
-    } else if (loop->ntimers) {
-        double d = timer_key(loop->timers[0]) - clock_monotonic();
-        *next = d > 0 ? d : 0;
-    } else {
-        *next = -1;
+        return 0;
     }
+    if (loop->ntimers) {
+        double t = timer_key(loop->timers[0]);
+        if (t == INFINITY) {
+            return -1;
+        }
+        double d = t - clock_monotonic();
+        return d > 0 ? d : 0;
+    }
+    return -1;
+}
+
+const char *loop_unusable(ObjLoop *loop) {
+    if (!loop) {
+        return "missing";
+    }
+    if (loop->closed) {
+        return "closed";
+    }
+    if (loop->running || (ST->running_loop && ST->running_loop != loop)) {
+        return "busy";
+    }
+    return NULL;
+}
+
+bool loop_enter(ObjLoop *loop) {
+    if (loop_unusable(loop)) {
+        return false;
+    }
+    ST->running_loop = loop;
+    loop->running = true;
+    return true;
+}
+
+void loop_leave(ObjLoop *loop) {
+    loop->running = false;
+    loop->stopping = false;
+    ST->running_loop = NULL;
+}
+
+bool loop_run_once(ObjLoop *loop) {
+    drop_cancelled_timers(loop);
+    bool due = loop->rlen > 0 || (loop->ntimers && timer_key(loop->timers[0]) <= clock_monotonic());
+    if (!due || loop->closed) {
+        return true;
+    }
+    if (!check_can_run(loop)) {
+        return false;
+    }
+    ObjLoop *prev = ST->running_loop;
+    ST->running_loop = loop;
+    loop->running = true;
+    bool ok = run_once(loop);
+    loop->stopping = false;
+    loop->running = false;
+    ST->running_loop = prev;
     return ok;
+}
+
+int loop_run_until_idle(ObjLoop *loop, double max_seconds) {
+    double end = max_seconds >= 0 ? clock_monotonic() + max_seconds : INFINITY;
+    for (;;) {
+        if (!loop_run_once(loop)) {
+            return -1;
+        }
+        double next = loop_next_deadline(loop);
+        if (next < 0) {
+            return 1;
+        }
+        double now = clock_monotonic();
+        if (now + next > end) {
+            if (end > now && !idle_sleep(end)) {
+                return -1;
+            }
+            return 0;
+        }
+        if (next > 0 && !idle_sleep(now + next)) {
+            return -1;
+        }
+    }
+}
+
+Value loop_run_coroutine(ObjLoop *loop, Value coro) {
+    Value task = task_new(loop, coro, VAL_NONE);
+    if (!task) {
+        return VAL_NULL;
+    }
+    gc_push_root(task);
+    ObjTask *t = (ObjTask *)AS_OBJ(task);
+    t->log_destroy_pending = false;
+    Value r = loop_run_until_complete(loop, task);
+    if (!r) {
+        // Ctrl-C (or SystemExit) left it pending: cancel it, as python does
+        Value exc = exc_take();
+        gc_push_root(exc);
+        if (t->f.state == FUT_PENDING) {
+            task_cancel(t, VAL_NULL);
+        }
+        t->f.log_tb = false;
+        exc_raise_value(exc);
+        gc_pop_root(1);
+    }
+    gc_pop_root(1);
+    return r;
+}
+
+void loop_forget_tasks(ObjLoop *loop) {
+    for (size_t i = 0; loop && i < ST->task_nregistry; i++) {
+        if (ST->task_registry[i]->f.loop == loop) {
+            ST->task_registry[i]->log_destroy_pending = false;
+        }
+    }
+}
+
+ObjLoop *loop_for_host(void) {
+    ObjLoop *loop = loop_get_event_loop();
+    if (loop->closed) {
+        loop = (ObjLoop *)AS_OBJ(loop_new());
+        ST->default_loop = loop;
+    }
+    return loop;
 }
 
 static Value ensure_future_c(ObjLoop *loop, Value v, bool *new_task) {
@@ -1153,14 +1254,14 @@ bool aio_sleep_warn(Obj *o) {
     }
     s->warned = true;
     fflush(stdout);
-    fprintf(stderr, "%s:%d: RuntimeWarning: coroutine 'sleep' was never awaited\n",
+    fprintf(state_stderr(), "%s:%d: RuntimeWarning: coroutine 'sleep' was never awaited\n",
             s->created_file ? s->created_file->data : "?", s->created_line);
     char line[1024];
     if (s->created_file && tb_source_line(s->created_file->data, s->created_line, line, sizeof line)) {
-        fprintf(stderr, "  %s\n", line);
+        fprintf(state_stderr(), "  %s\n", line);
     }
-    fprintf(stderr, "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n");
-    fflush(stderr);
+    fprintf(state_stderr(), "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n");
+    fflush(state_stderr());
     return true;
 }
 

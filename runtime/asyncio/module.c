@@ -17,7 +17,7 @@
 
 void aio_print_exception(const char *what, Value self, Value exc) {
     fflush(stdout);
-    fprintf(stderr, "%s\n", what);
+    fprintf(state_stderr(), "%s\n", what);
     if (exc) {
         Value saved = exc_take();
         interp_print_exception(exc);
@@ -25,7 +25,7 @@ void aio_print_exception(const char *what, Value self, Value exc) {
             exc_raise_value(saved);
         }
     }
-    fflush(stderr);
+    fflush(state_stderr());
 }
 
 static ObjLoop *as_loop(Value v) {
@@ -338,7 +338,7 @@ static void report_unraisable(Value obj) {
         exc_clear();
     }
     fflush(stdout);
-    fprintf(stderr, "Exception ignored in: %s\n", r ? AS_STR(r)->data : "<coroutine>");
+    fprintf(state_stderr(), "Exception ignored in: %s\n", r ? AS_STR(r)->data : "<coroutine>");
     tb_print_unraisable(e);
     gc_pop_root(1);
 }

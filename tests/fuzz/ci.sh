@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs=${FUZZ_SECONDS:-20}
-CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPYISH_FUZZ=ON >/dev/null
+CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPYISH_FUZZ=ON -DPYISH_SHARED=OFF >/dev/null
 cmake --build build-fuzz -j"$(nproc)" --target fuzz_parse fuzz_compile fuzz_run fuzz_methods
 bin=build-fuzz/tests/fuzz
 seeds=$(mktemp -d); work=$(mktemp -d); trap 'rm -rf "$seeds" "$work"' EXIT

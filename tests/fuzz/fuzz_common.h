@@ -1,8 +1,10 @@
-// fuzz_common.h: what the libFuzzer targets of tests/fuzz share: bringing
-// one interpreter up once per process in a fuzzing sandbox (no open/input,
-// no imports from disk, virtual clock, stdout to /dev/null), and running a
+// fuzz_common.h: what the libFuzzer targets on the runtime's internals
+// (parse, compile, methods) share: bringing one interpreter state up once
+// per process in the sandbox (StateConfig.sandbox: no open/input, no
+// imports from disk; virtual clock; stdout to /dev/null), and running a
 // source text in a fresh module under a CPU-time budget, with any exception
 // taken and dropped. Each target is one small .c file that includes this.
+// (fuzz_run goes through the embedding API instead: a state per input.)
 #ifndef PYISH_FUZZ_COMMON_H
 #define PYISH_FUZZ_COMMON_H
 #include <fcntl.h>
@@ -19,6 +21,7 @@
 #include "containers.h"
 #include "gc.h"
 #include "interp.h"
+#include "module.h"
 #include "object.h"
 #include "vm.h"
 
@@ -43,16 +46,11 @@ static inline void fuzz_init_once(void) {
         dup2(null, 1);      // print() goes nowhere
         close(null);
     }
-    unsetenv("PYISHPATH");
     static char *argv[] = {"fuzz", NULL};
-    // a 2 GB string is a MemoryError here; import finds no files
-    state_new(&(StateConfig){.argc = 1, .argv = argv, .script_dir = "/nonexistent/fuzz",
-                             .virtual_clock = true, .memory_limit = (size_t)1 << 30});
-    // the sandbox: no file access from the fuzzed program
-    static const char *const banned[] = {"open", "input", "breakpoint", NULL};
-    for (int i = 0; banned[i]; i++) {
-        dict_del(ST->builtins, OBJ_VAL(str_intern_c(banned[i])));
-    }
+    // a 2 GB string is a MemoryError here; the sandbox: no file access, no
+    // imports from disk
+    state_new(&(StateConfig){.argc = 1, .argv = argv, .script_dir = "", .virtual_clock = true,
+                             .memory_limit = (size_t)1 << 30, .sandbox = true});
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = fuzz_on_budget;

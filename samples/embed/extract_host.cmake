@@ -1,0 +1,15 @@
+# extract_host.cmake -DIN=doc/embedding.md -DOUT=file.c: writes the C code
+# block that follows the line "<!-- minimal-host -->" in IN to OUT.
+file(READ ${IN} text)
+string(FIND "${text}" "<!-- minimal-host -->" at)
+if(at LESS 0)
+  message(FATAL_ERROR "${IN}: no <!-- minimal-host --> marker")
+endif()
+string(SUBSTRING "${text}" ${at} -1 text)
+string(FIND "${text}" "```c\n" start)
+string(SUBSTRING "${text}" ${start} -1 text)
+string(SUBSTRING "${text}" 5 -1 text)
+string(FIND "${text}" "```" end)
+string(SUBSTRING "${text}" 0 ${end} code)
+file(WRITE ${OUT}.tmp "${code}")
+configure_file(${OUT}.tmp ${OUT} COPYONLY)
