@@ -27,6 +27,7 @@ typedef struct ObjGen ObjGen;
 struct MCacheEntry;
 struct MTState;
 struct ScopeBuilder;
+struct Repl;
 struct VmChunk;
 struct MemFreeBlock;
 
@@ -190,6 +191,7 @@ struct State {
     StateModule *registry;
     int nregistry, capregistry;
     struct ScopeBuilder *scope_builder;
+    struct Repl *repl;                  // the REPL session running on this state (src/repl.c)
     char *tb_cached_name, *tb_cached_src;
     size_t tb_cached_len;
 

@@ -32,16 +32,25 @@
 #endif
 
 
-static ObjLoop *repl_loop;      // the persistent loop (NULL if asyncio failed)
-static bool show_prompts;       // terminal, or -i: prompts (to stderr off a terminal)
-static bool line_interrupted;   // Ctrl-C while reading a line
-#ifdef PYISH_HAVE_LIBEDIT
-static bool use_editline;       // libedit on a terminal
-static char *history_path;      // NULL: no history
-#endif
+// The session's state, a field of the interpreter state (ST->repl): the
+// line editor's callbacks take no argument, and they run on the thread
+// that runs the state.
+typedef struct Repl {
+    ObjLoop *loop;              // the persistent loop (NULL if asyncio failed)
+    bool show_prompts;          // terminal, or -i: prompts (to stderr off a terminal)
+    bool line_interrupted;      // Ctrl-C while reading a line
+    bool session_over;          // a task raised SystemExit at the prompt
+    bool use_editline;          // libedit on a terminal
+    char *history_path;         // NULL: no history
+    char **cands;               // completion candidates
+    size_t ncands, ccands;
+    size_t cand_idx;            // the next candidate to hand libedit
+} Repl;
 
 static void mark_repl(void) {
-    gc_mark_obj((Obj *)repl_loop);
+    if (ST->repl) {
+        gc_mark_obj((Obj *)ST->repl->loop);
+    }
 }
 
 // ---- the event loop while waiting for input
@@ -50,11 +59,11 @@ static void mark_repl(void) {
 // KeyboardInterrupt (pending). *next: seconds until more is due, -1 never.
 static bool run_due(double *next) {
     *next = -1;
-    if (loop_unusable(repl_loop)) {
+    if (loop_unusable(ST->repl->loop)) {
         return true;
     }
-    bool ok = loop_run_once(repl_loop);
-    *next = loop_next_deadline(repl_loop);
+    bool ok = loop_run_once(ST->repl->loop);
+    *next = loop_next_deadline(ST->repl->loop);
     return ok;
 }
 
@@ -71,27 +80,26 @@ static bool report_background_error(void) {
     return true;
 }
 
-static bool session_over;       // a task raised SystemExit at the prompt
 
 // Whether the loop has something to run now.
 static bool due_now(void) {
-    return loop_next_deadline(repl_loop) == 0;
+    return loop_next_deadline(ST->repl->loop) == 0;
 }
 
 // Waits until fd 0 is readable, running the loop's due work meanwhile.
 // false: Ctrl-C (line_interrupted set) or the session is over.
 static bool wait_input(bool redraw) {
     for (;;) {
-        if (session_over) {
+        if (ST->repl->session_over) {
             return false;
         }
         if (STATE_INTERRUPT()) {
             STATE_SET_INTERRUPT(0);
-            line_interrupted = true;
+            ST->repl->line_interrupted = true;
             return false;
         }
         double next = -1;
-        if (repl_loop && !session_over) {
+        if (ST->repl->loop && !ST->repl->session_over) {
             // task output goes above the line being edited: it is buffered
             // while the tasks run, then the line is cleared, the output
             // written and the line redrawn
@@ -112,7 +120,7 @@ static bool wait_input(bool redraw) {
             }
             if (!ok) {
                 if (!report_background_error()) {
-                    session_over = true;
+                    ST->repl->session_over = true;
                     return false;
                 }
                 next = 0;
@@ -158,7 +166,7 @@ static int editline_getc(FILE *f) {
     while ((n = read(0, &c, 1)) < 0 && errno == EINTR) {
         if (STATE_INTERRUPT()) {
             STATE_SET_INTERRUPT(0);
-            line_interrupted = true;
+            ST->repl->line_interrupted = true;
             return EOF;
         }
     }
@@ -184,18 +192,18 @@ static int editline_getc(FILE *f) {
 // Reads one line without its newline (malloc'd); NULL at end of input or
 // on Ctrl-C (line_interrupted set).
 static char *read_line(const char *prompt) {
-    line_interrupted = false;
+    ST->repl->line_interrupted = false;
 #ifdef PYISH_HAVE_LIBEDIT
-    if (use_editline) {
+    if (ST->repl->use_editline) {
         char *l = readline(prompt);
-        if (line_interrupted) {
+        if (ST->repl->line_interrupted) {
             free(l);
             return NULL;
         }
         return l;
     }
 #endif
-    if (show_prompts) {
+    if (ST->repl->show_prompts) {
         FILE *out = isatty(0) ? stdout : stderr;
         fputs(prompt, out);
         fflush(out);
@@ -216,7 +224,7 @@ static char *read_line(const char *prompt) {
     }
     if (ch == EOF && STATE_INTERRUPT()) {
         STATE_SET_INTERRUPT(0);
-        line_interrupted = true;
+        ST->repl->line_interrupted = true;
         clearerr(stdin);
         free(buf);
         return NULL;
@@ -252,23 +260,23 @@ static const char *prompt_text(const char *which, const char *dflt, char *buf, s
 static void history_open(void) {
     const char *p = getenv("PYISH_HISTORY");
     if (p) {
-        history_path = *p ? strdup(p) : NULL;
+        ST->repl->history_path = *p ? strdup(p) : NULL;
     } else if (getenv("HOME")) {
         size_t n = strlen(getenv("HOME")) + 32;
-        history_path = malloc(n);
-        snprintf(history_path, n, "%s/.pyish_history", getenv("HOME"));
+        ST->repl->history_path = malloc(n);
+        snprintf(ST->repl->history_path, n, "%s/.pyish_history", getenv("HOME"));
     }
     using_history();
     stifle_history(1000);
-    if (history_path) {
-        read_history(history_path);
+    if (ST->repl->history_path) {
+        read_history(ST->repl->history_path);
     }
 }
 #endif
 
 static void history_add(const char *line) {
 #ifdef PYISH_HAVE_LIBEDIT
-    if (use_editline && line[strspn(line, " \t")]) {
+    if (ST->repl->use_editline && line[strspn(line, " \t")]) {
         add_history(line);
     }
 #endif
@@ -276,8 +284,8 @@ static void history_add(const char *line) {
 
 static void history_save(void) {
 #ifdef PYISH_HAVE_LIBEDIT
-    if (use_editline && history_path) {
-        write_history(history_path);   // unwritable: silently no history
+    if (ST->repl->use_editline && ST->repl->history_path) {
+        write_history(ST->repl->history_path);   // unwritable: silently no history
     }
 #endif
 }
@@ -290,27 +298,25 @@ static const char *const keywords[] = {
     "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise",
     "return", "try", "while", "with", "yield", NULL};
 
-static char **cands;
-static size_t ncands, ccands;
 
 static void cand_add(const char *prefix, const char *name, const char *suffix) {
-    for (size_t i = 0; i < ncands; i++) {
+    for (size_t i = 0; i < ST->repl->ncands; i++) {
         size_t pl = strlen(prefix);
-        if (strncmp(cands[i], prefix, pl) == 0 && strncmp(cands[i] + pl, name, strlen(name)) == 0) {
-            const char *rest = cands[i] + pl + strlen(name);
+        if (strncmp(ST->repl->cands[i], prefix, pl) == 0 && strncmp(ST->repl->cands[i] + pl, name, strlen(name)) == 0) {
+            const char *rest = ST->repl->cands[i] + pl + strlen(name);
             if (!*rest || strcmp(rest, "(") == 0 || strcmp(rest, " ") == 0 || strcmp(rest, ":") == 0) {
                 return;     // a name shadowed in globals or builtins
             }
         }
     }
-    if (ncands == ccands) {
-        ccands = ccands ? ccands * 2 : 64;
-        cands = realloc(cands, ccands * sizeof(char *));
+    if (ST->repl->ncands == ST->repl->ccands) {
+        ST->repl->ccands = ST->repl->ccands ? ST->repl->ccands * 2 : 64;
+        ST->repl->cands = realloc(ST->repl->cands, ST->repl->ccands * sizeof(char *));
     }
     size_t n = strlen(prefix) + strlen(name) + strlen(suffix) + 1;
-    cands[ncands] = malloc(n);
-    snprintf(cands[ncands], n, "%s%s%s", prefix, name, suffix);
-    ncands++;
+    ST->repl->cands[ST->repl->ncands] = malloc(n);
+    snprintf(ST->repl->cands[ST->repl->ncands], n, "%s%s%s", prefix, name, suffix);
+    ST->repl->ncands++;
 }
 
 static bool is_callable(Value v) {
@@ -428,10 +434,10 @@ static void complete_attributes(const char *text) {
 }
 
 static void collect(const char *text) {
-    for (size_t i = 0; i < ncands; i++) {
-        free(cands[i]);
+    for (size_t i = 0; i < ST->repl->ncands; i++) {
+        free(ST->repl->cands[i]);
     }
-    ncands = 0;
+    ST->repl->ncands = 0;
     if (strchr(text, '.')) {
         complete_attributes(text);
         return;
@@ -455,12 +461,11 @@ static void collect(const char *text) {
 }
 
 static char *next_candidate(const char *text, int state) {
-    static size_t idx;
     if (state == 0) {
         collect(text);
-        idx = 0;
+        ST->repl->cand_idx = 0;
     }
-    return idx < ncands ? strdup(cands[idx++]) : NULL;
+    return ST->repl->cand_idx < ST->repl->ncands ? strdup(ST->repl->cands[ST->repl->cand_idx++]) : NULL;
 }
 
 static char **complete(const char *text, int start, int end) {
@@ -553,7 +558,7 @@ static ObjCode *compile_input(const char *src, size_t len) {
 // coroutine (top-level await) runs as a task on it until done. VAL_NULL
 // with the exception pending on error.
 static Value run_code(ObjCode *code, ObjDict *globals) {
-    const char *why = loop_unusable(repl_loop);
+    const char *why = loop_unusable(ST->repl->loop);
     if (why) {
         if (code->flags & CO_COROUTINE) {
             return exc_raise(exc_RuntimeError, "top-level await needs the REPL's event loop, which is %s", why);
@@ -561,14 +566,14 @@ static Value run_code(ObjCode *code, ObjDict *globals) {
         return vm_run_module(code, globals);
     }
     if (!(code->flags & CO_COROUTINE)) {
-        loop_enter(repl_loop);
+        loop_enter(ST->repl->loop);
         Value r = vm_run_module(code, globals);
-        loop_leave(repl_loop);
+        loop_leave(ST->repl->loop);
         return r;
     }
     Value coro = vm_module_coroutine(code, globals);
     gc_push_root(coro);
-    Value r = loop_run_coroutine(repl_loop, coro);
+    Value r = loop_run_coroutine(ST->repl->loop, coro);
     gc_pop_root(1);
     return r;
 }
@@ -580,7 +585,7 @@ static char *read_input(size_t *len) {
     char pbuf[256];
     char *line = read_line(prompt_text("ps1", ">>> ", pbuf, sizeof pbuf));
     if (!line) {
-        if (line_interrupted) {
+        if (ST->repl->line_interrupted) {
             *len = 0;
             return strdup("");
         }
@@ -605,7 +610,7 @@ static char *read_input(size_t *len) {
         free(last);
         last = read_line(prompt_text("ps2", "... ", pbuf, sizeof pbuf));
         if (!last) {
-            if (line_interrupted) {
+            if (ST->repl->line_interrupted) {
                 free(src);
                 *len = 0;
                 return strdup("");
@@ -685,11 +690,14 @@ static void install_help(void) {
 // for the caller, which turns it into the exit status).
 void repl_run(bool show_banner) {
     bool tty = isatty(0);
-    show_prompts = true;
+    Repl session;
+    memset(&session, 0, sizeof session);
+    ST->repl = &session;
+    ST->repl->show_prompts = true;
     // the asyncio core and the REPL's persistent loop
     Value m = import_module_value(str_intern_c("_asyncio"));
     if (m) {
-        repl_loop = loop_for_host();   // a new one if a -i script closed the default loop
+        ST->repl->loop = loop_for_host();   // a new one if a -i script closed the default loop
         gc_add_root_marker(mark_repl);
     } else {
         exc_clear();
@@ -700,7 +708,7 @@ void repl_run(bool show_banner) {
     install_help();
 #ifdef PYISH_HAVE_LIBEDIT
     if (tty && isatty(1)) {
-        use_editline = true;
+        ST->repl->use_editline = true;
         setlocale(LC_CTYPE, "");
         rl_catch_signals = 0;
         rl_getc_function = editline_getc;
@@ -721,19 +729,19 @@ void repl_run(bool show_banner) {
         fflush(stdout);
         size_t len;
         char *src = read_input(&len);
-        if (session_over) {
+        if (ST->repl->session_over) {
             free(src);
             break;      // a task raised SystemExit at the prompt
         }
         if (!src) {
-            if (show_prompts) {
+            if (ST->repl->show_prompts) {
                 FILE *out = tty ? stdout : stderr;
                 fputc('\n', out);
                 fflush(out);
             }
             break;
         }
-        if (line_interrupted) {
+        if (ST->repl->line_interrupted) {
             free(src);
             fflush(stdout);
             fputs("\nKeyboardInterrupt\n", stderr);
@@ -774,5 +782,13 @@ void repl_run(bool show_banner) {
     history_save();
     // tasks still pending on the loop end with the session, silently (as
     // with python -m asyncio)
-    loop_forget_tasks(repl_loop);
+    loop_forget_tasks(ST->repl->loop);
+    for (size_t i = 0; i < ST->repl->ncands; i++) {
+        free(ST->repl->cands[i]);
+    }
+    free(ST->repl->cands);
+#ifdef PYISH_HAVE_LIBEDIT
+    free(ST->repl->history_path);
+#endif
+    ST->repl = NULL;
 }
