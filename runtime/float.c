@@ -493,7 +493,7 @@ static Value float_of(Value x) {
         }
         return float_new(d);
     }
-    static const char *names[] = {"__float__", "__index__"};
+    static const char *const names[] = {"__float__", "__index__"};
     for (int k = 0; k < 2; k++) {
         Value m = class_lookup(val_class(x), str_intern_c(names[k]));
         if (m) {

@@ -1026,7 +1026,7 @@ static Value int_of(Value x) {
     if (str_check(x)) {
         return int_parse_str(AS_STR(x)->data, AS_STR(x)->len, 10, x);
     }
-    static const char *names[] = {"__int__", "__index__", "__trunc__"};
+    static const char *const names[] = {"__int__", "__index__", "__trunc__"};
     for (int k = 0; k < 3; k++) {
         bool found;
         Value r = call_dunder(x, names[k], &found);

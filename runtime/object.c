@@ -158,7 +158,7 @@ Value slot_binop(Value a, Value b, int op) {
 }
 
 Value slot_unop(Value a, int op) {
-    static const char *names[] = {"__neg__", "__pos__", "__invert__"};
+    static const char *const names[] = {"__neg__", "__pos__", "__invert__"};
     bool found;
     if (op < 0 || op > 2) {
         return exc_raise(exc_TypeError, "bad unary op");
@@ -170,7 +170,7 @@ Value slot_unop(Value a, int op) {
         if (r2 != VAL_NOTIMPL) {
             return r2;
         }
-        static const char *sym[] = {"-", "+", "~"};
+        static const char *const sym[] = {"-", "+", "~"};
         return exc_raise(exc_TypeError, "bad operand type for unary %s: '%s'", sym[op],
                          val_type_name(a));
     }
@@ -451,7 +451,7 @@ Value obj_unop(Value a, int op) {
             return r;
         }
     }
-    static const char *sym[] = {"-", "+", "~"};
+    static const char *const sym[] = {"-", "+", "~"};
     return exc_raise(exc_TypeError, "bad operand type for unary %s: '%s'", sym[op],
                      c->name->data);
 }

@@ -5,7 +5,7 @@
 #include <string.h>
 #include "code.h"
 
-static const char *op_names[] = {
+static const char *const op_names[] = {
 #define OP(name, operand, pops, pushes) #name,
 #include "opcodes.def"
 #undef OP

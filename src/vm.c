@@ -310,7 +310,7 @@ static bool is_native_gen(Value v) {
 
 Value vm_run(Frame *entry, int *status, Value throw_exc) {
 #ifdef PYISH_COMPUTED_GOTO
-    static void *dispatch_table[] = {
+    static void *const dispatch_table[] = {
 #define OP(name, operand, pops, pushes) &&L_##name,
 #include "opcodes.def"
 #undef OP
