@@ -201,16 +201,6 @@ Obj *obj_try_alloc(ObjClass *cls, size_t size) {
     return o;
 }
 
-static void slab_free_obj(Obj *o) {
-    size_t cls = (o->size + 15) >> 4;
-    if (o->cls->finalize) {
-        o->cls->finalize(o);
-    }
-    o->cls = NULL;
-    o->gc_next = ST->gc.obj_free[cls];
-    ST->gc.obj_free[cls] = o;
-}
-
 // Calls [fn] on every live slab object.
 static void each_slab_object(void (*fn)(Obj *o)) {
     for (int c = 1; c <= OBJ_CLASSES; c++) {
@@ -226,22 +216,31 @@ static void each_slab_object(void (*fn)(Obj *o)) {
 }
 
 static void sweep_slabs(void) {
+    State *st = ST;     // one read of the thread-local pointer for the sweep
+    size_t live = 0;
     for (int c = 1; c <= OBJ_CLASSES; c++) {
-        for (ObjSlab *sl = ((ObjSlab **)ST->gc.obj_slabs)[c]; sl; sl = sl->next) {
+        for (ObjSlab *sl = ((ObjSlab **)st->gc.obj_slabs)[c]; sl; sl = sl->next) {
+            size_t block = sl->block;
             for (size_t i = 0; i < sl->nblocks; i++) {
-                Obj *o = (Obj *)(sl->data + i * sl->block);
+                Obj *o = (Obj *)(sl->data + i * block);
                 if (!o->cls) {
                     continue;
                 }
                 if (o->marked) {
                     o->marked = 0;
-                    ST->gc.slab_live_bytes += sl->block;
+                    live += block;
                 } else {
-                    slab_free_obj(o);
+                    if (o->cls->finalize) {
+                        o->cls->finalize(o);
+                    }
+                    o->cls = NULL;
+                    o->gc_next = st->gc.obj_free[c];
+                    st->gc.obj_free[c] = o;
                 }
             }
         }
     }
+    st->gc.slab_live_bytes += live;
 }
 
 void gc_push_root(Value v) {

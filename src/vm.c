@@ -317,7 +317,11 @@ Value vm_run(Frame *entry, int *status, Value throw_exc) {
     };
 #endif
     Frame *frame = entry;
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+    register uint32_t *ip __asm__("r15");  // keep ip out of memory in the dispatch loop
+#else
     uint32_t *ip;
+#endif
     Value *sp;
     ObjCode *code;
     Value *consts, *names, *locals;

@@ -128,6 +128,25 @@ Value vm_call(Value callable, int argc, Value *argv, ObjDict *kw) {
     return exc_raise(exc_TypeError, "'%s' object is not callable", c->name->data);
 }
 
+Chunk *frame_chunk_grow(size_t size) {
+    Chunk *c;
+    if (ST->spare_chunk && ST->spare_chunk->size >= size) {
+        c = ST->spare_chunk;
+        ST->spare_chunk = NULL;
+    } else {
+        size_t csize = size > 256 * 1024 ? size : 256 * 1024;
+        c = malloc(sizeof(Chunk) + csize);
+        if (!c) {
+            abort();
+        }
+        c->size = csize;
+    }
+    c->used = 0;
+    c->prev = ST->chunk;
+    ST->chunk = c;
+    return c;
+}
+
 // ---- module and class bodies
 Value vm_run_module(ObjCode *code, ObjDict *globals) {
     return vm_run_module_in(code, globals, globals);

@@ -27,6 +27,10 @@ typedef struct VmChunk {
     _Alignas(16) char data[];
 } Chunk;
 
+// Starts a new frame-stack chunk with room for [size] bytes (the slow path
+// of frame_alloc, out of line so that the dispatch loop stays small).
+Chunk *frame_chunk_grow(size_t size);
+
 static inline Frame *frame_alloc(ObjCode *code, bool heap) {
     size_t nslots = (size_t)(code->nlocals + code->ncells + code->nfree + code->max_stack);
     size_t size = (sizeof(Frame) + nslots * sizeof(Value) + sizeof(Block) * (size_t)code->max_blocks + 15) &
@@ -35,25 +39,12 @@ static inline Frame *frame_alloc(ObjCode *code, bool heap) {
     if (heap) {
         f = mem_alloc(size);
     } else {
-        if (!ST->chunk || ST->chunk->used + size > ST->chunk->size) {
-            Chunk *c;
-            if (ST->spare_chunk && ST->spare_chunk->size >= size) {
-                c = ST->spare_chunk;
-                ST->spare_chunk = NULL;
-            } else {
-                size_t csize = size > 256 * 1024 ? size : 256 * 1024;
-                c = malloc(sizeof(Chunk) + csize);
-                if (!c) {
-                    abort();
-                }
-                c->size = csize;
-            }
-            c->used = 0;
-            c->prev = ST->chunk;
-            ST->chunk = c;
+        Chunk *c = ST->chunk;
+        if (__builtin_expect(!c || c->used + size > c->size, 0)) {
+            c = frame_chunk_grow(size);
         }
-        f = (Frame *)(ST->chunk->data + ST->chunk->used);
-        ST->chunk->used += size;
+        f = (Frame *)(c->data + c->used);
+        c->used += size;
     }
     // every field (of the block stack only nblocks entries are meaningful)
     f->code = code;
