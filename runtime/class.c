@@ -1048,13 +1048,14 @@ bool native_check_self(ObjNative *n, int argc, Value *argv) {
         return true;
     }
     char obuf[128], cbuf[128];
-    const char *owner = tp_name(n->owner, obuf, sizeof obuf);
+    // the owner's printed name, formatted only on the error paths
+#define OWNER tp_name(n->owner, obuf, sizeof obuf)
     if (argc == 0) {
         if (wrapper_style(n) || n->is_classmethod) {
             exc_raise(exc_TypeError, "descriptor '%s' of '%s' object needs an argument", n->name,
-                      owner);
+                      OWNER);
         } else {
-            exc_raise(exc_TypeError, "unbound method %s.%s() needs an argument", owner, n->name);
+            exc_raise(exc_TypeError, "unbound method %s.%s() needs an argument", OWNER, n->name);
         }
         return false;
     }
@@ -1062,12 +1063,12 @@ bool native_check_self(ObjNative *n, int argc, Value *argv) {
     if (n->is_classmethod) {
         if (!IS_CLASS(argv[0])) {
             exc_raise(exc_TypeError, "descriptor '%s' for type '%s' needs a type, not a '%s' as arg 2",
-                      n->name, owner, c->name->data);
+                      n->name, OWNER, c->name->data);
             return false;
         }
         if (!class_is_subclass(AS_CLASS(argv[0]), n->owner)) {
             exc_raise(exc_TypeError, "descriptor '%s' requires a subtype of '%s' but received '%s'",
-                      n->name, owner, AS_CLASS(argv[0])->name->data);
+                      n->name, OWNER, AS_CLASS(argv[0])->name->data);
             return false;
         }
         return true;
@@ -1078,11 +1079,12 @@ bool native_check_self(ObjNative *n, int argc, Value *argv) {
     const char *got = tp_name(c, cbuf, sizeof cbuf);
     if (wrapper_style(n)) {
         exc_raise(exc_TypeError, "descriptor '%s' requires a '%s' object but received a '%s'",
-                  n->name, owner, got);
+                  n->name, OWNER, got);
     } else {
         exc_raise(exc_TypeError, "descriptor '%s' for '%s' objects doesn't apply to a '%s' object",
-                  n->name, owner, got);
+                  n->name, OWNER, got);
     }
+#undef OWNER
     return false;
 }
 
