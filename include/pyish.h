@@ -52,6 +52,14 @@ typedef struct pyish_Config {
                                    before RuntimeError('execution budget exceeded'); 0: none */
     bool virtual_clock;         /* time and asyncio read a clock that only sleeping moves */
     bool sandbox;               /* no file, OS, process, socket or environment access */
+    /* The heap's allocator (objects, their buffers, big ints), as Lua's
+     * lua_Alloc: nsize 0 frees ptr (of osize bytes); otherwise it resizes
+     * ptr (NULL: a new block) from osize to nsize bytes, returning NULL if it
+     * cannot (pyish then raises MemoryError or uses its reserve). NULL:
+     * malloc. The state's own bookkeeping (frame stacks, the collector's
+     * work lists) still uses malloc. */
+    void *(*alloc)(void *ud, void *ptr, size_t osize, size_t nsize);
+    void *alloc_ud;
 } pyish_Config;
 
 /* Fills [cfg] with the defaults (all zero/NULL/false). */

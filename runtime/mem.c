@@ -55,24 +55,36 @@ static bool refill_reserve(void) {
 
 // realloc, out of line: a failed realloc leaves [p] valid, and must_realloc
 // retries with it (GCC's use-after-free warning cannot know that).
-static __attribute__((noinline)) void *sys_realloc(void *p, size_t size) {
+static __attribute__((noinline)) void *sys_realloc(void *p, size_t old, size_t size) {
+    if (ST->config.alloc) {
+        return ST->config.alloc(ST->config.alloc_ud, p, p ? (old ? old : 1) : 0, size ? size : 1);
+    }
     return realloc(p, size);
 }
 
+// Gives a block of [size] bytes back to the host's allocator or to free().
+static void sys_free(void *p, size_t size) {
+    if (ST->config.alloc) {
+        ST->config.alloc(ST->config.alloc_ud, p, size ? size : 1, 0);
+        return;
+    }
+    free(p);
+}
+
 // malloc/realloc for an infallible allocation: falls back on the reserve.
-static void *must_realloc(void *p, size_t size) {
+static void *must_realloc(void *p, size_t old, size_t size) {
     if (!ST->reserve_made) {
         ST->reserve_made = true;
         refill_reserve();
     }
-    void *q = sys_realloc(p, size);
+    void *q = sys_realloc(p, old, size);
     for (int i = 0; !q && i < 2; i++) {
         if (ST->reserve[i]) {
             free(ST->reserve[i]);
             ST->reserve[i] = NULL;
             ST->mem_low = true;
             ST->gc.due = true;      // brings the VM to a safe point soon
-            q = sys_realloc(p, size);
+            q = sys_realloc(p, old, size);
         }
     }
     if (!q) {
@@ -173,7 +185,7 @@ static void *pool_alloc(size_t size) {
     size_t bytes = cls << 4;
     if (ST->slab_cur + bytes > ST->slab_end) {
         // a slab's first 16 bytes link it into the state's list of slabs
-        char *slab = must_realloc(NULL, SLAB_SIZE);
+        char *slab = must_realloc(NULL, 0, SLAB_SIZE);
         *(void **)slab = ST->pool_slabs;
         ST->pool_slabs = slab;
         ST->slab_cur = slab + 16;
@@ -199,7 +211,7 @@ void *mem_alloc(size_t size) {
         gc_note_alloc(size);
         return p;
     }
-    p = must_realloc(NULL, size ? size : 1);
+    p = must_realloc(NULL, 0, size ? size : 1);
     ST->bytes_allocated += size;
     gc_note_alloc(size);
     return p;
@@ -217,7 +229,7 @@ void *mem_realloc(void *p, size_t old, size_t size) {
     if (!p) {
         old = 0;
     }
-    void *q = must_realloc(p, size ? size : 1);
+    void *q = must_realloc(p, old, size ? size : 1);
     ST->bytes_allocated += size - old;
     if (size > old) {
         gc_note_alloc(size - old);
@@ -237,13 +249,13 @@ void mem_free(void *p, size_t size) {
         pool_free(p, size);
         return;
     }
-    free(p);
+    sys_free(p, size);
 }
 
 void mem_free_all(void) {
     for (void *slab = ST->pool_slabs; slab;) {
         void *next = *(void **)slab;
-        free(slab);
+        sys_free(slab, SLAB_SIZE);
         slab = next;
     }
     ST->pool_slabs = NULL;
@@ -274,14 +286,14 @@ void *mem_try_realloc(void *p, size_t old, size_t size) {
     }
     void *q;
     if (USE_POOL && old && old <= POOL_MAX) {
-        q = malloc(size);                   // out of the pool
+        q = sys_realloc(NULL, 0, size);     // out of the pool
         if (q) {
             memcpy(q, p, old);
             mem_free(p, old);
             old = 0;
         }
     } else {
-        q = realloc(p, size ? size : 1);
+        q = sys_realloc(p, old, size ? size : 1);
     }
     if (!q) {
         exc_raise_nomem();

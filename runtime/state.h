@@ -43,6 +43,11 @@ typedef struct StateConfig {
     bool sandbox;               // no file, OS, process or environment access
     StateWriteFn write;         // NULL: stdout/stderr
     void *write_ud;
+    // The heap's allocator (objects, their buffers, big ints), Lua-style:
+    // nsize 0 frees ptr; else it reallocates ptr (NULL: allocates) from
+    // osize to nsize bytes and returns NULL if it cannot. NULL: malloc.
+    void *(*alloc)(void *ud, void *ptr, size_t osize, size_t nsize);
+    void *alloc_ud;
 } StateConfig;
 
 // The builtin classes, one field `cls_NAME` each.

@@ -271,6 +271,8 @@ pyish_State *pyish_new(const pyish_Config *cfg) {
         .sandbox = S->cfg.sandbox,
         .write = S->cfg.write,
         .write_ud = S->cfg.write_ud,
+        .alloc = S->cfg.alloc,
+        .alloc_ud = S->cfg.alloc_ud,
     };
     State *prev = ST;
     S->st = state_new(&sc);

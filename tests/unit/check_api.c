@@ -631,6 +631,57 @@ START_TEST(test_memory_limit) {
 }
 END_TEST
 
+// A host allocator that counts what the heap holds and can refuse.
+typedef struct Counting {
+    size_t live, peak, calls;
+    size_t refuse_above;        // 0: never refuse
+} Counting;
+
+static void *counting_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+    Counting *c = ud;
+    c->calls++;
+    if (nsize == 0) {
+        c->live -= osize;
+        free(ptr);
+        return NULL;
+    }
+    if (c->refuse_above && nsize > c->refuse_above) {
+        return NULL;
+    }
+    void *q = realloc(ptr, nsize);
+    if (q) {
+        c->live += nsize - (ptr ? osize : 0);
+        if (c->live > c->peak) {
+            c->peak = c->live;
+        }
+    }
+    return q;
+}
+
+START_TEST(test_allocator) {
+    Counting c = {0};
+    pyish_Config cfg;
+    pyish_config_init(&cfg);
+    cfg.alloc = counting_alloc;
+    cfg.alloc_ud = &c;
+    S = pyish_new(&cfg);
+    ck_assert_ptr_nonnull(S);
+    ck_assert_uint_gt(c.calls, 0);
+    size_t before = c.live;
+    run_ok("l = [str(i) * 10 for i in range(100000)]\nn = 2 ** 100000 % 1000");
+    ck_assert_uint_gt(c.peak, before + (4u << 20));
+    // a refused large allocation is a MemoryError; the state goes on
+    c.refuse_above = 64u << 20;
+    run_fails("x = 'x' * (100 << 20)", "MemoryError", "");
+    c.refuse_above = 0;
+    run_ok("del l\nm = sum(range(100))");
+    ck_assert_int_eq(eval_int("m"), 4950);
+    pyish_free(S);
+    S = NULL;
+    ck_assert_uint_eq(c.live, 0);       // the state gave every heap block back
+}
+END_TEST
+
 START_TEST(test_sandbox) {
     char dir[] = "/tmp/pyish_check_api_dir_XXXXXX";
     ck_assert_ptr_nonnull(mkdtemp(dir));
@@ -938,6 +989,7 @@ static Suite *api_suite(void) {
     tcase_add_test(bare, test_module_path);
     tcase_add_test(bare, test_async_tasks);
     tcase_add_test(bare, test_free_with_pending_tasks);
+    tcase_add_test(bare, test_allocator);
     tcase_add_test(bare, test_two_states_two_threads);
     tcase_add_checked_fixture(bare, NULL, teardown);
     tcase_set_timeout(bare, 60);
