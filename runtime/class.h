@@ -22,6 +22,12 @@ enum {
 #define CLASS_TRAILING_EXTRA 16
 ObjDict **class_trailing_dict_slot(Obj *o);
 
+// The version of all classes: it changes whenever any class is made or
+// changed, which invalidates the method cache and the VM's inline caches.
+static inline uint32_t class_version(void) {
+    return ST->cls.version;
+}
+
 void class_bootstrap(void);
 void class_ready(void);
 void class_finish_builtins(void);

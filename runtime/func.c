@@ -25,6 +25,7 @@ static void finalize_code(Obj *o) {
     mem_free(c->code, sizeof(uint32_t) * (c->ncode ? c->ncode : 1));
     mem_free(c->lines, sizeof(int32_t) * (c->ncode ? c->ncode : 1));
     mem_free(c->cache, sizeof(uint64_t) * (c->ncode ? c->ncode : 1));
+    mem_free(c->attr_cache, sizeof(AttrCache) * (c->ncode ? c->ncode : 1));
     mem_free(c->cell2arg, sizeof(int32_t) * (size_t)(c->ncells + 1));
 }
 

@@ -18,12 +18,24 @@ enum {
     CO_NEEDS_CLASS_CELL = 128, // class body owning the __class__ cell
 };
 
+// The inline cache of one attribute instruction (src/vm.c): the class it
+// was filled for and the class version then (any class change invalidates
+// it), the entry of the instance dict where the attribute was (LOAD_ATTR,
+// STORE_ATTR) or the method the class gave (LOAD_METHOD).
+typedef struct AttrCache {
+    ObjClass *cls;
+    uint32_t version;
+    uint32_t ix;
+    Value method;
+} AttrCache;
+
 typedef struct ObjCode {
     Obj hdr;
     uint32_t *code;         // instructions
     uint32_t ncode;
     int32_t *lines;         // source line of each instruction
     uint64_t *cache;        // per instruction: LOAD_GLOBAL's cached entry (vm.c)
+    AttrCache *attr_cache;  // per instruction, made at the first attribute access; or NULL
     ObjTuple *consts;       // constants (ints, strs, code objects, kwnames tuples)
     ObjTuple *names;        // interned names for *_GLOBAL, *_NAME, *_ATTR, IMPORT_*
     ObjTuple *varnames;     // locals: parameters first

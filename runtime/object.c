@@ -745,6 +745,22 @@ bool generic_setattr(Value self, ObjStr *name, Value v) {
         exc_raise(exc_AttributeError, "'%s' object has no attribute '%s'", c->name->data, name->data);
         return false;
     }
+    if (!descr && c->dict_offset && name->data[0] == '_' && strcmp(name->data, "__dict__") == 0) {
+        // a new instance dict (del: an empty one), as object.__dict__'s setter
+        ObjDict **slot = c->dict_offset == DICT_OFFSET_TRAILING
+                             ? class_trailing_dict_slot(AS_OBJ(self))
+                             : (ObjDict **)((char *)AS_OBJ(self) + c->dict_offset);
+        if (!v) {
+            *slot = AS_DICT(dict_new());
+            return true;
+        }
+        if (!IS_OBJ(v) || !class_is_subclass(AS_OBJ(v)->cls, cls_dict)) {
+            exc_raise(exc_TypeError, "__dict__ must be set to a dictionary, not a '%s'", val_type_name(v));
+            return false;
+        }
+        *slot = AS_DICT(v);
+        return true;
+    }
     ObjDict *d = instance_dict(self);
     if (!d) {
         if (descr) {

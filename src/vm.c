@@ -142,6 +142,49 @@ static Value cell_name_error(ObjCode *code, int i) {
                      name);
 }
 
+// ---- inline caches of attribute instructions (AttrCache, runtime/func.h)
+
+// The cache of the instruction before [ip], made on first use.
+static AttrCache *attr_cache_at(ObjCode *code, const uint32_t *ip) {
+    if (!code->attr_cache) {
+        size_t n = code->ncode ? code->ncode : 1;
+        code->attr_cache = mem_alloc(sizeof(AttrCache) * n);
+        memset(code->attr_cache, 0, sizeof(AttrCache) * n);
+    }
+    return &code->attr_cache[ip - code->code - 1];
+}
+
+// The instance dict of [o] when its class keeps it at a fixed offset.
+static inline ObjDict *attr_dict(Obj *o) {
+    return *(ObjDict **)((char *)o + o->cls->dict_offset);
+}
+
+// After a LOAD_ATTR or STORE_ATTR of [name] on [obj] went the slow way:
+// when the attribute is plainly in the instance dict (a user class without
+// __getattribute__/__setattr__/__slots__ and without a class attribute of
+// that name, so no descriptor can be involved), the next execution reads or
+// writes that dict entry directly while the class version is unchanged.
+static void attr_cache_fill(ObjCode *code, const uint32_t *ip, Value obj, ObjStr *name, bool store) {
+    if (!IS_OBJ(obj) || !name->interned) {
+        return;
+    }
+    ObjClass *c = AS_OBJ(obj)->cls;
+    if (!(c->flags & CLS_USER) || c->getattr || (store && (c->setattr || (c->flags & CLS_HAS_SLOTS))) ||
+        !c->dict_offset || c->dict_offset == DICT_OFFSET_TRAILING || class_lookup(c, name)) {
+        return;
+    }
+    ObjDict *d = attr_dict(AS_OBJ(obj));
+    int64_t ix = d ? dict_index_str(d, name) : -1;
+    if (ix < 0 || ix > (int64_t)UINT32_MAX) {
+        return;
+    }
+    AttrCache *ac = attr_cache_at(code, ip);
+    ac->cls = c;
+    ac->version = class_version();
+    ac->ix = (uint32_t)ix;
+    ac->method = VAL_NULL;
+}
+
 static Value name_error(ObjStr *name) {
     Value msg = str_printf("name '%s' is not defined", name->data);
     Value e = exc_new(exc_NameError, 1, &msg);
@@ -571,16 +614,42 @@ next_instr:
         DISPATCH();
     }
     CASE(LOAD_ATTR): {
+        Value obj = TOP();
+        ObjStr *name = NAME(arg);
+        if (code->attr_cache && IS_OBJ(obj)) {
+            AttrCache *ac = &code->attr_cache[ip - code->code - 1];
+            if (ac->cls == AS_OBJ(obj)->cls && ac->version == class_version()) {
+                ObjDict *d = attr_dict(AS_OBJ(obj));
+                if (d && ac->ix < d->nentries && d->entries[ac->ix].key == OBJ_VAL(name)) {
+                    TOP() = d->entries[ac->ix].value;
+                    DISPATCH();
+                }
+            }
+        }
         SAVE_FRAME();
-        Value v = obj_getattr(TOP(), NAME(arg));
+        Value v = obj_getattr(obj, name);
         CHECK(v);
+        attr_cache_fill(code, ip, obj, name, false);
         TOP() = v;
         DISPATCH();
     }
     CASE(STORE_ATTR): {
-        SAVE_FRAME();
         Value obj = sp[-1], v = sp[-2];
-        CHECK(obj_setattr(obj, NAME(arg), v));
+        ObjStr *name = NAME(arg);
+        if (code->attr_cache && IS_OBJ(obj)) {
+            AttrCache *ac = &code->attr_cache[ip - code->code - 1];
+            if (ac->cls == AS_OBJ(obj)->cls && ac->version == class_version()) {
+                ObjDict *d = attr_dict(AS_OBJ(obj));
+                if (d && ac->ix < d->nentries && d->entries[ac->ix].key == OBJ_VAL(name)) {
+                    d->entries[ac->ix].value = v;
+                    sp -= 2;
+                    DISPATCH();
+                }
+            }
+        }
+        SAVE_FRAME();
+        CHECK(obj_setattr(obj, name, v));
+        attr_cache_fill(code, ip, obj, name, true);
         sp -= 2;
         DISPATCH();
     }
@@ -594,6 +663,21 @@ next_instr:
         Value obj = TOP();
         ObjStr *name = NAME(arg);
         ObjClass *c = val_class(obj);
+        if (code->attr_cache) {
+            // the class gave this method while its version was this one; an
+            // instance attribute of that name could still shadow it
+            AttrCache *ac = &code->attr_cache[ip - code->code - 1];
+            if (ac->cls == c && ac->version == class_version() && ac->method) {
+                ObjDict *d = !c->dict_offset || !IS_OBJ(obj)         ? NULL
+                             : c->dict_offset != DICT_OFFSET_TRAILING ? attr_dict(AS_OBJ(obj))
+                                                                      : obj_instance_dict(obj);
+                if (!d || !dict_get_str(d, name)) {
+                    sp[-1] = ac->method;
+                    PUSH(obj);
+                    DISPATCH();
+                }
+            }
+        }
         SAVE_FRAME();
         if (!c->getattr && !(c->flags & CLS_USER_GETATTR)) {
             Value descr = class_lookup(c, name);
@@ -602,6 +686,12 @@ next_instr:
                            !((ObjNative *)AS_OBJ(descr))->is_static))) {
                 ObjDict *d = obj_instance_dict(obj);
                 if (!d || !dict_get_str(d, name)) {
+                    if (name->interned) {
+                        AttrCache *ac = attr_cache_at(code, ip);
+                        ac->cls = c;
+                        ac->version = class_version();
+                        ac->method = descr;
+                    }
                     sp[-1] = descr;
                     PUSH(obj);
                     DISPATCH();
