@@ -619,9 +619,15 @@ next_instr:
         if (code->attr_cache && IS_OBJ(obj)) {
             AttrCache *ac = &code->attr_cache[ip - code->code - 1];
             if (ac->cls == AS_OBJ(obj)->cls && ac->version == class_version()) {
+                // the class has no attribute of that name: the instance dict decides
                 ObjDict *d = attr_dict(AS_OBJ(obj));
                 if (d && ac->ix < d->nentries && d->entries[ac->ix].key == OBJ_VAL(name)) {
                     TOP() = d->entries[ac->ix].value;
+                    DISPATCH();
+                }
+                Value v = d ? dict_get_str(d, name) : VAL_NULL;
+                if (v) {
+                    TOP() = v;
                     DISPATCH();
                 }
             }
@@ -639,9 +645,14 @@ next_instr:
         if (code->attr_cache && IS_OBJ(obj)) {
             AttrCache *ac = &code->attr_cache[ip - code->code - 1];
             if (ac->cls == AS_OBJ(obj)->cls && ac->version == class_version()) {
+                // no descriptor, __setattr__ or __slots__: a plain dict store
                 ObjDict *d = attr_dict(AS_OBJ(obj));
-                if (d && ac->ix < d->nentries && d->entries[ac->ix].key == OBJ_VAL(name)) {
-                    d->entries[ac->ix].value = v;
+                if (d) {
+                    if (ac->ix < d->nentries && d->entries[ac->ix].key == OBJ_VAL(name)) {
+                        d->entries[ac->ix].value = v;
+                    } else {
+                        dict_set_str(d, name, v);
+                    }
                     sp -= 2;
                     DISPATCH();
                 }
