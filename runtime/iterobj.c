@@ -232,7 +232,7 @@ static Value reversed_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     }
     Value seq = argv[0];
     ObjClass *c = val_class(seq);
-    Value f = class_lookup(c, str_intern_c("__reversed__"));
+    Value f = class_lookup(c, ST->s_reversed);
     if (f && !IS_NONE(f)) {
         return vm_call(f, 1, &seq, NULL);
     }

@@ -693,6 +693,18 @@ static Value range_getattr(Value self, ObjStr *name) {
 
 static Value m_range_reversed(int argc, Value *argv, ObjDict *kw) {
     ObjRange *r = AS_RANGE(argv[0]);
+    if (range_is_small(r)) {
+        // the last item, or start - step when empty: within 2^62 of start
+        int64_t start = AS_SMALL(r->start), step = AS_SMALL(r->step);
+        int64_t len = small_length(start, AS_SMALL(r->stop), step);
+        Value vl = int_from_i64(start + (len - 1) * step);
+        gc_push_root(vl);
+        Value vs = int_from_i64(-step);
+        gc_push_root(vs);
+        Value it = range_iter_from(vl, vs, MK_SMALL(len));
+        gc_pop_root(2);
+        return it;
+    }
     mpz_t len, last, z;
     mpz_inits(len, last, z, NULL);
     big_length(r, len);

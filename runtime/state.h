@@ -146,7 +146,9 @@ struct State {
 
     // ---- interned names the runtime looks up often
     ObjStr *s_init, *s_new, *s_del, *s_write, *s_slots, *s_fields, *s_defaults;
-    ObjStr *s_descr[3];                 // __get__, __set__, __delete__
+    ObjStr *s_descr[3];
+    ObjStr *s_name, *s_qualname, *s_module, *s_reversed, *s_enter, *s_exit, *s_aenter, *s_aexit;
+    ObjStr *s_await, *s_aiter, *s_anext;                 // __get__, __set__, __delete__
 
     // ---- exceptions (runtime/exc.c)
     Value exc_pending;

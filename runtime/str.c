@@ -748,4 +748,15 @@ void str_init(void) {
     ST->s_descr[0] = str_intern_c("__get__");
     ST->s_descr[1] = str_intern_c("__set__");
     ST->s_descr[2] = str_intern_c("__delete__");
+    ST->s_name = str_intern_c("__name__");
+    ST->s_qualname = str_intern_c("__qualname__");
+    ST->s_module = str_intern_c("__module__");
+    ST->s_reversed = str_intern_c("__reversed__");
+    ST->s_enter = str_intern_c("__enter__");
+    ST->s_exit = str_intern_c("__exit__");
+    ST->s_aenter = str_intern_c("__aenter__");
+    ST->s_aexit = str_intern_c("__aexit__");
+    ST->s_await = str_intern_c("__await__");
+    ST->s_aiter = str_intern_c("__aiter__");
+    ST->s_anext = str_intern_c("__anext__");
 }

@@ -1085,8 +1085,8 @@ next_instr:
                         // Stack: fn, NULL, args tuple, map, src (as CPython:
                         // "module.qualname()" unless a builtin).
                         Value fn = sp[-(int)arg - 4];
-                        Value fname = fn ? obj_getattr_opt(fn, str_intern_c("__qualname__")) : VAL_NULL;
-                        Value fmod = fn ? obj_getattr_opt(fn, str_intern_c("__module__")) : VAL_NULL;
+                        Value fname = fn ? obj_getattr_opt(fn, ST->s_qualname) : VAL_NULL;
+                        Value fmod = fn ? obj_getattr_opt(fn, ST->s_module) : VAL_NULL;
                         exc_clear();
                         bool qual = fmod && IS_STR(fmod) && strcmp(AS_STR(fmod)->data, "builtins") != 0;
                         exc_raise(exc_TypeError, "%s%s%s() got multiple values for keyword argument '%s'",
@@ -1442,7 +1442,7 @@ next_instr:
         if (arg & 1) {
             f->defaults = AS_TUPLE(POP());
         }
-        Value mod = dict_get_str(frame->globals, str_intern_c("__name__"));
+        Value mod = dict_get_str(frame->globals, ST->s_name);
         f->module = mod ? mod : VAL_NONE;
         PUSH(OBJ_VAL(f));
         DISPATCH();
@@ -1568,7 +1568,7 @@ next_instr:
             DISPATCH();
         }
         bool found;
-        Value it = call_method_opt(v, str_intern_c("__await__"), 0, NULL, &found);
+        Value it = call_method_opt(v, ST->s_await, 0, NULL, &found);
         if (!found) {
             if (arg == 1) {
                 exc_raise(exc_TypeError,
@@ -1652,7 +1652,7 @@ next_instr:
         SAVE_FRAME();
         Value v = TOP();
         bool found;
-        Value it = call_method_opt(v, str_intern_c("__aiter__"), 0, NULL, &found);
+        Value it = call_method_opt(v, ST->s_aiter, 0, NULL, &found);
         if (!found) {
             exc_raise(exc_TypeError, "'async for' requires an object with __aiter__ method, got %s",
                       val_type_name(v));
@@ -1666,7 +1666,7 @@ next_instr:
         SAVE_FRAME();
         Value v = TOP();
         bool found;
-        Value aw = call_method_opt(v, str_intern_c("__anext__"), 0, NULL, &found);
+        Value aw = call_method_opt(v, ST->s_anext, 0, NULL, &found);
         if (!found) {
             exc_raise(exc_TypeError, "'async for' requires an iterator with __anext__ method, got %s",
                       val_type_name(v));
@@ -1787,8 +1787,8 @@ next_instr:
         bool async = INSTR_OP(instr) == OP_BEFORE_ASYNC_WITH;
         Value mgr = TOP();
         SAVE_FRAME();
-        ObjStr *enter_name = str_intern_c(async ? "__aenter__" : "__enter__");
-        ObjStr *exit_name = str_intern_c(async ? "__aexit__" : "__exit__");
+        ObjStr *enter_name = async ? ST->s_aenter : ST->s_enter;
+        ObjStr *exit_name = async ? ST->s_aexit : ST->s_exit;
         Value enter = class_lookup(val_class(mgr), enter_name);
         Value exitm = class_lookup(val_class(mgr), exit_name);
         if (!enter || !exitm) {
