@@ -745,8 +745,11 @@ bool generic_setattr(Value self, ObjStr *name, Value v) {
         exc_raise(exc_AttributeError, "'%s' object has no attribute '%s'", c->name->data, name->data);
         return false;
     }
-    if (!descr && c->dict_offset && name->data[0] == '_' && strcmp(name->data, "__dict__") == 0) {
+    if (!descr && c->dict_offset && !(c->flags & CLS_HAS_SLOTS) && name->data[0] == '_' &&
+        strcmp(name->data, "__dict__") == 0) {
         // a new instance dict (del: an empty one), as object.__dict__'s setter
+        // (not for classes with __slots__: their slot values live in that
+        // dict too, a difference from CPython that replacing it would show)
         ObjDict **slot = c->dict_offset == DICT_OFFSET_TRAILING
                              ? class_trailing_dict_slot(AS_OBJ(self))
                              : (ObjDict **)((char *)AS_OBJ(self) + c->dict_offset);
