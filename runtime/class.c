@@ -473,6 +473,25 @@ static Value type_getattr(Value self, ObjStr *name) {
                      name->data);
 }
 
+// A dunder set on or deleted from [ctx] changes the slots of its user
+// subclasses too (their slots were computed from the MRO when they were made).
+static void recompute_subclass(Obj *o, void *ctx) {
+    ObjClass *base = ctx;
+    if (o->cls != cls_type) {
+        return;
+    }
+    ObjClass *k = (ObjClass *)o;
+    if (k == base || !(k->flags & CLS_USER) || !k->mro) {
+        return;
+    }
+    for (size_t i = 1; i < k->mro->len; i++) {
+        if (AS_CLASS(k->mro->items[i]) == base) {
+            class_compute_slots(k);
+            return;
+        }
+    }
+}
+
 static bool type_setattr(Value self, ObjStr *name, Value v) {
     ObjClass *c = AS_CLASS(self);
     if (!(c->flags & CLS_USER)) {
@@ -490,6 +509,7 @@ static bool type_setattr(Value self, ObjStr *name, Value v) {
     }
     if (name->data[0] == '_' && name->data[1] == '_') {
         class_compute_slots(c);
+        gc_each_object_ctx(recompute_subclass, c);
     }
     return true;
 }

@@ -23,7 +23,7 @@ void gc_set_after_hook(void (*fn)(void)) {
     }
 }
 
-static void each_slab_object(void (*fn)(Obj *o));
+static void each_slab_object(void (*fn)(Obj *o, void *ctx), void *ctx);
 
 
 // Calls [fn] on every object of a CLS_GC_HOOK class (generators, tasks ...),
@@ -34,11 +34,24 @@ void gc_each_hookable(void (*fn)(Obj *o)) {
     }
 }
 
-void gc_each_object(void (*fn)(Obj *o)) {
+void gc_each_object_ctx(void (*fn)(Obj *o, void *ctx), void *ctx) {
     for (Obj *o = ST->gc.all_objects; o; o = o->gc_next) {
-        fn(o);
+        fn(o, ctx);
     }
-    each_slab_object(fn);
+    each_slab_object(fn, ctx);
+}
+
+typedef struct PlainFn {
+    void (*fn)(Obj *o);
+} PlainFn;
+
+static void call_plain(Obj *o, void *ctx) {
+    ((PlainFn *)ctx)->fn(o);
+}
+
+void gc_each_object(void (*fn)(Obj *o)) {
+    PlainFn p = {fn};
+    gc_each_object_ctx(call_plain, &p);
 }
 
 _Noreturn void assert_fail(const char *cond, const char *file, int line) {
@@ -202,13 +215,13 @@ Obj *obj_try_alloc(ObjClass *cls, size_t size) {
 }
 
 // Calls [fn] on every live slab object.
-static void each_slab_object(void (*fn)(Obj *o)) {
+static void each_slab_object(void (*fn)(Obj *o, void *ctx), void *ctx) {
     for (int c = 1; c <= OBJ_CLASSES; c++) {
         for (ObjSlab *sl = ((ObjSlab **)ST->gc.obj_slabs)[c]; sl; sl = sl->next) {
             for (size_t i = 0; i < sl->nblocks; i++) {
                 Obj *o = (Obj *)(sl->data + i * sl->block);
                 if (o->cls) {
-                    fn(o);
+                    fn(o, ctx);
                 }
             }
         }

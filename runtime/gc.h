@@ -36,6 +36,8 @@ void gc_set_after_hook(void (*fn)(void));
 void gc_each_hookable(void (*fn)(Obj *o));
 // Calls [fn] on every live object (exit-time warnings).
 void gc_each_object(void (*fn)(Obj *o));
+// The same with a context argument for [fn].
+void gc_each_object_ctx(void (*fn)(Obj *o, void *ctx), void *ctx);
 // [o]'s class was changed from [old] (__class__ assignment): registers it
 // for the finalizer hooks when its new class needs them.
 void gc_note_class_change(Obj *o, ObjClass *old);
