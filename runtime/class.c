@@ -360,11 +360,8 @@ static Value object_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
         return exc_raise(exc_TypeError, "object() takes no arguments");
     }
     size_t size = cls->inst_size ? cls->inst_size : sizeof(ObjInstance);
-    Obj *o = obj_alloc(cls, size);
-    if (cls->dict_offset) {
-        *(ObjDict **)((char *)o + cls->dict_offset) = AS_DICT(dict_new());
-    }
-    return OBJ_VAL(o);
+    // the instance dict is made when first needed (object.c's instance_dict)
+    return OBJ_VAL(obj_alloc(cls, size));
 }
 
 static void trace_instance(Obj *o) {
