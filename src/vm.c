@@ -646,8 +646,13 @@ next_instr:
             AttrCache *ac = &code->attr_cache[ip - code->code - 1];
             if (ac->cls == AS_OBJ(obj)->cls && ac->version == class_version()) {
                 // no descriptor, __setattr__ or __slots__: a plain dict store
+                // (into a new dict for an instance's first attribute)
                 ObjDict *d = attr_dict(AS_OBJ(obj));
-                if (d) {
+                if (!d) {
+                    d = AS_DICT(dict_new());
+                    *(ObjDict **)((char *)AS_OBJ(obj) + AS_OBJ(obj)->cls->dict_offset) = d;
+                }
+                {
                     if (ac->ix < d->nentries && d->entries[ac->ix].key == OBJ_VAL(name)) {
                         d->entries[ac->ix].value = v;
                     } else {
