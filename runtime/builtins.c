@@ -962,7 +962,6 @@ static void put(ObjDict *b, const char *name, Value v) {
 
 // Registers the builtin functions and classes into [builtins].
 void builtins_init(ObjDict *builtins) {
-    ST->s_write = str_intern_c("write");
     builtins_file_init();
     for (const MethodDef *m = builtin_functions; m->name; m++) {
         put(builtins, m->name, native_new(m->name, m->fn, NULL));

@@ -65,6 +65,15 @@ typedef struct StateConfig {
     X(defaultdict) X(deque) X(deque_iter) X(ordereddict) X(loop) \
     X(future) X(future_iter) X(task) X(handle) X(timer_handle) X(sleep)
 
+// Names interned at start-up, one field `s_NAME` each (str_init makes them).
+#define STATE_NAMES(X) \
+    X(init, "__init__") X(new, "__new__") X(del, "__del__") X(write, "write") \
+    X(slots, "__slots__") X(fields, "_fields") X(defaults, "_field_defaults_tuple") \
+    X(name, "__name__") X(qualname, "__qualname__") X(module, "__module__") \
+    X(reversed, "__reversed__") X(enter, "__enter__") X(exit, "__exit__") \
+    X(aenter, "__aenter__") X(aexit, "__aexit__") X(await, "__await__") \
+    X(aiter, "__aiter__") X(anext, "__anext__")
+
 // Registered builtin modules (module_register).
 typedef struct StateModule {
     const char *name;
@@ -144,11 +153,11 @@ struct State {
         uint32_t version;
     } cls;
 
-    // ---- interned names the runtime looks up often
-    ObjStr *s_init, *s_new, *s_del, *s_write, *s_slots, *s_fields, *s_defaults;
-    ObjStr *s_descr[3];
-    ObjStr *s_name, *s_qualname, *s_module, *s_reversed, *s_enter, *s_exit, *s_aenter, *s_aexit;
-    ObjStr *s_await, *s_aiter, *s_anext;                 // __get__, __set__, __delete__
+    // ---- interned names the runtime looks up often (STATE_NAMES: s_NAME)
+#define X(n, text) ObjStr *s_##n;
+    STATE_NAMES(X)
+#undef X
+    ObjStr *s_descr[3];                 // __get__, __set__, __delete__
 
     // ---- exceptions (runtime/exc.c)
     Value exc_pending;

@@ -738,25 +738,10 @@ void str_init(void) {
         ST->ascii_chars[c] = str_intern(&ch, 1);
     }
     // names the runtime looks up often (interned strings live as long as the state)
-    ST->s_init = str_intern_c("__init__");
-    ST->s_new = str_intern_c("__new__");
-    ST->s_del = str_intern_c("__del__");
-    ST->s_write = str_intern_c("write");
-    ST->s_slots = str_intern_c("__slots__");
-    ST->s_fields = str_intern_c("_fields");
-    ST->s_defaults = str_intern_c("_field_defaults_tuple");
+#define X(n, text) ST->s_##n = str_intern_c(text);
+    STATE_NAMES(X)
+#undef X
     ST->s_descr[0] = str_intern_c("__get__");
     ST->s_descr[1] = str_intern_c("__set__");
     ST->s_descr[2] = str_intern_c("__delete__");
-    ST->s_name = str_intern_c("__name__");
-    ST->s_qualname = str_intern_c("__qualname__");
-    ST->s_module = str_intern_c("__module__");
-    ST->s_reversed = str_intern_c("__reversed__");
-    ST->s_enter = str_intern_c("__enter__");
-    ST->s_exit = str_intern_c("__exit__");
-    ST->s_aenter = str_intern_c("__aenter__");
-    ST->s_aexit = str_intern_c("__aexit__");
-    ST->s_await = str_intern_c("__await__");
-    ST->s_aiter = str_intern_c("__aiter__");
-    ST->s_anext = str_intern_c("__anext__");
 }

@@ -191,7 +191,6 @@ void finalize_at_exit(void) {
 }
 
 void finalize_init(void) {
-    ST->s_del = str_intern_c("__del__");
     gc_set_finalizer_hook(del_hook);
     gc_set_after_hook(run_pending);
     gc_add_root_marker(mark_pending);
