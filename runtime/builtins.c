@@ -790,7 +790,9 @@ static Value bi_id(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("id", argc, 1, 1)) {
         return VAL_NULL;
     }
-    return VAL_INT((int64_t)(intptr_t)argv[0]);
+    // the value word: an address, or a small int's or an immediate float's
+    // bits, which no live heap object shares (addresses are 8-aligned)
+    return int_from_u64((uint64_t)argv[0]);
 }
 
 static Value bi_hash(int argc, Value *argv, ObjDict *kw) {

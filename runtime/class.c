@@ -163,12 +163,12 @@ static void trace_native(Obj *o) {
 
 static Value native_repr(Value self) {
     ObjNative *n = (ObjNative *)AS_OBJ(self);
-    if (n->owner && !IS_OBJ(n->self)) {
+    if (n->owner && !IS_OBJ(n->self) && !IS_IMMF(n->self)) {
         return str_printf("<method '%s' of '%s' objects>", n->name, n->owner->name->data);
     }
-    if (IS_OBJ(n->self) || IS_SMALL(n->self)) {
+    if (n->self != VAL_NULL) {
         return str_printf("<built-in method %s of %s object at %p>", n->name,
-                          val_type_name(n->self), (void *)AS_OBJ(n->self));
+                          val_type_name(n->self), (void *)n->self);
     }
     return str_printf("<built-in function %s>", n->name);
 }

@@ -21,10 +21,14 @@
 #define HASH_MODULUS (((uint64_t)1 << 61) - 1)
 
 static bool is_float_val(Value v) {
-    return IS_OBJ(v) && (AS_OBJ(v)->cls == cls_float || AS_OBJ(v)->cls->native_base == cls_float);
+    return IS_FLOATISH(v);
 }
 
 Value float_new(double d) {
+    Value imm;
+    if (immf_encode(d, &imm)) {
+        return imm;
+    }
     // plain floats have no dict (a user subclass's instances get one after
     // the ObjFloat layout: class.c puts dict_offset at the builtin's size)
     ObjFloat *f = (ObjFloat *)obj_alloc_small(cls_float, sizeof(ObjFloat));
@@ -378,7 +382,7 @@ static Value float_unop(Value a, int op) {
     case UN_NEG:
         return float_new(-x);
     case UN_POS:
-        return AS_OBJ(a)->cls == cls_float ? a : float_new(x);
+        return IS_FLOAT(a) ? a : float_new(x);
     case UN_NOT:
         return VAL_BOOL(x == 0.0);
     default:
@@ -466,7 +470,7 @@ bool float_parse(const char *s, size_t len, double *out) {
 // float(x) for one argument.
 static Value float_of(Value x) {
     if (is_float_val(x)) {
-        return AS_OBJ(x)->cls == cls_float ? x : float_new(AS_FLOAT(x));
+        return IS_FLOAT(x) ? x : float_new(AS_FLOAT(x));
     }
     if (int_check(x)) {
         double d;

@@ -109,8 +109,7 @@ bool int_gmp_guarded(GmpCall *c) {
 // ---- representation helpers
 
 static bool is_float_val(Value v) {
-    return IS_OBJ(v) && (AS_OBJ(v)->cls == cls_float ||
-                         (AS_OBJ(v)->cls->native_base == cls_float && cls_float));
+    return IS_FLOATISH(v);
 }
 
 bool int_check(Value v) {
@@ -185,6 +184,15 @@ Value int_from_i64(int64_t i) {
     }
     ObjInt *o = bigint_alloc(cls_int);
     mpz_set_si(o->z, (long)i);
+    return OBJ_VAL(o);
+}
+
+Value int_from_u64(uint64_t u) {
+    if (u <= (uint64_t)SMALL_MAX) {
+        return MK_SMALL((int64_t)u);
+    }
+    ObjInt *o = bigint_alloc(cls_int);
+    mpz_set_ui(o->z, (unsigned long)u);
     return OBJ_VAL(o);
 }
 

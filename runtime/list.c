@@ -659,11 +659,11 @@ static int sort_lt(Value a, Value b) {
     if (IS_SMALL(a) && IS_SMALL(b)) {
         return (intptr_t)a < (intptr_t)b;
     }
+    if (IS_FLOAT(a) && IS_FLOAT(b)) {
+        return AS_FLOAT(a) < AS_FLOAT(b);
+    }
     if (IS_OBJ(a) && IS_OBJ(b)) {
         ObjClass *ca = AS_OBJ(a)->cls, *cb = AS_OBJ(b)->cls;
-        if (ca == cls_float && cb == cls_float) {
-            return AS_FLOAT(a) < AS_FLOAT(b);
-        }
         if (ca == cls_str && cb == cls_str) {
             ObjStr *x = AS_STR(a), *y = AS_STR(b);
             size_t n = x->len < y->len ? x->len : y->len;

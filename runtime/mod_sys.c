@@ -164,7 +164,7 @@ static Value sys_getsizeof(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("getsizeof", argc, 1, 2)) {
         return VAL_NULL;
     }
-    return MK_SMALL(IS_OBJ(argv[0]) ? AS_OBJ(argv[0])->size : 28);
+    return MK_SMALL(IS_OBJ(argv[0]) ? AS_OBJ(argv[0])->size : IS_IMMF(argv[0]) ? (int64_t)sizeof(ObjFloat) : 28);
 }
 
 static const MethodDef sys_fns[] = {

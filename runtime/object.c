@@ -387,7 +387,7 @@ int obj_truthy(Value v) {
     if (IS_SMALL(v)) {
         return AS_SMALL(v) != 0;
     }
-    ObjClass *c = AS_OBJ(v)->cls;
+    ObjClass *c = val_class(v);
     if (c->truthy) {
         return c->truthy(v);
     }

@@ -41,9 +41,64 @@ typedef struct ObjDict ObjDict;
 #define SMALL_MAX (((int64_t)1 << 61) - 1)
 #define SMALL_MIN (-((int64_t)1 << 61))
 #define FITS_SMALL(i) ((i) >= SMALL_MIN && (i) <= SMALL_MAX)
-#define IS_OBJ(v) ((v) != 0 && !IS_SMALL(v))
+#define IS_OBJ(v) ((v) != 0 && ((v) & 3) == 0)
+// Reports a failed ASSERT (see below) and aborts.
+_Noreturn void assert_fail(const char *cond, const char *file, int line);
+#ifdef PYISH_DEBUG
+// AS_OBJ of a small int or an immediate float is a bug (NULL passes).
+static inline Obj *obj_checked(Value v, const char *file, int line) {
+    if ((v & 3) != 0) {
+        assert_fail("AS_OBJ of a non-object value", file, line);
+    }
+    return (Obj *)v;
+}
+#define AS_OBJ(v) obj_checked((Value)(v), __FILE__, __LINE__)
+#else
 #define AS_OBJ(v) ((Obj *)(v))
+#endif
 #define OBJ_VAL(o) ((Value)(o))
+
+// Immediate floats (the 64-bit Spur VM's SmallFloat64 with a 2-bit tag):
+// a word whose low bits are 10 holds a double. With the double's bits
+// rotated left by one, r = exponent(11) | mantissa(52) | sign(1); a double
+// whose biased exponent e is in 769..1279 (|d| in [2**-254, 2**257)) is
+// stored as ((r - (768 << 53)) << 2) | 2, so the word is
+//     bits 63..55: e - 768 (1..511) | 54..3: mantissa | 2: sign | 1..0: 10
+// and +0.0 / -0.0 are the words 2 / 6 (e - 768 == 0 is kept for them).
+// Every other double (subnormals, tiny or huge exponents, inf, nan) is a
+// heap ObjFloat, as are instances of float subclasses. IS_FLOAT/AS_FLOAT
+// accept both kinds; float_new picks the immediate form when it can.
+#define IMMF_TAG 2
+#define IS_IMMF(v) (((v) & 3) == IMMF_TAG)
+#define IMMF_BIAS ((uint64_t)768 << 53)
+#define IMMF_MIN ((uint64_t)769 << 53)
+#define IMMF_SPAN ((uint64_t)511 << 53)
+
+static inline double immf_decode(Value w) {
+    uint64_t r = (uint64_t)w >> 2;
+    if (r > 1) {
+        r += IMMF_BIAS;
+    }
+    union { uint64_t u; double d; } c;
+    c.u = (r >> 1) | (r << 63);
+    return c.d;
+}
+
+// Stores the immediate form of [d] in *out; false when [d] must be boxed.
+static inline bool immf_encode(double d, Value *out) {
+    union { uint64_t u; double d; } c;
+    c.d = d;
+    uint64_t r = (c.u << 1) | (c.u >> 63);
+    if (r - IMMF_MIN < IMMF_SPAN) {
+        *out = (Value)(((r - IMMF_BIAS) << 2) | IMMF_TAG);
+        return true;
+    }
+    if (r <= 1) {
+        *out = (Value)((r << 2) | IMMF_TAG);
+        return true;
+    }
+    return false;
+}
 
 // ---- heap header
 struct Obj {
@@ -163,6 +218,11 @@ typedef struct ObjFloat {
     Obj hdr;
     double value;
 } ObjFloat;
+
+// The double of an immediate float, an ObjFloat or a float subclass instance.
+static inline double val_as_double(Value v) {
+    return IS_IMMF(v) ? immf_decode(v) : ((ObjFloat *)v)->value;
+}
 
 // Instances of user classes (and of `object`): attributes in a dict.
 typedef struct ObjInstance {
@@ -288,14 +348,17 @@ static inline void values_copy(Value *dst, const Value *src, size_t n) {
 
 // Class of any value.
 static inline ObjClass *val_class(Value v) {
-    return IS_SMALL(v) ? cls_int : AS_OBJ(v)->cls;
+    return IS_SMALL(v) ? cls_int : IS_IMMF(v) ? cls_float : AS_OBJ(v)->cls;
 }
 #define IS_A(v, c) (IS_OBJ(v) && AS_OBJ(v)->cls == (c))
 #define IS_STR(v) IS_A(v, cls_str)
 #define IS_LIST(v) IS_A(v, cls_list)
 #define IS_TUPLE(v) IS_A(v, cls_tuple)
 #define IS_DICT(v) IS_A(v, cls_dict)
-#define IS_FLOAT(v) IS_A(v, cls_float)
+#define IS_FLOAT(v) (IS_IMMF(v) || IS_A(v, cls_float))  // exact float, either form
+// A float of either form or an instance of a float subclass.
+#define IS_FLOATISH(v) (IS_IMMF(v) || (IS_OBJ(v) && (AS_OBJ(v)->cls == cls_float || \
+                                                     AS_OBJ(v)->cls->native_base == cls_float)))
 #define IS_BIGINT(v) IS_A(v, cls_int)
 #define IS_INT(v) (IS_SMALL(v) || IS_BIGINT(v))     // excludes bool
 #define IS_CLASS(v) (IS_OBJ(v) && AS_OBJ(v)->cls == cls_type) // also metaclass-free user classes
@@ -304,7 +367,7 @@ static inline ObjClass *val_class(Value v) {
 #define AS_TUPLE(v) ((ObjTuple *)AS_OBJ(v))
 #define AS_DICT(v) ((ObjDict *)AS_OBJ(v))
 #define AS_SET(v) ((ObjSet *)AS_OBJ(v))
-#define AS_FLOAT(v) (((ObjFloat *)AS_OBJ(v))->value)
+#define AS_FLOAT(v) val_as_double(v)   // a float or float-subclass value's double
 #define AS_CLASS(v) ((ObjClass *)AS_OBJ(v))
 #define AS_EXC(v) ((ObjException *)AS_OBJ(v))
 
@@ -316,7 +379,6 @@ static inline ObjClass *val_class(Value v) {
 #else
 #define ASSERT(cond) ((void)0)
 #endif
-_Noreturn void assert_fail(const char *cond, const char *file, int line);
 // Functions whose result says whether they failed: ignoring it is a bug.
 #define MUST_USE __attribute__((warn_unused_result))
 
@@ -381,6 +443,7 @@ const char *str_cstr(Value v);                // data of a str value
 
 // ---- ints and floats (int.c, float.c)
 Value int_from_i64(int64_t i);                // small or big
+Value int_from_u64(uint64_t u);               // small or big
 Value int_from_str(const char *s, int base);  // literal text; VAL_NULL+ValueError on junk
 bool int_to_i64(Value v, int64_t *out);       // false: OverflowError raised
 double int_to_double(Value v, bool *overflow);

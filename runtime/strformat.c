@@ -592,7 +592,7 @@ Value format_value(Value v, Value spec) {
         }
         return format_int(v, &f, val_type_name(v));
     }
-    if (IS_OBJ(v) && (cls == cls_float || cls->native_base == cls_float)) {
+    if (cls == cls_float || (IS_OBJ(v) && cls->native_base == cls_float)) {
         if (!parse_spec(sp, val_type_name(v), &f)) {
             return VAL_NULL;
         }
@@ -802,8 +802,7 @@ Value str_percent_format(Value fmtv, Value args) {
         }
         case 'd': case 'i': case 'u': case 'x': case 'X': case 'o': {
             Value iv = arg;
-            bool isf = IS_OBJ(arg) && (AS_OBJ(arg)->cls == cls_float ||
-                                       AS_OBJ(arg)->cls->native_base == cls_float);
+            bool isf = IS_FLOATISH(arg);
             if (!int_check(arg)) {
                 if (isf && (type == 'd' || type == 'i' || type == 'u')) {
                     iv = int_from_double(AS_FLOAT(arg));

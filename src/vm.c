@@ -286,6 +286,10 @@ static Value small_binop(Value a, Value b, int op) {
 
 // A new float (float_new inlined for the arithmetic fast paths).
 static inline Value vm_float(double d) {
+    Value imm;
+    if (immf_encode(d, &imm)) {
+        return imm;
+    }
     ObjFloat *f = (ObjFloat *)obj_alloc_small(cls_float, sizeof(ObjFloat));
     f->value = d;
     return OBJ_VAL(f);
@@ -297,7 +301,7 @@ static inline bool float_fast(Value a, Value b, int op, Value *out) {
     double x, y;
     if (IS_SMALL(a)) {
         x = (double)AS_SMALL(a);
-    } else if (AS_OBJ(a)->cls == cls_float) {
+    } else if (IS_FLOAT(a)) {
         x = AS_FLOAT(a);
     } else {
         return false;
@@ -307,7 +311,7 @@ static inline bool float_fast(Value a, Value b, int op, Value *out) {
             return false;
         }
         y = (double)AS_SMALL(b);
-    } else if (AS_OBJ(b)->cls == cls_float) {
+    } else if (IS_FLOAT(b)) {
         y = AS_FLOAT(b);
     } else {
         return false;
