@@ -53,11 +53,31 @@ static void warn_never_awaited(ObjGen *g) {
     fflush(state_stderr());
 }
 
+ObjGen **gen_chain_room(ObjGen *head, uint32_t n) {
+    if (head->chain_cap < n) {
+        uint32_t cap = n < 8 ? 8 : n * 2;
+        ObjGen **a = mem_alloc(sizeof(ObjGen *) * cap);
+        if (head->chain) {
+            mem_free(head->chain, sizeof(ObjGen *) * head->chain_cap);
+        }
+        head->chain = a;
+        head->chain_cap = cap;
+    }
+    return head->chain;
+}
+
 static void finalize_gen(Obj *o) {
     ObjGen *g = (ObjGen *)o;
     if (g->frame) {
         frame_free(g->frame);
         g->frame = NULL;
+    }
+    if (g->chain) {
+        mem_free(g->chain, sizeof(ObjGen *) * g->chain_cap);
+        g->chain = NULL;
+    }
+    if (ST->fast_head == g || ST->fast_inner == g) {
+        ST->fast_head = ST->fast_inner = NULL;
     }
 }
 

@@ -19,6 +19,8 @@ struct ObjGen {
                             // resume); marked by the GC so it stays valid
     uint32_t inner_epoch;   // gen_epoch when [inner] was recorded (vm.c)
     uint32_t inner_depth;   // frames between [inner] and this one
+    ObjGen **chain;         // the generators of that chain below this one,
+    uint32_t chain_cap;     // innermost first ([inner_depth] of them)
     ObjStr *created_file;   // where a coroutine object was made (never-awaited warning)
     int32_t created_line;
     uint8_t state;          // GEN_*
@@ -26,12 +28,17 @@ struct ObjGen {
     bool awaited;           // a coroutine that was ever started or awaited
     bool warned;
     bool running_async;     // an async generator with an asend/athrow/aclose in progress
+    bool in_chain;          // below the head of a recorded yield-from chain (vm.c):
+                            // resuming it directly may break that chain
 };
 
 void gen_init(void);
 // At exit: never-awaited warnings, then cleanup of suspended generators.
 void gen_exit_warnings(void);
 bool gen_is_gen(Value v);
+// [head]'s chain array with room for [n] generators (vm.c records a
+// yield-from chain there).
+ObjGen **gen_chain_room(ObjGen *head, uint32_t n);
 // The exception throw(type[, value[, tb]]) means, or VAL_NULL + TypeError.
 Value gen_make_throw_exc(int argc, Value *argv);
 // The line [g] is suspended at (its first line before it started), 0 when closed.

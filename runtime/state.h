@@ -107,6 +107,11 @@ struct State {
     char *c_stack_floor;                // lowest safe C stack address (NULL: unknown)
     struct VmChunk *chunk, *spare_chunk;    // frame stack chunks
     uint32_t gen_epoch;
+    // The chain the innermost gen_send_ex fast-resumed (vm_gen.c): while the
+    // epoch is still fast_epoch, fast_inner yielding suspends that chain
+    // through fast_head's array, without walking its frames (vm.c).
+    ObjGen *fast_head, *fast_inner;
+    uint32_t fast_epoch;
 
     // ---- memory (runtime/mem.c)
     size_t bytes_allocated;

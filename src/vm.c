@@ -1515,20 +1515,42 @@ next_instr:
         g->state = GEN_SUSPENDED;
         g->yf = arg ? sp[-1] : VAL_NULL;
         g->yield_kind = (uint8_t)arg;
-        if (f->link == LINK_SEND && !f->is_entry) {
+        if (f->link == LINK_SEND && !f->is_entry && g == ST->fast_inner &&
+            ST->fast_epoch == ST->gen_epoch) {
+            // the chain gen_send_ex fast-resumed, unchanged: every frame
+            // above is still suspended past its YIELD_VALUE
+            ObjGen *head = ST->fast_head;
+            uint32_t n = head->inner_depth;
+            for (uint32_t i = 1; i < n; i++) {
+                head->chain[i]->state = GEN_SUSPENDED;
+            }
+            f = head->frame;
+            head->state = GEN_SUSPENDED;
+            head->yf = f->sp[-1];
+            head->yield_kind = 1;
+            head->inner = g;
+            head->inner_epoch = ST->gen_epoch;
+            ST->vm_depth -= (int)n;
+        } else if (f->link == LINK_SEND && !f->is_entry) {
             // the delegating frames above would only pass the value on:
             // suspend them as if each had executed its YIELD_VALUE 1
             Frame *inner = f;
             int skipped = 0;
-            while (f->link == LINK_SEND && !f->is_entry) {
+            Frame *top = f;
+            for (; top->link == LINK_SEND && !top->is_entry; top = top->parent) {
+                skipped++;
+            }
+            ObjGen **chain = gen_chain_room(top->gen, (uint32_t)skipped);
+            for (int i = 0; i < skipped; i++) {
                 Frame *p = f->parent;
+                f->gen->in_chain = true;
+                chain[i] = f->gen;
                 if (INSTR_OP(*p->ip) == OP_YIELD_VALUE) {
                     p->ip++;    // else it is already past it (fast-resumed before)
                 }
                 p->gen->state = GEN_SUSPENDED;
                 p->gen->yf = p->sp[-1];
                 p->gen->yield_kind = 1;
-                skipped++;
                 f = p;
             }
             f->gen->inner = inner->gen;

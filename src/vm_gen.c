@@ -54,9 +54,12 @@ Value gen_new(ObjFunction *func, Frame *frame) {
 // The frame to resume for [g]: its recorded innermost delegate when the
 // chain is still intact (each frame linked to the next, all suspended),
 // else g's own frame. [*extra] = frames of the chain above the innermost.
-// Counts every resume, throw and finish of any generator outside a chain's
+// The epoch counts every throw, and every resume of a generator that lies
+// below the head of a recorded chain (flag in_chain), outside a chain's
 // own fast path: a chain recorded at epoch E is known intact while the
-// epoch is still E, without walking it to check.
+// epoch is still E, without walking it to check. Resuming a head (a task
+// stepping its coroutine) leaves the epoch alone, so many tasks with deep
+// chains all keep their fast path.
 
 static Frame *resume_target(ObjGen *g, int *extra) {
     ObjGen *ig = g->inner;
@@ -67,8 +70,8 @@ static Frame *resume_target(ObjGen *g, int *extra) {
     }
     Frame *inner = ig->frame;
     if (g->inner_epoch == ST->gen_epoch) {
-        for (Frame *f = inner; f != g->frame; f = f->parent) {
-            f->gen->state = GEN_RUNNING;
+        for (uint32_t i = 1; i < g->inner_depth; i++) {
+            g->chain[i]->state = GEN_RUNNING;
         }
         *extra = (int)g->inner_depth;
         return inner;
@@ -121,7 +124,11 @@ static Frame *gen_prepare(ObjGen *g, Value value, int *extra) {
     g->state = GEN_RUNNING;
     g->awaited = true;
     g->yf = VAL_NULL;
-    ST->gen_epoch++;
+    if (g->in_chain) {
+        // resumed on its own, not through its chain's head
+        g->in_chain = false;
+        ST->gen_epoch++;
+    }
     return target;
 }
 
@@ -160,6 +167,11 @@ int gen_send_ex(ObjGen *g, Value value, Value exc, Value *out) {
     f->link = LINK_NONE;
     int status;
     ST->vm_depth += extra;
+    if (extra) {
+        ST->fast_head = g;
+        ST->fast_inner = target->gen;
+        ST->fast_epoch = ST->gen_epoch;
+    }
     Value r = vm_run(target ? target : f, &status, exc);
     *out = r;
     return status;
