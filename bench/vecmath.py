@@ -1,6 +1,9 @@
 # pyish bench: float arithmetic on instance attributes (3-D vectors as objects,
 # a small particle system with new Vec objects per operation, like a ray tracer's
 # vector code). Checks its result.
+N = 50
+STEPS = 12000
+
 class Vec:
     def __init__(self, x, y, z):
         self.x = x
@@ -42,5 +45,5 @@ def run(n, steps):
     return e
 
 
-e = run(50, 12000)
+e = run(N, STEPS)
 print("%.9f" % e)
