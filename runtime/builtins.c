@@ -660,15 +660,30 @@ static Value bi_bin(int argc, Value *argv, ObjDict *kw) {
 }
 
 // isinstance/issubclass check against a class or a (nested) tuple.
-static int class_match(ObjClass *c, Value spec, const char *fname) {
+// [subject] is the object (isinstance) or the class (issubclass); a
+// metaclass's __instancecheck__/__subclasscheck__ decides for its classes.
+static int class_match(Value subject, bool inst, Value spec, const char *fname) {
+    ObjClass *c = inst ? val_class(subject) : AS_CLASS(subject);
+    if (generic_alias_check(spec)) {
+        exc_raise(exc_TypeError, "%s() argument 2 cannot be a parameterized generic", fname);
+        return -1;
+    }
     if (IS_CLASS(spec)) {
+        if (AS_OBJ(spec)->cls != cls_type && !(inst && c == AS_CLASS(spec))) {
+            Value hook = class_check_hook(spec, inst ? "__instancecheck__" : "__subclasscheck__");
+            if (hook) {
+                Value args[2] = {spec, subject};
+                Value r = vm_call(hook, 2, args, NULL);
+                return r ? obj_truthy(r) : -1;
+            }
+        }
         return class_is_subclass(c, AS_CLASS(spec));
     }
     ObjTuple *members = class_union_members(spec);
     if (members) {
         for (size_t i = 0; i < members->len; i++) {
             Value m = members->items[i];
-            int r = class_match(c, IS_NONE(m) ? OBJ_VAL(cls_none) : m, fname);
+            int r = class_match(subject, inst, IS_NONE(m) ? OBJ_VAL(cls_none) : m, fname);
             if (r != 0) {
                 return r;
             }
@@ -677,7 +692,7 @@ static int class_match(ObjClass *c, Value spec, const char *fname) {
     }
     if (IS_TUPLE(spec)) {
         for (size_t i = 0; i < AS_TUPLE(spec)->len; i++) {
-            int r = class_match(c, AS_TUPLE(spec)->items[i], fname);
+            int r = class_match(subject, inst, AS_TUPLE(spec)->items[i], fname);
             if (r != 0) {
                 return r;
             }
@@ -692,7 +707,7 @@ static Value bi_isinstance(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("isinstance", argc, 2, 2)) {
         return VAL_NULL;
     }
-    int r = class_match(val_class(argv[0]), argv[1], "isinstance");
+    int r = class_match(argv[0], true, argv[1], "isinstance");
     return r < 0 ? VAL_NULL : VAL_BOOL(r);
 }
 
@@ -703,7 +718,7 @@ static Value bi_issubclass(int argc, Value *argv, ObjDict *kw) {
     if (!IS_CLASS(argv[0])) {
         return exc_raise(exc_TypeError, "issubclass() arg 1 must be a class");
     }
-    int r = class_match(AS_CLASS(argv[0]), argv[1], "issubclass");
+    int r = class_match(argv[0], false, argv[1], "issubclass");
     return r < 0 ? VAL_NULL : VAL_BOOL(r);
 }
 

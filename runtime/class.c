@@ -47,6 +47,7 @@ static void trace_class(Obj *o) {
 static ObjClass *raw_class(ObjClass *base, size_t inst_size) {
     class_changed();
     ObjClass *c = (ObjClass *)obj_alloc(cls_type, sizeof(ObjClass));
+    c->seq = ST->cls.next_seq++;
     c->native_base = c;
     c->inst_size = (uint32_t)inst_size;
     if (base) {
@@ -355,9 +356,31 @@ static Value ellipsis_repr(Value v) {
 }
 
 // ---- object and type
+// CPython's refusal to instantiate a class with abstract methods.
+static Value abstract_error(ObjClass *cls) {
+    Value names = dict_get_str(cls->dict, str_intern_c("__abstractmethods__"));
+    Value l = names ? seq_to_list(names) : VAL_NULL;
+    if (!l || !list_sort_inplace(AS_LIST(l), VAL_NULL, false)) {
+        return VAL_NULL;
+    }
+    gc_push_root(l);
+    Value sep = str_from_c(", ");
+    gc_push_root(sep);
+    Value joined = str_join_list(sep, l);
+    gc_pop_root(2);
+    if (!joined) {
+        return VAL_NULL;
+    }
+    return exc_raise(exc_TypeError, "Can't instantiate abstract class %s with abstract method%s %s",
+                     cls->name->data, AS_LIST(l)->len > 1 ? "s" : "", AS_STR(joined)->data);
+}
+
 static Value object_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     if (cls == cls_object && (argc > 0 || (kw && kw->used > 0))) {
         return exc_raise(exc_TypeError, "object() takes no arguments");
+    }
+    if (cls->flags & CLS_ABSTRACT) {
+        return abstract_error(cls);
     }
     size_t size = cls->inst_size ? cls->inst_size : sizeof(ObjInstance);
     // the instance dict is made when first needed (object.c's instance_dict)
@@ -401,16 +424,31 @@ static Value type_repr(Value self) {
 }
 
 static Value type_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
-    if (argc == 1 && !kw) {
+    if (argc == 1 && !kw && cls == cls_type) {
         return OBJ_VAL(val_class(argv[0]));
     }
     if (argc == 3) {
-        if (!IS_STR(argv[0]) || !IS_TUPLE(argv[1]) || !IS_DICT(argv[2])) {
-            return exc_raise(exc_TypeError, "type() argument types are wrong");
+        if (!IS_STR(argv[0])) {
+            return exc_raise(exc_TypeError, "type.__new__() argument 1 must be str, not %s",
+                             val_type_name(argv[0]));
         }
-        return class_create(AS_STR(argv[0]), AS_TUPLE(argv[1]), AS_DICT(argv[2]));
+        if (!IS_TUPLE(argv[1])) {
+            return exc_raise(exc_TypeError, "type.__new__() argument 2 must be tuple, not %s",
+                             val_type_name(argv[1]));
+        }
+        if (!class_is_subclass(val_class(argv[2]), cls_dict)) {
+            return exc_raise(exc_TypeError, "type.__new__() argument 3 must be dict, not %s",
+                             val_type_name(argv[2]));
+        }
+        ObjClass *meta = class_winner(cls, AS_TUPLE(argv[1]));
+        if (!meta) {
+            return VAL_NULL;
+        }
+        return class_build(meta, AS_STR(argv[0]), AS_TUPLE(argv[1]), AS_DICT(argv[2]), kw);
     }
-    return exc_raise(exc_TypeError, "type() takes 1 or 3 arguments");
+    return exc_raise(exc_TypeError, cls == cls_type ? "type() takes 1 or 3 arguments"
+                                                    : "type.__new__() takes exactly 3 arguments (%d given)",
+                     argc);
 }
 
 static Value type_getattr(Value self, ObjStr *name) {
@@ -437,10 +475,15 @@ static Value type_getattr(Value self, ObjStr *name) {
             return m ? m : OBJ_VAL(c->module);
         }
         if (strcmp(n, "__class__") == 0) {
-            return OBJ_VAL(cls_type);
+            return OBJ_VAL(AS_OBJ(self)->cls);
         }
     }
-    Value v = class_lookup(c, name);
+    bool meta_found;
+    Value v = class_meta_data_attr(self, name, &meta_found);
+    if (meta_found) {
+        return v;
+    }
+    v = class_lookup(c, name);
     if (v) {
         if (IS_OBJ(v) && (AS_OBJ(v)->cls->flags & CLS_USER)) {
             // A user descriptor: __get__(None, cls).
@@ -461,6 +504,10 @@ static Value type_getattr(Value self, ObjStr *name) {
         }
         return v;
     }
+    v = class_meta_attr(self, name, &meta_found);
+    if (meta_found) {
+        return v;
+    }
     // Methods of `type` itself (e.g. mro()).
     v = dict_get_str(cls_type->dict, name);
     if (v && IS_A(v, cls_native)) {
@@ -474,7 +521,7 @@ static Value type_getattr(Value self, ObjStr *name) {
 // subclasses too (their slots were computed from the MRO when they were made).
 static void recompute_subclass(Obj *o, void *ctx) {
     ObjClass *base = ctx;
-    if (o->cls != cls_type) {
+    if (!(o->cls->flags & CLS_META)) {
         return;
     }
     ObjClass *k = (ObjClass *)o;
@@ -497,6 +544,13 @@ static bool type_setattr(Value self, ObjStr *name, Value v) {
         return false;
     }
     class_changed();
+    if (strcmp(name->data, "__abstractmethods__") == 0) {
+        int t = v ? obj_truthy(v) : 0;
+        if (t < 0) {
+            return false;
+        }
+        c->flags = t ? (c->flags | CLS_ABSTRACT) : (c->flags & ~(uint32_t)CLS_ABSTRACT);
+    }
     if (v) {
         dict_set_str(c->dict, name, v);
     } else if (dict_del(c->dict, OBJ_VAL(name)) <= 0) {
@@ -523,7 +577,7 @@ static void trace_union(Obj *o) {
 }
 
 static bool union_member_ok(Value v) {
-    return IS_CLASS(v) || IS_NONE(v) || IS_A(v, cls_union);
+    return IS_CLASS(v) || IS_NONE(v) || IS_A(v, cls_union) || generic_alias_check(v);
 }
 
 // Appends [v]'s members (flattening unions, dropping repeats) to [out].
@@ -561,14 +615,11 @@ static Value union_repr(Value self) {
     ObjTuple *a = ((ObjUnion *)AS_OBJ(self))->args;
     Value out = str_from_c("");
     for (size_t i = 0; i < a->len; i++) {
-        Value part;
-        if (IS_NONE(a->items[i])) {
-            part = str_from_c("None");
-        } else {
-            ObjClass *c = AS_CLASS(a->items[i]);
-            part = (c->module && strcmp(c->module->data, "builtins") != 0)
-                       ? str_printf("%s.%s", c->module->data, c->name->data)
-                       : OBJ_VAL(c->name);
+        gc_push_root(out);
+        Value part = type_expr_repr(a->items[i]);
+        gc_pop_root(1);
+        if (!part) {
+            return VAL_NULL;
         }
         out = i ? str_printf("%s | %s", AS_STR(out)->data, AS_STR(part)->data) : part;
     }
@@ -783,6 +834,10 @@ static ObjClass *solid_base(ObjClass *c) {
 // Creates a user class [name] with [bases] (tuple of classes, may be empty)
 // and namespace [ns] (becomes the class dict).
 Value class_create(ObjStr *name, ObjTuple *bases, ObjDict *ns) {
+    return class_create_in(cls_type, name, bases, ns);
+}
+
+Value class_create_in(ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjDict *ns) {
     ObjTuple *b = bases;
     if (b->len == 0) {
         b = AS_TUPLE(tuple_pack(1, OBJ_VAL(cls_object)));
@@ -817,7 +872,8 @@ Value class_create(ObjStr *name, ObjTuple *bases, ObjDict *ns) {
     if (dict_get_str(ns, str_intern_c("__eq__")) && !dict_get_str(ns, str_intern_c("__hash__"))) {
         dict_set_str(ns, str_intern_c("__hash__"), VAL_NONE);   // as CPython's type_new
     }
-    ObjClass *c = (ObjClass *)obj_alloc(cls_type, sizeof(ObjClass));
+    ObjClass *c = (ObjClass *)obj_alloc(meta, sizeof(ObjClass));
+    c->seq = ST->cls.next_seq++;
     gc_push_root(OBJ_VAL(c));
     // Slots start as the native base's; class_compute_slots refines them.
     size_t off = offsetof(ObjClass, new_);
@@ -851,7 +907,7 @@ Value class_create(ObjStr *name, ObjTuple *bases, ObjDict *ns) {
     if (!c->trace) {
         c->trace = trace_instance;
     }
-    c->flags = CLS_USER | CLS_BASETYPE | (native->flags & (CLS_EXCEPTION | CLS_ODICT));
+    c->flags = CLS_USER | CLS_BASETYPE | (native->flags & (CLS_EXCEPTION | CLS_ODICT | CLS_META));
     c->name = name;
     c->bases = b;
     c->dict = ns;
@@ -1343,7 +1399,7 @@ static void add_slot_wrappers(ObjClass *c) {
     if (OWN(truthy)) {
         add_slot_wrapper(c, "__bool__", SLOT_BOOL);
     }
-    if (OWN(call) && c != cls_type) {
+    if (OWN(call)) {
         add_slot_wrapper(c, "__call__", SLOT_CALL);
     }
     if (OWN(binop)) {
@@ -1376,13 +1432,24 @@ static Value object_init_subclass(int argc, Value *argv, ObjDict *kw) {
     return VAL_NONE;
 }
 
+// object.__subclasshook__(cls, sub): NotImplemented (the normal check).
+static Value object_subclasshook(int argc, Value *argv, ObjDict *kw) {
+    return VAL_NOTIMPL;
+}
+
 static const MethodDef object_methods[] = {
     {"__init__", object_init},
+    {"__subclasshook__", object_subclasshook},
     {NULL, NULL},
 };
 
 static const MethodDef type_methods[] = {
     {"mro", type_mro},
+    {"__init__", type_init_fn},
+    {"__prepare__", type_prepare_fn},
+    {"__subclasses__", type_subclasses_fn},
+    {"__instancecheck__", type_instancecheck_fn},
+    {"__subclasscheck__", type_subclasscheck_fn},
     {NULL, NULL},
 };
 
@@ -1423,6 +1490,8 @@ void class_bootstrap(void) {
     cls_native->repr = generic_repr;
     cls_native->hash = id_hash;
     cls_native->richcompare = object_richcompare;
+    cls_type->flags |= CLS_META;
+    cls_type->dict_offset = offsetof(ObjClass, dict);   // a metaclass adds no dict
     cls_type->trace = trace_class;
     cls_type->repr = type_repr;
     cls_type->new_ = type_new;
@@ -1440,6 +1509,9 @@ void class_ready(void) {
     for (int i = 0; i < ST->cls.npending; i++) {
         finish_builtin(ST->cls.pending[i].cls, ST->cls.pending[i].name, ST->cls.pending[i].methods);
     }
+    // type.__prepare__ is a classmethod
+    ((ObjNative *)AS_OBJ(dict_get_str(cls_type->dict, str_intern_c("__prepare__"))))->is_static = true;
+    ((ObjNative *)AS_OBJ(dict_get_str(cls_object->dict, str_intern_c("__subclasshook__"))))->is_static = true;
     // MROs need bases in order: object first.
     for (int i = 0; i < ST->cls.npending; i++) {
         if (!ST->cls.pending_base[i]) {

@@ -34,6 +34,29 @@ void class_finish_builtins(void);
 void class_set_bases(ObjClass *c, ObjClass *base);
 // Creates a user class from a class statement or type(name, bases, ns).
 Value class_create(ObjStr *name, ObjTuple *bases, ObjDict *ns);
+// The same, the class an instance of [meta] (type or a metaclass).
+Value class_create_in(ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjDict *ns);
+// ---- classbuild.c
+// The most derived of [meta] and the metaclasses of [bases] (NULL + TypeError
+// on a conflict).
+ObjClass *class_winner(ObjClass *meta, ObjTuple *bases);
+// Makes the class [name] as type.__new__(meta, name, bases, ns, **kw) does.
+Value class_build(ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjDict *ns, ObjDict *kw);
+// [name] looked up in the metaclass of the class [self]: a data descriptor
+// (which wins over the class's own attributes), or any attribute; VAL_NULL
+// with *found false when the metaclass has none (or is type).
+Value class_meta_data_attr(Value self, ObjStr *name, bool *found);
+Value class_meta_attr(Value self, ObjStr *name, bool *found);
+// The metaclass's own __instancecheck__/__subclasscheck__ [hook], or VAL_NULL.
+Value class_check_hook(Value cls, const char *hook);
+// Methods of type: __init__, __prepare__, __subclasses__, __instancecheck__,
+// __subclasscheck__.
+Value type_init_fn(int argc, Value *argv, ObjDict *kw);
+Value type_prepare_fn(int argc, Value *argv, ObjDict *kw);
+Value type_subclasses_fn(int argc, Value *argv, ObjDict *kw);
+Value type_instancecheck_fn(int argc, Value *argv, ObjDict *kw);
+Value type_subclasscheck_fn(int argc, Value *argv, ObjDict *kw);
+
 // Recomputes [c]'s slots from its MRO (after creation or a dunder assignment).
 void class_compute_slots(ObjClass *c);
 // Invalidates the MRO lookup cache (call after changing any class dict).

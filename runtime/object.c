@@ -835,8 +835,7 @@ Value obj_getitem(Value v, Value key) {
                 Value args[2] = {v, key};
                 return vm_call(cg, 2, args, NULL);
             }
-            // list[int] style generic aliases: return the class itself.
-            return v;
+            return generic_alias_class_getitem(v, key);
         }
         return exc_raise(exc_TypeError, "'%s' object is not subscriptable", c->name->data);
     }
@@ -972,6 +971,7 @@ void runtime_init(void) {
     list_init();
     set_init();
     mappingproxy_init();
+    generic_alias_init();
     range_init();
     cls_seqiter = class_new_builtin("iterator", NULL, sizeof(ObjSeqIter), NULL);
     cls_seqiter->trace = trace_seqiter;

@@ -130,6 +130,7 @@ struct ObjClass {
     uint32_t inst_size;     // bytes of an instance (native_base's layout)
     uint32_t dict_offset;   // offset of the ObjDict* of an instance, 0: none
     uint32_t flags;         // CLS_*
+    uint32_t seq;           // creation order (__subclasses__)
     // --- lifecycle
     Value (*new_)(ObjClass *cls, int argc, Value *argv, ObjDict *kw); // type(...) call
     void (*trace)(Obj *o);  // marks children (gc_mark_value ...); NULL: none
@@ -161,6 +162,8 @@ enum {
     CLS_GC_HOOK = 16,       // unreachable instances go through gc's finalizer hook
     CLS_HAS_SLOTS = 32,     // a user class of the MRO declares __slots__
     CLS_ODICT = 64,         // OrderedDict or a subclass: stricter iteration checks
+    CLS_META = 128,         // type or a subclass of it: instances are classes
+    CLS_ABSTRACT = 256,     // __abstractmethods__ is set and not empty (abc)
 };
 
 // ---- core object layouts (others live with their files' headers)
@@ -361,7 +364,7 @@ static inline ObjClass *val_class(Value v) {
                                                      AS_OBJ(v)->cls->native_base == cls_float)))
 #define IS_BIGINT(v) IS_A(v, cls_int)
 #define IS_INT(v) (IS_SMALL(v) || IS_BIGINT(v))     // excludes bool
-#define IS_CLASS(v) (IS_OBJ(v) && AS_OBJ(v)->cls == cls_type) // also metaclass-free user classes
+#define IS_CLASS(v) (IS_OBJ(v) && (AS_OBJ(v)->cls->flags & CLS_META)) // instances of type or a metaclass
 #define AS_STR(v) ((ObjStr *)AS_OBJ(v))
 #define AS_LIST(v) ((ObjList *)AS_OBJ(v))
 #define AS_TUPLE(v) ((ObjTuple *)AS_OBJ(v))

@@ -22,6 +22,17 @@ void set_init(void);
 void range_init(void);
 void exc_init(void);
 void mappingproxy_init(void);
+// ---- genericalias.c
+void generic_alias_init(void);
+// list[int]: a types.GenericAlias of [origin] and [args] (a tuple, or one
+// argument).
+Value generic_alias_new(Value origin, Value args);
+// cls[key] for a class without __class_getitem__: an alias for the
+// builtin generics, TypeError "type 'X' is not subscriptable" otherwise.
+Value generic_alias_class_getitem(Value cls, Value key);
+bool generic_alias_check(Value v);
+// A class, None, ... or any value as a type expression prints it.
+Value type_expr_repr(Value v);
 
 // Calls method [name] of [self]'s class with [self] prepended.
 Value call_method(Value self, const char *name, int argc, Value *argv);

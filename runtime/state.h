@@ -63,7 +63,8 @@ typedef struct StateConfig {
     X(enumerate) X(zip) X(map) X(filter) X(reversed) X(mappingproxy) \
     X(file) X(quitter) X(super) X(stream) X(random) X(counter) \
     X(defaultdict) X(deque) X(deque_iter) X(ordereddict) X(loop) \
-    X(future) X(future_iter) X(task) X(handle) X(timer_handle) X(sleep)
+    X(future) X(future_iter) X(task) X(handle) X(timer_handle) X(sleep) \
+    X(genericalias)
 
 // Names interned at start-up, one field `s_NAME` each (str_init makes them).
 #define STATE_NAMES(X) \
@@ -156,6 +157,7 @@ struct State {
         int nbuiltin, capbuiltin, nfinished;
         struct MCacheEntry *mcache;
         uint32_t version;
+        uint32_t next_seq;              // ObjClass.seq of the next class made
     } cls;
 
     // ---- interned names the runtime looks up often (STATE_NAMES: s_NAME)
@@ -321,6 +323,7 @@ FILE *state_stderr(void);
 #define cls_handle (ST->cls_handle)
 #define cls_timer_handle (ST->cls_timer_handle)
 #define cls_sleep (ST->cls_sleep)
+#define cls_genericalias (ST->cls_genericalias)
 
 #define obj_none (ST->obj_none)
 #define obj_true (ST->obj_true)

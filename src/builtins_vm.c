@@ -136,38 +136,62 @@ static Value super_repr(Value self) {
 }
 
 // ---- class statement
-// Calls __set_name__(cls, name) on each value of the class namespace NS whose
-// class defines it (descriptors). Returns false on error.
-static bool class_set_names(Value cls, ObjDict *ns) {
-    size_t pos = 0;
-    Value key, value;
-    ObjStr *set_name = str_intern_c("__set_name__");
-    while (dict_next(ns, &pos, &key, &value)) {
-        if (!IS_OBJ(value) || !(val_class(value)->flags & CLS_USER)) {
+// The bases of a class statement after __mro_entries__ (PEP 560): a base
+// that is not a class but has the method is replaced by what it returns.
+// *changed tells whether any was.
+static Value resolve_bases(Value bases, bool *changed) {
+    ObjTuple *b = AS_TUPLE(bases);
+    *changed = false;
+    ObjStr *me = str_intern_c("__mro_entries__");
+    for (size_t i = 0; i < b->len; i++) {
+        if (!IS_CLASS(b->items[i]) && class_lookup(val_class(b->items[i]), me)) {
+            *changed = true;
+            break;
+        }
+    }
+    if (!*changed) {
+        return bases;
+    }
+    Value out = list_new(b->len);
+    gc_push_root(out);
+    for (size_t i = 0; i < b->len; i++) {
+        Value x = b->items[i];
+        bool found = false;
+        Value r = IS_CLASS(x) ? VAL_NULL : call_method_opt(x, me, 1, &bases, &found);
+        if (found && !r) {
+            gc_pop_root(1);
+            return VAL_NULL;
+        }
+        if (!found) {
+            list_append(AS_LIST(out), x);
             continue;
         }
-        bool found;
-        Value args[2] = {cls, key};
-        Value r = call_method_opt(value, set_name, 2, args, &found);
-        if (found && !r) {
-            return false;
+        if (!IS_TUPLE(r)) {
+            gc_pop_root(1);
+            return exc_raise(exc_TypeError, "__mro_entries__ must return a tuple");
+        }
+        for (size_t j = 0; j < AS_TUPLE(r)->len; j++) {
+            list_append(AS_LIST(out), AS_TUPLE(r)->items[j]);
         }
     }
-    return true;
+    Value t = seq_to_tuple(out);
+    gc_pop_root(1);
+    return t;
 }
 
-// Calls the nearest base's __init_subclass__ (an implicit classmethod) with the
-// class statement's keywords, other than metaclass. Returns false on error.
-static bool class_init_subclass(Value cls, Value kw) {
-    ObjClass *c = AS_CLASS(cls);
-    ObjStr *nm = str_intern_c("__init_subclass__");
-    Value f = VAL_NULL;
-    for (size_t i = 1; c->mro && i < c->mro->len && !f; i++) {
-        ObjClass *k = AS_CLASS(c->mro->items[i]);
-        if (k->dict) {
-            f = dict_get_str(k->dict, nm);
-        }
+// class NAME(BASES, **KW): BODY. The metaclass is KW's `metaclass` or the
+// one the bases imply; a metaclass other than type prepares the namespace
+// (__prepare__) and makes the class by being called, as in CPython.
+Value build_class(Value body, Value name, Value bases, Value kw) {
+    bool changed;
+    Value orig_bases = bases;
+    bases = resolve_bases(bases, &changed);
+    if (!bases) {
+        return VAL_NULL;
     }
+    gc_push_root(bases);
+    // the keywords without metaclass
+    Value meta = VAL_NULL;
     ObjDict *kwd = NULL;
     if (kw && IS_DICT(kw) && AS_DICT(kw)->used > 0) {
         kwd = AS_DICT(dict_new());
@@ -175,69 +199,75 @@ static bool class_init_subclass(Value cls, Value kw) {
         size_t pos = 0;
         Value key, value;
         while (dict_next(AS_DICT(kw), &pos, &key, &value)) {
-            if (!(IS_STR(key) && strcmp(AS_STR(key)->data, "metaclass") == 0)) {
+            if (IS_STR(key) && strcmp(AS_STR(key)->data, "metaclass") == 0) {
+                meta = value;
+            } else {
                 dict_set(kwd, key, value);
             }
         }
-        gc_pop_root(1);
-        if (kwd->used == 0) {
-            kwd = NULL;
+    } else {
+        gc_push_root(VAL_NONE);
+    }
+    ObjTuple *bt = AS_TUPLE(bases);
+    if (!meta) {
+        meta = bt->len ? OBJ_VAL(val_class(bt->items[0])) : OBJ_VAL(cls_type);
+    }
+    if (IS_CLASS(meta)) {
+        ObjClass *w = class_winner(AS_CLASS(meta), bt);
+        if (!w) {
+            gc_pop_root(2);
+            return VAL_NULL;
+        }
+        meta = OBJ_VAL(w);
+    }
+    gc_push_root(meta);
+    Value ns;
+    if (meta == OBJ_VAL(cls_type)) {
+        ns = dict_new();
+    } else {
+        Value prep = obj_getattr_opt(meta, str_intern_c("__prepare__"));
+        if (prep) {
+            gc_push_root(prep);
+            Value args[2] = {name, bases};
+            ns = vm_call(prep, 2, args, kwd && kwd->used ? kwd : NULL);
+            gc_pop_root(1);
+        } else {
+            ns = exc_pending() ? VAL_NULL : dict_new();
+        }
+        if (ns && !class_is_subclass(val_class(ns), cls_dict)) {
+            exc_raise(exc_TypeError, "%s.__prepare__() must return a mapping, not %s",
+                      IS_CLASS(meta) ? AS_CLASS(meta)->name->data : "<metaclass>", val_type_name(ns));
+            ns = VAL_NULL;
         }
     }
-    if (!f || IS_A(f, cls_native) || (IS_A(f, cls_classmethod) && IS_A(((ObjWrapper *)AS_OBJ(f))->func, cls_native))) {
-        if (kwd) {
-            exc_raise(exc_TypeError, "%s.__init_subclass__() takes no keyword arguments", c->name->data);
-            return false;
-        }
-        return true;
-    }
-    if (IS_A(f, cls_classmethod)) {
-        f = ((ObjWrapper *)AS_OBJ(f))->func;
-    }
-    if (kwd) {
-        gc_push_root(OBJ_VAL(kwd));
-    }
-    Value r = vm_call(f, 1, &cls, kwd);
-    if (kwd) {
-        gc_pop_root(1);
-    }
-    return r != VAL_NULL;
-}
-
-Value build_class(Value body, Value name, Value bases, Value kw) {
-    if (kw && IS_DICT(kw)) {
-        Value meta = dict_get_str(AS_DICT(kw), str_intern_c("metaclass"));
-        if (meta && meta != OBJ_VAL(cls_type)) {
-            return exc_raise(exc_TypeError, "metaclasses are not supported");
-        }
-    }
-    Value ns = dict_new();
-    gc_push_root(ns);
-    Value r = vm_run_class_body((ObjFunction *)AS_OBJ(body), AS_DICT(ns));
-    if (!r) {
-        gc_pop_root(1);
+    if (!ns) {
+        gc_pop_root(3);
         return VAL_NULL;
     }
+    gc_push_root(ns);
+    if (changed) {
+        dict_set_str(AS_DICT(ns), str_intern_c("__orig_bases__"), orig_bases);
+    }
+    Value r = vm_run_class_body((ObjFunction *)AS_OBJ(body), AS_DICT(ns));
+    if (!r) {
+        gc_pop_root(4);
+        return VAL_NULL;
+    }
+    if (IS_A(r, cls_cell)) {
+        dict_set_str(AS_DICT(ns), str_intern_c("__classcell__"), r);
+    }
     gc_push_root(r);
-    // __new__ is implicitly a staticmethod (as in CPython).
-    Value newf = dict_get_str(AS_DICT(ns), str_intern_c("__new__"));
-    if (newf && IS_A(newf, cls_function)) {
-        ObjWrapper *w = (ObjWrapper *)obj_alloc(cls_staticmethod, sizeof(ObjWrapper));
-        w->func = newf;
-        dict_set_str(AS_DICT(ns), str_intern_c("__new__"), OBJ_VAL(w));
-    }
-    Value cls = class_create(AS_STR(name), AS_TUPLE(bases), AS_DICT(ns));
-    if (cls && IS_A(r, cls_cell)) {
-        ((ObjCell *)AS_OBJ(r))->value = cls;
-    }
-    if (cls) {
-        gc_push_root(cls);
-        if (!class_set_names(cls, AS_DICT(ns)) || !class_init_subclass(cls, kw)) {
-            cls = VAL_NULL;
+    Value cls;
+    if (meta == OBJ_VAL(cls_type)) {
+        cls = class_build(cls_type, AS_STR(name), bt, AS_DICT(ns), kwd);
+    } else {
+        Value args[3] = {name, bases, ns};
+        cls = vm_call(meta, 3, args, kwd && kwd->used ? kwd : NULL);
+        if (cls && IS_A(r, cls_cell) && !((ObjCell *)AS_OBJ(r))->value) {
+            ((ObjCell *)AS_OBJ(r))->value = cls;
         }
-        gc_pop_root(1);
     }
-    gc_pop_root(2);
+    gc_pop_root(5);
     return cls;
 }
 

@@ -588,7 +588,20 @@ next_instr:
     }
     CASE(LOAD_NAME): {
         ObjStr *name = NAME(arg);
-        Value v = frame->locals_dict ? dict_get_str(frame->locals_dict, name) : VAL_NULL;
+        Value v = VAL_NULL;
+        if (frame->locals_dict && frame->locals_dict->hdr.cls != cls_dict) {
+            // a metaclass's __prepare__ namespace: its own __getitem__
+            SAVE_FRAME();
+            v = obj_getitem(OBJ_VAL(frame->locals_dict), OBJ_VAL(name));
+            if (!v) {
+                if (!EXC_PENDING_IS(exc_KeyError)) {
+                    goto error;
+                }
+                exc_clear();
+            }
+        } else if (frame->locals_dict) {
+            v = dict_get_str(frame->locals_dict, name);
+        }
         if (!v) {
             v = dict_get_str(frame->globals, name);
         }
@@ -604,6 +617,14 @@ next_instr:
         DISPATCH();
     }
     CASE(STORE_NAME):
+        if (frame->locals_dict && frame->locals_dict->hdr.cls != cls_dict) {
+            SAVE_FRAME();
+            Value v = POP();
+            if (!obj_setitem(OBJ_VAL(frame->locals_dict), OBJ_VAL(NAME(arg)), v)) {
+                goto error;
+            }
+            DISPATCH();
+        }
         dict_set_str(frame->locals_dict ? frame->locals_dict : frame->globals, NAME(arg), POP());
         DISPATCH();
     CASE(DELETE_NAME): {

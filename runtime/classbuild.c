@@ -1,0 +1,292 @@
+// classbuild.c: making a class the way CPython's type.__new__ does, for a
+// class statement, type(name, bases, ns) and metaclasses: the metaclass
+// that wins among the bases, the implicit staticmethod/classmethod
+// wrapping, __classcell__, __set_name__ and __init_subclass__; and the
+// methods `type` gives metaclasses (__init__, __prepare__, __subclasses__,
+// __instancecheck__, __subclasscheck__), plus the lookup of a class
+// attribute in its metaclass.
+#include "class.h"
+#include "containers.h"
+#include "func.h"
+#include "gc.h"
+#include "runtime.h"
+#include "vmapi.h"
+
+// The most derived of [meta] and the metaclasses of [bases]; NULL with
+// CPython's TypeError when they are not in one line of inheritance.
+ObjClass *class_winner(ObjClass *meta, ObjTuple *bases) {
+    ObjClass *winner = meta;
+    for (size_t i = 0; i < bases->len; i++) {
+        if (!IS_OBJ(bases->items[i])) {
+            continue;
+        }
+        ObjClass *t = AS_OBJ(bases->items[i])->cls;
+        if (class_is_subclass(winner, t)) {
+            continue;
+        }
+        if (class_is_subclass(t, winner)) {
+            winner = t;
+            continue;
+        }
+        exc_raise(exc_TypeError, "metaclass conflict: the metaclass of a derived class must be a "
+                                 "(non-strict) subclass of the metaclasses of all its bases");
+        return NULL;
+    }
+    return winner;
+}
+
+// Calls __set_name__(cls, name) on each value of the class namespace [ns]
+// whose class defines it (descriptors). Returns false on error.
+static bool set_names(Value cls, ObjDict *ns) {
+    size_t pos = 0;
+    Value key, value;
+    ObjStr *set_name = str_intern_c("__set_name__");
+    while (dict_next(ns, &pos, &key, &value)) {
+        if (!IS_OBJ(value) || !(val_class(value)->flags & CLS_USER)) {
+            continue;
+        }
+        bool found;
+        Value args[2] = {cls, key};
+        Value r = call_method_opt(value, set_name, 2, args, &found);
+        if (found && !r) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// Calls the nearest base's __init_subclass__ (an implicit classmethod) with
+// the class keywords [kw] (metaclass already removed). False on error.
+static bool init_subclass(Value cls, ObjDict *kw) {
+    ObjClass *c = AS_CLASS(cls);
+    ObjStr *nm = str_intern_c("__init_subclass__");
+    Value f = VAL_NULL;
+    for (size_t i = 1; c->mro && i < c->mro->len && !f; i++) {
+        ObjClass *k = AS_CLASS(c->mro->items[i]);
+        if (k->dict) {
+            f = dict_get_str(k->dict, nm);
+        }
+    }
+    if (kw && kw->used == 0) {
+        kw = NULL;
+    }
+    if (!f || IS_A(f, cls_native) ||
+        (IS_A(f, cls_classmethod) && IS_A(((ObjWrapper *)AS_OBJ(f))->func, cls_native))) {
+        if (kw) {
+            exc_raise(exc_TypeError, "%s.__init_subclass__() takes no keyword arguments", c->name->data);
+            return false;
+        }
+        return true;
+    }
+    if (IS_A(f, cls_classmethod)) {
+        f = ((ObjWrapper *)AS_OBJ(f))->func;
+    }
+    return vm_call(f, 1, &cls, kw) != VAL_NULL;
+}
+
+// Wraps the plain function [name] of [ns] in [wrapper] (staticmethod or
+// classmethod), as type.__new__ does for __new__, __init_subclass__ and
+// __class_getitem__.
+static void wrap_implicit(ObjDict *ns, const char *name, ObjClass *wrapper) {
+    ObjStr *s = str_intern_c(name);
+    Value f = dict_get_str(ns, s);
+    if (f && IS_A(f, cls_function)) {
+        ObjWrapper *w = (ObjWrapper *)obj_alloc(wrapper, sizeof(ObjWrapper));
+        w->func = f;
+        dict_set_str(ns, s, OBJ_VAL(w));
+    }
+}
+
+Value class_build(ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjDict *ns, ObjDict *kw) {
+    // the class dict is a copy of the namespace (which may be a dict
+    // subclass, from a metaclass's __prepare__)
+    ObjDict *d = AS_DICT(dict_new());
+    gc_push_root(OBJ_VAL(d));
+    size_t pos = 0;
+    Value key, value;
+    while (dict_next(ns, &pos, &key, &value)) {
+        dict_set(d, key, value);
+    }
+    wrap_implicit(d, "__new__", cls_staticmethod);
+    wrap_implicit(d, "__init_subclass__", cls_classmethod);
+    wrap_implicit(d, "__class_getitem__", cls_classmethod);
+    ObjStr *cellname = str_intern_c("__classcell__");
+    Value cell = dict_get_str(d, cellname);
+    if (cell) {
+        dict_del(d, OBJ_VAL(cellname));
+    }
+    Value cls = class_create_in(meta, name, bases, d);
+    gc_pop_root(1);
+    if (!cls) {
+        return VAL_NULL;
+    }
+    gc_push_root(cls);
+    if (cell && IS_A(cell, cls_cell)) {
+        ((ObjCell *)AS_OBJ(cell))->value = cls;
+    }
+    if (!set_names(cls, d) || !init_subclass(cls, kw)) {
+        cls = VAL_NULL;
+    }
+    gc_pop_root(1);
+    return cls;
+}
+
+// ---- attributes a class finds in its metaclass
+// [v] found as [name] in [self]'s metaclass: bound as an attribute of the
+// class (an instance of the metaclass).
+static Value bind_meta(Value self, ObjClass *meta, Value v) {
+    if (IS_A(v, cls_function) || (IS_A(v, cls_native) && ((ObjNative *)AS_OBJ(v))->owner)) {
+        return bound_method_new(self, v);
+    }
+    if (IS_A(v, cls_classmethod)) {
+        return bound_method_new(OBJ_VAL(meta), ((ObjWrapper *)AS_OBJ(v))->func);
+    }
+    if (IS_A(v, cls_staticmethod)) {
+        return ((ObjWrapper *)AS_OBJ(v))->func;
+    }
+    if (IS_A(v, cls_property)) {
+        Value g = ((ObjProperty *)AS_OBJ(v))->fget;
+        if (!g || IS_NONE(g)) {
+            return exc_raise(exc_AttributeError, "property of '%s' object has no getter",
+                             meta->name->data);
+        }
+        return vm_call(g, 1, &self, NULL);
+    }
+    if (IS_OBJ(v) && (AS_OBJ(v)->cls->flags & CLS_USER)) {
+        Value get = class_lookup(AS_OBJ(v)->cls, str_intern_c("__get__"));
+        if (get) {
+            Value args[3] = {v, self, OBJ_VAL(meta)};
+            return vm_call(get, 3, args, NULL);
+        }
+    }
+    return v;
+}
+
+// A data descriptor (property, or a user descriptor with __set__) that
+// [self]'s metaclass defines as [name]: it wins over the class's own
+// attributes. VAL_NULL (no exception) when there is none.
+Value class_meta_data_attr(Value self, ObjStr *name, bool *found) {
+    ObjClass *meta = AS_OBJ(self)->cls;
+    *found = false;
+    if (meta == cls_type || !(meta->flags & CLS_USER)) {
+        return VAL_NULL;
+    }
+    Value v = class_lookup(meta, name);
+    if (!v || !IS_OBJ(v)) {
+        return VAL_NULL;
+    }
+    bool data = IS_A(v, cls_property) ||
+                ((AS_OBJ(v)->cls->flags & CLS_USER) &&
+                 class_lookup(AS_OBJ(v)->cls, str_intern_c("__set__")));
+    if (!data) {
+        return VAL_NULL;
+    }
+    *found = true;
+    return bind_meta(self, meta, v);
+}
+
+// Any other attribute [name] of [self]'s metaclass (methods, class
+// attributes of the metaclass). VAL_NULL (no exception) when there is none.
+Value class_meta_attr(Value self, ObjStr *name, bool *found) {
+    ObjClass *meta = AS_OBJ(self)->cls;
+    *found = false;
+    if (meta == cls_type || !(meta->flags & CLS_USER)) {
+        return VAL_NULL;
+    }
+    Value v = class_lookup(meta, name);
+    if (!v) {
+        return VAL_NULL;
+    }
+    *found = true;
+    return bind_meta(self, meta, v);
+}
+
+// ---- methods of type
+// type.__init__(cls, name, bases, ns, **kw): the class is already made.
+Value type_init_fn(int argc, Value *argv, ObjDict *kw) {
+    if (argc != 2 && argc != 4) {
+        return exc_raise(exc_TypeError, "type.__init__() takes 1 or 3 arguments");
+    }
+    return VAL_NONE;
+}
+
+// type.__prepare__(name, bases, **kw): the namespace of a class body.
+Value type_prepare_fn(int argc, Value *argv, ObjDict *kw) {
+    return dict_new();
+}
+
+typedef struct SubclassWalk {
+    ObjClass *base;
+    ObjList *out;
+} SubclassWalk;
+
+static void note_subclass(Obj *o, void *ctx) {
+    SubclassWalk *w = ctx;
+    if (!(o->cls->flags & CLS_META)) {
+        return;
+    }
+    ObjClass *k = (ObjClass *)o;
+    for (size_t i = 0; k->bases && i < k->bases->len; i++) {
+        if (AS_CLASS(k->bases->items[i]) == w->base) {
+            list_append(w->out, OBJ_VAL(k));
+            return;
+        }
+    }
+}
+
+// type.__subclasses__(): the direct subclasses still alive, oldest first.
+Value type_subclasses_fn(int argc, Value *argv, ObjDict *kw) {
+    if (argc != 1 || !IS_CLASS(argv[0])) {
+        return exc_raise(exc_TypeError, "__subclasses__() takes no arguments (%d given)", argc - 1);
+    }
+    Value l = list_new(4);
+    gc_push_root(l);
+    SubclassWalk w = {AS_CLASS(argv[0]), AS_LIST(l)};
+    gc_each_object_ctx(note_subclass, &w);
+    // creation order (the heap walk has its own)
+    ObjList *out = AS_LIST(l);
+    for (size_t i = 1; i < out->len; i++) {
+        Value x = out->items[i];
+        size_t j = i;
+        while (j > 0 && AS_CLASS(out->items[j - 1])->seq > AS_CLASS(x)->seq) {
+            out->items[j] = out->items[j - 1];
+            j--;
+        }
+        out->items[j] = x;
+    }
+    gc_pop_root(1);
+    return l;
+}
+
+// type.__instancecheck__(cls, obj) and type.__subclasscheck__(cls, sub):
+// the plain checks, for metaclasses that extend them through super().
+Value type_instancecheck_fn(int argc, Value *argv, ObjDict *kw) {
+    if (argc != 2 || !IS_CLASS(argv[0])) {
+        return exc_raise(exc_TypeError, "__instancecheck__() takes exactly one argument");
+    }
+    return VAL_BOOL(class_is_subclass(val_class(argv[1]), AS_CLASS(argv[0])));
+}
+
+Value type_subclasscheck_fn(int argc, Value *argv, ObjDict *kw) {
+    if (argc != 2 || !IS_CLASS(argv[0])) {
+        return exc_raise(exc_TypeError, "__subclasscheck__() takes exactly one argument");
+    }
+    if (!IS_CLASS(argv[1])) {
+        return exc_raise(exc_TypeError, "issubclass() arg 1 must be a class");
+    }
+    return VAL_BOOL(class_is_subclass(AS_CLASS(argv[1]), AS_CLASS(argv[0])));
+}
+
+// The user __instancecheck__ / __subclasscheck__ ([hook]) of [cls]'s
+// metaclass, or VAL_NULL when the metaclass is type or does not define one.
+Value class_check_hook(Value cls, const char *hook) {
+    ObjClass *meta = AS_OBJ(cls)->cls;
+    if (meta == cls_type || !(meta->flags & CLS_USER)) {
+        return VAL_NULL;
+    }
+    Value f = class_lookup(meta, str_intern_c(hook));
+    if (!f || IS_A(f, cls_native)) {
+        return VAL_NULL;
+    }
+    return f;
+}
