@@ -1389,6 +1389,29 @@ next_instr:
             argc++;
             has_self = true;
         }
+        // a plain user class with a pyish __init__: the instance is made
+        // here and __init__ runs as a frame of this loop (no C recursion)
+        bool init_call = false;
+        if (op != OP_CALL_EX && !has_self && IS_OBJ(callable) && AS_OBJ(callable)->cls == cls_type &&
+            (AS_CLASS(callable)->flags & (CLS_USER | CLS_ABSTRACT)) == CLS_USER &&
+            AS_CLASS(callable)->native_base == cls_object) {
+            ObjClass *k = AS_CLASS(callable);
+            Value newf = class_lookup(k, ST->s_new);
+            Value init = class_lookup(k, ST->s_init);
+            if (newf && IS_A(newf, cls_native) && init && IS_A(init, cls_function) &&
+                !(((ObjFunction *)AS_OBJ(init))->code->flags &
+                  (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR))) {
+                Value inst = k->new_(k, 0, NULL, NULL);
+                CHECK(inst);
+                base[0] = inst;
+                base[1] = inst;
+                callable = init;
+                args = base + 1;
+                argc++;
+                has_self = true;
+                init_call = true;
+            }
+        }
         if (IS_A(callable, cls_function)) {
             ObjFunction *f = (ObjFunction *)AS_OBJ(callable);
             Value *kwvalues = NULL;
@@ -1430,6 +1453,10 @@ next_instr:
             Frame *nf = make_call_frame(f, args, argc, kwnames, kwvalues, nkw, false);
             CHECK(nf);
             frame->sp = base;   // the call's operands are consumed
+            if (init_call) {
+                frame->sp = base + 1;   // but for the new instance
+                nf->link = LINK_INIT;
+            }
             nf->parent = frame;
             frame = nf;
             ST->frame = frame;
@@ -1521,10 +1548,19 @@ next_instr:
             ip = code->code + target;
             DISPATCH();
         }
+        bool init_done = f->link == LINK_INIT;
         frame_release(f);
         frame = parent;
         ST->frame = frame;
         LOAD_FRAME();
+        if (init_done) {
+            // the instance is already in the call's result slot
+            if (!IS_NONE(result)) {
+                exc_raise(exc_TypeError, "__init__() should return None, not '%s'", val_type_name(result));
+                goto error;
+            }
+            DISPATCH();
+        }
         PUSH(result);
         DISPATCH();
     }

@@ -25,7 +25,9 @@ typedef struct Block {
     uint32_t level;         // stack depth to restore
 } Block;
 
-enum { LINK_NONE, LINK_SEND, LINK_FOR };
+// LINK_INIT: a class call's __init__, run in place; its caller keeps the
+// new instance on its stack and takes it as the call's result (vm.c).
+enum { LINK_NONE, LINK_SEND, LINK_FOR, LINK_INIT };
 
 typedef struct Frame {
     ObjCode *code;
