@@ -64,15 +64,12 @@ static bool table_resize(ObjDict *d, size_t need) {
         exc_raise_nomem();
         return false;
     }
-    int32_t *index = mem_try_alloc(isize);
-    if (!index) {
-        return false;
-    }
-    DictEntry *entries = mem_try_alloc(esize);
+    // one block: the entries, then the index
+    DictEntry *entries = mem_try_alloc(esize + isize);
     if (!entries) {
-        mem_free(index, isize);
         return false;
     }
+    int32_t *index = (int32_t *)((char *)entries + esize);
     memset(index, 0xff, isize);   // all IX_EMPTY
     size_t n = 0;
     for (size_t i = 0; i < d->nentries; i++) {
@@ -186,8 +183,7 @@ void table_remove_at(ObjDict *d, int64_t ix, int64_t hash) {
 // Frees the buffers of [d] (leaves the fields stale: caller resets them).
 void table_free(ObjDict *d) {
     if (d->index) {
-        mem_free(d->index, (d->mask + 1) * sizeof(int32_t));
-        mem_free(d->entries, d->cap * sizeof(DictEntry));
+        mem_free(d->entries, d->cap * sizeof(DictEntry) + (d->mask + 1) * sizeof(int32_t));
     }
     d->index = NULL;
     d->entries = NULL;
@@ -208,12 +204,11 @@ bool table_copy(ObjDict *dst, ObjDict *src) {
     if (src->used == src->nentries) {
         // No holes: copy the buffers as they are.
         size_t isize = (src->mask + 1) * sizeof(int32_t), esize = src->cap * sizeof(DictEntry);
-        int32_t *index = mem_try_alloc(isize);
-        DictEntry *entries = index ? mem_try_alloc(esize) : NULL;
+        DictEntry *entries = mem_try_alloc(esize + isize);
         if (!entries) {
-            mem_free(index, isize);
             return false;
         }
+        int32_t *index = (int32_t *)((char *)entries + esize);
         dst->index = index;
         dst->entries = entries;
         memcpy(dst->index, src->index, isize);
