@@ -93,16 +93,7 @@ Value builtins_open(int argc, Value *argv, ObjDict *kw) {
     }
     FILE *fp = fopen(AS_STR(name)->data, cmode);
     if (!fp) {
-        int e = errno;
-        ObjClass *cls = e == ENOENT ? exc_FileNotFoundError : e == EACCES ? exc_PermissionError
-                      : e == EISDIR ? exc_IsADirectoryError : e == EEXIST ? exc_FileExistsError
-                      : e == ENOTDIR ? exc_NotADirectoryError : exc_OSError;
-        // OSError(errno, strerror, filename): str() is "[Errno N] text: 'name'"
-        Value args[3] = {MK_SMALL(e), str_from_c(strerror(e)), name};
-        gc_push_root(args[1]);
-        Value exc = exc_new(cls, 3, args);
-        gc_pop_root(1);
-        return exc ? exc_raise_value(exc) : VAL_NULL;
+        return exc_raise_oserror(errno, name, VAL_NULL);
     }
     ObjFile *f = (ObjFile *)obj_alloc(cls_file, sizeof(ObjFile));
     f->fp = fp;

@@ -4,6 +4,7 @@
 // reports its error (object.h's error protocol).
 #include <stdarg.h>
 #include <string.h>
+#include <errno.h>
 #include "object.h"
 #include "class.h"
 #include "gc.h"
@@ -206,7 +207,62 @@ static Value syntax_error_str(ObjException *e) {
     return s;
 }
 
+// ---- OSError: errno, strerror, filename, filename2 (CPython's OSError_new)
+ObjClass *exc_oserror_class(int code) {
+    switch (code) {
+    case EAGAIN: case EALREADY: case EINPROGRESS:
+#if EWOULDBLOCK != EAGAIN
+    case EWOULDBLOCK:
+#endif
+        return exc_BlockingIOError;
+    case ECHILD: return exc_ChildProcessError;
+    case EPIPE: case ESHUTDOWN: return exc_BrokenPipeError;
+    case ECONNABORTED: return exc_ConnectionAbortedError;
+    case ECONNREFUSED: return exc_ConnectionRefusedError;
+    case ECONNRESET: return exc_ConnectionResetError;
+    case EEXIST: return exc_FileExistsError;
+    case ENOENT: return exc_FileNotFoundError;
+    case EISDIR: return exc_IsADirectoryError;
+    case ENOTDIR: return exc_NotADirectoryError;
+    case EINTR: return exc_InterruptedError;
+    case EACCES: case EPERM: return exc_PermissionError;
+    case ESRCH: return exc_ProcessLookupError;
+    case ETIMEDOUT: return exc_TimeoutError;
+    default: return exc_OSError;
+    }
+}
+
+Value exc_raise_oserror(int code, Value filename, Value filename2) {
+    Value args[5] = {MK_SMALL(code), str_from_c(strerror(code)), filename ? filename : VAL_NONE,
+                     VAL_NONE, filename2 ? filename2 : VAL_NONE};
+    gc_push_root(args[1]);
+    int n = filename2 ? 5 : filename ? 3 : 2;
+    Value e = exc_new(exc_OSError, n, args);
+    gc_pop_root(1);
+    return e ? exc_raise_value(e) : VAL_NULL;
+}
+
+// OSError(errno, strerror[, filename[, winerror[, filename2]]]): the parts
+// become attributes and args keeps (errno, strerror), as in CPython.
+static void oserror_parse(ObjException *e, int argc, Value *argv) {
+    if (argc < 2 || argc > 5) {
+        return;
+    }
+    dict_set_str(e->dict, str_intern_c("errno"), argv[0]);
+    dict_set_str(e->dict, str_intern_c("strerror"), argv[1]);
+    if (argc >= 3) {
+        dict_set_str(e->dict, str_intern_c("filename"), argv[2]);
+        if (argc == 5) {
+            dict_set_str(e->dict, str_intern_c("filename2"), argv[4]);
+        }
+        e->args = AS_TUPLE(tuple_pack(2, argv[0], argv[1]));
+    }
+}
+
 static Value exc_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    if (cls == exc_OSError && argc >= 2 && argc <= 5 && IS_SMALL(argv[0])) {
+        cls = exc_oserror_class((int)AS_SMALL(argv[0]));
+    }
     ObjException *e = (ObjException *)obj_alloc(cls, cls->inst_size);
     e->dict = AS_DICT(dict_new());
     ObjTuple *args = AS_TUPLE(tuple_new((size_t)argc));
@@ -214,6 +270,11 @@ static Value exc_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
         memcpy(args->items, argv, sizeof(Value) * (size_t)argc);
     }
     e->args = args;
+    if (class_is_subclass(cls, exc_OSError)) {
+        gc_push_root(OBJ_VAL(e));
+        oserror_parse(e, argc, argv);
+        gc_pop_root(1);
+    }
     if (class_is_subclass(cls, exc_SyntaxError)) {
         // a user __init__ decides (calling SyntaxError.__init__ or not)
         Value init = class_lookup(cls, str_intern_c("__init__"));
@@ -234,15 +295,18 @@ static Value exc_init_method(int argc, Value *argv, ObjDict *kw) {
     ObjTuple *args = AS_TUPLE(tuple_new((size_t)argc - 1));
     values_copy(args->items, argv + 1, (size_t)(argc - 1));
     e->args = args;
+    if (class_is_subclass(e->hdr.cls, exc_OSError)) {
+        oserror_parse(e, argc - 1, argv + 1);
+    }
     if (class_is_subclass(e->hdr.cls, exc_SyntaxError) && !syntax_error_init(e)) {
         return VAL_NULL;
     }
     return VAL_NONE;
 }
 
-// OSError(errno, strerror[, filename]) keeps its parts as attributes.
+// An OSError made with (errno, strerror, ...): its message is built from them.
 static bool os_error_parts(ObjException *e) {
-    return class_is_subclass(e->hdr.cls, exc_OSError) && e->args->len >= 2 && e->args->len <= 5;
+    return class_is_subclass(e->hdr.cls, exc_OSError) && dict_get_str(e->dict, str_intern_c("strerror"));
 }
 
 static Value exc_str(Value self) {
@@ -251,16 +315,25 @@ static Value exc_str(Value self) {
         return syntax_error_str(e);
     }
     if (os_error_parts(e)) {
-        Value en = obj_str(e->args->items[0]);
-        Value se = en ? obj_str(e->args->items[1]) : VAL_NULL;
+        Value en = obj_str(dict_get_str(e->dict, str_intern_c("errno")));
+        Value se = en ? obj_str(dict_get_str(e->dict, str_intern_c("strerror"))) : VAL_NULL;
         if (!se) {
             return VAL_NULL;
         }
-        if (e->args->len >= 3 && !IS_NONE(e->args->items[2])) {
-            Value fn = obj_repr(e->args->items[2]);
-            return fn ? str_printf("[Errno %s] %s: %s", AS_STR(en)->data, AS_STR(se)->data,
-                                   AS_STR(fn)->data)
-                      : VAL_NULL;
+        Value f1 = dict_get_str(e->dict, str_intern_c("filename"));
+        Value f2 = dict_get_str(e->dict, str_intern_c("filename2"));
+        if (f1 && !IS_NONE(f1)) {
+            Value fn = obj_repr(f1);
+            if (!fn) {
+                return VAL_NULL;
+            }
+            if (f2 && !IS_NONE(f2)) {
+                Value fn2 = obj_repr(f2);
+                return fn2 ? str_printf("[Errno %s] %s: %s -> %s", AS_STR(en)->data, AS_STR(se)->data,
+                                        AS_STR(fn)->data, AS_STR(fn2)->data)
+                           : VAL_NULL;
+            }
+            return str_printf("[Errno %s] %s: %s", AS_STR(en)->data, AS_STR(se)->data, AS_STR(fn)->data);
         }
         return str_printf("[Errno %s] %s", AS_STR(en)->data, AS_STR(se)->data);
     }
@@ -321,9 +394,9 @@ static Value exc_getattr(Value self, ObjStr *name) {
         return e->args->len ? e->args->items[0] : VAL_NONE;
     }
     if (class_is_subclass(e->hdr.cls, exc_OSError) &&
-        (strcmp(n, "errno") == 0 || strcmp(n, "strerror") == 0 || strcmp(n, "filename") == 0)) {
-        size_t i = n[0] == 'e' ? 0 : n[0] == 's' ? 1 : 2;
-        return os_error_parts(e) && i < e->args->len ? e->args->items[i] : VAL_NONE;
+        (strcmp(n, "errno") == 0 || strcmp(n, "strerror") == 0 || strcmp(n, "filename") == 0 ||
+         strcmp(n, "filename2") == 0)) {
+        return VAL_NONE;
     }
     if (class_is_subclass(e->hdr.cls, exc_SyntaxError) && is_syntax_attr(n)) {
         return VAL_NONE;    // a subclass whose __init__ did not call SyntaxError's

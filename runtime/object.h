@@ -427,6 +427,11 @@ Value exc_raise_value(Value exc);       // instance or class
 Value exc_raise_attr(Value obj, ObjStr *name, const char *fmt, ...); // AttributeError with .name/.obj
 Value exc_raise_nomem(void);            // MemoryError() (preallocated when memory is low)
 Value exc_new(ObjClass *type, int argc, Value *argv);   // make, don't raise
+// The OSError subclass CPython picks for errno [code] (FileNotFoundError...).
+ObjClass *exc_oserror_class(int code);
+// Raises that OSError for [code] with its strerror and [filename] /
+// [filename2] (VAL_NULL: none); returns VAL_NULL.
+Value exc_raise_oserror(int code, Value filename, Value filename2);
 Value exc_pending(void);                // the raised exception or VAL_NULL
 void exc_clear(void);
 Value exc_take(void);                   // returns and clears it
