@@ -129,14 +129,12 @@ static Value ga_getattr(Value self, ObjStr *name) {
     if (strcmp(n, "__parameters__") == 0) {
         return tuple_pack(0);
     }
-    if (strcmp(n, "__class__") == 0) {
-        return OBJ_VAL(cls_genericalias);
+    Value v = generic_getattr(self, name);
+    if (v || n[0] == '_' || !EXC_PENDING_IS(exc_AttributeError)) {
+        return v;
     }
-    Value v = class_lookup(cls_genericalias, name);
-    if (v) {
-        return generic_getattr(self, name);
-    }
-    // everything else comes from the origin (list[int].append, .__name__)
+    // everything else comes from the origin (list[int].append)
+    exc_clear();
     return obj_getattr(g->origin, name);
 }
 
@@ -182,7 +180,13 @@ static Value ga_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     if (!arg_no_kw("GenericAlias", kw) || !arg_count("GenericAlias", argc, 2, 2)) {
         return VAL_NULL;
     }
-    return generic_alias_new(argv[0], argv[1]);
+    Value t = IS_TUPLE(argv[1]) ? argv[1] : tuple_pack(1, argv[1]);
+    gc_push_root(t);
+    ObjGenericAlias *g = (ObjGenericAlias *)obj_alloc(cls, cls->inst_size);
+    g->origin = argv[0];
+    g->args = AS_TUPLE(t);
+    gc_pop_root(1);
+    return OBJ_VAL(g);
 }
 
 bool generic_alias_check(Value v) {
@@ -192,7 +196,6 @@ bool generic_alias_check(Value v) {
 void generic_alias_init(void) {
     cls_genericalias = class_new_builtin("GenericAlias", NULL, sizeof(ObjGenericAlias), ga_methods);
     cls_genericalias->module = str_intern_c("types");
-    cls_genericalias->flags &= ~(uint32_t)CLS_BASETYPE;
     cls_genericalias->new_ = ga_new;
     cls_genericalias->trace = ga_trace;
     cls_genericalias->repr = ga_repr;

@@ -167,7 +167,18 @@ static Value sys_getsizeof(int argc, Value *argv, ObjDict *kw) {
     return MK_SMALL(IS_OBJ(argv[0]) ? AS_OBJ(argv[0])->size : IS_IMMF(argv[0]) ? (int64_t)sizeof(ObjFloat) : 28);
 }
 
+static Value sys_getfilesystemencoding(int argc, Value *argv, ObjDict *kw) {
+    return str_from_c("utf-8");
+}
+
+static Value sys_getfilesystemencodeerrors(int argc, Value *argv, ObjDict *kw) {
+    return str_from_c("surrogateescape");
+}
+
 static const MethodDef sys_fns[] = {
+    {"getfilesystemencoding", sys_getfilesystemencoding},
+    {"getfilesystemencodeerrors", sys_getfilesystemencodeerrors},
+    {"getdefaultencoding", sys_getfilesystemencoding},
     {"exit", sys_exit},
     {"setrecursionlimit", sys_setrecursionlimit},
     {"getrecursionlimit", sys_getrecursionlimit},
@@ -240,6 +251,20 @@ Value mod_sys_init(void) {
     set(d, "ps1", str_from_c(">>> "));
     set(d, "ps2", str_from_c("... "));
     set(d, "implementation", str_from_c("pyish"));
+    // the C modules (and posix, the pyish face of _posix), sorted
+    Value names = list_new(16);
+    set(d, "builtin_module_names", names);
+    for (int i = 0; i < ST->nregistry; i++) {
+        list_append(AS_LIST(names), str_from_c(ST->registry[i].name));
+        if (strcmp(ST->registry[i].name, "_posix") == 0) {
+            list_append(AS_LIST(names), str_from_c("posix"));
+        }
+    }
+    list_append(AS_LIST(names), str_from_c("builtins"));
+    if (!list_sort_inplace(AS_LIST(names), VAL_NULL, false)) {
+        return VAL_NULL;
+    }
+    set(d, "builtin_module_names", seq_to_tuple(names));
     return m;
 }
 

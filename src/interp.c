@@ -482,6 +482,9 @@ void interp_init(int argc, char **argv, const char *script_dir) {
     module_register("gc", mod_gc_init);
     module_register("math", mod_math_init);
     module_register("random", mod_random_init);
+    if (!ST->config.sandbox) {
+        module_register("_posix", mod_posix_init);
+    }
     module_register("collections", mod_collections_init);
     module_register("_testing", mod_testing_init);
     module_register("_asyncio", aio_module_init);   // runtime/asyncio/module.c

@@ -1,0 +1,746 @@
+// mod_posix.c: `_posix`, the C core of the os module: thin calls of the
+// POSIX functions on paths (str, or objects with __fspath__) and file
+// descriptors, raising CPython's OSError subclasses with errno and the
+// file names. Results are plain tuples and lists; runtime/lib/posix.pyish
+// turns them into stat_result, DirEntry, terminal_size and uname_result,
+// and CPython's own os.py, posixpath.py and stat.py (runtime/lib) build
+// the os module on top. Not registered in a sandboxed state.
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "object.h"
+#include "containers.h"
+#include "gc.h"
+#include "module.h"
+#include "runtime.h"
+
+extern char **environ;
+
+// The file system path of [v] (str, or __fspath__ giving one); NULL with
+// CPython's TypeError. [*keep] is the str to keep rooted meanwhile.
+static const char *path_of(Value v, const char *fname, const char *argname, Value *keep) {
+    if (!IS_STR(v) && IS_OBJ(v)) {
+        bool found;
+        Value r = call_method_opt(v, str_intern_c("__fspath__"), 0, NULL, &found);
+        if (found) {
+            if (!r) {
+                return NULL;
+            }
+            v = r;
+        }
+    }
+    if (!IS_STR(v)) {
+        exc_raise(exc_TypeError, "%s: %s should be string, bytes or os.PathLike, not %s", fname,
+                  argname, val_type_name(v));
+        return NULL;
+    }
+    if (strlen(AS_STR(v)->data) != AS_STR(v)->len) {
+        exc_raise(exc_ValueError, "%s: embedded null character in %s", fname, argname);
+        return NULL;
+    }
+    *keep = v;
+    return AS_STR(v)->data;
+}
+
+static bool int_arg(Value v, int64_t *out) {
+    if (IS_SMALL(v)) {
+        *out = AS_SMALL(v);
+        return true;
+    }
+    if (IS_A(v, cls_bool)) {
+        *out = v == OBJ_VAL(obj_true);
+        return true;
+    }
+    if (!IS_OBJ(v) || !class_is_subclass(val_class(v), cls_int)) {
+        exc_raise(exc_TypeError, "'%s' object cannot be interpreted as an integer", val_type_name(v));
+        return false;
+    }
+    return int_to_i64(v, out);
+}
+
+static bool fd_arg(Value v, int *fd) {
+    int64_t i;
+    if (!int_arg(v, &i)) {
+        return false;
+    }
+    *fd = (int)i;
+    return true;
+}
+
+// ---- stat
+static Value stat_tuple(const struct stat *st) {
+    Value t = tuple_new(16);
+    ObjTuple *r = AS_TUPLE(t);
+    gc_push_root(t);
+    r->items[0] = int_from_i64((int64_t)st->st_mode);
+    r->items[1] = int_from_i64((int64_t)st->st_ino);
+    r->items[2] = int_from_i64((int64_t)st->st_dev);
+    r->items[3] = int_from_i64((int64_t)st->st_nlink);
+    r->items[4] = int_from_i64((int64_t)st->st_uid);
+    r->items[5] = int_from_i64((int64_t)st->st_gid);
+    r->items[6] = int_from_i64((int64_t)st->st_size);
+    r->items[7] = float_new((double)st->st_atim.tv_sec + st->st_atim.tv_nsec * 1e-9);
+    r->items[8] = float_new((double)st->st_mtim.tv_sec + st->st_mtim.tv_nsec * 1e-9);
+    r->items[9] = float_new((double)st->st_ctim.tv_sec + st->st_ctim.tv_nsec * 1e-9);
+    r->items[10] = int_from_i64((int64_t)st->st_atim.tv_sec * 1000000000 + st->st_atim.tv_nsec);
+    r->items[11] = int_from_i64((int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec);
+    r->items[12] = int_from_i64((int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec);
+    r->items[13] = int_from_i64((int64_t)st->st_blksize);
+    r->items[14] = int_from_i64((int64_t)st->st_blocks);
+    r->items[15] = int_from_i64((int64_t)st->st_rdev);
+    gc_pop_root(1);
+    return t;
+}
+
+// _stat(path_or_fd, follow_symlinks) -> 16-tuple
+static Value p_stat(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("stat", argc, 1, 2)) {
+        return VAL_NULL;
+    }
+    struct stat st;
+    bool follow = argc < 2 || !IS_A(argv[1], cls_bool) || argv[1] == OBJ_VAL(obj_true);
+    if (IS_SMALL(argv[0])) {
+        if (fstat((int)AS_SMALL(argv[0]), &st) != 0) {
+            return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+        }
+        return stat_tuple(&st);
+    }
+    Value keep;
+    const char *p = path_of(argv[0], "stat", "path", &keep);
+    if (!p) {
+        return VAL_NULL;
+    }
+    if ((follow ? stat(p, &st) : lstat(p, &st)) != 0) {
+        return exc_raise_oserror(errno, argv[0], VAL_NULL);
+    }
+    return stat_tuple(&st);
+}
+
+// ---- directories
+static Value p_listdir(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("listdir", argc, 0, 1)) {
+        return VAL_NULL;
+    }
+    Value keep = VAL_NULL;
+    const char *p = argc && !IS_NONE(argv[0]) ? path_of(argv[0], "listdir", "path", &keep) : ".";
+    if (!p) {
+        return VAL_NULL;
+    }
+    DIR *d = opendir(p);
+    if (!d) {
+        return exc_raise_oserror(errno, argc && !IS_NONE(argv[0]) ? argv[0] : str_from_c("."), VAL_NULL);
+    }
+    Value l = list_new(8);
+    gc_push_root(l);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) {
+            continue;
+        }
+        list_append(AS_LIST(l), str_from_c(e->d_name));
+    }
+    closedir(d);
+    gc_pop_root(1);
+    return l;
+}
+
+// _scandir(path) -> [(name, d_type, ino), ...]; d_type 0: unknown
+static Value p_scandir(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("scandir", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    Value keep;
+    const char *p = path_of(argv[0], "scandir", "path", &keep);
+    if (!p) {
+        return VAL_NULL;
+    }
+    DIR *d = opendir(p);
+    if (!d) {
+        return exc_raise_oserror(errno, argv[0], VAL_NULL);
+    }
+    Value l = list_new(8);
+    gc_push_root(l);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) {
+            continue;
+        }
+        int kind = e->d_type == DT_DIR ? 1 : e->d_type == DT_REG ? 2 : e->d_type == DT_LNK ? 3
+                 : e->d_type == DT_UNKNOWN ? 0 : 4;
+        Value name = str_from_c(e->d_name);
+        gc_push_root(name);
+        Value t = tuple_pack(3, name, MK_SMALL(kind), int_from_i64((int64_t)e->d_ino));
+        gc_pop_root(1);
+        list_append(AS_LIST(l), t);
+    }
+    closedir(d);
+    gc_pop_root(1);
+    return l;
+}
+
+// One-path calls returning None: mkdir, rmdir, unlink, chdir, chmod...
+static Value path_call(int argc, Value *argv, const char *fname, int nint, int (*fn)(const char *, int64_t)) {
+    if (!arg_count(fname, argc, 1, 1 + nint)) {
+        return VAL_NULL;
+    }
+    Value keep;
+    const char *p = path_of(argv[0], fname, "path", &keep);
+    if (!p) {
+        return VAL_NULL;
+    }
+    int64_t n = -1;
+    if (argc > 1 && !int_arg(argv[1], &n)) {
+        return VAL_NULL;
+    }
+    if (fn(p, n) != 0) {
+        return exc_raise_oserror(errno, argv[0], VAL_NULL);
+    }
+    return VAL_NONE;
+}
+
+static int do_mkdir(const char *p, int64_t m) {
+    return mkdir(p, m < 0 ? 0777 : (mode_t)m);
+}
+static int do_rmdir(const char *p, int64_t m) {
+    return rmdir(p);
+}
+static int do_unlink(const char *p, int64_t m) {
+    return unlink(p);
+}
+static int do_chdir(const char *p, int64_t m) {
+    return chdir(p);
+}
+static int do_chmod(const char *p, int64_t m) {
+    return chmod(p, (mode_t)m);
+}
+
+static Value p_mkdir(int argc, Value *argv, ObjDict *kw) {
+    Value m = kw_get(kw, "mode");
+    Value a[2] = {argc ? argv[0] : VAL_NONE, argc > 1 ? argv[1] : m ? m : MK_SMALL(0777)};
+    return path_call(argc ? 2 : 0, a, "mkdir", 1, do_mkdir);
+}
+static Value p_rmdir(int argc, Value *argv, ObjDict *kw) {
+    return path_call(argc, argv, "rmdir", 0, do_rmdir);
+}
+static Value p_unlink(int argc, Value *argv, ObjDict *kw) {
+    return path_call(argc, argv, "unlink", 0, do_unlink);
+}
+static Value p_remove(int argc, Value *argv, ObjDict *kw) {
+    return path_call(argc, argv, "remove", 0, do_unlink);
+}
+static Value p_chdir(int argc, Value *argv, ObjDict *kw) {
+    return path_call(argc, argv, "chdir", 0, do_chdir);
+}
+static Value p_chmod(int argc, Value *argv, ObjDict *kw) {
+    if (argc != 2) {
+        return exc_raise(exc_TypeError, "chmod() missing required argument 'mode' (pos 2)");
+    }
+    return path_call(argc, argv, "chmod", 1, do_chmod);
+}
+
+// Two-path calls: rename, replace, link, symlink.
+static Value two_paths(int argc, Value *argv, const char *fname, int (*fn)(const char *, const char *)) {
+    if (!arg_count(fname, argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    Value k1, k2;
+    const char *a = path_of(argv[0], fname, "src", &k1);
+    const char *b = a ? path_of(argv[1], fname, "dst", &k2) : NULL;
+    if (!b) {
+        return VAL_NULL;
+    }
+    if (fn(a, b) != 0) {
+        return exc_raise_oserror(errno, argv[0], argv[1]);
+    }
+    return VAL_NONE;
+}
+static Value p_rename(int argc, Value *argv, ObjDict *kw) {
+    return two_paths(argc, argv, "rename", rename);
+}
+static Value p_replace(int argc, Value *argv, ObjDict *kw) {
+    return two_paths(argc, argv, "replace", rename);
+}
+static Value p_link(int argc, Value *argv, ObjDict *kw) {
+    return two_paths(argc, argv, "link", link);
+}
+static Value p_symlink(int argc, Value *argv, ObjDict *kw) {
+    return two_paths(argc, argv, "symlink", symlink);
+}
+
+static Value p_readlink(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("readlink", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    Value keep;
+    const char *p = path_of(argv[0], "readlink", "path", &keep);
+    if (!p) {
+        return VAL_NULL;
+    }
+    char buf[4096];
+    ssize_t n = readlink(p, buf, sizeof buf - 1);
+    if (n < 0) {
+        return exc_raise_oserror(errno, argv[0], VAL_NULL);
+    }
+    buf[n] = 0;
+    return str_from_c(buf);
+}
+
+static Value p_access(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("access", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    Value keep;
+    const char *p = path_of(argv[0], "access", "path", &keep);
+    int64_t m;
+    if (!p || !int_arg(argv[1], &m)) {
+        return VAL_NULL;
+    }
+    return VAL_BOOL(access(p, (int)m) == 0);
+}
+
+static Value p_getcwd(int argc, Value *argv, ObjDict *kw) {
+    char buf[4096];
+    if (!getcwd(buf, sizeof buf)) {
+        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+    }
+    return str_from_c(buf);
+}
+
+static Value p_umask(int argc, Value *argv, ObjDict *kw) {
+    int64_t m;
+    if (!arg_count("umask", argc, 1, 1) || !int_arg(argv[0], &m)) {
+        return VAL_NULL;
+    }
+    return MK_SMALL(umask((mode_t)m));
+}
+
+// _utime(path, atime_ns, mtime_ns) (None, None: now)
+static Value p_utime(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("utime", argc, 1, 3)) {
+        return VAL_NULL;
+    }
+    Value keep;
+    const char *p = path_of(argv[0], "utime", "path", &keep);
+    if (!p) {
+        return VAL_NULL;
+    }
+    struct timespec ts[2];
+    struct timespec *tp = NULL;
+    if (argc == 3 && !IS_NONE(argv[1])) {
+        int64_t a, m;
+        if (!int_to_i64(argv[1], &a) || !int_to_i64(argv[2], &m)) {
+            return VAL_NULL;
+        }
+        ts[0].tv_sec = a / 1000000000;
+        ts[0].tv_nsec = a % 1000000000;
+        ts[1].tv_sec = m / 1000000000;
+        ts[1].tv_nsec = m % 1000000000;
+        tp = ts;
+    }
+    if (utimensat(AT_FDCWD, p, tp, 0) != 0) {
+        return exc_raise_oserror(errno, argv[0], VAL_NULL);
+    }
+    return VAL_NONE;
+}
+
+static Value p_truncate(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("truncate", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    int64_t n;
+    if (!int_arg(argv[1], &n)) {
+        return VAL_NULL;
+    }
+    int r;
+    if (IS_SMALL(argv[0])) {
+        r = ftruncate((int)AS_SMALL(argv[0]), (off_t)n);
+    } else {
+        Value keep;
+        const char *p = path_of(argv[0], "truncate", "path", &keep);
+        if (!p) {
+            return VAL_NULL;
+        }
+        r = truncate(p, (off_t)n);
+    }
+    return r == 0 ? VAL_NONE : exc_raise_oserror(errno, IS_SMALL(argv[0]) ? VAL_NULL : argv[0], VAL_NULL);
+}
+
+// ---- processes and the system
+static Value p_getpid(int argc, Value *argv, ObjDict *kw) {
+    return MK_SMALL(getpid());
+}
+static Value p_getppid(int argc, Value *argv, ObjDict *kw) {
+    return MK_SMALL(getppid());
+}
+static Value p_getuid(int argc, Value *argv, ObjDict *kw) {
+    return MK_SMALL(getuid());
+}
+static Value p_geteuid(int argc, Value *argv, ObjDict *kw) {
+    return MK_SMALL(geteuid());
+}
+static Value p_getgid(int argc, Value *argv, ObjDict *kw) {
+    return MK_SMALL(getgid());
+}
+static Value p_getegid(int argc, Value *argv, ObjDict *kw) {
+    return MK_SMALL(getegid());
+}
+
+static Value p_kill(int argc, Value *argv, ObjDict *kw) {
+    int64_t pid, sig;
+    if (!arg_count("kill", argc, 2, 2) || !int_arg(argv[0], &pid) || !int_arg(argv[1], &sig)) {
+        return VAL_NULL;
+    }
+    if (kill((pid_t)pid, (int)sig) != 0) {
+        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+    }
+    return VAL_NONE;
+}
+
+static Value p_exit(int argc, Value *argv, ObjDict *kw) {
+    int64_t n;
+    if (!arg_count("_exit", argc, 1, 1) || !int_arg(argv[0], &n)) {
+        return VAL_NULL;
+    }
+    fflush(stdout);
+    fflush(stderr);
+    _exit((int)n);
+}
+
+static Value p_strerror(int argc, Value *argv, ObjDict *kw) {
+    int64_t n;
+    if (!arg_count("strerror", argc, 1, 1) || !int_arg(argv[0], &n)) {
+        return VAL_NULL;
+    }
+    return str_from_c(strerror((int)n));
+}
+
+static Value p_cpu_count(int argc, Value *argv, ObjDict *kw) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? MK_SMALL(n) : VAL_NONE;
+}
+
+static Value p_uname(int argc, Value *argv, ObjDict *kw) {
+    struct utsname u;
+    if (uname(&u) != 0) {
+        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+    }
+    Value t = tuple_new(5);
+    gc_push_root(t);
+    const char *parts[5] = {u.sysname, u.nodename, u.release, u.version, u.machine};
+    for (int i = 0; i < 5; i++) {
+        AS_TUPLE(t)->items[i] = str_from_c(parts[i]);
+    }
+    gc_pop_root(1);
+    return t;
+}
+
+static Value p_system(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("system", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    if (!IS_STR(argv[0])) {
+        return exc_raise(exc_TypeError, "system() argument 'command' must be str, not %s", val_type_name(argv[0]));
+    }
+    fflush(stdout);
+    fflush(stderr);
+    int r = system(AS_STR(argv[0])->data);
+    return MK_SMALL(r);
+}
+
+// The environment as a list of (name, value) str pairs (os.environ's start).
+static Value p_environ_items(int argc, Value *argv, ObjDict *kw) {
+    Value l = list_new(32);
+    gc_push_root(l);
+    for (char **e = environ; e && *e; e++) {
+        const char *eq = strchr(*e, '=');
+        if (!eq) {
+            continue;
+        }
+        Value k = str_try_new(*e, (size_t)(eq - *e));
+        if (!k) {
+            exc_clear();
+            continue;
+        }
+        gc_push_root(k);
+        Value v = str_try_new(eq + 1, strlen(eq + 1));
+        if (!v) {
+            exc_clear();
+            gc_pop_root(1);
+            continue;
+        }
+        gc_push_root(v);
+        list_append(AS_LIST(l), tuple_pack(2, k, v));
+        gc_pop_root(2);
+    }
+    gc_pop_root(1);
+    return l;
+}
+
+static Value p_putenv(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("putenv", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    if (!IS_STR(argv[0]) || !IS_STR(argv[1])) {
+        return exc_raise(exc_TypeError, "str expected, not %s", val_type_name(IS_STR(argv[0]) ? argv[1] : argv[0]));
+    }
+    const char *k = AS_STR(argv[0])->data;
+    if (!*k || strchr(k, '=')) {
+        return exc_raise(exc_ValueError, "illegal environment variable name");
+    }
+    if (setenv(k, AS_STR(argv[1])->data, 1) != 0) {
+        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+    }
+    return VAL_NONE;
+}
+
+static Value p_unsetenv(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("unsetenv", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    if (!IS_STR(argv[0])) {
+        return exc_raise(exc_TypeError, "str expected, not %s", val_type_name(argv[0]));
+    }
+    if (unsetenv(AS_STR(argv[0])->data) != 0) {
+        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+    }
+    return VAL_NONE;
+}
+
+// ---- file descriptors
+static Value p_open(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("open", argc, 2, 3)) {
+        return VAL_NULL;
+    }
+    Value keep;
+    const char *p = path_of(argv[0], "open", "path", &keep);
+    int64_t flags, mode = 0777;
+    if (!p || !int_arg(argv[1], &flags) || (argc > 2 && !int_arg(argv[2], &mode))) {
+        return VAL_NULL;
+    }
+    int fd = open(p, (int)flags | O_CLOEXEC, (mode_t)mode);
+    if (fd < 0) {
+        return exc_raise_oserror(errno, argv[0], VAL_NULL);
+    }
+    return MK_SMALL(fd);
+}
+
+static Value p_close(int argc, Value *argv, ObjDict *kw) {
+    int fd;
+    if (!arg_count("close", argc, 1, 1) || !fd_arg(argv[0], &fd)) {
+        return VAL_NULL;
+    }
+    if (close(fd) != 0) {
+        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+    }
+    return VAL_NONE;
+}
+
+static Value p_lseek(int argc, Value *argv, ObjDict *kw) {
+    int fd;
+    int64_t pos, how;
+    if (!arg_count("lseek", argc, 3, 3) || !fd_arg(argv[0], &fd) || !int_arg(argv[1], &pos) ||
+        !int_arg(argv[2], &how)) {
+        return VAL_NULL;
+    }
+    off_t r = lseek(fd, (off_t)pos, (int)how);
+    if (r < 0) {
+        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+    }
+    return int_from_i64((int64_t)r);
+}
+
+static Value p_isatty(int argc, Value *argv, ObjDict *kw) {
+    int fd;
+    if (!arg_count("isatty", argc, 1, 1) || !fd_arg(argv[0], &fd)) {
+        return VAL_NULL;
+    }
+    return VAL_BOOL(isatty(fd));
+}
+
+static Value p_pipe(int argc, Value *argv, ObjDict *kw) {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+    }
+    return tuple_pack(2, MK_SMALL(fds[0]), MK_SMALL(fds[1]));
+}
+
+static Value p_dup(int argc, Value *argv, ObjDict *kw) {
+    int fd;
+    if (!arg_count("dup", argc, 1, 1) || !fd_arg(argv[0], &fd)) {
+        return VAL_NULL;
+    }
+    int r = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    return r < 0 ? exc_raise_oserror(errno, VAL_NULL, VAL_NULL) : MK_SMALL(r);
+}
+
+static Value p_dup2(int argc, Value *argv, ObjDict *kw) {
+    int a, b;
+    if (!arg_count("dup2", argc, 2, 3) || !fd_arg(argv[0], &a) || !fd_arg(argv[1], &b)) {
+        return VAL_NULL;
+    }
+    int r = dup2(a, b);
+    return r < 0 ? exc_raise_oserror(errno, VAL_NULL, VAL_NULL) : MK_SMALL(r);
+}
+
+static Value p_fsync(int argc, Value *argv, ObjDict *kw) {
+    int fd;
+    if (!arg_count("fsync", argc, 1, 1) || !fd_arg(argv[0], &fd)) {
+        return VAL_NULL;
+    }
+    return fsync(fd) == 0 ? VAL_NONE : exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+}
+
+// _terminal_size(fd) -> (columns, lines)
+static Value p_terminal_size(int argc, Value *argv, ObjDict *kw) {
+    int fd = 1;
+    if (argc && !fd_arg(argv[0], &fd)) {
+        return VAL_NULL;
+    }
+    struct winsize w;
+    if (ioctl(fd, TIOCGWINSZ, &w) != 0) {
+        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+    }
+    return tuple_pack(2, MK_SMALL(w.ws_col), MK_SMALL(w.ws_row));
+}
+
+static Value p_times(int argc, Value *argv, ObjDict *kw) {
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    double user = (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+    Value t = tuple_new(5);
+    gc_push_root(t);
+    AS_TUPLE(t)->items[0] = float_new(user);
+    AS_TUPLE(t)->items[1] = float_new(0.0);
+    AS_TUPLE(t)->items[2] = float_new(0.0);
+    AS_TUPLE(t)->items[3] = float_new(0.0);
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    AS_TUPLE(t)->items[4] = float_new((double)ts.tv_sec + ts.tv_nsec * 1e-9);
+    gc_pop_root(1);
+    return t;
+}
+
+static Value p_waitpid(int argc, Value *argv, ObjDict *kw) {
+    int64_t pid, opts;
+    if (!arg_count("waitpid", argc, 2, 2) || !int_arg(argv[0], &pid) || !int_arg(argv[1], &opts)) {
+        return VAL_NULL;
+    }
+    int status = 0;
+    pid_t r = waitpid((pid_t)pid, &status, (int)opts);
+    if (r < 0) {
+        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+    }
+    return tuple_pack(2, MK_SMALL(r), MK_SMALL(status));
+}
+
+// The wait-status macros, one native each.
+#define STATUS_FN(NAME, EXPR)                                                    \
+    static Value p_##NAME(int argc, Value *argv, ObjDict *kw) {                  \
+        int64_t s;                                                               \
+        if (!arg_count(#NAME, argc, 1, 1) || !int_arg(argv[0], &s)) {            \
+            return VAL_NULL;                                                     \
+        }                                                                        \
+        int status = (int)s;                                                     \
+        return EXPR;                                                             \
+    }
+STATUS_FN(WIFEXITED, VAL_BOOL(WIFEXITED(status)))
+STATUS_FN(WEXITSTATUS, MK_SMALL(WEXITSTATUS(status)))
+STATUS_FN(WIFSIGNALED, VAL_BOOL(WIFSIGNALED(status)))
+STATUS_FN(WTERMSIG, MK_SMALL(WTERMSIG(status)))
+STATUS_FN(WIFSTOPPED, VAL_BOOL(WIFSTOPPED(status)))
+STATUS_FN(WSTOPSIG, MK_SMALL(WSTOPSIG(status)))
+
+static const MethodDef posix_fns[] = {
+    {"_stat", p_stat},
+    {"listdir", p_listdir},
+    {"_scandir", p_scandir},
+    {"mkdir", p_mkdir},
+    {"rmdir", p_rmdir},
+    {"unlink", p_unlink},
+    {"remove", p_remove},
+    {"chdir", p_chdir},
+    {"chmod", p_chmod},
+    {"rename", p_rename},
+    {"replace", p_replace},
+    {"link", p_link},
+    {"symlink", p_symlink},
+    {"readlink", p_readlink},
+    {"access", p_access},
+    {"getcwd", p_getcwd},
+    {"umask", p_umask},
+    {"_utime", p_utime},
+    {"truncate", p_truncate},
+    {"ftruncate", p_truncate},
+    {"getpid", p_getpid},
+    {"getppid", p_getppid},
+    {"getuid", p_getuid},
+    {"geteuid", p_geteuid},
+    {"getgid", p_getgid},
+    {"getegid", p_getegid},
+    {"kill", p_kill},
+    {"_exit", p_exit},
+    {"strerror", p_strerror},
+    {"cpu_count", p_cpu_count},
+    {"_uname", p_uname},
+    {"system", p_system},
+    {"_environ_items", p_environ_items},
+    {"putenv", p_putenv},
+    {"unsetenv", p_unsetenv},
+    {"open", p_open},
+    {"close", p_close},
+    {"lseek", p_lseek},
+    {"isatty", p_isatty},
+    {"pipe", p_pipe},
+    {"dup", p_dup},
+    {"dup2", p_dup2},
+    {"fsync", p_fsync},
+    {"_terminal_size", p_terminal_size},
+    {"_times", p_times},
+    {"waitpid", p_waitpid},
+    {"WIFEXITED", p_WIFEXITED},
+    {"WEXITSTATUS", p_WEXITSTATUS},
+    {"WIFSIGNALED", p_WIFSIGNALED},
+    {"WTERMSIG", p_WTERMSIG},
+    {"WIFSTOPPED", p_WIFSTOPPED},
+    {"WSTOPSIG", p_WSTOPSIG},
+    {NULL, NULL},
+};
+
+Value mod_posix_init(void) {
+    Value m = module_new("_posix");
+    ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
+    for (const MethodDef *f = posix_fns; f->name; f++) {
+        dict_set_str(d, str_intern_c(f->name), native_new(f->name, f->fn, NULL));
+    }
+    static const struct {
+        const char *name;
+        long value;
+    } consts[] = {
+        {"F_OK", F_OK}, {"R_OK", R_OK}, {"W_OK", W_OK}, {"X_OK", X_OK},
+        {"O_RDONLY", O_RDONLY}, {"O_WRONLY", O_WRONLY}, {"O_RDWR", O_RDWR},
+        {"O_APPEND", O_APPEND}, {"O_CREAT", O_CREAT}, {"O_EXCL", O_EXCL},
+        {"O_TRUNC", O_TRUNC}, {"O_NONBLOCK", O_NONBLOCK}, {"O_CLOEXEC", O_CLOEXEC},
+        {"O_DIRECTORY", O_DIRECTORY}, {"O_NOFOLLOW", O_NOFOLLOW}, {"O_SYNC", O_SYNC},
+        {"O_NOCTTY", O_NOCTTY}, {"O_ACCMODE", O_ACCMODE},
+        {"SEEK_SET", SEEK_SET}, {"SEEK_CUR", SEEK_CUR}, {"SEEK_END", SEEK_END},
+        {"WNOHANG", WNOHANG}, {"WUNTRACED", WUNTRACED},
+        {"EX_OK", 0}, {"EX_USAGE", 64}, {"EX_DATAERR", 65}, {"EX_NOINPUT", 66},
+        {"EX_SOFTWARE", 70}, {"EX_OSERR", 71}, {"EX_IOERR", 74},
+        {"P_WAIT", 0}, {"P_NOWAIT", 1},
+    };
+    for (size_t i = 0; i < sizeof consts / sizeof consts[0]; i++) {
+        dict_set_str(d, str_intern_c(consts[i].name), MK_SMALL(consts[i].value));
+    }
+    return m;
+}
