@@ -25,7 +25,6 @@
 #include "module.h"
 #include "runtime.h"
 
-extern char **environ;
 
 // The file system path of [v] (str, or __fspath__ giving one); NULL with
 // CPython's TypeError. [*keep] is the str to keep rooted meanwhile.

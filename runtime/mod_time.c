@@ -1,7 +1,15 @@
-// mod_time.c: the time module, reading the clock of clock.c (real or
-// virtual): time, monotonic, perf_counter, their _ns forms, and sleep.
+// mod_time.c: `_time`, the C core of the time module, reading the clock of
+// clock.c (real or virtual): time, monotonic, perf_counter, their _ns
+// forms and sleep, and the calendar calls on plain tuples (_gmtime,
+// _localtime, _mktime, _strftime, _tzinfo) that runtime/lib/time.pyish
+// turns into struct_time, gmtime, localtime, strftime, asctime, ctime.
 #include <math.h>
 #include <time.h>
+#include <string.h>
+#include <stdlib.h>
+#include "gc.h"
+#include "numstr.h"
+#include "runtime.h"
 #include "object.h"
 #include "module.h"
 #include "clock.h"
@@ -55,7 +63,192 @@ static Value t_process_time(int argc, Value *argv, ObjDict *kw) {
     return float_new((double)clock() / CLOCKS_PER_SEC);
 }
 
+// ---- calendar time on tuples (year, mon, mday, hour, min, sec, wday,
+// yday, isdst, zone, gmtoff), as CPython's struct_time fields
+static bool secs_arg(int argc, Value *argv, time_t *out) {
+    if (argc == 0 || IS_NONE(argv[0])) {
+        *out = (time_t)clock_wall();
+        return true;
+    }
+    double d;
+    if (IS_FLOAT(argv[0])) {
+        d = AS_FLOAT(argv[0]);
+        if (isnan(d)) {
+            exc_raise(exc_ValueError, "Invalid value NaN (not a number)");
+            return false;
+        }
+    } else {
+        int64_t i;
+        if (!int_to_i64(argv[0], &i)) {
+            return false;
+        }
+        d = (double)i;
+    }
+    if (d >= 9.2e18 || d <= -9.2e18) {
+        exc_raise(exc_OverflowError, "timestamp out of range for platform time_t");
+        return false;
+    }
+    *out = (time_t)floor(d);
+    return true;
+}
+
+static Value tm_tuple(const struct tm *tm) {
+    Value t = tuple_new(11);
+    gc_push_root(t);
+    ObjTuple *r = AS_TUPLE(t);
+    r->items[0] = MK_SMALL(tm->tm_year + 1900);
+    r->items[1] = MK_SMALL(tm->tm_mon + 1);
+    r->items[2] = MK_SMALL(tm->tm_mday);
+    r->items[3] = MK_SMALL(tm->tm_hour);
+    r->items[4] = MK_SMALL(tm->tm_min);
+    r->items[5] = MK_SMALL(tm->tm_sec);
+    r->items[6] = MK_SMALL((tm->tm_wday + 6) % 7);
+    r->items[7] = MK_SMALL(tm->tm_yday + 1);
+    r->items[8] = MK_SMALL(tm->tm_isdst);
+    r->items[9] = str_from_c(tm->tm_zone ? tm->tm_zone : "");
+    r->items[10] = MK_SMALL(tm->tm_gmtoff);
+    gc_pop_root(1);
+    return t;
+}
+
+static Value t_gmtime(int argc, Value *argv, ObjDict *kw) {
+    time_t t;
+    struct tm tm;
+    if (!secs_arg(argc, argv, &t)) {
+        return VAL_NULL;
+    }
+    if (!gmtime_r(&t, &tm)) {
+        return exc_raise(exc_OverflowError, "timestamp out of range for platform time_t");
+    }
+    return tm_tuple(&tm);
+}
+
+static Value t_localtime(int argc, Value *argv, ObjDict *kw) {
+    time_t t;
+    struct tm tm;
+    if (!secs_arg(argc, argv, &t)) {
+        return VAL_NULL;
+    }
+    if (!localtime_r(&t, &tm)) {
+        return exc_raise(exc_OverflowError, "timestamp out of range for platform time_t");
+    }
+    return tm_tuple(&tm);
+}
+
+// A 9- or 11-tuple of ints back into a struct tm (no range checks: the
+// pyish side does CPython's).
+static bool tm_from(Value v, struct tm *tm, char *zone, size_t zcap) {
+    if (!IS_TUPLE(v) || AS_TUPLE(v)->len < 9) {
+        exc_raise(exc_TypeError, "Tuple or struct_time argument required");
+        return false;
+    }
+    int64_t f[9];
+    for (int i = 0; i < 9; i++) {
+        if (!int_to_i64(AS_TUPLE(v)->items[i], &f[i])) {
+            return false;
+        }
+    }
+    memset(tm, 0, sizeof *tm);
+    tm->tm_year = (int)(f[0] - 1900);
+    tm->tm_mon = (int)f[1] - 1;
+    tm->tm_mday = (int)f[2];
+    tm->tm_hour = (int)f[3];
+    tm->tm_min = (int)f[4];
+    tm->tm_sec = (int)f[5];
+    tm->tm_wday = (int)((f[6] + 1) % 7);
+    tm->tm_yday = (int)f[7] - 1;
+    tm->tm_isdst = (int)f[8];
+    if (AS_TUPLE(v)->len >= 11) {
+        Value z = AS_TUPLE(v)->items[9];
+        if (IS_STR(z)) {
+            snprintf(zone, zcap, "%s", AS_STR(z)->data);
+            tm->tm_zone = zone;
+        }
+        int64_t off;
+        if (IS_SMALL(AS_TUPLE(v)->items[10]) && int_to_i64(AS_TUPLE(v)->items[10], &off)) {
+            tm->tm_gmtoff = (long)off;
+        }
+    }
+    return true;
+}
+
+static Value t_mktime(int argc, Value *argv, ObjDict *kw) {
+    struct tm tm;
+    char zone[64];
+    if (!arg_count("mktime", argc, 1, 1) || !tm_from(argv[0], &tm, zone, sizeof zone)) {
+        return VAL_NULL;
+    }
+    tm.tm_wday = -1;
+    time_t t = mktime(&tm);
+    if (t == (time_t)-1 && tm.tm_wday == -1) {
+        return exc_raise(exc_OverflowError, "mktime argument out of range");
+    }
+    return float_new((double)t);
+}
+
+static Value t_strftime(int argc, Value *argv, ObjDict *kw) {
+    struct tm tm;
+    char zone[64];
+    if (!arg_count("strftime", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    if (!IS_STR(argv[0])) {
+        return exc_raise(exc_TypeError, "strftime() argument 1 must be str, not %s", val_type_name(argv[0]));
+    }
+    if (!tm_from(argv[1], &tm, zone, sizeof zone)) {
+        return VAL_NULL;
+    }
+    const char *fmt = AS_STR(argv[0])->data;
+    if (!*fmt) {
+        return str_from_c("");
+    }
+    for (size_t cap = 256; cap <= ((size_t)1 << 24); cap *= 4) {
+        char *buf = malloc(cap);
+        if (!buf) {
+            return exc_raise_nomem();
+        }
+        size_t n = strftime(buf, cap, fmt, &tm);
+        if (n > 0 || cap > 16 * strlen(fmt)) {
+            Value r = str_try_new(buf, n);
+            free(buf);
+            return r;
+        }
+        free(buf);
+    }
+    return str_from_c("");
+}
+
+// (timezone, altzone, daylight, (std name, dst name)) for the time module
+static Value t_tzinfo(int argc, Value *argv, ObjDict *kw) {
+    tzset();
+    Value names = tuple_pack(2, str_from_c(tzname[0]), str_from_c(tzname[1]));
+    gc_push_root(names);
+    Value r = tuple_pack(4, int_from_i64((int64_t)timezone), int_from_i64((int64_t)timezone - (daylight ? 3600 : 0)),
+                         MK_SMALL(daylight ? 1 : 0), names);
+    gc_pop_root(1);
+    return r;
+}
+
+static Value t_process_time_ns(int argc, Value *argv, ObjDict *kw) {
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return int_from_i64((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+}
+
+static Value t_thread_time(int argc, Value *argv, ObjDict *kw) {
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return float_new((double)ts.tv_sec + ts.tv_nsec * 1e-9);
+}
+
 static const MethodDef time_fns[] = {
+    {"_gmtime", t_gmtime},
+    {"_localtime", t_localtime},
+    {"_mktime", t_mktime},
+    {"_strftime", t_strftime},
+    {"_tzinfo", t_tzinfo},
+    {"process_time_ns", t_process_time_ns},
+    {"thread_time", t_thread_time},
     {"time", t_time},
     {"monotonic", t_monotonic},
     {"perf_counter", t_monotonic},
@@ -68,7 +261,7 @@ static const MethodDef time_fns[] = {
 };
 
 Value mod_time_init(void) {
-    Value m = module_new("time");
+    Value m = module_new("_time");
     ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
     for (const MethodDef *f = time_fns; f->name; f++) {
         dict_set_str(d, str_intern_c(f->name), native_new(f->name, f->fn, NULL));

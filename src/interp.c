@@ -339,6 +339,22 @@ static Value try_path_list(const char *path, const char *name) {
     return m;
 }
 
+// The embedded modules a sandboxed state does not have: they exist to
+// reach the file system and the OS (their C core is not registered there).
+static bool sandbox_refuses(const char *name) {
+    static const char *const os_modules[] = {"os", "posix", "posixpath", "genericpath", "shutil",
+                                             "tempfile", "glob", "pathlib", NULL};
+    if (!ST->config.sandbox) {
+        return false;
+    }
+    for (int i = 0; os_modules[i]; i++) {
+        if (strcmp(name, os_modules[i]) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 Value import_module_value(ObjStr *name) {
     Value m;
     if (dict_get(ST->modules, OBJ_VAL(name), &m) == 1) {
@@ -355,7 +371,7 @@ Value import_module_value(ObjStr *name) {
             return m;
         }
     }
-    for (int i = 0; pyish_libsrc[i].name; i++) {
+    for (int i = 0; pyish_libsrc[i].name && !sandbox_refuses(name->data); i++) {
         if (strcmp(pyish_libsrc[i].name, name->data) == 0) {
             char path[256];
             snprintf(path, sizeof path, "<pyish %s>", name->data);
@@ -478,7 +494,7 @@ void interp_init(int argc, char **argv, const char *script_dir) {
     builtins_init(ST->builtins);
     builtins_vm_init(ST->builtins);
     module_register("sys", mod_sys_init);
-    module_register("time", mod_time_init);
+    module_register("_time", mod_time_init);
     module_register("gc", mod_gc_init);
     module_register("math", mod_math_init);
     module_register("random", mod_random_init);
