@@ -17,6 +17,10 @@
 
 #define MAX_HOOKS ((int)(sizeof ST->gc.after_hooks / sizeof ST->gc.after_hooks[0]))
 
+void gc_set_weak_pass(void (*fn)(void)) {
+    ST->gc.weak_pass = fn;
+}
+
 void gc_set_after_hook(void (*fn)(void)) {
     if (ST->gc.nafter_hooks < MAX_HOOKS) {
         ST->gc.after_hooks[ST->gc.nafter_hooks++] = fn;
@@ -428,6 +432,9 @@ void gc_collect(void) {
         }
         ST->gc.ndeferred = 0;
         drain_gray();
+    }
+    if (ST->gc.weak_pass) {
+        ST->gc.weak_pass();
     }
     // the survivors stay registered; the rest are about to be freed (this
     // must run before the sweeps below clear the marks and free the dead)

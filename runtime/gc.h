@@ -32,6 +32,9 @@ void gc_set_finalizer_hook(bool (*hook)(Obj *o));
 void gc_defer_resurrect(Obj *o);
 // Runs [fn] after each collection (deferred finalizers run there).
 void gc_set_after_hook(void (*fn)(void));
+// Sets the pass that runs once marking is complete, before the sweep
+// (weakref.c clears references to unreached objects there).
+void gc_set_weak_pass(void (*fn)(void));
 // Calls [fn] on every object of a CLS_GC_HOOK class, in allocation order.
 void gc_each_hookable(void (*fn)(Obj *o));
 // Calls [fn] on every live object (exit-time warnings).

@@ -11,6 +11,7 @@
 #include "containers.h"
 #include "gc.h"
 #include "numstr.h"
+#include "vmapi.h"
 
 // ---- the runtime's own reports: stderr, or the host's write callback
 static ssize_t err_write(void *cookie, const char *buf, size_t n) {
@@ -175,7 +176,23 @@ static Value sys_getfilesystemencodeerrors(int argc, Value *argv, ObjDict *kw) {
     return str_from_c("surrogateescape");
 }
 
+// sys.excepthook(type, value, traceback) / sys.__excepthook__: prints the
+// exception as an uncaught one.
+static Value sys_excepthook(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("excepthook", argc, 3, 3)) {
+        return VAL_NULL;
+    }
+    Value e = argv[1];
+    if (!IS_OBJ(e) || !(AS_OBJ(e)->cls->flags & CLS_EXCEPTION)) {
+        return exc_raise(exc_TypeError, "excepthook() argument 2 must be an exception instance");
+    }
+    interp_print_exception(e);
+    return VAL_NONE;
+}
+
 static const MethodDef sys_fns[] = {
+    {"excepthook", sys_excepthook},
+    {"__excepthook__", sys_excepthook},
     {"getfilesystemencoding", sys_getfilesystemencoding},
     {"getfilesystemencodeerrors", sys_getfilesystemencodeerrors},
     {"getdefaultencoding", sys_getfilesystemencoding},

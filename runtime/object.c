@@ -972,6 +972,7 @@ void runtime_init(void) {
     set_init();
     mappingproxy_init();
     generic_alias_init();
+    weakref_init_class();
     range_init();
     cls_seqiter = class_new_builtin("iterator", NULL, sizeof(ObjSeqIter), NULL);
     cls_seqiter->trace = trace_seqiter;

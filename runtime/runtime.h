@@ -22,6 +22,8 @@ void set_init(void);
 void range_init(void);
 void exc_init(void);
 void mappingproxy_init(void);
+// ---- weakref.c
+void weakref_init_class(void);
 // ---- genericalias.c
 void generic_alias_init(void);
 // list[int]: a types.GenericAlias of [origin] and [args] (a tuple, or one

@@ -64,7 +64,7 @@ typedef struct StateConfig {
     X(file) X(quitter) X(super) X(stream) X(random) X(counter) \
     X(defaultdict) X(deque) X(deque_iter) X(ordereddict) X(loop) \
     X(future) X(future_iter) X(task) X(handle) X(timer_handle) X(sleep) \
-    X(genericalias)
+    X(genericalias) X(weakref)
 
 // Names interned at start-up, one field `s_NAME` each (str_init makes them).
 #define STATE_NAMES(X) \
@@ -137,6 +137,7 @@ struct State {
         bool (*finalizer_hooks[4])(Obj *o);
         int nfinalizer_hooks;
         void (*after_hooks[4])(void);
+        void (*weak_pass)(void);
         int nafter_hooks;
         Obj **hookable;
         size_t nhookable, caphookable;
@@ -205,6 +206,15 @@ struct State {
         Value exit_close_list;
         bool running;
     } gen;
+
+    // ---- weak references (runtime/weakref.c)
+    struct {
+        Obj **refs;                     // every live weakref object
+        size_t n, cap;
+        Obj **pending;                  // cleared references whose callback is due
+        size_t npending, cappending;
+        bool running;
+    } weak;
 
     // ---- the interpreter (src/interp.c, scope.c, traceback.c)
     char *script_dir;
@@ -324,6 +334,7 @@ FILE *state_stderr(void);
 #define cls_timer_handle (ST->cls_timer_handle)
 #define cls_sleep (ST->cls_sleep)
 #define cls_genericalias (ST->cls_genericalias)
+#define cls_weakref (ST->cls_weakref)
 
 #define obj_none (ST->obj_none)
 #define obj_true (ST->obj_true)

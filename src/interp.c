@@ -498,6 +498,7 @@ void interp_init(int argc, char **argv, const char *script_dir) {
     module_register("gc", mod_gc_init);
     module_register("math", mod_math_init);
     module_register("random", mod_random_init);
+    module_register("_weakref", mod_weakref_init);
     if (!ST->config.sandbox) {
         module_register("_posix", mod_posix_init);
     }
@@ -524,7 +525,51 @@ Value interp_sys_argv(void) {
     return OBJ_VAL(ST->sys_argv);
 }
 
+// atexit's functions (last registered first), when a program imported the
+// module; an exception is reported as CPython's atexit does and the rest run.
+static void run_atexit(void) {
+    Value m;
+    if (dict_get(ST->modules, str_from_c("atexit"), &m) != 1 || !IS_A(m, cls_module)) {
+        return;
+    }
+    Value hl = dict_get_str(((ObjModule *)AS_OBJ(m))->dict, str_intern_c("_exithandlers"));
+    if (!hl || !IS_LIST(hl)) {
+        return;
+    }
+    gc_push_root(hl);
+    while (AS_LIST(hl)->len > 0) {
+        ObjList *l = AS_LIST(hl);
+        Value h = l->items[--l->len];
+        if (!IS_TUPLE(h) || AS_TUPLE(h)->len != 3 || !IS_TUPLE(AS_TUPLE(h)->items[1])) {
+            continue;
+        }
+        gc_push_root(h);
+        ObjTuple *args = AS_TUPLE(AS_TUPLE(h)->items[1]);
+        Value kw = AS_TUPLE(h)->items[2];
+        Value r = vm_call(AS_TUPLE(h)->items[0], (int)args->len, args->items,
+                          IS_DICT(kw) && AS_DICT(kw)->used ? AS_DICT(kw) : NULL);
+        if (!r) {
+            Value e = exc_take();
+            if (!exc_matches(e, OBJ_VAL(exc_SystemExit))) {
+                gc_push_root(e);
+                Value fr = obj_repr(AS_TUPLE(h)->items[0]);
+                if (!fr) {
+                    exc_clear();
+                }
+                fflush(stdout);
+                fprintf(state_stderr(), "Exception ignored in atexit callback: %s\n",
+                        fr ? AS_STR(fr)->data : "<callback>");
+                interp_print_exception(e);
+                gc_pop_root(1);
+            }
+        }
+        gc_pop_root(1);
+    }
+    gc_pop_root(1);
+}
+
 void interp_shutdown(void) {
+    run_atexit();
     asyncio_shutdown();
     gen_exit_warnings();
     finalize_at_exit();

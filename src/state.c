@@ -76,6 +76,8 @@ void state_free(State *s) {
     free(s->fin.pending);
     free(s->gen.to_close);
     free(s->gen.agens);
+    free(s->weak.refs);
+    free(s->weak.pending);
     free(s->repr_set);
     free(s->random_shared);
     free(s->registry);
