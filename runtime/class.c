@@ -849,8 +849,9 @@ Value class_create_in(ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjDict *ns
         }
         ObjClass *bc = AS_CLASS(b->items[i]);
         if (!(bc->flags & CLS_BASETYPE)) {
-            return exc_raise(exc_TypeError, "type '%s' is not an acceptable base type",
-                             bc->name->data);
+            bool qualify = !(bc->flags & CLS_USER) && bc->module && strcmp(bc->module->data, "builtins") != 0;
+            return exc_raise(exc_TypeError, "type '%s%s%s' is not an acceptable base type",
+                             qualify ? bc->module->data : "", qualify ? "." : "", bc->name->data);
         }
         // a builtin base is its own slot source (Counter, OrderedDict,
         // defaultdict keep dict's layout but have slots of their own)

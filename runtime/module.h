@@ -17,6 +17,7 @@ Value mod_time_init(void);          // mod_time.c
 Value mod_gc_init(void);            // mod_gc.c
 Value mod_math_init(void);          // mod_math.c
 Value mod_random_init(void);        // mod_random.c
+Value mod_contextvars_init(void);   // contextvars.c
 Value mod_weakref_init(void);       // weakref.c (_weakref)
 Value mod_posix_init(void);         // mod_posix.c (_posix, the core of os)
 Value mod_collections_init(void);   // mod_collections.c

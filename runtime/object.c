@@ -973,6 +973,7 @@ void runtime_init(void) {
     mappingproxy_init();
     generic_alias_init();
     weakref_init_class();
+    contextvars_init();
     range_init();
     cls_seqiter = class_new_builtin("iterator", NULL, sizeof(ObjSeqIter), NULL);
     cls_seqiter->trace = trace_seqiter;

@@ -22,6 +22,17 @@ void set_init(void);
 void range_init(void);
 void exc_init(void);
 void mappingproxy_init(void);
+// ---- contextvars.c
+void contextvars_init(void);
+// A Context whose variables are [vars] (NULL: none; shared, never mutated).
+Value context_new(ObjDict *vars);
+// The current context's variables (NULL: none).
+ObjDict *context_current_vars(void);
+// Makes [ctx] (VAL_NULL: an empty one made on demand and stored at [slot])
+// current; returns the previous context, and the previous slot in
+// [*saved_slot], for context_leave.
+Value context_enter(Value ctx, Value *slot, Value **saved_slot);
+void context_leave(Value prev, Value *saved_slot);
 // ---- weakref.c
 void weakref_init_class(void);
 // ---- genericalias.c

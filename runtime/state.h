@@ -64,7 +64,7 @@ typedef struct StateConfig {
     X(file) X(quitter) X(super) X(stream) X(random) X(counter) \
     X(defaultdict) X(deque) X(deque_iter) X(ordereddict) X(loop) \
     X(future) X(future_iter) X(task) X(handle) X(timer_handle) X(sleep) \
-    X(genericalias) X(weakref)
+    X(genericalias) X(weakref) X(context) X(contextvar) X(token)
 
 // Names interned at start-up, one field `s_NAME` each (str_init makes them).
 #define STATE_NAMES(X) \
@@ -207,6 +207,12 @@ struct State {
         bool running;
     } gen;
 
+    // ---- context variables (runtime/contextvars.c)
+    Value ctx_current;                  // the current Context, VAL_NULL: an empty one not made yet
+    Value ctx_base;                     // the Context of code outside tasks, once made
+    Value ctx_missing;                  // Token.MISSING
+    Value *ctx_slot;                    // where a context made on demand is kept (NULL: ctx_base)
+
     // ---- weak references (runtime/weakref.c)
     struct {
         Obj **refs;                     // every live weakref object
@@ -335,6 +341,9 @@ FILE *state_stderr(void);
 #define cls_sleep (ST->cls_sleep)
 #define cls_genericalias (ST->cls_genericalias)
 #define cls_weakref (ST->cls_weakref)
+#define cls_context (ST->cls_context)
+#define cls_contextvar (ST->cls_contextvar)
+#define cls_token (ST->cls_token)
 
 #define obj_none (ST->obj_none)
 #define obj_true (ST->obj_true)

@@ -32,7 +32,7 @@ pyish_Value *pyish_task_start(pyish_State *S, pyish_Value *coro) {
     } else if (!coro || !is_coroutine_like(coro->v)) {
         r = exc_raise(exc_TypeError, "a coroutine was expected, got %s", coro ? val_type_name(coro->v) : "NULL");
     } else {
-        r = task_new(loop, coro->v, VAL_NONE);
+        r = task_new(loop, coro->v, VAL_NONE, VAL_NULL);
     }
     return api_result(S, r);
 }

@@ -33,6 +33,7 @@ typedef struct ObjTask {
     Value fut_waiter;       // the future it waits on, or VAL_NULL
     Value name;             // str, or VAL_NULL: "Task-<num>"
     Obj *code;              // the coroutine's code (for "done, defined at")
+    Value context;          // its contextvars Context; VAL_NULL: empty, made on demand
     int64_t num;
     int num_cancels;        // cancel() requests not yet uncancelled
     bool must_cancel;
@@ -152,7 +153,8 @@ Value future_repr_info(ObjFuture *f);
 
 // ---- task.c
 void task_init(void);
-Value task_new(ObjLoop *loop, Value coro, Value name);
+// [context]: a Context to run in, or VAL_NULL: a copy of the current one.
+Value task_new(ObjLoop *loop, Value coro, Value name, Value context);
 // One step of [t]: send None (exc NULL) or throw exc. false: KeyboardInterrupt/SystemExit.
 bool task_step(ObjTask *t, Value exc);
 // [t]'s waited future finished.

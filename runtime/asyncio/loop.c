@@ -814,7 +814,7 @@ int loop_run_until_idle(ObjLoop *loop, double max_seconds) {
 }
 
 Value loop_run_coroutine(ObjLoop *loop, Value coro) {
-    Value task = task_new(loop, coro, VAL_NONE);
+    Value task = task_new(loop, coro, VAL_NONE, VAL_NULL);
     if (!task) {
         return VAL_NULL;
     }
@@ -868,7 +868,7 @@ static Value ensure_future_c(ObjLoop *loop, Value v, bool *new_task) {
             return VAL_NULL;
         }
         *new_task = true;
-        return task_new(loop, v, VAL_NONE);
+        return task_new(loop, v, VAL_NONE, VAL_NULL);
     }
     bool found;
     Value aw = call_method_opt(v, str_intern_c("__await__"), 0, NULL, &found);
@@ -878,7 +878,7 @@ static Value ensure_future_c(ObjLoop *loop, Value v, bool *new_task) {
         }
         if (is_coroutine_like(aw)) {
             *new_task = true;
-            return task_new(loop, aw, VAL_NONE);
+            return task_new(loop, aw, VAL_NONE, VAL_NULL);
         }
         return exc_raise(exc_TypeError, "An asyncio.Future, a coroutine or an awaitable is required");
     }
@@ -971,6 +971,33 @@ static bool check_callback(Value cb, const char *method) {
     return true;
 }
 
+// call_soon(..., context=ctx): the handle calls ctx.run(callback, *args).
+static bool with_context(ObjDict *kw, Value *cb, Value *args) {
+    Value ctx = kw_get(kw, "context");
+    if (!ctx || IS_NONE(ctx)) {
+        return true;
+    }
+    if (!IS_A(ctx, cls_context)) {
+        exc_raise(exc_TypeError, "context must be a Context, not %s", val_type_name(ctx));
+        return false;
+    }
+    Value run = obj_getattr(ctx, str_intern_c("run"));
+    if (!run) {
+        return false;
+    }
+    gc_push_root(run);
+    size_t n = *args ? AS_TUPLE(*args)->len : 0;
+    Value t = tuple_new(n + 1);
+    AS_TUPLE(t)->items[0] = *cb;
+    for (size_t i = 0; i < n; i++) {
+        AS_TUPLE(t)->items[i + 1] = AS_TUPLE(*args)->items[i];
+    }
+    gc_pop_root(1);
+    *cb = run;
+    *args = t;
+    return true;
+}
+
 static Value loop_call_soon_m(int argc, Value *argv, ObjDict *kw) {
     if (argc < 2) {
         return exc_raise(exc_TypeError, "call_soon() missing 1 required positional argument: 'callback'");
@@ -979,7 +1006,11 @@ static Value loop_call_soon_m(int argc, Value *argv, ObjDict *kw) {
     if (!check_closed(loop) || (loop->debug && !check_callback(argv[1], "call_soon"))) {
         return VAL_NULL;
     }
-    return loop_call_soon(loop, argv[1], rest_tuple(argc, argv, 2));
+    Value cb = argv[1], args = rest_tuple(argc, argv, 2);
+    gc_push_root(args);
+    bool ok = with_context(kw, &cb, &args);
+    gc_pop_root(1);
+    return ok ? loop_call_soon(loop, cb, args) : VAL_NULL;
 }
 
 // A call_later delay: CPython computes self.time() + delay.
@@ -1005,7 +1036,11 @@ static Value loop_call_later_m(int argc, Value *argv, ObjDict *kw) {
     if (!get_delay(argv[1], &d) || !check_closed(loop) || (loop->debug && !check_callback(argv[2], "call_later"))) {
         return VAL_NULL;
     }
-    return loop_call_at(loop, clock_monotonic() + d, H_CALL, argv[2], rest_tuple(argc, argv, 3));
+    Value cb = argv[2], args = rest_tuple(argc, argv, 3);
+    gc_push_root(args);
+    bool ok = with_context(kw, &cb, &args);
+    gc_pop_root(1);
+    return ok ? loop_call_at(loop, clock_monotonic() + d, H_CALL, cb, args) : VAL_NULL;
 }
 
 static Value loop_call_at_m(int argc, Value *argv, ObjDict *kw) {
@@ -1017,7 +1052,11 @@ static Value loop_call_at_m(int argc, Value *argv, ObjDict *kw) {
     if (!val_to_double(argv[1], &w) || !check_closed(loop) || (loop->debug && !check_callback(argv[2], "call_at"))) {
         return VAL_NULL;
     }
-    return loop_call_at(loop, w, H_CALL, argv[2], rest_tuple(argc, argv, 3));
+    Value cb = argv[2], args = rest_tuple(argc, argv, 3);
+    gc_push_root(args);
+    bool ok = with_context(kw, &cb, &args);
+    gc_pop_root(1);
+    return ok ? loop_call_at(loop, w, H_CALL, cb, args) : VAL_NULL;
 }
 
 static Value loop_time_m(int argc, Value *argv, ObjDict *kw) {
@@ -1037,7 +1076,7 @@ static Value loop_create_task_m(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     Value name = kw_get(kw, "name");
-    return task_new(loop, argv[1], name ? name : VAL_NONE);
+    return task_new(loop, argv[1], name ? name : VAL_NONE, kw_get(kw, "context"));
 }
 
 static Value loop_run_forever_m(int argc, Value *argv, ObjDict *kw) {

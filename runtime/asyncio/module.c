@@ -138,7 +138,7 @@ static Value m_create_task(int argc, Value *argv, ObjDict *kw) {
         return exc_raise(exc_RuntimeError, "no running event loop");
     }
     Value name = kw_get(kw, "name");
-    return task_new(ST->running_loop, argv[0], name ? name : VAL_NONE);
+    return task_new(ST->running_loop, argv[0], name ? name : VAL_NONE, kw_get(kw, "context"));
 }
 
 static Value m_run_until_complete(int argc, Value *argv, ObjDict *kw) {

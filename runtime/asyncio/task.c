@@ -19,6 +19,7 @@ static void trace_task(Obj *o) {
     gc_mark_value(t->fut_waiter);
     gc_mark_value(t->name);
     gc_mark_obj(t->code);
+    gc_mark_value(t->context);
 }
 
 static void finalize_task(Obj *o) {
@@ -49,7 +50,7 @@ bool is_coroutine_like(Value v) {
     return c == cls_coroutine || c == cls_generator || c == cls_sleep;
 }
 
-Value task_new(ObjLoop *loop, Value coro, Value name) {
+Value task_new(ObjLoop *loop, Value coro, Value name, Value context) {
     if (!is_coroutine_like(coro)) {
         Value r = obj_repr(coro);
         return r ? exc_raise(exc_TypeError, "a coroutine was expected, got %s", AS_STR(r)->data) : VAL_NULL;
@@ -65,6 +66,16 @@ Value task_new(ObjLoop *loop, Value coro, Value name) {
     t->coro = coro;
     t->num = ++ST->task_counter;
     t->log_destroy_pending = true;
+    if (context && !IS_NONE(context)) {
+        if (!IS_A(context, cls_context)) {
+            return exc_raise(exc_TypeError, "context must be a Context, not %s", val_type_name(context));
+        }
+        t->context = context;
+    } else if (context_current_vars()) {
+        gc_push_root(OBJ_VAL(t));
+        t->context = context_new(context_current_vars());   // shares the variables
+        gc_pop_root(1);
+    }
     if (name && !IS_NONE(name)) {
         if (!IS_STR(name)) {
             gc_push_root(OBJ_VAL(t));
@@ -188,12 +199,17 @@ bool task_step(ObjTask *t, Value exc) {
     int st;
     gc_push_root(OBJ_VAL(t));
     gc_push_root(exc);
+    Value *saved_slot;
+    Value prev_ctx = context_enter(t->context, &t->context, &saved_slot);
+    gc_push_root(prev_ctx);
     if (gen_is_gen(coro)) {
         ObjGen *g = (ObjGen *)AS_OBJ(coro);
         st = exc ? gen_throw(g, exc, &out) : gen_send(g, VAL_NONE, &out);
     } else {
         st = generic_step(coro, exc, &out);
     }
+    context_leave(prev_ctx, saved_slot);
+    gc_pop_root(1);
     loop->current_task = prev;
     bool ok = true;
     if (st == GEN_RETURNED) {
@@ -406,7 +422,7 @@ static Value task_new_m(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     if (loop->closed) {
         return exc_raise(exc_RuntimeError, "Event loop is closed");
     }
-    Value t = task_new(loop, argv[0], name ? name : VAL_NONE);
+    Value t = task_new(loop, argv[0], name ? name : VAL_NONE, kw_get(kw, "context"));
     if (t && cls != cls_task) {
         AS_OBJ(t)->cls = cls;
     }
