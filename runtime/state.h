@@ -64,7 +64,8 @@ typedef struct StateConfig {
     X(file) X(quitter) X(super) X(stream) X(random) X(counter) \
     X(defaultdict) X(deque) X(deque_iter) X(ordereddict) X(loop) \
     X(future) X(future_iter) X(task) X(handle) X(timer_handle) X(sleep) \
-    X(genericalias) X(weakref) X(context) X(contextvar) X(token)
+    X(genericalias) X(weakref) X(context) X(contextvar) X(token) \
+    X(pattern) X(match) X(scanner)
 
 // Names interned at start-up, one field `s_NAME` each (str_init makes them).
 #define STATE_NAMES(X) \
@@ -213,6 +214,9 @@ struct State {
     Value ctx_missing;                  // Token.MISSING
     Value *ctx_slot;                    // where a context made on demand is kept (NULL: ctx_base)
 
+    // ---- regular expressions (runtime/mod_re.c)
+    Value re_error;                     // the class re.error (re.pyish hands it in)
+
     // ---- weak references (runtime/weakref.c)
     struct {
         Obj **refs;                     // every live weakref object
@@ -344,6 +348,9 @@ FILE *state_stderr(void);
 #define cls_context (ST->cls_context)
 #define cls_contextvar (ST->cls_contextvar)
 #define cls_token (ST->cls_token)
+#define cls_pattern (ST->cls_pattern)
+#define cls_match (ST->cls_match)
+#define cls_scanner (ST->cls_scanner)
 
 #define obj_none (ST->obj_none)
 #define obj_true (ST->obj_true)

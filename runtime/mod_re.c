@@ -1,0 +1,1768 @@
+// mod_re.c: `_re`, the C core of the re module, on PCRE2 (8-bit, UTF and
+// JIT). A Python pattern is translated where PCRE2's syntax differs (\Z,
+// {,n}, \uXXXX, \UXXXXXXXX, octal escapes), compiled once and JIT-compiled.
+// Pattern and Match objects follow CPython's API; positions are code point
+// indices (the subject is our own UTF-8, converted incrementally). The loop
+// of findall/finditer/sub/split follows CPython 3.7+'s rule for empty
+// matches (an empty match may follow a non-empty one, never another empty
+// one at the same place: PCRE2_NOTEMPTY_ATSTART). runtime/lib/re.pyish
+// adds the flags, the cache, escape() and re.error, whose class it hands in.
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+#include "object.h"
+#include "class.h"
+#include "containers.h"
+#include "gc.h"
+#include "module.h"
+#include "numstr.h"
+#include "runtime.h"
+#include "vmapi.h"
+
+// Python's flag values (re.I ...).
+enum { F_TEMPLATE = 1, F_I = 2, F_L = 4, F_M = 8, F_S = 16, F_U = 32, F_X = 64, F_DEBUG = 128, F_A = 256 };
+
+typedef struct ObjPattern {
+    Obj hdr;
+    pcre2_code *code;
+    pcre2_match_data *md;
+    Value pattern;          // the source (str)
+    Value groupindex;       // dict name -> number
+    Value groupnames;       // tuple: index -> name or None
+    int64_t flags;
+    uint32_t ngroups;
+    int64_t hash;
+} ObjPattern;
+
+typedef struct ObjMatch {
+    Obj hdr;
+    Value string;
+    Value re;
+    int64_t pos, endpos;
+    uint32_t n;             // groups + 1
+    int64_t spans[];        // 2 per group, code points; -1: unset
+} ObjMatch;
+
+typedef struct ObjScanner {  // finditer's iterator
+    Obj hdr;
+    Value re;
+    Value string;
+    int64_t pos, endpos;    // in code points
+    size_t bpos, bend;      // the same in bytes
+    bool must_advance, done;
+} ObjScanner;
+
+#define PAT(v) ((ObjPattern *)AS_OBJ(v))
+#define MATCH(v) ((ObjMatch *)AS_OBJ(v))
+
+static void trace_pattern(Obj *o) {
+    ObjPattern *p = (ObjPattern *)o;
+    gc_mark_value(p->pattern);
+    gc_mark_value(p->groupindex);
+    gc_mark_value(p->groupnames);
+}
+
+static void finalize_pattern(Obj *o) {
+    ObjPattern *p = (ObjPattern *)o;
+    if (p->md) {
+        pcre2_match_data_free(p->md);
+        p->md = NULL;
+    }
+    if (p->code) {
+        pcre2_code_free(p->code);
+        p->code = NULL;
+    }
+}
+
+static void trace_match(Obj *o) {
+    gc_mark_value(((ObjMatch *)o)->string);
+    gc_mark_value(((ObjMatch *)o)->re);
+}
+
+static void trace_scanner(Obj *o) {
+    gc_mark_value(((ObjScanner *)o)->re);
+    gc_mark_value(((ObjScanner *)o)->string);
+}
+
+// ---- errors: re.error(msg, pattern, pos) from the class re.pyish gave
+static Value re_error(const char *msg, Value pattern, int64_t pos) {
+    Value cls = ST->re_error;
+    if (!cls) {
+        return exc_raise(exc_ValueError, "%s", msg);
+    }
+    Value m = str_from_c(msg);
+    gc_push_root(m);
+    Value args[3] = {m, pattern, pos >= 0 ? MK_SMALL(pos) : VAL_NONE};
+    Value e = vm_call(cls, 3, args, NULL);
+    gc_pop_root(1);
+    return e ? exc_raise_value(e) : VAL_NULL;
+}
+
+// ---- code points and bytes
+static int64_t cp_count(const char *s, size_t from, size_t to) {
+    int64_t n = 0;
+    for (size_t i = from; i < to; i++) {
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    }
+    return n;
+}
+
+static size_t byte_of(ObjStr *s, int64_t cp) {
+    if (cp <= 0) {
+        return 0;
+    }
+    if ((size_t)cp >= s->cplen) {
+        return s->len;
+    }
+    return s->cplen == s->len ? (size_t)cp : str_cp_offset(s, (size_t)cp);
+}
+
+// ---- CPython's own checks of a pattern, with its messages and positions
+// (PCRE2 accepts some patterns Python refuses and words errors its own
+// way): quantifiers, groups, group names and references, classes.
+static bool is_ident_start(unsigned char c) {
+    return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+static bool py_check(ObjStr *pat, Value patv, int64_t flags) {
+    const char *s = pat->data;
+    size_t n = pat->len;
+    bool verbose = (flags & F_X) != 0;
+    if (n >= 3 && s[0] == '(' && s[1] == '?') {
+        for (size_t j = 2; j < n && strchr("aiLmsux", s[j]); j++) {
+            verbose |= s[j] == 'x';
+        }
+    }
+    size_t stack[256];      // byte positions of the open '('
+    int capt[256];          // their group numbers (0: not capturing)
+    int depth = 0, ngroups = 0;
+    char names[64][64];
+    int name_num[64], nnames = 0;
+    enum { START, ATOM, QUANT, MODDED } st = START;
+    char msg[160];
+#define FAIL(at, ...) do { snprintf(msg, sizeof msg, __VA_ARGS__); \
+        re_error(msg, patv, cp_count(s, 0, (at))); return false; } while (0)
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (verbose && (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')) {
+            continue;
+        }
+        if (verbose && c == '#') {
+            while (i < n && s[i] != '\n') {
+                i++;
+            }
+            continue;
+        }
+        if (c == '\\') {
+            if (i + 1 >= n) {
+                FAIL(i, "bad escape (end of pattern)");
+            }
+            char d = s[i + 1];
+            if (d >= '1' && d <= '7' && i + 3 < n && s[i + 2] >= '0' && s[i + 2] <= '7' &&
+                s[i + 3] >= '0' && s[i + 3] <= '7') {
+                // \ooo: an octal escape
+                int v = (d - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0');
+                if (v > 0377) {
+                    FAIL(i, "octal escape value \\%.3s outside of range 0-0o377", s + i + 1);
+                }
+                i += 3;
+                st = ATOM;
+                continue;
+            }
+            if (d >= '1' && d <= '9') {
+                int num = d - '0';
+                size_t j = i + 2;
+                if (j < n && s[j] >= '0' && s[j] <= '9') {
+                    num = num * 10 + (s[j] - '0');
+                    j++;
+                }
+                if (num > ngroups) {
+                    FAIL(i + 1, "invalid group reference %d", num);
+                }
+                for (int k = 0; k < depth; k++) {
+                    if (capt[k] == num) {
+                        FAIL(i, "cannot refer to an open group");
+                    }
+                }
+                i = j - 1;
+                st = ATOM;
+                continue;
+            }
+            st = strchr("AZbB", d) ? START : ATOM;
+            i++;
+            // skip the rest of a \x.. \u.... escape (translate checks them)
+            continue;
+        }
+        if (c == '[') {
+            size_t j = i + 1;
+            if (j < n && s[j] == '^') {
+                j++;
+            }
+            if (j < n && s[j] == ']') {
+                j++;
+            }
+            size_t prev_start = 0;
+            int prev_cp = -1;      // last literal (ASCII) for range checks
+            while (j < n && s[j] != ']') {
+                if (s[j] == '\\' && j + 1 < n) {
+                    char d = s[j + 1];
+                    prev_cp = strchr("dDsSwW", d) ? -2 : -1;
+                    prev_start = j;
+                    j += 2;
+                    continue;
+                }
+                if (s[j] == '-' && prev_cp != -1 && j + 1 < n && s[j + 1] != ']') {
+                    size_t hi_at = j + 1;
+                    int hi;
+                    size_t hi_len = 1;
+                    if (s[hi_at] == '\\' && hi_at + 1 < n) {
+                        hi = strchr("dDsSwW", s[hi_at + 1]) ? -2 : -1;
+                        hi_len = 2;
+                    } else {
+                        hi = (unsigned char)s[hi_at] < 0x80 ? s[hi_at] : -1;
+                    }
+                    if (prev_cp == -2 || hi == -2 || (prev_cp >= 0 && hi >= 0 && hi < prev_cp)) {
+                        FAIL(prev_start, "bad character range %.*s", (int)(hi_at + hi_len - prev_start),
+                             s + prev_start);
+                    }
+                    j = hi_at + hi_len;
+                    prev_cp = -1;
+                    continue;
+                }
+                prev_start = j;
+                prev_cp = (unsigned char)s[j] < 0x80 ? s[j] : -1;
+                j++;
+            }
+            if (j >= n) {
+                FAIL(i, "unterminated character set");
+            }
+            i = j;
+            st = ATOM;
+            continue;
+        }
+        if (c == '(') {
+            if (depth == 256) {
+                FAIL(i, "too many nested groups");
+            }
+            int num = 0;
+            if (i + 1 < n && s[i + 1] == '?') {
+                if (i + 2 >= n) {
+                    FAIL(i + 2, "unexpected end of pattern");
+                }
+                char e = s[i + 2];
+                if (e == 'P') {
+                    if (i + 3 < n && s[i + 3] == '<') {
+                        size_t a = i + 4, b2 = a;
+                        while (b2 < n && s[b2] != '>') {
+                            b2++;
+                        }
+                        if (b2 >= n) {
+                            FAIL(a, "missing >, unterminated name");
+                        }
+                        bool ok = b2 > a && is_ident_start((unsigned char)s[a]);
+                        for (size_t k = a; k < b2 && ok; k++) {
+                            ok = is_ident_start((unsigned char)s[k]) || (s[k] >= '0' && s[k] <= '9');
+                        }
+                        if (b2 == a) {
+                            FAIL(a, "missing group name");
+                        }
+                        if (!ok) {
+                            FAIL(a, "bad character in group name '%.*s'", (int)(b2 - a), s + a);
+                        }
+                        num = ++ngroups;
+                        for (int k = 0; k < nnames; k++) {
+                            if (strlen(names[k]) == b2 - a && memcmp(names[k], s + a, b2 - a) == 0) {
+                                FAIL(a, "redefinition of group name '%.*s' as group %d; was group %d",
+                                     (int)(b2 - a), s + a, num, name_num[k]);
+                            }
+                        }
+                        if (nnames < 64 && b2 - a < 63) {
+                            memcpy(names[nnames], s + a, b2 - a);
+                            names[nnames][b2 - a] = 0;
+                            name_num[nnames++] = num;
+                        }
+                        i = b2;
+                    } else if (i + 3 < n && s[i + 3] == '=') {
+                        size_t a = i + 4, b2 = a;
+                        while (b2 < n && s[b2] != ')') {
+                            b2++;
+                        }
+                        if (b2 >= n) {
+                            FAIL(a, "missing ), unterminated name");
+                        }
+                        bool found = false;
+                        for (int k = 0; k < nnames && !found; k++) {
+                            found = strlen(names[k]) == b2 - a && memcmp(names[k], s + a, b2 - a) == 0;
+                        }
+                        if (!found) {
+                            FAIL(a, "unknown group name '%.*s'", (int)(b2 - a), s + a);
+                        }
+                        i = b2;
+                        st = ATOM;
+                        continue;
+                    } else {
+                        FAIL(i + 1, "unknown extension ?P%.*s", i + 3 < n ? 1 : 0, s + i + 3);
+                    }
+                } else if (e == '<') {
+                    if (i + 3 >= n || (s[i + 3] != '=' && s[i + 3] != '!')) {
+                        FAIL(i + 1, "unknown extension ?<%.*s", i + 3 < n ? 1 : 0, s + i + 3);
+                    }
+                    stack[depth] = i;
+                    capt[depth++] = 0;
+                    i += 3;
+                    st = START;
+                    continue;
+                } else if (e == '#') {
+                    while (i < n && s[i] != ')') {
+                        i++;
+                    }
+                    if (i >= n) {
+                        FAIL(n, "missing ), unterminated comment");
+                    }
+                    continue;
+                } else if (e == ':' || e == '=' || e == '!' || e == '>') {
+                    stack[depth] = i;
+                    capt[depth++] = 0;
+                    i += 2;
+                    st = START;
+                    continue;
+                } else if (strchr("aiLmsux-", e)) {
+                    size_t j = i + 2;
+                    while (j < n && strchr("aiLmsux-", s[j])) {
+                        j++;
+                    }
+                    if (j >= n) {
+                        FAIL(j, "missing -, : or )");
+                    }
+                    if (s[j] == ')') {      // global flags: no group
+                        i = j;
+                        continue;
+                    }
+                    if (s[j] != ':') {
+                        FAIL(j, "unknown flag");
+                    }
+                    stack[depth] = i;
+                    capt[depth++] = 0;
+                    i = j;
+                    st = START;
+                    continue;
+                } else {
+                    FAIL(i + 1, "unknown extension ?%c", e);
+                }
+            } else {
+                num = ++ngroups;
+            }
+            stack[depth] = i;
+            capt[depth++] = num;
+            st = START;
+            continue;
+        }
+        if (c == ')') {
+            if (depth == 0) {
+                FAIL(i, "unbalanced parenthesis");
+            }
+            depth--;
+            st = ATOM;
+            continue;
+        }
+        if (c == '|') {
+            st = START;
+            continue;
+        }
+        bool quant = c == '*' || c == '+' || c == '?';
+        size_t qend = i;
+        if (c == '{') {
+            size_t j = i + 1;
+            size_t lo_at = j;
+            while (j < n && s[j] >= '0' && s[j] <= '9') {
+                j++;
+            }
+            size_t lo_end = j;
+            bool comma = j < n && s[j] == ',';
+            size_t hi_at = comma ? j + 1 : j;
+            if (comma) {
+                j++;
+                while (j < n && s[j] >= '0' && s[j] <= '9') {
+                    j++;
+                }
+            }
+            if (j < n && s[j] == '}' && (lo_end > lo_at || (comma && j > hi_at) || comma)) {
+                if (lo_end > lo_at || comma) {
+                    quant = true;
+                    qend = j;
+                    if (comma && j > hi_at && lo_end > lo_at) {
+                        long lo = strtol(s + lo_at, NULL, 10), hi = strtol(s + hi_at, NULL, 10);
+                        if (hi < lo) {
+                            FAIL(hi_at, "min repeat greater than max repeat");
+                        }
+                    }
+                }
+            }
+        }
+        if (quant) {
+            if (st == START) {
+                FAIL(i, "nothing to repeat");
+            }
+            if (st == QUANT && (c == '?' || c == '+') && qend == i) {
+                st = MODDED;
+                continue;
+            }
+            if (st == QUANT || st == MODDED) {
+                FAIL(i, "multiple repeat");
+            }
+            st = QUANT;
+            i = qend;
+            continue;
+        }
+        st = (c == '^' || c == '$') ? START : ATOM;
+    }
+    if (depth > 0) {
+        FAIL(stack[depth - 1], "missing ), unterminated subpattern");
+    }
+#undef FAIL
+    return true;
+}
+
+// ---- translation of Python's syntax to PCRE2's
+static bool is_hex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+// Appends the translated [pat] to [b]; false with re.error raised.
+static bool translate(ObjStr *pat, Value patv, SBuf *b) {
+    const char *s = pat->data;
+    size_t n = pat->len;
+    bool in_class = false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '\\' && i + 1 < n) {
+            char d = s[i + 1];
+            if (d == 'Z') {
+                sb_add(b, "\\z", 2);
+                i++;
+                continue;
+            }
+            if (d == 'u' || d == 'U') {
+                size_t k = d == 'u' ? 4 : 8;
+                for (size_t j = 0; j < k; j++) {
+                    if (i + 2 + j >= n || !is_hex(s[i + 2 + j])) {
+                        char msg[64];
+                        snprintf(msg, sizeof msg, "incomplete escape \\%c%.*s", d, (int)j, s + i + 2);
+                        re_error(msg, patv, cp_count(s, 0, i));
+                        return false;
+                    }
+                }
+                sb_add(b, "\\x{", 3);
+                sb_add(b, s + i + 2, k);
+                sb_add(b, "}", 1);
+                i += 1 + k;
+                continue;
+            }
+            if (d == 'x') {
+                if (i + 3 >= n + 1 || !is_hex(s[i + 2]) || !is_hex(s[i + 3])) {
+                    char msg[64];
+                    size_t have = 0;
+                    while (have < 2 && i + 2 + have < n && is_hex(s[i + 2 + have])) {
+                        have++;
+                    }
+                    snprintf(msg, sizeof msg, "incomplete escape \\x%.*s", (int)have, s + i + 2);
+                    re_error(msg, patv, cp_count(s, 0, i));
+                    return false;
+                }
+                sb_add(b, "\\x{", 3);
+                sb_add(b, s + i + 2, 2);
+                sb_add(b, "}", 1);
+                i += 3;
+                continue;
+            }
+            if (d == '0') {
+                // octal: \0, \0o, \0oo
+                size_t j = i + 2, k = 0;
+                unsigned v = 0;
+                while (k < 2 && j < n && s[j] >= '0' && s[j] <= '7') {
+                    v = v * 8 + (unsigned)(s[j] - '0');
+                    j++;
+                    k++;
+                }
+                char buf[16];
+                snprintf(buf, sizeof buf, "\\x{%x}", v);
+                sb_adds(b, buf);
+                i = j - 1;
+                continue;
+            }
+            if (d >= '1' && d <= '7' && i + 3 < n && s[i + 2] >= '0' && s[i + 2] <= '7' &&
+                s[i + 3] >= '0' && s[i + 3] <= '7' && !in_class) {
+                unsigned v = (unsigned)((d - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
+                char buf[16];
+                snprintf(buf, sizeof buf, "\\x{%x}", v);
+                sb_adds(b, buf);
+                i += 3;
+                continue;
+            }
+            if (d >= '1' && d <= '9' && in_class) {
+                // inside a class: an octal escape or an error
+                size_t j = i + 1, k = 0;
+                unsigned v = 0;
+                while (k < 3 && j < n && s[j] >= '0' && s[j] <= '7') {
+                    v = v * 8 + (unsigned)(s[j] - '0');
+                    j++;
+                    k++;
+                }
+                if (k == 0) {
+                    char msg[32];
+                    snprintf(msg, sizeof msg, "bad escape \\%c", d);
+                    re_error(msg, patv, cp_count(s, 0, i));
+                    return false;
+                }
+                char buf[16];
+                snprintf(buf, sizeof buf, "\\x{%x}", v);
+                sb_adds(b, buf);
+                i = j - 1;
+                continue;
+            }
+            if (((d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z')) && !strchr("abfnrtvAbBdDsSwWZ", d) &&
+                !(d == 'b' && in_class)) {
+                if (!(d == 'g' && false)) {
+                    char msg[32];
+                    snprintf(msg, sizeof msg, "bad escape \\%c", d);
+                    re_error(msg, patv, cp_count(s, 0, i));
+                    return false;
+                }
+            }
+            if (d == 'b' && in_class) {
+                sb_add(b, "\\x{8}", 5);
+                i++;
+                continue;
+            }
+            sb_add(b, s + i, 2);
+            i++;
+            continue;
+        }
+        if (in_class) {
+            if (c == ']') {
+                in_class = false;
+            } else if (c == '[' && i + 1 < n && (s[i + 1] == ':' || s[i + 1] == '.' || s[i + 1] == '=')) {
+                sb_add(b, "\\[", 2);     // POSIX classes are literal in Python
+                continue;
+            }
+            sb_addc(b, c);
+            continue;
+        }
+        if (c == '[') {
+            in_class = true;
+            sb_addc(b, c);
+            if (i + 1 < n && s[i + 1] == '^') {
+                sb_addc(b, '^');
+                i++;
+            }
+            if (i + 1 < n && s[i + 1] == ']') {
+                sb_add(b, "\\]", 2);
+                i++;
+            }
+            continue;
+        }
+        if (c == '{' && i + 1 < n && s[i + 1] == ',') {
+            // {,n} is {0,n} in Python
+            size_t j = i + 2;
+            while (j < n && s[j] >= '0' && s[j] <= '9') {
+                j++;
+            }
+            if (j < n && s[j] == '}') {
+                sb_add(b, "{0,", 3);
+                sb_add(b, s + i + 2, j - i - 2);
+                sb_addc(b, '}');
+                i = j;
+                continue;
+            }
+        }
+        sb_addc(b, c);
+    }
+    return true;
+}
+
+// Python's message for a PCRE2 compile error, where they differ.
+static const char *python_message(int code, char *buf, size_t cap) {
+    switch (code) {
+    case PCRE2_ERROR_MISSING_CLOSING_PARENTHESIS:
+        return "missing ), unterminated subpattern";
+    case PCRE2_ERROR_UNMATCHED_CLOSING_PARENTHESIS:
+        return "unbalanced parenthesis";
+    case PCRE2_ERROR_QUANTIFIER_INVALID:
+    case PCRE2_ERROR_QUANTIFIER_OUT_OF_ORDER:
+        return "nothing to repeat";
+    case PCRE2_ERROR_MISSING_SQUARE_BRACKET:
+        return "unterminated character set";
+    case PCRE2_ERROR_CLASS_RANGE_ORDER:
+        return "bad character range";
+    case PCRE2_ERROR_LOOKBEHIND_NOT_FIXED_LENGTH:
+        return "look-behind requires fixed-width pattern";     // (no position, as CPython)
+    case PCRE2_ERROR_DUPLICATE_SUBPATTERN_NAME:
+        return "redefinition of group name";
+    case PCRE2_ERROR_BAD_SUBPATTERN_REFERENCE:
+    case PCRE2_ERROR_SUBPATTERN_NUMBER_TOO_BIG:
+        return "invalid group reference";
+    default:
+        pcre2_get_error_message(code, (PCRE2_UCHAR *)buf, cap);
+        return buf;
+    }
+}
+
+static Value p_compile(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("compile", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    if (!IS_STR(argv[0])) {
+        return exc_raise(exc_TypeError, "first argument must be string or compiled pattern");
+    }
+    int64_t flags;
+    if (!int_to_i64(argv[1], &flags)) {
+        return VAL_NULL;
+    }
+    ObjStr *pat = AS_STR(argv[0]);
+    if ((flags & F_A) && (flags & F_U)) {
+        return exc_raise(exc_ValueError, "ASCII and UNICODE flags are incompatible");
+    }
+    if (flags & F_L) {
+        return exc_raise(exc_ValueError, "cannot use LOCALE flag with a str pattern");
+    }
+    if (!py_check(pat, argv[0], flags)) {
+        return VAL_NULL;
+    }
+    SBuf b;
+    sb_init(&b);
+    if (!translate(pat, argv[0], &b)) {
+        sb_free(&b);
+        return VAL_NULL;
+    }
+    uint32_t opts = PCRE2_UTF;
+    if (!(flags & F_A)) {
+        opts |= PCRE2_UCP;
+        flags |= F_U;
+    }
+    if (flags & F_I) {
+        opts |= PCRE2_CASELESS;
+    }
+    if (flags & F_M) {
+        opts |= PCRE2_MULTILINE;
+    }
+    if (flags & F_S) {
+        opts |= PCRE2_DOTALL;
+    }
+    if (flags & F_X) {
+        opts |= PCRE2_EXTENDED;
+    }
+    int err;
+    PCRE2_SIZE erroff;
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)(b.len ? b.data : ""), b.len, opts, &err, &erroff, NULL);
+    sb_free(&b);
+    if (!code) {
+        char buf[256];
+        const char *msg = python_message(err, buf, sizeof buf);
+        // the offset is in the translated pattern: close enough for ASCII
+        int64_t pos = (int64_t)erroff;
+        if (pos > (int64_t)pat->cplen) {
+            pos = (int64_t)pat->cplen;
+        }
+        if (err == PCRE2_ERROR_MISSING_CLOSING_PARENTHESIS) {
+            // Python points at the unclosed '(': the last one unmatched
+            int depth = 0;
+            int64_t at = 0;
+            for (size_t i = pat->len; i-- > 0;) {
+                if (pat->data[i] == ')') {
+                    depth++;
+                } else if (pat->data[i] == '(' && !(i > 0 && pat->data[i - 1] == '\\')) {
+                    if (depth == 0) {
+                        at = cp_count(pat->data, 0, i);
+                        break;
+                    }
+                    depth--;
+                }
+            }
+            pos = at;
+        } else if (err == PCRE2_ERROR_QUANTIFIER_INVALID) {
+            pos = pos > 0 ? pos - 1 : 0;
+        } else if (err == PCRE2_ERROR_LOOKBEHIND_NOT_FIXED_LENGTH) {
+            pos = -1;
+        }
+        return re_error(msg, argv[0], pos);
+    }
+    pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);   // interpreted when JIT is unavailable
+    ObjPattern *p = (ObjPattern *)obj_alloc(cls_pattern, sizeof(ObjPattern));
+    p->code = code;
+    p->md = pcre2_match_data_create_from_pattern(code, NULL);
+    p->pattern = argv[0];
+    p->flags = flags;
+    p->hash = -1;
+    uint32_t ng = 0, namecount = 0, entrysize = 0;
+    PCRE2_SPTR table = NULL;
+    pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &ng);
+    pcre2_pattern_info(code, PCRE2_INFO_NAMECOUNT, &namecount);
+    p->ngroups = ng;
+    gc_push_root(OBJ_VAL(p));
+    p->groupindex = dict_new();
+    p->groupnames = tuple_new(ng + 1);
+    for (uint32_t i = 0; i <= ng; i++) {
+        AS_TUPLE(p->groupnames)->items[i] = VAL_NONE;
+    }
+    if (namecount) {
+        pcre2_pattern_info(code, PCRE2_INFO_NAMEENTRYSIZE, &entrysize);
+        pcre2_pattern_info(code, PCRE2_INFO_NAMETABLE, &table);
+        for (uint32_t i = 0; i < namecount; i++) {
+            PCRE2_SPTR e = table + i * entrysize;
+            uint32_t num = ((uint32_t)e[0] << 8) | e[1];
+            Value name = str_from_c((const char *)e + 2);
+            dict_set(AS_DICT(p->groupindex), name, MK_SMALL(num));
+            if (num <= ng) {
+                AS_TUPLE(p->groupnames)->items[num] = name;
+            }
+        }
+    }
+    gc_pop_root(1);
+    return OBJ_VAL(p);
+}
+
+// ---- matching
+enum { M_SEARCH, M_MATCH, M_FULL };
+
+// Runs [p] on [s] from byte [start] (to [end]); returns 1 and fills the
+// ovector, 0 on no match, -1 with an exception.
+static int run(ObjPattern *p, ObjStr *s, size_t start, size_t end, int mode, uint32_t extra) {
+    uint32_t opts = extra | PCRE2_NO_UTF_CHECK;
+    if (mode == M_MATCH) {
+        opts |= PCRE2_ANCHORED;
+    } else if (mode == M_FULL) {
+        opts |= PCRE2_ANCHORED | PCRE2_ENDANCHORED;
+    }
+    int rc = pcre2_match(p->code, (PCRE2_SPTR)s->data, end, start, opts, p->md, NULL);
+    if (rc == PCRE2_ERROR_JIT_STACKLIMIT) {
+        rc = pcre2_match(p->code, (PCRE2_SPTR)s->data, end, start, opts | PCRE2_NO_JIT, p->md, NULL);
+    }
+    if (rc >= 0) {
+        return 1;
+    }
+    if (rc == PCRE2_ERROR_NOMATCH) {
+        return 0;
+    }
+    char buf[256];
+    pcre2_get_error_message(rc, (PCRE2_UCHAR *)buf, sizeof buf);
+    if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT) {
+        exc_raise(exc_RecursionError, "maximum recursion limit exceeded");
+    } else {
+        exc_raise(exc_RuntimeError, "internal error in regular expression engine: %s", buf);
+    }
+    return -1;
+}
+
+// A Match from the ovector of [p] (byte offsets converted from the known
+// pair [base_b] -> [base_cp]).
+static Value make_match(ObjPattern *p, Value patv, Value string, int64_t pos, int64_t endpos,
+                        size_t base_b, int64_t base_cp) {
+    ObjStr *s = AS_STR(string);
+    uint32_t n = p->ngroups + 1;
+    ObjMatch *m = (ObjMatch *)obj_alloc(cls_match, sizeof(ObjMatch) + sizeof(int64_t) * 2 * n);
+    m->string = string;
+    m->re = patv;
+    m->pos = pos;
+    m->endpos = endpos;
+    m->n = n;
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(p->md);
+    bool ascii = s->cplen == s->len;
+    for (uint32_t i = 0; i < n; i++) {
+        if (ov[2 * i] == PCRE2_UNSET) {
+            m->spans[2 * i] = m->spans[2 * i + 1] = -1;
+            continue;
+        }
+        size_t a = ov[2 * i], e = ov[2 * i + 1];
+        if (ascii) {
+            m->spans[2 * i] = (int64_t)a;
+            m->spans[2 * i + 1] = (int64_t)e;
+        } else {
+            int64_t ca = a >= base_b ? base_cp + cp_count(s->data, base_b, a) : cp_count(s->data, 0, a);
+            m->spans[2 * i] = ca;
+            m->spans[2 * i + 1] = e >= a ? ca + cp_count(s->data, a, e) : cp_count(s->data, 0, e);
+        }
+    }
+    return OBJ_VAL(m);
+}
+
+// pos/endpos arguments (CPython clamps them).
+static bool pos_args(int argc, Value *argv, ObjDict *kw, int first, ObjStr *s, int64_t *pos, int64_t *endpos) {
+    *pos = 0;
+    *endpos = (int64_t)s->cplen;
+    Value pv = argc > first ? argv[first] : kw_get(kw, "pos");
+    Value ev = argc > first + 1 ? argv[first + 1] : kw_get(kw, "endpos");
+    if (pv && !int_to_i64(pv, pos)) {
+        return false;
+    }
+    if (ev && !int_to_i64(ev, endpos)) {
+        return false;
+    }
+    if (*pos < 0) {
+        *pos = 0;
+    }
+    if (*pos > (int64_t)s->cplen) {
+        *pos = (int64_t)s->cplen;
+    }
+    if (*endpos < 0) {
+        *endpos = 0;
+    }
+    if (*endpos > (int64_t)s->cplen) {
+        *endpos = (int64_t)s->cplen;
+    }
+    return true;
+}
+
+static bool subject(Value v, const char *what) {
+    if (!IS_STR(v)) {
+        exc_raise(exc_TypeError, "expected string or bytes-like object, got '%s'", val_type_name(v));
+        return false;
+    }
+    // valid UTF-8 is required by PCRE2 (pyish strs with lone surrogates are not)
+    ObjStr *s = AS_STR(v);
+    if (s->cplen != s->len && !str_encodable(s->data, s->len)) {
+        exc_raise(exc_UnicodeError, "%s: the string contains surrogates", what);
+        return false;
+    }
+    return true;
+}
+
+static Value match_common(int argc, Value *argv, ObjDict *kw, int mode, const char *name) {
+    if (argc < 2) {
+        return exc_raise(exc_TypeError, "%s() missing required argument 'string' (pos 1)", name);
+    }
+    if (!subject(argv[1], name)) {
+        return VAL_NULL;
+    }
+    ObjPattern *p = PAT(argv[0]);
+    ObjStr *s = AS_STR(argv[1]);
+    int64_t pos, endpos;
+    if (!pos_args(argc, argv, kw, 2, s, &pos, &endpos)) {
+        return VAL_NULL;
+    }
+    if (endpos < pos) {
+        return VAL_NONE;
+    }
+    size_t bs = byte_of(s, pos), be = byte_of(s, endpos);
+    int r = run(p, s, bs, be, mode, 0);
+    if (r <= 0) {
+        return r < 0 ? VAL_NULL : VAL_NONE;
+    }
+    return make_match(p, argv[0], argv[1], pos, endpos, bs, pos);
+}
+
+static Value pat_match(int argc, Value *argv, ObjDict *kw) {
+    return match_common(argc, argv, kw, M_MATCH, "match");
+}
+static Value pat_search(int argc, Value *argv, ObjDict *kw) {
+    return match_common(argc, argv, kw, M_SEARCH, "search");
+}
+static Value pat_fullmatch(int argc, Value *argv, ObjDict *kw) {
+    return match_common(argc, argv, kw, M_FULL, "fullmatch");
+}
+
+// The scanning loop shared by findall, finditer, sub and split: calls
+// [each] for every match (with the pattern's ovector filled and the match's
+// code point start/end), in CPython's order. [limit] 0: no limit.
+typedef int (*EachFn)(void *ctx, size_t bstart, size_t bend, int64_t cstart, int64_t cend);
+
+static int scan(ObjPattern *p, ObjStr *s, int64_t pos, int64_t endpos, int64_t limit, EachFn each, void *ctx) {
+    size_t b = byte_of(s, pos), be = byte_of(s, endpos);
+    int64_t cp = pos;
+    bool must_advance = false;
+    int64_t count = 0;
+    bool ascii = s->cplen == s->len;
+    while (b <= be && (limit == 0 || count < limit)) {
+        int r = run(p, s, b, be, M_SEARCH, must_advance ? PCRE2_NOTEMPTY_ATSTART : 0);
+        if (r < 0) {
+            return -1;
+        }
+        if (r == 0) {
+            break;
+        }
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(p->md);
+        size_t ms = ov[0], me = ov[1];
+        int64_t cs = ascii ? (int64_t)ms : cp + cp_count(s->data, b, ms);
+        int64_t ce = ascii ? (int64_t)me : cs + cp_count(s->data, ms, me);
+        int k = each(ctx, ms, me, cs, ce);
+        if (k <= 0) {
+            return k;
+        }
+        count++;
+        must_advance = me == ms;
+        b = me;
+        cp = ce;
+    }
+    return 1;
+}
+
+// The value of group [i] of the current ovector, as str (or None).
+static Value group_str(ObjStr *s, PCRE2_SIZE *ov, uint32_t i, Value dflt) {
+    if (ov[2 * i] == PCRE2_UNSET) {
+        return dflt;
+    }
+    return str_try_new(s->data + ov[2 * i], ov[2 * i + 1] - ov[2 * i]);
+}
+
+typedef struct {
+    ObjPattern *p;
+    ObjStr *s;
+    ObjList *out;
+} FindallCtx;
+
+static int findall_each(void *vctx, size_t bs, size_t be, int64_t cs, int64_t ce) {
+    FindallCtx *c = vctx;
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->p->md);
+    Value item;
+    uint32_t ng = c->p->ngroups;
+    if (ng == 0) {
+        item = str_try_new(c->s->data + bs, be - bs);
+    } else if (ng == 1) {
+        item = group_str(c->s, ov, 1, str_from_c(""));
+    } else {
+        item = tuple_new(ng);
+        if (item) {
+            gc_push_root(item);
+            for (uint32_t i = 1; i <= ng; i++) {
+                Value g = group_str(c->s, ov, i, VAL_NULL);
+                AS_TUPLE(item)->items[i - 1] = g ? g : str_from_c("");
+            }
+            gc_pop_root(1);
+        }
+    }
+    if (!item) {
+        return -1;
+    }
+    return list_append(c->out, item) ? 1 : -1;
+}
+
+static Value pat_findall(int argc, Value *argv, ObjDict *kw) {
+    if (argc < 2) {
+        return exc_raise(exc_TypeError, "findall() missing required argument 'string' (pos 1)");
+    }
+    if (!subject(argv[1], "findall")) {
+        return VAL_NULL;
+    }
+    ObjStr *s = AS_STR(argv[1]);
+    int64_t pos, endpos;
+    if (!pos_args(argc, argv, kw, 2, s, &pos, &endpos)) {
+        return VAL_NULL;
+    }
+    Value l = list_new(4);
+    gc_push_root(l);
+    FindallCtx c = {PAT(argv[0]), s, AS_LIST(l)};
+    int r = endpos >= pos ? scan(c.p, s, pos, endpos, 0, findall_each, &c) : 1;
+    gc_pop_root(1);
+    return r < 0 ? VAL_NULL : l;
+}
+
+// ---- finditer / scanner
+static Value pat_finditer(int argc, Value *argv, ObjDict *kw) {
+    if (argc < 2) {
+        return exc_raise(exc_TypeError, "finditer() missing required argument 'string' (pos 1)");
+    }
+    if (!subject(argv[1], "finditer")) {
+        return VAL_NULL;
+    }
+    ObjStr *s = AS_STR(argv[1]);
+    int64_t pos, endpos;
+    if (!pos_args(argc, argv, kw, 2, s, &pos, &endpos)) {
+        return VAL_NULL;
+    }
+    ObjScanner *sc = (ObjScanner *)obj_alloc(cls_scanner, sizeof(ObjScanner));
+    sc->re = argv[0];
+    sc->string = argv[1];
+    sc->pos = pos;
+    sc->endpos = endpos;
+    sc->bpos = byte_of(s, pos);
+    sc->bend = byte_of(s, endpos);
+    sc->done = endpos < pos;
+    return OBJ_VAL(sc);
+}
+
+static Value scanner_iter(Value self) {
+    return self;
+}
+
+static int scanner_next(Value self, Value *out) {
+    ObjScanner *sc = (ObjScanner *)AS_OBJ(self);
+    if (sc->done || sc->bpos > sc->bend) {
+        sc->done = true;
+        return 0;
+    }
+    ObjPattern *p = PAT(sc->re);
+    ObjStr *s = AS_STR(sc->string);
+    int r = run(p, s, sc->bpos, sc->bend, M_SEARCH, sc->must_advance ? PCRE2_NOTEMPTY_ATSTART : 0);
+    if (r <= 0) {
+        sc->done = true;
+        return r < 0 ? -1 : 0;
+    }
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(p->md);
+    size_t me = ov[1];
+    Value m = make_match(p, sc->re, sc->string, 0, (int64_t)s->cplen, sc->bpos, sc->pos);
+    ObjMatch *mm = MATCH(m);
+    mm->pos = 0;
+    mm->endpos = (int64_t)s->cplen;
+    sc->must_advance = ov[0] == me;
+    sc->bpos = me;
+    sc->pos = mm->spans[1];
+    *out = m;
+    return 1;
+}
+
+// ---- sub / subn
+// A parsed replacement template: literal pieces and group numbers.
+typedef struct {
+    SBuf lit;               // all literal text
+    size_t *pieces;         // triples: kind (0 literal, 1 group), a, b
+    size_t npieces, cap;
+} Template;
+
+static void tpl_push(Template *t, size_t kind, size_t a, size_t b) {
+    if (t->npieces == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 8;
+        t->pieces = realloc(t->pieces, sizeof(size_t) * 3 * t->cap);
+    }
+    t->pieces[3 * t->npieces] = kind;
+    t->pieces[3 * t->npieces + 1] = a;
+    t->pieces[3 * t->npieces + 2] = b;
+    t->npieces++;
+}
+
+static void tpl_lit(Template *t, const char *s, size_t n) {
+    size_t at = t->lit.len;
+    sb_add(&t->lit, s, n);
+    tpl_push(t, 0, at, n);
+}
+
+// Parses [repl] for [p] as CPython's template: \1..\99, \g<n>, \g<name>,
+// the escapes \n \t ..., unknown ASCII-letter escapes are errors.
+static bool tpl_parse(Template *t, ObjPattern *p, ObjStr *repl, Value replv) {
+    const char *s = repl->data;
+    size_t n = repl->len;
+    size_t lit_start = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != '\\') {
+            continue;
+        }
+        if (i > lit_start) {
+            tpl_lit(t, s + lit_start, i - lit_start);
+        }
+        if (i + 1 >= n) {
+            re_error("bad escape (end of pattern)", replv, cp_count(s, 0, i));
+            return false;
+        }
+        char d = s[i + 1];
+        if (d == 'g') {
+            if (i + 2 >= n || s[i + 2] != '<') {
+                re_error("missing <", replv, cp_count(s, 0, i + 2));
+                return false;
+            }
+            size_t j = i + 3;
+            while (j < n && s[j] != '>') {
+                j++;
+            }
+            if (j >= n) {
+                re_error("missing >, unterminated name", replv, cp_count(s, 0, i + 3));
+                return false;
+            }
+            size_t len = j - (i + 3);
+            const char *name = s + i + 3;
+            if (len == 0) {
+                re_error("missing group name", replv, cp_count(s, 0, i + 3));
+                return false;
+            }
+            int64_t num = -1;
+            bool digits = true;
+            for (size_t k = 0; k < len; k++) {
+                digits &= name[k] >= '0' && name[k] <= '9';
+            }
+            if (digits) {
+                num = 0;
+                for (size_t k = 0; k < len; k++) {
+                    num = num * 10 + (name[k] - '0');
+                    if (num > 1000000) {
+                        break;
+                    }
+                }
+            } else {
+                Value key = str_try_new(name, len);
+                Value v;
+                if (!key || dict_get(AS_DICT(p->groupindex), key, &v) != 1) {
+                    char msg[300];
+                    snprintf(msg, sizeof msg, "unknown group name '%.*s'", (int)len, name);
+                    exc_clear();
+                    if (!key) {
+                        return false;
+                    }
+                    bool ident = !(name[0] >= '0' && name[0] <= '9');
+                    for (size_t k = 0; k < len && ident; k++) {
+                        char ch = name[k];
+                        ident = ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                                (ch >= '0' && ch <= '9') || (unsigned char)ch >= 0x80;
+                    }
+                    if (!ident) {
+                        snprintf(msg, sizeof msg, "bad character in group name '%.*s'", (int)len, name);
+                        re_error(msg, replv, cp_count(s, 0, i + 3));
+                        return false;
+                    }
+                    exc_raise(exc_IndexError, "%s", msg);
+                    return false;
+                }
+                num = AS_SMALL(v);
+            }
+            if (num > (int64_t)p->ngroups) {
+                char msg[64];
+                snprintf(msg, sizeof msg, "invalid group reference %lld", (long long)num);
+                re_error(msg, replv, cp_count(s, 0, i + 3));
+                return false;
+            }
+            tpl_push(t, 1, (size_t)num, 0);
+            i = j;
+            lit_start = j + 1;
+            continue;
+        }
+        if (d >= '0' && d <= '9') {
+            // \0, \0oo, \ooo: octal; \d, \dd: group
+            size_t j = i + 1;
+            if (d == '0' || (i + 3 < n + 0 && i + 3 <= n - 1 + 1 && j + 2 < n + 1 &&
+                             s[j + 1] >= '0' && s[j + 1] <= '7' && j + 2 < n && s[j + 2] >= '0' &&
+                             s[j + 2] <= '7' && d <= '7')) {
+                unsigned v = 0;
+                size_t k = 0;
+                while (k < 3 && j < n && s[j] >= '0' && s[j] <= '7') {
+                    v = v * 8 + (unsigned)(s[j] - '0');
+                    j++;
+                    k++;
+                }
+                if (v > 0377) {
+                    char msg[64];
+                    snprintf(msg, sizeof msg, "octal escape value \\%.*s outside of range 0-0o377", (int)k,
+                             s + i + 1);
+                    re_error(msg, replv, cp_count(s, 0, i));
+                    return false;
+                }
+                char buf[4];
+                int len = utf8_encode(v, buf);
+                tpl_lit(t, buf, (size_t)len);
+                i = j - 1;
+                lit_start = j;
+                continue;
+            }
+            int64_t num = d - '0';
+            if (j + 1 < n && s[j + 1] >= '0' && s[j + 1] <= '9') {
+                num = num * 10 + (s[j + 1] - '0');
+                j++;
+            }
+            if (num > (int64_t)p->ngroups) {
+                char msg[64];
+                snprintf(msg, sizeof msg, "invalid group reference %lld", (long long)num);
+                re_error(msg, replv, cp_count(s, 0, i + 1));
+                return false;
+            }
+            tpl_push(t, 1, (size_t)num, 0);
+            i = j;
+            lit_start = j + 1;
+            continue;
+        }
+        const char *esc = NULL;
+        switch (d) {
+        case 'n': esc = "\n"; break;
+        case 't': esc = "\t"; break;
+        case 'r': esc = "\r"; break;
+        case 'f': esc = "\f"; break;
+        case 'v': esc = "\v"; break;
+        case 'a': esc = "\a"; break;
+        case 'b': esc = "\b"; break;
+        case '\\': esc = "\\"; break;
+        default: break;
+        }
+        if (esc) {
+            tpl_lit(t, esc, 1);
+        } else if ((d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z')) {
+            char msg[32];
+            snprintf(msg, sizeof msg, "bad escape \\%c", d);
+            re_error(msg, replv, cp_count(s, 0, i));
+            return false;
+        } else {
+            tpl_lit(t, s + i, 2);     // unknown non-letter escapes stay as they are
+        }
+        i++;
+        lit_start = i + 1;
+    }
+    if (n > lit_start) {
+        tpl_lit(t, s + lit_start, n - lit_start);
+    }
+    return true;
+}
+
+static void tpl_free(Template *t) {
+    sb_free(&t->lit);
+    free(t->pieces);
+}
+
+typedef struct {
+    ObjPattern *p;
+    Value patv;
+    ObjStr *s;
+    Value string;
+    Value fn;               // callable replacement, or VAL_NULL
+    int64_t items;          // pieces of the result so far (CPython's join index)
+    Template *tpl;
+    SBuf *out;
+    size_t last;            // bytes copied up to here
+    int64_t n;
+} SubCtx;
+
+static int sub_each(void *vctx, size_t bs, size_t be, int64_t cs, int64_t ce) {
+    SubCtx *c = vctx;
+    sb_add(c->out, c->s->data + c->last, bs - c->last);
+    c->items += bs > c->last;
+    if (c->fn) {
+        Value m = make_match(c->p, c->patv, c->string, 0, (int64_t)c->s->cplen, bs, cs);
+        gc_push_root(m);
+        Value r = vm_call(c->fn, 1, &m, NULL);
+        gc_pop_root(1);
+        if (!r) {
+            return -1;
+        }
+        if (!IS_NONE(r) && !IS_STR(r)) {
+            exc_raise(exc_TypeError, "sequence item %lld: expected str instance, %s found",
+                      (long long)c->items, val_type_name(r));
+            return -1;
+        }
+        if (IS_STR(r)) {
+            sb_add(c->out, AS_STR(r)->data, AS_STR(r)->len);
+            c->items++;
+        }
+    } else {
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->p->md);
+        Template *t = c->tpl;
+        for (size_t i = 0; i < t->npieces; i++) {
+            size_t *pc = t->pieces + 3 * i;
+            if (pc[0] == 0) {
+                sb_add(c->out, t->lit.data + pc[1], pc[2]);
+            } else if (ov[2 * pc[1]] != PCRE2_UNSET) {
+                sb_add(c->out, c->s->data + ov[2 * pc[1]], ov[2 * pc[1] + 1] - ov[2 * pc[1]]);
+            }
+        }
+    }
+    c->last = be;
+    c->n++;
+    return 1;
+}
+
+// sub(repl, string, count=0) / subn: returns the new string (and count).
+static Value sub_common(int argc, Value *argv, ObjDict *kw, bool with_n) {
+    const char *name = with_n ? "subn" : "sub";
+    Value repl = argc > 1 ? argv[1] : kw_get(kw, "repl");
+    Value string = argc > 2 ? argv[2] : kw_get(kw, "string");
+    Value countv = argc > 3 ? argv[3] : kw_get(kw, "count");
+    if (!repl || !string) {
+        return exc_raise(exc_TypeError, "%s() missing required argument '%s'", name, repl ? "string" : "repl");
+    }
+    if (!subject(string, name)) {
+        return VAL_NULL;
+    }
+    int64_t count = 0;
+    if (countv && !int_to_i64(countv, &count)) {
+        return VAL_NULL;
+    }
+    ObjPattern *p = PAT(argv[0]);
+    ObjStr *s = AS_STR(string);
+    Template tpl;
+    memset(&tpl, 0, sizeof tpl);
+    sb_init(&tpl.lit);
+    Value fn = VAL_NULL;
+    if (IS_STR(repl)) {
+        if (!tpl_parse(&tpl, p, AS_STR(repl), repl)) {
+            tpl_free(&tpl);
+            return VAL_NULL;
+        }
+    } else if (val_class(repl)->call || IS_A(repl, cls_function) || IS_A(repl, cls_native) ||
+               IS_A(repl, cls_bound_method) || IS_CLASS(repl)) {
+        fn = repl;
+    } else {
+        tpl_free(&tpl);
+        return exc_raise(exc_TypeError, "decoding to str: need a bytes-like object, %s found",
+                         val_type_name(repl));
+    }
+    SBuf out;
+    sb_init(&out);
+    SubCtx c = {p, argv[0], s, string, fn, 0, &tpl, &out, 0, 0};
+    int r = scan(p, s, 0, (int64_t)s->cplen, count < 0 ? -1 : count, sub_each, &c);
+    tpl_free(&tpl);
+    if (r < 0) {
+        sb_free(&out);
+        return VAL_NULL;
+    }
+    Value res;
+    if (c.n == 0) {
+        sb_free(&out);
+        res = string;
+    } else {
+        sb_add(&out, s->data + c.last, s->len - c.last);
+        res = sb_finish(&out);
+        if (!res) {
+            return VAL_NULL;
+        }
+    }
+    if (!with_n) {
+        return res;
+    }
+    gc_push_root(res);
+    Value t = tuple_pack(2, res, MK_SMALL(c.n));
+    gc_pop_root(1);
+    return t;
+}
+
+static Value pat_sub(int argc, Value *argv, ObjDict *kw) {
+    return sub_common(argc, argv, kw, false);
+}
+static Value pat_subn(int argc, Value *argv, ObjDict *kw) {
+    return sub_common(argc, argv, kw, true);
+}
+
+// ---- split
+typedef struct {
+    ObjPattern *p;
+    ObjStr *s;
+    ObjList *out;
+    size_t last;
+} SplitCtx;
+
+static int split_each(void *vctx, size_t bs, size_t be, int64_t cs, int64_t ce) {
+    SplitCtx *c = vctx;
+    Value piece = str_try_new(c->s->data + c->last, bs - c->last);
+    if (!piece || !list_append(c->out, piece)) {
+        return -1;
+    }
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->p->md);
+    for (uint32_t i = 1; i <= c->p->ngroups; i++) {
+        Value g = group_str(c->s, ov, i, VAL_NONE);
+        if (!g || !list_append(c->out, g)) {
+            return -1;
+        }
+    }
+    c->last = be;
+    return 1;
+}
+
+static Value pat_split(int argc, Value *argv, ObjDict *kw) {
+    Value string = argc > 1 ? argv[1] : kw_get(kw, "string");
+    Value mv = argc > 2 ? argv[2] : kw_get(kw, "maxsplit");
+    if (!string) {
+        return exc_raise(exc_TypeError, "split() missing required argument 'string' (pos 1)");
+    }
+    if (!subject(string, "split")) {
+        return VAL_NULL;
+    }
+    int64_t maxsplit = 0;
+    if (mv && !int_to_i64(mv, &maxsplit)) {
+        return VAL_NULL;
+    }
+    ObjStr *s = AS_STR(string);
+    Value l = list_new(4);
+    gc_push_root(l);
+    SplitCtx c = {PAT(argv[0]), s, AS_LIST(l), 0};
+    int r = maxsplit < 0 ? 1 : scan(c.p, s, 0, (int64_t)s->cplen, maxsplit, split_each, &c);
+    if (r >= 0) {
+        Value rest = str_try_new(s->data + c.last, s->len - c.last);
+        if (!rest || !list_append(c.out, rest)) {
+            r = -1;
+        }
+    }
+    gc_pop_root(1);
+    return r < 0 ? VAL_NULL : l;
+}
+
+// ---- Pattern attributes, repr, ==, hash
+static Value pat_getattr(Value self, ObjStr *name) {
+    ObjPattern *p = PAT(self);
+    const char *n = name->data;
+    if (strcmp(n, "pattern") == 0) {
+        return p->pattern;
+    }
+    if (strcmp(n, "flags") == 0) {
+        return MK_SMALL(p->flags);
+    }
+    if (strcmp(n, "groups") == 0) {
+        return MK_SMALL(p->ngroups);
+    }
+    if (strcmp(n, "groupindex") == 0) {
+        return mappingproxy_new(p->groupindex);
+    }
+    return generic_getattr(self, name);
+}
+
+static Value pat_richcompare(Value a, Value b, int op) {
+    if ((op != OP_EQ && op != OP_NE) || !IS_A(b, cls_pattern)) {
+        return VAL_NOTIMPL;
+    }
+    ObjPattern *x = PAT(a), *y = PAT(b);
+    int eq = x == y;
+    if (!eq && x->flags == y->flags) {
+        eq = obj_eq(x->pattern, y->pattern);
+        if (eq < 0) {
+            return VAL_NULL;
+        }
+    }
+    return VAL_BOOL(op == OP_EQ ? eq : !eq);
+}
+
+static bool pat_hash(Value self, int64_t *out) {
+    ObjPattern *p = PAT(self);
+    int64_t h;
+    if (!obj_hash(p->pattern, &h)) {
+        return false;
+    }
+    *out = h ^ (p->flags * 1000003);
+    if (*out == -1) {
+        *out = -2;
+    }
+    return true;
+}
+
+// re.compile('a+', re.IGNORECASE): the source (its repr cut at 200
+// characters, as CPython) and the flags other than the implied UNICODE.
+static Value pat_repr(Value self) {
+    ObjPattern *p = PAT(self);
+    Value r = obj_repr(p->pattern);
+    if (!r) {
+        return VAL_NULL;
+    }
+    ObjStr *rs = AS_STR(r);
+    size_t cut = rs->cplen > 200 ? str_cp_offset(rs, 200) : rs->len;
+    static const struct {
+        int64_t bit;
+        const char *name;
+    } names[] = {{F_TEMPLATE, "TEMPLATE"}, {F_I, "IGNORECASE"}, {F_L, "LOCALE"}, {F_M, "MULTILINE"},
+                 {F_S, "DOTALL"}, {F_U, "UNICODE"}, {F_X, "VERBOSE"}, {F_DEBUG, "DEBUG"}, {F_A, "ASCII"}};
+    int64_t flags = p->flags & ~(int64_t)F_U;
+    SBuf b;
+    sb_init(&b);
+    sb_adds(&b, "re.compile(");
+    sb_add(&b, rs->data, cut);
+    if (flags) {
+        sb_adds(&b, ", ");
+        bool first = true;
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+            if (flags & names[i].bit) {
+                if (!first) {
+                    sb_addc(&b, '|');
+                }
+                sb_adds(&b, "re.");
+                sb_adds(&b, names[i].name);
+                first = false;
+                flags &= ~names[i].bit;
+            }
+        }
+        if (flags) {
+            char hx[32];
+            snprintf(hx, sizeof hx, "%s0x%llx", first ? "" : "|", (unsigned long long)flags);
+            sb_adds(&b, hx);
+        }
+    }
+    sb_addc(&b, ')');
+    return sb_finish(&b);
+}
+
+static Value pat_groupnames(int argc, Value *argv, ObjDict *kw) {
+    return PAT(argv[0])->groupnames;
+}
+
+static const MethodDef pattern_methods[] = {
+    {"match", pat_match},
+    {"search", pat_search},
+    {"fullmatch", pat_fullmatch},
+    {"findall", pat_findall},
+    {"finditer", pat_finditer},
+    {"sub", pat_sub},
+    {"subn", pat_subn},
+    {"split", pat_split},
+    {"_groupnames", pat_groupnames},
+    {NULL, NULL},
+};
+
+// ---- Match
+// The group number of [g] (int or name); -1 with IndexError.
+static int64_t group_index(ObjMatch *m, Value g) {
+    if (IS_SMALL(g) || IS_A(g, cls_bool)) {
+        int64_t i = IS_SMALL(g) ? AS_SMALL(g) : g == OBJ_VAL(obj_true);
+        if (i >= 0 && i < (int64_t)m->n) {
+            return i;
+        }
+    } else if (IS_STR(g)) {
+        Value v;
+        if (dict_get(AS_DICT(PAT(m->re)->groupindex), g, &v) == 1) {
+            return AS_SMALL(v);
+        }
+    }
+    exc_raise(exc_IndexError, "no such group");
+    return -1;
+}
+
+static Value group_value(ObjMatch *m, int64_t i, Value dflt) {
+    if (m->spans[2 * i] < 0) {
+        return dflt;
+    }
+    ObjStr *s = AS_STR(m->string);
+    size_t a = byte_of(s, m->spans[2 * i]), b = byte_of(s, m->spans[2 * i + 1]);
+    return str_try_new(s->data + a, b - a);
+}
+
+static Value m_group(int argc, Value *argv, ObjDict *kw) {
+    ObjMatch *m = MATCH(argv[0]);
+    if (argc == 1) {
+        return group_value(m, 0, VAL_NONE);
+    }
+    if (argc == 2) {
+        int64_t i = group_index(m, argv[1]);
+        return i < 0 ? VAL_NULL : group_value(m, i, VAL_NONE);
+    }
+    Value t = tuple_new((size_t)argc - 1);
+    gc_push_root(t);
+    for (int k = 1; k < argc; k++) {
+        int64_t i = group_index(m, argv[k]);
+        if (i < 0) {
+            gc_pop_root(1);
+            return VAL_NULL;
+        }
+        Value v = group_value(m, i, VAL_NONE);
+        if (!v) {
+            gc_pop_root(1);
+            return VAL_NULL;
+        }
+        AS_TUPLE(t)->items[k - 1] = v;
+    }
+    gc_pop_root(1);
+    return t;
+}
+
+static Value m_getitem(Value self, Value key) {
+    ObjMatch *m = MATCH(self);
+    int64_t i = group_index(m, key);
+    return i < 0 ? VAL_NULL : group_value(m, i, VAL_NONE);
+}
+
+static Value m_groups(int argc, Value *argv, ObjDict *kw) {
+    ObjMatch *m = MATCH(argv[0]);
+    Value dflt = argc > 1 ? argv[1] : kw_get(kw, "default");
+    if (!dflt) {
+        dflt = VAL_NONE;
+    }
+    Value t = tuple_new(m->n - 1);
+    gc_push_root(t);
+    for (uint32_t i = 1; i < m->n; i++) {
+        Value v = group_value(m, i, dflt);
+        if (!v) {
+            gc_pop_root(1);
+            return VAL_NULL;
+        }
+        AS_TUPLE(t)->items[i - 1] = v;
+    }
+    gc_pop_root(1);
+    return t;
+}
+
+static Value m_groupdict(int argc, Value *argv, ObjDict *kw) {
+    ObjMatch *m = MATCH(argv[0]);
+    Value dflt = argc > 1 ? argv[1] : kw_get(kw, "default");
+    if (!dflt) {
+        dflt = VAL_NONE;
+    }
+    Value d = dict_new();
+    gc_push_root(d);
+    ObjDict *gi = AS_DICT(PAT(m->re)->groupindex);
+    // in group-number order, as CPython's groupindex
+    Value names = PAT(m->re)->groupnames;
+    for (uint32_t i = 1; i < m->n; i++) {
+        Value nm = AS_TUPLE(names)->items[i];
+        if (IS_NONE(nm)) {
+            continue;
+        }
+        Value v = group_value(m, i, dflt);
+        if (!v) {
+            gc_pop_root(1);
+            return VAL_NULL;
+        }
+        dict_set(AS_DICT(d), nm, v);
+    }
+    (void)gi;
+    gc_pop_root(1);
+    return d;
+}
+
+static int64_t span_arg(int argc, Value *argv, ObjMatch *m) {
+    return argc > 1 ? group_index(m, argv[1]) : 0;
+}
+
+static Value m_start(int argc, Value *argv, ObjDict *kw) {
+    ObjMatch *m = MATCH(argv[0]);
+    int64_t i = span_arg(argc, argv, m);
+    return i < 0 ? VAL_NULL : MK_SMALL(m->spans[2 * i]);
+}
+
+static Value m_end(int argc, Value *argv, ObjDict *kw) {
+    ObjMatch *m = MATCH(argv[0]);
+    int64_t i = span_arg(argc, argv, m);
+    return i < 0 ? VAL_NULL : MK_SMALL(m->spans[2 * i + 1]);
+}
+
+static Value m_span(int argc, Value *argv, ObjDict *kw) {
+    ObjMatch *m = MATCH(argv[0]);
+    int64_t i = span_arg(argc, argv, m);
+    return i < 0 ? VAL_NULL : tuple_pack(2, MK_SMALL(m->spans[2 * i]), MK_SMALL(m->spans[2 * i + 1]));
+}
+
+static Value m_expand(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("expand", argc - 1, 1, 1)) {
+        return VAL_NULL;
+    }
+    ObjMatch *m = MATCH(argv[0]);
+    if (!IS_STR(argv[1])) {
+        return exc_raise(exc_TypeError, "expected str instance, %s found", val_type_name(argv[1]));
+    }
+    ObjPattern *p = PAT(m->re);
+    Template tpl;
+    memset(&tpl, 0, sizeof tpl);
+    sb_init(&tpl.lit);
+    if (!tpl_parse(&tpl, p, AS_STR(argv[1]), argv[1])) {
+        tpl_free(&tpl);
+        return VAL_NULL;
+    }
+    SBuf out;
+    sb_init(&out);
+    ObjStr *s = AS_STR(m->string);
+    for (size_t i = 0; i < tpl.npieces; i++) {
+        size_t *pc = tpl.pieces + 3 * i;
+        if (pc[0] == 0) {
+            sb_add(&out, tpl.lit.data + pc[1], pc[2]);
+        } else if (m->spans[2 * pc[1]] >= 0) {
+            size_t a = byte_of(s, m->spans[2 * pc[1]]), b = byte_of(s, m->spans[2 * pc[1] + 1]);
+            sb_add(&out, s->data + a, b - a);
+        }
+    }
+    tpl_free(&tpl);
+    return sb_finish(&out);
+}
+
+static Value m_getattr(Value self, ObjStr *name) {
+    ObjMatch *m = MATCH(self);
+    const char *n = name->data;
+    if (strcmp(n, "string") == 0) {
+        return m->string;
+    }
+    if (strcmp(n, "re") == 0) {
+        return m->re;
+    }
+    if (strcmp(n, "pos") == 0) {
+        return MK_SMALL(m->pos);
+    }
+    if (strcmp(n, "endpos") == 0) {
+        return MK_SMALL(m->endpos);
+    }
+    if (strcmp(n, "lastindex") == 0 || strcmp(n, "lastgroup") == 0) {
+        // the last group that closed: the one with the greatest end, the
+        // outermost among those ending there (CPython's lastindex)
+        int64_t best = -1, bend = -1;
+        for (uint32_t i = 1; i < m->n; i++) {
+            if (m->spans[2 * i] >= 0 && m->spans[2 * i + 1] > bend) {
+                best = i;
+                bend = m->spans[2 * i + 1];
+            }
+        }
+        if (best < 0) {
+            return VAL_NONE;
+        }
+        if (n[4] == 'i') {
+            return MK_SMALL(best);
+        }
+        return AS_TUPLE(PAT(m->re)->groupnames)->items[best];
+    }
+    if (strcmp(n, "regs") == 0) {
+        Value t = tuple_new(m->n);
+        gc_push_root(t);
+        for (uint32_t i = 0; i < m->n; i++) {
+            AS_TUPLE(t)->items[i] = tuple_pack(2, MK_SMALL(m->spans[2 * i]), MK_SMALL(m->spans[2 * i + 1]));
+        }
+        gc_pop_root(1);
+        return t;
+    }
+    return generic_getattr(self, name);
+}
+
+static Value m_repr(Value self) {
+    ObjMatch *m = MATCH(self);
+    Value g = group_value(m, 0, VAL_NONE);
+    if (!g) {
+        return VAL_NULL;
+    }
+    gc_push_root(g);
+    Value r = obj_repr(g);
+    gc_pop_root(1);
+    return r ? str_printf("<re.Match object; span=(%lld, %lld), match=%s>", (long long)m->spans[0],
+                          (long long)m->spans[1], AS_STR(r)->data)
+             : VAL_NULL;
+}
+
+static const MethodDef match_methods[] = {
+    {"group", m_group},
+    {"groups", m_groups},
+    {"groupdict", m_groupdict},
+    {"start", m_start},
+    {"end", m_end},
+    {"span", m_span},
+    {"expand", m_expand},
+    {NULL, NULL},
+};
+
+// _set_error(cls): the class re.error, raised for bad patterns.
+static Value r_set_error(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("_set_error", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    ST->re_error = argv[0];
+    return VAL_NONE;
+}
+
+static void mark_re(void) {
+    gc_mark_value(ST->re_error);
+}
+
+Value mod_re_init(void) {
+    if (!cls_pattern) {
+        ObjStr *mod = str_intern_c("re");
+        cls_pattern = class_new_builtin("Pattern", NULL, sizeof(ObjPattern), pattern_methods);
+        cls_pattern->module = mod;
+        cls_pattern->flags &= ~(uint32_t)CLS_BASETYPE;
+        cls_pattern->new_ = NULL;
+        cls_pattern->trace = trace_pattern;
+        cls_pattern->finalize = finalize_pattern;
+        cls_pattern->getattr = pat_getattr;
+        cls_pattern->repr = pat_repr;
+        cls_pattern->richcompare = pat_richcompare;
+        cls_pattern->hash = pat_hash;
+        cls_match = class_new_builtin("Match", NULL, sizeof(ObjMatch), match_methods);
+        cls_match->module = mod;
+        cls_match->flags &= ~(uint32_t)CLS_BASETYPE;
+        cls_match->new_ = NULL;
+        cls_match->trace = trace_match;
+        cls_match->getattr = m_getattr;
+        cls_match->getitem = m_getitem;
+        cls_match->repr = m_repr;
+        cls_scanner = class_new_builtin("callable_iterator", NULL, sizeof(ObjScanner), NULL);
+        cls_scanner->new_ = NULL;
+        cls_scanner->trace = trace_scanner;
+        cls_scanner->iter = scanner_iter;
+        cls_scanner->next = scanner_next;
+        gc_add_root_marker(mark_re);
+    }
+    Value m = module_new("_re");
+    ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
+    dict_set_str(d, str_intern_c("compile"), native_new("compile", p_compile, NULL));
+    dict_set_str(d, str_intern_c("_set_error"), native_new("_set_error", r_set_error, NULL));
+    dict_set_str(d, str_intern_c("Pattern"), OBJ_VAL(cls_pattern));
+    dict_set_str(d, str_intern_c("Match"), OBJ_VAL(cls_match));
+    return m;
+}
