@@ -19,6 +19,7 @@ Value mod_math_init(void);          // mod_math.c
 Value mod_random_init(void);        // mod_random.c
 Value mod_contextvars_init(void);   // contextvars.c
 Value mod_weakref_init(void);       // weakref.c (_weakref)
+Value mod_json_init(void);          // mod_json.c (_json, json's accelerators)
 Value mod_re_init(void);            // mod_re.c (_re, on PCRE2)
 Value mod_posix_init(void);         // mod_posix.c (_posix, the core of os)
 Value mod_collections_init(void);   // mod_collections.c

@@ -65,7 +65,7 @@ typedef struct StateConfig {
     X(defaultdict) X(deque) X(deque_iter) X(ordereddict) X(loop) \
     X(future) X(future_iter) X(task) X(handle) X(timer_handle) X(sleep) \
     X(genericalias) X(weakref) X(context) X(contextvar) X(token) \
-    X(pattern) X(match) X(scanner)
+    X(pattern) X(match) X(scanner) X(jscanner) X(jencoder)
 
 // Names interned at start-up, one field `s_NAME` each (str_init makes them).
 #define STATE_NAMES(X) \
@@ -351,6 +351,8 @@ FILE *state_stderr(void);
 #define cls_pattern (ST->cls_pattern)
 #define cls_match (ST->cls_match)
 #define cls_scanner (ST->cls_scanner)
+#define cls_jscanner (ST->cls_jscanner)
+#define cls_jencoder (ST->cls_jencoder)
 
 #define obj_none (ST->obj_none)
 #define obj_true (ST->obj_true)

@@ -501,6 +501,7 @@ void interp_init(int argc, char **argv, const char *script_dir) {
     module_register("_weakref", mod_weakref_init);
     module_register("contextvars", mod_contextvars_init);
     module_register("_re", mod_re_init);
+    module_register("_json", mod_json_init);
     if (!ST->config.sandbox) {
         module_register("_posix", mod_posix_init);
     }
