@@ -10,6 +10,8 @@
 #include "gc.h"
 #include "runtime.h"
 #include "containers.h"
+#include "func.h"
+#include "numstr.h"
 
 
 // ---- bootstrap: classes made before str and dict exist get their name and
@@ -317,6 +319,80 @@ static Value prop_deleter(int argc, Value *argv, ObjDict *kw) {
     return arg_count("deleter", argc, 2, 2) ? prop_with(argc, argv, 2) : VAL_NULL;
 }
 
+// ---- the descriptor protocol as methods: property.__get__/__set__/
+// __delete__, staticmethod.__get__, classmethod.__get__ (inspect and
+// enum's _is_descriptor look for them)
+static const char *prop_name(ObjProperty *p) {
+    Value fs[3] = {p->fget, p->fset, p->fdel};
+    for (int i = 0; i < 3; i++) {
+        if (fs[i] && IS_A(fs[i], cls_function)) {
+            return ((ObjFunction *)AS_OBJ(fs[i]))->name->data;
+        }
+    }
+    return "?";
+}
+
+static Value prop_get_m(int argc, Value *argv, ObjDict *kw) {
+    if (argc < 2 || argc > 3) {
+        return exc_raise(exc_TypeError, "__get__ expected 1 or 2 arguments");
+    }
+    ObjProperty *p = (ObjProperty *)AS_OBJ(argv[0]);
+    if (IS_NONE(argv[1])) {
+        return argv[0];
+    }
+    if (!p->fget || IS_NONE(p->fget)) {
+        return exc_raise(exc_AttributeError, "property '%s' of '%s' object has no getter", prop_name(p),
+                         val_type_name(argv[1]));
+    }
+    return vm_call(p->fget, 1, &argv[1], NULL);
+}
+
+static Value prop_set_m(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("__set__", argc - 1, 2, 2)) {
+        return VAL_NULL;
+    }
+    ObjProperty *p = (ObjProperty *)AS_OBJ(argv[0]);
+    if (!p->fset || IS_NONE(p->fset)) {
+        return exc_raise(exc_AttributeError, "property '%s' of '%s' object has no setter", prop_name(p),
+                         val_type_name(argv[1]));
+    }
+    return vm_call(p->fset, 2, argv + 1, NULL);
+}
+
+static Value prop_delete_m(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("__delete__", argc - 1, 1, 1)) {
+        return VAL_NULL;
+    }
+    ObjProperty *p = (ObjProperty *)AS_OBJ(argv[0]);
+    if (!p->fdel || IS_NONE(p->fdel)) {
+        return exc_raise(exc_AttributeError, "property '%s' of '%s' object has no deleter", prop_name(p),
+                         val_type_name(argv[1]));
+    }
+    return vm_call(p->fdel, 1, argv + 1, NULL);
+}
+
+static Value staticmethod_get_m(int argc, Value *argv, ObjDict *kw) {
+    return ((ObjWrapper *)AS_OBJ(argv[0]))->func;
+}
+
+static Value classmethod_get_m(int argc, Value *argv, ObjDict *kw) {
+    if (argc < 2 || argc > 3) {
+        return exc_raise(exc_TypeError, "__get__ expected 1 or 2 arguments");
+    }
+    Value owner = argc > 2 && !IS_NONE(argv[2]) ? argv[2] : OBJ_VAL(val_class(argv[1]));
+    return bound_method_new(owner, ((ObjWrapper *)AS_OBJ(argv[0]))->func);
+}
+
+static const MethodDef staticmethod_methods[] = {
+    {"__get__", staticmethod_get_m},
+    {NULL, NULL},
+};
+
+static const MethodDef classmethod_methods[] = {
+    {"__get__", classmethod_get_m},
+    {NULL, NULL},
+};
+
 static void trace_wrapper(Obj *o) {
     gc_mark_value(((ObjWrapper *)o)->func);
 }
@@ -443,6 +519,18 @@ static Value type_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
         ObjClass *meta = class_winner(cls, AS_TUPLE(argv[1]));
         if (!meta) {
             return VAL_NULL;
+        }
+        if (meta != cls && (meta->flags & CLS_USER)) {
+            // a more derived metaclass of the bases makes the class (CPython
+            // passes it to the winner's own __new__)
+            Value newf = class_lookup(meta, ST->s_new);
+            if (newf && IS_A(newf, cls_staticmethod)) {
+                newf = ((ObjWrapper *)AS_OBJ(newf))->func;
+            }
+            if (newf && IS_A(newf, cls_function)) {
+                Value args[4] = {OBJ_VAL(meta), argv[0], argv[1], argv[2]};
+                return vm_call(newf, 4, args, kw);
+            }
         }
         return class_build(meta, AS_STR(argv[0]), AS_TUPLE(argv[1]), AS_DICT(argv[2]), kw);
     }
@@ -1001,10 +1089,13 @@ static Value user_dunder(ObjClass *c, const char *name) {
     ObjStr *s = str_intern_c(name);
     for (size_t i = 0; i < c->mro->len; i++) {
         ObjClass *k = AS_CLASS(c->mro->items[i]);
+        Value v = k->dict ? dict_get_str(k->dict, s) : VAL_NULL;
         if (!(k->flags & CLS_USER)) {
-            return VAL_NULL;
+            if (v) {
+                return VAL_NULL;    // a builtin earlier in the MRO defines it
+            }
+            continue;               // (int has no __contains__: a later mixin's counts)
         }
-        Value v = dict_get_str(k->dict, s);
         if (v) {
             return v;
         }
@@ -1433,6 +1524,30 @@ static Value object_init_subclass(int argc, Value *argv, ObjDict *kw) {
     return VAL_NONE;
 }
 
+// object.__format__(self, spec): str(self) for an empty spec; builtin
+// values format as format() does.
+static Value object_format(int argc, Value *argv, ObjDict *kw) {
+    if (argc != 2) {
+        return exc_raise(exc_TypeError, "__format__() takes exactly one argument (%d given)", argc - 1);
+    }
+    if (!IS_STR(argv[1])) {
+        return exc_raise(exc_TypeError, "__format__() argument must be str, not %s", val_type_name(argv[1]));
+    }
+    ObjClass *c = val_class(argv[0]);
+    if (!(c->flags & CLS_USER) || c->native_base != cls_object) {
+        return format_value(argv[0], argv[1]);
+    }
+    if (AS_STR(argv[1])->len > 0) {
+        return exc_raise(exc_TypeError, "unsupported format string passed to %s.__format__", c->name->data);
+    }
+    return obj_str(argv[0]);
+}
+
+// object.__reduce_ex__(self, protocol): pyish has no pickle.
+static Value object_reduce_ex(int argc, Value *argv, ObjDict *kw) {
+    return exc_raise(exc_TypeError, "cannot pickle '%s' object", val_type_name(argv[0]));
+}
+
 // object.__subclasshook__(cls, sub): NotImplemented (the normal check).
 static Value object_subclasshook(int argc, Value *argv, ObjDict *kw) {
     return VAL_NOTIMPL;
@@ -1441,6 +1556,8 @@ static Value object_subclasshook(int argc, Value *argv, ObjDict *kw) {
 static const MethodDef object_methods[] = {
     {"__init__", object_init},
     {"__subclasshook__", object_subclasshook},
+    {"__format__", object_format},
+    {"__reduce_ex__", object_reduce_ex},
     {NULL, NULL},
 };
 
@@ -1455,6 +1572,9 @@ static const MethodDef type_methods[] = {
 };
 
 static const MethodDef property_methods[] = {
+    {"__get__", prop_get_m},
+    {"__set__", prop_set_m},
+    {"__delete__", prop_delete_m},
     {"getter", prop_getter},
     {"setter", prop_setter},
     {"deleter", prop_deleter},
@@ -1544,12 +1664,12 @@ void class_ready(void) {
     cls_property->trace = trace_property;
     cls_property->new_ = property_new;
     cls_property->getattr = property_getattr;
-    cls_staticmethod = class_new_builtin("staticmethod", NULL, sizeof(ObjWrapper), NULL);
+    cls_staticmethod = class_new_builtin("staticmethod", NULL, sizeof(ObjWrapper), staticmethod_methods);
     cls_staticmethod->trace = trace_wrapper;
     cls_staticmethod->new_ = wrapper_new;
     cls_staticmethod->getattr = wrapper_getattr;
     cls_staticmethod->repr = wrapper_repr;
-    cls_classmethod = class_new_builtin("classmethod", NULL, sizeof(ObjWrapper), NULL);
+    cls_classmethod = class_new_builtin("classmethod", NULL, sizeof(ObjWrapper), classmethod_methods);
     cls_classmethod->trace = trace_wrapper;
     cls_classmethod->new_ = wrapper_new;
     cls_classmethod->getattr = wrapper_getattr;

@@ -38,20 +38,28 @@ ObjClass *class_winner(ObjClass *meta, ObjTuple *bases) {
 // Calls __set_name__(cls, name) on each value of the class namespace [ns]
 // whose class defines it (descriptors). Returns false on error.
 static bool set_names(Value cls, ObjDict *ns) {
+    // over a copy, as CPython: a __set_name__ may change the class dict
+    Value pairs = list_new(ns->used);
+    gc_push_root(pairs);
     size_t pos = 0;
     Value key, value;
-    ObjStr *set_name = str_intern_c("__set_name__");
     while (dict_next(ns, &pos, &key, &value)) {
-        if (!IS_OBJ(value) || !(val_class(value)->flags & CLS_USER)) {
-            continue;
+        if (IS_OBJ(value) && (val_class(value)->flags & CLS_USER)) {
+            list_append(AS_LIST(pairs), tuple_pack(2, key, value));
         }
+    }
+    ObjStr *set_name = str_intern_c("__set_name__");
+    ObjList *l = AS_LIST(pairs);
+    for (size_t i = 0; i < l->len; i++) {
         bool found;
-        Value args[2] = {cls, key};
-        Value r = call_method_opt(value, set_name, 2, args, &found);
+        Value args[2] = {cls, AS_TUPLE(l->items[i])->items[0]};
+        Value r = call_method_opt(AS_TUPLE(l->items[i])->items[1], set_name, 2, args, &found);
         if (found && !r) {
+            gc_pop_root(1);
             return false;
         }
     }
+    gc_pop_root(1);
     return true;
 }
 

@@ -216,6 +216,26 @@ static Value cell_getattr(Value self, ObjStr *name) {
     return generic_getattr(self, name);
 }
 
+// function.__get__(self, obj, type=None): the method bound to obj (the
+// function itself when obj is None).
+static Value function_get_m(int argc, Value *argv, ObjDict *kw) {
+    if (argc < 2 || argc > 3) {
+        return exc_raise(exc_TypeError, "__get__ expected 1 or 2 arguments");
+    }
+    if (IS_NONE(argv[1]) && (argc < 3 || !IS_NONE(argv[2]))) {
+        return argv[0];
+    }
+    if (IS_NONE(argv[1])) {
+        return exc_raise(exc_TypeError, "__get__(None, None) is invalid");
+    }
+    return bound_method_new(argv[1], argv[0]);
+}
+
+static const MethodDef function_methods[] = {
+    {"__get__", function_get_m},
+    {NULL, NULL},
+};
+
 void func_init(void) {
     cls_code = class_new_builtin("code", NULL, sizeof(ObjCode), NULL);
     cls_code->trace = trace_code;
@@ -223,7 +243,7 @@ void func_init(void) {
     cls_code->repr = code_repr;
     cls_code->getattr = code_getattr;
     cls_code->new_ = NULL;
-    cls_function = class_new_builtin("function", NULL, sizeof(ObjFunction), NULL);
+    cls_function = class_new_builtin("function", NULL, sizeof(ObjFunction), function_methods);
     cls_function->trace = trace_function;
     cls_function->repr = function_repr;
     cls_function->getattr = function_getattr;

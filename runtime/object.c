@@ -562,6 +562,9 @@ Value generic_getattr(Value self, ObjStr *name) {
         if (strcmp(name->data, "__class__") == 0) {
             return OBJ_VAL(c);
         }
+        if (strcmp(name->data, "__doc__") == 0) {
+            return VAL_NONE;    // no docstring in the class or its bases
+        }
         // (no __dict__ when every user class declares __slots__ without it)
         if (strcmp(name->data, "__dict__") == 0 && d &&
             (!(c->flags & CLS_HAS_SLOTS) || slots_allow(c, name))) {
