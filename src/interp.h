@@ -68,4 +68,7 @@ Value import_module_value(ObjStr *name);
 Value import_from(Value module, ObjStr *name);
 // `from module import *` into [into]; false on error.
 bool import_star(Value module, ObjDict *into);
+// The traceback module's C side, _traceback (traceback.c).
+Value mod_traceback_init(void);
+
 #endif

@@ -10,6 +10,7 @@
 #include "gc.h"
 #include "containers.h"
 #include "diag.h"
+#include "module.h"
 
 // Reads line [line] of [file] (stripped) into [buf]; false if unavailable.
 bool tb_source_line(const char *file, int line, char *buf, size_t size) {
@@ -62,6 +63,8 @@ typedef struct {
     int depth;
     bool need_close;
     FILE *out;
+    bool no_tb;         // the traceback module's format_exception_only
+    bool no_header;     // its format_tb: the entries without the header line
 } PrintCtx;
 
 enum { MAX_GROUP_WIDTH = 15, MAX_GROUP_DEPTH = 10 };
@@ -90,8 +93,13 @@ static void print_tb(PrintCtx *ctx, Value exc, bool group) {
         return;
     }
     ObjList *tb = AS_LIST(e->traceback);
-    margin(ctx, group && ctx->depth == 1 ? "+ " : NULL);
-    fprintf(ctx->out, "%s (most recent call last):\n", group ? "Exception Group Traceback" : "Traceback");
+    if (ctx->no_tb) {
+        return;
+    }
+    if (!ctx->no_header) {
+        margin(ctx, group && ctx->depth == 1 ? "+ " : NULL);
+        fprintf(ctx->out, "%s (most recent call last):\n", group ? "Exception Group Traceback" : "Traceback");
+    }
     // As CPython: only the innermost TB_LIMIT entries, and a run of more
     // than TB_RECURSIVE_CUTOFF identical entries is summarized.
     size_t nentries = tb->len / 2;
@@ -605,4 +613,96 @@ int interp_handle_uncaught(Value exc) {
     }
     interp_print_exception(exc);
     return 1;
+}
+
+// ---- _traceback: the C side of runtime/lib/traceback.pyish, so that its
+// output is the interpreter's own (the same text as an uncaught exception)
+static bool is_exc(Value v) {
+    return IS_OBJ(v) && (AS_OBJ(v)->cls->flags & CLS_EXCEPTION);
+}
+
+// Runs the printer on [exc] into a str.
+static Value format_with(Value exc, bool chain, bool no_tb, bool no_header) {
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) {
+        return exc_raise_nomem();
+    }
+    PrintCtx ctx = {0, false, f, no_tb, no_header};
+    if (chain) {
+        print_recursive(&ctx, exc, 0);
+    } else if (no_header) {
+        print_tb(&ctx, exc, false);
+    } else {
+        print_one(&ctx, exc, false);
+    }
+    fclose(f);
+    Value r = str_try_new(buf ? buf : "", len);
+    free(buf);
+    return r;
+}
+
+// format(exc, chain=True, only=False, tb_only=False) -> str
+static Value tbm_format(int argc, Value *argv, ObjDict *kw) {
+    if (argc < 1 || !is_exc(argv[0])) {
+        return exc_raise(exc_TypeError, "format() needs an exception instance");
+    }
+    bool chain = argc < 2 || argv[1] == OBJ_VAL(obj_true);
+    bool only = argc > 2 && argv[2] == OBJ_VAL(obj_true);
+    bool tb_only = argc > 3 && argv[3] == OBJ_VAL(obj_true);
+    return format_with(argv[0], chain && !only && !tb_only, only, tb_only);
+}
+
+static Value entry_tuple(ObjCode *code, int line) {
+    char buf[4096];
+    Value src = tb_source_line(code->filename->data, line, buf, sizeof buf) ? str_from_c(buf) : VAL_NONE;
+    gc_push_root(src);
+    Value t = tuple_pack(4, OBJ_VAL(code->filename), MK_SMALL(line), OBJ_VAL(code->name), src);
+    gc_pop_root(1);
+    return t;
+}
+
+// extract(tb) -> [(filename, lineno, name, line)], outermost first
+static Value tbm_extract(int argc, Value *argv, ObjDict *kw) {
+    Value l = list_new(4);
+    if (argc < 1 || !IS_LIST(argv[0])) {
+        return l;
+    }
+    gc_push_root(l);
+    ObjList *tb = AS_LIST(argv[0]);
+    for (size_t i = tb->len; i >= 2; i -= 2) {
+        ObjCode *code = (ObjCode *)AS_OBJ(tb->items[i - 2]);
+        list_append(AS_LIST(l), entry_tuple(code, (int)AS_SMALL(tb->items[i - 1])));
+    }
+    gc_pop_root(1);
+    return l;
+}
+
+// stack() -> the running frames as extract() gives them, outermost first
+static Value tbm_stack(int argc, Value *argv, ObjDict *kw) {
+    Value l = list_new(8);
+    gc_push_root(l);
+    for (Frame *f = ST->frame; f; f = f->parent) {
+        list_append(AS_LIST(l), entry_tuple(f->code, frame_line(f)));
+    }
+    AS_LIST(l)->len = AS_LIST(l)->len;
+    // reverse: outermost first
+    ObjList *ll = AS_LIST(l);
+    for (size_t i = 0, j = ll->len ? ll->len - 1 : 0; i < j; i++, j--) {
+        Value t = ll->items[i];
+        ll->items[i] = ll->items[j];
+        ll->items[j] = t;
+    }
+    gc_pop_root(1);
+    return l;
+}
+
+Value mod_traceback_init(void) {
+    Value m = module_new("_traceback");
+    ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
+    dict_set_str(d, str_intern_c("format"), native_new("format", tbm_format, NULL));
+    dict_set_str(d, str_intern_c("extract"), native_new("extract", tbm_extract, NULL));
+    dict_set_str(d, str_intern_c("stack"), native_new("stack", tbm_stack, NULL));
+    return m;
 }
