@@ -53,7 +53,30 @@ static Value code_getattr(Value self, ObjStr *name) {
         return MK_SMALL(c->argcount);
     }
     if (strcmp(name->data, "co_flags") == 0) {
-        return MK_SMALL(c->flags);
+        // CPython 3.11's bits: OPTIMIZED|NEWLOCALS for functions, VARARGS
+        // 4, VARKEYWORDS 8, GENERATOR 32, COROUTINE 128, ASYNC_GENERATOR 512
+        int64_t f = 0;
+        if (!(c->flags & (CO_MODULE | CO_CLASSBODY))) {
+            f |= 1 | 2;
+        }
+        f |= (c->flags & CO_VARARGS) ? 4 : 0;
+        f |= (c->flags & CO_VARKW) ? 8 : 0;
+        f |= (c->flags & CO_GENERATOR) ? 32 : 0;
+        f |= (c->flags & CO_COROUTINE) ? 128 : 0;
+        f |= (c->flags & CO_ASYNC_GENERATOR) ? 512 : 0;
+        return MK_SMALL(f);
+    }
+    if (strcmp(name->data, "co_kwonlyargcount") == 0) {
+        return MK_SMALL(c->kwonlycount);
+    }
+    if (strcmp(name->data, "co_posonlyargcount") == 0) {
+        return MK_SMALL(c->posonlycount);
+    }
+    if (strcmp(name->data, "co_nlocals") == 0) {
+        return MK_SMALL(c->nlocals);
+    }
+    if (strcmp(name->data, "co_qualname") == 0) {
+        return OBJ_VAL(c->qualname ? c->qualname : c->name);
     }
     return generic_getattr(self, name);
 }
