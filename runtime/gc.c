@@ -461,7 +461,8 @@ void gc_collect(void) {
     ST->gc.ncollections++;
     ST->gc.since = 0;
     size_t live = gc_bytes_allocated() - ST->gc.slab_bytes + ST->gc.slab_live_bytes;
-    ST->gc.next_threshold = live / 2 < GC_MIN_THRESHOLD ? GC_MIN_THRESHOLD : live / 2;
+    size_t grow = ST->gc.disabled ? live * 2 : live / 2;
+    ST->gc.next_threshold = grow < GC_MIN_THRESHOLD ? GC_MIN_THRESHOLD : grow;
     if (ST->heap_cap) {
         // collect before the host's memory limit is crossed
         size_t room = ST->heap_cap > gc_bytes_allocated() ? ST->heap_cap - gc_bytes_allocated() : 0;

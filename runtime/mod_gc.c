@@ -1,12 +1,20 @@
-// mod_gc.c: a minimal `gc` module: collect() runs a full collection now,
-// including the finalizers it makes due (__del__, closing abandoned
-// generators), and returns how many objects it freed (CPython counts the
-// unreachable objects found; the numbers differ, so tests should not print
-// them).
+// mod_gc.c: the `gc` module, for pyish's collector (one generation, no
+// reference counts): collect() runs a full collection now, including the
+// finalizers it makes due (__del__, closing abandoned generators), and
+// returns how many objects it freed (CPython counts the unreachable objects
+// found; the numbers differ, so tests should not print them).
+// disable() makes automatic collections rarer (the heap may grow to three
+// times the live data instead of one and a half: without reference counts
+// nothing would be freed at all); enable/isenabled, get_count,
+// get/set_threshold, freeze/unfreeze/get_freeze_count, is_tracked,
+// is_finalized, get_stats, garbage and callbacks are there as CPython's,
+// with what this collector can honestly report.
 #include "object.h"
 #include "gc.h"
 #include "runtime.h"
 #include "module.h"
+#include "containers.h"
+#include "vmapi.h"
 
 static Value gc_collect_fn(int argc, Value *argv, ObjDict *kw) {
     (void)argv;
@@ -22,9 +30,124 @@ static Value gc_collect_fn(int argc, Value *argv, ObjDict *kw) {
     return MK_SMALL(before > after ? (int64_t)(before - after) : 0);
 }
 
+static Value gc_enable(int argc, Value *argv, ObjDict *kw) {
+    ST->gc.disabled = false;
+    return VAL_NONE;
+}
+
+static Value gc_disable(int argc, Value *argv, ObjDict *kw) {
+    ST->gc.disabled = true;
+    return VAL_NONE;
+}
+
+static Value gc_isenabled(int argc, Value *argv, ObjDict *kw) {
+    return VAL_BOOL(!ST->gc.disabled);
+}
+
+// (bytes allocated since the last collection / 1 KiB, 0, 0): generation 0's
+// count, in the collector's own unit
+static Value gc_get_count(int argc, Value *argv, ObjDict *kw) {
+    return tuple_pack(3, MK_SMALL((int64_t)(ST->gc.since / 1024)), MK_SMALL(0), MK_SMALL(0));
+}
+
+static Value gc_get_threshold(int argc, Value *argv, ObjDict *kw) {
+    return tuple_pack(3, MK_SMALL(ST->gc_threshold[0]), MK_SMALL(ST->gc_threshold[1]),
+                      MK_SMALL(ST->gc_threshold[2]));
+}
+
+static Value gc_set_threshold(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("set_threshold", argc, 1, 3)) {
+        return VAL_NULL;
+    }
+    for (int i = 0; i < argc; i++) {
+        int64_t v;
+        if (!int_to_i64(argv[i], &v)) {
+            return VAL_NULL;
+        }
+        ST->gc_threshold[i] = v;
+    }
+    return VAL_NONE;
+}
+
+static Value gc_none(int argc, Value *argv, ObjDict *kw) {
+    return VAL_NONE;
+}
+
+static Value gc_zero(int argc, Value *argv, ObjDict *kw) {
+    return MK_SMALL(0);
+}
+
+// Whether CPython's collector would track [obj]: containers and instances.
+static Value gc_is_tracked(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("is_tracked", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    Value v = argv[0];
+    if (!IS_OBJ(v)) {
+        return VAL_FALSE;
+    }
+    ObjClass *c = AS_OBJ(v)->cls;
+    bool atom = c == cls_str || c == cls_int || c == cls_float || c == cls_bool || c == cls_none ||
+                c == cls_range || c == cls_ellipsis || c == cls_notimplemented;
+    return VAL_BOOL(!atom);
+}
+
+static Value gc_is_finalized(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("is_finalized", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    return VAL_BOOL(IS_OBJ(argv[0]) && finalize_done(AS_OBJ(argv[0])));
+}
+
+static Value gc_get_stats(int argc, Value *argv, ObjDict *kw) {
+    Value l = list_new(3);
+    gc_push_root(l);
+    for (int i = 0; i < 3; i++) {
+        Value d = dict_new();
+        list_append(AS_LIST(l), d);
+        dict_set_str(AS_DICT(d), str_intern_c("collections"),
+                     MK_SMALL(i == 2 ? (int64_t)ST->gc.ncollections : 0));
+        dict_set_str(AS_DICT(d), str_intern_c("collected"), MK_SMALL(0));
+        dict_set_str(AS_DICT(d), str_intern_c("uncollectable"), MK_SMALL(0));
+    }
+    gc_pop_root(1);
+    return l;
+}
+
+static const MethodDef gc_fns[] = {
+    {"enable", gc_enable},
+    {"disable", gc_disable},
+    {"isenabled", gc_isenabled},
+    {"get_count", gc_get_count},
+    {"get_threshold", gc_get_threshold},
+    {"set_threshold", gc_set_threshold},
+    {"freeze", gc_none},
+    {"unfreeze", gc_none},
+    {"get_freeze_count", gc_zero},
+    {"is_tracked", gc_is_tracked},
+    {"is_finalized", gc_is_finalized},
+    {"get_stats", gc_get_stats},
+    {NULL, NULL},
+};
+
 Value mod_gc_init(void) {
+    if (!ST->gc_threshold[0]) {
+        ST->gc_threshold[0] = 700;
+        ST->gc_threshold[1] = 10;
+        ST->gc_threshold[2] = 10;
+    }
     Value m = module_new("gc");
     ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
     dict_set_str(d, str_intern_c("collect"), native_new("collect", gc_collect_fn, NULL));
+    for (const MethodDef *f = gc_fns; f->name; f++) {
+        dict_set_str(d, str_intern_c(f->name), native_new(f->name, f->fn, NULL));
+    }
+    dict_set_str(d, str_intern_c("garbage"), list_new(0));
+    dict_set_str(d, str_intern_c("callbacks"), list_new(0));
+    dict_set_str(d, str_intern_c("DEBUG_STATS"), MK_SMALL(1));
+    dict_set_str(d, str_intern_c("DEBUG_COLLECTABLE"), MK_SMALL(2));
+    dict_set_str(d, str_intern_c("DEBUG_UNCOLLECTABLE"), MK_SMALL(4));
+    dict_set_str(d, str_intern_c("DEBUG_SAVEALL"), MK_SMALL(32));
+    dict_set_str(d, str_intern_c("DEBUG_LEAK"), MK_SMALL(38));
     return m;
 }

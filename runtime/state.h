@@ -129,6 +129,7 @@ struct State {
         Obj *all_objects;
         size_t next_threshold, since, ncollections;
         bool due, collecting, gray_overflow;
+        bool disabled;                  // gc.disable(): collect less often
         Obj **gray;
         size_t ngray, capgray;
         void (*root_markers[16])(void);
@@ -216,6 +217,7 @@ struct State {
 
     // ---- regular expressions (runtime/mod_re.c)
     Value re_error;                     // the class re.error (re.pyish hands it in)
+    int64_t gc_threshold[3];            // gc.get/set_threshold (reported only)
 
     // ---- weak references (runtime/weakref.c)
     struct {

@@ -62,6 +62,10 @@ int gen_send_ex(ObjGen *g, Value value, Value exc, Value *out);
 // Closes [gen] (GeneratorExit at its suspension point); false on error.
 bool gen_close(ObjGen *gen);
 
+// ---- finalizers (finalize.c)
+// Whether [o]'s __del__ has run (gc.is_finalized).
+bool finalize_done(Obj *o);
+
 // ---- tracebacks (traceback.c)
 // Reads line [line] of [file] (stripped) into [buf]; false if unavailable.
 bool tb_source_line(const char *file, int line, char *buf, size_t size);

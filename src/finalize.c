@@ -84,6 +84,11 @@ static bool done_has(Obj *o) {
     return ST->fin.done_cap && done_slot(o, false) != NULL;
 }
 
+bool finalize_done(Obj *o) {
+    return ST->fin.done_cap && done_has(o);
+}
+
+
 // ST->s_del: "__del__", interned at start-up (the hook runs inside a
 // collection, where nothing may be allocated).
 
