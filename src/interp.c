@@ -578,3 +578,51 @@ void interp_shutdown(void) {
     gen_exit_warnings();
     finalize_at_exit();
 }
+
+// ---- pyish -m NAME
+static char *module_file(const char *dir, const char *rel, const char *suffix, size_t *len, char **path) {
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s%s%s%s", dir, *dir ? "/" : "", rel, suffix);
+    char *src = interp_read_file(buf, len);
+    if (src) {
+        *path = strdup(buf);
+    }
+    return src;
+}
+
+char *interp_module_source(const char *name, size_t *len, char **path) {
+    for (int i = 0; pyish_libsrc[i].name; i++) {
+        if (strcmp(pyish_libsrc[i].name, name) == 0) {
+            char buf[256];
+            snprintf(buf, sizeof buf, "<pyish %s>", name);
+            *path = strdup(buf);
+            *len = pyish_libsrc[i].len;
+            char *src = malloc(*len + 1);
+            memcpy(src, pyish_libsrc[i].src, *len);
+            src[*len] = 0;
+            return src;
+        }
+    }
+    char rel[1024];
+    snprintf(rel, sizeof rel, "%s", name);
+    for (char *p = rel; *p; p++) {
+        if (*p == '.') {
+            *p = '/';
+        }
+    }
+    const char *env = getenv("PYISHPATH");
+    char *dirs = strdup(env && *env ? env : "");
+    char *src = module_file("", rel, ".pyish", len, path);
+    if (!src) {
+        src = module_file("", rel, "/__main__.pyish", len, path);
+    }
+    char *save = NULL;
+    for (char *d = strtok_r(dirs, ":", &save); d && !src; d = strtok_r(NULL, ":", &save)) {
+        src = module_file(d, rel, ".pyish", len, path);
+        if (!src) {
+            src = module_file(d, rel, "/__main__.pyish", len, path);
+        }
+    }
+    free(dirs);
+    return src;
+}

@@ -71,4 +71,9 @@ bool import_star(Value module, ObjDict *into);
 // The traceback module's C side, _traceback (traceback.c).
 Value mod_traceback_init(void);
 
+// `pyish -m NAME`: the source of module NAME (an embedded runtime/lib
+// module, or NAME.pyish / NAME/__main__.pyish in the current folder or a
+// PYISHPATH folder), malloc'd, with its path in *path; NULL if none.
+char *interp_module_source(const char *name, size_t *len, char **path);
+
 #endif

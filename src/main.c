@@ -24,7 +24,7 @@
 
 // Keep in step with doc/pyish.1 (tests/lang/cli/cli_test.sh checks that
 // both list the same options and environment variables).
-#define USAGE_LINE "usage: pyish [option] ... [FILE | -c CODE | -] [ARG] ...\n"
+#define USAGE_LINE "usage: pyish [option] ... [FILE | -c CODE | -m MODULE | -] [ARG] ...\n"
 static const char *usage_text =
     USAGE_LINE
     "Runs FILE, CODE or standard input as a program; with no program and a\n"
@@ -32,6 +32,8 @@ static const char *usage_text =
     "works there, on an event loop that persists between inputs).\n"
     "Options:\n"
     "  -c CODE          run CODE as a program (sys.argv[0] is '-c')\n"
+    "  -m MODULE        run a library module or MODULE.pyish (current folder, then\n"
+    "                   PYISHPATH) as the program (sys.argv[0] is its path)\n"
     "  -i               open the REPL after running the program, in its namespace\n"
     "  -                read the program from standard input\n"
     "  --check FILE     parse and compile FILE only: no output and status 0 when valid\n"
@@ -53,6 +55,7 @@ typedef struct Options {
     const char *file;
     char *file_abs;     // [file] made absolute, as python3 names the main script
     const char *code;
+    char *module;       // -m MODULE
     bool from_stdin;
     bool interactive;
     bool dis;
@@ -261,6 +264,29 @@ static void *interp_main(void *arg) {
         o->interactive = false;
     } else if (o->code) {
         o->status = run_text(o, o->code, strlen(o->code), "<string>", o->interactive);
+    } else if (o->module) {
+        size_t len;
+        char *path = NULL;
+        char *src = interp_module_source(o->module, &len, &path);
+        if (!src) {
+            fprintf(stderr, "pyish: No module named %s\n", o->module);
+            o->status = 1;
+            o->interactive = false;
+        } else {
+            if (path[0] != '<') {
+                char *abs = absolute_path(path);
+                free(path);
+                path = abs;
+            }
+            Value argv0 = interp_sys_argv();
+            if (IS_LIST(argv0) && AS_LIST(argv0)->len > 0) {
+                AS_LIST(argv0)->items[0] = str_from_c(path);   // sys.argv[0]: the module's path
+            }
+            dict_set_str(interp_main_globals(), str_intern_c("__file__"), str_from_c(path));
+            o->status = run_text(o, src, len, path, o->interactive);
+            free(src);
+        }
+        free(path);
     } else if (o->file) {
         size_t len;
         char *src = open_script(o->file_abs, &len, &o->status);
@@ -349,6 +375,13 @@ int main(int argc, char **argv) {
             o.code = argv[i + 1];
             i++;
             break;
+        } else if (strcmp(a, "-m") == 0) {
+            if (i + 1 >= argc) {
+                return usage_error("Argument expected for the -m option");
+            }
+            o.module = argv[i + 1];
+            i++;
+            break;
         } else if (strcmp(a, "-") == 0) {
             o.from_stdin = true;
             break;
@@ -371,8 +404,8 @@ int main(int argc, char **argv) {
     int first = i < argc ? i : argc;
     int nargs = argc - first;
     char **av = calloc((size_t)(nargs + 2), sizeof(char *));
-    if (o.code) {
-        av[0] = dash_c;
+    if (o.code || o.module) {
+        av[0] = o.code ? dash_c : o.module;   // -m: the module's path, set once found
         for (int k = first + 1; k < argc; k++) {
             av[k - first] = argv[k];
         }

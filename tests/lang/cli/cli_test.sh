@@ -35,6 +35,10 @@ check() {
 
 check "-c" 0 "2" "" -- "$pyish" -c 'print(1 + 1)'
 check "-c argv" 0 "['-c', 'a', 'b']" "" -- "$pyish" -c 'import sys; print(sys.argv)' a b
+printf 'import sys\nprint(__name__, sys.argv[0].endswith("/mmod.pyish"), sys.argv[1:])\n' >mmod.pyish
+check "-m module" 0 "__main__ True ['x', '-y']" "" -- "$pyish" -m mmod x -y
+check "-m library module" 0 "" "" -- "$pyish" -m heapq
+check "-m missing module" 1 "" "pyish: No module named nosuchmod" -- "$pyish" -m nosuchmod
 printf 'print("from stdin")\nx = 6\nprint(x * 7)\n' >in
 check "stdin program, no prompts" 0 $'from stdin\n42' "" -- "$pyish"
 printf 'import sys\nprint(sys.argv)\n' >in
@@ -116,7 +120,7 @@ check "-c not UTF-8" 1 "" "UnicodeEncodeError: 'utf-8' codec can't encode charac
     "$pyish" -c "$(printf 'x = "\xff"')"
 
 # usage errors: python3's three-line shape
-usage_line="usage: pyish [option] ... [FILE | -c CODE | -] [ARG] ..."
+usage_line="usage: pyish [option] ... [FILE | -c CODE | -m MODULE | -] [ARG] ..."
 try_line="Try \`pyish -h' for more information."
 "$pyish" --bogus >out 2>err; rc=$?
 [[ $rc -eq 2 && "$(cat err)" == "unknown option --bogus"$'\n'"$usage_line"$'\n'"$try_line" && ! -s out ]] ||
