@@ -379,7 +379,7 @@ static void bytearray_finalize(Obj *o) {
 
 // ---- repr, hash, compare
 
-Value bytes_repr_data(const unsigned char *s, size_t len) {
+static Value repr_data(const unsigned char *s, size_t len, bool always_escape_single) {
     bool sq = memchr(s, '\'', len) != NULL, dq = memchr(s, '"', len) != NULL;
     char q = sq && !dq ? '"' : '\'';
     SBuf b;
@@ -391,7 +391,7 @@ Value bytes_repr_data(const unsigned char *s, size_t len) {
     sb_addc(&b, q);
     for (size_t i = 0; i < len; i++) {
         unsigned char c = s[i];
-        if (c == q || c == '\\') {
+        if (c == q || c == '\\' || (c == '\'' && always_escape_single)) {
             sb_addc(&b, '\\');
             sb_addc(&b, (char)c);
         } else if (c == '\t') {
@@ -412,13 +412,17 @@ Value bytes_repr_data(const unsigned char *s, size_t len) {
     return sb_finish(&b);
 }
 
+Value bytes_repr_data(const unsigned char *s, size_t len) {
+    return repr_data(s, len, false);
+}
+
 static Value bytes_repr(Value self) {
     return bytes_repr_data(AS_BYTES(self)->data, AS_BYTES(self)->len);
 }
 
 static Value bytearray_repr(Value self) {
     ObjByteArray *b = AS_BYTEARRAY(self);
-    Value r = bytes_repr_data(b->data, b->len);
+    Value r = repr_data(b->data, b->len, true);    // CPython escapes ' even inside "..."
     if (!r) {
         return VAL_NULL;
     }

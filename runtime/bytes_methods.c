@@ -38,8 +38,8 @@ static bool parse(const char *fname, int argc, Value *argv, ObjDict *kw, const c
                 i++;
             }
             if (i == n) {
-                exc_raise(exc_TypeError, "%s() got an unexpected keyword argument '%s'", fname,
-                          AS_STR(k)->data);
+                exc_raise(exc_TypeError, "'%s' is an invalid keyword argument for %s()",
+                          AS_STR(k)->data, fname);
                 return false;
             }
             if (out[i]) {
@@ -72,7 +72,8 @@ static bool nopos(const char *fname, int argc, int max) {
     return true;
 }
 
-// A slice bound (int, None or absent) clamped to [0, len].
+// A slice bound (int, None or absent) made non-negative (a start past
+// [len] stays past it: nothing is found there).
 static bool bound(Value v, int64_t len, int64_t dflt, int64_t *out) {
     if (!v || IS_NONE(v)) {
         *out = dflt;
@@ -91,9 +92,6 @@ static bool bound(Value v, int64_t len, int64_t dflt, int64_t *out) {
         if (i < 0) {
             i = 0;
         }
-    }
-    if (i > len) {
-        i = len;
     }
     *out = i;
     return true;
@@ -194,8 +192,9 @@ static Value find_impl(int argc, Value *argv, const char *name, bool rev, bool r
         return VAL_NULL;
     }
     buffer_get(argv[0], &v);
+    hi = hi > (int64_t)v.len ? (int64_t)v.len : hi;
     int64_t r = -1;
-    if (hi - lo >= (int64_t)n.len) {
+    if (lo <= (int64_t)v.len && hi - lo >= (int64_t)n.len) {
         const unsigned char *p = rev ? rfind_mem(v.ptr + lo, (size_t)(hi - lo), n.ptr, n.len)
                                      : find_mem(v.ptr + lo, (size_t)(hi - lo), n.ptr, n.len);
         if (p) {
@@ -237,6 +236,7 @@ static Value m_count(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     buffer_get(argv[0], &v);
+    hi = hi > (int64_t)v.len ? (int64_t)v.len : hi;
     if (hi < lo) {
         return MK_SMALL(0);
     }
@@ -263,6 +263,7 @@ static Value starts_ends(int argc, Value *argv, const char *name, bool ends) {
         return VAL_NULL;
     }
     buffer_get(argv[0], &v);
+    hi = hi > (int64_t)v.len ? (int64_t)v.len : hi;
     Value pat = argv[1];
     size_t n = IS_TUPLE(pat) ? AS_TUPLE(pat)->len : 1;
     for (size_t i = 0; i < n; i++) {
@@ -280,7 +281,7 @@ static Value starts_ends(int argc, Value *argv, const char *name, bool ends) {
             return exc_raise(exc_TypeError, "%s first arg must be bytes or a tuple of bytes, not %s",
                              name, val_type_name(p));
         }
-        if (hi - lo < (int64_t)pv.len) {
+        if (lo > (int64_t)v.len || hi - lo < (int64_t)pv.len) {
             continue;
         }
         const unsigned char *at = ends ? v.ptr + hi - pv.len : v.ptr + lo;
@@ -348,11 +349,7 @@ static Value split_impl(int argc, Value *argv, ObjDict *kw, bool rev) {
                 }
                 size_t j = i;
                 if (maxsplit-- <= 0) {
-                    size_t e = n;
-                    while (e > i && is_space(s[e - 1])) {
-                        e--;
-                    }
-                    ok = add_part(argv[0], l, s + i, e - i);
+                    ok = add_part(argv[0], l, s + i, n - i);
                     break;
                 }
                 while (j < n && !is_space(s[j])) {
@@ -372,11 +369,7 @@ static Value split_impl(int argc, Value *argv, ObjDict *kw, bool rev) {
                 }
                 size_t j = i;
                 if (maxsplit-- <= 0) {
-                    size_t b = 0;
-                    while (b < i && is_space(s[b])) {
-                        b++;
-                    }
-                    ok = add_part(argv[0], l, s + b, i - b);
+                    ok = add_part(argv[0], l, s, i);
                     break;
                 }
                 while (j > 0 && !is_space(s[j - 1])) {
@@ -466,6 +459,10 @@ static Value m_join(int argc, Value *argv, ObjDict *kw) {
     }
     Value items = seq_to_list(argv[1]);
     if (!items) {
+        if (EXC_PENDING_IS(exc_TypeError)) {
+            exc_clear();
+            exc_raise(exc_TypeError, "can only join an iterable");
+        }
         return VAL_NULL;
     }
     gc_push_root(items);
@@ -583,8 +580,8 @@ static Value m_rstrip(int argc, Value *argv, ObjDict *kw) {
 
 static Value m_replace(int argc, Value *argv, ObjDict *kw) {
     if (argc - 1 < 2 || argc - 1 > 3) {
-        return exc_raise(exc_TypeError, "replace expected at %s 3 arguments, got %d",
-                         argc - 1 < 2 ? "least 2" : "most", argc - 1);
+        return exc_raise(exc_TypeError, "replace expected at %s arguments, got %d",
+                         argc - 1 < 2 ? "least 2" : "most 3", argc - 1);
     }
     BufView old, new;
     if (!buffer_need(argv[1], &old) || !buffer_need(argv[2], &new)) {
@@ -975,7 +972,8 @@ static Value m_hex(int argc, Value *argv, ObjDict *kw) {
                 return VAL_NULL;
             }
             if (r == 0) {
-                return exc_raise(exc_TypeError, "sep must be str or bytes.");
+                return exc_raise(exc_TypeError, "object of type '%s' has no len()",
+                                 val_type_name(a[0]));
             }
             if (s.len != 1) {
                 return exc_raise(exc_ValueError, "sep must be length 1.");

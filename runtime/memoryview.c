@@ -85,7 +85,7 @@ static void mv_trace(Obj *o) {
 }
 
 static Value mv_repr(Value self) {
-    return str_printf(MV(self)->released ? "<released memoryview at %p>" : "<memory at %p>",
+    return str_printf(MV(self)->released ? "<released memory at %p>" : "<memory at %p>",
                       (void *)AS_OBJ(self));
 }
 
@@ -291,9 +291,6 @@ static Value mv_iter(Value self) {
 static Value mv_getattr(Value self, ObjStr *name) {
     const char *n = name->data;
     ObjMemoryView *m = MV(self);
-    if (strcmp(n, "released") == 0) {
-        return VAL_BOOL(m->released);
-    }
     static const char *const props[] = {"obj", "nbytes", "readonly", "itemsize", "format", "ndim",
                                         "shape", "strides", "c_contiguous", "contiguous",
                                         "f_contiguous", "suboffsets", NULL};
