@@ -951,6 +951,20 @@ static Value m_copy(int argc, Value *argv, ObjDict *kw) {
     return bytearray_new(BA->data, BA->len);
 }
 
+static Value m_iadd(int argc, Value *argv, ObjDict *kw) {
+    if (!nargs("__iadd__", argc - 1, 1)) {
+        return VAL_NULL;
+    }
+    return bytes_binop(argv[0], argv[1], BIN_ADD + BINOP_INPLACE);
+}
+
+static Value m_imul(int argc, Value *argv, ObjDict *kw) {
+    if (!nargs("__imul__", argc - 1, 1)) {
+        return VAL_NULL;
+    }
+    return bytes_binop(argv[0], argv[1], BIN_MUL + BINOP_INPLACE);
+}
+
 static Value m_alloc(int argc, Value *argv, ObjDict *kw) {
     return MK_SMALL(BA->cap + 1);
 }
@@ -981,6 +995,8 @@ static const MethodDef bytearray_methods[] = {
     {"reverse", m_reverse},
     {"copy", m_copy},
     {"__alloc__", m_alloc},
+    {"__iadd__", m_iadd},
+    {"__imul__", m_imul},
     {NULL, NULL},
 };
 

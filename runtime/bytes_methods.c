@@ -60,10 +60,15 @@ static bool parse(const char *fname, int argc, Value *argv, ObjDict *kw, const c
     return true;
 }
 
-static bool nopos(const char *fname, int argc, int max) {
+// "bytes" or "bytearray": how CPython names the method's type in messages.
+static const char *tname(Value self) {
+    return bytearray_check(self) ? "bytearray" : "bytes";
+}
+
+static bool nopos(Value self, const char *fname, int argc, int max) {
     if (argc > max) {
         if (max == 0) {
-            exc_raise(exc_TypeError, "%s() takes no arguments (%d given)", fname, argc);
+            exc_raise(exc_TypeError, "%s.%s() takes no arguments (%d given)", tname(self), fname, argc);
         } else {
             exc_raise(exc_TypeError, "%s() takes at most %d arguments (%d given)", fname, max, argc);
         }
@@ -455,7 +460,8 @@ static Value m_splitlines(int argc, Value *argv, ObjDict *kw) {
 
 static Value m_join(int argc, Value *argv, ObjDict *kw) {
     if (argc - 1 != 1) {
-        return exc_raise(exc_TypeError, "join() takes exactly one argument (%d given)", argc - 1);
+        return exc_raise(exc_TypeError, "%s.join() takes exactly one argument (%d given)",
+                         tname(argv[0]), argc - 1);
     }
     Value items = seq_to_list(argv[1]);
     if (!items) {
@@ -497,7 +503,7 @@ out:
 
 static Value partition_impl(int argc, Value *argv, bool rev) {
     if (argc - 1 != 1) {
-        return exc_raise(exc_TypeError, "%s() takes exactly one argument (%d given)",
+        return exc_raise(exc_TypeError, "%s.%s() takes exactly one argument (%d given)", tname(argv[0]),
                          rev ? "rpartition" : "partition", argc - 1);
     }
     BufView sep;
@@ -631,7 +637,8 @@ static Value m_replace(int argc, Value *argv, ObjDict *kw) {
 
 static Value m_removeprefix(int argc, Value *argv, ObjDict *kw) {
     if (argc - 1 != 1) {
-        return exc_raise(exc_TypeError, "removeprefix() takes exactly one argument (%d given)", argc - 1);
+        return exc_raise(exc_TypeError, "%s.removeprefix() takes exactly one argument (%d given)",
+                         tname(argv[0]), argc - 1);
     }
     BufView p;
     if (!buffer_need(argv[1], &p)) {
@@ -646,7 +653,8 @@ static Value m_removeprefix(int argc, Value *argv, ObjDict *kw) {
 
 static Value m_removesuffix(int argc, Value *argv, ObjDict *kw) {
     if (argc - 1 != 1) {
-        return exc_raise(exc_TypeError, "removesuffix() takes exactly one argument (%d given)", argc - 1);
+        return exc_raise(exc_TypeError, "%s.removesuffix() takes exactly one argument (%d given)",
+                         tname(argv[0]), argc - 1);
     }
     BufView p;
     if (!buffer_need(argv[1], &p)) {
@@ -664,7 +672,7 @@ static Value m_removesuffix(int argc, Value *argv, ObjDict *kw) {
 enum { C_UPPER, C_LOWER, C_SWAP, C_TITLE, C_CAP };
 
 static Value map_case(int argc, Value *argv, const char *name, int kind) {
-    if (!nopos(name, argc - 1, 0)) {
+    if (!nopos(argv[0], name, argc - 1, 0)) {
         return VAL_NULL;
     }
     SELF_BUF(v);
@@ -719,7 +727,7 @@ static bool p_alnum(unsigned char c) {
 }
 
 static Value all_of(int argc, Value *argv, const char *name, BytePred p, bool empty) {
-    if (!nopos(name, argc - 1, 0)) {
+    if (!nopos(argv[0], name, argc - 1, 0)) {
         return VAL_NULL;
     }
     SELF_BUF(v);
@@ -755,7 +763,7 @@ static Value m_isascii(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value case_pred(int argc, Value *argv, const char *name, bool upper) {
-    if (!nopos(name, argc - 1, 0)) {
+    if (!nopos(argv[0], name, argc - 1, 0)) {
         return VAL_NULL;
     }
     SELF_BUF(v);
@@ -777,7 +785,7 @@ static Value m_islower(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value m_istitle(int argc, Value *argv, ObjDict *kw) {
-    if (!nopos("istitle", argc - 1, 0)) {
+    if (!nopos(argv[0], "istitle", argc - 1, 0)) {
         return VAL_NULL;
     }
     SELF_BUF(v);
@@ -884,7 +892,8 @@ static Value m_rjust(int argc, Value *argv, ObjDict *kw) {
 
 static Value m_zfill(int argc, Value *argv, ObjDict *kw) {
     if (argc - 1 != 1) {
-        return exc_raise(exc_TypeError, "zfill() takes exactly one argument (%d given)", argc - 1);
+        return exc_raise(exc_TypeError, "%s.zfill() takes exactly one argument (%d given)",
+                         tname(argv[0]), argc - 1);
     }
     int64_t w;
     if (!index_value(argv[1], NULL, &w)) {

@@ -1022,6 +1022,27 @@ static Value call_dunder(Value x, const char *name, bool *found) {
 }
 
 // int(x) for one argument (no base).
+// int(b, base) of a bytes or bytearray [x] (ASCII text, a NUL-terminated copy).
+static Value int_parse_buffer(Value x, int base) {
+    BufView b;
+    buffer_get(x, &b);
+    Value copy = bytes_try_new(b.ptr, b.len);
+    if (!copy) {
+        return VAL_NULL;
+    }
+    if (base != 0 && (base < 2 || base > 36)) {
+        return exc_raise(exc_ValueError, "int() base must be >= 2 and <= 36, or 0");
+    }
+    Value r = parse_int((const char *)AS_BYTES(copy)->data, b.len, base);
+    if (r == VAL_NULL && !exc_pending()) {
+        Value rep = obj_repr(x);
+        return rep ? exc_raise(exc_ValueError, "invalid literal for int() with base %d: %s", base,
+                               str_cstr(rep))
+                   : VAL_NULL;
+    }
+    return r;
+}
+
 static Value int_of(Value x) {
     if (int_check(x)) {
         int64_t i;
@@ -1035,6 +1056,11 @@ static Value int_of(Value x) {
     }
     if (str_check(x)) {
         return int_parse_str(AS_STR(x)->data, AS_STR(x)->len, 10, x);
+    }
+    BufView bv;
+    int isbuf = buffer_get(x, &bv);
+    if (isbuf) {
+        return isbuf > 0 ? int_parse_buffer(x, 10) : VAL_NULL;
     }
     static const char *const names[] = {"__int__", "__index__", "__trunc__"};
     for (int k = 0; k < 3; k++) {
@@ -1073,13 +1099,14 @@ static Value int_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
         if (!int_to_i64(basev, &base)) {
             return VAL_NULL;
         }
-        if (!str_check(argv[0])) {
+        bool buf = bytes_check(argv[0]) || bytearray_check(argv[0]);
+        if (!str_check(argv[0]) && !buf) {
             return exc_raise(exc_TypeError, "int() can't convert non-string with explicit base");
         }
         if (base != 0 && (base < 2 || base > 36)) {
             return exc_raise(exc_ValueError, "int() base must be >= 2 and <= 36, or 0");
         }
-        r = int_parse_str(AS_STR(argv[0])->data, AS_STR(argv[0])->len, (int)base, argv[0]);
+        r = buf ? int_parse_buffer(argv[0], (int)base) : int_parse_str(AS_STR(argv[0])->data, AS_STR(argv[0])->len, (int)base, argv[0]);
     } else {
         r = int_of(argv[0]);
     }
