@@ -481,6 +481,10 @@ static Value bytes_compare(Value a, Value b, int op) {
 static Value repeat(Value self, Value count) {
     int64_t n;
     if (!index_value(count, NULL, &n)) {
+        if (EXC_PENDING_IS(exc_IndexError)) {
+            exc_clear();
+            exc_raise(exc_OverflowError, "cannot fit 'int' into an index-sized integer");
+        }
         return VAL_NULL;
     }
     BufView v;
@@ -595,12 +599,15 @@ static Value seq_getitem(Value self, Value key, const char *what) {
         if (!slice_indices((ObjSlice *)AS_OBJ(key), (int64_t)v.len, &start, &stop, &step, &n)) {
             return VAL_NULL;
         }
+        buffer_get(self, &v);   // slice_indices may have run __index__, which may resize self
+        if (start + (n - 1) * step >= (int64_t)v.len || start >= (int64_t)v.len) {
+            n = 0;
+        }
         if (step == 1) {
             return bytes_like(self, v.ptr + start, (size_t)n);
         }
         SBuf b;
         sb_init(&b);
-        buffer_get(self, &v);   // slice_indices may have run __index__
         for (int64_t k = 0; k < n; k++) {
             sb_addc(&b, (char)v.ptr[start + k * step]);
         }

@@ -1264,18 +1264,23 @@ static Value m_int_to_bytes(int argc, Value *argv, ObjDict *kw) {
             return exc_raise(exc_ValueError, "length argument must be non-negative");
         }
     }
+    unsigned char *buf = mem_try_alloc((size_t)length + 1);     // first: a huge length is MemoryError
+    if (!buf) {
+        return VAL_NULL;
+    }
     mpz_t z, lim;
     mpz_init(z);
     int_get_mpz(argv[0], z);
     if (mpz_sgn(z) < 0 && !sgn) {
         mpz_clear(z);
+        mem_free(buf, (size_t)length + 1);
         return exc_raise(exc_OverflowError, "can't convert negative int to unsigned");
     }
     // fits: unsigned 0 <= z < 2^(8L); signed -2^(8L-1) <= z < 2^(8L-1)
     size_t bits = mpz_sgn(z) == 0 ? 0 : mpz_sizeinbase(z, 2);
     bool fits;
     if (!sgn) {
-        fits = bits <= (uint64_t)length * 8;
+        fits = (bits + 7) / 8 <= (uint64_t)length;
     } else if (length == 0) {
         fits = mpz_sgn(z) == 0;
     } else {
@@ -1291,6 +1296,7 @@ static Value m_int_to_bytes(int argc, Value *argv, ObjDict *kw) {
     }
     if (!fits) {
         mpz_clear(z);
+        mem_free(buf, (size_t)length + 1);
         return exc_raise(exc_OverflowError, "int too big to convert");
     }
     if (mpz_sgn(z) < 0) {
@@ -1298,11 +1304,6 @@ static Value m_int_to_bytes(int argc, Value *argv, ObjDict *kw) {
         mpz_setbit(lim, (mp_bitcnt_t)(length * 8));
         mpz_add(z, z, lim);
         mpz_clear(lim);
-    }
-    unsigned char *buf = mem_try_alloc((size_t)length + 1);
-    if (!buf) {
-        mpz_clear(z);
-        return VAL_NULL;
     }
     memset(buf, 0, (size_t)length + 1);
     size_t count = 0;
