@@ -432,12 +432,13 @@ static Value bytearray_repr(Value self) {
 static bool bytes_hash(Value self, int64_t *out) {
     ObjBytes *b = AS_BYTES(self);
     if (b->hash == -1) {
-        uint64_t h = 1469598103934665603ULL;    // FNV-1a
+        // str's FNV-1a (str_internal.h): an ASCII bytes hashes like the
+        // equal str, as in CPython
+        uint64_t h = 14695981039346656037ULL;
         for (size_t i = 0; i < b->len; i++) {
             h = (h ^ b->data[i]) * 1099511628211ULL;
         }
-        int64_t r = (int64_t)(h >> 1);
-        b->hash = r == -1 ? -2 : r;
+        b->hash = (int64_t)(h >> 1);
     }
     *out = b->hash;
     return true;

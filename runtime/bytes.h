@@ -74,8 +74,9 @@ Value bytes_repr_data(const unsigned char *s, size_t len);
 // A value of [self]'s kind (bytearray when self is one, else bytes) holding
 // [s, s+len); VAL_NULL + MemoryError.
 Value bytes_like(Value self, const void *s, size_t len);
-// bytes(x) for any x CPython accepts without an encoding (int count, buffer,
-// iterable of ints, __bytes__), into a fresh malloc-free SBuf-made bytes.
+// bytes(x) for an [x] CPython accepts without an encoding (a count, a
+// buffer, an iterable of ints; __bytes__ is bytes()'s own step): a new
+// bytes, or VAL_NULL with the error raised.
 Value bytes_from_object(Value x);
 
 // ---- bytes_methods.c: the methods bytes and bytearray share

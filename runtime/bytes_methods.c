@@ -1184,7 +1184,7 @@ Value bytes_percent_format(Value fmtv, Value args) {
             sb_addc(&b, (char)s[i]);
             continue;
         }
-        size_t start = i++;
+        i++;
         Value arg = VAL_NULL;
         if (i < n && s[i] == '(') {
             size_t depth = 1, k = ++i;
@@ -1380,7 +1380,6 @@ Value bytes_percent_format(Value fmtv, Value args) {
                       conv >= 32 && conv < 127 ? conv : '?', (unsigned char)conv, i);
             goto out;
         }
-        (void)start;
         sb_add(&b, AS_STR(piece)->data, AS_STR(piece)->len);
     }
     if (ai < nargs && !is_map) {
