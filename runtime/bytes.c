@@ -196,6 +196,15 @@ static bool fill_from_object(SBuf *b, Value x, const char *kind) {
         return false;
     }
     BufView v;
+    if (IS_A(x, cls_memoryview)) {
+        // any view, strided too (CPython asks for a full buffer here)
+        Value copy = memoryview_tobytes(x);
+        if (!copy) {
+            return false;
+        }
+        sb_add(b, (const char *)AS_BYTES(copy)->data, AS_BYTES(copy)->len);
+        return !b->failed;
+    }
     int r = buffer_get(x, &v);
     if (r) {
         if (r > 0) {

@@ -86,6 +86,8 @@ Value bytes_percent_format(Value fmt, Value args);
 
 // ---- memoryview.c
 void memoryview_init(void);
+// The bytes a memoryview [mv] shows, contiguous or not (a new bytes).
+Value memoryview_tobytes(Value mv);
 
 // ---- codecs.c
 // str.encode(encoding, errors) of str [s]: a bytes or VAL_NULL on error.

@@ -320,6 +320,10 @@ static Value mv_getattr(Value self, ObjStr *name) {
 
 #define SELF argv[0]
 
+Value memoryview_tobytes(Value mv) {
+    return to_bytes(mv);
+}
+
 static Value m_tobytes(int argc, Value *argv, ObjDict *kw) {
     return to_bytes(SELF);
 }
