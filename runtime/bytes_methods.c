@@ -185,15 +185,15 @@ static Value find_impl(int argc, Value *argv, const char *name, bool rev, bool r
     if (argc - 1 > 3) {
         return exc_raise(exc_TypeError, "%s() takes at most 3 arguments (%d given)", name, argc - 1);
     }
-    BufView n;
-    unsigned char one;
-    if (!needle(argv[1], &n, &one)) {
-        return VAL_NULL;
-    }
     SELF_BUF(v);
     int64_t lo, hi;
     if (!bound(argc > 2 ? argv[2] : VAL_NULL, (int64_t)v.len, 0, &lo) ||
         !bound(argc > 3 ? argv[3] : VAL_NULL, (int64_t)v.len, (int64_t)v.len, &hi)) {
+        return VAL_NULL;
+    }
+    BufView n;
+    unsigned char one;
+    if (!needle(argv[1], &n, &one)) {
         return VAL_NULL;
     }
     buffer_get(argv[0], &v);
@@ -229,15 +229,15 @@ static Value m_count(int argc, Value *argv, ObjDict *kw) {
     if (argc - 1 < 1 || argc - 1 > 3) {
         return exc_raise(exc_TypeError, "count() takes at least 1 argument (%d given)", argc - 1);
     }
-    BufView n;
-    unsigned char one;
-    if (!needle(argv[1], &n, &one)) {
-        return VAL_NULL;
-    }
     SELF_BUF(v);
     int64_t lo, hi;
     if (!bound(argc > 2 ? argv[2] : VAL_NULL, (int64_t)v.len, 0, &lo) ||
         !bound(argc > 3 ? argv[3] : VAL_NULL, (int64_t)v.len, (int64_t)v.len, &hi)) {
+        return VAL_NULL;
+    }
+    BufView n;
+    unsigned char one;
+    if (!needle(argv[1], &n, &one)) {
         return VAL_NULL;
     }
     buffer_get(argv[0], &v);
@@ -433,8 +433,12 @@ static Value m_splitlines(int argc, Value *argv, ObjDict *kw) {
     if (!parse("splitlines", argc - 1, argv + 1, kw, names, 1, 0, a)) {
         return VAL_NULL;
     }
-    int keep = a[0] ? obj_truthy(a[0]) : 0;
-    if (keep < 0) {
+    int64_t keep = 0;
+    if (a[0] && (!int_check(a[0]) || !index_value(a[0], NULL, &keep))) {
+        if (!exc_pending()) {
+            exc_raise(exc_TypeError, "'%s' object cannot be interpreted as an integer",
+                      val_type_name(a[0]));
+        }
         return VAL_NULL;
     }
     SELF_BUF(v);
@@ -813,8 +817,8 @@ static Value m_istitle(int argc, Value *argv, ObjDict *kw) {
 
 static bool pad_args(int argc, Value *argv, const char *name, int64_t *width, unsigned char *fill) {
     if (argc - 1 < 1 || argc - 1 > 2) {
-        exc_raise(exc_TypeError, "%s expected %s arguments, got %d", name,
-                  argc - 1 < 1 ? "at least 1" : "at most 2", argc - 1);
+        exc_raise(exc_TypeError, "%s expected %s, got %d", name,
+                  argc - 1 < 1 ? "at least 1 argument" : "at most 2 arguments", argc - 1);
         return false;
     }
     if (!index_value(argv[1], NULL, width)) {
@@ -966,31 +970,30 @@ static Value m_hex(int argc, Value *argv, ObjDict *kw) {
     char sep = 0;
     int64_t per = 1;
     if (a[0]) {
+        if (a[1] && !index_value(a[1], NULL, &per)) {
+            return VAL_NULL;
+        }
+        BufView sb;
+        int r = str_check(a[0]) ? 0 : buffer_get(a[0], &sb);
+        if (r < 0) {
+            return VAL_NULL;
+        }
+        int64_t n = str_check(a[0]) ? (int64_t)AS_STR(a[0])->cplen : r ? (int64_t)sb.len : obj_length(a[0]);
+        if (n < 0) {
+            return VAL_NULL;
+        }
+        if (n != 1) {
+            return exc_raise(exc_ValueError, "sep must be length 1.");
+        }
         if (str_check(a[0])) {
-            if (AS_STR(a[0])->cplen != 1) {
-                return exc_raise(exc_ValueError, "sep must be length 1.");
-            }
             if ((unsigned char)AS_STR(a[0])->data[0] >= 128) {
                 return exc_raise(exc_ValueError, "sep must be ASCII.");
             }
             sep = AS_STR(a[0])->data[0];
+        } else if (r) {
+            sep = (char)sb.ptr[0];
         } else {
-            BufView s;
-            int r = buffer_get(a[0], &s);
-            if (r < 0) {
-                return VAL_NULL;
-            }
-            if (r == 0) {
-                return exc_raise(exc_TypeError, "object of type '%s' has no len()",
-                                 val_type_name(a[0]));
-            }
-            if (s.len != 1) {
-                return exc_raise(exc_ValueError, "sep must be length 1.");
-            }
-            sep = (char)s.ptr[0];
-        }
-        if (a[1] && !index_value(a[1], NULL, &per)) {
-            return VAL_NULL;
+            return exc_raise(exc_TypeError, "sep must be str or bytes.");
         }
     }
     SELF_BUF(v);
@@ -1065,6 +1068,9 @@ static Value m_fromhex(int argc, Value *argv, ObjDict *kw) {
 static Value m_translate(int argc, Value *argv, ObjDict *kw) {
     static const char *const names[] = {"table", "delete"};
     Value a[2];
+    if (argc < 2) {
+        return exc_raise(exc_TypeError, "translate() takes at least 1 positional argument (0 given)");
+    }
     if (!parse("translate", argc - 1, argv + 1, kw, names, 2, 1, a)) {
         return VAL_NULL;
     }
@@ -1130,6 +1136,9 @@ static Value m_decode(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     SELF_BUF(v);
+    if (v.len == 0) {
+        return str_from_c("");  // CPython looks no codec up for empty input
+    }
     return codec_decode(v.ptr, v.len, enc, errs);
 }
 

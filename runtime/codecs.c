@@ -77,7 +77,7 @@ bool codec_args(const char *fname, Value enc, Value errs, const char **encoding,
     if (enc) {
         if (!str_check(enc)) {
             exc_raise(exc_TypeError, "%s() argument 'encoding' must be str, not %s", fname,
-                      val_type_name(enc));
+                      IS_NONE(enc) ? "None" : val_type_name(enc));
             return false;
         }
         *encoding = AS_STR(enc)->data;
@@ -85,7 +85,7 @@ bool codec_args(const char *fname, Value enc, Value errs, const char **encoding,
     if (errs) {
         if (!str_check(errs)) {
             exc_raise(exc_TypeError, "%s() argument 'errors' must be str, not %s", fname,
-                      val_type_name(errs));
+                      IS_NONE(errs) ? "None" : val_type_name(errs));
             return false;
         }
         *errors = AS_STR(errs)->data;
