@@ -228,17 +228,19 @@ Value codec_encode(Value sv, const char *encoding, const char *errors) {
         sb_add(&b, "\xff\xfe\x00\x00", 4);
     }
     size_t i = 0, pos = 0;
+    bool wide = e >= ENC_UTF16;     // utf-16/32 report one character per error
     while (i < s->len && !b.failed) {
+        size_t cstart = i;
         uint32_t cp = utf8_decode(s->data, s->len, &i);
         if (put_cp(&b, e, cp)) {
             pos++;
             continue;
         }
-        // a run of characters the codec cannot hold: [pos, end)
-        size_t runstart = i, endpos = pos + 1, j = i;
+        // the run of characters the codec cannot hold: [pos, endpos), bytes [cstart, j)
+        size_t endpos = pos + 1, j = i;
         SBuf probe;
         sb_init(&probe);
-        while (j < s->len) {
+        while (!wide && j < s->len) {
             size_t k = j;
             uint32_t c2 = utf8_decode(s->data, s->len, &k);
             probe.len = 0;
@@ -250,17 +252,25 @@ Value codec_encode(Value sv, const char *encoding, const char *errors) {
         }
         sb_free(&probe);
         ErrMode m = err_mode(errors);
+        size_t done = endpos, resume = j;   // what the handler covers
         if (m == ERR_SURROGATEESCAPE) {
-            // every character of the run must be an escaped byte U+DC80..U+DCFF
-            size_t k = runstart;
-            bool ok = cp >= 0xDC80 && cp <= 0xDCFF && (e != ENC_ASCII || cp >= 0xDC80);
-            while (ok && k < j) {
-                uint32_t c2 = utf8_decode(s->data, s->len, &k);
-                ok = c2 >= 0xDC80 && c2 <= 0xDCFF;
+            // CPython's handler escapes characters U+DC80..U+DCFF from the
+            // run's start and resumes after them; none: the error stands
+            size_t k = cstart, p = pos;
+            while (!wide && p < endpos) {
+                size_t k2 = k;
+                uint32_t c2 = utf8_decode(s->data, s->len, &k2);
+                if (c2 < 0xDC80 || c2 > 0xDCFF) {
+                    break;
+                }
+                k = k2;
+                p++;
             }
-            if (!ok) {
+            if (p == pos) {
                 m = ERR_STRICT;
             }
+            done = p;
+            resume = k;
         }
         if (m == ERR_STRICT || m == ERR_UNKNOWN) {
             sb_free(&b);
@@ -270,12 +280,9 @@ Value codec_encode(Value sv, const char *encoding, const char *errors) {
             return raise_unicode(exc_UnicodeEncodeError, enc_names[e], sv, (int64_t)pos,
                                  (int64_t)endpos, enc_reason(e));
         }
-        size_t k = i;
-        uint32_t c = cp;
-        for (size_t p = pos; p < endpos; p++) {
-            if (p > pos) {
-                c = utf8_decode(s->data, s->len, &k);
-            }
+        size_t k = cstart;
+        for (size_t p = pos; p < done; p++) {
+            uint32_t c = utf8_decode(s->data, s->len, &k);
             char tmp[24];
             switch (m) {
             case ERR_IGNORE:
@@ -300,8 +307,8 @@ Value codec_encode(Value sv, const char *encoding, const char *errors) {
                 break;
             }
         }
-        i = j;
-        pos = endpos;
+        i = resume;
+        pos = done;
     }
     if (b.failed) {
         return VAL_NULL;
@@ -348,10 +355,12 @@ static Value decode_error(const char *enc, const unsigned char *p, size_t len, s
     return raise_unicode(exc_UnicodeDecodeError, enc, obj, (int64_t)start, (int64_t)end, reason);
 }
 
-// Handles the bad bytes p[start, end) by [m]; false when it raised.
+// Handles the bad bytes p[start, end) by [m] and sets *resume to where
+// decoding goes on; false when it raised.
 static bool decode_bad(SBuf *b, ErrMode m, const char *errors, const char *enc,
                        const unsigned char *p, size_t len, size_t start, size_t end,
-                       const char *reason) {
+                       const char *reason, size_t *resume) {
+    *resume = end;
     switch (m) {
     case ERR_IGNORE:
         return true;
@@ -366,14 +375,15 @@ static bool decode_bad(SBuf *b, ErrMode m, const char *errors, const char *enc,
         }
         return true;
     case ERR_SURROGATEESCAPE: {
-        bool ok = true;
-        for (size_t k = start; k < end; k++) {
-            ok &= p[k] >= 128;
+        // CPython's handler escapes up to 4 bytes >= 128 from [start] and
+        // resumes after them; none: the error stands
+        size_t k = start;
+        while (k < end && k < start + 4 && p[k] >= 128) {
+            put_cp_utf8(b, 0xDC00 + p[k]);
+            k++;
         }
-        if (ok) {
-            for (size_t k = start; k < end; k++) {
-                put_cp_utf8(b, 0xDC00 + p[k]);
-            }
+        if (k > start) {
+            *resume = k;
             return true;
         }
         break;
@@ -442,8 +452,7 @@ Value codec_decode(const unsigned char *p, size_t len, const char *encoding, con
                 break;
             }
             if (c < 0xC2 || c > 0xF4) {
-                ok = decode_bad(&b, m, errors, en, p, len, i, i + 1, "invalid start byte");
-                i++;
+                ok = decode_bad(&b, m, errors, en, p, len, i, i + 1, "invalid start byte", &i);
                 break;
             }
             int need;
@@ -452,21 +461,19 @@ Value codec_decode(const unsigned char *p, size_t len, const char *encoding, con
                 sb_add(&b, (const char *)p + i, (size_t)k);
                 i += (size_t)k;
             } else if (i + (size_t)k == len) {
-                ok = decode_bad(&b, m, errors, en, p, len, i, len, "unexpected end of data");
-                i = len;
+                ok = decode_bad(&b, m, errors, en, p, len, i, len, "unexpected end of data", &i);
             } else {
-                ok = decode_bad(&b, m, errors, en, p, len, i, i + (size_t)k, "invalid continuation byte");
-                i += (size_t)k;
+                ok = decode_bad(&b, m, errors, en, p, len, i, i + (size_t)k, "invalid continuation byte", &i);
             }
             break;
         }
         case ENC_ASCII:
             if (c >= 128) {
-                ok = decode_bad(&b, m, errors, en, p, len, i, i + 1, "ordinal not in range(128)");
+                ok = decode_bad(&b, m, errors, en, p, len, i, i + 1, "ordinal not in range(128)", &i);
             } else {
                 sb_addc(&b, (char)c);
+                i++;
             }
-            i++;
             break;
         case ENC_LATIN1:
             put_cp_utf8(&b, c);
@@ -475,8 +482,7 @@ Value codec_decode(const unsigned char *p, size_t len, const char *encoding, con
         case ENC_UTF16LE: case ENC_UTF16BE: {
             bool le = e == ENC_UTF16LE;
             if (len - i < 2) {
-                ok = decode_bad(&b, m, errors, en, p, len, i, len, "truncated data");
-                i = len;
+                ok = decode_bad(&b, m, errors, en, p, len, i, len, "truncated data", &i);
                 break;
             }
             uint32_t u = get_unit(p + i, 2, le);
@@ -484,19 +490,16 @@ Value codec_decode(const unsigned char *p, size_t len, const char *encoding, con
                 put_cp_utf8(&b, u);
                 i += 2;
             } else if (u >= 0xDC00) {
-                ok = decode_bad(&b, m, errors, en, p, len, i, i + 2, "illegal encoding");
-                i += 2;
+                ok = decode_bad(&b, m, errors, en, p, len, i, i + 2, "illegal encoding", &i);
             } else if (len - i < 4) {
-                ok = decode_bad(&b, m, errors, en, p, len, i, len, "unexpected end of data");
-                i = len;
+                ok = decode_bad(&b, m, errors, en, p, len, i, len, "unexpected end of data", &i);
             } else {
                 uint32_t u2 = get_unit(p + i + 2, 2, le);
                 if (u2 >= 0xDC00 && u2 <= 0xDFFF) {
                     put_cp_utf8(&b, 0x10000 + ((u - 0xD800) << 10) + (u2 - 0xDC00));
                     i += 4;
                 } else {
-                    ok = decode_bad(&b, m, errors, en, p, len, i, i + 2, "illegal UTF-16 surrogate");
-                    i += 2;
+                    ok = decode_bad(&b, m, errors, en, p, len, i, i + 2, "illegal UTF-16 surrogate", &i);
                 }
             }
             break;
@@ -504,20 +507,19 @@ Value codec_decode(const unsigned char *p, size_t len, const char *encoding, con
         default: {
             bool le = e == ENC_UTF32LE;
             if (len - i < 4) {
-                ok = decode_bad(&b, m, errors, en, p, len, i, len, "truncated data");
-                i = len;
+                ok = decode_bad(&b, m, errors, en, p, len, i, len, "truncated data", &i);
                 break;
             }
             uint32_t u = get_unit(p + i, 4, le);
             if (u > 0x10FFFF) {
-                ok = decode_bad(&b, m, errors, en, p, len, i, i + 4, "code point not in range(0x110000)");
+                ok = decode_bad(&b, m, errors, en, p, len, i, i + 4, "code point not in range(0x110000)", &i);
             } else if (u >= 0xD800 && u <= 0xDFFF) {
                 ok = decode_bad(&b, m, errors, en, p, len, i, i + 4,
-                                "code point in surrogate code point range(0xd800, 0xe000)");
+                                "code point in surrogate code point range(0xd800, 0xe000)", &i);
             } else {
                 put_cp_utf8(&b, u);
+                i += 4;
             }
-            i += 4;
             break;
         }
         }
