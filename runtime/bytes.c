@@ -108,7 +108,8 @@ int buffer_get(Value v, BufView *out) {
         return 1;
     }
     if (c == cls_bytearray || class_is_subclass(c, cls_bytearray)) {
-        out->ptr = AS_BYTEARRAY(v)->data;
+        static const unsigned char empty[1] = {0};    // never written: its length is 0
+        out->ptr = AS_BYTEARRAY(v)->data ? AS_BYTEARRAY(v)->data : (unsigned char *)empty;
         out->len = AS_BYTEARRAY(v)->len;
         out->readonly = false;
         return 1;
@@ -714,14 +715,16 @@ static Value assign_source(Value v) {
     if (r) {
         return r > 0 ? bytes_try_new(bv.ptr, bv.len) : VAL_NULL;
     }
-    if (is_index_like(v) || str_check(v) || !IS_OBJ(v) ||
-        (!AS_OBJ(v)->cls->iter && !class_lookup(AS_OBJ(v)->cls, str_intern_c("__iter__")))) {
+    // numbers and str are refused; anything else converts as bytearray(v) would
+    if (is_index_like(v) || str_check(v) || IS_FLOATISH(v) ||
+        (IS_OBJ(v) && (class_lookup(AS_OBJ(v)->cls, str_intern_c("__int__")) ||
+                       class_lookup(AS_OBJ(v)->cls, str_intern_c("__float__"))))) {
         return exc_raise(exc_TypeError,
                          "can assign only bytes, buffers, or iterables of ints in range(0, 256)");
     }
     SBuf b;
     sb_init(&b);
-    if (!fill_from_iterable(&b, v, "byte must be in range(0, 256)")) {
+    if (!fill_from_object(&b, v, "bytearray")) {
         sb_free(&b);
         return VAL_NULL;
     }
@@ -764,8 +767,8 @@ static bool bytearray_setitem(Value self, Value key, Value val) {
             }
             return true;
         }
-        if (!src) {
-            // delete an extended slice: keep the bytes not on it
+        if (!src || sl == 0) {
+            // delete an extended slice (CPython also does it when given no bytes)
             if (step < 0) {
                 start += (n - 1) * step;
                 step = -step;
@@ -848,21 +851,26 @@ static Value m_extend(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     Value v = argv[1];
-    if (is_index_like(v) || (IS_OBJ(v) && !bytearray_check(v) && !bytes_check(v) &&
-                             AS_OBJ(v)->cls != cls_memoryview && !AS_OBJ(v)->cls->iter &&
-                             !class_lookup(AS_OBJ(v)->cls, str_intern_c("__iter__")))) {
-        return exc_raise(exc_TypeError, "can't extend bytearray with %s", val_type_name(v));
-    }
     Value src;
     BufView bv;
     int r = buffer_get(v, &bv);
     if (r) {
         src = r > 0 ? bytes_try_new(bv.ptr, bv.len) : VAL_NULL;
     } else {
+        Value it = obj_iter(v);
+        if (!it) {
+            if (EXC_PENDING_IS(exc_TypeError)) {
+                exc_clear();
+                exc_raise(exc_TypeError, "can't extend bytearray with %s", val_type_name(v));
+            }
+            return VAL_NULL;
+        }
         SBuf b;
         sb_init(&b);
-        src = fill_from_iterable(&b, v, "byte must be in range(0, 256)")
+        gc_push_root(it);
+        src = fill_from_iterable(&b, it, "byte must be in range(0, 256)")
                   ? bytes_try_new(b.data ? b.data : "", b.len) : VAL_NULL;
+        gc_pop_root(1);
         sb_free(&b);
     }
     if (!src) {
