@@ -120,7 +120,7 @@ int buffer_get(Value v, BufView *out) {
             exc_raise(exc_ValueError, "operation forbidden on released memoryview object");
             return -1;
         }
-        if (m->step != 1 && m->len > 1) {
+        if (m->step != 1 && m->len != 1) {
             exc_raise(exc_BufferError, "memoryview: underlying buffer is not C-contiguous");
             return -1;
         }

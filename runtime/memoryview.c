@@ -313,7 +313,7 @@ static Value mv_getattr(Value self, ObjStr *name) {
     case 5: return MK_SMALL(1);
     case 6: return tuple_pack(1, MK_SMALL(m->len));
     case 7: return tuple_pack(1, MK_SMALL(m->step));
-    case 8: case 9: case 10: return VAL_BOOL(m->step == 1 || m->len <= 1);
+    case 8: case 9: case 10: return VAL_BOOL(m->step == 1 || m->len == 1);
     default: return tuple_new(0);
     }
 }
@@ -380,7 +380,7 @@ static Value m_cast(int argc, Value *argv, ObjDict *kw) {
         return exc_raise(exc_NotImplementedError, "memoryview: format %s not supported", f);
     }
     ObjMemoryView *m = MV(SELF);
-    if (m->step != 1 && m->len > 1) {
+    if (m->step != 1 && m->len != 1) {
         return exc_raise(exc_TypeError, "memoryview: casts are restricted to C-contiguous views");
     }
     return view_new(m->obj, m->start, 1, m->len, m->readonly);
