@@ -461,7 +461,8 @@ static bool unhashable(Value self, int64_t *out) {
 
 static Value bytes_compare(Value a, Value b, int op) {
     BufView x, y;
-    if (!IS_OBJ(b) || AS_OBJ(b)->cls == cls_memoryview) {
+    // bytes leaves a memoryview to its own ==; bytearray orders against one
+    if (!IS_OBJ(b) || (AS_OBJ(b)->cls == cls_memoryview && !bytearray_check(a))) {
         return VAL_NOTIMPL;
     }
     int ra = buffer_get(a, &x), rb = buffer_get(b, &y);

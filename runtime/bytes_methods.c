@@ -1283,11 +1283,14 @@ Value bytes_percent_format(Value fmtv, Value args) {
             piece = str_percent_format(str_from_c(spec), t);
             gc_pop_root(1);
             if (!piece) {
-                if (EXC_PENDING_IS(exc_TypeError) && strchr("diouxX", conv)) {
+                if (EXC_PENDING_IS(exc_TypeError) && strchr("eEfFgG", conv)) {
                     exc_clear();
-                    exc_raise(exc_TypeError, "%%%c format: %s is required, not %s", conv,
-                              conv == 'd' || conv == 'i' || conv == 'u' ? "a real number" : "an integer",
-                              val_type_name(arg));
+                    exc_raise(exc_TypeError, "float argument required, not %s", val_type_name(arg));
+                } else if (EXC_PENDING_IS(exc_TypeError) && strchr("diouxX", conv)) {
+                    exc_clear();
+                    bool real = conv == 'd' || conv == 'i' || conv == 'u';
+                    exc_raise(exc_TypeError, "%%%c format: %s is required, not %s", real ? 'd' : conv,
+                              real ? "a real number" : "an integer", val_type_name(arg));
                 }
                 goto out;
             }
@@ -1298,7 +1301,7 @@ Value bytes_percent_format(Value fmtv, Value args) {
             } else if (conv == 'c') {
                 BufView cb;
                 int64_t cv;
-                if (IS_INT(arg)) {
+                if (int_check(arg)) {
                     if (!int_to_i64(arg, &cv) || cv < 0 || cv > 255) {
                         exc_clear();
                         exc_raise(exc_OverflowError, "%%c arg not in range(256)");
