@@ -1282,7 +1282,7 @@ static Value m_int_to_bytes(int argc, Value *argv, ObjDict *kw) {
     if (!sgn) {
         fits = (bits + 7) / 8 <= (uint64_t)length;
     } else if (length == 0) {
-        fits = mpz_sgn(z) == 0;
+        fits = mpz_sgn(z) == 0 || mpz_cmp_si(z, -1) == 0;    // -1 sign-extends from no bytes
     } else {
         mpz_init(lim);
         mpz_setbit(lim, (mp_bitcnt_t)(length * 8 - 1));
