@@ -120,7 +120,7 @@ int buffer_get(Value v, BufView *out) {
             exc_raise(exc_ValueError, "operation forbidden on released memoryview object");
             return -1;
         }
-        if (m->step != 1 && m->len != 1) {
+        if (m->step != m->itemsize && m->len != 1) {
             exc_raise(exc_BufferError, "memoryview: underlying buffer is not C-contiguous");
             return -1;
         }
@@ -129,7 +129,8 @@ int buffer_get(Value v, BufView *out) {
             return -1;
         }
         size_t start = m->start < base.len ? m->start : base.len;
-        size_t len = m->len < base.len - start ? m->len : base.len - start;
+        size_t nbytes = m->len * (size_t)m->itemsize;
+        size_t len = nbytes < base.len - start ? nbytes : base.len - start;
         out->ptr = base.ptr + start;
         out->len = len;
         out->readonly = m->readonly;

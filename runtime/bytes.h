@@ -26,10 +26,12 @@ typedef struct ObjByteArray {
 
 typedef struct ObjMemoryView {
     Obj hdr;
-    Value obj;              // the exporter: bytes or bytearray (or VAL_NULL once released)
+    Value obj;              // the exporter: bytes or bytearray (None once released)
     size_t start;           // byte offset of item 0 in the exporter
-    int64_t step;           // distance between items (1 unless sliced with a step)
+    int64_t step;           // bytes from one item to the next (itemsize unless sliced with a step)
     size_t len;             // items in the view
+    int itemsize;           // bytes per item (format's size)
+    char format[3];         // struct-style format: "B" unless cast ("H", "@d" ...)
     bool readonly;
     bool released;
 } ObjMemoryView;
@@ -88,6 +90,8 @@ Value bytes_percent_format(Value fmt, Value args);
 void memoryview_init(void);
 // The bytes a memoryview [mv] shows, contiguous or not (a new bytes).
 Value memoryview_tobytes(Value mv);
+// memoryview(obj) of a bytes-like [obj] (format 'B'); VAL_NULL when it has no buffer.
+Value memoryview_of_buffer(Value obj);
 
 // ---- codecs.c
 // str.encode(encoding, errors) of str [s]: a bytes or VAL_NULL on error.
