@@ -43,6 +43,7 @@ Value builtins_file_new(FILE *fp, const char *name, const char *mode) {
     f->fp = fp;
     f->name = str_from_c(name);
     f->mode = str_from_c(mode);
+    f->binary = strchr(mode, 'b') != NULL;
     return OBJ_VAL(f);
 }
 
