@@ -1,7 +1,7 @@
 // codecs.c: str.encode and bytes.decode for the codecs pyish knows (utf-8,
-// ascii, latin-1, utf-16 and utf-32 with or without a byte order), their
-// error handlers (strict, ignore, replace, backslashreplace,
-// surrogateescape, and xmlcharrefreplace when encoding), and
+// utf-8-sig, ascii, latin-1, utf-16 and utf-32 with or without a byte
+// order), their error handlers (strict, ignore, replace, backslashreplace,
+// surrogateescape, surrogatepass, and xmlcharrefreplace when encoding), and
 // UnicodeDecodeError / UnicodeEncodeError with CPython's messages and
 // their encoding/object/start/end/reason. A str holds UTF-8 whose lone
 // surrogates (from "\ud800" or surrogateescape) are 3-byte sequences, so
@@ -15,13 +15,13 @@
 #include "runtime.h"
 
 typedef enum { ENC_UTF8, ENC_ASCII, ENC_LATIN1, ENC_UTF16, ENC_UTF16LE, ENC_UTF16BE, ENC_UTF32,
-               ENC_UTF32LE, ENC_UTF32BE } Enc;
+               ENC_UTF32LE, ENC_UTF32BE, ENC_UTF8SIG } Enc;
 
 typedef enum { ERR_STRICT, ERR_IGNORE, ERR_REPLACE, ERR_BACKSLASH, ERR_SURROGATEESCAPE,
-               ERR_XMLCHARREF, ERR_UNKNOWN } ErrMode;
+               ERR_XMLCHARREF, ERR_SURROGATEPASS, ERR_UNKNOWN } ErrMode;
 
 static const char *const enc_names[] = {"utf-8", "ascii", "latin-1", "utf-16", "utf-16-le",
-                                        "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"};
+                                        "utf-16-be", "utf-32", "utf-32-le", "utf-32-be", "utf-8"};
 
 // The codec named [name] (CPython's normalization: case, '_' and ' ' as
 // '-'); false when unknown.
@@ -49,6 +49,7 @@ static bool find_codec(const char *name, Enc *out) {
         {"utf-32", ENC_UTF32}, {"utf32", ENC_UTF32}, {"u32", ENC_UTF32},
         {"utf-32-le", ENC_UTF32LE}, {"utf-32le", ENC_UTF32LE},
         {"utf-32-be", ENC_UTF32BE}, {"utf-32be", ENC_UTF32BE},
+        {"utf-8-sig", ENC_UTF8SIG}, {"utf8-sig", ENC_UTF8SIG},
     };
     for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
         if (strcmp(n, aliases[i].name) == 0) {
@@ -61,8 +62,8 @@ static bool find_codec(const char *name, Enc *out) {
 
 static ErrMode err_mode(const char *e) {
     static const char *const names[] = {"strict", "ignore", "replace", "backslashreplace",
-                                        "surrogateescape", "xmlcharrefreplace"};
-    for (int i = 0; i < 6; i++) {
+                                        "surrogateescape", "xmlcharrefreplace", "surrogatepass"};
+    for (int i = 0; i < 7; i++) {
         if (strcmp(e, names[i]) == 0) {
             return (ErrMode)i;
         }
@@ -226,6 +227,9 @@ Value codec_encode(Value sv, const char *encoding, const char *errors) {
         sb_add(&b, "\xff\xfe", 2);
     } else if (e == ENC_UTF32) {
         sb_add(&b, "\xff\xfe\x00\x00", 4);
+    } else if (e == ENC_UTF8SIG) {
+        sb_add(&b, "\xef\xbb\xbf", 3);
+        e = ENC_UTF8;
     }
     size_t i = 0, pos = 0;
     bool wide = e >= ENC_UTF16;     // utf-16/32 report one character per error
@@ -252,6 +256,20 @@ Value codec_encode(Value sv, const char *encoding, const char *errors) {
         }
         sb_free(&probe);
         ErrMode m = err_mode(errors);
+        if (m == ERR_SURROGATEPASS) {
+            // the UTF codecs write a surrogate as if it were a character
+            bool ok = cp >= 0xD800 && cp <= 0xDFFF && e != ENC_ASCII && e != ENC_LATIN1;
+            if (ok) {
+                if (e == ENC_UTF8) {
+                    put_cp_utf8(&b, cp);
+                } else {
+                    put_unit(&b, cp, e <= ENC_UTF16BE ? 2 : 4, e != ENC_UTF16BE && e != ENC_UTF32BE);
+                }
+                pos++;
+                continue;
+            }
+            m = ERR_STRICT;
+        }
         size_t done = endpos, resume = j;   // what the handler covers
         if (m == ERR_SURROGATEESCAPE) {
             // CPython's handler escapes characters U+DC80..U+DCFF from the
@@ -391,6 +409,8 @@ static bool decode_bad(SBuf *b, ErrMode m, const char *errors, const char *enc,
     case ERR_XMLCHARREF:
         exc_raise(exc_TypeError, "don't know how to handle UnicodeDecodeError in error callback");
         return false;
+    case ERR_SURROGATEPASS:
+        break;      // what it passes was taken before: this error stands
     case ERR_UNKNOWN:
         unknown_handler(errors);
         return false;
@@ -428,6 +448,11 @@ Value codec_decode(const unsigned char *p, size_t len, const char *encoding, con
             i = 2;
             e = ENC_UTF16BE;
         }
+    } else if (e == ENC_UTF8SIG) {
+        e = ENC_UTF8;
+        if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
+            i = 3;
+        }
     } else if (e == ENC_UTF32) {
         e = ENC_UTF32LE;
         if (len >= 4 && memcmp(p, "\xff\xfe\x00\x00", 4) == 0) {
@@ -457,6 +482,12 @@ Value codec_decode(const unsigned char *p, size_t len, const char *encoding, con
             }
             int need;
             int k = utf8_prefix(p + i, len - i, &need);
+            if (m == ERR_SURROGATEPASS && c == 0xED && len - i >= 3 && p[i + 1] >= 0xA0 &&
+                p[i + 1] <= 0xBF && p[i + 2] >= 0x80 && p[i + 2] <= 0xBF) {
+                sb_add(&b, (const char *)p + i, 3);     // an encoded surrogate, kept as one
+                i += 3;
+                break;
+            }
             if (k == need) {
                 sb_add(&b, (const char *)p + i, (size_t)k);
                 i += (size_t)k;
@@ -489,6 +520,11 @@ Value codec_decode(const unsigned char *p, size_t len, const char *encoding, con
             if (u < 0xD800 || u > 0xDFFF) {
                 put_cp_utf8(&b, u);
                 i += 2;
+            } else if (m == ERR_SURROGATEPASS && (u >= 0xDC00 || len - i < 4 ||
+                                                  get_unit(p + i + 2, 2, le) < 0xDC00 ||
+                                                  get_unit(p + i + 2, 2, le) > 0xDFFF)) {
+                put_cp_utf8(&b, u);     // a lone surrogate passes
+                i += 2;
             } else if (u >= 0xDC00) {
                 ok = decode_bad(&b, m, errors, en, p, len, i, i + 2, "illegal encoding", &i);
             } else if (len - i < 4) {
@@ -513,7 +549,7 @@ Value codec_decode(const unsigned char *p, size_t len, const char *encoding, con
             uint32_t u = get_unit(p + i, 4, le);
             if (u > 0x10FFFF) {
                 ok = decode_bad(&b, m, errors, en, p, len, i, i + 4, "code point not in range(0x110000)", &i);
-            } else if (u >= 0xD800 && u <= 0xDFFF) {
+            } else if (u >= 0xD800 && u <= 0xDFFF && m != ERR_SURROGATEPASS) {
                 ok = decode_bad(&b, m, errors, en, p, len, i, i + 4,
                                 "code point in surrogate code point range(0xd800, 0xe000)", &i);
             } else {
