@@ -794,9 +794,10 @@ static int hexval(int c) {
 }
 
 // Decodes the escapes of [s, e) into [b] (copies verbatim when [raw]).
-// [body] is the start of the literal body, for error positions.
+// [body] is the start of the literal body, for error positions. A [bytes]
+// literal takes \x and octal escapes as single bytes and keeps \u, \U, \N.
 static bool decode(Parser *p, const Token *t, StrBuf *b, const char *s, const char *e, bool raw,
-                   const char *body) {
+                   const char *body, bool bytes) {
     while (s < e) {
         const char *run = s;
         while (s < e && (*s != '\\' || raw) && *s != '\r') {
@@ -841,11 +842,26 @@ static bool decode(Parser *p, const Token *t, StrBuf *b, const char *s, const ch
             for (int i = 0; i < 2 && s < e && *s >= '0' && *s <= '7'; i++) {
                 v = v * 8 + (unsigned)(*s++ - '0');
             }
+            if (bytes) {
+                char byte = (char)(v & 0xFF);
+                sb_put(b, &byte, 1);
+                continue;
+            }
             char tmp[4];
             sb_put(b, tmp, (size_t)utf8_encode(tmp, v));
             continue;
         }
-        case 'x': case 'u': case 'U': {
+        case 'u': case 'U': case 'N':
+            if (bytes) {
+                sb_put(b, bs, (size_t)(s - bs));
+                continue;
+            }
+            if (c == 'N') {
+                sb_put(b, bs, (size_t)(s - bs));   // \N{...} stays as written
+                continue;
+            }
+            // fall through
+        case 'x': {
             int n = c == 'x' ? 2 : c == 'u' ? 4 : 8;
             unsigned v = 0;
             int i = 0;
@@ -853,6 +869,16 @@ static bool decode(Parser *p, const Token *t, StrBuf *b, const char *s, const ch
                 v = v * 16 + (unsigned)hexval(*s++);
             }
             int pos = (int)(bs - body);
+            if (bytes) {
+                if (i < n) {
+                    fe_error(p, "SyntaxError", after(t),
+                             "(value error) invalid \\x escape at position %d", pos);
+                    return false;
+                }
+                char byte = (char)v;
+                sb_put(b, &byte, 1);
+                continue;
+            }
             if (i < n) {
                 fe_error(p, "SyntaxError", after(t),
                          "(unicode error) 'unicodeescape' codec can't decode bytes in position "
@@ -1053,7 +1079,7 @@ static const char *fs_parse(Parser *p, const Token *t, Builder *bd, const char *
     while (q < e) {
         char ch = *q;
         if (ch == '{') {
-            if (!decode(p, t, &bd->lit, run, q, raw, body)) {
+            if (!decode(p, t, &bd->lit, run, q, raw, body, false)) {
                 return NULL;
             }
             if (!spec && q + 1 < e && q[1] == '{') {
@@ -1069,7 +1095,7 @@ static const char *fs_parse(Parser *p, const Token *t, Builder *bd, const char *
             continue;
         }
         if (ch == '}') {
-            if (!decode(p, t, &bd->lit, run, q, raw, body)) {
+            if (!decode(p, t, &bd->lit, run, q, raw, body, false)) {
                 return NULL;
             }
             if (spec) {
@@ -1090,7 +1116,7 @@ static const char *fs_parse(Parser *p, const Token *t, Builder *bd, const char *
         }
         q++;
     }
-    if (!decode(p, t, &bd->lit, run, q, raw, body)) {
+    if (!decode(p, t, &bd->lit, run, q, raw, body, false)) {
         return NULL;
     }
     if (spec) {
@@ -1105,15 +1131,24 @@ Ast *fe_strings(Parser *p, int first, int last) {
     bool any_f = false, ok = true;
     SrcLoc loc = span(p->toks[first].loc, p->toks[last].loc);
     bd.loc = loc;
+    int first_bytes = -1;   // 1: the first literal is bytes
     for (int i = first; i <= last && ok; i++) {
         const Token *t = &p->toks[i];
-        bool raw = false, fstr = false;
+        bool raw = false, fstr = false, bytes = false;
         int pl = 0;
         while (t->text[pl] != '\'' && t->text[pl] != '"') {
             char c = (char)(t->text[pl] | 32);
             raw |= c == 'r';
             fstr |= c == 'f';
+            bytes |= c == 'b';
             pl++;
+        }
+        if (first_bytes < 0) {
+            first_bytes = bytes;
+        } else if (first_bytes != bytes) {
+            fe_error(p, "SyntaxError", after(&p->toks[last]), "cannot mix bytes and nonbytes literals");
+            ok = false;
+            break;
         }
         char q = t->text[pl];
         int ql = (t->len - pl >= 6 && t->text[pl + 1] == q && t->text[pl + 2] == q) ? 3 : 1;
@@ -1123,12 +1158,22 @@ Ast *fe_strings(Parser *p, int first, int last) {
             any_f = true;
             ok = fs_parse(p, t, &bd, body, end, raw, 0, false, body) != NULL;
         } else {
-            ok = decode(p, t, &bd.lit, body, end, raw, body);
+            if (bytes) {
+                for (const char *c = body; c < end; c++) {
+                    if ((unsigned char)*c >= 0x80) {
+                        fe_error(p, "SyntaxError", after(t),
+                                 "bytes can only contain ASCII literal characters");
+                        ok = false;
+                        break;
+                    }
+                }
+            }
+            ok = ok && decode(p, t, &bd.lit, body, end, raw, body, bytes);
         }
     }
     Ast *n = NULL;
     if (ok && !any_f) {
-        n = ast_new(p, AST_CONST_STR, loc);
+        n = ast_new(p, first_bytes == 1 ? AST_CONST_BYTES : AST_CONST_STR, loc);
         n->str = arena_strndup(p->arena, bd.lit.s ? bd.lit.s : "", bd.lit.len);
         n->slen = bd.lit.len;
     } else if (ok) {

@@ -9,6 +9,7 @@
 #include "containers.h"
 #include "class.h"
 #include "runtime.h"
+#include "bytes.h"
 
 // A rooted scratch tuple of [n] slots for values that must survive calls
 // into pyish; release with gc_pop_root(1).
@@ -613,6 +614,15 @@ static Value bi_ord(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     Value s = argv[0];
+    if (bytes_check(s) || bytearray_check(s)) {
+        BufView b;
+        buffer_get(s, &b);
+        if (b.len != 1) {
+            return exc_raise(exc_TypeError,
+                             "ord() expected a character, but string of length %zu found", b.len);
+        }
+        return MK_SMALL(b.ptr[0]);
+    }
     if (!str_check(s)) {
         return exc_raise(exc_TypeError, "ord() expected string of length 1, but %s found",
                          val_type_name(s));
@@ -994,6 +1004,7 @@ void builtins_init(ObjDict *builtins) {
         {"zip", cls_zip}, {"map", cls_map}, {"filter", cls_filter},
         {"reversed", cls_reversed}, {"property", cls_property},
         {"staticmethod", cls_staticmethod}, {"classmethod", cls_classmethod},
+        {"bytes", cls_bytes}, {"bytearray", cls_bytearray}, {"memoryview", cls_memoryview},
 #define X(name, base) {#name, exc_##name},
         EXC_LIST(X)
 #undef X

@@ -1,12 +1,14 @@
-// builtins_file.c: the small text file class behind open() and the
-// standard streams (_io.TextIOWrapper over a stdio FILE: read, readline,
-// readlines, write, writelines, flush, close, with, line iteration) and
-// open() itself.
+// builtins_file.c: the small file class behind open() and the standard
+// streams (_io.TextIOWrapper over a stdio FILE: read, readline, readlines,
+// write, writelines, flush, close, with, line iteration) and open()
+// itself. A file opened in binary mode ('rb', 'wb'...) reads bytes and
+// writes any bytes-like object (through buffer_get).
 #include <errno.h>
 #include <stdlib.h>
 #include "containers.h"
 #include "class.h"
 #include "runtime.h"
+#include "bytes.h"
 
 
 
@@ -17,6 +19,7 @@ typedef struct ObjFile {
     Value mode;
     bool closed;
     bool owned;     // fclose on close (not for stdin/stdout/stderr)
+    bool binary;    // opened with 'b': bytes in and out
 } ObjFile;
 
 #define AS_FILE(v) ((ObjFile *)AS_OBJ(v))
@@ -40,6 +43,7 @@ Value builtins_file_new(FILE *fp, const char *name, const char *mode) {
     f->fp = fp;
     f->name = str_from_c(name);
     f->mode = str_from_c(mode);
+    f->binary = strchr(mode, 'b') != NULL;
     return OBJ_VAL(f);
 }
 
@@ -67,6 +71,13 @@ Value builtins_open(int argc, Value *argv, ObjDict *kw) {
     }
     char cmode[8] = {0};
     const char *m = AS_STR(mode)->data;
+    bool binary = strchr(m, 'b') != NULL;
+    if (binary && strchr(m, 't')) {
+        return exc_raise(exc_ValueError, "can't have text and binary mode at once");
+    }
+    if (binary && kw_get(kw, "encoding") && !IS_NONE(kw_get(kw, "encoding"))) {
+        return exc_raise(exc_ValueError, "binary mode doesn't take an encoding argument");
+    }
     char base = 0;
     bool plus = false;
     for (const char *p = m; *p; p++) {
@@ -100,6 +111,7 @@ Value builtins_open(int argc, Value *argv, ObjDict *kw) {
     f->name = name;
     f->mode = mode;
     f->owned = true;
+    f->binary = binary;
     return OBJ_VAL(f);
 }
 
@@ -111,7 +123,21 @@ static bool file_open_check(Value self) {
     return true;
 }
 
-// Reads one line (with its newline) into a str; "" at EOF.
+// The text read into [b] as the file's kind (str, or bytes in binary mode).
+static Value finish(ObjFile *f, SBuf *b) {
+    if (!f->binary) {
+        return sb_finish(b);
+    }
+    if (b->failed) {
+        sb_free(b);
+        return VAL_NULL;
+    }
+    Value r = bytes_try_new(b->data ? b->data : "", b->len);
+    sb_free(b);
+    return r;
+}
+
+// Reads one line (with its newline) into a str or bytes; empty at EOF.
 static Value file_readline_str(ObjFile *f) {
     SBuf b;
     sb_init(&b);
@@ -123,7 +149,7 @@ static Value file_readline_str(ObjFile *f) {
             break;
         }
     }
-    return sb_finish(&b);
+    return finish(f, &b);
 }
 
 static Value m_file_read(int argc, Value *argv, ObjDict *kw) {
@@ -145,12 +171,12 @@ static Value m_file_read(int argc, Value *argv, ObjDict *kw) {
             sb_add(&b, buf, k);
         }
     } else {
-        // n code points: read bytes, counting UTF-8 lead bytes.
+        // n code points (n bytes in binary mode): read bytes, counting UTF-8 lead bytes.
         int c;
         while (cps < n && (c = fgetc(f->fp)) != EOF) {
             char ch = (char)c;
             sb_add(&b, &ch, 1);
-            int more = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 0;
+            int more = f->binary ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 0;
             for (int i = 0; i < more && (c = fgetc(f->fp)) != EOF; i++) {
                 ch = (char)c;
                 sb_add(&b, &ch, 1);
@@ -158,7 +184,7 @@ static Value m_file_read(int argc, Value *argv, ObjDict *kw) {
             cps++;
         }
     }
-    return sb_finish(&b);
+    return finish(f, &b);
 }
 
 static Value m_file_readline(int argc, Value *argv, ObjDict *kw) {
@@ -175,7 +201,10 @@ static Value m_file_readlines(int argc, Value *argv, ObjDict *kw) {
     Value l = list_new(0);
     for (;;) {
         Value s = file_readline_str(AS_FILE(argv[0]));
-        if (AS_STR(s)->len == 0) {
+        if (!s) {
+            return VAL_NULL;
+        }
+        if (obj_length(s) == 0) {
             break;
         }
         list_append(AS_LIST(l), s);
@@ -186,6 +215,18 @@ static Value m_file_readlines(int argc, Value *argv, ObjDict *kw) {
 static Value m_file_write(int argc, Value *argv, ObjDict *kw) {
     if (!file_open_check(argv[0]) || !arg_count("write", argc - 1, 1, 1)) {
         return VAL_NULL;
+    }
+    if (AS_FILE(argv[0])->binary) {
+        ObjFile *f = AS_FILE(argv[0]);
+        BufView b;
+        if (!buffer_need(argv[1], &b)) {
+            return VAL_NULL;
+        }
+        if (f->mode && AS_STR(f->mode)->data[0] == 'r' && !strchr(AS_STR(f->mode)->data, '+')) {
+            return exc_raise(exc_OSError, "write");
+        }
+        fwrite(b.ptr, 1, b.len, f->fp);
+        return int_from_i64((int64_t)b.len);
     }
     if (!IS_STR(argv[1])) {
         return exc_raise(exc_TypeError, "write() argument must be str, not %s",
@@ -261,7 +302,10 @@ static int file_next(Value self, Value *out) {
         return -1;
     }
     Value s = file_readline_str(AS_FILE(self));
-    if (AS_STR(s)->len == 0) {
+    if (!s) {
+        return -1;
+    }
+    if (obj_length(s) == 0) {
         return 0;
     }
     *out = s;
@@ -273,6 +317,12 @@ static Value file_repr(Value self) {
     Value n = obj_repr(f->name);
     if (!n) {
         return VAL_NULL;
+    }
+    if (f->binary) {
+        const char *m = AS_STR(f->mode)->data;
+        const char *kind = strchr(m, '+') ? "BufferedRandom" : m[0] == 'r' ? "BufferedReader"
+                                                                          : "BufferedWriter";
+        return str_printf("<_io.%s name=%s>", kind, AS_STR(n)->data);
     }
     return str_printf("<_io.TextIOWrapper name=%s mode='%s' encoding='UTF-8'>",
                       AS_STR(n)->data, AS_STR(f->mode)->data);

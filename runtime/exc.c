@@ -9,6 +9,7 @@
 #include "class.h"
 #include "gc.h"
 #include "runtime.h"
+#include "bytes.h"
 
 
 // A MemoryError made at start-up, raised when memory is so low that making
@@ -314,6 +315,13 @@ static Value exc_str(Value self) {
     if (class_is_subclass(e->hdr.cls, exc_SyntaxError)) {
         return syntax_error_str(e);
     }
+    if (e->args->len == 5 && (class_is_subclass(e->hdr.cls, exc_UnicodeDecodeError) ||
+                               class_is_subclass(e->hdr.cls, exc_UnicodeEncodeError))) {
+        Value r = codec_error_str(self);
+        if (r || exc_pending()) {
+            return r;
+        }
+    }
     if (os_error_parts(e)) {
         Value en = obj_str(dict_get_str(e->dict, str_intern_c("errno")));
         Value se = en ? obj_str(dict_get_str(e->dict, str_intern_c("strerror"))) : VAL_NULL;
@@ -389,6 +397,15 @@ static Value exc_getattr(Value self, ObjStr *name) {
     Value v = dict_get_str(e->dict, name);
     if (v) {
         return v;
+    }
+    if (e->args->len == 5 && (class_is_subclass(e->hdr.cls, exc_UnicodeDecodeError) ||
+                              class_is_subclass(e->hdr.cls, exc_UnicodeEncodeError))) {
+        static const char *const parts[] = {"encoding", "object", "start", "end", "reason"};
+        for (int i = 0; i < 5; i++) {
+            if (strcmp(n, parts[i]) == 0) {
+                return e->args->items[i];
+            }
+        }
     }
     if (strcmp(n, "value") == 0 && class_is_subclass(e->hdr.cls, exc_StopIteration)) {
         return e->args->len ? e->args->items[0] : VAL_NONE;

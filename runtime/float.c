@@ -15,6 +15,7 @@
 #include "containers.h"
 #include "gc.h"
 #include "runtime.h"
+#include "bytes.h"
 
 
 #define HASH_BITS 61
@@ -494,6 +495,26 @@ static Value float_of(Value x) {
             }
             return exc_raise(exc_ValueError, "could not convert string to float: %s",
                              str_cstr(rep));
+        }
+        return float_new(d);
+    }
+    BufView b;
+    int isbuf = buffer_get(x, &b);
+    if (isbuf < 0) {
+        return VAL_NULL;
+    }
+    if (isbuf) {
+        // ASCII text in a bytes-like object (a NUL-terminated bytes copy)
+        Value copy = bytes_try_new(b.ptr, b.len);
+        double d;
+        if (!copy) {
+            return VAL_NULL;
+        }
+        if (!float_parse((const char *)AS_BYTES(copy)->data, b.len, &d)) {
+            Value rep = obj_repr(x);
+            return rep ? exc_raise(exc_ValueError, "could not convert string to float: %s",
+                                   str_cstr(rep))
+                       : VAL_NULL;
         }
         return float_new(d);
     }

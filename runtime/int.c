@@ -24,6 +24,8 @@
 
 #include "numstr.h"
 #include "runtime.h"
+#include "bytes.h"
+#include "containers.h"
 
 
 #define HASH_MODULUS (((uint64_t)1 << 61) - 1)
@@ -1020,6 +1022,27 @@ static Value call_dunder(Value x, const char *name, bool *found) {
 }
 
 // int(x) for one argument (no base).
+// int(b, base) of a bytes or bytearray [x] (ASCII text, a NUL-terminated copy).
+static Value int_parse_buffer(Value x, int base) {
+    BufView b;
+    buffer_get(x, &b);
+    Value copy = bytes_try_new(b.ptr, b.len);
+    if (!copy) {
+        return VAL_NULL;
+    }
+    if (base != 0 && (base < 2 || base > 36)) {
+        return exc_raise(exc_ValueError, "int() base must be >= 2 and <= 36, or 0");
+    }
+    Value r = parse_int((const char *)AS_BYTES(copy)->data, b.len, base);
+    if (r == VAL_NULL && !exc_pending()) {
+        Value rep = obj_repr(x);
+        return rep ? exc_raise(exc_ValueError, "invalid literal for int() with base %d: %s", base,
+                               str_cstr(rep))
+                   : VAL_NULL;
+    }
+    return r;
+}
+
 static Value int_of(Value x) {
     if (int_check(x)) {
         int64_t i;
@@ -1033,6 +1056,11 @@ static Value int_of(Value x) {
     }
     if (str_check(x)) {
         return int_parse_str(AS_STR(x)->data, AS_STR(x)->len, 10, x);
+    }
+    BufView bv;
+    int isbuf = buffer_get(x, &bv);
+    if (isbuf) {
+        return isbuf > 0 ? int_parse_buffer(x, 10) : VAL_NULL;
     }
     static const char *const names[] = {"__int__", "__index__", "__trunc__"};
     for (int k = 0; k < 3; k++) {
@@ -1071,13 +1099,14 @@ static Value int_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
         if (!int_to_i64(basev, &base)) {
             return VAL_NULL;
         }
-        if (!str_check(argv[0])) {
+        bool buf = bytes_check(argv[0]) || bytearray_check(argv[0]);
+        if (!str_check(argv[0]) && !buf) {
             return exc_raise(exc_TypeError, "int() can't convert non-string with explicit base");
         }
         if (base != 0 && (base < 2 || base > 36)) {
             return exc_raise(exc_ValueError, "int() base must be >= 2 and <= 36, or 0");
         }
-        r = int_parse_str(AS_STR(argv[0])->data, AS_STR(argv[0])->len, (int)base, argv[0]);
+        r = buf ? int_parse_buffer(argv[0], (int)base) : int_parse_str(AS_STR(argv[0])->data, AS_STR(argv[0])->len, (int)base, argv[0]);
     } else {
         r = int_of(argv[0]);
     }
@@ -1158,8 +1187,188 @@ static Value m_int_ratio(int argc, Value *argv, ObjDict *kw) {
     return t;
 }
 
+// The (length/bytes, byteorder, signed) arguments of to_bytes/from_bytes:
+// [argv] without self; *little and *sgn set; out[0] the first argument.
+static bool bytes_conv_args(const char *fname, const char *first, int argc, Value *argv,
+                            ObjDict *kw, Value *out0, bool *little, bool *sgn) {
+    Value a[3] = {VAL_NULL, VAL_NULL, VAL_NULL};
+    if (argc > 2) {
+        exc_raise(exc_TypeError, "%s() takes at most 2 positional arguments (%d given)", fname, argc);
+        return false;
+    }
+    for (int i = 0; i < argc; i++) {
+        a[i] = argv[i];
+    }
+    static const char *const names[3] = {NULL, "byteorder", "signed"};
+    if (kw) {
+        size_t pos = 0;
+        Value k, v;
+        while (dict_next(kw, &pos, &k, &v)) {
+            const char *n = AS_STR(k)->data;
+            int i = strcmp(n, first) == 0 ? 0 : strcmp(n, names[1]) == 0 ? 1 : strcmp(n, names[2]) == 0 ? 2 : -1;
+            if (i < 0) {
+                exc_raise(exc_TypeError, "%s() got an unexpected keyword argument '%s'", fname, n);
+                return false;
+            }
+            if (a[i]) {
+                exc_raise(exc_TypeError, "argument for %s() given by name ('%s') and position (%d)",
+                          fname, n, i + 1);
+                return false;
+            }
+            a[i] = v;
+        }
+    }
+    *out0 = a[0];
+    *little = false;
+    if (a[1]) {
+        if (!str_check(a[1])) {
+            exc_raise(exc_TypeError, "%s() argument 'byteorder' must be str, not %s", fname,
+                      val_type_name(a[1]));
+            return false;
+        }
+        const char *bo = AS_STR(a[1])->data;
+        if (strcmp(bo, "little") == 0) {
+            *little = true;
+        } else if (strcmp(bo, "big") != 0) {
+            exc_raise(exc_ValueError, "byteorder must be either 'little' or 'big'");
+            return false;
+        }
+    }
+    *sgn = false;
+    if (a[2]) {
+        int t = obj_truthy(a[2]);
+        if (t < 0) {
+            return false;
+        }
+        *sgn = t;
+    }
+    return true;
+}
+
 static Value m_int_to_bytes(int argc, Value *argv, ObjDict *kw) {
-    return exc_raise(exc_NotImplementedError, "int.to_bytes is not supported");
+    Value lenv;
+    bool little, sgn;
+    if (!bytes_conv_args("to_bytes", "length", argc - 1, argv + 1, kw, &lenv, &little, &sgn)) {
+        return VAL_NULL;
+    }
+    int64_t length = 1;
+    if (lenv) {
+        if (!int_check(lenv)) {
+            return exc_raise(exc_TypeError, "'%s' object cannot be interpreted as an integer",
+                             val_type_name(lenv));
+        }
+        if (!int_to_i64(lenv, &length)) {
+            return VAL_NULL;
+        }
+        if (length < 0) {
+            return exc_raise(exc_ValueError, "length argument must be non-negative");
+        }
+    }
+    unsigned char *buf = mem_try_alloc((size_t)length + 1);     // first: a huge length is MemoryError
+    if (!buf) {
+        return VAL_NULL;
+    }
+    mpz_t z, lim;
+    mpz_init(z);
+    int_get_mpz(argv[0], z);
+    if (mpz_sgn(z) < 0 && !sgn) {
+        mpz_clear(z);
+        mem_free(buf, (size_t)length + 1);
+        return exc_raise(exc_OverflowError, "can't convert negative int to unsigned");
+    }
+    // fits: unsigned 0 <= z < 2^(8L); signed -2^(8L-1) <= z < 2^(8L-1)
+    size_t bits = mpz_sgn(z) == 0 ? 0 : mpz_sizeinbase(z, 2);
+    bool fits;
+    if (!sgn) {
+        fits = (bits + 7) / 8 <= (uint64_t)length;
+    } else if (length == 0) {
+        fits = mpz_sgn(z) == 0 || mpz_cmp_si(z, -1) == 0;    // -1 sign-extends from no bytes
+    } else {
+        mpz_init(lim);
+        mpz_setbit(lim, (mp_bitcnt_t)(length * 8 - 1));
+        if (mpz_sgn(z) >= 0) {
+            fits = mpz_cmp(z, lim) < 0;
+        } else {
+            mpz_neg(lim, lim);
+            fits = mpz_cmp(z, lim) >= 0;
+        }
+        mpz_clear(lim);
+    }
+    if (!fits) {
+        mpz_clear(z);
+        mem_free(buf, (size_t)length + 1);
+        return exc_raise(exc_OverflowError, "int too big to convert");
+    }
+    if (mpz_sgn(z) < 0) {
+        mpz_init(lim);
+        mpz_setbit(lim, (mp_bitcnt_t)(length * 8));
+        mpz_add(z, z, lim);
+        mpz_clear(lim);
+    }
+    memset(buf, 0, (size_t)length + 1);
+    size_t count = 0;
+    if (mpz_sgn(z) != 0) {
+        size_t need = (mpz_sizeinbase(z, 2) + 7) / 8;
+        mpz_export(buf + (size_t)length - need, &count, 1, 1, 1, 0, z);
+    }
+    mpz_clear(z);
+    if (little) {
+        for (int64_t i = 0, j = length - 1; i < j; i++, j--) {
+            unsigned char t = buf[i];
+            buf[i] = buf[j];
+            buf[j] = t;
+        }
+    }
+    Value r = bytes_try_new(buf, (size_t)length);
+    mem_free(buf, (size_t)length + 1);
+    return r;
+}
+
+// int.from_bytes(bytes, byteorder='big', *, signed=False): a classmethod.
+static Value m_int_from_bytes(int argc, Value *argv, ObjDict *kw) {
+    Value src;
+    bool little, sgn;
+    if (!bytes_conv_args("from_bytes", "bytes", argc - 1, argv + 1, kw, &src, &little, &sgn)) {
+        return VAL_NULL;
+    }
+    if (!src) {
+        return exc_raise(exc_TypeError, "from_bytes() missing required argument 'bytes' (pos 1)");
+    }
+    BufView b;
+    int got = buffer_get(src, &b);
+    if (got < 0) {
+        return VAL_NULL;
+    }
+    if (got == 0) {
+        if (str_check(src)) {
+            return exc_raise(exc_TypeError, "cannot convert 'str' object to bytes");
+        }
+        src = bytes_from_object(src);
+        if (!src) {
+            return VAL_NULL;
+        }
+        buffer_get(src, &b);
+    }
+    mpz_t z;
+    mpz_init(z);
+    if (b.len) {
+        mpz_import(z, b.len, little ? -1 : 1, 1, 1, 0, b.ptr);
+        unsigned char top = little ? b.ptr[b.len - 1] : b.ptr[0];
+        if (sgn && (top & 0x80)) {
+            mpz_t lim;
+            mpz_init(lim);
+            mpz_setbit(lim, (mp_bitcnt_t)(b.len * 8));
+            mpz_sub(z, z, lim);
+            mpz_clear(lim);
+        }
+    }
+    Value r = int_from_mpz(z);
+    mpz_clear(z);
+    ObjClass *cls = AS_CLASS(argv[0]);
+    if (r && cls != cls_int) {
+        return vm_call(OBJ_VAL(cls), 1, &r, NULL);
+    }
+    return r;
 }
 
 static Value m_int_zero(int argc, Value *argv, ObjDict *kw) {
@@ -1244,4 +1453,5 @@ void int_init(void) {
     cls_bool->truthy = int_truthy;
 
     str_init_late();    // str.maketrans needs staticmethod, which exists by now
+    class_add_classmethod(cls_int, "from_bytes", m_int_from_bytes);
 }

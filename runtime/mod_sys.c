@@ -101,6 +101,17 @@ static Value stream_repr(Value self) {
                       s->fp == stdin ? 'r' : 'w');
 }
 
+// sys.stdout.buffer & co: a binary file object on the same stdio stream.
+static Value stream_getattr(Value self, ObjStr *name) {
+    ObjStream *s = (ObjStream *)AS_OBJ(self);
+    if (strcmp(name->data, "buffer") == 0) {
+        char label[16];
+        snprintf(label, sizeof label, "<%s>", s->name);
+        return builtins_file_new(s->fp, label, s->fp == stdin ? "rb" : "wb");
+    }
+    return generic_getattr(self, name);
+}
+
 static const MethodDef stream_methods[] = {
     {"write", stream_write},
     {"flush", stream_flush},
@@ -238,6 +249,7 @@ Value mod_sys_init(void) {
     if (!cls_stream) {
         cls_stream = class_new_builtin("TextIOWrapper", NULL, sizeof(ObjStream), stream_methods);
         cls_stream->repr = stream_repr;
+        cls_stream->getattr = stream_getattr;
         cls_stream->new_ = NULL;
         ST->sys_stdout = stream_new(stdout, "stdout");
         ST->sys_stderr = stream_new(stderr, "stderr");

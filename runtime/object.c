@@ -7,6 +7,7 @@
 #include "class.h"
 #include "gc.h"
 #include "runtime.h"
+#include "bytes.h"
 
 
 const char *val_type_name(Value v) {
@@ -978,6 +979,8 @@ void runtime_init(void) {
     weakref_init_class();
     contextvars_init();
     range_init();
+    bytes_init();
+    bytes_init_late();
     cls_seqiter = class_new_builtin("iterator", NULL, sizeof(ObjSeqIter), NULL);
     cls_seqiter->trace = trace_seqiter;
     cls_seqiter->iter = seqiter_iter;

@@ -65,7 +65,8 @@ typedef struct StateConfig {
     X(defaultdict) X(deque) X(deque_iter) X(ordereddict) X(loop) \
     X(future) X(future_iter) X(task) X(handle) X(timer_handle) X(sleep) \
     X(genericalias) X(weakref) X(context) X(contextvar) X(token) \
-    X(pattern) X(match) X(scanner) X(jscanner) X(jencoder)
+    X(pattern) X(match) X(scanner) X(jscanner) X(jencoder) \
+    X(bytes) X(bytearray) X(bytes_iter) X(memoryview)
 
 // Names interned at start-up, one field `s_NAME` each (str_init makes them).
 #define STATE_NAMES(X) \
@@ -355,6 +356,10 @@ FILE *state_stderr(void);
 #define cls_scanner (ST->cls_scanner)
 #define cls_jscanner (ST->cls_jscanner)
 #define cls_jencoder (ST->cls_jencoder)
+#define cls_bytes (ST->cls_bytes)
+#define cls_bytearray (ST->cls_bytearray)
+#define cls_bytes_iter (ST->cls_bytes_iter)
+#define cls_memoryview (ST->cls_memoryview)
 
 #define obj_none (ST->obj_none)
 #define obj_true (ST->obj_true)

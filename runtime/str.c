@@ -19,6 +19,7 @@
 #include "containers.h"
 #include "str_internal.h"
 #include "runtime.h"
+#include "bytes.h"
 
 
 typedef struct ObjStrIter {
@@ -674,8 +675,31 @@ static Value str_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     if (argc >= 1) {
         obj = argv[0];
     }
-    if (argc >= 2 || kw_get(kw, "encoding")) {
-        return exc_raise(exc_TypeError, "decoding str is not supported");
+    if (argc >= 2 || kw_get(kw, "encoding") || kw_get(kw, "errors")) {
+        Value enc = argc >= 2 ? argv[1] : kw_get(kw, "encoding");
+        Value errs = argc >= 3 ? argv[2] : kw_get(kw, "errors");
+        const char *e, *r;
+        BufView b;
+        if (!obj) {
+            obj = bytes_new("", 0);
+        }
+        int got = buffer_get(obj, &b);
+        if (got < 0) {
+            return VAL_NULL;
+        }
+        if (got == 0) {
+            return exc_raise(exc_TypeError, str_check(obj) ? "decoding str is not supported"
+                                                          : "decoding to str: need a bytes-like object, %s found",
+                             val_type_name(obj));
+        }
+        if (!codec_args("str", enc, errs, &e, &r)) {
+            return VAL_NULL;
+        }
+        Value d = codec_decode(b.ptr, b.len, e, r);
+        if (!d || cls == cls_str) {
+            return d;
+        }
+        obj = d;
     }
     Value r = obj ? obj_str(obj) : str_new("", 0);
     if (!r || cls == cls_str) {

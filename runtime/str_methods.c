@@ -14,6 +14,7 @@
 #include "unicode_ident.h"
 #include "str_internal.h"
 #include "runtime.h"
+#include "bytes.h"
 
 // ---- argument helpers
 
@@ -1163,10 +1164,31 @@ static Value m_expandtabs(int argc, Value *argv, ObjDict *kw) {
 // ---- methods: misc
 
 static Value m_encode(int argc, Value *argv, ObjDict *kw) {
-    if (!str_encodable(SELF->data, SELF->len)) {
+    Value enc = argc > 1 ? argv[1] : VAL_NULL, errs = argc > 2 ? argv[2] : VAL_NULL;
+    if (argc > 3) {
+        return exc_raise(exc_TypeError, "encode() takes at most 2 arguments (%d given)", argc - 1);
+    }
+    if (kw) {
+        size_t pos = 0;
+        Value k, v;
+        while (dict_next(kw, &pos, &k, &v)) {
+            const char *n = AS_STR(k)->data;
+            Value *slot = strcmp(n, "encoding") == 0 ? &enc : strcmp(n, "errors") == 0 ? &errs : NULL;
+            if (!slot) {
+                return exc_raise(exc_TypeError, "encode() got an unexpected keyword argument '%s'", n);
+            }
+            if (*slot) {
+                return exc_raise(exc_TypeError, "argument for encode() given by name ('%s') and position (%d)",
+                                 n, slot == &enc ? 1 : 2);
+            }
+            *slot = v;
+        }
+    }
+    const char *e, *r;
+    if (!codec_args("encode", enc, errs, &e, &r)) {
         return VAL_NULL;
     }
-    return str_exact(argv[0]);     // no bytes type: encode() is the identity
+    return codec_encode(argv[0], e, r);
 }
 
 static Value m_format(int argc, Value *argv, ObjDict *kw) {

@@ -235,6 +235,7 @@ static void dump(Buf *b, const Ast *n) {
     buf_puts(b, ast_kind_name(k));
     switch (k) {
     case AST_CONST_STR:
+    case AST_CONST_BYTES:
         buf_puts(b, " ");
         dump_quoted(b, n->str ? n->str : "", n->slen);
         break;

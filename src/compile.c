@@ -11,6 +11,7 @@
 #include "scope.h"
 #include "vm.h"
 #include "class.h"
+#include "bytes.h"
 
 enum { FB_WHILE, FB_FOR, FB_ASYNC_FOR, FB_TRY_EXCEPT, FB_TRY_FINALLY, FB_FINALLY_END, FB_HANDLER, FB_POP_VALUE,
        FB_WITH, FB_ASYNC_WITH };
@@ -171,7 +172,7 @@ static bool is_jump(int op) {
 
 static int add_const(Compiler *c, Value v) {
     Unit *u = c->u;
-    bool keyable = IS_SMALL(v) || IS_STR(v) || IS_FLOAT(v) || IS_BIGINT(v);
+    bool keyable = IS_SMALL(v) || IS_STR(v) || IS_BYTES(v) || IS_FLOAT(v) || IS_BIGINT(v);
     Value key = VAL_NULL;
     if (keyable) {
         key = tuple_pack(2, OBJ_VAL(val_class(v)), v);
@@ -533,6 +534,8 @@ static Value const_of_literal(Compiler *c, Ast *e) {
         return float_new(strtod(e->str, NULL));
     case AST_CONST_STR:
         return str_new(e->str ? e->str : "", e->slen);
+    case AST_CONST_BYTES:
+        return bytes_new(e->str ? e->str : "", e->slen);
     default:
         return VAL_NULL;
     }
@@ -794,6 +797,7 @@ static void compile_expr(Compiler *c, Ast *e) {
     case AST_CONST_INT:
     case AST_CONST_FLOAT:
     case AST_CONST_STR:
+    case AST_CONST_BYTES:
         load_const(c, const_of_literal(c, e));
         break;
     case AST_CONST_NONE:
@@ -1746,7 +1750,8 @@ static void compile_stmt(Compiler *c, Ast *s) {
             // own code (inside if/for/while/try/with too), not in functions
             compile_expr(c, s->a);
             emit0(c, OP_PRINT_EXPR);
-        } else if (s->a->kind == AST_CONST_STR || s->a->kind == AST_CONST_INT) {
+        } else if (s->a->kind == AST_CONST_STR || s->a->kind == AST_CONST_INT ||
+                   s->a->kind == AST_CONST_BYTES) {
             // a bare constant (docstring): nothing to run
         } else {
             compile_expr(c, s->a);

@@ -110,8 +110,10 @@ START_TEST(test_atoms) {
 END_TEST
 
 START_TEST(test_strings) {
-    ASSERT_DUMP("s = 'a' \"b\" '''c''' \"\"\"d\"\"\" r'\\n' b'x'\n",
+    ASSERT_DUMP("s = 'a' \"b\" '''c''' \"\"\"d\"\"\" r'\\n' 'x'\n",
                 "(ASSIGN (CONST_STR 'abcd\\\\nx') [(NAME s store)])");
+    ASSERT_DUMP("s = b'a' rb'\\n' B'\\x41'\n",
+                "(ASSIGN (CONST_BYTES 'a\\\\nA') [(NAME s store)])");
     ASSERT_DUMP("'\\x41\\u00e9\\U0001F600\\101\\0\\t\\q'\n",
                 "(EXPR_STMT (CONST_STR 'Aé😀A\\x00\\t\\\\q'))");
     ASSERT_DUMP("'a\\\nb'\n", "(EXPR_STMT (CONST_STR 'ab'))");

@@ -314,7 +314,7 @@ START_TEST(test_methods2)
     CHECK(M(S("a\nb\r\nc\rd\n"), "splitlines", 1, VAL_TRUE), "['a\\n', 'b\\r\\n', 'c\\r', 'd\\n']");
     CHECK(M(S("a\tbc\td"), "expandtabs", 0), "'a       bc      d'");
     CHECK(M(S("a\tb\nab\tc"), "expandtabs", 1, I(4)), "'a   b\\nab  c'");
-    CHECK(M(S("abc"), "encode", 0), "'abc'");
+    CHECK(M(S("abc"), "encode", 0), "b'abc'");
     CHECK(M(S("prefix_x"), "removeprefix", 1, S("prefix_")), "'x'");
     CHECK(M(S("x.py"), "removesuffix", 1, S(".py")), "'x'");
     CHECK(M(S("abc"), "translate", 1, SM(cls_str, "maketrans", 2, S("ab"), S("xy"))), "'xyc'");

@@ -1,0 +1,568 @@
+// codecs.c: str.encode and bytes.decode for the codecs pyish knows (utf-8,
+// utf-8-sig, ascii, latin-1, utf-16 and utf-32 with or without a byte
+// order), their error handlers (strict, ignore, replace, backslashreplace,
+// surrogateescape, surrogatepass, and xmlcharrefreplace when encoding), and
+// UnicodeDecodeError / UnicodeEncodeError with CPython's messages and
+// their encoding/object/start/end/reason. A str holds UTF-8 whose lone
+// surrogates (from "\ud800" or surrogateescape) are 3-byte sequences, so
+// encoding walks code points with utf8_decode.
+#include <ctype.h>
+#include <string.h>
+
+#include "bytes.h"
+#include "numstr.h"
+#include "gc.h"
+#include "runtime.h"
+
+typedef enum { ENC_UTF8, ENC_ASCII, ENC_LATIN1, ENC_UTF16, ENC_UTF16LE, ENC_UTF16BE, ENC_UTF32,
+               ENC_UTF32LE, ENC_UTF32BE, ENC_UTF8SIG } Enc;
+
+typedef enum { ERR_STRICT, ERR_IGNORE, ERR_REPLACE, ERR_BACKSLASH, ERR_SURROGATEESCAPE,
+               ERR_XMLCHARREF, ERR_SURROGATEPASS, ERR_UNKNOWN } ErrMode;
+
+static const char *const enc_names[] = {"utf-8", "ascii", "latin-1", "utf-16", "utf-16-le",
+                                        "utf-16-be", "utf-32", "utf-32-le", "utf-32-be", "utf-8"};
+
+// The codec named [name] (CPython's normalization: case, '_' and ' ' as
+// '-'); false when unknown.
+static bool find_codec(const char *name, Enc *out) {
+    char n[32];
+    size_t len = strlen(name), j = 0;
+    if (len >= sizeof n) {
+        return false;
+    }
+    for (size_t i = 0; i < len; i++) {
+        char c = (char)tolower((unsigned char)name[i]);
+        n[j++] = c == '_' || c == ' ' ? '-' : c;
+    }
+    n[j] = 0;
+    static const struct { const char *name; Enc e; } aliases[] = {
+        {"utf-8", ENC_UTF8}, {"utf8", ENC_UTF8}, {"u8", ENC_UTF8}, {"utf", ENC_UTF8},
+        {"cp65001", ENC_UTF8},
+        {"ascii", ENC_ASCII}, {"us-ascii", ENC_ASCII}, {"646", ENC_ASCII}, {"us", ENC_ASCII},
+        {"latin-1", ENC_LATIN1}, {"latin1", ENC_LATIN1}, {"latin", ENC_LATIN1},
+        {"iso-8859-1", ENC_LATIN1}, {"iso8859-1", ENC_LATIN1}, {"8859", ENC_LATIN1},
+        {"cp819", ENC_LATIN1}, {"l1", ENC_LATIN1}, {"iso-ir-100", ENC_LATIN1},
+        {"utf-16", ENC_UTF16}, {"utf16", ENC_UTF16}, {"u16", ENC_UTF16},
+        {"utf-16-le", ENC_UTF16LE}, {"utf-16le", ENC_UTF16LE},
+        {"utf-16-be", ENC_UTF16BE}, {"utf-16be", ENC_UTF16BE},
+        {"utf-32", ENC_UTF32}, {"utf32", ENC_UTF32}, {"u32", ENC_UTF32},
+        {"utf-32-le", ENC_UTF32LE}, {"utf-32le", ENC_UTF32LE},
+        {"utf-32-be", ENC_UTF32BE}, {"utf-32be", ENC_UTF32BE},
+        {"utf-8-sig", ENC_UTF8SIG}, {"utf8-sig", ENC_UTF8SIG},
+    };
+    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
+        if (strcmp(n, aliases[i].name) == 0) {
+            *out = aliases[i].e;
+            return true;
+        }
+    }
+    return false;
+}
+
+static ErrMode err_mode(const char *e) {
+    static const char *const names[] = {"strict", "ignore", "replace", "backslashreplace",
+                                        "surrogateescape", "xmlcharrefreplace", "surrogatepass"};
+    for (int i = 0; i < 7; i++) {
+        if (strcmp(e, names[i]) == 0) {
+            return (ErrMode)i;
+        }
+    }
+    return ERR_UNKNOWN;
+}
+
+bool codec_args(const char *fname, Value enc, Value errs, const char **encoding,
+                const char **errors) {
+    *encoding = "utf-8";
+    *errors = "strict";
+    if (enc) {
+        if (!str_check(enc)) {
+            exc_raise(exc_TypeError, "%s() argument 'encoding' must be str, not %s", fname,
+                      IS_NONE(enc) ? "None" : val_type_name(enc));
+            return false;
+        }
+        *encoding = AS_STR(enc)->data;
+    }
+    if (errs) {
+        if (!str_check(errs)) {
+            exc_raise(exc_TypeError, "%s() argument 'errors' must be str, not %s", fname,
+                      IS_NONE(errs) ? "None" : val_type_name(errs));
+            return false;
+        }
+        *errors = AS_STR(errs)->data;
+    }
+    return true;
+}
+
+// ---- the exceptions
+
+static Value raise_unicode(ObjClass *cls, const char *enc, Value obj, int64_t start, int64_t end,
+                           const char *reason) {
+    gc_push_root(obj);
+    Value args[5] = {str_from_c(enc), obj, MK_SMALL(start), MK_SMALL(end), str_from_c(reason)};
+    Value e = exc_new(cls, 5, args);
+    gc_pop_root(1);
+    return exc_raise_value(e);
+}
+
+static Value unknown_handler(const char *errors) {
+    return exc_raise(exc_LookupError, "unknown error handler name '%s'", errors);
+}
+
+Value codec_error_str(Value ev) {
+    ObjException *e = AS_EXC(ev);
+    if (e->args->len != 5 || !str_check(e->args->items[0]) || !IS_SMALL(e->args->items[2]) ||
+        !IS_SMALL(e->args->items[3])) {
+        return VAL_NULL;    // not the codec form: the caller uses the generic one
+    }
+    Value *a = e->args->items;
+    Value reason = obj_str(a[4]);
+    if (!reason) {
+        return VAL_NULL;
+    }
+    const char *enc = AS_STR(a[0])->data, *rs = AS_STR(reason)->data;
+    int64_t start = AS_SMALL(a[2]), end = AS_SMALL(a[3]);
+    bool decode = class_is_subclass(e->hdr.cls, exc_UnicodeDecodeError);
+    if (decode) {
+        BufView b;
+        if (end == start + 1 && buffer_get(a[1], &b) == 1 && start >= 0 && (size_t)start < b.len) {
+            return str_printf("'%s' codec can't decode byte 0x%02x in position %lld: %s", enc,
+                              b.ptr[start], (long long)start, rs);
+        }
+        return str_printf("'%s' codec can't decode bytes in position %lld-%lld: %s", enc,
+                          (long long)start, (long long)end - 1, rs);
+    }
+    if (end == start + 1 && str_check(a[1]) && start >= 0 && (size_t)start < AS_STR(a[1])->cplen) {
+        ObjStr *s = AS_STR(a[1]);
+        size_t off = str_cp_offset(s, (size_t)start);
+        uint32_t cp = utf8_decode(s->data, s->len, &off);
+        char ch[16];
+        if (cp < 0x100) {
+            snprintf(ch, sizeof ch, "\\x%02x", cp);
+        } else if (cp < 0x10000) {
+            snprintf(ch, sizeof ch, "\\u%04x", cp);
+        } else {
+            snprintf(ch, sizeof ch, "\\U%08x", cp);
+        }
+        return str_printf("'%s' codec can't encode character '%s' in position %lld: %s", enc, ch,
+                          (long long)start, rs);
+    }
+    return str_printf("'%s' codec can't encode characters in position %lld-%lld: %s", enc,
+                      (long long)start, (long long)end - 1, rs);
+}
+
+// ---- encoding
+
+static void put_cp_utf8(SBuf *b, uint32_t cp) {
+    char tmp[4];
+    sb_add(b, tmp, (size_t)utf8_encode(cp, tmp));
+}
+
+static void put_unit(SBuf *b, uint32_t u, int size, bool le) {
+    for (int i = 0; i < size; i++) {
+        int shift = le ? 8 * i : 8 * (size - 1 - i);
+        sb_addc(b, (char)((u >> shift) & 0xFF));
+    }
+}
+
+// Appends the encoding of [cp] in [e]; false when [e] cannot hold it.
+static bool put_cp(SBuf *b, Enc e, uint32_t cp) {
+    bool surrogate = cp >= 0xD800 && cp <= 0xDFFF;
+    switch (e) {
+    case ENC_UTF8:
+        if (surrogate) {
+            return false;
+        }
+        put_cp_utf8(b, cp);
+        return true;
+    case ENC_ASCII:
+        if (cp >= 128) {
+            return false;
+        }
+        sb_addc(b, (char)cp);
+        return true;
+    case ENC_LATIN1:
+        if (cp >= 256) {
+            return false;
+        }
+        sb_addc(b, (char)cp);
+        return true;
+    case ENC_UTF16: case ENC_UTF16LE: case ENC_UTF16BE: {
+        if (surrogate) {
+            return false;
+        }
+        bool le = e != ENC_UTF16BE;
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            put_unit(b, 0xD800 + (cp >> 10), 2, le);
+            put_unit(b, 0xDC00 + (cp & 0x3FF), 2, le);
+        } else {
+            put_unit(b, cp, 2, le);
+        }
+        return true;
+    }
+    default:
+        if (surrogate) {
+            return false;
+        }
+        put_unit(b, cp, 4, e != ENC_UTF32BE);
+        return true;
+    }
+}
+
+static const char *enc_reason(Enc e) {
+    return e == ENC_ASCII ? "ordinal not in range(128)"
+         : e == ENC_LATIN1 ? "ordinal not in range(256)" : "surrogates not allowed";
+}
+
+Value codec_encode(Value sv, const char *encoding, const char *errors) {
+    Enc e;
+    if (!find_codec(encoding, &e)) {
+        return exc_raise(exc_LookupError, "unknown encoding: %s", encoding);
+    }
+    ObjStr *s = AS_STR(sv);
+    SBuf b;
+    sb_init(&b);
+    if (e == ENC_UTF16) {
+        sb_add(&b, "\xff\xfe", 2);
+    } else if (e == ENC_UTF32) {
+        sb_add(&b, "\xff\xfe\x00\x00", 4);
+    } else if (e == ENC_UTF8SIG) {
+        sb_add(&b, "\xef\xbb\xbf", 3);
+        e = ENC_UTF8;
+    }
+    size_t i = 0, pos = 0;
+    bool wide = e >= ENC_UTF16;     // utf-16/32 report one character per error
+    while (i < s->len && !b.failed) {
+        size_t cstart = i;
+        uint32_t cp = utf8_decode(s->data, s->len, &i);
+        if (put_cp(&b, e, cp)) {
+            pos++;
+            continue;
+        }
+        // the run of characters the codec cannot hold: [pos, endpos), bytes [cstart, j)
+        size_t endpos = pos + 1, j = i;
+        SBuf probe;
+        sb_init(&probe);
+        while (!wide && j < s->len) {
+            size_t k = j;
+            uint32_t c2 = utf8_decode(s->data, s->len, &k);
+            probe.len = 0;
+            if (put_cp(&probe, e, c2)) {
+                break;
+            }
+            j = k;
+            endpos++;
+        }
+        sb_free(&probe);
+        ErrMode m = err_mode(errors);
+        if (m == ERR_SURROGATEPASS) {
+            // the UTF codecs write a surrogate as if it were a character
+            bool ok = cp >= 0xD800 && cp <= 0xDFFF && e != ENC_ASCII && e != ENC_LATIN1;
+            if (ok) {
+                if (e == ENC_UTF8) {
+                    put_cp_utf8(&b, cp);
+                } else {
+                    put_unit(&b, cp, e <= ENC_UTF16BE ? 2 : 4, e != ENC_UTF16BE && e != ENC_UTF32BE);
+                }
+                pos++;
+                continue;
+            }
+            m = ERR_STRICT;
+        }
+        size_t done = endpos, resume = j;   // what the handler covers
+        if (m == ERR_SURROGATEESCAPE) {
+            // CPython's handler escapes characters U+DC80..U+DCFF from the
+            // run's start and resumes after them; none: the error stands
+            size_t k = cstart, p = pos;
+            while (!wide && p < endpos) {
+                size_t k2 = k;
+                uint32_t c2 = utf8_decode(s->data, s->len, &k2);
+                if (c2 < 0xDC80 || c2 > 0xDCFF) {
+                    break;
+                }
+                k = k2;
+                p++;
+            }
+            if (p == pos) {
+                m = ERR_STRICT;
+            }
+            done = p;
+            resume = k;
+        }
+        if (m == ERR_STRICT || m == ERR_UNKNOWN) {
+            sb_free(&b);
+            if (m == ERR_UNKNOWN) {
+                return unknown_handler(errors);
+            }
+            return raise_unicode(exc_UnicodeEncodeError, enc_names[e], sv, (int64_t)pos,
+                                 (int64_t)endpos, enc_reason(e));
+        }
+        size_t k = cstart;
+        for (size_t p = pos; p < done; p++) {
+            uint32_t c = utf8_decode(s->data, s->len, &k);
+            char tmp[24];
+            switch (m) {
+            case ERR_IGNORE:
+                break;
+            case ERR_REPLACE:
+                put_cp(&b, e, '?');
+                break;
+            case ERR_BACKSLASH:
+                snprintf(tmp, sizeof tmp, c < 0x100 ? "\\x%02x" : c < 0x10000 ? "\\u%04x" : "\\U%08x", c);
+                for (char *t = tmp; *t; t++) {
+                    put_cp(&b, e, (unsigned char)*t);
+                }
+                break;
+            case ERR_XMLCHARREF:
+                snprintf(tmp, sizeof tmp, "&#%u;", c);
+                for (char *t = tmp; *t; t++) {
+                    put_cp(&b, e, (unsigned char)*t);
+                }
+                break;
+            default:    // surrogateescape
+                sb_addc(&b, (char)(c - 0xDC00));
+                break;
+            }
+        }
+        i = resume;
+        pos = done;
+    }
+    if (b.failed) {
+        return VAL_NULL;
+    }
+    Value r = bytes_try_new(b.data ? b.data : "", b.len);
+    sb_free(&b);
+    return r;
+}
+
+// ---- decoding
+
+// Length of the valid UTF-8 prefix of the sequence at p[0..left) starting
+// with a valid lead byte, and whether it is complete (*need bytes).
+static int utf8_prefix(const unsigned char *p, size_t left, int *need) {
+    unsigned char c = p[0];
+    int n = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    *need = n;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c == 0xE0) {
+        lo = 0xA0;
+    } else if (c == 0xED) {
+        hi = 0x9F;
+    } else if (c == 0xF0) {
+        lo = 0x90;
+    } else if (c == 0xF4) {
+        hi = 0x8F;
+    }
+    int k = 1;
+    if ((size_t)k < left && p[k] >= lo && p[k] <= hi) {
+        k++;
+        while (k < n && (size_t)k < left && p[k] >= 0x80 && p[k] <= 0xBF) {
+            k++;
+        }
+    }
+    return k;
+}
+
+static Value decode_error(const char *enc, const unsigned char *p, size_t len, size_t start,
+                          size_t end, const char *reason) {
+    Value obj = bytes_try_new(p, len);
+    if (!obj) {
+        return VAL_NULL;
+    }
+    return raise_unicode(exc_UnicodeDecodeError, enc, obj, (int64_t)start, (int64_t)end, reason);
+}
+
+// Handles the bad bytes p[start, end) by [m] and sets *resume to where
+// decoding goes on; false when it raised.
+static bool decode_bad(SBuf *b, ErrMode m, const char *errors, const char *enc,
+                       const unsigned char *p, size_t len, size_t start, size_t end,
+                       const char *reason, size_t *resume) {
+    *resume = end;
+    switch (m) {
+    case ERR_IGNORE:
+        return true;
+    case ERR_REPLACE:
+        put_cp_utf8(b, 0xFFFD);
+        return true;
+    case ERR_BACKSLASH:
+        for (size_t k = start; k < end; k++) {
+            char tmp[8];
+            snprintf(tmp, sizeof tmp, "\\x%02x", p[k]);
+            sb_add(b, tmp, 4);
+        }
+        return true;
+    case ERR_SURROGATEESCAPE: {
+        // CPython's handler escapes up to 4 bytes >= 128 from [start] and
+        // resumes after them; none: the error stands
+        size_t k = start;
+        while (k < end && k < start + 4 && p[k] >= 128) {
+            put_cp_utf8(b, 0xDC00 + p[k]);
+            k++;
+        }
+        if (k > start) {
+            *resume = k;
+            return true;
+        }
+        break;
+    }
+    case ERR_XMLCHARREF:
+        exc_raise(exc_TypeError, "don't know how to handle UnicodeDecodeError in error callback");
+        return false;
+    case ERR_SURROGATEPASS:
+        break;      // what it passes was taken before: this error stands
+    case ERR_UNKNOWN:
+        unknown_handler(errors);
+        return false;
+    default:
+        break;
+    }
+    decode_error(enc, p, len, start, end, reason);
+    return false;
+}
+
+static uint32_t get_unit(const unsigned char *p, int size, bool le) {
+    uint32_t u = 0;
+    for (int i = 0; i < size; i++) {
+        int shift = le ? 8 * i : 8 * (size - 1 - i);
+        u |= (uint32_t)p[i] << shift;
+    }
+    return u;
+}
+
+Value codec_decode(const unsigned char *p, size_t len, const char *encoding, const char *errors) {
+    Enc e;
+    if (!find_codec(encoding, &e)) {
+        return exc_raise(exc_LookupError, "unknown encoding: %s", encoding);
+    }
+    ErrMode m = err_mode(errors);
+    SBuf b;
+    sb_init(&b);
+    size_t i = 0;
+    bool ok = true;
+    if (e == ENC_UTF16) {
+        e = ENC_UTF16LE;
+        if (len >= 2 && p[0] == 0xFF && p[1] == 0xFE) {
+            i = 2;
+        } else if (len >= 2 && p[0] == 0xFE && p[1] == 0xFF) {
+            i = 2;
+            e = ENC_UTF16BE;
+        }
+    } else if (e == ENC_UTF8SIG) {
+        e = ENC_UTF8;
+        if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
+            i = 3;
+        }
+    } else if (e == ENC_UTF32) {
+        e = ENC_UTF32LE;
+        if (len >= 4 && memcmp(p, "\xff\xfe\x00\x00", 4) == 0) {
+            i = 4;
+        } else if (len >= 4 && memcmp(p, "\x00\x00\xfe\xff", 4) == 0) {
+            i = 4;
+            e = ENC_UTF32BE;
+        }
+    }
+    const char *en = enc_names[e];
+    while (ok && i < len && !b.failed) {
+        unsigned char c = p[i];
+        switch (e) {
+        case ENC_UTF8: {
+            if (c < 0x80) {
+                size_t j = i;
+                while (j < len && p[j] < 0x80) {
+                    j++;
+                }
+                sb_add(&b, (const char *)p + i, j - i);
+                i = j;
+                break;
+            }
+            if (c < 0xC2 || c > 0xF4) {
+                ok = decode_bad(&b, m, errors, en, p, len, i, i + 1, "invalid start byte", &i);
+                break;
+            }
+            int need;
+            int k = utf8_prefix(p + i, len - i, &need);
+            if (m == ERR_SURROGATEPASS && c == 0xED && len - i >= 3 && p[i + 1] >= 0xA0 &&
+                p[i + 1] <= 0xBF && p[i + 2] >= 0x80 && p[i + 2] <= 0xBF) {
+                sb_add(&b, (const char *)p + i, 3);     // an encoded surrogate, kept as one
+                i += 3;
+                break;
+            }
+            if (k == need) {
+                sb_add(&b, (const char *)p + i, (size_t)k);
+                i += (size_t)k;
+            } else if (i + (size_t)k == len) {
+                ok = decode_bad(&b, m, errors, en, p, len, i, len, "unexpected end of data", &i);
+            } else {
+                ok = decode_bad(&b, m, errors, en, p, len, i, i + (size_t)k, "invalid continuation byte", &i);
+            }
+            break;
+        }
+        case ENC_ASCII:
+            if (c >= 128) {
+                ok = decode_bad(&b, m, errors, en, p, len, i, i + 1, "ordinal not in range(128)", &i);
+            } else {
+                sb_addc(&b, (char)c);
+                i++;
+            }
+            break;
+        case ENC_LATIN1:
+            put_cp_utf8(&b, c);
+            i++;
+            break;
+        case ENC_UTF16LE: case ENC_UTF16BE: {
+            bool le = e == ENC_UTF16LE;
+            if (len - i < 2) {
+                ok = decode_bad(&b, m, errors, en, p, len, i, len, "truncated data", &i);
+                break;
+            }
+            uint32_t u = get_unit(p + i, 2, le);
+            if (u < 0xD800 || u > 0xDFFF) {
+                put_cp_utf8(&b, u);
+                i += 2;
+            } else if (m == ERR_SURROGATEPASS && (u >= 0xDC00 || len - i < 4 ||
+                                                  get_unit(p + i + 2, 2, le) < 0xDC00 ||
+                                                  get_unit(p + i + 2, 2, le) > 0xDFFF)) {
+                put_cp_utf8(&b, u);     // a lone surrogate passes
+                i += 2;
+            } else if (u >= 0xDC00) {
+                ok = decode_bad(&b, m, errors, en, p, len, i, i + 2, "illegal encoding", &i);
+            } else if (len - i < 4) {
+                ok = decode_bad(&b, m, errors, en, p, len, i, len, "unexpected end of data", &i);
+            } else {
+                uint32_t u2 = get_unit(p + i + 2, 2, le);
+                if (u2 >= 0xDC00 && u2 <= 0xDFFF) {
+                    put_cp_utf8(&b, 0x10000 + ((u - 0xD800) << 10) + (u2 - 0xDC00));
+                    i += 4;
+                } else {
+                    ok = decode_bad(&b, m, errors, en, p, len, i, i + 2, "illegal UTF-16 surrogate", &i);
+                }
+            }
+            break;
+        }
+        default: {
+            bool le = e == ENC_UTF32LE;
+            if (len - i < 4) {
+                ok = decode_bad(&b, m, errors, en, p, len, i, len, "truncated data", &i);
+                break;
+            }
+            uint32_t u = get_unit(p + i, 4, le);
+            if (u > 0x10FFFF) {
+                ok = decode_bad(&b, m, errors, en, p, len, i, i + 4, "code point not in range(0x110000)", &i);
+            } else if (u >= 0xD800 && u <= 0xDFFF && m != ERR_SURROGATEPASS) {
+                ok = decode_bad(&b, m, errors, en, p, len, i, i + 4,
+                                "code point in surrogate code point range(0xd800, 0xe000)", &i);
+            } else {
+                put_cp_utf8(&b, u);
+                i += 4;
+            }
+            break;
+        }
+        }
+    }
+    if (!ok) {
+        sb_free(&b);
+        return VAL_NULL;
+    }
+    return sb_finish(&b);
+}
