@@ -615,7 +615,7 @@ static Value bi_ord(int argc, Value *argv, ObjDict *kw) {
     }
     Value s = argv[0];
     if (bytes_check(s) || bytearray_check(s)) {
-        BufView b;
+        BufView b = {0};
         buffer_get(s, &b);
         if (b.len != 1) {
             return exc_raise(exc_TypeError,

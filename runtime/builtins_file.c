@@ -218,7 +218,7 @@ static Value m_file_write(int argc, Value *argv, ObjDict *kw) {
     }
     if (AS_FILE(argv[0])->binary) {
         ObjFile *f = AS_FILE(argv[0]);
-        BufView b;
+        BufView b = {0};
         if (!buffer_need(argv[1], &b)) {
             return VAL_NULL;
         }

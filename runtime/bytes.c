@@ -124,7 +124,7 @@ int buffer_get(Value v, BufView *out) {
             exc_raise(exc_BufferError, "memoryview: underlying buffer is not C-contiguous");
             return -1;
         }
-        BufView base;
+        BufView base = {0};
         if (buffer_get(m->obj, &base) != 1) {
             return -1;
         }
@@ -197,7 +197,7 @@ static bool fill_from_object(SBuf *b, Value x, const char *kind) {
         exc_raise(exc_TypeError, "string argument without an encoding");
         return false;
     }
-    BufView v;
+    BufView v = {0};
     if (IS_A(x, cls_memoryview)) {
         // any view, strided too (CPython asks for a full buffer here)
         Value copy = memoryview_tobytes(x);
@@ -461,7 +461,7 @@ static bool unhashable(Value self, int64_t *out) {
 }
 
 static Value bytes_compare(Value a, Value b, int op) {
-    BufView x, y;
+    BufView x = {0}, y = {0};
     // bytes leaves a memoryview to its own ==; bytearray orders against one
     if (!IS_OBJ(b) || (AS_OBJ(b)->cls == cls_memoryview && !bytearray_check(a))) {
         return VAL_NOTIMPL;
@@ -500,7 +500,7 @@ static Value repeat(Value self, Value count) {
         }
         return VAL_NULL;
     }
-    BufView v;
+    BufView v = {0};
     buffer_get(self, &v);
     SBuf b;
     sb_init(&b);
@@ -523,7 +523,7 @@ static Value bytes_binop(Value a, Value b, int op) {
     int bop = inplace ? op - BINOP_INPLACE : op;
     bool a_mine = bytes_check(a) || bytearray_check(a);
     if (bop == BIN_ADD && a_mine) {
-        BufView x, y;
+        BufView x = {0}, y = {0};
         int r = buffer_get(b, &y);
         if (r < 0) {
             return VAL_NULL;
@@ -595,7 +595,7 @@ static Value bytes_binop(Value a, Value b, int op) {
 // ---- sequence protocol
 
 static int64_t bytes_len(Value self) {
-    BufView v;
+    BufView v = {0};
     buffer_get(self, &v);
     return (int64_t)v.len;
 }
@@ -605,7 +605,7 @@ static int bytes_truthy(Value self) {
 }
 
 static Value seq_getitem(Value self, Value key, const char *what) {
-    BufView v;
+    BufView v = {0};
     buffer_get(self, &v);
     if (IS_SLICE(key)) {
         int64_t start, stop, step, n;
@@ -655,7 +655,7 @@ static Value bytearray_getitem(Value self, Value key) {
 }
 
 static int bytes_contains(Value self, Value item) {
-    BufView v, n;
+    BufView v = {0}, n = {0};
     int r = buffer_get(item, &n);
     if (r < 0) {
         return -1;
@@ -690,7 +690,7 @@ static int bytes_iter_next(Value self, Value *out) {
     if (!it->seq) {
         return 0;
     }
-    BufView v;
+    BufView v = {0};
     buffer_get(it->seq, &v);
     if (it->i < v.len) {
         *out = MK_SMALL(v.ptr[it->i++]);
@@ -712,7 +712,7 @@ static Value iter_self(Value self) {
 
 // The bytes [v] stands for in a slice assignment (a bytes copy); NULL on error.
 static Value assign_source(Value v) {
-    BufView bv;
+    BufView bv = {0};
     int r = buffer_get(v, &bv);
     if (r) {
         return r > 0 ? bytes_try_new(bv.ptr, bv.len) : VAL_NULL;
@@ -854,7 +854,7 @@ static Value m_extend(int argc, Value *argv, ObjDict *kw) {
     }
     Value v = argv[1];
     Value src;
-    BufView bv;
+    BufView bv = {0};
     int r = buffer_get(v, &bv);
     if (r) {
         src = r > 0 ? bytes_try_new(bv.ptr, bv.len) : VAL_NULL;

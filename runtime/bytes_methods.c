@@ -134,7 +134,7 @@ static bool needle(Value v, BufView *out, unsigned char *one) {
 }
 
 static int64_t bytes_len_of(Value v) {
-    BufView b;
+    BufView b = {0};
     buffer_get(v, &b);
     return (int64_t)b.len;
 }
@@ -191,7 +191,7 @@ static Value find_impl(int argc, Value *argv, const char *name, bool rev, bool r
         !bound(argc > 3 ? argv[3] : VAL_NULL, (int64_t)v.len, (int64_t)v.len, &hi)) {
         return VAL_NULL;
     }
-    BufView n;
+    BufView n = {0};
     unsigned char one;
     if (!needle(argv[1], &n, &one)) {
         return VAL_NULL;
@@ -235,7 +235,7 @@ static Value m_count(int argc, Value *argv, ObjDict *kw) {
         !bound(argc > 3 ? argv[3] : VAL_NULL, (int64_t)v.len, (int64_t)v.len, &hi)) {
         return VAL_NULL;
     }
-    BufView n;
+    BufView n = {0};
     unsigned char one;
     if (!needle(argv[1], &n, &one)) {
         return VAL_NULL;
@@ -273,7 +273,7 @@ static Value starts_ends(int argc, Value *argv, const char *name, bool ends) {
     size_t n = IS_TUPLE(pat) ? AS_TUPLE(pat)->len : 1;
     for (size_t i = 0; i < n; i++) {
         Value p = IS_TUPLE(pat) ? AS_TUPLE(pat)->items[i] : pat;
-        BufView pv;
+        BufView pv = {0};
         int r = buffer_get(p, &pv);
         if (r < 0) {
             return VAL_NULL;
@@ -481,7 +481,7 @@ static Value m_join(int argc, Value *argv, ObjDict *kw) {
     sb_init(&b);
     Value res = VAL_NULL;
     for (size_t i = 0; i < l->len; i++) {
-        BufView p;
+        BufView p = {0};
         int r = buffer_get(l->items[i], &p);
         if (r == 0) {
             exc_raise(exc_TypeError, "sequence item %zu: expected a bytes-like object, %s found", i,
@@ -510,7 +510,7 @@ static Value partition_impl(int argc, Value *argv, bool rev) {
         return exc_raise(exc_TypeError, "%s.%s() takes exactly one argument (%d given)", tname(argv[0]),
                          rev ? "rpartition" : "partition", argc - 1);
     }
-    BufView sep;
+    BufView sep = {0};
     if (!buffer_need(argv[1], &sep)) {
         return VAL_NULL;
     }
@@ -593,7 +593,7 @@ static Value m_replace(int argc, Value *argv, ObjDict *kw) {
         return exc_raise(exc_TypeError, "replace expected at %s arguments, got %d",
                          argc - 1 < 2 ? "least 2" : "most 3", argc - 1);
     }
-    BufView old, new;
+    BufView old = {0}, new = {0};
     if (!buffer_need(argv[1], &old) || !buffer_need(argv[2], &new)) {
         return VAL_NULL;
     }
@@ -644,7 +644,7 @@ static Value m_removeprefix(int argc, Value *argv, ObjDict *kw) {
         return exc_raise(exc_TypeError, "%s.removeprefix() takes exactly one argument (%d given)",
                          tname(argv[0]), argc - 1);
     }
-    BufView p;
+    BufView p = {0};
     if (!buffer_need(argv[1], &p)) {
         return VAL_NULL;
     }
@@ -660,7 +660,7 @@ static Value m_removesuffix(int argc, Value *argv, ObjDict *kw) {
         return exc_raise(exc_TypeError, "%s.removesuffix() takes exactly one argument (%d given)",
                          tname(argv[0]), argc - 1);
     }
-    BufView p;
+    BufView p = {0};
     if (!buffer_need(argv[1], &p)) {
         return VAL_NULL;
     }
@@ -826,7 +826,7 @@ static bool pad_args(int argc, Value *argv, const char *name, int64_t *width, un
     }
     *fill = ' ';
     if (argc > 2) {
-        BufView f;
+        BufView f = {0};
         int r = buffer_get(argv[2], &f);
         if (r < 0) {
             return false;
@@ -842,7 +842,7 @@ static bool pad_args(int argc, Value *argv, const char *name, int64_t *width, un
 }
 
 static Value pad(Value self, int64_t left, int64_t right, unsigned char fill) {
-    BufView v;
+    BufView v = {0};
     buffer_get(self, &v);
     SBuf b;
     sb_init(&b);
@@ -973,7 +973,7 @@ static Value m_hex(int argc, Value *argv, ObjDict *kw) {
         if (a[1] && !index_value(a[1], NULL, &per)) {
             return VAL_NULL;
         }
-        BufView sb;
+        BufView sb = {0};
         int r = str_check(a[0]) ? 0 : buffer_get(a[0], &sb);
         if (r < 0) {
             return VAL_NULL;
@@ -1108,7 +1108,7 @@ static Value m_maketrans(int argc, Value *argv, ObjDict *kw) {
     if (argc != 2) {
         return exc_raise(exc_TypeError, "maketrans expected 2 arguments, got %d", argc);
     }
-    BufView f, t;
+    BufView f = {0}, t = {0};
     if (!buffer_need(argv[0], &f) || !buffer_need(argv[1], &t)) {
         return VAL_NULL;
     }
@@ -1150,7 +1150,7 @@ static Value m_mod(int argc, Value *argv, ObjDict *kw) {
 
 // The bytes %s / %b gives for [v] (buffer or __bytes__), as a bytes value.
 static Value percent_bytes(Value v) {
-    BufView bv;
+    BufView bv = {0};
     int r = buffer_get(v, &bv);
     if (r) {
         return r > 0 ? bytes_try_new(bv.ptr, bv.len) : VAL_NULL;
@@ -1171,7 +1171,7 @@ static Value percent_bytes(Value v) {
 }
 
 Value bytes_percent_format(Value fmtv, Value args) {
-    BufView f;
+    BufView f = {0};
     buffer_get(fmtv, &f);
     // a copy: argument conversions may run code that changes a bytearray
     Value fcopy = bytes_try_new(f.ptr, f.len);
@@ -1299,7 +1299,7 @@ Value bytes_percent_format(Value fmtv, Value args) {
             if (conv == 'r' || conv == 'a') {
                 data = obj_ascii(arg);
             } else if (conv == 'c') {
-                BufView cb;
+                BufView cb = {0};
                 int64_t cv;
                 if (int_check(arg)) {
                     if (!int_to_i64(arg, &cv) || cv < 0 || cv > 255) {

@@ -124,7 +124,7 @@ Value codec_error_str(Value ev) {
     int64_t start = AS_SMALL(a[2]), end = AS_SMALL(a[3]);
     bool decode = class_is_subclass(e->hdr.cls, exc_UnicodeDecodeError);
     if (decode) {
-        BufView b;
+        BufView b = {0};
         if (end == start + 1 && buffer_get(a[1], &b) == 1 && start >= 0 && (size_t)start < b.len) {
             return str_printf("'%s' codec can't decode byte 0x%02x in position %lld: %s", enc,
                               b.ptr[start], (long long)start, rs);

@@ -498,7 +498,7 @@ static Value float_of(Value x) {
         }
         return float_new(d);
     }
-    BufView b;
+    BufView b = {0};
     int isbuf = buffer_get(x, &b);
     if (isbuf < 0) {
         return VAL_NULL;

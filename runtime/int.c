@@ -1024,7 +1024,7 @@ static Value call_dunder(Value x, const char *name, bool *found) {
 // int(x) for one argument (no base).
 // int(b, base) of a bytes or bytearray [x] (ASCII text, a NUL-terminated copy).
 static Value int_parse_buffer(Value x, int base) {
-    BufView b;
+    BufView b = {0};
     buffer_get(x, &b);
     Value copy = bytes_try_new(b.ptr, b.len);
     if (!copy) {
@@ -1057,7 +1057,7 @@ static Value int_of(Value x) {
     if (str_check(x)) {
         return int_parse_str(AS_STR(x)->data, AS_STR(x)->len, 10, x);
     }
-    BufView bv;
+    BufView bv = {0};
     int isbuf = buffer_get(x, &bv);
     if (isbuf) {
         return isbuf > 0 ? int_parse_buffer(x, 10) : VAL_NULL;
@@ -1334,7 +1334,7 @@ static Value m_int_from_bytes(int argc, Value *argv, ObjDict *kw) {
     if (!src) {
         return exc_raise(exc_TypeError, "from_bytes() missing required argument 'bytes' (pos 1)");
     }
-    BufView b;
+    BufView b = {0};
     int got = buffer_get(src, &b);
     if (got < 0) {
         return VAL_NULL;

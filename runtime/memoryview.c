@@ -71,7 +71,7 @@ static Value unpack(char c, const unsigned char *p) {
 // Stores [v] as an item of format [c] at [p]; false with CPython's error.
 static bool pack(char c, const char *fmt, unsigned char *p, Value v) {
     if (c == 'c') {
-        BufView b;
+        BufView b = {0};
         if (!bytes_check(v)) {
             exc_raise(exc_TypeError, "memoryview: invalid type for format '%s'", fmt);
             return false;
@@ -214,7 +214,7 @@ static Value mv_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
         ObjMemoryView *o = MV(obj);
         return view_new(o, o->obj, o->start, o->step, o->len, o->readonly);
     }
-    BufView b;
+    BufView b = {0};
     int r = buffer_get(obj, &b);
     if (r < 0) {
         return VAL_NULL;
@@ -245,7 +245,7 @@ static int mv_truthy(Value self) {
 
 // A copy of the view's bytes as a new bytes.
 static Value to_bytes(Value self) {
-    BufView b;
+    BufView b = {0};
     if (!base_buf(self, &b)) {
         return VAL_NULL;
     }
@@ -305,7 +305,7 @@ static Value mv_getitem(Value self, Value key) {
         return exc_raise(exc_TypeError, "invalid indexing of 1-dim memory");
     }
     int64_t off;
-    BufView b;
+    BufView b = {0};
     if (!item_offset(self, key, &off) || !base_buf(self, &b)) {
         return VAL_NULL;
     }
@@ -325,13 +325,13 @@ static bool mv_setitem(Value self, Value key, Value val) {
         exc_raise(exc_TypeError, "cannot delete memory");
         return false;
     }
-    BufView b;
+    BufView b = {0};
     if (IS_SLICE(key)) {
         int64_t start, stop, step, n;
         if (!slice_indices((ObjSlice *)AS_OBJ(key), (int64_t)m->len, &start, &stop, &step, &n)) {
             return false;
         }
-        BufView src;
+        BufView src = {0};
         if (!buffer_need(val, &src)) {
             return false;
         }
@@ -393,7 +393,7 @@ static Value mv_compare(Value a, Value b, int op) {
     if (MV(a)->released || (IS_A(b, cls_memoryview) && MV(b)->released)) {
         return VAL_BOOL(op == OP_NE);
     }
-    BufView bv;
+    BufView bv = {0};
     if (fmt_char(MV(a)) == 'B' && (!IS_A(b, cls_memoryview) || fmt_char(MV(b)) == 'B')) {
         // plain bytes on both sides: compare them directly
         Value x = to_bytes(a);
@@ -440,7 +440,7 @@ static Value mv_compare(Value a, Value b, int op) {
 }
 
 Value memoryview_of_buffer(Value obj) {
-    BufView b;
+    BufView b = {0};
     if (buffer_get(obj, &b) != 1) {
         return VAL_NULL;
     }

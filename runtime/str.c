@@ -679,7 +679,7 @@ static Value str_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
         Value enc = argc >= 2 ? argv[1] : kw_get(kw, "encoding");
         Value errs = argc >= 3 ? argv[2] : kw_get(kw, "errors");
         const char *e, *r;
-        BufView b;
+        BufView b = {0};
         if (!obj) {
             obj = bytes_new("", 0);
         }
