@@ -24,6 +24,8 @@
 #include "gc.h"
 #include "module.h"
 #include "runtime.h"
+#include "bytes.h"
+#include <sys/random.h>
 
 
 // The file system path of [v] (str, or __fspath__ giving one); NULL with
@@ -38,6 +40,23 @@ static const char *path_of(Value v, const char *fname, const char *argname, Valu
             }
             v = r;
         }
+    }
+    if (bytes_check(v)) {
+        // a bytes path: its bytes, NUL-terminated in a str we keep
+        BufView bv = {0};
+        buffer_get(v, &bv);
+        if (memchr(bv.ptr, 0, bv.len)) {
+            exc_raise(exc_ValueError, "%s: embedded null character in %s", fname, argname);
+            return NULL;
+        }
+        Value s = str_try_new((const char *)bv.ptr, bv.len);
+        if (!s) {
+            exc_clear();
+            exc_raise(exc_ValueError, "%s: %s is not valid UTF-8", fname, argname);
+            return NULL;
+        }
+        *keep = s;
+        return AS_STR(s)->data;
     }
     if (!IS_STR(v)) {
         exc_raise(exc_TypeError, "%s: %s should be string, bytes or os.PathLike, not %s", fname,
@@ -457,7 +476,7 @@ static Value p_system(int argc, Value *argv, ObjDict *kw) {
     return MK_SMALL(r);
 }
 
-// The environment as a list of (name, value) str pairs (os.environ's start).
+// The environment as a list of (name, value) bytes pairs (posix.environ).
 static Value p_environ_items(int argc, Value *argv, ObjDict *kw) {
     Value l = list_new(32);
     gc_push_root(l);
@@ -466,18 +485,9 @@ static Value p_environ_items(int argc, Value *argv, ObjDict *kw) {
         if (!eq) {
             continue;
         }
-        Value k = str_try_new(*e, (size_t)(eq - *e));
-        if (!k) {
-            exc_clear();
-            continue;
-        }
+        Value k = bytes_new(*e, (size_t)(eq - *e));
         gc_push_root(k);
-        Value v = str_try_new(eq + 1, strlen(eq + 1));
-        if (!v) {
-            exc_clear();
-            gc_pop_root(1);
-            continue;
-        }
+        Value v = bytes_new(eq + 1, strlen(eq + 1));
         gc_push_root(v);
         list_append(AS_LIST(l), tuple_pack(2, k, v));
         gc_pop_root(2);
@@ -486,18 +496,41 @@ static Value p_environ_items(int argc, Value *argv, ObjDict *kw) {
     return l;
 }
 
+// A str or bytes argument as a C string in [buf] (false: TypeError).
+static bool env_arg(Value v, char *buf, size_t cap) {
+    if (IS_STR(v)) {
+        snprintf(buf, cap, "%s", AS_STR(v)->data);
+        return true;
+    }
+    if (bytes_check(v)) {
+        BufView bv = {0};
+        buffer_get(v, &bv);
+        size_t n = bv.len < cap - 1 ? bv.len : cap - 1;
+        memcpy(buf, bv.ptr, n);
+        buf[n] = 0;
+        return true;
+    }
+    exc_raise(exc_TypeError, "str expected, not %s", val_type_name(v));
+    return false;
+}
+
 static Value p_putenv(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("putenv", argc, 2, 2)) {
         return VAL_NULL;
     }
-    if (!IS_STR(argv[0]) || !IS_STR(argv[1])) {
-        return exc_raise(exc_TypeError, "str expected, not %s", val_type_name(IS_STR(argv[0]) ? argv[1] : argv[0]));
+    char key[4096];
+    char *val = malloc(1 << 16);
+    if (!env_arg(argv[0], key, sizeof key) || !env_arg(argv[1], val, 1 << 16)) {
+        free(val);
+        return VAL_NULL;
     }
-    const char *k = AS_STR(argv[0])->data;
-    if (!*k || strchr(k, '=')) {
+    if (!*key || strchr(key, '=')) {
+        free(val);
         return exc_raise(exc_ValueError, "illegal environment variable name");
     }
-    if (setenv(k, AS_STR(argv[1])->data, 1) != 0) {
+    int r = setenv(key, val, 1);
+    free(val);
+    if (r != 0) {
         return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
     }
     return VAL_NONE;
@@ -507,13 +540,79 @@ static Value p_unsetenv(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("unsetenv", argc, 1, 1)) {
         return VAL_NULL;
     }
-    if (!IS_STR(argv[0])) {
-        return exc_raise(exc_TypeError, "str expected, not %s", val_type_name(argv[0]));
+    char key[4096];
+    if (!env_arg(argv[0], key, sizeof key)) {
+        return VAL_NULL;
     }
-    if (unsetenv(AS_STR(argv[0])->data) != 0) {
+    if (unsetenv(key) != 0) {
         return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
     }
     return VAL_NONE;
+}
+
+static Value p_urandom(int argc, Value *argv, ObjDict *kw) {
+    int64_t n;
+    if (!arg_count("urandom", argc, 1, 1) || !int_arg(argv[0], &n)) {
+        return VAL_NULL;
+    }
+    if (n < 0) {
+        return exc_raise(exc_ValueError, "negative argument not allowed");
+    }
+    unsigned char *buf = malloc(n ? (size_t)n : 1);
+    size_t got = 0;
+    while (got < (size_t)n) {
+        ssize_t r = getrandom(buf + got, (size_t)n - got, 0);
+        if (r < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            free(buf);
+            return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+        }
+        got += (size_t)r;
+    }
+    Value b = bytes_new(buf, (size_t)n);
+    free(buf);
+    return b;
+}
+
+static Value p_read(int argc, Value *argv, ObjDict *kw) {
+    int fd;
+    int64_t n;
+    if (!arg_count("read", argc, 2, 2) || !fd_arg(argv[0], &fd) || !int_arg(argv[1], &n)) {
+        return VAL_NULL;
+    }
+    if (n < 0) {
+        return exc_raise(exc_ValueError, "negative count");
+    }
+    unsigned char *buf = malloc(n ? (size_t)n : 1);
+    ssize_t r;
+    do {
+        r = read(fd, buf, (size_t)n);
+    } while (r < 0 && errno == EINTR);
+    if (r < 0) {
+        free(buf);
+        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+    }
+    Value b = bytes_new(buf, (size_t)r);
+    free(buf);
+    return b;
+}
+
+static Value p_write(int argc, Value *argv, ObjDict *kw) {
+    int fd;
+    if (!arg_count("write", argc, 2, 2) || !fd_arg(argv[0], &fd)) {
+        return VAL_NULL;
+    }
+    BufView bv = {0};
+    if (!buffer_need(argv[1], &bv)) {
+        return VAL_NULL;
+    }
+    ssize_t r;
+    do {
+        r = write(fd, bv.ptr, bv.len);
+    } while (r < 0 && errno == EINTR);
+    return r < 0 ? exc_raise_oserror(errno, VAL_NULL, VAL_NULL) : MK_SMALL(r);
 }
 
 // ---- file descriptors
@@ -696,6 +795,9 @@ static const MethodDef posix_fns[] = {
     {"_environ_items", p_environ_items},
     {"putenv", p_putenv},
     {"unsetenv", p_unsetenv},
+    {"urandom", p_urandom},
+    {"read", p_read},
+    {"write", p_write},
     {"open", p_open},
     {"close", p_close},
     {"lseek", p_lseek},

@@ -201,7 +201,22 @@ static Value sys_excepthook(int argc, Value *argv, ObjDict *kw) {
     return VAL_NONE;
 }
 
+// sys.audit(event, *args) / sys.addaudithook(hook): pyish raises no audit
+// events (CPython's library calls audit() everywhere).
+static Value sys_audit(int argc, Value *argv, ObjDict *kw) {
+    if (argc < 1 || !IS_STR(argv[0])) {
+        return exc_raise(exc_TypeError, "audit() missing 1 required positional argument: 'event'");
+    }
+    return VAL_NONE;
+}
+
+static Value sys_addaudithook(int argc, Value *argv, ObjDict *kw) {
+    return VAL_NONE;
+}
+
 static const MethodDef sys_fns[] = {
+    {"audit", sys_audit},
+    {"addaudithook", sys_addaudithook},
     {"excepthook", sys_excepthook},
     {"__excepthook__", sys_excepthook},
     {"getfilesystemencoding", sys_getfilesystemencoding},
