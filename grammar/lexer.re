@@ -632,9 +632,12 @@ bool lexer_run(Parser *p, const char *text, size_t len, int line, int col) {
                 continue;
             }
             (floatnum | digitpart) [jJ] {
-                lex_error(L, "SyntaxError", here(L, L->tok, L->cur), false,
-                          "complex numbers are not supported");
-                break;
+                // an imaginary literal: a FLOAT token whose text ends in j
+                if (!number_end(L, "decimal")) {
+                    break;
+                }
+                push(L, TOK_FLOAT, L->tok, L->cur, L->line, L->line_start);
+                continue;
             }
 
             "(" { open_paren(L, '('); if (p->has_lexerr) break; continue; }

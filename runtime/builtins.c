@@ -987,7 +987,7 @@ void builtins_init(ObjDict *builtins) {
         const char *name;
         ObjClass *cls;
     } classes[] = {
-        {"object", cls_object}, {"type", cls_type}, {"int", cls_int}, {"float", cls_float},
+        {"object", cls_object}, {"type", cls_type}, {"int", cls_int}, {"float", cls_float}, {"complex", cls_complex},
         {"bool", cls_bool}, {"str", cls_str}, {"list", cls_list}, {"tuple", cls_tuple},
         {"dict", cls_dict}, {"set", cls_set}, {"frozenset", cls_frozenset},
         {"range", cls_range}, {"slice", cls_slice}, {"enumerate", cls_enumerate},

@@ -971,6 +971,7 @@ void runtime_init(void) {
     obj_true = obj_alloc(cls_bool, sizeof(Obj));
     obj_false = obj_alloc(cls_bool, sizeof(Obj));
     float_init();
+    complex_init();
     list_init();
     set_init();
     mappingproxy_init();

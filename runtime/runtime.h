@@ -17,6 +17,7 @@ void dict_init(void);
 void tuple_init(void);
 void int_init(void);
 void float_init(void);
+void complex_init(void);
 void list_init(void);
 void set_init(void);
 void range_init(void);

@@ -52,7 +52,7 @@ typedef struct StateConfig {
 
 // The builtin classes, one field `cls_NAME` each.
 #define STATE_CLASSES(X) \
-    X(object) X(type) X(none) X(bool) X(int) X(float) X(str) X(str_iter) \
+    X(object) X(type) X(none) X(bool) X(int) X(float) X(complex) X(str) X(str_iter) \
     X(tuple) X(tuple_iter) X(list) X(list_iter) X(list_reviter) X(dict) \
     X(dict_keys) X(dict_values) X(dict_items) X(dict_keyiter) \
     X(dict_valueiter) X(dict_itemiter) X(set) X(frozenset) X(set_iter) \
@@ -282,6 +282,7 @@ FILE *state_stderr(void);
 #define cls_bool (ST->cls_bool)
 #define cls_int (ST->cls_int)
 #define cls_float (ST->cls_float)
+#define cls_complex (ST->cls_complex)
 #define cls_str (ST->cls_str)
 #define cls_str_iter (ST->cls_str_iter)
 #define cls_tuple (ST->cls_tuple)

@@ -11,6 +11,7 @@
 #include "scope.h"
 #include "vm.h"
 #include "class.h"
+#include "numstr.h"
 
 enum { FB_WHILE, FB_FOR, FB_ASYNC_FOR, FB_TRY_EXCEPT, FB_TRY_FINALLY, FB_FINALLY_END, FB_HANDLER, FB_POP_VALUE,
        FB_WITH, FB_ASYNC_WITH };
@@ -529,8 +530,13 @@ static Value const_of_literal(Compiler *c, Ast *e) {
         }
         return v;
     }
-    case AST_CONST_FLOAT:
+    case AST_CONST_FLOAT: {
+        size_t n = strlen(e->str);
+        if (n && (e->str[n - 1] == 'j' || e->str[n - 1] == 'J')) {
+            return complex_new(0.0, strtod(e->str, NULL));     // imaginary literal
+        }
         return float_new(strtod(e->str, NULL));
+    }
     case AST_CONST_STR:
         return str_new(e->str ? e->str : "", e->slen);
     default:
