@@ -344,6 +344,18 @@ static bool scan_part(const char **p, const char *end, double *out, bool *had_di
     return true;
 }
 
+// Underscores are only allowed between digits (CPython's
+// _Py_string_to_number_with_underscores).
+static bool underscores_ok(const char *s, size_t len) {
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '_' && (i == 0 || i + 1 == len || !isdigit((unsigned char)s[i - 1]) ||
+                            !isdigit((unsigned char)s[i + 1]))) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static bool parse_complex(const char *s, size_t len, Cx *out) {
     const char *p = s, *end = s + len;
     while (p < end && isspace((unsigned char)*p)) {
@@ -501,7 +513,17 @@ static Value complex_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw)
         ObjStr *s = AS_STR(r);
         size_t len = s->len;
         char *ascii = str_to_ascii_number(s, &len);
-        bool ok = parse_complex(ascii ? ascii : s->data, len, &res);
+        const char *text = ascii ? ascii : s->data;
+        if (memchr(text, '_', len) && !underscores_ok(text, len)) {
+            if (ascii) {
+                mem_free(ascii, len + 1);
+            }
+            Value rr = obj_repr(r);
+            return rr ? exc_raise(exc_ValueError, "could not convert string to complex: %s",
+                                  AS_STR(rr)->data)
+                      : VAL_NULL;
+        }
+        bool ok = parse_complex(text, len, &res);
         if (ascii) {
             mem_free(ascii, len + 1);
         }
