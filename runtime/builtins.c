@@ -997,6 +997,7 @@ void builtins_init(ObjDict *builtins) {
 #define X(name, base) {#name, exc_##name},
         EXC_LIST(X)
 #undef X
+        {"BaseExceptionGroup", exc_BaseExceptionGroup}, {"ExceptionGroup", exc_ExceptionGroup},
     };
     for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++) {
         if (classes[i].cls) {

@@ -985,4 +985,5 @@ void runtime_init(void) {
     cls_seqiter->next = seqiter_next;
     cls_seqiter->new_ = NULL;
     exc_init();
+    excgroup_init();
 }

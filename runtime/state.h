@@ -91,6 +91,7 @@ struct State {
     EXC_LIST(X)
 #undef X
     ObjClass *exc_CancelledError, *exc_InvalidStateError;
+    ObjClass *exc_BaseExceptionGroup, *exc_ExceptionGroup;    // runtime/excgroup.c
     Obj *obj_none, *obj_true, *obj_false, *obj_notimplemented, *obj_ellipsis;
 
     StateConfig config;
@@ -362,6 +363,8 @@ FILE *state_stderr(void);
 #define obj_ellipsis (ST->obj_ellipsis)
 
 #define exc_CancelledError (ST->exc_CancelledError)
+#define exc_BaseExceptionGroup (ST->exc_BaseExceptionGroup)
+#define exc_ExceptionGroup (ST->exc_ExceptionGroup)
 #define exc_InvalidStateError (ST->exc_InvalidStateError)
 #define exc_BaseException (ST->exc_BaseException)
 #define exc_SystemExit (ST->exc_SystemExit)

@@ -1821,6 +1821,32 @@ next_instr:
         TOP() = VAL_BOOL(exc_matches(exc, type));
         DISPATCH();
     }
+    CASE(CHECK_EG_MATCH): {
+        Value type = POP();
+        Value rest = TOP();
+        SAVE_FRAME();
+        Value match, newrest;
+        if (!excgroup_match(rest, type, &match, &newrest)) {
+            goto error;
+        }
+        TOP() = newrest;
+        PUSH(match);
+        if (!IS_NONE(match)) {
+            frame->handled = match;
+        }
+        DISPATCH();
+    }
+    CASE(PREP_RERAISE_STAR): {
+        Value raised = POP();
+        Value orig = TOP();
+        SAVE_FRAME();
+        Value r = excgroup_prep_reraise(orig, raised);
+        if (!r) {
+            goto error;
+        }
+        TOP() = r;
+        DISPATCH();
+    }
     CASE(RERAISE): {
         Value exc = POP();
         Value prev = POP();
