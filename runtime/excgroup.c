@@ -247,8 +247,8 @@ static bool get_matcher(Value cond, Matcher *m) {
             }
         }
         m->kind = MATCH_TYPE;
-    } else if (val_class(cond)->call || IS_A(cond, cls_function) || IS_A(cond, cls_native) ||
-               IS_A(cond, cls_bound_method) || IS_CLASS(cond)) {
+    } else if (!IS_CLASS(cond) && (val_class(cond)->call || IS_A(cond, cls_function) || IS_A(cond, cls_native) ||
+               IS_A(cond, cls_bound_method))) {
         m->kind = MATCH_PREDICATE;
     } else {
         goto bad;
