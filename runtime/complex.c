@@ -473,6 +473,17 @@ static bool arg_as_cx(Value v, Cx *out, bool *is_cx, const char *which) {
     return false;
 }
 
+// A complex of class [cls] (complex or a user subclass).
+static Value make(ObjClass *cls, double re, double im) {
+    if (cls == cls_complex) {
+        return complex_new(re, im);
+    }
+    ObjComplex *c = (ObjComplex *)obj_alloc(cls, cls->inst_size);
+    c->re = re;
+    c->im = im;
+    return OBJ_VAL(c);
+}
+
 static Value complex_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     Value r = VAL_NULL, i = VAL_NULL;
     if (argc > 2) {
@@ -530,7 +541,7 @@ static Value complex_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw)
         if (!ok) {
             return exc_raise(exc_ValueError, "complex() arg is a malformed string");
         }
-        return complex_new(res.re, res.im);
+        return make(cls, res.re, res.im);
     }
     if (i && str_check(i)) {
         return exc_raise(exc_TypeError, "complex() second arg can't be a string");
@@ -549,13 +560,7 @@ static Value complex_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw)
     // CPython: real part cr.real - ci.imag, imaginary part cr.imag + ci.real
     res.re = i_cx ? cr.re - ci.im : cr.re;
     res.im = !i ? cr.im : r_cx ? ci.re + cr.im : ci.re;
-    if (cls != cls_complex) {
-        ObjComplex *c = (ObjComplex *)obj_alloc(cls, cls->inst_size);
-        c->re = res.re;
-        c->im = res.im;
-        return OBJ_VAL(c);
-    }
-    return complex_new(res.re, res.im);
+    return make(cls, res.re, res.im);
 }
 
 // ---- methods
