@@ -1822,28 +1822,30 @@ next_instr:
         DISPATCH();
     }
     CASE(CHECK_EG_MATCH): {
-        Value type = POP();
-        Value rest = TOP();
+        // both operands stay on the stack (GC roots) while derive() may run
+        Value type = TOP();
+        Value rest = PEEK(2);
         SAVE_FRAME();
         Value match, newrest;
         if (!excgroup_match(rest, type, &match, &newrest)) {
             goto error;
         }
-        TOP() = newrest;
-        PUSH(match);
+        PEEK(2) = newrest;
+        TOP() = match;
         if (!IS_NONE(match)) {
             frame->handled = match;
         }
         DISPATCH();
     }
     CASE(PREP_RERAISE_STAR): {
-        Value raised = POP();
-        Value orig = TOP();
+        Value raised = TOP();
+        Value orig = PEEK(2);
         SAVE_FRAME();
         Value r = excgroup_prep_reraise(orig, raised);
         if (!r) {
             goto error;
         }
+        sp--;
         TOP() = r;
         DISPATCH();
     }
