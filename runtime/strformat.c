@@ -565,6 +565,21 @@ static Value format_str(Value v, FSpec *f) {
 
 static Value format_complex(double re, double im, FSpec *f);
 
+// Adds the point the '#' flag asks for to a float text without one (not
+// to inf or nan): "1" -> "1.", "1e+20" -> "1.e+20". [buf] has room.
+static void alt_point(char *buf) {
+    if (strchr(buf, '.') || strchr(buf, 'n')) {
+        return;
+    }
+    char *e = strchr(buf, 'e');
+    if (!e) {
+        strcat(buf, ".");
+        return;
+    }
+    memmove(e + 1, e, strlen(e) + 1);
+    *e = '.';
+}
+
 Value format_value(Value v, Value spec) {
     if (!str_check(spec)) {
         return exc_raise(exc_TypeError, "format() argument 2 must be str, not %s",
@@ -671,6 +686,11 @@ static Value format_complex(double re, double im, FSpec *f) {
         }
         if (!complex_part_repr(im, gi.sign, ib)) {
             return VAL_NULL;
+        }
+        if (f->alt) {
+            // '#': each part keeps a decimal point ("1." and "1.e+20")
+            alt_point(rb);
+            alt_point(ib);
         }
         rs = skip_re ? str_from_c("") : str_from_c(rb);
         gc_push_root(rs);
