@@ -171,7 +171,7 @@ static Value subset(Value orig, Value excs) {
     e->traceback = tb;
     e->context = o->context;
     e->cause = o->cause;
-    e->suppress_context = o->suppress_context;
+    e->suppress_context = true;     // CPython sets the cause, which sets this too
     Value notes = dict_get_str(o->dict, str_intern_c("__notes__"));
     if (notes) {
         Value copy = IS_LIST(notes) || IS_TUPLE(notes) ? seq_to_list(notes) : VAL_NULL;
