@@ -312,7 +312,7 @@ static bool number_end(Lexer *L, const char *what) {
     int n = utf8_decode(L->cur, &cp);
     if ((n == 1 && (cp == '_' || (cp >= '0' && cp <= '9') || ((cp | 32) >= 'a' && (cp | 32) <= 'z'))) ||
         (n > 1 && is_id_cp(cp))) {
-        const unsigned char *at = *L->cur == '_' ? L->cur : L->cur - 1;
+        const unsigned char *at = *L->cur == '_' && what[0] != 'i' ? L->cur : L->cur - 1;
         lex_error(L, "SyntaxError", here(L, at, at + 1), false, "invalid %s literal", what);
         return false;
     }
@@ -632,9 +632,12 @@ bool lexer_run(Parser *p, const char *text, size_t len, int line, int col) {
                 continue;
             }
             (floatnum | digitpart) [jJ] {
-                lex_error(L, "SyntaxError", here(L, L->tok, L->cur), false,
-                          "complex numbers are not supported");
-                break;
+                // an imaginary literal: a FLOAT token whose text ends in j
+                if (!number_end(L, "imaginary")) {
+                    break;
+                }
+                push(L, TOK_FLOAT, L->tok, L->cur, L->line, L->line_start);
+                continue;
             }
 
             "(" { open_paren(L, '('); if (p->has_lexerr) break; continue; }

@@ -840,7 +840,18 @@ finally_opt
 
 handlers
     : handler               { $$ = list1(p, $1); }
-    | handlers handler      { $$ = $1; ast_list_push(p, &$$, $2); }
+    | handlers handler
+        {
+            if ($2->flag != $1.items[0]->flag) {
+                SrcLoc loc = $2->loc;
+                loc.end_line = loc.line;
+                loc.end_col = loc.col + ($2->flag ? 7 : 6);
+                fe_error(p, "SyntaxError", loc, "cannot have both 'except' and 'except*' on the same 'try'");
+                YYABORT;
+            }
+            $$ = $1;
+            ast_list_push(p, &$$, $2);
+        }
     ;
 
 // except_clause: 'except' [test ['as' NAME]]
@@ -851,6 +862,21 @@ handler
         { $$ = node1(p, AST_EXCEPT_HANDLER, @$, $2); $$->list = $4; }
     | EXCEPT test AS NAME COLON suite
         { $$ = node1(p, AST_EXCEPT_HANDLER, @$, $2); $$->str = tokstr(p, $4); $$->list = $6; }
+// except_star_clause: 'except' '*' test ['as' NAME]
+    | EXCEPT STAR test COLON suite
+        { $$ = node1(p, AST_EXCEPT_HANDLER, @$, $3); $$->flag = 1; $$->list = $5; }
+    | EXCEPT STAR test AS NAME COLON suite
+        {
+            $$ = node1(p, AST_EXCEPT_HANDLER, @$, $3);
+            $$->flag = 1;
+            $$->str = tokstr(p, $5);
+            $$->list = $7;
+        }
+    | EXCEPT STAR COLON
+        {
+            fe_error(p, "SyntaxError", @3, "expected one or more exception types");
+            YYABORT;
+        }
     ;
 
 // with_stmt: 'with' with_item (',' with_item)* ':' suite

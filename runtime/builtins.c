@@ -997,7 +997,7 @@ void builtins_init(ObjDict *builtins) {
         const char *name;
         ObjClass *cls;
     } classes[] = {
-        {"object", cls_object}, {"type", cls_type}, {"int", cls_int}, {"float", cls_float},
+        {"object", cls_object}, {"type", cls_type}, {"int", cls_int}, {"float", cls_float}, {"complex", cls_complex},
         {"bool", cls_bool}, {"str", cls_str}, {"list", cls_list}, {"tuple", cls_tuple},
         {"dict", cls_dict}, {"set", cls_set}, {"frozenset", cls_frozenset},
         {"range", cls_range}, {"slice", cls_slice}, {"enumerate", cls_enumerate},
@@ -1008,6 +1008,7 @@ void builtins_init(ObjDict *builtins) {
 #define X(name, base) {#name, exc_##name},
         EXC_LIST(X)
 #undef X
+        {"BaseExceptionGroup", exc_BaseExceptionGroup}, {"ExceptionGroup", exc_ExceptionGroup},
     };
     for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++) {
         if (classes[i].cls) {

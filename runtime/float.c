@@ -292,8 +292,7 @@ static Value float_pow(double iv, double iw) {
         }
     }
     if (iv < 0.0 && isfinite(iv) && isfinite(iw) && iw != floor(iw)) {
-        return exc_raise(exc_ValueError,
-                         "negative number cannot be raised to a fractional power");
+        return complex_pow_doubles(iv, iw);   // as CPython: (-8) ** 0.5 is complex
     }
     errno = 0;
     double r = pow(iv, iw);

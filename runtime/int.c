@@ -874,6 +874,12 @@ static Value bool_binop(Value a, Value b, int op) {
 
 Value int_pow3(Value a, Value b, Value m) {
     if (!int_check(a) || !int_check(b) || !int_check(m)) {
+        if ((complex_check(a) || complex_check(b) || complex_check(m)) &&
+            (int_check(a) || is_float_val(a) || complex_check(a)) &&
+            (int_check(b) || is_float_val(b) || complex_check(b)) &&
+            (int_check(m) || is_float_val(m) || complex_check(m))) {
+            return exc_raise(exc_ValueError, "complex modulo");
+        }
         if ((int_check(a) || is_float_val(a)) && (int_check(b) || is_float_val(b)) &&
             (int_check(m) || is_float_val(m))) {
             return exc_raise(exc_TypeError,

@@ -84,6 +84,22 @@ int64_t float_hash_value(double d);
 // just invalid.
 bool float_parse(const char *s, size_t len, double *out);
 
+// ---- complex.c
+// A new complex [re]+[im]j.
+Value complex_new(double re, double im);
+// True if [v] is a complex (or an instance of a subclass).
+bool complex_check(Value v);
+// The parts of complex [v]; false (no raise) if [v] is no complex.
+bool complex_parts(Value v, double *re, double *im);
+// [x] ** [y] as complex arithmetic (float ** float with a negative base
+// and a fractional exponent, as CPython's float_pow hands it over).
+Value complex_pow_doubles(double x, double y);
+// One part of a complex's repr into [buf] (48 bytes): the float repr
+// without a trailing ".0", after a [sign] ('+', ' ') for non-negatives.
+bool complex_part_repr(double d, char sign, char *buf);
+// repr of the complex [re]+[im]j: "(1+2j)", "1j", "(-0-0j)".
+Value complex_repr_parts(double re, double im);
+
 // ---- str.c
 // Second step of str_init, once dicts and staticmethod exist (called by
 // int_init, which runs after class_ready): adds str.maketrans.

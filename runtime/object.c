@@ -972,6 +972,7 @@ void runtime_init(void) {
     obj_true = obj_alloc(cls_bool, sizeof(Obj));
     obj_false = obj_alloc(cls_bool, sizeof(Obj));
     float_init();
+    complex_init();
     list_init();
     set_init();
     mappingproxy_init();
@@ -987,4 +988,5 @@ void runtime_init(void) {
     cls_seqiter->next = seqiter_next;
     cls_seqiter->new_ = NULL;
     exc_init();
+    excgroup_init();
 }

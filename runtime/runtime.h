@@ -17,10 +17,25 @@ void dict_init(void);
 void tuple_init(void);
 void int_init(void);
 void float_init(void);
+void complex_init(void);
 void list_init(void);
 void set_init(void);
 void range_init(void);
 void exc_init(void);
+void excgroup_init(void);
+
+// ---- excgroup.c
+// True if [v] is a BaseExceptionGroup (or subclass) instance.
+bool excgroup_check(Value v);
+// BaseExceptionGroup([msg], [excs]): an ExceptionGroup when all are Exceptions.
+Value excgroup_new(Value msg, Value excs);
+// except* matching of [exc] (or None) against [type]: sets *match (the
+// matching part, a naked exception wrapped in a group, or None) and *rest
+// (the unmatched part or None); false with TypeError for a bad [type].
+bool excgroup_match(Value exc, Value type, Value *match, Value *rest);
+// After the except* handlers of a try on [orig]: what to raise (None: nothing)
+// from list [excs] of exceptions the handlers raised plus the unmatched rest.
+Value excgroup_prep_reraise(Value orig, Value excs);
 void mappingproxy_init(void);
 // ---- contextvars.c
 void contextvars_init(void);

@@ -52,7 +52,7 @@ typedef struct StateConfig {
 
 // The builtin classes, one field `cls_NAME` each.
 #define STATE_CLASSES(X) \
-    X(object) X(type) X(none) X(bool) X(int) X(float) X(str) X(str_iter) \
+    X(object) X(type) X(none) X(bool) X(int) X(float) X(complex) X(str) X(str_iter) \
     X(tuple) X(tuple_iter) X(list) X(list_iter) X(list_reviter) X(dict) \
     X(dict_keys) X(dict_values) X(dict_items) X(dict_keyiter) \
     X(dict_valueiter) X(dict_itemiter) X(set) X(frozenset) X(set_iter) \
@@ -92,6 +92,7 @@ struct State {
     EXC_LIST(X)
 #undef X
     ObjClass *exc_CancelledError, *exc_InvalidStateError;
+    ObjClass *exc_BaseExceptionGroup, *exc_ExceptionGroup;    // runtime/excgroup.c
     Obj *obj_none, *obj_true, *obj_false, *obj_notimplemented, *obj_ellipsis;
 
     StateConfig config;
@@ -285,6 +286,7 @@ FILE *state_stderr(void);
 #define cls_bool (ST->cls_bool)
 #define cls_int (ST->cls_int)
 #define cls_float (ST->cls_float)
+#define cls_complex (ST->cls_complex)
 #define cls_str (ST->cls_str)
 #define cls_str_iter (ST->cls_str_iter)
 #define cls_tuple (ST->cls_tuple)
@@ -368,6 +370,8 @@ FILE *state_stderr(void);
 #define obj_ellipsis (ST->obj_ellipsis)
 
 #define exc_CancelledError (ST->exc_CancelledError)
+#define exc_BaseExceptionGroup (ST->exc_BaseExceptionGroup)
+#define exc_ExceptionGroup (ST->exc_ExceptionGroup)
 #define exc_InvalidStateError (ST->exc_InvalidStateError)
 #define exc_BaseException (ST->exc_BaseException)
 #define exc_SystemExit (ST->exc_SystemExit)

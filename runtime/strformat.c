@@ -563,6 +563,23 @@ static Value format_str(Value v, FSpec *f) {
 
 // ---- format()
 
+static Value format_complex(double re, double im, FSpec *f);
+
+// Adds the point the '#' flag asks for to a float text without one (not
+// to inf or nan): "1" -> "1.", "1e+20" -> "1.e+20". [buf] has room.
+static void alt_point(char *buf) {
+    if (strchr(buf, '.') || strchr(buf, 'n')) {
+        return;
+    }
+    char *e = strchr(buf, 'e');
+    if (!e) {
+        strcat(buf, ".");
+        return;
+    }
+    memmove(e + 1, e, strlen(e) + 1);
+    *e = '.';
+}
+
 Value format_value(Value v, Value spec) {
     if (!str_check(spec)) {
         return exc_raise(exc_TypeError, "format() argument 2 must be str, not %s",
@@ -598,6 +615,14 @@ Value format_value(Value v, Value spec) {
         }
         return format_double(AS_FLOAT(v), &f, val_type_name(v));
     }
+    if (complex_check(v)) {
+        if (!parse_spec(sp, "complex", &f)) {
+            return VAL_NULL;
+        }
+        double re, im;
+        complex_parts(v, &re, &im);
+        return format_complex(re, im, &f);
+    }
     if (str_check(v)) {
         if (!parse_spec(sp, "str", &f)) {
             return VAL_NULL;
@@ -606,6 +631,96 @@ Value format_value(Value v, Value spec) {
     }
     return exc_raise(exc_TypeError, "unsupported format string passed to %s.__format__",
                      val_type_name(v));
+}
+
+// ---- complex: CPython's format_complex_internal. No type is like str()
+// (parentheses unless the real part is +0, which is left out); other types
+// format both parts as floats, the imaginary one always signed.
+static Value format_complex(double re, double im, FSpec *f) {
+    char type = f->type;
+    switch (type) {
+    case 0: case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': case 'n':
+        break;
+    default:
+        return exc_raise(exc_ValueError, "Unknown format code '%c' for object of type 'complex'",
+                         type);
+    }
+    if (f->zero) {
+        return exc_raise(exc_ValueError, "Zero padding is not allowed in complex format specifier");
+    }
+    if (f->align == '=') {
+        return exc_raise(exc_ValueError,
+                         "'=' alignment flag is not allowed in complex format specifier");
+    }
+    bool skip_re = false, parens = false, repr_mode = false;
+    FSpec g = *f;
+    g.width = -1;
+    g.align = 0;
+    strcpy(g.fill, " ");
+    g.fill_set = false;
+    if (type == 0) {
+        if (re == 0.0 && !signbit(re)) {
+            skip_re = true;
+        } else {
+            parens = true;
+        }
+        if (f->precision < 0) {
+            repr_mode = true;
+        } else {
+            g.type = 'g';
+        }
+    } else if (type == 'n') {
+        g.type = 'g';
+    }
+    FSpec gi = g;
+    if (!skip_re) {
+        gi.sign = '+';
+    }
+    Value rs = VAL_NULL, is;
+    char rb[48], ib[48];
+    if (repr_mode) {
+        if (!skip_re) {
+            if (!complex_part_repr(re, f->sign, rb)) {
+                return VAL_NULL;
+            }
+        }
+        if (!complex_part_repr(im, gi.sign, ib)) {
+            return VAL_NULL;
+        }
+        if (f->alt) {
+            // '#': each part keeps a decimal point ("1." and "1.e+20")
+            alt_point(rb);
+            alt_point(ib);
+        }
+        rs = skip_re ? str_from_c("") : str_from_c(rb);
+        gc_push_root(rs);
+        is = str_from_c(ib);
+    } else {
+        rs = skip_re ? str_from_c("") : format_double(re, &g, "complex");
+        if (!rs) {
+            return VAL_NULL;
+        }
+        gc_push_root(rs);
+        is = format_double(im, &gi, "complex");
+    }
+    if (!is) {
+        gc_pop_root(1);
+        return VAL_NULL;
+    }
+    gc_push_root(is);
+    Value body = str_printf("%s%s%sj%s", parens ? "(" : "", str_cstr(rs), str_cstr(is),
+                            parens ? ")" : "");
+    gc_pop_root(2);
+    if (!body) {
+        return VAL_NULL;
+    }
+    if (f->width < 0) {
+        return body;
+    }
+    gc_push_root(body);
+    Value r = pad_text(f, AS_STR(body)->data, AS_STR(body)->len, AS_STR(body)->len, '>');
+    gc_pop_root(1);
+    return r;
 }
 
 // ---- printf-style: fmt % args

@@ -12,9 +12,10 @@
 #include "vm.h"
 #include "class.h"
 #include "bytes.h"
+#include "numstr.h"
 
 enum { FB_WHILE, FB_FOR, FB_ASYNC_FOR, FB_TRY_EXCEPT, FB_TRY_FINALLY, FB_FINALLY_END, FB_HANDLER, FB_POP_VALUE,
-       FB_WITH, FB_ASYNC_WITH };
+       FB_WITH, FB_ASYNC_WITH, FB_STAR_HANDLER };
 
 typedef struct FBlock {
     int kind;
@@ -479,6 +480,8 @@ static void unwind_fb(Compiler *c, FBlock *fb, bool preserve) {
         emit0(c, OP_POP_TOP);
         emit0(c, OP_POP_EXCEPT);
         return;
+    case FB_STAR_HANDLER:   // check_not_in_star refuses to leave one
+        return;
     case FB_HANDLER:
         emit0(c, OP_POP_BLOCK);
         if (preserve) {
@@ -530,8 +533,13 @@ static Value const_of_literal(Compiler *c, Ast *e) {
         }
         return v;
     }
-    case AST_CONST_FLOAT:
+    case AST_CONST_FLOAT: {
+        size_t n = strlen(e->str);
+        if (n && (e->str[n - 1] == 'j' || e->str[n - 1] == 'J')) {
+            return complex_new(0.0, strtod(e->str, NULL));     // imaginary literal
+        }
         return float_new(strtod(e->str, NULL));
+    }
     case AST_CONST_STR:
         return str_new(e->str ? e->str : "", e->slen);
     case AST_CONST_BYTES:
@@ -1503,6 +1511,78 @@ static int find_loop(Compiler *c) {
     return -1;
 }
 
+// The except* handlers of a try: [orig] is on the stack. Each handler
+// takes the part of what is left that matches its type (CHECK_EG_MATCH);
+// what handlers raise is collected in a list together with the unmatched
+// rest, and PREP_RERAISE_STAR makes the one exception to raise, if any.
+static void compile_star_handlers(Compiler *c, Ast *s, int after, int d0) {
+    emit0(c, OP_PUSH_EXC_INFO);     // [prev, orig]
+    emit0(c, OP_DUP_TOP);
+    emit(c, OP_BUILD_LIST, 0);
+    emit0(c, OP_ROT_TWO);           // [prev, orig, raised, rest]
+    for (int i = 0; i < s->list2.len; i++) {
+        Ast *h = s->list2.items[i];
+        set_line(c, h);
+        int nomatch = new_label(c), next = new_label(c), cleanup = new_label(c);
+        compile_expr(c, h->a);
+        emit0(c, OP_CHECK_EG_MATCH);    // [prev, orig, raised, rest, match]
+        emit0(c, OP_DUP_TOP);
+        load_const(c, VAL_NONE);
+        emit(c, OP_COMPARE_OP, CMP_IS);
+        emit(c, OP_POP_JUMP_IF_TRUE, nomatch);
+        if (h->str) {
+            name_op(c, h->str, CTX_STORE);
+        } else {
+            emit0(c, OP_POP_TOP);
+        }
+        emit(c, OP_SETUP_FINALLY, cleanup);
+        push_fb(c, FB_STAR_HANDLER, -1, -1, NULL, h->str);
+        compile_body(c, &h->list);
+        pop_fb(c);
+        emit0(c, OP_POP_BLOCK);
+        clear_handler_name(c, h->str);
+        emit(c, OP_JUMP, next);
+        // the handler raised: [prev, orig, raised, rest, newexc]
+        set_label(c, cleanup);
+        c->u->depth = d0 + 5;
+        clear_handler_name(c, h->str);
+        emit(c, OP_LIST_APPEND, 2);
+        emit(c, OP_JUMP, next);
+        set_label(c, nomatch);
+        c->u->depth = d0 + 5;
+        emit0(c, OP_POP_TOP);
+        set_label(c, next);
+        c->u->depth = d0 + 4;
+    }
+    emit(c, OP_LIST_APPEND, 1);     // [prev, orig, raised + [rest]]
+    emit0(c, OP_PREP_RERAISE_STAR); // [prev, exc or None]
+    int reraise = new_label(c);
+    emit0(c, OP_DUP_TOP);
+    load_const(c, VAL_NONE);
+    emit(c, OP_COMPARE_OP, CMP_IS);
+    emit(c, OP_POP_JUMP_IF_FALSE, reraise);
+    emit0(c, OP_POP_TOP);
+    emit0(c, OP_POP_EXCEPT);
+    emit(c, OP_JUMP, after);
+    set_label(c, reraise);
+    c->u->depth = d0 + 2;
+    emit0(c, OP_RERAISE);
+}
+
+// break and continue (up to their loop, [loop_only]) and return may not
+// leave an except* handler.
+static void check_not_in_star(Compiler *c, SrcLoc loc, bool loop_only) {
+    for (int i = c->u->nfb - 1; i >= 0; i--) {
+        int k = c->u->fb[i].kind;
+        if (loop_only && (k == FB_WHILE || k == FB_FOR || k == FB_ASYNC_FOR)) {
+            return;
+        }
+        if (k == FB_STAR_HANDLER) {
+            error(c, loc, "'break', 'continue' and 'return' cannot appear in an except* block");
+        }
+    }
+}
+
 static void compile_try(Compiler *c, Ast *s) {
     bool has_finally = s->list4.len > 0;
     bool has_except = s->list2.len > 0;
@@ -1524,6 +1604,12 @@ static void compile_try(Compiler *c, Ast *s) {
         // handler: [exc]
         set_label(c, handler);
         c->u->depth = d0 + 1;
+        if (s->list2.items[0]->flag) {
+            compile_star_handlers(c, s, after, d0);
+            set_label(c, after);
+            c->u->depth = d0;
+            goto finally;
+        }
         emit0(c, OP_PUSH_EXC_INFO);   // [prev, exc]
         for (int i = 0; i < s->list2.len; i++) {
             Ast *h = s->list2.items[i];
@@ -1566,6 +1652,7 @@ static void compile_try(Compiler *c, Ast *s) {
     } else {
         compile_body(c, &s->list);
     }
+finally:
     if (has_finally) {
         pop_fb(c);
         emit0(c, OP_POP_BLOCK);
@@ -1827,6 +1914,7 @@ static void compile_stmt(Compiler *c, Ast *s) {
     case AST_PASS:
         break;
     case AST_BREAK: {
+        check_not_in_star(c, s->loc, true);
         int loop = find_loop(c);
         if (loop < 0) {
             error(c, s->loc, "'break' outside loop");
@@ -1841,6 +1929,7 @@ static void compile_stmt(Compiler *c, Ast *s) {
         break;
     }
     case AST_CONTINUE: {
+        check_not_in_star(c, s->loc, true);
         int loop = find_loop(c);
         if (loop < 0) {
             error(c, s->loc, "'continue' not properly in loop");
@@ -1850,6 +1939,7 @@ static void compile_stmt(Compiler *c, Ast *s) {
         break;
     }
     case AST_RETURN:
+        check_not_in_star(c, s->a ? s->a->loc : s->loc, false);
         if (s->a) {
             compile_expr(c, s->a);
         } else {

@@ -465,19 +465,9 @@ static void print_one(PrintCtx *ctx, Value exc, bool group) {
     }
 }
 
-// The sub-exceptions of [exc] if it is an [Base]ExceptionGroup (builtin or the
-// asyncio fallback classes of those names), else NULL.
+// The sub-exceptions of [exc] if it is an [Base]ExceptionGroup, else NULL.
 static ObjTuple *group_members(Value exc) {
-    ObjClass *c = val_class(exc);
-    bool is_group = false;
-    for (size_t i = 0; c->mro && i < (size_t)c->mro->len; i++) {
-        ObjClass *k = (ObjClass *)AS_OBJ(c->mro->items[i]);
-        if (strcmp(k->name->data, "BaseExceptionGroup") == 0 || strcmp(k->name->data, "ExceptionGroup") == 0) {
-            is_group = true;
-            break;
-        }
-    }
-    if (!is_group) {
+    if (!excgroup_check(exc)) {
         return NULL;
     }
     Value v = obj_getattr_opt(exc, AS_STR(str_from_c("exceptions")));

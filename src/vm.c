@@ -1821,6 +1821,34 @@ next_instr:
         TOP() = VAL_BOOL(exc_matches(exc, type));
         DISPATCH();
     }
+    CASE(CHECK_EG_MATCH): {
+        // both operands stay on the stack (GC roots) while derive() may run
+        Value type = TOP();
+        Value rest = PEEK(2);
+        SAVE_FRAME();
+        Value match, newrest;
+        if (!excgroup_match(rest, type, &match, &newrest)) {
+            goto error;
+        }
+        PEEK(2) = newrest;
+        TOP() = match;
+        if (!IS_NONE(match)) {
+            frame->handled = match;
+        }
+        DISPATCH();
+    }
+    CASE(PREP_RERAISE_STAR): {
+        Value raised = TOP();
+        Value orig = PEEK(2);
+        SAVE_FRAME();
+        Value r = excgroup_prep_reraise(orig, raised);
+        if (!r) {
+            goto error;
+        }
+        sp--;
+        TOP() = r;
+        DISPATCH();
+    }
     CASE(RERAISE): {
         Value exc = POP();
         Value prev = POP();
