@@ -19,6 +19,7 @@
 #include "numstr.h"
 #include "runtime.h"
 #include "vmapi.h"
+#include "bytes.h"
 
 // Python's flag values (re.I ...).
 enum { F_TEMPLATE = 1, F_I = 2, F_L = 4, F_M = 8, F_S = 16, F_U = 32, F_X = 64, F_DEBUG = 128, F_A = 256 };
@@ -33,6 +34,7 @@ typedef struct ObjPattern {
     int64_t flags;
     uint32_t ngroups;
     int64_t hash;
+    bool is_bytes;          // a bytes pattern: matches bytes-like subjects
 } ObjPattern;
 
 typedef struct ObjMatch {
@@ -54,6 +56,37 @@ typedef struct ObjScanner {  // finditer's iterator
 } ObjScanner;
 
 #define PAT(v) ((ObjPattern *)AS_OBJ(v))
+
+// A subject or pattern: a str (positions in code points) or a bytes-like
+// object (positions in bytes: cplen == len).
+typedef struct Subj {
+    const char *data;
+    size_t len, cplen;
+    ObjStr *str;            // NULL for bytes-like
+} Subj;
+
+static bool subj_of(Value v, Subj *s) {
+    if (IS_STR(v)) {
+        s->str = AS_STR(v);
+        s->data = s->str->data;
+        s->len = s->str->len;
+        s->cplen = s->str->cplen;
+        return true;
+    }
+    BufView bv = {0};
+    if (IS_OBJ(v) && buffer_get(v, &bv)) {
+        s->str = NULL;
+        s->data = (const char *)bv.ptr;
+        s->len = s->cplen = bv.len;
+        return true;
+    }
+    return false;
+}
+
+// The part [a, b) of [s] (bytes), as the subject's kind.
+static Value subj_slice(const Subj *s, size_t a, size_t b) {
+    return s->str ? str_try_new(s->data + a, b - a) : bytes_new(s->data + a, b - a);
+}
 #define MATCH(v) ((ObjMatch *)AS_OBJ(v))
 
 static void trace_pattern(Obj *o) {
@@ -108,14 +141,19 @@ static int64_t cp_count(const char *s, size_t from, size_t to) {
     return n;
 }
 
-static size_t byte_of(ObjStr *s, int64_t cp) {
+// The position of byte [i] of [s] as Python counts it.
+static int64_t pos_in(const Subj *s, size_t i) {
+    return s->str ? cp_count(s->data, 0, i) : (int64_t)i;
+}
+
+static size_t byte_of(const Subj *s, int64_t cp) {
     if (cp <= 0) {
         return 0;
     }
     if ((size_t)cp >= s->cplen) {
         return s->len;
     }
-    return s->cplen == s->len ? (size_t)cp : str_cp_offset(s, (size_t)cp);
+    return s->cplen == s->len ? (size_t)cp : str_cp_offset(s->str, (size_t)cp);
 }
 
 // ---- CPython's own checks of a pattern, with its messages and positions
@@ -125,7 +163,7 @@ static bool is_ident_start(unsigned char c) {
     return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
 }
 
-static bool py_check(ObjStr *pat, Value patv, int64_t flags) {
+static bool py_check(const Subj *pat, Value patv, int64_t flags) {
     const char *s = pat->data;
     size_t n = pat->len;
     bool verbose = (flags & F_X) != 0;
@@ -142,7 +180,7 @@ static bool py_check(ObjStr *pat, Value patv, int64_t flags) {
     enum { START, ATOM, QUANT, MODDED } st = START;
     char msg[160];
 #define FAIL(at, ...) do { snprintf(msg, sizeof msg, __VA_ARGS__); \
-        re_error(msg, patv, cp_count(s, 0, (at))); return false; } while (0)
+        re_error(msg, patv, pos_in(pat, (at))); return false; } while (0)
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
         if (verbose && (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')) {
@@ -430,7 +468,7 @@ static bool is_hex(char c) {
 }
 
 // Appends the translated [pat] to [b]; false with re.error raised.
-static bool translate(ObjStr *pat, Value patv, SBuf *b) {
+static bool translate(const Subj *pat, Value patv, SBuf *b) {
     const char *s = pat->data;
     size_t n = pat->len;
     bool in_class = false;
@@ -443,13 +481,19 @@ static bool translate(ObjStr *pat, Value patv, SBuf *b) {
                 i++;
                 continue;
             }
+            if ((d == 'u' || d == 'U' || d == 'N') && !pat->str) {
+                char msg[32];
+                snprintf(msg, sizeof msg, "bad escape \\%c", d);
+                re_error(msg, patv, pos_in(pat, i));
+                return false;
+            }
             if (d == 'u' || d == 'U') {
                 size_t k = d == 'u' ? 4 : 8;
                 for (size_t j = 0; j < k; j++) {
                     if (i + 2 + j >= n || !is_hex(s[i + 2 + j])) {
                         char msg[64];
                         snprintf(msg, sizeof msg, "incomplete escape \\%c%.*s", d, (int)j, s + i + 2);
-                        re_error(msg, patv, cp_count(s, 0, i));
+                        re_error(msg, patv, pos_in(pat, i));
                         return false;
                     }
                 }
@@ -467,7 +511,7 @@ static bool translate(ObjStr *pat, Value patv, SBuf *b) {
                         have++;
                     }
                     snprintf(msg, sizeof msg, "incomplete escape \\x%.*s", (int)have, s + i + 2);
-                    re_error(msg, patv, cp_count(s, 0, i));
+                    re_error(msg, patv, pos_in(pat, i));
                     return false;
                 }
                 sb_add(b, "\\x{", 3);
@@ -512,7 +556,7 @@ static bool translate(ObjStr *pat, Value patv, SBuf *b) {
                 if (k == 0) {
                     char msg[32];
                     snprintf(msg, sizeof msg, "bad escape \\%c", d);
-                    re_error(msg, patv, cp_count(s, 0, i));
+                    re_error(msg, patv, pos_in(pat, i));
                     return false;
                 }
                 char buf[16];
@@ -526,7 +570,7 @@ static bool translate(ObjStr *pat, Value patv, SBuf *b) {
                 if (!(d == 'g' && false)) {
                     char msg[32];
                     snprintf(msg, sizeof msg, "bad escape \\%c", d);
-                    re_error(msg, patv, cp_count(s, 0, i));
+                    re_error(msg, patv, pos_in(pat, i));
                     return false;
                 }
             }
@@ -612,19 +656,27 @@ static Value p_compile(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("compile", argc, 2, 2)) {
         return VAL_NULL;
     }
-    if (!IS_STR(argv[0])) {
+    Subj patbuf = {0};
+    if (!(IS_STR(argv[0]) || bytes_check(argv[0])) || !subj_of(argv[0], &patbuf)) {
         return exc_raise(exc_TypeError, "first argument must be string or compiled pattern");
     }
+    const Subj *pat = &patbuf;
+    bool is_bytes = pat->str == NULL;
     int64_t flags;
     if (!int_to_i64(argv[1], &flags)) {
         return VAL_NULL;
     }
-    ObjStr *pat = AS_STR(argv[0]);
+    if (is_bytes && (flags & F_U)) {
+        return exc_raise(exc_ValueError, "cannot use UNICODE flag with a bytes pattern");
+    }
     if ((flags & F_A) && (flags & F_U)) {
         return exc_raise(exc_ValueError, "ASCII and UNICODE flags are incompatible");
     }
-    if (flags & F_L) {
+    if (!is_bytes && (flags & F_L)) {
         return exc_raise(exc_ValueError, "cannot use LOCALE flag with a str pattern");
+    }
+    if ((flags & F_L) && (flags & F_A)) {
+        return exc_raise(exc_ValueError, "ASCII and LOCALE flags are incompatible");
     }
     if (!py_check(pat, argv[0], flags)) {
         return VAL_NULL;
@@ -635,10 +687,13 @@ static Value p_compile(int argc, Value *argv, ObjDict *kw) {
         sb_free(&b);
         return VAL_NULL;
     }
-    uint32_t opts = PCRE2_UTF;
-    if (!(flags & F_A)) {
-        opts |= PCRE2_UCP;
-        flags |= F_U;
+    uint32_t opts = 0;
+    if (!is_bytes) {
+        opts = PCRE2_UTF;
+        if (!(flags & F_A)) {
+            opts |= PCRE2_UCP;
+            flags |= F_U;
+        }
     }
     if (flags & F_I) {
         opts |= PCRE2_CASELESS;
@@ -673,7 +728,7 @@ static Value p_compile(int argc, Value *argv, ObjDict *kw) {
                     depth++;
                 } else if (pat->data[i] == '(' && !(i > 0 && pat->data[i - 1] == '\\')) {
                     if (depth == 0) {
-                        at = cp_count(pat->data, 0, i);
+                        at = pos_in(pat, i);
                         break;
                     }
                     depth--;
@@ -694,6 +749,7 @@ static Value p_compile(int argc, Value *argv, ObjDict *kw) {
     p->pattern = argv[0];
     p->flags = flags;
     p->hash = -1;
+    p->is_bytes = is_bytes;
     uint32_t ng = 0, namecount = 0, entrysize = 0;
     PCRE2_SPTR table = NULL;
     pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &ng);
@@ -727,7 +783,7 @@ enum { M_SEARCH, M_MATCH, M_FULL };
 
 // Runs [p] on [s] from byte [start] (to [end]); returns 1 and fills the
 // ovector, 0 on no match, -1 with an exception.
-static int run(ObjPattern *p, ObjStr *s, size_t start, size_t end, int mode, uint32_t extra) {
+static int run(ObjPattern *p, const Subj *s, size_t start, size_t end, int mode, uint32_t extra) {
     uint32_t opts = extra | PCRE2_NO_UTF_CHECK;
     if (mode == M_MATCH) {
         opts |= PCRE2_ANCHORED;
@@ -758,7 +814,9 @@ static int run(ObjPattern *p, ObjStr *s, size_t start, size_t end, int mode, uin
 // pair [base_b] -> [base_cp]).
 static Value make_match(ObjPattern *p, Value patv, Value string, int64_t pos, int64_t endpos,
                         size_t base_b, int64_t base_cp) {
-    ObjStr *s = AS_STR(string);
+    Subj sb = {0};
+    subj_of(string, &sb);
+    const Subj *s = &sb;
     uint32_t n = p->ngroups + 1;
     ObjMatch *m = (ObjMatch *)obj_alloc(cls_match, sizeof(ObjMatch) + sizeof(int64_t) * 2 * n);
     m->string = string;
@@ -787,7 +845,7 @@ static Value make_match(ObjPattern *p, Value patv, Value string, int64_t pos, in
 }
 
 // pos/endpos arguments (CPython clamps them).
-static bool pos_args(int argc, Value *argv, ObjDict *kw, int first, ObjStr *s, int64_t *pos, int64_t *endpos) {
+static bool pos_args(int argc, Value *argv, ObjDict *kw, int first, const Subj *s, int64_t *pos, int64_t *endpos) {
     *pos = 0;
     *endpos = (int64_t)s->cplen;
     Value pv = argc > first ? argv[first] : kw_get(kw, "pos");
@@ -813,14 +871,23 @@ static bool pos_args(int argc, Value *argv, ObjDict *kw, int first, ObjStr *s, i
     return true;
 }
 
-static bool subject(Value v, const char *what) {
-    if (!IS_STR(v)) {
+// [v] as the subject of [p]: a str for a str pattern, a bytes-like object
+// for a bytes pattern (CPython's TypeErrors otherwise).
+static bool subject(ObjPattern *p, Value v, const char *what, Subj *out) {
+    if (!subj_of(v, out)) {
         exc_raise(exc_TypeError, "expected string or bytes-like object, got '%s'", val_type_name(v));
         return false;
     }
+    if (p->is_bytes && out->str) {
+        exc_raise(exc_TypeError, "cannot use a bytes pattern on a string-like object");
+        return false;
+    }
+    if (!p->is_bytes && !out->str) {
+        exc_raise(exc_TypeError, "cannot use a string pattern on a bytes-like object");
+        return false;
+    }
     // valid UTF-8 is required by PCRE2 (pyish strs with lone surrogates are not)
-    ObjStr *s = AS_STR(v);
-    if (s->cplen != s->len && !str_encodable(s->data, s->len)) {
+    if (out->str && out->cplen != out->len && !str_encodable(out->data, out->len)) {
         exc_raise(exc_UnicodeError, "%s: the string contains surrogates", what);
         return false;
     }
@@ -831,11 +898,12 @@ static Value match_common(int argc, Value *argv, ObjDict *kw, int mode, const ch
     if (argc < 2) {
         return exc_raise(exc_TypeError, "%s() missing required argument 'string' (pos 1)", name);
     }
-    if (!subject(argv[1], name)) {
+    ObjPattern *p = PAT(argv[0]);
+    Subj sb = {0};
+    if (!subject(p, argv[1], name, &sb)) {
         return VAL_NULL;
     }
-    ObjPattern *p = PAT(argv[0]);
-    ObjStr *s = AS_STR(argv[1]);
+    const Subj *s = &sb;
     int64_t pos, endpos;
     if (!pos_args(argc, argv, kw, 2, s, &pos, &endpos)) {
         return VAL_NULL;
@@ -866,7 +934,7 @@ static Value pat_fullmatch(int argc, Value *argv, ObjDict *kw) {
 // code point start/end), in CPython's order. [limit] 0: no limit.
 typedef int (*EachFn)(void *ctx, size_t bstart, size_t bend, int64_t cstart, int64_t cend);
 
-static int scan(ObjPattern *p, ObjStr *s, int64_t pos, int64_t endpos, int64_t limit, EachFn each, void *ctx) {
+static int scan(ObjPattern *p, const Subj *s, int64_t pos, int64_t endpos, int64_t limit, EachFn each, void *ctx) {
     size_t b = byte_of(s, pos), be = byte_of(s, endpos);
     int64_t cp = pos;
     bool must_advance = false;
@@ -897,16 +965,16 @@ static int scan(ObjPattern *p, ObjStr *s, int64_t pos, int64_t endpos, int64_t l
 }
 
 // The value of group [i] of the current ovector, as str (or None).
-static Value group_str(ObjStr *s, PCRE2_SIZE *ov, uint32_t i, Value dflt) {
+static Value group_str(const Subj *s, PCRE2_SIZE *ov, uint32_t i, Value dflt) {
     if (ov[2 * i] == PCRE2_UNSET) {
         return dflt;
     }
-    return str_try_new(s->data + ov[2 * i], ov[2 * i + 1] - ov[2 * i]);
+    return subj_slice(s, ov[2 * i], ov[2 * i + 1]);
 }
 
 typedef struct {
     ObjPattern *p;
-    ObjStr *s;
+    const Subj *s;
     ObjList *out;
 } FindallCtx;
 
@@ -915,17 +983,18 @@ static int findall_each(void *vctx, size_t bs, size_t be, int64_t cs, int64_t ce
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->p->md);
     Value item;
     uint32_t ng = c->p->ngroups;
+    Value empty = c->s->str ? str_from_c("") : bytes_new("", 0);
     if (ng == 0) {
-        item = str_try_new(c->s->data + bs, be - bs);
+        item = subj_slice(c->s, bs, be);
     } else if (ng == 1) {
-        item = group_str(c->s, ov, 1, str_from_c(""));
+        item = group_str(c->s, ov, 1, empty);
     } else {
         item = tuple_new(ng);
         if (item) {
             gc_push_root(item);
             for (uint32_t i = 1; i <= ng; i++) {
                 Value g = group_str(c->s, ov, i, VAL_NULL);
-                AS_TUPLE(item)->items[i - 1] = g ? g : str_from_c("");
+                AS_TUPLE(item)->items[i - 1] = g ? g : empty;
             }
             gc_pop_root(1);
         }
@@ -940,10 +1009,11 @@ static Value pat_findall(int argc, Value *argv, ObjDict *kw) {
     if (argc < 2) {
         return exc_raise(exc_TypeError, "findall() missing required argument 'string' (pos 1)");
     }
-    if (!subject(argv[1], "findall")) {
+    Subj sb = {0};
+    if (!subject(PAT(argv[0]), argv[1], "findall", &sb)) {
         return VAL_NULL;
     }
-    ObjStr *s = AS_STR(argv[1]);
+    const Subj *s = &sb;
     int64_t pos, endpos;
     if (!pos_args(argc, argv, kw, 2, s, &pos, &endpos)) {
         return VAL_NULL;
@@ -961,10 +1031,11 @@ static Value pat_finditer(int argc, Value *argv, ObjDict *kw) {
     if (argc < 2) {
         return exc_raise(exc_TypeError, "finditer() missing required argument 'string' (pos 1)");
     }
-    if (!subject(argv[1], "finditer")) {
+    Subj sb = {0};
+    if (!subject(PAT(argv[0]), argv[1], "finditer", &sb)) {
         return VAL_NULL;
     }
-    ObjStr *s = AS_STR(argv[1]);
+    const Subj *s = &sb;
     int64_t pos, endpos;
     if (!pos_args(argc, argv, kw, 2, s, &pos, &endpos)) {
         return VAL_NULL;
@@ -991,7 +1062,9 @@ static int scanner_next(Value self, Value *out) {
         return 0;
     }
     ObjPattern *p = PAT(sc->re);
-    ObjStr *s = AS_STR(sc->string);
+    Subj sb = {0};
+    subj_of(sc->string, &sb);
+    const Subj *s = &sb;
     int r = run(p, s, sc->bpos, sc->bend, M_SEARCH, sc->must_advance ? PCRE2_NOTEMPTY_ATSTART : 0);
     if (r <= 0) {
         sc->done = true;
@@ -1037,7 +1110,7 @@ static void tpl_lit(Template *t, const char *s, size_t n) {
 
 // Parses [repl] for [p] as CPython's template: \1..\99, \g<n>, \g<name>,
 // the escapes \n \t ..., unknown ASCII-letter escapes are errors.
-static bool tpl_parse(Template *t, ObjPattern *p, ObjStr *repl, Value replv) {
+static bool tpl_parse(Template *t, ObjPattern *p, const Subj *repl, Value replv) {
     const char *s = repl->data;
     size_t n = repl->len;
     size_t lit_start = 0;
@@ -1049,13 +1122,13 @@ static bool tpl_parse(Template *t, ObjPattern *p, ObjStr *repl, Value replv) {
             tpl_lit(t, s + lit_start, i - lit_start);
         }
         if (i + 1 >= n) {
-            re_error("bad escape (end of pattern)", replv, cp_count(s, 0, i));
+            re_error("bad escape (end of pattern)", replv, pos_in(repl, i));
             return false;
         }
         char d = s[i + 1];
         if (d == 'g') {
             if (i + 2 >= n || s[i + 2] != '<') {
-                re_error("missing <", replv, cp_count(s, 0, i + 2));
+                re_error("missing <", replv, pos_in(repl, i + 2));
                 return false;
             }
             size_t j = i + 3;
@@ -1063,13 +1136,13 @@ static bool tpl_parse(Template *t, ObjPattern *p, ObjStr *repl, Value replv) {
                 j++;
             }
             if (j >= n) {
-                re_error("missing >, unterminated name", replv, cp_count(s, 0, i + 3));
+                re_error("missing >, unterminated name", replv, pos_in(repl, i + 3));
                 return false;
             }
             size_t len = j - (i + 3);
             const char *name = s + i + 3;
             if (len == 0) {
-                re_error("missing group name", replv, cp_count(s, 0, i + 3));
+                re_error("missing group name", replv, pos_in(repl, i + 3));
                 return false;
             }
             int64_t num = -1;
@@ -1103,7 +1176,7 @@ static bool tpl_parse(Template *t, ObjPattern *p, ObjStr *repl, Value replv) {
                     }
                     if (!ident) {
                         snprintf(msg, sizeof msg, "bad character in group name '%.*s'", (int)len, name);
-                        re_error(msg, replv, cp_count(s, 0, i + 3));
+                        re_error(msg, replv, pos_in(repl, i + 3));
                         return false;
                     }
                     exc_raise(exc_IndexError, "%s", msg);
@@ -1114,7 +1187,7 @@ static bool tpl_parse(Template *t, ObjPattern *p, ObjStr *repl, Value replv) {
             if (num > (int64_t)p->ngroups) {
                 char msg[64];
                 snprintf(msg, sizeof msg, "invalid group reference %lld", (long long)num);
-                re_error(msg, replv, cp_count(s, 0, i + 3));
+                re_error(msg, replv, pos_in(repl, i + 3));
                 return false;
             }
             tpl_push(t, 1, (size_t)num, 0);
@@ -1139,7 +1212,7 @@ static bool tpl_parse(Template *t, ObjPattern *p, ObjStr *repl, Value replv) {
                     char msg[64];
                     snprintf(msg, sizeof msg, "octal escape value \\%.*s outside of range 0-0o377", (int)k,
                              s + i + 1);
-                    re_error(msg, replv, cp_count(s, 0, i));
+                    re_error(msg, replv, pos_in(repl, i));
                     return false;
                 }
                 char buf[4];
@@ -1157,7 +1230,7 @@ static bool tpl_parse(Template *t, ObjPattern *p, ObjStr *repl, Value replv) {
             if (num > (int64_t)p->ngroups) {
                 char msg[64];
                 snprintf(msg, sizeof msg, "invalid group reference %lld", (long long)num);
-                re_error(msg, replv, cp_count(s, 0, i + 1));
+                re_error(msg, replv, pos_in(repl, i + 1));
                 return false;
             }
             tpl_push(t, 1, (size_t)num, 0);
@@ -1182,7 +1255,7 @@ static bool tpl_parse(Template *t, ObjPattern *p, ObjStr *repl, Value replv) {
         } else if ((d >= 'a' && d <= 'z') || (d >= 'A' && d <= 'Z')) {
             char msg[32];
             snprintf(msg, sizeof msg, "bad escape \\%c", d);
-            re_error(msg, replv, cp_count(s, 0, i));
+            re_error(msg, replv, pos_in(repl, i));
             return false;
         } else {
             tpl_lit(t, s + i, 2);     // unknown non-letter escapes stay as they are
@@ -1204,7 +1277,7 @@ static void tpl_free(Template *t) {
 typedef struct {
     ObjPattern *p;
     Value patv;
-    ObjStr *s;
+    const Subj *s;
     Value string;
     Value fn;               // callable replacement, or VAL_NULL
     int64_t items;          // pieces of the result so far (CPython's join index)
@@ -1226,13 +1299,15 @@ static int sub_each(void *vctx, size_t bs, size_t be, int64_t cs, int64_t ce) {
         if (!r) {
             return -1;
         }
-        if (!IS_NONE(r) && !IS_STR(r)) {
-            exc_raise(exc_TypeError, "sequence item %lld: expected str instance, %s found",
-                      (long long)c->items, val_type_name(r));
+        Subj rs = {0};
+        bool ok = !IS_NONE(r) && (c->s->str ? IS_STR(r) : !IS_STR(r)) && subj_of(r, &rs);
+        if (!IS_NONE(r) && !ok) {
+            exc_raise(exc_TypeError, "sequence item %lld: expected %s instance, %s found",
+                      (long long)c->items, c->s->str ? "str" : "a bytes-like object", val_type_name(r));
             return -1;
         }
-        if (IS_STR(r)) {
-            sb_add(c->out, AS_STR(r)->data, AS_STR(r)->len);
+        if (ok) {
+            sb_add(c->out, rs.data, rs.len);
             c->items++;
         }
     } else {
@@ -1261,7 +1336,8 @@ static Value sub_common(int argc, Value *argv, ObjDict *kw, bool with_n) {
     if (!repl || !string) {
         return exc_raise(exc_TypeError, "%s() missing required argument '%s'", name, repl ? "string" : "repl");
     }
-    if (!subject(string, name)) {
+    Subj sb = {0};
+    if (!subject(PAT(argv[0]), string, name, &sb)) {
         return VAL_NULL;
     }
     int64_t count = 0;
@@ -1269,19 +1345,23 @@ static Value sub_common(int argc, Value *argv, ObjDict *kw, bool with_n) {
         return VAL_NULL;
     }
     ObjPattern *p = PAT(argv[0]);
-    ObjStr *s = AS_STR(string);
+    const Subj *s = &sb;
     Template tpl;
     memset(&tpl, 0, sizeof tpl);
     sb_init(&tpl.lit);
     Value fn = VAL_NULL;
-    if (IS_STR(repl)) {
-        if (!tpl_parse(&tpl, p, AS_STR(repl), repl)) {
+    Subj rs = {0};
+    if (p->is_bytes ? (!IS_STR(repl) && subj_of(repl, &rs)) : (IS_STR(repl) && subj_of(repl, &rs))) {
+        if (!tpl_parse(&tpl, p, &rs, repl)) {
             tpl_free(&tpl);
             return VAL_NULL;
         }
     } else if (val_class(repl)->call || IS_A(repl, cls_function) || IS_A(repl, cls_native) ||
                IS_A(repl, cls_bound_method) || IS_CLASS(repl)) {
         fn = repl;
+    } else if (p->is_bytes && IS_STR(repl)) {
+        tpl_free(&tpl);
+        return exc_raise(exc_TypeError, "sequence item 0: expected a bytes-like object, str found");
     } else {
         tpl_free(&tpl);
         return exc_raise(exc_TypeError, "decoding to str: need a bytes-like object, %s found",
@@ -1302,7 +1382,12 @@ static Value sub_common(int argc, Value *argv, ObjDict *kw, bool with_n) {
         res = string;
     } else {
         sb_add(&out, s->data + c.last, s->len - c.last);
-        res = sb_finish(&out);
+        if (s->str) {
+            res = sb_finish(&out);
+        } else {
+            res = bytes_new(out.data ? out.data : "", out.len);
+            sb_free(&out);
+        }
         if (!res) {
             return VAL_NULL;
         }
@@ -1326,14 +1411,14 @@ static Value pat_subn(int argc, Value *argv, ObjDict *kw) {
 // ---- split
 typedef struct {
     ObjPattern *p;
-    ObjStr *s;
+    const Subj *s;
     ObjList *out;
     size_t last;
 } SplitCtx;
 
 static int split_each(void *vctx, size_t bs, size_t be, int64_t cs, int64_t ce) {
     SplitCtx *c = vctx;
-    Value piece = str_try_new(c->s->data + c->last, bs - c->last);
+    Value piece = subj_slice(c->s, c->last, bs);
     if (!piece || !list_append(c->out, piece)) {
         return -1;
     }
@@ -1354,20 +1439,21 @@ static Value pat_split(int argc, Value *argv, ObjDict *kw) {
     if (!string) {
         return exc_raise(exc_TypeError, "split() missing required argument 'string' (pos 1)");
     }
-    if (!subject(string, "split")) {
+    Subj sb = {0};
+    if (!subject(PAT(argv[0]), string, "split", &sb)) {
         return VAL_NULL;
     }
     int64_t maxsplit = 0;
     if (mv && !int_to_i64(mv, &maxsplit)) {
         return VAL_NULL;
     }
-    ObjStr *s = AS_STR(string);
+    const Subj *s = &sb;
     Value l = list_new(4);
     gc_push_root(l);
     SplitCtx c = {PAT(argv[0]), s, AS_LIST(l), 0};
     int r = maxsplit < 0 ? 1 : scan(c.p, s, 0, (int64_t)s->cplen, maxsplit, split_each, &c);
     if (r >= 0) {
-        Value rest = str_try_new(s->data + c.last, s->len - c.last);
+        Value rest = subj_slice(s, c.last, s->len);
         if (!rest || !list_append(c.out, rest)) {
             r = -1;
         }
@@ -1506,9 +1592,11 @@ static Value group_value(ObjMatch *m, int64_t i, Value dflt) {
     if (m->spans[2 * i] < 0) {
         return dflt;
     }
-    ObjStr *s = AS_STR(m->string);
+    Subj sb = {0};
+    subj_of(m->string, &sb);
+    const Subj *s = &sb;
     size_t a = byte_of(s, m->spans[2 * i]), b = byte_of(s, m->spans[2 * i + 1]);
-    return str_try_new(s->data + a, b - a);
+    return subj_slice(s, a, b);
 }
 
 static Value m_group(int argc, Value *argv, ObjDict *kw) {
@@ -1615,25 +1703,33 @@ static Value m_span(int argc, Value *argv, ObjDict *kw) {
     return i < 0 ? VAL_NULL : tuple_pack(2, MK_SMALL(m->spans[2 * i]), MK_SMALL(m->spans[2 * i + 1]));
 }
 
+static bool p_is_bytes(ObjMatch *m) {
+    return PAT(m->re)->is_bytes;
+}
+
 static Value m_expand(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("expand", argc - 1, 1, 1)) {
         return VAL_NULL;
     }
     ObjMatch *m = MATCH(argv[0]);
-    if (!IS_STR(argv[1])) {
-        return exc_raise(exc_TypeError, "expected str instance, %s found", val_type_name(argv[1]));
+    Subj ts = {0};
+    if (p_is_bytes(m) ? (IS_STR(argv[1]) || !subj_of(argv[1], &ts)) : (!IS_STR(argv[1]) || !subj_of(argv[1], &ts))) {
+        return exc_raise(exc_TypeError, "expected %s instance, %s found", p_is_bytes(m) ? "a bytes-like object" : "str",
+                         val_type_name(argv[1]));
     }
     ObjPattern *p = PAT(m->re);
     Template tpl;
     memset(&tpl, 0, sizeof tpl);
     sb_init(&tpl.lit);
-    if (!tpl_parse(&tpl, p, AS_STR(argv[1]), argv[1])) {
+    if (!tpl_parse(&tpl, p, &ts, argv[1])) {
         tpl_free(&tpl);
         return VAL_NULL;
     }
     SBuf out;
     sb_init(&out);
-    ObjStr *s = AS_STR(m->string);
+    Subj sb = {0};
+    subj_of(m->string, &sb);
+    const Subj *s = &sb;
     for (size_t i = 0; i < tpl.npieces; i++) {
         size_t *pc = tpl.pieces + 3 * i;
         if (pc[0] == 0) {
@@ -1644,7 +1740,12 @@ static Value m_expand(int argc, Value *argv, ObjDict *kw) {
         }
     }
     tpl_free(&tpl);
-    return sb_finish(&out);
+    if (s->str) {
+        return sb_finish(&out);
+    }
+    Value r = bytes_new(out.data ? out.data : "", out.len);
+    sb_free(&out);
+    return r;
 }
 
 static Value m_getattr(Value self, ObjStr *name) {

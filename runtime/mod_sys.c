@@ -292,6 +292,12 @@ Value mod_sys_init(void) {
     set(d, "byteorder", str_from_c("little"));
     set(d, "maxsize", int_from_i64(INT64_MAX));
     set(d, "executable", str_from_c("pyish"));
+    set(d, "prefix", str_from_c("/usr/local"));
+    set(d, "base_prefix", str_from_c("/usr/local"));
+    set(d, "exec_prefix", str_from_c("/usr/local"));
+    set(d, "base_exec_prefix", str_from_c("/usr/local"));
+    set(d, "dont_write_bytecode", OBJ_VAL(obj_true));
+    set(d, "float_repr_style", str_from_c("short"));
     set(d, "ps1", str_from_c(">>> "));
     set(d, "ps2", str_from_c("... "));
     set(d, "implementation", str_from_c("pyish"));
