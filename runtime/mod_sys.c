@@ -215,6 +215,7 @@ static Value sys_addaudithook(int argc, Value *argv, ObjDict *kw) {
 }
 
 static const MethodDef sys_fns[] = {
+    {"_getframe", vm_getframe},
     {"audit", sys_audit},
     {"addaudithook", sys_addaudithook},
     {"excepthook", sys_excepthook},

@@ -73,6 +73,9 @@ bool tb_source_line(const char *file, int line, char *buf, size_t size);
 void interp_print_exception(Value exc);
 // The same text written to [out] (the embedding API's formatted traceback).
 void interp_format_exception(Value exc, FILE *out);
+// sys._getframe([depth]): a snapshot of the frame [depth] calls up, with
+// f_code, f_lineno, f_globals, f_locals and f_back.
+Value vm_getframe(int argc, Value *argv, ObjDict *kw);
 // "Exception ignored in: ..." reports of errors nobody can catch.
 void tb_print_unraisable(Value exc);
 

@@ -307,11 +307,9 @@ static Value b_globals(int argc, Value *argv, ObjDict *kw) {
     return ST->frame ? OBJ_VAL(ST->frame->globals) : VAL_NONE;
 }
 
-static Value b_locals(int argc, Value *argv, ObjDict *kw) {
-    Frame *f = ST->frame;
-    if (!f) {
-        return VAL_NONE;
-    }
+// The locals of [f] as locals() gives them (its namespace dict, or a new
+// dict of its bound fast locals and cells).
+Value frame_locals(Frame *f) {
     if (f->locals_dict) {
         return OBJ_VAL(f->locals_dict);
     }
@@ -330,6 +328,11 @@ static Value b_locals(int argc, Value *argv, ObjDict *kw) {
         }
     }
     return d;
+}
+
+static Value b_locals(int argc, Value *argv, ObjDict *kw) {
+    Frame *f = ST->frame;
+    return f ? frame_locals(f) : VAL_NONE;
 }
 
 static Value b_next(int argc, Value *argv, ObjDict *kw) {

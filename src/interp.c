@@ -355,7 +355,34 @@ static bool sandbox_refuses(const char *name) {
     return false;
 }
 
+static Value import_one(ObjStr *name);
+
+// import a.b.c: a, then a.b, then a.b.c, each bound as an attribute of its
+// parent once loaded.
 Value import_module_value(ObjStr *name) {
+    const char *dot = strrchr(name->data, '.');
+    if (!dot) {
+        return import_one(name);
+    }
+    Value cached;
+    if (dict_get(ST->modules, OBJ_VAL(name), &cached) == 1) {
+        return cached;
+    }
+    ObjStr *parent_name = AS_STR(str_intern(name->data, (size_t)(dot - name->data)));
+    Value parent = import_module_value(parent_name);
+    if (!parent) {
+        return VAL_NULL;
+    }
+    gc_push_root(parent);
+    Value m = import_one(name);
+    if (m && IS_A(parent, cls_module)) {
+        dict_set_str(((ObjModule *)AS_OBJ(parent))->dict, str_intern_c(dot + 1), m);
+    }
+    gc_pop_root(1);
+    return m;
+}
+
+static Value import_one(ObjStr *name) {
     Value m;
     if (dict_get(ST->modules, OBJ_VAL(name), &m) == 1) {
         return m;

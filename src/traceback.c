@@ -11,6 +11,7 @@
 #include "containers.h"
 #include "diag.h"
 #include "module.h"
+#include "class.h"
 
 // Reads line [line] of [file] (stripped) into [buf]; false if unavailable.
 bool tb_source_line(const char *file, int line, char *buf, size_t size) {
@@ -686,6 +687,115 @@ static Value tbm_stack(int argc, Value *argv, ObjDict *kw) {
     }
     gc_pop_root(1);
     return l;
+}
+
+// ---- sys._getframe: snapshots of the running frames (pyish frames are not
+// objects; a snapshot keeps what the frame showed when it was taken)
+typedef struct ObjFrameSnap {
+    Obj hdr;
+    Value code;
+    Value globals;
+    Value locals;       // the caller's own frame only; others: VAL_NULL
+    Value back;         // the snapshot of the calling frame, or None
+    int line;
+} ObjFrameSnap;
+
+static void trace_framesnap(Obj *o) {
+    ObjFrameSnap *f = (ObjFrameSnap *)o;
+    gc_mark_value(f->code);
+    gc_mark_value(f->globals);
+    gc_mark_value(f->locals);
+    gc_mark_value(f->back);
+}
+
+static Value framesnap_getattr(Value self, ObjStr *name) {
+    ObjFrameSnap *f = (ObjFrameSnap *)AS_OBJ(self);
+    const char *n = name->data;
+    if (strcmp(n, "f_code") == 0) {
+        return f->code;
+    }
+    if (strcmp(n, "f_lineno") == 0) {
+        return MK_SMALL(f->line);
+    }
+    if (strcmp(n, "f_globals") == 0) {
+        return f->globals;
+    }
+    if (strcmp(n, "f_locals") == 0) {
+        return f->locals ? f->locals : dict_new();
+    }
+    if (strcmp(n, "f_back") == 0) {
+        return f->back;
+    }
+    if (strcmp(n, "f_builtins") == 0) {
+        return OBJ_VAL(ST->builtins);
+    }
+    if (strcmp(n, "f_lasti") == 0) {
+        return MK_SMALL(-1);
+    }
+    if (strcmp(n, "f_trace") == 0) {
+        return VAL_NONE;
+    }
+    return generic_getattr(self, name);
+}
+
+static Value framesnap_repr(Value self) {
+    ObjFrameSnap *f = (ObjFrameSnap *)AS_OBJ(self);
+    ObjCode *c = (ObjCode *)AS_OBJ(f->code);
+    return str_printf("<frame at %p, file '%s', line %d, code %s>", (void *)f, c->filename->data, f->line,
+                      c->name->data);
+}
+
+Value vm_getframe(int argc, Value *argv, ObjDict *kw) {
+    int64_t depth = 0;
+    if (argc > 1) {
+        return exc_raise(exc_TypeError, "_getframe expected at most 1 argument, got %d", argc);
+    }
+    if (argc == 1 && !int_to_i64(argv[0], &depth)) {
+        return VAL_NULL;
+    }
+    if (!ST->cls_framesnap) {
+        ObjClass *c = class_new_builtin("frame", NULL, sizeof(ObjFrameSnap), NULL);
+        c->new_ = NULL;
+        c->trace = trace_framesnap;
+        c->getattr = framesnap_getattr;
+        c->repr = framesnap_repr;
+        ST->cls_framesnap = c;
+        class_finish_builtins();
+    }
+    Frame *f = ST->frame;
+    for (int64_t i = 0; i < depth && f; i++) {
+        f = f->parent;
+    }
+    if (!f) {
+        return exc_raise(exc_ValueError, "call stack is not deep enough");
+    }
+    // the chain from the outermost frame down, so each snapshot's f_back exists
+    size_t n = 0;
+    for (Frame *g = f; g; g = g->parent) {
+        n++;
+    }
+    Value back = VAL_NONE;
+    for (size_t k = n; k-- > 0;) {
+        Frame *g = f;
+        for (size_t j = 0; j < k; j++) {
+            g = g->parent;
+        }
+        gc_push_root(back);
+        ObjFrameSnap *snap = (ObjFrameSnap *)obj_alloc(ST->cls_framesnap, sizeof(ObjFrameSnap));
+        snap->code = OBJ_VAL(g->code);
+        snap->globals = g->globals ? OBJ_VAL(g->globals) : VAL_NONE;
+        snap->line = frame_line(g);
+        snap->back = back;
+        snap->locals = VAL_NULL;
+        if (k == 0) {
+            gc_push_root(OBJ_VAL(snap));
+            snap->locals = frame_locals(g);
+            gc_pop_root(1);
+        }
+        gc_pop_root(1);
+        back = OBJ_VAL(snap);
+    }
+    return back;
 }
 
 Value mod_traceback_init(void) {

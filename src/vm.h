@@ -73,6 +73,8 @@ void vm_note_stack(void);
 Value vm_module_coroutine(ObjCode *code, ObjDict *globals);
 
 // ---- builtins that need the VM (builtins_vm.c)
+// The locals of [f] as locals() gives them.
+Value frame_locals(Frame *f);
 // Adds super, globals, locals, exec, eval, __import__ ... to [builtins].
 void builtins_vm_init(ObjDict *builtins);
 // The class statement: runs [body] and makes the class [name] from [bases]
