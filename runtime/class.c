@@ -1496,6 +1496,9 @@ static void add_slot_wrappers(ObjClass *c) {
     }
     if (OWN(binop)) {
         for (int i = 0; i < BIN__COUNT; i++) {
+            if (c->binop_ops && !(c->binop_ops & (1u << i))) {
+                continue;
+            }
             char buf[32];
             snprintf(buf, sizeof buf, "__%s__", ops_bin_stem[i]);
             add_slot_wrapper(c, str_intern_c(buf)->data, SLOT_BINOP + i);

@@ -630,6 +630,7 @@ void complex_init(void) {
     cls_complex->hash = complex_hash;
     cls_complex->richcompare = complex_richcompare;
     cls_complex->binop = complex_binop;
+    cls_complex->binop_ops = 1u << BIN_ADD | 1u << BIN_SUB | 1u << BIN_MUL | 1u << BIN_TRUEDIV | 1u << BIN_POW;
     cls_complex->unop = complex_unop;
     cls_complex->truthy = complex_truthy;
     static const char *const names[] = {"real", "imag"};

@@ -851,6 +851,8 @@ void float_init(void) {
     cls_float->hash = float_hash;
     cls_float->richcompare = float_richcompare;
     cls_float->binop = float_binop;
+    cls_float->binop_ops = 1u << BIN_ADD | 1u << BIN_SUB | 1u << BIN_MUL | 1u << BIN_TRUEDIV |
+                           1u << BIN_FLOORDIV | 1u << BIN_MOD | 1u << BIN_POW;
     cls_float->unop = float_unop;
     cls_float->truthy = float_truthy;
     class_add_classmethod(cls_float, "fromhex", m_fromhex);

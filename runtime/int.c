@@ -1437,6 +1437,7 @@ void int_init(void) {
     cls_int->hash = int_hash;
     cls_int->richcompare = int_richcompare;
     cls_int->binop = int_binop;
+    cls_int->binop_ops = ((1u << BIN__COUNT) - 1) & ~(1u << BIN_MATMUL);   // no int @ int
     cls_int->unop = int_unop;
     cls_int->truthy = int_truthy;
     add_native_property(cls_int, "real", m_int_self);

@@ -131,6 +131,8 @@ struct ObjClass {
     uint32_t dict_offset;   // offset of the ObjDict* of an instance, 0: none
     uint32_t flags;         // CLS_*
     uint32_t seq;           // creation order (__subclasses__)
+    uint32_t binop_ops;     // builtin with a binop slot: bit i set when BIN op i has
+                            // __op__/__rop__ wrappers (0: every op)
     // --- lifecycle
     Value (*new_)(ObjClass *cls, int argc, Value *argv, ObjDict *kw); // type(...) call
     void (*trace)(Obj *o);  // marks children (gc_mark_value ...); NULL: none
