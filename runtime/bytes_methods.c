@@ -102,6 +102,18 @@ static bool bound(Value v, int64_t len, int64_t dflt, int64_t *out) {
     return true;
 }
 
+// An int argument CPython reads as a C ssize_t (a width, a count).
+static bool ssize_arg(Value v, int64_t *out) {
+    if (!index_value(v, NULL, out)) {
+        if (EXC_PENDING_IS(exc_IndexError)) {
+            exc_clear();
+            exc_raise(exc_OverflowError, "Python int too large to convert to C ssize_t");
+        }
+        return false;
+    }
+    return true;
+}
+
 static bool is_index_like(Value v) {
     return IS_INT(v) || v == VAL_TRUE || v == VAL_FALSE ||
            (IS_OBJ(v) && !bytes_check(v) && class_lookup(AS_OBJ(v)->cls, str_intern_c("__index__")));
@@ -319,7 +331,7 @@ static Value split_impl(int argc, Value *argv, ObjDict *kw, bool rev) {
         return VAL_NULL;
     }
     int64_t maxsplit = -1;
-    if (a[1] && !index_value(a[1], NULL, &maxsplit)) {
+    if (a[1] && !ssize_arg(a[1], &maxsplit)) {
         return VAL_NULL;
     }
     if (maxsplit < 0) {
@@ -598,7 +610,7 @@ static Value m_replace(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     int64_t count = -1;
-    if (argc > 3 && !index_value(argv[3], NULL, &count)) {
+    if (argc > 3 && !ssize_arg(argv[3], &count)) {
         return VAL_NULL;
     }
     if (count < 0) {
@@ -821,7 +833,7 @@ static bool pad_args(int argc, Value *argv, const char *name, int64_t *width, un
                   argc - 1 < 1 ? "at least 1 argument" : "at most 2 arguments", argc - 1);
         return false;
     }
-    if (!index_value(argv[1], NULL, width)) {
+    if (!ssize_arg(argv[1], width)) {
         return false;
     }
     *fill = ' ';
@@ -900,7 +912,7 @@ static Value m_zfill(int argc, Value *argv, ObjDict *kw) {
                          tname(argv[0]), argc - 1);
     }
     int64_t w;
-    if (!index_value(argv[1], NULL, &w)) {
+    if (!ssize_arg(argv[1], &w)) {
         return VAL_NULL;
     }
     SELF_BUF(v);
@@ -931,7 +943,7 @@ static Value m_expandtabs(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     int64_t ts = 8;
-    if (a[0] && !index_value(a[0], NULL, &ts)) {
+    if (a[0] && !ssize_arg(a[0], &ts)) {
         return VAL_NULL;
     }
     SELF_BUF(v);
