@@ -16,7 +16,7 @@ static bool is_digit(unsigned char c) {
 
 // The bytes %s / %b gives for [v] (buffer or __bytes__), as a bytes value.
 static Value percent_bytes(Value v) {
-    BufView bv;
+    BufView bv = {0};
     int r = buffer_get(v, &bv);
     if (r) {
         return r > 0 ? bytes_try_new(bv.ptr, bv.len) : VAL_NULL;
@@ -37,7 +37,7 @@ static Value percent_bytes(Value v) {
 }
 
 Value bytes_percent_format(Value fmtv, Value args) {
-    BufView f;
+    BufView f = {0};
     buffer_get(fmtv, &f);
     // a copy: argument conversions may run code that changes a bytearray
     Value fcopy = bytes_try_new(f.ptr, f.len);
@@ -165,7 +165,7 @@ Value bytes_percent_format(Value fmtv, Value args) {
             if (conv == 'r' || conv == 'a') {
                 data = obj_ascii(arg);
             } else if (conv == 'c') {
-                BufView cb;
+                BufView cb = {0};
                 int64_t cv;
                 if (int_check(arg)) {
                     if (!int_to_i64(arg, &cv) || cv < 0 || cv > 255) {

@@ -13,7 +13,7 @@
 #include "gc.h"
 #include "runtime.h"
 
-#define SELF_BUF(v) BufView v; buffer_get(argv[0], &v)
+#define SELF_BUF(v) BufView v = {0}; buffer_get(argv[0], &v)
 
 // ---- argument helpers
 
