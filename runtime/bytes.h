@@ -83,7 +83,9 @@ Value bytes_from_object(Value x);
 
 // ---- bytes_methods.c: the methods bytes and bytearray share
 extern const MethodDef bytes_common_methods[];
-// b % args for bytes/bytearray [fmt].
+
+// ---- bytes_format.c
+// [fmt] % [args] for a bytes or bytearray [fmt]: a value of fmt's kind.
 Value bytes_percent_format(Value fmt, Value args);
 
 // ---- memoryview.c

@@ -1213,7 +1213,7 @@ static bool bytes_conv_args(const char *fname, const char *first, int argc, Valu
             const char *n = AS_STR(k)->data;
             int i = strcmp(n, first) == 0 ? 0 : strcmp(n, names[1]) == 0 ? 1 : strcmp(n, names[2]) == 0 ? 2 : -1;
             if (i < 0) {
-                exc_raise(exc_TypeError, "%s() got an unexpected keyword argument '%s'", fname, n);
+                exc_raise(exc_TypeError, "'%s' is an invalid keyword argument for %s()", n, fname);
                 return false;
             }
             if (a[i]) {

@@ -1175,7 +1175,7 @@ static Value m_encode(int argc, Value *argv, ObjDict *kw) {
             const char *n = AS_STR(k)->data;
             Value *slot = strcmp(n, "encoding") == 0 ? &enc : strcmp(n, "errors") == 0 ? &errs : NULL;
             if (!slot) {
-                return exc_raise(exc_TypeError, "encode() got an unexpected keyword argument '%s'", n);
+                return exc_raise(exc_TypeError, "'%s' is an invalid keyword argument for encode()", n);
             }
             if (*slot) {
                 return exc_raise(exc_TypeError, "argument for encode() given by name ('%s') and position (%d)",
