@@ -220,6 +220,7 @@ struct State {
     // ---- regular expressions (runtime/mod_re.c)
     Value re_error;                     // the class re.error (re.pyish hands it in)
     ObjClass *cls_framesnap;            // sys._getframe's frame snapshots (traceback.c)
+    Value binascii_error, binascii_incomplete;   // binascii.Error/Incomplete (mod_binascii.c)
     int64_t gc_threshold[3];            // gc.get/set_threshold (reported only)
 
     // ---- weak references (runtime/weakref.c)

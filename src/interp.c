@@ -531,6 +531,7 @@ void interp_init(int argc, char **argv, const char *script_dir) {
     module_register("_json", mod_json_init);
     module_register("_traceback", mod_traceback_init);
     module_register("errno", mod_errno_init);
+    module_register("binascii", mod_binascii_init);
     if (!ST->config.sandbox) {
         module_register("_posix", mod_posix_init);
     }
