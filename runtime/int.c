@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "numstr.h"
+#include "containers.h"
 #include "runtime.h"
 #include "bytes.h"
 #include "containers.h"
@@ -1086,6 +1087,10 @@ static Value int_of(Value x) {
 }
 
 static Value int_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    static const char *const allowed[] = {"base", NULL};
+    if (!kw_only("int", kw, allowed)) {
+        return VAL_NULL;
+    }
     Value basev = kw_get(kw, "base");
     if (argc > 2 || (argc == 2 && basev)) {
         return exc_raise(exc_TypeError, "int() takes at most 2 arguments (%d given)",
@@ -1126,6 +1131,9 @@ static Value int_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value bool_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    if (!arg_no_kw("bool", kw)) {
+        return VAL_NULL;
+    }
     if (argc > 1) {
         return exc_raise(exc_TypeError, "bool expected at most 1 argument, got %d", argc);
     }

@@ -274,9 +274,7 @@ Value mod_sys_init(void) {
     }
     Value m = module_new("sys");
     ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
-    for (const MethodDef *f = sys_fns; f->name; f++) {
-        set(d, f->name, native_new(f->name, f->fn, NULL));
-    }
+    native_add_functions(d, "sys", sys_fns);
     set(d, "argv", interp_sys_argv());
     Value path = list_new(2);
     list_append(AS_LIST(path), str_from_c(ST->script_dir && *ST->script_dir ? ST->script_dir : "."));
@@ -343,8 +341,6 @@ static const MethodDef testing_fns[] = {
 Value mod_testing_init(void) {
     Value m = module_new("_testing");
     ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
-    for (const MethodDef *f = testing_fns; f->name; f++) {
-        set(d, f->name, native_new(f->name, f->fn, NULL));
-    }
+    native_add_functions(d, "_testing", testing_fns);
     return m;
 }

@@ -274,6 +274,10 @@ static Value m_endswith(int argc, Value *argv, ObjDict *kw) {
 
 static Value m_split_impl(int argc, Value *argv, ObjDict *kw, bool rev) {
     const char *name = rev ? "rsplit" : "split";
+    static const char *const allowed[] = {"sep", "maxsplit", NULL};
+    if (!kw_only(name, kw, allowed)) {
+        return VAL_NULL;
+    }
     if (!nargs(name, argc - 1, 0, 2)) {
         return VAL_NULL;
     }
@@ -478,7 +482,8 @@ static Value m_join(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value m_splitlines(int argc, Value *argv, ObjDict *kw) {
-    if (!nargs("splitlines", argc - 1, 0, 1)) {
+    static const char *const allowed[] = {"keepends", NULL};
+    if (!kw_only("splitlines", kw, allowed) || !nargs("splitlines", argc - 1, 0, 1)) {
         return VAL_NULL;
     }
     Value kv = argc > 1 ? argv[1] : kw_get(kw, "keepends");
@@ -1106,7 +1111,8 @@ static Value m_zfill(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value m_expandtabs(int argc, Value *argv, ObjDict *kw) {
-    if (!nargs("expandtabs", argc - 1, 0, 1)) {
+    static const char *const allowed[] = {"tabsize", NULL};
+    if (!kw_only("expandtabs", kw, allowed) || !nargs("expandtabs", argc - 1, 0, 1)) {
         return VAL_NULL;
     }
     Value tv = argc > 1 ? argv[1] : kw_get(kw, "tabsize");
@@ -1396,10 +1402,10 @@ const MethodDef str_methods[] = {
     {"count", m_count},
     {"startswith", m_startswith},
     {"endswith", m_endswith},
-    {"split", m_split},
-    {"rsplit", m_rsplit},
+    {"split", m_split, true},
+    {"rsplit", m_rsplit, true},
     {"join", m_join},
-    {"splitlines", m_splitlines},
+    {"splitlines", m_splitlines, true},
     {"partition", m_partition},
     {"rpartition", m_rpartition},
     {"strip", m_strip},
@@ -1428,9 +1434,9 @@ const MethodDef str_methods[] = {
     {"ljust", m_ljust},
     {"rjust", m_rjust},
     {"zfill", m_zfill},
-    {"expandtabs", m_expandtabs},
-    {"encode", m_encode},
-    {"format", m_format},
+    {"expandtabs", m_expandtabs, true},
+    {"encode", m_encode, true},
+    {"format", m_format, true},
     {"format_map", m_format_map},
     {"__format__", m_str_format_dunder},
     {"removeprefix", m_removeprefix},

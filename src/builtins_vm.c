@@ -9,6 +9,7 @@
 #include "class.h"
 #include "gc.h"
 #include "runtime.h"
+#include "containers.h"
 #include "numstr.h"
 
 
@@ -31,6 +32,9 @@ static void trace_super(Obj *o) {
 static Value super_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     ObjClass *type;
     Value obj;
+    if (!arg_no_kw("super", kw)) {
+        return VAL_NULL;
+    }
     if (argc == 0) {
         Frame *f = ST->frame;
         if (!f || !f->func) {
@@ -411,6 +415,10 @@ static void quitter_install(ObjDict *b, const char *name) {
 }
 
 static Value b_import(int argc, Value *argv, ObjDict *kw) {
+    static const char *const allowed[] = {"name", "globals", "locals", "fromlist", "level", NULL};
+    if (!kw_only("__import__", kw, allowed)) {
+        return VAL_NULL;
+    }
     if (!arg_count("__import__", argc, 1, 5) || !IS_STR(argv[0])) {
         return exc_raise(exc_TypeError, "__import__() argument 1 must be str");
     }
@@ -507,7 +515,8 @@ static Value run_string(int argc, Value *argv, bool eval) {
 }
 
 static Value b_exec(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_no_kw("exec", kw)) {
+    static const char *const allowed[] = {"closure", NULL};
+    if (!kw_only("exec", kw, allowed)) {
         return VAL_NULL;
     }
     return run_string(argc, argv, false);
@@ -581,10 +590,10 @@ static const MethodDef vm_builtins_defs[] = {
     {"globals", b_globals},
     {"locals", b_locals},
     {"next", b_next},
-    {"__import__", b_import},
-    {"exec", b_exec},
+    {"__import__", b_import, true},
+    {"exec", b_exec, true},
     {"eval", b_eval},
-    {"compile", b_compile},
+    {"compile", b_compile, true},
     {NULL, NULL},
 };
 
@@ -601,9 +610,7 @@ void builtins_vm_init(ObjDict *b) {
     cls_quitter->new_ = NULL;
     quitter_install(b, "exit");
     quitter_install(b, "quit");
-    for (const MethodDef *m = vm_builtins_defs; m->name; m++) {
-        dict_set_str(b, str_intern_c(m->name), native_new(m->name, m->fn, NULL));
-    }
+    native_add_functions(b, NULL, vm_builtins_defs);
     dict_set_str(b, str_intern_c("super"), OBJ_VAL(cls_super));
     dict_set_str(b, str_intern_c("property"), OBJ_VAL(cls_property));
     dict_set_str(b, str_intern_c("staticmethod"), OBJ_VAL(cls_staticmethod));
