@@ -270,8 +270,40 @@ static Value sys_addaudithook(int argc, Value *argv, ObjDict *kw) {
     return VAL_NONE;
 }
 
+// sys.breakpointhook(*args, **kws), also sys.__breakpointhook__: calls
+// what $PYTHONBREAKPOINT names ("mod.func"), does nothing for "0", and
+// otherwise (CPython would start pdb, which pyish lacks) says so on stderr
+// and lets the program continue.
+static Value sys_breakpointhook(int argc, Value *argv, ObjDict *kw) {
+    const char *env = ST->config.sandbox ? NULL : getenv("PYTHONBREAKPOINT");
+    if (env && strcmp(env, "0") == 0) {
+        return VAL_NONE;
+    }
+    FILE *err = state_stderr();
+    if (env && *env && strcmp(env, "pdb.set_trace") != 0) {
+        const char *dot = strrchr(env, '.');
+        Value modname = dot ? str_new(env, (size_t)(dot - env)) : OBJ_VAL(str_intern_c("builtins"));
+        Value imp = dict_get_str(ST->builtins, str_intern_c("__import__"));
+        Value mod = imp && modname ? vm_call(imp, 1, &modname, NULL) : VAL_NULL;
+        Value hook = mod ? obj_getattr(mod, str_intern_c(dot ? dot + 1 : env)) : VAL_NULL;
+        if (hook) {
+            return vm_call(hook, argc, argv, kw);
+        }
+        exc_clear();
+        ObjStr *file = vm_current_file();
+        fprintf(err, "%s:%d: RuntimeWarning: Ignoring unimportable $PYTHONBREAKPOINT: \"%s\"\n",
+                file ? file->data : "<unknown>", vm_current_line(), env);
+        fflush(err);
+        return VAL_NONE;
+    }
+    fprintf(err, "breakpoint(): pyish has no debugger (set PYTHONBREAKPOINT=0 to silence); continuing\n");
+    fflush(err);
+    return VAL_NONE;
+}
+
 static const MethodDef sys_fns[] = {
     {"_getframe", vm_getframe},
+    {"breakpointhook", sys_breakpointhook, true},
     {"set_int_max_str_digits", sys_set_int_max_str_digits, true},
     {"get_int_max_str_digits", sys_get_int_max_str_digits},
     {"audit", sys_audit},
@@ -348,6 +380,7 @@ Value mod_sys_init(void) {
     set(d, "platform", str_from_c("linux"));
     set(d, "byteorder", str_from_c("little"));
     set(d, "maxsize", int_from_i64(INT64_MAX));
+    set(d, "__breakpointhook__", dict_get_str(d, str_intern_c("breakpointhook")));
     Value info = make_int_info();
     if (!info) {
         return VAL_NULL;

@@ -36,6 +36,7 @@ void module_register(const char *name, ModuleInit init) {
 static void mark_interp(void) {
     gc_mark_obj((Obj *)ST->main_globals);
     gc_mark_obj((Obj *)ST->sys_argv);
+    gc_mark_value(ST->anext_default_fn);   // builtins_vm.c's anext helper
 }
 
 ObjDict *interp_main_globals(void) {
