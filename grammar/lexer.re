@@ -855,13 +855,9 @@ static bool decode(Parser *p, const Token *t, StrBuf *b, const char *s, const ch
             sb_put(b, tmp, (size_t)utf8_encode(tmp, v));
             continue;
         }
-        case 'u': case 'U': case 'N':
+        case 'u': case 'U':
             if (bytes) {
                 sb_put(b, bs, (size_t)(s - bs));
-                continue;
-            }
-            if (c == 'N') {
-                sb_put(b, bs, (size_t)(s - bs));   // \N{...} stays as written
                 continue;
             }
             // fall through
@@ -902,6 +898,10 @@ static bool decode(Parser *p, const Token *t, StrBuf *b, const char *s, const ch
             continue;
         }
         case 'N': {
+            if (bytes) {    // no \N in bytes: it stays as written
+                sb_put(b, bs, (size_t)(s - bs));
+                continue;
+            }
             // \N{NAME}: errors name the bytes from the backslash to where
             // the scan stopped, as CPython's unicodeescape codec does
             int pos = (int)(bs - body);

@@ -1072,7 +1072,11 @@ static Value int_parse_buffer(Value x, int base) {
     if (base != 0 && (base < 2 || base > 36)) {
         return exc_raise(exc_ValueError, "int() base must be >= 2 and <= 36, or 0");
     }
-    Value r = parse_int((const char *)AS_BYTES(copy)->data, b.len, base);
+    size_t ndigits = 0;
+    Value r = parse_int((const char *)AS_BYTES(copy)->data, b.len, base, &ndigits);
+    if (!int_str_digits_ok(ndigits, true)) {
+        return VAL_NULL;
+    }
     if (r == VAL_NULL && !exc_pending()) {
         Value rep = obj_repr(x);
         return rep ? exc_raise(exc_ValueError, "invalid literal for int() with base %d: %s", base,
@@ -1448,7 +1452,7 @@ static const MethodDef int_methods[] = {
     {"__format__", m_int_format},
     {"__round__", m_int_round},
     {"as_integer_ratio", m_int_ratio},
-    {"to_bytes", m_int_to_bytes},
+    {"to_bytes", m_int_to_bytes, true},
     {NULL, NULL},
 };
 
@@ -1500,5 +1504,5 @@ void int_init(void) {
     cls_bool->truthy = int_truthy;
 
     str_init_late();    // str.maketrans needs staticmethod, which exists by now
-    class_add_classmethod(cls_int, "from_bytes", m_int_from_bytes);
+    class_add_classmethod(cls_int, "from_bytes", m_int_from_bytes)->takes_kw = true;
 }

@@ -1234,10 +1234,10 @@ static Value loop_get_exception_handler_m(int argc, Value *argv, ObjDict *kw) {
 }
 
 static const MethodDef loop_methods[] = {
-    {"call_soon", loop_call_soon_m},
-    {"call_soon_threadsafe", loop_call_soon_m},
-    {"call_later", loop_call_later_m},
-    {"call_at", loop_call_at_m},
+    {"call_soon", loop_call_soon_m, true},
+    {"call_soon_threadsafe", loop_call_soon_m, true},
+    {"call_later", loop_call_later_m, true},
+    {"call_at", loop_call_at_m, true},
     {"time", loop_time_m},
     {"create_future", loop_create_future_m},
     {"create_task", loop_create_task_m, true},
