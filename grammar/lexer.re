@@ -26,6 +26,7 @@
 
 #include "frontend.h"
 #include "parser.h"
+#include "unicode_names.h"
 
 /*!re2c
     re2c:define:YYCTYPE = "unsigned char";
@@ -854,13 +855,9 @@ static bool decode(Parser *p, const Token *t, StrBuf *b, const char *s, const ch
             sb_put(b, tmp, (size_t)utf8_encode(tmp, v));
             continue;
         }
-        case 'u': case 'U': case 'N':
+        case 'u': case 'U':
             if (bytes) {
                 sb_put(b, bs, (size_t)(s - bs));
-                continue;
-            }
-            if (c == 'N') {
-                sb_put(b, bs, (size_t)(s - bs));   // \N{...} stays as written
                 continue;
             }
             // fall through
@@ -900,8 +897,40 @@ static bool decode(Parser *p, const Token *t, StrBuf *b, const char *s, const ch
             sb_put(b, tmp, (size_t)utf8_encode(tmp, v));
             continue;
         }
+        case 'N': {
+            if (bytes) {    // no \N in bytes: it stays as written
+                sb_put(b, bs, (size_t)(s - bs));
+                continue;
+            }
+            // \N{NAME}: errors name the bytes from the backslash to where
+            // the scan stopped, as CPython's unicodeescape codec does
+            int pos = (int)(bs - body);
+            const char *msg = "malformed \\N character escape";
+            const char *q = s;
+            if (q < e && *q == '{') {
+                const char *start = ++q;
+                while (q < e && *q != '}') {
+                    q++;
+                }
+                if (q < e && q > start) {
+                    uint32_t cp;
+                    q++;
+                    if (uname_lookup(start, (size_t)(q - 1 - start), &cp)) {
+                        char tmp[4];
+                        sb_put(b, tmp, (size_t)utf8_encode(tmp, cp));
+                        s = q;
+                        continue;
+                    }
+                    msg = "unknown Unicode character name";
+                }
+            }
+            fe_error(p, "SyntaxError", after(t),
+                     "(unicode error) 'unicodeescape' codec can't decode bytes in position "
+                     "%d-%d: %s", pos, (int)(q - body) - 1, msg);
+            return false;
+        }
         default:
-            // Unknown escapes (and \N{...}) stay as written.
+            // Unknown escapes stay as written.
             sb_put(b, bs, (size_t)(s - bs));
             continue;
         }
@@ -1112,6 +1141,14 @@ static const char *fs_parse(Parser *p, const Token *t, Builder *bd, const char *
             }
             fe_error(p, "SyntaxError", after(t), "f-string: single '}' is not allowed");
             return NULL;
+        }
+        if (ch == '\\' && !raw && q + 2 < e && q[1] == 'N' && q[2] == '{') {
+            // \N{NAME}: its braces are no replacement field
+            const char *close = memchr(q + 3, '}', (size_t)(e - q - 3));
+            if (close) {
+                q = close + 1;
+                continue;
+            }
         }
         if (ch == '\\' && !raw && q + 1 < e && q[1] != '{' && q[1] != '}') {
             q += 2;

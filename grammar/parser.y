@@ -475,6 +475,7 @@ static Ast *alias(Parser *p, SrcLoc loc, char *name, const Token *as) {
 %token IN "'in'" IS "'is'" LAMBDA "'lambda'" NONLOCAL "'nonlocal'" NOT "'not'"
 %token OR "'or'" PASS "'pass'" RAISE "'raise'" RETURN "'return'" TRY "'try'"
 %token WHILE "'while'" WITH "'with'" YIELD "'yield'"
+%token WITH_LPAR "'(' of with-items" WITH_RPAR "')' of with-items"
 %token LPAR "'('" RPAR "')'" LSQB "'['" RSQB "']'" LBRACE "'{'" RBRACE "'}'"
 %token COMMA "','" COLON "':'" SEMI "';'" DOT "'.'" ELLIPSIS "'...'"
 %token ARROW "'->'" EQUAL "'='" COLONEQ "':='"
@@ -879,10 +880,17 @@ handler
         }
     ;
 
-// with_stmt: 'with' with_item (',' with_item)* ':' suite
+// with_stmt: 'with' '(' with_item (',' with_item)* [','] ')' ':' suite
+//          | 'with' with_item (',' with_item)* ':' suite
+// (yylex turns the parentheses into WITH_LPAR/WITH_RPAR when they hold
+// with-items rather than one expression: see with_parens)
 with_stmt
     : WITH with_items COLON suite
         { $$ = node(p, AST_WITH, @$); $$->list = $2; $$->list2 = $4; }
+    | WITH WITH_LPAR with_items WITH_RPAR COLON suite
+        { $$ = node(p, AST_WITH, @$); $$->list = $3; $$->list2 = $6; }
+    | WITH WITH_LPAR with_items COMMA WITH_RPAR COLON suite
+        { $$ = node(p, AST_WITH, @$); $$->list = $3; $$->list2 = $7; }
     ;
 
 with_items
@@ -1440,6 +1448,34 @@ yield_expr
 
 %%
 
+// True if the '(' at [i], just after 'with', opens a list of with-items
+// ("with (a as b, c):"), as CPython's grammar tries first: the matching ')'
+// is followed by ':', the parentheses are not empty and hold no
+// comprehension, walrus or yield at their level (those make them an atom:
+// "with (x for x in y):"). Sets p->with_rpar to the ')'.
+static bool with_parens(Parser *p, int i) {
+    int depth = 0;
+    for (int j = i; j < p->ntok; j++) {
+        int k = p->toks[j].kind;
+        if (k == TOK_LPAR || k == TOK_LSQB || k == TOK_LBRACE) {
+            depth++;
+        } else if (k == TOK_RPAR || k == TOK_RSQB || k == TOK_RBRACE) {
+            if (--depth == 0) {
+                if (k != TOK_RPAR || j == i + 1 || j + 1 >= p->ntok || p->toks[j + 1].kind != TOK_COLON) {
+                    return false;
+                }
+                p->with_rpar = j + 1;
+                return true;
+            }
+        } else if (depth == 1 && (k == TOK_FOR || k == TOK_COLONEQ || k == TOK_YIELD)) {
+            return false;
+        } else if (k == TOK_NEWLINE || k == TOK_YYEOF || k == TOK_LEXERROR) {
+            return false;
+        }
+    }
+    return false;
+}
+
 static int yylex(YYSTYPE *lval, SrcLoc *lloc, Parser *p) {
     if (p->pos < 0) {
         p->pos = 0;
@@ -1453,6 +1489,14 @@ static int yylex(YYSTYPE *lval, SrcLoc *lloc, Parser *p) {
     }
     lval->tok = t;
     *lloc = t->loc;
+    int i = (int)(t - p->toks);
+    if (t->kind == TOK_LPAR && i > 0 && p->toks[i - 1].kind == TOK_WITH && with_parens(p, i)) {
+        return TOK_WITH_LPAR;
+    }
+    if (t->kind == TOK_RPAR && p->with_rpar == i + 1) {
+        p->with_rpar = 0;
+        return TOK_WITH_RPAR;
+    }
     return t->kind;
 }
 

@@ -553,6 +553,10 @@ static Value bi_divmod(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value bi_pow(int argc, Value *argv, ObjDict *kw) {
+    static const char *const allowed[] = {"base", "exp", "mod", NULL};
+    if (!kw_only("pow", kw, allowed)) {
+        return VAL_NULL;
+    }
     if (argc < 2) {
         return exc_raise(exc_TypeError, "pow() missing required argument '%s' (pos %d)",
                          argc == 0 ? "base" : "exp", argc + 1);
@@ -568,6 +572,10 @@ static Value bi_pow(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value bi_round(int argc, Value *argv, ObjDict *kw) {
+    static const char *const allowed[] = {"number", "ndigits", NULL};
+    if (!kw_only("round", kw, allowed)) {
+        return VAL_NULL;
+    }
     if (argc < 1) {
         return exc_raise(exc_TypeError, "round() missing required argument 'number' (pos 1)");
     }
@@ -945,21 +953,21 @@ static Value bi_dir(int argc, Value *argv, ObjDict *kw) {
 // ---- registration
 
 static const MethodDef builtin_functions[] = {
-    {"print", bi_print},
+    {"print", bi_print, true},
     {"input", bi_input},
     {"len", bi_len},
     {"repr", bi_repr},
     {"ascii", bi_ascii},
     {"abs", bi_abs},
-    {"min", bi_min},
-    {"max", bi_max},
-    {"sum", bi_sum},
-    {"sorted", bi_sorted},
+    {"min", bi_min, true},
+    {"max", bi_max, true},
+    {"sum", bi_sum, true},
+    {"sorted", bi_sorted, true},
     {"any", bi_any},
     {"all", bi_all},
     {"divmod", bi_divmod},
-    {"pow", bi_pow},
-    {"round", bi_round},
+    {"pow", bi_pow, true},
+    {"round", bi_round, true},
     {"chr", bi_chr},
     {"ord", bi_ord},
     {"hex", bi_hex},
@@ -979,7 +987,7 @@ static const MethodDef builtin_functions[] = {
     {"format", bi_format},
     {"vars", bi_vars},
     {"dir", bi_dir},
-    {"open", builtins_open},
+    {"open", builtins_open, true},
     {NULL, NULL},
 };
 
@@ -990,9 +998,7 @@ static void put(ObjDict *b, const char *name, Value v) {
 // Registers the builtin functions and classes into [builtins].
 void builtins_init(ObjDict *builtins) {
     builtins_file_init();
-    for (const MethodDef *m = builtin_functions; m->name; m++) {
-        put(builtins, m->name, native_new(m->name, m->fn, NULL));
-    }
+    native_add_functions(builtins, NULL, builtin_functions);
     struct {
         const char *name;
         ObjClass *cls;

@@ -76,11 +76,12 @@ bool kw_only(const char *fname, ObjDict *kw, const char *const *allowed) {
     return true;
 }
 
-// Adds [fn] to [cls] as classmethod [name].
-void class_add_classmethod(ObjClass *cls, const char *name, NativeFn fn) {
+// Adds [fn] to [cls] as classmethod [name]; returns its native.
+ObjNative *class_add_classmethod(ObjClass *cls, const char *name, NativeFn fn) {
     Value f = native_new(name, fn, cls);
     ((ObjNative *)AS_OBJ(f))->is_classmethod = true;
     ObjWrapper *w = (ObjWrapper *)obj_alloc(cls_classmethod, sizeof(ObjWrapper));
     w->func = f;
     dict_set_str(cls->dict, str_intern_c(name), OBJ_VAL(w));
+    return (ObjNative *)AS_OBJ(f);
 }

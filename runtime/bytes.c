@@ -1012,7 +1012,7 @@ static const MethodDef bytes_own_methods[] = {
 };
 
 static const MethodDef bytearray_methods[] = {
-    {"__init__", m_bytearray_init},
+    {"__init__", m_bytearray_init, true},
     {"append", m_append},
     {"extend", m_extend},
     {"insert", m_insert},

@@ -100,6 +100,7 @@ void class_add_methods(ObjClass *cls, const MethodDef *methods) {
     class_changed();
     for (const MethodDef *m = methods; m->name; m++) {
         Value f = native_new(m->name, m->fn, cls);
+        ((ObjNative *)AS_OBJ(f))->takes_kw = m->kw;
         dict_set_str(cls->dict, str_intern_c(m->name), f);
     }
 }
@@ -128,6 +129,27 @@ Value native_new(const char *name, NativeFn fn, ObjClass *owner) {
     n->name = name;
     n->owner = owner;
     return OBJ_VAL(n);
+}
+
+void native_add_functions(ObjDict *d, const char *qual, const MethodDef *defs) {
+    for (const MethodDef *m = defs; m->name; m++) {
+        Value f = native_new(m->name, m->fn, NULL);
+        ((ObjNative *)AS_OBJ(f))->takes_kw = m->kw;
+        ((ObjNative *)AS_OBJ(f))->qual = qual;
+        dict_set_str(d, str_intern_c(m->name), f);
+    }
+}
+
+// CPython names a method by its class's short name ("deque.append") and a
+// module function by its module unless that is builtins ("math.sqrt", "len").
+bool native_refuse_kw(ObjNative *n) {
+    const char *q = n->owner ? n->owner->name->data : n->qual;
+    if (q) {
+        exc_raise(exc_TypeError, "%s.%s() takes no keyword arguments", q, n->name);
+    } else {
+        exc_raise(exc_TypeError, "%s() takes no keyword arguments", n->name);
+    }
+    return false;
 }
 
 // method(function, instance) (types.MethodType): binds a callable.
@@ -253,7 +275,8 @@ static void trace_property(Obj *o) {
 }
 
 static Value property_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("property", argc, 0, 4)) {
+    static const char *const allowed[] = {"fget", "fset", "fdel", "doc", NULL};
+    if (!kw_only("property", kw, allowed) || !arg_count("property", argc, 0, 4)) {
         return VAL_NULL;
     }
     ObjProperty *p = (ObjProperty *)obj_alloc(cls_property, sizeof(ObjProperty));
@@ -267,6 +290,12 @@ static Value property_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     }
     if ((v = kw_get(kw, "fset"))) {
         p->fset = v;
+    }
+    if ((v = kw_get(kw, "fdel"))) {
+        p->fdel = v;
+    }
+    if ((v = kw_get(kw, "doc"))) {
+        p->doc = v;
     }
     return OBJ_VAL(p);
 }
@@ -398,7 +427,7 @@ static void trace_wrapper(Obj *o) {
 }
 
 static Value wrapper_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count(cls->name->data, argc, 1, 1)) {
+    if (!arg_no_kw(cls->name->data, kw) || !arg_count(cls->name->data, argc, 1, 1)) {
         return VAL_NULL;
     }
     ObjWrapper *w = (ObjWrapper *)obj_alloc(cls, sizeof(ObjWrapper));
@@ -1557,7 +1586,7 @@ static Value object_subclasshook(int argc, Value *argv, ObjDict *kw) {
 }
 
 static const MethodDef object_methods[] = {
-    {"__init__", object_init},
+    {"__init__", object_init, true},
     {"__subclasshook__", object_subclasshook},
     {"__format__", object_format},
     {"__reduce_ex__", object_reduce_ex},
@@ -1566,8 +1595,8 @@ static const MethodDef object_methods[] = {
 
 static const MethodDef type_methods[] = {
     {"mro", type_mro},
-    {"__init__", type_init_fn},
-    {"__prepare__", type_prepare_fn},
+    {"__init__", type_init_fn, true},
+    {"__prepare__", type_prepare_fn, true},
     {"__subclasses__", type_subclasses_fn},
     {"__instancecheck__", type_instancecheck_fn},
     {"__subclasscheck__", type_subclasscheck_fn},
@@ -1682,6 +1711,7 @@ void class_ready(void) {
         ObjWrapper *w = (ObjWrapper *)obj_alloc(cls_classmethod, sizeof(ObjWrapper));
         w->func = native_new("__init_subclass__", object_init_subclass, cls_object);
         ((ObjNative *)AS_OBJ(w->func))->is_classmethod = true;
+        ((ObjNative *)AS_OBJ(w->func))->takes_kw = true;   // its own message
         dict_set_str(cls_object->dict, str_intern_c("__init_subclass__"), OBJ_VAL(w));
     }
     cls_none = class_new_builtin("NoneType", NULL, sizeof(Obj), NULL);

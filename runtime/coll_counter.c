@@ -327,8 +327,8 @@ static Value counter_binop(Value a, Value b, int op) {
 static const MethodDef counter_methods[] = {
     {"most_common", cm_most_common},
     {"elements", cm_elements},
-    {"update", cm_update},
-    {"subtract", cm_subtract},
+    {"update", cm_update, true},
+    {"subtract", cm_subtract, true},
     {"total", cm_total},
     {NULL, NULL},
 };

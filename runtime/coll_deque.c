@@ -564,7 +564,7 @@ static Value dm_reversed(int argc, Value *argv, ObjDict *kw) {
 }
 
 static const MethodDef deque_methods[] = {
-    {"__init__", dm_init},
+    {"__init__", dm_init, true},
     {"append", dm_append},
     {"appendleft", dm_appendleft},
     {"pop", dm_pop},

@@ -170,7 +170,7 @@ static Value ntm_make(int argc, Value *argv, ObjDict *kw) {
 
 static const MethodDef nt_methods[] = {
     {"_asdict", ntm_asdict},
-    {"_replace", ntm_replace},
+    {"_replace", ntm_replace, true},
     {NULL, NULL},
 };
 

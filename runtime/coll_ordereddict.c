@@ -41,7 +41,8 @@ static Value od_richcompare(Value a, Value b, int op) {
 // move_to_end, popitem(last=) and its own repr.
 
 static Value od_move_to_end(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("move_to_end", argc - 1, 1, 2)) {
+    static const char *const allowed[] = {"key", "last", NULL};
+    if (!kw_only("move_to_end", kw, allowed) || !arg_count("move_to_end", argc - 1, 1, 2)) {
         return VAL_NULL;
     }
     ObjDict *d = AS_DICT(argv[0]);
@@ -91,7 +92,8 @@ static Value od_move_to_end(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value od_popitem(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("popitem", argc - 1, 0, 1)) {
+    static const char *const allowed[] = {"last", NULL};
+    if (!kw_only("popitem", kw, allowed) || !arg_count("popitem", argc - 1, 0, 1)) {
         return VAL_NULL;
     }
     ObjDict *d = AS_DICT(argv[0]);
@@ -151,8 +153,8 @@ static Value od_repr(Value self) {
 }
 
 static const MethodDef od_methods[] = {
-    {"move_to_end", od_move_to_end},
-    {"popitem", od_popitem},
+    {"move_to_end", od_move_to_end, true},
+    {"popitem", od_popitem, true},
     {NULL, NULL},
 };
 

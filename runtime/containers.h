@@ -101,7 +101,7 @@ void builtins_file_init(void);
 // newline=None): a text file object.
 Value builtins_open(int argc, Value *argv, ObjDict *kw);
 // Adds [fn] to [cls] as a classmethod named [name].
-void class_add_classmethod(ObjClass *cls, const char *name, NativeFn fn);
+ObjNative *class_add_classmethod(ObjClass *cls, const char *name, NativeFn fn);
 // Raises TypeError for unknown keywords: allowed names NULL-terminated.
 bool kw_only(const char *fname, ObjDict *kw, const char *const *allowed);
 

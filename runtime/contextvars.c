@@ -367,7 +367,7 @@ static Value ctx_items(int argc, Value *argv, ObjDict *kw) {
 }
 
 static const MethodDef ctx_methods[] = {
-    {"run", ctx_run},
+    {"run", ctx_run, true},
     {"copy", ctx_copy},
     {"get", ctx_get},
     {"keys", ctx_keys},

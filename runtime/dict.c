@@ -1101,10 +1101,10 @@ static const MethodDef dict_methods[] = {
     {"setdefault", m_setdefault},
     {"pop", m_pop},
     {"popitem", m_popitem},
-    {"update", m_update},
+    {"update", m_update, true},
     {"clear", m_clear},
     {"copy", m_copy},
-    {"__init__", m_init},
+    {"__init__", m_init, true},
     {"__reversed__", m_reversed},
     {NULL, NULL},
 };

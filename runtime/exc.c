@@ -261,6 +261,13 @@ static void oserror_parse(ObjException *e, int argc, Value *argv) {
 }
 
 static Value exc_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    if (kw && kw->used) {
+        // BaseException.__init__ refuses keywords; a user __init__ may take them
+        Value init = class_lookup(cls, ST->s_init);
+        if (!init || IS_A(init, cls_native)) {
+            return exc_raise(exc_TypeError, "%s() takes no keyword arguments", cls->name->data);
+        }
+    }
     if (cls == exc_OSError && argc >= 2 && argc <= 5 && IS_SMALL(argv[0])) {
         cls = exc_oserror_class((int)AS_SMALL(argv[0]));
     }
@@ -293,6 +300,9 @@ static Value exc_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
 
 static Value exc_init_method(int argc, Value *argv, ObjDict *kw) {
     ObjException *e = AS_EXC(argv[0]);
+    if (kw && kw->used) {
+        return exc_raise(exc_TypeError, "%s() takes no keyword arguments", e->hdr.cls->name->data);
+    }
     ObjTuple *args = AS_TUPLE(tuple_new((size_t)argc - 1));
     values_copy(args->items, argv + 1, (size_t)(argc - 1));
     e->args = args;
@@ -481,7 +491,7 @@ static Value exc_add_note(int argc, Value *argv, ObjDict *kw) {
 }
 
 static const MethodDef exc_methods[] = {
-    {"__init__", exc_init_method},
+    {"__init__", exc_init_method, true},
     {"add_note", exc_add_note},
     {"with_traceback", exc_with_traceback},
     {NULL, NULL},

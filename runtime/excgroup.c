@@ -432,7 +432,7 @@ Value excgroup_prep_reraise(Value orig, Value excs) {
 }
 
 static const MethodDef group_methods[] = {
-    {"__init__", m_init},
+    {"__init__", m_init, true},
     {"derive", m_derive},
     {"split", m_split},
     {"subgroup", m_subgroup},

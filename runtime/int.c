@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "numstr.h"
+#include "containers.h"
 #include "runtime.h"
 #include "bytes.h"
 #include "containers.h"
@@ -294,9 +295,27 @@ static bool is_ws(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
+bool int_str_digits_ok(size_t ndigits, bool parsing) {
+    int lim = ST->int_max_str_digits;
+    if (lim <= 0 || ndigits <= (size_t)lim) {
+        return true;
+    }
+    if (parsing) {
+        exc_raise(exc_ValueError, "Exceeds the limit (%d digits) for integer string conversion: "
+                  "value has %zu digits; use sys.set_int_max_str_digits() to increase the limit",
+                  lim, ndigits);
+    } else {
+        exc_raise(exc_ValueError, "Exceeds the limit (%d digits) for integer string conversion; "
+                  "use sys.set_int_max_str_digits() to increase the limit", lim);
+    }
+    return false;
+}
+
 // Parses [s] of [len] bytes in [base] (0: detect prefix); VAL_NULL without
-// raising on a malformed text, *bad_base set for base errors.
-static Value parse_int(const char *s, size_t len, int base) {
+// raising on a malformed text. *[ndigits] gets the number of digits read
+// before the end or the first bad character, for the limit on decimal
+// texts (bases not powers of two), else 0.
+static Value parse_int(const char *s, size_t len, int base, size_t *ndigits) {
     size_t i = 0;
     while (i < len && is_ws(s[i])) {
         i++;
@@ -353,6 +372,7 @@ static Value parse_int(const char *s, size_t len, int base) {
         prev_us = false;
     }
     (void)prev_us;
+    *ndigits = (base & (base - 1)) ? n : 0;
     if (n == 0 || !prev_digit) {
         ok = false;
     }
@@ -396,9 +416,13 @@ static Value int_parse_str(const char *s, size_t len, int base, Value orig) {
     }
     size_t alen = 0;
     char *ascii = orig ? str_to_ascii_number(AS_STR(orig), &alen) : NULL;
-    Value r = ascii ? parse_int(ascii, alen, base) : parse_int(s, len, base);
+    size_t ndigits = 0;
+    Value r = ascii ? parse_int(ascii, alen, base, &ndigits) : parse_int(s, len, base, &ndigits);
     if (ascii) {
         mem_free(ascii, alen + 1);
+    }
+    if (!int_str_digits_ok(ndigits, true)) {
+        return VAL_NULL;
     }
     if (r == VAL_NULL) {
         Value rep = orig ? str_repr(orig) : str_repr(str_new(s, len));
@@ -426,12 +450,21 @@ Value int_repr(Value v) {
     }
     const mpz_srcptr z = AS_BIGINT(v)->z;
     size_t cap = mpz_sizeinbase(z, 10) + 2;
+    // sizeinbase is exact or one too many: refuse clear cases before converting
+    if (!int_str_digits_ok(cap - 3, false)) {
+        return VAL_NULL;
+    }
     char *buf = mem_try_alloc(cap);
     if (!buf) {
         return VAL_NULL;
     }
     mpz_get_str(buf, 10, z);
-    Value r = str_try_new(buf, strlen(buf));
+    size_t len = strlen(buf);
+    if (!int_str_digits_ok(len - (buf[0] == '-'), false)) {
+        mem_free(buf, cap);
+        return VAL_NULL;
+    }
+    Value r = str_try_new(buf, len);
     mem_free(buf, cap);
     return r;
 }
@@ -1039,7 +1072,11 @@ static Value int_parse_buffer(Value x, int base) {
     if (base != 0 && (base < 2 || base > 36)) {
         return exc_raise(exc_ValueError, "int() base must be >= 2 and <= 36, or 0");
     }
-    Value r = parse_int((const char *)AS_BYTES(copy)->data, b.len, base);
+    size_t ndigits = 0;
+    Value r = parse_int((const char *)AS_BYTES(copy)->data, b.len, base, &ndigits);
+    if (!int_str_digits_ok(ndigits, true)) {
+        return VAL_NULL;
+    }
     if (r == VAL_NULL && !exc_pending()) {
         Value rep = obj_repr(x);
         return rep ? exc_raise(exc_ValueError, "invalid literal for int() with base %d: %s", base,
@@ -1086,6 +1123,10 @@ static Value int_of(Value x) {
 }
 
 static Value int_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    static const char *const allowed[] = {"base", NULL};
+    if (!kw_only("int", kw, allowed)) {
+        return VAL_NULL;
+    }
     Value basev = kw_get(kw, "base");
     if (argc > 2 || (argc == 2 && basev)) {
         return exc_raise(exc_TypeError, "int() takes at most 2 arguments (%d given)",
@@ -1126,6 +1167,9 @@ static Value int_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value bool_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    if (!arg_no_kw("bool", kw)) {
+        return VAL_NULL;
+    }
     if (argc > 1) {
         return exc_raise(exc_TypeError, "bool expected at most 1 argument, got %d", argc);
     }
@@ -1408,7 +1452,7 @@ static const MethodDef int_methods[] = {
     {"__format__", m_int_format},
     {"__round__", m_int_round},
     {"as_integer_ratio", m_int_ratio},
-    {"to_bytes", m_int_to_bytes},
+    {"to_bytes", m_int_to_bytes, true},
     {NULL, NULL},
 };
 
@@ -1460,5 +1504,5 @@ void int_init(void) {
     cls_bool->truthy = int_truthy;
 
     str_init_late();    // str.maketrans needs staticmethod, which exists by now
-    class_add_classmethod(cls_int, "from_bytes", m_int_from_bytes);
+    class_add_classmethod(cls_int, "from_bytes", m_int_from_bytes)->takes_kw = true;
 }

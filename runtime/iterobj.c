@@ -46,6 +46,10 @@ static Value iter2_make(ObjClass *cls, Value it, Value aux) {
 // ---- enumerate
 
 static Value enumerate_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    static const char *const allowed[] = {"iterable", "start", NULL};
+    if (!kw_only("enumerate", kw, allowed)) {
+        return VAL_NULL;
+    }
     Value iterable = argc > 0 ? argv[0] : kw_get(kw, "iterable");
     Value start = argc > 1 ? argv[1] : kw_get(kw, "start");
     if (!iterable || argc > 2) {

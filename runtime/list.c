@@ -1083,9 +1083,9 @@ static const MethodDef list_methods[] = {
     {"clear", m_clear},
     {"copy", m_copy},
     {"reverse", m_reverse},
-    {"sort", m_sort},
+    {"sort", m_sort, true},
     {"__reversed__", m_reversed},
-    {"__init__", m_init},
+    {"__init__", m_init, true},
     {NULL, NULL},
 };
 

@@ -594,7 +594,7 @@ static const MethodDef mv_methods[] = {
     {"__enter__", m_enter},
     {"__exit__", m_exit},
     {"toreadonly", m_toreadonly},
-    {"cast", m_cast},
+    {"cast", m_cast, true},
     {NULL, NULL},
 };
 

@@ -25,6 +25,8 @@ Value mod_collections_init(void) {
     put(d, "defaultdict", OBJ_VAL(cls_defaultdict));
     put(d, "Counter", OBJ_VAL(cls_counter));
     put(d, "OrderedDict", OBJ_VAL(cls_ordereddict));
-    put(d, "namedtuple", native_new("namedtuple", coll_namedtuple, NULL));
+    Value nt = native_new("namedtuple", coll_namedtuple, NULL);
+    ((ObjNative *)AS_OBJ(nt))->takes_kw = true;
+    put(d, "namedtuple", nt);
     return m;
 }

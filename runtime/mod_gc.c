@@ -18,11 +18,9 @@
 
 static Value gc_collect_fn(int argc, Value *argv, ObjDict *kw) {
     (void)argv;
-    if (!arg_count("collect", argc, 0, 1)) {
+    static const char *const allowed[] = {"generation", NULL};
+    if (!kw_only("collect", kw, allowed) || !arg_count("collect", argc, 0, 1)) {
         return VAL_NULL;
-    }
-    if (kw && kw->used > 0) {
-        return exc_raise(exc_TypeError, "collect() takes no keyword arguments");
     }
     size_t before = gc_live_objects();
     gc_collect();
@@ -115,6 +113,7 @@ static Value gc_get_stats(int argc, Value *argv, ObjDict *kw) {
 }
 
 static const MethodDef gc_fns[] = {
+    {"collect", gc_collect_fn, true},
     {"enable", gc_enable},
     {"disable", gc_disable},
     {"isenabled", gc_isenabled},
@@ -138,10 +137,7 @@ Value mod_gc_init(void) {
     }
     Value m = module_new("gc");
     ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
-    dict_set_str(d, str_intern_c("collect"), native_new("collect", gc_collect_fn, NULL));
-    for (const MethodDef *f = gc_fns; f->name; f++) {
-        dict_set_str(d, str_intern_c(f->name), native_new(f->name, f->fn, NULL));
-    }
+    native_add_functions(d, "gc", gc_fns);
     dict_set_str(d, str_intern_c("garbage"), list_new(0));
     dict_set_str(d, str_intern_c("callbacks"), list_new(0));
     dict_set_str(d, str_intern_c("DEBUG_STATS"), MK_SMALL(1));

@@ -673,8 +673,8 @@ static const MethodDef math_functions[] = {
     {"trunc", m_trunc}, {"atan2", m_atan2}, {"copysign", m_copysign}, {"fmod", m_fmod},
     {"pow", m_pow}, {"hypot", m_hypot}, {"degrees", m_degrees}, {"radians", m_radians},
     {"isfinite", m_isfinite}, {"isinf", m_isinf}, {"isnan", m_isnan},
-    {"isclose", m_isclose}, {"modf", m_modf}, {"frexp", m_frexp}, {"ldexp", m_ldexp},
-    {"fsum", m_fsum}, {"prod", m_prod}, {"factorial", m_factorial}, {"gcd", m_gcd},
+    {"isclose", m_isclose, true}, {"modf", m_modf}, {"frexp", m_frexp}, {"ldexp", m_ldexp},
+    {"fsum", m_fsum}, {"prod", m_prod, true}, {"factorial", m_factorial}, {"gcd", m_gcd},
     {"lcm", m_lcm}, {"isqrt", m_isqrt}, {"comb", m_comb}, {"perm", m_perm},
     {"dist", m_dist},
     {NULL, NULL},
@@ -684,9 +684,7 @@ static const MethodDef math_functions[] = {
 Value mod_math_init(void) {
     Value m = module_new("math");
     ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
-    for (const MethodDef *f = math_functions; f->name; f++) {
-        dict_set_str(d, str_intern_c(f->name), native_new(f->name, f->fn, NULL));
-    }
+    native_add_functions(d, "math", math_functions);
     dict_set_str(d, str_intern_c("pi"), float_new(M_PI));
     dict_set_str(d, str_intern_c("e"), float_new(M_E));
     dict_set_str(d, str_intern_c("tau"), float_new(2 * M_PI));

@@ -763,7 +763,7 @@ static const MethodDef posix_fns[] = {
     {"_stat", p_stat},
     {"listdir", p_listdir},
     {"_scandir", p_scandir},
-    {"mkdir", p_mkdir},
+    {"mkdir", p_mkdir, true},
     {"rmdir", p_rmdir},
     {"unlink", p_unlink},
     {"remove", p_remove},
@@ -821,9 +821,7 @@ static const MethodDef posix_fns[] = {
 Value mod_posix_init(void) {
     Value m = module_new("_posix");
     ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
-    for (const MethodDef *f = posix_fns; f->name; f++) {
-        dict_set_str(d, str_intern_c(f->name), native_new(f->name, f->fn, NULL));
-    }
+    native_add_functions(d, "posix", posix_fns);
     static const struct {
         const char *name;
         long value;

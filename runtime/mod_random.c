@@ -535,16 +535,16 @@ static Value m_expovariate(int argc, Value *argv, ObjDict *kw) {
 }
 
 static const MethodDef random_functions[] = {
-    {"seed", m_seed},
+    {"seed", m_seed, true},
     {"random", m_random},
     {"getrandbits", m_getrandbits},
     {"randrange", m_randrange},
     {"randint", m_randint},
     {"choice", m_choice},
-    {"choices", m_choices},
+    {"choices", m_choices, true},
     {"shuffle", m_shuffle},
     {"uniform", m_uniform},
-    {"sample", m_sample},
+    {"sample", m_sample, true},
     {"gauss", m_gauss},
     {"expovariate", m_expovariate},
     {NULL, NULL},
@@ -590,16 +590,16 @@ RANDOM_METHOD(gauss)
 RANDOM_METHOD(expovariate)
 
 static const MethodDef random_methods[] = {
-    {"seed", r_seed},
+    {"seed", r_seed, true},
     {"random", r_random},
     {"getrandbits", r_getrandbits},
     {"randrange", r_randrange},
     {"randint", r_randint},
     {"choice", r_choice},
-    {"choices", r_choices},
+    {"choices", r_choices, true},
     {"shuffle", r_shuffle},
     {"uniform", r_uniform},
-    {"sample", r_sample},
+    {"sample", r_sample, true},
     {"gauss", r_gauss},
     {"expovariate", r_expovariate},
     {NULL, NULL},
@@ -636,9 +636,7 @@ Value mod_random_init(void) {
     }
     Value m = module_new("random");
     ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
-    for (const MethodDef *f = random_functions; f->name; f++) {
-        dict_set_str(d, str_intern_c(f->name), native_new(f->name, f->fn, NULL));
-    }
+    native_add_functions(d, "Random", random_functions);
     if (!cls_random) {
         cls_random = class_new_builtin("Random", NULL, sizeof(ObjRandom), random_methods);
         cls_random->module = str_intern_c("random");

@@ -1558,14 +1558,14 @@ static Value pat_groupnames(int argc, Value *argv, ObjDict *kw) {
 }
 
 static const MethodDef pattern_methods[] = {
-    {"match", pat_match},
-    {"search", pat_search},
-    {"fullmatch", pat_fullmatch},
-    {"findall", pat_findall},
-    {"finditer", pat_finditer},
-    {"sub", pat_sub},
-    {"subn", pat_subn},
-    {"split", pat_split},
+    {"match", pat_match, true},
+    {"search", pat_search, true},
+    {"fullmatch", pat_fullmatch, true},
+    {"findall", pat_findall, true},
+    {"finditer", pat_finditer, true},
+    {"sub", pat_sub, true},
+    {"subn", pat_subn, true},
+    {"split", pat_split, true},
     {"_groupnames", pat_groupnames},
     {NULL, NULL},
 };
@@ -1809,8 +1809,8 @@ static Value m_repr(Value self) {
 
 static const MethodDef match_methods[] = {
     {"group", m_group},
-    {"groups", m_groups},
-    {"groupdict", m_groupdict},
+    {"groups", m_groups, true},
+    {"groupdict", m_groupdict, true},
     {"start", m_start},
     {"end", m_end},
     {"span", m_span},

@@ -12,6 +12,7 @@
 #include "gc.h"
 #include "numstr.h"
 #include "vmapi.h"
+#include "coll.h"
 
 // ---- the runtime's own reports: stderr, or the host's write callback
 static ssize_t err_write(void *cookie, const char *buf, size_t n) {
@@ -179,6 +180,61 @@ static Value sys_getsizeof(int argc, Value *argv, ObjDict *kw) {
     return MK_SMALL(IS_OBJ(argv[0]) ? AS_OBJ(argv[0])->size : IS_IMMF(argv[0]) ? (int64_t)sizeof(ObjFloat) : 28);
 }
 
+// sys.set_int_max_str_digits(maxdigits): 0 or at least 640 (the threshold).
+static Value sys_set_int_max_str_digits(int argc, Value *argv, ObjDict *kw) {
+    static const char *const allowed[] = {"maxdigits", NULL};
+    Value v = argc > 0 ? argv[0] : kw_get(kw, "maxdigits");
+    if (v && !kw_only("set_int_max_str_digits", kw, allowed)) {
+        return VAL_NULL;
+    }
+    if (argc > 1 || (argc == 1 && kw_get(kw, "maxdigits"))) {
+        return exc_raise(exc_TypeError, "set_int_max_str_digits() takes at most 1 argument (%d given)",
+                         argc + (kw ? (int)kw->used : 0));
+    }
+    if (!v) {
+        return exc_raise(exc_TypeError, "set_int_max_str_digits() missing required argument 'maxdigits' (pos 1)");
+    }
+    if (!IS_INT(v)) {
+        return exc_raise(exc_TypeError, "'%s' object cannot be interpreted as an integer", val_type_name(v));
+    }
+    int64_t n;
+    if (!int_to_i64(v, &n)) {
+        return VAL_NULL;
+    }
+    if (n != 0 && (n < INT_MAX_STR_DIGITS_THRESHOLD || n > INT32_MAX)) {
+        return exc_raise(exc_ValueError, "maxdigits must be 0 or larger than %d", INT_MAX_STR_DIGITS_THRESHOLD);
+    }
+    ST->int_max_str_digits = (int)n;
+    return VAL_NONE;
+}
+
+static Value sys_get_int_max_str_digits(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("sys.get_int_max_str_digits", argc, 0, 0)) {
+        return VAL_NULL;
+    }
+    return MK_SMALL(ST->int_max_str_digits);
+}
+
+// sys.int_info, a named tuple printed as CPython's struct sequence.
+static Value make_int_info(void) {
+    Value args[2] = {str_from_c("int_info"), VAL_NULL};
+    gc_push_root(args[0]);
+    args[1] = str_from_c("bits_per_digit sizeof_digit default_max_str_digits str_digits_check_threshold");
+    gc_push_root(args[1]);
+    ObjDict *kw = AS_DICT(dict_new());
+    gc_push_root(OBJ_VAL(kw));
+    dict_set_str(kw, str_intern_c("module"), OBJ_VAL(str_intern_c("sys")));
+    Value cls = coll_namedtuple(2, args, kw);
+    gc_pop_root(3);
+    if (!cls) {
+        return VAL_NULL;
+    }
+    AS_CLASS(cls)->name = str_intern_c("sys.int_info");    // its repr's prefix
+    Value vals[4] = {MK_SMALL(30), MK_SMALL(4), MK_SMALL(INT_DEFAULT_MAX_STR_DIGITS),
+                     MK_SMALL(INT_MAX_STR_DIGITS_THRESHOLD)};
+    return vm_call(cls, 4, vals, NULL);
+}
+
 static Value sys_getfilesystemencoding(int argc, Value *argv, ObjDict *kw) {
     return str_from_c("utf-8");
 }
@@ -214,8 +270,42 @@ static Value sys_addaudithook(int argc, Value *argv, ObjDict *kw) {
     return VAL_NONE;
 }
 
+// sys.breakpointhook(*args, **kws), also sys.__breakpointhook__: calls
+// what $PYTHONBREAKPOINT names ("mod.func"), does nothing for "0", and
+// otherwise (CPython would start pdb, which pyish lacks) says so on stderr
+// and lets the program continue.
+static Value sys_breakpointhook(int argc, Value *argv, ObjDict *kw) {
+    const char *env = ST->config.sandbox ? NULL : getenv("PYTHONBREAKPOINT");
+    if (env && strcmp(env, "0") == 0) {
+        return VAL_NONE;
+    }
+    FILE *err = state_stderr();
+    if (env && *env && strcmp(env, "pdb.set_trace") != 0) {
+        const char *dot = strrchr(env, '.');
+        Value modname = dot ? str_new(env, (size_t)(dot - env)) : OBJ_VAL(str_intern_c("builtins"));
+        Value imp = dict_get_str(ST->builtins, str_intern_c("__import__"));
+        Value mod = imp && modname ? vm_call(imp, 1, &modname, NULL) : VAL_NULL;
+        Value hook = mod ? obj_getattr(mod, str_intern_c(dot ? dot + 1 : env)) : VAL_NULL;
+        if (hook) {
+            return vm_call(hook, argc, argv, kw);
+        }
+        exc_clear();
+        ObjStr *file = vm_current_file();
+        fprintf(err, "%s:%d: RuntimeWarning: Ignoring unimportable $PYTHONBREAKPOINT: \"%s\"\n",
+                file ? file->data : "<unknown>", vm_current_line(), env);
+        fflush(err);
+        return VAL_NONE;
+    }
+    fprintf(err, "breakpoint(): pyish has no debugger (set PYTHONBREAKPOINT=0 to silence); continuing\n");
+    fflush(err);
+    return VAL_NONE;
+}
+
 static const MethodDef sys_fns[] = {
     {"_getframe", vm_getframe},
+    {"breakpointhook", sys_breakpointhook, true},
+    {"set_int_max_str_digits", sys_set_int_max_str_digits, true},
+    {"get_int_max_str_digits", sys_get_int_max_str_digits},
     {"audit", sys_audit},
     {"addaudithook", sys_addaudithook},
     {"excepthook", sys_excepthook},
@@ -274,9 +364,7 @@ Value mod_sys_init(void) {
     }
     Value m = module_new("sys");
     ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
-    for (const MethodDef *f = sys_fns; f->name; f++) {
-        set(d, f->name, native_new(f->name, f->fn, NULL));
-    }
+    native_add_functions(d, "sys", sys_fns);
     set(d, "argv", interp_sys_argv());
     Value path = list_new(2);
     list_append(AS_LIST(path), str_from_c(ST->script_dir && *ST->script_dir ? ST->script_dir : "."));
@@ -292,6 +380,12 @@ Value mod_sys_init(void) {
     set(d, "platform", str_from_c("linux"));
     set(d, "byteorder", str_from_c("little"));
     set(d, "maxsize", int_from_i64(INT64_MAX));
+    set(d, "__breakpointhook__", dict_get_str(d, str_intern_c("breakpointhook")));
+    Value info = make_int_info();
+    if (!info) {
+        return VAL_NULL;
+    }
+    set(d, "int_info", info);
     set(d, "executable", str_from_c("pyish"));
     set(d, "prefix", str_from_c("/usr/local"));
     set(d, "base_prefix", str_from_c("/usr/local"));
@@ -343,8 +437,6 @@ static const MethodDef testing_fns[] = {
 Value mod_testing_init(void) {
     Value m = module_new("_testing");
     ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
-    for (const MethodDef *f = testing_fns; f->name; f++) {
-        set(d, f->name, native_new(f->name, f->fn, NULL));
-    }
+    native_add_functions(d, "_testing", testing_fns);
     return m;
 }

@@ -263,8 +263,6 @@ static const MethodDef time_fns[] = {
 Value mod_time_init(void) {
     Value m = module_new("_time");
     ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
-    for (const MethodDef *f = time_fns; f->name; f++) {
-        dict_set_str(d, str_intern_c(f->name), native_new(f->name, f->fn, NULL));
-    }
+    native_add_functions(d, "time", time_fns);
     return m;
 }

@@ -25,4 +25,5 @@ Value mod_errno_init(void);         // mod_errno.c
 Value mod_binascii_init(void);      // mod_binascii.c
 Value mod_posix_init(void);         // mod_posix.c (_posix, the core of os)
 Value mod_collections_init(void);   // mod_collections.c
+Value mod_unicodedata_init(void);   // mod_unicodedata.c
 #endif

@@ -63,8 +63,14 @@ Value int_binop(Value a, Value b, int op);
 Value int_pow3(Value a, Value b, Value m);
 // divmod(a, b) for ints/floats: a 2-tuple, or NotImplemented.
 Value num_divmod(Value a, Value b);
-// Decimal text of int [v] (a new str).
+// Decimal text of int [v] (a new str); ValueError past the digit limit.
 Value int_repr(Value v);
+// CPython 3.11's limit on decimal int<->str conversions (sys.int_info).
+#define INT_DEFAULT_MAX_STR_DIGITS 4300
+#define INT_MAX_STR_DIGITS_THRESHOLD 640
+// False with CPython's ValueError when a decimal text of [ndigits] digits
+// exceeds sys.get_int_max_str_digits(): [parsing] says which way it goes.
+bool int_str_digits_ok(size_t ndigits, bool parsing);
 // Python hash of an int value.
 int64_t int_hash_value(Value v);
 // Converts a double to an int (truncation), raising Overflow/ValueError

@@ -247,6 +247,9 @@ typedef struct ObjNative {
     bool is_classmethod; // owner's method whose self is a class (wrapped in classmethod)
     bool method_style;  // slot wrapper CPython defines as a method (list.__getitem__):
                         // its errors use method descriptor wording
+    bool takes_kw;      // fn reads keyword arguments; else vm_call refuses any
+    const char *qual;   // module function's prefix in messages ("math" for
+                        // "math.sqrt() takes no keyword arguments"), else NULL
 } ObjNative;
 
 typedef struct ObjBoundMethod {
@@ -515,6 +518,7 @@ Value generic_repr(Value self);           // <__main__.Foo object at 0x...>
 typedef struct MethodDef {
     const char *name;
     NativeFn fn;
+    bool kw;    // fn takes keyword arguments (else calls with any are refused)
 } MethodDef;
 // Creates a builtin class [name] with base [base] (NULL: object) whose
 // instances have [inst_size] bytes, and adds [methods] (NULL-terminated).
@@ -522,6 +526,11 @@ ObjClass *class_new_builtin(const char *name, ObjClass *base, size_t inst_size,
                             const MethodDef *methods);
 void class_add_methods(ObjClass *cls, const MethodDef *methods);
 Value native_new(const char *name, NativeFn fn, ObjClass *owner);
+// Adds [defs] (NULL-terminated) to module dict [d] as functions whose
+// messages name them [qual].NAME ([qual] NULL: just NAME).
+void native_add_functions(ObjDict *d, const char *qual, const MethodDef *defs);
+// Raises CPython's "X() takes no keyword arguments" for native [n].
+bool native_refuse_kw(ObjNative *n);
 Value bound_method_new(Value self, Value func);
 
 // Argument checking helpers for natives (builtins_args.c). They raise TypeError

@@ -423,7 +423,7 @@ static Value set_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
 
 // set.__init__(iterable=()).
 static Value m_init(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("set", argc - 1, 0, 1)) {
+    if (!arg_no_kw("set", kw) || !arg_count("set", argc - 1, 0, 1)) {
         return VAL_NULL;
     }
     table_clear(TBL(argv[0]));
@@ -666,7 +666,7 @@ static const MethodDef set_methods[] = {
     {"intersection_update", m_intersection_update},
     {"difference_update", m_difference_update},
     {"symmetric_difference_update", m_symmetric_difference_update},
-    {"__init__", m_init},
+    {"__init__", m_init, true},
     {NULL, NULL},
 };
 

@@ -102,7 +102,9 @@ struct State {
     // ---- VM (src/vm*.c)
     volatile sig_atomic_t interrupted;  // VM_INTERRUPT_*; set by signal handlers
     int recursion_limit;
+    int int_max_str_digits;             // sys.set_int_max_str_digits (0: no limit)
     ObjDict *builtins;
+    Value anext_default_fn;             // anext(it, default)'s coroutine (builtins_vm.c)
     ObjDict *modules;                   // sys.modules
     Frame *frame;                       // innermost running frame
     int vm_depth;                       // active pyish frames

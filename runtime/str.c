@@ -668,6 +668,10 @@ static void striter_trace(Obj *o) {
 }
 
 static Value str_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    static const char *const allowed[] = {"object", "encoding", "errors", NULL};
+    if (!kw_only("str", kw, allowed)) {
+        return VAL_NULL;
+    }
     Value obj = kw_get(kw, "object");
     if (argc > 3) {
         return exc_raise(exc_TypeError, "str() takes at most 3 arguments (%d given)", argc);

@@ -11,6 +11,7 @@
 #include "numstr.h"
 #include "containers.h"
 #include "unicode_case.h"
+#include "unicode_sigma.h"
 #include "unicode_ident.h"
 #include "str_internal.h"
 #include "runtime.h"
@@ -274,6 +275,10 @@ static Value m_endswith(int argc, Value *argv, ObjDict *kw) {
 
 static Value m_split_impl(int argc, Value *argv, ObjDict *kw, bool rev) {
     const char *name = rev ? "rsplit" : "split";
+    static const char *const allowed[] = {"sep", "maxsplit", NULL};
+    if (!kw_only(name, kw, allowed)) {
+        return VAL_NULL;
+    }
     if (!nargs(name, argc - 1, 0, 2)) {
         return VAL_NULL;
     }
@@ -478,7 +483,8 @@ static Value m_join(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value m_splitlines(int argc, Value *argv, ObjDict *kw) {
-    if (!nargs("splitlines", argc - 1, 0, 1)) {
+    static const char *const allowed[] = {"keepends", NULL};
+    if (!kw_only("splitlines", kw, allowed) || !nargs("splitlines", argc - 1, 0, 1)) {
         return VAL_NULL;
     }
     Value kv = argc > 1 ? argv[1] : kw_get(kw, "keepends");
@@ -758,6 +764,21 @@ static void add_case(SBuf *b, uint32_t c, int kind) {
     sb_add(b, enc, (size_t)utf8_encode(m, enc));
 }
 
+// Unicode's Cased and Case_Ignorable, for the final-sigma rule.
+static bool cp_cased(uint32_t c) {
+    if (c < 0x80) {
+        return (c | 32) >= 'a' && (c | 32) <= 'z';
+    }
+    return UNI_IN(uni_cased, c);
+}
+
+static bool cp_case_ignorable(uint32_t c) {
+    if (c < 0x80) {
+        return c == '\'' || c == '.' || c == ':' || c == '^' || c == '`';
+    }
+    return UNI_IN(uni_case_ignorable, c);
+}
+
 // Chooses the mapping (CASE_*) of code point c; state carries over the string.
 typedef int (*CaseSel)(uint32_t c, bool *state);
 
@@ -768,22 +789,28 @@ static Value map_cps(Value self, CaseSel f) {
     sb_reserve(&b, s->len);
     size_t i = 0;
     bool state = false;
-    bool prev_cased = false;
+    bool prev_cased = false;    // the last code point not case-ignorable is cased
     while (i < s->len) {
         uint32_t c = utf8_decode(s->data, s->len, &i);
         int kind = f(c, &state);
         if (c == 0x3A3 && kind == CASE_LOWER && prev_cased) {
-            // Final sigma: 'Σ' after a cased letter and not before one is 'ς'.
+            // Final sigma: 'Σ' after a cased letter and not before one, case-
+            // ignorable code points skipped both ways, is 'ς'.
             size_t k = i;
-            uint32_t next = k < s->len ? utf8_decode(s->data, s->len, &k) : 0;
-            if (!(next && (cp_isupper(next) || cp_islower(next)))) {
+            uint32_t next = 0;
+            while (k < s->len && cp_case_ignorable(next = utf8_decode(s->data, s->len, &k))) {
+                next = 0;
+            }
+            if (!(next && cp_cased(next))) {
                 char enc[4];
                 sb_add(&b, enc, (size_t)utf8_encode(0x3C2, enc));
                 prev_cased = true;
                 continue;
             }
         }
-        prev_cased = cp_isupper(c) || cp_islower(c);
+        if (!cp_case_ignorable(c)) {
+            prev_cased = cp_cased(c);
+        }
         add_case(&b, c, kind);
     }
     return sb_finish(&b);
@@ -1106,7 +1133,8 @@ static Value m_zfill(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value m_expandtabs(int argc, Value *argv, ObjDict *kw) {
-    if (!nargs("expandtabs", argc - 1, 0, 1)) {
+    static const char *const allowed[] = {"tabsize", NULL};
+    if (!kw_only("expandtabs", kw, allowed) || !nargs("expandtabs", argc - 1, 0, 1)) {
         return VAL_NULL;
     }
     Value tv = argc > 1 ? argv[1] : kw_get(kw, "tabsize");
@@ -1396,10 +1424,10 @@ const MethodDef str_methods[] = {
     {"count", m_count},
     {"startswith", m_startswith},
     {"endswith", m_endswith},
-    {"split", m_split},
-    {"rsplit", m_rsplit},
+    {"split", m_split, true},
+    {"rsplit", m_rsplit, true},
     {"join", m_join},
-    {"splitlines", m_splitlines},
+    {"splitlines", m_splitlines, true},
     {"partition", m_partition},
     {"rpartition", m_rpartition},
     {"strip", m_strip},
@@ -1428,9 +1456,9 @@ const MethodDef str_methods[] = {
     {"ljust", m_ljust},
     {"rjust", m_rjust},
     {"zfill", m_zfill},
-    {"expandtabs", m_expandtabs},
-    {"encode", m_encode},
-    {"format", m_format},
+    {"expandtabs", m_expandtabs, true},
+    {"encode", m_encode, true},
+    {"format", m_format, true},
     {"format_map", m_format_map},
     {"__format__", m_str_format_dunder},
     {"removeprefix", m_removeprefix},

@@ -509,6 +509,10 @@ static Value format_int(Value v, FSpec *f, const char *tname) {
     bool neg = mpz_sgn(z) < 0;
     mpz_abs(z, z);
     size_t cap = mpz_sizeinbase(z, base) + 2;
+    if (base == 10 && !int_str_digits_ok(cap - 3, false)) {
+        mpz_clear(z);
+        return VAL_NULL;
+    }
     size_t extra = f->min_digits > 0 ? (size_t)f->min_digits : 0;
     char *buf = mem_try_alloc(cap + extra);
     if (!buf) {
@@ -518,6 +522,10 @@ static Value format_int(Value v, FSpec *f, const char *tname) {
     mpz_get_str(buf + extra, f->type == 'X' ? -base : base, z);
     mpz_clear(z);
     size_t nd = strlen(buf + extra);
+    if (base == 10 && !int_str_digits_ok(nd, false)) {
+        mem_free(buf, cap + extra);
+        return VAL_NULL;
+    }
     char *digits = buf + extra;
     if ((int64_t)nd < f->min_digits) {
         size_t add = (size_t)f->min_digits - nd;

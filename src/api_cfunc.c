@@ -82,6 +82,7 @@ pyish_Value *pyish_function(pyish_State *S, const char *name, pyish_CFunction fn
     cf->name = str_from_c(name);
     Value f = native_new(AS_STR(cf->name)->data, cfunc_trampoline, NULL);
     ((ObjNative *)AS_OBJ(f))->self = OBJ_VAL(cf);
+    ((ObjNative *)AS_OBJ(f))->takes_kw = true;   // the host function sees them
     gc_pop_root(1);
     return api_result(S, f);
 }

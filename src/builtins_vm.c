@@ -9,6 +9,7 @@
 #include "class.h"
 #include "gc.h"
 #include "runtime.h"
+#include "containers.h"
 #include "numstr.h"
 
 
@@ -31,6 +32,9 @@ static void trace_super(Obj *o) {
 static Value super_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     ObjClass *type;
     Value obj;
+    if (!arg_no_kw("super", kw)) {
+        return VAL_NULL;
+    }
     if (argc == 0) {
         Frame *f = ST->frame;
         if (!f || !f->func) {
@@ -411,6 +415,10 @@ static void quitter_install(ObjDict *b, const char *name) {
 }
 
 static Value b_import(int argc, Value *argv, ObjDict *kw) {
+    static const char *const allowed[] = {"name", "globals", "locals", "fromlist", "level", NULL};
+    if (!kw_only("__import__", kw, allowed)) {
+        return VAL_NULL;
+    }
     if (!arg_count("__import__", argc, 1, 5) || !IS_STR(argv[0])) {
         return exc_raise(exc_TypeError, "__import__() argument 1 must be str");
     }
@@ -507,7 +515,8 @@ static Value run_string(int argc, Value *argv, bool eval) {
 }
 
 static Value b_exec(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_no_kw("exec", kw)) {
+    static const char *const allowed[] = {"closure", NULL};
+    if (!kw_only("exec", kw, allowed)) {
         return VAL_NULL;
     }
     return run_string(argc, argv, false);
@@ -577,14 +586,101 @@ static Value b_compile(int argc, Value *argv, ObjDict *kw) {
     return code ? OBJ_VAL(code) : VAL_NULL;
 }
 
+// ---- aiter, anext
+
+// aiter(obj): obj.__aiter__(), which must give an async iterator.
+static Value b_aiter(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("aiter", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    if (!class_lookup(val_class(argv[0]), ST->s_aiter)) {
+        return exc_raise(exc_TypeError, "'%s' object is not an async iterable", val_type_name(argv[0]));
+    }
+    Value it = call_method(argv[0], "__aiter__", 0, NULL);
+    if (it && !class_lookup(val_class(it), ST->s_anext)) {
+        return exc_raise(exc_TypeError, "aiter() returned not an async iterator of type '%s'",
+                         val_type_name(it));
+    }
+    return it;
+}
+
+// The awaitable anext(it, default) gives: it awaits it.__anext__() and
+// turns StopAsyncIteration into [default]. Written in the language (so
+// send/throw/close and await chains work as for any coroutine), compiled
+// on first use.
+static const char anext_src[] =
+    "async def anext_awaitable(awaitable, default):\n"
+    "    try:\n"
+    "        return await awaitable\n"
+    "    except StopAsyncIteration:\n"
+    "        return default\n";
+
+static Value anext_default_fn(void) {
+    if (ST->anext_default_fn) {
+        return ST->anext_default_fn;
+    }
+    ObjCode *code = interp_compile_mode(anext_src, sizeof anext_src - 1, "<anext>", COMPILE_EXEC);
+    if (!code) {
+        return VAL_NULL;
+    }
+    gc_push_root(OBJ_VAL(code));
+    ObjDict *ns = AS_DICT(dict_new());
+    gc_push_root(OBJ_VAL(ns));
+    dict_set_str(ns, str_intern_c("__builtins__"), OBJ_VAL(ST->builtins));
+    Value r = vm_run_module_in(code, ns, ns);
+    Value f = r ? dict_get_str(ns, str_intern_c("anext_awaitable")) : VAL_NULL;
+    gc_pop_root(2);
+    ST->anext_default_fn = f ? f : VAL_NULL;
+    return ST->anext_default_fn;
+}
+
+// anext(it[, default]): it.__anext__(), or an awaitable giving [default]
+// once the iterator is exhausted.
+static Value b_anext(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("anext", argc, 1, 2)) {
+        return VAL_NULL;
+    }
+    if (!class_lookup(val_class(argv[0]), ST->s_anext)) {
+        return exc_raise(exc_TypeError, "'%s' object is not an async iterator", val_type_name(argv[0]));
+    }
+    Value aw = call_method(argv[0], "__anext__", 0, NULL);
+    if (!aw || argc == 1) {
+        return aw;
+    }
+    gc_push_root(aw);
+    Value fn = anext_default_fn();
+    Value args[2] = {aw, argv[1]};
+    Value r = fn ? vm_call(fn, 2, args, NULL) : VAL_NULL;
+    gc_pop_root(1);
+    return r;
+}
+
+// breakpoint(*args, **kws): calls sys.breakpointhook.
+static Value b_breakpoint(int argc, Value *argv, ObjDict *kw) {
+    Value sys = import_module_value(str_intern_c("sys"));
+    if (!sys) {
+        return VAL_NULL;
+    }
+    Value hook = IS_A(sys, cls_module)
+                     ? dict_get_str(((ObjModule *)AS_OBJ(sys))->dict, str_intern_c("breakpointhook"))
+                     : VAL_NULL;
+    if (!hook) {
+        return exc_raise(exc_RuntimeError, "lost sys.breakpointhook");
+    }
+    return vm_call(hook, argc, argv, kw);
+}
+
 static const MethodDef vm_builtins_defs[] = {
+    {"breakpoint", b_breakpoint, true},
+    {"aiter", b_aiter},
+    {"anext", b_anext},
     {"globals", b_globals},
     {"locals", b_locals},
     {"next", b_next},
-    {"__import__", b_import},
-    {"exec", b_exec},
+    {"__import__", b_import, true},
+    {"exec", b_exec, true},
     {"eval", b_eval},
-    {"compile", b_compile},
+    {"compile", b_compile, true},
     {NULL, NULL},
 };
 
@@ -601,9 +697,7 @@ void builtins_vm_init(ObjDict *b) {
     cls_quitter->new_ = NULL;
     quitter_install(b, "exit");
     quitter_install(b, "quit");
-    for (const MethodDef *m = vm_builtins_defs; m->name; m++) {
-        dict_set_str(b, str_intern_c(m->name), native_new(m->name, m->fn, NULL));
-    }
+    native_add_functions(b, NULL, vm_builtins_defs);
     dict_set_str(b, str_intern_c("super"), OBJ_VAL(cls_super));
     dict_set_str(b, str_intern_c("property"), OBJ_VAL(cls_property));
     dict_set_str(b, str_intern_c("staticmethod"), OBJ_VAL(cls_staticmethod));

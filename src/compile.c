@@ -527,6 +527,20 @@ static Value const_of_literal(Compiler *c, Ast *e) {
     switch (e->kind) {
     case AST_CONST_INT: {
         Value v = int_from_str(e->str, 0);
+        if (!v && EXC_PENDING_IS(exc_ValueError) && strncmp(e->str, "0x", 2) && strncmp(e->str, "0X", 2)) {
+            // a decimal literal past sys.get_int_max_str_digits(), as CPython words it
+            exc_clear();
+            size_t nd = 0;
+            for (const char *p = e->str; *p; p++) {
+                nd += *p != '_';
+            }
+            char msg[320];
+            snprintf(msg, sizeof msg, "Exceeds the limit (%d digits) for integer string conversion: "
+                     "value has %zu digits; use sys.set_int_max_str_digits() to increase the limit "
+                     "- Consider hexadecimal for huge integer literals to avoid decimal conversion limits.",
+                     ST->int_max_str_digits, nd);
+            error(c, e->loc, msg);
+        }
         if (!v) {
             exc_clear();
             error(c, e->loc, "invalid integer literal");

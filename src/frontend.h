@@ -49,6 +49,8 @@ typedef struct Parser {
     Token *toks;            // token array (malloc'd, freed after the parse)
     int ntok, cap, pos;
     int lasttok;            // index of the token yylex returned last
+    int with_rpar;          // 1 + index of the ')' closing a parenthesized
+                            // with-items list (yylex's WITH_RPAR), 0: none
     ParseError *err;
     bool failed;            // err is filled
     ParseError lexerr;      // the lexical error that ends the token array

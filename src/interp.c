@@ -36,6 +36,7 @@ void module_register(const char *name, ModuleInit init) {
 static void mark_interp(void) {
     gc_mark_obj((Obj *)ST->main_globals);
     gc_mark_obj((Obj *)ST->sys_argv);
+    gc_mark_value(ST->anext_default_fn);   // builtins_vm.c's anext helper
 }
 
 ObjDict *interp_main_globals(void) {
@@ -536,6 +537,7 @@ void interp_init(int argc, char **argv, const char *script_dir) {
         module_register("_posix", mod_posix_init);
     }
     module_register("collections", mod_collections_init);
+    module_register("unicodedata", mod_unicodedata_init);
     module_register("_testing", mod_testing_init);
     module_register("_asyncio", aio_module_init);   // runtime/asyncio/module.c
     ST->sys_argv = AS_LIST(list_new((size_t)argc));

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "interp.h"
+#include "numstr.h"
 #include "gc.h"
 #include "vm.h"
 #include "asyncio/asyncio.h"
@@ -32,6 +33,7 @@ State *state_new(const StateConfig *cfg) {
         s->config = *cfg;
     }
     s->recursion_limit = 1000;
+    s->int_max_str_digits = INT_DEFAULT_MAX_STR_DIGITS;
     s->heap_cap = s->config.memory_limit;
     s->gc.next_threshold = (size_t)8 << 20;
     state_swap(s);

@@ -101,6 +101,9 @@ Value vm_call(Value callable, int argc, Value *argv, ObjDict *kw) {
         if (nat->slot) {
             return native_call_slot(nat, argc, argv, kw);
         }
+        if (kw && kw->used && !nat->takes_kw && !native_refuse_kw(nat)) {
+            return VAL_NULL;
+        }
         if (nat->self) {
             Value args[argc + 1];
             args[0] = nat->self;

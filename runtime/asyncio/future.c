@@ -562,14 +562,14 @@ static Value fut_make_cancelled_error_m(int argc, Value *argv, ObjDict *kw) {
 
 static const MethodDef fut_methods[] = {
     {"_make_cancelled_error", fut_make_cancelled_error_m},
-    {"__init__", fut_init},
+    {"__init__", fut_init, true},
     {"result", fut_result},
     {"exception", fut_exception},
     {"set_result", fut_set_result},
     {"set_exception", fut_set_exception},
     {"add_done_callback", fut_add_done_callback},
     {"remove_done_callback", fut_remove_done_callback},
-    {"cancel", fut_cancel},
+    {"cancel", fut_cancel, true},
     {"cancelled", fut_cancelled},
     {"done", fut_done},
     {"get_loop", fut_get_loop},

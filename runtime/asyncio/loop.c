@@ -1234,13 +1234,13 @@ static Value loop_get_exception_handler_m(int argc, Value *argv, ObjDict *kw) {
 }
 
 static const MethodDef loop_methods[] = {
-    {"call_soon", loop_call_soon_m},
-    {"call_soon_threadsafe", loop_call_soon_m},
-    {"call_later", loop_call_later_m},
-    {"call_at", loop_call_at_m},
+    {"call_soon", loop_call_soon_m, true},
+    {"call_soon_threadsafe", loop_call_soon_m, true},
+    {"call_later", loop_call_later_m, true},
+    {"call_at", loop_call_at_m, true},
     {"time", loop_time_m},
     {"create_future", loop_create_future_m},
-    {"create_task", loop_create_task_m},
+    {"create_task", loop_create_task_m, true},
     {"run_forever", loop_run_forever_m},
     {"run_until_complete", loop_run_until_complete_m},
     {"stop", loop_stop_m},
@@ -1253,7 +1253,7 @@ static const MethodDef loop_methods[] = {
     {"default_exception_handler", loop_default_exception_handler_m},
     {"set_exception_handler", loop_set_exception_handler_m},
     {"shutdown_asyncgens", loop_shutdown_asyncgens_m},
-    {"run_in_executor", loop_run_in_executor_m},
+    {"run_in_executor", loop_run_in_executor_m, true},
     {"get_exception_handler", loop_get_exception_handler_m},
     {NULL, NULL},
 };

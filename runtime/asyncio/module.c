@@ -227,12 +227,12 @@ static const MethodDef module_fns[] = {
     {"get_running_loop", m_get_running_loop},
     {"_get_running_loop", m_get_running_loop_opt},
     {"get_running_loop", m_get_running_loop},
-    {"current_task", m_current_task},
-    {"all_tasks", m_all_tasks},
+    {"current_task", m_current_task, true},
+    {"all_tasks", m_all_tasks, true},
     {"iscoroutine", m_iscoroutine},
     {"isfuture", m_isfuture},
-    {"sleep", aio_sleep},
-    {"create_task", m_create_task},
+    {"sleep", aio_sleep, true},
+    {"create_task", m_create_task, true},
     {"_run_until_complete", m_run_until_complete},
     {"_task_describe", m_task_describe},
     {"_set_log_destroy_pending", m_set_log_destroy},
@@ -388,9 +388,7 @@ Value aio_module_init(void) {
     Value m = module_new("_asyncio");
     ST->aio_module = m;
     ObjModule *mod = (ObjModule *)AS_OBJ(m);
-    for (const MethodDef *d = module_fns; d->name; d++) {
-        dict_set_str(mod->dict, str_intern_c(d->name), native_new(d->name, d->fn, NULL));
-    }
+    native_add_functions(mod->dict, NULL, module_fns);
     dict_set_str(mod->dict, str_intern_c("Future"), OBJ_VAL(cls_future));
     dict_set_str(mod->dict, str_intern_c("Task"), OBJ_VAL(cls_task));
     dict_set_str(mod->dict, str_intern_c("Handle"), OBJ_VAL(cls_handle));
