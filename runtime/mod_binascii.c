@@ -309,10 +309,10 @@ static Value b_crc_hqx(int argc, Value *argv, ObjDict *kw) {
 }
 
 static const MethodDef binascii_fns[] = {
-    {"b2a_base64", b_b2a_base64},
-    {"a2b_base64", b_a2b_base64},
-    {"hexlify", b_hexlify},
-    {"b2a_hex", b_b2a_hex},
+    {"b2a_base64", b_b2a_base64, true},
+    {"a2b_base64", b_a2b_base64, true},
+    {"hexlify", b_hexlify, true},
+    {"b2a_hex", b_b2a_hex, true},
     {"unhexlify", b_unhexlify},
     {"a2b_hex", b_unhexlify},
     {"crc32", b_crc32},
@@ -328,9 +328,7 @@ static void mark_binascii(void) {
 Value mod_binascii_init(void) {
     Value m = module_new("binascii");
     ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
-    for (const MethodDef *f = binascii_fns; f->name; f++) {
-        dict_set_str(d, str_intern_c(f->name), native_new(f->name, f->fn, NULL));
-    }
+    native_add_functions(d, NULL, binascii_fns);
     if (!ST->binascii_error) {
         ObjTuple *bases = AS_TUPLE(tuple_pack(1, OBJ_VAL(exc_ValueError)));
         gc_push_root(OBJ_VAL(bases));
