@@ -65,7 +65,7 @@ typedef struct StateConfig {
     X(defaultdict) X(deque) X(deque_iter) X(ordereddict) X(loop) \
     X(future) X(future_iter) X(task) X(handle) X(timer_handle) X(sleep) \
     X(genericalias) X(weakref) X(context) X(contextvar) X(token) \
-    X(pattern) X(match) X(scanner) X(jscanner) X(jencoder) \
+    X(pattern) X(match) X(scanner) X(jscanner) X(jencoder) X(struct) \
     X(bytes) X(bytearray) X(bytes_iter) X(memoryview)
 
 // Names interned at start-up, one field `s_NAME` each (str_init makes them).
@@ -223,6 +223,7 @@ struct State {
     Value re_error;                     // the class re.error (re.pyish hands it in)
     ObjClass *cls_framesnap;            // sys._getframe's frame snapshots (traceback.c)
     Value binascii_error, binascii_incomplete;   // binascii.Error/Incomplete (mod_binascii.c)
+    Value struct_error, struct_cache;   // struct.error and compiled formats (mod_struct.c)
     int64_t gc_threshold[3];            // gc.get/set_threshold (reported only)
 
     // ---- weak references (runtime/weakref.c)
@@ -362,6 +363,7 @@ FILE *state_stderr(void);
 #define cls_scanner (ST->cls_scanner)
 #define cls_jscanner (ST->cls_jscanner)
 #define cls_jencoder (ST->cls_jencoder)
+#define cls_struct (ST->cls_struct)
 #define cls_bytes (ST->cls_bytes)
 #define cls_bytearray (ST->cls_bytearray)
 #define cls_bytes_iter (ST->cls_bytes_iter)
