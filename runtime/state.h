@@ -65,7 +65,7 @@ typedef struct StateConfig {
     X(defaultdict) X(deque) X(deque_iter) X(ordereddict) X(loop) \
     X(future) X(future_iter) X(task) X(handle) X(timer_handle) X(sleep) \
     X(genericalias) X(weakref) X(context) X(contextvar) X(token) \
-    X(pattern) X(match) X(scanner) X(jscanner) X(jencoder) X(struct) \
+    X(pattern) X(match) X(scanner) X(jscanner) X(jencoder) X(struct) X(hash) \
     X(bytes) X(bytearray) X(bytes_iter) X(memoryview)
 
 // Names interned at start-up, one field `s_NAME` each (str_init makes them).
@@ -364,6 +364,7 @@ FILE *state_stderr(void);
 #define cls_jscanner (ST->cls_jscanner)
 #define cls_jencoder (ST->cls_jencoder)
 #define cls_struct (ST->cls_struct)
+#define cls_hash (ST->cls_hash)
 #define cls_bytes (ST->cls_bytes)
 #define cls_bytearray (ST->cls_bytearray)
 #define cls_bytes_iter (ST->cls_bytes_iter)

@@ -1,0 +1,343 @@
+// mod_hashlib.c: the hashlib module on OpenSSL's libcrypto (EVP): md5,
+// sha1, sha224/256/384/512, sha3_*, shake_128/256, blake2b/blake2s and
+// new(name) with update/digest/hexdigest/copy/name/digest_size/block_size,
+// pbkdf2_hmac, algorithms_guaranteed/available, and CPython's messages.
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/evp.h>
+#include "object.h"
+#include "class.h"
+#include "containers.h"
+#include "gc.h"
+#include "module.h"
+#include "runtime.h"
+#include "bytes.h"
+
+typedef struct ObjHash {
+    Obj hdr;
+    EVP_MD_CTX *ctx;
+    const char *name;       // Python's name (sha256, blake2b...)
+    bool xof;               // shake: digest(length)
+} ObjHash;
+
+static const struct {
+    const char *py;
+    const char *ossl;
+} names[] = {
+    {"md5", "MD5"}, {"sha1", "SHA1"}, {"sha224", "SHA224"}, {"sha256", "SHA256"},
+    {"sha384", "SHA384"}, {"sha512", "SHA512"}, {"sha3_224", "SHA3-224"}, {"sha3_256", "SHA3-256"},
+    {"sha3_384", "SHA3-384"}, {"sha3_512", "SHA3-512"}, {"shake_128", "SHAKE128"},
+    {"shake_256", "SHAKE256"}, {"blake2b", "BLAKE2B512"}, {"blake2s", "BLAKE2S256"},
+    {"sha512_224", "SHA512-224"}, {"sha512_256", "SHA512-256"}, {"sm3", "SM3"},
+};
+
+static void finalize_hash(Obj *o) {
+    ObjHash *h = (ObjHash *)o;
+    if (h->ctx) {
+        EVP_MD_CTX_free(h->ctx);
+        h->ctx = NULL;
+    }
+}
+
+static const EVP_MD *md_of(const char *py, const char **canon) {
+    char low[64];
+    size_t n = strlen(py);
+    if (n >= sizeof low) {
+        return NULL;
+    }
+    for (size_t i = 0; i <= n; i++) {
+        char c = py[i];
+        low[i] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c == '-' ? '_' : c);
+    }
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(low, names[i].py) == 0) {
+            *canon = names[i].py;
+            return EVP_get_digestbyname(names[i].ossl);
+        }
+    }
+    return NULL;
+}
+
+static bool feed(ObjHash *h, Value data) {
+    if (IS_STR(data)) {
+        exc_raise(exc_TypeError, "Strings must be encoded before hashing");
+        return false;
+    }
+    BufView b = {0};
+    if (!buffer_need(data, &b)) {
+        return false;
+    }
+    EVP_DigestUpdate(h->ctx, b.ptr, b.len);
+    return true;
+}
+
+static Value hash_make(const char *pyname, Value data) {
+    const char *canon = NULL;
+    const EVP_MD *md = md_of(pyname, &canon);
+    if (!md) {
+        return exc_raise(exc_ValueError, "unsupported hash type %s", pyname);
+    }
+    ObjHash *h = (ObjHash *)obj_alloc(cls_hash, sizeof(ObjHash));
+    h->ctx = EVP_MD_CTX_new();
+    h->name = canon;
+    h->xof = strncmp(canon, "shake", 5) == 0;
+    if (!h->ctx || EVP_DigestInit_ex(h->ctx, md, NULL) != 1) {
+        return exc_raise(exc_ValueError, "unsupported hash type %s", pyname);
+    }
+    if (data && !IS_NONE(data)) {
+        gc_push_root(OBJ_VAL(h));
+        bool ok = feed(h, data);
+        gc_pop_root(1);
+        if (!ok) {
+            return VAL_NULL;
+        }
+    }
+    return OBJ_VAL(h);
+}
+
+static Value data_arg(int argc, Value *argv, ObjDict *kw, int at) {
+    Value d = argc > at ? argv[at] : kw_get(kw, "data");
+    if (!d) {
+        d = kw_get(kw, "string");
+    }
+    return d;
+}
+
+static Value h_new(int argc, Value *argv, ObjDict *kw) {
+    Value name = argc > 0 ? argv[0] : kw_get(kw, "name");
+    if (!name || !IS_STR(name)) {
+        return exc_raise(exc_TypeError, "new() argument 'name' must be str, not %s",
+                         name ? val_type_name(name) : "nothing");
+    }
+    return hash_make(AS_STR(name)->data, data_arg(argc, argv, kw, 1));
+}
+
+#define CTOR(NAME)                                                              \
+    static Value h_##NAME(int argc, Value *argv, ObjDict *kw) {                 \
+        return hash_make(#NAME, data_arg(argc, argv, kw, 0));                   \
+    }
+CTOR(md5)
+CTOR(sha1)
+CTOR(sha224)
+CTOR(sha256)
+CTOR(sha384)
+CTOR(sha512)
+CTOR(sha3_224)
+CTOR(sha3_256)
+CTOR(sha3_384)
+CTOR(sha3_512)
+CTOR(shake_128)
+CTOR(shake_256)
+CTOR(blake2b)
+CTOR(blake2s)
+
+#define HS(v) ((ObjHash *)AS_OBJ(v))
+
+static Value m_update(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("update", argc - 1, 1, 1)) {
+        return VAL_NULL;
+    }
+    return feed(HS(argv[0]), argv[1]) ? VAL_NONE : VAL_NULL;
+}
+
+// The digest of a copy of the running context (the object goes on).
+static bool finish(ObjHash *h, unsigned char *out, unsigned *len, size_t xof_len) {
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    if (!c || EVP_MD_CTX_copy_ex(c, h->ctx) != 1) {
+        EVP_MD_CTX_free(c);
+        exc_raise_nomem();
+        return false;
+    }
+    int ok = h->xof ? EVP_DigestFinalXOF(c, out, xof_len) : EVP_DigestFinal_ex(c, out, len);
+    if (h->xof) {
+        *len = (unsigned)xof_len;
+    }
+    EVP_MD_CTX_free(c);
+    return ok == 1;
+}
+
+static Value digest_common(int argc, Value *argv, ObjDict *kw, bool hex) {
+    ObjHash *h = HS(argv[0]);
+    int64_t n = 0;
+    if (h->xof) {
+        Value lv = argc > 1 ? argv[1] : kw_get(kw, "length");
+        if (!lv) {
+            return exc_raise(exc_TypeError, "%s() missing required argument 'length' (pos 1)", hex ? "hexdigest" : "digest");
+        }
+        if (!int_to_i64(lv, &n)) {
+            return VAL_NULL;
+        }
+        if (n < 0) {
+            return exc_raise(exc_ValueError, "length must be non-negative");
+        }
+    } else if (argc > 1) {
+        return exc_raise(exc_TypeError, "%s() takes no arguments (%d given)", hex ? "hexdigest" : "digest", argc - 1);
+    }
+    unsigned char small[EVP_MAX_MD_SIZE];
+    unsigned char *buf = h->xof && (size_t)n > sizeof small ? malloc((size_t)n) : small;
+    unsigned len = 0;
+    if (!finish(h, buf, &len, (size_t)n)) {
+        if (buf != small) {
+            free(buf);
+        }
+        return exc_pending() ? VAL_NULL : exc_raise(exc_ValueError, "digest failed");
+    }
+    Value r;
+    if (hex) {
+        static const char hx[] = "0123456789abcdef";
+        char *s = malloc(2 * (size_t)len + 1);
+        for (unsigned i = 0; i < len; i++) {
+            s[2 * i] = hx[buf[i] >> 4];
+            s[2 * i + 1] = hx[buf[i] & 15];
+        }
+        r = str_try_new(s, 2 * (size_t)len);
+        free(s);
+    } else {
+        r = bytes_new(buf, len);
+    }
+    if (buf != small) {
+        free(buf);
+    }
+    return r;
+}
+
+static Value m_digest(int argc, Value *argv, ObjDict *kw) {
+    return digest_common(argc, argv, kw, false);
+}
+
+static Value m_hexdigest(int argc, Value *argv, ObjDict *kw) {
+    return digest_common(argc, argv, kw, true);
+}
+
+static Value m_copy(int argc, Value *argv, ObjDict *kw) {
+    ObjHash *h = HS(argv[0]);
+    ObjHash *c = (ObjHash *)obj_alloc(cls_hash, sizeof(ObjHash));
+    c->ctx = EVP_MD_CTX_new();
+    c->name = h->name;
+    c->xof = h->xof;
+    if (!c->ctx || EVP_MD_CTX_copy_ex(c->ctx, h->ctx) != 1) {
+        return exc_raise_nomem();
+    }
+    return OBJ_VAL(c);
+}
+
+static Value hash_getattr(Value self, ObjStr *name) {
+    ObjHash *h = HS(self);
+    const EVP_MD *md = EVP_MD_CTX_get0_md(h->ctx);
+    if (strcmp(name->data, "name") == 0) {
+        return str_from_c(h->name);
+    }
+    if (strcmp(name->data, "digest_size") == 0) {
+        return MK_SMALL(h->xof ? 0 : EVP_MD_get_size(md));
+    }
+    if (strcmp(name->data, "block_size") == 0) {
+        return MK_SMALL(EVP_MD_get_block_size(md));
+    }
+    return generic_getattr(self, name);
+}
+
+static Value hash_repr(Value self) {
+    return str_printf("<%s _hashlib.HASH object @ %p>", HS(self)->name, (void *)AS_OBJ(self));
+}
+
+static const MethodDef hash_methods[] = {
+    {"update", m_update},
+    {"digest", m_digest, true},
+    {"hexdigest", m_hexdigest, true},
+    {"copy", m_copy},
+    {NULL, NULL},
+};
+
+// pbkdf2_hmac(hash_name, password, salt, iterations, dklen=None)
+static Value h_pbkdf2(int argc, Value *argv, ObjDict *kw) {
+    if (argc < 4) {
+        return exc_raise(exc_TypeError, "pbkdf2_hmac() missing required arguments");
+    }
+    if (!IS_STR(argv[0])) {
+        return exc_raise(exc_TypeError, "pbkdf2_hmac() argument 'hash_name' must be str, not %s", val_type_name(argv[0]));
+    }
+    const char *canon;
+    const EVP_MD *md = md_of(AS_STR(argv[0])->data, &canon);
+    if (!md) {
+        return exc_raise(exc_ValueError, "unsupported hash type %s", AS_STR(argv[0])->data);
+    }
+    BufView pw = {0}, salt = {0};
+    int64_t iters, dklen = EVP_MD_get_size(md);
+    if (!buffer_need(argv[1], &pw) || !buffer_need(argv[2], &salt) || !int_to_i64(argv[3], &iters)) {
+        return VAL_NULL;
+    }
+    Value dv = argc > 4 ? argv[4] : kw_get(kw, "dklen");
+    if (dv && !IS_NONE(dv) && !int_to_i64(dv, &dklen)) {
+        return VAL_NULL;
+    }
+    if (iters < 1) {
+        return exc_raise(exc_ValueError, "iteration value must be greater than 0.");
+    }
+    if (dklen < 1) {
+        return exc_raise(exc_ValueError, "key length must be greater than 0.");
+    }
+    unsigned char *out = malloc((size_t)dklen);
+    int ok = PKCS5_PBKDF2_HMAC((const char *)pw.ptr, (int)pw.len, salt.ptr, (int)salt.len, (int)iters, md,
+                               (int)dklen, out);
+    Value r = ok ? bytes_new(out, (size_t)dklen) : exc_raise(exc_ValueError, "pbkdf2 failed");
+    free(out);
+    return r;
+}
+
+static const MethodDef hashlib_fns[] = {
+    {"new", h_new, true},
+    {"md5", h_md5, true},
+    {"sha1", h_sha1, true},
+    {"sha224", h_sha224, true},
+    {"sha256", h_sha256, true},
+    {"sha384", h_sha384, true},
+    {"sha512", h_sha512, true},
+    {"sha3_224", h_sha3_224, true},
+    {"sha3_256", h_sha3_256, true},
+    {"sha3_384", h_sha3_384, true},
+    {"sha3_512", h_sha3_512, true},
+    {"shake_128", h_shake_128, true},
+    {"shake_256", h_shake_256, true},
+    {"blake2b", h_blake2b, true},
+    {"blake2s", h_blake2s, true},
+    {"pbkdf2_hmac", h_pbkdf2, true},
+    {NULL, NULL},
+};
+
+Value mod_hashlib_init(void) {
+    if (!cls_hash) {
+        cls_hash = class_new_builtin("HASH", NULL, sizeof(ObjHash), hash_methods);
+        cls_hash->module = str_intern_c("_hashlib");
+        cls_hash->flags &= ~(uint32_t)CLS_BASETYPE;
+        cls_hash->new_ = NULL;
+        cls_hash->finalize = finalize_hash;
+        cls_hash->getattr = hash_getattr;
+        cls_hash->repr = hash_repr;
+    }
+    Value m = module_new("hashlib");
+    ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
+    gc_push_root(m);
+    native_add_functions(d, NULL, hashlib_fns);
+    static const char *const guaranteed[] = {"blake2b", "blake2s", "md5", "sha1", "sha224", "sha256", "sha384",
+                                             "sha3_224", "sha3_256", "sha3_384", "sha3_512", "sha512",
+                                             "shake_128", "shake_256"};
+    Value g = set_new(cls_set);
+    dict_set_str(d, str_intern_c("algorithms_guaranteed"), g);
+    for (size_t i = 0; i < sizeof guaranteed / sizeof guaranteed[0]; i++) {
+        if (set_add((ObjSet *)AS_OBJ(g), str_from_c(guaranteed[i])) < 0) {
+            gc_pop_root(1);
+            return VAL_NULL;
+        }
+    }
+    Value a = set_new(cls_set);
+    dict_set_str(d, str_intern_c("algorithms_available"), a);
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        const char *canon;
+        if (md_of(names[i].py, &canon) && set_add((ObjSet *)AS_OBJ(a), str_from_c(names[i].py)) < 0) {
+            gc_pop_root(1);
+            return VAL_NULL;
+        }
+    }
+    gc_pop_root(1);
+    return m;
+}
