@@ -58,6 +58,17 @@ Value builtins_open(int argc, Value *argv, ObjDict *kw) {
     if (!name) {
         return exc_raise(exc_TypeError, "open() missing required argument 'file' (pos 1)");
     }
+    if (!IS_STR(name) && IS_OBJ(name)) {
+        // os.PathLike: __fspath__ gives the path
+        bool found;
+        Value p = call_method_opt(name, str_intern_c("__fspath__"), 0, NULL, &found);
+        if (found && !p) {
+            return VAL_NULL;
+        }
+        if (found) {
+            name = p;
+        }
+    }
     if (!IS_STR(name)) {
         return exc_raise(exc_TypeError, "expected str, bytes or os.PathLike object, not %s",
                          val_type_name(name));

@@ -300,6 +300,23 @@ static Value property_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     return OBJ_VAL(p);
 }
 
+// A property with no accessor, only a doc (namedtuple's Class.field).
+Value property_doc_only(Value doc) {
+    ObjProperty *p = (ObjProperty *)obj_alloc(cls_property, sizeof(ObjProperty));
+    p->fget = p->fset = p->fdel = VAL_NONE;
+    p->doc = doc;
+    return OBJ_VAL(p);
+}
+
+// A property's __doc__ may be replaced (namedtuple fields, urllib.parse).
+static bool property_setattr(Value self, ObjStr *name, Value v) {
+    if (strcmp(name->data, "__doc__") == 0) {
+        ((ObjProperty *)AS_OBJ(self))->doc = v ? v : VAL_NONE;
+        return true;
+    }
+    return generic_setattr(self, name, v);
+}
+
 static Value property_getattr(Value self, ObjStr *name) {
     ObjProperty *p = (ObjProperty *)AS_OBJ(self);
     const char *n = name->data;
@@ -655,7 +672,7 @@ static void recompute_subclass(Obj *o, void *ctx) {
 
 static bool type_setattr(Value self, ObjStr *name, Value v) {
     ObjClass *c = AS_CLASS(self);
-    if (!(c->flags & CLS_USER)) {
+    if (!(c->flags & (CLS_USER | CLS_HEAPTYPE))) {
         exc_raise(exc_TypeError,
                   "cannot set '%s' attribute of immutable type '%s'", name->data, c->name->data);
         return false;
@@ -1696,6 +1713,7 @@ void class_ready(void) {
     cls_property->trace = trace_property;
     cls_property->new_ = property_new;
     cls_property->getattr = property_getattr;
+    cls_property->setattr = property_setattr;
     cls_staticmethod = class_new_builtin("staticmethod", NULL, sizeof(ObjWrapper), staticmethod_methods);
     cls_staticmethod->trace = trace_wrapper;
     cls_staticmethod->new_ = wrapper_new;

@@ -36,6 +36,9 @@ void class_set_bases(ObjClass *c, ObjClass *base);
 Value class_create(ObjStr *name, ObjTuple *bases, ObjDict *ns);
 // The same, the class an instance of [meta] (type or a metaclass).
 Value class_create_in(ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjDict *ns);
+// A property with no accessor, only [doc] (namedtuple's Class.field).
+Value property_doc_only(Value doc);
+
 // ---- classbuild.c
 // The most derived of [meta] and the metaclasses of [bases] (NULL + TypeError
 // on a conflict).

@@ -3,6 +3,8 @@
 // access and repr.
 #include "containers.h"
 #include "coll.h"
+#include "class.h"
+#include "gc.h"
 
 static ObjTuple *nt_fields(ObjClass *c) {
     Value f = class_lookup(c, ST->s_fields);
@@ -246,12 +248,20 @@ Value coll_namedtuple(int argc, Value *argv, ObjDict *kw) {
     c->name = AS_STR(str_intern(AS_STR(argv[0])->data, AS_STR(argv[0])->len));
     Value mod = kw_get(kw, "module");
     c->module = mod && IS_STR(mod) ? AS_STR(mod) : str_intern_c("__main__");
-    c->flags |= CLS_BASETYPE;
+    c->flags |= CLS_BASETYPE | CLS_HEAPTYPE;
     c->new_ = nt_new_;
     c->getattr = nt_getattr;
     c->setattr = nt_setattr;
     c->repr = nt_repr;
     dict_set_str(c->dict, ST->s_fields, fields);
+    // Class.field: a documented read-only attribute, as CPython's _tuplegetter
+    for (size_t i = 0; i < AS_TUPLE(fields)->len; i++) {
+        Value doc = str_printf("Alias for field number %zu", i);
+        gc_push_root(doc);
+        Value prop = property_doc_only(doc);
+        gc_pop_root(1);
+        dict_set_str(c->dict, AS_STR(AS_TUPLE(fields)->items[i]), prop);
+    }
     if (dt) {
         dict_set_str(c->dict, ST->s_defaults, dt);
     }

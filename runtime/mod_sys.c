@@ -301,7 +301,19 @@ static Value sys_breakpointhook(int argc, Value *argv, ObjDict *kw) {
     return VAL_NONE;
 }
 
+// sys.intern(s): the one interned str equal to s.
+static Value sys_intern(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("intern", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    if (!IS_A(argv[0], cls_str)) {
+        return exc_raise(exc_TypeError, "intern() argument must be str, not %s", val_type_name(argv[0]));
+    }
+    return str_intern(AS_STR(argv[0])->data, AS_STR(argv[0])->len);
+}
+
 static const MethodDef sys_fns[] = {
+    {"intern", sys_intern},
     {"_getframe", vm_getframe},
     {"breakpointhook", sys_breakpointhook, true},
     {"set_int_max_str_digits", sys_set_int_max_str_digits, true},

@@ -166,6 +166,7 @@ enum {
     CLS_ODICT = 64,         // OrderedDict or a subclass: stricter iteration checks
     CLS_META = 128,         // type or a subclass of it: instances are classes
     CLS_ABSTRACT = 256,     // __abstractmethods__ is set and not empty (abc)
+    CLS_HEAPTYPE = 512,     // made at run time in C (namedtuple): attributes may be set
 };
 
 // ---- core object layouts (others live with their files' headers)
