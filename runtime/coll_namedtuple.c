@@ -6,8 +6,20 @@
 #include "class.h"
 #include "gc.h"
 
+// The fields namedtuple() made the class with: those of the nearest
+// namedtuple class in the MRO (a subclass may set its own _fields, as
+// platform.uname_result does, without changing __new__ or the repr).
 static ObjTuple *nt_fields(ObjClass *c) {
-    Value f = class_lookup(c, ST->s_fields);
+    Value f = VAL_NULL;
+    for (size_t i = 0; c->mro && i < c->mro->len && !f; i++) {
+        ObjClass *k = AS_CLASS(c->mro->items[i]);
+        if (k->flags & CLS_HEAPTYPE) {
+            f = dict_get_str(k->dict, ST->s_fields);
+        }
+    }
+    if (!f) {
+        f = class_lookup(c, ST->s_fields);
+    }
     return f && IS_TUPLE(f) ? AS_TUPLE(f) : AS_TUPLE(tuple_new(0));
 }
 

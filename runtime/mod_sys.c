@@ -387,7 +387,8 @@ Value mod_sys_init(void) {
     set(d, "stdin", ST->config.sandbox ? VAL_NONE : ST->sys_stdin);   // the sandbox reads no console
     set(d, "__stdout__", ST->sys_stdout);
     set(d, "__stderr__", ST->sys_stderr);
-    set(d, "version", str_from_c("3.11.0 (pyish 0.1)"));
+    // CPython's shape (platform._sys_version parses it): version (build, date) [compiler]
+    set(d, "version", str_from_c("3.11.0 (pyish 0.1.0, Jan  1 2026, 00:00:00) [pyish]"));
     set(d, "version_info", tuple_pack(5, MK_SMALL(3), MK_SMALL(11), MK_SMALL(0), str_from_c("final"), MK_SMALL(0)));
     set(d, "platform", str_from_c("linux"));
     set(d, "byteorder", str_from_c("little"));
