@@ -1,984 +1,1117 @@
-// mod_json.c: `_json`, the C accelerators CPython's json module imports
-// (runtime/lib/json.pyish is CPython's own json): scanstring,
-// encode_basestring(_ascii), make_scanner (the whole decoder: objects,
-// arrays, strings, numbers, constants, with CPython's JSONDecodeError
-// messages) and make_encoder (the one-shot encoder json.dumps uses when
-// there is no indent: the whole document into one str). Indices are code
-// points; the work is done on our UTF-8 bytes.
+// mod_json.c: the `_json` module, the C half of `json` (runtime/lib/json.pyish
+// holds the classes and the public functions, like CPython's json package
+// over its _json accelerator). encode() walks a value once into one string
+// (or, for iterencode, into the chunks CPython's pure-Python encoder yields),
+// with every JSONEncoder option; decode()/scan_once() parse JSON text with
+// CPython's scanner rules, hooks and error positions (code points), raising
+// the JSONDecodeError class they are given.
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
-#include "object.h"
-#include "class.h"
 #include "containers.h"
-#include "gc.h"
 #include "module.h"
 #include "numstr.h"
 #include "runtime.h"
 #include "vmapi.h"
 
-typedef struct ObjJScanner {
-    Obj hdr;
-    bool strict;
-    Value object_hook, object_pairs_hook, parse_float, parse_int, parse_constant, memo;
-} ObjJScanner;
+// ---------------------------------------------------------------- encoder
 
-typedef struct ObjJEncoder {
-    Obj hdr;
-    Value markers, defaultfn, encoder, indent, key_sep, item_sep;
-    bool sort_keys, skipkeys, allow_nan;
-} ObjJEncoder;
-
-static void trace_scanner(Obj *o) {
-    ObjJScanner *s = (ObjJScanner *)o;
-    gc_mark_value(s->object_hook);
-    gc_mark_value(s->object_pairs_hook);
-    gc_mark_value(s->parse_float);
-    gc_mark_value(s->parse_int);
-    gc_mark_value(s->parse_constant);
-    gc_mark_value(s->memo);
-}
-
-static void trace_encoder(Obj *o) {
-    ObjJEncoder *e = (ObjJEncoder *)o;
-    gc_mark_value(e->markers);
-    gc_mark_value(e->defaultfn);
-    gc_mark_value(e->encoder);
-    gc_mark_value(e->indent);
-    gc_mark_value(e->key_sep);
-    gc_mark_value(e->item_sep);
-}
-
-static int64_t cps(const char *s, size_t from, size_t to) {
-    int64_t n = 0;
-    for (size_t i = from; i < to; i++) {
-        n += ((unsigned char)s[i] & 0xC0) != 0x80;
-    }
-    return n;
-}
-
-// ---- errors
-// Raises json.JSONDecodeError(msg, s, pos) (pos: byte offset in s).
-static Value decode_error(const char *msg, Value s, size_t bpos) {
-    Value m;
-    Value cls = VAL_NULL;
-    if (dict_get(ST->modules, str_from_c("json"), &m) == 1 && IS_A(m, cls_module)) {
-        cls = dict_get_str(((ObjModule *)AS_OBJ(m))->dict, str_intern_c("JSONDecodeError"));
-    }
-    int64_t pos = cps(AS_STR(s)->data, 0, bpos);
-    if (!cls) {
-        return exc_raise(exc_ValueError, "%s: char %lld", msg, (long long)pos);
-    }
-    Value ms = str_from_c(msg);
-    gc_push_root(ms);
-    Value args[3] = {ms, s, MK_SMALL(pos)};
-    Value e = vm_call(cls, 3, args, NULL);
-    gc_pop_root(1);
-    return e ? exc_raise_value(e) : VAL_NULL;
-}
-
-static Value stop_iteration(Value s, size_t bpos) {
-    Value v = MK_SMALL(cps(AS_STR(s)->data, 0, bpos));
-    Value e = exc_new(exc_StopIteration, 1, &v);
-    return e ? exc_raise_value(e) : VAL_NULL;
-}
-
-// ---- strings
-static int hexval(char c) {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-static int read_u4(const char *s, size_t n, size_t at) {
-    if (at + 4 > n) {
-        return -1;
-    }
-    int v = 0;
-    for (int k = 0; k < 4; k++) {
-        int h = hexval(s[at + k]);
-        if (h < 0) {
-            return -1;
-        }
-        v = v * 16 + h;
-    }
-    return v;
-}
-
-// The JSON string starting after the quote at byte [end]; *out_end: the
-// byte after the closing quote. VAL_NULL with JSONDecodeError.
-static Value scan_string(Value sv, size_t end, bool strict, size_t *out_end) {
-    ObjStr *str = AS_STR(sv);
-    const char *s = str->data;
-    size_t n = str->len;
-    size_t begin = end - 1;
-    // fast path: no escape, no control character
-    size_t i = end;
-    while (i < n && s[i] != '"' && s[i] != '\\' && (unsigned char)s[i] >= 0x20) {
-        i++;
-    }
-    if (i < n && s[i] == '"') {
-        *out_end = i + 1;
-        return str_try_new(s + end, i - end);
-    }
+typedef struct Enc {
     SBuf b;
-    sb_init(&b);
-    sb_add(&b, s + end, i - end);
-    for (;;) {
-        if (i >= n) {
-            sb_free(&b);
-            return decode_error("Unterminated string starting at", sv, begin);
-        }
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"') {
-            i++;
-            break;
-        }
-        if (c < 0x20) {
-            if (strict) {
-                sb_free(&b);
-                return decode_error("Invalid control character at", sv, i);
-            }
-            sb_addc(&b, (char)c);
-            i++;
-            continue;
-        }
-        if (c != '\\') {
-            size_t j = i;
-            while (j < n && s[j] != '"' && s[j] != '\\' && (unsigned char)s[j] >= 0x20) {
+    Value dflt;             // default(o) callable
+    ObjStr *indent;         // NULL: compact
+    ObjStr *key_sep, *item_sep;
+    bool sort_keys, skipkeys, allow_nan, ensure_ascii, check_circular;
+    bool pymode;            // CPython's Python encoder (indent, iterencode): its messages
+    ObjList *chunks;        // NULL: one string
+    Obj **marks;            // objects being encoded (circular check)
+    size_t nmarks, capmarks;
+    int level;
+} Enc;
+
+static const char hexd[] = "0123456789abcdef";
+
+// Ends the current chunk (iterencode's yield points); no-op for one string.
+static bool cut(Enc *e) {
+    if (!e->chunks || e->b.len == 0) {
+        return !e->b.failed;
+    }
+    if (e->b.failed) {
+        return false;
+    }
+    Value s = str_try_new(e->b.data, e->b.len);
+    if (!s || !list_append(e->chunks, s)) {
+        return false;
+    }
+    e->b.len = 0;
+    return true;
+}
+
+static inline bool safe_ascii(unsigned char c) {
+    return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\';
+}
+
+static void add_u16(SBuf *b, uint32_t u) {
+    char t[6] = {'\\', 'u', hexd[(u >> 12) & 15], hexd[(u >> 8) & 15], hexd[(u >> 4) & 15],
+                 hexd[u & 15]};
+    sb_add(b, t, 6);
+}
+
+// Appends the JSON string literal of the UTF-8 text [s, n).
+static void enc_string(SBuf *b, const char *s, size_t n, bool ascii) {
+    if (!sb_reserve(b, n + 2)) {
+        return;
+    }
+    sb_addc(b, '"');
+    size_t i = 0;
+    while (i < n) {
+        size_t j = i;
+        if (ascii) {
+            while (j < n && safe_ascii((unsigned char)s[j])) {
                 j++;
             }
-            sb_add(&b, s + i, j - i);
-            i = j;
-            continue;
-        }
-        if (i + 1 >= n) {
-            sb_free(&b);
-            return decode_error("Unterminated string starting at", sv, begin);
-        }
-        char e = s[i + 1];
-        const char *rep = NULL;
-        switch (e) {
-        case '"': rep = "\""; break;
-        case '\\': rep = "\\"; break;
-        case '/': rep = "/"; break;
-        case 'b': rep = "\b"; break;
-        case 'f': rep = "\f"; break;
-        case 'n': rep = "\n"; break;
-        case 'r': rep = "\r"; break;
-        case 't': rep = "\t"; break;
-        default: break;
-        }
-        if (rep) {
-            sb_addc(&b, rep[0]);
-            i += 2;
-            continue;
-        }
-        if (e != 'u') {
-            sb_free(&b);
-            return decode_error("Invalid \\escape", sv, i);
-        }
-        int u = read_u4(s, n, i + 2);
-        if (u < 0 || (i + 3 < n && (s[i + 3] == 'x' || s[i + 3] == 'X'))) {
-            sb_free(&b);
-            return decode_error("Invalid \\uXXXX escape", sv, i + 1);
-        }
-        i += 6;
-        if (u >= 0xD800 && u <= 0xDBFF && i + 1 < n && s[i] == '\\' && s[i + 1] == 'u') {
-            int u2 = read_u4(s, n, i + 2);
-            if (u2 < 0 || (i + 3 < n && (s[i + 3] == 'x' || s[i + 3] == 'X'))) {
-                sb_free(&b);
-                return decode_error("Invalid \\uXXXX escape", sv, i + 1);
-            }
-            if (u2 >= 0xDC00 && u2 <= 0xDFFF) {
-                u = 0x10000 + (((u - 0xD800) << 10) | (u2 - 0xDC00));
-                i += 6;
-            }
-        }
-        char buf[4];
-        int len = utf8_encode((uint32_t)u, buf);
-        sb_add(&b, buf, (size_t)len);
-    }
-    *out_end = i;
-    return sb_finish(&b);
-}
-
-// scanstring(s, end, strict=True) -> (str, end)
-static Value j_scanstring(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("scanstring", argc, 2, 3)) {
-        return VAL_NULL;
-    }
-    if (!IS_STR(argv[0])) {
-        return exc_raise(exc_TypeError, "first argument must be a string, not %s", val_type_name(argv[0]));
-    }
-    int64_t end;
-    if (!int_to_i64(argv[1], &end)) {
-        return VAL_NULL;
-    }
-    ObjStr *s = AS_STR(argv[0]);
-    if (end < 0 || end > (int64_t)s->cplen) {
-        return exc_raise(exc_ValueError, "end is out of bounds");
-    }
-    bool strict = argc < 3 || obj_truthy(argv[2]) > 0;
-    size_t bend = s->cplen == s->len ? (size_t)end : str_cp_offset(s, (size_t)end);
-    size_t out;
-    Value r = scan_string(argv[0], bend, strict, &out);
-    if (!r) {
-        return VAL_NULL;
-    }
-    gc_push_root(r);
-    Value t = tuple_pack(2, r, MK_SMALL(end + cps(s->data, bend, out)));
-    gc_pop_root(1);
-    return t;
-}
-
-static const char HEX[] = "0123456789abcdef";
-
-// Appends the JSON form of the str [s] (with quotes) to [b].
-static void encode_str(SBuf *b, ObjStr *s, bool ascii) {
-    sb_addc(b, '"');
-    const char *d = s->data;
-    size_t n = s->len, run = 0;
-    for (size_t i = 0; i < n;) {
-        unsigned char c = (unsigned char)d[i];
-        const char *esc = NULL;
-        char ubuf[16];
-        size_t adv = 1;
-        if (c == '"') {
-            esc = "\\\"";
-        } else if (c == '\\') {
-            esc = "\\\\";
-        } else if (c == '\n') {
-            esc = "\\n";
-        } else if (c == '\r') {
-            esc = "\\r";
-        } else if (c == '\t') {
-            esc = "\\t";
-        } else if (c == '\b') {
-            esc = "\\b";
-        } else if (c == '\f') {
-            esc = "\\f";
-        } else if (c < 0x20) {
-            snprintf(ubuf, sizeof ubuf, "\\u%04x", c);
-            esc = ubuf;
-        } else if (c >= 0x80 && ascii) {
-            size_t k = i;
-            uint32_t cp = utf8_decode(d, n, &k);
-            adv = k - i;
-            if (cp >= 0x10000) {
-                uint32_t v = cp - 0x10000;
-                unsigned hi = 0xD800 | (v >> 10), lo = 0xDC00 | (v & 0x3FF);
-                ubuf[0] = '\\';
-                ubuf[1] = 'u';
-                for (int j = 0; j < 4; j++) {
-                    ubuf[2 + j] = HEX[(hi >> (12 - 4 * j)) & 15];
-                }
-                ubuf[6] = '\\';
-                ubuf[7] = 'u';
-                for (int j = 0; j < 4; j++) {
-                    ubuf[8 + j] = HEX[(lo >> (12 - 4 * j)) & 15];
-                }
-                ubuf[12] = 0;
-            } else {
-                ubuf[0] = '\\';
-                ubuf[1] = 'u';
-                for (int j = 0; j < 4; j++) {
-                    ubuf[2 + j] = HEX[(cp >> (12 - 4 * j)) & 15];
-                }
-                ubuf[6] = 0;
-            }
-            esc = ubuf;
-        }
-        if (esc) {
-            sb_add(b, d + i - run, run);
-            run = 0;
-            sb_adds(b, esc);
-            i += adv;
         } else {
-            run++;
-            i++;
+            while (j < n && ((unsigned char)s[j] >= 0x80 || safe_ascii((unsigned char)s[j]))) {
+                j++;
+            }
+        }
+        if (j > i) {
+            sb_add(b, s + i, j - i);
+            i = j;
+            if (i >= n) {
+                break;
+            }
+        }
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80) {
+            uint32_t cp = utf8_decode(s, n, &i);
+            if (cp >= 0x10000) {
+                cp -= 0x10000;
+                add_u16(b, 0xd800 | (cp >> 10));
+                add_u16(b, 0xdc00 | (cp & 0x3ff));
+            } else {
+                add_u16(b, cp);
+            }
+            continue;
+        }
+        i++;
+        switch (c) {
+        case '"': sb_add(b, "\\\"", 2); break;
+        case '\\': sb_add(b, "\\\\", 2); break;
+        case '\n': sb_add(b, "\\n", 2); break;
+        case '\r': sb_add(b, "\\r", 2); break;
+        case '\t': sb_add(b, "\\t", 2); break;
+        case '\b': sb_add(b, "\\b", 2); break;
+        case '\f': sb_add(b, "\\f", 2); break;
+        default: add_u16(b, c); break;
         }
     }
-    sb_add(b, d + n - run, run);
     sb_addc(b, '"');
 }
 
-static Value encode_basestring_common(int argc, Value *argv, bool ascii) {
-    if (argc != 1 || !IS_STR(argv[0])) {
-        return exc_raise(exc_TypeError, "first argument must be a string, not %.80s",
-                         argc ? val_type_name(argv[0]) : "nothing");
+static bool enc_float(Enc *e, Value v) {
+    double d = AS_FLOAT(v);
+    if (!isfinite(d)) {
+        if (!e->allow_nan) {
+            if (!e->pymode) {
+                exc_raise(exc_ValueError, "Out of range float values are not JSON compliant");
+                return false;
+            }
+            Value r = obj_repr(v);
+            if (!r) {
+                return false;
+            }
+            exc_raise(exc_ValueError, "Out of range float values are not JSON compliant: %s",
+                      str_cstr(r));
+            return false;
+        }
+        sb_adds(&e->b, isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
+        return true;
+    }
+    Value r = float_repr_str(d);
+    if (!r) {
+        return false;
+    }
+    sb_add(&e->b, AS_STR(r)->data, AS_STR(r)->len);
+    return true;
+}
+
+static bool enc_int(Enc *e, Value v) {
+    if (IS_SMALL(v)) {
+        char t[32];
+        int k = snprintf(t, sizeof t, "%lld", (long long)AS_SMALL(v));
+        sb_add(&e->b, t, (size_t)k);
+        return true;
+    }
+    Value r = int_repr(v);
+    if (!r) {
+        return false;
+    }
+    sb_add(&e->b, AS_STR(r)->data, AS_STR(r)->len);
+    return true;
+}
+
+// Encodes a scalar (str, None, bools, int, float): 1 done, 0 not a
+// scalar, -1 error.
+static int enc_scalar(Enc *e, Value v) {
+    if (IS_STR(v) || str_check(v)) {
+        enc_string(&e->b, AS_STR(v)->data, AS_STR(v)->len, e->ensure_ascii);
+        return 1;
+    }
+    if (v == VAL_NONE) {
+        sb_add(&e->b, "null", 4);
+        return 1;
+    }
+    if (v == VAL_TRUE) {
+        sb_add(&e->b, "true", 4);
+        return 1;
+    }
+    if (v == VAL_FALSE) {
+        sb_add(&e->b, "false", 5);
+        return 1;
+    }
+    if (IS_SMALL(v) || int_check(v)) {
+        return enc_int(e, v) ? 1 : -1;
+    }
+    if (IS_FLOATISH(v)) {
+        return enc_float(e, v) ? 1 : -1;
+    }
+    return 0;
+}
+
+static bool mark_push(Enc *e, Value v) {
+    if (!e->check_circular) {
+        return true;
+    }
+    Obj *o = AS_OBJ(v);
+    for (size_t i = 0; i < e->nmarks; i++) {
+        if (e->marks[i] == o) {
+            exc_raise(exc_ValueError, "Circular reference detected");
+            return false;
+        }
+    }
+    if (e->nmarks == e->capmarks) {
+        size_t ncap = e->capmarks ? e->capmarks * 2 : 32;
+        e->marks = mem_realloc(e->marks, e->capmarks * sizeof(Obj *), ncap * sizeof(Obj *));
+        e->capmarks = ncap;
+    }
+    e->marks[e->nmarks++] = o;
+    return true;
+}
+
+static void mark_pop(Enc *e) {
+    if (e->check_circular) {
+        e->nmarks--;
+    }
+}
+
+static void add_newline_indent(Enc *e) {
+    sb_addc(&e->b, '\n');
+    for (int i = 0; i < e->level; i++) {
+        sb_add(&e->b, e->indent->data, e->indent->len);
+    }
+}
+
+static bool enc_value(Enc *e, Value v);
+
+// An item of a list or a dict's value: scalars join the pending chunk.
+static bool enc_item(Enc *e, Value v) {
+    int r = enc_scalar(e, v);
+    if (r < 0) {
+        return false;
+    }
+    if (r > 0) {
+        return cut(e);
+    }
+    return cut(e) && enc_value(e, v);
+}
+
+static bool enc_list(Enc *e, Value v) {
+    bool tuple = IS_TUPLE(v) || (AS_OBJ(v)->cls->native_base == cls_tuple);
+    size_t n = tuple ? AS_TUPLE(v)->len : AS_LIST(v)->len;
+    if (n == 0) {
+        sb_add(&e->b, "[]", 2);
+        return cut(e);
+    }
+    if (!mark_push(e, v)) {
+        return false;
+    }
+    sb_addc(&e->b, '[');
+    if (e->indent) {
+        e->level++;
+        add_newline_indent(e);
+    }
+    for (size_t i = 0;; i++) {
+        size_t len = tuple ? AS_TUPLE(v)->len : AS_LIST(v)->len;
+        if (i >= len) {
+            break;
+        }
+        if (i > 0) {
+            sb_add(&e->b, e->item_sep->data, e->item_sep->len);
+            if (e->indent) {
+                add_newline_indent(e);
+            }
+        }
+        Value item = tuple ? AS_TUPLE(v)->items[i] : AS_LIST(v)->items[i];
+        if (!enc_item(e, item)) {
+            return false;
+        }
+    }
+    if (e->indent) {
+        e->level--;
+        add_newline_indent(e);
+        if (!cut(e)) {
+            return false;
+        }
+    }
+    sb_addc(&e->b, ']');
+    mark_pop(e);
+    return cut(e);
+}
+
+// The key text of [k] into [out] (a str), or VAL_NONE to skip it.
+static Value dict_key(Enc *e, Value k) {
+    if (IS_STR(k) || str_check(k)) {
+        return k;
+    }
+    if (IS_FLOATISH(k)) {
+        SBuf save = e->b;
+        sb_init(&e->b);
+        bool ok = enc_float(e, k);
+        Value s = ok ? sb_finish(&e->b) : (sb_free(&e->b), VAL_NULL);
+        e->b = save;
+        return s;
+    }
+    if (k == VAL_TRUE) {
+        return str_from_c("true");
+    }
+    if (k == VAL_FALSE) {
+        return str_from_c("false");
+    }
+    if (k == VAL_NONE) {
+        return str_from_c("null");
+    }
+    if (int_check(k)) {
+        return int_repr(k);
+    }
+    if (e->skipkeys) {
+        return VAL_NONE;
+    }
+    return exc_raise(exc_TypeError, "keys must be str, int, float, bool or None, not %s",
+                     val_type_name(k));
+}
+
+static bool enc_pair(Enc *e, Value k, Value val, bool *first) {
+    Value ks = dict_key(e, k);
+    if (!ks) {
+        return false;
+    }
+    if (ks == VAL_NONE) {
+        return true;
+    }
+    if (!*first) {
+        sb_add(&e->b, e->item_sep->data, e->item_sep->len);
+        if (e->indent) {
+            add_newline_indent(e);
+        }
+        if (!cut(e)) {
+            return false;
+        }
+    }
+    *first = false;
+    enc_string(&e->b, AS_STR(ks)->data, AS_STR(ks)->len, e->ensure_ascii);
+    if (!cut(e)) {
+        return false;
+    }
+    sb_add(&e->b, e->key_sep->data, e->key_sep->len);
+    if (!cut(e)) {
+        return false;
+    }
+    return enc_item(e, val);
+}
+
+static bool enc_dict(Enc *e, Value v) {
+    bool exact = IS_DICT(v);
+    if (AS_DICT(v)->used == 0 && exact) {
+        sb_add(&e->b, "{}", 2);
+        return cut(e);
+    }
+    Value items = VAL_NULL;
+    if (!exact || e->sort_keys) {
+        if (exact) {
+            items = list_new(AS_DICT(v)->used);
+            if (!items) {
+                return false;
+            }
+            size_t pos = 0;
+            Value k, val;
+            while (dict_next(AS_DICT(v), &pos, &k, &val)) {
+                Value t = tuple_pack(2, k, val);
+                if (!list_append(AS_LIST(items), t)) {
+                    return false;
+                }
+            }
+        } else {
+            Value it = call_method(v, "items", 0, NULL);
+            if (!it) {
+                return false;
+            }
+            gc_push_root(it);
+            items = seq_to_list(it);
+            gc_pop_root(1);
+            if (!items) {
+                return false;
+            }
+        }
+        if (AS_LIST(items)->len == 0) {
+            sb_add(&e->b, "{}", 2);
+            return cut(e);
+        }
+        gc_push_root(items);
+        if (e->sort_keys && !list_sort_inplace(AS_LIST(items), VAL_NONE, false)) {
+            gc_pop_root(1);
+            return false;
+        }
+    }
+    bool ok = false;
+    if (!mark_push(e, v)) {
+        goto out;
+    }
+    sb_addc(&e->b, '{');
+    if (!cut(e)) {
+        goto out;
+    }
+    if (e->indent) {
+        e->level++;
+        add_newline_indent(e);
+        if (!cut(e)) {
+            goto out;
+        }
+    }
+    bool first = true;
+    if (items) {
+        ObjList *l = AS_LIST(items);
+        for (size_t i = 0; i < l->len; i++) {
+            Value t = l->items[i];
+            if (!IS_TUPLE(t) || AS_TUPLE(t)->len != 2) {
+                exc_raise(exc_ValueError, "items must return tuples of 2 elements");
+                goto out;
+            }
+            if (!enc_pair(e, AS_TUPLE(t)->items[0], AS_TUPLE(t)->items[1], &first)) {
+                goto out;
+            }
+        }
+    } else {
+        size_t pos = 0;
+        Value k, val;
+        while (dict_next(AS_DICT(v), &pos, &k, &val)) {
+            if (!enc_pair(e, k, val, &first)) {
+                goto out;
+            }
+        }
+    }
+    if (e->indent) {
+        e->level--;
+        add_newline_indent(e);
+        if (!cut(e)) {
+            goto out;
+        }
+    }
+    sb_addc(&e->b, '}');
+    mark_pop(e);
+    ok = cut(e);
+out:
+    if (items) {
+        gc_pop_root(1);
+    }
+    return ok;
+}
+
+static bool enc_value(Enc *e, Value v) {
+    int r = enc_scalar(e, v);
+    if (r != 0) {
+        return r > 0 && cut(e);
+    }
+    if (!vm_enter_recursive(" while encoding a JSON object")) {
+        return false;
+    }
+    bool ok;
+    ObjClass *c = AS_OBJ(v)->cls;
+    if (c == cls_list || c == cls_tuple || c->native_base == cls_list ||
+        c->native_base == cls_tuple) {
+        ok = enc_list(e, v);
+    } else if (c == cls_dict || c->native_base == cls_dict) {
+        ok = enc_dict(e, v);
+    } else {
+        ok = false;
+        if (mark_push(e, v)) {
+            Value nv = vm_call(e->dflt, 1, &v, NULL);
+            if (nv) {
+                gc_push_root(nv);
+                ok = enc_value(e, nv);
+                gc_pop_root(1);
+                if (ok) {
+                    mark_pop(e);
+                }
+            }
+        }
+    }
+    vm_leave_recursive();
+    return ok;
+}
+
+static ObjStr *str_arg(Value v, const char *what) {
+    if (!IS_STR(v) && !str_check(v)) {
+        exc_raise(exc_TypeError, "%s must be a str, not %s", what, val_type_name(v));
+        return NULL;
+    }
+    return AS_STR(v);
+}
+
+// encode(o, default, indent, key_separator, item_separator, sort_keys,
+//        skipkeys, allow_nan, ensure_ascii, check_circular, pymode, chunks):
+// the JSON text of [o]; with a list [chunks], appends the chunks there
+// and returns None.
+static Value j_encode(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("encode", argc, 12, 12)) {
+        return VAL_NULL;
+    }
+    Enc e;
+    memset(&e, 0, sizeof e);
+    sb_init(&e.b);
+    e.dflt = argv[1];
+    if (argv[2] != VAL_NONE && !(e.indent = str_arg(argv[2], "indent"))) {
+        return VAL_NULL;
+    }
+    if (!(e.key_sep = str_arg(argv[3], "key_separator")) ||
+        !(e.item_sep = str_arg(argv[4], "item_separator"))) {
+        return VAL_NULL;
+    }
+    int t;
+    bool *flags[] = {&e.sort_keys, &e.skipkeys, &e.allow_nan, &e.ensure_ascii,
+                     &e.check_circular, &e.pymode};
+    for (int i = 0; i < 6; i++) {
+        if ((t = obj_truthy(argv[5 + i])) < 0) {
+            return VAL_NULL;
+        }
+        *flags[i] = t;
+    }
+    if (IS_LIST(argv[11])) {
+        e.chunks = AS_LIST(argv[11]);
+    }
+    bool ok = enc_value(&e, argv[0]);
+    if (e.marks) {
+        mem_free(e.marks, e.capmarks * sizeof(Obj *));
+    }
+    if (!ok) {
+        sb_free(&e.b);
+        return VAL_NULL;
+    }
+    if (e.chunks) {
+        sb_free(&e.b);
+        return VAL_NONE;
+    }
+    return sb_finish(&e.b);
+}
+
+static Value j_encode_basestring(int argc, Value *argv, bool ascii, const char *name) {
+    if (!arg_count(name, argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    if (!IS_STR(argv[0]) && !str_check(argv[0])) {
+        return exc_raise(exc_TypeError, "first argument must be a string, not %s",
+                         val_type_name(argv[0]));
     }
     SBuf b;
     sb_init(&b);
-    encode_str(&b, AS_STR(argv[0]), ascii);
+    enc_string(&b, AS_STR(argv[0])->data, AS_STR(argv[0])->len, ascii);
     return sb_finish(&b);
 }
 
 static Value j_encode_basestring_ascii(int argc, Value *argv, ObjDict *kw) {
-    return encode_basestring_common(argc, argv, true);
+    return j_encode_basestring(argc, argv, true, "encode_basestring_ascii");
 }
 
-static Value j_encode_basestring(int argc, Value *argv, ObjDict *kw) {
-    return encode_basestring_common(argc, argv, false);
+static Value j_encode_basestring_u(int argc, Value *argv, ObjDict *kw) {
+    return j_encode_basestring(argc, argv, false, "encode_basestring");
 }
 
-// ---- the scanner
-#define IS_WS(c) ((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\r')
+// ---------------------------------------------------------------- decoder
 
-static Value scan_once(ObjJScanner *sc, Value sv, size_t idx, size_t *next, int depth);
+typedef struct Dec {
+    ObjStr *str;
+    const char *s;
+    size_t len;
+    bool strict;
+    Value object_hook, pairs_hook, parse_float, parse_int, parse_constant; // VAL_NULL: default
+    Value err_cls;
+    ObjDict *memo;
+} Dec;
 
-static size_t skip_ws(const char *s, size_t n, size_t i) {
-    while (i < n && IS_WS(s[i])) {
+// The code-point index of byte offset [pos].
+static size_t cp_index(Dec *d, size_t pos) {
+    if (d->str->cplen == d->str->len) {
+        return pos;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < pos && i < d->len; i++) {
+        if (((unsigned char)d->s[i] & 0xc0) != 0x80) {
+            n++;
+        }
+    }
+    return n;
+}
+
+static Value dec_error(Dec *d, const char *msg, size_t pos) {
+    Value args[3] = {str_from_c(msg), OBJ_VAL(d->str), int_from_i64((int64_t)cp_index(d, pos))};
+    gc_push_root(args[0]);
+    Value exc = vm_call(d->err_cls, 3, args, NULL);
+    gc_pop_root(1);
+    if (!exc) {
+        return VAL_NULL;
+    }
+    return exc_raise_value(exc);
+}
+
+static inline size_t skip_ws(Dec *d, size_t i) {
+    while (i < d->len) {
+        char c = d->s[i];
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+            break;
+        }
         i++;
     }
     return i;
 }
 
-static Value parse_object(ObjJScanner *sc, Value sv, size_t i, size_t *next, int depth) {
-    const char *s = AS_STR(sv)->data;
-    size_t n = AS_STR(sv)->len;
-    bool pairs_mode = sc->object_pairs_hook && !IS_NONE(sc->object_pairs_hook);
-    Value acc = pairs_mode ? list_new(4) : dict_new();
-    gc_push_root(acc);
-    i = skip_ws(s, n, i);
-    if (i < n && s[i] == '}') {
-        i++;
-        goto done;
+static int hexval(char c) {
+    if (c >= '0' && c <= '9') {
+        return c - '0';
     }
-    if (i >= n || s[i] != '"') {
-        gc_pop_root(1);
-        return decode_error("Expecting property name enclosed in double quotes", sv, i);
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
     }
-    i++;
-    for (;;) {
-        size_t e;
-        Value key = scan_string(sv, i, sc->strict, &e);
-        if (!key) {
-            gc_pop_root(1);
-            return VAL_NULL;
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+// Four hex digits at [i]: the value, or -1.
+static int32_t hex4(Dec *d, size_t i) {
+    int32_t u = 0;
+    for (size_t k = 0; k < 4; k++) {
+        int h = hexval(d->s[i + k]);
+        if (h < 0) {
+            return -1;
         }
-        if (sc->memo && IS_DICT(sc->memo)) {
-            Value k2;
-            if (dict_get(AS_DICT(sc->memo), key, &k2) == 1) {
-                key = k2;
-            } else {
-                dict_set(AS_DICT(sc->memo), key, key);
-            }
+        u = (u << 4) | h;
+    }
+    return u;
+}
+
+// The string whose opening quote is at [begin - 1]; *end: after the closing quote.
+static Value scan_string(Dec *d, size_t begin, size_t *end) {
+    const char *s = d->s;
+    size_t i = begin;
+    // fast path: no escapes
+    while (i < d->len) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"') {
+            *end = i + 1;
+            return str_new(s + begin, i - begin);
         }
-        gc_push_root(key);
-        i = skip_ws(s, n, e);
-        if (i >= n || s[i] != ':') {
-            gc_pop_root(2);
-            return decode_error("Expecting ':' delimiter", sv, i);
-        }
-        i = skip_ws(s, n, i + 1);
-        Value val = scan_once(sc, sv, i, &i, depth + 1);
-        if (!val) {
-            gc_pop_root(2);
-            if (EXC_PENDING_IS(exc_StopIteration)) {
-                exc_clear();
-                return decode_error("Expecting value", sv, i);
-            }
-            return VAL_NULL;
-        }
-        gc_push_root(val);
-        if (pairs_mode) {
-            list_append(AS_LIST(acc), tuple_pack(2, key, val));
-        } else if (dict_set(AS_DICT(acc), key, val) < 0) {
-            gc_pop_root(3);
-            return VAL_NULL;
-        }
-        gc_pop_root(2);
-        i = skip_ws(s, n, i);
-        if (i < n && s[i] == '}') {
-            i++;
+        if (c == '\\' || (c < 0x20 && d->strict)) {
             break;
-        }
-        if (i >= n || s[i] != ',') {
-            gc_pop_root(1);
-            return decode_error("Expecting ',' delimiter", sv, i);
-        }
-        i = skip_ws(s, n, i + 1);
-        if (i >= n || s[i] != '"') {
-            gc_pop_root(1);
-            return decode_error("Expecting property name enclosed in double quotes", sv, i);
         }
         i++;
     }
-done:
-    *next = i;
-    Value r = acc;
-    if (pairs_mode) {
-        r = vm_call(sc->object_pairs_hook, 1, &acc, NULL);
-    } else if (sc->object_hook && !IS_NONE(sc->object_hook)) {
-        r = vm_call(sc->object_hook, 1, &acc, NULL);
-    }
-    gc_pop_root(1);
-    return r;
-}
-
-static Value parse_array(ObjJScanner *sc, Value sv, size_t i, size_t *next, int depth) {
-    const char *s = AS_STR(sv)->data;
-    size_t n = AS_STR(sv)->len;
-    Value l = list_new(4);
-    gc_push_root(l);
-    i = skip_ws(s, n, i);
-    if (i < n && s[i] == ']') {
-        *next = i + 1;
-        gc_pop_root(1);
-        return l;
-    }
+    SBuf b;
+    sb_init(&b);
+    sb_add(&b, s + begin, i - begin);
     for (;;) {
-        Value v = scan_once(sc, sv, i, &i, depth + 1);
-        if (!v) {
-            gc_pop_root(1);
-            if (EXC_PENDING_IS(exc_StopIteration)) {
-                exc_clear();
-                return decode_error("Expecting value", sv, i);
+        size_t j = i;
+        while (j < d->len) {
+            unsigned char c = (unsigned char)s[j];
+            if (c == '"' || c == '\\') {
+                break;
             }
-            return VAL_NULL;
+            if (c < 0x20 && d->strict) {
+                sb_free(&b);
+                return dec_error(d, "Invalid control character at", j);
+            }
+            j++;
         }
-        list_append(AS_LIST(l), v);
-        i = skip_ws(s, n, i);
-        if (i < n && s[i] == ']') {
-            i++;
+        if (j >= d->len) {
+            sb_free(&b);
+            return dec_error(d, "Unterminated string starting at", begin - 1);
+        }
+        sb_add(&b, s + i, j - i);
+        if (s[j] == '"') {
+            *end = j + 1;
             break;
         }
-        if (i >= n || s[i] != ',') {
-            gc_pop_root(1);
-            return decode_error("Expecting ',' delimiter", sv, i);
+        j++;    // past the backslash
+        if (j >= d->len) {
+            sb_free(&b);
+            return dec_error(d, "Unterminated string starting at", begin - 1);
         }
-        i = skip_ws(s, n, i + 1);
+        char c = s[j];
+        if (c != 'u') {
+            char out;
+            switch (c) {
+            case '"': out = '"'; break;
+            case '\\': out = '\\'; break;
+            case '/': out = '/'; break;
+            case 'b': out = '\b'; break;
+            case 'f': out = '\f'; break;
+            case 'n': out = '\n'; break;
+            case 'r': out = '\r'; break;
+            case 't': out = '\t'; break;
+            default:
+                sb_free(&b);
+                return dec_error(d, "Invalid \\escape", j - 1);
+            }
+            sb_addc(&b, out);
+            i = j + 1;
+            continue;
+        }
+        // \uXXXX at j ('u')
+        if (j + 5 >= d->len) {
+            sb_free(&b);
+            return dec_error(d, "Invalid \\uXXXX escape", j);
+        }
+        int32_t u = hex4(d, j + 1);
+        if (u < 0) {
+            sb_free(&b);
+            return dec_error(d, "Invalid \\uXXXX escape", j);
+        }
+        size_t after = j + 5;
+        uint32_t cp = (uint32_t)u;
+        if (cp >= 0xd800 && cp <= 0xdbff && after + 6 < d->len && s[after] == '\\' &&
+            s[after + 1] == 'u') {
+            int32_t u2 = hex4(d, after + 2);
+            if (u2 < 0) {
+                sb_free(&b);
+                return dec_error(d, "Invalid \\uXXXX escape", after + 1);
+            }
+            if (u2 >= 0xdc00 && u2 <= 0xdfff) {
+                cp = 0x10000 + (((cp - 0xd800) << 10) | ((uint32_t)u2 - 0xdc00));
+                after += 6;
+            }
+        }
+        char t[4];
+        int k = utf8_encode(cp, t);
+        sb_add(&b, t, (size_t)k);
+        i = after;
     }
-    *next = i;
-    gc_pop_root(1);
-    return l;
-}
-
-static Value call_str(Value fn, const char *s, size_t len) {
-    Value str = str_try_new(s, len);
-    if (!str) {
+    if (b.failed) {
+        sb_free(&b);
         return VAL_NULL;
     }
-    gc_push_root(str);
-    Value r = vm_call(fn, 1, &str, NULL);
+    Value r = str_try_new(b.data ? b.data : "", b.len);
+    sb_free(&b);
+    return r;
+}
+
+static Value scan_value(Dec *d, size_t i, size_t *end);
+
+static Value call1(Value f, Value arg) {
+    gc_push_root(arg);
+    Value r = vm_call(f, 1, &arg, NULL);
     gc_pop_root(1);
     return r;
 }
 
-static Value parse_number(ObjJScanner *sc, Value sv, size_t i, size_t *next) {
-    const char *s = AS_STR(sv)->data;
-    size_t n = AS_STR(sv)->len;
-    size_t start = i;
+static Value parse_object(Dec *d, size_t i, size_t *end) {
+    bool pairs = d->pairs_hook != VAL_NULL;
+    Value acc = pairs ? list_new(4) : dict_new();
+    if (!acc) {
+        return VAL_NULL;
+    }
+    gc_push_root(acc);
+    i = skip_ws(d, i);
+    if (i >= d->len || d->s[i] != '}') {
+        for (;;) {
+            if (i >= d->len || d->s[i] != '"') {
+                dec_error(d, "Expecting property name enclosed in double quotes", i);
+                goto fail;
+            }
+            size_t next;
+            Value key = scan_string(d, i + 1, &next);
+            if (!key) {
+                goto fail;
+            }
+            Value known;
+            int r = dict_get(d->memo, key, &known);
+            if (r < 0) {
+                goto fail;
+            }
+            if (r > 0) {
+                key = known;
+            } else if (dict_set(d->memo, key, key) < 0) {
+                goto fail;
+            }
+            i = skip_ws(d, next);
+            if (i >= d->len || d->s[i] != ':') {
+                dec_error(d, "Expecting ':' delimiter", i);
+                goto fail;
+            }
+            i = skip_ws(d, i + 1);
+            Value val = scan_value(d, i, &next);
+            if (!val) {
+                goto fail;
+            }
+            if (pairs) {
+                gc_push_root(val);
+                Value t = tuple_pack(2, key, val);
+                gc_pop_root(1);
+                if (!t || !list_append(AS_LIST(acc), t)) {
+                    goto fail;
+                }
+            } else if (dict_set(AS_DICT(acc), key, val) < 0) {
+                goto fail;
+            }
+            i = skip_ws(d, next);
+            if (i < d->len && d->s[i] == '}') {
+                break;
+            }
+            if (i >= d->len || d->s[i] != ',') {
+                dec_error(d, "Expecting ',' delimiter", i);
+                goto fail;
+            }
+            i = skip_ws(d, i + 1);
+        }
+    }
+    *end = i + 1;
+    Value r = acc;
+    if (pairs) {
+        r = vm_call(d->pairs_hook, 1, &acc, NULL);
+    } else if (d->object_hook) {
+        r = vm_call(d->object_hook, 1, &acc, NULL);
+    }
+    gc_pop_root(1);
+    return r;
+fail:
+    gc_pop_root(1);
+    return VAL_NULL;
+}
+
+static Value parse_array(Dec *d, size_t i, size_t *end) {
+    Value acc = list_new(4);
+    if (!acc) {
+        return VAL_NULL;
+    }
+    gc_push_root(acc);
+    i = skip_ws(d, i);
+    if (i >= d->len || d->s[i] != ']') {
+        for (;;) {
+            size_t next;
+            Value val = scan_value(d, i, &next);
+            if (!val || !list_append(AS_LIST(acc), val)) {
+                goto fail;
+            }
+            i = skip_ws(d, next);
+            if (i < d->len && d->s[i] == ']') {
+                break;
+            }
+            if (i >= d->len || d->s[i] != ',') {
+                dec_error(d, "Expecting ',' delimiter", i);
+                goto fail;
+            }
+            i = skip_ws(d, i + 1);
+        }
+    }
+    *end = i + 1;
+    gc_pop_root(1);
+    return acc;
+fail:
+    gc_pop_root(1);
+    return VAL_NULL;
+}
+
+static Value parse_constant(Dec *d, const char *name, double v) {
+    if (d->parse_constant) {
+        return call1(d->parse_constant, str_from_c(name));
+    }
+    return float_new(v);
+}
+
+static inline bool isdig(char c) {
+    return c >= '0' && c <= '9';
+}
+
+static Value parse_number(Dec *d, size_t start, size_t *end) {
+    const char *s = d->s;
+    size_t i = start, n = d->len;
     if (i < n && s[i] == '-') {
         i++;
     }
-    if (i < n && s[i] == '0') {
+    if (i < n && s[i] >= '1' && s[i] <= '9') {
         i++;
-    } else if (i < n && s[i] >= '1' && s[i] <= '9') {
-        while (i < n && s[i] >= '0' && s[i] <= '9') {
+        while (i < n && isdig(s[i])) {
             i++;
         }
+    } else if (i < n && s[i] == '0') {
+        i++;
     } else {
-        return stop_iteration(sv, start);
+        return dec_error(d, "Expecting value", start);
     }
     bool is_float = false;
-    if (i + 1 < n && s[i] == '.' && s[i + 1] >= '0' && s[i + 1] <= '9') {
+    if (i + 1 < n && s[i] == '.' && isdig(s[i + 1])) {
+        is_float = true;
         i += 2;
-        while (i < n && s[i] >= '0' && s[i] <= '9') {
+        while (i < n && isdig(s[i])) {
             i++;
         }
-        is_float = true;
     }
-    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-        size_t j = i + 1;
-        if (j < n && (s[j] == '+' || s[j] == '-')) {
-            j++;
+    if (i + 1 < n && (s[i] == 'e' || s[i] == 'E')) {
+        size_t e_start = i;
+        i++;
+        if (i < n && (s[i] == '-' || s[i] == '+')) {
+            i++;
         }
-        if (j < n && s[j] >= '0' && s[j] <= '9') {
-            while (j < n && s[j] >= '0' && s[j] <= '9') {
-                j++;
-            }
-            i = j;
+        while (i < n && isdig(s[i])) {
+            i++;
+        }
+        if (isdig(s[i - 1])) {
             is_float = true;
+        } else {
+            i = e_start;
         }
     }
-    *next = i;
+    *end = i;
+    size_t len = i - start;
     if (is_float) {
-        if (sc->parse_float == OBJ_VAL(cls_float)) {
-            char buf[64];
-            if (i - start < sizeof buf) {
-                memcpy(buf, s + start, i - start);
-                buf[i - start] = 0;
-                return float_new(strtod(buf, NULL));
-            }
+        if (d->parse_float) {
+            return call1(d->parse_float, str_new(s + start, len));
         }
-        return call_str(sc->parse_float, s + start, i - start);
+        double v;
+        if (!float_parse(s + start, len, &v)) {
+            return exc_raise(exc_ValueError, "could not convert string to float");
+        }
+        return float_new(v);
     }
-    if (sc->parse_int == OBJ_VAL(cls_int) && i - start <= 18) {
-        return MK_SMALL(strtoll(s + start, NULL, 10));
+    if (d->parse_int) {
+        return call1(d->parse_int, str_new(s + start, len));
     }
-    return call_str(sc->parse_int, s + start, i - start);
+    if (len <= 18) {
+        int64_t v = 0;
+        size_t k = start;
+        bool neg = s[k] == '-';
+        if (neg) {
+            k++;
+        }
+        for (; k < i; k++) {
+            v = v * 10 + (s[k] - '0');
+        }
+        return int_from_i64(neg ? -v : v);
+    }
+    char *buf = mem_try_alloc(len + 1);
+    if (!buf) {
+        return VAL_NULL;
+    }
+    memcpy(buf, s + start, len);
+    buf[len] = 0;
+    Value r = int_from_str(buf, 10);
+    mem_free(buf, len + 1);
+    return r;
 }
 
-static Value scan_once(ObjJScanner *sc, Value sv, size_t idx, size_t *next, int depth) {
-    const char *s = AS_STR(sv)->data;
-    size_t n = AS_STR(sv)->len;
-    if (idx >= n) {
-        return stop_iteration(sv, idx);
+static bool match_at(Dec *d, size_t i, const char *word) {
+    size_t k = strlen(word);
+    return i + k <= d->len && memcmp(d->s + i, word, k) == 0;
+}
+
+static Value scan_value(Dec *d, size_t i, size_t *end) {
+    if (i >= d->len) {
+        return dec_error(d, "Expecting value", i);
     }
-    if (depth > ST->recursion_limit) {
-        return exc_raise(exc_RecursionError, "maximum recursion depth exceeded while decoding a JSON document");
-    }
-    switch (s[idx]) {
+    Value r;
+    switch (d->s[i]) {
     case '"':
-        return scan_string(sv, idx + 1, sc->strict, next);
+        return scan_string(d, i + 1, end);
     case '{':
-        return parse_object(sc, sv, idx + 1, next, depth);
+        if (!vm_enter_recursive(" while decoding a JSON object from a unicode string")) {
+            return VAL_NULL;
+        }
+        r = parse_object(d, i + 1, end);
+        vm_leave_recursive();
+        return r;
     case '[':
-        return parse_array(sc, sv, idx + 1, next, depth);
+        if (!vm_enter_recursive(" while decoding a JSON array from a unicode string")) {
+            return VAL_NULL;
+        }
+        r = parse_array(d, i + 1, end);
+        vm_leave_recursive();
+        return r;
     case 'n':
-        if (idx + 4 <= n && memcmp(s + idx, "null", 4) == 0) {
-            *next = idx + 4;
+        if (match_at(d, i, "null")) {
+            *end = i + 4;
             return VAL_NONE;
         }
         break;
     case 't':
-        if (idx + 4 <= n && memcmp(s + idx, "true", 4) == 0) {
-            *next = idx + 4;
-            return OBJ_VAL(obj_true);
+        if (match_at(d, i, "true")) {
+            *end = i + 4;
+            return VAL_TRUE;
         }
         break;
     case 'f':
-        if (idx + 5 <= n && memcmp(s + idx, "false", 5) == 0) {
-            *next = idx + 5;
-            return OBJ_VAL(obj_false);
+        if (match_at(d, i, "false")) {
+            *end = i + 5;
+            return VAL_FALSE;
         }
         break;
     case 'N':
-        if (idx + 3 <= n && memcmp(s + idx, "NaN", 3) == 0) {
-            *next = idx + 3;
-            return call_str(sc->parse_constant, "NaN", 3);
+        if (match_at(d, i, "NaN")) {
+            *end = i + 3;
+            return parse_constant(d, "NaN", NAN);
         }
         break;
     case 'I':
-        if (idx + 8 <= n && memcmp(s + idx, "Infinity", 8) == 0) {
-            *next = idx + 8;
-            return call_str(sc->parse_constant, "Infinity", 8);
+        if (match_at(d, i, "Infinity")) {
+            *end = i + 8;
+            return parse_constant(d, "Infinity", INFINITY);
         }
         break;
     case '-':
-        if (idx + 9 <= n && memcmp(s + idx, "-Infinity", 9) == 0) {
-            *next = idx + 9;
-            return call_str(sc->parse_constant, "-Infinity", 9);
-        }
-        return parse_number(sc, sv, idx, next);
-    default:
-        if (s[idx] >= '0' && s[idx] <= '9') {
-            return parse_number(sc, sv, idx, next);
+        if (match_at(d, i, "-Infinity")) {
+            *end = i + 9;
+            return parse_constant(d, "-Infinity", -INFINITY);
         }
         break;
+    default:
+        break;
     }
-    return stop_iteration(sv, idx);
+    return parse_number(d, i, end);
 }
 
-// scanner(string, idx) -> (value, end)
-static Value scanner_call(Value self, int argc, Value *argv, ObjDict *kw) {
-    if (argc != 2 || !IS_STR(argv[0])) {
-        return exc_raise(exc_TypeError, "scanner expects (str, int)");
+// Fills [d] from (s, strict, object_hook, object_pairs_hook, parse_float,
+// parse_int, parse_constant, error_class) at argv.
+static bool dec_setup(Dec *d, Value *argv) {
+    if (!IS_STR(argv[0]) && !str_check(argv[0])) {
+        exc_raise(exc_TypeError, "first argument must be a string, not %s",
+                  val_type_name(argv[0]));
+        return false;
+    }
+    d->str = AS_STR(argv[0]);
+    d->s = d->str->data;
+    d->len = d->str->len;
+    int t = obj_truthy(argv[1]);
+    if (t < 0) {
+        return false;
+    }
+    d->strict = t;
+    d->object_hook = argv[2] == VAL_NONE ? VAL_NULL : argv[2];
+    d->pairs_hook = argv[3] == VAL_NONE ? VAL_NULL : argv[3];
+    d->parse_float = (argv[4] == VAL_NONE || argv[4] == OBJ_VAL(cls_float)) ? VAL_NULL : argv[4];
+    d->parse_int = (argv[5] == VAL_NONE || argv[5] == OBJ_VAL(cls_int)) ? VAL_NULL : argv[5];
+    d->parse_constant = argv[6] == VAL_NONE ? VAL_NULL : argv[6];
+    d->err_cls = argv[7];
+    d->memo = AS_DICT(dict_new());
+    return true;
+}
+
+// decode(s, strict, object_hook, object_pairs_hook, parse_float, parse_int,
+//        parse_constant, error_class): JSONDecoder.decode.
+static Value j_decode(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("decode", argc, 8, 8)) {
+        return VAL_NULL;
+    }
+    Dec d;
+    if (!dec_setup(&d, argv)) {
+        return VAL_NULL;
+    }
+    gc_push_root(OBJ_VAL(d.memo));
+    size_t end;
+    Value r = scan_value(&d, skip_ws(&d, 0), &end);
+    if (r) {
+        end = skip_ws(&d, end);
+        if (end != d.len) {
+            r = dec_error(&d, "Extra data", end);
+        }
+    }
+    gc_pop_root(1);
+    return r;
+}
+
+// scan_once(s, idx, strict, ...hooks, error_class): (value, end) from code
+// point [idx] (JSONDecoder.raw_decode).
+static Value j_scan_once(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("scan_once", argc, 9, 9)) {
+        return VAL_NULL;
+    }
+    Value rest[8] = {argv[0], argv[2], argv[3], argv[4], argv[5], argv[6], argv[7], argv[8]};
+    Dec d;
+    if (!dec_setup(&d, rest)) {
+        return VAL_NULL;
     }
     int64_t idx;
     if (!int_to_i64(argv[1], &idx)) {
         return VAL_NULL;
     }
-    ObjJScanner *sc = (ObjJScanner *)AS_OBJ(self);
-    ObjStr *s = AS_STR(argv[0]);
     if (idx < 0) {
         return exc_raise(exc_ValueError, "idx cannot be negative");
     }
-    if (idx >= (int64_t)s->cplen) {
-        Value v = MK_SMALL(idx);
-        Value e = exc_new(exc_StopIteration, 1, &v);
-        return e ? exc_raise_value(e) : VAL_NULL;
-    }
-    size_t b = s->cplen == s->len ? (size_t)idx : str_cp_offset(s, (size_t)idx);
-    size_t next = b;
-    Value r = scan_once(sc, argv[0], b, &next, 0);
-    if (sc->memo && IS_DICT(sc->memo)) {
-        table_clear(AS_DICT(sc->memo));
-    }
-    if (!r) {
-        return VAL_NULL;
-    }
-    gc_push_root(r);
-    Value t = tuple_pack(2, r, MK_SMALL(idx + cps(s->data, b, next)));
-    gc_pop_root(1);
-    return t;
-}
-
-static Value attr_or_none(Value o, const char *name) {
-    Value v = obj_getattr(o, str_intern_c(name));
-    if (!v) {
-        return VAL_NULL;
-    }
-    return v;
-}
-
-static Value j_make_scanner(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("make_scanner", argc, 1, 1)) {
-        return VAL_NULL;
-    }
-    Value ctx = argv[0];
-    ObjJScanner *sc = (ObjJScanner *)obj_alloc(cls_jscanner, sizeof(ObjJScanner));
-    gc_push_root(OBJ_VAL(sc));
-    Value strict = attr_or_none(ctx, "strict");
-    if (!strict) {
-        gc_pop_root(1);
-        return VAL_NULL;
-    }
-    int t = obj_truthy(strict);
-    sc->strict = t > 0;
-    const char *names[] = {"object_hook", "object_pairs_hook", "parse_float", "parse_int", "parse_constant", "memo"};
-    Value *slots[] = {&sc->object_hook, &sc->object_pairs_hook, &sc->parse_float, &sc->parse_int,
-                      &sc->parse_constant, &sc->memo};
-    for (int i = 0; i < 6; i++) {
-        Value v = obj_getattr(ctx, str_intern_c(names[i]));
-        if (!v) {
-            if (i == 5 && EXC_PENDING_IS(exc_AttributeError)) {
-                exc_clear();
-                v = dict_new();
-            } else {
-                gc_pop_root(1);
-                return VAL_NULL;
-            }
-        }
-        *slots[i] = v;
-    }
-    gc_pop_root(1);
-    return OBJ_VAL(sc);
-}
-
-// ---- the encoder
-typedef struct {
-    ObjJEncoder *e;
-    SBuf b;
-    Value *stack;           // containers being encoded (circular check)
-    size_t nstack, capstack;
-    int depth;
-} Enc;
-
-static bool enc_value(Enc *en, Value o);
-
-static bool enc_push(Enc *en, Value o) {
-    if (!en->e->markers || IS_NONE(en->e->markers)) {
-        return true;
-    }
-    for (size_t i = 0; i < en->nstack; i++) {
-        if (en->stack[i] == o) {
-            exc_raise(exc_ValueError, "Circular reference detected");
-            return false;
-        }
-    }
-    if (en->nstack == en->capstack) {
-        en->capstack = en->capstack ? en->capstack * 2 : 16;
-        en->stack = realloc(en->stack, sizeof(Value) * en->capstack);
-    }
-    en->stack[en->nstack++] = o;
-    return true;
-}
-
-static void enc_pop(Enc *en) {
-    if (en->e->markers && !IS_NONE(en->e->markers)) {
-        en->nstack--;
-    }
-}
-
-static bool enc_float(Enc *en, double d) {
-    if (isnan(d) || isinf(d)) {
-        if (!en->e->allow_nan) {
-            exc_raise(exc_ValueError, "Out of range float values are not JSON compliant");
-            return false;
-        }
-        sb_adds(&en->b, isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
-        return true;
-    }
-    Value r = obj_repr(float_new(d));
-    if (!r) {
-        return false;
-    }
-    sb_add(&en->b, AS_STR(r)->data, AS_STR(r)->len);
-    return true;
-}
-
-static bool enc_int(Enc *en, Value o) {
-    Value r = int_repr(o);
-    if (!r) {
-        return false;
-    }
-    sb_add(&en->b, AS_STR(r)->data, AS_STR(r)->len);
-    return true;
-}
-
-static bool enc_string(Enc *en, Value o) {
-    Value f = en->e->encoder;
-    if (IS_A(f, cls_native) && (((ObjNative *)AS_OBJ(f))->fn == j_encode_basestring_ascii ||
-                                ((ObjNative *)AS_OBJ(f))->fn == j_encode_basestring)) {
-        encode_str(&en->b, AS_STR(o), ((ObjNative *)AS_OBJ(f))->fn == j_encode_basestring_ascii);
-        return true;
-    }
-    Value r = vm_call(f, 1, &o, NULL);
-    if (!r) {
-        return false;
-    }
-    if (!IS_STR(r)) {
-        exc_raise(exc_TypeError, "encoder() must return a string, not %s", val_type_name(r));
-        return false;
-    }
-    sb_add(&en->b, AS_STR(r)->data, AS_STR(r)->len);
-    return true;
-}
-
-static bool is_int_value(Value o) {
-    return IS_SMALL(o) || (IS_OBJ(o) && class_is_subclass(val_class(o), cls_int) && !IS_A(o, cls_bool));
-}
-
-static bool enc_dict(Enc *en, Value o) {
-    ObjDict *d = AS_DICT(o);
-    if (d->used == 0) {
-        sb_add(&en->b, "{}", 2);
-        return true;
-    }
-    if (!enc_push(en, o)) {
-        return false;
-    }
-    Value items = list_new(d->used);
-    gc_push_root(items);
-    size_t pos = 0;
-    Value k, v;
-    while (dict_next(d, &pos, &k, &v)) {
-        list_append(AS_LIST(items), tuple_pack(2, k, v));
-    }
-    if (en->e->sort_keys && !list_sort_inplace(AS_LIST(items), VAL_NULL, false)) {
-        gc_pop_root(1);
-        return false;
-    }
-    sb_addc(&en->b, '{');
-    bool first = true;
-    ObjList *l = AS_LIST(items);
-    for (size_t i = 0; i < l->len; i++) {
-        Value key = AS_TUPLE(l->items[i])->items[0];
-        Value val = AS_TUPLE(l->items[i])->items[1];
-        SBuf kb;
-        sb_init(&kb);
-        SBuf saved = en->b;
-        en->b = kb;
-        bool ok = true, skip = false;
-        if (IS_STR(key)) {
-            ok = enc_string(en, key);
-        } else {
-            sb_addc(&en->b, '"');
-            if (IS_FLOAT(key)) {
-                ok = enc_float(en, AS_FLOAT(key));
-            } else if (key == OBJ_VAL(obj_true)) {
-                sb_adds(&en->b, "true");
-            } else if (key == OBJ_VAL(obj_false)) {
-                sb_adds(&en->b, "false");
-            } else if (IS_NONE(key)) {
-                sb_adds(&en->b, "null");
-            } else if (is_int_value(key)) {
-                ok = enc_int(en, key);
-            } else if (en->e->skipkeys) {
-                skip = true;
-            } else {
-                exc_raise(exc_TypeError, "keys must be str, int, float, bool or None, not %s",
-                          val_type_name(key));
-                ok = false;
-            }
-            sb_addc(&en->b, '"');
-        }
-        kb = en->b;
-        en->b = saved;
-        if (!ok) {
-            sb_free(&kb);
-            gc_pop_root(1);
-            return false;
-        }
-        if (skip) {
-            sb_free(&kb);
-            continue;
-        }
-        if (!first) {
-            sb_add(&en->b, AS_STR(en->e->item_sep)->data, AS_STR(en->e->item_sep)->len);
-        }
-        first = false;
-        sb_add(&en->b, kb.data, kb.len);
-        sb_free(&kb);
-        sb_add(&en->b, AS_STR(en->e->key_sep)->data, AS_STR(en->e->key_sep)->len);
-        if (!enc_value(en, val)) {
-            gc_pop_root(1);
-            return false;
-        }
-    }
-    sb_addc(&en->b, '}');
-    gc_pop_root(1);
-    enc_pop(en);
-    return true;
-}
-
-static bool enc_seq(Enc *en, Value o, Value *items, size_t n) {
-    if (n == 0) {
-        sb_add(&en->b, "[]", 2);
-        return true;
-    }
-    if (!enc_push(en, o)) {
-        return false;
-    }
-    sb_addc(&en->b, '[');
-    for (size_t i = 0; i < n; i++) {
-        if (i) {
-            sb_add(&en->b, AS_STR(en->e->item_sep)->data, AS_STR(en->e->item_sep)->len);
-        }
-        Value it = items[i];
-        if (!enc_value(en, it)) {
-            return false;
-        }
-        if (IS_LIST(o)) {
-            // the list may have changed under a default() call
-            items = AS_LIST(o)->items;
-            n = AS_LIST(o)->len;
-        }
-    }
-    sb_addc(&en->b, ']');
-    enc_pop(en);
-    return true;
-}
-
-static bool enc_value(Enc *en, Value o) {
-    if (IS_NONE(o)) {
-        sb_adds(&en->b, "null");
-        return true;
-    }
-    if (o == OBJ_VAL(obj_true)) {
-        sb_adds(&en->b, "true");
-        return true;
-    }
-    if (o == OBJ_VAL(obj_false)) {
-        sb_adds(&en->b, "false");
-        return true;
-    }
-    if (IS_STR(o)) {
-        return enc_string(en, o);
-    }
-    if (is_int_value(o)) {
-        return enc_int(en, o);
-    }
-    if (IS_FLOAT(o)) {
-        return enc_float(en, AS_FLOAT(o));
-    }
-    if (++en->depth > ST->recursion_limit) {
-        exc_raise(exc_RecursionError, "maximum recursion depth exceeded while encoding a JSON object");
-        return false;
-    }
-    bool ok;
-    ObjClass *c = val_class(o);
-    if (IS_OBJ(o) && class_is_subclass(c, cls_list)) {
-        ok = enc_seq(en, o, AS_LIST(o)->items, AS_LIST(o)->len);
-    } else if (IS_OBJ(o) && class_is_subclass(c, cls_tuple)) {
-        ok = enc_seq(en, o, AS_TUPLE(o)->items, AS_TUPLE(o)->len);
-    } else if (IS_OBJ(o) && class_is_subclass(c, cls_dict)) {
-        ok = enc_dict(en, o);
-    } else if (IS_OBJ(o) && class_is_subclass(c, cls_float)) {
-        double d;
-        ok = val_to_double(o, &d) && enc_float(en, d);
-    } else {
-        if (!enc_push(en, o)) {
-            return false;
-        }
-        Value r = vm_call(en->e->defaultfn, 1, &o, NULL);
-        if (!r) {
-            return false;
-        }
+    size_t pos = (size_t)idx > d.str->cplen ? d.len + 1 : str_cp_offset(d.str, (size_t)idx);
+    gc_push_root(OBJ_VAL(d.memo));
+    size_t end;
+    Value r = pos > d.len ? dec_error(&d, "Expecting value", pos) : scan_value(&d, pos, &end);
+    if (r) {
         gc_push_root(r);
-        ok = enc_value(en, r);
+        r = tuple_pack(2, r, int_from_i64((int64_t)cp_index(&d, end)));
         gc_pop_root(1);
-        enc_pop(en);
     }
-    en->depth--;
-    return ok;
-}
-
-static Value encoder_call(Value self, int argc, Value *argv, ObjDict *kw) {
-    if (argc < 1) {
-        return exc_raise(exc_TypeError, "encoder expects an object");
-    }
-    Enc en;
-    memset(&en, 0, sizeof en);
-    en.e = (ObjJEncoder *)AS_OBJ(self);
-    sb_init(&en.b);
-    bool ok = enc_value(&en, argv[0]);
-    free(en.stack);
-    if (!ok) {
-        sb_free(&en.b);
-        return VAL_NULL;
-    }
-    Value s = sb_finish(&en.b);
-    if (!s) {
-        return VAL_NULL;
-    }
-    gc_push_root(s);
-    Value t = tuple_pack(1, s);
     gc_pop_root(1);
-    return t;
+    return r;
 }
 
-// make_encoder(markers, default, encoder, indent, key_separator,
-//              item_separator, sort_keys, skipkeys, allow_nan)
-static Value j_make_encoder(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("make_encoder", argc, 9, 9)) {
+// scanstring(s, end, strict=True, error_class): (str, end) for the string
+// whose opening quote is at [end - 1].
+static Value j_scanstring(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("scanstring", argc, 4, 4)) {
         return VAL_NULL;
     }
-    if (!IS_STR(argv[4]) || !IS_STR(argv[5])) {
-        return exc_raise(exc_TypeError, "make_encoder() argument 5 must be str, not %s",
-                         val_type_name(IS_STR(argv[4]) ? argv[5] : argv[4]));
-    }
-    if (!IS_NONE(argv[3])) {
-        return exc_raise(exc_TypeError, "make_encoder() supports indent=None only");
-    }
-    ObjJEncoder *e = (ObjJEncoder *)obj_alloc(cls_jencoder, sizeof(ObjJEncoder));
-    e->markers = argv[0];
-    e->defaultfn = argv[1];
-    e->encoder = argv[2];
-    e->indent = argv[3];
-    e->key_sep = argv[4];
-    e->item_sep = argv[5];
-    int a = obj_truthy(argv[6]), b = obj_truthy(argv[7]), c = obj_truthy(argv[8]);
-    if (a < 0 || b < 0 || c < 0) {
+    Value rest[8] = {argv[0], argv[2], VAL_NONE, VAL_NONE, VAL_NONE, VAL_NONE, VAL_NONE, argv[3]};
+    Dec d;
+    if (!dec_setup(&d, rest)) {
         return VAL_NULL;
     }
-    e->sort_keys = a;
-    e->skipkeys = b;
-    e->allow_nan = c;
-    return OBJ_VAL(e);
+    int64_t idx;
+    if (!int_to_i64(argv[1], &idx)) {
+        return VAL_NULL;
+    }
+    if (idx < 0 || (size_t)idx > d.str->cplen) {
+        return exc_raise(exc_ValueError, "end is out of bounds");
+    }
+    gc_push_root(OBJ_VAL(d.memo));
+    size_t end;
+    Value r = scan_string(&d, str_cp_offset(d.str, (size_t)idx), &end);
+    if (r) {
+        gc_push_root(r);
+        r = tuple_pack(2, r, int_from_i64((int64_t)cp_index(&d, end)));
+        gc_pop_root(1);
+    }
+    gc_pop_root(1);
+    return r;
 }
 
+static const MethodDef json_functions[] = {
+    {"encode", j_encode},
+    {"encode_basestring_ascii", j_encode_basestring_ascii},
+    {"encode_basestring", j_encode_basestring_u},
+    {"decode", j_decode},
+    {"scan_once", j_scan_once},
+    {"scanstring", j_scanstring},
+    {NULL, NULL},
+};
+
+// Creates the _json module.
 Value mod_json_init(void) {
-    if (!cls_jscanner) {
-        cls_jscanner = class_new_builtin("Scanner", NULL, sizeof(ObjJScanner), NULL);
-        cls_jscanner->module = str_intern_c("_json");
-        cls_jscanner->new_ = NULL;
-        cls_jscanner->trace = trace_scanner;
-        cls_jscanner->call = scanner_call;
-        cls_jencoder = class_new_builtin("Encoder", NULL, sizeof(ObjJEncoder), NULL);
-        cls_jencoder->module = str_intern_c("_json");
-        cls_jencoder->new_ = NULL;
-        cls_jencoder->trace = trace_encoder;
-        cls_jencoder->call = encoder_call;
-    }
     Value m = module_new("_json");
     ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
-    dict_set_str(d, str_intern_c("scanstring"), native_new("scanstring", j_scanstring, NULL));
-    dict_set_str(d, str_intern_c("encode_basestring_ascii"),
-                 native_new("encode_basestring_ascii", j_encode_basestring_ascii, NULL));
-    dict_set_str(d, str_intern_c("encode_basestring"), native_new("encode_basestring", j_encode_basestring, NULL));
-    dict_set_str(d, str_intern_c("make_scanner"), native_new("make_scanner", j_make_scanner, NULL));
-    dict_set_str(d, str_intern_c("make_encoder"), native_new("make_encoder", j_make_encoder, NULL));
+    for (const MethodDef *f = json_functions; f->name; f++) {
+        dict_set_str(d, str_intern_c(f->name), native_new(f->name, f->fn, NULL));
+    }
     return m;
 }
