@@ -1557,6 +1557,11 @@ static void add_slot_wrappers(ObjClass *c) {
         add_slot_wrapper(c, "__setattr__", SLOT_SETATTR);
         add_slot_wrapper(c, "__delattr__", SLOT_DELATTR);
     }
+    if (c == cls_type) {
+        // type.__setattr__ (super() in a metaclass): updates slots and caches
+        add_slot_wrapper(c, "__setattr__", SLOT_SETATTR);
+        add_slot_wrapper(c, "__delattr__", SLOT_DELATTR);
+    }
     if (c->new_ && (!base || base->new_ != c->new_ || c == cls_object)) {
         add_slot_wrapper(c, "__new__", SLOT_NEW);
     }

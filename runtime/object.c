@@ -411,11 +411,17 @@ Value obj_binop(Value a, Value b, int op) {
             }
         }
     }
-    // A subclass's reflected method goes first (Python's rule).
+    // A subclass's reflected method goes first (Python's rule): only that
+    // method, so 6 & IntFlagMember reaches __rand__ before int's own &.
     if (ca != cb && cb->binop == slot_binop && class_is_subclass(cb, ca)) {
-        r = cb->binop(a, b, base);
-        if (r != VAL_NOTIMPL) {
-            return r;
+        char buf[32];
+        snprintf(buf, sizeof buf, "__r%s__", binop_name(base));
+        if (class_has_user_dunder(cb, buf)) {
+            bool found;
+            r = call_method_opt(b, str_intern_c(buf), 1, &a, &found);
+            if (found && r != VAL_NOTIMPL) {
+                return r;
+            }
         }
     }
     if (ca->binop) {
