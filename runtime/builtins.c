@@ -933,6 +933,19 @@ static Value bi_dir(int argc, Value *argv, ObjDict *kw) {
         return ok ? l : VAL_NULL;
     }
     Value v = argv[0];
+    if (class_has_user_dunder(val_class(v), "__dir__")) {
+        // sorted(type(v).__dir__(v))
+        gc_pop_root(1);
+        Value r = call_method(v, "__dir__", 0, NULL);
+        if (!r) {
+            return VAL_NULL;
+        }
+        gc_push_root(r);
+        Value l = seq_to_list(r);
+        bool ok = l && list_sort_inplace(AS_LIST(l), VAL_NULL, false);
+        gc_pop_root(1);
+        return ok ? l : VAL_NULL;
+    }
     if (IS_A(v, cls_module)) {
         add_keys(s, ((ObjModule *)AS_OBJ(v))->dict);
     } else {

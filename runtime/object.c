@@ -91,6 +91,16 @@ bool slot_hash(Value self, int64_t *out) {
         exc_raise(exc_TypeError, "__hash__ method should return an integer");
         return false;
     }
+    // A result that fits 64 bits is the hash itself (hash(self.name) ==
+    // hash(name), as in CPython); a bigger int is hashed.
+    int64_t v;
+    if (IS_BIGINT(r)) {
+        if (int_to_i64(r, &v)) {
+            *out = v == -1 ? -2 : v;
+            return true;
+        }
+        exc_clear();
+    }
     return obj_hash(r, out);
 }
 
