@@ -70,7 +70,7 @@ static void enc_string(SBuf *b, const char *s, size_t n, bool ascii) {
                 j++;
             }
         } else {
-            while (j < n && ((unsigned char)s[j] >= 0x80 || safe_ascii((unsigned char)s[j]))) {
+            while (j < n && (unsigned char)s[j] >= 0x20 && s[j] != '"' && s[j] != '\\') {
                 j++;
             }
         }
