@@ -1,4 +1,4 @@
-# pyish bench (ak): the json module's C encoder and decoder on a big nested
+# pyish bench (al): the json module's C encoder and decoder on a big nested
 # document (records with ints, floats, strings with escapes and non-ASCII
 # text, lists, nested dicts, None/bools): json.dumps (compact, then
 # indent + sort_keys) and json.loads, round trip checked each round.
