@@ -54,11 +54,33 @@ Value module_new(const char *name) {
     return OBJ_VAL(m);
 }
 
+// module(name, doc=None): types.ModuleType, for modules made at run time.
+static Value module_type_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    Value name = argc > 0 ? argv[0] : kw_get(kw, "name");
+    Value doc = argc > 1 ? argv[1] : kw_get(kw, "doc");
+    if (argc > 2) {
+        return exc_raise(exc_TypeError, "module() takes at most 2 arguments (%d given)", argc);
+    }
+    if (!name) {
+        return exc_raise(exc_TypeError,
+                         "module() missing required argument 'name' (pos 1)");
+    }
+    if (!IS_STR(name)) {
+        return exc_raise(exc_TypeError, "module() argument 'name' must be str, not %s",
+                         val_type_name(name));
+    }
+    Value m = module_new(AS_STR(name)->data);
+    if (doc) {
+        dict_set_str(((ObjModule *)AS_OBJ(m))->dict, str_intern_c("__doc__"), doc);
+    }
+    return m;
+}
+
 void module_init(void) {
     cls_module = class_new_builtin("module", NULL, sizeof(ObjModule), NULL);
     cls_module->trace = trace_module;
     cls_module->repr = module_repr;
     cls_module->getattr = module_getattr;
     cls_module->setattr = module_setattr;
-    cls_module->new_ = NULL;
+    cls_module->new_ = module_type_new;
 }
