@@ -60,19 +60,54 @@ bool val_to_double(Value v, double *out) {
 // Shortest digits of finite nonzero |d|: fills [digits] (no dot, no
 // trailing zeros) and returns decpt (value = 0.DIGITS * 10**decpt).
 static int shortest_digits(double d, char *digits) {
-    char buf[40];
-    // more digits are never worse, so binary-search the shortest precision
-    int lo = 0, hi = 16;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        snprintf(buf, sizeof buf, "%.*e", mid, d);
-        if (strtod(buf, NULL) == d) {
-            hi = mid;
+    if (d < 9007199254740992.0 && d == (double)(uint64_t)d) {
+        // an integer below 2**53: its digits are the shortest string
+        uint64_t u = (uint64_t)d;
+        char rev[24];
+        int len = 0;
+        while (u) {
+            rev[len++] = (char)('0' + u % 10);
+            u /= 10;
+        }
+        int n = 0;
+        for (int i = len - 1; i >= 0; i--) {
+            digits[n++] = rev[i];
+        }
+        while (n > 1 && digits[n - 1] == '0') {
+            n--;
+        }
+        digits[n] = 0;
+        return len;
+    }
+    char buf[40], t[40];
+    // More digits are never worse. Most doubles need 16 or 17 significant
+    // digits, so those are tried first; shorter ones are binary-searched.
+    // buf always holds the string of the precision chosen so far.
+    int lo;
+    snprintf(buf, sizeof buf, "%.15e", d);
+    if (strtod(buf, NULL) != d) {
+        lo = 16;
+        snprintf(buf, sizeof buf, "%.16e", d);
+    } else {
+        snprintf(t, sizeof t, "%.14e", d);
+        if (strtod(t, NULL) != d) {
+            lo = 15;
         } else {
-            lo = mid + 1;
+            memcpy(buf, t, sizeof buf);
+            int a = 0, b = 14;      // b round-trips
+            while (a < b) {
+                int mid = (a + b) / 2;
+                snprintf(t, sizeof t, "%.*e", mid, d);
+                if (strtod(t, NULL) == d) {
+                    b = mid;
+                    memcpy(buf, t, sizeof buf);
+                } else {
+                    a = mid + 1;
+                }
+            }
+            lo = b;
         }
     }
-    snprintf(buf, sizeof buf, "%.*e", lo, d);
     // buf looks like "d.ddde[+-]XX" or "de[+-]XX"
     int n = 0;
     char *p = buf;
