@@ -4,6 +4,7 @@
 #include <string.h>
 #include "module.h"
 #include "gc.h"
+#include "vmapi.h"
 
 static void trace_module(Obj *o) {
     ObjModule *m = (ObjModule *)o;
@@ -29,7 +30,22 @@ static Value module_getattr(Value self, ObjStr *name) {
     if (strcmp(name->data, "__dict__") == 0) {
         return OBJ_VAL(m->dict);
     }
-    return exc_raise_attr(self, name, "module '%s' has no attribute '%s'", m->name->data, name->data);
+    Value hook = dict_get_str(m->dict, str_intern_c("__getattr__"));   // PEP 562
+    if (hook) {
+        return vm_call(hook, 1, (Value[]){OBJ_VAL(name)}, NULL);
+    }
+    Value mn = dict_get_str(m->dict, str_intern_c("__name__"));
+    const char *n = mn && IS_STR(mn) ? AS_STR(mn)->data : m->name->data;
+    Value spec = dict_get_str(m->dict, str_intern_c("__spec__"));
+    Value init = spec && !IS_NONE(spec) ? obj_getattr_opt(spec, str_intern_c("_initializing")) : VAL_NULL;
+    int t = init ? obj_truthy(init) : 0;
+    exc_clear();
+    if (t > 0) {
+        return exc_raise_attr(self, name,
+                              "partially initialized module '%s' has no attribute '%s' "
+                              "(most likely due to a circular import)", n, name->data);
+    }
+    return exc_raise_attr(self, name, "module '%s' has no attribute '%s'", n, name->data);
 }
 
 static bool module_setattr(Value self, ObjStr *name, Value v) {
@@ -51,6 +67,9 @@ Value module_new(const char *name) {
     m->dict = AS_DICT(dict_new());
     dict_set_str(m->dict, str_intern_c("__name__"), OBJ_VAL(m->name));
     dict_set_str(m->dict, str_intern_c("__doc__"), VAL_NONE);  // the docstring, if any, replaces it
+    dict_set_str(m->dict, str_intern_c("__package__"), VAL_NONE);
+    dict_set_str(m->dict, str_intern_c("__loader__"), VAL_NONE);
+    dict_set_str(m->dict, str_intern_c("__spec__"), VAL_NONE);
     return OBJ_VAL(m);
 }
 
