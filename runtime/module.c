@@ -61,8 +61,8 @@ static bool module_setattr(Value self, ObjStr *name, Value v) {
     return true;
 }
 
-Value module_new(const char *name) {
-    ObjModule *m = (ObjModule *)obj_alloc(cls_module, sizeof(ObjModule));
+static Value module_new_in(ObjClass *cls, const char *name) {
+    ObjModule *m = (ObjModule *)obj_alloc(cls, cls->inst_size);
     m->name = AS_STR(str_intern(name, strlen(name)));
     m->dict = AS_DICT(dict_new());
     dict_set_str(m->dict, str_intern_c("__name__"), OBJ_VAL(m->name));
@@ -73,11 +73,46 @@ Value module_new(const char *name) {
     return OBJ_VAL(m);
 }
 
+Value module_new(const char *name) {
+    return module_new_in(cls_module, name);
+}
+
+// module(name, doc=None), types.ModuleType.
+static Value module_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    Value name = argc > 0 ? argv[0] : VAL_NULL, doc = argc > 1 ? argv[1] : VAL_NONE;
+    if (argc > 2) {
+        return exc_raise(exc_TypeError, "module() takes at most 2 arguments (%d given)", argc);
+    }
+    size_t pos = 0;
+    Value k, v;
+    while (kw && dict_next(kw, &pos, &k, &v)) {
+        if (strcmp(AS_STR(k)->data, "name") == 0 && !name) {
+            name = v;
+        } else if (strcmp(AS_STR(k)->data, "doc") == 0 && argc < 2) {
+            doc = v;
+        } else {
+            return exc_raise(exc_TypeError, "module() got an unexpected keyword argument '%s'", AS_STR(k)->data);
+        }
+    }
+    if (!name) {
+        return exc_raise(exc_TypeError, "module.__init__() missing required argument 'name' (pos 1)");
+    }
+    if (!IS_STR(name)) {
+        return exc_raise(exc_TypeError, "module.__init__() argument 'name' must be str, not %s",
+                         val_class(name)->name->data);
+    }
+    gc_push_root(doc);
+    Value m = module_new_in(cls, AS_STR(name)->data);
+    dict_set_str(((ObjModule *)AS_OBJ(m))->dict, str_intern_c("__doc__"), doc);
+    gc_pop_root(1);
+    return m;
+}
+
 void module_init(void) {
     cls_module = class_new_builtin("module", NULL, sizeof(ObjModule), NULL);
     cls_module->trace = trace_module;
     cls_module->repr = module_repr;
     cls_module->getattr = module_getattr;
     cls_module->setattr = module_setattr;
-    cls_module->new_ = NULL;
+    cls_module->new_ = module_new_slot;
 }

@@ -656,7 +656,7 @@ Value import_builtin(int argc, Value *argv, ObjDict *kw) {
                 j++;
             }
             if (j == 5) {
-                return exc_raise(exc_TypeError, "__import__() got an unexpected keyword argument '%s'",
+                return exc_raise(exc_TypeError, "'%s' is an invalid keyword argument for __import__()",
                                  AS_STR(k)->data);
             }
             if (j < argc) {
