@@ -1507,7 +1507,11 @@ static void add_slot_wrappers(ObjClass *c) {
     if (OWN(str) || c == cls_object) {
         add_slot_wrapper(c, "__str__", SLOT_STR);
     }
-    if (OWN(hash)) {
+    if (c == cls_list || c == cls_dict || c == cls_set || c == cls_deque) {
+        // unhashable builtins: __hash__ is None in their dict, as CPython's
+        // (collections.abc.Hashable's check looks for it)
+        dict_set_str(c->dict, str_intern_c("__hash__"), VAL_NONE);
+    } else if (OWN(hash)) {
         add_slot_wrapper(c, "__hash__", SLOT_HASH);
     }
     if (OWN(richcompare)) {

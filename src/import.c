@@ -235,6 +235,7 @@ static void set_module_attrs(Value m, Value spec, Value file) {
     }
     if (file) {
         dict_set_str(d, str_intern_c("__file__"), file);
+        dict_set_str(d, str_intern_c("__builtins__"), OBJ_VAL(ST->builtins));   // as exec gives a module
     }
     gc_pop_root(2);
 }
