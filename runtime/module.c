@@ -18,6 +18,12 @@ static Value module_repr(Value self) {
     if (f && IS_STR(f)) {
         return str_printf("<module '%s' from '%s'>", m->name->data, AS_STR(f)->data);
     }
+    Value spec = dict_get_str(m->dict, str_intern_c("__spec__"));
+    Value origin = spec && !IS_NONE(spec) ? obj_getattr_opt(spec, str_intern_c("origin")) : VAL_NULL;
+    exc_clear();
+    if (origin && IS_NONE(origin)) {
+        return str_printf("<module '%s' (namespace)>", m->name->data);
+    }
     return str_printf("<module '%s' (built-in)>", m->name->data);
 }
 

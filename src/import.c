@@ -6,10 +6,11 @@
 // module), loading it (in sys.modules before its body runs, out again if
 // the body raises, set as an attribute of its parent), module specs
 // (ModuleSpec), IMPORT_FROM / IMPORT_STAR, and the importlib module
-// (import_module, reload). Namespace packages (folders without
-// __init__.pyish) are not supported.
+// (import_module, reload). Folders without __init__.pyish are namespace
+// packages (their __path__ a plain list, not a _NamespacePath).
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "interp.h"
 #include "class.h"
 #include "gc.h"
@@ -306,14 +307,16 @@ static Value load_builtin(Value name, int i) {
 }
 
 // Looks for [last] in the folders of [path] (a list): [dir]/[last]/__init__.pyish
-// (a package) then [dir]/[last].pyish. VAL_NULL without an exception when
-// no folder has it.
+// (a package) then [dir]/[last].pyish in each folder in turn; failing
+// those, the folders [dir]/[last] make a namespace package (PEP 420).
+// VAL_NULL without an exception when no folder has it.
 static Value load_from_path(Value name, const char *last, Value path) {
     if (!IS_LIST(path)) {
         return VAL_NULL;
     }
     gc_push_root(path);
     Value m = VAL_NULL;
+    Value portions = VAL_NULL;
     for (size_t i = 0; i < AS_LIST(path)->len && !m; i++) {
         Value dirv = AS_LIST(path)->items[i];
         if (!IS_STR(dirv)) {
@@ -348,12 +351,31 @@ static Value load_from_path(Value name, const char *last, Value path) {
             m = exec_module(name, spec, file, src, len);
             free(src);
             if (!m) {
-                gc_pop_root(1);
+                gc_pop_root(portions ? 2 : 1);
                 return VAL_NULL;
             }
         }
+        char dpath[4096];
+        struct stat st;
+        snprintf(dpath, sizeof dpath, "%s%s%s", dir, sep, last);
+        if (!m && stat(dpath, &st) == 0 && S_ISDIR(st.st_mode)) {
+            if (!portions) {
+                portions = list_new(1);
+                gc_push_root(portions);
+            }
+            list_append(AS_LIST(portions), str_from_c(dpath));
+        }
     }
-    gc_pop_root(1);
+    if (!m && portions) {
+        Value spec = spec_new(name, VAL_NONE, portions);
+        gc_push_root(spec);
+        m = module_new(AS_STR(name)->data);
+        gc_push_root(m);
+        set_module_attrs(m, spec, VAL_NONE);
+        dict_set(ST->modules, name, m);
+        gc_pop_root(2);
+    }
+    gc_pop_root(portions ? 2 : 1);
     return m;
 }
 
