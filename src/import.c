@@ -5,8 +5,8 @@
 // parent package's __path__: NAME/__init__.pyish is a package, NAME.pyish a
 // module), loading it (in sys.modules before its body runs, out again if
 // the body raises, set as an attribute of its parent), module specs
-// (ModuleSpec), IMPORT_FROM / IMPORT_STAR, and the importlib module
-// (import_module, reload). Folders without __init__.pyish are namespace
+// (ModuleSpec), IMPORT_FROM / IMPORT_STAR, and the _importlib module
+// (import_module, reload, _find_spec) under runtime/lib/importlib. Folders without __init__.pyish are namespace
 // packages (their __path__ a plain list, not a _NamespacePath).
 #include <stdlib.h>
 #include <string.h>
@@ -280,85 +280,81 @@ static Value exec_module(Value name, Value spec, Value file, const char *src, si
     return final;
 }
 
-static Value load_embedded(Value name, const LibSource *lib) {
-    Value file = str_printf("<pyish %s>", AS_STR(name)->data);
-    gc_push_root(file);
-    Value search = lib->package ? list_new(0) : VAL_NONE;
-    gc_push_root(search);
-    Value spec = spec_new(name, file, search);
-    gc_pop_root(2);
-    return exec_module(name, spec, file, lib->src, lib->len);
-}
-
-static Value load_builtin(Value name, int i) {
-    Value m = ST->registry[i].init();
-    if (!m) {
-        return VAL_NULL;
+static int registry_index(const char *name) {
+    for (int i = 0; i < ST->nregistry; i++) {
+        if (strcmp(ST->registry[i].name, name) == 0) {
+            return i;
+        }
     }
-    gc_push_root(m);
-    class_finish_builtins();    // slot wrappers of the module's classes
-    Value search = has_embedded_children(AS_STR(name)->data) ? list_new(0) : VAL_NONE;
-    gc_push_root(search);
-    Value spec = spec_new(name, str_from_c("built-in"), search);
-    set_module_attrs(m, spec, VAL_NULL);
-    dict_set(ST->modules, name, m);
-    gc_pop_root(2);
-    return m;
+    return -1;
 }
 
-// Looks for [last] in the folders of [path] (a list): [dir]/[last]/__init__.pyish
-// (a package) then [dir]/[last].pyish in each folder in turn; failing
-// those, the folders [dir]/[last] make a namespace package (PEP 420).
-// VAL_NULL without an exception when no folder has it.
-static Value load_from_path(Value name, const char *last, Value path) {
+static bool is_file(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+// The spec of [name] (absolute, its parent package imported): for a
+// top-level name ([path] VAL_NULL) a builtin C module, then an embedded
+// module, then sys.path; for a submodule an embedded one, then the folders
+// of [path] (the parent's __path__). In each folder NAME/__init__.pyish (a
+// package) then NAME.pyish; failing all, the folders NAME of the search
+// path make a namespace package (PEP 420). VAL_NULL without an exception
+// when nothing has it.
+static Value find_spec(Value name, Value path) {
+    const char *n = AS_STR(name)->data;
+    const char *dot = strrchr(n, '.');
+    const char *last = dot ? dot + 1 : n;
+    if (!path && registry_index(n) >= 0) {
+        Value search = has_embedded_children(n) ? list_new(0) : VAL_NONE;
+        gc_push_root(search);
+        Value spec = spec_new(name, str_from_c("built-in"), search);
+        gc_pop_root(1);
+        return spec;
+    }
+    const LibSource *lib = find_embedded(n);
+    if (lib) {
+        Value file = str_printf("<pyish %s>", n);
+        gc_push_root(file);
+        Value search = lib->package ? list_new(0) : VAL_NONE;
+        gc_push_root(search);
+        Value spec = spec_new(name, file, search);
+        gc_pop_root(2);
+        return spec;
+    }
+    if (!path) {
+        path = current_sys_path();
+    }
     if (!IS_LIST(path)) {
         return VAL_NULL;
     }
     gc_push_root(path);
-    Value m = VAL_NULL;
-    Value portions = VAL_NULL;
-    for (size_t i = 0; i < AS_LIST(path)->len && !m; i++) {
+    Value spec = VAL_NULL, portions = VAL_NULL;
+    for (size_t i = 0; i < AS_LIST(path)->len && !spec; i++) {
         Value dirv = AS_LIST(path)->items[i];
         if (!IS_STR(dirv)) {
             continue;
         }
         const char *dir = AS_STR(dirv)->data;
         const char *sep = *dir ? "/" : "";
-        for (int pkg = 1; pkg >= 0 && !m; pkg--) {
-            char fpath[4096];
-            if (pkg) {
-                snprintf(fpath, sizeof fpath, "%s%s%s/__init__.pyish", dir, sep, last);
-            } else {
-                snprintf(fpath, sizeof fpath, "%s%s%s.pyish", dir, sep, last);
-            }
-            size_t len;
-            char *src = interp_read_file(fpath, &len);
-            if (!src) {
-                continue;
-            }
-            Value file = str_from_c(fpath);
-            gc_push_root(file);
-            Value search = VAL_NONE;
-            if (pkg) {
-                search = list_new(1);
-                gc_push_root(search);
-                list_append(AS_LIST(search), str_printf("%s%s%s", dir, sep, last));
-                gc_pop_root(1);
-            }
-            gc_push_root(search);
-            Value spec = spec_new(name, file, search);
-            gc_pop_root(2);
-            m = exec_module(name, spec, file, src, len);
-            free(src);
-            if (!m) {
-                gc_pop_root(portions ? 2 : 1);
-                return VAL_NULL;
-            }
-        }
-        char dpath[4096];
-        struct stat st;
+        char fpath[4096 + 32], dpath[4096];
         snprintf(dpath, sizeof dpath, "%s%s%s", dir, sep, last);
-        if (!m && stat(dpath, &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(fpath, sizeof fpath, "%s/__init__.pyish", dpath);
+        if (is_file(fpath)) {
+            Value search = list_new(1);
+            gc_push_root(search);
+            list_append(AS_LIST(search), str_from_c(dpath));
+            spec = spec_new(name, str_from_c(fpath), search);
+            gc_pop_root(1);
+            break;
+        }
+        snprintf(fpath, sizeof fpath, "%s.pyish", dpath);
+        if (is_file(fpath)) {
+            spec = spec_new(name, str_from_c(fpath), VAL_NONE);
+            break;
+        }
+        struct stat st;
+        if (stat(dpath, &st) == 0 && S_ISDIR(st.st_mode)) {
             if (!portions) {
                 portions = list_new(1);
                 gc_push_root(portions);
@@ -366,16 +362,43 @@ static Value load_from_path(Value name, const char *last, Value path) {
             list_append(AS_LIST(portions), str_from_c(dpath));
         }
     }
-    if (!m && portions) {
-        Value spec = spec_new(name, VAL_NONE, portions);
-        gc_push_root(spec);
-        m = module_new(AS_STR(name)->data);
-        gc_push_root(m);
-        set_module_attrs(m, spec, VAL_NONE);
-        dict_set(ST->modules, name, m);
-        gc_pop_root(2);
+    if (!spec && portions) {
+        spec = spec_new(name, VAL_NONE, portions);
     }
     gc_pop_root(portions ? 2 : 1);
+    return spec;
+}
+
+// Makes and runs the module [spec] describes; it is in sys.modules after.
+static Value load_spec(Value name, Value spec) {
+    Value origin = spec_get(spec, "origin");
+    const char *n = AS_STR(name)->data;
+    gc_push_root(spec);
+    Value m = VAL_NULL;
+    if (IS_NONE(origin) || (IS_STR(origin) && strcmp(AS_STR(origin)->data, "built-in") == 0)) {
+        int i = IS_NONE(origin) ? -1 : registry_index(n);
+        m = i >= 0 ? ST->registry[i].init() : module_new(n);    // a builtin module, a namespace package
+        if (m) {
+            gc_push_root(m);
+            class_finish_builtins();    // slot wrappers of the module's classes
+            set_module_attrs(m, spec, IS_NONE(origin) ? VAL_NONE : VAL_NULL);
+            dict_set(ST->modules, name, m);
+            gc_pop_root(1);
+        }
+    } else if (AS_STR(origin)->data[0] == '<') {
+        const LibSource *lib = find_embedded(n);
+        m = lib ? exec_module(name, spec, origin, lib->src, lib->len) : not_found(name);
+    } else {
+        size_t len;
+        char *src = interp_read_file(AS_STR(origin)->data, &len);
+        if (!src) {
+            m = raise_import_error(exc_ImportError, name, origin, "cannot read '%s'", AS_STR(origin)->data);
+        } else {
+            m = exec_module(name, spec, origin, src, len);
+            free(src);
+        }
+    }
+    gc_pop_root(1);
     return m;
 }
 
@@ -397,17 +420,11 @@ static Value find_and_load(Value name) {
     const char *n = AS_STR(name)->data;
     const char *dot = strrchr(n, '.');
     if (!dot) {
-        for (int i = 0; i < ST->nregistry; i++) {
-            if (strcmp(ST->registry[i].name, n) == 0) {
-                return load_builtin(name, i);
-            }
-        }
-        const LibSource *lib = find_embedded(n);
-        if (lib) {
-            return load_embedded(name, lib);
-        }
-        m = load_from_path(name, n, current_sys_path());
-        return m || exc_pending() ? m : not_found(name);
+        gc_push_root(name);
+        Value spec = find_spec(name, VAL_NULL);
+        m = spec ? load_spec(name, spec) : exc_pending() ? VAL_NULL : not_found(name);
+        gc_pop_root(1);
+        return m;
     }
     gc_push_root(name);
     Value parent = str_new(n, (size_t)(dot - n));
@@ -436,15 +453,8 @@ static Value find_and_load(Value name) {
         return VAL_NULL;
     }
     gc_push_root(path);
-    const LibSource *lib = find_embedded(n);
-    if (lib) {
-        m = load_embedded(name, lib);
-    } else {
-        m = load_from_path(name, dot + 1, path);
-        if (!m && !exc_pending()) {
-            not_found(name);
-        }
-    }
+    Value spec = find_spec(name, path);
+    m = spec ? load_spec(name, spec) : exc_pending() ? VAL_NULL : not_found(name);
     if (m) {
         gc_push_root(m);
         if (dict_get(ST->modules, parent, &pm) == 1) {
@@ -954,21 +964,35 @@ static Value il_invalidate_caches(int argc, Value *argv, ObjDict *kw) {
     return VAL_NONE;
 }
 
+// _find_spec(fullname, path): the spec of the absolute [fullname] without
+// loading it (path None: a top-level name), or None (importlib.util).
+static Value il_find_spec(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_no_kw("_find_spec", kw) || !arg_count("_find_spec", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    if (!IS_STR(argv[0])) {
+        return exc_raise(exc_TypeError, "module name must be str, not %s", val_class(argv[0])->name->data);
+    }
+    Value spec = find_spec(argv[0], IS_NONE(argv[1]) ? VAL_NULL : argv[1]);
+    return spec ? spec : exc_pending() ? VAL_NULL : VAL_NONE;
+}
+
 static const MethodDef importlib_fns[] = {
     {"import_module", il_import_module},
     {"reload", il_reload},
     {"invalidate_caches", il_invalidate_caches},
+    {"_find_spec", il_find_spec},
     {NULL, NULL},
 };
 
 Value mod_importlib_init(void) {
-    Value m = module_new("importlib");
+    Value m = module_new("_importlib");
     gc_push_root(m);
     ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
     for (const MethodDef *f = importlib_fns; f->name; f++) {
         dict_set_str(d, str_intern_c(f->name), native_new(f->name, f->fn, NULL));
     }
-    dict_set_str(d, str_intern_c("__import__"), dict_get_str(ST->builtins, str_intern_c("__import__")));
+    dict_set_str(d, str_intern_c("ModuleSpec"), OBJ_VAL(cls_modulespec));
     gc_pop_root(1);
     return m;
 }

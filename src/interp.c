@@ -335,7 +335,7 @@ void interp_init(int argc, char **argv, const char *script_dir) {
     module_register("unicodedata", mod_unicodedata_init);
     module_register("_testing", mod_testing_init);
     module_register("_asyncio", aio_module_init);   // runtime/asyncio/module.c
-    module_register("importlib", mod_importlib_init);   // import.c
+    module_register("_importlib", mod_importlib_init);  // import.c (runtime/lib/importlib)
     ST->sys_argv = AS_LIST(list_new((size_t)argc));
     for (int i = 0; i < argc; i++) {
         list_append(ST->sys_argv, str_from_c(argv[i]));
