@@ -1514,8 +1514,8 @@ static void add_slot_wrappers(ObjClass *c) {
     if (c == cls_dict_keys || c == cls_dict_items) {
         c->hash = NULL;     // set-like views: unhashable, as CPython's
     }
-    if (c == cls_list || c == cls_dict || c == cls_set || c == cls_deque || c == cls_dict_keys ||
-        c == cls_dict_items) {
+    if (c == cls_list || c == cls_dict || c == cls_set || c == cls_deque || c == cls_bytearray ||
+        c == cls_dict_keys || c == cls_dict_items) {
         // unhashable builtins: __hash__ is None in their dict, as CPython's
         // (collections.abc.Hashable's check looks for it)
         dict_set_str(c->dict, str_intern_c("__hash__"), VAL_NONE);
