@@ -5,115 +5,20 @@
 // parent package's __path__: NAME/__init__.pyish is a package, NAME.pyish a
 // module), loading it (in sys.modules before its body runs, out again if
 // the body raises, set as an attribute of its parent), module specs
-// (ModuleSpec), IMPORT_FROM / IMPORT_STAR, and the _importlib module
-// (import_module, reload, _find_spec) under runtime/lib/importlib. Folders without __init__.pyish are namespace
-// packages (their __path__ a plain list, not a _NamespacePath).
+// (ModuleSpec, modspec.c), IMPORT_FROM / IMPORT_STAR. Folders without
+// __init__.pyish are namespace packages (their __path__ a plain list, not
+// a _NamespacePath). The _importlib module is in importlib.c.
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include "interp.h"
+#include "import.h"
 #include "class.h"
 #include "gc.h"
 #include "runtime.h"
 #include "containers.h"
 #include "module.h"
 #include "vm.h"
-
-// ---- ModuleSpec: attributes in a dict, `parent` and `has_location` computed.
-typedef struct ObjModuleSpec {
-    Obj hdr;
-    ObjDict *dict;
-} ObjModuleSpec;
-
-#define SPEC_DICT(v) (((ObjModuleSpec *)AS_OBJ(v))->dict)
-
-static void spec_trace(Obj *o) {
-    gc_mark_obj((Obj *)((ObjModuleSpec *)o)->dict);
-}
-
-static Value spec_get(Value spec, const char *name) {
-    Value v = dict_get_str(SPEC_DICT(spec), str_intern_c(name));
-    return v ? v : VAL_NONE;
-}
-
-static Value spec_parent(Value spec) {
-    Value name = spec_get(spec, "name");
-    if (!IS_STR(name) || !IS_NONE(spec_get(spec, "submodule_search_locations"))) {
-        return name;
-    }
-    const char *dot = strrchr(AS_STR(name)->data, '.');
-    return dot ? str_new(AS_STR(name)->data, (size_t)(dot - AS_STR(name)->data)) : str_from_c("");
-}
-
-static Value spec_getattr(Value self, ObjStr *name) {
-    Value v = dict_get_str(SPEC_DICT(self), name);
-    if (v) {
-        return v;
-    }
-    if (strcmp(name->data, "parent") == 0) {
-        return spec_parent(self);
-    }
-    if (strcmp(name->data, "has_location") == 0) {
-        Value o = spec_get(self, "origin");
-        return VAL_BOOL(IS_STR(o) && AS_STR(o)->data[0] != '<' && strcmp(AS_STR(o)->data, "built-in") != 0);
-    }
-    if (strcmp(name->data, "__dict__") == 0) {
-        return OBJ_VAL(SPEC_DICT(self));
-    }
-    return generic_getattr(self, name);
-}
-
-static bool spec_setattr(Value self, ObjStr *name, Value v) {
-    if (v) {
-        dict_set_str(SPEC_DICT(self), name, v);
-        return true;
-    }
-    if (dict_del(SPEC_DICT(self), OBJ_VAL(name)) <= 0) {
-        exc_raise_attr(self, name, "'ModuleSpec' object has no attribute '%s'", name->data);
-        return false;
-    }
-    return true;
-}
-
-// CPython's ModuleSpec.__repr__.
-static Value spec_repr(Value self) {
-    Value parts[4] = {spec_get(self, "name"), spec_get(self, "loader"), spec_get(self, "origin"),
-                      spec_get(self, "submodule_search_locations")};
-    Value r[4] = {0};
-    for (int i = 0; i < 4; i++) {
-        r[i] = obj_repr(parts[i]);
-        if (!r[i]) {
-            return VAL_NULL;
-        }
-        gc_push_root(r[i]);
-    }
-    Value s = str_printf("ModuleSpec(name=%s, loader=%s%s%s%s%s)", AS_STR(r[0])->data, AS_STR(r[1])->data,
-                         IS_NONE(parts[2]) ? "" : ", origin=", IS_NONE(parts[2]) ? "" : AS_STR(r[2])->data,
-                         IS_NONE(parts[3]) ? "" : ", submodule_search_locations=",
-                         IS_NONE(parts[3]) ? "" : AS_STR(r[3])->data);
-    gc_pop_root(4);
-    return s;
-}
-
-// A spec for [name]: origin a str or None, [search] the package's
-// __path__ list or None for a plain module.
-static Value spec_new(Value name, Value origin, Value search) {
-    gc_push_root(name);
-    gc_push_root(origin);
-    gc_push_root(search);
-    ObjModuleSpec *s = (ObjModuleSpec *)obj_alloc(cls_modulespec, sizeof(ObjModuleSpec));
-    Value sv = OBJ_VAL(s);
-    gc_push_root(sv);
-    s->dict = AS_DICT(dict_new());
-    dict_set_str(s->dict, str_intern_c("name"), name);
-    dict_set_str(s->dict, str_intern_c("loader"), VAL_NONE);
-    dict_set_str(s->dict, str_intern_c("origin"), origin);
-    dict_set_str(s->dict, str_intern_c("loader_state"), VAL_NONE);
-    dict_set_str(s->dict, str_intern_c("submodule_search_locations"), search);
-    dict_set_str(s->dict, str_intern_c("cached"), VAL_NONE);
-    gc_pop_root(4);
-    return sv;
-}
 
 // ---- sys.path
 static void mark_import(void) {
@@ -158,7 +63,7 @@ static Value current_sys_path(void) {
 }
 
 // ---- errors
-static Value raise_import_error(ObjClass *cls, Value name, Value path, const char *fmt, ...) {
+Value import_raise_error(ObjClass *cls, Value name, Value path, const char *fmt, ...) {
     char buf[2048];
     va_list ap;
     va_start(ap, fmt);
@@ -177,7 +82,7 @@ static Value raise_import_error(ObjClass *cls, Value name, Value path, const cha
 }
 
 static Value not_found(Value name) {
-    return raise_import_error(exc_ModuleNotFoundError, name, VAL_NULL, "No module named '%s'", AS_STR(name)->data);
+    return import_raise_error(exc_ModuleNotFoundError, name, VAL_NULL, "No module named '%s'", AS_STR(name)->data);
 }
 
 // ---- loading
@@ -197,7 +102,7 @@ static bool sandbox_refuses(const char *name) {
     return false;
 }
 
-static const LibSource *find_embedded(const char *name) {
+const LibSource *import_find_embedded(const char *name) {
     if (sandbox_refuses(name)) {
         return NULL;
     }
@@ -251,8 +156,7 @@ static Value exec_module(Value name, Value spec, Value file, const char *src, si
     Value m = module_new(AS_STR(name)->data);
     gc_push_root(m);
     set_module_attrs(m, spec, file);
-    ObjStr *init = str_intern_c("_initializing");
-    dict_set_str(SPEC_DICT(spec), init, VAL_TRUE);
+    spec_set_initializing(spec, true);
     Value r = VAL_NULL;
     if (dict_set(ST->modules, name, m) == 0) {
         ObjCode *code = interp_compile(src, len, AS_STR(file)->data, false, NULL);
@@ -262,7 +166,7 @@ static Value exec_module(Value name, Value spec, Value file, const char *src, si
             gc_pop_root(1);
         }
     }
-    dict_set_str(SPEC_DICT(spec), init, VAL_FALSE);
+    spec_set_initializing(spec, false);
     if (!r) {
         Value exc = exc_take();
         gc_push_root(exc);
@@ -301,7 +205,7 @@ static bool is_file(const char *path) {
 // package) then NAME.pyish; failing all, the folders NAME of the search
 // path make a namespace package (PEP 420). VAL_NULL without an exception
 // when nothing has it.
-static Value find_spec(Value name, Value path) {
+Value import_find_spec(Value name, Value path) {
     const char *n = AS_STR(name)->data;
     const char *dot = strrchr(n, '.');
     const char *last = dot ? dot + 1 : n;
@@ -312,7 +216,7 @@ static Value find_spec(Value name, Value path) {
         gc_pop_root(1);
         return spec;
     }
-    const LibSource *lib = find_embedded(n);
+    const LibSource *lib = import_find_embedded(n);
     if (lib) {
         Value file = str_printf("<pyish %s>", n);
         gc_push_root(file);
@@ -386,13 +290,13 @@ static Value load_spec(Value name, Value spec) {
             gc_pop_root(1);
         }
     } else if (AS_STR(origin)->data[0] == '<') {
-        const LibSource *lib = find_embedded(n);
+        const LibSource *lib = import_find_embedded(n);
         m = lib ? exec_module(name, spec, origin, lib->src, lib->len) : not_found(name);
     } else {
         size_t len;
         char *src = interp_read_file(AS_STR(origin)->data, &len);
         if (!src) {
-            m = raise_import_error(exc_ImportError, name, origin, "cannot read '%s'", AS_STR(origin)->data);
+            m = import_raise_error(exc_ImportError, name, origin, "cannot read '%s'", AS_STR(origin)->data);
         } else {
             m = exec_module(name, spec, origin, src, len);
             free(src);
@@ -404,7 +308,7 @@ static Value load_spec(Value name, Value spec) {
 
 // _find_and_load: the module [name] (absolute), from sys.modules or loaded
 // (its parent packages first).
-static Value find_and_load(Value name) {
+Value import_find_and_load(Value name) {
     Value m;
     int found = dict_get(ST->modules, name, &m);
     if (found < 0) {
@@ -412,7 +316,7 @@ static Value find_and_load(Value name) {
     }
     if (found == 1) {
         if (IS_NONE(m)) {
-            return raise_import_error(exc_ModuleNotFoundError, name, VAL_NULL,
+            return import_raise_error(exc_ModuleNotFoundError, name, VAL_NULL,
                                       "import of %s halted; None in sys.modules", AS_STR(name)->data);
         }
         return m;
@@ -421,7 +325,7 @@ static Value find_and_load(Value name) {
     const char *dot = strrchr(n, '.');
     if (!dot) {
         gc_push_root(name);
-        Value spec = find_spec(name, VAL_NULL);
+        Value spec = import_find_spec(name, VAL_NULL);
         m = spec ? load_spec(name, spec) : exc_pending() ? VAL_NULL : not_found(name);
         gc_pop_root(1);
         return m;
@@ -429,7 +333,7 @@ static Value find_and_load(Value name) {
     gc_push_root(name);
     Value parent = str_new(n, (size_t)(dot - n));
     gc_push_root(parent);
-    Value pm = find_and_load(parent);
+    Value pm = import_find_and_load(parent);
     if (!pm) {
         gc_pop_root(2);
         return VAL_NULL;
@@ -446,14 +350,15 @@ static Value find_and_load(Value name) {
     Value path = obj_getattr_opt(pm, str_intern_c("__path__"));
     if (!path) {
         if (!exc_pending()) {
-            raise_import_error(exc_ModuleNotFoundError, name, VAL_NULL, "No module named '%s'; '%s' is not a package",
+            import_raise_error(exc_ModuleNotFoundError, name, VAL_NULL,
+                               "No module named '%s'; '%s' is not a package",
                                n, AS_STR(parent)->data);
         }
         gc_pop_root(3);
         return VAL_NULL;
     }
     gc_push_root(path);
-    Value spec = find_spec(name, path);
+    Value spec = import_find_spec(name, path);
     m = spec ? load_spec(name, spec) : exc_pending() ? VAL_NULL : not_found(name);
     if (m) {
         gc_push_root(m);
@@ -469,7 +374,7 @@ static Value find_and_load(Value name) {
 }
 
 Value import_module_value(ObjStr *name) {
-    return find_and_load(OBJ_VAL(name));
+    return import_find_and_load(OBJ_VAL(name));
 }
 
 // ---- __import__
@@ -510,7 +415,7 @@ static Value calc_package(Value globals) {
 }
 
 // The absolute name of [name] imported at [level] from [package].
-static Value resolve_name(Value name, Value package, int64_t level) {
+Value import_resolve_name(Value name, Value package, int64_t level) {
     if (!IS_STR(package)) {
         return exc_raise(exc_TypeError, "__package__ not set to a string");
     }
@@ -591,9 +496,10 @@ static bool handle_fromlist(Value module, Value fromlist, bool recursive) {
             continue;
         }
         gc_push_root(from);
-        if (!find_and_load(from)) {
+        if (!import_find_and_load(from)) {
             Value e = exc_pending();
-            Value en = EXC_PENDING_IS(exc_ModuleNotFoundError) ? obj_getattr_opt(e, str_intern_c("name")) : VAL_NULL;
+            Value en = EXC_PENDING_IS(exc_ModuleNotFoundError) ? obj_getattr_opt(e, str_intern_c("name"))
+                                                                : VAL_NULL;
             Value cached = VAL_NULL;
             if (en && IS_STR(en) && str_eq(AS_STR(en), AS_STR(from)) &&
                 !(dict_get(ST->modules, from, &cached) == 1 && IS_NONE(cached))) {
@@ -622,7 +528,7 @@ Value import_name(Value name, Value globals, Value fromlist, int64_t level) {
             return VAL_NULL;
         }
         gc_push_root(package);
-        abs = resolve_name(name, package, level);
+        abs = import_resolve_name(name, package, level);
         gc_pop_root(1);
         if (!abs) {
             return VAL_NULL;
@@ -631,7 +537,7 @@ Value import_name(Value name, Value globals, Value fromlist, int64_t level) {
         return exc_raise(exc_ValueError, "Empty module name");
     }
     gc_push_root(abs);
-    Value m = find_and_load(abs);
+    Value m = import_find_and_load(abs);
     if (!m) {
         gc_pop_root(1);
         return VAL_NULL;
@@ -645,7 +551,7 @@ Value import_name(Value name, Value globals, Value fromlist, int64_t level) {
         const char *n = AS_STR(name)->data;
         const char *dot = strchr(n, '.');
         if (dot && level == 0) {
-            r = find_and_load(str_new(n, (size_t)(dot - n)));
+            r = import_find_and_load(str_new(n, (size_t)(dot - n)));
         } else if (dot) {
             size_t cut = AS_STR(name)->len - (size_t)(dot - n);
             Value mn = obj_getattr(m, ST->s_name);
@@ -703,7 +609,8 @@ Value import_builtin(int argc, Value *argv, ObjDict *kw) {
         return exc_raise(exc_TypeError, "__import__() missing required argument 'name' (pos 1)");
     }
     if (!IS_SMALL(a[4])) {
-        return exc_raise(exc_TypeError, "'%s' object cannot be interpreted as an integer", val_class(a[4])->name->data);
+        return exc_raise(exc_TypeError, "'%s' object cannot be interpreted as an integer",
+                         val_class(a[4])->name->data);
     }
     return import_name(a[0], a[1], a[3], AS_SMALL(a[4]));
 }
@@ -757,8 +664,10 @@ Value import_from(Value module, ObjStr *name) {
     } else {
         pkg = VAL_NULL;
     }
-    Value file = IS_A(module, cls_module) ? dict_get_str(((ObjModule *)AS_OBJ(module))->dict, str_intern_c("__file__"))
-                                          : VAL_NULL;
+    Value file = VAL_NULL;
+    if (IS_A(module, cls_module)) {
+        file = dict_get_str(((ObjModule *)AS_OBJ(module))->dict, str_intern_c("__file__"));
+    }
     Value rn = obj_repr(OBJ_VAL(name));
     if (!rn) {
         return VAL_NULL;
@@ -773,15 +682,15 @@ Value import_from(Value module, ObjStr *name) {
     gc_push_root(rp);
     Value r;
     if (!file || !IS_STR(file)) {
-        r = raise_import_error(exc_ImportError, pkg, VAL_NULL, "cannot import name %s from %s (unknown location)",
+        r = import_raise_error(exc_ImportError, pkg, VAL_NULL, "cannot import name %s from %s (unknown location)",
                                AS_STR(rn)->data, AS_STR(rp)->data);
     } else if (module_initializing(module)) {
-        r = raise_import_error(exc_ImportError, pkg, file,
+        r = import_raise_error(exc_ImportError, pkg, file,
                                "cannot import name %s from partially initialized module %s "
                                "(most likely due to a circular import) (%s)",
                                AS_STR(rn)->data, AS_STR(rp)->data, AS_STR(file)->data);
     } else {
-        r = raise_import_error(exc_ImportError, pkg, file, "cannot import name %s from %s (%s)", AS_STR(rn)->data,
+        r = import_raise_error(exc_ImportError, pkg, file, "cannot import name %s from %s (%s)", AS_STR(rn)->data,
                                AS_STR(rp)->data, AS_STR(file)->data);
     }
     gc_pop_root(2);
@@ -838,171 +747,7 @@ bool import_star(Value module, ObjDict *into) {
     return ok;
 }
 
-// ---- importlib
-static Value il_import_module(int argc, Value *argv, ObjDict *kw) {
-    Value name = argc > 0 ? argv[0] : VAL_NULL, package = argc > 1 ? argv[1] : VAL_NONE;
-    if (kw) {
-        Value v = dict_get_str(kw, str_intern_c("package"));
-        if (v) {
-            package = v;
-        }
-        v = dict_get_str(kw, str_intern_c("name"));
-        if (v) {
-            name = v;
-        }
-    }
-    if (!name || argc > 2) {
-        return exc_raise(exc_TypeError, "import_module() takes from 1 to 2 positional arguments but %d were given", argc);
-    }
-    if (!IS_STR(name)) {
-        return exc_raise(exc_TypeError, "module name must be str, not %s", val_class(name)->name->data);
-    }
-    const char *n = AS_STR(name)->data;
-    int64_t level = 0;
-    while (n[level] == '.') {
-        level++;
-    }
-    if (level == 0) {
-        if (!*n) {
-            return exc_raise(exc_ValueError, "Empty module name");
-        }
-        return find_and_load(name);
-    }
-    int t = IS_NONE(package) ? 0 : obj_truthy(package);
-    if (t < 0) {
-        return VAL_NULL;
-    }
-    if (!t) {
-        Value r = obj_repr(name);
-        return r ? exc_raise(exc_TypeError,
-                             "the 'package' argument is required to perform a relative import for %s",
-                             AS_STR(r)->data)
-                 : VAL_NULL;
-    }
-    if (!IS_STR(package)) {
-        return exc_raise(exc_TypeError, "__package__ not set to a string");
-    }
-    Value rest = str_from_c(n + level);
-    gc_push_root(rest);
-    Value abs = resolve_name(rest, package, level);
-    gc_pop_root(1);
-    if (!abs) {
-        return VAL_NULL;
-    }
-    gc_push_root(abs);
-    Value m = find_and_load(abs);
-    gc_pop_root(1);
-    return m;
-}
-
-// importlib.reload(module): runs the module's source again in its dict.
-static Value il_reload(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_no_kw("reload", kw) || !arg_count("reload", argc, 1, 1)) {
-        return VAL_NULL;
-    }
-    Value m = argv[0];
-    if (!IS_A(m, cls_module)) {
-        return exc_raise(exc_TypeError, "reload() argument must be a module");
-    }
-    ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
-    Value spec = dict_get_str(d, str_intern_c("__spec__"));
-    Value name = spec && IS_A(spec, cls_modulespec) ? spec_get(spec, "name") : dict_get_str(d, ST->s_name);
-    if (!name || !IS_STR(name)) {
-        return exc_raise(exc_TypeError, "reload() argument must be a module");
-    }
-    Value cur;
-    if (dict_get(ST->modules, name, &cur) != 1 || cur != m) {
-        return raise_import_error(exc_ImportError, name, VAL_NULL, "module %s not in sys.modules",
-                                  AS_STR(name)->data);
-    }
-    if (!spec || !IS_A(spec, cls_modulespec)) {
-        return m;   // a builtin module set up by hand
-    }
-    Value origin = spec_get(spec, "origin");
-    if (!IS_STR(origin) || strcmp(AS_STR(origin)->data, "built-in") == 0) {
-        return m;
-    }
-    const char *src = NULL;
-    size_t len = 0;
-    char *buf = NULL;
-    if (AS_STR(origin)->data[0] == '<') {
-        const LibSource *lib = find_embedded(AS_STR(name)->data);
-        if (lib) {
-            src = lib->src;
-            len = lib->len;
-        }
-    } else {
-        src = buf = interp_read_file(AS_STR(origin)->data, &len);
-    }
-    if (!src) {
-        return raise_import_error(exc_ModuleNotFoundError, name, VAL_NULL, "spec not found for the module '%s'",
-                                  AS_STR(name)->data);
-    }
-    gc_push_root(m);
-    ObjStr *init = str_intern_c("_initializing");
-    dict_set_str(SPEC_DICT(spec), init, VAL_TRUE);
-    ObjCode *code = interp_compile(src, len, AS_STR(origin)->data, false, NULL);
-    free(buf);
-    Value r = VAL_NULL;
-    if (code) {
-        gc_push_root(OBJ_VAL(code));
-        r = vm_run_module(code, d);
-        gc_pop_root(1);
-    }
-    dict_set_str(SPEC_DICT(spec), init, VAL_FALSE);
-    gc_pop_root(1);
-    if (!r) {
-        return VAL_NULL;
-    }
-    if (dict_get(ST->modules, name, &cur) != 1) {
-        return exc_raise(exc_KeyError, "'%s'", AS_STR(name)->data);
-    }
-    return cur;
-}
-
-static Value il_invalidate_caches(int argc, Value *argv, ObjDict *kw) {
-    return VAL_NONE;
-}
-
-// _find_spec(fullname, path): the spec of the absolute [fullname] without
-// loading it (path None: a top-level name), or None (importlib.util).
-static Value il_find_spec(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_no_kw("_find_spec", kw) || !arg_count("_find_spec", argc, 2, 2)) {
-        return VAL_NULL;
-    }
-    if (!IS_STR(argv[0])) {
-        return exc_raise(exc_TypeError, "module name must be str, not %s", val_class(argv[0])->name->data);
-    }
-    Value spec = find_spec(argv[0], IS_NONE(argv[1]) ? VAL_NULL : argv[1]);
-    return spec ? spec : exc_pending() ? VAL_NULL : VAL_NONE;
-}
-
-static const MethodDef importlib_fns[] = {
-    {"import_module", il_import_module},
-    {"reload", il_reload},
-    {"invalidate_caches", il_invalidate_caches},
-    {"_find_spec", il_find_spec},
-    {NULL, NULL},
-};
-
-Value mod_importlib_init(void) {
-    Value m = module_new("_importlib");
-    gc_push_root(m);
-    ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
-    for (const MethodDef *f = importlib_fns; f->name; f++) {
-        dict_set_str(d, str_intern_c(f->name), native_new(f->name, f->fn, NULL));
-    }
-    dict_set_str(d, str_intern_c("ModuleSpec"), OBJ_VAL(cls_modulespec));
-    gc_pop_root(1);
-    return m;
-}
-
 void import_init(void) {
-    cls_modulespec = class_new_builtin("ModuleSpec", NULL, sizeof(ObjModuleSpec), NULL);
-    cls_modulespec->trace = spec_trace;
-    cls_modulespec->repr = spec_repr;
-    cls_modulespec->getattr = spec_getattr;
-    cls_modulespec->setattr = spec_setattr;
-    cls_modulespec->new_ = NULL;
+    modspec_init();
     gc_add_root_marker(mark_import);
 }
