@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "interp.h"
 #include "import.h"
 #include "class.h"
@@ -240,6 +241,10 @@ Value import_find_spec(Value name, Value path) {
             continue;
         }
         const char *dir = AS_STR(dirv)->data;
+        char cwd[2048];
+        if (!*dir && getcwd(cwd, sizeof cwd)) {
+            dir = cwd;      // '': the current folder, named absolutely as CPython does
+        }
         const char *sep = *dir ? "/" : "";
         char fpath[4096 + 32], dpath[4096];
         snprintf(dpath, sizeof dpath, "%s%s%s", dir, sep, last);
