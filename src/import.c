@@ -311,6 +311,19 @@ static Value load_spec(Value name, Value spec) {
     return m;
 }
 
+// [m].__path__ (VAL_NULL without an exception if it has none); a plain
+// module's dict is read directly, making no AttributeError to drop.
+static Value package_path(Value m) {
+    ObjStr *key = str_intern_c("__path__");
+    if (IS_A(m, cls_module)) {
+        Value p = dict_get_str(((ObjModule *)AS_OBJ(m))->dict, key);
+        if (p || !dict_get_str(((ObjModule *)AS_OBJ(m))->dict, str_intern_c("__getattr__"))) {
+            return p;
+        }
+    }
+    return obj_getattr_opt(m, key);
+}
+
 // _find_and_load: the module [name] (absolute), from sys.modules or loaded
 // (its parent packages first).
 Value import_find_and_load(Value name) {
@@ -352,7 +365,7 @@ Value import_find_and_load(Value name) {
         return exc_raise(exc_KeyError, "'%s'", AS_STR(parent)->data);
     }
     gc_push_root(pm);
-    Value path = obj_getattr_opt(pm, str_intern_c("__path__"));
+    Value path = package_path(pm);
     if (!path) {
         if (!exc_pending()) {
             import_raise_error(exc_ModuleNotFoundError, name, VAL_NULL,
@@ -570,7 +583,7 @@ Value import_name(Value name, Value globals, Value fromlist, int64_t level) {
             }
         }
     } else {
-        Value path = obj_getattr_opt(m, str_intern_c("__path__"));
+        Value path = package_path(m);
         if (path && !handle_fromlist(m, fromlist, false)) {
             r = VAL_NULL;
         } else if (!path && exc_pending()) {
