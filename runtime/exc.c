@@ -279,7 +279,7 @@ static Value exc_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     if (kw && kw->used) {
         // BaseException.__init__ refuses keywords; a user __init__ may take them
         Value init = class_lookup(cls, ST->s_init);
-        if (!init || IS_A(init, cls_native)) {
+        if ((!init || IS_A(init, cls_native)) && !class_is_subclass(cls, exc_ImportError)) {
             return exc_raise(exc_TypeError, "%s() takes no keyword arguments", cls->name->data);
         }
     }
@@ -318,7 +318,11 @@ static Value exc_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
 
 static Value exc_init_method(int argc, Value *argv, ObjDict *kw) {
     ObjException *e = AS_EXC(argv[0]);
-    if (kw && kw->used) {
+    if (kw && kw->used && class_is_subclass(e->hdr.cls, exc_ImportError)) {
+        if (!import_error_kw(e, kw)) {
+            return VAL_NULL;
+        }
+    } else if (kw && kw->used) {
         return exc_raise(exc_TypeError, "%s() takes no keyword arguments", e->hdr.cls->name->data);
     }
     ObjTuple *args = AS_TUPLE(tuple_new((size_t)argc - 1));

@@ -152,7 +152,7 @@ static Value il_find_spec(int argc, Value *argv, ObjDict *kw) {
 }
 
 static const MethodDef importlib_fns[] = {
-    {"import_module", il_import_module},
+    {"import_module", il_import_module, true},
     {"reload", il_reload},
     {"invalidate_caches", il_invalidate_caches},
     {"_find_spec", il_find_spec},
@@ -163,9 +163,7 @@ Value mod_importlib_init(void) {
     Value m = module_new("_importlib");
     gc_push_root(m);
     ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
-    for (const MethodDef *f = importlib_fns; f->name; f++) {
-        dict_set_str(d, str_intern_c(f->name), native_new(f->name, f->fn, NULL));
-    }
+    native_add_functions(d, NULL, importlib_fns);
     dict_set_str(d, str_intern_c("ModuleSpec"), OBJ_VAL(cls_modulespec));
     gc_pop_root(1);
     return m;
