@@ -116,7 +116,7 @@ const LibSource *import_find_embedded(const char *name) {
 }
 
 // True if an embedded module is a submodule of [name] (which then needs a
-// __path__, even as a C module).
+// __path__, even as a C module or a plain embedded one: urllib.parse).
 static bool has_embedded_children(const char *name) {
     size_t n = strlen(name);
     for (int i = 0; pyish_libsrc[i].name; i++) {
@@ -221,7 +221,7 @@ Value import_find_spec(Value name, Value path) {
     if (lib) {
         Value file = str_printf("<pyish %s>", n);
         gc_push_root(file);
-        Value search = lib->package ? list_new(0) : VAL_NONE;
+        Value search = lib->package || has_embedded_children(n) ? list_new(0) : VAL_NONE;
         gc_push_root(search);
         Value spec = spec_new(name, file, search);
         gc_pop_root(2);
