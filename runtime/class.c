@@ -12,6 +12,7 @@
 #include "containers.h"
 #include "func.h"
 #include "numstr.h"
+#include "vmapi.h"
 
 
 // ---- bootstrap: classes made before str and dict exist get their name and
@@ -235,6 +236,9 @@ static Value bound_getattr(Value self, ObjStr *name) {
     }
     if (strcmp(name->data, "__func__") == 0) {
         return b->func;
+    }
+    if (dict_get_str(cls_bound_method->dict, name)) {
+        return generic_getattr(self, name);     // the method type's own (__call__, __eq__...) first
     }
     return obj_getattr(b->func, name);
 }
@@ -1451,7 +1455,7 @@ static Value call_slot(int slot, ObjClass *c, int argc, Value *argv, ObjDict *kw
                    ? VAL_NONE
                    : VAL_NULL;
     case SLOT_CALL:
-        return c->call ? c->call(self, argc - 1, argv + 1, kw) : exc_raise(exc_TypeError, "not callable");
+        return c->call ? c->call(self, argc - 1, argv + 1, kw) : vm_call(self, argc - 1, argv + 1, kw);
     case SLOT_BOOL: {
         int t = c->truthy ? c->truthy(self) : 1;
         return t < 0 ? VAL_NULL : VAL_BOOL(t);
@@ -1507,7 +1511,15 @@ static void add_slot_wrappers(ObjClass *c) {
     if (OWN(str) || c == cls_object) {
         add_slot_wrapper(c, "__str__", SLOT_STR);
     }
-    if (OWN(hash)) {
+    if (c == cls_dict_keys || c == cls_dict_items) {
+        c->hash = NULL;     // set-like views: unhashable, as CPython's
+    }
+    if (c == cls_list || c == cls_dict || c == cls_set || c == cls_deque || c == cls_bytearray ||
+        c == cls_dict_keys || c == cls_dict_items) {
+        // unhashable builtins: __hash__ is None in their dict, as CPython's
+        // (collections.abc.Hashable's check looks for it)
+        dict_set_str(c->dict, str_intern_c("__hash__"), VAL_NONE);
+    } else if (OWN(hash)) {
         add_slot_wrapper(c, "__hash__", SLOT_HASH);
     }
     if (OWN(richcompare)) {
@@ -1537,8 +1549,8 @@ static void add_slot_wrappers(ObjClass *c) {
     if (OWN(truthy)) {
         add_slot_wrapper(c, "__bool__", SLOT_BOOL);
     }
-    if (OWN(call)) {
-        add_slot_wrapper(c, "__call__", SLOT_CALL);
+    if (OWN(call) || c == cls_function || c == cls_native || c == cls_bound_method) {
+        add_slot_wrapper(c, "__call__", SLOT_CALL);     // (collections.abc.Callable's check looks for it)
     }
     if (OWN(binop)) {
         for (int i = 0; i < BIN__COUNT; i++) {

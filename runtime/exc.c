@@ -260,11 +260,26 @@ static void oserror_parse(ObjException *e, int argc, Value *argv) {
     }
 }
 
+// ImportError(msg, name=..., path=...): the two keywords it takes.
+static bool import_error_kw(ObjException *e, ObjDict *kw) {
+    size_t pos = 0;
+    Value k, v;
+    while (dict_next(kw, &pos, &k, &v)) {
+        const char *n = AS_STR(k)->data;
+        if (strcmp(n, "name") != 0 && strcmp(n, "path") != 0) {
+            exc_raise(exc_TypeError, "'%s' is an invalid keyword argument for %s()", n, e->hdr.cls->name->data);
+            return false;
+        }
+        dict_set(e->dict, k, v);
+    }
+    return true;
+}
+
 static Value exc_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     if (kw && kw->used) {
         // BaseException.__init__ refuses keywords; a user __init__ may take them
         Value init = class_lookup(cls, ST->s_init);
-        if (!init || IS_A(init, cls_native)) {
+        if ((!init || IS_A(init, cls_native)) && !class_is_subclass(cls, exc_ImportError)) {
             return exc_raise(exc_TypeError, "%s() takes no keyword arguments", cls->name->data);
         }
     }
@@ -278,6 +293,9 @@ static Value exc_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
         memcpy(args->items, argv, sizeof(Value) * (size_t)argc);
     }
     e->args = args;
+    if (kw && kw->used && class_is_subclass(cls, exc_ImportError) && !import_error_kw(e, kw)) {
+        return VAL_NULL;
+    }
     if (class_is_subclass(cls, exc_OSError)) {
         gc_push_root(OBJ_VAL(e));
         oserror_parse(e, argc, argv);
@@ -300,7 +318,11 @@ static Value exc_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
 
 static Value exc_init_method(int argc, Value *argv, ObjDict *kw) {
     ObjException *e = AS_EXC(argv[0]);
-    if (kw && kw->used) {
+    if (kw && kw->used && class_is_subclass(e->hdr.cls, exc_ImportError)) {
+        if (!import_error_kw(e, kw)) {
+            return VAL_NULL;
+        }
+    } else if (kw && kw->used) {
         return exc_raise(exc_TypeError, "%s() takes no keyword arguments", e->hdr.cls->name->data);
     }
     ObjTuple *args = AS_TUPLE(tuple_new((size_t)argc - 1));
@@ -427,6 +449,10 @@ static Value exc_getattr(Value self, ObjStr *name) {
     }
     if (class_is_subclass(e->hdr.cls, exc_SyntaxError) && is_syntax_attr(n)) {
         return VAL_NONE;    // a subclass whose __init__ did not call SyntaxError's
+    }
+    if (class_is_subclass(e->hdr.cls, exc_ImportError) &&
+        (strcmp(n, "name") == 0 || strcmp(n, "path") == 0 || strcmp(n, "msg") == 0)) {
+        return n[0] == 'm' && e->args->len == 1 ? e->args->items[0] : VAL_NONE;
     }
     if (strcmp(n, "code") == 0 && class_is_subclass(e->hdr.cls, exc_SystemExit)) {
         return e->args->len == 1 ? e->args->items[0] : e->args->len == 0 ? VAL_NONE : OBJ_VAL(e->args);

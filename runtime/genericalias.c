@@ -151,7 +151,7 @@ static Value ga_call(Value self, int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value ga_richcompare(Value a, Value b, int op) {
-    if ((op != OP_EQ && op != OP_NE) || !IS_A(b, cls_genericalias)) {
+    if ((op != OP_EQ && op != OP_NE) || !(IS_OBJ(b) && class_is_subclass(val_class(b), cls_genericalias))) {
         return VAL_NOTIMPL;
     }
     int eq = obj_eq(GA(a)->origin, GA(b)->origin);

@@ -378,9 +378,7 @@ Value mod_sys_init(void) {
     ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
     native_add_functions(d, "sys", sys_fns);
     set(d, "argv", interp_sys_argv());
-    Value path = list_new(2);
-    list_append(AS_LIST(path), str_from_c(ST->script_dir && *ST->script_dir ? ST->script_dir : "."));
-    set(d, "path", path);
+    set(d, "path", interp_sys_path());
     set(d, "modules", OBJ_VAL(ST->modules));
     set(d, "stdout", ST->sys_stdout);
     set(d, "stderr", ST->sys_stderr);

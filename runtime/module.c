@@ -4,6 +4,7 @@
 #include <string.h>
 #include "module.h"
 #include "gc.h"
+#include "vmapi.h"
 
 static void trace_module(Obj *o) {
     ObjModule *m = (ObjModule *)o;
@@ -17,6 +18,12 @@ static Value module_repr(Value self) {
     if (f && IS_STR(f)) {
         return str_printf("<module '%s' from '%s'>", m->name->data, AS_STR(f)->data);
     }
+    Value spec = dict_get_str(m->dict, str_intern_c("__spec__"));
+    Value origin = spec && !IS_NONE(spec) ? obj_getattr_opt(spec, str_intern_c("origin")) : VAL_NULL;
+    exc_clear();
+    if (origin && IS_NONE(origin)) {
+        return str_printf("<module '%s' (namespace)>", m->name->data);
+    }
     return str_printf("<module '%s' (built-in)>", m->name->data);
 }
 
@@ -29,7 +36,22 @@ static Value module_getattr(Value self, ObjStr *name) {
     if (strcmp(name->data, "__dict__") == 0) {
         return OBJ_VAL(m->dict);
     }
-    return exc_raise_attr(self, name, "module '%s' has no attribute '%s'", m->name->data, name->data);
+    Value hook = dict_get_str(m->dict, str_intern_c("__getattr__"));   // PEP 562
+    if (hook) {
+        return vm_call(hook, 1, (Value[]){OBJ_VAL(name)}, NULL);
+    }
+    Value mn = dict_get_str(m->dict, str_intern_c("__name__"));
+    const char *n = mn && IS_STR(mn) ? AS_STR(mn)->data : m->name->data;
+    Value spec = dict_get_str(m->dict, str_intern_c("__spec__"));
+    Value init = spec && !IS_NONE(spec) ? obj_getattr_opt(spec, str_intern_c("_initializing")) : VAL_NULL;
+    int t = init ? obj_truthy(init) : 0;
+    exc_clear();
+    if (t > 0) {
+        return exc_raise_attr(self, name,
+                              "partially initialized module '%s' has no attribute '%s' "
+                              "(most likely due to a circular import)", n, name->data);
+    }
+    return exc_raise_attr(self, name, "module '%s' has no attribute '%s'", n, name->data);
 }
 
 static bool module_setattr(Value self, ObjStr *name, Value v) {
@@ -45,34 +67,50 @@ static bool module_setattr(Value self, ObjStr *name, Value v) {
     return true;
 }
 
-Value module_new(const char *name) {
-    ObjModule *m = (ObjModule *)obj_alloc(cls_module, sizeof(ObjModule));
+static Value module_new_in(ObjClass *cls, const char *name) {
+    ObjModule *m = (ObjModule *)obj_alloc(cls, cls->inst_size);
     m->name = AS_STR(str_intern(name, strlen(name)));
     m->dict = AS_DICT(dict_new());
     dict_set_str(m->dict, str_intern_c("__name__"), OBJ_VAL(m->name));
     dict_set_str(m->dict, str_intern_c("__doc__"), VAL_NONE);  // the docstring, if any, replaces it
+    dict_set_str(m->dict, str_intern_c("__package__"), VAL_NONE);
+    dict_set_str(m->dict, str_intern_c("__loader__"), VAL_NONE);
+    dict_set_str(m->dict, str_intern_c("__spec__"), VAL_NONE);
     return OBJ_VAL(m);
 }
 
-// module(name, doc=None): types.ModuleType, for modules made at run time.
-static Value module_type_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
-    Value name = argc > 0 ? argv[0] : kw_get(kw, "name");
-    Value doc = argc > 1 ? argv[1] : kw_get(kw, "doc");
+Value module_new(const char *name) {
+    return module_new_in(cls_module, name);
+}
+
+// module(name, doc=None), types.ModuleType.
+static Value module_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    Value name = argc > 0 ? argv[0] : VAL_NULL, doc = argc > 1 ? argv[1] : VAL_NONE;
     if (argc > 2) {
         return exc_raise(exc_TypeError, "module() takes at most 2 arguments (%d given)", argc);
     }
+    size_t pos = 0;
+    Value k, v;
+    while (kw && dict_next(kw, &pos, &k, &v)) {
+        if (strcmp(AS_STR(k)->data, "name") == 0 && !name) {
+            name = v;
+        } else if (strcmp(AS_STR(k)->data, "doc") == 0 && argc < 2) {
+            doc = v;
+        } else {
+            return exc_raise(exc_TypeError, "module() got an unexpected keyword argument '%s'", AS_STR(k)->data);
+        }
+    }
     if (!name) {
-        return exc_raise(exc_TypeError,
-                         "module() missing required argument 'name' (pos 1)");
+        return exc_raise(exc_TypeError, "module() missing required argument 'name' (pos 1)");
     }
     if (!IS_STR(name)) {
         return exc_raise(exc_TypeError, "module() argument 'name' must be str, not %s",
-                         val_type_name(name));
+                         val_class(name)->name->data);
     }
-    Value m = module_new(AS_STR(name)->data);
-    if (doc) {
-        dict_set_str(((ObjModule *)AS_OBJ(m))->dict, str_intern_c("__doc__"), doc);
-    }
+    gc_push_root(doc);
+    Value m = module_new_in(cls, AS_STR(name)->data);
+    dict_set_str(((ObjModule *)AS_OBJ(m))->dict, str_intern_c("__doc__"), doc);
+    gc_pop_root(1);
     return m;
 }
 
@@ -82,5 +120,5 @@ void module_init(void) {
     cls_module->repr = module_repr;
     cls_module->getattr = module_getattr;
     cls_module->setattr = module_setattr;
-    cls_module->new_ = module_type_new;
+    cls_module->new_ = module_new_slot;
 }

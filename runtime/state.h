@@ -66,7 +66,7 @@ typedef struct StateConfig {
     X(future) X(future_iter) X(task) X(handle) X(timer_handle) X(sleep) \
     X(genericalias) X(weakref) X(context) X(contextvar) X(token) \
     X(pattern) X(match) X(scanner) X(jscanner) X(jencoder) X(struct) X(hash) \
-    X(bytes) X(bytearray) X(bytes_iter) X(memoryview)
+    X(bytes) X(bytearray) X(bytes_iter) X(memoryview) X(modulespec)
 
 // Names interned at start-up, one field `s_NAME` each (str_init makes them).
 #define STATE_NAMES(X) \
@@ -240,6 +240,7 @@ struct State {
     char *search_path;                  // embedding API: the only folders import searches (NULL: script_dir, PYISHPATH)
     ObjDict *main_globals;
     ObjList *sys_argv;
+    ObjList *sys_path;                  // sys.path as first made (src/import.c)
     StateModule *registry;
     int nregistry, capregistry;
     struct ScopeBuilder *scope_builder;
@@ -369,6 +370,7 @@ FILE *state_stderr(void);
 #define cls_bytearray (ST->cls_bytearray)
 #define cls_bytes_iter (ST->cls_bytes_iter)
 #define cls_memoryview (ST->cls_memoryview)
+#define cls_modulespec (ST->cls_modulespec)
 
 #define obj_none (ST->obj_none)
 #define obj_true (ST->obj_true)

@@ -82,4 +82,6 @@ void tb_print_unraisable(Value exc);
 // ---- the interpreter's start-up arguments (interp.c)
 // sys.argv as given at start-up.
 Value interp_sys_argv(void);
+// sys.path's list (src/import.c): the script's folder, then PYISHPATH.
+Value interp_sys_path(void);
 #endif

@@ -414,17 +414,6 @@ static void quitter_install(ObjDict *b, const char *name) {
     dict_set_str(b, str_intern_c(name), OBJ_VAL(q));
 }
 
-static Value b_import(int argc, Value *argv, ObjDict *kw) {
-    static const char *const allowed[] = {"name", "globals", "locals", "fromlist", "level", NULL};
-    if (!kw_only("__import__", kw, allowed)) {
-        return VAL_NULL;
-    }
-    if (!arg_count("__import__", argc, 1, 5) || !IS_STR(argv[0])) {
-        return exc_raise(exc_TypeError, "__import__() argument 1 must be str");
-    }
-    return import_module_value(AS_STR(argv[0]));
-}
-
 // exec()'s and eval()'s namespaces as CPython picks them: the given dicts,
 // else the caller's globals and locals (a snapshot dict in a function, as
 // locals() gives). Only dicts: other mappings as locals are refused.
@@ -677,7 +666,7 @@ static const MethodDef vm_builtins_defs[] = {
     {"globals", b_globals},
     {"locals", b_locals},
     {"next", b_next},
-    {"__import__", b_import, true},
+    {"__import__", import_builtin, true},
     {"exec", b_exec, true},
     {"eval", b_eval},
     {"compile", b_compile, true},

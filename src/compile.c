@@ -13,6 +13,7 @@
 #include "class.h"
 #include "bytes.h"
 #include "numstr.h"
+#include "gc.h"
 
 enum { FB_WHILE, FB_FOR, FB_ASYNC_FOR, FB_TRY_EXCEPT, FB_TRY_FINALLY, FB_FINALLY_END, FB_HANDLER, FB_POP_VALUE,
        FB_WITH, FB_ASYNC_WITH, FB_STAR_HANDLER };
@@ -1801,21 +1802,50 @@ static void compile_for(Compiler *c, Ast *s) {
     set_label(c, exit);
 }
 
+// The level and fromlist operands of IMPORT_NAME, as CPython pushes them:
+// level as an int, fromlist None (import a.b) or a tuple of names.
+static void emit_import_operands(Compiler *c, int level, Ast *s) {
+    emit(c, OP_LOAD_CONST, add_const(c, MK_SMALL(level)));
+    if (!s) {
+        emit(c, OP_LOAD_CONST, add_const(c, VAL_NONE));
+        return;
+    }
+    Value t = tuple_new((size_t)s->list.len);
+    gc_push_root(t);
+    for (int i = 0; i < s->list.len; i++) {
+        const char *n = s->list.items[i]->str;
+        AS_TUPLE(t)->items[i] = str_intern(n, strlen(n));
+    }
+    int k = add_const(c, t);
+    gc_pop_root(1);
+    emit(c, OP_LOAD_CONST, k);
+}
+
 static void compile_import(Compiler *c, Ast *s) {
     for (int i = 0; i < s->list.len; i++) {
         Ast *al = s->list.items[i];
+        emit_import_operands(c, 0, NULL);
         emit(c, OP_IMPORT_NAME, add_name(c, al->str));
+        char buf[256];
+        snprintf(buf, sizeof buf, "%s", al->str);
+        char *dot = strchr(buf, '.');
         if (al->str2) {
+            // import a.b.c as x: IMPORT_NAME gives a; walk down to c as
+            // CPython does (IMPORT_FROM falls back on sys.modules)
+            while (dot) {
+                char *part = dot + 1;
+                dot = strchr(part, '.');
+                if (dot) {
+                    *dot = 0;
+                }
+                emit(c, OP_IMPORT_FROM, add_name(c, part));
+                emit0(c, OP_ROT_TWO);
+                emit0(c, OP_POP_TOP);
+            }
             name_op(c, al->str2, CTX_STORE);
         } else {
-            char buf[256];
-            snprintf(buf, sizeof buf, "%s", al->str);
-            char *dot = strchr(buf, '.');
             if (dot) {
-                // import a.b binds a: load the package after a.b is loaded
-                *dot = 0;
-                emit0(c, OP_POP_TOP);
-                emit(c, OP_IMPORT_NAME, add_name(c, buf));
+                *dot = 0;   // import a.b binds a (what IMPORT_NAME gives)
             }
             name_op(c, buf, CTX_STORE);
         }
@@ -1824,7 +1854,7 @@ static void compile_import(Compiler *c, Ast *s) {
 
 static void compile_import_from(Compiler *c, Ast *s) {
     const char *mod = s->str ? s->str : "";
-    // "from . import x" / "from .m import x": treat as plain module names
+    emit_import_operands(c, s->op, s);
     emit(c, OP_IMPORT_NAME, add_name(c, mod));
     for (int i = 0; i < s->list.len; i++) {
         Ast *al = s->list.items[i];

@@ -1,8 +1,7 @@
 // interp.c: the interpreter as a whole: start-up (interp_init owns the
 // order: the runtime's core classes, then the VM-side classes, then the
-// builtins and modules), modules and imports (builtin
-// modules, embedded runtime/lib/*.pyish, .pyish files from the script's
-// folder and PYISHPATH), running source text, and the exit-time work.
+// builtins and modules), the registry of builtin modules (import.c
+// imports), compiling and running source text, and the exit-time work.
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
@@ -277,217 +276,11 @@ Value interp_run_source(const char *src, size_t len, const char *filename, ObjDi
     return r;
 }
 
-// ---- imports
-static Value load_source_module(const char *name, const char *path, const char *src, size_t len) {
-    Value m = module_new(name);
-    ObjModule *mod = (ObjModule *)AS_OBJ(m);
-    dict_set_str(mod->dict, str_intern_c("__file__"), str_from_c(path));
-    dict_set(ST->modules, OBJ_VAL(mod->name), m);
-    gc_push_root(m);
-    ObjCode *code = interp_compile(src, len, path, false, NULL);
-    if (!code) {
-        gc_pop_root(1);
-        dict_del(ST->modules, OBJ_VAL(mod->name));
-        return VAL_NULL;
-    }
-    gc_push_root(OBJ_VAL(code));
-    Value r = vm_run_module(code, mod->dict);
-    gc_pop_root(2);
-    if (!r) {
-        dict_del(ST->modules, OBJ_VAL(mod->name));
-        return VAL_NULL;
-    }
-    return m;
-}
-
-static Value try_file(const char *dir, const char *name) {
-    char path[4096];
-    char rel[1024];
-    snprintf(rel, sizeof rel, "%s", name);
-    for (char *p = rel; *p; p++) {
-        if (*p == '.') {
-            *p = '/';
-        }
-    }
-    if (dir && *dir) {
-        snprintf(path, sizeof path, "%s/%s.pyish", dir, rel);
-    } else {
-        snprintf(path, sizeof path, "%s.pyish", rel);
-    }
-    size_t len;
-    char *src = interp_read_file(path, &len);
-    if (!src) {
-        return VAL_NULL;
-    }
-    Value m = load_source_module(name, path, src, len);
-    free(src);
-    return m ? m : VAL_NULL;
-}
-
-// Tries the ':'-separated folders of [path] in order: the module, or
-// VAL_NULL (with the exception pending when one was found but failed).
-static Value try_path_list(const char *path, const char *name) {
-    char *copy = strdup(path);
-    Value m = VAL_NULL;
-    char *save = NULL;
-    for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-        m = try_file(dir, name);
-        if (m || exc_pending()) {
-            break;
-        }
-    }
-    free(copy);
-    return m;
-}
-
-// The embedded modules a sandboxed state does not have: they exist to
-// reach the file system and the OS (their C core is not registered there).
-static bool sandbox_refuses(const char *name) {
-    static const char *const os_modules[] = {"os", "posix", "posixpath", "genericpath", "shutil",
-                                             "tempfile", "glob", "pathlib", NULL};
-    if (!ST->config.sandbox) {
-        return false;
-    }
-    for (int i = 0; os_modules[i]; i++) {
-        if (strcmp(name, os_modules[i]) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
-static Value import_one(ObjStr *name);
-
-// import a.b.c: a, then a.b, then a.b.c, each bound as an attribute of its
-// parent once loaded.
-Value import_module_value(ObjStr *name) {
-    const char *dot = strrchr(name->data, '.');
-    if (!dot) {
-        return import_one(name);
-    }
-    Value cached;
-    if (dict_get(ST->modules, OBJ_VAL(name), &cached) == 1) {
-        return cached;
-    }
-    ObjStr *parent_name = AS_STR(str_intern(name->data, (size_t)(dot - name->data)));
-    Value parent = import_module_value(parent_name);
-    if (!parent) {
-        return VAL_NULL;
-    }
-    gc_push_root(parent);
-    Value m = import_one(name);
-    if (m && IS_A(parent, cls_module)) {
-        dict_set_str(((ObjModule *)AS_OBJ(parent))->dict, str_intern_c(dot + 1), m);
-    }
-    gc_pop_root(1);
-    return m;
-}
-
-static Value import_one(ObjStr *name) {
-    Value m;
-    if (dict_get(ST->modules, OBJ_VAL(name), &m) == 1) {
-        return m;
-    }
-    for (int i = 0; i < ST->nregistry; i++) {
-        if (strcmp(ST->registry[i].name, name->data) == 0) {
-            m = ST->registry[i].init();
-            if (!m) {
-                return VAL_NULL;
-            }
-            class_finish_builtins();    // slot wrappers of the module's classes
-            dict_set(ST->modules, OBJ_VAL(name), m);
-            return m;
-        }
-    }
-    for (int i = 0; pyish_libsrc[i].name && !sandbox_refuses(name->data); i++) {
-        if (strcmp(pyish_libsrc[i].name, name->data) == 0) {
-            char path[256];
-            snprintf(path, sizeof path, "<pyish %s>", name->data);
-            return load_source_module(name->data, path, pyish_libsrc[i].src, pyish_libsrc[i].len);
-        }
-    }
-    if (ST->search_path) {
-        m = try_path_list(ST->search_path, name->data);
-    } else {
-        m = try_file(ST->script_dir, name->data);
-        if (!m && !exc_pending()) {
-            const char *pp = getenv("PYISHPATH");
-            m = pp ? try_path_list(pp, name->data) : VAL_NULL;
-        }
-    }
-    if (m || exc_pending()) {
-        return m;
-    }
-    Value msg = str_printf("No module named '%s'", name->data);
-    Value e = exc_new(exc_ModuleNotFoundError, 1, &msg);
-    if (e) {
-        dict_set_str(AS_EXC(e)->dict, str_intern_c("name"), OBJ_VAL(name));
-        exc_raise_value(e);
-    }
-    return VAL_NULL;
-}
-
-Value import_from(Value module, ObjStr *name) {
-    Value v = obj_getattr(module, name);
-    if (v) {
-        return v;
-    }
-    if (!EXC_PENDING_IS(exc_AttributeError)) {
-        return VAL_NULL;
-    }
-    exc_clear();
-    // a submodule?
-    if (IS_A(module, cls_module)) {
-        ObjModule *m = (ObjModule *)AS_OBJ(module);
-        Value full = str_printf("%s.%s", m->name->data, name->data);
-        Value sub;
-        if (dict_get(ST->modules, full, &sub) == 1) {
-            return sub;
-        }
-        return exc_raise(exc_ImportError, "cannot import name '%s' from '%s'", name->data, m->name->data);
-    }
-    return exc_raise(exc_ImportError, "cannot import name '%s'", name->data);
-}
-
-bool import_star(Value module, ObjDict *into) {
-    if (!IS_A(module, cls_module)) {
-        exc_raise(exc_TypeError, "import * from a non-module");
-        return false;
-    }
-    ObjModule *m = (ObjModule *)AS_OBJ(module);
-    Value all = dict_get_str(m->dict, str_intern_c("__all__"));
-    if (all) {
-        Value l = seq_to_list(all);
-        if (!l) {
-            return false;
-        }
-        for (size_t i = 0; i < AS_LIST(l)->len; i++) {
-            Value k = AS_LIST(l)->items[i];
-            if (!IS_STR(k)) {
-                continue;
-            }
-            Value v = obj_getattr(module, AS_STR(k));
-            if (!v) {
-                return false;
-            }
-            dict_set(into, k, v);
-        }
-        return true;
-    }
-    size_t pos = 0;
-    Value k, v;
-    while (dict_next(m->dict, &pos, &k, &v)) {
-        if (IS_STR(k) && AS_STR(k)->data[0] != '_') {
-            dict_set(into, k, v);
-        }
-    }
-    return true;
-}
-
 // ---- start-up
 // The classes brought up after the runtime's core ones.
 static void init_after_core(void) {
     module_init();
+    import_init();
     func_init();
     gen_init();
     finalize_init();
@@ -542,6 +335,7 @@ void interp_init(int argc, char **argv, const char *script_dir) {
     module_register("unicodedata", mod_unicodedata_init);
     module_register("_testing", mod_testing_init);
     module_register("_asyncio", aio_module_init);   // runtime/asyncio/module.c
+    module_register("_importlib", mod_importlib_init);  // import.c (runtime/lib/importlib)
     ST->sys_argv = AS_LIST(list_new((size_t)argc));
     for (int i = 0; i < argc; i++) {
         list_append(ST->sys_argv, str_from_c(argv[i]));

@@ -50,7 +50,8 @@ void finalize_at_exit(void);
 // The pyish library modules (runtime/lib/*.pyish) embedded at build time
 // (gen/libsrc.c, written by cmake/embed.cmake); a NULL name ends the table.
 typedef struct LibSource {
-    const char *name;
+    const char *name;       // dotted: "pkg.mod" for runtime/lib/pkg/mod.pyish
+    bool package;           // runtime/lib/NAME/__init__.pyish
     const char *src;
     size_t len;
 } LibSource;
@@ -61,12 +62,25 @@ char *interp_read_file(const char *path, size_t *len);
 // ---- modules
 typedef Value (*ModuleInit)(void);
 void module_register(const char *name, ModuleInit init);
-// The module [name]: sys.modules, a registered builtin module, an embedded
-// runtime/lib module, then [name].pyish in the script's folder and PYISHPATH.
+// ---- import.c: the import system
+// The ModuleSpec class and the root of sys.path.
+void import_init(void);
+Value mod_importlib_init(void);
+// The module [name] (absolute): sys.modules, else found and loaded
+// (builtin C modules, embedded runtime/lib modules, then sys.path), with
+// its parent packages.
 Value import_module_value(ObjStr *name);
-// `from module import name`: the attribute, or a submodule already imported.
+// __import__(name, globals, fromlist, level) as CPython's: the top package
+// for `import a.b` (no fromlist), else the module itself.
+Value import_name(Value name, Value globals, Value fromlist, int64_t level);
+// The builtin __import__ (a NativeFn).
+Value import_builtin(int argc, Value *argv, ObjDict *kw);
+// IMPORT_NAME: through builtins.__import__ when a program replaced it.
+Value import_name_op(ObjStr *name, ObjDict *globals, ObjDict *locals, Value fromlist, Value level);
+// `from module import name`: the attribute, or the submodule in
+// sys.modules; else CPython's ImportError.
 Value import_from(Value module, ObjStr *name);
-// `from module import *` into [into]; false on error.
+// `from module import *` into [into] (__all__, else the public names); false on error.
 bool import_star(Value module, ObjDict *into);
 // The traceback module's C side, _traceback (traceback.c).
 Value mod_traceback_init(void);

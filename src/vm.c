@@ -1949,8 +1949,9 @@ next_instr:
     }
     CASE(IMPORT_NAME): {
         SAVE_FRAME();
-        Value m = import_module_value(NAME(arg));
+        Value m = import_name_op(NAME(arg), frame->globals, frame->locals_dict, sp[-1], sp[-2]);
         CHECK(m);
+        sp -= 2;
         PUSH(m);
         DISPATCH();
     }

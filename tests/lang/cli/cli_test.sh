@@ -37,6 +37,11 @@ check "-c" 0 "2" "" -- "$pyish" -c 'print(1 + 1)'
 check "-c argv" 0 "['-c', 'a', 'b']" "" -- "$pyish" -c 'import sys; print(sys.argv)' a b
 printf 'import sys\nprint(__name__, sys.argv[0].endswith("/mmod.pyish"), sys.argv[1:])\n' >mmod.pyish
 check "-m module" 0 "__main__ True ['x', '-y']" "" -- "$pyish" -m mmod x -y
+mkdir -p mpkg && printf 'V = 5\n' >mpkg/helper.pyish && : >mpkg/__init__.pyish
+printf 'from .helper import V\nprint(__name__, __package__, V)\n' >mpkg/run.pyish
+cp mpkg/run.pyish mpkg/__main__.pyish
+check "-m package.module: relative imports" 0 "__main__ mpkg 5" "" -- "$pyish" -m mpkg.run
+check "-m package: its __main__" 0 "__main__ mpkg 5" "" -- "$pyish" -m mpkg
 check "-m library module" 0 "" "" -- "$pyish" -m heapq
 check "-m missing module" 1 "" "pyish: No module named nosuchmod" -- "$pyish" -m nosuchmod
 printf 'print("from stdin")\nx = 6\nprint(x * 7)\n' >in
