@@ -12,7 +12,10 @@ CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPYISH_FUZZ
 cmake --build build-fuzz -j"$(nproc)" --target fuzz_parse fuzz_compile fuzz_run fuzz_methods
 bin=build-fuzz/tests/fuzz
 seeds=$(mktemp -d); work=$(mktemp -d); trap 'rm -rf "$seeds" "$work"' EXIT
-cp tests/lang/*/*.pyish samples/tutorial/*.pyish tests/corpus/*.py "$seeds"/
+# (named folder_file: several test folders have files of the same name)
+for f in tests/lang/*/*.pyish samples/tutorial/*.pyish tests/corpus/*.py; do
+    d=${f%/*}; cp "$f" "$seeds/${d##*/}_${f##*/}"
+done
 opts=(-detect_leaks=0 -timeout=10 -rss_limit_mb=3000 -artifact_prefix="$work/")
 for t in parse compile run methods; do
     corpus=tests/fuzz/corpus/$t
