@@ -1,9 +1,11 @@
 // mod_collections.c: the `collections` module: its classes, one per file
 // (coll_deque.c, coll_defaultdict.c, coll_counter.c, coll_ordereddict.c)
 // and the namedtuple function (coll_namedtuple.c), declared in coll.h.
+#include <string.h>
 #include "containers.h"
 #include "module.h"
 #include "coll.h"
+#include "vmapi.h"
 
 
 static void put(ObjDict *d, const char *name, Value v) {
@@ -11,6 +13,25 @@ static void put(ObjDict *d, const char *name, Value v) {
 }
 
 // Creates the collections module.
+// collections.__getattr__ (PEP 562): ChainMap comes from CPython's pyish
+// code (runtime/lib/_collections_py.pyish), loaded when first asked for.
+static Value coll_getattr(int argc, Value *argv, ObjDict *kw) {
+    if (argc == 1 && IS_STR(argv[0]) && strcmp(AS_STR(argv[0])->data, "ChainMap") == 0) {
+        Value m = vm_import("_collections_py");
+        if (!m) {
+            return VAL_NULL;
+        }
+        Value v = obj_getattr(m, AS_STR(argv[0]));
+        Value coll;
+        if (v && dict_get(ST->modules, str_from_c("collections"), &coll) == 1 && IS_A(coll, cls_module)) {
+            dict_set_str(((ObjModule *)AS_OBJ(coll))->dict, AS_STR(argv[0]), v);
+        }
+        return v;
+    }
+    return exc_raise(exc_AttributeError, "module 'collections' has no attribute '%s'",
+                     argc == 1 && IS_STR(argv[0]) ? AS_STR(argv[0])->data : "?");
+}
+
 Value mod_collections_init(void) {
     if (!cls_deque) {
         ObjStr *modname = str_intern_c("collections");
@@ -28,5 +49,6 @@ Value mod_collections_init(void) {
     Value nt = native_new("namedtuple", coll_namedtuple, NULL);
     ((ObjNative *)AS_OBJ(nt))->takes_kw = true;
     put(d, "namedtuple", nt);
+    put(d, "__getattr__", native_new("__getattr__", coll_getattr, NULL));
     return m;
 }

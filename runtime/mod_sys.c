@@ -403,6 +403,8 @@ Value mod_sys_init(void) {
     set(d, "exec_prefix", str_from_c("/usr/local"));
     set(d, "base_exec_prefix", str_from_c("/usr/local"));
     set(d, "dont_write_bytecode", OBJ_VAL(obj_true));
+    set(d, "warnoptions", list_new(0));
+    set(d, "flags_optimize", MK_SMALL(0));
     set(d, "float_repr_style", str_from_c("short"));
     set(d, "ps1", str_from_c(">>> "));
     set(d, "ps2", str_from_c("... "));

@@ -84,4 +84,6 @@ void tb_print_unraisable(Value exc);
 Value interp_sys_argv(void);
 // sys.path's list (src/import.c): the script's folder, then PYISHPATH.
 Value interp_sys_path(void);
+// import NAME (src/import.c), for a C module built partly in pyish.
+Value vm_import(const char *name);
 #endif

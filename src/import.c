@@ -769,3 +769,7 @@ void import_init(void) {
     modspec_init();
     gc_add_root_marker(mark_import);
 }
+
+Value vm_import(const char *name) {
+    return import_module_value(str_intern_c(name));
+}
