@@ -625,6 +625,7 @@ static Value seq_getitem(Value self, Value key, const char *what) {
             sb_addc(&b, (char)v.ptr[start + k * step]);
         }
         if (b.failed) {
+            sb_free(&b);
             return VAL_NULL;
         }
         Value r = bytes_like(self, b.data ? b.data : "", b.len);

@@ -644,6 +644,7 @@ static Value m_replace(int argc, Value *argv, ObjDict *kw) {
         sb_add(&b, (const char *)v.ptr + i, v.len - i);
     }
     if (b.failed) {
+        sb_free(&b);
         return VAL_NULL;
     }
     Value r = bytes_like(argv[0], b.data ? b.data : "", b.len);
@@ -859,13 +860,16 @@ static Value pad(Value self, int64_t left, int64_t right, unsigned char fill) {
     SBuf b;
     sb_init(&b);
     if (left > 0 && !sb_repeat(&b, (const char *)&fill, 1, (size_t)left)) {
+        sb_free(&b);
         return VAL_NULL;
     }
     sb_add(&b, (const char *)v.ptr, v.len);
     if (right > 0 && !sb_repeat(&b, (const char *)&fill, 1, (size_t)right)) {
+        sb_free(&b);
         return VAL_NULL;
     }
     if (b.failed) {
+        sb_free(&b);
         return VAL_NULL;
     }
     Value r = bytes_like(self, b.data ? b.data : "", b.len);
@@ -925,10 +929,12 @@ static Value m_zfill(int argc, Value *argv, ObjDict *kw) {
     size_t skip = v.len && (v.ptr[0] == '+' || v.ptr[0] == '-');
     sb_add(&b, (const char *)v.ptr, skip);
     if (!sb_repeat(&b, "0", 1, (size_t)fill)) {
+        sb_free(&b);
         return VAL_NULL;
     }
     sb_add(&b, (const char *)v.ptr + skip, v.len - skip);
     if (b.failed) {
+        sb_free(&b);
         return VAL_NULL;
     }
     Value r = bytes_like(argv[0], b.data, b.len);
@@ -964,6 +970,7 @@ static Value m_expandtabs(int argc, Value *argv, ObjDict *kw) {
         }
     }
     if (b.failed) {
+        sb_free(&b);
         return VAL_NULL;
     }
     Value r = bytes_like(argv[0], b.data ? b.data : "", b.len);
@@ -1065,6 +1072,7 @@ static Value m_fromhex(int argc, Value *argv, ObjDict *kw) {
         i += 2;
     }
     if (b.failed) {
+        sb_free(&b);
         return VAL_NULL;
     }
     ObjClass *cls = AS_CLASS(argv[0]);
@@ -1109,6 +1117,7 @@ static Value m_translate(int argc, Value *argv, ObjDict *kw) {
         sb_addc(&b, (char)(table.ptr ? table.ptr[c] : c));
     }
     if (b.failed) {
+        sb_free(&b);
         return VAL_NULL;
     }
     Value r = bytes_like(argv[0], b.data ? b.data : "", b.len);
