@@ -112,6 +112,61 @@ static Ast *tuple_of(Parser *p, SrcLoc loc, AstList l) {
     return n;
 }
 
+// The empty location just after [loc] (where CPython reports a token
+// that cannot follow).
+static SrcLoc after(SrcLoc loc) {
+    loc.line = loc.end_line;
+    loc.col = loc.end_col;
+    loc.end_col++;
+    return loc;
+}
+
+// A capture name in a pattern: NULL for the wildcard '_'.
+static char *pat_name(Parser *p, const Token *t) {
+    return t->len == 1 && t->text[0] == '_' ? NULL : tokstr(p, t);
+}
+
+// The name of a mapping pattern's **rest: '_' is not allowed.
+static char *rest_name(Parser *p, const Token *t) {
+    char *s = pat_name(p, t);
+    if (s == NULL) {
+        fe_error(p, "SyntaxError", t->loc, "invalid syntax");
+    }
+    return s;
+}
+
+// The right operand of a complex literal pattern must be imaginary.
+static bool imaginary(Parser *p, const Token *t) {
+    if (t->text[t->len - 1] != 'j' && t->text[t->len - 1] != 'J') {
+        fe_error(p, "SyntaxError", t->loc, "imaginary number required in complex literal");
+        return false;
+    }
+    return true;
+}
+
+// Splits a class pattern's arguments into positional patterns (list) and
+// KEYWORD nodes (list2), with CPython's errors.
+static bool class_pattern(Parser *p, Ast *n, AstList *args) {
+    for (int i = 0; i < args->len; i++) {
+        Ast *a = args->items[i];
+        if (a->kind == AST_KEYWORD) {
+            for (int j = 0; j < n->list2.len; j++) {
+                if (strcmp(n->list2.items[j]->str, a->str) == 0) {
+                    fe_error(p, "SyntaxError", a->a->loc, "attribute name repeated in class pattern: %s", a->str);
+                    return false;
+                }
+            }
+            ast_list_push(p, &n->list2, a);
+        } else if (n->list2.len) {
+            fe_error(p, "SyntaxError", a->loc, "positional patterns follow keyword patterns");
+            return false;
+        } else {
+            ast_list_push(p, &n->list, a);
+        }
+    }
+    return true;
+}
+
 // CPython's name for an expression kind in error messages.
 static const char *expr_name(const Ast *e) {
     switch (e->kind) {
@@ -476,6 +531,7 @@ static Ast *alias(Parser *p, SrcLoc loc, char *name, const Token *as) {
 %token OR "'or'" PASS "'pass'" RAISE "'raise'" RETURN "'return'" TRY "'try'"
 %token WHILE "'while'" WITH "'with'" YIELD "'yield'"
 %token WITH_LPAR "'(' of with-items" WITH_RPAR "')' of with-items"
+%token MATCH "'match'" CASE "'case'"
 %token LPAR "'('" RPAR "')'" LSQB "'['" RSQB "']'" LBRACE "'{'" RBRACE "'}'"
 %token COMMA "','" COLON "':'" SEMI "';'" DOT "'.'" ELLIPSIS "'...'"
 %token ARROW "'->'" EQUAL "'='" COLONEQ "':='"
@@ -504,6 +560,9 @@ static Ast *alias(Parser *p, SrcLoc loc, char *name, const Token *as) {
 %type <str> dotted_name
 %type <span> strings
 %type <chain> if_chain
+%type <node> match_stmt subject case_block pattern patterns or_pattern closed_pattern
+%type <node> maybe_star signed_number literal_expr name_or_attr attr class_arg
+%type <list> case_blocks pattern_items or_alts key_patterns class_args
 
 %%
 
@@ -759,6 +818,7 @@ compound_stmt
     | for_stmt
     | try_stmt
     | with_stmt
+    | match_stmt
     | funcdef
     | classdef
     | decorated
@@ -907,6 +967,207 @@ with_item
             $$ = node1(p, AST_WITHITEM, @$, $1);
             $$->b = $3;
         }
+    ;
+
+// match_stmt: "match" subject_expr ':' NEWLINE INDENT case_block+ DEDENT
+// (yylex makes 'match' and 'case' keywords only at the start of a line that
+// ends with ':', as CPython's soft keywords.)
+match_stmt
+    : MATCH subject COLON NEWLINE INDENT case_blocks DEDENT
+        { $$ = node1(p, AST_MATCH, @$, $2); $$->list = $6; }
+    ;
+
+subject
+    : named_or_star
+        {
+            if ($1->kind == AST_STARRED) {
+                // CPython reads "match *x:" as the expression match * x
+                fe_error(p, "SyntaxError", after(@1), "invalid syntax");
+                YYABORT;
+            }
+            $$ = $1;
+        }
+    | nstar_comma                   { $$ = tuple_of(p, @$, $1); }
+    | nstar_comma named_or_star     { ast_list_push(p, &$1, $2); $$ = tuple_of(p, @$, $1); }
+    ;
+
+case_blocks
+    : case_block                { $$ = list1(p, $1); }
+    | case_blocks case_block    { $$ = $1; ast_list_push(p, &$$, $2); }
+    ;
+
+// case_block: "case" patterns guard? ':' block
+case_block
+    : CASE patterns COLON suite
+        { $$ = node1(p, AST_MATCH_CASE, @$, $2); $$->list = $4; }
+    | CASE patterns IF namedexpr_test COLON suite
+        { $$ = node1(p, AST_MATCH_CASE, @$, $2); $$->b = $4; $$->list = $6; }
+    ;
+
+// patterns: open_sequence_pattern | pattern
+patterns
+    : pattern_items
+        {
+            if ($1.len == 1 && $1.items[0]->kind != AST_PAT_STAR) {
+                $$ = $1.items[0];
+            } else if ($1.len == 1) {
+                fe_error(p, "SyntaxError", after(@$), "invalid syntax");
+                YYABORT;
+            } else {
+                $$ = node(p, AST_PAT_SEQUENCE, @$);
+                $$->list = $1;
+            }
+        }
+    | pattern_items COMMA   { $$ = node(p, AST_PAT_SEQUENCE, @$); $$->list = $1; }
+    ;
+
+pattern_items
+    : maybe_star                        { $$ = list1(p, $1); }
+    | pattern_items COMMA maybe_star    { $$ = $1; ast_list_push(p, &$$, $3); }
+    ;
+
+maybe_star
+    : pattern
+    | STAR NAME     { $$ = node(p, AST_PAT_STAR, @$); $$->str = pat_name(p, $2); }
+    ;
+
+// pattern: or_pattern ['as' NAME]
+pattern
+    : or_pattern
+    | or_pattern AS NAME
+        {
+            if ($3->len == 1 && $3->text[0] == '_') {
+                fe_error(p, "SyntaxError", $3->loc, "cannot use '_' as a target");
+                YYABORT;
+            }
+            $$ = node1(p, AST_PAT_AS, @$, $1);
+            $$->str = tokstr(p, $3);
+        }
+    ;
+
+or_pattern
+    : closed_pattern
+    | or_alts VBAR closed_pattern
+        { $$ = node(p, AST_PAT_OR, @$); $$->list = $1; ast_list_push(p, &$$->list, $3); }
+    ;
+
+or_alts
+    : closed_pattern                { $$ = list1(p, $1); }
+    | or_alts VBAR closed_pattern   { $$ = $1; ast_list_push(p, &$$, $3); }
+    ;
+
+closed_pattern
+    : literal_expr
+        {
+            int k = $1->kind;
+            $$ = node1(p, k == AST_CONST_NONE || k == AST_CONST_TRUE || k == AST_CONST_FALSE
+                              ? AST_PAT_SINGLETON : AST_PAT_VALUE, @$, $1);
+        }
+    | NAME
+        {
+            $$ = node(p, AST_PAT_AS, @$);
+            $$->str = pat_name(p, $1);
+        }
+    | attr                          { $$ = node1(p, AST_PAT_VALUE, @$, $1); }
+    | LPAR RPAR                     { $$ = node(p, AST_PAT_SEQUENCE, @$); }
+    | LPAR pattern_items RPAR
+        {
+            if ($2.len == 1 && $2.items[0]->kind == AST_PAT_STAR) {
+                fe_error(p, "SyntaxError", @3, "invalid syntax");
+                YYABORT;
+            }
+            if ($2.len == 1) {
+                $$ = $2.items[0];
+            } else {
+                $$ = node(p, AST_PAT_SEQUENCE, @$);
+                $$->list = $2;
+            }
+        }
+    | LPAR pattern_items COMMA RPAR { $$ = node(p, AST_PAT_SEQUENCE, @$); $$->list = $2; }
+    | LSQB RSQB                     { $$ = node(p, AST_PAT_SEQUENCE, @$); }
+    | LSQB pattern_items RSQB       { $$ = node(p, AST_PAT_SEQUENCE, @$); $$->list = $2; }
+    | LSQB pattern_items COMMA RSQB { $$ = node(p, AST_PAT_SEQUENCE, @$); $$->list = $2; }
+    | LBRACE RBRACE                 { $$ = node(p, AST_PAT_MAPPING, @$); }
+    | LBRACE DSTAR NAME RBRACE
+        { $$ = node(p, AST_PAT_MAPPING, @$); $$->str = rest_name(p, $3); CHECK($$->str); }
+    | LBRACE DSTAR NAME COMMA RBRACE
+        { $$ = node(p, AST_PAT_MAPPING, @$); $$->str = rest_name(p, $3); CHECK($$->str); }
+    | LBRACE key_patterns RBRACE        { $$ = $2.items[0]; $$->loc = @$; }
+    | LBRACE key_patterns COMMA RBRACE  { $$ = $2.items[0]; $$->loc = @$; }
+    | LBRACE key_patterns COMMA DSTAR NAME RBRACE
+        { $$ = $2.items[0]; $$->loc = @$; $$->str = rest_name(p, $5); CHECK($$->str); }
+    | LBRACE key_patterns COMMA DSTAR NAME COMMA RBRACE
+        { $$ = $2.items[0]; $$->loc = @$; $$->str = rest_name(p, $5); CHECK($$->str); }
+    | name_or_attr LPAR RPAR        { $$ = node1(p, AST_PAT_CLASS, @$, $1); }
+    | name_or_attr LPAR class_args RPAR
+        { $$ = node1(p, AST_PAT_CLASS, @$, $1); CHECK(class_pattern(p, $$, &$3)); }
+    | name_or_attr LPAR class_args COMMA RPAR
+        { $$ = node1(p, AST_PAT_CLASS, @$, $1); CHECK(class_pattern(p, $$, &$3)); }
+    ;
+
+// The mapping pattern node rides as the list's first item: keys in list,
+// patterns in list2.
+key_patterns
+    : literal_expr COLON pattern
+        { Ast *m = node(p, AST_PAT_MAPPING, @$); ast_list_push(p, &m->list, $1);
+          ast_list_push(p, &m->list2, $3); $$ = list1(p, m); }
+    | attr COLON pattern
+        { Ast *m = node(p, AST_PAT_MAPPING, @$); ast_list_push(p, &m->list, $1);
+          ast_list_push(p, &m->list2, $3); $$ = list1(p, m); }
+    | key_patterns COMMA literal_expr COLON pattern
+        { $$ = $1; ast_list_push(p, &$$.items[0]->list, $3); ast_list_push(p, &$$.items[0]->list2, $5); }
+    | key_patterns COMMA attr COLON pattern
+        { $$ = $1; ast_list_push(p, &$$.items[0]->list, $3); ast_list_push(p, &$$.items[0]->list2, $5); }
+    ;
+
+class_args
+    : class_arg                     { $$ = list1(p, $1); }
+    | class_args COMMA class_arg    { $$ = $1; ast_list_push(p, &$$, $3); }
+    ;
+
+class_arg
+    : pattern
+    | NAME EQUAL pattern    { $$ = node1(p, AST_KEYWORD, @$, $3); $$->str = tokstr(p, $1); }
+    ;
+
+name_or_attr
+    : NAME      { $$ = name_node(p, $1); }
+    | attr
+    ;
+
+attr
+    : name_or_attr DOT NAME
+        { $$ = node1(p, AST_ATTRIBUTE, @$, $1); $$->str = tokstr(p, $3); }
+    ;
+
+// literal_expr: signed_number ['+'|'-' imaginary] | strings | None | True | False
+literal_expr
+    : signed_number
+    | signed_number PLUS FLOAT
+        { CHECK(imaginary(p, $3)); $$ = binop(p, @$, $1, BIN_ADD, number(p, AST_CONST_FLOAT, $3)); }
+    | signed_number MINUS FLOAT
+        { CHECK(imaginary(p, $3)); $$ = binop(p, @$, $1, BIN_SUB, number(p, AST_CONST_FLOAT, $3)); }
+    | signed_number PLUS INT    { CHECK(imaginary(p, $3)); $$ = NULL; }
+    | signed_number MINUS INT   { CHECK(imaginary(p, $3)); $$ = NULL; }
+    | strings
+        {
+            $$ = fe_strings(p, $1.first, $1.last);
+            CHECK($$ != NULL);
+            if ($$->kind == AST_FSTRING) {
+                fe_error(p, "SyntaxError", @1, "patterns may only match literals and attribute lookups");
+                YYABORT;
+            }
+        }
+    | NONE      { $$ = node(p, AST_CONST_NONE, @$); }
+    | TRUE      { $$ = node(p, AST_CONST_TRUE, @$); }
+    | FALSE     { $$ = node(p, AST_CONST_FALSE, @$); }
+    ;
+
+signed_number
+    : INT           { $$ = number(p, AST_CONST_INT, $1); }
+    | FLOAT         { $$ = number(p, AST_CONST_FLOAT, $1); }
+    | MINUS INT     { $$ = node1(p, AST_UNARYOP, @$, number(p, AST_CONST_INT, $2)); $$->op = UN_NEG; }
+    | MINUS FLOAT   { $$ = node1(p, AST_UNARYOP, @$, number(p, AST_CONST_FLOAT, $2)); $$->op = UN_NEG; }
     ;
 
 // suite: simple_stmt | NEWLINE INDENT stmt+ DEDENT
@@ -1476,6 +1737,48 @@ static bool with_parens(Parser *p, int i) {
     return false;
 }
 
+// 'match' and 'case' are soft keywords. A NAME 'match' at [i] is one when
+// it starts a logical line that ends with ':' at bracket depth 0 (no other
+// statement starting with a name ends so); the lines of the indented block
+// after it that start with the NAME 'case' are its case clauses. The
+// tokens are rewritten in place.
+static void soft_keyword(Parser *p, int i) {
+    Token *t = &p->toks[i];
+    if (t->len != 5 || memcmp(t->text, "match", 5) != 0 ||
+        (i > 0 && p->toks[i - 1].kind != TOK_NEWLINE && p->toks[i - 1].kind != TOK_INDENT &&
+         p->toks[i - 1].kind != TOK_DEDENT) ||
+        i + 1 >= p->ntok || p->toks[i + 1].kind == TOK_COLON) {
+        return;
+    }
+    int depth = 0, j = i + 1;
+    for (; j < p->ntok; j++) {
+        int k = p->toks[j].kind;
+        if (k == TOK_LPAR || k == TOK_LSQB || k == TOK_LBRACE) {
+            depth++;
+        } else if (k == TOK_RPAR || k == TOK_RSQB || k == TOK_RBRACE) {
+            depth--;
+        } else if (k == TOK_NEWLINE || k == TOK_YYEOF || k == TOK_LEXERROR) {
+            break;
+        }
+    }
+    if (j >= p->ntok || p->toks[j].kind != TOK_NEWLINE || depth != 0 || p->toks[j - 1].kind != TOK_COLON) {
+        return;
+    }
+    t->kind = TOK_MATCH;
+    // the block: a clause starts after its INDENT, and after each NEWLINE
+    // or DEDENT that leaves the block's own level
+    int level = 0;
+    for (int k = j + 1; k < p->ntok - 1 && level >= 0; k++) {
+        int kind = p->toks[k].kind;
+        level += kind == TOK_INDENT ? (k > j + 1) : kind == TOK_DEDENT ? -1 : 0;
+        Token *n = &p->toks[k + 1];
+        if (level == 0 && (kind == TOK_NEWLINE || kind == TOK_DEDENT || kind == TOK_INDENT) &&
+            n->kind == TOK_NAME && n->len == 4 && memcmp(n->text, "case", 4) == 0) {
+            n->kind = TOK_CASE;
+        }
+    }
+}
+
 static int yylex(YYSTYPE *lval, SrcLoc *lloc, Parser *p) {
     if (p->pos < 0) {
         p->pos = 0;
@@ -1490,6 +1793,9 @@ static int yylex(YYSTYPE *lval, SrcLoc *lloc, Parser *p) {
     lval->tok = t;
     *lloc = t->loc;
     int i = (int)(t - p->toks);
+    if (t->kind == TOK_NAME) {
+        soft_keyword(p, i);
+    }
     if (t->kind == TOK_LPAR && i > 0 && p->toks[i - 1].kind == TOK_WITH && with_parens(p, i)) {
         return TOK_WITH_LPAR;
     }
@@ -1548,6 +1854,8 @@ static const char *header_name(Parser *p, int nl, int *line) {
     case TOK_EXCEPT: return "'except' statement";
     case TOK_FINALLY: return "'finally' statement";
     case TOK_WITH: return "'with' statement";
+    case TOK_MATCH: return "'match' statement";
+    case TOK_CASE: return "'case' statement";
     case TOK_DEF: return "function definition";
     case TOK_CLASS: return "class definition";
     default: return NULL;
@@ -1686,6 +1994,26 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, Parser *p) {
         fe_error(p, "IndentationError", (SrcLoc){t->loc.line, -1, t->loc.line, -1},
                  "unexpected indent");
         return 0;
+    }
+    // "match x" + NEWLINE: a match statement without its ':' (CPython's
+    // invalid_match_stmt), when the error is at the subject's first token
+    if (ti >= 1 && p->toks[ti - 1].kind == TOK_NAME && p->toks[ti - 1].len == 5 &&
+        memcmp(p->toks[ti - 1].text, "match", 5) == 0 &&
+        (ti == 1 || p->toks[ti - 2].kind == TOK_NEWLINE || p->toks[ti - 2].kind == TOK_INDENT ||
+         p->toks[ti - 2].kind == TOK_DEDENT)) {
+        int depth = 0, j = ti;
+        for (; j < p->ntok && p->toks[j].kind != TOK_NEWLINE; j++) {
+            int k = p->toks[j].kind;
+            depth += (k == TOK_LPAR || k == TOK_LSQB || k == TOK_LBRACE) -
+                     (k == TOK_RPAR || k == TOK_RSQB || k == TOK_RBRACE);
+            if (depth == 0 && (k == TOK_EQUAL || k == TOK_COLON || k == TOK_SEMI || k == TOK_LEXERROR)) {
+                break;
+            }
+        }
+        if (j < p->ntok && p->toks[j].kind == TOK_NEWLINE && depth == 0) {
+            fe_error(p, "SyntaxError", p->toks[j].loc, "expected ':'");
+            return 0;
+        }
     }
     if (p->has_lexerr && (p->lexerr_class == LEXERR_ALWAYS ||
                           (p->lexerr_class == LEXERR_UNCLOSED && t->loc.line > p->lexerr.line))) {

@@ -721,6 +721,10 @@ static int class_match(Value subject, bool inst, Value spec, const char *fname) 
     return -1;
 }
 
+int isinstance_check(Value v, Value spec) {
+    return class_match(v, true, spec, "isinstance");
+}
+
 static Value bi_isinstance(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("isinstance", argc, 2, 2)) {
         return VAL_NULL;

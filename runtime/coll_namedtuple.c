@@ -266,6 +266,7 @@ Value coll_namedtuple(int argc, Value *argv, ObjDict *kw) {
     c->setattr = nt_setattr;
     c->repr = nt_repr;
     dict_set_str(c->dict, ST->s_fields, fields);
+    dict_set_str(c->dict, str_intern_c("__match_args__"), fields);
     // Class.field: a documented read-only attribute, as CPython's _tuplegetter
     for (size_t i = 0; i < AS_TUPLE(fields)->len; i++) {
         Value doc = str_printf("Alias for field number %zu", i);

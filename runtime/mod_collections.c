@@ -13,10 +13,14 @@ static void put(ObjDict *d, const char *name, Value v) {
 }
 
 // Creates the collections module.
-// collections.__getattr__ (PEP 562): ChainMap comes from CPython's pyish
-// code (runtime/lib/_collections_py.pyish), loaded when first asked for.
+// collections.__getattr__ (PEP 562): ChainMap and the User* classes come
+// from CPython's pyish code (runtime/lib/_collections_py.pyish), loaded
+// when first asked for.
 static Value coll_getattr(int argc, Value *argv, ObjDict *kw) {
-    if (argc == 1 && IS_STR(argv[0]) && strcmp(AS_STR(argv[0])->data, "ChainMap") == 0) {
+    static const char *const lazy = " ChainMap UserDict UserList UserString ";
+    char key[40];
+    if (argc == 1 && IS_STR(argv[0]) && AS_STR(argv[0])->len < 30 &&
+        (snprintf(key, sizeof key, " %s ", AS_STR(argv[0])->data), strstr(lazy, key))) {
         Value m = vm_import("_collections_py");
         if (!m) {
             return VAL_NULL;

@@ -508,6 +508,14 @@ Value obj_iter(Value v);
 int obj_next(Value it, Value *out);       // 1/0/-1
 Value obj_call(Value f, int argc, Value *argv, ObjDict *kw); // = vm_call
 bool obj_isinstance(Value v, ObjClass *cls);
+int isinstance_check(Value v, Value spec);        // isinstance(v, spec): 1/0/-1, with __instancecheck__
+// match statements (match.c): sequence/mapping subjects (1/0/-1), a
+// mapping's values for a tuple of keys and a class pattern's attributes
+// (tuple, None for no match, VAL_NULL on error)
+int match_is_sequence(Value v);
+int match_is_mapping(Value v);
+Value match_keys(Value subject, Value keys);
+Value match_class(Value subject, Value cls, Value names, int nargs);
 bool class_is_subclass(ObjClass *c, ObjClass *base);
 Value class_lookup(ObjClass *c, ObjStr *name);   // MRO dict lookup, no binding
 const char *val_type_name(Value v);       // "int", "Foo" ...

@@ -298,6 +298,44 @@ static bool expr(Checker *ck, const Ast *e, Ctx c, bool star_ok) {
     }
 }
 
+// The expressions inside a match pattern (values, class names, keys).
+static bool pattern(Checker *ck, const Ast *p, Ctx c) {
+    switch (p->kind) {
+    case AST_PAT_VALUE: case AST_PAT_SINGLETON:
+        return expr(ck, p->a, c, false);
+    case AST_PAT_CLASS:
+        if (!expr(ck, p->a, c, false)) {
+            return false;
+        }
+        for (int i = 0; i < p->list2.len; i++) {
+            if (!pattern(ck, p->list2.items[i]->a, c)) {
+                return false;
+            }
+        }
+        break;
+    case AST_PAT_MAPPING:
+        if (!exprs(ck, &p->list, c, false)) {
+            return false;
+        }
+        for (int i = 0; i < p->list2.len; i++) {
+            if (!pattern(ck, p->list2.items[i], c)) {
+                return false;
+            }
+        }
+        return true;
+    case AST_PAT_AS:
+        return p->a == NULL || pattern(ck, p->a, c);
+    default:
+        break;
+    }
+    for (int i = 0; i < p->list.len; i++) {
+        if (!pattern(ck, p->list.items[i], c)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static bool stmt(Checker *ck, const Ast *s, Ctx c) {
     switch (s->kind) {
     case AST_EXPR_STMT:
@@ -369,6 +407,17 @@ static bool stmt(Checker *ck, const Ast *s, Ctx c) {
             }
         }
         return stmts(ck, &s->list2, c);
+    case AST_MATCH:
+        if (!expr(ck, s->a, c, false)) {
+            return false;
+        }
+        for (int i = 0; i < s->list.len; i++) {
+            const Ast *m = s->list.items[i];
+            if (!pattern(ck, m->a, c) || !opt(ck, m->b, c) || !stmts(ck, &m->list, c)) {
+                return false;
+            }
+        }
+        return true;
     case AST_FUNCDEF: {
         if (!exprs(ck, &s->list2, c, false) || !arguments(ck, s->a, c) || !opt(ck, s->c, c)) {
             return false;

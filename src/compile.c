@@ -67,6 +67,7 @@ typedef struct Compiler {
     bool interactive;
     bool by_name;               // module names through the locals dict (exec, eval)
     bool future_annotations;    // `from __future__ import annotations` seen
+    SrcLoc pat_loc;             // the match pattern compiled last (CPython's error position)
 } Compiler;
 
 static void compile_expr(Compiler *c, Ast *e);
@@ -1364,6 +1365,13 @@ static bool has_annotation(AstList *body) {
                 return true;
             }
             break;
+        case AST_MATCH:
+            for (int j = 0; j < s->list.len; j++) {
+                if (has_annotation(&s->list.items[j]->list)) {
+                    return true;
+                }
+            }
+            break;
         default:
             break;
         }
@@ -1871,6 +1879,479 @@ static void compile_import_from(Compiler *c, Ast *s) {
     emit0(c, OP_POP_TOP);
 }
 
+// ---- match statements (PEP 634), compiled as CPython 3.11 does. A pattern
+// consumes its subject from the top of the stack. Captured values are not
+// stored at once: each is rotated under the [on_top] items still needed,
+// and the names are bound only when the whole case has matched. A failed
+// test jumps to fail_pop[n], which pops the n items above the case's base.
+#define MAX_FAIL_POP 128
+
+typedef struct PatCtx {
+    const char *stores[MAX_FAIL_POP];
+    int nstores;
+    bool allow_irrefutable;
+    int fail_pop[MAX_FAIL_POP];
+    int nfail;          // fail_pop labels made so far
+    int on_top;         // items above the subject that must survive
+    int base;           // stack depth at fail_pop[0]
+} PatCtx;
+
+static void compile_pattern(Compiler *c, Ast *p, PatCtx *pc);
+
+static void pat_start(Compiler *c, PatCtx *pc, bool allow_irrefutable) {
+    pc->nstores = 0;
+    pc->allow_irrefutable = allow_irrefutable;
+    pc->nfail = 0;
+    pc->on_top = 0;
+    pc->base = c->u->depth - 1;
+}
+
+static void ensure_fail_pop(Compiler *c, PatCtx *pc, int n, SrcLoc loc) {
+    if (n >= MAX_FAIL_POP) {
+        error(c, loc, "too many sub-patterns in pattern");
+    }
+    while (pc->nfail <= n) {
+        pc->fail_pop[pc->nfail++] = new_label(c);
+    }
+}
+
+// Emits [op] to the fail_pop label that pops what is on the stack now.
+static void jump_to_fail_pop(Compiler *c, PatCtx *pc, int op, SrcLoc loc) {
+    int pops = pc->on_top + pc->nstores;
+    ensure_fail_pop(c, pc, pops, loc);
+    emit(c, op, pc->fail_pop[pops]);
+}
+
+static void emit_fail_pop(Compiler *c, PatCtx *pc) {
+    if (pc->nfail == 0) {
+        return;
+    }
+    for (int i = pc->nfail - 1; i > 0; i--) {
+        set_label(c, pc->fail_pop[i]);
+        c->u->depth = pc->base + i;
+        emit0(c, OP_POP_TOP);
+    }
+    set_label(c, pc->fail_pop[0]);
+    c->u->depth = pc->base;
+    pc->nfail = 0;
+}
+
+// Moves the top of the stack [count] items down (SWAP count, ..., SWAP 2).
+static void rotate(Compiler *c, int count) {
+    while (count > 1) {
+        emit(c, OP_SWAP, count--);
+    }
+}
+
+static bool pat_stored(PatCtx *pc, const char *name) {
+    for (int i = 0; i < pc->nstores; i++) {
+        if (strcmp(pc->stores[i], name) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void duplicate_store(Compiler *c, SrcLoc loc, const char *name) {
+    char msg[300];
+    snprintf(msg, sizeof msg, "multiple assignments to name '%s' in pattern", name);
+    error(c, loc, msg);
+}
+
+// Captures the top of the stack as [name] (NULL: the wildcard pops it).
+static void store_name(Compiler *c, PatCtx *pc, const char *name, SrcLoc loc) {
+    if (name == NULL) {
+        emit0(c, OP_POP_TOP);
+        return;
+    }
+    if (strcmp(name, "__debug__") == 0) {
+        error(c, loc, "cannot assign to __debug__");
+    }
+    if (pat_stored(pc, name)) {
+        duplicate_store(c, loc, name);
+    }
+    if (pc->nstores >= MAX_FAIL_POP - 1) {
+        error(c, loc, "too many sub-patterns in pattern");
+    }
+    rotate(c, pc->on_top + pc->nstores + 1);
+    pc->stores[pc->nstores++] = name;
+}
+
+static bool is_wildcard(const Ast *p) {
+    return p->kind == AST_PAT_AS && p->a == NULL && p->str == NULL;
+}
+
+static void compile_subpattern(Compiler *c, Ast *p, PatCtx *pc) {
+    bool allow = pc->allow_irrefutable;
+    pc->allow_irrefutable = true;
+    compile_pattern(c, p, pc);
+    pc->allow_irrefutable = allow;
+}
+
+// The value of a literal pattern (numbers, -numbers, complex sums, strings,
+// None/True/False), folded at compile time; VAL_NULL for a dotted name.
+static Value pattern_const(Compiler *c, Ast *e) {
+    switch (e->kind) {
+    case AST_CONST_NONE: return VAL_NONE;
+    case AST_CONST_TRUE: return VAL_TRUE;
+    case AST_CONST_FALSE: return VAL_FALSE;
+    case AST_UNARYOP: {
+        Value v = pattern_const(c, e->a);
+        return v ? obj_unop(v, e->op) : VAL_NULL;
+    }
+    case AST_BINOP: {
+        Value a = pattern_const(c, e->a), b = pattern_const(c, e->b);
+        return a && b ? obj_binop(a, b, e->op) : VAL_NULL;
+    }
+    default:
+        return const_of_literal(c, e);
+    }
+}
+
+static void load_pattern_value(Compiler *c, Ast *e) {
+    Value v = pattern_const(c, e);
+    if (v) {
+        load_const(c, v);
+    } else {
+        compile_expr(c, e);
+    }
+}
+
+static void pattern_sequence(Compiler *c, Ast *p, PatCtx *pc) {
+    int size = p->list.len, star = -1;
+    bool only_wildcard = true, star_wildcard = false;
+    for (int i = 0; i < size; i++) {
+        Ast *q = p->list.items[i];
+        if (q->kind == AST_PAT_STAR) {
+            if (star >= 0) {
+                error(c, p->loc, "multiple starred names in sequence pattern");
+            }
+            star_wildcard = q->str == NULL;
+            only_wildcard &= star_wildcard;
+            star = i;
+            continue;
+        }
+        only_wildcard &= is_wildcard(q);
+    }
+    pc->on_top++;
+    emit0(c, OP_MATCH_SEQUENCE);
+    jump_to_fail_pop(c, pc, OP_POP_JUMP_IF_FALSE, p->loc);
+    if (star < 0 || size > 1) {
+        // len(subject) == size, or >= size - 1 with a star
+        emit0(c, OP_GET_LEN);
+        load_const(c, MK_SMALL(star < 0 ? size : size - 1));
+        emit(c, OP_COMPARE_OP, star < 0 ? CMP_EQ : CMP_GE);
+        jump_to_fail_pop(c, pc, OP_POP_JUMP_IF_FALSE, p->loc);
+    }
+    pc->on_top--;
+    if (only_wildcard) {
+        emit0(c, OP_POP_TOP);
+    } else if (star_wildcard) {
+        // [a, *_, b]: subscripts, without building the middle
+        pc->on_top++;
+        for (int i = 0; i < size; i++) {
+            Ast *q = p->list.items[i];
+            if (i == star || is_wildcard(q)) {
+                continue;
+            }
+            emit(c, OP_COPY, 1);
+            if (i < star) {
+                load_const(c, MK_SMALL(i));
+            } else {
+                emit0(c, OP_GET_LEN);
+                load_const(c, MK_SMALL(size - i));
+                emit(c, OP_BINARY_OP, BIN_SUB);
+            }
+            emit0(c, OP_BINARY_SUBSCR);
+            compile_subpattern(c, q, pc);
+        }
+        pc->on_top--;
+        emit0(c, OP_POP_TOP);
+    } else {
+        if (star >= 0) {
+            if (star >= 256 || size - star - 1 >= 256) {
+                error(c, p->loc, "too many expressions in star-unpacking sequence pattern");
+            }
+            emit(c, OP_UNPACK_EX, star | (size - star - 1) << 8);
+        } else {
+            emit(c, OP_UNPACK_SEQUENCE, size);
+        }
+        pc->on_top += size;
+        for (int i = 0; i < size; i++) {
+            pc->on_top--;
+            compile_subpattern(c, p->list.items[i], pc);
+        }
+    }
+}
+
+static void pattern_mapping(Compiler *c, Ast *p, PatCtx *pc) {
+    int size = p->list.len;
+    pc->on_top++;
+    emit0(c, OP_MATCH_MAPPING);
+    jump_to_fail_pop(c, pc, OP_POP_JUMP_IF_FALSE, p->loc);
+    if (size == 0 && p->str == NULL) {
+        pc->on_top--;
+        emit0(c, OP_POP_TOP);
+        return;
+    }
+    if (size) {
+        emit0(c, OP_GET_LEN);
+        load_const(c, MK_SMALL(size));
+        emit(c, OP_COMPARE_OP, CMP_GE);
+        jump_to_fail_pop(c, pc, OP_POP_JUMP_IF_FALSE, p->loc);
+    }
+    ObjDict *seen = AS_DICT(dict_new());
+    for (int i = 0; i < size; i++) {
+        Ast *key = p->list.items[i];
+        Value v = pattern_const(c, key);
+        if (v) {
+            Value dummy;
+            if (dict_get(seen, v, &dummy) == 1) {
+                Value r = obj_repr(v);
+                char msg[300];
+                snprintf(msg, sizeof msg, "mapping pattern checks duplicate key (%s)", r ? AS_STR(r)->data : "?");
+                exc_clear();
+                error(c, p->loc, msg);
+            }
+            dict_set(seen, v, VAL_TRUE);
+            load_const(c, v);
+        } else {
+            compile_expr(c, key);
+        }
+    }
+    emit(c, OP_BUILD_TUPLE, size);
+    emit0(c, OP_MATCH_KEYS);
+    // the keys and a tuple of their values (or None) on the subject
+    pc->on_top += 2;
+    emit(c, OP_COPY, 1);
+    load_const(c, VAL_NONE);
+    emit(c, OP_COMPARE_OP, CMP_IS_NOT);
+    jump_to_fail_pop(c, pc, OP_POP_JUMP_IF_FALSE, p->loc);
+    emit(c, OP_UNPACK_SEQUENCE, size);
+    pc->on_top += size - 1;
+    for (int i = 0; i < size; i++) {
+        pc->on_top--;
+        compile_subpattern(c, p->list2.items[i], pc);
+    }
+    pc->on_top -= 2;
+    if (p->str) {
+        // rest = dict(subject); del rest[key] for each key
+        emit(c, OP_BUILD_MAP, 0);
+        emit(c, OP_SWAP, 3);
+        emit(c, OP_DICT_UPDATE, 2);
+        emit(c, OP_UNPACK_SEQUENCE, size);
+        for (int n = size; n > 0; n--) {
+            emit(c, OP_COPY, 1 + n);
+            emit(c, OP_SWAP, 2);
+            emit0(c, OP_DELETE_SUBSCR);
+        }
+        store_name(c, pc, p->str, p->loc);
+    } else {
+        emit0(c, OP_POP_TOP);
+        emit0(c, OP_POP_TOP);
+    }
+}
+
+static void pattern_class(Compiler *c, Ast *p, PatCtx *pc) {
+    int nargs = p->list.len, nattrs = p->list2.len;
+    compile_expr(c, p->a);
+    Value names = tuple_new((size_t)nattrs);
+    for (int i = 0; i < nattrs; i++) {
+        const char *a = p->list2.items[i]->str;
+        if (strcmp(a, "__debug__") == 0) {
+            error(c, p->list2.items[i]->loc, "cannot assign to __debug__");
+        }
+        AS_TUPLE(names)->items[i] = str_intern(a, strlen(a));
+    }
+    load_const(c, names);
+    set_line(c, p);
+    emit(c, OP_MATCH_CLASS, nargs);
+    emit(c, OP_COPY, 1);
+    load_const(c, VAL_NONE);
+    emit(c, OP_COMPARE_OP, CMP_IS_NOT);
+    pc->on_top++;
+    jump_to_fail_pop(c, pc, OP_POP_JUMP_IF_FALSE, p->loc);
+    emit(c, OP_UNPACK_SEQUENCE, nargs + nattrs);
+    pc->on_top += nargs + nattrs - 1;
+    for (int i = 0; i < nargs + nattrs; i++) {
+        pc->on_top--;
+        Ast *q = i < nargs ? p->list.items[i] : p->list2.items[i - nargs]->a;
+        if (is_wildcard(q)) {
+            emit0(c, OP_POP_TOP);
+        } else {
+            compile_subpattern(c, q, pc);
+        }
+    }
+}
+
+// Moves alt->stores[0..is] to start at [ic] (the names captured by an
+// alternative in another order than the first one's), and the stack with it.
+static void reorder_stores(Compiler *c, PatCtx *alt, int is, int ic) {
+    int rotations = is + 1;
+    const char *moved[MAX_FAIL_POP];
+    memcpy(moved, alt->stores, sizeof(char *) * (size_t)rotations);
+    memmove(alt->stores, alt->stores + rotations, sizeof(char *) * (size_t)(alt->nstores - rotations));
+    int at = ic - is;
+    memmove(alt->stores + at + rotations, alt->stores + at, sizeof(char *) * (size_t)(alt->nstores - rotations - at));
+    memcpy(alt->stores + at, moved, sizeof(char *) * (size_t)rotations);
+    while (rotations--) {
+        rotate(c, ic + 1);
+    }
+}
+
+static void pattern_or(Compiler *c, Ast *p, PatCtx *pc) {
+    int end = new_label(c);
+    PatCtx alt;
+    const char *control[MAX_FAIL_POP];
+    int ncontrol = 0, d_end = 0;
+    for (int i = 0; i < p->list.len; i++) {
+        Ast *q = p->list.items[i];
+        emit(c, OP_COPY, 1);
+        pat_start(c, &alt, i == p->list.len - 1 && pc->allow_irrefutable);
+        compile_pattern(c, q, &alt);
+        if (i == 0) {
+            ncontrol = alt.nstores;
+            memcpy(control, alt.stores, sizeof(char *) * (size_t)ncontrol);
+        } else if (alt.nstores != ncontrol) {
+            error(c, c->pat_loc, "alternative patterns bind different names");
+        } else {
+            // the same names, maybe captured in another order
+            for (int ic = ncontrol - 1; ic >= 0; ic--) {
+                int is = -1;
+                for (int k = 0; k < alt.nstores; k++) {
+                    if (strcmp(alt.stores[k], control[ic]) == 0) {
+                        is = k;
+                    }
+                }
+                if (is < 0) {
+                    error(c, c->pat_loc, "alternative patterns bind different names");
+                }
+                if (is != ic) {
+                    reorder_stores(c, &alt, is, ic);
+                }
+            }
+        }
+        d_end = c->u->depth;
+        emit(c, OP_JUMP, end);
+        emit_fail_pop(c, &alt);
+    }
+    // no alternative matched: pop the subject and fail
+    emit0(c, OP_POP_TOP);
+    jump_to_fail_pop(c, pc, OP_JUMP, p->loc);
+    set_label(c, end);
+    c->u->depth = d_end;
+    int nrots = ncontrol + 1 + pc->on_top + pc->nstores;
+    for (int i = 0; i < ncontrol; i++) {
+        rotate(c, nrots);
+        if (pat_stored(pc, control[i])) {
+            duplicate_store(c, p->loc, control[i]);
+        }
+        if (pc->nstores >= MAX_FAIL_POP - 1) {
+            error(c, p->loc, "too many sub-patterns in pattern");
+        }
+        pc->stores[pc->nstores++] = control[i];
+    }
+    emit0(c, OP_POP_TOP);
+}
+
+static void compile_pattern(Compiler *c, Ast *p, PatCtx *pc) {
+    set_line(c, p);
+    c->pat_loc = p->loc;
+    switch (p->kind) {
+    case AST_PAT_VALUE:
+        load_pattern_value(c, p->a);
+        emit(c, OP_COMPARE_OP, CMP_EQ);
+        jump_to_fail_pop(c, pc, OP_POP_JUMP_IF_FALSE, p->loc);
+        break;
+    case AST_PAT_SINGLETON:
+        load_pattern_value(c, p->a);
+        emit(c, OP_COMPARE_OP, CMP_IS);
+        jump_to_fail_pop(c, pc, OP_POP_JUMP_IF_FALSE, p->loc);
+        break;
+    case AST_PAT_AS:
+        if (p->a == NULL) {
+            if (!pc->allow_irrefutable) {
+                char msg[300];
+                if (p->str) {
+                    snprintf(msg, sizeof msg, "name capture '%s' makes remaining patterns unreachable", p->str);
+                } else {
+                    snprintf(msg, sizeof msg, "wildcard makes remaining patterns unreachable");
+                }
+                error(c, p->loc, msg);
+            }
+            store_name(c, pc, p->str, p->loc);
+            break;
+        }
+        pc->on_top++;
+        emit(c, OP_COPY, 1);
+        compile_pattern(c, p->a, pc);
+        pc->on_top--;
+        store_name(c, pc, p->str, p->loc);
+        break;
+    case AST_PAT_STAR:
+        store_name(c, pc, p->str, p->loc);
+        break;
+    case AST_PAT_SEQUENCE:
+        pattern_sequence(c, p, pc);
+        break;
+    case AST_PAT_MAPPING:
+        pattern_mapping(c, p, pc);
+        break;
+    case AST_PAT_CLASS:
+        pattern_class(c, p, pc);
+        break;
+    case AST_PAT_OR:
+        pattern_or(c, p, pc);
+        break;
+    default:
+        error(c, p->loc, "invalid pattern");
+    }
+}
+
+static void compile_match(Compiler *c, Ast *s) {
+    compile_expr(c, s->a);
+    int end = new_label(c);
+    int d0 = c->u->depth - 1;     // the depth without the subject
+    int ncases = s->list.len;
+    Ast *last = s->list.items[ncases - 1];
+    bool has_default = ncases > 1 && is_wildcard(last->a);
+    PatCtx ctx, *pc = &ctx;
+    for (int i = 0; i < ncases - has_default; i++) {
+        Ast *m = s->list.items[i];
+        set_line(c, m->a);
+        bool keep = i != ncases - has_default - 1;      // the subject for the next case
+        if (keep) {
+            emit(c, OP_COPY, 1);
+        }
+        pat_start(c, pc, m->b != NULL || i == ncases - 1);
+        compile_pattern(c, m->a, pc);
+        for (int n = 0; n < pc->nstores; n++) {
+            name_op(c, pc->stores[n], CTX_STORE);
+        }
+        if (m->b) {
+            ensure_fail_pop(c, pc, 0, m->loc);
+            compile_jump_if(c, m->b, false, pc->fail_pop[0]);
+        }
+        if (keep) {
+            emit0(c, OP_POP_TOP);
+        }
+        compile_body(c, &m->list);
+        emit(c, OP_JUMP, end);
+        set_line(c, m->a);
+        emit_fail_pop(c, pc);
+    }
+    if (has_default) {
+        set_line(c, last->a);
+        emit0(c, OP_NOP);
+        if (last->b) {
+            compile_jump_if(c, last->b, false, end);
+        }
+        compile_body(c, &last->list);
+    }
+    set_label(c, end);
+    c->u->depth = d0;
+}
+
 static void compile_stmt(Compiler *c, Ast *s) {
     set_line(c, s);
     Unit *u = c->u;
@@ -2071,6 +2552,9 @@ static void compile_stmt(Compiler *c, Ast *s) {
         break;
     case AST_WITH:
         compile_with_items(c, s, 0);
+        break;
+    case AST_MATCH:
+        compile_match(c, s);
         break;
     case AST_FUNCDEF:
         compile_funcdef(c, s);

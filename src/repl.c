@@ -497,6 +497,7 @@ static bool is_compound(const Ast *stmt) {
     case AST_FOR:
     case AST_TRY:
     case AST_WITH:
+    case AST_MATCH:
     case AST_FUNCDEF:
     case AST_CLASSDEF:
         return true;

@@ -356,6 +356,13 @@ static void visit(Scope *s, Ast *n) {
         s->is_coroutine = true;
         visit(s, n->a);
         return;
+    case AST_PAT_AS:
+    case AST_PAT_STAR:
+    case AST_PAT_MAPPING:
+        if (n->str) {
+            add_sym(s, n->str, SYM_ASSIGNED);
+        }
+        break;
     default:
         break;
     }

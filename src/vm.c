@@ -1979,6 +1979,52 @@ next_instr:
     }
     CASE(SETUP_ANNOTATIONS):
         DISPATCH();
+    CASE(COPY):
+        sp[0] = sp[-(int)arg];
+        sp++;
+        DISPATCH();
+    CASE(SWAP): {
+        Value t = sp[-1];
+        sp[-1] = sp[-(int)arg];
+        sp[-(int)arg] = t;
+        DISPATCH();
+    }
+    CASE(GET_LEN): {
+        SAVE_FRAME();
+        Value n = obj_len(TOP());
+        CHECK(n);
+        PUSH(n);
+        DISPATCH();
+    }
+    CASE(MATCH_SEQUENCE): {
+        SAVE_FRAME();
+        int r = match_is_sequence(TOP());
+        CHECK(r >= 0);
+        PUSH(VAL_BOOL(r));
+        DISPATCH();
+    }
+    CASE(MATCH_MAPPING): {
+        SAVE_FRAME();
+        int r = match_is_mapping(TOP());
+        CHECK(r >= 0);
+        PUSH(VAL_BOOL(r));
+        DISPATCH();
+    }
+    CASE(MATCH_KEYS): {
+        SAVE_FRAME();
+        Value r = match_keys(PEEK(2), TOP());
+        CHECK(r);
+        PUSH(r);
+        DISPATCH();
+    }
+    CASE(MATCH_CLASS): {
+        SAVE_FRAME();
+        Value r = match_class(PEEK(3), PEEK(2), TOP(), (int)arg);
+        CHECK(r);
+        sp -= 2;
+        TOP() = r;
+        DISPATCH();
+    }
 
 #ifndef PYISH_COMPUTED_GOTO
     default:
