@@ -152,6 +152,20 @@ static void report_ignored(ObjGen *g) {
     gc_pop_root(1);
 }
 
+void gen_close_dropped(ObjGen *g) {
+    Value saved = exc_take();
+    if (saved) {
+        gc_push_root(saved);
+    }
+    if (!gen_close(g)) {
+        report_ignored(g);
+    }
+    if (saved) {
+        gc_pop_root(1);
+        exc_raise_value(saved);
+    }
+}
+
 static void after_collect(void) {
     if (ST->gen.running) {
         return;     // a collection inside a finalizer: the outer loop goes on

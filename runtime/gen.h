@@ -30,12 +30,18 @@ struct ObjGen {
     bool running_async;     // an async generator with an asend/athrow/aclose in progress
     bool in_chain;          // below the head of a recorded yield-from chain (vm.c):
                             // resuming it directly may break that chain
+    bool owned;             // iterated by `for x in gen(...)` straight from the call:
+                            // an exception that discards the loop closes it (vm.c)
 };
 
 void gen_init(void);
 // At exit: never-awaited warnings, then cleanup of suspended generators.
 void gen_exit_warnings(void);
 bool gen_is_gen(Value v);
+// Closes a generator an exception dropped (as CPython's refcounting would);
+// a failure is reported as "Exception ignored in: ...", the pending
+// exception state is kept.
+void gen_close_dropped(ObjGen *g);
 // [head]'s chain array with room for [n] generators (vm.c records a
 // yield-from chain there).
 ObjGen **gen_chain_room(ObjGen *head, uint32_t n);

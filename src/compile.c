@@ -1142,7 +1142,14 @@ static void compile_comprehension(Compiler *c, Ast *e) {
     emit0(c, OP_PUSH_NULL);
     Ast *first = e->list.items[0];
     compile_expr(c, first->b);
-    emit0(c, first->flag ? OP_GET_AITER : OP_GET_ITER);
+    if (first->flag) {
+        emit0(c, OP_GET_AITER);
+    } else {
+        // a generator expression's fresh iterator dies with it (a list
+        // comprehension's lives on in the traceback, as in CPython)
+        emit(c, OP_GET_ITER,
+             e->kind == AST_GENEXP && (first->b->kind == AST_CALL || first->b->kind == AST_GENEXP));
+    }
     set_line(c, e);
     emit(c, OP_CALL, 1);
     if (is_async && e->kind != AST_GENEXP) {
@@ -1794,12 +1801,13 @@ static void compile_for(Compiler *c, Ast *s) {
         emit0(c, OP_END_ASYNC_FOR);
         c->u->depth = d0 - 1;
     } else {
-        emit0(c, OP_GET_ITER);
+        bool fresh = s->b->kind == AST_CALL || s->b->kind == AST_GENEXP;
+        emit(c, OP_GET_ITER, fresh);
         set_label(c, start);
         emit(c, OP_FOR_ITER, orelse);
         compile_store(c, s->a);
         push_fb(c, FB_FOR, start, exit, NULL, NULL);
-        c->u->fb[c->u->nfb - 1].close_iter = s->b->kind == AST_CALL || s->b->kind == AST_GENEXP;
+        c->u->fb[c->u->nfb - 1].close_iter = fresh;
         compile_body(c, &s->list);
         pop_fb(c);
         emit(c, OP_JUMP, start);

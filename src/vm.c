@@ -60,6 +60,30 @@ Value vm_handled_exception(void) {
     return handled_exc(ST->frame);
 }
 
+// An exception unwinds [f]'s value stack down to [level]: the generators of
+// `for x in gen(...)` loops held there lose their only reference and are
+// closed now, top first, as CPython's refcounting does (their finally
+// blocks run before the handler). When the GeneratorExit of close() leaves
+// a generator's frame, its locals die too (a genexp's iterator); other
+// frames' locals live on in the traceback. [exc] is kept alive meanwhile.
+static void close_dropped(Frame *f, int level, Value exc) {
+    Value *low = FRAME_STACK_BASE(f) + level;
+    if (level < 0) {
+        low = f->gen && exc_matches(exc, OBJ_VAL(exc_GeneratorExit)) ? f->slots : FRAME_STACK_BASE(f);
+    }
+    for (Value *v = f->sp - 1; v >= low; v--) {
+        if (IS_OBJ(*v) && AS_OBJ(*v)->cls == cls_generator) {
+            ObjGen *g = (ObjGen *)AS_OBJ(*v);
+            if (g->owned && g->state == GEN_SUSPENDED) {
+                g->owned = false;
+                gc_push_root(exc);
+                gen_close_dropped(g);
+                gc_pop_root(1);
+            }
+        }
+    }
+}
+
 static void set_context(Value exc, Frame *f) {
     Value h = handled_exc(f);
     if (!h || h == exc) {
@@ -941,6 +965,10 @@ next_instr:
         Value it = obj_iter(TOP());
         CHECK(it);
         TOP() = it;
+        if (arg && IS_OBJ(it) && AS_OBJ(it)->cls == cls_generator &&
+            ((ObjGen *)AS_OBJ(it))->state == GEN_CREATED) {
+            ((ObjGen *)AS_OBJ(it))->owned = true;   // for x in gen(...)
+        }
         DISPATCH();
     }
     CASE(FOR_ITER): {
@@ -2046,12 +2074,14 @@ error: {
     for (;;) {
         if (frame->nblocks > 0) {
             Block *b = &FRAME_BLOCKS(frame)[--frame->nblocks];
+            close_dropped(frame, b->level, exc);
             sp = FRAME_STACK_BASE(frame) + b->level;
             PUSH(exc);
             ip = code->code + b->handler;
             DISPATCH();
         }
         // leave the frame
+        close_dropped(frame, -1, exc);
         Frame *f = frame;
         ObjGen *g = f->gen;
         if (g) {
