@@ -979,6 +979,12 @@ static const char *fs_field(Parser *p, const Token *t, Builder *bd, const char *
                     r += triple ? 3 : 1;
                     break;
                 }
+                if (*r == '\\') {
+                    // 3.11 refuses a backslash anywhere in the expression,
+                    // inside its string literals too
+                    fe_error(p, "SyntaxError", after(t), "f-string expression part cannot include a backslash");
+                    return NULL;
+                }
                 r++;
             }
             continue;
