@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bytes.h"
+#include "containers.h"
 #include "numstr.h"
 #include "gc.h"
 #include "runtime.h"
@@ -47,7 +48,7 @@ Value bytes_percent_format(Value fmtv, Value args) {
     gc_push_root(fcopy);
     const unsigned char *s = AS_BYTES(fcopy)->data;
     size_t n = AS_BYTES(fcopy)->len;
-    bool is_tuple = IS_TUPLE(args);
+    bool is_tuple = IS_TUPLEISH(args);
     bool is_map = !is_tuple && IS_OBJ(args) && !bytes_check(args) && !bytearray_check(args) &&
                   !str_check(args) && class_lookup(AS_OBJ(args)->cls, str_intern_c("__getitem__"));
     size_t nargs = is_tuple ? AS_TUPLE(args)->len : 1, ai = 0;

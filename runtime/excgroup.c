@@ -167,8 +167,7 @@ static Value subset(Value orig, Value excs) {
     }
     gc_push_root(eg);
     ObjException *o = AS_EXC(orig), *e = AS_EXC(eg);
-    Value tb = o->traceback && IS_LIST(o->traceback) ? seq_to_list(o->traceback) : o->traceback;
-    e->traceback = tb;
+    e->traceback = o->traceback;    // entries are never changed in place: shared
     e->context = o->context;
     e->cause = o->cause;
     e->suppress_context = true;     // CPython sets the cause, which sets this too
@@ -366,22 +365,7 @@ static bool same_metadata(Value e, Value orig) {
     if (a->cause != b->cause || a->context != b->context) {
         return false;
     }
-    if (a->traceback == b->traceback) {
-        return true;
-    }
-    if (!a->traceback || !b->traceback || !IS_LIST(a->traceback) || !IS_LIST(b->traceback)) {
-        return false;
-    }
-    ObjList *x = AS_LIST(a->traceback), *y = AS_LIST(b->traceback);
-    if (x->len != y->len) {
-        return false;
-    }
-    for (size_t i = 0; i < x->len; i++) {
-        if (x->items[i] != y->items[i]) {
-            return false;
-        }
-    }
-    return true;
+    return a->traceback == b->traceback;
 }
 
 Value excgroup_prep_reraise(Value orig, Value excs) {

@@ -266,6 +266,14 @@ void func_init(void) {
     cls_code->repr = code_repr;
     cls_code->getattr = code_getattr;
     cls_code->new_ = NULL;
+    // the attributes code_getattr answers, listed in the class for dir()
+    // (unittest.mock specs a code object from dir(CodeType))
+    static const char *const co_names[] = {"co_name", "co_filename", "co_firstlineno", "co_varnames",
+                                           "co_argcount", "co_flags", "co_kwonlyargcount",
+                                           "co_posonlyargcount", "co_nlocals", "co_qualname"};
+    for (size_t i = 0; i < sizeof co_names / sizeof *co_names; i++) {
+        dict_set_str(cls_code->dict, str_intern_c(co_names[i]), property_doc_only(VAL_NONE));
+    }
     cls_function = class_new_builtin("function", NULL, sizeof(ObjFunction), function_methods);
     cls_function->trace = trace_function;
     cls_function->repr = function_repr;

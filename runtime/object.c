@@ -992,6 +992,7 @@ void runtime_init(void) {
     list_init();
     set_init();
     mappingproxy_init();
+    frameobj_init();
     generic_alias_init();
     weakref_init_class();
     contextvars_init();

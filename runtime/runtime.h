@@ -37,6 +37,7 @@ bool excgroup_match(Value exc, Value type, Value *match, Value *rest);
 // from list [excs] of exceptions the handlers raised plus the unmatched rest.
 Value excgroup_prep_reraise(Value orig, Value excs);
 void mappingproxy_init(void);
+void frameobj_init(void);
 // ---- contextvars.c
 void contextvars_init(void);
 // A Context whose variables are [vars] (NULL: none; shared, never mutated).

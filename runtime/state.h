@@ -66,7 +66,7 @@ typedef struct StateConfig {
     X(future) X(future_iter) X(task) X(handle) X(timer_handle) X(sleep) \
     X(genericalias) X(weakref) X(context) X(contextvar) X(token) \
     X(pattern) X(match) X(scanner) X(jscanner) X(jencoder) X(struct) X(hash) \
-    X(bytes) X(bytearray) X(bytes_iter) X(memoryview) X(modulespec)
+    X(bytes) X(bytearray) X(bytes_iter) X(memoryview) X(modulespec) X(frame) X(traceback)
 
 // Names interned at start-up, one field `s_NAME` each (str_init makes them).
 #define STATE_NAMES(X) \
@@ -221,7 +221,6 @@ struct State {
 
     // ---- regular expressions (runtime/mod_re.c)
     Value re_error;                     // the class re.error (re.pyish hands it in)
-    ObjClass *cls_framesnap;            // sys._getframe's frame snapshots (traceback.c)
     Value binascii_error, binascii_incomplete;   // binascii.Error/Incomplete (mod_binascii.c)
     Value struct_error, struct_cache;   // struct.error and compiled formats (mod_struct.c)
     int64_t gc_threshold[3];            // gc.get/set_threshold (reported only)
@@ -337,6 +336,8 @@ FILE *state_stderr(void);
 #define cls_filter (ST->cls_filter)
 #define cls_reversed (ST->cls_reversed)
 #define cls_mappingproxy (ST->cls_mappingproxy)
+#define cls_frame (ST->cls_frame)
+#define cls_traceback (ST->cls_traceback)
 #define cls_file (ST->cls_file)
 #define cls_quitter (ST->cls_quitter)
 #define cls_super (ST->cls_super)

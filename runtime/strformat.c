@@ -13,6 +13,7 @@
 
 #include "numstr.h"
 #include "runtime.h"
+#include "containers.h"
 
 // A parsed format spec.
 typedef struct FSpec {
@@ -740,7 +741,7 @@ Value str_percent_format(Value fmtv, Value args) {
     Value *items;
     size_t nitems;
     bool is_map = false;
-    if (IS_TUPLE(args)) {
+    if (IS_TUPLEISH(args)) {     // a tuple subclass too (a namedtuple)
         items = AS_TUPLE(args)->items;
         nitems = AS_TUPLE(args)->len;
     } else {

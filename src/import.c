@@ -202,8 +202,8 @@ static bool is_file(const char *path) {
 // The spec of [name] (absolute, its parent package imported): for a
 // top-level name ([path] VAL_NULL) a builtin C module, then an embedded
 // module, then sys.path; for a submodule an embedded one, then the folders
-// of [path] (the parent's __path__). In each folder NAME/__init__.pyish (a
-// package) then NAME.pyish; failing all, the folders NAME of the search
+// of [path] (the parent's __path__). In each folder NAME/__init__.pyish or
+// NAME/__init__.py (a package), then NAME.pyish or NAME.py; failing all, the folders NAME of the search
 // path make a namespace package (PEP 420). VAL_NULL without an exception
 // when nothing has it.
 Value import_find_spec(Value name, Value path) {
@@ -248,18 +248,27 @@ Value import_find_spec(Value name, Value path) {
         const char *sep = *dir ? "/" : "";
         char fpath[4096 + 32], dpath[4096];
         snprintf(dpath, sizeof dpath, "%s%s%s", dir, sep, last);
-        snprintf(fpath, sizeof fpath, "%s/__init__.pyish", dpath);
-        if (is_file(fpath)) {
-            Value search = list_new(1);
-            gc_push_root(search);
-            list_append(AS_LIST(search), str_from_c(dpath));
-            spec = spec_new(name, str_from_c(fpath), search);
-            gc_pop_root(1);
-            break;
+        // NAME/__init__.pyish, NAME/__init__.py, NAME.pyish, NAME.py: a
+        // Python program's own .py modules import as they do in CPython
+        static const char *const inits[] = {"/__init__.pyish", "/__init__.py"};
+        static const char *const files[] = {".pyish", ".py"};
+        for (int k = 0; k < 2 && !spec; k++) {
+            snprintf(fpath, sizeof fpath, "%s%s", dpath, inits[k]);
+            if (is_file(fpath)) {
+                Value search = list_new(1);
+                gc_push_root(search);
+                list_append(AS_LIST(search), str_from_c(dpath));
+                spec = spec_new(name, str_from_c(fpath), search);
+                gc_pop_root(1);
+            }
         }
-        snprintf(fpath, sizeof fpath, "%s.pyish", dpath);
-        if (is_file(fpath)) {
-            spec = spec_new(name, str_from_c(fpath), VAL_NONE);
+        for (int k = 0; k < 2 && !spec; k++) {
+            snprintf(fpath, sizeof fpath, "%s%s", dpath, files[k]);
+            if (is_file(fpath)) {
+                spec = spec_new(name, str_from_c(fpath), VAL_NONE);
+            }
+        }
+        if (spec) {
             break;
         }
         struct stat st;

@@ -418,6 +418,15 @@ static char *module_file(const char *dir, const char *rel, const char *suffix, s
 }
 
 char *interp_module_source(const char *name, size_t *len, char **path) {
+    // an embedded package runs as its NAME.__main__ module
+    char main_name[256];
+    snprintf(main_name, sizeof main_name, "%s.__main__", name);
+    for (int i = 0; pyish_libsrc[i].name; i++) {
+        if (strcmp(pyish_libsrc[i].name, main_name) == 0) {
+            name = pyish_libsrc[i].name;
+            break;
+        }
+    }
     for (int i = 0; pyish_libsrc[i].name; i++) {
         if (strcmp(pyish_libsrc[i].name, name) == 0) {
             char buf[256];

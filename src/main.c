@@ -286,7 +286,8 @@ static void *interp_main(void *arg) {
             // its package, as runpy gives it (relative imports work): the
             // module itself when it ran as MODULE/__main__.pyish
             size_t n = strlen(o->module), pl = strlen(path);
-            bool is_pkg = pl > 15 && strcmp(path + pl - 15, "/__main__.pyish") == 0;
+            bool is_pkg = (pl > 15 && strcmp(path + pl - 15, "/__main__.pyish") == 0) ||
+                          (pl > 10 && strcmp(path + pl - 10, ".__main__>") == 0);
             const char *dot = strrchr(o->module, '.');
             size_t plen = is_pkg ? n : dot ? (size_t)(dot - o->module) : 0;
             dict_set_str(interp_main_globals(), str_intern_c("__package__"), str_new(o->module, plen));

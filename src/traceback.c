@@ -88,13 +88,42 @@ static void print_repeated(PrintCtx *ctx, long cnt) {
     }
 }
 
+// The entries of traceback chain [tb], outermost first, into [codes] and
+// [lines] (at most [max]; the innermost ones when there are more). Returns
+// how many.
+static size_t tb_entries(Value tb, ObjCode **codes, int *lines, size_t max) {
+    size_t n = 0, total = 0;
+    Value code, next;
+    int line;
+    for (Value t = tb; t && traceback_entry(t, &code, &line, &next); t = next) {
+        if (IS_OBJ(code) && AS_OBJ(code)->cls == cls_code) {
+            codes[n % max] = (ObjCode *)AS_OBJ(code);
+            lines[n % max] = line;
+            n++;
+        }
+    }
+    total = n;
+    if (total > max) {
+        // rotate the ring so that the oldest kept entry comes first
+        size_t start = total % max;
+        ObjCode **c2 = malloc(sizeof *c2 * max);
+        int *l2 = malloc(sizeof *l2 * max);
+        for (size_t i = 0; i < max; i++) {
+            c2[i] = codes[(start + i) % max];
+            l2[i] = lines[(start + i) % max];
+        }
+        memcpy(codes, c2, sizeof *c2 * max);
+        memcpy(lines, l2, sizeof *l2 * max);
+        free(c2);
+        free(l2);
+        total = max;
+    }
+    return total;
+}
+
 static void print_tb(PrintCtx *ctx, Value exc, bool group) {
     ObjException *e = AS_EXC(exc);
-    if (!e->traceback || !IS_LIST(e->traceback) || AS_LIST(e->traceback)->len == 0) {
-        return;
-    }
-    ObjList *tb = AS_LIST(e->traceback);
-    if (ctx->no_tb) {
+    if (!e->traceback || !IS_A(e->traceback, cls_traceback) || ctx->no_tb) {
         return;
     }
     if (!ctx->no_header) {
@@ -103,15 +132,15 @@ static void print_tb(PrintCtx *ctx, Value exc, bool group) {
     }
     // As CPython: only the innermost TB_LIMIT entries, and a run of more
     // than TB_RECURSIVE_CUTOFF identical entries is summarized.
-    size_t nentries = tb->len / 2;
-    size_t first = nentries > TB_LIMIT ? nentries - TB_LIMIT : 0;
+    ObjCode **codes = malloc(sizeof *codes * TB_LIMIT);
+    int *lines = malloc(sizeof *lines * TB_LIMIT);
+    size_t nentries = tb_entries(e->traceback, codes, lines, TB_LIMIT);
     ObjCode *last_code = NULL;
     int last_line = -1;
     long cnt = 0;
-    for (size_t k = first; k < nentries; k++) {
-        size_t i = tb->len - 2 * k;
-        ObjCode *code = (ObjCode *)AS_OBJ(tb->items[i - 2]);
-        int line = (int)AS_SMALL(tb->items[i - 1]);
+    for (size_t k = 0; k < nentries; k++) {
+        ObjCode *code = codes[k];
+        int line = lines[k];
         bool same = last_code && line == last_line && strcmp(code->filename->data, last_code->filename->data) == 0
                     && strcmp(code->name->data, last_code->name->data) == 0;
         if (!same) {
@@ -133,6 +162,8 @@ static void print_tb(PrintCtx *ctx, Value exc, bool group) {
         }
     }
     print_repeated(ctx, cnt);
+    free(codes);
+    free(lines);
 }
 
 // PEP 678: the strings of __notes__, one per line after the message.
@@ -657,14 +688,16 @@ static Value entry_tuple(ObjCode *code, int line) {
 // extract(tb) -> [(filename, lineno, name, line)], outermost first
 static Value tbm_extract(int argc, Value *argv, ObjDict *kw) {
     Value l = list_new(4);
-    if (argc < 1 || !IS_LIST(argv[0])) {
+    if (argc < 1) {
         return l;
     }
     gc_push_root(l);
-    ObjList *tb = AS_LIST(argv[0]);
-    for (size_t i = tb->len; i >= 2; i -= 2) {
-        ObjCode *code = (ObjCode *)AS_OBJ(tb->items[i - 2]);
-        list_append(AS_LIST(l), entry_tuple(code, (int)AS_SMALL(tb->items[i - 1])));
+    Value code, next;
+    int line;
+    for (Value t = argv[0]; traceback_entry(t, &code, &line, &next) && next != t; t = next ? next : VAL_NONE) {
+        if (IS_OBJ(code) && AS_OBJ(code)->cls == cls_code) {
+            list_append(AS_LIST(l), entry_tuple((ObjCode *)AS_OBJ(code), line));
+        }
     }
     gc_pop_root(1);
     return l;
@@ -689,62 +722,7 @@ static Value tbm_stack(int argc, Value *argv, ObjDict *kw) {
     return l;
 }
 
-// ---- sys._getframe: snapshots of the running frames (pyish frames are not
-// objects; a snapshot keeps what the frame showed when it was taken)
-typedef struct ObjFrameSnap {
-    Obj hdr;
-    Value code;
-    Value globals;
-    Value locals;       // the caller's own frame only; others: VAL_NULL
-    Value back;         // the snapshot of the calling frame, or None
-    int line;
-} ObjFrameSnap;
-
-static void trace_framesnap(Obj *o) {
-    ObjFrameSnap *f = (ObjFrameSnap *)o;
-    gc_mark_value(f->code);
-    gc_mark_value(f->globals);
-    gc_mark_value(f->locals);
-    gc_mark_value(f->back);
-}
-
-static Value framesnap_getattr(Value self, ObjStr *name) {
-    ObjFrameSnap *f = (ObjFrameSnap *)AS_OBJ(self);
-    const char *n = name->data;
-    if (strcmp(n, "f_code") == 0) {
-        return f->code;
-    }
-    if (strcmp(n, "f_lineno") == 0) {
-        return MK_SMALL(f->line);
-    }
-    if (strcmp(n, "f_globals") == 0) {
-        return f->globals;
-    }
-    if (strcmp(n, "f_locals") == 0) {
-        return f->locals ? f->locals : dict_new();
-    }
-    if (strcmp(n, "f_back") == 0) {
-        return f->back;
-    }
-    if (strcmp(n, "f_builtins") == 0) {
-        return OBJ_VAL(ST->builtins);
-    }
-    if (strcmp(n, "f_lasti") == 0) {
-        return MK_SMALL(-1);
-    }
-    if (strcmp(n, "f_trace") == 0) {
-        return VAL_NONE;
-    }
-    return generic_getattr(self, name);
-}
-
-static Value framesnap_repr(Value self) {
-    ObjFrameSnap *f = (ObjFrameSnap *)AS_OBJ(self);
-    ObjCode *c = (ObjCode *)AS_OBJ(f->code);
-    return str_printf("<frame at %p, file '%s', line %d, code %s>", (void *)f, c->filename->data, f->line,
-                      c->name->data);
-}
-
+// ---- sys._getframe: snapshots of the running frames (frameobj.c)
 Value vm_getframe(int argc, Value *argv, ObjDict *kw) {
     int64_t depth = 0;
     if (argc > 1) {
@@ -752,15 +730,6 @@ Value vm_getframe(int argc, Value *argv, ObjDict *kw) {
     }
     if (argc == 1 && !int_to_i64(argv[0], &depth)) {
         return VAL_NULL;
-    }
-    if (!ST->cls_framesnap) {
-        ObjClass *c = class_new_builtin("frame", NULL, sizeof(ObjFrameSnap), NULL);
-        c->new_ = NULL;
-        c->trace = trace_framesnap;
-        c->getattr = framesnap_getattr;
-        c->repr = framesnap_repr;
-        ST->cls_framesnap = c;
-        class_finish_builtins();
     }
     Frame *f = ST->frame;
     for (int64_t i = 0; i < depth && f; i++) {
@@ -781,19 +750,10 @@ Value vm_getframe(int argc, Value *argv, ObjDict *kw) {
             g = g->parent;
         }
         gc_push_root(back);
-        ObjFrameSnap *snap = (ObjFrameSnap *)obj_alloc(ST->cls_framesnap, sizeof(ObjFrameSnap));
-        snap->code = OBJ_VAL(g->code);
-        snap->globals = g->globals ? OBJ_VAL(g->globals) : VAL_NONE;
-        snap->line = frame_line(g);
-        snap->back = back;
-        snap->locals = VAL_NULL;
-        if (k == 0) {
-            gc_push_root(OBJ_VAL(snap));
-            snap->locals = frame_locals(g);
-            gc_pop_root(1);
-        }
+        Value locals = k == 0 ? frame_locals(g) : VAL_NULL;
+        back = framesnap_new(OBJ_VAL(g->code), g->globals ? OBJ_VAL(g->globals) : VAL_NONE, frame_line(g), locals,
+                             back);
         gc_pop_root(1);
-        back = OBJ_VAL(snap);
     }
     return back;
 }

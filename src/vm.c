@@ -37,14 +37,16 @@ void vm_raise_interrupt(void) {
 }
 
 // ---- exceptions
+// A traceback entry for [f] in front of [exc]'s (CPython's PyTraceBack_Here).
 static void tb_add(Value exc, Frame *f) {
     ObjException *e = AS_EXC(exc);
-    if (!e->traceback || !IS_LIST(e->traceback)) {
-        e->traceback = list_new(4);
-    }
     uint32_t off = (uint32_t)(f->ip - f->code->code);
-    list_append(AS_LIST(e->traceback), OBJ_VAL(f->code));
-    list_append(AS_LIST(e->traceback), MK_SMALL(code_line(f->code, off ? off - 1 : 0)));
+    gc_push_root(exc);
+    Value tb = traceback_new(e->traceback && IS_A(e->traceback, cls_traceback) ? e->traceback : VAL_NULL,
+                             OBJ_VAL(f->code), f->globals ? OBJ_VAL(f->globals) : VAL_NONE,
+                             code_line(f->code, off ? off - 1 : 0), -1);
+    e->traceback = tb;
+    gc_pop_root(1);
 }
 
 static Value handled_exc(Frame *f) {

@@ -314,11 +314,13 @@ throw_here:
         // the def line (as CPython's traceback shows it)
         if (gen->frame && IS_OBJ(exc) && obj_isinstance(exc, exc_BaseException)) {
             ObjException *e = AS_EXC(exc);
-            if (!e->traceback || !IS_LIST(e->traceback)) {
-                e->traceback = list_new(4);
-            }
-            list_append(AS_LIST(e->traceback), OBJ_VAL(gen->frame->code));
-            list_append(AS_LIST(e->traceback), MK_SMALL(gen->frame->code->firstline));
+            gc_push_root(exc);
+            Value tb = traceback_new(e->traceback && IS_A(e->traceback, cls_traceback) ? e->traceback : VAL_NULL,
+                                     OBJ_VAL(gen->frame->code),
+                                     gen->frame->globals ? OBJ_VAL(gen->frame->globals) : VAL_NONE,
+                                     gen->frame->code->firstline, -1);
+            e->traceback = tb;
+            gc_pop_root(1);
         }
         gen_finished(gen);
         exc_raise_value(exc);
