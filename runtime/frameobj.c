@@ -169,7 +169,7 @@ static bool traceback_setattr(Value self, ObjStr *name, Value v) {
         return false;
     }
     if (!IS_NONE(v) && !IS_A(v, cls_traceback)) {
-        exc_raise(exc_TypeError, "expected traceback object or None, got '%s'", val_type_name(v));
+        exc_raise(exc_TypeError, "expected traceback object, got '%s'", val_type_name(v));
         return false;
     }
     for (Value c = v; c && !IS_NONE(c); c = TB(c)->next) {
@@ -192,7 +192,7 @@ static Value traceback_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     }
     if (!IS_A(argv[1], cls_frame)) {
         return exc_raise(exc_TypeError, "TracebackType() argument 'tb_frame' must be frame, not %s",
-                         val_type_name(argv[1]));
+                         IS_NONE(argv[1]) ? "None" : val_type_name(argv[1]));
     }
     int64_t lasti, lineno;
     if (!int_to_i64(argv[2], &lasti) || !int_to_i64(argv[3], &lineno)) {
