@@ -152,14 +152,15 @@ static Value finish(ObjFile *f, SBuf *b) {
 static Value file_readline_str(ObjFile *f) {
     SBuf b;
     sb_init(&b);
-    int c;
-    while ((c = fgetc(f->fp)) != EOF) {
-        char ch = (char)c;
-        sb_add(&b, &ch, 1);
-        if (c == '\n') {
-            break;
-        }
+    // getline scans stdio's buffer with memchr (fgetc per byte cost 10% of
+    // a line-reading benchmark)
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&line, &cap, f->fp);
+    if (n > 0) {
+        sb_add(&b, line, (size_t)n);
     }
+    free(line);
     return finish(f, &b);
 }
 

@@ -889,6 +889,26 @@ Value str_percent_format(Value fmtv, Value args) {
             }
             arg = items[argi++];
         }
+        // fast paths: %d of a small int and %.Nf of a finite float with no
+        // width or flags (glibc rounds %.Nf correctly, as CPython's dtoa)
+        if (width < 0 && !plus && !space && !left && !zero) {
+            char nb[64];
+            int len = -1;
+            if ((type == 'd' || type == 'i' || type == 'u') && IS_SMALL(arg) && prec < 0) {
+                len = snprintf(nb, sizeof nb, "%lld", (long long)AS_SMALL(arg));
+            } else if ((type == 'f' || type == 'F') && IS_FLOAT(arg) && prec >= 0 && prec <= 30 &&
+                       isfinite(AS_FLOAT(arg)) && fabs(AS_FLOAT(arg)) < 1e30) {
+                len = snprintf(nb, sizeof nb, "%.*f", (int)prec, AS_FLOAT(arg));
+            }
+            if (len > 0 && len < (int)sizeof nb) {
+                sb_add(&out, nb, (size_t)len);
+                if (argrooted) {
+                    gc_pop_root(1);
+                    argrooted = false;
+                }
+                continue;
+            }
+        }
         FSpec f;
         spec_default(&f);
         f.width = width;
