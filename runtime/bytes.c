@@ -100,6 +100,8 @@ int buffer_get(Value v, BufView *out) {
     if (!IS_OBJ(v)) {
         return 0;
     }
+    out->format = 'B';
+    out->itemsize = 1;
     ObjClass *c = AS_OBJ(v)->cls;
     if (c == cls_bytes || class_is_subclass(c, cls_bytes)) {
         out->ptr = AS_BYTES(v)->data;
@@ -136,7 +138,7 @@ int buffer_get(Value v, BufView *out) {
         out->readonly = m->readonly;
         return 1;
     }
-    return 0;
+    return c->getbuffer ? c->getbuffer(v, out) : 0;     // array.array
 }
 
 bool buffer_need(Value v, BufView *out) {

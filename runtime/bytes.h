@@ -41,6 +41,8 @@ typedef struct BufView {
     unsigned char *ptr;
     size_t len;
     bool readonly;
+    char format;            // the items' struct format ('B' unless an array's)
+    int itemsize;
 } BufView;
 
 #define IS_BYTES(v) IS_A(v, cls_bytes)

@@ -25,7 +25,7 @@ static int abc_isinstance(Value v, const char *name) {
 int match_is_sequence(Value v) {
     ObjClass *c = val_class(v);
     if (class_is_subclass(c, cls_list) || class_is_subclass(c, cls_tuple) || c == cls_range ||
-        c == cls_memoryview || class_is_subclass(c, cls_deque)) {
+        c == cls_memoryview || class_is_subclass(c, cls_deque) || (cls_array && class_is_subclass(c, cls_array))) {
         return 1;
     }
     if (class_is_subclass(c, cls_str) || class_is_subclass(c, cls_bytes) || class_is_subclass(c, cls_bytearray) ||

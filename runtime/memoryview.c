@@ -223,7 +223,16 @@ static Value mv_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
         return exc_raise(exc_TypeError, "memoryview: a bytes-like object is required, not '%s'",
                          val_type_name(obj));
     }
-    return view_new(NULL, obj, 0, 1, b.len, b.readonly);
+    Value v = view_new(NULL, obj, 0, 1, b.len, b.readonly);
+    if (b.itemsize > 1 || b.format != 'B') {
+        // an array's buffer: its items, in its format
+        ObjMemoryView *m = AS_MEMORYVIEW(v);
+        m->itemsize = b.itemsize;
+        m->step = b.itemsize;
+        m->len = b.len / (size_t)b.itemsize;
+        m->format[0] = b.format;
+    }
+    return v;
 }
 
 static void mv_trace(Obj *o) {
@@ -444,7 +453,16 @@ Value memoryview_of_buffer(Value obj) {
     if (buffer_get(obj, &b) != 1) {
         return VAL_NULL;
     }
-    return view_new(NULL, obj, 0, 1, b.len, b.readonly);
+    Value v = view_new(NULL, obj, 0, 1, b.len, b.readonly);
+    if (b.itemsize > 1 || b.format != 'B') {
+        // an array's buffer: its items, in its format
+        ObjMemoryView *m = AS_MEMORYVIEW(v);
+        m->itemsize = b.itemsize;
+        m->step = b.itemsize;
+        m->len = b.len / (size_t)b.itemsize;
+        m->format[0] = b.format;
+    }
+    return v;
 }
 
 static bool mv_hash(Value self, int64_t *out) {

@@ -23,6 +23,7 @@ Value mod_json_init(void);          // mod_json.c (_json, json's accelerators)
 Value mod_re_init(void);            // mod_re.c (_re, on PCRE2)
 Value mod_errno_init(void);         // mod_errno.c
 Value mod_binascii_init(void);      // mod_binascii.c
+Value mod_array_init(void);         // mod_array.c
 Value mod_struct_init(void);        // mod_struct.c
 Value mod_hashlib_init(void);       // mod_hashlib.c (OpenSSL libcrypto)
 Value mod_posix_init(void);         // mod_posix.c (_posix, the core of os)

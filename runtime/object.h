@@ -119,6 +119,7 @@ typedef Value (*NativeFn)(int argc, Value *argv, ObjDict *kw);
 // For a user class the slots are computed at creation (class.c): a dunder
 // found in the MRO's user dicts installs a trampoline that calls it, else
 // the slot is inherited from the nearest builtin base.
+struct BufView;
 struct ObjClass {
     Obj hdr;
     ObjDict *dict;          // attributes and methods (natives for builtins)
@@ -154,6 +155,7 @@ struct ObjClass {
     bool (*setitem)(Value self, Value key, Value v);  // v==VAL_NULL: delete
     int (*contains)(Value self, Value item);          // -1 err; NULL: iterate
     Value (*call)(Value self, int argc, Value *argv, ObjDict *kw);
+    int (*getbuffer)(Value self, struct BufView *out); // its bytes (bytes.h); 1 ok, -1 err; NULL: none
 };
 
 enum {

@@ -66,7 +66,7 @@ typedef struct StateConfig {
     X(future) X(future_iter) X(task) X(handle) X(timer_handle) X(sleep) \
     X(genericalias) X(weakref) X(context) X(contextvar) X(token) \
     X(pattern) X(match) X(scanner) X(jscanner) X(jencoder) X(struct) X(hash) \
-    X(bytes) X(bytearray) X(bytes_iter) X(memoryview) X(modulespec) X(frame) X(traceback)
+    X(bytes) X(bytearray) X(bytes_iter) X(memoryview) X(modulespec) X(frame) X(traceback) X(array)
 
 // Names interned at start-up, one field `s_NAME` each (str_init makes them).
 #define STATE_NAMES(X) \
@@ -338,6 +338,7 @@ FILE *state_stderr(void);
 #define cls_mappingproxy (ST->cls_mappingproxy)
 #define cls_frame (ST->cls_frame)
 #define cls_traceback (ST->cls_traceback)
+#define cls_array (ST->cls_array)
 #define cls_file (ST->cls_file)
 #define cls_quitter (ST->cls_quitter)
 #define cls_super (ST->cls_super)
