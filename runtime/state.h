@@ -75,7 +75,7 @@ typedef struct StateConfig {
     X(name, "__name__") X(qualname, "__qualname__") X(module, "__module__") \
     X(reversed, "__reversed__") X(enter, "__enter__") X(exit, "__exit__") \
     X(aenter, "__aenter__") X(aexit, "__aexit__") X(await, "__await__") \
-    X(aiter, "__aiter__") X(anext, "__anext__")
+    X(aiter, "__aiter__") X(anext, "__anext__") X(tbhide, "__tracebackhide__")
 
 // Registered builtin modules (module_register).
 typedef struct StateModule {

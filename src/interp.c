@@ -357,6 +357,24 @@ Value interp_sys_argv(void) {
     return OBJ_VAL(ST->sys_argv);
 }
 
+bool interp_warnoptions(const char *const *opts, int n) {
+    if (n == 0) {
+        return true;
+    }
+    Value sys = vm_import("sys");
+    if (!sys) {
+        return false;
+    }
+    Value l = obj_getattr(sys, str_intern_c("warnoptions"));
+    if (!l || !IS_LIST(l)) {
+        return false;
+    }
+    for (int i = 0; i < n; i++) {
+        list_append(AS_LIST(l), str_from_c(opts[i]));
+    }
+    return vm_import("warnings") != VAL_NULL;   // applies them, as CPython at start-up
+}
+
 // atexit's functions (last registered first), when a program imported the
 // module; an exception is reported as CPython's atexit does and the rest run.
 static void run_atexit(void) {

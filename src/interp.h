@@ -38,6 +38,9 @@ typedef enum CompileMode {
 ObjCode *interp_compile_mode(const char *src, size_t len, const char *filename, CompileMode mode);
 // The __main__ module's globals.
 ObjDict *interp_main_globals(void);
+// -W options: appended to sys.warnoptions, then the warnings module is
+// imported to apply them (as CPython does at start-up); false on error.
+bool interp_warnoptions(const char *const *opts, int n);
 // Handles an uncaught exception at top level: SystemExit gives its exit
 // status; anything else is printed and gives 1.
 int interp_handle_uncaught(Value exc);

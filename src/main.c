@@ -35,6 +35,8 @@ static const char *usage_text =
     "  -m MODULE        run a library module or MODULE.pyish (current folder, then\n"
     "                   PYISHPATH) as the program (sys.argv[0] is its path)\n"
     "  -i               open the REPL after running the program, in its namespace\n"
+    "  -W ARG           warning control, as python3's: action:message:category:module:lineno\n"
+    "                   (e.g. -W error, -W ignore::DeprecationWarning); repeatable\n"
     "  -                read the program from standard input\n"
     "  --check FILE     parse and compile FILE only: no output and status 0 when valid\n"
     "  --dis FILE       disassemble FILE's bytecode and exit\n"
@@ -62,6 +64,8 @@ typedef struct Options {
     bool check;
     bool virtual_clock;
     bool clock_report;
+    const char *warnopts[64];   // -W options, in order
+    int nwarn;
     int argc;       // sys.argv
     char **argv;
     int status;
@@ -257,7 +261,13 @@ static void *interp_main(void *arg) {
         return NULL;
     }
     install_sigint();
-    if (o->dis || o->check) {
+    if (!interp_warnoptions(o->warnopts, o->nwarn)) {
+        Value exc = exc_take();
+        if (exc) {
+            interp_print_exception(exc);
+        }
+        o->status = 1;
+    } else if (o->dis || o->check) {
         o->status = compile_file(o->file_abs, o->dis);
     } else if (o->code && !code_is_utf8(o->code)) {
         o->status = 1;
@@ -370,6 +380,14 @@ int main(int argc, char **argv) {
             o.virtual_clock = true;
         } else if (strcmp(a, "--clock-report") == 0) {
             o.clock_report = true;
+        } else if (strncmp(a, "-W", 2) == 0) {
+            const char *w = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!w) {
+                return usage_error("Argument expected for the -W option");
+            }
+            if (o.nwarn < (int)(sizeof o.warnopts / sizeof *o.warnopts)) {
+                o.warnopts[o.nwarn++] = w;
+            }
         } else if (strcmp(a, "-i") == 0) {
             o.interactive = true;
         } else if (strcmp(a, "--dis") == 0) {

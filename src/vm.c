@@ -37,8 +37,12 @@ void vm_raise_interrupt(void) {
 }
 
 // ---- exceptions
-// A traceback entry for [f] in front of [exc]'s (CPython's PyTraceBack_Here).
+// A traceback entry for [f] in front of [exc]'s (CPython's PyTraceBack_Here),
+// unless [f]'s module sets __tracebackhide__ (frames CPython has in C).
 static void tb_add(Value exc, Frame *f) {
+    if (f->globals && dict_get_str(f->globals, ST->s_tbhide)) {
+        return;     // a library module that raises for its caller (warnings' "error" action)
+    }
     ObjException *e = AS_EXC(exc);
     uint32_t off = (uint32_t)(f->ip - f->code->code);
     gc_push_root(exc);

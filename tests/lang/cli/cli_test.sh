@@ -56,6 +56,14 @@ check "-i -c then sys.exit" 3 "42" ">>> " -- "$pyish" -i -c 'w = 41'
 printf 'w\n' >in
 check "-i after an error" 0 "1" "ZeroDivisionError" -- "$pyish" -i -c 'w = 1; 1/0'
 
+w='import warnings, sys; print(sys.warnoptions); warnings.warn("careful"); print("after")'
+check "-W error" 1 "['error']" "UserWarning: careful" -- "$pyish" -W error -c "$w"
+check "-Werror (joined)" 1 "['error']" "UserWarning: careful" -- "$pyish" -Werror -c "$w"
+check "-W ignore" 0 $'[\'ignore\']\nafter' "" -- "$pyish" -W ignore -c "$w"
+check "-W two filters" 0 $'[\'error\', \'ignore::UserWarning\']\nafter' "" -- "$pyish" -W error -W ignore::UserWarning -c "$w"
+check "-W bad action" 0 $'[\'bogus\']\nafter' "Invalid -W option ignored: invalid action: 'bogus'" -- "$pyish" -W bogus -c "$w"
+check "no -W: printed once with its line" 0 $'[]\nafter' "<string>:1: UserWarning: careful" -- "$pyish" -c "$w"
+check "-W without its argument" 2 "" "Argument expected for the -W option" -- "$pyish" -W
 check "exit 0" 0 "" "" -- "$pyish" -c 'import sys; sys.exit()'
 check "sys.exit(3)" 3 "" "" -- "$pyish" -c 'import sys; sys.exit(3)'
 check "sys.exit(msg)" 1 "" "bye now" -- "$pyish" -c 'import sys; sys.exit("bye now")'
