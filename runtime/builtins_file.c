@@ -1,32 +1,65 @@
-// builtins_file.c: the small file class behind open() and the standard
-// streams (_io.TextIOWrapper over a stdio FILE: read, readline, readlines,
-// write, writelines, flush, close, with, line iteration) and open()
-// itself. A file opened in binary mode ('rb', 'wb'...) reads bytes and
-// writes any bytes-like object (through buffer_get).
+// builtins_file.c: the file objects of open() and of the standard streams
+// (sys.stdin/stdout/stderr), over a stdio FILE: text files (_io.
+// TextIOWrapper: an encoding, errors, newline translation as io's, a
+// `buffer` attribute giving the binary file) and binary files (_io.
+// BufferedReader/Writer/Random: bytes in, any bytes-like object out, through
+// buffer_get), with read/readline/readlines/readinto, write/writelines,
+// seek/tell/truncate, fileno/isatty/readable/writable/seekable, close, with
+// and iteration, and CPython's errors (io.UnsupportedOperation, "I/O
+// operation on closed file."). Bytes read ahead of a line end (a lone '\r'
+// in universal-newline mode) wait in a small pending buffer that reads take
+// first and tell() accounts for. Text in utf-16/utf-32 (whose newlines are
+// not single bytes) is decoded whole on the first read.
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+#include <ctype.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include "containers.h"
 #include "class.h"
 #include "runtime.h"
 #include "bytes.h"
+#include "numstr.h"
+#include "module.h"
+#include "gc.h"
 
-
+enum { NL_UNIVERSAL, NL_UNTRANSLATED, NL_LF, NL_CR, NL_CRLF };  // newline=None, '', '\n', '\r', '\r\n'
+enum { OP_NONE, OP_READ, OP_WRITE };
 
 typedef struct ObjFile {
     Obj hdr;
     FILE *fp;
     Value name;
     Value mode;
+    Value buffer;           // text files: the binary file on the same stream (made when asked for)
+    char *pend;             // bytes read but not consumed yet (mem.c buffer of pcap bytes)
+    size_t plen, ppos, pcap;
     bool closed;
-    bool owned;     // fclose on close (not for stdin/stdout/stderr)
-    bool binary;    // opened with 'b': bytes in and out
+    bool owned;             // fclose on close (not for the standard streams)
+    bool binary;
+    bool readable, writable, append;
+    bool whole;             // utf-16/32 text: decoded at once into pend (as UTF-8)
+    bool utf8;              // the encoding is UTF-8 (no transcoding)
+    uint8_t newline;        // NL_*
+    uint8_t last_op;        // OP_*: stdio needs a positioning call between reads and writes
+    char encoding[24];
+    char errors[24];
 } ObjFile;
 
 #define AS_FILE(v) ((ObjFile *)AS_OBJ(v))
 
 static void file_trace(Obj *o) {
-    gc_mark_value(((ObjFile *)o)->name);
-    gc_mark_value(((ObjFile *)o)->mode);
+    ObjFile *f = (ObjFile *)o;
+    gc_mark_value(f->name);
+    gc_mark_value(f->mode);
+    gc_mark_value(f->buffer);
+}
+
+static void pend_free(ObjFile *f) {
+    mem_free(f->pend, f->pcap);
+    f->pend = NULL;
+    f->plen = f->ppos = f->pcap = 0;
 }
 
 static void file_finalize(Obj *o) {
@@ -35,30 +68,88 @@ static void file_finalize(Obj *o) {
         fclose(f->fp);
     }
     f->closed = true;
+    pend_free(f);
 }
 
-// Wraps the stdio stream [fp] as a file object named [name] (for sys.stdout).
-Value builtins_file_new(FILE *fp, const char *name, const char *mode) {
+static bool is_utf8_name(const char *e) {
+    char n[24];
+    size_t k = 0;
+    for (; e[k] && k < sizeof n - 1; k++) {
+        n[k] = e[k] == '_' ? '-' : (char)tolower((unsigned char)e[k]);
+    }
+    n[k] = 0;
+    return !strcmp(n, "utf-8") || !strcmp(n, "utf8") || !strcmp(n, "u8");
+}
+
+// utf-16 and utf-32 text has newlines that are not single bytes
+static bool is_wide_name(const char *e) {
+    char n[24];
+    size_t k = 0;
+    for (; e[k] && k < sizeof n - 1; k++) {
+        n[k] = (char)tolower((unsigned char)e[k]);
+    }
+    n[k] = 0;
+    return strstr(n, "16") || strstr(n, "32");
+}
+
+static ObjFile *file_alloc(FILE *fp, Value name, Value mode, bool binary) {
+    gc_push_root(name);
+    gc_push_root(mode);
     ObjFile *f = (ObjFile *)obj_alloc(cls_file, sizeof(ObjFile));
+    gc_pop_root(2);
     f->fp = fp;
-    f->name = str_from_c(name);
-    f->mode = str_from_c(mode);
-    f->binary = strchr(mode, 'b') != NULL;
+    f->name = name;
+    f->mode = mode;
+    f->binary = binary;
+    f->utf8 = true;
+    strcpy(f->encoding, "UTF-8");
+    strcpy(f->errors, "strict");
+    return f;
+}
+
+// Wraps the stdio stream [fp] as a file object named [name] (the standard
+// streams, their .buffer): mode "r"/"w" (or "rb"/"wb").
+Value builtins_file_new(FILE *fp, const char *name, const char *mode) {
+    ObjFile *f = file_alloc(fp, str_from_c(name), str_from_c(mode), strchr(mode, 'b') != NULL);
+    f->readable = mode[0] == 'r' || strchr(mode, '+');
+    f->writable = mode[0] != 'r' || strchr(mode, '+');
+    strcpy(f->encoding, "utf-8");
+    if (fp == stderr) {
+        strcpy(f->errors, "backslashreplace");
+    }
     return OBJ_VAL(f);
+}
+
+static bool opt_cstr(ObjDict *kw, Value v, const char *what, char *out, size_t size, bool *given) {
+    *given = v && !IS_NONE(v);
+    if (!*given) {
+        return true;
+    }
+    if (!IS_STR(v)) {
+        exc_raise(exc_TypeError, "open() argument '%s' must be str or None, not %s", what, val_type_name(v));
+        return false;
+    }
+    snprintf(out, size, "%s", AS_STR(v)->data);
+    return true;
 }
 
 Value builtins_open(int argc, Value *argv, ObjDict *kw) {
     static const char *const allowed[] = {"file", "mode", "buffering", "encoding", "errors",
-                                          "newline", NULL};
-    if (!kw_only("open", kw, allowed) || !arg_count("open", argc, 0, 7)) {
+                                          "newline", "closefd", "opener", NULL};
+    static const char *const names[] = {"file", "mode", "buffering", "encoding", "errors", "newline", "closefd",
+                                        "opener"};
+    if (!kw_only("open", kw, allowed) || !arg_count("open", argc, 0, 8)) {
         return VAL_NULL;
     }
-    Value name = argc > 0 ? argv[0] : kw_get(kw, "file");
-    Value mode = argc > 1 ? argv[1] : kw_get(kw, "mode");
+    Value a[8];
+    for (int i = 0; i < 8; i++) {
+        a[i] = i < argc ? argv[i] : kw_get(kw, names[i]);
+    }
+    Value name = a[0], mode = a[1];
     if (!name) {
         return exc_raise(exc_TypeError, "open() missing required argument 'file' (pos 1)");
     }
-    if (!IS_STR(name) && IS_OBJ(name)) {
+    if (!IS_STR(name) && !int_check(name) && IS_OBJ(name) && !bytes_check(name)) {
         // os.PathLike: __fspath__ gives the path
         bool found;
         Value p = call_method_opt(name, str_intern_c("__fspath__"), 0, NULL, &found);
@@ -69,61 +160,153 @@ Value builtins_open(int argc, Value *argv, ObjDict *kw) {
             name = p;
         }
     }
-    if (!IS_STR(name)) {
-        return exc_raise(exc_TypeError, "expected str, bytes or os.PathLike object, not %s",
-                         val_type_name(name));
+    if (bytes_check(name)) {
+        name = str_new((const char *)AS_BYTES(name)->data, AS_BYTES(name)->len);
+    }
+    if (!IS_STR(name) && !int_check(name)) {
+        return exc_raise(exc_TypeError, "expected str, bytes or os.PathLike object, not %s", val_type_name(name));
     }
     if (!mode) {
         mode = str_from_c("r");
     }
     if (!IS_STR(mode)) {
-        return exc_raise(exc_TypeError, "open() argument 'mode' must be str, not %s",
-                         val_type_name(mode));
+        return exc_raise(exc_TypeError, "open() argument 'mode' must be str, not %s", val_type_name(mode));
     }
-    char cmode[8] = {0};
     const char *m = AS_STR(mode)->data;
-    bool binary = strchr(m, 'b') != NULL;
-    if (binary && strchr(m, 't')) {
-        return exc_raise(exc_ValueError, "can't have text and binary mode at once");
-    }
-    if (binary && kw_get(kw, "encoding") && !IS_NONE(kw_get(kw, "encoding"))) {
-        return exc_raise(exc_ValueError, "binary mode doesn't take an encoding argument");
+    for (const char *p = m; *p; p++) {
+        if (!strchr("axrwb+t", *p) || strchr(p + 1, *p)) {
+            return exc_raise(exc_ValueError, "invalid mode: '%s'", m);    // as _pyio: unknown or repeated
+        }
     }
     char base = 0;
-    bool plus = false;
+    bool plus = false, text = false, binary = false;
     for (const char *p = m; *p; p++) {
-        if (strchr("rwax", *p)) {
-            if (base) {
-                return exc_raise(exc_ValueError, "must have exactly one of create/read/write/append mode");
-            }
+        if (strchr("rwax", *p) && !base) {
             base = *p;
-        } else if (*p == '+') {
+        } else if (strchr("rwax", *p)) {
+            return exc_raise(exc_ValueError, "must have exactly one of create/read/write/append mode");
+        } else if (*p == '+' && !plus) {
             plus = true;
-        } else if (*p != 't' && *p != 'b') {
+        } else if (*p == 't' && !text) {
+            text = true;
+        } else if (*p == 'b' && !binary) {
+            binary = true;
+        } else {
             return exc_raise(exc_ValueError, "invalid mode: '%s'", m);
         }
     }
+    if (text && binary) {
+        return exc_raise(exc_ValueError, "can't have text and binary mode at once");
+    }
     if (!base) {
-        base = 'r';
+        return exc_raise(exc_ValueError, "Must have exactly one of create/read/write/append mode and at most one plus");
     }
+    char encoding[24] = "UTF-8", errors[24] = "strict", newline[8] = "";
+    bool enc_given, err_given, nl_given;
+    if (!opt_cstr(kw, a[3], "encoding", encoding, sizeof encoding, &enc_given) ||
+        !opt_cstr(kw, a[4], "errors", errors, sizeof errors, &err_given) ||
+        !opt_cstr(kw, a[5], "newline", newline, sizeof newline, &nl_given)) {
+        return VAL_NULL;
+    }
+    int64_t buffering = -1;
+    if (a[2] && !IS_NONE(a[2]) && !index_value(a[2], NULL, &buffering)) {
+        return VAL_NULL;
+    }
+    if (binary && enc_given) {
+        return exc_raise(exc_ValueError, "binary mode doesn't take an encoding argument");
+    }
+    if (binary && err_given) {
+        return exc_raise(exc_ValueError, "binary mode doesn't take an errors argument");
+    }
+    if (binary && nl_given) {
+        return exc_raise(exc_ValueError, "binary mode doesn't take a newline argument");
+    }
+    if (!binary && buffering == 0) {
+        return exc_raise(exc_ValueError, "can't have unbuffered text I/O");
+    }
+    uint8_t nl = NL_UNIVERSAL;
+    if (nl_given) {
+        if (!strcmp(newline, "")) {
+            nl = NL_UNTRANSLATED;
+        } else if (!strcmp(newline, "\n")) {
+            nl = NL_LF;
+        } else if (!strcmp(newline, "\r")) {
+            nl = NL_CR;
+        } else if (!strcmp(newline, "\r\n")) {
+            nl = NL_CRLF;
+        } else {
+            return exc_raise(exc_ValueError, "illegal newline value: %s", newline);
+        }
+    }
+    if (enc_given && !strcmp(encoding, "locale")) {
+        strcpy(encoding, "UTF-8");      // io.text_encoding's "locale": the C locale here, UTF-8
+    }
+    if (!binary && enc_given) {
+        Value probe = codec_decode((const unsigned char *)"", 0, encoding, "strict");    // LookupError
+        if (!probe) {
+            return VAL_NULL;
+        }
+    }
+    char cmode[8] = {0};
     cmode[0] = base == 'x' ? 'w' : base;
-    if (plus) {
-        cmode[1] = '+';
+    strcat(cmode, plus ? "+" : "");
+    strcat(cmode, base == 'x' ? "x" : "");
+    strcat(cmode, "e");     // O_CLOEXEC, as CPython's files are not inherited
+    FILE *fp;
+    bool owned = true;
+    if (int_check(name)) {
+        int64_t fd;
+        if (!int_to_i64(name, &fd)) {
+            return VAL_NULL;
+        }
+        if (fd < 0) {
+            return exc_raise(exc_ValueError, "negative file descriptor");
+        }
+        cmode[strlen(cmode) - 1] = 0;   // no 'e' for fdopen
+        if (cmode[strlen(cmode) - 1] == 'x') {
+            cmode[strlen(cmode) - 1] = 0;
+        }
+        fp = fdopen((int)fd, cmode);
+        if (!fp) {
+            return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+        }
+        owned = !a[6] || obj_truthy(a[6]) != 0;
+    } else {
+        if (a[6] && obj_truthy(a[6]) == 0) {
+            return exc_raise(exc_ValueError, "Cannot use closefd=False with file name");
+        }
+        fp = fopen(AS_STR(name)->data, cmode);
+        if (!fp) {
+            return exc_raise_oserror(errno, name, VAL_NULL);
+        }
+        struct stat st;
+        if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+            fclose(fp);
+            return exc_raise_oserror(EISDIR, name, VAL_NULL);
+        }
     }
-    if (base == 'x') {
-        strcat(cmode, "x");
+    if (buffering == 0) {
+        setvbuf(fp, NULL, _IONBF, 0);
+    } else if (buffering == 1 && !binary) {
+        setvbuf(fp, NULL, _IOLBF, 0);
     }
-    FILE *fp = fopen(AS_STR(name)->data, cmode);
-    if (!fp) {
-        return exc_raise_oserror(errno, name, VAL_NULL);
-    }
-    ObjFile *f = (ObjFile *)obj_alloc(cls_file, sizeof(ObjFile));
-    f->fp = fp;
-    f->name = name;
-    f->mode = mode;
-    f->owned = true;
-    f->binary = binary;
+    ObjFile *f = file_alloc(fp, name, mode, binary);
+    f->owned = owned;
+    f->readable = base == 'r' || plus;
+    f->writable = base != 'r' || plus;
+    f->append = base == 'a';
+    f->newline = nl;
+    strcpy(f->encoding, encoding);
+    strcpy(f->errors, errors);
+    f->utf8 = is_utf8_name(encoding);
     return OBJ_VAL(f);
+}
+
+// ---- checks and errors
+
+static Value unsupported(const char *msg) {
+    ObjClass *c = io_unsupported_class();
+    return c ? exc_raise(c, "%s", msg) : VAL_NULL;
 }
 
 static bool file_open_check(Value self) {
@@ -134,145 +317,500 @@ static bool file_open_check(Value self) {
     return true;
 }
 
-// The text read into [b] as the file's kind (str, or bytes in binary mode).
-static Value finish(ObjFile *f, SBuf *b) {
-    if (!f->binary) {
-        return sb_finish(b);
+static bool can_read(ObjFile *f) {
+    if (f->closed) {
+        exc_raise(exc_ValueError, "I/O operation on closed file.");
+        return false;
     }
-    if (b->failed) {
-        sb_free(b);
-        return VAL_NULL;
+    if (!f->readable) {
+        unsupported(f->binary ? "read" : "not readable");
+        return false;
     }
-    Value r = bytes_try_new(b->data ? b->data : "", b->len);
-    sb_free(b);
+    if (f->last_op == OP_WRITE) {
+        fflush(f->fp);
+    }
+    f->last_op = OP_READ;
+    return true;
+}
+
+static bool can_write(ObjFile *f) {
+    if (f->closed) {
+        exc_raise(exc_ValueError, "I/O operation on closed file.");
+        return false;
+    }
+    if (!f->writable) {
+        unsupported(f->binary ? "write" : "not writable");
+        return false;
+    }
+    if (f->plen > f->ppos) {
+        // read-ahead not consumed: the stream's position goes back to it
+        fseek(f->fp, -(long)(f->plen - f->ppos), SEEK_CUR);
+    }
+    f->plen = f->ppos = 0;
+    if (f->last_op == OP_READ) {
+        fseek(f->fp, 0, SEEK_CUR);
+    }
+    f->last_op = OP_WRITE;
+    return true;
+}
+
+// ---- the pending buffer and raw reads
+
+static void pend_put(ObjFile *f, const char *p, size_t n) {
+    if (f->ppos > 0) {
+        memmove(f->pend, f->pend + f->ppos, f->plen - f->ppos);
+        f->plen -= f->ppos;
+        f->ppos = 0;
+    }
+    if (f->plen + n > f->pcap) {
+        size_t cap = (f->plen + n) * 2 + 64;
+        f->pend = mem_realloc(f->pend, f->pcap, cap);
+        f->pcap = cap;
+    }
+    // new bytes go in front of what is pending (they came first)
+    memmove(f->pend + n, f->pend, f->plen);
+    memcpy(f->pend, p, n);
+    f->plen += n;
+}
+
+// utf-16/32 text: the whole rest of the stream, decoded, becomes the
+// pending buffer (UTF-8); false on a decoding error.
+static bool load_whole(ObjFile *f) {
+    if (f->whole) {
+        return true;
+    }
+    SBuf raw;
+    sb_init(&raw);
+    char buf[8192];
+    size_t k;
+    while ((k = fread(buf, 1, sizeof buf, f->fp)) > 0) {
+        sb_add(&raw, buf, k);
+    }
+    Value s = codec_decode((const unsigned char *)(raw.data ? raw.data : ""), raw.len, f->encoding, f->errors);
+    sb_free(&raw);
+    if (!s) {
+        return false;
+    }
+    pend_put(f, AS_STR(s)->data, AS_STR(s)->len);
+    f->whole = true;
+    return true;
+}
+
+// Takes up to [n] pending bytes (all when n < 0) into [b].
+static void take_pending(ObjFile *f, SBuf *b, int64_t n) {
+    size_t avail = f->plen - f->ppos;
+    size_t k = n < 0 || (size_t)n > avail ? avail : (size_t)n;
+    sb_add(b, f->pend + f->ppos, k);
+    f->ppos += k;
+    if (f->ppos == f->plen) {
+        f->ppos = f->plen = 0;
+    }
+}
+
+// One raw line (bytes up to and including [delim]) from pending then the
+// stream, into [b]; false at EOF with nothing read.
+static bool raw_line(ObjFile *f, SBuf *b, int delim) {
+    size_t avail = f->plen - f->ppos;
+    if (avail) {
+        const char *p = memchr(f->pend + f->ppos, delim, avail);
+        if (p) {
+            take_pending(f, b, (int64_t)(p - (f->pend + f->ppos)) + 1);
+            return true;
+        }
+        take_pending(f, b, -1);
+    }
+    if (f->whole) {
+        return b->len > 0;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = getdelim(&line, &cap, delim, f->fp);
+    if (n > 0) {
+        sb_add(b, line, (size_t)n);
+    }
+    free(line);
+    return b->len > 0;
+}
+
+// ---- text decoding and newlines
+
+// Bytes of text (in the file's encoding) to a str, with the read side of
+// newline translation (universal mode: \r\n and \r become \n).
+static Value decode_text(ObjFile *f, const char *p, size_t n) {
+    Value s;
+    if (f->utf8 || f->whole) {
+        s = codec_decode((const unsigned char *)p, n, "utf-8", f->whole ? "surrogatepass" : f->errors);
+    } else {
+        s = codec_decode((const unsigned char *)p, n, f->encoding, f->errors);
+    }
+    if (!s || f->newline != NL_UNIVERSAL || !memchr(AS_STR(s)->data, '\r', AS_STR(s)->len)) {
+        return s;
+    }
+    ObjStr *str = AS_STR(s);
+    SBuf b;
+    sb_init(&b);
+    for (size_t i = 0; i < str->len; i++) {
+        if (str->data[i] == '\r') {
+            sb_addc(&b, '\n');
+            if (i + 1 < str->len && str->data[i + 1] == '\n') {
+                i++;
+            }
+        } else {
+            sb_addc(&b, str->data[i]);
+        }
+    }
+    return sb_finish(&b);
+}
+
+// One line of text as bytes in the file's encoding, ending as the newline
+// mode says (a '\r' ending in universal or untranslated mode may need the
+// next byte: a '\n' after it belongs to the line).
+static bool text_line(ObjFile *f, SBuf *b) {
+    if (f->whole || !f->utf8) {
+        if (is_wide_name(f->encoding) && !load_whole(f)) {
+            return false;
+        }
+    }
+    int delim = f->newline == NL_CR ? '\r' : '\n';
+    bool got = raw_line(f, b, delim);
+    if (!got) {
+        return false;
+    }
+    if (f->newline == NL_UNIVERSAL || f->newline == NL_UNTRANSLATED) {
+        // a lone '\r' ends the line before a '\n' would
+        char *cr = memchr(b->data, '\r', b->len);
+        if (cr) {
+            size_t end = (size_t)(cr - b->data) + 1;
+            if (end < b->len && b->data[end] == '\n') {
+                end++;
+            } else if (end == b->len) {
+                // '\r' last: the next byte may be its '\n'
+                SBuf next;
+                sb_init(&next);
+                if (raw_line(f, &next, '\n')) {
+                    if (next.data[0] == '\n') {
+                        sb_addc(b, '\n');
+                        pend_put(f, next.data + 1, next.len - 1);
+                    } else {
+                        pend_put(f, next.data, next.len);
+                    }
+                }
+                sb_free(&next);
+                end = b->len;
+            }
+            if (end < b->len) {
+                pend_put(f, b->data + end, b->len - end);
+                b->len = end;
+            }
+        }
+    } else if (f->newline == NL_CRLF) {
+        while (!(b->len >= 2 && b->data[b->len - 2] == '\r' && b->data[b->len - 1] == '\n')) {
+            size_t before = b->len;
+            if (!raw_line(f, b, '\n') || b->len == before) {
+                break;
+            }
+        }
+    }
+    return true;
+}
+
+static Value read_line(ObjFile *f, int64_t limit) {
+    SBuf b;
+    sb_init(&b);
+    if (f->binary) {
+        raw_line(f, &b, '\n');
+    } else if (!text_line(f, &b)) {
+        if (b.failed || exc_pending()) {
+            sb_free(&b);
+            return VAL_NULL;
+        }
+    }
+    Value r;
+    if (f->binary) {
+        if (limit >= 0 && b.len > (size_t)limit) {
+            pend_put(f, b.data + limit, b.len - (size_t)limit);
+            b.len = (size_t)limit;
+        }
+        r = bytes_try_new(b.data ? b.data : "", b.len);
+    } else {
+        r = decode_text(f, b.data ? b.data : "", b.len);
+        if (r && limit >= 0 && AS_STR(r)->cplen > (size_t)limit) {
+            // keep the first [limit] characters; the rest goes back (as UTF-8
+            // bytes when the file's text is UTF-8, else the line is cut)
+            ObjStr *s = AS_STR(r);
+            size_t i = 0;
+            for (int64_t k = 0; k < limit; k++) {
+                utf8_decode(s->data, s->len, &i);
+            }
+            if (f->utf8 && f->newline != NL_UNIVERSAL) {
+                pend_put(f, s->data + i, s->len - i);
+            } else if (f->utf8) {
+                pend_put(f, b.data + i, b.len - i);
+            }
+            r = str_new(s->data, i);
+        }
+    }
+    sb_free(&b);
     return r;
 }
 
-// Reads one line (with its newline) into a str or bytes; empty at EOF.
-static Value file_readline_str(ObjFile *f) {
-    SBuf b;
-    sb_init(&b);
-    // getline scans stdio's buffer with memchr (fgetc per byte cost 10% of
-    // a line-reading benchmark)
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n = getline(&line, &cap, f->fp);
-    if (n > 0) {
-        sb_add(&b, line, (size_t)n);
-    }
-    free(line);
-    return finish(f, &b);
-}
+// ---- methods
 
 static Value m_file_read(int argc, Value *argv, ObjDict *kw) {
-    if (!file_open_check(argv[0]) || !arg_count("read", argc - 1, 0, 1)) {
+    if (!arg_count("read", argc - 1, 0, 1)) {
+        return VAL_NULL;
+    }
+    ObjFile *f = AS_FILE(argv[0]);
+    if (!can_read(f)) {
         return VAL_NULL;
     }
     int64_t n = -1;
     if (argc > 1 && !IS_NONE(argv[1]) && !index_value(argv[1], NULL, &n)) {
         return VAL_NULL;
     }
-    ObjFile *f = AS_FILE(argv[0]);
+    if (!f->binary && is_wide_name(f->encoding) && !load_whole(f)) {
+        return VAL_NULL;
+    }
     SBuf b;
     sb_init(&b);
-    char buf[4096];
-    int64_t cps = 0;
+    char buf[8192];
     if (n < 0) {
+        take_pending(f, &b, -1);
         size_t k;
-        while ((k = fread(buf, 1, sizeof buf, f->fp)) > 0) {
+        while (!f->whole && (k = fread(buf, 1, sizeof buf, f->fp)) > 0) {
             sb_add(&b, buf, k);
         }
-    } else {
-        // n code points (n bytes in binary mode): read bytes, counting UTF-8 lead bytes.
-        int c;
-        while (cps < n && (c = fgetc(f->fp)) != EOF) {
-            char ch = (char)c;
-            sb_add(&b, &ch, 1);
-            int more = f->binary ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 0;
-            for (int i = 0; i < more && (c = fgetc(f->fp)) != EOF; i++) {
-                ch = (char)c;
-                sb_add(&b, &ch, 1);
+    } else if (f->binary) {
+        take_pending(f, &b, n);
+        size_t want = (size_t)n - b.len;
+        while (want > 0) {
+            size_t k = fread(buf, 1, want < sizeof buf ? want : sizeof buf, f->fp);
+            if (k == 0) {
+                break;
             }
-            cps++;
+            sb_add(&b, buf, k);
+            want -= k;
+        }
+    } else {
+        // n characters: whole UTF-8 sequences (one byte each in other encodings)
+        int64_t chars = 0;
+        while (chars < n) {
+            int c;
+            if (f->plen > f->ppos) {
+                c = (unsigned char)f->pend[f->ppos++];
+                if (f->ppos == f->plen) {
+                    f->ppos = f->plen = 0;
+                }
+            } else if (f->whole || (c = fgetc(f->fp)) == EOF) {
+                break;
+            }
+            sb_addc(&b, (char)c);
+            if (f->utf8 || f->whole) {
+                int more = (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 0;
+                for (int i = 0; i < more; i++) {
+                    int d;
+                    if (f->plen > f->ppos) {
+                        d = (unsigned char)f->pend[f->ppos++];
+                    } else if (f->whole || (d = fgetc(f->fp)) == EOF) {
+                        break;
+                    }
+                    sb_addc(&b, (char)d);
+                }
+            }
+            if (c == '\r' && f->newline == NL_UNIVERSAL) {
+                // \r\n reads as one character
+                int d = f->plen > f->ppos ? (unsigned char)f->pend[f->ppos] : f->whole ? EOF : fgetc(f->fp);
+                if (d == '\n') {
+                    if (f->plen > f->ppos) {
+                        f->ppos++;
+                    }
+                    sb_addc(&b, '\n');
+                } else if (d != EOF && !(f->plen > f->ppos)) {
+                    char ch = (char)d;
+                    pend_put(f, &ch, 1);
+                }
+            }
+            chars++;
         }
     }
-    return finish(f, &b);
+    if (b.failed) {
+        sb_free(&b);
+        return VAL_NULL;
+    }
+    Value r = f->binary ? bytes_try_new(b.data ? b.data : "", b.len) : decode_text(f, b.data ? b.data : "", b.len);
+    sb_free(&b);
+    return r;
 }
 
 static Value m_file_readline(int argc, Value *argv, ObjDict *kw) {
-    if (!file_open_check(argv[0])) {
+    if (!arg_count("readline", argc - 1, 0, 1)) {
         return VAL_NULL;
     }
-    return file_readline_str(AS_FILE(argv[0]));
+    int64_t limit = -1;
+    if (argc > 1 && !IS_NONE(argv[1]) && !index_value(argv[1], NULL, &limit)) {
+        return VAL_NULL;
+    }
+    return can_read(AS_FILE(argv[0])) ? read_line(AS_FILE(argv[0]), limit) : VAL_NULL;
 }
 
 static Value m_file_readlines(int argc, Value *argv, ObjDict *kw) {
-    if (!file_open_check(argv[0])) {
+    if (!arg_count("readlines", argc - 1, 0, 1)) {
+        return VAL_NULL;
+    }
+    int64_t hint = -1;
+    if (argc > 1 && !IS_NONE(argv[1]) && !index_value(argv[1], NULL, &hint)) {
+        return VAL_NULL;
+    }
+    ObjFile *f = AS_FILE(argv[0]);
+    if (!can_read(f)) {
         return VAL_NULL;
     }
     Value l = list_new(0);
+    gc_push_root(l);
+    int64_t total = 0;
     for (;;) {
-        Value s = file_readline_str(AS_FILE(argv[0]));
+        Value s = read_line(f, -1);
         if (!s) {
+            gc_pop_root(1);
             return VAL_NULL;
         }
-        if (obj_length(s) == 0) {
+        int64_t n = obj_length(s);
+        if (n == 0) {
             break;
         }
         list_append(AS_LIST(l), s);
+        total += n;
+        if (hint > 0 && total >= hint) {
+            break;
+        }
     }
+    gc_pop_root(1);
     return l;
 }
 
-static Value m_file_write(int argc, Value *argv, ObjDict *kw) {
-    if (!file_open_check(argv[0]) || !arg_count("write", argc - 1, 1, 1)) {
+static Value m_file_readinto(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("readinto", argc - 1, 1, 1)) {
         return VAL_NULL;
     }
-    if (AS_FILE(argv[0])->binary) {
-        ObjFile *f = AS_FILE(argv[0]);
+    ObjFile *f = AS_FILE(argv[0]);
+    if (!f->binary) {
+        return exc_raise(exc_AttributeError, "'TextIOWrapper' object has no attribute 'readinto'");
+    }
+    BufView b;
+    if (!can_read(f) || !buffer_need(argv[1], &b)) {
+        return VAL_NULL;
+    }
+    if (b.readonly) {
+        return exc_raise(exc_TypeError, "readinto() argument must be read-write bytes-like object, not %s",
+                         val_type_name(argv[1]));
+    }
+    SBuf got;
+    sb_init(&got);
+    take_pending(f, &got, (int64_t)b.len);
+    memcpy(b.ptr, got.data ? got.data : "", got.len);
+    size_t n = got.len;
+    sb_free(&got);
+    if (n < b.len) {
+        n += fread(b.ptr + n, 1, b.len - n, f->fp);
+    }
+    return MK_SMALL((int64_t)n);
+}
+
+// Text to write, newline-translated and encoded: a new bytes in [out].
+static bool encode_text(ObjFile *f, Value s, Value *out) {
+    ObjStr *str = AS_STR(s);
+    Value src = s;
+    const char *to = f->newline == NL_CR ? "\r" : f->newline == NL_CRLF ? "\r\n" : NULL;
+    if (to && memchr(str->data, '\n', str->len)) {
+        SBuf b;
+        sb_init(&b);
+        for (size_t i = 0; i < str->len; i++) {
+            if (str->data[i] == '\n') {
+                sb_add(&b, to, strlen(to));
+            } else {
+                sb_addc(&b, str->data[i]);
+            }
+        }
+        src = sb_finish(&b);
+        if (!src) {
+            return false;
+        }
+    }
+    gc_push_root(src);
+    if (f->utf8 && !strcmp(f->errors, "strict")) {
+        *out = str_encodable(AS_STR(src)->data, AS_STR(src)->len) ? src : VAL_NULL;
+    } else {
+        *out = codec_encode(src, f->encoding, f->errors);
+    }
+    gc_pop_root(1);
+    return *out != VAL_NULL;
+}
+
+static Value m_file_write(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("write", argc - 1, 1, 1)) {
+        return VAL_NULL;
+    }
+    ObjFile *f = AS_FILE(argv[0]);
+    if (f->closed) {
+        return exc_raise(exc_ValueError, "I/O operation on closed file.");
+    }
+    if (f->binary) {
         BufView b = {0};
-        if (!buffer_need(argv[1], &b)) {
+        if (!buffer_need(argv[1], &b) || !can_write(f)) {
             return VAL_NULL;
         }
-        if (f->mode && AS_STR(f->mode)->data[0] == 'r' && !strchr(AS_STR(f->mode)->data, '+')) {
-            return exc_raise(exc_OSError, "write");
+        size_t n = fwrite(b.ptr, 1, b.len, f->fp);
+        if (n < b.len && ferror(f->fp)) {
+            clearerr(f->fp);
+            return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
         }
-        fwrite(b.ptr, 1, b.len, f->fp);
         return int_from_i64((int64_t)b.len);
     }
     if (!IS_STR(argv[1])) {
-        return exc_raise(exc_TypeError, "write() argument must be str, not %s",
-                         val_type_name(argv[1]));
+        return exc_raise(exc_TypeError, "write() argument must be str, not %s", val_type_name(argv[1]));
     }
-    ObjFile *f = AS_FILE(argv[0]);
-    if (f->mode && AS_STR(f->mode)->data[0] == 'r' && !strchr(AS_STR(f->mode)->data, '+')) {
-        return exc_raise(exc_OSError, "not writable");
-    }
-    if (!str_encodable(AS_STR(argv[1])->data, AS_STR(argv[1])->len)) {
+    if (!can_write(f)) {
         return VAL_NULL;
     }
-    fwrite(AS_STR(argv[1])->data, 1, AS_STR(argv[1])->len, f->fp);
-    return VAL_INT(AS_STR(argv[1])->cplen);
+    Value data;
+    if (!encode_text(f, argv[1], &data)) {
+        return VAL_NULL;
+    }
+    const char *p = IS_STR(data) ? AS_STR(data)->data : (const char *)AS_BYTES(data)->data;
+    size_t len = IS_STR(data) ? AS_STR(data)->len : AS_BYTES(data)->len;
+    if (len && fwrite(p, 1, len, f->fp) < len && ferror(f->fp)) {
+        clearerr(f->fp);
+        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+    }
+    if (f->fp == stderr) {
+        fflush(stderr);
+    }
+    return int_from_i64((int64_t)AS_STR(argv[1])->cplen);
 }
 
 static Value m_file_writelines(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("writelines", argc - 1, 1, 1)) {
         return VAL_NULL;
     }
-    Value l = seq_to_list(argv[1]);
-    if (!l) {
+    if (!file_open_check(argv[0])) {
         return VAL_NULL;
     }
-    gc_push_root(l);
-    for (size_t i = 0; i < AS_LIST(l)->len; i++) {
-        Value args[2] = {argv[0], AS_LIST(l)->items[i]};
+    Value it = obj_iter(argv[1]);
+    if (!it) {
+        return VAL_NULL;
+    }
+    gc_push_root(it);
+    Value v;
+    int r;
+    while ((r = obj_next(it, &v)) == 1) {
+        Value args[2] = {argv[0], v};
         if (!m_file_write(2, args, NULL)) {
             gc_pop_root(1);
             return VAL_NULL;
         }
     }
     gc_pop_root(1);
-    return VAL_NONE;
+    return r == 0 ? VAL_NONE : VAL_NULL;
 }
 
 static Value m_file_flush(int argc, Value *argv, ObjDict *kw) {
@@ -286,14 +824,117 @@ static Value m_file_flush(int argc, Value *argv, ObjDict *kw) {
 static Value m_file_close(int argc, Value *argv, ObjDict *kw) {
     ObjFile *f = AS_FILE(argv[0]);
     if (!f->closed) {
-        if (f->owned) {
-            fclose(f->fp);
-        } else {
-            fflush(f->fp);
-        }
         f->closed = true;
+        int rc = f->owned ? fclose(f->fp) : fflush(f->fp);
+        pend_free(f);
+        if (rc != 0 && f->owned) {
+            return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+        }
     }
     return VAL_NONE;
+}
+
+static int64_t position(ObjFile *f) {
+    long p = ftell(f->fp);
+    return p < 0 ? -1 : (int64_t)p - (int64_t)(f->plen - f->ppos);
+}
+
+static Value m_file_tell(int argc, Value *argv, ObjDict *kw) {
+    ObjFile *f = AS_FILE(argv[0]);
+    if (!file_open_check(argv[0])) {
+        return VAL_NULL;
+    }
+    if (f->whole) {
+        return unsupported("telling position disabled by next() call");
+    }
+    int64_t p = position(f);
+    if (p < 0) {
+        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+    }
+    return int_from_i64(p);
+}
+
+static Value m_file_seek(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("seek", argc - 1, 1, 2)) {
+        return VAL_NULL;
+    }
+    ObjFile *f = AS_FILE(argv[0]);
+    if (!file_open_check(argv[0])) {
+        return VAL_NULL;
+    }
+    int64_t off, whence = 0;
+    if (!index_value(argv[1], NULL, &off) || (argc > 2 && !index_value(argv[2], NULL, &whence))) {
+        return VAL_NULL;
+    }
+    if (whence < 0 || whence > 2) {
+        return exc_raise(exc_ValueError, "invalid whence (%lld, should be 0, 1 or 2)", (long long)whence);
+    }
+    if (!f->binary) {
+        if (whence == 1 && off != 0) {
+            return unsupported("can't do nonzero cur-relative seeks");
+        }
+        if (whence == 2 && off != 0) {
+            return unsupported("can't do nonzero end-relative seeks");
+        }
+        if (whence == 0 && off < 0) {
+            return exc_raise(exc_ValueError, "negative seek position %lld", (long long)off);
+        }
+    }
+    if (whence == 1) {
+        off -= (int64_t)(f->plen - f->ppos);
+    }
+    f->plen = f->ppos = 0;
+    f->whole = false;
+    if (fseek(f->fp, (long)off, (int)whence) != 0) {
+        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+    }
+    f->last_op = OP_NONE;
+    return int_from_i64(position(f));
+}
+
+static Value m_file_truncate(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("truncate", argc - 1, 0, 1)) {
+        return VAL_NULL;
+    }
+    ObjFile *f = AS_FILE(argv[0]);
+    if (!file_open_check(argv[0])) {
+        return VAL_NULL;
+    }
+    if (!f->writable) {
+        return unsupported(f->binary ? "File not open for writing" : "not writable");
+    }
+    fflush(f->fp);
+    int64_t size = position(f);
+    if (argc > 1 && !IS_NONE(argv[1]) && !index_value(argv[1], NULL, &size)) {
+        return VAL_NULL;
+    }
+    if (size < 0 || ftruncate(fileno(f->fp), (off_t)size) != 0) {
+        return exc_raise_oserror(size < 0 ? EINVAL : errno, VAL_NULL, VAL_NULL);
+    }
+    return int_from_i64(size);
+}
+
+static Value m_file_fileno(int argc, Value *argv, ObjDict *kw) {
+    return file_open_check(argv[0]) ? MK_SMALL(fileno(AS_FILE(argv[0])->fp)) : VAL_NULL;
+}
+
+static Value m_file_isatty(int argc, Value *argv, ObjDict *kw) {
+    return file_open_check(argv[0]) ? VAL_BOOL(isatty(fileno(AS_FILE(argv[0])->fp))) : VAL_NULL;
+}
+
+static Value m_file_readable(int argc, Value *argv, ObjDict *kw) {
+    return file_open_check(argv[0]) ? VAL_BOOL(AS_FILE(argv[0])->readable) : VAL_NULL;
+}
+
+static Value m_file_writable(int argc, Value *argv, ObjDict *kw) {
+    return file_open_check(argv[0]) ? VAL_BOOL(AS_FILE(argv[0])->writable) : VAL_NULL;
+}
+
+static Value m_file_seekable(int argc, Value *argv, ObjDict *kw) {
+    if (!file_open_check(argv[0])) {
+        return VAL_NULL;
+    }
+    return VAL_BOOL(lseek(fileno(AS_FILE(argv[0])->fp), 0, SEEK_CUR) >= 0);
 }
 
 static Value m_file_enter(int argc, Value *argv, ObjDict *kw) {
@@ -301,8 +942,7 @@ static Value m_file_enter(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value m_file_exit(int argc, Value *argv, ObjDict *kw) {
-    m_file_close(1, argv, NULL);
-    return VAL_NONE;
+    return m_file_close(1, argv, NULL) ? VAL_NONE : VAL_NULL;
 }
 
 static Value file_iter(Value self) {
@@ -310,10 +950,11 @@ static Value file_iter(Value self) {
 }
 
 static int file_next(Value self, Value *out) {
-    if (!file_open_check(self)) {
+    ObjFile *f = AS_FILE(self);
+    if (!can_read(f)) {
         return -1;
     }
-    Value s = file_readline_str(AS_FILE(self));
+    Value s = read_line(f, -1);
     if (!s) {
         return -1;
     }
@@ -332,24 +973,47 @@ static Value file_repr(Value self) {
     }
     if (f->binary) {
         const char *m = AS_STR(f->mode)->data;
-        const char *kind = strchr(m, '+') ? "BufferedRandom" : m[0] == 'r' ? "BufferedReader"
-                                                                          : "BufferedWriter";
+        const char *kind = strchr(m, '+') ? "BufferedRandom" : m[0] == 'r' ? "BufferedReader" : "BufferedWriter";
         return str_printf("<_io.%s name=%s>", kind, AS_STR(n)->data);
     }
-    return str_printf("<_io.TextIOWrapper name=%s mode='%s' encoding='UTF-8'>",
-                      AS_STR(n)->data, AS_STR(f->mode)->data);
+    return str_printf("<_io.TextIOWrapper name=%s mode='%s' encoding='%s'>", AS_STR(n)->data, AS_STR(f->mode)->data,
+                      f->encoding);
 }
 
 static Value file_getattr(Value self, ObjStr *name) {
     ObjFile *f = AS_FILE(self);
-    if (!strcmp(name->data, "closed")) {
+    const char *n = name->data;
+    if (!strcmp(n, "closed")) {
         return VAL_BOOL(f->closed);
     }
-    if (!strcmp(name->data, "name")) {
+    if (!strcmp(n, "name")) {
         return f->name;
     }
-    if (!strcmp(name->data, "mode")) {
+    if (!strcmp(n, "mode")) {
         return f->mode;
+    }
+    if (!f->binary) {
+        if (!strcmp(n, "encoding")) {
+            return str_from_c(f->encoding);
+        }
+        if (!strcmp(n, "errors")) {
+            return str_from_c(f->errors);
+        }
+        if (!strcmp(n, "newlines") || !strcmp(n, "line_buffering") ) {
+            return n[0] == 'n' ? VAL_NONE : VAL_BOOL(f->fp == stdout && isatty(fileno(stdout)));
+        }
+        if (!strcmp(n, "buffer")) {
+            if (!f->buffer) {
+                const char *m = AS_STR(f->mode)->data;
+                char bm[8];
+                snprintf(bm, sizeof bm, "%cb%s", m[0], strchr(m, '+') ? "+" : "");
+                Value b = OBJ_VAL(file_alloc(f->fp, f->name, str_from_c(bm), true));
+                AS_FILE(b)->readable = f->readable;
+                AS_FILE(b)->writable = f->writable;
+                f->buffer = b;
+            }
+            return f->buffer;
+        }
     }
     return generic_getattr(self, name);
 }
@@ -358,14 +1022,45 @@ static const MethodDef file_methods[] = {
     {"read", m_file_read},
     {"readline", m_file_readline},
     {"readlines", m_file_readlines},
+    {"readinto", m_file_readinto},
     {"write", m_file_write},
     {"writelines", m_file_writelines},
     {"flush", m_file_flush},
     {"close", m_file_close},
+    {"seek", m_file_seek},
+    {"tell", m_file_tell},
+    {"truncate", m_file_truncate},
+    {"fileno", m_file_fileno},
+    {"isatty", m_file_isatty},
+    {"readable", m_file_readable},
+    {"writable", m_file_writable},
+    {"seekable", m_file_seekable},
     {"__enter__", m_file_enter},
     {"__exit__", m_file_exit},
     {NULL, NULL},
 };
+
+static void mark_io(void) {
+    gc_mark_value(ST->io_unsupported);
+}
+
+ObjClass *io_unsupported_class(void) {
+    if (!ST->io_unsupported) {
+        gc_add_root_marker(mark_io);
+        ObjTuple *bases = AS_TUPLE(tuple_pack(2, OBJ_VAL(exc_OSError), OBJ_VAL(exc_ValueError)));
+        gc_push_root(OBJ_VAL(bases));
+        Value ns = dict_new();
+        gc_push_root(ns);
+        dict_set_str(AS_DICT(ns), str_intern_c("__module__"), str_from_c("io"));
+        Value c = class_create(str_intern_c("UnsupportedOperation"), bases, AS_DICT(ns));
+        gc_pop_root(2);
+        if (!c) {
+            return NULL;
+        }
+        ST->io_unsupported = c;
+    }
+    return AS_CLASS(ST->io_unsupported);
+}
 
 // Makes the file class (cls_file) once per state.
 void builtins_file_init(void) {
@@ -382,4 +1077,17 @@ void builtins_file_init(void) {
     cls_file->next = file_next;
     cls_file->repr = file_repr;
     cls_file->getattr = file_getattr;
+}
+
+// _io: what io.pyish takes from C (UnsupportedOperation, the open function).
+Value mod_io_init(void) {
+    ObjClass *u = io_unsupported_class();
+    if (!u) {
+        return VAL_NULL;
+    }
+    Value m = module_new("_io");
+    ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
+    dict_set_str(d, str_intern_c("UnsupportedOperation"), OBJ_VAL(u));
+    dict_set_str(d, str_intern_c("TextIOWrapper"), OBJ_VAL(cls_file));
+    return m;
 }

@@ -95,6 +95,8 @@ Value sys_redirected_stdout(void);
 bool sys_is_stream(Value v);
 // Wraps the stdio stream [fp] as a pyish file object (for sys.stdout ...).
 Value builtins_file_new(FILE *fp, const char *name, const char *mode);
+// io.UnsupportedOperation (made once per state; NULL on error).
+ObjClass *io_unsupported_class(void);
 // Makes the file class (cls_file) if the state has none yet (builtins_init).
 void builtins_file_init(void);
 // open(file, mode='r', buffering=-1, encoding=None, errors=None,

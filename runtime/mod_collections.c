@@ -17,23 +17,8 @@ static void put(ObjDict *d, const char *name, Value v) {
 // from CPython's pyish code (runtime/lib/_collections_py.pyish), loaded
 // when first asked for.
 static Value coll_getattr(int argc, Value *argv, ObjDict *kw) {
-    static const char *const lazy = " ChainMap UserDict UserList UserString ";
-    char key[40];
-    if (argc == 1 && IS_STR(argv[0]) && AS_STR(argv[0])->len < 30 &&
-        (snprintf(key, sizeof key, " %s ", AS_STR(argv[0])->data), strstr(lazy, key))) {
-        Value m = vm_import("_collections_py");
-        if (!m) {
-            return VAL_NULL;
-        }
-        Value v = obj_getattr(m, AS_STR(argv[0]));
-        Value coll;
-        if (v && dict_get(ST->modules, str_from_c("collections"), &coll) == 1 && IS_A(coll, cls_module)) {
-            dict_set_str(((ObjModule *)AS_OBJ(coll))->dict, AS_STR(argv[0]), v);
-        }
-        return v;
-    }
-    return exc_raise(exc_AttributeError, "module 'collections' has no attribute '%s'",
-                     argc == 1 && IS_STR(argv[0]) ? AS_STR(argv[0])->data : "?");
+    return module_lazy_attr("collections", "_collections_py", " ChainMap UserDict UserList UserString ",
+                            argc == 1 ? argv[0] : VAL_NONE);
 }
 
 Value mod_collections_init(void) {

@@ -625,6 +625,11 @@ static Value random_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
 }
 
 // Creates the random module, seeded from the clock.
+// random.__getattr__: SystemRandom is CPython's (runtime/lib/_random_py.pyish)
+static Value random_getattr(int argc, Value *argv, ObjDict *kw) {
+    return module_lazy_attr("random", "_random_py", " SystemRandom ", argc == 1 ? argv[0] : VAL_NONE);
+}
+
 Value mod_random_init(void) {
     if (!ST->random_shared) {
         ST->random_shared = calloc(1, sizeof(MTState));
@@ -645,6 +650,7 @@ Value mod_random_init(void) {
         cls_random->dict_offset = offsetof(ObjRandom, dict);
     }
     dict_set_str(d, str_intern_c("Random"), OBJ_VAL(cls_random));
+    dict_set_str(d, str_intern_c("__getattr__"), native_new("__getattr__", random_getattr, NULL));
     m_seed(0, NULL, NULL);
     return m;
 }

@@ -35,100 +35,6 @@ FILE *state_stderr(void) {
     return ST->err_stream;
 }
 
-typedef struct ObjStream {
-    Obj hdr;
-    FILE *fp;
-    const char *name;
-} ObjStream;
-
-
-static Value stream_write(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("write", argc, 2, 2)) {
-        return VAL_NULL;
-    }
-    if (!IS_STR(argv[1])) {
-        return exc_raise(exc_TypeError, "write() argument must be str, not %s", val_type_name(argv[1]));
-    }
-    ObjStream *s = (ObjStream *)AS_OBJ(argv[0]);
-    ObjStr *str = AS_STR(argv[1]);
-    if (!str_encodable(str->data, str->len)) {
-        return VAL_NULL;
-    }
-    fwrite(str->data, 1, str->len, s->fp);
-    if (s->fp == stderr) {
-        fflush(stderr);
-    }
-    return int_from_i64((int64_t)str->cplen);
-}
-
-static Value stream_flush(int argc, Value *argv, ObjDict *kw) {
-    fflush(((ObjStream *)AS_OBJ(argv[0]))->fp);
-    return VAL_NONE;
-}
-
-static Value stream_readline(int argc, Value *argv, ObjDict *kw) {
-    ObjStream *s = (ObjStream *)AS_OBJ(argv[0]);
-    char buf[65536];
-    if (!fgets(buf, sizeof buf, s->fp)) {
-        return str_new("", 0);
-    }
-    return str_from_c(buf);
-}
-
-static Value stream_read(int argc, Value *argv, ObjDict *kw) {
-    ObjStream *s = (ObjStream *)AS_OBJ(argv[0]);
-    size_t cap = 4096, n = 0;
-    char *buf = mem_alloc(cap);
-    size_t r;
-    while ((r = fread(buf + n, 1, cap - n, s->fp)) > 0) {
-        n += r;
-        if (n == cap) {
-            buf = mem_realloc(buf, cap, cap * 2);
-            cap *= 2;
-        }
-    }
-    Value v = str_new(buf, n);
-    mem_free(buf, cap);
-    return v;
-}
-
-static Value stream_isatty(int argc, Value *argv, ObjDict *kw) {
-    return VAL_FALSE;
-}
-
-static Value stream_repr(Value self) {
-    ObjStream *s = (ObjStream *)AS_OBJ(self);
-    return str_printf("<_io.TextIOWrapper name='<%s>' mode='%c' encoding='utf-8'>", s->name,
-                      s->fp == stdin ? 'r' : 'w');
-}
-
-// sys.stdout.buffer & co: a binary file object on the same stdio stream.
-static Value stream_getattr(Value self, ObjStr *name) {
-    ObjStream *s = (ObjStream *)AS_OBJ(self);
-    if (strcmp(name->data, "buffer") == 0) {
-        char label[16];
-        snprintf(label, sizeof label, "<%s>", s->name);
-        return builtins_file_new(s->fp, label, s->fp == stdin ? "rb" : "wb");
-    }
-    return generic_getattr(self, name);
-}
-
-static const MethodDef stream_methods[] = {
-    {"write", stream_write},
-    {"flush", stream_flush},
-    {"readline", stream_readline},
-    {"read", stream_read},
-    {"isatty", stream_isatty},
-    {NULL, NULL},
-};
-
-static Value stream_new(FILE *fp, const char *name) {
-    ObjStream *s = (ObjStream *)obj_alloc(cls_stream, sizeof(ObjStream));
-    s->fp = fp;
-    s->name = name;
-    return OBJ_VAL(s);
-}
-
 static Value sys_exit(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("exit", argc, 0, 1)) {
         return VAL_NULL;
@@ -337,7 +243,7 @@ static const MethodDef sys_fns[] = {
 
 // True if [v] is a standard stream object.
 bool sys_is_stream(Value v) {
-    return cls_stream && IS_A(v, cls_stream);
+    return v && (v == ST->sys_stdout || v == ST->sys_stderr || v == ST->sys_stdin);
 }
 
 // The current sys.stdout when a program rebound it to another object.
@@ -364,14 +270,10 @@ static void set(ObjDict *d, const char *name, Value v) {
 }
 
 Value mod_sys_init(void) {
-    if (!cls_stream) {
-        cls_stream = class_new_builtin("TextIOWrapper", NULL, sizeof(ObjStream), stream_methods);
-        cls_stream->repr = stream_repr;
-        cls_stream->getattr = stream_getattr;
-        cls_stream->new_ = NULL;
-        ST->sys_stdout = stream_new(stdout, "stdout");
-        ST->sys_stderr = stream_new(stderr, "stderr");
-        ST->sys_stdin = stream_new(stdin, "stdin");
+    if (!ST->sys_stdout) {
+        ST->sys_stdout = builtins_file_new(stdout, "<stdout>", "w");
+        ST->sys_stderr = builtins_file_new(stderr, "<stderr>", "w");
+        ST->sys_stdin = builtins_file_new(stdin, "<stdin>", "r");
         gc_add_root_marker(mark_streams);
     }
     Value m = module_new("sys");
@@ -385,6 +287,7 @@ Value mod_sys_init(void) {
     set(d, "stdin", ST->config.sandbox ? VAL_NONE : ST->sys_stdin);   // the sandbox reads no console
     set(d, "__stdout__", ST->sys_stdout);
     set(d, "__stderr__", ST->sys_stderr);
+    set(d, "__stdin__", ST->config.sandbox ? VAL_NONE : ST->sys_stdin);
     // CPython's shape (platform._sys_version parses it): version (build, date) [compiler]
     set(d, "version", str_from_c("3.11.0 (pyish 0.1.0, Jan  1 2026, 00:00:00) [pyish]"));
     set(d, "version_info", tuple_pack(5, MK_SMALL(3), MK_SMALL(11), MK_SMALL(0), str_from_c("final"), MK_SMALL(0)));

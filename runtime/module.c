@@ -1,6 +1,7 @@
 // module.c: the module object (a name and a globals dict): its class,
 // repr, attribute access, and module_new, which the builtin modules and
 // the importer (src/interp.c) use to make one.
+#include <stdio.h>
 #include <string.h>
 #include "module.h"
 #include "gc.h"
@@ -81,6 +82,27 @@ static Value module_new_in(ObjClass *cls, const char *name) {
 
 Value module_new(const char *name) {
     return module_new_in(cls_module, name);
+}
+
+Value module_lazy_attr(const char *modname, const char *pymod, const char *names, Value name) {
+    char key[64];
+    if (IS_STR(name) && AS_STR(name)->len < sizeof key - 2) {
+        snprintf(key, sizeof key, " %s ", AS_STR(name)->data);
+        if (strstr(names, key)) {
+            Value m = vm_import(pymod);
+            if (!m) {
+                return VAL_NULL;
+            }
+            Value v = obj_getattr(m, AS_STR(name));
+            Value home;
+            if (v && dict_get(ST->modules, str_from_c(modname), &home) == 1 && IS_A(home, cls_module)) {
+                dict_set_str(((ObjModule *)AS_OBJ(home))->dict, AS_STR(name), v);    // asked once
+            }
+            return v;
+        }
+    }
+    return exc_raise(exc_AttributeError, "module '%s' has no attribute '%s'", modname,
+                     IS_STR(name) ? AS_STR(name)->data : "?");
 }
 
 // module(name, doc=None), types.ModuleType.

@@ -10,6 +10,11 @@
 void module_init(void);
 // A new module [name] with __name__ and __doc__ set.
 Value module_new(const char *name);
+// A C module's __getattr__ (PEP 562) for the names it takes from pyish code:
+// when [name] is one of [names] (" A B C ", space-separated and padded), the
+// attribute of module [pymod] (imported then), also stored in module
+// [modname] so that the next access finds it; else AttributeError.
+Value module_lazy_attr(const char *modname, const char *pymod, const char *names, Value name);
 
 Value mod_sys_init(void);           // mod_sys.c
 Value mod_testing_init(void);       // mod_sys.c (_testing)
@@ -24,6 +29,7 @@ Value mod_re_init(void);            // mod_re.c (_re, on PCRE2)
 Value mod_errno_init(void);         // mod_errno.c
 Value mod_binascii_init(void);      // mod_binascii.c
 Value mod_array_init(void);         // mod_array.c
+Value mod_io_init(void);            // builtins_file.c (_io)
 Value mod_struct_init(void);        // mod_struct.c
 Value mod_hashlib_init(void);       // mod_hashlib.c (OpenSSL libcrypto)
 Value mod_posix_init(void);         // mod_posix.c (_posix, the core of os)

@@ -61,7 +61,7 @@ typedef struct StateConfig {
     X(notimplemented) X(ellipsis) X(union) X(generator) X(coroutine) \
     X(async_generator) X(agen_await) X(seqiter) X(callable_iter) \
     X(enumerate) X(zip) X(map) X(filter) X(reversed) X(mappingproxy) \
-    X(file) X(quitter) X(super) X(stream) X(random) X(counter) \
+    X(file) X(quitter) X(super) X(random) X(counter) \
     X(defaultdict) X(deque) X(deque_iter) X(ordereddict) X(loop) \
     X(future) X(future_iter) X(task) X(handle) X(timer_handle) X(sleep) \
     X(genericalias) X(weakref) X(context) X(contextvar) X(token) \
@@ -222,6 +222,7 @@ struct State {
     // ---- regular expressions (runtime/mod_re.c)
     Value re_error;                     // the class re.error (re.pyish hands it in)
     Value binascii_error, binascii_incomplete;   // binascii.Error/Incomplete (mod_binascii.c)
+    Value io_unsupported;               // io.UnsupportedOperation (builtins_file.c)
     Value struct_error, struct_cache;   // struct.error and compiled formats (mod_struct.c)
     int64_t gc_threshold[3];            // gc.get/set_threshold (reported only)
 
@@ -342,7 +343,6 @@ FILE *state_stderr(void);
 #define cls_file (ST->cls_file)
 #define cls_quitter (ST->cls_quitter)
 #define cls_super (ST->cls_super)
-#define cls_stream (ST->cls_stream)
 #define cls_random (ST->cls_random)
 #define cls_counter (ST->cls_counter)
 #define cls_defaultdict (ST->cls_defaultdict)

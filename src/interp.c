@@ -327,6 +327,7 @@ void interp_init(int argc, char **argv, const char *script_dir) {
     module_register("errno", mod_errno_init);
     module_register("binascii", mod_binascii_init);
     module_register("array", mod_array_init);
+    module_register("_io", mod_io_init);
     module_register("struct", mod_struct_init);
     module_register("hashlib", mod_hashlib_init);
     if (!ST->config.sandbox) {
