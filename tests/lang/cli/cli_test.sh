@@ -64,6 +64,10 @@ check "-W two filters" 0 $'[\'error\', \'ignore::UserWarning\']\nafter' "" -- "$
 check "-W bad action" 0 $'[\'bogus\']\nafter' "Invalid -W option ignored: invalid action: 'bogus'" -- "$pyish" -W bogus -c "$w"
 check "no -W: printed once with its line" 0 $'[]\nafter' "<string>:1: UserWarning: careful" -- "$pyish" -c "$w"
 check "-W without its argument" 2 "" "Argument expected for the -W option" -- "$pyish" -W
+printf '{"b": [1, 2], "a": null}' >in
+check "-m json.tool --sort-keys" 0 $'{\n    "a": null,\n    "b": [\n        1,\n        2\n    ]\n}' "" -- "$pyish" -m json.tool --sort-keys
+printf '{bad' >in
+check "-m json.tool: bad JSON" 1 "" "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)" -- "$pyish" -m json.tool
 check "exit 0" 0 "" "" -- "$pyish" -c 'import sys; sys.exit()'
 check "sys.exit(3)" 3 "" "" -- "$pyish" -c 'import sys; sys.exit(3)'
 check "sys.exit(msg)" 1 "" "bye now" -- "$pyish" -c 'import sys; sys.exit("bye now")'
