@@ -109,7 +109,12 @@ static Value nt_repr(Value self) {
     }
     SBuf b;
     sb_init(&b);
-    sb_adds(&b, AS_OBJ(self)->cls->name->data);
+    ObjClass *c = AS_OBJ(self)->cls;
+    if ((c->flags & CLS_STRUCTSEQ) && c->module) {
+        sb_adds(&b, c->module->data);
+        sb_adds(&b, ".");
+    }
+    sb_adds(&b, c->name->data);
     sb_adds(&b, "(");
     for (size_t i = 0; i < t->len; i++) {
         if (i) {

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <string.h>
+#include <float.h>
 #include "object.h"
 #include "runtime.h"
 #include "module.h"
@@ -122,10 +123,11 @@ static Value sys_get_int_max_str_digits(int argc, Value *argv, ObjDict *kw) {
 }
 
 // sys.int_info, a named tuple printed as CPython's struct sequence.
-static Value make_int_info(void) {
-    Value args[2] = {str_from_c("int_info"), VAL_NULL};
+// A sys.NAME structseq (a namedtuple class named "sys.NAME") holding [vals].
+static Value make_info(const char *name, const char *fields, int n, Value *vals) {
+    Value args[2] = {str_from_c(name), VAL_NULL};
     gc_push_root(args[0]);
-    args[1] = str_from_c("bits_per_digit sizeof_digit default_max_str_digits str_digits_check_threshold");
+    args[1] = str_from_c(fields);
     gc_push_root(args[1]);
     ObjDict *kw = AS_DICT(dict_new());
     gc_push_root(OBJ_VAL(kw));
@@ -135,10 +137,50 @@ static Value make_int_info(void) {
     if (!cls) {
         return VAL_NULL;
     }
-    AS_CLASS(cls)->name = str_intern_c("sys.int_info");    // its repr's prefix
+    AS_CLASS(cls)->flags |= CLS_STRUCTSEQ;      // repr: sys.NAME(...)
+    for (int i = 0; i < n; i++) {
+        gc_push_root(vals[i]);
+    }
+    Value r = vm_call(cls, n, vals, NULL);
+    gc_pop_root(n);
+    return r;
+}
+
+static Value make_int_info(void) {
     Value vals[4] = {MK_SMALL(30), MK_SMALL(4), MK_SMALL(INT_DEFAULT_MAX_STR_DIGITS),
                      MK_SMALL(INT_MAX_STR_DIGITS_THRESHOLD)};
-    return vm_call(cls, 4, vals, NULL);
+    return make_info("int_info", "bits_per_digit sizeof_digit default_max_str_digits str_digits_check_threshold",
+                     4, vals);
+}
+
+static Value make_float_info(void) {
+    Value vals[11] = {float_new(DBL_MAX), MK_SMALL(DBL_MAX_EXP), MK_SMALL(DBL_MAX_10_EXP), float_new(DBL_MIN),
+                      MK_SMALL(DBL_MIN_EXP), MK_SMALL(DBL_MIN_10_EXP), MK_SMALL(DBL_DIG), MK_SMALL(DBL_MANT_DIG),
+                      float_new(DBL_EPSILON), MK_SMALL(FLT_RADIX), MK_SMALL(1)};
+    return make_info("float_info", "max max_exp max_10_exp min min_exp min_10_exp dig mant_dig epsilon radix rounds",
+                     11, vals);
+}
+
+// sys.flags as a plain run sets them (no option changes them but -i).
+static Value make_flags(void) {
+    Value vals[18];
+    for (int i = 0; i < 18; i++) {
+        vals[i] = MK_SMALL(0);
+    }
+    vals[4] = MK_SMALL(1);                              // dont_write_bytecode
+    vals[16] = VAL_FALSE;                               // safe_path
+    vals[17] = MK_SMALL(INT_DEFAULT_MAX_STR_DIGITS);    // int_max_str_digits
+    return make_info("flags", "debug inspect interactive optimize dont_write_bytecode no_user_site no_site "
+                     "ignore_environment verbose bytes_warning quiet hash_randomization isolated dev_mode "
+                     "utf8_mode warn_default_encoding safe_path int_max_str_digits", 18, vals);
+}
+
+static Value sys_getswitchinterval(int argc, Value *argv, ObjDict *kw) {
+    return float_new(0.005);
+}
+
+static Value sys_is_finalizing(int argc, Value *argv, ObjDict *kw) {
+    return VAL_BOOL(ST->finalizing);
 }
 
 static Value sys_getfilesystemencoding(int argc, Value *argv, ObjDict *kw) {
@@ -237,6 +279,8 @@ static const MethodDef sys_fns[] = {
     {"exc_info", sys_exc_info},
     {"exception", sys_exception},
     {"getsizeof", sys_getsizeof},
+    {"getswitchinterval", sys_getswitchinterval},
+    {"is_finalizing", sys_is_finalizing},
     {NULL, NULL},
 };
 
@@ -290,7 +334,12 @@ Value mod_sys_init(void) {
     set(d, "__stdin__", ST->config.sandbox ? VAL_NONE : ST->sys_stdin);
     // CPython's shape (platform._sys_version parses it): version (build, date) [compiler]
     set(d, "version", str_from_c("3.11.0 (pyish 0.1.0, Jan  1 2026, 00:00:00) [pyish]"));
-    set(d, "version_info", tuple_pack(5, MK_SMALL(3), MK_SMALL(11), MK_SMALL(0), str_from_c("final"), MK_SMALL(0)));
+    Value vi[5] = {MK_SMALL(3), MK_SMALL(11), MK_SMALL(0), str_from_c("final"), MK_SMALL(0)};
+    Value version_info = make_info("version_info", "major minor micro releaselevel serial", 5, vi);
+    if (!version_info) {
+        return VAL_NULL;
+    }
+    set(d, "version_info", version_info);
     set(d, "platform", str_from_c("linux"));
     set(d, "byteorder", str_from_c("little"));
     set(d, "maxsize", int_from_i64(INT64_MAX));
@@ -300,6 +349,19 @@ Value mod_sys_init(void) {
         return VAL_NULL;
     }
     set(d, "int_info", info);
+    Value finfo = make_float_info();
+    if (!finfo) {
+        return VAL_NULL;
+    }
+    set(d, "float_info", finfo);
+    Value flags = make_flags();
+    if (!flags) {
+        return VAL_NULL;
+    }
+    set(d, "flags", flags);
+    set(d, "hexversion", MK_SMALL(0x030B00F0));     // 3.11.0 final, as sys.version_info
+    set(d, "api_version", MK_SMALL(1013));
+    set(d, "orig_argv", interp_sys_argv());
     set(d, "executable", str_from_c("pyish"));
     set(d, "prefix", str_from_c("/usr/local"));
     set(d, "base_prefix", str_from_c("/usr/local"));

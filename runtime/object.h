@@ -169,6 +169,7 @@ enum {
     CLS_META = 128,         // type or a subclass of it: instances are classes
     CLS_ABSTRACT = 256,     // __abstractmethods__ is set and not empty (abc)
     CLS_HEAPTYPE = 512,     // made at run time in C (namedtuple): attributes may be set
+    CLS_STRUCTSEQ = 1024,   // a C module's struct sequence (sys.float_info): repr says module.name
 };
 
 // ---- core object layouts (others live with their files' headers)

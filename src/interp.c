@@ -421,6 +421,7 @@ static void run_atexit(void) {
 
 void interp_shutdown(void) {
     run_atexit();
+    ST->finalizing = true;
     asyncio_shutdown();
     gen_exit_warnings();
     finalize_at_exit();
