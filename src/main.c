@@ -423,6 +423,12 @@ int main(int argc, char **argv) {
         fprintf(stderr, "pyish: %s needs a FILE\n", o.dis ? "--dis" : "--check");
         return 2;
     }
+    if (o.module && strcmp(o.module, "asyncio") == 0 && i + 1 >= argc) {
+        // python3 -m asyncio: a REPL where await works at top level, as pyish's own
+        o.module = NULL;
+        o.interactive = true;
+        i = argc;
+    }
     // sys.argv: FILE and ARGS ('-c' or '-' for those forms; '' for the REPL)
     char empty[] = "";
     char dash_c[] = "-c";
