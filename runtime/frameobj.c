@@ -120,12 +120,13 @@ Value traceback_new(Value next, Value code, Value globals, int line, int lasti) 
     return OBJ_VAL(t);
 }
 
-bool traceback_entry(Value tb, Value *code, int *line, Value *next) {
+bool traceback_entry(Value tb, Value *code, int *line, int *lasti, Value *next) {
     if (!IS_A(tb, cls_traceback)) {
         return false;
     }
     *code = TB(tb)->code;
     *line = TB(tb)->line;
+    *lasti = TB(tb)->lasti;
     *next = TB(tb)->next;
     return true;
 }

@@ -24,6 +24,7 @@ static void finalize_code(Obj *o) {
     ObjCode *c = (ObjCode *)o;
     mem_free(c->code, sizeof(uint32_t) * (c->ncode ? c->ncode : 1));
     mem_free(c->lines, sizeof(int32_t) * (c->ncode ? c->ncode : 1));
+    mem_free(c->spans, sizeof(uint32_t) * (c->ncode ? c->ncode : 1));
     mem_free(c->cache, sizeof(uint64_t) * (c->ncode ? c->ncode : 1));
     mem_free(c->attr_cache, sizeof(AttrCache) * (c->ncode ? c->ncode : 1));
     mem_free(c->cell2arg, sizeof(int32_t) * (size_t)(c->ncells + 1));
@@ -34,6 +35,35 @@ static Value code_repr(Value self) {
     return str_printf("<code object %s at %p, file \"%s\", line %d>", c->name->data, (void *)c,
                       c->filename->data, c->firstline);
 }
+
+// code.co_positions(): (line, end_line, col, end_col) of each instruction
+// (columns None when unknown), as traceback uses it with tb_lasti // 2.
+static Value code_co_positions(int argc, Value *argv, ObjDict *kw) {
+    ObjCode *c = (ObjCode *)AS_OBJ(argv[0]);
+    Value l = list_new(c->ncode);
+    if (!l) {
+        return VAL_NULL;
+    }
+    gc_push_root(l);
+    for (uint32_t i = 0; i < c->ncode; i++) {
+        int line, end_line, col, end_col;
+        Value t;
+        if (code_span(c, i, &line, &end_line, &col, &end_col)) {
+            t = tuple_pack(4, MK_SMALL(line), MK_SMALL(end_line), MK_SMALL(col), MK_SMALL(end_col));
+        } else {
+            t = tuple_pack(4, MK_SMALL(c->lines[i]), MK_SMALL(c->lines[i]), VAL_NONE, VAL_NONE);
+        }
+        list_append(AS_LIST(l), t);
+    }
+    Value it = obj_iter(l);
+    gc_pop_root(1);
+    return it;
+}
+
+static const MethodDef code_methods[] = {
+    {"co_positions", code_co_positions},
+    {NULL, NULL},
+};
 
 static Value code_getattr(Value self, ObjStr *name) {
     ObjCode *c = (ObjCode *)AS_OBJ(self);
@@ -260,7 +290,7 @@ static const MethodDef function_methods[] = {
 };
 
 void func_init(void) {
-    cls_code = class_new_builtin("code", NULL, sizeof(ObjCode), NULL);
+    cls_code = class_new_builtin("code", NULL, sizeof(ObjCode), code_methods);
     cls_code->trace = trace_code;
     cls_code->finalize = finalize_code;
     cls_code->repr = code_repr;

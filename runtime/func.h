@@ -34,6 +34,7 @@ typedef struct ObjCode {
     uint32_t *code;         // instructions
     uint32_t ncode;
     int32_t *lines;         // source line of each instruction
+    uint32_t *spans;        // columns of each instruction's node (span_pack), for tracebacks' carets
     uint64_t *cache;        // per instruction: LOAD_GLOBAL's cached entry (vm.c)
     AttrCache *attr_cache;  // per instruction, made at the first attribute access; or NULL
     ObjTuple *consts;       // constants (ints, strs, code objects, kwnames tuples)
@@ -72,4 +73,25 @@ typedef struct ObjCell {
 
 // Brings up the code, function and cell classes.
 void func_init(void);
+// An instruction's source range beyond its line: the end line's distance
+// (8 bits), the start and end columns (UTF-8 byte offsets, 12 bits each).
+#define SPAN_UNKNOWN UINT32_MAX
+static inline uint32_t span_pack(int line, int end_line, int col, int end_col) {
+    if (end_line < line || end_line - line > 255 || col < 0 || col > 4095 || end_col < 0 || end_col > 4095) {
+        return SPAN_UNKNOWN;
+    }
+    return (uint32_t)(end_line - line) | (uint32_t)col << 8 | (uint32_t)end_col << 20;
+}
+// The range of instruction [offset] of [code]; false when unknown.
+static inline bool code_span(ObjCode *code, uint32_t offset, int *line, int *end_line, int *col, int *end_col) {
+    if (offset >= code->ncode || !code->spans || code->spans[offset] == SPAN_UNKNOWN) {
+        return false;
+    }
+    uint32_t s = code->spans[offset];
+    *line = code->lines[offset];
+    *end_line = *line + (int)(s & 0xff);
+    *col = (int)(s >> 8 & 0xfff);
+    *end_col = (int)(s >> 20);
+    return true;
+}
 #endif

@@ -514,10 +514,10 @@ bool obj_isinstance(Value v, ObjClass *cls);
 // frame snapshots and traceback entries (frameobj.c): a frame's code,
 // globals, line, locals (or VAL_NULL) and f_back; a traceback entry in
 // front of [next] (VAL_NULL: the innermost); traceback_entry reads one
-// (false if [tb] is not a traceback).
+// (false if [tb] is not a traceback); lasti is 2 * the instruction's offset.
 Value framesnap_new(Value code, Value globals, int line, Value locals, Value back);
 Value traceback_new(Value next, Value code, Value globals, int line, int lasti);
-bool traceback_entry(Value tb, Value *code, int *line, Value *next);
+bool traceback_entry(Value tb, Value *code, int *line, int *lasti, Value *next);
 int isinstance_check(Value v, Value spec);        // isinstance(v, spec): 1/0/-1, with __instancecheck__
 // match statements (match.c): sequence/mapping subjects (1/0/-1), a
 // mapping's values for a tuple of keys and a class pattern's attributes

@@ -35,6 +35,7 @@ typedef struct Unit {
     Scope *scope;
     uint32_t *code;
     int32_t *lines;
+    uint32_t *spans;        // per instruction: its node's columns (code_span)
     int ncode, capcode;
     int *labels;
     int nlabels, caplabels;
@@ -53,6 +54,7 @@ typedef struct Unit {
     int nfb;
     int maxfb;          // deepest fblock nesting (bounds the handler blocks)
     int line;
+    uint32_t span;          // the current node's packed columns (SPAN_UNKNOWN: none)
     char *qualname;
     int flags;
 } Unit;
@@ -139,9 +141,11 @@ static void emit(Compiler *c, int op, int arg) {
         u->capcode = u->capcode ? u->capcode * 2 : 64;
         u->code = realloc(u->code, sizeof(uint32_t) * (size_t)u->capcode);
         u->lines = realloc(u->lines, sizeof(int32_t) * (size_t)u->capcode);
+        u->spans = realloc(u->spans, sizeof(uint32_t) * (size_t)u->capcode);
     }
     u->code[u->ncode] = INSTR(op, arg);
     u->lines[u->ncode] = u->line;
+    u->spans[u->ncode] = u->span;
     u->ncode++;
     u->depth += stack_effect(op, arg);
     if (u->depth > u->maxdepth) {
@@ -239,6 +243,7 @@ static const char *mangle(Compiler *c, const char *name, char *buf, size_t size)
 // ---- units
 static void push_unit(Compiler *c, Scope *scope, const char *qualname) {
     Unit *u = calloc(1, sizeof(Unit));
+    u->span = SPAN_UNKNOWN;
     u->parent = c->u;
     u->scope = scope;
     u->consts = AS_LIST(list_new(4));
@@ -268,6 +273,7 @@ static void push_unit(Compiler *c, Scope *scope, const char *qualname) {
 static void free_unit(Unit *u) {
     free(u->code);
     free(u->lines);
+    free(u->spans);
     free(u->labels);
     free(u->qualname);
     free(u);
@@ -302,6 +308,8 @@ static ObjCode *finish_unit(Compiler *c, const char *name, int firstline) {
     memcpy(code->code, u->code, sizeof(uint32_t) * (size_t)u->ncode);
     code->lines = mem_alloc(sizeof(int32_t) * (size_t)(u->ncode ? u->ncode : 1));
     memcpy(code->lines, u->lines, sizeof(int32_t) * (size_t)u->ncode);
+    code->spans = mem_alloc(sizeof(uint32_t) * (size_t)(u->ncode ? u->ncode : 1));
+    memcpy(code->spans, u->spans, sizeof(uint32_t) * (size_t)u->ncode);
     code->cache = mem_alloc(sizeof(uint64_t) * (size_t)(u->ncode ? u->ncode : 1));
     memset(code->cache, 0, sizeof(uint64_t) * (size_t)(u->ncode ? u->ncode : 1));
     code->consts = AS_TUPLE(seq_to_tuple(OBJ_VAL(u->consts)));
@@ -565,9 +573,12 @@ static Value const_of_literal(Compiler *c, Ast *e) {
     }
 }
 
+// The node [n] is the current one: its line, and its columns for the
+// carets of tracebacks (PEP 657).
 static void set_line(Compiler *c, Ast *n) {
     if (n->loc.line > 0) {
         c->u->line = n->loc.line;
+        c->u->span = span_pack(n->loc.line, n->loc.end_line, n->loc.col, n->loc.end_col);
     }
 }
 
@@ -813,6 +824,7 @@ static void compile_subscript_index(Compiler *c, Ast *idx) {
 
 static void compile_expr(Compiler *c, Ast *e) {
     int saved_line = c->u->line;
+    uint32_t saved_span = c->u->span;
     set_line(c, e);
     switch (e->kind) {
     case AST_NAME:
@@ -1012,6 +1024,7 @@ static void compile_expr(Compiler *c, Ast *e) {
         error(c, e->loc, "invalid syntax");
     }
     c->u->line = saved_line;
+    c->u->span = saved_span;
 }
 
 // ---- comprehensions
@@ -2504,6 +2517,7 @@ static void compile_stmt(Compiler *c, Ast *s) {
     case AST_ASSERT: {
         int ok = new_label(c);
         compile_jump_if(c, s->a, true, ok);
+        set_line(c, s->a);      // the AssertionError points at the test, as CPython's
         emit0(c, OP_LOAD_ASSERTION_ERROR);
         if (s->b) {
             emit0(c, OP_PUSH_NULL);

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <stdlib.h>
 #include "interp.h"
+#include "ast.h"
+#include "code.h"
 #include "vm.h"
 #include "runtime.h"
 #include "gc.h"
@@ -13,8 +15,9 @@
 #include "module.h"
 #include "class.h"
 
-// Reads line [line] of [file] (stripped) into [buf]; false if unavailable.
-bool tb_source_line(const char *file, int line, char *buf, size_t size) {
+// Line [line] of [file] as it is (without its newline) into [*start, *len];
+// false if unavailable. The text stays valid until another file is read.
+static bool source_raw(const char *file, int line, const char **start, size_t *len) {
     if (!file || file[0] == '<' || line <= 0) {
         return false;
     }
@@ -38,12 +41,25 @@ bool tb_source_line(const char *file, int line, char *buf, size_t size) {
     if (p >= end) {
         return false;
     }
-    while (p < end && (*p == ' ' || *p == '\t' || *p == '\f')) {
-        p++;
-    }
     const char *e = p;
     while (e < end && *e != '\n' && *e != '\r') {
         e++;
+    }
+    *start = p;
+    *len = (size_t)(e - p);
+    return true;
+}
+
+// Reads line [line] of [file] (stripped) into [buf]; false if unavailable.
+bool tb_source_line(const char *file, int line, char *buf, size_t size) {
+    const char *p, *e;
+    size_t rawlen;
+    if (!source_raw(file, line, &p, &rawlen)) {
+        return false;
+    }
+    e = p + rawlen;
+    while (p < e && (*p == ' ' || *p == '\t' || *p == '\f')) {
+        p++;
     }
     while (e > p && (e[-1] == ' ' || e[-1] == '\t')) {
         e--;
@@ -88,17 +104,109 @@ static void print_repeated(PrintCtx *ctx, long cnt) {
     }
 }
 
+// ---- PEP 657 carets, as CPython 3.11's tb_displayline draws them
+
+static size_t char_offset(const char *s, size_t nbytes) {
+    size_t n = 0;
+    for (size_t i = 0; i < nbytes; i++) {
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    }
+    return n;
+}
+
+// The secondary range of a source segment (byte offsets in it): a binary
+// operation's operator or a subscript's brackets, found by parsing the
+// segment as a statement; false when it is neither.
+static bool tb_caret_anchors(const char *seg, size_t len, size_t *left, size_t *right) {
+    Arena *arena = NULL;
+    ParseError perr;
+    memset(&perr, 0, sizeof perr);
+    Ast *tree = parse_source(seg, len, PARSE_FILE, &arena, &perr);
+    bool found = false;
+    if (tree && tree->list.len == 1 && tree->list.items[0]->kind == AST_EXPR_STMT) {
+        Ast *e = tree->list.items[0]->a;
+        if (e->kind == AST_BINOP && e->a->loc.end_line == 1 && e->b->loc.line == 1) {
+            for (int i = e->a->loc.end_col; i < e->b->loc.col && (size_t)i < len; i++) {
+                if (seg[i] == ' ' || seg[i] == '\t' || seg[i] == '\f' || seg[i] == '\n') {
+                    continue;
+                }
+                *left = (size_t)i;
+                *right = (size_t)i + 1;
+                if (i + 1 < e->b->loc.col && seg[i + 1] != ' ' && seg[i + 1] != '\t' && seg[i + 1] != '\f') {
+                    (*right)++;
+                }
+                found = true;
+                break;
+            }
+        } else if (e->kind == AST_SUBSCRIPT && e->a->loc.end_line == 1 && e->b->loc.end_line == 1) {
+            *left = (size_t)e->a->loc.end_col;
+            *right = (size_t)e->b->loc.end_col + 1;
+            found = *right <= len;
+        }
+    }
+    if (arena) {
+        arena_free(arena);
+    }
+    return found;
+}
+
+// The caret line under source line [line] of [code]'s file for the
+// instruction at [lasti] (2 * its offset), into [out] ("" when none: the
+// range is unknown or covers the whole line).
+static void caret_line(ObjCode *code, int lasti, int line, char *out, size_t size) {
+    out[0] = 0;
+    int l0, l1, c0, c1;
+    if (lasti < 0 || !code_span(code, (uint32_t)lasti / 2, &l0, &l1, &c0, &c1) || l0 != line) {
+        return;
+    }
+    const char *raw;
+    size_t len;
+    if (!source_raw(code->filename->data, line, &raw, &len) || (size_t)c0 > len || (l1 == l0 && c1 < c0)) {
+        return;
+    }
+    size_t indent = 0;
+    while (indent < len && (raw[indent] == ' ' || raw[indent] == '\t' || raw[indent] == '\f')) {
+        indent++;
+    }
+    size_t stop = len;
+    while (stop > indent && (raw[stop - 1] == ' ' || raw[stop - 1] == '\t')) {
+        stop--;
+    }
+    size_t b1 = l1 == l0 ? ((size_t)c1 < len ? (size_t)c1 : len) : stop;    // multi-line: to the line's end
+    size_t start = char_offset(raw, (size_t)c0), end = char_offset(raw, b1);
+    size_t left = 0, right = 0;
+    bool anchors = l1 == l0 && tb_caret_anchors(raw + c0, b1 - (size_t)c0, &left, &right);
+    if (anchors) {
+        left = char_offset(raw + c0, left);
+        right = char_offset(raw + c0, right);
+    }
+    size_t stripped_len = char_offset(raw + indent, stop - indent);
+    if (end - start == stripped_len && !anchors) {
+        return;
+    }
+    size_t ind = char_offset(raw, indent), k = 0;
+    for (size_t i = ind; i < start && k + 1 < size; i++) {
+        out[k++] = ' ';
+    }
+    for (size_t i = start; i < end && k + 1 < size; i++) {
+        size_t rel = i - start;
+        out[k++] = !anchors ? '^' : rel >= left && rel < right ? '^' : '~';
+    }
+    out[k] = 0;
+}
+
 // The entries of traceback chain [tb], outermost first, into [codes] and
 // [lines] (at most [max]; the innermost ones when there are more). Returns
 // how many.
-static size_t tb_entries(Value tb, ObjCode **codes, int *lines, size_t max) {
+static size_t tb_entries(Value tb, ObjCode **codes, int *lines, int *lastis, size_t max) {
     size_t n = 0, total = 0;
     Value code, next;
-    int line;
-    for (Value t = tb; t && traceback_entry(t, &code, &line, &next); t = next) {
+    int line, lasti;
+    for (Value t = tb; t && traceback_entry(t, &code, &line, &lasti, &next); t = next) {
         if (IS_OBJ(code) && AS_OBJ(code)->cls == cls_code) {
             codes[n % max] = (ObjCode *)AS_OBJ(code);
             lines[n % max] = line;
+            lastis[n % max] = lasti;
             n++;
         }
     }
@@ -107,15 +215,18 @@ static size_t tb_entries(Value tb, ObjCode **codes, int *lines, size_t max) {
         // rotate the ring so that the oldest kept entry comes first
         size_t start = total % max;
         ObjCode **c2 = malloc(sizeof *c2 * max);
-        int *l2 = malloc(sizeof *l2 * max);
+        int *l2 = malloc(sizeof *l2 * max), *a2 = malloc(sizeof *a2 * max);
         for (size_t i = 0; i < max; i++) {
             c2[i] = codes[(start + i) % max];
             l2[i] = lines[(start + i) % max];
+            a2[i] = lastis[(start + i) % max];
         }
         memcpy(codes, c2, sizeof *c2 * max);
         memcpy(lines, l2, sizeof *l2 * max);
+        memcpy(lastis, a2, sizeof *a2 * max);
         free(c2);
         free(l2);
+        free(a2);
         total = max;
     }
     return total;
@@ -133,8 +244,8 @@ static void print_tb(PrintCtx *ctx, Value exc, bool group) {
     // As CPython: only the innermost TB_LIMIT entries, and a run of more
     // than TB_RECURSIVE_CUTOFF identical entries is summarized.
     ObjCode **codes = malloc(sizeof *codes * TB_LIMIT);
-    int *lines = malloc(sizeof *lines * TB_LIMIT);
-    size_t nentries = tb_entries(e->traceback, codes, lines, TB_LIMIT);
+    int *lines = malloc(sizeof *lines * TB_LIMIT), *lastis = malloc(sizeof *lastis * TB_LIMIT);
+    size_t nentries = tb_entries(e->traceback, codes, lines, lastis, TB_LIMIT);
     ObjCode *last_code = NULL;
     int last_line = -1;
     long cnt = 0;
@@ -159,11 +270,17 @@ static void print_tb(PrintCtx *ctx, Value exc, bool group) {
         if (tb_source_line(code->filename->data, line, buf, sizeof buf) && buf[0]) {
             margin(ctx, NULL);
             fprintf(ctx->out, "    %s\n", buf);
+            caret_line(code, lastis[k], line, buf, sizeof buf);
+            if (buf[0]) {
+                margin(ctx, NULL);
+                fprintf(ctx->out, "    %s\n", buf);
+            }
         }
     }
     print_repeated(ctx, cnt);
     free(codes);
     free(lines);
+    free(lastis);
 }
 
 // PEP 678: the strings of __notes__, one per line after the message.
@@ -693,8 +810,8 @@ static Value tbm_extract(int argc, Value *argv, ObjDict *kw) {
     }
     gc_push_root(l);
     Value code, next;
-    int line;
-    for (Value t = argv[0]; traceback_entry(t, &code, &line, &next) && next != t; t = next ? next : VAL_NONE) {
+    int line, lasti;
+    for (Value t = argv[0]; traceback_entry(t, &code, &line, &lasti, &next) && next != t; t = next ? next : VAL_NONE) {
         if (IS_OBJ(code) && AS_OBJ(code)->cls == cls_code) {
             list_append(AS_LIST(l), entry_tuple((ObjCode *)AS_OBJ(code), line));
         }
@@ -758,11 +875,26 @@ Value vm_getframe(int argc, Value *argv, ObjDict *kw) {
     return back;
 }
 
+// anchors(segment) -> (left, right) character offsets of a binary
+// operator or subscript in a source segment, or None (traceback.pyish).
+static Value tbm_anchors(int argc, Value *argv, ObjDict *kw) {
+    if (argc != 1 || !IS_STR(argv[0])) {
+        return exc_raise(exc_TypeError, "anchors() takes one str");
+    }
+    ObjStr *s = AS_STR(argv[0]);
+    size_t left, right;
+    if (!tb_caret_anchors(s->data, s->len, &left, &right)) {
+        return VAL_NONE;
+    }
+    return tuple_pack(2, MK_SMALL((int64_t)char_offset(s->data, left)), MK_SMALL((int64_t)char_offset(s->data, right)));
+}
+
 Value mod_traceback_init(void) {
     Value m = module_new("_traceback");
     ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
     dict_set_str(d, str_intern_c("format"), native_new("format", tbm_format, NULL));
     dict_set_str(d, str_intern_c("extract"), native_new("extract", tbm_extract, NULL));
     dict_set_str(d, str_intern_c("stack"), native_new("stack", tbm_stack, NULL));
+    dict_set_str(d, str_intern_c("anchors"), native_new("anchors", tbm_anchors, NULL));
     return m;
 }

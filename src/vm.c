@@ -48,7 +48,7 @@ static void tb_add(Value exc, Frame *f) {
     gc_push_root(exc);
     Value tb = traceback_new(e->traceback && IS_A(e->traceback, cls_traceback) ? e->traceback : VAL_NULL,
                              OBJ_VAL(f->code), f->globals ? OBJ_VAL(f->globals) : VAL_NONE,
-                             code_line(f->code, off ? off - 1 : 0), -1);
+                             code_line(f->code, off ? off - 1 : 0), off ? 2 * (int)(off - 1) : 0);
     e->traceback = tb;
     gc_pop_root(1);
 }
