@@ -69,8 +69,10 @@ typedef struct ParseError {
 
 typedef enum ParseMode {
     PARSE_FILE,         // a module
-    PARSE_INTERACTIVE   // one REPL input: top-level await allowed,
+    PARSE_INTERACTIVE,  // one REPL input: top-level await allowed,
                         // expression statements flagged for echo
+    PARSE_FILE_AWAIT    // a module where await is allowed at top level
+                        // (compile()'s PyCF_ALLOW_TOP_LEVEL_AWAIT)
 } ParseMode;
 
 // Parses [len] bytes of UTF-8 [src] into a MODULE node allocated in a new

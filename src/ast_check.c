@@ -461,6 +461,6 @@ bool ast_check(Parser *p, Ast *module) {
     }
     Checker ck = {p, false};
     Ctx c = {0};
-    c.await_ok = p->mode == PARSE_INTERACTIVE;
+    c.await_ok = p->mode == PARSE_INTERACTIVE || p->mode == PARSE_FILE_AWAIT;
     return stmts(&ck, &module->list, c);
 }

@@ -493,7 +493,9 @@ static Value run_string(int argc, Value *argv, bool eval) {
     Value r = VAL_NULL;
     if (code) {
         gc_push_root(OBJ_VAL(code));
-        r = vm_run_module_in(code, globals, locals);
+        // code with a top-level await (compile flag 0x2000) makes a coroutine
+        r = (code->flags & CO_COROUTINE) && (code->flags & CO_MODULE) ? vm_module_coroutine(code, globals)
+                                                                      : vm_run_module_in(code, globals, locals);
         gc_pop_root(1);
     }
     gc_pop_root(1);
@@ -519,7 +521,8 @@ static Value b_eval(int argc, Value *argv, ObjDict *kw) {
 }
 
 // compile(source, filename, mode, flags=0, dont_inherit=False, optimize=-1):
-// a code object exec() and eval() run. flags, dont_inherit and optimize are
+// a code object exec() and eval() run. Of the flags, 0x2000
+// (PyCF_ALLOW_TOP_LEVEL_AWAIT) is honoured; dont_inherit and optimize are
 // accepted and ignored.
 static Value b_compile(int argc, Value *argv, ObjDict *kw) {
     static const char *const names[] = {"source", "filename", "mode", "flags", "dont_inherit", "optimize"};
@@ -570,6 +573,13 @@ static Value b_compile(int argc, Value *argv, ObjDict *kw) {
         mode = COMPILE_SINGLE;
     } else {
         return exc_raise(exc_ValueError, "compile() mode must be 'exec', 'eval' or 'single'");
+    }
+    int64_t flags = 0;
+    if (a[3] && !IS_NONE(a[3]) && !int_to_i64(a[3], &flags)) {
+        return VAL_NULL;
+    }
+    if (flags & 0x2000) {       // ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+        mode = (CompileMode)((int)mode | COMPILE_TOP_AWAIT);
     }
     ObjCode *code = compile_str(AS_STR(a[0]), AS_STR(a[1])->data, mode, false);
     return code ? OBJ_VAL(code) : VAL_NULL;

@@ -2621,7 +2621,7 @@ ObjCode *compile_module_flags(Ast *module, const char *filename, int flags, Comp
     }
     push_unit(c, c->root, "<module>");
     c->u->flags |= CO_MODULE;
-    if (interactive && c->root->is_coroutine) {
+    if ((interactive || (flags & CF_TOP_AWAIT)) && c->root->is_coroutine) {
         c->u->flags |= CO_COROUTINE;
     }
     if (flags & CF_EVAL) {

@@ -20,7 +20,8 @@ ObjCode *compile_module(Ast *module, const char *filename, bool interactive, Com
 // compile_module with flags: CF_INTERACTIVE as [interactive] above;
 // CF_BY_NAME: module-level names go through the frame's locals dict (code
 // for exec() with separate locals); CF_EVAL: [module] is one expression
-// statement whose value the code returns (eval()).
-enum { CF_INTERACTIVE = 1, CF_BY_NAME = 2, CF_EVAL = 4 };
+// statement whose value the code returns (eval()); CF_TOP_AWAIT: code with
+// a top-level await is a coroutine body (compile()'s flag 0x2000).
+enum { CF_INTERACTIVE = 1, CF_BY_NAME = 2, CF_EVAL = 4, CF_TOP_AWAIT = 8 };
 ObjCode *compile_module_flags(Ast *module, const char *filename, int flags, CompileError *err);
 #endif

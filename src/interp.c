@@ -211,12 +211,15 @@ static bool check_single(const Ast *tree, ParseError *err) {
 }
 
 ObjCode *interp_compile_mode(const char *src, size_t len, const char *filename, CompileMode mode) {
+    bool top_await = ((int)mode & COMPILE_TOP_AWAIT) != 0;
+    mode = (CompileMode)((int)mode & ~COMPILE_TOP_AWAIT);
     Arena *arena = NULL;
     ParseError perr;
     memset(&perr, 0, sizeof perr);
     bool interactive = mode == COMPILE_INTERACTIVE || mode == COMPILE_SINGLE;
     bool exec_mode = mode == COMPILE_FILE || mode == COMPILE_EXEC;
-    Ast *tree = parse_source(src, len, interactive ? PARSE_INTERACTIVE : PARSE_FILE, &arena, &perr);
+    Ast *tree = parse_source(src, len, interactive ? PARSE_INTERACTIVE : top_await ? PARSE_FILE_AWAIT : PARSE_FILE,
+                             &arena, &perr);
     if (tree && ((mode == COMPILE_EVAL && !check_eval(src, len, tree, &perr)) ||
                  (mode == COMPILE_SINGLE && !check_single(tree, &perr)))) {
         tree = NULL;
@@ -233,6 +236,7 @@ ObjCode *interp_compile_mode(const char *src, size_t len, const char *filename, 
         return NULL;
     }
     int flags = (interactive ? CF_INTERACTIVE : 0) | (mode == COMPILE_EVAL ? CF_EVAL : 0) |
+                (top_await ? CF_TOP_AWAIT : 0) |
                 (mode == COMPILE_EXEC || mode == COMPILE_SINGLE ? CF_BY_NAME : 0);
     CompileError cerr;
     memset(&cerr, 0, sizeof cerr);

@@ -34,6 +34,9 @@ typedef enum CompileMode {
     COMPILE_EVAL,           // compile(..., 'eval'), eval(str): one expression, its value returned
     COMPILE_SINGLE,         // compile(..., 'single'): one statement, expressions echoed
 } CompileMode;
+// A bit or-ed into a CompileMode: await allowed at top level, the code is
+// then a coroutine body (compile()'s ast.PyCF_ALLOW_TOP_LEVEL_AWAIT).
+#define COMPILE_TOP_AWAIT 0x100
 // Parses and compiles [src] of [filename] in [mode]; NULL with a SyntaxError raised.
 ObjCode *interp_compile_mode(const char *src, size_t len, const char *filename, CompileMode mode);
 // The __main__ module's globals.
