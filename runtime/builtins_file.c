@@ -983,6 +983,9 @@ static Value file_repr(Value self) {
 static Value file_getattr(Value self, ObjStr *name) {
     ObjFile *f = AS_FILE(self);
     const char *n = name->data;
+    if (!strchr("cnmelb", n[0])) {
+        return generic_getattr(self, name);     // methods (write, read...): no name compares
+    }
     if (!strcmp(n, "closed")) {
         return VAL_BOOL(f->closed);
     }

@@ -461,7 +461,10 @@ void gc_collect(void) {
     ST->gc.ncollections++;
     ST->gc.since = 0;
     size_t live = gc_bytes_allocated() - ST->gc.slab_bytes + ST->gc.slab_live_bytes;
-    size_t grow = ST->gc.disabled ? live * 2 : live / 2;
+    // the next collection once as many bytes again are allocated (the heap
+    // doubles, as Lua's default pause): half that re-marked long-lived data
+    // (lists of lines, parsed documents) twice as often
+    size_t grow = ST->gc.disabled ? live * 2 : live;
     ST->gc.next_threshold = grow < GC_MIN_THRESHOLD ? GC_MIN_THRESHOLD : grow;
     if (ST->heap_cap) {
         // collect before the host's memory limit is crossed

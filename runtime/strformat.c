@@ -895,7 +895,21 @@ Value str_percent_format(Value fmtv, Value args) {
             char nb[64];
             int len = -1;
             if ((type == 'd' || type == 'i' || type == 'u') && IS_SMALL(arg) && prec < 0) {
-                len = snprintf(nb, sizeof nb, "%lld", (long long)AS_SMALL(arg));
+                int64_t v = AS_SMALL(arg);
+                uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+                char tmp[24];
+                int k = 0;
+                do {
+                    tmp[k++] = (char)('0' + u % 10);
+                    u /= 10;
+                } while (u);
+                len = 0;
+                if (v < 0) {
+                    nb[len++] = '-';
+                }
+                while (k) {
+                    nb[len++] = tmp[--k];
+                }
             } else if ((type == 'f' || type == 'F') && IS_FLOAT(arg) && prec >= 0 && prec <= 30 &&
                        isfinite(AS_FLOAT(arg)) && fabs(AS_FLOAT(arg)) < 1e30) {
                 len = snprintf(nb, sizeof nb, "%.*f", (int)prec, AS_FLOAT(arg));
