@@ -35,6 +35,8 @@ typedef struct ObjFile {
     Value buffer;           // text files: the binary file on the same stream (made when asked for)
     char *pend;             // bytes read but not consumed yet (mem.c buffer of pcap bytes)
     size_t plen, ppos, pcap;
+    char *lbuf;             // getline's buffer for text lines (malloc'd), kept between lines
+    size_t lcap;
     bool closed;
     bool owned;             // fclose on close (not for the standard streams)
     bool binary;
@@ -60,6 +62,9 @@ static void pend_free(ObjFile *f) {
     mem_free(f->pend, f->pcap);
     f->pend = NULL;
     f->plen = f->ppos = f->pcap = 0;
+    free(f->lbuf);
+    f->lbuf = NULL;
+    f->lcap = 0;
 }
 
 static void file_finalize(Obj *o) {
@@ -515,6 +520,19 @@ static bool text_line(ObjFile *f, SBuf *b) {
 }
 
 static Value read_line(ObjFile *f, int64_t limit) {
+    if (!f->binary && f->utf8 && !f->whole && f->plen == f->ppos && limit < 0 &&
+        (f->newline == NL_UNIVERSAL || f->newline == NL_LF)) {
+        // the common line: one getline into the file's buffer, no '\r' to
+        // translate, decoded straight into the str
+        ssize_t n = getline(&f->lbuf, &f->lcap, f->fp);
+        if (n <= 0) {
+            return str_new("", 0);
+        }
+        if (f->newline == NL_LF || !memchr(f->lbuf, '\r', (size_t)n)) {
+            return codec_decode((const unsigned char *)f->lbuf, (size_t)n, "utf-8", f->errors);
+        }
+        pend_put(f, f->lbuf, (size_t)n);    // a '\r' inside: the general path
+    }
     SBuf b;
     sb_init(&b);
     if (f->binary) {
@@ -576,6 +594,11 @@ static Value m_file_read(int argc, Value *argv, ObjDict *kw) {
     char buf[8192];
     if (n < 0) {
         take_pending(f, &b, -1);
+        struct stat st;
+        long pos = ftell(f->fp);
+        if (pos >= 0 && fstat(fileno(f->fp), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > pos) {
+            sb_reserve(&b, (size_t)(st.st_size - pos) + 1);     // the rest in one piece
+        }
         size_t k;
         while (!f->whole && (k = fread(buf, 1, sizeof buf, f->fp)) > 0) {
             sb_add(&b, buf, k);

@@ -462,6 +462,25 @@ Value codec_decode(const unsigned char *p, size_t len, const char *encoding, con
             e = ENC_UTF32BE;
         }
     }
+    if (e == ENC_UTF8 && i == 0) {
+        // valid UTF-8 (the common case) becomes the str at once, one copy
+        size_t j = 0;
+        while (j < len) {
+            if (p[j] < 0x80) {
+                j++;
+                continue;
+            }
+            int need;
+            if (p[j] < 0xC2 || p[j] > 0xF4 || utf8_prefix(p + j, len - j, &need) != need) {
+                break;
+            }
+            j += (size_t)need;
+        }
+        if (j == len) {
+            sb_free(&b);
+            return str_try_new((const char *)p, len);
+        }
+    }
     const char *en = enc_names[e];
     while (ok && i < len && !b.failed) {
         unsigned char c = p[i];
