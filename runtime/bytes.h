@@ -106,6 +106,10 @@ Value codec_decode(const unsigned char *p, size_t len, const char *encoding, con
 // (defaults "utf-8", "strict"); [fname] words the TypeErrors.
 bool codec_args(const char *fname, Value enc, Value errs, const char **encoding,
                 const char **errors);
+// ---- codecs_escape.c: unicode_escape (1) and raw_unicode_escape (2)
+int codec_escape_kind(const char *encoding);    // 0: neither
+Value codec_escape_encode(Value s, bool raw);
+Value codec_escape_decode(const unsigned char *p, size_t len, bool raw, const char *errors);
 // The message of a UnicodeDecodeError / UnicodeEncodeError [e] (exc.c's str).
 Value codec_error_str(Value e);
 #endif

@@ -1609,9 +1609,39 @@ static Value object_format(int argc, Value *argv, ObjDict *kw) {
     return obj_str(argv[0]);
 }
 
-// object.__reduce_ex__(self, protocol): pyish has no pickle.
+// object.__reduce_ex__(self, protocol): a class's own __reduce__ when it
+// has one, else copyreg's (CPython's reduce_newobj, written in pyish).
 static Value object_reduce_ex(int argc, Value *argv, ObjDict *kw) {
-    return exc_raise(exc_TypeError, "cannot pickle '%s' object", val_type_name(argv[0]));
+    if (argc != 2) {
+        return exc_raise(exc_TypeError, "__reduce_ex__() takes exactly one argument (%d given)", argc - 1);
+    }
+    ObjClass *c = val_class(argv[0]);
+    Value own = class_lookup(c, str_intern_c("__reduce__"));
+    Value base = class_lookup(cls_object, str_intern_c("__reduce__"));
+    if (own && own != base) {
+        return vm_call(own, 1, argv, NULL);
+    }
+    if (!(c->flags & CLS_USER) && c->native_base == c) {
+        return exc_raise(exc_TypeError, "cannot pickle '%s' object", val_type_name(argv[0]));
+    }
+    Value copyreg = vm_import("copyreg");
+    Value f = copyreg ? obj_getattr(copyreg, str_intern_c("_pyish_reduce_ex")) : VAL_NULL;
+    return f ? vm_call(f, 2, argv, NULL) : VAL_NULL;
+}
+
+// object.__reduce__(self): __reduce_ex__(0), as CPython's.
+static Value object_reduce(int argc, Value *argv, ObjDict *kw) {
+    Value copyreg = vm_import("copyreg");
+    Value f = copyreg ? obj_getattr(copyreg, str_intern_c("_reduce_ex")) : VAL_NULL;
+    Value args[2] = {argv[0], MK_SMALL(0)};
+    return f ? vm_call(f, 2, args, NULL) : VAL_NULL;
+}
+
+// object.__getstate__(self) (3.11): the instance dict and slots.
+static Value object_getstate(int argc, Value *argv, ObjDict *kw) {
+    Value copyreg = vm_import("copyreg");
+    Value f = copyreg ? obj_getattr(copyreg, str_intern_c("_pyish_getstate")) : VAL_NULL;
+    return f ? vm_call(f, 1, argv, NULL) : VAL_NULL;
 }
 
 // object.__subclasshook__(cls, sub): NotImplemented (the normal check).
@@ -1624,6 +1654,8 @@ static const MethodDef object_methods[] = {
     {"__subclasshook__", object_subclasshook},
     {"__format__", object_format},
     {"__reduce_ex__", object_reduce_ex},
+    {"__reduce__", object_reduce},
+    {"__getstate__", object_getstate},
     {NULL, NULL},
 };
 

@@ -216,6 +216,10 @@ static const char *enc_reason(Enc e) {
 }
 
 Value codec_encode(Value sv, const char *encoding, const char *errors) {
+    int esc = codec_escape_kind(encoding);
+    if (esc) {
+        return codec_escape_encode(sv, esc == 2);
+    }
     Enc e;
     if (!find_codec(encoding, &e)) {
         return exc_raise(exc_LookupError, "unknown encoding: %s", encoding);
@@ -431,6 +435,10 @@ static uint32_t get_unit(const unsigned char *p, int size, bool le) {
 }
 
 Value codec_decode(const unsigned char *p, size_t len, const char *encoding, const char *errors) {
+    int esc = codec_escape_kind(encoding);
+    if (esc) {
+        return codec_escape_decode(p, len, esc == 2, errors);
+    }
     Enc e;
     if (!find_codec(encoding, &e)) {
         return exc_raise(exc_LookupError, "unknown encoding: %s", encoding);
