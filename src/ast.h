@@ -71,8 +71,10 @@ typedef enum ParseMode {
     PARSE_FILE,         // a module
     PARSE_INTERACTIVE,  // one REPL input: top-level await allowed,
                         // expression statements flagged for echo
-    PARSE_FILE_AWAIT    // a module where await is allowed at top level
+    PARSE_FILE_AWAIT,   // a module where await is allowed at top level
                         // (compile()'s PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    PARSE_AST           // a module for ast.parse: the grammar only, none of
+                        // the compiler's checks (return outside a function...)
 } ParseMode;
 
 // Parses [len] bytes of UTF-8 [src] into a MODULE node allocated in a new

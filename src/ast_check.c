@@ -459,6 +459,9 @@ bool ast_check(Parser *p, Ast *module) {
     if (!check_depth(p, module)) {
         return false;
     }
+    if (p->mode == PARSE_AST) {
+        return true;
+    }
     Checker ck = {p, false};
     Ctx c = {0};
     c.await_ok = p->mode == PARSE_INTERACTIVE || p->mode == PARSE_FILE_AWAIT;

@@ -328,6 +328,7 @@ void interp_init(int argc, char **argv, const char *script_dir) {
     module_register("_re", mod_re_init);
     module_register("_json", mod_json_init);
     module_register("_traceback", mod_traceback_init);
+    module_register("_pyish_ast", mod_pyish_ast_init);
     module_register("errno", mod_errno_init);
     module_register("binascii", mod_binascii_init);
     module_register("array", mod_array_init);

@@ -90,6 +90,8 @@ Value import_from(Value module, ObjStr *name);
 bool import_star(Value module, ObjDict *into);
 // The traceback module's C side, _traceback (traceback.c).
 Value mod_traceback_init(void);
+// _pyish_ast: the parser's tree as nested tuples for ast.pyish (astexport.c).
+Value mod_pyish_ast_init(void);
 
 // `pyish -m NAME`: the source of module NAME (an embedded runtime/lib
 // module, or NAME.pyish / NAME/__main__.pyish in the current folder or a
