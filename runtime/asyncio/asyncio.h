@@ -76,6 +76,7 @@ struct ObjLoop {
     bool until_complete;    // inside run_until_complete (deadlock report)
     Value current_task;     // the task being stepped, or VAL_NULL
     Value exc_handler;      // set_exception_handler(h), or VAL_NULL
+    Value task_factory;     // set_task_factory(f), or VAL_NULL
 };
 
 
@@ -90,6 +91,10 @@ void loop_push(ObjLoop *loop, int kind, Value a, Value b);
 Value loop_call_soon(ObjLoop *loop, Value cb, Value args);
 // A timer handle at absolute time [when].
 Value loop_call_at(ObjLoop *loop, double when, int kind, Value cb, Value args);
+// loop.create_task(coro, name=, context=): the loop's task factory's task
+// when set_task_factory() gave one, else a Task. [name], [context]: VAL_NULL
+// or None when not given.
+Value loop_create_task(ObjLoop *loop, Value coro, Value name, Value context);
 // The loop for a new Future when none is given (get_event_loop()).
 ObjLoop *loop_get_event_loop(void);
 // As CPython's get_event_loop(): once set_event_loop() was called (asyncio.run

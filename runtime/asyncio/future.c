@@ -318,10 +318,17 @@ static Value fut_get_loop(int argc, Value *argv, ObjDict *kw) {
     return f->loop ? OBJ_VAL(f->loop) : VAL_NONE;
 }
 
-// The await iterator: yield self while pending, then the result.
+// The await iterator: yield self while pending, then the result. Resumed
+// while still pending and still blocking (no Task took the future and reset
+// _asyncio_future_blocking: a plain 'yield from fut' driven by hand), it
+// raises, as CPython's FutureIter does.
 static int fut_next(Value self, Value *out) {
     ObjFuture *f = self_fut(self);
     if (f->state == FUT_PENDING) {
+        if (f->blocking) {
+            exc_raise(exc_RuntimeError, "await wasn't used with future");
+            return -1;
+        }
         f->blocking = true;
         *out = self;
         return 1;

@@ -247,6 +247,7 @@ static void trace_loop(Obj *o) {
     ObjLoop *l = (ObjLoop *)o;
     gc_mark_obj((Obj *)l->dict);
     gc_mark_value(l->exc_handler);
+    gc_mark_value(l->task_factory);
     for (size_t i = 0; i < l->rlen; i++) {
         ReadyItem *it = &l->ready[(l->rhead + i) & (l->rcap - 1)];
         gc_mark_value(it->a);
@@ -868,7 +869,7 @@ static Value ensure_future_c(ObjLoop *loop, Value v, bool *new_task) {
             return VAL_NULL;
         }
         *new_task = true;
-        return task_new(loop, v, VAL_NONE, VAL_NULL);
+        return loop_create_task(loop, v, VAL_NULL, VAL_NULL);
     }
     bool found;
     Value aw = call_method_opt(v, str_intern_c("__await__"), 0, NULL, &found);
@@ -878,7 +879,7 @@ static Value ensure_future_c(ObjLoop *loop, Value v, bool *new_task) {
         }
         if (is_coroutine_like(aw)) {
             *new_task = true;
-            return task_new(loop, aw, VAL_NONE, VAL_NULL);
+            return loop_create_task(loop, aw, VAL_NULL, VAL_NULL);
         }
         return exc_raise(exc_TypeError, "An asyncio.Future, a coroutine or an awaitable is required");
     }
@@ -897,8 +898,13 @@ Value loop_run_until_complete(ObjLoop *loop, Value fut) {
     if (!fut) {
         return VAL_NULL;
     }
+    if (!is_future(fut)) {
+        // a task factory's result that is no Future
+        Value r = obj_repr(fut);
+        return r ? exc_raise(exc_TypeError, "An asyncio.Future, a coroutine or an awaitable is required, the task factory gave %s", AS_STR(r)->data) : VAL_NULL;
+    }
     ObjFuture *f = (ObjFuture *)AS_OBJ(fut);
-    if (new_task) {
+    if (new_task && f->is_task) {
         ((ObjTask *)f)->log_destroy_pending = false;
     }
     gc_push_root(fut);
@@ -1067,6 +1073,36 @@ static Value loop_create_future_m(int argc, Value *argv, ObjDict *kw) {
     return future_new(self_loop(argv[0]));
 }
 
+Value loop_create_task(ObjLoop *loop, Value coro, Value name, Value context) {
+    if (!loop->task_factory) {
+        return task_new(loop, coro, name ? name : VAL_NONE, context);
+    }
+    // as CPython's BaseEventLoop.create_task: factory(loop, coro), with
+    // context= only when one is given, then the name through set_name()
+    Value args[2] = {OBJ_VAL(loop), coro};
+    Value task;
+    if (context && !IS_NONE(context)) {
+        Value kwd = dict_new();
+        gc_push_root(kwd);
+        dict_set_str(AS_DICT(kwd), str_intern_c("context"), context);
+        task = vm_call(loop->task_factory, 2, args, AS_DICT(kwd));
+        gc_pop_root(1);
+    } else {
+        task = vm_call(loop->task_factory, 2, args, NULL);
+    }
+    if (!task || !name || IS_NONE(name)) {
+        return task;
+    }
+    gc_push_root(task);
+    bool found;
+    Value r = call_method_opt(task, str_intern_c("set_name"), 1, &name, &found);
+    gc_pop_root(1);
+    if (found && !r) {
+        return VAL_NULL;
+    }
+    return task;
+}
+
 static Value loop_create_task_m(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("create_task", argc, 2, 2)) {
         return VAL_NULL;
@@ -1075,8 +1111,28 @@ static Value loop_create_task_m(int argc, Value *argv, ObjDict *kw) {
     if (!check_closed(loop)) {
         return VAL_NULL;
     }
-    Value name = kw_get(kw, "name");
-    return task_new(loop, argv[1], name ? name : VAL_NONE, kw_get(kw, "context"));
+    return loop_create_task(loop, argv[1], kw_get(kw, "name"), kw_get(kw, "context"));
+}
+
+static Value loop_set_task_factory_m(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("set_task_factory", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    Value f = argv[1];
+    ObjClass *c = val_class(f);
+    if (!IS_NONE(f) && !(c->call || c == cls_function || c == cls_native || c == cls_bound_method || IS_CLASS(f))) {
+        return exc_raise(exc_TypeError, "task factory must be a callable or None");
+    }
+    self_loop(argv[0])->task_factory = IS_NONE(f) ? VAL_NULL : f;
+    return VAL_NONE;
+}
+
+static Value loop_get_task_factory_m(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("get_task_factory", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    Value f = self_loop(argv[0])->task_factory;
+    return f ? f : VAL_NONE;
 }
 
 static Value loop_run_forever_m(int argc, Value *argv, ObjDict *kw) {
@@ -1255,6 +1311,8 @@ static const MethodDef loop_methods[] = {
     {"shutdown_asyncgens", loop_shutdown_asyncgens_m},
     {"run_in_executor", loop_run_in_executor_m, true},
     {"get_exception_handler", loop_get_exception_handler_m},
+    {"set_task_factory", loop_set_task_factory_m},
+    {"get_task_factory", loop_get_task_factory_m},
     {NULL, NULL},
 };
 
@@ -1463,6 +1521,18 @@ static void mark_loops(void) {
     gc_mark_value(ST->deadlock_target);
 }
 
+// BaseEventLoop(): a new loop, as asyncio.new_event_loop() gives (the class
+// itself only: a subclass of the C loop cannot be instantiated).
+static Value loop_new_m(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    if (cls != cls_loop) {
+        return exc_raise(exc_TypeError, "cannot create '%s' instances", cls->name->data);
+    }
+    if (argc > 0 || (kw && kw->used)) {
+        return exc_raise(exc_TypeError, "%s() takes no arguments", cls->name->data);
+    }
+    return loop_new();
+}
+
 // Creates the loop, handle and sleep classes.
 void loop_init(void) {
     ObjStr *mod = str_intern_c("asyncio");
@@ -1471,7 +1541,7 @@ void loop_init(void) {
     cls_loop->trace = trace_loop;
     cls_loop->finalize = finalize_loop;
     cls_loop->repr = loop_repr;
-    cls_loop->new_ = NULL;
+    cls_loop->new_ = loop_new_m;
     cls_loop->dict_offset = offsetof(ObjLoop, dict);
     cls_handle = class_new_builtin("Handle", NULL, sizeof(ObjHandle), handle_methods);
     cls_handle->module = mod;

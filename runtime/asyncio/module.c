@@ -72,12 +72,16 @@ static Value m_get_running_loop_opt(int argc, Value *argv, ObjDict *kw) {
     return ST->running_loop ? OBJ_VAL(ST->running_loop) : VAL_NONE;
 }
 
-static ObjLoop *loop_arg(int argc, Value *argv, ObjDict *kw) {
+// The loop argument of current_task()/all_tasks(): the running loop when
+// none is given. Any other object is no error, as in CPython (no task runs
+// on it): *[other] is set and NULL returned, with no exception.
+static ObjLoop *loop_arg(int argc, Value *argv, ObjDict *kw, bool *other) {
     Value lv = argc > 0 ? argv[0] : kw_get(kw, "loop");
+    *other = false;
     if (lv && !IS_NONE(lv)) {
         ObjLoop *l = as_loop(lv);
         if (!l) {
-            exc_raise(exc_TypeError, "loop must be an event loop");
+            *other = true;
         }
         return l;
     }
@@ -89,17 +93,19 @@ static ObjLoop *loop_arg(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value m_current_task(int argc, Value *argv, ObjDict *kw) {
-    ObjLoop *l = loop_arg(argc, argv, kw);
+    bool other;
+    ObjLoop *l = loop_arg(argc, argv, kw, &other);
     if (!l) {
-        return VAL_NULL;
+        return other ? VAL_NONE : VAL_NULL;
     }
     return l->current_task ? l->current_task : VAL_NONE;
 }
 
 static Value m_all_tasks(int argc, Value *argv, ObjDict *kw) {
-    ObjLoop *l = loop_arg(argc, argv, kw);
+    bool other;
+    ObjLoop *l = loop_arg(argc, argv, kw, &other);
     if (!l) {
-        return VAL_NULL;
+        return other ? set_new(cls_set) : VAL_NULL;
     }
     Value s = set_new(cls_set);
     for (size_t i = 0; i < ST->task_nregistry; i++) {
@@ -137,8 +143,7 @@ static Value m_create_task(int argc, Value *argv, ObjDict *kw) {
         }
         return exc_raise(exc_RuntimeError, "no running event loop");
     }
-    Value name = kw_get(kw, "name");
-    return task_new(ST->running_loop, argv[0], name ? name : VAL_NONE, kw_get(kw, "context"));
+    return loop_create_task(ST->running_loop, argv[0], kw_get(kw, "name"), kw_get(kw, "context"));
 }
 
 static Value m_run_until_complete(int argc, Value *argv, ObjDict *kw) {

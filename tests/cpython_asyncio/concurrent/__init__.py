@@ -1,0 +1,1 @@
+# Stub of CPython's concurrent package for the tests (pyish has none).

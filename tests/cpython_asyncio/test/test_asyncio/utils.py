@@ -1,0 +1,213 @@
+"""Utilities shared by tests: pyish's stub of CPython 3.11.7's
+Lib/test/test_asyncio/utils.py (PSF License, see README.md).
+
+What pyish can run is kept as CPython has it; the rest is replaced:
+
+- no sockets, ssl, selectors, http.server or wsgiref (the test servers,
+  the SSL contexts, TestSelector, mock_nonblocking_socket): the helpers that
+  need them raise unittest.SkipTest, so the tests using them are skipped;
+- no threads: threading_helper is a no-op stub;
+- TestLoop (CPython's BaseEventLoop subclass driven by a time generator)
+  cannot exist: pyish's event loop is C and its class cannot be subclassed.
+  new_test_loop() without a generator gives a plain pyish event loop (the
+  tests that pass no generator schedule no timer, so TestLoop's clock plays
+  no part in them); new_test_loop(gen) skips the test.
+"""
+
+import asyncio
+import contextlib
+import logging
+import re
+import sys
+import time
+import unittest
+
+from unittest import mock
+
+from asyncio import events
+from asyncio import futures
+from asyncio import tasks
+from asyncio.log import logger
+from test import support
+from test.support import threading_helper
+
+ssl = None
+
+CLOCK_RES = 0.050
+
+_NO_SOCKETS = "pyish has no socket module yet"
+
+
+def dummy_ssl_context():
+    return None
+
+
+def simple_server_sslcontext():
+    raise unittest.SkipTest("pyish has no ssl module")
+
+
+def simple_client_sslcontext(*, disable_verify=True):
+    raise unittest.SkipTest("pyish has no ssl module")
+
+
+def run_briefly(loop):
+    async def once():
+        pass
+    gen = once()
+    t = loop.create_task(gen)
+    # Don't log a warning if the task is not done after run_until_complete().
+    # It occurs if the loop is stopped or if a task raises a BaseException.
+    t._log_destroy_pending = False
+    try:
+        loop.run_until_complete(t)
+    finally:
+        gen.close()
+
+
+def run_until(loop, pred, timeout=support.SHORT_TIMEOUT):
+    deadline = time.monotonic() + timeout
+    while not pred():
+        if timeout is not None:
+            timeout = deadline - time.monotonic()
+            if timeout <= 0:
+                raise futures.TimeoutError()
+        loop.run_until_complete(tasks.sleep(0.001))
+
+
+def run_once(loop):
+    """Legacy API to run once through the event loop."""
+    loop.call_soon(loop.stop)
+    loop.run_forever()
+
+
+@contextlib.contextmanager
+def run_test_server(*, host='127.0.0.1', port=0, use_ssl=False):
+    raise unittest.SkipTest(_NO_SOCKETS)
+    yield
+
+
+@contextlib.contextmanager
+def run_test_unix_server(*, use_ssl=False):
+    raise unittest.SkipTest(_NO_SOCKETS)
+    yield
+
+
+@contextlib.contextmanager
+def unix_socket_path():
+    raise unittest.SkipTest(_NO_SOCKETS)
+    yield
+
+
+@contextlib.contextmanager
+def run_udp_echo_server(*, host='127.0.0.1', port=0):
+    raise unittest.SkipTest(_NO_SOCKETS)
+    yield
+
+
+def make_test_protocol(base):
+    dct = {}
+    for name in dir(base):
+        if name.startswith('__') and name.endswith('__'):
+            # skip magic names
+            continue
+        dct[name] = MockCallback(return_value=None)
+    return type('TestProtocol', (base,) + base.__bases__, dct)()
+
+
+def MockCallback(**kwargs):
+    return mock.Mock(spec=['__call__'], **kwargs)
+
+
+class MockPattern(str):
+    """A regex based str with a fuzzy __eq__."""
+    def __eq__(self, other):
+        return bool(re.search(str(self), other, re.S))
+
+
+class MockInstanceOf:
+    def __init__(self, type):
+        self._type = type
+
+    def __eq__(self, other):
+        return isinstance(other, self._type)
+
+
+def get_function_source(func):
+    from asyncio import format_helpers
+    source = format_helpers._get_function_source(func)
+    if source is None:
+        raise ValueError("unable to get the source of %r" % (func,))
+    return source
+
+
+class TestCase(unittest.TestCase):
+    @staticmethod
+    def close_loop(loop):
+        executor = getattr(loop, '_default_executor', None)
+        if executor is not None:
+            if not loop.is_closed():
+                loop.run_until_complete(loop.shutdown_default_executor())
+            else:
+                executor.shutdown(wait=True)
+        loop.close()
+
+    def set_event_loop(self, loop, *, cleanup=True):
+        if loop is None:
+            raise AssertionError('loop is None')
+        # ensure that the event loop is passed explicitly in asyncio
+        events.set_event_loop(None)
+        if cleanup:
+            self.addCleanup(self.close_loop, loop)
+
+    def new_test_loop(self, gen=None):
+        if gen is not None:
+            raise unittest.SkipTest("pyish: TestLoop (a BaseEventLoop subclass "
+                                    "on a test clock) is not possible, the C "
+                                    "event loop cannot be subclassed")
+        loop = asyncio.new_event_loop()
+        self.set_event_loop(loop)
+        return loop
+
+    def setUp(self):
+        self._thread_cleanup = threading_helper.threading_setup()
+
+    def tearDown(self):
+        events.set_event_loop(None)
+
+        # Detect CPython bug #23353: ensure that yield/yield-from is not used
+        # in an except block of a generator
+        self.assertEqual(sys.exc_info(), (None, None, None))
+
+        self.doCleanups()
+        threading_helper.threading_cleanup(*self._thread_cleanup)
+        support.reap_children()
+
+
+@contextlib.contextmanager
+def disable_logger():
+    """Context manager to disable asyncio logger."""
+    old_level = logger.level
+    try:
+        logger.setLevel(logging.CRITICAL+1)
+        yield
+    finally:
+        logger.setLevel(old_level)
+
+
+def mock_nonblocking_socket(*args, **kwargs):
+    raise unittest.SkipTest(_NO_SOCKETS)
+
+
+async def await_without_task(coro):
+    exc = None
+    def func():
+        try:
+            for _ in coro.__await__():
+                pass
+        except BaseException as err:
+            nonlocal exc
+            exc = err
+    asyncio.get_running_loop().call_soon(func)
+    await asyncio.sleep(0)
+    if exc is not None:
+        raise exc
