@@ -1273,7 +1273,7 @@ next_instr:
         for (size_t i = 0; i < after; i++) {
             PUSH(lst->items[lst->len - 1 - i]);
         }
-        Value m = list_from_array(mid, lst->items + before);
+        Value m = list_from_array(mid, mid ? lst->items + before : NULL);     // an empty list has no items array
         if (!m) {
             SAVE_FRAME();
             goto error;
