@@ -65,6 +65,11 @@ _Noreturn void assert_fail(const char *cond, const char *file, int line) {
 }
 
 void gc_add_root_marker(void (*mark)(void)) {
+    for (int i = 0; i < ST->gc.nroot_markers; i++) {
+        if (ST->gc.root_markers[i] == mark) {
+            return;     // registered already
+        }
+    }
     if (ST->gc.nroot_markers == MAX_ROOT_MARKERS) {
         abort();
     }

@@ -137,7 +137,7 @@ struct State {
         bool disabled;                  // gc.disable(): collect less often
         Obj **gray;
         size_t ngray, capgray;
-        void (*root_markers[16])(void);
+        void (*root_markers[48])(void);   // one per C file that keeps values outside objects
         int nroot_markers;
         Value *temp_roots;
         int ntemp, captemp;
