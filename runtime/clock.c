@@ -20,6 +20,10 @@ static double real_wall(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+double clock_real_monotonic(void) {
+    return real_mono();
+}
+
 void clock_init(bool virtual_clock) {
     ST->clock_virtual = virtual_clock;
     ST->clock_start_mono = real_mono();

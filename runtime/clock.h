@@ -6,6 +6,8 @@
 #include <stdbool.h>
 
 double clock_monotonic(void);   // seconds, monotonic (virtual when enabled)
+// the real monotonic clock, whatever clock is in use (time waited for I/O)
+double clock_real_monotonic(void);
 double clock_wall(void);        // time.time()
 double clock_elapsed(void);     // seconds since start on the clock in use
 // time.sleep: advances the virtual clock, or sleeps (interruptible by SIGINT:

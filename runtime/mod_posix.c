@@ -17,6 +17,7 @@
 #include <sys/types.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include "object.h"
@@ -674,6 +675,92 @@ static Value p_pipe(int argc, Value *argv, ObjDict *kw) {
     return tuple_pack(2, MK_SMALL(fds[0]), MK_SMALL(fds[1]));
 }
 
+static Value fd_flag_get(int argc, Value *argv, const char *name, int getcmd, int flag, bool inverted) {
+    int fd;
+    if (!arg_count(name, argc, 1, 1) || !fd_arg(argv[0], &fd)) {
+        return VAL_NULL;
+    }
+    int fl = fcntl(fd, getcmd);
+    if (fl < 0) {
+        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+    }
+    return VAL_BOOL(((fl & flag) != 0) != inverted);
+}
+
+static Value fd_flag_set(int argc, Value *argv, const char *name, int getcmd, int setcmd, int flag, bool inverted) {
+    int fd;
+    if (!arg_count(name, argc, 2, 2) || !fd_arg(argv[0], &fd)) {
+        return VAL_NULL;
+    }
+    int on = obj_truthy(argv[1]);
+    if (on < 0) {
+        return VAL_NULL;
+    }
+    int fl = fcntl(fd, getcmd);
+    if (fl < 0) {
+        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+    }
+    fl = (on != inverted) ? fl | flag : fl & ~flag;
+    if (fcntl(fd, setcmd, fl) < 0) {
+        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+    }
+    return VAL_NONE;
+}
+
+static Value p_get_blocking(int argc, Value *argv, ObjDict *kw) {
+    return fd_flag_get(argc, argv, "get_blocking", F_GETFL, O_NONBLOCK, true);
+}
+
+static Value p_set_blocking(int argc, Value *argv, ObjDict *kw) {
+    return fd_flag_set(argc, argv, "set_blocking", F_GETFL, F_SETFL, O_NONBLOCK, true);
+}
+
+static Value p_get_inheritable(int argc, Value *argv, ObjDict *kw) {
+    return fd_flag_get(argc, argv, "get_inheritable", F_GETFD, FD_CLOEXEC, true);
+}
+
+static Value p_set_inheritable(int argc, Value *argv, ObjDict *kw) {
+    return fd_flag_set(argc, argv, "set_inheritable", F_GETFD, F_SETFD, FD_CLOEXEC, true);
+}
+
+static Value p_pidfd_open(int argc, Value *argv, ObjDict *kw) {
+    int64_t pid, flags = 0;
+    if (!arg_count("pidfd_open", argc, 1, 2) || !int_arg(argv[0], &pid) || (argc > 1 && !int_arg(argv[1], &flags))) {
+        return VAL_NULL;
+    }
+    long r = syscall(SYS_pidfd_open, (pid_t)pid, (unsigned)flags);
+    if (r < 0) {
+        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+    }
+    fcntl((int)r, F_SETFD, FD_CLOEXEC);
+    return MK_SMALL(r);
+}
+
+static Value p_killpg(int argc, Value *argv, ObjDict *kw) {
+    int64_t pg, sig;
+    if (!arg_count("killpg", argc, 2, 2) || !int_arg(argv[0], &pg) || !int_arg(argv[1], &sig)) {
+        return VAL_NULL;
+    }
+    return killpg((pid_t)pg, (int)sig) < 0 ? exc_raise_oserror(errno, VAL_NULL, VAL_NULL) : VAL_NONE;
+}
+
+static Value p_getpgid(int argc, Value *argv, ObjDict *kw) {
+    int64_t pid;
+    if (!arg_count("getpgid", argc, 1, 1) || !int_arg(argv[0], &pid)) {
+        return VAL_NULL;
+    }
+    pid_t r = getpgid((pid_t)pid);
+    return r < 0 ? exc_raise_oserror(errno, VAL_NULL, VAL_NULL) : MK_SMALL(r);
+}
+
+static Value p_getpgrp(int argc, Value *argv, ObjDict *kw) {
+    return MK_SMALL(getpgrp());
+}
+
+static Value p_setsid(int argc, Value *argv, ObjDict *kw) {
+    return setsid() < 0 ? exc_raise_oserror(errno, VAL_NULL, VAL_NULL) : VAL_NONE;
+}
+
 static Value p_dup(int argc, Value *argv, ObjDict *kw) {
     int fd;
     if (!arg_count("dup", argc, 1, 1) || !fd_arg(argv[0], &fd)) {
@@ -804,6 +891,15 @@ static const MethodDef posix_fns[] = {
     {"isatty", p_isatty},
     {"pipe", p_pipe},
     {"dup", p_dup},
+    {"get_blocking", p_get_blocking},
+    {"set_blocking", p_set_blocking},
+    {"get_inheritable", p_get_inheritable},
+    {"set_inheritable", p_set_inheritable},
+    {"pidfd_open", p_pidfd_open},
+    {"killpg", p_killpg},
+    {"getpgid", p_getpgid},
+    {"getpgrp", p_getpgrp},
+    {"setsid", p_setsid},
     {"dup2", p_dup2},
     {"fsync", p_fsync},
     {"_terminal_size", p_terminal_size},

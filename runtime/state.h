@@ -92,6 +92,8 @@ struct State {
     EXC_LIST(X)
 #undef X
     ObjClass *exc_CancelledError, *exc_InvalidStateError;
+    ObjClass *exc_gaierror, *exc_herror;    // socket's (mod_socket.c)
+    ObjClass *cls_select_poll;              // select.poll objects (mod_select.c)
     ObjClass *exc_BaseExceptionGroup, *exc_ExceptionGroup;    // runtime/excgroup.c
     Obj *obj_none, *obj_true, *obj_false, *obj_notimplemented, *obj_ellipsis;
 
@@ -264,6 +266,9 @@ struct State {
     bool aio_initialized;
     Value aio_module, aio_agen_list;
     Value aio_shutdown_asyncgens_fn, aio_run_in_executor_fn;
+    struct uv_loop_s *uv;               // libuv: the I/O the loops wait on (runtime/asyncio/io.c)
+    struct uv_timer_s *uv_timer;        // bounds one wait for I/O
+    bool aio_io_loaded;                 // asyncio.selector_events installed the I/O methods
     Value *aio_to_report;
     size_t aio_nreport, aio_capreport;
 };
@@ -385,6 +390,9 @@ FILE *state_stderr(void);
 #define exc_BaseExceptionGroup (ST->exc_BaseExceptionGroup)
 #define exc_ExceptionGroup (ST->exc_ExceptionGroup)
 #define exc_InvalidStateError (ST->exc_InvalidStateError)
+#define exc_gaierror (ST->exc_gaierror)
+#define exc_herror (ST->exc_herror)
+#define cls_select_poll (ST->cls_select_poll)
 #define exc_BaseException (ST->exc_BaseException)
 #define exc_SystemExit (ST->exc_SystemExit)
 #define exc_KeyboardInterrupt (ST->exc_KeyboardInterrupt)
@@ -447,5 +455,7 @@ FILE *state_stderr(void);
 #define exc_ImportWarning (ST->exc_ImportWarning)
 #define exc_UnicodeWarning (ST->exc_UnicodeWarning)
 #define exc_ResourceWarning (ST->exc_ResourceWarning)
+#define exc_BytesWarning (ST->exc_BytesWarning)
+#define exc_EncodingWarning (ST->exc_EncodingWarning)
 
 #endif

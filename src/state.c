@@ -61,6 +61,7 @@ void state_free(State *s) {
         s->err_stream = NULL;
     }
     gc_free_all();
+    io_state_free();
     free_buf(s->itab, s->icap * sizeof(ObjStr *));
     free_buf(s->task_registry, s->task_capregistry * sizeof(ObjTask *));
     free_buf(s->cls.builtin, (size_t)s->cls.capbuiltin * sizeof(ObjClass *));

@@ -9,6 +9,8 @@
 
 typedef struct ObjLoop ObjLoop;
 
+#define IO_NSIG 65         // signal numbers 1..64
+
 enum { FUT_PENDING, FUT_CANCELLED, FUT_FINISHED };
 
 typedef struct ObjFuture {
@@ -77,6 +79,10 @@ struct ObjLoop {
     Value current_task;     // the task being stepped, or VAL_NULL
     Value exc_handler;      // set_exception_handler(h), or VAL_NULL
     Value task_factory;     // set_task_factory(f), or VAL_NULL
+    struct IoWatch **io;    // by fd: its reader and writer (io.c)
+    size_t nio;
+    size_t nwatch;          // fds and signals watched: what could wake the loop
+    struct SigWatch *sigs[IO_NSIG];
 };
 
 
@@ -89,6 +95,8 @@ Value loop_new(void);
 void loop_push(ObjLoop *loop, int kind, Value a, Value b);
 // call_soon(cb, *args) -> Handle, or VAL_NULL when the loop is closed.
 Value loop_call_soon(ObjLoop *loop, Value cb, Value args);
+// A Handle for callback(*args), not scheduled.
+Value loop_handle_new(ObjLoop *loop, Value cb, int argc, Value *args);
 // A timer handle at absolute time [when].
 Value loop_call_at(ObjLoop *loop, double when, int kind, Value cb, Value args);
 // loop.create_task(coro, name=, context=): the loop's task factory's task
@@ -131,6 +139,31 @@ Value loop_run_coroutine(ObjLoop *loop, Value coro);
 void loop_forget_tasks(ObjLoop *loop);
 // The default loop for a host (a new one if a program closed it).
 ObjLoop *loop_for_host(void);
+
+// ---- io.c: file descriptors and signals on libuv
+// Adds (replaces) the reader or writer Handle of [fd]; false with OSError
+// raised when the fd cannot be polled.
+bool io_add(ObjLoop *loop, int fd, bool writer, Value handle);
+// Removes it: false when there was none.
+bool io_remove(ObjLoop *loop, int fd, bool writer);
+// The reader or writer Handle of [fd], or VAL_NULL.
+Value io_get(ObjLoop *loop, int fd, bool writer);
+bool io_signal_add(ObjLoop *loop, int sig, Value handle);
+bool io_signal_remove(ObjLoop *loop, int sig);
+// Something (an fd, a signal) could wake [loop] when nothing is scheduled.
+bool io_could_wake(ObjLoop *loop);
+// Waits for I/O until [until] (monotonic seconds; INFINITY: until an event),
+// queueing the Handles of what became ready; false: interrupted (raised).
+bool io_wait(ObjLoop *loop, double until);
+void io_trace(ObjLoop *loop);
+// Stops watching everything of [loop] (close()).
+void io_close(ObjLoop *loop);
+// Frees the state's libuv loop (state_free).
+void io_state_free(void);
+// Adds the loop's I/O primitives (_add_reader, _add_signal...) to its class.
+void io_init(void);
+// _asyncio._install_loop_methods(namespace)
+Value io_install_methods(int argc, Value *argv, ObjDict *kw);
 
 // ---- future.c
 void future_init(void);

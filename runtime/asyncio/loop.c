@@ -37,6 +37,18 @@ static Value handle_new(ObjLoop *loop, int kind, Value cb, Value args, bool time
     return OBJ_VAL(h);
 }
 
+Value loop_handle_new(ObjLoop *loop, Value cb, int argc, Value *args) {
+    Value t = VAL_NULL;
+    if (argc > 0) {
+        t = tuple_new((size_t)argc);
+        memcpy(AS_TUPLE(t)->items, args, sizeof(Value) * (size_t)argc);
+    }
+    gc_push_root(t);
+    Value h = handle_new(loop, H_CALL, cb, t, false);
+    gc_pop_root(1);
+    return h;
+}
+
 // ---- reprlib.repr, as CPython formats callback arguments: long reprs are
 // cut in the middle ("<Task finishe...7> result='x'>"), containers show at
 // most a few items and nest at most 6 levels.
@@ -257,6 +269,7 @@ static void trace_loop(Obj *o) {
         gc_mark_obj((Obj *)l->timers[i]);
     }
     gc_mark_value(l->current_task);
+    io_trace(l);
 }
 
 static void finalize_loop(Obj *o) {
@@ -265,6 +278,7 @@ static void finalize_loop(Obj *o) {
     mem_free(l->timers, sizeof(ObjHandle *) * l->ctimers);
     l->ready = NULL;
     l->timers = NULL;
+    io_close(l);
     if (ST->running_loop == l) {
         ST->running_loop = NULL;
     }
@@ -648,13 +662,20 @@ static bool run_once(ObjLoop *loop) {
     while (loop->ntimers && loop->timers[0]->cancelled) {
         heap_pop(loop);
     }
-    if (loop->rlen == 0 && !loop->stopping) {
+    double next = loop->ntimers ? timer_key(loop->timers[0]) : INFINITY;
+    if (io_could_wake(loop)) {
+        // poll without blocking while something is ready, else until an
+        // event or the next timer
+        if (!io_wait(loop, loop->rlen || loop->stopping ? -INFINITY : next)) {
+            return false;
+        }
+    } else if (loop->rlen == 0 && !loop->stopping) {
         // a timer at +inf never fires: nothing could wake the loop
-        if (loop->ntimers == 0 || timer_key(loop->timers[0]) == INFINITY) {
+        if (next == INFINITY) {
             raise_deadlock(loop);
             return false;
         }
-        if (!idle_sleep(timer_key(loop->timers[0]))) {
+        if (!idle_sleep(next)) {
             return false;
         }
     }
@@ -1170,6 +1191,7 @@ static Value loop_close_m(int argc, Value *argv, ObjDict *kw) {
         l->timers[i]->scheduled = false;
     }
     l->ntimers = 0;
+    io_close(l);
     return VAL_NONE;
 }
 
@@ -1550,6 +1572,7 @@ void loop_init(void) {
     cls_handle->new_ = NULL;
     cls_timer_handle = class_new_builtin("TimerHandle", cls_handle, sizeof(ObjHandle), timer_methods);
     cls_timer_handle->module = mod;
+    io_init();
     cls_sleep = class_new_builtin("coroutine", NULL, sizeof(ObjSleep), sleep_methods);
     cls_sleep->module = mod;
     cls_sleep->trace = trace_sleep;

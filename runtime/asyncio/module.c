@@ -244,6 +244,7 @@ static const MethodDef module_fns[] = {
     {"_asyncgens", m_asyncgens},
     {"_set_shutdown_asyncgens", m_set_shutdown_asyncgens},
     {"_set_run_in_executor", m_set_run_in_executor},
+    {"_install_loop_methods", io_install_methods},
     {NULL, NULL},
 };
 

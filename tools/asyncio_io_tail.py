@@ -1,0 +1,106 @@
+
+    # ---- pyish: what the C loop does not keep as CPython's loop does
+
+    @property
+    def _transports(self):
+        d = self.__dict__.get('_pyish_transports')
+        if d is None:
+            d = self.__dict__['_pyish_transports'] = weakref.WeakValueDictionary()
+        return d
+
+    @property
+    def _selector(self):
+        return self     # _test_selector_event asks the loop itself
+
+    def _check_closed(self):
+        if self.is_closed():
+            raise RuntimeError('Event loop is closed')
+
+    def _make_ssl_transport(self, *args, **kwargs):
+        raise NotImplementedError("pyish has no ssl module yet: TLS transports are not available")
+
+    async def start_tls(self, transport, protocol, sslcontext, *, server_side=False, server_hostname=None,
+                        ssl_handshake_timeout=None, ssl_shutdown_timeout=None):
+        raise NotImplementedError("pyish has no ssl module yet: start_tls() is not available")
+
+    async def _sendfile_native(self, transp, file, offset, count):
+        raise exceptions.SendfileNotAvailableError("sendfile syscall is not supported")
+
+    async def _sock_sendfile_native(self, sock, file, offset, count):
+        raise exceptions.SendfileNotAvailableError("os.sendfile() is not available")
+
+    # signals: libuv's signal watchers (the C _add_signal) instead of
+    # signal.set_wakeup_fd and a self-pipe
+
+    def add_signal_handler(self, sig, callback, *args):
+        """Add a handler for a signal.  UNIX only.
+
+        Raise ValueError if the signal number is invalid or uncatchable.
+        Raise RuntimeError if there is a problem setting up the handler.
+        """
+        if (coroutines.iscoroutine(callback) or
+                coroutines.iscoroutinefunction(callback)):
+            raise TypeError("coroutines cannot be used "
+                            "with add_signal_handler()")
+        self._check_signal(sig)
+        self._check_closed()
+        if sig in (signal.SIGKILL, signal.SIGSTOP):
+            raise RuntimeError(f'sig {sig:d} cannot be caught')
+        self._add_signal(sig, callback, *args)
+
+    def remove_signal_handler(self, sig):
+        """Remove a handler for a signal.  UNIX only.
+
+        Return True if a signal handler was removed, False if not.
+        """
+        self._check_signal(sig)
+        return self._remove_signal(sig)
+
+    # subprocesses: a pidfd polled like any reader tells when the child
+    # ended (CPython's PidfdChildWatcher, without a watcher object)
+
+    async def _make_subprocess_transport(self, protocol, args, shell,
+                                         stdin, stdout, stderr, bufsize,
+                                         extra=None, **kwargs):
+        waiter = self.create_future()
+        transp = _UnixSubprocessTransport(self, protocol, args, shell,
+                                          stdin, stdout, stderr, bufsize,
+                                          waiter=waiter, extra=extra,
+                                          **kwargs)
+        self._watch_child(transp.get_pid(), transp)
+        try:
+            await waiter
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException:
+            transp.close()
+            await transp._wait()
+            raise
+        return transp
+
+    def _watch_child(self, pid, transp):
+        pidfd = os.pidfd_open(pid)
+        self._add_reader(pidfd, self._child_exited, pidfd, pid, transp)
+
+    def _child_exited(self, pidfd, pid, transp):
+        self._remove_reader(pidfd)
+        os.close(pidfd)
+        try:
+            _, status = os.waitpid(pid, 0)
+        except ChildProcessError:
+            returncode = 255
+            logger.warning("child process pid %d exit status already read: "
+                           " will report returncode 255", pid)
+        else:
+            returncode = os.waitstatus_to_exitcode(status)
+        transp._process_exited(returncode)
+
+
+def _test_selector_event(selector, fd, event):
+    # pyish: [selector] is the loop; is [fd] polled for [event]?
+    if event & selectors.EVENT_READ and selector._has_reader(fd):
+        return True
+    return bool(event & selectors.EVENT_WRITE and selector._has_writer(fd))
+
+
+_asyncio._install_loop_methods(dict(_IOMethods.__dict__))
