@@ -43,6 +43,13 @@ double clock_elapsed(void) {
     return ST->clock_virtual ? ST->clock_virt : real_mono() - ST->clock_start_mono;
 }
 
+void clock_waited_since(double real_start) {
+    if (ST->clock_virtual) {
+        double d = real_mono() - real_start;
+        ST->clock_virt += d > 0 ? d : 0;
+    }
+}
+
 void clock_advance_to(double t) {
     if (ST->clock_virtual && t - ST->clock_start_mono > ST->clock_virt) {
         ST->clock_virt = t - ST->clock_start_mono;
@@ -70,8 +77,7 @@ bool clock_sleep(double seconds) {
         struct timespec ts;
         ts.tv_sec = (time_t)left;
         ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
-        if (nanosleep(&ts, NULL) != 0 && errno == EINTR && STATE_INTERRUPT()) {
-            vm_raise_interrupt();
+        if (nanosleep(&ts, NULL) != 0 && errno == EINTR && STATE_INTERRUPT() && vm_raise_interrupt()) {
             return false;
         }
     }

@@ -15,5 +15,8 @@ double clock_elapsed(void);     // seconds since start on the clock in use
 bool clock_sleep(double seconds);
 // Advances the virtual clock to [t] (monotonic seconds) if it is later.
 void clock_advance_to(double t);
+// A blocking wait that began at [real_start] (clock_real_monotonic) ended:
+// on the virtual clock, that much time passes too.
+void clock_waited_since(double real_start);
 void clock_init(bool virtual_clock);
 #endif

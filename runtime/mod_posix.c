@@ -423,6 +423,10 @@ static Value p_kill(int argc, Value *argv, ObjDict *kw) {
     if (kill((pid_t)pid, (int)sig) != 0) {
         return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
     }
+    // a signal sent to ourselves has its handler run before kill() returns
+    if (STATE_INTERRUPT() && vm_raise_interrupt()) {
+        return VAL_NULL;
+    }
     return VAL_NONE;
 }
 

@@ -23,6 +23,7 @@
 #include "bytes.h"
 #include "vmapi.h"
 #include "numstr.h"
+#include "clock.h"
 
 static int fd_of(Value v) {
     if (int_check(v)) {
@@ -56,30 +57,25 @@ static int fd_of(Value v) {
 
 // Waits in poll() up to [ms] (< 0: forever) in slices so Ctrl-C is seen.
 static int poll_slices(struct pollfd *p, nfds_t n, double timeout) {
-    double end = 0;
-    struct timespec ts;
-    if (timeout >= 0) {
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        end = (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9 + timeout;
-    }
+    double end = timeout >= 0 ? clock_monotonic() + timeout : 0;
     for (;;) {
         int ms = 50;
         if (timeout >= 0) {
-            clock_gettime(CLOCK_MONOTONIC, &ts);
-            double left = end - ((double)ts.tv_sec + (double)ts.tv_nsec * 1e-9);
+            double left = end - clock_monotonic();
             if (left <= 0) {
                 ms = 0;
             } else if (left < 0.05) {
                 ms = (int)ceil(left * 1000.0);
             }
         }
+        double t0 = clock_real_monotonic();
         int r = poll(p, n, ms);
+        clock_waited_since(t0);
         if (r < 0 && errno != EINTR) {
             exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
             return -1;
         }
-        if (STATE_INTERRUPT()) {
-            vm_raise_interrupt();
+        if (STATE_INTERRUPT() && vm_raise_interrupt()) {
             return -1;
         }
         if (r > 0 || (r == 0 && ms == 0)) {

@@ -29,11 +29,12 @@
 #include "bytes.h"
 #include "vmapi.h"
 #include "numstr.h"
+#include "clock.h"
 
+// socket timeouts count on the clock in use (the virtual one too: a poll()
+// that waits lets as much virtual time pass)
 static double now_mono(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+    return clock_monotonic();
 }
 
 static bool get_int(Value v, const char *what, int64_t *out) {
@@ -75,7 +76,9 @@ static int wait_fd(int fd, short events, double deadline) {
         if (ms > 50) {
             ms = 50;
         }
+        double t0 = clock_real_monotonic();
         int r = poll(&p, 1, ms);
+        clock_waited_since(t0);
         if (r > 0) {
             return 1;
         }
@@ -83,8 +86,7 @@ static int wait_fd(int fd, short events, double deadline) {
             exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
             return -1;
         }
-        if (STATE_INTERRUPT()) {
-            vm_raise_interrupt();
+        if (STATE_INTERRUPT() && vm_raise_interrupt()) {
             return -1;
         }
     }
@@ -93,8 +95,7 @@ static int wait_fd(int fd, short events, double deadline) {
 // After a call failed with [err]: retry (true), or raise (false).
 static bool retry_after(int err, int fd, short events, double timeout, double deadline) {
     if (err == EINTR) {
-        if (STATE_INTERRUPT()) {
-            vm_raise_interrupt();
+        if (STATE_INTERRUPT() && vm_raise_interrupt()) {
             return false;
         }
         return true;
@@ -189,7 +190,7 @@ static bool addr_from(Value v, int family, SockAddr *out, socklen_t *len, const 
         return true;
     }
     if (!IS_TUPLE(v)) {
-        exc_raise(exc_TypeError, "%s address must be tuple, not %s", family_name(family), val_type_name(v));
+        exc_raise(exc_TypeError, "%s(): %s address must be tuple, not %s", caller, family_name(family), val_type_name(v));
         return false;
     }
     ObjTuple *t = AS_TUPLE(v);
@@ -358,8 +359,7 @@ static Value s_connect(int argc, Value *argv, ObjDict *kw) {
     int err = 0;
     if (connect(fd, &a.sa, len) < 0) {
         err = errno;
-        if (err == EINTR && STATE_INTERRUPT()) {
-            vm_raise_interrupt();
+        if (err == EINTR && STATE_INTERRUPT() && vm_raise_interrupt()) {
             return VAL_NULL;
         }
         if ((err == EINPROGRESS || err == EINTR) && timeout != 0) {
@@ -531,9 +531,8 @@ static Value s_send(int argc, Value *argv, ObjDict *kw) {
                 gc_pop_root(1);
                 return all ? VAL_NONE : MK_SMALL(r);
             }
-            if (STATE_INTERRUPT()) {
+            if (STATE_INTERRUPT() && vm_raise_interrupt()) {
                 gc_pop_root(1);
-                vm_raise_interrupt();
                 return VAL_NULL;
             }
             continue;

@@ -51,6 +51,8 @@ typedef struct StateConfig {
 } StateConfig;
 
 // The builtin classes, one field `cls_NAME` each.
+#define SIG_NSIG 65     // signal numbers 1..64
+
 #define STATE_CLASSES(X) \
     X(object) X(type) X(none) X(bool) X(int) X(float) X(complex) X(str) X(str_iter) \
     X(tuple) X(tuple_iter) X(list) X(list_iter) X(list_reviter) X(dict) \
@@ -268,7 +270,11 @@ struct State {
     Value aio_shutdown_asyncgens_fn, aio_run_in_executor_fn;
     struct uv_loop_s *uv;               // libuv: the I/O the loops wait on (runtime/asyncio/io.c)
     struct uv_timer_s *uv_timer;        // bounds one wait for I/O
-    bool aio_io_loaded;                 // asyncio.selector_events installed the I/O methods
+    bool aio_io_loaded;
+    // ---- signals with Python handlers (runtime/mod_signal.c)
+    volatile sig_atomic_t sig_tripped[SIG_NSIG];
+    Value sig_handlers[SIG_NSIG];       // VAL_NULL: never set; SIG_DFL/SIG_IGN as small ints
+    int64_t sig_wakeup_fd;                 // asyncio.selector_events installed the I/O methods
     Value *aio_to_report;
     size_t aio_nreport, aio_capreport;
 };

@@ -32,9 +32,12 @@ Value vm_handled_exception(void);
 // VM_INTERRUPT_BUDGET: then every safe point raises RuntimeError until the
 // host clears it; VM_INTERRUPT_BUDGET_SOFT raises it once (the program may
 // catch it; the embedding API sets the sticky one a grace period later).
-enum { VM_INTERRUPT_SIGINT = 1, VM_INTERRUPT_BUDGET = 2, VM_INTERRUPT_BUDGET_SOFT = 3 };
-// Raises the exception for the pending interrupt (clears a SIGINT one).
-void vm_raise_interrupt(void);
+// VM_INTERRUPT_SIGNAL: a signal with a Python handler arrived (mod_signal.c).
+enum { VM_INTERRUPT_SIGINT = 1, VM_INTERRUPT_BUDGET = 2, VM_INTERRUPT_BUDGET_SOFT = 3, VM_INTERRUPT_SIGNAL = 4 };
+// Handles the pending interrupt: raises its exception (clears a SIGINT one),
+// or runs the Python handlers of the signals that arrived. true: an
+// exception is raised (a handler's too); false: carry on.
+bool vm_raise_interrupt(void);
 
 // ---- generator frames (vm_gen.c; frame_mark: vm_call.c)
 // Marks everything [f] holds.

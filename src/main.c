@@ -261,6 +261,9 @@ static void *interp_main(void *arg) {
         return NULL;
     }
     install_sigint();
+    // as python3: a write to a closed pipe or socket raises BrokenPipeError
+    // instead of killing the process (children get SIG_DFL back)
+    signal(SIGPIPE, SIG_IGN);
     if (!interp_warnoptions(o->warnopts, o->nwarn)) {
         Value exc = exc_take();
         if (exc) {
@@ -466,10 +469,14 @@ int main(int argc, char **argv) {
     if (pthread_create(&th, &attr, interp_main, &o) != 0) {
         interp_main(&o);
     } else {
-        // SIGINT goes to the interpreter thread, so its blocking calls see EINTR
+        // signals go to the interpreter thread, so its blocking calls see
+        // EINTR and its handlers (signal.signal) run there
         sigset_t set;
-        sigemptyset(&set);
-        sigaddset(&set, SIGINT);
+        sigfillset(&set);
+        sigdelset(&set, SIGSEGV);
+        sigdelset(&set, SIGBUS);
+        sigdelset(&set, SIGFPE);
+        sigdelset(&set, SIGILL);
         pthread_sigmask(SIG_BLOCK, &set, NULL);
         pthread_join(th, NULL);
         if (o.died_of_sigint) {

@@ -19,21 +19,27 @@
 #include "gc.h"
 #include "runtime.h"
 #include "ast.h"
+#include "module.h"
 #include "numstr.h"
 
 
-void vm_raise_interrupt(void) {
+bool vm_raise_interrupt(void) {
     if (STATE_INTERRUPT() == VM_INTERRUPT_BUDGET) {
         exc_raise(exc_RuntimeError, "execution budget exceeded");
-        return;     // sticky: every later safe point raises again
+        return true;    // sticky: every later safe point raises again
     }
     if (STATE_INTERRUPT() == VM_INTERRUPT_BUDGET_SOFT) {
         STATE_SET_INTERRUPT(0);
         exc_raise(exc_RuntimeError, "execution budget exceeded");
-        return;
+        return true;
+    }
+    if (STATE_INTERRUPT() == VM_INTERRUPT_SIGNAL) {
+        STATE_SET_INTERRUPT(0);
+        return !signal_run_pending();
     }
     STATE_SET_INTERRUPT(0);
     exc_raise_value(OBJ_VAL(exc_KeyboardInterrupt));
+    return true;
 }
 
 // ---- exceptions
@@ -903,8 +909,7 @@ next_instr:
             CHECK_SAFE_POINT();
             if (ST->gc.due || STATE_INTERRUPT()) {
                 SAVE_FRAME();
-                if (STATE_INTERRUPT()) {
-                    vm_raise_interrupt();
+                if (STATE_INTERRUPT() && vm_raise_interrupt()) {
                     goto error;
                 }
                 gc_collect();
@@ -1370,8 +1375,7 @@ next_instr:
         SAVE_FRAME();
         CHECK_SAFE_POINT();
         if (ST->gc.due || STATE_INTERRUPT()) {
-            if (STATE_INTERRUPT()) {
-                vm_raise_interrupt();
+            if (STATE_INTERRUPT() && vm_raise_interrupt()) {
                 goto error;
             }
             gc_collect();

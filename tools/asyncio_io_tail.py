@@ -47,6 +47,8 @@
         if sig in (signal.SIGKILL, signal.SIGSTOP):
             raise RuntimeError(f'sig {sig:d} cannot be caught')
         self._add_signal(sig, callback, *args)
+        # what signal.getsignal() tells, as with CPython's set_wakeup_fd scheme
+        signal._handlers[int(sig)] = _sighandler_noop
 
     def remove_signal_handler(self, sig):
         """Remove a handler for a signal.  UNIX only.
@@ -54,7 +56,20 @@
         Return True if a signal handler was removed, False if not.
         """
         self._check_signal(sig)
-        return self._remove_signal(sig)
+        if not self._remove_signal(sig):
+            return False
+        if sig == signal.SIGINT:
+            handler = signal.default_int_handler
+        else:
+            handler = signal.SIG_DFL
+        try:
+            signal.signal(sig, handler)
+        except OSError as exc:
+            if exc.errno == errno.EINVAL:
+                raise RuntimeError(f'sig {sig:d} cannot be caught')
+            else:
+                raise
+        return True
 
     # subprocesses: a pidfd polled like any reader tells when the child
     # ended (CPython's PidfdChildWatcher, without a watcher object)

@@ -9,7 +9,7 @@
 
 typedef struct ObjLoop ObjLoop;
 
-#define IO_NSIG 65         // signal numbers 1..64
+#define IO_NSIG SIG_NSIG
 
 enum { FUT_PENDING, FUT_CANCELLED, FUT_FINISHED };
 

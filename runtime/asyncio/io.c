@@ -282,8 +282,7 @@ bool io_wait(ObjLoop *loop, double until) {
             double to = now + waited;
             clock_advance_to(to < until ? to : until);
         }
-        if (STATE_INTERRUPT()) {
-            vm_raise_interrupt();
+        if (STATE_INTERRUPT() && vm_raise_interrupt()) {
             return false;
         }
         if (loop->rlen > before) {

@@ -651,8 +651,7 @@ static bool idle_sleep(double until) {
         ts.tv_sec = (time_t)left;
         ts.tv_nsec = (long)((left - (double)ts.tv_sec) * 1e9);
         nanosleep(&ts, NULL);
-        if (STATE_INTERRUPT()) {
-            vm_raise_interrupt();
+        if (STATE_INTERRUPT() && vm_raise_interrupt()) {
             return false;
         }
     }
@@ -692,8 +691,7 @@ static bool run_once(ObjLoop *loop) {
         if (!run_item(loop, it)) {
             return false;
         }
-        if (STATE_INTERRUPT()) {
-            vm_raise_interrupt();
+        if (STATE_INTERRUPT() && vm_raise_interrupt()) {
             return false;
         }
     }
