@@ -338,7 +338,7 @@ typedef struct ObjException {
     X(UnicodeDecodeError, UnicodeError) X(UnicodeEncodeError, UnicodeError) \
     X(PendingDeprecationWarning, Warning) X(SyntaxWarning, Warning) \
     X(FutureWarning, Warning) X(ImportWarning, Warning) X(UnicodeWarning, Warning) \
-    X(ResourceWarning, Warning)
+    X(ResourceWarning, Warning) X(BytesWarning, Warning) X(EncodingWarning, Warning)
 
 // The builtin classes (cls_*), exception classes (exc_*) and singletons
 // (obj_*) are fields of the interpreter state.

@@ -447,5 +447,7 @@ FILE *state_stderr(void);
 #define exc_ImportWarning (ST->exc_ImportWarning)
 #define exc_UnicodeWarning (ST->exc_UnicodeWarning)
 #define exc_ResourceWarning (ST->exc_ResourceWarning)
+#define exc_BytesWarning (ST->exc_BytesWarning)
+#define exc_EncodingWarning (ST->exc_EncodingWarning)
 
 #endif
