@@ -983,7 +983,10 @@ static Value m_file_truncate(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value m_file_fileno(int argc, Value *argv, ObjDict *kw) {
-    return file_open_check(argv[0]) ? MK_SMALL(fileno(AS_FILE(argv[0])->fp)) : VAL_NULL;
+    if (AS_FILE(argv[0])->closed) {
+        return exc_raise(exc_ValueError, "I/O operation on closed file");    // FileIO's words
+    }
+    return MK_SMALL(fileno(AS_FILE(argv[0])->fp));
 }
 
 static Value m_file_isatty(int argc, Value *argv, ObjDict *kw) {

@@ -251,6 +251,10 @@ static void oserror_parse(ObjException *e, int argc, Value *argv) {
     }
     dict_set_str(e->dict, str_intern_c("errno"), argv[0]);
     dict_set_str(e->dict, str_intern_c("strerror"), argv[1]);
+    if (argc == 3 && IS_INT(argv[2]) && class_is_subclass(e->hdr.cls, exc_BlockingIOError)) {
+        dict_set_str(e->dict, str_intern_c("characters_written"), argv[2]);    // args keeps all three
+        return;
+    }
     if (argc >= 3) {
         dict_set_str(e->dict, str_intern_c("filename"), argv[2]);
         if (argc == 5) {

@@ -40,7 +40,10 @@ static Value sys_exit(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("exit", argc, 0, 1)) {
         return VAL_NULL;
     }
-    Value e = exc_new(exc_SystemExit, argc, argv);
+    // a tuple is the exception's args, as CPython's PyErr_SetObject makes it
+    bool tup = argc == 1 && IS_OBJ(argv[0]) && AS_OBJ(argv[0])->cls == cls_tuple;
+    Value e = tup ? exc_new(exc_SystemExit, (int)AS_TUPLE(argv[0])->len, AS_TUPLE(argv[0])->items)
+                  : exc_new(exc_SystemExit, argc, argv);
     return e ? exc_raise_value(e) : VAL_NULL;
 }
 
@@ -343,6 +346,7 @@ Value mod_sys_init(void) {
     set(d, "platform", str_from_c("linux"));
     set(d, "byteorder", str_from_c("little"));
     set(d, "maxsize", int_from_i64(INT64_MAX));
+    set(d, "maxunicode", int_from_i64(0x10FFFF));
     set(d, "__breakpointhook__", dict_get_str(d, str_intern_c("breakpointhook")));
     Value info = make_int_info();
     if (!info) {
