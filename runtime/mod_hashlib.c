@@ -64,7 +64,11 @@ static bool feed(ObjHash *h, Value data) {
         return false;
     }
     BufView b = {0};
-    if (!buffer_need(data, &b)) {
+    int got = buffer_get(data, &b);
+    if (got == 0) {
+        exc_raise(exc_TypeError, "object supporting the buffer API required");    // _hashlib's words
+    }
+    if (got <= 0) {
         return false;
     }
     EVP_DigestUpdate(h->ctx, b.ptr, b.len);
@@ -106,8 +110,8 @@ static Value data_arg(int argc, Value *argv, ObjDict *kw, int at) {
 static Value h_new(int argc, Value *argv, ObjDict *kw) {
     Value name = argc > 0 ? argv[0] : kw_get(kw, "name");
     if (!name || !IS_STR(name)) {
-        return exc_raise(exc_TypeError, "new() argument 'name' must be str, not %s",
-                         name ? val_type_name(name) : "nothing");
+        return name ? exc_raise(exc_TypeError, "name must be a string")     // hashlib.__hash_new's
+                    : exc_raise(exc_TypeError, "new() missing required argument 'name' (pos 1)");
     }
     return hash_make(AS_STR(name)->data, data_arg(argc, argv, kw, 1));
 }
