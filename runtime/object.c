@@ -330,7 +330,9 @@ Value obj_compare(Value a, Value b, int op) {
 
 static Value compare(Value a, Value b, int op) {
     ObjClass *ca = val_class(a), *cb = val_class(b);
-    bool reflect_first = ca != cb && class_is_subclass(cb, ca) && cb->richcompare != ca->richcompare;
+    // CPython's do_richcompare: a subclass on the right gets the first say,
+    // whether or not it overrides the reflected method (its slot looks it up)
+    bool reflect_first = ca != cb && class_is_subclass(cb, ca);
     Value r;
     if (reflect_first && cb->richcompare) {
         r = cb->richcompare(b, a, swapped_op(op));
