@@ -152,7 +152,7 @@ static Value weakref_getattr(Value self, ObjStr *name) {
 // After marking: references to unreached objects are cleared, their
 // callbacks queued; references that are themselves unreached are dropped.
 static void weak_sweep(void) {
-    size_t keep = 0;
+    size_t keep = 0, first = ST->weak.npending;
     for (size_t i = 0; i < ST->weak.n; i++) {
         ObjWeakRef *w = (ObjWeakRef *)ST->weak.refs[i];
         if (!w->hdr.marked) {
@@ -178,6 +178,12 @@ static void weak_sweep(void) {
         ST->weak.refs[keep++] = (Obj *)w;
     }
     ST->weak.n = keep;
+    // newest reference first, as CPython calls an object's callbacks
+    for (size_t i = first, j = ST->weak.npending; i + 1 < j; i++, j--) {
+        Obj *t = ST->weak.pending[i];
+        ST->weak.pending[i] = ST->weak.pending[j - 1];
+        ST->weak.pending[j - 1] = t;
+    }
 }
 
 static void mark_pending(void) {
