@@ -316,6 +316,11 @@ static void set(ObjDict *d, const char *name, Value v) {
     dict_set_str(d, str_intern_c(name), v);
 }
 
+// sys.__getattr__: implementation and hash_info are pyish objects (runtime/lib/_sysinfo.pyish)
+static Value sys_getattr(int argc, Value *argv, ObjDict *kw) {
+    return module_lazy_attr("sys", "_sysinfo", " implementation hash_info ", argc == 1 ? argv[0] : VAL_NONE);
+}
+
 Value mod_sys_init(void) {
     if (!ST->sys_stdout) {
         ST->sys_stdout = builtins_file_new(stdout, "<stdout>", "w");
@@ -377,7 +382,7 @@ Value mod_sys_init(void) {
     set(d, "float_repr_style", str_from_c("short"));
     set(d, "ps1", str_from_c(">>> "));
     set(d, "ps2", str_from_c("... "));
-    set(d, "implementation", str_from_c("pyish"));
+    dict_set_str(d, str_intern_c("__getattr__"), native_new("__getattr__", sys_getattr, NULL));
     // the C modules (and posix, the pyish face of _posix), sorted
     Value names = list_new(16);
     set(d, "builtin_module_names", names);
