@@ -308,6 +308,11 @@ static const MethodDef hashlib_fns[] = {
     {NULL, NULL},
 };
 
+// hashlib.__getattr__: file_digest is CPython's Python code (runtime/lib/_hashlib_py.pyish)
+static Value hashlib_getattr(int argc, Value *argv, ObjDict *kw) {
+    return module_lazy_attr("hashlib", "_hashlib_py", " file_digest ", argc == 1 ? argv[0] : VAL_NONE);
+}
+
 Value mod_hashlib_init(void) {
     if (!cls_hash) {
         cls_hash = class_new_builtin("HASH", NULL, sizeof(ObjHash), hash_methods);
@@ -322,6 +327,7 @@ Value mod_hashlib_init(void) {
     ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
     gc_push_root(m);
     native_add_functions(d, NULL, hashlib_fns);
+    dict_set_str(d, str_intern_c("__getattr__"), native_new("__getattr__", hashlib_getattr, NULL));
     static const char *const guaranteed[] = {"blake2b", "blake2s", "md5", "sha1", "sha224", "sha256", "sha384",
                                              "sha3_224", "sha3_256", "sha3_384", "sha3_512", "sha512",
                                              "shake_128", "shake_256"};
