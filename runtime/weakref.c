@@ -151,8 +151,39 @@ static Value weakref_getattr(Value self, ObjStr *name) {
 // ---- the collector's side
 // After marking: references to unreached objects are cleared, their
 // callbacks queued; references that are themselves unreached are dropped.
+static bool queue_callback(ObjWeakRef *w) {
+    if (ST->weak.npending == ST->weak.cappending) {
+        size_t ncap = ST->weak.cappending ? ST->weak.cappending * 2 : 16;
+        Obj **a = realloc(ST->weak.pending, sizeof(Obj *) * ncap);
+        if (!a) {
+            return false;   // no room for the queue: the callback is dropped
+        }
+        ST->weak.pending = a;
+        ST->weak.cappending = ncap;
+    }
+    ST->weak.pending[ST->weak.npending++] = (Obj *)w;
+    return true;
+}
+
+// Before finalizers resurrect anything: references to unreached objects are
+// cleared (a __del__ that revives its object does not revive them), the
+// callbacks of reached references queued. Every reference stays registered
+// (one only a resurrected object reaches lives on); weak_sweep drops the dead.
+static void weak_clear(void) {
+    ST->weak.first_pending = ST->weak.npending;
+    for (size_t i = 0; i < ST->weak.n; i++) {
+        ObjWeakRef *w = (ObjWeakRef *)ST->weak.refs[i];
+        if (w->referent && IS_OBJ(w->referent) && !AS_OBJ(w->referent)->marked) {
+            w->referent = VAL_NULL;
+            if (w->hdr.marked && w->callback) {
+                queue_callback(w);
+            }
+        }
+    }
+}
+
 static void weak_sweep(void) {
-    size_t keep = 0, first = ST->weak.npending;
+    size_t keep = 0, first = ST->weak.first_pending;
     for (size_t i = 0; i < ST->weak.n; i++) {
         ObjWeakRef *w = (ObjWeakRef *)ST->weak.refs[i];
         if (!w->hdr.marked) {
@@ -161,17 +192,7 @@ static void weak_sweep(void) {
         if (w->referent && IS_OBJ(w->referent) && !AS_OBJ(w->referent)->marked) {
             w->referent = VAL_NULL;
             if (w->callback) {
-                if (ST->weak.npending == ST->weak.cappending) {
-                    size_t ncap = ST->weak.cappending ? ST->weak.cappending * 2 : 16;
-                    Obj **a = realloc(ST->weak.pending, sizeof(Obj *) * ncap);
-                    if (!a) {
-                        // no room for the queue: the callback is dropped
-                        continue;
-                    }
-                    ST->weak.pending = a;
-                    ST->weak.cappending = ncap;
-                }
-                ST->weak.pending[ST->weak.npending++] = (Obj *)w;
+                queue_callback(w);
             }
             continue;   // dead references leave the registry
         }
@@ -303,6 +324,7 @@ void weakref_init_class(void) {
     cls_weakref->richcompare = weakref_richcompare;
     cls_weakref->getattr = weakref_getattr;
     gc_set_weak_pass(weak_sweep);
+    gc_set_weak_clear(weak_clear);
     gc_set_after_hook(run_callbacks);
     gc_add_root_marker(mark_pending);
 }
