@@ -6,7 +6,7 @@
 // after the collection (an exception in it is printed as "Exception
 // ignored in: <callback>"). CPython's weakref.py and _weakrefset.py build
 // WeakValueDictionary, WeakKeyDictionary, WeakSet, WeakMethod and finalize
-// on top (runtime/lib). Not provided: proxy objects.
+// on top (runtime/lib); proxies are pyish too (runtime/lib/_weakproxy.pyish).
 #include <stdlib.h>
 #include <string.h>
 #include "object.h"
@@ -304,8 +304,11 @@ static Value w_remove_dead(int argc, Value *argv, ObjDict *kw) {
     return VAL_NONE;
 }
 
+// proxy(obj[, callback]): the proxy types are pyish (runtime/lib/_weakproxy.pyish)
 static Value w_proxy(int argc, Value *argv, ObjDict *kw) {
-    return exc_raise(exc_NotImplementedError, "weakref.proxy() is not supported by pyish; use weakref.ref()");
+    Value m = vm_import("_weakproxy");
+    Value f = m ? obj_getattr(m, str_intern_c("proxy")) : VAL_NULL;
+    return f ? vm_call(f, argc, argv, kw) : VAL_NULL;
 }
 
 static const MethodDef weakref_methods[] = {
