@@ -32,6 +32,27 @@ static void trace_weakref(Obj *o) {
 }
 
 // Whether CPython lets a program make a weak reference to [v].
+// Does __slots__ value [s] name "__weakref__"?
+static bool slots_name_weakref(Value s) {
+    ObjStr *w = str_intern_c("__weakref__");
+    if (IS_STR(s)) {
+        return str_eq(AS_STR(s), w);
+    }
+    if (IS_OBJ(s) && (AS_OBJ(s)->cls == cls_tuple || AS_OBJ(s)->cls == cls_list)) {
+        size_t n = AS_OBJ(s)->cls == cls_tuple ? AS_TUPLE(s)->len : AS_LIST(s)->len;
+        Value *items = AS_OBJ(s)->cls == cls_tuple ? AS_TUPLE(s)->items : AS_LIST(s)->items;
+        for (size_t i = 0; i < n; i++) {
+            if (IS_STR(items[i]) && str_eq(AS_STR(items[i]), w)) {
+                return true;
+            }
+        }
+        return false;
+    }
+    return true;    // some other iterable: not looked into
+}
+
+static bool native_weakrefable(ObjClass *c);
+
 static bool weakrefable(Value v) {
     if (!IS_OBJ(v)) {
         return false;
@@ -39,8 +60,29 @@ static bool weakrefable(Value v) {
     ObjClass *c = AS_OBJ(v)->cls;
     if (c->flags & CLS_USER) {
         ObjClass *n = c->native_base;
-        return !(n == cls_int || n == cls_str || n == cls_tuple || n == cls_bool || n == cls_float);
+        if (n == cls_int || n == cls_str || n == cls_tuple || n == cls_bool || n == cls_float) {
+            return false;
+        }
+        if (!(c->flags & CLS_HAS_SLOTS)) {
+            return true;
+        }
+        // a class whose every Python-level class has __slots__ without
+        // "__weakref__" has no weak reference slot (unless its builtin base has)
+        for (size_t i = 0; i < c->mro->len; i++) {
+            ObjClass *k = AS_CLASS(c->mro->items[i]);
+            if (k->flags & CLS_USER) {
+                Value s = dict_get_str(k->dict, str_intern_c("__slots__"));
+                if (!s || slots_name_weakref(s)) {
+                    return true;
+                }
+            }
+        }
+        return n && n != cls_object && native_weakrefable(n);
     }
+    return native_weakrefable(c);
+}
+
+static bool native_weakrefable(ObjClass *c) {
     return c == cls_function || (c->flags & CLS_META) || c == cls_set || c == cls_frozenset ||
            c == cls_generator || c == cls_coroutine || c == cls_async_generator ||
            c == cls_bound_method || c == cls_module || c == cls_code || c == cls_future ||
