@@ -4,6 +4,7 @@
 // state_stderr, where the runtime writes its own reports.
 #define _GNU_SOURCE
 #include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 #include <float.h>
 #include "object.h"
@@ -371,7 +372,12 @@ Value mod_sys_init(void) {
     set(d, "hexversion", MK_SMALL(0x030B00F0));     // 3.11.0 final, as sys.version_info
     set(d, "api_version", MK_SMALL(1013));
     set(d, "orig_argv", interp_sys_argv());
-    set(d, "executable", str_from_c("pyish"));
+    {   // the interpreter's absolute path, as CPython's (empty when unknown or sandboxed)
+        char exe[4096];
+        ssize_t n = ST->config.sandbox ? -1 : readlink("/proc/self/exe", exe, sizeof exe - 1);
+        exe[n > 0 ? n : 0] = 0;
+        set(d, "executable", str_from_c(exe));
+    }
     set(d, "prefix", str_from_c("/usr/local"));
     set(d, "base_prefix", str_from_c("/usr/local"));
     set(d, "exec_prefix", str_from_c("/usr/local"));
