@@ -492,9 +492,9 @@ Value obj_len(Value v) {
 Value generic_repr(Value self) {
     ObjClass *c = val_class(self);
     if (c->module && strcmp(c->module->data, "builtins") != 0) {
-        return str_printf("<%s.%s object at %p>", c->module->data, c->name->data, (void *)self);
+        return str_printf("<%s.%s object at %p>", c->module->data, class_qualname(c)->data, (void *)self);
     }
-    return str_printf("<%s object at %p>", c->name->data, (void *)self);
+    return str_printf("<%s object at %p>", class_qualname(c)->data, (void *)self);
 }
 
 static ObjDict *instance_dict(Value self) {
