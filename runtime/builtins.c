@@ -541,13 +541,10 @@ static Value bi_divmod(int argc, Value *argv, ObjDict *kw) {
     const char *names[2] = {"__divmod__", "__rdivmod__"};
     for (int i = 0; i < 2; i++) {
         Value self = argv[i];
-        Value f = IS_OBJ(self) ? class_lookup(AS_OBJ(self)->cls, str_intern_c(names[i])) : VAL_NULL;
-        if (f) {
-            Value args[2] = {self, argv[1 - i]};
-            r = vm_call(f, 2, args, NULL);
-            if (r != VAL_NOTIMPL) {
-                return r;
-            }
+        bool found = false;     // a descriptor is bound first
+        r = IS_OBJ(self) ? call_method_opt(self, str_intern_c(names[i]), 1, &argv[1 - i], &found) : VAL_NULL;
+        if (found && r != VAL_NOTIMPL) {
+            return r;
         }
     }
     return exc_raise(exc_TypeError, "unsupported operand type(s) for divmod(): '%s' and '%s'",
@@ -589,13 +586,14 @@ static Value bi_round(int argc, Value *argv, ObjDict *kw) {
     if (is_intlike(x) || IS_FLOAT(x)) {
         return num_round(x, nd ? nd : VAL_NONE);
     }
-    Value f = IS_OBJ(x) ? class_lookup(AS_OBJ(x)->cls, str_intern_c("__round__")) : VAL_NULL;
-    if (!f) {
+    bool found = false;     // a descriptor is bound first
+    Value r = IS_OBJ(x) ? call_method_opt(x, str_intern_c("__round__"), nd && !IS_NONE(nd) ? 1 : 0, &nd, &found)
+                        : VAL_NULL;
+    if (!found) {
         return exc_raise(exc_TypeError, "type %s doesn't define __round__ method",
                          val_type_name(x));
     }
-    Value args[2] = {x, nd};
-    return vm_call(f, nd && !IS_NONE(nd) ? 2 : 1, args, NULL);
+    return r;
 }
 
 static Value bi_chr(int argc, Value *argv, ObjDict *kw) {

@@ -167,9 +167,10 @@ static Value rounding(int argc, Value *argv, const char *name, double (*f)(doubl
     }
     char dunder[16];
     snprintf(dunder, sizeof dunder, "__%s__", name);
-    Value m = IS_OBJ(v) ? class_lookup(AS_OBJ(v)->cls, str_intern_c(dunder)) : VAL_NULL;
-    if (m) {
-        return vm_call(m, 1, &v, NULL);
+    bool found = false;     // a descriptor (MagicMock's) is bound first
+    Value r = IS_OBJ(v) ? call_method_opt(v, str_intern_c(dunder), 0, NULL, &found) : VAL_NULL;
+    if (found) {
+        return r;
     }
     double d;
     if (!arg_double(v, &d)) {
