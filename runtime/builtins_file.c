@@ -15,6 +15,7 @@
 #include <string.h>
 #include <ctype.h>
 #include <unistd.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include "containers.h"
 #include "class.h"
@@ -252,6 +253,10 @@ Value builtins_open(int argc, Value *argv, ObjDict *kw) {
             return VAL_NULL;
         }
     }
+    if (binary) {   // FileIO's mode: 'w+b' is 'rb+', 'br' is 'rb'
+        mode = str_from_c(base == 'x' ? (plus ? "xb+" : "xb") : base == 'a' ? (plus ? "ab+" : "ab")
+                          : plus ? "rb+" : base == 'r' ? "rb" : "wb");
+    }
     char cmode[8] = {0};
     cmode[0] = base == 'x' ? 'w' : base;
     strcat(cmode, plus ? "+" : "");
@@ -276,6 +281,46 @@ Value builtins_open(int argc, Value *argv, ObjDict *kw) {
             return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
         }
         owned = !a[6] || obj_truthy(a[6]) != 0;
+    } else if (a[7] && !IS_NONE(a[7])) {
+        // opener(file, flags) gives the descriptor, as CPython's FileIO calls it
+        if (a[6] && obj_truthy(a[6]) == 0) {
+            return exc_raise(exc_ValueError, "Cannot use closefd=False with file name");
+        }
+        int flags = (plus ? O_RDWR : base == 'r' ? O_RDONLY : O_WRONLY) | O_CLOEXEC;
+        flags |= base == 'w' ? O_CREAT | O_TRUNC : base == 'a' ? O_CREAT | O_APPEND : base == 'x' ? O_CREAT | O_EXCL : 0;
+        Value args[2] = {a[0], VAL_INT(flags)};
+        gc_push_root(name);
+        gc_push_root(mode);
+        gc_push_root(args[1]);
+        Value r = vm_call(a[7], 2, args, NULL);
+        gc_pop_root(3);
+        int64_t fd;
+        if (!r) {
+            return VAL_NULL;
+        }
+        if (!int_check(r)) {
+            return exc_raise(exc_TypeError, "expected integer from opener");
+        }
+        if (!int_to_i64(r, &fd)) {
+            return VAL_NULL;
+        }
+        if (fd < 0) {
+            return exc_raise(exc_ValueError, "opener returned %lld", (long long)fd);
+        }
+        struct stat st;
+        if (fstat((int)fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+            close((int)fd);
+            return exc_raise_oserror(EISDIR, name, VAL_NULL);
+        }
+        cmode[0] = base == 'x' ? 'w' : base;    // fdopen never truncates: the opener did
+        cmode[1] = plus ? '+' : 0;
+        cmode[2] = 0;
+        fp = fdopen((int)fd, cmode);
+        if (!fp) {
+            int err = errno;
+            close((int)fd);
+            return exc_raise_oserror(err, VAL_NULL, VAL_NULL);
+        }
     } else {
         if (a[6] && obj_truthy(a[6]) == 0) {
             return exc_raise(exc_ValueError, "Cannot use closefd=False with file name");
@@ -938,7 +983,10 @@ static Value m_file_truncate(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value m_file_fileno(int argc, Value *argv, ObjDict *kw) {
-    return file_open_check(argv[0]) ? MK_SMALL(fileno(AS_FILE(argv[0])->fp)) : VAL_NULL;
+    if (AS_FILE(argv[0])->closed) {
+        return exc_raise(exc_ValueError, "I/O operation on closed file");    // FileIO's words
+    }
+    return MK_SMALL(fileno(AS_FILE(argv[0])->fp));
 }
 
 static Value m_file_isatty(int argc, Value *argv, ObjDict *kw) {
@@ -1044,6 +1092,19 @@ static Value file_getattr(Value self, ObjStr *name) {
     return generic_getattr(self, name);
 }
 
+// file.name is writable, as FileIO's (tempfile names the file its opener made)
+static bool file_setattr(Value self, ObjStr *name, Value v) {
+    ObjFile *f = AS_FILE(self);
+    if (v && !strcmp(name->data, "name")) {
+        f->name = v;
+        if (f->buffer) {
+            AS_FILE(f->buffer)->name = v;
+        }
+        return true;
+    }
+    return generic_setattr(self, name, v);
+}
+
 static const MethodDef file_methods[] = {
     {"read", m_file_read},
     {"readline", m_file_readline},
@@ -1103,6 +1164,7 @@ void builtins_file_init(void) {
     cls_file->next = file_next;
     cls_file->repr = file_repr;
     cls_file->getattr = file_getattr;
+    cls_file->setattr = file_setattr;
 }
 
 // _io: what io.pyish takes from C (UnsupportedOperation, the open function).

@@ -541,12 +541,24 @@ static Value object_init(int argc, Value *argv, ObjDict *kw) {
     return VAL_NONE;
 }
 
+// A class's __qualname__: what its class statement stored (A.B for a nested
+// class, f.<locals>.C inside a function; type.__qualname__ = ... sets it), else __name__.
+ObjStr *class_qualname(ObjClass *c) {
+    if (c->flags & CLS_USER) {
+        Value q = dict_get_str(c->dict, ST->s_qualname);
+        if (q && IS_STR(q)) {
+            return AS_STR(q);
+        }
+    }
+    return c->name;
+}
+
 static Value type_repr(Value self) {
     ObjClass *c = AS_CLASS(self);
     if (c->module && strcmp(c->module->data, "builtins") != 0) {
-        return str_printf("<class '%s.%s'>", c->module->data, c->name->data);
+        return str_printf("<class '%s.%s'>", c->module->data, class_qualname(c)->data);
     }
-    return str_printf("<class '%s'>", c->name->data);
+    return str_printf("<class '%s'>", class_qualname(c)->data);
 }
 
 static Value type_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
@@ -593,8 +605,11 @@ static Value type_getattr(Value self, ObjStr *name) {
     ObjClass *c = AS_CLASS(self);
     const char *n = name->data;
     if (n[0] == '_' && n[1] == '_') {
-        if (strcmp(n, "__name__") == 0 || strcmp(n, "__qualname__") == 0) {
+        if (strcmp(n, "__name__") == 0) {
             return OBJ_VAL(c->name);
+        }
+        if (strcmp(n, "__qualname__") == 0) {
+            return OBJ_VAL(class_qualname(c));
         }
         if (strcmp(n, "__mro__") == 0) {
             return OBJ_VAL(c->mro);
@@ -680,6 +695,22 @@ static bool type_setattr(Value self, ObjStr *name, Value v) {
         exc_raise(exc_TypeError,
                   "cannot set '%s' attribute of immutable type '%s'", name->data, c->name->data);
         return false;
+    }
+    if (strcmp(name->data, "__qualname__") == 0 || strcmp(name->data, "__name__") == 0) {
+        if (!v || !IS_STR(v)) {
+            if (v) {
+                exc_raise(exc_TypeError, "can only assign string to %s.%s, not '%s'", c->name->data, name->data,
+                          val_type_name(v));
+            } else {
+                exc_raise(exc_TypeError, "cannot delete '%s' attribute of immutable type '%s'", name->data,
+                          c->name->data);
+            }
+            return false;
+        }
+        if (name->data[2] == 'n') {
+            c->name = AS_STR(str_intern(AS_STR(v)->data, AS_STR(v)->len));
+            return true;
+        }
     }
     class_changed();
     if (strcmp(name->data, "__abstractmethods__") == 0) {

@@ -431,9 +431,9 @@ static bool arg_as_cx(Value v, Cx *out, bool *is_cx, const char *which) {
         return true;
     }
     ObjClass *cls = val_class(v);
-    Value m = (cls->flags & CLS_USER) ? class_lookup(cls, str_intern_c("__complex__")) : VAL_NULL;
-    if (m) {
-        Value r = obj_call(m, 1, &v, NULL);
+    bool found = false;     // a descriptor is bound first (MagicMock's __complex__)
+    Value r = (cls->flags & CLS_USER) ? call_method_opt(v, str_intern_c("__complex__"), 0, NULL, &found) : VAL_NULL;
+    if (found) {
         if (!r) {
             return false;
         }
@@ -451,16 +451,12 @@ static bool arg_as_cx(Value v, Cx *out, bool *is_cx, const char *which) {
         return val_to_double(v, &out->re);
     }
     if (cls->flags & CLS_USER) {
-        Value f = class_lookup(cls, str_intern_c("__float__"));
-        if (!f) {
-            f = class_lookup(cls, str_intern_c("__index__"));
+        Value f = call_method_opt(v, str_intern_c("__float__"), 0, NULL, &found);
+        if (!found) {
+            f = call_method_opt(v, str_intern_c("__index__"), 0, NULL, &found);
         }
-        if (f) {
-            Value r = obj_call(f, 1, &v, NULL);
-            if (!r) {
-                return false;
-            }
-            return val_to_double(r, &out->re);
+        if (found) {
+            return f && val_to_double(f, &out->re);
         }
     }
     if (strcmp(which, "first") == 0) {

@@ -196,7 +196,8 @@ static Value cvar_reset(int argc, Value *argv, ObjDict *kw) {
     }
     Value tv = argv[1];
     if (!IS_A(tv, cls_token)) {
-        return exc_raise(exc_TypeError, "expected an instance of Token, got '%s'", val_type_name(tv));
+        Value r = obj_repr(tv);     // CPython shows the object (%R), not its type
+        return r ? exc_raise(exc_TypeError, "expected an instance of Token, got %s", AS_STR(r)->data) : VAL_NULL;
     }
     ObjToken *t = TOK(tv);
     Value r = obj_repr(tv);

@@ -233,13 +233,32 @@ ObjClass *exc_oserror_class(int code) {
     }
 }
 
+// A path argument as the error names it: an os.PathLike's fspath (CPython's
+// path_converter keeps the str or bytes, so the message shows '/a', not PosixPath('/a')).
+static Value error_path(Value v) {
+    if (!v || !IS_OBJ(v) || IS_STR(v) || bytes_check(v)) {
+        return v;
+    }
+    bool found;
+    Value p = call_method_opt(v, str_intern_c("__fspath__"), 0, NULL, &found);
+    if (!found || !p || !(IS_STR(p) || bytes_check(p))) {
+        exc_clear();
+        return v;
+    }
+    return p;
+}
+
 Value exc_raise_oserror(int code, Value filename, Value filename2) {
+    filename = error_path(filename);
+    gc_push_root(filename ? filename : VAL_NONE);
+    filename2 = error_path(filename2);
+    gc_push_root(filename2 ? filename2 : VAL_NONE);
     Value args[5] = {MK_SMALL(code), str_from_c(strerror(code)), filename ? filename : VAL_NONE,
                      VAL_NONE, filename2 ? filename2 : VAL_NONE};
     gc_push_root(args[1]);
     int n = filename2 ? 5 : filename ? 3 : 2;
     Value e = exc_new(exc_OSError, n, args);
-    gc_pop_root(1);
+    gc_pop_root(3);
     return e ? exc_raise_value(e) : VAL_NULL;
 }
 
@@ -251,6 +270,10 @@ static void oserror_parse(ObjException *e, int argc, Value *argv) {
     }
     dict_set_str(e->dict, str_intern_c("errno"), argv[0]);
     dict_set_str(e->dict, str_intern_c("strerror"), argv[1]);
+    if (argc == 3 && IS_INT(argv[2]) && class_is_subclass(e->hdr.cls, exc_BlockingIOError)) {
+        dict_set_str(e->dict, str_intern_c("characters_written"), argv[2]);    // args keeps all three
+        return;
+    }
     if (argc >= 3) {
         dict_set_str(e->dict, str_intern_c("filename"), argv[2]);
         if (argc == 5) {

@@ -554,9 +554,9 @@ static Value float_of(Value x) {
     }
     static const char *const names[] = {"__float__", "__index__"};
     for (int k = 0; k < 2; k++) {
-        Value m = class_lookup(val_class(x), str_intern_c(names[k]));
-        if (m) {
-            Value r = obj_call(m, 1, &x, NULL);
+        bool found;
+        Value r = call_method_opt(x, str_intern_c(names[k]), 0, NULL, &found);
+        if (found) {
             if (!r) {
                 return VAL_NULL;
             }

@@ -108,6 +108,16 @@ static Value code_getattr(Value self, ObjStr *name) {
     if (strcmp(name->data, "co_qualname") == 0) {
         return OBJ_VAL(c->qualname ? c->qualname : c->name);
     }
+    // global/attribute names, captured and capturing variables (inspect.getclosurevars)
+    if (strcmp(name->data, "co_names") == 0) {
+        return c->names ? OBJ_VAL(c->names) : tuple_pack(0);
+    }
+    if (strcmp(name->data, "co_cellvars") == 0) {
+        return c->cellvars ? OBJ_VAL(c->cellvars) : tuple_pack(0);
+    }
+    if (strcmp(name->data, "co_freevars") == 0) {
+        return c->freevars ? OBJ_VAL(c->freevars) : tuple_pack(0);
+    }
     return generic_getattr(self, name);
 }
 
@@ -300,7 +310,8 @@ void func_init(void) {
     // (unittest.mock specs a code object from dir(CodeType))
     static const char *const co_names[] = {"co_name", "co_filename", "co_firstlineno", "co_varnames",
                                            "co_argcount", "co_flags", "co_kwonlyargcount",
-                                           "co_posonlyargcount", "co_nlocals", "co_qualname"};
+                                           "co_posonlyargcount", "co_nlocals", "co_qualname", "co_names",
+                                           "co_cellvars", "co_freevars"};
     for (size_t i = 0; i < sizeof co_names / sizeof *co_names; i++) {
         dict_set_str(cls_code->dict, str_intern_c(co_names[i]), property_doc_only(VAL_NONE));
     }

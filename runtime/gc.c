@@ -21,6 +21,10 @@ void gc_set_weak_pass(void (*fn)(void)) {
     ST->gc.weak_pass = fn;
 }
 
+void gc_set_weak_clear(void (*fn)(void)) {
+    ST->gc.weak_clear = fn;
+}
+
 void gc_set_after_hook(void (*fn)(void)) {
     if (ST->gc.nafter_hooks < MAX_HOOKS) {
         ST->gc.after_hooks[ST->gc.nafter_hooks++] = fn;
@@ -426,6 +430,9 @@ void gc_collect(void) {
         gc_mark_value(ST->gc.temp_roots[i]);
     }
     drain_gray();
+    if (ST->gc.weak_clear) {
+        ST->gc.weak_clear();
+    }
     if (ST->gc.nfinalizer_hooks) {
         // Unreachable objects that want a last action are resurrected
         // (with everything they reach) and their hook runs later.

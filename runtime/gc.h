@@ -35,6 +35,10 @@ void gc_set_after_hook(void (*fn)(void));
 // Sets the pass that runs once marking is complete, before the sweep
 // (weakref.c clears references to unreached objects there).
 void gc_set_weak_pass(void (*fn)(void));
+// Sets the pass that runs once the roots are marked, before finalizers
+// resurrect unreachable objects: weakref.c clears the references to every
+// unreachable object there (CPython's handle_weakrefs before finalize_garbage).
+void gc_set_weak_clear(void (*fn)(void));
 // Calls [fn] on every object of a CLS_GC_HOOK class, in allocation order.
 void gc_each_hookable(void (*fn)(Obj *o));
 // Calls [fn] on every live object (exit-time warnings).

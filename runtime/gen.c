@@ -363,7 +363,7 @@ static Value gen_getattr(Value self, ObjStr *name) {
             return VAL_BOOL(g->state == GEN_RUNNING);
         }
         if (strcmp(rest, "_frame") == 0) {
-            return g->frame && g->state != GEN_CLOSED ? OBJ_VAL(frame_code(g->frame)) : VAL_NONE;
+            return g->frame && g->state != GEN_CLOSED ? frame_snapshot(g->frame) : VAL_NONE;
         }
         if (strcmp(rest, "_code") == 0) {
             return g->frame ? OBJ_VAL(frame_code(g->frame)) : VAL_NONE;

@@ -1051,13 +1051,9 @@ static void int_finalize(Obj *o) {
 // ---- construction
 
 // Calls dunder [name] of [x] if its class defines it; VAL_NULL + *found=false if not.
+// (a descriptor that is not a function is bound first: MagicMock's __int__)
 static Value call_dunder(Value x, const char *name, bool *found) {
-    Value m = class_lookup(val_class(x), str_intern_c(name));
-    *found = m != VAL_NULL;
-    if (!m) {
-        return VAL_NULL;
-    }
-    return obj_call(m, 1, &x, NULL);
+    return call_method_opt(x, str_intern_c(name), 0, NULL, found);
 }
 
 // int(x) for one argument (no base).

@@ -325,10 +325,17 @@ static void mark_binascii(void) {
     gc_mark_value(ST->binascii_incomplete);
 }
 
+// binascii.__getattr__: the uuencode and quoted-printable codecs are pyish
+// (runtime/lib/_binascii_py.pyish)
+static Value binascii_getattr(int argc, Value *argv, ObjDict *kw) {
+    return module_lazy_attr("binascii", "_binascii_py", " b2a_uu a2b_uu b2a_qp a2b_qp ", argc == 1 ? argv[0] : VAL_NONE);
+}
+
 Value mod_binascii_init(void) {
     Value m = module_new("binascii");
     ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
     native_add_functions(d, NULL, binascii_fns);
+    dict_set_str(d, str_intern_c("__getattr__"), native_new("__getattr__", binascii_getattr, NULL));
     if (!ST->binascii_error) {
         ObjTuple *bases = AS_TUPLE(tuple_pack(1, OBJ_VAL(exc_ValueError)));
         gc_push_root(OBJ_VAL(bases));

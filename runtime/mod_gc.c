@@ -16,16 +16,59 @@
 #include "containers.h"
 #include "vmapi.h"
 
+// Calls each of gc.callbacks (a copy of the list) with (phase, info), as
+// CPython does around a collection; only gc.collect() runs them here.
+static bool run_gc_callbacks(const char *phase, int64_t gen, int64_t collected) {
+    Value mod = dict_get_str(ST->modules, str_intern_c("gc"));
+    Value cbs = mod ? obj_getattr_opt(mod, str_intern_c("callbacks")) : VAL_NULL;
+    if (!cbs || !IS_OBJ(cbs) || AS_OBJ(cbs)->cls != cls_list || AS_LIST(cbs)->len == 0) {
+        exc_clear();
+        return true;
+    }
+    Value copy = list_from_array(AS_LIST(cbs)->len, AS_LIST(cbs)->items);
+    if (!copy) {
+        return false;
+    }
+    gc_push_root(copy);
+    Value info = dict_new();
+    gc_push_root(info);
+    dict_set_str(AS_DICT(info), str_intern_c("generation"), MK_SMALL(gen));
+    dict_set_str(AS_DICT(info), str_intern_c("collected"), MK_SMALL(collected));
+    dict_set_str(AS_DICT(info), str_intern_c("uncollectable"), MK_SMALL(0));
+    Value args[2] = {str_from_c(phase), info};
+    gc_push_root(args[0]);
+    bool ok = true;
+    for (size_t i = 0; ok && i < AS_LIST(copy)->len; i++) {
+        ok = vm_call(AS_LIST(copy)->items[i], 2, args, NULL) != VAL_NULL;
+    }
+    gc_pop_root(3);
+    return ok;
+}
+
 static Value gc_collect_fn(int argc, Value *argv, ObjDict *kw) {
-    (void)argv;
     static const char *const allowed[] = {"generation", NULL};
     if (!kw_only("collect", kw, allowed) || !arg_count("collect", argc, 0, 1)) {
+        return VAL_NULL;
+    }
+    Value g = argc > 0 ? argv[0] : kw_get(kw, "generation");
+    int64_t gen = 2;
+    if (g && !index_value(g, NULL, &gen)) {
+        return VAL_NULL;
+    }
+    if (gen < 0 || gen > 2) {
+        return exc_raise(exc_ValueError, "invalid generation");
+    }
+    if (!run_gc_callbacks("start", gen, 0)) {
         return VAL_NULL;
     }
     size_t before = gc_live_objects();
     gc_collect();
     size_t after = gc_live_objects();
-    return MK_SMALL(before > after ? (int64_t)(before - after) : 0);
+    int64_t n = before > after ? (int64_t)(before - after) : 0;
+    if (!run_gc_callbacks("stop", gen, n)) {
+        return VAL_NULL;
+    }
+    return MK_SMALL(n);
 }
 
 static Value gc_enable(int argc, Value *argv, ObjDict *kw) {
@@ -54,8 +97,9 @@ static Value gc_get_threshold(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value gc_set_threshold(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("set_threshold", argc, 1, 3)) {
-        return VAL_NULL;
+    if (argc < 1 || argc > 3) {     // CPython's words (an old-style argument parser)
+        return exc_raise(exc_TypeError, argc < 1 ? "set_threshold() takes at least 1 argument (%d given)"
+                                                 : "set_threshold() takes at most 3 arguments (%d given)", argc);
     }
     for (int i = 0; i < argc; i++) {
         int64_t v;

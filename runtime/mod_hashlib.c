@@ -64,7 +64,11 @@ static bool feed(ObjHash *h, Value data) {
         return false;
     }
     BufView b = {0};
-    if (!buffer_need(data, &b)) {
+    int got = buffer_get(data, &b);
+    if (got == 0) {
+        exc_raise(exc_TypeError, "object supporting the buffer API required");    // _hashlib's words
+    }
+    if (got <= 0) {
         return false;
     }
     EVP_DigestUpdate(h->ctx, b.ptr, b.len);
@@ -106,8 +110,8 @@ static Value data_arg(int argc, Value *argv, ObjDict *kw, int at) {
 static Value h_new(int argc, Value *argv, ObjDict *kw) {
     Value name = argc > 0 ? argv[0] : kw_get(kw, "name");
     if (!name || !IS_STR(name)) {
-        return exc_raise(exc_TypeError, "new() argument 'name' must be str, not %s",
-                         name ? val_type_name(name) : "nothing");
+        return name ? exc_raise(exc_TypeError, "name must be a string")     // hashlib.__hash_new's
+                    : exc_raise(exc_TypeError, "new() missing required argument 'name' (pos 1)");
     }
     return hash_make(AS_STR(name)->data, data_arg(argc, argv, kw, 1));
 }
@@ -304,6 +308,11 @@ static const MethodDef hashlib_fns[] = {
     {NULL, NULL},
 };
 
+// hashlib.__getattr__: file_digest is CPython's Python code (runtime/lib/_hashlib_py.pyish)
+static Value hashlib_getattr(int argc, Value *argv, ObjDict *kw) {
+    return module_lazy_attr("hashlib", "_hashlib_py", " file_digest ", argc == 1 ? argv[0] : VAL_NONE);
+}
+
 Value mod_hashlib_init(void) {
     if (!cls_hash) {
         cls_hash = class_new_builtin("HASH", NULL, sizeof(ObjHash), hash_methods);
@@ -318,6 +327,7 @@ Value mod_hashlib_init(void) {
     ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
     gc_push_root(m);
     native_add_functions(d, NULL, hashlib_fns);
+    dict_set_str(d, str_intern_c("__getattr__"), native_new("__getattr__", hashlib_getattr, NULL));
     static const char *const guaranteed[] = {"blake2b", "blake2s", "md5", "sha1", "sha224", "sha256", "sha384",
                                              "sha3_224", "sha3_256", "sha3_384", "sha3_512", "sha512",
                                              "shake_128", "shake_256"};

@@ -5,6 +5,7 @@
 // on GMP (factorial, gcd, lcm, isqrt, comb, perm), fsum (Shewchuk's exact
 // partials, as CPython), prod and isclose.
 #include <math.h>
+#include "runtime.h"
 #include "containers.h"
 #include "module.h"
 
@@ -25,7 +26,28 @@ static Value range_error(void) {
     return exc_raise(exc_OverflowError, "math range error");
 }
 
+// PyFloat_AsDouble: floats and ints, else __float__, else __index__
 static bool arg_double(Value v, double *out) {
+    if (IS_FLOATISH(v) || int_check(v) || !IS_OBJ(v)) {
+        return val_to_double(v, out);
+    }
+    bool found;
+    Value f = call_method_opt(v, str_intern_c("__float__"), 0, NULL, &found);
+    if (found) {
+        if (!f) {
+            return false;
+        }
+        if (!IS_FLOATISH(f)) {
+            exc_raise(exc_TypeError, "%s.__float__ returned non-float (type %s)", val_type_name(v), val_type_name(f));
+            return false;
+        }
+        *out = AS_FLOAT(f);
+        return true;
+    }
+    Value i = call_method_opt(v, str_intern_c("__index__"), 0, NULL, &found);
+    if (found) {
+        return i && val_to_double(i, out);
+    }
     return val_to_double(v, out);
 }
 
@@ -145,9 +167,10 @@ static Value rounding(int argc, Value *argv, const char *name, double (*f)(doubl
     }
     char dunder[16];
     snprintf(dunder, sizeof dunder, "__%s__", name);
-    Value m = IS_OBJ(v) ? class_lookup(AS_OBJ(v)->cls, str_intern_c(dunder)) : VAL_NULL;
-    if (m) {
-        return vm_call(m, 1, &v, NULL);
+    bool found = false;     // a descriptor (MagicMock's) is bound first
+    Value r = IS_OBJ(v) ? call_method_opt(v, str_intern_c(dunder), 0, NULL, &found) : VAL_NULL;
+    if (found) {
+        return r;
     }
     double d;
     if (!arg_double(v, &d)) {

@@ -11,6 +11,7 @@
 #include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ctype.h>
 #include "object.h"
 #include "class.h"
 #include "containers.h"
@@ -18,6 +19,7 @@
 #include "module.h"
 #include "numstr.h"
 #include "runtime.h"
+#include "unicode_names.h"
 #include "vmapi.h"
 #include "bytes.h"
 
@@ -178,6 +180,7 @@ static bool py_check(const Subj *pat, Value patv, int64_t flags) {
     char names[64][64];
     int name_num[64], nnames = 0;
     enum { START, ATOM, QUANT, MODDED } st = START;
+    size_t lead = 0;        // where the leading global flag groups end
     char msg[160];
 #define FAIL(at, ...) do { snprintf(msg, sizeof msg, __VA_ARGS__); \
         re_error(msg, patv, pos_in(pat, (at))); return false; } while (0)
@@ -367,13 +370,36 @@ static bool py_check(const Subj *pat, Value patv, int64_t flags) {
                     continue;
                 } else if (strchr("aiLmsux-", e)) {
                     size_t j = i + 2;
-                    while (j < n && strchr("aiLmsux-", s[j])) {
+                    bool off = false;
+                    int charset = 0;     // (against the compile flags: p_compile's ValueError)
+                    while (j < n && s[j] && strchr("aiLmsux-", s[j])) {
+                        char f = s[j];
+                        off |= f == '-';
+                        if (strchr("auL", f)) {     // CPython's checks of the character-set flags
+                            if (off) {
+                                FAIL(j + 1, "bad inline flags: cannot turn off flags 'a', 'u' and 'L'");
+                            }
+                            if (f == 'u' && !pat->str) {
+                                FAIL(j + 1, "bad inline flags: cannot use 'u' flag with a bytes pattern");
+                            }
+                            if (f == 'L' && pat->str) {
+                                FAIL(j + 1, "bad inline flags: cannot use 'L' flag with a str pattern");
+                            }
+                            if (charset && charset != f) {
+                                FAIL(j + 1, "bad inline flags: flags 'a', 'u' and 'L' are incompatible");
+                            }
+                            charset = f;
+                        }
                         j++;
                     }
                     if (j >= n) {
                         FAIL(j, "missing -, : or )");
                     }
-                    if (s[j] == ')') {      // global flags: no group
+                    if (s[j] == ')') {      // global flags: no group, only at the start
+                        if (i != lead) {
+                            FAIL(i, "global flags not at the start of the expression");
+                        }
+                        lead = j + 1;
                         i = j;
                         continue;
                     }
@@ -503,6 +529,35 @@ static bool translate(const Subj *pat, Value patv, SBuf *b) {
                 i += 1 + k;
                 continue;
             }
+            if (d == 'N') {     // \N{NAME}: the named character (str patterns)
+                if (i + 2 >= n || s[i + 2] != '{') {
+                    re_error("missing {", patv, pos_in(pat, i + 2));
+                    return false;
+                }
+                const char *close = memchr(s + i + 3, '}', n - (i + 3));
+                if (!close || close == s + i + 3) {
+                    re_error("missing character name", patv, pos_in(pat, i + 3));
+                    return false;
+                }
+                size_t len = (size_t)(close - (s + i + 3));
+                char name[128];
+                uint32_t cp;
+                bool ok = len < sizeof name;
+                for (size_t k = 0; ok && k < len; k++) {
+                    name[k] = (char)toupper((unsigned char)s[i + 3 + k]);
+                }
+                if (!ok || !uname_lookup(name, len, &cp)) {
+                    char msg[200];
+                    snprintf(msg, sizeof msg, "undefined character name '%.*s'", (int)(len < 150 ? len : 150), s + i + 3);
+                    re_error(msg, patv, pos_in(pat, i));
+                    return false;
+                }
+                char buf[16];
+                snprintf(buf, sizeof buf, "\\x{%x}", (unsigned)cp);
+                sb_adds(b, buf);
+                i = (size_t)(close - s);
+                continue;
+            }
             if (d == 'x') {
                 if (i + 3 >= n + 1 || !is_hex(s[i + 2]) || !is_hex(s[i + 3])) {
                     char msg[64];
@@ -593,6 +648,17 @@ static bool translate(const Subj *pat, Value patv, SBuf *b) {
             sb_addc(b, c);
             continue;
         }
+        if (c == '(' && i + 2 < n && s[i + 1] == '?' && strchr("aiLmsux-", s[i + 2]) && s[i + 2]) {
+            // inline flags: PCRE2 has no a, u or L (pattern-wide ones became compile
+            // flags in p_compile); J (duplicate names, which Python forbids anyway) holds their place
+            sb_add(b, "(?", 2);
+            size_t j = i + 2;
+            for (; j < n && s[j] && strchr("aiLmsux-", s[j]); j++) {
+                sb_addc(b, strchr("auL", s[j]) ? 'J' : s[j]);
+            }
+            i = j - 1;
+            continue;
+        }
         if (c == '[') {
             in_class = true;
             sb_addc(b, c);
@@ -666,6 +732,24 @@ static Value p_compile(int argc, Value *argv, ObjDict *kw) {
     if (!int_to_i64(argv[1], &flags)) {
         return VAL_NULL;
     }
+    if (!py_check(pat, argv[0], flags)) {
+        return VAL_NULL;
+    }
+    // leading global inline flags, (?i) or (?a)..., count as compile flags (CPython's .flags shows them)
+    for (size_t i = 0; i + 2 < pat->len && pat->data[i] == '(' && pat->data[i + 1] == '?';) {
+        static const char letters[] = "aiLmsux";
+        const int64_t bits[] = {F_A, F_I, F_L, F_M, F_S, F_U, F_X};
+        size_t j = i + 2;
+        int64_t f = 0;
+        for (; j < pat->len && pat->data[j] && strchr(letters, pat->data[j]); j++) {
+            f |= bits[strchr(letters, pat->data[j]) - letters];
+        }
+        if (j == i + 2 || j >= pat->len || pat->data[j] != ')') {
+            break;
+        }
+        flags |= f;
+        i = j + 1;
+    }
     if (is_bytes && (flags & F_U)) {
         return exc_raise(exc_ValueError, "cannot use UNICODE flag with a bytes pattern");
     }
@@ -677,9 +761,6 @@ static Value p_compile(int argc, Value *argv, ObjDict *kw) {
     }
     if ((flags & F_L) && (flags & F_A)) {
         return exc_raise(exc_ValueError, "ASCII and LOCALE flags are incompatible");
-    }
-    if (!py_check(pat, argv[0], flags)) {
-        return VAL_NULL;
     }
     SBuf b;
     sb_init(&b);

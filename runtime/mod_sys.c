@@ -4,6 +4,7 @@
 // state_stderr, where the runtime writes its own reports.
 #define _GNU_SOURCE
 #include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 #include <float.h>
 #include "object.h"
@@ -40,7 +41,10 @@ static Value sys_exit(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("exit", argc, 0, 1)) {
         return VAL_NULL;
     }
-    Value e = exc_new(exc_SystemExit, argc, argv);
+    // a tuple is the exception's args, as CPython's PyErr_SetObject makes it
+    bool tup = argc == 1 && IS_OBJ(argv[0]) && AS_OBJ(argv[0])->cls == cls_tuple;
+    Value e = tup ? exc_new(exc_SystemExit, (int)AS_TUPLE(argv[0])->len, AS_TUPLE(argv[0])->items)
+                  : exc_new(exc_SystemExit, argc, argv);
     return e ? exc_raise_value(e) : VAL_NULL;
 }
 
@@ -313,6 +317,11 @@ static void set(ObjDict *d, const char *name, Value v) {
     dict_set_str(d, str_intern_c(name), v);
 }
 
+// sys.__getattr__: implementation and hash_info are pyish objects (runtime/lib/_sysinfo.pyish)
+static Value sys_getattr(int argc, Value *argv, ObjDict *kw) {
+    return module_lazy_attr("sys", "_sysinfo", " implementation hash_info ", argc == 1 ? argv[0] : VAL_NONE);
+}
+
 Value mod_sys_init(void) {
     if (!ST->sys_stdout) {
         ST->sys_stdout = builtins_file_new(stdout, "<stdout>", "w");
@@ -343,6 +352,7 @@ Value mod_sys_init(void) {
     set(d, "platform", str_from_c("linux"));
     set(d, "byteorder", str_from_c("little"));
     set(d, "maxsize", int_from_i64(INT64_MAX));
+    set(d, "maxunicode", int_from_i64(0x10FFFF));
     set(d, "__breakpointhook__", dict_get_str(d, str_intern_c("breakpointhook")));
     Value info = make_int_info();
     if (!info) {
@@ -362,7 +372,12 @@ Value mod_sys_init(void) {
     set(d, "hexversion", MK_SMALL(0x030B00F0));     // 3.11.0 final, as sys.version_info
     set(d, "api_version", MK_SMALL(1013));
     set(d, "orig_argv", interp_sys_argv());
-    set(d, "executable", str_from_c("pyish"));
+    {   // the interpreter's absolute path, as CPython's (empty when unknown or sandboxed)
+        char exe[4096];
+        ssize_t n = ST->config.sandbox ? -1 : readlink("/proc/self/exe", exe, sizeof exe - 1);
+        exe[n > 0 ? n : 0] = 0;
+        set(d, "executable", str_from_c(exe));
+    }
     set(d, "prefix", str_from_c("/usr/local"));
     set(d, "base_prefix", str_from_c("/usr/local"));
     set(d, "exec_prefix", str_from_c("/usr/local"));
@@ -373,7 +388,7 @@ Value mod_sys_init(void) {
     set(d, "float_repr_style", str_from_c("short"));
     set(d, "ps1", str_from_c(">>> "));
     set(d, "ps2", str_from_c("... "));
-    set(d, "implementation", str_from_c("pyish"));
+    dict_set_str(d, str_intern_c("__getattr__"), native_new("__getattr__", sys_getattr, NULL));
     // the C modules (and posix, the pyish face of _posix), sorted
     Value names = list_new(16);
     set(d, "builtin_module_names", names);

@@ -330,7 +330,9 @@ Value obj_compare(Value a, Value b, int op) {
 
 static Value compare(Value a, Value b, int op) {
     ObjClass *ca = val_class(a), *cb = val_class(b);
-    bool reflect_first = ca != cb && class_is_subclass(cb, ca) && cb->richcompare != ca->richcompare;
+    // CPython's do_richcompare: a subclass on the right gets the first say,
+    // whether or not it overrides the reflected method (its slot looks it up)
+    bool reflect_first = ca != cb && class_is_subclass(cb, ca);
     Value r;
     if (reflect_first && cb->richcompare) {
         r = cb->richcompare(b, a, swapped_op(op));
@@ -490,9 +492,9 @@ Value obj_len(Value v) {
 Value generic_repr(Value self) {
     ObjClass *c = val_class(self);
     if (c->module && strcmp(c->module->data, "builtins") != 0) {
-        return str_printf("<%s.%s object at %p>", c->module->data, c->name->data, (void *)self);
+        return str_printf("<%s.%s object at %p>", c->module->data, class_qualname(c)->data, (void *)self);
     }
-    return str_printf("<%s object at %p>", c->name->data, (void *)self);
+    return str_printf("<%s object at %p>", class_qualname(c)->data, (void *)self);
 }
 
 static ObjDict *instance_dict(Value self) {

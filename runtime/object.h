@@ -527,6 +527,7 @@ int match_is_mapping(Value v);
 Value match_keys(Value subject, Value keys);
 Value match_class(Value subject, Value cls, Value names, int nargs);
 bool class_is_subclass(ObjClass *c, ObjClass *base);
+ObjStr *class_qualname(ObjClass *c);     // __qualname__ (A.B for a nested class), else __name__
 Value class_lookup(ObjClass *c, ObjStr *name);   // MRO dict lookup, no binding
 const char *val_type_name(Value v);       // "int", "Foo" ...
 Value generic_getattr(Value self, ObjStr *name);

@@ -149,6 +149,7 @@ struct State {
         int nfinalizer_hooks;
         void (*after_hooks[4])(void);
         void (*weak_pass)(void);
+        void (*weak_clear)(void);
         int nafter_hooks;
         Obj **hookable;
         size_t nhookable, caphookable;
@@ -237,6 +238,7 @@ struct State {
         size_t n, cap;
         Obj **pending;                  // cleared references whose callback is due
         size_t npending, cappending;
+        size_t first_pending;           // where this collection's callbacks start
         bool running;
     } weak;
 

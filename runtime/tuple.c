@@ -85,9 +85,9 @@ bool index_value(Value v, const char *what, int64_t *out) {
         }
     }
     if (IS_OBJ(v)) {
-        Value f = class_lookup(AS_OBJ(v)->cls, str_intern_c("__index__"));
-        if (f) {
-            Value r = vm_call(f, 1, &v, NULL);
+        bool found;     // a descriptor is bound first, as CPython's slot lookup does
+        Value r = call_method_opt(v, str_intern_c("__index__"), 0, NULL, &found);
+        if (found) {
             if (!r) {
                 return false;
             }

@@ -49,6 +49,8 @@ bool frame_in_block(Frame *f);
 // The code [f] runs, and the line it is suspended at.
 ObjCode *frame_code(Frame *f);
 int frame_line(Frame *f);
+// A frame object (a snapshot with its current locals) for gi_frame/cr_frame/ag_frame.
+Value frame_snapshot(Frame *f);
 
 // ---- resuming generators (vm_gen.c)
 enum { GEN_YIELDED, GEN_RETURNED, GEN_RAISED };

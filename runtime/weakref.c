@@ -6,7 +6,7 @@
 // after the collection (an exception in it is printed as "Exception
 // ignored in: <callback>"). CPython's weakref.py and _weakrefset.py build
 // WeakValueDictionary, WeakKeyDictionary, WeakSet, WeakMethod and finalize
-// on top (runtime/lib). Not provided: proxy objects.
+// on top (runtime/lib); proxies are pyish too (runtime/lib/_weakproxy.pyish).
 #include <stdlib.h>
 #include <string.h>
 #include "object.h"
@@ -32,6 +32,27 @@ static void trace_weakref(Obj *o) {
 }
 
 // Whether CPython lets a program make a weak reference to [v].
+// Does __slots__ value [s] name "__weakref__"?
+static bool slots_name_weakref(Value s) {
+    ObjStr *w = str_intern_c("__weakref__");
+    if (IS_STR(s)) {
+        return str_eq(AS_STR(s), w);
+    }
+    if (IS_OBJ(s) && (AS_OBJ(s)->cls == cls_tuple || AS_OBJ(s)->cls == cls_list)) {
+        size_t n = AS_OBJ(s)->cls == cls_tuple ? AS_TUPLE(s)->len : AS_LIST(s)->len;
+        Value *items = AS_OBJ(s)->cls == cls_tuple ? AS_TUPLE(s)->items : AS_LIST(s)->items;
+        for (size_t i = 0; i < n; i++) {
+            if (IS_STR(items[i]) && str_eq(AS_STR(items[i]), w)) {
+                return true;
+            }
+        }
+        return false;
+    }
+    return true;    // some other iterable: not looked into
+}
+
+static bool native_weakrefable(ObjClass *c);
+
 static bool weakrefable(Value v) {
     if (!IS_OBJ(v)) {
         return false;
@@ -39,8 +60,29 @@ static bool weakrefable(Value v) {
     ObjClass *c = AS_OBJ(v)->cls;
     if (c->flags & CLS_USER) {
         ObjClass *n = c->native_base;
-        return !(n == cls_int || n == cls_str || n == cls_tuple || n == cls_bool || n == cls_float);
+        if (n == cls_int || n == cls_str || n == cls_tuple || n == cls_bool || n == cls_float) {
+            return false;
+        }
+        if (!(c->flags & CLS_HAS_SLOTS)) {
+            return true;
+        }
+        // a class whose every Python-level class has __slots__ without
+        // "__weakref__" has no weak reference slot (unless its builtin base has)
+        for (size_t i = 0; i < c->mro->len; i++) {
+            ObjClass *k = AS_CLASS(c->mro->items[i]);
+            if (k->flags & CLS_USER) {
+                Value s = dict_get_str(k->dict, str_intern_c("__slots__"));
+                if (!s || slots_name_weakref(s)) {
+                    return true;
+                }
+            }
+        }
+        return n && n != cls_object && native_weakrefable(n);
     }
+    return native_weakrefable(c);
+}
+
+static bool native_weakrefable(ObjClass *c) {
     return c == cls_function || (c->flags & CLS_META) || c == cls_set || c == cls_frozenset ||
            c == cls_generator || c == cls_coroutine || c == cls_async_generator ||
            c == cls_bound_method || c == cls_module || c == cls_code || c == cls_future ||
@@ -151,8 +193,39 @@ static Value weakref_getattr(Value self, ObjStr *name) {
 // ---- the collector's side
 // After marking: references to unreached objects are cleared, their
 // callbacks queued; references that are themselves unreached are dropped.
+static bool queue_callback(ObjWeakRef *w) {
+    if (ST->weak.npending == ST->weak.cappending) {
+        size_t ncap = ST->weak.cappending ? ST->weak.cappending * 2 : 16;
+        Obj **a = realloc(ST->weak.pending, sizeof(Obj *) * ncap);
+        if (!a) {
+            return false;   // no room for the queue: the callback is dropped
+        }
+        ST->weak.pending = a;
+        ST->weak.cappending = ncap;
+    }
+    ST->weak.pending[ST->weak.npending++] = (Obj *)w;
+    return true;
+}
+
+// Before finalizers resurrect anything: references to unreached objects are
+// cleared (a __del__ that revives its object does not revive them), the
+// callbacks of reached references queued. Every reference stays registered
+// (one only a resurrected object reaches lives on); weak_sweep drops the dead.
+static void weak_clear(void) {
+    ST->weak.first_pending = ST->weak.npending;
+    for (size_t i = 0; i < ST->weak.n; i++) {
+        ObjWeakRef *w = (ObjWeakRef *)ST->weak.refs[i];
+        if (w->referent && IS_OBJ(w->referent) && !AS_OBJ(w->referent)->marked) {
+            w->referent = VAL_NULL;
+            if (w->hdr.marked && w->callback) {
+                queue_callback(w);
+            }
+        }
+    }
+}
+
 static void weak_sweep(void) {
-    size_t keep = 0;
+    size_t keep = 0, first = ST->weak.first_pending;
     for (size_t i = 0; i < ST->weak.n; i++) {
         ObjWeakRef *w = (ObjWeakRef *)ST->weak.refs[i];
         if (!w->hdr.marked) {
@@ -161,23 +234,19 @@ static void weak_sweep(void) {
         if (w->referent && IS_OBJ(w->referent) && !AS_OBJ(w->referent)->marked) {
             w->referent = VAL_NULL;
             if (w->callback) {
-                if (ST->weak.npending == ST->weak.cappending) {
-                    size_t ncap = ST->weak.cappending ? ST->weak.cappending * 2 : 16;
-                    Obj **a = realloc(ST->weak.pending, sizeof(Obj *) * ncap);
-                    if (!a) {
-                        // no room for the queue: the callback is dropped
-                        continue;
-                    }
-                    ST->weak.pending = a;
-                    ST->weak.cappending = ncap;
-                }
-                ST->weak.pending[ST->weak.npending++] = (Obj *)w;
+                queue_callback(w);
             }
             continue;   // dead references leave the registry
         }
         ST->weak.refs[keep++] = (Obj *)w;
     }
     ST->weak.n = keep;
+    // newest reference first, as CPython calls an object's callbacks
+    for (size_t i = first, j = ST->weak.npending; i + 1 < j; i++, j--) {
+        Obj *t = ST->weak.pending[i];
+        ST->weak.pending[i] = ST->weak.pending[j - 1];
+        ST->weak.pending[j - 1] = t;
+    }
 }
 
 static void mark_pending(void) {
@@ -277,8 +346,11 @@ static Value w_remove_dead(int argc, Value *argv, ObjDict *kw) {
     return VAL_NONE;
 }
 
+// proxy(obj[, callback]): the proxy types are pyish (runtime/lib/_weakproxy.pyish)
 static Value w_proxy(int argc, Value *argv, ObjDict *kw) {
-    return exc_raise(exc_NotImplementedError, "weakref.proxy() is not supported by pyish; use weakref.ref()");
+    Value m = vm_import("_weakproxy");
+    Value f = m ? obj_getattr(m, str_intern_c("proxy")) : VAL_NULL;
+    return f ? vm_call(f, argc, argv, kw) : VAL_NULL;
 }
 
 static const MethodDef weakref_methods[] = {
@@ -297,6 +369,7 @@ void weakref_init_class(void) {
     cls_weakref->richcompare = weakref_richcompare;
     cls_weakref->getattr = weakref_getattr;
     gc_set_weak_pass(weak_sweep);
+    gc_set_weak_clear(weak_clear);
     gc_set_after_hook(run_callbacks);
     gc_add_root_marker(mark_pending);
 }

@@ -750,6 +750,28 @@ int interp_handle_uncaught(Value exc) {
         }
         return 1;
     }
+    // a sys.excepthook the program installed reports it (CPython's sys_excepthook)
+    Value sys = dict_get_str(ST->modules, str_intern_c("sys"));
+    Value hook = sys ? obj_getattr_opt(sys, str_intern_c("excepthook")) : VAL_NULL;
+    exc_take();     // a missing attribute: no hook
+    if (hook && !IS_NONE(hook) &&
+        !(IS_OBJ(hook) && AS_OBJ(hook)->cls == cls_native && strstr(((ObjNative *)AS_OBJ(hook))->name, "excepthook"))) {
+        gc_push_root(exc);
+        gc_push_root(hook);
+        Value tb = obj_getattr_opt(exc, str_intern_c("__traceback__"));
+        Value args[3] = {OBJ_VAL(AS_OBJ(exc)->cls), exc, tb ? tb : VAL_NONE};
+        gc_push_root(args[2]);
+        Value r = vm_call(hook, 3, args, NULL);
+        gc_pop_root(3);
+        if (r) {
+            return 1;
+        }
+        Value err = exc_take();
+        fflush(stdout);
+        fprintf(state_stderr(), "Error in sys.excepthook:\n");
+        interp_print_exception(err);
+        fprintf(state_stderr(), "\nOriginal exception was:\n");
+    }
     interp_print_exception(exc);
     return 1;
 }

@@ -26,6 +26,18 @@ int frame_line(Frame *f) {
     return code_line(f->code, off ? off - 1 : 0);
 }
 
+Value frame_snapshot(Frame *f) {
+    Value locals = frame_locals(f);
+    if (!locals) {
+        return VAL_NULL;
+    }
+    gc_push_root(locals);
+    int line = f->ip == f->code->code ? f->code->firstline : frame_line(f);     // not started: the def line
+    Value s = framesnap_new(OBJ_VAL(f->code), f->globals ? OBJ_VAL(f->globals) : VAL_NONE, line, locals, VAL_NONE);
+    gc_pop_root(1);
+    return s;
+}
+
 Value gen_new(ObjFunction *func, Frame *frame) {
     int flags = func->code->flags;
     ObjClass *cls = (flags & CO_ASYNC_GENERATOR) ? cls_async_generator
