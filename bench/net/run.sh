@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The asyncio echo benchmark: one server script (echo_server.py) in four
+# modes run by python3, python3 + uvloop (when Debian's python3-uvloop is
+# installed) and pyish, loaded by echo_client.py (10 client processes of
+# blocking sockets, one request in flight each) with 1 KiB, 10 KiB and
+# 100 KiB messages. The server is pinned to CPU 0 and the clients to CPU 1.
+# Prints requests/s per interpreter and pyish's ratios.
+# usage: bench/net/run.sh [PYISH] [SECONDS]
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+pyish=${1:-$here/../../build/pyish}
+secs=${2:-3}
+py=/usr/bin/python3
+interps=(python3 pyish)
+if $py -c 'import uvloop' 2>/dev/null; then interps=(python3 uvloop pyish); fi
+server_pid=
+trap '[[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null' EXIT
+
+start_server() {   # interp mode -> sets port
+    local cmd
+    case $1 in
+        python3) cmd=($py "$here/echo_server.py" "$2") ;;
+        uvloop) cmd=($py "$here/echo_server.py" "$2" --uvloop) ;;
+        pyish) cmd=("$pyish" "$here/echo_server.py" "$2") ;;
+    esac
+    coproc SERVER { taskset -c 0 "${cmd[@]}"; }
+    server_pid=$SERVER_PID
+    read -r -t 10 port <&"${SERVER[0]}"
+}
+
+printf '%-9s %7s' mode size
+for i in "${interps[@]}"; do printf ' %10s' "$i"; done
+printf ' %8s' 'py/py3'
+[[ ${#interps[@]} == 3 ]] && printf ' %8s' 'py/uv'
+echo
+for mode in sock streams protocol readline; do
+    for size in 1024 10240 102400; do
+        declare -A rps=()
+        for i in "${interps[@]}"; do
+            start_server "$i" "$mode"
+            rps[$i]=$(taskset -c 1 $py "$here/echo_client.py" "$port" "$size" 10 "$secs")
+            kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; server_pid=
+        done
+        printf '%-9s %6dK' "$mode" $((size / 1024))
+        for i in "${interps[@]}"; do printf ' %10s' "${rps[$i]}"; done
+        awk -v a="${rps[pyish]}" -v b="${rps[python3]}" 'BEGIN { printf " %8.2f", (b > 0 ? a / b : 0) }'
+        [[ ${#interps[@]} == 3 ]] && awk -v a="${rps[pyish]}" -v b="${rps[uvloop]}" 'BEGIN { printf " %8.2f", (b > 0 ? a / b : 0) }'
+        echo
+        unset rps
+    done
+done
