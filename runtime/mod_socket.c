@@ -272,6 +272,22 @@ static Value addr_to(const SockAddr *a, socklen_t len) {
 
 // ---- calls on descriptors
 
+// The state's receive buffer, kept between calls: a recv() of 256 KiB (what
+// asyncio's transports ask for) costs neither an allocation the collector
+// counts nor an mmap; only the bytes received are copied out.
+static char *recv_buf(size_t n) {
+    if (n > ST->sock_buf_len) {
+        char *b = realloc(ST->sock_buf, n);
+        if (!b) {
+            exc_raise_nomem();
+            return NULL;
+        }
+        ST->sock_buf = b;
+        ST->sock_buf_len = n;
+    }
+    return ST->sock_buf;
+}
+
 // socket(family, type, proto) -> fd
 static Value s_socket(int argc, Value *argv, ObjDict *kw) {
     int64_t fam, type, proto;
@@ -418,23 +434,19 @@ static Value s_recv(int argc, Value *argv, ObjDict *kw) {
     }
     double timeout = get_timeout(argv[3]);
     double deadline = timeout > 0 ? now_mono() + timeout : 0;
-    char small[4096];
-    char *buf = n <= (int64_t)sizeof small ? small : mem_alloc((size_t)n);
+    char *buf = recv_buf(n ? (size_t)n : 1);
+    if (!buf) {
+        return VAL_NULL;
+    }
     for (;;) {
         ssize_t r = recv(fd, buf, (size_t)n, (int)flags);
         if (r >= 0) {
-            Value b = bytes_new(buf, (size_t)r);
-            if (buf != small) {
-                mem_free(buf, (size_t)n);
-            }
-            return b;
+            return bytes_try_new(buf, (size_t)r);
         }
         if (!retry_after(errno, fd, POLLIN, timeout, deadline)) {
-            if (buf != small) {
-                mem_free(buf, (size_t)n);
-            }
             return VAL_NULL;
         }
+        buf = ST->sock_buf;     // a handler run meanwhile may have grown it
     }
 }
 
@@ -486,15 +498,20 @@ static Value s_recvfrom(int argc, Value *argv, ObjDict *kw) {
     }
     double timeout = get_timeout(argv[3]);
     double deadline = timeout > 0 ? now_mono() + timeout : 0;
-    char *buf = mem_alloc((size_t)n + 1);
+    if (!recv_buf((size_t)n + 1)) {
+        return VAL_NULL;
+    }
     for (;;) {
+        char *buf = ST->sock_buf;
         SockAddr a;
         socklen_t len = sizeof a;
         memset(&a, 0, sizeof a);
         ssize_t r = recvfrom(fd, buf, (size_t)n, (int)flags, &a.sa, &len);
         if (r >= 0) {
-            Value b = bytes_new(buf, (size_t)r);
-            mem_free(buf, (size_t)n + 1);
+            Value b = bytes_try_new(buf, (size_t)r);
+            if (!b) {
+                return VAL_NULL;
+            }
             gc_push_root(b);
             Value addr = addr_to(&a, len);
             gc_push_root(addr);
@@ -503,7 +520,6 @@ static Value s_recvfrom(int argc, Value *argv, ObjDict *kw) {
             return t;
         }
         if (!retry_after(errno, fd, POLLIN, timeout, deadline)) {
-            mem_free(buf, (size_t)n + 1);
             return VAL_NULL;
         }
     }

@@ -276,7 +276,9 @@ struct State {
     // ---- signals with Python handlers (runtime/mod_signal.c)
     volatile sig_atomic_t sig_tripped[SIG_NSIG];
     Value sig_handlers[SIG_NSIG];       // VAL_NULL: never set; SIG_DFL/SIG_IGN as small ints
-    int64_t sig_wakeup_fd;                 // asyncio.selector_events installed the I/O methods
+    int64_t sig_wakeup_fd;
+    char *sock_buf;                     // socket recv buffer (runtime/mod_socket.c)
+    size_t sock_buf_len;                 // asyncio.selector_events installed the I/O methods
     Value *aio_to_report;
     size_t aio_nreport, aio_capreport;
 };

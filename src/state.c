@@ -73,6 +73,7 @@ void state_free(State *s) {
         c = prev_chunk;
     }
     free(s->spare_chunk);
+    free(s->sock_buf);
     free(s->cls.pending);
     free(s->cls.mcache);
     free(s->fin.done);
