@@ -180,12 +180,7 @@ Obj *obj_alloc(ObjClass *cls, size_t size) {
     Obj *o;
     if (OBJ_POOLED && size <= OBJ_POOL_MAX) {
         size_t c = (size + 15) >> 4;
-        o = ST->gc.obj_free[c];
-        if (o) {
-            ST->gc.obj_free[c] = o->gc_next;
-        } else {
-            o = gc_slab_alloc(size);
-        }
+        o = gc_pool_take(size);
         uint64_t *w = (uint64_t *)o;
         for (size_t i = 0; i < (c << 1); i++) {
             w[i] = 0;
