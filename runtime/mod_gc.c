@@ -7,6 +7,7 @@
 // times the live data instead of one and a half: without reference counts
 // nothing would be freed at all); enable/isenabled, get_count,
 // get/set_threshold, freeze/unfreeze/get_freeze_count, is_tracked,
+// get_objects (every live object CPython would track),
 // is_finalized, get_stats, garbage and callbacks are there as CPython's,
 // with what this collector can honestly report.
 #include "object.h"
@@ -119,19 +120,73 @@ static Value gc_zero(int argc, Value *argv, ObjDict *kw) {
     return MK_SMALL(0);
 }
 
-// Whether CPython's collector would track [obj]: containers and instances.
+// Whether CPython's collector would track [o]: containers and instances.
+static bool tracked(Obj *o) {
+    ObjClass *c = o->cls;
+    return c && !(c == cls_str || c == cls_int || c == cls_float || c == cls_bool || c == cls_none ||
+                  c == cls_range || c == cls_ellipsis || c == cls_notimplemented || c == cls_bytes);
+}
+
 static Value gc_is_tracked(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("is_tracked", argc, 1, 1)) {
         return VAL_NULL;
     }
-    Value v = argv[0];
-    if (!IS_OBJ(v)) {
-        return VAL_FALSE;
+    return VAL_BOOL(IS_OBJ(argv[0]) && tracked(AS_OBJ(argv[0])));
+}
+
+typedef struct Gather {
+    size_t n;
+    ObjList *into;      // NULL: only count
+} Gather;
+
+static void gather(Obj *o, void *ctx) {
+    Gather *g = ctx;
+    if (!tracked(o) || (g->into && OBJ_VAL(o) == OBJ_VAL(g->into))) {
+        return;
     }
-    ObjClass *c = AS_OBJ(v)->cls;
-    bool atom = c == cls_str || c == cls_int || c == cls_float || c == cls_bool || c == cls_none ||
-                c == cls_range || c == cls_ellipsis || c == cls_notimplemented;
-    return VAL_BOOL(!atom);
+    if (g->into && g->into->len < g->into->cap) {
+        g->into->items[g->into->len++] = OBJ_VAL(o);
+    }
+    g->n++;
+}
+
+// get_objects(generation=None): every live tracked object, after a full
+// collection (so nothing unreachable comes back to life). The list is
+// sized first; filling it allocates nothing.
+static Value gc_get_objects(int argc, Value *argv, ObjDict *kw) {
+    static const char *const allowed[] = {"generation", NULL};
+    if (!kw_only("get_objects", kw, allowed)) {
+        return VAL_NULL;
+    }
+    if (argc > 1) {
+        return exc_raise(exc_TypeError, "get_objects() takes at most 1 argument (%d given)", argc);
+    }
+    Value g = argc > 0 ? argv[0] : kw_get(kw, "generation");
+    int64_t gen = 2;
+    if (g && g != VAL_NONE) {
+        if (!IS_INT(g)) {
+            return exc_raise(exc_TypeError, "argument should be integer or None, not '%s'", val_type_name(g));
+        }
+        if (!index_value(g, NULL, &gen)) {
+            return VAL_NULL;
+        }
+    }
+    if (gen >= 3) {
+        return exc_raise(exc_ValueError, "generation parameter must be less than the number of available generations (3)");
+    }
+    if (gen < -1) {
+        return exc_raise(exc_ValueError, "generation parameter cannot be negative");
+    }
+    gc_collect();
+    Gather count = {0, NULL};
+    gc_each_object_ctx(gather, &count);
+    Value l = list_new(count.n + 16);
+    if (!l) {
+        return VAL_NULL;
+    }
+    Gather fill = {0, AS_LIST(l)};
+    gc_each_object_ctx(gather, &fill);
+    return l;
 }
 
 static Value gc_is_finalized(int argc, Value *argv, ObjDict *kw) {
@@ -168,6 +223,7 @@ static const MethodDef gc_fns[] = {
     {"unfreeze", gc_none},
     {"get_freeze_count", gc_zero},
     {"is_tracked", gc_is_tracked},
+    {"get_objects", gc_get_objects, true},
     {"is_finalized", gc_is_finalized},
     {"get_stats", gc_get_stats},
     {NULL, NULL},
