@@ -378,27 +378,28 @@ static Value exc_str(Value self) {
         }
     }
     if (os_error_parts(e)) {
-        Value en = obj_str(dict_get_str(e->dict, str_intern_c("errno")));
-        Value se = en ? obj_str(dict_get_str(e->dict, str_intern_c("strerror"))) : VAL_NULL;
-        if (!se) {
-            return VAL_NULL;
-        }
+        // each part stays rooted: a filename's repr can run code (PosixPath)
         Value f1 = dict_get_str(e->dict, str_intern_c("filename"));
         Value f2 = dict_get_str(e->dict, str_intern_c("filename2"));
-        if (f1 && !IS_NONE(f1)) {
-            Value fn = obj_repr(f1);
-            if (!fn) {
+        bool has1 = f1 && !IS_NONE(f1), has2 = has1 && f2 && !IS_NONE(f2);
+        Value parts[4];     // errno, strerror, filename, filename2 as text
+        Value srcs[4] = {dict_get_str(e->dict, str_intern_c("errno")),
+                         dict_get_str(e->dict, str_intern_c("strerror")), f1, f2};
+        int n = 0, want = has2 ? 4 : has1 ? 3 : 2;
+        for (; n < want; n++) {
+            parts[n] = n < 2 ? obj_str(srcs[n]) : obj_repr(srcs[n]);
+            if (!parts[n]) {
+                gc_pop_root(n);
                 return VAL_NULL;
             }
-            if (f2 && !IS_NONE(f2)) {
-                Value fn2 = obj_repr(f2);
-                return fn2 ? str_printf("[Errno %s] %s: %s -> %s", AS_STR(en)->data, AS_STR(se)->data,
-                                        AS_STR(fn)->data, AS_STR(fn2)->data)
-                           : VAL_NULL;
-            }
-            return str_printf("[Errno %s] %s: %s", AS_STR(en)->data, AS_STR(se)->data, AS_STR(fn)->data);
+            gc_push_root(parts[n]);
         }
-        return str_printf("[Errno %s] %s", AS_STR(en)->data, AS_STR(se)->data);
+        const char *en = AS_STR(parts[0])->data, *se = AS_STR(parts[1])->data;
+        Value r = has2   ? str_printf("[Errno %s] %s: %s -> %s", en, se, AS_STR(parts[2])->data, AS_STR(parts[3])->data)
+                  : has1 ? str_printf("[Errno %s] %s: %s", en, se, AS_STR(parts[2])->data)
+                         : str_printf("[Errno %s] %s", en, se);
+        gc_pop_root(n);
+        return r;
     }
     if (e->args->len == 0) {
         return str_from_c("");
