@@ -245,8 +245,14 @@ PYISH_API int pyish_loop_run_once(pyish_State *S);
  * most [max_seconds], sleeping until timers are due. PYISH_OK also when
  * time ran out; pyish_loop_next_deadline then says whether work is left. */
 PYISH_API int pyish_loop_run(pyish_State *S, double max_seconds);
-/* Seconds until the loop has work (0: now), -1 when nothing is scheduled. */
+/* Seconds until the loop has work (0: now), -1 when nothing is scheduled.
+ * I/O (sockets, pipes, children, signals) can come sooner: see below. */
 PYISH_API double pyish_loop_next_deadline(pyish_State *S);
+/* A file descriptor (libuv's backend) that polls readable when I/O the
+ * loop waits for may be ready, or -1 when it watches none. A host that
+ * runs its own loop polls it for reading with pyish_loop_next_deadline as
+ * the timeout, then calls pyish_loop_run_once. */
+PYISH_API int pyish_loop_backend_fd(pyish_State *S);
 /* An asyncio.Future of the state's loop that pyish code can await and C
  * resolves (with a value) or rejects (with an exception) later. */
 PYISH_API pyish_Value *pyish_future_new(pyish_State *S);

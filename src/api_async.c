@@ -91,6 +91,16 @@ double pyish_loop_next_deadline(pyish_State *S) {
     return d;
 }
 
+int pyish_loop_backend_fd(pyish_State *S) {
+    if (!S->loop) {
+        return -1;
+    }
+    api_enter(S);
+    int fd = loop_backend_fd(S->loop);
+    api_leave(S);
+    return fd;
+}
+
 pyish_Value *pyish_future_new(pyish_State *S) {
     api_enter(S);
     ObjLoop *loop = host_loop(S);

@@ -86,7 +86,8 @@ static bool due_now(void) {
     return loop_next_deadline(ST->repl->loop) == 0;
 }
 
-// Waits until fd 0 is readable, running the loop's due work meanwhile.
+// Waits until fd 0 is readable, running the loop's due work (timers, and
+// I/O through libuv's backend fd) meanwhile.
 // false: Ctrl-C (line_interrupted set) or the session is over.
 static bool wait_input(bool redraw) {
     for (;;) {
@@ -103,7 +104,7 @@ static bool wait_input(bool redraw) {
             // task output goes above the line being edited: it is buffered
             // while the tasks run, then the line is cleared, the output
             // written and the line redrawn
-            bool capture = redraw && due_now();
+            bool capture = redraw && (due_now() || loop_backend_fd(ST->repl->loop) >= 0);
             if (capture) {
                 fflush(stdout);
                 setvbuf(stdout, NULL, _IOFBF, 1 << 16);
@@ -131,9 +132,17 @@ static bool wait_input(bool redraw) {
             }
 #endif
         }
+        // I/O the loop waits for (a server socket, a pipe) wakes us too
+        int iofd = ST->repl->loop && !ST->repl->session_over ? loop_backend_fd(ST->repl->loop) : -1;
+        if (iofd >= 0) {
+            next = loop_next_deadline(ST->repl->loop);
+        }
         fd_set fds;
         FD_ZERO(&fds);
         FD_SET(0, &fds);
+        if (iofd >= 0) {
+            FD_SET(iofd, &fds);
+        }
         struct timeval tv, *tvp = NULL;
         if (next >= 0) {
             if (next > 1) {
@@ -143,8 +152,8 @@ static bool wait_input(bool redraw) {
             tv.tv_usec = (suseconds_t)((next - (double)tv.tv_sec) * 1e6) + 1000;
             tvp = &tv;
         }
-        int r = select(1, &fds, NULL, NULL, tvp);
-        if (r > 0) {
+        int r = select(iofd >= 0 ? iofd + 1 : 1, &fds, NULL, NULL, tvp);
+        if (r > 0 && FD_ISSET(0, &fds)) {
             return true;
         }
         if (r < 0 && errno != EINTR) {

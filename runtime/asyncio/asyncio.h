@@ -82,6 +82,8 @@ struct ObjLoop {
     struct IoWatch **io;    // by fd: its reader and writer (io.c)
     size_t nio;
     size_t nwatch;          // fds and signals watched: what could wake the loop
+    bool io_polled;         // io_backend_fd polled and queued events: the next
+                            // non-blocking io_wait must not queue them again
     struct SigWatch *sigs[IO_NSIG];
 };
 
@@ -116,15 +118,23 @@ Value aio_sleep(int argc, Value *argv, ObjDict *kw);
 // The loop driven from outside: the REPL and the embedding API call these
 // instead of touching the loop's fields.
 // Runs one pass of what is due now (ready items, timers whose time has
-// come), without waiting, with [loop] as the running loop. false:
-// KeyboardInterrupt or SystemExit (raised), or the loop cannot run.
+// come, I/O that is ready: polled without waiting), with [loop] as the
+// running loop. false: KeyboardInterrupt or SystemExit (raised), or the
+// loop cannot run.
 bool loop_run_once(ObjLoop *loop);
 // Seconds until the loop has work: 0 when something is ready, -1 when
-// nothing is scheduled (or the loop is closed).
+// nothing is scheduled (or the loop is closed). I/O can come sooner: see
+// loop_backend_fd.
 double loop_next_deadline(ObjLoop *loop);
+// A descriptor that polls readable when I/O [loop] waits for (a reader,
+// writer, child or signal) may be ready: libuv's backend fd; -1 when the
+// loop watches nothing. A host polls it with the next deadline as timeout,
+// then calls loop_run_once.
+int loop_backend_fd(ObjLoop *loop);
 // Runs passes, sleeping (or advancing the virtual clock) until the next
-// timer, until nothing is scheduled (1) or [max_seconds] passed (0; < 0: no
-// limit); -1 with the exception raised (KeyboardInterrupt, SystemExit).
+// timer or waiting for I/O, until nothing is scheduled and no I/O is
+// watched (1) or [max_seconds] passed (0; < 0: no limit); -1 with the
+// exception raised (KeyboardInterrupt, SystemExit).
 int loop_run_until_idle(ObjLoop *loop, double max_seconds);
 // Why [loop] cannot run now: "missing" (NULL), "closed", "busy"; NULL if it can.
 const char *loop_unusable(ObjLoop *loop);
@@ -155,6 +165,9 @@ bool io_could_wake(ObjLoop *loop);
 // Waits for I/O until [until] (monotonic seconds; INFINITY: until an event),
 // queueing the Handles of what became ready; false: interrupted (raised).
 bool io_wait(ObjLoop *loop, double until);
+// libuv's backend descriptor (epoll), for hosts that poll for the loop
+// (first polls without waiting, so that new watchers are registered).
+int io_backend_fd(ObjLoop *loop);
 void io_trace(ObjLoop *loop);
 // Stops watching everything of [loop] (close()).
 void io_close(ObjLoop *loop);

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <uv.h>
 #include "asyncio.h"
 #include "runtime.h"
@@ -116,7 +117,13 @@ bool io_add(ObjLoop *loop, int fd, bool writer, Value handle) {
             loop->nio = n;
         }
         w = calloc(1, sizeof *w);
+        // uv_poll_init makes the fd non-blocking; CPython's add_reader
+        // leaves its mode alone (uv_poll only polls: blocking is fine)
+        int flags = fcntl(fd, F_GETFL);
         int r = w ? uv_poll_init(uv(), &w->poll, fd) : UV_ENOMEM;
+        if (r == 0 && flags >= 0 && !(flags & O_NONBLOCK)) {
+            fcntl(fd, F_SETFL, flags);
+        }
         if (r < 0) {
             free(w);
             // epoll refuses regular files (EPERM), as CPython's selector does
@@ -260,9 +267,25 @@ static void on_timer(uv_timer_t *t) {
 // or only collects what is ready when [until] is not in the future. On the
 // virtual clock, time waited for I/O passes on it too. false: interrupted
 // (the exception raised).
+int io_backend_fd(ObjLoop *loop) {
+    uv_loop_t *l = uv();
+    size_t before = loop->rlen;
+    uv_run(l, UV_RUN_NOWAIT);   // libuv adds new watchers to epoll only while it runs
+    loop->io_polled |= loop->rlen > before;
+    return uv_backend_fd(l);
+}
+
 bool io_wait(ObjLoop *loop, double until) {
     uv_loop_t *l = uv();
     size_t before = loop->rlen;
+    if (loop->io_polled) {
+        // what io_backend_fd found is queued, not yet run: polling again
+        // now would queue the same readiness twice
+        loop->io_polled = false;
+        if (until <= clock_monotonic()) {
+            return true;
+        }
+    }
     for (;;) {
         double now = clock_monotonic();
         double left = until - now;

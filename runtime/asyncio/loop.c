@@ -657,7 +657,9 @@ static bool idle_sleep(double until) {
     }
 }
 
-static bool run_once(ObjLoop *loop) {
+// One iteration: wait for I/O or the next timer (unless [block] is false,
+// as when a host or the REPL drives the loop), then run what is ready.
+static bool run_once(ObjLoop *loop, bool block) {
     while (loop->ntimers && loop->timers[0]->cancelled) {
         heap_pop(loop);
     }
@@ -665,7 +667,7 @@ static bool run_once(ObjLoop *loop) {
     if (io_could_wake(loop)) {
         // poll without blocking while something is ready, else until an
         // event or the next timer
-        if (!io_wait(loop, loop->rlen || loop->stopping ? -INFINITY : next)) {
+        if (!io_wait(loop, !block || loop->rlen || loop->stopping ? -INFINITY : next)) {
             return false;
         }
     } else if (loop->rlen == 0 && !loop->stopping) {
@@ -722,7 +724,7 @@ static bool run_forever(ObjLoop *loop) {
     loop->running = true;
     bool ok = true;
     for (;;) {
-        if (!run_once(loop)) {
+        if (!run_once(loop, true)) {
             ok = false;
             break;
         }
@@ -742,6 +744,10 @@ static void drop_cancelled_timers(ObjLoop *loop) {
     while (loop->ntimers && loop->timers[0]->cancelled) {
         heap_pop(loop);
     }
+}
+
+int loop_backend_fd(ObjLoop *loop) {
+    return loop && !loop->closed && io_could_wake(loop) ? io_backend_fd(loop) : -1;
 }
 
 double loop_next_deadline(ObjLoop *loop) {
@@ -793,7 +799,8 @@ void loop_leave(ObjLoop *loop) {
 
 bool loop_run_once(ObjLoop *loop) {
     drop_cancelled_timers(loop);
-    bool due = loop->rlen > 0 || (loop->ntimers && timer_key(loop->timers[0]) <= clock_monotonic());
+    bool due = loop->rlen > 0 || (loop->ntimers && timer_key(loop->timers[0]) <= clock_monotonic()) ||
+               io_could_wake(loop);
     if (!due || loop->closed) {
         return true;
     }
@@ -803,7 +810,7 @@ bool loop_run_once(ObjLoop *loop) {
     ObjLoop *prev = ST->running_loop;
     ST->running_loop = loop;
     loop->running = true;
-    bool ok = run_once(loop);
+    bool ok = run_once(loop, false);
     loop->stopping = false;
     loop->running = false;
     ST->running_loop = prev;
@@ -817,17 +824,20 @@ int loop_run_until_idle(ObjLoop *loop, double max_seconds) {
             return -1;
         }
         double next = loop_next_deadline(loop);
-        if (next < 0) {
+        bool io = io_could_wake(loop);
+        if (next < 0 && !io) {
             return 1;
         }
         double now = clock_monotonic();
-        if (now + next > end) {
-            if (end > now && !idle_sleep(end)) {
+        double until = next < 0 ? INFINITY : now + next;
+        if (until > end) {
+            if (end > now && !(io ? io_wait(loop, end) : idle_sleep(end))) {
                 return -1;
             }
-            return 0;
-        }
-        if (next > 0 && !idle_sleep(now + next)) {
+            if (!io || loop->rlen == 0) {
+                return 0;
+            }
+        } else if (next != 0 && !(io ? io_wait(loop, until) : idle_sleep(until))) {
             return -1;
         }
     }

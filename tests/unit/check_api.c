@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <unistd.h>
 #include "pyish.h"
 
@@ -849,6 +850,53 @@ START_TEST(test_async_futures) {
 }
 END_TEST
 
+// A host drives I/O: with a reader on a pipe, pyish_loop_backend_fd is a
+// descriptor the host polls; once the host writes to the pipe it polls
+// readable, and pyish_loop_run_once runs the reader, which finishes a task.
+static const char *pipe_src =
+    "import asyncio, os\n"
+    "r, w = os.pipe()\n"
+    "async def read_pipe():\n"
+    "    loop = asyncio.get_running_loop()\n"
+    "    fut = loop.create_future()\n"
+    "    loop.add_reader(r, lambda: fut.set_result(os.read(r, 100)))\n"
+    "    try:\n"
+    "        return (await fut).decode()\n"
+    "    finally:\n"
+    "        loop.remove_reader(r)\n";
+
+START_TEST(test_async_backend_fd) {
+    ck_assert_int_eq(pyish_loop_backend_fd(S), -1);       // no loop yet / nothing watched
+    run_ok(pipe_src);
+    pyish_Value *task = start("read_pipe", NULL, NULL);
+    ck_assert_int_eq(pyish_loop_run_once(S), PYISH_OK);  // the task adds its reader
+    int fd = pyish_loop_backend_fd(S);
+    ck_assert_int_ge(fd, 0);
+    ck_assert(pyish_loop_next_deadline(S) == -1);        // no timer: only I/O can wake it
+    fd_set fds;
+    FD_ZERO(&fds);
+    FD_SET(fd, &fds);
+    struct timeval tv = {0, 50000};
+    ck_assert_int_eq(select(fd + 1, &fds, NULL, NULL, &tv), 0);   // nothing yet
+    pyish_Value *w = pyish_get_global(S, "w");
+    int64_t wfd = -1;
+    ck_assert_int_eq(pyish_to_int64(S, w, &wfd), PYISH_OK);
+    pyish_release(S, w);
+    ck_assert_int_eq(write((int)wfd, "ping", 4), 4);
+    FD_ZERO(&fds);
+    FD_SET(fd, &fds);
+    tv.tv_sec = 2;
+    tv.tv_usec = 0;
+    ck_assert_int_eq(select(fd + 1, &fds, NULL, NULL, &tv), 1);
+    for (int i = 0; i < 5 && !pyish_task_done(S, task); i++) {
+        ck_assert_int_eq(pyish_loop_run_once(S), PYISH_OK);
+    }
+    ck_assert_str_eq(task_str(task), "ping");
+    ck_assert_int_eq(pyish_loop_backend_fd(S), -1);      // the reader is gone
+    pyish_release(S, task);
+}
+END_TEST
+
 // pyish code's own asyncio.run() works in a state whose loop the host drives.
 START_TEST(test_async_run_inside) {
     run_ok(async_src);
@@ -1009,6 +1057,7 @@ static Suite *api_suite(void) {
     tcase_add_test(tc, test_interrupt_signal);
     tcase_add_test(tc, test_budget);
     tcase_add_test(tc, test_async_futures);
+    tcase_add_test(tc, test_async_backend_fd);
     tcase_add_test(tc, test_async_run_inside);
     tcase_add_test(tc, test_async_interrupt);
     tcase_add_test(tc, test_two_states_alternately);
