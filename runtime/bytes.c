@@ -30,10 +30,13 @@ static Value bytes_alloc(ObjClass *cls, const void *s, size_t len, bool fallible
         }
         return VAL_NULL;
     }
-    ObjBytes *b = (ObjBytes *)(fallible ? obj_try_alloc(cls, size) : obj_alloc(cls, size));
+    // the data is copied in at once: only the header is zeroed
+    size_t hdr = cls->inst_size;
+    ObjBytes *b = (ObjBytes *)(fallible ? obj_try_alloc_data(cls, size, hdr) : obj_alloc_data(cls, size, hdr));
     if (!b) {
         return VAL_NULL;
     }
+    gc_note_bulk(len);
     b->hash = -1;
     b->len = len;
     b->data = (unsigned char *)b + cls->inst_size;
@@ -52,26 +55,35 @@ Value bytes_try_new(const void *s, size_t len) {
     return bytes_alloc(cls_bytes, s, len, true);
 }
 
-bool bytearray_resize(ObjByteArray *b, size_t n) {
+// Resizes [b] to [n] bytes; new bytes are zeros when [zero], else left
+// for the caller to fill.
+static bool ba_resize(ObjByteArray *b, size_t n, bool zero) {
     if (n > b->cap || (b->cap > 64 && n < b->cap / 4)) {
         size_t cap = n < 16 ? 16 : n + n / 8;
         unsigned char *nd = mem_try_realloc(b->data, b->cap, cap);
         if (!nd) {
             return false;
         }
+        if (cap > b->cap) {
+            gc_note_bulk(cap - b->cap);
+        }
         b->data = nd;
         b->cap = cap;
     }
-    if (n > b->len) {
+    if (zero && n > b->len) {
         memset(b->data + b->len, 0, n - b->len);
     }
     b->len = n;
     return true;
 }
 
+bool bytearray_resize(ObjByteArray *b, size_t n) {
+    return ba_resize(b, n, true);
+}
+
 static Value bytearray_alloc(ObjClass *cls, const void *s, size_t len) {
     ObjByteArray *b = (ObjByteArray *)obj_alloc(cls, cls->inst_size);
-    if (len && !bytearray_resize(b, len)) {
+    if (len && !ba_resize(b, len, false)) {
         return VAL_NULL;
     }
     if (len) {
@@ -328,6 +340,15 @@ static Value ctor_data(const char *kind, int argc, Value *argv, ObjDict *kw) {
             return r;
         }
     }
+    // a memoryview or another buffer: one copy, not three
+    if (IS_A(a[0], cls_memoryview)) {
+        return memoryview_tobytes(a[0]);
+    }
+    BufView bv = {0};
+    if (!str_check(a[0]) && buffer_get(a[0], &bv) > 0) {
+        return bytes_try_new(bv.len ? bv.ptr : (const unsigned char *)"", bv.len);
+    }
+    exc_clear();
     SBuf b;
     sb_init(&b);
     if (!fill_from_object(&b, a[0], kind)) {
@@ -372,7 +393,7 @@ static Value m_bytearray_init(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     ObjByteArray *b = AS_BYTEARRAY(argv[0]);
-    if (!bytearray_resize(b, AS_BYTES(d)->len)) {
+    if (!ba_resize(b, AS_BYTES(d)->len, false)) {
         return VAL_NULL;
     }
     if (b->len) {
@@ -541,7 +562,7 @@ static Value bytes_binop(Value a, Value b, int op) {
             SBuf tmp;       // y may be a's own buffer, which resize moves
             sb_init(&tmp);
             sb_add(&tmp, (const char *)y.ptr, ylen);
-            if (tmp.failed || !bytearray_resize(ba, old + ylen)) {
+            if (tmp.failed || !ba_resize(ba, old + ylen, false)) {
                 sb_free(&tmp);
                 return VAL_NULL;
             }
@@ -859,8 +880,26 @@ static Value m_extend(int argc, Value *argv, ObjDict *kw) {
     Value src;
     BufView bv = {0};
     int r = buffer_get(v, &bv);
+    if (r > 0 && !(BA->data && bv.ptr >= BA->data && bv.ptr < BA->data + BA->cap)) {
+        // straight from the source's buffer (the common case: bytes read
+        // from a socket); a view of this bytearray itself, which the
+        // resize may move, takes the copying way below
+        size_t old = BA->len, n = bv.len;
+        if (!ba_resize(BA, old + n, false)) {
+            return VAL_NULL;
+        }
+        if (n) {
+            memcpy(BA->data + old, bv.ptr, n);
+        }
+        return VAL_NONE;
+    }
+    if (r < 0) {
+        // as CPython, whose extend of a buffer is a slice assignment
+        exc_clear();
+        return exc_raise(exc_TypeError, "can't set bytearray slice from %s", val_type_name(v));
+    }
     if (r) {
-        src = r > 0 ? bytes_try_new(bv.ptr, bv.len) : VAL_NULL;
+        src = bytes_try_new(bv.ptr, bv.len);
     } else {
         Value it = obj_iter(v);
         if (!it) {
@@ -882,7 +921,7 @@ static Value m_extend(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     size_t old = BA->len;
-    if (!bytearray_resize(BA, old + AS_BYTES(src)->len)) {
+    if (!ba_resize(BA, old + AS_BYTES(src)->len, false)) {
         return VAL_NULL;
     }
     memcpy(BA->data + old, AS_BYTES(src)->data, AS_BYTES(src)->len);

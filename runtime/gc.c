@@ -177,6 +177,10 @@ void gc_note_class_change(Obj *o, ObjClass *old) {
 
 // Allocates a zeroed object of [size] bytes whose class is [cls].
 Obj *obj_alloc(ObjClass *cls, size_t size) {
+    return obj_alloc_data(cls, size, size);
+}
+
+Obj *obj_alloc_data(ObjClass *cls, size_t size, size_t zeroed) {
     Obj *o;
     if (OBJ_POOLED && size <= OBJ_POOL_MAX) {
         size_t c = (size + 15) >> 4;
@@ -190,7 +194,7 @@ Obj *obj_alloc(ObjClass *cls, size_t size) {
         gc_note_alloc(size);
     } else {
         o = mem_alloc(size);
-        memset(o, 0, size);
+        memset(o, 0, zeroed < size ? zeroed : size);
         o->cls = cls;
         // > 4 GiB: clamped, so mem_free never takes it for a pool block
         o->size = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;
@@ -204,6 +208,10 @@ Obj *obj_alloc(ObjClass *cls, size_t size) {
 }
 
 Obj *obj_try_alloc(ObjClass *cls, size_t size) {
+    return obj_try_alloc_data(cls, size, size);
+}
+
+Obj *obj_try_alloc_data(ObjClass *cls, size_t size, size_t zeroed) {
     if (size <= OBJ_POOL_MAX) {
         return obj_alloc(cls, size);
     }
@@ -211,7 +219,7 @@ Obj *obj_try_alloc(ObjClass *cls, size_t size) {
     if (!o) {
         return NULL;
     }
-    memset(o, 0, size);
+    memset(o, 0, zeroed < size ? zeroed : size);
     o->cls = cls;
     o->size = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;     // see obj_bytes
     o->gc_next = ST->gc.all_objects;

@@ -20,6 +20,18 @@ static inline void gc_note_alloc(size_t size) {
     }
 #endif
 }
+// Bulk data (a large bytes payload, a bytearray's buffer) costs nothing
+// to mark, unlike objects: its [n] bytes, already noted, bring the next
+// collection only half as close. (perf of a 100 KiB stream echo: full
+// collections every few dozen messages, each re-marking the whole heap,
+// took a quarter of the time.)
+#define GC_BULK_MIN ((size_t)16 << 10)
+static inline void gc_note_bulk(size_t n) {
+    if (n >= GC_BULK_MIN) {
+        n /= 2;
+        ST->gc.since = ST->gc.since > n ? ST->gc.since - n : 0;
+    }
+}
 // Objects whose class needs a last action before being freed (a suspended
 // generator's finally blocks, a never-awaited coroutine warning) register a
 // hook (several may be set; only classes flagged CLS_GC_HOOK are passed to

@@ -203,6 +203,15 @@ static void pool_free(void *p, size_t size) {
     ST->free_lists[cls] = b;
 }
 
+// Memory given back before a collection (a buffer that shrank, a table
+// replaced by a bigger one) is no growth of the heap: it does not bring
+// the next collection closer. (perf of a 100 KiB stream echo: a
+// bytearray emptied and refilled per message made collections, which
+// re-mark the whole heap, take half the time.)
+static void note_given_back(size_t size) {
+    ST->gc.since = ST->gc.since > size ? ST->gc.since - size : 0;
+}
+
 void *mem_alloc(size_t size) {
     void *p;
     if (USE_POOL && size && size <= POOL_MAX) {
@@ -233,6 +242,8 @@ void *mem_realloc(void *p, size_t old, size_t size) {
     ST->bytes_allocated += size - old;
     if (size > old) {
         gc_note_alloc(size - old);
+    } else {
+        note_given_back(old - size);
     }
     return q;
 }
@@ -242,6 +253,7 @@ void mem_free(void *p, size_t size) {
         return;
     }
     ST->bytes_allocated -= size;
+    note_given_back(size);
 #ifdef PYISH_DEBUG_POISON
     memset(p, 0xdb, size);
 #endif
@@ -302,6 +314,8 @@ void *mem_try_realloc(void *p, size_t old, size_t size) {
     ST->bytes_allocated += size - old;
     if (size > old) {
         gc_note_alloc(size - old);
+    } else {
+        note_given_back(old - size);
     }
     return q;
 }

@@ -422,6 +422,11 @@ bool mem_is_low(void);
 void mem_free_all(void);
 Obj *obj_alloc(ObjClass *cls, size_t size);     // zeroed, linked for GC
 MUST_USE Obj *obj_try_alloc(ObjClass *cls, size_t size); // same; NULL + MemoryError
+// obj_alloc/obj_try_alloc for an object whose bytes past the first
+// [zeroed] the caller fills at once (bytes' inline data): a large one is
+// not zeroed beyond them.
+Obj *obj_alloc_data(ObjClass *cls, size_t size, size_t zeroed);
+MUST_USE Obj *obj_try_alloc_data(ObjClass *cls, size_t size, size_t zeroed);
 void gc_mark_value(Value v);
 void gc_mark_obj(Obj *o);
 void gc_push_root(Value v);
