@@ -301,7 +301,7 @@ static void record_err(ObjSSLSocket *s, bool failed, int ret) {
     s->err_c = failed ? errno : 0;
 }
 
-// SSLError.__str__: the message (strerror) when there is one.
+// SSLError.__str__: the message (strerror) when there is one, else str(args).
 static Value sslerror_str(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("__str__", argc - 1, 0, 0)) {
         return VAL_NULL;
@@ -313,7 +313,8 @@ static Value sslerror_str(int argc, Value *argv, ObjDict *kw) {
     if (!s && exc_pending()) {
         return VAL_NULL;
     }
-    return exc_OSError->str ? exc_OSError->str(argv[0]) : obj_repr(argv[0]);
+    Value args = obj_getattr(argv[0], str_intern_c("args"));   // str(self.args), as CPython's SSLError_str
+    return args ? obj_str(args) : VAL_NULL;
 }
 
 // ---- arguments
