@@ -48,8 +48,8 @@ enum {
     L_HANDSHAKE = 992, L_READ = 2546, L_WRITE = 2393, L_SHUTDOWN = 2672, L_CERTFILE = 3874,
     L_KEYFILE = 3895, L_CHECKKEY = 3905, L_CADATA = 3989, L_VERIFY = 4053, L_OTHER = 3700,
 };
-// socket states of PySSL_select
-enum { SOCK_OK, SOCK_TIMED_OUT, SOCK_CLOSED, SOCK_NONBLOCKING, SOCK_BLOCKING };
+// socket states of PySSL_select (SOCK_ERROR: a signal handler raised)
+enum { SOCK_OK, SOCK_TIMED_OUT, SOCK_CLOSED, SOCK_NONBLOCKING, SOCK_BLOCKING, SOCK_ERROR };
 
 typedef struct ObjSSLContext {
     Obj hdr;
@@ -73,6 +73,7 @@ typedef struct ObjSSLSocket {
     Obj hdr;
     SSL *ssl;
     Value ctx;                  // its _SSLContext
+    Value first_ctx;            // the one it was made with (OpenSSL keeps using its SNI callback)
     Value sock;                 // the socket (its fd is the SSL's), or VAL_NULL over BIOs
     Value inbio, outbio;        // the MemoryBIOs, or VAL_NULL
     Value owner;                // the ssl.SSLSocket / ssl.SSLObject, or None
@@ -529,8 +530,20 @@ static int pw_callback(char *buf, int size, int rwflag, void *userdata) {
     return (int)n;
 }
 
+// CPython's "F() takes at most N arguments (M given)" for [argc] counting self
+static bool at_most(const char *f, int argc, int max, const char *what) {
+    if (argc - 1 > max) {
+        exc_raise(exc_TypeError, "%s() takes at most %d %s (%d given)", f, max, what, argc - 1);
+        return false;
+    }
+    return true;
+}
+
 static Value ctx_load_cert_chain(int argc, Value *argv, ObjDict *kw) {
     ObjSSLContext *c = CTX(argv[0]);
+    if (!at_most("load_cert_chain", argc, 3, "arguments")) {
+        return VAL_NULL;
+    }
     Value certfile = arg_at(argc, argv, kw, 1, "certfile");
     Value keyfile = arg_at(argc, argv, kw, 2, "keyfile");
     Value password = arg_at(argc, argv, kw, 3, "password");
@@ -667,6 +680,9 @@ static bool add_ca_certs(ObjSSLContext *c, const void *data, size_t len, int fil
 
 static Value ctx_load_verify_locations(int argc, Value *argv, ObjDict *kw) {
     ObjSSLContext *c = CTX(argv[0]);
+    if (!at_most("load_verify_locations", argc, 3, "arguments")) {
+        return VAL_NULL;
+    }
     Value cafile = arg_at(argc, argv, kw, 1, "cafile");
     Value capath = arg_at(argc, argv, kw, 2, "capath");
     Value cadata = arg_at(argc, argv, kw, 3, "cadata");
@@ -731,6 +747,9 @@ static Value ctx_load_verify_locations(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value ctx_set_default_verify_paths(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("set_default_verify_paths", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     if (!SSL_CTX_set_default_verify_paths(CTX(argv[0])->ctx)) {
         return set_ssl_error(NULL, L_OTHER);
     }
@@ -743,6 +762,9 @@ static Value ctx_set_ciphers(int argc, Value *argv, ObjDict *kw) {
     }
     if (!IS_STR(argv[1])) {
         return exc_raise(exc_TypeError, "set_ciphers() argument must be str, not %s", val_type_name(argv[1]));
+    }
+    if (strlen(AS_STR(argv[1])->data) != AS_STR(argv[1])->len) {
+        return exc_raise(exc_ValueError, "embedded null character");
     }
     if (SSL_CTX_set_cipher_list(CTX(argv[0])->ctx, AS_STR(argv[1])->data) == 0) {
         ERR_clear_error();
@@ -786,6 +808,9 @@ static Value cipher_dict(const SSL_CIPHER *cipher) {
 }
 
 static Value ctx_get_ciphers(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("get_ciphers", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     SSL *ssl = SSL_new(CTX(argv[0])->ctx);
     if (!ssl) {
         return set_ssl_error(NULL, L_OTHER);
@@ -861,6 +886,9 @@ static Value ctx_set_ecdh_curve(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value ctx_session_stats(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("session_stats", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     SSL_CTX *ctx = CTX(argv[0])->ctx;
     Value d = dict_new();
     gc_push_root(d);
@@ -884,6 +912,9 @@ static Value ctx_session_stats(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value ctx_cert_store_stats(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("cert_store_stats", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     X509_STORE *store = SSL_CTX_get_cert_store(CTX(argv[0])->ctx);
     STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(store);
     long x509 = 0, crl = 0, ca = 0;
@@ -916,6 +947,9 @@ static Value decode_cert(X509 *cert);
 static Value cert_der(X509 *cert);
 
 static Value ctx_get_ca_certs(int argc, Value *argv, ObjDict *kw) {
+    if (!at_most("get_ca_certs", argc, 1, "argument")) {
+        return VAL_NULL;
+    }
     Value bf = arg_at(argc, argv, kw, 1, "binary_form");
     int binary = bf ? obj_truthy(bf) : 0;
     if (binary < 0) {
@@ -1291,6 +1325,9 @@ static Value bio_write(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value bio_write_eof(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("write_eof", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     ObjMemoryBIO *b = BIOOBJ(argv[0]);
     b->eof_written = true;
     // after EOF, a read of an empty BIO says EOF
@@ -1321,6 +1358,7 @@ static void finalize_sock(Obj *o) {
 static void trace_sock(Obj *o) {
     ObjSSLSocket *s = (ObjSSLSocket *)o;
     gc_mark_value(s->ctx);
+    gc_mark_value(s->first_ctx);
     gc_mark_value(s->sock);
     gc_mark_value(s->inbio);
     gc_mark_value(s->outbio);
@@ -1407,6 +1445,7 @@ static Value new_sslsocket(Value ctxv, Value sock, Value inb, Value outb, bool s
     ObjSSLSocket *s = (ObjSSLSocket *)obj_alloc(cls_ssl_socket, sizeof(ObjSSLSocket));
     s->ssl = ssl;
     s->ctx = ctxv;
+    s->first_ctx = ctxv;
     s->sock = sock;
     s->inbio = inb;
     s->outbio = outb;
@@ -1459,6 +1498,9 @@ static Value new_sslsocket(Value ctxv, Value sock, Value inb, Value outb, bool s
 
 // _wrap_socket(sock, server_side, server_hostname=None, *, owner=None, session=None)
 static Value ctx_wrap_socket(int argc, Value *argv, ObjDict *kw) {
+    if (!at_most("_wrap_socket", argc, 3, "positional arguments")) {
+        return VAL_NULL;
+    }
     Value sock = arg_at(argc, argv, kw, 1, "sock");
     Value side = arg_at(argc, argv, kw, 2, "server_side");
     Value host = arg_at(argc, argv, kw, 3, "server_hostname");
@@ -1474,6 +1516,9 @@ static Value ctx_wrap_socket(int argc, Value *argv, ObjDict *kw) {
 
 // _wrap_bio(incoming, outgoing, server_side, server_hostname=None, *, owner=None, session=None)
 static Value ctx_wrap_bio(int argc, Value *argv, ObjDict *kw) {
+    if (!at_most("_wrap_bio", argc, 4, "positional arguments")) {
+        return VAL_NULL;
+    }
     Value in = arg_at(argc, argv, kw, 1, "incoming");
     Value out = arg_at(argc, argv, kw, 2, "outgoing");
     Value side = arg_at(argc, argv, kw, 3, "server_side");
@@ -1505,18 +1550,30 @@ static Value sock_timeout_of(Value sock, double *out) {
     return VAL_NONE;
 }
 
-// The socket's timeout (-1: none) or 0 over BIOs; false on error.
-static bool io_timeout(ObjSSLSocket *s, double *timeout) {
-    *timeout = 0;
-    if (!s->sock) {
-        return true;
+// The clock of one blocking call: the socket's timeout (-1: none; 0 over
+// BIOs or non-blocking) and the deadline it sets.
+typedef struct IoClock {
+    double timeout;         // what is left (the socket's timeout at the start)
+    double sock_timeout;    // the socket's timeout
+    double deadline;        // clock_monotonic() deadline when has_timeout
+    bool has_timeout;
+} IoClock;
+
+// Starts [clk] for a call on [s] (and sets its BIOs' blocking mode as the
+// socket's, which may have changed); false on error.
+static bool io_clock(ObjSSLSocket *s, IoClock *clk) {
+    clk->timeout = 0;
+    if (s->sock) {
+        if (!sock_timeout_of(s->sock, &clk->timeout)) {
+            return false;
+        }
+        int nb = clk->timeout >= 0;
+        BIO_set_nbio(SSL_get_rbio(s->ssl), nb);
+        BIO_set_nbio(SSL_get_wbio(s->ssl), nb);
     }
-    if (!sock_timeout_of(s->sock, timeout)) {
-        return false;
-    }
-    int nb = *timeout >= 0;
-    BIO_set_nbio(SSL_get_rbio(s->ssl), nb);
-    BIO_set_nbio(SSL_get_wbio(s->ssl), nb);
+    clk->sock_timeout = clk->timeout;
+    clk->has_timeout = clk->timeout > 0;
+    clk->deadline = clk->has_timeout ? clock_monotonic() + clk->timeout : 0;
     return true;
 }
 
@@ -1533,67 +1590,77 @@ static int ssl_select(ObjSSLSocket *s, bool writing, double timeout, double sock
         return SOCK_CLOSED;
     }
     struct pollfd p = {.fd = fd, .events = writing ? POLLOUT : POLLIN};
+    double ms = ceil(timeout * 1000.0);
     double t0 = clock_real_monotonic();
-    int r = poll(&p, 1, (int)ceil(timeout * 1000.0));
+    int r = poll(&p, 1, ms > INT_MAX ? INT_MAX : (int)ms);
     clock_waited_since(t0);
+    if (r < 0 && errno == EINTR && STATE_INTERRUPT() && vm_raise_interrupt()) {
+        return SOCK_ERROR;
+    }
     return r == 0 ? SOCK_TIMED_OUT : SOCK_OK;
 }
 
-static double deadline_left(double deadline) {
-    return deadline - clock_monotonic();
-}
-
-// After a failed call interrupted by a signal: true to retry (no exception).
-static bool eintr_retry(ObjSSLSocket *s) {
+// After a call on [s] that wants to read or write: waits for the socket as
+// CPython's loops do. 1: call again; 0: stop there (not a want, or a
+// non-blocking socket); -1: an exception is raised (TimeoutError "The
+// [what] operation timed out"). [what] NULL: shutdown's rules (the want
+// names the operation; a closed socket just stops).
+static int io_wait(ObjSSLSocket *s, IoClock *clk, const char *what) {
     if (s->sock && s->err_ssl == SSL_ERROR_SYSCALL && s->err_c == EINTR) {
+        // interrupted by a signal: run its handlers, then call again
         ERR_clear_error();
-        return !(STATE_INTERRUPT() && vm_raise_interrupt());
+        return STATE_INTERRUPT() && vm_raise_interrupt() ? -1 : 1;
     }
-    return false;
+    if (exc_pending()) {
+        return -1;      // an sni_callback or password callback raised
+    }
+    bool reading = s->err_ssl == SSL_ERROR_WANT_READ;
+    if (!reading && s->err_ssl != SSL_ERROR_WANT_WRITE) {
+        return 0;
+    }
+    if (clk->has_timeout) {
+        clk->timeout = clk->deadline - clock_monotonic();
+    }
+    // do_handshake's messages carry CPython's ERRSTR prefix ("_ssl.c:975: ")
+    bool hs = what && strcmp(what, "handshake") == 0;
+    switch (ssl_select(s, !reading, clk->timeout, clk->sock_timeout)) {
+    case SOCK_ERROR:
+        return -1;
+    case SOCK_TIMED_OUT:
+        exc_raise(exc_TimeoutError, "%sThe %s operation timed out", hs ? "_ssl.c:975: " : "",
+                  what ? what : reading ? "read" : "write");
+        return -1;
+    case SOCK_CLOSED:
+        if (!what) {
+            return 0;
+        }
+        exc_raise(SSLERR(E_SSL), "%sUnderlying socket has been closed.", hs ? "_ssl.c:979: " : "");
+        return -1;
+    case SOCK_NONBLOCKING:
+        return 0;
+    default:
+        return 1;
+    }
 }
 
 static Value s_do_handshake(int argc, Value *argv, ObjDict *kw) {
-    ObjSSLSocket *s = SSOCK(argv[0]);
-    double timeout, sock_timeout;
-    if (!io_timeout(s, &timeout)) {
+    if (!arg_count("do_handshake", argc - 1, 0, 0)) {
         return VAL_NULL;
     }
-    sock_timeout = timeout;
-    bool has_timeout = timeout > 0;
-    double deadline = has_timeout ? clock_monotonic() + timeout : 0;
-    int ret;
-    for (;;) {
+    ObjSSLSocket *s = SSOCK(argv[0]);
+    IoClock clk;
+    if (!io_clock(s, &clk)) {
+        return VAL_NULL;
+    }
+    int ret, w;
+    do {
         ret = SSL_do_handshake(s->ssl);
         record_err(s, ret < 1, ret);
-        if (ret < 1 && eintr_retry(s)) {
-            continue;
-        }
-        if (exc_pending()) {
-            return VAL_NULL;    // an sni_callback raised
-        }
-        if (has_timeout) {
-            timeout = deadline_left(deadline);
-        }
-        int st = s->err_ssl == SSL_ERROR_WANT_READ    ? ssl_select(s, false, timeout, sock_timeout)
-                 : s->err_ssl == SSL_ERROR_WANT_WRITE ? ssl_select(s, true, timeout, sock_timeout)
-                                                      : SOCK_OK;
-        if (st == SOCK_TIMED_OUT) {
-            return exc_raise(exc_TimeoutError, "The handshake operation timed out");
-        }
-        if (st == SOCK_CLOSED) {
-            return exc_raise(SSLERR(E_SSL), "Underlying socket has been closed.");
-        }
-        if (st == SOCK_NONBLOCKING) {
-            break;
-        }
-        if (s->err_ssl != SSL_ERROR_WANT_READ && s->err_ssl != SSL_ERROR_WANT_WRITE) {
-            break;
-        }
+    } while ((w = io_wait(s, &clk, "handshake")) == 1);
+    if (w < 0) {
+        return VAL_NULL;
     }
-    if (ret < 1) {
-        return raise_io_error(s, ret, L_HANDSHAKE);
-    }
-    return VAL_NONE;
+    return ret < 1 ? raise_io_error(s, ret, L_HANDSHAKE) : VAL_NONE;
 }
 
 // read(size, [buffer])
@@ -1628,67 +1695,43 @@ static Value s_read(int argc, Value *argv, ObjDict *kw) {
     if (len == 0) {
         return bytes_new("", 0);
     }
+    if (!has_buf && len > (1L << 20)) {
+        len = 1L << 20;     // a read returns one record's data (16 KiB) at most: no 2 GiB buffer for read(2**31)
+    }
     if (len > INT_MAX) {
         len = INT_MAX;
     }
-    double timeout, sock_timeout;
-    if (!io_timeout(s, &timeout)) {
+    IoClock clk;
+    if (!io_clock(s, &clk)) {
         return VAL_NULL;
     }
-    sock_timeout = timeout;
-    bool has_timeout = timeout > 0;
-    double deadline = has_timeout ? clock_monotonic() + timeout : 0;
     char *mem = has_buf ? NULL : malloc((size_t)len);
     if (!has_buf && !mem) {
         return exc_raise_nomem();
     }
     size_t count = 0;
-    int retval;
+    int retval, w;
     for (;;) {
-        // a bytearray may have moved while a signal handler ran
-        void *dst = has_buf ? (void *)buf.ptr : (void *)mem;
-        retval = SSL_read_ex(s->ssl, dst, (size_t)len, &count);
+        retval = SSL_read_ex(s->ssl, has_buf ? (void *)buf.ptr : (void *)mem, (size_t)len, &count);
         record_err(s, retval == 0, retval);
-        if (retval == 0 && eintr_retry(s)) {
-            if (has_buf && (!buffer_need(argv[2], &buf) || buf.len < (size_t)len)) {
-                free(mem);
-                return exc_pending() ? VAL_NULL : exc_raise(exc_ValueError, "buffer changed size");
-            }
-            continue;
-        }
-        if (exc_pending()) {
-            free(mem);
-            return VAL_NULL;
-        }
-        if (has_timeout) {
-            timeout = deadline_left(deadline);
-        }
-        int st;
-        if (s->err_ssl == SSL_ERROR_WANT_READ) {
-            st = ssl_select(s, false, timeout, sock_timeout);
-        } else if (s->err_ssl == SSL_ERROR_WANT_WRITE) {
-            st = ssl_select(s, true, timeout, sock_timeout);
-        } else if (s->err_ssl == SSL_ERROR_ZERO_RETURN && SSL_get_shutdown(s->ssl) == SSL_RECEIVED_SHUTDOWN) {
-            count = 0;
+        if (retval == 0 && s->err_ssl == SSL_ERROR_ZERO_RETURN && SSL_get_shutdown(s->ssl) == SSL_RECEIVED_SHUTDOWN) {
+            count = 0;      // the peer closed the TLS layer: b''
             retval = 1;
+            w = 0;
             break;
-        } else {
-            st = SOCK_OK;
         }
-        if (st == SOCK_TIMED_OUT) {
+        if ((w = io_wait(s, &clk, "read")) != 1) {
+            break;
+        }
+        // a signal handler may have resized a bytearray buffer
+        if (has_buf && (!buffer_need(argv[2], &buf) || buf.len < (size_t)len)) {
             free(mem);
-            return exc_raise(exc_TimeoutError, "The read operation timed out");
-        }
-        if (st == SOCK_NONBLOCKING) {
-            break;
-        }
-        if (s->err_ssl != SSL_ERROR_WANT_READ && s->err_ssl != SSL_ERROR_WANT_WRITE) {
-            break;
+            return exc_pending() ? VAL_NULL : exc_raise(exc_ValueError, "buffer changed size");
         }
     }
-    if (retval == 0) {
+    if (w < 0 || retval == 0) {
         free(mem);
-        return raise_io_error(s, retval, L_READ);
+        return w < 0 ? VAL_NULL : raise_io_error(s, retval, L_READ);
     }
     if (has_buf) {
         return int_from_i64((int64_t)count);
@@ -1707,68 +1750,45 @@ static Value s_write(int argc, Value *argv, ObjDict *kw) {
     if (b.len > INT_MAX) {
         return exc_raise(exc_OverflowError, "string longer than %d bytes", INT_MAX);
     }
-    double timeout, sock_timeout;
-    if (!io_timeout(s, &timeout)) {
+    IoClock clk;
+    if (!io_clock(s, &clk)) {
         return VAL_NULL;
     }
-    sock_timeout = timeout;
-    bool has_timeout = timeout > 0;
-    double deadline = has_timeout ? clock_monotonic() + timeout : 0;
-    int st = ssl_select(s, true, timeout, sock_timeout);
-    if (st == SOCK_TIMED_OUT) {
-        return exc_raise(exc_TimeoutError, "The write operation timed out");
-    }
-    if (st == SOCK_CLOSED) {
-        return exc_raise(SSLERR(E_SSL), "Underlying socket has been closed.");
+    // first wait until the socket takes data (CPython does)
+    s->err_ssl = SSL_ERROR_WANT_WRITE;
+    s->err_c = 0;
+    if (io_wait(s, &clk, "write") < 0) {
+        return VAL_NULL;
     }
     size_t count = 0;
-    int retval;
-    for (;;) {
+    int retval, w;
+    do {
         if (!buffer_need(argv[1], &b)) {
             return VAL_NULL;
         }
         retval = SSL_write_ex(s->ssl, b.ptr, b.len, &count);
         record_err(s, retval == 0, retval);
-        if (retval == 0 && eintr_retry(s)) {
-            continue;
-        }
-        if (exc_pending()) {
-            return VAL_NULL;
-        }
-        if (has_timeout) {
-            timeout = deadline_left(deadline);
-        }
-        st = s->err_ssl == SSL_ERROR_WANT_READ    ? ssl_select(s, false, timeout, sock_timeout)
-             : s->err_ssl == SSL_ERROR_WANT_WRITE ? ssl_select(s, true, timeout, sock_timeout)
-                                                  : SOCK_OK;
-        if (st == SOCK_TIMED_OUT) {
-            return exc_raise(exc_TimeoutError, "The write operation timed out");
-        }
-        if (st == SOCK_CLOSED) {
-            return exc_raise(SSLERR(E_SSL), "Underlying socket has been closed.");
-        }
-        if (st == SOCK_NONBLOCKING) {
-            break;
-        }
-        if (s->err_ssl != SSL_ERROR_WANT_READ && s->err_ssl != SSL_ERROR_WANT_WRITE) {
-            break;
-        }
+    } while ((w = io_wait(s, &clk, "write")) == 1);
+    if (w < 0) {
+        return VAL_NULL;
     }
-    if (retval == 0) {
-        return raise_io_error(s, retval, L_WRITE);
-    }
-    return int_from_i64((int64_t)count);
+    return retval == 0 ? raise_io_error(s, retval, L_WRITE) : int_from_i64((int64_t)count);
 }
 
 static Value s_pending(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("pending", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     int n = SSL_pending(SSOCK(argv[0])->ssl);
     return MK_SMALL(n < 0 ? 0 : n);
 }
 
 // shutdown(): the socket (socket mode) or None once the TLS close is done
 static Value s_shutdown(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("shutdown", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     ObjSSLSocket *s = SSOCK(argv[0]);
-    double timeout = 0, sock_timeout;
     if (s->sock) {
         Value fv = call_method(s->sock, "fileno", 0, NULL);
         int64_t f;
@@ -1779,16 +1799,14 @@ static Value s_shutdown(int argc, Value *argv, ObjDict *kw) {
             return raise_ssl(NULL, E_SSL, PYERR_NO_SOCKET, "Underlying socket connection gone", L_SHUTDOWN, 0);
         }
     }
-    if (!io_timeout(s, &timeout)) {
+    IoClock clk;
+    if (!io_clock(s, &clk)) {
         return VAL_NULL;
     }
-    sock_timeout = timeout;
-    bool has_timeout = timeout > 0;
-    double deadline = has_timeout ? clock_monotonic() + timeout : 0;
     int zeros = 0, ret;
     for (;;) {
         if (s->shutdown_seen_zero) {
-            SSL_set_read_ahead(s->ssl, 0);
+            SSL_set_read_ahead(s->ssl, 0);  // unwrap() must not eat the plain data after close_notify
         }
         ret = SSL_shutdown(s->ssl);
         record_err(s, ret < 0, ret);
@@ -1796,34 +1814,18 @@ static Value s_shutdown(int argc, Value *argv, ObjDict *kw) {
             break;
         }
         if (ret == 0) {
+            // close_notify sent; try once more to receive the peer's
             if (++zeros > 1) {
                 break;
             }
             s->shutdown_seen_zero = true;
             continue;
         }
-        if (eintr_retry(s)) {
-            continue;
-        }
-        if (exc_pending()) {
+        int w = io_wait(s, &clk, NULL);
+        if (w < 0) {
             return VAL_NULL;
         }
-        if (has_timeout) {
-            timeout = deadline_left(deadline);
-        }
-        int st;
-        if (s->err_ssl == SSL_ERROR_WANT_READ) {
-            st = ssl_select(s, false, timeout, sock_timeout);
-        } else if (s->err_ssl == SSL_ERROR_WANT_WRITE) {
-            st = ssl_select(s, true, timeout, sock_timeout);
-        } else {
-            break;
-        }
-        if (st == SOCK_TIMED_OUT) {
-            return exc_raise(exc_TimeoutError, s->err_ssl == SSL_ERROR_WANT_READ ? "The read operation timed out"
-                                                                                 : "The write operation timed out");
-        }
-        if (st != SOCK_OK) {
+        if (w == 0) {
             break;
         }
     }
@@ -1834,6 +1836,9 @@ static Value s_shutdown(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value s_cipher(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("cipher", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     const SSL_CIPHER *c = SSL_get_current_cipher(SSOCK(argv[0])->ssl);
     if (!c) {
         return VAL_NONE;
@@ -1848,6 +1853,9 @@ static Value s_cipher(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value s_shared_ciphers(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("shared_ciphers", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     STACK_OF(SSL_CIPHER) *sk = SSL_get_ciphers(SSOCK(argv[0])->ssl);
     if (!sk || !SSL_get_session(SSOCK(argv[0])->ssl)) {
         return VAL_NONE;
@@ -1868,6 +1876,9 @@ static Value s_shared_ciphers(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value s_version(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("version", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     SSL *ssl = SSOCK(argv[0])->ssl;
     if (!SSL_is_init_finished(ssl)) {
         return VAL_NONE;
@@ -1876,6 +1887,9 @@ static Value s_version(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value s_selected_alpn_protocol(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("selected_alpn_protocol", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     const unsigned char *out;
     unsigned int len;
     SSL_get0_alpn_selected(SSOCK(argv[0])->ssl, &out, &len);
@@ -1883,6 +1897,9 @@ static Value s_selected_alpn_protocol(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value s_compression(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("compression", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     return VAL_NONE;    // OpenSSL 3 builds have no TLS compression
 }
 
@@ -1941,6 +1958,9 @@ static Value s_get_channel_binding(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value s_verify_client_post_handshake(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("verify_client_post_handshake", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     if (!SSL_verify_client_post_handshake(SSOCK(argv[0])->ssl)) {
         return set_ssl_error(NULL, L_OTHER);
     }
@@ -2308,6 +2328,9 @@ static Value m_test_decode_cert(int argc, Value *argv, ObjDict *kw) {
 // ---- module functions
 
 static Value m_rand_status(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("RAND_status", argc, 0, 0)) {
+        return VAL_NULL;
+    }
     return VAL_BOOL(RAND_status() == 1);
 }
 
@@ -2425,6 +2448,9 @@ static Value m_nid2obj(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value m_get_default_verify_paths(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("get_default_verify_paths", argc, 0, 0)) {
+        return VAL_NULL;
+    }
     Value v[4] = {str_from_c(X509_get_default_cert_file_env()), VAL_NULL, VAL_NULL, VAL_NULL};
     gc_push_root(v[0]);
     v[1] = str_from_c(X509_get_default_cert_file());
