@@ -83,6 +83,12 @@ typedef struct ObjSSLSocket {
     int err_ssl, err_c;         // SSL_get_error and errno of the last call
 } ObjSSLSocket;
 
+// What OpenSSL allocates outside the pyish heap for an SSL_CTX and an SSL
+// (measured roughly), counted toward the next collection so that a loop
+// making contexts or connections collects the dead ones in time.
+#define CTX_NATIVE_BYTES (16 * 1024)
+#define SSL_NATIVE_BYTES (32 * 1024)
+
 #define CTX(v) ((ObjSSLContext *)AS_OBJ(v))
 #define BIOOBJ(v) ((ObjMemoryBIO *)AS_OBJ(v))
 #define SSOCK(v) ((ObjSSLSocket *)AS_OBJ(v))
@@ -457,6 +463,7 @@ static Value ctx_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     }
     ObjSSLContext *c = (ObjSSLContext *)obj_alloc(cls, cls->inst_size);
     c->ctx = ctx;
+    gc_note_alloc(CTX_NATIVE_BYTES);
     c->protocol = (int)proto;
     c->hostflags = X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS;
     if (minv) {
@@ -1444,6 +1451,7 @@ static Value new_sslsocket(Value ctxv, Value sock, Value inb, Value outb, bool s
     }
     ObjSSLSocket *s = (ObjSSLSocket *)obj_alloc(cls_ssl_socket, sizeof(ObjSSLSocket));
     s->ssl = ssl;
+    gc_note_alloc(SSL_NATIVE_BYTES);
     s->ctx = ctxv;
     s->first_ctx = ctxv;
     s->sock = sock;
