@@ -537,6 +537,21 @@ static int pw_callback(char *buf, int size, int rwflag, void *userdata) {
     return (int)n;
 }
 
+// After loading a file failed: OSError from errno when it could not be
+// read, else SSLError from OpenSSL's queue; [pw_error]: the password
+// callback's exception stands.
+static void raise_load_error(bool pw_error, int lineno) {
+    int e = errno;
+    if (pw_error || e != 0) {
+        ERR_clear_error();
+        if (!pw_error) {
+            exc_raise_oserror(e, VAL_NULL, VAL_NULL);
+        }
+    } else {
+        set_ssl_error(NULL, lineno);
+    }
+}
+
 // CPython's "F() takes at most N arguments (M given)" for [argc] counting self
 static bool at_most(const char *f, int argc, int max, const char *what) {
     if (argc - 1 > max) {
@@ -596,26 +611,12 @@ static Value ctx_load_cert_chain(int argc, Value *argv, ObjDict *kw) {
     gc_push_root(password ? password : VAL_NONE);
     errno = 0;
     if (SSL_CTX_use_certificate_chain_file(c->ctx, cpath) != 1) {
-        if (pw.error) {
-            ERR_clear_error();
-        } else if (errno != 0) {
-            ERR_clear_error();
-            exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
-        } else {
-            set_ssl_error(NULL, L_CERTFILE);
-        }
+        raise_load_error(pw.error, L_CERTFILE);
         result = VAL_NULL;
     } else {
         errno = 0;
         if (SSL_CTX_use_PrivateKey_file(c->ctx, kpath ? kpath : cpath, SSL_FILETYPE_PEM) != 1) {
-            if (pw.error) {
-                ERR_clear_error();
-            } else if (errno != 0) {
-                ERR_clear_error();
-                exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
-            } else {
-                set_ssl_error(NULL, L_KEYFILE);
-            }
+            raise_load_error(pw.error, L_KEYFILE);
             result = VAL_NULL;
         } else if (SSL_CTX_check_private_key(c->ctx) != 1) {
             set_ssl_error(NULL, L_CHECKKEY);
@@ -741,12 +742,7 @@ static Value ctx_load_verify_locations(int argc, Value *argv, ObjDict *kw) {
         errno = 0;
         if (SSL_CTX_load_verify_locations(c->ctx, fpath, dpath) != 1) {
             ok = false;
-            if (errno != 0) {
-                ERR_clear_error();
-                exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
-            } else {
-                set_ssl_error(NULL, L_VERIFY);
-            }
+            raise_load_error(false, L_VERIFY);
         }
     }
     gc_pop_root(2);
