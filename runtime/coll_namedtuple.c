@@ -284,6 +284,9 @@ Value coll_namedtuple(int argc, Value *argv, ObjDict *kw) {
         dict_set_str(c->dict, ST->s_defaults, dt);
     }
     class_add_classmethod(c, "_make", ntm_make);
+    // __new__, __repr__... in the class dict as CPython's namedtuple has them
+    // (super().__new__(cls, ...) in a subclass must find this __new__, not tuple's)
+    class_finish_builtins();
     gc_pop_root(dt ? 2 : 1);
     return OBJ_VAL(c);
 }

@@ -35,6 +35,7 @@ Value mod_hashlib_init(void);       // mod_hashlib.c (OpenSSL libcrypto)
 Value mod_posix_init(void);         // mod_posix.c (_posix, the core of os)
 Value mod_socket_init(void);        // mod_socket.c (_socket, the core of socket)
 Value mod_resource_init(void);      // mod_resource.c (_resource, the core of resource)
+Value mod_ssl_init(void);           // mod_ssl.c (_ssl, the core of ssl, on OpenSSL libssl)
 Value mod_signal_init(void);        // mod_signal.c (_signal, the core of signal)
 // Runs the Python handlers of the signals that arrived; false: one raised.
 bool signal_run_pending(void);

@@ -124,6 +124,9 @@ static Value super_getattr(Value self, ObjStr *name) {
             return ((ObjWrapper *)AS_OBJ(v))->func;
         }
         if (IS_A(v, cls_property)) {
+            if (is_class_obj) {
+                return v;   // property.__get__(None, cls) is the property (ssl's super(C, C).prop.__set__)
+            }
             return vm_call(((ObjProperty *)AS_OBJ(v))->fget, 1, &s->obj, NULL);
         }
         return v;

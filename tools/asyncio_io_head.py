@@ -5,8 +5,8 @@
 # datagram and pipe transports, as CPython's own code. They are installed
 # into pyish's C loop class (loaded on the first use of one of them), whose
 # _add_reader/_add_writer/_add_signal poll on libuv (runtime/asyncio/io.c).
-# The parts pyish does its own way (signals, the child watcher, no ssl
-# module yet) come from tools/asyncio_io_tail.py at the end.
+# The parts pyish does its own way (signals, the child watcher, loading
+# ssl lazily) come from this head and tools/asyncio_io_tail.py at the end.
 import collections
 import errno
 import functools
@@ -35,8 +35,27 @@ from asyncio import trsock
 from asyncio import base_subprocess
 from asyncio.log import logger
 
-ssl = None          # pyish: no ssl module yet
-sslproto = None
+
+
+class _LazyModule:
+    """pyish: ssl and asyncio.sslproto are imported on first use (most
+    asyncio programs use no TLS, and importing ssl takes ~10 ms); the first
+    attribute read replaces the global by the module."""
+
+    def __init__(self, var):
+        self._var = var
+
+    def __getattr__(self, attr):
+        if self._var == 'ssl':
+            import ssl as mod
+        else:
+            from asyncio import sslproto as mod
+        globals()[self._var] = mod
+        return getattr(mod, attr)
+
+
+ssl = _LazyModule('ssl')
+sslproto = _LazyModule('sslproto')
 base_events = selector_events = unix_events = sys.modules[__name__]
 _HAS_IPv6 = hasattr(socket, 'AF_INET6')
 MAXIMUM_SELECT_TIMEOUT = 24 * 3600
@@ -48,6 +67,14 @@ def _set_nodelay(sock):
             sock.type == socket.SOCK_STREAM and
             sock.proto == socket.IPPROTO_TCP):
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+def _check_ssl_socket(sock):
+    # pyish: base_events' check without importing ssl: until it is
+    # imported, no socket can be an SSLSocket
+    ssl_mod = sys.modules.get('ssl')
+    if ssl_mod is not None and isinstance(sock, ssl_mod.SSLSocket):
+        raise TypeError("Socket cannot be of type SSLSocket")
 
 
 def _sighandler_noop(signum, frame):

@@ -16,13 +16,6 @@
         if self.is_closed():
             raise RuntimeError('Event loop is closed')
 
-    def _make_ssl_transport(self, *args, **kwargs):
-        raise NotImplementedError("pyish has no ssl module yet: TLS transports are not available")
-
-    async def start_tls(self, transport, protocol, sslcontext, *, server_side=False, server_hostname=None,
-                        ssl_handshake_timeout=None, ssl_shutdown_timeout=None):
-        raise NotImplementedError("pyish has no ssl module yet: start_tls() is not available")
-
     async def _sendfile_native(self, transp, file, offset, count):
         raise exceptions.SendfileNotAvailableError("sendfile syscall is not supported")
 

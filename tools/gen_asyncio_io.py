@@ -50,7 +50,7 @@ se = pieces('selector_events.py')
 ue = pieces('unix_events.py')
 
 out = [open(f'{here}/asyncio_io_head.py').read()]
-for name in ('_ipaddr_info', '_interleave_addrinfos', '_set_reuseport', '_format_pipe', '_check_ssl_socket', '_SendfileFallbackProtocol', 'Server'):
+for name in ('_ipaddr_info', '_interleave_addrinfos', '_set_reuseport', '_format_pipe', '_SendfileFallbackProtocol', 'Server'):
     out.append(be[name][0] + '\n\n')
 for name in ('_SelectorTransport', '_SelectorSocketTransport',
              '_SelectorDatagramTransport'):
@@ -62,12 +62,12 @@ out.append('class _IOMethods:\n    """The loop methods, installed into the C loo
 for m in methods(be['BaseEventLoop'], [
         '_ensure_resolved', '_create_server_getaddrinfo', 'getaddrinfo', 'getnameinfo', 'create_connection', '_connect_sock',
         '_create_connection_transport', 'create_server', 'connect_accepted_socket', 'connect_read_pipe',
-        'connect_write_pipe', '_log_subprocess', 'subprocess_shell', 'subprocess_exec',
+        'connect_write_pipe', 'start_tls', '_log_subprocess', 'subprocess_shell', 'subprocess_exec',
         'create_datagram_endpoint', '_check_sendfile_params', 'sendfile', '_sendfile_fallback',
         'sock_sendfile', '_sock_sendfile_fallback']):
     out.append(m + '\n')
 for m in methods(se['BaseSelectorEventLoop'], [
-        '_make_socket_transport', '_make_datagram_transport', '_start_serving', '_accept_connection',
+        '_make_socket_transport', '_make_ssl_transport', '_make_datagram_transport', '_start_serving', '_accept_connection',
         '_accept_connection2', '_ensure_fd_no_transport', 'add_reader', 'remove_reader', 'add_writer',
         'remove_writer', 'sock_recv', '_sock_read_done', '_sock_recv', 'sock_recv_into', '_sock_recv_into',
         'sock_recvfrom', '_sock_recvfrom', 'sock_recvfrom_into', '_sock_recvfrom_into', 'sock_sendall',
