@@ -1,9 +1,11 @@
 """The asyncio echo benchmark's server (after uvloop's and CPython's echo
 servers), valid Python 3: MODE is sock (loop.sock_recv/sock_sendall),
 streams (start_server, read/write/drain), readline (start_server(limit=)
-+ readline) or protocol (a Protocol echoing in data_received). Prints the
-port it listens on, then serves until killed.
++ readline), protocol (a Protocol echoing in data_received) or tls (streams
+over TLS, with the certificate and key files named by ECHO_CERT and
+ECHO_KEY). Prints the port it listens on, then serves until killed.
 usage: echo_server.py MODE [--uvloop] [PORT]"""
+import os
 import asyncio
 import socket
 import sys
@@ -84,6 +86,11 @@ async def main():
         return
     if mode == 'streams':
         server = await asyncio.start_server(echo_streams, '127.0.0.1', port)
+    elif mode == 'tls':
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(os.environ['ECHO_CERT'], os.environ['ECHO_KEY'])
+        server = await asyncio.start_server(echo_streams, '127.0.0.1', port, ssl=ctx)
     elif mode == 'readline':
         server = await asyncio.start_server(echo_readline, '127.0.0.1', port, limit=1024 * 1024)
     elif mode == 'protocol':

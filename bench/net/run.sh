@@ -3,9 +3,10 @@
 # modes run by python3, python3 + uvloop (when Debian's python3-uvloop is
 # installed) and pyish, loaded by echo_client.py (10 client processes of
 # blocking sockets, one request in flight each) with 1 KiB, 10 KiB and
-# 100 KiB messages. The server is pinned to CPU 0 and the clients to CPU 1.
+# 100 KiB messages; the tls mode is streams over TLS (a self-signed
+# certificate made here with the openssl CLI). The server is pinned to CPU 0 and the clients to CPU 1.
 # Prints requests/s per interpreter and pyish's ratios.
-# usage: bench/net/run.sh [PYISH] [SECONDS]
+# usage: bench/net/run.sh [PYISH] [SECONDS]   (MODES="sock tls" runs only those modes)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 pyish=${1:-$here/../../build/pyish}
@@ -14,7 +15,11 @@ py=/usr/bin/python3
 interps=(python3 pyish)
 if $py -c 'import uvloop' 2>/dev/null; then interps=(python3 uvloop pyish); fi
 server_pid=
-trap '[[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null' EXIT
+tmp=$(mktemp -d)
+trap '[[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+    -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null
+export ECHO_CERT=$tmp/cert.pem ECHO_KEY=$tmp/key.pem
 
 start_server() {   # interp mode -> sets port
     local cmd
@@ -33,12 +38,12 @@ for i in "${interps[@]}"; do printf ' %10s' "$i"; done
 printf ' %8s' 'py/py3'
 [[ ${#interps[@]} == 3 ]] && printf ' %8s' 'py/uv'
 echo
-for mode in sock streams protocol readline; do
+for mode in ${MODES:-sock streams protocol readline tls}; do
     for size in 1024 10240 102400; do
         declare -A rps=()
         for i in "${interps[@]}"; do
             start_server "$i" "$mode"
-            rps[$i]=$(taskset -c 1 $py "$here/echo_client.py" "$port" "$size" 10 "$secs")
+            rps[$i]=$(taskset -c 1 $py "$here/echo_client.py" "$port" "$size" 10 "$secs" $([[ $mode == tls ]] && echo tls))
             kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; server_pid=
         done
         printf '%-9s %6dK' "$mode" $((size / 1024))
