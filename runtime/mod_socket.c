@@ -16,6 +16,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -703,13 +704,11 @@ static Value host_arg(Value v, const char **out, Value *keep) {
         *out = AS_STR(v)->data;
         return v;
     }
-    BufView b;
-    if (buffer_get(v, &b) == 0) {
-        *keep = str_new((const char *)b.ptr, b.len);
+    if (IS_A(v, cls_bytes)) {     // bytes, not other buffers, as CPython
+        *keep = str_new((const char *)AS_BYTES(v)->data, AS_BYTES(v)->len);
         *out = AS_STR(*keep)->data;
         return *keep;
     }
-    exc_clear();
     return exc_raise(exc_TypeError, "getaddrinfo() argument 1 must be string or None");
 }
 
@@ -724,52 +723,62 @@ static Value raise_gai(int r) {
     return e ? exc_raise_value(e) : VAL_NULL;
 }
 
-// getaddrinfo(host, port, family, type, proto, flags) -> [(family, type, proto, canonname, sockaddr)]
-static Value s_getaddrinfo(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("getaddrinfo", argc, 6, 6)) {
-        return VAL_NULL;
-    }
-    const char *host = NULL, *port;
+// getaddrinfo's six arguments (host, port, family, type, proto, flags) as
+// C strings (malloc'd copies; NULL for None) and hints. false: raised.
+bool socket_gai_args(const Value *argv, char **host, char **port, struct addrinfo *hints) {
+    const char *h = NULL, *p;
     Value keep1 = VAL_NULL, keep2 = VAL_NULL;
-    if (!host_arg(argv[0], &host, &keep1)) {
-        return VAL_NULL;
+    if (!host_arg(argv[0], &h, &keep1)) {
+        return false;
     }
     gc_push_root(keep1);
     char pbuf[32];
     if (IS_NONE(argv[1])) {
-        port = NULL;
+        p = NULL;
     } else if (int_check(argv[1])) {
-        int64_t p;
-        if (!int_to_i64(argv[1], &p)) {
+        int64_t n;
+        if (!int_to_i64(argv[1], &n)) {
             gc_pop_root(1);
-            return VAL_NULL;
+            return false;
         }
-        snprintf(pbuf, sizeof pbuf, "%lld", (long long)p);
-        port = pbuf;
+        snprintf(pbuf, sizeof pbuf, "%lld", (long long)n);
+        p = pbuf;
     } else if (IS_STR(argv[1])) {
-        port = AS_STR(argv[1])->data;
+        p = AS_STR(argv[1])->data;
+    } else if (IS_A(argv[1], cls_bytes)) {
+        keep2 = str_new((const char *)AS_BYTES(argv[1])->data, AS_BYTES(argv[1])->len);
+        p = AS_STR(keep2)->data;
     } else {
-        BufView b;
-        if (buffer_get(argv[1], &b) != 0) {
-            exc_clear();
-            gc_pop_root(1);
-            return exc_raise(exc_OSError, "Int or String expected");
-        }
-        keep2 = str_new((const char *)b.ptr, b.len);
-        port = AS_STR(keep2)->data;
+        gc_pop_root(1);
+        exc_raise(exc_OSError, "Int or String expected");
+        return false;
     }
     gc_push_root(keep2);
     int64_t fam, type, proto, flags;
-    if (!get_int(argv[2], "family", &fam) || !get_int(argv[3], "type", &type) || !get_int(argv[4], "proto", &proto) ||
-        !get_int(argv[5], "flags", &flags)) {
-        gc_pop_root(2);
-        return VAL_NULL;
+    bool ok = get_int(argv[2], "family", &fam) && get_int(argv[3], "type", &type) &&
+              get_int(argv[4], "proto", &proto) && get_int(argv[5], "flags", &flags);
+    if (ok) {
+        *hints = (struct addrinfo){.ai_family = (int)fam, .ai_socktype = (int)type, .ai_protocol = (int)proto,
+                                   .ai_flags = (int)flags};
+        *host = h ? strdup(h) : NULL;
+        *port = p ? strdup(p) : NULL;
+        if ((h && !*host) || (p && !*port)) {
+            free(*host);
+            free(*port);
+            exc_raise_nomem();
+            ok = false;
+        }
     }
-    struct addrinfo hints = {.ai_family = (int)fam, .ai_socktype = (int)type, .ai_protocol = (int)proto,
-                             .ai_flags = (int)flags}, *res = NULL;
-    int r = getaddrinfo(host, port, &hints, &res);
     gc_pop_root(2);
+    return ok;
+}
+
+// getaddrinfo's outcome [r] (an EAI_* code, 0 for success with [res],
+// which is freed) as its list of (family, type, proto, canonname,
+// sockaddr), or gaierror (OSError for EAI_SYSTEM, with [sys_errno]) raised.
+Value socket_gai_result(int r, int sys_errno, struct addrinfo *res) {
     if (r != 0) {
+        errno = sys_errno;
         return raise_gai(r);
     }
     Value list = list_new(4);
@@ -787,6 +796,23 @@ static Value s_getaddrinfo(int argc, Value *argv, ObjDict *kw) {
     freeaddrinfo(res);
     gc_pop_root(1);
     return list;
+}
+
+// getaddrinfo(host, port, family, type, proto, flags) -> [(family, type, proto, canonname, sockaddr)]
+static Value s_getaddrinfo(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("getaddrinfo", argc, 6, 6)) {
+        return VAL_NULL;
+    }
+    char *host, *port;
+    struct addrinfo hints, *res = NULL;
+    if (!socket_gai_args(argv, &host, &port, &hints)) {
+        return VAL_NULL;
+    }
+    int r = getaddrinfo(host, port, &hints, &res);
+    int err = errno;
+    free(host);
+    free(port);
+    return socket_gai_result(r, err, res);
 }
 
 // getnameinfo(sockaddr, flags) -> (host, port)

@@ -34,6 +34,12 @@ Value mod_struct_init(void);        // mod_struct.c
 Value mod_hashlib_init(void);       // mod_hashlib.c (OpenSSL libcrypto)
 Value mod_posix_init(void);         // mod_posix.c (_posix, the core of os)
 Value mod_socket_init(void);        // mod_socket.c (_socket, the core of socket)
+struct addrinfo;
+// getaddrinfo's six arguments as malloc'd C strings and hints (false: raised),
+// and its outcome as socket.getaddrinfo's list (or gaierror raised);
+// shared by _socket.getaddrinfo and the loop's (libuv's thread pool).
+bool socket_gai_args(const Value *argv, char **host, char **port, struct addrinfo *hints);
+Value socket_gai_result(int r, int sys_errno, struct addrinfo *res);
 Value mod_resource_init(void);      // mod_resource.c (_resource, the core of resource)
 Value mod_ssl_init(void);           // mod_ssl.c (_ssl, the core of ssl, on OpenSSL libssl)
 Value mod_signal_init(void);        // mod_signal.c (_signal, the core of signal)

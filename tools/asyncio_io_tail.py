@@ -16,6 +16,37 @@
         if self.is_closed():
             raise RuntimeError('Event loop is closed')
 
+    # names resolve on libuv's thread pool (the C _getaddrinfo_uv), not in
+    # an executor: the loop keeps running meanwhile
+
+    async def getaddrinfo(self, host, port, *,
+                          family=0, type=0, proto=0, flags=0):
+        if self.get_debug():
+            msg = [f"{host}:{port!r}"]
+            if family:
+                msg.append(f'family={family!r}')
+            if type:
+                msg.append(f'type={type!r}')
+            if proto:
+                msg.append(f'proto={proto!r}')
+            if flags:
+                msg.append(f'flags={flags!r}')
+            msg = ', '.join(msg)
+            logger.debug('Get address info %s', msg)
+            t0 = self.time()
+        res = await self._getaddrinfo_uv(host, port, family, type, proto, flags)
+        addrlist = [(socket._intenum_converter(af, socket.AddressFamily),
+                     socket._intenum_converter(st, socket.SocketKind), pr, cn, sa)
+                    for af, st, pr, cn, sa in res]
+        if self.get_debug():
+            dt = self.time() - t0
+            msg = f'Getting address info {msg} took {dt * 1e3:.3f}ms: {addrlist!r}'
+            if dt >= self.slow_callback_duration:
+                logger.info(msg)
+            else:
+                logger.debug(msg)
+        return addrlist
+
     async def _sendfile_native(self, transp, file, offset, count):
         raise exceptions.SendfileNotAvailableError("sendfile syscall is not supported")
 

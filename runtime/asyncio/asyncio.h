@@ -85,6 +85,7 @@ struct ObjLoop {
     bool io_polled;         // io_backend_fd polled and queued events: the next
                             // non-blocking io_wait must not queue them again
     struct SigWatch *sigs[IO_NSIG];
+    struct GaiReq *gai;     // getaddrinfo lookups on libuv's thread pool (resolve.c)
 };
 
 
@@ -175,6 +176,15 @@ void io_close(ObjLoop *loop);
 void io_state_free(void);
 // Adds the loop's I/O primitives (_add_reader, _add_signal...) to its class.
 void io_init(void);
+// The state's libuv loop (made on first use).
+struct uv_loop_s *io_uv(void);
+
+// ---- resolve.c: getaddrinfo on libuv's thread pool
+// loop._getaddrinfo_uv(host, port, family, type, proto, flags) -> Future
+Value resolve_getaddrinfo_m(int argc, Value *argv, ObjDict *kw);
+void resolve_trace(ObjLoop *loop);
+// Cancels or forgets [loop]'s pending lookups (close()).
+void resolve_close(ObjLoop *loop);
 // _asyncio._install_loop_methods(namespace)
 Value io_install_methods(int argc, Value *argv, ObjDict *kw);
 

@@ -47,6 +47,10 @@ static uv_loop_t *uv(void) {
     return ST->uv;
 }
 
+uv_loop_t *io_uv(void) {
+    return uv();
+}
+
 static void on_closed(uv_handle_t *h) {
     free(h->data);
 }
@@ -229,6 +233,7 @@ bool io_could_wake(ObjLoop *loop) {
 }
 
 void io_trace(ObjLoop *loop) {
+    resolve_trace(loop);
     for (size_t i = 0; i < loop->nio; i++) {
         struct IoWatch *w = loop->io[i];
         if (w) {
@@ -244,6 +249,7 @@ void io_trace(ObjLoop *loop) {
 }
 
 void io_close(ObjLoop *loop) {
+    resolve_close(loop);
     for (size_t i = 0; i < loop->nio; i++) {
         struct IoWatch *w = loop->io[i];
         if (w) {
@@ -314,13 +320,26 @@ bool io_wait(ObjLoop *loop, double until) {
     }
 }
 
+static void close_leftover(uv_handle_t *h, void *arg) {
+    (void)arg;
+    if (!uv_is_closing(h)) {
+        uv_close(h, NULL);
+    }
+}
+
 void io_state_free(void) {
     if (!ST->uv) {
         return;
     }
     uv_close((uv_handle_t *)ST->uv_timer, NULL);
-    uv_run(ST->uv, UV_RUN_NOWAIT);
-    uv_loop_close(ST->uv);
+    // every loop is closed by now (gc_free_all finalized them); a handle
+    // left open anyway is closed here, so that only lookups still running
+    // in the thread pool keep libuv busy: they must finish (their
+    // callbacks only free them)
+    uv_walk(ST->uv, close_leftover, NULL);
+    while (uv_run(ST->uv, UV_RUN_NOWAIT) != 0 || uv_loop_close(ST->uv) == UV_EBUSY) {
+        uv_run(ST->uv, UV_RUN_ONCE);
+    }
     free(ST->uv_timer);
     free(ST->uv);
     ST->uv = NULL;
@@ -456,6 +475,7 @@ static const MethodDef io_methods[] = {
     {"_has_writer", has_writer_m},
     {"_add_signal", add_signal_m},
     {"_remove_signal", remove_signal_m},
+    {"_getaddrinfo_uv", resolve_getaddrinfo_m},
     {NULL, NULL},
 };
 
