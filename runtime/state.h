@@ -40,6 +40,10 @@ typedef struct StateConfig {
     char **argv;
     const char *script_dir;     // first folder import searches ("": none)
     bool virtual_clock;         // time.* and the loop read a virtual clock
+    // Seeing inside async programs (DESIGN §8), all off by default:
+    bool schedule_random;       // each loop iteration runs its ready items in a
+                                // seeded random order (--schedule=random:SEED)
+    uint64_t schedule_seed;     // that seed
     bool sandbox;               // no file, OS, process or environment access
     StateWriteFn write;         // NULL: stdout/stderr
     void *write_ud;
@@ -281,6 +285,7 @@ struct State {
     size_t sock_buf_len;                 // asyncio.selector_events installed the I/O methods
     Value *aio_to_report;
     size_t aio_nreport, aio_capreport;
+    uint64_t aio_sched_rng;             // config.schedule_random's PRNG (splitmix64), seeded once
 };
 
 // The state's pending interrupt (field interrupted), read and written with

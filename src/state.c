@@ -38,6 +38,7 @@ State *state_new(const StateConfig *cfg) {
     s->gc.next_threshold = (size_t)8 << 20;
     state_swap(s);
     clock_init(s->config.virtual_clock);
+    s->aio_sched_rng = s->config.schedule_seed;
     char *empty[] = {(char *)""};
     interp_init(s->config.argv ? s->config.argc : 1, s->config.argv ? s->config.argv : empty,
                 s->config.script_dir);

@@ -76,6 +76,8 @@ struct ObjLoop {
     uint64_t seq;
     bool running, stopping, closed, debug;
     bool until_complete;    // inside run_until_complete (deadlock report)
+    uint8_t dbg;            // LOOP_DBG_*, fixed at creation from the state's config: the
+                            // hot paths test only this byte, so the features cost nothing off
     Value current_task;     // the task being stepped, or VAL_NULL
     Value exc_handler;      // set_exception_handler(h), or VAL_NULL
     Value task_factory;     // set_task_factory(f), or VAL_NULL
@@ -85,6 +87,11 @@ struct ObjLoop {
     struct SigWatch *sigs[IO_NSIG];
 };
 
+
+// Debugging features a loop runs with (ObjLoop.dbg; DESIGN §8).
+enum {
+    LOOP_DBG_SHUFFLE = 1,   // --schedule=random: ready items and timer ties in seeded random order
+};
 
 // The loop the current thread runs (NULL when none) and the default one.
 

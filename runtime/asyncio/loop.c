@@ -7,7 +7,8 @@
 // An idle loop sleeps until its next timer (real clock) or jumps the
 // virtual clock there; with nothing ready and no timer it raises the
 // deadlock report instead of hanging. Also Handle/TimerHandle and the
-// lazy sleep() awaitable.
+// lazy sleep() awaitable. The debugging features of DESIGN §8 hook in where
+// a loop's dbg byte is set (schedule shuffling here): one predictable branch each when they are off.
 #include <errno.h>
 #include <math.h>
 #include <string.h>
@@ -310,6 +311,30 @@ static ReadyItem ready_pop(ObjLoop *loop) {
     return it;
 }
 
+// ---- schedule shuffling (--schedule=random:SEED)
+// splitmix64 on the state's PRNG: the same seed gives the same sequence, so
+// the same schedule, on every run.
+static uint64_t sched_next(void) {
+    uint64_t z = (ST->aio_sched_rng += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+// Fisher-Yates over the first [n] ready items: the ones this iteration runs
+// (items they queue still run in the next one, as in fifo order).
+static void shuffle_ready(ObjLoop *loop, size_t n) {
+    size_t mask = loop->rcap - 1;
+    for (size_t i = n; i > 1; i--) {
+        size_t j = (size_t)(sched_next() % i);
+        ReadyItem *a = &loop->ready[(loop->rhead + i - 1) & mask];
+        ReadyItem *b = &loop->ready[(loop->rhead + j) & mask];
+        ReadyItem t = *a;
+        *a = *b;
+        *b = t;
+    }
+}
+
 // ---- the timer heap
 // The deadline a timer is ordered and fired by: a NaN deadline counts as
 // -inf (due at once, as in CPython, where `when >= end_time` is false for
@@ -395,12 +420,16 @@ Value loop_call_at(ObjLoop *loop, double when, int kind, Value cb, Value args) {
     // -inf); kept as NaN so that when() reports it as CPython does
     h->when = when;
     h->seq = ++loop->seq;
+    if (loop->dbg & LOOP_DBG_SHUFFLE) {
+        h->seq = sched_next();     // equal deadlines fire in random order
+    }
     heap_push(loop, h);
     return hv;
 }
 
 Value loop_new(void) {
     ObjLoop *l = (ObjLoop *)obj_alloc(cls_loop, sizeof(ObjLoop));
+    l->dbg = (uint8_t)(ST->config.schedule_random ? LOOP_DBG_SHUFFLE : 0);
     return OBJ_VAL(l);
 }
 
@@ -686,6 +715,9 @@ static bool run_once(ObjLoop *loop) {
         }
     }
     size_t ntodo = loop->rlen;
+    if (loop->dbg & LOOP_DBG_SHUFFLE) {
+        shuffle_ready(loop, ntodo);
+    }
     for (size_t i = 0; i < ntodo && loop->rlen > 0; i++) {
         ReadyItem it = ready_pop(loop);
         if (!run_item(loop, it)) {
