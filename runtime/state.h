@@ -44,6 +44,8 @@ typedef struct StateConfig {
     bool schedule_random;       // each loop iteration runs its ready items in a
                                 // seeded random order (--schedule=random:SEED)
     uint64_t schedule_seed;     // that seed
+    bool strict_tasks;          // an unretrieved task exception ends the program
+                                // with status 1 (--strict-tasks)
     bool sandbox;               // no file, OS, process or environment access
     StateWriteFn write;         // NULL: stdout/stderr
     void *write_ud;
@@ -286,6 +288,7 @@ struct State {
     Value *aio_to_report;
     size_t aio_nreport, aio_capreport;
     uint64_t aio_sched_rng;             // config.schedule_random's PRNG (splitmix64), seeded once
+    bool aio_strict_failed;             // config.strict_tasks: a task exception was never retrieved
 };
 
 // The state's pending interrupt (field interrupted), read and written with

@@ -50,6 +50,8 @@ static const char *usage_text =
     "                   run them (and timers due at the same time) in a seeded random\n"
     "                   order, to flush out races; the same SEED replays the same\n"
     "                   order; a failing run prints its seed on stderr\n"
+    "  --strict-tasks   a task exception that is never retrieved ends the program\n"
+    "                   with status 1 (after its traceback)\n"
     "  -V, --version    print the version and exit\n"
     "  -h, --help       print this help and exit\n"
     "Environment:\n"
@@ -73,6 +75,7 @@ typedef struct Options {
     bool clock_report;
     bool schedule_random;       // --schedule=random[:SEED]
     uint64_t schedule_seed;
+    bool strict_tasks;
     const char *warnopts[64];   // -W options, in order
     int nwarn;
     int argc;       // sys.argv
@@ -264,7 +267,7 @@ static void *interp_main(void *arg) {
     }
     StateConfig cfg = {.argc = o->argc, .argv = o->argv, .script_dir = script_dir,
                        .virtual_clock = o->virtual_clock, .schedule_random = o->schedule_random,
-                       .schedule_seed = o->schedule_seed};
+                       .schedule_seed = o->schedule_seed, .strict_tasks = o->strict_tasks};
     if (!state_new(&cfg)) {
         fputs("pyish: out of memory\n", stderr);
         o->status = 1;
@@ -357,6 +360,9 @@ static void *interp_main(void *arg) {
     fflush(stdout);
     interp_shutdown();
     fflush(stdout);
+    if (ST->aio_strict_failed && o->status == 0) {
+        o->status = 1;      // found at exit: no code was left to stop
+    }
     if (o->schedule_random && o->status != 0) {
         fprintf(stderr, "pyish: schedule random:%llu (rerun with --schedule=random:%llu)\n",
                 (unsigned long long)o->schedule_seed, (unsigned long long)o->schedule_seed);
@@ -428,6 +434,8 @@ int main(int argc, char **argv) {
             o.virtual_clock = true;
         } else if (strcmp(a, "--clock-report") == 0) {
             o.clock_report = true;
+        } else if (strcmp(a, "--strict-tasks") == 0) {
+            o.strict_tasks = true;
         } else if (strcmp(a, "--schedule") == 0 || strncmp(a, "--schedule=", 11) == 0) {
             const char *mode = a[10] ? a + 11 : (i + 1 < argc ? argv[++i] : NULL);
             if (!mode) {

@@ -91,6 +91,7 @@ struct ObjLoop {
 // Debugging features a loop runs with (ObjLoop.dbg; DESIGN §8).
 enum {
     LOOP_DBG_SHUFFLE = 1,   // --schedule=random: ready items and timer ties in seeded random order
+    LOOP_DBG_STRICT = 4,    // --strict-tasks: collect at each iteration start when due
 };
 
 // The loop the current thread runs (NULL when none) and the default one.

@@ -8,7 +8,8 @@
 // virtual clock there; with nothing ready and no timer it raises the
 // deadlock report instead of hanging. Also Handle/TimerHandle and the
 // lazy sleep() awaitable. The debugging features of DESIGN §8 hook in where
-// a loop's dbg byte is set (schedule shuffling here): one predictable branch each when they are off.
+// a loop's dbg byte is set (schedule shuffling here; strict tasks in
+// module.c): one predictable branch each when they are off.
 #include <errno.h>
 #include <math.h>
 #include <string.h>
@@ -429,7 +430,8 @@ Value loop_call_at(ObjLoop *loop, double when, int kind, Value cb, Value args) {
 
 Value loop_new(void) {
     ObjLoop *l = (ObjLoop *)obj_alloc(cls_loop, sizeof(ObjLoop));
-    l->dbg = (uint8_t)(ST->config.schedule_random ? LOOP_DBG_SHUFFLE : 0);
+    l->dbg = (uint8_t)((ST->config.schedule_random ? LOOP_DBG_SHUFFLE : 0) |
+                       (ST->config.strict_tasks ? LOOP_DBG_STRICT : 0));
     return OBJ_VAL(l);
 }
 
@@ -686,7 +688,24 @@ static bool idle_sleep(double until) {
     }
 }
 
+// --strict-tasks, at the start of an iteration (a safe point): a task that
+// failed unobserved in the last one is found now, before the loop waits,
+// even when no pyish code would run (and collect) before the next timer.
+// false with SystemExit raised when one was found.
+static bool strict_check(void) {
+    if (ST->gc.due) {
+        gc_collect();
+        if (STATE_INTERRUPT() && vm_raise_interrupt()) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static bool run_once(ObjLoop *loop) {
+    if ((loop->dbg & LOOP_DBG_STRICT) && !strict_check()) {
+        return false;
+    }
     while (loop->ntimers && loop->timers[0]->cancelled) {
         heap_pop(loop);
     }
