@@ -46,6 +46,8 @@ typedef struct StateConfig {
     uint64_t schedule_seed;     // that seed
     bool strict_tasks;          // an unretrieved task exception ends the program
                                 // with status 1 (--strict-tasks)
+    FILE *trace_file;           // a Chrome trace of the schedule goes here
+                                // (--trace-file); the host opens and closes it
     bool sandbox;               // no file, OS, process or environment access
     StateWriteFn write;         // NULL: stdout/stderr
     void *write_ud;
@@ -289,6 +291,7 @@ struct State {
     size_t aio_nreport, aio_capreport;
     uint64_t aio_sched_rng;             // config.schedule_random's PRNG (splitmix64), seeded once
     bool aio_strict_failed;             // config.strict_tasks: a task exception was never retrieved
+    struct AioTrace *aio_trace;         // config.trace_file's writer (asyncio/trace.c), or NULL
 };
 
 // The state's pending interrupt (field interrupted), read and written with

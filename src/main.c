@@ -52,6 +52,9 @@ static const char *usage_text =
     "                   order; a failing run prints its seed on stderr\n"
     "  --strict-tasks   a task exception that is never retrieved ends the program\n"
     "                   with status 1 (after its traceback)\n"
+    "  --trace-file FILE  write the event loop's schedule to FILE as a Chrome trace\n"
+    "                   (JSON; open it in Perfetto or chrome://tracing): a track per\n"
+    "                   task, its steps, who woke whom, timers, I/O, idle time\n"
     "  -V, --version    print the version and exit\n"
     "  -h, --help       print this help and exit\n"
     "Environment:\n"
@@ -76,6 +79,7 @@ typedef struct Options {
     bool schedule_random;       // --schedule=random[:SEED]
     uint64_t schedule_seed;
     bool strict_tasks;
+    FILE *trace;                // --trace-file FILE, opened before the run
     const char *warnopts[64];   // -W options, in order
     int nwarn;
     int argc;       // sys.argv
@@ -267,7 +271,8 @@ static void *interp_main(void *arg) {
     }
     StateConfig cfg = {.argc = o->argc, .argv = o->argv, .script_dir = script_dir,
                        .virtual_clock = o->virtual_clock, .schedule_random = o->schedule_random,
-                       .schedule_seed = o->schedule_seed, .strict_tasks = o->strict_tasks};
+                       .schedule_seed = o->schedule_seed, .strict_tasks = o->strict_tasks,
+                       .trace_file = o->trace};
     if (!state_new(&cfg)) {
         fputs("pyish: out of memory\n", stderr);
         o->status = 1;
@@ -446,7 +451,19 @@ int main(int argc, char **argv) {
                                 "number), not '%s'\n", mode);
                 return usage_error(NULL);
             }
-
+        } else if (strcmp(a, "--trace-file") == 0 || strncmp(a, "--trace-file=", 13) == 0) {
+            const char *path = a[12] ? a + 13 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!path || !*path) {
+                return usage_error("Argument expected for the --trace-file option");
+            }
+            if (o.trace) {
+                fclose(o.trace);
+            }
+            o.trace = fopen(path, "w");
+            if (!o.trace) {
+                fprintf(stderr, "pyish: --trace-file: cannot open '%s': %s\n", path, strerror(errno));
+                return usage_error(NULL);
+            }
         } else if (strncmp(a, "-W", 2) == 0) {
             const char *w = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
             if (!w) {
@@ -557,5 +574,8 @@ int main(int argc, char **argv) {
     }
     free(av);
     free(o.file_abs);
+    if (o.trace && fclose(o.trace) != 0) {
+        fprintf(stderr, "pyish: --trace-file: could not write the trace: %s\n", strerror(errno));
+    }
     return o.status;
 }

@@ -8,8 +8,8 @@
 // virtual clock there; with nothing ready and no timer it raises the
 // deadlock report instead of hanging. Also Handle/TimerHandle and the
 // lazy sleep() awaitable. The debugging features of DESIGN §8 hook in where
-// a loop's dbg byte is set (schedule shuffling here; strict tasks in
-// module.c): one predictable branch each when they are off.
+// a loop's dbg byte is set (schedule shuffling here; the trace in trace.c;
+// strict tasks in module.c): one predictable branch each when they are off.
 #include <errno.h>
 #include <math.h>
 #include <string.h>
@@ -303,6 +303,9 @@ void loop_push(ObjLoop *loop, int kind, Value a, Value b) {
     it->a = a;
     it->b = b;
     loop->rlen++;
+    if (loop->dbg & LOOP_DBG_TRACE) {
+        trace_push(it);
+    }
 }
 
 static ReadyItem ready_pop(ObjLoop *loop) {
@@ -421,8 +424,13 @@ Value loop_call_at(ObjLoop *loop, double when, int kind, Value cb, Value args) {
     // -inf); kept as NaN so that when() reports it as CPython does
     h->when = when;
     h->seq = ++loop->seq;
-    if (loop->dbg & LOOP_DBG_SHUFFLE) {
-        h->seq = sched_next();     // equal deadlines fire in random order
+    if (loop->dbg) {
+        if (loop->dbg & LOOP_DBG_SHUFFLE) {
+            h->seq = sched_next();     // equal deadlines fire in random order
+        }
+        if (loop->dbg & LOOP_DBG_TRACE) {
+            trace_timer(h, false);
+        }
     }
     heap_push(loop, h);
     return hv;
@@ -431,7 +439,7 @@ Value loop_call_at(ObjLoop *loop, double when, int kind, Value cb, Value args) {
 Value loop_new(void) {
     ObjLoop *l = (ObjLoop *)obj_alloc(cls_loop, sizeof(ObjLoop));
     l->dbg = (uint8_t)((ST->config.schedule_random ? LOOP_DBG_SHUFFLE : 0) |
-                       (ST->config.strict_tasks ? LOOP_DBG_STRICT : 0));
+                       (ST->aio_trace ? LOOP_DBG_TRACE : 0) | (ST->config.strict_tasks ? LOOP_DBG_STRICT : 0));
     return OBJ_VAL(l);
 }
 
@@ -688,6 +696,16 @@ static bool idle_sleep(double until) {
     }
 }
 
+// run_item inside a slice of the trace.
+static bool run_item_traced(ObjLoop *loop, ReadyItem it) {
+    bool slice = trace_item_begin(&it);
+    bool ok = run_item(loop, it);
+    if (slice) {
+        trace_item_end(&it);
+    }
+    return ok;
+}
+
 // --strict-tasks, at the start of an iteration (a safe point): a task that
 // failed unobserved in the last one is found now, before the loop waits,
 // even when no pyish code would run (and collect) before the next timer.
@@ -713,8 +731,14 @@ static bool run_once(ObjLoop *loop) {
     if (io_could_wake(loop)) {
         // poll without blocking while something is ready, else until an
         // event or the next timer
-        if (!io_wait(loop, loop->rlen || loop->stopping ? -INFINITY : next)) {
+        bool block = !(loop->rlen || loop->stopping);
+        double t0 = (loop->dbg & LOOP_DBG_TRACE) ? clock_monotonic() : 0;
+        size_t before = loop->rlen;
+        if (!io_wait(loop, block ? next : -INFINITY)) {
             return false;
+        }
+        if (loop->dbg & LOOP_DBG_TRACE) {
+            trace_idle_end(t0, block, true, loop->rlen - before);
         }
     } else if (loop->rlen == 0 && !loop->stopping) {
         // a timer at +inf never fires: nothing could wake the loop
@@ -722,14 +746,21 @@ static bool run_once(ObjLoop *loop) {
             raise_deadlock(loop);
             return false;
         }
+        double t0 = (loop->dbg & LOOP_DBG_TRACE) ? clock_monotonic() : 0;
         if (!idle_sleep(next)) {
             return false;
+        }
+        if (loop->dbg & LOOP_DBG_TRACE) {
+            trace_idle_end(t0, true, false, 0);
         }
     }
     double end = clock_monotonic() + 1e-9;
     while (loop->ntimers && timer_key(loop->timers[0]) < end) {
         ObjHandle *h = heap_pop(loop);
         if (!h->cancelled) {
+            if (loop->dbg & LOOP_DBG_TRACE) {
+                trace_timer(h, true);
+            }
             loop_push(loop, R_HANDLE, OBJ_VAL(h), VAL_NULL);
         }
     }
@@ -739,7 +770,7 @@ static bool run_once(ObjLoop *loop) {
     }
     for (size_t i = 0; i < ntodo && loop->rlen > 0; i++) {
         ReadyItem it = ready_pop(loop);
-        if (!run_item(loop, it)) {
+        if (!((loop->dbg & LOOP_DBG_TRACE) ? run_item_traced(loop, it) : run_item(loop, it))) {
             return false;
         }
         if (STATE_INTERRUPT() && vm_raise_interrupt()) {

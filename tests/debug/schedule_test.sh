@@ -66,6 +66,13 @@ usage "--schedule=random:" "$bad 'random:'" --schedule=random: -c 'print(1)'
 usage "--schedule=random:-1" "$bad 'random:-1'" --schedule=random:-1 -c 'print(1)'
 usage "--schedule=random:2**64" "$bad 'random:18446744073709551616'" --schedule=random:18446744073709551616 -c 1
 usage "--schedule alone" "Argument expected for the --schedule option" --schedule
+usage "--trace-file alone" "Argument expected for the --trace-file option" --trace-file
+usage "--trace-file=" "Argument expected for the --trace-file option" --trace-file= -c 'print(1)'
+usage "--trace-file unwritable" \
+    "pyish: --trace-file: cannot open '$tmp/no/such/dir/t.json': No such file or directory" \
+    --trace-file "$tmp/no/such/dir/t.json" -c 'print(1)'
+usage "--trace-file a directory" "pyish: --trace-file: cannot open '$tmp': Is a directory" \
+    --trace-file "$tmp" -c 'print(1)'
 
 [[ $fails -eq 0 ]] && exit 0
 echo "$fails failure(s)"
