@@ -238,6 +238,10 @@ bool task_cancel(ObjTask *t, Value msg);
 Value task_repr(Value self);
 // A pending task's description for the deadlock report.
 Value task_describe_wait(ObjTask *t);
+// The innermost generator of user code (not a "<pyish ...>" library
+// module) in [g]'s await chain, else [g]; *[inner] (when not NULL): the
+// innermost generator of the chain.
+ObjGen *task_user_gen(ObjGen *g, ObjGen **inner);
 // Live tasks (weak registry).
 bool is_coroutine_like(Value v);
 // "f() running at file:line" / "f() done, defined at file:line"

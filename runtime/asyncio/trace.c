@@ -225,23 +225,6 @@ static const char *base_name(const char *path) {
     return s ? s + 1 : path;
 }
 
-// The innermost frame of user code (not a "<pyish ...>" library module)
-// in [g]'s await chain, else [g].
-static ObjGen *user_gen(ObjGen *g) {
-    ObjGen *user = g;
-    for (ObjGen *in = g;;) {
-        if (in->frame && frame_code(in->frame)->filename->data[0] != '<') {
-            user = in;
-        }
-        if (in->state == GEN_SUSPENDED && in->yf && gen_is_gen(in->yf)) {
-            in = (ObjGen *)AS_OBJ(in->yf);
-        } else {
-            break;
-        }
-    }
-    return user;
-}
-
 // "coro file:line": [t]'s coroutine and where it stands now (where the step
 // resumes, or where it suspended); a non-coroutine by its type.
 static void where(TBuf *b, ObjTask *t, bool with_coro) {
@@ -250,7 +233,7 @@ static void where(TBuf *b, ObjTask *t, bool with_coro) {
         return;
     }
     ObjGen *g = (ObjGen *)AS_OBJ(t->coro);
-    ObjGen *u = user_gen(g);
+    ObjGen *u = task_user_gen(g, NULL);
     if (with_coro) {
         tb_printf(b, "%s ", g->qualname->data);
     }
