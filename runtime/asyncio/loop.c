@@ -19,6 +19,7 @@
 #include "gc.h"
 #include "func.h"
 #include "clock.h"
+#include "numstr.h"
 
 
 // ---- handles
@@ -630,6 +631,7 @@ static bool run_item(ObjLoop *loop, ReadyItem it) {
 static void raise_deadlock(ObjLoop *loop) {
     Value lines = list_new(8);
     gc_push_root(lines);
+    list_append(AS_LIST(lines), VAL_NONE);     // the first line, made last
     for (size_t i = 0; i < ST->task_nregistry; i++) {
         ObjTask *t = ST->task_registry[i];
         if (t->f.loop != loop || t->f.state != FUT_PENDING) {
@@ -653,14 +655,17 @@ static void raise_deadlock(ObjLoop *loop) {
     } else {
         what = str_from_c("run_forever() is running");
     }
-    Value msg = str_printf("deadlock: %s, but nothing is ready to run and no timer is scheduled; "
-                           "%zu pending task%s:",
-                           AS_STR(what)->data, AS_LIST(lines)->len, AS_LIST(lines)->len == 1 ? "" : "s");
-    for (size_t i = 0; i < AS_LIST(lines)->len; i++) {
-        msg = str_concat(msg, str_from_c("\n"));
-        msg = str_concat(msg, AS_LIST(lines)->items[i]);
-    }
+    Value head = str_printf("deadlock: %s, but nothing is ready to run and no timer is scheduled; "
+                            "%zu pending task%s:",
+                            AS_STR(what)->data, AS_LIST(lines)->len - 1, AS_LIST(lines)->len == 2 ? "" : "s");
+    AS_LIST(lines)->items[0] = head;
+    // one join: concatenating line by line copied the message once per
+    // task (quadratic: 20000 pending tasks ran out of memory)
+    Value msg = str_join_list(str_from_c("\n"), lines);
     gc_pop_root(1);
+    if (!msg) {
+        return;
+    }
     Value e = exc_new(exc_RuntimeError, 1, &msg);
     if (e) {
         exc_raise_value(e);
