@@ -40,6 +40,14 @@ typedef struct StateConfig {
     char **argv;
     const char *script_dir;     // first folder import searches ("": none)
     bool virtual_clock;         // time.* and the loop read a virtual clock
+    // Seeing inside async programs (DESIGN §8), all off by default:
+    bool schedule_random;       // each loop iteration runs its ready items in a
+                                // seeded random order (--schedule=random:SEED)
+    uint64_t schedule_seed;     // that seed
+    bool strict_tasks;          // an unretrieved task exception ends the program
+                                // with status 1 (--strict-tasks)
+    FILE *trace_file;           // a Chrome trace of the schedule goes here
+                                // (--trace-file); the host opens and closes it
     bool sandbox;               // no file, OS, process or environment access
     StateWriteFn write;         // NULL: stdout/stderr
     void *write_ud;
@@ -284,6 +292,9 @@ struct State {
     size_t sock_buf_len;                 // asyncio.selector_events installed the I/O methods
     Value *aio_to_report;
     size_t aio_nreport, aio_capreport;
+    uint64_t aio_sched_rng;             // config.schedule_random's PRNG (splitmix64), seeded once
+    bool aio_strict_failed;             // config.strict_tasks: a task exception was never retrieved
+    struct AioTrace *aio_trace;         // config.trace_file's writer (asyncio/trace.c), or NULL
 };
 
 // The state's pending interrupt (field interrupted), read and written with

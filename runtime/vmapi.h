@@ -33,7 +33,10 @@ Value vm_handled_exception(void);
 // host clears it; VM_INTERRUPT_BUDGET_SOFT raises it once (the program may
 // catch it; the embedding API sets the sticky one a grace period later).
 // VM_INTERRUPT_SIGNAL: a signal with a Python handler arrived (mod_signal.c).
-enum { VM_INTERRUPT_SIGINT = 1, VM_INTERRUPT_BUDGET = 2, VM_INTERRUPT_BUDGET_SOFT = 3, VM_INTERRUPT_SIGNAL = 4 };
+// VM_INTERRUPT_EXIT: the runtime ends the program (--strict-tasks): raises
+// SystemExit(1) once, as sys.exit(1) would at that point.
+enum { VM_INTERRUPT_SIGINT = 1, VM_INTERRUPT_BUDGET = 2, VM_INTERRUPT_BUDGET_SOFT = 3, VM_INTERRUPT_SIGNAL = 4,
+       VM_INTERRUPT_EXIT = 5 };
 // Handles the pending interrupt: raises its exception (clears a SIGINT one),
 // or runs the Python handlers of the signals that arrived. true: an
 // exception is raised (a handler's too); false: carry on.

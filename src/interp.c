@@ -436,6 +436,7 @@ void interp_shutdown(void) {
     asyncio_shutdown();
     gen_exit_warnings();
     finalize_at_exit();
+    trace_finish();     // after the last task could run (finalizers)
 }
 
 // ---- pyish -m NAME

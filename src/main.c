@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "interp.h"
 #include "numstr.h"
@@ -43,6 +44,17 @@ static const char *usage_text =
     "  --virtual-clock  time.* and the event loop read a virtual clock that only\n"
     "                   moves when the program sleeps (sleeps take no real time)\n"
     "  --clock-report   print 'pyish: clock at exit: T s' as the last line on stderr\n"
+    "  --schedule=fifo  run each loop iteration's ready callbacks and tasks in the\n"
+    "                   order they were scheduled, as CPython does (the default)\n"
+    "  --schedule=random[:SEED]\n"
+    "                   run them (and timers due at the same time) in a seeded random\n"
+    "                   order, to flush out races; the same SEED replays the same\n"
+    "                   order; a failing run prints its seed on stderr\n"
+    "  --strict-tasks   a task exception that is never retrieved ends the program\n"
+    "                   with status 1 (after its traceback)\n"
+    "  --trace-file FILE  write the event loop's schedule to FILE as a Chrome trace\n"
+    "                   (JSON; open it in Perfetto or chrome://tracing): a track per\n"
+    "                   task, its steps, who woke whom, timers, I/O, idle time\n"
     "  -V, --version    print the version and exit\n"
     "  -h, --help       print this help and exit\n"
     "Environment:\n"
@@ -64,6 +76,10 @@ typedef struct Options {
     bool check;
     bool virtual_clock;
     bool clock_report;
+    bool schedule_random;       // --schedule=random[:SEED]
+    uint64_t schedule_seed;
+    bool strict_tasks;
+    FILE *trace;                // --trace-file FILE, opened before the run
     const char *warnopts[64];   // -W options, in order
     int nwarn;
     int argc;       // sys.argv
@@ -254,7 +270,9 @@ static void *interp_main(void *arg) {
         script_dir = dir;
     }
     StateConfig cfg = {.argc = o->argc, .argv = o->argv, .script_dir = script_dir,
-                       .virtual_clock = o->virtual_clock};
+                       .virtual_clock = o->virtual_clock, .schedule_random = o->schedule_random,
+                       .schedule_seed = o->schedule_seed, .strict_tasks = o->strict_tasks,
+                       .trace_file = o->trace};
     if (!state_new(&cfg)) {
         fputs("pyish: out of memory\n", stderr);
         o->status = 1;
@@ -347,6 +365,13 @@ static void *interp_main(void *arg) {
     fflush(stdout);
     interp_shutdown();
     fflush(stdout);
+    if (ST->aio_strict_failed && o->status == 0) {
+        o->status = 1;      // found at exit: no code was left to stop
+    }
+    if (o->schedule_random && o->status != 0) {
+        fprintf(stderr, "pyish: schedule random:%llu (rerun with --schedule=random:%llu)\n",
+                (unsigned long long)o->schedule_seed, (unsigned long long)o->schedule_seed);
+    }
     if (o->clock_report) {
         fprintf(stderr, "pyish: clock at exit: %.6f s\n", clock_elapsed());
     }
@@ -363,6 +388,37 @@ static int usage_error(const char *msg) {
     }
     fputs(USAGE_LINE "Try `pyish -h' for more information.\n", stderr);
     return 2;
+}
+
+// --schedule=MODE: fifo, random (a seed from the time and pid) or
+// random:SEED (decimal). false: not one of those.
+static bool parse_schedule(Options *o, const char *mode) {
+    if (strcmp(mode, "fifo") == 0) {
+        o->schedule_random = false;
+        return true;
+    }
+    if (strcmp(mode, "random") == 0) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ ((uint64_t)getpid() << 40);
+        x ^= x >> 31;
+        x *= 0x9E3779B97F4A7C15ull;
+        o->schedule_random = true;
+        o->schedule_seed = (x >> 16) % 1000000000u;   // short enough to type back
+        return true;
+    }
+    if (strncmp(mode, "random:", 7) == 0 && mode[7] >= '0' && mode[7] <= '9') {
+        char *end;
+        errno = 0;
+        unsigned long long seed = strtoull(mode + 7, &end, 10);
+        if (*end || errno) {
+            return false;
+        }
+        o->schedule_random = true;
+        o->schedule_seed = seed;
+        return true;
+    }
+    return false;
 }
 
 int main(int argc, char **argv) {
@@ -383,6 +439,31 @@ int main(int argc, char **argv) {
             o.virtual_clock = true;
         } else if (strcmp(a, "--clock-report") == 0) {
             o.clock_report = true;
+        } else if (strcmp(a, "--strict-tasks") == 0) {
+            o.strict_tasks = true;
+        } else if (strcmp(a, "--schedule") == 0 || strncmp(a, "--schedule=", 11) == 0) {
+            const char *mode = a[10] ? a + 11 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!mode) {
+                return usage_error("Argument expected for the --schedule option");
+            }
+            if (!parse_schedule(&o, mode)) {
+                fprintf(stderr, "pyish: --schedule: expected fifo, random or random:SEED (SEED a decimal "
+                                "number), not '%s'\n", mode);
+                return usage_error(NULL);
+            }
+        } else if (strcmp(a, "--trace-file") == 0 || strncmp(a, "--trace-file=", 13) == 0) {
+            const char *path = a[12] ? a + 13 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!path || !*path) {
+                return usage_error("Argument expected for the --trace-file option");
+            }
+            if (o.trace) {
+                fclose(o.trace);
+            }
+            o.trace = fopen(path, "w");
+            if (!o.trace) {
+                fprintf(stderr, "pyish: --trace-file: cannot open '%s': %s\n", path, strerror(errno));
+                return usage_error(NULL);
+            }
         } else if (strncmp(a, "-W", 2) == 0) {
             const char *w = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
             if (!w) {
@@ -493,5 +574,8 @@ int main(int argc, char **argv) {
     }
     free(av);
     free(o.file_abs);
+    if (o.trace && fclose(o.trace) != 0) {
+        fprintf(stderr, "pyish: --trace-file: could not write the trace: %s\n", strerror(errno));
+    }
     return o.status;
 }

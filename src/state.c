@@ -38,6 +38,10 @@ State *state_new(const StateConfig *cfg) {
     s->gc.next_threshold = (size_t)8 << 20;
     state_swap(s);
     clock_init(s->config.virtual_clock);
+    s->aio_sched_rng = s->config.schedule_seed;
+    if (s->config.trace_file) {
+        trace_start(s->config.trace_file);
+    }
     char *empty[] = {(char *)""};
     interp_init(s->config.argv ? s->config.argc : 1, s->config.argv ? s->config.argv : empty,
                 s->config.script_dir);
@@ -56,6 +60,7 @@ void state_free(State *s) {
         return;
     }
     State *prev = state_swap(s);
+    trace_finish();
     if (s->err_stream) {
         fclose(s->err_stream);
         s->err_stream = NULL;

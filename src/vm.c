@@ -37,6 +37,15 @@ bool vm_raise_interrupt(void) {
         STATE_SET_INTERRUPT(0);
         return !signal_run_pending();
     }
+    if (STATE_INTERRUPT() == VM_INTERRUPT_EXIT) {
+        STATE_SET_INTERRUPT(0);
+        Value code = MK_SMALL(1);
+        Value e = exc_new(exc_SystemExit, 1, &code);
+        if (e) {
+            exc_raise_value(e);
+        }
+        return true;
+    }
     STATE_SET_INTERRUPT(0);
     exc_raise_value(OBJ_VAL(exc_KeyboardInterrupt));
     return true;

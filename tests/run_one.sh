@@ -6,7 +6,8 @@
 #   '# stderr-contains: S'   a line of stderr must contain S (may repeat)
 #   '# virtual-time: T'      the virtual clock at exit is T s (+-0.01)
 #   '# args: A B ...'        extra command-line arguments after the file
-# The program runs as `pyish --virtual-clock --clock-report NAME.pyish` from its
+#   '# options: O ...'       pyish options before the file (--schedule=random:7)
+# The program runs as `pyish --virtual-clock --clock-report [OPTIONS] NAME.pyish` from its
 # own folder (tracebacks name it by its absolute path, as python3 does, so
 # stderr-contains lines match "/NAME.pyish", line N), stdin from /dev/null, 20 s max.
 # Usage: run_one.sh PATH/TO/pyish PATH/TO/NAME.pyish
@@ -21,8 +22,9 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 want_exit=$(sed -n 's/^# exit: *//p' "$src" | head -1); want_exit=${want_exit:-0}
 want_time=$(sed -n 's/^# virtual-time: *//p' "$src" | head -1)
 read -r -a args <<<"$(sed -n 's/^# args: *//p' "$src" | head -1)"
+read -r -a opts <<<"$(sed -n 's/^# options: *//p' "$src" | head -1)"
 
-(cd "$dir" && timeout 20 "$pyish" --virtual-clock --clock-report "$base" "${args[@]}") \
+(cd "$dir" && timeout 20 "$pyish" --virtual-clock --clock-report "${opts[@]}" "$base" "${args[@]}") \
     >"$tmp/out" 2>"$tmp/err" </dev/null
 rc=$?
 sed -E 's/0x[0-9a-fA-F]+/<ADDR>/g' "$tmp/out" >"$tmp/out.norm"

@@ -40,6 +40,7 @@ typedef struct ObjTask {
     int num_cancels;        // cancel() requests not yet uncancelled
     bool must_cancel;
     bool log_destroy_pending;
+    bool traced;            // its track is named in the --trace-file trace
     size_t reg_index;       // position in the registry of live tasks
 } ObjTask;
 
@@ -62,6 +63,8 @@ typedef struct ObjHandle {
 enum { R_HANDLE, R_STEP, R_WAKEUP, R_CALLBACK };
 typedef struct ReadyItem {
     int kind;               // R_*
+    uint32_t flow;          // --trace-file: the flow from the slice that queued it (0: none);
+                            // set only when the loop traces (fills padding: no cost)
     Value a, b;             // R_HANDLE: handle; R_STEP: task, exc or NULL;
                             // R_WAKEUP: task, future; R_CALLBACK: fn, future
 } ReadyItem;
@@ -76,6 +79,8 @@ struct ObjLoop {
     uint64_t seq;
     bool running, stopping, closed, debug;
     bool until_complete;    // inside run_until_complete (deadlock report)
+    uint8_t dbg;            // LOOP_DBG_*, fixed at creation from the state's config: the
+                            // hot paths test only this byte, so the features cost nothing off
     Value current_task;     // the task being stepped, or VAL_NULL
     Value exc_handler;      // set_exception_handler(h), or VAL_NULL
     Value task_factory;     // set_task_factory(f), or VAL_NULL
@@ -88,6 +93,13 @@ struct ObjLoop {
     struct GaiReq *gai;     // getaddrinfo lookups on libuv's thread pool (resolve.c)
 };
 
+
+// Debugging features a loop runs with (ObjLoop.dbg; DESIGN §8).
+enum {
+    LOOP_DBG_SHUFFLE = 1,   // --schedule=random: ready items and timer ties in seeded random order
+    LOOP_DBG_TRACE = 2,     // --trace-file: slices, flows and instants (trace.c)
+    LOOP_DBG_STRICT = 4,    // --strict-tasks: collect at each iteration start when due
+};
 
 // The loop the current thread runs (NULL when none) and the default one.
 
@@ -150,6 +162,31 @@ Value loop_run_coroutine(ObjLoop *loop, Value coro);
 void loop_forget_tasks(ObjLoop *loop);
 // The default loop for a host (a new one if a program closed it).
 ObjLoop *loop_for_host(void);
+
+// ---- trace.c: --trace-file, a Chrome trace event file of the schedule:
+// a track per task (each step a slice named by its coroutine and the
+// file:line it resumed at), flows from the slice that queued a task's step
+// (created or woke it) to that step, instants for timers and I/O, and the
+// loop's idle time. Timestamps are on the clock in use (virtual or real).
+// Starts the trace on [out] (state_new); the host closes the file.
+void trace_start(FILE *out);
+// Writes the end of the trace and frees the writer (interp_shutdown,
+// state_free; a no-op when not tracing or already done).
+void trace_finish(void);
+// [it] was queued: when a slice is running, a flow starts there.
+void trace_push(ReadyItem *it);
+// [it] is about to run: opens its slice (on its task's track, or the
+// loop's for callbacks); false when it gets none (a finished task, a
+// cancelled handle, a nested run).
+bool trace_item_begin(ReadyItem *it);
+// [it]'s slice ends (true from trace_item_begin before).
+void trace_item_end(ReadyItem *it);
+// Timer [h] was scheduled (an instant on the running track) or fired.
+void trace_timer(ObjHandle *h, bool fired);
+// The loop waited from [start] (clock_monotonic()) to now, for a timer or
+// ([io]) I/O; [blocked]: it was idle (else it only polled); [nready]
+// handles became ready through I/O.
+void trace_idle_end(double start, bool blocked, bool io, size_t nready);
 
 // ---- io.c: file descriptors and signals on libuv
 // Adds (replaces) the reader or writer Handle of [fd]; false with OSError
@@ -224,6 +261,10 @@ bool task_cancel(ObjTask *t, Value msg);
 Value task_repr(Value self);
 // A pending task's description for the deadlock report.
 Value task_describe_wait(ObjTask *t);
+// The innermost generator of user code (not a "<pyish ...>" library
+// module) in [g]'s await chain, else [g]; *[inner] (when not NULL): the
+// innermost generator of the chain.
+ObjGen *task_user_gen(ObjGen *g, ObjGen **inner);
 // Live tasks (weak registry).
 bool is_coroutine_like(Value v);
 // "f() running at file:line" / "f() done, defined at file:line"

@@ -7,7 +7,9 @@
 // An idle loop sleeps until its next timer (real clock) or jumps the
 // virtual clock there; with nothing ready and no timer it raises the
 // deadlock report instead of hanging. Also Handle/TimerHandle and the
-// lazy sleep() awaitable.
+// lazy sleep() awaitable. The debugging features of DESIGN §8 hook in where
+// a loop's dbg byte is set (schedule shuffling here; the trace in trace.c;
+// strict tasks in module.c): one predictable branch each when they are off.
 #include <errno.h>
 #include <math.h>
 #include <string.h>
@@ -17,6 +19,7 @@
 #include "gc.h"
 #include "func.h"
 #include "clock.h"
+#include "numstr.h"
 
 
 // ---- handles
@@ -301,6 +304,9 @@ void loop_push(ObjLoop *loop, int kind, Value a, Value b) {
     it->a = a;
     it->b = b;
     loop->rlen++;
+    if (loop->dbg & LOOP_DBG_TRACE) {
+        trace_push(it);
+    }
 }
 
 static ReadyItem ready_pop(ObjLoop *loop) {
@@ -308,6 +314,30 @@ static ReadyItem ready_pop(ObjLoop *loop) {
     loop->rhead = (loop->rhead + 1) & (loop->rcap - 1);
     loop->rlen--;
     return it;
+}
+
+// ---- schedule shuffling (--schedule=random:SEED)
+// splitmix64 on the state's PRNG: the same seed gives the same sequence, so
+// the same schedule, on every run.
+static uint64_t sched_next(void) {
+    uint64_t z = (ST->aio_sched_rng += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+// Fisher-Yates over the first [n] ready items: the ones this iteration runs
+// (items they queue still run in the next one, as in fifo order).
+static void shuffle_ready(ObjLoop *loop, size_t n) {
+    size_t mask = loop->rcap - 1;
+    for (size_t i = n; i > 1; i--) {
+        size_t j = (size_t)(sched_next() % i);
+        ReadyItem *a = &loop->ready[(loop->rhead + i - 1) & mask];
+        ReadyItem *b = &loop->ready[(loop->rhead + j) & mask];
+        ReadyItem t = *a;
+        *a = *b;
+        *b = t;
+    }
 }
 
 // ---- the timer heap
@@ -395,12 +425,22 @@ Value loop_call_at(ObjLoop *loop, double when, int kind, Value cb, Value args) {
     // -inf); kept as NaN so that when() reports it as CPython does
     h->when = when;
     h->seq = ++loop->seq;
+    if (loop->dbg) {
+        if (loop->dbg & LOOP_DBG_SHUFFLE) {
+            h->seq = sched_next();     // equal deadlines fire in random order
+        }
+        if (loop->dbg & LOOP_DBG_TRACE) {
+            trace_timer(h, false);
+        }
+    }
     heap_push(loop, h);
     return hv;
 }
 
 Value loop_new(void) {
     ObjLoop *l = (ObjLoop *)obj_alloc(cls_loop, sizeof(ObjLoop));
+    l->dbg = (uint8_t)((ST->config.schedule_random ? LOOP_DBG_SHUFFLE : 0) |
+                       (ST->aio_trace ? LOOP_DBG_TRACE : 0) | (ST->config.strict_tasks ? LOOP_DBG_STRICT : 0));
     return OBJ_VAL(l);
 }
 
@@ -591,6 +631,7 @@ static bool run_item(ObjLoop *loop, ReadyItem it) {
 static void raise_deadlock(ObjLoop *loop) {
     Value lines = list_new(8);
     gc_push_root(lines);
+    list_append(AS_LIST(lines), VAL_NONE);     // the first line, made last
     for (size_t i = 0; i < ST->task_nregistry; i++) {
         ObjTask *t = ST->task_registry[i];
         if (t->f.loop != loop || t->f.state != FUT_PENDING) {
@@ -614,14 +655,17 @@ static void raise_deadlock(ObjLoop *loop) {
     } else {
         what = str_from_c("run_forever() is running");
     }
-    Value msg = str_printf("deadlock: %s, but nothing is ready to run and no timer is scheduled; "
-                           "%zu pending task%s:",
-                           AS_STR(what)->data, AS_LIST(lines)->len, AS_LIST(lines)->len == 1 ? "" : "s");
-    for (size_t i = 0; i < AS_LIST(lines)->len; i++) {
-        msg = str_concat(msg, str_from_c("\n"));
-        msg = str_concat(msg, AS_LIST(lines)->items[i]);
-    }
+    Value head = str_printf("deadlock: %s, but nothing is ready to run and no timer is scheduled; "
+                            "%zu pending task%s:",
+                            AS_STR(what)->data, AS_LIST(lines)->len - 1, AS_LIST(lines)->len == 2 ? "" : "s");
+    AS_LIST(lines)->items[0] = head;
+    // one join: concatenating line by line copied the message once per
+    // task (quadratic: 20000 pending tasks ran out of memory)
+    Value msg = str_join_list(str_from_c("\n"), lines);
     gc_pop_root(1);
+    if (!msg) {
+        return;
+    }
     Value e = exc_new(exc_RuntimeError, 1, &msg);
     if (e) {
         exc_raise_value(e);
@@ -657,9 +701,26 @@ static bool idle_sleep(double until) {
     }
 }
 
-// One iteration: wait for I/O or the next timer (unless [block] is false,
-// as when a host or the REPL drives the loop), then run what is ready.
-static bool run_once(ObjLoop *loop, bool block) {
+// --strict-tasks, at the start of an iteration (a safe point): a task that
+// failed unobserved in the last one is found now, before the loop waits,
+// even when no pyish code would run (and collect) before the next timer.
+// false with SystemExit raised when one was found.
+static bool strict_check(void) {
+    if (ST->gc.due) {
+        gc_collect();
+        if (STATE_INTERRUPT() && vm_raise_interrupt()) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// One iteration: wait for I/O or the next timer (unless [may_block] is
+// false, as when a host or the REPL drives the loop), then run what is ready.
+static bool run_once(ObjLoop *loop, bool may_block) {
+    if ((loop->dbg & LOOP_DBG_STRICT) && !strict_check()) {
+        return false;
+    }
     while (loop->ntimers && loop->timers[0]->cancelled) {
         heap_pop(loop);
     }
@@ -667,8 +728,14 @@ static bool run_once(ObjLoop *loop, bool block) {
     if (io_could_wake(loop)) {
         // poll without blocking while something is ready, else until an
         // event or the next timer
-        if (!io_wait(loop, !block || loop->rlen || loop->stopping ? -INFINITY : next)) {
+        bool block = may_block && !(loop->rlen || loop->stopping);
+        double t0 = (loop->dbg & LOOP_DBG_TRACE) ? clock_monotonic() : 0;
+        size_t before = loop->rlen;
+        if (!io_wait(loop, block ? next : -INFINITY)) {
             return false;
+        }
+        if (loop->dbg & LOOP_DBG_TRACE) {
+            trace_idle_end(t0, block, true, loop->rlen - before);
         }
     } else if (loop->rlen == 0 && !loop->stopping) {
         // a timer at +inf never fires: nothing could wake the loop
@@ -676,21 +743,38 @@ static bool run_once(ObjLoop *loop, bool block) {
             raise_deadlock(loop);
             return false;
         }
+        double t0 = (loop->dbg & LOOP_DBG_TRACE) ? clock_monotonic() : 0;
         if (!idle_sleep(next)) {
             return false;
+        }
+        if (loop->dbg & LOOP_DBG_TRACE) {
+            trace_idle_end(t0, true, false, 0);
         }
     }
     double end = clock_monotonic() + 1e-9;
     while (loop->ntimers && timer_key(loop->timers[0]) < end) {
         ObjHandle *h = heap_pop(loop);
         if (!h->cancelled) {
+            if (loop->dbg & LOOP_DBG_TRACE) {
+                trace_timer(h, true);
+            }
             loop_push(loop, R_HANDLE, OBJ_VAL(h), VAL_NULL);
         }
     }
     size_t ntodo = loop->rlen;
+    if (loop->dbg & LOOP_DBG_SHUFFLE) {
+        shuffle_ready(loop, ntodo);
+    }
     for (size_t i = 0; i < ntodo && loop->rlen > 0; i++) {
         ReadyItem it = ready_pop(loop);
-        if (!run_item(loop, it)) {
+        // one call site, so that run_item stays inlined (two cost ~20
+        // instructions per item); [slice] is false when not tracing
+        bool slice = (loop->dbg & LOOP_DBG_TRACE) && trace_item_begin(&it);
+        bool ok = run_item(loop, it);
+        if (__builtin_expect(slice, 0)) {
+            trace_item_end(&it);
+        }
+        if (!ok) {
             return false;
         }
         if (STATE_INTERRUPT() && vm_raise_interrupt()) {

@@ -274,6 +274,22 @@ static bool wants_report(Obj *o) {
     return false;
 }
 
+// --strict-tasks: the report just printed ends the program with status 1:
+// SystemExit(1) at the next safe point (tasks' finally blocks and
+// asyncio.run's clean-up run, as after sys.exit(1)); at exit, only the
+// status changes (the host reads aio_strict_failed).
+static void strict_fail(void) {
+    if (ST->aio_strict_failed) {
+        return;
+    }
+    ST->aio_strict_failed = true;
+    fprintf(state_stderr(), "pyish: --strict-tasks: a task exception was never retrieved; exiting with status 1\n");
+    fflush(state_stderr());
+    if (!ST->finalizing) {
+        STATE_SET_INTERRUPT(VM_INTERRUPT_EXIT);
+    }
+}
+
 static void report_one(Value v) {
     ObjFuture *f = (ObjFuture *)AS_OBJ(v);
     Value saved = exc_take();
@@ -282,6 +298,9 @@ static void report_one(Value v) {
         aio_report_error(f->loop, f->is_task ? "Task exception was never retrieved"
                                              : "Future exception was never retrieved",
                          f->exc, "future", v);
+        if (f->is_task && ST->config.strict_tasks) {
+            strict_fail();
+        }
     } else if (f->is_task && f->state == FUT_PENDING && ((ObjTask *)f)->log_destroy_pending) {
         ((ObjTask *)f)->log_destroy_pending = false;
         aio_report_error(f->loop, "Task was destroyed but it is pending!", VAL_NULL, "task", v);

@@ -369,16 +369,7 @@ Value task_repr(Value self) {
                       AS_STR(coro)->data, AS_STR(info)->data, AS_STR(wait)->data);
 }
 
-// "name (coro) suspended at file:line in f(), awaiting X" for the
-// deadlock report: the innermost frame of user code, then the library
-// frame (asyncio.pyish) it waits in, if any.
-Value task_describe_wait(ObjTask *t) {
-    Value nm = task_name(t);
-    if (!gen_is_gen(t->coro)) {
-        Value r = obj_repr(t->coro);
-        return r ? str_printf("  task '%s' (%s)", AS_STR(nm)->data, AS_STR(r)->data) : VAL_NULL;
-    }
-    ObjGen *g = (ObjGen *)AS_OBJ(t->coro);
+ObjGen *task_user_gen(ObjGen *g, ObjGen **inner) {
     ObjGen *user = g, *in = g;
     for (;;) {
         if (in->frame && frame_code(in->frame)->filename->data[0] != '<') {
@@ -390,6 +381,24 @@ Value task_describe_wait(ObjTask *t) {
             break;
         }
     }
+    if (inner) {
+        *inner = in;
+    }
+    return user;
+}
+
+// "name (coro) suspended at file:line in f(), awaiting X" for the
+// deadlock report: the innermost frame of user code, then the library
+// frame (asyncio.pyish) it waits in, if any.
+Value task_describe_wait(ObjTask *t) {
+    Value nm = task_name(t);
+    if (!gen_is_gen(t->coro)) {
+        Value r = obj_repr(t->coro);
+        return r ? str_printf("  task '%s' (%s)", AS_STR(nm)->data, AS_STR(r)->data) : VAL_NULL;
+    }
+    ObjGen *g = (ObjGen *)AS_OBJ(t->coro);
+    ObjGen *in;
+    ObjGen *user = task_user_gen(g, &in);
     Value what = t->fut_waiter ? obj_repr(t->fut_waiter) : str_from_c("nothing (it is not suspended on a future)");
     if (!what) {
         return VAL_NULL;
