@@ -284,6 +284,9 @@ struct State {
     struct uv_loop_s *uv;               // libuv: the I/O the loops wait on (runtime/asyncio/io.c)
     struct uv_timer_s *uv_timer;        // bounds one wait for I/O
     bool aio_io_loaded;
+    // set by asyncio: blocking builtins (time.sleep) call it with their
+    // name and argument, so debug mode can report them inside a task
+    void (*aio_blocking_hook)(const char *what, double arg);
     // ---- signals with Python handlers (runtime/mod_signal.c)
     volatile sig_atomic_t sig_tripped[SIG_NSIG];
     Value sig_handlers[SIG_NSIG];       // VAL_NULL: never set; SIG_DFL/SIG_IGN as small ints

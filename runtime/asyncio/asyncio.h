@@ -99,6 +99,7 @@ enum {
     LOOP_DBG_SHUFFLE = 1,   // --schedule=random: ready items and timer ties in seeded random order
     LOOP_DBG_TRACE = 2,     // --trace-file: slices, flows and instants (trace.c)
     LOOP_DBG_STRICT = 4,    // --strict-tasks: collect at each iteration start when due
+    LOOP_DBG_SLOW = 8,      // set_debug(True): report steps longer than slow_callback_duration
 };
 
 // The loop the current thread runs (NULL when none) and the default one.

@@ -12,6 +12,7 @@
 // strict tasks in module.c): one predictable branch each when they are off.
 #include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "asyncio.h"
@@ -441,6 +442,16 @@ Value loop_new(void) {
     ObjLoop *l = (ObjLoop *)obj_alloc(cls_loop, sizeof(ObjLoop));
     l->dbg = (uint8_t)((ST->config.schedule_random ? LOOP_DBG_SHUFFLE : 0) |
                        (ST->aio_trace ? LOOP_DBG_TRACE : 0) | (ST->config.strict_tasks ? LOOP_DBG_STRICT : 0));
+    // debug mode from the environment, as CPython's PYTHONASYNCIODEBUG
+    // (sandboxed states read no environment)
+    const char *env = ST->config.sandbox ? NULL : getenv("PYISHASYNCIODEBUG");
+    if (!env || !*env) {
+        env = ST->config.sandbox ? NULL : getenv("PYTHONASYNCIODEBUG");
+    }
+    if (env && *env) {
+        l->debug = true;
+        l->dbg |= LOOP_DBG_SLOW;
+    }
     return OBJ_VAL(l);
 }
 
@@ -715,6 +726,8 @@ static bool strict_check(void) {
     return true;
 }
 
+static bool report_slow_step(ObjLoop *loop, const ReadyItem *it, double t0);
+
 // One iteration: wait for I/O or the next timer (unless [may_block] is
 // false, as when a host or the REPL drives the loop), then run what is ready.
 static bool run_once(ObjLoop *loop, bool may_block) {
@@ -770,9 +783,13 @@ static bool run_once(ObjLoop *loop, bool may_block) {
         // one call site, so that run_item stays inlined (two cost ~20
         // instructions per item); [slice] is false when not tracing
         bool slice = (loop->dbg & LOOP_DBG_TRACE) && trace_item_begin(&it);
+        double t0 = (loop->dbg & LOOP_DBG_SLOW) ? clock_real_monotonic() : 0;
         bool ok = run_item(loop, it);
         if (__builtin_expect(slice, 0)) {
             trace_item_end(&it);
+        }
+        if (__builtin_expect(t0 != 0, 0) && !report_slow_step(loop, &it, t0)) {
+            ok = false;
         }
         if (!ok) {
             return false;
@@ -782,6 +799,78 @@ static bool run_once(ObjLoop *loop, bool may_block) {
         }
     }
     return true;
+}
+
+// Debug mode: a step or callback that ran at least the loop's
+// slow_callback_duration (0.1 s unless set) is reported as CPython does,
+// on the asyncio logger: "Executing <Task ...> took 0.150 seconds". The
+// Task's repr names where it is suspended now. false: raised.
+static bool report_slow_step(ObjLoop *loop, const ReadyItem *it, double t0) {
+    double dt = clock_real_monotonic() - t0;
+    Value saved = exc_take();       // a step that failed: its exception waits
+    gc_push_root(saved);
+    double lim = 0.1, d;
+    Value v = obj_getattr_opt(OBJ_VAL(loop), str_intern_c("slow_callback_duration"));
+    if (v && val_to_double(v, &d)) {
+        lim = d;
+    }
+    exc_clear();
+    bool ok = true;
+    if (dt >= lim) {
+        Value log = vm_import("asyncio.log");
+        Value logger = log ? obj_getattr_opt(log, str_intern_c("logger")) : VAL_NULL;
+        Value warn = logger ? obj_getattr_opt(logger, str_intern_c("warning")) : VAL_NULL;
+        if (warn) {
+            gc_push_root(warn);
+            Value args[3] = {str_from_c("Executing %s took %.3f seconds"), it->a, float_new(dt)};
+            gc_push_root(args[0]);
+            gc_push_root(args[2]);
+            ok = vm_call(warn, 3, args, NULL) != VAL_NULL;
+            gc_pop_root(3);
+        } else {
+            ok = false;
+        }
+    }
+    if (saved) {
+        exc_clear();
+        exc_raise_value(saved);
+        ok = false;
+    }
+    gc_pop_root(1);
+    return ok;
+}
+
+// Debug mode: a blocking builtin called inside a task of a running loop
+// (time.sleep) is reported on the asyncio logger with its line: "blocking
+// call time.sleep(2.0) in task 'Task-3' at app.pyish:41: use await
+// asyncio.sleep()". Reporting failures are ignored: the call goes on.
+static void report_blocking_call(const char *what, double arg) {
+    ObjLoop *loop = ST->running_loop;
+    if (!loop || !(loop->dbg & LOOP_DBG_SLOW) || !loop->current_task) {
+        return;
+    }
+    Value saved = exc_take();
+    gc_push_root(saved);
+    ObjTask *t = (ObjTask *)AS_OBJ(loop->current_task);
+    Value name = t->name ? t->name : str_printf("Task-%lld", (long long)t->num);
+    gc_push_root(name);
+    ObjStr *file = vm_current_file();
+    Value msg = str_printf("blocking call %s(%s) in task '%s' at %s:%d: use await asyncio.sleep()", what,
+                           AS_STR(float_repr_str(arg))->data, IS_STR(name) ? AS_STR(name)->data : "?",
+                           file ? file->data : "?", vm_current_line());
+    gc_push_root(msg);
+    Value log = vm_import("asyncio.log");
+    Value logger = log ? obj_getattr_opt(log, str_intern_c("logger")) : VAL_NULL;
+    Value warn = logger ? obj_getattr_opt(logger, str_intern_c("warning")) : VAL_NULL;
+    if (warn) {
+        vm_call(warn, 1, &msg, NULL);
+    }
+    exc_clear();
+    gc_pop_root(2);
+    if (saved) {
+        exc_raise_value(saved);
+    }
+    gc_pop_root(1);
 }
 
 static bool check_can_run(ObjLoop *loop) {
@@ -1307,7 +1396,9 @@ static Value loop_set_debug_m(int argc, Value *argv, ObjDict *kw) {
     if (t < 0) {
         return VAL_NULL;
     }
-    self_loop(argv[0])->debug = t;
+    ObjLoop *l = self_loop(argv[0]);
+    l->debug = t;
+    l->dbg = (uint8_t)(t ? l->dbg | LOOP_DBG_SLOW : l->dbg & ~LOOP_DBG_SLOW);
     return VAL_NONE;
 }
 
@@ -1657,6 +1748,9 @@ void loop_init(void) {
     cls_loop->repr = loop_repr;
     cls_loop->new_ = loop_new_m;
     cls_loop->dict_offset = offsetof(ObjLoop, dict);
+    ST->aio_blocking_hook = report_blocking_call;
+    // debug mode reports steps at least this long (seconds), as CPython's
+    dict_set_str(cls_loop->dict, str_intern_c("slow_callback_duration"), float_new(0.1));
     cls_handle = class_new_builtin("Handle", NULL, sizeof(ObjHandle), handle_methods);
     cls_handle->module = mod;
     cls_handle->trace = trace_handle;
