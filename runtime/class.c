@@ -1407,11 +1407,20 @@ static bool new_ok(ObjClass *c, int argc, Value *argv) {
         return false;
     }
     // the nearest class whose __new__ is not a pyish one (CPython skips the
-    // classes whose tp_new is slot_tp_new)
+    // classes whose tp_new is slot_tp_new), going up through tp_base: the
+    // base whose layout the class has (class X(Mixin, str) goes to str)
     ObjClass *staticbase = sub;
     while ((staticbase->flags & CLS_USER) && class_has_user_dunder(staticbase, "__new__") &&
            staticbase->bases->len) {
-        staticbase = AS_CLASS(staticbase->bases->items[0]);
+        ObjClass *next = AS_CLASS(staticbase->bases->items[0]);
+        for (size_t i = 0; i < staticbase->bases->len; i++) {
+            ObjClass *b = AS_CLASS(staticbase->bases->items[i]);
+            if (b->native_base == staticbase->native_base) {
+                next = b;
+                break;
+            }
+        }
+        staticbase = next;
     }
     if (staticbase->new_ != c->new_) {
         exc_raise(exc_TypeError, "%s.__new__(%s) is not safe, use %s.__new__()", cn,

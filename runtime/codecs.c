@@ -1,5 +1,5 @@
 // codecs.c: str.encode and bytes.decode for the codecs pyish knows (utf-8,
-// utf-8-sig, ascii, latin-1, utf-16 and utf-32 with or without a byte
+// utf-8-sig, ascii, latin-1, cp437 (zip file names), utf-16 and utf-32 with or without a byte
 // order), their error handlers (strict, ignore, replace, backslashreplace,
 // surrogateescape, surrogatepass, and xmlcharrefreplace when encoding), and
 // UnicodeDecodeError / UnicodeEncodeError with CPython's messages and
@@ -15,13 +15,35 @@
 #include "runtime.h"
 
 typedef enum { ENC_UTF8, ENC_ASCII, ENC_LATIN1, ENC_UTF16, ENC_UTF16LE, ENC_UTF16BE, ENC_UTF32,
-               ENC_UTF32LE, ENC_UTF32BE, ENC_UTF8SIG } Enc;
+               ENC_UTF32LE, ENC_UTF32BE, ENC_UTF8SIG, ENC_CP437 } Enc;
 
 typedef enum { ERR_STRICT, ERR_IGNORE, ERR_REPLACE, ERR_BACKSLASH, ERR_SURROGATEESCAPE,
                ERR_XMLCHARREF, ERR_SURROGATEPASS, ERR_UNKNOWN } ErrMode;
 
 static const char *const enc_names[] = {"utf-8", "ascii", "latin-1", "utf-16", "utf-16-le",
-                                        "utf-16-be", "utf-32", "utf-32-le", "utf-32-be", "utf-8"};
+                                        "utf-16-be", "utf-32", "utf-32-le", "utf-32-be", "utf-8",
+                                        "charmap"};
+
+// cp437 (the IBM PC set zip file names use): the code points of bytes 0x80-0xFF.
+static const uint16_t cp437_high[128] = {
+    0x00C7, 0x00FC, 0x00E9, 0x00E2, 0x00E4, 0x00E0, 0x00E5, 0x00E7,
+    0x00EA, 0x00EB, 0x00E8, 0x00EF, 0x00EE, 0x00EC, 0x00C4, 0x00C5,
+    0x00C9, 0x00E6, 0x00C6, 0x00F4, 0x00F6, 0x00F2, 0x00FB, 0x00F9,
+    0x00FF, 0x00D6, 0x00DC, 0x00A2, 0x00A3, 0x00A5, 0x20A7, 0x0192,
+    0x00E1, 0x00ED, 0x00F3, 0x00FA, 0x00F1, 0x00D1, 0x00AA, 0x00BA,
+    0x00BF, 0x2310, 0x00AC, 0x00BD, 0x00BC, 0x00A1, 0x00AB, 0x00BB,
+    0x2591, 0x2592, 0x2593, 0x2502, 0x2524, 0x2561, 0x2562, 0x2556,
+    0x2555, 0x2563, 0x2551, 0x2557, 0x255D, 0x255C, 0x255B, 0x2510,
+    0x2514, 0x2534, 0x252C, 0x251C, 0x2500, 0x253C, 0x255E, 0x255F,
+    0x255A, 0x2554, 0x2569, 0x2566, 0x2560, 0x2550, 0x256C, 0x2567,
+    0x2568, 0x2564, 0x2565, 0x2559, 0x2558, 0x2552, 0x2553, 0x256B,
+    0x256A, 0x2518, 0x250C, 0x2588, 0x2584, 0x258C, 0x2590, 0x2580,
+    0x03B1, 0x00DF, 0x0393, 0x03C0, 0x03A3, 0x03C3, 0x00B5, 0x03C4,
+    0x03A6, 0x0398, 0x03A9, 0x03B4, 0x221E, 0x03C6, 0x03B5, 0x2229,
+    0x2261, 0x00B1, 0x2265, 0x2264, 0x2320, 0x2321, 0x00F7, 0x2248,
+    0x00B0, 0x2219, 0x00B7, 0x221A, 0x207F, 0x00B2, 0x25A0, 0x00A0,
+};
+
 
 // The codec named [name] (CPython's normalization: case, '_' and ' ' as
 // '-'); false when unknown.
@@ -50,6 +72,7 @@ static bool find_codec(const char *name, Enc *out) {
         {"utf-32-le", ENC_UTF32LE}, {"utf-32le", ENC_UTF32LE},
         {"utf-32-be", ENC_UTF32BE}, {"utf-32be", ENC_UTF32BE},
         {"utf-8-sig", ENC_UTF8SIG}, {"utf8-sig", ENC_UTF8SIG},
+        {"cp437", ENC_CP437}, {"437", ENC_CP437}, {"ibm437", ENC_CP437},
     };
     for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
         if (strcmp(n, aliases[i].name) == 0) {
@@ -187,6 +210,18 @@ static bool put_cp(SBuf *b, Enc e, uint32_t cp) {
         }
         sb_addc(b, (char)cp);
         return true;
+    case ENC_CP437:
+        if (cp < 128) {
+            sb_addc(b, (char)cp);
+            return true;
+        }
+        for (int i = 0; i < 128; i++) {
+            if (cp437_high[i] == cp) {
+                sb_addc(b, (char)(0x80 + i));
+                return true;
+            }
+        }
+        return false;
     case ENC_UTF16: case ENC_UTF16LE: case ENC_UTF16BE: {
         if (surrogate) {
             return false;
@@ -212,7 +247,8 @@ static bool put_cp(SBuf *b, Enc e, uint32_t cp) {
 
 static const char *enc_reason(Enc e) {
     return e == ENC_ASCII ? "ordinal not in range(128)"
-         : e == ENC_LATIN1 ? "ordinal not in range(256)" : "surrogates not allowed";
+         : e == ENC_LATIN1 ? "ordinal not in range(256)"
+         : e == ENC_CP437 ? "character maps to <undefined>" : "surrogates not allowed";
 }
 
 Value codec_encode(Value sv, const char *encoding, const char *errors) {
@@ -262,7 +298,7 @@ Value codec_encode(Value sv, const char *encoding, const char *errors) {
         ErrMode m = err_mode(errors);
         if (m == ERR_SURROGATEPASS) {
             // the UTF codecs write a surrogate as if it were a character
-            bool ok = cp >= 0xD800 && cp <= 0xDFFF && e != ENC_ASCII && e != ENC_LATIN1;
+            bool ok = cp >= 0xD800 && cp <= 0xDFFF && e != ENC_ASCII && e != ENC_LATIN1 && e != ENC_CP437;
             if (ok) {
                 if (e == ENC_UTF8) {
                     put_cp_utf8(&b, cp);
@@ -535,6 +571,10 @@ Value codec_decode(const unsigned char *p, size_t len, const char *encoding, con
             break;
         case ENC_LATIN1:
             put_cp_utf8(&b, c);
+            i++;
+            break;
+        case ENC_CP437:
+            put_cp_utf8(&b, c < 128 ? c : cp437_high[c - 128]);
             i++;
             break;
         case ENC_UTF16LE: case ENC_UTF16BE: {

@@ -268,6 +268,29 @@ static Value p_chmod(int argc, Value *argv, ObjDict *kw) {
     return path_call(argc, argv, "chmod", 1, do_chmod);
 }
 
+// chown(path, uid, gid) and lchown: an id of -1 is left as it is.
+static Value own_call(int argc, Value *argv, const char *fname, int (*fn)(const char *, uid_t, gid_t)) {
+    if (!arg_count(fname, argc, 3, 3)) {
+        return VAL_NULL;
+    }
+    Value keep;
+    const char *p = path_of(argv[0], fname, "path", &keep);
+    int64_t u, g;
+    if (!p || !int_arg(argv[1], &u) || !int_arg(argv[2], &g)) {
+        return VAL_NULL;
+    }
+    if (fn(p, (uid_t)u, (gid_t)g) != 0) {
+        return exc_raise_oserror(errno, argv[0], VAL_NULL);
+    }
+    return VAL_NONE;
+}
+static Value p_chown(int argc, Value *argv, ObjDict *kw) {
+    return own_call(argc, argv, "chown", chown);
+}
+static Value p_lchown(int argc, Value *argv, ObjDict *kw) {
+    return own_call(argc, argv, "lchown", lchown);
+}
+
 // Two-path calls: rename, replace, link, symlink.
 static Value two_paths(int argc, Value *argv, const char *fname, int (*fn)(const char *, const char *)) {
     if (!arg_count(fname, argc, 2, 2)) {
@@ -860,6 +883,8 @@ static const MethodDef posix_fns[] = {
     {"remove", p_remove},
     {"chdir", p_chdir},
     {"chmod", p_chmod},
+    {"chown", p_chown},
+    {"lchown", p_lchown},
     {"rename", p_rename},
     {"replace", p_replace},
     {"link", p_link},

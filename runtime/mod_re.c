@@ -68,7 +68,7 @@ typedef struct Subj {
 } Subj;
 
 static bool subj_of(Value v, Subj *s) {
-    if (IS_STR(v)) {
+    if (str_check(v)) {    // str subclasses too (email's ValueTerminal)
         s->str = AS_STR(v);
         s->data = s->str->data;
         s->len = s->str->len;

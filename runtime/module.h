@@ -32,6 +32,7 @@ Value mod_array_init(void);         // mod_array.c
 Value mod_io_init(void);            // builtins_file.c (_io)
 Value mod_struct_init(void);        // mod_struct.c
 Value mod_hashlib_init(void);       // mod_hashlib.c (OpenSSL libcrypto)
+Value mod_zlib_init(void);          // mod_zlib.c (zlib1g)
 Value mod_posix_init(void);         // mod_posix.c (_posix, the core of os)
 Value mod_socket_init(void);        // mod_socket.c (_socket, the core of socket)
 struct addrinfo;

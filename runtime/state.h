@@ -76,7 +76,8 @@ typedef struct StateConfig {
     X(future) X(future_iter) X(task) X(handle) X(timer_handle) X(sleep) \
     X(genericalias) X(weakref) X(context) X(contextvar) X(token) \
     X(pattern) X(match) X(scanner) X(jscanner) X(jencoder) X(struct) X(hash) \
-    X(bytes) X(bytearray) X(bytes_iter) X(memoryview) X(modulespec) X(frame) X(traceback) X(array)
+    X(bytes) X(bytearray) X(bytes_iter) X(memoryview) X(modulespec) X(frame) X(traceback) X(array) \
+    X(zcompress) X(zdecompress)
 
 // Names interned at start-up, one field `s_NAME` each (str_init makes them).
 #define STATE_NAMES(X) \
@@ -240,6 +241,7 @@ struct State {
     Value re_error;                     // the class re.error (re.pyish hands it in)
     Value binascii_error, binascii_incomplete;   // binascii.Error/Incomplete (mod_binascii.c)
     Value io_unsupported;               // io.UnsupportedOperation (builtins_file.c)
+    Value zlib_error;                   // zlib.error (mod_zlib.c)
     Value struct_error, struct_cache;   // struct.error and compiled formats (mod_struct.c)
     int64_t gc_threshold[3];            // gc.get/set_threshold (reported only)
 
@@ -401,6 +403,8 @@ FILE *state_stderr(void);
 #define cls_jencoder (ST->cls_jencoder)
 #define cls_struct (ST->cls_struct)
 #define cls_hash (ST->cls_hash)
+#define cls_zcompress (ST->cls_zcompress)
+#define cls_zdecompress (ST->cls_zdecompress)
 #define cls_bytes (ST->cls_bytes)
 #define cls_bytearray (ST->cls_bytearray)
 #define cls_bytes_iter (ST->cls_bytes_iter)

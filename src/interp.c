@@ -335,6 +335,7 @@ void interp_init(int argc, char **argv, const char *script_dir) {
     module_register("_io", mod_io_init);
     module_register("struct", mod_struct_init);
     module_register("hashlib", mod_hashlib_init);
+    module_register("zlib", mod_zlib_init);
     if (!ST->config.sandbox) {
         module_register("_posix", mod_posix_init);
         module_register("_socket", mod_socket_init);
