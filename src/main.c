@@ -60,6 +60,8 @@ static const char *usage_text =
     "Environment:\n"
     "  PYISHPATH        ':'-separated folders searched by import after the script's folder\n"
     "  PYISH_HISTORY    REPL history file (default ~/.pyish_history; empty: no history)\n"
+    "  PYISHASYNCIODEBUG  non-empty: new event loops start in debug mode (slow steps and\n"
+    "                   blocking calls in tasks are reported); PYTHONASYNCIODEBUG too\n"
     "Exit status: 0 success; 1 uncaught exception or SyntaxError; 2 usage error or\n"
     "unreadable file; N for sys.exit(N); 130 (killed by SIGINT) after an uncaught\n"
     "KeyboardInterrupt (Ctrl-C); killed by SIGPIPE when stdout is a closed pipe.\n"
