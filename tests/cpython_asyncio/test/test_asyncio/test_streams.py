@@ -874,6 +874,7 @@ os.close(fd)
 
         self.loop.run_until_complete(main())
 
+    @unittest.skip("pyish has one thread: the server thread would run to completion in start()")  # pyish change
     def test_drain_raises(self):
         # See http://bugs.python.org/issue25441
 

@@ -17,8 +17,11 @@ What pyish can run is kept as CPython has it; the rest is replaced:
 import asyncio
 import contextlib
 import logging
+import os
 import re
+import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
@@ -80,22 +83,63 @@ def run_once(loop):
     loop.run_forever()
 
 
+class _ChildServer:
+    def __init__(self, address):
+        self.address = address
+        self.server_address = address
+
+
+@contextlib.contextmanager
+def _run_child_server(args, address_of):
+    # pyish change: CPython serves from a thread (a WSGI server); pyish has
+    # one thread, so the server is a child process (http_server_child.py)
+    script = os.path.join(os.path.dirname(__file__), 'http_server_child.py')
+    proc = subprocess.Popen([sys.executable, script, *args],
+                            stdout=subprocess.PIPE)
+    try:
+        line = proc.stdout.readline().decode().strip()
+        if not line:
+            raise RuntimeError("the test server did not start")
+        yield _ChildServer(address_of(line))
+    finally:
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()
+
+
 @contextlib.contextmanager
 def run_test_server(*, host='127.0.0.1', port=0, use_ssl=False):
-    raise unittest.SkipTest(_NO_SOCKETS)
-    yield
+    if use_ssl:
+        raise unittest.SkipTest("pyish: the child test server has no TLS")
+    with _run_child_server([host, str(port)],
+                           lambda line: (host, int(line))) as httpd:
+        yield httpd
 
 
-@contextlib.contextmanager
-def run_test_unix_server(*, use_ssl=False):
-    raise unittest.SkipTest(_NO_SOCKETS)
-    yield
+def gen_unix_socket_path():
+    with tempfile.NamedTemporaryFile() as file:
+        return file.name
 
 
 @contextlib.contextmanager
 def unix_socket_path():
-    raise unittest.SkipTest(_NO_SOCKETS)
-    yield
+    path = gen_unix_socket_path()
+    try:
+        yield path
+    finally:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
+@contextlib.contextmanager
+def run_test_unix_server(*, use_ssl=False):
+    if use_ssl:
+        raise unittest.SkipTest("pyish: the child test server has no TLS")
+    with unix_socket_path() as path:
+        with _run_child_server([path], lambda line: path) as httpd:
+            yield httpd
 
 
 @contextlib.contextmanager
