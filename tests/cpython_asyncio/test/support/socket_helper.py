@@ -35,3 +35,8 @@ def skip_unless_bind_unix_socket(test):
     if not hasattr(socket, 'AF_UNIX'):
         return unittest.skip('No UNIX Sockets')(test)
     return test
+
+
+def skip_if_tcp_blackhole(test):
+    # CPython checks FreeBSD's net.inet.tcp.blackhole sysctl; none on Linux
+    return test

@@ -67,6 +67,7 @@ class BaseStartServer(func_tests.FunctionalTestCaseMixin):
             self.loop.run_until_complete(srv.serve_forever())
 
 
+@unittest.skipUnless(hasattr(asyncio, 'SelectorEventLoop'), "pyish's event loop is C on libuv: no SelectorEventLoop (and one thread for functional.py's servers)")  # pyish change
 class SelectorStartServerTests(BaseStartServer, unittest.TestCase):
 
     def new_loop(self):

@@ -74,6 +74,7 @@ class MessageOutFilter(logging.Filter):
 
 
 @unittest.skipIf(ssl is None, 'No ssl module')
+@unittest.skip("pyish has one thread: TestSSL's peers are threads (TestThreadedServer/Client), which would run to completion in start()")  # pyish change
 class TestSSL(test_utils.TestCase):
 
     PAYLOAD_SIZE = 1024 * 100

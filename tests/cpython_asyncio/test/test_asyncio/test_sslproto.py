@@ -764,6 +764,7 @@ class BaseStartTLS(func_tests.FunctionalTestCaseMixin):
 
 
 @unittest.skipIf(ssl is None, 'No ssl module')
+@unittest.skipUnless(hasattr(asyncio, 'SelectorEventLoop'), "pyish's event loop is C on libuv: no SelectorEventLoop (and one thread for functional.py's servers)")  # pyish change
 class SelectorStartTLSTests(BaseStartTLS, unittest.TestCase):
 
     def new_loop(self):

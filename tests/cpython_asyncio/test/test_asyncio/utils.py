@@ -34,23 +34,50 @@ from asyncio.log import logger
 from test import support
 from test.support import threading_helper
 
-ssl = None
+try:
+    import ssl
+except ImportError:
+    ssl = None
 
 CLOCK_RES = 0.050
 
 _NO_SOCKETS = "pyish has no socket module yet"
 
 
-def dummy_ssl_context():
-    return None
+def data_file(*filename):
+    fullname = os.path.join(os.path.dirname(__file__), '..', *filename)
+    if os.path.isfile(fullname):
+        return fullname
+    raise FileNotFoundError(os.path.join(filename))
+
+
+ONLYCERT = data_file('certdata', 'ssl_cert.pem')
+ONLYKEY = data_file('certdata', 'ssl_key.pem')
+SIGNED_CERTFILE = data_file('certdata', 'keycert3.pem')
+SIGNING_CA = data_file('certdata', 'pycacert.pem')
 
 
 def simple_server_sslcontext():
-    raise unittest.SkipTest("pyish has no ssl module")
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(ONLYCERT, ONLYKEY)
+    server_context.check_hostname = False
+    server_context.verify_mode = ssl.CERT_NONE
+    return server_context
 
 
 def simple_client_sslcontext(*, disable_verify=True):
-    raise unittest.SkipTest("pyish has no ssl module")
+    client_context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    client_context.check_hostname = False
+    if disable_verify:
+        client_context.verify_mode = ssl.CERT_NONE
+    return client_context
+
+
+def dummy_ssl_context():
+    if ssl is None:
+        return None
+    else:
+        return simple_client_sslcontext(disable_verify=True)
 
 
 def run_briefly(loop):
