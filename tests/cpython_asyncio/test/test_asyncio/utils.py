@@ -3,9 +3,10 @@ Lib/test/test_asyncio/utils.py (PSF License, see README.md).
 
 What pyish can run is kept as CPython has it; the rest is replaced:
 
-- no sockets, ssl, selectors, http.server or wsgiref (the test servers,
-  the SSL contexts, TestSelector, mock_nonblocking_socket): the helpers that
-  need them raise unittest.SkipTest, so the tests using them are skipped;
+- the test HTTP servers (run_test_server, run_test_unix_server) run in a
+  child process (http_server_child.py) instead of a thread, without TLS;
+  the UDP echo server, TestSelector and mock_nonblocking_socket raise
+  unittest.SkipTest (they need threads or a selector-based loop);
 - no threads: threading_helper is a no-op stub;
 - TestLoop (CPython's BaseEventLoop subclass driven by a time generator)
   cannot exist: pyish's event loop is C and its class cannot be subclassed.
@@ -41,7 +42,7 @@ except ImportError:
 
 CLOCK_RES = 0.050
 
-_NO_SOCKETS = "pyish has no socket module yet"
+_NO_SOCKETS = "pyish: needs a server thread or a selector-based loop"
 
 
 def data_file(*filename):
