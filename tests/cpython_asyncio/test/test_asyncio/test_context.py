@@ -1,8 +1,5 @@
 import asyncio
-try:
-    import decimal
-except ImportError:  # pyish change: pyish has no decimal module
-    decimal = None
+import decimal
 import unittest
 
 
@@ -10,8 +7,7 @@ def tearDownModule():
     asyncio.set_event_loop_policy(None)
 
 
-@unittest.skipIf(decimal is None, "pyish has no decimal module")  # pyish change
-@unittest.skipUnless(decimal is None or decimal.HAVE_CONTEXTVAR, "decimal is built with a thread-local context")  # pyish change
+@unittest.skipUnless(decimal.HAVE_CONTEXTVAR, "decimal is built with a thread-local context")
 class DecimalContextTest(unittest.TestCase):
 
     def test_asyncio_task_decimal_context(self):

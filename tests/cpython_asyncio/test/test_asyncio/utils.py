@@ -3,9 +3,10 @@ Lib/test/test_asyncio/utils.py (PSF License, see README.md).
 
 What pyish can run is kept as CPython has it; the rest is replaced:
 
-- no sockets, ssl, selectors, http.server or wsgiref (the test servers,
-  the SSL contexts, TestSelector, mock_nonblocking_socket): the helpers that
-  need them raise unittest.SkipTest, so the tests using them are skipped;
+- the test HTTP servers (run_test_server, run_test_unix_server) run in a
+  child process (http_server_child.py) instead of a thread, without TLS;
+  the UDP echo server, TestSelector and mock_nonblocking_socket raise
+  unittest.SkipTest (they need threads or a selector-based loop);
 - no threads: threading_helper is a no-op stub;
 - TestLoop (CPython's BaseEventLoop subclass driven by a time generator)
   cannot exist: pyish's event loop is C and its class cannot be subclassed.
@@ -17,8 +18,11 @@ What pyish can run is kept as CPython has it; the rest is replaced:
 import asyncio
 import contextlib
 import logging
+import os
 import re
+import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
@@ -31,23 +35,50 @@ from asyncio.log import logger
 from test import support
 from test.support import threading_helper
 
-ssl = None
+try:
+    import ssl
+except ImportError:
+    ssl = None
 
 CLOCK_RES = 0.050
 
-_NO_SOCKETS = "pyish has no socket module yet"
+_NO_SOCKETS = "pyish: needs a server thread or a selector-based loop"
 
 
-def dummy_ssl_context():
-    return None
+def data_file(*filename):
+    fullname = os.path.join(os.path.dirname(__file__), '..', *filename)
+    if os.path.isfile(fullname):
+        return fullname
+    raise FileNotFoundError(os.path.join(filename))
+
+
+ONLYCERT = data_file('certdata', 'ssl_cert.pem')
+ONLYKEY = data_file('certdata', 'ssl_key.pem')
+SIGNED_CERTFILE = data_file('certdata', 'keycert3.pem')
+SIGNING_CA = data_file('certdata', 'pycacert.pem')
 
 
 def simple_server_sslcontext():
-    raise unittest.SkipTest("pyish has no ssl module")
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(ONLYCERT, ONLYKEY)
+    server_context.check_hostname = False
+    server_context.verify_mode = ssl.CERT_NONE
+    return server_context
 
 
 def simple_client_sslcontext(*, disable_verify=True):
-    raise unittest.SkipTest("pyish has no ssl module")
+    client_context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    client_context.check_hostname = False
+    if disable_verify:
+        client_context.verify_mode = ssl.CERT_NONE
+    return client_context
+
+
+def dummy_ssl_context():
+    if ssl is None:
+        return None
+    else:
+        return simple_client_sslcontext(disable_verify=True)
 
 
 def run_briefly(loop):
@@ -80,22 +111,63 @@ def run_once(loop):
     loop.run_forever()
 
 
+class _ChildServer:
+    def __init__(self, address):
+        self.address = address
+        self.server_address = address
+
+
+@contextlib.contextmanager
+def _run_child_server(args, address_of):
+    # pyish change: CPython serves from a thread (a WSGI server); pyish has
+    # one thread, so the server is a child process (http_server_child.py)
+    script = os.path.join(os.path.dirname(__file__), 'http_server_child.py')
+    proc = subprocess.Popen([sys.executable, script, *args],
+                            stdout=subprocess.PIPE)
+    try:
+        line = proc.stdout.readline().decode().strip()
+        if not line:
+            raise RuntimeError("the test server did not start")
+        yield _ChildServer(address_of(line))
+    finally:
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()
+
+
 @contextlib.contextmanager
 def run_test_server(*, host='127.0.0.1', port=0, use_ssl=False):
-    raise unittest.SkipTest(_NO_SOCKETS)
-    yield
+    if use_ssl:
+        raise unittest.SkipTest("pyish: the child test server has no TLS")
+    with _run_child_server([host, str(port)],
+                           lambda line: (host, int(line))) as httpd:
+        yield httpd
 
 
-@contextlib.contextmanager
-def run_test_unix_server(*, use_ssl=False):
-    raise unittest.SkipTest(_NO_SOCKETS)
-    yield
+def gen_unix_socket_path():
+    with tempfile.NamedTemporaryFile() as file:
+        return file.name
 
 
 @contextlib.contextmanager
 def unix_socket_path():
-    raise unittest.SkipTest(_NO_SOCKETS)
-    yield
+    path = gen_unix_socket_path()
+    try:
+        yield path
+    finally:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
+@contextlib.contextmanager
+def run_test_unix_server(*, use_ssl=False):
+    if use_ssl:
+        raise unittest.SkipTest("pyish: the child test server has no TLS")
+    with unix_socket_path() as path:
+        with _run_child_server([path], lambda line: path) as httpd:
+            yield httpd
 
 
 @contextlib.contextmanager
