@@ -682,6 +682,16 @@ static Value bi_bin(int argc, Value *argv, ObjDict *kw) {
 // metaclass's __instancecheck__/__subclasscheck__ decides for its classes.
 static int class_match(Value subject, bool inst, Value spec, const char *fname) {
     ObjClass *c = inst ? val_class(subject) : AS_CLASS(subject);
+    if (IS_OBJ(spec) && AS_OBJ(spec)->cls == cls_type) {
+        // the common case first: a class of metaclass type (no hooks), and
+        // the subject's own class or a builtin one (no __class__ property)
+        if (c == AS_CLASS(spec)) {
+            return 1;
+        }
+        if (!inst || !(c->flags & CLS_USER)) {
+            return class_is_subclass(c, AS_CLASS(spec));
+        }
+    }
     if (generic_alias_check(spec)) {
         exc_raise(exc_TypeError, "%s() argument 2 cannot be a parameterized generic", fname);
         return -1;
