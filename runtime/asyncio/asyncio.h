@@ -27,6 +27,7 @@ typedef struct ObjFuture {
     Value cb0;              // first done callback: a Task (wake it) or a callable
     ObjList *cbs;           // further callbacks, or NULL
     Value timer;            // a timer Handle cancelled with this future (sleep)
+    Value awaited_by;       // who awaits it (graph.c): VAL_NULL, one Future/Task, or a set of them
 } ObjFuture;
 
 typedef struct ObjTask {
@@ -270,6 +271,37 @@ ObjGen *task_user_gen(ObjGen *g, ObjGen **inner);
 bool is_coroutine_like(Value v);
 // "f() running at file:line" / "f() done, defined at file:line"
 Value task_format_coro(Value coro, Obj *code);
+
+// ---- graph.c: who awaits whom (asyncio.capture_call_graph, the task dump)
+// Records that [waiter] (a Future or Task) awaits [f], and that it no
+// longer does. The common case (one waiter) costs a store and allocates
+// nothing; a second waiter makes a set.
+void graph_add_waiter(ObjFuture *f, Value waiter);
+void graph_discard_waiter(ObjFuture *f, Value waiter);
+static inline void graph_await(ObjFuture *f, Value waiter) {
+    if (!f->awaited_by) {
+        f->awaited_by = waiter;
+    } else {
+        graph_add_waiter(f, waiter);
+    }
+}
+static inline void graph_unawait(ObjFuture *f, Value waiter) {
+    if (f->awaited_by == waiter) {
+        f->awaited_by = VAL_NULL;
+    } else if (f->awaited_by) {
+        graph_discard_waiter(f, waiter);
+    }
+}
+// [f]._asyncio_awaited_by: None or a frozenset of its waiters.
+Value graph_awaited_by(ObjFuture *f);
+// Adds future_add_to_awaited_by, future_discard_from_awaited_by and
+// _pending_tasks to the _asyncio module's dict [d].
+void graph_install(ObjDict *d);
+// Prints the call graph of every pending task to stderr (SIGQUIT, and
+// Ctrl-C with --dump-tasks-on-interrupt): one asyncio.format_call_graph
+// block per task that awaits no other task. Nothing when asyncio was never
+// imported or no task is pending; leaves no exception set.
+void graph_dump_tasks(void);
 
 // ---- module.c
 // The _asyncio module (registered by the importer, src/interp.c).
