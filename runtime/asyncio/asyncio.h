@@ -302,6 +302,11 @@ void graph_install(ObjDict *d);
 // block per task that awaits no other task. Nothing when asyncio was never
 // imported or no task is pending; leaves no exception set.
 void graph_dump_tasks(void);
+// Asks for that dump at the VM's next safe point (async-signal-safe: a
+// host's SIGQUIT handler calls it).
+void graph_request_dump(void);
+// At a safe point: the dump, if one was asked for (vm_raise_interrupt).
+void graph_dump_if_requested(void);
 
 // ---- module.c
 // The _asyncio module (registered by the importer, src/interp.c).

@@ -14,6 +14,7 @@
 #include "runtime.h"
 #include "containers.h"
 #include "gc.h"
+#include "vmapi.h"
 
 // The field holds a set once a second waiter came (waiters are futures, never sets).
 #define IS_A_SET(v) (IS_OBJ(v) && AS_OBJ(v)->cls == cls_set)
@@ -118,18 +119,26 @@ static Value pending_tasks(int argc, Value *argv, ObjDict *kw) {
     return l;
 }
 
-static const MethodDef graph_fns[] = {
-    {"future_add_to_awaited_by", add_to_awaited_by},
-    {"future_discard_from_awaited_by", discard_from_awaited_by},
-    {"_pending_tasks", pending_tasks},
-    {NULL, NULL},
-};
-
-void graph_install(ObjDict *d) {
-    native_add_functions(d, NULL, graph_fns);
+void graph_request_dump(void) {
+    if (!ST) {
+        return;
+    }
+    ST->aio_dump_requested = 1;
+    int expected = 0;
+    __atomic_compare_exchange_n(&ST->interrupted, &expected, VM_INTERRUPT_SIGNAL, false, __ATOMIC_RELAXED,
+                                __ATOMIC_RELAXED);
 }
 
-void graph_dump_tasks(void) {
+void graph_dump_if_requested(void) {
+    if (ST->aio_dump_requested) {
+        ST->aio_dump_requested = 0;
+        graph_dump_tasks();
+    }
+}
+
+// The dump; the running task's stack starts [skip] pyish frames above the
+// caller of _dump_tasks (-1: above the asyncio library's frames there).
+static void dump_tasks(int skip) {
     if (!ST->aio_initialized) {
         return;
     }
@@ -144,7 +153,8 @@ void graph_dump_tasks(void) {
     gc_push_root(saved ? saved : VAL_NONE);
     Value m = vm_import("asyncio.graph");
     Value fn = m ? obj_getattr(m, str_intern_c("_dump_tasks")) : VAL_NULL;
-    Value r = fn ? vm_call(fn, 0, NULL, NULL) : VAL_NULL;
+    Value arg = MK_SMALL(skip);
+    Value r = fn ? vm_call(fn, 1, &arg, NULL) : VAL_NULL;
     if (!r) {
         Value e = exc_take();
         fflush(stdout);
@@ -155,4 +165,30 @@ void graph_dump_tasks(void) {
     if (saved) {
         exc_raise_value(saved);
     }
+}
+
+void graph_dump_tasks(void) {
+    dump_tasks(0);
+}
+
+// _interrupt_dump(): the task dump, when Ctrl-C asks for it (the host's
+// --dump-tasks-on-interrupt, the REPL); asyncio.Runner's SIGINT handler
+// calls it before it cancels the main task.
+static Value interrupt_dump(int argc, Value *argv, ObjDict *kw) {
+    if (ST->config.dump_tasks_on_interrupt) {
+        dump_tasks(-1);     // the interrupted frame is below the handler's frames
+    }
+    return VAL_NONE;
+}
+
+static const MethodDef graph_fns[] = {
+    {"future_add_to_awaited_by", add_to_awaited_by},
+    {"future_discard_from_awaited_by", discard_from_awaited_by},
+    {"_pending_tasks", pending_tasks},
+    {"_interrupt_dump", interrupt_dump},
+    {NULL, NULL},
+};
+
+void graph_install(ObjDict *d) {
+    native_add_functions(d, NULL, graph_fns);
 }
