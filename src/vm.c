@@ -49,12 +49,7 @@ bool vm_raise_interrupt(void) {
         return true;
     }
     STATE_SET_INTERRUPT(0);
-    if (ST->config.dump_tasks_on_interrupt) {
-        ST->aio_dump_requested = 0;
-        graph_dump_tasks();         // what every task was doing, before the traceback
-    } else {
-        graph_dump_if_requested();  // a SIGQUIT that came with this SIGINT
-    }
+    graph_on_interrupt();           // --dump-tasks-on-interrupt: what every task was doing
     exc_raise_value(OBJ_VAL(exc_KeyboardInterrupt));
     return true;
 }

@@ -302,6 +302,16 @@ void graph_install(ObjDict *d);
 // block per task that awaits no other task. Nothing when asyncio was never
 // imported or no task is pending; leaves no exception set.
 void graph_dump_tasks(void);
+// The same dump from a Python-level SIGINT handler (asyncio.Runner's,
+// signal.default_int_handler), when Ctrl-C asks for it: the host's
+// --dump-tasks-on-interrupt (config.dump_tasks_on_interrupt), the REPL.
+// The running task's stack starts below the library frames of the handler.
+void graph_interrupt_dump(void);
+// Before KeyboardInterrupt is raised for SIGINT (vm_raise_interrupt): the
+// dump when the host asks for it on Ctrl-C, or a SIGQUIT's that came too.
+// Ctrl-C's dump is left out when only one task is pending (the traceback
+// shows it).
+void graph_on_interrupt(void);
 // Asks for that dump at the VM's next safe point (async-signal-safe: a
 // host's SIGQUIT handler calls it).
 void graph_request_dump(void);

@@ -136,17 +136,18 @@ void graph_dump_if_requested(void) {
     }
 }
 
-// The dump; the running task's stack starts [skip] pyish frames above the
-// caller of _dump_tasks (-1: above the asyncio library's frames there).
-static void dump_tasks(int skip) {
+// The dump, when at least [min] tasks are pending; the running task's
+// stack starts [skip] pyish frames above the caller of _dump_tasks (-1:
+// above the library's frames there).
+static void dump_tasks(int skip, size_t min) {
     if (!ST->aio_initialized) {
         return;
     }
-    bool any = false;
-    for (size_t i = 0; i < ST->task_nregistry && !any; i++) {
-        any = ST->task_registry[i]->f.state == FUT_PENDING;
+    size_t n = 0;
+    for (size_t i = 0; i < ST->task_nregistry && n < min; i++) {
+        n += ST->task_registry[i]->f.state == FUT_PENDING;
     }
-    if (!any) {
+    if (n == 0 || n < min) {
         return;
     }
     Value saved = exc_take();
@@ -168,16 +169,32 @@ static void dump_tasks(int skip) {
 }
 
 void graph_dump_tasks(void) {
-    dump_tasks(0);
+    dump_tasks(0, 1);
 }
 
-// _interrupt_dump(): the task dump, when Ctrl-C asks for it (the host's
-// --dump-tasks-on-interrupt, the REPL); asyncio.Runner's SIGINT handler
-// calls it before it cancels the main task.
-static Value interrupt_dump(int argc, Value *argv, ObjDict *kw) {
+// Ctrl-C's dump shows nothing when one task only is pending: the
+// KeyboardInterrupt traceback that follows shows where it was.
+#define INTERRUPT_MIN_TASKS 2
+
+void graph_on_interrupt(void) {
     if (ST->config.dump_tasks_on_interrupt) {
-        dump_tasks(-1);     // the interrupted frame is below the handler's frames
+        ST->aio_dump_requested = 0;
+        dump_tasks(0, INTERRUPT_MIN_TASKS);
+    } else {
+        graph_dump_if_requested();  // a SIGQUIT that came with this SIGINT
     }
+}
+
+void graph_interrupt_dump(void) {
+    if (ST->config.dump_tasks_on_interrupt) {
+        dump_tasks(-1, INTERRUPT_MIN_TASKS);    // the interrupted frame is below the handler's frames
+    }
+}
+
+// _interrupt_dump(): that dump; asyncio.Runner's SIGINT handler calls it
+// before it cancels the main task.
+static Value interrupt_dump(int argc, Value *argv, ObjDict *kw) {
+    graph_interrupt_dump();
     return VAL_NONE;
 }
 
