@@ -27,7 +27,7 @@ typedef struct ObjFuture {
     Value cb0;              // first done callback: a Task (wake it) or a callable
     ObjList *cbs;           // further callbacks, or NULL
     Value timer;            // a timer Handle cancelled with this future (sleep)
-    Value awaited_by;       // who awaits it (graph.c): VAL_NULL, one Future/Task, or a set of them
+    Value awaited_by;       // future_add_to_awaited_by's waiters (graph.c): VAL_NULL, one, or a set
 } ObjFuture;
 
 typedef struct ObjTask {
@@ -274,25 +274,15 @@ Value task_format_coro(Value coro, Obj *code);
 
 // ---- graph.c: who awaits whom (asyncio.capture_call_graph, the task dump)
 // Records that [waiter] (a Future or Task) awaits [f], and that it no
-// longer does. The common case (one waiter) costs a store and allocates
-// nothing; a second waiter makes a set.
+// longer does (future_add_to_awaited_by: shield, TaskGroup). One waiter is
+// a store; a second makes a set.
 void graph_add_waiter(ObjFuture *f, Value waiter);
 void graph_discard_waiter(ObjFuture *f, Value waiter);
-static inline void graph_await(ObjFuture *f, Value waiter) {
-    if (!f->awaited_by) {
-        f->awaited_by = waiter;
-    } else {
-        graph_add_waiter(f, waiter);
-    }
-}
-static inline void graph_unawait(ObjFuture *f, Value waiter) {
-    if (f->awaited_by == waiter) {
-        f->awaited_by = VAL_NULL;
-    } else if (f->awaited_by) {
-        graph_discard_waiter(f, waiter);
-    }
-}
-// [f]._asyncio_awaited_by: None or a frozenset of its waiters.
+// [f]._asyncio_awaited_by: None or a frozenset of its waiters: those
+// recorded, then the pending tasks waiting on [f] (their fut_waiter) or on
+// a gather() of it, oldest first. Tasks keep no other record of what they
+// await, so awaiting costs nothing more; the price is paid here, a walk of
+// the live tasks per question.
 Value graph_awaited_by(ObjFuture *f);
 // Adds future_add_to_awaited_by, future_discard_from_awaited_by and
 // _pending_tasks to the _asyncio module's dict [d].

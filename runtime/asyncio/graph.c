@@ -1,12 +1,14 @@
 // graph.c: who awaits whom, the C half of asyncio's call graph (CPython
 // 3.14's asyncio.graph; the pyish half is runtime/lib/asyncio.graph.pyish).
-// Each Future and Task keeps the set of futures awaiting it in its field
-// awaited_by, as CPython's fut_awaited_by: a Task adds itself when it
-// starts waiting on a future (task.c) and leaves when woken; gather, shield
-// and TaskGroup record their children with future_add_to_awaited_by. One
-// waiter is stored as is, so the common case costs one store and no
-// allocation; a second waiter turns the field into a set (pyish sets keep
-// insertion order, so waiters are listed in the order they came). Also the
+// CPython 3.14 keeps in each Future the set of what awaits it
+// (_asyncio_awaited_by), updated by every Task when it starts and stops
+// waiting, and by gather() for each child. pyish answers the same question
+// when it is asked instead, at no cost to awaiting: a task already records
+// the one future it waits on (fut_waiter), and a gather() future its
+// children, so the waiters of a future are the live tasks that wait on it
+// or on a gather() of it. Only what cannot be seen that way is recorded,
+// by future_add_to_awaited_by in the field awaited_by (shield, TaskGroup,
+// user code): one waiter as is, a second turns it into a set. Also the
 // task dump printed on SIGQUIT and on Ctrl-C (--dump-tasks-on-interrupt).
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,19 +60,67 @@ void graph_discard_waiter(ObjFuture *f, Value waiter) {
     }
 }
 
+// Whether [w], the future a task waits on, is a gather() of [f]: an
+// instance of a Future subclass (asyncio's _GatheringFuture) whose
+// _children list holds [f].
+static bool gathers(Value w, Value f) {
+    ObjFuture *g = (ObjFuture *)AS_OBJ(w);
+    if (AS_OBJ(w)->cls == cls_future || g->is_task || !g->dict) {
+        return false;
+    }
+    Value ch = dict_get_str(g->dict, str_intern_c("_children"));
+    if (!ch || !IS_LIST(ch)) {
+        return false;
+    }
+    ObjList *l = AS_LIST(ch);
+    for (size_t i = 0; i < l->len; i++) {
+        if (l->items[i] == f) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static int by_task_number(const void *a, const void *b) {
+    int64_t x = ((ObjTask *)AS_OBJ(*(const Value *)a))->num, y = ((ObjTask *)AS_OBJ(*(const Value *)b))->num;
+    return x < y ? -1 : x > y;
+}
+
 Value graph_awaited_by(ObjFuture *f) {
+    Value fv = OBJ_VAL(f);
+    // the tasks waiting on [f] now; the list is made first: the registry
+    // holds its tasks weakly, and nothing allocates while it is read
+    Value waiting = list_new(ST->task_nregistry);
+    if (!waiting) {
+        return VAL_NULL;
+    }
+    gc_push_root(waiting);
+    ObjList *wl = AS_LIST(waiting);
+    for (size_t i = 0; i < ST->task_nregistry; i++) {
+        ObjTask *t = ST->task_registry[i];
+        Value w = t->fut_waiter;
+        if (t->f.state == FUT_PENDING && w && (w == fv || gathers(w, fv))) {
+            wl->items[wl->len++] = OBJ_VAL(t);
+        }
+    }
+    qsort(wl->items, wl->len, sizeof(Value), by_task_number);
     Value cur = f->awaited_by;
-    if (!cur) {
+    if (!cur && wl->len == 0) {
+        gc_pop_root(1);
         return VAL_NONE;
     }
-    if (IS_A_SET(cur)) {
-        return set_from_iterable(cls_frozenset, cur);
+    Value s = cur && IS_A_SET(cur) ? set_from_iterable(cls_frozenset, cur) : set_new(cls_frozenset);
+    if (!s) {
+        gc_pop_root(1);
+        return VAL_NULL;
     }
-    Value s = set_new(cls_frozenset);
     gc_push_root(s);
-    int r = set_add((ObjSet *)AS_OBJ(s), cur);
-    gc_pop_root(1);
-    return r < 0 ? VAL_NULL : s;
+    bool ok = !cur || IS_A_SET(cur) || set_add((ObjSet *)AS_OBJ(s), cur) == 0;
+    for (size_t i = 0; ok && i < wl->len; i++) {
+        ok = set_add((ObjSet *)AS_OBJ(s), wl->items[i]) == 0;
+    }
+    gc_pop_root(2);
+    return ok ? s : VAL_NULL;
 }
 
 // future_add_to_awaited_by(fut, waiter, /) and
@@ -96,11 +146,6 @@ static Value discard_from_awaited_by(int argc, Value *argv, ObjDict *kw) {
     return VAL_NONE;
 }
 
-static int by_number(const void *a, const void *b) {
-    int64_t x = ((ObjTask *)AS_OBJ(*(const Value *)a))->num, y = ((ObjTask *)AS_OBJ(*(const Value *)b))->num;
-    return x < y ? -1 : x > y;
-}
-
 // _pending_tasks() -> the pending tasks of every loop, oldest first (the
 // registry's order changes as tasks die). The list is made first: the
 // registry holds its tasks weakly, and nothing allocates after.
@@ -115,7 +160,7 @@ static Value pending_tasks(int argc, Value *argv, ObjDict *kw) {
             out->items[out->len++] = OBJ_VAL(ST->task_registry[i]);
         }
     }
-    qsort(out->items, out->len, sizeof(Value), by_number);
+    qsort(out->items, out->len, sizeof(Value), by_task_number);
     return l;
 }
 

@@ -248,7 +248,6 @@ bool task_step(ObjTask *t, Value exc) {
                 w->blocking = false;
                 future_add_callback(w, OBJ_VAL(t));
                 t->fut_waiter = out;
-                graph_await(w, OBJ_VAL(t));
                 if (t->must_cancel) {
                     if (cancel_any(out, f->cancel_msg)) {
                         t->must_cancel = false;
@@ -271,7 +270,6 @@ bool task_step(ObjTask *t, Value exc) {
 }
 
 bool task_wakeup(ObjTask *t, ObjFuture *fut) {
-    graph_unawait(fut, OBJ_VAL(t));
     if (fut->state == FUT_FINISHED && !fut->exc) {
         return task_step(t, VAL_NULL);
     }
