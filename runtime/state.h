@@ -303,6 +303,7 @@ struct State {
     bool aio_strict_failed;             // config.strict_tasks: a task exception was never retrieved
     struct AioTrace *aio_trace;         // config.trace_file's writer (asyncio/trace.c), or NULL
     volatile sig_atomic_t aio_dump_requested;   // SIGQUIT asked for the task dump (asyncio/graph.c)
+    Value aio_graph_index;              // during that dump: {future: [tasks waiting on it]} (graph.c)
 };
 
 // The state's pending interrupt (field interrupted), read and written with

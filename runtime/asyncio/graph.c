@@ -60,20 +60,22 @@ void graph_discard_waiter(ObjFuture *f, Value waiter) {
     }
 }
 
-// Whether [w], the future a task waits on, is a gather() of [f]: an
-// instance of a Future subclass (asyncio's _GatheringFuture) whose
-// _children list holds [f].
-static bool gathers(Value w, Value f) {
+// The children of [w], the future a task waits on, when it is a gather():
+// an instance of a Future subclass (asyncio's _GatheringFuture) with a
+// _children list. NULL otherwise.
+static ObjList *gathered(Value w) {
     ObjFuture *g = (ObjFuture *)AS_OBJ(w);
     if (AS_OBJ(w)->cls == cls_future || g->is_task || !g->dict) {
-        return false;
+        return NULL;
     }
     Value ch = dict_get_str(g->dict, str_intern_c("_children"));
-    if (!ch || !IS_LIST(ch)) {
-        return false;
-    }
-    ObjList *l = AS_LIST(ch);
-    for (size_t i = 0; i < l->len; i++) {
+    return ch && IS_LIST(ch) ? AS_LIST(ch) : NULL;
+}
+
+// Whether [w] is a gather() of [f].
+static bool gathers(Value w, Value f) {
+    ObjList *l = gathered(w);
+    for (size_t i = 0; l && i < l->len; i++) {
         if (l->items[i] == f) {
             return true;
         }
@@ -86,17 +88,39 @@ static int by_task_number(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-Value graph_awaited_by(ObjFuture *f) {
-    Value fv = OBJ_VAL(f);
-    // the tasks waiting on [f] now; the list is made first: the registry
-    // holds its tasks weakly, and nothing allocates while it is read
-    Value waiting = list_new(ST->task_nregistry);
+// The tasks waiting on [f], from the dump's index: VAL_NULL when there is
+// no index, else a list or VAL_NONE.
+static Value indexed_waiters(Value f) {
+    if (!ST->aio_graph_index) {
+        return VAL_NULL;
+    }
+    Value l;
+    int r = dict_get((ObjDict *)AS_OBJ(ST->aio_graph_index), f, &l);
+    if (r < 0) {
+        exc_clear();
+    }
+    return r == 1 ? l : VAL_NONE;
+}
+
+// The tasks waiting on [fv] now, oldest first: counted, then listed; the
+// registry holds its tasks weakly, and a collection while the list is
+// made can only remove some.
+static Value scan_waiters(Value fv) {
+    size_t n = 0;
+    for (size_t i = 0; i < ST->task_nregistry; i++) {
+        ObjTask *t = ST->task_registry[i];
+        Value w = t->fut_waiter;
+        n += t->f.state == FUT_PENDING && w && (w == fv || gathers(w, fv));
+    }
+    if (n == 0) {
+        return VAL_NONE;
+    }
+    Value waiting = list_new(n);
     if (!waiting) {
         return VAL_NULL;
     }
-    gc_push_root(waiting);
     ObjList *wl = AS_LIST(waiting);
-    for (size_t i = 0; i < ST->task_nregistry; i++) {
+    for (size_t i = 0; i < ST->task_nregistry && wl->len < n; i++) {
         ObjTask *t = ST->task_registry[i];
         Value w = t->fut_waiter;
         if (t->f.state == FUT_PENDING && w && (w == fv || gathers(w, fv))) {
@@ -104,11 +128,23 @@ Value graph_awaited_by(ObjFuture *f) {
         }
     }
     qsort(wl->items, wl->len, sizeof(Value), by_task_number);
+    return waiting;
+}
+
+Value graph_awaited_by(ObjFuture *f) {
+    Value fv = OBJ_VAL(f);
+    Value waiting = indexed_waiters(fv);
+    if (!waiting) {
+        waiting = scan_waiters(fv);
+        if (!waiting) {
+            return VAL_NULL;
+        }
+    }
     Value cur = f->awaited_by;
-    if (!cur && wl->len == 0) {
-        gc_pop_root(1);
+    if (!cur && IS_NONE(waiting)) {
         return VAL_NONE;
     }
+    gc_push_root(waiting);
     Value s = cur && IS_A_SET(cur) ? set_from_iterable(cls_frozenset, cur) : set_new(cls_frozenset);
     if (!s) {
         gc_pop_root(1);
@@ -116,8 +152,8 @@ Value graph_awaited_by(ObjFuture *f) {
     }
     gc_push_root(s);
     bool ok = !cur || IS_A_SET(cur) || set_add((ObjSet *)AS_OBJ(s), cur) == 0;
-    for (size_t i = 0; ok && i < wl->len; i++) {
-        ok = set_add((ObjSet *)AS_OBJ(s), wl->items[i]) == 0;
+    for (size_t i = 0; ok && !IS_NONE(waiting) && i < AS_LIST(waiting)->len; i++) {
+        ok = set_add((ObjSet *)AS_OBJ(s), AS_LIST(waiting)->items[i]) == 0;
     }
     gc_pop_root(2);
     return ok ? s : VAL_NULL;
@@ -184,6 +220,60 @@ void graph_dump_if_requested(void) {
 // The dump, when at least [min] tasks are pending; the running task's
 // stack starts [skip] pyish frames above the caller of _dump_tasks (-1:
 // above the library's frames there).
+// Appends task [t] to [d][key], a list made when missing.
+static bool index_add(ObjDict *d, Value key, Value t) {
+    Value l;
+    int r = dict_get(d, key, &l);
+    if (r < 0) {
+        return false;
+    }
+    if (r == 0) {
+        l = list_new(1);
+        if (!l) {
+            return false;
+        }
+        gc_push_root(l);
+        r = dict_set(d, key, l);
+        gc_pop_root(1);
+        if (r < 0) {
+            return false;
+        }
+    }
+    return list_append(AS_LIST(l), t);
+}
+
+// {future: [the tasks waiting on it, oldest first]}: graph_awaited_by
+// reads it during the dump instead of walking every task for each future.
+static Value build_index(void) {
+    Value tasks = pending_tasks(0, NULL, NULL);
+    if (!tasks) {
+        return VAL_NULL;
+    }
+    gc_push_root(tasks);
+    Value d = dict_new();
+    gc_push_root(d);
+    ObjList *tl = AS_LIST(tasks);
+    bool ok = true;
+    for (size_t i = 0; ok && i < tl->len; i++) {
+        Value t = tl->items[i];
+        Value w = ((ObjTask *)AS_OBJ(t))->fut_waiter;
+        if (!w) {
+            continue;
+        }
+        ok = index_add((ObjDict *)AS_OBJ(d), w, t);
+        ObjList *ch = gathered(w);
+        for (size_t j = 0; ok && ch && j < ch->len; j++) {
+            ok = index_add((ObjDict *)AS_OBJ(d), ch->items[j], t);
+        }
+    }
+    gc_pop_root(2);
+    if (!ok) {
+        exc_clear();
+        return VAL_NULL;
+    }
+    return d;
+}
+
 static void dump_tasks(int skip, size_t min) {
     if (!ST->aio_initialized) {
         return;
@@ -200,7 +290,17 @@ static void dump_tasks(int skip, size_t min) {
     Value m = vm_import("asyncio.graph");
     Value fn = m ? obj_getattr(m, str_intern_c("_dump_tasks")) : VAL_NULL;
     Value arg = MK_SMALL(skip);
-    Value r = fn ? vm_call(fn, 1, &arg, NULL) : VAL_NULL;
+    Value r = VAL_NULL;
+    if (fn) {
+        gc_push_root(fn);
+        Value index = build_index();    // nothing steps a task while the dump runs
+        gc_push_root(index ? index : VAL_NONE);
+        Value outer = ST->aio_graph_index;
+        ST->aio_graph_index = index;
+        r = vm_call(fn, 1, &arg, NULL);
+        ST->aio_graph_index = outer;
+        gc_pop_root(2);
+    }
     if (!r) {
         Value e = exc_take();
         fflush(stdout);
