@@ -117,30 +117,19 @@ static void on_sigquit(int sig) {
     graph_request_dump();
 }
 
-static void install_sigquit(void) {
-    struct sigaction sa;
-    if (sigaction(SIGQUIT, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN) {
-        return;
-    }
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigquit;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGQUIT, &sa, NULL);
-}
-
 // SIGINT sets vm_interrupted (the VM raises KeyboardInterrupt at its next
 // safe point). No SA_RESTART: a blocking sleep, select or read returns EINTR.
-// A SIGINT ignored when pyish starts (a background job of a shell without
-// job control) stays ignored, as in python3.
-static void install_sigint(void) {
+// A SIGINT (or SIGQUIT) ignored when pyish starts (a background job of a
+// shell without job control) stays ignored, as in python3.
+static void install_handler(int sig, void (*handler)(int)) {
     struct sigaction sa;
-    if (sigaction(SIGINT, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN) {
+    if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN) {
         return;
     }
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigint;
+    sa.sa_handler = handler;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
+    sigaction(sig, &sa, NULL);
 }
 
 static int uncaught(Options *o, Value exc) {
@@ -311,8 +300,8 @@ static void *interp_main(void *arg) {
         o->status = 1;
         return NULL;
     }
-    install_sigint();
-    install_sigquit();
+    install_handler(SIGINT, on_sigint);
+    install_handler(SIGQUIT, on_sigquit);
     // as python3: a write to a closed pipe or socket raises BrokenPipeError
     // instead of killing the process (children get SIG_DFL back)
     signal(SIGPIPE, SIG_IGN);

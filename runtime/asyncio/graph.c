@@ -160,26 +160,25 @@ Value graph_awaited_by(ObjFuture *f) {
 }
 
 // future_add_to_awaited_by(fut, waiter, /) and
-// future_discard_from_awaited_by(fut, waiter, /): no effect unless both are
-// Futures or Tasks (or of their subclasses), as in CPython.
-static Value add_to_awaited_by(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("future_add_to_awaited_by", argc, 2, 2)) {
+// future_discard_from_awaited_by(fut, waiter, /): [op] on fut's record,
+// no effect unless both are Futures or Tasks (or of their subclasses), as
+// in CPython.
+static Value awaited_by_call(const char *name, void (*op)(ObjFuture *, Value), int argc, Value *argv) {
+    if (!arg_count(name, argc, 2, 2)) {
         return VAL_NULL;
     }
     if (is_future(argv[0]) && is_future(argv[1])) {
-        graph_add_waiter((ObjFuture *)AS_OBJ(argv[0]), argv[1]);
+        op((ObjFuture *)AS_OBJ(argv[0]), argv[1]);
     }
     return VAL_NONE;
 }
 
+static Value add_to_awaited_by(int argc, Value *argv, ObjDict *kw) {
+    return awaited_by_call("future_add_to_awaited_by", graph_add_waiter, argc, argv);
+}
+
 static Value discard_from_awaited_by(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("future_discard_from_awaited_by", argc, 2, 2)) {
-        return VAL_NULL;
-    }
-    if (is_future(argv[0]) && is_future(argv[1])) {
-        graph_discard_waiter((ObjFuture *)AS_OBJ(argv[0]), argv[1]);
-    }
-    return VAL_NONE;
+    return awaited_by_call("future_discard_from_awaited_by", graph_discard_waiter, argc, argv);
 }
 
 // _pending_tasks() -> the pending tasks of every loop, oldest first (the
