@@ -14,6 +14,7 @@ typedef struct ObjFrameSnap {
     Value globals;
     Value locals;       // when taken by sys._getframe for its caller; else VAL_NULL
     Value back;         // the snapshot of the calling frame, or None
+    Value gen;          // f_generator: the generator or coroutine owning the frame, or VAL_NULL
     int line;
 } ObjFrameSnap;
 
@@ -45,12 +46,17 @@ Value framesnap_new(Value code, Value globals, int line, Value locals, Value bac
     return OBJ_VAL(f);
 }
 
+void framesnap_set_generator(Value snap, Value gen) {
+    SNAP(snap)->gen = gen;
+}
+
 static void trace_framesnap(Obj *o) {
     ObjFrameSnap *f = (ObjFrameSnap *)o;
     gc_mark_value(f->code);
     gc_mark_value(f->globals);
     gc_mark_value(f->locals);
     gc_mark_value(f->back);
+    gc_mark_value(f->gen);
 }
 
 static Value framesnap_getattr(Value self, ObjStr *name) {
@@ -70,6 +76,9 @@ static Value framesnap_getattr(Value self, ObjStr *name) {
     }
     if (strcmp(n, "f_back") == 0) {
         return f->back;
+    }
+    if (strcmp(n, "f_generator") == 0) {
+        return f->gen ? f->gen : VAL_NONE;
     }
     if (strcmp(n, "f_builtins") == 0) {
         return OBJ_VAL(ST->builtins);

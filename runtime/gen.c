@@ -357,7 +357,10 @@ static Value gen_getattr(Value self, ObjStr *name) {
     if (strcmp(n, "__qualname__") == 0) {
         return OBJ_VAL(g->qualname);
     }
-    if ((n[0] == 'g' && n[1] == 'i') || (n[0] == 'c' && n[1] == 'r') || (n[0] == 'a' && n[1] == 'g')) {
+    // gi_* on generators, cr_* on coroutines, ag_* on async generators only,
+    // as in CPython (asyncio.graph tells a frame's kind by which one exists)
+    const char *pfx = g->hdr.cls == cls_coroutine ? "cr" : g->hdr.cls == cls_async_generator ? "ag" : "gi";
+    if (n[0] == pfx[0] && n[1] == pfx[1]) {
         const char *rest = n + 2;
         if (strcmp(rest, "_running") == 0) {
             return VAL_BOOL(g->state == GEN_RUNNING);
@@ -368,7 +371,7 @@ static Value gen_getattr(Value self, ObjStr *name) {
         if (strcmp(rest, "_code") == 0) {
             return g->frame ? OBJ_VAL(frame_code(g->frame)) : VAL_NONE;
         }
-        if (strcmp(rest, "_yieldfrom") == 0 || strcmp(rest, "_await") == 0) {
+        if (strcmp(rest, pfx[0] == 'g' ? "_yieldfrom" : "_await") == 0) {
             return g->state == GEN_SUSPENDED && g->yf ? g->yf : VAL_NONE;
         }
         if (strcmp(rest, "_suspended") == 0) {

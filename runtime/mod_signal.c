@@ -19,6 +19,7 @@
 #include "runtime.h"
 #include "vmapi.h"
 #include "numstr.h"
+#include "asyncio/asyncio.h"
 
 static void trip(int sig) {
     if (!ST) {
@@ -237,6 +238,13 @@ static Value s_set_wakeup_fd(int argc, Value *argv, ObjDict *kw) {
     return MK_SMALL(old);
 }
 
+// _interrupt_dump(): signal.default_int_handler's task dump (Ctrl-C with
+// --dump-tasks-on-interrupt, the REPL) before it raises KeyboardInterrupt.
+static Value s_interrupt_dump(int argc, Value *argv, ObjDict *kw) {
+    graph_interrupt_dump();
+    return VAL_NONE;
+}
+
 static void mark_handlers(void) {
     for (int i = 0; i < SIG_NSIG; i++) {
         gc_mark_value(ST->sig_handlers[i]);
@@ -254,6 +262,7 @@ static const MethodDef signal_fns[] = {
     {"strsignal", s_strsignal},
     {"siginterrupt", s_siginterrupt},
     {"set_wakeup_fd", s_set_wakeup_fd},
+    {"_interrupt_dump", s_interrupt_dump},
     {NULL, NULL},
 };
 

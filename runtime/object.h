@@ -521,6 +521,8 @@ bool obj_isinstance(Value v, ObjClass *cls);
 // front of [next] (VAL_NULL: the innermost); traceback_entry reads one
 // (false if [tb] is not a traceback); lasti is 2 * the instruction's offset.
 Value framesnap_new(Value code, Value globals, int line, Value locals, Value back);
+// Sets the snapshot [snap]'s f_generator (3.14) to [gen].
+void framesnap_set_generator(Value snap, Value gen);
 Value traceback_new(Value next, Value code, Value globals, int line, int lasti);
 bool traceback_entry(Value tb, Value *code, int *line, int *lasti, Value *next);
 int isinstance_check(Value v, Value spec);        // isinstance(v, spec): 1/0/-1, with __instancecheck__

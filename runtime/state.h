@@ -48,6 +48,8 @@ typedef struct StateConfig {
                                 // with status 1 (--strict-tasks)
     FILE *trace_file;           // a Chrome trace of the schedule goes here
                                 // (--trace-file); the host opens and closes it
+    bool dump_tasks_on_interrupt;   // Ctrl-C prints every pending task's call graph
+                                // before KeyboardInterrupt (--dump-tasks-on-interrupt; the REPL)
     bool sandbox;               // no file, OS, process or environment access
     StateWriteFn write;         // NULL: stdout/stderr
     void *write_ud;
@@ -300,6 +302,8 @@ struct State {
     uint64_t aio_sched_rng;             // config.schedule_random's PRNG (splitmix64), seeded once
     bool aio_strict_failed;             // config.strict_tasks: a task exception was never retrieved
     struct AioTrace *aio_trace;         // config.trace_file's writer (asyncio/trace.c), or NULL
+    volatile sig_atomic_t aio_dump_requested;   // SIGQUIT asked for the task dump (asyncio/graph.c)
+    Value aio_graph_index;              // during that dump: {future: [tasks waiting on it]} (graph.c)
 };
 
 // The state's pending interrupt (field interrupted), read and written with

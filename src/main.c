@@ -21,6 +21,7 @@
 #include "version.h"
 #include "clock.h"
 #include "repl.h"
+#include "asyncio/asyncio.h"
 
 
 // Keep in step with doc/pyish.1 (tests/lang/cli/cli_test.sh checks that
@@ -55,6 +56,11 @@ static const char *usage_text =
     "  --trace-file FILE  write the event loop's schedule to FILE as a Chrome trace\n"
     "                   (JSON; open it in Perfetto or chrome://tracing): a track per\n"
     "                   task, its steps, who woke whom, timers, I/O, idle time\n"
+    "  --dump-tasks-on-interrupt\n"
+    "                   on Ctrl-C, print every pending task's call graph (who awaits\n"
+    "                   whom, where each is suspended) on stderr before the\n"
+    "                   KeyboardInterrupt traceback (always on in the REPL); SIGQUIT\n"
+    "                   (Ctrl-\\) prints it whenever an event loop runs\n"
     "  -V, --version    print the version and exit\n"
     "  -h, --help       print this help and exit\n"
     "Environment:\n"
@@ -81,6 +87,7 @@ typedef struct Options {
     bool schedule_random;       // --schedule=random[:SEED]
     uint64_t schedule_seed;
     bool strict_tasks;
+    bool dump_tasks;            // --dump-tasks-on-interrupt
     FILE *trace;                // --trace-file FILE, opened before the run
     const char *warnopts[64];   // -W options, in order
     int nwarn;
@@ -97,19 +104,32 @@ static void on_sigint(int sig) {
     ST->interrupted = 1;
 }
 
+// SIGQUIT (Ctrl-\) while an event loop runs, or in the REPL, asks for the
+// dump of every pending task's call graph at the next safe point; with no
+// loop running it does what it does by default (ends the process with a
+// core dump), as in python3.
+static void on_sigquit(int sig) {
+    if (!ST || (!ST->running_loop && !ST->repl)) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    graph_request_dump();
+}
+
 // SIGINT sets vm_interrupted (the VM raises KeyboardInterrupt at its next
 // safe point). No SA_RESTART: a blocking sleep, select or read returns EINTR.
-// A SIGINT ignored when pyish starts (a background job of a shell without
-// job control) stays ignored, as in python3.
-static void install_sigint(void) {
+// A SIGINT (or SIGQUIT) ignored when pyish starts (a background job of a
+// shell without job control) stays ignored, as in python3.
+static void install_handler(int sig, void (*handler)(int)) {
     struct sigaction sa;
-    if (sigaction(SIGINT, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN) {
+    if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN) {
         return;
     }
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigint;
+    sa.sa_handler = handler;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
+    sigaction(sig, &sa, NULL);
 }
 
 static int uncaught(Options *o, Value exc) {
@@ -274,13 +294,14 @@ static void *interp_main(void *arg) {
     StateConfig cfg = {.argc = o->argc, .argv = o->argv, .script_dir = script_dir,
                        .virtual_clock = o->virtual_clock, .schedule_random = o->schedule_random,
                        .schedule_seed = o->schedule_seed, .strict_tasks = o->strict_tasks,
-                       .trace_file = o->trace};
+                       .trace_file = o->trace, .dump_tasks_on_interrupt = o->dump_tasks};
     if (!state_new(&cfg)) {
         fputs("pyish: out of memory\n", stderr);
         o->status = 1;
         return NULL;
     }
-    install_sigint();
+    install_handler(SIGINT, on_sigint);
+    install_handler(SIGQUIT, on_sigquit);
     // as python3: a write to a closed pipe or socket raises BrokenPipeError
     // instead of killing the process (children get SIG_DFL back)
     signal(SIGPIPE, SIG_IGN);
@@ -357,6 +378,7 @@ static void *interp_main(void *arg) {
     }
     if (o->interactive && !o->dis && !o->check) {
         o->died_of_sigint = false;
+        ST->config.dump_tasks_on_interrupt = true;     // on by default in the REPL
         repl_run(!o->file && !o->code);
         o->status = 0;
         Value exc = exc_take();
@@ -443,6 +465,8 @@ int main(int argc, char **argv) {
             o.clock_report = true;
         } else if (strcmp(a, "--strict-tasks") == 0) {
             o.strict_tasks = true;
+        } else if (strcmp(a, "--dump-tasks-on-interrupt") == 0) {
+            o.dump_tasks = true;
         } else if (strcmp(a, "--schedule") == 0 || strncmp(a, "--schedule=", 11) == 0) {
             const char *mode = a[10] ? a + 11 : (i + 1 < argc ? argv[++i] : NULL);
             if (!mode) {

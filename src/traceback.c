@@ -893,6 +893,9 @@ Value vm_getframe(int argc, Value *argv, ObjDict *kw) {
         back = framesnap_new(OBJ_VAL(g->code), g->globals ? OBJ_VAL(g->globals) : VAL_NONE, frame_line(g), locals,
                              back);
         gc_pop_root(1);
+        if (g->gen) {
+            framesnap_set_generator(back, OBJ_VAL(g->gen));
+        }
     }
     return back;
 }

@@ -21,6 +21,7 @@
 #include "ast.h"
 #include "module.h"
 #include "numstr.h"
+#include "asyncio/asyncio.h"
 
 
 bool vm_raise_interrupt(void) {
@@ -35,6 +36,7 @@ bool vm_raise_interrupt(void) {
     }
     if (STATE_INTERRUPT() == VM_INTERRUPT_SIGNAL) {
         STATE_SET_INTERRUPT(0);
+        graph_dump_if_requested();      // SIGQUIT (the dump runs code: the interrupt is cleared first)
         return !signal_run_pending();
     }
     if (STATE_INTERRUPT() == VM_INTERRUPT_EXIT) {
@@ -47,6 +49,7 @@ bool vm_raise_interrupt(void) {
         return true;
     }
     STATE_SET_INTERRUPT(0);
+    graph_on_interrupt();           // --dump-tasks-on-interrupt: what every task was doing
     exc_raise_value(OBJ_VAL(exc_KeyboardInterrupt));
     return true;
 }

@@ -35,6 +35,9 @@ Value frame_snapshot(Frame *f) {
     int line = f->ip == f->code->code ? f->code->firstline : frame_line(f);     // not started: the def line
     Value s = framesnap_new(OBJ_VAL(f->code), f->globals ? OBJ_VAL(f->globals) : VAL_NONE, line, locals, VAL_NONE);
     gc_pop_root(1);
+    if (f->gen) {
+        framesnap_set_generator(s, OBJ_VAL(f->gen));
+    }
     return s;
 }
 

@@ -27,6 +27,7 @@ typedef struct ObjFuture {
     Value cb0;              // first done callback: a Task (wake it) or a callable
     ObjList *cbs;           // further callbacks, or NULL
     Value timer;            // a timer Handle cancelled with this future (sleep)
+    Value awaited_by;       // future_add_to_awaited_by's waiters (graph.c): VAL_NULL, one, or a set
 } ObjFuture;
 
 typedef struct ObjTask {
@@ -270,6 +271,42 @@ ObjGen *task_user_gen(ObjGen *g, ObjGen **inner);
 bool is_coroutine_like(Value v);
 // "f() running at file:line" / "f() done, defined at file:line"
 Value task_format_coro(Value coro, Obj *code);
+
+// ---- graph.c: who awaits whom (asyncio.capture_call_graph, the task dump)
+// Records that [waiter] (a Future or Task) awaits [f], and that it no
+// longer does (future_add_to_awaited_by: shield, TaskGroup). One waiter is
+// a store; a second makes a set.
+void graph_add_waiter(ObjFuture *f, Value waiter);
+void graph_discard_waiter(ObjFuture *f, Value waiter);
+// [f]._asyncio_awaited_by: None or a frozenset of its waiters: those
+// recorded, then the pending tasks waiting on [f] (their fut_waiter) or on
+// a gather() of it, oldest first. Tasks keep no other record of what they
+// await, so awaiting costs nothing more; the price is paid here, a walk of
+// the live tasks per question.
+Value graph_awaited_by(ObjFuture *f);
+// Adds future_add_to_awaited_by, future_discard_from_awaited_by and
+// _pending_tasks to the _asyncio module's dict [d].
+void graph_install(ObjDict *d);
+// Prints the call graph of every pending task to stderr (SIGQUIT, and
+// Ctrl-C with --dump-tasks-on-interrupt): one asyncio.format_call_graph
+// block per task that awaits no other task. Nothing when asyncio was never
+// imported or no task is pending; leaves no exception set.
+void graph_dump_tasks(void);
+// The same dump from a Python-level SIGINT handler (asyncio.Runner's,
+// signal.default_int_handler), when Ctrl-C asks for it: the host's
+// --dump-tasks-on-interrupt (config.dump_tasks_on_interrupt), the REPL.
+// The running task's stack starts below the library frames of the handler.
+void graph_interrupt_dump(void);
+// Before KeyboardInterrupt is raised for SIGINT (vm_raise_interrupt): the
+// dump when the host asks for it on Ctrl-C, or a SIGQUIT's that came too.
+// Ctrl-C's dump is left out when only one task is pending (the traceback
+// shows it).
+void graph_on_interrupt(void);
+// Asks for that dump at the VM's next safe point (async-signal-safe: a
+// host's SIGQUIT handler calls it).
+void graph_request_dump(void);
+// At a safe point: the dump, if one was asked for (vm_raise_interrupt).
+void graph_dump_if_requested(void);
 
 // ---- module.c
 // The _asyncio module (registered by the importer, src/interp.c).

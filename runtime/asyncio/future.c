@@ -22,6 +22,7 @@ static void trace_future(Obj *o) {
     gc_mark_value(f->cb0);
     gc_mark_obj((Obj *)f->cbs);
     gc_mark_value(f->timer);
+    gc_mark_value(f->awaited_by);
 }
 
 void future_init_fields(ObjFuture *f, ObjLoop *loop) {
@@ -464,6 +465,9 @@ static Value fut_getattr(Value self, ObjStr *name) {
         }
         if (strcmp(n, "_cancel_message") == 0) {
             return f->cancel_msg ? f->cancel_msg : VAL_NONE;
+        }
+        if (strcmp(n, "_asyncio_awaited_by") == 0) {
+            return graph_awaited_by(f);
         }
     }
     return generic_getattr(self, name);

@@ -414,6 +414,7 @@ Value aio_module_init(void) {
     ST->aio_module = m;
     ObjModule *mod = (ObjModule *)AS_OBJ(m);
     native_add_functions(mod->dict, NULL, module_fns);
+    graph_install(mod->dict);
     dict_set_str(mod->dict, str_intern_c("Future"), OBJ_VAL(cls_future));
     dict_set_str(mod->dict, str_intern_c("Task"), OBJ_VAL(cls_task));
     dict_set_str(mod->dict, str_intern_c("Handle"), OBJ_VAL(cls_handle));
