@@ -546,9 +546,9 @@ static Value feed(ObjXParser *x, const char *s, size_t len, bool final) {
     if (x->in_callback) {
         return exc_raise(exc_RuntimeError, "cannot be called recursively");
     }
-    if (x->failed) {
-        return exc_raise(exc_RuntimeError, "the parser stopped after a handler raised");
-    }
+    // after a handler raised, expat was stopped: it now reports
+    // "parsing finished", as CPython's parser does after a final Parse
+    x->failed = false;
     while (len > INT_MAX) {
         if (!XML_Parse(x->p, s, INT_MAX, 0)) {
             return x->failed ? VAL_NULL : raise_expat(x);
