@@ -33,6 +33,9 @@ Value mod_io_init(void);            // builtins_file.c (_io)
 Value mod_struct_init(void);        // mod_struct.c
 Value mod_hashlib_init(void);       // mod_hashlib.c (OpenSSL libcrypto)
 Value mod_zlib_init(void);          // mod_zlib.c (zlib1g)
+Value mod_pyexpat_init(void);       // mod_pyexpat.c (libexpat1)
+Value mod_bz2_init(void);           // mod_bz2.c (_bz2, libbz2)
+Value mod_lzma_init(void);          // mod_lzma.c (_lzma, liblzma)
 Value mod_posix_init(void);         // mod_posix.c (_posix, the core of os)
 Value mod_socket_init(void);        // mod_socket.c (_socket, the core of socket)
 struct addrinfo;

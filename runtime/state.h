@@ -79,7 +79,7 @@ typedef struct StateConfig {
     X(genericalias) X(weakref) X(context) X(contextvar) X(token) \
     X(pattern) X(match) X(scanner) X(jscanner) X(jencoder) X(struct) X(hash) \
     X(bytes) X(bytearray) X(bytes_iter) X(memoryview) X(modulespec) X(frame) X(traceback) X(array) \
-    X(zcompress) X(zdecompress)
+    X(zcompress) X(zdecompress) X(xparser) X(bz2comp) X(bz2decomp) X(lzmacomp) X(lzmadecomp)
 
 // Names interned at start-up, one field `s_NAME` each (str_init makes them).
 #define STATE_NAMES(X) \
@@ -244,6 +244,8 @@ struct State {
     Value binascii_error, binascii_incomplete;   // binascii.Error/Incomplete (mod_binascii.c)
     Value io_unsupported;               // io.UnsupportedOperation (builtins_file.c)
     Value zlib_error;                   // zlib.error (mod_zlib.c)
+    Value expat_error;                  // pyexpat.ExpatError (mod_pyexpat.c)
+    Value lzma_error;                   // _lzma.LZMAError (mod_lzma.c)
     Value struct_error, struct_cache;   // struct.error and compiled formats (mod_struct.c)
     int64_t gc_threshold[3];            // gc.get/set_threshold (reported only)
 
