@@ -33,9 +33,18 @@ Value call_method_opt(Value self, ObjStr *name, int argc, Value *argv, bool *fou
     if (IS_NONE(m)) {
         return exc_raise(exc_TypeError, "'%s' object is not callable", "NoneType");
     }
-    Value bound = obj_getattr(self, name);
-    if (!bound) {
-        return VAL_NULL;
+    // another kind of attribute (staticmethod, partial, a callable
+    // instance): bound through its class's __get__ as CPython's
+    // lookup_maybe_method does, not through the instance's attribute
+    // lookup, which may be this very method (__getattribute__) again
+    Value bound = m;
+    Value get = class_lookup(val_class(m), str_intern_c("__get__"));
+    if (get) {
+        Value gargs[3] = {m, self, OBJ_VAL(val_class(self))};
+        bound = vm_call(get, 3, gargs, NULL);
+        if (!bound) {
+            return VAL_NULL;
+        }
     }
     gc_push_root(bound);
     Value r = vm_call(bound, argc, argv, NULL);
