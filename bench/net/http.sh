@@ -28,7 +28,7 @@ start_server() {   # interp -> sets port
         uvloop) cmd=($py -c 'import sys, runpy, uvloop; uvloop.install(); sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name="__main__")' "$sample" 0 "$root") ;;
         pyish) cmd=("$pyish" "$sample" 0 "$root") ;;
     esac
-    coproc SERVER { ulimit -n 4096; taskset -c 0 "${cmd[@]}" 2>/dev/null; }
+    coproc SERVER { ulimit -n 4096; exec taskset -c 0 "${cmd[@]}" 2>/dev/null; }
     server_pid=$SERVER_PID
     local line
     read -r -t 10 line <&"${SERVER[0]}"

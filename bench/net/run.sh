@@ -28,7 +28,7 @@ start_server() {   # interp mode -> sets port
         uvloop) cmd=($py "$here/echo_server.py" "$2" --uvloop) ;;
         pyish) cmd=("$pyish" "$here/echo_server.py" "$2") ;;
     esac
-    coproc SERVER { taskset -c 0 "${cmd[@]}"; }
+    coproc SERVER { exec taskset -c 0 "${cmd[@]}"; }
     server_pid=$SERVER_PID
     read -r -t 10 port <&"${SERVER[0]}"
 }
