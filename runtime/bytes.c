@@ -108,6 +108,35 @@ Value bytes_like(Value self, const void *s, size_t len) {
     return bytearray_check(self) ? bytearray_new(s, len) : bytes_try_new(s, len);
 }
 
+unsigned char *outbuf_room(OutBuf *o, size_t first, int64_t max, size_t *room, bool *full) {
+    if (o->len == o->cap) {
+        size_t cap = o->cap ? o->cap * 2 : first;
+        if (max >= 0 && cap > (size_t)max) {
+            cap = (size_t)max;
+        }
+        if (cap <= o->len) {
+            *full = true;
+            return NULL;
+        }
+        unsigned char *p = realloc(o->p, cap);
+        if (!p) {
+            exc_raise_nomem();
+            return NULL;
+        }
+        o->p = p;
+        o->cap = cap;
+    }
+    *room = o->cap - o->len;
+    return o->p + o->len;
+}
+
+Value outbuf_bytes(OutBuf *o) {
+    Value r = bytes_try_new(o->p ? o->p : (const unsigned char *)"", o->len);
+    free(o->p);
+    o->p = NULL;
+    return r;
+}
+
 int buffer_get(Value v, BufView *out) {
     if (!IS_OBJ(v)) {
         return 0;

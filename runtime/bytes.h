@@ -67,6 +67,17 @@ bool bytearray_check(Value v);
 // The buffer of [v] (bytes, bytearray, contiguous memoryview): 1 with *out
 // set, 0 when [v] has no buffer (nothing raised), -1 with an error raised
 // (a released or non-contiguous memoryview).
+// Output of a C encoder or decoder (zlib, bz2, lzma) collected in a
+// malloc'd buffer: outbuf_room gives its free room, growing it when full
+// (doubling from [first] bytes, to at most [max] bytes in all when max >=
+// 0); NULL with *full set when max leaves no room, or with MemoryError
+// raised. outbuf_bytes makes the bytes value and frees the buffer.
+typedef struct OutBuf {
+    unsigned char *p;
+    size_t len, cap;
+} OutBuf;
+unsigned char *outbuf_room(OutBuf *o, size_t first, int64_t max, size_t *room, bool *full);
+Value outbuf_bytes(OutBuf *o);
 int buffer_get(Value v, BufView *out);
 // buffer_get that raises TypeError "a bytes-like object is required, not
 // 'X'" when [v] has none; false on error.

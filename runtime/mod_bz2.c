@@ -57,42 +57,19 @@ static bool bz_failed(int ret) {
     }
 }
 
-// Output in a malloc'd buffer.
-typedef struct Out {
-    char *p;
-    size_t len, cap;
-} Out;
+typedef OutBuf Out;
 
 // Points bzs at free room (at most [max] bytes in all when max >= 0);
 // false: no room under max (*full) or MemoryError.
 static bool room(Out *o, bz_stream *s, int64_t max, bool *full) {
-    if (o->len == o->cap) {
-        size_t cap = o->cap ? o->cap * 2 : 8192;
-        if (max >= 0 && cap > (size_t)max) {
-            cap = (size_t)max;
-        }
-        if (cap <= o->len) {
-            *full = true;
-            return false;
-        }
-        char *p = realloc(o->p, cap);
-        if (!p) {
-            exc_raise_nomem();
-            return false;
-        }
-        o->p = p;
-        o->cap = cap;
+    size_t r;
+    unsigned char *at = outbuf_room(o, 8192, max, &r, full);
+    if (!at) {
+        return false;
     }
-    size_t r = o->cap - o->len;
-    s->next_out = o->p + o->len;
+    s->next_out = (char *)at;
     s->avail_out = r > UINT_MAX ? UINT_MAX : (unsigned)r;
     return true;
-}
-
-static Value out_bytes(Out *o) {
-    Value r = bytes_try_new((unsigned char *)(o->p ? o->p : ""), o->len);
-    free(o->p);
-    return r;
 }
 
 // Runs BZ2_bzCompress with [action] over [len] bytes at [in].
@@ -114,7 +91,7 @@ static Value compress_run(ObjBZ2 *b, const unsigned char *in, size_t len, int ac
             return VAL_NULL;
         }
         int ret = BZ2_bzCompress(&b->bzs, action);
-        o.len = (size_t)(b->bzs.next_out - o.p);
+        o.len = (size_t)(b->bzs.next_out - (char *)o.p);
         if (bz_failed(ret)) {
             free(o.p);
             return VAL_NULL;
@@ -123,7 +100,7 @@ static Value compress_run(ObjBZ2 *b, const unsigned char *in, size_t len, int ac
             break;
         }
     }
-    return out_bytes(&o);
+    return outbuf_bytes(&o);
 }
 
 static Value c_compress(int argc, Value *argv, ObjDict *kw) {
@@ -203,7 +180,7 @@ static Value d_decompress(int argc, Value *argv, ObjDict *kw) {
             return VAL_NULL;
         }
         int ret = BZ2_bzDecompress(&b->bzs);
-        o.len = (size_t)(b->bzs.next_out - o.p);
+        o.len = (size_t)(b->bzs.next_out - (char *)o.p);
         if (bz_failed(ret)) {
             free(o.p);
             free(all);
@@ -245,7 +222,7 @@ static Value d_decompress(int argc, Value *argv, ObjDict *kw) {
     if (unused) {
         b->unused_data = unused;
     }
-    return out_bytes(&o);
+    return outbuf_bytes(&o);
 }
 
 static Value bz_getattr(Value self, ObjStr *name) {

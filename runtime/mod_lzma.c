@@ -83,40 +83,19 @@ static bool lz_failed(lzma_ret r) {
     }
 }
 
-typedef struct Out {
-    uint8_t *p;
-    size_t len, cap;
-} Out;
+typedef OutBuf Out;
 
 // Points lzs at free room (at most [max] bytes in all when max >= 0);
 // false: no room under max (*full) or MemoryError.
 static bool room(Out *o, lzma_stream *s, int64_t max, bool *full) {
-    if (o->len == o->cap) {
-        size_t cap = o->cap ? o->cap * 2 : 8192;
-        if (max >= 0 && cap > (size_t)max) {
-            cap = (size_t)max;
-        }
-        if (cap <= o->len) {
-            *full = true;
-            return false;
-        }
-        uint8_t *p = realloc(o->p, cap);
-        if (!p) {
-            exc_raise_nomem();
-            return false;
-        }
-        o->p = p;
-        o->cap = cap;
+    size_t r;
+    uint8_t *at = outbuf_room(o, 8192, max, &r, full);
+    if (!at) {
+        return false;
     }
-    s->next_out = o->p + o->len;
-    s->avail_out = o->cap - o->len;
+    s->next_out = at;
+    s->avail_out = r;
     return true;
-}
-
-static Value out_bytes(Out *o) {
-    Value r = bytes_try_new(o->p ? o->p : (uint8_t *)"", o->len);
-    free(o->p);
-    return r;
 }
 
 // ---- filter chains
@@ -261,7 +240,7 @@ static Value lz_code(ObjLZ *c, const uint8_t *in, size_t len, lzma_action action
         }
     }
     c->lzs.avail_out = 0;
-    return out_bytes(&o);
+    return outbuf_bytes(&o);
 }
 
 static Value c_compress(int argc, Value *argv, ObjDict *kw) {
@@ -484,7 +463,7 @@ static Value d_decompress(int argc, Value *argv, ObjDict *kw) {
     if (unused) {
         d->unused_data = unused;
     }
-    return out_bytes(&o);
+    return outbuf_bytes(&o);
 }
 
 // LZMADecompressor(format=FORMAT_AUTO, memlimit=None, filters=None)

@@ -31,11 +31,7 @@ typedef struct ObjZStream {
 
 #define ZS(v) ((ObjZStream *)AS_OBJ(v))
 
-// Output collected in a malloc'd buffer.
-typedef struct Out {
-    unsigned char *p;
-    size_t len, cap;
-} Out;
+typedef OutBuf Out;
 
 // zlib_error(): "Error N MSG: zlib's message".
 static Value raise_zerr(z_stream *zs, int err, const char *msg) {
@@ -67,25 +63,12 @@ static Value raise_plain(const char *msg) {
 // bytes in all when max >= 0); false: MemoryError raised, or no room
 // left under [max] (*full set, nothing raised).
 static bool out_room(Out *o, z_stream *zs, int64_t max, bool *full) {
-    if (o->len == o->cap) {
-        size_t cap = o->cap ? o->cap * 2 : ZDEF_BUF;
-        if (max >= 0 && cap > (size_t)max) {
-            cap = (size_t)max;
-        }
-        if (cap <= o->len) {
-            *full = true;
-            return false;
-        }
-        unsigned char *p = realloc(o->p, cap);
-        if (!p) {
-            exc_raise_nomem();
-            return false;
-        }
-        o->p = p;
-        o->cap = cap;
+    size_t room;
+    unsigned char *at = outbuf_room(o, ZDEF_BUF, max, &room, full);
+    if (!at) {
+        return false;
     }
-    size_t room = o->cap - o->len;
-    zs->next_out = o->p + o->len;
+    zs->next_out = at;
     zs->avail_out = room > UINT_MAX ? UINT_MAX : (uInt)room;
     return true;
 }
@@ -93,13 +76,6 @@ static bool out_room(Out *o, z_stream *zs, int64_t max, bool *full) {
 // Counts what zlib wrote since out_room.
 static void out_took(Out *o, z_stream *zs) {
     o->len = (size_t)(zs->next_out - o->p);
-}
-
-static Value out_bytes(Out *o) {
-    Value r = bytes_try_new(o->p ? o->p : (unsigned char *)"", o->len);
-    free(o->p);
-    o->p = NULL;
-    return r;
 }
 
 // Feeds at most UINT_MAX of the [*left] input bytes to [zs].
@@ -227,7 +203,7 @@ static Value z_compress(int argc, Value *argv, ObjDict *kw) {
         free(o.p);
         return raise_zerr(&zs, err, "while finishing compression");
     }
-    return out_bytes(&o);
+    return outbuf_bytes(&o);
 }
 
 // decompress(data, /, wbits=MAX_WBITS, bufsize=DEF_BUF_SIZE)
@@ -302,7 +278,7 @@ static Value z_decompress(int argc, Value *argv, ObjDict *kw) {
         free(o.p);
         return raise_zerr(&zs, err, "while finishing decompression");
     }
-    return out_bytes(&o);
+    return outbuf_bytes(&o);
 }
 
 // crc32(data, value=0) and adler32(data, value=1): the running checksum.
@@ -453,7 +429,7 @@ static Value deflate_run(ObjZStream *z, const unsigned char *in, size_t len, int
         } while (z->zst.avail_out == 0);
     } while (left != 0);
     *last = err;
-    return out_bytes(&o);
+    return outbuf_bytes(&o);
 }
 
 static Value c_compress(int argc, Value *argv, ObjDict *kw) {
@@ -625,7 +601,7 @@ save:
         free(o.p);
         return raise_zerr(&z->zst, err, "while decompressing data");
     }
-    return out_bytes(&o);
+    return outbuf_bytes(&o);
 }
 
 // flush(length=DEF_BUF_SIZE): what the unconsumed tail still gives.
@@ -691,7 +667,7 @@ save:;
             return raise_zerr(&z->zst, err, "while finishing decompression");
         }
     }
-    return out_bytes(&o);
+    return outbuf_bytes(&o);
 }
 
 static Value zs_getattr(Value self, ObjStr *name) {
