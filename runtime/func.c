@@ -105,6 +105,12 @@ static Value code_getattr(Value self, ObjStr *name) {
     if (strcmp(name->data, "co_nlocals") == 0) {
         return MK_SMALL(c->nlocals);
     }
+    if (strcmp(name->data, "co_stacksize") == 0) {
+        return MK_SMALL(c->max_stack);
+    }
+    if (strcmp(name->data, "co_consts") == 0) {
+        return c->consts ? OBJ_VAL(c->consts) : tuple_pack(0);
+    }
     if (strcmp(name->data, "co_qualname") == 0) {
         return OBJ_VAL(c->qualname ? c->qualname : c->name);
     }
@@ -311,7 +317,7 @@ void func_init(void) {
     static const char *const co_names[] = {"co_name", "co_filename", "co_firstlineno", "co_varnames",
                                            "co_argcount", "co_flags", "co_kwonlyargcount",
                                            "co_posonlyargcount", "co_nlocals", "co_qualname", "co_names",
-                                           "co_cellvars", "co_freevars"};
+                                           "co_cellvars", "co_freevars", "co_stacksize", "co_consts"};
     for (size_t i = 0; i < sizeof co_names / sizeof *co_names; i++) {
         dict_set_str(cls_code->dict, str_intern_c(co_names[i]), property_doc_only(VAL_NONE));
     }
