@@ -179,6 +179,8 @@ struct ObjStr {
     size_t len;         // length in bytes
     size_t cplen;       // length in code points (== len for ASCII)
     bool interned;
+    bool owned;         // grows in place: made by str_concat_owned for the VM's
+                        // ADD_FAST_STORE and not loaded out of its local since
     char data[];        // UTF-8, NUL-terminated
 };
 
@@ -458,6 +460,7 @@ Value str_from_c(const char *s);
 Value str_intern(const char *s, size_t len);  // unique per content
 ObjStr *str_intern_c(const char *s);          // for names known in C
 Value str_printf(const char *fmt, ...);       // printf into a new str
+Value str_concat_owned(Value a, Value b);      // a + b growing [a] in place when owned (str.c)
 Value str_concat(Value a, Value b);            // VAL_NULL + MemoryError when too big
 int64_t str_hash(ObjStr *s);
 bool str_eq(ObjStr *a, ObjStr *b);

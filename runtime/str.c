@@ -294,6 +294,46 @@ Value str_concat(Value a, Value b) {
     return OBJ_VAL(o);
 }
 
+// a += b for the VM's ADD_FAST_STORE, [a] and [b] exact strs and [a] the
+// value of the local it stores to. CPython appends in place when the str's
+// reference count says only that local holds it, so `s += t` in a loop is
+// linear there; pyish has no reference counts, so the VM tells: an owned
+// str (made here, and never loaded out of its local since: LOAD_FAST_ESC
+// clears the flag) is appended to in place while its allocation has room.
+// The first concatenation makes an owned str of the exact size (no waste
+// when there is no second one); growing one leaves half again as much room.
+Value str_concat_owned(Value a, Value b) {
+    ObjStr *x = AS_STR(a), *y = AS_STR(b);
+    if (y->len == 0) {
+        return a;
+    }
+    size_t len = x->len + y->len;
+    if (x->owned && x->hdr.size != UINT32_MAX && sizeof(ObjStr) + len + 1 <= x->hdr.size) {
+        memcpy(x->data + x->len, y->data, y->len);
+        x->len = len;
+        x->data[len] = 0;
+        x->cplen += y->cplen;
+        x->hash = -1;
+        return a;
+    }
+    size_t cap = x->owned ? len + len / 2 + 16 : len;
+    if (cap > ((size_t)1 << 30)) {
+        return str_concat(a, b);    // the clamped Obj.size could not tell the room
+    }
+    ObjStr *o = (ObjStr *)obj_try_alloc_data(cls_str, sizeof(ObjStr) + cap + 1, sizeof(ObjStr));
+    if (!o) {
+        return VAL_NULL;
+    }
+    o->hash = -1;
+    o->len = len;
+    memcpy(o->data, x->data, x->len);
+    memcpy(o->data + x->len, y->data, y->len);
+    o->data[len] = 0;
+    o->cplen = x->cplen + y->cplen;
+    o->owned = true;
+    return OBJ_VAL(o);
+}
+
 Value str_char(uint32_t cp) {
     if (cp < 128 && ST->ascii_chars[cp]) {
         return ST->ascii_chars[cp];

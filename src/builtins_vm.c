@@ -324,6 +324,9 @@ Value frame_locals(Frame *f) {
     ObjCode *co = f->code;
     for (int i = 0; i < co->nlocals; i++) {
         if (f->slots[i]) {
+            if (IS_STR(f->slots[i])) {
+                AS_STR(f->slots[i])->owned = false;     // seen outside its local (LOAD_FAST_ESC)
+            }
             dict_set(AS_DICT(d), co->varnames->items[i], f->slots[i]);
         }
     }

@@ -73,6 +73,7 @@ typedef struct Compiler {
 } Compiler;
 
 static void compile_expr(Compiler *c, Ast *e);
+static void set_line(Compiler *c, Ast *n);
 static void compile_stmt(Compiler *c, Ast *s);
 static void compile_body(Compiler *c, AstList *body);
 static void compile_store(Compiler *c, Ast *t);
@@ -404,10 +405,35 @@ static void name_op(Compiler *c, const char *raw, AstCtx ctx) {
         }
     }
     if (flags & (SYM_LOCAL | SYM_PARAM | SYM_ASSIGNED)) {
-        emit(c, fast[ctx], local_index(c, name));
+        emit(c, ctx == CTX_LOAD && (flags & SYM_CONCAT) ? OP_LOAD_FAST_ESC : fast[ctx], local_index(c, name));
         return;
     }
     emit(c, global[ctx], add_name(c, name));
+}
+
+// The fast local [raw] when `raw += e` / `raw = raw + e` compiles to
+// ADD_FAST_STORE (a function's plain local marked SYM_CONCAT), else -1.
+static int concat_local(Compiler *c, const char *raw) {
+    char buf[512];
+    const char *name = mangle(c, raw, buf, sizeof buf);
+    Scope *s = c->u->scope;
+    Symbol *sym = scope_lookup(s, name);
+    if (s->kind != SCOPE_FUNCTION || !sym || !(sym->flags & SYM_CONCAT) ||
+        (sym->flags & (SYM_GLOBAL | SYM_CELL | SYM_FREE | SYM_NONLOCAL)) ||
+        !(sym->flags & (SYM_LOCAL | SYM_PARAM | SYM_ASSIGNED))) {
+        return -1;
+    }
+    return local_index(c, name);
+}
+
+// `x = x + e` (inplace false) or `x += e` for a local x that ADD_FAST_STORE
+// serves: its own load of x does not make the str leave the local.
+static void compile_concat(Compiler *c, int local, Ast *name, Ast *value, Ast *at, bool inplace) {
+    set_line(c, name);
+    emit(c, OP_LOAD_FAST, local);
+    compile_expr(c, value);
+    set_line(c, at);
+    emit(c, OP_ADD_FAST_STORE, (local << 1) | (inplace ? 1 : 0));
 }
 
 // ---- fblocks (unwinding for return/break/continue)
@@ -2392,6 +2418,13 @@ static void compile_stmt(Compiler *c, Ast *s) {
         }
         break;
     case AST_ASSIGN:
+        if (scope_is_concat_assign(s)) {
+            int local = concat_local(c, s->list.items[0]->str);
+            if (local >= 0) {
+                compile_concat(c, local, s->a->a, s->a->b, s->a, false);
+                break;
+            }
+        }
         compile_expr(c, s->a);
         for (int i = 0; i < s->list.len; i++) {
             if (i < s->list.len - 1) {
@@ -2403,7 +2436,10 @@ static void compile_stmt(Compiler *c, Ast *s) {
     case AST_AUGASSIGN: {
         Ast *t = s->a;
         int op = s->op + BINOP_INPLACE;
-        if (t->kind == AST_NAME) {
+        int local = t->kind == AST_NAME && s->op == BIN_ADD ? concat_local(c, t->str) : -1;
+        if (local >= 0) {
+            compile_concat(c, local, t, s->b, s, true);
+        } else if (t->kind == AST_NAME) {
             name_op(c, t->str, CTX_LOAD);
             compile_expr(c, s->b);
             set_line(c, s);

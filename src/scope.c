@@ -220,6 +220,15 @@ static void visit_comprehension(Scope *s, Ast *n, const char *name) {
     }
 }
 
+bool scope_is_concat_assign(Ast *n) {
+    if (n->kind != AST_ASSIGN || n->list.len != 1 || n->list.items[0]->kind != AST_NAME) {
+        return false;
+    }
+    Ast *v = n->a;
+    return v->kind == AST_BINOP && v->op == BIN_ADD && v->a->kind == AST_NAME &&
+           strcmp(v->a->str, n->list.items[0]->str) == 0;
+}
+
 static void visit(Scope *s, Ast *n) {
     if (!n || B->failed) {
         return;
@@ -356,6 +365,18 @@ static void visit(Scope *s, Ast *n) {
         s->is_coroutine = true;
         visit(s, n->a);
         return;
+    case AST_AUGASSIGN:
+        // `x += e`: in a function, compiled with ADD_FAST_STORE (compile.c)
+        if (n->op == BIN_ADD && n->a->kind == AST_NAME && s->kind == SCOPE_FUNCTION) {
+            add_sym(s, n->a->str, SYM_CONCAT);
+        }
+        break;
+    case AST_ASSIGN:
+        // `x = x + e` likewise
+        if (scope_is_concat_assign(n) && s->kind == SCOPE_FUNCTION) {
+            add_sym(s, n->list.items[0]->str, SYM_CONCAT);
+        }
+        break;
     case AST_PAT_AS:
     case AST_PAT_STAR:
     case AST_PAT_MAPPING:

@@ -20,6 +20,7 @@ enum {
     SYM_CELL = 64,      // local captured by an inner scope
     SYM_FREE = 128,     // captured from an enclosing scope
     SYM_GLOBAL_IMPLICIT = 256,
+    SYM_CONCAT = 512,   // target of `x += e` or `x = x + e`: a fast local compiled with ADD_FAST_STORE
 };
 
 typedef struct Symbol {
@@ -55,6 +56,8 @@ typedef struct ScopeError {
 // Builds the scope tree for [module]. Returns NULL and fills [err] on a
 // scope error (e.g. "no binding for nonlocal 'x' found").
 Scope *scope_build(Ast *module, bool interactive, ScopeError *err);
+// Whether [n] is an assignment `x = x + e` (a single name target).
+bool scope_is_concat_assign(Ast *n);
 // The scope made for [node] (a FUNCDEF, LAMBDA, CLASSDEF, comprehension or
 // the MODULE).
 Scope *scope_of(Scope *root, Ast *node);

@@ -528,6 +528,43 @@ next_instr:
         sp += 2;
         DISPATCH();
     }
+    CASE(LOAD_FAST_ESC): {
+        Value v = locals[arg];
+        if (!v) {
+            SAVE_FRAME();
+            unbound_local(code, (int)arg);
+            goto error;
+        }
+        if (IS_STR(v)) {
+            AS_STR(v)->owned = false;   // it leaves the local: no more appends in place
+        }
+        PUSH(v);
+        DISPATCH();
+    }
+    CASE(ADD_FAST_STORE): {
+        Value a = sp[-2], b = sp[-1], r;
+        uint32_t x = arg >> 1;
+        if (IS_SMALL(a) && IS_SMALL(b) && (r = small_binop(a, b, BIN_ADD))) {
+            sp -= 2;
+            locals[x] = r;
+            DISPATCH();
+        }
+        if (float_fast(a, b, BIN_ADD, &r)) {
+            sp -= 2;
+            locals[x] = r;
+            DISPATCH();
+        }
+        SAVE_FRAME();
+        if (IS_STR(a) && IS_STR(b)) {
+            r = locals[x] == a ? str_concat_owned(a, b) : str_concat(a, b);
+        } else {
+            r = obj_binop(a, b, (arg & 1) ? BIN_ADD + BINOP_INPLACE : BIN_ADD);
+        }
+        CHECK(r);
+        sp -= 2;
+        locals[x] = r;
+        DISPATCH();
+    }
     CASE(STORE_FAST):
         locals[arg] = POP();
         DISPATCH();
