@@ -537,7 +537,6 @@ static Value user_descr(Value descr, int which) {
     return class_lookup(AS_OBJ(descr)->cls, ST->s_descr[which]);
 }
 
-static bool slots_allow(ObjClass *c, ObjStr *name);
 
 Value generic_getattr(Value self, ObjStr *name) {
     ObjClass *c = val_class(self);
@@ -605,7 +604,7 @@ Value generic_getattr(Value self, ObjStr *name) {
 
 // __slots__: when every user class of the MRO declares __slots__ (without
 // "__dict__"), only the declared names may be set on instances.
-static bool slots_allow(ObjClass *c, ObjStr *name) {
+bool slots_allow(ObjClass *c, ObjStr *name) {
     ObjStr *s_slots = ST->s_slots;
     for (size_t i = 0; i < c->mro->len; i++) {
         ObjClass *k = AS_CLASS(c->mro->items[i]);

@@ -542,6 +542,9 @@ Value class_lookup(ObjClass *c, ObjStr *name);   // MRO dict lookup, no binding
 const char *val_type_name(Value v);       // "int", "Foo" ...
 Value generic_getattr(Value self, ObjStr *name);
 bool generic_setattr(Value self, ObjStr *name, Value v);
+// Whether instances of [c] (CLS_HAS_SLOTS) may have the attribute [name]:
+// a name of some __slots__ of its MRO, or a class of it has no __slots__ or "__dict__" in them.
+bool slots_allow(ObjClass *c, ObjStr *name);
 Value generic_repr(Value self);           // <__main__.Foo object at 0x...>
 
 // ---- making builtin classes and natives (class.c)

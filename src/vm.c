@@ -209,7 +209,7 @@ static inline ObjDict *attr_dict(Obj *o) {
 
 // After a LOAD_ATTR or STORE_ATTR of [name] on [obj] went the slow way:
 // when the attribute is plainly in the instance dict (a user class without
-// __getattribute__/__setattr__/__slots__ and without a class attribute of
+// __getattribute__/__setattr__, whose __slots__ allow it, and without a class attribute of
 // that name, so no descriptor can be involved), the next execution reads or
 // writes that dict entry directly while the class version is unchanged.
 static void attr_cache_fill(ObjCode *code, const uint32_t *ip, Value obj, ObjStr *name, bool store) {
@@ -217,7 +217,8 @@ static void attr_cache_fill(ObjCode *code, const uint32_t *ip, Value obj, ObjStr
         return;
     }
     ObjClass *c = AS_OBJ(obj)->cls;
-    if (!(c->flags & CLS_USER) || c->getattr || (store && (c->setattr || (c->flags & CLS_HAS_SLOTS))) ||
+    if (!(c->flags & CLS_USER) || c->getattr ||
+        (store && (c->setattr || ((c->flags & CLS_HAS_SLOTS) && !slots_allow(c, name)))) ||
         !c->dict_offset || c->dict_offset == DICT_OFFSET_TRAILING || class_lookup(c, name)) {
         return;
     }
