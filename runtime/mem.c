@@ -102,8 +102,10 @@ bool mem_exhausted(void) {
     }
     // the collection that just ran may have given memory back
     bool whole = refill_reserve();
-    if (!whole) {
-        ST->gc.due = true;          // collect again at the next safe point
+    if (!whole && ST->gc.next_threshold > RESERVE_SIZE) {
+        // collect again soon, not at every safe point: memory freed into
+        // the pools' free lists may never let the reserve be refilled
+        ST->gc.next_threshold = RESERVE_SIZE;
     }
     bool raise = ST->mem_low && !whole;
     ST->mem_low = false;
@@ -155,7 +157,7 @@ bool mem_size(size_t n, size_t elem, size_t extra, size_t *out) {
 // malloc/free out of the hot paths. Slabs are never returned (the free lists
 // recycle them). Sanitizer builds use malloc for everything, so ASan still
 // sees every block.
-#define POOL_MAX 256
+#define POOL_MAX 1024
 #define POOL_CLASSES (POOL_MAX / 16)
 #define SLAB_SIZE (64 * 1024)
 typedef struct MemFreeBlock {
