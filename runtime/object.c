@@ -602,6 +602,26 @@ Value generic_getattr(Value self, ObjStr *name) {
                      name->data);
 }
 
+// Whether the __slots__ entry [slot] of class [k] is [name] or "__dict__".
+// A private name is mangled with the class's name, as CPython stores it
+// (`__slots__ = ('__p',)` in class A makes the attribute _A__p).
+static bool slot_names(ObjClass *k, ObjStr *slot, ObjStr *name) {
+    if (str_eq(slot, name) || strcmp(slot->data, "__dict__") == 0) {
+        return true;
+    }
+    if (slot->len > 2 && slot->data[0] == '_' && slot->data[1] == '_' &&
+        !(slot->data[slot->len - 1] == '_' && slot->data[slot->len - 2] == '_')) {
+        const char *cn = k->name->data;
+        while (*cn == '_') {
+            cn++;
+        }
+        size_t cl = strlen(cn);
+        return *cn && name->len == 1 + cl + slot->len && name->data[0] == '_' &&
+               memcmp(name->data + 1, cn, cl) == 0 && memcmp(name->data + 1 + cl, slot->data, slot->len) == 0;
+    }
+    return false;
+}
+
 // __slots__: when every user class of the MRO declares __slots__ (without
 // "__dict__"), only the declared names may be set on instances.
 bool slots_allow(ObjClass *c, ObjStr *name) {
@@ -616,7 +636,7 @@ bool slots_allow(ObjClass *c, ObjStr *name) {
             return true;
         }
         if (IS_STR(sl)) {
-            if (str_eq(AS_STR(sl), name) || strcmp(AS_STR(sl)->data, "__dict__") == 0) {
+            if (slot_names(k, AS_STR(sl), name)) {
                 return true;
             }
             continue;
@@ -625,8 +645,7 @@ bool slots_allow(ObjClass *c, ObjStr *name) {
             size_t n = IS_TUPLE(sl) ? AS_TUPLE(sl)->len : AS_LIST(sl)->len;
             Value *items = IS_TUPLE(sl) ? AS_TUPLE(sl)->items : AS_LIST(sl)->items;
             for (size_t j = 0; j < n; j++) {
-                if (IS_STR(items[j]) && (str_eq(AS_STR(items[j]), name) ||
-                                         strcmp(AS_STR(items[j])->data, "__dict__") == 0)) {
+                if (IS_STR(items[j]) && slot_names(k, AS_STR(items[j]), name)) {
                     return true;
                 }
             }
