@@ -252,6 +252,7 @@ static void sweep_slabs(void) {
             size_t block = sl->block;
             for (size_t i = 0; i < sl->nblocks; i++) {
                 Obj *o = (Obj *)(sl->data + i * block);
+                __builtin_prefetch(sl->data + (i + 8) * block, 1, 0);
                 if (!o->cls) {
                     continue;
                 }
