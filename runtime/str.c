@@ -520,74 +520,11 @@ static Value str_binop(Value a, Value b, int op) {
     }
 }
 
-// Computes slice indices like PySlice_GetIndicesEx; returns the length.
+// Computes slice indices like PySlice_GetIndicesEx (range.c's slice_indices:
+// ints, None and objects with __index__).
 static bool slice_get(Value key, int64_t len, int64_t *start, int64_t *stop, int64_t *step,
                       int64_t *slen) {
-    ObjSlice *sl = (ObjSlice *)AS_OBJ(key);
-    int64_t st = 1;
-    if (sl->step && !IS_NONE(sl->step)) {
-        if (!int_check(sl->step)) {
-            exc_raise(exc_TypeError,
-                      "slice indices must be integers or None or have an __index__ method");
-            return false;
-        }
-        if (!int_to_i64(sl->step, &st)) {
-            exc_clear();
-            st = int_float_cmp(sl->step, 0.0) < 0 ? -INT64_MAX : INT64_MAX;
-        }
-        if (st == 0) {
-            exc_raise(exc_ValueError, "slice step cannot be zero");
-            return false;
-        }
-    }
-    int64_t lo, hi;
-    Value vals[2] = {sl->start, sl->stop};
-    int64_t out[2];
-    for (int k = 0; k < 2; k++) {
-        Value v = vals[k];
-        if (!v || IS_NONE(v)) {
-            if (k == 0) {
-                out[k] = st > 0 ? 0 : len - 1;
-            } else {
-                out[k] = st > 0 ? len : -1;
-            }
-            continue;
-        }
-        if (!int_check(v)) {
-            exc_raise(exc_TypeError,
-                      "slice indices must be integers or None or have an __index__ method");
-            return false;
-        }
-        int64_t i;
-        if (!int_to_i64(v, &i)) {
-            exc_clear();
-            i = int_float_cmp(v, 0.0) < 0 ? INT64_MIN / 2 : INT64_MAX / 2;
-        }
-        if (i < 0) {
-            i += len;
-            if (i < 0) {
-                i = st < 0 ? -1 : 0;
-            }
-        } else if (i >= len) {
-            i = st < 0 ? len - 1 : len;
-        }
-        out[k] = i;
-    }
-    lo = out[0];
-    hi = out[1];
-    int64_t n = 0;
-    if (st < 0) {
-        if (hi < lo) {
-            n = (lo - hi - 1) / (-st) + 1;
-        }
-    } else if (lo < hi) {
-        n = (hi - lo - 1) / st + 1;
-    }
-    *start = lo;
-    *stop = hi;
-    *step = st;
-    *slen = n;
-    return true;
+    return slice_indices((ObjSlice *)AS_OBJ(key), len, start, stop, step, slen);
 }
 
 Value str_getitem(Value self, Value key) {

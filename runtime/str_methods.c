@@ -76,14 +76,19 @@ static bool index_arg(Value v, int64_t len, int64_t dflt, int64_t *out) {
         *out = dflt;
         return true;
     }
-    if (!int_check(v)) {
+    int64_t i;
+    if (int_check(v)) {
+        if (!int_to_i64(v, &i)) {
+            exc_clear();
+            i = int_float_cmp(v, 0.0) < 0 ? INT64_MIN / 2 : INT64_MAX / 2;
+        }
+    } else if (IS_OBJ(v) && class_lookup(AS_OBJ(v)->cls, str_intern_c("__index__"))) {
+        if (!index_value(v, NULL, &i)) {
+            return false;
+        }
+    } else {
         exc_raise(exc_TypeError, "slice indices must be integers or None or have an __index__ method");
         return false;
-    }
-    int64_t i;
-    if (!int_to_i64(v, &i)) {
-        exc_clear();
-        i = int_float_cmp(v, 0.0) < 0 ? INT64_MIN / 2 : INT64_MAX / 2;
     }
     if (i < 0) {
         i += len;
@@ -112,15 +117,23 @@ static bool get_range(ObjStr *s, int n, Value *argv, Range *r) {
     r->past_end = false;
     r->inverted = false;
     if (n > 0 && argv[0] && !IS_NONE(argv[0])) {
-        if (!int_check(argv[0])) {
-            return index_arg(argv[0], len, 0, &st);
-        }
+        Value a = argv[0];
         int64_t raw;
-        if (int_to_i64(argv[0], &raw) && raw > len) {
+        if (!int_check(a)) {
+            // an object with __index__ stands for its value; anything else is a TypeError
+            if (!(IS_OBJ(a) && class_lookup(AS_OBJ(a)->cls, str_intern_c("__index__")))) {
+                return index_arg(a, len, 0, &st);
+            }
+            if (!index_value(a, NULL, &raw)) {
+                return false;
+            }
+            a = int_from_i64(raw);
+        }
+        if (int_to_i64(a, &raw) && raw > len) {
             r->past_end = true;
         }
         exc_clear();
-        if (!index_arg(argv[0], len, 0, &st)) {
+        if (!index_arg(a, len, 0, &st)) {
             return false;
         }
     }

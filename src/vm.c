@@ -1111,6 +1111,38 @@ next_instr:
         DISPATCH();
     }
     CASE(BUILD_SLICE): {
+        uint32_t next = INSTR_OP(*ip);
+        if (next == OP_BINARY_SUBSCR || next == OP_STORE_SUBSCR) {
+            // x[a:b] or x[a:b] = v on a builtin sequence: the slice lives
+            // on the C stack (their getitem/setitem only read it), saving
+            // an allocation per slicing
+            Value obj = sp[-(int)arg - 1];
+            if (IS_OBJ(obj) && (AS_OBJ(obj)->cls == cls_list || AS_OBJ(obj)->cls == cls_str ||
+                                AS_OBJ(obj)->cls == cls_tuple || AS_OBJ(obj)->cls == cls_bytes ||
+                                AS_OBJ(obj)->cls == cls_bytearray)) {
+                ObjSlice tmp = {.hdr = {.cls = cls_slice}};
+                tmp.step = arg == 3 ? POP() : VAL_NONE;
+                tmp.stop = POP();
+                tmp.start = POP();
+                // the popped values stay in place above sp: nothing reuses
+                // those slots before the call returns, so they stay rooted
+                ip++;
+                SAVE_FRAME();
+                frame->sp = sp + arg;
+                if (next == OP_BINARY_SUBSCR) {
+                    Value v = obj_getitem(obj, OBJ_VAL(&tmp));
+                    frame->sp = sp;
+                    CHECK(v);
+                    sp[-1] = v;
+                } else {
+                    bool ok = obj_setitem(obj, OBJ_VAL(&tmp), sp[-2]);
+                    frame->sp = sp;
+                    CHECK(ok);
+                    sp -= 2;
+                }
+                DISPATCH();
+            }
+        }
         ObjSlice *s = (ObjSlice *)obj_alloc(cls_slice, sizeof(ObjSlice));
         if (arg == 3) {
             s->step = POP();
