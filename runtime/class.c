@@ -689,6 +689,26 @@ static void recompute_subclass(Obj *o, void *ctx) {
     }
 }
 
+// Dunders that no slot depends on (class_compute_slots never reads them):
+// setting one skips the walk over the heap for subclasses, which copy,
+// dataclasses, enum and logging trigger at import or on each new class.
+static bool slotless_dunder(ObjStr *name) {
+    static const char *const names[] = {"__doc__", "__module__", "__slotnames__", "__annotations__",
+                                        "__abstractmethods__", "__init__", "__new__", "__init_subclass__",
+                                        "__class_getitem__", "__set_name__", "__match_args__",
+                                        "__dataclass_fields__", "__dataclass_params__", "__parameters__",
+                                        "__orig_bases__", "__signature__", "__wrapped__", "__copy__",
+                                        "__deepcopy__", "__reduce__", "__reduce_ex__", "__getstate__",
+                                        "__setstate__", "__format__", "__slots__", "__weakref__",
+                                        "__enter__", "__exit__", "__aenter__", "__aexit__", NULL};
+    for (const char *const *n = names; *n; n++) {
+        if (strcmp(name->data, *n) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static bool type_setattr(Value self, ObjStr *name, Value v) {
     ObjClass *c = AS_CLASS(self);
     if (!(c->flags & (CLS_USER | CLS_HEAPTYPE))) {
@@ -727,7 +747,7 @@ static bool type_setattr(Value self, ObjStr *name, Value v) {
                   name->data);
         return false;
     }
-    if (name->data[0] == '_' && name->data[1] == '_') {
+    if (name->data[0] == '_' && name->data[1] == '_' && !slotless_dunder(name)) {
         class_compute_slots(c);
         gc_each_object_ctx(recompute_subclass, c);
     }

@@ -118,6 +118,11 @@ Value class_build(ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjDict *ns, Ob
     wrap_implicit(d, "__new__", cls_staticmethod);
     wrap_implicit(d, "__init_subclass__", cls_classmethod);
     wrap_implicit(d, "__class_getitem__", cls_classmethod);
+    // every class has its own __doc__, None when the body has no docstring
+    // (a subclass does not show its base's)
+    if (!dict_get_str(d, str_intern_c("__doc__"))) {
+        dict_set_str(d, str_intern_c("__doc__"), VAL_NONE);
+    }
     ObjStr *cellname = str_intern_c("__classcell__");
     Value cell = dict_get_str(d, cellname);
     if (cell) {
