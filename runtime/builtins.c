@@ -915,8 +915,8 @@ static Value bi_vars(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     Value v = argv[0];
-    if (IS_A(v, cls_module)) {
-        return OBJ_VAL(((ObjModule *)AS_OBJ(v))->dict);
+    if (IS_OBJ(v) && class_is_subclass(AS_OBJ(v)->cls, cls_module)) {
+        return OBJ_VAL(((ObjModule *)AS_OBJ(v))->dict);     // a ModuleType subclass's too
     }
     if (IS_CLASS(v)) {
         return mappingproxy_new(OBJ_VAL(AS_CLASS(v)->dict));
@@ -971,7 +971,7 @@ static Value bi_dir(int argc, Value *argv, ObjDict *kw) {
         gc_pop_root(1);
         return ok ? l : VAL_NULL;
     }
-    if (IS_A(v, cls_module)) {
+    if (IS_OBJ(v) && class_is_subclass(AS_OBJ(v)->cls, cls_module)) {
         add_keys(s, ((ObjModule *)AS_OBJ(v))->dict);
     } else {
         ObjClass *c = IS_CLASS(v) ? AS_CLASS(v) : val_class(v);

@@ -28,14 +28,35 @@ static Value module_repr(Value self) {
     return str_printf("<module '%s' (built-in)>", m->name->data);
 }
 
+// A class attribute of a ModuleType subclass that takes precedence over
+// the module's dict (a property or another data descriptor), as in
+// CPython's generic lookup.
+static bool subclass_data_descr(Value self, ObjStr *name, Value *descr) {
+    ObjClass *c = AS_OBJ(self)->cls;
+    *descr = c == cls_module ? VAL_NULL : class_lookup(c, name);
+    if (!*descr || !IS_OBJ(*descr)) {
+        return false;
+    }
+    ObjClass *dc = AS_OBJ(*descr)->cls;
+    return dc == cls_property || ((dc->flags & CLS_USER) && (class_lookup(dc, str_intern_c("__set__")) ||
+                                                            class_lookup(dc, str_intern_c("__delete__"))));
+}
+
 static Value module_getattr(Value self, ObjStr *name) {
     ObjModule *m = (ObjModule *)AS_OBJ(self);
+    Value descr;
+    if (name->data[0] == '_' && strcmp(name->data, "__dict__") == 0) {
+        return OBJ_VAL(m->dict);    // also for a subclass: the module's globals
+    }
+    if (subclass_data_descr(self, name, &descr)) {
+        return generic_getattr(self, name);
+    }
     Value v = dict_get_str(m->dict, name);
     if (v) {
         return v;
     }
-    if (strcmp(name->data, "__dict__") == 0) {
-        return OBJ_VAL(m->dict);
+    if (descr) {
+        return generic_getattr(self, name);     // a subclass's method or class attribute
     }
     Value hook = dict_get_str(m->dict, str_intern_c("__getattr__"));   // PEP 562
     if (hook) {
@@ -57,6 +78,10 @@ static Value module_getattr(Value self, ObjStr *name) {
 
 static bool module_setattr(Value self, ObjStr *name, Value v) {
     ObjModule *m = (ObjModule *)AS_OBJ(self);
+    Value descr;
+    if (subclass_data_descr(self, name, &descr)) {
+        return generic_setattr(self, name, v);
+    }
     if (v) {
         dict_set_str(m->dict, name, v);
         return true;

@@ -217,6 +217,19 @@ static void attr_cache_fill(ObjCode *code, const uint32_t *ip, Value obj, ObjStr
         return;
     }
     ObjClass *c = AS_OBJ(obj)->cls;
+    if (c == cls_module && !store) {
+        // a module's attribute is its dict's entry (module_getattr looks
+        // there first): LOAD_ATTR remembers where it is
+        int64_t ix = dict_index_str(((ObjModule *)AS_OBJ(obj))->dict, name);
+        if (ix >= 0 && ix <= (int64_t)UINT32_MAX) {
+            AttrCache *ac = attr_cache_at(code, ip);
+            ac->cls = c;
+            ac->version = class_version();
+            ac->ix = (uint32_t)ix;
+            ac->method = VAL_NULL;
+        }
+        return;
+    }
     if (!(c->flags & CLS_USER) || c->getattr ||
         (store && (c->setattr || ((c->flags & CLS_HAS_SLOTS) && !slots_allow(c, name)))) ||
         !c->dict_offset || c->dict_offset == DICT_OFFSET_TRAILING || class_lookup(c, name)) {
@@ -730,6 +743,15 @@ next_instr:
         if (code->attr_cache && IS_OBJ(obj)) {
             AttrCache *ac = &code->attr_cache[ip - code->code - 1];
             if (ac->cls == AS_OBJ(obj)->cls && ac->version == class_version()) {
+                if (ac->cls == cls_module) {
+                    // a module's global: its dict entry, while it is still that name's
+                    ObjDict *md = ((ObjModule *)AS_OBJ(obj))->dict;
+                    if (ac->ix < md->nentries && md->entries[ac->ix].key == OBJ_VAL(name)) {
+                        TOP() = md->entries[ac->ix].value;
+                        DISPATCH();
+                    }
+                    goto load_attr_slow;
+                }
                 // the class has no attribute of that name: the instance dict decides
                 ObjDict *d = attr_dict(AS_OBJ(obj));
                 if (d && ac->ix < d->nentries && d->entries[ac->ix].key == OBJ_VAL(name)) {
@@ -743,6 +765,7 @@ next_instr:
                 }
             }
         }
+    load_attr_slow:
         SAVE_FRAME();
         Value v = obj_getattr(obj, name);
         CHECK(v);
@@ -794,6 +817,15 @@ next_instr:
             // the class gave this method while its version was this one; an
             // instance attribute of that name could still shadow it
             AttrCache *ac = &code->attr_cache[ip - code->code - 1];
+            if (c == cls_module && ac->cls == c && ac->version == class_version()) {
+                // a module's function: as LOAD_ATTR's module entries
+                ObjDict *md = ((ObjModule *)AS_OBJ(obj))->dict;
+                if (ac->ix < md->nentries && md->entries[ac->ix].key == OBJ_VAL(name)) {
+                    sp[-1] = md->entries[ac->ix].value;
+                    PUSH(VAL_NULL);
+                    DISPATCH();
+                }
+            }
             if (ac->cls == c && ac->version == class_version() && ac->method) {
                 ObjDict *d = !c->dict_offset || !IS_OBJ(obj)         ? NULL
                              : c->dict_offset != DICT_OFFSET_TRAILING ? attr_dict(AS_OBJ(obj))
@@ -827,6 +859,9 @@ next_instr:
         }
         Value v = obj_getattr(obj, name);
         CHECK(v);
+        if (c == cls_module) {
+            attr_cache_fill(code, ip, obj, name, false);
+        }
         sp[-1] = v;
         PUSH(VAL_NULL);
         DISPATCH();
