@@ -37,14 +37,35 @@ static inline bool key_hash(Value key, int64_t *h) {
     return obj_hash(key, h);
 }
 
-static void index_put(int32_t *index, size_t mask, int64_t hash, int32_t ix) {
+// The index table holds entry numbers as int8 while it has at most 128
+// slots (at most 85 entries), else as int32, as CPython's dicts do: a
+// small dict's index takes 8 to 128 bytes instead of 32 to 512.
+#define INDEX_SMALL(mask) ((mask) < 128)
+
+static inline size_t index_bytes(size_t size) {
+    return size <= 128 ? size : size * sizeof(int32_t);
+}
+
+static inline int32_t ix_get(const void *index, size_t mask, size_t i) {
+    return INDEX_SMALL(mask) ? ((const int8_t *)index)[i] : ((const int32_t *)index)[i];
+}
+
+static inline void ix_set(void *index, size_t mask, size_t i, int32_t ix) {
+    if (INDEX_SMALL(mask)) {
+        ((int8_t *)index)[i] = (int8_t)ix;
+    } else {
+        ((int32_t *)index)[i] = ix;
+    }
+}
+
+static void index_put(void *index, size_t mask, int64_t hash, int32_t ix) {
     uint64_t perturb = (uint64_t)hash;
     size_t i = (size_t)hash & mask;
-    while (index[i] >= 0) {
+    while (ix_get(index, mask, i) >= 0) {
         perturb >>= 5;
         i = (i * 5 + perturb + 1) & mask;
     }
-    index[i] = ix;
+    ix_set(index, mask, i, ix);
 }
 
 // Rebuilds the table, compacted, with an index of at least 3*[need] slots
@@ -58,7 +79,7 @@ static bool table_resize(ObjDict *d, size_t need) {
     }
     size_t cap = size * 2 / 3;
     size_t isize, esize;
-    if (size > ((size_t)1 << 31) || !mem_size(size, sizeof(int32_t), 0, &isize) ||
+    if (size > ((size_t)1 << 31) || !mem_size(index_bytes(size), 1, 0, &isize) ||
         !mem_size(cap, sizeof(DictEntry), 0, &esize)) {
         exc_clear();
         exc_raise_nomem();
@@ -100,7 +121,7 @@ restart:
     uint64_t perturb = (uint64_t)hash;
     size_t i = (size_t)hash & mask;
     for (;;) {
-        int32_t ix = d->index[i];
+        int32_t ix = ix_get(d->index, mask, i);
         if (ix == IX_EMPTY) {
             return -1;
         }
@@ -167,11 +188,11 @@ int table_insert(ObjDict *d, Value key, int64_t hash, Value value) {
 void table_remove_at(ObjDict *d, int64_t ix, int64_t hash) {
     uint64_t perturb = (uint64_t)hash;
     size_t i = (size_t)hash & d->mask;
-    while (d->index[i] != (int32_t)ix) {
+    while (ix_get(d->index, d->mask, i) != (int32_t)ix) {
         perturb >>= 5;
         i = (i * 5 + perturb + 1) & d->mask;
     }
-    d->index[i] = IX_DUMMY;
+    ix_set(d->index, d->mask, i, IX_DUMMY);
     d->entries[ix].key = VAL_NULL;
     d->entries[ix].value = VAL_NULL;
     d->used--;
@@ -183,7 +204,7 @@ void table_remove_at(ObjDict *d, int64_t ix, int64_t hash) {
 // Frees the buffers of [d] (leaves the fields stale: caller resets them).
 void table_free(ObjDict *d) {
     if (d->index) {
-        mem_free(d->entries, d->cap * sizeof(DictEntry) + (d->mask + 1) * sizeof(int32_t));
+        mem_free(d->entries, d->cap * sizeof(DictEntry) + index_bytes((size_t)d->mask + 1));
     }
     d->index = NULL;
     d->entries = NULL;
@@ -203,7 +224,7 @@ bool table_copy(ObjDict *dst, ObjDict *src) {
     }
     if (src->used == src->nentries) {
         // No holes: copy the buffers as they are.
-        size_t isize = (src->mask + 1) * sizeof(int32_t), esize = src->cap * sizeof(DictEntry);
+        size_t isize = index_bytes((size_t)src->mask + 1), esize = src->cap * sizeof(DictEntry);
         DictEntry *entries = mem_try_alloc(esize + isize);
         if (!entries) {
             return false;
@@ -293,7 +314,7 @@ static inline int64_t find_str(ObjDict *d, ObjStr *s, int64_t hash) {
     uint64_t perturb = (uint64_t)hash;
     size_t i = (size_t)hash & mask;
     for (;;) {
-        int32_t ix = d->index[i];
+        int32_t ix = ix_get(d->index, mask, i);
         if (ix == IX_EMPTY) {
             return -1;
         }

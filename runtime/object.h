@@ -206,12 +206,14 @@ typedef struct DictEntry {
     int64_t hash;
 } DictEntry;
 
+// The counts are 32-bit (the index table holds int32 entry numbers, so a
+// table never has more than 2^31 slots): 64 bytes per dict, not 80.
 struct ObjDict {
     Obj hdr;
-    size_t used;        // live entries
-    size_t nentries;    // entries slots used (incl. deleted)
-    size_t cap;         // entries capacity
-    size_t mask;        // index table size - 1
+    uint32_t used;      // live entries
+    uint32_t nentries;  // entries slots used (incl. deleted)
+    uint32_t cap;       // entries capacity
+    uint32_t mask;      // index table size - 1
     int32_t *index;     // index table
     DictEntry *entries;
     uint32_t version;   // bumped whenever a key is added or removed (VM caches)
@@ -219,7 +221,7 @@ struct ObjDict {
 
 typedef struct ObjSet {
     Obj hdr;
-    size_t used, nentries, cap, mask;   // same layout as ObjDict
+    uint32_t used, nentries, cap, mask; // same layout as ObjDict
     int32_t *index;
     DictEntry *entries;
     uint32_t version;
