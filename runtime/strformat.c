@@ -939,11 +939,19 @@ Value str_percent_format(Value fmtv, Value args) {
         Value piece = VAL_NULL;
         switch (type) {
         case 's': case 'r': case 'a': {
-            Value t = type == 's' ? obj_str(arg) : type == 'a' ? obj_ascii(arg) : obj_repr(arg);
+            Value t = type == 's' ? (IS_STR(arg) ? arg : obj_str(arg)) : type == 'a' ? obj_ascii(arg) : obj_repr(arg);
             if (!t) {
                 PFAIL(VAL_NULL);
             }
             ObjStr *ts = AS_STR(t);
+            if (width < 0 && prec < 0) {
+                sb_add(&out, ts->data, ts->len);    // no padding: no intermediate str
+                if (argrooted) {
+                    gc_pop_root(1);
+                    argrooted = false;
+                }
+                continue;
+            }
             size_t len = ts->len, cpl = ts->cplen;
             if (prec >= 0 && (size_t)prec < cpl) {
                 cpl = (size_t)prec;
