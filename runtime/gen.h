@@ -20,9 +20,10 @@ struct ObjGen {
     uint32_t inner_epoch;   // gen_epoch when [inner] was recorded (vm.c)
     uint32_t inner_depth;   // frames between [inner] and this one
     ObjGen **chain;         // the generators of that chain below this one,
-    uint32_t chain_cap;     // innermost first ([inner_depth] of them)
+                            // innermost first ([inner_depth] of them)
     ObjStr *created_file;   // where a coroutine object was made (never-awaited warning)
     int32_t created_line;
+    uint32_t chain_cap;     // (here, not after [chain]: no padding, 96 bytes in all)
     uint8_t state;          // GEN_*
     uint8_t yield_kind;     // last suspension: 0 = its own yield, 1 = a delegate's (await)
     bool awaited;           // a coroutine that was ever started or awaited
@@ -49,4 +50,5 @@ ObjGen **gen_chain_room(ObjGen *head, uint32_t n);
 Value gen_make_throw_exc(int argc, Value *argv);
 // The line [g] is suspended at (its first line before it started), 0 when closed.
 int gen_line(ObjGen *g);
+_Static_assert(sizeof(ObjGen) <= 96, "ObjGen fits the 96-byte size class");
 #endif

@@ -16,8 +16,7 @@ static void trace_future(Obj *o) {
     ObjFuture *f = (ObjFuture *)o;
     gc_mark_obj((Obj *)f->dict);
     gc_mark_obj((Obj *)f->loop);
-    gc_mark_value(f->result);
-    gc_mark_value(f->exc);
+    gc_mark_value(f->value);
     gc_mark_value(f->cancel_msg);
     gc_mark_value(f->cb0);
     gc_mark_obj((Obj *)f->cbs);
@@ -85,7 +84,8 @@ bool future_set_result(ObjFuture *f, Value v) {
         exc_raise(exc_InvalidStateError, "invalid state");
         return false;
     }
-    f->result = v;
+    f->value = v;
+    f->is_exc = false;
     f->state = FUT_FINISHED;
     schedule_callbacks(f);
     return true;
@@ -110,7 +110,7 @@ bool future_set_exception(ObjFuture *f, Value exc) {
         exc_raise(exc_TypeError, "StopIteration interacts badly with generators and cannot be raised into a Future");
         return false;
     }
-    f->exc = exc;
+    fut_set_exc(f, exc);
     f->state = FUT_FINISHED;
     f->log_tb = true;
     schedule_callbacks(f);
@@ -133,11 +133,11 @@ bool future_cancel(ObjFuture *f, Value msg) {
 }
 
 Value future_make_cancelled_error(ObjFuture *f) {
-    if (f->exc) {
+    if (fut_exc(f)) {
         // as CPython, the CancelledError a task ended with is handed out once
-        Value e = f->exc;
+        Value e = f->value;
         if (f->state == FUT_CANCELLED) {
-            f->exc = VAL_NULL;
+            fut_set_exc(f, VAL_NULL);
         }
         return e;
     }
@@ -156,10 +156,10 @@ Value future_result(ObjFuture *f) {
         return exc_raise(exc_InvalidStateError, "Result is not set.");
     }
     f->log_tb = false;
-    if (f->exc) {
-        return exc_raise_value(f->exc);
+    if (f->is_exc) {
+        return exc_raise_value(f->value);
     }
-    return f->result;
+    return f->value;
 }
 
 // ---- methods
@@ -210,7 +210,7 @@ static Value fut_exception(int argc, Value *argv, ObjDict *kw) {
         return exc_raise(exc_InvalidStateError, "Exception is not set.");
     }
     f->log_tb = false;
-    return f->exc ? f->exc : VAL_NONE;
+    return fut_exc(f) ? f->value : VAL_NONE;
 }
 
 static Value fut_set_result(int argc, Value *argv, ObjDict *kw) {
@@ -496,11 +496,11 @@ static bool fut_setattr(Value self, ObjStr *name, Value v) {
 
 Value future_repr_info(ObjFuture *f) {
     if (f->state == FUT_FINISHED) {
-        Value r = obj_repr(f->exc ? f->exc : f->result);
+        Value r = obj_repr(f->value);
         if (!r) {
             return VAL_NULL;
         }
-        return str_printf(" %s=%s", f->exc ? "exception" : "result", AS_STR(r)->data);
+        return str_printf(" %s=%s", f->is_exc ? "exception" : "result", AS_STR(r)->data);
     }
     return str_from_c("");
 }

@@ -416,12 +416,11 @@ Value loop_call_soon(ObjLoop *loop, Value cb, Value args) {
     return h;
 }
 
-Value loop_call_at(ObjLoop *loop, double when, int kind, Value cb, Value args) {
-    if (!check_closed(loop)) {
-        return VAL_NULL;
-    }
-    Value hv = handle_new(loop, kind, cb, args, true);
-    ObjHandle *h = (ObjHandle *)AS_OBJ(hv);
+// Puts the timer [h] (kind, callback, args filled) in [loop]'s heap at
+// absolute time [when].
+static void timer_schedule(ObjLoop *loop, ObjHandle *h, double when) {
+    h->loop = loop;
+    h->is_timer = true;
     // a NaN deadline fires at the next iteration (timer_key orders it as
     // -inf); kept as NaN so that when() reports it as CPython does
     h->when = when;
@@ -435,6 +434,14 @@ Value loop_call_at(ObjLoop *loop, double when, int kind, Value cb, Value args) {
         }
     }
     heap_push(loop, h);
+}
+
+Value loop_call_at(ObjLoop *loop, double when, int kind, Value cb, Value args) {
+    if (!check_closed(loop)) {
+        return VAL_NULL;
+    }
+    Value hv = handle_new(loop, kind, cb, args, true);
+    timer_schedule(loop, (ObjHandle *)AS_OBJ(hv), when);
     return hv;
 }
 
@@ -1533,12 +1540,13 @@ static const MethodDef timer_methods[] = {
 };
 
 // ---- sleep(): a lazy awaitable (the timer starts when it is awaited)
+// It is its own timer: an H_SLEEP handle (callback: the future it waits
+// on, args: the result) that the heap holds while it waits, so a sleeping
+// task costs no TimerHandle object.
 typedef struct ObjSleep {
-    Obj hdr;
+    ObjHandle h;            // first: the heap and the ready queue take it as a handle
     double delay;
-    Value result;
-    Value fut;
-    int state;      // 0 new, 1 waiting on fut, 2 yielded once (delay <= 0), 3 done
+    int state;              // 0 new, 1 waiting on h.callback, 2 yielded once (delay <= 0), 3 done
     bool warned;
     int created_line;
     ObjStr *created_file;   // where sleep() was called (never-awaited warning)
@@ -1574,8 +1582,9 @@ bool aio_sleep_done(Value v) {
 static void trace_sleep(Obj *o) {
     ObjSleep *s = (ObjSleep *)o;
     gc_mark_obj((Obj *)s->created_file);
-    gc_mark_value(s->result);
-    gc_mark_value(s->fut);
+    gc_mark_value(s->h.callback);
+    gc_mark_value(s->h.args);
+    gc_mark_obj((Obj *)s->h.loop);
 }
 
 static int sleep_return(Value r) {
@@ -1603,28 +1612,30 @@ static int sleep_next(Value self, Value *out) {
             return -1;
         }
         ObjLoop *loop = ST->running_loop;
-        Value fut = future_new(loop);
-        s->fut = fut;
-        Value h = loop_call_at(loop, clock_monotonic() + s->delay, H_SLEEP, fut, s->result);
-        if (!h) {
+        if (!check_closed(loop)) {
             return -1;
         }
-        ((ObjFuture *)AS_OBJ(fut))->timer = h;
+        Value fut = future_new(loop);
+        s->h.callback = fut;
+        s->h.kind = H_SLEEP;
+        timer_schedule(loop, &s->h, clock_monotonic() + s->delay);
+        ((ObjFuture *)AS_OBJ(fut))->timer = self;
         ((ObjFuture *)AS_OBJ(fut))->blocking = true;
         s->state = 1;
         *out = fut;
         return 1;
     }
     case 1: {
-        ObjFuture *f = (ObjFuture *)AS_OBJ(s->fut);
+        ObjFuture *f = (ObjFuture *)AS_OBJ(s->h.callback);
         if (f->state == FUT_PENDING) {
             f->blocking = true;
-            *out = s->fut;
+            *out = s->h.callback;
             return 1;
         }
         s->state = 3;
         Value r = future_result(f);
-        s->fut = VAL_NULL;
+        s->h.callback = VAL_NULL;
+        s->h.args = VAL_NULL;
         if (!r) {
             return -1;
         }
@@ -1632,7 +1643,7 @@ static int sleep_next(Value self, Value *out) {
     }
     case 2:
         s->state = 3;
-        return sleep_return(s->result);
+        return sleep_return(s->h.args);
     default:
         exc_raise(exc_RuntimeError, "cannot reuse already awaited coroutine");
         return -1;
@@ -1655,8 +1666,8 @@ static Value sleep_send(int argc, Value *argv, ObjDict *kw) {
 
 static Value sleep_throw(int argc, Value *argv, ObjDict *kw) {
     ObjSleep *s = (ObjSleep *)AS_OBJ(argv[0]);
-    if (s->fut) {
-        ObjFuture *f = (ObjFuture *)AS_OBJ(s->fut);
+    if (s->state == 1 && s->h.callback) {
+        ObjFuture *f = (ObjFuture *)AS_OBJ(s->h.callback);
         if (f->timer) {
             ((ObjHandle *)AS_OBJ(f->timer))->cancelled = true;
             f->timer = VAL_NULL;
@@ -1668,8 +1679,8 @@ static Value sleep_throw(int argc, Value *argv, ObjDict *kw) {
 
 static Value sleep_close(int argc, Value *argv, ObjDict *kw) {
     ObjSleep *s = (ObjSleep *)AS_OBJ(argv[0]);
-    if (s->fut) {
-        ObjFuture *f = (ObjFuture *)AS_OBJ(s->fut);
+    if (s->state == 1 && s->h.callback) {
+        ObjFuture *f = (ObjFuture *)AS_OBJ(s->h.callback);
         if (f->timer) {
             ((ObjHandle *)AS_OBJ(f->timer))->cancelled = true;
             f->timer = VAL_NULL;
@@ -1706,7 +1717,8 @@ Value aio_sleep(int argc, Value *argv, ObjDict *kw) {
     Value result = argc > 1 ? argv[1] : kw_get(kw, "result");
     ObjSleep *s = (ObjSleep *)obj_alloc(cls_sleep, sizeof(ObjSleep));
     s->delay = d;
-    s->result = result ? result : VAL_NONE;
+    s->h.kind = H_SLEEP;
+    s->h.args = result ? result : VAL_NONE;
     s->created_file = vm_current_file();
     s->created_line = vm_current_line();
     return OBJ_VAL(s);

@@ -297,7 +297,7 @@ static void report_one(Value v) {
         f->log_tb = false;
         aio_report_error(f->loop, f->is_task ? "Task exception was never retrieved"
                                              : "Future exception was never retrieved",
-                         f->exc, "future", v);
+                         fut_exc(f), "future", v);
         if (f->is_task && ST->config.strict_tasks) {
             strict_fail();
         }

@@ -223,7 +223,7 @@ bool task_step(ObjTask *t, Value exc) {
         Value e = exc_take();
         if (exc_matches(e, OBJ_VAL(exc_CancelledError))) {
             // the message lives on in [e] only (CPython forgets it)
-            f->exc = e;
+            fut_set_exc(f, e);
             future_cancel(f, VAL_NULL);
         } else if (exc_matches(e, OBJ_VAL(exc_KeyboardInterrupt)) || exc_matches(e, OBJ_VAL(exc_SystemExit))) {
             future_set_exception(f, e);
@@ -270,7 +270,7 @@ bool task_step(ObjTask *t, Value exc) {
 }
 
 bool task_wakeup(ObjTask *t, ObjFuture *fut) {
-    if (fut->state == FUT_FINISHED && !fut->exc) {
+    if (fut->state == FUT_FINISHED && !fut->is_exc) {
         return task_step(t, VAL_NULL);
     }
     Value r = future_result(fut);
@@ -290,7 +290,9 @@ bool task_cancel(ObjTask *t, Value msg) {
     if (!msg) {
         msg = VAL_NONE;
     }
-    t->num_cancels++;
+    if (t->num_cancels < INT16_MAX) {
+        t->num_cancels++;
+    }
     if (t->fut_waiter) {
         if (cancel_any(t->fut_waiter, msg)) {
             return true;

@@ -399,8 +399,8 @@ void trace_item_end(ReadyItem *it) {
         where(&s, t, false);
     } else if (t->f.state == FUT_CANCELLED) {
         tb_put(&s, "cancelled", 9);
-    } else if (t->f.exc) {
-        tb_printf(&s, "raised %s", val_type_name(t->f.exc));
+    } else if (fut_exc(&t->f)) {
+        tb_printf(&s, "raised %s", val_type_name(fut_exc(&t->f)));
     } else {
         tb_put(&s, "returned", 8);
     }
