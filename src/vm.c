@@ -247,6 +247,29 @@ static void attr_cache_fill(ObjCode *code, const uint32_t *ip, Value obj, ObjStr
     ac->method = VAL_NULL;
 }
 
+// After LOAD_ATTR of [name] on the class [cls] (whose metaclass is type)
+// gave [v]: when [v] is the class attribute itself (no binding, no
+// descriptor's __get__ involved: a constant, a function, a nested class),
+// the next execution gives it again while no class changed (the version
+// covers every class dict, the metaclass's included).
+static void class_attr_cache_fill(ObjCode *code, const uint32_t *ip, Value cls, ObjStr *name, Value v) {
+    if (!name->interned || !v || class_lookup(AS_CLASS(cls), name) != v) {
+        return;
+    }
+    ObjClass *vc = val_class(v);
+    if ((vc->flags & CLS_USER) && class_lookup(vc, ST->s_descr[0])) {
+        return;     // a user descriptor: its __get__ runs every time
+    }
+    if (dict_get_str(cls_type->dict, name)) {
+        return;     // type's own attributes (__name__, mro ...) come first for some names
+    }
+    AttrCache *ac = attr_cache_at(code, ip);
+    ac->cls = AS_CLASS(cls);
+    ac->version = class_version();
+    ac->ix = 0;
+    ac->method = v;
+}
+
 static Value name_error(ObjStr *name) {
     Value msg = str_printf("name '%s' is not defined", name->data);
     Value e = exc_new(exc_NameError, 1, &msg);
@@ -742,7 +765,8 @@ next_instr:
         ObjStr *name = NAME(arg);
         if (code->attr_cache && IS_OBJ(obj)) {
             AttrCache *ac = &code->attr_cache[ip - code->code - 1];
-            if (ac->cls == AS_OBJ(obj)->cls && ac->version == class_version()) {
+            // (an entry with a method is class_attr_cache_fill's, for the class object)
+            if (ac->cls == AS_OBJ(obj)->cls && ac->version == class_version() && !ac->method) {
                 if (ac->cls == cls_module) {
                     // a module's global: its dict entry, while it is still that name's
                     ObjDict *md = ((ObjModule *)AS_OBJ(obj))->dict;
@@ -763,13 +787,20 @@ next_instr:
                     TOP() = v;
                     DISPATCH();
                 }
+            } else if (ac->method && OBJ_VAL(ac->cls) == obj && ac->version == class_version()) {
+                TOP() = ac->method;     // a plain class attribute read on the class itself
+                DISPATCH();
             }
         }
     load_attr_slow:
         SAVE_FRAME();
         Value v = obj_getattr(obj, name);
         CHECK(v);
-        attr_cache_fill(code, ip, obj, name, false);
+        if (IS_OBJ(obj) && AS_OBJ(obj)->cls == cls_type) {
+            class_attr_cache_fill(code, ip, obj, name, v);
+        } else {
+            attr_cache_fill(code, ip, obj, name, false);
+        }
         TOP() = v;
         DISPATCH();
     }
