@@ -212,6 +212,22 @@ static inline ObjDict *attr_dict(Obj *o) {
 // __getattribute__/__setattr__, whose __slots__ allow it, and without a class attribute of
 // that name, so no descriptor can be involved), the next execution reads or
 // writes that dict entry directly while the class version is unchanged.
+// AttrCache.ix of a LOAD_ATTR entry for a plain class attribute read
+// through an instance (the value in AttrCache.method).
+#define ATTR_IX_CLASS_VALUE UINT32_MAX
+
+// Whether a class attribute is given as is when read through an instance
+// (no descriptor: not a function, method, property, class/staticmethod or
+// an instance of a user class with __get__).
+static bool plain_class_value(Value v) {
+    ObjClass *vc = val_class(v);
+    if (vc == cls_function || vc == cls_native || vc == cls_property || vc == cls_classmethod ||
+        vc == cls_staticmethod) {
+        return false;
+    }
+    return !(vc->flags & CLS_USER) || !class_lookup(vc, ST->s_descr[0]);
+}
+
 static void attr_cache_fill(ObjCode *code, const uint32_t *ip, Value obj, ObjStr *name, bool store) {
     if (!IS_OBJ(obj) || !name->interned) {
         return;
@@ -232,7 +248,19 @@ static void attr_cache_fill(ObjCode *code, const uint32_t *ip, Value obj, ObjStr
     }
     if (!(c->flags & CLS_USER) || c->getattr ||
         (store && (c->setattr || ((c->flags & CLS_HAS_SLOTS) && !slots_allow(c, name)))) ||
-        !c->dict_offset || c->dict_offset == DICT_OFFSET_TRAILING || class_lookup(c, name)) {
+        !c->dict_offset || c->dict_offset == DICT_OFFSET_TRAILING) {
+        return;
+    }
+    Value cv = class_lookup(c, name);
+    if (cv) {
+        if (!store && plain_class_value(cv)) {
+            // self.CONST: the instance dict if it has the name, else this value
+            AttrCache *ac = attr_cache_at(code, ip);
+            ac->cls = c;
+            ac->version = class_version();
+            ac->ix = ATTR_IX_CLASS_VALUE;
+            ac->method = cv;
+        }
         return;
     }
     ObjDict *d = attr_dict(AS_OBJ(obj));
@@ -787,9 +815,18 @@ next_instr:
                     TOP() = v;
                     DISPATCH();
                 }
-            } else if (ac->method && OBJ_VAL(ac->cls) == obj && ac->version == class_version()) {
-                TOP() = ac->method;     // a plain class attribute read on the class itself
-                DISPATCH();
+            } else if (ac->method && ac->version == class_version()) {
+                if (OBJ_VAL(ac->cls) == obj) {
+                    TOP() = ac->method;     // a plain class attribute read on the class itself
+                    DISPATCH();
+                }
+                if (ac->cls == AS_OBJ(obj)->cls && ac->ix == ATTR_IX_CLASS_VALUE) {
+                    // ... or through an instance, whose own attribute comes first
+                    ObjDict *d = attr_dict(AS_OBJ(obj));
+                    Value v = d ? dict_get_str(d, name) : VAL_NULL;
+                    TOP() = v ? v : ac->method;
+                    DISPATCH();
+                }
             }
         }
     load_attr_slow:
