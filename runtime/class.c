@@ -544,7 +544,7 @@ static Value object_init(int argc, Value *argv, ObjDict *kw) {
 // A class's __qualname__: what its class statement stored (A.B for a nested
 // class, f.<locals>.C inside a function; type.__qualname__ = ... sets it), else __name__.
 ObjStr *class_qualname(ObjClass *c) {
-    if (c->flags & CLS_USER) {
+    if (c->flags & (CLS_USER | CLS_HEAPTYPE)) {  // a namedtuple class is a heap type
         Value q = dict_get_str(c->dict, ST->s_qualname);
         if (q && IS_STR(q)) {
             return AS_STR(q);

@@ -27,6 +27,12 @@ static Value nt_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     ObjTuple *fields = nt_fields(cls);
     size_t n = fields->len;
     if ((size_t)argc > n) {
+        Value d = class_lookup(cls, ST->s_defaults);
+        size_t nd = d && IS_TUPLE(d) ? AS_TUPLE(d)->len : 0;
+        if (nd) {  // CPython's message for a function with defaults
+            return exc_raise(exc_TypeError, "%s.__new__() takes from %zu to %zu positional arguments but %d were given",
+                             cls->name->data, n - nd + 1, n + 1, argc + 1);
+        }
         return exc_raise(exc_TypeError, "%s.__new__() takes %zu positional arguments but %d were given",
                          cls->name->data, n + 1, argc + 1);
     }
@@ -283,6 +289,17 @@ Value coll_namedtuple(int argc, Value *argv, ObjDict *kw) {
     if (dt) {
         dict_set_str(c->dict, ST->s_defaults, dt);
     }
+    // _field_defaults: {field: default} for the fields that have one, as CPython's
+    Value fd = dict_new();
+    gc_push_root(fd);
+    if (dt) {
+        size_t n = AS_TUPLE(fields)->len, nd = AS_TUPLE(dt)->len;
+        for (size_t i = 0; i < nd; i++) {
+            dict_set(AS_DICT(fd), AS_TUPLE(fields)->items[n - nd + i], AS_TUPLE(dt)->items[i]);
+        }
+    }
+    dict_set_str(c->dict, str_intern_c("_field_defaults"), fd);
+    gc_pop_root(1);
     class_add_classmethod(c, "_make", ntm_make);
     // __new__, __repr__... in the class dict as CPython's namedtuple has them
     // (super().__new__(cls, ...) in a subclass must find this __new__, not tuple's)
