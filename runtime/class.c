@@ -666,6 +666,9 @@ static Value type_getattr(Value self, ObjStr *name) {
     if (v && IS_A(v, cls_native)) {
         return bound_method_new(self, v);
     }
+    if (strcmp(n, "__doc__") == 0) {
+        return VAL_NONE;    // every class has a __doc__ (builtin ones carry no text here)
+    }
     return exc_raise_attr(self, name, "type object '%s' has no attribute '%s'", c->name->data,
                      name->data);
 }
