@@ -598,7 +598,8 @@ static Value dm_remove(int argc, Value *argv, ObjDict *kw) {
             return VAL_NONE;
         }
     }
-    return exc_raise(exc_ValueError, "deque.remove(x): x not in deque");
+    Value r = obj_repr(argv[1]);    // CPython 3.11's message
+    return r ? exc_raise(exc_ValueError, "%s is not in deque", AS_STR(r)->data) : VAL_NULL;
 }
 
 static Value dm_reverse(int argc, Value *argv, ObjDict *kw) {
