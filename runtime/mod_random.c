@@ -12,6 +12,7 @@
 #include "containers.h"
 #include "module.h"
 #include "bytes.h"
+#include "runtime.h"
 
 #define MT_N 624
 #define MT_M 397
@@ -306,9 +307,133 @@ static Value randrange(int64_t start, Value stopv, int64_t step) {
     return VAL_INT(start + step * (int64_t)randbelow((uint64_t)n));
 }
 
+// An int (or integral float) argument as an mpz; false with the error raised.
+static bool mpz_arg(Value v, mpz_t out) {
+    if (IS_FLOAT(v)) {
+        double d = AS_FLOAT(v);
+        if (d != floor(d) || !isfinite(d)) {
+            exc_raise(exc_ValueError, "non-integer arg 1 for randrange()");
+            return false;
+        }
+        mpz_set_d(out, d);
+        return true;
+    }
+    if (v == VAL_TRUE || v == VAL_FALSE) {
+        mpz_set_si(out, v == VAL_TRUE);
+        return true;
+    }
+    if (!int_check(v)) {
+        if (!class_lookup(val_class(v), str_intern_c("__index__"))) {
+            exc_raise(exc_TypeError, "'%s' object cannot be interpreted as an integer", val_type_name(v));
+            return false;
+        }
+        Value i = call_method(v, "__index__", 0, NULL);
+        if (!i) {
+            return false;
+        }
+        v = i;
+    }
+    int_get_mpz(v, out);
+    return true;
+}
+
+// CPython's _randbelow_with_getrandbits for an mpz n > 0, into r.
+static bool randbelow_mpz(mpz_t r, const mpz_t n) {
+    Value k = VAL_INT((int64_t)mpz_sizeinbase(n, 2));
+    do {
+        Value bits = m_getrandbits(1, &k, NULL);
+        if (!bits) {
+            return false;
+        }
+        int_get_mpz(bits, r);
+    } while (mpz_cmp(r, n) >= 0);
+    return true;
+}
+
+// randrange with arguments beyond the small ints (CPython's code on big ints).
+static Value randrange_big(Value startv, Value stopv, Value stepv) {
+    mpz_t start, stop, step, width, n, r;
+    mpz_inits(start, stop, step, width, n, r, NULL);
+    Value res = VAL_NULL;
+    if (!mpz_arg(startv, start)) {
+        goto done;
+    }
+    if (!stopv || IS_NONE(stopv)) {
+        if (mpz_sgn(start) > 0) {
+            if (randbelow_mpz(r, start)) {
+                res = int_from_mpz(r);
+            }
+        } else {
+            exc_raise(exc_ValueError, "empty range for randrange()");
+        }
+        goto done;
+    }
+    if (!mpz_arg(stopv, stop) || (stepv && !mpz_arg(stepv, step))) {
+        goto done;
+    }
+    if (!stepv) {
+        mpz_set_si(step, 1);
+    }
+    mpz_sub(width, stop, start);
+    if (mpz_cmp_si(step, 1) == 0) {
+        if (mpz_sgn(width) > 0) {
+            if (randbelow_mpz(r, width)) {
+                mpz_add(r, r, start);
+                res = int_from_mpz(r);
+            }
+        } else {
+            Value a = int_from_mpz(start), b = int_from_mpz(stop), c = int_from_mpz(width);
+            Value ra = a ? obj_str(a) : VAL_NULL, rb = b ? obj_str(b) : VAL_NULL, rc = c ? obj_str(c) : VAL_NULL;
+            if (ra && rb && rc) {
+                exc_raise(exc_ValueError, "empty range for randrange() (%s, %s, %s)", AS_STR(ra)->data,
+                          AS_STR(rb)->data, AS_STR(rc)->data);
+            }
+        }
+        goto done;
+    }
+    if (mpz_sgn(step) == 0) {
+        exc_raise(exc_ValueError, "zero step for randrange()");
+        goto done;
+    }
+    mpz_add(n, width, step);
+    if (mpz_sgn(step) > 0) {
+        mpz_sub_ui(n, n, 1);
+    } else {
+        mpz_add_ui(n, n, 1);
+    }
+    mpz_fdiv_q(n, n, step);
+    if (mpz_sgn(n) <= 0) {
+        exc_raise(exc_ValueError, "empty range for randrange()");
+        goto done;
+    }
+    if (randbelow_mpz(r, n)) {
+        mpz_mul(r, r, step);
+        mpz_add(r, r, start);
+        res = int_from_mpz(r);
+    }
+done:
+    mpz_clears(start, stop, step, width, n, r, NULL);
+    return res;
+}
+
+// Whether the randrange/randint arguments all fit the int64 fast path.
+static bool small_args(int argc, Value *argv) {
+    for (int i = 0; i < argc; i++) {
+        Value v = argv[i];
+        if (!(IS_SMALL(v) || v == VAL_TRUE || v == VAL_FALSE || IS_NONE(v) ||
+              (IS_FLOAT(v) && fabs(AS_FLOAT(v)) < 1e18))) {
+            return !int_check(v) && !IS_FLOAT(v) && !class_lookup(val_class(v), str_intern_c("__index__"));
+        }
+    }
+    return true;
+}
+
 static Value m_randrange(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("randrange", argc, 1, 3)) {
         return VAL_NULL;
+    }
+    if (!small_args(argc, argv)) {
+        return randrange_big(argv[0], argc > 1 ? argv[1] : VAL_NULL, argc > 2 ? argv[2] : VAL_NULL);
     }
     int64_t start, step = 1;
     if (!int_arg(argv[0], &start) || (argc > 2 && !int_arg(argv[2], &step))) {
@@ -320,6 +445,16 @@ static Value m_randrange(int argc, Value *argv, ObjDict *kw) {
 static Value m_randint(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("randint", argc, 2, 2)) {
         return VAL_NULL;
+    }
+    if (!small_args(argc, argv)) {    // randrange(a, b + 1) on big ints
+        Value b1 = obj_binop(argv[1], MK_SMALL(1), BIN_ADD);
+        if (!b1) {
+            return VAL_NULL;
+        }
+        gc_push_root(b1);
+        Value r = randrange_big(argv[0], b1, VAL_NULL);
+        gc_pop_root(1);
+        return r;
     }
     int64_t a, b;
     if (!int_arg(argv[0], &a) || !int_arg(argv[1], &b)) {
