@@ -2069,7 +2069,23 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, Parser *p) {
         return 0;
     }
     if (want_except && tok != YYSYMBOL_FINALLY) {
-        fe_error(p, "SyntaxError", t->loc, "expected 'except' or 'finally' block");
+        SrcLoc eloc = t->loc;
+        if (t->at_eof) {
+            // CPython blames the file's last line, without a caret: the line
+            // before the end-of-file token's, or the last token's when the
+            // file does not end with a newline
+            int line = t->loc.line > 1 ? t->loc.line - 1 : 1;
+            int j = ti - 1;
+            while (j > 0 && (p->toks[j].kind == TOK_NEWLINE || p->toks[j].kind == TOK_DEDENT ||
+                             p->toks[j].kind == TOK_INDENT)) {
+                j--;
+            }
+            if (j >= 0 && p->toks[j].loc.line > line) {
+                line = p->toks[j].loc.line;
+            }
+            eloc = (SrcLoc){line, -1, line, -1};
+        }
+        fe_error(p, "SyntaxError", eloc, "expected 'except' or 'finally' block");
         e->incomplete = t->at_eof;
         return 0;
     }
