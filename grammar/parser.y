@@ -2069,8 +2069,51 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, Parser *p) {
         return 0;
     }
     if (want_except && tok != YYSYMBOL_FINALLY) {
-        fe_error(p, "SyntaxError", t->loc, "expected 'except' or 'finally' block");
+        SrcLoc eloc = t->loc;
+        if (t->at_eof) {
+            // CPython blames the file's last line, without a caret: the line
+            // before the end-of-file token's, or the last token's when the
+            // file does not end with a newline
+            int line = t->loc.line > 1 ? t->loc.line - 1 : 1;
+            int j = ti - 1;
+            while (j > 0 && (p->toks[j].kind == TOK_NEWLINE || p->toks[j].kind == TOK_DEDENT ||
+                             p->toks[j].kind == TOK_INDENT)) {
+                j--;
+            }
+            if (j >= 0 && p->toks[j].loc.line > line) {
+                line = p->toks[j].loc.line;
+            }
+            eloc = (SrcLoc){line, -1, line, -1};
+        }
+        fe_error(p, "SyntaxError", eloc, "expected 'except' or 'finally' block");
         e->incomplete = t->at_eof;
+        return 0;
+    }
+    // print "x" / exec "code": CPython's invalid_legacy_expression, spanning
+    // the name and the expressions after it
+    if (ti > 0 && p->toks[ti - 1].kind == TOK_NAME && starts_expr(t->kind) &&
+        ((p->toks[ti - 1].len == 5 && memcmp(p->toks[ti - 1].text, "print", 5) == 0) ||
+         (p->toks[ti - 1].len == 4 && memcmp(p->toks[ti - 1].text, "exec", 4) == 0))) {
+        int end = ti, depth = 0;
+        for (int i = ti; i < p->ntok; i++) {
+            int k = p->toks[i].kind;
+            if (k == TOK_LPAR || k == TOK_LSQB || k == TOK_LBRACE) {
+                depth++;
+            } else if (k == TOK_RPAR || k == TOK_RSQB || k == TOK_RBRACE) {
+                if (depth == 0) {
+                    break;
+                }
+                depth--;
+            } else if (k == TOK_NEWLINE || k == TOK_YYEOF || k == TOK_LEXERROR ||
+                       (depth == 0 && (k == TOK_SEMI || k == TOK_EQUAL || k == TOK_COLON))) {
+                break;
+            }
+            end = i;
+        }
+        int n = (int)p->toks[ti - 1].len;
+        fe_error(p, "SyntaxError", span2(p->toks[ti - 1].loc, p->toks[end].loc),
+                 "Missing parentheses in call to '%.*s'. Did you mean %.*s(...)?", n, p->toks[ti - 1].text, n,
+                 p->toks[ti - 1].text);
         return 0;
     }
     if (ti > 0 && forgot_comma(p, ti)) {

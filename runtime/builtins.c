@@ -911,8 +911,14 @@ static Value bi_format(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value bi_vars(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("vars", argc, 1, 1)) {
+    if (!arg_no_kw("vars", kw)) {
         return VAL_NULL;
+    }
+    if (argc > 1) {
+        return exc_raise(exc_TypeError, "vars expected at most 1 argument, got %d", argc);
+    }
+    if (argc == 0) {    // vars(): the calling scope's locals(), as dir() finds them
+        return vm_call(dict_get_str(ST->builtins, str_intern_c("locals")), 0, NULL, NULL);
     }
     Value v = argv[0];
     if (IS_OBJ(v) && class_is_subclass(AS_OBJ(v)->cls, cls_module)) {

@@ -257,6 +257,11 @@ Value builtins_open(int argc, Value *argv, ObjDict *kw) {
         mode = str_from_c(base == 'x' ? (plus ? "xb+" : "xb") : base == 'a' ? (plus ? "ab+" : "ab")
                           : plus ? "rb+" : base == 'r' ? "rb" : "wb");
     }
+    // CPython closes (so flushes) a file object as soon as its last reference
+    // goes: open(p, 'w').write(s) followed by open(p).read() sees s there.
+    // pyish's unreferenced files wait for the collector, so every open first
+    // flushes the data of all stdio output streams.
+    fflush(NULL);
     char cmode[8] = {0};
     cmode[0] = base == 'x' ? 'w' : base;
     strcat(cmode, plus ? "+" : "");

@@ -544,7 +544,7 @@ static Value object_init(int argc, Value *argv, ObjDict *kw) {
 // A class's __qualname__: what its class statement stored (A.B for a nested
 // class, f.<locals>.C inside a function; type.__qualname__ = ... sets it), else __name__.
 ObjStr *class_qualname(ObjClass *c) {
-    if (c->flags & CLS_USER) {
+    if (c->flags & (CLS_USER | CLS_HEAPTYPE)) {  // a namedtuple class is a heap type
         Value q = dict_get_str(c->dict, ST->s_qualname);
         if (q && IS_STR(q)) {
             return AS_STR(q);
@@ -665,6 +665,9 @@ static Value type_getattr(Value self, ObjStr *name) {
     v = dict_get_str(cls_type->dict, name);
     if (v && IS_A(v, cls_native)) {
         return bound_method_new(self, v);
+    }
+    if (strcmp(n, "__doc__") == 0) {
+        return VAL_NONE;    // every class has a __doc__ (builtin ones carry no text here)
     }
     return exc_raise_attr(self, name, "type object '%s' has no attribute '%s'", c->name->data,
                      name->data);

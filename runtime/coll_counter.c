@@ -324,6 +324,73 @@ static Value counter_binop(Value a, Value b, int op) {
     return ok ? r : VAL_NULL;
 }
 
+// Counter comparisons (3.10+): multiset equality and inclusion, a missing
+// key counting as zero: all(self[e] OP other[e] for c in (self, other) for e in c).
+// [op] is OP_LE, OP_GE or OP_EQ; 1, 0 or -1.
+static int counter_all(Value a, Value b, int op) {
+    for (int side = 0; side < 2; side++) {
+        ObjDict *d = AS_DICT(side ? b : a);
+        for (size_t i = 0; i < d->nentries; i++) {
+            Value k = d->entries[i].key;
+            if (!k) {
+                continue;
+            }
+            Value x, y;
+            int r = dict_get(AS_DICT(a), k, &x);
+            if (r < 0) {
+                return -1;
+            }
+            if (!r) {
+                x = MK_SMALL(0);
+            }
+            r = dict_get(AS_DICT(b), k, &y);
+            if (r < 0) {
+                return -1;
+            }
+            if (!r) {
+                y = MK_SMALL(0);
+            }
+            Value c = obj_compare(x, y, op);
+            if (!c) {
+                return -1;
+            }
+            int t = obj_truthy(c);
+            if (t <= 0) {
+                return t;
+            }
+            d = AS_DICT(side ? b : a);    // a comparison may have run code
+            if (i >= d->nentries) {
+                break;
+            }
+        }
+    }
+    return 1;
+}
+
+static Value counter_richcompare(Value a, Value b, int op) {
+    if (!IS_KIND(a, cls_counter) || !IS_KIND(b, cls_counter)) {
+        return op == OP_EQ || op == OP_NE ? cls_dict->richcompare(a, b, op) : VAL_NOTIMPL;
+    }
+    int r;
+    switch (op) {
+    case OP_EQ:
+    case OP_NE:
+        r = counter_all(a, b, OP_EQ);
+        return r < 0 ? VAL_NULL : VAL_BOOL((r == 1) == (op == OP_EQ));
+    case OP_LE:
+    case OP_GE:
+        r = counter_all(a, b, op);
+        return r < 0 ? VAL_NULL : VAL_BOOL(r == 1);
+    default:    // < and >: <= (>=) and !=
+        r = counter_all(a, b, op == OP_LT ? OP_LE : OP_GE);
+        if (r == 1) {
+            r = counter_all(a, b, OP_EQ);
+            return r < 0 ? VAL_NULL : VAL_BOOL(r == 0);
+        }
+        return r < 0 ? VAL_NULL : VAL_FALSE;
+    }
+}
+
 static const MethodDef counter_methods[] = {
     {"most_common", cm_most_common},
     {"elements", cm_elements},
@@ -343,4 +410,5 @@ void coll_counter_init(ObjStr *modname) {
     cls_counter->repr = counter_repr;
     cls_counter->binop = counter_binop;
     cls_counter->unop = counter_unop;
+    cls_counter->richcompare = counter_richcompare;
 }

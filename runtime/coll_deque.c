@@ -457,6 +457,11 @@ static Value dm_init(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value dm_copy(int argc, Value *argv, ObjDict *kw) {
+    ObjClass *cls = AS_OBJ(argv[0])->cls;
+    if (cls != cls_deque) {    // a subclass: type(d)(d) or type(d)(d, maxlen), as CPython
+        Value args[2] = {argv[0], MK_SMALL(DQ->maxlen)};
+        return vm_call(OBJ_VAL(cls), DQ->maxlen < 0 ? 1 : 2, args, NULL);
+    }
     Value d = OBJ_VAL(obj_alloc(cls_deque, sizeof(ObjDeque)));
     AS_DEQUE(d)->maxlen = DQ->maxlen;
     for (size_t i = 0; i < DQ->len; i++) {
@@ -465,6 +470,86 @@ static Value dm_copy(int argc, Value *argv, ObjDict *kw) {
         }
     }
     return d;
+}
+
+// deque + deque, deque * n, n * deque, and the in-place += (any iterable)
+// and *=, as CPython's: a result keeps the left deque's maxlen.
+static Value deque_binop(Value a, Value b, int op) {
+    switch (op) {
+    case BIN_ADD: {
+        if (!IS_KIND(a, cls_deque)) {
+            return VAL_NOTIMPL;
+        }
+        if (!IS_KIND(b, cls_deque)) {
+            if (val_class(b)->flags & CLS_USER) {
+                return VAL_NOTIMPL;
+            }
+            return exc_raise(exc_TypeError, "can only concatenate deque (not \"%s\") to deque",
+                             val_type_name(b));
+        }
+        Value r = dm_copy(1, &a, NULL);
+        if (!r) {
+            return VAL_NULL;
+        }
+        gc_push_root(r);
+        bool ok = dq_extend(AS_DEQUE(r), b, false);
+        gc_pop_root(1);
+        return ok ? r : VAL_NULL;
+    }
+    case BIN_ADD + BINOP_INPLACE:
+        if (!IS_KIND(a, cls_deque)) {
+            return VAL_NOTIMPL;
+        }
+        return dq_extend(AS_DEQUE(a), b, false) ? a : VAL_NULL;
+    case BIN_MUL:
+    case BIN_MUL + BINOP_INPLACE: {
+        Value seq = IS_KIND(a, cls_deque) ? a : b, nv = seq == a ? b : a;
+        if (!IS_KIND(seq, cls_deque) || (op != BIN_MUL && seq != a)) {
+            return VAL_NOTIMPL;
+        }
+        if (!is_intlike(nv)) {
+            if (val_class(nv)->flags & CLS_USER) {
+                return VAL_NOTIMPL;
+            }
+            return exc_raise(exc_TypeError, "can't multiply sequence by non-int of type '%s'",
+                             val_type_name(nv));
+        }
+        int64_t n;
+        if (!index_value(nv, NULL, &n)) {
+            return VAL_NULL;
+        }
+        Value r = op == BIN_MUL ? dm_copy(1, &seq, NULL) : seq;
+        if (!r) {
+            return VAL_NULL;
+        }
+        gc_push_root(r);
+        ObjDeque *d = AS_DEQUE(r);
+        size_t len = d->len;
+        if (n <= 0 || len == 0) {
+            dm_clear(1, &r, NULL);
+        } else {
+            int64_t rounds = n - 1;
+            if (d->maxlen >= 0 && rounds > d->maxlen / (int64_t)len + 1) {
+                rounds = d->maxlen / (int64_t)len + 1;   // older items fall off anyway
+            }
+            for (int64_t k = 0; k < rounds; k++) {
+                for (size_t i = 0; i < len; i++) {
+                    // with a maxlen, pushing drops from the front: the
+                    // item i of the original round is now at len - 1 back
+                    Value v = DQ_AT(d, d->len - len);
+                    if (!dq_push_back(d, v)) {
+                        gc_pop_root(1);
+                        return VAL_NULL;
+                    }
+                }
+            }
+        }
+        gc_pop_root(1);
+        return r;
+    }
+    default:
+        return VAL_NOTIMPL;
+    }
 }
 
 static Value dm_count(int argc, Value *argv, ObjDict *kw) {
@@ -513,7 +598,8 @@ static Value dm_remove(int argc, Value *argv, ObjDict *kw) {
             return VAL_NONE;
         }
     }
-    return exc_raise(exc_ValueError, "deque.remove(x): x not in deque");
+    Value r = obj_repr(argv[1]);    // CPython 3.11's message
+    return r ? exc_raise(exc_ValueError, "%s is not in deque", AS_STR(r)->data) : VAL_NULL;
 }
 
 static Value dm_reverse(int argc, Value *argv, ObjDict *kw) {
@@ -603,6 +689,7 @@ void coll_deque_init(ObjStr *modname) {
     cls_deque->setitem = deque_setitem;
     cls_deque->contains = deque_contains;
     cls_deque->richcompare = deque_richcompare;
+    cls_deque->binop = deque_binop;
     cls_deque->iter = deque_iter;
     cls_deque->getattr = deque_getattr;
     cls_deque->hash = dq_unhashable;

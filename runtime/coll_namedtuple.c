@@ -5,6 +5,7 @@
 #include "coll.h"
 #include "class.h"
 #include "gc.h"
+#include "runtime.h"
 
 // The fields namedtuple() made the class with: those of the nearest
 // namedtuple class in the MRO (a subclass may set its own _fields, as
@@ -27,6 +28,12 @@ static Value nt_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     ObjTuple *fields = nt_fields(cls);
     size_t n = fields->len;
     if ((size_t)argc > n) {
+        Value d = class_lookup(cls, ST->s_defaults);
+        size_t nd = d && IS_TUPLE(d) ? AS_TUPLE(d)->len : 0;
+        if (nd) {  // CPython's message for a function with defaults
+            return exc_raise(exc_TypeError, "%s.__new__() takes from %zu to %zu positional arguments but %d were given",
+                             cls->name->data, n - nd + 1, n + 1, argc + 1);
+        }
         return exc_raise(exc_TypeError, "%s.__new__() takes %zu positional arguments but %d were given",
                          cls->name->data, n + 1, argc + 1);
     }
@@ -218,17 +225,102 @@ static Value nt_parse_fields(Value spec) {
             gc_pop_root(1);
             return VAL_NULL;
         }
+        gc_push_root(l);
         for (size_t i = 0; i < AS_LIST(l)->len; i++) {
             Value s = AS_LIST(l)->items[i];
-            if (!IS_STR(s)) {
-                gc_pop_root(1);
-                return exc_raise(exc_TypeError, "Type names and field names must be strings");
+            if (!IS_STR(s)) {    // list(map(str, field_names)), as CPython
+                s = obj_str(s);
+                if (!s) {
+                    gc_pop_root(2);
+                    return VAL_NULL;
+                }
             }
+            gc_push_root(s);
             list_append(AS_LIST(names), str_intern(AS_STR(s)->data, AS_STR(s)->len));
+            gc_pop_root(1);
         }
+        gc_pop_root(1);
     }
     gc_pop_root(1);
     return seq_to_tuple(names);
+}
+
+static bool nt_is_keyword(ObjStr *s) {
+    static const char *const kws[] = {"False", "None", "True", "and", "as", "assert", "async", "await",
+                                      "break", "class", "continue", "def", "del", "elif", "else", "except",
+                                      "finally", "for", "from", "global", "if", "import", "in", "is",
+                                      "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try",
+                                      "while", "with", "yield", NULL};
+    for (const char *const *k = kws; *k; k++) {
+        if (strcmp(s->data, *k) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// 1 when [s] is an identifier (str.isidentifier), 0 not, -1 error.
+static int nt_is_identifier(Value s) {
+    Value r = call_method(s, "isidentifier", 0, NULL);
+    return r ? r == VAL_TRUE : -1;
+}
+
+static Value nt_bad_name(const char *fmt, Value name) {
+    Value r = obj_repr(name);
+    return r ? exc_raise(exc_ValueError, fmt, AS_STR(r)->data) : VAL_NULL;
+}
+
+// CPython's checks of the type and field names, with rename=True's renaming
+// (a bad or duplicate field becomes _INDEX); the tuple of fields or VAL_NULL.
+static Value nt_check_names(Value typename, Value fields, bool rename) {
+    ObjTuple *f = AS_TUPLE(fields);
+    if (rename) {
+        Value seen = set_new(cls_set);
+        gc_push_root(seen);
+        for (size_t i = 0; i < f->len; i++) {
+            Value name = f->items[i];
+            int id = nt_is_identifier(name);
+            int dup = set_contains((ObjSet *)AS_OBJ(seen), name);
+            if (id < 0 || dup < 0) {
+                gc_pop_root(1);
+                return VAL_NULL;
+            }
+            if (!id || nt_is_keyword(AS_STR(name)) || AS_STR(name)->data[0] == '_' || dup) {
+                char buf[32];
+                snprintf(buf, sizeof buf, "_%zu", i);
+                f->items[i] = str_intern(buf, strlen(buf));
+            }
+            if (set_add((ObjSet *)AS_OBJ(seen), name) < 0) {
+                gc_pop_root(1);
+                return VAL_NULL;
+            }
+        }
+        gc_pop_root(1);
+    }
+    for (size_t i = 0; i <= f->len; i++) {
+        Value name = i == 0 ? typename : f->items[i - 1];
+        int id = nt_is_identifier(name);
+        if (id < 0) {
+            return VAL_NULL;
+        }
+        if (!id) {
+            return nt_bad_name("Type names and field names must be valid identifiers: %s", name);
+        }
+        if (nt_is_keyword(AS_STR(name))) {
+            return nt_bad_name("Type names and field names cannot be a keyword: %s", name);
+        }
+    }
+    for (size_t i = 0; i < f->len; i++) {
+        if (AS_STR(f->items[i])->data[0] == '_' && !rename) {
+            return nt_bad_name("Field names cannot start with an underscore: %s", f->items[i]);
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (str_eq(AS_STR(f->items[j]), AS_STR(f->items[i]))) {
+                return nt_bad_name("Encountered duplicate field name: %s", f->items[i]);
+            }
+        }
+    }
+    return fields;
 }
 
 // namedtuple(typename, field_names, *, rename=False, defaults=None, module=None)
@@ -245,6 +337,12 @@ Value coll_namedtuple(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     gc_push_root(fields);
+    Value ren = kw_get(kw, "rename");
+    int rename = ren ? obj_truthy(ren) : 0;
+    if (rename < 0 || !nt_check_names(argv[0], fields, rename)) {
+        gc_pop_root(1);
+        return VAL_NULL;
+    }
     Value defs = kw_get(kw, "defaults");
     Value dt = VAL_NULL;
     if (defs && !IS_NONE(defs)) {
@@ -271,6 +369,20 @@ Value coll_namedtuple(int argc, Value *argv, ObjDict *kw) {
     c->setattr = nt_setattr;
     c->repr = nt_repr;
     dict_set_str(c->dict, ST->s_fields, fields);
+    {   // __doc__: 'Name(a, b)', as CPython's
+        SBuf b = {0};
+        sb_adds(&b, AS_STR(argv[0])->data);
+        sb_adds(&b, "(");
+        for (size_t i = 0; i < AS_TUPLE(fields)->len; i++) {
+            sb_adds(&b, i ? ", " : "");
+            sb_adds(&b, AS_STR(AS_TUPLE(fields)->items[i])->data);
+        }
+        sb_adds(&b, ")");
+        Value doc = sb_finish(&b);
+        if (doc) {
+            dict_set_str(c->dict, str_intern_c("__doc__"), doc);
+        }
+    }
     dict_set_str(c->dict, str_intern_c("__match_args__"), fields);
     // Class.field: a documented read-only attribute, as CPython's _tuplegetter
     for (size_t i = 0; i < AS_TUPLE(fields)->len; i++) {
@@ -283,6 +395,17 @@ Value coll_namedtuple(int argc, Value *argv, ObjDict *kw) {
     if (dt) {
         dict_set_str(c->dict, ST->s_defaults, dt);
     }
+    // _field_defaults: {field: default} for the fields that have one, as CPython's
+    Value fd = dict_new();
+    gc_push_root(fd);
+    if (dt) {
+        size_t n = AS_TUPLE(fields)->len, nd = AS_TUPLE(dt)->len;
+        for (size_t i = 0; i < nd; i++) {
+            dict_set(AS_DICT(fd), AS_TUPLE(fields)->items[n - nd + i], AS_TUPLE(dt)->items[i]);
+        }
+    }
+    dict_set_str(c->dict, str_intern_c("_field_defaults"), fd);
+    gc_pop_root(1);
     class_add_classmethod(c, "_make", ntm_make);
     // __new__, __repr__... in the class dict as CPython's namedtuple has them
     // (super().__new__(cls, ...) in a subclass must find this __new__, not tuple's)

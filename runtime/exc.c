@@ -283,13 +283,31 @@ static void oserror_parse(ObjException *e, int argc, Value *argv) {
     }
 }
 
-// ImportError(msg, name=..., path=...): the two keywords it takes.
+// The keyword arguments an exception class takes: ImportError(msg, name=,
+// path=), AttributeError(msg, name=, obj=), NameError(msg, name=); NULL: none.
+static const char *exc_kw_names(ObjClass *cls) {
+    if (class_is_subclass(cls, exc_ImportError)) {
+        return " name path ";
+    }
+    if (class_is_subclass(cls, exc_AttributeError)) {
+        return " name obj ";
+    }
+    if (class_is_subclass(cls, exc_NameError)) {
+        return " name ";
+    }
+    return NULL;
+}
+
+// Stores the keywords of an exception class that takes some (exc_kw_names).
 static bool import_error_kw(ObjException *e, ObjDict *kw) {
     size_t pos = 0;
     Value k, v;
+    const char *allowed = exc_kw_names(e->hdr.cls);
     while (dict_next(kw, &pos, &k, &v)) {
         const char *n = AS_STR(k)->data;
-        if (strcmp(n, "name") != 0 && strcmp(n, "path") != 0) {
+        char key[64];
+        snprintf(key, sizeof key, " %s ", n);
+        if (!allowed || strlen(n) > 32 || !strstr(allowed, key)) {
             exc_raise(exc_TypeError, "'%s' is an invalid keyword argument for %s()", n, e->hdr.cls->name->data);
             return false;
         }
@@ -302,7 +320,7 @@ static Value exc_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     if (kw && kw->used) {
         // BaseException.__init__ refuses keywords; a user __init__ may take them
         Value init = class_lookup(cls, ST->s_init);
-        if ((!init || IS_A(init, cls_native)) && !class_is_subclass(cls, exc_ImportError)) {
+        if ((!init || IS_A(init, cls_native)) && !exc_kw_names(cls)) {
             return exc_raise(exc_TypeError, "%s() takes no keyword arguments", cls->name->data);
         }
     }
@@ -316,7 +334,7 @@ static Value exc_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
         memcpy(args->items, argv, sizeof(Value) * (size_t)argc);
     }
     e->args = args;
-    if (kw && kw->used && class_is_subclass(cls, exc_ImportError) && !import_error_kw(e, kw)) {
+    if (kw && kw->used && exc_kw_names(cls) && !import_error_kw(e, kw)) {
         return VAL_NULL;
     }
     if (class_is_subclass(cls, exc_OSError)) {
@@ -477,6 +495,11 @@ static Value exc_getattr(Value self, ObjStr *name) {
     if (class_is_subclass(e->hdr.cls, exc_ImportError) &&
         (strcmp(n, "name") == 0 || strcmp(n, "path") == 0 || strcmp(n, "msg") == 0)) {
         return n[0] == 'm' && e->args->len == 1 ? e->args->items[0] : VAL_NONE;
+    }
+    if ((strcmp(n, "name") == 0 && (class_is_subclass(e->hdr.cls, exc_AttributeError) ||
+                                    class_is_subclass(e->hdr.cls, exc_NameError))) ||
+        (strcmp(n, "obj") == 0 && class_is_subclass(e->hdr.cls, exc_AttributeError))) {
+        return VAL_NONE;    // not given: None, as CPython
     }
     if (strcmp(n, "code") == 0 && class_is_subclass(e->hdr.cls, exc_SystemExit)) {
         return e->args->len == 1 ? e->args->items[0] : e->args->len == 0 ? VAL_NONE : OBJ_VAL(e->args);

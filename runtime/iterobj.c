@@ -123,7 +123,13 @@ static Value zip_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     if (!kw_only("zip", kw, allowed)) {
         return VAL_NULL;
     }
-    return itern_make(cls, VAL_NULL, argc, argv);
+    Value strict = kw ? kw_get(kw, "strict") : VAL_NULL;
+    int truth = strict ? obj_truthy(strict) : 0;
+    if (truth < 0) {
+        return VAL_NULL;
+    }
+    // zip has no function: its func slot holds VAL_TRUE for strict=True
+    return itern_make(cls, truth ? VAL_TRUE : VAL_NULL, argc, argv);
 }
 
 static Value map_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
@@ -167,8 +173,65 @@ static int itern_step(ObjIterN *z, Value *out) {
     return 1;
 }
 
+// zip(strict=True): after argument i+1 ran out, checks that all ran out
+// together, raising ValueError as CPython does when one is shorter or longer.
+static int zip_strict_check(ObjIterN *z, Value its, size_t i) {
+    if (i) {
+        exc_raise(exc_ValueError, "zip() argument %d is shorter than argument%s%d", (int)i + 1,
+                  i == 1 ? " " : "s 1-", (int)i);
+        return -1;
+    }
+    ObjTuple *t = AS_TUPLE(its);
+    for (i = 1; i < t->len; i++) {
+        Value v;
+        int r = obj_next(t->items[i], &v);
+        if (r < 0) {
+            return -1;
+        }
+        if (r == 1) {
+            exc_raise(exc_ValueError, "zip() argument %d is longer than argument%s%d", (int)i + 1,
+                      i == 1 ? " " : "s 1-", (int)i);
+            return -1;
+        }
+    }
+    (void)z;
+    return 0;
+}
+
 static int zip_next(Value self, Value *out) {
-    return itern_step((ObjIterN *)AS_OBJ(self), out);
+    ObjIterN *z = (ObjIterN *)AS_OBJ(self);
+    if (z->func != VAL_TRUE || !z->its) {
+        return itern_step(z, out);
+    }
+    // strict: step by hand to know which argument ran out first
+    Value its = z->its;
+    ObjTuple *t = AS_TUPLE(its);
+    if (t->len == 0) {
+        return 0;
+    }
+    Value res = tuple_new(t->len);
+    for (size_t i = 0; i < t->len; i++) {
+        AS_TUPLE(res)->items[i] = VAL_NONE;
+    }
+    gc_push_root(res);
+    for (size_t i = 0; i < t->len; i++) {
+        Value v;
+        int r = obj_next(t->items[i], &v);
+        if (r != 1) {
+            if (r == 0) {
+                z->its = VAL_NULL;
+                gc_push_root(its);
+                r = zip_strict_check(z, its, i);
+                gc_pop_root(1);
+            }
+            gc_pop_root(1);
+            return r;
+        }
+        AS_TUPLE(res)->items[i] = v;
+    }
+    gc_pop_root(1);
+    *out = res;
+    return 1;
 }
 
 static int map_next(Value self, Value *out) {

@@ -225,6 +225,55 @@ static Value m_fmod(int argc, Value *argv, ObjDict *kw) {
     return float_new(fmod(x, y));
 }
 
+// math.remainder(x, y): IEEE 754 remainder, x - n*y with n the integer nearest
+// x/y (ties to even), with CPython's domain errors (y == 0, x infinite).
+static Value m_remainder(int argc, Value *argv, ObjDict *kw) {
+    double x, y;
+    if (!arg_count("remainder", argc, 2, 2) || !arg_double(argv[0], &x) || !arg_double(argv[1], &y)) {
+        return VAL_NULL;
+    }
+    if (isnan(x) || isnan(y)) {
+        return float_new(isnan(x) ? x : y);
+    }
+    if (isinf(x) || y == 0) {
+        return domain_error();
+    }
+    if (isinf(y)) {
+        return float_new(x);
+    }
+    return float_new(remainder(x, y));
+}
+
+// math.nextafter(x, y): the next float after x towards y.
+static Value m_nextafter(int argc, Value *argv, ObjDict *kw) {
+    double x, y;
+    if (!arg_count("nextafter", argc, 2, 2) || !arg_double(argv[0], &x) || !arg_double(argv[1], &y)) {
+        return VAL_NULL;
+    }
+    return float_new(nextafter(x, y));
+}
+
+// math.ulp(x): the value of the least significant bit of x, as CPython computes it.
+static Value m_ulp(int argc, Value *argv, ObjDict *kw) {
+    double x;
+    if (!arg_count("ulp", argc, 1, 1) || !arg_double(argv[0], &x)) {
+        return VAL_NULL;
+    }
+    if (isnan(x)) {
+        return float_new(x);
+    }
+    x = fabs(x);
+    if (isinf(x)) {
+        return float_new(x);
+    }
+    double x2 = nextafter(x, INFINITY);
+    if (isinf(x2)) {
+        x2 = nextafter(x, -INFINITY);
+        return float_new(x - x2);
+    }
+    return float_new(x2 - x);
+}
+
 static Value m_pow(int argc, Value *argv, ObjDict *kw) {
     double x, y;
     if (!arg_count("pow", argc, 2, 2) || !arg_double(argv[0], &x) || !arg_double(argv[1], &y)) {
@@ -694,6 +743,7 @@ static const MethodDef math_functions[] = {
     {"fabs", m_fabs}, {"cbrt", m_cbrt}, {"erf", m_erf}, {"erfc", m_erfc},
     {"gamma", m_gamma}, {"lgamma", m_lgamma}, {"floor", m_floor}, {"ceil", m_ceil},
     {"trunc", m_trunc}, {"atan2", m_atan2}, {"copysign", m_copysign}, {"fmod", m_fmod},
+    {"remainder", m_remainder}, {"nextafter", m_nextafter}, {"ulp", m_ulp},
     {"pow", m_pow}, {"hypot", m_hypot}, {"degrees", m_degrees}, {"radians", m_radians},
     {"isfinite", m_isfinite}, {"isinf", m_isinf}, {"isnan", m_isnan},
     {"isclose", m_isclose, true}, {"modf", m_modf}, {"frexp", m_frexp}, {"ldexp", m_ldexp},

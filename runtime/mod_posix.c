@@ -129,6 +129,7 @@ static Value p_stat(int argc, Value *argv, ObjDict *kw) {
     }
     struct stat st;
     bool follow = argc < 2 || !IS_A(argv[1], cls_bool) || argv[1] == OBJ_VAL(obj_true);
+    fflush(NULL);   // unreferenced, unclosed files' data on disk first (see open in builtins_file.c)
     if (IS_SMALL(argv[0])) {
         if (fstat((int)AS_SMALL(argv[0]), &st) != 0) {
             return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);

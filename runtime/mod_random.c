@@ -8,8 +8,11 @@
 #include <math.h>
 #include <time.h>
 #include <unistd.h>
+#include <openssl/sha.h>
 #include "containers.h"
 #include "module.h"
+#include "bytes.h"
+#include "runtime.h"
 
 #define MT_N 624
 #define MT_M 397
@@ -124,11 +127,8 @@ static uint64_t randbelow(uint64_t n) {
     return r;
 }
 
-// Seeds from the int [v] (absolute value, 32-bit words, least first).
-static bool seed_int(Value v) {
-    mpz_t z;
-    mpz_init(z);
-    int_get_mpz(v, z);
+// Seeds from the mpz [z] (absolute value, 32-bit words, least first); clears z.
+static bool seed_mpz(mpz_t z) {
     mpz_abs(z, z);
     size_t words = (mpz_sizeinbase(z, 2) + 31) / 32;
     if (words == 0) {
@@ -143,6 +143,30 @@ static bool seed_int(Value v) {
     mpz_clear(z);
     have_gauss_next = false;
     return true;
+}
+
+// Seeds from the int [v].
+static bool seed_int(Value v) {
+    mpz_t z;
+    mpz_init(z);
+    int_get_mpz(v, z);
+    return seed_mpz(z);
+}
+
+// Seeds from str/bytes data as CPython's version 2 seeding does:
+// int.from_bytes(data + sha512(data).digest()) (big-endian).
+static bool seed_bytes(const unsigned char *data, size_t len) {
+    size_t n = len + SHA512_DIGEST_LENGTH;
+    unsigned char *buf = mem_alloc(n);
+    if (len) {
+        memcpy(buf, data, len);
+    }
+    SHA512(data, len, buf + len);
+    mpz_t z;
+    mpz_init(z);
+    mpz_import(z, n, 1, 1, 0, 0, buf);
+    mem_free(buf, n);
+    return seed_mpz(z);
 }
 
 static Value m_seed(int argc, Value *argv, ObjDict *kw) {
@@ -166,20 +190,26 @@ static Value m_seed(int argc, Value *argv, ObjDict *kw) {
         seed_int(a);
         return VAL_NONE;
     }
-    if (IS_FLOAT(a) || IS_STR(a)) {
-        // Not CPython's sequence (it hashes str with SHA-512), but stable.
-        int64_t h = 0;
-        if (IS_STR(a)) {
-            uint64_t x = 1469598103934665603ULL;
-            for (size_t i = 0; i < AS_STR(a)->len; i++) {
-                x = (x ^ (unsigned char)AS_STR(a)->data[i]) * 1099511628211ULL;
-            }
-            h = (int64_t)(x >> 2);
-        } else if (!obj_hash(a, &h)) {
+    if (IS_STR(a)) {
+        return seed_bytes((const unsigned char *)AS_STR(a)->data, AS_STR(a)->len) ? VAL_NONE : VAL_NULL;
+    }
+    if (IS_A(a, cls_bytes) || IS_A(a, cls_bytearray)) {
+        BufView b = {0};
+        if (buffer_get(a, &b) <= 0) {
             return VAL_NULL;
         }
-        seed_int(VAL_INT(h));
-        return VAL_NONE;
+        return seed_bytes(b.ptr, b.len) ? VAL_NONE : VAL_NULL;
+    }
+    if (IS_FLOATISH(a)) {
+        // CPython seeds from hash(a) as an unsigned 64-bit int
+        int64_t h = 0;
+        if (!obj_hash(a, &h)) {
+            return VAL_NULL;
+        }
+        mpz_t z;
+        mpz_init(z);
+        mpz_import(z, 1, 1, sizeof(uint64_t), 0, 0, &(uint64_t){(uint64_t)h});
+        return seed_mpz(z) ? VAL_NONE : VAL_NULL;
     }
     return exc_raise(exc_TypeError,
                      "The only supported seed types are: None,\n"
@@ -277,9 +307,133 @@ static Value randrange(int64_t start, Value stopv, int64_t step) {
     return VAL_INT(start + step * (int64_t)randbelow((uint64_t)n));
 }
 
+// An int (or integral float) argument as an mpz; false with the error raised.
+static bool mpz_arg(Value v, mpz_t out) {
+    if (IS_FLOAT(v)) {
+        double d = AS_FLOAT(v);
+        if (d != floor(d) || !isfinite(d)) {
+            exc_raise(exc_ValueError, "non-integer arg 1 for randrange()");
+            return false;
+        }
+        mpz_set_d(out, d);
+        return true;
+    }
+    if (v == VAL_TRUE || v == VAL_FALSE) {
+        mpz_set_si(out, v == VAL_TRUE);
+        return true;
+    }
+    if (!int_check(v)) {
+        if (!class_lookup(val_class(v), str_intern_c("__index__"))) {
+            exc_raise(exc_TypeError, "'%s' object cannot be interpreted as an integer", val_type_name(v));
+            return false;
+        }
+        Value i = call_method(v, "__index__", 0, NULL);
+        if (!i) {
+            return false;
+        }
+        v = i;
+    }
+    int_get_mpz(v, out);
+    return true;
+}
+
+// CPython's _randbelow_with_getrandbits for an mpz n > 0, into r.
+static bool randbelow_mpz(mpz_t r, const mpz_t n) {
+    Value k = VAL_INT((int64_t)mpz_sizeinbase(n, 2));
+    do {
+        Value bits = m_getrandbits(1, &k, NULL);
+        if (!bits) {
+            return false;
+        }
+        int_get_mpz(bits, r);
+    } while (mpz_cmp(r, n) >= 0);
+    return true;
+}
+
+// randrange with arguments beyond the small ints (CPython's code on big ints).
+static Value randrange_big(Value startv, Value stopv, Value stepv) {
+    mpz_t start, stop, step, width, n, r;
+    mpz_inits(start, stop, step, width, n, r, NULL);
+    Value res = VAL_NULL;
+    if (!mpz_arg(startv, start)) {
+        goto done;
+    }
+    if (!stopv || IS_NONE(stopv)) {
+        if (mpz_sgn(start) > 0) {
+            if (randbelow_mpz(r, start)) {
+                res = int_from_mpz(r);
+            }
+        } else {
+            exc_raise(exc_ValueError, "empty range for randrange()");
+        }
+        goto done;
+    }
+    if (!mpz_arg(stopv, stop) || (stepv && !mpz_arg(stepv, step))) {
+        goto done;
+    }
+    if (!stepv) {
+        mpz_set_si(step, 1);
+    }
+    mpz_sub(width, stop, start);
+    if (mpz_cmp_si(step, 1) == 0) {
+        if (mpz_sgn(width) > 0) {
+            if (randbelow_mpz(r, width)) {
+                mpz_add(r, r, start);
+                res = int_from_mpz(r);
+            }
+        } else {
+            Value a = int_from_mpz(start), b = int_from_mpz(stop), c = int_from_mpz(width);
+            Value ra = a ? obj_str(a) : VAL_NULL, rb = b ? obj_str(b) : VAL_NULL, rc = c ? obj_str(c) : VAL_NULL;
+            if (ra && rb && rc) {
+                exc_raise(exc_ValueError, "empty range for randrange() (%s, %s, %s)", AS_STR(ra)->data,
+                          AS_STR(rb)->data, AS_STR(rc)->data);
+            }
+        }
+        goto done;
+    }
+    if (mpz_sgn(step) == 0) {
+        exc_raise(exc_ValueError, "zero step for randrange()");
+        goto done;
+    }
+    mpz_add(n, width, step);
+    if (mpz_sgn(step) > 0) {
+        mpz_sub_ui(n, n, 1);
+    } else {
+        mpz_add_ui(n, n, 1);
+    }
+    mpz_fdiv_q(n, n, step);
+    if (mpz_sgn(n) <= 0) {
+        exc_raise(exc_ValueError, "empty range for randrange()");
+        goto done;
+    }
+    if (randbelow_mpz(r, n)) {
+        mpz_mul(r, r, step);
+        mpz_add(r, r, start);
+        res = int_from_mpz(r);
+    }
+done:
+    mpz_clears(start, stop, step, width, n, r, NULL);
+    return res;
+}
+
+// Whether the randrange/randint arguments all fit the int64 fast path.
+static bool small_args(int argc, Value *argv) {
+    for (int i = 0; i < argc; i++) {
+        Value v = argv[i];
+        if (!(IS_SMALL(v) || v == VAL_TRUE || v == VAL_FALSE || IS_NONE(v) ||
+              (IS_FLOAT(v) && fabs(AS_FLOAT(v)) < 1e18))) {
+            return !int_check(v) && !IS_FLOAT(v) && !class_lookup(val_class(v), str_intern_c("__index__"));
+        }
+    }
+    return true;
+}
+
 static Value m_randrange(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("randrange", argc, 1, 3)) {
         return VAL_NULL;
+    }
+    if (!small_args(argc, argv)) {
+        return randrange_big(argv[0], argc > 1 ? argv[1] : VAL_NULL, argc > 2 ? argv[2] : VAL_NULL);
     }
     int64_t start, step = 1;
     if (!int_arg(argv[0], &start) || (argc > 2 && !int_arg(argv[2], &step))) {
@@ -291,6 +445,16 @@ static Value m_randrange(int argc, Value *argv, ObjDict *kw) {
 static Value m_randint(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("randint", argc, 2, 2)) {
         return VAL_NULL;
+    }
+    if (!small_args(argc, argv)) {    // randrange(a, b + 1) on big ints
+        Value b1 = obj_binop(argv[1], MK_SMALL(1), BIN_ADD);
+        if (!b1) {
+            return VAL_NULL;
+        }
+        gc_push_root(b1);
+        Value r = randrange_big(argv[0], b1, VAL_NULL);
+        gc_pop_root(1);
+        return r;
     }
     int64_t a, b;
     if (!int_arg(argv[0], &a) || !int_arg(argv[1], &b)) {
@@ -534,6 +698,86 @@ static Value m_expovariate(int argc, Value *argv, ObjDict *kw) {
     return float_new(-log(1.0 - random_double()) / l);
 }
 
+// getstate(): CPython's (VERSION 3, (the 624 state words, index), gauss_next or None)
+static Value m_getstate(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("getstate", argc, 0, 0)) {
+        return VAL_NULL;
+    }
+    Value words = tuple_new(MT_N + 1);
+    for (int i = 0; i < MT_N; i++) {
+        AS_TUPLE(words)->items[i] = MK_SMALL(mt[i]);
+    }
+    AS_TUPLE(words)->items[MT_N] = MK_SMALL(mti);
+    gc_push_root(words);
+    Value g = have_gauss_next ? float_new(gauss_next) : VAL_NONE;
+    gc_push_root(g);
+    Value r = tuple_pack(3, MK_SMALL(3), words, g);
+    gc_pop_root(2);
+    return r;
+}
+
+// setstate(state): what getstate() gave, with CPython's errors
+static Value m_setstate(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("setstate", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    Value st = argv[0];
+    Value version = obj_getitem(st, MK_SMALL(0));
+    if (!version) {
+        return VAL_NULL;
+    }
+    int v = IS_SMALL(version) && (AS_SMALL(version) == 3 || AS_SMALL(version) == 2) ? (int)AS_SMALL(version) : 0;
+    if (!v) {
+        gc_push_root(version);
+        Value vr = obj_str(version);
+        gc_pop_root(1);
+        if (!vr) {
+            return VAL_NULL;
+        }
+        return exc_raise(exc_ValueError, "state with version %s passed to Random.setstate() of version 3",
+                         AS_STR(vr)->data);
+    }
+    if (!IS_TUPLE(st) || AS_TUPLE(st)->len != 3) {
+        return exc_raise(exc_ValueError, IS_TUPLE(st) && AS_TUPLE(st)->len < 3
+                                             ? "not enough values to unpack (expected 3, got %zu)"
+                                             : "too many values to unpack (expected 3)",
+                         IS_TUPLE(st) ? AS_TUPLE(st)->len : (size_t)0);
+    }
+    Value words = AS_TUPLE(st)->items[1], g = AS_TUPLE(st)->items[2];
+    if (!IS_TUPLE(words)) {
+        return exc_raise(exc_TypeError, "state vector must be a tuple");
+    }
+    if (AS_TUPLE(words)->len != MT_N + 1) {
+        return exc_raise(exc_ValueError, "state vector is the wrong size");
+    }
+    uint32_t newmt[MT_N];
+    for (int i = 0; i <= MT_N; i++) {
+        Value w = AS_TUPLE(words)->items[i];
+        if (v == 2 && IS_SMALL(w)) {  // version 2 (Python 2's) words: x % 2**32
+            w = MK_SMALL(AS_SMALL(w) & 0xFFFFFFFFLL);
+        }
+        if (!IS_SMALL(w) || AS_SMALL(w) < 0 || AS_SMALL(w) > 0xFFFFFFFFLL) {
+            return exc_raise(IS_SMALL(w) ? exc_OverflowError : exc_TypeError,
+                             IS_SMALL(w) ? "Python int too large to convert to C unsigned long"
+                                         : "an integer is required");
+        }
+        if (i < MT_N) {
+            newmt[i] = (uint32_t)AS_SMALL(w);
+        } else if (AS_SMALL(w) > MT_N) {
+            return exc_raise(exc_ValueError, "invalid state");
+        }
+    }
+    double gn = 0;
+    if (!IS_NONE(g) && !val_to_double(g, &gn)) {
+        return VAL_NULL;
+    }
+    memcpy(mt, newmt, sizeof newmt);
+    mti = (int)AS_SMALL(AS_TUPLE(words)->items[MT_N]);
+    have_gauss_next = !IS_NONE(g);
+    gauss_next = gn;
+    return VAL_NONE;
+}
+
 static const MethodDef random_functions[] = {
     {"seed", m_seed, true},
     {"random", m_random},
@@ -547,6 +791,8 @@ static const MethodDef random_functions[] = {
     {"sample", m_sample, true},
     {"gauss", m_gauss},
     {"expovariate", m_expovariate},
+    {"getstate", m_getstate},
+    {"setstate", m_setstate},
     {NULL, NULL},
 };
 
@@ -588,6 +834,8 @@ RANDOM_METHOD(uniform)
 RANDOM_METHOD(sample)
 RANDOM_METHOD(gauss)
 RANDOM_METHOD(expovariate)
+RANDOM_METHOD(getstate)
+RANDOM_METHOD(setstate)
 
 static const MethodDef random_methods[] = {
     {"seed", r_seed, true},
@@ -602,6 +850,8 @@ static const MethodDef random_methods[] = {
     {"sample", r_sample, true},
     {"gauss", r_gauss},
     {"expovariate", r_expovariate},
+    {"getstate", r_getstate},
+    {"setstate", r_setstate},
     {NULL, NULL},
 };
 
@@ -624,11 +874,50 @@ static Value random_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     return self;
 }
 
-// Creates the random module, seeded from the clock.
-// random.__getattr__: SystemRandom is CPython's (runtime/lib/_random_py.pyish)
+// The distributions written in Python (runtime/lib/_random_dist.pyish, CPython's code)
+#define DIST_NAMES " triangular normalvariate lognormvariate vonmisesvariate gammavariate" \
+                   " betavariate paretovariate weibullvariate randbytes "
+
+// random.__getattr__: SystemRandom is CPython's (runtime/lib/_random_py.pyish),
+// the distributions and constants are _random_dist's
 static Value random_getattr(int argc, Value *argv, ObjDict *kw) {
-    return module_lazy_attr("random", "_random_py", " SystemRandom ", argc == 1 ? argv[0] : VAL_NONE);
+    Value name = argc == 1 ? argv[0] : VAL_NONE;
+    if (IS_STR(name) && strcmp(AS_STR(name)->data, "SystemRandom") == 0) {
+        return module_lazy_attr("random", "_random_py", " SystemRandom ", name);
+    }
+    return module_lazy_attr("random", "_random_dist",
+                            DIST_NAMES "NV_MAGICCONST TWOPI LOG4 SG_MAGICCONST BPF RECIP_BPF ", name);
 }
+
+// A Random instance's attributes: its class's and its own, then the
+// distributions of _random_dist._Dist, bound to it (they call self.random()).
+static Value random_inst_getattr(Value self, ObjStr *name) {
+    Value v = generic_getattr(self, name);
+    if (v || name->len > 20 || !EXC_PENDING_IS(exc_AttributeError)) {
+        return v;
+    }
+    char key[32];
+    snprintf(key, sizeof key, " %s ", name->data);
+    if (!strstr(DIST_NAMES, key)) {
+        return VAL_NULL;
+    }
+    exc_clear();
+    Value m = vm_import("_random_dist");
+    if (!m) {
+        return VAL_NULL;
+    }
+    Value dist = obj_getattr(m, str_intern_c("_Dist"));
+    if (!dist) {
+        return VAL_NULL;
+    }
+    Value f = IS_CLASS(dist) ? dict_get_str(AS_CLASS(dist)->dict, name) : VAL_NULL;
+    if (!f) {
+        return exc_raise(exc_AttributeError, "'%s' object has no attribute '%s'", val_type_name(self), name->data);
+    }
+    return bound_method_new(self, f);
+}
+
+// Creates the random module, seeded from the clock.
 
 Value mod_random_init(void) {
     if (!ST->random_shared) {
@@ -647,6 +936,7 @@ Value mod_random_init(void) {
         cls_random->module = str_intern_c("random");
         cls_random->new_ = random_new;
         cls_random->trace = random_trace;
+        cls_random->getattr = random_inst_getattr;
         cls_random->dict_offset = offsetof(ObjRandom, dict);
     }
     dict_set_str(d, str_intern_c("Random"), OBJ_VAL(cls_random));

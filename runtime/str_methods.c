@@ -970,7 +970,7 @@ static Value case_pred(Value self, bool want_upper) {
     bool cased = false;
     while (i < s->len) {
         uint32_t c = utf8_decode(s->data, s->len, &i);
-        if (want_upper ? cp_islower(c) : cp_isupper(c)) {
+        if (cp_istitlecase(c) || (want_upper ? cp_islower(c) : cp_isupper(c))) {    // titlecase is neither
             return VAL_FALSE;
         }
         if (want_upper ? cp_isupper(c) : cp_islower(c)) {

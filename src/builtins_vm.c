@@ -144,16 +144,24 @@ static Value super_repr(Value self) {
 
 // ---- class statement
 // The bases of a class statement after __mro_entries__ (PEP 560): a base
-// that is not a class but has the method is replaced by what it returns.
-// *changed tells whether any was.
+// that is not a class but has the attribute (looked up on the object, as
+// CPython does: typing.NamedTuple is a function given one) is replaced by
+// what calling it returns. *changed tells whether any was.
 static Value resolve_bases(Value bases, bool *changed) {
     ObjTuple *b = AS_TUPLE(bases);
     *changed = false;
     ObjStr *me = str_intern_c("__mro_entries__");
     for (size_t i = 0; i < b->len; i++) {
-        if (!IS_CLASS(b->items[i]) && class_lookup(val_class(b->items[i]), me)) {
+        if (IS_CLASS(b->items[i])) {
+            continue;
+        }
+        Value m = obj_getattr_opt(b->items[i], me);
+        if (m) {
             *changed = true;
             break;
+        }
+        if (exc_pending()) {
+            return VAL_NULL;
         }
     }
     if (!*changed) {
@@ -163,15 +171,21 @@ static Value resolve_bases(Value bases, bool *changed) {
     gc_push_root(out);
     for (size_t i = 0; i < b->len; i++) {
         Value x = b->items[i];
-        bool found = false;
-        Value r = IS_CLASS(x) ? VAL_NULL : call_method_opt(x, me, 1, &bases, &found);
-        if (found && !r) {
+        Value m = IS_CLASS(x) ? VAL_NULL : obj_getattr_opt(x, me);
+        if (!m && exc_pending()) {
             gc_pop_root(1);
             return VAL_NULL;
         }
-        if (!found) {
+        if (!m) {
             list_append(AS_LIST(out), x);
             continue;
+        }
+        gc_push_root(m);
+        Value r = vm_call(m, 1, &bases, NULL);
+        gc_pop_root(1);
+        if (!r) {
+            gc_pop_root(1);
+            return VAL_NULL;
         }
         if (!IS_TUPLE(r)) {
             gc_pop_root(1);
