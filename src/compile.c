@@ -2494,6 +2494,14 @@ static void compile_stmt(Compiler *c, Ast *s) {
             emit(c, OP_LOAD_NAME, add_name(c, "__annotations__"));
             load_const(c, str_intern(name, strlen(name)));
             emit0(c, OP_STORE_SUBSCR);
+        } else if (c->u->scope->kind == SCOPE_MODULE && s->a->kind == AST_NAME && !c->interactive &&
+                   !c->future_annotations) {
+            // the module's too (not under `from __future__ import
+            // annotations`: pyish cannot give their source text back)
+            compile_expr(c, s->b);
+            name_op(c, "__annotations__", CTX_LOAD);
+            load_const(c, str_intern(s->a->str, strlen(s->a->str)));
+            emit0(c, OP_STORE_SUBSCR);
         }
         break;
     case AST_DEL:
@@ -2681,6 +2689,12 @@ ObjCode *compile_module_flags(Ast *module, const char *filename, int flags, Comp
         // the module docstring becomes __doc__
         compile_expr(c, module->list.items[0]->a);
         emit(c, c->by_name ? OP_STORE_NAME : OP_STORE_GLOBAL, add_name(c, "__doc__"));
+    }
+    if (!interactive && has_annotation(&module->list)) {
+        // __annotations__ = {} (CPython's SETUP_ANNOTATIONS), filled by the
+        // module's `name: T` statements
+        emit(c, OP_BUILD_MAP, 0);
+        emit(c, c->by_name ? OP_STORE_NAME : OP_STORE_GLOBAL, add_name(c, "__annotations__"));
     }
     compile_body(c, &module->list);
     load_const(c, VAL_NONE);
