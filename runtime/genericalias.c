@@ -66,7 +66,7 @@ Value type_expr_repr(Value v) {
     if (IS_NONE(v)) {
         return str_from_c("None");
     }
-    if (AS_OBJ(v) == obj_ellipsis) {
+    if (v == OBJ_VAL(obj_ellipsis)) {
         return str_from_c("...");
     }
     return obj_repr(v);

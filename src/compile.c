@@ -77,6 +77,8 @@ typedef struct Compiler {
     bool interactive;
     bool by_name;               // module names through the locals dict (exec, eval)
     bool future_annotations;    // `from __future__ import annotations` seen
+    const char *src;            // the source text (annotation strings), or NULL
+    size_t srclen;
     SrcLoc pat_loc;             // the match pattern compiled last (CPython's error position)
 } Compiler;
 
@@ -1331,6 +1333,60 @@ static void apply_decorators(Compiler *c, AstList *decos) {
     }
 }
 
+// Byte offset of [line] (1-based) / byte column [col] in the source.
+static size_t src_at(Compiler *c, int line, int col) {
+    size_t i = 0;
+    for (int l = 1; l < line && i < c->srclen; i++) {
+        if (c->src[i] == '\n') {
+            l++;
+        }
+    }
+    return i + (size_t)col <= c->srclen ? i + (size_t)col : c->srclen;
+}
+
+// Whether annotations are stored as strings (`from __future__ import
+// annotations`) and the source is at hand to give them.
+static bool annotations_as_text(Compiler *c) {
+    return c->future_annotations && c->src;
+}
+
+// Pushes annotation [e]: its value, or under `from __future__ import
+// annotations` its text, as CPython's unparse gives it for what scripts
+// write (a string literal becomes its repr; other expressions keep their
+// source text, runs of whitespace made one space).
+static void annotation_value(Compiler *c, Ast *e) {
+    if (!c->future_annotations) {
+        compile_expr(c, e);
+        return;
+    }
+    if (e->kind == AST_CONST_STR) {
+        Value s = str_new(e->str, e->slen);
+        load_const(c, obj_repr(s));
+        return;
+    }
+    size_t a = src_at(c, e->loc.line, e->loc.col), b = src_at(c, e->loc.end_line, e->loc.end_col);
+    char *t = malloc(b > a ? b - a + 1 : 1);
+    size_t n = 0;
+    for (size_t i = a; i < b; i++) {
+        char ch = c->src[i];
+        if (ch == '\\' && i + 1 < b && c->src[i + 1] == '\n') {
+            continue;   // a line continuation
+        }
+        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+            if (n && t[n - 1] != ' ') {
+                t[n++] = ' ';
+            }
+            continue;
+        }
+        t[n++] = ch;
+    }
+    while (n && t[n - 1] == ' ') {
+        n--;
+    }
+    load_const(c, str_new(t, n));
+    free(t);
+}
+
 // Pushes `name, annotation` for [arg] if annotated; returns 1 if it did.
 static int annotation_pair(Compiler *c, Ast *arg) {
     if (!arg || !arg->b) {
@@ -1339,14 +1395,14 @@ static int annotation_pair(Compiler *c, Ast *arg) {
     char buf[512];
     const char *name = mangle(c, arg->str, buf, sizeof buf);
     load_const(c, str_intern(name, strlen(name)));
-    compile_expr(c, arg->b);
+    annotation_value(c, arg->b);
     return 1;
 }
 
 // With the new function on the stack, evaluates its parameter and return
 // annotations into f.__annotations__ (as CPython does at def time). Under
-// `from __future__ import annotations` they are not evaluated (pyish cannot
-// turn them back into strings), so __annotations__ stays {}.
+// `from __future__ import annotations` they are their source text
+// (annotation_value); without the source at hand, __annotations__ stays {}.
 static void compile_annotations(Compiler *c, Ast *s) {
     Ast *args = s->a;
     bool any = s->c != NULL;
@@ -1357,7 +1413,7 @@ static void compile_annotations(Compiler *c, Ast *s) {
         any = any || args->list2.items[i]->b;
     }
     any = any || (args && args->a && args->a->b) || (args && args->b && args->b->b);
-    if (!any || c->future_annotations) {
+    if (!any || (c->future_annotations && !annotations_as_text(c))) {
         return;
     }
     emit0(c, OP_DUP_TOP);
@@ -1372,7 +1428,7 @@ static void compile_annotations(Compiler *c, Ast *s) {
     n += annotation_pair(c, args->b);
     if (s->c) {
         load_const(c, OBJ_VAL(str_intern_c("return")));
-        compile_expr(c, s->c);
+        annotation_value(c, s->c);
         n++;
     }
     emit(c, OP_BUILD_MAP, n);
@@ -2487,18 +2543,18 @@ static void compile_stmt(Compiler *c, Ast *s) {
         // Class bodies record `name: T` as __annotations__['name'] = T (as
         // CPython does; dataclasses reads it). compile_classdef created the
         // dict. Elsewhere annotations are not evaluated.
-        if (c->u->scope->kind == SCOPE_CLASS && s->a->kind == AST_NAME) {
+        if (c->u->scope->kind == SCOPE_CLASS && s->a->kind == AST_NAME &&
+            (!c->future_annotations || annotations_as_text(c))) {
             char buf[512];
             const char *name = mangle(c, s->a->str, buf, sizeof buf);
-            compile_expr(c, s->b);
+            annotation_value(c, s->b);
             emit(c, OP_LOAD_NAME, add_name(c, "__annotations__"));
             load_const(c, str_intern(name, strlen(name)));
             emit0(c, OP_STORE_SUBSCR);
         } else if (c->u->scope->kind == SCOPE_MODULE && s->a->kind == AST_NAME && !c->interactive &&
-                   !c->future_annotations) {
-            // the module's too (not under `from __future__ import
-            // annotations`: pyish cannot give their source text back)
-            compile_expr(c, s->b);
+                   (!c->future_annotations || annotations_as_text(c))) {
+            // the module's too
+            annotation_value(c, s->b);
             name_op(c, "__annotations__", CTX_LOAD);
             load_const(c, str_intern(s->a->str, strlen(s->a->str)));
             emit0(c, OP_STORE_SUBSCR);
@@ -2646,9 +2702,16 @@ ObjCode *compile_module(Ast *module, const char *filename, bool interactive, Com
 }
 
 ObjCode *compile_module_flags(Ast *module, const char *filename, int flags, CompileError *err) {
+    return compile_module_src(module, filename, flags, NULL, 0, err);
+}
+
+ObjCode *compile_module_src(Ast *module, const char *filename, int flags, const char *src, size_t len,
+                            CompileError *err) {
     bool interactive = flags & CF_INTERACTIVE;
     Compiler comp = {0};
     Compiler *c = &comp;
+    c->src = src;
+    c->srclen = len;
     c->filename = filename;
     c->filename_str = AS_STR(str_from_c(filename));
     c->err = err;

@@ -24,4 +24,9 @@ ObjCode *compile_module(Ast *module, const char *filename, bool interactive, Com
 // a top-level await is a coroutine body (compile()'s flag 0x2000).
 enum { CF_INTERACTIVE = 1, CF_BY_NAME = 2, CF_EVAL = 4, CF_TOP_AWAIT = 8 };
 ObjCode *compile_module_flags(Ast *module, const char *filename, int flags, CompileError *err);
+// compile_module_flags given the source text [module] was parsed from:
+// under `from __future__ import annotations` the annotations are stored as
+// their source text, as CPython stores them (without it they are left out).
+ObjCode *compile_module_src(Ast *module, const char *filename, int flags, const char *src, size_t len,
+                            CompileError *err);
 #endif

@@ -240,7 +240,7 @@ ObjCode *interp_compile_mode(const char *src, size_t len, const char *filename, 
                 (mode == COMPILE_EXEC || mode == COMPILE_SINGLE ? CF_BY_NAME : 0);
     CompileError cerr;
     memset(&cerr, 0, sizeof cerr);
-    ObjCode *code = compile_module_flags(tree, filename, flags, &cerr);
+    ObjCode *code = compile_module_src(tree, filename, flags, src, len, &cerr);
     arena_free(arena);
     if (!code) {
         memset(&perr, 0, sizeof perr);
