@@ -507,16 +507,10 @@ static Value deque_binop(Value a, Value b, int op) {
         if (!IS_KIND(seq, cls_deque) || (op != BIN_MUL && seq != a)) {
             return VAL_NOTIMPL;
         }
-        if (!is_intlike(nv)) {
-            if (val_class(nv)->flags & CLS_USER) {
-                return VAL_NOTIMPL;
-            }
-            return exc_raise(exc_TypeError, "can't multiply sequence by non-int of type '%s'",
-                             val_type_name(nv));
-        }
         int64_t n;
-        if (!index_value(nv, NULL, &n)) {
-            return VAL_NULL;
+        int k = seq_repeat_count(nv, &n);
+        if (k <= 0) {
+            return k ? VAL_NULL : VAL_NOTIMPL;
         }
         Value r = op == BIN_MUL ? dm_copy(1, &seq, NULL) : seq;
         if (!r) {

@@ -153,6 +153,10 @@ static inline bool kind_slow(ObjClass *nb, ObjClass *c) {
 // Lexicographic comparison of two lists or two tuples (re-reads items after
 // every call into user code); NotImplemented when [b] is not of [a]'s kind.
 Value seq_compare(Value a, Value b, int op);
+// The count [nv] of `seq * nv` (list, tuple, deque): 1 with *n set; 0 when
+// a user class's reflected method may answer (NotImplemented); -1 with
+// CPython's TypeError (not an int) or OverflowError raised.
+int seq_repeat_count(Value nv, int64_t *n);
 
 // Small helpers.
 #define VAL_INT(i) int_from_i64((int64_t)(i))

@@ -316,23 +316,6 @@ static Value list_repeat(ObjList *l, int64_t n) {
     return r;
 }
 
-static bool repeat_arg(Value nv, int64_t *n) {
-    if (IS_SMALL(nv)) {
-        *n = AS_SMALL(nv);
-        return true;
-    }
-    if (nv == VAL_TRUE || nv == VAL_FALSE) {
-        *n = nv == VAL_TRUE;
-        return true;
-    }
-    if (!int_to_i64(nv, n)) {
-        exc_clear();
-        exc_raise(exc_OverflowError, "cannot fit 'int' into an index-sized integer");
-        return false;
-    }
-    return true;
-}
-
 static Value list_binop(Value a, Value b, int op) {
     switch (op) {
     case BIN_ADD:
@@ -369,16 +352,10 @@ static Value list_binop(Value a, Value b, int op) {
     case BIN_MUL:
     case BIN_MUL + BINOP_INPLACE: {
         Value seq = IS_LISTISH(a) ? a : b, nv = seq == a ? b : a;
-        if (!is_intlike(nv)) {
-            if (val_class(nv)->flags & CLS_USER) {
-                return VAL_NOTIMPL;
-            }
-            return exc_raise(exc_TypeError, "can't multiply sequence by non-int of type '%s'",
-                             val_type_name(nv));
-        }
         int64_t n;
-        if (!repeat_arg(nv, &n)) {
-            return VAL_NULL;
+        int k = seq_repeat_count(nv, &n);
+        if (k <= 0) {
+            return k ? VAL_NULL : VAL_NOTIMPL;
         }
         Value r = list_repeat(AS_LIST(seq), n);
         if (!r || op == BIN_MUL || seq != a) {

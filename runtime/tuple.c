@@ -218,22 +218,28 @@ static bool tuple_hash(Value self, int64_t *out) {
     return true;
 }
 
-// Repeat count of `seq * n`; false: OverflowError.
-static bool repeat_count(Value v, int64_t *n) {
-    if (IS_SMALL(v)) {
-        *n = AS_SMALL(v);
-        return true;
+int seq_repeat_count(Value nv, int64_t *n) {
+    if (!is_intlike(nv)) {
+        if (val_class(nv)->flags & CLS_USER) {
+            return 0;
+        }
+        exc_raise(exc_TypeError, "can't multiply sequence by non-int of type '%s'", val_type_name(nv));
+        return -1;
     }
-    if (v == VAL_TRUE || v == VAL_FALSE) {
-        *n = v == VAL_TRUE;
-        return true;
+    if (IS_SMALL(nv)) {
+        *n = AS_SMALL(nv);
+        return 1;
     }
-    if (!int_to_i64(v, n)) {
+    if (nv == VAL_TRUE || nv == VAL_FALSE) {
+        *n = nv == VAL_TRUE;
+        return 1;
+    }
+    if (!int_to_i64(nv, n)) {
         exc_clear();
         exc_raise(exc_OverflowError, "cannot fit 'int' into an index-sized integer");
-        return false;
+        return -1;
     }
-    return true;
+    return 1;
 }
 
 static Value tuple_binop(Value a, Value b, int op) {
@@ -266,16 +272,10 @@ static Value tuple_binop(Value a, Value b, int op) {
     }
     if (op == BIN_MUL) {
         Value seq = IS_TUPLEISH(a) ? a : b, nv = seq == a ? b : a;
-        if (!is_intlike(nv)) {
-            if (val_class(nv)->flags & CLS_USER) {
-                return VAL_NOTIMPL;
-            }
-            return exc_raise(exc_TypeError, "can't multiply sequence by non-int of type '%s'",
-                             val_type_name(nv));
-        }
         int64_t n;
-        if (!repeat_count(nv, &n)) {
-            return VAL_NULL;
+        int k = seq_repeat_count(nv, &n);
+        if (k <= 0) {
+            return k ? VAL_NULL : VAL_NOTIMPL;
         }
         ObjTuple *t = AS_TUPLE(seq);
         if (n <= 0 || t->len == 0) {
