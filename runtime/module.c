@@ -38,8 +38,8 @@ static bool subclass_data_descr(Value self, ObjStr *name, Value *descr) {
         return false;
     }
     ObjClass *dc = AS_OBJ(*descr)->cls;
-    return dc == cls_property || ((dc->flags & CLS_USER) && (class_lookup(dc, str_intern_c("__set__")) ||
-                                                            class_lookup(dc, str_intern_c("__delete__"))));
+    return dc == cls_property ||
+           ((dc->flags & CLS_USER) && (class_lookup(dc, ST->s_descr[1]) || class_lookup(dc, ST->s_descr[2])));
 }
 
 static Value module_getattr(Value self, ObjStr *name) {

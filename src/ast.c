@@ -38,6 +38,16 @@ static void *xmalloc(size_t n) {
     return p;
 }
 
+size_t src_offset(const char *src, size_t len, int line, int col) {
+    size_t i = 0;
+    for (int l = 1; l < line && i < len; i++) {
+        if (src[i] == '\n') {
+            l++;
+        }
+    }
+    return i + (size_t)col <= len ? i + (size_t)col : len;
+}
+
 Arena *arena_new(void) {
     Arena *a = xmalloc(sizeof *a);
     a->head = NULL;

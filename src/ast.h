@@ -14,6 +14,10 @@ typedef struct SrcLoc {
     int line, col, end_line, end_col;
 } SrcLoc;
 
+// Byte offset of [line] (1-based) / byte column [col] in the source [src]
+// (clamped to [len]).
+size_t src_offset(const char *src, size_t len, int line, int col);
+
 typedef enum AstKind {
 #define AST(name, doc) AST_##name,
 #include "ast.def"

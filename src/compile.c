@@ -1333,17 +1333,6 @@ static void apply_decorators(Compiler *c, AstList *decos) {
     }
 }
 
-// Byte offset of [line] (1-based) / byte column [col] in the source.
-static size_t src_at(Compiler *c, int line, int col) {
-    size_t i = 0;
-    for (int l = 1; l < line && i < c->srclen; i++) {
-        if (c->src[i] == '\n') {
-            l++;
-        }
-    }
-    return i + (size_t)col <= c->srclen ? i + (size_t)col : c->srclen;
-}
-
 // Whether annotations are stored as strings (`from __future__ import
 // annotations`) and the source is at hand to give them.
 static bool annotations_as_text(Compiler *c) {
@@ -1364,7 +1353,8 @@ static void annotation_value(Compiler *c, Ast *e) {
         load_const(c, obj_repr(s));
         return;
     }
-    size_t a = src_at(c, e->loc.line, e->loc.col), b = src_at(c, e->loc.end_line, e->loc.end_col);
+    size_t a = src_offset(c->src, c->srclen, e->loc.line, e->loc.col);
+    size_t b = src_offset(c->src, c->srclen, e->loc.end_line, e->loc.end_col);
     char *t = malloc(b > a ? b - a + 1 : 1);
     size_t n = 0;
     for (size_t i = a; i < b; i++) {

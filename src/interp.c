@@ -119,17 +119,6 @@ static void raise_syntax_error(const char *filename, const char *src, size_t len
     }
 }
 
-// Byte offset of [line] (1-based) / byte column [col] in [src].
-static size_t src_offset(const char *src, size_t len, int line, int col) {
-    size_t i = 0;
-    for (int l = 1; l < line && i < len; i++) {
-        if (src[i] == '\n') {
-            l++;
-        }
-    }
-    return i + (size_t)col <= len ? i + (size_t)col : len;
-}
-
 // The token at [line]/[col] in [src] (spaces skipped) as [err]'s location:
 // "invalid syntax" where CPython's parser stops (eval, single).
 static void error_at_token(const char *src, size_t len, int line, int col, ParseError *err) {
