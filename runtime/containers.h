@@ -16,8 +16,24 @@ void dict_init_late(void);  // after class_ready (classmethods)
 void iterobj_init(void);    // enumerate, zip, map, filter, reversed, iter(f, s)
 void builtins_init(ObjDict *builtins);
 
-// ---- hash table (dict.c), also used by set.c through the common layout
-// (ObjSet has ObjDict's fields). [hash] is obj_hash(key).
+// hash(key) for the dict and set tables, with the common small-int and str
+// cases inline. Must agree with obj_hash: ints hash to their value modulo
+// 2^61-1 (sign kept, -1 -> -2).
+static inline bool table_hash(Value key, int64_t *h) {
+    if (IS_SMALL(key)) {
+        int64_t v = AS_SMALL(key) % (int64_t)(((uint64_t)1 << 61) - 1);
+        *h = v == -1 ? -2 : v;
+        return true;
+    }
+    if (IS_STR(key)) {
+        ObjStr *s = AS_STR(key);
+        *h = s->hash != -1 ? s->hash : str_hash(s);
+        return true;
+    }
+    return obj_hash(key, h);
+}
+
+// ---- the dict's hash table (dict.c). [hash] is obj_hash(key).
 // Finds [key]: entry index >= 0, -1 missing, -2 error (user __eq__ raised).
 int64_t table_find(ObjDict *d, Value key, int64_t hash);
 // Inserts or replaces; 0 ok, -1 error.
@@ -52,6 +68,13 @@ void dict_finalize(Obj *o);
 // set(iterable) / frozenset(iterable) of class [cls].
 Value set_from_iterable(ObjClass *cls, Value iterable);
 int set_discard(ObjSet *s, Value key);      // 1 removed, 0 absent, -1 error
+// CPython's set_difference_update_internal and
+// set_symmetric_difference_update on [s] (0 ok, -1 error), and
+// set_intersection ([so] a set or frozenset; a new set, VAL_NULL on error):
+// the dict views' operators are built on them (and on set_update).
+int set_difference_update(ObjSet *s, Value other);
+int set_symmetric_update(ObjSet *s, Value other);
+Value set_intersection(Value so, Value other);
 
 // ---- list.c
 // Sorts [l] in place, stable, by obj_lt on items or on key(item) when [key]

@@ -1,7 +1,7 @@
 // dict.c: the insertion-ordered hash table (CPython 3.6 "compact dict":
 // an array of entries in insertion order plus an open-addressing index of
-// 2^k int32 slots, probed with CPython's perturbation sequence), shared by
-// dict, set and frozenset through containers.h; the dict class with its
+// 2^k int8/int32 slots, probed with CPython's perturbation sequence),
+// whose API in containers.h other C files use too; the dict class with its
 // views (keys/values/items) and iterators; and the C API of object.h
 // (dict_get/set/del, the interned-string fast path used for globals and
 // attributes, dict_next).
@@ -20,22 +20,6 @@
 #define MIN_SIZE 8
 
 // ---- hashing and the table
-
-// hash(key), with the common small-int and str cases inline. Must agree with
-// obj_hash: ints hash to their value modulo 2^61-1 (sign kept, -1 -> -2).
-static inline bool key_hash(Value key, int64_t *h) {
-    if (IS_SMALL(key)) {
-        int64_t v = AS_SMALL(key) % (int64_t)(((uint64_t)1 << 61) - 1);
-        *h = v == -1 ? -2 : v;
-        return true;
-    }
-    if (IS_STR(key)) {
-        ObjStr *s = AS_STR(key);
-        *h = s->hash != -1 ? s->hash : str_hash(s);
-        return true;
-    }
-    return obj_hash(key, h);
-}
 
 // The index table holds entry numbers as int8 while it has at most 128
 // slots (at most 85 entries), else as int32, as CPython's dicts do: a
@@ -270,7 +254,7 @@ Value dict_new(void) {
 // Looks up [key]: 1 found (*out set), 0 missing, -1 error.
 int dict_get(ObjDict *d, Value key, Value *out) {
     int64_t h;
-    if (!key_hash(key, &h)) {
+    if (!table_hash(key, &h)) {
         return -1;
     }
     int64_t ix = table_find(d, key, h);
@@ -284,7 +268,7 @@ int dict_get(ObjDict *d, Value key, Value *out) {
 // Sets [key] -> [v]; -1 error (unhashable key, failing __eq__).
 int dict_set(ObjDict *d, Value key, Value v) {
     int64_t h;
-    if (!key_hash(key, &h)) {
+    if (!table_hash(key, &h)) {
         return -1;
     }
     return table_insert(d, key, h, v);
@@ -293,7 +277,7 @@ int dict_set(ObjDict *d, Value key, Value v) {
 // Deletes [key]: 1 deleted, 0 missing, -1 error.
 int dict_del(ObjDict *d, Value key) {
     int64_t h;
-    if (!key_hash(key, &h)) {
+    if (!table_hash(key, &h)) {
         return -1;
     }
     int64_t ix = table_find(d, key, h);
@@ -670,28 +654,81 @@ static Value view_repr(Value self) {
     return r;
 }
 
-// Set operations on keys/items views: computed on sets.
+// The elements of [v] as a new set for the views' operators (CPython's
+// dictviews_to_set: a keys view of an exact dict is built from the dict,
+// with its one resize up front).
+static Value view_to_set(Value v) {
+    if (IS_A(v, cls_dict_keys) && IS_A(VIEW_DICT(v), cls_dict)) {
+        v = VIEW_DICT(v);
+    }
+    return set_from_iterable(cls_set, v);
+}
+
+static bool is_set_view(Value v) {
+    return IS_A(v, cls_dict_keys) || IS_A(v, cls_dict_items);
+}
+
+// [a] & [b] with a keys or items view on either side (CPython's
+// _PyDictView_Intersect: the smaller side is walked, in its own order).
+static Value view_and(Value a, Value b) {
+    if (!is_set_view(a)) {
+        Value t = a;
+        a = b;
+        b = t;
+    }
+    int64_t len_a = view_len(a);
+    if (IS_A(b, cls_set) && len_a <= (int64_t)AS_SET(b)->used) {
+        return set_intersection(b, a);
+    }
+    if (is_set_view(b) && view_len(b) > len_a) {
+        Value t = a;
+        a = b;
+        b = t;
+    }
+    Value r = set_new(cls_set);
+    gc_push_root(r);
+    Value it = obj_iter(b);
+    if (!it) {
+        gc_pop_root(1);
+        return VAL_NULL;
+    }
+    gc_push_root(it);
+    int (*contains)(Value, Value) = AS_OBJ(a)->cls->contains;
+    Value x;
+    int n;
+    while ((n = obj_next(it, &x)) == 1) {
+        int c = contains(a, x);
+        if (c < 0 || (c && set_add(AS_SET(r), x) < 0)) {
+            n = -1;
+            break;
+        }
+    }
+    gc_pop_root(2);
+    return n < 0 ? VAL_NULL : r;
+}
+
+// Set operations on keys/items views, in CPython's order of set operations
+// (so that the resulting sets iterate as CPython's do).
 static Value view_binop(Value a, Value b, int op) {
     if (op >= BINOP_INPLACE) {
         op -= BINOP_INPLACE;
     }
-    if (op != BIN_AND && op != BIN_OR && op != BIN_SUB && op != BIN_XOR) {
+    if (op == BIN_AND) {
+        return view_and(a, b);
+    }
+    if (op != BIN_OR && op != BIN_SUB && op != BIN_XOR) {
         return VAL_NOTIMPL;
     }
-    Value sa = set_from_iterable(cls_set, a);
-    if (!sa) {
+    Value r = view_to_set(a);
+    if (!r) {
         return VAL_NULL;
     }
-    gc_push_root(sa);
-    Value sb = set_from_iterable(cls_set, b);
-    Value r = VAL_NULL;
-    if (sb) {
-        gc_push_root(sb);
-        r = obj_binop(sa, sb, op);
-        gc_pop_root(1);
-    }
+    gc_push_root(r);
+    int n = op == BIN_OR    ? set_update(AS_SET(r), b)
+            : op == BIN_SUB ? set_difference_update(AS_SET(r), b)
+                            : set_symmetric_update(AS_SET(r), b);
     gc_pop_root(1);
-    return r;
+    return n < 0 ? VAL_NULL : r;
 }
 
 static Value view_richcompare(Value a, Value b, int op) {
@@ -924,7 +961,7 @@ static Value m_pop(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     int64_t h;
-    if (!key_hash(argv[1], &h)) {
+    if (!table_hash(argv[1], &h)) {
         return VAL_NULL;
     }
     int64_t ix = table_find(SELF, argv[1], h);

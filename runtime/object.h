@@ -198,8 +198,7 @@ struct ObjList {
 };
 
 // Insertion-ordered compact hash table (CPython 3.6 layout): entries in
-// order, plus an index table of 2^k slots (-1 empty, -2 deleted). Sets use
-// the same table with value = VAL_NULL.
+// order, plus an index table of 2^k slots (-1 empty, -2 deleted).
 typedef struct DictEntry {
     Value key;          // VAL_NULL: deleted entry
     Value value;
@@ -219,12 +218,30 @@ struct ObjDict {
     uint32_t version;   // bumped whenever a key is added or removed (VM caches)
 };
 
+// A set: CPython's set table (setobject.c's slots and probing) whose slots
+// hold indexes into an array of entries kept in insertion order. A slot is
+// -1 (unused), -2 (dummy: a deletion) or an entry number; an entry's key is
+// VAL_NULL once deleted. Iteration walks the slots, as CPython's does, while
+// every element hashes as in CPython (ints, floats, tuples of them...);
+// once an element whose CPython hash varies from run to run or with
+// addresses (str, bytes, None, objects) is added, the set iterates in
+// insertion order instead ([ordered]; set.c says why).
+typedef struct SetEntry {
+    Value key;
+    int64_t hash;
+} SetEntry;
+
 typedef struct ObjSet {
     Obj hdr;
-    uint32_t used, nentries, cap, mask; // same layout as ObjDict
-    int32_t *index;
-    DictEntry *entries;
-    uint32_t version;
+    uint32_t fill;      // active + dummy slots
+    uint32_t used;      // active slots (live entries)
+    uint32_t mask;      // slot count - 1 (meaningful only when slots is set)
+    uint32_t finger;    // the slot where pop() starts looking
+    uint32_t nentries;  // entries in use, deleted ones included
+    uint32_t cap;       // entries allocated
+    int32_t *slots;     // NULL: empty and never filled (acts as 8 unused slots)
+    SetEntry *entries;
+    bool ordered;       // iterates in insertion order
 } ObjSet;
 
 typedef struct ObjFloat {
@@ -493,6 +510,7 @@ void dict_set_str(ObjDict *d, ObjStr *interned, Value v);
 bool dict_next(ObjDict *d, size_t *pos, Value *key, Value *value); // iterate in order
 Value set_new(ObjClass *cls);                 // set or frozenset
 int set_add(ObjSet *s, Value key);            // 0 ok, -1 error
+int set_update(ObjSet *s, Value other);       // adds other's elements as CPython's set.update; 0/-1
 int set_contains(ObjSet *s, Value key);       // 1/0/-1
 Value seq_to_list(Value iterable);            // list(iterable)
 Value seq_to_tuple(Value iterable);

@@ -609,6 +609,115 @@ static Value const_of_literal(Compiler *c, Ast *e) {
     }
 }
 
+static bool has_starred(AstList *l);
+
+// The value of [e] when CPython's AST optimizer makes it a constant: a
+// literal, None/True/False/..., a signed or inverted number, a tuple of
+// constants; else VAL_NULL. (Set displays of constants are built from a
+// frozenset constant as in CPython, which fixes their iteration order.)
+static Value const_value(Compiler *c, Ast *e) {
+    switch (e->kind) {
+    case AST_CONST_INT:
+    case AST_CONST_FLOAT:
+    case AST_CONST_STR:
+    case AST_CONST_BYTES:
+        return const_of_literal(c, e);
+    case AST_CONST_NONE: return VAL_NONE;
+    case AST_CONST_TRUE: return VAL_TRUE;
+    case AST_CONST_FALSE: return VAL_FALSE;
+    case AST_ELLIPSIS: return OBJ_VAL(obj_ellipsis);
+    case AST_UNARYOP: {
+        if (e->op == UN_NOT || (e->a->kind != AST_CONST_INT && e->a->kind != AST_CONST_FLOAT &&
+                                e->a->kind != AST_UNARYOP)) {
+            return VAL_NULL;
+        }
+        Value v = const_value(c, e->a);
+        if (!v) {
+            return VAL_NULL;
+        }
+        gc_push_root(v);
+        Value r = obj_unop(v, e->op);
+        gc_pop_root(1);
+        if (!r) {
+            exc_clear();    // (~1.5: left to raise at run time)
+        }
+        return r;
+    }
+    case AST_TUPLE: {
+        if (has_starred(&e->list)) {
+            return VAL_NULL;
+        }
+        Value t = tuple_new((size_t)e->list.len);
+        gc_push_root(t);
+        for (int i = 0; i < e->list.len; i++) {
+            Value v = const_value(c, e->list.items[i]);
+            if (!v) {
+                gc_pop_root(1);
+                return VAL_NULL;
+            }
+            AS_TUPLE(t)->items[i] = v;
+        }
+        gc_pop_root(1);
+        return t;
+    }
+    default:
+        return VAL_NULL;
+    }
+}
+
+// The frozenset of the set display [e] when all its elements are
+// constants (built from their tuple, in order, as CPython's optimizer
+// does), else VAL_NULL.
+static Value const_frozenset(Compiler *c, Ast *e) {
+    if (e->kind != AST_SET) {
+        return VAL_NULL;
+    }
+    Ast tuple = *e;
+    tuple.kind = AST_TUPLE;
+    Value t = const_value(c, &tuple);
+    if (!t) {
+        return VAL_NULL;
+    }
+    // CPython builds frozenset(t), then its constant merging rebuilds the
+    // frozenset from that one's iteration order: so do we
+    gc_push_root(t);
+    Value f = VAL_NULL;
+    for (int pass = 0; pass < 2; pass++) {
+        Value it = obj_iter(t);
+        f = it ? set_new(cls_frozenset) : VAL_NULL;
+        Value x;
+        int r = -1;
+        if (f) {
+            gc_push_root(it);
+            gc_push_root(f);
+            while ((r = obj_next(it, &x)) == 1 && set_add(AS_SET(f), x) == 0) {
+            }
+            gc_pop_root(2);
+        }
+        if (r != 0) {
+            exc_clear();    // an unhashable constant: built at run time, where it raises
+            f = VAL_NULL;
+            break;
+        }
+        gc_pop_root(1);
+        t = f;
+        gc_push_root(t);
+    }
+    gc_pop_root(1);
+    return f;
+}
+
+// Compiles the iterable of a for loop, a comprehension or an `in` test: a
+// set display of constants is loaded as a frozenset constant, as CPython.
+static void compile_iterable(Compiler *c, Ast *e) {
+    Value f = const_frozenset(c, e);
+    if (f) {
+        load_const(c, f);
+    } else {
+        compile_expr(c, e);
+    }
+}
+
 // The node [n] is the current one: its line, and its columns for the
 // carets of tracebacks (PEP 657).
 static void set_line(Compiler *c, Ast *n) {
@@ -748,8 +857,13 @@ static void compile_call(Compiler *c, Ast *e) {
 static void compile_compare(Compiler *c, Ast *e) {
     compile_expr(c, e->a);
     int n = e->list.len;
+    bool in_test = e->ops[n - 1] == CMP_IN || e->ops[n - 1] == CMP_NOT_IN;
     if (n == 1) {
-        compile_expr(c, e->list.items[0]);
+        if (in_test) {
+            compile_iterable(c, e->list.items[0]);
+        } else {
+            compile_expr(c, e->list.items[0]);
+        }
         set_line(c, e);
         emit(c, OP_COMPARE_OP, e->ops[0]);
         return;
@@ -762,7 +876,11 @@ static void compile_compare(Compiler *c, Ast *e) {
         emit(c, OP_COMPARE_OP, e->ops[i]);
         emit(c, OP_JUMP_IF_FALSE_OR_POP, cleanup);
     }
-    compile_expr(c, e->list.items[n - 1]);
+    if (in_test) {
+        compile_iterable(c, e->list.items[n - 1]);
+    } else {
+        compile_expr(c, e->list.items[n - 1]);
+    }
     emit(c, OP_COMPARE_OP, e->ops[n - 1]);
     emit(c, OP_JUMP, end);
     int d = c->u->depth;
@@ -908,27 +1026,39 @@ static void compile_expr(Compiler *c, Ast *e) {
             emit(c, OP_BUILD_LIST, e->list.len);
         }
         break;
-    case AST_SET:
-        if (has_starred(&e->list)) {
+    case AST_SET: {
+        // as CPython: three or more constants come from a frozenset
+        // constant; with a starred item, the items before it are built
+        // into the set, then each star is merged and each item added
+        Value f = e->list.len > 2 ? const_frozenset(c, e) : VAL_NULL;
+        if (f) {
             emit(c, OP_BUILD_SET, 0);
-            for (int i = 0; i < e->list.len; i++) {
-                Ast *x = e->list.items[i];
-                if (x->kind == AST_STARRED) {
-                    compile_expr(c, x->a);
-                    emit(c, OP_SET_UPDATE, 1);
-                } else {
-                    compile_expr(c, x);
-                    emit(c, OP_BUILD_SET, 1);
-                    emit(c, OP_SET_UPDATE, 1);
+            load_const(c, f);
+            emit(c, OP_SET_UPDATE, 1);
+            break;
+        }
+        bool built = false;
+        for (int i = 0; i < e->list.len; i++) {
+            Ast *x = e->list.items[i];
+            if (x->kind == AST_STARRED) {
+                if (!built) {
+                    emit(c, OP_BUILD_SET, i);
+                    built = true;
+                }
+                compile_expr(c, x->a);
+                emit(c, OP_SET_UPDATE, 1);
+            } else {
+                compile_expr(c, x);
+                if (built) {
+                    emit(c, OP_SET_ADD, 1);
                 }
             }
-        } else {
-            for (int i = 0; i < e->list.len; i++) {
-                compile_expr(c, e->list.items[i]);
-            }
+        }
+        if (!built) {
             emit(c, OP_BUILD_SET, e->list.len);
         }
         break;
+    }
     case AST_DICT: {
         int pending = 0;
         bool built = false;
@@ -1071,7 +1201,7 @@ static void comp_generator(Compiler *c, Ast *e, int gen_index, int depth_elt) {
     if (gen_index == 0) {
         emit(c, OP_LOAD_FAST, local_index(c, ".0"));
     } else {
-        compile_expr(c, gen->b);
+        compile_iterable(c, gen->b);
         emit0(c, is_async ? OP_GET_AITER : OP_GET_ITER);
     }
     int d0 = c->u->depth;
@@ -1190,7 +1320,7 @@ static void compile_comprehension(Compiler *c, Ast *e) {
     make_closure(c, code, 0);
     emit0(c, OP_PUSH_NULL);
     Ast *first = e->list.items[0];
-    compile_expr(c, first->b);
+    compile_iterable(c, first->b);
     if (first->flag) {
         emit0(c, OP_GET_AITER);
     } else {
@@ -1872,7 +2002,7 @@ static void compile_with_items(Compiler *c, Ast *s, int item) {
 static void compile_for(Compiler *c, Ast *s) {
     bool is_async = s->flag != 0;
     int start = new_label(c), exit = new_label(c), orelse = new_label(c);
-    compile_expr(c, s->b);
+    compile_iterable(c, s->b);
     set_line(c, s);
     int d0 = c->u->depth;   // iterator on the stack
     if (is_async) {

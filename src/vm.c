@@ -1310,16 +1310,8 @@ next_instr:
     }
     CASE(SET_UPDATE): {
         SAVE_FRAME();
-        Value it = obj_iter(sp[-1]);
-        CHECK(it);
-        sp[-1] = it;
         frame->sp = sp;
-        Value x;
-        int r;
-        while ((r = obj_next(it, &x)) == 1) {
-            CHECK(set_add(AS_SET(sp[-(int)arg - 1]), x) == 0);
-        }
-        CHECK(r == 0);
+        CHECK(set_update(AS_SET(sp[-(int)arg - 1]), sp[-1]) == 0);
         sp--;
         DISPATCH();
     }

@@ -173,26 +173,31 @@ START_TEST(test_set) {
     set_add(AS_SET(s), I(1));
     M(s, "add", 1, I(10));
     M(s, "discard", 1, I(3));
-    CHECK(s, "{5, 1, 10}");
-    CHECK(M(s, "pop", 0), "5");
-    CHECK(s, "{1, 10}");
+    CHECK(s, "{1, 10, 5}");     // CPython's order (python3 prints the same)
+    CHECK(M(s, "pop", 0), "1");
+    CHECK(s, "{10, 5}");
     CHECK(M(s, "remove", 1, I(99)), "KeyError: 99");
     Value e = set_new(cls_set);
     CHECK(e, "set()");
     CHECK(M(e, "pop", 0), "KeyError: 'pop from an empty set'");
-    // Many pops: first in insertion order each time.
+    // Many pops (CPython's order: slot order from a moving finger): each
+    // element comes out once, also one added half-way.
     Value big = set_new(cls_set);
+    static bool seen[5001];
     for (int i = 0; i < 5000; i++) {
         set_add(AS_SET(big), I(i * 7));
     }
-    for (int i = 0; i < 5000; i++) {
+    for (int i = 0; i < 5001; i++) {
         Value p = M(big, "pop", 0);
-        ck_assert_int_eq(AS_SMALL(p), i * 7);
+        int64_t v = AS_SMALL(p);
+        int k = v < 0 ? 5000 : (int)(v / 7);
+        ck_assert(!seen[k]);
+        seen[k] = true;
         if (i == 2500) {
             set_add(AS_SET(big), I(-1));
         }
     }
-    CHECK(big, "{-1}");
+    CHECK(big, "set()");
     Value a = set_from_iterable(cls_set, range_list(1, 4));
     Value b = set_from_iterable(cls_set, range_list(2, 6));
     CHECK(obj_binop(a, b, BIN_OR), "{1, 2, 3, 4, 5}");
@@ -209,7 +214,7 @@ START_TEST(test_set) {
     ck_assert(obj_hash(set_from_iterable(cls_frozenset, range_list(1, 3)), &h2));
     ck_assert(h1 == h2);
     CHECK(M(a, "issubset", 1, range_list(0, 10)), "True");
-    CHECK(M(a, "union", 2, range_list(7, 9), range_list(0, 2)), "{1, 2, 3, 7, 8, 0}");
+    CHECK(M(a, "union", 2, range_list(7, 9), range_list(0, 2)), "{0, 1, 2, 3, 7, 8}");   // as python3
     CHECK(M(a, "intersection", 1, range_list(2, 9)), "{2, 3}");
     CHECK(M(a, "isdisjoint", 1, range_list(7, 9)), "True");
 }
