@@ -153,6 +153,8 @@ struct State {
         size_t next_threshold, since, ncollections;
         bool due, collecting, gray_overflow;
         bool disabled;                  // gc.disable(): collect less often
+        int stress_pause;               // GC-stress build: > 0 while a library module loads
+        bool stress_libs;               // GC-stress build: PYISH_GC_STRESS_LIBS set: no pause
         Obj **gray;
         size_t ngray, capgray;
         void (*root_markers[48])(void);   // one per C file that keeps values outside objects

@@ -36,6 +36,9 @@ State *state_new(const StateConfig *cfg) {
     s->int_max_str_digits = INT_DEFAULT_MAX_STR_DIGITS;
     s->heap_cap = s->config.memory_limit;
     s->gc.next_threshold = (size_t)8 << 20;
+#ifdef PYISH_GC_STRESS
+    s->gc.stress_libs = getenv("PYISH_GC_STRESS_LIBS") != NULL;
+#endif
     state_swap(s);
     clock_init(s->config.virtual_clock);
     s->aio_sched_rng = s->config.schedule_seed;
