@@ -41,20 +41,30 @@ static void *alloc_array(size_t n, size_t elem) {
     return mem_try_alloc(bytes);
 }
 
-static int32_t *slots_new(size_t size) {
-    int32_t *t = alloc_array(size, sizeof(int32_t));
-    if (t) {
-        memset(t, 0xff, size * sizeof(int32_t));     // all SLOT_UNUSED
+// A table is one block: [size] slots (all unused here), then room for
+// [cap] entries. False: MemoryError.
+static bool block_new(size_t size, size_t cap, int32_t **slots, SetEntry **entries) {
+    size_t bytes;
+    if (!mem_size(cap, sizeof(SetEntry), size * sizeof(int32_t), &bytes)) {
+        return false;
     }
-    return t;
+    char *p = mem_try_alloc(bytes);
+    if (!p) {
+        return false;
+    }
+    memset(p, 0xff, size * sizeof(int32_t));
+    *slots = (int32_t *)p;
+    *entries = (SetEntry *)(p + size * sizeof(int32_t));
+    return true;
+}
+
+static void block_free(int32_t *slots, size_t size, size_t cap) {
+    mem_free(slots, size * sizeof(int32_t) + cap * sizeof(SetEntry));
 }
 
 static void table_release(ObjSet *s) {
     if (s->slots) {
-        mem_free(s->slots, ((size_t)s->mask + 1) * sizeof(int32_t));
-    }
-    if (s->entries) {
-        mem_free(s->entries, (size_t)s->cap * sizeof(SetEntry));
+        block_free(s->slots, (size_t)s->mask + 1, s->cap);
     }
     s->slots = NULL;
     s->entries = NULL;
@@ -69,16 +79,9 @@ static bool table_ensure(ObjSet *s) {
         return true;
     }
     size_t cap = cap_for(MINSIZE);
-    int32_t *slots = slots_new(MINSIZE);
-    SetEntry *entries = slots ? alloc_array(cap, sizeof(SetEntry)) : NULL;
-    if (!entries) {
-        if (slots) {
-            mem_free(slots, MINSIZE * sizeof(int32_t));
-        }
+    if (!block_new(MINSIZE, cap, &s->slots, &s->entries)) {
         return false;
     }
-    s->slots = slots;
-    s->entries = entries;
     s->mask = MINSIZE - 1;
     s->cap = (uint32_t)cap;
     s->nentries = 0;
@@ -108,6 +111,26 @@ static void insert_clean(int32_t *slots, size_t mask, int64_t hash, int32_t ix) 
     }
 }
 
+// The renumbering of entries when deleted ones are dropped (map[old] =
+// new); a small one lives on the C stack.
+typedef struct IxMap {
+    int32_t *map;
+    size_t n;
+    int32_t small[128];
+} IxMap;
+
+static bool ixmap_init(IxMap *m, size_t n) {
+    m->n = n;
+    m->map = n <= 128 ? m->small : alloc_array(n, sizeof(int32_t));
+    return m->map != NULL;
+}
+
+static void ixmap_free(IxMap *m) {
+    if (m->map != m->small) {
+        mem_free(m->map, m->n * sizeof(int32_t));
+    }
+}
+
 // Copies the live entries of [src] (in insertion order) into [dst], an
 // array of at least src->used entries, filling map[old] = new; returns
 // the count.
@@ -128,18 +151,17 @@ static uint32_t compact_into(const ObjSet *src, SetEntry *dst, int32_t *map) {
 // entries keep their order, and are placed into the new slots in the order
 // of the old slots, as CPython's resize does; -1 MemoryError ([s] unchanged).
 static int rebuild(ObjSet *s, size_t size, size_t cap) {
-    int32_t *slots = slots_new(size);
-    SetEntry *entries = slots ? alloc_array(cap, sizeof(SetEntry)) : NULL;
-    int32_t *map = entries && s->nentries ? alloc_array(s->nentries, sizeof(int32_t)) : NULL;
-    if (!entries || (s->nentries && !map)) {
-        if (slots) {
-            mem_free(slots, size * sizeof(int32_t));
-        }
-        if (entries) {
-            mem_free(entries, cap * sizeof(SetEntry));
-        }
+    int32_t *slots;
+    SetEntry *entries;
+    IxMap m;
+    if (!block_new(size, cap, &slots, &entries)) {
         return -1;
     }
+    if (!ixmap_init(&m, s->nentries)) {
+        block_free(slots, size, cap);
+        return -1;
+    }
+    int32_t *map = m.map;
     uint32_t n = compact_into(s, entries, map);
     if (s->slots) {
         for (size_t i = 0; i <= s->mask; i++) {
@@ -149,9 +171,7 @@ static int rebuild(ObjSet *s, size_t size, size_t cap) {
             }
         }
     }
-    if (map) {
-        mem_free(map, (size_t)s->nentries * sizeof(int32_t));
-    }
+    ixmap_free(&m);
     bool ordered = s->ordered;
     uint32_t used = s->used;
     table_release(s);
@@ -187,23 +207,25 @@ static int table_resize(ObjSet *s, size_t minused) {
 // keep their places); its number, or -1 MemoryError.
 static int32_t entry_append(ObjSet *s, Value key, int64_t hash) {
     if (s->nentries == s->cap) {
-        size_t cap = s->used * 2 < s->cap ? s->cap : (size_t)s->cap * 2;
-        SetEntry *entries = alloc_array(cap, sizeof(SetEntry));
-        int32_t *map = entries ? alloc_array(s->nentries, sizeof(int32_t)) : NULL;
-        if (!map) {
-            if (entries) {
-                mem_free(entries, cap * sizeof(SetEntry));
-            }
+        // a new block: the same slots, renumbered; the entries compacted
+        size_t cap = s->used * 2 < s->cap ? s->cap : (size_t)s->cap * 2, size = (size_t)s->mask + 1;
+        int32_t *slots;
+        SetEntry *entries;
+        IxMap m;
+        if (!block_new(size, cap, &slots, &entries)) {
             return -1;
         }
-        uint32_t n = compact_into(s, entries, map);
-        for (size_t i = 0; i <= s->mask; i++) {
-            if (s->slots[i] >= 0) {
-                s->slots[i] = map[s->slots[i]];
-            }
+        if (!ixmap_init(&m, s->nentries)) {
+            block_free(slots, size, cap);
+            return -1;
         }
-        mem_free(map, (size_t)s->nentries * sizeof(int32_t));
-        mem_free(s->entries, (size_t)s->cap * sizeof(SetEntry));
+        uint32_t n = compact_into(s, entries, m.map);
+        for (size_t i = 0; i < size; i++) {
+            slots[i] = s->slots[i] >= 0 ? m.map[s->slots[i]] : s->slots[i];
+        }
+        ixmap_free(&m);
+        block_free(s->slots, size, s->cap);
+        s->slots = slots;
         s->entries = entries;
         s->cap = (uint32_t)cap;
         s->nentries = n;
@@ -505,18 +527,31 @@ static bool is_exact_dict(Value v) {
 // o's slot order. -1: MemoryError.
 static int merge_into_empty(ObjSet *s, ObjSet *o, bool same) {
     if (s->cap < o->used) {
-        SetEntry *entries = alloc_array(o->used, sizeof(SetEntry));
-        if (!entries) {
+        // (s is empty: a new block of the same size with room enough)
+        int32_t *slots;
+        SetEntry *entries;
+        if (!block_new((size_t)s->mask + 1, o->used, &slots, &entries)) {
             return -1;
         }
-        mem_free(s->entries, (size_t)s->cap * sizeof(SetEntry));
+        block_free(s->slots, (size_t)s->mask + 1, s->cap);
+        s->slots = slots;
         s->entries = entries;
         s->cap = o->used;
     }
-    int32_t *map = alloc_array(o->nentries, sizeof(int32_t));
-    if (!map) {
+    if (same && o->nentries == o->used) {
+        // no deleted entries either: both arrays copied as they are
+        memcpy(s->entries, o->entries, (size_t)o->nentries * sizeof(SetEntry));
+        memcpy(s->slots, o->slots, ((size_t)o->mask + 1) * sizeof(int32_t));
+        s->nentries = o->nentries;
+        s->fill = s->used = o->used;
+        s->ordered |= o->ordered;
+        return 0;
+    }
+    IxMap m;
+    if (!ixmap_init(&m, o->nentries)) {
         return -1;
     }
+    int32_t *map = m.map;
     s->nentries = compact_into(o, s->entries, map);
     for (size_t i = 0; i <= o->mask; i++) {
         int32_t ix = o->slots[i];
@@ -529,7 +564,7 @@ static int merge_into_empty(ObjSet *s, ObjSet *o, bool same) {
             insert_clean(s->slots, s->mask, s->entries[map[ix]].hash, map[ix]);
         }
     }
-    mem_free(map, (size_t)o->nentries * sizeof(int32_t));
+    ixmap_free(&m);
     s->fill = s->used = o->used;
     s->ordered |= o->ordered;
     return 0;
