@@ -601,6 +601,26 @@ static int set_merge(ObjSet *s, ObjSet *o) {
     }
 }
 
+// Runs [op] on [s] with each element of [iterable] in turn: 0, or -1 when
+// iterating or [op] failed (returned < 0).
+static int for_each(ObjSet *s, Value iterable, int (*op)(ObjSet *, Value)) {
+    Value it = obj_iter(iterable);
+    if (!it) {
+        return -1;
+    }
+    gc_push_root(it);
+    Value v;
+    int r;
+    while ((r = obj_next(it, &v)) == 1) {
+        if (op(s, v) < 0) {
+            r = -1;
+            break;
+        }
+    }
+    gc_pop_root(1);
+    return r < 0 ? -1 : 0;
+}
+
 // Adds every element of [other] (CPython's set_update_internal): a set is
 // merged, an exact dict's keys are added after one resize, anything else
 // is iterated.
@@ -622,21 +642,7 @@ int set_update(ObjSet *s, Value other) {
         }
         return 0;
     }
-    Value it = obj_iter(other);
-    if (!it) {
-        return -1;
-    }
-    gc_push_root(it);
-    Value v;
-    int r;
-    while ((r = obj_next(it, &v)) == 1) {
-        if (set_add(s, v) < 0) {
-            r = -1;
-            break;
-        }
-    }
-    gc_pop_root(1);
-    return r < 0 ? -1 : 0;
+    return for_each(s, other, set_add);
 }
 
 // A new set of class [cls] holding the elements of [iterable].
@@ -736,24 +742,8 @@ int set_difference_update(ObjSet *s, Value other) {
             }
         }
         gc_pop_root(1);
-    } else {
-        Value it = obj_iter(other);
-        if (!it) {
-            return -1;
-        }
-        gc_push_root(it);
-        Value v;
-        int n;
-        while ((n = obj_next(it, &v)) == 1) {
-            if (discard_key(s, v) < 0) {
-                n = -1;
-                break;
-            }
-        }
-        gc_pop_root(1);
-        if (n < 0) {
-            return -1;
-        }
+    } else if (for_each(s, other, discard_key) < 0) {
+        return -1;
     }
     if ((size_t)(s->fill - s->used) <= smask(s) / 4) {
         return 0;
