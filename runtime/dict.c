@@ -146,6 +146,7 @@ static bool table_append(ObjDict *d, Value key, int64_t hash, Value value) {
         return false;
     }
     index_put(d->index, d->mask, hash, (int32_t)d->nentries);
+    d->bloom |= (uint32_t)1 << (hash & 31);
     DictEntry *e = &d->entries[d->nentries++];
     e->key = key;
     e->value = value;
@@ -198,7 +199,7 @@ void table_free(ObjDict *d) {
 void table_clear(ObjDict *d) {
     table_free(d);
     d->version++;
-    d->used = d->nentries = d->cap = d->mask = 0;
+    d->used = d->nentries = d->cap = d->mask = d->bloom = 0;
 }
 
 // Copies the live entries of [src] into the empty [dst].
@@ -221,6 +222,7 @@ bool table_copy(ObjDict *dst, ObjDict *src) {
         dst->mask = src->mask;
         dst->cap = src->cap;
         dst->nentries = src->nentries;
+        dst->bloom = src->bloom;
         dst->used = src->used;
         return true;
     }
@@ -328,6 +330,9 @@ Value dict_get_str(ObjDict *d, ObjStr *s) {
         return VAL_NULL;
     }
     int64_t h = s->hash != -1 ? s->hash : str_hash(s);
+    if (!(d->bloom & ((uint32_t)1 << (h & 31)))) {
+        return VAL_NULL;    // no key with this hash's bit was ever added: absent
+    }
     int64_t ix = find_str(d, s, h);
     return ix >= 0 ? d->entries[ix].value : VAL_NULL;
 }

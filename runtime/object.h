@@ -216,6 +216,7 @@ struct ObjDict {
     int32_t *index;     // index table
     DictEntry *entries;
     uint32_t version;   // bumped whenever a key is added or removed (VM caches)
+    uint32_t bloom;     // bit (hash & 31) set for every key added since the last clear
 };
 
 // A set: CPython's set table (setobject.c's slots and probing) whose slots
