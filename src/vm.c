@@ -429,37 +429,38 @@ static inline bool float_fast(Value a, Value b, int op, Value *out) {
     } else {
         return false;
     }
+    double r;
     switch (op % BINOP_INPLACE) {
     case BIN_ADD:
-        *out = vm_float(x + y);
-        return true;
+        r = x + y;
+        break;
     case BIN_SUB:
-        *out = vm_float(x - y);
-        return true;
+        r = x - y;
+        break;
     case BIN_MUL:
-        *out = vm_float(x * y);
-        return true;
+        r = x * y;
+        break;
     case BIN_TRUEDIV:
         if (y == 0.0) {
             return false;
         }
-        *out = vm_float(x / y);
-        return true;
-    case BIN_POW: {
+        r = x / y;
+        break;
+    case BIN_POW:
         // the common case only: positive finite base, finite result
         if (!(x > 0.0) || !isfinite(x) || !isfinite(y) || IS_SMALL(b)) {
             return false;
         }
-        double r = pow(x, y);
+        r = pow(x, y);
         if (!isfinite(r)) {
             return false;
         }
-        *out = vm_float(r);
-        return true;
-    }
+        break;
     default:
         return false;
     }
+    *out = vm_float(r);     // (one allocation site: the function stays small)
+    return true;
 }
 
 // Resumes native generator [g] from the running loop: links its frame above
