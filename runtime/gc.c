@@ -9,6 +9,7 @@
 #include <string.h>
 #include "object.h"
 #include "gc.h"
+#include "clock.h"
 
 
 
@@ -162,6 +163,7 @@ static void *grow(void *p, size_t size) {
 // collection visits just them, not the whole heap, before sweeping.
 
 static void note_hookable(Obj *o) {
+    ST->gc.del_alive += (o->cls->flags & CLS_EAGER_DEL) != 0;
     if (ST->gc.nhookable == ST->gc.caphookable) {
         ST->gc.caphookable = ST->gc.caphookable ? ST->gc.caphookable * 2 : 256;
         ST->gc.hookable = grow(ST->gc.hookable, sizeof(Obj *) * ST->gc.caphookable);
@@ -416,10 +418,33 @@ void gc_verify(void) {
     }
 }
 
+void gc_note_dropped(Value v, bool named) {
+    if (!IS_OBJ(v) || ST->gc.due || ST->gc.del_alive == 0) {
+        return;
+    }
+    ObjClass *c = AS_OBJ(v)->cls;
+    bool has_del = (c->flags & CLS_EAGER_DEL) != 0;
+    bool container = c == cls_list || c == cls_tuple || c == cls_dict || c == cls_set;
+    bool other = (c->flags & CLS_USER) || c->native_base == cls_list || c->native_base == cls_dict;
+    if (!has_del && !container && !(named && other)) {
+        return;     // (a str, a number, a function... holds no object with __del__)
+    }
+    double now = clock_real_monotonic();
+    if (ST->gc.eager_epoch == 0) {
+        ST->gc.eager_epoch = now;
+    }
+    if (ST->gc.eager_time > (now - ST->gc.eager_epoch) / 8 + 0.02) {
+        return;     // over budget: an ordinary collection will run it
+    }
+    ST->gc.due = true;
+    ST->gc.eager = true;
+}
+
 void gc_collect(void) {
     if (ST->gc.collecting) {
         return;
     }
+    double eager_start = ST->gc.eager ? clock_real_monotonic() : 0;
 #ifdef PYISH_GC_STRESS
     bool verify = (ST->gc.ncollections & 63) == 0;
     if (verify) {
@@ -455,8 +480,10 @@ void gc_collect(void) {
     // the survivors stay registered; the rest are about to be freed (this
     // must run before the sweeps below clear the marks and free the dead)
     size_t keep = 0;
+    ST->gc.del_alive = 0;
     for (size_t i = 0; i < ST->gc.nhookable; i++) {
         if (ST->gc.hookable[i]->marked) {
+            ST->gc.del_alive += (ST->gc.hookable[i]->cls->flags & CLS_EAGER_DEL) != 0;
             ST->gc.hookable[keep++] = ST->gc.hookable[i];
         }
     }
@@ -499,6 +526,10 @@ void gc_collect(void) {
 #endif
     for (int i = 0; i < ST->gc.nafter_hooks; i++) {
         ST->gc.after_hooks[i]();
+    }
+    if (ST->gc.eager) {
+        ST->gc.eager = false;
+        ST->gc.eager_time += clock_real_monotonic() - eager_start;
     }
 }
 

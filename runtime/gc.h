@@ -22,6 +22,20 @@ static inline void gc_note_alloc(size_t size) {
     }
 #endif
 }
+// __del__ soon after the last reference goes, as CPython's reference
+// counting does it: the VM reports a reference it drops (del, rebinding a
+// module-level name, a returning frame's locals) while the program's own
+// classes with __del__ (CLS_EAGER_DEL: not the embedded library's, whose
+// __del__ only warns of unclosed resources) have instances; when the
+// dropped value is one of them or may hold one, a collection becomes due at the next safe
+// point (the next call or backward jump), so `del x; print(...)` prints
+// what x.__del__ prints first. Such collections take at most about an
+// eighth of the run: past that, __del__ waits for an ordinary collection.
+// [named]: a name's value (del x, x = ...), whose own attributes and items
+// count too; else a returning frame's local, where only an object with
+// __del__ or a list/tuple/dict/set holding one counts (not every `self`).
+void gc_note_dropped(Value v, bool named);
+
 // The GC-stress build collects at every safe point, except while an
 // embedded library module (asyncio, argparse...) runs its body: the same
 // code in every test, which made importing asyncio cost 2.3 s there and the

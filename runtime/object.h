@@ -170,6 +170,7 @@ enum {
     CLS_ABSTRACT = 256,     // __abstractmethods__ is set and not empty (abc)
     CLS_HEAPTYPE = 512,     // made at run time in C (namedtuple): attributes may be set
     CLS_STRUCTSEQ = 1024,   // a C module's struct sequence (sys.float_info): repr says module.name
+    CLS_EAGER_DEL = 2048,   // a program's class with __del__: run soon after the last reference goes (gc.h)
 };
 
 // ---- core object layouts (others live with their files' headers)

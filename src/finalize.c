@@ -5,9 +5,12 @@
 // exception in __del__ is printed as "Exception ignored in: <function
 // C.__del__ at 0x...>" with its traceback. At exit every object whose
 // finalizer has not run yet gets it, in allocation order.
-// Differences from CPython (no reference counting): `del x` of the last
-// reference does not call __del__ at once; it runs at the next collection
-// (gc.collect() or an automatic one) or at exit.
+// Without reference counts, __del__ runs at a collection: for the program's
+// own classes the VM makes one due right after a reference that may be the
+// last goes (del x, rebinding a module-level name, a function returning),
+// so __del__ usually runs where CPython runs it (gc.h, gc_note_dropped);
+// objects dropped from inside containers wait for the next collection, and
+// a list's elements are finalized in allocation order, not last-first.
 #include <stdlib.h>
 #include <string.h>
 #include "vm.h"

@@ -156,6 +156,11 @@ static void set_context(Value exc, Frame *f) {
 #define CHECK_STACK() \
     ASSERT(sp >= FRAME_STACK_BASE(frame) && sp <= FRAME_STACK_BASE(frame) + code->max_stack)
 #define CHECK_SAFE_POINT() ASSERT(gc_root_depth() == roots_at_entry)
+// A reference is dropped (del, a rebound name): __del__ soon (gc.h); only
+// while classes with __del__ exist.
+#define NOTE_DROPPED(v) (ST->gc.del_classes ? gc_note_dropped(v, true) : (void)0)
+#define NOTE_DROPPED_NAME(d, name) \
+    (ST->gc.del_classes && (d)->hdr.cls == cls_dict ? note_dropped_name(d, name) : (void)0)
 
 #ifdef PYISH_COMPUTED_GOTO
 #define DISPATCH() \
@@ -395,6 +400,14 @@ static Value small_binop(Value a, Value b, int op) {
         return VAL_NULL;
     }
     return MK_SMALL(r);
+}
+
+// The value a store to or del of [name] in [d] drops (NOTE_DROPPED_NAME).
+static void note_dropped_name(ObjDict *d, ObjStr *name) {
+    Value old = dict_get_str(d, name);
+    if (old) {
+        gc_note_dropped(old, true);
+    }
 }
 
 // A new float (float_new inlined for the arithmetic fast paths).
@@ -640,6 +653,7 @@ next_instr:
             unbound_local(code, (int)arg);
             goto error;
         }
+        NOTE_DROPPED(locals[arg]);
         locals[arg] = VAL_NULL;
         DISPATCH();
     CASE(LOAD_DEREF): {
@@ -724,10 +738,12 @@ next_instr:
         goto error;
     }
     CASE(STORE_GLOBAL):
+        NOTE_DROPPED_NAME(frame->globals, NAME(arg));
         dict_set_str(frame->globals, NAME(arg), POP());
         DISPATCH();
     CASE(DELETE_GLOBAL): {
         SAVE_FRAME();
+        NOTE_DROPPED_NAME(frame->globals, NAME(arg));
         int r = dict_del(frame->globals, OBJ_VAL(NAME(arg)));
         if (r <= 0) {
             if (r == 0) {
@@ -776,10 +792,12 @@ next_instr:
             }
             DISPATCH();
         }
+        NOTE_DROPPED_NAME(frame->locals_dict ? frame->locals_dict : frame->globals, NAME(arg));
         dict_set_str(frame->locals_dict ? frame->locals_dict : frame->globals, NAME(arg), POP());
         DISPATCH();
     CASE(DELETE_NAME): {
         SAVE_FRAME();
+        NOTE_DROPPED_NAME(frame->locals_dict ? frame->locals_dict : frame->globals, NAME(arg));
         int r = dict_del(frame->locals_dict ? frame->locals_dict : frame->globals, OBJ_VAL(NAME(arg)));
         if (r <= 0) {
             if (r == 0) {
@@ -1732,6 +1750,13 @@ next_instr:
     }
     CASE(RETURN_VALUE): {
         result = POP();
+        if (ST->gc.del_classes) {
+            for (int i = 0; i < code->nlocals; i++) {
+                if (locals[i]) {
+                    gc_note_dropped(locals[i], false);    // (its locals die with the frame)
+                }
+            }
+        }
         frame->sp = sp;
         Frame *f = frame;
         ObjGen *g = f->gen;
