@@ -114,6 +114,7 @@ Value sys_write(Value file, Value str);
 // The object sys.stdout is bound to when a program replaced it (print()
 // then writes there), else VAL_NULL (the process's stdout) (mod_sys.c).
 Value sys_redirected_stdout(void);
+Value sys_displayhook(int argc, Value *argv, ObjDict *kw);
 // True if [v] is one of the process's standard streams (sys.__stdout__...).
 bool sys_is_stream(Value v);
 // Wraps the stdio stream [fp] as a pyish file object (for sys.stdout ...).
