@@ -501,7 +501,7 @@ static bool bytes_hash(Value self, int64_t *out) {
         for (size_t i = 0; i < b->len; i++) {
             h = (h ^ b->data[i]) * 1099511628211ULL;
         }
-        b->hash = (int64_t)(h >> 1);
+        b->hash = b->len ? (int64_t)(h >> 1) : 0;   // b'' as '': 0
     }
     *out = b->hash;
     return true;
