@@ -346,13 +346,14 @@ void interp_init(int argc, char **argv, const char *script_dir) {
     for (int i = 0; i < argc; i++) {
         list_append(ST->sys_argv, str_from_c(argv[i]));
     }
-    Value m = module_new("__main__");
-    ST->main_globals = ((ObjModule *)AS_OBJ(m))->dict;
-    dict_set_str(ST->main_globals, str_intern_c("__builtins__"), OBJ_VAL(ST->builtins));
-    dict_set(ST->modules, str_from_c("__main__"), m);
     Value bm = module_new("builtins");
     ((ObjModule *)AS_OBJ(bm))->dict = ST->builtins;
     dict_set(ST->modules, str_from_c("builtins"), bm);
+    Value m = module_new("__main__");
+    ST->main_globals = ((ObjModule *)AS_OBJ(m))->dict;
+    // __main__'s __builtins__ is the builtins module (other modules get its dict), as CPython's
+    dict_set_str(ST->main_globals, str_intern_c("__builtins__"), bm);
+    dict_set(ST->modules, str_from_c("__main__"), m);
     if (ST->config.sandbox) {
         sandbox_init();
     }
