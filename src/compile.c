@@ -776,6 +776,35 @@ static void compile_await_loop(Compiler *c) {
     set_label(c, done);
 }
 
+// Where a failed assert's AssertionError points, as CPython 3.11's: the
+// last comparison its test jumps on (through not, and/or and the
+// parts of a conditional expression), else (NULL) the whole assert statement.
+static Ast *assert_raise_at(Ast *test) {
+    Ast *at = NULL;
+    switch (test->kind) {
+    case AST_COMPARE:
+        return test;
+    case AST_UNARYOP:
+        return test->op == UN_NOT ? assert_raise_at(test->a) : NULL;
+    case AST_BOOLOP:
+        for (int i = 0; i < test->list.len; i++) {
+            Ast *a = assert_raise_at(test->list.items[i]);
+            at = a ? a : at;
+        }
+        return at;
+    case AST_IFEXP: {
+        Ast *parts[3] = {test->a, test->b, test->c};
+        for (int i = 0; i < 3; i++) {
+            Ast *a = assert_raise_at(parts[i]);
+            at = a ? a : at;
+        }
+        return at;
+    }
+    default:
+        return NULL;
+    }
+}
+
 // ---- SyntaxWarnings (CPython 3.11's compiler_warn checks)
 
 static void warn(Compiler *c, Ast *at, const char *fmt, const char *a, const char *b) {
@@ -2870,7 +2899,8 @@ static void compile_stmt(Compiler *c, Ast *s) {
         }
         int ok = new_label(c);
         compile_jump_if(c, s->a, true, ok);
-        set_line(c, s->a);      // the AssertionError points at the test, as CPython's
+        Ast *at = assert_raise_at(s->a);
+        set_line(c, at ? at : s);
         emit0(c, OP_LOAD_ASSERTION_ERROR);
         if (s->b) {
             emit0(c, OP_PUSH_NULL);
