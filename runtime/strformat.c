@@ -43,7 +43,10 @@ static bool is_align(char c) {
     return c == '<' || c == '>' || c == '^' || c == '=';
 }
 
-// Parses [spec] for an object of type [tname].
+static bool grouping_ok(FSpec *f, char type);
+
+// Parses [spec] for an object of type [tname]; as CPython's parser, it
+// also checks that a ','/'_' grouping suits the presentation type.
 static bool parse_spec(ObjStr *spec, const char *tname, FSpec *f) {
     spec_default(f);
     const char *s = spec->data;
@@ -121,14 +124,15 @@ static bool parse_spec(ObjStr *spec, const char *tname, FSpec *f) {
     if (f->zero && !f->fill_set) {
         strcpy(f->fill, "0");
     }
-    return true;
+    // a str's missing type is 's' here, as CPython's default type for str
+    return grouping_ok(f, f->type ? f->type : strcmp(tname, "str") == 0 ? 's' : 0);
 }
 
-static bool grouping_ok(FSpec *f) {
+static bool grouping_ok(FSpec *f, char type) {
     if (!f->grouping) {
         return true;
     }
-    switch (f->type) {
+    switch (type) {
     case 0: case 'd': case 'e': case 'f': case 'g': case 'E': case 'F': case 'G': case '%':
         return true;
     case 'b': case 'o': case 'x': case 'X':
@@ -139,11 +143,10 @@ static bool grouping_ok(FSpec *f) {
     default:
         break;
     }
-    if (f->type >= 32 && f->type < 127) {
-        exc_raise(exc_ValueError, "Cannot specify '%c' with '%c'.", f->grouping, f->type);
+    if (type >= 32 && type < 127) {
+        exc_raise(exc_ValueError, "Cannot specify '%c' with '%c'.", f->grouping, type);
     } else {
-        exc_raise(exc_ValueError, "Cannot specify '%c' with '\\x%x'.", f->grouping,
-                  (unsigned char)f->type);
+        exc_raise(exc_ValueError, "Cannot specify '%c' with '\\x%x'.", f->grouping, (unsigned char)type);
     }
     return false;
 }
@@ -320,9 +323,6 @@ static Value format_double(double x, FSpec *f, const char *tname) {
         return exc_raise(exc_ValueError, "Unknown format code '%c' for object of type '%s'", type,
                          tname);
     }
-    if (!grouping_ok(f)) {
-        return VAL_NULL;
-    }
     bool upper = type == 'E' || type == 'F' || type == 'G';
     bool neg = signbit(x) && !isnan(x);
     double ax = fabs(x);
@@ -464,9 +464,6 @@ static Value format_int(Value v, FSpec *f, const char *tname) {
             return exc_raise(exc_ValueError,
                              "Alternate form (#) not allowed with integer format specifier 'c'");
         }
-        if (!grouping_ok(f)) {
-            return VAL_NULL;
-        }
         int64_t c;
         if (!int_to_i64(v, &c)) {
             exc_clear();  // as CPython: the int does not fit a C long first
@@ -497,9 +494,6 @@ static Value format_int(Value v, FSpec *f, const char *tname) {
     }
     if (f->precision >= 0) {
         return exc_raise(exc_ValueError, "Precision not allowed in integer format specifier");
-    }
-    if (!grouping_ok(f)) {
-        return VAL_NULL;
     }
     if (!f->alt) {
         prefix = "";
@@ -547,16 +541,14 @@ static Value format_str(Value v, FSpec *f) {
                          f->type);
     }
     if (f->sign) {
-        return exc_raise(exc_ValueError, "Sign not allowed in string format specifier");
+        return exc_raise(exc_ValueError, f->sign == ' ' ? "Space not allowed in string format specifier"
+                                                        : "Sign not allowed in string format specifier");
     }
     if (f->alt) {
         return exc_raise(exc_ValueError, "Alternate form (#) not allowed in string format specifier");
     }
     if (f->align == '=') {
         return exc_raise(exc_ValueError, "'=' alignment not allowed in string format specifier");
-    }
-    if (f->grouping) {
-        return exc_raise(exc_ValueError, "Cannot specify '%c' with 's'.", f->grouping);
     }
     ObjStr *s = AS_STR(v);
     size_t len = s->len, cpl = s->cplen;
