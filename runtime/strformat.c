@@ -867,7 +867,7 @@ Value str_percent_format(Value fmtv, Value args) {
             goto incomplete;
         }
         char type = s[i++];
-        if (type == '%') {
+        if (type == '%' && i == at + 2) {     // only a bare "%%" is a '%' (CPython 3.11)
             sb_addc(&out, '%');
             if (argrooted) {
                 gc_pop_root(1);
@@ -883,7 +883,7 @@ Value str_percent_format(Value fmtv, Value args) {
         }
         // fast paths: %d of a small int and %.Nf of a finite float with no
         // width or flags (glibc rounds %.Nf correctly, as CPython's dtoa)
-        if (width < 0 && !plus && !space && !left && !zero) {
+        if (width < 0 && !plus && !space && !left && !zero && !alt) {
             char nb[64];
             int len = -1;
             if ((type == 'd' || type == 'i' || type == 'u') && IS_SMALL(arg) && prec < 0) {
