@@ -279,7 +279,7 @@ static Value m_pow(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("pow", argc, 2, 2) || !arg_double(argv[0], &x) || !arg_double(argv[1], &y)) {
         return VAL_NULL;
     }
-    if (x == 0 && y < 0) {
+    if (x == 0 && y < 0 && isfinite(y)) {   // pow(0.0, -inf) is inf, as CPython's
         return domain_error();
     }
     double r = pow(x, y);
