@@ -457,6 +457,9 @@ static Value format_int(Value v, FSpec *f, const char *tname) {
         if (f->precision >= 0) {
             return exc_raise(exc_ValueError, "Precision not allowed in integer format specifier");
         }
+        if (f->z) {
+            return exc_raise(exc_ValueError, "Negative zero coercion (z) not allowed in integer format specifier");
+        }
         if (f->sign) {
             return exc_raise(exc_ValueError, "Sign not allowed with integer format specifier 'c'");
         }
@@ -494,6 +497,9 @@ static Value format_int(Value v, FSpec *f, const char *tname) {
     }
     if (f->precision >= 0) {
         return exc_raise(exc_ValueError, "Precision not allowed in integer format specifier");
+    }
+    if (f->z) {
+        return exc_raise(exc_ValueError, "Negative zero coercion (z) not allowed in integer format specifier");
     }
     if (!f->alt) {
         prefix = "";
@@ -543,6 +549,9 @@ static Value format_str(Value v, FSpec *f) {
     if (f->sign) {
         return exc_raise(exc_ValueError, f->sign == ' ' ? "Space not allowed in string format specifier"
                                                         : "Sign not allowed in string format specifier");
+    }
+    if (f->z) {
+        return exc_raise(exc_ValueError, "Negative zero coercion (z) not allowed in string format specifier");
     }
     if (f->alt) {
         return exc_raise(exc_ValueError, "Alternate form (#) not allowed in string format specifier");
@@ -1177,6 +1186,85 @@ static Value resolve_field(FmtState *st, const char *s, size_t n) {
     return obj;
 }
 
+// A replacement field's parts, as CPython's parse_field finds them in the
+// text after its '{' (to the end of the format string: the field ends at the
+// first '}' outside brackets, or past a format spec's nested braces).
+typedef struct FieldParts {
+    size_t namelen;     // the field name is the text's first namelen bytes
+    uint32_t conv;      // the !conversion, 0: none
+    const char *spec;   // the format spec
+    size_t speclen;
+    size_t end;         // the text's bytes the field takes, its '}' included
+} FieldParts;
+
+static bool field_spec(const char *s, size_t n, size_t p, FieldParts *fp) {
+    int count = 1;
+    fp->spec = s + p;
+    while (p < n) {
+        char c = s[p++];
+        if (c == '{') {
+            count++;
+        } else if (c == '}' && --count == 0) {
+            fp->speclen = (size_t)(s + p - 1 - fp->spec);
+            fp->end = p;
+            return true;
+        }
+    }
+    exc_raise(exc_ValueError, "unmatched '{' in format spec");
+    return false;
+}
+
+static bool parse_field(const char *s, size_t n, FieldParts *fp) {
+    memset(fp, 0, sizeof *fp);
+    fp->spec = "";
+    size_t p = 0;
+    char c = 0;
+    while (p < n) {
+        c = s[p++];
+        if (c == '{') {
+            exc_raise(exc_ValueError, "unexpected '{' in field name");
+            return false;
+        }
+        if (c == '[') {
+            while (p < n && s[p] != ']') {
+                p++;
+            }
+            continue;
+        }
+        if (c == '}' || c == ':' || c == '!') {
+            break;
+        }
+    }
+    fp->namelen = p ? p - 1 : 0;
+    if (c != '!' && c != ':') {
+        if (c != '}') {
+            exc_raise(exc_ValueError, "expected '}' before end of string");
+            return false;
+        }
+        fp->end = p;
+        return true;
+    }
+    if (c == '!') {
+        if (p >= n) {
+            exc_raise(exc_ValueError, "end of string while looking for conversion specifier");
+            return false;
+        }
+        fp->conv = utf8_decode(s, n, &p);
+        if (p < n) {
+            c = s[p++];
+            if (c == '}') {
+                fp->end = p;
+                return true;
+            }
+            if (c != ':') {
+                exc_raise(exc_ValueError, "expected ':' after conversion specifier");
+                return false;
+            }
+        }
+    }
+    return field_spec(s, n, p, fp);
+}
+
 static bool render(FmtState *st, const char *s, size_t n, SBuf *out, int depth) {
     if (depth > 2) {
         exc_raise(exc_ValueError, "Max string recursion exceeded");
@@ -1208,74 +1296,20 @@ static bool render(FmtState *st, const char *s, size_t n, SBuf *out, int depth) 
             i += 2;
             continue;
         }
-        // a replacement field: find its matching '}'
-        size_t j = i + 1;
-        int level = 1;
-        bool in_bracket = false;
-        while (j < n) {
-            if (in_bracket) {
-                if (s[j] == ']') {
-                    in_bracket = false;
-                }
-            } else if (s[j] == '[') {
-                in_bracket = true;
-            } else if (s[j] == '{') {
-                level++;
-            } else if (s[j] == '}') {
-                if (--level == 0) {
-                    break;
-                }
-            }
-            j++;
+        if (i + 1 >= n) {
+            exc_raise(exc_ValueError, "Single '{' encountered in format string");
+            return false;
         }
-        if (j >= n) {
-            if (i + 1 >= n) {
-                exc_raise(exc_ValueError, "Single '{' encountered in format string");
-            } else if (memchr(s + i + 1, ':', n - i - 1)) {
-                exc_raise(exc_ValueError, "unmatched '{' in format spec");
-            } else {
-                exc_raise(exc_ValueError, "expected '}' before end of string");
-            }
+        FieldParts fp;
+        if (!parse_field(s + i + 1, n - i - 1, &fp)) {
             return false;
         }
         const char *field = s + i + 1;
-        size_t flen = j - i - 1;
-        i = j + 1;
-        // split name ! conv : spec
-        size_t k = 0;
-        bool br = false;
-        while (k < flen) {
-            if (br) {
-                if (field[k] == ']') {
-                    br = false;
-                }
-            } else if (field[k] == '[') {
-                br = true;
-            } else if (field[k] == '!' || field[k] == ':') {
-                break;
-            }
-            k++;
-        }
-        size_t namelen = k;
-        char conv = 0;
-        if (k < flen && field[k] == '!') {
-            if (k + 1 >= flen) {
-                exc_raise(exc_ValueError, "end of string while looking for conversion specifier");
-                return false;
-            }
-            conv = field[k + 1];
-            k += 2;
-            if (k < flen && field[k] != ':') {
-                exc_raise(exc_ValueError, "expected ':' after conversion specifier");
-                return false;
-            }
-        }
-        const char *spec = "";
-        size_t speclen = 0;
-        if (k < flen && field[k] == ':') {
-            spec = field + k + 1;
-            speclen = flen - k - 1;
-        }
+        size_t namelen = fp.namelen;
+        uint32_t conv = fp.conv;
+        const char *spec = fp.spec;
+        size_t speclen = fp.speclen;
+        i += 1 + fp.end;
         Value obj = resolve_field(st, field, namelen);
         if (!obj) {
             return false;
@@ -1289,11 +1323,10 @@ static bool render(FmtState *st, const char *s, size_t n, SBuf *out, int depth) 
                 t = obj_str(obj);
             } else {
                 gc_pop_root(1);
-                if ((unsigned char)conv >= 32 && (unsigned char)conv < 127) {
-                    exc_raise(exc_ValueError, "Unknown conversion specifier %c", conv);
+                if (conv >= 32 && conv < 127) {
+                    exc_raise(exc_ValueError, "Unknown conversion specifier %c", (char)conv);
                 } else {
-                    exc_raise(exc_ValueError, "Unknown conversion specifier \\x%x",
-                              (unsigned)(unsigned char)conv);
+                    exc_raise(exc_ValueError, "Unknown conversion specifier \\x%x", (unsigned)conv);
                 }
                 return false;
             }
