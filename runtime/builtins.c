@@ -404,14 +404,19 @@ static Value bi_sum(int argc, Value *argv, ObjDict *kw) {
     if (!start) {
         start = MK_SMALL(0);
     }
-    if (IS_STR(start)) {
-        return exc_raise(exc_TypeError, "sum() can't sum strings [use ''.join(seq) instead]");
-    }
     Value h = holder(2);    // iterator, generic accumulator
     Value it = obj_iter(argv[0]);
     if (!it) {
         gc_pop_root(1);
         return VAL_NULL;
+    }
+    // as CPython: the iterable first, then no str/bytes/bytearray start
+    const char *nosum = IS_STR(start) ? "strings [use ''.join(seq) instead]"
+                        : bytes_check(start) ? "bytes [use b''.join(seq) instead]"
+                        : bytearray_check(start) ? "bytearray [use b''.join(seq) instead]" : NULL;
+    if (nosum) {
+        gc_pop_root(1);
+        return exc_raise(exc_TypeError, "sum() can't sum %s", nosum);
     }
     SLOT(h, 0) = it;
     enum { M_INT, M_FLOAT, M_GEN } mode = M_GEN;
@@ -905,7 +910,7 @@ static Value bi_format(int argc, Value *argv, ObjDict *kw) {
     Value spec = argc > 1 ? argv[1] : str_from_c("");
     if (!IS_STR(spec)) {
         return exc_raise(exc_TypeError, "format() argument 2 must be str, not %s",
-                         val_type_name(spec));
+                         IS_NONE(spec) ? "None" : val_type_name(spec));
     }
     return format_value(argv[0], spec);
 }

@@ -338,6 +338,10 @@ static Value ctor_data(const char *kind, int argc, Value *argv, ObjDict *kw) {
     if (!ctor_args(kind, argc, argv, kw, a)) {
         return VAL_NULL;
     }
+    const char *enc, *errs;
+    if ((a[1] || a[2]) && !codec_args(kind, a[1], a[2], &enc, &errs)) {
+        return VAL_NULL;    // as CPython: the arguments' types are checked first
+    }
     if (!a[0]) {
         if (a[1]) {
             return exc_raise(exc_TypeError, "encoding without a string argument");
@@ -351,10 +355,6 @@ static Value ctor_data(const char *kind, int argc, Value *argv, ObjDict *kw) {
         if (!str_check(a[0])) {
             return exc_raise(exc_TypeError, a[1] ? "encoding without a string argument"
                                                  : "errors without a string argument");
-        }
-        const char *enc, *errs;
-        if (!codec_args(kind, a[1], a[2], &enc, &errs)) {
-            return VAL_NULL;
         }
         return codec_encode(a[0], enc, errs);
     }
