@@ -172,6 +172,9 @@ static Value rounding(int argc, Value *argv, const char *name, double (*f)(doubl
     if (found) {
         return r;
     }
+    if (f == trunc) {   // CPython's trunc has no float fallback
+        return exc_raise(exc_TypeError, "type %s doesn't define __trunc__ method", val_type_name(v));
+    }
     double d;
     if (!arg_double(v, &d)) {
         return VAL_NULL;
