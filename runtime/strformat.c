@@ -593,7 +593,7 @@ static void alt_point(char *buf) {
 Value format_value(Value v, Value spec) {
     if (!str_check(spec)) {
         return exc_raise(exc_TypeError, "format() argument 2 must be str, not %s",
-                         val_type_name(spec));
+                         IS_NONE(spec) ? "None" : val_type_name(spec));
     }
     ObjClass *cls = val_class(v);
     if (cls->flags & CLS_USER) {
