@@ -490,7 +490,7 @@ static Value bi_sorted(int argc, Value *argv, ObjDict *kw) {
     }
     gc_push_root(l);
     Value rev = kw_get(kw, "reverse");
-    int r = rev ? obj_truthy(rev) : 0;
+    int r = list_sort_reverse_arg(rev);
     bool ok = r >= 0 && list_sort_inplace(AS_LIST(l), kw_get(kw, "key"), r);
     gc_pop_root(1);
     return ok ? l : VAL_NULL;

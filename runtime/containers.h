@@ -80,6 +80,8 @@ Value set_intersection(Value so, Value other);
 // Sorts [l] in place, stable, by obj_lt on items or on key(item) when [key]
 // is neither VAL_NULL nor None; false with an exception on error.
 bool list_sort_inplace(ObjList *l, Value key, bool reverse);
+// reverse= of list.sort / sorted(): 1 or 0, -1 with TypeError for a non-int.
+int list_sort_reverse_arg(Value rev);
 // Appends every item of [iterable] to [l]; false on error.
 bool list_extend(ObjList *l, Value iterable);
 
