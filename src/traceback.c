@@ -403,7 +403,7 @@ static Value suggest(ObjStr *wrong, Value *cands, size_t n) {
     if (n > MAX_CANDIDATES || wrong->len > MAX_STRING_SIZE) {
         return VAL_NULL;
     }
-    int best = (int)wrong->len;
+    int best = 1 << 30;     // C's calculate_suggestions (traceback.py's starts at len(name))
     Value suggestion = VAL_NULL;
     for (size_t i = 0; i < n; i++) {
         if (!IS_STR(cands[i])) {
