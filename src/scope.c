@@ -246,6 +246,10 @@ static void visit(Scope *s, Ast *n) {
         while (t->kind == SCOPE_COMPREHENSION && t->parent) {
             t = t->parent;
         }
+        if (t != s && t->kind == SCOPE_CLASS) {
+            fail(n->a->loc, "assignment expression within a comprehension cannot be used in a class body%s", "");
+            return;
+        }
         add_sym(t, n->a->str, SYM_ASSIGNED);
         if (t != s) {
             add_sym(s, n->a->str, SYM_NONLOCAL | SYM_USED);
