@@ -404,14 +404,19 @@ static Value bi_sum(int argc, Value *argv, ObjDict *kw) {
     if (!start) {
         start = MK_SMALL(0);
     }
-    if (IS_STR(start)) {
-        return exc_raise(exc_TypeError, "sum() can't sum strings [use ''.join(seq) instead]");
-    }
     Value h = holder(2);    // iterator, generic accumulator
     Value it = obj_iter(argv[0]);
     if (!it) {
         gc_pop_root(1);
         return VAL_NULL;
+    }
+    // as CPython: the iterable first, then no str/bytes/bytearray start
+    const char *nosum = IS_STR(start) ? "strings [use ''.join(seq) instead]"
+                        : bytes_check(start) ? "bytes [use b''.join(seq) instead]"
+                        : bytearray_check(start) ? "bytearray [use b''.join(seq) instead]" : NULL;
+    if (nosum) {
+        gc_pop_root(1);
+        return exc_raise(exc_TypeError, "sum() can't sum %s", nosum);
     }
     SLOT(h, 0) = it;
     enum { M_INT, M_FLOAT, M_GEN } mode = M_GEN;
@@ -485,7 +490,7 @@ static Value bi_sorted(int argc, Value *argv, ObjDict *kw) {
     }
     gc_push_root(l);
     Value rev = kw_get(kw, "reverse");
-    int r = rev ? obj_truthy(rev) : 0;
+    int r = list_sort_reverse_arg(rev);
     bool ok = r >= 0 && list_sort_inplace(AS_LIST(l), kw_get(kw, "key"), r);
     gc_pop_root(1);
     return ok ? l : VAL_NULL;
@@ -551,6 +556,66 @@ static Value bi_divmod(int argc, Value *argv, ObjDict *kw) {
                      val_type_name(argv[0]), val_type_name(argv[1]));
 }
 
+// ---- three-argument pow, as CPython's ternary_op: the nb_power slots of
+// the three arguments' types, each tried once (a subclass's before its
+// base's): int's needs three ints, float's and complex's refuse a modulus,
+// a class's own __pow__ serves only its instances as the base.
+enum { POW_NONE, POW_INT, POW_FLOAT, POW_COMPLEX, POW_USER };
+
+static int pow_slot(Value v) {
+    ObjClass *c = val_class(v);
+    if (class_has_user_dunder(c, "__pow__") || class_has_user_dunder(c, "__rpow__")) {
+        return POW_USER;
+    }
+    return int_check(v) ? POW_INT : IS_FLOAT(v) || class_is_subclass(c, cls_float) ? POW_FLOAT
+         : complex_check(v) ? POW_COMPLEX : POW_NONE;
+}
+
+static Value pow3_by(int slot, Value a, Value b, Value m) {
+    switch (slot) {
+    case POW_INT:
+        return int_check(a) && int_check(b) && int_check(m) ? int_pow3(a, b, m) : VAL_NOTIMPL;
+    case POW_FLOAT:
+        return exc_raise(exc_TypeError, "pow() 3rd argument not allowed unless all arguments are integers");
+    case POW_COMPLEX:
+        return exc_raise(exc_ValueError, "complex modulo");
+    case POW_USER: {
+        if (pow_slot(a) != POW_USER) {
+            return VAL_NOTIMPL;
+        }
+        bool found;
+        Value args[2] = {b, m};
+        Value r = call_method_opt(a, str_intern_c("__pow__"), 2, args, &found);
+        return found ? r : VAL_NOTIMPL;
+    }
+    default:
+        return VAL_NOTIMPL;
+    }
+}
+
+static Value pow3(Value a, Value b, Value m) {
+    int sa = pow_slot(a), sb = val_class(b) != val_class(a) ? pow_slot(b) : POW_NONE;
+    int sm = pow_slot(m);
+    sb = sb == sa ? POW_NONE : sb;
+    sm = sm == sa || sm == sb ? POW_NONE : sm;
+    if (sb && class_is_subclass(val_class(b), val_class(a))) {
+        Value r = pow3_by(sb, a, b, m);
+        if (r != VAL_NOTIMPL) {
+            return r;
+        }
+        sb = POW_NONE;
+    }
+    int order[3] = {sa, sb, sm};
+    for (int i = 0; i < 3; i++) {
+        Value r = pow3_by(order[i], a, b, m);
+        if (r != VAL_NOTIMPL) {
+            return r;
+        }
+    }
+    return exc_raise(exc_TypeError, "unsupported operand type(s) for ** or pow(): '%s', '%s', '%s'",
+                     val_type_name(a), val_type_name(b), val_type_name(m));
+}
+
 static Value bi_pow(int argc, Value *argv, ObjDict *kw) {
     static const char *const allowed[] = {"base", "exp", "mod", NULL};
     if (!kw_only("pow", kw, allowed)) {
@@ -565,7 +630,7 @@ static Value bi_pow(int argc, Value *argv, ObjDict *kw) {
     }
     Value mod = argc > 2 ? argv[2] : kw_get(kw, "mod");
     if (mod && !IS_NONE(mod)) {
-        return int_pow3(argv[0], argv[1], mod);
+        return pow3(argv[0], argv[1], mod);
     }
     return obj_binop(argv[0], argv[1], BIN_POW);
 }
@@ -905,7 +970,7 @@ static Value bi_format(int argc, Value *argv, ObjDict *kw) {
     Value spec = argc > 1 ? argv[1] : str_from_c("");
     if (!IS_STR(spec)) {
         return exc_raise(exc_TypeError, "format() argument 2 must be str, not %s",
-                         val_type_name(spec));
+                         IS_NONE(spec) ? "None" : val_type_name(spec));
     }
     return format_value(argv[0], spec);
 }

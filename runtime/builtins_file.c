@@ -840,7 +840,8 @@ static Value m_file_write(int argc, Value *argv, ObjDict *kw) {
         return int_from_i64((int64_t)b.len);
     }
     if (!IS_STR(argv[1])) {
-        return exc_raise(exc_TypeError, "write() argument must be str, not %s", val_type_name(argv[1]));
+        return exc_raise(exc_TypeError, "write() argument must be str, not %s",
+                         IS_NONE(argv[1]) ? "None" : val_type_name(argv[1]));
     }
     if (!can_write(f)) {
         return VAL_NULL;

@@ -338,6 +338,10 @@ static Value ctor_data(const char *kind, int argc, Value *argv, ObjDict *kw) {
     if (!ctor_args(kind, argc, argv, kw, a)) {
         return VAL_NULL;
     }
+    const char *enc, *errs;
+    if ((a[1] || a[2]) && !codec_args(kind, a[1], a[2], &enc, &errs)) {
+        return VAL_NULL;    // as CPython: the arguments' types are checked first
+    }
     if (!a[0]) {
         if (a[1]) {
             return exc_raise(exc_TypeError, "encoding without a string argument");
@@ -351,10 +355,6 @@ static Value ctor_data(const char *kind, int argc, Value *argv, ObjDict *kw) {
         if (!str_check(a[0])) {
             return exc_raise(exc_TypeError, a[1] ? "encoding without a string argument"
                                                  : "errors without a string argument");
-        }
-        const char *enc, *errs;
-        if (!codec_args(kind, a[1], a[2], &enc, &errs)) {
-            return VAL_NULL;
         }
         return codec_encode(a[0], enc, errs);
     }
@@ -501,7 +501,7 @@ static bool bytes_hash(Value self, int64_t *out) {
         for (size_t i = 0; i < b->len; i++) {
             h = (h ^ b->data[i]) * 1099511628211ULL;
         }
-        b->hash = (int64_t)(h >> 1);
+        b->hash = b->len ? (int64_t)(h >> 1) : 0;   // b'' as '': 0
     }
     *out = b->hash;
     return true;

@@ -61,6 +61,7 @@ Value bytes_percent_format(Value fmtv, Value args) {
             continue;
         }
         i++;
+        size_t conv_at = i;     // where a bare "%%" has its second '%'
         Value arg = VAL_NULL;
         if (i < n && s[i] == '(') {
             size_t depth = 1, k = ++i;
@@ -121,7 +122,7 @@ Value bytes_percent_format(Value fmtv, Value args) {
             goto out;
         }
         char conv = (char)s[i];
-        if (conv == '%') {
+        if (conv == '%' && i == conv_at) {     // only a bare "%%" is a '%' (CPython 3.11)
             sb_addc(&b, '%');
             continue;
         }

@@ -1666,7 +1666,8 @@ static Value object_format(int argc, Value *argv, ObjDict *kw) {
         return exc_raise(exc_TypeError, "__format__() takes exactly one argument (%d given)", argc - 1);
     }
     if (!IS_STR(argv[1])) {
-        return exc_raise(exc_TypeError, "__format__() argument must be str, not %s", val_type_name(argv[1]));
+        return exc_raise(exc_TypeError, "__format__() argument must be str, not %s",
+                         IS_NONE(argv[1]) ? "None" : val_type_name(argv[1]));
     }
     ObjClass *c = val_class(argv[0]);
     if (!(c->flags & CLS_USER) || c->native_base != cls_object) {

@@ -480,6 +480,20 @@ static Value make(ObjClass *cls, double re, double im) {
     return OBJ_VAL(c);
 }
 
+
+// How much of [ascii] (str_to_ascii_number of [s], [n] chars) CPython's
+// _PyUnicode_TransformDecimalAndSpaceToASCII keeps: it stops after the
+// '?' standing for the first non-ASCII char that is no digit or space.
+static size_t ascii_number_cut(ObjStr *s, const char *ascii, size_t n) {
+    size_t k = 0;
+    for (size_t i = 0; i < s->len && k < n; k++) {
+        uint32_t c = utf8_decode(s->data, s->len, &i);
+        if (c >= 128 && ascii[k] == '?') {
+            return k + 1;
+        }
+    }
+    return n;
+}
 static Value complex_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     Value r = VAL_NULL, i = VAL_NULL;
     if (argc > 2) {
@@ -518,12 +532,13 @@ static Value complex_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw)
             return exc_raise(exc_TypeError, "complex() can't take second arg if first is a string");
         }
         ObjStr *s = AS_STR(r);
-        size_t len = s->len;
-        char *ascii = str_to_ascii_number(s, &len);
+        size_t alen = s->len;
+        char *ascii = str_to_ascii_number(s, &alen);
         const char *text = ascii ? ascii : s->data;
+        size_t len = ascii ? ascii_number_cut(s, ascii, alen) : alen;
         if (memchr(text, '_', len) && !underscores_ok(text, len)) {
             if (ascii) {
-                mem_free(ascii, len + 1);
+                mem_free(ascii, alen + 1);
             }
             Value rr = obj_repr(r);
             return rr ? exc_raise(exc_ValueError, "could not convert string to complex: %s",
@@ -532,7 +547,7 @@ static Value complex_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw)
         }
         bool ok = parse_complex(text, len, &res);
         if (ascii) {
-            mem_free(ascii, len + 1);
+            mem_free(ascii, alen + 1);
         }
         if (!ok) {
             return exc_raise(exc_ValueError, "complex() arg is a malformed string");

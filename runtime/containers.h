@@ -80,6 +80,8 @@ Value set_intersection(Value so, Value other);
 // Sorts [l] in place, stable, by obj_lt on items or on key(item) when [key]
 // is neither VAL_NULL nor None; false with an exception on error.
 bool list_sort_inplace(ObjList *l, Value key, bool reverse);
+// reverse= of list.sort / sorted(): 1 or 0, -1 with TypeError for a non-int.
+int list_sort_reverse_arg(Value rev);
 // Appends every item of [iterable] to [l]; false on error.
 bool list_extend(ObjList *l, Value iterable);
 
@@ -114,6 +116,7 @@ Value sys_write(Value file, Value str);
 // The object sys.stdout is bound to when a program replaced it (print()
 // then writes there), else VAL_NULL (the process's stdout) (mod_sys.c).
 Value sys_redirected_stdout(void);
+Value sys_displayhook(int argc, Value *argv, ObjDict *kw);
 // True if [v] is one of the process's standard streams (sys.__stdout__...).
 bool sys_is_stream(Value v);
 // Wraps the stdio stream [fp] as a pyish file object (for sys.stdout ...).

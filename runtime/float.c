@@ -321,10 +321,8 @@ static Value float_pow(double iv, double iw) {
     if (isnan(iw)) {
         return float_new(iv == 1.0 ? 1.0 : iw);
     }
-    if (iv == 0.0) {
-        if (iw < 0.0) {
-            return exc_raise(exc_ZeroDivisionError, "0.0 cannot be raised to a negative power");
-        }
+    if (iv == 0.0 && iw < 0.0 && isfinite(iw)) {   // 0.0 ** -inf is inf (C's pow), as CPython's
+        return exc_raise(exc_ZeroDivisionError, "0.0 cannot be raised to a negative power");
     }
     if (iv < 0.0 && isfinite(iv) && isfinite(iw) && iw != floor(iw)) {
         return complex_pow_doubles(iv, iw);   // as CPython: (-8) ** 0.5 is complex

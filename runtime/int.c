@@ -1149,14 +1149,19 @@ static Value int_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     } else if (basev) {
         int64_t base;
         if (!int_to_i64(basev, &base)) {
-            return VAL_NULL;
+            if (!int_check(basev)) {
+                return VAL_NULL;
+            }
+            exc_clear();    // a huge base is clipped, as CPython's PyNumber_AsSsize_t: out of range
+            base = -1;
+        }
+        // as CPython: the base's range first, then the argument's type
+        if (base != 0 && (base < 2 || base > 36)) {
+            return exc_raise(exc_ValueError, "int() base must be >= 2 and <= 36, or 0");
         }
         bool buf = bytes_check(argv[0]) || bytearray_check(argv[0]);
         if (!str_check(argv[0]) && !buf) {
             return exc_raise(exc_TypeError, "int() can't convert non-string with explicit base");
-        }
-        if (base != 0 && (base < 2 || base > 36)) {
-            return exc_raise(exc_ValueError, "int() base must be >= 2 and <= 36, or 0");
         }
         r = buf ? int_parse_buffer(argv[0], (int)base) : int_parse_str(AS_STR(argv[0])->data, AS_STR(argv[0])->len, (int)base, argv[0]);
     } else {

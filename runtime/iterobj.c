@@ -294,8 +294,11 @@ static int filter_next(Value self, Value *out) {
 // ---- reversed
 
 static Value reversed_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
-    if (!arg_no_kw("reversed", kw) || !arg_count("reversed", argc, 1, 1)) {
+    if (!arg_no_kw("reversed", kw)) {
         return VAL_NULL;
+    }
+    if (argc != 1) {    // CPython's _PyArg_CheckPositional wording
+        return exc_raise(exc_TypeError, "reversed expected 1 argument, got %d", argc);
     }
     Value seq = argv[0];
     ObjClass *c = val_class(seq);

@@ -986,6 +986,16 @@ static Value m_reverse(int argc, Value *argv, ObjDict *kw) {
     return VAL_NONE;
 }
 
+// list.sort's and sorted()'s reverse= as CPython's int-accepting bool
+// converter: an int (or bool), else TypeError; 1/0, or -1 with it raised.
+int list_sort_reverse_arg(Value rev) {
+    int64_t v = 0;
+    if (rev && !int_to_i64(rev, &v)) {
+        return -1;
+    }
+    return v != 0;
+}
+
 static Value m_sort(int argc, Value *argv, ObjDict *kw) {
     static const char *const allowed[] = {"key", "reverse", NULL};
     if (argc > 1) {
@@ -995,8 +1005,8 @@ static Value m_sort(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     Value key = kw_get(kw, "key"), rev = kw_get(kw, "reverse");
-    int r = 0;
-    if (rev && (r = obj_truthy(rev)) < 0) {
+    int r = list_sort_reverse_arg(rev);
+    if (r < 0) {
         return VAL_NULL;
     }
     return list_sort_inplace(AS_LIST(argv[0]), key, r) ? VAL_NONE : VAL_NULL;

@@ -172,6 +172,9 @@ static Value rounding(int argc, Value *argv, const char *name, double (*f)(doubl
     if (found) {
         return r;
     }
+    if (f == trunc) {   // CPython's trunc has no float fallback
+        return exc_raise(exc_TypeError, "type %s doesn't define __trunc__ method", val_type_name(v));
+    }
     double d;
     if (!arg_double(v, &d)) {
         return VAL_NULL;
@@ -279,7 +282,7 @@ static Value m_pow(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("pow", argc, 2, 2) || !arg_double(argv[0], &x) || !arg_double(argv[1], &y)) {
         return VAL_NULL;
     }
-    if (x == 0 && y < 0) {
+    if (x == 0 && y < 0 && isfinite(y)) {   // pow(0.0, -inf) is inf, as CPython's
         return domain_error();
     }
     double r = pow(x, y);

@@ -180,6 +180,7 @@ static bool py_check(const Subj *pat, Value patv, int64_t flags) {
     char names[64][64];
     int name_num[64], nnames = 0;
     enum { START, ATOM, QUANT, MODDED } st = START;
+    size_t last_qend = 0;   // where the last quantifier ended: a ?/+ right after it modifies it
     size_t lead = 0;        // where the leading global flag groups end
     char msg[160];
 #define FAIL(at, ...) do { snprintf(msg, sizeof msg, __VA_ARGS__); \
@@ -468,7 +469,7 @@ static bool py_check(const Subj *pat, Value patv, int64_t flags) {
             if (st == START) {
                 FAIL(i, "nothing to repeat");
             }
-            if (st == QUANT && (c == '?' || c == '+') && qend == i) {
+            if (st == QUANT && (c == '?' || c == '+') && i == last_qend + 1) {
                 st = MODDED;
                 continue;
             }
@@ -476,7 +477,7 @@ static bool py_check(const Subj *pat, Value patv, int64_t flags) {
                 FAIL(i, "multiple repeat");
             }
             st = QUANT;
-            i = qend;
+            i = last_qend = qend;
             continue;
         }
         st = (c == '^' || c == '$') ? START : ATOM;
@@ -504,6 +505,11 @@ static bool translate(const Subj *pat, Value patv, SBuf *b) {
             char d = s[i + 1];
             if (d == 'Z') {
                 sb_add(b, "\\z", 2);
+                i++;
+                continue;
+            }
+            if (d == 'B' && !in_class) {    // as sre: \B never matches in an empty string
+                sb_adds(b, "(?:\\B(?!\\A\\z))");
                 i++;
                 continue;
             }

@@ -209,6 +209,40 @@ static Value sys_excepthook(int argc, Value *argv, ObjDict *kw) {
     return VAL_NONE;
 }
 
+// sys.displayhook(value) / sys.__displayhook__: what the REPL and
+// compile(..., 'single') do with an expression statement's value: nothing
+// for None, else its repr and a newline on sys.stdout, and builtins._ set
+// to it (None meanwhile, as CPython's).
+Value sys_displayhook(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("displayhook", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    Value v = argv[0];
+    if (IS_NONE(v)) {
+        return VAL_NONE;
+    }
+    dict_set_str(ST->builtins, str_intern_c("_"), VAL_NONE);
+    Value r = obj_repr(v);
+    if (!r) {
+        return VAL_NULL;
+    }
+    Value file = sys_redirected_stdout();
+    if (file) {
+        gc_push_root(r);
+        Value ok = sys_write(file, r) ? sys_write(file, str_from_c("\n")) : VAL_NULL;
+        gc_pop_root(1);
+        if (!ok) {
+            return VAL_NULL;
+        }
+    } else {
+        fwrite(AS_STR(r)->data, 1, AS_STR(r)->len, stdout);
+        fputc('\n', stdout);
+        fflush(stdout);
+    }
+    dict_set_str(ST->builtins, str_intern_c("_"), v);
+    return VAL_NONE;
+}
+
 // sys.audit(event, *args) / sys.addaudithook(hook): pyish raises no audit
 // events (CPython's library calls audit() everywhere).
 static Value sys_audit(int argc, Value *argv, ObjDict *kw) {
@@ -274,6 +308,8 @@ static const MethodDef sys_fns[] = {
     {"addaudithook", sys_addaudithook},
     {"excepthook", sys_excepthook},
     {"__excepthook__", sys_excepthook},
+    {"displayhook", sys_displayhook},
+    {"__displayhook__", sys_displayhook},
     {"getfilesystemencoding", sys_getfilesystemencoding},
     {"getfilesystemencodeerrors", sys_getfilesystemencodeerrors},
     {"getdefaultencoding", sys_getfilesystemencoding},

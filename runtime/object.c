@@ -301,6 +301,10 @@ Value obj_str(Value v) {
         return v;
     }
     ObjClass *c = val_class(v);
+    if (!c->str && c->repr == slot_repr) {
+        // object.__str__ runs the user's __repr__; str() checks what it gave
+        return check_str_result(call_method(v, "__repr__", 0, NULL), "__str__");
+    }
     return c->str ? c->str(v) : obj_repr(v);
 }
 

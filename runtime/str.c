@@ -660,6 +660,9 @@ static Value str_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
         Value enc = argc >= 2 ? argv[1] : kw_get(kw, "encoding");
         Value errs = argc >= 3 ? argv[2] : kw_get(kw, "errors");
         const char *e, *r;
+        if (!codec_args("str", enc, errs, &e, &r)) {
+            return VAL_NULL;    // as CPython: the arguments' types are checked first
+        }
         BufView b = {0};
         if (!obj) {
             obj = bytes_new("", 0);
@@ -672,9 +675,6 @@ static Value str_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
             return exc_raise(exc_TypeError, str_check(obj) ? "decoding str is not supported"
                                                           : "decoding to str: need a bytes-like object, %s found",
                              val_type_name(obj));
-        }
-        if (!codec_args("str", enc, errs, &e, &r)) {
-            return VAL_NULL;
         }
         Value d = codec_decode(b.ptr, b.len, e, r);
         if (!d || cls == cls_str) {

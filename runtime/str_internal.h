@@ -90,7 +90,12 @@ static inline bool cp_isprintable(uint32_t c) {
     return UNI_IN(uni_printable, c);
 }
 
+// FNV-1a, kept nonnegative; the empty string hashes to 0, as CPython's
+// (its only str hash that does not vary with the hash seed).
 static inline int64_t hash_bytes(const char *s, size_t len) {
+    if (len == 0) {
+        return 0;
+    }
     uint64_t h = 14695981039346656037ULL;
     for (size_t i = 0; i < len; i++) {
         h ^= (unsigned char)s[i];

@@ -669,7 +669,7 @@ static Value m_replace(int argc, Value *argv, ObjDict *kw) {
     for (int k = 1; k <= 2; k++) {
         if (!str_check(argv[k])) {
             return exc_raise(exc_TypeError, "replace() argument %d must be str, not %s", k,
-                             val_type_name(argv[k]));
+                             IS_NONE(argv[k]) ? "None" : val_type_name(argv[k]));
         }
     }
     int64_t count = -1;

@@ -43,7 +43,10 @@ static bool is_align(char c) {
     return c == '<' || c == '>' || c == '^' || c == '=';
 }
 
-// Parses [spec] for an object of type [tname].
+static bool grouping_ok(FSpec *f, char type);
+
+// Parses [spec] for an object of type [tname]; as CPython's parser, it
+// also checks that a ','/'_' grouping suits the presentation type.
 static bool parse_spec(ObjStr *spec, const char *tname, FSpec *f) {
     spec_default(f);
     const char *s = spec->data;
@@ -121,14 +124,15 @@ static bool parse_spec(ObjStr *spec, const char *tname, FSpec *f) {
     if (f->zero && !f->fill_set) {
         strcpy(f->fill, "0");
     }
-    return true;
+    // a str's missing type is 's' here, as CPython's default type for str
+    return grouping_ok(f, f->type ? f->type : strcmp(tname, "str") == 0 ? 's' : 0);
 }
 
-static bool grouping_ok(FSpec *f) {
+static bool grouping_ok(FSpec *f, char type) {
     if (!f->grouping) {
         return true;
     }
-    switch (f->type) {
+    switch (type) {
     case 0: case 'd': case 'e': case 'f': case 'g': case 'E': case 'F': case 'G': case '%':
         return true;
     case 'b': case 'o': case 'x': case 'X':
@@ -139,11 +143,10 @@ static bool grouping_ok(FSpec *f) {
     default:
         break;
     }
-    if (f->type >= 32 && f->type < 127) {
-        exc_raise(exc_ValueError, "Cannot specify '%c' with '%c'.", f->grouping, f->type);
+    if (type >= 32 && type < 127) {
+        exc_raise(exc_ValueError, "Cannot specify '%c' with '%c'.", f->grouping, type);
     } else {
-        exc_raise(exc_ValueError, "Cannot specify '%c' with '\\x%x'.", f->grouping,
-                  (unsigned char)f->type);
+        exc_raise(exc_ValueError, "Cannot specify '%c' with '\\x%x'.", f->grouping, (unsigned char)type);
     }
     return false;
 }
@@ -320,9 +323,6 @@ static Value format_double(double x, FSpec *f, const char *tname) {
         return exc_raise(exc_ValueError, "Unknown format code '%c' for object of type '%s'", type,
                          tname);
     }
-    if (!grouping_ok(f)) {
-        return VAL_NULL;
-    }
     bool upper = type == 'E' || type == 'F' || type == 'G';
     bool neg = signbit(x) && !isnan(x);
     double ax = fabs(x);
@@ -457,15 +457,15 @@ static Value format_int(Value v, FSpec *f, const char *tname) {
         if (f->precision >= 0) {
             return exc_raise(exc_ValueError, "Precision not allowed in integer format specifier");
         }
+        if (f->z) {
+            return exc_raise(exc_ValueError, "Negative zero coercion (z) not allowed in integer format specifier");
+        }
         if (f->sign) {
             return exc_raise(exc_ValueError, "Sign not allowed with integer format specifier 'c'");
         }
         if (f->alt) {
             return exc_raise(exc_ValueError,
                              "Alternate form (#) not allowed with integer format specifier 'c'");
-        }
-        if (!grouping_ok(f)) {
-            return VAL_NULL;
         }
         int64_t c;
         if (!int_to_i64(v, &c)) {
@@ -498,8 +498,8 @@ static Value format_int(Value v, FSpec *f, const char *tname) {
     if (f->precision >= 0) {
         return exc_raise(exc_ValueError, "Precision not allowed in integer format specifier");
     }
-    if (!grouping_ok(f)) {
-        return VAL_NULL;
+    if (f->z) {
+        return exc_raise(exc_ValueError, "Negative zero coercion (z) not allowed in integer format specifier");
     }
     if (!f->alt) {
         prefix = "";
@@ -547,16 +547,17 @@ static Value format_str(Value v, FSpec *f) {
                          f->type);
     }
     if (f->sign) {
-        return exc_raise(exc_ValueError, "Sign not allowed in string format specifier");
+        return exc_raise(exc_ValueError, f->sign == ' ' ? "Space not allowed in string format specifier"
+                                                        : "Sign not allowed in string format specifier");
+    }
+    if (f->z) {
+        return exc_raise(exc_ValueError, "Negative zero coercion (z) not allowed in string format specifier");
     }
     if (f->alt) {
         return exc_raise(exc_ValueError, "Alternate form (#) not allowed in string format specifier");
     }
     if (f->align == '=') {
         return exc_raise(exc_ValueError, "'=' alignment not allowed in string format specifier");
-    }
-    if (f->grouping) {
-        return exc_raise(exc_ValueError, "Cannot specify '%c' with 's'.", f->grouping);
     }
     ObjStr *s = AS_STR(v);
     size_t len = s->len, cpl = s->cplen;
@@ -592,7 +593,7 @@ static void alt_point(char *buf) {
 Value format_value(Value v, Value spec) {
     if (!str_check(spec)) {
         return exc_raise(exc_TypeError, "format() argument 2 must be str, not %s",
-                         val_type_name(spec));
+                         IS_NONE(spec) ? "None" : val_type_name(spec));
     }
     ObjClass *cls = val_class(v);
     if (cls->flags & CLS_USER) {
@@ -875,7 +876,7 @@ Value str_percent_format(Value fmtv, Value args) {
             goto incomplete;
         }
         char type = s[i++];
-        if (type == '%') {
+        if (type == '%' && i == at + 2) {     // only a bare "%%" is a '%' (CPython 3.11)
             sb_addc(&out, '%');
             if (argrooted) {
                 gc_pop_root(1);
@@ -891,7 +892,7 @@ Value str_percent_format(Value fmtv, Value args) {
         }
         // fast paths: %d of a small int and %.Nf of a finite float with no
         // width or flags (glibc rounds %.Nf correctly, as CPython's dtoa)
-        if (width < 0 && !plus && !space && !left && !zero) {
+        if (width < 0 && !plus && !space && !left && !zero && !alt) {
             char nb[64];
             int len = -1;
             if ((type == 'd' || type == 'i' || type == 'u') && IS_SMALL(arg) && prec < 0) {
@@ -1185,6 +1186,85 @@ static Value resolve_field(FmtState *st, const char *s, size_t n) {
     return obj;
 }
 
+// A replacement field's parts, as CPython's parse_field finds them in the
+// text after its '{' (to the end of the format string: the field ends at the
+// first '}' outside brackets, or past a format spec's nested braces).
+typedef struct FieldParts {
+    size_t namelen;     // the field name is the text's first namelen bytes
+    uint32_t conv;      // the !conversion, 0: none
+    const char *spec;   // the format spec
+    size_t speclen;
+    size_t end;         // the text's bytes the field takes, its '}' included
+} FieldParts;
+
+static bool field_spec(const char *s, size_t n, size_t p, FieldParts *fp) {
+    int count = 1;
+    fp->spec = s + p;
+    while (p < n) {
+        char c = s[p++];
+        if (c == '{') {
+            count++;
+        } else if (c == '}' && --count == 0) {
+            fp->speclen = (size_t)(s + p - 1 - fp->spec);
+            fp->end = p;
+            return true;
+        }
+    }
+    exc_raise(exc_ValueError, "unmatched '{' in format spec");
+    return false;
+}
+
+static bool parse_field(const char *s, size_t n, FieldParts *fp) {
+    memset(fp, 0, sizeof *fp);
+    fp->spec = "";
+    size_t p = 0;
+    char c = 0;
+    while (p < n) {
+        c = s[p++];
+        if (c == '{') {
+            exc_raise(exc_ValueError, "unexpected '{' in field name");
+            return false;
+        }
+        if (c == '[') {
+            while (p < n && s[p] != ']') {
+                p++;
+            }
+            continue;
+        }
+        if (c == '}' || c == ':' || c == '!') {
+            break;
+        }
+    }
+    fp->namelen = p ? p - 1 : 0;
+    if (c != '!' && c != ':') {
+        if (c != '}') {
+            exc_raise(exc_ValueError, "expected '}' before end of string");
+            return false;
+        }
+        fp->end = p;
+        return true;
+    }
+    if (c == '!') {
+        if (p >= n) {
+            exc_raise(exc_ValueError, "end of string while looking for conversion specifier");
+            return false;
+        }
+        fp->conv = utf8_decode(s, n, &p);
+        if (p < n) {
+            c = s[p++];
+            if (c == '}') {
+                fp->end = p;
+                return true;
+            }
+            if (c != ':') {
+                exc_raise(exc_ValueError, "expected ':' after conversion specifier");
+                return false;
+            }
+        }
+    }
+    return field_spec(s, n, p, fp);
+}
+
 static bool render(FmtState *st, const char *s, size_t n, SBuf *out, int depth) {
     if (depth > 2) {
         exc_raise(exc_ValueError, "Max string recursion exceeded");
@@ -1216,74 +1296,20 @@ static bool render(FmtState *st, const char *s, size_t n, SBuf *out, int depth) 
             i += 2;
             continue;
         }
-        // a replacement field: find its matching '}'
-        size_t j = i + 1;
-        int level = 1;
-        bool in_bracket = false;
-        while (j < n) {
-            if (in_bracket) {
-                if (s[j] == ']') {
-                    in_bracket = false;
-                }
-            } else if (s[j] == '[') {
-                in_bracket = true;
-            } else if (s[j] == '{') {
-                level++;
-            } else if (s[j] == '}') {
-                if (--level == 0) {
-                    break;
-                }
-            }
-            j++;
+        if (i + 1 >= n) {
+            exc_raise(exc_ValueError, "Single '{' encountered in format string");
+            return false;
         }
-        if (j >= n) {
-            if (i + 1 >= n) {
-                exc_raise(exc_ValueError, "Single '{' encountered in format string");
-            } else if (memchr(s + i + 1, ':', n - i - 1)) {
-                exc_raise(exc_ValueError, "unmatched '{' in format spec");
-            } else {
-                exc_raise(exc_ValueError, "expected '}' before end of string");
-            }
+        FieldParts fp;
+        if (!parse_field(s + i + 1, n - i - 1, &fp)) {
             return false;
         }
         const char *field = s + i + 1;
-        size_t flen = j - i - 1;
-        i = j + 1;
-        // split name ! conv : spec
-        size_t k = 0;
-        bool br = false;
-        while (k < flen) {
-            if (br) {
-                if (field[k] == ']') {
-                    br = false;
-                }
-            } else if (field[k] == '[') {
-                br = true;
-            } else if (field[k] == '!' || field[k] == ':') {
-                break;
-            }
-            k++;
-        }
-        size_t namelen = k;
-        char conv = 0;
-        if (k < flen && field[k] == '!') {
-            if (k + 1 >= flen) {
-                exc_raise(exc_ValueError, "end of string while looking for conversion specifier");
-                return false;
-            }
-            conv = field[k + 1];
-            k += 2;
-            if (k < flen && field[k] != ':') {
-                exc_raise(exc_ValueError, "expected ':' after conversion specifier");
-                return false;
-            }
-        }
-        const char *spec = "";
-        size_t speclen = 0;
-        if (k < flen && field[k] == ':') {
-            spec = field + k + 1;
-            speclen = flen - k - 1;
-        }
+        size_t namelen = fp.namelen;
+        uint32_t conv = fp.conv;
+        const char *spec = fp.spec;
+        size_t speclen = fp.speclen;
+        i += 1 + fp.end;
         Value obj = resolve_field(st, field, namelen);
         if (!obj) {
             return false;
@@ -1297,11 +1323,10 @@ static bool render(FmtState *st, const char *s, size_t n, SBuf *out, int depth) 
                 t = obj_str(obj);
             } else {
                 gc_pop_root(1);
-                if ((unsigned char)conv >= 32 && (unsigned char)conv < 127) {
-                    exc_raise(exc_ValueError, "Unknown conversion specifier %c", conv);
+                if (conv >= 32 && conv < 127) {
+                    exc_raise(exc_ValueError, "Unknown conversion specifier %c", (char)conv);
                 } else {
-                    exc_raise(exc_ValueError, "Unknown conversion specifier \\x%x",
-                              (unsigned)(unsigned char)conv);
+                    exc_raise(exc_ValueError, "Unknown conversion specifier \\x%x", (unsigned)conv);
                 }
                 return false;
             }

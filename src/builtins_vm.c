@@ -293,19 +293,19 @@ Value build_class(Value body, Value name, Value bases, Value kw) {
 }
 
 // ---- REPL echo and format
+// An expression statement's value in 'single' mode goes to sys.displayhook
+// (sys_displayhook unless the program rebound it).
 Value vm_print_expr(Value v) {
-    if (IS_NONE(v)) {
-        return VAL_NONE;
+    Value m = dict_get_str(ST->modules, str_intern_c("sys"));
+    Value hook = m && IS_A(m, cls_module)
+        ? dict_get_str(((ObjModule *)AS_OBJ(m))->dict, str_intern_c("displayhook")) : VAL_NULL;
+    if (m && !hook) {
+        return exc_raise(exc_RuntimeError, "lost sys.displayhook");
     }
-    dict_set_str(ST->builtins, str_intern_c("_"), v);
-    Value r = obj_repr(v);
-    if (!r) {
-        return VAL_NULL;
+    if (!hook) {
+        return sys_displayhook(1, &v, NULL);
     }
-    fwrite(AS_STR(r)->data, 1, AS_STR(r)->len, stdout);
-    fputc('\n', stdout);
-    fflush(stdout);
-    return VAL_NONE;
+    return vm_call(hook, 1, &v, NULL);
 }
 
 Value vm_format_value(Value v, Value spec) {

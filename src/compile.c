@@ -776,8 +776,157 @@ static void compile_await_loop(Compiler *c) {
     set_label(c, done);
 }
 
+// Where a failed assert's AssertionError points, as CPython 3.11's: the
+// last comparison its test jumps on (through not, and/or and the
+// parts of a conditional expression), else (NULL) the whole assert statement.
+static Ast *assert_raise_at(Ast *test) {
+    Ast *at = NULL;
+    switch (test->kind) {
+    case AST_COMPARE:
+        return test;
+    case AST_UNARYOP:
+        return test->op == UN_NOT ? assert_raise_at(test->a) : NULL;
+    case AST_BOOLOP:
+        for (int i = 0; i < test->list.len; i++) {
+            Ast *a = assert_raise_at(test->list.items[i]);
+            at = a ? a : at;
+        }
+        return at;
+    case AST_IFEXP: {
+        Ast *parts[3] = {test->a, test->b, test->c};
+        for (int i = 0; i < 3; i++) {
+            Ast *a = assert_raise_at(parts[i]);
+            at = a ? a : at;
+        }
+        return at;
+    }
+    default:
+        return NULL;
+    }
+}
+
+// ---- SyntaxWarnings (CPython 3.11's compiler_warn checks)
+
+static void warn(Compiler *c, Ast *at, const char *fmt, const char *a, const char *b) {
+    CompileError *err = c->err;
+    if (err->nwarn >= COMPILE_MAX_WARNINGS) {
+        return;
+    }
+    err->warn[err->nwarn].loc = at->loc;
+    snprintf(err->warn[err->nwarn].msg, sizeof err->warn[0].msg, fmt, a, b);
+    err->nwarn++;
+}
+
+// The constant [e] folds to (CPython's AST optimizer): its type name, or
+// NULL when [e] is no constant.
+static const char *const_type(Ast *e) {
+    switch (e->kind) {
+    case AST_CONST_INT:
+        return "int";
+    case AST_CONST_FLOAT: {
+        size_t n = strlen(e->str);
+        return n && (e->str[n - 1] == 'j' || e->str[n - 1] == 'J') ? "complex" : "float";
+    }
+    case AST_CONST_STR:
+        return "str";
+    case AST_CONST_BYTES:
+        return "bytes";
+    case AST_CONST_NONE:
+        return "NoneType";
+    case AST_CONST_TRUE:
+    case AST_CONST_FALSE:
+        return "bool";
+    case AST_ELLIPSIS:
+        return "ellipsis";
+    case AST_UNARYOP:
+        return e->op != UN_NOT && const_type(e->a) && strcmp(const_type(e->a), "str") != 0 ? const_type(e->a) : NULL;
+    case AST_TUPLE:
+        for (int i = 0; i < e->list.len; i++) {
+            if (!const_type(e->list.items[i])) {
+                return NULL;
+            }
+        }
+        return "tuple";
+    default:
+        return NULL;
+    }
+}
+
+// The type of literal [e] (CPython's infer_type), or NULL.
+static const char *literal_type(Ast *e) {
+    switch (e->kind) {
+    case AST_TUPLE:
+        return "tuple";
+    case AST_LIST:
+    case AST_LISTCOMP:
+        return "list";
+    case AST_DICT:
+    case AST_DICTCOMP:
+        return "dict";
+    case AST_SET:
+    case AST_SETCOMP:
+        return "set";
+    case AST_GENEXP:
+        return "generator";
+    case AST_LAMBDA:
+        return "function";
+    case AST_FSTRING:
+    case AST_FORMATTED_VALUE:
+        return "str";
+    default:
+        return const_type(e);
+    }
+}
+
+// `x is 1`: "is" with a literal (not None, True, False or ...).
+static bool is_literal_arg(Ast *e) {
+    const char *t = const_type(e);
+    return t && strcmp(t, "NoneType") && strcmp(t, "bool") && strcmp(t, "ellipsis");
+}
+
+static void check_compare(Compiler *c, Ast *e) {
+    Ast *left = e->a;
+    for (int i = 0; i < e->list.len; i++) {
+        Ast *right = e->list.items[i];
+        int op = e->ops[i];
+        if ((op == CMP_IS || op == CMP_IS_NOT) && (is_literal_arg(left) || is_literal_arg(right))) {
+            warn(c, e, op == CMP_IS ? "\"is\" with a literal. Did you mean \"==\"?%s%s"
+                                    : "\"is not\" with a literal. Did you mean \"!=\"?%s%s", "", "");
+            return;
+        }
+        left = right;
+    }
+}
+
+// `(1, 2) (3, 4)`: a call of a literal that is never callable.
+static void check_caller(Compiler *c, Ast *call) {
+    Ast *f = call->a;
+    if (f->kind != AST_LAMBDA && literal_type(f)) {
+        warn(c, call, "'%s' object is not callable; perhaps you missed a comma?%s", literal_type(f), "");
+    }
+}
+
+// `[1, 2] [0, 1]`: subscripting a literal that has no items, or a sequence
+// literal with an index of a type it never takes.
+static void check_subscript(Compiler *c, Ast *e) {
+    const char *t = literal_type(e->a);
+    if (!t) {
+        return;
+    }
+    bool sequence = !strcmp(t, "str") || !strcmp(t, "bytes") || !strcmp(t, "tuple") || !strcmp(t, "list");
+    if (!sequence && strcmp(t, "dict") != 0) {
+        warn(c, e, "'%s' object is not subscriptable; perhaps you missed a comma?", t, "");
+        return;
+    }
+    const char *it = e->b->kind == AST_SLICE ? NULL : literal_type(e->b);
+    if (sequence && it && strcmp(it, "int") && strcmp(it, "bool")) {
+        warn(c, e, "%s indices must be integers or slices, not %s; perhaps you missed a comma?", t, it);
+    }
+}
+
 static void compile_call(Compiler *c, Ast *e) {
     Ast *f = e->a;
+    check_caller(c, e);
     AstList *args = &e->list;
     AstList *kws = &e->list2;
     bool star = has_starred(args);
@@ -855,6 +1004,7 @@ static void compile_call(Compiler *c, Ast *e) {
 }
 
 static void compile_compare(Compiler *c, Ast *e) {
+    check_compare(c, e);
     compile_expr(c, e->a);
     int n = e->list.len;
     bool in_test = e->ops[n - 1] == CMP_IN || e->ops[n - 1] == CMP_NOT_IN;
@@ -1132,6 +1282,7 @@ static void compile_expr(Compiler *c, Ast *e) {
         break;
     }
     case AST_SUBSCRIPT:
+        check_subscript(c, e);
         compile_expr(c, e->a);
         compile_subscript_index(c, e->b);
         set_line(c, e);
@@ -2743,9 +2894,13 @@ static void compile_stmt(Compiler *c, Ast *s) {
     case AST_NONLOCAL:
         break;
     case AST_ASSERT: {
+        if (s->a->kind == AST_TUPLE && s->a->list.len > 0) {
+            warn(c, s, "assertion is always true, perhaps remove parentheses?%s%s", "", "");
+        }
         int ok = new_label(c);
         compile_jump_if(c, s->a, true, ok);
-        set_line(c, s->a);      // the AssertionError points at the test, as CPython's
+        Ast *at = assert_raise_at(s->a);
+        set_line(c, at ? at : s);
         emit0(c, OP_LOAD_ASSERTION_ERROR);
         if (s->b) {
             emit0(c, OP_PUSH_NULL);

@@ -6,10 +6,19 @@
 #include "ast.h"
 #include "code.h"
 
+#define COMPILE_MAX_WARNINGS 64
+
 typedef struct CompileError {
     char msg[256];
     SrcLoc loc;
     bool symtable;      // found by the scope pass (CPython's symtable)
+    // SyntaxWarnings found on the way (CPython's compiler_warn), for the
+    // caller to issue: [nwarn] of them, in source order
+    int nwarn;
+    struct {
+        SrcLoc loc;
+        char msg[200];
+    } warn[COMPILE_MAX_WARNINGS];
 } CompileError;
 
 // Compiles [module] (from parse_source) of file [filename]. [interactive]

@@ -199,6 +199,41 @@ static bool check_single(const Ast *tree, ParseError *err) {
     return true;
 }
 
+// Issues the SyntaxWarnings the compiler found in [filename]: through
+// warnings.warn_explicit when the program has the warnings module (its
+// filters apply), else printed as its default action prints them. False
+// with the exception raised when a filter turned one into an error; [*at]
+// is then that warning (CPython reports it as a SyntaxError).
+static bool issue_syntax_warnings(const char *filename, CompileError *cerr, int *at) {
+    for (int i = 0; i < cerr->nwarn; i++) {
+        Value wm = dict_get_str(ST->modules, str_intern_c("warnings"));
+        Value fn = wm && IS_A(wm, cls_module) ? obj_getattr_opt(wm, str_intern_c("warn_explicit")) : VAL_NULL;
+        if (fn) {
+            gc_push_root(fn);
+            Value args[4] = {str_from_c(cerr->warn[i].msg), OBJ_VAL(exc_SyntaxWarning), VAL_NONE,
+                             MK_SMALL(cerr->warn[i].loc.line)};
+            gc_push_root(args[0]);
+            args[2] = str_from_c(filename);
+            gc_push_root(args[2]);
+            Value r = vm_call(fn, 4, args, NULL);
+            gc_pop_root(3);
+            if (!r) {
+                *at = i;
+                return false;
+            }
+            continue;
+        }
+        FILE *err = state_stderr();
+        char line[4096];
+        fprintf(err, "%s:%d: SyntaxWarning: %s\n", filename, cerr->warn[i].loc.line, cerr->warn[i].msg);
+        if (tb_source_line(filename, cerr->warn[i].loc.line, line, sizeof line) && line[0]) {
+            fprintf(err, "  %s\n", line);
+        }
+        fflush(err);
+    }
+    return true;
+}
+
 ObjCode *interp_compile_mode(const char *src, size_t len, const char *filename, CompileMode mode) {
     bool top_await = ((int)mode & COMPILE_TOP_AWAIT) != 0;
     mode = (CompileMode)((int)mode & ~COMPILE_TOP_AWAIT);
@@ -231,6 +266,30 @@ ObjCode *interp_compile_mode(const char *src, size_t len, const char *filename, 
     memset(&cerr, 0, sizeof cerr);
     ObjCode *code = compile_module_src(tree, filename, flags, src, len, &cerr);
     arena_free(arena);
+    if (code) {
+        gc_push_root(OBJ_VAL(code));
+    }
+    int at = -1;
+    bool warned = issue_syntax_warnings(filename, &cerr, &at);
+    if (code) {
+        gc_pop_root(1);
+    }
+    if (!warned) {
+        if (EXC_PENDING_IS(exc_SyntaxWarning)) {
+            // a SyntaxWarning made an error: a SyntaxError there, as CPython's compiler_warn
+            exc_clear();
+            memset(&perr, 0, sizeof perr);
+            snprintf(perr.msg, sizeof perr.msg, "%s", cerr.warn[at].msg);
+            perr.kind = "SyntaxError";
+            perr.line = cerr.warn[at].loc.line;
+            perr.col = cerr.warn[at].loc.col;
+            perr.end_line = cerr.warn[at].loc.end_line;
+            perr.end_col = cerr.warn[at].loc.end_col;
+            perr.compile_stage = true;
+            raise_syntax_error(filename, src, len, &perr, exec_mode);
+        }
+        return NULL;
+    }
     if (!code) {
         memset(&perr, 0, sizeof perr);
         snprintf(perr.msg, sizeof perr.msg, "%s", cerr.msg);
@@ -346,13 +405,14 @@ void interp_init(int argc, char **argv, const char *script_dir) {
     for (int i = 0; i < argc; i++) {
         list_append(ST->sys_argv, str_from_c(argv[i]));
     }
-    Value m = module_new("__main__");
-    ST->main_globals = ((ObjModule *)AS_OBJ(m))->dict;
-    dict_set_str(ST->main_globals, str_intern_c("__builtins__"), OBJ_VAL(ST->builtins));
-    dict_set(ST->modules, str_from_c("__main__"), m);
     Value bm = module_new("builtins");
     ((ObjModule *)AS_OBJ(bm))->dict = ST->builtins;
     dict_set(ST->modules, str_from_c("builtins"), bm);
+    Value m = module_new("__main__");
+    ST->main_globals = ((ObjModule *)AS_OBJ(m))->dict;
+    // __main__'s __builtins__ is the builtins module (other modules get its dict), as CPython's
+    dict_set_str(ST->main_globals, str_intern_c("__builtins__"), bm);
+    dict_set(ST->modules, str_from_c("__main__"), m);
     if (ST->config.sandbox) {
         sandbox_init();
     }

@@ -246,6 +246,10 @@ static void visit(Scope *s, Ast *n) {
         while (t->kind == SCOPE_COMPREHENSION && t->parent) {
             t = t->parent;
         }
+        if (t != s && t->kind == SCOPE_CLASS) {
+            fail(n->a->loc, "assignment expression within a comprehension cannot be used in a class body%s", "");
+            return;
+        }
         add_sym(t, n->a->str, SYM_ASSIGNED);
         if (t != s) {
             add_sym(s, n->a->str, SYM_NONLOCAL | SYM_USED);
@@ -439,6 +443,33 @@ static bool resolve_free(Scope *s, const char *name) {
     return false;
 }
 
+// The `nonlocal` statement naming [name] in statements [l] (not inside
+// nested functions or classes), or NULL.
+static Ast *find_nonlocal(AstList *l, const char *name) {
+    for (int i = 0; i < l->len; i++) {
+        Ast *n = l->items[i];
+        if (!n || n->kind == AST_FUNCDEF || n->kind == AST_CLASSDEF || n->kind == AST_LAMBDA) {
+            continue;
+        }
+        if (n->kind == AST_NONLOCAL) {
+            for (int k = 0; k < n->list.len; k++) {
+                if (strcmp(n->list.items[k]->str, name) == 0) {
+                    return n;
+                }
+            }
+            continue;
+        }
+        AstList *subs[4] = {&n->list, &n->list2, &n->list3, &n->list4};
+        for (int k = 0; k < 4; k++) {
+            Ast *found = find_nonlocal(subs[k], name);
+            if (found) {
+                return found;
+            }
+        }
+    }
+    return NULL;
+}
+
 static void resolve(Scope *s) {
     for (int i = 0; i < s->nsyms && !B->failed; i++) {
         Symbol *sym = &s->syms[i];
@@ -453,7 +484,9 @@ static void resolve(Scope *s) {
             char name[512];
             snprintf(name, sizeof name, "%s", sym->name);
             if (!resolve_free(s, name)) {
-                fail(s->node->loc, "no binding for nonlocal '%s' found", name);
+                // CPython points at the nonlocal statement
+                Ast *at = s->node->kind == AST_FUNCDEF ? find_nonlocal(&s->node->list, sym->name) : NULL;
+                fail(at ? at->loc : s->node->loc, "no binding for nonlocal '%s' found", name);
                 return;
             }
             sym = scope_lookup(s, name);

@@ -50,8 +50,11 @@ static bool source_raw(const char *file, int line, const char **start, size_t *l
     return true;
 }
 
-// Reads line [line] of [file] (stripped) into [buf]; false if unavailable.
-bool tb_source_line(const char *file, int line, char *buf, size_t size) {
+// Line [line] of [file] into [buf], without its indentation, and without
+// trailing blanks too if [rstrip] (the traceback module's lines are
+// stripped; CPython's printer of uncaught exceptions keeps trailing blanks);
+// false if unavailable.
+static bool source_line_into(const char *file, int line, bool rstrip, char *buf, size_t size) {
     const char *p, *e;
     size_t rawlen;
     if (!source_raw(file, line, &p, &rawlen)) {
@@ -61,7 +64,7 @@ bool tb_source_line(const char *file, int line, char *buf, size_t size) {
     while (p < e && (*p == ' ' || *p == '\t' || *p == '\f')) {
         p++;
     }
-    while (e > p && (e[-1] == ' ' || e[-1] == '\t')) {
+    while (rstrip && e > p && (e[-1] == ' ' || e[-1] == '\t')) {
         e--;
     }
     size_t n = (size_t)(e - p);
@@ -71,6 +74,11 @@ bool tb_source_line(const char *file, int line, char *buf, size_t size) {
     memcpy(buf, p, n);
     buf[n] = 0;
     return true;
+}
+
+// Reads line [line] of [file] (stripped) into [buf]; false if unavailable.
+bool tb_source_line(const char *file, int line, char *buf, size_t size) {
+    return source_line_into(file, line, true, buf, size);
 }
 
 // How deep inside exception groups the printer is, as CPython's
@@ -180,7 +188,8 @@ static void caret_line(ObjCode *code, int lasti, int line, char *out, size_t siz
         left = char_offset(raw + c0, left);
         right = char_offset(raw + c0, right);
     }
-    size_t stripped_len = char_offset(raw + indent, stop - indent);
+    // as CPython's tb_displayline: trailing blanks count as part of the line
+    size_t stripped_len = char_offset(raw + indent, len - indent);
     if (end - start == stripped_len && !anchors) {
         return;
     }
@@ -267,7 +276,7 @@ static void print_tb(PrintCtx *ctx, Value exc, bool group) {
         margin(ctx, NULL);
         fprintf(ctx->out, "  File \"%s\", line %d, in %s\n", code->filename->data, line, code->name->data);
         char buf[4096];
-        if (tb_source_line(code->filename->data, line, buf, sizeof buf) && buf[0]) {
+        if (source_line_into(code->filename->data, line, false, buf, sizeof buf) && buf[0]) {
             margin(ctx, NULL);
             fprintf(ctx->out, "    %s\n", buf);
             caret_line(code, lastis[k], line, buf, sizeof buf);
@@ -394,7 +403,7 @@ static Value suggest(ObjStr *wrong, Value *cands, size_t n) {
     if (n > MAX_CANDIDATES || wrong->len > MAX_STRING_SIZE) {
         return VAL_NULL;
     }
-    int best = (int)wrong->len;
+    int best = 1 << 30;     // C's calculate_suggestions (traceback.py's starts at len(name))
     Value suggestion = VAL_NULL;
     for (size_t i = 0; i < n; i++) {
         if (!IS_STR(cands[i])) {
