@@ -1132,17 +1132,24 @@ static Value m_init(int argc, Value *argv, ObjDict *kw) {
 
 #define SELF AS_SET(argv[0])
 
+// Checks that method [m] of the set or frozenset argv[0] got [n] (0 or 1)
+// arguments: "set.pop() takes no arguments (1 given)", as CPython says.
+static bool method_args(const char *m, int argc, Value *argv, int n) {
+    char name[64];
+    snprintf(name, sizeof name, "%s.%s", IS_KIND(argv[0], cls_frozenset) ? "frozenset" : "set", m);
+    return arg_count(name, argc - 1, n, n);
+}
+
 static Value m_add(int argc, Value *argv, ObjDict *kw) {
-    if (argc != 2) {
-        return exc_raise(exc_TypeError, "set.add() takes exactly one argument (%d given)", argc - 1);
+    if (!method_args("add", argc, argv, 1)) {
+        return VAL_NULL;
     }
     return set_add(SELF, argv[1]) < 0 ? VAL_NULL : VAL_NONE;
 }
 
 static Value m_remove(int argc, Value *argv, ObjDict *kw) {
-    if (argc != 2) {
-        return exc_raise(exc_TypeError, "set.remove() takes exactly one argument (%d given)",
-                         argc - 1);
+    if (!method_args("remove", argc, argv, 1)) {
+        return VAL_NULL;
     }
     int r = set_discard(SELF, argv[1]);
     if (r == 0) {
@@ -1152,16 +1159,15 @@ static Value m_remove(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value m_discard(int argc, Value *argv, ObjDict *kw) {
-    if (argc != 2) {
-        return exc_raise(exc_TypeError, "set.discard() takes exactly one argument (%d given)",
-                         argc - 1);
+    if (!method_args("discard", argc, argv, 1)) {
+        return VAL_NULL;
     }
     return set_discard(SELF, argv[1]) < 0 ? VAL_NULL : VAL_NONE;
 }
 
 // pop(): the first active entry from the finger on, as CPython.
 static Value m_pop(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("set.pop", argc - 1, 0, 0)) {
+    if (!method_args("pop", argc, argv, 0)) {
         return VAL_NULL;
     }
     ObjSet *s = SELF;
@@ -1198,11 +1204,17 @@ static Value m_pop(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value m_clear(int argc, Value *argv, ObjDict *kw) {
+    if (!method_args("clear", argc, argv, 0)) {
+        return VAL_NULL;
+    }
     set_clear_table(SELF);
     return VAL_NONE;
 }
 
 static Value m_copy(int argc, Value *argv, ObjDict *kw) {
+    if (!method_args("copy", argc, argv, 0)) {
+        return VAL_NULL;
+    }
     if (IS_A(argv[0], cls_frozenset)) {
         return argv[0];
     }
@@ -1292,14 +1304,14 @@ static Value m_difference_update(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value m_symmetric_difference(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("symmetric_difference", argc - 1, 1, 1)) {
+    if (!method_args("symmetric_difference", argc, argv, 1)) {
         return VAL_NULL;
     }
     return set_symmetric_difference(argv[0], argv[1]);
 }
 
 static Value m_symmetric_difference_update(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("symmetric_difference_update", argc - 1, 1, 1)) {
+    if (!method_args("symmetric_difference_update", argc, argv, 1)) {
         return VAL_NULL;
     }
     return set_symmetric_update(SELF, argv[1]) < 0 ? VAL_NULL : VAL_NONE;
@@ -1323,21 +1335,21 @@ static Value subset_call(Value a, Value b, bool swap) {
 }
 
 static Value m_issubset(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("issubset", argc - 1, 1, 1)) {
+    if (!method_args("issubset", argc, argv, 1)) {
         return VAL_NULL;
     }
     return subset_call(argv[0], argv[1], false);
 }
 
 static Value m_issuperset(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("issuperset", argc - 1, 1, 1)) {
+    if (!method_args("issuperset", argc, argv, 1)) {
         return VAL_NULL;
     }
     return subset_call(argv[0], argv[1], true);
 }
 
 static Value m_isdisjoint(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("isdisjoint", argc - 1, 1, 1)) {
+    if (!method_args("isdisjoint", argc, argv, 1)) {
         return VAL_NULL;
     }
     Value a = argv[0], b = argv[1];
@@ -1373,8 +1385,7 @@ static Value m_isdisjoint(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value m_contains(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count(IS_KIND(argv[0], cls_frozenset) ? "frozenset.__contains__" : "set.__contains__",
-                   argc - 1, 1, 1)) {
+    if (!method_args("__contains__", argc, argv, 1)) {
         return VAL_NULL;
     }
     int r = set_contains(SELF, argv[1]);
