@@ -10,7 +10,7 @@
 # The program runs as `pyish --virtual-clock --clock-report [OPTIONS] NAME.pyish` from its
 # own folder (tracebacks name it by its absolute path, as python3 does, so
 # stderr-contains lines match "/NAME.pyish", line N), stdin from /dev/null, 20 s max
-# (PYISH_TEST_TIMEOUT seconds: the GC-stress build allows 60).
+# (RUN_ONE_TIMEOUT seconds: the GC-stress build allows 60).
 # Usage: run_one.sh PATH/TO/pyish PATH/TO/NAME.pyish
 # Exits 0 on success; else prints why (stdout diff, stderr head) and exits 1.
 set -u
@@ -25,7 +25,7 @@ want_time=$(sed -n 's/^# virtual-time: *//p' "$src" | head -1)
 read -r -a args <<<"$(sed -n 's/^# args: *//p' "$src" | head -1)"
 read -r -a opts <<<"$(sed -n 's/^# options: *//p' "$src" | head -1)"
 
-(cd "$dir" && timeout "${PYISH_TEST_TIMEOUT:-20}" "$pyish" --virtual-clock --clock-report "${opts[@]}" "$base" "${args[@]}") \
+(cd "$dir" && timeout "${RUN_ONE_TIMEOUT:-20}" "$pyish" --virtual-clock --clock-report "${opts[@]}" "$base" "${args[@]}") \
     >"$tmp/out" 2>"$tmp/err" </dev/null
 rc=$?
 sed -E 's/0x[0-9a-fA-F]+/<ADDR>/g' "$tmp/out" >"$tmp/out.norm"
