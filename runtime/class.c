@@ -1243,10 +1243,9 @@ void class_compute_slots(ObjClass *c) {
                   : n->unop;
     c->truthy = (user_dunder(c, "__bool__") || user_dunder(c, "__len__")) ? slot_truthy : n->truthy;
     if (user_dunder(c, "__del__")) {
-        if (ST->gc.lib_depth == 0 && !(c->flags & CLS_EAGER_DEL)) {
+        if (ST->gc.lib_depth == 0) {
             // the program's own (not the library's resource warnings): the
-            // VM reports dropped references from now on
-            ST->gc.del_classes++;
+            // VM reports dropped references while instances live
             c->flags |= CLS_EAGER_DEL;
         }
         c->flags |= CLS_GC_HOOK;    // finalize.c runs it

@@ -419,7 +419,7 @@ void gc_verify(void) {
 }
 
 void gc_note_dropped(Value v, bool named) {
-    if (!IS_OBJ(v) || ST->gc.due || ST->gc.del_alive == 0) {
+    if (!IS_OBJ(v) || ST->gc.due) {
         return;
     }
     ObjClass *c = AS_OBJ(v)->cls;

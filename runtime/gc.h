@@ -13,7 +13,11 @@ void gc_add_root_marker(void (*mark)(void));
 static inline void gc_note_alloc(size_t size) {
     ST->gc.since += size;
 #ifdef PYISH_GC_STRESS
-    if (ST->gc.stress_pause == 0 || ST->gc.since > ST->gc.next_threshold) {
+    // every safe point, except while an embedded library module (asyncio,
+    // argparse...) runs its body: the same code in every test, which made
+    // importing asyncio cost 2.3 s and the CI's stress step 17 minutes; where
+    // PYISH_GC_STRESS_LIBS is set (the tutorials' tests) it is stressed too
+    if (ST->gc.lib_depth == 0 || ST->gc.stress_libs || ST->gc.since > ST->gc.next_threshold) {
         ST->gc.due = true;
     }
 #else
@@ -34,23 +38,9 @@ static inline void gc_note_alloc(size_t size) {
 // [named]: a name's value (del x, x = ...), whose own attributes and items
 // count too; else a returning frame's local, where only an object with
 // __del__ or a list/tuple/dict/set holding one counts (not every `self`).
+// Callers skip it while ST->gc.del_alive is 0.
 void gc_note_dropped(Value v, bool named);
 
-// The GC-stress build collects at every safe point, except while an
-// embedded library module (asyncio, argparse...) runs its body: the same
-// code in every test, which made importing asyncio cost 2.3 s there and the
-// CI's stress step 17 minutes. Where PYISH_GC_STRESS_LIBS is set (the
-// tutorials' tests) it is stressed as the rest. [delta]: +1 before, -1
-// after; no effect in other builds.
-static inline void gc_stress_pause(int delta) {
-#ifdef PYISH_GC_STRESS
-    if (!ST->gc.stress_libs) {
-        ST->gc.stress_pause += delta;
-    }
-#else
-    (void)delta;
-#endif
-}
 // Bulk data (a large bytes payload, a bytearray's buffer) costs nothing
 // to mark, unlike objects: its [n] bytes, already noted, bring the next
 // collection only half as close. (perf of a 100 KiB stream echo: full

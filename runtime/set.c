@@ -1221,13 +1221,20 @@ static Value m_copy(int argc, Value *argv, ObjDict *kw) {
     return set_copy(argv[0]);
 }
 
-static Value m_update(int argc, Value *argv, ObjDict *kw) {
-    for (int i = 1; i < argc; i++) {
-        if (set_update(SELF, argv[i]) < 0) {
-            return VAL_NULL;
+// Applies [op] (set_update, set_difference_update) to [s] with argv[from..]
+// in turn, skipping [skip] (CPython's union skips the set itself); -1 error.
+static int apply_each(ObjSet *s, int from, int argc, Value *argv, int (*op)(ObjSet *, Value),
+                      Value skip) {
+    for (int i = from; i < argc; i++) {
+        if (argv[i] != skip && op(s, argv[i]) < 0) {
+            return -1;
         }
     }
-    return VAL_NONE;
+    return 0;
+}
+
+static Value m_update(int argc, Value *argv, ObjDict *kw) {
+    return apply_each(SELF, 1, argc, argv, set_update, VAL_NULL) < 0 ? VAL_NULL : VAL_NONE;
 }
 
 static Value m_union(int argc, Value *argv, ObjDict *kw) {
@@ -1236,14 +1243,9 @@ static Value m_union(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     gc_push_root(r);
-    for (int i = 1; i < argc; i++) {
-        if (argv[i] != argv[0] && set_update(AS_SET(r), argv[i]) < 0) {
-            gc_pop_root(1);
-            return VAL_NULL;
-        }
-    }
+    int n = apply_each(AS_SET(r), 1, argc, argv, set_update, argv[0]);
     gc_pop_root(1);
-    return r;
+    return n < 0 ? VAL_NULL : r;
 }
 
 // intersection(*others): folded left to right, as CPython.
@@ -1284,23 +1286,13 @@ static Value m_difference(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     gc_push_root(r);
-    for (int i = 2; i < argc; i++) {
-        if (set_difference_update(AS_SET(r), argv[i]) < 0) {
-            gc_pop_root(1);
-            return VAL_NULL;
-        }
-    }
+    int n = apply_each(AS_SET(r), 2, argc, argv, set_difference_update, VAL_NULL);
     gc_pop_root(1);
-    return r;
+    return n < 0 ? VAL_NULL : r;
 }
 
 static Value m_difference_update(int argc, Value *argv, ObjDict *kw) {
-    for (int i = 1; i < argc; i++) {
-        if (set_difference_update(SELF, argv[i]) < 0) {
-            return VAL_NULL;
-        }
-    }
-    return VAL_NONE;
+    return apply_each(SELF, 1, argc, argv, set_difference_update, VAL_NULL) < 0 ? VAL_NULL : VAL_NONE;
 }
 
 static Value m_symmetric_difference(int argc, Value *argv, ObjDict *kw) {

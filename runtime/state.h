@@ -153,13 +153,11 @@ struct State {
         size_t next_threshold, since, ncollections;
         bool due, collecting, gray_overflow;
         bool disabled;                  // gc.disable(): collect less often
-        uint32_t del_classes;           // classes with a user __del__ made so far
-        size_t del_alive;               // their instances alive (at most)
+        size_t del_alive;               // instances of CLS_EAGER_DEL classes alive (at most)
         int lib_depth;                  // > 0 while an embedded library module loads
         bool eager;                     // the due collection is gc_note_dropped's
         double eager_time, eager_epoch; // seconds spent in those since the first one
-        int stress_pause;               // GC-stress build: > 0 while a library module loads
-        bool stress_libs;               // GC-stress build: PYISH_GC_STRESS_LIBS set: no pause
+        bool stress_libs;               // GC-stress build: PYISH_GC_STRESS_LIBS set: libraries too
         Obj **gray;
         size_t ngray, capgray;
         void (*root_markers[48])(void);   // one per C file that keeps values outside objects

@@ -305,11 +305,9 @@ static Value load_spec(Value name, Value spec) {
         }
     } else if (AS_STR(origin)->data[0] == '<') {
         const LibSource *lib = import_find_embedded(n);
-        gc_stress_pause(1);
-        ST->gc.lib_depth++;
+        ST->gc.lib_depth++;     // (gc.h: stress build; class.c: __del__)
         m = lib ? exec_module(name, spec, origin, lib->src, lib->len) : not_found(name);
         ST->gc.lib_depth--;
-        gc_stress_pause(-1);
     } else {
         size_t len;
         char *src = interp_read_file(AS_STR(origin)->data, &len);

@@ -157,10 +157,10 @@ static void set_context(Value exc, Frame *f) {
     ASSERT(sp >= FRAME_STACK_BASE(frame) && sp <= FRAME_STACK_BASE(frame) + code->max_stack)
 #define CHECK_SAFE_POINT() ASSERT(gc_root_depth() == roots_at_entry)
 // A reference is dropped (del, a rebound name): __del__ soon (gc.h); only
-// while classes with __del__ exist.
-#define NOTE_DROPPED(v) (ST->gc.del_classes ? gc_note_dropped(v, true) : (void)0)
+// while instances of the program's classes with __del__ live.
+#define NOTE_DROPPED(v) (ST->gc.del_alive ? gc_note_dropped(v, true) : (void)0)
 #define NOTE_DROPPED_NAME(d, name) \
-    (ST->gc.del_classes && (d)->hdr.cls == cls_dict ? note_dropped_name(d, name) : (void)0)
+    (ST->gc.del_alive && (d)->hdr.cls == cls_dict ? note_dropped_name(d, name) : (void)0)
 
 #ifdef PYISH_COMPUTED_GOTO
 #define DISPATCH() \
@@ -1750,7 +1750,7 @@ next_instr:
     }
     CASE(RETURN_VALUE): {
         result = POP();
-        if (ST->gc.del_classes) {
+        if (ST->gc.del_alive) {
             for (int i = 0; i < code->nlocals; i++) {
                 if (locals[i]) {
                     gc_note_dropped(locals[i], false);    // (its locals die with the frame)
