@@ -62,6 +62,7 @@ static void block_free(int32_t *slots, size_t size, size_t cap) {
     mem_free(slots, size * sizeof(int32_t) + cap * sizeof(SetEntry));
 }
 
+// Frees the table: [s] is empty, back to its never-filled state.
 static void table_release(ObjSet *s) {
     if (s->slots) {
         block_free(s->slots, (size_t)s->mask + 1, s->cap);
@@ -430,11 +431,6 @@ static SetEntry *set_next(ObjSet *s, size_t *pos) {
     return NULL;
 }
 
-// Empties [s] (back to the never-filled state).
-static void set_clear_table(ObjSet *s) {
-    table_release(s);
-}
-
 // Exchanges the tables of [a] and [b] (intersection_update keeps the result).
 static void swap_bodies(ObjSet *a, ObjSet *b) {
     ObjSet t = *a;
@@ -721,7 +717,7 @@ Value set_intersection(Value so, Value other) {
 // Removes the elements of [other] (CPython's set_difference_update_internal).
 int set_difference_update(ObjSet *s, Value other) {
     if (OBJ_VAL(s) == other) {
-        set_clear_table(s);
+        table_release(s);
         return 0;
     }
     if (IS_SETISH(other)) {
@@ -801,7 +797,7 @@ static Value set_difference(Value so, Value other) {
 // Toggles the elements of [other] (CPython's set_symmetric_difference_update).
 int set_symmetric_update(ObjSet *s, Value other) {
     if (OBJ_VAL(s) == other) {
-        set_clear_table(s);
+        table_release(s);
         return 0;
     }
     if (is_exact_dict(other)) {
@@ -1120,7 +1116,7 @@ static Value m_init(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     if (AS_SET(argv[0])->fill) {
-        set_clear_table(AS_SET(argv[0]));
+        table_release(AS_SET(argv[0]));
     }
     if (argc > 1 && set_update(AS_SET(argv[0]), argv[1]) < 0) {
         return VAL_NULL;
@@ -1207,7 +1203,7 @@ static Value m_clear(int argc, Value *argv, ObjDict *kw) {
     if (!method_args("clear", argc, argv, 0)) {
         return VAL_NULL;
     }
-    set_clear_table(SELF);
+    table_release(SELF);
     return VAL_NONE;
 }
 
