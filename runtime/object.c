@@ -38,7 +38,7 @@ Value call_method_opt(Value self, ObjStr *name, int argc, Value *argv, bool *fou
     // lookup_maybe_method does, not through the instance's attribute
     // lookup, which may be this very method (__getattribute__) again
     Value bound = m;
-    Value get = class_lookup(val_class(m), str_intern_c("__get__"));
+    Value get = class_lookup(val_class(m), ST->s_descr[0]);
     if (get) {
         Value gargs[3] = {m, self, OBJ_VAL(val_class(self))};
         bound = vm_call(get, 3, gargs, NULL);
@@ -53,12 +53,15 @@ Value call_method_opt(Value self, ObjStr *name, int argc, Value *argv, bool *fou
 }
 
 Value call_method(Value self, const char *name, int argc, Value *argv) {
+    return call_method_str(self, str_intern_c(name), argc, argv);
+}
+
+Value call_method_str(Value self, ObjStr *name, int argc, Value *argv) {
     bool found;
-    ObjStr *s = str_intern_c(name);
-    Value r = call_method_opt(self, s, argc, argv, &found);
+    Value r = call_method_opt(self, name, argc, argv, &found);
     if (!found) {
         return exc_raise(exc_AttributeError, "'%s' object has no attribute '%s'",
-                         val_type_name(self), name);
+                         val_type_name(self), name->data);
     }
     return r;
 }
@@ -72,20 +75,20 @@ static Value check_str_result(Value r, const char *what) {
 }
 
 Value slot_repr(Value self) {
-    return check_str_result(call_method(self, "__repr__", 0, NULL), "__repr__");
+    return check_str_result(call_method_str(self, ST->s_repr, 0, NULL), "__repr__");
 }
 
 Value slot_str(Value self) {
-    return check_str_result(call_method(self, "__str__", 0, NULL), "__str__");
+    return check_str_result(call_method_str(self, ST->s_str, 0, NULL), "__str__");
 }
 
 bool slot_hash(Value self, int64_t *out) {
-    Value m = class_lookup(val_class(self), str_intern_c("__hash__"));
+    Value m = class_lookup(val_class(self), ST->s_hash);
     if (!m || IS_NONE(m)) {
         exc_raise(exc_TypeError, "unhashable type: '%s'", val_type_name(self));
         return false;
     }
-    Value r = call_method(self, "__hash__", 0, NULL);
+    Value r = call_method_str(self, ST->s_hash, 0, NULL);
     if (!r) {
         return false;
     }
@@ -115,40 +118,29 @@ bool slot_hash(Value self, int64_t *out) {
 
 Value slot_richcompare(Value a, Value b, int op) {
     bool found;
-    Value r = call_method_opt(a, str_intern_c(ops_cmp_dunder[op]), 1, &b, &found);
+    Value r = call_method_opt(a, ST->s_cmp[op], 1, &b, &found);
     return found ? r : VAL_NOTIMPL;
 }
 
-static const char *binop_name(int op) {
-    return class_binop_name(op);
-}
-
 bool class_has_user_binop(ObjClass *c) {
-    for (int i = 0; i < BIN__COUNT; i++) {
-        char buf[32];
-        snprintf(buf, sizeof buf, "__%s__", binop_name(i));
-        if (class_has_user_dunder(c, buf)) {
-            return true;
-        }
-        snprintf(buf, sizeof buf, "__r%s__", binop_name(i));
-        if (class_has_user_dunder(c, buf)) {
-            return true;
-        }
-        snprintf(buf, sizeof buf, "__i%s__", binop_name(i));
-        if (class_has_user_dunder(c, buf)) {
-            return true;
+    for (int f = 0; f < 3; f++) {
+        for (int i = 0; i < BIN__COUNT; i++) {
+            if (class_has_user_dunder(c, ST->s_binop[f][i]->data)) {
+                return true;
+            }
         }
     }
     return false;
 }
 
+// The interned dunder names of a binary operator (state.h's s_binop).
+enum { BINOP_NAME_PLAIN, BINOP_NAME_REFLECTED, BINOP_NAME_INPLACE };
+
 Value slot_binop(Value a, Value b, int op) {
-    char buf[32];
     bool found;
     int base = op % BINOP_INPLACE;
     if (op >= BINOP_INPLACE) {
-        snprintf(buf, sizeof buf, "__i%s__", binop_name(base));
-        Value r = call_method_opt(a, str_intern_c(buf), 1, &b, &found);
+        Value r = call_method_opt(a, ST->s_binop[BINOP_NAME_INPLACE][base], 1, &b, &found);
         if (found) {
             return r;
         }
@@ -156,8 +148,7 @@ Value slot_binop(Value a, Value b, int op) {
     }
     ObjClass *ca = val_class(a), *cb = val_class(b);
     if (ca->binop == slot_binop) {
-        snprintf(buf, sizeof buf, "__%s__", binop_name(base));
-        Value r = call_method_opt(a, str_intern_c(buf), 1, &b, &found);
+        Value r = call_method_opt(a, ST->s_binop[BINOP_NAME_PLAIN][base], 1, &b, &found);
         if (found && r != VAL_NOTIMPL) {
             return r;
         }
@@ -168,8 +159,7 @@ Value slot_binop(Value a, Value b, int op) {
         }
     }
     if (cb->binop == slot_binop && cb != ca) {
-        snprintf(buf, sizeof buf, "__r%s__", binop_name(base));
-        Value r = call_method_opt(b, str_intern_c(buf), 1, &a, &found);
+        Value r = call_method_opt(b, ST->s_binop[BINOP_NAME_REFLECTED][base], 1, &a, &found);
         if (found) {
             return r;
         }
@@ -199,7 +189,7 @@ Value slot_unop(Value a, int op) {
 
 int slot_truthy(Value self) {
     bool found;
-    Value r = call_method_opt(self, str_intern_c("__bool__"), 0, NULL, &found);
+    Value r = call_method_opt(self, ST->s_bool, 0, NULL, &found);
     if (found) {
         if (!r) {
             return -1;
@@ -215,7 +205,7 @@ int slot_truthy(Value self) {
 }
 
 int64_t slot_len(Value self) {
-    Value r = call_method(self, "__len__", 0, NULL);
+    Value r = call_method_str(self, ST->s_len, 0, NULL);
     if (!r) {
         return -1;
     }
@@ -231,7 +221,7 @@ int64_t slot_len(Value self) {
 }
 
 Value slot_iter(Value self) {
-    Value r = call_method(self, "__iter__", 0, NULL);
+    Value r = call_method_str(self, ST->s_iter, 0, NULL);
     if (r && !val_class(r)->next) {
         return exc_raise(exc_TypeError, "iter() returned non-iterator of type '%s'", val_type_name(r));
     }
@@ -239,7 +229,7 @@ Value slot_iter(Value self) {
 }
 
 int slot_next(Value self, Value *out) {
-    Value r = call_method(self, "__next__", 0, NULL);
+    Value r = call_method_str(self, ST->s_next, 0, NULL);
     if (!r) {
         if (EXC_PENDING_IS(exc_StopIteration)) {
             exc_clear();
@@ -252,22 +242,22 @@ int slot_next(Value self, Value *out) {
 }
 
 Value slot_getitem(Value self, Value key) {
-    return call_method(self, "__getitem__", 1, &key);
+    return call_method_str(self, ST->s_getitem, 1, &key);
 }
 
 bool slot_setitem(Value self, Value key, Value v) {
     Value args[2] = {key, v};
-    Value r = v ? call_method(self, "__setitem__", 2, args) : call_method(self, "__delitem__", 1, args);
+    Value r = v ? call_method_str(self, ST->s_setitem, 2, args) : call_method_str(self, ST->s_delitem, 1, args);
     return r != VAL_NULL;
 }
 
 int slot_contains(Value self, Value item) {
-    Value r = call_method(self, "__contains__", 1, &item);
+    Value r = call_method_str(self, ST->s_contains, 1, &item);
     return r ? obj_truthy(r) : -1;
 }
 
 Value slot_call(Value self, int argc, Value *argv, ObjDict *kw) {
-    Value m = class_lookup(val_class(self), str_intern_c("__call__"));
+    Value m = class_lookup(val_class(self), ST->s_call);
     if (!m) {
         return exc_raise(exc_TypeError, "'%s' object is not callable", val_type_name(self));
     }
@@ -279,15 +269,15 @@ Value slot_call(Value self, int argc, Value *argv, ObjDict *kw) {
 
 Value slot_getattribute(Value self, ObjStr *name) {
     Value n = OBJ_VAL(name);
-    return call_method(self, "__getattribute__", 1, &n);
+    return call_method_str(self, ST->s_getattribute, 1, &n);
 }
 
 bool slot_setattr(Value self, ObjStr *name, Value v) {
     Value args[2] = {OBJ_VAL(name), v};
     if (!v) {
-        return call_method(self, "__delattr__", 1, args) != VAL_NULL;
+        return call_method_str(self, ST->s_delattr, 1, args) != VAL_NULL;
     }
-    return call_method(self, "__setattr__", 2, args) != VAL_NULL;
+    return call_method_str(self, ST->s_setattr, 2, args) != VAL_NULL;
 }
 
 // ---- abstract protocol
@@ -303,7 +293,7 @@ Value obj_str(Value v) {
     ObjClass *c = val_class(v);
     if (!c->str && c->repr == slot_repr) {
         // object.__str__ runs the user's __repr__; str() checks what it gave
-        return check_str_result(call_method(v, "__repr__", 0, NULL), "__str__");
+        return check_str_result(call_method_str(v, ST->s_repr, 0, NULL), "__str__");
     }
     return c->str ? c->str(v) : obj_repr(v);
 }
@@ -439,11 +429,10 @@ Value obj_binop(Value a, Value b, int op) {
     // A subclass's reflected method goes first (Python's rule): only that
     // method, so 6 & IntFlagMember reaches __rand__ before int's own &.
     if (ca != cb && cb->binop == slot_binop && class_is_subclass(cb, ca)) {
-        char buf[32];
-        snprintf(buf, sizeof buf, "__r%s__", binop_name(base));
-        if (class_has_user_dunder(cb, buf)) {
+        ObjStr *rname = ST->s_binop[BINOP_NAME_REFLECTED][base];
+        if (class_has_user_dunder(cb, rname->data)) {
             bool found;
-            r = call_method_opt(b, str_intern_c(buf), 1, &a, &found);
+            r = call_method_opt(b, rname, 1, &a, &found);
             if (found && r != VAL_NOTIMPL) {
                 return r;
             }
@@ -845,7 +834,7 @@ Value obj_getattr(Value v, ObjStr *name) {
     if (!r && (c->flags & CLS_USER_GETATTR) && EXC_PENDING_IS(exc_AttributeError)) {
         exc_clear();
         Value n = OBJ_VAL(name);
-        return call_method(v, "__getattr__", 1, &n);
+        return call_method_str(v, ST->s_getattr, 1, &n);
     }
     return r;
 }

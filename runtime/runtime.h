@@ -66,6 +66,7 @@ Value type_expr_repr(Value v);
 // Calls method [name] of [self]'s class with [self] prepended.
 Value call_method(Value self, const char *name, int argc, Value *argv);
 Value call_method_opt(Value self, ObjStr *name, int argc, Value *argv, bool *found);
+Value call_method_str(Value self, ObjStr *name, int argc, Value *argv);   // name interned
 ObjDict *obj_instance_dict(Value self);
 // ascii(v): repr(v) with non-ASCII characters escaped (builtins.c).
 Value obj_ascii(Value v);

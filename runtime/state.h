@@ -88,7 +88,12 @@ typedef struct StateConfig {
     X(name, "__name__") X(qualname, "__qualname__") X(module, "__module__") \
     X(reversed, "__reversed__") X(enter, "__enter__") X(exit, "__exit__") \
     X(aenter, "__aenter__") X(aexit, "__aexit__") X(await, "__await__") \
-    X(aiter, "__aiter__") X(anext, "__anext__") X(tbhide, "__tracebackhide__")
+    X(aiter, "__aiter__") X(anext, "__anext__") X(tbhide, "__tracebackhide__") \
+    X(repr, "__repr__") X(str, "__str__") X(hash, "__hash__") X(bool, "__bool__") \
+    X(len, "__len__") X(iter, "__iter__") X(next, "__next__") X(call, "__call__") \
+    X(getitem, "__getitem__") X(setitem, "__setitem__") X(delitem, "__delitem__") \
+    X(contains, "__contains__") X(getattribute, "__getattribute__") \
+    X(getattr, "__getattr__") X(setattr, "__setattr__") X(delattr, "__delattr__")
 
 // Registered builtin modules (module_register).
 typedef struct StateModule {
@@ -197,6 +202,8 @@ struct State {
     STATE_NAMES(X)
 #undef X
     ObjStr *s_descr[3];                 // __get__, __set__, __delete__
+    ObjStr *s_binop[3][BIN__COUNT];     // __add__, __radd__, __iadd__ ... (BINOP_NAME_*)
+    ObjStr *s_cmp[OP__RICH_COUNT];      // __lt__ ... __ge__
 
     // ---- exceptions (runtime/exc.c)
     Value exc_pending;

@@ -749,4 +749,15 @@ void str_init(void) {
     ST->s_descr[0] = str_intern_c("__get__");
     ST->s_descr[1] = str_intern_c("__set__");
     ST->s_descr[2] = str_intern_c("__delete__");
+    static const char *const forms[3] = {"__%s__", "__r%s__", "__i%s__"};
+    for (int f = 0; f < 3; f++) {
+        for (int op = 0; op < BIN__COUNT; op++) {
+            char buf[32];
+            snprintf(buf, sizeof buf, forms[f], ops_bin_stem[op]);
+            ST->s_binop[f][op] = str_intern_c(buf);
+        }
+    }
+    for (int op = 0; op < OP__RICH_COUNT; op++) {
+        ST->s_cmp[op] = str_intern_c(ops_cmp_dunder[op]);
+    }
 }
