@@ -212,6 +212,19 @@ static inline ObjDict *attr_dict(Obj *o) {
     return *(ObjDict **)((char *)o + o->cls->dict_offset);
 }
 
+// True when [name] on an instance of [c] is plainly the instance dict's
+// entry, as attr_cache_fill decides before caching one class: how a site
+// whose cache holds another class (a base method's self.x over instances of
+// several subclasses) still skips the generic lookup. [store]: for
+// STORE_ATTR (no __setattr__ and no __slots__ either).
+static inline bool plain_instance_attr(ObjClass *c, ObjStr *name, bool store) {
+    if (!(c->flags & CLS_USER) || c->getattr || !c->dict_offset || c->dict_offset == DICT_OFFSET_TRAILING ||
+        (store && (c->setattr || (c->flags & CLS_HAS_SLOTS)))) {
+        return false;
+    }
+    return class_lookup(c, name) == VAL_NULL;
+}
+
 // After a LOAD_ATTR or STORE_ATTR of [name] on [obj] went the slow way:
 // when the attribute is plainly in the instance dict (a user class without
 // __getattribute__/__setattr__, whose __slots__ allow it, and without a class attribute of
@@ -834,6 +847,19 @@ next_instr:
                     TOP() = v;
                     DISPATCH();
                 }
+            } else if (!ac->method && ac->cls && ac->cls != cls_module && ac->cls != AS_OBJ(obj)->cls &&
+                       name->interned &&
+                       plain_instance_attr(AS_OBJ(obj)->cls, name, false)) {
+                // another class at a site cached for one: its own dict, where
+                // the cached class keeps it (a shared base __init__) or by name
+                ObjDict *d = attr_dict(AS_OBJ(obj));
+                Value v = !d                                                                   ? VAL_NULL
+                          : ac->ix < d->nentries && d->entries[ac->ix].key == OBJ_VAL(name) ? d->entries[ac->ix].value
+                                                                                            : dict_get_str(d, name);
+                if (v) {
+                    TOP() = v;
+                    DISPATCH();
+                }
             } else if (ac->method && ac->version == class_version()) {
                 if (OBJ_VAL(ac->cls) == obj) {
                     TOP() = ac->method;     // a plain class attribute read on the class itself
@@ -882,6 +908,13 @@ next_instr:
                     sp -= 2;
                     DISPATCH();
                 }
+            }
+            if (ac->cls && ac->cls != cls_module && ac->cls != AS_OBJ(obj)->cls && name->interned &&
+                plain_instance_attr(AS_OBJ(obj)->cls, name, true) && attr_dict(AS_OBJ(obj))) {
+                // another class at a site cached for one (see LOAD_ATTR)
+                dict_set_str(attr_dict(AS_OBJ(obj)), name, v);
+                sp -= 2;
+                DISPATCH();
             }
         }
         SAVE_FRAME();
