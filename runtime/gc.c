@@ -4,7 +4,12 @@
 // and the temporary root stack, and uses an explicit gray stack so deep
 // structures never recurse on the C stack. Collection happens only at VM
 // safe points (see object.h's GC protocol); PYISH_GC_STRESS makes every safe
-// point collect.
+// point collect. Small objects' slabs are swept lazily: a collection leaves
+// them to be swept one at a time when their size's free list runs dry, so a
+// dead block is swept just before it is reused, while it is in the cache
+// (perf: the eager sweep and the cold blocks' reuse were each a tenth of
+// allocation-heavy programs). Anything that walks the heap finishes the
+// sweep first (gc_finish_sweep).
 #include <stdlib.h>
 #include <string.h>
 #include "object.h"
@@ -44,6 +49,7 @@ void gc_each_hookable(void (*fn)(Obj *o)) {
 }
 
 void gc_each_object_ctx(void (*fn)(Obj *o, void *ctx), void *ctx) {
+    gc_finish_sweep();
     for (Obj *o = ST->gc.all_objects; o; o = o->gc_next) {
         fn(o, ctx);
     }
@@ -124,9 +130,17 @@ typedef struct ObjSlab {
 #define OBJ_POOLED 1
 #endif
 
+static bool sweep_slab(ObjSlab *sl, int c);
+
 Obj *gc_slab_alloc(size_t size) {
     size_t cls = (size + 15) >> 4;
     Obj *o = ST->gc.obj_free[cls];
+    while (!o && ST->gc.sweep_next[cls]) {
+        ObjSlab *sl = ST->gc.sweep_next[cls];
+        ST->gc.sweep_next[cls] = sl->next;
+        sweep_slab(sl, (int)cls);
+        o = ST->gc.obj_free[cls];
+    }
     if (!o) {
         size_t block = cls << 4;
         size_t n = (OBJ_SLAB - sizeof(ObjSlab)) / block;
@@ -246,33 +260,90 @@ static void each_slab_object(void (*fn)(Obj *o, void *ctx), void *ctx) {
     }
 }
 
-static void sweep_slabs(void) {
+// Obj.marked of a dead object whose finalize already ran (a CLS_GC_HOOK
+// object, finalized when the collection found it dead) and that waits for
+// its slab's sweep to be freed.
+#define MARK_FINALIZED 2
+
+// Sweeps one slab of class [c]: its live blocks lose their mark, its dead
+// ones are finalized, and every free block goes on the free list (which
+// the collection emptied, so the list only holds blocks of swept slabs).
+// The side buffers the finalizers free bring the next collection closer
+// again (see gc_collect's estimate). True if anything was freed.
+static bool sweep_slab(ObjSlab *sl, int c) {
     State *st = ST;     // one read of the thread-local pointer for the sweep
-    size_t live = 0;
-    for (int c = 1; c <= OBJ_CLASSES; c++) {
-        for (ObjSlab *sl = ((ObjSlab **)st->gc.obj_slabs)[c]; sl; sl = sl->next) {
-            size_t block = sl->block;
-            for (size_t i = 0; i < sl->nblocks; i++) {
-                Obj *o = (Obj *)(sl->data + i * block);
-                __builtin_prefetch(sl->data + (i + 8) * block, 1, 0);
-                if (!o->cls) {
-                    continue;
-                }
-                if (o->marked) {
-                    o->marked = 0;
-                    live += block;
-                } else {
-                    if (o->cls->finalize) {
-                        o->cls->finalize(o);
-                    }
-                    o->cls = NULL;
-                    o->gc_next = st->gc.obj_free[c];
-                    st->gc.obj_free[c] = o;
-                }
+    size_t block = sl->block;
+    size_t before = st->bytes_allocated, since = st->gc.since;
+    bool freed = false;
+    for (size_t i = 0; i < sl->nblocks; i++) {
+        Obj *o = (Obj *)(sl->data + i * block);
+        __builtin_prefetch(sl->data + (i + 8) * block, 1, 0);
+        if (o->cls) {
+            if (o->marked == 1) {
+                o->marked = 0;
+                continue;
             }
+            if (o->marked != MARK_FINALIZED && o->cls->finalize) {
+                o->cls->finalize(o);
+            }
+            o->cls = NULL;
+            o->marked = 0;
+            freed = true;
+        }
+        o->gc_next = st->gc.obj_free[c];    // (not cached: a finalizer could allocate)
+        st->gc.obj_free[c] = o;
+    }
+    // what the finalizers gave back was garbage before the collection, not
+    // memory handed back since (mem_free's note_given_back): it lowers the
+    // collection's estimate of the live heap instead
+    st->gc.since = since;
+    size_t side = before > st->bytes_allocated ? before - st->bytes_allocated : 0;
+    if (side) {
+        st->gc.next_threshold = st->gc.next_threshold > GC_MIN_THRESHOLD + side
+                                    ? st->gc.next_threshold - side : GC_MIN_THRESHOLD;
+    }
+    return freed;
+}
+
+void gc_finish_sweep(void) {
+    if (!ST->gc.sweeping) {
+        return;
+    }
+    for (int c = 1; c <= OBJ_CLASSES; c++) {
+        while (ST->gc.sweep_next[c]) {
+            ObjSlab *sl = ST->gc.sweep_next[c];
+            ST->gc.sweep_next[c] = sl->next;
+            sweep_slab(sl, c);
         }
     }
-    st->gc.slab_live_bytes += live;
+    ST->gc.sweeping = false;
+}
+
+bool gc_sweep_one(void) {
+    if (!ST->gc.sweeping) {
+        return false;
+    }
+    for (int k = 0; k < OBJ_CLASSES; k++) {
+        int c = ST->gc.sweep_class % OBJ_CLASSES + 1;
+        ObjSlab *sl = ST->gc.sweep_next[c];
+        if (sl) {
+            ST->gc.sweep_next[c] = sl->next;
+            sweep_slab(sl, c);
+            return true;
+        }
+        ST->gc.sweep_class++;
+    }
+    ST->gc.sweeping = false;
+    return false;
+}
+
+// Starts the lazy sweep of every slab (see the header comment).
+static void start_sweep(void) {
+    for (int c = 1; c <= OBJ_CLASSES; c++) {
+        ST->gc.obj_free[c] = NULL;
+        ST->gc.sweep_next[c] = ST->gc.obj_slabs[c];
+    }
+    ST->gc.sweeping = true;
 }
 
 void gc_push_root(Value v) {
@@ -295,6 +366,9 @@ void gc_mark_obj(Obj *o) {
         return;
     }
     o->marked = 1;
+    if (OBJ_POOLED && o->size <= OBJ_POOL_MAX) {
+        ST->gc.slab_live_bytes += (o->size + 15) & ~(size_t)15;
+    }
     if (ST->gc.ngray == ST->gc.capgray) {
         size_t ncap = ST->gc.capgray ? ST->gc.capgray * 2 : 1024;
         Obj **g = realloc(ST->gc.gray, sizeof(Obj *) * ncap);
@@ -361,7 +435,7 @@ static void free_obj(Obj *o) {
     if (!o->cls) {
         return;
     }
-    if (o->cls->finalize) {
+    if (o->marked != MARK_FINALIZED && o->cls->finalize) {
         o->cls->finalize(o);
     }
     mem_free(o, obj_bytes(o));
@@ -392,6 +466,7 @@ static void hook_unmarked(Obj *o) {
 // block and free blocks are on no object list. The GC-stress build runs it
 // around every 64th collection; Debug builds may call it anywhere.
 void gc_verify(void) {
+    gc_finish_sweep();
     for (Obj *o = ST->gc.all_objects; o; o = o->gc_next) {
         ASSERT(o->cls != NULL);
         ASSERT(o->cls->hdr.cls != NULL && o->cls->hdr.cls->hdr.cls == cls_type);
@@ -451,7 +526,9 @@ void gc_collect(void) {
         gc_verify();
     }
 #endif
+    gc_finish_sweep();      // the last collection's marks must be gone
     ST->gc.collecting = true;
+    ST->gc.slab_live_bytes = 0;
     for (int i = 0; i < ST->gc.nroot_markers; i++) {
         ST->gc.root_markers[i]();
     }
@@ -479,19 +556,28 @@ void gc_collect(void) {
     }
     // the survivors stay registered; the rest are about to be freed (this
     // must run before the sweeps below clear the marks and free the dead)
+    // The dead ones are finalized now, not when their slab is swept: their
+    // finalizers update tables of the state (the task registry ...) that
+    // must not list a dead object.
     size_t keep = 0;
     ST->gc.del_alive = 0;
     for (size_t i = 0; i < ST->gc.nhookable; i++) {
-        if (ST->gc.hookable[i]->marked) {
-            ST->gc.del_alive += (ST->gc.hookable[i]->cls->flags & CLS_EAGER_DEL) != 0;
-            ST->gc.hookable[keep++] = ST->gc.hookable[i];
+        Obj *o = ST->gc.hookable[i];
+        if (o->marked) {
+            ST->gc.del_alive += (o->cls->flags & CLS_EAGER_DEL) != 0;
+            ST->gc.hookable[keep++] = o;
+        } else {
+            if (o->cls->finalize) {
+                o->cls->finalize(o);
+            }
+            o->marked = MARK_FINALIZED;
         }
     }
     ST->gc.nhookable = keep;
     Obj **link = &ST->gc.all_objects;
     while (*link) {
         Obj *o = *link;
-        if (o->marked) {
+        if (o->marked == 1) {
             o->marked = 0;
             link = &o->gc_next;
         } else {
@@ -499,8 +585,10 @@ void gc_collect(void) {
             free_obj(o);
         }
     }
-    ST->gc.slab_live_bytes = 0;
-    sweep_slabs();
+    start_sweep();
+    if (ST->heap_cap || mem_is_low()) {
+        gc_finish_sweep();  // short of memory: every dead block and buffer back now
+    }
     ST->gc.ncollections++;
     ST->gc.since = 0;
     size_t live = gc_bytes_allocated() - ST->gc.slab_bytes + ST->gc.slab_live_bytes;
@@ -534,6 +622,7 @@ void gc_collect(void) {
 }
 
 void gc_free_all(void) {
+    gc_finish_sweep();
     // every object's side buffers first, while every class is still there
     for (Obj *o = ST->gc.all_objects; o; o = o->gc_next) {
         if (o->cls && o->cls->finalize) {
@@ -572,6 +661,7 @@ void gc_free_all(void) {
 }
 
 size_t gc_live_objects(void) {
+    gc_finish_sweep();
     size_t n = 0;
     for (Obj *o = ST->gc.all_objects; o; o = o->gc_next) {
         n++;

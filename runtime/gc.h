@@ -81,6 +81,12 @@ void gc_each_object_ctx(void (*fn)(Obj *o, void *ctx), void *ctx);
 // [o]'s class was changed from [old] (__class__ assignment): registers it
 // for the finalizer hooks when its new class needs them.
 void gc_note_class_change(Obj *o, ObjClass *old);
+// Sweeps what the last collection left to sweep lazily (gc.c): done before
+// anything walks the heap.
+void gc_finish_sweep(void);
+// Sweeps one slab left to sweep; false when none is left. mem.c's pools
+// call it before they grow: the dead objects' buffers come back first.
+bool gc_sweep_one(void);
 // Number of objects allocated and not yet freed (gc.collect()'s result).
 size_t gc_live_objects(void);
 // Frees every object (state_free): side buffers first, then the objects.

@@ -180,6 +180,9 @@ _Static_assert(POOL_CLASSES + 1 == sizeof ST->free_lists / sizeof ST->free_lists
 static void *pool_alloc(size_t size) {
     size_t cls = (size + 15) >> 4;
     FreeBlock *b = ST->free_lists[cls];
+    while (!b && ST->slab_cur + (cls << 4) > ST->slab_end && gc_sweep_one()) {
+        b = ST->free_lists[cls];    // a swept object's buffer, before the pool grows
+    }
     if (b) {
         ST->free_lists[cls] = b->next;
         return b;

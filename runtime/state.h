@@ -178,6 +178,9 @@ struct State {
         Obj **hookable;
         size_t nhookable, caphookable;
         void *obj_slabs[17];            // OBJ_CLASSES + 1
+        void *sweep_next[17];           // each slab class's next slab to sweep (lazy sweeping)
+        bool sweeping;                  // some slab waits for its sweep
+        int sweep_class;                // where gc_sweep_one looks first
         size_t slab_bytes, slab_live_bytes;
         Obj *obj_free[17];              // free blocks of each slab class
         Obj **deferred;
