@@ -79,6 +79,51 @@ static int shortest_digits(double d, char *digits) {
         digits[n] = 0;
         return len;
     }
+    // A short decimal (0.1, 2.675, 1e-05 ...): the fewest fraction digits k
+    // for which an integer c gives c / 10**k == d. Both operands are exact
+    // doubles, so the correctly rounded division is what strtod makes of
+    // the decimal string: no printing and parsing. c - 1 and c + 1 are
+    // tried too (the product d * 10**k is rounded); two candidates that
+    // both round-trip at the smallest k leave the choice to the general
+    // path below, which picks the closest as CPython does.
+    static const double pow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    for (int k = 1; k <= 22; k++) {
+        double x = d * pow10[k];
+        if (x >= 9007199254740990.0) {
+            break;
+        }
+        uint64_t n = (uint64_t)(x + 0.5);
+        uint64_t found = 0;
+        int nfound = 0;
+        for (uint64_t c = n > 0 ? n - 1 : 0; c <= n + 1; c++) {
+            if (c > 0 && (double)c / pow10[k] == d) {
+                found = c;
+                nfound++;
+            }
+        }
+        if (nfound > 1) {
+            break;
+        }
+        if (nfound == 1) {
+            char rev[24];
+            int len = 0;
+            while (found) {
+                rev[len++] = (char)('0' + found % 10);
+                found /= 10;
+            }
+            int nd = 0;
+            for (int i = len - 1; i >= 0; i--) {
+                digits[nd++] = rev[i];
+            }
+            while (nd > 1 && digits[nd - 1] == '0') {
+                nd--;
+            }
+            digits[nd] = 0;
+            return len - k;
+        }
+    }
     char buf[40], t[40];
     // More digits are never worse. Most doubles need 16 or 17 significant
     // digits, so those are tried first; shorter ones are binary-searched.
@@ -173,6 +218,48 @@ static int shortest_digits(double d, char *digits) {
     }
     digits[n] = 0;
     return exp + 1;
+}
+
+int float_fixed_fast(double d, int prec, char *buf) {
+    static const double pow10[16] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    if (prec < 0 || prec > 15 || !(fabs(d) < 4.5e15)) {
+        return -1;
+    }
+    double x = fabs(d) * pow10[prec];   // within half an ulp of the exact product
+    if (!(x < 4503599627370496.0)) {
+        return -1;
+    }
+    double fl = floor(x);
+    double frac = x - fl;               // exact (x < 2**52)
+    // the ulp of x is at most 2**-1 below 2**52: a fraction that far from
+    // one half rounds the same way as the exact product
+    double ulp = x < 1.0 ? 0x1p-53 : ldexp(1.0, ilogb(x) - 52);
+    if (fabs(frac - 0.5) <= 2 * ulp) {
+        return -1;
+    }
+    uint64_t n = (uint64_t)fl + (frac > 0.5);
+    char rev[24];
+    int len = 0;
+    do {
+        rev[len++] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    while (len <= prec) {
+        rev[len++] = '0';   // 0.0xx: leading zeros of the fraction and the units
+    }
+    int o = 0;
+    if (signbit(d)) {
+        buf[o++] = '-';
+    }
+    for (int i = len - 1; i >= 0; i--) {
+        buf[o++] = rev[i];
+        if (i == prec && prec > 0) {
+            buf[o++] = '.';
+        }
+    }
+    buf[o] = 0;
+    return o;
 }
 
 Value float_repr_str(double d) {

@@ -84,6 +84,11 @@ Value float_binop(Value a, Value b, int op);
 Value float_round(double x, Value ndigits);
 // round(x[, ndigits]) for int or float [x].
 Value num_round(Value x, Value ndigits);
+// "%.*f" of [d] with [prec] digits (0..15) into [buf] (at least 40 bytes)
+// without printf, when d * 10**prec is below 2**52 and not too close to a
+// rounding tie to decide from the rounded product; its length, or -1 (use
+// snprintf). The digits are printf's: the exact value, rounded half-even.
+int float_fixed_fast(double d, int prec, char *buf);
 // Python's float hash.
 int64_t float_hash_value(double d);
 // Parses float() text (whitespace, underscores, inf/nan); false: no raise,

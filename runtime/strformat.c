@@ -355,7 +355,9 @@ static Value format_double(double x, FSpec *f, const char *tname) {
             snprintf(buf, cap, f->alt ? "%#.*e" : "%.*e", (int)p, ax);
             break;
         case 'f': case 'F':
-            snprintf(buf, cap, f->alt ? "%#.*f" : "%.*f", (int)p, ax);
+            if (f->alt || float_fixed_fast(ax, (int)p, buf) < 0) {
+                snprintf(buf, cap, f->alt ? "%#.*f" : "%.*f", (int)p, ax);
+            }
             break;
         case '%':
             snprintf(buf, cap, f->alt ? "%#.*f%%" : "%.*f%%", (int)p, ax * 100.0);
@@ -913,7 +915,10 @@ Value str_percent_format(Value fmtv, Value args) {
                 }
             } else if ((type == 'f' || type == 'F') && IS_FLOAT(arg) && prec >= 0 && prec <= 30 &&
                        isfinite(AS_FLOAT(arg)) && fabs(AS_FLOAT(arg)) < 1e30) {
-                len = snprintf(nb, sizeof nb, "%.*f", (int)prec, AS_FLOAT(arg));
+                len = float_fixed_fast(AS_FLOAT(arg), (int)prec, nb);
+                if (len < 0) {
+                    len = snprintf(nb, sizeof nb, "%.*f", (int)prec, AS_FLOAT(arg));
+                }
             }
             if (len > 0 && len < (int)sizeof nb) {
                 sb_add(&out, nb, (size_t)len);
