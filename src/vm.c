@@ -233,6 +233,9 @@ static inline bool plain_instance_attr(ObjClass *c, ObjStr *name, bool store) {
 // AttrCache.ix of a LOAD_ATTR entry for a plain class attribute read
 // through an instance (the value in AttrCache.method).
 #define ATTR_IX_CLASS_VALUE UINT32_MAX
+// ... and one for a pyish function of the class, bound to the instance
+// (obj.method not called at once: a callback, a call with * or **).
+#define ATTR_IX_BIND_METHOD (UINT32_MAX - 1)
 
 // Whether a class attribute is given as is when read through an instance
 // (no descriptor: not a function, method, property, class/staticmethod or
@@ -277,6 +280,12 @@ static void attr_cache_fill(ObjCode *code, const uint32_t *ip, Value obj, ObjStr
             ac->cls = c;
             ac->version = class_version();
             ac->ix = ATTR_IX_CLASS_VALUE;
+            ac->method = cv;
+        } else if (!store && IS_OBJ(cv) && AS_OBJ(cv)->cls == cls_function) {
+            AttrCache *ac = attr_cache_at(code, ip);
+            ac->cls = c;
+            ac->version = class_version();
+            ac->ix = ATTR_IX_BIND_METHOD;
             ac->method = cv;
         }
         return;
@@ -861,8 +870,15 @@ next_instr:
                     DISPATCH();
                 }
             } else if (ac->method && ac->version == class_version()) {
-                if (OBJ_VAL(ac->cls) == obj) {
+                if (OBJ_VAL(ac->cls) == obj && ac->ix != ATTR_IX_BIND_METHOD) {
                     TOP() = ac->method;     // a plain class attribute read on the class itself
+                    DISPATCH();
+                }
+                if (ac->cls == AS_OBJ(obj)->cls && ac->ix == ATTR_IX_BIND_METHOD) {
+                    // a method, bound, unless the instance has its own attribute
+                    ObjDict *d = attr_dict(AS_OBJ(obj));
+                    Value v = d ? dict_get_str(d, name) : VAL_NULL;
+                    TOP() = v ? v : bound_method_new(obj, ac->method);
                     DISPATCH();
                 }
                 if (ac->cls == AS_OBJ(obj)->cls && ac->ix == ATTR_IX_CLASS_VALUE) {
