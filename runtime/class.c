@@ -640,7 +640,7 @@ static Value type_getattr(Value self, ObjStr *name) {
     if (v) {
         if (IS_OBJ(v) && (AS_OBJ(v)->cls->flags & CLS_USER)) {
             // A user descriptor: __get__(None, cls).
-            Value g = class_lookup(AS_OBJ(v)->cls, str_intern_c("__get__"));
+            Value g = class_lookup(AS_OBJ(v)->cls, ST->s_descr[0]);
             if (g) {
                 Value args[3] = {v, VAL_NONE, self};
                 return vm_call(g, 3, args, NULL);

@@ -166,7 +166,7 @@ static Value bind_meta(Value self, ObjClass *meta, Value v) {
         return vm_call(g, 1, &self, NULL);
     }
     if (IS_OBJ(v) && (AS_OBJ(v)->cls->flags & CLS_USER)) {
-        Value get = class_lookup(AS_OBJ(v)->cls, str_intern_c("__get__"));
+        Value get = class_lookup(AS_OBJ(v)->cls, ST->s_descr[0]);
         if (get) {
             Value args[3] = {v, self, OBJ_VAL(meta)};
             return vm_call(get, 3, args, NULL);
@@ -190,7 +190,7 @@ Value class_meta_data_attr(Value self, ObjStr *name, bool *found) {
     }
     bool data = IS_A(v, cls_property) ||
                 ((AS_OBJ(v)->cls->flags & CLS_USER) &&
-                 class_lookup(AS_OBJ(v)->cls, str_intern_c("__set__")));
+                 class_lookup(AS_OBJ(v)->cls, ST->s_descr[1]));
     if (!data) {
         return VAL_NULL;
     }

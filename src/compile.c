@@ -600,8 +600,17 @@ static Value const_of_literal(Compiler *c, Ast *e) {
         }
         return float_new(strtod(e->str, NULL));
     }
-    case AST_CONST_STR:
-        return str_new(e->str ? e->str : "", e->slen);
+    case AST_CONST_STR: {
+        // identifier-like constants are interned, as CPython's compiler
+        // interns them: getattr(x, "name") needs no lookup of its own, and
+        // equal ones are the same object
+        bool name_like = e->slen > 0;
+        for (size_t i = 0; i < e->slen && name_like; i++) {
+            char ch = e->str[i];
+            name_like = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
+        }
+        return name_like ? str_intern(e->str, e->slen) : str_new(e->str ? e->str : "", e->slen);
+    }
     case AST_CONST_BYTES:
         return bytes_new(e->str ? e->str : "", e->slen);
     default:
