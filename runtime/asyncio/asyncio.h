@@ -91,6 +91,7 @@ struct ObjLoop {
     uint64_t seq;
     bool running, stopping, closed, debug;
     bool until_complete;    // inside run_until_complete (deadlock report)
+    bool entered;           // loop_enter's: running around a REPL input, no iteration under way
     uint8_t dbg;            // LOOP_DBG_*, fixed at creation from the state's config: the
                             // hot paths test only this byte, so the features cost nothing off
     Value current_task;     // the task being stepped, or VAL_NULL

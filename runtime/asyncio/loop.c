@@ -968,10 +968,12 @@ bool loop_enter(ObjLoop *loop) {
     }
     ST->running_loop = loop;
     loop->running = true;
+    loop->entered = true;
     return true;
 }
 
 void loop_leave(ObjLoop *loop) {
+    loop->entered = false;
     loop->running = false;
     loop->stopping = false;
     ST->running_loop = NULL;

@@ -72,6 +72,29 @@ static Value m_get_running_loop_opt(int argc, Value *argv, ObjDict *kw) {
     return ST->running_loop ? OBJ_VAL(ST->running_loop) : VAL_NONE;
 }
 
+// _run_on_entered(coro): asyncio.run() typed at the REPL, whose loop is
+// the running loop around every input (loop_enter) without running an
+// iteration: coro runs as a task on that loop until done, as `await coro`
+// typed there would, instead of the RuntimeError a loop running tasks
+// gives. _loop_entered() says whether the running loop is such a loop.
+static Value m_loop_entered(int argc, Value *argv, ObjDict *kw) {
+    return VAL_BOOL(ST->running_loop && ST->running_loop->entered);
+}
+
+static Value m_run_on_entered(int argc, Value *argv, ObjDict *kw) {
+    ObjLoop *loop = ST->running_loop;
+    if (argc != 1 || !loop || !loop->entered) {
+        return exc_raise(exc_RuntimeError, "asyncio.run() cannot be called from a running event loop");
+    }
+    loop_leave(loop);
+    Value r = loop_run_coroutine(loop, argv[0]);
+    if (!loop_enter(loop)) {
+        // (closed by the coroutine: the input goes on without a running loop)
+        ST->running_loop = NULL;
+    }
+    return r;
+}
+
 // The loop argument of current_task()/all_tasks(): the running loop when
 // none is given. Any other object is no error, as in CPython (no task runs
 // on it): *[other] is set and NULL returned, with no exception.
@@ -231,6 +254,8 @@ static const MethodDef module_fns[] = {
     {"set_event_loop", m_set_event_loop},
     {"get_running_loop", m_get_running_loop},
     {"_get_running_loop", m_get_running_loop_opt},
+    {"_loop_entered", m_loop_entered},
+    {"_run_on_entered", m_run_on_entered},
     {"get_running_loop", m_get_running_loop},
     {"current_task", m_current_task, true},
     {"all_tasks", m_all_tasks, true},
