@@ -59,25 +59,22 @@ bool val_to_double(Value v, double *out) {
 
 // Shortest digits of finite nonzero |d|: fills [digits] (no dot, no
 // trailing zeros) and returns decpt (value = 0.DIGITS * 10**decpt).
+// The digits of [u] > 0 into [digits] without trailing zeros; returns how
+// many [u] has with them.
+static int integer_digits(uint64_t u, char *digits) {
+    int len = u64_decimal(u, digits);
+    int n = len;
+    while (n > 1 && digits[n - 1] == '0') {
+        n--;
+    }
+    digits[n] = 0;
+    return len;
+}
+
 static int shortest_digits(double d, char *digits) {
     if (d < 9007199254740992.0 && d == (double)(uint64_t)d) {
         // an integer below 2**53: its digits are the shortest string
-        uint64_t u = (uint64_t)d;
-        char rev[24];
-        int len = 0;
-        while (u) {
-            rev[len++] = (char)('0' + u % 10);
-            u /= 10;
-        }
-        int n = 0;
-        for (int i = len - 1; i >= 0; i--) {
-            digits[n++] = rev[i];
-        }
-        while (n > 1 && digits[n - 1] == '0') {
-            n--;
-        }
-        digits[n] = 0;
-        return len;
+        return integer_digits((uint64_t)d, digits);
     }
     // A short decimal (0.1, 2.675, 1e-05 ...): the fewest fraction digits k
     // for which an integer c gives c / 10**k == d. Both operands are exact
@@ -107,21 +104,7 @@ static int shortest_digits(double d, char *digits) {
             break;
         }
         if (nfound == 1) {
-            char rev[24];
-            int len = 0;
-            while (found) {
-                rev[len++] = (char)('0' + found % 10);
-                found /= 10;
-            }
-            int nd = 0;
-            for (int i = len - 1; i >= 0; i--) {
-                digits[nd++] = rev[i];
-            }
-            while (nd > 1 && digits[nd - 1] == '0') {
-                nd--;
-            }
-            digits[nd] = 0;
-            return len - k;
+            return integer_digits(found, digits) - k;
         }
     }
     char buf[40], t[40];
@@ -238,23 +221,17 @@ int float_fixed_fast(double d, int prec, char *buf) {
     if (fabs(frac - 0.5) <= 2 * ulp) {
         return -1;
     }
-    uint64_t n = (uint64_t)fl + (frac > 0.5);
-    char rev[24];
-    int len = 0;
-    do {
-        rev[len++] = (char)('0' + n % 10);
-        n /= 10;
-    } while (n);
-    while (len <= prec) {
-        rev[len++] = '0';   // 0.0xx: leading zeros of the fraction and the units
-    }
+    char dg[24];
+    int len = u64_decimal((uint64_t)fl + (frac > 0.5), dg);
     int o = 0;
     if (signbit(d)) {
         buf[o++] = '-';
     }
-    for (int i = len - 1; i >= 0; i--) {
-        buf[o++] = rev[i];
-        if (i == prec && prec > 0) {
+    // units, point, fraction; 0.0xx has leading zeros the integer lacks
+    int zeros = len <= prec ? prec + 1 - len : 0;
+    for (int i = 0; i < zeros + len; i++) {
+        buf[o++] = i < zeros ? '0' : dg[i - zeros];
+        if (zeros + len - 1 - i == prec && prec > 0) {
             buf[o++] = '.';
         }
     }

@@ -84,6 +84,21 @@ Value float_binop(Value a, Value b, int op);
 Value float_round(double x, Value ndigits);
 // round(x[, ndigits]) for int or float [x].
 Value num_round(Value x, Value ndigits);
+// Writes the decimal digits of [u] (no sign, no NUL) into [out] (20 bytes
+// suffice) and returns how many.
+static inline int u64_decimal(uint64_t u, char *out) {
+    char rev[20];
+    int len = 0;
+    do {
+        rev[len++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    for (int i = 0; i < len; i++) {
+        out[i] = rev[len - 1 - i];
+    }
+    return len;
+}
+
 // "%.*f" of [d] with [prec] digits (0..15) into [buf] (at least 40 bytes)
 // without printf, when d * 10**prec is below 2**52 and not too close to a
 // rounding tie to decide from the rounded product; its length, or -1 (use

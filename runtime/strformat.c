@@ -893,26 +893,16 @@ Value str_percent_format(Value fmtv, Value args) {
             arg = items[argi++];
         }
         // fast paths: %d of a small int and %.Nf of a finite float with no
-        // width or flags (glibc rounds %.Nf correctly, as CPython's dtoa)
+        // width or flags (float_fixed_fast, else glibc, which rounds %.Nf
+        // correctly, as CPython's dtoa)
         if (width < 0 && !plus && !space && !left && !zero && !alt) {
             char nb[64];
             int len = -1;
             if ((type == 'd' || type == 'i' || type == 'u') && IS_SMALL(arg) && prec < 0) {
                 int64_t v = AS_SMALL(arg);
-                uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-                char tmp[24];
-                int k = 0;
-                do {
-                    tmp[k++] = (char)('0' + u % 10);
-                    u /= 10;
-                } while (u);
-                len = 0;
-                if (v < 0) {
-                    nb[len++] = '-';
-                }
-                while (k) {
-                    nb[len++] = tmp[--k];
-                }
+                len = v < 0;
+                nb[0] = '-';
+                len += u64_decimal(v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, nb + len);
             } else if ((type == 'f' || type == 'F') && IS_FLOAT(arg) && prec >= 0 && prec <= 30 &&
                        isfinite(AS_FLOAT(arg)) && fabs(AS_FLOAT(arg)) < 1e30) {
                 len = float_fixed_fast(AS_FLOAT(arg), (int)prec, nb);
