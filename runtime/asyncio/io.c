@@ -65,6 +65,12 @@ static void on_poll(uv_poll_t *p, int status, int events) {
     // their read or write then sees the error, as with select()
     if (status < 0) {
         events = w->events;
+        // libuv stopped polling the fd on that error (POLLERR): poll it
+        // again, as a selector goes on doing, or a UDP socket that got an
+        // ICMP error (a refused port) would never be read from again
+        if (fcntl(w->fd, F_GETFD) != -1) {
+            uv_poll_start(&w->poll, w->events, on_poll);
+        }
     }
     if ((events & UV_READABLE) && w->reader) {
         push_handle(w->loop, w->reader);
