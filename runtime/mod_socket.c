@@ -929,6 +929,69 @@ static Value s_gethostbyname(int argc, Value *argv, ObjDict *kw) {
     return str_from_c(buf);
 }
 
+// The optional protocol name of getservbyname/getservbyport: NULL for any.
+static bool proto_arg(const char *fn, int argc, Value *argv, int i, const char **proto) {
+    *proto = NULL;
+    if (argc <= i) {
+        return true;
+    }
+    if (!IS_STR(argv[i])) {
+        exc_raise(exc_TypeError, "%s() argument %d must be str, not %s", fn, i + 1, val_type_name(argv[i]));
+        return false;
+    }
+    *proto = AS_STR(argv[i])->data;
+    return true;
+}
+
+// getservbyname(servicename[, protocolname]) -> port number
+static Value s_getservbyname(int argc, Value *argv, ObjDict *kw) {
+    const char *proto;
+    if (!arg_count("getservbyname", argc, 1, 2) || !proto_arg("getservbyname", argc, argv, 1, &proto)) {
+        return VAL_NULL;
+    }
+    if (!IS_STR(argv[0])) {
+        return exc_raise(exc_TypeError, "getservbyname() argument 1 must be str, not %s", val_type_name(argv[0]));
+    }
+    struct servent *se = getservbyname(AS_STR(argv[0])->data, proto);
+    if (!se) {
+        return exc_raise(exc_OSError, "service/proto not found");
+    }
+    return MK_SMALL(ntohs((uint16_t)se->s_port));
+}
+
+// getservbyport(port[, protocolname]) -> service name
+static Value s_getservbyport(int argc, Value *argv, ObjDict *kw) {
+    int64_t port;
+    const char *proto;
+    if (!arg_count("getservbyport", argc, 1, 2) || !int_to_i64(argv[0], &port) ||
+        !proto_arg("getservbyport", argc, argv, 1, &proto)) {
+        return VAL_NULL;
+    }
+    if (port < 0 || port > 0xffff) {
+        return exc_raise(exc_OverflowError, "getservbyport: port must be 0-65535.");
+    }
+    struct servent *se = getservbyport(htons((uint16_t)port), proto);
+    if (!se) {
+        return exc_raise(exc_OSError, "port/proto not found");
+    }
+    return str_from_c(se->s_name);
+}
+
+// getprotobyname(name) -> protocol number
+static Value s_getprotobyname(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("getprotobyname", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    if (!IS_STR(argv[0])) {
+        return exc_raise(exc_TypeError, "getprotobyname() argument 1 must be str, not %s", val_type_name(argv[0]));
+    }
+    struct protoent *pe = getprotobyname(AS_STR(argv[0])->data);
+    if (!pe) {
+        return exc_raise(exc_OSError, "protocol not found");
+    }
+    return MK_SMALL(pe->p_proto);
+}
+
 static const MethodDef socket_fns[] = {
     {"socket", s_socket},
     {"info", s_info},
@@ -953,6 +1016,9 @@ static const MethodDef socket_fns[] = {
     {"getnameinfo", s_getnameinfo},
     {"gethostname", s_gethostname},
     {"gethostbyname", s_gethostbyname},
+    {"getservbyname", s_getservbyname},
+    {"getservbyport", s_getservbyport},
+    {"getprotobyname", s_getprotobyname},
     {"inet_pton", s_inet_pton},
     {"inet_ntop", s_inet_ntop},
     {"inet_aton", s_inet_aton},
