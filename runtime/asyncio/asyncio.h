@@ -231,6 +231,8 @@ void io_state_free(void);
 void io_init(void);
 // The state's libuv loop (made on first use).
 struct uv_loop_s *io_uv(void);
+// The child of os.fork(): its own copy of the libuv loop's kernel state.
+void io_after_fork(void);
 
 // ---- resolve.c: getaddrinfo on libuv's thread pool
 // loop._getaddrinfo_uv(host, port, family, type, proto, flags) -> Future

@@ -47,6 +47,14 @@ static uv_loop_t *uv(void) {
     return ST->uv;
 }
 
+// In the child of os.fork(): libuv's epoll and signal fds were shared with
+// the parent; uv_loop_fork gives the child its own.
+void io_after_fork(void) {
+    if (ST->uv) {
+        uv_loop_fork(ST->uv);
+    }
+}
+
 uv_loop_t *io_uv(void) {
     return uv();
 }
