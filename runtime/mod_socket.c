@@ -917,7 +917,7 @@ static Value s_gethostbyname(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     if (!IS_STR(argv[0])) {
-        return exc_raise(exc_TypeError, "gethostbyname() argument 1 must be str, not %s", val_type_name(argv[0]));
+        return exc_raise(exc_TypeError, "gethostbyname() argument 1 must be str, bytes or bytearray, not %s", val_type_name(argv[0]));
     }
     SockAddr a;
     memset(&a, 0, sizeof a);
@@ -927,6 +927,74 @@ static Value s_gethostbyname(int argc, Value *argv, ObjDict *kw) {
     char buf[INET_ADDRSTRLEN];
     inet_ntop(AF_INET, &a.in4.sin_addr, buf, sizeof buf);
     return str_from_c(buf);
+}
+
+// (name, aliases, addresses) of a hostent, as CPython's gethost_common (IPv4).
+static Value hostent_tuple(const struct hostent *h) {
+    Value aliases = list_new(0);
+    gc_push_root(aliases);
+    for (char **a = h->h_aliases; a && *a; a++) {
+        list_append(AS_LIST(aliases), str_from_c(*a));
+    }
+    Value addrs = list_new(0);
+    gc_push_root(addrs);
+    for (char **a = h->h_addr_list; h->h_addrtype == AF_INET && a && *a; a++) {
+        char buf[INET_ADDRSTRLEN];
+        inet_ntop(AF_INET, *a, buf, sizeof buf);
+        list_append(AS_LIST(addrs), str_from_c(buf));
+    }
+    Value t = tuple_pack(3, str_from_c(h->h_name), aliases, addrs);
+    gc_pop_root(2);
+    return t;
+}
+
+static Value raise_herror(int err) {
+    Value args[2] = {MK_SMALL(err), str_from_c(hstrerror(err))};
+    Value e = exc_new(exc_herror, 2, args);
+    if (e) {
+        exc_raise_value(e);
+    }
+    return VAL_NULL;
+}
+
+// gethostbyname_ex(host) -> (name, aliaslist, addresslist)
+static Value s_gethostbyname_ex(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("gethostbyname_ex", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    if (!IS_STR(argv[0])) {
+        return exc_raise(exc_TypeError, "gethostbyname_ex() argument 1 must be str, bytes or bytearray, not %s", val_type_name(argv[0]));
+    }
+    SockAddr a;
+    memset(&a, 0, sizeof a);
+    if (!resolve_host(AS_STR(argv[0])->data, AF_INET, &a, "gethostbyname_ex")) {
+        return VAL_NULL;
+    }
+    struct hostent he, *res = NULL;
+    char buf[16384];
+    int err = 0;
+    gethostbyname_r(AS_STR(argv[0])->data, &he, buf, sizeof buf, &res, &err);
+    return res ? hostent_tuple(res) : raise_herror(err);
+}
+
+// gethostbyaddr(ip) -> (name, aliaslist, addresslist)
+static Value s_gethostbyaddr(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("gethostbyaddr", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    if (!IS_STR(argv[0])) {
+        return exc_raise(exc_TypeError, "gethostbyaddr() argument 1 must be str, bytes or bytearray, not %s", val_type_name(argv[0]));
+    }
+    SockAddr a;
+    memset(&a, 0, sizeof a);
+    if (!resolve_host(AS_STR(argv[0])->data, AF_INET, &a, "gethostbyaddr")) {
+        return VAL_NULL;
+    }
+    struct hostent he, *res = NULL;
+    char buf[16384];
+    int err = 0;
+    gethostbyaddr_r(&a.in4.sin_addr, sizeof a.in4.sin_addr, AF_INET, &he, buf, sizeof buf, &res, &err);
+    return res ? hostent_tuple(res) : raise_herror(err);
 }
 
 // The optional protocol name of getservbyname/getservbyport: NULL for any.
@@ -1017,6 +1085,8 @@ static const MethodDef socket_fns[] = {
     {"gethostname", s_gethostname},
     {"gethostbyname", s_gethostbyname},
     {"getservbyname", s_getservbyname},
+    {"gethostbyname_ex", s_gethostbyname_ex},
+    {"gethostbyaddr", s_gethostbyaddr},
     {"getservbyport", s_getservbyport},
     {"getprotobyname", s_getprotobyname},
     {"inet_pton", s_inet_pton},
