@@ -586,6 +586,174 @@ static Value s_sendto(int argc, Value *argv, ObjDict *kw) {
     }
 }
 
+// sendmsg(fd, buffers, ancdata, flags, family, address or None, timeout) -> n:
+// the buffers gathered, ancdata a list of (level, type, bytes-like)
+static Value s_sendmsg(int argc, Value *argv, ObjDict *kw) {
+    int fd;
+    int64_t flags, fam;
+    if (!arg_count("sendmsg", argc, 7, 7) || !get_fd(argv[0], &fd) || !IS_A(argv[1], cls_list) ||
+        !IS_A(argv[2], cls_list) || !get_int(argv[3], "flags", &flags) || !get_int(argv[4], "family", &fam)) {
+        if (!exc_pending()) {
+            exc_raise(exc_TypeError, "sendmsg() argument 1 must be an iterable");
+        }
+        return VAL_NULL;
+    }
+    SockAddr a;
+    socklen_t alen = 0;
+    if (!IS_NONE(argv[5]) && !addr_from(argv[5], (int)fam, &a, &alen, "sendmsg")) {
+        return VAL_NULL;
+    }
+    ObjList *bufs = AS_LIST(argv[1]), *anc = AS_LIST(argv[2]);
+    struct iovec *iov = calloc(bufs->len + 1, sizeof *iov);
+    size_t space = 0;
+    for (size_t i = 0; i < anc->len; i++) {
+        Value t = anc->items[i];
+        BufView d;
+        if (!IS_TUPLE(t) || AS_TUPLE(t)->len != 3 || !buffer_need(AS_TUPLE(t)->items[2], &d)) {
+            free(iov);
+            if (!exc_pending()) {
+                exc_raise(exc_TypeError, "sendmsg() argument 2 must be an iterable of (level, type, data) tuples");
+            }
+            return VAL_NULL;
+        }
+        space += CMSG_SPACE(d.len);
+    }
+    char *ctl = space ? calloc(1, space) : NULL;
+    for (size_t i = 0; i < bufs->len; i++) {
+        BufView b;
+        if (!buffer_need(bufs->items[i], &b)) {
+            free(iov);
+            free(ctl);
+            return VAL_NULL;
+        }
+        iov[i].iov_base = b.ptr;
+        iov[i].iov_len = b.len;
+    }
+    struct msghdr msg = {.msg_name = alen ? &a.sa : NULL, .msg_namelen = alen, .msg_iov = iov,
+                         .msg_iovlen = bufs->len, .msg_control = ctl, .msg_controllen = space};
+    struct cmsghdr *c = space ? CMSG_FIRSTHDR(&msg) : NULL;
+    for (size_t i = 0; i < anc->len; i++, c = CMSG_NXTHDR(&msg, c)) {
+        ObjTuple *t = AS_TUPLE(anc->items[i]);
+        int64_t level, type;
+        BufView d;
+        if (!get_int(t->items[0], "level", &level) || !get_int(t->items[1], "type", &type) ||
+            !buffer_need(t->items[2], &d)) {
+            free(iov);
+            free(ctl);
+            return VAL_NULL;
+        }
+        c->cmsg_level = (int)level;
+        c->cmsg_type = (int)type;
+        c->cmsg_len = CMSG_LEN(d.len);
+        memcpy(CMSG_DATA(c), d.ptr, d.len);
+    }
+    double timeout = get_timeout(argv[6]);
+    double deadline = timeout > 0 ? now_mono() + timeout : 0;
+    for (;;) {
+        ssize_t r = sendmsg(fd, &msg, (int)flags | MSG_NOSIGNAL);
+        if (r >= 0) {
+            free(iov);
+            free(ctl);
+            return MK_SMALL(r);
+        }
+        if (!retry_after(errno, fd, POLLOUT, timeout, deadline)) {
+            free(iov);
+            free(ctl);
+            return VAL_NULL;
+        }
+    }
+}
+
+// recvmsg(fd, bufsize, ancbufsize, flags, timeout) -> (data, ancdata, msg_flags, address)
+static Value s_recvmsg(int argc, Value *argv, ObjDict *kw) {
+    int fd;
+    int64_t n, ancn, flags;
+    if (!arg_count("recvmsg", argc, 5, 5) || !get_fd(argv[0], &fd) || !get_int(argv[1], "bufsize", &n) ||
+        !get_int(argv[2], "ancbufsize", &ancn) || !get_int(argv[3], "flags", &flags)) {
+        return VAL_NULL;
+    }
+    if (n < 0) {
+        return exc_raise(exc_ValueError, "negative buffer size in recvmsg()");
+    }
+    if (ancn < 0) {
+        return exc_raise(exc_ValueError, "negative buffer size in recvmsg()");
+    }
+    char *buf = malloc(n ? (size_t)n : 1);
+    char *ctl = ancn ? calloc(1, (size_t)ancn) : NULL;
+    SockAddr a;
+    double timeout = get_timeout(argv[4]);
+    double deadline = timeout > 0 ? now_mono() + timeout : 0;
+    struct iovec iov = {.iov_base = buf, .iov_len = (size_t)n};
+    struct msghdr msg;
+    ssize_t r;
+    for (;;) {
+        memset(&msg, 0, sizeof msg);
+        memset(&a, 0, sizeof a);
+        msg.msg_name = &a.sa;
+        msg.msg_namelen = sizeof a;
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = ctl;
+        msg.msg_controllen = (size_t)ancn;
+        r = recvmsg(fd, &msg, (int)flags);  // as CPython: no MSG_CMSG_CLOEXEC
+        if (r >= 0) {
+            break;
+        }
+        if (!retry_after(errno, fd, POLLIN, timeout, deadline)) {
+            free(buf);
+            free(ctl);
+            return VAL_NULL;
+        }
+    }
+    Value anc = list_new(0);
+    gc_push_root(anc);
+    for (struct cmsghdr *c = ctl ? CMSG_FIRSTHDR(&msg) : NULL; c; c = CMSG_NXTHDR(&msg, c)) {
+        size_t dlen = c->cmsg_len - CMSG_LEN(0);
+        Value d = bytes_try_new((const char *)CMSG_DATA(c), dlen);
+        if (!d) {
+            break;
+        }
+        gc_push_root(d);
+        list_append(AS_LIST(anc), tuple_pack(3, MK_SMALL(c->cmsg_level), MK_SMALL(c->cmsg_type), d));
+        gc_pop_root(1);
+    }
+    free(ctl);
+    Value data = exc_pending() ? VAL_NULL : bytes_try_new(buf, (size_t)r);
+    free(buf);
+    if (!data) {
+        gc_pop_root(1);
+        return VAL_NULL;
+    }
+    gc_push_root(data);
+    Value addr = msg.msg_namelen ? addr_to(&a, msg.msg_namelen) : VAL_NONE;
+    Value t = addr ? tuple_pack(4, data, anc, MK_SMALL(msg.msg_flags), addr) : VAL_NULL;
+    gc_pop_root(2);
+    return t;
+}
+
+// CMSG_LEN(length) / CMSG_SPACE(length)
+static Value s_cmsg_len(int argc, Value *argv, ObjDict *kw) {
+    int64_t n;
+    if (!arg_count("CMSG_LEN", argc, 1, 1) || !get_int(argv[0], "length", &n)) {
+        return VAL_NULL;
+    }
+    if (n < 0 || n > 0x7fffffff) {
+        return exc_raise(exc_OverflowError, "CMSG_LEN() argument out of range");
+    }
+    return MK_SMALL(CMSG_LEN((size_t)n));
+}
+
+static Value s_cmsg_space(int argc, Value *argv, ObjDict *kw) {
+    int64_t n;
+    if (!arg_count("CMSG_SPACE", argc, 1, 1) || !get_int(argv[0], "length", &n)) {
+        return VAL_NULL;
+    }
+    if (n < 0 || n > 0x7fffffff) {
+        return exc_raise(exc_OverflowError, "CMSG_SPACE() argument out of range");
+    }
+    return MK_SMALL(CMSG_SPACE((size_t)n));
+}
+
 // setsockopt(fd, level, opt, value: int or bytes-like)
 static Value s_setsockopt(int argc, Value *argv, ObjDict *kw) {
     int fd;
@@ -1085,6 +1253,10 @@ static const MethodDef socket_fns[] = {
     {"gethostname", s_gethostname},
     {"gethostbyname", s_gethostbyname},
     {"getservbyname", s_getservbyname},
+    {"sendmsg", s_sendmsg},
+    {"recvmsg", s_recvmsg},
+    {"CMSG_LEN", s_cmsg_len},
+    {"CMSG_SPACE", s_cmsg_space},
     {"gethostbyname_ex", s_gethostbyname_ex},
     {"gethostbyaddr", s_gethostbyaddr},
     {"getservbyport", s_getservbyport},
