@@ -335,6 +335,22 @@ static Value s_interrupt_dump(int argc, Value *argv, ObjDict *kw) {
     return VAL_NONE;
 }
 
+// default_int_handler(signalnum, frame): SIGINT's handler until a program
+// sets one; a builtin, as in CPython (getsignal() shows
+// <built-in function default_int_handler>). Dumps the tasks first with
+// --dump-tasks-on-interrupt and in the REPL, then raises KeyboardInterrupt.
+static Value s_default_int_handler(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("default_int_handler", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    graph_interrupt_dump();
+    Value e = exc_new(exc_KeyboardInterrupt, 0, NULL);
+    if (e) {
+        exc_raise_value(e);
+    }
+    return VAL_NULL;
+}
+
 static void mark_handlers(void) {
     for (int i = 0; i < SIG_NSIG; i++) {
         gc_mark_value(ST->sig_handlers[i]);
@@ -356,6 +372,7 @@ static const MethodDef signal_fns[] = {
     {"sigpending", s_sigpending},
     {"sigwait", s_sigwait},
     {"_interrupt_dump", s_interrupt_dump},
+    {"default_int_handler", s_default_int_handler},
     {NULL, NULL},
 };
 
