@@ -234,6 +234,9 @@ static Value path_call(int argc, Value *argv, const char *fname, int nint, int (
 static int do_mkdir(const char *p, int64_t m) {
     return mkdir(p, m < 0 ? 0777 : (mode_t)m);
 }
+static int do_mkfifo(const char *p, int64_t m) {
+    return mkfifo(p, m < 0 ? 0666 : (mode_t)m);
+}
 static int do_rmdir(const char *p, int64_t m) {
     return rmdir(p);
 }
@@ -251,6 +254,23 @@ static Value p_mkdir(int argc, Value *argv, ObjDict *kw) {
     Value m = kw_get(kw, "mode");
     Value a[2] = {argc ? argv[0] : VAL_NONE, argc > 1 ? argv[1] : m ? m : MK_SMALL(0777)};
     return path_call(argc ? 2 : 0, a, "mkdir", 1, do_mkdir);
+}
+// mkfifo(path, mode=0o666): its error names no file, as CPython's
+static Value p_mkfifo(int argc, Value *argv, ObjDict *kw) {
+    Value m = kw_get(kw, "mode");
+    if (!arg_count("mkfifo", argc, 1, 2)) {
+        return VAL_NULL;
+    }
+    Value keep;
+    const char *p = path_of(argv[0], "mkfifo", "path", &keep);
+    int64_t mode = 0666;
+    if (!p || ((argc > 1 || m) && !int_arg(argc > 1 ? argv[1] : m, &mode))) {
+        return VAL_NULL;
+    }
+    if (do_mkfifo(p, mode) != 0) {
+        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+    }
+    return VAL_NONE;
 }
 static Value p_rmdir(int argc, Value *argv, ObjDict *kw) {
     return path_call(argc, argv, "rmdir", 0, do_rmdir);
@@ -703,6 +723,19 @@ static Value p_pipe(int argc, Value *argv, ObjDict *kw) {
     return tuple_pack(2, MK_SMALL(fds[0]), MK_SMALL(fds[1]));
 }
 
+// pipe2(flags) -> (read_fd, write_fd), with O_NONBLOCK and/or O_CLOEXEC
+static Value p_pipe2(int argc, Value *argv, ObjDict *kw) {
+    int64_t flags;
+    int fds[2];
+    if (!arg_count("pipe2", argc, 1, 1) || !int_arg(argv[0], &flags)) {
+        return VAL_NULL;
+    }
+    if (pipe2(fds, (int)flags) != 0) {
+        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+    }
+    return tuple_pack(2, MK_SMALL(fds[0]), MK_SMALL(fds[1]));
+}
+
 static Value fd_flag_get(int argc, Value *argv, const char *name, int getcmd, int flag, bool inverted) {
     int fd;
     if (!arg_count(name, argc, 1, 1) || !fd_arg(argv[0], &fd)) {
@@ -1041,6 +1074,8 @@ static const MethodDef posix_fns[] = {
     {"listdir", p_listdir},
     {"_scandir", p_scandir},
     {"mkdir", p_mkdir, true},
+    {"mkfifo", p_mkfifo, true},
+    {"pipe2", p_pipe2},
     {"rmdir", p_rmdir},
     {"unlink", p_unlink},
     {"remove", p_remove},
