@@ -26,6 +26,8 @@
 #include "module.h"
 #include "runtime.h"
 #include "bytes.h"
+#include "vmapi.h"
+#include "asyncio/asyncio.h"
 #include <sys/random.h>
 
 
@@ -232,6 +234,9 @@ static Value path_call(int argc, Value *argv, const char *fname, int nint, int (
 static int do_mkdir(const char *p, int64_t m) {
     return mkdir(p, m < 0 ? 0777 : (mode_t)m);
 }
+static int do_mkfifo(const char *p, int64_t m) {
+    return mkfifo(p, m < 0 ? 0666 : (mode_t)m);
+}
 static int do_rmdir(const char *p, int64_t m) {
     return rmdir(p);
 }
@@ -249,6 +254,23 @@ static Value p_mkdir(int argc, Value *argv, ObjDict *kw) {
     Value m = kw_get(kw, "mode");
     Value a[2] = {argc ? argv[0] : VAL_NONE, argc > 1 ? argv[1] : m ? m : MK_SMALL(0777)};
     return path_call(argc ? 2 : 0, a, "mkdir", 1, do_mkdir);
+}
+// mkfifo(path, mode=0o666): its error names no file, as CPython's
+static Value p_mkfifo(int argc, Value *argv, ObjDict *kw) {
+    Value m = kw_get(kw, "mode");
+    if (!arg_count("mkfifo", argc, 1, 2)) {
+        return VAL_NULL;
+    }
+    Value keep;
+    const char *p = path_of(argv[0], "mkfifo", "path", &keep);
+    int64_t mode = 0666;
+    if (!p || ((argc > 1 || m) && !int_arg(argc > 1 ? argv[1] : m, &mode))) {
+        return VAL_NULL;
+    }
+    if (do_mkfifo(p, mode) != 0) {
+        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+    }
+    return VAL_NONE;
 }
 static Value p_rmdir(int argc, Value *argv, ObjDict *kw) {
     return path_call(argc, argv, "rmdir", 0, do_rmdir);
@@ -459,9 +481,7 @@ static Value p_exit(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("_exit", argc, 1, 1) || !int_arg(argv[0], &n)) {
         return VAL_NULL;
     }
-    fflush(stdout);
-    fflush(stderr);
-    _exit((int)n);
+    _exit((int)n);  // as CPython's: what print() buffered is not written
 }
 
 static Value p_strerror(int argc, Value *argv, ObjDict *kw) {
@@ -703,6 +723,19 @@ static Value p_pipe(int argc, Value *argv, ObjDict *kw) {
     return tuple_pack(2, MK_SMALL(fds[0]), MK_SMALL(fds[1]));
 }
 
+// pipe2(flags) -> (read_fd, write_fd), with O_NONBLOCK and/or O_CLOEXEC
+static Value p_pipe2(int argc, Value *argv, ObjDict *kw) {
+    int64_t flags;
+    int fds[2];
+    if (!arg_count("pipe2", argc, 1, 1) || !int_arg(argv[0], &flags)) {
+        return VAL_NULL;
+    }
+    if (pipe2(fds, (int)flags) != 0) {
+        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+    }
+    return tuple_pack(2, MK_SMALL(fds[0]), MK_SMALL(fds[1]));
+}
+
 static Value fd_flag_get(int argc, Value *argv, const char *name, int getcmd, int flag, bool inverted) {
     int fd;
     if (!arg_count(name, argc, 1, 1) || !fd_arg(argv[0], &fd)) {
@@ -857,6 +890,168 @@ static Value p_waitpid(int argc, Value *argv, ObjDict *kw) {
     return tuple_pack(2, MK_SMALL(r), MK_SMALL(status));
 }
 
+// fork() -> 0 in the child, the child's pid in the parent
+static Value p_fork(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("fork", argc, 0, 0)) {
+        return VAL_NULL;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+    }
+    if (pid == 0) {
+        io_after_fork();
+    }
+    return MK_SMALL(pid);
+}
+
+// wait() -> (pid, status)
+static Value p_wait(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("wait", argc, 0, 0)) {
+        return VAL_NULL;
+    }
+    int status = 0;
+    pid_t r;
+    while ((r = wait(&status)) < 0 && errno == EINTR) {
+        if (STATE_INTERRUPT() && vm_raise_interrupt()) {
+            return VAL_NULL;
+        }
+    }
+    if (r < 0) {
+        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+    }
+    return tuple_pack(2, MK_SMALL(r), MK_SMALL(status));
+}
+
+// A NULL-terminated array of C strings from the list or tuple [v] of str or
+// bytes (rooted in [keep]); NULL with CPython's error.
+static char **exec_strings(Value v, const char *fname, const char *what, Value keep) {
+    if (!IS_A(v, cls_list) && !IS_A(v, cls_tuple)) {
+        exc_raise(exc_TypeError, "%s must be a tuple or list", what);
+        return NULL;
+    }
+    size_t n = IS_A(v, cls_list) ? AS_LIST(v)->len : AS_TUPLE(v)->len;
+    Value *items = IS_A(v, cls_list) ? AS_LIST(v)->items : AS_TUPLE(v)->items;
+    char **out = calloc(n + 1, sizeof *out);
+    if (!out) {
+        exc_raise_nomem();
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        Value k = VAL_NULL;
+        const char *c = path_of(items[i], fname, what, &k);
+        if (!c) {
+            free(out);
+            return NULL;
+        }
+        list_append(AS_LIST(keep), k ? k : items[i]);
+        out[i] = (char *)c;
+    }
+    return out;
+}
+
+// execv(path, argv) and execve(path, argv, env): only return by raising
+static Value exec_common(const char *fname, Value path, Value args, Value env) {
+    Value keep = list_new(4);
+    gc_push_root(keep);
+    Value kp = VAL_NULL;
+    const char *p = path_of(path, fname, "path", &kp);
+    if (kp) {
+        list_append(AS_LIST(keep), kp);
+    }
+    // CPython names argv "execv() arg 2" but "execve: argv"
+    const char *what = env ? "execve: argv" : "execv() arg 2";
+    char **av = p ? exec_strings(args, fname, what, keep) : NULL;
+    if (!av) {
+        gc_pop_root(1);
+        return VAL_NULL;
+    }
+    if (!av[0]) {
+        free(av);
+        gc_pop_root(1);
+        return exc_raise(exc_ValueError, "%s must not be empty", what);
+    }
+    if (!av[0][0]) {
+        free(av);
+        gc_pop_root(1);
+        return exc_raise(exc_ValueError, "%s first element cannot be empty", what);
+    }
+    char **ev = NULL;
+    if (env) {
+        Value items = VAL_NULL;
+        if (IS_A(env, cls_dict)) {
+            Value it = obj_iter(env);
+            items = it ? list_new(0) : VAL_NULL;
+            Value k;
+            int more = 0;
+            gc_push_root(it);
+            while (items && (more = obj_next(it, &k)) == 1) {
+                Value v = obj_getitem(env, k);
+                if (!v) {
+                    more = -1;
+                    break;
+                }
+                list_append(AS_LIST(items), tuple_pack(2, k, v));
+            }
+            gc_pop_root(1);
+            if (more < 0) {
+                items = VAL_NULL;
+            }
+        } else {
+            exc_raise(exc_TypeError, "%s: environment must be a mapping object", fname);
+        }
+        if (!items) {
+            free(av);
+            gc_pop_root(1);
+            return VAL_NULL;
+        }
+        list_append(AS_LIST(keep), items);
+        size_t n = AS_LIST(items)->len;
+        Value strs = list_new(n);
+        list_append(AS_LIST(keep), strs);
+        for (size_t i = 0; i < n; i++) {
+            Value kv = AS_LIST(items)->items[i];
+            Value k = AS_TUPLE(kv)->items[0], v = AS_TUPLE(kv)->items[1];
+            if (!IS_STR(k) || !IS_STR(v)) {
+                free(av);
+                gc_pop_root(1);
+                return exc_raise(exc_TypeError, "%s: environment keys and values must be str", fname);
+            }
+            list_append(AS_LIST(strs), str_printf("%s=%s", AS_STR(k)->data, AS_STR(v)->data));
+        }
+        ev = exec_strings(strs, fname, "execve: env", keep);
+        if (!ev) {
+            free(av);
+            gc_pop_root(1);
+            return VAL_NULL;
+        }
+    }
+    if (ev) {
+        execve(p, av, ev);
+    } else {
+        execv(p, av);
+    }
+    int e = errno;
+    free(av);
+    free(ev);
+    gc_pop_root(1);
+    return exc_raise_oserror(e, VAL_NULL, VAL_NULL);
+}
+
+static Value p_execv(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("execv", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    return exec_common("execv", argv[0], argv[1], VAL_NULL);
+}
+
+static Value p_execve(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("execve", argc, 3, 3)) {
+        return VAL_NULL;
+    }
+    return exec_common("execve", argv[0], argv[1], argv[2]);
+}
+
 // The wait-status macros, one native each.
 #define STATUS_FN(NAME, EXPR)                                                    \
     static Value p_##NAME(int argc, Value *argv, ObjDict *kw) {                  \
@@ -879,6 +1074,8 @@ static const MethodDef posix_fns[] = {
     {"listdir", p_listdir},
     {"_scandir", p_scandir},
     {"mkdir", p_mkdir, true},
+    {"mkfifo", p_mkfifo, true},
+    {"pipe2", p_pipe2},
     {"rmdir", p_rmdir},
     {"unlink", p_unlink},
     {"remove", p_remove},
@@ -935,6 +1132,10 @@ static const MethodDef posix_fns[] = {
     {"_terminal_size", p_terminal_size},
     {"_times", p_times},
     {"waitpid", p_waitpid},
+    {"wait", p_wait},
+    {"fork", p_fork},
+    {"execv", p_execv},
+    {"execve", p_execve},
     {"WIFEXITED", p_WIFEXITED},
     {"WEXITSTATUS", p_WEXITSTATUS},
     {"WIFSIGNALED", p_WIFSIGNALED},

@@ -1,9 +1,9 @@
 // mod_select.c: two small OS modules that CPython's selectors.py and
-// subprocess.py (vendored in runtime/lib) stand on: `select` (select() and
-// poll objects on poll(2)) and `_posixsubprocess.fork_exec`, which forks
-// and execs a child with its pipes in place, reporting a failed exec back
-// through the error pipe in CPython's "OSError:<hex errno>:" format. Not
-// registered in a sandboxed state.
+// subprocess.py (vendored in runtime/lib) stand on: `select` (select(),
+// poll objects on poll(2), epoll objects) and `_posixsubprocess.fork_exec`,
+// which forks and execs a child with its pipes in place, reporting a failed
+// exec back through the error pipe in CPython's "OSError:<hex errno>:"
+// format. Not registered in a sandboxed state.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -272,9 +273,187 @@ static const MethodDef poll_methods[] = {
     {NULL, NULL},
 };
 
+// ---- epoll objects: an epoll(7) fd, closed by close(), __exit__ or when swept
+
+typedef struct ObjEpoll {
+    Obj hdr;
+    int fd;         // -1 once closed
+} ObjEpoll;
+
+static void finalize_epoll(Obj *o) {
+    ObjEpoll *e = (ObjEpoll *)o;
+    if (e->fd >= 0) {
+        close(e->fd);
+        e->fd = -1;
+    }
+}
+
+static ObjEpoll *open_epoll(Value self) {
+    ObjEpoll *e = (ObjEpoll *)AS_OBJ(self);
+    if (e->fd < 0) {
+        exc_raise(exc_ValueError, "I/O operation on closed epoll object");
+        return NULL;
+    }
+    return e;
+}
+
+// epoll(sizehint=-1, flags=0)
+static Value sel_epoll(int argc, Value *argv, ObjDict *kw) {
+    int64_t hint = -1;
+    if (!arg_count("epoll", argc, 0, 2) || (argc > 0 && !int_to_i64(argv[0], &hint))) {
+        return VAL_NULL;
+    }
+    if (hint == 0 || hint < -1) {
+        return exc_raise(exc_ValueError, "negative sizehint");
+    }
+    int fd = epoll_create1(EPOLL_CLOEXEC);
+    if (fd < 0) {
+        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+    }
+    ObjEpoll *e = (ObjEpoll *)obj_alloc(cls_select_epoll, sizeof(ObjEpoll));
+    e->fd = fd;
+    return OBJ_VAL(e);
+}
+
+static Value epoll_ctl_m(int op, const char *name, int argc, Value *argv) {
+    int max = op == EPOLL_CTL_DEL ? 1 : 2;
+    int min = op == EPOLL_CTL_MOD ? 2 : 1;
+    if (!arg_count(name, argc - 1, min, max)) {
+        return VAL_NULL;
+    }
+    ObjEpoll *e = open_epoll(argv[0]);
+    if (!e) {
+        return VAL_NULL;
+    }
+    int fd = fd_of(argv[1]);
+    if (fd < 0) {
+        return VAL_NULL;
+    }
+    int64_t mask = EPOLLIN | EPOLLPRI | EPOLLOUT;
+    if (argc > 2 && !int_to_i64(argv[2], &mask)) {
+        return VAL_NULL;
+    }
+    struct epoll_event ev = {.events = (uint32_t)mask, .data.fd = fd};
+    if (epoll_ctl(e->fd, op, fd, &ev) < 0) {
+        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+    }
+    return VAL_NONE;
+}
+
+static Value epoll_register(int argc, Value *argv, ObjDict *kw) {
+    return epoll_ctl_m(EPOLL_CTL_ADD, "register", argc, argv);
+}
+
+static Value epoll_modify(int argc, Value *argv, ObjDict *kw) {
+    return epoll_ctl_m(EPOLL_CTL_MOD, "modify", argc, argv);
+}
+
+static Value epoll_unregister(int argc, Value *argv, ObjDict *kw) {
+    return epoll_ctl_m(EPOLL_CTL_DEL, "unregister", argc, argv);
+}
+
+// poll(timeout=None, maxevents=-1) -> [(fd, events)]; timeout in seconds,
+// waited in slices so Ctrl-C and signal handlers are seen
+static Value epoll_poll(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("poll", argc - 1, 0, 2)) {
+        return VAL_NULL;
+    }
+    ObjEpoll *e = open_epoll(argv[0]);
+    if (!e) {
+        return VAL_NULL;
+    }
+    double timeout = -1;
+    if (argc > 1 && !IS_NONE(argv[1]) && !val_to_double(argv[1], &timeout)) {
+        return VAL_NULL;
+    }
+    int64_t maxevents = -1;
+    if (argc > 2 && !int_to_i64(argv[2], &maxevents)) {
+        return VAL_NULL;
+    }
+    if (maxevents == -1) {
+        maxevents = 1023;
+    } else if (maxevents < 1) {
+        return exc_raise(exc_ValueError, "maxevents must be greater than 0, got %lld", (long long)maxevents);
+    }
+    struct epoll_event *evs = malloc(sizeof *evs * (size_t)maxevents);
+    if (!evs) {
+        return exc_raise_nomem();
+    }
+    double end = timeout >= 0 ? clock_monotonic() + timeout : 0;
+    int r;
+    for (;;) {
+        int ms = 50;
+        if (timeout >= 0) {
+            double left = end - clock_monotonic();
+            ms = left <= 0 ? 0 : left < 0.05 ? (int)ceil(left * 1000.0) : 50;
+        }
+        double t0 = clock_real_monotonic();
+        r = epoll_wait(e->fd, evs, (int)maxevents, ms);
+        clock_waited_since(t0);
+        if (r < 0 && errno != EINTR) {
+            free(evs);
+            return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+        }
+        if (STATE_INTERRUPT() && vm_raise_interrupt()) {
+            free(evs);
+            return VAL_NULL;
+        }
+        if (r > 0 || (r == 0 && ms == 0) || e->fd < 0) {
+            break;
+        }
+    }
+    Value out = list_new(0);
+    gc_push_root(out);
+    for (int i = 0; i < r; i++) {
+        list_append(AS_LIST(out), tuple_pack(2, MK_SMALL(evs[i].data.fd), int_from_i64((int64_t)evs[i].events)));
+    }
+    free(evs);
+    gc_pop_root(1);
+    return out;
+}
+
+static Value epoll_close(int argc, Value *argv, ObjDict *kw) {
+    finalize_epoll(AS_OBJ(argv[0]));
+    return VAL_NONE;
+}
+
+static Value epoll_fileno(int argc, Value *argv, ObjDict *kw) {
+    ObjEpoll *e = open_epoll(argv[0]);
+    return e ? MK_SMALL(e->fd) : VAL_NULL;
+}
+
+static Value epoll_enter(int argc, Value *argv, ObjDict *kw) {
+    return open_epoll(argv[0]) ? argv[0] : VAL_NULL;
+}
+
+static Value epoll_exit(int argc, Value *argv, ObjDict *kw) {
+    finalize_epoll(AS_OBJ(argv[0]));
+    return VAL_NONE;
+}
+
+static Value epoll_getattr(Value self, ObjStr *name) {
+    if (strcmp(name->data, "closed") == 0) {
+        return VAL_BOOL(((ObjEpoll *)AS_OBJ(self))->fd < 0);
+    }
+    return generic_getattr(self, name);
+}
+
+static const MethodDef epoll_methods[] = {
+    {"register", epoll_register},
+    {"modify", epoll_modify},
+    {"unregister", epoll_unregister},
+    {"poll", epoll_poll},
+    {"close", epoll_close},
+    {"fileno", epoll_fileno},
+    {"__enter__", epoll_enter},
+    {"__exit__", epoll_exit},
+    {NULL, NULL},
+};
+
 static const MethodDef select_fns[] = {
     {"select", sel_select},
     {"poll", sel_poll},
+    {"epoll", sel_epoll},
     {NULL, NULL},
 };
 
@@ -286,6 +465,11 @@ Value mod_select_init(void) {
         cls_select_poll->module = str_intern_c("select");
         cls_select_poll->trace = trace_poll;
         cls_select_poll->new_ = NULL;
+        cls_select_epoll = class_new_builtin("epoll", NULL, sizeof(ObjEpoll), epoll_methods);
+        cls_select_epoll->module = str_intern_c("select");
+        cls_select_epoll->finalize = finalize_epoll;
+        cls_select_epoll->getattr = epoll_getattr;
+        cls_select_epoll->new_ = NULL;
     }
     native_add_functions(d, "select", select_fns);
     dict_set_str(d, str_intern_c("error"), OBJ_VAL(exc_OSError));
@@ -297,6 +481,11 @@ Value mod_select_init(void) {
         {"POLLHUP", POLLHUP}, {"POLLNVAL", POLLNVAL}, {"POLLRDNORM", POLLRDNORM},
         {"POLLRDBAND", POLLRDBAND}, {"POLLWRNORM", POLLWRNORM}, {"POLLWRBAND", POLLWRBAND},
         {"POLLRDHUP", POLLRDHUP}, {"PIPE_BUF", PIPE_BUF},
+        {"EPOLLIN", EPOLLIN}, {"EPOLLOUT", EPOLLOUT}, {"EPOLLPRI", EPOLLPRI}, {"EPOLLERR", EPOLLERR},
+        {"EPOLLHUP", EPOLLHUP}, {"EPOLLET", (long)EPOLLET}, {"EPOLLONESHOT", EPOLLONESHOT},
+        {"EPOLLEXCLUSIVE", EPOLLEXCLUSIVE}, {"EPOLLRDHUP", EPOLLRDHUP}, {"EPOLLRDNORM", EPOLLRDNORM},
+        {"EPOLLRDBAND", EPOLLRDBAND}, {"EPOLLWRNORM", EPOLLWRNORM}, {"EPOLLWRBAND", EPOLLWRBAND},
+        {"EPOLLMSG", EPOLLMSG}, {"EPOLL_CLOEXEC", EPOLL_CLOEXEC},
     };
     for (size_t i = 0; i < sizeof consts / sizeof consts[0]; i++) {
         dict_set_str(d, str_intern_c(consts[i].name), MK_SMALL(consts[i].value));

@@ -4,13 +4,15 @@
 // (a call or a backward jump), or when a blocking call sees EINTR, on the
 // interpreter's thread, as CPython runs its handlers "between bytecodes".
 // Also raise_signal, alarm, setitimer/getitimer, pause, strsignal,
-// siginterrupt and set_wakeup_fd. Handlers live in ST->sig_handlers; the
-// event loop's add_signal_handler uses libuv instead (asyncio/io.c).
+// siginterrupt, set_wakeup_fd, pthread_sigmask, sigpending and sigwait.
+// Handlers live in ST->sig_handlers; the event loop's add_signal_handler
+// uses libuv instead (asyncio/io.c).
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/time.h>
+#include <pthread.h>
 #include <unistd.h>
 #include "object.h"
 #include "containers.h"
@@ -238,11 +240,115 @@ static Value s_set_wakeup_fd(int argc, Value *argv, ObjDict *kw) {
     return MK_SMALL(old);
 }
 
+// A sigset_t from an iterable of signal numbers, as CPython's iterable_to_sigset.
+static bool to_sigset(Value v, sigset_t *set) {
+    sigemptyset(set);
+    Value it = obj_iter(v);
+    if (!it) {
+        return false;
+    }
+    gc_push_root(it);
+    Value x;
+    int more;
+    while ((more = obj_next(it, &x)) == 1) {
+        int64_t n;
+        if (!int_check(x)) {
+            exc_raise(exc_TypeError, "'%s' object cannot be interpreted as an integer", val_type_name(x));
+            more = -1;
+            break;
+        }
+        if (!int_to_i64(x, &n)) {
+            more = -1;
+            break;
+        }
+        if (n < 1 || n >= SIG_NSIG) {
+            exc_raise(exc_ValueError, "signal number %lld out of range [1; %d]", (long long)n, SIG_NSIG - 1);
+            more = -1;
+            break;
+        }
+        sigaddset(set, (int)n);
+    }
+    gc_pop_root(1);
+    return more == 0;
+}
+
+// The signal numbers in [set], as a list (signal.pyish makes the set of Signals).
+static Value sigset_list(const sigset_t *set) {
+    Value l = list_new(0);
+    gc_push_root(l);
+    for (int i = 1; i < SIG_NSIG; i++) {
+        if (sigismember(set, i) == 1) {
+            list_append(AS_LIST(l), MK_SMALL(i));
+        }
+    }
+    gc_pop_root(1);
+    return l;
+}
+
+// pthread_sigmask(how, sigs) -> the old mask; a signal it unblocks that was
+// pending runs its handler before it returns, as in CPython.
+static Value s_pthread_sigmask(int argc, Value *argv, ObjDict *kw) {
+    int64_t how;
+    sigset_t set, old;
+    if (!arg_count("pthread_sigmask", argc, 2, 2) || !int_to_i64(argv[0], &how) || !to_sigset(argv[1], &set)) {
+        return VAL_NULL;
+    }
+    int e = pthread_sigmask((int)how, &set, &old);
+    if (e != 0) {
+        return exc_raise_oserror(e, VAL_NULL, VAL_NULL);
+    }
+    if (STATE_INTERRUPT() && vm_raise_interrupt()) {
+        return VAL_NULL;
+    }
+    return sigset_list(&old);
+}
+
+static Value s_sigpending(int argc, Value *argv, ObjDict *kw) {
+    sigset_t set;
+    if (!arg_count("sigpending", argc, 0, 0)) {
+        return VAL_NULL;
+    }
+    if (sigpending(&set) != 0) {
+        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+    }
+    return sigset_list(&set);
+}
+
+// sigwait(sigs) -> the number of the (blocked, pending) signal it took
+static Value s_sigwait(int argc, Value *argv, ObjDict *kw) {
+    sigset_t set;
+    int sig = 0;
+    if (!arg_count("sigwait", argc, 1, 1) || !to_sigset(argv[0], &set)) {
+        return VAL_NULL;
+    }
+    int e = sigwait(&set, &sig);
+    if (e != 0) {
+        return exc_raise_oserror(e, VAL_NULL, VAL_NULL);
+    }
+    return MK_SMALL(sig);
+}
+
 // _interrupt_dump(): signal.default_int_handler's task dump (Ctrl-C with
 // --dump-tasks-on-interrupt, the REPL) before it raises KeyboardInterrupt.
 static Value s_interrupt_dump(int argc, Value *argv, ObjDict *kw) {
     graph_interrupt_dump();
     return VAL_NONE;
+}
+
+// default_int_handler(signalnum, frame): SIGINT's handler until a program
+// sets one; a builtin, as in CPython (getsignal() shows
+// <built-in function default_int_handler>). Dumps the tasks first with
+// --dump-tasks-on-interrupt and in the REPL, then raises KeyboardInterrupt.
+static Value s_default_int_handler(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("default_int_handler", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    graph_interrupt_dump();
+    Value e = exc_new(exc_KeyboardInterrupt, 0, NULL);
+    if (e) {
+        exc_raise_value(e);
+    }
+    return VAL_NULL;
 }
 
 static void mark_handlers(void) {
@@ -262,7 +368,11 @@ static const MethodDef signal_fns[] = {
     {"strsignal", s_strsignal},
     {"siginterrupt", s_siginterrupt},
     {"set_wakeup_fd", s_set_wakeup_fd},
+    {"pthread_sigmask", s_pthread_sigmask},
+    {"sigpending", s_sigpending},
+    {"sigwait", s_sigwait},
     {"_interrupt_dump", s_interrupt_dump},
+    {"default_int_handler", s_default_int_handler},
     {NULL, NULL},
 };
 
@@ -278,6 +388,7 @@ Value mod_signal_init(void) {
     } consts[] = {
         {"ITIMER_REAL", ITIMER_REAL}, {"ITIMER_VIRTUAL", ITIMER_VIRTUAL}, {"ITIMER_PROF", ITIMER_PROF},
         {"SIGRTMIN", 34}, {"SIGRTMAX", 64}, {"NSIG", SIG_NSIG},
+        {"SIG_BLOCK", SIG_BLOCK}, {"SIG_UNBLOCK", SIG_UNBLOCK}, {"SIG_SETMASK", SIG_SETMASK},
     };
     for (size_t i = 0; i < sizeof consts / sizeof consts[0]; i++) {
         dict_set_str(d, str_intern_c(consts[i].name), MK_SMALL(consts[i].value));

@@ -586,6 +586,174 @@ static Value s_sendto(int argc, Value *argv, ObjDict *kw) {
     }
 }
 
+// sendmsg(fd, buffers, ancdata, flags, family, address or None, timeout) -> n:
+// the buffers gathered, ancdata a list of (level, type, bytes-like)
+static Value s_sendmsg(int argc, Value *argv, ObjDict *kw) {
+    int fd;
+    int64_t flags, fam;
+    if (!arg_count("sendmsg", argc, 7, 7) || !get_fd(argv[0], &fd) || !IS_A(argv[1], cls_list) ||
+        !IS_A(argv[2], cls_list) || !get_int(argv[3], "flags", &flags) || !get_int(argv[4], "family", &fam)) {
+        if (!exc_pending()) {
+            exc_raise(exc_TypeError, "sendmsg() argument 1 must be an iterable");
+        }
+        return VAL_NULL;
+    }
+    SockAddr a;
+    socklen_t alen = 0;
+    if (!IS_NONE(argv[5]) && !addr_from(argv[5], (int)fam, &a, &alen, "sendmsg")) {
+        return VAL_NULL;
+    }
+    ObjList *bufs = AS_LIST(argv[1]), *anc = AS_LIST(argv[2]);
+    struct iovec *iov = calloc(bufs->len + 1, sizeof *iov);
+    size_t space = 0;
+    for (size_t i = 0; i < anc->len; i++) {
+        Value t = anc->items[i];
+        BufView d;
+        if (!IS_TUPLE(t) || AS_TUPLE(t)->len != 3 || !buffer_need(AS_TUPLE(t)->items[2], &d)) {
+            free(iov);
+            if (!exc_pending()) {
+                exc_raise(exc_TypeError, "sendmsg() argument 2 must be an iterable of (level, type, data) tuples");
+            }
+            return VAL_NULL;
+        }
+        space += CMSG_SPACE(d.len);
+    }
+    char *ctl = space ? calloc(1, space) : NULL;
+    for (size_t i = 0; i < bufs->len; i++) {
+        BufView b;
+        if (!buffer_need(bufs->items[i], &b)) {
+            free(iov);
+            free(ctl);
+            return VAL_NULL;
+        }
+        iov[i].iov_base = b.ptr;
+        iov[i].iov_len = b.len;
+    }
+    struct msghdr msg = {.msg_name = alen ? &a.sa : NULL, .msg_namelen = alen, .msg_iov = iov,
+                         .msg_iovlen = bufs->len, .msg_control = ctl, .msg_controllen = space};
+    struct cmsghdr *c = space ? CMSG_FIRSTHDR(&msg) : NULL;
+    for (size_t i = 0; i < anc->len; i++, c = CMSG_NXTHDR(&msg, c)) {
+        ObjTuple *t = AS_TUPLE(anc->items[i]);
+        int64_t level, type;
+        BufView d;
+        if (!get_int(t->items[0], "level", &level) || !get_int(t->items[1], "type", &type) ||
+            !buffer_need(t->items[2], &d)) {
+            free(iov);
+            free(ctl);
+            return VAL_NULL;
+        }
+        c->cmsg_level = (int)level;
+        c->cmsg_type = (int)type;
+        c->cmsg_len = CMSG_LEN(d.len);
+        memcpy(CMSG_DATA(c), d.ptr, d.len);
+    }
+    double timeout = get_timeout(argv[6]);
+    double deadline = timeout > 0 ? now_mono() + timeout : 0;
+    for (;;) {
+        ssize_t r = sendmsg(fd, &msg, (int)flags | MSG_NOSIGNAL);
+        if (r >= 0) {
+            free(iov);
+            free(ctl);
+            return MK_SMALL(r);
+        }
+        if (!retry_after(errno, fd, POLLOUT, timeout, deadline)) {
+            free(iov);
+            free(ctl);
+            return VAL_NULL;
+        }
+    }
+}
+
+// recvmsg(fd, bufsize, ancbufsize, flags, timeout) -> (data, ancdata, msg_flags, address)
+static Value s_recvmsg(int argc, Value *argv, ObjDict *kw) {
+    int fd;
+    int64_t n, ancn, flags;
+    if (!arg_count("recvmsg", argc, 5, 5) || !get_fd(argv[0], &fd) || !get_int(argv[1], "bufsize", &n) ||
+        !get_int(argv[2], "ancbufsize", &ancn) || !get_int(argv[3], "flags", &flags)) {
+        return VAL_NULL;
+    }
+    if (n < 0) {
+        return exc_raise(exc_ValueError, "negative buffer size in recvmsg()");
+    }
+    if (ancn < 0) {
+        return exc_raise(exc_ValueError, "negative buffer size in recvmsg()");
+    }
+    char *buf = malloc(n ? (size_t)n : 1);
+    char *ctl = ancn ? calloc(1, (size_t)ancn) : NULL;
+    SockAddr a;
+    double timeout = get_timeout(argv[4]);
+    double deadline = timeout > 0 ? now_mono() + timeout : 0;
+    struct iovec iov = {.iov_base = buf, .iov_len = (size_t)n};
+    struct msghdr msg;
+    ssize_t r;
+    for (;;) {
+        memset(&msg, 0, sizeof msg);
+        memset(&a, 0, sizeof a);
+        msg.msg_name = &a.sa;
+        msg.msg_namelen = sizeof a;
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = ctl;
+        msg.msg_controllen = (size_t)ancn;
+        r = recvmsg(fd, &msg, (int)flags);  // as CPython: no MSG_CMSG_CLOEXEC
+        if (r >= 0) {
+            break;
+        }
+        if (!retry_after(errno, fd, POLLIN, timeout, deadline)) {
+            free(buf);
+            free(ctl);
+            return VAL_NULL;
+        }
+    }
+    Value anc = list_new(0);
+    gc_push_root(anc);
+    for (struct cmsghdr *c = ctl ? CMSG_FIRSTHDR(&msg) : NULL; c; c = CMSG_NXTHDR(&msg, c)) {
+        size_t dlen = c->cmsg_len - CMSG_LEN(0);
+        Value d = bytes_try_new((const char *)CMSG_DATA(c), dlen);
+        if (!d) {
+            break;
+        }
+        gc_push_root(d);
+        list_append(AS_LIST(anc), tuple_pack(3, MK_SMALL(c->cmsg_level), MK_SMALL(c->cmsg_type), d));
+        gc_pop_root(1);
+    }
+    free(ctl);
+    Value data = exc_pending() ? VAL_NULL : bytes_try_new(buf, (size_t)r);
+    free(buf);
+    if (!data) {
+        gc_pop_root(1);
+        return VAL_NULL;
+    }
+    gc_push_root(data);
+    Value addr = msg.msg_namelen ? addr_to(&a, msg.msg_namelen) : VAL_NONE;
+    Value t = addr ? tuple_pack(4, data, anc, MK_SMALL(msg.msg_flags), addr) : VAL_NULL;
+    gc_pop_root(2);
+    return t;
+}
+
+// CMSG_LEN(length) / CMSG_SPACE(length)
+static Value s_cmsg_len(int argc, Value *argv, ObjDict *kw) {
+    int64_t n;
+    if (!arg_count("CMSG_LEN", argc, 1, 1) || !get_int(argv[0], "length", &n)) {
+        return VAL_NULL;
+    }
+    if (n < 0 || n > 0x7fffffff) {
+        return exc_raise(exc_OverflowError, "CMSG_LEN() argument out of range");
+    }
+    return MK_SMALL(CMSG_LEN((size_t)n));
+}
+
+static Value s_cmsg_space(int argc, Value *argv, ObjDict *kw) {
+    int64_t n;
+    if (!arg_count("CMSG_SPACE", argc, 1, 1) || !get_int(argv[0], "length", &n)) {
+        return VAL_NULL;
+    }
+    if (n < 0 || n > 0x7fffffff) {
+        return exc_raise(exc_OverflowError, "CMSG_SPACE() argument out of range");
+    }
+    return MK_SMALL(CMSG_SPACE((size_t)n));
+}
+
 // setsockopt(fd, level, opt, value: int or bytes-like)
 static Value s_setsockopt(int argc, Value *argv, ObjDict *kw) {
     int fd;
@@ -917,7 +1085,7 @@ static Value s_gethostbyname(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     if (!IS_STR(argv[0])) {
-        return exc_raise(exc_TypeError, "gethostbyname() argument 1 must be str, not %s", val_type_name(argv[0]));
+        return exc_raise(exc_TypeError, "gethostbyname() argument 1 must be str, bytes or bytearray, not %s", val_type_name(argv[0]));
     }
     SockAddr a;
     memset(&a, 0, sizeof a);
@@ -927,6 +1095,137 @@ static Value s_gethostbyname(int argc, Value *argv, ObjDict *kw) {
     char buf[INET_ADDRSTRLEN];
     inet_ntop(AF_INET, &a.in4.sin_addr, buf, sizeof buf);
     return str_from_c(buf);
+}
+
+// (name, aliases, addresses) of a hostent, as CPython's gethost_common (IPv4).
+static Value hostent_tuple(const struct hostent *h) {
+    Value aliases = list_new(0);
+    gc_push_root(aliases);
+    for (char **a = h->h_aliases; a && *a; a++) {
+        list_append(AS_LIST(aliases), str_from_c(*a));
+    }
+    Value addrs = list_new(0);
+    gc_push_root(addrs);
+    for (char **a = h->h_addr_list; h->h_addrtype == AF_INET && a && *a; a++) {
+        char buf[INET_ADDRSTRLEN];
+        inet_ntop(AF_INET, *a, buf, sizeof buf);
+        list_append(AS_LIST(addrs), str_from_c(buf));
+    }
+    Value t = tuple_pack(3, str_from_c(h->h_name), aliases, addrs);
+    gc_pop_root(2);
+    return t;
+}
+
+static Value raise_herror(int err) {
+    Value args[2] = {MK_SMALL(err), str_from_c(hstrerror(err))};
+    Value e = exc_new(exc_herror, 2, args);
+    if (e) {
+        exc_raise_value(e);
+    }
+    return VAL_NULL;
+}
+
+// gethostbyname_ex(host) -> (name, aliaslist, addresslist)
+static Value s_gethostbyname_ex(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("gethostbyname_ex", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    if (!IS_STR(argv[0])) {
+        return exc_raise(exc_TypeError, "gethostbyname_ex() argument 1 must be str, bytes or bytearray, not %s", val_type_name(argv[0]));
+    }
+    SockAddr a;
+    memset(&a, 0, sizeof a);
+    if (!resolve_host(AS_STR(argv[0])->data, AF_INET, &a, "gethostbyname_ex")) {
+        return VAL_NULL;
+    }
+    struct hostent he, *res = NULL;
+    char buf[16384];
+    int err = 0;
+    gethostbyname_r(AS_STR(argv[0])->data, &he, buf, sizeof buf, &res, &err);
+    return res ? hostent_tuple(res) : raise_herror(err);
+}
+
+// gethostbyaddr(ip) -> (name, aliaslist, addresslist)
+static Value s_gethostbyaddr(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("gethostbyaddr", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    if (!IS_STR(argv[0])) {
+        return exc_raise(exc_TypeError, "gethostbyaddr() argument 1 must be str, bytes or bytearray, not %s", val_type_name(argv[0]));
+    }
+    SockAddr a;
+    memset(&a, 0, sizeof a);
+    if (!resolve_host(AS_STR(argv[0])->data, AF_INET, &a, "gethostbyaddr")) {
+        return VAL_NULL;
+    }
+    struct hostent he, *res = NULL;
+    char buf[16384];
+    int err = 0;
+    gethostbyaddr_r(&a.in4.sin_addr, sizeof a.in4.sin_addr, AF_INET, &he, buf, sizeof buf, &res, &err);
+    return res ? hostent_tuple(res) : raise_herror(err);
+}
+
+// The optional protocol name of getservbyname/getservbyport: NULL for any.
+static bool proto_arg(const char *fn, int argc, Value *argv, int i, const char **proto) {
+    *proto = NULL;
+    if (argc <= i) {
+        return true;
+    }
+    if (!IS_STR(argv[i])) {
+        exc_raise(exc_TypeError, "%s() argument %d must be str, not %s", fn, i + 1, val_type_name(argv[i]));
+        return false;
+    }
+    *proto = AS_STR(argv[i])->data;
+    return true;
+}
+
+// getservbyname(servicename[, protocolname]) -> port number
+static Value s_getservbyname(int argc, Value *argv, ObjDict *kw) {
+    const char *proto;
+    if (!arg_count("getservbyname", argc, 1, 2) || !proto_arg("getservbyname", argc, argv, 1, &proto)) {
+        return VAL_NULL;
+    }
+    if (!IS_STR(argv[0])) {
+        return exc_raise(exc_TypeError, "getservbyname() argument 1 must be str, not %s", val_type_name(argv[0]));
+    }
+    struct servent *se = getservbyname(AS_STR(argv[0])->data, proto);
+    if (!se) {
+        return exc_raise(exc_OSError, "service/proto not found");
+    }
+    return MK_SMALL(ntohs((uint16_t)se->s_port));
+}
+
+// getservbyport(port[, protocolname]) -> service name
+static Value s_getservbyport(int argc, Value *argv, ObjDict *kw) {
+    int64_t port;
+    const char *proto;
+    if (!arg_count("getservbyport", argc, 1, 2) || !int_to_i64(argv[0], &port) ||
+        !proto_arg("getservbyport", argc, argv, 1, &proto)) {
+        return VAL_NULL;
+    }
+    if (port < 0 || port > 0xffff) {
+        return exc_raise(exc_OverflowError, "getservbyport: port must be 0-65535.");
+    }
+    struct servent *se = getservbyport(htons((uint16_t)port), proto);
+    if (!se) {
+        return exc_raise(exc_OSError, "port/proto not found");
+    }
+    return str_from_c(se->s_name);
+}
+
+// getprotobyname(name) -> protocol number
+static Value s_getprotobyname(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("getprotobyname", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    if (!IS_STR(argv[0])) {
+        return exc_raise(exc_TypeError, "getprotobyname() argument 1 must be str, not %s", val_type_name(argv[0]));
+    }
+    struct protoent *pe = getprotobyname(AS_STR(argv[0])->data);
+    if (!pe) {
+        return exc_raise(exc_OSError, "protocol not found");
+    }
+    return MK_SMALL(pe->p_proto);
 }
 
 static const MethodDef socket_fns[] = {
@@ -953,6 +1252,15 @@ static const MethodDef socket_fns[] = {
     {"getnameinfo", s_getnameinfo},
     {"gethostname", s_gethostname},
     {"gethostbyname", s_gethostbyname},
+    {"getservbyname", s_getservbyname},
+    {"sendmsg", s_sendmsg},
+    {"recvmsg", s_recvmsg},
+    {"CMSG_LEN", s_cmsg_len},
+    {"CMSG_SPACE", s_cmsg_space},
+    {"gethostbyname_ex", s_gethostbyname_ex},
+    {"gethostbyaddr", s_gethostbyaddr},
+    {"getservbyport", s_getservbyport},
+    {"getprotobyname", s_getprotobyname},
     {"inet_pton", s_inet_pton},
     {"inet_ntop", s_inet_ntop},
     {"inet_aton", s_inet_aton},

@@ -112,6 +112,7 @@ struct State {
     ObjClass *exc_CancelledError, *exc_InvalidStateError;
     ObjClass *exc_gaierror, *exc_herror;    // socket's (mod_socket.c)
     ObjClass *cls_select_poll;              // select.poll objects (mod_select.c)
+    ObjClass *cls_select_epoll;             // select.epoll objects (mod_select.c)
     // _ssl's classes and its exceptions (SSLError, SSLZeroReturnError, ...; mod_ssl.c)
     ObjClass *cls_ssl_context, *cls_ssl_bio, *cls_ssl_socket, *cls_ssl_session;
     Value ssl_errors[7];
@@ -445,6 +446,7 @@ FILE *state_stderr(void);
 #define exc_gaierror (ST->exc_gaierror)
 #define exc_herror (ST->exc_herror)
 #define cls_select_poll (ST->cls_select_poll)
+#define cls_select_epoll (ST->cls_select_epoll)
 #define cls_ssl_context (ST->cls_ssl_context)
 #define cls_ssl_bio (ST->cls_ssl_bio)
 #define cls_ssl_socket (ST->cls_ssl_socket)

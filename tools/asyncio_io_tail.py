@@ -124,7 +124,14 @@
         return transp
 
     def _watch_child(self, pid, transp):
-        pidfd = os.pidfd_open(pid)
+        try:
+            pidfd = os.pidfd_open(pid)
+        except ProcessLookupError:
+            # pyish: already reaped (SIGCHLD ignored): as CPython 3.11's
+            # default ThreadedChildWatcher says when its waitpid() fails
+            logger.warning("Unknown child process pid %d, will report returncode 255", pid)
+            self.call_soon(transp._process_exited, 255)
+            return
         self._add_reader(pidfd, self._child_exited, pidfd, pid, transp)
 
     def _child_exited(self, pidfd, pid, transp):
@@ -134,8 +141,7 @@
             _, status = os.waitpid(pid, 0)
         except ChildProcessError:
             returncode = 255
-            logger.warning("child process pid %d exit status already read: "
-                           " will report returncode 255", pid)
+            logger.warning("Unknown child process pid %d, will report returncode 255", pid)
         else:
             returncode = os.waitstatus_to_exitcode(status)
         transp._process_exited(returncode)

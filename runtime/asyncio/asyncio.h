@@ -124,6 +124,9 @@ Value loop_new(void);
 void loop_push(ObjLoop *loop, int kind, Value a, Value b);
 // call_soon(cb, *args) -> Handle, or VAL_NULL when the loop is closed.
 Value loop_call_soon(ObjLoop *loop, Value cb, Value args);
+// "name(args) at file:line" for callback [cb] called with the tuple [args]
+// (VAL_NULL: none), as CPython's format_helpers._format_callback_source.
+Value aio_format_callback(Value cb, Value args);
 // A Handle for callback(*args), not scheduled.
 Value loop_handle_new(ObjLoop *loop, Value cb, int argc, Value *args);
 // A timer handle at absolute time [when].
@@ -229,6 +232,8 @@ void io_state_free(void);
 void io_init(void);
 // The state's libuv loop (made on first use).
 struct uv_loop_s *io_uv(void);
+// The child of os.fork(): its own copy of the libuv loop's kernel state.
+void io_after_fork(void);
 
 // ---- resolve.c: getaddrinfo on libuv's thread pool
 // loop._getaddrinfo_uv(host, port, family, type, proto, flags) -> Future

@@ -505,46 +505,42 @@ Value future_repr_info(ObjFuture *f) {
     return str_from_c("");
 }
 
-// " cb=[...]" for a pending future with callbacks.
+// One callback as CPython's _format_callbacks shows it.
+static Value format_cb(Value cb) {
+    if (IS_OBJ(cb) && AS_OBJ(cb)->cls->native_base == cls_task && ((ObjFuture *)AS_OBJ(cb))->is_task) {
+        return str_from_c("Task.task_wakeup()");
+    }
+    Value none = tuple_new(0);
+    gc_push_root(none);
+    Value r = aio_format_callback(cb, none);
+    gc_pop_root(1);
+    return r;
+}
+
+// " cb=[...]" for a pending future with callbacks: the first and the last,
+// with "<N more>" between when there are more than two.
 static Value cb_info(ObjFuture *f) {
     if (f->state != FUT_PENDING || !f->cb0) {
         return str_from_c("");
     }
     size_t n = 1 + (f->cbs ? f->cbs->len : 0);
-    Value parts = list_new(n);
-    gc_push_root(parts);
-    for (size_t i = 0; i < n; i++) {
-        Value cb = i == 0 ? f->cb0 : f->cbs->items[i - 1];
-        if (IS_OBJ(cb) && AS_OBJ(cb)->cls->native_base == cls_task && ((ObjFuture *)AS_OBJ(cb))->is_task) {
-            list_append(AS_LIST(parts), str_from_c("Task.task_wakeup()"));
-            continue;
-        }
-        Value nm = obj_getattr_opt(cb, str_intern_c("__qualname__"));
-        Value fn = IS_A(cb, cls_bound_method) ? ((ObjBoundMethod *)AS_OBJ(cb))->func : cb;
-        if (nm && IS_STR(nm) && IS_A(fn, cls_function)) {
-            ObjCode *code = ((ObjFunction *)AS_OBJ(fn))->code;
-            list_append(AS_LIST(parts),
-                        str_printf("%s() at %s:%d", AS_STR(nm)->data, code->filename->data, code->firstline));
-        } else if (nm && IS_STR(nm)) {
-            list_append(AS_LIST(parts), str_printf("%s()", AS_STR(nm)->data));
-        } else {
-            Value r = obj_repr(cb);
-            if (!r) {
-                gc_pop_root(1);
-                return VAL_NULL;
-            }
-            list_append(AS_LIST(parts), r);
-        }
+    Value first = format_cb(f->cb0);
+    if (!first) {
+        return VAL_NULL;
     }
+    if (n == 1) {
+        return str_printf(" cb=[%s]", AS_STR(first)->data);
+    }
+    gc_push_root(first);
+    Value last = format_cb(f->cbs->items[n - 2]);
     gc_pop_root(1);
-    Value s = str_from_c(" cb=[");
-    for (size_t i = 0; i < n; i++) {
-        if (i) {
-            s = str_concat(s, str_from_c(", "));
-        }
-        s = str_concat(s, AS_LIST(parts)->items[i]);
+    if (!last) {
+        return VAL_NULL;
     }
-    return str_concat(s, str_from_c("]"));
+    if (n == 2) {
+        return str_printf(" cb=[%s, %s]", AS_STR(first)->data, AS_STR(last)->data);
+    }
+    return str_printf(" cb=[%s, <%zu more>, %s]", AS_STR(first)->data, n - 2, AS_STR(last)->data);
 }
 
 Value future_repr(Value self) {

@@ -47,6 +47,14 @@ static uv_loop_t *uv(void) {
     return ST->uv;
 }
 
+// In the child of os.fork(): libuv's epoll and signal fds were shared with
+// the parent; uv_loop_fork gives the child its own.
+void io_after_fork(void) {
+    if (ST->uv) {
+        uv_loop_fork(ST->uv);
+    }
+}
+
 uv_loop_t *io_uv(void) {
     return uv();
 }
@@ -65,6 +73,12 @@ static void on_poll(uv_poll_t *p, int status, int events) {
     // their read or write then sees the error, as with select()
     if (status < 0) {
         events = w->events;
+        // libuv stopped polling the fd on that error (POLLERR): poll it
+        // again, as a selector goes on doing, or a UDP socket that got an
+        // ICMP error (a refused port) would never be read from again
+        if (fcntl(w->fd, F_GETFD) != -1) {
+            uv_poll_start(&w->poll, w->events, on_poll);
+        }
     }
     if ((events & UV_READABLE) && w->reader) {
         push_handle(w->loop, w->reader);

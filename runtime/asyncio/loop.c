@@ -155,44 +155,164 @@ static Value short_repr(Value v, int level) {
     return r ? cut_middle(r, 30) : VAL_NULL;
 }
 
-// "name(arg, ...) at file:line" as CPython's _format_callback_source.
-// Reprs of the arguments may run pyish code: the pieces stay rooted.
-static Value format_callback(Value cb, Value args) {
-    Value parts = list_new(4);
-    gc_push_root(parts);
-    Value nm = obj_getattr_opt(cb, str_intern_c("__qualname__"));
-    if (!nm || !IS_STR(nm)) {
-        exc_clear();
-        nm = obj_repr(cb);
-        if (!nm) {
-            gc_pop_root(1);
-            return VAL_NULL;
+// Is [v] a functools.partial (or an instance of a subclass)?
+static bool is_partial(Value v) {
+    if (!IS_OBJ(v)) {
+        return false;
+    }
+    ObjTuple *mro = val_class(v)->mro;
+    for (size_t i = 0; mro && i < mro->len; i++) {
+        ObjClass *c = AS_CLASS(mro->items[i]);
+        if (c->module && strcmp(c->name->data, "partial") == 0 && strcmp(c->module->data, "functools") == 0) {
+            return true;
         }
     }
-    list_append(AS_LIST(parts), nm);
+    return false;
+}
+
+// CPython's _format_callback names [fn] by its own __qualname__, else its
+// __name__, else its repr. An instance of a class has neither attribute there
+// (they live on type); pyish's class dict keeps __qualname__, which instances
+// would see, so that one does not count. Rooted by the caller's list.
+static Value callback_name(Value fn) {
+    const char *attrs[] = {"__qualname__", "__name__"};
+    for (int i = 0; i < 2; i++) {
+        Value nm = obj_getattr_opt(fn, str_intern_c(attrs[i]));
+        if (!nm) {
+            exc_clear();
+            continue;
+        }
+        if (!IS_STR(nm) || AS_STR(nm)->len == 0) {
+            continue;
+        }
+        ObjClass *c = val_class(fn);
+        if (i == 0 && (c->flags & CLS_USER) && AS_STR(nm) == class_qualname(c)) {
+            continue;
+        }
+        return nm;
+    }
+    return obj_repr(fn);
+}
+
+// Appends "(a, b, k=v)" as _format_args_and_kwargs: reprlib-short reprs.
+static bool format_args(Value parts, Value args, Value kwargs) {
     list_append(AS_LIST(parts), str_from_c("("));
+    size_t n = 0;
     if (args && IS_TUPLE(args)) {
-        for (size_t i = 0; i < AS_TUPLE(args)->len; i++) {
+        for (size_t i = 0; i < AS_TUPLE(args)->len; i++, n++) {
             Value r = short_repr(AS_TUPLE(args)->items[i], 6);
             if (!r) {
+                return false;
+            }
+            list_append(AS_LIST(parts), n ? str_concat(str_from_c(", "), r) : r);
+        }
+    }
+    if (kwargs && IS_A(kwargs, cls_dict)) {
+        Value it = obj_iter(kwargs);
+        if (!it) {
+            return false;
+        }
+        gc_push_root(it);
+        Value k;
+        int more;
+        while ((more = obj_next(it, &k)) == 1) {
+            Value v = obj_getitem(kwargs, k);
+            Value r = v && IS_STR(k) ? short_repr(v, 6) : VAL_NULL;
+            if (!r) {
                 gc_pop_root(1);
-                return VAL_NULL;
+                return false;
             }
-            if (i) {
-                list_append(AS_LIST(parts), str_from_c(", "));
-            }
-            list_append(AS_LIST(parts), r);
+            list_append(AS_LIST(parts), str_printf("%s%s=%s", n ? ", " : "", AS_STR(k)->data, AS_STR(r)->data));
+            n++;
+        }
+        gc_pop_root(1);
+        if (more < 0) {
+            return false;
         }
     }
     list_append(AS_LIST(parts), str_from_c(")"));
-    Value fn = cb;
-    if (IS_A(fn, cls_bound_method)) {
-        fn = ((ObjBoundMethod *)AS_OBJ(fn))->func;
+    return true;
+}
+
+// The code whose file:line _get_function_source gives for [fn]: through
+// __wrapped__ (inspect.unwrap) and partials to a plain function; NULL for
+// anything else (a bound method, a builtin, a callable instance).
+static ObjCode *callback_source(Value fn) {
+    for (int depth = 0; depth < 100; depth++) {
+        if (IS_A(fn, cls_function)) {
+            Value w = obj_getattr_opt(fn, str_intern_c("__wrapped__"));
+            if (!w) {
+                exc_clear();
+                return ((ObjFunction *)AS_OBJ(fn))->code;
+            }
+            fn = w;
+        } else if (is_partial(fn)) {
+            Value f = obj_getattr_opt(fn, str_intern_c("func"));
+            if (!f) {
+                exc_clear();
+                return NULL;
+            }
+            fn = f;
+        } else {
+            return NULL;
+        }
     }
-    if (IS_A(fn, cls_function)) {
-        ObjCode *code = ((ObjFunction *)AS_OBJ(fn))->code;
-        list_append(AS_LIST(parts), str_printf(" at %s:%d", code->filename->data, code->firstline));
+    return NULL;
+}
+
+// "name(arg, ...) at file:line" as CPython's _format_callback_source: a
+// partial shows its function, its fixed arguments, then the call's.
+// Reprs of the arguments may run pyish code: the pieces stay rooted.
+Value aio_format_callback(Value cb, Value args) {
+    Value parts = list_new(4);
+    gc_push_root(parts);
+    Value fn = cb, kwargs = VAL_NULL;
+    size_t insert_at = 0;  // a partial's own arguments go before the call's
+    for (int depth = 0; depth < 100 && is_partial(fn); depth++) {
+        Value suffix = list_new(2);
+        list_append(AS_LIST(parts), suffix);
+        if (!format_args(suffix, args, kwargs)) {
+            gc_pop_root(1);
+            return VAL_NULL;
+        }
+        Value f = obj_getattr_opt(fn, str_intern_c("func"));
+        args = f ? obj_getattr_opt(fn, str_intern_c("args")) : VAL_NULL;
+        kwargs = args ? obj_getattr_opt(fn, str_intern_c("keywords")) : VAL_NULL;
+        if (!kwargs) {
+            gc_pop_root(1);
+            return VAL_NULL;
+        }
+        list_append(AS_LIST(parts), args);
+        list_append(AS_LIST(parts), kwargs);
+        fn = f;
+        list_append(AS_LIST(parts), fn);
+        insert_at++;
     }
+    // parts so far: per partial [suffix, args, kwargs, func]; the name and
+    // the innermost arguments come first, then the suffixes innermost last
+    Value head = list_new(4);
+    list_append(AS_LIST(parts), head);
+    Value nm = callback_name(fn);
+    if (!nm) {
+        gc_pop_root(1);
+        return VAL_NULL;
+    }
+    list_append(AS_LIST(head), nm);
+    if (!format_args(head, args, kwargs)) {
+        gc_pop_root(1);
+        return VAL_NULL;
+    }
+    for (size_t i = insert_at; i-- > 0;) {
+        Value suffix = AS_LIST(parts)->items[i * 4];
+        for (size_t j = 0; j < AS_LIST(suffix)->len; j++) {
+            list_append(AS_LIST(head), AS_LIST(suffix)->items[j]);
+        }
+    }
+    ObjCode *code = callback_source(cb);
+    if (code) {
+        list_append(AS_LIST(head), str_printf(" at %s:%d", code->filename->data, code->firstline));
+    }
+    parts = head;
     Value s = str_from_c("");
     for (size_t i = 0; i < AS_LIST(parts)->len; i++) {
         s = str_concat(s, AS_LIST(parts)->items[i]);
@@ -221,7 +341,7 @@ static Value handle_repr(Value self) {
         list_append(AS_LIST(parts), str_concat(str_from_c("when="), w));
     }
     if (!(h->kind == H_CALL && IS_NONE(h->callback))) {
-        Value cb = h->kind == H_CALL ? format_callback(h->callback, h->args) : str_from_c("sleep");
+        Value cb = h->kind == H_CALL ? aio_format_callback(h->callback, h->args) : str_from_c("sleep");
         if (!cb) {
             gc_pop_root(1);
             return VAL_NULL;
@@ -494,7 +614,7 @@ static bool callback_failed(ObjLoop *loop, Value cb, Value args, Value handle) {
         return false;
     }
     gc_push_root(e);
-    Value s = format_callback(cb, args);
+    Value s = aio_format_callback(cb, args);
     if (!s) {
         exc_clear();
         s = str_from_c("?");
