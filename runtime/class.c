@@ -544,13 +544,7 @@ static Value object_init(int argc, Value *argv, ObjDict *kw) {
 // A class's __qualname__: what its class statement stored (A.B for a nested
 // class, f.<locals>.C inside a function; type.__qualname__ = ... sets it), else __name__.
 ObjStr *class_qualname(ObjClass *c) {
-    if (c->flags & (CLS_USER | CLS_HEAPTYPE)) {  // a namedtuple class is a heap type
-        Value q = dict_get_str(c->dict, ST->s_qualname);
-        if (q && IS_STR(q)) {
-            return AS_STR(q);
-        }
-    }
-    return c->name;
+    return c->qualname ? c->qualname : c->name;
 }
 
 static Value type_repr(Value self) {
@@ -730,10 +724,13 @@ static bool type_setattr(Value self, ObjStr *name, Value v) {
             }
             return false;
         }
+        ObjStr *interned = AS_STR(str_intern(AS_STR(v)->data, AS_STR(v)->len));
         if (name->data[2] == 'n') {
-            c->name = AS_STR(str_intern(AS_STR(v)->data, AS_STR(v)->len));
-            return true;
+            c->name = interned;
+        } else {
+            c->qualname = interned;     // (kept out of the class dict, as CPython's ht_qualname)
         }
+        return true;
     }
     class_changed();
     if (strcmp(name->data, "__abstractmethods__") == 0) {
@@ -1104,8 +1101,19 @@ Value class_create_in(ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjDict *ns
     c->name = name;
     c->bases = b;
     c->dict = ns;
-    Value mod = dict_get_str(ns, str_intern_c("__module__"));
+    Value mod = dict_get_str(ns, ST->s_module);
     c->module = mod && IS_STR(mod) ? AS_STR(mod) : str_intern_c("__main__");
+    // the class statement's __qualname__ leaves the namespace for the type
+    // (CPython's type_new): instances and vars(C) do not show it
+    Value qn = dict_get_str(ns, ST->s_qualname);
+    if (qn) {
+        if (!IS_STR(qn)) {
+            gc_pop_root(1);
+            return exc_raise(exc_TypeError, "type __qualname__ must be a str, not %s", val_type_name(qn));
+        }
+        c->qualname = AS_STR(str_intern(AS_STR(qn)->data, AS_STR(qn)->len));
+        dict_del(ns, OBJ_VAL(ST->s_qualname));
+    }
     c->mro = c3_mro(c, bases->len ? bases : b);
     if (!c->mro) {
         gc_pop_root(1);

@@ -115,6 +115,14 @@ Value class_build(ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjDict *ns, Ob
     while (dict_next(ns, &pos, &key, &value)) {
         dict_set(d, key, value);
     }
+    if (!dict_get_str(d, ST->s_module)) {
+        // type(name, bases, ns): the calling code's module, as CPython's type_new
+        ObjDict *g = vm_current_globals();
+        Value mod = g ? dict_get_str(g, ST->s_name) : VAL_NULL;
+        if (mod) {
+            dict_set_str(d, ST->s_module, mod);
+        }
+    }
     wrap_implicit(d, "__new__", cls_staticmethod);
     wrap_implicit(d, "__init_subclass__", cls_classmethod);
     wrap_implicit(d, "__class_getitem__", cls_classmethod);

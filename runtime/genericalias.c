@@ -56,8 +56,7 @@ Value generic_alias_class_getitem(Value cls, Value key) {
 Value type_expr_repr(Value v) {
     if (IS_CLASS(v)) {
         ObjClass *c = AS_CLASS(v);
-        Value qn = dict_get_str(c->dict, ST->s_qualname);
-        const char *name = qn && IS_STR(qn) ? AS_STR(qn)->data : c->name->data;
+        const char *name = class_qualname(c)->data;
         if (c->module && strcmp(c->module->data, "builtins") != 0) {
             return str_printf("%s.%s", c->module->data, name);
         }

@@ -125,6 +125,7 @@ struct ObjClass {
     ObjDict *dict;          // attributes and methods (natives for builtins)
     ObjStr *name;           // __name__
     ObjStr *module;         // __module__ ("builtins", "__main__", "asyncio")
+    ObjStr *qualname;       // __qualname__ (interned), or NULL: the name
     ObjTuple *bases;        // __bases__
     ObjTuple *mro;          // __mro__ (C3), starts with the class itself
     ObjClass *native_base;  // the builtin class whose layout instances have

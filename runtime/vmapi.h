@@ -25,6 +25,8 @@ MUST_USE bool vm_stack_ok(const char *where);
 // Current line of the innermost frame, and its file (for warnings).
 int vm_current_line(void);
 ObjStr *vm_current_file(void);
+// The globals of the running frame, or NULL outside any frame.
+ObjDict *vm_current_globals(void);
 // The exception being handled by the innermost handler (sys.exc_info), or VAL_NULL.
 Value vm_handled_exception(void);
 // ST->interrupted is set by SIGINT (to VM_INTERRUPT_SIGINT); the VM raises

@@ -32,6 +32,10 @@ static void mark_vm_roots(void) {
     gc_mark_obj((Obj *)ST->modules);
 }
 
+ObjDict *vm_current_globals(void) {
+    return ST->frame ? ST->frame->globals : NULL;
+}
+
 int vm_current_line(void) {
     Frame *f = ST->frame;
     if (!f) {
