@@ -481,6 +481,15 @@ static Value ellipsis_repr(Value v) {
     return str_from_c("Ellipsis");
 }
 
+// type(None)(), type(NotImplemented)() and type(...)() give the singleton.
+static Value singleton_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    if (argc || (kw && kw->used)) {
+        return exc_raise(exc_TypeError, "%s takes no arguments",
+                         cls == cls_ellipsis ? "EllipsisType" : cls->name->data);
+    }
+    return cls == cls_none ? VAL_NONE : cls == cls_ellipsis ? OBJ_VAL(obj_ellipsis) : VAL_NOTIMPL;
+}
+
 // ---- object and type
 // CPython's refusal to instantiate a class with abstract methods.
 static Value abstract_error(ObjClass *cls) {
@@ -1853,13 +1862,13 @@ void class_ready(void) {
     cls_none = class_new_builtin("NoneType", NULL, sizeof(Obj), NULL);
     cls_none->repr = none_repr;
     cls_none->truthy = none_truthy;
-    cls_none->new_ = NULL;
+    cls_none->new_ = singleton_new;
     cls_notimplemented = class_new_builtin("NotImplementedType", NULL, sizeof(Obj), NULL);
     cls_notimplemented->repr = notimpl_repr;
-    cls_notimplemented->new_ = NULL;
+    cls_notimplemented->new_ = singleton_new;
     cls_ellipsis = class_new_builtin("ellipsis", NULL, sizeof(Obj), NULL);
     cls_ellipsis->repr = ellipsis_repr;
-    cls_ellipsis->new_ = NULL;
+    cls_ellipsis->new_ = singleton_new;
     cls_none->binop = union_binop;
     cls_union = class_new_builtin("UnionType", NULL, sizeof(ObjUnion), NULL);
     cls_union->module = str_intern_c("types");
