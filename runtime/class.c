@@ -5,6 +5,7 @@
 // in class dicts: native functions, bound methods, property, staticmethod
 // and classmethod, plus the None/NotImplemented/Ellipsis singletons.
 #include <string.h>
+#include <math.h>
 #include "object.h"
 #include "class.h"
 #include "gc.h"
@@ -187,10 +188,16 @@ static void trace_native(Obj *o) {
     gc_mark_value(n->self);
 }
 
+static bool wrapper_style(ObjNative *n);
+
 static Value native_repr(Value self) {
     ObjNative *n = (ObjNative *)AS_OBJ(self);
     if (n->owner && !IS_OBJ(n->self) && !IS_IMMF(n->self)) {
-        return str_printf("<method '%s' of '%s' objects>", n->name, n->owner->name->data);
+        if (n->is_classmethod || (n->slot == SLOT_NEW)) {
+            return str_printf("<built-in method %s of type object at %p>", n->name, (void *)n->owner);
+        }
+        return str_printf(wrapper_style(n) ? "<slot wrapper '%s' of '%s' objects>" : "<method '%s' of '%s' objects>",
+                          n->name, n->owner->name->data);
     }
     if (n->self != VAL_NULL) {
         return str_printf("<built-in method %s of %s object at %p>", n->name,
@@ -214,6 +221,12 @@ static void trace_bound(Obj *o) {
 
 static Value bound_repr(Value self) {
     ObjBoundMethod *b = (ObjBoundMethod *)AS_OBJ(self);
+    if (IS_A(b->func, cls_native) && !IS_CLASS(b->self)) {
+        ObjNative *n = (ObjNative *)AS_OBJ(b->func);
+        return str_printf(wrapper_style(n) ? "<method-wrapper '%s' of %s object at %p>"
+                                           : "<built-in method %s of %s object at %p>",
+                          n->name, val_type_name(b->self), (void *)b->self);
+    }
     Value r = obj_repr(b->self);
     if (!r) {
         return VAL_NULL;
@@ -1375,7 +1388,7 @@ bool native_check_self(ObjNative *n, int argc, Value *argv) {
 static int slot_arity(int slot) {
     switch (slot) {
     case SLOT_REPR: case SLOT_STR: case SLOT_HASH: case SLOT_LEN: case SLOT_ITER:
-    case SLOT_NEXT: case SLOT_BOOL:
+    case SLOT_NEXT: case SLOT_BOOL: case SLOT_NEG: case SLOT_POS: case SLOT_INVERT: case SLOT_ABS:
         return 0;
     case SLOT_SETITEM: case SLOT_SETATTR:
         return 2;
@@ -1546,6 +1559,27 @@ static Value call_slot(int slot, ObjClass *c, int argc, Value *argv, ObjDict *kw
             return object_new(AS_CLASS(self), 0, NULL, NULL);
         }
         return c->new_(AS_CLASS(self), argc - 1, argv + 1, kw);
+    case SLOT_NEG: case SLOT_POS: case SLOT_INVERT:
+        return c->unop ? c->unop(self, slot == SLOT_NEG ? UN_NEG : slot == SLOT_POS ? UN_POS : UN_INVERT)
+                       : VAL_NOTIMPL;
+    case SLOT_ABS: {
+        if (IS_FLOATISH(self)) {
+            return float_new(fabs(AS_FLOAT(self)));
+        }
+        int neg = obj_lt(self, MK_SMALL(0));
+        if (neg < 0) {
+            return VAL_NULL;
+        }
+        return c->unop ? c->unop(self, neg ? UN_NEG : UN_POS) : VAL_NOTIMPL;
+    }
+    case SLOT_DIVMOD: case SLOT_RDIVMOD: {
+        Value a = slot == SLOT_DIVMOD ? self : argv[1], b = slot == SLOT_DIVMOD ? argv[1] : self;
+        if (!(IS_INT(a) || IS_FLOATISH(a) || (a) == VAL_TRUE || (a) == VAL_FALSE) || !(IS_INT(b) || IS_FLOATISH(b) || (b) == VAL_TRUE || (b) == VAL_FALSE) ||
+            (c == cls_int && (IS_FLOATISH(a) || IS_FLOATISH(b)))) {
+            return VAL_NOTIMPL;
+        }
+        return num_divmod(a, b);
+    }
     default:
         if (slot >= SLOT_BINOP && slot < SLOT_BINOP + 2 * BIN__COUNT) {
             int op = (slot - SLOT_BINOP) % BIN__COUNT;
@@ -1575,6 +1609,34 @@ static void add_slot_wrapper(ObjClass *c, const char *name, int slot) {
                       (slot == SLOT_CONTAINS &&
                        (c == cls_dict || c == cls_set || c == cls_frozenset));
     dict_set_str(c->dict, s, OBJ_VAL(n));
+}
+
+// The binary operators whose __op__ (*fwd) and __rop__ (*refl) wrappers
+// builtin class [c] shows, as CPython's type defines them (str has __mod__
+// and __rmod__ but no __radd__; type only __or__/__ror__ for unions).
+static void binop_exposed(ObjClass *c, uint32_t *fwd, uint32_t *refl) {
+#define B(op) (1u << BIN_##op)
+    uint32_t all = c->binop_ops ? c->binop_ops : (1u << BIN__COUNT) - 1;
+    *fwd = *refl = all;
+    if (c == cls_str || c == cls_bytes || c == cls_bytearray) {
+        *fwd = B(ADD) | B(MUL) | B(MOD);
+        *refl = B(MUL) | B(MOD);
+    } else if (c == cls_list || c == cls_tuple || c == cls_deque) {
+        *fwd = B(ADD) | B(MUL);
+        *refl = B(MUL);
+    } else if (c == cls_dict || c == cls_type || c == cls_union || c == cls_mappingproxy) {
+        *fwd = *refl = B(OR);
+    } else if (c == cls_none) {
+        *fwd = *refl = 0;
+    } else if (c == cls_set || c == cls_frozenset || c == cls_dict_keys || c == cls_dict_items) {
+        *fwd = *refl = B(AND) | B(OR) | B(SUB) | B(XOR);
+    } else if (c == cls_counter) {
+        *fwd = B(ADD) | B(SUB) | B(OR) | B(AND);
+        *refl = 0;
+    } else if (c == cls_bool) {
+        *fwd = *refl = B(AND) | B(OR) | B(XOR);
+    }
+#undef B
 }
 
 // Adds __repr__, __eq__, __add__ ... natives to each builtin class for the
@@ -1623,22 +1685,37 @@ static void add_slot_wrappers(ObjClass *c) {
     if (OWN(contains)) {
         add_slot_wrapper(c, "__contains__", SLOT_CONTAINS);
     }
-    if (OWN(truthy)) {
+    if (OWN(truthy) && (!c->len || c == cls_range)) {   // (containers are true by their __len__)
         add_slot_wrapper(c, "__bool__", SLOT_BOOL);
+    }
+    if (OWN(unop) && (c == cls_int || c == cls_float || c == cls_complex)) {
+        add_slot_wrapper(c, "__neg__", SLOT_NEG);
+        add_slot_wrapper(c, "__pos__", SLOT_POS);
+        add_slot_wrapper(c, "__abs__", SLOT_ABS);
+        if (c == cls_int) {
+            add_slot_wrapper(c, "__invert__", SLOT_INVERT);
+        }
+    }
+    if (c == cls_int || c == cls_float) {
+        add_slot_wrapper(c, "__divmod__", SLOT_DIVMOD);
+        add_slot_wrapper(c, "__rdivmod__", SLOT_RDIVMOD);
     }
     if (OWN(call) || c == cls_function || c == cls_native || c == cls_bound_method) {
         add_slot_wrapper(c, "__call__", SLOT_CALL);     // (collections.abc.Callable's check looks for it)
     }
     if (OWN(binop)) {
+        uint32_t fwd, refl;
+        binop_exposed(c, &fwd, &refl);
         for (int i = 0; i < BIN__COUNT; i++) {
-            if (c->binop_ops && !(c->binop_ops & (1u << i))) {
-                continue;
-            }
             char buf[32];
-            snprintf(buf, sizeof buf, "__%s__", ops_bin_stem[i]);
-            add_slot_wrapper(c, str_intern_c(buf)->data, SLOT_BINOP + i);
-            snprintf(buf, sizeof buf, "__r%s__", ops_bin_stem[i]);
-            add_slot_wrapper(c, str_intern_c(buf)->data, SLOT_BINOP + BIN__COUNT + i);
+            if (fwd & (1u << i)) {
+                snprintf(buf, sizeof buf, "__%s__", ops_bin_stem[i]);
+                add_slot_wrapper(c, str_intern_c(buf)->data, SLOT_BINOP + i);
+            }
+            if (refl & (1u << i)) {
+                snprintf(buf, sizeof buf, "__r%s__", ops_bin_stem[i]);
+                add_slot_wrapper(c, str_intern_c(buf)->data, SLOT_BINOP + BIN__COUNT + i);
+            }
         }
     }
     if (c == cls_object) {

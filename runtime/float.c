@@ -735,6 +735,15 @@ static Value m_float_self(int argc, Value *argv, ObjDict *kw) {
     return float_unop(argv[0], UN_POS);
 }
 
+// float.__getnewargs__(): (float(self),), as CPython's.
+static Value m_float_getnewargs(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("float.__getnewargs__", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
+    Value v = float_unop(argv[0], UN_POS);
+    return v ? tuple_pack(1, v) : VAL_NULL;
+}
+
 static Value m_float_format(int argc, Value *argv, ObjDict *kw) {
     if (argc != 2) {
         return exc_raise(exc_TypeError, "__format__() takes exactly one argument (%d given)",
@@ -862,6 +871,7 @@ static const MethodDef float_methods[] = {
     {"hex", m_hex},
     {"as_integer_ratio", m_as_integer_ratio},
     {"conjugate", m_float_self},
+    {"__getnewargs__", m_float_getnewargs},
     {"__float__", m_float_self},
     {"__int__", m_float_trunc},
     {"__trunc__", m_float_trunc},

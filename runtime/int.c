@@ -1218,6 +1218,15 @@ static Value m_int_self(int argc, Value *argv, ObjDict *kw) {
     return int_unop(argv[0], UN_POS);
 }
 
+// int.__getnewargs__(): (int(self),), as CPython's (copy and pickle use it).
+static Value m_int_getnewargs(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("int.__getnewargs__", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
+    Value v = int_unop(argv[0], UN_POS);
+    return v ? tuple_pack(1, v) : VAL_NULL;
+}
+
 static Value m_int_float(int argc, Value *argv, ObjDict *kw) {
     bool ov;
     double d = int_to_double(argv[0], &ov);
@@ -1453,6 +1462,7 @@ static const MethodDef int_methods[] = {
     {"bit_length", m_bit_length},
     {"bit_count", m_bit_count},
     {"conjugate", m_int_self},
+    {"__getnewargs__", m_int_getnewargs},
     {"__index__", m_int_self},
     {"__int__", m_int_self},
     {"__trunc__", m_int_self},
