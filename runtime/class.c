@@ -1046,6 +1046,8 @@ static ObjClass *solid_base(ObjClass *c) {
 }
 
 // Creates a user class [name] with [bases] (tuple of classes, may be empty)
+static void class_add_members(ObjClass *c);
+
 // and namespace [ns] (becomes the class dict).
 Value class_create(ObjStr *name, ObjTuple *bases, ObjDict *ns) {
     return class_create_in(cls_type, name, bases, ns);
@@ -1140,6 +1142,7 @@ Value class_create_in(ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjDict *ns
             c->flags |= CLS_HAS_SLOTS;
         }
     }
+    class_add_members(c);
     gc_pop_root(1);
     return OBJ_VAL(c);
 }
@@ -1824,6 +1827,146 @@ static const MethodDef type_methods[] = {
     {NULL, NULL},
 };
 
+// ---- member descriptors: S.a for `__slots__ = ('a',)` (pyish keeps slot
+// values in the instance dict; the descriptor reads and writes there, and
+// attribute access on instances treats it as absent, object.c)
+typedef struct ObjMember {
+    Obj hdr;
+    ObjStr *name;       // the (mangled) slot name
+    ObjClass *owner;    // the class whose __slots__ declares it
+} ObjMember;
+
+static void trace_member(Obj *o) {
+    gc_mark_obj((Obj *)((ObjMember *)o)->name);
+    gc_mark_obj((Obj *)((ObjMember *)o)->owner);
+}
+
+static Value member_repr(Value self) {
+    ObjMember *m = (ObjMember *)AS_OBJ(self);
+    return str_printf("<member '%s' of '%s' objects>", m->name->data, m->owner->name->data);
+}
+
+static Value member_getattr(Value self, ObjStr *name) {
+    ObjMember *m = (ObjMember *)AS_OBJ(self);
+    if (strcmp(name->data, "__name__") == 0) {
+        return OBJ_VAL(m->name);
+    }
+    if (strcmp(name->data, "__objclass__") == 0) {
+        return OBJ_VAL(m->owner);
+    }
+    if (strcmp(name->data, "__qualname__") == 0) {
+        return str_printf("%s.%s", class_qualname(m->owner)->data, m->name->data);
+    }
+    if (strcmp(name->data, "__doc__") == 0) {
+        return VAL_NONE;
+    }
+    return generic_getattr(self, name);
+}
+
+// The instance [obj] a member's __get__/__set__ may use, else TypeError.
+static bool member_check(ObjMember *m, Value obj) {
+    if (class_is_subclass(val_class(obj), m->owner)) {
+        return true;
+    }
+    exc_raise(exc_TypeError, "descriptor '%s' for '%s' objects doesn't apply to a '%s' object",
+              m->name->data, m->owner->name->data, val_type_name(obj));
+    return false;
+}
+
+static Value member_get_m(int argc, Value *argv, ObjDict *kw) {
+    if (argc < 2 || argc > 3) {
+        return exc_raise(exc_TypeError, "expected 1 or 2 arguments, got %d", argc - 1);
+    }
+    ObjMember *m = (ObjMember *)AS_OBJ(argv[0]);
+    if (IS_NONE(argv[1])) {
+        return argv[0];
+    }
+    if (!member_check(m, argv[1])) {
+        return VAL_NULL;
+    }
+    ObjDict *d = obj_instance_dict(argv[1]);
+    Value v = d ? dict_get_str(d, m->name) : VAL_NULL;
+    if (!v) {
+        return exc_raise_attr(argv[1], m->name, "'%s' object has no attribute '%s'", val_type_name(argv[1]),
+                              m->name->data);
+    }
+    return v;
+}
+
+static Value member_set_m(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("__set__", argc - 1, 2, 2)) {
+        return VAL_NULL;
+    }
+    ObjMember *m = (ObjMember *)AS_OBJ(argv[0]);
+    return member_check(m, argv[1]) && generic_setattr(argv[1], m->name, argv[2]) ? VAL_NONE : VAL_NULL;
+}
+
+static Value member_delete_m(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("__delete__", argc - 1, 1, 1)) {
+        return VAL_NULL;
+    }
+    ObjMember *m = (ObjMember *)AS_OBJ(argv[0]);
+    return member_check(m, argv[1]) && generic_setattr(argv[1], m->name, VAL_NULL) ? VAL_NONE : VAL_NULL;
+}
+
+static const MethodDef member_methods[] = {
+    {"__get__", member_get_m},
+    {"__set__", member_set_m},
+    {"__delete__", member_delete_m},
+    {NULL, NULL},
+};
+
+// Puts a member descriptor in user class [c]'s dict for each name of its
+// own __slots__ (not __dict__/__weakref__, nor a name the body also binds).
+static void class_add_members(ObjClass *c) {
+    Value sl = dict_get_str(c->dict, str_intern_c("__slots__"));
+    if (!sl) {
+        return;
+    }
+    size_t n = 0;
+    Value *items = NULL, one = sl;
+    if (IS_STR(sl)) {
+        n = 1;
+        items = &one;
+    } else if (IS_TUPLE(sl) || IS_LIST(sl)) {
+        n = IS_TUPLE(sl) ? AS_TUPLE(sl)->len : AS_LIST(sl)->len;
+        items = IS_TUPLE(sl) ? AS_TUPLE(sl)->items : AS_LIST(sl)->items;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!IS_STR(items[i])) {
+            continue;
+        }
+        ObjStr *nm = AS_STR(items[i]);
+        if (strcmp(nm->data, "__dict__") == 0 || strcmp(nm->data, "__weakref__") == 0) {
+            continue;
+        }
+        Value key = OBJ_VAL(nm);
+        if (nm->len > 2 && nm->data[0] == '_' && nm->data[1] == '_' &&
+            !(nm->data[nm->len - 1] == '_' && nm->data[nm->len - 2] == '_')) {
+            const char *cn = c->name->data;
+            while (*cn == '_') {
+                cn++;
+            }
+            if (*cn) {
+                key = str_printf("_%s%s", cn, nm->data);
+            }
+        }
+        gc_push_root(key);
+        key = OBJ_VAL(str_intern(AS_STR(key)->data, AS_STR(key)->len));
+        gc_pop_root(1);
+        if (dict_get_str(c->dict, AS_STR(key))) {
+            continue;
+        }
+        gc_push_root(key);
+        ObjMember *m = (ObjMember *)obj_alloc(cls_member, sizeof(ObjMember));
+        m->name = AS_STR(key);
+        m->owner = c;
+        gc_push_root(OBJ_VAL(m));
+        dict_set_str(c->dict, AS_STR(key), OBJ_VAL(m));
+        gc_pop_root(2);
+    }
+}
+
 static const MethodDef property_methods[] = {
     {"__get__", prop_get_m},
     {"__set__", prop_set_m},
@@ -1913,6 +2056,11 @@ void class_ready(void) {
     cls_bound_method->richcompare = bound_compare;
     cls_bound_method->hash = bound_hash;
     cls_bound_method->new_ = bound_new;
+    cls_member = class_new_builtin("member_descriptor", NULL, sizeof(ObjMember), member_methods);
+    cls_member->trace = trace_member;
+    cls_member->repr = member_repr;
+    cls_member->getattr = member_getattr;
+    cls_member->new_ = NULL;
     cls_property = class_new_builtin("property", NULL, sizeof(ObjProperty), property_methods);
     cls_property->trace = trace_property;
     cls_property->new_ = property_new;

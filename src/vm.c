@@ -257,6 +257,9 @@ static void attr_cache_fill(ObjCode *code, const uint32_t *ip, Value obj, ObjStr
         return;
     }
     Value cv = class_lookup(c, name);
+    if (cv && IS_A(cv, cls_member)) {
+        cv = VAL_NULL;  // a __slots__ member: its value is the instance dict's entry
+    }
     if (cv) {
         if (!store && plain_class_value(cv)) {
             // self.CONST: the instance dict if it has the name, else this value
