@@ -737,7 +737,9 @@ static bool has_starred(AstList *l) {
 }
 
 // Pushes the elements of [l] as a list (handles *x), leaving one list.
-static void build_list_starred(Compiler *c, AstList *l) {
+// [call]: they are a call's positional arguments (f(*x) alone says "f()
+// argument after * must be an iterable": LIST_EXTEND_CALL_STAR).
+static void build_list_starred_in(Compiler *c, AstList *l, bool call) {
     int pending = 0;
     bool built = false;
     for (int i = 0; i < l->len; i++) {
@@ -752,7 +754,7 @@ static void build_list_starred(Compiler *c, AstList *l) {
             }
             pending = 0;
             compile_expr(c, e->a);
-            emit(c, OP_LIST_EXTEND, 1);
+            emit(c, OP_LIST_EXTEND, 1 | (call && l->len == 1 ? LIST_EXTEND_CALL_STAR : 0));
         } else {
             compile_expr(c, e);
             pending++;
@@ -764,6 +766,10 @@ static void build_list_starred(Compiler *c, AstList *l) {
         emit(c, OP_BUILD_LIST, pending);
         emit(c, OP_LIST_EXTEND, 1);
     }
+}
+
+static void build_list_starred(Compiler *c, AstList *l) {
+    build_list_starred_in(c, l, false);
 }
 
 static void compile_await_loop(Compiler *c) {
@@ -946,7 +952,7 @@ static void compile_call(Compiler *c, Ast *e) {
         emit0(c, OP_PUSH_NULL);
     }
     if (star) {
-        build_list_starred(c, args);
+        build_list_starred_in(c, args, true);
         emit0(c, OP_LIST_TO_TUPLE);
         if (kws->len) {
             emit(c, OP_BUILD_MAP, 0);
