@@ -937,8 +937,17 @@ static void compile_call(Compiler *c, Ast *e) {
     AstList *kws = &e->list2;
     bool star = has_starred(args);
     for (int i = 0; i < kws->len; i++) {
-        if (!kws->items[i]->str) {
+        Ast *k = kws->items[i];
+        if (!k->str) {
             star = true;
+            continue;
+        }
+        for (int j = 0; j < i; j++) {     // CPython's validate_keywords
+            if (kws->items[j]->str && strcmp(kws->items[j]->str, k->str) == 0) {
+                char msg[300];
+                snprintf(msg, sizeof msg, "keyword argument repeated: %s", k->str);
+                error(c, k->loc, msg);
+            }
         }
     }
     // obj.method(positional...) -> LOAD_METHOD / CALL
@@ -992,11 +1001,6 @@ static void compile_call(Compiler *c, Ast *e) {
         ObjTuple *names = AS_TUPLE(tuple_new((size_t)kws->len));
         for (int i = 0; i < kws->len; i++) {
             Ast *k = kws->items[i];
-            for (int j = 0; j < i; j++) {
-                if (strcmp(kws->items[j]->str, k->str) == 0) {
-                    error(c, k->loc, "keyword argument repeated");
-                }
-            }
             names->items[i] = str_intern(k->str, strlen(k->str));
             compile_expr(c, k->a);
         }
