@@ -508,7 +508,8 @@ static void resolve(Scope *s) {
             snprintf(name, sizeof name, "%s", sym->name);
             if (!resolve_free(s, name)) {
                 // CPython points at the nonlocal statement
-                Ast *at = s->node->kind == AST_FUNCDEF ? find_nonlocal(&s->node->list, sym->name) : NULL;
+                Ast *at = s->node->kind == AST_FUNCDEF ? find_nonlocal(&s->node->list, sym->name)
+                          : s->node->kind == AST_CLASSDEF ? find_nonlocal(&s->node->list3, sym->name) : NULL;
                 fail(at ? at->loc : s->node->loc, "no binding for nonlocal '%s' found", name);
                 return;
             }
