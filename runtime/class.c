@@ -812,7 +812,7 @@ static void union_collect(ObjList *out, Value v) {
 }
 
 static Value union_binop(Value a, Value b, int op) {
-    if (op % BINOP_INPLACE != 10 || !union_member_ok(a) || !union_member_ok(b)) {   // BIN_OR
+    if (op % BINOP_INPLACE != 10 || !union_member_ok(a) || !union_member_ok(b) || (IS_NONE(a) && IS_NONE(b))) {   // BIN_OR; None | None is no union
         return VAL_NOTIMPL;
     }
     ObjList *members = AS_LIST(list_new(4));
