@@ -1083,7 +1083,7 @@ static Value int_parse_buffer(Value x, int base) {
         return VAL_NULL;
     }
     if (r == VAL_NULL && !exc_pending()) {
-        Value rep = obj_repr(x);
+        Value rep = obj_repr(copy);     // a bytearray's text too is shown as bytes, as CPython's
         return rep ? exc_raise(exc_ValueError, "invalid literal for int() with base %d: %s", base,
                                str_cstr(rep))
                    : VAL_NULL;
