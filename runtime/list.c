@@ -988,6 +988,9 @@ int list_sort_reverse_arg(Value rev) {
 
 static Value m_sort(int argc, Value *argv, ObjDict *kw) {
     static const char *const allowed[] = {"key", "reverse", NULL};
+    if (argc > 3) {
+        return exc_raise(exc_TypeError, "sort() takes at most 2 arguments (%d given)", argc - 1);
+    }
     if (argc > 1) {
         return exc_raise(exc_TypeError, "sort() takes no positional arguments");
     }
