@@ -1116,6 +1116,15 @@ static Value bi_dir(int argc, Value *argv, ObjDict *kw) {
         gc_pop_root(1);
         return ok ? l : VAL_NULL;
     }
+    gc_pop_root(1);
+    return dir_default(v);
+}
+
+// The names dir([v]) lists when v's class has no __dir__ of its own, sorted
+// (object.__dir__ gives them too).
+Value dir_default(Value v) {
+    Value s = set_new(cls_set);
+    gc_push_root(s);
     if (IS_OBJ(v) && class_is_subclass(AS_OBJ(v)->cls, cls_module)) {
         add_keys(s, ((ObjModule *)AS_OBJ(v))->dict);
     } else {

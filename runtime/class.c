@@ -1807,8 +1807,18 @@ static Value object_subclasshook(int argc, Value *argv, ObjDict *kw) {
     return VAL_NOTIMPL;
 }
 
+// object.__dir__(self): the default attribute names (a user __dir__ may
+// extend super().__dir__()).
+static Value object_dir(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("object.__dir__", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
+    return dir_default(argv[0]);
+}
+
 static const MethodDef object_methods[] = {
     {"__init__", object_init, true},
+    {"__dir__", object_dir},
     {"__subclasshook__", object_subclasshook},
     {"__format__", object_format},
     {"__reduce_ex__", object_reduce_ex},
