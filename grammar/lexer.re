@@ -1207,8 +1207,7 @@ Ast *fe_strings(Parser *p, int first, int last) {
             if (bytes) {
                 for (const char *c = body; c < end; c++) {
                     if ((unsigned char)*c >= 0x80) {
-                        fe_error(p, "SyntaxError", after(t),
-                                 "bytes can only contain ASCII literal characters");
+                        fe_error(p, "SyntaxError", t->loc, "bytes can only contain ASCII literal characters");
                         ok = false;
                         break;
                     }

@@ -1955,6 +1955,131 @@ static bool forgot_comma(Parser *p, int ti) {
     return true;
 }
 
+
+// Whether token [ti] is directly inside a '{' display (not a lambda's or
+// comprehension's part of it).
+static bool in_dict_display(Parser *p, int ti) {
+    int depth = 0;
+    for (int j = ti - 1; j >= 0; j--) {
+        int k = p->toks[j].kind;
+        depth += (k == TOK_RPAR || k == TOK_RSQB || k == TOK_RBRACE) -
+                 (k == TOK_LPAR || k == TOK_LSQB || k == TOK_LBRACE);
+        if (depth < 0) {
+            return k == TOK_LBRACE;
+        }
+        if (depth == 0 && (k == TOK_FOR || k == TOK_LAMBDA || k == TOK_NEWLINE)) {
+            return false;
+        }
+    }
+    return false;
+}
+
+// `{'a': 1, 'b'}`: a dictionary display's key without its ':' before token
+// [ti] (CPython's invalid_kvpair), the caret on the key's last character.
+static bool dict_key_without_colon(Parser *p, int ti) {
+    int depth = 0;
+    bool comma = false, colon = false;
+    for (int j = ti - 1; j >= 0; j--) {
+        int k = p->toks[j].kind;
+        depth += (k == TOK_RPAR || k == TOK_RSQB || k == TOK_RBRACE) -
+                 (k == TOK_LPAR || k == TOK_LSQB || k == TOK_LBRACE);
+        if (depth < 0) {
+            if (k != TOK_LBRACE || !comma || !colon) {
+                return false;
+            }
+            const Token *last = &p->toks[ti - 1];
+            SrcLoc loc = {last->loc.end_line, last->loc.end_col - 1, last->loc.end_line, -1};
+            fe_error(p, "SyntaxError", loc, "':' expected after dictionary key");
+            return true;
+        }
+        if (depth == 0 && k == TOK_COMMA) {
+            comma = true;
+        }
+        if (depth == 0 && k == TOK_COLON) {
+            if (!comma) {
+                return false;   // `{k: v` then something else: another error
+            }
+            colon = true;
+        }
+        if (depth == 0 && (k == TOK_FOR || k == TOK_LAMBDA || k == TOK_NEWLINE)) {
+            return false;
+        }
+    }
+    return false;
+}
+
+// `a if b` not followed by 'else' (the parser wants one before token [ti]):
+// CPython's "expected 'else' after 'if' expression", spanning "a if b".
+// False when the 'if' is not an expression's (a statement's, a
+// comprehension's condition).
+static bool if_expression_error(Parser *p, int ti) {
+    int depth = 0, j = ti - 1;
+    for (; j >= 0; j--) {
+        int k = p->toks[j].kind;
+        depth += (k == TOK_RPAR || k == TOK_RSQB || k == TOK_RBRACE) -
+                 (k == TOK_LPAR || k == TOK_LSQB || k == TOK_LBRACE);
+        if (depth < 0 || (depth == 0 && (k == TOK_FOR || k == TOK_NEWLINE || k == TOK_INDENT ||
+                                          k == TOK_DEDENT || k == TOK_SEMI || k == TOK_COMMA))) {
+            return false;
+        }
+        if (depth == 0 && k == TOK_IF) {
+            break;
+        }
+    }
+    if (j <= 0 || j == ti - 1) {
+        return false;
+    }
+    int k0 = p->toks[j - 1].kind;
+    if (k0 == TOK_NEWLINE || k0 == TOK_INDENT || k0 == TOK_DEDENT || k0 == TOK_SEMI || k0 == TOK_START_FILE ||
+        k0 == TOK_ELSE || k0 == TOK_COLON || k0 == TOK_COMMA || k0 == TOK_LPAR || k0 == TOK_LSQB ||
+        k0 == TOK_LBRACE || k0 == TOK_EQUAL) {
+        return false;   // a statement's if (or nothing before it)
+    }
+    int a = j - 1;
+    depth = 0;
+    for (; a >= 0; a--) {
+        int k = p->toks[a].kind;
+        depth += (k == TOK_RPAR || k == TOK_RSQB || k == TOK_RBRACE) -
+                 (k == TOK_LPAR || k == TOK_LSQB || k == TOK_LBRACE);
+        if (depth < 0 || (depth == 0 && (k == TOK_COMMA || k == TOK_EQUAL || k == TOK_COLON ||
+                                          k == TOK_NEWLINE || k == TOK_INDENT || k == TOK_DEDENT ||
+                                          k == TOK_SEMI || k == TOK_START_FILE || k == TOK_RETURN ||
+                                          k == TOK_YIELD || k == TOK_ASSERT || k == TOK_ELSE ||
+                                          k == TOK_LAMBDA || k == TOK_IF || k == TOK_COLONEQ ||
+                                          k == TOK_ARROW || k == TOK_IN || k == TOK_WHILE || k == TOK_ELIF))) {
+            break;
+        }
+    }
+    a++;
+    if (a >= j) {
+        return false;
+    }
+    if (p->toks[a].kind == TOK_LPAR && p->toks[j - 1].kind == TOK_RPAR) {
+        // `(x + 1) if c`: a parenthesized expression's node starts inside
+        // the parentheses (a tuple's includes them)
+        int d = 0, b = a;
+        bool comma = false;
+        for (; b < j; b++) {
+            int k = p->toks[b].kind;
+            d += (k == TOK_LPAR || k == TOK_LSQB || k == TOK_LBRACE) - (k == TOK_RPAR || k == TOK_RSQB || k == TOK_RBRACE);
+            comma |= d == 1 && k == TOK_COMMA;
+            if (d == 0) {
+                break;
+            }
+        }
+        if (b == j - 1 && !comma && a + 1 < j - 1) {
+            a++;
+        }
+    }
+    const Token *first = &p->toks[a], *last = &p->toks[ti - 1];
+    if (first->loc.line != last->loc.end_line) {
+        return false;
+    }
+    SrcLoc loc = {first->loc.line, first->loc.col, last->loc.end_line, last->loc.end_col};
+    fe_error(p, "SyntaxError", loc, "expected 'else' after 'if' expression");
+    return true;
+}
+
 static int yyreport_syntax_error(const yypcontext_t *ctx, Parser *p) {
     if (p->failed) {
         return 0;
@@ -1970,11 +2095,24 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, Parser *p) {
     }
     yysymbol_kind_t exp[YYNTOKENS];
     int n = yypcontext_expected_tokens(ctx, exp, YYNTOKENS);
-    bool want_indent = false, want_colon = false, want_except = false;
+    bool want_indent = false, want_colon = false, want_except = false, want_else = false;
     for (int i = 0; i < n; i++) {
         want_indent |= exp[i] == YYSYMBOL_INDENT;
         want_colon |= exp[i] == YYSYMBOL_COLON;
         want_except |= exp[i] == YYSYMBOL_EXCEPT;
+        want_else |= exp[i] == YYSYMBOL_ELSE;
+    }
+    if ((tok == YYSYMBOL_RBRACE || tok == YYSYMBOL_COMMA) && ti > 1 && p->toks[ti - 1].kind == TOK_COLON &&
+        in_dict_display(p, ti - 1)) {
+        // `{'a': }`: CPython's "expression expected after dictionary key and ':'"
+        fe_error(p, "SyntaxError", p->toks[ti - 1].loc, "expression expected after dictionary key and ':'");
+        return 0;
+    }
+    if (want_colon && (tok == YYSYMBOL_RBRACE || tok == YYSYMBOL_COMMA) && ti > 0 && dict_key_without_colon(p, ti)) {
+        return 0;
+    }
+    if (want_else && tok != YYSYMBOL_ELSE && tok != YYSYMBOL_LEXERROR && if_expression_error(p, ti)) {
+        return 0;
     }
     if (want_indent) {
         int line = 0;

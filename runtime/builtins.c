@@ -1009,6 +1009,80 @@ static void add_keys(Value set, ObjDict *d) {
     }
 }
 
+static void set_add_c(Value set, const char *name) {
+    set_add(AS_SET(set), OBJ_VAL(str_intern_c(name)));
+}
+
+// Adds to dir()'s [set] the names CPython's type dicts hold and pyish's
+// don't: object's __class__/__doc__/__dir__/__sizeof__, a user class's
+// __dict__/__weakref__ descriptors and __slots__ members, exceptions'
+// attributes; drops __qualname__ (CPython keeps it out of a class's dict).
+static void dir_add_hidden(Value set, ObjClass *c) {
+    static const char *const always[] = {"__class__", "__doc__", "__dir__", "__sizeof__", NULL};
+    for (const char *const *n = always; *n; n++) {
+        set_add_c(set, *n);
+    }
+    bool user_dict = false, weakref = false, any_user = false;
+    for (size_t i = 0; c->mro && i < c->mro->len; i++) {
+        ObjClass *k = AS_CLASS(c->mro->items[i]);
+        if (!(k->flags & CLS_USER)) {
+            continue;
+        }
+        any_user = true;
+        Value sl = dict_get_str(k->dict, str_intern_c("__slots__"));
+        if (!sl) {
+            user_dict = weakref = true;
+            continue;
+        }
+        size_t n = 0;
+        Value *items = NULL, one = sl;
+        if (IS_STR(sl)) {
+            n = 1;
+            items = &one;
+        } else if (IS_TUPLE(sl) || IS_LIST(sl)) {
+            n = IS_TUPLE(sl) ? AS_TUPLE(sl)->len : AS_LIST(sl)->len;
+            items = IS_TUPLE(sl) ? AS_TUPLE(sl)->items : AS_LIST(sl)->items;
+        }
+        for (size_t j = 0; j < n; j++) {
+            if (!IS_STR(items[j])) {
+                continue;
+            }
+            const char *nm = AS_STR(items[j])->data;
+            size_t len = AS_STR(items[j])->len;
+            if (strcmp(nm, "__dict__") == 0) {
+                user_dict = true;
+            } else if (strcmp(nm, "__weakref__") == 0) {
+                weakref = true;
+            } else if (len > 2 && nm[0] == '_' && nm[1] == '_' && !(nm[len - 1] == '_' && nm[len - 2] == '_')) {
+                const char *cn = k->name->data;
+                while (*cn == '_') {
+                    cn++;
+                }
+                set_add(AS_SET(set), str_printf("_%s%s", cn, nm));
+            } else {
+                set_add(AS_SET(set), items[j]);
+            }
+        }
+    }
+    if (user_dict) {
+        set_add_c(set, "__dict__");
+    }
+    ObjClass *nb = c->native_base;
+    if (weakref && nb != cls_int && nb != cls_tuple && nb != cls_bytes && nb != cls_bool) {
+        set_add_c(set, "__weakref__");
+    }
+    if (any_user) {
+        set_discard(AS_SET(set), OBJ_VAL(str_intern_c("__qualname__")));
+    }
+    if (class_is_subclass(c, exc_BaseException)) {
+        static const char *const exc_names[] = {"__cause__", "__context__", "__dict__", "__setstate__",
+                                                "__suppress_context__", "__traceback__", "args", NULL};
+        for (const char *const *n = exc_names; *n; n++) {
+            set_add_c(set, *n);
+        }
+    }
+}
+
 static Value bi_dir(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("dir", argc, 0, 1)) {
         return VAL_NULL;
@@ -1042,6 +1116,15 @@ static Value bi_dir(int argc, Value *argv, ObjDict *kw) {
         gc_pop_root(1);
         return ok ? l : VAL_NULL;
     }
+    gc_pop_root(1);
+    return dir_default(v);
+}
+
+// The names dir([v]) lists when v's class has no __dir__ of its own, sorted
+// (object.__dir__ gives them too).
+Value dir_default(Value v) {
+    Value s = set_new(cls_set);
+    gc_push_root(s);
     if (IS_OBJ(v) && class_is_subclass(AS_OBJ(v)->cls, cls_module)) {
         add_keys(s, ((ObjModule *)AS_OBJ(v))->dict);
     } else {
@@ -1052,6 +1135,7 @@ static Value bi_dir(int argc, Value *argv, ObjDict *kw) {
         for (size_t i = 0; c->mro && i < c->mro->len; i++) {
             add_keys(s, AS_CLASS(c->mro->items[i])->dict);
         }
+        dir_add_hidden(s, c);
     }
     Value l = seq_to_list(s);
     bool ok = l && list_sort_inplace(AS_LIST(l), VAL_NULL, false);

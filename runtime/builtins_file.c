@@ -113,6 +113,14 @@ static ObjFile *file_alloc(FILE *fp, Value name, Value mode, bool binary) {
     return f;
 }
 
+// Whether PYTHONUNBUFFERED asks for CPython's unbuffered stdout: pyish's
+// stays buffered, but is flushed before each write to stderr, which gives
+// the same order when both go to one file.
+static bool stdout_unbuffered(void) {
+    const char *e = ST->config.sandbox ? NULL : getenv("PYTHONUNBUFFERED");
+    return e && *e;
+}
+
 // Wraps the stdio stream [fp] as a file object named [name] (the standard
 // streams, their .buffer): mode "r"/"w" (or "rb"/"wb").
 Value builtins_file_new(FILE *fp, const char *name, const char *mode) {
@@ -852,6 +860,9 @@ static Value m_file_write(int argc, Value *argv, ObjDict *kw) {
     }
     const char *p = IS_STR(data) ? AS_STR(data)->data : (const char *)AS_BYTES(data)->data;
     size_t len = IS_STR(data) ? AS_STR(data)->len : AS_BYTES(data)->len;
+    if (f->fp == stderr && stdout_unbuffered()) {
+        fflush(stdout);     // what was printed before comes first, as unbuffered CPython's does
+    }
     if (len && fwrite(p, 1, len, f->fp) < len && ferror(f->fp)) {
         clearerr(f->fp);
         return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);

@@ -239,7 +239,8 @@ static Value m_rindex(int argc, Value *argv, ObjDict *kw) {
 
 static Value m_count(int argc, Value *argv, ObjDict *kw) {
     if (argc - 1 < 1 || argc - 1 > 3) {
-        return exc_raise(exc_TypeError, "count() takes at least 1 argument (%d given)", argc - 1);
+        return exc_raise(exc_TypeError, "count() takes at %s (%d given)", argc < 2 ? "least 1 argument" : "most 3 arguments",
+                         argc - 1);
     }
     SELF_BUF(v);
     int64_t lo, hi;
@@ -271,7 +272,8 @@ static Value m_count(int argc, Value *argv, ObjDict *kw) {
 
 static Value starts_ends(int argc, Value *argv, const char *name, bool ends) {
     if (argc - 1 < 1 || argc - 1 > 3) {
-        return exc_raise(exc_TypeError, "%s() takes at least 1 argument (%d given)", name, argc - 1);
+        return exc_raise(exc_TypeError, "%s() takes at %s (%d given)", name,
+                         argc < 2 ? "least 1 argument" : "most 3 arguments", argc - 1);
     }
     SELF_BUF(v);
     int64_t lo, hi;
@@ -1044,11 +1046,13 @@ static int hexdig(unsigned char c) {
 
 static Value m_fromhex(int argc, Value *argv, ObjDict *kw) {
     if (argc - 1 != 1) {
-        return exc_raise(exc_TypeError, "fromhex() takes exactly one argument (%d given)", argc - 1);
+        bool ba = argc > 0 && IS_CLASS(argv[0]) && class_is_subclass(AS_CLASS(argv[0]), cls_bytearray);
+        return exc_raise(exc_TypeError, "%s.fromhex() takes exactly one argument (%d given)",
+                         ba ? "bytearray" : "bytes", argc - 1);
     }
     if (!str_check(argv[1])) {
         return exc_raise(exc_TypeError, "fromhex() argument must be str, not %s",
-                         val_type_name(argv[1]));
+                         IS_NONE(argv[1]) ? "None" : val_type_name(argv[1]));
     }
     ObjStr *s = AS_STR(argv[1]);
     SBuf b;

@@ -5,6 +5,7 @@
 // in class dicts: native functions, bound methods, property, staticmethod
 // and classmethod, plus the None/NotImplemented/Ellipsis singletons.
 #include <string.h>
+#include <math.h>
 #include "object.h"
 #include "class.h"
 #include "gc.h"
@@ -187,10 +188,16 @@ static void trace_native(Obj *o) {
     gc_mark_value(n->self);
 }
 
+static bool wrapper_style(ObjNative *n);
+
 static Value native_repr(Value self) {
     ObjNative *n = (ObjNative *)AS_OBJ(self);
     if (n->owner && !IS_OBJ(n->self) && !IS_IMMF(n->self)) {
-        return str_printf("<method '%s' of '%s' objects>", n->name, n->owner->name->data);
+        if (n->is_classmethod || (n->slot == SLOT_NEW)) {
+            return str_printf("<built-in method %s of type object at %p>", n->name, (void *)n->owner);
+        }
+        return str_printf(wrapper_style(n) ? "<slot wrapper '%s' of '%s' objects>" : "<method '%s' of '%s' objects>",
+                          n->name, n->owner->name->data);
     }
     if (n->self != VAL_NULL) {
         return str_printf("<built-in method %s of %s object at %p>", n->name,
@@ -214,6 +221,12 @@ static void trace_bound(Obj *o) {
 
 static Value bound_repr(Value self) {
     ObjBoundMethod *b = (ObjBoundMethod *)AS_OBJ(self);
+    if (IS_A(b->func, cls_native) && !IS_CLASS(b->self)) {
+        ObjNative *n = (ObjNative *)AS_OBJ(b->func);
+        return str_printf(wrapper_style(n) ? "<method-wrapper '%s' of %s object at %p>"
+                                           : "<built-in method %s of %s object at %p>",
+                          n->name, val_type_name(b->self), (void *)b->self);
+    }
     Value r = obj_repr(b->self);
     if (!r) {
         return VAL_NULL;
@@ -479,6 +492,15 @@ static Value notimpl_repr(Value v) {
 }
 static Value ellipsis_repr(Value v) {
     return str_from_c("Ellipsis");
+}
+
+// type(None)(), type(NotImplemented)() and type(...)() give the singleton.
+static Value singleton_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    if (argc || (kw && kw->used)) {
+        return exc_raise(exc_TypeError, "%s takes no arguments",
+                         cls == cls_ellipsis ? "EllipsisType" : cls->name->data);
+    }
+    return cls == cls_none ? VAL_NONE : cls == cls_ellipsis ? OBJ_VAL(obj_ellipsis) : VAL_NOTIMPL;
 }
 
 // ---- object and type
@@ -787,7 +809,7 @@ static void union_collect(ObjList *out, Value v) {
 }
 
 static Value union_binop(Value a, Value b, int op) {
-    if (op % BINOP_INPLACE != 10 || !union_member_ok(a) || !union_member_ok(b)) {   // BIN_OR
+    if (op % BINOP_INPLACE != 10 || !union_member_ok(a) || !union_member_ok(b) || (IS_NONE(a) && IS_NONE(b))) {   // BIN_OR; None | None is no union
         return VAL_NOTIMPL;
     }
     ObjList *members = AS_LIST(list_new(4));
@@ -1021,6 +1043,8 @@ static ObjClass *solid_base(ObjClass *c) {
 }
 
 // Creates a user class [name] with [bases] (tuple of classes, may be empty)
+static void class_add_members(ObjClass *c);
+
 // and namespace [ns] (becomes the class dict).
 Value class_create(ObjStr *name, ObjTuple *bases, ObjDict *ns) {
     return class_create_in(cls_type, name, bases, ns);
@@ -1126,6 +1150,7 @@ Value class_create_in(ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjDict *ns
             c->flags |= CLS_HAS_SLOTS;
         }
     }
+    class_add_members(c);
     gc_pop_root(1);
     return OBJ_VAL(c);
 }
@@ -1374,7 +1399,7 @@ bool native_check_self(ObjNative *n, int argc, Value *argv) {
 static int slot_arity(int slot) {
     switch (slot) {
     case SLOT_REPR: case SLOT_STR: case SLOT_HASH: case SLOT_LEN: case SLOT_ITER:
-    case SLOT_NEXT: case SLOT_BOOL:
+    case SLOT_NEXT: case SLOT_BOOL: case SLOT_NEG: case SLOT_POS: case SLOT_INVERT: case SLOT_ABS:
         return 0;
     case SLOT_SETITEM: case SLOT_SETATTR:
         return 2;
@@ -1545,6 +1570,27 @@ static Value call_slot(int slot, ObjClass *c, int argc, Value *argv, ObjDict *kw
             return object_new(AS_CLASS(self), 0, NULL, NULL);
         }
         return c->new_(AS_CLASS(self), argc - 1, argv + 1, kw);
+    case SLOT_NEG: case SLOT_POS: case SLOT_INVERT:
+        return c->unop ? c->unop(self, slot == SLOT_NEG ? UN_NEG : slot == SLOT_POS ? UN_POS : UN_INVERT)
+                       : VAL_NOTIMPL;
+    case SLOT_ABS: {
+        if (IS_FLOATISH(self)) {
+            return float_new(fabs(AS_FLOAT(self)));
+        }
+        int neg = obj_lt(self, MK_SMALL(0));
+        if (neg < 0) {
+            return VAL_NULL;
+        }
+        return c->unop ? c->unop(self, neg ? UN_NEG : UN_POS) : VAL_NOTIMPL;
+    }
+    case SLOT_DIVMOD: case SLOT_RDIVMOD: {
+        Value a = slot == SLOT_DIVMOD ? self : argv[1], b = slot == SLOT_DIVMOD ? argv[1] : self;
+        if (!(IS_INT(a) || IS_FLOATISH(a) || (a) == VAL_TRUE || (a) == VAL_FALSE) || !(IS_INT(b) || IS_FLOATISH(b) || (b) == VAL_TRUE || (b) == VAL_FALSE) ||
+            (c == cls_int && (IS_FLOATISH(a) || IS_FLOATISH(b)))) {
+            return VAL_NOTIMPL;
+        }
+        return num_divmod(a, b);
+    }
     default:
         if (slot >= SLOT_BINOP && slot < SLOT_BINOP + 2 * BIN__COUNT) {
             int op = (slot - SLOT_BINOP) % BIN__COUNT;
@@ -1574,6 +1620,34 @@ static void add_slot_wrapper(ObjClass *c, const char *name, int slot) {
                       (slot == SLOT_CONTAINS &&
                        (c == cls_dict || c == cls_set || c == cls_frozenset));
     dict_set_str(c->dict, s, OBJ_VAL(n));
+}
+
+// The binary operators whose __op__ (*fwd) and __rop__ (*refl) wrappers
+// builtin class [c] shows, as CPython's type defines them (str has __mod__
+// and __rmod__ but no __radd__; type only __or__/__ror__ for unions).
+static void binop_exposed(ObjClass *c, uint32_t *fwd, uint32_t *refl) {
+#define B(op) (1u << BIN_##op)
+    uint32_t all = c->binop_ops ? c->binop_ops : (1u << BIN__COUNT) - 1;
+    *fwd = *refl = all;
+    if (c == cls_str || c == cls_bytes || c == cls_bytearray) {
+        *fwd = B(ADD) | B(MUL) | B(MOD);
+        *refl = B(MUL) | B(MOD);
+    } else if (c == cls_list || c == cls_tuple || c == cls_deque) {
+        *fwd = B(ADD) | B(MUL);
+        *refl = B(MUL);
+    } else if (c == cls_dict || c == cls_type || c == cls_union || c == cls_mappingproxy) {
+        *fwd = *refl = B(OR);
+    } else if (c == cls_none) {
+        *fwd = *refl = 0;
+    } else if (c == cls_set || c == cls_frozenset || c == cls_dict_keys || c == cls_dict_items) {
+        *fwd = *refl = B(AND) | B(OR) | B(SUB) | B(XOR);
+    } else if (c == cls_counter) {
+        *fwd = B(ADD) | B(SUB) | B(OR) | B(AND);
+        *refl = 0;
+    } else if (c == cls_bool) {
+        *fwd = *refl = B(AND) | B(OR) | B(XOR);
+    }
+#undef B
 }
 
 // Adds __repr__, __eq__, __add__ ... natives to each builtin class for the
@@ -1622,22 +1696,37 @@ static void add_slot_wrappers(ObjClass *c) {
     if (OWN(contains)) {
         add_slot_wrapper(c, "__contains__", SLOT_CONTAINS);
     }
-    if (OWN(truthy)) {
+    if (OWN(truthy) && (!c->len || c == cls_range)) {   // (containers are true by their __len__)
         add_slot_wrapper(c, "__bool__", SLOT_BOOL);
+    }
+    if (OWN(unop) && (c == cls_int || c == cls_float || c == cls_complex)) {
+        add_slot_wrapper(c, "__neg__", SLOT_NEG);
+        add_slot_wrapper(c, "__pos__", SLOT_POS);
+        add_slot_wrapper(c, "__abs__", SLOT_ABS);
+        if (c == cls_int) {
+            add_slot_wrapper(c, "__invert__", SLOT_INVERT);
+        }
+    }
+    if (c == cls_int || c == cls_float) {
+        add_slot_wrapper(c, "__divmod__", SLOT_DIVMOD);
+        add_slot_wrapper(c, "__rdivmod__", SLOT_RDIVMOD);
     }
     if (OWN(call) || c == cls_function || c == cls_native || c == cls_bound_method) {
         add_slot_wrapper(c, "__call__", SLOT_CALL);     // (collections.abc.Callable's check looks for it)
     }
     if (OWN(binop)) {
+        uint32_t fwd, refl;
+        binop_exposed(c, &fwd, &refl);
         for (int i = 0; i < BIN__COUNT; i++) {
-            if (c->binop_ops && !(c->binop_ops & (1u << i))) {
-                continue;
-            }
             char buf[32];
-            snprintf(buf, sizeof buf, "__%s__", ops_bin_stem[i]);
-            add_slot_wrapper(c, str_intern_c(buf)->data, SLOT_BINOP + i);
-            snprintf(buf, sizeof buf, "__r%s__", ops_bin_stem[i]);
-            add_slot_wrapper(c, str_intern_c(buf)->data, SLOT_BINOP + BIN__COUNT + i);
+            if (fwd & (1u << i)) {
+                snprintf(buf, sizeof buf, "__%s__", ops_bin_stem[i]);
+                add_slot_wrapper(c, str_intern_c(buf)->data, SLOT_BINOP + i);
+            }
+            if (refl & (1u << i)) {
+                snprintf(buf, sizeof buf, "__r%s__", ops_bin_stem[i]);
+                add_slot_wrapper(c, str_intern_c(buf)->data, SLOT_BINOP + BIN__COUNT + i);
+            }
         }
     }
     if (c == cls_object) {
@@ -1726,8 +1815,18 @@ static Value object_subclasshook(int argc, Value *argv, ObjDict *kw) {
     return VAL_NOTIMPL;
 }
 
+// object.__dir__(self): the default attribute names (a user __dir__ may
+// extend super().__dir__()).
+static Value object_dir(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("object.__dir__", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
+    return dir_default(argv[0]);
+}
+
 static const MethodDef object_methods[] = {
     {"__init__", object_init, true},
+    {"__dir__", object_dir},
     {"__subclasshook__", object_subclasshook},
     {"__format__", object_format},
     {"__reduce_ex__", object_reduce_ex},
@@ -1745,6 +1844,146 @@ static const MethodDef type_methods[] = {
     {"__subclasscheck__", type_subclasscheck_fn},
     {NULL, NULL},
 };
+
+// ---- member descriptors: S.a for `__slots__ = ('a',)` (pyish keeps slot
+// values in the instance dict; the descriptor reads and writes there, and
+// attribute access on instances treats it as absent, object.c)
+typedef struct ObjMember {
+    Obj hdr;
+    ObjStr *name;       // the (mangled) slot name
+    ObjClass *owner;    // the class whose __slots__ declares it
+} ObjMember;
+
+static void trace_member(Obj *o) {
+    gc_mark_obj((Obj *)((ObjMember *)o)->name);
+    gc_mark_obj((Obj *)((ObjMember *)o)->owner);
+}
+
+static Value member_repr(Value self) {
+    ObjMember *m = (ObjMember *)AS_OBJ(self);
+    return str_printf("<member '%s' of '%s' objects>", m->name->data, m->owner->name->data);
+}
+
+static Value member_getattr(Value self, ObjStr *name) {
+    ObjMember *m = (ObjMember *)AS_OBJ(self);
+    if (strcmp(name->data, "__name__") == 0) {
+        return OBJ_VAL(m->name);
+    }
+    if (strcmp(name->data, "__objclass__") == 0) {
+        return OBJ_VAL(m->owner);
+    }
+    if (strcmp(name->data, "__qualname__") == 0) {
+        return str_printf("%s.%s", class_qualname(m->owner)->data, m->name->data);
+    }
+    if (strcmp(name->data, "__doc__") == 0) {
+        return VAL_NONE;
+    }
+    return generic_getattr(self, name);
+}
+
+// The instance [obj] a member's __get__/__set__ may use, else TypeError.
+static bool member_check(ObjMember *m, Value obj) {
+    if (class_is_subclass(val_class(obj), m->owner)) {
+        return true;
+    }
+    exc_raise(exc_TypeError, "descriptor '%s' for '%s' objects doesn't apply to a '%s' object",
+              m->name->data, m->owner->name->data, val_type_name(obj));
+    return false;
+}
+
+static Value member_get_m(int argc, Value *argv, ObjDict *kw) {
+    if (argc < 2 || argc > 3) {
+        return exc_raise(exc_TypeError, "expected 1 or 2 arguments, got %d", argc - 1);
+    }
+    ObjMember *m = (ObjMember *)AS_OBJ(argv[0]);
+    if (IS_NONE(argv[1])) {
+        return argv[0];
+    }
+    if (!member_check(m, argv[1])) {
+        return VAL_NULL;
+    }
+    ObjDict *d = obj_instance_dict(argv[1]);
+    Value v = d ? dict_get_str(d, m->name) : VAL_NULL;
+    if (!v) {
+        return exc_raise_attr(argv[1], m->name, "'%s' object has no attribute '%s'", val_type_name(argv[1]),
+                              m->name->data);
+    }
+    return v;
+}
+
+static Value member_set_m(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("__set__", argc - 1, 2, 2)) {
+        return VAL_NULL;
+    }
+    ObjMember *m = (ObjMember *)AS_OBJ(argv[0]);
+    return member_check(m, argv[1]) && generic_setattr(argv[1], m->name, argv[2]) ? VAL_NONE : VAL_NULL;
+}
+
+static Value member_delete_m(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("__delete__", argc - 1, 1, 1)) {
+        return VAL_NULL;
+    }
+    ObjMember *m = (ObjMember *)AS_OBJ(argv[0]);
+    return member_check(m, argv[1]) && generic_setattr(argv[1], m->name, VAL_NULL) ? VAL_NONE : VAL_NULL;
+}
+
+static const MethodDef member_methods[] = {
+    {"__get__", member_get_m},
+    {"__set__", member_set_m},
+    {"__delete__", member_delete_m},
+    {NULL, NULL},
+};
+
+// Puts a member descriptor in user class [c]'s dict for each name of its
+// own __slots__ (not __dict__/__weakref__, nor a name the body also binds).
+static void class_add_members(ObjClass *c) {
+    Value sl = dict_get_str(c->dict, str_intern_c("__slots__"));
+    if (!sl) {
+        return;
+    }
+    size_t n = 0;
+    Value *items = NULL, one = sl;
+    if (IS_STR(sl)) {
+        n = 1;
+        items = &one;
+    } else if (IS_TUPLE(sl) || IS_LIST(sl)) {
+        n = IS_TUPLE(sl) ? AS_TUPLE(sl)->len : AS_LIST(sl)->len;
+        items = IS_TUPLE(sl) ? AS_TUPLE(sl)->items : AS_LIST(sl)->items;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!IS_STR(items[i])) {
+            continue;
+        }
+        ObjStr *nm = AS_STR(items[i]);
+        if (strcmp(nm->data, "__dict__") == 0 || strcmp(nm->data, "__weakref__") == 0) {
+            continue;
+        }
+        Value key = OBJ_VAL(nm);
+        if (nm->len > 2 && nm->data[0] == '_' && nm->data[1] == '_' &&
+            !(nm->data[nm->len - 1] == '_' && nm->data[nm->len - 2] == '_')) {
+            const char *cn = c->name->data;
+            while (*cn == '_') {
+                cn++;
+            }
+            if (*cn) {
+                key = str_printf("_%s%s", cn, nm->data);
+            }
+        }
+        gc_push_root(key);
+        key = OBJ_VAL(str_intern(AS_STR(key)->data, AS_STR(key)->len));
+        gc_pop_root(1);
+        if (dict_get_str(c->dict, AS_STR(key))) {
+            continue;
+        }
+        gc_push_root(key);
+        ObjMember *m = (ObjMember *)obj_alloc(cls_member, sizeof(ObjMember));
+        m->name = AS_STR(key);
+        m->owner = c;
+        gc_push_root(OBJ_VAL(m));
+        dict_set_str(c->dict, AS_STR(key), OBJ_VAL(m));
+        gc_pop_root(2);
+    }
+}
 
 static const MethodDef property_methods[] = {
     {"__get__", prop_get_m},
@@ -1835,6 +2074,11 @@ void class_ready(void) {
     cls_bound_method->richcompare = bound_compare;
     cls_bound_method->hash = bound_hash;
     cls_bound_method->new_ = bound_new;
+    cls_member = class_new_builtin("member_descriptor", NULL, sizeof(ObjMember), member_methods);
+    cls_member->trace = trace_member;
+    cls_member->repr = member_repr;
+    cls_member->getattr = member_getattr;
+    cls_member->new_ = NULL;
     cls_property = class_new_builtin("property", NULL, sizeof(ObjProperty), property_methods);
     cls_property->trace = trace_property;
     cls_property->new_ = property_new;
@@ -1861,13 +2105,13 @@ void class_ready(void) {
     cls_none = class_new_builtin("NoneType", NULL, sizeof(Obj), NULL);
     cls_none->repr = none_repr;
     cls_none->truthy = none_truthy;
-    cls_none->new_ = NULL;
+    cls_none->new_ = singleton_new;
     cls_notimplemented = class_new_builtin("NotImplementedType", NULL, sizeof(Obj), NULL);
     cls_notimplemented->repr = notimpl_repr;
-    cls_notimplemented->new_ = NULL;
+    cls_notimplemented->new_ = singleton_new;
     cls_ellipsis = class_new_builtin("ellipsis", NULL, sizeof(Obj), NULL);
     cls_ellipsis->repr = ellipsis_repr;
-    cls_ellipsis->new_ = NULL;
+    cls_ellipsis->new_ = singleton_new;
     cls_none->binop = union_binop;
     cls_union = class_new_builtin("UnionType", NULL, sizeof(ObjUnion), NULL);
     cls_union->module = str_intern_c("types");

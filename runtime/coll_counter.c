@@ -191,7 +191,7 @@ static Value cm_update(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("update", argc - 1, 0, 1)) {
         return VAL_NULL;
     }
-    bool ok = (argc < 2 || counter_add(argv[0], argv[1], 1)) &&
+    bool ok = (argc < 2 || IS_NONE(argv[1]) || counter_add(argv[0], argv[1], 1)) &&     // (None: nothing)
               (!kw || counter_add(argv[0], OBJ_VAL(kw), 1));
     return ok ? VAL_NONE : VAL_NULL;
 }
@@ -200,12 +200,15 @@ static Value cm_subtract(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("subtract", argc - 1, 0, 1)) {
         return VAL_NULL;
     }
-    bool ok = (argc < 2 || counter_add(argv[0], argv[1], -1)) &&
+    bool ok = (argc < 2 || IS_NONE(argv[1]) || counter_add(argv[0], argv[1], -1)) &&
               (!kw || counter_add(argv[0], OBJ_VAL(kw), -1));
     return ok ? VAL_NONE : VAL_NULL;
 }
 
 static Value cm_total(int argc, Value *argv, ObjDict *kw) {
+    if (argc != 1) {
+        return exc_raise(exc_TypeError, "Counter.total() takes 1 positional argument but %d were given", argc);
+    }
     ObjDict *d = AS_DICT(argv[0]);
     Value acc = MK_SMALL(0);
     for (size_t i = 0; i < d->nentries; i++) {
@@ -391,7 +394,21 @@ static Value counter_richcompare(Value a, Value b, int op) {
     }
 }
 
+// Counter.copy(): self.__class__(self), as CPython's (a Counter, not a dict).
+static Value cm_copy(int argc, Value *argv, ObjDict *kw) {
+    if (argc != 1) {
+        return exc_raise(exc_TypeError, "Counter.copy() takes 1 positional argument but %d were given", argc);
+    }
+    return vm_call(OBJ_VAL(val_class(argv[0])), 1, argv, NULL);
+}
+
+// Counter.fromkeys(): refused, as CPython's.
+static Value cm_fromkeys(int argc, Value *argv, ObjDict *kw) {
+    return exc_raise(exc_NotImplementedError, "Counter.fromkeys() is undefined.  Use Counter(iterable) instead.");
+}
+
 static const MethodDef counter_methods[] = {
+    {"copy", cm_copy},
     {"most_common", cm_most_common},
     {"elements", cm_elements},
     {"update", cm_update, true},
@@ -411,4 +428,5 @@ void coll_counter_init(ObjStr *modname) {
     cls_counter->binop = counter_binop;
     cls_counter->unop = counter_unop;
     cls_counter->richcompare = counter_richcompare;
+    class_add_classmethod(cls_counter, "fromkeys", cm_fromkeys)->takes_kw = true;
 }

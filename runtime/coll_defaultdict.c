@@ -101,6 +101,9 @@ static Value ddm_missing(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value ddm_copy(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("defaultdict.copy", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     Value d = OBJ_VAL(obj_alloc(AS_OBJ(argv[0])->cls, AS_OBJ(argv[0])->cls->inst_size));
     AS_DD(d)->factory = AS_DD(argv[0])->factory;
     return table_copy(AS_DICT(d), AS_DICT(argv[0])) ? d : VAL_NULL;

@@ -144,13 +144,19 @@ static Value deque_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
         AS_DEQUE(d)->maxlen = -1;
         return d;
     }
-    if (!kw_only("deque", kw, allowed) || !arg_count("deque", argc, 0, 2)) {
+    if (!kw_only("deque", kw, allowed)) {
         return VAL_NULL;
+    }
+    if (argc > 2) {     // PyArg_ParseTupleAndKeywords' words
+        return exc_raise(exc_TypeError, "deque() takes at most 2 arguments (%d given)", argc);
     }
     Value iterable = argc > 0 ? argv[0] : kw_get(kw, "iterable");
     Value maxlen = argc > 1 ? argv[1] : kw_get(kw, "maxlen");
     int64_t ml = -1;
     if (maxlen && !IS_NONE(maxlen)) {
+        if (!IS_INT(maxlen)) {  // PyLong_AsSsize_t: no __index__
+            return exc_raise(exc_TypeError, "an integer is required");
+        }
         if (!index_value(maxlen, NULL, &ml)) {
             return VAL_NULL;
         }
@@ -403,7 +409,7 @@ static Value dm_extendleft(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value dm_rotate(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("rotate", argc - 1, 0, 1)) {
+    if (!arg_count("deque.rotate", argc - 1, 0, 1)) {
         return VAL_NULL;
     }
     int64_t n = 1;
@@ -430,6 +436,9 @@ static Value dm_rotate(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value dm_clear(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("deque.clear", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     deque_finalize(AS_OBJ(argv[0]));
     DQ->cap = DQ->len = DQ->head = 0;
     DQ->state++;
@@ -457,6 +466,9 @@ static Value dm_init(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value dm_copy(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("deque.copy", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     ObjClass *cls = AS_OBJ(argv[0])->cls;
     if (cls != cls_deque) {    // a subclass: type(d)(d) or type(d)(d, maxlen), as CPython
         Value args[2] = {argv[0], MK_SMALL(DQ->maxlen)};
@@ -547,7 +559,7 @@ static Value deque_binop(Value a, Value b, int op) {
 }
 
 static Value dm_count(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("count", argc - 1, 1, 1)) {
+    if (!arg_count("deque.count", argc - 1, 1, 1)) {
         return VAL_NULL;
     }
     int64_t c = 0;
@@ -562,10 +574,15 @@ static Value dm_count(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value dm_index(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("index", argc - 1, 1, 3)) {
+    if (argc < 2 || argc > 4) {     // _PyArg_ParseStack's words
+        return exc_raise(exc_TypeError, "index() takes at %s %d argument%s (%d given)", argc < 2 ? "least" : "most",
+                         argc < 2 ? 1 : 3, argc < 2 ? "" : "s", argc - 1);
+    }
+    int64_t lo, hi;
+    if (!index_bounds(argc, argv, (int64_t)DQ->len, &lo, &hi)) {
         return VAL_NULL;
     }
-    for (size_t i = 0; i < DQ->len; i++) {
+    for (size_t i = (size_t)lo; i < (size_t)hi && i < DQ->len; i++) {
         int eq = obj_eq(DQ_AT(DQ, i), argv[1]);
         if (eq < 0) {
             return VAL_NULL;
@@ -597,6 +614,9 @@ static Value dm_remove(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value dm_reverse(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("deque.reverse", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     ObjDeque *d = DQ;
     for (size_t i = 0, j = d->len ? d->len - 1 : 0; i < j; i++, j--) {
         Value t = DQ_AT(d, i);
@@ -608,8 +628,8 @@ static Value dm_reverse(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value dm_insert(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("insert", argc - 1, 2, 2)) {
-        return VAL_NULL;
+    if (argc != 3) {
+        return exc_raise(exc_TypeError, "insert() takes exactly 2 arguments (%d given)", argc - 1);
     }
     ObjDeque *d = DQ;
     int64_t i;
@@ -665,7 +685,8 @@ static const MethodDef deque_methods[] = {
 };
 
 static bool dq_unhashable(Value self, int64_t *out) {
-    exc_raise(exc_TypeError, "unhashable type: '%s'", val_type_name(self));
+    exc_raise(exc_TypeError, "unhashable type: '%s%s'", val_class(self) == cls_deque ? "collections." : "",
+              val_type_name(self));
     return false;
 }
 

@@ -152,7 +152,17 @@ static Value od_repr(Value self) {
     return sb_finish(&b);
 }
 
+// OrderedDict.copy(): self.__class__(self), as CPython's.
+static Value od_copy(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("OrderedDict.copy", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
+    return vm_call(OBJ_VAL(val_class(argv[0])), 1, argv, NULL);
+}
+
 static const MethodDef od_methods[] = {
+    {"copy", od_copy},
+    {"__copy__", od_copy},
     {"move_to_end", od_move_to_end, true},
     {"popitem", od_popitem, true},
     {NULL, NULL},

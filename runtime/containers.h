@@ -91,6 +91,10 @@ bool list_extend(ObjList *l, Value iterable);
 bool index_value(Value v, const char *what, int64_t *out);
 // A start/stop bound of index(): as index_value, big ints saturate to +-2^62.
 bool index_bound_value(Value v, int64_t *out);
+// The optional start/stop arguments argv[2], argv[3] of a sequence's
+// index(x, start, stop) clamped to [0, len], as CPython (a non-integer is
+// "slice indices must be integers or have an __index__ method").
+bool index_bounds(int argc, Value *argv, int64_t len, int64_t *lo, int64_t *hi);
 // A position of list.pop/insert: as index_value, a big int is OverflowError.
 bool ssize_value(Value v, int64_t *out);
 

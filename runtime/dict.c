@@ -505,6 +505,7 @@ typedef struct ObjDictIter {
     size_t left;        // entries still to yield (more: keys changed)
     uint32_t version;   // of an OrderedDict: any change is an error
     bool odict;
+    bool rev;           // reversed(): pos counts down the entries still to scan
 } ObjDictIter;
 
 typedef struct ObjDictView {
@@ -518,6 +519,10 @@ static Value dict_iter_new(ObjClass *cls, Value d) {
     it->used = it->left = AS_DICT(d)->used;
     it->version = AS_DICT(d)->version;
     it->odict = (AS_OBJ(d)->cls->flags & CLS_ODICT) != 0;
+    it->rev = cls == cls_dict_rkeyiter || cls == cls_dict_rvalueiter || cls == cls_dict_ritemiter;
+    if (it->rev) {
+        it->pos = AS_DICT(d)->nentries;
+    }
     return OBJ_VAL(it);
 }
 
@@ -542,8 +547,11 @@ static int dict_iter_step(Value self, DictEntry **out) {
         exc_raise(exc_RuntimeError, "dictionary changed size during iteration");
         return -1;
     }
-    while (it->pos < d->nentries) {
-        DictEntry *e = &d->entries[it->pos++];
+    if (it->rev && it->pos > d->nentries) {
+        it->pos = d->nentries;
+    }
+    while (it->rev ? it->pos > 0 : it->pos < d->nentries) {
+        DictEntry *e = &d->entries[it->rev ? --it->pos : it->pos++];
         if (e->key) {
             if (it->left == 0) {
                 // as many deleted as added: CPython's check of the same case
@@ -1079,35 +1087,13 @@ static Value m_fromkeys(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value m_reversed(int argc, Value *argv, ObjDict *kw) {
-    Value l = list_new(SELF->used);
-    if (!l) {
-        return VAL_NULL;
-    }
-    for (size_t i = SELF->nentries; i-- > 0;) {
-        if (SELF->entries[i].key) {
-            list_append(AS_LIST(l), SELF->entries[i].key);
-        }
-    }
-    return obj_iter(l);
+    return dict_iter_new(cls_dict_rkeyiter, argv[0]);
 }
 
 // reversed(d.keys() / d.values() / d.items()): kind 0, 1, 2.
 static Value view_reversed(Value view, int kind) {
-    ObjDict *d = AS_DICT(((ObjDictView *)AS_OBJ(view))->dict);
-    Value l = list_new(d->used);
-    if (!l) {
-        return VAL_NULL;
-    }
-    gc_push_root(l);
-    for (size_t i = d->nentries; i-- > 0;) {
-        DictEntry *e = &d->entries[i];
-        if (e->key) {
-            list_append(AS_LIST(l), kind == 0 ? e->key : kind == 1 ? e->value
-                                                     : tuple_pack(2, e->key, e->value));
-        }
-    }
-    gc_pop_root(1);
-    return obj_iter(l);
+    Value d = ((ObjDictView *)AS_OBJ(view))->dict;
+    return dict_iter_new(kind == 0 ? cls_dict_rkeyiter : kind == 1 ? cls_dict_rvalueiter : cls_dict_ritemiter, d);
 }
 
 static Value m_keys_reversed(int argc, Value *argv, ObjDict *kw) {
@@ -1234,4 +1220,7 @@ void dict_init(void) {
     cls_dict_keyiter = make_iter("dict_keyiterator", dict_keyiter_next);
     cls_dict_valueiter = make_iter("dict_valueiterator", dict_valueiter_next);
     cls_dict_itemiter = make_iter("dict_itemiterator", dict_itemiter_next);
+    cls_dict_rkeyiter = make_iter("dict_reversekeyiterator", dict_keyiter_next);
+    cls_dict_rvalueiter = make_iter("dict_reversevalueiterator", dict_valueiter_next);
+    cls_dict_ritemiter = make_iter("dict_reverseitemiterator", dict_itemiter_next);
 }

@@ -754,11 +754,17 @@ Value num_round(Value x, Value ndigits) {
 // ---- methods
 
 static Value m_is_integer(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("float.is_integer", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     double d = AS_FLOAT(argv[0]);
     return VAL_BOOL(isfinite(d) && d == floor(d));
 }
 
 static Value m_as_integer_ratio(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("float.as_integer_ratio", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     double d = AS_FLOAT(argv[0]);
     if (isinf(d)) {
         return exc_raise(exc_OverflowError, "cannot convert Infinity to integer ratio");
@@ -796,6 +802,22 @@ static Value m_float_round(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value m_float_self(int argc, Value *argv, ObjDict *kw) {
+    return float_unop(argv[0], UN_POS);
+}
+
+// float.__getnewargs__(): (float(self),), as CPython's.
+static Value m_float_getnewargs(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("float.__getnewargs__", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
+    Value v = float_unop(argv[0], UN_POS);
+    return v ? tuple_pack(1, v) : VAL_NULL;
+}
+
+static Value m_float_conjugate(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("float.conjugate", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     return float_unop(argv[0], UN_POS);
 }
 
@@ -849,7 +871,7 @@ static bool word_at(const char *p, const char *end, const char *w) {
 // float.fromhex(s): classmethod; [+-][0x]hex[.hex][p[+-]dec], inf, nan,
 // surrounding whitespace. C's strtod rounds hex input correctly.
 static Value m_fromhex(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("fromhex", argc - 1, 1, 1)) {
+    if (!arg_count("float.fromhex", argc - 1, 1, 1)) {
         return VAL_NULL;
     }
     if (!str_check(argv[1])) {
@@ -925,7 +947,8 @@ static const MethodDef float_methods[] = {
     {"is_integer", m_is_integer},
     {"hex", m_hex},
     {"as_integer_ratio", m_as_integer_ratio},
-    {"conjugate", m_float_self},
+    {"conjugate", m_float_conjugate},
+    {"__getnewargs__", m_float_getnewargs},
     {"__float__", m_float_self},
     {"__int__", m_float_trunc},
     {"__trunc__", m_float_trunc},

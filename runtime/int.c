@@ -1083,7 +1083,7 @@ static Value int_parse_buffer(Value x, int base) {
         return VAL_NULL;
     }
     if (r == VAL_NULL && !exc_pending()) {
-        Value rep = obj_repr(x);
+        Value rep = obj_repr(copy);     // a bytearray's text too is shown as bytes, as CPython's
         return rep ? exc_raise(exc_ValueError, "invalid literal for int() with base %d: %s", base,
                                str_cstr(rep))
                    : VAL_NULL;
@@ -1196,6 +1196,9 @@ static Value bool_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
 // ---- methods
 
 static Value m_bit_length(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("int.bit_length", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     int64_t x;
     if (small_of(argv[0], &x)) {
         uint64_t a = x < 0 ? (uint64_t)(-x) : (uint64_t)x;
@@ -1205,6 +1208,9 @@ static Value m_bit_length(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value m_bit_count(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("int.bit_count", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     mpz_t z;
     mpz_init(z);
     int_get_mpz(argv[0], z);
@@ -1215,6 +1221,22 @@ static Value m_bit_count(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value m_int_self(int argc, Value *argv, ObjDict *kw) {
+    return int_unop(argv[0], UN_POS);
+}
+
+// int.__getnewargs__(): (int(self),), as CPython's (copy and pickle use it).
+static Value m_int_getnewargs(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("int.__getnewargs__", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
+    Value v = int_unop(argv[0], UN_POS);
+    return v ? tuple_pack(1, v) : VAL_NULL;
+}
+
+static Value m_int_conjugate(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("int.conjugate", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     return int_unop(argv[0], UN_POS);
 }
 
@@ -1240,6 +1262,9 @@ static Value m_int_round(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value m_int_ratio(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("int.as_integer_ratio", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     Value i = int_unop(argv[0], UN_POS);
     gc_push_root(i);
     Value t = tuple_pack(2, i, MK_SMALL(1));
@@ -1252,6 +1277,11 @@ static Value m_int_ratio(int argc, Value *argv, ObjDict *kw) {
 static bool bytes_conv_args(const char *fname, const char *first, int argc, Value *argv,
                             ObjDict *kw, Value *out0, bool *little, bool *sgn) {
     Value a[3] = {VAL_NULL, VAL_NULL, VAL_NULL};
+    int total = argc + (kw ? (int)kw->used : 0);
+    if (total > 3) {
+        exc_raise(exc_TypeError, "%s() takes at most 3 arguments (%d given)", fname, total);
+        return false;
+    }
     if (argc > 2) {
         exc_raise(exc_TypeError, "%s() takes at most 2 positional arguments (%d given)", fname, argc);
         return false;
@@ -1400,8 +1430,9 @@ static Value m_int_from_bytes(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     if (got == 0) {
-        if (str_check(src)) {
-            return exc_raise(exc_TypeError, "cannot convert 'str' object to bytes");
+        if (str_check(src) || (IS_INT(src) || src == VAL_TRUE || src == VAL_FALSE || class_is_subclass(val_class(src), cls_int))) {
+            // (PyObject_Bytes: no bytes(n) of zeros here)
+            return exc_raise(exc_TypeError, "cannot convert '%s' object to bytes", val_type_name(src));
         }
         src = bytes_from_object(src);
         if (!src) {
@@ -1452,7 +1483,8 @@ static void add_native_property(ObjClass *c, const char *name, NativeFn fn) {
 static const MethodDef int_methods[] = {
     {"bit_length", m_bit_length},
     {"bit_count", m_bit_count},
-    {"conjugate", m_int_self},
+    {"conjugate", m_int_conjugate},
+    {"__getnewargs__", m_int_getnewargs},
     {"__index__", m_int_self},
     {"__int__", m_int_self},
     {"__trunc__", m_int_self},

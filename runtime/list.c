@@ -911,19 +911,9 @@ static Value m_index(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     ObjList *l = AS_LIST(argv[0]);
-    int64_t len = (int64_t)l->len, b[2] = {0, len};
-    for (int k = 0; k < 2 && k + 2 < argc; k++) {
-        int64_t v;
-        if (!index_bound_value(argv[k + 2], &v)) {
-            return VAL_NULL;
-        }
-        if (v < 0) {
-            v += len;
-            if (v < 0) {
-                v = 0;
-            }
-        }
-        b[k] = v > len ? len : v;
+    int64_t b[2];
+    if (!index_bounds(argc, argv, (int64_t)l->len, &b[0], &b[1])) {
+        return VAL_NULL;
     }
     int64_t i = list_find(l, argv[1], b[0], b[1]);
     if (i == -2) {
@@ -998,6 +988,9 @@ int list_sort_reverse_arg(Value rev) {
 
 static Value m_sort(int argc, Value *argv, ObjDict *kw) {
     static const char *const allowed[] = {"key", "reverse", NULL};
+    if (argc > 3) {
+        return exc_raise(exc_TypeError, "sort() takes at most 2 arguments (%d given)", argc - 1);
+    }
     if (argc > 1) {
         return exc_raise(exc_TypeError, "sort() takes no positional arguments");
     }

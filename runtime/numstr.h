@@ -165,6 +165,9 @@ Value format_value(Value v, Value spec);
 Value str_percent_format(Value fmt, Value args);
 // fmt.format(*args, **kw).
 Value str_format_method(Value fmt, int argc, Value *args, ObjDict *kw);
+// str.format_map(mapping): names looked up by mapping[name] (any mapping,
+// a dict subclass's __missing__ too); positional fields are a ValueError.
+Value str_format_map(Value fmt, Value mapping);
 
 // ---- SBuf: growable byte buffer in mem.c memory. Growth is fallible: when
 // the buffer cannot grow, MemoryError is raised once, [failed] is set, later

@@ -563,6 +563,9 @@ Value generic_getattr(Value self, ObjStr *name) {
         if (dc == cls_function) {
             return bound_method_new(self, descr);
         }
+        if (dc == cls_member) {     // an unset __slots__ member (set ones are in the instance dict)
+            return exc_raise_attr(self, name, "'%s' object has no attribute '%s'", c->name->data, name->data);
+        }
         if (dc == cls_native) {
             ObjNative *n = (ObjNative *)AS_OBJ(descr);
             if (n->is_static) {
@@ -823,7 +826,11 @@ bool generic_setattr(Value self, ObjStr *name, Value v) {
     }
     int r = dict_del(d, OBJ_VAL(name));
     if (r == 0) {
-        exc_raise(exc_AttributeError, "'%s' object has no attribute '%s'", c->name->data, name->data);
+        if (descr && IS_A(descr, cls_member)) {
+            exc_raise(exc_AttributeError, "%s", name->data);    // CPython's member_delete words
+        } else {
+            exc_raise(exc_AttributeError, "'%s' object has no attribute '%s'", c->name->data, name->data);
+        }
     }
     return r > 0;
 }

@@ -68,6 +68,9 @@ Value call_method(Value self, const char *name, int argc, Value *argv);
 Value call_method_opt(Value self, ObjStr *name, int argc, Value *argv, bool *found);
 Value call_method_str(Value self, ObjStr *name, int argc, Value *argv);   // name interned
 ObjDict *obj_instance_dict(Value self);
+// The sorted names dir(v) gives when v's class defines no __dir__, which
+// object.__dir__ returns too (builtins.c).
+Value dir_default(Value v);
 // ascii(v): repr(v) with non-ASCII characters escaped (builtins.c).
 Value obj_ascii(Value v);
 #endif

@@ -67,7 +67,8 @@ typedef struct StateConfig {
     X(object) X(type) X(none) X(bool) X(int) X(float) X(complex) X(str) X(str_iter) \
     X(tuple) X(tuple_iter) X(list) X(list_iter) X(list_reviter) X(dict) \
     X(dict_keys) X(dict_values) X(dict_items) X(dict_keyiter) \
-    X(dict_valueiter) X(dict_itemiter) X(set) X(frozenset) X(set_iter) \
+    X(dict_valueiter) X(dict_itemiter) X(dict_rkeyiter) X(dict_rvalueiter) \
+    X(dict_ritemiter) X(member) X(set) X(frozenset) X(set_iter) \
     X(range) X(range_iter) X(slice) X(native) X(bound_method) X(function) \
     X(code) X(cell) X(module) X(property) X(staticmethod) X(classmethod) \
     X(notimplemented) X(ellipsis) X(union) X(generator) X(coroutine) \
@@ -364,6 +365,10 @@ FILE *state_stderr(void);
 #define cls_dict_keyiter (ST->cls_dict_keyiter)
 #define cls_dict_valueiter (ST->cls_dict_valueiter)
 #define cls_dict_itemiter (ST->cls_dict_itemiter)
+#define cls_dict_rkeyiter (ST->cls_dict_rkeyiter)
+#define cls_dict_rvalueiter (ST->cls_dict_rvalueiter)
+#define cls_dict_ritemiter (ST->cls_dict_ritemiter)
+#define cls_member (ST->cls_member)
 #define cls_set (ST->cls_set)
 #define cls_frozenset (ST->cls_frozenset)
 #define cls_set_iter (ST->cls_set_iter)

@@ -533,7 +533,7 @@ Value str_getitem(Value self, Value key) {
         int64_t i;
         if (!int_to_i64(key, &i)) {
             exc_clear();
-            return exc_raise(exc_IndexError, "string index out of range");
+            return exc_raise(exc_IndexError, "cannot fit '%s' into an index-sized integer", val_type_name(key));
         }
         if (i < 0) {
             i += (int64_t)s->cplen;

@@ -502,6 +502,9 @@ static Value m_splitlines(int argc, Value *argv, ObjDict *kw) {
     }
     Value kv = argc > 1 ? argv[1] : kw_get(kw, "keepends");
     int keep = 0;
+    if (kv && !IS_INT(kv) && kv != VAL_TRUE && kv != VAL_FALSE && !class_is_subclass(val_class(kv), cls_int)) {
+        return exc_raise(exc_TypeError, "'%s' object cannot be interpreted as an integer", val_type_name(kv));
+    }
     if (kv && (keep = obj_truthy(kv)) < 0) {
         return VAL_NULL;
     }
@@ -897,14 +900,23 @@ static Value m_casefold(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value m_swapcase(int argc, Value *argv, ObjDict *kw) {
+    if (!nargs("swapcase", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     return map_cps(argv[0], f_swap);
 }
 
 static Value m_title(int argc, Value *argv, ObjDict *kw) {
+    if (!nargs("title", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     return map_cps(argv[0], f_title);
 }
 
 static Value m_capitalize(int argc, Value *argv, ObjDict *kw) {
+    if (!nargs("capitalize", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     return map_cps(argv[0], f_capitalize);
 }
 
@@ -930,30 +942,51 @@ static bool p_alnum(uint32_t c) {
 }
 
 static Value m_isdecimal(int argc, Value *argv, ObjDict *kw) {
+    if (!nargs("isdecimal", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     return all_cps(argv[0], cp_isdecimal);
 }
 
 static Value m_isnumeric(int argc, Value *argv, ObjDict *kw) {
+    if (!nargs("isnumeric", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     return all_cps(argv[0], cp_isnumeric);
 }
 
 static Value m_isdigit(int argc, Value *argv, ObjDict *kw) {
+    if (!nargs("isdigit", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     return all_cps(argv[0], cp_isdigit);
 }
 
 static Value m_isalpha(int argc, Value *argv, ObjDict *kw) {
+    if (!nargs("isalpha", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     return all_cps(argv[0], cp_isalpha);
 }
 
 static Value m_isalnum(int argc, Value *argv, ObjDict *kw) {
+    if (!nargs("isalnum", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     return all_cps(argv[0], p_alnum);
 }
 
 static Value m_isspace(int argc, Value *argv, ObjDict *kw) {
+    if (!nargs("isspace", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     return all_cps(argv[0], cp_isspace);
 }
 
 static Value m_isprintable(int argc, Value *argv, ObjDict *kw) {
+    if (!nargs("isprintable", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     if (AS_STR(argv[0])->len == 0) {
         return VAL_TRUE;
     }
@@ -961,6 +994,9 @@ static Value m_isprintable(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value m_isascii(int argc, Value *argv, ObjDict *kw) {
+    if (!nargs("isascii", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     return VAL_BOOL(AS_STR(argv[0])->len == AS_STR(argv[0])->cplen);
 }
 
@@ -981,14 +1017,23 @@ static Value case_pred(Value self, bool want_upper) {
 }
 
 static Value m_isupper(int argc, Value *argv, ObjDict *kw) {
+    if (!nargs("isupper", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     return case_pred(argv[0], true);
 }
 
 static Value m_islower(int argc, Value *argv, ObjDict *kw) {
+    if (!nargs("islower", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     return case_pred(argv[0], false);
 }
 
 static Value m_istitle(int argc, Value *argv, ObjDict *kw) {
+    if (!nargs("istitle", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     ObjStr *s = SELF;
     size_t i = 0;
     bool prev_cased = false, cased = false;
@@ -1012,6 +1057,9 @@ static Value m_istitle(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value m_isidentifier(int argc, Value *argv, ObjDict *kw) {
+    if (!nargs("isidentifier", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
     ObjStr *s = SELF;
     if (s->len == 0) {
         return VAL_FALSE;
@@ -1238,13 +1286,10 @@ static Value m_format(int argc, Value *argv, ObjDict *kw) {
 
 static Value m_format_map(int argc, Value *argv, ObjDict *kw) {
     if (argc != 2) {
-        return exc_raise(exc_TypeError, "format_map() takes exactly one argument (%d given)",
+        return exc_raise(exc_TypeError, "str.format_map() takes exactly one argument (%d given)",
                          argc - 1);
     }
-    if (!IS_DICT(argv[1])) {
-        return exc_raise(exc_TypeError, "format_map() argument must be a dict");
-    }
-    return str_format_method(argv[0], 0, NULL, AS_DICT(argv[1]));
+    return str_format_map(argv[0], argv[1]);
 }
 
 static Value m_str_format_dunder(int argc, Value *argv, ObjDict *kw) {
@@ -1256,8 +1301,12 @@ static Value m_str_format_dunder(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value m_removeprefix(int argc, Value *argv, ObjDict *kw) {
-    if (!nargs("removeprefix", argc - 1, 1, 1) || !need_str(argv[1])) {
+    if (!nargs("removeprefix", argc - 1, 1, 1)) {
         return VAL_NULL;
+    }
+    if (!str_check(argv[1])) {
+        return exc_raise(exc_TypeError, "removeprefix() argument must be str, not %s",
+                         IS_NONE(argv[1]) ? "None" : val_type_name(argv[1]));
     }
     ObjStr *s = SELF, *p = AS_STR(argv[1]);
     if (p->len && p->len <= s->len && memcmp(s->data, p->data, p->len) == 0) {
@@ -1267,8 +1316,12 @@ static Value m_removeprefix(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value m_removesuffix(int argc, Value *argv, ObjDict *kw) {
-    if (!nargs("removesuffix", argc - 1, 1, 1) || !need_str(argv[1])) {
+    if (!nargs("removesuffix", argc - 1, 1, 1)) {
         return VAL_NULL;
+    }
+    if (!str_check(argv[1])) {
+        return exc_raise(exc_TypeError, "removesuffix() argument must be str, not %s",
+                         IS_NONE(argv[1]) ? "None" : val_type_name(argv[1]));
     }
     ObjStr *s = SELF, *p = AS_STR(argv[1]);
     if (p->len && p->len <= s->len && memcmp(s->data + s->len - p->len, p->data, p->len) == 0) {
@@ -1284,8 +1337,9 @@ static uint32_t first_cp(Value s) {
 
 // str.maketrans(x[, y[, z]]): a staticmethod, so argv holds the arguments only.
 static Value m_maketrans(int argc, Value *argv, ObjDict *kw) {
-    if (argc < 1 || argc > 3) {
-        return exc_raise(exc_TypeError, "maketrans() takes at most 3 arguments (%d given)", argc);
+    if (argc < 1 || argc > 3) {     // argument clinic's words
+        return exc_raise(exc_TypeError, "maketrans expected at %s %d argument%s, got %d", argc < 1 ? "least" : "most",
+                         argc < 1 ? 1 : 3, argc < 1 ? "" : "s", argc);
     }
     Value d = dict_new();
     gc_push_root(d);
@@ -1351,7 +1405,7 @@ static Value m_maketrans(int argc, Value *argv, ObjDict *kw) {
 
 static Value m_translate(int argc, Value *argv, ObjDict *kw) {
     if (argc != 2) {
-        return exc_raise(exc_TypeError, "translate() takes exactly one argument (%d given)",
+        return exc_raise(exc_TypeError, "str.translate() takes exactly one argument (%d given)",
                          argc - 1);
     }
     ObjStr *s = SELF;

@@ -1065,6 +1065,7 @@ typedef struct FmtState {
     ObjDict *kw;
     int auto_idx;
     int mode;       // 0 unknown, 1 automatic, 2 manual
+    Value mapping;  // format_map's argument (then kw is unused), else VAL_NULL
 } FmtState;
 
 static bool all_digits(const char *s, size_t n) {
@@ -1096,6 +1097,9 @@ static Value resolve_field(FmtState *st, const char *s, size_t n) {
         k++;
     }
     Value obj;
+    if (st->mapping && (k == 0 || all_digits(s, k))) {
+        return exc_raise(exc_ValueError, "Format string contains positional fields");
+    }
     if (k == 0) {
         if (st->mode == 2) {
             return exc_raise(exc_ValueError,
@@ -1123,7 +1127,15 @@ static Value resolve_field(FmtState *st, const char *s, size_t n) {
     } else {
         Value key = str_new(s, k);
         Value v = VAL_NULL;
-        int found = st->kw ? dict_get(st->kw, key, &v) : 0;
+        if (st->mapping) {
+            gc_push_root(key);
+            v = obj_getitem(st->mapping, key);
+            gc_pop_root(1);
+            if (!v) {
+                return VAL_NULL;
+            }
+        }
+        int found = st->mapping ? 1 : st->kw ? dict_get(st->kw, key, &v) : 0;
         if (found < 0) {
             return VAL_NULL;
         }
@@ -1356,8 +1368,20 @@ static bool render(FmtState *st, const char *s, size_t n, SBuf *out, int depth) 
     return true;
 }
 
+Value str_format_map(Value fmt, Value mapping) {
+    FmtState st = {0, NULL, NULL, 0, 0, mapping};
+    SBuf out;
+    sb_init(&out);
+    ObjStr *f = AS_STR(fmt);
+    if (!render(&st, f->data, f->len, &out, 0)) {
+        sb_free(&out);
+        return VAL_NULL;
+    }
+    return sb_finish(&out);
+}
+
 Value str_format_method(Value fmt, int argc, Value *args, ObjDict *kw) {
-    FmtState st = {argc, args, kw, 0, 0};
+    FmtState st = {argc, args, kw, 0, 0, VAL_NULL};
     SBuf out;
     sb_init(&out);
     ObjStr *f = AS_STR(fmt);

@@ -457,13 +457,17 @@ bool ssize_value(Value v, int64_t *out) {
 }
 
 // Clamps optional start/stop arguments of index() to [0, len].
-static bool index_bounds(int argc, Value *argv, int64_t len, int64_t *lo, int64_t *hi) {
+bool index_bounds(int argc, Value *argv, int64_t len, int64_t *lo, int64_t *hi) {
     *lo = 0;
     *hi = len;
     int64_t *p[2] = {lo, hi};
     for (int k = 0; k < 2 && k + 2 < argc; k++) {
         int64_t v;
         if (!index_bound_value(argv[k + 2], &v)) {
+            if (EXC_PENDING_IS(exc_TypeError) && !class_lookup(val_class(argv[k + 2]), str_intern_c("__index__"))) {
+                exc_clear();
+                exc_raise(exc_TypeError, "slice indices must be integers or have an __index__ method");
+            }
             return false;
         }
         if (v < 0) {

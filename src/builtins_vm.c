@@ -689,8 +689,19 @@ static Value b_breakpoint(int argc, Value *argv, ObjDict *kw) {
     return vm_call(hook, argc, argv, kw);
 }
 
+// help(obj): pydoc's text for obj (runtime/lib/pydoc.pyish).
+static Value b_help(int argc, Value *argv, ObjDict *kw) {
+    Value pydoc = import_module_value(str_intern_c("pydoc"));
+    if (!pydoc) {
+        return VAL_NULL;
+    }
+    Value fn = obj_getattr(pydoc, str_intern_c("help"));
+    return fn ? vm_call(fn, argc, argv, kw) : VAL_NULL;
+}
+
 static const MethodDef vm_builtins_defs[] = {
     {"breakpoint", b_breakpoint, true},
+    {"help", b_help, true},
     {"aiter", b_aiter},
     {"anext", b_anext},
     {"globals", b_globals},

@@ -17,6 +17,10 @@ typedef enum Opcode {
 #define INSTR(op, arg) ((uint32_t)(op) | ((uint32_t)(arg) << 8))
 #define INSTR_OP(i) ((i) & 0xff)
 #define INSTR_ARG(i) ((i) >> 8)
+// LIST_EXTEND's argument: the list's depth, with this bit when the
+// iterable is the only positional argument of a call, f(*x) (its error
+// names the function, as CPython's CALL_FUNCTION_EX).
+#define LIST_EXTEND_CALL_STAR 0x1000
 #define MAX_ARG 0xffffff
 
 // Line of the instruction at [offset] of [code].

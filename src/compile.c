@@ -746,7 +746,9 @@ static bool has_starred(AstList *l) {
 }
 
 // Pushes the elements of [l] as a list (handles *x), leaving one list.
-static void build_list_starred(Compiler *c, AstList *l) {
+// [call]: they are a call's positional arguments (f(*x) alone says "f()
+// argument after * must be an iterable": LIST_EXTEND_CALL_STAR).
+static void build_list_starred_in(Compiler *c, AstList *l, bool call) {
     int pending = 0;
     bool built = false;
     for (int i = 0; i < l->len; i++) {
@@ -761,7 +763,7 @@ static void build_list_starred(Compiler *c, AstList *l) {
             }
             pending = 0;
             compile_expr(c, e->a);
-            emit(c, OP_LIST_EXTEND, 1);
+            emit(c, OP_LIST_EXTEND, 1 | (call && l->len == 1 ? LIST_EXTEND_CALL_STAR : 0));
         } else {
             compile_expr(c, e);
             pending++;
@@ -773,6 +775,10 @@ static void build_list_starred(Compiler *c, AstList *l) {
         emit(c, OP_BUILD_LIST, pending);
         emit(c, OP_LIST_EXTEND, 1);
     }
+}
+
+static void build_list_starred(Compiler *c, AstList *l) {
+    build_list_starred_in(c, l, false);
 }
 
 static void compile_await_loop(Compiler *c) {
@@ -940,8 +946,17 @@ static void compile_call(Compiler *c, Ast *e) {
     AstList *kws = &e->list2;
     bool star = has_starred(args);
     for (int i = 0; i < kws->len; i++) {
-        if (!kws->items[i]->str) {
+        Ast *k = kws->items[i];
+        if (!k->str) {
             star = true;
+            continue;
+        }
+        for (int j = 0; j < i; j++) {     // CPython's validate_keywords
+            if (kws->items[j]->str && strcmp(kws->items[j]->str, k->str) == 0) {
+                char msg[300];
+                snprintf(msg, sizeof msg, "keyword argument repeated: %s", k->str);
+                error(c, k->loc, msg);
+            }
         }
     }
     // obj.method(positional...) -> LOAD_METHOD / CALL
@@ -955,7 +970,7 @@ static void compile_call(Compiler *c, Ast *e) {
         emit0(c, OP_PUSH_NULL);
     }
     if (star) {
-        build_list_starred(c, args);
+        build_list_starred_in(c, args, true);
         emit0(c, OP_LIST_TO_TUPLE);
         if (kws->len) {
             emit(c, OP_BUILD_MAP, 0);
@@ -995,11 +1010,6 @@ static void compile_call(Compiler *c, Ast *e) {
         ObjTuple *names = AS_TUPLE(tuple_new((size_t)kws->len));
         for (int i = 0; i < kws->len; i++) {
             Ast *k = kws->items[i];
-            for (int j = 0; j < i; j++) {
-                if (strcmp(kws->items[j]->str, k->str) == 0) {
-                    error(c, k->loc, "keyword argument repeated");
-                }
-            }
             names->items[i] = str_intern(k->str, strlen(k->str));
             compile_expr(c, k->a);
         }
@@ -1629,20 +1639,297 @@ static bool annotations_as_text(Compiler *c) {
     return c->future_annotations && c->src;
 }
 
+// ---- unparse: an annotation's text under `from __future__ import
+// annotations`, as CPython's ast_unparse.c gives it (operator spacing,
+// ", " separators, string literals as their repr, only the parentheses
+// precedence needs). Kinds it does not know make it give up (ub->bad).
+enum {
+    PR_TUPLE, PR_TEST, PR_OR, PR_AND, PR_NOT, PR_CMP, PR_EXPR, PR_BOR = PR_EXPR,
+    PR_BXOR, PR_BAND, PR_SHIFT, PR_ARITH, PR_TERM, PR_FACTOR, PR_POWER, PR_AWAIT, PR_ATOM
+};
+
+typedef struct UBuf {
+    char *p;
+    size_t n, cap;
+    bool bad;
+} UBuf;
+
+static void ub_putn(UBuf *u, const char *s, size_t n) {
+    if (u->n + n + 1 > u->cap) {
+        u->cap = (u->n + n + 1) * 2;
+        u->p = realloc(u->p, u->cap);
+    }
+    memcpy(u->p + u->n, s, n);
+    u->n += n;
+}
+
+static void ub_puts(UBuf *u, const char *s) {
+    ub_putn(u, s, strlen(s));
+}
+
+static void ub_repr(UBuf *u, Value v) {
+    Value r = VAL_NULL;
+    if (v) {
+        gc_push_root(v);
+        r = obj_repr(v);
+        gc_pop_root(1);
+    }
+    if (!r || !IS_STR(r)) {
+        exc_clear();
+        u->bad = true;
+        return;
+    }
+    ub_putn(u, AS_STR(r)->data, AS_STR(r)->len);
+}
+
+static void unparse(UBuf *u, Ast *e, int level);
+
+static void unparse_list(UBuf *u, AstList *l, int level) {
+    for (int i = 0; i < l->len; i++) {
+        if (i) {
+            ub_puts(u, ", ");
+        }
+        unparse(u, l->items[i], level);
+    }
+}
+
+static int binop_prec(int op) {
+    switch (op) {
+    case BIN_ADD: case BIN_SUB: return PR_ARITH;
+    case BIN_MUL: case BIN_TRUEDIV: case BIN_FLOORDIV: case BIN_MOD: case BIN_MATMUL: return PR_TERM;
+    case BIN_POW: return PR_POWER;
+    case BIN_LSHIFT: case BIN_RSHIFT: return PR_SHIFT;
+    case BIN_AND: return PR_BAND;
+    case BIN_XOR: return PR_BXOR;
+    default: return PR_BOR;
+    }
+}
+
+static void unparse(UBuf *u, Ast *e, int level) {
+    if (!e || u->bad) {
+        u->bad = true;
+        return;
+    }
+    switch (e->kind) {
+    case AST_NAME:
+        ub_puts(u, e->str);
+        return;
+    case AST_CONST_NONE: ub_puts(u, "None"); return;
+    case AST_CONST_TRUE: ub_puts(u, "True"); return;
+    case AST_CONST_FALSE: ub_puts(u, "False"); return;
+    case AST_ELLIPSIS: ub_puts(u, "..."); return;
+    case AST_CONST_INT:
+        if (e->str[0] == '0' && e->str[1] && e->str[1] != '0') {
+            u->bad = true;      // 0x.. 0o.. 0b..: CPython gives the decimal value
+            return;
+        }
+        ub_puts(u, e->str);
+        return;
+    case AST_CONST_STR:
+        ub_repr(u, str_new(e->str, e->slen));
+        return;
+    case AST_CONST_BYTES:
+        ub_repr(u, bytes_new(e->str, e->slen));
+        return;
+    case AST_ATTRIBUTE:
+        unparse(u, e->a, PR_ATOM);
+        ub_puts(u, ".");
+        ub_puts(u, e->str);
+        return;
+    case AST_SUBSCRIPT:
+        unparse(u, e->a, PR_ATOM);
+        ub_puts(u, "[");
+        if (e->b->kind == AST_TUPLE && e->b->list.len > 0) {
+            unparse_list(u, &e->b->list, PR_TEST);
+            if (e->b->list.len == 1) {
+                ub_puts(u, ",");
+            }
+        } else {
+            unparse(u, e->b, PR_TUPLE);
+        }
+        ub_puts(u, "]");
+        return;
+    case AST_SLICE:
+        if (e->a) {
+            unparse(u, e->a, PR_TEST);
+        }
+        ub_puts(u, ":");
+        if (e->b) {
+            unparse(u, e->b, PR_TEST);
+        }
+        if (e->c) {
+            ub_puts(u, ":");
+            unparse(u, e->c, PR_TEST);
+        }
+        return;
+    case AST_TUPLE:
+        if (e->list.len == 0) {
+            ub_puts(u, "()");
+            return;
+        }
+        if (level > PR_TUPLE) {
+            ub_puts(u, "(");
+        }
+        unparse_list(u, &e->list, PR_TEST);
+        if (e->list.len == 1) {
+            ub_puts(u, ",");
+        }
+        if (level > PR_TUPLE) {
+            ub_puts(u, ")");
+        }
+        return;
+    case AST_LIST:
+        ub_puts(u, "[");
+        unparse_list(u, &e->list, PR_TEST);
+        ub_puts(u, "]");
+        return;
+    case AST_SET:
+        ub_puts(u, "{");
+        unparse_list(u, &e->list, PR_TEST);
+        ub_puts(u, "}");
+        return;
+    case AST_DICT:
+        ub_puts(u, "{");
+        for (int i = 0; i < e->list2.len; i++) {
+            if (i) {
+                ub_puts(u, ", ");
+            }
+            if (e->list.items[i]) {
+                unparse(u, e->list.items[i], PR_TEST);
+                ub_puts(u, ": ");
+                unparse(u, e->list2.items[i], PR_TEST);
+            } else {
+                ub_puts(u, "**");
+                unparse(u, e->list2.items[i], PR_EXPR);
+            }
+        }
+        ub_puts(u, "}");
+        return;
+    case AST_STARRED:
+        ub_puts(u, "*");
+        unparse(u, e->a, PR_EXPR);
+        return;
+    case AST_BINOP: {
+        int pr = binop_prec(e->op);
+        bool rassoc = e->op == BIN_POW;
+        if (level > pr) {
+            ub_puts(u, "(");
+        }
+        unparse(u, e->a, pr + rassoc);
+        ub_puts(u, " ");
+        ub_puts(u, ops_bin_symbol[e->op]);
+        ub_puts(u, " ");
+        unparse(u, e->b, pr + !rassoc);
+        if (level > pr) {
+            ub_puts(u, ")");
+        }
+        return;
+    }
+    case AST_UNARYOP: {
+        int pr = e->op == UN_NOT ? PR_NOT : PR_FACTOR;
+        if (level > pr) {
+            ub_puts(u, "(");
+        }
+        ub_puts(u, ops_unary_symbol[e->op]);
+        if (e->op == UN_NOT) {
+            ub_puts(u, " ");
+        }
+        unparse(u, e->a, pr);
+        if (level > pr) {
+            ub_puts(u, ")");
+        }
+        return;
+    }
+    case AST_BOOLOP: {
+        int pr = e->op == BOOL_AND ? PR_AND : PR_OR;
+        if (level > pr) {
+            ub_puts(u, "(");
+        }
+        for (int i = 0; i < e->list.len; i++) {
+            if (i) {
+                ub_puts(u, e->op == BOOL_AND ? " and " : " or ");
+            }
+            unparse(u, e->list.items[i], pr + 1);
+        }
+        if (level > pr) {
+            ub_puts(u, ")");
+        }
+        return;
+    }
+    case AST_COMPARE:
+        if (level > PR_CMP) {
+            ub_puts(u, "(");
+        }
+        unparse(u, e->a, PR_CMP + 1);
+        for (int i = 0; i < e->list.len; i++) {
+            ub_puts(u, " ");
+            ub_puts(u, ops_cmp_symbol[e->ops[i]]);
+            ub_puts(u, " ");
+            unparse(u, e->list.items[i], PR_CMP + 1);
+        }
+        if (level > PR_CMP) {
+            ub_puts(u, ")");
+        }
+        return;
+    case AST_IFEXP:
+        if (level > PR_TEST) {
+            ub_puts(u, "(");
+        }
+        unparse(u, e->b, PR_TEST + 1);
+        ub_puts(u, " if ");
+        unparse(u, e->a, PR_TEST + 1);
+        ub_puts(u, " else ");
+        unparse(u, e->c, PR_TEST);
+        if (level > PR_TEST) {
+            ub_puts(u, ")");
+        }
+        return;
+    case AST_CALL:
+        unparse(u, e->a, PR_ATOM);
+        ub_puts(u, "(");
+        if (e->list.len == 1 && e->list2.len == 0 && e->list.items[0]->kind == AST_GENEXP) {
+            u->bad = true;
+            return;
+        }
+        unparse_list(u, &e->list, PR_TEST);
+        for (int i = 0; i < e->list2.len; i++) {
+            Ast *k = e->list2.items[i];
+            if (i || e->list.len) {
+                ub_puts(u, ", ");
+            }
+            if (k->str) {
+                ub_puts(u, k->str);
+                ub_puts(u, "=");
+            } else {
+                ub_puts(u, "**");
+            }
+            unparse(u, k->a, PR_TEST);
+        }
+        ub_puts(u, ")");
+        return;
+    default:
+        u->bad = true;
+        return;
+    }
+}
+
 // Pushes annotation [e]: its value, or under `from __future__ import
-// annotations` its text, as CPython's unparse gives it for what scripts
-// write (a string literal becomes its repr; other expressions keep their
-// source text, runs of whitespace made one space).
+// annotations` its text, as CPython's unparse gives it (unparse above; for
+// the kinds it does not know, the source text with runs of whitespace made
+// one space).
 static void annotation_value(Compiler *c, Ast *e) {
     if (!c->future_annotations) {
         compile_expr(c, e);
         return;
     }
-    if (e->kind == AST_CONST_STR) {
-        Value s = str_new(e->str, e->slen);
-        load_const(c, obj_repr(s));
+    UBuf u = {0};
+    unparse(&u, e, PR_TEST);
+    if (!u.bad) {
+        load_const(c, str_new(u.p ? u.p : "", u.n));
+        free(u.p);
         return;
     }
+    free(u.p);
     size_t a = src_offset(c->src, c->srclen, e->loc.line, e->loc.col);
     size_t b = src_offset(c->src, c->srclen, e->loc.end_line, e->loc.end_col);
     char *t = malloc(b > a ? b - a + 1 : 1);

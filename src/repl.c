@@ -644,8 +644,8 @@ static char *read_input(size_t *len) {
     return src;
 }
 
-// `help`, as python's site module gives its REPL: help(obj) prints the
-// object's docstring and public attributes; help() a short orientation.
+// `help`, as python's site module gives its REPL: help(obj) prints
+// pydoc's text (runtime/lib/pydoc.pyish); help() a short orientation.
 static const char help_src[] =
     "class _Helper:\n"
     "    def __repr__(self):\n"
@@ -656,30 +656,14 @@ static const char help_src[] =
     "                  \"In this REPL: help(object) shows an object's documentation,\\n\"\n"
     "                  \"top-level 'await' works, Tab completes, exit() or Ctrl-D leaves.\")\n"
     "            return\n"
-    "        obj = args[0]\n"
-    "        name = getattr(obj, '__name__', None)\n"
-    "        kind = type(obj).__name__\n"
-    "        print(f'Help on {kind} {name}:' if name else f'Help on {kind} object:')\n"
-    "        print()\n"
-    "        doc = getattr(obj, '__doc__', None)\n"
-    "        if doc:\n"
-    "            print('    ' + str(doc).strip().replace('\\n', '\\n    '))\n"
-    "            print()\n"
-    "        line = '   '\n"
-    "        for n in dir(obj):\n"
-    "            if n.startswith('_'):\n"
-    "                continue\n"
-    "            if len(line) + len(n) > 76:\n"
-    "                print(line)\n"
-    "                line = '   '\n"
-    "            line += ' ' + n\n"
-    "        if line.strip():\n"
-    "            print(line)\n"
+    "        import pydoc\n"
+    "        return pydoc.help(*args)\n"
     "help = _Helper()\n";
 
 static void install_help(void) {
-    if (dict_get_str(ST->builtins, str_intern_c("help"))) {
-        return;
+    Value have = dict_get_str(ST->builtins, str_intern_c("help"));
+    if (have && !IS_A(have, cls_native)) {
+        return;     // already the REPL's (scripts have the plain builtin)
     }
     Value ns = dict_new();
     gc_push_root(ns);

@@ -196,6 +196,23 @@ static void add_params(Scope *f, Ast *args) {
     }
 }
 
+// Marks the names bound by the comprehension target [t] as iteration
+// variables, which an assignment expression may not rebind.
+static void mark_iter_targets(Scope *c, Ast *t) {
+    if (!t) {
+        return;
+    }
+    if (t->kind == AST_NAME) {
+        add_sym(c, t->str, SYM_COMP_ITER);
+    } else if (t->kind == AST_TUPLE || t->kind == AST_LIST) {
+        for (int i = 0; i < t->list.len; i++) {
+            mark_iter_targets(c, t->list.items[i]);
+        }
+    } else if (t->kind == AST_STARRED) {
+        mark_iter_targets(c, t->a);
+    }
+}
+
 static void visit_comprehension(Scope *s, Ast *n, const char *name) {
     // The first iterable is evaluated in the enclosing scope.
     Ast *first = n->list.items[0];
@@ -208,6 +225,7 @@ static void visit_comprehension(Scope *s, Ast *n, const char *name) {
             visit(c, gen->b);
         }
         visit(c, gen->a);
+        mark_iter_targets(c, gen->a);
         visit_list(c, &gen->list);
         if (gen->flag) {
             c->is_coroutine = true;
@@ -244,6 +262,11 @@ static void visit(Scope *s, Ast *n) {
         // The target binds in the nearest non-comprehension scope.
         Scope *t = s;
         while (t->kind == SCOPE_COMPREHENSION && t->parent) {
+            Symbol *it = scope_lookup(t, n->a->str);
+            if (it && (it->flags & SYM_COMP_ITER)) {
+                fail(n->a->loc, "assignment expression cannot rebind comprehension iteration variable '%s'", n->a->str);
+                return;
+            }
             t = t->parent;
         }
         if (t != s && t->kind == SCOPE_CLASS) {
@@ -485,7 +508,8 @@ static void resolve(Scope *s) {
             snprintf(name, sizeof name, "%s", sym->name);
             if (!resolve_free(s, name)) {
                 // CPython points at the nonlocal statement
-                Ast *at = s->node->kind == AST_FUNCDEF ? find_nonlocal(&s->node->list, sym->name) : NULL;
+                Ast *at = s->node->kind == AST_FUNCDEF ? find_nonlocal(&s->node->list, sym->name)
+                          : s->node->kind == AST_CLASSDEF ? find_nonlocal(&s->node->list3, sym->name) : NULL;
                 fail(at ? at->loc : s->node->loc, "no binding for nonlocal '%s' found", name);
                 return;
             }

@@ -21,6 +21,7 @@ enum {
     SYM_FREE = 128,     // captured from an enclosing scope
     SYM_GLOBAL_IMPLICIT = 256,
     SYM_CONCAT = 512,   // target of `x += e` or `x = x + e`: a fast local compiled with ADD_FAST_STORE
+    SYM_COMP_ITER = 1024,   // a comprehension's iteration variable (`for x in` of the comprehension)
 };
 
 typedef struct Symbol {

@@ -273,6 +273,9 @@ static void attr_cache_fill(ObjCode *code, const uint32_t *ip, Value obj, ObjStr
         return;
     }
     Value cv = class_lookup(c, name);
+    if (cv && IS_A(cv, cls_member)) {
+        cv = VAL_NULL;  // a __slots__ member: its value is the instance dict's entry
+    }
     if (cv) {
         if (!store && plain_class_value(cv)) {
             // self.CONST: the instance dict if it has the name, else this value
@@ -323,6 +326,18 @@ static void class_attr_cache_fill(ObjCode *code, const uint32_t *ip, Value cls, 
     ac->version = class_version();
     ac->ix = 0;
     ac->method = v;
+}
+
+// CPython's _PyObject_FunctionStr for a call's messages: "mod.qualname()",
+// or "qualname()" for a builtin, into [buf].
+static const char *call_func_str(Value fn, char *buf, size_t cap) {
+    Value fname = fn ? obj_getattr_opt(fn, ST->s_qualname) : VAL_NULL;
+    Value fmod = fn ? obj_getattr_opt(fn, ST->s_module) : VAL_NULL;
+    exc_clear();
+    bool qual = fmod && IS_STR(fmod) && strcmp(AS_STR(fmod)->data, "builtins") != 0;
+    snprintf(buf, cap, "%s%s%s()", qual ? AS_STR(fmod)->data : "", qual ? "." : "",
+             fname && IS_STR(fname) ? AS_STR(fname)->data : "function");
+    return buf;
 }
 
 static Value name_error(ObjStr *name) {
@@ -1359,8 +1374,21 @@ next_instr:
     CASE(LIST_EXTEND): {
         SAVE_FRAME();
         Value src = sp[-1];
-        ObjList *l = AS_LIST(sp[-(int)arg - 1]);
+        int depth = (int)(arg & ~(uint32_t)LIST_EXTEND_CALL_STAR);
+        ObjList *l = AS_LIST(sp[-depth - 1]);
         Value it = obj_iter(src);
+        if (!it && EXC_PENDING_IS(exc_TypeError) && !val_class(src)->iter && !val_class(src)->getitem &&
+            !class_lookup(val_class(src), str_intern_c("__iter__"))) {
+            exc_clear();
+            if (arg & LIST_EXTEND_CALL_STAR) {
+                // Stack: fn, NULL, list, src
+                char fs[300];
+                exc_raise(exc_TypeError, "%s argument after * must be an iterable, not %s",
+                          call_func_str(sp[-depth - 3], fs, sizeof fs), val_type_name(src));
+            } else {
+                exc_raise(exc_TypeError, "Value after * must be an iterable, not %s", val_type_name(src));
+            }
+        }
         CHECK(it);
         sp[-1] = it;
         frame->sp = sp;
@@ -1398,14 +1426,9 @@ next_instr:
                     if (dict_get(d, k, &old) == 1) {
                         // Stack: fn, NULL, args tuple, map, src (as CPython:
                         // "module.qualname()" unless a builtin).
-                        Value fn = sp[-(int)arg - 4];
-                        Value fname = fn ? obj_getattr_opt(fn, ST->s_qualname) : VAL_NULL;
-                        Value fmod = fn ? obj_getattr_opt(fn, ST->s_module) : VAL_NULL;
-                        exc_clear();
-                        bool qual = fmod && IS_STR(fmod) && strcmp(AS_STR(fmod)->data, "builtins") != 0;
-                        exc_raise(exc_TypeError, "%s%s%s() got multiple values for keyword argument '%s'",
-                                  qual ? AS_STR(fmod)->data : "", qual ? "." : "",
-                                  fname && IS_STR(fname) ? AS_STR(fname)->data : "function",
+                        char fs[300];
+                        call_func_str(sp[-(int)arg - 4], fs, sizeof fs);
+                        exc_raise(exc_TypeError, "%s got multiple values for keyword argument '%s'", fs,
                                   IS_STR(k) ? AS_STR(k)->data : "?");
                         goto error;
                     }
@@ -1416,7 +1439,13 @@ next_instr:
             Value keys = call_method(src, "keys", 0, NULL);
             if (!keys) {
                 exc_clear();
-                exc_raise(exc_TypeError, "'%s' object is not a mapping", val_type_name(src));
+                if (merge) {    // a call's **src
+                    char fs[300];
+                    exc_raise(exc_TypeError, "%s argument after ** must be a mapping, not %s",
+                              call_func_str(sp[-(int)arg - 4], fs, sizeof fs), val_type_name(src));
+                } else {
+                    exc_raise(exc_TypeError, "'%s' object is not a mapping", val_type_name(src));
+                }
                 goto error;
             }
             gc_push_root(keys);

@@ -64,6 +64,29 @@ static bool posonly_passed_by_keyword(ObjFunction *f, ObjCode *co, ObjTuple *kwn
     return found;
 }
 
+// CPython's too_many_positional: "f() takes 2 positional arguments but 3
+// were given", naming the keyword-only arguments given too.
+static void too_many_positional(ObjFunction *f, int argc, Value *locals) {
+    ObjCode *co = f->code;
+    int n = co->argcount, kwonly_given = 0;
+    for (int i = n; i < n + co->kwonlycount; i++) {
+        kwonly_given += locals[i] != VAL_NULL;
+    }
+    int ndef = f->defaults ? (int)f->defaults->len : 0;
+    char sig[64], kwsig[96] = "";
+    if (ndef) {
+        snprintf(sig, sizeof sig, "from %d to %d", n - ndef, n);
+    } else {
+        snprintf(sig, sizeof sig, "%d", n);
+    }
+    if (kwonly_given) {
+        snprintf(kwsig, sizeof kwsig, " positional argument%s (and %d keyword-only argument%s)",
+                 argc != 1 ? "s" : "", kwonly_given, kwonly_given != 1 ? "s" : "");
+    }
+    exc_raise(exc_TypeError, "%s() takes %s positional argument%s but %d%s %s given", func_qualname(f), sig,
+              (ndef || n != 1) ? "s" : "", argc, kwsig, argc == 1 && !kwonly_given ? "was" : "were");
+}
+
 static bool bind_args(ObjFunction *f, Frame *fr, Value *args, int argc, ObjTuple *kwnames,
                       Value *kwvalues, int nkw) {
     ObjCode *co = f->code;
@@ -94,17 +117,6 @@ static bool bind_args(ObjFunction *f, Frame *fr, Value *args, int argc, ObjTuple
             goto kwonly;
         }
         return true;
-    }
-    if (argc > n && !(co->flags & CO_VARARGS)) {
-        int ndef = f->defaults ? (int)f->defaults->len : 0;
-        if (ndef) {
-            exc_raise(exc_TypeError, "%s() takes from %d to %d positional arguments but %d were given",
-                      func_qualname(f), n - ndef, n, argc);
-        } else {
-            exc_raise(exc_TypeError, "%s() takes %d positional argument%s but %d %s given",
-                      func_qualname(f), n, n == 1 ? "" : "s", argc, argc == 1 ? "was" : "were");
-        }
-        return false;
     }
     int npos = argc < n ? argc : n;
     values_copy(locals, args, (size_t)npos);
@@ -153,6 +165,11 @@ static bool bind_args(ObjFunction *f, Frame *fr, Value *args, int argc, ObjTuple
             return false;
         }
         locals[idx] = kwvalues[k];
+    }
+    if (argc > n && !(co->flags & CO_VARARGS)) {
+        // (after the keywords, as CPython: their errors come first)
+        too_many_positional(f, argc, locals);
+        return false;
     }
     if (argc < n) {
         int ndef = f->defaults ? (int)f->defaults->len : 0;
