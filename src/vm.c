@@ -2164,7 +2164,7 @@ next_instr:
         Value exc = POP();
         if (IS_CLASS(exc) && (AS_CLASS(exc)->flags & CLS_EXCEPTION)) {
             frame->sp = sp;
-            exc = exc_new(AS_CLASS(exc), 0, NULL);
+            exc = exc_from_class(AS_CLASS(exc));
             CHECK(exc);
         } else if (!IS_OBJ(exc) || !(AS_OBJ(exc)->cls->flags & CLS_EXCEPTION)) {
             exc_raise(exc_TypeError, "exceptions must derive from BaseException");
