@@ -689,7 +689,49 @@ static Value b_breakpoint(int argc, Value *argv, ObjDict *kw) {
     return vm_call(hook, argc, argv, kw);
 }
 
+// __build_class__(func, name, *bases, **kwds): what a class statement
+// calls (a replacement in builtins is called instead: build_class_op).
+static Value b_build_class(int argc, Value *argv, ObjDict *kw) {
+    if (argc < 2) {
+        return exc_raise(exc_TypeError, "__build_class__: not enough arguments");
+    }
+    if (!IS_A(argv[0], cls_function)) {
+        return exc_raise(exc_TypeError, "__build_class__: func must be a function");
+    }
+    if (!IS_STR(argv[1])) {
+        return exc_raise(exc_TypeError, "__build_class__: name is not a string");
+    }
+    Value bases = tuple_new((size_t)(argc - 2));
+    values_copy(AS_TUPLE(bases)->items, argv + 2, (size_t)(argc - 2));
+    gc_push_root(bases);
+    Value r = build_class(argv[0], argv[1], bases, kw && kw->used ? OBJ_VAL(kw) : VAL_NULL);
+    gc_pop_root(1);
+    return r;
+}
+
+// The BUILD_CLASS opcode: build_class, unless builtins.__build_class__
+// was replaced, which then gets (func, name, *bases, **kw) as in CPython.
+Value build_class_op(Value body, Value name, Value bases, Value kw) {
+    Value bc = dict_get_str(ST->builtins, str_intern_c("__build_class__"));
+    if (!bc) {
+        return exc_raise(exc_NameError, "__build_class__ not found");
+    }
+    if (IS_A(bc, cls_native) && ((ObjNative *)AS_OBJ(bc))->fn == b_build_class) {
+        return build_class(body, name, bases, kw);
+    }
+    ObjTuple *bt = AS_TUPLE(bases);
+    Value args = tuple_new(bt->len + 2);
+    AS_TUPLE(args)->items[0] = body;
+    AS_TUPLE(args)->items[1] = name;
+    values_copy(AS_TUPLE(args)->items + 2, bt->items, bt->len);
+    gc_push_root(args);
+    Value r = vm_call(bc, (int)AS_TUPLE(args)->len, AS_TUPLE(args)->items, kw ? AS_DICT(kw) : NULL);
+    gc_pop_root(1);
+    return r;
+}
+
 static const MethodDef vm_builtins_defs[] = {
+    {"__build_class__", b_build_class, true},
     {"breakpoint", b_breakpoint, true},
     {"aiter", b_aiter},
     {"anext", b_anext},

@@ -1791,7 +1791,7 @@ next_instr:
         SAVE_FRAME();
         Value kw = (arg & 1) ? sp[-1] : VAL_NULL;
         Value *b = sp - 3 - (arg & 1);
-        Value cls = build_class(b[0], b[1], b[2], kw);
+        Value cls = build_class_op(b[0], b[1], b[2], kw);
         CHECK(cls);
         sp = b;
         PUSH(cls);
