@@ -2353,7 +2353,20 @@ Ast *parse_source(const char *src, size_t len, ParseMode mode, Arena **arena_out
     }
     Arena *arena = arena_new();
     char *copy = arena_alloc(arena, len + 1);
-    memcpy(copy, src, len);
+    // Universal newlines, as CPython's tokenizer reads source: "\r\n" and a
+    // lone "\r" both end a line, so the lexer only ever sees "\n".
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (src[i] == '\r') {
+            copy[n++] = '\n';
+            if (i + 1 < len && src[i + 1] == '\n') {
+                i++;
+            }
+        } else {
+            copy[n++] = src[i];
+        }
+    }
+    len = n;
     copy[len] = '\0';
     Parser p;
     memset(&p, 0, sizeof p);

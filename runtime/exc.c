@@ -52,9 +52,27 @@ Value exc_raise(ObjClass *type, const char *fmt, ...) {
     return VAL_NULL;
 }
 
+Value exc_from_class(ObjClass *type) {
+    Value e = exc_new(type, 0, NULL);
+    if (e && !(IS_OBJ(e) && (AS_OBJ(e)->cls->flags & CLS_EXCEPTION))) {
+        gc_push_root(e);
+        Value tr = obj_repr(OBJ_VAL(type));
+        gc_push_root(tr ? tr : VAL_NONE);
+        Value er = tr ? obj_repr(OBJ_VAL(val_class(e))) : VAL_NULL;
+        gc_pop_root(2);
+        if (!er) {
+            return VAL_NULL;
+        }
+        return exc_raise(exc_TypeError,
+                         "calling %s should have returned an instance of BaseException, not %s",
+                         AS_STR(tr)->data, AS_STR(er)->data);
+    }
+    return e;
+}
+
 Value exc_raise_value(Value exc) {
     if (IS_CLASS(exc) && (AS_CLASS(exc)->flags & CLS_EXCEPTION)) {
-        exc = exc_new(AS_CLASS(exc), 0, NULL);
+        exc = exc_from_class(AS_CLASS(exc));
         if (!exc) {
             return VAL_NULL;
         }

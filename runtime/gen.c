@@ -256,6 +256,24 @@ static Value gen_send_m(int argc, Value *argv, ObjDict *kw) {
     return result_of(st, out);
 }
 
+// Calls exception class [typ] as throw() does; a __new__ returning
+// something other than an exception is a TypeError, as in CPython.
+static Value throw_exc_call(Value typ, int argc, Value *argv) {
+    Value e = exc_new(AS_CLASS(typ), argc, argv);
+    if (e && !(IS_OBJ(e) && (AS_OBJ(e)->cls->flags & CLS_EXCEPTION))) {
+        gc_push_root(e);
+        Value r = obj_repr(typ);
+        gc_pop_root(1);
+        if (!r) {
+            return VAL_NULL;
+        }
+        return exc_raise(exc_TypeError,
+                         "calling %s should have returned an instance of BaseException, not %s",
+                         AS_STR(r)->data, val_type_name(e));
+    }
+    return e;
+}
+
 // throw(type[, value[, tb]]) or throw(instance)
 Value gen_make_throw_exc(int argc, Value *argv) {
     Value typ = argv[0];
@@ -265,12 +283,12 @@ Value gen_make_throw_exc(int argc, Value *argv) {
             return val;
         }
         if (IS_NONE(val)) {
-            return exc_new(AS_CLASS(typ), 0, NULL);
+            return throw_exc_call(typ, 0, NULL);
         }
         if (IS_TUPLE(val)) {
-            return exc_new(AS_CLASS(typ), (int)AS_TUPLE(val)->len, AS_TUPLE(val)->items);
+            return throw_exc_call(typ, (int)AS_TUPLE(val)->len, AS_TUPLE(val)->items);
         }
-        return exc_new(AS_CLASS(typ), 1, &val);
+        return throw_exc_call(typ, 1, &val);
     }
     if (IS_OBJ(typ) && (AS_OBJ(typ)->cls->flags & CLS_EXCEPTION)) {
         if (!IS_NONE(val)) {
@@ -288,7 +306,15 @@ static Value gen_throw_m(int argc, Value *argv, ObjDict *kw) {
     }
     Value exc = gen_make_throw_exc(argc - 1, argv + 1);
     if (!exc) {
-        exc_clear();    // a delegate with a throw method may still take them
+        if (IS_CLASS(argv[1]) && (AS_CLASS(argv[1])->flags & CLS_EXCEPTION)) {
+            // As CPython, an error calling the class (bad arguments, a
+            // __new__ returning a non-exception) is what the generator
+            // gets thrown at its yield; a delegate with a throw method
+            // that is not a generator still gets the arguments themselves.
+            exc = exc_take();
+        } else {
+            exc_clear();    // a delegate with a throw method may still take them
+        }
     }
     gc_push_root(exc ? exc : VAL_NONE);
     Value raw = tuple_new((size_t)(argc - 1));

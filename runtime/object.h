@@ -465,6 +465,9 @@ Value exc_raise_value(Value exc);       // instance or class
 Value exc_raise_attr(Value obj, ObjStr *name, const char *fmt, ...); // AttributeError with .name/.obj
 Value exc_raise_nomem(void);            // MemoryError() (preallocated when memory is low)
 Value exc_new(ObjClass *type, int argc, Value *argv);   // make, don't raise
+// Calls exception class [type] with no arguments as `raise type` does: a
+// result that is not an exception is a TypeError (VAL_NULL, pending).
+Value exc_from_class(ObjClass *type);
 // The OSError subclass CPython picks for errno [code] (FileNotFoundError...).
 ObjClass *exc_oserror_class(int code);
 // Raises that OSError for [code] with its strerror and [filename] /

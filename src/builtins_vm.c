@@ -11,6 +11,7 @@
 #include "runtime.h"
 #include "containers.h"
 #include "numstr.h"
+#include "bytes.h"
 
 
 // ---- super
@@ -475,14 +476,26 @@ static bool run_namespaces(bool eval, int argc, Value *argv, ObjDict **g, ObjDic
     return true;
 }
 
-// Compiles str [src] of [filename] in [mode]: NULL with the error raised.
-static ObjCode *compile_str(ObjStr *src, const char *filename, CompileMode mode, bool strip) {
-    if (memchr(src->data, 0, src->len)) {
+// Compiles source [src] (a str, or a bytes-like object holding UTF-8, as
+// CPython takes) of [filename] in [mode]: NULL with the error raised.
+static ObjCode *compile_str(Value src, const char *filename, CompileMode mode, bool strip) {
+    const char *text;
+    size_t len;
+    if (IS_STR(src)) {
+        text = AS_STR(src)->data;
+        len = AS_STR(src)->len;
+    } else {
+        BufView bv;
+        if (!buffer_need(src, &bv)) {
+            return NULL;
+        }
+        text = (const char *)bv.ptr;
+        len = bv.len;
+    }
+    if (memchr(text, 0, len)) {
         exc_raise(exc_ValueError, "source code string cannot contain null bytes");
         return NULL;
     }
-    const char *text = src->data;
-    size_t len = src->len;
     if (strip) {    // eval() drops leading blanks; compile() does not
         while (len > 0 && (*text == ' ' || *text == '\t')) {
             text++;
@@ -500,16 +513,20 @@ static Value run_string(int argc, Value *argv, bool eval) {
     if (!arg_count(fname, argc, 1, 3)) {
         return VAL_NULL;
     }
-    if (!IS_STR(argv[0]) && !IS_A(argv[0], cls_code)) {
-        return exc_raise(exc_TypeError, "%s() arg 1 must be a string, bytes or code object", fname);
+    BufView bv;
+    if (!IS_STR(argv[0]) && !IS_A(argv[0], cls_code) && buffer_get(argv[0], &bv) != 1) {
+        if (!exc_pending()) {
+            exc_raise(exc_TypeError, "%s() arg 1 must be a string, bytes or code object", fname);
+        }
+        return VAL_NULL;
     }
     ObjDict *globals, *locals;
     if (!run_namespaces(eval, argc, argv, &globals, &locals)) {
         return VAL_NULL;
     }
     gc_push_root(OBJ_VAL(locals));
-    ObjCode *code = IS_STR(argv[0]) ? compile_str(AS_STR(argv[0]), "<string>", eval ? COMPILE_EVAL : COMPILE_EXEC, eval)
-                                    : (ObjCode *)AS_OBJ(argv[0]);
+    ObjCode *code = !IS_A(argv[0], cls_code) ? compile_str(argv[0], "<string>", eval ? COMPILE_EVAL : COMPILE_EXEC, eval)
+                                             : (ObjCode *)AS_OBJ(argv[0]);
     Value r = VAL_NULL;
     if (code) {
         gc_push_root(OBJ_VAL(code));
@@ -574,8 +591,12 @@ static Value b_compile(int argc, Value *argv, ObjDict *kw) {
             return exc_raise(exc_TypeError, "compile() missing required argument '%s' (pos %d)", names[i], i + 1);
         }
     }
-    if (!IS_STR(a[0])) {
-        return exc_raise(exc_TypeError, "compile() arg 1 must be a string, bytes or AST object");
+    BufView bv;
+    if (!IS_STR(a[0]) && buffer_get(a[0], &bv) != 1) {
+        if (!exc_pending()) {
+            exc_raise(exc_TypeError, "compile() arg 1 must be a string, bytes or AST object");
+        }
+        return VAL_NULL;
     }
     if (!IS_STR(a[1])) {
         return exc_raise(exc_TypeError, "expected str, bytes or os.PathLike object, not %s", val_type_name(a[1]));
@@ -601,7 +622,7 @@ static Value b_compile(int argc, Value *argv, ObjDict *kw) {
     if (flags & 0x2000) {       // ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
         mode = (CompileMode)((int)mode | COMPILE_TOP_AWAIT);
     }
-    ObjCode *code = compile_str(AS_STR(a[0]), AS_STR(a[1])->data, mode, false);
+    ObjCode *code = compile_str(a[0], AS_STR(a[1])->data, mode, false);
     return code ? OBJ_VAL(code) : VAL_NULL;
 }
 
@@ -699,7 +720,49 @@ static Value b_help(int argc, Value *argv, ObjDict *kw) {
     return fn ? vm_call(fn, argc, argv, kw) : VAL_NULL;
 }
 
+// __build_class__(func, name, *bases, **kwds): what a class statement
+// calls (a replacement in builtins is called instead: build_class_op).
+static Value b_build_class(int argc, Value *argv, ObjDict *kw) {
+    if (argc < 2) {
+        return exc_raise(exc_TypeError, "__build_class__: not enough arguments");
+    }
+    if (!IS_A(argv[0], cls_function)) {
+        return exc_raise(exc_TypeError, "__build_class__: func must be a function");
+    }
+    if (!IS_STR(argv[1])) {
+        return exc_raise(exc_TypeError, "__build_class__: name is not a string");
+    }
+    Value bases = tuple_new((size_t)(argc - 2));
+    values_copy(AS_TUPLE(bases)->items, argv + 2, (size_t)(argc - 2));
+    gc_push_root(bases);
+    Value r = build_class(argv[0], argv[1], bases, kw && kw->used ? OBJ_VAL(kw) : VAL_NULL);
+    gc_pop_root(1);
+    return r;
+}
+
+// The BUILD_CLASS opcode: build_class, unless builtins.__build_class__
+// was replaced, which then gets (func, name, *bases, **kw) as in CPython.
+Value build_class_op(Value body, Value name, Value bases, Value kw) {
+    Value bc = dict_get_str(ST->builtins, str_intern_c("__build_class__"));
+    if (!bc) {
+        return exc_raise(exc_NameError, "__build_class__ not found");
+    }
+    if (IS_A(bc, cls_native) && ((ObjNative *)AS_OBJ(bc))->fn == b_build_class) {
+        return build_class(body, name, bases, kw);
+    }
+    ObjTuple *bt = AS_TUPLE(bases);
+    Value args = tuple_new(bt->len + 2);
+    AS_TUPLE(args)->items[0] = body;
+    AS_TUPLE(args)->items[1] = name;
+    values_copy(AS_TUPLE(args)->items + 2, bt->items, bt->len);
+    gc_push_root(args);
+    Value r = vm_call(bc, (int)AS_TUPLE(args)->len, AS_TUPLE(args)->items, kw ? AS_DICT(kw) : NULL);
+    gc_pop_root(1);
+    return r;
+}
+
 static const MethodDef vm_builtins_defs[] = {
+    {"__build_class__", b_build_class, true},
     {"breakpoint", b_breakpoint, true},
     {"help", b_help, true},
     {"aiter", b_aiter},

@@ -1820,7 +1820,7 @@ next_instr:
         SAVE_FRAME();
         Value kw = (arg & 1) ? sp[-1] : VAL_NULL;
         Value *b = sp - 3 - (arg & 1);
-        Value cls = build_class(b[0], b[1], b[2], kw);
+        Value cls = build_class_op(b[0], b[1], b[2], kw);
         CHECK(cls);
         sp = b;
         PUSH(cls);
@@ -2193,7 +2193,7 @@ next_instr:
         Value exc = POP();
         if (IS_CLASS(exc) && (AS_CLASS(exc)->flags & CLS_EXCEPTION)) {
             frame->sp = sp;
-            exc = exc_new(AS_CLASS(exc), 0, NULL);
+            exc = exc_from_class(AS_CLASS(exc));
             CHECK(exc);
         } else if (!IS_OBJ(exc) || !(AS_OBJ(exc)->cls->flags & CLS_EXCEPTION)) {
             exc_raise(exc_TypeError, "exceptions must derive from BaseException");

@@ -80,6 +80,8 @@ void builtins_vm_init(ObjDict *builtins);
 // The class statement: runs [body] and makes the class [name] from [bases]
 // and keywords [kw] (metaclass, __init_subclass__ arguments).
 Value build_class(Value body, Value name, Value bases, Value kw);
+// BUILD_CLASS: build_class, or a replaced builtins.__build_class__.
+Value build_class_op(Value body, Value name, Value bases, Value kw);
 // REPL echo of an expression statement's value (also sets builtins._).
 Value vm_print_expr(Value v);
 // format(v, spec), calling a user class's __format__.
