@@ -1034,33 +1034,19 @@ static void dir_add_hidden(Value set, ObjClass *c) {
             user_dict = weakref = true;
             continue;
         }
-        size_t n = 0;
-        Value *items = NULL, one = sl;
-        if (IS_STR(sl)) {
-            n = 1;
-            items = &one;
-        } else if (IS_TUPLE(sl) || IS_LIST(sl)) {
-            n = IS_TUPLE(sl) ? AS_TUPLE(sl)->len : AS_LIST(sl)->len;
-            items = IS_TUPLE(sl) ? AS_TUPLE(sl)->items : AS_LIST(sl)->items;
-        }
+        size_t n;
+        Value *items = slots_items(&sl, &n);
         for (size_t j = 0; j < n; j++) {
             if (!IS_STR(items[j])) {
                 continue;
             }
             const char *nm = AS_STR(items[j])->data;
-            size_t len = AS_STR(items[j])->len;
             if (strcmp(nm, "__dict__") == 0) {
                 user_dict = true;
             } else if (strcmp(nm, "__weakref__") == 0) {
                 weakref = true;
-            } else if (len > 2 && nm[0] == '_' && nm[1] == '_' && !(nm[len - 1] == '_' && nm[len - 2] == '_')) {
-                const char *cn = k->name->data;
-                while (*cn == '_') {
-                    cn++;
-                }
-                set_add(AS_SET(set), str_printf("_%s%s", cn, nm));
             } else {
-                set_add(AS_SET(set), items[j]);
+                set_add(AS_SET(set), slot_stored_name(k, AS_STR(items[j])));
             }
         }
     }

@@ -1941,15 +1941,8 @@ static void class_add_members(ObjClass *c) {
     if (!sl) {
         return;
     }
-    size_t n = 0;
-    Value *items = NULL, one = sl;
-    if (IS_STR(sl)) {
-        n = 1;
-        items = &one;
-    } else if (IS_TUPLE(sl) || IS_LIST(sl)) {
-        n = IS_TUPLE(sl) ? AS_TUPLE(sl)->len : AS_LIST(sl)->len;
-        items = IS_TUPLE(sl) ? AS_TUPLE(sl)->items : AS_LIST(sl)->items;
-    }
+    size_t n;
+    Value *items = slots_items(&sl, &n);
     for (size_t i = 0; i < n; i++) {
         if (!IS_STR(items[i])) {
             continue;
@@ -1958,17 +1951,7 @@ static void class_add_members(ObjClass *c) {
         if (strcmp(nm->data, "__dict__") == 0 || strcmp(nm->data, "__weakref__") == 0) {
             continue;
         }
-        Value key = OBJ_VAL(nm);
-        if (nm->len > 2 && nm->data[0] == '_' && nm->data[1] == '_' &&
-            !(nm->data[nm->len - 1] == '_' && nm->data[nm->len - 2] == '_')) {
-            const char *cn = c->name->data;
-            while (*cn == '_') {
-                cn++;
-            }
-            if (*cn) {
-                key = str_printf("_%s%s", cn, nm->data);
-            }
-        }
+        Value key = slot_stored_name(c, nm);
         gc_push_root(key);
         key = OBJ_VAL(str_intern(AS_STR(key)->data, AS_STR(key)->len));
         gc_pop_root(1);

@@ -601,21 +601,50 @@ Value generic_getattr(Value self, ObjStr *name) {
 // Whether the __slots__ entry [slot] of class [k] is [name] or "__dict__".
 // A private name is mangled with the class's name, as CPython stores it
 // (`__slots__ = ('__p',)` in class A makes the attribute _A__p).
-static bool slot_names(ObjClass *k, ObjStr *slot, ObjStr *name) {
-    if (str_eq(slot, name) || strcmp(slot->data, "__dict__") == 0) {
-        return true;
-    }
+// The class name that mangles the private __slots__ entry [slot] of [k]
+// (its leading underscores dropped), or NULL when [slot] is no private
+// name (__p__, p) or the class name is all underscores (_Py_Mangle).
+static const char *slot_mangler(ObjClass *k, ObjStr *slot) {
     if (slot->len > 2 && slot->data[0] == '_' && slot->data[1] == '_' &&
         !(slot->data[slot->len - 1] == '_' && slot->data[slot->len - 2] == '_')) {
         const char *cn = k->name->data;
         while (*cn == '_') {
             cn++;
         }
-        size_t cl = strlen(cn);
-        return *cn && name->len == 1 + cl + slot->len && name->data[0] == '_' &&
-               memcmp(name->data + 1, cn, cl) == 0 && memcmp(name->data + 1 + cl, slot->data, slot->len) == 0;
+        return *cn ? cn : NULL;
     }
-    return false;
+    return NULL;
+}
+
+Value slot_stored_name(ObjClass *k, ObjStr *slot) {
+    const char *cn = slot_mangler(k, slot);
+    return cn ? str_printf("_%s%s", cn, slot->data) : OBJ_VAL(slot);
+}
+
+Value *slots_items(Value *sl, size_t *n) {
+    if (IS_STR(*sl)) {
+        *n = 1;
+        return sl;
+    }
+    if (IS_TUPLE(*sl) || IS_LIST(*sl)) {
+        *n = IS_TUPLE(*sl) ? AS_TUPLE(*sl)->len : AS_LIST(*sl)->len;
+        return IS_TUPLE(*sl) ? AS_TUPLE(*sl)->items : AS_LIST(*sl)->items;
+    }
+    *n = 0;
+    return NULL;
+}
+
+static bool slot_names(ObjClass *k, ObjStr *slot, ObjStr *name) {
+    if (str_eq(slot, name) || strcmp(slot->data, "__dict__") == 0) {
+        return true;
+    }
+    const char *cn = slot_mangler(k, slot);
+    if (!cn) {
+        return false;
+    }
+    size_t cl = strlen(cn);
+    return name->len == 1 + cl + slot->len && name->data[0] == '_' && memcmp(name->data + 1, cn, cl) == 0 &&
+           memcmp(name->data + 1 + cl, slot->data, slot->len) == 0;
 }
 
 // __slots__: when every user class of the MRO declares __slots__ (without
@@ -631,23 +660,16 @@ bool slots_allow(ObjClass *c, ObjStr *name) {
         if (!sl) {
             return true;
         }
-        if (IS_STR(sl)) {
-            if (slot_names(k, AS_STR(sl), name)) {
+        if (!IS_STR(sl) && !IS_TUPLE(sl) && !IS_LIST(sl)) {
+            return true;    // another iterable: not checked
+        }
+        size_t n;
+        Value *items = slots_items(&sl, &n);
+        for (size_t j = 0; j < n; j++) {
+            if (IS_STR(items[j]) && slot_names(k, AS_STR(items[j]), name)) {
                 return true;
             }
-            continue;
         }
-        if (IS_TUPLE(sl) || IS_LIST(sl)) {
-            size_t n = IS_TUPLE(sl) ? AS_TUPLE(sl)->len : AS_LIST(sl)->len;
-            Value *items = IS_TUPLE(sl) ? AS_TUPLE(sl)->items : AS_LIST(sl)->items;
-            for (size_t j = 0; j < n; j++) {
-                if (IS_STR(items[j]) && slot_names(k, AS_STR(items[j]), name)) {
-                    return true;
-                }
-            }
-            continue;
-        }
-        return true;
     }
     return false;
 }

@@ -571,6 +571,12 @@ bool generic_setattr(Value self, ObjStr *name, Value v);
 // Whether instances of [c] (CLS_HAS_SLOTS) may have the attribute [name]:
 // a name of some __slots__ of its MRO, or a class of it has no __slots__ or "__dict__" in them.
 bool slots_allow(ObjClass *c, ObjStr *name);
+// The names a __slots__ value *[sl] lists: a str is one name, a tuple or a
+// list its items (non-str items are the caller's to skip); none otherwise.
+Value *slots_items(Value *sl, size_t *n);
+// The __slots__ entry [slot] of class [k] as the attribute it makes: a
+// private name mangled (_A__p for __p in class A), else [slot] itself.
+Value slot_stored_name(ObjClass *k, ObjStr *slot);
 Value generic_repr(Value self);           // <__main__.Foo object at 0x...>
 
 // ---- making builtin classes and natives (class.c)

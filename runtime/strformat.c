@@ -1368,26 +1368,24 @@ static bool render(FmtState *st, const char *s, size_t n, SBuf *out, int depth) 
     return true;
 }
 
-Value str_format_map(Value fmt, Value mapping) {
-    FmtState st = {0, NULL, NULL, 0, 0, mapping};
+// str.format and str.format_map: [fmt] rendered with the state's arguments.
+static Value render_str(FmtState *st, Value fmt) {
     SBuf out;
     sb_init(&out);
     ObjStr *f = AS_STR(fmt);
-    if (!render(&st, f->data, f->len, &out, 0)) {
+    if (!render(st, f->data, f->len, &out, 0)) {
         sb_free(&out);
         return VAL_NULL;
     }
     return sb_finish(&out);
 }
 
+Value str_format_map(Value fmt, Value mapping) {
+    FmtState st = {0, NULL, NULL, 0, 0, mapping};
+    return render_str(&st, fmt);
+}
+
 Value str_format_method(Value fmt, int argc, Value *args, ObjDict *kw) {
     FmtState st = {argc, args, kw, 0, 0, VAL_NULL};
-    SBuf out;
-    sb_init(&out);
-    ObjStr *f = AS_STR(fmt);
-    if (!render(&st, f->data, f->len, &out, 0)) {
-        sb_free(&out);
-        return VAL_NULL;
-    }
-    return sb_finish(&out);
+    return render_str(&st, fmt);
 }

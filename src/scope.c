@@ -273,15 +273,6 @@ static void visit(Scope *s, Ast *n) {
             fail(n->a->loc, "assignment expression within a comprehension cannot be used in a class body%s", "");
             return;
         }
-        // nor rebind an iteration variable of an enclosing comprehension
-        for (Scope *c = s; c != t; c = c->parent) {
-            Symbol *it = scope_lookup(c, n->a->str);
-            if (it && (it->flags & SYM_ASSIGNED)) {
-                fail(n->a->loc, "assignment expression cannot rebind comprehension iteration variable '%s'",
-                     n->a->str);
-                return;
-            }
-        }
         add_sym(t, n->a->str, SYM_ASSIGNED);
         if (t != s) {
             add_sym(s, n->a->str, SYM_NONLOCAL | SYM_USED);
