@@ -130,15 +130,12 @@ typedef struct ObjSlab {
 #define OBJ_POOLED 1
 #endif
 
-static bool sweep_slab(ObjSlab *sl, int c);
+static bool sweep_next_slab(int c);
 
 Obj *gc_slab_alloc(size_t size) {
     size_t cls = (size + 15) >> 4;
     Obj *o = ST->gc.obj_free[cls];
-    while (!o && ST->gc.sweep_next[cls]) {
-        ObjSlab *sl = ST->gc.sweep_next[cls];
-        ST->gc.sweep_next[cls] = sl->next;
-        sweep_slab(sl, (int)cls);
+    while (!o && sweep_next_slab((int)cls)) {
         o = ST->gc.obj_free[cls];
     }
     if (!o) {
@@ -269,12 +266,11 @@ static void each_slab_object(void (*fn)(Obj *o, void *ctx), void *ctx) {
 // ones are finalized, and every free block goes on the free list (which
 // the collection emptied, so the list only holds blocks of swept slabs).
 // The side buffers the finalizers free bring the next collection closer
-// again (see gc_collect's estimate). True if anything was freed.
-static bool sweep_slab(ObjSlab *sl, int c) {
+// again (see gc_collect's estimate).
+static void sweep_slab(ObjSlab *sl, int c) {
     State *st = ST;     // one read of the thread-local pointer for the sweep
     size_t block = sl->block;
     size_t before = st->bytes_allocated, since = st->gc.since;
-    bool freed = false;
     for (size_t i = 0; i < sl->nblocks; i++) {
         Obj *o = (Obj *)(sl->data + i * block);
         __builtin_prefetch(sl->data + (i + 8) * block, 1, 0);
@@ -288,7 +284,6 @@ static bool sweep_slab(ObjSlab *sl, int c) {
             }
             o->cls = NULL;
             o->marked = 0;
-            freed = true;
         }
         o->gc_next = st->gc.obj_free[c];    // (not cached: a finalizer could allocate)
         st->gc.obj_free[c] = o;
@@ -302,7 +297,17 @@ static bool sweep_slab(ObjSlab *sl, int c) {
         st->gc.next_threshold = st->gc.next_threshold > GC_MIN_THRESHOLD + side
                                     ? st->gc.next_threshold - side : GC_MIN_THRESHOLD;
     }
-    return freed;
+}
+
+// Sweeps the next slab of class [c] still to sweep; false when none is.
+static bool sweep_next_slab(int c) {
+    ObjSlab *sl = ST->gc.sweep_next[c];
+    if (!sl) {
+        return false;
+    }
+    ST->gc.sweep_next[c] = sl->next;
+    sweep_slab(sl, c);
+    return true;
 }
 
 void gc_finish_sweep(void) {
@@ -310,10 +315,7 @@ void gc_finish_sweep(void) {
         return;
     }
     for (int c = 1; c <= OBJ_CLASSES; c++) {
-        while (ST->gc.sweep_next[c]) {
-            ObjSlab *sl = ST->gc.sweep_next[c];
-            ST->gc.sweep_next[c] = sl->next;
-            sweep_slab(sl, c);
+        while (sweep_next_slab(c)) {
         }
     }
     ST->gc.sweeping = false;
@@ -324,11 +326,7 @@ bool gc_sweep_one(void) {
         return false;
     }
     for (int k = 0; k < OBJ_CLASSES; k++) {
-        int c = ST->gc.sweep_class % OBJ_CLASSES + 1;
-        ObjSlab *sl = ST->gc.sweep_next[c];
-        if (sl) {
-            ST->gc.sweep_next[c] = sl->next;
-            sweep_slab(sl, c);
+        if (sweep_next_slab(ST->gc.sweep_class % OBJ_CLASSES + 1)) {
             return true;
         }
         ST->gc.sweep_class++;
@@ -554,11 +552,10 @@ void gc_collect(void) {
     if (ST->gc.weak_pass) {
         ST->gc.weak_pass();
     }
-    // the survivors stay registered; the rest are about to be freed (this
-    // must run before the sweeps below clear the marks and free the dead)
-    // The dead ones are finalized now, not when their slab is swept: their
-    // finalizers update tables of the state (the task registry ...) that
-    // must not list a dead object.
+    // the survivors stay registered (this must run before the sweeps clear
+    // the marks); the dead ones are finalized now, not when their slab is
+    // swept: their finalizers update tables of the state (the task
+    // registry ...) that must not list a dead object
     size_t keep = 0;
     ST->gc.del_alive = 0;
     for (size_t i = 0; i < ST->gc.nhookable; i++) {

@@ -212,17 +212,33 @@ static inline ObjDict *attr_dict(Obj *o) {
     return *(ObjDict **)((char *)o + o->cls->dict_offset);
 }
 
+// [name] in the instance dict of [o]: entry [ix] when it is that name's
+// (the entry a cache remembers), else a lookup; VAL_NULL if absent.
+static inline Value dict_attr(Obj *o, uint32_t ix, ObjStr *name) {
+    ObjDict *d = attr_dict(o);
+    if (!d) {
+        return VAL_NULL;
+    }
+    if (ix < d->nentries && d->entries[ix].key == OBJ_VAL(name)) {
+        return d->entries[ix].value;
+    }
+    return dict_get_str(d, name);
+}
+
+// A user class whose instances keep their attributes in a dict at a fixed
+// offset, without __getattribute__: where the attribute caches apply.
+static inline bool plain_attr_class(ObjClass *c) {
+    return (c->flags & CLS_USER) && !c->getattr && c->dict_offset && c->dict_offset != DICT_OFFSET_TRAILING;
+}
+
 // True when [name] on an instance of [c] is plainly the instance dict's
 // entry, as attr_cache_fill decides before caching one class: how a site
 // whose cache holds another class (a base method's self.x over instances of
 // several subclasses) still skips the generic lookup. [store]: for
 // STORE_ATTR (no __setattr__ and no __slots__ either).
 static inline bool plain_instance_attr(ObjClass *c, ObjStr *name, bool store) {
-    if (!(c->flags & CLS_USER) || c->getattr || !c->dict_offset || c->dict_offset == DICT_OFFSET_TRAILING ||
-        (store && (c->setattr || (c->flags & CLS_HAS_SLOTS)))) {
-        return false;
-    }
-    return class_lookup(c, name) == VAL_NULL;
+    return plain_attr_class(c) && !(store && (c->setattr || (c->flags & CLS_HAS_SLOTS))) &&
+           class_lookup(c, name) == VAL_NULL;
 }
 
 // After a LOAD_ATTR or STORE_ATTR of [name] on [obj] went the slow way:
@@ -267,9 +283,7 @@ static void attr_cache_fill(ObjCode *code, const uint32_t *ip, Value obj, ObjStr
         }
         return;
     }
-    if (!(c->flags & CLS_USER) || c->getattr ||
-        (store && (c->setattr || ((c->flags & CLS_HAS_SLOTS) && !slots_allow(c, name)))) ||
-        !c->dict_offset || c->dict_offset == DICT_OFFSET_TRAILING) {
+    if (!plain_attr_class(c) || (store && (c->setattr || ((c->flags & CLS_HAS_SLOTS) && !slots_allow(c, name))))) {
         return;
     }
     Value cv = class_lookup(c, name);
@@ -861,25 +875,16 @@ next_instr:
                     goto load_attr_slow;
                 }
                 // the class has no attribute of that name: the instance dict decides
-                ObjDict *d = attr_dict(AS_OBJ(obj));
-                if (d && ac->ix < d->nentries && d->entries[ac->ix].key == OBJ_VAL(name)) {
-                    TOP() = d->entries[ac->ix].value;
-                    DISPATCH();
-                }
-                Value v = d ? dict_get_str(d, name) : VAL_NULL;
+                Value v = dict_attr(AS_OBJ(obj), ac->ix, name);
                 if (v) {
                     TOP() = v;
                     DISPATCH();
                 }
             } else if (!ac->method && ac->cls && ac->cls != cls_module && ac->cls != AS_OBJ(obj)->cls &&
-                       name->interned &&
                        plain_instance_attr(AS_OBJ(obj)->cls, name, false)) {
                 // another class at a site cached for one: its own dict, where
                 // the cached class keeps it (a shared base __init__) or by name
-                ObjDict *d = attr_dict(AS_OBJ(obj));
-                Value v = !d                                                                   ? VAL_NULL
-                          : ac->ix < d->nentries && d->entries[ac->ix].key == OBJ_VAL(name) ? d->entries[ac->ix].value
-                                                                                            : dict_get_str(d, name);
+                Value v = dict_attr(AS_OBJ(obj), ac->ix, name);
                 if (v) {
                     TOP() = v;
                     DISPATCH();
@@ -889,18 +894,13 @@ next_instr:
                     TOP() = ac->method;     // a plain class attribute read on the class itself
                     DISPATCH();
                 }
-                if (ac->cls == AS_OBJ(obj)->cls && ac->ix == ATTR_IX_BIND_METHOD) {
-                    // a method, bound, unless the instance has its own attribute
-                    ObjDict *d = attr_dict(AS_OBJ(obj));
-                    Value v = d ? dict_get_str(d, name) : VAL_NULL;
-                    TOP() = v ? v : bound_method_new(obj, ac->method);
-                    DISPATCH();
-                }
-                if (ac->cls == AS_OBJ(obj)->cls && ac->ix == ATTR_IX_CLASS_VALUE) {
-                    // ... or through an instance, whose own attribute comes first
-                    ObjDict *d = attr_dict(AS_OBJ(obj));
-                    Value v = d ? dict_get_str(d, name) : VAL_NULL;
-                    TOP() = v ? v : ac->method;
+                if (ac->cls == AS_OBJ(obj)->cls && (ac->ix == ATTR_IX_BIND_METHOD || ac->ix == ATTR_IX_CLASS_VALUE)) {
+                    // the class's value through an instance, whose own attribute
+                    // comes first; a method bound to the instance
+                    Value v = dict_attr(AS_OBJ(obj), ac->ix, name);
+                    TOP() = v                               ? v
+                            : ac->ix == ATTR_IX_BIND_METHOD ? bound_method_new(obj, ac->method)
+                                                            : ac->method;
                     DISPATCH();
                 }
             }
@@ -940,10 +940,11 @@ next_instr:
                     DISPATCH();
                 }
             }
-            if (ac->cls && ac->cls != cls_module && ac->cls != AS_OBJ(obj)->cls && name->interned &&
-                plain_instance_attr(AS_OBJ(obj)->cls, name, true) && attr_dict(AS_OBJ(obj))) {
+            ObjDict *d;
+            if (ac->cls && ac->cls != cls_module && ac->cls != AS_OBJ(obj)->cls &&
+                plain_instance_attr(AS_OBJ(obj)->cls, name, true) && (d = attr_dict(AS_OBJ(obj)))) {
                 // another class at a site cached for one (see LOAD_ATTR)
-                dict_set_str(attr_dict(AS_OBJ(obj)), name, v);
+                dict_set_str(d, name, v);
                 sp -= 2;
                 DISPATCH();
             }
