@@ -1016,19 +1016,18 @@ static void set_add_c(Value set, const char *name) {
 // Adds to dir()'s [set] the names CPython's type dicts hold and pyish's
 // don't: object's __class__/__doc__/__dir__/__sizeof__, a user class's
 // __dict__/__weakref__ descriptors and __slots__ members, exceptions'
-// attributes; drops __qualname__ (CPython keeps it out of a class's dict).
+// attributes.
 static void dir_add_hidden(Value set, ObjClass *c) {
     static const char *const always[] = {"__class__", "__doc__", "__dir__", "__sizeof__", NULL};
     for (const char *const *n = always; *n; n++) {
         set_add_c(set, *n);
     }
-    bool user_dict = false, weakref = false, any_user = false;
+    bool user_dict = false, weakref = false;
     for (size_t i = 0; c->mro && i < c->mro->len; i++) {
         ObjClass *k = AS_CLASS(c->mro->items[i]);
         if (!(k->flags & CLS_USER)) {
             continue;
         }
-        any_user = true;
         Value sl = dict_get_str(k->dict, str_intern_c("__slots__"));
         if (!sl) {
             user_dict = weakref = true;
@@ -1056,9 +1055,6 @@ static void dir_add_hidden(Value set, ObjClass *c) {
     ObjClass *nb = c->native_base;
     if (weakref && nb != cls_int && nb != cls_tuple && nb != cls_bytes && nb != cls_bool) {
         set_add_c(set, "__weakref__");
-    }
-    if (any_user) {
-        set_discard(AS_SET(set), OBJ_VAL(str_intern_c("__qualname__")));
     }
     if (class_is_subclass(c, exc_BaseException)) {
         static const char *const exc_names[] = {"__cause__", "__context__", "__dict__", "__setstate__",

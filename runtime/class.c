@@ -1604,10 +1604,6 @@ static Value call_slot(int slot, ObjClass *c, int argc, Value *argv, ObjDict *kw
     }
 }
 
-const char *class_binop_name(int op) {
-    return ops_bin_stem[op];
-}
-
 static void add_slot_wrapper(ObjClass *c, const char *name, int slot) {
     ObjStr *s = str_intern_c(name);
     if (dict_get_str(c->dict, s)) {
@@ -1718,14 +1714,11 @@ static void add_slot_wrappers(ObjClass *c) {
         uint32_t fwd, refl;
         binop_exposed(c, &fwd, &refl);
         for (int i = 0; i < BIN__COUNT; i++) {
-            char buf[32];
             if (fwd & (1u << i)) {
-                snprintf(buf, sizeof buf, "__%s__", ops_bin_stem[i]);
-                add_slot_wrapper(c, str_intern_c(buf)->data, SLOT_BINOP + i);
+                add_slot_wrapper(c, ST->s_binop[0][i]->data, SLOT_BINOP + i);
             }
             if (refl & (1u << i)) {
-                snprintf(buf, sizeof buf, "__r%s__", ops_bin_stem[i]);
-                add_slot_wrapper(c, str_intern_c(buf)->data, SLOT_BINOP + BIN__COUNT + i);
+                add_slot_wrapper(c, ST->s_binop[1][i]->data, SLOT_BINOP + BIN__COUNT + i);
             }
         }
     }

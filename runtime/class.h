@@ -66,7 +66,6 @@ void class_compute_slots(ObjClass *c);
 void class_changed(void);
 bool class_has_user_dunder(ObjClass *c, const char *name);
 bool class_has_user_binop(ObjClass *c);
-const char *class_binop_name(int op);
 Value type_call(ObjClass *cls, int argc, Value *argv, ObjDict *kw);
 // The member classes of an `int | None` union value, or NULL if [v] is not one.
 ObjTuple *class_union_members(Value v);

@@ -1379,7 +1379,7 @@ next_instr:
         ObjList *l = AS_LIST(sp[-depth - 1]);
         Value it = obj_iter(src);
         if (!it && EXC_PENDING_IS(exc_TypeError) && !val_class(src)->iter && !val_class(src)->getitem &&
-            !class_lookup(val_class(src), str_intern_c("__iter__"))) {
+            !class_lookup(val_class(src), ST->s_iter)) {
             exc_clear();
             if (arg & LIST_EXTEND_CALL_STAR) {
                 // Stack: fn, NULL, list, src

@@ -171,9 +171,8 @@ static bool is_partial(Value v) {
 }
 
 // CPython's _format_callback names [fn] by its own __qualname__, else its
-// __name__, else its repr. An instance of a class has neither attribute there
-// (they live on type); pyish's class dict keeps __qualname__, which instances
-// would see, so that one does not count. Rooted by the caller's list.
+// __name__, else its repr (an instance of a class has neither attribute:
+// they live on the type). Rooted by the caller's list.
 static Value callback_name(Value fn) {
     const char *attrs[] = {"__qualname__", "__name__"};
     for (int i = 0; i < 2; i++) {
@@ -183,10 +182,6 @@ static Value callback_name(Value fn) {
             continue;
         }
         if (!IS_STR(nm) || AS_STR(nm)->len == 0) {
-            continue;
-        }
-        ObjClass *c = val_class(fn);
-        if (i == 0 && (c->flags & CLS_USER) && AS_STR(nm) == class_qualname(c)) {
             continue;
         }
         return nm;
