@@ -113,10 +113,9 @@ static ObjFile *file_alloc(FILE *fp, Value name, Value mode, bool binary) {
     return f;
 }
 
-// Whether PYTHONUNBUFFERED asks for CPython's unbuffered stdout: pyish's
-// stays buffered, but is flushed before each write to stderr, which gives
-// the same order when both go to one file.
-static bool stdout_unbuffered(void) {
+// (flushing stdout before stderr gives unbuffered CPython's order when both
+// go to one file)
+bool stdout_unbuffered(void) {
     const char *e = ST->config.sandbox ? NULL : getenv("PYTHONUNBUFFERED");
     return e && *e;
 }

@@ -125,6 +125,9 @@ Value sys_displayhook(int argc, Value *argv, ObjDict *kw);
 bool sys_is_stream(Value v);
 // Wraps the stdio stream [fp] as a pyish file object (for sys.stdout ...).
 Value builtins_file_new(FILE *fp, const char *name, const char *mode);
+// Whether PYTHONUNBUFFERED asks for CPython's unbuffered stdout: pyish's
+// stays buffered but is flushed before each write to stderr.
+bool stdout_unbuffered(void);
 // io.UnsupportedOperation (made once per state; NULL on error).
 ObjClass *io_unsupported_class(void);
 // Makes the file class (cls_file) if the state has none yet (builtins_init).

@@ -1656,8 +1656,14 @@ typedef struct UBuf {
 
 static void ub_putn(UBuf *u, const char *s, size_t n) {
     if (u->n + n + 1 > u->cap) {
-        u->cap = (u->n + n + 1) * 2;
-        u->p = realloc(u->p, u->cap);
+        size_t cap = (u->n + n + 1) * 2;
+        char *p = realloc(u->p, cap);
+        if (!p) {
+            u->bad = true;  // (the annotation keeps its source text)
+            return;
+        }
+        u->p = p;
+        u->cap = cap;
     }
     memcpy(u->p + u->n, s, n);
     u->n += n;

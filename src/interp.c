@@ -225,9 +225,8 @@ static bool issue_syntax_warnings(const char *filename, CompileError *cerr, int 
         }
         FILE *err = state_stderr();
         char line[4096];
-        const char *unbuf = ST->config.sandbox ? NULL : getenv("PYTHONUNBUFFERED");
-        if (unbuf && *unbuf) {
-            fflush(stdout);     // as unbuffered CPython's order (builtins_file.c)
+        if (stdout_unbuffered()) {
+            fflush(stdout);
         }
         fprintf(err, "%s:%d: SyntaxWarning: %s\n", filename, cerr->warn[i].loc.line, cerr->warn[i].msg);
         if (tb_source_line(filename, cerr->warn[i].loc.line, line, sizeof line) && line[0]) {
