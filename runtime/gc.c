@@ -257,6 +257,21 @@ static void each_slab_object(void (*fn)(Obj *o, void *ctx), void *ctx) {
     }
 }
 
+// The allocation size of [o]. Obj.size is clamped at 4 GiB; only strs and
+// tuples get bigger, and their length gives their size back.
+static size_t obj_bytes(Obj *o) {
+    if (o->size != UINT32_MAX) {
+        return o->size;
+    }
+    if (o->cls == cls_str) {
+        return sizeof(ObjStr) + ((ObjStr *)o)->len + 1;
+    }
+    if (o->cls == cls_tuple) {
+        return sizeof(ObjTuple) + ((ObjTuple *)o)->len * sizeof(Value);
+    }
+    return o->size;
+}
+
 // Obj.marked of a dead object whose finalize already ran (a CLS_GC_HOOK
 // object, finalized when the collection found it dead) and that waits for
 // its slab's sweep to be freed.
@@ -310,6 +325,20 @@ static bool sweep_next_slab(int c) {
     return true;
 }
 
+// The sweep is over: the dead malloc'd objects go now. They waited
+// because a dead small object's class can be one of them, and its sweep
+// reads the class's finalizer (see gc_collect).
+static void end_sweep(void) {
+    ST->gc.sweeping = false;
+    for (Obj *o = ST->gc.dead_large; o;) {
+        Obj *next = o->gc_next;
+        mem_free(o, obj_bytes(o));
+        o = next;
+    }
+    ST->gc.dead_large = NULL;
+    ST->gc.dead_large_bytes = 0;
+}
+
 void gc_finish_sweep(void) {
     if (!ST->gc.sweeping) {
         return;
@@ -318,7 +347,7 @@ void gc_finish_sweep(void) {
         while (sweep_next_slab(c)) {
         }
     }
-    ST->gc.sweeping = false;
+    end_sweep();
 }
 
 bool gc_sweep_one(void) {
@@ -331,7 +360,7 @@ bool gc_sweep_one(void) {
         }
         ST->gc.sweep_class++;
     }
-    ST->gc.sweeping = false;
+    end_sweep();
     return false;
 }
 
@@ -412,31 +441,6 @@ static void drain_gray(void) {
         ST->gc.gray_overflow = false;
         gc_each_object(retrace_marked);
     }
-}
-
-// The allocation size of [o]. Obj.size is clamped at 4 GiB; only strs and
-// tuples get bigger, and their length gives their size back.
-static size_t obj_bytes(Obj *o) {
-    if (o->size != UINT32_MAX) {
-        return o->size;
-    }
-    if (o->cls == cls_str) {
-        return sizeof(ObjStr) + ((ObjStr *)o)->len + 1;
-    }
-    if (o->cls == cls_tuple) {
-        return sizeof(ObjTuple) + ((ObjTuple *)o)->len * sizeof(Value);
-    }
-    return o->size;
-}
-
-static void free_obj(Obj *o) {
-    if (!o->cls) {
-        return;
-    }
-    if (o->marked != MARK_FINALIZED && o->cls->finalize) {
-        o->cls->finalize(o);
-    }
-    mem_free(o, obj_bytes(o));
 }
 
 // Objects a finalizer hook keeps alive with marking deferred until every
@@ -578,8 +582,16 @@ void gc_collect(void) {
             o->marked = 0;
             link = &o->gc_next;
         } else {
+            // finalized now, freed when the lazy sweep ends: a dead
+            // object in a slab still to sweep can have it as its class
             *link = o->gc_next;
-            free_obj(o);
+            if (o->marked != MARK_FINALIZED && o->cls->finalize) {
+                o->cls->finalize(o);
+            }
+            o->marked = MARK_FINALIZED;
+            o->gc_next = ST->gc.dead_large;
+            ST->gc.dead_large = o;
+            ST->gc.dead_large_bytes += obj_bytes(o);
         }
     }
     start_sweep();
@@ -588,7 +600,7 @@ void gc_collect(void) {
     }
     ST->gc.ncollections++;
     ST->gc.since = 0;
-    size_t live = gc_bytes_allocated() - ST->gc.slab_bytes + ST->gc.slab_live_bytes;
+    size_t live = gc_bytes_allocated() - ST->gc.slab_bytes + ST->gc.slab_live_bytes - ST->gc.dead_large_bytes;
     // the next collection once as many bytes again are allocated (the heap
     // doubles, as Lua's default pause): half that re-marked long-lived data
     // (lists of lines, parsed documents) twice as often

@@ -32,7 +32,7 @@ export here pyish limit out
 printf '%s\n' $files | xargs -P 2 -I{} bash -c 'run_file {}'
 
 printf '%-12s %5s %6s %6s %6s %7s  %s\n' file run passed failed errors skipped status
-tot_run=0 tot_pass=0 tot_fail=0 tot_err=0 tot_skip=0
+tot_run=0 tot_pass=0 tot_fail=0 tot_err=0 tot_skip=0 crashed=0
 for f in $files; do
     log="$out/$f.log"; rc=$(cat "$out/$f.rc")
     # unittest -v prints one "name (id) ... RESULT" per test; the RESULT may
@@ -46,7 +46,7 @@ for f in $files; do
     if [[ -z "$ran" ]]; then
         # no summary: the process died or timed out; every test started
         # counts, the unfinished one as an error
-        [[ $rc == 124 ]] && status="timeout (${limit}s)" || status="crashed (exit $rc)"
+        [[ $rc == 124 ]] && status="timeout (${limit}s)" || { status="crashed (exit $rc)"; crashed=1; }
         ran=$(grep -c ' \.\.\. ' "$log")
         fails=$(grep -cE ' \.\.\. (FAIL|unexpected success)$|^(FAIL|unexpected success)$' "$log")
         errs=$(( $(grep -cE ' \.\.\. ERROR$|^ERROR$' "$log") + 1 ))
@@ -70,6 +70,10 @@ den=$((tot_run - tot_skip))
 (( den > 0 )) || { echo "no test ran"; exit 1; }
 rate=$(( 1000 * tot_pass / den ))
 printf 'pass rate: %d/%d = %d.%d%% (threshold %s%%)\n' $tot_pass $den $((rate / 10)) $((rate % 10)) "$threshold"
+if (( crashed )); then
+    echo "FAIL: pyish crashed (no input may crash the interpreter)"
+    exit 1
+fi
 if (( tot_pass * 100 < threshold * den )); then
     echo "FAIL: pass rate below ${threshold}%"
     exit 1
