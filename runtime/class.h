@@ -51,7 +51,7 @@ Value class_build(ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjDict *ns, Ob
 Value class_meta_data_attr(Value self, ObjStr *name, bool *found);
 Value class_meta_attr(Value self, ObjStr *name, bool *found);
 // The metaclass's own __instancecheck__/__subclasscheck__ [hook], or VAL_NULL.
-Value class_check_hook(Value cls, const char *hook);
+Value class_check_hook(Value cls, ObjStr *hook);
 // Methods of type: __init__, __prepare__, __subclasses__, __instancecheck__,
 // __subclasscheck__.
 Value type_init_fn(int argc, Value *argv, ObjDict *kw);

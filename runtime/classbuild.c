@@ -300,12 +300,12 @@ Value type_subclasscheck_fn(int argc, Value *argv, ObjDict *kw) {
 
 // The user __instancecheck__ / __subclasscheck__ ([hook]) of [cls]'s
 // metaclass, or VAL_NULL when the metaclass is type or does not define one.
-Value class_check_hook(Value cls, const char *hook) {
+Value class_check_hook(Value cls, ObjStr *hook) {
     ObjClass *meta = AS_OBJ(cls)->cls;
     if (meta == cls_type || !(meta->flags & CLS_USER)) {
         return VAL_NULL;
     }
-    Value f = class_lookup(meta, str_intern_c(hook));
+    Value f = class_lookup(meta, hook);
     if (!f || IS_A(f, cls_native)) {
         return VAL_NULL;
     }

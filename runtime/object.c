@@ -531,7 +531,10 @@ static Value user_descr(Value descr, int which) {
 }
 
 
-Value generic_getattr(Value self, ObjStr *name) {
+// object.__getattribute__; [raise] false: a missing attribute gives
+// VAL_NULL without an exception (no message to format: getattr() with a
+// default and hasattr() ask for many names that are not there).
+static Value getattr_generic(Value self, ObjStr *name, bool raise) {
     ObjClass *c = val_class(self);
     Value descr = class_lookup(c, name);
     if (descr && IS_A(descr, cls_property)) {
@@ -594,8 +597,15 @@ Value generic_getattr(Value self, ObjStr *name) {
             return OBJ_VAL(d);
         }
     }
+    if (!raise) {
+        return VAL_NULL;
+    }
     return exc_raise_attr(self, name, "'%s' object has no attribute '%s'", c->name->data,
                      name->data);
+}
+
+Value generic_getattr(Value self, ObjStr *name) {
+    return getattr_generic(self, name, true);
 }
 
 // Whether the __slots__ entry [slot] of class [k] is [name] or "__dict__".
@@ -869,7 +879,9 @@ Value obj_getattr(Value v, ObjStr *name) {
 }
 
 Value obj_getattr_opt(Value v, ObjStr *name) {
-    Value r = obj_getattr(v, name);
+    ObjClass *c = val_class(v);
+    Value r = !c->getattr && !(c->flags & CLS_USER_GETATTR) ? getattr_generic(v, name, false)
+                                                             : obj_getattr(v, name);
     if (!r && EXC_PENDING_IS(exc_AttributeError)) {
         exc_clear();
     }
