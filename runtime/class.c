@@ -617,7 +617,9 @@ static Value type_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
                      argc);
 }
 
-static Value type_getattr(Value self, ObjStr *name) {
+// type.__getattribute__; [raise] false: VAL_NULL without an exception
+// when the attribute is missing (class_getattr_opt).
+static Value type_getattr_impl(Value self, ObjStr *name, bool raise) {
     ObjClass *c = AS_CLASS(self);
     const char *n = name->data;
     if (n[0] == '_' && n[1] == '_') {
@@ -685,8 +687,27 @@ static Value type_getattr(Value self, ObjStr *name) {
     if (strcmp(n, "__doc__") == 0) {
         return VAL_NONE;    // every class has a __doc__ (builtin ones carry no text here)
     }
+    if (!raise) {
+        return VAL_NULL;
+    }
     return exc_raise_attr(self, name, "type object '%s' has no attribute '%s'", c->name->data,
                      name->data);
+}
+
+static Value type_getattr(Value self, ObjStr *name) {
+    return type_getattr_impl(self, name, true);
+}
+
+Value class_getattr_opt(Value cls, ObjStr *name) {
+    ObjClass *meta = AS_OBJ(cls)->cls;
+    if (meta->getattr != type_getattr || (meta->flags & CLS_USER_GETATTR)) {
+        return obj_getattr_opt(cls, name);
+    }
+    Value v = type_getattr_impl(cls, name, false);
+    if (!v && EXC_PENDING_IS(exc_AttributeError)) {
+        exc_clear();
+    }
+    return v;
 }
 
 // A dunder set on or deleted from [ctx] changes the slots of its user

@@ -50,6 +50,9 @@ Value class_build(ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjDict *ns, Ob
 // with *found false when the metaclass has none (or is type).
 Value class_meta_data_attr(Value self, ObjStr *name, bool *found);
 Value class_meta_attr(Value self, ObjStr *name, bool *found);
+// getattr(cls, name, None) without formatting an AttributeError: VAL_NULL
+// and no exception when [cls] (a class) has no attribute [name].
+Value class_getattr_opt(Value cls, ObjStr *name);
 // The metaclass's own __instancecheck__/__subclasscheck__ [hook], or VAL_NULL.
 Value class_check_hook(Value cls, ObjStr *hook);
 // Methods of type: __init__, __prepare__, __subclasses__, __instancecheck__,

@@ -880,6 +880,9 @@ Value obj_getattr(Value v, ObjStr *name) {
 
 Value obj_getattr_opt(Value v, ObjStr *name) {
     ObjClass *c = val_class(v);
+    if (c->getattr == cls_type->getattr && c->getattr && !(c->flags & CLS_USER_GETATTR)) {
+        return class_getattr_opt(v, name);
+    }
     Value r = !c->getattr && !(c->flags & CLS_USER_GETATTR) ? getattr_generic(v, name, false)
                                                              : obj_getattr(v, name);
     if (!r && EXC_PENDING_IS(exc_AttributeError)) {
