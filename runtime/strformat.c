@@ -6,6 +6,7 @@
 // implements str.format ({} auto numbering, {0}, {name}, {0.attr},
 // {0[key]}, !r/!s/!a conversions, nested {:{width}} specs). Error messages
 // follow CPython 3.11.
+#define _GNU_SOURCE     // memmem, for str_internal.h
 #include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "numstr.h"
 #include "runtime.h"
 #include "containers.h"
+#include "str_internal.h"
 
 // A parsed format spec.
 typedef struct FSpec {
@@ -737,8 +739,97 @@ static Value format_complex(double re, double im, FSpec *f) {
 
 // ---- printf-style: fmt % args
 
+// The common case of str % args in one allocation: every conversion a
+// bare %s of an exact str or %d of a small int (and bare %%), exactly one
+// argument each. VAL_NULL, with nothing raised, for anything else: the
+// general loop below handles it (and raises its errors).
+static Value percent_simple(ObjStr *fs, Value *items, size_t nitems) {
+    const char *s = fs->data;
+    size_t n = fs->len, len = 0, cps = fs->cplen, k = 0;
+    char nb[24];
+    for (int pass = 0; pass < 2; pass++) {
+        ObjStr *o = NULL;
+        if (pass == 1) {
+            if (k != nitems) {
+                return VAL_NULL;
+            }
+            o = str_try_alloc(cls_str, len);
+            if (!o) {
+                return VAL_NULL;
+            }
+            o->cplen = cps;
+        }
+        char *d = o ? o->data : NULL;
+        size_t i = 0;
+        k = 0;
+        while (i < n) {
+            const char *pct = memchr(s + i, '%', n - i);
+            size_t lit = pct ? (size_t)(pct - (s + i)) : n - i;
+            if (d) {
+                memcpy(d, s + i, lit);
+                d += lit;
+            } else {
+                len += lit;
+            }
+            if (!pct) {
+                break;
+            }
+            i += lit + 1;
+            char type = i < n ? s[i] : 0;
+            i++;
+            if (type == '%') {
+                if (d) {
+                    *d++ = '%';
+                } else {
+                    len++;
+                    cps--;
+                }
+                continue;
+            }
+            if (k >= nitems || (type != 's' && type != 'd')) {
+                return VAL_NULL;
+            }
+            Value a = items[k++];
+            const char *t;
+            size_t tl, tc;
+            if (type == 's' && IS_STR(a)) {
+                t = AS_STR(a)->data;
+                tl = AS_STR(a)->len;
+                tc = AS_STR(a)->cplen;
+            } else if (type == 'd' && IS_SMALL(a)) {
+                int64_t v = AS_SMALL(a);
+                nb[0] = '-';
+                tl = (size_t)(v < 0) + (size_t)u64_decimal(v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v,
+                                                          nb + (v < 0));
+                t = nb;
+                tc = tl;
+            } else {
+                return VAL_NULL;
+            }
+            if (d) {
+                memcpy(d, t, tl);
+                d += tl;
+            } else {
+                len += tl;
+                cps = cps - 2 + tc;
+            }
+        }
+        if (o) {
+            return OBJ_VAL(o);
+        }
+    }
+    return VAL_NULL;
+}
+
 Value str_percent_format(Value fmtv, Value args) {
     ObjStr *fs = AS_STR(fmtv);
+    if (IS_TUPLE(args) || IS_STR(args) || IS_SMALL(args)) {
+        Value r = IS_TUPLE(args) ? percent_simple(fs, AS_TUPLE(args)->items, AS_TUPLE(args)->len)
+                                 : percent_simple(fs, &args, 1);
+        if (r || exc_pending()) {
+            return r;
+        }
+    }
     const char *s = fs->data;
     size_t n = fs->len;
     Value *items;
