@@ -35,7 +35,7 @@
 // Fallible allocations up to this size are served like infallible ones
 // (falling back on the reserve): a caller that never sees large sizes never
 // sees NULL either.
-#define SMALL_BLOCK ((size_t)64 << 10)
+#define SMALL_BLOCK ((size_t)64 << 10)     // (object.h's mem_size has it too)
 
 // Stops the process: memory is gone and no reserve is left.
 static _Noreturn void out_of_memory(void) {
@@ -141,7 +141,7 @@ size_t mem_limit(void) {
 // Sizes up to this never need the sysconf call of mem_limit.
 #define SURELY_FITS ((size_t)1 << 28)
 
-bool mem_size(size_t n, size_t elem, size_t extra, size_t *out) {
+bool mem_size_checked(size_t n, size_t elem, size_t extra, size_t *out) {
     size_t s;
     if (__builtin_mul_overflow(n, elem, &s) || __builtin_add_overflow(s, extra, &s) ||
         ((s > SURELY_FITS || (ST->heap_cap && s > SMALL_BLOCK)) && s > mem_limit())) {

@@ -375,6 +375,10 @@ int obj_eq(Value a, Value b) {
     if (IS_STR(a) && IS_STR(b)) {
         return str_eq(AS_STR(a), AS_STR(b));
     }
+    ObjClass *c = val_class(a);
+    if (c == val_class(b) && c->richcompare == cls_object->richcompare) {
+        return 0;   // identity equality (classes, plain instances): `typ in (str, int)`
+    }
     Value r = obj_compare(a, b, OP_EQ);
     if (!r) {
         return -1;

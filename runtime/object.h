@@ -424,7 +424,18 @@ static inline ObjClass *val_class(Value v) {
 // never return NULL.
 // *out = [n] * [elem] + [extra]; false with MemoryError raised when that
 // overflows or exceeds mem_limit(). Every variable-size growth path uses it.
-MUST_USE bool mem_size(size_t n, size_t elem, size_t extra, size_t *out);
+// (inline: tuples, strs and lists ask on every allocation; sizes up to
+// 64 KiB are always allowed, see mem.c's SMALL_BLOCK)
+MUST_USE bool mem_size_checked(size_t n, size_t elem, size_t extra, size_t *out);
+MUST_USE static inline bool mem_size(size_t n, size_t elem, size_t extra, size_t *out) {
+    size_t s;
+    if (!__builtin_mul_overflow(n, elem, &s) && !__builtin_add_overflow(s, extra, &s) &&
+        s <= ((size_t)64 << 10)) {
+        *out = s;
+        return true;
+    }
+    return mem_size_checked(n, elem, extra, out);
+}
 // The largest allocation pyish attempts now: the physical memory less the
 // bytes pyish holds (a soft heap limit).
 size_t mem_limit(void);
