@@ -309,6 +309,10 @@ restart:
                 return 0;
             }
             if (ix >= 0 && s->entries[ix].hash == hash) {
+                if (s->entries[ix].key == key) {    // (the common case, inline)
+                    *slot = j;
+                    return 1;
+                }
                 int r = entry_eq(s, ix, key);
                 if (r == 2) {
                     goto restart;
@@ -407,7 +411,7 @@ static int discard_entry(ObjSet *s, Value key, int64_t hash) {
 // The next element at or after *[pos] in iteration order (slot order, or
 // insertion order for an ordered set), *[pos] advanced past it; NULL at
 // the end.
-static SetEntry *set_next(ObjSet *s, size_t *pos) {
+static inline SetEntry *set_next(ObjSet *s, size_t *pos) {
     if (!s->slots) {
         return NULL;
     }
