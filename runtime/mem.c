@@ -287,7 +287,8 @@ size_t gc_bytes_allocated(void) {
 }
 
 void *mem_try_alloc(size_t size) {
-    return mem_try_realloc(NULL, 0, size);
+    // a small block never fails (the reserve): no limit to check
+    return size <= SMALL_BLOCK ? mem_alloc(size) : mem_try_realloc(NULL, 0, size);
 }
 
 void *mem_try_realloc(void *p, size_t old, size_t size) {

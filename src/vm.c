@@ -1032,6 +1032,17 @@ next_instr:
                 sp[-1] = l->items[i];
                 DISPATCH();
             }
+        } else if (IS_TUPLE(obj) && IS_SMALL(key)) {
+            ObjTuple *t = AS_TUPLE(obj);
+            int64_t i = AS_SMALL(key);
+            if (i < 0) {
+                i += (int64_t)t->len;
+            }
+            if (i >= 0 && (size_t)i < t->len) {
+                sp--;
+                sp[-1] = t->items[i];
+                DISPATCH();
+            }
         }
         SAVE_FRAME();
         v = obj_getitem(obj, key);
