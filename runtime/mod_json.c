@@ -613,7 +613,19 @@ static int32_t hex4(Dec *d, size_t i) {
 static Value scan_string(Dec *d, size_t begin, size_t *end) {
     const char *s = d->s;
     size_t i = begin;
-    // fast path: no escapes
+    // fast path: no escapes; eight bytes at a time while none of them is a
+    // quote, a backslash or a control character (SWAR "has zero byte" and
+    // "has byte less than" tests), then byte by byte
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    while (i + 8 <= d->len) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+        if (((q - ones) & ~q & highs) | ((b - ones) & ~b & highs) | ((w - ones * 0x20) & ~w & highs)) {
+            break;
+        }
+        i += 8;
+    }
     while (i < d->len) {
         unsigned char c = (unsigned char)s[i];
         if (c == '"') {
