@@ -133,6 +133,36 @@ static void set_context(Value exc, Frame *f) {
 #define POP() (*--sp)
 #define TOP() (sp[-1])
 #define PEEK(n) (sp[-(n)])
+// Enters [callable] in this loop when it is a plain pyish function taking
+// exactly [argc] positional parameters (no defaults, cells, *args, or
+// generators): its new frame, whose return value the caller finds at
+// [ret] (the caller's stack top while it runs); NULL when it does not
+// apply (the caller then calls it the general way).
+static inline Frame *enter_simple(Frame *frame, uint32_t *ip, Value *ret, Value callable, Value *args,
+                                  int argc) {
+    if (!callable || !IS_OBJ(callable) || AS_OBJ(callable)->cls != cls_function || ST->gc.due ||
+        STATE_INTERRUPT()) {
+        return NULL;
+    }
+    ObjFunction *f = (ObjFunction *)AS_OBJ(callable);
+    ObjCode *fc = f->code;
+    if (argc != fc->argcount || fc->kwonlycount != 0 || fc->ncells != 0 || fc->nfree != 0 ||
+        (fc->flags & (CO_VARARGS | CO_VARKW | CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR)) ||
+        ST->vm_depth >= ST->recursion_limit) {
+        return NULL;
+    }
+    frame->ip = ip;
+    frame->sp = ret;
+    Frame *nf = frame_alloc(fc, false);
+    nf->func = callable;
+    nf->globals = f->globals;
+    memcpy(nf->slots, args, sizeof(Value) * (size_t)argc);
+    nf->parent = frame;
+    ST->frame = nf;
+    ST->vm_depth++;
+    return nf;
+}
+
 #define SAVE_FRAME() (frame->ip = ip, frame->sp = sp)
 #define LOAD_FRAME() \
     do { \
@@ -1043,6 +1073,15 @@ next_instr:
                 sp[-1] = t->items[i];
                 DISPATCH();
             }
+        } else if (IS_OBJ(obj) && AS_OBJ(obj)->cls->getitem == slot_getitem) {
+            // a user __getitem__ written in pyish runs in this loop, as a call
+            Frame *nf = enter_simple(frame, ip, sp - 2, class_lookup(AS_OBJ(obj)->cls, ST->s_getitem),
+                                     sp - 2, 2);
+            if (nf) {
+                frame = nf;
+                LOAD_FRAME();
+                DISPATCH();
+            }
         }
         SAVE_FRAME();
         v = obj_getitem(obj, key);
@@ -1603,33 +1642,17 @@ next_instr:
         // positional parameters (no defaults, cells, *args or generators)
         Value *base = sp - (int)arg - 2;
         Value callable = base[0];
-        if (IS_OBJ(callable) && AS_OBJ(callable)->cls == cls_function && !ST->gc.due && !STATE_INTERRUPT()) {
-            ObjFunction *f = (ObjFunction *)AS_OBJ(callable);
-            ObjCode *fc = f->code;
-            int argc = (int)arg + (base[1] != VAL_NULL);
-            if (argc == fc->argcount && fc->kwonlycount == 0 && fc->ncells == 0 && fc->nfree == 0 &&
-                !(fc->flags & (CO_VARARGS | CO_VARKW | CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR)) &&
-                ST->vm_depth < ST->recursion_limit) {
-                Value *args = base[1] != VAL_NULL ? base + 1 : base + 2;
-                frame->ip = ip;
-                frame->sp = base;
-                Frame *nf = frame_alloc(fc, false);
-                nf->func = callable;
-                nf->globals = f->globals;
-                memcpy(nf->slots, args, sizeof(Value) * (size_t)argc);
-                nf->parent = frame;
-                frame = nf;
-                ST->frame = frame;
-                ST->vm_depth++;
-                LOAD_FRAME();
-                DISPATCH();
-            }
+        int argc = (int)arg + (base[1] != VAL_NULL);
+        Value *args = base[1] != VAL_NULL ? base + 1 : base + 2;
+        Frame *nf = enter_simple(frame, ip, base, callable, args, argc);
+        if (nf) {
+            frame = nf;
+            LOAD_FRAME();
+            DISPATCH();
         }
         if (IS_OBJ(callable) && AS_OBJ(callable)->cls == cls_native && !ST->gc.due && !STATE_INTERRUPT()) {
             // a builtin function or method (argv[0] is self for methods)
             ObjNative *n = (ObjNative *)AS_OBJ(callable);
-            int argc = (int)arg + (base[1] != VAL_NULL);
-            Value *args = base[1] != VAL_NULL ? base + 1 : base + 2;
             // methods only when self is exactly the defining class (else the
             // general path checks it)
             if (!n->slot && !n->self &&
