@@ -1103,6 +1103,18 @@ next_instr:
                 sp -= 3;
                 DISPATCH();
             }
+        } else if (IS_OBJ(obj) && AS_OBJ(obj)->cls->setitem == slot_setitem) {
+            // a user __setitem__ written in pyish runs in this loop, its
+            // result dropped
+            Value args[3] = {obj, key, v};
+            Frame *nf = enter_simple(frame, ip, sp - 3, class_lookup(AS_OBJ(obj)->cls, ST->s_setitem),
+                                     args, 3);
+            if (nf) {
+                nf->link = LINK_DISCARD;
+                frame = nf;
+                LOAD_FRAME();
+                DISPATCH();
+            }
         }
         SAVE_FRAME();
         CHECK(obj_setitem(obj, key, v));
@@ -1902,11 +1914,15 @@ next_instr:
             ip = code->code + target;
             DISPATCH();
         }
-        bool init_done = f->link == LINK_INIT;
+        int link = f->link;
+        bool init_done = link == LINK_INIT;
         frame_release(f);
         frame = parent;
         ST->frame = frame;
         LOAD_FRAME();
+        if (link == LINK_DISCARD) {
+            DISPATCH();
+        }
         if (init_done) {
             // the instance is already in the call's result slot
             if (!IS_NONE(result)) {

@@ -27,7 +27,9 @@ typedef struct Block {
 
 // LINK_INIT: a class call's __init__, run in place; its caller keeps the
 // new instance on its stack and takes it as the call's result (vm.c).
-enum { LINK_NONE, LINK_SEND, LINK_FOR, LINK_INIT };
+// LINK_DISCARD: a user __setitem__ run in place by STORE_SUBSCR; its
+// result is dropped.
+enum { LINK_NONE, LINK_SEND, LINK_FOR, LINK_INIT, LINK_DISCARD };
 
 typedef struct Frame {
     ObjCode *code;
