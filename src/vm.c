@@ -282,6 +282,9 @@ static inline bool plain_instance_attr(ObjClass *c, ObjStr *name, bool store) {
 // ... and one for a pyish function of the class, bound to the instance
 // (obj.method not called at once: a callback, a call with * or **).
 #define ATTR_IX_BIND_METHOD (UINT32_MAX - 1)
+// ... and one for a property (AttrCache.method) of the class: its getter,
+// a pyish function, runs in the reading loop like a call.
+#define ATTR_IX_PROPERTY (UINT32_MAX - 2)
 
 // Whether a class attribute is given as is when read through an instance
 // (no descriptor: not a function, method, property, class/staticmethod or
@@ -328,11 +331,14 @@ static void attr_cache_fill(ObjCode *code, const uint32_t *ip, Value obj, ObjStr
             ac->version = class_version();
             ac->ix = ATTR_IX_CLASS_VALUE;
             ac->method = cv;
-        } else if (!store && IS_OBJ(cv) && AS_OBJ(cv)->cls == cls_function) {
+        } else if (!store && IS_OBJ(cv) &&
+                   (AS_OBJ(cv)->cls == cls_function ||
+                    // (with __getattr__, a getter's AttributeError goes there)
+                    (AS_OBJ(cv)->cls == cls_property && !(c->flags & CLS_USER_GETATTR)))) {
             AttrCache *ac = attr_cache_at(code, ip);
             ac->cls = c;
             ac->version = class_version();
-            ac->ix = ATTR_IX_BIND_METHOD;
+            ac->ix = AS_OBJ(cv)->cls == cls_function ? ATTR_IX_BIND_METHOD : ATTR_IX_PROPERTY;
             ac->method = cv;
         }
         return;
@@ -923,6 +929,17 @@ next_instr:
                 if (OBJ_VAL(ac->cls) == obj && ac->ix != ATTR_IX_BIND_METHOD) {
                     TOP() = ac->method;     // a plain class attribute read on the class itself
                     DISPATCH();
+                }
+                if (ac->cls == AS_OBJ(obj)->cls && ac->ix == ATTR_IX_PROPERTY) {
+                    // a data descriptor: before the instance dict
+                    Frame *nf = enter_simple(frame, ip, sp - 1, ((ObjProperty *)AS_OBJ(ac->method))->fget,
+                                             sp - 1, 1);
+                    if (nf) {
+                        frame = nf;
+                        LOAD_FRAME();
+                        DISPATCH();
+                    }
+                    goto load_attr_slow;
                 }
                 if (ac->cls == AS_OBJ(obj)->cls && (ac->ix == ATTR_IX_BIND_METHOD || ac->ix == ATTR_IX_CLASS_VALUE)) {
                     // the class's value through an instance, whose own attribute
