@@ -56,19 +56,32 @@ Value bytes_try_new(const void *s, size_t len) {
 }
 
 // Resizes [b] to [n] bytes; new bytes are zeros when [zero], else left
-// for the caller to fill.
+// for the caller to fill. Growing past cap first moves the bytes back over
+// the room deleted from the front, and reallocates only when that leaves
+// less than n/8 to spare (so appends stay amortised O(1)); the buffer
+// shrinks when under a quarter of it would be used.
 static bool ba_resize(ObjByteArray *b, size_t n, bool zero) {
-    if (n > b->cap || (b->cap > 64 && n < b->cap / 4)) {
-        size_t cap = n < 16 ? 16 : n + n / 8;
-        unsigned char *nd = mem_try_realloc(b->data, b->cap, cap);
-        if (!nd) {
-            return false;
+    size_t total = b->off + b->cap;
+    bool grow = n > b->cap, shrink = total > 64 && n < total / 4;
+    if (grow || shrink) {
+        if (b->off) {
+            memmove(b->data - b->off, b->data, b->len < n ? b->len : n);
+            b->data -= b->off;
+            b->off = 0;
+            b->cap = total;
         }
-        if (cap > b->cap) {
-            gc_note_bulk(cap - b->cap);
+        if (shrink || n > total || total - n < n / 8) {
+            size_t cap = n < 16 ? 16 : n + n / 8;
+            unsigned char *nd = mem_try_realloc(b->data, total, cap);
+            if (!nd) {
+                return false;
+            }
+            if (cap > total) {
+                gc_note_bulk(cap - total);
+            }
+            b->data = nd;
+            b->cap = cap;
         }
-        b->data = nd;
-        b->cap = cap;
     }
     if (zero && n > b->len) {
         memset(b->data + b->len, 0, n - b->len);
@@ -434,10 +447,10 @@ static Value m_bytearray_init(int argc, Value *argv, ObjDict *kw) {
 static void bytearray_finalize(Obj *o) {
     ObjByteArray *b = (ObjByteArray *)o;
     if (b->data) {
-        mem_free(b->data, b->cap);
+        mem_free(b->data - b->off, b->off + b->cap);
     }
     b->data = NULL;
-    b->cap = b->len = 0;
+    b->cap = b->len = b->off = 0;
 }
 
 // ---- repr, hash, compare
@@ -618,12 +631,14 @@ static Value bytes_binop(Value a, Value b, int op) {
             if (r && inplace && bytearray_check(a)) {
                 ObjByteArray *ba = AS_BYTEARRAY(a), *rb = AS_BYTEARRAY(r);
                 unsigned char *d = ba->data;
-                size_t cap = ba->cap;
+                size_t cap = ba->cap, off = ba->off;
                 ba->data = rb->data;
                 ba->cap = rb->cap;
+                ba->off = rb->off;
                 ba->len = rb->len;
                 rb->data = d;
                 rb->cap = cap;
+                rb->off = off;
                 return a;
             }
             return r;
@@ -806,6 +821,14 @@ static bool bytearray_setitem(Value self, Value key, Value val) {
             return false;
         }
         size_t sl = src ? AS_BYTES(src)->len : 0;
+        if (step == 1 && start == 0 && sl == 0 && n > 0) {
+            // deleting a prefix: the bytes stay where they are
+            ba->data += n;
+            ba->off += (size_t)n;
+            ba->cap -= (size_t)n;
+            ba->len -= (size_t)n;
+            return ba_resize(ba, ba->len, false);
+        }
         if (step == 1) {
             size_t old = ba->len, tail = old - (size_t)start - (size_t)n;
             if (sl > (size_t)n) {
@@ -1064,7 +1087,7 @@ static Value m_imul(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value m_alloc(int argc, Value *argv, ObjDict *kw) {
-    return MK_SMALL(BA->cap + 1);
+    return MK_SMALL(BA->off + BA->cap + 1);
 }
 
 static Value m_bytes_dunder(int argc, Value *argv, ObjDict *kw) {

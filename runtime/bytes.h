@@ -20,8 +20,11 @@ typedef struct ObjBytes {
 
 typedef struct ObjByteArray {
     Obj hdr;
-    size_t len, cap;
-    unsigned char *data;    // mem.c buffer of cap bytes (NULL when cap is 0)
+    size_t len, cap;        // bytes in use, bytes usable from data on
+    unsigned char *data;    // first byte, in a mem.c buffer of off + cap bytes (NULL when empty)
+    size_t off;             // bytes deleted from the front and not yet given back: the
+                            // buffer starts at data - off (CPython's ob_start), so that
+                            // `del b[:n]` (a stream reader's buffer) moves nothing
 } ObjByteArray;
 
 typedef struct ObjMemoryView {

@@ -75,12 +75,18 @@ static bool find_codec(const char *name, Enc *out) {
         {"cp437", ENC_CP437}, {"437", ENC_CP437}, {"ibm437", ENC_CP437},
     };
     for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
-        if (strcmp(n, aliases[i].name) == 0) {
+        if (n[0] == aliases[i].name[0] && strcmp(n, aliases[i].name) == 0) {
             *out = aliases[i].e;
             return true;
         }
     }
     return false;
+}
+
+// Whether [e] writes each ASCII character as its one byte (utf-8-sig does
+// not: it adds a BOM).
+static bool ascii_compatible(Enc e) {
+    return e == ENC_UTF8 || e == ENC_ASCII || e == ENC_LATIN1 || e == ENC_CP437;
 }
 
 static ErrMode err_mode(const char *e) {
@@ -252,15 +258,18 @@ static const char *enc_reason(Enc e) {
 }
 
 Value codec_encode(Value sv, const char *encoding, const char *errors) {
-    int esc = codec_escape_kind(encoding);
-    if (esc) {
-        return codec_escape_encode(sv, esc == 2);
-    }
     Enc e;
     if (!find_codec(encoding, &e)) {
+        int esc = codec_escape_kind(encoding);
+        if (esc) {
+            return codec_escape_encode(sv, esc == 2);
+        }
         return exc_raise(exc_LookupError, "unknown encoding: %s", encoding);
     }
     ObjStr *s = AS_STR(sv);
+    if (s->cplen == s->len && ascii_compatible(e)) {
+        return bytes_try_new(s->data, s->len);     // ASCII: the bytes are the text
+    }
     SBuf b;
     sb_init(&b);
     if (e == ENC_UTF16) {
@@ -471,12 +480,12 @@ static uint32_t get_unit(const unsigned char *p, int size, bool le) {
 }
 
 Value codec_decode(const unsigned char *p, size_t len, const char *encoding, const char *errors) {
-    int esc = codec_escape_kind(encoding);
-    if (esc) {
-        return codec_escape_decode(p, len, esc == 2, errors);
-    }
     Enc e;
     if (!find_codec(encoding, &e)) {
+        int esc = codec_escape_kind(encoding);
+        if (esc) {
+            return codec_escape_decode(p, len, esc == 2, errors);
+        }
         return exc_raise(exc_LookupError, "unknown encoding: %s", encoding);
     }
     ErrMode m = err_mode(errors);
@@ -506,13 +515,17 @@ Value codec_decode(const unsigned char *p, size_t len, const char *encoding, con
             e = ENC_UTF32BE;
         }
     }
-    if (e == ENC_UTF8 && i == 0) {
-        // valid UTF-8 (the common case) becomes the str at once, one copy
+    if (ascii_compatible(e) && i == 0) {
+        // valid UTF-8 (the common case), or ASCII in an ASCII-compatible
+        // codec, becomes the str at once, one copy
         size_t j = 0;
         while (j < len) {
             if (p[j] < 0x80) {
                 j++;
                 continue;
+            }
+            if (e != ENC_UTF8) {
+                break;
             }
             int need;
             if (p[j] < 0xC2 || p[j] > 0xF4 || utf8_prefix(p + j, len - j, &need) != need) {
