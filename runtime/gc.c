@@ -325,9 +325,9 @@ static bool sweep_next_slab(int c) {
     return true;
 }
 
-// The sweep is over: the dead malloc'd objects go now. They waited
-// because a dead small object's class can be one of them, and its sweep
-// reads the class's finalizer (see gc_collect).
+// The sweep is over: the dead classes go now. They waited because a dead
+// small object's class can be one of them, and its sweep reads the
+// class's finalizer (see gc_collect).
 static void end_sweep(void) {
     ST->gc.sweeping = false;
     for (Obj *o = ST->gc.dead_large; o;) {
@@ -366,11 +366,16 @@ bool gc_sweep_one(void) {
 
 // Starts the lazy sweep of every slab (see the header comment).
 static void start_sweep(void) {
+    bool any = false;
     for (int c = 1; c <= OBJ_CLASSES; c++) {
         ST->gc.obj_free[c] = NULL;
         ST->gc.sweep_next[c] = ST->gc.obj_slabs[c];
+        any |= ST->gc.obj_slabs[c] != NULL;
     }
     ST->gc.sweeping = true;
+    if (!any) {
+        end_sweep();    // no slabs (sanitizer builds): the dead classes go now
+    }
 }
 
 void gc_push_root(Value v) {
@@ -582,16 +587,20 @@ void gc_collect(void) {
             o->marked = 0;
             link = &o->gc_next;
         } else {
-            // finalized now, freed when the lazy sweep ends: a dead
-            // object in a slab still to sweep can have it as its class
             *link = o->gc_next;
             if (o->marked != MARK_FINALIZED && o->cls->finalize) {
                 o->cls->finalize(o);
             }
-            o->marked = MARK_FINALIZED;
-            o->gc_next = ST->gc.dead_large;
-            ST->gc.dead_large = o;
-            ST->gc.dead_large_bytes += obj_bytes(o);
+            if (o->cls->flags & CLS_META) {
+                // a class: freed when the lazy sweep ends, as a dead
+                // object in a slab still to sweep can be its instance
+                o->marked = MARK_FINALIZED;
+                o->gc_next = ST->gc.dead_large;
+                ST->gc.dead_large = o;
+                ST->gc.dead_large_bytes += obj_bytes(o);
+            } else {
+                mem_free(o, obj_bytes(o));
+            }
         }
     }
     start_sweep();

@@ -184,7 +184,7 @@ struct State {
         void *sweep_next[17];           // each slab class's next slab to sweep (lazy sweeping)
         bool sweeping;                  // some slab waits for its sweep
         int sweep_class;                // where gc_sweep_one looks first
-        Obj *dead_large;                // dead malloc'd objects, already finalized, freed when the sweep ends
+        Obj *dead_large;                // dead classes, already finalized, freed when the sweep ends
         size_t dead_large_bytes;
         size_t slab_bytes, slab_live_bytes;
         Obj *obj_free[17];              // free blocks of each slab class
