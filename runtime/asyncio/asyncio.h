@@ -122,6 +122,8 @@ void loop_init(void);
 Value loop_new(void);
 // Queues an internal ready item (no allocation besides the ring buffer).
 void loop_push(ObjLoop *loop, int kind, Value a, Value b);
+// loop._ready: a tuple with one Handle per queued ready item.
+Value loop_ready_snapshot(ObjLoop *loop);
 // call_soon(cb, *args) -> Handle, or VAL_NULL when the loop is closed.
 Value loop_call_soon(ObjLoop *loop, Value cb, Value args);
 // "name(args) at file:line" for callback [cb] called with the tuple [args]

@@ -515,6 +515,9 @@ Value io_install_methods(int argc, Value *argv, ObjDict *kw) {
 // A missing attribute of a loop may be one of the I/O methods written in
 // pyish: they are loaded on first use, so `import asyncio` stays cheap.
 static Value loop_getattr(Value self, ObjStr *name) {
+    if (strcmp(name->data, "_ready") == 0) {
+        return loop_ready_snapshot((ObjLoop *)AS_OBJ(self));
+    }
     Value v = generic_getattr(self, name);
     if (v || ST->aio_io_loaded || !exc_matches(exc_pending(), OBJ_VAL(exc_AttributeError))) {
         return v;

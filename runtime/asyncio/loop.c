@@ -432,6 +432,29 @@ static ReadyItem ready_pop(ObjLoop *loop) {
     return it;
 }
 
+// loop._ready (CPython's deque of ready Handles, read by tests): a tuple
+// snapshot with one Handle per queued item. Internal items (task steps,
+// wake-ups, done-callbacks) get a new Handle naming the task or callback
+// and its argument; cancelling such a copy does not unqueue the item.
+Value loop_ready_snapshot(ObjLoop *loop) {
+    Value t = tuple_new(loop->rlen);
+    if (!t) {
+        return VAL_NULL;
+    }
+    gc_push_root(t);
+    for (size_t i = 0; i < loop->rlen; i++) {
+        ReadyItem *it = &loop->ready[(loop->rhead + i) & (loop->rcap - 1)];
+        Value h = it->a;
+        if (it->kind != R_HANDLE) {
+            Value arg = it->b ? it->b : VAL_NONE;
+            h = loop_handle_new(loop, it->a, 1, &arg);
+        }
+        AS_TUPLE(t)->items[i] = h;
+    }
+    gc_pop_root(1);
+    return t;
+}
+
 // ---- schedule shuffling (--schedule=random:SEED)
 // splitmix64 on the state's PRNG: the same seed gives the same sequence, so
 // the same schedule, on every run.
