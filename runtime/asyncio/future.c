@@ -163,7 +163,20 @@ Value future_result(ObjFuture *f) {
 }
 
 // ---- methods
+// Future.__init__'s refusal of [npos] positional arguments, in CPython's words.
+static Value positional_error(int npos, ObjDict *kw) {
+    if (kw && kw->used) {
+        return exc_raise(exc_TypeError, "Future() takes at most 1 argument (%d given)", npos + (int)kw->used);
+    }
+    return exc_raise(exc_TypeError, "Future() takes no positional arguments");
+}
+
 static Value fut_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    ObjStr *init = str_intern_c("__init__");
+    if (argc > 0 && class_lookup(cls, init) == class_lookup(cls_future, init)) {
+        // what Future.__init__ would say, before looking for a loop
+        return positional_error(argc, kw);
+    }
     Value lv = kw_get(kw, "loop");
     ObjLoop *loop;
     if (lv && !IS_NONE(lv)) {
@@ -183,6 +196,10 @@ static Value fut_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value fut_init(int argc, Value *argv, ObjDict *kw) {
+    // a Task inherits this __init__: Task.__new__ took its arguments
+    if (argc > 1 && !self_fut(argv[0])->is_task) {
+        return positional_error(argc - 1, kw);
+    }
     Value lv = kw_get(kw, "loop");
     if (lv && IS_OBJ(lv) && AS_OBJ(lv)->cls == cls_loop) {
         self_fut(argv[0])->loop = (ObjLoop *)AS_OBJ(lv);
@@ -473,25 +490,38 @@ static Value fut_getattr(Value self, ObjStr *name) {
     return generic_getattr(self, name);
 }
 
+// The writable C fields, as CPython's getset descriptors: none can be
+// deleted, and _log_traceback can only be cleared.
 static bool fut_setattr(Value self, ObjStr *name, Value v) {
     ObjFuture *f = self_fut(self);
-    if (strcmp(name->data, "_asyncio_future_blocking") == 0) {
-        int t = v ? obj_truthy(v) : 0;
-        if (t < 0) {
-            return false;
-        }
+    const char *n = name->data;
+    bool blocking = strcmp(n, "_asyncio_future_blocking") == 0;
+    bool log_tb = !blocking && strcmp(n, "_log_traceback") == 0;
+    bool cancel_msg = !blocking && !log_tb && strcmp(n, "_cancel_message") == 0;
+    if (!blocking && !log_tb && !cancel_msg) {
+        return generic_setattr(self, name, v);
+    }
+    if (!v) {
+        exc_raise(exc_AttributeError, "cannot delete attribute");
+        return false;
+    }
+    if (cancel_msg) {
+        f->cancel_msg = v;
+        return true;
+    }
+    int t = obj_truthy(v);
+    if (t < 0) {
+        return false;
+    }
+    if (blocking) {
         f->blocking = t;
-        return true;
+    } else if (t) {
+        exc_raise(exc_ValueError, "_log_traceback can only be set to False");
+        return false;
+    } else {
+        f->log_tb = false;
     }
-    if (strcmp(name->data, "_log_traceback") == 0) {
-        int t = v ? obj_truthy(v) : 0;
-        if (t < 0) {
-            return false;
-        }
-        f->log_tb = t;
-        return true;
-    }
-    return generic_setattr(self, name, v);
+    return true;
 }
 
 Value future_repr_info(ObjFuture *f) {
@@ -609,4 +639,7 @@ void future_init(void) {
     cls_future->getattr = fut_getattr;
     cls_future->setattr = fut_setattr;
     cls_future->dict_offset = offsetof(ObjFuture, dict);
+    // on the class too, as CPython's descriptor: isfuture()'s duck test
+    // looks for it there (the instances answer through fut_getattr)
+    dict_set_str(cls_future->dict, str_intern_c("_asyncio_future_blocking"), VAL_FALSE);
 }
