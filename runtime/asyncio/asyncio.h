@@ -120,6 +120,8 @@ enum {
 // ---- loop.c
 void loop_init(void);
 Value loop_new(void);
+// Debug mode asked by the environment (PYTHONASYNCIODEBUG, PYISHASYNCIODEBUG).
+bool loop_env_debug(void);
 // Queues an internal ready item (no allocation besides the ring buffer).
 void loop_push(ObjLoop *loop, int kind, Value a, Value b);
 // loop._ready: a tuple with one Handle per queued ready item.
@@ -330,6 +332,8 @@ void graph_dump_if_requested(void);
 // ---- module.c
 // The _asyncio module (registered by the importer, src/interp.c).
 Value aio_module_init(void);
+// _asyncio._is_debug_mode() (asyncio.coroutines'): loop_env_debug().
+Value aio_is_debug_mode(int argc, Value *argv, ObjDict *kw);
 // Exit-time work (interp_shutdown): reports of pending tasks and
 // unretrieved exceptions; nothing when _asyncio was never imported.
 void asyncio_shutdown(void);

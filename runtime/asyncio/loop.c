@@ -583,17 +583,42 @@ Value loop_call_at(ObjLoop *loop, double when, int kind, Value cb, Value args) {
     return hv;
 }
 
-Value loop_new(void) {
-    ObjLoop *l = (ObjLoop *)obj_alloc(cls_loop, sizeof(ObjLoop));
-    l->dbg = (uint8_t)((ST->config.schedule_random ? LOOP_DBG_SHUFFLE : 0) |
-                       (ST->aio_trace ? LOOP_DBG_TRACE : 0) | (ST->config.strict_tasks ? LOOP_DBG_STRICT : 0));
-    // debug mode from the environment, as CPython's PYTHONASYNCIODEBUG
-    // (sandboxed states read no environment)
+bool loop_env_debug(void) {
+    // sandboxed states read no environment
     const char *env = ST->config.sandbox ? NULL : getenv("PYISHASYNCIODEBUG");
     if (!env || !*env) {
         env = ST->config.sandbox ? NULL : getenv("PYTHONASYNCIODEBUG");
     }
-    if (env && *env) {
+    return env && *env;
+}
+
+// A new loop's debug mode, as CPython's BaseEventLoop.__init__ takes it from
+// asyncio.coroutines._is_debug_mode(): the environment, unless a program
+// replaced that function (mock.patch) in the loaded module. An error in the
+// replacement is reported as unraisable and the environment decides.
+static bool new_loop_debug(void) {
+    Value mod = ST->modules ? dict_get_str(ST->modules, str_intern_c("asyncio.coroutines")) : VAL_NULL;
+    Value fn = mod ? obj_getattr_opt(mod, str_intern_c("_is_debug_mode")) : VAL_NULL;
+    if (!fn || (IS_A(fn, cls_native) && ((ObjNative *)AS_OBJ(fn))->fn == aio_is_debug_mode)) {
+        exc_clear();
+        return loop_env_debug();
+    }
+    Value r = vm_call(fn, 0, NULL, NULL);
+    int t = r ? obj_truthy(r) : -1;
+    if (t < 0) {
+        Value e = exc_take();
+        tb_print_unraisable(e);
+        return loop_env_debug();
+    }
+    return t;
+}
+
+Value loop_new(void) {
+    bool debug = new_loop_debug();
+    ObjLoop *l = (ObjLoop *)obj_alloc(cls_loop, sizeof(ObjLoop));
+    l->dbg = (uint8_t)((ST->config.schedule_random ? LOOP_DBG_SHUFFLE : 0) |
+                       (ST->aio_trace ? LOOP_DBG_TRACE : 0) | (ST->config.strict_tasks ? LOOP_DBG_STRICT : 0));
+    if (debug) {
         l->debug = true;
         l->dbg |= LOOP_DBG_SLOW;
     }

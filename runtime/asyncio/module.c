@@ -246,6 +246,14 @@ static Value m_asyncgens(int argc, Value *argv, ObjDict *kw) {
     return r;
 }
 
+// asyncio.coroutines._is_debug_mode(): whether new loops start in debug mode.
+Value aio_is_debug_mode(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("_is_debug_mode", argc, 0, 0)) {
+        return VAL_NULL;
+    }
+    return VAL_BOOL(loop_env_debug());
+}
+
 static Value m_iscoroutinefunction(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("iscoroutinefunction", argc, 1, 1)) {
         return VAL_NULL;
@@ -262,6 +270,7 @@ static Value m_iscoroutinefunction(int argc, Value *argv, ObjDict *kw) {
 
 static const MethodDef module_fns[] = {
     {"_iscoroutinefunction", m_iscoroutinefunction},
+    {"_is_debug_mode", aio_is_debug_mode},
     {"get_event_loop", m_get_event_loop},
     {"new_event_loop", m_new_event_loop},
     {"set_event_loop", m_set_event_loop},
