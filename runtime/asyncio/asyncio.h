@@ -332,6 +332,10 @@ void graph_dump_if_requested(void);
 // ---- module.c
 // The _asyncio module (registered by the importer, src/interp.c).
 Value aio_module_init(void);
+// asyncio.isfuture([v]): a pyish Future, or what passes CPython's duck test
+// (the object's __class__ has _asyncio_future_blocking and the object's own
+// value of it is not None: a mock.Mock(spec=Future) does); -1 on error.
+int aio_isfuture(Value v);
 // _asyncio._is_debug_mode() (asyncio.coroutines'): loop_env_debug().
 Value aio_is_debug_mode(int argc, Value *argv, ObjDict *kw);
 // Exit-time work (interp_shutdown): reports of pending tasks and

@@ -1245,6 +1245,10 @@ static Value ensure_future_c(ObjLoop *loop, Value v, bool *new_task) {
         *new_task = true;
         return loop_create_task(loop, v, VAL_NULL, VAL_NULL);
     }
+    int duck = aio_isfuture(v);
+    if (duck) {
+        return duck > 0 ? v : VAL_NULL;
+    }
     bool found;
     Value aw = call_method_opt(v, str_intern_c("__await__"), 0, NULL, &found);
     if (found && aw) {
@@ -1263,6 +1267,33 @@ static Value ensure_future_c(ObjLoop *loop, Value v, bool *new_task) {
     return exc_raise(exc_TypeError, "An asyncio.Future, a coroutine or an awaitable is required");
 }
 
+// run_until_complete() of a duck-typed future, through its methods as
+// CPython's does for any future.
+static Value run_until_duck_complete(ObjLoop *loop, Value fut) {
+    gc_push_root(fut);
+    Value stop = ST->stop_cb;
+    Value r = call_attr(fut, "add_done_callback", 1, &stop);
+    bool ok = r && run_forever(loop);
+    if (r) {
+        Value saved = exc_take();
+        gc_push_root(saved ? saved : VAL_NONE);
+        r = call_attr(fut, "remove_done_callback", 1, &stop);
+        gc_pop_root(1);
+        if (saved) {
+            exc_raise_value(saved);
+        }
+    }
+    if (r && ok) {
+        r = call_attr(fut, "done", 0, NULL);
+        int done = r ? obj_truthy(r) : -1;
+        r = done < 0 ? VAL_NULL
+            : done   ? call_attr(fut, "result", 0, NULL)
+                     : exc_raise(exc_RuntimeError, "Event loop stopped before Future completed.");
+    }
+    gc_pop_root(1);
+    return ok ? r : VAL_NULL;
+}
+
 Value loop_run_until_complete(ObjLoop *loop, Value fut) {
     if (!check_can_run(loop)) {
         return VAL_NULL;
@@ -1273,9 +1304,13 @@ Value loop_run_until_complete(ObjLoop *loop, Value fut) {
         return VAL_NULL;
     }
     if (!is_future(fut)) {
-        // a task factory's result that is no Future
-        Value r = obj_repr(fut);
-        return r ? exc_raise(exc_TypeError, "An asyncio.Future, a coroutine or an awaitable is required, the task factory gave %s", AS_STR(r)->data) : VAL_NULL;
+        // a duck-typed future (or a task factory's such result)
+        int duck = aio_isfuture(fut);
+        if (duck <= 0) {
+            Value r = duck < 0 ? VAL_NULL : obj_repr(fut);
+            return r ? exc_raise(exc_TypeError, "An asyncio.Future, a coroutine or an awaitable is required, the task factory gave %s", AS_STR(r)->data) : VAL_NULL;
+        }
+        return run_until_duck_complete(loop, fut);
     }
     ObjFuture *f = (ObjFuture *)AS_OBJ(fut);
     if (new_task && f->is_task) {
@@ -1889,9 +1924,19 @@ Value aio_sleep(int argc, Value *argv, ObjDict *kw) {
     return OBJ_VAL(s);
 }
 
+// run_until_complete()'s done callback: stops the future's loop (a duck
+// future's is its get_loop()).
 static Value stop_cb_fn(int argc, Value *argv, ObjDict *kw) {
     if (argc >= 1 && is_future(argv[0])) {
         ((ObjFuture *)AS_OBJ(argv[0]))->loop->stopping = true;
+    } else if (argc >= 1) {
+        Value l = call_attr(argv[0], "get_loop", 0, NULL);
+        if (!l) {
+            return VAL_NULL;
+        }
+        if (IS_A(l, cls_loop)) {
+            ((ObjLoop *)AS_OBJ(l))->stopping = true;
+        }
     }
     return VAL_NONE;
 }

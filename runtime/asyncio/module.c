@@ -149,24 +149,26 @@ static Value m_iscoroutine(int argc, Value *argv, ObjDict *kw) {
     return VAL_BOOL(is_coroutine_like(argv[0]));
 }
 
-// isfuture(obj): a pyish Future, or what passes CPython's duck test: the
-// object's __class__ has _asyncio_future_blocking and the object's own
-// value of it is not None (a mock.Mock(spec=Future) does).
+int aio_isfuture(Value v) {
+    if (is_future(v)) {
+        return 1;
+    }
+    ObjStr *blocking = str_intern_c("_asyncio_future_blocking");
+    Value cls = obj_getattr_opt(v, str_intern_c("__class__"));
+    Value has = cls ? obj_getattr_opt(cls, blocking) : VAL_NULL;
+    Value b = has ? obj_getattr_opt(v, blocking) : VAL_NULL;
+    if (!b) {
+        return exc_pending() ? -1 : 0;
+    }
+    return !IS_NONE(b);
+}
+
 static Value m_isfuture(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("isfuture", argc, 1, 1)) {
         return VAL_NULL;
     }
-    if (is_future(argv[0])) {
-        return VAL_TRUE;
-    }
-    ObjStr *blocking = str_intern_c("_asyncio_future_blocking");
-    Value cls = obj_getattr_opt(argv[0], str_intern_c("__class__"));
-    Value has = cls ? obj_getattr_opt(cls, blocking) : VAL_NULL;
-    Value v = has ? obj_getattr_opt(argv[0], blocking) : VAL_NULL;
-    if (!v) {
-        return exc_pending() ? VAL_NULL : VAL_FALSE;
-    }
-    return VAL_BOOL(!IS_NONE(v));
+    int r = aio_isfuture(argv[0]);
+    return r < 0 ? VAL_NULL : VAL_BOOL(r);
 }
 
 static Value m_create_task(int argc, Value *argv, ObjDict *kw) {
