@@ -19,6 +19,7 @@
 #include "runtime.h"
 #include "gc.h"
 #include "func.h"
+#include "gen.h"
 #include "clock.h"
 #include "numstr.h"
 
@@ -1252,6 +1253,8 @@ static Value ensure_future_c(ObjLoop *loop, Value v, bool *new_task) {
     bool found;
     Value aw = call_method_opt(v, str_intern_c("__await__"), 0, NULL, &found);
     if (found && aw) {
+        Value inner = coro_wrapper_coro(aw);  // an __await__ returning other.__await__()
+        aw = inner ? inner : aw;
         if (is_future(aw)) {
             return aw;
         }
