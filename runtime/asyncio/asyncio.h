@@ -290,6 +290,10 @@ Value task_describe_wait(ObjTask *t);
 ObjGen *task_user_gen(ObjGen *g, ObjGen **inner);
 // Live tasks (weak registry).
 bool is_coroutine_like(Value v);
+// asyncio.iscoroutine([v]): a coroutine or generator, or (CPython's test)
+// an instance of collections.abc.Coroutine (send, throw, close, __await__);
+// -1 on error.
+int aio_iscoroutine(Value v);
 // "f() running at file:line" / "f() done, defined at file:line"
 Value task_format_coro(Value coro, Obj *code);
 

@@ -1239,16 +1239,17 @@ static Value ensure_future_c(ObjLoop *loop, Value v, bool *new_task) {
         }
         return v;
     }
-    if (is_coroutine_like(v)) {
-        if (!check_closed(loop)) {
+    int duck = is_coroutine_like(v) ? 0 : aio_isfuture(v);
+    if (duck) {
+        return duck > 0 ? v : VAL_NULL;
+    }
+    int coro = aio_iscoroutine(v);
+    if (coro) {
+        if (coro < 0 || !check_closed(loop)) {
             return VAL_NULL;
         }
         *new_task = true;
         return loop_create_task(loop, v, VAL_NULL, VAL_NULL);
-    }
-    int duck = aio_isfuture(v);
-    if (duck) {
-        return duck > 0 ? v : VAL_NULL;
     }
     bool found;
     Value aw = call_method_opt(v, str_intern_c("__await__"), 0, NULL, &found);

@@ -146,7 +146,8 @@ static Value m_iscoroutine(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("iscoroutine", argc, 1, 1)) {
         return VAL_NULL;
     }
-    return VAL_BOOL(is_coroutine_like(argv[0]));
+    int r = aio_iscoroutine(argv[0]);
+    return r < 0 ? VAL_NULL : VAL_BOOL(r);
 }
 
 int aio_isfuture(Value v) {

@@ -10,6 +10,8 @@
 #include "runtime.h"
 #include "gc.h"
 #include "gen.h"
+#include "class.h"
+#include "vmapi.h"
 
 
 static void trace_task(Obj *o) {
@@ -50,9 +52,22 @@ bool is_coroutine_like(Value v) {
     return c == cls_coroutine || c == cls_generator || c == cls_sleep;
 }
 
+int aio_iscoroutine(Value v) {
+    if (is_coroutine_like(v)) {
+        return 1;
+    }
+    if (!IS_OBJ(v)) {
+        return 0;
+    }
+    Value abc = vm_import("_collections_abc");
+    Value coro_abc = abc ? obj_getattr(abc, str_intern_c("Coroutine")) : VAL_NULL;
+    return coro_abc ? isinstance_check(v, coro_abc) : -1;
+}
+
 Value task_new(ObjLoop *loop, Value coro, Value name, Value context) {
-    if (!is_coroutine_like(coro)) {
-        Value r = obj_repr(coro);
+    int is_coro = aio_iscoroutine(coro);
+    if (is_coro <= 0) {
+        Value r = is_coro < 0 ? VAL_NULL : obj_repr(coro);
         return r ? exc_raise(exc_TypeError, "a coroutine was expected, got %s", AS_STR(r)->data) : VAL_NULL;
     }
     ObjTask *t = (ObjTask *)obj_alloc(cls_task, sizeof(ObjTask));
@@ -98,10 +113,12 @@ static int generic_step(Value coro, Value exc, Value *out) {
     if (!exc) {
         ObjClass *c = val_class(coro);
         int r;
-        if (c->next) {
+        if (c->next && c->next != slot_next) {
             r = c->next(coro, out);
         } else {
-            *out = call_method(coro, "__next__", 0, NULL);
+            // a duck-typed coroutine: send(None), as CPython's task step
+            Value none = VAL_NONE;
+            *out = call_method(coro, "send", 1, &none);
             r = *out ? 1 : -1;
         }
         if (r == 1) {
