@@ -247,6 +247,9 @@ void resolve_trace(ObjLoop *loop);
 void resolve_close(ObjLoop *loop);
 // _asyncio._install_loop_methods(namespace)
 Value io_install_methods(int argc, Value *argv, ObjDict *kw);
+// Copies namespace dict [ns]'s methods (not its dunders) into builtin class
+// [cls]; false with TypeError (naming [fn]) when [ns] is no dict.
+bool aio_install_methods(ObjClass *cls, Value ns, const char *fn);
 
 // ---- future.c
 void future_init(void);

@@ -480,6 +480,9 @@ static Value fut_getattr(Value self, ObjStr *name) {
         if (strcmp(n, "_log_traceback") == 0) {
             return VAL_BOOL(f->log_tb);
         }
+        if (strcmp(n, "_exception") == 0) {
+            return fut_exc(f) ? f->value : VAL_NONE;
+        }
         if (strcmp(n, "_cancel_message") == 0) {
             return f->cancel_msg ? f->cancel_msg : VAL_NONE;
         }

@@ -249,6 +249,15 @@ static Value m_asyncgens(int argc, Value *argv, ObjDict *kw) {
     return r;
 }
 
+// _asyncio._install_task_methods(namespace): Task methods written in pyish
+// (get_stack, print_stack: asyncio.pyish).
+static Value m_install_task_methods(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("_install_task_methods", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    return aio_install_methods(cls_task, argv[0], "_install_task_methods") ? VAL_NONE : VAL_NULL;
+}
+
 // asyncio.coroutines._is_debug_mode(): whether new loops start in debug mode.
 Value aio_is_debug_mode(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("_is_debug_mode", argc, 0, 0)) {
@@ -295,6 +304,7 @@ static const MethodDef module_fns[] = {
     {"_set_shutdown_asyncgens", m_set_shutdown_asyncgens},
     {"_set_run_in_executor", m_set_run_in_executor},
     {"_install_loop_methods", io_install_methods},
+    {"_install_task_methods", m_install_task_methods},
     {NULL, NULL},
 };
 
