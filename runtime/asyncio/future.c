@@ -235,9 +235,6 @@ static Value fut_set_result(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     ObjFuture *f = self_fut(argv[0]);
-    if (f->is_task) {
-        return exc_raise(exc_RuntimeError, "Task does not support set_result operation");
-    }
     return future_set_result(f, argv[1]) ? VAL_NONE : VAL_NULL;
 }
 
@@ -246,9 +243,6 @@ static Value fut_set_exception(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     ObjFuture *f = self_fut(argv[0]);
-    if (f->is_task) {
-        return exc_raise(exc_RuntimeError, "Task does not support set_exception operation");
-    }
     return future_set_exception(f, argv[1]) ? VAL_NONE : VAL_NULL;
 }
 

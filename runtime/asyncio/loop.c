@@ -735,7 +735,14 @@ void aio_report_error(ObjLoop *loop, const char *msg, Value exc, const char *key
     if (key) {
         dict_set_str(AS_DICT(ctx), str_intern_c(key), val);
     }
-    if (loop && loop->exc_handler) {
+    // an instance's own call_exception_handler (CPython's loop calls it
+    // through self) takes the context
+    Value own = loop && loop->dict ? dict_get_str(loop->dict, str_intern_c("call_exception_handler")) : VAL_NULL;
+    if (own) {
+        if (!vm_call(own, 1, &ctx, NULL)) {
+            tb_print_unraisable(exc_take());
+        }
+    } else if (loop && loop->exc_handler) {
         Value args[2] = {OBJ_VAL(loop), ctx};
         if (!vm_call(loop->exc_handler, 2, args, NULL)) {
             Value e = exc_take();

@@ -193,10 +193,33 @@ static void request_collection(void) {
     }
 }
 
+// A step of a task finished from outside (Future.set_result(task, v)):
+// CPython's step raises InvalidStateError, which the loop reports.
+static bool step_done_task(ObjTask *t, Value exc) {
+    Value tr = obj_repr(OBJ_VAL(t));
+    gc_push_root(tr ? tr : VAL_NONE);
+    Value er = tr ? obj_repr(exc ? exc : VAL_NONE) : VAL_NULL;
+    gc_pop_root(1);
+    if (!er) {
+        return false;
+    }
+    Value msg = str_printf("_step(): already done: %s %s", AS_STR(tr)->data, AS_STR(er)->data);
+    Value e = exc_new(exc_InvalidStateError, 1, &msg);
+    if (!e) {
+        return false;
+    }
+    gc_push_root(e);
+    Value h = str_from_c("<Handle Task.task_step()>");
+    gc_push_root(h);
+    aio_report_error(t->f.loop, "Exception in callback Task.task_step()", e, "handle", h);
+    gc_pop_root(2);
+    return true;
+}
+
 bool task_step(ObjTask *t, Value exc) {
     ObjFuture *f = &t->f;
     if (f->state != FUT_PENDING) {
-        return true;
+        return step_done_task(t, exc);
     }
     if (t->must_cancel) {
         if (!exc || !exc_matches(exc, OBJ_VAL(exc_CancelledError))) {
@@ -489,6 +512,16 @@ static Value task_uncancel(int argc, Value *argv, ObjDict *kw) {
     return MK_SMALL(t->num_cancels);
 }
 
+// Task's own set_result/set_exception refuse; Future.set_result(task, v)
+// still finishes a task, as in CPython.
+static Value task_set_result(int argc, Value *argv, ObjDict *kw) {
+    return exc_raise(exc_RuntimeError, "Task does not support set_result operation");
+}
+
+static Value task_set_exception(int argc, Value *argv, ObjDict *kw) {
+    return exc_raise(exc_RuntimeError, "Task does not support set_exception operation");
+}
+
 static Value task_repr_m(int argc, Value *argv, ObjDict *kw) {
     return task_repr(argv[0]);
 }
@@ -517,6 +550,8 @@ static const MethodDef task_methods[] = {
     {"get_coro", task_get_coro},
     {"cancelling", task_cancelling},
     {"uncancel", task_uncancel},
+    {"set_result", task_set_result},
+    {"set_exception", task_set_exception},
     {"__repr__", task_repr_m},
     {NULL, NULL},
 };
