@@ -10,6 +10,7 @@
 #include "runtime.h"
 #include "gc.h"
 #include "func.h"
+#include "gen.h"
 
 
 static void trace_future(Obj *o) {
@@ -418,24 +419,25 @@ static Value futiter_send(int argc, Value *argv, ObjDict *kw) {
     return aio_send_result(r, out);
 }
 
-// throw(exc): raises [exc] (a class is instantiated), as CPython's.
+// throw(type[, value[, tb]]): raises the exception they mean, as a
+// generator's throw() does (a traceback argument must be one or None).
 static Value futiter_throw(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("throw", argc - 1, 1, 3)) {
         return VAL_NULL;
     }
     ((ObjFutIter *)AS_OBJ(argv[0]))->fut = VAL_NULL;
-    Value e = argv[1];
-    if (IS_A(e, cls_type) && class_is_subclass((ObjClass *)AS_OBJ(e), exc_BaseException)) {
-        e = argc > 2 && !IS_NONE(argv[2]) ? exc_new((ObjClass *)AS_OBJ(e), 1, &argv[2])
-                                          : exc_new((ObjClass *)AS_OBJ(e), 0, NULL);
-        if (!e) {
-            return VAL_NULL;
-        }
-    } else if (!(IS_OBJ(e) && class_is_subclass(AS_OBJ(e)->cls, exc_BaseException))) {
-        return exc_raise(exc_TypeError, "exceptions must be classes or instances deriving from BaseException, not %s",
-                         val_type_name(e));
+    if (argc > 3 && !IS_NONE(argv[3]) && !IS_A(argv[3], cls_traceback)) {
+        return exc_raise(exc_TypeError, "throw() third argument must be a traceback");
     }
-    return exc_raise_value(e);
+    Value t = argv[1];
+    bool is_exc = IS_CLASS(t) ? (AS_CLASS(t)->flags & CLS_EXCEPTION) != 0
+                              : IS_OBJ(t) && (AS_OBJ(t)->cls->flags & CLS_EXCEPTION);
+    if (!is_exc) {
+        return exc_raise(exc_TypeError, "exceptions must be classes deriving BaseException or "
+                                        "instances of such a class");
+    }
+    Value e = gen_make_throw_exc(argc - 1, argv + 1);
+    return e ? exc_raise_value(e) : VAL_NULL;
 }
 
 static Value futiter_close(int argc, Value *argv, ObjDict *kw) {
