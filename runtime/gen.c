@@ -364,7 +364,7 @@ static Value gen_next_m(int argc, Value *argv, ObjDict *kw) {
 
 static Value coro_await(int argc, Value *argv, ObjDict *kw) {
     ((ObjGen *)AS_OBJ(argv[0]))->awaited = true;
-    return argv[0];
+    return coro_wrapper_new(argv[0]);
 }
 
 static Value gen_repr(Value self) {
@@ -643,6 +643,7 @@ void gen_init(void) {
     cls_agen_await->iter = gen_iter;
     cls_agen_await->next = agen_await_next;
     cls_agen_await->new_ = NULL;
+    coro_wrapper_init();
     gc_set_finalizer_hook(gc_hook);
     gc_set_after_hook(after_collect);
     gc_add_root_marker(mark_to_close);

@@ -36,6 +36,11 @@ struct ObjGen {
 };
 
 void gen_init(void);
+// coro_wrapper.c: the iterator coroutine.__await__() returns, over [coro].
+void coro_wrapper_init(void);
+Value coro_wrapper_new(Value coro);
+// The coroutine of a coroutine_wrapper [v], VAL_NULL when [v] is none.
+Value coro_wrapper_coro(Value v);
 // At exit: never-awaited warnings, then cleanup of suspended generators.
 void gen_exit_warnings(void);
 bool gen_is_gen(Value v);

@@ -42,10 +42,9 @@ Value generic_alias_new(Value origin, Value args) {
 
 Value generic_alias_class_getitem(Value cls, Value key) {
     ObjClass *c = AS_CLASS(cls);
-    if (!(c->flags & CLS_USER) && !subscriptable_builtin(c)) {
-        return exc_raise(exc_TypeError, "type '%s' is not subscriptable", c->name->data);
-    }
-    if (c->flags & CLS_USER) {
+    // a user subclass inherits its builtin base's __class_getitem__
+    ObjClass *b = (c->flags & CLS_USER) ? c->native_base : c;
+    if (!b || !subscriptable_builtin(b)) {
         return exc_raise(exc_TypeError, "type '%s' is not subscriptable", c->name->data);
     }
     return generic_alias_new(cls, key);

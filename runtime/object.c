@@ -56,6 +56,17 @@ Value call_method(Value self, const char *name, int argc, Value *argv) {
     return call_method_str(self, str_intern_c(name), argc, argv);
 }
 
+Value call_attr(Value self, const char *name, int argc, Value *argv) {
+    Value m = obj_getattr(self, str_intern_c(name));
+    if (!m) {
+        return VAL_NULL;
+    }
+    gc_push_root(m);
+    Value r = vm_call(m, argc, argv, NULL);
+    gc_pop_root(1);
+    return r;
+}
+
 Value call_method_str(Value self, ObjStr *name, int argc, Value *argv) {
     bool found;
     Value r = call_method_opt(self, name, argc, argv, &found);

@@ -67,6 +67,9 @@ Value type_expr_repr(Value v);
 Value call_method(Value self, const char *name, int argc, Value *argv);
 Value call_method_opt(Value self, ObjStr *name, int argc, Value *argv, bool *found);
 Value call_method_str(Value self, ObjStr *name, int argc, Value *argv);   // name interned
+// self.name(*argv) through the instance's attribute lookup (__getattr__,
+// instance dict), as Python code's method calls.
+Value call_attr(Value self, const char *name, int argc, Value *argv);
 ObjDict *obj_instance_dict(Value self);
 // The sorted names dir(v) gives when v's class defines no __dir__, which
 // object.__dir__ returns too (builtins.c).

@@ -72,7 +72,7 @@ typedef struct StateConfig {
     X(range) X(range_iter) X(slice) X(native) X(bound_method) X(function) \
     X(code) X(cell) X(module) X(property) X(staticmethod) X(classmethod) \
     X(notimplemented) X(ellipsis) X(union) X(generator) X(coroutine) \
-    X(async_generator) X(agen_await) X(seqiter) X(callable_iter) \
+    X(async_generator) X(agen_await) X(coro_wrapper) X(seqiter) X(callable_iter) \
     X(enumerate) X(zip) X(map) X(filter) X(reversed) X(mappingproxy) \
     X(file) X(quitter) X(super) X(random) X(counter) \
     X(defaultdict) X(deque) X(deque_iter) X(ordereddict) X(loop) \
@@ -394,6 +394,7 @@ FILE *state_stderr(void);
 #define cls_coroutine (ST->cls_coroutine)
 #define cls_async_generator (ST->cls_async_generator)
 #define cls_agen_await (ST->cls_agen_await)
+#define cls_coro_wrapper (ST->cls_coro_wrapper)
 #define cls_seqiter (ST->cls_seqiter)
 #define cls_callable_iter (ST->cls_callable_iter)
 #define cls_enumerate (ST->cls_enumerate)

@@ -120,8 +120,12 @@ enum {
 // ---- loop.c
 void loop_init(void);
 Value loop_new(void);
+// Debug mode asked by the environment (PYTHONASYNCIODEBUG, PYISHASYNCIODEBUG).
+bool loop_env_debug(void);
 // Queues an internal ready item (no allocation besides the ring buffer).
 void loop_push(ObjLoop *loop, int kind, Value a, Value b);
+// loop._ready: a tuple with one Handle per queued ready item.
+Value loop_ready_snapshot(ObjLoop *loop);
 // call_soon(cb, *args) -> Handle, or VAL_NULL when the loop is closed.
 Value loop_call_soon(ObjLoop *loop, Value cb, Value args);
 // "name(args) at file:line" for callback [cb] called with the tuple [args]
@@ -243,6 +247,9 @@ void resolve_trace(ObjLoop *loop);
 void resolve_close(ObjLoop *loop);
 // _asyncio._install_loop_methods(namespace)
 Value io_install_methods(int argc, Value *argv, ObjDict *kw);
+// Copies namespace dict [ns]'s methods (not its dunders) into builtin class
+// [cls]; false with TypeError (naming [fn]) when [ns] is no dict.
+bool aio_install_methods(ObjClass *cls, Value ns, const char *fn);
 
 // ---- future.c
 void future_init(void);
@@ -286,6 +293,10 @@ Value task_describe_wait(ObjTask *t);
 ObjGen *task_user_gen(ObjGen *g, ObjGen **inner);
 // Live tasks (weak registry).
 bool is_coroutine_like(Value v);
+// asyncio.iscoroutine([v]): a coroutine or generator, or (CPython's test)
+// an instance of collections.abc.Coroutine (send, throw, close, __await__);
+// -1 on error.
+int aio_iscoroutine(Value v);
 // "f() running at file:line" / "f() done, defined at file:line"
 Value task_format_coro(Value coro, Obj *code);
 
@@ -328,6 +339,12 @@ void graph_dump_if_requested(void);
 // ---- module.c
 // The _asyncio module (registered by the importer, src/interp.c).
 Value aio_module_init(void);
+// asyncio.isfuture([v]): a pyish Future, or what passes CPython's duck test
+// (the object's __class__ has _asyncio_future_blocking and the object's own
+// value of it is not None: a mock.Mock(spec=Future) does); -1 on error.
+int aio_isfuture(Value v);
+// _asyncio._is_debug_mode() (asyncio.coroutines'): loop_env_debug().
+Value aio_is_debug_mode(int argc, Value *argv, ObjDict *kw);
 // Exit-time work (interp_shutdown): reports of pending tasks and
 // unretrieved exceptions; nothing when _asyncio was never imported.
 void asyncio_shutdown(void);

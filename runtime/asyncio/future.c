@@ -10,6 +10,7 @@
 #include "runtime.h"
 #include "gc.h"
 #include "func.h"
+#include "gen.h"
 
 
 static void trace_future(Obj *o) {
@@ -163,7 +164,20 @@ Value future_result(ObjFuture *f) {
 }
 
 // ---- methods
+// Future.__init__'s refusal of [npos] positional arguments, in CPython's words.
+static Value positional_error(int npos, ObjDict *kw) {
+    if (kw && kw->used) {
+        return exc_raise(exc_TypeError, "Future() takes at most 1 argument (%d given)", npos + (int)kw->used);
+    }
+    return exc_raise(exc_TypeError, "Future() takes no positional arguments");
+}
+
 static Value fut_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    ObjStr *init = str_intern_c("__init__");
+    if (argc > 0 && class_lookup(cls, init) == class_lookup(cls_future, init)) {
+        // what Future.__init__ would say, before looking for a loop
+        return positional_error(argc, kw);
+    }
     Value lv = kw_get(kw, "loop");
     ObjLoop *loop;
     if (lv && !IS_NONE(lv)) {
@@ -183,6 +197,10 @@ static Value fut_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value fut_init(int argc, Value *argv, ObjDict *kw) {
+    // a Task inherits this __init__: Task.__new__ took its arguments
+    if (argc > 1 && !self_fut(argv[0])->is_task) {
+        return positional_error(argc - 1, kw);
+    }
     Value lv = kw_get(kw, "loop");
     if (lv && IS_OBJ(lv) && AS_OBJ(lv)->cls == cls_loop) {
         self_fut(argv[0])->loop = (ObjLoop *)AS_OBJ(lv);
@@ -218,9 +236,6 @@ static Value fut_set_result(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     ObjFuture *f = self_fut(argv[0]);
-    if (f->is_task) {
-        return exc_raise(exc_RuntimeError, "Task does not support set_result operation");
-    }
     return future_set_result(f, argv[1]) ? VAL_NONE : VAL_NULL;
 }
 
@@ -229,9 +244,6 @@ static Value fut_set_exception(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     ObjFuture *f = self_fut(argv[0]);
-    if (f->is_task) {
-        return exc_raise(exc_RuntimeError, "Task does not support set_exception operation");
-    }
     return future_set_exception(f, argv[1]) ? VAL_NONE : VAL_NULL;
 }
 
@@ -407,24 +419,25 @@ static Value futiter_send(int argc, Value *argv, ObjDict *kw) {
     return aio_send_result(r, out);
 }
 
-// throw(exc): raises [exc] (a class is instantiated), as CPython's.
+// throw(type[, value[, tb]]): raises the exception they mean, as a
+// generator's throw() does (a traceback argument must be one or None).
 static Value futiter_throw(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("throw", argc - 1, 1, 3)) {
         return VAL_NULL;
     }
     ((ObjFutIter *)AS_OBJ(argv[0]))->fut = VAL_NULL;
-    Value e = argv[1];
-    if (IS_A(e, cls_type) && class_is_subclass((ObjClass *)AS_OBJ(e), exc_BaseException)) {
-        e = argc > 2 && !IS_NONE(argv[2]) ? exc_new((ObjClass *)AS_OBJ(e), 1, &argv[2])
-                                          : exc_new((ObjClass *)AS_OBJ(e), 0, NULL);
-        if (!e) {
-            return VAL_NULL;
-        }
-    } else if (!(IS_OBJ(e) && class_is_subclass(AS_OBJ(e)->cls, exc_BaseException))) {
-        return exc_raise(exc_TypeError, "exceptions must be classes or instances deriving from BaseException, not %s",
-                         val_type_name(e));
+    if (argc > 3 && !IS_NONE(argv[3]) && !IS_A(argv[3], cls_traceback)) {
+        return exc_raise(exc_TypeError, "throw() third argument must be a traceback");
     }
-    return exc_raise_value(e);
+    Value t = argv[1];
+    bool is_exc = IS_CLASS(t) ? (AS_CLASS(t)->flags & CLS_EXCEPTION) != 0
+                              : IS_OBJ(t) && (AS_OBJ(t)->cls->flags & CLS_EXCEPTION);
+    if (!is_exc) {
+        return exc_raise(exc_TypeError, "exceptions must be classes deriving BaseException or "
+                                        "instances of such a class");
+    }
+    Value e = gen_make_throw_exc(argc - 1, argv + 1);
+    return e ? exc_raise_value(e) : VAL_NULL;
 }
 
 static Value futiter_close(int argc, Value *argv, ObjDict *kw) {
@@ -463,6 +476,9 @@ static Value fut_getattr(Value self, ObjStr *name) {
         if (strcmp(n, "_log_traceback") == 0) {
             return VAL_BOOL(f->log_tb);
         }
+        if (strcmp(n, "_exception") == 0) {
+            return fut_exc(f) ? f->value : VAL_NONE;
+        }
         if (strcmp(n, "_cancel_message") == 0) {
             return f->cancel_msg ? f->cancel_msg : VAL_NONE;
         }
@@ -473,25 +489,38 @@ static Value fut_getattr(Value self, ObjStr *name) {
     return generic_getattr(self, name);
 }
 
+// The writable C fields, as CPython's getset descriptors: none can be
+// deleted, and _log_traceback can only be cleared.
 static bool fut_setattr(Value self, ObjStr *name, Value v) {
     ObjFuture *f = self_fut(self);
-    if (strcmp(name->data, "_asyncio_future_blocking") == 0) {
-        int t = v ? obj_truthy(v) : 0;
-        if (t < 0) {
-            return false;
-        }
+    const char *n = name->data;
+    bool blocking = strcmp(n, "_asyncio_future_blocking") == 0;
+    bool log_tb = !blocking && strcmp(n, "_log_traceback") == 0;
+    bool cancel_msg = !blocking && !log_tb && strcmp(n, "_cancel_message") == 0;
+    if (!blocking && !log_tb && !cancel_msg) {
+        return generic_setattr(self, name, v);
+    }
+    if (!v) {
+        exc_raise(exc_AttributeError, "cannot delete attribute");
+        return false;
+    }
+    if (cancel_msg) {
+        f->cancel_msg = v;
+        return true;
+    }
+    int t = obj_truthy(v);
+    if (t < 0) {
+        return false;
+    }
+    if (blocking) {
         f->blocking = t;
-        return true;
+    } else if (t) {
+        exc_raise(exc_ValueError, "_log_traceback can only be set to False");
+        return false;
+    } else {
+        f->log_tb = false;
     }
-    if (strcmp(name->data, "_log_traceback") == 0) {
-        int t = v ? obj_truthy(v) : 0;
-        if (t < 0) {
-            return false;
-        }
-        f->log_tb = t;
-        return true;
-    }
-    return generic_setattr(self, name, v);
+    return true;
 }
 
 Value future_repr_info(ObjFuture *f) {
@@ -609,4 +638,7 @@ void future_init(void) {
     cls_future->getattr = fut_getattr;
     cls_future->setattr = fut_setattr;
     cls_future->dict_offset = offsetof(ObjFuture, dict);
+    // on the class too, as CPython's descriptor: isfuture()'s duck test
+    // looks for it there (the instances answer through fut_getattr)
+    dict_set_str(cls_future->dict, str_intern_c("_asyncio_future_blocking"), VAL_FALSE);
 }

@@ -493,20 +493,31 @@ static const MethodDef io_methods[] = {
     {NULL, NULL},
 };
 
-// _asyncio._install_loop_methods(namespace): the loop methods written in
-// pyish (asyncio.selector_events) join the C loop class.
-Value io_install_methods(int argc, Value *argv, ObjDict *kw) {
-    if (argc != 1 || !IS_DICT(argv[0])) {
-        return exc_raise(exc_TypeError, "_install_loop_methods(dict)");
+// Copies the methods of namespace [ns] (not its own dunders: __module__,
+// __qualname__...) into builtin class [cls]; false with TypeError raised
+// when [ns] is no dict.
+bool aio_install_methods(ObjClass *cls, Value ns, const char *fn) {
+    if (!IS_DICT(ns)) {
+        exc_raise(exc_TypeError, "%s(dict)", fn);
+        return false;
     }
-    ObjDict *d = AS_DICT(argv[0]);
+    ObjDict *d = AS_DICT(ns);
     class_changed();
     for (size_t i = 0; i < d->nentries; i++) {
         DictEntry *e = &d->entries[i];
-        // not the namespace's own dunders (__module__, __qualname__...)
         if (e->key && IS_STR(e->key) && strncmp(AS_STR(e->key)->data, "__", 2) != 0) {
-            dict_set(cls_loop->dict, e->key, e->value);
+            dict_set(cls->dict, e->key, e->value);
         }
+    }
+    return true;
+}
+
+// _asyncio._install_loop_methods(namespace): the loop methods written in
+// pyish (asyncio.selector_events) join the C loop class.
+Value io_install_methods(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("_install_loop_methods", argc, 1, 1) ||
+        !aio_install_methods(cls_loop, argv[0], "_install_loop_methods")) {
+        return VAL_NULL;
     }
     ST->aio_io_loaded = true;
     return VAL_NONE;
@@ -515,6 +526,9 @@ Value io_install_methods(int argc, Value *argv, ObjDict *kw) {
 // A missing attribute of a loop may be one of the I/O methods written in
 // pyish: they are loaded on first use, so `import asyncio` stays cheap.
 static Value loop_getattr(Value self, ObjStr *name) {
+    if (strcmp(name->data, "_ready") == 0) {
+        return loop_ready_snapshot((ObjLoop *)AS_OBJ(self));
+    }
     Value v = generic_getattr(self, name);
     if (v || ST->aio_io_loaded || !exc_matches(exc_pending(), OBJ_VAL(exc_AttributeError))) {
         return v;

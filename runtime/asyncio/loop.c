@@ -19,6 +19,7 @@
 #include "runtime.h"
 #include "gc.h"
 #include "func.h"
+#include "gen.h"
 #include "clock.h"
 #include "numstr.h"
 
@@ -432,6 +433,29 @@ static ReadyItem ready_pop(ObjLoop *loop) {
     return it;
 }
 
+// loop._ready (CPython's deque of ready Handles, read by tests): a tuple
+// snapshot with one Handle per queued item. Internal items (task steps,
+// wake-ups, done-callbacks) get a new Handle naming the task or callback
+// and its argument; cancelling such a copy does not unqueue the item.
+Value loop_ready_snapshot(ObjLoop *loop) {
+    Value t = tuple_new(loop->rlen);
+    if (!t) {
+        return VAL_NULL;
+    }
+    gc_push_root(t);
+    for (size_t i = 0; i < loop->rlen; i++) {
+        ReadyItem *it = &loop->ready[(loop->rhead + i) & (loop->rcap - 1)];
+        Value h = it->a;
+        if (it->kind != R_HANDLE) {
+            Value arg = it->b ? it->b : VAL_NONE;
+            h = loop_handle_new(loop, it->a, 1, &arg);
+        }
+        AS_TUPLE(t)->items[i] = h;
+    }
+    gc_pop_root(1);
+    return t;
+}
+
 // ---- schedule shuffling (--schedule=random:SEED)
 // splitmix64 on the state's PRNG: the same seed gives the same sequence, so
 // the same schedule, on every run.
@@ -560,17 +584,42 @@ Value loop_call_at(ObjLoop *loop, double when, int kind, Value cb, Value args) {
     return hv;
 }
 
-Value loop_new(void) {
-    ObjLoop *l = (ObjLoop *)obj_alloc(cls_loop, sizeof(ObjLoop));
-    l->dbg = (uint8_t)((ST->config.schedule_random ? LOOP_DBG_SHUFFLE : 0) |
-                       (ST->aio_trace ? LOOP_DBG_TRACE : 0) | (ST->config.strict_tasks ? LOOP_DBG_STRICT : 0));
-    // debug mode from the environment, as CPython's PYTHONASYNCIODEBUG
-    // (sandboxed states read no environment)
+bool loop_env_debug(void) {
+    // sandboxed states read no environment
     const char *env = ST->config.sandbox ? NULL : getenv("PYISHASYNCIODEBUG");
     if (!env || !*env) {
         env = ST->config.sandbox ? NULL : getenv("PYTHONASYNCIODEBUG");
     }
-    if (env && *env) {
+    return env && *env;
+}
+
+// A new loop's debug mode, as CPython's BaseEventLoop.__init__ takes it from
+// asyncio.coroutines._is_debug_mode(): the environment, unless a program
+// replaced that function (mock.patch) in the loaded module. An error in the
+// replacement is reported as unraisable and the environment decides.
+static bool new_loop_debug(void) {
+    Value mod = ST->modules ? dict_get_str(ST->modules, str_intern_c("asyncio.coroutines")) : VAL_NULL;
+    Value fn = mod ? obj_getattr_opt(mod, str_intern_c("_is_debug_mode")) : VAL_NULL;
+    if (!fn || (IS_A(fn, cls_native) && ((ObjNative *)AS_OBJ(fn))->fn == aio_is_debug_mode)) {
+        exc_clear();
+        return loop_env_debug();
+    }
+    Value r = vm_call(fn, 0, NULL, NULL);
+    int t = r ? obj_truthy(r) : -1;
+    if (t < 0) {
+        Value e = exc_take();
+        tb_print_unraisable(e);
+        return loop_env_debug();
+    }
+    return t;
+}
+
+Value loop_new(void) {
+    bool debug = new_loop_debug();
+    ObjLoop *l = (ObjLoop *)obj_alloc(cls_loop, sizeof(ObjLoop));
+    l->dbg = (uint8_t)((ST->config.schedule_random ? LOOP_DBG_SHUFFLE : 0) |
+                       (ST->aio_trace ? LOOP_DBG_TRACE : 0) | (ST->config.strict_tasks ? LOOP_DBG_STRICT : 0));
+    if (debug) {
         l->debug = true;
         l->dbg |= LOOP_DBG_SLOW;
     }
@@ -686,7 +735,14 @@ void aio_report_error(ObjLoop *loop, const char *msg, Value exc, const char *key
     if (key) {
         dict_set_str(AS_DICT(ctx), str_intern_c(key), val);
     }
-    if (loop && loop->exc_handler) {
+    // an instance's own call_exception_handler (CPython's loop calls it
+    // through self) takes the context
+    Value own = loop && loop->dict ? dict_get_str(loop->dict, str_intern_c("call_exception_handler")) : VAL_NULL;
+    if (own) {
+        if (!vm_call(own, 1, &ctx, NULL)) {
+            tb_print_unraisable(exc_take());
+        }
+    } else if (loop && loop->exc_handler) {
         Value args[2] = {OBJ_VAL(loop), ctx};
         if (!vm_call(loop->exc_handler, 2, args, NULL)) {
             Value e = exc_take();
@@ -1190,8 +1246,13 @@ static Value ensure_future_c(ObjLoop *loop, Value v, bool *new_task) {
         }
         return v;
     }
-    if (is_coroutine_like(v)) {
-        if (!check_closed(loop)) {
+    int duck = is_coroutine_like(v) ? 0 : aio_isfuture(v);
+    if (duck) {
+        return duck > 0 ? v : VAL_NULL;
+    }
+    int coro = aio_iscoroutine(v);
+    if (coro) {
+        if (coro < 0 || !check_closed(loop)) {
             return VAL_NULL;
         }
         *new_task = true;
@@ -1200,6 +1261,8 @@ static Value ensure_future_c(ObjLoop *loop, Value v, bool *new_task) {
     bool found;
     Value aw = call_method_opt(v, str_intern_c("__await__"), 0, NULL, &found);
     if (found && aw) {
+        Value inner = coro_wrapper_coro(aw);  // an __await__ returning other.__await__()
+        aw = inner ? inner : aw;
         if (is_future(aw)) {
             return aw;
         }
@@ -1215,6 +1278,33 @@ static Value ensure_future_c(ObjLoop *loop, Value v, bool *new_task) {
     return exc_raise(exc_TypeError, "An asyncio.Future, a coroutine or an awaitable is required");
 }
 
+// run_until_complete() of a duck-typed future, through its methods as
+// CPython's does for any future.
+static Value run_until_duck_complete(ObjLoop *loop, Value fut) {
+    gc_push_root(fut);
+    Value stop = ST->stop_cb;
+    Value r = call_attr(fut, "add_done_callback", 1, &stop);
+    bool ok = r && run_forever(loop);
+    if (r) {
+        Value saved = exc_take();
+        gc_push_root(saved ? saved : VAL_NONE);
+        r = call_attr(fut, "remove_done_callback", 1, &stop);
+        gc_pop_root(1);
+        if (saved) {
+            exc_raise_value(saved);
+        }
+    }
+    if (r && ok) {
+        r = call_attr(fut, "done", 0, NULL);
+        int done = r ? obj_truthy(r) : -1;
+        r = done < 0 ? VAL_NULL
+            : done   ? call_attr(fut, "result", 0, NULL)
+                     : exc_raise(exc_RuntimeError, "Event loop stopped before Future completed.");
+    }
+    gc_pop_root(1);
+    return ok ? r : VAL_NULL;
+}
+
 Value loop_run_until_complete(ObjLoop *loop, Value fut) {
     if (!check_can_run(loop)) {
         return VAL_NULL;
@@ -1225,9 +1315,13 @@ Value loop_run_until_complete(ObjLoop *loop, Value fut) {
         return VAL_NULL;
     }
     if (!is_future(fut)) {
-        // a task factory's result that is no Future
-        Value r = obj_repr(fut);
-        return r ? exc_raise(exc_TypeError, "An asyncio.Future, a coroutine or an awaitable is required, the task factory gave %s", AS_STR(r)->data) : VAL_NULL;
+        // a duck-typed future (or a task factory's such result)
+        int duck = aio_isfuture(fut);
+        if (duck <= 0) {
+            Value r = duck < 0 ? VAL_NULL : obj_repr(fut);
+            return r ? exc_raise(exc_TypeError, "An asyncio.Future, a coroutine or an awaitable is required, the task factory gave %s", AS_STR(r)->data) : VAL_NULL;
+        }
+        return run_until_duck_complete(loop, fut);
     }
     ObjFuture *f = (ObjFuture *)AS_OBJ(fut);
     if (new_task && f->is_task) {
@@ -1841,9 +1935,19 @@ Value aio_sleep(int argc, Value *argv, ObjDict *kw) {
     return OBJ_VAL(s);
 }
 
+// run_until_complete()'s done callback: stops the future's loop (a duck
+// future's is its get_loop()).
 static Value stop_cb_fn(int argc, Value *argv, ObjDict *kw) {
     if (argc >= 1 && is_future(argv[0])) {
         ((ObjFuture *)AS_OBJ(argv[0]))->loop->stopping = true;
+    } else if (argc >= 1) {
+        Value l = call_attr(argv[0], "get_loop", 0, NULL);
+        if (!l) {
+            return VAL_NULL;
+        }
+        if (IS_A(l, cls_loop)) {
+            ((ObjLoop *)AS_OBJ(l))->stopping = true;
+        }
     }
     return VAL_NONE;
 }

@@ -146,14 +146,30 @@ static Value m_iscoroutine(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("iscoroutine", argc, 1, 1)) {
         return VAL_NULL;
     }
-    return VAL_BOOL(is_coroutine_like(argv[0]));
+    int r = aio_iscoroutine(argv[0]);
+    return r < 0 ? VAL_NULL : VAL_BOOL(r);
+}
+
+int aio_isfuture(Value v) {
+    if (is_future(v)) {
+        return 1;
+    }
+    ObjStr *blocking = str_intern_c("_asyncio_future_blocking");
+    Value cls = obj_getattr_opt(v, str_intern_c("__class__"));
+    Value has = cls ? obj_getattr_opt(cls, blocking) : VAL_NULL;
+    Value b = has ? obj_getattr_opt(v, blocking) : VAL_NULL;
+    if (!b) {
+        return exc_pending() ? -1 : 0;
+    }
+    return !IS_NONE(b);
 }
 
 static Value m_isfuture(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("isfuture", argc, 1, 1)) {
         return VAL_NULL;
     }
-    return VAL_BOOL(is_future(argv[0]));
+    int r = aio_isfuture(argv[0]);
+    return r < 0 ? VAL_NULL : VAL_BOOL(r);
 }
 
 static Value m_create_task(int argc, Value *argv, ObjDict *kw) {
@@ -233,6 +249,23 @@ static Value m_asyncgens(int argc, Value *argv, ObjDict *kw) {
     return r;
 }
 
+// _asyncio._install_task_methods(namespace): Task methods written in pyish
+// (get_stack, print_stack: asyncio.pyish).
+static Value m_install_task_methods(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("_install_task_methods", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    return aio_install_methods(cls_task, argv[0], "_install_task_methods") ? VAL_NONE : VAL_NULL;
+}
+
+// asyncio.coroutines._is_debug_mode(): whether new loops start in debug mode.
+Value aio_is_debug_mode(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("_is_debug_mode", argc, 0, 0)) {
+        return VAL_NULL;
+    }
+    return VAL_BOOL(loop_env_debug());
+}
+
 static Value m_iscoroutinefunction(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("iscoroutinefunction", argc, 1, 1)) {
         return VAL_NULL;
@@ -249,6 +282,7 @@ static Value m_iscoroutinefunction(int argc, Value *argv, ObjDict *kw) {
 
 static const MethodDef module_fns[] = {
     {"_iscoroutinefunction", m_iscoroutinefunction},
+    {"_is_debug_mode", aio_is_debug_mode},
     {"get_event_loop", m_get_event_loop},
     {"new_event_loop", m_new_event_loop},
     {"set_event_loop", m_set_event_loop},
@@ -270,6 +304,7 @@ static const MethodDef module_fns[] = {
     {"_set_shutdown_asyncgens", m_set_shutdown_asyncgens},
     {"_set_run_in_executor", m_set_run_in_executor},
     {"_install_loop_methods", io_install_methods},
+    {"_install_task_methods", m_install_task_methods},
     {NULL, NULL},
 };
 

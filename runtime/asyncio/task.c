@@ -10,6 +10,8 @@
 #include "runtime.h"
 #include "gc.h"
 #include "gen.h"
+#include "class.h"
+#include "vmapi.h"
 
 
 static void trace_task(Obj *o) {
@@ -50,9 +52,22 @@ bool is_coroutine_like(Value v) {
     return c == cls_coroutine || c == cls_generator || c == cls_sleep;
 }
 
+int aio_iscoroutine(Value v) {
+    if (is_coroutine_like(v)) {
+        return 1;
+    }
+    if (!IS_OBJ(v)) {
+        return 0;
+    }
+    Value abc = vm_import("_collections_abc");
+    Value coro_abc = abc ? obj_getattr(abc, str_intern_c("Coroutine")) : VAL_NULL;
+    return coro_abc ? isinstance_check(v, coro_abc) : -1;
+}
+
 Value task_new(ObjLoop *loop, Value coro, Value name, Value context) {
-    if (!is_coroutine_like(coro)) {
-        Value r = obj_repr(coro);
+    int is_coro = aio_iscoroutine(coro);
+    if (is_coro <= 0) {
+        Value r = is_coro < 0 ? VAL_NULL : obj_repr(coro);
         return r ? exc_raise(exc_TypeError, "a coroutine was expected, got %s", AS_STR(r)->data) : VAL_NULL;
     }
     ObjTask *t = (ObjTask *)obj_alloc(cls_task, sizeof(ObjTask));
@@ -98,10 +113,12 @@ static int generic_step(Value coro, Value exc, Value *out) {
     if (!exc) {
         ObjClass *c = val_class(coro);
         int r;
-        if (c->next) {
+        if (c->next && c->next != slot_next) {
             r = c->next(coro, out);
         } else {
-            *out = call_method(coro, "__next__", 0, NULL);
+            // a duck-typed coroutine: send(None), as CPython's task step
+            Value none = VAL_NONE;
+            *out = call_method(coro, "send", 1, &none);
             r = *out ? 1 : -1;
         }
         if (r == 1) {
@@ -176,10 +193,33 @@ static void request_collection(void) {
     }
 }
 
+// A step of a task finished from outside (Future.set_result(task, v)):
+// CPython's step raises InvalidStateError, which the loop reports.
+static bool step_done_task(ObjTask *t, Value exc) {
+    Value tr = obj_repr(OBJ_VAL(t));
+    gc_push_root(tr ? tr : VAL_NONE);
+    Value er = tr ? obj_repr(exc ? exc : VAL_NONE) : VAL_NULL;
+    gc_pop_root(1);
+    if (!er) {
+        return false;
+    }
+    Value msg = str_printf("_step(): already done: %s %s", AS_STR(tr)->data, AS_STR(er)->data);
+    Value e = exc_new(exc_InvalidStateError, 1, &msg);
+    if (!e) {
+        return false;
+    }
+    gc_push_root(e);
+    Value h = str_from_c("<Handle Task.task_step()>");
+    gc_push_root(h);
+    aio_report_error(t->f.loop, "Exception in callback Task.task_step()", e, "handle", h);
+    gc_pop_root(2);
+    return true;
+}
+
 bool task_step(ObjTask *t, Value exc) {
     ObjFuture *f = &t->f;
     if (f->state != FUT_PENDING) {
-        return true;
+        return step_done_task(t, exc);
     }
     if (t->must_cancel) {
         if (!exc || !exc_matches(exc, OBJ_VAL(exc_CancelledError))) {
@@ -472,6 +512,16 @@ static Value task_uncancel(int argc, Value *argv, ObjDict *kw) {
     return MK_SMALL(t->num_cancels);
 }
 
+// Task's own set_result/set_exception refuse; Future.set_result(task, v)
+// still finishes a task, as in CPython.
+static Value task_set_result(int argc, Value *argv, ObjDict *kw) {
+    return exc_raise(exc_RuntimeError, "Task does not support set_result operation");
+}
+
+static Value task_set_exception(int argc, Value *argv, ObjDict *kw) {
+    return exc_raise(exc_RuntimeError, "Task does not support set_exception operation");
+}
+
 static Value task_repr_m(int argc, Value *argv, ObjDict *kw) {
     return task_repr(argv[0]);
 }
@@ -500,6 +550,8 @@ static const MethodDef task_methods[] = {
     {"get_coro", task_get_coro},
     {"cancelling", task_cancelling},
     {"uncancel", task_uncancel},
+    {"set_result", task_set_result},
+    {"set_exception", task_set_exception},
     {"__repr__", task_repr_m},
     {NULL, NULL},
 };
