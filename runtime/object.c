@@ -261,10 +261,17 @@ Value slot_call(Value self, int argc, Value *argv, ObjDict *kw) {
     if (!m) {
         return exc_raise(exc_TypeError, "'%s' object is not callable", val_type_name(self));
     }
+    // __call__ may be a callable instance itself (even of this class): the
+    // chain of slot_call/vm_call is C recursion, bounded like CPython's
+    if (!vm_enter_recursive(" while calling a Python object")) {
+        return VAL_NULL;
+    }
     Value args[argc + 1];
     args[0] = self;
     values_copy(args + 1, argv, (size_t)argc);
-    return vm_call(m, argc + 1, args, kw);
+    Value r = vm_call(m, argc + 1, args, kw);
+    vm_leave_recursive();
+    return r;
 }
 
 Value slot_getattribute(Value self, ObjStr *name) {
