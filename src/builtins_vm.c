@@ -520,6 +520,14 @@ static Value run_string(int argc, Value *argv, bool eval) {
         }
         return VAL_NULL;
     }
+    // a function's code with free variables needs the closure exec() has not
+    // got: running it would read cells that are not there
+    // (CPython's words: exec() takes a closure= it has not got here)
+    if (IS_A(argv[0], cls_code) && ((ObjCode *)AS_OBJ(argv[0]))->nfree > 0) {
+        int nfree = ((ObjCode *)AS_OBJ(argv[0]))->nfree;
+        return eval ? exc_raise(exc_TypeError, "code object passed to eval() may not contain free variables")
+                    : exc_raise(exc_TypeError, "code object requires a closure of exactly length %d", nfree);
+    }
     ObjDict *globals, *locals;
     if (!run_namespaces(eval, argc, argv, &globals, &locals)) {
         return VAL_NULL;
