@@ -438,12 +438,26 @@ static Value staticmethod_get_m(int argc, Value *argv, ObjDict *kw) {
     return ((ObjWrapper *)AS_OBJ(argv[0]))->func;
 }
 
+Value classmethod_bind(Value cm, Value owner) {
+    Value func = ((ObjWrapper *)AS_OBJ(cm))->func;
+    if (IS_OBJ(func) && AS_OBJ(func)->cls != cls_function && AS_OBJ(func)->cls != cls_native) {
+        // CPython 3.9-3.12 chain: a wrapped descriptor (a property, a user
+        // descriptor) is bound by its own __get__(owner, owner)
+        Value g = class_lookup(AS_OBJ(func)->cls, ST->s_descr[0]);
+        if (g) {
+            Value args[3] = {func, owner, owner};
+            return vm_call(g, 3, args, NULL);
+        }
+    }
+    return bound_method_new(owner, func);
+}
+
 static Value classmethod_get_m(int argc, Value *argv, ObjDict *kw) {
     if (argc < 2 || argc > 3) {
         return exc_raise(exc_TypeError, "__get__ expected 1 or 2 arguments");
     }
     Value owner = argc > 2 && !IS_NONE(argv[2]) ? argv[2] : OBJ_VAL(val_class(argv[1]));
-    return bound_method_new(owner, ((ObjWrapper *)AS_OBJ(argv[0]))->func);
+    return classmethod_bind(argv[0], owner);
 }
 
 static const MethodDef staticmethod_methods[] = {
@@ -469,11 +483,30 @@ static Value wrapper_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     return OBJ_VAL(w);
 }
 
+// staticmethod/classmethod attributes: __func__/__wrapped__, the wrapped
+// function's __module__, __name__, __qualname__, __doc__ and __annotations__
+// (which CPython 3.10+ copies onto the wrapper), __isabstractmethod__ (the
+// function's, else False), then the class's own (__get__ ...).
 static Value wrapper_getattr(Value self, ObjStr *name) {
-    if (strcmp(name->data, "__func__") == 0) {
-        return ((ObjWrapper *)AS_OBJ(self))->func;
+    static const char *const copied[] = {"__module__", "__name__", "__qualname__", "__doc__", "__annotations__"};
+    Value func = ((ObjWrapper *)AS_OBJ(self))->func;
+    if (strcmp(name->data, "__func__") == 0 || strcmp(name->data, "__wrapped__") == 0) {
+        return func;
     }
-    return obj_getattr(((ObjWrapper *)AS_OBJ(self))->func, name);
+    for (size_t i = 0; i < sizeof copied / sizeof *copied; i++) {
+        if (strcmp(name->data, copied[i]) == 0) {
+            return obj_getattr(func, name);
+        }
+    }
+    if (strcmp(name->data, "__isabstractmethod__") == 0) {
+        Value v = obj_getattr(func, name);
+        if (!v && EXC_PENDING_IS(exc_AttributeError)) {
+            exc_clear();
+            return VAL_FALSE;
+        }
+        return v;
+    }
+    return generic_getattr(self, name);
 }
 
 // ---- None, NotImplemented, Ellipsis
@@ -663,7 +696,7 @@ static Value type_getattr(Value self, ObjStr *name) {
             }
         }
         if (IS_A(v, cls_classmethod)) {
-            return bound_method_new(self, ((ObjWrapper *)AS_OBJ(v))->func);
+            return classmethod_bind(v, self);
         }
         if (IS_A(v, cls_staticmethod)) {
             return ((ObjWrapper *)AS_OBJ(v))->func;

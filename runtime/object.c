@@ -581,7 +581,7 @@ Value generic_getattr(Value self, ObjStr *name) {
             return n->owner ? bound_method_new(self, descr) : descr;
         }
         if (dc == cls_classmethod) {
-            return bound_method_new(OBJ_VAL(c), ((ObjWrapper *)AS_OBJ(descr))->func);
+            return classmethod_bind(descr, OBJ_VAL(c));
         }
         if (dc == cls_staticmethod) {
             return ((ObjWrapper *)AS_OBJ(descr))->func;

@@ -119,7 +119,7 @@ static Value super_getattr(Value self, ObjStr *name) {
             return n->owner && !is_class_obj ? bound_method_new(s->obj, v) : v;
         }
         if (IS_A(v, cls_classmethod)) {
-            return bound_method_new(OBJ_VAL(s->obj_type), ((ObjWrapper *)AS_OBJ(v))->func);
+            return classmethod_bind(v, OBJ_VAL(s->obj_type));
         }
         if (IS_A(v, cls_staticmethod)) {
             return ((ObjWrapper *)AS_OBJ(v))->func;
