@@ -266,6 +266,7 @@ class TestBisect:
 class TestBisectPython(TestBisect, unittest.TestCase):
     module = py_bisect
 
+@unittest.skipUnless(c_bisect, 'requires _bisect')  # pyish change: no C _bisect
 class TestBisectC(TestBisect, unittest.TestCase):
     module = c_bisect
 
@@ -301,6 +302,7 @@ class TestInsort:
 class TestInsortPython(TestInsort, unittest.TestCase):
     module = py_bisect
 
+@unittest.skipUnless(c_bisect, 'requires _bisect')  # pyish change: no C _bisect
 class TestInsortC(TestInsort, unittest.TestCase):
     module = c_bisect
 
@@ -356,6 +358,7 @@ class TestErrorHandling:
 class TestErrorHandlingPython(TestErrorHandling, unittest.TestCase):
     module = py_bisect
 
+@unittest.skipUnless(c_bisect, 'requires _bisect')  # pyish change: no C _bisect
 class TestErrorHandlingC(TestErrorHandling, unittest.TestCase):
     module = c_bisect
 
@@ -383,6 +386,7 @@ class TestDocExample:
 class TestDocExamplePython(TestDocExample, unittest.TestCase):
     module = py_bisect
 
+@unittest.skipUnless(c_bisect, 'requires _bisect')  # pyish change: no C _bisect
 class TestDocExampleC(TestDocExample, unittest.TestCase):
     module = c_bisect
 
