@@ -117,12 +117,24 @@ static void set_context(Value exc, Frame *f) {
     if (e->context) {
         return;
     }
-    // avoid cycles: cut exc out of h's context chain
-    for (Value o = h; o; o = AS_EXC(o)->context) {
+    // avoid cycles: cut exc out of h's context chain; the chain may have a
+    // cycle of its own (user code set __context__), which the slow pointer
+    // detects, as CPython's _PyErr_SetObject does
+    Value slow = h;
+    bool toggle = false;
+    for (Value o = h; AS_EXC(o)->context;) {
         if (AS_EXC(o)->context == exc) {
             AS_EXC(o)->context = VAL_NULL;
             break;
         }
+        o = AS_EXC(o)->context;
+        if (o == slow) {
+            break;
+        }
+        if (toggle) {
+            slow = AS_EXC(slow)->context;
+        }
+        toggle = !toggle;
     }
     e->context = h;
 }
