@@ -519,3 +519,17 @@ def adjust_int_max_str_digits(max_digits):
         yield
     finally:
         sys.set_int_max_str_digits(current)
+
+
+class SuppressCrashReport:
+    """Try to prevent a crash report from popping up (a no-op here: pyish
+    makes no core dump or crash dialog a test would trigger on purpose)."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *ignore_exc):
+        pass
+
+
+from . import script_helper  # test_exceptions imports it from test.support
