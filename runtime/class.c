@@ -317,6 +317,15 @@ static Value property_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     return OBJ_VAL(p);
 }
 
+void class_add_getter(ObjClass *cls, const char *name, NativeFn fn) {
+    ObjProperty *p = (ObjProperty *)obj_alloc(cls_property, sizeof(ObjProperty));
+    p->fget = p->fset = p->fdel = p->doc = VAL_NONE;
+    gc_push_root(OBJ_VAL(p));
+    p->fget = native_new(name, fn, cls);
+    dict_set_str(cls->dict, str_intern_c(name), OBJ_VAL(p));
+    gc_pop_root(1);
+}
+
 // A property with no accessor, only a doc (namedtuple's Class.field).
 Value property_doc_only(Value doc) {
     ObjProperty *p = (ObjProperty *)obj_alloc(cls_property, sizeof(ObjProperty));

@@ -994,13 +994,6 @@ void float_init(void) {
     cls_float->truthy = float_truthy;
     class_add_classmethod(cls_float, "fromhex", m_fromhex);
     class_add_classmethod(cls_float, "__getformat__", m_getformat);
-    static const char *const names[] = {"real", "imag"};
-    for (int i = 0; i < 2; i++) {
-        ObjProperty *p = (ObjProperty *)obj_alloc(cls_property, sizeof(ObjProperty));
-        p->fget = native_new(names[i], i == 0 ? m_float_self : m_float_zero, cls_float);
-        p->fset = VAL_NONE;
-        p->fdel = VAL_NONE;
-        p->doc = VAL_NONE;
-        dict_set_str(cls_float->dict, str_intern_c(names[i]), OBJ_VAL(p));
-    }
+    class_add_getter(cls_float, "real", m_float_self);
+    class_add_getter(cls_float, "imag", m_float_zero);
 }
