@@ -565,9 +565,23 @@ static Value abstract_error(ObjClass *cls) {
                      cls->name->data, AS_LIST(l)->len > 1 ? "s" : "", AS_STR(joined)->data);
 }
 
+// Whether [cls] (a plain class: object is its only builtin base) has its own
+// [name] (__new__ or __init__) rather than object's.
+static bool overrides_object(ObjClass *cls, ObjStr *name) {
+    Value v = class_lookup(cls, name);
+    return v && v != dict_get_str(cls_object->dict, name);
+}
+
 static Value object_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
-    if (cls == cls_object && (argc > 0 || (kw && kw->used > 0))) {
-        return exc_raise(exc_TypeError, "object() takes no arguments");
+    // CPython's object_new: extra arguments are an error unless only
+    // __init__ is overridden (it takes them)
+    if ((argc > 0 || (kw && kw->used > 0)) && cls->native_base == cls_object) {
+        if (overrides_object(cls, ST->s_new)) {
+            return exc_raise(exc_TypeError, "object.__new__() takes exactly one argument (the type to instantiate)");
+        }
+        if (!overrides_object(cls, ST->s_init)) {
+            return exc_raise(exc_TypeError, "%s() takes no arguments", cls->name->data);
+        }
     }
     if (cls->flags & CLS_ABSTRACT) {
         return abstract_error(cls);
@@ -601,7 +615,24 @@ static Value object_richcompare(Value a, Value b, int op) {
     return VAL_NOTIMPL;
 }
 
+// object.__init__(self, ...): as CPython's object_init, extra arguments are
+// an error unless only __new__ is overridden (plain classes only: pyish's
+// builtin classes share this __init__).
 static Value object_init(int argc, Value *argv, ObjDict *kw) {
+    if (argc < 1 || (argc == 1 && !(kw && kw->used > 0))) {
+        return VAL_NONE;
+    }
+    ObjClass *cls = val_class(argv[0]);
+    if (cls->native_base != cls_object) {
+        return VAL_NONE;
+    }
+    if (overrides_object(cls, ST->s_init)) {
+        return exc_raise(exc_TypeError, "object.__init__() takes exactly one argument (the instance to initialize)");
+    }
+    if (!overrides_object(cls, ST->s_new)) {
+        return exc_raise(exc_TypeError, "%s.__init__() takes exactly one argument (the instance to initialize)",
+                         cls->name->data);
+    }
     return VAL_NONE;
 }
 
@@ -1609,7 +1640,7 @@ static Value call_slot(int slot, ObjClass *c, int argc, Value *argv, ObjDict *kw
             return VAL_NULL;
         }
         if (c == cls_object) {
-            return object_new(AS_CLASS(self), 0, NULL, NULL);
+            return object_new(AS_CLASS(self), argc - 1, argv + 1, kw);
         }
         return c->new_(AS_CLASS(self), argc - 1, argv + 1, kw);
     case SLOT_NEG: case SLOT_POS: case SLOT_INVERT:
