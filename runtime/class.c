@@ -253,6 +253,9 @@ static Value bound_getattr(Value self, ObjStr *name) {
     if (dict_get_str(cls_bound_method->dict, name)) {
         return generic_getattr(self, name);     // the method type's own (__call__, __eq__...) first
     }
+    if (IS_A(b->func, cls_native) && strcmp(name->data, "__module__") == 0) {
+        return VAL_NONE;    // a builtin method bound to its object ([].append)
+    }
     return obj_getattr(b->func, name);
 }
 
@@ -278,6 +281,17 @@ static Value native_getattr(Value self, ObjStr *name) {
     }
     if (strcmp(name->data, "__self__") == 0) {
         return n->self ? n->self : VAL_NONE;
+    }
+    if (strcmp(name->data, "__objclass__") == 0 && n->owner && !n->self) {
+        return OBJ_VAL(n->owner);   // an unbound method of a builtin class (list.append)
+    }
+    if (strcmp(name->data, "__module__") == 0 && (!n->owner || n->self)) {
+        // CPython: a module function's module ('builtins' for len), None
+        // for a builtin method bound to its object; unbound methods have none
+        if (n->self || n->owner) {
+            return VAL_NONE;
+        }
+        return OBJ_VAL(str_intern_c(n->qual ? n->qual : "builtins"));
     }
     return generic_getattr(self, name);
 }
