@@ -2240,14 +2240,11 @@ next_instr:
         Value enter = class_lookup(val_class(mgr), enter_name);
         Value exitm = class_lookup(val_class(mgr), exit_name);
         if (!enter || !exitm) {
-            if (async) {
-                exc_raise(exc_TypeError,
-                          "'%s' object does not support the asynchronous context manager protocol",
-                          val_type_name(mgr));
-            } else {
-                exc_raise(exc_TypeError, "'%s' object does not support the context manager protocol",
-                          val_type_name(mgr));
-            }
+            // CPython 3.11.7 names the missing __exit__/__aexit__ when
+            // only that one is missing
+            const char *missed = !enter ? "" : async ? " (missed __aexit__ method)" : " (missed __exit__ method)";
+            exc_raise(exc_TypeError, "'%s' object does not support the %scontext manager protocol%s",
+                      val_type_name(mgr), async ? "asynchronous " : "", missed);
             goto error;
         }
         Value bound_exit = obj_getattr(mgr, exit_name);
