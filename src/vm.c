@@ -1801,6 +1801,16 @@ next_instr:
         }
         if (kwdict && kwdict->used == 0) {
             kwdict = NULL;
+        } else if (kwdict && !kwnames) {
+            // f(**mapping) of a C callable: its keys must be strings too
+            size_t pos = 0;
+            Value k, v;
+            while (dict_next(kwdict, &pos, &k, &v)) {
+                if (!IS_STR(k)) {
+                    exc_raise(exc_TypeError, "keywords must be strings");
+                    goto error;
+                }
+            }
         }
         r = vm_call(callable, argc, args, kwdict);
         CHECK(r);
