@@ -253,6 +253,9 @@ static Value bound_getattr(Value self, ObjStr *name) {
     if (dict_get_str(cls_bound_method->dict, name)) {
         return generic_getattr(self, name);     // the method type's own (__call__, __eq__...) first
     }
+    if (IS_A(b->func, cls_native) && strcmp(name->data, "__module__") == 0) {
+        return VAL_NONE;    // a builtin method bound to its object ([].append)
+    }
     return obj_getattr(b->func, name);
 }
 
@@ -278,6 +281,17 @@ static Value native_getattr(Value self, ObjStr *name) {
     }
     if (strcmp(name->data, "__self__") == 0) {
         return n->self ? n->self : VAL_NONE;
+    }
+    if (strcmp(name->data, "__objclass__") == 0 && n->owner && !n->self) {
+        return OBJ_VAL(n->owner);   // an unbound method of a builtin class (list.append)
+    }
+    if (strcmp(name->data, "__module__") == 0 && (!n->owner || n->self)) {
+        // CPython: a module function's module ('builtins' for len), None
+        // for a builtin method bound to its object; unbound methods have none
+        if (n->self || n->owner) {
+            return VAL_NONE;
+        }
+        return OBJ_VAL(str_intern_c(n->qual ? n->qual : "builtins"));
     }
     return generic_getattr(self, name);
 }
@@ -315,6 +329,15 @@ static Value property_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
         p->doc = v;
     }
     return OBJ_VAL(p);
+}
+
+void class_add_getter(ObjClass *cls, const char *name, NativeFn fn) {
+    ObjProperty *p = (ObjProperty *)obj_alloc(cls_property, sizeof(ObjProperty));
+    p->fget = p->fset = p->fdel = p->doc = VAL_NONE;
+    gc_push_root(OBJ_VAL(p));
+    p->fget = native_new(name, fn, cls);
+    dict_set_str(cls->dict, str_intern_c(name), OBJ_VAL(p));
+    gc_pop_root(1);
 }
 
 // A property with no accessor, only a doc (namedtuple's Class.field).
@@ -438,12 +461,26 @@ static Value staticmethod_get_m(int argc, Value *argv, ObjDict *kw) {
     return ((ObjWrapper *)AS_OBJ(argv[0]))->func;
 }
 
+Value classmethod_bind(Value cm, Value owner) {
+    Value func = ((ObjWrapper *)AS_OBJ(cm))->func;
+    if (IS_OBJ(func) && AS_OBJ(func)->cls != cls_function && AS_OBJ(func)->cls != cls_native) {
+        // CPython 3.9-3.12 chain: a wrapped descriptor (a property, a user
+        // descriptor) is bound by its own __get__(owner, owner)
+        Value g = class_lookup(AS_OBJ(func)->cls, ST->s_descr[0]);
+        if (g) {
+            Value args[3] = {func, owner, owner};
+            return vm_call(g, 3, args, NULL);
+        }
+    }
+    return bound_method_new(owner, func);
+}
+
 static Value classmethod_get_m(int argc, Value *argv, ObjDict *kw) {
     if (argc < 2 || argc > 3) {
         return exc_raise(exc_TypeError, "__get__ expected 1 or 2 arguments");
     }
     Value owner = argc > 2 && !IS_NONE(argv[2]) ? argv[2] : OBJ_VAL(val_class(argv[1]));
-    return bound_method_new(owner, ((ObjWrapper *)AS_OBJ(argv[0]))->func);
+    return classmethod_bind(argv[0], owner);
 }
 
 static const MethodDef staticmethod_methods[] = {
@@ -469,11 +506,30 @@ static Value wrapper_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     return OBJ_VAL(w);
 }
 
+// staticmethod/classmethod attributes: __func__/__wrapped__, the wrapped
+// function's __module__, __name__, __qualname__, __doc__ and __annotations__
+// (which CPython 3.10+ copies onto the wrapper), __isabstractmethod__ (the
+// function's, else False), then the class's own (__get__ ...).
 static Value wrapper_getattr(Value self, ObjStr *name) {
-    if (strcmp(name->data, "__func__") == 0) {
-        return ((ObjWrapper *)AS_OBJ(self))->func;
+    static const char *const copied[] = {"__module__", "__name__", "__qualname__", "__doc__", "__annotations__"};
+    Value func = ((ObjWrapper *)AS_OBJ(self))->func;
+    if (strcmp(name->data, "__func__") == 0 || strcmp(name->data, "__wrapped__") == 0) {
+        return func;
     }
-    return obj_getattr(((ObjWrapper *)AS_OBJ(self))->func, name);
+    for (size_t i = 0; i < sizeof copied / sizeof *copied; i++) {
+        if (strcmp(name->data, copied[i]) == 0) {
+            return obj_getattr(func, name);
+        }
+    }
+    if (strcmp(name->data, "__isabstractmethod__") == 0) {
+        Value v = obj_getattr(func, name);
+        if (!v && EXC_PENDING_IS(exc_AttributeError)) {
+            exc_clear();
+            return VAL_FALSE;
+        }
+        return v;
+    }
+    return generic_getattr(self, name);
 }
 
 // ---- None, NotImplemented, Ellipsis
@@ -523,9 +579,23 @@ static Value abstract_error(ObjClass *cls) {
                      cls->name->data, AS_LIST(l)->len > 1 ? "s" : "", AS_STR(joined)->data);
 }
 
+// Whether [cls] (a plain class: object is its only builtin base) has its own
+// [name] (__new__ or __init__) rather than object's.
+static bool overrides_object(ObjClass *cls, ObjStr *name) {
+    Value v = class_lookup(cls, name);
+    return v && v != dict_get_str(cls_object->dict, name);
+}
+
 static Value object_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
-    if (cls == cls_object && (argc > 0 || (kw && kw->used > 0))) {
-        return exc_raise(exc_TypeError, "object() takes no arguments");
+    // CPython's object_new: extra arguments are an error unless only
+    // __init__ is overridden (it takes them)
+    if ((argc > 0 || (kw && kw->used > 0)) && cls->native_base == cls_object) {
+        if (overrides_object(cls, ST->s_new)) {
+            return exc_raise(exc_TypeError, "object.__new__() takes exactly one argument (the type to instantiate)");
+        }
+        if (!overrides_object(cls, ST->s_init)) {
+            return exc_raise(exc_TypeError, "%s() takes no arguments", cls->name->data);
+        }
     }
     if (cls->flags & CLS_ABSTRACT) {
         return abstract_error(cls);
@@ -559,7 +629,24 @@ static Value object_richcompare(Value a, Value b, int op) {
     return VAL_NOTIMPL;
 }
 
+// object.__init__(self, ...): as CPython's object_init, extra arguments are
+// an error unless only __new__ is overridden (plain classes only: pyish's
+// builtin classes share this __init__).
 static Value object_init(int argc, Value *argv, ObjDict *kw) {
+    if (argc < 1 || (argc == 1 && !(kw && kw->used > 0))) {
+        return VAL_NONE;
+    }
+    ObjClass *cls = val_class(argv[0]);
+    if (cls->native_base != cls_object) {
+        return VAL_NONE;
+    }
+    if (overrides_object(cls, ST->s_init)) {
+        return exc_raise(exc_TypeError, "object.__init__() takes exactly one argument (the instance to initialize)");
+    }
+    if (!overrides_object(cls, ST->s_new)) {
+        return exc_raise(exc_TypeError, "%s.__init__() takes exactly one argument (the instance to initialize)",
+                         cls->name->data);
+    }
     return VAL_NONE;
 }
 
@@ -665,7 +752,7 @@ static Value type_getattr_impl(Value self, ObjStr *name, bool raise) {
             }
         }
         if (IS_A(v, cls_classmethod)) {
-            return bound_method_new(self, ((ObjWrapper *)AS_OBJ(v))->func);
+            return classmethod_bind(v, self);
         }
         if (IS_A(v, cls_staticmethod)) {
             return ((ObjWrapper *)AS_OBJ(v))->func;
@@ -1588,7 +1675,7 @@ static Value call_slot(int slot, ObjClass *c, int argc, Value *argv, ObjDict *kw
             return VAL_NULL;
         }
         if (c == cls_object) {
-            return object_new(AS_CLASS(self), 0, NULL, NULL);
+            return object_new(AS_CLASS(self), argc - 1, argv + 1, kw);
         }
         return c->new_(AS_CLASS(self), argc - 1, argv + 1, kw);
     case SLOT_NEG: case SLOT_POS: case SLOT_INVERT:

@@ -38,6 +38,10 @@ Value class_create(ObjStr *name, ObjTuple *bases, ObjDict *ns);
 Value class_create_in(ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjDict *ns);
 // A property with no accessor, only [doc] (namedtuple's Class.field).
 Value property_doc_only(Value doc);
+// classmethod [cm] bound to [owner]: a bound method of its function, or,
+// when it wraps a descriptor of a user class, that descriptor's
+// __get__(owner, owner) (CPython 3.9-3.12's chaining).
+Value classmethod_bind(Value cm, Value owner);
 
 // ---- classbuild.c
 // The most derived of [meta] and the metaclasses of [bases] (NULL + TypeError

@@ -1159,7 +1159,16 @@ static const MethodDef dict_methods[] = {
 };
 
 // Second step, once classmethod exists (called by range_init).
+// dict_keys/values/items.mapping: a read-only proxy of the dict.
+static Value view_mapping(int argc, Value *argv, ObjDict *kw) {
+    return mappingproxy_new(((ObjDictView *)AS_OBJ(argv[0]))->dict);
+}
+
 void dict_init_late(void) {
+    // (properties exist only after class_ready)
+    class_add_getter(cls_dict_keys, "mapping", view_mapping);
+    class_add_getter(cls_dict_values, "mapping", view_mapping);
+    class_add_getter(cls_dict_items, "mapping", view_mapping);
     class_add_classmethod(cls_dict, "fromkeys", m_fromkeys);
     dict_set_str(cls_dict_keys->dict, str_intern_c("__reversed__"),
                  native_new("__reversed__", m_keys_reversed, cls_dict_keys));
@@ -1173,6 +1182,17 @@ void dict_init_late(void) {
                  native_new("isdisjoint", m_view_isdisjoint, cls_dict_items));
 }
 
+// dict iterators' __length_hint__(): the entries still to give.
+static Value m_dict_iter_length_hint(int argc, Value *argv, ObjDict *kw) {
+    ObjDictIter *it = (ObjDictIter *)AS_OBJ(argv[0]);
+    return VAL_INT(it->dict ? (int64_t)it->left : 0);
+}
+
+static const MethodDef dict_iter_methods[] = {
+    {"__length_hint__", m_dict_iter_length_hint},
+    {NULL, NULL},
+};
+
 static ObjClass *make_view(const char *name, Value (*iter)(Value),
                            int (*contains)(Value, Value)) {
     ObjClass *c = class_new_builtin(name, NULL, sizeof(ObjDictView), NULL);
@@ -1185,7 +1205,7 @@ static ObjClass *make_view(const char *name, Value (*iter)(Value),
 }
 
 static ObjClass *make_iter(const char *name, int (*next)(Value, Value *)) {
-    ObjClass *c = class_new_builtin(name, NULL, sizeof(ObjDictIter), NULL);
+    ObjClass *c = class_new_builtin(name, NULL, sizeof(ObjDictIter), dict_iter_methods);
     c->trace = dict_iter_trace;
     c->iter = iter_self;
     c->next = next;

@@ -528,17 +528,48 @@ static Value exc_getattr(Value self, ObjStr *name) {
 static bool exc_setattr(Value self, ObjStr *name, Value v) {
     ObjException *e = AS_EXC(self);
     const char *n = name->data;
-    if (strcmp(n, "__cause__") == 0) {
-        e->cause = v && !IS_NONE(v) ? v : VAL_NULL;
-        e->suppress_context = true;
+    // the chain and traceback slots hold only exceptions / tracebacks:
+    // the VM and the printer walk them without checking (CPython's words)
+    bool cause = strcmp(n, "__cause__") == 0;
+    if (cause || strcmp(n, "__context__") == 0) {
+        if (!v) {
+            exc_raise(exc_TypeError, "%s may not be deleted", n);
+            return false;
+        }
+        if (!IS_NONE(v) && !(IS_OBJ(v) && (AS_OBJ(v)->cls->flags & CLS_EXCEPTION))) {
+            exc_raise(exc_TypeError, "exception %s must be None or derive from BaseException",
+                      cause ? "cause" : "context");
+            return false;
+        }
+        if (cause) {
+            e->cause = IS_NONE(v) ? VAL_NULL : v;
+            e->suppress_context = true;
+        } else {
+            e->context = IS_NONE(v) ? VAL_NULL : v;
+        }
         return true;
     }
-    if (strcmp(n, "__context__") == 0) {
-        e->context = v && !IS_NONE(v) ? v : VAL_NULL;
+    if (strcmp(n, "__suppress_context__") == 0) {
+        int t = v ? obj_truthy(v) : -1;
+        if (!v) {
+            exc_raise(exc_TypeError, "can't delete __suppress_context__ attribute");
+        }
+        if (t < 0) {
+            return false;
+        }
+        e->suppress_context = t;
         return true;
     }
     if (strcmp(n, "__traceback__") == 0) {
-        e->traceback = v && !IS_NONE(v) ? v : VAL_NULL;
+        if (!v) {
+            exc_raise(exc_TypeError, "__traceback__ may not be deleted");
+            return false;
+        }
+        if (!IS_NONE(v) && !IS_A(v, cls_traceback)) {
+            exc_raise(exc_TypeError, "__traceback__ must be a traceback or None");
+            return false;
+        }
+        e->traceback = IS_NONE(v) ? VAL_NULL : v;
         return true;
     }
     if (strcmp(n, "args") == 0 && v) {
@@ -556,7 +587,9 @@ static Value exc_with_traceback(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("with_traceback", argc, 2, 2)) {
         return VAL_NULL;
     }
-    AS_EXC(argv[0])->traceback = IS_NONE(argv[1]) ? VAL_NULL : argv[1];
+    if (!exc_setattr(argv[0], str_intern_c("__traceback__"), argv[1])) {
+        return VAL_NULL;
+    }
     return argv[0];
 }
 

@@ -943,6 +943,23 @@ static Value m_fromhex(int argc, Value *argv, ObjDict *kw) {
     return r;
 }
 
+// float.__getformat__(typestr): classmethod; CPython's words for the C
+// double and float formats (IEEE 754 in the host's byte order).
+static Value m_getformat(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("float.__getformat__", argc - 1, 1, 1)) {
+        return VAL_NULL;
+    }
+    if (!str_check(argv[1])) {
+        return exc_raise(exc_TypeError, "__getformat__() argument must be str, not %s", val_type_name(argv[1]));
+    }
+    const char *t = AS_STR(argv[1])->data;
+    if (strcmp(t, "double") != 0 && strcmp(t, "float") != 0) {
+        return exc_raise(exc_ValueError, "__getformat__() argument 1 must be 'double' or 'float'");
+    }
+    const uint16_t one = 1;
+    return OBJ_VAL(str_intern_c(*(const uint8_t *)&one ? "IEEE, little-endian" : "IEEE, big-endian"));
+}
+
 static const MethodDef float_methods[] = {
     {"is_integer", m_is_integer},
     {"hex", m_hex},
@@ -976,13 +993,7 @@ void float_init(void) {
     cls_float->unop = float_unop;
     cls_float->truthy = float_truthy;
     class_add_classmethod(cls_float, "fromhex", m_fromhex);
-    static const char *const names[] = {"real", "imag"};
-    for (int i = 0; i < 2; i++) {
-        ObjProperty *p = (ObjProperty *)obj_alloc(cls_property, sizeof(ObjProperty));
-        p->fget = native_new(names[i], i == 0 ? m_float_self : m_float_zero, cls_float);
-        p->fset = VAL_NONE;
-        p->fdel = VAL_NONE;
-        p->doc = VAL_NONE;
-        dict_set_str(cls_float->dict, str_intern_c(names[i]), OBJ_VAL(p));
-    }
+    class_add_classmethod(cls_float, "__getformat__", m_getformat);
+    class_add_getter(cls_float, "real", m_float_self);
+    class_add_getter(cls_float, "imag", m_float_zero);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include "object.h"
 #include "gc.h"
+#include "class.h"
 #include "clock.h"
 
 
@@ -188,8 +189,14 @@ void gc_note_class_change(Obj *o, ObjClass *old) {
     }
 }
 
-// Allocates a zeroed object of [size] bytes whose class is [cls].
+// Allocates a zeroed object of [size] bytes whose class is [cls]. A
+// builtin's new_ asks for its own struct's size; when [cls] is a class
+// statement's subclass of it, the instance needs the subclass's size (its
+// dict slot follows the struct), so the larger one is taken.
 Obj *obj_alloc(ObjClass *cls, size_t size) {
+    if (cls && size < cls->inst_size && (cls->flags & CLS_USER) && cls->dict_offset != DICT_OFFSET_TRAILING) {
+        size = cls->inst_size;
+    }
     return obj_alloc_data(cls, size, size);
 }
 

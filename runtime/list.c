@@ -599,6 +599,29 @@ static int list_reviter_next(Value self, Value *out) {
     return 0;
 }
 
+// list_iterator.__length_hint__(): the items not yet given (0 once done).
+static Value m_list_iter_length_hint(int argc, Value *argv, ObjDict *kw) {
+    ObjSeqIter *it = (ObjSeqIter *)AS_OBJ(argv[0]);
+    size_t len = it->seq ? AS_LIST(it->seq)->len : 0;
+    return VAL_INT(it->seq && it->i < len ? (int64_t)(len - it->i) : 0);
+}
+
+// list_reverseiterator.__length_hint__(): the items left below the index.
+static Value m_list_reviter_length_hint(int argc, Value *argv, ObjDict *kw) {
+    ObjSeqIter *it = (ObjSeqIter *)AS_OBJ(argv[0]);
+    return VAL_INT(it->seq && it->i <= AS_LIST(it->seq)->len ? (int64_t)it->i : 0);
+}
+
+static const MethodDef list_iter_methods[] = {
+    {"__length_hint__", m_list_iter_length_hint},
+    {NULL, NULL},
+};
+
+static const MethodDef list_reviter_methods[] = {
+    {"__length_hint__", m_list_reviter_length_hint},
+    {NULL, NULL},
+};
+
 static Value iter_self(Value self) {
     return self;
 }
@@ -1087,11 +1110,11 @@ void list_init(void) {
     cls_list->truthy = list_truthy;
     cls_list->iter = list_iter;
 
-    cls_list_iter = class_new_builtin("list_iterator", NULL, sizeof(ObjSeqIter), NULL);
+    cls_list_iter = class_new_builtin("list_iterator", NULL, sizeof(ObjSeqIter), list_iter_methods);
     cls_list_iter->trace = seq_iter_trace;
     cls_list_iter->iter = iter_self;
     cls_list_iter->next = list_iter_next;
-    cls_list_reviter = class_new_builtin("list_reverseiterator", NULL, sizeof(ObjSeqIter), NULL);
+    cls_list_reviter = class_new_builtin("list_reverseiterator", NULL, sizeof(ObjSeqIter), list_reviter_methods);
     cls_list_reviter->trace = seq_iter_trace;
     cls_list_reviter->iter = iter_self;
     cls_list_reviter->next = list_reviter_next;

@@ -13,11 +13,12 @@ static void put(ObjDict *d, const char *name, Value v) {
 }
 
 // Creates the collections module.
-// collections.__getattr__ (PEP 562): ChainMap and the User* classes come
+// collections.__getattr__ (PEP 562): ChainMap, the User* classes and
+// _count_elements (Counter's helper, which CPython's tests import) come
 // from CPython's pyish code (runtime/lib/_collections_py.pyish), loaded
 // when first asked for.
 static Value coll_getattr(int argc, Value *argv, ObjDict *kw) {
-    return module_lazy_attr("collections", "_collections_py", " ChainMap UserDict UserList UserString ",
+    return module_lazy_attr("collections", "_collections_py", " ChainMap UserDict UserList UserString _count_elements ",
                             argc == 1 ? argv[0] : VAL_NONE);
 }
 

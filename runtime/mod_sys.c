@@ -195,6 +195,8 @@ static Value sys_getfilesystemencodeerrors(int argc, Value *argv, ObjDict *kw) {
     return str_from_c("surrogateescape");
 }
 
+static Value sys_redirected(const char *name, Value orig);
+
 // sys.excepthook(type, value, traceback) / sys.__excepthook__: prints the
 // exception as an uncaught one.
 static Value sys_excepthook(int argc, Value *argv, ObjDict *kw) {
@@ -205,8 +207,17 @@ static Value sys_excepthook(int argc, Value *argv, ObjDict *kw) {
     if (!IS_OBJ(e) || !(AS_OBJ(e)->cls->flags & CLS_EXCEPTION)) {
         return exc_raise(exc_TypeError, "excepthook() argument 2 must be an exception instance");
     }
-    interp_print_exception(e);
-    return VAL_NONE;
+    Value file = sys_redirected("stderr", ST->sys_stderr);
+    if (!file) {
+        interp_print_exception(e);
+        return VAL_NONE;
+    }
+    // a program's sys.stderr (a StringIO ...) gets the text, as in CPython
+    gc_push_root(file);
+    Value text = interp_format_exception_str(e);
+    Value ok = text ? sys_write(file, text) : VAL_NULL;
+    gc_pop_root(1);
+    return ok ? VAL_NONE : VAL_NULL;
 }
 
 // sys.displayhook(value) / sys.__displayhook__: what the REPL and
@@ -331,16 +342,20 @@ bool sys_is_stream(Value v) {
 }
 
 // The current sys.stdout when a program rebound it to another object.
-Value sys_redirected_stdout(void) {
-    if (!ST->sys_stdout || !ST->modules) {
+static Value sys_redirected(const char *name, Value orig) {
+    if (!orig || !ST->modules) {
         return VAL_NULL;
     }
     Value m = dict_get_str(ST->modules, str_intern_c("sys"));
     if (!m || !IS_A(m, cls_module)) {
         return VAL_NULL;
     }
-    Value out = dict_get_str(((ObjModule *)AS_OBJ(m))->dict, str_intern_c("stdout"));
-    return out && out != ST->sys_stdout && !IS_NONE(out) ? out : VAL_NULL;
+    Value out = dict_get_str(((ObjModule *)AS_OBJ(m))->dict, str_intern_c(name));
+    return out && out != orig && !IS_NONE(out) ? out : VAL_NULL;
+}
+
+Value sys_redirected_stdout(void) {
+    return sys_redirected("stdout", ST->sys_stdout);
 }
 
 static void mark_streams(void) {

@@ -7,6 +7,7 @@
 #include "class.h"
 #include "gc.h"
 #include "runtime.h"
+#include "numstr.h"
 #include "bytes.h"
 
 
@@ -220,15 +221,49 @@ int64_t slot_len(Value self) {
     if (!r) {
         return -1;
     }
-    if (!IS_SMALL(r)) {
-        exc_raise(exc_TypeError, "'%s' object cannot be interpreted as an integer", val_type_name(r));
+    if (IS_SMALL(r)) {
+        if (AS_SMALL(r) < 0) {
+            exc_raise(exc_ValueError, "__len__() should return >= 0");
+            return -1;
+        }
+        return AS_SMALL(r);
+    }
+    // as CPython's PyNumber_Index + PyNumber_AsSsize_t: a big int (up to
+    // sys.maxsize), an int subclass, or an object with __index__
+    bool found = false;
+    if (!int_check(r)) {
+        gc_push_root(r);
+        Value i = call_method_opt(r, str_intern_c("__index__"), 0, NULL, &found);
+        gc_pop_root(1);
+        if (!found) {
+            exc_raise(exc_TypeError, "'%s' object cannot be interpreted as an integer", val_type_name(r));
+            return -1;
+        }
+        if (!i) {
+            return -1;
+        }
+        if (!int_check(i)) {
+            exc_raise(exc_TypeError, "__index__ returned non-int (type %s)", val_type_name(i));
+            return -1;
+        }
+        r = i;
+    }
+    gc_push_root(r);
+    int neg = obj_lt(r, MK_SMALL(0));
+    gc_pop_root(1);
+    if (neg != 0) {
+        if (neg > 0) {
+            exc_raise(exc_ValueError, "__len__() should return >= 0");
+        }
         return -1;
     }
-    if (AS_SMALL(r) < 0) {
-        exc_raise(exc_ValueError, "__len__() should return >= 0");
+    int64_t n;
+    if (!int_to_i64(r, &n)) {
+        exc_clear();
+        exc_raise(exc_OverflowError, "cannot fit '%s' into an index-sized integer", val_type_name(r));
         return -1;
     }
-    return AS_SMALL(r);
+    return n;
 }
 
 Value slot_iter(Value self) {
@@ -272,10 +307,17 @@ Value slot_call(Value self, int argc, Value *argv, ObjDict *kw) {
     if (!m) {
         return exc_raise(exc_TypeError, "'%s' object is not callable", val_type_name(self));
     }
+    // __call__ may be a callable instance itself (even of this class): the
+    // chain of slot_call/vm_call is C recursion, bounded like CPython's
+    if (!vm_enter_recursive(" while calling a Python object")) {
+        return VAL_NULL;
+    }
     Value args[argc + 1];
     args[0] = self;
     values_copy(args + 1, argv, (size_t)argc);
-    return vm_call(m, argc + 1, args, kw);
+    Value r = vm_call(m, argc + 1, args, kw);
+    vm_leave_recursive();
+    return r;
 }
 
 Value slot_getattribute(Value self, ObjStr *name) {
@@ -592,7 +634,7 @@ static Value getattr_generic(Value self, ObjStr *name, bool raise) {
             return n->owner ? bound_method_new(self, descr) : descr;
         }
         if (dc == cls_classmethod) {
-            return bound_method_new(OBJ_VAL(c), ((ObjWrapper *)AS_OBJ(descr))->func);
+            return classmethod_bind(descr, OBJ_VAL(c));
         }
         if (dc == cls_staticmethod) {
             return ((ObjWrapper *)AS_OBJ(descr))->func;

@@ -601,6 +601,8 @@ typedef struct MethodDef {
 ObjClass *class_new_builtin(const char *name, ObjClass *base, size_t inst_size,
                             const MethodDef *methods);
 void class_add_methods(ObjClass *cls, const MethodDef *methods);
+// Adds a read-only property [name] to builtin class [cls] whose getter is [fn].
+void class_add_getter(ObjClass *cls, const char *name, NativeFn fn);
 Value native_new(const char *name, NativeFn fn, ObjClass *owner);
 // Adds [defs] (NULL-terminated) to module dict [d] as functions whose
 // messages name them [qual].NAME ([qual] NULL: just NAME).

@@ -638,6 +638,20 @@ static Value range_iter(Value self) {
     return it;
 }
 
+// range_iterator.__length_hint__(): the values left.
+static Value m_range_iter_length_hint(int argc, Value *argv, ObjDict *kw) {
+    ObjRangeIter *it = (ObjRangeIter *)AS_OBJ(argv[0]);
+    if (it->bcur) {
+        return it->bleft;
+    }
+    return VAL_INT(it->left > 0 ? it->left : 0);
+}
+
+static const MethodDef range_iter_methods[] = {
+    {"__length_hint__", m_range_iter_length_hint},
+    {NULL, NULL},
+};
+
 static int range_iter_next(Value self, Value *out) {
     ObjRangeIter *it = (ObjRangeIter *)AS_OBJ(self);
     if (it->bcur) {
@@ -812,7 +826,7 @@ void range_init(void) {
     cls_range->getattr = range_getattr;
     cls_range->trace = range_trace;
 
-    cls_range_iter = class_new_builtin("range_iterator", NULL, sizeof(ObjRangeIter), NULL);
+    cls_range_iter = class_new_builtin("range_iterator", NULL, sizeof(ObjRangeIter), range_iter_methods);
     cls_range_iter->flags &= ~(uint32_t)CLS_BASETYPE;
     cls_range_iter->new_ = NULL;
     cls_range_iter->iter = iter_self;

@@ -1058,7 +1058,23 @@ typedef struct ObjSetIter {
     Obj hdr;
     Value set;
     size_t pos, used;
+    size_t given;   // elements given so far (for __length_hint__)
 } ObjSetIter;
+
+// set_iterator.__length_hint__(): the elements left (0 once the set changed
+// size or the iterator is done, as CPython's setiter_len).
+static Value m_set_iter_length_hint(int argc, Value *argv, ObjDict *kw) {
+    ObjSetIter *it = (ObjSetIter *)AS_OBJ(argv[0]);
+    if (!it->set || AS_SET(it->set)->used != it->used) {
+        return VAL_INT(0);
+    }
+    return VAL_INT((int64_t)(it->used - it->given));
+}
+
+static const MethodDef set_iter_methods[] = {
+    {"__length_hint__", m_set_iter_length_hint},
+    {NULL, NULL},
+};
 
 static Value set_iter(Value self) {
     ObjSetIter *it = (ObjSetIter *)obj_alloc(cls_set_iter, sizeof(ObjSetIter));
@@ -1081,6 +1097,7 @@ static int set_iter_next(Value self, Value *out) {
     SetEntry *e = set_next(s, &it->pos);
     if (e) {
         *out = e->key;
+        it->given++;
         return 1;
     }
     it->set = VAL_NULL;
@@ -1435,7 +1452,7 @@ void set_init(void) {
     set_slots(cls_frozenset);
     cls_frozenset->hash = frozenset_hash;
 
-    cls_set_iter = class_new_builtin("set_iterator", NULL, sizeof(ObjSetIter), NULL);
+    cls_set_iter = class_new_builtin("set_iterator", NULL, sizeof(ObjSetIter), set_iter_methods);
     cls_set_iter->trace = set_iter_trace;
     cls_set_iter->iter = iter_self;
     cls_set_iter->next = set_iter_next;

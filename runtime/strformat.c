@@ -96,7 +96,11 @@ static bool parse_spec(ObjStr *spec, const char *tname, FSpec *f) {
     if (i < n && (s[i] == ',' || s[i] == '_')) {
         f->grouping = s[i++];
         if (i < n && (s[i] == ',' || s[i] == '_')) {
-            exc_raise(exc_ValueError, "Cannot specify both ',' and '_'.");
+            if (s[i] == f->grouping) {
+                exc_raise(exc_ValueError, "Cannot specify '%c' with '%c'.", s[i], s[i]);
+            } else {
+                exc_raise(exc_ValueError, "Cannot specify both ',' and '_'.");
+            }
             return false;
         }
     }

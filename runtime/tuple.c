@@ -370,6 +370,18 @@ static Value tuple_iter(Value self) {
     return OBJ_VAL(it);
 }
 
+// tuple_iterator.__length_hint__(): the items not yet given (0 once done).
+static Value m_tuple_iter_length_hint(int argc, Value *argv, ObjDict *kw) {
+    ObjSeqIter *it = (ObjSeqIter *)AS_OBJ(argv[0]);
+    size_t len = it->seq ? AS_TUPLE(it->seq)->len : 0;
+    return VAL_INT(it->seq && it->i < len ? (int64_t)(len - it->i) : 0);
+}
+
+static const MethodDef tuple_iter_methods[] = {
+    {"__length_hint__", m_tuple_iter_length_hint},
+    {NULL, NULL},
+};
+
 static int tuple_iter_next(Value self, Value *out) {
     ObjSeqIter *it = (ObjSeqIter *)AS_OBJ(self);
     if (!it->seq) {
@@ -527,7 +539,7 @@ void tuple_init(void) {
     cls_tuple->truthy = tuple_truthy;
     cls_tuple->iter = tuple_iter;
 
-    cls_tuple_iter = class_new_builtin("tuple_iterator", NULL, sizeof(ObjSeqIter), NULL);
+    cls_tuple_iter = class_new_builtin("tuple_iterator", NULL, sizeof(ObjSeqIter), tuple_iter_methods);
     cls_tuple_iter->trace = seq_iter_trace;
     cls_tuple_iter->iter = iter_self;
     cls_tuple_iter->next = tuple_iter_next;

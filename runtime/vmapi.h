@@ -83,6 +83,8 @@ bool tb_source_line(const char *file, int line, char *buf, size_t size);
 void interp_print_exception(Value exc);
 // The same text written to [out] (the embedding API's formatted traceback).
 void interp_format_exception(Value exc, FILE *out);
+// The same text as a str (sys.excepthook writing to a replaced sys.stderr).
+Value interp_format_exception_str(Value exc);
 // sys._getframe([depth]): a snapshot of the frame [depth] calls up, with
 // f_code, f_lineno, f_globals, f_locals and f_back.
 Value vm_getframe(int argc, Value *argv, ObjDict *kw);

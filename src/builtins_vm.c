@@ -119,7 +119,7 @@ static Value super_getattr(Value self, ObjStr *name) {
             return n->owner && !is_class_obj ? bound_method_new(s->obj, v) : v;
         }
         if (IS_A(v, cls_classmethod)) {
-            return bound_method_new(OBJ_VAL(s->obj_type), ((ObjWrapper *)AS_OBJ(v))->func);
+            return classmethod_bind(v, OBJ_VAL(s->obj_type));
         }
         if (IS_A(v, cls_staticmethod)) {
             return ((ObjWrapper *)AS_OBJ(v))->func;
@@ -519,6 +519,14 @@ static Value run_string(int argc, Value *argv, bool eval) {
             exc_raise(exc_TypeError, "%s() arg 1 must be a string, bytes or code object", fname);
         }
         return VAL_NULL;
+    }
+    // a function's code with free variables needs the closure exec() has not
+    // got: running it would read cells that are not there
+    // (CPython's words: exec() takes a closure= it has not got here)
+    if (IS_A(argv[0], cls_code) && ((ObjCode *)AS_OBJ(argv[0]))->nfree > 0) {
+        int nfree = ((ObjCode *)AS_OBJ(argv[0]))->nfree;
+        return eval ? exc_raise(exc_TypeError, "code object passed to eval() may not contain free variables")
+                    : exc_raise(exc_TypeError, "code object requires a closure of exactly length %d", nfree);
     }
     ObjDict *globals, *locals;
     if (!run_namespaces(eval, argc, argv, &globals, &locals)) {

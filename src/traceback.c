@@ -813,6 +813,10 @@ static Value format_with(Value exc, bool chain, bool no_tb, bool no_header) {
     return r;
 }
 
+Value interp_format_exception_str(Value exc) {
+    return format_with(exc, true, false, false);
+}
+
 // format(exc, chain=True, only=False, tb_only=False) -> str
 static Value tbm_format(int argc, Value *argv, ObjDict *kw) {
     if (argc < 1 || !is_exc(argv[0])) {

@@ -117,12 +117,24 @@ static void set_context(Value exc, Frame *f) {
     if (e->context) {
         return;
     }
-    // avoid cycles: cut exc out of h's context chain
-    for (Value o = h; o; o = AS_EXC(o)->context) {
+    // avoid cycles: cut exc out of h's context chain; the chain may have a
+    // cycle of its own (user code set __context__), which the slow pointer
+    // detects, as CPython's _PyErr_SetObject does
+    Value slow = h;
+    bool toggle = false;
+    for (Value o = h; AS_EXC(o)->context;) {
         if (AS_EXC(o)->context == exc) {
             AS_EXC(o)->context = VAL_NULL;
             break;
         }
+        o = AS_EXC(o)->context;
+        if (o == slow) {
+            break;
+        }
+        if (toggle) {
+            slow = AS_EXC(slow)->context;
+        }
+        toggle = !toggle;
     }
     e->context = h;
 }
@@ -1852,6 +1864,16 @@ next_instr:
         }
         if (kwdict && kwdict->used == 0) {
             kwdict = NULL;
+        } else if (kwdict && !kwnames) {
+            // f(**mapping) of a C callable: its keys must be strings too
+            size_t pos = 0;
+            Value k, v;
+            while (dict_next(kwdict, &pos, &k, &v)) {
+                if (!IS_STR(k)) {
+                    exc_raise(exc_TypeError, "keywords must be strings");
+                    goto error;
+                }
+            }
         }
         r = vm_call(callable, argc, args, kwdict);
         CHECK(r);
@@ -2295,14 +2317,11 @@ next_instr:
         Value enter = class_lookup(val_class(mgr), enter_name);
         Value exitm = class_lookup(val_class(mgr), exit_name);
         if (!enter || !exitm) {
-            if (async) {
-                exc_raise(exc_TypeError,
-                          "'%s' object does not support the asynchronous context manager protocol",
-                          val_type_name(mgr));
-            } else {
-                exc_raise(exc_TypeError, "'%s' object does not support the context manager protocol",
-                          val_type_name(mgr));
-            }
+            // CPython 3.11.7 names the missing __exit__/__aexit__ when
+            // only that one is missing
+            const char *missed = !enter ? "" : async ? " (missed __aexit__ method)" : " (missed __exit__ method)";
+            exc_raise(exc_TypeError, "'%s' object does not support the %scontext manager protocol%s",
+                      val_type_name(mgr), async ? "asynchronous " : "", missed);
             goto error;
         }
         Value bound_exit = obj_getattr(mgr, exit_name);

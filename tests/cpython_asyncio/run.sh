@@ -8,6 +8,7 @@
 # Usage: run.sh PYISH [THRESHOLD=90]
 #   FILES="locks queues" run.sh PYISH   runs only those files
 #   KEEP=DIR run.sh PYISH               keeps each file's output in DIR
+#   PACKAGE=test run.sh PYISH           runs test.test_NAME (run_core.sh)
 set -u
 pyish=${1:?usage: run.sh PYISH [THRESHOLD]}
 threshold=${2:-90}
@@ -18,17 +19,18 @@ here=$(cd "$(dirname "$0")" && pwd)
 # unix_events child watchers, which pyish's C loop does not have (README.md)
 files=${FILES:-"locks queues timeouts taskgroups waitfor pep492 protocols transports context runners futures tasks streams sslproto server ssl"}
 limit=${TIMEOUT:-40}
+package=${PACKAGE:-test.test_asyncio}
 out=${KEEP:-$(mktemp -d)}
 mkdir -p "$out"
 [[ -n "${KEEP:-}" ]] || trap 'rm -rf "$out"' EXIT
 
 run_file() {  # NAME: runs one test file, output in $out/NAME.log, status in $out/NAME.rc
-    (cd "$here" && PYISHPATH="$here" timeout "$limit" "$pyish" -m unittest -v "test.test_asyncio.test_$1") \
+    (cd "$here" && PYISHPATH="$here" timeout "$limit" "$pyish" -m unittest -v "$package.test_$1") \
         >"$out/$1.log" 2>&1 </dev/null
     echo $? >"$out/$1.rc"
 }
 export -f run_file
-export here pyish limit out
+export here pyish limit out package
 printf '%s\n' $files | xargs -P 2 -I{} bash -c 'run_file {}'
 
 printf '%-12s %5s %6s %6s %6s %7s  %s\n' file run passed failed errors skipped status

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs CPython 3.11.7's own tests of the core language and builtin types
+# (test/test_grammar.py, test_list.py, ...: copies, see README.md) under
+# pyish with pyish's unittest, through run.sh (same table, time limit, crash
+# check and pass-rate threshold), one `pyish -m unittest -v test.test_NAME`
+# per file. RESULTS.md's "Core language" section has the numbers.
+# Usage: run_core.sh PYISH [THRESHOLD=90]; FILES="grammar list" to pick files.
+here=$(cd "$(dirname "$0")" && pwd)
+export PACKAGE=test
+export FILES=${FILES:-"grammar string_literals fstring unpack_ex scope with contextlib exceptions class list tuple dict set bool int float format augassign keywordonlyarg positional_only_arg generators coroutines types property enum functools itertools collections textwrap string bisect heapq operator statistics fractions"}
+export TIMEOUT=${TIMEOUT:-60}
+exec bash "$here/run.sh" "$@"
