@@ -1080,26 +1080,17 @@ next_instr:
     CASE(BINARY_SUBSCR): {
         Value obj = sp[-2], key = sp[-1];
         Value v;
-        if (IS_LIST(obj) && IS_SMALL(key)) {
-            ObjList *l = AS_LIST(obj);
+        if ((IS_LIST(obj) || IS_TUPLE(obj)) && IS_SMALL(key)) {
+            // an exact list or tuple at an int index
+            bool list = IS_LIST(obj);
+            size_t len = list ? AS_LIST(obj)->len : AS_TUPLE(obj)->len;
             int64_t i = AS_SMALL(key);
             if (i < 0) {
-                i += (int64_t)l->len;
+                i += (int64_t)len;
             }
-            if (i >= 0 && (size_t)i < l->len) {
+            if (i >= 0 && (size_t)i < len) {
                 sp--;
-                sp[-1] = l->items[i];
-                DISPATCH();
-            }
-        } else if (IS_TUPLE(obj) && IS_SMALL(key)) {
-            ObjTuple *t = AS_TUPLE(obj);
-            int64_t i = AS_SMALL(key);
-            if (i < 0) {
-                i += (int64_t)t->len;
-            }
-            if (i >= 0 && (size_t)i < t->len) {
-                sp--;
-                sp[-1] = t->items[i];
+                sp[-1] = list ? AS_LIST(obj)->items[i] : AS_TUPLE(obj)->items[i];
                 DISPATCH();
             }
         } else if (IS_OBJ(obj) && AS_OBJ(obj)->cls->getitem == slot_getitem) {
