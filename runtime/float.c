@@ -16,6 +16,7 @@
 #include "gc.h"
 #include "runtime.h"
 #include "bytes.h"
+#include "class.h"
 
 
 #define HASH_BITS 61
@@ -566,17 +567,20 @@ bool float_parse(const char *s, size_t len, double *out) {
 
 // float(x) for one argument.
 static Value float_of(Value x) {
-    if (is_float_val(x)) {
+    // a subclass of float (or int) with its own __float__ goes through it
+    bool own_float = IS_OBJ(x) && (AS_OBJ(x)->cls->flags & CLS_USER) &&
+                     class_has_user_dunder(AS_OBJ(x)->cls, "__float__");
+    if (is_float_val(x) && !own_float) {
         return IS_FLOAT(x) ? x : float_new(AS_FLOAT(x));
     }
-    if (int_check(x)) {
+    if (int_check(x) && !own_float) {
         double d;
         if (!val_to_double(x, &d)) {
             return VAL_NULL;
         }
         return float_new(d);
     }
-    if (str_check(x)) {
+    if (str_check(x) && !own_float) {
         double d;
         size_t alen = 0;
         char *ascii = str_to_ascii_number(AS_STR(x), &alen);
@@ -595,7 +599,7 @@ static Value float_of(Value x) {
         return float_new(d);
     }
     BufView b = {0};
-    int isbuf = buffer_get(x, &b);
+    int isbuf = own_float ? 0 : buffer_get(x, &b);
     if (isbuf < 0) {
         return VAL_NULL;
     }

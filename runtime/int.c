@@ -26,6 +26,7 @@
 #include "containers.h"
 #include "runtime.h"
 #include "bytes.h"
+#include "class.h"
 #include "containers.h"
 
 
@@ -1092,21 +1093,24 @@ static Value int_parse_buffer(Value x, int base) {
 }
 
 static Value int_of(Value x) {
-    if (int_check(x)) {
+    // a subclass of int (or float) with its own __int__ goes through it
+    bool own_int = IS_OBJ(x) && (AS_OBJ(x)->cls->flags & CLS_USER) &&
+                   class_has_user_dunder(AS_OBJ(x)->cls, "__int__");
+    if (int_check(x) && !own_int) {
         int64_t i;
         if (small_of(x, &i)) {
             return MK_SMALL(i);
         }
         return AS_OBJ(x)->cls == cls_int ? x : int_from_mpz(AS_BIGINT(x)->z);
     }
-    if (is_float_val(x)) {
+    if (is_float_val(x) && !own_int) {
         return int_from_double(AS_FLOAT(x));
     }
-    if (str_check(x)) {
+    if (str_check(x) && !own_int) {
         return int_parse_str(AS_STR(x)->data, AS_STR(x)->len, 10, x);
     }
     BufView bv = {0};
-    int isbuf = buffer_get(x, &bv);
+    int isbuf = own_int ? 0 : buffer_get(x, &bv);
     if (isbuf) {
         return isbuf > 0 ? int_parse_buffer(x, 10) : VAL_NULL;
     }
