@@ -451,6 +451,34 @@ static bool slice_long_indices(ObjSlice *s, const mpz_t len, mpz_t start, mpz_t 
     return ok;
 }
 
+static bool small_or_none(Value v) {
+    return IS_SMALL(v) || IS_NONE(v);
+}
+
+// range[slice] when the range and the slice's parts are small ints and the
+// result's start, stop and step fit int64 (the slice clamping of
+// slice_indices is CPython's compute_slice's); VAL_NULL: use the GMP path.
+static Value small_slice(ObjRange *r, ObjSlice *s) {
+    if (!small_or_none(s->start) || !small_or_none(s->stop) || !small_or_none(s->step) ||
+        s->step == MK_SMALL(0)) {
+        return VAL_NULL;    // step 0: the general path raises its error
+    }
+    int64_t rs = AS_SMALL(r->start), rst = AS_SMALL(r->step);
+    int64_t n = small_length(rs, AS_SMALL(r->stop), rst);
+    int64_t a, b, st, len;
+    if (!slice_indices(s, n, &a, &b, &st, &len)) {
+        return VAL_NULL;
+    }
+    int64_t ra, rb, rstep;
+    if (__builtin_mul_overflow(a, rst, &ra) || __builtin_add_overflow(ra, rs, &ra) ||
+        __builtin_mul_overflow(b, rst, &rb) || __builtin_add_overflow(rb, rs, &rb) ||
+        __builtin_mul_overflow(st, rst, &rstep) || !FITS_SMALL(ra) || !FITS_SMALL(rb) ||
+        !FITS_SMALL(rstep)) {
+        return VAL_NULL;
+    }
+    return range_make(MK_SMALL(ra), MK_SMALL(rb), MK_SMALL(rstep));
+}
+
 static Value range_getitem(Value self, Value key) {
     ObjRange *r = AS_RANGE(self);
     if (range_is_small(r) && IS_SMALL(key)) {
@@ -463,6 +491,12 @@ static Value range_getitem(Value self, Value key) {
             return exc_raise(exc_IndexError, "range object index out of range");
         }
         return VAL_INT(AS_SMALL(r->start) + i * AS_SMALL(r->step));
+    }
+    if (range_is_small(r) && IS_SLICE(key)) {
+        Value v = small_slice(r, (ObjSlice *)AS_OBJ(key));
+        if (v) {
+            return v;
+        }
     }
     mpz_t len, a, b, st, rs, rst;
     mpz_inits(len, a, b, st, rs, rst, NULL);
