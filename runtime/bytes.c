@@ -674,6 +674,15 @@ static int bytes_truthy(Value self) {
 static Value seq_getitem(Value self, Value key, const char *what) {
     BufView v = {0};
     buffer_get(self, &v);
+    if (IS_SMALL(key)) {    // no __index__ to run: the view stays valid
+        int64_t i = AS_SMALL(key);
+        if (i < 0) {
+            i += (int64_t)v.len;
+        }
+        if (i >= 0 && i < (int64_t)v.len) {
+            return MK_SMALL(v.ptr[i]);
+        }
+    }
     if (IS_SLICE(key)) {
         int64_t start, stop, step, n;
         if (!slice_indices((ObjSlice *)AS_OBJ(key), (int64_t)v.len, &start, &stop, &step, &n)) {
