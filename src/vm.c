@@ -454,18 +454,18 @@ static int compare_op(Value a, Value b, int op, Value *out) {
 static Value small_binop(Value a, Value b, int op) {
     int64_t x = AS_SMALL(a), y = AS_SMALL(b), r;
     switch (op % BINOP_INPLACE) {
-    case 0: // BIN_ADD
+    case BIN_ADD:
         r = x + y;
         break;
-    case 1:
+    case BIN_SUB:
         r = x - y;
         break;
-    case 2:
+    case BIN_MUL:
         if (__builtin_mul_overflow(x, y, &r)) {
             return VAL_NULL;
         }
         break;
-    case 4: // floordiv
+    case BIN_FLOORDIV:
         if (y == 0) {
             return VAL_NULL;
         }
@@ -474,7 +474,7 @@ static Value small_binop(Value a, Value b, int op) {
             r--;
         }
         break;
-    case 5: // mod
+    case BIN_MOD:
         if (y == 0) {
             return VAL_NULL;
         }
@@ -483,14 +483,29 @@ static Value small_binop(Value a, Value b, int op) {
             r += y;
         }
         break;
-    case 9:
+    case BIN_AND:
         r = x & y;
         break;
-    case 10:
+    case BIN_OR:
         r = x | y;
         break;
-    case 11:
+    case BIN_XOR:
         r = x ^ y;
+        break;
+    case BIN_LSHIFT:
+        if (y < 0 || y > 62) {
+            return x == 0 && y >= 0 ? a : VAL_NULL;    // the general path raises or grows
+        }
+        r = (int64_t)((uint64_t)x << y);
+        if ((r >> y) != x) {
+            return VAL_NULL;
+        }
+        break;
+    case BIN_RSHIFT:
+        if (y < 0) {
+            return VAL_NULL;    // ValueError: negative shift count
+        }
+        r = x >> (y > 63 ? 63 : y);
         break;
     default:
         return VAL_NULL;
