@@ -872,6 +872,45 @@ static Value big_binop(Value a, Value b, int op) {
     return res;
 }
 
+// [v] (an int) as int64 when it fits one: small ints, bools and big ints
+// of one limb within int64's range.
+static inline bool i64_of(Value v, int64_t *out) {
+    if (small_of(v, out)) {
+        return true;
+    }
+    if (mpz_fits_slong_p(AS_BIGINT(v)->z)) {
+        *out = mpz_get_si(AS_BIGINT(v)->z);
+        return true;
+    }
+    return false;
+}
+
+// + - * & | ^ of ints that fit int64 (the 62-to-64-bit values small ints
+// cannot hold: hashes, masks, Zobrist keys) without GMP temporaries;
+// VAL_NULL: the result does not fit, or another operator.
+static Value i64_binop(Value a, Value b, int op) {
+    int64_t x, y, r;
+    if (!i64_of(a, &x) || !i64_of(b, &y)) {
+        return VAL_NULL;
+    }
+    switch (op) {
+    case BIN_ADD:
+        return __builtin_add_overflow(x, y, &r) ? VAL_NULL : int_from_i64(r);
+    case BIN_SUB:
+        return __builtin_sub_overflow(x, y, &r) ? VAL_NULL : int_from_i64(r);
+    case BIN_MUL:
+        return __builtin_mul_overflow(x, y, &r) ? VAL_NULL : int_from_i64(r);
+    case BIN_AND:
+        return int_from_i64(x & y);
+    case BIN_OR:
+        return int_from_i64(x | y);
+    case BIN_XOR:
+        return int_from_i64(x ^ y);
+    default:
+        return VAL_NULL;
+    }
+}
+
 Value int_binop(Value a, Value b, int op) {
     if (op >= BINOP_INPLACE) {
         op -= BINOP_INPLACE;
@@ -891,6 +930,11 @@ Value int_binop(Value a, Value b, int op) {
         }
         if (op == BIN_POW && y < 0) {
             return neg_pow(a, b);
+        }
+    } else {
+        Value r = i64_binop(a, b, op);
+        if (r) {
+            return r;
         }
     }
     return big_binop(a, b, op);

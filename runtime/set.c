@@ -1152,6 +1152,9 @@ static Value m_init(int argc, Value *argv, ObjDict *kw) {
 // Checks that method [m] of the set or frozenset argv[0] got [n] (0 or 1)
 // arguments: "set.pop() takes no arguments (1 given)", as CPython says.
 static bool method_args(const char *m, int argc, Value *argv, int n) {
+    if (argc - 1 == n) {
+        return true;    // (the name is formatted only for the error)
+    }
     char name[64];
     snprintf(name, sizeof name, "%s.%s", IS_KIND(argv[0], cls_frozenset) ? "frozenset" : "set", m);
     return arg_count(name, argc - 1, n, n);
