@@ -1218,6 +1218,8 @@ next_instr:
         Value r;
         if (IS_SMALL(sp[-2]) && IS_SMALL(sp[-1]) && arg <= CMP_GE) {
             r = VAL_BOOL(COMPARE_NUMS(AS_SMALL(sp[-2]), AS_SMALL(sp[-1]), (int)arg));
+        } else if (arg == CMP_IS || arg == CMP_IS_NOT) {
+            r = VAL_BOOL((sp[-2] == sp[-1]) == (arg == CMP_IS));
         } else {
             SAVE_FRAME();
             CHECK(compare_op(sp[-2], sp[-1], (int)arg, &r));
