@@ -253,6 +253,19 @@ Value dict_new(void) {
     return OBJ_VAL(obj_alloc(cls_dict, sizeof(ObjDict)));
 }
 
+Value dict_new_sized(size_t n) {
+    Value v = dict_new();
+    if (n > 0) {
+        gc_push_root(v);
+        bool ok = table_resize(AS_DICT(v), (n + 1) / 2);   // capacity >= 2 * need
+        gc_pop_root(1);
+        if (!ok) {
+            return VAL_NULL;
+        }
+    }
+    return v;
+}
+
 // Looks up [key]: 1 found (*out set), 0 missing, -1 error.
 int dict_get(ObjDict *d, Value key, Value *out) {
     int64_t h;

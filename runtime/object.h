@@ -135,6 +135,8 @@ struct ObjClass {
     uint32_t seq;           // creation order (__subclasses__)
     uint32_t binop_ops;     // builtin with a binop slot: bit i set when BIN op i has
                             // __op__/__rop__ wrappers (0: every op)
+    uint32_t attr_hint;     // most attributes an instance's dict has held: a
+                            // new instance dict is made with room for them
     // --- lifecycle
     Value (*new_)(ObjClass *cls, int argc, Value *argv, ObjDict *kw); // type(...) call
     void (*trace)(Obj *o);  // marks children (gc_mark_value ...); NULL: none
@@ -519,6 +521,8 @@ Value list_new(size_t cap);                   // empty, with capacity; VAL_NULL 
 bool list_append(ObjList *l, Value v);        // false: MemoryError (never for small lists)
 Value list_from_array(size_t n, Value *items);
 Value dict_new(void);
+// An empty dict with room for [n] entries before it grows.
+Value dict_new_sized(size_t n);
 int dict_get(ObjDict *d, Value key, Value *out);   // 1 found, 0 missing, -1 error
 int dict_set(ObjDict *d, Value key, Value v);      // 0 ok, -1 error
 int dict_del(ObjDict *d, Value key);               // 1 deleted, 0 missing, -1 error

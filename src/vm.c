@@ -999,16 +999,23 @@ next_instr:
             if (ac->cls == AS_OBJ(obj)->cls && ac->version == class_version()) {
                 // no descriptor, __setattr__ or __slots__: a plain dict store
                 // (into a new dict for an instance's first attribute)
+                ObjClass *c = AS_OBJ(obj)->cls;
                 ObjDict *d = attr_dict(AS_OBJ(obj));
                 if (!d) {
-                    d = AS_DICT(dict_new());
-                    *(ObjDict **)((char *)AS_OBJ(obj) + AS_OBJ(obj)->cls->dict_offset) = d;
+                    SAVE_FRAME();
+                    Value nd = dict_new_sized(c->attr_hint < 32 ? c->attr_hint : 32);
+                    CHECK(nd);
+                    d = AS_DICT(nd);
+                    *(ObjDict **)((char *)AS_OBJ(obj) + c->dict_offset) = d;
                 }
                 {
                     if (ac->ix < d->nentries && d->entries[ac->ix].key == OBJ_VAL(name)) {
                         d->entries[ac->ix].value = v;
                     } else {
                         dict_set_str(d, name, v);
+                        if (d->used > c->attr_hint) {
+                            c->attr_hint = (uint32_t)d->used;
+                        }
                     }
                     sp -= 2;
                     DISPATCH();
