@@ -710,30 +710,46 @@ static Value type_getattr_impl(Value self, ObjStr *name, bool raise) {
     ObjClass *c = AS_CLASS(self);
     const char *n = name->data;
     if (n[0] == '_' && n[1] == '_') {
-        if (strcmp(n, "__name__") == 0) {
-            return OBJ_VAL(c->name);
-        }
-        if (strcmp(n, "__qualname__") == 0) {
-            return OBJ_VAL(class_qualname(c));
-        }
-        if (strcmp(n, "__mro__") == 0) {
-            return OBJ_VAL(c->mro);
-        }
-        if (strcmp(n, "__bases__") == 0) {
-            return OBJ_VAL(c->bases);
-        }
-        if (strcmp(n, "__base__") == 0) {
-            return c->bases->len ? c->bases->items[0] : VAL_NONE;
-        }
-        if (strcmp(n, "__dict__") == 0) {
-            return mappingproxy_new(OBJ_VAL(c->dict));
-        }
-        if (strcmp(n, "__module__") == 0) {
-            Value m = dict_get_str(c->dict, name);
-            return m ? m : OBJ_VAL(c->module);
-        }
-        if (strcmp(n, "__class__") == 0) {
-            return OBJ_VAL(AS_OBJ(self)->cls);
+        switch (n[2]) {     // (one or two strcmp for any dunder: getattr(cls, "__x__", None) is common)
+        case 'n':
+            if (strcmp(n, "__name__") == 0) {
+                return OBJ_VAL(c->name);
+            }
+            break;
+        case 'q':
+            if (strcmp(n, "__qualname__") == 0) {
+                return OBJ_VAL(class_qualname(c));
+            }
+            break;
+        case 'm':
+            if (strcmp(n, "__mro__") == 0) {
+                return OBJ_VAL(c->mro);
+            }
+            if (strcmp(n, "__module__") == 0) {
+                Value m = dict_get_str(c->dict, name);
+                return m ? m : OBJ_VAL(c->module);
+            }
+            break;
+        case 'b':
+            if (strcmp(n, "__bases__") == 0) {
+                return OBJ_VAL(c->bases);
+            }
+            if (strcmp(n, "__base__") == 0) {
+                return c->bases->len ? c->bases->items[0] : VAL_NONE;
+            }
+            break;
+        case 'd':
+            if (strcmp(n, "__dict__") == 0) {
+                return mappingproxy_new(OBJ_VAL(c->dict));
+            }
+            break;
+        case 'c':
+            if (strcmp(n, "__class__") == 0) {
+                return OBJ_VAL(AS_OBJ(self)->cls);
+            }
+            break;
+        default:
+            break;
         }
     }
     bool meta_found;
@@ -786,10 +802,6 @@ static Value type_getattr(Value self, ObjStr *name) {
 }
 
 Value class_getattr_opt(Value cls, ObjStr *name) {
-    ObjClass *meta = AS_OBJ(cls)->cls;
-    if (meta->getattr != type_getattr || (meta->flags & CLS_USER_GETATTR)) {
-        return obj_getattr_opt(cls, name);
-    }
     Value v = type_getattr_impl(cls, name, false);
     if (!v && EXC_PENDING_IS(exc_AttributeError)) {
         exc_clear();

@@ -55,7 +55,9 @@ Value class_build(ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjDict *ns, Ob
 Value class_meta_data_attr(Value self, ObjStr *name, bool *found);
 Value class_meta_attr(Value self, ObjStr *name, bool *found);
 // getattr(cls, name, None) without formatting an AttributeError: VAL_NULL
-// and no exception when [cls] (a class) has no attribute [name].
+// and no exception when [cls] (a class whose metaclass uses type's own
+// __getattribute__, no __getattr__: obj_getattr_opt checks) has no
+// attribute [name].
 Value class_getattr_opt(Value cls, ObjStr *name);
 // The metaclass's own __instancecheck__/__subclasscheck__ [hook], or VAL_NULL.
 Value class_check_hook(Value cls, ObjStr *hook);
