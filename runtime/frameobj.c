@@ -62,32 +62,49 @@ static void trace_framesnap(Obj *o) {
 static Value framesnap_getattr(Value self, ObjStr *name) {
     ObjFrameSnap *f = SNAP(self);
     const char *n = name->data;
-    if (strcmp(n, "f_code") == 0) {
-        return f->code;
+    if (n[0] != 'f' || n[1] != '_') {
+        return generic_getattr(self, name);
     }
-    if (strcmp(n, "f_lineno") == 0) {
-        return MK_SMALL(f->line);
-    }
-    if (strcmp(n, "f_globals") == 0) {
-        return f->globals;
-    }
-    if (strcmp(n, "f_locals") == 0) {
-        return f->locals ? f->locals : dict_new();
-    }
-    if (strcmp(n, "f_back") == 0) {
-        return f->back;
-    }
-    if (strcmp(n, "f_generator") == 0) {
-        return f->gen ? f->gen : VAL_NONE;
-    }
-    if (strcmp(n, "f_builtins") == 0) {
-        return OBJ_VAL(ST->builtins);
-    }
-    if (strcmp(n, "f_lasti") == 0) {
-        return MK_SMALL(-1);
-    }
-    if (strcmp(n, "f_trace") == 0) {
-        return VAL_NONE;
+    switch (n[2]) {     // (logging's findCaller reads f_code, f_back, f_lineno per record)
+    case 'c':
+        if (strcmp(n, "f_code") == 0) {
+            return f->code;
+        }
+        break;
+    case 'b':
+        if (strcmp(n, "f_back") == 0) {
+            return f->back;
+        }
+        if (strcmp(n, "f_builtins") == 0) {
+            return OBJ_VAL(ST->builtins);
+        }
+        break;
+    case 'l':
+        if (strcmp(n, "f_lineno") == 0) {
+            return MK_SMALL(f->line);
+        }
+        if (strcmp(n, "f_locals") == 0) {
+            return f->locals ? f->locals : dict_new();
+        }
+        if (strcmp(n, "f_lasti") == 0) {
+            return MK_SMALL(-1);
+        }
+        break;
+    case 'g':
+        if (strcmp(n, "f_globals") == 0) {
+            return f->globals;
+        }
+        if (strcmp(n, "f_generator") == 0) {
+            return f->gen ? f->gen : VAL_NONE;
+        }
+        break;
+    case 't':
+        if (strcmp(n, "f_trace") == 0) {
+            return VAL_NONE;
+        }
+        break;
+    default:
+        break;
     }
     return generic_getattr(self, name);
 }
