@@ -53,6 +53,21 @@ static void warn_never_awaited(ObjGen *g) {
     fflush(state_stderr());
 }
 
+void gen_unchain(ObjGen *g) {
+    ObjGen *head = g->state == GEN_CHAINED ? g->inner : g;
+    for (uint32_t i = 1; i < head->inner_depth && head->chain; i++) {
+        ObjGen *m = head->chain[i];
+        if (m->state == GEN_CHAINED && m->inner == head) {
+            m->state = head->state;
+            m->inner = NULL;
+        }
+    }
+    if (g->state == GEN_CHAINED) {     // (a member of an older recording)
+        g->state = head->state;
+        g->inner = NULL;
+    }
+}
+
 ObjGen **gen_chain_room(ObjGen *head, uint32_t n) {
     if (head->chain_cap < n) {
         uint32_t cap = n < 8 ? 8 : n * 2;
@@ -110,7 +125,7 @@ static bool gc_hook(Obj *o) {
         // An abandoned async generator is closed by the event loop (its
         // finally may await): keep it until asyncio's shutdown_asyncgens
         // finds it, as CPython's loop does, instead of closing it here.
-        if (g->state == GEN_SUSPENDED && g->frame && frame_in_block(g->frame)) {
+        if (gen_state(g) == GEN_SUSPENDED && g->frame && frame_in_block(g->frame)) {
             if (ST->gen.nagens == ST->gen.capagens) {
                 ST->gen.capagens = ST->gen.capagens ? ST->gen.capagens * 2 : 16;
                 ST->gen.agens = realloc(ST->gen.agens, sizeof(ObjGen *) * ST->gen.capagens);
@@ -120,7 +135,7 @@ static bool gc_hook(Obj *o) {
         }
         return false;
     }
-    if (g->state == GEN_SUSPENDED && g->frame && frame_in_block(g->frame)) {
+    if (gen_state(g) == GEN_SUSPENDED && g->frame && frame_in_block(g->frame)) {
         if (ST->gen.nclose == ST->gen.capclose) {
             ST->gen.capclose = ST->gen.capclose ? ST->gen.capclose * 2 : 16;
             ST->gen.to_close = realloc(ST->gen.to_close, sizeof(ObjGen *) * ST->gen.capclose);
@@ -196,7 +211,7 @@ static void exit_collect(Obj *o) {
         return;
     }
     ObjGen *g = (ObjGen *)o;
-    if (g->state == GEN_SUSPENDED && g->frame && frame_in_block(g->frame)) {
+    if (gen_state(g) == GEN_SUSPENDED && g->frame && frame_in_block(g->frame)) {
         list_append(AS_LIST(ST->gen.exit_close_list), OBJ_VAL(o));
     }
 }
@@ -213,7 +228,7 @@ void gen_exit_warnings(void) {
     ObjList *l = AS_LIST(ST->gen.exit_close_list);
     for (size_t i = 0; i < l->len; i++) {
         ObjGen *g = (ObjGen *)AS_OBJ(l->items[i]);
-        if (g->state != GEN_SUSPENDED) {
+        if (gen_state(g) != GEN_SUSPENDED) {
             continue;
         }
         Value saved = exc_take();
@@ -389,7 +404,7 @@ static Value gen_getattr(Value self, ObjStr *name) {
     if (n[0] == pfx[0] && n[1] == pfx[1]) {
         const char *rest = n + 2;
         if (strcmp(rest, "_running") == 0) {
-            return VAL_BOOL(g->state == GEN_RUNNING);
+            return VAL_BOOL(gen_state(g) == GEN_RUNNING);
         }
         if (strcmp(rest, "_frame") == 0) {
             return g->frame && g->state != GEN_CLOSED ? frame_snapshot(g->frame) : VAL_NONE;
@@ -398,10 +413,10 @@ static Value gen_getattr(Value self, ObjStr *name) {
             return g->frame ? OBJ_VAL(frame_code(g->frame)) : VAL_NONE;
         }
         if (strcmp(rest, pfx[0] == 'g' ? "_yieldfrom" : "_await") == 0) {
-            return g->state == GEN_SUSPENDED && g->yf ? g->yf : VAL_NONE;
+            return gen_state(g) == GEN_SUSPENDED && g->yf ? g->yf : VAL_NONE;
         }
         if (strcmp(rest, "_suspended") == 0) {
-            return VAL_BOOL(g->state == GEN_SUSPENDED);
+            return VAL_BOOL(gen_state(g) == GEN_SUSPENDED);
         }
     }
     return generic_getattr(self, name);

@@ -8,7 +8,11 @@
 #include "object.h"
 #include "func.h"
 
-enum { GEN_CREATED, GEN_SUSPENDED, GEN_RUNNING, GEN_CLOSED };
+// GEN_CHAINED: a delegating generator in the middle of a recorded
+// yield-from chain (vm.c); its state is its chain head's (SUSPENDED or
+// RUNNING), found through [inner], which points at that head. A resume or a
+// suspension of the chain then costs nothing per level (DESIGN §3).
+enum { GEN_CREATED, GEN_SUSPENDED, GEN_RUNNING, GEN_CLOSED, GEN_CHAINED };
 
 struct ObjGen {
     Obj hdr;
@@ -16,7 +20,7 @@ struct ObjGen {
     ObjStr *qualname;       // for reprs (the name is the code's)
     Value yf;               // the delegate while suspended in yield from/await
     ObjGen *inner;          // innermost generator of its suspended yield-from chain (fast
-                            // resume); marked by the GC so it stays valid
+                            // resume); GEN_CHAINED: the chain's head. Marked by the GC
     uint32_t inner_epoch;   // gen_epoch when [inner] was recorded (vm.c)
     uint32_t inner_depth;   // frames between [inner] and this one
     ObjGen **chain;         // the generators of that chain below this one,
@@ -36,6 +40,13 @@ struct ObjGen {
 };
 
 void gen_init(void);
+// [g]'s state, GEN_CHAINED resolved (never returns GEN_CHAINED).
+static inline int gen_state(const ObjGen *g) {
+    return g->state == GEN_CHAINED ? g->inner->state : g->state;
+}
+// Gives every member of the chain [g] belongs to (as head or member) its
+// own state again: before the chain is resumed or thrown into piecewise.
+void gen_unchain(ObjGen *g);
 // coro_wrapper.c: the iterator coroutine.__await__() returns, over [coro].
 void coro_wrapper_init(void);
 Value coro_wrapper_new(Value coro);

@@ -98,7 +98,7 @@ static void close_dropped(Frame *f, int level, Value exc) {
     for (Value *v = f->sp - 1; v >= low; v--) {
         if (IS_OBJ(*v) && AS_OBJ(*v)->cls == cls_generator) {
             ObjGen *g = (ObjGen *)AS_OBJ(*v);
-            if (g->owned && g->state == GEN_SUSPENDED) {
+            if (g->owned && gen_state(g) == GEN_SUSPENDED) {
                 g->owned = false;
                 gc_push_root(exc);
                 gen_close_dropped(g);
@@ -1356,7 +1356,7 @@ next_instr:
     CASE(CLOSE_ITER): {
         Value it = TOP();
         if (IS_OBJ(it) && AS_OBJ(it)->cls == cls_generator &&
-            ((ObjGen *)AS_OBJ(it))->state == GEN_SUSPENDED) {
+            gen_state((ObjGen *)AS_OBJ(it)) == GEN_SUSPENDED) {
             SAVE_FRAME();
             CHECK(gen_close((ObjGen *)AS_OBJ(it)));
         }
@@ -1993,18 +1993,19 @@ next_instr:
         SAVE_FRAME();
         Frame *f = frame;
         ObjGen *g = f->gen;
+        if (g->state == GEN_CHAINED) {
+            g->inner = NULL;    // no longer a member: it yields on its own
+        }
         g->state = GEN_SUSPENDED;
         g->yf = arg ? sp[-1] : VAL_NULL;
         g->yield_kind = (uint8_t)arg;
         if (f->link == LINK_SEND && !f->is_entry && g == ST->fast_inner &&
             ST->fast_epoch == ST->gen_epoch) {
             // the chain gen_send_ex fast-resumed, unchanged: every frame
-            // above is still suspended past its YIELD_VALUE
+            // above is still suspended past its YIELD_VALUE, and its
+            // members (GEN_CHAINED) follow the head's state
             ObjGen *head = ST->fast_head;
             uint32_t n = head->inner_depth;
-            for (uint32_t i = 1; i < n; i++) {
-                head->chain[i]->state = GEN_SUSPENDED;
-            }
             f = head->frame;
             head->state = GEN_SUSPENDED;
             head->yf = f->sp[-1];
@@ -2033,6 +2034,10 @@ next_instr:
                 p->gen->yf = p->sp[-1];
                 p->gen->yield_kind = 1;
                 f = p;
+            }
+            for (int i = 1; i < skipped; i++) {
+                chain[i]->state = GEN_CHAINED;    // from now on, the head's state
+                chain[i]->inner = f->gen;
             }
             f->gen->inner = inner->gen;
             f->gen->inner_epoch = ST->gen_epoch;

@@ -80,28 +80,37 @@ static Frame *resume_target(ObjGen *g, int *extra) {
     ObjGen *ig = g->inner;
     g->inner = NULL;
     *extra = 0;
+    if (ig && ig->state == GEN_SUSPENDED && ig->frame && g->inner_epoch == ST->gen_epoch) {
+        *extra = (int)g->inner_depth;   // (its members follow g's state)
+        ig->state = GEN_RUNNING;
+        return ig->frame;
+    }
+    // the chain may have changed: its members get their own state back
+    gen_unchain(g);
     if (!ig || ig->state != GEN_SUSPENDED || !ig->frame) {
         return g->frame;
     }
     Frame *inner = ig->frame;
-    if (g->inner_epoch == ST->gen_epoch) {
-        for (uint32_t i = 1; i < g->inner_depth; i++) {
-            g->chain[i]->state = GEN_RUNNING;
-        }
-        *extra = (int)g->inner_depth;
-        return inner;
-    }
     int n = 0;
     for (Frame *f = inner; f != g->frame; f = f->parent) {
-        if (!f || !f->gen || f->gen->state != GEN_SUSPENDED || f->link != LINK_SEND || !f->parent ||
+        if (!f || !f->gen || gen_state(f->gen) != GEN_SUSPENDED || f->link != LINK_SEND || !f->parent ||
             !f->parent->gen || f->parent->gen->yf != OBJ_VAL(f->gen)) {
             return g->frame;
         }
         n++;
     }
-    for (Frame *f = inner; f != g->frame; f = f->parent) {
-        f->gen->state = GEN_RUNNING;
+    // intact after all: record it again, members chained to g
+    ObjGen **chain = gen_chain_room(g, (uint32_t)n);
+    int i = 0;
+    for (Frame *f = inner; f != g->frame; f = f->parent, i++) {
+        chain[i] = f->gen;
+        if (i > 0) {
+            f->gen->state = GEN_CHAINED;
+            f->gen->inner = g;
+        }
     }
+    g->inner_depth = (uint32_t)n;
+    ig->state = GEN_RUNNING;
     *extra = n;
     return inner;
 }
@@ -110,7 +119,7 @@ static Frame *resume_target(ObjGen *g, int *extra) {
 // resume_target), or NULL + exception if it can't run.
 static Frame *gen_prepare(ObjGen *g, Value value, int *extra) {
     *extra = 0;
-    if (g->state == GEN_RUNNING) {
+    if (gen_state(g) == GEN_RUNNING) {
         exc_raise(exc_ValueError, "%s already executing",
                   g->hdr.cls == cls_coroutine ? "coroutine" : "generator");
         return NULL;
@@ -122,6 +131,9 @@ static Frame *gen_prepare(ObjGen *g, Value value, int *extra) {
             exc_raise_value(OBJ_VAL(exc_StopIteration));
         }
         return NULL;
+    }
+    if (g->state == GEN_CHAINED) {
+        gen_unchain(g);     // resumed on its own, not through its chain's head
     }
     Frame *target = g->frame;
     ASSERT(target && target->gen == g && target->on_heap);     // the generator owns its frame
@@ -157,6 +169,12 @@ int gen_send_ex(ObjGen *g, Value value, Value exc, Value *out) {
     Frame *target = NULL;
     int extra = 0;
     if (exc) {
+        if (gen_state(g) == GEN_RUNNING) {
+            exc_raise(exc_ValueError, "%s already executing",
+                      g->hdr.cls == cls_coroutine ? "coroutine" : "generator");
+            return GEN_RAISED;
+        }
+        gen_unchain(g);
         g->inner = NULL;
         ST->gen_epoch++;
         if (g->state == GEN_RUNNING) {
@@ -241,6 +259,9 @@ int gen_throw_args(ObjGen *gen, Value exc, Value raw, Value *out) {
 
 static int gen_throw_rooted(ObjGen *gen, Value exc, Value raw, Value *out) {
     // Throw into the innermost delegate first (yield from / await).
+    if (gen_state(gen) == GEN_SUSPENDED) {
+        gen_unchain(gen);   // each level handles the throw on its own
+    }
     if (gen->state == GEN_SUSPENDED && gen->yf && IS_OBJ(gen->yf)) {
         Value yf = gen->yf;
         ObjClass *yc = AS_OBJ(yf)->cls;

@@ -235,7 +235,7 @@ static Value m_set_shutdown_asyncgens(int argc, Value *argv, ObjDict *kw) {
 static void collect_agen(Obj *o) {
     if (o->cls == cls_async_generator) {
         ObjGen *g = (ObjGen *)o;
-        if (g->state == GEN_SUSPENDED && g->yield_kind == 0) {
+        if (gen_state(g) == GEN_SUSPENDED && g->yield_kind == 0) {
             list_append(AS_LIST(ST->aio_agen_list), OBJ_VAL(o));
         }
     }
@@ -440,7 +440,7 @@ void asyncio_shutdown(void) {
         ObjFuture *f = (ObjFuture *)AS_OBJ(ST->aio_to_report[i]);
         if (f->is_task && f->state == FUT_PENDING && ((ObjTask *)f)->log_destroy_pending) {
             Value coro = ((ObjTask *)f)->coro;
-            if (gen_is_gen(coro) && ((ObjGen *)AS_OBJ(coro))->state == GEN_SUSPENDED) {
+            if (gen_is_gen(coro) && gen_state((ObjGen *)AS_OBJ(coro)) == GEN_SUSPENDED) {
                 Value saved = exc_take();
                 if (!gen_close((ObjGen *)AS_OBJ(coro))) {
                     report_unraisable(coro);

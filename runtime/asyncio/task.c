@@ -417,7 +417,7 @@ ObjGen *task_user_gen(ObjGen *g, ObjGen **inner) {
         if (in->frame && frame_code(in->frame)->filename->data[0] != '<') {
             user = in;
         }
-        if (in->state == GEN_SUSPENDED && in->yf && gen_is_gen(in->yf)) {
+        if (gen_state(in) == GEN_SUSPENDED && in->yf && gen_is_gen(in->yf)) {
             in = (ObjGen *)AS_OBJ(in->yf);
         } else {
             break;
