@@ -29,12 +29,22 @@ bool gen_is_gen(Value v) {
 static void trace_gen(Obj *o) {
     ObjGen *g = (ObjGen *)o;
     gc_mark_obj((Obj *)g->qualname);
-    gc_mark_obj((Obj *)g->created_file);
+    gc_mark_obj(g->created);
     gc_mark_value(g->yf);
     gc_mark_obj((Obj *)g->inner);
     if (g->frame) {
         frame_mark(g->frame);
     }
+}
+
+ObjStr *gen_created_file(ObjGen *g) {
+    Obj *c = g->created;
+    return !c || c->cls == cls_str ? (ObjStr *)c : AS_STR(((ObjTuple *)c)->items[0]);
+}
+
+Value gen_origin(ObjGen *g) {
+    Obj *c = g->created;
+    return c && c->cls == cls_tuple ? ((ObjTuple *)c)->items[1] : VAL_NULL;
 }
 
 static void warn_never_awaited(ObjGen *g) {
@@ -44,9 +54,25 @@ static void warn_never_awaited(ObjGen *g) {
     g->warned = true;
     fflush(stdout);
     fprintf(state_stderr(), "%s:%d: RuntimeWarning: coroutine '%s' was never awaited\n",
-            g->created_file ? g->created_file->data : "?", g->created_line, g->qualname->data);
+            gen_created_file(g) ? gen_created_file(g)->data : "?", g->created_line, g->qualname->data);
+    if (gen_origin(g)) {
+        // as CPython's warnings._warn_unawaited_coroutine with cr_origin set
+        Value saved = exc_take();
+        gc_push_root(saved);
+        Value s = tb_format_origin(gen_origin(g), true);
+        if (s && AS_STR(s)->len) {
+            ObjStr *o = AS_STR(s);
+            fprintf(state_stderr(), "Coroutine created at (most recent call last)\n%.*s\n", (int)(o->len - 1), o->data);
+        }
+        exc_clear();
+        if (saved) {
+            exc_raise_value(saved);
+        }
+        gc_pop_root(1);
+    }
     char line[1024];
-    if (g->created_file && tb_source_line(g->created_file->data, g->created_line, line, sizeof line)) {
+    ObjStr *file = gen_created_file(g);
+    if (file && tb_source_line(file->data, g->created_line, line, sizeof line)) {
         fprintf(state_stderr(), "  %s\n", line);
     }
     fprintf(state_stderr(), "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n");
@@ -402,6 +428,9 @@ static Value gen_getattr(Value self, ObjStr *name) {
         }
         if (strcmp(rest, "_suspended") == 0) {
             return VAL_BOOL(g->state == GEN_SUSPENDED);
+        }
+        if (pfx[0] == 'c' && strcmp(rest, "_origin") == 0) {
+            return gen_origin(g) ? gen_origin(g) : VAL_NONE;
         }
     }
     return generic_getattr(self, name);

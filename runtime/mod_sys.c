@@ -66,6 +66,32 @@ static Value sys_setrecursionlimit(int argc, Value *argv, ObjDict *kw) {
     return VAL_NONE;
 }
 
+// Coroutines made while the depth is positive record the user frames that
+// made them (cr_origin; the never-awaited warning prints them). asyncio's
+// debug mode sets 10 while its loop runs, as CPython's.
+static Value sys_set_coro_origin_depth(int argc, Value *argv, ObjDict *kw) {
+    Value d = argc == 1 ? argv[0] : kw_get(kw, "depth");
+    if (argc + (kw ? (int)kw->used : 0) != 1 || !d) {
+        return exc_raise(exc_TypeError, "set_coroutine_origin_tracking_depth() takes exactly one argument (depth)");
+    }
+    int64_t n;
+    if (!IS_INT(d)) {
+        return exc_raise(exc_TypeError, "'%s' object cannot be interpreted as an integer", val_type_name(d));
+    }
+    if (!int_to_i64(d, &n)) {
+        return VAL_NULL;
+    }
+    if (n < 0) {
+        return exc_raise(exc_ValueError, "depth must be >= 0");
+    }
+    ST->coro_origin_depth = n > 1000000 ? 1000000 : (int)n;
+    return VAL_NONE;
+}
+
+static Value sys_get_coro_origin_depth(int argc, Value *argv, ObjDict *kw) {
+    return MK_SMALL(ST->coro_origin_depth);
+}
+
 static Value sys_getrecursionlimit(int argc, Value *argv, ObjDict *kw) {
     return MK_SMALL(ST->recursion_limit);
 }
@@ -327,6 +353,8 @@ static const MethodDef sys_fns[] = {
     {"exit", sys_exit},
     {"setrecursionlimit", sys_setrecursionlimit},
     {"getrecursionlimit", sys_getrecursionlimit},
+    {"set_coroutine_origin_tracking_depth", sys_set_coro_origin_depth},
+    {"get_coroutine_origin_tracking_depth", sys_get_coro_origin_depth},
     {"exc_info", sys_exc_info},
     {"exception", sys_exception},
     {"getsizeof", sys_getsizeof},

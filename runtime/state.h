@@ -128,6 +128,7 @@ struct State {
     // ---- VM (src/vm*.c)
     volatile sig_atomic_t interrupted;  // VM_INTERRUPT_*; set by signal handlers
     int recursion_limit;
+    int coro_origin_depth;              // sys.set_coroutine_origin_tracking_depth (asyncio debug mode: 10)
     int int_max_str_digits;             // sys.set_int_max_str_digits (0: no limit)
     ObjDict *builtins;
     Value anext_default_fn;             // anext(it, default)'s coroutine (builtins_vm.c)

@@ -621,7 +621,7 @@ Value loop_new(void) {
                        (ST->aio_trace ? LOOP_DBG_TRACE : 0) | (ST->config.strict_tasks ? LOOP_DBG_STRICT : 0));
     if (debug) {
         l->debug = true;
-        l->dbg |= LOOP_DBG_SLOW;
+        l->dbg |= LOOP_DBG_DEBUG;
     }
     return OBJ_VAL(l);
 }
@@ -708,6 +708,20 @@ static void default_report(Value ctx) {
     gc_push_root(text);
     for (size_t i = 0; i < kl->len; i++) {
         Value val = dict_get_str(d, AS_STR(kl->items[i]));
+        const char *key = AS_STR(kl->items[i])->data;
+        if (strcmp(key, "source_traceback") == 0 || strcmp(key, "handle_traceback") == 0) {
+            // as CPython's: the frames, the last newline stripped
+            Value s = tb_format_origin(val, false);
+            if (s && AS_STR(s)->len) {
+                const char *what = key[0] == 's' ? "Object" : "Handle";
+                text = str_printf("%s\n%s: %s created at (most recent call last):\n%.*s", AS_STR(text)->data, key, what,
+                                  (int)AS_STR(s)->len - 1, AS_STR(s)->data);
+                gc_pop_root(1);
+                gc_push_root(text);
+            }
+            exc_clear();
+            continue;
+        }
         Value r = IS_STR(val) && strncmp(AS_STR(val)->data, "<Handle ", 8) == 0 ? val : obj_repr(val);
         if (!r) {
             exc_clear();
@@ -734,6 +748,15 @@ void aio_report_error(ObjLoop *loop, const char *msg, Value exc, const char *key
     }
     if (key) {
         dict_set_str(AS_DICT(ctx), str_intern_c(key), val);
+        // debug mode: where the future or task was made, as CPython's
+        // Future.__del__ passes it
+        ObjClass *c = IS_OBJ(val) ? AS_OBJ(val)->cls : NULL;
+        if (c && (c == cls_future || c == cls_task || c->native_base == cls_future || c->native_base == cls_task)) {
+            Value tb = future_origin((ObjFuture *)AS_OBJ(val));
+            if (tb && AS_LIST(tb)->len) {
+                dict_set_str(AS_DICT(ctx), str_intern_c("source_traceback"), tb);
+            }
+        }
     }
     // an instance's own call_exception_handler (CPython's loop calls it
     // through self) takes the context
@@ -890,7 +913,7 @@ static bool idle_sleep(double until) {
     }
 }
 
-// --strict-tasks, at the start of an iteration (a safe point): a task that
+// --strict-tasks and debug mode, at the start of an iteration (a safe point): a task that
 // failed unobserved in the last one is found now, before the loop waits,
 // even when no pyish code would run (and collect) before the next timer.
 // false with SystemExit raised when one was found.
@@ -909,7 +932,7 @@ static bool report_slow_step(ObjLoop *loop, const ReadyItem *it, double t0);
 // One iteration: wait for I/O or the next timer (unless [may_block] is
 // false, as when a host or the REPL drives the loop), then run what is ready.
 static bool run_once(ObjLoop *loop, bool may_block) {
-    if ((loop->dbg & LOOP_DBG_STRICT) && !strict_check()) {
+    if ((loop->dbg & (LOOP_DBG_STRICT | LOOP_DBG_DEBUG)) && !strict_check()) {
         return false;
     }
     while (loop->ntimers && loop->timers[0]->cancelled) {
@@ -961,7 +984,7 @@ static bool run_once(ObjLoop *loop, bool may_block) {
         // one call site, so that run_item stays inlined (two cost ~20
         // instructions per item); [slice] is false when not tracing
         bool slice = (loop->dbg & LOOP_DBG_TRACE) && trace_item_begin(&it);
-        double t0 = (loop->dbg & LOOP_DBG_SLOW) ? clock_real_monotonic() : 0;
+        double t0 = (loop->dbg & LOOP_DBG_DEBUG) ? clock_real_monotonic() : 0;
         bool ok = run_item(loop, it);
         if (__builtin_expect(slice, 0)) {
             trace_item_end(&it);
@@ -1024,7 +1047,7 @@ static bool report_slow_step(ObjLoop *loop, const ReadyItem *it, double t0) {
 // asyncio.sleep()". Reporting failures are ignored: the call goes on.
 static void report_blocking_call(const char *what, double arg) {
     ObjLoop *loop = ST->running_loop;
-    if (!loop || !(loop->dbg & LOOP_DBG_SLOW) || !loop->current_task) {
+    if (!loop || !(loop->dbg & LOOP_DBG_DEBUG) || !loop->current_task) {
         return;
     }
     Value saved = exc_take();
@@ -1073,6 +1096,12 @@ static bool run_forever(ObjLoop *loop) {
     ObjLoop *prev = ST->running_loop;
     ST->running_loop = loop;
     loop->running = true;
+    // debug mode: coroutines record where they were made (CPython's
+    // DEBUG_STACK_DEPTH), for the never-awaited warning
+    int depth = ST->coro_origin_depth;
+    if (loop->debug && depth == 0) {
+        ST->coro_origin_depth = AIO_DEBUG_STACK_DEPTH;
+    }
     bool ok = true;
     for (;;) {
         if (!run_once(loop, true)) {
@@ -1086,6 +1115,7 @@ static bool run_forever(ObjLoop *loop) {
     loop->stopping = false;
     loop->running = false;
     ST->running_loop = prev;
+    ST->coro_origin_depth = depth;
     return ok;
 }
 
@@ -1583,6 +1613,12 @@ static Value loop_close_m(int argc, Value *argv, ObjDict *kw) {
     if (l->closed) {
         return VAL_NONE;
     }
+    if (l->dbg & LOOP_DBG_DEBUG) {
+        // debug mode: what died unobserved (never-awaited coroutines,
+        // unretrieved task exceptions, pending tasks) is reported now, at
+        // run()'s exit, not whenever the collector next runs
+        gc_collect();
+    }
     l->closed = true;
     l->rlen = 0;
     l->rhead = 0;
@@ -1616,7 +1652,7 @@ static Value loop_set_debug_m(int argc, Value *argv, ObjDict *kw) {
     }
     ObjLoop *l = self_loop(argv[0]);
     l->debug = t;
-    l->dbg = (uint8_t)(t ? l->dbg | LOOP_DBG_SLOW : l->dbg & ~LOOP_DBG_SLOW);
+    l->dbg = (uint8_t)(t ? l->dbg | LOOP_DBG_DEBUG : l->dbg & ~LOOP_DBG_DEBUG);
     return VAL_NONE;
 }
 

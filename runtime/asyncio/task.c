@@ -104,6 +104,9 @@ Value task_new(ObjLoop *loop, Value coro, Value name, Value context) {
     }
     registry_add(t);
     loop_push(loop, R_STEP, OBJ_VAL(t), VAL_NULL);
+    if (__builtin_expect(loop->dbg & LOOP_DBG_DEBUG, 0)) {
+        future_note_origin(&t->f);
+    }
     return OBJ_VAL(t);
 }
 
@@ -406,9 +409,14 @@ Value task_repr(Value self) {
         }
         wait = str_printf(" wait_for=%s", AS_STR(wr)->data);
     }
-    gc_pop_root(3);
-    return str_printf("<%s %s name=%s coro=<%s>%s%s>", f->hdr.cls->name->data, st, AS_STR(nr)->data,
-                      AS_STR(coro)->data, AS_STR(info)->data, AS_STR(wait)->data);
+    gc_push_root(wait);
+    Value at = future_created_at(f);
+    gc_pop_root(4);
+    if (!at) {
+        return VAL_NULL;
+    }
+    return str_printf("<%s %s name=%s coro=<%s>%s%s%s>", f->hdr.cls->name->data, st, AS_STR(nr)->data,
+                      AS_STR(coro)->data, AS_STR(wait)->data, AS_STR(info)->data, AS_STR(at)->data);
 }
 
 ObjGen *task_user_gen(ObjGen *g, ObjGen **inner) {
