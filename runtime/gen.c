@@ -11,6 +11,7 @@
 #include "class.h"
 #include "gc.h"
 #include "runtime.h"
+#include "asyncio/asyncio.h"
 
 int gen_line(ObjGen *g) {
     if (!g->frame) {
@@ -398,6 +399,50 @@ static Value gen_repr(Value self) {
     return str_printf("<%s object %s at %p>", g->hdr.cls->name->data, g->qualname->data, (void *)g);
 }
 
+// ---- forgotten awaits at the use site (asyncio debug mode)
+// A coroutine that was never started and is truth-tested (`if fetch():`),
+// formatted into a string or compared is almost always a missing await:
+// while a loop in debug mode runs, it warns at that line, once (the
+// collector then says nothing more). Off debug mode these slots cost one
+// test, and only on coroutine objects.
+
+static void warn_use_site(Value self) {
+    ObjGen *g = (ObjGen *)AS_OBJ(self);
+    ObjLoop *loop = ST->running_loop;
+    if (__builtin_expect(!loop || !(loop->dbg & LOOP_DBG_DEBUG), 1) || g->awaited || g->warned ||
+        g->state != GEN_CREATED) {
+        return;
+    }
+    g->warned = true;
+    ObjStr *file = vm_current_file();
+    int line = vm_current_line();
+    fflush(stdout);
+    fprintf(state_stderr(), "%s:%d: RuntimeWarning: coroutine '%s' was never awaited\n", file ? file->data : "?",
+            line, g->qualname->data);
+    char src[1024];
+    if (file && tb_source_line(file->data, line, src, sizeof src)) {
+        fprintf(state_stderr(), "  %s\n", src);
+    }
+    fflush(state_stderr());
+}
+
+static int coro_truthy(Value self) {
+    warn_use_site(self);
+    return 1;
+}
+
+static Value coro_repr(Value self) {
+    warn_use_site(self);
+    return gen_repr(self);
+}
+
+static Value coro_richcompare(Value a, Value b, int op) {
+    if (op == OP_EQ || op == OP_NE) {
+        warn_use_site(IS_OBJ(a) && AS_OBJ(a)->cls == cls_coroutine ? a : b);
+    }
+    return VAL_NOTIMPL;
+}
+
 static Value gen_getattr(Value self, ObjStr *name) {
     ObjGen *g = (ObjGen *)AS_OBJ(self);
     const char *n = name->data;
@@ -665,6 +710,9 @@ void gen_init(void) {
     cls_generator->next = gen_next;
     cls_coroutine = class_new_builtin("coroutine", NULL, sizeof(ObjGen), coro_methods);
     setup_gen_class(cls_coroutine);
+    cls_coroutine->repr = coro_repr;
+    cls_coroutine->truthy = coro_truthy;
+    cls_coroutine->richcompare = coro_richcompare;
     cls_async_generator = class_new_builtin("async_generator", NULL, sizeof(ObjGen), agen_methods);
     setup_gen_class(cls_async_generator);
     cls_agen_await = class_new_builtin("async_generator_asend", NULL, sizeof(ObjAGenAwait), agen_await_methods);
