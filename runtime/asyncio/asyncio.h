@@ -271,6 +271,9 @@ void future_init_fields(ObjFuture *f, ObjLoop *loop);
 // oldest first in its __dict__ (so the attribute reads as CPython's). The
 // caller keeps [f] reachable. Raises nothing: a failure records none.
 void future_note_origin(ObjFuture *f);
+// Debug mode's own reports: [msg] (a str) on the asyncio logger as a
+// warning; errors are ignored and a pending exception is kept.
+void aio_log_warning(Value msg);
 // That list, or VAL_NULL when none was recorded.
 Value future_origin(ObjFuture *f);
 // " created at FILE:LINE" (its last frame) for reprs, "" when none.

@@ -1060,6 +1060,18 @@ static void report_blocking_call(const char *what, double arg) {
                            AS_STR(float_repr_str(arg))->data, IS_STR(name) ? AS_STR(name)->data : "?",
                            file ? file->data : "?", vm_current_line());
     gc_push_root(msg);
+    aio_log_warning(msg);
+    gc_pop_root(2);
+    if (saved) {
+        exc_raise_value(saved);
+    }
+    gc_pop_root(1);
+}
+
+void aio_log_warning(Value msg) {
+    Value saved = exc_take();
+    gc_push_root(saved);
+    gc_push_root(msg);
     Value log = vm_import("asyncio.log");
     Value logger = log ? obj_getattr_opt(log, str_intern_c("logger")) : VAL_NULL;
     Value warn = logger ? obj_getattr_opt(logger, str_intern_c("warning")) : VAL_NULL;
@@ -1071,7 +1083,6 @@ static void report_blocking_call(const char *what, double arg) {
     if (saved) {
         exc_raise_value(saved);
     }
-    gc_pop_root(1);
 }
 
 static bool check_can_run(ObjLoop *loop) {
