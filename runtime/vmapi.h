@@ -92,6 +92,9 @@ Value vm_getframe(int argc, Value *argv, ObjDict *kw);
 // [depth], innermost first: a tuple of (filename, lineno, name), as
 // CPython's cr_origin.
 Value tb_capture_origin(int depth);
+// Whether the frame [up] calls above the running pyish function (1: its
+// caller) is the user's code, not pyish's library.
+bool tb_caller_is_user(int up);
 // Those frames (a tuple or list of such tuples; longer ones are read up to
 // their name) as traceback entries, "  File ..., line N, in NAME" and the
 // source line, oldest first; a str ending in a newline, "" when none.

@@ -900,6 +900,14 @@ Value tb_capture_origin(int depth) {
     return t;
 }
 
+bool tb_caller_is_user(int up) {
+    Frame *f = ST->frame;
+    for (int i = 0; i < up && f; i++) {
+        f = f->parent;
+    }
+    return f && user_frame(f);
+}
+
 Value tb_format_origin(Value frames, bool innermost_first) {
     Value out = str_from_c("");
     gc_push_root(out);

@@ -274,6 +274,9 @@ void future_note_origin(ObjFuture *f);
 // Debug mode's own reports: [msg] (a str) on the asyncio logger as a
 // warning; errors are ignored and a pending exception is kept.
 void aio_log_warning(Value msg);
+// _asyncio._report_blocking(call, hint, up): debug mode's blocking-call report
+// for a library function (subprocess.run) the user's code called directly.
+Value aio_report_blocking_m(int argc, Value *argv, ObjDict *kw);
 // That list, or VAL_NULL when none was recorded.
 Value future_origin(ObjFuture *f);
 // " created at FILE:LINE" (its last frame) for reprs, "" when none.

@@ -1041,31 +1041,70 @@ static bool report_slow_step(ObjLoop *loop, const ReadyItem *it, double t0) {
     return ok;
 }
 
-// Debug mode: a blocking builtin called inside a task of a running loop
-// (time.sleep) is reported on the asyncio logger with its line: "blocking
+// Debug mode: a blocking call made inside a task of a running loop
+// (time.sleep, input, a blocking socket's recv/accept/connect, a read of a
+// pipe or tty, subprocess.run and its kin, a Lock.acquire that would
+// block) is reported on the asyncio logger with the user's line: "blocking
 // call time.sleep(2.0) in task 'Task-3' at app.pyish:41: use await
-// asyncio.sleep()". Reporting failures are ignored: the call goes on.
-static void report_blocking_call(const char *what, double arg) {
+// asyncio.sleep()". The first call made at a line of a task is reported,
+// not the ones after it there (a loop of reads, or subprocess.run()'s own
+// reads of its pipes). Reporting failures are ignored: the call goes on.
+static void report_blocking_call(const char *call, Value arg, const char *hint) {
     ObjLoop *loop = ST->running_loop;
     if (!loop || !(loop->dbg & LOOP_DBG_DEBUG) || !loop->current_task) {
         return;
     }
     Value saved = exc_take();
     gc_push_root(saved);
+    gc_push_root(arg);
     ObjTask *t = (ObjTask *)AS_OBJ(loop->current_task);
-    Value name = t->name ? t->name : str_printf("Task-%lld", (long long)t->num);
-    gc_push_root(name);
-    ObjStr *file = vm_current_file();
-    Value msg = str_printf("blocking call %s(%s) in task '%s' at %s:%d: use await asyncio.sleep()", what,
-                           AS_STR(float_repr_str(arg))->data, IS_STR(name) ? AS_STR(name)->data : "?",
-                           file ? file->data : "?", vm_current_line());
-    gc_push_root(msg);
-    aio_log_warning(msg);
+    Value site = tb_capture_origin(1);
+    gc_push_root(site);
+    Value *fr = AS_TUPLE(site)->len ? AS_TUPLE(AS_TUPLE(site)->items[0])->items : NULL;
+    int line = fr ? (int)AS_SMALL(fr[1]) : 0;
+    const void *file = fr ? (const void *)AS_OBJ(fr[0]) : NULL;
+    if (ST->aio_block_last_task != (const void *)t || ST->aio_block_last_file != file ||
+        ST->aio_block_last_line != line) {
+        ST->aio_block_last_task = t;
+        ST->aio_block_last_file = file;
+        ST->aio_block_last_line = line;
+        Value name = t->name ? t->name : str_printf("Task-%lld", (long long)t->num);
+        gc_push_root(name);
+        Value ar = arg ? obj_repr(arg) : VAL_NULL;
+        exc_clear();
+        gc_push_root(ar);
+        Value msg = str_printf("blocking call %s%s%s%s in task '%s' at %s:%d: %s", call, ar ? "(" : "",
+                               ar ? AS_STR(ar)->data : "", ar ? ")" : "", IS_STR(name) ? AS_STR(name)->data : "?",
+                               fr ? AS_STR(fr[0])->data : "?", line, hint);
+        gc_push_root(msg);
+        aio_log_warning(msg);
+        gc_pop_root(3);
+    }
+    exc_clear();
     gc_pop_root(2);
     if (saved) {
         exc_raise_value(saved);
     }
     gc_pop_root(1);
+}
+
+// _report_blocking(call, hint, up): the same report for a blocking
+// function of pyish's library (subprocess.run, Lock.acquire) when the
+// user's code called it directly, [up] frames above the caller of
+// _report_blocking (1: its caller; 2 through a helper): calls made inside
+// the library stay quiet (run() -> wait()).
+Value aio_report_blocking_m(int argc, Value *argv, ObjDict *kw) {
+    int64_t up = 0;
+    if (!arg_count("_report_blocking", argc, 3, 3)) {
+        return VAL_NULL;
+    }
+    if (!IS_STR(argv[0]) || !IS_STR(argv[1]) || !IS_INT(argv[2]) || !int_to_i64(argv[2], &up)) {
+        return exc_raise(exc_TypeError, "_report_blocking(call, hint, up) takes two str and an int");
+    }
+    if (ST->aio_debug_running && up >= 0 && up < 64 && tb_caller_is_user((int)up)) {
+        report_blocking_call(AS_STR(argv[0])->data, VAL_NULL, AS_STR(argv[1])->data);
+    }
+    return VAL_NONE;
 }
 
 void aio_log_warning(Value msg) {
@@ -1113,6 +1152,8 @@ static bool run_forever(ObjLoop *loop) {
     if (loop->debug && depth == 0) {
         ST->coro_origin_depth = AIO_DEBUG_STACK_DEPTH;
     }
+    bool dbg_was = ST->aio_debug_running;
+    ST->aio_debug_running = loop->debug;
     bool ok = true;
     for (;;) {
         if (!run_once(loop, true)) {
@@ -1127,6 +1168,7 @@ static bool run_forever(ObjLoop *loop) {
     loop->running = false;
     ST->running_loop = prev;
     ST->coro_origin_depth = depth;
+    ST->aio_debug_running = dbg_was;
     return ok;
 }
 
@@ -1179,6 +1221,7 @@ bool loop_enter(ObjLoop *loop) {
         return false;
     }
     ST->running_loop = loop;
+    ST->aio_debug_running = loop->debug;
     loop->running = true;
     loop->entered = true;
     return true;
@@ -1189,6 +1232,7 @@ void loop_leave(ObjLoop *loop) {
     loop->running = false;
     loop->stopping = false;
     ST->running_loop = NULL;
+    ST->aio_debug_running = false;
 }
 
 bool loop_run_once(ObjLoop *loop) {
@@ -1203,11 +1247,14 @@ bool loop_run_once(ObjLoop *loop) {
     }
     ObjLoop *prev = ST->running_loop;
     ST->running_loop = loop;
+    bool dbg_was = ST->aio_debug_running;
+    ST->aio_debug_running = loop->debug;
     loop->running = true;
     bool ok = run_once(loop, false);
     loop->stopping = false;
     loop->running = false;
     ST->running_loop = prev;
+    ST->aio_debug_running = dbg_was;
     return ok;
 }
 
@@ -1664,6 +1711,12 @@ static Value loop_set_debug_m(int argc, Value *argv, ObjDict *kw) {
     ObjLoop *l = self_loop(argv[0]);
     l->debug = t;
     l->dbg = (uint8_t)(t ? l->dbg | LOOP_DBG_DEBUG : l->dbg & ~LOOP_DBG_DEBUG);
+    if (ST->running_loop == l) {
+        // switched while it runs: blocking calls and coroutine origins
+        // follow at once, as CPython's set_debug does
+        ST->aio_debug_running = t;
+        ST->coro_origin_depth = t ? AIO_DEBUG_STACK_DEPTH : 0;
+    }
     return VAL_NONE;
 }
 
