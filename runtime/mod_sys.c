@@ -198,6 +198,7 @@ static Value make_flags(void) {
         vals[i] = MK_SMALL(0);
     }
     vals[4] = MK_SMALL(1);                              // dont_write_bytecode
+    vals[13] = VAL_BOOL(ST->config.dev_mode);           // dev_mode (-X dev)
     vals[16] = VAL_FALSE;                               // safe_path
     vals[17] = MK_SMALL(INT_DEFAULT_MAX_STR_DIGITS);    // int_max_str_digits
     return make_info("flags", "debug inspect interactive optimize dont_write_bytecode no_user_site no_site "
@@ -463,6 +464,11 @@ Value mod_sys_init(void) {
     set(d, "base_exec_prefix", str_from_c("/usr/local"));
     set(d, "dont_write_bytecode", OBJ_VAL(obj_true));
     set(d, "warnoptions", list_new(0));
+    Value xo = dict_new();
+    set(d, "_xoptions", xo);
+    if (ST->config.dev_mode) {
+        dict_set_str(AS_DICT(xo), str_intern_c("dev"), VAL_TRUE);
+    }
     set(d, "flags_optimize", MK_SMALL(0));
     set(d, "float_repr_style", str_from_c("short"));
     set(d, "ps1", str_from_c(">>> "));

@@ -585,6 +585,9 @@ Value loop_call_at(ObjLoop *loop, double when, int kind, Value cb, Value args) {
 }
 
 bool loop_env_debug(void) {
+    if (ST->config.dev_mode) {
+        return true;        // -X dev, as CPython's sys.flags.dev_mode
+    }
     // sandboxed states read no environment
     const char *env = ST->config.sandbox ? NULL : getenv("PYISHASYNCIODEBUG");
     if (!env || !*env) {
