@@ -185,6 +185,10 @@ static Value bi_input(int argc, Value *argv, ObjDict *kw) {
         fwrite(AS_STR(s)->data, 1, AS_STR(s)->len, stdout);
     }
     fflush(stdout);
+    if (__builtin_expect(ST->aio_debug_running, 0)) {
+        ST->aio_blocking_hook("input", argc ? argv[0] : str_from_c(""),
+                              "use await asyncio.to_thread(input) or a stream on sys.stdin");
+    }
     char *line = NULL;
     size_t cap = 0;
     ssize_t n = getline(&line, &cap, stdin);

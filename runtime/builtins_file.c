@@ -379,6 +379,22 @@ static bool file_open_check(Value self) {
     return true;
 }
 
+// asyncio debug mode: a read of a pipe, tty or socket (not of a regular
+// file) inside a running task may block the loop: reported by the hook.
+static void report_blocking_read(ObjFile *f) {
+    struct stat st;
+    if (fstat(fileno(f->fp), &st) != 0) {
+        return;
+    }
+    const char *what = S_ISFIFO(st.st_mode)   ? "read() of a pipe"
+                       : S_ISSOCK(st.st_mode) ? "read() of a socket"
+                       : S_ISCHR(st.st_mode) && isatty(fileno(f->fp)) ? "read() of a tty"
+                                                                      : NULL;
+    if (what) {
+        ST->aio_blocking_hook(what, VAL_NULL, "use await asyncio.to_thread() or loop.connect_read_pipe()");
+    }
+}
+
 static bool can_read(ObjFile *f) {
     if (f->closed) {
         exc_raise(exc_ValueError, "I/O operation on closed file.");
@@ -392,6 +408,9 @@ static bool can_read(ObjFile *f) {
         fflush(f->fp);
     }
     f->last_op = OP_READ;
+    if (__builtin_expect(ST->aio_debug_running, 0)) {
+        report_blocking_read(f);
+    }
     return true;
 }
 

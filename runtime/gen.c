@@ -11,6 +11,7 @@
 #include "class.h"
 #include "gc.h"
 #include "runtime.h"
+#include "asyncio/asyncio.h"
 
 int gen_line(ObjGen *g) {
     if (!g->frame) {
@@ -29,12 +30,22 @@ bool gen_is_gen(Value v) {
 static void trace_gen(Obj *o) {
     ObjGen *g = (ObjGen *)o;
     gc_mark_obj((Obj *)g->qualname);
-    gc_mark_obj((Obj *)g->created_file);
+    gc_mark_obj(g->created);
     gc_mark_value(g->yf);
     gc_mark_obj((Obj *)g->inner);
     if (g->frame) {
         frame_mark(g->frame);
     }
+}
+
+ObjStr *gen_created_file(ObjGen *g) {
+    Obj *c = g->created;
+    return !c || c->cls == cls_str ? (ObjStr *)c : AS_STR(((ObjTuple *)c)->items[0]);
+}
+
+Value gen_origin(ObjGen *g) {
+    Obj *c = g->created;
+    return c && c->cls == cls_tuple ? ((ObjTuple *)c)->items[1] : VAL_NULL;
 }
 
 static void warn_never_awaited(ObjGen *g) {
@@ -44,9 +55,25 @@ static void warn_never_awaited(ObjGen *g) {
     g->warned = true;
     fflush(stdout);
     fprintf(state_stderr(), "%s:%d: RuntimeWarning: coroutine '%s' was never awaited\n",
-            g->created_file ? g->created_file->data : "?", g->created_line, g->qualname->data);
+            gen_created_file(g) ? gen_created_file(g)->data : "?", g->created_line, g->qualname->data);
+    if (gen_origin(g)) {
+        // as CPython's warnings._warn_unawaited_coroutine with cr_origin set
+        Value saved = exc_take();
+        gc_push_root(saved);
+        Value s = tb_format_origin(gen_origin(g), true);
+        if (s && AS_STR(s)->len) {
+            ObjStr *o = AS_STR(s);
+            fprintf(state_stderr(), "Coroutine created at (most recent call last)\n%.*s\n", (int)(o->len - 1), o->data);
+        }
+        exc_clear();
+        if (saved) {
+            exc_raise_value(saved);
+        }
+        gc_pop_root(1);
+    }
     char line[1024];
-    if (g->created_file && tb_source_line(g->created_file->data, g->created_line, line, sizeof line)) {
+    ObjStr *file = gen_created_file(g);
+    if (file && tb_source_line(file->data, g->created_line, line, sizeof line)) {
         fprintf(state_stderr(), "  %s\n", line);
     }
     fprintf(state_stderr(), "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n");
@@ -387,6 +414,50 @@ static Value gen_repr(Value self) {
     return str_printf("<%s object %s at %p>", g->hdr.cls->name->data, g->qualname->data, (void *)g);
 }
 
+// ---- forgotten awaits at the use site (asyncio debug mode)
+// A coroutine that was never started and is truth-tested (`if fetch():`),
+// formatted into a string or compared is almost always a missing await:
+// while a loop in debug mode runs, it warns at that line, once (the
+// collector then says nothing more). Off debug mode these slots cost one
+// test, and only on coroutine objects.
+
+static void warn_use_site(Value self) {
+    ObjGen *g = (ObjGen *)AS_OBJ(self);
+    ObjLoop *loop = ST->running_loop;
+    if (__builtin_expect(!loop || !(loop->dbg & LOOP_DBG_DEBUG), 1) || g->awaited || g->warned ||
+        g->state != GEN_CREATED) {
+        return;
+    }
+    g->warned = true;
+    ObjStr *file = vm_current_file();
+    int line = vm_current_line();
+    fflush(stdout);
+    fprintf(state_stderr(), "%s:%d: RuntimeWarning: coroutine '%s' was never awaited\n", file ? file->data : "?",
+            line, g->qualname->data);
+    char src[1024];
+    if (file && tb_source_line(file->data, line, src, sizeof src)) {
+        fprintf(state_stderr(), "  %s\n", src);
+    }
+    fflush(state_stderr());
+}
+
+static int coro_truthy(Value self) {
+    warn_use_site(self);
+    return 1;
+}
+
+static Value coro_repr(Value self) {
+    warn_use_site(self);
+    return gen_repr(self);
+}
+
+static Value coro_richcompare(Value a, Value b, int op) {
+    if (op == OP_EQ || op == OP_NE) {
+        warn_use_site(IS_OBJ(a) && AS_OBJ(a)->cls == cls_coroutine ? a : b);
+    }
+    return VAL_NOTIMPL;
+}
+
 static Value gen_getattr(Value self, ObjStr *name) {
     ObjGen *g = (ObjGen *)AS_OBJ(self);
     const char *n = name->data;
@@ -417,6 +488,9 @@ static Value gen_getattr(Value self, ObjStr *name) {
         }
         if (strcmp(rest, "_suspended") == 0) {
             return VAL_BOOL(gen_state(g) == GEN_SUSPENDED);
+        }
+        if (pfx[0] == 'c' && strcmp(rest, "_origin") == 0) {
+            return gen_origin(g) ? gen_origin(g) : VAL_NONE;
         }
     }
     return generic_getattr(self, name);
@@ -651,6 +725,9 @@ void gen_init(void) {
     cls_generator->next = gen_next;
     cls_coroutine = class_new_builtin("coroutine", NULL, sizeof(ObjGen), coro_methods);
     setup_gen_class(cls_coroutine);
+    cls_coroutine->repr = coro_repr;
+    cls_coroutine->truthy = coro_truthy;
+    cls_coroutine->richcompare = coro_richcompare;
     cls_async_generator = class_new_builtin("async_generator", NULL, sizeof(ObjGen), agen_methods);
     setup_gen_class(cls_async_generator);
     cls_agen_await = class_new_builtin("async_generator_asend", NULL, sizeof(ObjAGenAwait), agen_await_methods);

@@ -25,7 +25,9 @@ struct ObjGen {
     uint32_t inner_depth;   // frames between [inner] and this one
     ObjGen **chain;         // the generators of that chain below this one,
                             // innermost first ([inner_depth] of them)
-    ObjStr *created_file;   // where a coroutine object was made (never-awaited warning)
+    Obj *created;           // where a coroutine object was made (never-awaited warning):
+                            // its file (a str), or (file, cr_origin) when origin tracking
+                            // was on (asyncio debug mode; gen_created_file, gen_origin)
     int32_t created_line;
     uint32_t chain_cap;     // (here, not after [chain]: no padding, 96 bytes in all)
     uint8_t state;          // GEN_*
@@ -64,6 +66,10 @@ void gen_close_dropped(ObjGen *g);
 ObjGen **gen_chain_room(ObjGen *head, uint32_t n);
 // The exception throw(type[, value[, tb]]) means, or VAL_NULL + TypeError.
 Value gen_make_throw_exc(int argc, Value *argv);
+// The file a coroutine was made in (NULL if unknown), and its cr_origin
+// (VAL_NULL when origin tracking was off).
+ObjStr *gen_created_file(ObjGen *g);
+Value gen_origin(ObjGen *g);
 // The line [g] is suspended at (its first line before it started), 0 when closed.
 int gen_line(ObjGen *g);
 _Static_assert(sizeof(ObjGen) <= 96, "ObjGen fits the 96-byte size class");

@@ -373,6 +373,10 @@ static Value s_connect(int argc, Value *argv, ObjDict *kw) {
     }
     double timeout = get_timeout(argv[3]);
     bool raise = obj_truthy(argv[4]) == 1;
+    if (__builtin_expect(ST->aio_debug_running, 0) && timeout != 0) {
+        ST->aio_blocking_hook("socket.connect()", VAL_NULL,
+                              "use await asyncio.open_connection() or loop.sock_connect()");
+    }
     int err = 0;
     if (connect(fd, &a.sa, len) < 0) {
         err = errno;
@@ -407,6 +411,9 @@ static Value s_accept(int argc, Value *argv, ObjDict *kw) {
     }
     double timeout = get_timeout(argv[1]);
     double deadline = timeout > 0 ? now_mono() + timeout : 0;
+    if (__builtin_expect(ST->aio_debug_running, 0) && timeout != 0) {
+        ST->aio_blocking_hook("socket.accept()", VAL_NULL, "use await asyncio.start_server() or loop.sock_accept()");
+    }
     for (;;) {
         SockAddr a;
         socklen_t len = sizeof a;
@@ -434,6 +441,9 @@ static Value s_recv(int argc, Value *argv, ObjDict *kw) {
         return exc_raise(exc_ValueError, "negative buffersize in recv");
     }
     double timeout = get_timeout(argv[3]);
+    if (__builtin_expect(ST->aio_debug_running, 0) && timeout != 0) {
+        ST->aio_blocking_hook("socket.recv()", VAL_NULL, "use await loop.sock_recv() or asyncio streams");
+    }
     double deadline = timeout > 0 ? now_mono() + timeout : 0;
     char *buf = recv_buf(n ? (size_t)n : 1);
     if (!buf) {
@@ -474,6 +484,9 @@ static Value s_recv_into(int argc, Value *argv, ObjDict *kw) {
         n = (int64_t)b.len;
     }
     double timeout = get_timeout(argv[4]);
+    if (__builtin_expect(ST->aio_debug_running, 0) && timeout != 0) {
+        ST->aio_blocking_hook("socket.recv_into()", VAL_NULL, "use await loop.sock_recv_into() or asyncio streams");
+    }
     double deadline = timeout > 0 ? now_mono() + timeout : 0;
     for (;;) {
         ssize_t r = recv(fd, b.ptr, (size_t)n, (int)flags);
@@ -498,6 +511,10 @@ static Value s_recvfrom(int argc, Value *argv, ObjDict *kw) {
         return exc_raise(exc_ValueError, "negative buffersize in recvfrom");
     }
     double timeout = get_timeout(argv[3]);
+    if (__builtin_expect(ST->aio_debug_running, 0) && timeout != 0) {
+        ST->aio_blocking_hook("socket.recvfrom()", VAL_NULL,
+                              "use await loop.sock_recvfrom() or loop.create_datagram_endpoint()");
+    }
     double deadline = timeout > 0 ? now_mono() + timeout : 0;
     if (!recv_buf((size_t)n + 1)) {
         return VAL_NULL;

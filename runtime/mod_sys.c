@@ -66,6 +66,32 @@ static Value sys_setrecursionlimit(int argc, Value *argv, ObjDict *kw) {
     return VAL_NONE;
 }
 
+// Coroutines made while the depth is positive record the user frames that
+// made them (cr_origin; the never-awaited warning prints them). asyncio's
+// debug mode sets 10 while its loop runs, as CPython's.
+static Value sys_set_coro_origin_depth(int argc, Value *argv, ObjDict *kw) {
+    Value d = argc == 1 ? argv[0] : kw_get(kw, "depth");
+    if (argc + (kw ? (int)kw->used : 0) != 1 || !d) {
+        return exc_raise(exc_TypeError, "set_coroutine_origin_tracking_depth() takes exactly one argument (depth)");
+    }
+    int64_t n;
+    if (!IS_INT(d)) {
+        return exc_raise(exc_TypeError, "'%s' object cannot be interpreted as an integer", val_type_name(d));
+    }
+    if (!int_to_i64(d, &n)) {
+        return VAL_NULL;
+    }
+    if (n < 0) {
+        return exc_raise(exc_ValueError, "depth must be >= 0");
+    }
+    ST->coro_origin_depth = n > 1000000 ? 1000000 : (int)n;
+    return VAL_NONE;
+}
+
+static Value sys_get_coro_origin_depth(int argc, Value *argv, ObjDict *kw) {
+    return MK_SMALL(ST->coro_origin_depth);
+}
+
 static Value sys_getrecursionlimit(int argc, Value *argv, ObjDict *kw) {
     return MK_SMALL(ST->recursion_limit);
 }
@@ -172,6 +198,7 @@ static Value make_flags(void) {
         vals[i] = MK_SMALL(0);
     }
     vals[4] = MK_SMALL(1);                              // dont_write_bytecode
+    vals[13] = VAL_BOOL(ST->config.dev_mode);           // dev_mode (-X dev)
     vals[16] = VAL_FALSE;                               // safe_path
     vals[17] = MK_SMALL(INT_DEFAULT_MAX_STR_DIGITS);    // int_max_str_digits
     return make_info("flags", "debug inspect interactive optimize dont_write_bytecode no_user_site no_site "
@@ -327,6 +354,8 @@ static const MethodDef sys_fns[] = {
     {"exit", sys_exit},
     {"setrecursionlimit", sys_setrecursionlimit},
     {"getrecursionlimit", sys_getrecursionlimit},
+    {"set_coroutine_origin_tracking_depth", sys_set_coro_origin_depth},
+    {"get_coroutine_origin_tracking_depth", sys_get_coro_origin_depth},
     {"exc_info", sys_exc_info},
     {"exception", sys_exception},
     {"getsizeof", sys_getsizeof},
@@ -435,6 +464,11 @@ Value mod_sys_init(void) {
     set(d, "base_exec_prefix", str_from_c("/usr/local"));
     set(d, "dont_write_bytecode", OBJ_VAL(obj_true));
     set(d, "warnoptions", list_new(0));
+    Value xo = dict_new();
+    set(d, "_xoptions", xo);
+    if (ST->config.dev_mode) {
+        dict_set_str(AS_DICT(xo), str_intern_c("dev"), VAL_TRUE);
+    }
     set(d, "flags_optimize", MK_SMALL(0));
     set(d, "float_repr_style", str_from_c("short"));
     set(d, "ps1", str_from_c(">>> "));

@@ -56,8 +56,8 @@ static Value t_sleep(int argc, Value *argv, ObjDict *kw) {
     if (!(s * 1e9 >= -9223372036854775808.0 && s * 1e9 < 9223372036854775808.0)) {
         return exc_raise(exc_OverflowError, "timestamp too large to convert to C _PyTime_t");
     }
-    if (ST->aio_blocking_hook) {
-        ST->aio_blocking_hook("time.sleep", s);
+    if (__builtin_expect(ST->aio_debug_running, 0)) {
+        ST->aio_blocking_hook("time.sleep", argv[0], "use await asyncio.sleep()");
     }
     return clock_sleep(s) ? VAL_NONE : VAL_NULL;
 }

@@ -50,6 +50,8 @@ typedef struct StateConfig {
                                 // (--trace-file); the host opens and closes it
     bool dump_tasks_on_interrupt;   // Ctrl-C prints every pending task's call graph
                                 // before KeyboardInterrupt (--dump-tasks-on-interrupt; the REPL)
+    bool dev_mode;              // -X dev: sys.flags.dev_mode, new event loops in debug mode
+                                // (the host also adds the 'default' warnings filter)
     bool sandbox;               // no file, OS, process or environment access
     StateWriteFn write;         // NULL: stdout/stderr
     void *write_ud;
@@ -128,6 +130,7 @@ struct State {
     // ---- VM (src/vm*.c)
     volatile sig_atomic_t interrupted;  // VM_INTERRUPT_*; set by signal handlers
     int recursion_limit;
+    int coro_origin_depth;              // sys.set_coroutine_origin_tracking_depth (asyncio debug mode: 10)
     int int_max_str_digits;             // sys.set_int_max_str_digits (0: no limit)
     ObjDict *builtins;
     Value anext_default_fn;             // anext(it, default)'s coroutine (builtins_vm.c)
@@ -310,9 +313,16 @@ struct State {
     struct uv_loop_s *uv;               // libuv: the I/O the loops wait on (runtime/asyncio/io.c)
     struct uv_timer_s *uv_timer;        // bounds one wait for I/O
     bool aio_io_loaded;
-    // set by asyncio: blocking builtins (time.sleep) call it with their
-    // name and argument, so debug mode can report them inside a task
-    void (*aio_blocking_hook)(const char *what, double arg);
+    // asyncio debug mode: blocking builtins (time.sleep, input, socket
+    // reads, pipe reads, ...) call the hook while aio_debug_running (a loop
+    // in debug mode runs), with the call ("time.sleep", then "(repr(arg))"
+    // is added; with arg VAL_NULL, the whole text: "input()") and what to
+    // use instead, so it can report them inside a task
+    bool aio_debug_running;
+    void (*aio_blocking_hook)(const char *call, Value arg, const char *hint);
+    const void *aio_block_last_task;    // the last report (one per task and line in a row)
+    const void *aio_block_last_file;
+    int aio_block_last_line;
     // ---- signals with Python handlers (runtime/mod_signal.c)
     volatile sig_atomic_t sig_tripped[SIG_NSIG];
     Value sig_handlers[SIG_NSIG];       // VAL_NULL: never set; SIG_DFL/SIG_IGN as small ints

@@ -88,6 +88,17 @@ Value interp_format_exception_str(Value exc);
 // sys._getframe([depth]): a snapshot of the frame [depth] calls up, with
 // f_code, f_lineno, f_globals, f_locals and f_back.
 Value vm_getframe(int argc, Value *argv, ObjDict *kw);
+// The user's frames running now (not pyish's library ones), at most
+// [depth], innermost first: a tuple of (filename, lineno, name), as
+// CPython's cr_origin.
+Value tb_capture_origin(int depth);
+// Whether the frame [up] calls above the running pyish function (1: its
+// caller) is the user's code, not pyish's library.
+bool tb_caller_is_user(int up);
+// Those frames (a tuple or list of such tuples; longer ones are read up to
+// their name) as traceback entries, "  File ..., line N, in NAME" and the
+// source line, oldest first; a str ending in a newline, "" when none.
+Value tb_format_origin(Value frames, bool innermost_first);
 // "Exception ignored in: ..." reports of errors nobody can catch.
 void tb_print_unraisable(Value exc);
 

@@ -61,6 +61,11 @@ static const char *usage_text =
     "                   whom, where each is suspended) on stderr before the\n"
     "                   KeyboardInterrupt traceback (always on in the REPL); SIGQUIT\n"
     "                   (Ctrl-\\) prints it whenever an event loop runs\n"
+    "  -X dev           development mode, as python3's: asyncio debug mode for new\n"
+    "                   event loops (slow steps, blocking calls in tasks, creation\n"
+    "                   sites of lost coroutines and tasks, forgotten awaits,\n"
+    "                   swallowed cancellations) and every warning shown once\n"
+    "                   ('default' filter); other -X options are ignored\n"
     "  -V, --version    print the version and exit\n"
     "  -h, --help       print this help and exit\n"
     "Environment:\n"
@@ -88,6 +93,7 @@ typedef struct Options {
     uint64_t schedule_seed;
     bool strict_tasks;
     bool dump_tasks;            // --dump-tasks-on-interrupt
+    bool dev_mode;              // -X dev
     FILE *trace;                // --trace-file FILE, opened before the run
     const char *warnopts[64];   // -W options, in order
     int nwarn;
@@ -294,7 +300,8 @@ static void *interp_main(void *arg) {
     StateConfig cfg = {.argc = o->argc, .argv = o->argv, .script_dir = script_dir,
                        .virtual_clock = o->virtual_clock, .schedule_random = o->schedule_random,
                        .schedule_seed = o->schedule_seed, .strict_tasks = o->strict_tasks,
-                       .trace_file = o->trace, .dump_tasks_on_interrupt = o->dump_tasks};
+                       .trace_file = o->trace, .dump_tasks_on_interrupt = o->dump_tasks,
+                       .dev_mode = o->dev_mode};
     if (!state_new(&cfg)) {
         fputs("pyish: out of memory\n", stderr);
         o->status = 1;
@@ -489,6 +496,22 @@ int main(int argc, char **argv) {
             if (!o.trace) {
                 fprintf(stderr, "pyish: --trace-file: cannot open '%s': %s\n", path, strerror(errno));
                 return usage_error(NULL);
+            }
+        } else if (strncmp(a, "-X", 2) == 0) {
+            // as python3: -X dev is the development mode; other -X options
+            // (implementation-specific there) are accepted and ignored
+            const char *x = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!x) {
+                return usage_error("Argument expected for the -X option");
+            }
+            if (strcmp(x, "dev") == 0 && !o.dev_mode) {
+                o.dev_mode = true;
+                // its 'default' warnings filter comes before the -W ones
+                if (o.nwarn < (int)(sizeof o.warnopts / sizeof *o.warnopts)) {
+                    memmove(o.warnopts + 1, o.warnopts, sizeof *o.warnopts * (size_t)o.nwarn);
+                    o.warnopts[0] = "default";
+                    o.nwarn++;
+                }
             }
         } else if (strncmp(a, "-W", 2) == 0) {
             const char *w = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);

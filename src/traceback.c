@@ -874,6 +874,75 @@ static Value tbm_stack(int argc, Value *argv, ObjDict *kw) {
     return l;
 }
 
+// ---- creation sites (asyncio debug mode, sys.set_coroutine_origin_tracking_depth)
+// Only the user's frames count: those of pyish's own library ("<pyish
+// asyncio>", ...) are left out, so a report names the user's lines.
+
+static bool user_frame(Frame *f) {
+    return strncmp(f->code->filename->data, "<pyish ", 7) != 0;
+}
+
+Value tb_capture_origin(int depth) {
+    size_t n = 0;
+    for (Frame *f = ST->frame; f && n < (size_t)depth; f = f->parent) {
+        n += user_frame(f);
+    }
+    Value t = tuple_new(n);
+    gc_push_root(t);
+    size_t i = 0;
+    for (Frame *f = ST->frame; f && i < n; f = f->parent) {
+        if (user_frame(f)) {
+            Value e = tuple_pack(3, OBJ_VAL(f->code->filename), MK_SMALL(frame_line(f)), OBJ_VAL(f->code->name));
+            AS_TUPLE(t)->items[i++] = e;
+        }
+    }
+    gc_pop_root(1);
+    return t;
+}
+
+bool tb_caller_is_user(int up) {
+    Frame *f = ST->frame;
+    for (int i = 0; i < up && f; i++) {
+        f = f->parent;
+    }
+    return f && user_frame(f);
+}
+
+Value tb_format_origin(Value frames, bool innermost_first) {
+    Value out = str_from_c("");
+    gc_push_root(out);
+    size_t n = 0;
+    Value *items = NULL;
+    if (IS_OBJ(frames) && AS_OBJ(frames)->cls == cls_tuple) {
+        n = AS_TUPLE(frames)->len;
+        items = AS_TUPLE(frames)->items;
+    } else if (IS_OBJ(frames) && AS_OBJ(frames)->cls == cls_list) {
+        n = AS_LIST(frames)->len;
+        items = AS_LIST(frames)->items;
+    }
+    for (size_t k = 0; k < n; k++) {
+        Value e = items[innermost_first ? n - 1 - k : k];
+        if (!IS_OBJ(e) || AS_OBJ(e)->cls != cls_tuple || AS_TUPLE(e)->len < 3) {
+            continue;
+        }
+        Value *it = AS_TUPLE(e)->items;
+        int64_t line = 0;
+        if (!IS_STR(it[0]) || !IS_STR(it[2]) || !IS_INT(it[1]) || !int_to_i64(it[1], &line)) {
+            exc_clear();
+            continue;
+        }
+        char buf[4096];
+        bool src = tb_source_line(AS_STR(it[0])->data, (int)line, buf, sizeof buf) && buf[0];
+        Value s = str_printf("%s  File \"%s\", line %lld, in %s\n%s%s%s", AS_STR(out)->data, AS_STR(it[0])->data,
+                             (long long)line, AS_STR(it[2])->data, src ? "    " : "", src ? buf : "", src ? "\n" : "");
+        gc_pop_root(1);
+        out = s;
+        gc_push_root(out);
+    }
+    gc_pop_root(1);
+    return out;
+}
+
 // ---- sys._getframe: snapshots of the running frames (frameobj.c)
 Value vm_getframe(int argc, Value *argv, ObjDict *kw) {
     int64_t depth = 0;

@@ -53,8 +53,18 @@ Value gen_new(ObjFunction *func, Frame *frame) {
     g->qualname = func->qualname;
     if (cls == cls_coroutine) {
         ObjStr *file = vm_current_file();
-        g->created_file = file;
+        g->created = (Obj *)file;
         g->created_line = vm_current_line();
+        if (__builtin_expect(ST->coro_origin_depth > 0, 0) && file) {
+            gc_push_root(OBJ_VAL(g));
+            Value o = tb_capture_origin(ST->coro_origin_depth);
+            gc_push_root(o);
+            Value t = tuple_pack(2, OBJ_VAL(file), o);
+            gc_pop_root(2);
+            if (t) {
+                g->created = AS_OBJ(t);
+            }
+        }
     }
     return OBJ_VAL(g);
 }

@@ -13,6 +13,10 @@ typedef struct ObjLoop ObjLoop;
 
 enum { FUT_PENDING, FUT_CANCELLED, FUT_FINISHED };
 
+// Debug mode: how many of the user's frames a creation site keeps (CPython's
+// constants.DEBUG_STACK_DEPTH).
+enum { AIO_DEBUG_STACK_DEPTH = 10 };
+
 typedef struct ObjFuture {
     Obj hdr;
     ObjDict *dict;          // instance attributes (subclasses, user attrs)
@@ -112,7 +116,7 @@ enum {
     LOOP_DBG_SHUFFLE = 1,   // --schedule=random: ready items and timer ties in seeded random order
     LOOP_DBG_TRACE = 2,     // --trace-file: slices, flows and instants (trace.c)
     LOOP_DBG_STRICT = 4,    // --strict-tasks: collect at each iteration start when due
-    LOOP_DBG_SLOW = 8,      // set_debug(True): report steps longer than slow_callback_duration
+    LOOP_DBG_DEBUG = 8,     // debug mode (set_debug(True)): slow steps, blocking calls, creation sites
 };
 
 // The loop the current thread runs (NULL when none) and the default one.
@@ -262,6 +266,21 @@ static inline bool is_future(Value v) {
 }
 Value future_new(ObjLoop *loop);
 void future_init_fields(ObjFuture *f, ObjLoop *loop);
+// Debug mode (its loop's): records the user frames that made [f] as
+// CPython's _source_traceback, a list of (filename, lineno, name, None)
+// oldest first in its __dict__ (so the attribute reads as CPython's). The
+// caller keeps [f] reachable. Raises nothing: a failure records none.
+void future_note_origin(ObjFuture *f);
+// Debug mode's own reports: [msg] (a str) on the asyncio logger as a
+// warning; errors are ignored and a pending exception is kept.
+void aio_log_warning(Value msg);
+// _asyncio._report_blocking(call, hint, up): debug mode's blocking-call report
+// for a library function (subprocess.run) the user's code called directly.
+Value aio_report_blocking_m(int argc, Value *argv, ObjDict *kw);
+// That list, or VAL_NULL when none was recorded.
+Value future_origin(ObjFuture *f);
+// " created at FILE:LINE" (its last frame) for reprs, "" when none.
+Value future_created_at(ObjFuture *f);
 // State changes; false with InvalidStateError raised when already done.
 bool future_set_result(ObjFuture *f, Value v);
 bool future_set_exception(ObjFuture *f, Value exc);

@@ -34,7 +34,45 @@ void future_init_fields(ObjFuture *f, ObjLoop *loop) {
 Value future_new(ObjLoop *loop) {
     ObjFuture *f = (ObjFuture *)obj_alloc(cls_future, sizeof(ObjFuture));
     future_init_fields(f, loop);
+    if (__builtin_expect(loop->dbg & LOOP_DBG_DEBUG, 0)) {
+        future_note_origin(f);
+    }
     return OBJ_VAL(f);
+}
+
+void future_note_origin(ObjFuture *f) {
+    Value saved = exc_take();
+    gc_push_root(saved);
+    gc_push_root(OBJ_VAL(f));
+    Value frames = tb_capture_origin(AIO_DEBUG_STACK_DEPTH);
+    gc_push_root(frames);
+    size_t n = AS_TUPLE(frames)->len;
+    Value l = list_new(n);
+    gc_push_root(l);
+    for (size_t i = 0; i < n; i++) {
+        Value *e = AS_TUPLE(AS_TUPLE(frames)->items[n - 1 - i])->items;
+        Value t = tuple_pack(4, e[0], e[1], e[2], VAL_NONE);
+        if (!t || !list_append(AS_LIST(l), t)) {
+            break;
+        }
+    }
+    if (!f->dict) {
+        Value d = dict_new();
+        f->dict = d ? AS_DICT(d) : NULL;
+    }
+    if (f->dict) {
+        dict_set_str(f->dict, str_intern_c("_source_traceback"), l);
+    }
+    exc_clear();
+    gc_pop_root(4);
+    if (saved) {
+        exc_raise_value(saved);
+    }
+}
+
+Value future_origin(ObjFuture *f) {
+    Value l = f->dict ? dict_get_str(f->dict, str_intern_c("_source_traceback")) : VAL_NULL;
+    return l && IS_OBJ(l) && AS_OBJ(l)->cls == cls_list ? l : VAL_NULL;
 }
 
 static ObjFuture *self_fut(Value v) {
@@ -193,6 +231,9 @@ static Value fut_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     }
     ObjFuture *f = (ObjFuture *)obj_alloc(cls, cls->inst_size);
     future_init_fields(f, loop);
+    if (__builtin_expect(loop->dbg & LOOP_DBG_DEBUG, 0)) {
+        future_note_origin(f);
+    }
     return OBJ_VAL(f);
 }
 
@@ -523,6 +564,22 @@ static bool fut_setattr(Value self, ObjStr *name, Value v) {
     return true;
 }
 
+Value future_created_at(ObjFuture *f) {
+    Value l = future_origin(f);
+    if (!l || AS_LIST(l)->len == 0) {
+        return str_from_c("");
+    }
+    Value e = AS_LIST(l)->items[AS_LIST(l)->len - 1];
+    if (!IS_OBJ(e) || AS_OBJ(e)->cls != cls_tuple || AS_TUPLE(e)->len < 2) {
+        return str_from_c("");
+    }
+    Value file = obj_str(AS_TUPLE(e)->items[0]);
+    gc_push_root(file ? file : VAL_NONE);
+    Value line = file ? obj_str(AS_TUPLE(e)->items[1]) : VAL_NULL;
+    gc_pop_root(1);
+    return line ? str_printf(" created at %s:%s", AS_STR(file)->data, AS_STR(line)->data) : VAL_NULL;
+}
+
 Value future_repr_info(ObjFuture *f) {
     if (f->state == FUT_FINISHED) {
         Value r = obj_repr(f->value);
@@ -581,11 +638,14 @@ Value future_repr(Value self) {
     }
     gc_push_root(info);
     Value cb = cb_info(f);
-    gc_pop_root(1);
-    if (!cb) {
+    gc_push_root(cb ? cb : VAL_NONE);
+    Value at = cb ? future_created_at(f) : VAL_NULL;
+    gc_pop_root(2);
+    if (!at) {
         return VAL_NULL;
     }
-    return str_printf("<%s %s%s%s>", f->hdr.cls->name->data, st, AS_STR(cb)->data, AS_STR(info)->data);
+    return str_printf("<%s %s%s%s%s>", f->hdr.cls->name->data, st, AS_STR(cb)->data, AS_STR(info)->data,
+                      AS_STR(at)->data);
 }
 
 static Value fut_repr_m(int argc, Value *argv, ObjDict *kw) {

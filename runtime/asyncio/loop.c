@@ -585,6 +585,9 @@ Value loop_call_at(ObjLoop *loop, double when, int kind, Value cb, Value args) {
 }
 
 bool loop_env_debug(void) {
+    if (ST->config.dev_mode) {
+        return true;        // -X dev, as CPython's sys.flags.dev_mode
+    }
     // sandboxed states read no environment
     const char *env = ST->config.sandbox ? NULL : getenv("PYISHASYNCIODEBUG");
     if (!env || !*env) {
@@ -621,7 +624,7 @@ Value loop_new(void) {
                        (ST->aio_trace ? LOOP_DBG_TRACE : 0) | (ST->config.strict_tasks ? LOOP_DBG_STRICT : 0));
     if (debug) {
         l->debug = true;
-        l->dbg |= LOOP_DBG_SLOW;
+        l->dbg |= LOOP_DBG_DEBUG;
     }
     return OBJ_VAL(l);
 }
@@ -708,6 +711,20 @@ static void default_report(Value ctx) {
     gc_push_root(text);
     for (size_t i = 0; i < kl->len; i++) {
         Value val = dict_get_str(d, AS_STR(kl->items[i]));
+        const char *key = AS_STR(kl->items[i])->data;
+        if (strcmp(key, "source_traceback") == 0 || strcmp(key, "handle_traceback") == 0) {
+            // as CPython's: the frames, the last newline stripped
+            Value s = tb_format_origin(val, false);
+            if (s && AS_STR(s)->len) {
+                const char *what = key[0] == 's' ? "Object" : "Handle";
+                text = str_printf("%s\n%s: %s created at (most recent call last):\n%.*s", AS_STR(text)->data, key, what,
+                                  (int)AS_STR(s)->len - 1, AS_STR(s)->data);
+                gc_pop_root(1);
+                gc_push_root(text);
+            }
+            exc_clear();
+            continue;
+        }
         Value r = IS_STR(val) && strncmp(AS_STR(val)->data, "<Handle ", 8) == 0 ? val : obj_repr(val);
         if (!r) {
             exc_clear();
@@ -734,6 +751,15 @@ void aio_report_error(ObjLoop *loop, const char *msg, Value exc, const char *key
     }
     if (key) {
         dict_set_str(AS_DICT(ctx), str_intern_c(key), val);
+        // debug mode: where the future or task was made, as CPython's
+        // Future.__del__ passes it
+        ObjClass *c = IS_OBJ(val) ? AS_OBJ(val)->cls : NULL;
+        if (c && (c == cls_future || c == cls_task || c->native_base == cls_future || c->native_base == cls_task)) {
+            Value tb = future_origin((ObjFuture *)AS_OBJ(val));
+            if (tb && AS_LIST(tb)->len) {
+                dict_set_str(AS_DICT(ctx), str_intern_c("source_traceback"), tb);
+            }
+        }
     }
     // an instance's own call_exception_handler (CPython's loop calls it
     // through self) takes the context
@@ -890,7 +916,7 @@ static bool idle_sleep(double until) {
     }
 }
 
-// --strict-tasks, at the start of an iteration (a safe point): a task that
+// --strict-tasks and debug mode, at the start of an iteration (a safe point): a task that
 // failed unobserved in the last one is found now, before the loop waits,
 // even when no pyish code would run (and collect) before the next timer.
 // false with SystemExit raised when one was found.
@@ -909,7 +935,7 @@ static bool report_slow_step(ObjLoop *loop, const ReadyItem *it, double t0);
 // One iteration: wait for I/O or the next timer (unless [may_block] is
 // false, as when a host or the REPL drives the loop), then run what is ready.
 static bool run_once(ObjLoop *loop, bool may_block) {
-    if ((loop->dbg & LOOP_DBG_STRICT) && !strict_check()) {
+    if ((loop->dbg & (LOOP_DBG_STRICT | LOOP_DBG_DEBUG)) && !strict_check()) {
         return false;
     }
     while (loop->ntimers && loop->timers[0]->cancelled) {
@@ -961,7 +987,7 @@ static bool run_once(ObjLoop *loop, bool may_block) {
         // one call site, so that run_item stays inlined (two cost ~20
         // instructions per item); [slice] is false when not tracing
         bool slice = (loop->dbg & LOOP_DBG_TRACE) && trace_item_begin(&it);
-        double t0 = (loop->dbg & LOOP_DBG_SLOW) ? clock_real_monotonic() : 0;
+        double t0 = (loop->dbg & LOOP_DBG_DEBUG) ? clock_real_monotonic() : 0;
         bool ok = run_item(loop, it);
         if (__builtin_expect(slice, 0)) {
             trace_item_end(&it);
@@ -1018,24 +1044,75 @@ static bool report_slow_step(ObjLoop *loop, const ReadyItem *it, double t0) {
     return ok;
 }
 
-// Debug mode: a blocking builtin called inside a task of a running loop
-// (time.sleep) is reported on the asyncio logger with its line: "blocking
+// Debug mode: a blocking call made inside a task of a running loop
+// (time.sleep, input, a blocking socket's recv/accept/connect, a read of a
+// pipe or tty, subprocess.run and its kin, a Lock.acquire that would
+// block) is reported on the asyncio logger with the user's line: "blocking
 // call time.sleep(2.0) in task 'Task-3' at app.pyish:41: use await
-// asyncio.sleep()". Reporting failures are ignored: the call goes on.
-static void report_blocking_call(const char *what, double arg) {
+// asyncio.sleep()". The first call made at a line of a task is reported,
+// not the ones after it there (a loop of reads, or subprocess.run()'s own
+// reads of its pipes). Reporting failures are ignored: the call goes on.
+static void report_blocking_call(const char *call, Value arg, const char *hint) {
     ObjLoop *loop = ST->running_loop;
-    if (!loop || !(loop->dbg & LOOP_DBG_SLOW) || !loop->current_task) {
+    if (!loop || !(loop->dbg & LOOP_DBG_DEBUG) || !loop->current_task) {
         return;
     }
     Value saved = exc_take();
     gc_push_root(saved);
+    gc_push_root(arg);
     ObjTask *t = (ObjTask *)AS_OBJ(loop->current_task);
-    Value name = t->name ? t->name : str_printf("Task-%lld", (long long)t->num);
-    gc_push_root(name);
-    ObjStr *file = vm_current_file();
-    Value msg = str_printf("blocking call %s(%s) in task '%s' at %s:%d: use await asyncio.sleep()", what,
-                           AS_STR(float_repr_str(arg))->data, IS_STR(name) ? AS_STR(name)->data : "?",
-                           file ? file->data : "?", vm_current_line());
+    Value site = tb_capture_origin(1);
+    gc_push_root(site);
+    Value *fr = AS_TUPLE(site)->len ? AS_TUPLE(AS_TUPLE(site)->items[0])->items : NULL;
+    int line = fr ? (int)AS_SMALL(fr[1]) : 0;
+    const void *file = fr ? (const void *)AS_OBJ(fr[0]) : NULL;
+    if (ST->aio_block_last_task != (const void *)t || ST->aio_block_last_file != file ||
+        ST->aio_block_last_line != line) {
+        ST->aio_block_last_task = t;
+        ST->aio_block_last_file = file;
+        ST->aio_block_last_line = line;
+        Value name = t->name ? t->name : str_printf("Task-%lld", (long long)t->num);
+        gc_push_root(name);
+        Value ar = arg ? obj_repr(arg) : VAL_NULL;
+        exc_clear();
+        gc_push_root(ar);
+        Value msg = str_printf("blocking call %s%s%s%s in task '%s' at %s:%d: %s", call, ar ? "(" : "",
+                               ar ? AS_STR(ar)->data : "", ar ? ")" : "", IS_STR(name) ? AS_STR(name)->data : "?",
+                               fr ? AS_STR(fr[0])->data : "?", line, hint);
+        gc_push_root(msg);
+        aio_log_warning(msg);
+        gc_pop_root(3);
+    }
+    exc_clear();
+    gc_pop_root(2);
+    if (saved) {
+        exc_raise_value(saved);
+    }
+    gc_pop_root(1);
+}
+
+// _report_blocking(call, hint, up): the same report for a blocking
+// function of pyish's library (subprocess.run, Lock.acquire) when the
+// user's code called it directly, [up] frames above the caller of
+// _report_blocking (1: its caller; 2 through a helper): calls made inside
+// the library stay quiet (run() -> wait()).
+Value aio_report_blocking_m(int argc, Value *argv, ObjDict *kw) {
+    int64_t up = 0;
+    if (!arg_count("_report_blocking", argc, 3, 3)) {
+        return VAL_NULL;
+    }
+    if (!IS_STR(argv[0]) || !IS_STR(argv[1]) || !IS_INT(argv[2]) || !int_to_i64(argv[2], &up)) {
+        return exc_raise(exc_TypeError, "_report_blocking(call, hint, up) takes two str and an int");
+    }
+    if (ST->aio_debug_running && up >= 0 && up < 64 && tb_caller_is_user((int)up)) {
+        report_blocking_call(AS_STR(argv[0])->data, VAL_NULL, AS_STR(argv[1])->data);
+    }
+    return VAL_NONE;
+}
+
+void aio_log_warning(Value msg) {
+    Value saved = exc_take();
+    gc_push_root(saved);
     gc_push_root(msg);
     Value log = vm_import("asyncio.log");
     Value logger = log ? obj_getattr_opt(log, str_intern_c("logger")) : VAL_NULL;
@@ -1048,7 +1125,6 @@ static void report_blocking_call(const char *what, double arg) {
     if (saved) {
         exc_raise_value(saved);
     }
-    gc_pop_root(1);
 }
 
 static bool check_can_run(ObjLoop *loop) {
@@ -1073,6 +1149,14 @@ static bool run_forever(ObjLoop *loop) {
     ObjLoop *prev = ST->running_loop;
     ST->running_loop = loop;
     loop->running = true;
+    // debug mode: coroutines record where they were made (CPython's
+    // DEBUG_STACK_DEPTH), for the never-awaited warning
+    int depth = ST->coro_origin_depth;
+    if (loop->debug && depth == 0) {
+        ST->coro_origin_depth = AIO_DEBUG_STACK_DEPTH;
+    }
+    bool dbg_was = ST->aio_debug_running;
+    ST->aio_debug_running = loop->debug;
     bool ok = true;
     for (;;) {
         if (!run_once(loop, true)) {
@@ -1086,6 +1170,8 @@ static bool run_forever(ObjLoop *loop) {
     loop->stopping = false;
     loop->running = false;
     ST->running_loop = prev;
+    ST->coro_origin_depth = depth;
+    ST->aio_debug_running = dbg_was;
     return ok;
 }
 
@@ -1138,6 +1224,7 @@ bool loop_enter(ObjLoop *loop) {
         return false;
     }
     ST->running_loop = loop;
+    ST->aio_debug_running = loop->debug;
     loop->running = true;
     loop->entered = true;
     return true;
@@ -1148,6 +1235,7 @@ void loop_leave(ObjLoop *loop) {
     loop->running = false;
     loop->stopping = false;
     ST->running_loop = NULL;
+    ST->aio_debug_running = false;
 }
 
 bool loop_run_once(ObjLoop *loop) {
@@ -1162,11 +1250,14 @@ bool loop_run_once(ObjLoop *loop) {
     }
     ObjLoop *prev = ST->running_loop;
     ST->running_loop = loop;
+    bool dbg_was = ST->aio_debug_running;
+    ST->aio_debug_running = loop->debug;
     loop->running = true;
     bool ok = run_once(loop, false);
     loop->stopping = false;
     loop->running = false;
     ST->running_loop = prev;
+    ST->aio_debug_running = dbg_was;
     return ok;
 }
 
@@ -1583,6 +1674,12 @@ static Value loop_close_m(int argc, Value *argv, ObjDict *kw) {
     if (l->closed) {
         return VAL_NONE;
     }
+    if (l->dbg & LOOP_DBG_DEBUG) {
+        // debug mode: what died unobserved (never-awaited coroutines,
+        // unretrieved task exceptions, pending tasks) is reported now, at
+        // run()'s exit, not whenever the collector next runs
+        gc_collect();
+    }
     l->closed = true;
     l->rlen = 0;
     l->rhead = 0;
@@ -1616,7 +1713,13 @@ static Value loop_set_debug_m(int argc, Value *argv, ObjDict *kw) {
     }
     ObjLoop *l = self_loop(argv[0]);
     l->debug = t;
-    l->dbg = (uint8_t)(t ? l->dbg | LOOP_DBG_SLOW : l->dbg & ~LOOP_DBG_SLOW);
+    l->dbg = (uint8_t)(t ? l->dbg | LOOP_DBG_DEBUG : l->dbg & ~LOOP_DBG_DEBUG);
+    if (ST->running_loop == l) {
+        // switched while it runs: blocking calls and coroutine origins
+        // follow at once, as CPython's set_debug does
+        ST->aio_debug_running = t;
+        ST->coro_origin_depth = t ? AIO_DEBUG_STACK_DEPTH : 0;
+    }
     return VAL_NONE;
 }
 

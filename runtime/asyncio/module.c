@@ -303,6 +303,7 @@ static const MethodDef module_fns[] = {
     {"_asyncgens", m_asyncgens},
     {"_set_shutdown_asyncgens", m_set_shutdown_asyncgens},
     {"_set_run_in_executor", m_set_run_in_executor},
+    {"_report_blocking", aio_report_blocking_m},
     {"_install_loop_methods", io_install_methods},
     {"_install_task_methods", m_install_task_methods},
     {NULL, NULL},

@@ -104,6 +104,9 @@ Value task_new(ObjLoop *loop, Value coro, Value name, Value context) {
     }
     registry_add(t);
     loop_push(loop, R_STEP, OBJ_VAL(t), VAL_NULL);
+    if (__builtin_expect(loop->dbg & LOOP_DBG_DEBUG, 0)) {
+        future_note_origin(&t->f);
+    }
     return OBJ_VAL(t);
 }
 
@@ -216,6 +219,57 @@ static bool step_done_task(ObjTask *t, Value exc) {
     return true;
 }
 
+// ---- swallowed cancellations (debug mode)
+// A task that was cancel()ed, caught the CancelledError and returned
+// normally (no uncancel() either, as asyncio.timeout and TaskGroup do for
+// their own requests) lost its caller's cancellation: reported on the
+// asyncio logger, "Task-3 swallowed CancelledError (cancel() called at
+// app.pyish:20) and returned normally". The first request's site (the
+// innermost user frame) waits in the task's __dict__ meanwhile.
+
+static Value task_name(ObjTask *t);
+
+static void note_cancel_site(ObjTask *t) {
+    Value saved = exc_take();
+    gc_push_root(saved);
+    Value frames = tb_capture_origin(1);
+    gc_push_root(frames);
+    if (AS_TUPLE(frames)->len) {
+        if (!t->f.dict) {
+            Value d = dict_new();
+            t->f.dict = d ? AS_DICT(d) : NULL;
+        }
+        if (t->f.dict) {
+            dict_set_str(t->f.dict, str_intern_c("_cancel_site"), AS_TUPLE(frames)->items[0]);
+        }
+    }
+    exc_clear();
+    gc_pop_root(2);
+    if (saved) {
+        exc_raise_value(saved);
+    }
+}
+
+static void report_swallowed(ObjTask *t) {
+    Value site = t->f.dict ? dict_get_str(t->f.dict, str_intern_c("_cancel_site")) : VAL_NULL;
+    Value where = VAL_NULL;
+    if (site && IS_OBJ(site) && AS_OBJ(site)->cls == cls_tuple && AS_TUPLE(site)->len >= 2 &&
+        IS_STR(AS_TUPLE(site)->items[0]) && IS_INT(AS_TUPLE(site)->items[1])) {
+        int64_t line = 0;
+        int_to_i64(AS_TUPLE(site)->items[1], &line);
+        where = str_printf(" (cancel() called at %s:%lld)", AS_STR(AS_TUPLE(site)->items[0])->data, (long long)line);
+    } else {
+        where = str_from_c("");
+    }
+    gc_push_root(where);
+    Value name = task_name(t);
+    Value msg = str_printf("%s swallowed CancelledError%s and returned normally", IS_STR(name) ? AS_STR(name)->data : "?",
+                           AS_STR(where)->data);
+    gc_push_root(msg);
+    aio_log_warning(msg);
+    gc_pop_root(2);
+}
+
 bool task_step(ObjTask *t, Value exc) {
     ObjFuture *f = &t->f;
     if (f->state != FUT_PENDING) {
@@ -258,6 +312,9 @@ bool task_step(ObjTask *t, Value exc) {
             future_cancel(f, f->cancel_msg);
         } else {
             future_set_result(f, out);
+            if (__builtin_expect(t->num_cancels > 0, 0) && (loop->dbg & LOOP_DBG_DEBUG)) {
+                report_swallowed(t);
+            }
         }
     } else if (st == GEN_RAISED) {
         Value e = exc_take();
@@ -333,6 +390,9 @@ bool task_cancel(ObjTask *t, Value msg) {
     if (t->num_cancels < INT16_MAX) {
         t->num_cancels++;
     }
+    if (__builtin_expect(f->loop->dbg & LOOP_DBG_DEBUG, 0) && t->num_cancels == 1) {
+        note_cancel_site(t);
+    }
     if (t->fut_waiter) {
         if (cancel_any(t->fut_waiter, msg)) {
             return true;
@@ -406,9 +466,14 @@ Value task_repr(Value self) {
         }
         wait = str_printf(" wait_for=%s", AS_STR(wr)->data);
     }
-    gc_pop_root(3);
-    return str_printf("<%s %s name=%s coro=<%s>%s%s>", f->hdr.cls->name->data, st, AS_STR(nr)->data,
-                      AS_STR(coro)->data, AS_STR(info)->data, AS_STR(wait)->data);
+    gc_push_root(wait);
+    Value at = future_created_at(f);
+    gc_pop_root(4);
+    if (!at) {
+        return VAL_NULL;
+    }
+    return str_printf("<%s %s name=%s coro=<%s>%s%s%s>", f->hdr.cls->name->data, st, AS_STR(nr)->data,
+                      AS_STR(coro)->data, AS_STR(wait)->data, AS_STR(info)->data, AS_STR(at)->data);
 }
 
 ObjGen *task_user_gen(ObjGen *g, ObjGen **inner) {
