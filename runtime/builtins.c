@@ -1205,7 +1205,7 @@ void builtins_init(ObjDict *builtins) {
     put(builtins, "False", VAL_FALSE);
     put(builtins, "NotImplemented", VAL_NOTIMPL);
     put(builtins, "Ellipsis", OBJ_VAL(obj_ellipsis));
-    put(builtins, "__debug__", VAL_TRUE);     // no -O: asserts always run
+    put(builtins, "__debug__", VAL_BOOL(!ST->config.optimize));     // -O: False
     if (exc_OSError) {
         put(builtins, "IOError", OBJ_VAL(exc_OSError));
         put(builtins, "EnvironmentError", OBJ_VAL(exc_OSError));

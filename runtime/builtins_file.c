@@ -117,7 +117,7 @@ static ObjFile *file_alloc(FILE *fp, Value name, Value mode, bool binary) {
 // go to one file)
 bool stdout_unbuffered(void) {
     const char *e = ST->config.sandbox ? NULL : getenv("PYTHONUNBUFFERED");
-    return e && *e;
+    return ST->config.unbuffered || (e && *e);
 }
 
 // Wraps the stdio stream [fp] as a file object named [name] (the standard

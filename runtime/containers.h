@@ -125,8 +125,9 @@ Value sys_displayhook(int argc, Value *argv, ObjDict *kw);
 bool sys_is_stream(Value v);
 // Wraps the stdio stream [fp] as a pyish file object (for sys.stdout ...).
 Value builtins_file_new(FILE *fp, const char *name, const char *mode);
-// Whether PYTHONUNBUFFERED asks for CPython's unbuffered stdout: pyish's
-// stays buffered but is flushed before each write to stderr.
+// Whether -u or PYTHONUNBUFFERED asks for CPython's unbuffered stdout: sys
+// makes stdout and stderr unbuffered at start-up, and stdout is flushed
+// before each write to stderr.
 bool stdout_unbuffered(void);
 // io.UnsupportedOperation (made once per state; NULL on error).
 ObjClass *io_unsupported_class(void);
@@ -192,7 +193,11 @@ Value seq_compare(Value a, Value b, int op);
 int seq_repeat_count(Value nv, int64_t *n);
 
 // Small helpers.
-#define VAL_INT(i) int_from_i64((int64_t)(i))
+// An int Value of [i]: a small int inline, a big int out of line.
+static inline Value val_int(int64_t i) {
+    return FITS_SMALL(i) ? MK_SMALL(i) : int_from_i64(i);
+}
+#define VAL_INT(i) val_int((int64_t)(i))
 static inline bool is_intlike(Value v) {
     return IS_SMALL(v) || IS_BIGINT(v) || v == VAL_TRUE || v == VAL_FALSE;
 }

@@ -191,14 +191,23 @@ static Value make_float_info(void) {
                      11, vals);
 }
 
-// sys.flags as a plain run sets them (no option changes them but -i).
+// sys.flags: what the command line set (StateConfig).
 static Value make_flags(void) {
     Value vals[18];
     for (int i = 0; i < 18; i++) {
         vals[i] = MK_SMALL(0);
     }
+    const StateConfig *c = &ST->config;
+    vals[3] = MK_SMALL(c->optimize);
     vals[4] = MK_SMALL(1);                              // dont_write_bytecode
-    vals[13] = VAL_BOOL(ST->config.dev_mode);           // dev_mode (-X dev)
+    vals[5] = MK_SMALL(c->no_user_site || c->isolated);
+    vals[6] = MK_SMALL(c->no_site);
+    vals[7] = MK_SMALL(c->ignore_environment || c->isolated);
+    vals[8] = MK_SMALL(c->verbose);
+    vals[9] = MK_SMALL(c->bytes_warning);
+    vals[10] = MK_SMALL(c->quiet);
+    vals[12] = MK_SMALL(c->isolated);
+    vals[13] = VAL_BOOL(c->dev_mode);
     vals[16] = VAL_FALSE;                               // safe_path
     vals[17] = MK_SMALL(INT_DEFAULT_MAX_STR_DIGITS);    // int_max_str_digits
     return make_info("flags", "debug inspect interactive optimize dont_write_bytecode no_user_site no_site "

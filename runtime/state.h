@@ -53,6 +53,11 @@ typedef struct StateConfig {
     bool dev_mode;              // -X dev: sys.flags.dev_mode, new event loops in debug mode
                                 // (the host also adds the 'default' warnings filter)
     bool sandbox;               // no file, OS, process or environment access
+    // python3's command-line flags (sys.flags):
+    bool unbuffered;            // -u: stdout and stderr unbuffered (PYTHONUNBUFFERED too)
+    int optimize;               // -O (1), -OO (2): asserts are not compiled, __debug__ False
+    bool quiet;                 // -q: no REPL banner
+    bool no_site, no_user_site, ignore_environment, isolated, verbose, bytes_warning;
     StateWriteFn write;         // NULL: stdout/stderr
     void *write_ud;
     // The heap's allocator (objects, their buffers, big ints), Lua-style:

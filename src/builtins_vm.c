@@ -810,7 +810,7 @@ void builtins_vm_init(ObjDict *b) {
     dict_set_str(b, str_intern_c("False"), VAL_FALSE);
     dict_set_str(b, str_intern_c("NotImplemented"), VAL_NOTIMPL);
     dict_set_str(b, str_intern_c("Ellipsis"), OBJ_VAL(obj_ellipsis));
-    dict_set_str(b, str_intern_c("__debug__"), VAL_TRUE);   // no -O: asserts always run
+    dict_set_str(b, str_intern_c("__debug__"), VAL_BOOL(!ST->config.optimize));   // -O: False
     dict_set_str(b, str_intern_c("__name__"), str_from_c("builtins"));
 #define X(name, base) dict_set_str(b, str_intern_c(#name), OBJ_VAL(exc_##name));
     EXC_LIST(X)

@@ -3199,6 +3199,9 @@ static void compile_stmt(Compiler *c, Ast *s) {
         if (s->a->kind == AST_TUPLE && s->a->list.len > 0) {
             warn(c, s, "assertion is always true, perhaps remove parentheses?%s%s", "", "");
         }
+        if (ST->config.optimize) {
+            break;      // -O: asserts are not compiled, as CPython's
+        }
         int ok = new_label(c);
         compile_jump_if(c, s->a, true, ok);
         Ast *at = assert_raise_at(s->a);

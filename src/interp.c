@@ -3,6 +3,7 @@
 // builtins and modules), the registry of builtin modules (import.c
 // imports), compiling and running source text, and the exit-time work.
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <errno.h>
 #include "interp.h"
@@ -369,6 +370,14 @@ void interp_init(int argc, char **argv, const char *script_dir) {
     class_finish_builtins();
     builtins_init(ST->builtins);
     builtins_vm_init(ST->builtins);
+    if (stdout_unbuffered() && !ST->config.write && !isatty(fileno(stdout))) {
+        // -u: every write reaches the OS at once, as python3 -u's (a
+        // server's "listening" line must reach a harness reading a pipe);
+        // a terminal stays line-buffered (the REPL draws task output above
+        // its prompt by buffering it for a moment)
+        setvbuf(stdout, NULL, _IONBF, 0);
+        setvbuf(stderr, NULL, _IONBF, 0);
+    }
     module_register("sys", mod_sys_init);
     module_register("_time", mod_time_init);
     module_register("gc", mod_gc_init);

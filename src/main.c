@@ -37,6 +37,12 @@ static const char *usage_text =
     "  -m MODULE        run a library module or MODULE.pyish (current folder, then\n"
     "                   PYISHPATH) as the program (sys.argv[0] is its path)\n"
     "  -i               open the REPL after running the program, in its namespace\n"
+    "  -u               unbuffered stdout and stderr (as PYTHONUNBUFFERED=1)\n"
+    "  -O, -OO          skip assert statements; __debug__ is False (docstrings are kept)\n"
+    "  -q               no banner when the REPL starts\n"
+    "  -B -E -s -S -I -b -d -v -R\n"
+    "                   accepted for python3 compatibility; no effect but sys.flags\n"
+    "                   (one-letter flags combine: -uO, -Wd, -Xdev, -Bc CODE)\n"
     "  -W ARG           warning control, as python3's: action:message:category:module:lineno\n"
     "                   (e.g. -W error, -W ignore::DeprecationWarning); repeatable\n"
     "  -                read the program from standard input\n"
@@ -93,7 +99,8 @@ typedef struct Options {
     uint64_t schedule_seed;
     bool strict_tasks;
     bool dump_tasks;            // --dump-tasks-on-interrupt
-    bool dev_mode;              // -X dev
+    bool unbuffered, quiet, dev_mode, isolated, no_site, no_user_site, ignore_environment;
+    int optimize, verbose, bytes_warning;   // -O/-OO, -v, -b (counted)
     FILE *trace;                // --trace-file FILE, opened before the run
     const char *warnopts[64];   // -W options, in order
     int nwarn;
@@ -301,7 +308,10 @@ static void *interp_main(void *arg) {
                        .virtual_clock = o->virtual_clock, .schedule_random = o->schedule_random,
                        .schedule_seed = o->schedule_seed, .strict_tasks = o->strict_tasks,
                        .trace_file = o->trace, .dump_tasks_on_interrupt = o->dump_tasks,
-                       .dev_mode = o->dev_mode};
+                       .unbuffered = o->unbuffered, .optimize = o->optimize, .dev_mode = o->dev_mode,
+                       .quiet = o->quiet, .no_site = o->no_site, .no_user_site = o->no_user_site,
+                       .ignore_environment = o->ignore_environment, .isolated = o->isolated,
+                       .verbose = o->verbose > 0, .bytes_warning = o->bytes_warning > 0};
     if (!state_new(&cfg)) {
         fputs("pyish: out of memory\n", stderr);
         o->status = 1;
@@ -386,7 +396,7 @@ static void *interp_main(void *arg) {
     if (o->interactive && !o->dis && !o->check) {
         o->died_of_sigint = false;
         ST->config.dump_tasks_on_interrupt = true;     // on by default in the REPL
-        repl_run(!o->file && !o->code);
+        repl_run(!o->file && !o->code && !o->quiet);
         o->status = 0;
         Value exc = exc_take();
         if (exc) {
@@ -452,6 +462,88 @@ static bool parse_schedule(Options *o, const char *mode) {
     return false;
 }
 
+// Applies the one-letter flags of argv[*i] (python3's: -c -m -W -X take an
+// argument, the rest or the next word). 0: go on with the next word; 1: -c or
+// -m ends the options; -1: a usage error (printed).
+static int short_flags(Options *o, int argc, char **argv, int *i) {
+    const char *a = argv[*i];
+    for (int j = 1; a[j]; j++) {
+        char f = a[j];
+        if (f == 'c' || f == 'm' || f == 'W' || f == 'X') {
+            const char *arg = a[j + 1] ? a + j + 1 : (*i + 1 < argc ? argv[++*i] : NULL);
+            if (!arg) {
+                char msg[64];
+                snprintf(msg, sizeof msg, "Argument expected for the -%c option", f);
+                return usage_error(msg), -1;
+            }
+            if (f == 'c') {
+                o->code = arg;
+                return 1;
+            }
+            if (f == 'm') {
+                o->module = (char *)arg;
+                return 1;
+            }
+            if (f == 'W') {
+                if (o->nwarn < (int)(sizeof o->warnopts / sizeof *o->warnopts)) {
+                    o->warnopts[o->nwarn++] = arg;
+                }
+            } else if (strcmp(arg, "dev") == 0 && !o->dev_mode) {
+                // the development mode (other -X options are accepted and
+                // ignored, as python3's implementation-specific ones);
+                // its 'default' warnings filter comes before the -W ones
+                o->dev_mode = true;
+                if (o->nwarn < (int)(sizeof o->warnopts / sizeof *o->warnopts)) {
+                    memmove(o->warnopts + 1, o->warnopts, sizeof *o->warnopts * (size_t)o->nwarn);
+                    o->warnopts[0] = "default";
+                    o->nwarn++;
+                }
+            }
+            return 0;
+        }
+        switch (f) {
+        case 'i':
+            o->interactive = true;
+            break;
+        case 'u':
+            o->unbuffered = true;
+            break;
+        case 'q':
+            o->quiet = true;
+            break;
+        case 'O':
+            o->optimize++;
+            break;
+        case 'I':
+            o->isolated = true;
+            break;
+        case 's':
+            o->no_user_site = true;
+            break;
+        case 'S':
+            o->no_site = true;
+            break;
+        case 'E':
+            o->ignore_environment = true;
+            break;
+        case 'v':
+            o->verbose++;
+            break;
+        case 'b':
+            o->bytes_warning++;
+            break;
+        case 'B':   // no bytecode files to write anyway
+        case 'd':
+        case 'R':
+            break;
+        default:
+            fprintf(stderr, "Unknown option: -%c\n", f);
+            return usage_error(NULL), -1;
+        }
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
     Options o;
     memset(&o, 0, sizeof o);
@@ -497,50 +589,20 @@ int main(int argc, char **argv) {
                 fprintf(stderr, "pyish: --trace-file: cannot open '%s': %s\n", path, strerror(errno));
                 return usage_error(NULL);
             }
-        } else if (strncmp(a, "-X", 2) == 0) {
-            // as python3: -X dev is the development mode; other -X options
-            // (implementation-specific there) are accepted and ignored
-            const char *x = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
-            if (!x) {
-                return usage_error("Argument expected for the -X option");
-            }
-            if (strcmp(x, "dev") == 0 && !o.dev_mode) {
-                o.dev_mode = true;
-                // its 'default' warnings filter comes before the -W ones
-                if (o.nwarn < (int)(sizeof o.warnopts / sizeof *o.warnopts)) {
-                    memmove(o.warnopts + 1, o.warnopts, sizeof *o.warnopts * (size_t)o.nwarn);
-                    o.warnopts[0] = "default";
-                    o.nwarn++;
-                }
-            }
-        } else if (strncmp(a, "-W", 2) == 0) {
-            const char *w = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
-            if (!w) {
-                return usage_error("Argument expected for the -W option");
-            }
-            if (o.nwarn < (int)(sizeof o.warnopts / sizeof *o.warnopts)) {
-                o.warnopts[o.nwarn++] = w;
-            }
-        } else if (strcmp(a, "-i") == 0) {
-            o.interactive = true;
         } else if (strcmp(a, "--dis") == 0) {
             o.dis = true;
         } else if (strcmp(a, "--check") == 0) {
             o.check = true;
-        } else if (strcmp(a, "-c") == 0) {
-            if (i + 1 >= argc) {
-                return usage_error("Argument expected for the -c option");
+        } else if (a[0] == '-' && a[1] && a[1] != '-') {
+            // a group of python3's one-letter flags (-uB, -OO, -Wd, -Xdev,
+            // -c CODE, -m MOD): a letter taking an argument ends the group
+            int r = short_flags(&o, argc, argv, &i);
+            if (r == 1) {
+                break;      // -c / -m: the rest is the program's argv
             }
-            o.code = argv[i + 1];
-            i++;
-            break;
-        } else if (strcmp(a, "-m") == 0) {
-            if (i + 1 >= argc) {
-                return usage_error("Argument expected for the -m option");
+            if (r < 0) {
+                return 2;
             }
-            o.module = argv[i + 1];
-            i++;
-            break;
         } else if (strcmp(a, "-") == 0) {
             o.from_stdin = true;
             break;

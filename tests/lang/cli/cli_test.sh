@@ -203,6 +203,28 @@ awk 'BEGIN { print "class C:"; for (i = 0; i < 50000; i++) print "    a" i " = "
              print "print(C.a49999)" }' >classattrs.py
 check "50000 class attributes" 0 "49999.5" "" -- "$pyish" classattrs.py
 
+# python3's one-letter flags: -u unbuffered (a line reaches a pipe before the
+# program ends), -O drops asserts, flag groups, unknown letters
+check "-O drops asserts" 0 "False 1" "" -- "$pyish" -O -c 'import sys; assert False; print(__debug__, sys.flags.optimize)'
+check "-OO" 0 "2" "" -- "$pyish" -OO -c 'import sys; assert 0; print(sys.flags.optimize)'
+check "flag group -uBc" 0 "['-c', 'x'] 1" "" -- "$pyish" -uBSc 'import sys; print(sys.argv, sys.flags.no_site)' x
+check "-I -E -s flags" 0 "1 1 1" "" -- "$pyish" -I -E -s -c 'import sys; f = sys.flags; print(f.isolated, f.ignore_environment, f.no_user_site)'
+check "-Xdev attached" 0 "True" "" -- "$pyish" -Xdev -c 'import sys; print(sys.flags.dev_mode)'
+check "unknown letter in a group" 2 "" "Unknown option: -z" -- "$pyish" -uz -c 'print(1)'
+check "-c without code in a group" 2 "" "Argument expected for the -c option" -- "$pyish" -Bc
+for flag in -u ""; do     # (this machine's environment may set PYTHONUNBUFFERED)
+    ( env -u PYTHONUNBUFFERED "$pyish" $flag -c 'import time; print("first"); time.sleep(5); print("second")' >pipe.out 2>&1 & )
+    sleep 2
+    got=$(cat pipe.out)
+    want=""; [[ -n $flag ]] && want="first"
+    if [[ "$got" != "$want" ]]; then
+        echo "FAIL unbuffered '$flag': after 2 s the pipe holds [$got], want [$want]"; fails=$((fails + 1))
+    fi
+done
+( PYTHONUNBUFFERED=1 "$pyish" -c 'import time; print("env first"); time.sleep(5)' >penv.out 2>&1 & )
+sleep 2
+[[ "$(cat penv.out)" == "env first" ]] || { echo "FAIL PYTHONUNBUFFERED: pipe holds [$(cat penv.out)]"; fails=$((fails + 1)); }
+
 # --help lists exactly what the man page documents
 "$pyish" --help >help.txt
 for word in $(grep -E '^  -' help.txt | grep -oE -- '(^| )-{1,2}[a-zA-Z][-a-zA-Z]*' | tr -d ' ') \
