@@ -1592,8 +1592,18 @@ static bool new_ok(ObjClass *c, int argc, Value *argv) {
         staticbase = next;
     }
     if (staticbase->new_ != c->new_) {
-        exc_raise(exc_TypeError, "%s.__new__(%s) is not safe, use %s.__new__()", cn,
-                  sub->name->data, staticbase->name->data);
+        // CPython's tp_name: a C class of a module other than builtins is "module.name"
+        ObjClass *named[2] = {sub, staticbase};
+        const char *pre[2] = {"", ""}, *dot[2] = {"", ""};
+        for (int i = 0; i < 2; i++) {
+            ObjStr *m = named[i]->module;
+            if (!(named[i]->flags & CLS_USER) && m && strcmp(m->data, "builtins") != 0) {
+                pre[i] = m->data;
+                dot[i] = ".";
+            }
+        }
+        exc_raise(exc_TypeError, "%s.__new__(%s%s%s) is not safe, use %s%s%s.__new__()", cn, pre[0], dot[0],
+                  sub->name->data, pre[1], dot[1], staticbase->name->data);
         return false;
     }
     return true;

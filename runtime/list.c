@@ -171,14 +171,11 @@ Value list_from_array(size_t n, Value *items) {
 }
 
 // The number of items [v] will likely yield, as CPython's length_hint: the
-// len of a builtin container, or a user class's __length_hint__; 0 when
-// unknown; -1 on error.
+// len of a builtin container, or a user class's or builtin iterator's
+// __length_hint__ (itertools.repeat's); 0 when unknown; -1 on error.
 static int64_t length_hint(Value v) {
     ObjClass *c = val_class(v);
-    if (!(c->flags & CLS_USER)) {
-        if (!c->len) {
-            return 0;
-        }
+    if (!(c->flags & CLS_USER) && c->len) {
         int64_t n = c->len(v);
         if (n < 0 && EXC_PENDING_IS(exc_TypeError)) {
             exc_clear();
@@ -186,7 +183,19 @@ static int64_t length_hint(Value v) {
         }
         return n;
     }
-    Value m = class_lookup(c, str_intern_c("__length_hint__"));
+    ObjStr *name = str_intern_c("__length_hint__");
+    Value m = c->flags & CLS_USER ? class_lookup(c, name) : dict_get_str(c->dict, name);
+    if (m && !(c->flags & CLS_USER)) {     // a builtin's TypeError means "unknown" (repeat())
+        Value r = vm_call(m, 1, &v, NULL);
+        if (!r && EXC_PENDING_IS(exc_TypeError)) {
+            exc_clear();
+            return 0;
+        }
+        if (!r || !IS_SMALL(r)) {
+            return r ? 0 : -1;
+        }
+        return AS_SMALL(r) < 0 ? 0 : AS_SMALL(r);
+    }
     if (!m) {
         return 0;
     }
