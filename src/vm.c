@@ -393,6 +393,10 @@ static void class_attr_cache_fill(ObjCode *code, const uint32_t *ip, Value cls, 
 // CPython's _PyObject_FunctionStr for a call's messages: "mod.qualname()",
 // or "qualname()" for a builtin, into [buf].
 static const char *call_func_str(Value fn, char *buf, size_t cap) {
+    if (fn && IS_A(fn, cls_function) && (((ObjFunction *)AS_OBJ(fn))->code->flags & CO_CLASSBODY)) {
+        snprintf(buf, cap, "__build_class__()");    // a class statement's keywords
+        return buf;
+    }
     Value fname = fn ? obj_getattr_opt(fn, ST->s_qualname) : VAL_NULL;
     Value fmod = fn ? obj_getattr_opt(fn, ST->s_module) : VAL_NULL;
     exc_clear();
