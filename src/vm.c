@@ -55,10 +55,28 @@ bool vm_raise_interrupt(void) {
 }
 
 // ---- exceptions
+// Whether [f]'s frames stay out of tracebacks (frames CPython has in C): its
+// module sets __tracebackhide__ to True, or to a tuple naming the
+// qualnames of the functions to hide (functools' lru_cache wrapper, reduce).
+static bool tb_hidden(Frame *f) {
+    Value h = f->globals ? dict_get_str(f->globals, ST->s_tbhide) : VAL_NULL;
+    if (!h || !IS_TUPLE(h)) {
+        return h != VAL_NULL;
+    }
+    ObjStr *q = f->code->qualname;
+    for (size_t i = 0; q && i < AS_TUPLE(h)->len; i++) {
+        Value n = AS_TUPLE(h)->items[i];
+        if (IS_STR(n) && str_eq(AS_STR(n), q)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 // A traceback entry for [f] in front of [exc]'s (CPython's PyTraceBack_Here),
-// unless [f]'s module sets __tracebackhide__ (frames CPython has in C).
+// unless tb_hidden([f]).
 static void tb_add(Value exc, Frame *f) {
-    if (f->globals && dict_get_str(f->globals, ST->s_tbhide)) {
+    if (tb_hidden(f)) {
         return;     // a library module that raises for its caller (warnings' "error" action)
     }
     ObjException *e = AS_EXC(exc);
