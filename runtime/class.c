@@ -296,6 +296,35 @@ static Value native_getattr(Value self, ObjStr *name) {
     return generic_getattr(self, name);
 }
 
+// builtin_function_or_method.__reduce__(), as CPython's: a module function
+// pickles by its name (pickle finds it in its __module__), a method as
+// getattr(its object or class, name).
+static Value native_reduce(int argc, Value *argv, ObjDict *kw) {
+    (void)argc;
+    (void)kw;
+    ObjNative *n = (ObjNative *)AS_OBJ(argv[0]);
+    if (!n->self && !n->owner) {
+        return str_from_c(n->name);
+    }
+    Value fn = builtins_get("getattr");
+    if (!fn) {
+        return VAL_NULL;
+    }
+    gc_push_root(fn);
+    Value name = str_from_c(n->name);
+    gc_push_root(name);
+    Value args = tuple_pack(2, n->self ? n->self : OBJ_VAL(n->owner), name);
+    gc_push_root(args);
+    Value r = tuple_pack(2, fn, args);
+    gc_pop_root(3);
+    return r;
+}
+
+static const MethodDef native_methods[] = {
+    {"__reduce__", native_reduce},
+    {NULL, NULL},
+};
+
 // ---- property, staticmethod, classmethod
 static void trace_property(Obj *o) {
     ObjProperty *p = (ObjProperty *)o;
@@ -2161,6 +2190,7 @@ void class_ready(void) {
     cls_native->getattr = native_getattr;
     cls_native->flags &= ~(uint32_t)CLS_BASETYPE;
     cls_native->new_ = NULL;
+    class_add_methods(cls_native, native_methods);
     cls_bound_method = class_new_builtin("method", NULL, sizeof(ObjBoundMethod), NULL);
     cls_bound_method->trace = trace_bound;
     cls_bound_method->repr = bound_repr;
