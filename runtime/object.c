@@ -515,8 +515,12 @@ Value obj_binop(Value a, Value b, int op) {
         return exc_raise(exc_TypeError, "unsupported operand type(s) for ** or pow(): '%s' and '%s'",
                          ca->name->data, cb->name->data);
     }
-    return exc_raise(exc_TypeError, "unsupported operand type(s) for %s: '%s' and '%s'",
-                     ops_bin_symbol[base], ca->name->data, cb->name->data);
+    // `print >> sys.stderr, x` (Python 2): CPython adds a hint
+    bool py2_print = base == BIN_RSHIFT && IS_A(a, cls_native) && !((ObjNative *)AS_OBJ(a))->owner &&
+                     strcmp(((ObjNative *)AS_OBJ(a))->name, "print") == 0;
+    return exc_raise(exc_TypeError, "unsupported operand type(s) for %s: '%s' and '%s'%s",
+                     ops_bin_symbol[base], ca->name->data, cb->name->data,
+                     py2_print ? ". Did you mean \"print(<message>, file=<output_stream>)\"?" : "");
 }
 
 Value obj_unop(Value a, int op) {
