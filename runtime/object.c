@@ -483,6 +483,15 @@ Value obj_binop(Value a, Value b, int op) {
             }
         }
     }
+    // A C subclass with its own binop slot (defaultdict's |) goes first too:
+    // dict(s) | defaultdict(...) is a defaultdict, as in CPython.
+    if (ca != cb && cb->binop && cb->binop != ca->binop && cb->binop != slot_binop &&
+        class_is_subclass(cb, ca)) {
+        r = cb->binop(a, b, op);
+        if (r != VAL_NOTIMPL) {
+            return r;
+        }
+    }
     // A subclass's reflected method goes first (Python's rule): only that
     // method, so 6 & IntFlagMember reaches __rand__ before int's own &.
     if (ca != cb && cb->binop == slot_binop && class_is_subclass(cb, ca)) {
