@@ -76,6 +76,18 @@ bool kw_only(const char *fname, ObjDict *kw, const char *const *allowed) {
     return true;
 }
 
+// The builtin [name] (CPython's _PyEval_GetBuiltin): a lookup in the
+// builtins dict, which may run a key's __eq__; VAL_NULL with AttributeError
+// when a program deleted it.
+Value builtins_get(const char *name) {
+    Value key = OBJ_VAL(str_intern_c(name)), v;
+    int r = dict_get(ST->builtins, key, &v);
+    if (r < 0) {
+        return VAL_NULL;
+    }
+    return r ? v : exc_raise(exc_AttributeError, "%s", name);
+}
+
 // Adds [fn] to [cls] as classmethod [name]; returns its native.
 ObjNative *class_add_classmethod(ObjClass *cls, const char *name, NativeFn fn) {
     Value f = native_new(name, fn, cls);

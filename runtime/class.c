@@ -296,6 +296,35 @@ static Value native_getattr(Value self, ObjStr *name) {
     return generic_getattr(self, name);
 }
 
+// builtin_function_or_method.__reduce__(), as CPython's: a module function
+// pickles by its name (pickle finds it in its __module__), a method as
+// getattr(its object or class, name).
+static Value native_reduce(int argc, Value *argv, ObjDict *kw) {
+    (void)argc;
+    (void)kw;
+    ObjNative *n = (ObjNative *)AS_OBJ(argv[0]);
+    if (!n->self && !n->owner) {
+        return str_from_c(n->name);
+    }
+    Value fn = builtins_get("getattr");
+    if (!fn) {
+        return VAL_NULL;
+    }
+    gc_push_root(fn);
+    Value name = str_from_c(n->name);
+    gc_push_root(name);
+    Value args = tuple_pack(2, n->self ? n->self : OBJ_VAL(n->owner), name);
+    gc_push_root(args);
+    Value r = tuple_pack(2, fn, args);
+    gc_pop_root(3);
+    return r;
+}
+
+static const MethodDef native_methods[] = {
+    {"__reduce__", native_reduce},
+    {NULL, NULL},
+};
+
 // ---- property, staticmethod, classmethod
 static void trace_property(Obj *o) {
     ObjProperty *p = (ObjProperty *)o;
@@ -1604,8 +1633,18 @@ static bool new_ok(ObjClass *c, int argc, Value *argv) {
         staticbase = next;
     }
     if (staticbase->new_ != c->new_) {
-        exc_raise(exc_TypeError, "%s.__new__(%s) is not safe, use %s.__new__()", cn,
-                  sub->name->data, staticbase->name->data);
+        // CPython's tp_name: a C class of a module other than builtins is "module.name"
+        ObjClass *named[2] = {sub, staticbase};
+        const char *pre[2] = {"", ""}, *dot[2] = {"", ""};
+        for (int i = 0; i < 2; i++) {
+            ObjStr *m = named[i]->module;
+            if (!(named[i]->flags & CLS_USER) && m && strcmp(m->data, "builtins") != 0) {
+                pre[i] = m->data;
+                dot[i] = ".";
+            }
+        }
+        exc_raise(exc_TypeError, "%s.__new__(%s%s%s) is not safe, use %s%s%s.__new__()", cn, pre[0], dot[0],
+                  sub->name->data, pre[1], dot[1], staticbase->name->data);
         return false;
     }
     return true;
@@ -2163,6 +2202,7 @@ void class_ready(void) {
     cls_native->getattr = native_getattr;
     cls_native->flags &= ~(uint32_t)CLS_BASETYPE;
     cls_native->new_ = NULL;
+    class_add_methods(cls_native, native_methods);
     cls_bound_method = class_new_builtin("method", NULL, sizeof(ObjBoundMethod), NULL);
     cls_bound_method->trace = trace_bound;
     cls_bound_method->repr = bound_repr;

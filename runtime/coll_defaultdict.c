@@ -3,6 +3,7 @@
 // default_factory for a missing key.
 #include "containers.h"
 #include "coll.h"
+#include "runtime.h"
 
 // ---- defaultdict
 
@@ -72,7 +73,21 @@ static Value dd_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
 
 static Value dd_repr(Value self) {
     Value f = AS_DD(self)->factory;
-    Value fr = obj_repr(f ? f : VAL_NONE);
+    Value fr;
+    if (f && IS_OBJ(f) && !IS_NONE(f)) {
+        // a factory whose repr shows this dict (a bound method of it) is
+        // "..." the second time, as CPython's Py_ReprEnter
+        int g = repr_enter(AS_OBJ(f));
+        if (g < 0) {
+            return VAL_NULL;
+        }
+        fr = g > 0 ? str_from_c("...") : obj_repr(f);
+        if (g == 0) {
+            repr_leave(AS_OBJ(f));
+        }
+    } else {
+        fr = obj_repr(f ? f : VAL_NONE);
+    }
     if (!fr) {
         return VAL_NULL;
     }
@@ -93,6 +108,49 @@ static Value dd_getattr(Value self, ObjStr *name) {
     return generic_getattr(self, name);
 }
 
+// default_factory may be set to anything and deleted (then None), as
+// CPython's member.
+static bool dd_setattr(Value self, ObjStr *name, Value v) {
+    if (!strcmp(name->data, "default_factory")) {
+        AS_DD(self)->factory = v ? v : VAL_NONE;
+        return true;
+    }
+    return generic_setattr(self, name, v);
+}
+
+// type(dd)(dd.default_factory, [arg]) as CPython's new_defdict (copy, |).
+static Value dd_new_like(Value dd, Value arg) {
+    Value args[2] = {AS_DD(dd)->factory ? AS_DD(dd)->factory : VAL_NONE, arg};
+    return vm_call(OBJ_VAL(AS_OBJ(dd)->cls), arg ? 2 : 1, args, NULL);
+}
+
+// defaultdict | dict and dict | defaultdict: a defaultdict with the
+// defaultdict operand's type and factory, the left items then the right's.
+static Value dd_binop(Value a, Value b, int op) {
+    if (op != BIN_OR && op != BIN_OR + BINOP_INPLACE) {
+        return cls_dict->binop(a, b, op);
+    }
+    if (op == BIN_OR + BINOP_INPLACE) {     // |= updates in place, as dict's
+        return cls_dict->binop(a, b, op);
+    }
+    bool left = IS_KIND(a, cls_defaultdict);
+    Value self = left ? a : b, other = left ? b : a;
+    if (!IS_DICTISH(other)) {
+        return VAL_NOTIMPL;
+    }
+    Value n = dd_new_like(self, a);
+    if (!n) {
+        return VAL_NULL;
+    }
+    gc_push_root(n);
+    int r = IS_DICTISH(n) ? dict_update_from(AS_DICT(n), b) : -1;
+    gc_pop_root(1);
+    if (r < 0 && !exc_pending()) {
+        exc_raise(exc_TypeError, "defaultdict copy is not a dict");
+    }
+    return r < 0 ? VAL_NULL : n;
+}
+
 static Value ddm_missing(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("__missing__", argc - 1, 1, 1)) {
         return VAL_NULL;
@@ -109,9 +167,27 @@ static Value ddm_copy(int argc, Value *argv, ObjDict *kw) {
     return table_copy(AS_DICT(d), AS_DICT(argv[0])) ? d : VAL_NULL;
 }
 
+// __reduce__(): (type, (factory,) or (), None, None, iter(items)), as
+// CPython's (deepcopy and pickle keep the factory).
+static Value ddm_reduce(int argc, Value *argv, ObjDict *kw) {
+    (void)argc;
+    (void)kw;
+    Value self = argv[0];
+    Value f = AS_DD(self)->factory;
+    Value args = !f || IS_NONE(f) ? tuple_new(0) : tuple_pack(1, f);
+    gc_push_root(args);
+    Value items = call_method(self, "items", 0, NULL);
+    Value it = items ? obj_iter(items) : VAL_NULL;
+    Value r = it ? tuple_pack(5, OBJ_VAL(AS_OBJ(self)->cls), args, VAL_NONE, VAL_NONE, it) : VAL_NULL;
+    gc_pop_root(1);
+    return r;
+}
+
 static const MethodDef dd_methods[] = {
     {"__missing__", ddm_missing},
     {"copy", ddm_copy},
+    {"__copy__", ddm_copy},
+    {"__reduce__", ddm_reduce},
     {NULL, NULL},
 };
 
@@ -126,4 +202,7 @@ void coll_defaultdict_init(ObjStr *modname) {
     cls_defaultdict->getitem = dd_getitem;
     cls_defaultdict->repr = dd_repr;
     cls_defaultdict->getattr = dd_getattr;
+    cls_defaultdict->setattr = dd_setattr;
+    cls_defaultdict->binop = dd_binop;
+    cls_defaultdict->binop_ops = cls_dict->binop_ops;
 }

@@ -663,7 +663,32 @@ static Value dm_reversed(int argc, Value *argv, ObjDict *kw) {
     return dq_iter_make(argv[0], true);
 }
 
+// __reduce__(): (type, () or ((), maxlen), __dict__ or None, iter(d)), as
+// CPython's (deepcopy and pickle keep the items; they made an empty deque).
+static Value dm_reduce(int argc, Value *argv, ObjDict *kw) {
+    (void)argc;
+    (void)kw;
+    Value self = argv[0];
+    ObjDeque *d = AS_DEQUE(self);
+    Value args = d->maxlen < 0 ? tuple_new(0) : tuple_pack(2, tuple_new(0), VAL_INT(d->maxlen));
+    gc_push_root(args);
+    Value state = obj_getattr_opt(self, str_intern_c("__dict__"));
+    if (!state && exc_pending()) {
+        gc_pop_root(1);
+        return VAL_NULL;
+    }
+    if (!state || (IS_DICT(state) && AS_DICT(state)->used == 0)) {
+        state = VAL_NONE;
+    }
+    gc_push_root(state);
+    Value it = obj_iter(self);
+    Value r = it ? tuple_pack(4, OBJ_VAL(AS_OBJ(self)->cls), args, state, it) : VAL_NULL;
+    gc_pop_root(2);
+    return r;
+}
+
 static const MethodDef deque_methods[] = {
+    {"__reduce__", dm_reduce},
     {"__init__", dm_init, true},
     {"append", dm_append},
     {"appendleft", dm_appendleft},

@@ -3,6 +3,29 @@
 // order-sensitive == between two OrderedDicts.
 #include "containers.h"
 #include "coll.h"
+#include "runtime.h"
+
+// OrderedDict | dict and dict | OrderedDict: an OrderedDict of the
+// OrderedDict operand's class (CPython's __or__/__ror__: type(self)(left)
+// updated with right); |= and the other operators are dict's.
+static Value od_binop(Value a, Value b, int op) {
+    if (op != BIN_OR) {
+        return cls_dict->binop(a, b, op);
+    }
+    bool left = IS_KIND(a, cls_ordereddict);
+    Value self = left ? a : b, other = left ? b : a;
+    if (!IS_DICTISH(other)) {
+        return VAL_NOTIMPL;
+    }
+    Value n = vm_call(OBJ_VAL(AS_OBJ(self)->cls), 1, &a, NULL);
+    if (!n) {
+        return VAL_NULL;
+    }
+    gc_push_root(n);
+    Value r = call_method(n, "update", 1, &b);
+    gc_pop_root(1);
+    return r ? n : VAL_NULL;
+}
 
 // OrderedDict == OrderedDict is order-sensitive; with a plain dict it is not.
 static Value od_richcompare(Value a, Value b, int op) {
@@ -176,4 +199,6 @@ void coll_ordereddict_init(ObjStr *modname) {
     cls_ordereddict->flags |= CLS_ODICT;
     cls_ordereddict->repr = od_repr;
     cls_ordereddict->richcompare = od_richcompare;
+    cls_ordereddict->binop = od_binop;
+    cls_ordereddict->binop_ops = cls_dict->binop_ops;
 }

@@ -138,6 +138,9 @@ void builtins_file_init(void);
 Value builtins_open(int argc, Value *argv, ObjDict *kw);
 // Adds [fn] to [cls] as a classmethod named [name].
 ObjNative *class_add_classmethod(ObjClass *cls, const char *name, NativeFn fn);
+// The builtin [name], looked up now (the iterators' __reduce__ want iter);
+// VAL_NULL with AttributeError if deleted.
+Value builtins_get(const char *name);
 // Raises TypeError for unknown keywords: allowed names NULL-terminated.
 bool kw_only(const char *fname, ObjDict *kw, const char *const *allowed);
 

@@ -373,6 +373,83 @@ static int callable_iter_next(Value self, Value *out) {
     return 1;
 }
 
+// ---- pickling and copying: CPython 3.11's __reduce__ (copy.copy(zip(a, b))
+// made an empty zip from zip.__new__(zip) before)
+
+// (type(self), args[, state]) with [args] rooted here.
+static Value reduce_of(Value self, Value args, Value state) {
+    if (!args) {
+        return VAL_NULL;
+    }
+    gc_push_root(args);
+    Value cls = OBJ_VAL(AS_OBJ(self)->cls);
+    Value r = state ? tuple_pack(3, cls, args, state) : tuple_pack(2, cls, args);
+    gc_pop_root(1);
+    return r;
+}
+
+// zip: (zip, iterators[, True when strict]); map: (map, (func, *iterators)).
+static Value itern_reduce(int argc, Value *argv, ObjDict *kw) {
+    (void)argc;
+    (void)kw;
+    ObjIterN *z = (ObjIterN *)AS_OBJ(argv[0]);
+    bool is_map = IS_KIND(argv[0], cls_map);
+    Value its = z->its ? z->its : tuple_new(0);
+    if (!is_map) {
+        return reduce_of(argv[0], its, z->func == VAL_TRUE ? VAL_TRUE : VAL_NULL);
+    }
+    gc_push_root(its);
+    ObjTuple *t = AS_TUPLE(its);
+    Value args = tuple_new(t->len + 1);
+    AS_TUPLE(args)->items[0] = z->func;
+    values_copy(AS_TUPLE(args)->items + 1, t->items, t->len);
+    gc_pop_root(1);
+    return reduce_of(argv[0], args, VAL_NULL);
+}
+
+// zip.__setstate__(strict)
+static Value zip_setstate(int argc, Value *argv, ObjDict *kw) {
+    (void)kw;
+    if (argc != 2) {
+        return exc_raise(exc_TypeError, "__setstate__() takes exactly one argument (%d given)", argc - 1);
+    }
+    int t = obj_truthy(argv[1]);
+    if (t < 0) {
+        return VAL_NULL;
+    }
+    ObjIterN *z = (ObjIterN *)AS_OBJ(argv[0]);
+    z->func = t ? VAL_TRUE : VAL_NULL;
+    return VAL_NONE;
+}
+
+// enumerate: (enumerate, (iterator, count)); filter: (filter, (function, iterator)).
+static Value iter2_reduce(int argc, Value *argv, ObjDict *kw) {
+    (void)argc;
+    (void)kw;
+    ObjIter2 *e = (ObjIter2 *)AS_OBJ(argv[0]);
+    if (!e->it) {
+        return exc_raise(exc_TypeError, "cannot pickle '%s' object", val_type_name(argv[0]));
+    }
+    bool is_enum = IS_KIND(argv[0], cls_enumerate);
+    return reduce_of(argv[0], is_enum ? tuple_pack(2, e->it, e->aux) : tuple_pack(2, e->aux, e->it), VAL_NULL);
+}
+
+static const MethodDef zip_methods[] = {
+    {"__reduce__", itern_reduce},
+    {"__setstate__", zip_setstate},
+    {NULL, NULL},
+};
+
+static const MethodDef map_methods[] = {
+    {"__reduce__", itern_reduce},
+    {NULL, NULL},
+};
+
+static const MethodDef iter2_methods[] = {
+    {"__reduce__", iter2_reduce},
+    {NULL, NULL},
+};
+
 static ObjClass *make(const char *name, size_t size, void (*trace)(Obj *),
                       int (*next)(Value, Value *)) {
     ObjClass *c = class_new_builtin(name, NULL, size, NULL);
@@ -389,10 +466,14 @@ void iterobj_init(void) {
     cls_enumerate->new_ = enumerate_new_;
     cls_zip = make("zip", sizeof(ObjIterN), itern_trace, zip_next);
     cls_zip->new_ = zip_new_;
+    class_add_methods(cls_zip, zip_methods);
     cls_map = make("map", sizeof(ObjIterN), itern_trace, map_next);
     cls_map->new_ = map_new_;
+    class_add_methods(cls_map, map_methods);
     cls_filter = make("filter", sizeof(ObjIter2), iter2_trace, filter_next);
     cls_filter->new_ = filter_new_;
+    class_add_methods(cls_filter, iter2_methods);
+    class_add_methods(cls_enumerate, iter2_methods);
     cls_reversed = make("reversed", sizeof(ObjIter2), iter2_trace, reversed_next);
     cls_reversed->new_ = reversed_new_;
     cls_callable_iter = make("callable_iterator", sizeof(ObjIter2), iter2_trace,

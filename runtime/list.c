@@ -171,14 +171,11 @@ Value list_from_array(size_t n, Value *items) {
 }
 
 // The number of items [v] will likely yield, as CPython's length_hint: the
-// len of a builtin container, or a user class's __length_hint__; 0 when
-// unknown; -1 on error.
+// len of a builtin container, or a user class's or builtin iterator's
+// __length_hint__ (itertools.repeat's); 0 when unknown; -1 on error.
 static int64_t length_hint(Value v) {
     ObjClass *c = val_class(v);
-    if (!(c->flags & CLS_USER)) {
-        if (!c->len) {
-            return 0;
-        }
+    if (!(c->flags & CLS_USER) && c->len) {
         int64_t n = c->len(v);
         if (n < 0 && EXC_PENDING_IS(exc_TypeError)) {
             exc_clear();
@@ -186,7 +183,19 @@ static int64_t length_hint(Value v) {
         }
         return n;
     }
-    Value m = class_lookup(c, str_intern_c("__length_hint__"));
+    ObjStr *name = str_intern_c("__length_hint__");
+    Value m = c->flags & CLS_USER ? class_lookup(c, name) : dict_get_str(c->dict, name);
+    if (m && !(c->flags & CLS_USER)) {     // a builtin's TypeError means "unknown" (repeat())
+        Value r = vm_call(m, 1, &v, NULL);
+        if (!r && EXC_PENDING_IS(exc_TypeError)) {
+            exc_clear();
+            return 0;
+        }
+        if (!r || !IS_SMALL(r)) {
+            return r ? 0 : -1;
+        }
+        return AS_SMALL(r) < 0 ? 0 : AS_SMALL(r);
+    }
     if (!m) {
         return 0;
     }
@@ -612,8 +621,48 @@ static Value m_list_reviter_length_hint(int argc, Value *argv, ObjDict *kw) {
     return VAL_INT(it->seq && it->i <= AS_LIST(it->seq)->len ? (int64_t)it->i : 0);
 }
 
+// list_iterator.__reduce__(): (iter, (list,), index), or (iter, ([],)) once
+// exhausted, as CPython 3.11 (copy and pickle use it).
+static Value m_list_iter_reduce(int argc, Value *argv, ObjDict *kw) {
+    (void)argc;
+    (void)kw;
+    Value fn = builtins_get("iter");     // first: the lookup may run code that advances the iterator
+    if (!fn) {
+        return VAL_NULL;
+    }
+    gc_push_root(fn);
+    ObjSeqIter *it = (ObjSeqIter *)AS_OBJ(argv[0]);
+    Value seq = it->seq ? it->seq : list_new(0);
+    gc_push_root(seq);
+    Value args = tuple_pack(1, seq);
+    gc_push_root(args);
+    Value r = it->seq ? tuple_pack(3, fn, args, VAL_INT((int64_t)it->i)) : tuple_pack(2, fn, args);
+    gc_pop_root(3);
+    return r;
+}
+
+// list_iterator.__setstate__(index): the next index, clamped to [0, len].
+static Value m_list_iter_setstate(int argc, Value *argv, ObjDict *kw) {
+    (void)kw;
+    int64_t i;
+    if (argc != 2) {
+        return exc_raise(exc_TypeError, "__setstate__() takes exactly one argument (%d given)", argc - 1);
+    }
+    if (!ssize_value(argv[1], &i)) {
+        return VAL_NULL;
+    }
+    ObjSeqIter *it = (ObjSeqIter *)AS_OBJ(argv[0]);
+    if (it->seq) {
+        int64_t len = (int64_t)AS_LIST(it->seq)->len;
+        it->i = (size_t)(i < 0 ? 0 : i > len ? len : i);
+    }
+    return VAL_NONE;
+}
+
 static const MethodDef list_iter_methods[] = {
     {"__length_hint__", m_list_iter_length_hint},
+    {"__reduce__", m_list_iter_reduce},
+    {"__setstate__", m_list_iter_setstate},
     {NULL, NULL},
 };
 

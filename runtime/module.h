@@ -52,5 +52,6 @@ bool signal_run_pending(void);
 Value mod_select_init(void);        // mod_select.c (select.select, select.poll)
 Value mod_posixsubprocess_init(void);   // mod_select.c (_posixsubprocess.fork_exec)
 Value mod_collections_init(void);   // mod_collections.c
+Value mod_itertools_init(void);     // mod_itertools.c (itertools.h)
 Value mod_unicodedata_init(void);   // mod_unicodedata.c
 #endif

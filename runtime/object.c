@@ -483,6 +483,15 @@ Value obj_binop(Value a, Value b, int op) {
             }
         }
     }
+    // A C subclass with its own binop slot (defaultdict's |) goes first too:
+    // dict(s) | defaultdict(...) is a defaultdict, as in CPython.
+    if (ca != cb && cb->binop && cb->binop != ca->binop && cb->binop != slot_binop &&
+        class_is_subclass(cb, ca)) {
+        r = cb->binop(a, b, op);
+        if (r != VAL_NOTIMPL) {
+            return r;
+        }
+    }
     // A subclass's reflected method goes first (Python's rule): only that
     // method, so 6 & IntFlagMember reaches __rand__ before int's own &.
     if (ca != cb && cb->binop == slot_binop && class_is_subclass(cb, ca)) {
@@ -515,8 +524,12 @@ Value obj_binop(Value a, Value b, int op) {
         return exc_raise(exc_TypeError, "unsupported operand type(s) for ** or pow(): '%s' and '%s'",
                          ca->name->data, cb->name->data);
     }
-    return exc_raise(exc_TypeError, "unsupported operand type(s) for %s: '%s' and '%s'",
-                     ops_bin_symbol[base], ca->name->data, cb->name->data);
+    // `print >> sys.stderr, x` (Python 2): CPython adds a hint
+    bool py2_print = base == BIN_RSHIFT && IS_A(a, cls_native) && !((ObjNative *)AS_OBJ(a))->owner &&
+                     strcmp(((ObjNative *)AS_OBJ(a))->name, "print") == 0;
+    return exc_raise(exc_TypeError, "unsupported operand type(s) for %s: '%s' and '%s'%s",
+                     ops_bin_symbol[base], ca->name->data, cb->name->data,
+                     py2_print ? ". Did you mean \"print(<message>, file=<output_stream>)\"?" : "");
 }
 
 Value obj_unop(Value a, int op) {

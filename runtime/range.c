@@ -672,6 +672,8 @@ static Value range_iter(Value self) {
     return it;
 }
 
+static int range_iter_next(Value self, Value *out);
+
 // range_iterator.__length_hint__(): the values left.
 static Value m_range_iter_length_hint(int argc, Value *argv, ObjDict *kw) {
     ObjRangeIter *it = (ObjRangeIter *)AS_OBJ(argv[0]);
@@ -681,8 +683,86 @@ static Value m_range_iter_length_hint(int argc, Value *argv, ObjDict *kw) {
     return VAL_INT(it->left > 0 ? it->left : 0);
 }
 
+// The values left as Python ints: *cur, *step, *left (rooted by the caller's object).
+static bool range_iter_state(ObjRangeIter *it, Value *cur, Value *step, Value *left) {
+    if (it->bcur) {
+        *cur = it->bcur;
+        *step = it->bstep;
+        *left = it->bleft;
+        return true;
+    }
+    *cur = VAL_INT(it->cur);
+    *step = VAL_INT(it->step);
+    *left = VAL_INT(it->left > 0 ? it->left : 0);
+    return true;
+}
+
+// range_iterator.__reduce__(): (iter, (range(cur, cur + left*step, step),), 0):
+// the values left, as a range (CPython keeps the start and an index).
+static Value m_range_iter_reduce(int argc, Value *argv, ObjDict *kw) {
+    (void)argc;
+    (void)kw;
+    Value fn = builtins_get("iter");     // first: the lookup may run code that advances the iterator
+    if (!fn) {
+        return VAL_NULL;
+    }
+    gc_push_root(fn);
+    ObjRangeIter *it = (ObjRangeIter *)AS_OBJ(argv[0]);
+    Value cur, step, left;
+    range_iter_state(it, &cur, &step, &left);
+    gc_push_root(cur);
+    gc_push_root(step);
+    Value span = obj_binop(left, step, BIN_MUL);
+    gc_push_root(span ? span : VAL_NONE);
+    Value stop = span ? obj_binop(cur, span, BIN_ADD) : VAL_NULL;
+    gc_pop_root(3);
+    if (!stop) {
+        gc_pop_root(1);
+        return VAL_NULL;
+    }
+    ObjRange *r = (ObjRange *)obj_alloc(cls_range, sizeof(ObjRange));
+    r->start = cur;
+    r->stop = stop;
+    r->step = step;
+    gc_push_root(OBJ_VAL(r));
+    Value args = tuple_pack(1, OBJ_VAL(r));
+    gc_push_root(args);
+    Value res = tuple_pack(3, fn, args, MK_SMALL(0));
+    gc_pop_root(3);
+    return res;
+}
+
+// range_iterator.__setstate__(n): skips n values (clamped to those left).
+static Value m_range_iter_setstate(int argc, Value *argv, ObjDict *kw) {
+    (void)kw;
+    int64_t n;
+    if (argc != 2) {
+        return exc_raise(exc_TypeError, "__setstate__() takes exactly one argument (%d given)", argc - 1);
+    }
+    if (!ssize_value(argv[1], &n)) {
+        return VAL_NULL;
+    }
+    ObjRangeIter *it = (ObjRangeIter *)AS_OBJ(argv[0]);
+    for (; n > 0; n--) {    // big ranges step one at a time; small ones below
+        if (!it->bcur) {
+            int64_t k = n < it->left ? n : (it->left > 0 ? it->left : 0);
+            it->cur += k * it->step;
+            it->left -= k;
+            break;
+        }
+        Value v;
+        int r = range_iter_next(argv[0], &v);
+        if (r <= 0) {
+            return r < 0 ? VAL_NULL : VAL_NONE;
+        }
+    }
+    return VAL_NONE;
+}
+
 static const MethodDef range_iter_methods[] = {
     {"__length_hint__", m_range_iter_length_hint},
+    {"__reduce__", m_range_iter_reduce},
+    {"__setstate__", m_range_iter_setstate},
     {NULL, NULL},
 };
 

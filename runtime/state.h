@@ -126,6 +126,7 @@ struct State {
     ObjClass *cls_ssl_context, *cls_ssl_bio, *cls_ssl_socket, *cls_ssl_session;
     Value ssl_errors[7];
     ObjClass *exc_BaseExceptionGroup, *exc_ExceptionGroup;    // runtime/excgroup.c
+    ObjClass *itertools_cls[24];            // itertools' classes (IT_* of itertools.h), made once
     Obj *obj_none, *obj_true, *obj_false, *obj_notimplemented, *obj_ellipsis;
 
     StateConfig config;

@@ -644,6 +644,57 @@ static void striter_trace(Obj *o) {
     gc_mark_value(((ObjStrIter *)o)->str);
 }
 
+// str_ascii_iterator.__reduce__(): (iter, (str,), index in code points), as
+// CPython 3.11 (copy and pickle use it).
+static Value striter_reduce(int argc, Value *argv, ObjDict *kw) {
+    (void)argc;
+    (void)kw;
+    Value fn = builtins_get("iter");     // first: the lookup may run code that advances the iterator
+    if (!fn) {
+        return VAL_NULL;
+    }
+    gc_push_root(fn);
+    ObjStrIter *it = (ObjStrIter *)AS_OBJ(argv[0]);
+    ObjStr *s = AS_STR(it->str);
+    int64_t index = 0;
+    for (size_t i = 0; i < it->pos && i < s->len; i++) {
+        index += ((unsigned char)s->data[i] & 0xC0) != 0x80;
+    }
+    Value args = tuple_pack(1, it->str);
+    gc_push_root(args);
+    // an exhausted iterator reduces to iter(''), as CPython's
+    Value r = it->pos >= s->len ? tuple_pack(2, fn, tuple_pack(1, str_from_c("")))
+                                : tuple_pack(3, fn, args, VAL_INT(index));
+    gc_pop_root(2);
+    return r;
+}
+
+// str_ascii_iterator.__setstate__(index): the next code point's index, clamped.
+static Value striter_setstate(int argc, Value *argv, ObjDict *kw) {
+    (void)kw;
+    int64_t n;
+    if (argc != 2) {
+        return exc_raise(exc_TypeError, "__setstate__() takes exactly one argument (%d given)", argc - 1);
+    }
+    if (!ssize_value(argv[1], &n)) {
+        return VAL_NULL;
+    }
+    ObjStrIter *it = (ObjStrIter *)AS_OBJ(argv[0]);
+    ObjStr *s = AS_STR(it->str);
+    size_t pos = 0;
+    for (; n > 0 && pos < s->len; n--) {
+        utf8_decode(s->data, s->len, &pos);
+    }
+    it->pos = pos;
+    return VAL_NONE;
+}
+
+static const MethodDef striter_methods[] = {
+    {"__reduce__", striter_reduce},
+    {"__setstate__", striter_setstate},
+    {NULL, NULL},
+};
+
 static Value str_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     static const char *const allowed[] = {"object", "encoding", "errors", NULL};
     if (!kw_only("str", kw, allowed)) {
@@ -733,7 +784,7 @@ void str_init(void) {
     cls_str->iter = str_iter;
     cls_str->truthy = str_truthy;
 
-    cls_str_iter = class_new_builtin("str_ascii_iterator", NULL, sizeof(ObjStrIter), NULL);
+    cls_str_iter = class_new_builtin("str_ascii_iterator", NULL, sizeof(ObjStrIter), striter_methods);
     cls_str_iter->iter = striter_iter;
     cls_str_iter->next = striter_next;
     cls_str_iter->trace = striter_trace;

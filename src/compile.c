@@ -2112,12 +2112,30 @@ static void compile_classdef(Compiler *c, Ast *s) {
     }
     int flags = 0;
     if (s->list2.len) {
+        // class A(**kw, flag=1): the keywords, **mappings merged in order
+        // (so a metaclass given through ** is seen, as CPython)
+        emit(c, OP_BUILD_MAP, 0);
+        int pending = 0;
         for (int i = 0; i < s->list2.len; i++) {
             Ast *k = s->list2.items[i];
-            load_const(c, str_intern(k->str ? k->str : "", k->str ? strlen(k->str) : 0));
+            if (k->str) {
+                load_const(c, str_intern(k->str, strlen(k->str)));
+                compile_expr(c, k->a);
+                pending++;
+                continue;
+            }
+            if (pending) {
+                emit(c, OP_BUILD_MAP, pending);
+                emit(c, OP_DICT_MERGE, 1);
+                pending = 0;
+            }
             compile_expr(c, k->a);
+            emit(c, OP_DICT_MERGE, 1);
         }
-        emit(c, OP_BUILD_MAP, s->list2.len);
+        if (pending) {
+            emit(c, OP_BUILD_MAP, pending);
+            emit(c, OP_DICT_MERGE, 1);
+        }
         flags |= 1;
     }
     set_line(c, s);

@@ -409,6 +409,7 @@ void interp_init(int argc, char **argv, const char *script_dir) {
         module_register("_posixsubprocess", mod_posixsubprocess_init);
     }
     module_register("collections", mod_collections_init);
+    module_register("itertools", mod_itertools_init);
     module_register("unicodedata", mod_unicodedata_init);
     module_register("_testing", mod_testing_init);
     module_register("_asyncio", aio_module_init);   // runtime/asyncio/module.c

@@ -351,6 +351,19 @@ static void visit(Scope *s, Ast *n) {
                 }
             }
             add_sym(s, nm->str, n->kind == AST_GLOBAL ? SYM_GLOBAL : SYM_NONLOCAL);
+            if (n->kind == AST_GLOBAL && s->parent) {
+                // CPython's symtable also marks the name global in the
+                // module block (st_global): there it is then read and
+                // stored as a global, which exec(code, globals, locals) shows
+                Scope *root = s;
+                while (root->parent) {
+                    root = root->parent;
+                }
+                char buf[512];
+                const char *mangled = scope_mangle(s->kind == SCOPE_CLASS ? s->name : s->class_name, nm->str,
+                                                   buf, sizeof buf);
+                add_sym(root, mangled, SYM_GLOBAL);
+            }
         }
         return;
     case AST_IMPORT:

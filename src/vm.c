@@ -55,10 +55,28 @@ bool vm_raise_interrupt(void) {
 }
 
 // ---- exceptions
+// Whether [f]'s frames stay out of tracebacks (frames CPython has in C): its
+// module sets __tracebackhide__ to True, or to a tuple naming the
+// qualnames of the functions to hide (functools' lru_cache wrapper, reduce).
+static bool tb_hidden(Frame *f) {
+    Value h = f->globals ? dict_get_str(f->globals, ST->s_tbhide) : VAL_NULL;
+    if (!h || !IS_TUPLE(h)) {
+        return h != VAL_NULL;
+    }
+    ObjStr *q = f->code->qualname;
+    for (size_t i = 0; q && i < AS_TUPLE(h)->len; i++) {
+        Value n = AS_TUPLE(h)->items[i];
+        if (IS_STR(n) && str_eq(AS_STR(n), q)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 // A traceback entry for [f] in front of [exc]'s (CPython's PyTraceBack_Here),
-// unless [f]'s module sets __tracebackhide__ (frames CPython has in C).
+// unless tb_hidden([f]).
 static void tb_add(Value exc, Frame *f) {
-    if (f->globals && dict_get_str(f->globals, ST->s_tbhide)) {
+    if (tb_hidden(f)) {
         return;     // a library module that raises for its caller (warnings' "error" action)
     }
     ObjException *e = AS_EXC(exc);
@@ -393,6 +411,10 @@ static void class_attr_cache_fill(ObjCode *code, const uint32_t *ip, Value cls, 
 // CPython's _PyObject_FunctionStr for a call's messages: "mod.qualname()",
 // or "qualname()" for a builtin, into [buf].
 static const char *call_func_str(Value fn, char *buf, size_t cap) {
+    if (fn && IS_A(fn, cls_function) && (((ObjFunction *)AS_OBJ(fn))->code->flags & CO_CLASSBODY)) {
+        snprintf(buf, cap, "__build_class__()");    // a class statement's keywords
+        return buf;
+    }
     Value fname = fn ? obj_getattr_opt(fn, ST->s_qualname) : VAL_NULL;
     Value fmod = fn ? obj_getattr_opt(fn, ST->s_module) : VAL_NULL;
     exc_clear();
