@@ -787,7 +787,19 @@ next_instr:
         ObjCell *cell = (ObjCell *)AS_OBJ(locals[code->nlocals + arg]);
         int idx = (int)arg - code->ncells;
         ObjStr *name = AS_STR(idx >= 0 ? code->freevars->items[idx] : code->cellvars->items[arg]);
-        Value v = frame->locals_dict ? dict_get_str(frame->locals_dict, name) : VAL_NULL;
+        Value v = VAL_NULL;
+        if (frame->locals_dict && frame->locals_dict->hdr.cls != cls_dict) {
+            SAVE_FRAME();
+            v = obj_getitem(OBJ_VAL(frame->locals_dict), OBJ_VAL(name));
+            if (!v) {
+                if (!EXC_PENDING_IS(exc_KeyError)) {
+                    goto error;
+                }
+                exc_clear();
+            }
+        } else if (frame->locals_dict) {
+            v = dict_get_str(frame->locals_dict, name);
+        }
         if (!v) {
             v = cell->value;
         }
@@ -896,6 +908,15 @@ next_instr:
         DISPATCH();
     CASE(DELETE_NAME): {
         SAVE_FRAME();
+        if (frame->locals_dict && frame->locals_dict->hdr.cls != cls_dict) {
+            // (CPython turns any failure of the mapping's __delitem__ into the NameError)
+            if (!obj_delitem(OBJ_VAL(frame->locals_dict), OBJ_VAL(NAME(arg)))) {
+                exc_clear();
+                name_error(NAME(arg));
+                goto error;
+            }
+            DISPATCH();
+        }
         NOTE_DROPPED_NAME(frame->locals_dict ? frame->locals_dict : frame->globals, NAME(arg));
         int r = dict_del(frame->locals_dict ? frame->locals_dict : frame->globals, OBJ_VAL(NAME(arg)));
         if (r <= 0) {
@@ -2361,7 +2382,7 @@ next_instr:
     }
     CASE(IMPORT_STAR): {
         SAVE_FRAME();
-        CHECK(import_star(TOP(), frame->locals_dict ? frame->locals_dict : frame->globals));
+        CHECK(import_star(TOP(), OBJ_VAL(frame->locals_dict ? frame->locals_dict : frame->globals)));
         sp--;
         DISPATCH();
     }
