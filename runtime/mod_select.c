@@ -26,7 +26,8 @@
 #include "numstr.h"
 #include "clock.h"
 
-static int fd_of(Value v) {
+// (declared in module.h: fcntl takes its fds the same way)
+int fd_of(Value v) {
     if (int_check(v)) {
         int64_t n;
         if (!int_to_i64(v, &n)) {
