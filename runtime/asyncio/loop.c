@@ -767,6 +767,17 @@ void aio_report_error(ObjLoop *loop, const char *msg, Value exc, const char *key
     }
 }
 
+// run_until_complete()'s done callback on future [f]: stops its loop. Not
+// when [f] ended with SystemExit or KeyboardInterrupt: that exception
+// already ended run_forever(), and the callback, still queued, would stop
+// the next run at once (CPython's _run_until_complete_cb, issue #22429).
+static void stop_for(ObjFuture *f) {
+    Value e = f->state == FUT_FINISHED ? fut_exc(f) : VAL_NULL;
+    if (!e || !is_fatal(e)) {
+        f->loop->stopping = true;
+    }
+}
+
 static bool run_item(ObjLoop *loop, ReadyItem it) {
     switch (it.kind) {
     case R_STEP:
@@ -779,7 +790,7 @@ static bool run_item(ObjLoop *loop, ReadyItem it) {
     }
     case R_CALLBACK: {
         if (it.a == ST->stop_cb) {
-            ((ObjFuture *)AS_OBJ(it.b))->loop->stopping = true;
+            stop_for((ObjFuture *)AS_OBJ(it.b));
             return true;
         }
         gc_push_root(it.a);
@@ -1935,11 +1946,11 @@ Value aio_sleep(int argc, Value *argv, ObjDict *kw) {
     return OBJ_VAL(s);
 }
 
-// run_until_complete()'s done callback: stops the future's loop (a duck
-// future's is its get_loop()).
+// run_until_complete()'s done callback as a callable (stop_for; a duck
+// future's loop is its get_loop()).
 static Value stop_cb_fn(int argc, Value *argv, ObjDict *kw) {
     if (argc >= 1 && is_future(argv[0])) {
-        ((ObjFuture *)AS_OBJ(argv[0]))->loop->stopping = true;
+        stop_for((ObjFuture *)AS_OBJ(argv[0]));
     } else if (argc >= 1) {
         Value l = call_attr(argv[0], "get_loop", 0, NULL);
         if (!l) {
