@@ -1984,9 +1984,11 @@ static Value loop_new_m(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
 
 // Creates the loop, handle and sleep classes.
 void loop_init(void) {
-    ObjStr *mod = str_intern_c("asyncio");
+    // the modules CPython's classes live in (code tells asyncio's loop from
+    // others by type(loop).__module__.startswith('asyncio.'))
+    ObjStr *mod = str_intern_c("asyncio.events");
     cls_loop = class_new_builtin("_UnixSelectorEventLoop", NULL, sizeof(ObjLoop), loop_methods);
-    cls_loop->module = mod;
+    cls_loop->module = str_intern_c("asyncio.unix_events");
     cls_loop->trace = trace_loop;
     cls_loop->finalize = finalize_loop;
     cls_loop->repr = loop_repr;
@@ -2004,7 +2006,7 @@ void loop_init(void) {
     cls_timer_handle->module = mod;
     io_init();
     cls_sleep = class_new_builtin("coroutine", NULL, sizeof(ObjSleep), sleep_methods);
-    cls_sleep->module = mod;
+    cls_sleep->module = str_intern_c("asyncio");
     cls_sleep->trace = trace_sleep;
     cls_sleep->flags |= CLS_GC_HOOK;
     cls_sleep->iter = sleep_iter;
