@@ -22,6 +22,7 @@
 #include "gen.h"
 #include "clock.h"
 #include "numstr.h"
+#include "vmapi.h"
 
 
 // ---- handles
@@ -682,6 +683,37 @@ static bool callback_failed(ObjLoop *loop, Value cb, Value args, Value handle) {
 
 // The default exception handler: the message, the sorted extra context
 // entries as "key: repr(value)", then the exception's traceback.
+// asyncio's logger.error(text, exc_info=(type, exc, tb) or False), as
+// CPython's default_exception_handler reports: programs and tests that
+// configure or patch the 'asyncio' logger see it. false (nothing raised)
+// when logging is not there (a sandbox) or failed: the caller prints.
+static bool log_error(Value text, Value exc) {
+    Value saved = exc_take();
+    Value mod = vm_import("asyncio.log");
+    Value logger = mod ? obj_getattr_opt(mod, str_intern_c("logger")) : VAL_NULL;
+    bool ok = false;
+    if (logger) {
+        gc_push_root(logger);
+        Value info = VAL_FALSE;
+        if (exc) {
+            Value tb = obj_getattr_opt(exc, str_intern_c("__traceback__"));
+            info = tuple_pack(3, OBJ_VAL(val_class(exc)), exc, tb ? tb : VAL_NONE);
+        }
+        gc_push_root(info);
+        Value kw = dict_new();
+        gc_push_root(kw);
+        dict_set_str(AS_DICT(kw), str_intern_c("exc_info"), info);
+        Value m = obj_getattr_opt(logger, str_intern_c("error"));
+        ok = m && vm_call(m, 1, &text, AS_DICT(kw)) != VAL_NULL;
+        gc_pop_root(3);
+    }
+    exc_clear();
+    if (saved) {
+        exc_raise_value(saved);
+    }
+    return ok;
+}
+
 static void default_report(Value ctx) {
     ObjDict *d = AS_DICT(ctx);
     Value msg = dict_get_str(d, str_intern_c("message"));
@@ -717,7 +749,10 @@ static void default_report(Value ctx) {
         gc_pop_root(1);
         gc_push_root(text);
     }
-    aio_print_exception(AS_STR(text)->data, VAL_NULL, exc && IS_OBJ(exc) && !IS_NONE(exc) ? exc : VAL_NULL);
+    exc = exc && IS_OBJ(exc) && !IS_NONE(exc) ? exc : VAL_NULL;
+    if (!log_error(text, exc)) {
+        aio_print_exception(AS_STR(text)->data, VAL_NULL, exc);
+    }
     gc_pop_root(2);
 }
 
