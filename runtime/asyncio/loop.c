@@ -1729,6 +1729,13 @@ static Value loop_run_in_executor_m(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("run_in_executor", argc, 3, 255)) {
         return VAL_NULL;
     }
+    // the default executor after shutdown_default_executor()
+    ObjLoop *l = self_loop(argv[0]);
+    Value down = IS_NONE(argv[1]) && l->dict
+                     ? dict_get_str(l->dict, str_intern_c("_executor_shutdown_called")) : VAL_NULL;
+    if (down && obj_truthy(down) == 1) {
+        return exc_raise(exc_RuntimeError, "Executor shutdown has been called");
+    }
     if (!ST->aio_run_in_executor_fn) {
         return exc_raise(exc_RuntimeError, "asyncio is not initialized");
     }
