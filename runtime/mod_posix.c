@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pty.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -723,6 +724,21 @@ static Value p_pipe(int argc, Value *argv, ObjDict *kw) {
     return tuple_pack(2, MK_SMALL(fds[0]), MK_SMALL(fds[1]));
 }
 
+// openpty() -> (master_fd, slave_fd) of a new pseudo-terminal, both
+// non-inheritable as in CPython
+static Value p_openpty(int argc, Value *argv, ObjDict *kw) {
+    int m, sl;
+    if (argc != 0) {
+        return exc_raise(exc_TypeError, "posix.openpty() takes no arguments (%d given)", argc);
+    }
+    if (openpty(&m, &sl, NULL, NULL, NULL) != 0) {
+        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+    }
+    fcntl(m, F_SETFD, FD_CLOEXEC);
+    fcntl(sl, F_SETFD, FD_CLOEXEC);
+    return tuple_pack(2, MK_SMALL(m), MK_SMALL(sl));
+}
+
 // pipe2(flags) -> (read_fd, write_fd), with O_NONBLOCK and/or O_CLOEXEC
 static Value p_pipe2(int argc, Value *argv, ObjDict *kw) {
     int64_t flags;
@@ -1117,6 +1133,7 @@ static const MethodDef posix_fns[] = {
     {"lseek", p_lseek},
     {"isatty", p_isatty},
     {"pipe", p_pipe},
+    {"openpty", p_openpty},
     {"dup", p_dup},
     {"get_blocking", p_get_blocking},
     {"set_blocking", p_set_blocking},

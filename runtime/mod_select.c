@@ -26,7 +26,8 @@
 #include "numstr.h"
 #include "clock.h"
 
-static int fd_of(Value v) {
+// (declared in module.h: fcntl takes its fds the same way)
+int fd_of(Value v) {
     if (int_check(v)) {
         int64_t n;
         if (!int_to_i64(v, &n)) {
@@ -594,6 +595,14 @@ static void child_fail(int errpipe, int err, bool before_exec) {
     _exit(255);
 }
 
+// The child's report of a preexec_fn that raised: CPython's
+// "SubprocessError:0:<message>", which subprocess raises in the parent.
+static void child_fail_preexec(int errpipe) {
+    static const char msg[] = "SubprocessError:0:Exception occurred in preexec_fn.";
+    write_all(errpipe, msg, sizeof msg - 1);
+    _exit(255);
+}
+
 static int dup_cloexec_clear(int fd) {
     int fl = fcntl(fd, F_GETFD);
     return fl < 0 ? -1 : fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
@@ -603,7 +612,7 @@ static int dup_cloexec_clear(int fd) {
 static void child_exec(char **exes, char **argv, char **envp, const char *cwd, int p2cread, int p2cwrite,
                        int c2pread, int c2pwrite, int errread, int errwrite, int errpipe_write, bool close_fds,
                        const int *keep, size_t nkeep, bool restore_signals, bool setsid_, int64_t pgid,
-                       int64_t umask_) {
+                       int64_t umask_, Value preexec) {
     if (p2cwrite != -1) {
         close(p2cwrite);
     }
@@ -645,6 +654,11 @@ static void child_exec(char **exes, char **argv, char **envp, const char *cwd, i
     }
     if (pgid >= 0 && setpgid(0, (pid_t)pgid) < 0) {
         child_fail(errpipe_write, errno, true);
+    }
+    // the program's preexec_fn runs here, in the child, as in CPython:
+    // after the session and group, before the fds are closed
+    if (preexec && !IS_NONE(preexec) && !vm_call(preexec, 0, NULL, NULL)) {
+        child_fail_preexec(errpipe_write);
     }
     sigset_t all;
     sigemptyset(&all);
@@ -706,9 +720,6 @@ static Value ps_fork_exec(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("fork_exec", argc, 23, 23)) {
         return VAL_NULL;
     }
-    if (!IS_NONE(argv[21])) {
-        return exc_raise(exc_RuntimeError, "preexec_fn is not supported by pyish");
-    }
     if (!IS_NONE(argv[17]) || !IS_NONE(argv[18]) || !IS_NONE(argv[19])) {
         return exc_raise(exc_RuntimeError, "user, group and extra_groups are not supported by pyish");
     }
@@ -765,7 +776,7 @@ static Value ps_fork_exec(int argc, Value *argv, ObjDict *kw) {
     if (pid == 0) {
         child_exec(exes, args, envp, cwd, (int)fds[0], (int)fds[1], (int)fds[2], (int)fds[3], (int)fds[4],
                    (int)fds[5], (int)fds[7], obj_truthy(argv[2]) == 1, keep, nkeep, obj_truthy(argv[14]) == 1,
-                   obj_truthy(argv[15]) == 1, pgid, umask_);
+                   obj_truthy(argv[15]) == 1, pgid, umask_, argv[21]);
         _exit(255);
     }
     int err = errno;

@@ -50,6 +50,10 @@ Value mod_signal_init(void);        // mod_signal.c (_signal, the core of signal
 // Runs the Python handlers of the signals that arrived; false: one raised.
 bool signal_run_pending(void);
 Value mod_select_init(void);        // mod_select.c (select.select, select.poll)
+// The fd of an int or of an object with fileno() (CPython's
+// PyObject_AsFileDescriptor); -1 with the error raised. mod_select.c
+int fd_of(Value v);
+Value mod_fcntl_init(void);         // mod_fcntl.c (fcntl, ioctl, flock, lockf)
 Value mod_posixsubprocess_init(void);   // mod_select.c (_posixsubprocess.fork_exec)
 Value mod_collections_init(void);   // mod_collections.c
 Value mod_itertools_init(void);     // mod_itertools.c (itertools.h)

@@ -86,7 +86,8 @@ static bool native_weakrefable(ObjClass *c) {
     return c == cls_function || (c->flags & CLS_META) || c == cls_set || c == cls_frozenset ||
            c == cls_generator || c == cls_coroutine || c == cls_async_generator ||
            c == cls_bound_method || c == cls_module || c == cls_code || c == cls_future ||
-           c == cls_task || c == cls_loop || c == cls_property || c == cls_genericalias;
+           c == cls_task || c == cls_loop || c == cls_property || c == cls_genericalias || c == cls_handle ||
+           c == cls_timer_handle;
 }
 
 static bool registry_add(ObjWeakRef *w) {

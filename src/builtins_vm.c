@@ -256,7 +256,8 @@ Value build_class(Value body, Value name, Value bases, Value kw) {
         } else {
             ns = exc_pending() ? VAL_NULL : dict_new();
         }
-        if (ns && !class_is_subclass(val_class(ns), cls_dict)) {
+        if (ns && !class_is_subclass(val_class(ns), cls_dict) &&
+            !(IS_OBJ(ns) && class_lookup(val_class(ns), str_intern_c("__getitem__")))) {
             exc_raise(exc_TypeError, "%s.__prepare__() must return a mapping, not %s",
                       IS_CLASS(meta) ? AS_CLASS(meta)->name->data : "<metaclass>", val_type_name(ns));
             ns = VAL_NULL;
@@ -267,18 +268,20 @@ Value build_class(Value body, Value name, Value bases, Value kw) {
         return VAL_NULL;
     }
     gc_push_root(ns);
-    if (changed) {
-        dict_set_str(AS_DICT(ns), str_intern_c("__orig_bases__"), orig_bases);
+    if (changed && !obj_setitem(ns, OBJ_VAL(str_intern_c("__orig_bases__")), orig_bases)) {
+        gc_pop_root(4);
+        return VAL_NULL;
     }
     Value r = vm_run_class_body((ObjFunction *)AS_OBJ(body), AS_DICT(ns));
     if (!r) {
         gc_pop_root(4);
         return VAL_NULL;
     }
-    if (IS_A(r, cls_cell)) {
-        dict_set_str(AS_DICT(ns), str_intern_c("__classcell__"), r);
-    }
     gc_push_root(r);
+    if (IS_A(r, cls_cell) && !obj_setitem(ns, OBJ_VAL(str_intern_c("__classcell__")), r)) {
+        gc_pop_root(5);
+        return VAL_NULL;
+    }
     Value cls;
     if (meta == OBJ_VAL(cls_type)) {
         cls = class_build(cls_type, AS_STR(name), bt, AS_DICT(ns), kwd);

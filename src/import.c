@@ -726,7 +726,7 @@ Value import_from(Value module, ObjStr *name) {
     return r;
 }
 
-bool import_star(Value module, ObjDict *into) {
+bool import_star(Value module, Value into) {
     Value all = obj_getattr_opt(module, str_intern_c("__all__"));
     bool skip_under = false;
     if (!all) {
@@ -768,7 +768,7 @@ bool import_star(Value module, ObjDict *into) {
         }
         Value ik = str_intern(AS_STR(k)->data, AS_STR(k)->len);
         Value v = obj_getattr(module, AS_STR(ik));
-        if (!v || dict_set(into, ik, v) < 0) {
+        if (!v || (AS_OBJ(into)->cls == cls_dict ? dict_set(AS_DICT(into), ik, v) < 0 : !obj_setitem(into, ik, v))) {
             ok = false;
         }
     }

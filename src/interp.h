@@ -87,7 +87,7 @@ Value import_name_op(ObjStr *name, ObjDict *globals, ObjDict *locals, Value from
 // sys.modules; else CPython's ImportError.
 Value import_from(Value module, ObjStr *name);
 // `from module import *` into [into] (__all__, else the public names); false on error.
-bool import_star(Value module, ObjDict *into);
+bool import_star(Value module, Value into);
 // The traceback module's C side, _traceback (traceback.c).
 Value mod_traceback_init(void);
 // _pyish_ast: the parser's tree as nested tuples for ast.pyish (astexport.c).

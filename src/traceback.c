@@ -447,7 +447,7 @@ Value tb_name_context(Frame *f) {
     ObjCode *co = f->code;
     ObjList *names = AS_LIST(list_new((size_t)(co->nlocals + co->ncells + co->nfree)));
     gc_push_root(OBJ_VAL(names));
-    if (f->locals_dict && f->locals_dict != f->globals) {
+    if (f->locals_dict && f->locals_dict != f->globals && class_is_subclass(f->locals_dict->hdr.cls, cls_dict)) {
         add_keys(names, f->locals_dict);
     }
     for (int i = 0; i < co->nlocals; i++) {

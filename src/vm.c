@@ -243,6 +243,24 @@ static Value unbound_local(ObjCode *code, int i) {
                      AS_STR(code->varnames->items[i])->data);
 }
 
+// [name] in a class body's or module's namespace [ns] into *out (VAL_NULL
+// when absent): a dict's own entry, or (the namespace a metaclass's
+// __prepare__ returned) ns[name], a KeyError meaning absent. false: error.
+static bool ns_lookup(ObjDict *ns, ObjStr *name, Value *out) {
+    if (ns->hdr.cls == cls_dict) {
+        *out = dict_get_str(ns, name);
+        return true;
+    }
+    *out = obj_getitem(OBJ_VAL(ns), OBJ_VAL(name));
+    if (!*out) {
+        if (!EXC_PENDING_IS(exc_KeyError)) {
+            return false;
+        }
+        exc_clear();
+    }
+    return true;
+}
+
 static Value cell_name_error(ObjCode *code, int i) {
     const char *name = i < code->ncells ? AS_STR(code->cellvars->items[i])->data
                                         : AS_STR(code->freevars->items[i - code->ncells])->data;
@@ -824,7 +842,13 @@ next_instr:
         ObjCell *cell = (ObjCell *)AS_OBJ(locals[code->nlocals + arg]);
         int idx = (int)arg - code->ncells;
         ObjStr *name = AS_STR(idx >= 0 ? code->freevars->items[idx] : code->cellvars->items[arg]);
-        Value v = frame->locals_dict ? dict_get_str(frame->locals_dict, name) : VAL_NULL;
+        Value v = VAL_NULL;
+        if (frame->locals_dict) {
+            SAVE_FRAME();
+            if (!ns_lookup(frame->locals_dict, name, &v)) {
+                goto error;
+            }
+        }
         if (!v) {
             v = cell->value;
         }
@@ -892,18 +916,11 @@ next_instr:
     CASE(LOAD_NAME): {
         ObjStr *name = NAME(arg);
         Value v = VAL_NULL;
-        if (frame->locals_dict && frame->locals_dict->hdr.cls != cls_dict) {
-            // a metaclass's __prepare__ namespace: its own __getitem__
+        if (frame->locals_dict) {
             SAVE_FRAME();
-            v = obj_getitem(OBJ_VAL(frame->locals_dict), OBJ_VAL(name));
-            if (!v) {
-                if (!EXC_PENDING_IS(exc_KeyError)) {
-                    goto error;
-                }
-                exc_clear();
+            if (!ns_lookup(frame->locals_dict, name, &v)) {
+                goto error;
             }
-        } else if (frame->locals_dict) {
-            v = dict_get_str(frame->locals_dict, name);
         }
         if (!v) {
             v = dict_get_str(frame->globals, name);
@@ -933,6 +950,15 @@ next_instr:
         DISPATCH();
     CASE(DELETE_NAME): {
         SAVE_FRAME();
+        if (frame->locals_dict && frame->locals_dict->hdr.cls != cls_dict) {
+            // (CPython turns any failure of the mapping's __delitem__ into the NameError)
+            if (!obj_delitem(OBJ_VAL(frame->locals_dict), OBJ_VAL(NAME(arg)))) {
+                exc_clear();
+                name_error(NAME(arg));
+                goto error;
+            }
+            DISPATCH();
+        }
         NOTE_DROPPED_NAME(frame->locals_dict ? frame->locals_dict : frame->globals, NAME(arg));
         int r = dict_del(frame->locals_dict ? frame->locals_dict : frame->globals, OBJ_VAL(NAME(arg)));
         if (r <= 0) {
@@ -2412,7 +2438,7 @@ next_instr:
     }
     CASE(IMPORT_STAR): {
         SAVE_FRAME();
-        CHECK(import_star(TOP(), frame->locals_dict ? frame->locals_dict : frame->globals));
+        CHECK(import_star(TOP(), OBJ_VAL(frame->locals_dict ? frame->locals_dict : frame->globals)));
         sp--;
         DISPATCH();
     }

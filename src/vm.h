@@ -35,7 +35,10 @@ typedef struct Frame {
     ObjCode *code;
     Value func;             // the function (VAL_NULL for module/class code)
     ObjDict *globals;
-    ObjDict *locals_dict;   // class body / module namespace for *_NAME ops
+    // class body / module namespace for *_NAME ops: a dict, or (the namespace
+    // a metaclass's __prepare__ returned) any object with __getitem__; the
+    // *_NAME ops use dict_* only when its class is exactly dict
+    ObjDict *locals_dict;
     uint32_t *ip;           // next instruction
     Value *sp;              // stack top (exact when saved)
     struct Frame *parent;   // caller or resumer

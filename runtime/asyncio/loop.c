@@ -22,6 +22,7 @@
 #include "gen.h"
 #include "clock.h"
 #include "numstr.h"
+#include "vmapi.h"
 
 
 // ---- handles
@@ -685,6 +686,37 @@ static bool callback_failed(ObjLoop *loop, Value cb, Value args, Value handle) {
 
 // The default exception handler: the message, the sorted extra context
 // entries as "key: repr(value)", then the exception's traceback.
+// asyncio's logger.error(text, exc_info=(type, exc, tb) or False), as
+// CPython's default_exception_handler reports: programs and tests that
+// configure or patch the 'asyncio' logger see it. false (nothing raised)
+// when logging is not there (a sandbox) or failed: the caller prints.
+static bool log_error(Value text, Value exc) {
+    Value saved = exc_take();
+    Value mod = vm_import("asyncio.log");
+    Value logger = mod ? obj_getattr_opt(mod, str_intern_c("logger")) : VAL_NULL;
+    bool ok = false;
+    if (logger) {
+        gc_push_root(logger);
+        Value info = VAL_FALSE;
+        if (exc) {
+            Value tb = obj_getattr_opt(exc, str_intern_c("__traceback__"));
+            info = tuple_pack(3, OBJ_VAL(val_class(exc)), exc, tb ? tb : VAL_NONE);
+        }
+        gc_push_root(info);
+        Value kw = dict_new();
+        gc_push_root(kw);
+        dict_set_str(AS_DICT(kw), str_intern_c("exc_info"), info);
+        Value m = obj_getattr_opt(logger, str_intern_c("error"));
+        ok = m && vm_call(m, 1, &text, AS_DICT(kw)) != VAL_NULL;
+        gc_pop_root(3);
+    }
+    exc_clear();
+    if (saved) {
+        exc_raise_value(saved);
+    }
+    return ok;
+}
+
 static void default_report(Value ctx) {
     ObjDict *d = AS_DICT(ctx);
     Value msg = dict_get_str(d, str_intern_c("message"));
@@ -734,7 +766,10 @@ static void default_report(Value ctx) {
         gc_pop_root(1);
         gc_push_root(text);
     }
-    aio_print_exception(AS_STR(text)->data, VAL_NULL, exc && IS_OBJ(exc) && !IS_NONE(exc) ? exc : VAL_NULL);
+    exc = exc && IS_OBJ(exc) && !IS_NONE(exc) ? exc : VAL_NULL;
+    if (!log_error(text, exc)) {
+        aio_print_exception(AS_STR(text)->data, VAL_NULL, exc);
+    }
     gc_pop_root(2);
 }
 
@@ -793,6 +828,17 @@ void aio_report_error(ObjLoop *loop, const char *msg, Value exc, const char *key
     }
 }
 
+// run_until_complete()'s done callback on future [f]: stops its loop. Not
+// when [f] ended with SystemExit or KeyboardInterrupt: that exception
+// already ended run_forever(), and the callback, still queued, would stop
+// the next run at once (CPython's _run_until_complete_cb, issue #22429).
+static void stop_for(ObjFuture *f) {
+    Value e = f->state == FUT_FINISHED ? fut_exc(f) : VAL_NULL;
+    if (!e || !is_fatal(e)) {
+        f->loop->stopping = true;
+    }
+}
+
 static bool run_item(ObjLoop *loop, ReadyItem it) {
     switch (it.kind) {
     case R_STEP:
@@ -805,7 +851,7 @@ static bool run_item(ObjLoop *loop, ReadyItem it) {
     }
     case R_CALLBACK: {
         if (it.a == ST->stop_cb) {
-            ((ObjFuture *)AS_OBJ(it.b))->loop->stopping = true;
+            stop_for((ObjFuture *)AS_OBJ(it.b));
             return true;
         }
         gc_push_root(it.a);
@@ -1786,6 +1832,13 @@ static Value loop_run_in_executor_m(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("run_in_executor", argc, 3, 255)) {
         return VAL_NULL;
     }
+    // the default executor after shutdown_default_executor()
+    ObjLoop *l = self_loop(argv[0]);
+    Value down = IS_NONE(argv[1]) && l->dict
+                     ? dict_get_str(l->dict, str_intern_c("_executor_shutdown_called")) : VAL_NULL;
+    if (down && obj_truthy(down) == 1) {
+        return exc_raise(exc_RuntimeError, "Executor shutdown has been called");
+    }
     if (!ST->aio_run_in_executor_fn) {
         return exc_raise(exc_RuntimeError, "asyncio is not initialized");
     }
@@ -2038,11 +2091,11 @@ Value aio_sleep(int argc, Value *argv, ObjDict *kw) {
     return OBJ_VAL(s);
 }
 
-// run_until_complete()'s done callback: stops the future's loop (a duck
-// future's is its get_loop()).
+// run_until_complete()'s done callback as a callable (stop_for; a duck
+// future's loop is its get_loop()).
 static Value stop_cb_fn(int argc, Value *argv, ObjDict *kw) {
     if (argc >= 1 && is_future(argv[0])) {
-        ((ObjFuture *)AS_OBJ(argv[0]))->loop->stopping = true;
+        stop_for((ObjFuture *)AS_OBJ(argv[0]));
     } else if (argc >= 1) {
         Value l = call_attr(argv[0], "get_loop", 0, NULL);
         if (!l) {
@@ -2076,9 +2129,11 @@ static Value loop_new_m(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
 
 // Creates the loop, handle and sleep classes.
 void loop_init(void) {
-    ObjStr *mod = str_intern_c("asyncio");
+    // the modules CPython's classes live in (code tells asyncio's loop from
+    // others by type(loop).__module__.startswith('asyncio.'))
+    ObjStr *mod = str_intern_c("asyncio.events");
     cls_loop = class_new_builtin("_UnixSelectorEventLoop", NULL, sizeof(ObjLoop), loop_methods);
-    cls_loop->module = mod;
+    cls_loop->module = str_intern_c("asyncio.unix_events");
     cls_loop->trace = trace_loop;
     cls_loop->finalize = finalize_loop;
     cls_loop->repr = loop_repr;
@@ -2096,7 +2151,7 @@ void loop_init(void) {
     cls_timer_handle->module = mod;
     io_init();
     cls_sleep = class_new_builtin("coroutine", NULL, sizeof(ObjSleep), sleep_methods);
-    cls_sleep->module = mod;
+    cls_sleep->module = str_intern_c("asyncio");
     cls_sleep->trace = trace_sleep;
     cls_sleep->flags |= CLS_GC_HOOK;
     cls_sleep->iter = sleep_iter;

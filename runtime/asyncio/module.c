@@ -212,9 +212,11 @@ static Value m_set_log_destroy(int argc, Value *argv, ObjDict *kw) {
     return VAL_NONE;
 }
 
-// _asyncgens(): the async generators suspended at a yield (started, not
-// finished): what CPython's loop tracks for shutdown_asyncgens(), including
-// the unreachable ones it would have finalized already.
+// _asyncgens(): the async generators started and not finished, suspended
+// at a yield or at an await (their aclose() then fails with "already
+// running", which shutdown_asyncgens() reports): what CPython's loop tracks
+// from their first iteration, including the unreachable ones it would have
+// finalized already.
 
 static Value m_set_run_in_executor(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("_set_run_in_executor", argc, 1, 1)) {
@@ -235,7 +237,7 @@ static Value m_set_shutdown_asyncgens(int argc, Value *argv, ObjDict *kw) {
 static void collect_agen(Obj *o) {
     if (o->cls == cls_async_generator) {
         ObjGen *g = (ObjGen *)o;
-        if (gen_state(g) == GEN_SUSPENDED && g->yield_kind == 0) {
+        if (gen_state(g) == GEN_SUSPENDED) {
             list_append(AS_LIST(ST->aio_agen_list), OBJ_VAL(o));
         }
     }
