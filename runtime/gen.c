@@ -33,6 +33,11 @@ static void trace_gen(Obj *o) {
     gc_mark_obj(g->created);
     gc_mark_value(g->yf);
     gc_mark_obj((Obj *)g->inner);
+    // its recorded chain: gen_unchain reads these even after the chain
+    // broke (a member may have finished and be otherwise unreachable)
+    for (uint32_t i = 0; g->chain && i < g->inner_depth; i++) {
+        gc_mark_obj((Obj *)g->chain[i]);
+    }
     if (g->frame) {
         frame_mark(g->frame);
     }
