@@ -310,6 +310,9 @@ Value task_describe_wait(ObjTask *t);
 // module) in [g]'s await chain, else [g]; *[inner] (when not NULL): the
 // innermost generator of the chain.
 ObjGen *task_user_gen(ObjGen *g, ObjGen **inner);
+// Where task [t] stands for the slow-step report: "file:line in f()" of
+// its innermost user generator, "f() finished", or NULL (not a generator).
+Value task_step_site(Value t);
 // Live tasks (weak registry).
 bool is_coroutine_like(Value v);
 // asyncio.iscoroutine([v]): a coroutine or generator, or (CPython's test)

@@ -976,7 +976,7 @@ static bool strict_check(void) {
     return true;
 }
 
-static bool report_slow_step(ObjLoop *loop, const ReadyItem *it, double t0);
+static bool report_slow_step(ObjLoop *loop, const ReadyItem *it, double t0, Value site0);
 
 // One iteration: wait for I/O or the next timer (unless [may_block] is
 // false, as when a host or the REPL drives the loop), then run what is ready.
@@ -1033,13 +1033,22 @@ static bool run_once(ObjLoop *loop, bool may_block) {
         // one call site, so that run_item stays inlined (two cost ~20
         // instructions per item); [slice] is false when not tracing
         bool slice = (loop->dbg & LOOP_DBG_TRACE) && trace_item_begin(&it);
-        double t0 = (loop->dbg & LOOP_DBG_DEBUG) ? clock_real_monotonic() : 0;
+        double t0 = 0;
+        Value site0 = VAL_NULL;     // debug mode: where a task's step starts
+        if (__builtin_expect(loop->dbg & LOOP_DBG_DEBUG, 0)) {
+            site0 = (it.kind == R_STEP || it.kind == R_WAKEUP) ? task_step_site(it.a) : VAL_NULL;
+            gc_push_root(site0);
+            t0 = clock_real_monotonic();
+        }
         bool ok = run_item(loop, it);
         if (__builtin_expect(slice, 0)) {
             trace_item_end(&it);
         }
-        if (__builtin_expect(t0 != 0, 0) && !report_slow_step(loop, &it, t0)) {
-            ok = false;
+        if (__builtin_expect(t0 != 0, 0)) {
+            if (!report_slow_step(loop, &it, t0, site0)) {
+                ok = false;
+            }
+            gc_pop_root(1);
         }
         if (!ok) {
             return false;
@@ -1054,8 +1063,10 @@ static bool run_once(ObjLoop *loop, bool may_block) {
 // Debug mode: a step or callback that ran at least the loop's
 // slow_callback_duration (0.1 s unless set) is reported as CPython does,
 // on the asyncio logger: "Executing <Task ...> took 0.150 seconds". The
-// Task's repr names where it is suspended now. false: raised.
-static bool report_slow_step(ObjLoop *loop, const ReadyItem *it, double t0) {
+// Task's repr names where it is suspended now; for a task's step pyish
+// adds where the step started ([site0]) and ended, in user code: "(step
+// from app.pyish:14 in crunch() to app.pyish:16 in crunch())". false: raised.
+static bool report_slow_step(ObjLoop *loop, const ReadyItem *it, double t0, Value site0) {
     double dt = clock_real_monotonic() - t0;
     Value saved = exc_take();       // a step that failed: its exception waits
     gc_push_root(saved);
@@ -1072,7 +1083,11 @@ static bool report_slow_step(ObjLoop *loop, const ReadyItem *it, double t0) {
         Value warn = logger ? obj_getattr_opt(logger, str_intern_c("warning")) : VAL_NULL;
         if (warn) {
             gc_push_root(warn);
-            Value args[3] = {str_from_c("Executing %s took %.3f seconds"), it->a, float_new(dt)};
+            Value site1 = site0 ? task_step_site(it->a) : VAL_NULL;
+            Value fmt = site1 ? str_printf("Executing %%s took %%.3f seconds (step from %s to %s)",
+                                           AS_STR(site0)->data, AS_STR(site1)->data)
+                              : str_from_c("Executing %s took %.3f seconds");
+            Value args[3] = {fmt, it->a, float_new(dt)};
             gc_push_root(args[0]);
             gc_push_root(args[2]);
             ok = vm_call(warn, 3, args, NULL) != VAL_NULL;

@@ -494,6 +494,21 @@ ObjGen *task_user_gen(ObjGen *g, ObjGen **inner) {
     return user;
 }
 
+// Debug mode's slow-step report: where task [t] stands, "file:line in f()"
+// for the innermost generator of user code in its await chain ("f()
+// finished" once it is done); NULL when its coroutine is not a generator.
+Value task_step_site(Value t) {
+    Value coro = ((ObjTask *)AS_OBJ(t))->coro;
+    if (!gen_is_gen(coro)) {
+        return VAL_NULL;
+    }
+    ObjGen *g = task_user_gen((ObjGen *)AS_OBJ(coro), NULL);
+    if (!g->frame || g->state == GEN_CLOSED) {
+        return str_printf("%s() finished", g->qualname->data);
+    }
+    return str_printf("%s:%d in %s()", frame_code(g->frame)->filename->data, gen_line(g), g->qualname->data);
+}
+
 // "name (coro) suspended at file:line in f(), awaiting X" for the
 // deadlock report: the innermost frame of user code, then the library
 // frame (asyncio.pyish) it waits in, if any.
