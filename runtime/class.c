@@ -2011,6 +2011,19 @@ static void trace_member(Obj *o) {
     gc_mark_obj((Obj *)((ObjMember *)o)->owner);
 }
 
+// A builtin's read-only field (class_add_getter) shows as CPython's getset
+// descriptor: <attribute 'maxlen' of 'collections.deque' objects>.
+static Value property_repr(Value self) {
+    ObjProperty *p = (ObjProperty *)AS_OBJ(self);
+    if (p->fget && IS_A(p->fget, cls_native) && ((ObjNative *)AS_OBJ(p->fget))->owner) {
+        ObjNative *n = (ObjNative *)AS_OBJ(p->fget);
+        bool mod = n->owner->module && strcmp(n->owner->module->data, "builtins") != 0;
+        return str_printf("<attribute '%s' of '%s%s%s' objects>", n->name, mod ? n->owner->module->data : "",
+                          mod ? "." : "", n->owner->name->data);
+    }
+    return generic_repr(self);
+}
+
 static Value member_repr(Value self) {
     ObjMember *m = (ObjMember *)AS_OBJ(self);
     return str_printf("<member '%s' of '%s' objects>", m->name->data, m->owner->name->data);
@@ -2220,6 +2233,7 @@ void class_ready(void) {
     cls_property->new_ = property_new;
     cls_property->getattr = property_getattr;
     cls_property->setattr = property_setattr;
+    cls_property->repr = property_repr;
     cls_staticmethod = class_new_builtin("staticmethod", NULL, sizeof(ObjWrapper), staticmethod_methods);
     cls_staticmethod->trace = trace_wrapper;
     cls_staticmethod->new_ = wrapper_new;

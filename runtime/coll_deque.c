@@ -350,12 +350,11 @@ static Value iter_self(Value self) {
     return self;
 }
 
-static Value deque_getattr(Value self, ObjStr *name) {
-    if (!strcmp(name->data, "maxlen")) {
-        int64_t m = AS_DEQUE(self)->maxlen;
-        return m < 0 ? VAL_NONE : VAL_INT(m);
-    }
-    return generic_getattr(self, name);
+// deque.maxlen, a read-only field (a getter in the class dict, so method
+// loads on deques take the VM's cached path: no getattr hook)
+static Value deque_maxlen(int argc, Value *argv, ObjDict *kw) {
+    int64_t m = AS_DEQUE(argv[0])->maxlen;
+    return m < 0 ? VAL_NONE : VAL_INT(m);
 }
 
 #define DQ AS_DEQUE(argv[0])
@@ -731,7 +730,7 @@ void coll_deque_init(ObjStr *modname) {
     cls_deque->richcompare = deque_richcompare;
     cls_deque->binop = deque_binop;
     cls_deque->iter = deque_iter;
-    cls_deque->getattr = deque_getattr;
+    class_add_getter(cls_deque, "maxlen", deque_maxlen);
     cls_deque->hash = dq_unhashable;
     cls_deque_iter = class_new_builtin("_collections._deque_iterator", NULL,
                                        sizeof(ObjDequeIter), NULL);

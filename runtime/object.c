@@ -876,8 +876,16 @@ bool generic_setattr(Value self, ObjStr *name, Value v) {
         ObjProperty *p = (ObjProperty *)AS_OBJ(descr);
         Value f = v ? p->fset : p->fdel;
         if (!f || IS_NONE(f)) {
-            exc_raise(exc_AttributeError, "property '%s' of '%s' object has no %s", name->data,
-                      c->name->data, v ? "setter" : "deleter");
+            ObjClass *owner = p->fget && IS_A(p->fget, cls_native) ? ((ObjNative *)AS_OBJ(p->fget))->owner : NULL;
+            if (owner) {
+                // a builtin's read-only field (class_add_getter): CPython's getset message
+                bool mod = owner->module && strcmp(owner->module->data, "builtins") != 0;
+                exc_raise(exc_AttributeError, "attribute '%s' of '%s%s%s' objects is not writable", name->data,
+                          mod ? owner->module->data : "", mod ? "." : "", owner->name->data);
+            } else {
+                exc_raise(exc_AttributeError, "property '%s' of '%s' object has no %s", name->data,
+                          c->name->data, v ? "setter" : "deleter");
+            }
             return false;
         }
         Value args[2] = {self, v};

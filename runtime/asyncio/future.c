@@ -501,33 +501,38 @@ static const MethodDef futiter_methods[] = {
     {NULL, NULL},
 };
 
-static Value fut_getattr(Value self, ObjStr *name) {
-    ObjFuture *f = self_fut(self);
-    const char *n = name->data;
-    if (n[0] == '_') {
-        if (strcmp(n, "_asyncio_future_blocking") == 0) {
-            return VAL_BOOL(f->blocking);
-        }
-        if (strcmp(n, "_loop") == 0) {
-            return f->loop ? OBJ_VAL(f->loop) : VAL_NONE;
-        }
-        if (strcmp(n, "_state") == 0) {
-            return str_from_c(state_name(f->state));
-        }
-        if (strcmp(n, "_log_traceback") == 0) {
-            return VAL_BOOL(f->log_tb);
-        }
-        if (strcmp(n, "_exception") == 0) {
-            return fut_exc(f) ? f->value : VAL_NONE;
-        }
-        if (strcmp(n, "_cancel_message") == 0) {
-            return f->cancel_msg ? f->cancel_msg : VAL_NONE;
-        }
-        if (strcmp(n, "_asyncio_awaited_by") == 0) {
-            return graph_awaited_by(f);
-        }
-    }
-    return generic_getattr(self, name);
+// The C fields Python code reads, as CPython's getset descriptors: getters
+// in the class dict (not a getattr hook, so that method loads on futures
+// and tasks take the VM's cached path).
+static Value fg_blocking(int argc, Value *argv, ObjDict *kw) {
+    return VAL_BOOL(self_fut(argv[0])->blocking);
+}
+
+static Value fg_loop(int argc, Value *argv, ObjDict *kw) {
+    ObjFuture *f = self_fut(argv[0]);
+    return f->loop ? OBJ_VAL(f->loop) : VAL_NONE;
+}
+
+static Value fg_state(int argc, Value *argv, ObjDict *kw) {
+    return str_from_c(state_name(self_fut(argv[0])->state));
+}
+
+static Value fg_log_traceback(int argc, Value *argv, ObjDict *kw) {
+    return VAL_BOOL(self_fut(argv[0])->log_tb);
+}
+
+static Value fg_exception(int argc, Value *argv, ObjDict *kw) {
+    ObjFuture *f = self_fut(argv[0]);
+    return fut_exc(f) ? f->value : VAL_NONE;
+}
+
+static Value fg_cancel_message(int argc, Value *argv, ObjDict *kw) {
+    ObjFuture *f = self_fut(argv[0]);
+    return f->cancel_msg ? f->cancel_msg : VAL_NONE;
+}
+
+static Value fg_awaited_by(int argc, Value *argv, ObjDict *kw) {
+    return graph_awaited_by(self_fut(argv[0]));
 }
 
 // The writable C fields, as CPython's getset descriptors: none can be
@@ -695,10 +700,16 @@ void future_init(void) {
     cls_future_iter->trace = futiter_trace;
     cls_future_iter->iter = futiter_self;
     cls_future_iter->next = futiter_next;
-    cls_future->getattr = fut_getattr;
     cls_future->setattr = fut_setattr;
     cls_future->dict_offset = offsetof(ObjFuture, dict);
-    // on the class too, as CPython's descriptor: isfuture()'s duck test
-    // looks for it there (the instances answer through fut_getattr)
-    dict_set_str(cls_future->dict, str_intern_c("_asyncio_future_blocking"), VAL_FALSE);
+    // on the class too, as CPython's descriptors (isfuture()'s duck test
+    // looks for _asyncio_future_blocking there); fut_setattr writes the
+    // writable ones
+    class_add_getter(cls_future, "_asyncio_future_blocking", fg_blocking);
+    class_add_getter(cls_future, "_loop", fg_loop);
+    class_add_getter(cls_future, "_state", fg_state);
+    class_add_getter(cls_future, "_log_traceback", fg_log_traceback);
+    class_add_getter(cls_future, "_exception", fg_exception);
+    class_add_getter(cls_future, "_cancel_message", fg_cancel_message);
+    class_add_getter(cls_future, "_asyncio_awaited_by", fg_awaited_by);
 }

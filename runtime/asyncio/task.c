@@ -606,18 +606,18 @@ static Value task_repr_m(int argc, Value *argv, ObjDict *kw) {
     return task_repr(argv[0]);
 }
 
-static Value task_getattr(Value self, ObjStr *name) {
-    ObjTask *t = self_task(self);
-    if (strcmp(name->data, "_coro") == 0) {
-        return t->coro;
-    }
-    if (strcmp(name->data, "_fut_waiter") == 0) {
-        return t->fut_waiter ? t->fut_waiter : VAL_NONE;
-    }
-    if (strcmp(name->data, "_must_cancel") == 0) {
-        return VAL_BOOL(t->must_cancel);
-    }
-    return cls_future->getattr(self, name);
+// Task's C fields Python code reads, read-only as CPython's getsets.
+static Value tg_coro(int argc, Value *argv, ObjDict *kw) {
+    return self_task(argv[0])->coro;
+}
+
+static Value tg_fut_waiter(int argc, Value *argv, ObjDict *kw) {
+    ObjTask *t = self_task(argv[0]);
+    return t->fut_waiter ? t->fut_waiter : VAL_NONE;
+}
+
+static Value tg_must_cancel(int argc, Value *argv, ObjDict *kw) {
+    return VAL_BOOL(self_task(argv[0])->must_cancel);
 }
 
 static Value task_hash_dummy(int argc, Value *argv, ObjDict *kw) {
@@ -645,6 +645,8 @@ void task_init(void) {
     cls_task->finalize = finalize_task;
     cls_task->new_ = task_new_m;
     cls_task->repr = task_repr;
-    cls_task->getattr = task_getattr;
+    class_add_getter(cls_task, "_coro", tg_coro);
+    class_add_getter(cls_task, "_fut_waiter", tg_fut_waiter);
+    class_add_getter(cls_task, "_must_cancel", tg_must_cancel);
     cls_task->dict_offset = offsetof(ObjFuture, dict);
 }
