@@ -360,13 +360,22 @@ static Value property_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     return OBJ_VAL(p);
 }
 
-void class_add_getter(ObjClass *cls, const char *name, NativeFn fn) {
+static void add_field(ObjClass *cls, const char *name, NativeFn fn, bool member) {
     ObjProperty *p = (ObjProperty *)obj_alloc(cls_property, sizeof(ObjProperty));
     p->fget = p->fset = p->fdel = p->doc = VAL_NONE;
     gc_push_root(OBJ_VAL(p));
     p->fget = native_new(name, fn, cls);
+    ((ObjNative *)AS_OBJ(p->fget))->is_member = member;
     dict_set_str(cls->dict, str_intern_c(name), OBJ_VAL(p));
     gc_pop_root(1);
+}
+
+void class_add_getter(ObjClass *cls, const char *name, NativeFn fn) {
+    add_field(cls, name, fn, false);
+}
+
+void class_add_member(ObjClass *cls, const char *name, NativeFn fn) {
+    add_field(cls, name, fn, true);
 }
 
 // A property with no accessor, only a doc (namedtuple's Class.field).
@@ -2012,14 +2021,15 @@ static void trace_member(Obj *o) {
 }
 
 // A builtin's read-only field (class_add_getter) shows as CPython's getset
-// descriptor: <attribute 'maxlen' of 'collections.deque' objects>.
+// descriptor, <attribute 'maxlen' of 'collections.deque' objects>, or
+// member descriptor (class_add_member), <member 'pattern' of ...>.
 static Value property_repr(Value self) {
     ObjProperty *p = (ObjProperty *)AS_OBJ(self);
     if (p->fget && IS_A(p->fget, cls_native) && ((ObjNative *)AS_OBJ(p->fget))->owner) {
         ObjNative *n = (ObjNative *)AS_OBJ(p->fget);
         bool mod = n->owner->module && strcmp(n->owner->module->data, "builtins") != 0;
-        return str_printf("<attribute '%s' of '%s%s%s' objects>", n->name, mod ? n->owner->module->data : "",
-                          mod ? "." : "", n->owner->name->data);
+        return str_printf("<%s '%s' of '%s%s%s' objects>", n->is_member ? "member" : "attribute", n->name,
+                          mod ? n->owner->module->data : "", mod ? "." : "", n->owner->name->data);
     }
     return generic_repr(self);
 }

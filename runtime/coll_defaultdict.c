@@ -101,11 +101,11 @@ static Value dd_repr(Value self) {
                       AS_STR(dr)->data);
 }
 
-static Value dd_getattr(Value self, ObjStr *name) {
-    if (!strcmp(name->data, "default_factory")) {
-        return AS_DD(self)->factory;
-    }
-    return generic_getattr(self, name);
+// default_factory: a getter in the class dict (no getattr hook, so that
+// method loads on defaultdicts take the VM's cached path); dd_setattr
+// writes it.
+static Value dd_factory(int argc, Value *argv, ObjDict *kw) {
+    return AS_DD(argv[0])->factory;
 }
 
 // default_factory may be set to anything and deleted (then None), as
@@ -201,7 +201,7 @@ void coll_defaultdict_init(ObjStr *modname) {
     cls_defaultdict->trace = dd_trace;
     cls_defaultdict->getitem = dd_getitem;
     cls_defaultdict->repr = dd_repr;
-    cls_defaultdict->getattr = dd_getattr;
+    class_add_member(cls_defaultdict, "default_factory", dd_factory);
     cls_defaultdict->setattr = dd_setattr;
     cls_defaultdict->binop = dd_binop;
     cls_defaultdict->binop_ops = cls_dict->binop_ops;

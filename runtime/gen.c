@@ -463,42 +463,61 @@ static Value coro_richcompare(Value a, Value b, int op) {
     return VAL_NOTIMPL;
 }
 
-static Value gen_getattr(Value self, ObjStr *name) {
-    ObjGen *g = (ObjGen *)AS_OBJ(self);
-    const char *n = name->data;
-    if (strcmp(n, "__name__") == 0) {
-        Value q = OBJ_VAL(g->qualname);
-        const char *dot = strrchr(g->qualname->data, '.');
-        return dot ? str_from_c(dot + 1) : q;
+// The attributes of generators, coroutines and async generators, as
+// CPython's getset descriptors: getters in each class's dict (no getattr
+// hook, so that method loads such as g.send take the VM's cached path).
+// gi_* on generators, cr_* on coroutines, ag_* on async generators only, as
+// in CPython (asyncio.graph tells a frame's kind by which one exists).
+#define GEN_SELF ((ObjGen *)AS_OBJ(argv[0]))
+
+static Value gg_name(int argc, Value *argv, ObjDict *kw) {
+    ObjGen *g = GEN_SELF;
+    const char *dot = strrchr(g->qualname->data, '.');
+    return dot ? str_from_c(dot + 1) : OBJ_VAL(g->qualname);
+}
+
+static Value gg_qualname(int argc, Value *argv, ObjDict *kw) {
+    return OBJ_VAL(GEN_SELF->qualname);
+}
+
+static Value gg_running(int argc, Value *argv, ObjDict *kw) {
+    return VAL_BOOL(gen_state(GEN_SELF) == GEN_RUNNING);
+}
+
+static Value gg_frame(int argc, Value *argv, ObjDict *kw) {
+    ObjGen *g = GEN_SELF;
+    return g->frame && g->state != GEN_CLOSED ? frame_snapshot(g->frame) : VAL_NONE;
+}
+
+static Value gg_code(int argc, Value *argv, ObjDict *kw) {
+    ObjGen *g = GEN_SELF;
+    return g->frame ? OBJ_VAL(frame_code(g->frame)) : VAL_NONE;
+}
+
+static Value gg_yieldfrom(int argc, Value *argv, ObjDict *kw) {
+    ObjGen *g = GEN_SELF;
+    return gen_state(g) == GEN_SUSPENDED && g->yf ? g->yf : VAL_NONE;
+}
+
+static Value gg_suspended(int argc, Value *argv, ObjDict *kw) {
+    return VAL_BOOL(gen_state(GEN_SELF) == GEN_SUSPENDED);
+}
+
+static Value gg_origin(int argc, Value *argv, ObjDict *kw) {
+    ObjGen *g = GEN_SELF;
+    return gen_origin(g) ? gen_origin(g) : VAL_NONE;
+}
+
+// [names]: the class's _running, _frame, _code, _yieldfrom/_await and
+// _suspended names (stored, so static; async generators have no
+// ag_suspended in 3.11: NULL).
+static void add_gen_getters(ObjClass *c, const char *const names[5]) {
+    static const NativeFn fns[5] = {gg_running, gg_frame, gg_code, gg_yieldfrom, gg_suspended};
+    class_add_getter(c, "__name__", gg_name);
+    class_add_getter(c, "__qualname__", gg_qualname);
+    for (int i = 0; i < 5 && names[i]; i++) {
+        class_add_getter(c, names[i], fns[i]);
     }
-    if (strcmp(n, "__qualname__") == 0) {
-        return OBJ_VAL(g->qualname);
-    }
-    // gi_* on generators, cr_* on coroutines, ag_* on async generators only,
-    // as in CPython (asyncio.graph tells a frame's kind by which one exists)
-    const char *pfx = g->hdr.cls == cls_coroutine ? "cr" : g->hdr.cls == cls_async_generator ? "ag" : "gi";
-    if (n[0] == pfx[0] && n[1] == pfx[1]) {
-        const char *rest = n + 2;
-        if (strcmp(rest, "_running") == 0) {
-            return VAL_BOOL(gen_state(g) == GEN_RUNNING);
-        }
-        if (strcmp(rest, "_frame") == 0) {
-            return g->frame && g->state != GEN_CLOSED ? frame_snapshot(g->frame) : VAL_NONE;
-        }
-        if (strcmp(rest, "_code") == 0) {
-            return g->frame ? OBJ_VAL(frame_code(g->frame)) : VAL_NONE;
-        }
-        if (strcmp(rest, pfx[0] == 'g' ? "_yieldfrom" : "_await") == 0) {
-            return gen_state(g) == GEN_SUSPENDED && g->yf ? g->yf : VAL_NONE;
-        }
-        if (strcmp(rest, "_suspended") == 0) {
-            return VAL_BOOL(gen_state(g) == GEN_SUSPENDED);
-        }
-        if (pfx[0] == 'c' && strcmp(rest, "_origin") == 0) {
-            return gen_origin(g) ? gen_origin(g) : VAL_NONE;
-        }
-    }
-    return generic_getattr(self, name);
 }
 
 // ---- async generators: __anext__/asend/athrow/aclose return an awaitable
@@ -717,7 +736,6 @@ static void setup_gen_class(ObjClass *c) {
     c->trace = trace_gen;
     c->finalize = finalize_gen;
     c->repr = gen_repr;
-    c->getattr = gen_getattr;
     c->new_ = NULL;
     c->flags &= ~(uint32_t)CLS_BASETYPE;
     c->flags |= CLS_GC_HOOK;
@@ -735,6 +753,13 @@ void gen_init(void) {
     cls_coroutine->richcompare = coro_richcompare;
     cls_async_generator = class_new_builtin("async_generator", NULL, sizeof(ObjGen), agen_methods);
     setup_gen_class(cls_async_generator);
+    static const char *const gi[5] = {"gi_running", "gi_frame", "gi_code", "gi_yieldfrom", "gi_suspended"};
+    static const char *const cr[5] = {"cr_running", "cr_frame", "cr_code", "cr_await", "cr_suspended"};
+    static const char *const ag[5] = {"ag_running", "ag_frame", "ag_code", "ag_await", NULL};
+    add_gen_getters(cls_generator, gi);
+    add_gen_getters(cls_coroutine, cr);
+    add_gen_getters(cls_async_generator, ag);
+    class_add_getter(cls_coroutine, "cr_origin", gg_origin);
     cls_agen_await = class_new_builtin("async_generator_asend", NULL, sizeof(ObjAGenAwait), agen_await_methods);
     cls_agen_await->trace = trace_agen_await;
     cls_agen_await->iter = gen_iter;

@@ -1550,22 +1550,22 @@ static Value pat_split(int argc, Value *argv, ObjDict *kw) {
 }
 
 // ---- Pattern attributes, repr, ==, hash
-static Value pat_getattr(Value self, ObjStr *name) {
-    ObjPattern *p = PAT(self);
-    const char *n = name->data;
-    if (strcmp(n, "pattern") == 0) {
-        return p->pattern;
-    }
-    if (strcmp(n, "flags") == 0) {
-        return MK_SMALL(p->flags);
-    }
-    if (strcmp(n, "groups") == 0) {
-        return MK_SMALL(p->ngroups);
-    }
-    if (strcmp(n, "groupindex") == 0) {
-        return mappingproxy_new(p->groupindex);
-    }
-    return generic_getattr(self, name);
+// Pattern's fields, as CPython's getset descriptors: getters in the class
+// dict (no getattr hook, so that p.match(...) takes the VM's cached path).
+static Value pg_pattern(int argc, Value *argv, ObjDict *kw) {
+    return PAT(argv[0])->pattern;
+}
+
+static Value pg_flags(int argc, Value *argv, ObjDict *kw) {
+    return MK_SMALL(PAT(argv[0])->flags);
+}
+
+static Value pg_groups(int argc, Value *argv, ObjDict *kw) {
+    return MK_SMALL(PAT(argv[0])->ngroups);
+}
+
+static Value pg_groupindex(int argc, Value *argv, ObjDict *kw) {
+    return mappingproxy_new(PAT(argv[0])->groupindex);
 }
 
 static Value pat_richcompare(Value a, Value b, int op) {
@@ -1835,49 +1835,57 @@ static Value m_expand(int argc, Value *argv, ObjDict *kw) {
     return r;
 }
 
-static Value m_getattr(Value self, ObjStr *name) {
-    ObjMatch *m = MATCH(self);
-    const char *n = name->data;
-    if (strcmp(n, "string") == 0) {
-        return m->string;
-    }
-    if (strcmp(n, "re") == 0) {
-        return m->re;
-    }
-    if (strcmp(n, "pos") == 0) {
-        return MK_SMALL(m->pos);
-    }
-    if (strcmp(n, "endpos") == 0) {
-        return MK_SMALL(m->endpos);
-    }
-    if (strcmp(n, "lastindex") == 0 || strcmp(n, "lastgroup") == 0) {
-        // the last group that closed: the one with the greatest end, the
-        // outermost among those ending there (CPython's lastindex)
-        int64_t best = -1, bend = -1;
-        for (uint32_t i = 1; i < m->n; i++) {
-            if (m->spans[2 * i] >= 0 && m->spans[2 * i + 1] > bend) {
-                best = i;
-                bend = m->spans[2 * i + 1];
-            }
+// Match's fields, as CPython's getset descriptors (getters in the class
+// dict: m.group(1) takes the VM's cached path).
+static Value mg_string(int argc, Value *argv, ObjDict *kw) {
+    return MATCH(argv[0])->string;
+}
+
+static Value mg_re(int argc, Value *argv, ObjDict *kw) {
+    return MATCH(argv[0])->re;
+}
+
+static Value mg_pos(int argc, Value *argv, ObjDict *kw) {
+    return MK_SMALL(MATCH(argv[0])->pos);
+}
+
+static Value mg_endpos(int argc, Value *argv, ObjDict *kw) {
+    return MK_SMALL(MATCH(argv[0])->endpos);
+}
+
+// The last group that closed: the one with the greatest end, the outermost
+// among those ending there (CPython's lastindex); -1: none.
+static int64_t last_index(ObjMatch *m) {
+    int64_t best = -1, bend = -1;
+    for (uint32_t i = 1; i < m->n; i++) {
+        if (m->spans[2 * i] >= 0 && m->spans[2 * i + 1] > bend) {
+            best = i;
+            bend = m->spans[2 * i + 1];
         }
-        if (best < 0) {
-            return VAL_NONE;
-        }
-        if (n[4] == 'i') {
-            return MK_SMALL(best);
-        }
-        return AS_TUPLE(PAT(m->re)->groupnames)->items[best];
     }
-    if (strcmp(n, "regs") == 0) {
-        Value t = tuple_new(m->n);
-        gc_push_root(t);
-        for (uint32_t i = 0; i < m->n; i++) {
-            AS_TUPLE(t)->items[i] = tuple_pack(2, MK_SMALL(m->spans[2 * i]), MK_SMALL(m->spans[2 * i + 1]));
-        }
-        gc_pop_root(1);
-        return t;
+    return best;
+}
+
+static Value mg_lastindex(int argc, Value *argv, ObjDict *kw) {
+    int64_t i = last_index(MATCH(argv[0]));
+    return i < 0 ? VAL_NONE : MK_SMALL(i);
+}
+
+static Value mg_lastgroup(int argc, Value *argv, ObjDict *kw) {
+    ObjMatch *m = MATCH(argv[0]);
+    int64_t i = last_index(m);
+    return i < 0 ? VAL_NONE : AS_TUPLE(PAT(m->re)->groupnames)->items[i];
+}
+
+static Value mg_regs(int argc, Value *argv, ObjDict *kw) {
+    ObjMatch *m = MATCH(argv[0]);
+    Value t = tuple_new(m->n);
+    gc_push_root(t);
+    for (uint32_t i = 0; i < m->n; i++) {
+        AS_TUPLE(t)->items[i] = tuple_pack(2, MK_SMALL(m->spans[2 * i]), MK_SMALL(m->spans[2 * i + 1]));
     }
-    return generic_getattr(self, name);
+    gc_pop_root(1);
+    return t;
 }
 
 static Value m_repr(Value self) {
@@ -1927,7 +1935,10 @@ Value mod_re_init(void) {
         cls_pattern->new_ = NULL;
         cls_pattern->trace = trace_pattern;
         cls_pattern->finalize = finalize_pattern;
-        cls_pattern->getattr = pat_getattr;
+        class_add_member(cls_pattern, "pattern", pg_pattern);
+        class_add_member(cls_pattern, "flags", pg_flags);
+        class_add_member(cls_pattern, "groups", pg_groups);
+        class_add_getter(cls_pattern, "groupindex", pg_groupindex);
         cls_pattern->repr = pat_repr;
         cls_pattern->richcompare = pat_richcompare;
         cls_pattern->hash = pat_hash;
@@ -1936,7 +1947,13 @@ Value mod_re_init(void) {
         cls_match->flags &= ~(uint32_t)CLS_BASETYPE;
         cls_match->new_ = NULL;
         cls_match->trace = trace_match;
-        cls_match->getattr = m_getattr;
+        class_add_member(cls_match, "string", mg_string);
+        class_add_member(cls_match, "re", mg_re);
+        class_add_member(cls_match, "pos", mg_pos);
+        class_add_member(cls_match, "endpos", mg_endpos);
+        class_add_getter(cls_match, "lastindex", mg_lastindex);
+        class_add_getter(cls_match, "lastgroup", mg_lastgroup);
+        class_add_getter(cls_match, "regs", mg_regs);
         cls_match->getitem = m_getitem;
         cls_match->repr = m_repr;
         cls_scanner = class_new_builtin("callable_iterator", NULL, sizeof(ObjScanner), NULL);

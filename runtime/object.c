@@ -877,7 +877,9 @@ bool generic_setattr(Value self, ObjStr *name, Value v) {
         Value f = v ? p->fset : p->fdel;
         if (!f || IS_NONE(f)) {
             ObjClass *owner = p->fget && IS_A(p->fget, cls_native) ? ((ObjNative *)AS_OBJ(p->fget))->owner : NULL;
-            if (owner) {
+            if (owner && ((ObjNative *)AS_OBJ(p->fget))->is_member) {
+                exc_raise(exc_AttributeError, "readonly attribute");
+            } else if (owner) {
                 // a builtin's read-only field (class_add_getter): CPython's getset message
                 bool mod = owner->module && strcmp(owner->module->data, "builtins") != 0;
                 exc_raise(exc_AttributeError, "attribute '%s' of '%s%s%s' objects is not writable", name->data,

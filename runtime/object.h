@@ -278,6 +278,7 @@ typedef struct ObjNative {
     bool method_style;  // slot wrapper CPython defines as a method (list.__getitem__):
                         // its errors use method descriptor wording
     bool takes_kw;      // fn reads keyword arguments; else vm_call refuses any
+    bool is_member;     // the getter of a class_add_member field (shown as CPython's member descriptor)
     const char *qual;   // module function's prefix in messages ("math" for
                         // "math.sqrt() takes no keyword arguments"), else NULL
 } ObjNative;
@@ -607,6 +608,9 @@ ObjClass *class_new_builtin(const char *name, ObjClass *base, size_t inst_size,
 void class_add_methods(ObjClass *cls, const MethodDef *methods);
 // Adds a read-only property [name] to builtin class [cls] whose getter is [fn].
 void class_add_getter(ObjClass *cls, const char *name, NativeFn fn);
+// The same for a field CPython defines as a member (T_OBJECT READONLY):
+// shown as <member ...>, and "readonly attribute" when set. [name] is kept.
+void class_add_member(ObjClass *cls, const char *name, NativeFn fn);
 Value native_new(const char *name, NativeFn fn, ObjClass *owner);
 // Adds [defs] (NULL-terminated) to module dict [d] as functions whose
 // messages name them [qual].NAME ([qual] NULL: just NAME).
