@@ -1086,45 +1086,64 @@ static Value file_repr(Value self) {
                       f->encoding);
 }
 
-static Value file_getattr(Value self, ObjStr *name) {
+// A file's fields: getters in the class dict (no getattr hook, so that
+// f.write and sys.stdout.write loads take the VM's cached method path).
+// The text-only ones are absent from binary files, as CPython's.
+#define FILE_SELF AS_FILE(argv[0])
+
+static Value fg_closed(int argc, Value *argv, ObjDict *kw) {
+    return VAL_BOOL(FILE_SELF->closed);
+}
+
+static Value fg_name(int argc, Value *argv, ObjDict *kw) {
+    return FILE_SELF->name;
+}
+
+static Value fg_mode(int argc, Value *argv, ObjDict *kw) {
+    return FILE_SELF->mode;
+}
+
+// NULL with AttributeError for [what] when the file is binary.
+static ObjFile *text_file(Value self, const char *what) {
     ObjFile *f = AS_FILE(self);
-    const char *n = name->data;
-    if (!strchr("cnmelb", n[0])) {
-        return generic_getattr(self, name);     // methods (write, read...): no name compares
+    if (f->binary) {
+        exc_raise(exc_AttributeError, "'%s' object has no attribute '%s'", val_type_name(self), what);
+        return NULL;
     }
-    if (!strcmp(n, "closed")) {
-        return VAL_BOOL(f->closed);
+    return f;
+}
+
+static Value fg_encoding(int argc, Value *argv, ObjDict *kw) {
+    ObjFile *f = text_file(argv[0], "encoding");
+    return f ? str_from_c(f->encoding) : VAL_NULL;
+}
+
+static Value fg_errors(int argc, Value *argv, ObjDict *kw) {
+    ObjFile *f = text_file(argv[0], "errors");
+    return f ? str_from_c(f->errors) : VAL_NULL;
+}
+
+static Value fg_newlines(int argc, Value *argv, ObjDict *kw) {
+    return text_file(argv[0], "newlines") ? VAL_NONE : VAL_NULL;
+}
+
+static Value fg_line_buffering(int argc, Value *argv, ObjDict *kw) {
+    ObjFile *f = text_file(argv[0], "line_buffering");
+    return f ? VAL_BOOL(f->fp == stdout && isatty(fileno(stdout))) : VAL_NULL;
+}
+
+static Value fg_buffer(int argc, Value *argv, ObjDict *kw) {
+    ObjFile *f = text_file(argv[0], "buffer");
+    if (f && !f->buffer) {
+        const char *m = AS_STR(f->mode)->data;
+        char bm[8];
+        snprintf(bm, sizeof bm, "%cb%s", m[0], strchr(m, '+') ? "+" : "");
+        Value b = OBJ_VAL(file_alloc(f->fp, f->name, str_from_c(bm), true));
+        AS_FILE(b)->readable = f->readable;
+        AS_FILE(b)->writable = f->writable;
+        f->buffer = b;
     }
-    if (!strcmp(n, "name")) {
-        return f->name;
-    }
-    if (!strcmp(n, "mode")) {
-        return f->mode;
-    }
-    if (!f->binary) {
-        if (!strcmp(n, "encoding")) {
-            return str_from_c(f->encoding);
-        }
-        if (!strcmp(n, "errors")) {
-            return str_from_c(f->errors);
-        }
-        if (!strcmp(n, "newlines") || !strcmp(n, "line_buffering") ) {
-            return n[0] == 'n' ? VAL_NONE : VAL_BOOL(f->fp == stdout && isatty(fileno(stdout)));
-        }
-        if (!strcmp(n, "buffer")) {
-            if (!f->buffer) {
-                const char *m = AS_STR(f->mode)->data;
-                char bm[8];
-                snprintf(bm, sizeof bm, "%cb%s", m[0], strchr(m, '+') ? "+" : "");
-                Value b = OBJ_VAL(file_alloc(f->fp, f->name, str_from_c(bm), true));
-                AS_FILE(b)->readable = f->readable;
-                AS_FILE(b)->writable = f->writable;
-                f->buffer = b;
-            }
-            return f->buffer;
-        }
-    }
-    return generic_getattr(self, name);
+    return f ? f->buffer : VAL_NULL;
 }
 
 // file.name is writable, as FileIO's (tempfile names the file its opener made)
@@ -1198,7 +1217,14 @@ void builtins_file_init(void) {
     cls_file->iter = file_iter;
     cls_file->next = file_next;
     cls_file->repr = file_repr;
-    cls_file->getattr = file_getattr;
+    class_add_getter(cls_file, "closed", fg_closed);
+    class_add_getter(cls_file, "name", fg_name);
+    class_add_getter(cls_file, "mode", fg_mode);
+    class_add_getter(cls_file, "encoding", fg_encoding);
+    class_add_getter(cls_file, "errors", fg_errors);
+    class_add_getter(cls_file, "newlines", fg_newlines);
+    class_add_getter(cls_file, "line_buffering", fg_line_buffering);
+    class_add_getter(cls_file, "buffer", fg_buffer);
     cls_file->setattr = file_setattr;
 }
 
