@@ -1450,6 +1450,7 @@ void class_compute_slots(ObjClass *c) {
     PICK(contains, "__contains__", slot_contains);
     PICK(call, "__call__", slot_call);
     c->getattr = user_dunder(c, "__getattribute__") ? slot_getattribute : n->getattr;
+    c->getattr_missing = n->getattr_missing;
     c->setattr = (user_dunder(c, "__setattr__") || user_dunder(c, "__delattr__")) ? slot_setattr
                                                                                   : n->setattr;
     if (user_dunder(c, "__getattr__")) {

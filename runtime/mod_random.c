@@ -891,10 +891,9 @@ static Value random_getattr(int argc, Value *argv, ObjDict *kw) {
 
 // A Random instance's attributes: its class's and its own, then the
 // distributions of _random_dist._Dist, bound to it (they call self.random()).
-static Value random_inst_getattr(Value self, ObjStr *name) {
-    Value v = generic_getattr(self, name);
-    if (v || name->len > 20 || !EXC_PENDING_IS(exc_AttributeError)) {
-        return v;
+static Value random_inst_getattr_missing(Value self, ObjStr *name) {
+    if (name->len > 20) {
+        return VAL_NULL;
     }
     char key[32];
     snprintf(key, sizeof key, " %s ", name->data);
@@ -936,7 +935,7 @@ Value mod_random_init(void) {
         cls_random->module = str_intern_c("random");
         cls_random->new_ = random_new;
         cls_random->trace = random_trace;
-        cls_random->getattr = random_inst_getattr;
+        cls_random->getattr_missing = random_inst_getattr_missing;
         cls_random->dict_offset = offsetof(ObjRandom, dict);
     }
     dict_set_str(d, str_intern_c("Random"), OBJ_VAL(cls_random));

@@ -955,6 +955,9 @@ Value obj_getattr(Value v, ObjStr *name) {
         Value n = OBJ_VAL(name);
         return call_method_str(v, ST->s_getattr, 1, &n);
     }
+    if (!r && c->getattr_missing && EXC_PENDING_IS(exc_AttributeError)) {
+        return c->getattr_missing(v, name);
+    }
     return r;
 }
 
@@ -963,8 +966,8 @@ Value obj_getattr_opt(Value v, ObjStr *name) {
     if (c->getattr == cls_type->getattr && c->getattr && !(c->flags & CLS_USER_GETATTR)) {
         return class_getattr_opt(v, name);
     }
-    Value r = !c->getattr && !(c->flags & CLS_USER_GETATTR) ? getattr_generic(v, name, false)
-                                                             : obj_getattr(v, name);
+    Value r = !c->getattr && !(c->flags & CLS_USER_GETATTR) && !c->getattr_missing ? getattr_generic(v, name, false)
+                                                                                    : obj_getattr(v, name);
     if (!r && EXC_PENDING_IS(exc_AttributeError)) {
         exc_clear();
     }

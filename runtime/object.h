@@ -153,6 +153,9 @@ struct ObjClass {
     Value (*iter)(Value self);
     int (*next)(Value self, Value *out);              // 1 item, 0 done, -1 err
     Value (*getattr)(Value self, ObjStr *name);       // full lookup; NULL slot: generic
+    // a builtin's fallback when the lookup raised AttributeError (which it
+    // clears), as a user __getattr__; the VM's attribute caches still apply
+    Value (*getattr_missing)(Value self, ObjStr *name);
     bool (*setattr)(Value self, ObjStr *name, Value v); // v==VAL_NULL: delete
     Value (*getitem)(Value self, Value key);
     bool (*setitem)(Value self, Value key, Value v);  // v==VAL_NULL: delete

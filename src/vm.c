@@ -1119,7 +1119,9 @@ next_instr:
             }
         }
         SAVE_FRAME();
-        if (!c->getattr && !(c->flags & CLS_USER_GETATTR)) {
+        // (a __getattr__ is only asked when the lookup fails, so a method
+        // found here is the answer with or without one)
+        if (!c->getattr) {
             Value descr = class_lookup(c, name);
             if (descr && (IS_A(descr, cls_function) ||
                           (IS_A(descr, cls_native) && ((ObjNative *)AS_OBJ(descr))->owner &&

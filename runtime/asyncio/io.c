@@ -525,13 +525,13 @@ Value io_install_methods(int argc, Value *argv, ObjDict *kw) {
 
 // A missing attribute of a loop may be one of the I/O methods written in
 // pyish: they are loaded on first use, so `import asyncio` stays cheap.
-static Value loop_getattr(Value self, ObjStr *name) {
-    if (strcmp(name->data, "_ready") == 0) {
-        return loop_ready_snapshot((ObjLoop *)AS_OBJ(self));
-    }
-    Value v = generic_getattr(self, name);
-    if (v || ST->aio_io_loaded || !exc_matches(exc_pending(), OBJ_VAL(exc_AttributeError))) {
-        return v;
+static Value loop_ready(int argc, Value *argv, ObjDict *kw) {
+    return loop_ready_snapshot((ObjLoop *)AS_OBJ(argv[0]));
+}
+
+static Value loop_getattr_missing(Value self, ObjStr *name) {
+    if (ST->aio_io_loaded) {
+        return VAL_NULL;
     }
     Value saved = exc_take();
     gc_push_root(saved);
@@ -541,11 +541,11 @@ static Value loop_getattr(Value self, ObjStr *name) {
     if (!m) {
         return VAL_NULL;
     }
-    v = generic_getattr(self, name);
-    return v;
+    return generic_getattr(self, name);
 }
 
 void io_init(void) {
     class_add_methods(cls_loop, io_methods);
-    cls_loop->getattr = loop_getattr;
+    cls_loop->getattr_missing = loop_getattr_missing;
+    class_add_getter(cls_loop, "_ready", loop_ready);
 }
