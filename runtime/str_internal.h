@@ -124,6 +124,9 @@ static inline const char *find_bytes(const char *h, size_t hl, const char *n, si
     if (nl > hl) {
         return NULL;
     }
+    if (nl == 1) {
+        return memchr(h, n[0], hl);     // (memmem's setup costs more than the scan)
+    }
     return memmem(h, hl, n, nl);
 }
 

@@ -286,6 +286,17 @@ static Value m_endswith(int argc, Value *argv, ObjDict *kw) {
 
 // ---- methods: split and join
 
+// Whether the code point at *[k] of [s] is whitespace (str.isspace), *[k]
+// moved past it; ASCII bytes without decoding.
+static inline bool space_at(ObjStr *s, size_t *k) {
+    unsigned char c = (unsigned char)s->data[*k];
+    if (c < 0x80) {
+        (*k)++;
+        return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
+    }
+    return cp_isspace(utf8_decode(s->data, s->len, k));
+}
+
 static Value m_split_impl(int argc, Value *argv, ObjDict *kw, bool rev) {
     const char *name = rev ? "rsplit" : "split";
     static const char *const allowed[] = {"sep", "maxsplit", NULL};
@@ -309,6 +320,8 @@ static Value m_split_impl(int argc, Value *argv, ObjDict *kw, bool rev) {
     gc_push_root(list);
     ObjList *l = AS_LIST(list);
     bool ok = true;     // false once an append failed (MemoryError)
+    bool ascii = s->cplen == s->len;
+#define PIECE(p, n) str_sub((p), (n), ascii ? (n) : count_cp((p), (n)))
     if (!sepv || IS_NONE(sepv)) {
         if (!rev) {
             size_t i = 0;
@@ -317,7 +330,7 @@ static Value m_split_impl(int argc, Value *argv, ObjDict *kw, bool rev) {
                 size_t j = i;
                 while (j < s->len) {
                     size_t k = j;
-                    if (!cp_isspace(utf8_decode(s->data, s->len, &k))) {
+                    if (!space_at(s, &k)) {
                         break;
                     }
                     j = k;
@@ -328,17 +341,17 @@ static Value m_split_impl(int argc, Value *argv, ObjDict *kw, bool rev) {
                 }
                 if (maxsplit-- == 0) {
                     size_t e = s->len;      // the rest is kept whole
-                    ok &= list_append(l, str_sub(s->data + i, e - i, count_cp(s->data + i, e - i)));
+                    ok &= list_append(l, PIECE(s->data + i, e - i));
                     break;
                 }
                 while (j < s->len) {
                     size_t k = j;
-                    if (cp_isspace(utf8_decode(s->data, s->len, &k))) {
+                    if (space_at(s, &k)) {
                         break;
                     }
                     j = k;
                 }
-                ok &= list_append(l, str_sub(s->data + i, j - i, count_cp(s->data + i, j - i)));
+                ok &= list_append(l, PIECE(s->data + i, j - i));
                 i = j;
             }
         } else {
@@ -397,21 +410,21 @@ static Value m_split_impl(int argc, Value *argv, ObjDict *kw, bool rev) {
         const char *p;
         while (maxsplit > 0 && (p = find_bytes(s->data + i, s->len - i, t->data, t->len))) {
             size_t b = (size_t)(p - s->data);
-            ok &= list_append(l, str_sub(s->data + i, b - i, count_cp(s->data + i, b - i)));
+            ok &= list_append(l, PIECE(s->data + i, b - i));
             i = b + t->len;
             maxsplit--;
         }
-        ok &= list_append(l, str_sub(s->data + i, s->len - i, count_cp(s->data + i, s->len - i)));
+        ok &= list_append(l, PIECE(s->data + i, s->len - i));
     } else {
         size_t e = s->len;
         const char *p;
         while (maxsplit > 0 && (p = rfind_bytes(s->data, e, t->data, t->len))) {
             size_t b = (size_t)(p - s->data) + t->len;
-            ok &= list_append(l, str_sub(s->data + b, e - b, count_cp(s->data + b, e - b)));
+            ok &= list_append(l, PIECE(s->data + b, e - b));
             e = (size_t)(p - s->data);
             maxsplit--;
         }
-        ok &= list_append(l, str_sub(s->data, e, count_cp(s->data, e)));
+        ok &= list_append(l, PIECE(s->data, e));
         for (size_t a = 0, b = l->len - 1; a < b; a++, b--) {
             Value tmp = l->items[a];
             l->items[a] = l->items[b];
@@ -420,6 +433,7 @@ static Value m_split_impl(int argc, Value *argv, ObjDict *kw, bool rev) {
     }
     gc_pop_root(1);
     return ok ? list : VAL_NULL;
+#undef PIECE
 }
 
 static Value m_split(int argc, Value *argv, ObjDict *kw) {
@@ -513,7 +527,16 @@ static Value m_splitlines(int argc, Value *argv, ObjDict *kw) {
     gc_push_root(list);
     size_t i = 0, start = 0;
     bool ok = true;     // false once an append failed (MemoryError)
+    bool ascii = s->cplen == s->len;
     while (ok && i < s->len) {
+        unsigned char ch = (unsigned char)s->data[i];
+        if (ch >= 0x20 && ch != 0xC2 && ch != 0xE2) {
+            // no line boundary starts here: the boundaries are below 0x20
+            // or U+0085 (C2 85), U+2028/U+2029 (E2 80 A8/A9); continuation
+            // bytes are never C2 or E2
+            i++;
+            continue;
+        }
         size_t k = i;
         uint32_t c = utf8_decode(s->data, s->len, &k);
         bool brk = c == '\n' || c == '\r' || c == 0x0b || c == 0x0c || c == 0x1c || c == 0x1d ||
@@ -527,13 +550,13 @@ static Value m_splitlines(int argc, Value *argv, ObjDict *kw) {
             k++;
         }
         size_t end = keep ? k : eol;
-        Value line = str_sub(s->data + start, end - start, count_cp(s->data + start, end - start));
+        Value line = str_sub(s->data + start, end - start, ascii ? end - start : count_cp(s->data + start, end - start));
         ok = list_append(AS_LIST(list), line);
         i = start = k;
     }
     if (ok && start < s->len) {
         ok = list_append(AS_LIST(list), str_sub(s->data + start, s->len - start,
-                                                count_cp(s->data + start, s->len - start)));
+                                                ascii ? s->len - start : count_cp(s->data + start, s->len - start)));
     }
     gc_pop_root(1);
     return ok ? list : VAL_NULL;
@@ -805,6 +828,22 @@ static Value map_cps(Value self, CaseSel f) {
     sb_reserve(&b, s->len);
     size_t i = 0;
     bool state = false;
+    if (s->cplen == s->len && !b.failed) {
+        // ASCII: a byte per code point, no special casing, no sigma; title
+        // case is upper case
+        for (; i < s->len; i++) {
+            unsigned char c = (unsigned char)s->data[i];
+            int kind = f(c, &state);
+            if (kind == CASE_UPPER || kind == CASE_TITLE) {
+                c = (c >= 'a' && c <= 'z') ? (unsigned char)(c - 32) : c;
+            } else if (kind != CASE_KEEP && c >= 'A' && c <= 'Z') {
+                c = (unsigned char)(c + 32);    // CASE_LOWER, CASE_FOLD
+            }
+            b.data[i] = (char)c;
+        }
+        b.len = s->len;
+        return sb_finish(&b);
+    }
     bool prev_cased = false;    // the last code point not case-ignorable is cased
     while (i < s->len) {
         uint32_t c = utf8_decode(s->data, s->len, &i);

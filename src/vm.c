@@ -1277,6 +1277,9 @@ next_instr:
             r = VAL_BOOL(COMPARE_NUMS(AS_SMALL(sp[-2]), AS_SMALL(sp[-1]), (int)arg));
         } else if (arg == CMP_IS || arg == CMP_IS_NOT) {
             r = VAL_BOOL((sp[-2] == sp[-1]) == (arg == CMP_IS));
+        } else if ((arg == CMP_EQ || arg == CMP_NE) && IS_STR(sp[-2]) && IS_STR(sp[-1])) {
+            // two exact strs (kind == "text")
+            r = VAL_BOOL(str_eq(AS_STR(sp[-2]), AS_STR(sp[-1])) == (arg == CMP_EQ));
         } else {
             SAVE_FRAME();
             CHECK(compare_op(sp[-2], sp[-1], (int)arg, &r));
