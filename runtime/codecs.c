@@ -48,6 +48,10 @@ static const uint16_t cp437_high[128] = {
 // The codec named [name] (CPython's normalization: case, '_' and ' ' as
 // '-'); false when unknown.
 static bool find_codec(const char *name, Enc *out) {
+    if (name[0] == 'u' && strcmp(name, "utf-8") == 0) {
+        *out = ENC_UTF8;    // (files' and str.encode's default)
+        return true;
+    }
     char n[32];
     size_t len = strlen(name), j = 0;
     if (len >= sizeof n) {
@@ -518,10 +522,20 @@ Value codec_decode(const unsigned char *p, size_t len, const char *encoding, con
     if (ascii_compatible(e) && i == 0) {
         // valid UTF-8 (the common case), or ASCII in an ASCII-compatible
         // codec, becomes the str at once, one copy
-        size_t j = 0;
+        size_t j = 0, ncp = 0;
         while (j < len) {
+            if (j + 8 <= len) {
+                uint64_t w;
+                memcpy(&w, p + j, 8);
+                if (!(w & 0x8080808080808080u)) {
+                    j += 8;     // eight ASCII bytes
+                    ncp += 8;
+                    continue;
+                }
+            }
             if (p[j] < 0x80) {
                 j++;
+                ncp++;
                 continue;
             }
             if (e != ENC_UTF8) {
@@ -532,10 +546,11 @@ Value codec_decode(const unsigned char *p, size_t len, const char *encoding, con
                 break;
             }
             j += (size_t)need;
+            ncp++;
         }
         if (j == len) {
             sb_free(&b);
-            return str_try_new((const char *)p, len);
+            return str_try_new_cp((const char *)p, len, ncp);
         }
     }
     const char *en = enc_names[e];

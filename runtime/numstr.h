@@ -277,6 +277,7 @@ static inline void sb_free(SBuf *b) {
 // cannot be allocated (str_new never fails; use this for sizes a program
 // chose).
 Value str_try_new(const char *s, size_t len);
+Value str_try_new_cp(const char *s, size_t len, size_t cplen);   // [cplen] code points, already known
 
 // Turns the buffer into a new str and frees it; VAL_NULL if it failed.
 static inline Value sb_finish(SBuf *b) {

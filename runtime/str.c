@@ -90,6 +90,9 @@ int utf8_valid_len(const char *s, size_t left) {
 }
 
 bool str_encodable(const char *s, size_t len) {
+    if (!memchr(s, 0xED, len)) {
+        return true;    // a surrogate's UTF-8 form starts with ED
+    }
     size_t pos = 0;
     for (size_t i = 0; i < len; pos++) {
         const unsigned char *p = (const unsigned char *)s + i;
@@ -202,6 +205,10 @@ ObjStr *str_try_alloc(ObjClass *cls, size_t len) {
 }
 
 Value str_try_new(const char *s, size_t len) {
+    return str_try_new_cp(s, len, count_cp(s, len));
+}
+
+Value str_try_new_cp(const char *s, size_t len, size_t cplen) {
     ObjStr *o = str_try_alloc(cls_str, len);
     if (!o) {
         return VAL_NULL;
@@ -209,7 +216,7 @@ Value str_try_new(const char *s, size_t len) {
     if (len) {
         memcpy(o->data, s, len);
     }
-    o->cplen = count_cp(o->data, len);
+    o->cplen = cplen;
     return OBJ_VAL(o);
 }
 

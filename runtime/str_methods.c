@@ -529,6 +529,17 @@ static Value m_splitlines(int argc, Value *argv, ObjDict *kw) {
     bool ok = true;     // false once an append failed (MemoryError)
     bool ascii = s->cplen == s->len;
     while (ok && i < s->len) {
+        if (ascii && i + 8 <= s->len) {
+            // eight ASCII bytes at a time while none is below 0x20 (for
+            // bytes below 0x80, w - 0x20.. borrows into a byte's top bit
+            // exactly when that byte or one below it is < 0x20)
+            uint64_t w;
+            memcpy(&w, s->data + i, 8);
+            if (!((w - 0x2020202020202020u) & ~w & 0x8080808080808080u)) {
+                i += 8;
+                continue;
+            }
+        }
         unsigned char ch = (unsigned char)s->data[i];
         if (ch >= 0x20 && ch != 0xC2 && ch != 0xE2) {
             // no line boundary starts here: the boundaries are below 0x20

@@ -744,85 +744,100 @@ static Value format_complex(double re, double im, FSpec *f) {
 // ---- printf-style: fmt % args
 
 // The common case of str % args in one allocation: every conversion a
-// bare %s of an exact str or %d of a small int (and bare %%), exactly one
-// argument each. VAL_NULL, with nothing raised, for anything else: the
-// general loop below handles it (and raises its errors).
+// bare %s of an exact str, %d of a small int or %.Nf (N a digit) of a
+// finite float (and bare %%), exactly one argument each. The pieces are
+// found once, then copied. VAL_NULL, with nothing raised, for anything
+// else: the general loop below handles it (and raises its errors).
 static Value percent_simple(ObjStr *fs, Value *items, size_t nitems) {
+    enum { MAXPIECES = 32, MAXNUMS = 12 };
+    struct { const char *p; size_t len; } pc[MAXPIECES];
+    char nums[MAXNUMS][40];
+    size_t np = 0, nn = 0, len = 0, k = 0, i = 0;
     const char *s = fs->data;
-    size_t n = fs->len, len = 0, cps = fs->cplen, k = 0;
-    char nb[24];
-    for (int pass = 0; pass < 2; pass++) {
-        ObjStr *o = NULL;
-        if (pass == 1) {
-            if (k != nitems) {
+    size_t n = fs->len;
+    size_t cps = fs->cplen;     // the format's, adjusted per conversion
+    while (i < n) {
+        const char *pct = memchr(s + i, '%', n - i);
+        size_t lit = pct ? (size_t)(pct - (s + i)) : n - i;
+        if (lit) {
+            if (np == MAXPIECES) {
                 return VAL_NULL;
             }
-            o = str_try_alloc(cls_str, len);
-            if (!o) {
-                return VAL_NULL;
-            }
-            o->cplen = cps;
+            pc[np].p = s + i;
+            pc[np++].len = lit;
+            len += lit;
         }
-        char *d = o ? o->data : NULL;
-        size_t i = 0;
-        k = 0;
-        while (i < n) {
-            const char *pct = memchr(s + i, '%', n - i);
-            size_t lit = pct ? (size_t)(pct - (s + i)) : n - i;
-            if (d) {
-                memcpy(d, s + i, lit);
-                d += lit;
-            } else {
-                len += lit;
-            }
-            if (!pct) {
-                break;
-            }
-            i += lit + 1;
-            char type = i < n ? s[i] : 0;
-            i++;
-            if (type == '%') {
-                if (d) {
-                    *d++ = '%';
-                } else {
-                    len++;
-                    cps--;
-                }
-                continue;
-            }
-            if (k >= nitems || (type != 's' && type != 'd')) {
+        if (!pct) {
+            break;
+        }
+        i += lit + 1;
+        if (i >= n || np == MAXPIECES) {
+            return VAL_NULL;
+        }
+        size_t spec = i;            // after the '%'
+        char type = s[i++];
+        if (type == '%') {
+            pc[np].p = "%";
+            pc[np++].len = 1;
+            len++;
+            cps--;
+            continue;
+        }
+        int prec = -1;
+        if (type == '.' && i + 1 < n && s[i] >= '0' && s[i] <= '9' && s[i + 1] == 'f') {
+            prec = s[i] - '0';
+            i += 2;
+            type = 'f';
+        }
+        if (k >= nitems) {
+            return VAL_NULL;
+        }
+        Value a = items[k++];
+        const char *t;
+        size_t tl, tc;
+        if (type == 's' && IS_STR(a)) {
+            t = AS_STR(a)->data;
+            tl = AS_STR(a)->len;
+            tc = AS_STR(a)->cplen;
+        } else if (type == 'd' && IS_SMALL(a) && nn < MAXNUMS) {
+            int64_t v = AS_SMALL(a);
+            char *nb = nums[nn++];
+            nb[0] = '-';
+            tl = (size_t)(v < 0) + (size_t)u64_decimal(v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v,
+                                                      nb + (v < 0));
+            t = nb;
+            tc = tl;
+        } else if (type == 'f' && prec >= 0 && IS_FLOAT(a) && nn < MAXNUMS && isfinite(AS_FLOAT(a)) &&
+                   fabs(AS_FLOAT(a)) < 1e30) {
+            char *nb = nums[nn++];
+            int fl = float_fixed_fast(AS_FLOAT(a), prec, nb);
+            if (fl < 0) {
                 return VAL_NULL;
             }
-            Value a = items[k++];
-            const char *t;
-            size_t tl, tc;
-            if (type == 's' && IS_STR(a)) {
-                t = AS_STR(a)->data;
-                tl = AS_STR(a)->len;
-                tc = AS_STR(a)->cplen;
-            } else if (type == 'd' && IS_SMALL(a)) {
-                int64_t v = AS_SMALL(a);
-                nb[0] = '-';
-                tl = (size_t)(v < 0) + (size_t)u64_decimal(v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v,
-                                                          nb + (v < 0));
-                t = nb;
-                tc = tl;
-            } else {
-                return VAL_NULL;
-            }
-            if (d) {
-                memcpy(d, t, tl);
-                d += tl;
-            } else {
-                len += tl;
-                cps = cps - 2 + tc;
-            }
+            t = nb;
+            tl = tc = (size_t)fl;
+        } else {
+            return VAL_NULL;
         }
-        if (o) {
-            return OBJ_VAL(o);
-        }
+        pc[np].p = t;
+        pc[np++].len = tl;
+        len += tl;
+        cps = cps - (i - spec + 1) + tc;
     }
-    return VAL_NULL;
+    if (k != nitems) {
+        return VAL_NULL;
+    }
+    ObjStr *o = str_try_alloc(cls_str, len);
+    if (!o) {
+        return VAL_NULL;
+    }
+    o->cplen = cps;
+    char *d = o->data;
+    for (size_t j = 0; j < np; j++) {
+        memcpy(d, pc[j].p, pc[j].len);
+        d += pc[j].len;
+    }
+    return OBJ_VAL(o);
 }
 
 Value str_percent_format(Value fmtv, Value args) {
