@@ -1229,6 +1229,21 @@ next_instr:
                 DISPATCH();
             }
         }
+        if (IS_IMMF(a) && IS_IMMF(b)) {
+            // two immediate floats: + - * in place, when the result is
+            // immediate too (else float_fast boxes it)
+            double x = immf_decode(a), y = immf_decode(b), z;
+            uint32_t o = arg % BINOP_INPLACE;
+            Value w;
+            if (o == BIN_ADD || o == BIN_SUB || o == BIN_MUL) {
+                z = o == BIN_ADD ? x + y : o == BIN_SUB ? x - y : x * y;
+                if (immf_encode(z, &w)) {
+                    sp--;
+                    sp[-1] = w;
+                    DISPATCH();
+                }
+            }
+        }
         if (IS_STR(a) && IS_STR(b) && arg % BINOP_INPLACE == BIN_ADD) {
             SAVE_FRAME();
             Value r = str_concat(a, b);     // VAL_NULL: MemoryError
@@ -1259,6 +1274,10 @@ next_instr:
             TOP() = MK_SMALL(-AS_SMALL(a));
             DISPATCH();
         }
+        if (IS_IMMF(a) && arg == UN_NEG) {
+            TOP() = a ^ 4;      // an immediate float's sign is bit 2 (0.0 and -0.0 too)
+            DISPATCH();
+        }
         Value r = obj_unop(a, (int)arg);
         CHECK(r);
         TOP() = r;
@@ -1275,6 +1294,9 @@ next_instr:
         Value r;
         if (IS_SMALL(sp[-2]) && IS_SMALL(sp[-1]) && arg <= CMP_GE) {
             r = VAL_BOOL(COMPARE_NUMS(AS_SMALL(sp[-2]), AS_SMALL(sp[-1]), (int)arg));
+        } else if (IS_IMMF(sp[-2]) && IS_IMMF(sp[-1]) && arg <= CMP_GE) {
+            // (never nan: nan is boxed)
+            r = VAL_BOOL(COMPARE_NUMS(immf_decode(sp[-2]), immf_decode(sp[-1]), (int)arg));
         } else if (arg == CMP_IS || arg == CMP_IS_NOT) {
             r = VAL_BOOL((sp[-2] == sp[-1]) == (arg == CMP_IS));
         } else if ((arg == CMP_EQ || arg == CMP_NE) && IS_STR(sp[-2]) && IS_STR(sp[-1])) {
