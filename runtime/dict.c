@@ -186,9 +186,20 @@ void table_remove_at(ObjDict *d, int64_t ix, int64_t hash) {
     // as a dummy, and only a resize (on append) rebuilds it without them
 }
 
+// A dict made by dict_new_sized for at most INLINE_CAP entries keeps its
+// first table (MIN_SIZE int8 index slots) in the same allocation, after the
+// struct: one allocation per small instance dict instead of two. A resize
+// moves the table out; the inline bytes then stay unused.
+#define INLINE_CAP (MIN_SIZE * 2 / 3)
+#define INLINE_BYTES (INLINE_CAP * sizeof(DictEntry) + MIN_SIZE)
+
+static inline DictEntry *inline_table(ObjDict *d) {
+    return (DictEntry *)(d + 1);
+}
+
 // Frees the buffers of [d] (leaves the fields stale: caller resets them).
 void table_free(ObjDict *d) {
-    if (d->index) {
+    if (d->index && d->entries != inline_table(d)) {
         mem_free(d->entries, d->cap * sizeof(DictEntry) + index_bytes((size_t)d->mask + 1));
     }
     d->index = NULL;
@@ -254,6 +265,15 @@ Value dict_new(void) {
 }
 
 Value dict_new_sized(size_t n) {
+    if (n > 0 && n <= INLINE_CAP) {
+        ObjDict *d = (ObjDict *)obj_alloc(cls_dict, sizeof(ObjDict) + INLINE_BYTES);
+        d->entries = inline_table(d);
+        d->index = (int32_t *)(d->entries + INLINE_CAP);
+        memset(d->index, 0xff, MIN_SIZE);     // all IX_EMPTY (int8 slots)
+        d->mask = MIN_SIZE - 1;
+        d->cap = INLINE_CAP;
+        return OBJ_VAL(d);
+    }
     Value v = dict_new();
     if (n > 0) {
         gc_push_root(v);
