@@ -30,10 +30,17 @@ static Value holder(size_t n) {
 Value sys_write(Value file, Value str) {
     if (!file || IS_NONE(file)) {
         if (!str_encodable(AS_STR(str)->data, AS_STR(str)->len)) {
-            return VAL_NULL;
+            // lone surrogates: sys.stdout's write applies its errors= (surrogateescape
+            // in the C locale, as CPython's)
+            exc_clear();
+            if (!ST->sys_stdout && !vm_import("sys")) {
+                return VAL_NULL;
+            }
+            file = ST->sys_stdout;
+        } else {
+            fwrite(AS_STR(str)->data, 1, AS_STR(str)->len, stdout);
+            return VAL_NONE;
         }
-        fwrite(AS_STR(str)->data, 1, AS_STR(str)->len, stdout);
-        return VAL_NONE;
     }
     Value w = obj_getattr(file, ST->s_write);
     if (!w) {
@@ -141,13 +148,18 @@ static Value bi_print(int argc, Value *argv, ObjDict *kw) {
     }
     if (!file || IS_NONE(file)) {
         if (!str_encodable(b.data, b.len)) {
+            // lone surrogates: through sys.stdout's write and its errors=
+            exc_clear();
+            Value s = sb_finish(&b);
+            if (!s || !sys_write(VAL_NONE, s)) {
+                return VAL_NULL;
+            }
+        } else {
+            if (b.len) {
+                fwrite(b.data, 1, b.len, stdout);
+            }
             sb_free(&b);
-            return VAL_NULL;
         }
-        if (b.len) {
-            fwrite(b.data, 1, b.len, stdout);
-        }
-        sb_free(&b);
     } else {
         Value s = sb_finish(&b);
         if (!sys_write(file, s)) {
