@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/types.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -63,8 +64,20 @@ static const char *path_of(Value v, const char *fname, const char *argname, Valu
         return AS_STR(s)->data;
     }
     if (!IS_STR(v)) {
-        exc_raise(exc_TypeError, "%s: %s should be string, bytes or os.PathLike, not %s", fname,
-                  argname, val_type_name(v));
+        // CPython's wording names what else the function takes: a file
+        // descriptor (allow_fd), None (nullable)
+        static const char *const with_fd[] = {"stat", "chdir", "statvfs", "chmod", "chown", "utime",
+                                              "truncate", "execve", "pathconf", NULL};
+        static const char *const with_fd_none[] = {"listdir", "scandir", NULL};
+        const char *also = "bytes or os.PathLike";
+        for (int i = 0; with_fd[i]; i++) {
+            also = strcmp(fname, with_fd[i]) == 0 ? "bytes, os.PathLike or integer" : also;
+        }
+        for (int i = 0; with_fd_none[i]; i++) {
+            also = strcmp(fname, with_fd_none[i]) == 0 ? "bytes, os.PathLike, integer or None" : also;
+        }
+        exc_raise(exc_TypeError, "%s: %s should be string, %s, not %s", fname, argname, also,
+                  val_type_name(v));
         return NULL;
     }
     if (strlen(AS_STR(v)->data) != AS_STR(v)->len) {
@@ -140,7 +153,7 @@ static Value p_stat(int argc, Value *argv, ObjDict *kw) {
         return stat_tuple(&st);
     }
     Value keep;
-    const char *p = path_of(argv[0], "stat", "path", &keep);
+    const char *p = path_of(argv[0], follow ? "stat" : "lstat", "path", &keep);
     if (!p) {
         return VAL_NULL;
     }
@@ -148,6 +161,42 @@ static Value p_stat(int argc, Value *argv, ObjDict *kw) {
         return exc_raise_oserror(errno, argv[0], VAL_NULL);
     }
     return stat_tuple(&st);
+}
+
+// _statvfs(path_or_fd) -> 11-tuple: f_bsize ... f_namemax, f_fsid
+static Value p_statvfs(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("statvfs", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    struct statvfs st;
+    if (IS_SMALL(argv[0])) {
+        if (fstatvfs((int)AS_SMALL(argv[0]), &st) != 0) {
+            return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+        }
+    } else {
+        Value keep;
+        const char *p = path_of(argv[0], "statvfs", "path", &keep);
+        if (!p) {
+            return VAL_NULL;
+        }
+        if (statvfs(p, &st) != 0) {
+            return exc_raise_oserror(errno, argv[0], VAL_NULL);
+        }
+    }
+    const uint64_t f[11] = {st.f_bsize, st.f_frsize, st.f_blocks, st.f_bfree, st.f_bavail, st.f_files,
+                            st.f_ffree, st.f_favail, st.f_flag, st.f_namemax, st.f_fsid};
+    Value t = tuple_new(11);
+    gc_push_root(t);
+    for (int i = 0; i < 11; i++) {
+        Value v = int_from_u64(f[i]);
+        if (!v) {
+            gc_pop_root(1);
+            return VAL_NULL;
+        }
+        AS_TUPLE(t)->items[i] = v;
+    }
+    gc_pop_root(1);
+    return t;
 }
 
 // ---- directories
@@ -1147,6 +1196,7 @@ static const MethodDef posix_fns[] = {
     {"dup2", p_dup2},
     {"fsync", p_fsync},
     {"_terminal_size", p_terminal_size},
+    {"_statvfs", p_statvfs},
     {"_times", p_times},
     {"waitpid", p_waitpid},
     {"wait", p_wait},
@@ -1170,6 +1220,7 @@ Value mod_posix_init(void) {
         const char *name;
         long value;
     } consts[] = {
+        {"ST_RDONLY", ST_RDONLY}, {"ST_NOSUID", ST_NOSUID},
         {"F_OK", F_OK}, {"R_OK", R_OK}, {"W_OK", W_OK}, {"X_OK", X_OK},
         {"O_RDONLY", O_RDONLY}, {"O_WRONLY", O_WRONLY}, {"O_RDWR", O_RDWR},
         {"O_APPEND", O_APPEND}, {"O_CREAT", O_CREAT}, {"O_EXCL", O_EXCL},
