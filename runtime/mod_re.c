@@ -446,6 +446,12 @@ static bool py_check(const Subj *pat, Value patv, int64_t flags) {
                     if (j >= n) {
                         FAIL(j, "missing -, : or )");
                     }
+                    if (s[j - 1] == '-' && (s[j] == ':' || s[j] == ')')) {
+                        FAIL(j, "missing flag");
+                    }
+                    if (s[j] == ')' && off) {
+                        FAIL(j, "missing :");   // (?-i) turns flags off only in a group
+                    }
                     if (s[j] == ')') {      // global flags: no group, only at the start
                         if (i != lead) {
                             FAIL(i, "global flags not at the start of the expression");
@@ -553,7 +559,9 @@ static bool is_hex(char c) {
 }
 
 // Appends the translated [pat] to [b]; false with re.error raised.
-static bool translate(const Subj *pat, Value patv, SBuf *b) {
+// ([unicode_ws]: a str pattern without ASCII: \s is str.isspace()'s set, which
+// has \x1c-\x1f and lacks U+180E, unlike PCRE2's \s; \S inside a class stays PCRE2's)
+static bool translate(const Subj *pat, Value patv, SBuf *b, bool unicode_ws) {
     const char *s = pat->data;
     size_t n = pat->len;
     bool in_class = false;
@@ -563,6 +571,20 @@ static bool translate(const Subj *pat, Value patv, SBuf *b) {
             char d = s[i + 1];
             if (d == 'Z') {
                 sb_add(b, "\\z", 2);
+                i++;
+                continue;
+            }
+            if (unicode_ws && (d == 's' || (d == 'S' && !in_class))) {
+                // str.isspace()'s characters exactly (Python's Unicode 14)
+                static const char ws[] = "\\t-\\r\\x{1c}-\\x{20}\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}"
+                                         "\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}";
+                if (!in_class) {
+                    sb_adds(b, d == 's' ? "[" : "[^");
+                }
+                sb_adds(b, ws);
+                if (!in_class) {
+                    sb_addc(b, ']');
+                }
                 i++;
                 continue;
             }
@@ -841,7 +863,7 @@ static Value p_compile(int argc, Value *argv, ObjDict *kw) {
     }
     SBuf b;
     sb_init(&b);
-    if (!translate(pat, argv[0], &b)) {
+    if (!translate(pat, argv[0], &b, !is_bytes && !(flags & F_A))) {
         sb_free(&b);
         return VAL_NULL;
     }
