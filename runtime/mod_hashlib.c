@@ -6,6 +6,7 @@
 // size, key, salt, person, tree) that OpenSSL 3.0's BLAKE2 digests lack.
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include "object.h"
 #include "class.h"
@@ -454,6 +455,80 @@ static Value h_pbkdf2(int argc, Value *argv, ObjDict *kw) {
     return r;
 }
 
+// scrypt(password, *, salt, n, r, p, maxmem=0, dklen=64): OpenSSL's
+// EVP_PBE_scrypt with CPython's argument checks and messages.
+static Value h_scrypt(int argc, Value *argv, ObjDict *kw) {
+    static const char *const allowed[] = {"password", "salt", "n", "r", "p", "maxmem", "dklen", NULL};
+    if (argc > 1) {
+        return exc_raise(exc_TypeError, "scrypt() takes exactly 1 positional argument (%d given)", argc);
+    }
+    if (!kw_only("scrypt", kw, allowed)) {
+        return VAL_NULL;
+    }
+    Value pwv = argc ? argv[0] : kw_get(kw, "password");
+    if (!pwv) {
+        return exc_raise(exc_TypeError, "scrypt() missing required argument 'password' (pos 1)");
+    }
+    BufView pw = {0}, salt = {0};
+    if (!buffer_need(pwv, &pw)) {
+        return VAL_NULL;
+    }
+    Value sv = kw_get(kw, "salt");
+    if (!sv || IS_NONE(sv)) {
+        return exc_raise(exc_TypeError, "salt is required");
+    }
+    if (!buffer_need(sv, &salt)) {
+        return VAL_NULL;
+    }
+    const char *names[3] = {"n", "r", "p"};
+    int64_t nrp[3];
+    for (int i = 0; i < 3; i++) {
+        Value v = kw_get(kw, names[i]);
+        if (!v || IS_NONE(v) || !int_check(v) || !int_to_i64(v, &nrp[i]) || nrp[i] < 0) {
+            exc_clear();
+            return exc_raise(exc_TypeError, "%s is required and must be an unsigned int", names[i]);
+        }
+    }
+    if (nrp[0] < 2 || (nrp[0] & (nrp[0] - 1))) {
+        return exc_raise(exc_ValueError, "n must be a power of 2.");
+    }
+    int64_t maxmem = 0, dklen = 64;
+    Value mv = kw_get(kw, "maxmem"), dv = kw_get(kw, "dklen");
+    if (mv && !int_to_i64(mv, &maxmem)) {
+        return VAL_NULL;
+    }
+    if (maxmem < 0 || maxmem > INT32_MAX) {
+        return exc_raise(exc_ValueError, "maxmem must be positive and smaller than %d", INT32_MAX);
+    }
+    if (dv && !int_to_i64(dv, &dklen)) {
+        return VAL_NULL;
+    }
+    if (dklen < 1 || dklen > INT32_MAX) {
+        return exc_raise(exc_ValueError, "dklen must be greater than 0 and smaller than %d", INT32_MAX);
+    }
+    ERR_clear_error();
+    if (!EVP_PBE_scrypt(NULL, 0, NULL, 0, (uint64_t)nrp[0], (uint64_t)nrp[1], (uint64_t)nrp[2],
+                        (uint64_t)maxmem, NULL, 0)) {
+        // CPython's _setException: OpenSSL's reason when it queued one
+        unsigned long e = ERR_peek_last_error();
+        const char *lib = e ? ERR_lib_error_string(e) : NULL, *reason = e ? ERR_reason_error_string(e) : NULL;
+        ERR_clear_error();
+        if (lib && reason) {
+            return exc_raise(exc_ValueError, "[%s] %s", lib, reason);
+        }
+        return exc_raise(exc_ValueError, "Invalid parameter combination for n, r, p, maxmem.");
+    }
+    unsigned char *out = malloc((size_t)dklen);
+    if (!out) {
+        return exc_raise_nomem();
+    }
+    int ok = EVP_PBE_scrypt((const char *)pw.ptr, pw.len, salt.ptr, salt.len, (uint64_t)nrp[0], (uint64_t)nrp[1],
+                            (uint64_t)nrp[2], (uint64_t)maxmem, out, (size_t)dklen);
+    Value r = ok ? bytes_new(out, (size_t)dklen) : exc_raise(exc_ValueError, "[digital envelope routines] memory limit exceeded");
+    free(out);
+    return r;
+}
+
 static const MethodDef hashlib_fns[] = {
     {"new", h_new, true},
     {"md5", h_md5, true},
@@ -471,6 +546,7 @@ static const MethodDef hashlib_fns[] = {
     {"blake2b", h_blake2b, true},
     {"blake2s", h_blake2s, true},
     {"pbkdf2_hmac", h_pbkdf2, true},
+    {"scrypt", h_scrypt, true},
     {NULL, NULL},
 };
 
