@@ -820,7 +820,17 @@ static int class_match(Value subject, bool inst, Value spec, const char *fname) 
         }
         return 0;
     }
-    exc_raise(exc_TypeError, "%s() arg 2 must be a type, a tuple of types, or a union", fname);
+    if (IS_OBJ(spec) && (val_class(spec)->flags & CLS_USER)) {
+        // any object whose class defines __instancecheck__/__subclasscheck__
+        // decides (CPython's PyObject_IsInstance: typing.List, typing.Mapping)
+        bool found;
+        Value r = call_method_opt(spec, inst ? ST->s_instancecheck : ST->s_subclasscheck, 1, &subject, &found);
+        if (found) {
+            return r ? obj_truthy(r) : -1;
+        }
+    }
+    exc_raise(exc_TypeError, inst ? "%s() arg 2 must be a type, a tuple of types, or a union"
+                                  : "%s() arg 2 must be a class, a tuple of classes, or a union", fname);
     return -1;
 }
 
