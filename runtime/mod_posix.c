@@ -35,6 +35,8 @@
 #include "runtime.h"
 #include "bytes.h"
 #include "vmapi.h"
+#include "numstr.h"
+#include "posix_conf_names.h"
 #include "asyncio/asyncio.h"
 #include <sys/random.h>
 
@@ -1161,6 +1163,116 @@ static Value p_makedev(int argc, Value *argv, ObjDict *kw) {
     return int_from_u64(makedev((unsigned)ma, (unsigned)mi));
 }
 
+// ---- sysconf, confstr, pathconf, fpathconf: a name of the tables in
+// posix_conf_names.h (or its int value), CPython's messages
+static bool conf_name(Value v, const ConfName *table, int *out) {
+    if (IS_STR(v)) {
+        for (const ConfName *c = table; c->name; c++) {
+            if (strcmp(c->name, AS_STR(v)->data) == 0) {
+                *out = c->value;
+                return true;
+            }
+        }
+        exc_raise(exc_ValueError, "unrecognized configuration name");
+        return false;
+    }
+    int64_t i;
+    if (!int_check(v)) {
+        exc_raise(exc_TypeError, "configuration names must be strings or integers");
+        return false;
+    }
+    if (!int_to_i64(v, &i)) {
+        return false;
+    }
+    *out = (int)i;
+    return true;
+}
+
+static Value p_sysconf(int argc, Value *argv, ObjDict *kw) {
+    int name;
+    if (!arg_count("sysconf", argc, 1, 1) || !conf_name(argv[0], sysconf_table, &name)) {
+        return VAL_NULL;
+    }
+    errno = 0;
+    long r = sysconf(name);
+    if (r == -1 && errno != 0) {
+        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+    }
+    return int_from_i64(r);
+}
+
+static Value p_confstr(int argc, Value *argv, ObjDict *kw) {
+    int name;
+    if (!arg_count("confstr", argc, 1, 1) || !conf_name(argv[0], confstr_table, &name)) {
+        return VAL_NULL;
+    }
+    errno = 0;
+    size_t n = confstr(name, NULL, 0);
+    if (n == 0) {
+        return errno ? exc_raise_oserror(errno, VAL_NULL, VAL_NULL) : VAL_NONE;
+    }
+    char *buf = malloc(n);
+    if (!buf) {
+        return exc_raise_nomem();
+    }
+    confstr(name, buf, n);
+    Value r = str_from_c(buf);
+    free(buf);
+    return r;
+}
+
+// pathconf(path, name) / fpathconf(fd, name)
+static Value pathconf_common(const char *fname, int argc, Value *argv, bool fd_only) {
+    int name;
+    if (!arg_count(fname, argc, 2, 2) || !conf_name(argv[1], pathconf_table, &name)) {
+        return VAL_NULL;
+    }
+    long r;
+    errno = 0;
+    if (fd_only || IS_SMALL(argv[0])) {
+        int fd;
+        if (!fd_arg(argv[0], &fd)) {
+            return VAL_NULL;
+        }
+        r = fpathconf(fd, name);
+    } else {
+        Value keep;
+        const char *p = path_of(argv[0], fname, "path", &keep);
+        if (!p) {
+            return VAL_NULL;
+        }
+        r = pathconf(p, name);
+    }
+    if (r == -1 && errno != 0) {
+        return exc_raise_oserror(errno, fd_only || IS_SMALL(argv[0]) ? VAL_NULL : argv[0], VAL_NULL);
+    }
+    return int_from_i64(r);
+}
+
+static Value p_pathconf(int argc, Value *argv, ObjDict *kw) {
+    return pathconf_common("pathconf", argc, argv, false);
+}
+
+static Value p_fpathconf(int argc, Value *argv, ObjDict *kw) {
+    return pathconf_common("fpathconf", argc, argv, true);
+}
+
+// _conf_names(which) -> dict of the sysconf (0), confstr (1) or pathconf (2) names
+static Value p_conf_names(int argc, Value *argv, ObjDict *kw) {
+    int64_t which;
+    if (!arg_count("_conf_names", argc, 1, 1) || !int_arg(argv[0], &which)) {
+        return VAL_NULL;
+    }
+    const ConfName *t = which == 0 ? sysconf_table : which == 1 ? confstr_table : pathconf_table;
+    Value d = dict_new();
+    gc_push_root(d);
+    for (; t->name; t++) {
+        dict_set(AS_DICT(d), str_from_c(t->name), MK_SMALL(t->value));
+    }
+    gc_pop_root(1);
+    return d;
+}
+
 // _terminal_size(fd) -> (columns, lines)
 static Value p_terminal_size(int argc, Value *argv, ObjDict *kw) {
     int fd = 1;
@@ -1465,6 +1577,11 @@ static const MethodDef posix_fns[] = {
     {"major", p_major},
     {"minor", p_minor},
     {"makedev", p_makedev},
+    {"sysconf", p_sysconf},
+    {"confstr", p_confstr},
+    {"pathconf", p_pathconf},
+    {"fpathconf", p_fpathconf},
+    {"_conf_names", p_conf_names},
     {"_statvfs", p_statvfs},
     {"_times", p_times},
     {"waitpid", p_waitpid},
