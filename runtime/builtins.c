@@ -30,10 +30,17 @@ static Value holder(size_t n) {
 Value sys_write(Value file, Value str) {
     if (!file || IS_NONE(file)) {
         if (!str_encodable(AS_STR(str)->data, AS_STR(str)->len)) {
-            return VAL_NULL;
+            // lone surrogates: sys.stdout's write applies its errors= (surrogateescape
+            // in the C locale, as CPython's)
+            exc_clear();
+            if (!ST->sys_stdout && !vm_import("sys")) {
+                return VAL_NULL;
+            }
+            file = ST->sys_stdout;
+        } else {
+            fwrite(AS_STR(str)->data, 1, AS_STR(str)->len, stdout);
+            return VAL_NONE;
         }
-        fwrite(AS_STR(str)->data, 1, AS_STR(str)->len, stdout);
-        return VAL_NONE;
     }
     Value w = obj_getattr(file, ST->s_write);
     if (!w) {
@@ -141,13 +148,18 @@ static Value bi_print(int argc, Value *argv, ObjDict *kw) {
     }
     if (!file || IS_NONE(file)) {
         if (!str_encodable(b.data, b.len)) {
+            // lone surrogates: through sys.stdout's write and its errors=
+            exc_clear();
+            Value s = sb_finish(&b);
+            if (!s || !sys_write(VAL_NONE, s)) {
+                return VAL_NULL;
+            }
+        } else {
+            if (b.len) {
+                fwrite(b.data, 1, b.len, stdout);
+            }
             sb_free(&b);
-            return VAL_NULL;
         }
-        if (b.len) {
-            fwrite(b.data, 1, b.len, stdout);
-        }
-        sb_free(&b);
     } else {
         Value s = sb_finish(&b);
         if (!sys_write(file, s)) {
@@ -808,7 +820,17 @@ static int class_match(Value subject, bool inst, Value spec, const char *fname) 
         }
         return 0;
     }
-    exc_raise(exc_TypeError, "%s() arg 2 must be a type, a tuple of types, or a union", fname);
+    if (IS_OBJ(spec) && (val_class(spec)->flags & CLS_USER)) {
+        // any object whose class defines __instancecheck__/__subclasscheck__
+        // decides (CPython's PyObject_IsInstance: typing.List, typing.Mapping)
+        bool found;
+        Value r = call_method_opt(spec, inst ? ST->s_instancecheck : ST->s_subclasscheck, 1, &subject, &found);
+        if (found) {
+            return r ? obj_truthy(r) : -1;
+        }
+    }
+    exc_raise(exc_TypeError, inst ? "%s() arg 2 must be a type, a tuple of types, or a union"
+                                  : "%s() arg 2 must be a class, a tuple of classes, or a union", fname);
     return -1;
 }
 

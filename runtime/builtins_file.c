@@ -16,6 +16,7 @@
 #include <ctype.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <sys/stat.h>
 #include "containers.h"
 #include "class.h"
@@ -120,6 +121,31 @@ bool stdout_unbuffered(void) {
     return ST->config.unbuffered || (e && *e);
 }
 
+// CPython's error handler of stdin and stdout (config_get_stdio_errors):
+// surrogateescape in the C and POSIX locales and the UTF-8 ones it coerces
+// to (C.UTF-8, C.utf8, UTF-8), and when the named locale does not exist
+// (setlocale falls back to C); else strict.
+static bool stdio_surrogateescape(void) {
+    const char *loc = NULL;
+    if (!ST->config.sandbox) {
+        const char *vars[] = {"LC_ALL", "LC_CTYPE", "LANG"};
+        for (int i = 0; i < 3 && !loc; i++) {
+            const char *v = getenv(vars[i]);
+            loc = v && *v ? v : NULL;
+        }
+    }
+    if (!loc || strcmp(loc, "C") == 0 || strcmp(loc, "POSIX") == 0 || strcmp(loc, "C.UTF-8") == 0 ||
+        strcmp(loc, "C.utf8") == 0 || strcmp(loc, "UTF-8") == 0) {
+        return true;
+    }
+    locale_t l = newlocale(LC_CTYPE_MASK, loc, (locale_t)0);
+    if (!l) {
+        return true;
+    }
+    freelocale(l);
+    return false;
+}
+
 // Wraps the stdio stream [fp] as a file object named [name] (the standard
 // streams, their .buffer): mode "r"/"w" (or "rb"/"wb").
 Value builtins_file_new(FILE *fp, const char *name, const char *mode) {
@@ -129,6 +155,8 @@ Value builtins_file_new(FILE *fp, const char *name, const char *mode) {
     strcpy(f->encoding, "utf-8");
     if (fp == stderr) {
         strcpy(f->errors, "backslashreplace");
+    } else if (stdio_surrogateescape()) {
+        strcpy(f->errors, "surrogateescape");
     }
     return OBJ_VAL(f);
 }

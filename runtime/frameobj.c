@@ -179,7 +179,10 @@ static Value traceback_getattr(Value self, ObjStr *name) {
     }
     if (strcmp(n, "tb_frame") == 0) {
         if (!t->frame) {
-            t->frame = framesnap_new(t->code, t->globals, t->line, VAL_NULL, VAL_NONE);
+            Value back = vm_running_frame_back(t->code);
+            gc_push_root(back);
+            t->frame = framesnap_new(t->code, t->globals, t->line, VAL_NULL, back);
+            gc_pop_root(1);
         }
         return t->frame;
     }

@@ -222,8 +222,22 @@ static int64_t length_hint(Value v) {
 }
 
 // Appends the items of [iterable] to [l].
+// A list or tuple (or a subclass of one that keeps their __iter__) whose
+// items can be copied without iterating; a subclass with its own __iter__
+// is iterated, as CPython's list_extend does.
+static bool items_copyable(Value v) {
+    if (!IS_OBJ(v)) {
+        return false;
+    }
+    ObjClass *c = AS_OBJ(v)->cls;
+    if (c == cls_list || c == cls_tuple) {
+        return true;
+    }
+    return (IS_LISTISH(v) && c->iter == cls_list->iter) || (IS_TUPLEISH(v) && c->iter == cls_tuple->iter);
+}
+
 bool list_extend(ObjList *l, Value iterable) {
-    if (IS_LISTISH(iterable) || IS_TUPLEISH(iterable)) {
+    if (items_copyable(iterable)) {
         Value *items;
         size_t n;
         if (IS_LISTISH(iterable)) {

@@ -2,8 +2,11 @@
 // sha1, sha224/256/384/512, sha3_*, shake_128/256, blake2b/blake2s and
 // new(name) with update/digest/hexdigest/copy/name/digest_size/block_size,
 // pbkdf2_hmac, algorithms_guaranteed/available, and CPython's messages.
+// blake2b/blake2s run on blake2.c, which takes their parameters (digest
+// size, key, salt, person, tree) that OpenSSL 3.0's BLAKE2 digests lack.
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include "object.h"
 #include "class.h"
@@ -12,12 +15,14 @@
 #include "module.h"
 #include "runtime.h"
 #include "bytes.h"
+#include "blake2.h"
 
 typedef struct ObjHash {
     Obj hdr;
     EVP_MD_CTX *ctx;
     const char *name;       // Python's name (sha256, blake2b...)
     bool xof;               // shake: digest(length)
+    Blake2 *b2;             // blake2b/blake2s: their own state (ctx is NULL), or NULL
 } ObjHash;
 
 static const struct {
@@ -37,6 +42,8 @@ static void finalize_hash(Obj *o) {
         EVP_MD_CTX_free(h->ctx);
         h->ctx = NULL;
     }
+    free(h->b2);
+    h->b2 = NULL;
 }
 
 static const EVP_MD *md_of(const char *py, const char **canon) {
@@ -71,7 +78,11 @@ static bool feed(ObjHash *h, Value data) {
     if (got <= 0) {
         return false;
     }
-    EVP_DigestUpdate(h->ctx, b.ptr, b.len);
+    if (h->b2) {
+        blake2_update(h->b2, b.ptr, b.len);
+    } else {
+        EVP_DigestUpdate(h->ctx, b.ptr, b.len);
+    }
     return true;
 }
 
@@ -107,11 +118,150 @@ static Value data_arg(int argc, Value *argv, ObjDict *kw, int at) {
     return d;
 }
 
+// ---- blake2b / blake2s: CPython's arguments and checks
+// An int argument [v] of blake2 in [lo, hi], else ValueError "[name] must be
+// between..." (or [msg] when given); false with the error.
+static bool b2_int(ObjDict *kw, const char *name, int64_t lo, int64_t hi, const char *msg, int64_t *out) {
+    Value v = kw_get(kw, name);
+    if (!v) {
+        return true;
+    }
+    if (!int_to_i64(v, out)) {
+        return false;
+    }
+    if (*out < lo || *out > hi) {
+        if (msg) {
+            exc_raise(exc_ValueError, "%s", msg);
+        } else {
+            exc_raise(exc_ValueError, "%s must be between %lld and %lld", name, (long long)lo, (long long)hi);
+        }
+        return false;
+    }
+    return true;
+}
+
+// A bytes-like argument [name] of blake2 of at most [max] bytes.
+static bool b2_bytes(ObjDict *kw, const char *name, size_t max, BufView *out) {
+    Value v = kw_get(kw, name);
+    if (!v) {
+        return true;
+    }
+    if (!buffer_need(v, out)) {
+        return false;
+    }
+    if (out->len > max) {
+        exc_raise(exc_ValueError, "maximum %s length is %zu bytes", name, max);
+        return false;
+    }
+    return true;
+}
+
+// ([via_new]: hashlib.new(name, data=...), whose own keywords pass)
+static Value b2_make(const char *fname, bool is_b, Value data, ObjDict *kw, bool via_new) {
+    static const char *const allowed[] = {"digest_size", "key", "salt", "person", "fanout", "depth",
+                                          "leaf_size", "node_offset", "node_depth", "inner_size", "last_node",
+                                          "usedforsecurity", NULL, NULL, NULL};
+    static const char *const allowed_new[] = {"digest_size", "key", "salt", "person", "fanout", "depth",
+                                              "leaf_size", "node_offset", "node_depth", "inner_size", "last_node",
+                                              "usedforsecurity", "name", "data", NULL};
+    if (!kw_only(fname, kw, via_new ? allowed_new : allowed)) {
+        return VAL_NULL;
+    }
+    size_t max_out = is_b ? 64 : 32, max_salt = is_b ? 16 : 8;
+    int64_t digest_size = (int64_t)max_out, fanout = 1, depth = 1, leaf = 0, node_depth = 0, inner = 0;
+    int64_t node_offset = 0;
+    BufView key = {0}, salt = {0}, person = {0};
+    char dmsg[64];
+    snprintf(dmsg, sizeof dmsg, "digest_size must be between 1 and %zu bytes", max_out);
+    if (!b2_int(kw, "digest_size", 1, (int64_t)max_out, dmsg, &digest_size) ||
+        !b2_bytes(kw, "key", max_out, &key) || !b2_bytes(kw, "salt", max_salt, &salt) ||
+        !b2_bytes(kw, "person", max_salt, &person) || !b2_int(kw, "fanout", 0, 255, NULL, &fanout) ||
+        !b2_int(kw, "depth", 1, 255, NULL, &depth) || !b2_int(kw, "node_depth", 0, 255, NULL, &node_depth)) {
+        return VAL_NULL;
+    }
+    Value lv = kw_get(kw, "leaf_size");
+    if (lv) {
+        if (!int_to_i64(lv, &leaf)) {
+            return VAL_NULL;
+        }
+        if (leaf < 0) {
+            return exc_raise(exc_ValueError, "value must be positive");
+        }
+        if (leaf > (int64_t)UINT32_MAX) {
+            return exc_raise(exc_OverflowError, "leaf_size is too large");
+        }
+    }
+    Value ov = kw_get(kw, "node_offset");
+    if (ov) {
+        if (!int_to_i64(ov, &node_offset)) {
+            return VAL_NULL;
+        }
+        if (node_offset < 0) {
+            return exc_raise(exc_ValueError, "value must be positive");
+        }
+        if (!is_b && node_offset >= ((int64_t)1 << 48)) {
+            return exc_raise(exc_OverflowError, "node_offset is too large");
+        }
+    }
+    char imsg[64];
+    snprintf(imsg, sizeof imsg, "inner_size must be between 0 and is %zu", max_out);
+    if (!b2_int(kw, "inner_size", 0, (int64_t)max_out, imsg, &inner)) {
+        return VAL_NULL;
+    }
+    Value last = kw_get(kw, "last_node");
+    int last_node = last ? obj_truthy(last) : 0;
+    if (last_node < 0) {
+        return VAL_NULL;
+    }
+    Blake2Params p = {
+        .digest_size = (size_t)digest_size, .key = key.ptr, .key_len = key.len, .salt = salt.ptr,
+        .salt_len = salt.len, .person = person.ptr, .person_len = person.len, .fanout = (unsigned)fanout,
+        .depth = (unsigned)depth, .node_depth = (unsigned)node_depth, .inner_size = (unsigned)inner,
+        .leaf_size = (uint32_t)leaf, .node_offset = (uint64_t)node_offset, .last_node = last_node != 0,
+    };
+    Blake2 *st = malloc(sizeof *st);
+    if (!st) {
+        return exc_raise_nomem();
+    }
+    blake2_init(st, is_b, &p);
+    ObjHash *h = (ObjHash *)obj_alloc(cls_hash, sizeof(ObjHash));
+    h->b2 = st;
+    h->name = is_b ? "blake2b" : "blake2s";
+    if (data && !IS_NONE(data)) {
+        gc_push_root(OBJ_VAL(h));
+        bool ok = feed(h, data);
+        gc_pop_root(1);
+        if (!ok) {
+            return VAL_NULL;
+        }
+    }
+    return OBJ_VAL(h);
+}
+
+static Value b2_ctor(const char *fname, bool is_b, int argc, Value *argv, ObjDict *kw) {
+    if (argc > 1) {
+        return exc_raise(exc_TypeError, "%s() takes at most 1 positional argument (%d given)", fname, argc);
+    }
+    return b2_make(fname, is_b, argc ? argv[0] : VAL_NULL, kw, false);
+}
+
+static Value h_blake2b(int argc, Value *argv, ObjDict *kw) {
+    return b2_ctor("blake2b", true, argc, argv, kw);
+}
+
+static Value h_blake2s(int argc, Value *argv, ObjDict *kw) {
+    return b2_ctor("blake2s", false, argc, argv, kw);
+}
+
 static Value h_new(int argc, Value *argv, ObjDict *kw) {
     Value name = argc > 0 ? argv[0] : kw_get(kw, "name");
     if (!name || !IS_STR(name)) {
         return name ? exc_raise(exc_TypeError, "name must be a string")     // hashlib.__hash_new's
                     : exc_raise(exc_TypeError, "new() missing required argument 'name' (pos 1)");
+    }
+    const char *canon = NULL;
+    if (md_of(AS_STR(name)->data, &canon) && (strcmp(canon, "blake2b") == 0 || strcmp(canon, "blake2s") == 0)) {
+        return b2_make(canon, canon[6] == 'b', argc > 1 ? argv[1] : kw_get(kw, "data"), kw, true);
     }
     return hash_make(AS_STR(name)->data, data_arg(argc, argv, kw, 1));
 }
@@ -132,8 +282,6 @@ CTOR(sha3_384)
 CTOR(sha3_512)
 CTOR(shake_128)
 CTOR(shake_256)
-CTOR(blake2b)
-CTOR(blake2s)
 
 #define HS(v) ((ObjHash *)AS_OBJ(v))
 
@@ -146,6 +294,11 @@ static Value m_update(int argc, Value *argv, ObjDict *kw) {
 
 // The digest of a copy of the running context (the object goes on).
 static bool finish(ObjHash *h, unsigned char *out, unsigned *len, size_t xof_len) {
+    if (h->b2) {
+        blake2_final(h->b2, out);
+        *len = (unsigned)h->b2->outlen;
+        return true;
+    }
     EVP_MD_CTX *c = EVP_MD_CTX_new();
     if (!c || EVP_MD_CTX_copy_ex(c, h->ctx) != 1) {
         EVP_MD_CTX_free(c);
@@ -216,9 +369,17 @@ static Value m_hexdigest(int argc, Value *argv, ObjDict *kw) {
 static Value m_copy(int argc, Value *argv, ObjDict *kw) {
     ObjHash *h = HS(argv[0]);
     ObjHash *c = (ObjHash *)obj_alloc(cls_hash, sizeof(ObjHash));
-    c->ctx = EVP_MD_CTX_new();
     c->name = h->name;
     c->xof = h->xof;
+    if (h->b2) {
+        c->b2 = malloc(sizeof *c->b2);
+        if (!c->b2) {
+            return exc_raise_nomem();
+        }
+        *c->b2 = *h->b2;
+        return OBJ_VAL(c);
+    }
+    c->ctx = EVP_MD_CTX_new();
     if (!c->ctx || EVP_MD_CTX_copy_ex(c->ctx, h->ctx) != 1) {
         return exc_raise_nomem();
     }
@@ -227,10 +388,13 @@ static Value m_copy(int argc, Value *argv, ObjDict *kw) {
 
 static Value hash_getattr(Value self, ObjStr *name) {
     ObjHash *h = HS(self);
-    const EVP_MD *md = EVP_MD_CTX_get0_md(h->ctx);
     if (strcmp(name->data, "name") == 0) {
         return str_from_c(h->name);
     }
+    if (h->b2 && (strcmp(name->data, "digest_size") == 0 || strcmp(name->data, "block_size") == 0)) {
+        return MK_SMALL(name->data[0] == 'd' ? (int64_t)h->b2->outlen : h->b2->is_b ? 128 : 64);
+    }
+    const EVP_MD *md = EVP_MD_CTX_get0_md(h->ctx);
     if (strcmp(name->data, "digest_size") == 0) {
         return MK_SMALL(h->xof ? 0 : EVP_MD_get_size(md));
     }
@@ -241,6 +405,9 @@ static Value hash_getattr(Value self, ObjStr *name) {
 }
 
 static Value hash_repr(Value self) {
+    if (HS(self)->b2) {
+        return str_printf("<_blake2.%s object @ %p>", HS(self)->name, (void *)AS_OBJ(self));
+    }
     return str_printf("<%s _hashlib.HASH object @ %p>", HS(self)->name, (void *)AS_OBJ(self));
 }
 
@@ -288,6 +455,80 @@ static Value h_pbkdf2(int argc, Value *argv, ObjDict *kw) {
     return r;
 }
 
+// scrypt(password, *, salt, n, r, p, maxmem=0, dklen=64): OpenSSL's
+// EVP_PBE_scrypt with CPython's argument checks and messages.
+static Value h_scrypt(int argc, Value *argv, ObjDict *kw) {
+    static const char *const allowed[] = {"password", "salt", "n", "r", "p", "maxmem", "dklen", NULL};
+    if (argc > 1) {
+        return exc_raise(exc_TypeError, "scrypt() takes exactly 1 positional argument (%d given)", argc);
+    }
+    if (!kw_only("scrypt", kw, allowed)) {
+        return VAL_NULL;
+    }
+    Value pwv = argc ? argv[0] : kw_get(kw, "password");
+    if (!pwv) {
+        return exc_raise(exc_TypeError, "scrypt() missing required argument 'password' (pos 1)");
+    }
+    BufView pw = {0}, salt = {0};
+    if (!buffer_need(pwv, &pw)) {
+        return VAL_NULL;
+    }
+    Value sv = kw_get(kw, "salt");
+    if (!sv || IS_NONE(sv)) {
+        return exc_raise(exc_TypeError, "salt is required");
+    }
+    if (!buffer_need(sv, &salt)) {
+        return VAL_NULL;
+    }
+    const char *names[3] = {"n", "r", "p"};
+    int64_t nrp[3];
+    for (int i = 0; i < 3; i++) {
+        Value v = kw_get(kw, names[i]);
+        if (!v || IS_NONE(v) || !int_check(v) || !int_to_i64(v, &nrp[i]) || nrp[i] < 0) {
+            exc_clear();
+            return exc_raise(exc_TypeError, "%s is required and must be an unsigned int", names[i]);
+        }
+    }
+    if (nrp[0] < 2 || (nrp[0] & (nrp[0] - 1))) {
+        return exc_raise(exc_ValueError, "n must be a power of 2.");
+    }
+    int64_t maxmem = 0, dklen = 64;
+    Value mv = kw_get(kw, "maxmem"), dv = kw_get(kw, "dklen");
+    if (mv && !int_to_i64(mv, &maxmem)) {
+        return VAL_NULL;
+    }
+    if (maxmem < 0 || maxmem > INT32_MAX) {
+        return exc_raise(exc_ValueError, "maxmem must be positive and smaller than %d", INT32_MAX);
+    }
+    if (dv && !int_to_i64(dv, &dklen)) {
+        return VAL_NULL;
+    }
+    if (dklen < 1 || dklen > INT32_MAX) {
+        return exc_raise(exc_ValueError, "dklen must be greater than 0 and smaller than %d", INT32_MAX);
+    }
+    ERR_clear_error();
+    if (!EVP_PBE_scrypt(NULL, 0, NULL, 0, (uint64_t)nrp[0], (uint64_t)nrp[1], (uint64_t)nrp[2],
+                        (uint64_t)maxmem, NULL, 0)) {
+        // CPython's _setException: OpenSSL's reason when it queued one
+        unsigned long e = ERR_peek_last_error();
+        const char *lib = e ? ERR_lib_error_string(e) : NULL, *reason = e ? ERR_reason_error_string(e) : NULL;
+        ERR_clear_error();
+        if (lib && reason) {
+            return exc_raise(exc_ValueError, "[%s] %s", lib, reason);
+        }
+        return exc_raise(exc_ValueError, "Invalid parameter combination for n, r, p, maxmem.");
+    }
+    unsigned char *out = malloc((size_t)dklen);
+    if (!out) {
+        return exc_raise_nomem();
+    }
+    int ok = EVP_PBE_scrypt((const char *)pw.ptr, pw.len, salt.ptr, salt.len, (uint64_t)nrp[0], (uint64_t)nrp[1],
+                            (uint64_t)nrp[2], (uint64_t)maxmem, out, (size_t)dklen);
+    Value r = ok ? bytes_new(out, (size_t)dklen) : exc_raise(exc_ValueError, "[digital envelope routines] memory limit exceeded");
+    free(out);
+    return r;
+}
+
 static const MethodDef hashlib_fns[] = {
     {"new", h_new, true},
     {"md5", h_md5, true},
@@ -305,6 +546,7 @@ static const MethodDef hashlib_fns[] = {
     {"blake2b", h_blake2b, true},
     {"blake2s", h_blake2s, true},
     {"pbkdf2_hmac", h_pbkdf2, true},
+    {"scrypt", h_scrypt, true},
     {NULL, NULL},
 };
 

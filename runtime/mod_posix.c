@@ -15,6 +15,13 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
+#include <sys/resource.h>
+#include <sched.h>
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdio.h>
 #include <sys/types.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -28,6 +35,8 @@
 #include "runtime.h"
 #include "bytes.h"
 #include "vmapi.h"
+#include "numstr.h"
+#include "posix_conf_names.h"
 #include "asyncio/asyncio.h"
 #include <sys/random.h>
 
@@ -63,8 +72,20 @@ static const char *path_of(Value v, const char *fname, const char *argname, Valu
         return AS_STR(s)->data;
     }
     if (!IS_STR(v)) {
-        exc_raise(exc_TypeError, "%s: %s should be string, bytes or os.PathLike, not %s", fname,
-                  argname, val_type_name(v));
+        // CPython's wording names what else the function takes: a file
+        // descriptor (allow_fd), None (nullable)
+        static const char *const with_fd[] = {"stat", "chdir", "statvfs", "chmod", "chown", "utime",
+                                              "truncate", "execve", "pathconf", NULL};
+        static const char *const with_fd_none[] = {"listdir", "scandir", NULL};
+        const char *also = "bytes or os.PathLike";
+        for (int i = 0; with_fd[i]; i++) {
+            also = strcmp(fname, with_fd[i]) == 0 ? "bytes, os.PathLike or integer" : also;
+        }
+        for (int i = 0; with_fd_none[i]; i++) {
+            also = strcmp(fname, with_fd_none[i]) == 0 ? "bytes, os.PathLike, integer or None" : also;
+        }
+        exc_raise(exc_TypeError, "%s: %s should be string, %s, not %s", fname, argname, also,
+                  val_type_name(v));
         return NULL;
     }
     if (strlen(AS_STR(v)->data) != AS_STR(v)->len) {
@@ -140,7 +161,7 @@ static Value p_stat(int argc, Value *argv, ObjDict *kw) {
         return stat_tuple(&st);
     }
     Value keep;
-    const char *p = path_of(argv[0], "stat", "path", &keep);
+    const char *p = path_of(argv[0], follow ? "stat" : "lstat", "path", &keep);
     if (!p) {
         return VAL_NULL;
     }
@@ -148,6 +169,42 @@ static Value p_stat(int argc, Value *argv, ObjDict *kw) {
         return exc_raise_oserror(errno, argv[0], VAL_NULL);
     }
     return stat_tuple(&st);
+}
+
+// _statvfs(path_or_fd) -> 11-tuple: f_bsize ... f_namemax, f_fsid
+static Value p_statvfs(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("statvfs", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    struct statvfs st;
+    if (IS_SMALL(argv[0])) {
+        if (fstatvfs((int)AS_SMALL(argv[0]), &st) != 0) {
+            return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+        }
+    } else {
+        Value keep;
+        const char *p = path_of(argv[0], "statvfs", "path", &keep);
+        if (!p) {
+            return VAL_NULL;
+        }
+        if (statvfs(p, &st) != 0) {
+            return exc_raise_oserror(errno, argv[0], VAL_NULL);
+        }
+    }
+    const uint64_t f[11] = {st.f_bsize, st.f_frsize, st.f_blocks, st.f_bfree, st.f_bavail, st.f_files,
+                            st.f_ffree, st.f_favail, st.f_flag, st.f_namemax, st.f_fsid};
+    Value t = tuple_new(11);
+    gc_push_root(t);
+    for (int i = 0; i < 11; i++) {
+        Value v = int_from_u64(f[i]);
+        if (!v) {
+            gc_pop_root(1);
+            return VAL_NULL;
+        }
+        AS_TUPLE(t)->items[i] = v;
+    }
+    gc_pop_root(1);
+    return t;
 }
 
 // ---- directories
@@ -864,6 +921,358 @@ static Value p_fsync(int argc, Value *argv, ObjDict *kw) {
     return fsync(fd) == 0 ? VAL_NONE : exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
 }
 
+// ---- process and system queries: sched_getaffinity, getloadavg, nice,
+// getlogin, getgroups, getsid, setpgid, getpriority/setpriority, sync
+static Value p_sched_getaffinity(int argc, Value *argv, ObjDict *kw) {
+    int64_t pid;
+    if (!arg_count("sched_getaffinity", argc, 1, 1) || !int_arg(argv[0], &pid)) {
+        return VAL_NULL;
+    }
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity((pid_t)pid, sizeof set, &set) != 0) {
+        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+    }
+    Value r = set_new(cls_set);
+    gc_push_root(r);
+    for (int c = 0; c < CPU_SETSIZE; c++) {
+        if (CPU_ISSET(c, &set) && set_add((ObjSet *)AS_OBJ(r), MK_SMALL(c)) < 0) {
+            gc_pop_root(1);
+            return VAL_NULL;
+        }
+    }
+    gc_pop_root(1);
+    return r;
+}
+
+static Value p_sched_yield(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("sched_yield", argc, 0, 0)) {
+        return VAL_NULL;
+    }
+    sched_yield();
+    return VAL_NONE;
+}
+
+static Value p_getloadavg(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("getloadavg", argc, 0, 0)) {
+        return VAL_NULL;
+    }
+    double l[3];
+    if (getloadavg(l, 3) != 3) {
+        return exc_raise(exc_OSError, "Load averages are unobtainable");
+    }
+    return tuple_pack(3, float_new(l[0]), float_new(l[1]), float_new(l[2]));
+}
+
+static Value p_nice(int argc, Value *argv, ObjDict *kw) {
+    int64_t inc;
+    if (!arg_count("nice", argc, 1, 1) || !int_arg(argv[0], &inc)) {
+        return VAL_NULL;
+    }
+    errno = 0;
+    int r = nice((int)inc);
+    if (r == -1 && errno != 0) {
+        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+    }
+    return MK_SMALL(r);
+}
+
+static Value p_sync(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("sync", argc, 0, 0)) {
+        return VAL_NULL;
+    }
+    sync();
+    return VAL_NONE;
+}
+
+static Value p_getlogin(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("getlogin", argc, 0, 0)) {
+        return VAL_NULL;
+    }
+    errno = 0;
+    const char *n = getlogin();
+    if (!n) {
+        return errno ? exc_raise_oserror(errno, VAL_NULL, VAL_NULL)
+                     : exc_raise(exc_OSError, "unable to determine login name");
+    }
+    return str_from_c(n);
+}
+
+static Value p_getgroups(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("getgroups", argc, 0, 0)) {
+        return VAL_NULL;
+    }
+    int n = getgroups(0, NULL);
+    gid_t *g = n > 0 ? malloc(sizeof *g * (size_t)n) : NULL;
+    if (n < 0 || (n > 0 && (!g || (n = getgroups(n, g)) < 0))) {
+        int e = errno;
+        free(g);
+        return exc_raise_oserror(e, VAL_NULL, VAL_NULL);
+    }
+    Value l = list_new((size_t)n);
+    gc_push_root(l);
+    for (int i = 0; i < n; i++) {
+        list_append(AS_LIST(l), int_from_u64(g[i]));
+    }
+    gc_pop_root(1);
+    free(g);
+    return l;
+}
+
+static Value p_getsid(int argc, Value *argv, ObjDict *kw) {
+    int64_t pid;
+    if (!arg_count("getsid", argc, 1, 1) || !int_arg(argv[0], &pid)) {
+        return VAL_NULL;
+    }
+    pid_t r = getsid((pid_t)pid);
+    return r < 0 ? exc_raise_oserror(errno, VAL_NULL, VAL_NULL) : MK_SMALL(r);
+}
+
+static Value p_setpgid(int argc, Value *argv, ObjDict *kw) {
+    int64_t pid, pg;
+    if (!arg_count("setpgid", argc, 2, 2) || !int_arg(argv[0], &pid) || !int_arg(argv[1], &pg)) {
+        return VAL_NULL;
+    }
+    return setpgid((pid_t)pid, (pid_t)pg) < 0 ? exc_raise_oserror(errno, VAL_NULL, VAL_NULL) : VAL_NONE;
+}
+
+static Value p_getpriority(int argc, Value *argv, ObjDict *kw) {
+    int64_t which, who;
+    if (!arg_count("getpriority", argc, 2, 2) || !int_arg(argv[0], &which) || !int_arg(argv[1], &who)) {
+        return VAL_NULL;
+    }
+    errno = 0;
+    int r = getpriority((int)which, (id_t)who);
+    if (r == -1 && errno != 0) {
+        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+    }
+    return MK_SMALL(r);
+}
+
+static Value p_setpriority(int argc, Value *argv, ObjDict *kw) {
+    int64_t which, who, prio;
+    if (!arg_count("setpriority", argc, 3, 3) || !int_arg(argv[0], &which) || !int_arg(argv[1], &who) ||
+        !int_arg(argv[2], &prio)) {
+        return VAL_NULL;
+    }
+    return setpriority((int)which, (id_t)who, (int)prio) < 0 ? exc_raise_oserror(errno, VAL_NULL, VAL_NULL)
+                                                              : VAL_NONE;
+}
+
+// ---- more on descriptors: pread/pwrite, fchmod, fchdir, fdatasync,
+// closerange, ttyname; device numbers
+static Value p_pread(int argc, Value *argv, ObjDict *kw) {
+    int fd;
+    int64_t n, off;
+    if (!arg_count("pread", argc, 3, 3) || !fd_arg(argv[0], &fd) || !int_arg(argv[1], &n) ||
+        !int_arg(argv[2], &off)) {
+        return VAL_NULL;
+    }
+    if (n < 0) {
+        return exc_raise_oserror(EINVAL, VAL_NULL, VAL_NULL);     // as CPython's
+    }
+    char *buf = malloc(n ? (size_t)n : 1);
+    if (!buf) {
+        return exc_raise_nomem();
+    }
+    ssize_t r = pread(fd, buf, (size_t)n, (off_t)off);
+    Value out = r < 0 ? exc_raise_oserror(errno, VAL_NULL, VAL_NULL) : bytes_new(buf, (size_t)r);
+    free(buf);
+    return out;
+}
+
+static Value p_pwrite(int argc, Value *argv, ObjDict *kw) {
+    int fd;
+    int64_t off;
+    BufView b = {0};
+    if (!arg_count("pwrite", argc, 3, 3) || !fd_arg(argv[0], &fd) || !buffer_need(argv[1], &b) ||
+        !int_arg(argv[2], &off)) {
+        return VAL_NULL;
+    }
+    ssize_t r = pwrite(fd, b.ptr, b.len, (off_t)off);
+    return r < 0 ? exc_raise_oserror(errno, VAL_NULL, VAL_NULL) : int_from_i64(r);
+}
+
+static Value p_fchmod(int argc, Value *argv, ObjDict *kw) {
+    int fd;
+    int64_t mode;
+    if (!arg_count("fchmod", argc, 2, 2) || !fd_arg(argv[0], &fd) || !int_arg(argv[1], &mode)) {
+        return VAL_NULL;
+    }
+    return fchmod(fd, (mode_t)mode) < 0 ? exc_raise_oserror(errno, VAL_NULL, VAL_NULL) : VAL_NONE;
+}
+
+static Value p_fchdir(int argc, Value *argv, ObjDict *kw) {
+    int fd;
+    if (!arg_count("fchdir", argc, 1, 1) || !fd_arg(argv[0], &fd)) {
+        return VAL_NULL;
+    }
+    return fchdir(fd) < 0 ? exc_raise_oserror(errno, VAL_NULL, VAL_NULL) : VAL_NONE;
+}
+
+static Value p_fdatasync(int argc, Value *argv, ObjDict *kw) {
+    int fd;
+    if (!arg_count("fdatasync", argc, 1, 1) || !fd_arg(argv[0], &fd)) {
+        return VAL_NULL;
+    }
+    return fdatasync(fd) < 0 ? exc_raise_oserror(errno, VAL_NULL, VAL_NULL) : VAL_NONE;
+}
+
+static Value p_closerange(int argc, Value *argv, ObjDict *kw) {
+    int lo, hi;
+    if (!arg_count("closerange", argc, 2, 2) || !fd_arg(argv[0], &lo) || !fd_arg(argv[1], &hi)) {
+        return VAL_NULL;
+    }
+    for (int fd = lo < 0 ? 0 : lo; fd < hi; fd++) {
+        close(fd);      // errors ignored, as CPython's
+    }
+    return VAL_NONE;
+}
+
+static Value p_ttyname(int argc, Value *argv, ObjDict *kw) {
+    int fd;
+    if (!arg_count("ttyname", argc, 1, 1) || !fd_arg(argv[0], &fd)) {
+        return VAL_NULL;
+    }
+    char buf[256];
+    int e = ttyname_r(fd, buf, sizeof buf);
+    return e ? exc_raise_oserror(e, VAL_NULL, VAL_NULL) : str_from_c(buf);
+}
+
+static Value p_major(int argc, Value *argv, ObjDict *kw) {
+    int64_t d;
+    if (!arg_count("major", argc, 1, 1) || !int_arg(argv[0], &d)) {
+        return VAL_NULL;
+    }
+    return int_from_u64(major((dev_t)d));
+}
+
+static Value p_minor(int argc, Value *argv, ObjDict *kw) {
+    int64_t d;
+    if (!arg_count("minor", argc, 1, 1) || !int_arg(argv[0], &d)) {
+        return VAL_NULL;
+    }
+    return int_from_u64(minor((dev_t)d));
+}
+
+static Value p_makedev(int argc, Value *argv, ObjDict *kw) {
+    int64_t ma, mi;
+    if (!arg_count("makedev", argc, 2, 2) || !int_arg(argv[0], &ma) || !int_arg(argv[1], &mi)) {
+        return VAL_NULL;
+    }
+    return int_from_u64(makedev((unsigned)ma, (unsigned)mi));
+}
+
+// ---- sysconf, confstr, pathconf, fpathconf: a name of the tables in
+// posix_conf_names.h (or its int value), CPython's messages
+static bool conf_name(Value v, const ConfName *table, int *out) {
+    if (IS_STR(v)) {
+        for (const ConfName *c = table; c->name; c++) {
+            if (strcmp(c->name, AS_STR(v)->data) == 0) {
+                *out = c->value;
+                return true;
+            }
+        }
+        exc_raise(exc_ValueError, "unrecognized configuration name");
+        return false;
+    }
+    int64_t i;
+    if (!int_check(v)) {
+        exc_raise(exc_TypeError, "configuration names must be strings or integers");
+        return false;
+    }
+    if (!int_to_i64(v, &i)) {
+        return false;
+    }
+    *out = (int)i;
+    return true;
+}
+
+static Value p_sysconf(int argc, Value *argv, ObjDict *kw) {
+    int name;
+    if (!arg_count("sysconf", argc, 1, 1) || !conf_name(argv[0], sysconf_table, &name)) {
+        return VAL_NULL;
+    }
+    errno = 0;
+    long r = sysconf(name);
+    if (r == -1 && errno != 0) {
+        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+    }
+    return int_from_i64(r);
+}
+
+static Value p_confstr(int argc, Value *argv, ObjDict *kw) {
+    int name;
+    if (!arg_count("confstr", argc, 1, 1) || !conf_name(argv[0], confstr_table, &name)) {
+        return VAL_NULL;
+    }
+    errno = 0;
+    size_t n = confstr(name, NULL, 0);
+    if (n == 0) {
+        return errno ? exc_raise_oserror(errno, VAL_NULL, VAL_NULL) : VAL_NONE;
+    }
+    char *buf = malloc(n);
+    if (!buf) {
+        return exc_raise_nomem();
+    }
+    confstr(name, buf, n);
+    Value r = str_from_c(buf);
+    free(buf);
+    return r;
+}
+
+// pathconf(path, name) / fpathconf(fd, name)
+static Value pathconf_common(const char *fname, int argc, Value *argv, bool fd_only) {
+    int name;
+    if (!arg_count(fname, argc, 2, 2) || !conf_name(argv[1], pathconf_table, &name)) {
+        return VAL_NULL;
+    }
+    long r;
+    errno = 0;
+    if (fd_only || IS_SMALL(argv[0])) {
+        int fd;
+        if (!fd_arg(argv[0], &fd)) {
+            return VAL_NULL;
+        }
+        r = fpathconf(fd, name);
+    } else {
+        Value keep;
+        const char *p = path_of(argv[0], fname, "path", &keep);
+        if (!p) {
+            return VAL_NULL;
+        }
+        r = pathconf(p, name);
+    }
+    if (r == -1 && errno != 0) {
+        return exc_raise_oserror(errno, fd_only || IS_SMALL(argv[0]) ? VAL_NULL : argv[0], VAL_NULL);
+    }
+    return int_from_i64(r);
+}
+
+static Value p_pathconf(int argc, Value *argv, ObjDict *kw) {
+    return pathconf_common("pathconf", argc, argv, false);
+}
+
+static Value p_fpathconf(int argc, Value *argv, ObjDict *kw) {
+    return pathconf_common("fpathconf", argc, argv, true);
+}
+
+// _conf_names(which) -> dict of the sysconf (0), confstr (1) or pathconf (2) names
+static Value p_conf_names(int argc, Value *argv, ObjDict *kw) {
+    int64_t which;
+    if (!arg_count("_conf_names", argc, 1, 1) || !int_arg(argv[0], &which)) {
+        return VAL_NULL;
+    }
+    const ConfName *t = which == 0 ? sysconf_table : which == 1 ? confstr_table : pathconf_table;
+    Value d = dict_new();
+    gc_push_root(d);
+    for (; t->name; t++) {
+        dict_set(AS_DICT(d), str_from_c(t->name), MK_SMALL(t->value));
+    }
+    gc_pop_root(1);
+    return d;
+}
+
 // _terminal_size(fd) -> (columns, lines)
 static Value p_terminal_size(int argc, Value *argv, ObjDict *kw) {
     int fd = 1;
@@ -1147,6 +1556,33 @@ static const MethodDef posix_fns[] = {
     {"dup2", p_dup2},
     {"fsync", p_fsync},
     {"_terminal_size", p_terminal_size},
+    {"sched_getaffinity", p_sched_getaffinity},
+    {"sched_yield", p_sched_yield},
+    {"getloadavg", p_getloadavg},
+    {"nice", p_nice},
+    {"sync", p_sync},
+    {"getlogin", p_getlogin},
+    {"getgroups", p_getgroups},
+    {"getsid", p_getsid},
+    {"setpgid", p_setpgid},
+    {"getpriority", p_getpriority},
+    {"setpriority", p_setpriority},
+    {"pread", p_pread},
+    {"pwrite", p_pwrite},
+    {"fchmod", p_fchmod},
+    {"fchdir", p_fchdir},
+    {"fdatasync", p_fdatasync},
+    {"closerange", p_closerange},
+    {"ttyname", p_ttyname},
+    {"major", p_major},
+    {"minor", p_minor},
+    {"makedev", p_makedev},
+    {"sysconf", p_sysconf},
+    {"confstr", p_confstr},
+    {"pathconf", p_pathconf},
+    {"fpathconf", p_fpathconf},
+    {"_conf_names", p_conf_names},
+    {"_statvfs", p_statvfs},
     {"_times", p_times},
     {"waitpid", p_waitpid},
     {"wait", p_wait},
@@ -1170,6 +1606,7 @@ Value mod_posix_init(void) {
         const char *name;
         long value;
     } consts[] = {
+        {"ST_RDONLY", ST_RDONLY}, {"ST_NOSUID", ST_NOSUID},
         {"F_OK", F_OK}, {"R_OK", R_OK}, {"W_OK", W_OK}, {"X_OK", X_OK},
         {"O_RDONLY", O_RDONLY}, {"O_WRONLY", O_WRONLY}, {"O_RDWR", O_RDWR},
         {"O_APPEND", O_APPEND}, {"O_CREAT", O_CREAT}, {"O_EXCL", O_EXCL},
@@ -1180,6 +1617,23 @@ Value mod_posix_init(void) {
         {"WNOHANG", WNOHANG}, {"WUNTRACED", WUNTRACED},
         {"EX_OK", 0}, {"EX_USAGE", 64}, {"EX_DATAERR", 65}, {"EX_NOINPUT", 66},
         {"EX_SOFTWARE", 70}, {"EX_OSERR", 71}, {"EX_IOERR", 74},
+        {"EX_NOUSER", 67}, {"EX_NOHOST", 68}, {"EX_UNAVAILABLE", 69}, {"EX_OSFILE", 72},
+        {"EX_CANTCREAT", 73}, {"EX_TEMPFAIL", 75}, {"EX_PROTOCOL", 76}, {"EX_NOPERM", 77},
+        {"EX_CONFIG", 78},
+        {"PRIO_PROCESS", PRIO_PROCESS}, {"PRIO_PGRP", PRIO_PGRP}, {"PRIO_USER", PRIO_USER},
+        {"O_ASYNC", O_ASYNC}, {"O_DIRECT", O_DIRECT}, {"O_DSYNC", O_DSYNC}, {"O_NDELAY", O_NDELAY},
+        {"O_NOATIME", O_NOATIME}, {"O_PATH", O_PATH}, {"O_RSYNC", O_RSYNC}, {"O_TMPFILE", O_TMPFILE},
+        {"O_FSYNC", O_FSYNC}, {"O_LARGEFILE", 0},
+        {"SEEK_DATA", SEEK_DATA}, {"SEEK_HOLE", SEEK_HOLE},
+        {"WCONTINUED", WCONTINUED}, {"WEXITED", WEXITED}, {"WSTOPPED", WSTOPPED}, {"WNOWAIT", WNOWAIT},
+        {"CLD_EXITED", CLD_EXITED}, {"CLD_KILLED", CLD_KILLED}, {"CLD_DUMPED", CLD_DUMPED},
+        {"CLD_TRAPPED", CLD_TRAPPED}, {"CLD_STOPPED", CLD_STOPPED}, {"CLD_CONTINUED", CLD_CONTINUED},
+        {"RTLD_LAZY", RTLD_LAZY}, {"RTLD_NOW", RTLD_NOW}, {"RTLD_GLOBAL", RTLD_GLOBAL},
+        {"RTLD_LOCAL", RTLD_LOCAL}, {"RTLD_NODELETE", RTLD_NODELETE}, {"RTLD_NOLOAD", RTLD_NOLOAD},
+        {"RTLD_DEEPBIND", RTLD_DEEPBIND},
+        {"F_LOCK", F_LOCK}, {"F_TLOCK", F_TLOCK}, {"F_ULOCK", F_ULOCK}, {"F_TEST", F_TEST},
+        {"P_PID", P_PID}, {"P_PGID", P_PGID}, {"P_ALL", P_ALL},
+        {"NGROUPS_MAX", NGROUPS_MAX}, {"TMP_MAX", TMP_MAX},
         {"P_WAIT", 0}, {"P_NOWAIT", 1},
     };
     for (size_t i = 0; i < sizeof consts / sizeof consts[0]; i++) {

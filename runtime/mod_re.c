@@ -176,6 +176,9 @@ static bool py_check(const Subj *pat, Value patv, int64_t flags) {
     }
     size_t stack[256];      // byte positions of the open '('
     int capt[256];          // their group numbers (0: not capturing)
+    int bars[256];          // '|' seen in a conditional group, -1 in the other groups
+    size_t cond_at[16];     // conditionals' group numbers, checked at the end
+    int cond_num[16], nconds = 0;
     int depth = 0, ngroups = 0;
     char names[64][64];
     int name_num[64], nnames = 0;
@@ -287,6 +290,7 @@ static bool py_check(const Subj *pat, Value patv, int64_t flags) {
             if (depth == 256) {
                 FAIL(i, "too many nested groups");
             }
+            bars[depth] = -1;
             int num = 0;
             if (i + 1 < n && s[i + 1] == '?') {
                 if (i + 2 >= n) {
@@ -355,6 +359,52 @@ static bool py_check(const Subj *pat, Value patv, int64_t flags) {
                     i += 3;
                     st = START;
                     continue;
+                } else if (e == '(') {
+                    // (?(id)yes|no) and (?(name)yes|no): a conditional on a group
+                    size_t a = i + 3, b2 = a;
+                    while (b2 < n && s[b2] != ')') {
+                        b2++;
+                    }
+                    if (b2 >= n) {
+                        FAIL(a, "missing ), unterminated name");
+                    }
+                    if (b2 == a) {
+                        FAIL(a, "missing group name");
+                    }
+                    bool digits = true, ident = is_ident_start((unsigned char)s[a]);
+                    for (size_t k = a; k < b2; k++) {
+                        digits &= s[k] >= '0' && s[k] <= '9';
+                        ident &= is_ident_start((unsigned char)s[k]) || (s[k] >= '0' && s[k] <= '9');
+                    }
+                    if (digits) {
+                        long ref = strtol(s + a, NULL, 10);
+                        if (ref == 0) {
+                            FAIL(a, "bad group number");
+                        }
+                        if (b2 - a > 2) {
+                            FAIL(a, "invalid group reference %.*s", (int)(b2 - a), s + a);
+                        }
+                        if (nconds < 16) {
+                            cond_at[nconds] = a;
+                            cond_num[nconds++] = (int)ref;
+                        }
+                    } else if (!ident) {
+                        FAIL(a, "bad character in group name '%.*s'", (int)(b2 - a), s + a);
+                    } else {
+                        bool found = false;
+                        for (int k = 0; k < nnames && !found; k++) {
+                            found = strlen(names[k]) == b2 - a && memcmp(names[k], s + a, b2 - a) == 0;
+                        }
+                        if (!found) {
+                            FAIL(a, "unknown group name '%.*s'", (int)(b2 - a), s + a);
+                        }
+                    }
+                    stack[depth] = i;
+                    bars[depth] = 0;
+                    capt[depth++] = 0;
+                    i = b2;
+                    st = START;
+                    continue;
                 } else if (e == '#') {
                     while (i < n && s[i] != ')') {
                         i++;
@@ -396,6 +446,12 @@ static bool py_check(const Subj *pat, Value patv, int64_t flags) {
                     if (j >= n) {
                         FAIL(j, "missing -, : or )");
                     }
+                    if (s[j - 1] == '-' && (s[j] == ':' || s[j] == ')')) {
+                        FAIL(j, "missing flag");
+                    }
+                    if (s[j] == ')' && off) {
+                        FAIL(j, "missing :");   // (?-i) turns flags off only in a group
+                    }
                     if (s[j] == ')') {      // global flags: no group, only at the start
                         if (i != lead) {
                             FAIL(i, "global flags not at the start of the expression");
@@ -432,6 +488,9 @@ static bool py_check(const Subj *pat, Value patv, int64_t flags) {
             continue;
         }
         if (c == '|') {
+            if (depth > 0 && bars[depth - 1] >= 0 && ++bars[depth - 1] > 1) {
+                FAIL(i, "conditional backref with more than two branches");
+            }
             st = START;
             continue;
         }
@@ -459,7 +518,7 @@ static bool py_check(const Subj *pat, Value patv, int64_t flags) {
                     if (comma && j > hi_at && lo_end > lo_at) {
                         long lo = strtol(s + lo_at, NULL, 10), hi = strtol(s + hi_at, NULL, 10);
                         if (hi < lo) {
-                            FAIL(hi_at, "min repeat greater than max repeat");
+                            FAIL(lo_at, "min repeat greater than max repeat");
                         }
                     }
                 }
@@ -485,6 +544,11 @@ static bool py_check(const Subj *pat, Value patv, int64_t flags) {
     if (depth > 0) {
         FAIL(stack[depth - 1], "missing ), unterminated subpattern");
     }
+    for (int k = 0; k < nconds; k++) {
+        if (cond_num[k] > ngroups) {
+            FAIL(cond_at[k], "invalid group reference %d", cond_num[k]);
+        }
+    }
 #undef FAIL
     return true;
 }
@@ -495,7 +559,9 @@ static bool is_hex(char c) {
 }
 
 // Appends the translated [pat] to [b]; false with re.error raised.
-static bool translate(const Subj *pat, Value patv, SBuf *b) {
+// ([unicode_ws]: a str pattern without ASCII: \s is str.isspace()'s set, which
+// has \x1c-\x1f and lacks U+180E, unlike PCRE2's \s; \S inside a class stays PCRE2's)
+static bool translate(const Subj *pat, Value patv, SBuf *b, bool unicode_ws) {
     const char *s = pat->data;
     size_t n = pat->len;
     bool in_class = false;
@@ -505,6 +571,20 @@ static bool translate(const Subj *pat, Value patv, SBuf *b) {
             char d = s[i + 1];
             if (d == 'Z') {
                 sb_add(b, "\\z", 2);
+                i++;
+                continue;
+            }
+            if (unicode_ws && (d == 's' || (d == 'S' && !in_class))) {
+                // str.isspace()'s characters exactly (Python's Unicode 14)
+                static const char ws[] = "\\t-\\r\\x{1c}-\\x{20}\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}"
+                                         "\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}";
+                if (!in_class) {
+                    sb_adds(b, d == 's' ? "[" : "[^");
+                }
+                sb_adds(b, ws);
+                if (!in_class) {
+                    sb_addc(b, ']');
+                }
                 i++;
                 continue;
             }
@@ -665,6 +745,17 @@ static bool translate(const Subj *pat, Value patv, SBuf *b) {
             i = j - 1;
             continue;
         }
+        if (c == '(' && i + 3 < n && s[i + 1] == '?' && s[i + 2] == '(' && !(s[i + 3] >= '0' && s[i + 3] <= '9')) {
+            // (?(name)...): PCRE2 spells the named condition (?(<name>)...)
+            sb_add(b, "(?(<", 4);
+            size_t j = i + 3;
+            while (j < n && s[j] != ')') {
+                sb_addc(b, s[j++]);
+            }
+            sb_addc(b, '>');
+            i = j - 1;
+            continue;
+        }
         if (c == '[') {
             in_class = true;
             sb_addc(b, c);
@@ -713,6 +804,8 @@ static const char *python_message(int code, char *buf, size_t cap) {
         return "bad character range";
     case PCRE2_ERROR_LOOKBEHIND_NOT_FIXED_LENGTH:
         return "look-behind requires fixed-width pattern";     // (no position, as CPython)
+    case PCRE2_ERROR_TOO_MANY_CONDITION_BRANCHES:
+        return "conditional backref with more than two branches";
     case PCRE2_ERROR_DUPLICATE_SUBPATTERN_NAME:
         return "redefinition of group name";
     case PCRE2_ERROR_BAD_SUBPATTERN_REFERENCE:
@@ -770,7 +863,7 @@ static Value p_compile(int argc, Value *argv, ObjDict *kw) {
     }
     SBuf b;
     sb_init(&b);
-    if (!translate(pat, argv[0], &b)) {
+    if (!translate(pat, argv[0], &b, !is_bytes && !(flags & F_A))) {
         sb_free(&b);
         return VAL_NULL;
     }
@@ -854,10 +947,16 @@ static Value p_compile(int argc, Value *argv, ObjDict *kw) {
         for (uint32_t i = 0; i < namecount; i++) {
             PCRE2_SPTR e = table + i * entrysize;
             uint32_t num = ((uint32_t)e[0] << 8) | e[1];
-            Value name = str_from_c((const char *)e + 2);
-            dict_set(AS_DICT(p->groupindex), name, MK_SMALL(num));
             if (num <= ng) {
-                AS_TUPLE(p->groupnames)->items[num] = name;
+                AS_TUPLE(p->groupnames)->items[num] = str_from_c((const char *)e + 2);
+            }
+        }
+        // PCRE2's name table is sorted by name; CPython's groupindex lists
+        // the names in the order of their groups.
+        for (uint32_t i = 1; i <= ng; i++) {
+            Value name = AS_TUPLE(p->groupnames)->items[i];
+            if (!IS_NONE(name)) {
+                dict_set(AS_DICT(p->groupindex), name, MK_SMALL(i));
             }
         }
     }
@@ -1644,6 +1743,22 @@ static Value pat_groupnames(int argc, Value *argv, ObjDict *kw) {
     return PAT(argv[0])->groupnames;
 }
 
+// __copy__() and __deepcopy__(memo): patterns and matches are immutable,
+// copy.copy() and copy.deepcopy() return them unchanged (as CPython's).
+static Value re_copy(int argc, Value *argv, ObjDict *kw) {
+    if (argc != 1) {
+        return exc_raise(exc_TypeError, "__copy__() takes no arguments (%d given)", argc - 1);
+    }
+    return argv[0];
+}
+
+static Value re_deepcopy(int argc, Value *argv, ObjDict *kw) {
+    if (argc != 2) {
+        return exc_raise(exc_TypeError, "__deepcopy__() takes exactly one argument (%d given)", argc - 1);
+    }
+    return argv[0];
+}
+
 static const MethodDef pattern_methods[] = {
     {"match", pat_match, true},
     {"search", pat_search, true},
@@ -1654,6 +1769,8 @@ static const MethodDef pattern_methods[] = {
     {"subn", pat_subn, true},
     {"split", pat_split, true},
     {"_groupnames", pat_groupnames},
+    {"__copy__", re_copy},
+    {"__deepcopy__", re_deepcopy},
     {NULL, NULL},
 };
 
@@ -1910,6 +2027,8 @@ static const MethodDef match_methods[] = {
     {"end", m_end},
     {"span", m_span},
     {"expand", m_expand},
+    {"__copy__", re_copy},
+    {"__deepcopy__", re_deepcopy},
     {NULL, NULL},
 };
 

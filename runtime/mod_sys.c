@@ -406,9 +406,9 @@ static void set(ObjDict *d, const char *name, Value v) {
     dict_set_str(d, str_intern_c(name), v);
 }
 
-// sys.__getattr__: implementation and hash_info are pyish objects (runtime/lib/_sysinfo.pyish)
+// sys.__getattr__: implementation, hash_info and stdlib_module_names are pyish objects (runtime/lib/_sysinfo.pyish)
 static Value sys_getattr(int argc, Value *argv, ObjDict *kw) {
-    return module_lazy_attr("sys", "_sysinfo", " implementation hash_info ", argc == 1 ? argv[0] : VAL_NONE);
+    return module_lazy_attr("sys", "_sysinfo", " implementation hash_info stdlib_module_names ", argc == 1 ? argv[0] : VAL_NONE);
 }
 
 Value mod_sys_init(void) {

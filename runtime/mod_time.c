@@ -1,9 +1,11 @@
 // mod_time.c: `_time`, the C core of the time module, reading the clock of
 // clock.c (real or virtual): time, monotonic, perf_counter, their _ns
-// forms and sleep, and the calendar calls on plain tuples (_gmtime,
+// forms, sleep, clock_gettime/clock_getres with the CLOCK_* ids, and the calendar calls on plain tuples (_gmtime,
 // _localtime, _mktime, _strftime, _tzinfo) that runtime/lib/time.pyish
 // turns into struct_time, gmtime, localtime, strftime, asctime, ctime.
+#include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <time.h>
 #include <string.h>
 #include <stdlib.h>
@@ -244,6 +246,69 @@ static Value t_thread_time(int argc, Value *argv, ObjDict *kw) {
     return float_new((double)ts.tv_sec + ts.tv_nsec * 1e-9);
 }
 
+static Value t_thread_time_ns(int argc, Value *argv, ObjDict *kw) {
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return int_from_i64((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+}
+
+// clock_gettime(clk_id) and friends: CLOCK_REALTIME and CLOCK_MONOTONIC
+// read clock.c's clock as time() and monotonic() do (so the virtual clock
+// too), the other clocks the system's; false with an error.
+static bool clock_read(const char *fname, int argc, Value *argv, int64_t *ns) {
+    int64_t id;
+    if (argc != 1) {     // (PyArg_ParseTuple's words)
+        exc_raise(exc_TypeError, "%s() takes exactly 1 argument (%d given)", fname, argc);
+        return false;
+    }
+    if (!int_check(argv[0])) {
+        exc_raise(exc_TypeError, "'%s' object cannot be interpreted as an integer", val_type_name(argv[0]));
+        return false;
+    }
+    if (!int_to_i64(argv[0], &id)) {
+        return false;
+    }
+    if (id == CLOCK_REALTIME || id == CLOCK_MONOTONIC) {
+        *ns = (int64_t)((id == CLOCK_REALTIME ? clock_wall() : clock_monotonic()) * 1e9);
+        return true;
+    }
+    struct timespec ts;
+    if (id < INT32_MIN || id > INT32_MAX || clock_gettime((clockid_t)id, &ts) != 0) {
+        exc_raise_oserror(id < INT32_MIN || id > INT32_MAX ? EINVAL : errno, VAL_NULL, VAL_NULL);
+        return false;
+    }
+    *ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+    return true;
+}
+
+static Value t_clock_gettime(int argc, Value *argv, ObjDict *kw) {
+    int64_t ns;
+    return clock_read("clock_gettime", argc, argv, &ns) ? float_new((double)ns * 1e-9) : VAL_NULL;
+}
+
+static Value t_clock_gettime_ns(int argc, Value *argv, ObjDict *kw) {
+    int64_t ns;
+    return clock_read("clock_gettime_ns", argc, argv, &ns) ? int_from_i64(ns) : VAL_NULL;
+}
+
+static Value t_clock_getres(int argc, Value *argv, ObjDict *kw) {
+    int64_t id;
+    if (argc != 1) {
+        return exc_raise(exc_TypeError, "clock_getres() takes exactly 1 argument (%d given)", argc);
+    }
+    if (!int_check(argv[0])) {
+        return exc_raise(exc_TypeError, "'%s' object cannot be interpreted as an integer", val_type_name(argv[0]));
+    }
+    if (!int_to_i64(argv[0], &id)) {
+        return VAL_NULL;
+    }
+    struct timespec ts;
+    if (id < INT32_MIN || id > INT32_MAX || clock_getres((clockid_t)id, &ts) != 0) {
+        return exc_raise_oserror(id < INT32_MIN || id > INT32_MAX ? EINVAL : errno, VAL_NULL, VAL_NULL);
+    }
+    return float_new((double)ts.tv_sec + ts.tv_nsec * 1e-9);
+}
+
 static const MethodDef time_fns[] = {
     {"_gmtime", t_gmtime},
     {"_localtime", t_localtime},
@@ -260,6 +325,10 @@ static const MethodDef time_fns[] = {
     {"perf_counter_ns", t_monotonic_ns},
     {"process_time", t_process_time},
     {"sleep", t_sleep},
+    {"thread_time_ns", t_thread_time_ns},
+    {"clock_gettime", t_clock_gettime},
+    {"clock_gettime_ns", t_clock_gettime_ns},
+    {"clock_getres", t_clock_getres},
     {NULL, NULL},
 };
 
@@ -267,5 +336,17 @@ Value mod_time_init(void) {
     Value m = module_new("_time");
     ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
     native_add_functions(d, "time", time_fns);
+    static const struct {
+        const char *name;
+        int value;
+    } clocks[] = {
+        {"CLOCK_REALTIME", CLOCK_REALTIME}, {"CLOCK_MONOTONIC", CLOCK_MONOTONIC},
+        {"CLOCK_MONOTONIC_RAW", CLOCK_MONOTONIC_RAW}, {"CLOCK_PROCESS_CPUTIME_ID", CLOCK_PROCESS_CPUTIME_ID},
+        {"CLOCK_THREAD_CPUTIME_ID", CLOCK_THREAD_CPUTIME_ID}, {"CLOCK_BOOTTIME", CLOCK_BOOTTIME},
+        {"CLOCK_TAI", CLOCK_TAI},
+    };
+    for (size_t i = 0; i < sizeof clocks / sizeof clocks[0]; i++) {
+        dict_set_str(d, str_intern_c(clocks[i].name), MK_SMALL(clocks[i].value));
+    }
     return m;
 }

@@ -9,6 +9,7 @@
 #include "runtime.h"
 #include "numstr.h"
 #include "bytes.h"
+#include "containers.h"
 
 
 const char *val_type_name(Value v) {
@@ -471,6 +472,46 @@ int obj_truthy(Value v) {
     return 1;
 }
 
+// The builtin sequence class (str, list, tuple) [c] repeats as, or NULL.
+static ObjClass *repeat_base(ObjClass *c) {
+    ObjClass *seqs[] = {cls_str, cls_list, cls_tuple};
+    for (int i = 0; i < 3; i++) {
+        if (c == seqs[i] || class_is_subclass(c, seqs[i])) {
+            return seqs[i];
+        }
+    }
+    return NULL;
+}
+
+// CPython's sq_repeat, tried when no __mul__/__rmul__ took seq * n or
+// n * seq: a count with __index__ repeats the sequence, anything else is
+// "can't multiply sequence by non-int"; VAL_NOTIMPL when neither operand
+// is a str, list or tuple (bytes and bytearray handle this themselves).
+static Value seq_repeat_fallback(Value a, Value b, int op) {
+    ObjClass *base = repeat_base(val_class(a));
+    Value seq = a, n = b;
+    if (!base) {
+        base = repeat_base(val_class(b));
+        seq = b;
+        n = a;
+    }
+    if (!base || !base->binop) {
+        return VAL_NOTIMPL;
+    }
+    if (!(IS_OBJ(n) && class_lookup(AS_OBJ(n)->cls, str_intern_c("__index__")))) {
+        return exc_raise(exc_TypeError, "can't multiply sequence by non-int of type '%s'", val_type_name(n));
+    }
+    int64_t k;
+    if (!index_value(n, NULL, &k)) {
+        if (EXC_PENDING_IS(exc_IndexError)) {
+            exc_clear();
+            exc_raise(exc_OverflowError, "cannot fit '%s' into an index-sized integer", val_type_name(n));
+        }
+        return VAL_NULL;
+    }
+    return base->binop(seq, int_from_i64(k), op);
+}
+
 Value obj_binop(Value a, Value b, int op) {
     ObjClass *ca = val_class(a), *cb = val_class(b);
     Value r;
@@ -512,6 +553,12 @@ Value obj_binop(Value a, Value b, int op) {
     }
     if (cb != ca && cb->binop && !(ca->binop == slot_binop && cb->binop == slot_binop)) {
         r = cb->binop(a, b, base);
+        if (r != VAL_NOTIMPL) {
+            return r;
+        }
+    }
+    if (base == BIN_MUL) {
+        r = seq_repeat_fallback(a, b, op);
         if (r != VAL_NOTIMPL) {
             return r;
         }

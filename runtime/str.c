@@ -508,7 +508,9 @@ static Value str_binop(Value a, Value b, int op) {
         if (sa && sb) {
             return exc_raise(exc_TypeError, "can't multiply sequence by non-int of type 'str'");
         }
-        if (sa && !sb && !user_defines(b, "__rmul__")) {
+        if (sa && !sb && !user_defines(b, "__rmul__") &&
+            !(IS_OBJ(b) && class_lookup(AS_OBJ(b)->cls, str_intern_c("__index__")))) {
+            // (a count with __index__ repeats: obj_binop's sequence fallback)
             return exc_raise(exc_TypeError, "can't multiply sequence by non-int of type '%s'",
                              val_type_name(b));
         }

@@ -44,7 +44,7 @@ Value seq_to_tuple(Value iterable) {
     if (IS_TUPLE(iterable)) {
         return iterable;
     }
-    if (IS_LISTISH(iterable)) {
+    if (IS_LISTISH(iterable) && AS_OBJ(iterable)->cls->iter == cls_list->iter) {    // (not a subclass's own __iter__)
         ObjList *l = AS_LIST(iterable);
         Value t = tuple_new(l->len);
         if (t && l->len) {

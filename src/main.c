@@ -91,6 +91,7 @@ typedef struct Options {
     char *module;       // -m MODULE
     bool from_stdin;
     bool interactive;
+    bool asyncio_repl;  // -m asyncio: the REPL, with asyncio imported into __main__
     bool dis;
     bool check;
     bool virtual_clock;
@@ -396,6 +397,15 @@ static void *interp_main(void *arg) {
     if (o->interactive && !o->dis && !o->check) {
         o->died_of_sigint = false;
         ST->config.dump_tasks_on_interrupt = true;     // on by default in the REPL
+        if (o->asyncio_repl) {
+            // python3 -m asyncio's console starts with `asyncio` in its namespace
+            Value aio = import_module_value(str_intern_c("asyncio"));
+            if (aio) {
+                dict_set_str(interp_main_globals(), str_intern_c("asyncio"), aio);
+            } else {
+                exc_clear();
+            }
+        }
         repl_run(!o->file && !o->code && !o->quiet);
         o->status = 0;
         Value exc = exc_take();
@@ -622,6 +632,7 @@ int main(int argc, char **argv) {
         // python3 -m asyncio: a REPL where await works at top level, as pyish's own
         o.module = NULL;
         o.interactive = true;
+        o.asyncio_repl = true;
         i = argc;
     }
     // sys.argv: FILE and ARGS ('-c' or '-' for those forms; '' for the REPL)

@@ -944,6 +944,21 @@ Value tb_format_origin(Value frames, bool innermost_first) {
 }
 
 // ---- sys._getframe: snapshots of the running frames (frameobj.c)
+static Value frame_chain(Frame *f, bool with_locals);
+
+// The f_back of a traceback entry's frame: when a frame running [code] is
+// still on the stack (the entry of the frame handling the exception, as
+// logging's handleError walks it), the snapshots of that frame's callers;
+// else None (the frame has finished).
+Value vm_running_frame_back(Value code) {
+    for (Frame *g = ST->frame; g; g = g->parent) {
+        if (OBJ_VAL(g->code) == code) {
+            return g->parent ? frame_chain(g->parent, false) : VAL_NONE;
+        }
+    }
+    return VAL_NONE;
+}
+
 Value vm_getframe(int argc, Value *argv, ObjDict *kw) {
     int64_t depth = 0;
     if (argc > 1) {
@@ -959,7 +974,12 @@ Value vm_getframe(int argc, Value *argv, ObjDict *kw) {
     if (!f) {
         return exc_raise(exc_ValueError, "call stack is not deep enough");
     }
-    // the chain from the outermost frame down, so each snapshot's f_back exists
+    return frame_chain(f, true);
+}
+
+// Snapshots of running frame [f] and its callers (f_back), outermost made
+// first; [f]'s own snapshot has its locals when [with_locals].
+static Value frame_chain(Frame *f, bool with_locals) {
     size_t n = 0;
     for (Frame *g = f; g; g = g->parent) {
         n++;
@@ -971,7 +991,7 @@ Value vm_getframe(int argc, Value *argv, ObjDict *kw) {
             g = g->parent;
         }
         gc_push_root(back);
-        Value locals = k == 0 ? frame_locals(g) : VAL_NULL;
+        Value locals = k == 0 && with_locals ? frame_locals(g) : VAL_NULL;
         back = framesnap_new(OBJ_VAL(g->code), g->globals ? OBJ_VAL(g->globals) : VAL_NONE, frame_line(g), locals,
                              back);
         gc_pop_root(1);
