@@ -487,9 +487,7 @@ int64_t int_hash_value(Value v) {
     int64_t i;
     int64_t h;
     if (small_of(v, &i)) {
-        uint64_t a = i < 0 ? (uint64_t)(-i) : (uint64_t)i;
-        a %= HASH_MODULUS;
-        h = i < 0 ? -(int64_t)a : (int64_t)a;
+        return small_int_hash(i);
     } else {
         const mpz_srcptr z = AS_BIGINT(v)->z;
         uint64_t a = mpz_tdiv_ui(z, HASH_MODULUS);

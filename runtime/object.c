@@ -353,6 +353,10 @@ Value obj_str(Value v) {
 }
 
 bool obj_hash(Value v, int64_t *out) {
+    if (IS_SMALL(v)) {
+        *out = small_int_hash(AS_SMALL(v));
+        return true;
+    }
     ObjClass *c = val_class(v);
     if (IS_STR(v)) {
         *out = str_hash(AS_STR(v));

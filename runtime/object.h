@@ -74,6 +74,18 @@ static inline Obj *obj_checked(Value v, const char *file, int line) {
 #define IMMF_MIN ((uint64_t)769 << 53)
 #define IMMF_SPAN ((uint64_t)511 << 53)
 
+// hash() of a small int: CPython's, the value modulo 2**61 - 1 with its
+// sign (|i| <= 2**61, so one subtraction reduces it), -1 becoming -2.
+static inline int64_t small_int_hash(int64_t i) {
+    uint64_t a = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
+    const uint64_t mod = ((uint64_t)1 << 61) - 1;
+    if (a >= mod) {
+        a -= mod;
+    }
+    int64_t h = i < 0 ? -(int64_t)a : (int64_t)a;
+    return h == -1 ? -2 : h;
+}
+
 static inline double immf_decode(Value w) {
     uint64_t r = (uint64_t)w >> 2;
     if (r > 1) {

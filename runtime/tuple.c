@@ -134,6 +134,14 @@ Value seq_compare(Value a, Value b, int op) {
             break;
         }
         Value x = ia[i], y = ib[i];
+        if (x != y && IS_SMALL(x) && IS_SMALL(y)) {
+            // two different small ints decide it at once
+            if (op == OP_EQ || op == OP_NE) {
+                return VAL_BOOL(op == OP_NE);
+            }
+            int64_t p = AS_SMALL(x), q = AS_SMALL(y);
+            return VAL_BOOL(op == OP_LT ? p < q : op == OP_LE ? p <= q : op == OP_GT ? p > q : p >= q);
+        }
         if (x != y) {
             int eq = obj_eq(x, y);
             if (eq < 0) {
