@@ -1187,6 +1187,18 @@ static bool file_setattr(Value self, ObjStr *name, Value v) {
     return generic_setattr(self, name, v);
 }
 
+static const MethodDef file_fields[] = {
+    {"closed", fg_closed},
+    {"name", fg_name},
+    {"mode", fg_mode},
+    {"encoding", fg_encoding},
+    {"errors", fg_errors},
+    {"newlines", fg_newlines},
+    {"line_buffering", fg_line_buffering},
+    {"buffer", fg_buffer},
+    {NULL, NULL},
+};
+
 static const MethodDef file_methods[] = {
     {"read", m_file_read},
     {"readline", m_file_readline},
@@ -1245,14 +1257,7 @@ void builtins_file_init(void) {
     cls_file->iter = file_iter;
     cls_file->next = file_next;
     cls_file->repr = file_repr;
-    class_add_getter(cls_file, "closed", fg_closed);
-    class_add_getter(cls_file, "name", fg_name);
-    class_add_getter(cls_file, "mode", fg_mode);
-    class_add_getter(cls_file, "encoding", fg_encoding);
-    class_add_getter(cls_file, "errors", fg_errors);
-    class_add_getter(cls_file, "newlines", fg_newlines);
-    class_add_getter(cls_file, "line_buffering", fg_line_buffering);
-    class_add_getter(cls_file, "buffer", fg_buffer);
+    class_add_fields(cls_file, file_fields, NULL);
     cls_file->setattr = file_setattr;
 }
 

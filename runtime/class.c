@@ -378,6 +378,15 @@ void class_add_member(ObjClass *cls, const char *name, NativeFn fn) {
     add_field(cls, name, fn, true);
 }
 
+void class_add_fields(ObjClass *cls, const MethodDef *getters, const MethodDef *members) {
+    for (const MethodDef *m = getters; m && m->name; m++) {
+        add_field(cls, m->name, m->fn, false);
+    }
+    for (const MethodDef *m = members; m && m->name; m++) {
+        add_field(cls, m->name, m->fn, true);
+    }
+}
+
 // A property with no accessor, only a doc (namedtuple's Class.field).
 Value property_doc_only(Value doc) {
     ObjProperty *p = (ObjProperty *)obj_alloc(cls_property, sizeof(ObjProperty));

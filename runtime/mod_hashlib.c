@@ -86,6 +86,19 @@ static bool feed(ObjHash *h, Value data) {
     return true;
 }
 
+// A new hash object [h] fed its constructor's [data] (absent or None: none).
+static Value with_data(ObjHash *h, Value data) {
+    if (data && !IS_NONE(data)) {
+        gc_push_root(OBJ_VAL(h));
+        bool ok = feed(h, data);
+        gc_pop_root(1);
+        if (!ok) {
+            return VAL_NULL;
+        }
+    }
+    return OBJ_VAL(h);
+}
+
 static Value hash_make(const char *pyname, Value data) {
     const char *canon = NULL;
     const EVP_MD *md = md_of(pyname, &canon);
@@ -99,15 +112,7 @@ static Value hash_make(const char *pyname, Value data) {
     if (!h->ctx || EVP_DigestInit_ex(h->ctx, md, NULL) != 1) {
         return exc_raise(exc_ValueError, "unsupported hash type %s", pyname);
     }
-    if (data && !IS_NONE(data)) {
-        gc_push_root(OBJ_VAL(h));
-        bool ok = feed(h, data);
-        gc_pop_root(1);
-        if (!ok) {
-            return VAL_NULL;
-        }
-    }
-    return OBJ_VAL(h);
+    return with_data(h, data);
 }
 
 static Value data_arg(int argc, Value *argv, ObjDict *kw, int at) {
@@ -227,15 +232,7 @@ static Value b2_make(const char *fname, bool is_b, Value data, ObjDict *kw, bool
     ObjHash *h = (ObjHash *)obj_alloc(cls_hash, sizeof(ObjHash));
     h->b2 = st;
     h->name = is_b ? "blake2b" : "blake2s";
-    if (data && !IS_NONE(data)) {
-        gc_push_root(OBJ_VAL(h));
-        bool ok = feed(h, data);
-        gc_pop_root(1);
-        if (!ok) {
-            return VAL_NULL;
-        }
-    }
-    return OBJ_VAL(h);
+    return with_data(h, data);
 }
 
 static Value b2_ctor(const char *fname, bool is_b, int argc, Value *argv, ObjDict *kw) {

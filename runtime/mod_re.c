@@ -2019,6 +2019,34 @@ static Value m_repr(Value self) {
              : VAL_NULL;
 }
 
+// (CPython defines these as getsets, the next as members)
+static const MethodDef pattern_getters[] = {
+    {"groupindex", pg_groupindex},
+    {NULL, NULL},
+};
+
+static const MethodDef pattern_members[] = {
+    {"pattern", pg_pattern},
+    {"flags", pg_flags},
+    {"groups", pg_groups},
+    {NULL, NULL},
+};
+
+static const MethodDef match_getters[] = {
+    {"lastindex", mg_lastindex},
+    {"lastgroup", mg_lastgroup},
+    {"regs", mg_regs},
+    {NULL, NULL},
+};
+
+static const MethodDef match_members[] = {
+    {"string", mg_string},
+    {"re", mg_re},
+    {"pos", mg_pos},
+    {"endpos", mg_endpos},
+    {NULL, NULL},
+};
+
 static const MethodDef match_methods[] = {
     {"group", m_group},
     {"groups", m_groups, true},
@@ -2054,10 +2082,7 @@ Value mod_re_init(void) {
         cls_pattern->new_ = NULL;
         cls_pattern->trace = trace_pattern;
         cls_pattern->finalize = finalize_pattern;
-        class_add_member(cls_pattern, "pattern", pg_pattern);
-        class_add_member(cls_pattern, "flags", pg_flags);
-        class_add_member(cls_pattern, "groups", pg_groups);
-        class_add_getter(cls_pattern, "groupindex", pg_groupindex);
+        class_add_fields(cls_pattern, pattern_getters, pattern_members);
         cls_pattern->repr = pat_repr;
         cls_pattern->richcompare = pat_richcompare;
         cls_pattern->hash = pat_hash;
@@ -2066,13 +2091,7 @@ Value mod_re_init(void) {
         cls_match->flags &= ~(uint32_t)CLS_BASETYPE;
         cls_match->new_ = NULL;
         cls_match->trace = trace_match;
-        class_add_member(cls_match, "string", mg_string);
-        class_add_member(cls_match, "re", mg_re);
-        class_add_member(cls_match, "pos", mg_pos);
-        class_add_member(cls_match, "endpos", mg_endpos);
-        class_add_getter(cls_match, "lastindex", mg_lastindex);
-        class_add_getter(cls_match, "lastgroup", mg_lastgroup);
-        class_add_getter(cls_match, "regs", mg_regs);
+        class_add_fields(cls_match, match_getters, match_members);
         cls_match->getitem = m_getitem;
         cls_match->repr = m_repr;
         cls_scanner = class_new_builtin("callable_iterator", NULL, sizeof(ObjScanner), NULL);

@@ -626,6 +626,9 @@ void class_add_getter(ObjClass *cls, const char *name, NativeFn fn);
 // The same for a field CPython defines as a member (T_OBJECT READONLY):
 // shown as <member ...>, and "readonly attribute" when set. [name] is kept.
 void class_add_member(ObjClass *cls, const char *name, NativeFn fn);
+// Both from tables (NULL-terminated MethodDefs, their kw unused; either may
+// be NULL): [getters] as class_add_getter, [members] as class_add_member.
+void class_add_fields(ObjClass *cls, const MethodDef *getters, const MethodDef *members);
 Value native_new(const char *name, NativeFn fn, ObjClass *owner);
 // Adds [defs] (NULL-terminated) to module dict [d] as functions whose
 // messages name them [qual].NAME ([qual] NULL: just NAME).

@@ -661,6 +661,17 @@ static Value fut_make_cancelled_error_m(int argc, Value *argv, ObjDict *kw) {
     return future_make_cancelled_error(self_fut(argv[0]));
 }
 
+static const MethodDef fut_fields[] = {
+    {"_asyncio_future_blocking", fg_blocking},
+    {"_loop", fg_loop},
+    {"_state", fg_state},
+    {"_log_traceback", fg_log_traceback},
+    {"_exception", fg_exception},
+    {"_cancel_message", fg_cancel_message},
+    {"_asyncio_awaited_by", fg_awaited_by},
+    {NULL, NULL},
+};
+
 static const MethodDef fut_methods[] = {
     {"_make_cancelled_error", fut_make_cancelled_error_m},
     {"__init__", fut_init, true},
@@ -705,11 +716,5 @@ void future_init(void) {
     // on the class too, as CPython's descriptors (isfuture()'s duck test
     // looks for _asyncio_future_blocking there); fut_setattr writes the
     // writable ones
-    class_add_getter(cls_future, "_asyncio_future_blocking", fg_blocking);
-    class_add_getter(cls_future, "_loop", fg_loop);
-    class_add_getter(cls_future, "_state", fg_state);
-    class_add_getter(cls_future, "_log_traceback", fg_log_traceback);
-    class_add_getter(cls_future, "_exception", fg_exception);
-    class_add_getter(cls_future, "_cancel_message", fg_cancel_message);
-    class_add_getter(cls_future, "_asyncio_awaited_by", fg_awaited_by);
+    class_add_fields(cls_future, fut_fields, NULL);
 }

@@ -624,6 +624,13 @@ static Value task_hash_dummy(int argc, Value *argv, ObjDict *kw) {
     return VAL_NONE;
 }
 
+static const MethodDef task_fields[] = {
+    {"_coro", tg_coro},
+    {"_fut_waiter", tg_fut_waiter},
+    {"_must_cancel", tg_must_cancel},
+    {NULL, NULL},
+};
+
 static const MethodDef task_methods[] = {
     {"get_name", task_get_name},
     {"set_name", task_set_name},
@@ -645,8 +652,6 @@ void task_init(void) {
     cls_task->finalize = finalize_task;
     cls_task->new_ = task_new_m;
     cls_task->repr = task_repr;
-    class_add_getter(cls_task, "_coro", tg_coro);
-    class_add_getter(cls_task, "_fut_waiter", tg_fut_waiter);
-    class_add_getter(cls_task, "_must_cancel", tg_must_cancel);
+    class_add_fields(cls_task, task_fields, NULL);
     cls_task->dict_offset = offsetof(ObjFuture, dict);
 }
