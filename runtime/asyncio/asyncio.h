@@ -287,6 +287,9 @@ bool future_set_exception(ObjFuture *f, Value exc);
 bool future_cancel(ObjFuture *f, Value msg);
 // Adds a done callback: a Task is woken directly, anything else is called.
 void future_add_callback(ObjFuture *f, Value cb);
+// A stored done callback's function: a callback added with a context is
+// the pair (fn, context).
+Value future_callback_fn(Value cb);
 // result(): the value, or VAL_NULL with the exception raised.
 Value future_result(ObjFuture *f);
 Value future_make_cancelled_error(ObjFuture *f);

@@ -7,6 +7,7 @@
 // result (StopIteration(result)) or raises its exception.
 #include <string.h>
 #include "asyncio.h"
+#include "containers.h"
 #include "runtime.h"
 #include "gc.h"
 #include "func.h"
@@ -288,12 +289,38 @@ static Value fut_set_exception(int argc, Value *argv, ObjDict *kw) {
     return future_set_exception(f, argv[1]) ? VAL_NONE : VAL_NULL;
 }
 
+// add_done_callback(fn, *, context=None): fn runs in [context], or in a copy
+// of the current context, as CPython's; stored as the pair (fn, context)
+// (future_callback_fn), or as fn alone when no context variable was ever
+// set (nothing to copy).
 static Value fut_add_done_callback(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("add_done_callback", argc, 2, 2)) {
+    static const char *const allowed[] = {"context", NULL};
+    if (!arg_count("add_done_callback", argc, 2, 2) || !kw_only("add_done_callback", kw, allowed)) {
         return VAL_NULL;
     }
-    future_add_callback(self_fut(argv[0]), argv[1]);
+    Value ctx = kw_get(kw, "context");
+    if (ctx && !IS_NONE(ctx) && !IS_A(ctx, cls_context)) {
+        return exc_raise(exc_TypeError, "context must be a Context, not %s", val_type_name(ctx));
+    }
+    if (!ctx || IS_NONE(ctx)) {
+        ObjDict *vars = context_current_vars();
+        ctx = vars ? context_new(vars) : VAL_NULL;
+    }
+    Value cb = argv[1];
+    if (ctx) {
+        gc_push_root(ctx);
+        cb = tuple_pack(2, argv[1], ctx);
+        gc_pop_root(1);
+    }
+    future_add_callback(self_fut(argv[0]), cb);
     return VAL_NONE;
+}
+
+Value future_callback_fn(Value cb) {
+    if (IS_TUPLE(cb) && AS_TUPLE(cb)->len == 2 && IS_A(AS_TUPLE(cb)->items[1], cls_context)) {
+        return AS_TUPLE(cb)->items[0];
+    }
+    return cb;
 }
 
 // Removes every callback equal to the argument; returns how many.
@@ -317,7 +344,8 @@ static Value fut_remove_done_callback(int argc, Value *argv, ObjDict *kw) {
     ObjList *k = AS_LIST(keep);
     size_t j = 0;
     for (size_t i = 0; i < k->len; i++) {
-        int eq = k->items[i] == argv[1] ? 1 : obj_eq(k->items[i], argv[1]);
+        Value fn = future_callback_fn(k->items[i]);
+        int eq = fn == argv[1] ? 1 : obj_eq(fn, argv[1]);
         if (eq < 0) {
             gc_pop_root(1);
             return VAL_NULL;
@@ -603,7 +631,7 @@ static Value format_cb(Value cb) {
     }
     Value none = tuple_new(0);
     gc_push_root(none);
-    Value r = aio_format_callback(cb, none);
+    Value r = aio_format_callback(future_callback_fn(cb), none);
     gc_pop_root(1);
     return r;
 }
@@ -679,7 +707,7 @@ static const MethodDef fut_methods[] = {
     {"exception", fut_exception},
     {"set_result", fut_set_result},
     {"set_exception", fut_set_exception},
-    {"add_done_callback", fut_add_done_callback},
+    {"add_done_callback", fut_add_done_callback, true},
     {"remove_done_callback", fut_remove_done_callback},
     {"cancel", fut_cancel, true},
     {"cancelled", fut_cancelled},

@@ -856,11 +856,20 @@ static bool run_item(ObjLoop *loop, ReadyItem it) {
         }
         gc_push_root(it.a);
         gc_push_root(it.b);
-        Value r = vm_call(it.a, 1, &it.b, NULL);
+        Value fn = future_callback_fn(it.a);
+        Value r;
+        if (fn != it.a) {
+            // added with a context: context.run(fn, future)
+            Value run = obj_getattr(AS_TUPLE(it.a)->items[1], str_intern_c("run"));
+            Value args2[2] = {fn, it.b};
+            r = run ? vm_call(run, 2, args2, NULL) : VAL_NULL;
+        } else {
+            r = vm_call(it.a, 1, &it.b, NULL);
+        }
         bool ok = true;
         if (!r) {
             Value args = tuple_pack(1, it.b);
-            ok = callback_failed(((ObjFuture *)AS_OBJ(it.b))->loop, it.a, args, VAL_NULL);
+            ok = callback_failed(((ObjFuture *)AS_OBJ(it.b))->loop, fn, args, VAL_NULL);
         }
         gc_pop_root(2);
         return ok;
@@ -1549,12 +1558,29 @@ static bool check_callback(Value cb, const char *method) {
     return true;
 }
 
-// call_soon(..., context=ctx): the handle calls ctx.run(callback, *args).
+static bool run_in_context(Value ctx, Value *cb, Value *args);
+
+// call_soon(..., context=ctx): the handle calls ctx.run(callback, *args);
+// without context=, in a copy of the current context, as CPython's handles
+// (when no context variable was ever set, there is nothing to copy: the
+// callback is called as it is).
 static bool with_context(ObjDict *kw, Value *cb, Value *args) {
     Value ctx = kw_get(kw, "context");
     if (!ctx || IS_NONE(ctx)) {
-        return true;
+        ObjDict *vars = context_current_vars();
+        if (!vars) {
+            return true;
+        }
+        ctx = context_new(vars);    // (shares the variables: a copy costs one object)
     }
+    gc_push_root(ctx);
+    bool ok = run_in_context(ctx, cb, args);
+    gc_pop_root(1);
+    return ok;
+}
+
+// Makes *[cb](*[args]) a call of ctx.run(cb, *args).
+static bool run_in_context(Value ctx, Value *cb, Value *args) {
     if (!IS_A(ctx, cls_context)) {
         exc_raise(exc_TypeError, "context must be a Context, not %s", val_type_name(ctx));
         return false;
