@@ -164,6 +164,10 @@ struct ObjClass {
     int64_t (*len)(Value self);                       // -1: error
     Value (*iter)(Value self);
     int (*next)(Value self, Value *out);              // 1 item, 0 done, -1 err
+    // An awaitable's iterator resumed with None (CPython's am_send): as next,
+    // but 0 gives the return value in *out, so the VM's await and the task
+    // step need no StopIteration object for it; NULL: none (next is used)
+    int (*am_send)(Value self, Value *out);
     Value (*getattr)(Value self, ObjStr *name);       // full lookup; NULL slot: generic
     // a builtin's fallback when the lookup raised AttributeError (which it
     // clears), as a user __getattr__; the VM's attribute caches still apply

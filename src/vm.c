@@ -2209,6 +2209,21 @@ next_instr:
         SAVE_FRAME();
         Value out;
         int r;
+        if (IS_NONE(v) && val_class(sub)->am_send) {
+            // an awaited future or sleep: its result needs no StopIteration
+            r = val_class(sub)->am_send(sub, &out);
+            if (r == 1) {
+                sp[-1] = out;
+                DISPATCH();
+            }
+            if (r < 0) {
+                goto error;
+            }
+            sp--;
+            sp[-1] = out;
+            ip = code->code + arg;
+            DISPATCH();
+        }
         // a user __next__ is called directly: its StopIteration's value is
         // the expression's value (slot_next would drop it)
         if (IS_NONE(v) && val_class(sub)->next && val_class(sub)->next != slot_next) {

@@ -387,4 +387,7 @@ bool aio_sleep_done(Value v);
 void aio_report_error(ObjLoop *loop, const char *msg, Value exc, const char *key, Value val);
 // send() of an awaitable's iterator from its next slot's result (future.c).
 Value aio_send_result(int r, Value out);
+// A next slot's result from an am_send slot's [r] and *[out] (a return
+// value other than None is raised in a StopIteration).
+int aio_next_from_send(int r, Value *out);
 #endif

@@ -376,7 +376,9 @@ static Value fut_get_loop(int argc, Value *argv, ObjDict *kw) {
 // while still pending and still blocking (no Task took the future and reset
 // _asyncio_future_blocking: a plain 'yield from fut' driven by hand), it
 // raises, as CPython's FutureIter does.
-static int fut_next(Value self, Value *out) {
+// One step of awaiting [self]: 1 yields it (pending), 0 gives its result
+// in *out, -1 raised (its exception, or misuse).
+static int fut_step(Value self, Value *out) {
     ObjFuture *f = self_fut(self);
     if (f->state == FUT_PENDING) {
         if (f->blocking) {
@@ -387,14 +389,17 @@ static int fut_next(Value self, Value *out) {
         *out = self;
         return 1;
     }
-    Value r = future_result(f);
-    if (!r) {
-        return -1;
+    *out = future_result(f);
+    return *out ? 0 : -1;
+}
+
+// A next slot's end from an am_send slot's result: a return value other
+// than None travels in a StopIteration, as from any iterator.
+int aio_next_from_send(int r, Value *out) {
+    if (r != 0 || IS_NONE(*out)) {
+        return r;
     }
-    if (IS_NONE(r)) {
-        return 0;
-    }
-    Value e = exc_new(exc_StopIteration, 1, &r);
+    Value e = exc_new(exc_StopIteration, 1, out);
     if (e) {
         exc_raise_value(e);
     }
@@ -438,19 +443,24 @@ static Value fut_iter(Value self) {
     return futiter_new(self);
 }
 
-static int futiter_next(Value self, Value *out) {
+static int futiter_send(Value self, Value *out) {
     ObjFutIter *it = (ObjFutIter *)AS_OBJ(self);
     if (!it->fut) {
+        *out = VAL_NONE;
         return 0;
     }
-    int r = fut_next(it->fut, out);
+    int r = fut_step(it->fut, out);
     if (r != 1) {
         it->fut = VAL_NULL;
     }
     return r;
 }
 
-static Value futiter_send(int argc, Value *argv, ObjDict *kw) {
+static int futiter_next(Value self, Value *out) {
+    return aio_next_from_send(futiter_send(self, out), out);
+}
+
+static Value futiter_send_m(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("send", argc - 1, 1, 1)) {
         return VAL_NULL;
     }
@@ -495,7 +505,7 @@ static void futiter_trace(Obj *o) {
 }
 
 static const MethodDef futiter_methods[] = {
-    {"send", futiter_send},
+    {"send", futiter_send_m},
     {"throw", futiter_throw},
     {"close", futiter_close},
     {NULL, NULL},
@@ -711,6 +721,7 @@ void future_init(void) {
     cls_future_iter->trace = futiter_trace;
     cls_future_iter->iter = futiter_self;
     cls_future_iter->next = futiter_next;
+    cls_future_iter->am_send = futiter_send;
     cls_future->setattr = fut_setattr;
     cls_future->dict_offset = offsetof(ObjFuture, dict);
     // on the class too, as CPython's descriptors (isfuture()'s duck test

@@ -1969,18 +1969,8 @@ static void trace_sleep(Obj *o) {
     gc_mark_obj((Obj *)s->h.loop);
 }
 
-static int sleep_return(Value r) {
-    if (IS_NONE(r)) {
-        return 0;
-    }
-    Value e = exc_new(exc_StopIteration, 1, &r);
-    if (e) {
-        exc_raise_value(e);
-    }
-    return -1;
-}
-
-static int sleep_next(Value self, Value *out) {
+// Resumes a sleep (its am_send slot): 0 gives its result in *out.
+static int sleep_step(Value self, Value *out) {
     ObjSleep *s = (ObjSleep *)AS_OBJ(self);
     switch (s->state) {
     case 0: {
@@ -2018,18 +2008,21 @@ static int sleep_next(Value self, Value *out) {
         Value r = future_result(f);
         s->h.callback = VAL_NULL;
         s->h.args = VAL_NULL;
-        if (!r) {
-            return -1;
-        }
-        return sleep_return(r);
+        *out = r;
+        return r ? 0 : -1;
     }
     case 2:
         s->state = 3;
-        return sleep_return(s->h.args);
+        *out = s->h.args;
+        return 0;
     default:
         exc_raise(exc_RuntimeError, "cannot reuse already awaited coroutine");
         return -1;
     }
+}
+
+static int sleep_next(Value self, Value *out) {
+    return aio_next_from_send(sleep_step(self, out), out);
 }
 
 static Value sleep_self(int argc, Value *argv, ObjDict *kw) {
@@ -2171,6 +2164,7 @@ void loop_init(void) {
     cls_sleep->flags |= CLS_GC_HOOK;
     cls_sleep->iter = sleep_iter;
     cls_sleep->next = sleep_next;
+    cls_sleep->am_send = sleep_step;
     cls_sleep->repr = sleep_repr;
     cls_sleep->new_ = NULL;
     ST->stop_cb = native_new("_run_until_complete_cb", stop_cb_fn, NULL);

@@ -116,6 +116,10 @@ static int generic_step(Value coro, Value exc, Value *out) {
     if (!exc) {
         ObjClass *c = val_class(coro);
         int r;
+        if (c->am_send) {
+            r = c->am_send(coro, out);
+            return r == 1 ? GEN_YIELDED : r == 0 ? GEN_RETURNED : GEN_RAISED;
+        }
         if (c->next && c->next != slot_next) {
             r = c->next(coro, out);
         } else {
