@@ -113,9 +113,11 @@ static inline bool immf_encode(double d, Value *out) {
 }
 
 // ---- heap header
+// 16 bytes: a slab object (gc.c) needs no list link while it lives (a free
+// block keeps its free list's link where marked and size were), and a
+// large one has its link in the 16 bytes before the header.
 struct Obj {
     ObjClass *cls;      // the object's class (never NULL)
-    Obj *gc_next;       // all-objects list threaded through the heap
     uint32_t marked;    // GC mark bit
     uint32_t size;      // allocation size in bytes (for mem accounting)
 };
