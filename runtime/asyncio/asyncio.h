@@ -31,7 +31,6 @@ typedef struct ObjFuture {
     Value cancel_msg;       // cancel(msg)
     Value cb0;              // first done callback: a Task (wake it) or a callable
     ObjList *cbs;           // further callbacks, or NULL
-    Value timer;            // a timer Handle cancelled with this future (sleep)
     Value awaited_by;       // future_add_to_awaited_by's waiters (graph.c): VAL_NULL, one, or a set
 } ObjFuture;
 
@@ -58,7 +57,7 @@ typedef struct ObjTask {
     bool must_cancel : 1;
     bool log_destroy_pending : 1;
     bool traced : 1;        // its track is named in the --trace-file trace
-} ObjTask;                  // 160 bytes: a 16-byte size class less than with plain fields
+} ObjTask;                  // 136 bytes (the bit-fields save a size class)
 
 enum { H_CALL, H_SLEEP };
 
@@ -74,6 +73,14 @@ typedef struct ObjHandle {
     uint64_t seq;
     ObjLoop *loop;
 } ObjHandle;
+
+// True when [h] will do nothing: cancelled, or a sleep() timer whose future
+// is done (cancelled: the sleep cancels its handle only when the task's
+// CancelledError reaches it, so futures need no field for their timer).
+static inline bool aio_handle_dead(const ObjHandle *h) {
+    return h->cancelled ||
+           (h->kind == H_SLEEP && h->callback && ((ObjFuture *)AS_OBJ(h->callback))->state != FUT_PENDING);
+}
 
 // An entry of the ready queue. Internal wake-ups need no Handle object.
 enum { R_HANDLE, R_STEP, R_WAKEUP, R_CALLBACK };

@@ -21,7 +21,6 @@ static void trace_future(Obj *o) {
     gc_mark_value(f->cancel_msg);
     gc_mark_value(f->cb0);
     gc_mark_obj((Obj *)f->cbs);
-    gc_mark_value(f->timer);
     gc_mark_value(f->awaited_by);
 }
 
@@ -163,10 +162,6 @@ bool future_cancel(ObjFuture *f, Value msg) {
     }
     f->state = FUT_CANCELLED;
     f->cancel_msg = msg ? msg : VAL_NONE;
-    if (f->timer) {
-        ((ObjHandle *)AS_OBJ(f->timer))->cancelled = true;
-        f->timer = VAL_NULL;
-    }
     schedule_callbacks(f);
     return true;
 }

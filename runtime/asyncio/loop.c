@@ -867,15 +867,11 @@ static bool run_item(ObjLoop *loop, ReadyItem it) {
     }
     default: {
         ObjHandle *h = (ObjHandle *)AS_OBJ(it.a);
-        if (h->cancelled) {
+        if (aio_handle_dead(h)) {
             return true;
         }
         if (h->kind == H_SLEEP) {
-            ObjFuture *f = (ObjFuture *)AS_OBJ(h->callback);
-            if (f->state == FUT_PENDING) {
-                f->timer = VAL_NULL;
-                future_set_result(f, h->args);
-            }
+            future_set_result((ObjFuture *)AS_OBJ(h->callback), h->args);
             return true;
         }
         gc_push_root(it.a);
@@ -984,7 +980,7 @@ static bool run_once(ObjLoop *loop, bool may_block) {
     if ((loop->dbg & (LOOP_DBG_STRICT | LOOP_DBG_DEBUG)) && !strict_check()) {
         return false;
     }
-    while (loop->ntimers && loop->timers[0]->cancelled) {
+    while (loop->ntimers && aio_handle_dead(loop->timers[0])) {
         heap_pop(loop);
     }
     double next = loop->ntimers ? timer_key(loop->timers[0]) : INFINITY;
@@ -1017,7 +1013,7 @@ static bool run_once(ObjLoop *loop, bool may_block) {
     double end = clock_monotonic() + 1e-9;
     while (loop->ntimers && timer_key(loop->timers[0]) < end) {
         ObjHandle *h = heap_pop(loop);
-        if (!h->cancelled) {
+        if (!aio_handle_dead(h)) {
             if (loop->dbg & LOOP_DBG_TRACE) {
                 trace_timer(h, true);
             }
@@ -1239,7 +1235,7 @@ static bool run_forever(ObjLoop *loop) {
 // ---- the loop driven from outside (the REPL, the embedding API)
 
 static void drop_cancelled_timers(ObjLoop *loop) {
-    while (loop->ntimers && loop->timers[0]->cancelled) {
+    while (loop->ntimers && aio_handle_dead(loop->timers[0])) {
         heap_pop(loop);
     }
 }
@@ -1925,14 +1921,15 @@ static const MethodDef timer_methods[] = {
 // It is its own timer: an H_SLEEP handle (callback: the future it waits
 // on, args: the result) that the heap holds while it waits, so a sleeping
 // task costs no TimerHandle object.
+// Its delay waits in h.when until the timer starts (80 bytes in all).
 typedef struct ObjSleep {
     ObjHandle h;            // first: the heap and the ready queue take it as a handle
-    double delay;
-    int state;              // 0 new, 1 waiting on h.callback, 2 yielded once (delay <= 0), 3 done
+    uint8_t state;          // 0 new, 1 waiting on h.callback, 2 yielded once (delay <= 0), 3 done
     bool warned;
-    int created_line;
+    int32_t created_line;
     ObjStr *created_file;   // where sleep() was called (never-awaited warning)
 } ObjSleep;
+_Static_assert(sizeof(ObjSleep) <= 80, "ObjSleep fits the 80-byte size class");
 
 // "FILE:LINE: RuntimeWarning: coroutine 'sleep' was never awaited", as for
 // a coroutine, when an unstarted sleep() is collected or left at exit.
@@ -1974,7 +1971,8 @@ static int sleep_step(Value self, Value *out) {
     ObjSleep *s = (ObjSleep *)AS_OBJ(self);
     switch (s->state) {
     case 0: {
-        if (s->delay <= 0) {
+        double delay = s->h.when;
+        if (delay <= 0) {
             s->state = 2;
             *out = VAL_NONE;
             return 1;
@@ -1990,8 +1988,7 @@ static int sleep_step(Value self, Value *out) {
         Value fut = future_new(loop);
         s->h.callback = fut;
         s->h.kind = H_SLEEP;
-        timer_schedule(loop, &s->h, clock_monotonic() + s->delay);
-        ((ObjFuture *)AS_OBJ(fut))->timer = self;
+        timer_schedule(loop, &s->h, clock_monotonic() + delay);
         ((ObjFuture *)AS_OBJ(fut))->blocking = true;
         s->state = 1;
         *out = fut;
@@ -2041,12 +2038,8 @@ static Value sleep_send(int argc, Value *argv, ObjDict *kw) {
 
 static Value sleep_throw(int argc, Value *argv, ObjDict *kw) {
     ObjSleep *s = (ObjSleep *)AS_OBJ(argv[0]);
-    if (s->state == 1 && s->h.callback) {
-        ObjFuture *f = (ObjFuture *)AS_OBJ(s->h.callback);
-        if (f->timer) {
-            ((ObjHandle *)AS_OBJ(f->timer))->cancelled = true;
-            f->timer = VAL_NULL;
-        }
+    if (s->state == 1) {
+        s->h.cancelled = true;      // (a timer that fired already is out of the heap)
     }
     s->state = 3;
     return exc_raise_value(argc > 1 ? argv[1] : OBJ_VAL(exc_Exception));
@@ -2054,12 +2047,8 @@ static Value sleep_throw(int argc, Value *argv, ObjDict *kw) {
 
 static Value sleep_close(int argc, Value *argv, ObjDict *kw) {
     ObjSleep *s = (ObjSleep *)AS_OBJ(argv[0]);
-    if (s->state == 1 && s->h.callback) {
-        ObjFuture *f = (ObjFuture *)AS_OBJ(s->h.callback);
-        if (f->timer) {
-            ((ObjHandle *)AS_OBJ(f->timer))->cancelled = true;
-            f->timer = VAL_NULL;
-        }
+    if (s->state == 1) {
+        s->h.cancelled = true;      // (a timer that fired already is out of the heap)
     }
     s->state = 3;
     return VAL_NONE;
@@ -2091,7 +2080,7 @@ Value aio_sleep(int argc, Value *argv, ObjDict *kw) {
     }
     Value result = argc > 1 ? argv[1] : kw_get(kw, "result");
     ObjSleep *s = (ObjSleep *)obj_alloc(cls_sleep, sizeof(ObjSleep));
-    s->delay = d;
+    s->h.when = d;          // the delay, until the timer starts
     s->h.kind = H_SLEEP;
     s->h.args = result ? result : VAL_NONE;
     s->created_file = vm_current_file();
