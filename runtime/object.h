@@ -195,6 +195,9 @@ enum {
     CLS_HEAPTYPE = 512,     // made at run time in C (namedtuple): attributes may be set
     CLS_STRUCTSEQ = 1024,   // a C module's struct sequence (sys.float_info): repr says module.name
     CLS_EAGER_DEL = 2048,   // a program's class with __del__: run soon after the last reference goes (gc.h)
+    CLS_AWAIT_SELF = 4096,  // a builtin whose __await__ iterator would only forward to the
+                            // object's am_send slot (asyncio's Future and Task): await leaves the
+                            // object itself as the delegate, no iterator is made
 };
 
 // ---- core object layouts (others live with their files' headers)

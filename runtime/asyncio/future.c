@@ -717,6 +717,8 @@ void future_init(void) {
     cls_future_iter->iter = futiter_self;
     cls_future_iter->next = futiter_next;
     cls_future_iter->am_send = futiter_send;
+    cls_future->flags |= CLS_AWAIT_SELF;        // await makes no FutureIter
+    cls_future->am_send = fut_step;
     cls_future->setattr = fut_setattr;
     cls_future->dict_offset = offsetof(ObjFuture, dict);
     // on the class too, as CPython's descriptors (isfuture()'s duck test

@@ -656,6 +656,8 @@ void task_init(void) {
     cls_task->finalize = finalize_task;
     cls_task->new_ = task_new_m;
     cls_task->repr = task_repr;
+    cls_task->flags |= CLS_AWAIT_SELF;
+    cls_task->am_send = cls_future->am_send;
     class_add_fields(cls_task, task_fields, NULL);
     cls_task->dict_offset = offsetof(ObjFuture, dict);
 }
