@@ -198,6 +198,9 @@ enum {
     CLS_AWAIT_SELF = 4096,  // a builtin whose __await__ iterator would only forward to the
                             // object's am_send slot (asyncio's Future and Task): await leaves the
                             // object itself as the delegate, no iterator is made
+    CLS_BARE_YIELD = 8192,  // an awaitable whose am_send may yield the object itself for a task
+                            // to wait on (asyncio's sleep, before it has a future): gen_send and
+                            // gen_throw give other callers what ST->aio_unbare makes of it
 };
 
 // ---- core object layouts (others live with their files' headers)

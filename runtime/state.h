@@ -326,6 +326,8 @@ struct State {
     // use instead, so it can report them inside a task
     bool aio_debug_running;
     void (*aio_blocking_hook)(const char *call, Value arg, const char *hint);
+    Value (*aio_unbare)(Value v);       // a CLS_BARE_YIELD object yielded to a caller other than a task:
+                                        // the future it stands for (asyncio's loop.c)
     const void *aio_block_last_task;    // the last report (one per task and line in a row)
     const void *aio_block_last_file;
     int aio_block_last_line;

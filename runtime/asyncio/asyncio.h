@@ -59,7 +59,10 @@ typedef struct ObjTask {
     bool traced : 1;        // its track is named in the --trace-file trace
 } ObjTask;                  // 136 bytes (the bit-fields save a size class)
 
-enum { H_CALL, H_SLEEP };
+// H_SLEEP: a sleep() timer that finishes its future (callback); H_SLEEP_TASK:
+// one a task waits on without a future (callback: that task, or none yet),
+// which it wakes directly (loop.c's bare sleeps).
+enum { H_CALL, H_SLEEP, H_SLEEP_TASK };
 
 typedef struct ObjHandle {
     Obj hdr;
@@ -391,6 +394,12 @@ void aio_print_exception(const char *what, Value self, Value exc);
 bool aio_sleep_warn(Obj *o);
 // True when the sleep() object [v] has finished (or was closed).
 bool aio_sleep_done(Value v);
+// Binds the bare sleep() [v] a step of [t] yielded to [t] (true), which then
+// waits on it without a future; false when [v] is no bare sleep of t's loop.
+bool aio_sleep_bind(Value v, ObjTask *t);
+// What [t] waits on, as a future: a bare sleep it waits on gets its future
+// now (for reprs, cancel(), _fut_waiter ...), VAL_NULL when it waits on nothing.
+Value aio_task_waiter(ObjTask *t);
 void aio_report_error(ObjLoop *loop, const char *msg, Value exc, const char *key, Value val);
 // send() of an awaitable's iterator from its next slot's result (future.c).
 Value aio_send_result(int r, Value out);
