@@ -123,12 +123,15 @@ static bool run_finalizer_hooks(Obj *o) {
 // list; a free block has cls == NULL and sits on its size's free list
 // (linked through GC_FREE_NEXT). Size classes are 8 bytes apart, so an
 // object wastes at most 7 bytes of its block (a 152-byte task needs no
-// 160-byte block). Objects larger than OBJ_POOL_MAX, and every object in
+// 160-byte block). Slabs are 16 KiB: each class's last slab is partly
+// empty and a collection sweeps it all, and with 32 classes 64 KiB slabs
+// made the GC-stress build (a collection at every safe point, small heaps)
+// 40% slower. Objects larger than OBJ_POOL_MAX, and every object in
 // sanitizer builds, are malloc'd and kept on the all_objects list.
 #define OBJ_POOL_MAX 256
 #define GC_MIN_THRESHOLD ((size_t)8 << 20)
 #define OBJ_CLASSES (OBJ_POOL_MAX / 8)
-#define OBJ_SLAB 65536
+#define OBJ_SLAB 16384
 _Static_assert(OBJ_CLASSES + 1 == sizeof ST->gc.obj_free / sizeof ST->gc.obj_free[0], "state.h's gc.obj_free");
 typedef struct ObjSlab {
     struct ObjSlab *next;
