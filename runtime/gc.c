@@ -1,5 +1,6 @@
-// gc.c: a precise, non-moving mark-sweep collector. Every object is on one
-// list threaded through Obj.gc_next. Marking starts from the registered root
+// gc.c: a precise, non-moving mark-sweep collector. Small objects live in
+// slabs (below), large ones on a list linked through the 16 bytes before
+// their header (LARGE_NEXT). Marking starts from the registered root
 // markers (VM frames and stacks, modules, interned strings, the event loop)
 // and the temporary root stack, and uses an explicit gray stack so deep
 // structures never recurse on the C stack. Collection happens only at VM
@@ -49,9 +50,24 @@ void gc_each_hookable(void (*fn)(Obj *o)) {
     }
 }
 
+// A large object (malloc'd: over OBJ_POOL_MAX, or any in sanitizer builds)
+// is preceded by its link on the all_objects list, in 16 bytes (so the
+// object keeps malloc's 16-byte alignment).
+#define LARGE_PREFIX 16
+#define LARGE_NEXT(o) (((Obj **)(o))[-2])
+
+static Obj *large_alloc(size_t size, bool fallible) {
+    char *p = fallible ? mem_try_alloc(size + LARGE_PREFIX) : mem_alloc(size + LARGE_PREFIX);
+    return p ? (Obj *)(p + LARGE_PREFIX) : NULL;
+}
+
+static void large_free(Obj *o, size_t size) {
+    mem_free((char *)o - LARGE_PREFIX, size + LARGE_PREFIX);
+}
+
 void gc_each_object_ctx(void (*fn)(Obj *o, void *ctx), void *ctx) {
     gc_finish_sweep();
-    for (Obj *o = ST->gc.all_objects; o; o = o->gc_next) {
+    for (Obj *o = ST->gc.all_objects; o; o = LARGE_NEXT(o)) {
         fn(o, ctx);
     }
     each_slab_object(fn, ctx);
@@ -105,12 +121,17 @@ static bool run_finalizer_hooks(Obj *o) {
 // Small objects live in per-size slabs of the collector's own: sweeping
 // walks the slabs in address order (cache friendly) instead of chasing a
 // list; a free block has cls == NULL and sits on its size's free list
-// (threaded through gc_next). Objects larger than OBJ_POOL_MAX, and every
-// object in sanitizer builds, are malloc'd and kept on the all_objects list.
+// (linked through GC_FREE_NEXT). Size classes are 8 bytes apart, so an
+// object wastes at most 7 bytes of its block (a 152-byte task needs no
+// 160-byte block). Slabs are 16 KiB: each class's last slab is partly
+// empty and a collection sweeps it all, and with 32 classes 64 KiB slabs
+// made the GC-stress build (a collection at every safe point, small heaps)
+// 40% slower. Objects larger than OBJ_POOL_MAX, and every object in
+// sanitizer builds, are malloc'd and kept on the all_objects list.
 #define OBJ_POOL_MAX 256
 #define GC_MIN_THRESHOLD ((size_t)8 << 20)
-#define OBJ_CLASSES (OBJ_POOL_MAX / 16)
-#define OBJ_SLAB 65536
+#define OBJ_CLASSES (OBJ_POOL_MAX / 8)
+#define OBJ_SLAB 16384
 _Static_assert(OBJ_CLASSES + 1 == sizeof ST->gc.obj_free / sizeof ST->gc.obj_free[0], "state.h's gc.obj_free");
 typedef struct ObjSlab {
     struct ObjSlab *next;
@@ -134,13 +155,13 @@ typedef struct ObjSlab {
 static bool sweep_next_slab(int c);
 
 Obj *gc_slab_alloc(size_t size) {
-    size_t cls = (size + 15) >> 4;
+    size_t cls = GC_SIZE_CLASS(size);
     Obj *o = ST->gc.obj_free[cls];
     while (!o && sweep_next_slab((int)cls)) {
         o = ST->gc.obj_free[cls];
     }
     if (!o) {
-        size_t block = cls << 4;
+        size_t block = cls << 3;
         size_t n = (OBJ_SLAB - sizeof(ObjSlab)) / block;
         ObjSlab *sl = mem_alloc(sizeof(ObjSlab) + n * block);
         ST->gc.slab_bytes += sizeof(ObjSlab) + n * block;
@@ -151,12 +172,12 @@ Obj *gc_slab_alloc(size_t size) {
         for (size_t i = n; i > 0; i--) {
             Obj *b = (Obj *)(sl->data + (i - 1) * block);
             b->cls = NULL;
-            b->gc_next = ST->gc.obj_free[cls];
+            GC_FREE_NEXT(b) = ST->gc.obj_free[cls];
             ST->gc.obj_free[cls] = b;
         }
         o = ST->gc.obj_free[cls];
     }
-    ST->gc.obj_free[cls] = o->gc_next;
+    ST->gc.obj_free[cls] = GC_FREE_NEXT(o);
     return o;
 }
 
@@ -203,22 +224,22 @@ Obj *obj_alloc(ObjClass *cls, size_t size) {
 Obj *obj_alloc_data(ObjClass *cls, size_t size, size_t zeroed) {
     Obj *o;
     if (OBJ_POOLED && size <= OBJ_POOL_MAX) {
-        size_t c = (size + 15) >> 4;
+        size_t c = GC_SIZE_CLASS(size);
         o = gc_pool_take(size);
         uint64_t *w = (uint64_t *)o;
-        for (size_t i = 0; i < (c << 1); i++) {
+        for (size_t i = 0; i < c; i++) {
             w[i] = 0;
         }
         o->cls = cls;
         o->size = (uint32_t)size;
         gc_note_alloc(size);
     } else {
-        o = mem_alloc(size);
+        o = large_alloc(size, false);
         memset(o, 0, zeroed < size ? zeroed : size);
         o->cls = cls;
         // > 4 GiB: clamped, so mem_free never takes it for a pool block
         o->size = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;
-        o->gc_next = ST->gc.all_objects;
+        LARGE_NEXT(o) = ST->gc.all_objects;
         ST->gc.all_objects = o;
     }
     if (cls && (cls->flags & CLS_GC_HOOK)) {
@@ -235,14 +256,14 @@ Obj *obj_try_alloc_data(ObjClass *cls, size_t size, size_t zeroed) {
     if (size <= OBJ_POOL_MAX) {
         return obj_alloc(cls, size);
     }
-    Obj *o = mem_try_alloc(size);
+    Obj *o = large_alloc(size, true);
     if (!o) {
         return NULL;
     }
     memset(o, 0, zeroed < size ? zeroed : size);
     o->cls = cls;
     o->size = size > UINT32_MAX ? UINT32_MAX : (uint32_t)size;     // see obj_bytes
-    o->gc_next = ST->gc.all_objects;
+    LARGE_NEXT(o) = ST->gc.all_objects;
     ST->gc.all_objects = o;
     if (cls && (cls->flags & CLS_GC_HOOK)) {
         note_hookable(o);
@@ -305,9 +326,8 @@ static void sweep_slab(ObjSlab *sl, int c) {
                 o->cls->finalize(o);
             }
             o->cls = NULL;
-            o->marked = 0;
         }
-        o->gc_next = st->gc.obj_free[c];    // (not cached: a finalizer could allocate)
+        GC_FREE_NEXT(o) = st->gc.obj_free[c];   // (not cached: a finalizer could allocate)
         st->gc.obj_free[c] = o;
     }
     // what the finalizers gave back was garbage before the collection, not
@@ -338,8 +358,8 @@ static bool sweep_next_slab(int c) {
 static void end_sweep(void) {
     ST->gc.sweeping = false;
     for (Obj *o = ST->gc.dead_large; o;) {
-        Obj *next = o->gc_next;
-        mem_free(o, obj_bytes(o));
+        Obj *next = LARGE_NEXT(o);
+        large_free(o, obj_bytes(o));
         o = next;
     }
     ST->gc.dead_large = NULL;
@@ -406,7 +426,7 @@ void gc_mark_obj(Obj *o) {
     }
     o->marked = 1;
     if (OBJ_POOLED && o->size <= OBJ_POOL_MAX) {
-        ST->gc.slab_live_bytes += (o->size + 15) & ~(size_t)15;
+        ST->gc.slab_live_bytes += (o->size + 7) & ~(size_t)7;
     }
     if (ST->gc.ngray == ST->gc.capgray) {
         size_t ncap = ST->gc.capgray ? ST->gc.capgray * 2 : 1024;
@@ -481,14 +501,14 @@ static void hook_unmarked(Obj *o) {
 // around every 64th collection; Debug builds may call it anywhere.
 void gc_verify(void) {
     gc_finish_sweep();
-    for (Obj *o = ST->gc.all_objects; o; o = o->gc_next) {
+    for (Obj *o = ST->gc.all_objects; o; o = LARGE_NEXT(o)) {
         ASSERT(o->cls != NULL);
         ASSERT(o->cls->hdr.cls != NULL && o->cls->hdr.cls->hdr.cls == cls_type);
         ASSERT(!o->marked);
     }
     for (int c = 1; c <= OBJ_CLASSES; c++) {
         for (ObjSlab *sl = ((ObjSlab **)ST->gc.obj_slabs)[c]; sl; sl = sl->next) {
-            ASSERT(sl->block == (size_t)c << 4);
+            ASSERT(sl->block == (size_t)c << 3);
             for (size_t i = 0; i < sl->nblocks; i++) {
                 Obj *o = (Obj *)(sl->data + i * sl->block);
                 if (!o->cls) {
@@ -501,7 +521,7 @@ void gc_verify(void) {
         }
     }
     for (int c = 1; c <= OBJ_CLASSES; c++) {
-        for (Obj *o = ST->gc.obj_free[c]; o; o = o->gc_next) {
+        for (Obj *o = ST->gc.obj_free[c]; o; o = GC_FREE_NEXT(o)) {
             ASSERT(o->cls == NULL);
         }
     }
@@ -592,9 +612,9 @@ void gc_collect(void) {
         Obj *o = *link;
         if (o->marked == 1) {
             o->marked = 0;
-            link = &o->gc_next;
+            link = &LARGE_NEXT(o);
         } else {
-            *link = o->gc_next;
+            *link = LARGE_NEXT(o);
             if (o->marked != MARK_FINALIZED && o->cls->finalize) {
                 o->cls->finalize(o);
             }
@@ -602,11 +622,11 @@ void gc_collect(void) {
                 // a class: freed when the lazy sweep ends, as a dead
                 // object in a slab still to sweep can be its instance
                 o->marked = MARK_FINALIZED;
-                o->gc_next = ST->gc.dead_large;
+                LARGE_NEXT(o) = ST->gc.dead_large;
                 ST->gc.dead_large = o;
                 ST->gc.dead_large_bytes += obj_bytes(o);
             } else {
-                mem_free(o, obj_bytes(o));
+                large_free(o, obj_bytes(o));
             }
         }
     }
@@ -649,7 +669,7 @@ void gc_collect(void) {
 void gc_free_all(void) {
     gc_finish_sweep();
     // every object's side buffers first, while every class is still there
-    for (Obj *o = ST->gc.all_objects; o; o = o->gc_next) {
+    for (Obj *o = ST->gc.all_objects; o; o = LARGE_NEXT(o)) {
         if (o->cls && o->cls->finalize) {
             o->cls->finalize(o);
         }
@@ -665,8 +685,8 @@ void gc_free_all(void) {
         }
     }
     for (Obj *o = ST->gc.all_objects; o;) {
-        Obj *next = o->gc_next;
-        mem_free(o, obj_bytes(o));
+        Obj *next = LARGE_NEXT(o);
+        large_free(o, obj_bytes(o));
         o = next;
     }
     ST->gc.all_objects = NULL;
@@ -688,7 +708,7 @@ void gc_free_all(void) {
 size_t gc_live_objects(void) {
     gc_finish_sweep();
     size_t n = 0;
-    for (Obj *o = ST->gc.all_objects; o; o = o->gc_next) {
+    for (Obj *o = ST->gc.all_objects; o; o = LARGE_NEXT(o)) {
         n++;
     }
     for (int c = 1; c <= OBJ_CLASSES; c++) {

@@ -103,19 +103,26 @@ size_t gc_count(void);
 // ---- inline allocation of small objects (gc.c's slab free lists)
 Obj *gc_slab_alloc(size_t size);
 
+// A free slab block's link on its free list: the word after its (NULL)
+// class, where a live object has its mark and size.
+#define GC_FREE_NEXT(o) (*(Obj **)((char *)(o) + sizeof(ObjClass *)))
+// Slab size classes are 8 bytes apart.
+#define GC_SIZE_CLASS(size) (((size) + 7) >> 3)
+
 // A block of the slab free list of [size] (at most 256): the list's head,
 // or a new one. The free blocks were swept long ago and are cold, so the
 // next head is prefetched: the next allocation of that size finds it in
 // the cache (perf showed the head's load as most of obj_alloc's time in
 // an HTTP server).
 static inline Obj *gc_pool_take(size_t size) {
-    size_t c = (size + 15) >> 4;
+    size_t c = GC_SIZE_CLASS(size);
     Obj *o = ST->gc.obj_free[c];
     if (!o) {
         return gc_slab_alloc(size);
     }
-    ST->gc.obj_free[c] = o->gc_next;
-    __builtin_prefetch(o->gc_next, 1, 3);
+    Obj *next = GC_FREE_NEXT(o);
+    ST->gc.obj_free[c] = next;
+    __builtin_prefetch(next, 1, 3);
     return o;
 }
 
@@ -128,11 +135,10 @@ static inline Obj *obj_alloc_small(ObjClass *cls, size_t size) {
 #else
     Obj *o = gc_pool_take(size);
     uint64_t *w = (uint64_t *)o;
-    for (size_t i = 3; i < size / 8; i++) {
+    for (size_t i = 2; i < size / 8; i++) {
         w[i] = 0;
     }
     o->cls = cls;
-    o->gc_next = NULL;
     o->marked = 0;
     o->size = (uint32_t)size;
     gc_note_alloc(size);

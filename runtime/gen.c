@@ -496,7 +496,12 @@ static Value gg_code(int argc, Value *argv, ObjDict *kw) {
 
 static Value gg_yieldfrom(int argc, Value *argv, ObjDict *kw) {
     ObjGen *g = GEN_SELF;
-    return gen_state(g) == GEN_SUSPENDED && g->yf ? g->yf : VAL_NONE;
+    if (gen_state(g) != GEN_SUSPENDED || !g->yf) {
+        return VAL_NONE;
+    }
+    // an awaited future is its own delegate (CLS_AWAIT_SELF): the iterator
+    // its __await__ gives stands for it, as in CPython
+    return (val_class(g->yf)->flags & CLS_AWAIT_SELF) ? call_method(g->yf, "__await__", 0, NULL) : g->yf;
 }
 
 static Value gg_suspended(int argc, Value *argv, ObjDict *kw) {

@@ -113,9 +113,11 @@ static inline bool immf_encode(double d, Value *out) {
 }
 
 // ---- heap header
+// 16 bytes: a slab object (gc.c) needs no list link while it lives (a free
+// block keeps its free list's link where marked and size were), and a
+// large one has its link in the 16 bytes before the header.
 struct Obj {
     ObjClass *cls;      // the object's class (never NULL)
-    Obj *gc_next;       // all-objects list threaded through the heap
     uint32_t marked;    // GC mark bit
     uint32_t size;      // allocation size in bytes (for mem accounting)
 };
@@ -164,6 +166,10 @@ struct ObjClass {
     int64_t (*len)(Value self);                       // -1: error
     Value (*iter)(Value self);
     int (*next)(Value self, Value *out);              // 1 item, 0 done, -1 err
+    // An awaitable's iterator resumed with None (CPython's am_send): as next,
+    // but 0 gives the return value in *out, so the VM's await and the task
+    // step need no StopIteration object for it; NULL: none (next is used)
+    int (*am_send)(Value self, Value *out);
     Value (*getattr)(Value self, ObjStr *name);       // full lookup; NULL slot: generic
     // a builtin's fallback when the lookup raised AttributeError (which it
     // clears), as a user __getattr__; the VM's attribute caches still apply
@@ -189,6 +195,12 @@ enum {
     CLS_HEAPTYPE = 512,     // made at run time in C (namedtuple): attributes may be set
     CLS_STRUCTSEQ = 1024,   // a C module's struct sequence (sys.float_info): repr says module.name
     CLS_EAGER_DEL = 2048,   // a program's class with __del__: run soon after the last reference goes (gc.h)
+    CLS_AWAIT_SELF = 4096,  // a builtin whose __await__ iterator would only forward to the
+                            // object's am_send slot (asyncio's Future and Task): await leaves the
+                            // object itself as the delegate, no iterator is made
+    CLS_BARE_YIELD = 8192,  // an awaitable whose am_send may yield the object itself for a task
+                            // to wait on (asyncio's sleep, before it has a future): gen_send and
+                            // gen_throw give other callers what ST->aio_unbare makes of it
 };
 
 // ---- core object layouts (others live with their files' headers)

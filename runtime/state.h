@@ -166,7 +166,7 @@ struct State {
 
     // ---- the collector (runtime/gc.c)
     struct {
-        Obj *all_objects;
+        Obj *all_objects;               // the large objects (gc.c's LARGE_NEXT links them)
         size_t next_threshold, since, ncollections;
         bool due, collecting, gray_overflow;
         bool disabled;                  // gc.disable(): collect less often
@@ -189,14 +189,14 @@ struct State {
         int nafter_hooks;
         Obj **hookable;
         size_t nhookable, caphookable;
-        void *obj_slabs[17];            // OBJ_CLASSES + 1
-        void *sweep_next[17];           // each slab class's next slab to sweep (lazy sweeping)
+        void *obj_slabs[33];            // OBJ_CLASSES + 1
+        void *sweep_next[33];           // each slab class's next slab to sweep (lazy sweeping)
         bool sweeping;                  // some slab waits for its sweep
         int sweep_class;                // where gc_sweep_one looks first
         Obj *dead_large;                // dead classes, already finalized, freed when the sweep ends
         size_t dead_large_bytes;
         size_t slab_bytes, slab_live_bytes;
-        Obj *obj_free[17];              // free blocks of each slab class
+        Obj *obj_free[33];              // free blocks of each slab class
         Obj **deferred;
         size_t ndeferred, capdeferred;
     } gc;
@@ -326,6 +326,8 @@ struct State {
     // use instead, so it can report them inside a task
     bool aio_debug_running;
     void (*aio_blocking_hook)(const char *call, Value arg, const char *hint);
+    Value (*aio_unbare)(Value v);       // a CLS_BARE_YIELD object yielded to a caller other than a task:
+                                        // the future it stands for (asyncio's loop.c)
     const void *aio_block_last_task;    // the last report (one per task and line in a row)
     const void *aio_block_last_file;
     int aio_block_last_line;

@@ -64,6 +64,10 @@ enum { GEN_YIELDED, GEN_RETURNED, GEN_RAISED };
 // or raised (exception pending).
 int gen_send(ObjGen *gen, Value value, Value *out);
 int gen_throw(ObjGen *gen, Value exc, Value *out);
+// As gen_send and gen_throw, for a task's step: a CLS_BARE_YIELD object
+// yielded comes back as it is (the task waits on it without a future).
+int gen_send_raw(ObjGen *gen, Value value, Value *out);
+int gen_throw_raw(ObjGen *gen, Value exc, Value *out);
 // gen_throw with throw()'s own arguments [raw] (a tuple) for non-generator
 // delegates; [exc] may be VAL_NULL when [raw] is not a valid exception.
 int gen_throw_args(ObjGen *gen, Value exc, Value raw, Value *out);

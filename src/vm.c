@@ -2159,6 +2159,9 @@ next_instr:
             g->awaited = true;
             DISPATCH();
         }
+        if (val_class(v)->flags & CLS_AWAIT_SELF) {
+            DISPATCH();     // SEND resumes it through its am_send slot
+        }
         bool found;
         Value it = call_method_opt(v, ST->s_await, 0, NULL, &found);
         if (!found) {
@@ -2209,6 +2212,22 @@ next_instr:
         SAVE_FRAME();
         Value out;
         int r;
+        if (val_class(sub)->am_send) {
+            // an awaited future or sleep (which ignore a value sent in, as
+            // their send methods do): the result needs no StopIteration
+            r = val_class(sub)->am_send(sub, &out);
+            if (r == 1) {
+                sp[-1] = out;
+                DISPATCH();
+            }
+            if (r < 0) {
+                goto error;
+            }
+            sp--;
+            sp[-1] = out;
+            ip = code->code + arg;
+            DISPATCH();
+        }
         // a user __next__ is called directly: its StopIteration's value is
         // the expression's value (slot_next would drop it)
         if (IS_NONE(v) && val_class(sub)->next && val_class(sub)->next != slot_next) {

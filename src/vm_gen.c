@@ -220,8 +220,21 @@ int gen_send_ex(ObjGen *g, Value value, Value exc, Value *out) {
     return status;
 }
 
-int gen_send(ObjGen *gen, Value value, Value *out) {
+// A caller that is not a task's step is given the future a bare sleep()
+// stands for (CLS_BARE_YIELD), as CPython's sleep yields one.
+static int unbare(int st, Value *out) {
+    if (st == GEN_YIELDED && IS_OBJ(*out) && (AS_OBJ(*out)->cls->flags & CLS_BARE_YIELD) && ST->aio_unbare) {
+        *out = ST->aio_unbare(*out);
+    }
+    return st;
+}
+
+int gen_send_raw(ObjGen *gen, Value value, Value *out) {
     return gen_send_ex(gen, value, VAL_NULL, out);
+}
+
+int gen_send(ObjGen *gen, Value value, Value *out) {
+    return unbare(gen_send_ex(gen, value, VAL_NULL, out), out);
 }
 
 // [gen]'s delegate finished with [value] while a throw went through it:
@@ -258,13 +271,21 @@ int gen_throw(ObjGen *gen, Value exc, Value *out) {
 // a delegate that is not a generator gets them unchanged (as CPython), and
 // [exc] is VAL_NULL when they are not a valid exception, which is then
 // reported only where no such delegate takes them.
-int gen_throw_args(ObjGen *gen, Value exc, Value raw, Value *out) {
+static int gen_throw_args_raw(ObjGen *gen, Value exc, Value raw, Value *out) {
     gc_push_root(exc ? exc : VAL_NONE);
     gc_push_root(raw ? raw : VAL_NONE);
     gc_push_root(OBJ_VAL(gen));
     int st = gen_throw_rooted(gen, exc, raw, out);
     gc_pop_root(3);
     return st;
+}
+
+int gen_throw_args(ObjGen *gen, Value exc, Value raw, Value *out) {
+    return unbare(gen_throw_args_raw(gen, exc, raw, out), out);
+}
+
+int gen_throw_raw(ObjGen *gen, Value exc, Value *out) {
+    return gen_throw_args_raw(gen, exc, VAL_NULL, out);
 }
 
 static int gen_throw_rooted(ObjGen *gen, Value exc, Value raw, Value *out) {

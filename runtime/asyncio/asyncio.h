@@ -31,7 +31,6 @@ typedef struct ObjFuture {
     Value cancel_msg;       // cancel(msg)
     Value cb0;              // first done callback: a Task (wake it) or a callable
     ObjList *cbs;           // further callbacks, or NULL
-    Value timer;            // a timer Handle cancelled with this future (sleep)
     Value awaited_by;       // future_add_to_awaited_by's waiters (graph.c): VAL_NULL, one, or a set
 } ObjFuture;
 
@@ -58,9 +57,12 @@ typedef struct ObjTask {
     bool must_cancel : 1;
     bool log_destroy_pending : 1;
     bool traced : 1;        // its track is named in the --trace-file trace
-} ObjTask;                  // 160 bytes: a 16-byte size class less than with plain fields
+} ObjTask;                  // 136 bytes (the bit-fields save a size class)
 
-enum { H_CALL, H_SLEEP };
+// H_SLEEP: a sleep() timer that finishes its future (callback); H_SLEEP_TASK:
+// one a task waits on without a future (callback: that task, or none yet),
+// which it wakes directly (loop.c's bare sleeps).
+enum { H_CALL, H_SLEEP, H_SLEEP_TASK };
 
 typedef struct ObjHandle {
     Obj hdr;
@@ -74,6 +76,14 @@ typedef struct ObjHandle {
     uint64_t seq;
     ObjLoop *loop;
 } ObjHandle;
+
+// True when [h] will do nothing: cancelled, or a sleep() timer whose future
+// is done (cancelled: the sleep cancels its handle only when the task's
+// CancelledError reaches it, so futures need no field for their timer).
+static inline bool aio_handle_dead(const ObjHandle *h) {
+    return h->cancelled ||
+           (h->kind == H_SLEEP && h->callback && ((ObjFuture *)AS_OBJ(h->callback))->state != FUT_PENDING);
+}
 
 // An entry of the ready queue. Internal wake-ups need no Handle object.
 enum { R_HANDLE, R_STEP, R_WAKEUP, R_CALLBACK };
@@ -387,7 +397,16 @@ void aio_print_exception(const char *what, Value self, Value exc);
 bool aio_sleep_warn(Obj *o);
 // True when the sleep() object [v] has finished (or was closed).
 bool aio_sleep_done(Value v);
+// Binds the bare sleep() [v] a step of [t] yielded to [t] (true), which then
+// waits on it without a future; false when [v] is no bare sleep of t's loop.
+bool aio_sleep_bind(Value v, ObjTask *t);
+// What [t] waits on, as a future: a bare sleep it waits on gets its future
+// now (for reprs, cancel(), _fut_waiter ...), VAL_NULL when it waits on nothing.
+Value aio_task_waiter(ObjTask *t);
 void aio_report_error(ObjLoop *loop, const char *msg, Value exc, const char *key, Value val);
 // send() of an awaitable's iterator from its next slot's result (future.c).
 Value aio_send_result(int r, Value out);
+// A next slot's result from an am_send slot's [r] and *[out] (a return
+// value other than None is raised in a StopIteration).
+int aio_next_from_send(int r, Value *out);
 #endif

@@ -22,7 +22,6 @@ static void trace_future(Obj *o) {
     gc_mark_value(f->cancel_msg);
     gc_mark_value(f->cb0);
     gc_mark_obj((Obj *)f->cbs);
-    gc_mark_value(f->timer);
     gc_mark_value(f->awaited_by);
 }
 
@@ -164,10 +163,6 @@ bool future_cancel(ObjFuture *f, Value msg) {
     }
     f->state = FUT_CANCELLED;
     f->cancel_msg = msg ? msg : VAL_NONE;
-    if (f->timer) {
-        ((ObjHandle *)AS_OBJ(f->timer))->cancelled = true;
-        f->timer = VAL_NULL;
-    }
     schedule_callbacks(f);
     return true;
 }
@@ -404,7 +399,9 @@ static Value fut_get_loop(int argc, Value *argv, ObjDict *kw) {
 // while still pending and still blocking (no Task took the future and reset
 // _asyncio_future_blocking: a plain 'yield from fut' driven by hand), it
 // raises, as CPython's FutureIter does.
-static int fut_next(Value self, Value *out) {
+// One step of awaiting [self]: 1 yields it (pending), 0 gives its result
+// in *out, -1 raised (its exception, or misuse).
+static int fut_step(Value self, Value *out) {
     ObjFuture *f = self_fut(self);
     if (f->state == FUT_PENDING) {
         if (f->blocking) {
@@ -415,14 +412,17 @@ static int fut_next(Value self, Value *out) {
         *out = self;
         return 1;
     }
-    Value r = future_result(f);
-    if (!r) {
-        return -1;
+    *out = future_result(f);
+    return *out ? 0 : -1;
+}
+
+// A next slot's end from an am_send slot's result: a return value other
+// than None travels in a StopIteration, as from any iterator.
+int aio_next_from_send(int r, Value *out) {
+    if (r != 0 || IS_NONE(*out)) {
+        return r;
     }
-    if (IS_NONE(r)) {
-        return 0;
-    }
-    Value e = exc_new(exc_StopIteration, 1, &r);
+    Value e = exc_new(exc_StopIteration, 1, out);
     if (e) {
         exc_raise_value(e);
     }
@@ -466,19 +466,24 @@ static Value fut_iter(Value self) {
     return futiter_new(self);
 }
 
-static int futiter_next(Value self, Value *out) {
+static int futiter_send(Value self, Value *out) {
     ObjFutIter *it = (ObjFutIter *)AS_OBJ(self);
     if (!it->fut) {
+        *out = VAL_NONE;
         return 0;
     }
-    int r = fut_next(it->fut, out);
+    int r = fut_step(it->fut, out);
     if (r != 1) {
         it->fut = VAL_NULL;
     }
     return r;
 }
 
-static Value futiter_send(int argc, Value *argv, ObjDict *kw) {
+static int futiter_next(Value self, Value *out) {
+    return aio_next_from_send(futiter_send(self, out), out);
+}
+
+static Value futiter_send_m(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("send", argc - 1, 1, 1)) {
         return VAL_NULL;
     }
@@ -523,7 +528,7 @@ static void futiter_trace(Obj *o) {
 }
 
 static const MethodDef futiter_methods[] = {
-    {"send", futiter_send},
+    {"send", futiter_send_m},
     {"throw", futiter_throw},
     {"close", futiter_close},
     {NULL, NULL},
@@ -739,6 +744,9 @@ void future_init(void) {
     cls_future_iter->trace = futiter_trace;
     cls_future_iter->iter = futiter_self;
     cls_future_iter->next = futiter_next;
+    cls_future_iter->am_send = futiter_send;
+    cls_future->flags |= CLS_AWAIT_SELF;        // await makes no FutureIter
+    cls_future->am_send = fut_step;
     cls_future->setattr = fut_setattr;
     cls_future->dict_offset = offsetof(ObjFuture, dict);
     // on the class too, as CPython's descriptors (isfuture()'s duck test

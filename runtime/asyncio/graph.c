@@ -64,6 +64,9 @@ void graph_discard_waiter(ObjFuture *f, Value waiter) {
 // an instance of a Future subclass (asyncio's _GatheringFuture) with a
 // _children list. NULL otherwise.
 static ObjList *gathered(Value w) {
+    if (!is_future(w)) {
+        return NULL;    // a bare sleep (loop.c)
+    }
     ObjFuture *g = (ObjFuture *)AS_OBJ(w);
     if (AS_OBJ(w)->cls == cls_future || g->is_task || !g->dict) {
         return NULL;

@@ -116,6 +116,10 @@ static int generic_step(Value coro, Value exc, Value *out) {
     if (!exc) {
         ObjClass *c = val_class(coro);
         int r;
+        if (c->am_send) {
+            r = c->am_send(coro, out);
+            return r == 1 ? GEN_YIELDED : r == 0 ? GEN_RETURNED : GEN_RAISED;
+        }
         if (c->next && c->next != slot_next) {
             r = c->next(coro, out);
         } else {
@@ -298,7 +302,7 @@ bool task_step(ObjTask *t, Value exc) {
     gc_push_root(prev_ctx);
     if (gen_is_gen(coro)) {
         ObjGen *g = (ObjGen *)AS_OBJ(coro);
-        st = exc ? gen_throw(g, exc, &out) : gen_send(g, VAL_NONE, &out);
+        st = exc ? gen_throw_raw(g, exc, &out) : gen_send_raw(g, VAL_NONE, &out);
     } else {
         st = generic_step(coro, exc, &out);
     }
@@ -354,6 +358,11 @@ bool task_step(ObjTask *t, Value exc) {
         } else {
             schedule_error(t, "yield was used instead of yield from in task %s with %s", OBJ_VAL(t), out);
         }
+    } else if (aio_sleep_bind(out, t)) {
+        t->fut_waiter = out;    // a bare sleep (loop.c): no future unless asked for
+        if (t->must_cancel && cancel_any(aio_task_waiter(t), f->cancel_msg)) {
+            t->must_cancel = false;
+        }
     } else if (IS_NONE(out)) {
         loop_push(loop, R_STEP, OBJ_VAL(t), VAL_NULL);
     } else if (IS_A(out, cls_generator)) {
@@ -394,7 +403,7 @@ bool task_cancel(ObjTask *t, Value msg) {
         note_cancel_site(t);
     }
     if (t->fut_waiter) {
-        if (cancel_any(t->fut_waiter, msg)) {
+        if (cancel_any(aio_task_waiter(t), msg)) {
             return true;
         }
     }
@@ -459,7 +468,7 @@ Value task_repr(Value self) {
     gc_push_root(info);
     Value wait = str_from_c("");
     if (t->fut_waiter && f->state == FUT_PENDING) {
-        Value wr = obj_repr(t->fut_waiter);
+        Value wr = obj_repr(aio_task_waiter(t));
         if (!wr) {
             gc_pop_root(3);
             return VAL_NULL;
@@ -521,7 +530,7 @@ Value task_describe_wait(ObjTask *t) {
     ObjGen *g = (ObjGen *)AS_OBJ(t->coro);
     ObjGen *in;
     ObjGen *user = task_user_gen(g, &in);
-    Value what = t->fut_waiter ? obj_repr(t->fut_waiter) : str_from_c("nothing (it is not suspended on a future)");
+    Value what = t->fut_waiter ? obj_repr(aio_task_waiter(t)) : str_from_c("nothing (it is not suspended on a future)");
     if (!what) {
         return VAL_NULL;
     }
@@ -613,7 +622,7 @@ static Value tg_coro(int argc, Value *argv, ObjDict *kw) {
 
 static Value tg_fut_waiter(int argc, Value *argv, ObjDict *kw) {
     ObjTask *t = self_task(argv[0]);
-    return t->fut_waiter ? t->fut_waiter : VAL_NONE;
+    return t->fut_waiter ? aio_task_waiter(t) : VAL_NONE;
 }
 
 static Value tg_must_cancel(int argc, Value *argv, ObjDict *kw) {
@@ -652,6 +661,8 @@ void task_init(void) {
     cls_task->finalize = finalize_task;
     cls_task->new_ = task_new_m;
     cls_task->repr = task_repr;
+    cls_task->flags |= CLS_AWAIT_SELF;
+    cls_task->am_send = cls_future->am_send;
     class_add_fields(cls_task, task_fields, NULL);
     cls_task->dict_offset = offsetof(ObjFuture, dict);
 }

@@ -333,7 +333,7 @@ bool trace_item_begin(ReadyItem *it) {
         }
     } else {
         ObjHandle *h = (ObjHandle *)AS_OBJ(it->a);
-        if (h->cancelled) {
+        if (aio_handle_dead(h)) {
             free(label.p);
             return false;
         }
