@@ -2034,14 +2034,26 @@ static void trace_member(Obj *o) {
 // descriptor, <attribute 'maxlen' of 'collections.deque' objects>, or
 // member descriptor (class_add_member), <member 'pattern' of ...>.
 static Value property_repr(Value self) {
-    ObjProperty *p = (ObjProperty *)AS_OBJ(self);
-    if (p->fget && IS_A(p->fget, cls_native) && ((ObjNative *)AS_OBJ(p->fget))->owner) {
-        ObjNative *n = (ObjNative *)AS_OBJ(p->fget);
-        bool mod = n->owner->module && strcmp(n->owner->module->data, "builtins") != 0;
-        return str_printf("<%s '%s' of '%s%s%s' objects>", n->is_member ? "member" : "attribute", n->name,
-                          mod ? n->owner->module->data : "", mod ? "." : "", n->owner->name->data);
+    ObjNative *n = property_field_getter(AS_OBJ(self));
+    if (n) {
+        Value owner = class_dotted_name(n->owner);
+        return owner ? str_printf("<%s '%s' of '%s' objects>", n->is_member ? "member" : "attribute", n->name,
+                                  AS_STR(owner)->data)
+                     : VAL_NULL;
     }
     return generic_repr(self);
+}
+
+ObjNative *property_field_getter(Obj *p) {
+    Value g = ((ObjProperty *)p)->fget;
+    return g && IS_A(g, cls_native) && ((ObjNative *)AS_OBJ(g))->owner ? (ObjNative *)AS_OBJ(g) : NULL;
+}
+
+Value class_dotted_name(ObjClass *c) {
+    if (c->module && strcmp(c->module->data, "builtins") != 0) {
+        return str_printf("%s.%s", c->module->data, c->name->data);
+    }
+    return OBJ_VAL(c->name);
 }
 
 static Value member_repr(Value self) {

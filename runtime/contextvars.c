@@ -70,6 +70,20 @@ ObjDict *context_current_vars(void) {
     return ST->ctx_current ? CTX(ST->ctx_current)->vars : NULL;
 }
 
+bool context_for_callback(Value given, Value *out) {
+    if (given && !IS_NONE(given)) {
+        if (!IS_A(given, cls_context)) {
+            exc_raise(exc_TypeError, "context must be a Context, not %s", val_type_name(given));
+            return false;
+        }
+        *out = given;
+        return true;
+    }
+    ObjDict *vars = context_current_vars();
+    *out = vars ? context_new(vars) : VAL_NULL;     // (a copy shares the variables)
+    return true;
+}
+
 // The current context, made now if the code running has none yet; it is
 // stored where ST->ctx_slot says (the running task's field, or the state's
 // base context).

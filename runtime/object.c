@@ -927,14 +927,16 @@ bool generic_setattr(Value self, ObjStr *name, Value v) {
         ObjProperty *p = (ObjProperty *)AS_OBJ(descr);
         Value f = v ? p->fset : p->fdel;
         if (!f || IS_NONE(f)) {
-            ObjClass *owner = p->fget && IS_A(p->fget, cls_native) ? ((ObjNative *)AS_OBJ(p->fget))->owner : NULL;
-            if (owner && ((ObjNative *)AS_OBJ(p->fget))->is_member) {
+            ObjNative *field = property_field_getter(AS_OBJ(descr));
+            if (field && field->is_member) {
                 exc_raise(exc_AttributeError, "readonly attribute");
-            } else if (owner) {
+            } else if (field) {
                 // a builtin's read-only field (class_add_getter): CPython's getset message
-                bool mod = owner->module && strcmp(owner->module->data, "builtins") != 0;
-                exc_raise(exc_AttributeError, "attribute '%s' of '%s%s%s' objects is not writable", name->data,
-                          mod ? owner->module->data : "", mod ? "." : "", owner->name->data);
+                Value owner = class_dotted_name(field->owner);
+                if (owner) {
+                    exc_raise(exc_AttributeError, "attribute '%s' of '%s' objects is not writable", name->data,
+                              AS_STR(owner)->data);
+                }
             } else {
                 exc_raise(exc_AttributeError, "property '%s' of '%s' object has no %s", name->data,
                           c->name->data, v ? "setter" : "deleter");

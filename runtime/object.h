@@ -641,6 +641,11 @@ void class_add_member(ObjClass *cls, const char *name, NativeFn fn);
 // Both from tables (NULL-terminated MethodDefs, their kw unused; either may
 // be NULL): [getters] as class_add_getter, [members] as class_add_member.
 void class_add_fields(ObjClass *cls, const MethodDef *getters, const MethodDef *members);
+// The getter of property [p] when it is such a builtin field, else NULL.
+ObjNative *property_field_getter(Obj *p);
+// "collections.deque" for a class of a module other than builtins, else
+// "float" (CPython's tp_name for builtin types, in descriptor messages).
+Value class_dotted_name(ObjClass *c);
 Value native_new(const char *name, NativeFn fn, ObjClass *owner);
 // Adds [defs] (NULL-terminated) to module dict [d] as functions whose
 // messages name them [qual].NAME ([qual] NULL: just NAME).

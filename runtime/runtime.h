@@ -44,6 +44,11 @@ void contextvars_init(void);
 Value context_new(ObjDict *vars);
 // The current context's variables (NULL: none).
 ObjDict *context_current_vars(void);
+// The context a task or callback runs in: [given] (context=; None or
+// VAL_NULL: not given) when it is a Context, else a copy of the current
+// one, or VAL_NULL when no context variable was ever set (nothing to copy).
+// false with TypeError raised for a [given] that is not a Context.
+bool context_for_callback(Value given, Value *out);
 // Makes [ctx] (VAL_NULL: an empty one made on demand and stored at [slot])
 // current; returns the previous context, and the previous slot in
 // [*saved_slot], for context_leave.

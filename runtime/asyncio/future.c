@@ -293,13 +293,9 @@ static Value fut_add_done_callback(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("add_done_callback", argc, 2, 2) || !kw_only("add_done_callback", kw, allowed)) {
         return VAL_NULL;
     }
-    Value ctx = kw_get(kw, "context");
-    if (ctx && !IS_NONE(ctx) && !IS_A(ctx, cls_context)) {
-        return exc_raise(exc_TypeError, "context must be a Context, not %s", val_type_name(ctx));
-    }
-    if (!ctx || IS_NONE(ctx)) {
-        ObjDict *vars = context_current_vars();
-        ctx = vars ? context_new(vars) : VAL_NULL;
+    Value ctx;
+    if (!context_for_callback(kw_get(kw, "context"), &ctx)) {
+        return VAL_NULL;
     }
     Value cb = argv[1];
     if (ctx) {

@@ -1565,33 +1565,8 @@ static bool check_callback(Value cb, const char *method) {
     return true;
 }
 
-static bool run_in_context(Value ctx, Value *cb, Value *args);
-
-// call_soon(..., context=ctx): the handle calls ctx.run(callback, *args);
-// without context=, in a copy of the current context, as CPython's handles
-// (when no context variable was ever set, there is nothing to copy: the
-// callback is called as it is).
-static bool with_context(ObjDict *kw, Value *cb, Value *args) {
-    Value ctx = kw_get(kw, "context");
-    if (!ctx || IS_NONE(ctx)) {
-        ObjDict *vars = context_current_vars();
-        if (!vars) {
-            return true;
-        }
-        ctx = context_new(vars);    // (shares the variables: a copy costs one object)
-    }
-    gc_push_root(ctx);
-    bool ok = run_in_context(ctx, cb, args);
-    gc_pop_root(1);
-    return ok;
-}
-
 // Makes *[cb](*[args]) a call of ctx.run(cb, *args).
 static bool run_in_context(Value ctx, Value *cb, Value *args) {
-    if (!IS_A(ctx, cls_context)) {
-        exc_raise(exc_TypeError, "context must be a Context, not %s", val_type_name(ctx));
-        return false;
-    }
     Value run = obj_getattr(ctx, str_intern_c("run"));
     if (!run) {
         return false;
@@ -1607,6 +1582,24 @@ static bool run_in_context(Value ctx, Value *cb, Value *args) {
     *cb = run;
     *args = t;
     return true;
+}
+
+// call_soon(..., context=ctx): the handle calls ctx.run(callback, *args);
+// without context=, in a copy of the current context, as CPython's handles
+// (when no context variable was ever set, there is nothing to copy: the
+// callback is called as it is).
+static bool with_context(ObjDict *kw, Value *cb, Value *args) {
+    Value ctx;
+    if (!context_for_callback(kw_get(kw, "context"), &ctx)) {
+        return false;
+    }
+    if (!ctx) {
+        return true;
+    }
+    gc_push_root(ctx);
+    bool ok = run_in_context(ctx, cb, args);
+    gc_pop_root(1);
+    return ok;
 }
 
 static Value loop_call_soon_m(int argc, Value *argv, ObjDict *kw) {
@@ -1987,7 +1980,7 @@ bool aio_sleep_warn(Obj *o) {
         return false;
     }
     ObjSleep *s = (ObjSleep *)o;
-    if (s->state != 0 || s->warned) {
+    if (s->state != SL_NEW || s->warned) {
         return true;
     }
     s->warned = true;
@@ -2004,7 +1997,7 @@ bool aio_sleep_warn(Obj *o) {
 }
 
 bool aio_sleep_done(Value v) {
-    return ((ObjSleep *)AS_OBJ(v))->state == 3;
+    return ((ObjSleep *)AS_OBJ(v))->state == SL_DONE;
 }
 
 static void trace_sleep(Obj *o) {
@@ -2019,10 +2012,10 @@ static void trace_sleep(Obj *o) {
 static int sleep_step(Value self, Value *out) {
     ObjSleep *s = (ObjSleep *)AS_OBJ(self);
     switch (s->state) {
-    case 0: {
+    case SL_NEW: {
         double delay = s->h.when;
         if (delay <= 0) {
-            s->state = 2;
+            s->state = SL_YIELDED;
             *out = VAL_NONE;
             return 1;
         }
@@ -2047,26 +2040,26 @@ static int sleep_step(Value self, Value *out) {
         s->h.kind = H_SLEEP;
         timer_schedule(loop, &s->h, clock_monotonic() + delay);
         ((ObjFuture *)AS_OBJ(fut))->blocking = true;
-        s->state = 1;
+        s->state = SL_FUTURE;
         *out = fut;
         return 1;
     }
-    case 1: {
+    case SL_FUTURE: {
         ObjFuture *f = (ObjFuture *)AS_OBJ(s->h.callback);
         if (f->state == FUT_PENDING) {
             f->blocking = true;
             *out = s->h.callback;
             return 1;
         }
-        s->state = 3;
+        s->state = SL_DONE;
         Value r = future_result(f);
         s->h.callback = VAL_NULL;
         s->h.args = VAL_NULL;
         *out = r;
         return r ? 0 : -1;
     }
-    case 2:
-        s->state = 3;
+    case SL_YIELDED:
+        s->state = SL_DONE;
         *out = s->h.args;
         return 0;
     case SL_ARMED:
@@ -2186,21 +2179,22 @@ static Value sleep_send(int argc, Value *argv, ObjDict *kw) {
     return aio_send_result(r, out);
 }
 
-static Value sleep_throw(int argc, Value *argv, ObjDict *kw) {
-    ObjSleep *s = (ObjSleep *)AS_OBJ(argv[0]);
+// throw() and close(): the sleep ends, its timer (if still in the heap) cancelled.
+static void sleep_end(Value self) {
+    ObjSleep *s = (ObjSleep *)AS_OBJ(self);
     if (s->state == SL_FUTURE || s->state == SL_ARMED || s->state == SL_BOUND) {
         s->h.cancelled = true;      // (a timer that fired already is out of the heap)
     }
     s->state = SL_DONE;
+}
+
+static Value sleep_throw(int argc, Value *argv, ObjDict *kw) {
+    sleep_end(argv[0]);
     return exc_raise_value(argc > 1 ? argv[1] : OBJ_VAL(exc_Exception));
 }
 
 static Value sleep_close(int argc, Value *argv, ObjDict *kw) {
-    ObjSleep *s = (ObjSleep *)AS_OBJ(argv[0]);
-    if (s->state == SL_FUTURE || s->state == SL_ARMED || s->state == SL_BOUND) {
-        s->h.cancelled = true;      // (a timer that fired already is out of the heap)
-    }
-    s->state = SL_DONE;
+    sleep_end(argv[0]);
     return VAL_NONE;
 }
 

@@ -81,15 +81,11 @@ Value task_new(ObjLoop *loop, Value coro, Value name, Value context) {
     t->coro = coro;
     t->num = ++ST->task_counter;
     t->log_destroy_pending = true;
-    if (context && !IS_NONE(context)) {
-        if (!IS_A(context, cls_context)) {
-            return exc_raise(exc_TypeError, "context must be a Context, not %s", val_type_name(context));
-        }
-        t->context = context;
-    } else if (context_current_vars()) {
-        gc_push_root(OBJ_VAL(t));
-        t->context = context_new(context_current_vars());   // shares the variables
-        gc_pop_root(1);
+    gc_push_root(OBJ_VAL(t));
+    bool ctx_ok = context_for_callback(context, &t->context);
+    gc_pop_root(1);
+    if (!ctx_ok) {
+        return VAL_NULL;
     }
     if (name && !IS_NONE(name)) {
         if (!IS_STR(name)) {
