@@ -51,6 +51,13 @@ typedef struct ObjCode {
     int max_stack;
     int max_blocks;         // handler blocks that can be active at once
     int firstline;
+    // Set at the first call (frame_alloc; 0 before) from the fields above: the
+    // bytes of a frame running this code, its variable slots (locals,
+    // cells, free), and whether a call with exactly argcount positional
+    // arguments just copies them in (no keyword-only parameters, cells,
+    // free variables, *args, **kwargs; not a generator or coroutine).
+    uint32_t frame_size, nvars;
+    bool simple_call;
     ObjStr *name, *qualname, *filename;
 } ObjCode;
 

@@ -556,6 +556,14 @@ int dict_set(ObjDict *d, Value key, Value v);      // 0 ok, -1 error
 int dict_del(ObjDict *d, Value key);               // 1 deleted, 0 missing, -1 error
 Value dict_get_str(ObjDict *d, ObjStr *interned);  // fast path, VAL_NULL if missing
 void dict_set_str(ObjDict *d, ObjStr *interned, Value v);
+// dict_get_str(d, s) != VAL_NULL with its first test inline: a key no
+// entry's hash bit allows (ObjDict.bloom) is absent without a call.
+static inline bool dict_has_str(ObjDict *d, ObjStr *s) {
+    if (s->hash != -1 && !(d->bloom & ((uint32_t)1 << (s->hash & 31)))) {
+        return false;
+    }
+    return dict_get_str(d, s) != VAL_NULL;
+}
 bool dict_next(ObjDict *d, size_t *pos, Value *key, Value *value); // iterate in order
 Value set_new(ObjClass *cls);                 // set or frozenset
 int set_add(ObjSet *s, Value key);            // 0 ok, -1 error

@@ -168,7 +168,7 @@ static void set_context(Value exc, Frame *f) {
 // generators): its new frame, whose return value the caller finds at
 // [ret] (the caller's stack top while it runs); NULL when it does not
 // apply (the caller then calls it the general way).
-static inline Frame *enter_simple(Frame *frame, uint32_t *ip, Value *ret, Value callable, Value *args,
+static inline __attribute__((always_inline)) Frame *enter_simple(Frame *frame, uint32_t *ip, Value *ret, Value callable, Value *args,
                                   int argc) {
     if (!callable || !IS_OBJ(callable) || AS_OBJ(callable)->cls != cls_function || ST->gc.due ||
         STATE_INTERRUPT()) {
@@ -176,17 +176,14 @@ static inline Frame *enter_simple(Frame *frame, uint32_t *ip, Value *ret, Value 
     }
     ObjFunction *f = (ObjFunction *)AS_OBJ(callable);
     ObjCode *fc = f->code;
-    if (argc != fc->argcount || fc->kwonlycount != 0 || fc->ncells != 0 || fc->nfree != 0 ||
-        (fc->flags & (CO_VARARGS | CO_VARKW | CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR)) ||
-        ST->vm_depth >= ST->recursion_limit) {
+    if (!fc->simple_call || argc != fc->argcount || ST->vm_depth >= ST->recursion_limit) {
         return NULL;
     }
     frame->ip = ip;
     frame->sp = ret;
-    Frame *nf = frame_alloc(fc, false);
+    Frame *nf = frame_alloc_args(fc, false, args, argc);
     nf->func = callable;
     nf->globals = f->globals;
-    memcpy(nf->slots, args, sizeof(Value) * (size_t)argc);
     nf->parent = frame;
     ST->frame = nf;
     ST->vm_depth++;
@@ -1111,7 +1108,7 @@ next_instr:
                 ObjDict *d = !c->dict_offset || !IS_OBJ(obj)         ? NULL
                              : c->dict_offset != DICT_OFFSET_TRAILING ? attr_dict(AS_OBJ(obj))
                                                                       : obj_instance_dict(obj);
-                if (!d || !dict_get_str(d, name)) {
+                if (!d || !dict_has_str(d, name)) {
                     sp[-1] = ac->method;
                     PUSH(obj);
                     DISPATCH();

@@ -135,6 +135,16 @@ Value vm_call(Value callable, int argc, Value *argv, ObjDict *kw) {
     return exc_raise(exc_TypeError, "'%s' object is not callable", c->name->data);
 }
 
+void code_frame_geometry(ObjCode *code) {
+    size_t nvars = (size_t)(code->nlocals + code->ncells + code->nfree);
+    size_t nslots = nvars + (size_t)code->max_stack;
+    code->nvars = (uint32_t)nvars;
+    code->simple_call = code->kwonlycount == 0 && code->ncells == 0 && code->nfree == 0 &&
+                        !(code->flags & (CO_VARARGS | CO_VARKW | CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR));
+    code->frame_size = (uint32_t)((sizeof(Frame) + nslots * sizeof(Value) + sizeof(Block) * (size_t)code->max_blocks + 15) &
+                                  ~(size_t)15);
+}
+
 Chunk *frame_chunk_grow(size_t size) {
     Chunk *c;
     if (ST->spare_chunk && ST->spare_chunk->size >= size) {

@@ -31,22 +31,12 @@ typedef struct VmChunk {
 // of frame_alloc, out of line so that the dispatch loop stays small).
 Chunk *frame_chunk_grow(size_t size);
 
-static inline Frame *frame_alloc(ObjCode *code, bool heap) {
-    size_t nslots = (size_t)(code->nlocals + code->ncells + code->nfree + code->max_stack);
-    size_t size = (sizeof(Frame) + nslots * sizeof(Value) + sizeof(Block) * (size_t)code->max_blocks + 15) &
-                  ~(size_t)15;
-    Frame *f;
-    if (heap) {
-        f = mem_alloc(size);
-    } else {
-        Chunk *c = ST->chunk;
-        if (__builtin_expect(!c || c->used + size > c->size, 0)) {
-            c = frame_chunk_grow(size);
-        }
-        f = (Frame *)(c->data + c->used);
-        c->used += size;
-    }
-    // every field (of the block stack only nblocks entries are meaningful)
+// Fills [code]'s frame_size, nvars and simple_call (func.h).
+void code_frame_geometry(ObjCode *code);
+
+// Every field of a new frame [f] for [code] but its slots (of the block
+// stack only nblocks entries are meaningful).
+static inline void frame_init(Frame *f, ObjCode *code, bool heap) {
     f->code = code;
     f->func = VAL_NULL;
     f->globals = NULL;
@@ -59,14 +49,42 @@ static inline Frame *frame_alloc(ObjCode *code, bool heap) {
     f->link = LINK_NONE;
     f->is_entry = false;
     f->on_heap = heap;
-    f->alloc_size = (uint32_t)size;
+    f->alloc_size = code->frame_size;
     f->nblocks = 0;
-    size_t nvars = (size_t)(code->nlocals + code->ncells + code->nfree);
-    for (size_t i = 0; i < nvars; i++) {
+}
+
+// A frame for [code], on the frame stack or (a generator's) on the heap,
+// whose first [argc] variables are [args] and the others unbound.
+static inline Frame *frame_alloc_args(ObjCode *code, bool heap, const Value *args, int argc) {
+    if (__builtin_expect(!code->frame_size, 0)) {
+        code_frame_geometry(code);
+    }
+    size_t size = code->frame_size;
+    Frame *f;
+    if (heap) {
+        f = mem_alloc(size);
+    } else {
+        Chunk *c = ST->chunk;
+        if (__builtin_expect(!c || c->used + size > c->size, 0)) {
+            c = frame_chunk_grow(size);
+        }
+        f = (Frame *)(c->data + c->used);
+        c->used += size;
+    }
+    frame_init(f, code, heap);
+    size_t i = 0, nvars = code->nvars;
+    for (; i < (size_t)argc; i++) {
+        f->slots[i] = args[i];
+    }
+    for (; i < nvars; i++) {
         f->slots[i] = VAL_NULL;
     }
     f->sp = f->slots + nvars;
     return f;
+}
+
+static inline Frame *frame_alloc(ObjCode *code, bool heap) {
+    return frame_alloc_args(code, heap, NULL, 0);
 }
 
 static inline void frame_release(Frame *f) {
