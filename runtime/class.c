@@ -1953,8 +1953,8 @@ static Value object_reduce_ex(int argc, Value *argv, ObjDict *kw) {
         return exc_raise(exc_TypeError, "__reduce_ex__() takes exactly one argument (%d given)", argc - 1);
     }
     ObjClass *c = val_class(argv[0]);
-    Value own = class_lookup(c, str_intern_c("__reduce__"));
-    Value base = class_lookup(cls_object, str_intern_c("__reduce__"));
+    Value own = class_lookup(c, ST->s_reduce);
+    Value base = class_lookup(cls_object, ST->s_reduce);
     if (own && own != base) {
         return vm_call(own, 1, argv, NULL);
     }

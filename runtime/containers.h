@@ -170,7 +170,7 @@ static inline bool has_user_init(ObjClass *cls) {
     if (!(cls->flags & CLS_USER)) {
         return false;
     }
-    Value init = class_lookup(cls, str_intern_c("__init__"));
+    Value init = class_lookup(cls, ST->s_init);
     return init && !IS_A(init, cls_native);
 }
 

@@ -362,7 +362,7 @@ static Value exc_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     }
     if (class_is_subclass(cls, exc_SyntaxError)) {
         // a user __init__ decides (calling SyntaxError.__init__ or not)
-        Value init = class_lookup(cls, str_intern_c("__init__"));
+        Value init = class_lookup(cls, ST->s_init);
         if (!init || IS_A(init, cls_native)) {
             gc_push_root(OBJ_VAL(e));   // the info sequence may be iterated by user code
             bool ok = syntax_error_init(e);

@@ -234,7 +234,7 @@ int64_t slot_len(Value self) {
     bool found = false;
     if (!int_check(r)) {
         gc_push_root(r);
-        Value i = call_method_opt(r, str_intern_c("__index__"), 0, NULL, &found);
+        Value i = call_method_opt(r, ST->s_index, 0, NULL, &found);
         gc_pop_root(1);
         if (!found) {
             exc_raise(exc_TypeError, "'%s' object cannot be interpreted as an integer", val_type_name(r));
@@ -502,7 +502,7 @@ static Value seq_repeat_fallback(Value a, Value b, int op) {
     if (!base || !base->binop) {
         return VAL_NOTIMPL;
     }
-    if (!(IS_OBJ(n) && class_lookup(AS_OBJ(n)->cls, str_intern_c("__index__")))) {
+    if (!(IS_OBJ(n) && class_lookup(AS_OBJ(n)->cls, ST->s_index))) {
         return exc_raise(exc_TypeError, "can't multiply sequence by non-int of type '%s'", val_type_name(n));
     }
     int64_t k;

@@ -289,15 +289,12 @@ static inline ObjDict *attr_dict(Obj *o) {
 
 // [name] in the instance dict of [o]: entry [ix] when it is that name's
 // (the entry a cache remembers), else a lookup; VAL_NULL if absent.
-static inline Value dict_attr(Obj *o, uint32_t ix, ObjStr *name) {
+static inline __attribute__((always_inline)) Value dict_attr(Obj *o, uint32_t ix, ObjStr *name) {
     ObjDict *d = attr_dict(o);
-    if (!d) {
-        return VAL_NULL;
-    }
-    if (ix < d->nentries && d->entries[ix].key == OBJ_VAL(name)) {
+    if (d && ix < d->nentries && d->entries[ix].key == OBJ_VAL(name)) {
         return d->entries[ix].value;
     }
-    return dict_get_str(d, name);
+    return d ? dict_get_str(d, name) : VAL_NULL;
 }
 
 // A user class whose instances keep their attributes in a dict at a fixed
@@ -1781,12 +1778,13 @@ next_instr:
         if (IS_OBJ(callable) && AS_OBJ(callable)->cls == cls_native && !ST->gc.due && !STATE_INTERRUPT()) {
             // a builtin function or method (argv[0] is self for methods)
             ObjNative *n = (ObjNative *)AS_OBJ(callable);
-            // methods only when self is exactly the defining class (else the
-            // general path checks it)
-            if (!n->slot && !n->self &&
-                (!n->owner || n->is_static || (argc > 0 && val_class(args[0]) == n->owner))) {
+            // (self is checked as the general path does, but for an instance
+            // of exactly the defining class reached by LOAD_METHOD)
+            if (!n->slot && !n->self) {
                 SAVE_FRAME();
-                if (base[1] == VAL_NULL && n->owner && !native_check_self(n, argc, args)) {
+                if (n->owner && !n->is_static &&
+                    !(base[1] != VAL_NULL && val_class(args[0]) == n->owner) &&
+                    !native_check_self(n, argc, args)) {
                     goto error;
                 }
                 Value r = n->fn(argc, args, NULL);
