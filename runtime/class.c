@@ -120,6 +120,7 @@ void class_set_bases(ObjClass *c, ObjClass *base) {
     mro->items[0] = OBJ_VAL(c);
     for (size_t i = 0; i < n; i++) {
         mro->items[i + 1] = base->mro->items[i];
+        AS_CLASS(base->mro->items[i])->flags |= CLS_HAS_SUBCLASS;
     }
     c->mro = mro;
 }
@@ -938,7 +939,9 @@ static bool type_setattr(Value self, ObjStr *name, Value v) {
     }
     if (name->data[0] == '_' && name->data[1] == '_' && !slotless_dunder(name)) {
         class_compute_slots(c);
-        gc_each_object_ctx(recompute_subclass, c);
+        if (c->flags & CLS_HAS_SUBCLASS) {
+            gc_each_object_ctx(recompute_subclass, c);
+        }
     }
     return true;
 }
@@ -1309,6 +1312,9 @@ Value class_create_in(ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjDict *ns
     if (!c->mro) {
         gc_pop_root(1);
         return VAL_NULL;
+    }
+    for (size_t i = 1; i < c->mro->len; i++) {
+        AS_CLASS(c->mro->items[i])->flags |= CLS_HAS_SUBCLASS;
     }
     class_compute_slots(c);
     for (size_t i = 0; i < c->mro->len; i++) {

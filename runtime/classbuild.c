@@ -261,6 +261,10 @@ Value type_subclasses_fn(int argc, Value *argv, ObjDict *kw) {
         return exc_raise(exc_TypeError, "__subclasses__() takes no arguments (%d given)", argc - 1);
     }
     Value l = list_new(4);
+    ObjClass *c = AS_CLASS(argv[0]);
+    if (!l || ((c->flags & CLS_USER) && !(c->flags & CLS_HAS_SUBCLASS))) {
+        return l;   // no class was ever made from it: no walk over the heap
+    }
     gc_push_root(l);
     SubclassWalk w = {AS_CLASS(argv[0]), AS_LIST(l)};
     gc_each_object_ctx(note_subclass, &w);

@@ -201,6 +201,8 @@ enum {
     CLS_BARE_YIELD = 8192,  // an awaitable whose am_send may yield the object itself for a task
                             // to wait on (asyncio's sleep, before it has a future): gen_send and
                             // gen_throw give other callers what ST->aio_unbare makes of it
+    CLS_HAS_SUBCLASS = 16384, // a program's class was ever made with this one in its MRO: a dunder
+                            // set on it must recompute its subclasses' slots (type_setattr)
 };
 
 // ---- core object layouts (others live with their files' headers)
