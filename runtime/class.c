@@ -1343,31 +1343,17 @@ bool class_is_subclass(ObjClass *c, ObjClass *base) {
     return false;
 }
 
-// A cache of MRO lookups keyed by (class, interned name), valid while no
-// class has changed since it was filled (class_version counts changes).
-#define MCACHE_SIZE 4096
-typedef struct MCacheEntry {
-    ObjClass *cls;
-    ObjStr *name;
-    Value value;
-    uint32_t version;
-} MCacheEntry;
-
 void class_changed(void) {
     ST->cls.version++;
 }
 
 static Value lookup_mro(ObjClass *c, ObjStr *name);
 
-Value class_lookup(ObjClass *c, ObjStr *name) {
+Value class_lookup_fill(ObjClass *c, ObjStr *name) {
     if (!name->interned) {
         return lookup_mro(c, name);
     }
-    size_t h = (((uintptr_t)c >> 4) ^ ((uintptr_t)name >> 3)) & (MCACHE_SIZE - 1);
-    MCacheEntry *e = &ST->cls.mcache[h];
-    if (e->cls == c && e->name == name && e->version == ST->cls.version) {
-        return e->value;
-    }
+    MCacheEntry *e = &ST->cls.mcache[(((uintptr_t)c >> 4) ^ ((uintptr_t)name >> 3)) & (MCACHE_SIZE - 1)];
     Value v = lookup_mro(c, name);
     e->cls = c;
     e->name = name;

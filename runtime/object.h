@@ -617,7 +617,26 @@ Value match_keys(Value subject, Value keys);
 Value match_class(Value subject, Value cls, Value names, int nargs);
 bool class_is_subclass(ObjClass *c, ObjClass *base);
 ObjStr *class_qualname(ObjClass *c);     // __qualname__ (A.B for a nested class), else __name__
-Value class_lookup(ObjClass *c, ObjStr *name);   // MRO dict lookup, no binding
+// A cache of MRO lookups keyed by (class, interned name), valid while no
+// class has changed since it was filled (ST->cls.version counts changes).
+#define MCACHE_SIZE 4096
+typedef struct MCacheEntry {
+    ObjClass *cls;
+    ObjStr *name;
+    Value value;
+    uint32_t version;
+} MCacheEntry;
+Value class_lookup_fill(ObjClass *c, ObjStr *name);     // class_lookup past the cache
+// MRO dict lookup, no binding: the cache's entry inline, else a lookup.
+static inline Value class_lookup(ObjClass *c, ObjStr *name) {
+    if (name->interned) {
+        MCacheEntry *e = &ST->cls.mcache[(((uintptr_t)c >> 4) ^ ((uintptr_t)name >> 3)) & (MCACHE_SIZE - 1)];
+        if (e->cls == c && e->name == name && e->version == ST->cls.version) {
+            return e->value;
+        }
+    }
+    return class_lookup_fill(c, name);
+}
 const char *val_type_name(Value v);       // "int", "Foo" ...
 Value generic_getattr(Value self, ObjStr *name);
 bool generic_setattr(Value self, ObjStr *name, Value v);
