@@ -266,7 +266,8 @@ Value dict_new(void) {
 
 Value dict_new_sized(size_t n) {
     if (n > 0 && n <= INLINE_CAP) {
-        ObjDict *d = (ObjDict *)obj_alloc(cls_dict, sizeof(ObjDict) + INLINE_BYTES);
+        // (entries are written as they are added: only the header is zeroed)
+        ObjDict *d = (ObjDict *)obj_alloc_data(cls_dict, sizeof(ObjDict) + INLINE_BYTES, sizeof(ObjDict));
         d->entries = inline_table(d);
         d->index = (int32_t *)(d->entries + INLINE_CAP);
         memset(d->index, 0xff, MIN_SIZE);     // all IX_EMPTY (int8 slots)
@@ -373,7 +374,8 @@ Value dict_get_str(ObjDict *d, ObjStr *s) {
 // Sets a str key (cannot fail).
 void dict_set_str(ObjDict *d, ObjStr *s, Value v) {
     int64_t h = s->hash != -1 ? s->hash : str_hash(s);
-    int64_t ix = find_str(d, s, h);
+    // (a key whose hash bit no entry set is new: no probe)
+    int64_t ix = d->bloom & ((uint32_t)1 << (h & 31)) ? find_str(d, s, h) : -1;
     if (ix >= 0) {
         d->entries[ix].value = v;
     } else {

@@ -53,11 +53,12 @@ typedef struct ObjCode {
     int firstline;
     // Set at the first call (frame_alloc; 0 before) from the fields above: the
     // bytes of a frame running this code, its variable slots (locals,
-    // cells, free), and whether a call with exactly argcount positional
-    // arguments just copies them in (no keyword-only parameters, cells,
-    // free variables, *args, **kwargs; not a generator or coroutine).
+    // cells, free), whether a call with exactly argcount positional
+    // arguments just copies them in (simple_args: no keyword-only
+    // parameters, cells, free variables, *args, **kwargs), and whether
+    // such a call also just runs it (simple_call: nor a generator or coroutine).
     uint32_t frame_size, nvars;
-    bool simple_call;
+    bool simple_args, simple_call;
     ObjStr *name, *qualname, *filename;
 } ObjCode;
 

@@ -224,7 +224,8 @@ Obj *obj_alloc(ObjClass *cls, size_t size) {
 Obj *obj_alloc_data(ObjClass *cls, size_t size, size_t zeroed) {
     Obj *o;
     if (OBJ_POOLED && size <= OBJ_POOL_MAX) {
-        size_t c = GC_SIZE_CLASS(size);
+        // the first [zeroed] bytes (the caller writes the rest at once)
+        size_t c = GC_SIZE_CLASS(zeroed < size ? zeroed : size);
         o = gc_pool_take(size);
         uint64_t *w = (uint64_t *)o;
         for (size_t i = 0; i < c; i++) {
@@ -254,7 +255,7 @@ Obj *obj_try_alloc(ObjClass *cls, size_t size) {
 
 Obj *obj_try_alloc_data(ObjClass *cls, size_t size, size_t zeroed) {
     if (size <= OBJ_POOL_MAX) {
-        return obj_alloc(cls, size);
+        return obj_alloc_data(cls, size, zeroed);
     }
     Obj *o = large_alloc(size, true);
     if (!o) {

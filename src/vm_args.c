@@ -225,7 +225,15 @@ static void init_cells(ObjFunction *f, Frame *fr) {
 // Makes the frame for calling [f]; heap-allocated for generators.
 Frame *make_call_frame(ObjFunction *f, Value *args, int argc, ObjTuple *kwnames,
                        Value *kwvalues, int nkw, bool heap) {
-    Frame *fr = frame_alloc(f->code, heap);
+    ObjCode *co = f->code;
+    if (co->simple_args && nkw == 0 && argc == co->argcount) {
+        // every parameter given by position: nothing to bind
+        Frame *fr = frame_alloc_args(co, heap, args, argc);
+        fr->func = OBJ_VAL(f);
+        fr->globals = f->globals;
+        return fr;
+    }
+    Frame *fr = frame_alloc(co, heap);
     fr->func = OBJ_VAL(f);
     fr->globals = f->globals;
     // protect the frame's partial contents: it is not linked yet

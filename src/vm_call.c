@@ -139,8 +139,9 @@ void code_frame_geometry(ObjCode *code) {
     size_t nvars = (size_t)(code->nlocals + code->ncells + code->nfree);
     size_t nslots = nvars + (size_t)code->max_stack;
     code->nvars = (uint32_t)nvars;
-    code->simple_call = code->kwonlycount == 0 && code->ncells == 0 && code->nfree == 0 &&
-                        !(code->flags & (CO_VARARGS | CO_VARKW | CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR));
+    code->simple_args = code->kwonlycount == 0 && code->ncells == 0 && code->nfree == 0 &&
+                        !(code->flags & (CO_VARARGS | CO_VARKW));
+    code->simple_call = code->simple_args && !(code->flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR));
     code->frame_size = (uint32_t)((sizeof(Frame) + nslots * sizeof(Value) + sizeof(Block) * (size_t)code->max_blocks + 15) &
                                   ~(size_t)15);
 }
