@@ -29,11 +29,17 @@ Value slice_new(Value start, Value stop, Value step) {
 #define CLAMP_MAX ((int64_t)1 << 62)
 
 // A slice bound as int64, clamped to +-2^62 (big ints saturate).
-static bool slice_val(Value v, int64_t *out) {
+static bool slice_val_slow(Value v, int64_t *out);
+
+static inline bool slice_val(Value v, int64_t *out) {
     if (IS_SMALL(v)) {
         *out = AS_SMALL(v);
         return true;
     }
+    return slice_val_slow(v, out);
+}
+
+static bool slice_val_slow(Value v, int64_t *out) {
     if (v == VAL_TRUE || v == VAL_FALSE) {
         *out = v == VAL_TRUE;
         return true;
@@ -47,7 +53,7 @@ static bool slice_val(Value v, int64_t *out) {
             }
             *out = neg ? -CLAMP_MAX : CLAMP_MAX;
         }
-    } else if (IS_OBJ(v) && class_lookup(AS_OBJ(v)->cls, str_intern_c("__index__"))) {
+    } else if (IS_OBJ(v) && class_lookup(AS_OBJ(v)->cls, ST->s_index)) {
         if (!index_value(v, NULL, out)) {
             return false;
         }
@@ -108,7 +114,9 @@ bool slice_indices(ObjSlice *s, int64_t len, int64_t *start, int64_t *stop,
         }
     }
     int64_t n;
-    if (st < 0) {
+    if (st == 1) {
+        n = a < b ? b - a : 0;  // (no division for the common step)
+    } else if (st < 0) {
         n = b < a ? (a - b - 1) / (-st) + 1 : 0;
     } else {
         n = a < b ? (b - a - 1) / st + 1 : 0;
@@ -300,7 +308,7 @@ static Value as_int(Value v, const char *msg) {
         mpz_clear(z);
         return r;
     }
-    Value f = IS_OBJ(v) ? class_lookup(AS_OBJ(v)->cls, str_intern_c("__index__")) : VAL_NULL;
+    Value f = IS_OBJ(v) ? class_lookup(AS_OBJ(v)->cls, ST->s_index) : VAL_NULL;
     if (!f) {
         if (msg) {
             return exc_raise(exc_TypeError, "%s", msg);

@@ -1767,6 +1767,18 @@ next_instr:
         // positional parameters (no defaults, cells, *args or generators)
         Value *base = sp - (int)arg - 2;
         Value callable = base[0];
+        if (base[1] == VAL_NULL && IS_OBJ(callable)) {
+            if (AS_OBJ(callable)->cls == cls_bound_method) {
+                // a bound method (f = obj.method; f(x)): its function with
+                // self in the slot LOAD_METHOD would have filled
+                ObjBoundMethod *bm = (ObjBoundMethod *)AS_OBJ(callable);
+                base[0] = callable = bm->func;
+                base[1] = bm->self;
+            } else if (AS_OBJ(callable)->cls == cls_native && ((ObjNative *)AS_OBJ(callable))->self &&
+                       !((ObjNative *)AS_OBJ(callable))->slot) {
+                base[1] = ((ObjNative *)AS_OBJ(callable))->self;   // a builtin bound to its object
+            }
+        }
         int argc = (int)arg + (base[1] != VAL_NULL);
         Value *args = base[1] != VAL_NULL ? base + 1 : base + 2;
         Frame *nf = enter_simple(frame, ip, base, callable, args, argc);
@@ -1780,9 +1792,9 @@ next_instr:
             ObjNative *n = (ObjNative *)AS_OBJ(callable);
             // (self is checked as the general path does, but for an instance
             // of exactly the defining class reached by LOAD_METHOD)
-            if (!n->slot && !n->self) {
+            if (!n->slot) {
                 SAVE_FRAME();
-                if (n->owner && !n->is_static &&
+                if (n->owner && !n->is_static && !n->self &&
                     !(base[1] != VAL_NULL && val_class(args[0]) == n->owner) &&
                     !native_check_self(n, argc, args)) {
                     goto error;
