@@ -563,6 +563,7 @@ void gc_collect(void) {
 #endif
     gc_finish_sweep();      // the last collection's marks must be gone
     ST->gc.collecting = true;
+    memset(ST->str_cursor, 0, sizeof ST->str_cursor);   // strs that die may not stay there
     ST->gc.slab_live_bytes = 0;
     for (int i = 0; i < ST->gc.nroot_markers; i++) {
         ST->gc.root_markers[i]();

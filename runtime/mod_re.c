@@ -1073,7 +1073,7 @@ static bool subject(ObjPattern *p, Value v, const char *what, Subj *out) {
         return false;
     }
     // valid UTF-8 is required by PCRE2 (pyish strs with lone surrogates are not)
-    if (out->str && out->cplen != out->len && !str_encodable(out->data, out->len)) {
+    if (out->str && !str_no_surrogates(out->str)) {
         exc_raise(exc_UnicodeError, "%s: the string contains surrogates", what);
         return false;
     }

@@ -153,6 +153,9 @@ int utf8_valid_len(const char *s, size_t left);
 // when [s] holds a lone surrogate, which str literals like "\ud800" allow;
 // checked before text leaves the process (print, write, encode).
 bool str_encodable(const char *s, size_t len);
+// Whether [s] holds no lone surrogate (valid UTF-8 for PCRE2), computed
+// once per str (ObjStr.surrogates); never raises.
+bool str_no_surrogates(ObjStr *s);
 // Encodes [cp] into [out] (4 bytes room); returns the byte count.
 int utf8_encode(uint32_t cp, char *out);
 // Byte offset of code point index [cp] (0 <= cp <= cplen) in [s].

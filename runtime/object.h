@@ -206,6 +206,7 @@ enum {
 };
 
 // ---- core object layouts (others live with their files' headers)
+enum { STR_SURR_UNKNOWN, STR_SURR_NONE, STR_SURR_SOME };
 struct ObjStr {
     Obj hdr;
     int64_t hash;       // cached hash, -1 until computed
@@ -214,6 +215,7 @@ struct ObjStr {
     bool interned;
     bool owned;         // grows in place: made by str_concat_owned for the VM's
                         // ADD_FAST_STORE and not loaded out of its local since
+    uint8_t surrogates; // STR_SURR_*: whether it holds a lone surrogate, once asked
     char data[];        // UTF-8, NUL-terminated
 };
 

@@ -232,6 +232,11 @@ struct State {
     Value ascii_chars[128];             // interned 1-char strings
     ObjStr **itab;                      // intern table
     size_t icap, icount;
+    // str.c's cursors: the byte offset of code point cp in a non-ASCII str
+    // lately indexed, so s[i] in a loop walks from there, not from 0;
+    // emptied by each collection (a freed str's address may come back)
+    struct { struct ObjStr *s; size_t cp, byte; } str_cursor[4];
+    unsigned str_cursor_next;
 
     // ---- ints (runtime/int.c)
     jmp_buf *gmp_jmp;

@@ -108,6 +108,20 @@ bool str_encodable(const char *s, size_t len) {
     return true;
 }
 
+bool str_no_surrogates(ObjStr *s) {
+    if (s->cplen == s->len || s->surrogates == STR_SURR_NONE) {
+        return true;
+    }
+    if (s->surrogates == STR_SURR_UNKNOWN) {
+        bool ok = str_encodable(s->data, s->len);
+        if (!ok) {
+            exc_clear();
+        }
+        s->surrogates = ok ? STR_SURR_NONE : STR_SURR_SOME;
+    }
+    return s->surrogates == STR_SURR_NONE;
+}
+
 int utf8_encode(uint32_t cp, char *out) {
     if (cp < 0x80) {
         out[0] = (char)cp;
@@ -131,19 +145,76 @@ int utf8_encode(uint32_t cp, char *out) {
     return 4;
 }
 
+// The cursor of [s] (state.h), or a slot to fill for it.
+static inline bool cursor_find(ObjStr *s, size_t *cp, size_t *byte, unsigned *slot) {
+    for (unsigned k = 0; k < 4; k++) {
+        if (ST->str_cursor[k].s == s) {
+            *cp = ST->str_cursor[k].cp;
+            *byte = ST->str_cursor[k].byte;
+            *slot = k;
+            return true;
+        }
+    }
+    *slot = ST->str_cursor_next++ & 3;
+    return false;
+}
+
+static inline void cursor_set(unsigned slot, ObjStr *s, size_t cp, size_t byte) {
+    ST->str_cursor[slot].s = s;
+    ST->str_cursor[slot].cp = cp;
+    ST->str_cursor[slot].byte = byte;
+}
+
+#define UTF8_CONT(c) (((unsigned char)(c) & 0xC0) == 0x80)
+
 size_t str_cp_offset(ObjStr *s, size_t cp) {
     if (s->cplen == s->len) {
         return cp;
     }
-    size_t i = 0, n = 0;
-    while (i < s->len && n < cp) {
+    if (cp >= s->cplen) {
+        return s->len;
+    }
+    // walk from the nearest known position: the start, the end, or the cursor
+    size_t n = 0, i = 0, ccp, cb;
+    unsigned slot;
+    bool have = cursor_find(s, &ccp, &cb, &slot);
+    if (have && (ccp <= cp ? cp - ccp : ccp - cp) < cp) {
+        n = ccp;
+        i = cb;
+    }
+    if (s->cplen - cp < (n <= cp ? cp - n : n - cp)) {
+        n = s->cplen;
+        i = s->len;
+    }
+    while (n < cp) {
         i++;
-        while (i < s->len && ((unsigned char)s->data[i] & 0xC0) == 0x80) {
+        while (i < s->len && UTF8_CONT(s->data[i])) {
             i++;
         }
         n++;
     }
+    while (n > cp) {
+        i--;
+        while (i > 0 && UTF8_CONT(s->data[i])) {
+            i--;
+        }
+        n--;
+    }
+    cursor_set(slot, s, cp, i);
     return i;
+}
+
+size_t str_byte_to_cp(ObjStr *s, size_t b) {
+    size_t ccp, cb;
+    unsigned slot;
+    size_t cp;
+    if (cursor_find(s, &ccp, &cb, &slot) && (cb <= b ? b - cb : cb - b) < b) {
+        cp = cb <= b ? ccp + count_cp(s->data + cb, b - cb) : ccp - count_cp(s->data + b, cb - b);
+    } else {
+        cp = count_cp(s->data, b);
+    }
+    cursor_set(slot, s, cp, b);
+    return cp;
 }
 
 // int() and float() of a str: Unicode decimal digits become ASCII digits and
@@ -321,6 +392,7 @@ Value str_concat_owned(Value a, Value b) {
         x->data[len] = 0;
         x->cplen += y->cplen;
         x->hash = -1;
+        x->surrogates = STR_SURR_UNKNOWN;
         return a;
     }
     size_t cap = x->owned ? len + len / 2 + 16 : len;

@@ -34,8 +34,9 @@ static inline size_t count_cp(const char *s, size_t len) {
 }
 
 // Code-point index of byte offset [b].
+size_t str_byte_to_cp(ObjStr *s, size_t b);   // (str.c: from the str's cursor)
 static inline size_t byte_to_cp(ObjStr *s, size_t b) {
-    return s->cplen == s->len ? b : count_cp(s->data, b);
+    return s->cplen == s->len ? b : b < 64 ? count_cp(s->data, b) : str_byte_to_cp(s, b);
 }
 
 // ---- character classes
