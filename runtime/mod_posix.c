@@ -734,6 +734,7 @@ static Value p_open(int argc, Value *argv, ObjDict *kw) {
     if (!p || !int_arg(argv[1], &flags) || (argc > 2 && !int_arg(argv[2], &mode))) {
         return VAL_NULL;
     }
+    fflush(NULL);   // the new descriptor sees unclosed files' data, as stat does
     int fd = open(p, (int)flags | O_CLOEXEC, (mode_t)mode);
     if (fd < 0) {
         return exc_raise_oserror(errno, argv[0], VAL_NULL);
