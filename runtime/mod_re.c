@@ -788,6 +788,120 @@ static bool translate(const Subj *pat, Value patv, SBuf *b, bool unicode_ws) {
     return true;
 }
 
+// The index of the ']' closing the character class that opens at s[i]
+// (n - 1 when none does): escapes, a leading ']' and [:name:] inside.
+static size_t class_end(const char *s, size_t n, size_t i) {
+    size_t j = i + 1;
+    if (j < n && s[j] == '^') {
+        j++;
+    }
+    if (j < n && s[j] == ']') {
+        j++;
+    }
+    for (; j < n; j++) {
+        if (s[j] == '\\') {
+            j++;
+        } else if (s[j] == '[' && j + 1 < n && s[j + 1] == ':') {
+            for (size_t k = j + 2; k + 1 < n; k++) {   // [:name:]
+                if (s[k] == ':' && s[k + 1] == ']') {
+                    j = k + 1;
+                    break;
+                }
+            }
+        } else if (s[j] == ']') {
+            return j;
+        }
+    }
+    return n - 1;
+}
+
+// The width PCRE2 gives the branch s[a..b) of a look-behind alone; -1 when
+// it cannot be measured alone (a group reference, say).
+static int64_t branch_width(const char *s, size_t a, size_t b, uint32_t opts) {
+    SBuf t;
+    sb_init(&t);
+    sb_add(&t, "(?<=", 4);
+    sb_add(&t, s + a, b - a);
+    sb_addc(&t, ')');
+    int err;
+    PCRE2_SIZE off;
+    pcre2_code *c = t.failed ? NULL : pcre2_compile((PCRE2_SPTR)t.data, t.len, opts, &err, &off, NULL);
+    sb_free(&t);
+    uint32_t w = 0;
+    if (!c || pcre2_pattern_info(c, PCRE2_INFO_MAXLOOKBEHIND, &w) != 0) {
+        pcre2_code_free(c);
+        return -1;
+    }
+    pcre2_code_free(c);
+    return (int64_t)w;
+}
+
+// CPython wants every branch of a look-behind to have one width
+// ((?<=ab|c) is its "look-behind requires fixed-width pattern"); PCRE2
+// accepts top-level branches of different fixed widths. False when the
+// translated pattern [s] has such a look-behind.
+static bool lookbehinds_one_width(const char *s, size_t n, uint32_t opts) {
+    bool ext = (opts & PCRE2_EXTENDED) != 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\\') {
+            i++;
+            continue;
+        }
+        if (s[i] == '[') {
+            i = class_end(s, n, i);
+            continue;
+        }
+        if (ext && s[i] == '#') {
+            while (i < n && s[i] != '\n') {
+                i++;
+            }
+            continue;
+        }
+        if (!(s[i] == '(' && i + 3 < n && s[i + 1] == '?' && s[i + 2] == '<' &&
+              (s[i + 3] == '=' || s[i + 3] == '!'))) {
+            continue;
+        }
+        size_t a = i + 4, j = a;
+        int depth = 0;
+        int64_t width = -2;     // -2: no branch measured yet
+        bool several = false;
+        for (; j < n; j++) {
+            char c = s[j];
+            if (c == '\\') {
+                j++;
+            } else if (c == '[') {
+                j = class_end(s, n, j);
+            } else if (ext && c == '#') {
+                while (j < n && s[j] != '\n') {
+                    j++;
+                }
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')' && depth > 0) {
+                depth--;
+            } else if ((c == ')' || c == '|') && depth == 0) {
+                if (c == ')' && !several) {
+                    break;      // one branch: PCRE2 checked it
+                }
+                several = true;
+                int64_t w = branch_width(s, a, j, opts);
+                if (w < 0) {
+                    break;
+                }
+                if (width != -2 && w != width) {
+                    return false;
+                }
+                width = w;
+                a = j + 1;
+                if (c == ')') {
+                    break;
+                }
+            }
+        }
+    }
+    return true;
+}
+
 // Python's message for a PCRE2 compile error, where they differ.
 static const char *python_message(int code, char *buf, size_t cap) {
     switch (code) {
@@ -890,6 +1004,11 @@ static Value p_compile(int argc, Value *argv, ObjDict *kw) {
     int err;
     PCRE2_SIZE erroff;
     pcre2_code *code = pcre2_compile((PCRE2_SPTR)(b.len ? b.data : ""), b.len, opts, &err, &erroff, NULL);
+    if (code && !lookbehinds_one_width(b.data, b.len, opts)) {
+        pcre2_code_free(code);
+        sb_free(&b);
+        return re_error("look-behind requires fixed-width pattern", argv[0], -1);
+    }
     sb_free(&b);
     if (!code) {
         char buf[256];
