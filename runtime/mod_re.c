@@ -981,9 +981,12 @@ static Value p_compile(int argc, Value *argv, ObjDict *kw) {
         sb_free(&b);
         return VAL_NULL;
     }
-    uint32_t opts = 0;
+    // Python's multiline ^ also matches after a newline that ends the
+    // subject (re.findall('^', 'a\n', re.M) finds two); PCRE2's does with
+    // ALT_CIRCUMFLEX, which changes nothing outside multiline mode
+    uint32_t opts = PCRE2_ALT_CIRCUMFLEX;
     if (!is_bytes) {
-        opts = PCRE2_UTF;
+        opts |= PCRE2_UTF;
         if (!(flags & F_A)) {
             opts |= PCRE2_UCP;
             flags |= F_U;
