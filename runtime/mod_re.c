@@ -165,6 +165,91 @@ static bool is_ident_start(unsigned char c) {
     return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
 }
 
+static int hex_digits(const char *s, size_t n, size_t at, int count) {
+    int v = 0;
+    for (int k = 0; k < count; k++) {
+        if (at + (size_t)k >= n || !isxdigit((unsigned char)s[at + k])) {
+            return -1;
+        }
+        char c = (char)tolower((unsigned char)s[at + k]);
+        v = v * 16 + (c <= '9' ? c - '0' : c - 'a' + 10);
+    }
+    return v;
+}
+
+// One item of a character class at s[j] (a bytes pattern when [bytes]):
+// its code point, -2 for a class escape (\d \w ...), -1 when not known
+// here (translate checks the rest); *len gets its length in bytes.
+static int class_item(const char *s, size_t n, size_t j, bool bytes, size_t *len) {
+    unsigned char c = (unsigned char)s[j];
+    if (c != '\\' || j + 1 >= n) {
+        if (c < 0x80 || bytes) {
+            *len = 1;
+            return c;
+        }
+        int k = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;     // UTF-8 sequence
+        int cp = c & (0x3f >> (k - 1));
+        for (int m = 1; m < k && j + (size_t)m < n; m++) {
+            cp = (cp << 6) | ((unsigned char)s[j + m] & 0x3f);
+        }
+        *len = (size_t)k;
+        return cp;
+    }
+    char d = s[j + 1];
+    *len = 2;
+    if (strchr("dDsSwW", d)) {
+        return -2;
+    }
+    const char *simple = "a\ab\bf\fn\nr\rt\tv\v";
+    for (const char *q = simple; *q; q += 2) {
+        if (*q == d) {
+            return (unsigned char)q[1];
+        }
+    }
+    int count = d == 'x' ? 2 : d == 'u' && !bytes ? 4 : d == 'U' && !bytes ? 8 : 0;
+    if (count) {
+        int v = hex_digits(s, n, j + 2, count);
+        if (v >= 0) {
+            *len = 2 + (size_t)count;
+        }
+        return v;
+    }
+    if (d >= '0' && d <= '7') {   // octal: \0, \0o, \0oo, or three digits
+        size_t k = j + 1;
+        int v = 0;
+        while (k < n && k < j + 4 && s[k] >= '0' && s[k] <= '7') {
+            v = v * 8 + (s[k] - '0');
+            k++;
+        }
+        if (d != '0' && k - j - 1 < 3) {
+            return -1;
+        }
+        *len = k - j;
+        return v;
+    }
+    if (d == 'N' && !bytes && j + 2 < n && s[j + 2] == '{') {   // \N{NAME}
+        const char *close = memchr(s + j + 3, '}', n - (j + 3));
+        if (!close) {
+            return -1;
+        }
+        size_t nlen = (size_t)(close - (s + j + 3));
+        char name[128];
+        uint32_t cp;
+        if (nlen >= sizeof name) {
+            return -1;
+        }
+        for (size_t k = 0; k < nlen; k++) {
+            name[k] = (char)toupper((unsigned char)s[j + 3 + k]);
+        }
+        *len = (size_t)(close - (s + j)) + 1;
+        return uname_lookup(name, nlen, &cp) ? (int)cp : -1;
+    }
+    if (!isalnum((unsigned char)d) && (unsigned char)d < 0x80) {
+        return d;           // \- \] \\ ...
+    }
+    return -1;
+}
+
 static bool py_check(const Subj *pat, Value patv, int64_t flags) {
     const char *s = pat->data;
     size_t n = pat->len;
@@ -248,36 +333,38 @@ static bool py_check(const Subj *pat, Value patv, int64_t flags) {
                 j++;
             }
             size_t prev_start = 0;
-            int prev_cp = -1;      // last literal (ASCII) for range checks
+            int prev_cp = -1;      // the last item's code point, for range checks
+            bool bytes = pat->str == NULL;
             while (j < n && s[j] != ']') {
-                if (s[j] == '\\' && j + 1 < n) {
-                    char d = s[j + 1];
-                    prev_cp = strchr("dDsSwW", d) ? -2 : -1;
-                    prev_start = j;
-                    j += 2;
-                    continue;
-                }
+                size_t len;
                 if (s[j] == '-' && prev_cp != -1 && j + 1 < n && s[j + 1] != ']') {
                     size_t hi_at = j + 1;
-                    int hi;
-                    size_t hi_len = 1;
-                    if (s[hi_at] == '\\' && hi_at + 1 < n) {
-                        hi = strchr("dDsSwW", s[hi_at + 1]) ? -2 : -1;
-                        hi_len = 2;
-                    } else {
-                        hi = (unsigned char)s[hi_at] < 0x80 ? s[hi_at] : -1;
-                    }
+                    size_t hi_len;
+                    int hi = class_item(s, n, hi_at, bytes, &hi_len);
                     if (prev_cp == -2 || hi == -2 || (prev_cp >= 0 && hi >= 0 && hi < prev_cp)) {
-                        FAIL(prev_start, "bad character range %.*s", (int)(hi_at + hi_len - prev_start),
-                             s + prev_start);
+                        // CPython names each end by its first token (a
+                        // character, or '\' and one letter) and counts the
+                        // position back from the range's end by those
+                        bool lo_esc = s[prev_start] == '\\', hi_esc = s[hi_at] == '\\';
+                        size_t lo_tok, hi_tok;
+                        if (!lo_esc) {
+                            class_item(s, n, prev_start, bytes, &lo_tok);
+                        }
+                        if (!hi_esc) {
+                            class_item(s, n, hi_at, bytes, &hi_tok);
+                        }
+                        snprintf(msg, sizeof msg, "bad character range %.*s-%.*s",
+                                 (int)(lo_esc ? 2 : lo_tok), s + prev_start, (int)(hi_esc ? 2 : hi_tok), s + hi_at);
+                        re_error(msg, patv, pos_in(pat, hi_at + hi_len) - (lo_esc ? 2 : 1) - 1 - (hi_esc ? 2 : 1));
+                        return false;
                     }
                     j = hi_at + hi_len;
                     prev_cp = -1;
                     continue;
                 }
                 prev_start = j;
-                prev_cp = (unsigned char)s[j] < 0x80 ? s[j] : -1;
-                j++;
+                prev_cp = class_item(s, n, j, bytes, &len);
+                j += len;
             }
             if (j >= n) {
                 FAIL(i, "unterminated character set");
