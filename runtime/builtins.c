@@ -29,9 +29,9 @@ static Value holder(size_t n) {
 // Writes [str] to [file] (None/NULL: stdout).
 Value sys_write(Value file, Value str) {
     if (!file || IS_NONE(file)) {
-        if (!str_encodable(AS_STR(str)->data, AS_STR(str)->len)) {
+        if (!str_encodable(AS_STR(str)->data, AS_STR(str)->len) || !file_writes_utf8(ST->sys_stdout)) {
             // lone surrogates: sys.stdout's write applies its errors= (surrogateescape
-            // in the C locale, as CPython's)
+            // in the C locale, as CPython's), and its encoding after reconfigure()
             exc_clear();
             if (!ST->sys_stdout && !vm_import("sys")) {
                 return VAL_NULL;
@@ -147,8 +147,9 @@ static Value bi_print(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     if (!file || IS_NONE(file)) {
-        if (!str_encodable(b.data, b.len)) {
-            // lone surrogates: through sys.stdout's write and its errors=
+        if (!str_encodable(b.data, b.len) || !file_writes_utf8(ST->sys_stdout)) {
+            // lone surrogates, or a sys.stdout reconfigured to another
+            // encoding: through sys.stdout's write and its errors=
             exc_clear();
             Value s = sb_finish(&b);
             if (!s || !sys_write(VAL_NONE, s)) {

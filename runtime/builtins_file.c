@@ -47,6 +47,7 @@ typedef struct ObjFile {
     bool utf8;              // the encoding is UTF-8 (no transcoding)
     uint8_t newline;        // NL_*
     uint8_t last_op;        // OP_*: stdio needs a positioning call between reads and writes
+    bool line_buf;          // reconfigure(line_buffering=True) made the stream line-buffered
     char encoding[24];
     char errors[24];
 } ObjFile;
@@ -1157,7 +1158,88 @@ static Value fg_newlines(int argc, Value *argv, ObjDict *kw) {
 
 static Value fg_line_buffering(int argc, Value *argv, ObjDict *kw) {
     ObjFile *f = text_file(argv[0], "line_buffering");
-    return f ? VAL_BOOL(f->fp == stdout && isatty(fileno(stdout))) : VAL_NULL;
+    return f ? VAL_BOOL(f->line_buf || (f->fp == stdout && isatty(fileno(stdout)))) : VAL_NULL;
+}
+
+bool file_writes_utf8(Value v) {
+    if (!v || !IS_A(v, cls_file)) {
+        return true;
+    }
+    ObjFile *f = AS_FILE(v);
+    return f->binary || (f->utf8 && f->newline != NL_CR && f->newline != NL_CRLF);
+}
+
+// reconfigure(*, encoding, errors, newline, line_buffering, write_through),
+// as TextIOWrapper's: sys.stdout.reconfigure(encoding='utf-8') in scripts.
+static Value m_file_reconfigure(int argc, Value *argv, ObjDict *kw) {
+    static const char *const allowed[] = {"encoding", "errors", "newline", "line_buffering",
+                                          "write_through", NULL};
+    ObjFile *f = text_file(argv[0], "reconfigure");
+    if (!f) {
+        return VAL_NULL;
+    }
+    if (argc > 1) {
+        return exc_raise(exc_TypeError, "reconfigure() takes no positional arguments");
+    }
+    if (!kw_only("reconfigure", kw, allowed)) {
+        return VAL_NULL;
+    }
+    Value venc = kw_get(kw, "encoding"), verr = kw_get(kw, "errors"), vnl = kw_get(kw, "newline");
+    const char *const names[] = {"encoding", "errors", "newline"};
+    Value vals[] = {venc, verr, vnl};
+    for (int i = 0; i < 3; i++) {
+        if (vals[i] && !IS_NONE(vals[i]) && !IS_STR(vals[i])) {
+            return exc_raise(exc_TypeError, "reconfigure() argument '%s' must be str or None, not %s",
+                             names[i], val_type_name(vals[i]));
+        }
+    }
+    bool set_enc = venc && !IS_NONE(venc);
+    uint8_t nl = f->newline;
+    if (vnl) {
+        const char *n = IS_NONE(vnl) ? NULL : AS_STR(vnl)->data;
+        nl = !n ? NL_UNIVERSAL : !strcmp(n, "") ? NL_UNTRANSLATED : !strcmp(n, "\n") ? NL_LF
+           : !strcmp(n, "\r") ? NL_CR : !strcmp(n, "\r\n") ? NL_CRLF : 255;
+        if (nl == 255) {
+            return exc_raise(exc_ValueError, "illegal newline value: %s", n);
+        }
+    }
+    if (set_enc) {
+        const char *e = AS_STR(venc)->data;
+        if (strlen(e) >= sizeof f->encoding) {
+            return exc_raise(exc_LookupError, "unknown encoding: %s", e);
+        }
+        if (!codec_decode((const unsigned char *)"", 0, e, "strict")) {    // LookupError
+            return VAL_NULL;
+        }
+    }
+    if ((set_enc || vnl || (verr && !IS_NONE(verr))) && f->readable && f->last_op == OP_READ) {
+        return unsupported("It is not possible to set the encoding or newline of stream after the first read");
+    }
+    if (!file_open_check(argv[0])) {
+        return VAL_NULL;
+    }
+    fflush(f->fp);
+    if (set_enc) {
+        snprintf(f->encoding, sizeof f->encoding, "%s", AS_STR(venc)->data);
+        f->utf8 = is_utf8_name(f->encoding);
+        snprintf(f->errors, sizeof f->errors, "%s", "strict");    // as CPython: errors reset
+    }
+    if (verr && !IS_NONE(verr)) {
+        snprintf(f->errors, sizeof f->errors, "%s", AS_STR(verr)->data);
+    }
+    f->newline = nl;
+    Value lb = kw_get(kw, "line_buffering");
+    if (lb && !IS_NONE(lb)) {
+        int t = obj_truthy(lb);
+        if (t < 0) {
+            return VAL_NULL;
+        }
+        f->line_buf = t;
+        if (t) {
+            setvbuf(f->fp, NULL, _IOLBF, BUFSIZ);    // after the flush above: glibc allows it
+        }
+    }
+    return VAL_NONE;
 }
 
 static Value fg_buffer(int argc, Value *argv, ObjDict *kw) {
@@ -1207,6 +1289,7 @@ static const MethodDef file_methods[] = {
     {"write", m_file_write},
     {"writelines", m_file_writelines},
     {"flush", m_file_flush},
+    {"reconfigure", m_file_reconfigure, true},
     {"close", m_file_close},
     {"seek", m_file_seek},
     {"tell", m_file_tell},

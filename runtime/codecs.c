@@ -261,6 +261,41 @@ static const char *enc_reason(Enc e) {
          : e == ENC_CP437 ? "character maps to <undefined>" : "surrogates not allowed";
 }
 
+// Whether [encoding] names one of CPython's bytes-to-bytes or str-to-str
+// codecs (rot13, hex, base64, zlib, bz2, quopri, uu), which str.encode and
+// bytes.decode refuse with their own message.
+static bool transform_codec(const char *encoding) {
+    static const char *const names[] = {
+        "rot13", "rot-13", "hex", "hex-codec", "base64", "base-64", "base64-codec", "zip", "zlib",
+        "zlib-codec", "bz2", "bz2-codec", "quopri", "quotedprintable", "quoted-printable",
+        "quopri-codec", "uu", "uu-codec", NULL};
+    char key[24];
+    size_t n = 0;
+    for (; encoding[n] && n < sizeof key - 1; n++) {
+        char c = (char)tolower((unsigned char)encoding[n]);
+        key[n] = c == '_' || c == ' ' ? '-' : c;
+    }
+    if (encoding[n]) {
+        return false;
+    }
+    key[n] = '\0';
+    for (size_t i = 0; names[i]; i++) {
+        if (strcmp(key, names[i]) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static Value unknown_encoding(const char *encoding, const char *use) {
+    if (transform_codec(encoding)) {
+        return exc_raise(exc_LookupError,
+                         "'%s' is not a text encoding; use codecs.%s() to handle arbitrary codecs",
+                         encoding, use);
+    }
+    return exc_raise(exc_LookupError, "unknown encoding: %s", encoding);
+}
+
 Value codec_encode(Value sv, const char *encoding, const char *errors) {
     Enc e;
     if (!find_codec(encoding, &e)) {
@@ -268,7 +303,7 @@ Value codec_encode(Value sv, const char *encoding, const char *errors) {
         if (esc) {
             return codec_escape_encode(sv, esc == 2);
         }
-        return exc_raise(exc_LookupError, "unknown encoding: %s", encoding);
+        return unknown_encoding(encoding, "encode");
     }
     ObjStr *s = AS_STR(sv);
     if (s->cplen == s->len && ascii_compatible(e)) {
@@ -490,7 +525,7 @@ Value codec_decode(const unsigned char *p, size_t len, const char *encoding, con
         if (esc) {
             return codec_escape_decode(p, len, esc == 2, errors);
         }
-        return exc_raise(exc_LookupError, "unknown encoding: %s", encoding);
+        return unknown_encoding(encoding, "decode");
     }
     ErrMode m = err_mode(errors);
     SBuf b;

@@ -160,6 +160,9 @@ static Value ntm_replace(int argc, Value *argv, ObjDict *kw) {
         dict_set(AS_DICT(d), fields->items[i], t->items[i]);
     }
     if (kw) {
+        gc_push_root(d);
+        Value bad = list_new(0); // CPython names the unexpected keys only, as a list
+        gc_push_root(bad);
         for (size_t i = 0; i < kw->nentries; i++) {
             DictEntry *e = &kw->entries[i];
             if (!e->key) {
@@ -167,12 +170,19 @@ static Value ntm_replace(int argc, Value *argv, ObjDict *kw) {
             }
             Value old;
             if (dict_get(AS_DICT(d), e->key, &old) != 1) {
-                Value r = obj_repr(OBJ_VAL(kw));
-                return exc_raise(exc_ValueError, "Got unexpected field names: %s",
-                                 r ? AS_STR(r)->data : "?");
+                list_append(AS_LIST(bad), e->key);
+                continue;
             }
             dict_set(AS_DICT(d), e->key, e->value);
         }
+        if (AS_LIST(bad)->len) {
+            Value r = obj_repr(bad);
+            gc_pop_root(2);
+            return r ? exc_raise(exc_ValueError, "Got unexpected field names: %s",
+                                 AS_STR(r)->data)
+                     : VAL_NULL;
+        }
+        gc_pop_root(2);
     }
     gc_push_root(d);
     Value r = nt_new_(cls, 0, NULL, AS_DICT(d));

@@ -136,6 +136,9 @@ void builtins_file_init(void);
 // open(file, mode='r', buffering=-1, encoding=None, errors=None,
 // newline=None): a text file object.
 Value builtins_open(int argc, Value *argv, ObjDict *kw);
+// Whether text written to file [f] goes out as UTF-8 unchanged (its
+// encoding is UTF-8 and errors strict): print's direct path for sys.stdout.
+bool file_writes_utf8(Value f);
 // Adds [fn] to [cls] as a classmethod named [name].
 ObjNative *class_add_classmethod(ObjClass *cls, const char *name, NativeFn fn);
 // The builtin [name], looked up now (the iterators' __reduce__ want iter);

@@ -643,8 +643,10 @@ static Value comb_perm(int argc, Value *argv, bool perm) {
     } else if (!get_int(argv[1], k)) {
         goto done;
     }
-    if (mpz_sgn(n) < 0) {
-        r = exc_raise(exc_ValueError, "n must be a non-negative integer");
+    if (mpz_sgn(n) < 0) {   // perm(n) is factorial(n) in CPython, with its message
+        r = exc_raise(exc_ValueError, perm && (argc == 1 || IS_NONE(argv[1]))
+                                          ? "factorial() not defined for negative values"
+                                          : "n must be a non-negative integer");
         goto done;
     }
     if (mpz_sgn(k) < 0) {

@@ -471,6 +471,7 @@ static Value p_utime(int argc, Value *argv, ObjDict *kw) {
         ts[1].tv_nsec = m % 1000000000;
         tp = ts;
     }
+    fflush(NULL);   // unclosed files' data first, or their later flush resets the times
     if (utimensat(AT_FDCWD, p, tp, 0) != 0) {
         return exc_raise_oserror(errno, argv[0], VAL_NULL);
     }
@@ -485,6 +486,7 @@ static Value p_truncate(int argc, Value *argv, ObjDict *kw) {
     if (!int_arg(argv[1], &n)) {
         return VAL_NULL;
     }
+    fflush(NULL);   // unclosed files' data first, or their later flush undoes the cut
     int r;
     if (IS_SMALL(argv[0])) {
         r = ftruncate((int)AS_SMALL(argv[0]), (off_t)n);
@@ -577,8 +579,7 @@ static Value p_system(int argc, Value *argv, ObjDict *kw) {
     if (!IS_STR(argv[0])) {
         return exc_raise(exc_TypeError, "system() argument 'command' must be str, not %s", val_type_name(argv[0]));
     }
-    fflush(stdout);
-    fflush(stderr);
+    fflush(NULL);   // the shell's commands see unreferenced, unclosed files' data
     int r = system(AS_STR(argv[0])->data);
     return MK_SMALL(r);
 }
@@ -733,6 +734,7 @@ static Value p_open(int argc, Value *argv, ObjDict *kw) {
     if (!p || !int_arg(argv[1], &flags) || (argc > 2 && !int_arg(argv[2], &mode))) {
         return VAL_NULL;
     }
+    fflush(NULL);   // the new descriptor sees unclosed files' data, as stat does
     int fd = open(p, (int)flags | O_CLOEXEC, (mode_t)mode);
     if (fd < 0) {
         return exc_raise_oserror(errno, argv[0], VAL_NULL);

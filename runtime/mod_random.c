@@ -521,6 +521,78 @@ static Value m_uniform(int argc, Value *argv, ObjDict *kw) {
     return float_new(a + (b - a) * random_double());
 }
 
+// The indices 0..n-1 that CPython's Random.sample picks, in its order and
+// with its calls to _randbelow (a pool for small populations, a set of the
+// chosen ones for large): out[0..k-1]. False: MemoryError raised.
+static bool sample_indices(int64_t n, int64_t k, int64_t *out) {
+    int64_t setsize = 21;
+    if (k > 5) {
+        setsize += (int64_t)pow(4, ceil(log((double)(k * 3)) / log(4.0)));
+    }
+    if (n <= setsize) {
+        int64_t *pool = malloc((size_t)(n > 0 ? n : 1) * sizeof *pool);
+        if (!pool) {
+            exc_raise(exc_MemoryError, "");
+            return false;
+        }
+        for (int64_t i = 0; i < n; i++) {
+            pool[i] = i;
+        }
+        for (int64_t i = 0; i < k; i++) {
+            int64_t j = (int64_t)randbelow((uint64_t)(n - i));
+            out[i] = pool[j];
+            pool[j] = pool[n - i - 1];
+        }
+        free(pool);
+        return true;
+    }
+    Value selected = set_new(cls_set);
+    if (!selected) {
+        return false;
+    }
+    gc_push_root(selected);
+    for (int64_t i = 0; i < k; i++) {
+        int64_t j = (int64_t)randbelow((uint64_t)n);
+        while (set_contains(AS_SET(selected), MK_SMALL(j)) == 1) {
+            j = (int64_t)randbelow((uint64_t)n);
+        }
+        set_add(AS_SET(selected), MK_SMALL(j));
+        out[i] = j;
+    }
+    gc_pop_root(1);
+    return true;
+}
+
+// counts= of sample: the running totals of the counts (cum[0..n-1]), as
+// CPython's accumulate, with its messages. False: an exception is raised.
+static bool sample_cum_counts(Value counts, int64_t n, int64_t *cum) {
+    Value l = seq_to_list(counts);
+    if (!l) {
+        return false;
+    }
+    if ((int64_t)AS_LIST(l)->len != n) {
+        exc_raise(exc_ValueError, "The number of counts does not match the population");
+        return false;
+    }
+    int64_t total = 0;
+    for (int64_t i = 0; i < n; i++) {
+        int64_t c;
+        Value v = AS_LIST(l)->items[i];
+        if (!(IS_INT(v) || v == VAL_TRUE || v == VAL_FALSE) || !index_value(v, NULL, &c)) {
+            exc_clear();
+            exc_raise(exc_TypeError, "Counts must be integers");
+            return false;
+        }
+        total += c;
+        cum[i] = total;
+    }
+    if (total <= 0) {
+        exc_raise(exc_ValueError, "Total of counts must be greater than zero");
+        return false;
+    }
+    return true;
+}
+
 static Value m_sample(int argc, Value *argv, ObjDict *kw) {
     static const char *const allowed[] = {"k", "counts", NULL};
     if (!kw_only("sample", kw, allowed) || !arg_count("sample", argc, 1, 2)) {
@@ -545,39 +617,55 @@ static Value m_sample(int argc, Value *argv, ObjDict *kw) {
     }
     gc_push_root(pool);
     int64_t n = (int64_t)AS_LIST(pool)->len;
-    if (k < 0 || k > n) {
+    Value counts = kw_get(kw, "counts");
+    int64_t *cum = NULL;
+    int64_t total = n;
+    if (counts && !IS_NONE(counts)) {
+        cum = malloc((size_t)(n > 0 ? n : 1) * sizeof *cum);
+        if (!cum) {
+            gc_pop_root(1);
+            return exc_raise(exc_MemoryError, "");
+        }
+        if (!sample_cum_counts(counts, n, cum)) {
+            free(cum);
+            gc_pop_root(1);
+            return VAL_NULL;
+        }
+        total = cum[n - 1];
+    }
+    if (k < 0 || k > total) {
+        free(cum);
         gc_pop_root(1);
         return exc_raise(exc_ValueError, "Sample larger than population or is negative");
     }
-    Value result = list_new((size_t)k);
-    if (!result) {
-        return VAL_NULL;
+    int64_t *picks = malloc((size_t)(k > 0 ? k : 1) * sizeof *picks);
+    Value result = picks ? list_new((size_t)k) : VAL_NULL;
+    if (!result || !sample_indices(total, k, picks)) {
+        free(picks);
+        free(cum);
+        gc_pop_root(1);
+        return picks && result ? VAL_NULL : exc_raise(exc_MemoryError, "");
     }
     gc_push_root(result);
-    int64_t setsize = 21;
-    if (k > 5) {
-        setsize += (int64_t)pow(4, ceil(log((double)(k * 3)) / log(4.0)));
-    }
     Value *items = AS_LIST(pool)->items;
-    if (n <= setsize) {
-        for (int64_t i = 0; i < k; i++) {
-            int64_t j = (int64_t)randbelow((uint64_t)(n - i));
-            list_append(AS_LIST(result), items[j]);
-            items[j] = items[n - i - 1];
-        }
-    } else {
-        Value selected = set_new(cls_set);
-        gc_push_root(selected);
-        for (int64_t i = 0; i < k; i++) {
-            int64_t j = (int64_t)randbelow((uint64_t)n);
-            while (set_contains(AS_SET(selected), MK_SMALL(j)) == 1) {
-                j = (int64_t)randbelow((uint64_t)n);
+    for (int64_t i = 0; i < k; i++) {
+        int64_t j = picks[i];
+        if (cum) {  // bisect_right(cum, j): the first running total above j
+            int64_t lo = 0, hi = n;
+            while (lo < hi) {
+                int64_t mid = (lo + hi) / 2;
+                if (j < cum[mid]) {
+                    hi = mid;
+                } else {
+                    lo = mid + 1;
+                }
             }
-            set_add(AS_SET(selected), MK_SMALL(j));
-            list_append(AS_LIST(result), items[j]);
+            j = lo;
         }
-        gc_pop_root(1);
+        list_append(AS_LIST(result), items[j]);
     }
+    free(picks);
+    free(cum);
     gc_pop_root(2);
     return result;
 }
@@ -689,6 +777,10 @@ static Value m_gauss(int argc, Value *argv, ObjDict *kw) {
 
 static Value m_expovariate(int argc, Value *argv, ObjDict *kw) {
     double l;
+    if (argc == 0) {    // 3.11's lambd has no default yet
+        return exc_raise(exc_TypeError,
+                         "Random.expovariate() missing 1 required positional argument: 'lambd'");
+    }
     if (!arg_count("expovariate", argc, 1, 1) || !val_to_double(argv[0], &l)) {
         return VAL_NULL;
     }

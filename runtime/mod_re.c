@@ -165,6 +165,91 @@ static bool is_ident_start(unsigned char c) {
     return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
 }
 
+static int hex_digits(const char *s, size_t n, size_t at, int count) {
+    int v = 0;
+    for (int k = 0; k < count; k++) {
+        if (at + (size_t)k >= n || !isxdigit((unsigned char)s[at + k])) {
+            return -1;
+        }
+        char c = (char)tolower((unsigned char)s[at + k]);
+        v = v * 16 + (c <= '9' ? c - '0' : c - 'a' + 10);
+    }
+    return v;
+}
+
+// One item of a character class at s[j] (a bytes pattern when [bytes]):
+// its code point, -2 for a class escape (\d \w ...), -1 when not known
+// here (translate checks the rest); *len gets its length in bytes.
+static int class_item(const char *s, size_t n, size_t j, bool bytes, size_t *len) {
+    unsigned char c = (unsigned char)s[j];
+    if (c != '\\' || j + 1 >= n) {
+        if (c < 0x80 || bytes) {
+            *len = 1;
+            return c;
+        }
+        int k = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;     // UTF-8 sequence
+        int cp = c & (0x3f >> (k - 1));
+        for (int m = 1; m < k && j + (size_t)m < n; m++) {
+            cp = (cp << 6) | ((unsigned char)s[j + m] & 0x3f);
+        }
+        *len = (size_t)k;
+        return cp;
+    }
+    char d = s[j + 1];
+    *len = 2;
+    if (strchr("dDsSwW", d)) {
+        return -2;
+    }
+    const char *simple = "a\ab\bf\fn\nr\rt\tv\v";
+    for (const char *q = simple; *q; q += 2) {
+        if (*q == d) {
+            return (unsigned char)q[1];
+        }
+    }
+    int count = d == 'x' ? 2 : d == 'u' && !bytes ? 4 : d == 'U' && !bytes ? 8 : 0;
+    if (count) {
+        int v = hex_digits(s, n, j + 2, count);
+        if (v >= 0) {
+            *len = 2 + (size_t)count;
+        }
+        return v;
+    }
+    if (d >= '0' && d <= '7') {   // octal: \0, \0o, \0oo, or three digits
+        size_t k = j + 1;
+        int v = 0;
+        while (k < n && k < j + 4 && s[k] >= '0' && s[k] <= '7') {
+            v = v * 8 + (s[k] - '0');
+            k++;
+        }
+        if (d != '0' && k - j - 1 < 3) {
+            return -1;
+        }
+        *len = k - j;
+        return v;
+    }
+    if (d == 'N' && !bytes && j + 2 < n && s[j + 2] == '{') {   // \N{NAME}
+        const char *close = memchr(s + j + 3, '}', n - (j + 3));
+        if (!close) {
+            return -1;
+        }
+        size_t nlen = (size_t)(close - (s + j + 3));
+        char name[128];
+        uint32_t cp;
+        if (nlen >= sizeof name) {
+            return -1;
+        }
+        for (size_t k = 0; k < nlen; k++) {
+            name[k] = (char)toupper((unsigned char)s[j + 3 + k]);
+        }
+        *len = (size_t)(close - (s + j)) + 1;
+        return uname_lookup(name, nlen, &cp) ? (int)cp : -1;
+    }
+    if (!isalnum((unsigned char)d) && (unsigned char)d < 0x80) {
+        return d;           // \- \] \\ ...
+    }
+    return -1;
+}
+
 static bool py_check(const Subj *pat, Value patv, int64_t flags) {
     const char *s = pat->data;
     size_t n = pat->len;
@@ -248,36 +333,38 @@ static bool py_check(const Subj *pat, Value patv, int64_t flags) {
                 j++;
             }
             size_t prev_start = 0;
-            int prev_cp = -1;      // last literal (ASCII) for range checks
+            int prev_cp = -1;      // the last item's code point, for range checks
+            bool bytes = pat->str == NULL;
             while (j < n && s[j] != ']') {
-                if (s[j] == '\\' && j + 1 < n) {
-                    char d = s[j + 1];
-                    prev_cp = strchr("dDsSwW", d) ? -2 : -1;
-                    prev_start = j;
-                    j += 2;
-                    continue;
-                }
+                size_t len;
                 if (s[j] == '-' && prev_cp != -1 && j + 1 < n && s[j + 1] != ']') {
                     size_t hi_at = j + 1;
-                    int hi;
-                    size_t hi_len = 1;
-                    if (s[hi_at] == '\\' && hi_at + 1 < n) {
-                        hi = strchr("dDsSwW", s[hi_at + 1]) ? -2 : -1;
-                        hi_len = 2;
-                    } else {
-                        hi = (unsigned char)s[hi_at] < 0x80 ? s[hi_at] : -1;
-                    }
+                    size_t hi_len;
+                    int hi = class_item(s, n, hi_at, bytes, &hi_len);
                     if (prev_cp == -2 || hi == -2 || (prev_cp >= 0 && hi >= 0 && hi < prev_cp)) {
-                        FAIL(prev_start, "bad character range %.*s", (int)(hi_at + hi_len - prev_start),
-                             s + prev_start);
+                        // CPython names each end by its first token (a
+                        // character, or '\' and one letter) and counts the
+                        // position back from the range's end by those
+                        bool lo_esc = s[prev_start] == '\\', hi_esc = s[hi_at] == '\\';
+                        size_t lo_tok, hi_tok;
+                        if (!lo_esc) {
+                            class_item(s, n, prev_start, bytes, &lo_tok);
+                        }
+                        if (!hi_esc) {
+                            class_item(s, n, hi_at, bytes, &hi_tok);
+                        }
+                        snprintf(msg, sizeof msg, "bad character range %.*s-%.*s",
+                                 (int)(lo_esc ? 2 : lo_tok), s + prev_start, (int)(hi_esc ? 2 : hi_tok), s + hi_at);
+                        re_error(msg, patv, pos_in(pat, hi_at + hi_len) - (lo_esc ? 2 : 1) - 1 - (hi_esc ? 2 : 1));
+                        return false;
                     }
                     j = hi_at + hi_len;
                     prev_cp = -1;
                     continue;
                 }
                 prev_start = j;
-                prev_cp = (unsigned char)s[j] < 0x80 ? s[j] : -1;
-                j++;
+                prev_cp = class_item(s, n, j, bytes, &len);
+                j += len;
             }
             if (j >= n) {
                 FAIL(i, "unterminated character set");
@@ -788,6 +875,120 @@ static bool translate(const Subj *pat, Value patv, SBuf *b, bool unicode_ws) {
     return true;
 }
 
+// The index of the ']' closing the character class that opens at s[i]
+// (n - 1 when none does): escapes, a leading ']' and [:name:] inside.
+static size_t class_end(const char *s, size_t n, size_t i) {
+    size_t j = i + 1;
+    if (j < n && s[j] == '^') {
+        j++;
+    }
+    if (j < n && s[j] == ']') {
+        j++;
+    }
+    for (; j < n; j++) {
+        if (s[j] == '\\') {
+            j++;
+        } else if (s[j] == '[' && j + 1 < n && s[j + 1] == ':') {
+            for (size_t k = j + 2; k + 1 < n; k++) {   // [:name:]
+                if (s[k] == ':' && s[k + 1] == ']') {
+                    j = k + 1;
+                    break;
+                }
+            }
+        } else if (s[j] == ']') {
+            return j;
+        }
+    }
+    return n - 1;
+}
+
+// The width PCRE2 gives the branch s[a..b) of a look-behind alone; -1 when
+// it cannot be measured alone (a group reference, say).
+static int64_t branch_width(const char *s, size_t a, size_t b, uint32_t opts) {
+    SBuf t;
+    sb_init(&t);
+    sb_add(&t, "(?<=", 4);
+    sb_add(&t, s + a, b - a);
+    sb_addc(&t, ')');
+    int err;
+    PCRE2_SIZE off;
+    pcre2_code *c = t.failed ? NULL : pcre2_compile((PCRE2_SPTR)t.data, t.len, opts, &err, &off, NULL);
+    sb_free(&t);
+    uint32_t w = 0;
+    if (!c || pcre2_pattern_info(c, PCRE2_INFO_MAXLOOKBEHIND, &w) != 0) {
+        pcre2_code_free(c);
+        return -1;
+    }
+    pcre2_code_free(c);
+    return (int64_t)w;
+}
+
+// CPython wants every branch of a look-behind to have one width
+// ((?<=ab|c) is its "look-behind requires fixed-width pattern"); PCRE2
+// accepts top-level branches of different fixed widths. False when the
+// translated pattern [s] has such a look-behind.
+static bool lookbehinds_one_width(const char *s, size_t n, uint32_t opts) {
+    bool ext = (opts & PCRE2_EXTENDED) != 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\\') {
+            i++;
+            continue;
+        }
+        if (s[i] == '[') {
+            i = class_end(s, n, i);
+            continue;
+        }
+        if (ext && s[i] == '#') {
+            while (i < n && s[i] != '\n') {
+                i++;
+            }
+            continue;
+        }
+        if (!(s[i] == '(' && i + 3 < n && s[i + 1] == '?' && s[i + 2] == '<' &&
+              (s[i + 3] == '=' || s[i + 3] == '!'))) {
+            continue;
+        }
+        size_t a = i + 4, j = a;
+        int depth = 0;
+        int64_t width = -2;     // -2: no branch measured yet
+        bool several = false;
+        for (; j < n; j++) {
+            char c = s[j];
+            if (c == '\\') {
+                j++;
+            } else if (c == '[') {
+                j = class_end(s, n, j);
+            } else if (ext && c == '#') {
+                while (j < n && s[j] != '\n') {
+                    j++;
+                }
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')' && depth > 0) {
+                depth--;
+            } else if ((c == ')' || c == '|') && depth == 0) {
+                if (c == ')' && !several) {
+                    break;      // one branch: PCRE2 checked it
+                }
+                several = true;
+                int64_t w = branch_width(s, a, j, opts);
+                if (w < 0) {
+                    break;
+                }
+                if (width != -2 && w != width) {
+                    return false;
+                }
+                width = w;
+                a = j + 1;
+                if (c == ')') {
+                    break;
+                }
+            }
+        }
+    }
+    return true;
+}
+
 // Python's message for a PCRE2 compile error, where they differ.
 static const char *python_message(int code, char *buf, size_t cap) {
     switch (code) {
@@ -867,9 +1068,12 @@ static Value p_compile(int argc, Value *argv, ObjDict *kw) {
         sb_free(&b);
         return VAL_NULL;
     }
-    uint32_t opts = 0;
+    // Python's multiline ^ also matches after a newline that ends the
+    // subject (re.findall('^', 'a\n', re.M) finds two); PCRE2's does with
+    // ALT_CIRCUMFLEX, which changes nothing outside multiline mode
+    uint32_t opts = PCRE2_ALT_CIRCUMFLEX;
     if (!is_bytes) {
-        opts = PCRE2_UTF;
+        opts |= PCRE2_UTF;
         if (!(flags & F_A)) {
             opts |= PCRE2_UCP;
             flags |= F_U;
@@ -890,6 +1094,11 @@ static Value p_compile(int argc, Value *argv, ObjDict *kw) {
     int err;
     PCRE2_SIZE erroff;
     pcre2_code *code = pcre2_compile((PCRE2_SPTR)(b.len ? b.data : ""), b.len, opts, &err, &erroff, NULL);
+    if (code && !lookbehinds_one_width(b.data, b.len, opts)) {
+        pcre2_code_free(code);
+        sb_free(&b);
+        return re_error("look-behind requires fixed-width pattern", argv[0], -1);
+    }
     sb_free(&b);
     if (!code) {
         char buf[256];

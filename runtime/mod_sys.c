@@ -440,6 +440,11 @@ Value mod_sys_init(void) {
     set(d, "version_info", version_info);
     set(d, "platform", str_from_c("linux"));
     set(d, "byteorder", str_from_c("little"));
+    set(d, "copyright", str_from_c(    // CPython 3.11's, whose library pyish embeds
+        "Copyright (c) 2001-2023 Python Software Foundation.\nAll Rights Reserved.\n\n"
+        "Copyright (c) 2000 BeOpen.com.\nAll Rights Reserved.\n\n"
+        "Copyright (c) 1995-2001 Corporation for National Research Initiatives.\nAll Rights Reserved.\n\n"
+        "Copyright (c) 1991-1995 Stichting Mathematisch Centrum, Amsterdam.\nAll Rights Reserved."));
     set(d, "maxsize", int_from_i64(INT64_MAX));
     set(d, "maxunicode", int_from_i64(0x10FFFF));
     set(d, "__breakpointhook__", dict_get_str(d, str_intern_c("breakpointhook")));

@@ -20,7 +20,10 @@ static Value module_repr(Value self) {
         return str_printf("<module '%s' from '%s'>", m->name->data, AS_STR(f)->data);
     }
     Value spec = dict_get_str(m->dict, str_intern_c("__spec__"));
-    Value origin = spec && !IS_NONE(spec) ? obj_getattr_opt(spec, str_intern_c("origin")) : VAL_NULL;
+    if (spec && IS_NONE(spec)) {    // types.ModuleType('m'): CPython's catch-all
+        return str_printf("<module '%s'>", m->name->data);
+    }
+    Value origin = spec ? obj_getattr_opt(spec, str_intern_c("origin")) : VAL_NULL;
     exc_clear();
     if (origin && IS_NONE(origin)) {
         return str_printf("<module '%s' (namespace)>", m->name->data);
