@@ -100,15 +100,28 @@ void gen_unchain(ObjGen *g) {
     }
 }
 
+// The chain array's slot before the generators holds its capacity (the
+// generator object has no room left for it: 80 bytes). Sized exactly up to
+// 8 generators (a task awaiting one coroutine records a chain of one: 16
+// bytes, not 72), doubled beyond.
+static uint32_t chain_cap(ObjGen *g) {
+    return g->chain ? (uint32_t)(uintptr_t)g->chain[-1] : 0;
+}
+
+static void chain_free(ObjGen *g) {
+    if (g->chain) {
+        mem_free(g->chain - 1, sizeof(ObjGen *) * (chain_cap(g) + 1));
+        g->chain = NULL;
+    }
+}
+
 ObjGen **gen_chain_room(ObjGen *head, uint32_t n) {
-    if (head->chain_cap < n) {
-        uint32_t cap = n < 8 ? 8 : n * 2;
-        ObjGen **a = mem_alloc(sizeof(ObjGen *) * cap);
-        if (head->chain) {
-            mem_free(head->chain, sizeof(ObjGen *) * head->chain_cap);
-        }
-        head->chain = a;
-        head->chain_cap = cap;
+    if (chain_cap(head) < n) {
+        uint32_t cap = n <= 8 ? n : n * 2;
+        ObjGen **a = mem_alloc(sizeof(ObjGen *) * ((size_t)cap + 1));
+        a[0] = (ObjGen *)(uintptr_t)cap;
+        chain_free(head);
+        head->chain = a + 1;
     }
     return head->chain;
 }
@@ -119,10 +132,7 @@ static void finalize_gen(Obj *o) {
         frame_free(g->frame);
         g->frame = NULL;
     }
-    if (g->chain) {
-        mem_free(g->chain, sizeof(ObjGen *) * g->chain_cap);
-        g->chain = NULL;
-    }
+    chain_free(g);
     if (ST->fast_head == g || ST->fast_inner == g) {
         ST->fast_head = ST->fast_inner = NULL;
     }

@@ -24,20 +24,21 @@ struct ObjGen {
     uint32_t inner_epoch;   // gen_epoch when [inner] was recorded (vm.c)
     uint32_t inner_depth;   // frames between [inner] and this one
     ObjGen **chain;         // the generators of that chain below this one,
-                            // innermost first ([inner_depth] of them)
+                            // innermost first ([inner_depth] of them; gen.c
+                            // keeps the array's capacity in the slot before)
     Obj *created;           // where a coroutine object was made (never-awaited warning):
                             // its file (a str), or (file, cr_origin) when origin tracking
                             // was on (asyncio debug mode; gen_created_file, gen_origin)
     int32_t created_line;
-    uint32_t chain_cap;     // (here, not after [chain]: no padding, 96 bytes in all)
     uint8_t state;          // GEN_*
-    uint8_t yield_kind;     // last suspension: 0 = its own yield, 1 = a delegate's (await)
-    bool awaited;           // a coroutine that was ever started or awaited
-    bool warned;
-    bool running_async;     // an async generator with an asend/athrow/aclose in progress
-    bool in_chain;          // below the head of a recorded yield-from chain (vm.c):
+    // (bit-fields: 80 bytes in all, a size class less per coroutine)
+    bool yield_kind : 1;    // last suspension: 0 = its own yield, 1 = a delegate's (await)
+    bool awaited : 1;       // a coroutine that was ever started or awaited
+    bool warned : 1;
+    bool running_async : 1; // an async generator with an asend/athrow/aclose in progress
+    bool in_chain : 1;      // below the head of a recorded yield-from chain (vm.c):
                             // resuming it directly may break that chain
-    bool owned;             // iterated by `for x in gen(...)` straight from the call:
+    bool owned : 1;         // iterated by `for x in gen(...)` straight from the call:
                             // an exception that discards the loop closes it (vm.c)
 };
 
@@ -72,5 +73,5 @@ ObjStr *gen_created_file(ObjGen *g);
 Value gen_origin(ObjGen *g);
 // The line [g] is suspended at (its first line before it started), 0 when closed.
 int gen_line(ObjGen *g);
-_Static_assert(sizeof(ObjGen) <= 96, "ObjGen fits the 96-byte size class");
+_Static_assert(sizeof(ObjGen) <= 80, "ObjGen fits the 80-byte size class");
 #endif
