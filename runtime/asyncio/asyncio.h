@@ -28,11 +28,35 @@ typedef struct ObjFuture {
     bool is_exc;            // [value] is an exception (fut_exc)
     Value value;            // FINISHED: the result, or the exception (is_exc); CANCELLED: the
                             // CancelledError to raise, if any (is_exc): one field, as they never coexist
-    Value cancel_msg;       // cancel(msg)
     Value cb0;              // first done callback: a Task (wake it) or a callable
-    ObjList *cbs;           // further callbacks, or NULL
-    Value awaited_by;       // future_add_to_awaited_by's waiters (graph.c): VAL_NULL, one, or a set
+    ObjTuple *rare;         // NULL, or what few futures need (FUT_RARE_*): 16 bytes less
+                            // in every future and task (issue 11); read through fut_cbs ...
 } ObjFuture;
+
+// ObjFuture.rare's items, None when unset: further done callbacks (a
+// list), future_add_to_awaited_by's waiters (graph.c: one, or a set),
+// cancel(msg)'s message.
+enum { FUT_RARE_CBS, FUT_RARE_AWAITED_BY, FUT_RARE_CANCEL_MSG, FUT_RARE_N };
+
+// Sets item [i] of [f]'s rare fields (made on first use).
+void fut_set_rare(ObjFuture *f, int i, Value v);
+
+// Done callbacks after the first, NULL when none.
+static inline ObjList *fut_cbs(const ObjFuture *f) {
+    Value v = f->rare ? f->rare->items[FUT_RARE_CBS] : VAL_NONE;
+    return IS_NONE(v) ? NULL : AS_LIST(v);
+}
+
+// future_add_to_awaited_by's waiters: one, a set, or VAL_NULL.
+static inline Value fut_awaited_by(const ObjFuture *f) {
+    Value v = f->rare ? f->rare->items[FUT_RARE_AWAITED_BY] : VAL_NONE;
+    return IS_NONE(v) ? VAL_NULL : v;
+}
+
+// cancel(msg)'s message (None when none).
+static inline Value fut_cancel_msg(const ObjFuture *f) {
+    return f->rare ? f->rare->items[FUT_RARE_CANCEL_MSG] : VAL_NONE;
+}
 
 // A future's exception (or a cancelled one's CancelledError), VAL_NULL if none.
 static inline Value fut_exc(const ObjFuture *f) {
@@ -57,7 +81,7 @@ typedef struct ObjTask {
     bool must_cancel : 1;
     bool log_destroy_pending : 1;
     bool traced : 1;        // its track is named in the --trace-file trace
-} ObjTask;                  // 136 bytes (the bit-fields save a size class)
+} ObjTask;                  // 120 bytes (the bit-fields save a size class)
 
 // H_SLEEP: a sleep() timer that finishes its future (callback); H_SLEEP_TASK:
 // one a task waits on without a future (callback: that task, or none yet),

@@ -1502,18 +1502,19 @@ Value loop_run_until_complete(ObjLoop *loop, Value fut) {
     bool ok = run_forever(loop);
     ST->deadlock_target = prev_target;
     // remove our callback if it is still registered
+    ObjList *cbs = fut_cbs(f);
     if (f->cb0 == ST->stop_cb) {
         f->cb0 = VAL_NULL;
-        if (f->cbs && f->cbs->len) {
-            f->cb0 = f->cbs->items[0];
-            memmove(f->cbs->items, f->cbs->items + 1, sizeof(Value) * (f->cbs->len - 1));
-            f->cbs->len--;
+        if (cbs && cbs->len) {
+            f->cb0 = cbs->items[0];
+            memmove(cbs->items, cbs->items + 1, sizeof(Value) * (cbs->len - 1));
+            cbs->len--;
         }
-    } else if (f->cbs) {
-        for (size_t i = 0; i < f->cbs->len; i++) {
-            if (f->cbs->items[i] == ST->stop_cb) {
-                memmove(f->cbs->items + i, f->cbs->items + i + 1, sizeof(Value) * (f->cbs->len - i - 1));
-                f->cbs->len--;
+    } else if (cbs) {
+        for (size_t i = 0; i < cbs->len; i++) {
+            if (cbs->items[i] == ST->stop_cb) {
+                memmove(cbs->items + i, cbs->items + i + 1, sizeof(Value) * (cbs->len - i - 1));
+                cbs->len--;
                 break;
             }
         }
