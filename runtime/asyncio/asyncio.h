@@ -91,9 +91,13 @@ enum { H_CALL, H_SLEEP, H_SLEEP_TASK };
 typedef struct ObjHandle {
     Obj hdr;
     uint8_t kind;           // H_CALL: callback(*args); H_SLEEP: finish future callback with args
-    bool cancelled;
-    bool is_timer;
-    bool scheduled;         // in the timer heap
+    bool cancelled : 1;
+    bool is_timer : 1;
+    bool scheduled : 1;     // in the timer heap
+    // ObjSleep's own (loop.c), in what would be padding: a sleep is 72 bytes
+    bool sleep_warned : 1;  // its never-awaited warning was given
+    uint8_t sleep_state;    // SL_*
+    int32_t sleep_line;     // the line sleep() was called at
     Value callback;
     Value args;             // tuple (H_CALL) or the sleep result (H_SLEEP)
     double when;
