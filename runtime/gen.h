@@ -23,9 +23,12 @@ struct ObjGen {
                             // resume); GEN_CHAINED: the chain's head. Marked by the GC
     uint32_t inner_epoch;   // gen_epoch when [inner] was recorded (vm.c)
     uint32_t inner_depth;   // frames between [inner] and this one
-    ObjGen **chain;         // the generators of that chain below this one,
+    union {
+        ObjGen **chain;     // the generators of that chain below this one,
                             // innermost first ([inner_depth] of them; gen.c
                             // keeps the array's capacity in the slot before)
+        ObjGen *chain1;     // chain_one: the chain's one generator, no array
+    };
     Obj *created;           // where a coroutine object was made (never-awaited warning):
                             // its file (a str), or (file, cr_origin) when origin tracking
                             // was on (asyncio debug mode; gen_created_file, gen_origin)
@@ -40,6 +43,8 @@ struct ObjGen {
                             // resuming it directly may break that chain
     bool owned : 1;         // iterated by `for x in gen(...)` straight from the call:
                             // an exception that discards the loop closes it (vm.c)
+    bool chain_one : 1;     // the recorded chain is chain1 (a task awaiting a coroutine that
+                            // awaits a future: 16 bytes less than an array of one)
 };
 
 void gen_init(void);
