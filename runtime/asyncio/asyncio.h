@@ -18,20 +18,24 @@ enum { FUT_PENDING, FUT_CANCELLED, FUT_FINISHED };
 enum { AIO_DEBUG_STACK_DEPTH = 10 };
 
 typedef struct ObjFuture {
-    Obj hdr;
+    // the state and flags live in the header's own bytes: 56 bytes in all
+    OBJ_HEADER_OWN(
+        uint8_t state;          // FUT_*
+        bool log_tb : 1;        // an exception nobody retrieved yet
+        bool blocking : 1;      // _asyncio_future_blocking
+        bool is_task : 1;
+        bool is_exc : 1;        // [value] is an exception (fut_exc)
+    );
     ObjDict *dict;          // instance attributes (subclasses, user attrs)
     ObjLoop *loop;
-    uint8_t state;          // FUT_*
-    bool log_tb;            // an exception nobody retrieved yet
-    bool blocking;          // _asyncio_future_blocking
-    bool is_task;
-    bool is_exc;            // [value] is an exception (fut_exc)
     Value value;            // FINISHED: the result, or the exception (is_exc); CANCELLED: the
                             // CancelledError to raise, if any (is_exc): one field, as they never coexist
     Value cb0;              // first done callback: a Task (wake it) or a callable
     ObjTuple *rare;         // NULL, or what few futures need (FUT_RARE_*): 16 bytes less
                             // in every future and task (issue 11); read through fut_cbs ...
 } ObjFuture;
+
+_Static_assert(sizeof(ObjFuture) <= 56, "ObjFuture fits the 56-byte size class");
 
 // ObjFuture.rare's items, None when unset: further done callbacks (a
 // list), future_add_to_awaited_by's waiters (graph.c: one, or a set),
@@ -81,7 +85,8 @@ typedef struct ObjTask {
     bool must_cancel : 1;
     bool log_destroy_pending : 1;
     bool traced : 1;        // its track is named in the --trace-file trace
-} ObjTask;                  // 120 bytes (the bit-fields save a size class)
+} ObjTask;                  // 112 bytes (the bit-fields save a size class)
+_Static_assert(sizeof(ObjTask) <= 112, "ObjTask fits the 112-byte size class");
 
 // H_SLEEP: a sleep() timer that finishes its future (callback); H_SLEEP_TASK:
 // one a task waits on without a future (callback: that task, or none yet),
