@@ -104,7 +104,7 @@ void gen_unchain(ObjGen *g) {
 }
 
 // The chain array's slot before the generators holds its capacity (the
-// generator object has no room left for it: 80 bytes). A chain of one
+// generator object has no room left for it: 72 bytes). A chain of one
 // needs no array (chain_one); longer ones get one sized exactly up to 8
 // generators, doubled beyond.
 static uint32_t chain_cap(ObjGen *g) {
