@@ -140,6 +140,7 @@ static inline Obj *obj_alloc_small(ObjClass *cls, size_t size) {
     }
     o->cls = cls;
     o->marked = 0;
+    o->own[0] = o->own[1] = o->own[2] = 0;
     o->size = (uint32_t)size;
     gc_note_alloc(size);
     return o;

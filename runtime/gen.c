@@ -35,7 +35,10 @@ static void trace_gen(Obj *o) {
     gc_mark_obj((Obj *)g->inner);
     // its recorded chain: gen_unchain reads these even after the chain
     // broke (a member may have finished and be otherwise unreachable)
-    for (uint32_t i = 0; g->chain && i < g->inner_depth; i++) {
+    if (g->chain_one) {
+        gc_mark_obj((Obj *)g->chain1);
+    }
+    for (uint32_t i = 0; g->chain && !g->chain_one && i < g->inner_depth; i++) {
         gc_mark_obj((Obj *)g->chain[i]);
     }
     if (g->frame) {
@@ -87,7 +90,7 @@ static void warn_never_awaited(ObjGen *g) {
 
 void gen_unchain(ObjGen *g) {
     ObjGen *head = g->state == GEN_CHAINED ? g->inner : g;
-    for (uint32_t i = 1; i < head->inner_depth && head->chain; i++) {
+    for (uint32_t i = 1; i < head->inner_depth && head->chain && !head->chain_one; i++) {
         ObjGen *m = head->chain[i];
         if (m->state == GEN_CHAINED && m->inner == head) {
             m->state = head->state;
@@ -100,15 +103,33 @@ void gen_unchain(ObjGen *g) {
     }
 }
 
+// The chain array's slot before the generators holds its capacity (the
+// generator object has no room left for it: 72 bytes). A chain of one
+// needs no array (chain_one); longer ones get one sized exactly up to 8
+// generators, doubled beyond.
+static uint32_t chain_cap(ObjGen *g) {
+    return g->chain && !g->chain_one ? (uint32_t)(uintptr_t)g->chain[-1] : 0;
+}
+
+static void chain_free(ObjGen *g) {
+    if (g->chain && !g->chain_one) {
+        mem_free(g->chain - 1, sizeof(ObjGen *) * (chain_cap(g) + 1));
+    }
+    g->chain = NULL;
+    g->chain_one = false;
+}
+
 ObjGen **gen_chain_room(ObjGen *head, uint32_t n) {
-    if (head->chain_cap < n) {
-        uint32_t cap = n < 8 ? 8 : n * 2;
-        ObjGen **a = mem_alloc(sizeof(ObjGen *) * cap);
-        if (head->chain) {
-            mem_free(head->chain, sizeof(ObjGen *) * head->chain_cap);
-        }
-        head->chain = a;
-        head->chain_cap = cap;
+    if (n <= 1 && !chain_cap(head)) {
+        head->chain_one = true;
+        return &head->chain1;
+    }
+    if (chain_cap(head) < n) {
+        uint32_t cap = n <= 8 ? n : n * 2;
+        ObjGen **a = mem_alloc(sizeof(ObjGen *) * ((size_t)cap + 1));
+        a[0] = (ObjGen *)(uintptr_t)cap;
+        chain_free(head);
+        head->chain = a + 1;
     }
     return head->chain;
 }
@@ -119,10 +140,7 @@ static void finalize_gen(Obj *o) {
         frame_free(g->frame);
         g->frame = NULL;
     }
-    if (g->chain) {
-        mem_free(g->chain, sizeof(ObjGen *) * g->chain_cap);
-        g->chain = NULL;
-    }
+    chain_free(g);
     if (ST->fast_head == g || ST->fast_inner == g) {
         ST->fast_head = ST->fast_inner = NULL;
     }

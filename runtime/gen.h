@@ -15,30 +15,41 @@
 enum { GEN_CREATED, GEN_SUSPENDED, GEN_RUNNING, GEN_CLOSED, GEN_CHAINED };
 
 struct ObjGen {
-    Obj hdr;
+    // the state and flags live in the header's own bytes: 72 bytes in all
+    OBJ_HEADER_OWN(
+        uint8_t state;          // GEN_*
+        bool yield_kind : 1;    // last suspension: 0 = its own yield, 1 = a delegate's (await)
+        bool awaited : 1;       // a coroutine that was ever started or awaited
+        bool warned : 1;
+        bool running_async : 1; // an async generator with an asend/athrow/aclose in progress
+        bool in_chain : 1;      // below the head of a recorded yield-from chain (vm.c):
+                                // resuming it directly may break that chain
+        bool owned : 1;         // iterated by `for x in gen(...)` straight from the call:
+                                // an exception that discards the loop closes it (vm.c)
+        bool chain_one : 1;     // the recorded chain is chain1 (a task awaiting a coroutine
+                                // that awaits a future: 16 bytes less than an array of one)
+    );
     Frame *frame;           // owned (opaque here, src/vm.h); NULL once closed
     ObjStr *qualname;       // for reprs (the name is the code's)
     Value yf;               // the delegate while suspended in yield from/await
     ObjGen *inner;          // innermost generator of its suspended yield-from chain (fast
                             // resume); GEN_CHAINED: the chain's head. Marked by the GC
-    uint32_t inner_epoch;   // gen_epoch when [inner] was recorded (vm.c)
+    union {
+        // GEN_CREATED (never ran): the line it was made at (never-awaited
+        // warning); once it ran, gen_epoch when [inner] was recorded (vm.c)
+        int32_t created_line;
+        uint32_t inner_epoch;
+    };
     uint32_t inner_depth;   // frames between [inner] and this one
-    ObjGen **chain;         // the generators of that chain below this one,
-                            // innermost first ([inner_depth] of them)
+    union {
+        ObjGen **chain;     // the generators of that chain below this one,
+                            // innermost first ([inner_depth] of them; gen.c
+                            // keeps the array's capacity in the slot before)
+        ObjGen *chain1;     // chain_one: the chain's one generator, no array
+    };
     Obj *created;           // where a coroutine object was made (never-awaited warning):
                             // its file (a str), or (file, cr_origin) when origin tracking
                             // was on (asyncio debug mode; gen_created_file, gen_origin)
-    int32_t created_line;
-    uint32_t chain_cap;     // (here, not after [chain]: no padding, 96 bytes in all)
-    uint8_t state;          // GEN_*
-    uint8_t yield_kind;     // last suspension: 0 = its own yield, 1 = a delegate's (await)
-    bool awaited;           // a coroutine that was ever started or awaited
-    bool warned;
-    bool running_async;     // an async generator with an asend/athrow/aclose in progress
-    bool in_chain;          // below the head of a recorded yield-from chain (vm.c):
-                            // resuming it directly may break that chain
-    bool owned;             // iterated by `for x in gen(...)` straight from the call:
-                            // an exception that discards the loop closes it (vm.c)
 };
 
 void gen_init(void);
@@ -72,5 +83,5 @@ ObjStr *gen_created_file(ObjGen *g);
 Value gen_origin(ObjGen *g);
 // The line [g] is suspended at (its first line before it started), 0 when closed.
 int gen_line(ObjGen *g);
-_Static_assert(sizeof(ObjGen) <= 96, "ObjGen fits the 96-byte size class");
+_Static_assert(sizeof(ObjGen) <= 72, "ObjGen fits the 72-byte size class");
 #endif

@@ -118,9 +118,26 @@ static inline bool immf_encode(double d, Value *out) {
 // large one has its link in the 16 bytes before the header.
 struct Obj {
     ObjClass *cls;      // the object's class (never NULL)
-    uint32_t marked;    // GC mark bit
+    uint8_t marked;     // GC mark (gc.c: 0, 1, or finalized)
+    uint8_t own[3];     // the class's own: a type may lay small fields over these
+                        // bytes (OBJ_HEADER_OWN); zeroed at allocation, the
+                        // collector never touches them
     uint32_t size;      // allocation size in bytes (for mem accounting)
 };
+
+// The header of a type that keeps small fields in Obj.own: an anonymous
+// union of its `hdr` and a struct naming its fields, declared by
+// OWN_FIELDS (at most 3 bytes of char-sized fields or bit-fields), so
+// they read as the type's own (g->state) at no cost in size.
+#define OBJ_HEADER_OWN(OWN_FIELDS) \
+    union { \
+        Obj hdr; \
+        struct { \
+            ObjClass *own_cls_; \
+            uint8_t own_marked_; \
+            OWN_FIELDS \
+        }; \
+    }
 
 // Comparison ops for richcompare slots are OP_LT..OP_GE (ops.h). Binary ops
 // for binop slots are BinOp (BIN_ADD...), and the in-place

@@ -18,21 +18,49 @@ enum { FUT_PENDING, FUT_CANCELLED, FUT_FINISHED };
 enum { AIO_DEBUG_STACK_DEPTH = 10 };
 
 typedef struct ObjFuture {
-    Obj hdr;
+    // the state and flags live in the header's own bytes: 56 bytes in all
+    OBJ_HEADER_OWN(
+        uint8_t state;          // FUT_*
+        bool log_tb : 1;        // an exception nobody retrieved yet
+        bool blocking : 1;      // _asyncio_future_blocking
+        bool is_task : 1;
+        bool is_exc : 1;        // [value] is an exception (fut_exc)
+    );
     ObjDict *dict;          // instance attributes (subclasses, user attrs)
     ObjLoop *loop;
-    uint8_t state;          // FUT_*
-    bool log_tb;            // an exception nobody retrieved yet
-    bool blocking;          // _asyncio_future_blocking
-    bool is_task;
-    bool is_exc;            // [value] is an exception (fut_exc)
     Value value;            // FINISHED: the result, or the exception (is_exc); CANCELLED: the
                             // CancelledError to raise, if any (is_exc): one field, as they never coexist
-    Value cancel_msg;       // cancel(msg)
     Value cb0;              // first done callback: a Task (wake it) or a callable
-    ObjList *cbs;           // further callbacks, or NULL
-    Value awaited_by;       // future_add_to_awaited_by's waiters (graph.c): VAL_NULL, one, or a set
+    ObjTuple *rare;         // NULL, or what few futures need (FUT_RARE_*): 16 bytes less
+                            // in every future and task (issue 11); read through fut_cbs ...
 } ObjFuture;
+
+_Static_assert(sizeof(ObjFuture) <= 56, "ObjFuture fits the 56-byte size class");
+
+// ObjFuture.rare's items, None when unset: further done callbacks (a
+// list), future_add_to_awaited_by's waiters (graph.c: one, or a set),
+// cancel(msg)'s message.
+enum { FUT_RARE_CBS, FUT_RARE_AWAITED_BY, FUT_RARE_CANCEL_MSG, FUT_RARE_N };
+
+// Sets item [i] of [f]'s rare fields (made on first use).
+void fut_set_rare(ObjFuture *f, int i, Value v);
+
+// Done callbacks after the first, NULL when none.
+static inline ObjList *fut_cbs(const ObjFuture *f) {
+    Value v = f->rare ? f->rare->items[FUT_RARE_CBS] : VAL_NONE;
+    return IS_NONE(v) ? NULL : AS_LIST(v);
+}
+
+// future_add_to_awaited_by's waiters: one, a set, or VAL_NULL.
+static inline Value fut_awaited_by(const ObjFuture *f) {
+    Value v = f->rare ? f->rare->items[FUT_RARE_AWAITED_BY] : VAL_NONE;
+    return IS_NONE(v) ? VAL_NULL : v;
+}
+
+// cancel(msg)'s message (None when none).
+static inline Value fut_cancel_msg(const ObjFuture *f) {
+    return f->rare ? f->rare->items[FUT_RARE_CANCEL_MSG] : VAL_NONE;
+}
 
 // A future's exception (or a cancelled one's CancelledError), VAL_NULL if none.
 static inline Value fut_exc(const ObjFuture *f) {
@@ -57,7 +85,8 @@ typedef struct ObjTask {
     bool must_cancel : 1;
     bool log_destroy_pending : 1;
     bool traced : 1;        // its track is named in the --trace-file trace
-} ObjTask;                  // 136 bytes (the bit-fields save a size class)
+} ObjTask;                  // 112 bytes (the bit-fields save a size class)
+_Static_assert(sizeof(ObjTask) <= 112, "ObjTask fits the 112-byte size class");
 
 // H_SLEEP: a sleep() timer that finishes its future (callback); H_SLEEP_TASK:
 // one a task waits on without a future (callback: that task, or none yet),
@@ -67,9 +96,13 @@ enum { H_CALL, H_SLEEP, H_SLEEP_TASK };
 typedef struct ObjHandle {
     Obj hdr;
     uint8_t kind;           // H_CALL: callback(*args); H_SLEEP: finish future callback with args
-    bool cancelled;
-    bool is_timer;
-    bool scheduled;         // in the timer heap
+    bool cancelled : 1;
+    bool is_timer : 1;
+    bool scheduled : 1;     // in the timer heap
+    // ObjSleep's own (loop.c), in what would be padding: a sleep is 72 bytes
+    bool sleep_warned : 1;  // its never-awaited warning was given
+    uint8_t sleep_state;    // SL_*
+    int32_t sleep_line;     // the line sleep() was called at
     Value callback;
     Value args;             // tuple (H_CALL) or the sleep result (H_SLEEP)
     double when;

@@ -19,16 +19,26 @@ static void trace_future(Obj *o) {
     gc_mark_obj((Obj *)f->dict);
     gc_mark_obj((Obj *)f->loop);
     gc_mark_value(f->value);
-    gc_mark_value(f->cancel_msg);
     gc_mark_value(f->cb0);
-    gc_mark_obj((Obj *)f->cbs);
-    gc_mark_value(f->awaited_by);
+    gc_mark_obj((Obj *)f->rare);
+}
+
+void fut_set_rare(ObjFuture *f, int i, Value v) {
+    if (!f->rare) {
+        if (IS_NONE(v)) {
+            return;     // what an absent tuple says already
+        }
+        gc_push_root(v);
+        Value t = tuple_pack(FUT_RARE_N, VAL_NONE, VAL_NONE, VAL_NONE);
+        gc_pop_root(1);
+        f->rare = AS_TUPLE(t);
+    }
+    f->rare->items[i] = v;
 }
 
 void future_init_fields(ObjFuture *f, ObjLoop *loop) {
     f->loop = loop;
     f->state = FUT_PENDING;
-    f->cancel_msg = VAL_NONE;
 }
 
 Value future_new(ObjLoop *loop) {
@@ -82,9 +92,12 @@ static ObjFuture *self_fut(Value v) {
 // Schedules every done callback once the future is done.
 static void schedule_callbacks(ObjFuture *f) {
     Value cb0 = f->cb0;
-    ObjList *cbs = f->cbs;
+    ObjList *cbs = fut_cbs(f);
     f->cb0 = VAL_NULL;
-    f->cbs = NULL;
+    if (cbs) {
+        gc_push_root(OBJ_VAL(cbs));
+        fut_set_rare(f, FUT_RARE_CBS, VAL_NONE);
+    }
     if (cb0) {
         future_add_callback(f, cb0);
     }
@@ -92,6 +105,7 @@ static void schedule_callbacks(ObjFuture *f) {
         for (size_t i = 0; i < cbs->len; i++) {
             future_add_callback(f, cbs->items[i]);
         }
+        gc_pop_root(1);
     }
 }
 
@@ -108,10 +122,12 @@ void future_add_callback(ObjFuture *f, Value cb) {
         f->cb0 = cb;
         return;
     }
-    if (!f->cbs) {
-        f->cbs = AS_LIST(list_new(2));
+    if (!fut_cbs(f)) {
+        gc_push_root(cb);
+        fut_set_rare(f, FUT_RARE_CBS, list_new(2));
+        gc_pop_root(1);
     }
-    list_append(f->cbs, cb);
+    list_append(fut_cbs(f), cb);
 }
 
 static const char *state_name(int st) {
@@ -162,7 +178,7 @@ bool future_cancel(ObjFuture *f, Value msg) {
         return false;
     }
     f->state = FUT_CANCELLED;
-    f->cancel_msg = msg ? msg : VAL_NONE;
+    fut_set_rare(f, FUT_RARE_CANCEL_MSG, msg ? msg : VAL_NONE);
     schedule_callbacks(f);
     return true;
 }
@@ -176,10 +192,11 @@ Value future_make_cancelled_error(ObjFuture *f) {
         }
         return e;
     }
-    if (IS_NONE(f->cancel_msg)) {
+    if (IS_NONE(fut_cancel_msg(f))) {
         return exc_new(exc_CancelledError, 0, NULL);
     }
-    return exc_new(exc_CancelledError, 1, &f->cancel_msg);
+    Value msg = fut_cancel_msg(f);
+    return exc_new(exc_CancelledError, 1, &msg);
 }
 
 Value future_result(ObjFuture *f) {
@@ -327,10 +344,9 @@ static Value fut_remove_done_callback(int argc, Value *argv, ObjDict *kw) {
     if (f->cb0) {
         list_append(AS_LIST(keep), f->cb0);
     }
-    if (f->cbs) {
-        for (size_t i = 0; i < f->cbs->len; i++) {
-            list_append(AS_LIST(keep), f->cbs->items[i]);
-        }
+    ObjList *cbs = fut_cbs(f);
+    for (size_t i = 0; cbs && i < cbs->len; i++) {
+        list_append(AS_LIST(keep), cbs->items[i]);
     }
     ObjList *k = AS_LIST(keep);
     size_t j = 0;
@@ -350,15 +366,15 @@ static Value fut_remove_done_callback(int argc, Value *argv, ObjDict *kw) {
     k->len = j;
     if (removed) {
         f->cb0 = VAL_NULL;
-        f->cbs = NULL;
+        fut_set_rare(f, FUT_RARE_CBS, VAL_NONE);
         for (size_t i = 0; i < k->len; i++) {
             if (!f->cb0) {
                 f->cb0 = k->items[i];
             } else {
-                if (!f->cbs) {
-                    f->cbs = AS_LIST(list_new(2));
+                if (!fut_cbs(f)) {
+                    fut_set_rare(f, FUT_RARE_CBS, list_new(2));
                 }
-                list_append(f->cbs, k->items[i]);
+                list_append(fut_cbs(f), k->items[i]);
             }
         }
     }
@@ -557,7 +573,7 @@ static Value fg_exception(int argc, Value *argv, ObjDict *kw) {
 
 static Value fg_cancel_message(int argc, Value *argv, ObjDict *kw) {
     ObjFuture *f = self_fut(argv[0]);
-    return f->cancel_msg ? f->cancel_msg : VAL_NONE;
+    return fut_cancel_msg(f);
 }
 
 static Value fg_awaited_by(int argc, Value *argv, ObjDict *kw) {
@@ -580,7 +596,7 @@ static bool fut_setattr(Value self, ObjStr *name, Value v) {
         return false;
     }
     if (cancel_msg) {
-        f->cancel_msg = v;
+        fut_set_rare(f, FUT_RARE_CANCEL_MSG, v);
         return true;
     }
     int t = obj_truthy(v);
@@ -643,7 +659,8 @@ static Value cb_info(ObjFuture *f) {
     if (f->state != FUT_PENDING || !f->cb0) {
         return str_from_c("");
     }
-    size_t n = 1 + (f->cbs ? f->cbs->len : 0);
+    ObjList *cbs = fut_cbs(f);
+    size_t n = 1 + (cbs ? cbs->len : 0);
     Value first = format_cb(f->cb0);
     if (!first) {
         return VAL_NULL;
@@ -652,7 +669,7 @@ static Value cb_info(ObjFuture *f) {
         return str_printf(" cb=[%s]", AS_STR(first)->data);
     }
     gc_push_root(first);
-    Value last = format_cb(f->cbs->items[n - 2]);
+    Value last = format_cb(cbs->items[n - 2]);
     gc_pop_root(1);
     if (!last) {
         return VAL_NULL;

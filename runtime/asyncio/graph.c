@@ -22,9 +22,9 @@
 #define IS_A_SET(v) (IS_OBJ(v) && AS_OBJ(v)->cls == cls_set)
 
 void graph_add_waiter(ObjFuture *f, Value waiter) {
-    Value cur = f->awaited_by;
+    Value cur = fut_awaited_by(f);
     if (!cur) {
-        f->awaited_by = waiter;
+        fut_set_rare(f, FUT_RARE_AWAITED_BY, waiter);
         return;
     }
     if (cur == waiter) {
@@ -43,15 +43,15 @@ void graph_add_waiter(ObjFuture *f, Value waiter) {
     if (set_add((ObjSet *)AS_OBJ(s), cur) < 0 || set_add((ObjSet *)AS_OBJ(s), waiter) < 0) {
         exc_clear();
     } else {
-        f->awaited_by = s;
+        fut_set_rare(f, FUT_RARE_AWAITED_BY, s);
     }
     gc_pop_root(3);
 }
 
 void graph_discard_waiter(ObjFuture *f, Value waiter) {
-    Value cur = f->awaited_by;
+    Value cur = fut_awaited_by(f);
     if (cur == waiter) {
-        f->awaited_by = VAL_NULL;
+        fut_set_rare(f, FUT_RARE_AWAITED_BY, VAL_NONE);
     } else if (cur && IS_A_SET(cur)) {
         // an emptied set stays: _asyncio_awaited_by is then an empty frozenset, as in CPython
         if (set_discard((ObjSet *)AS_OBJ(cur), waiter) < 0) {
@@ -143,7 +143,7 @@ Value graph_awaited_by(ObjFuture *f) {
             return VAL_NULL;
         }
     }
-    Value cur = f->awaited_by;
+    Value cur = fut_awaited_by(f);
     if (!cur && IS_NONE(waiting)) {
         return VAL_NONE;
     }

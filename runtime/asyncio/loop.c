@@ -1502,18 +1502,19 @@ Value loop_run_until_complete(ObjLoop *loop, Value fut) {
     bool ok = run_forever(loop);
     ST->deadlock_target = prev_target;
     // remove our callback if it is still registered
+    ObjList *cbs = fut_cbs(f);
     if (f->cb0 == ST->stop_cb) {
         f->cb0 = VAL_NULL;
-        if (f->cbs && f->cbs->len) {
-            f->cb0 = f->cbs->items[0];
-            memmove(f->cbs->items, f->cbs->items + 1, sizeof(Value) * (f->cbs->len - 1));
-            f->cbs->len--;
+        if (cbs && cbs->len) {
+            f->cb0 = cbs->items[0];
+            memmove(cbs->items, cbs->items + 1, sizeof(Value) * (cbs->len - 1));
+            cbs->len--;
         }
-    } else if (f->cbs) {
-        for (size_t i = 0; i < f->cbs->len; i++) {
-            if (f->cbs->items[i] == ST->stop_cb) {
-                memmove(f->cbs->items + i, f->cbs->items + i + 1, sizeof(Value) * (f->cbs->len - i - 1));
-                f->cbs->len--;
+    } else if (cbs) {
+        for (size_t i = 0; i < cbs->len; i++) {
+            if (cbs->items[i] == ST->stop_cb) {
+                memmove(cbs->items + i, cbs->items + i + 1, sizeof(Value) * (cbs->len - i - 1));
+                cbs->len--;
                 break;
             }
         }
@@ -1951,7 +1952,7 @@ static const MethodDef timer_methods[] = {
 // It is its own timer: an H_SLEEP handle (callback: the future it waits
 // on, args: the result) that the heap holds while it waits, so a sleeping
 // task costs no TimerHandle object.
-// Its delay waits in h.when until the timer starts (80 bytes in all).
+// Its delay waits in h.when until the timer starts (72 bytes in all).
 //
 // Bare sleeps: a task's sleep needs no future either. On a loop without
 // debugging features (dbg == 0) the sleep yields itself (SL_ARMED, an
@@ -1961,17 +1962,16 @@ static const MethodDef timer_methods[] = {
 // callers, its own send and __next__), or asks the task what it waits on
 // (reprs, cancel(), _fut_waiter, the call graph: aio_task_waiter), gets the
 // future made then, and the sleep goes on as SL_FUTURE, as if it had made
-// it at the start: 80 bytes less per sleeping task.
+// it at the start: a 64-byte Future less per sleeping task.
 enum { SL_NEW, SL_FUTURE, SL_YIELDED, SL_DONE, SL_ARMED, SL_BOUND, SL_FIRED };
 typedef struct ObjSleep {
-    ObjHandle h;            // first: the heap and the ready queue take it as a handle
-    uint8_t state;          // SL_*: SL_FUTURE waits on h.callback, SL_YIELDED yielded once
-                            // (delay <= 0)
-    bool warned;
-    int32_t created_line;
-    ObjStr *created_file;   // where sleep() was called (never-awaited warning)
+    ObjHandle h;            // first: the heap and the ready queue take it as a handle;
+                            // h.sleep_state is its SL_* (SL_FUTURE waits on h.callback,
+                            // SL_YIELDED yielded once: delay <= 0), h.sleep_line and
+                            // created_file where sleep() was called (never-awaited warning)
+    ObjStr *created_file;
 } ObjSleep;
-_Static_assert(sizeof(ObjSleep) <= 80, "ObjSleep fits the 80-byte size class");
+_Static_assert(sizeof(ObjSleep) <= 72, "ObjSleep fits the 72-byte size class");
 
 // "FILE:LINE: RuntimeWarning: coroutine 'sleep' was never awaited", as for
 // a coroutine, when an unstarted sleep() is collected or left at exit.
@@ -1980,15 +1980,15 @@ bool aio_sleep_warn(Obj *o) {
         return false;
     }
     ObjSleep *s = (ObjSleep *)o;
-    if (s->state != SL_NEW || s->warned) {
+    if (s->h.sleep_state != SL_NEW || s->h.sleep_warned) {
         return true;
     }
-    s->warned = true;
+    s->h.sleep_warned = true;
     fflush(stdout);
     fprintf(state_stderr(), "%s:%d: RuntimeWarning: coroutine 'sleep' was never awaited\n",
-            s->created_file ? s->created_file->data : "?", s->created_line);
+            s->created_file ? s->created_file->data : "?", s->h.sleep_line);
     char line[1024];
-    if (s->created_file && tb_source_line(s->created_file->data, s->created_line, line, sizeof line)) {
+    if (s->created_file && tb_source_line(s->created_file->data, s->h.sleep_line, line, sizeof line)) {
         fprintf(state_stderr(), "  %s\n", line);
     }
     fprintf(state_stderr(), "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n");
@@ -1997,7 +1997,7 @@ bool aio_sleep_warn(Obj *o) {
 }
 
 bool aio_sleep_done(Value v) {
-    return ((ObjSleep *)AS_OBJ(v))->state == SL_DONE;
+    return ((ObjSleep *)AS_OBJ(v))->h.sleep_state == SL_DONE;
 }
 
 static void trace_sleep(Obj *o) {
@@ -2011,11 +2011,11 @@ static void trace_sleep(Obj *o) {
 // Resumes a sleep (its am_send slot): 0 gives its result in *out.
 static int sleep_step(Value self, Value *out) {
     ObjSleep *s = (ObjSleep *)AS_OBJ(self);
-    switch (s->state) {
+    switch (s->h.sleep_state) {
     case SL_NEW: {
         double delay = s->h.when;
         if (delay <= 0) {
-            s->state = SL_YIELDED;
+            s->h.sleep_state = SL_YIELDED;
             *out = VAL_NONE;
             return 1;
         }
@@ -2031,7 +2031,7 @@ static int sleep_step(Value self, Value *out) {
             s->h.callback = VAL_NULL;
             s->h.kind = H_SLEEP_TASK;
             timer_schedule(loop, &s->h, clock_monotonic() + delay);
-            s->state = SL_ARMED;
+            s->h.sleep_state = SL_ARMED;
             *out = self;
             return 1;
         }
@@ -2040,7 +2040,7 @@ static int sleep_step(Value self, Value *out) {
         s->h.kind = H_SLEEP;
         timer_schedule(loop, &s->h, clock_monotonic() + delay);
         ((ObjFuture *)AS_OBJ(fut))->blocking = true;
-        s->state = SL_FUTURE;
+        s->h.sleep_state = SL_FUTURE;
         *out = fut;
         return 1;
     }
@@ -2051,7 +2051,7 @@ static int sleep_step(Value self, Value *out) {
             *out = s->h.callback;
             return 1;
         }
-        s->state = SL_DONE;
+        s->h.sleep_state = SL_DONE;
         Value r = future_result(f);
         s->h.callback = VAL_NULL;
         s->h.args = VAL_NULL;
@@ -2059,18 +2059,18 @@ static int sleep_step(Value self, Value *out) {
         return r ? 0 : -1;
     }
     case SL_YIELDED:
-        s->state = SL_DONE;
+        s->h.sleep_state = SL_DONE;
         *out = s->h.args;
         return 0;
     case SL_ARMED:
     case SL_BOUND:
         // resumed before its time: yielded again, for its task to bind again
-        s->state = SL_ARMED;
+        s->h.sleep_state = SL_ARMED;
         s->h.callback = VAL_NULL;
         *out = self;
         return 1;
     case SL_FIRED:
-        s->state = SL_DONE;
+        s->h.sleep_state = SL_DONE;
         *out = s->h.args;
         s->h.callback = VAL_NULL;
         s->h.args = VAL_NULL;
@@ -2087,21 +2087,21 @@ static Value sleep_make_future(ObjSleep *s) {
     gc_push_root(OBJ_VAL(s));
     Value fut = future_new(s->h.loop);
     gc_pop_root(1);
-    if (s->state == SL_FIRED) {
+    if (s->h.sleep_state == SL_FIRED) {
         ObjFuture *f = (ObjFuture *)AS_OBJ(fut);
         f->state = FUT_FINISHED;
         f->value = s->h.args;
     }
     s->h.callback = fut;
     s->h.kind = H_SLEEP;
-    s->state = SL_FUTURE;
+    s->h.sleep_state = SL_FUTURE;
     return fut;
 }
 
 // ST->aio_unbare: a bare sleep yielded to a caller other than a task's step.
 static Value sleep_unbare(Value v) {
     ObjSleep *s = (ObjSleep *)AS_OBJ(v);
-    if (s->state != SL_ARMED) {
+    if (s->h.sleep_state != SL_ARMED) {
         return v;
     }
     Value fut = sleep_make_future(s);
@@ -2114,10 +2114,10 @@ bool aio_sleep_bind(Value v, ObjTask *t) {
         return false;
     }
     ObjSleep *s = (ObjSleep *)AS_OBJ(v);
-    if (s->state != SL_ARMED || s->h.loop != t->f.loop) {
+    if (s->h.sleep_state != SL_ARMED || s->h.loop != t->f.loop) {
         return false;
     }
-    s->state = SL_BOUND;
+    s->h.sleep_state = SL_BOUND;
     s->h.callback = OBJ_VAL(t);
     return true;
 }
@@ -2128,10 +2128,10 @@ Value aio_task_waiter(ObjTask *t) {
         return w;
     }
     ObjSleep *s = (ObjSleep *)AS_OBJ(w);
-    if (s->state != SL_BOUND && s->state != SL_FIRED) {
+    if (s->h.sleep_state != SL_BOUND && s->h.sleep_state != SL_FIRED) {
         return w;   // (cannot be: a task only waits on a bound or fired one)
     }
-    bool bound = s->state == SL_BOUND;
+    bool bound = s->h.sleep_state == SL_BOUND;
     gc_push_root(OBJ_VAL(t));
     Value fut = sleep_make_future(s);
     gc_pop_root(1);
@@ -2146,7 +2146,7 @@ Value aio_task_waiter(ObjTask *t) {
 static void sleep_fire(ObjHandle *h) {
     ObjSleep *s = (ObjSleep *)h;
     Value t = h->callback;
-    s->state = SL_FIRED;
+    s->h.sleep_state = SL_FIRED;
     if (t) {
         loop_push(h->loop, R_STEP, t, VAL_NULL);
     }
@@ -2182,10 +2182,10 @@ static Value sleep_send(int argc, Value *argv, ObjDict *kw) {
 // throw() and close(): the sleep ends, its timer (if still in the heap) cancelled.
 static void sleep_end(Value self) {
     ObjSleep *s = (ObjSleep *)AS_OBJ(self);
-    if (s->state == SL_FUTURE || s->state == SL_ARMED || s->state == SL_BOUND) {
+    if (s->h.sleep_state == SL_FUTURE || s->h.sleep_state == SL_ARMED || s->h.sleep_state == SL_BOUND) {
         s->h.cancelled = true;      // (a timer that fired already is out of the heap)
     }
-    s->state = SL_DONE;
+    s->h.sleep_state = SL_DONE;
 }
 
 static Value sleep_throw(int argc, Value *argv, ObjDict *kw) {
@@ -2228,7 +2228,7 @@ Value aio_sleep(int argc, Value *argv, ObjDict *kw) {
     s->h.kind = H_SLEEP;
     s->h.args = result ? result : VAL_NONE;
     s->created_file = vm_current_file();
-    s->created_line = vm_current_line();
+    s->h.sleep_line = vm_current_line();
     return OBJ_VAL(s);
 }
 

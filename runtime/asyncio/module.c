@@ -282,7 +282,39 @@ static Value m_iscoroutinefunction(int argc, Value *argv, ObjDict *kw) {
     return VAL_FALSE;
 }
 
+// _asyncio._gather_seen(arg, fn): how gather() knows a future passed twice
+// without CPython's dict of every argument (issue 11: 40-60 bytes per
+// task): True when [arg], a pending Future or Task of this module's own
+// classes (whose callbacks nothing can hide), carries done callback [fn]
+// (this gather's own, added at arg's first occurrence), False when it does
+// not; None for anything else (a coroutine, a subclass, a done future),
+// which gather() looks up in its dict as CPython does.
+static Value m_gather_seen(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("_gather_seen", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    Value v = argv[0];
+    if (!IS_OBJ(v) || (AS_OBJ(v)->cls != cls_future && AS_OBJ(v)->cls != cls_task)) {
+        return VAL_NONE;
+    }
+    ObjFuture *f = (ObjFuture *)AS_OBJ(v);
+    if (f->state != FUT_PENDING) {
+        return VAL_NONE;
+    }
+    if (f->cb0 && future_callback_fn(f->cb0) == argv[1]) {
+        return VAL_TRUE;
+    }
+    ObjList *cbs = fut_cbs(f);
+    for (size_t i = 0; cbs && i < cbs->len; i++) {
+        if (future_callback_fn(cbs->items[i]) == argv[1]) {
+            return VAL_TRUE;
+        }
+    }
+    return VAL_FALSE;
+}
+
 static const MethodDef module_fns[] = {
+    {"_gather_seen", m_gather_seen},
     {"_iscoroutinefunction", m_iscoroutinefunction},
     {"_is_debug_mode", aio_is_debug_mode},
     {"get_event_loop", m_get_event_loop},

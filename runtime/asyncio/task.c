@@ -309,7 +309,7 @@ bool task_step(ObjTask *t, Value exc) {
     if (st == GEN_RETURNED) {
         if (t->must_cancel) {
             t->must_cancel = false;
-            future_cancel(f, f->cancel_msg);
+            future_cancel(f, fut_cancel_msg(f));
         } else {
             future_set_result(f, out);
             if (__builtin_expect(t->num_cancels > 0, 0) && (loop->dbg & LOOP_DBG_DEBUG)) {
@@ -346,7 +346,7 @@ bool task_step(ObjTask *t, Value exc) {
                 future_add_callback(w, OBJ_VAL(t));
                 t->fut_waiter = out;
                 if (t->must_cancel) {
-                    if (cancel_any(out, f->cancel_msg)) {
+                    if (cancel_any(out, fut_cancel_msg(f))) {
                         t->must_cancel = false;
                     }
                 }
@@ -356,7 +356,7 @@ bool task_step(ObjTask *t, Value exc) {
         }
     } else if (aio_sleep_bind(out, t)) {
         t->fut_waiter = out;    // a bare sleep (loop.c): no future unless asked for
-        if (t->must_cancel && cancel_any(aio_task_waiter(t), f->cancel_msg)) {
+        if (t->must_cancel && cancel_any(aio_task_waiter(t), fut_cancel_msg(f))) {
             t->must_cancel = false;
         }
     } else if (IS_NONE(out)) {
@@ -404,7 +404,7 @@ bool task_cancel(ObjTask *t, Value msg) {
         }
     }
     t->must_cancel = true;
-    f->cancel_msg = msg;
+    fut_set_rare(f, FUT_RARE_CANCEL_MSG, msg);
     return true;
 }
 
