@@ -40,7 +40,7 @@ static Value bytes_alloc(ObjClass *cls, const void *s, size_t len, bool fallible
     b->hash = -1;
     b->len = len;
     b->data = (unsigned char *)b + cls->inst_size;
-    if (len) {
+    if (len && s) {
         memcpy(b->data, s, len);
     }
     b->data[len] = 0;

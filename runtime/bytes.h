@@ -61,7 +61,7 @@ void bytes_init_late(void);
 // A new bytes of the [len] bytes at [s] (small sizes; never fails).
 Value bytes_new(const void *s, size_t len);
 // Same for sizes a program chose: VAL_NULL with MemoryError raised.
-Value bytes_try_new(const void *s, size_t len);
+Value bytes_try_new(const void *s, size_t len);    // s NULL: the caller fills the data in
 // A new bytearray holding a copy of [s, s+len); VAL_NULL + MemoryError.
 Value bytearray_new(const void *s, size_t len);
 // True for bytes or a bytes subclass instance / bytearray or subclass.

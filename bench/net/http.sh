@@ -5,6 +5,7 @@
 # connections) on the /json endpoint and on a 1 KiB static file. The server
 # is pinned to CPU 0 and wrk to CPU 1. Prints requests/s and p99 latency per
 # interpreter and pyish's ratios. The server's request log (stderr) is discarded.
+# PIPELINE=N sends N requests at a time on each connection (a wrk script).
 # usage: bench/net/http.sh [PYISH] [SECONDS] [CONNECTIONS]
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,6 +19,18 @@ interps=(python3 pyish)
 if $py -c 'import uvloop' 2>/dev/null; then interps=(python3 uvloop pyish); fi
 root=$(mktemp -d)
 head -c 1024 /dev/zero | tr '\0' 'x' >"$root/file.txt"
+wrk_script=()
+if [[ -n "${PIPELINE:-}" ]]; then
+    cat >"$root/pipeline.lua" <<EOF
+init = function(args)
+    local r = {}
+    for i = 1, ${PIPELINE} do r[i] = wrk.format(nil, wrk.path) end
+    req = table.concat(r)
+end
+request = function() return req end
+EOF
+    wrk_script=(-s "$root/pipeline.lua")
+fi
 server_pid=
 trap '[[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null; rm -rf "$root"' EXIT
 
@@ -44,7 +57,7 @@ for path in /json /file.txt; do
     declare -A rps=() p99=()
     for i in "${interps[@]}"; do
         start_server "$i"
-        out=$(taskset -c 1 wrk -t 1 -c "$conns" -d "${secs}s" --latency "http://127.0.0.1:$port$path")
+        out=$(taskset -c 1 wrk -t 1 -c "$conns" -d "${secs}s" --latency "${wrk_script[@]}" "http://127.0.0.1:$port$path")
         rps[$i]=$(awk '/^Requests\/sec/ { printf "%d", $2 }' <<<"$out")
         p99[$i]=$(awk '$1 == "99%" { print $2 }' <<<"$out")
         if grep -q 'Non-2xx\|Socket errors' <<<"$out"; then

@@ -180,6 +180,7 @@ Value loop_call_soon(ObjLoop *loop, Value cb, Value args);
 Value aio_format_callback(Value cb, Value args);
 // A Handle for callback(*args), not scheduled.
 Value loop_handle_new(ObjLoop *loop, Value cb, int argc, Value *args);
+Value loop_handle_new_here(ObjLoop *loop, Value cb, int argc, Value *args);
 // A timer handle at absolute time [when].
 Value loop_call_at(ObjLoop *loop, double when, int kind, Value cb, Value args);
 // loop.create_task(coro, name=, context=): the loop's task factory's task

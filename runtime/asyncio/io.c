@@ -402,7 +402,10 @@ static Value add_m(int argc, Value *argv, bool writer) {
     if (loop->closed) {
         return exc_raise(exc_RuntimeError, "Event loop is closed");
     }
-    Value h = loop_handle_new(loop, argv[2], argc - 3, argv + 3);
+    Value h = loop_handle_new_here(loop, argv[2], argc - 3, argv + 3);
+    if (!h) {
+        return VAL_NULL;
+    }
     gc_push_root(h);
     bool ok = io_add(loop, fd, writer, h);
     gc_pop_root(1);
@@ -465,7 +468,10 @@ static Value add_signal_m(int argc, Value *argv, ObjDict *kw) {
     if (sig <= 0 || sig >= IO_NSIG) {
         return exc_raise(exc_ValueError, "sig %lld out of range(1, %d)", (long long)sig, IO_NSIG);
     }
-    Value h = loop_handle_new(loop, argv[2], argc - 3, argv + 3);
+    Value h = loop_handle_new_here(loop, argv[2], argc - 3, argv + 3);
+    if (!h) {
+        return VAL_NULL;
+    }
     gc_push_root(h);
     bool ok = io_signal_add(loop, (int)sig, h);
     gc_pop_root(1);

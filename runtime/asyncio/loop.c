@@ -55,6 +55,31 @@ Value loop_handle_new(ObjLoop *loop, Value cb, int argc, Value *args) {
     return h;
 }
 
+static bool run_in_context(Value ctx, Value *cb, Value *args);
+
+// The Handle of add_reader/add_writer/add_signal_handler: as CPython's, it
+// runs in one copy of the context current at registration, the same copy at
+// every call (a variable set by one call is seen by the next, and not by the
+// code that registered it), so it always has a Context, even an empty one.
+Value loop_handle_new_here(ObjLoop *loop, Value cb, int argc, Value *args) {
+    ObjDict *vars = context_current_vars();
+    Value ctx = context_new(vars);
+    gc_push_root(ctx);
+    Value t = tuple_new((size_t)argc);
+    memcpy(AS_TUPLE(t)->items, args, sizeof(Value) * (size_t)argc);
+    gc_push_root(t);
+    bool ok = run_in_context(ctx, &cb, &t);
+    gc_pop_root(2);
+    if (!ok) {
+        return VAL_NULL;
+    }
+    gc_push_root(t);
+    gc_push_root(cb);
+    Value h = handle_new(loop, H_CALL, cb, t, false);
+    gc_pop_root(2);
+    return h;
+}
+
 // ---- reprlib.repr, as CPython formats callback arguments: long reprs are
 // cut in the middle ("<Task finishe...7> result='x'>"), containers show at
 // most a few items and nest at most 6 levels.
@@ -261,6 +286,19 @@ static ObjCode *callback_source(Value fn) {
 // partial shows its function, its fixed arguments, then the call's.
 // Reprs of the arguments may run pyish code: the pieces stay rooted.
 Value aio_format_callback(Value cb, Value args) {
+    if (IS_A(cb, cls_bound_method) && IS_A(((ObjBoundMethod *)AS_OBJ(cb))->self, cls_context) &&
+        IS_TUPLE(args) && AS_TUPLE(args)->len >= 1) {
+        // a Handle with a context calls context.run(callback, *args): shown
+        // as CPython's, by the callback and its arguments
+        ObjTuple *t = AS_TUPLE(args);
+        Value rest = tuple_new(t->len - 1);
+        memcpy(AS_TUPLE(rest)->items, t->items + 1, sizeof(Value) * (t->len - 1));
+        cb = t->items[0];
+        gc_push_root(rest);
+        Value s = aio_format_callback(cb, rest);
+        gc_pop_root(1);
+        return s;
+    }
     Value parts = list_new(4);
     gc_push_root(parts);
     Value fn = cb, kwargs = VAL_NULL;
@@ -871,7 +909,13 @@ static bool run_item(ObjLoop *loop, ReadyItem it) {
             Value args2[2] = {fn, it.b};
             r = run ? vm_call(run, 2, args2, NULL) : VAL_NULL;
         } else {
+            // added where the context was empty: an empty one of its own
+            Value own = VAL_NULL, *saved_slot;
+            Value prev_ctx = context_enter(VAL_NULL, &own, &saved_slot);
+            gc_push_root(prev_ctx);
             r = vm_call(it.a, 1, &it.b, NULL);
+            context_leave(prev_ctx, saved_slot);
+            gc_pop_root(1);
         }
         bool ok = true;
         if (!r) {
@@ -896,7 +940,14 @@ static bool run_item(ObjLoop *loop, ReadyItem it) {
         }
         gc_push_root(it.a);
         ObjTuple *args = IS_TUPLE(h->args) ? AS_TUPLE(h->args) : NULL;
+        // a Handle made where the context was empty runs in an empty
+        // context of its own (CPython's copy): what it sets stays there
+        Value own = VAL_NULL, *saved_slot;
+        Value prev_ctx = context_enter(VAL_NULL, &own, &saved_slot);
+        gc_push_root(prev_ctx);
         Value r = vm_call(h->callback, args ? (int)args->len : 0, args ? args->items : NULL, NULL);
+        context_leave(prev_ctx, saved_slot);
+        gc_pop_root(1);
         bool ok = r ? true : callback_failed(h->loop, h->callback, h->args, it.a);
         gc_pop_root(1);
         return ok;
