@@ -507,9 +507,16 @@ static Value gg_frame(int argc, Value *argv, ObjDict *kw) {
     return g->frame && g->state != GEN_CLOSED ? frame_snapshot(g->frame) : VAL_NONE;
 }
 
+ObjCode *gen_code(ObjGen *g) {
+    if (g->frame) {
+        return frame_code(g->frame);
+    }
+    return g->yf && IS_A(g->yf, cls_code) ? (ObjCode *)AS_OBJ(g->yf) : NULL;
+}
+
 static Value gg_code(int argc, Value *argv, ObjDict *kw) {
-    ObjGen *g = GEN_SELF;
-    return g->frame ? OBJ_VAL(frame_code(g->frame)) : VAL_NONE;
+    ObjCode *c = gen_code(GEN_SELF);
+    return c ? OBJ_VAL(c) : VAL_NONE;
 }
 
 static Value gg_yieldfrom(int argc, Value *argv, ObjDict *kw) {

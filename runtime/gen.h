@@ -31,7 +31,8 @@ struct ObjGen {
     );
     Frame *frame;           // owned (opaque here, src/vm.h); NULL once closed
     ObjStr *qualname;       // for reprs (the name is the code's)
-    Value yf;               // the delegate while suspended in yield from/await
+    Value yf;               // the delegate while suspended in yield from/await; once
+                            // finished (frame freed), the code object (gi_code, gen_code)
     ObjGen *inner;          // innermost generator of its suspended yield-from chain (fast
                             // resume); GEN_CHAINED: the chain's head. Marked by the GC
     union {
@@ -57,6 +58,9 @@ void gen_init(void);
 static inline int gen_state(const ObjGen *g) {
     return g->state == GEN_CHAINED ? g->inner->state : g->state;
 }
+// [g]'s code object, also once it finished (gi_code); NULL if it was freed
+// some other way.
+ObjCode *gen_code(ObjGen *g);
 // Gives every member of the chain [g] belongs to (as head or member) its
 // own state again: before the chain is resumed or thrown into piecewise.
 void gen_unchain(ObjGen *g);

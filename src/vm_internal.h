@@ -109,6 +109,7 @@ static inline void gen_finished(ObjGen *g) {
     Frame *f = g->frame;
     g->frame = NULL;
     if (f) {
+        g->yf = OBJ_VAL(f->code);   // gi_code outlives the frame (gen.h)
         mem_free(f, f->alloc_size);
     }
 }

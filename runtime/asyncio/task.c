@@ -74,7 +74,7 @@ Value task_new(ObjLoop *loop, Value coro, Value name, Value context) {
     if (gen_is_gen(coro)) {
         ObjGen *g = (ObjGen *)AS_OBJ(coro);
         g->awaited = true;
-        t->code = g->frame ? (Obj *)frame_code(g->frame) : NULL;
+        t->code = (Obj *)gen_code(g);
     }
     future_init_fields(&t->f, loop);
     t->f.is_task = true;
