@@ -566,6 +566,12 @@ static Value fg_log_traceback(int argc, Value *argv, ObjDict *kw) {
     return VAL_BOOL(self_fut(argv[0])->log_tb);
 }
 
+// Debug mode's record (future_note_origin), else None as in CPython.
+static Value fg_source_traceback(int argc, Value *argv, ObjDict *kw) {
+    Value l = future_origin(self_fut(argv[0]));
+    return l ? l : VAL_NONE;
+}
+
 static Value fg_exception(int argc, Value *argv, ObjDict *kw) {
     ObjFuture *f = self_fut(argv[0]);
     return fut_exc(f) ? f->value : VAL_NONE;
@@ -712,6 +718,7 @@ static const MethodDef fut_fields[] = {
     {"_loop", fg_loop},
     {"_state", fg_state},
     {"_log_traceback", fg_log_traceback},
+    {"_source_traceback", fg_source_traceback},
     {"_exception", fg_exception},
     {"_cancel_message", fg_cancel_message},
     {"_asyncio_awaited_by", fg_awaited_by},
