@@ -138,6 +138,8 @@ static void trace_function(Obj *o) {
     gc_mark_obj((Obj *)f->name);
     gc_mark_obj((Obj *)f->qualname);
     gc_mark_obj((Obj *)f->dict);
+    gc_mark_obj((Obj *)f->annotations);
+    gc_mark_value(f->doc);
     gc_mark_value(f->module);
 }
 
@@ -169,6 +171,17 @@ static Value function_get(int argc, Value *argv, ObjDict *kw) {
 static Value function_getattr(Value self, ObjStr *name) {
     ObjFunction *f = (ObjFunction *)AS_OBJ(self);
     const char *n = name->data;
+    if (n[0] == '_' && strcmp(n, "__annotations__") == 0) {
+        // unannotated functions: an empty dict, kept (as in CPython)
+        if (!f->annotations) {
+            Value d = dict_new();
+            if (!d) {
+                return VAL_NULL;
+            }
+            f->annotations = AS_DICT(d);
+        }
+        return OBJ_VAL(f->annotations);
+    }
     if (f->dict) {
         Value v = dict_get_str(f->dict, name);
         if (v) {
@@ -187,6 +200,9 @@ static Value function_getattr(Value self, ObjStr *name) {
         }
         if (strcmp(n, "__doc__") == 0) {
             ObjCode *c = f->code;
+            if (f->doc) {
+                return f->doc;
+            }
             if ((c->flags & 0x1000) && c->consts->len) {
                 return c->consts->items[c->consts->len - 1];
             }
@@ -220,15 +236,6 @@ static Value function_getattr(Value self, ObjStr *name) {
             }
             return bound_method_new(self, ST->fn_get_native);
         }
-        if (strcmp(n, "__annotations__") == 0) {
-            // unannotated functions: an empty dict, kept (as in CPython)
-            if (!f->dict) {
-                f->dict = AS_DICT(dict_new());
-            }
-            Value d = dict_new();
-            dict_set_str(f->dict, name, d);
-            return d;
-        }
     }
     return generic_getattr(self, name);
 }
@@ -245,6 +252,24 @@ static bool function_setattr(Value self, ObjStr *name, Value v) {
     }
     if (strcmp(name->data, "__defaults__") == 0) {
         f->defaults = v && IS_TUPLE(v) ? AS_TUPLE(v) : NULL;
+        return true;
+    }
+    // fields, as CPython's (not in __dict__)
+    if (strcmp(name->data, "__module__") == 0) {
+        f->module = v ? v : VAL_NONE;
+        return true;
+    }
+    if (strcmp(name->data, "__doc__") == 0) {
+        f->doc = v ? v : VAL_NONE;
+        return true;
+    }
+    if (strcmp(name->data, "__annotations__") == 0) {
+        // del and None reset it (the next read makes an empty dict)
+        if (v && !IS_NONE(v) && !class_is_subclass(val_class(v), cls_dict)) {
+            exc_raise(exc_TypeError, "__annotations__ must be set to a dict object");
+            return false;
+        }
+        f->annotations = v && !IS_NONE(v) ? AS_DICT(v) : NULL;
         return true;
     }
     if (!f->dict) {
@@ -328,6 +353,14 @@ void func_init(void) {
     cls_function->setattr = function_setattr;
     cls_function->new_ = NULL;
     cls_function->flags &= ~(uint32_t)CLS_BASETYPE;
+    cls_function->dict_offset = offsetof(ObjFunction, dict);     // vars(f)
+    // the attributes function_getattr answers, listed in the class for dir()
+    static const char *const fn_names[] = {"__annotations__", "__closure__", "__code__", "__defaults__",
+                                           "__dict__", "__globals__", "__kwdefaults__", "__module__",
+                                           "__name__", "__qualname__"};
+    for (size_t i = 0; i < sizeof fn_names / sizeof *fn_names; i++) {
+        dict_set_str(cls_function->dict, str_intern_c(fn_names[i]), property_doc_only(VAL_NONE));
+    }
     cls_cell = class_new_builtin("cell", NULL, sizeof(ObjCell), NULL);
     cls_cell->trace = trace_cell;
     cls_cell->repr = cell_repr;

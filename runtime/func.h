@@ -71,6 +71,10 @@ typedef struct ObjFunction {
     ObjTuple *closure;      // cells, or NULL
     ObjStr *name, *qualname;
     ObjDict *dict;          // function attributes (__doc__, user ones)
+    ObjDict *annotations;   // __annotations__ (a getset in CPython, not in __dict__):
+                            // NULL until set, or read (then an empty dict)
+    Value doc;              // __doc__ once assigned or deleted (None); VAL_NULL: the
+                            // code's docstring
     Value module;           // __module__ (str)
 } ObjFunction;
 
