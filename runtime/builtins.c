@@ -156,10 +156,14 @@ static Value bi_print(int argc, Value *argv, ObjDict *kw) {
                 return VAL_NULL;
             }
         } else {
-            if (b.len) {
-                fwrite(b.data, 1, b.len, stdout);
-            }
+            bool failed = b.len && fwrite(b.data, 1, b.len, stdout) < b.len && ferror(stdout);
             sb_free(&b);
+            if (failed) {
+                // a closed pipe: BrokenPipeError, as CPython's write raises
+                int e = errno;
+                clearerr(stdout);
+                return exc_raise_oserror(e, VAL_NULL, VAL_NULL);
+            }
         }
     } else {
         Value s = sb_finish(&b);
@@ -174,7 +178,11 @@ static Value bi_print(int argc, Value *argv, ObjDict *kw) {
         }
         if (t) {
             if (!file || IS_NONE(file)) {
-                fflush(stdout);
+                if (fflush(stdout) != 0) {
+                    int e = errno;
+                    clearerr(stdout);
+                    return exc_raise_oserror(e, VAL_NULL, VAL_NULL);
+                }
             } else {
                 Value f = obj_getattr_opt(file, str_intern_c("flush"));
                 if (f && !vm_call(f, 0, NULL, NULL)) {

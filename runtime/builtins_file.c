@@ -949,7 +949,12 @@ static Value m_file_flush(int argc, Value *argv, ObjDict *kw) {
     if (!file_open_check(argv[0])) {
         return VAL_NULL;
     }
-    fflush(AS_FILE(argv[0])->fp);
+    FILE *fp = AS_FILE(argv[0])->fp;
+    if (fflush(fp) != 0) {
+        int e = errno;
+        clearerr(fp);
+        return exc_raise_oserror(e, VAL_NULL, VAL_NULL);
+    }
     return VAL_NONE;
 }
 

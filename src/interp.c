@@ -507,6 +507,32 @@ void interp_shutdown(void) {
     trace_finish();     // after the last task could run (finalizers)
 }
 
+bool interp_flush_stdout(int err) {
+    if (fflush(stdout) != 0 && !err) {
+        err = errno;
+    }
+    if (!err) {
+        return true;
+    }
+    clearerr(stdout);
+    exc_raise_oserror(err, VAL_NULL, VAL_NULL);
+    Value e = exc_take();
+    gc_push_root(e);
+    // sys.stdout, or (sys never imported) the object it would have been
+    Value out = ST->sys_stdout ? ST->sys_stdout : builtins_file_new(stdout, "<stdout>", "w");
+    gc_push_root(out);
+    Value r = obj_repr(out);
+    if (!r) {
+        exc_clear();
+    }
+    fprintf(state_stderr(), "Exception ignored in: %s\n", r ? AS_STR(r)->data : "<stdout>");
+    gc_pop_root(1);
+    tb_print_unraisable(e);
+    gc_pop_root(1);
+    fflush(state_stderr());
+    return false;
+}
+
 // ---- pyish -m NAME
 static char *module_file(const char *dir, const char *rel, const char *suffix, size_t *len, char **path) {
     char buf[4096];

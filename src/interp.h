@@ -49,6 +49,10 @@ bool interp_warnoptions(const char *const *opts, int n);
 int interp_handle_uncaught(Value exc);
 // Exit-time work: unawaited-coroutine warnings, pending-task reports.
 void interp_shutdown(void);
+// Flushes stdout at exit, as CPython's flush_std_files: a failure now or
+// an earlier one ([err], an errno; 0: none) is printed as an ignored
+// exception (a closed pipe's BrokenPipeError); false then (exit status 120).
+bool interp_flush_stdout(int err);
 // __del__ of user classes (finalize.c): the collector hooks, set up once,
 // and the exit-time run for objects not finalized yet.
 void finalize_init(void);

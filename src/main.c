@@ -81,7 +81,7 @@ static const char *usage_text =
     "                   blocking calls in tasks are reported); PYTHONASYNCIODEBUG too\n"
     "Exit status: 0 success; 1 uncaught exception or SyntaxError; 2 usage error or\n"
     "unreadable file; N for sys.exit(N); 130 (killed by SIGINT) after an uncaught\n"
-    "KeyboardInterrupt (Ctrl-C); killed by SIGPIPE when stdout is a closed pipe.\n"
+    "KeyboardInterrupt (Ctrl-C); 120 when stdout cannot be flushed at exit (a closed pipe).\n"
     "See pyish(1).\n";
 
 typedef struct Options {
@@ -413,9 +413,11 @@ static void *interp_main(void *arg) {
             o->status = uncaught(o, exc);
         }
     }
-    fflush(stdout);
+    int out_err = fflush(stdout) != 0 ? errno : 0;
     interp_shutdown();
-    fflush(stdout);
+    if (!interp_flush_stdout(out_err)) {
+        o->status = 120;    // as python3 when its stdout cannot be flushed
+    }
     if (ST->aio_strict_failed && o->status == 0) {
         o->status = 1;      // found at exit: no code was left to stop
     }
