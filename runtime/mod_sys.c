@@ -13,6 +13,12 @@
 #include "containers.h"
 #include "gc.h"
 #include "numstr.h"
+
+// The CPython 3.11 release pyish answers as in sys.version, version_info and
+// hexversion: that of the reference python3 its tests' output comes from.
+#define PY_MICRO 2
+#define PY_STR_(x) #x
+#define PY_STR(x) PY_STR_(x)
 #include "vmapi.h"
 #include "coll.h"
 
@@ -431,8 +437,8 @@ Value mod_sys_init(void) {
     set(d, "__stderr__", ST->sys_stderr);
     set(d, "__stdin__", ST->config.sandbox ? VAL_NONE : ST->sys_stdin);
     // CPython's shape (platform._sys_version parses it): version (build, date) [compiler]
-    set(d, "version", str_from_c("3.11.0 (pyish 0.1.0, Jan  1 2026, 00:00:00) [pyish]"));
-    Value vi[5] = {MK_SMALL(3), MK_SMALL(11), MK_SMALL(0), str_from_c("final"), MK_SMALL(0)};
+    set(d, "version", str_from_c("3.11." PY_STR(PY_MICRO) " (pyish 0.1.0, Jan  1 2026, 00:00:00) [pyish]"));
+    Value vi[5] = {MK_SMALL(3), MK_SMALL(11), MK_SMALL(PY_MICRO), str_from_c("final"), MK_SMALL(0)};
     Value version_info = make_info("version_info", "major minor micro releaselevel serial", 5, vi);
     if (!version_info) {
         return VAL_NULL;
@@ -463,7 +469,7 @@ Value mod_sys_init(void) {
         return VAL_NULL;
     }
     set(d, "flags", flags);
-    set(d, "hexversion", MK_SMALL(0x030B00F0));     // 3.11.0 final, as sys.version_info
+    set(d, "hexversion", MK_SMALL(0x030B00F0 | PY_MICRO << 8));     // final, as sys.version_info
     set(d, "api_version", MK_SMALL(1013));
     set(d, "orig_argv", interp_sys_argv());
     {   // the interpreter's absolute path, as CPython's (empty when unknown or sandboxed)
