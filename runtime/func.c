@@ -263,6 +263,19 @@ static bool function_setattr(Value self, ObjStr *name, Value v) {
         f->doc = v ? v : VAL_NONE;
         return true;
     }
+    if (strcmp(name->data, "__dict__") == 0) {
+        // replaced, never deleted, as CPython's function __dict__ setter
+        if (!v) {
+            exc_raise(exc_TypeError, "cannot delete __dict__");
+            return false;
+        }
+        if (!class_is_subclass(val_class(v), cls_dict)) {
+            exc_raise(exc_TypeError, "__dict__ must be set to a dictionary, not a '%s'", val_type_name(v));
+            return false;
+        }
+        f->dict = AS_DICT(v);
+        return true;
+    }
     if (strcmp(name->data, "__annotations__") == 0) {
         // del and None reset it (the next read makes an empty dict)
         if (v && !IS_NONE(v) && !class_is_subclass(val_class(v), cls_dict)) {
