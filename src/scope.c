@@ -178,6 +178,24 @@ static void visit_args_defaults(Scope *s, Ast *args) {
     }
 }
 
+// A def's parameter and return annotations ([ret]), evaluated where the
+// def is (a lambda or comprehension in one is a scope of its own there).
+static void visit_annotations(Scope *s, Ast *args, Ast *ret) {
+    for (int i = 0; args && i < args->list.len; i++) {
+        visit(s, args->list.items[i]->b);
+    }
+    for (int i = 0; args && i < args->list2.len; i++) {
+        visit(s, args->list2.items[i]->b);
+    }
+    if (args && args->a) {
+        visit(s, args->a->b);
+    }
+    if (args && args->b) {
+        visit(s, args->b->b);
+    }
+    visit(s, ret);
+}
+
 static void add_params(Scope *f, Ast *args) {
     if (!args) {
         return;
@@ -290,6 +308,7 @@ static void visit(Scope *s, Ast *n) {
         add_sym(s, n->str, SYM_ASSIGNED);
         visit_list(s, &n->list2);
         visit_args_defaults(s, n->a);
+        visit_annotations(s, n->a, n->c);
         Scope *f = new_scope(SCOPE_FUNCTION, n, s, n->str);
         f->is_coroutine = n->flag != 0;
         add_params(f, n->a);
