@@ -297,6 +297,20 @@ static inline __attribute__((always_inline)) Value dict_attr(Obj *o, uint32_t ix
     return d ? dict_get_str(d, name) : VAL_NULL;
 }
 
+// A call's callable at base[0] with no self in base[1] (not a LOAD_METHOD
+// call): a bound method becomes its function with its self in base[1],
+// as LOAD_METHOD would have left them (no bound object is unwrapped by
+// the callee then). True when it did.
+static inline bool unbind_method(Value *base) {
+    if (base[1] != VAL_NULL || !IS_A(base[0], cls_bound_method)) {
+        return false;
+    }
+    ObjBoundMethod *bm = (ObjBoundMethod *)AS_OBJ(base[0]);
+    base[0] = bm->func;
+    base[1] = bm->self;
+    return true;
+}
+
 // A user class whose instances keep their attributes in a dict at a fixed
 // offset, without __getattribute__: where the attribute caches apply.
 static inline bool plain_attr_class(ObjClass *c) {
@@ -1767,17 +1781,11 @@ next_instr:
         // positional parameters (no defaults, cells, *args or generators)
         Value *base = sp - (int)arg - 2;
         Value callable = base[0];
-        if (base[1] == VAL_NULL && IS_OBJ(callable)) {
-            if (AS_OBJ(callable)->cls == cls_bound_method) {
-                // a bound method (f = obj.method; f(x)): its function with
-                // self in the slot LOAD_METHOD would have filled
-                ObjBoundMethod *bm = (ObjBoundMethod *)AS_OBJ(callable);
-                base[0] = callable = bm->func;
-                base[1] = bm->self;
-            } else if (AS_OBJ(callable)->cls == cls_native && ((ObjNative *)AS_OBJ(callable))->self &&
-                       !((ObjNative *)AS_OBJ(callable))->slot) {
-                base[1] = ((ObjNative *)AS_OBJ(callable))->self;   // a builtin bound to its object
-            }
+        if (unbind_method(base)) {
+            callable = base[0];     // f = obj.method; f(x)
+        } else if (base[1] == VAL_NULL && IS_A(callable, cls_native) && ((ObjNative *)AS_OBJ(callable))->self &&
+                   !((ObjNative *)AS_OBJ(callable))->slot) {
+            base[1] = ((ObjNative *)AS_OBJ(callable))->self;   // a builtin bound to its object
         }
         int argc = (int)arg + (base[1] != VAL_NULL);
         Value *args = base[1] != VAL_NULL ? base + 1 : base + 2;
@@ -1865,11 +1873,8 @@ next_instr:
             }
         }
         // unwrap bound methods of pyish functions without allocating
-        if (IS_A(callable, cls_bound_method) && op != OP_CALL_EX && !has_self) {
-            ObjBoundMethod *bm = (ObjBoundMethod *)AS_OBJ(callable);
-            base[0] = bm->func;
-            base[1] = bm->self;
-            callable = bm->func;
+        if (op != OP_CALL_EX && unbind_method(base)) {
+            callable = base[0];
             args = base + 1;
             argc++;
             has_self = true;

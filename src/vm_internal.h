@@ -31,27 +31,8 @@ typedef struct VmChunk {
 // of frame_alloc, out of line so that the dispatch loop stays small).
 Chunk *frame_chunk_grow(size_t size);
 
-// Fills [code]'s frame_size, nvars and simple_call (func.h).
+// Fills [code]'s frame_size, nvars, simple_args and simple_call (func.h).
 void code_frame_geometry(ObjCode *code);
-
-// Every field of a new frame [f] for [code] but its slots (of the block
-// stack only nblocks entries are meaningful).
-static inline void frame_init(Frame *f, ObjCode *code, bool heap) {
-    f->code = code;
-    f->func = VAL_NULL;
-    f->globals = NULL;
-    f->locals_dict = NULL;
-    f->ip = code->code;
-    f->parent = NULL;
-    f->gen = NULL;
-    f->handled = VAL_NULL;
-    f->ret_target = 0;
-    f->link = LINK_NONE;
-    f->is_entry = false;
-    f->on_heap = heap;
-    f->alloc_size = code->frame_size;
-    f->nblocks = 0;
-}
 
 // A frame for [code], on the frame stack or (a generator's) on the heap,
 // whose first [argc] variables are [args] and the others unbound.
@@ -71,7 +52,21 @@ static inline Frame *frame_alloc_args(ObjCode *code, bool heap, const Value *arg
         f = (Frame *)(c->data + c->used);
         c->used += size;
     }
-    frame_init(f, code, heap);
+    // every field (of the block stack only nblocks entries are meaningful)
+    f->code = code;
+    f->func = VAL_NULL;
+    f->globals = NULL;
+    f->locals_dict = NULL;
+    f->ip = code->code;
+    f->parent = NULL;
+    f->gen = NULL;
+    f->handled = VAL_NULL;
+    f->ret_target = 0;
+    f->link = LINK_NONE;
+    f->is_entry = false;
+    f->on_heap = heap;
+    f->alloc_size = (uint32_t)size;
+    f->nblocks = 0;
     size_t i = 0, nvars = code->nvars;
     for (; i < (size_t)argc; i++) {
         f->slots[i] = args[i];
