@@ -1513,6 +1513,9 @@ static bool is_docstring(AstList *body) {
            body->items[0]->a->kind == AST_CONST_STR;
 }
 
+// -OO drops docstrings (their statement still does nothing): __doc__ is None
+static bool keep_docstrings(void) { return ST->config.optimize < 2; }
+
 static void compile_function_code(Compiler *c, Ast *node, Ast *args, const char *name, bool is_lambda) {
     Scope *s = scope_of(c->root, node);
     int flags = 0;
@@ -1594,7 +1597,7 @@ static void compile_function_code(Compiler *c, Ast *node, Ast *args, const char 
         int start = 0;
         if (is_docstring(body)) {
             Ast *d = body->items[0]->a;
-            doc = str_new(d->str, d->slen);
+            if (keep_docstrings()) doc = str_new(d->str, d->slen);
             start = 1;
         }
         for (int i = start; i < body->len; i++) {
@@ -2079,8 +2082,10 @@ static void compile_classdef(Compiler *c, Ast *s) {
     AstList *body = &s->list3;
     int start = 0;
     if (is_docstring(body)) {
-        compile_expr(c, body->items[0]->a);
-        emit(c, OP_STORE_NAME, add_name(c, "__doc__"));
+        if (keep_docstrings()) {
+            compile_expr(c, body->items[0]->a);
+            emit(c, OP_STORE_NAME, add_name(c, "__doc__"));
+        }
         start = 1;
     }
     if (has_annotation(body)) {
@@ -3346,7 +3351,7 @@ ObjCode *compile_module_src(Ast *module, const char *filename, int flags, const 
         scope_free(c->root);
         return code;
     }
-    if (!interactive && is_docstring(&module->list)) {
+    if (!interactive && is_docstring(&module->list) && keep_docstrings()) {
         // the module docstring becomes __doc__
         compile_expr(c, module->list.items[0]->a);
         emit(c, c->by_name ? OP_STORE_NAME : OP_STORE_GLOBAL, add_name(c, "__doc__"));

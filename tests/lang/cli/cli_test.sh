@@ -202,6 +202,10 @@ check "50000 class attributes" 0 "49999.5" "" -- "$pyish" classattrs.py
 # program ends), -O drops asserts, flag groups, unknown letters
 check "-O drops asserts" 0 "False 1" "" -- "$pyish" -O -c 'import sys; assert False; print(__debug__, sys.flags.optimize)'
 check "-OO" 0 "2" "" -- "$pyish" -OO -c 'import sys; assert 0; print(sys.flags.optimize)'
+# -OO also discards docstrings (python3 prints 'None None None 1'; -O keeps them)
+doc_prog=$'"""m"""\ndef f():\n "d"\n return 1\nclass C:\n "c"\nprint(f.__doc__, C.__doc__, __doc__, f())'
+check "-OO drops docstrings" 0 "None None None 1" "" -- "$pyish" -OO -c "$doc_prog"
+check "-O keeps docstrings" 0 "d c m 1" "" -- "$pyish" -O -c "$doc_prog"
 check "flag group -uBc" 0 "['-c', 'x'] 1" "" -- "$pyish" -uBSc 'import sys; print(sys.argv, sys.flags.no_site)' x
 check "-I -E -s flags" 0 "1 1 1" "" -- "$pyish" -I -E -s -c 'import sys; f = sys.flags; print(f.isolated, f.ignore_environment, f.no_user_site)'
 check "-Xdev attached" 0 "True" "" -- "$pyish" -Xdev -c 'import sys; print(sys.flags.dev_mode)'
