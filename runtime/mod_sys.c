@@ -214,6 +214,7 @@ static Value make_flags(void) {
     vals[10] = MK_SMALL(c->quiet);
     vals[12] = MK_SMALL(c->isolated);
     vals[13] = VAL_BOOL(c->dev_mode);
+    vals[14] = MK_SMALL(c->utf8_mode);
     vals[16] = VAL_FALSE;                               // safe_path
     vals[17] = MK_SMALL(INT_DEFAULT_MAX_STR_DIGITS);    // int_max_str_digits
     return make_info("flags", "debug inspect interactive optimize dont_write_bytecode no_user_site no_site "

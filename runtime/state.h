@@ -50,6 +50,7 @@ typedef struct StateConfig {
                                 // (--trace-file); the host opens and closes it
     bool dump_tasks_on_interrupt;   // Ctrl-C prints every pending task's call graph
                                 // before KeyboardInterrupt (--dump-tasks-on-interrupt; the REPL)
+    bool utf8_mode;             // sys.flags.utf8_mode (PEP 540: -X utf8, PYTHONUTF8, a C locale)
     bool dev_mode;              // -X dev: sys.flags.dev_mode, new event loops in debug mode
                                 // (the host also adds the 'default' warnings filter)
     bool sandbox;               // no file, OS, process or environment access

@@ -5,6 +5,7 @@
 // interpreter runs on a thread with a large stack so that deep (bounded)
 // C recursion in the runtime never overflows.
 #include <errno.h>
+#include <locale.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -102,6 +103,7 @@ typedef struct Options {
     bool strict_tasks;
     bool dump_tasks;            // --dump-tasks-on-interrupt
     bool unbuffered, quiet, dev_mode, isolated, no_site, no_user_site, ignore_environment;
+    int utf8_mode;              // -X utf8[=0|1] (-1: not given)
     int optimize, verbose, bytes_warning;   // -O/-OO, -v, -b (counted)
     FILE *trace;                // --trace-file FILE, opened before the run
     const char *warnopts[64];   // -W options, in order
@@ -298,6 +300,31 @@ static int compile_file(const char *path, bool dis) {
     return 0;
 }
 
+// PEP 538 and 540, as python3 does at start-up: when the LC_CTYPE locale
+// the environment selects is C or POSIX, UTF-8 mode is on (sys.flags.utf8_mode;
+// pyish's text I/O is UTF-8 in any case) and, unless LC_ALL is set or
+// PYTHONCOERCECLOCALE=0, LC_CTYPE=C.UTF-8 is exported so child processes get
+// a UTF-8 locale too. PYTHONUTF8 and -X utf8 decide UTF-8 mode explicitly.
+static void coerce_c_locale(Options *o) {
+    const char *env_utf8 = o->ignore_environment ? NULL : getenv("PYTHONUTF8");
+    if (o->utf8_mode < 0 && env_utf8 && (strcmp(env_utf8, "0") == 0 || strcmp(env_utf8, "1") == 0)) {
+        o->utf8_mode = env_utf8[0] - '0';
+    }
+    const char *cur = setlocale(LC_CTYPE, "");
+    bool c_locale = !cur || strcmp(cur, "C") == 0 || strcmp(cur, "POSIX") == 0;
+    setlocale(LC_CTYPE, "C");
+    if (!c_locale) {
+        if (o->utf8_mode < 0) o->utf8_mode = 0;
+        return;
+    }
+    if (o->utf8_mode < 0) o->utf8_mode = 1;
+    const char *all = getenv("LC_ALL");
+    const char *coerce = o->ignore_environment ? NULL : getenv("PYTHONCOERCECLOCALE");
+    if ((!all || !*all) && !(coerce && strcmp(coerce, "0") == 0)) {
+        setenv("LC_CTYPE", "C.UTF-8", 1);
+    }
+}
+
 static void *interp_main(void *arg) {
     Options *o = arg;
     const char *script_dir = "";
@@ -311,7 +338,7 @@ static void *interp_main(void *arg) {
                        .schedule_seed = o->schedule_seed, .strict_tasks = o->strict_tasks,
                        .trace_file = o->trace, .dump_tasks_on_interrupt = o->dump_tasks,
                        .unbuffered = o->unbuffered, .optimize = o->optimize, .dev_mode = o->dev_mode,
-                       .quiet = o->quiet, .no_site = o->no_site, .no_user_site = o->no_user_site,
+                       .utf8_mode = o->utf8_mode > 0, .quiet = o->quiet, .no_site = o->no_site, .no_user_site = o->no_user_site,
                        .ignore_environment = o->ignore_environment, .isolated = o->isolated,
                        .verbose = o->verbose > 0, .bytes_warning = o->bytes_warning > 0};
     if (!state_new(&cfg)) {
@@ -501,6 +528,10 @@ static int short_flags(Options *o, int argc, char **argv, int *i) {
                 if (o->nwarn < (int)(sizeof o->warnopts / sizeof *o->warnopts)) {
                     o->warnopts[o->nwarn++] = arg;
                 }
+            } else if (strcmp(arg, "utf8") == 0 || strcmp(arg, "utf8=1") == 0) {
+                o->utf8_mode = 1;
+            } else if (strcmp(arg, "utf8=0") == 0) {
+                o->utf8_mode = 0;
             } else if (strcmp(arg, "dev") == 0 && !o->dev_mode) {
                 // the development mode (other -X options are accepted and
                 // ignored, as python3's implementation-specific ones);
@@ -560,6 +591,7 @@ static int short_flags(Options *o, int argc, char **argv, int *i) {
 int main(int argc, char **argv) {
     Options o;
     memset(&o, 0, sizeof o);
+    o.utf8_mode = -1;
     int i = 1;
     for (; i < argc; i++) {
         const char *a = argv[i];
@@ -664,6 +696,7 @@ int main(int argc, char **argv) {
         o.argc = 1;
     }
     o.argv = av;
+    coerce_c_locale(&o);
     if (o.file) {
         o.file_abs = absolute_path(o.file);
     }
