@@ -1241,16 +1241,20 @@ static Value bool_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
 
 // ---- methods
 
+size_t int_bit_length(Value v) {
+    int64_t x;
+    if (small_of(v, &x)) {
+        uint64_t a = x < 0 ? (uint64_t)(-x) : (uint64_t)x;
+        return a ? (size_t)(64 - __builtin_clzll(a)) : 0;
+    }
+    return mpz_sizeinbase(AS_BIGINT(v)->z, 2);
+}
+
 static Value m_bit_length(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("int.bit_length", argc - 1, 0, 0)) {
         return VAL_NULL;
     }
-    int64_t x;
-    if (small_of(argv[0], &x)) {
-        uint64_t a = x < 0 ? (uint64_t)(-x) : (uint64_t)x;
-        return MK_SMALL(a ? 64 - __builtin_clzll(a) : 0);
-    }
-    return int_from_i64((int64_t)mpz_sizeinbase(AS_BIGINT(argv[0])->z, 2));
+    return int_from_i64((int64_t)int_bit_length(argv[0]));
 }
 
 static Value m_bit_count(int argc, Value *argv, ObjDict *kw) {

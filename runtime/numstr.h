@@ -37,6 +37,8 @@ typedef struct ObjFloatSub {
 // made: past mem_limit() (the room left) or GMP's largest mpz. Checked before every
 // operation that grows an int.
 bool int_bits_ok(double bits);
+// The bit length of int [v] (abs(v).bit_length()).
+size_t int_bit_length(Value v);
 // One GMP call that may allocate a lot, run so that a failed allocation
 // inside GMP is a MemoryError (false) instead of an abort: [r] is the
 // output (a fresh mpz distinct from the inputs; after a failure it is

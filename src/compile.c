@@ -80,6 +80,7 @@ typedef struct Compiler {
     const char *src;            // the source text (annotation strings), or NULL
     size_t srclen;
     SrcLoc pat_loc;             // the match pattern compiled last (CPython's error position)
+    ObjList *fsets;             // frozenset constants made so far: [key, frozenset, ...]
 } Compiler;
 
 static void compile_expr(Compiler *c, Ast *e);
@@ -188,16 +189,24 @@ static bool is_jump(int op) {
            op == OP_SEND || op == OP_SETUP_FINALLY;
 }
 
+// The key that tells constants apart as CPython's constant cache does
+// (1, 1.0 and True, or 0.0 and -0.0, are equal but distinct constants), or
+// VAL_NULL for values that are not keyed.
+static Value const_key(Value v) {
+    if (!(IS_SMALL(v) || IS_STR(v) || IS_BYTES(v) || IS_FLOAT(v) || IS_BIGINT(v))) {
+        return VAL_NULL;
+    }
+    if (IS_FLOAT(v)) {
+        return tuple_pack(3, OBJ_VAL(val_class(v)), v, str_printf("%a", AS_FLOAT(v)));
+    }
+    return tuple_pack(2, OBJ_VAL(val_class(v)), v);
+}
+
 static int add_const(Compiler *c, Value v) {
     Unit *u = c->u;
-    bool keyable = IS_SMALL(v) || IS_STR(v) || IS_BYTES(v) || IS_FLOAT(v) || IS_BIGINT(v);
-    Value key = VAL_NULL;
+    Value key = const_key(v);
+    bool keyable = key != VAL_NULL;
     if (keyable) {
-        key = tuple_pack(2, OBJ_VAL(val_class(v)), v);
-        if (IS_FLOAT(v)) {
-            // 0.0 and -0.0 are equal but distinct constants
-            key = tuple_pack(3, OBJ_VAL(val_class(v)), v, str_printf("%a", AS_FLOAT(v)));
-        }
         Value idx;
         if (dict_get(u->const_index, key, &idx) == 1) {
             return (int)AS_SMALL(idx);
@@ -620,9 +629,79 @@ static Value const_of_literal(Compiler *c, Ast *e) {
 
 static bool has_starred(AstList *l);
 
+static Value const_value(Compiler *c, Ast *e);
+
+// CPython's AST optimizer's limits on folding (ast_opt.c): no int of more
+// than 128 bits, no sequence of more than 256 items or str/bytes of more
+// than 4096 from *, ** or <<.
+#define FOLD_MAX_INT_BITS 128
+#define FOLD_MAX_ITEMS 256
+#define FOLD_MAX_STR 4096
+
+// Whether CPython folds [a] OP [b] (both constants): its safe_multiply,
+// safe_power, safe_lshift and safe_mod checks; @ is never folded.
+static bool fold_binop_ok(Value a, Value b, int op) {
+    switch (op) {
+    case BIN_MUL: {
+        if (IS_INT(a) && IS_INT(b)) {
+            return int_bit_length(a) + int_bit_length(b) <= FOLD_MAX_INT_BITS ||
+                   int_bit_length(a) == 0 || int_bit_length(b) == 0;
+        }
+        Value n = IS_INT(a) ? a : b, seq = IS_INT(a) ? b : a;
+        if (!IS_INT(n)) {
+            return true;
+        }
+        size_t limit = IS_TUPLE(seq) || IS_A(seq, cls_frozenset) ? FOLD_MAX_ITEMS
+                       : IS_STR(seq) || IS_A(seq, cls_bytes) ? FOLD_MAX_STR : 0;
+        if (!limit) {
+            return true;
+        }
+        Value len = obj_len(seq);
+        if (!len) {
+            exc_clear();
+            return false;
+        }
+        int64_t size = AS_SMALL(len), k;
+        if (size == 0) {
+            return true;
+        }
+        if (!int_to_i64(n, &k)) {
+            exc_clear();
+            return false;
+        }
+        return k >= 0 && (uint64_t)k <= limit / (uint64_t)size;
+    }
+    case BIN_POW:
+    case BIN_LSHIFT: {
+        if (!IS_INT(a) || !IS_INT(b) || int_bit_length(a) == 0) {
+            return true;
+        }
+        int64_t w;
+        if (!int_to_i64(b, &w)) {
+            exc_clear();
+            return false;
+        }
+        if (w <= 0) {
+            return true;
+        }
+        size_t vbits = int_bit_length(a);
+        return op == BIN_POW ? vbits <= FOLD_MAX_INT_BITS / (uint64_t)w
+                             : (uint64_t)w <= FOLD_MAX_INT_BITS && vbits <= FOLD_MAX_INT_BITS - (uint64_t)w;
+    }
+    case BIN_MOD:
+        return !IS_STR(a) && !IS_A(a, cls_bytes);   // '%' formatting is left to run time
+    case BIN_MATMUL:
+        return false;
+    default:
+        return true;
+    }
+}
+
 // The value of [e] when CPython's AST optimizer makes it a constant: a
 // literal, None/True/False/..., a signed or inverted number, a tuple of
-// constants; else VAL_NULL. (Set displays of constants are built from a
+// constants, a binary operator on constants within the folding limits
+// (1 << 10, 2 ** 64, 'ab' * 3; an operation that raises is left to run
+// time); else VAL_NULL. (Set displays of constants are built from a
 // frozenset constant as in CPython, which fixes their iteration order.)
 static Value const_value(Compiler *c, Ast *e) {
     switch (e->kind) {
@@ -650,6 +729,27 @@ static Value const_value(Compiler *c, Ast *e) {
         if (!r) {
             exc_clear();    // (~1.5: left to raise at run time)
         }
+        return r;
+    }
+    case AST_BINOP: {
+        Value a = const_value(c, e->a);
+        if (!a) {
+            return VAL_NULL;
+        }
+        gc_push_root(a);
+        Value b = const_value(c, e->b);
+        Value r = VAL_NULL;
+        if (b) {
+            gc_push_root(b);
+            if (fold_binop_ok(a, b, e->op)) {
+                r = obj_binop(a, b, e->op);
+                if (!r) {
+                    exc_clear();    // (1 / 0: left to raise at run time)
+                }
+            }
+            gc_pop_root(1);
+        }
+        gc_pop_root(1);
         return r;
     }
     case AST_TUPLE: {
@@ -713,6 +813,32 @@ static Value const_frozenset(Compiler *c, Ast *e) {
         gc_push_root(t);
     }
     gc_pop_root(1);
+    if (!f) {
+        return f;
+    }
+    // an equal frozenset constant made before in this module is used
+    // instead, as CPython's constant cache does (its iteration order may
+    // differ: it was built from other source)
+    Value key = set_new(cls_frozenset);
+    Value it = obj_iter(f), x;
+    while (obj_next(it, &x) == 1) {
+        Value k = const_key(x);
+        set_add(AS_SET(key), k ? k : x);
+    }
+    if (!c->fsets) {
+        c->fsets = AS_LIST(list_new(0));
+    }
+    for (size_t i = 0; i + 1 < c->fsets->len; i += 2) {
+        int eq = obj_eq(c->fsets->items[i], key);
+        if (eq == 1) {
+            return c->fsets->items[i + 1];
+        }
+        if (eq < 0) {
+            exc_clear();
+        }
+    }
+    list_append(c->fsets, key);
+    list_append(c->fsets, f);
     return f;
 }
 
