@@ -1176,6 +1176,42 @@ static Value p_compile(int argc, Value *argv, ObjDict *kw) {
 // ---- matching
 enum { M_SEARCH, M_MATCH, M_FULL };
 
+// The state's match context: CPython's engine backtracks as long as it
+// takes, so PCRE2's match and depth limits (10 million steps by default,
+// past which a pattern such as '<(.|\s)+>' failed where python3 matches) are
+// lifted, except in the sandbox, whose CPU budget is only checked between
+// calls; a JIT stack of up to 8 MiB keeps deep backtracking in JIT code.
+static pcre2_match_context *match_ctx(void) {
+    if (!ST->re_mctx) {
+        pcre2_match_context *m = pcre2_match_context_create(NULL);
+        if (!m) {
+            return NULL;
+        }
+        if (!ST->config.sandbox) {
+            pcre2_set_match_limit(m, UINT32_MAX);
+            pcre2_set_depth_limit(m, UINT32_MAX);
+        }
+        pcre2_jit_stack *js = pcre2_jit_stack_create(32 * 1024, 8 * 1024 * 1024, NULL);
+        if (js) {
+            pcre2_jit_stack_assign(m, NULL, js);
+        }
+        ST->re_mctx = m;
+        ST->re_jit_stack = js;
+    }
+    return ST->re_mctx;
+}
+
+void re_state_free(void) {
+    if (ST->re_mctx) {
+        pcre2_match_context_free(ST->re_mctx);
+        ST->re_mctx = NULL;
+    }
+    if (ST->re_jit_stack) {
+        pcre2_jit_stack_free(ST->re_jit_stack);
+        ST->re_jit_stack = NULL;
+    }
+}
+
 // Runs [p] on [s] from byte [start] (to [end]); returns 1 and fills the
 // ovector, 0 on no match, -1 with an exception.
 static int run(ObjPattern *p, const Subj *s, size_t start, size_t end, int mode, uint32_t extra) {
@@ -1185,9 +1221,10 @@ static int run(ObjPattern *p, const Subj *s, size_t start, size_t end, int mode,
     } else if (mode == M_FULL) {
         opts |= PCRE2_ANCHORED | PCRE2_ENDANCHORED;
     }
-    int rc = pcre2_match(p->code, (PCRE2_SPTR)s->data, end, start, opts, p->md, NULL);
+    pcre2_match_context *mctx = match_ctx();
+    int rc = pcre2_match(p->code, (PCRE2_SPTR)s->data, end, start, opts, p->md, mctx);
     if (rc == PCRE2_ERROR_JIT_STACKLIMIT) {
-        rc = pcre2_match(p->code, (PCRE2_SPTR)s->data, end, start, opts | PCRE2_NO_JIT, p->md, NULL);
+        rc = pcre2_match(p->code, (PCRE2_SPTR)s->data, end, start, opts | PCRE2_NO_JIT, p->md, mctx);
     }
     if (rc >= 0) {
         return 1;

@@ -277,6 +277,7 @@ struct State {
 
     // ---- regular expressions (runtime/mod_re.c)
     Value re_error;                     // the class re.error (re.pyish hands it in)
+    void *re_mctx, *re_jit_stack;       // PCRE2's match context and JIT stack, made on first use
     Value binascii_error, binascii_incomplete;   // binascii.Error/Incomplete (mod_binascii.c)
     Value io_unsupported;               // io.UnsupportedOperation (builtins_file.c)
     Value zlib_error;                   // zlib.error (mod_zlib.c)

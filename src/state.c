@@ -10,6 +10,7 @@
 #include "numstr.h"
 #include "gc.h"
 #include "vm.h"
+#include "module.h"
 #include "asyncio/asyncio.h"
 #include "clock.h"
 
@@ -70,6 +71,7 @@ void state_free(State *s) {
     }
     gc_free_all();
     io_state_free();
+    re_state_free();
     free_buf(s->itab, s->icap * sizeof(ObjStr *));
     free_buf(s->task_registry, s->task_capregistry * sizeof(ObjTask *));
     free_buf(s->cls.builtin, (size_t)s->cls.capbuiltin * sizeof(ObjClass *));
