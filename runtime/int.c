@@ -153,6 +153,17 @@ void int_get_mpz(Value v, mpz_t out) {
     }
 }
 
+// The mpz of int [v] to read: a big int's own, else [tmp] (initialized) set
+// to the small value.
+static mpz_srcptr int_mpz_ref(Value v, mpz_t tmp) {
+    int64_t i;
+    if (small_of(v, &i)) {
+        mpz_set_si(tmp, (long)i);
+        return tmp;
+    }
+    return AS_BIGINT(v)->z;
+}
+
 static ObjInt *bigint_alloc(ObjClass *cls) {
     size_t size = sizeof(ObjInt);
     if (cls->inst_size > size) {
@@ -175,11 +186,20 @@ Value int_from_mpz(const mpz_t z) {
     return OBJ_VAL(o);
 }
 
-// Moves the value of [z] into a normalized int and clears [z].
+// Moves the value of [z] into a normalized int and clears [z]: a big
+// result takes z's limbs without copying them.
 static Value take_mpz(mpz_t z) {
-    Value r = int_from_mpz(z);
+    if (mpz_fits_slong_p(z)) {
+        long l = mpz_get_si(z);
+        if (FITS_SMALL(l)) {
+            mpz_clear(z);
+            return MK_SMALL(l);
+        }
+    }
+    ObjInt *o = bigint_alloc(cls_int);
+    mpz_swap(o->z, z);
     mpz_clear(z);
-    return r;
+    return OBJ_VAL(o);
 }
 
 Value int_from_i64(int64_t i) {
@@ -735,10 +755,11 @@ static Value big_binop(Value a, Value b, int op) {
             return neg_pow(a, b);
         }
     }
-    mpz_t x, y, r;
-    mpz_inits(x, y, r, NULL);
-    int_get_mpz(a, x);
-    int_get_mpz(b, y);
+    // big operands are read in place; small ones go through tx/ty (mpz_init
+    // allocates nothing), and the result's limbs move into the new int
+    mpz_t tx, ty, r;
+    mpz_inits(tx, ty, r, NULL);
+    mpz_srcptr x = int_mpz_ref(a, tx), y = int_mpz_ref(b, ty);
     Value res = VAL_NULL;
     switch (op) {
     case BIN_ADD:
@@ -749,12 +770,12 @@ static Value big_binop(Value a, Value b, int op) {
         break;
     case BIN_MUL: {
         if (!int_bits_ok((double)mpz_sizeinbase(x, 2) + (double)mpz_sizeinbase(y, 2))) {
-            mpz_clears(x, y, r, NULL);
+            mpz_clears(tx, ty, r, NULL);
             return VAL_NULL;
         }
         GmpCall c = {GMP_MUL, r, x, y, 0};
         if (!int_gmp_guarded(&c)) {
-            mpz_clears(x, y, r, NULL);
+            mpz_clears(tx, ty, r, NULL);
             return VAL_NULL;
         }
         break;
@@ -765,18 +786,18 @@ static Value big_binop(Value a, Value b, int op) {
         } else {
             res = mpz_truediv(x, y);
         }
-        mpz_clears(x, y, r, NULL);
+        mpz_clears(tx, ty, r, NULL);
         return res;
     case BIN_FLOORDIV:
         if (mpz_sgn(y) == 0) {
-            mpz_clears(x, y, r, NULL);
+            mpz_clears(tx, ty, r, NULL);
             return exc_raise(exc_ZeroDivisionError, "integer division or modulo by zero");
         }
         mpz_fdiv_q(r, x, y);
         break;
     case BIN_MOD:
         if (mpz_sgn(y) == 0) {
-            mpz_clears(x, y, r, NULL);
+            mpz_clears(tx, ty, r, NULL);
             return exc_raise(exc_ZeroDivisionError, "integer modulo by zero");
         }
         mpz_fdiv_r(r, x, y);
@@ -797,7 +818,7 @@ static Value big_binop(Value a, Value b, int op) {
             double m = fabs(mpz_get_d_2exp(&e2, x));
             if (!mpz_fits_ulong_p(y) ||
                 !int_bits_ok(mpz_get_d(y) * ((double)e2 + log2(m)))) {
-                mpz_clears(x, y, r, NULL);
+                mpz_clears(tx, ty, r, NULL);
                 if (!exc_pending()) {
                     exc_raise_nomem();
                 }
@@ -805,7 +826,7 @@ static Value big_binop(Value a, Value b, int op) {
             }
             GmpCall c = {GMP_POW_UI, r, x, NULL, mpz_get_ui(y)};
             if (!int_gmp_guarded(&c)) {
-                mpz_clears(x, y, r, NULL);
+                mpz_clears(tx, ty, r, NULL);
                 return VAL_NULL;
             }
         }
@@ -813,7 +834,7 @@ static Value big_binop(Value a, Value b, int op) {
     case BIN_LSHIFT:
     case BIN_RSHIFT:
         if (mpz_sgn(y) < 0) {
-            mpz_clears(x, y, r, NULL);
+            mpz_clears(tx, ty, r, NULL);
             return exc_raise(exc_ValueError, "negative shift count");
         }
         if (op == BIN_LSHIFT) {
@@ -827,12 +848,12 @@ static Value big_binop(Value a, Value b, int op) {
                 bool too_many = mpz_cmp_ui(w, CPY_MAX_DIGITS) > 0;
                 mpz_clear(w);
                 if (too_many) {
-                    mpz_clears(x, y, r, NULL);
+                    mpz_clears(tx, ty, r, NULL);
                     return exc_raise(exc_OverflowError, "too many digits in integer");
                 }
                 if (!mpz_fits_ulong_p(y) ||
                     !int_bits_ok((double)mpz_sizeinbase(x, 2) + mpz_get_d(y))) {
-                    mpz_clears(x, y, r, NULL);
+                    mpz_clears(tx, ty, r, NULL);
                     if (!exc_pending()) {
                         exc_raise_nomem();
                     }
@@ -840,7 +861,7 @@ static Value big_binop(Value a, Value b, int op) {
                 }
                 GmpCall c = {GMP_MUL_2EXP, r, x, NULL, mpz_get_ui(y)};
                 if (!int_gmp_guarded(&c)) {
-                    mpz_clears(x, y, r, NULL);
+                    mpz_clears(tx, ty, r, NULL);
                     return VAL_NULL;
                 }
             }
@@ -862,12 +883,11 @@ static Value big_binop(Value a, Value b, int op) {
         mpz_xor(r, x, y);
         break;
     default:
-        mpz_clears(x, y, r, NULL);
+        mpz_clears(tx, ty, r, NULL);
         return VAL_NOTIMPL;
     }
-    res = int_from_mpz(r);
-    mpz_clears(x, y, r, NULL);
-    return res;
+    mpz_clears(tx, ty, NULL);
+    return take_mpz(r);
 }
 
 // [v] (an int) as int64 when it fits one: small ints, bools and big ints
