@@ -571,15 +571,11 @@ static Value int_richcompare(Value a, Value b, int op) {
         if (small_of(a, &x) && small_of(b, &y)) {
             c = x < y ? -1 : x > y ? 1 : 0;
         } else {
-            mpz_t za, zb;
-            mpz_init(za);
-            mpz_init(zb);
-            int_get_mpz(a, za);
-            int_get_mpz(b, zb);
-            c = mpz_cmp(za, zb);
+            mpz_t ta, tb;
+            mpz_inits(ta, tb, NULL);
+            c = mpz_cmp(int_mpz_ref(a, ta), int_mpz_ref(b, tb));
             c = c < 0 ? -1 : c > 0 ? 1 : 0;
-            mpz_clear(za);
-            mpz_clear(zb);
+            mpz_clears(ta, tb, NULL);
         }
         return cmp_result(c, op);
     }
