@@ -718,21 +718,60 @@ static Value list_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
 
 // ---- sort
 
-static int sort_lt(Value a, Value b) {
+// a < b and a == b of two small ints, floats, bools or strs decided here
+// (true), or false for any other pair (the generic comparison decides).
+static inline bool simple_cmp(Value a, Value b, bool *lt, bool *eq) {
     if (IS_SMALL(a) && IS_SMALL(b)) {
-        return (intptr_t)a < (intptr_t)b;
+        *lt = (intptr_t)a < (intptr_t)b;
+        *eq = a == b;
+        return true;
     }
     if (IS_FLOAT(a) && IS_FLOAT(b)) {
-        return AS_FLOAT(a) < AS_FLOAT(b);
+        double x = AS_FLOAT(a), y = AS_FLOAT(b);
+        *lt = x < y;
+        *eq = x == y || a == b;     // (the same NaN object equals itself)
+        return true;
     }
-    if (IS_OBJ(a) && IS_OBJ(b)) {
-        ObjClass *ca = AS_OBJ(a)->cls, *cb = AS_OBJ(b)->cls;
-        if (ca == cls_str && cb == cls_str) {
-            ObjStr *x = AS_STR(a), *y = AS_STR(b);
-            size_t n = x->len < y->len ? x->len : y->len;
-            int c = memcmp(x->data, y->data, n);
-            return c < 0 || (c == 0 && x->len < y->len);
+    if ((a == VAL_TRUE || a == VAL_FALSE) && (b == VAL_TRUE || b == VAL_FALSE)) {
+        *lt = a == VAL_FALSE && b == VAL_TRUE;
+        *eq = a == b;
+        return true;
+    }
+    if (IS_STR(a) && IS_STR(b)) {
+        ObjStr *x = AS_STR(a), *y = AS_STR(b);
+        size_t n = x->len < y->len ? x->len : y->len;
+        int c = memcmp(x->data, y->data, n);
+        *lt = c < 0 || (c == 0 && x->len < y->len);
+        *eq = c == 0 && x->len == y->len;
+        return true;
+    }
+    return false;
+}
+
+static int sort_lt(Value a, Value b) {
+    bool lt, eq;
+    if (simple_cmp(a, b, &lt, &eq)) {
+        return lt;
+    }
+    if (IS_TUPLE(a) && IS_TUPLE(b)) {
+        // CPython's tuple order: the first items that are not equal (an
+        // item is equal to itself) decide, else the shorter tuple is less;
+        // decided here while the items are simple values
+        ObjTuple *x = AS_TUPLE(a), *y = AS_TUPLE(b);
+        size_t n = x->len < y->len ? x->len : y->len, i = 0;
+        for (; i < n; i++) {
+            Value p = x->items[i], q = y->items[i];
+            if (p == q) {
+                continue;
+            }
+            if (!simple_cmp(p, q, &lt, &eq)) {
+                return obj_lt(a, b);
+            }
+            if (!eq) {
+                return lt;
+            }
         }
+        return x->len < y->len;
     }
     return obj_lt(a, b);
 }
