@@ -40,7 +40,9 @@
 
 bool int_bits_ok(double bits) {
     double gmp_max = (double)(INT_MAX - 64) * GMP_NUMB_BITS;   // mpz's int limb count
-    if (!(bits <= gmp_max) || bits / 8 > (double)mem_limit()) {
+    // (mem_limit asks the kernel for the machine's memory: only for big sizes)
+    if (!(bits <= gmp_max) ||
+        ((bits > 8.0 * (1 << 28) || ST->heap_cap) && bits / 8 > (double)mem_limit())) {
         exc_raise_nomem();
         return false;
     }
