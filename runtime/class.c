@@ -1661,6 +1661,13 @@ static bool new_ok(ObjClass *c, int argc, Value *argv) {
     return true;
 }
 
+// int's and bool's own operator wrappers take only ints: (1).__add__(1.0)
+// and (1).__eq__(1.0) are NotImplemented, as CPython's (the operators
+// themselves go on to float's reflected method).
+static bool int_slot_foreign(ObjClass *c, Value other) {
+    return (c == cls_int || c == cls_bool) && !class_is_subclass(val_class(other), cls_int);
+}
+
 static Value call_slot(int slot, ObjClass *c, int argc, Value *argv, ObjDict *kw) {
     Value self = argc > 0 ? argv[0] : VAL_NULL;
     switch (slot) {
@@ -1679,7 +1686,10 @@ static Value call_slot(int slot, ObjClass *c, int argc, Value *argv, ObjDict *kw
         if (argc != 2) {
             return exc_raise(exc_TypeError, "expected 1 argument, got %d", argc - 1);
         }
-        return c->richcompare ? c->richcompare(self, argv[1], slot - SLOT_LT) : VAL_NOTIMPL;
+        if (!c->richcompare || int_slot_foreign(c, argv[1])) {
+            return VAL_NOTIMPL;
+        }
+        return c->richcompare(self, argv[1], slot - SLOT_LT);
     case SLOT_LEN: {
         int64_t n = c->len ? c->len(self) : -1;
         return n < 0 ? VAL_NULL : int_from_i64(n);
@@ -1765,7 +1775,7 @@ static Value call_slot(int slot, ObjClass *c, int argc, Value *argv, ObjDict *kw
         if (slot >= SLOT_BINOP && slot < SLOT_BINOP + 2 * BIN__COUNT) {
             int op = (slot - SLOT_BINOP) % BIN__COUNT;
             bool reflected = slot - SLOT_BINOP >= BIN__COUNT;
-            if (!c->binop) {
+            if (!c->binop || int_slot_foreign(c, argv[1])) {
                 return VAL_NOTIMPL;
             }
             return reflected ? c->binop(argv[1], self, op) : c->binop(self, argv[1], op);
