@@ -440,18 +440,22 @@ static void quitter_install(ObjDict *b, const char *name) {
 
 // exec()'s and eval()'s namespaces as CPython picks them: the given dicts,
 // else the caller's globals and locals (a snapshot dict in a function, as
-// locals() gives). Only dicts: other mappings as locals are refused.
+// locals() gives). Only dicts and dict subclasses (whose __getitem__ name
+// lookups use): other mappings as locals are refused.
 static bool run_namespaces(bool eval, int argc, Value *argv, ObjDict **g, ObjDict **l) {
     Value gv = argc > 1 ? argv[1] : VAL_NONE, lv = argc > 2 ? argv[2] : VAL_NONE;
-    if (!IS_NONE(gv) && !IS_DICT(gv)) {
+    if (!IS_NONE(gv) && !class_is_subclass(val_class(gv), cls_dict)) {
         if (eval) {
-            exc_raise(exc_TypeError, "globals must be a dict");
+            // (CPython's PyMapping_Check: anything with __getitem__)
+            exc_raise(exc_TypeError, val_class(gv)->getitem
+                                         ? "globals must be a real dict; try eval(expr, {}, mapping)"
+                                         : "globals must be a dict");
         } else {
             exc_raise(exc_TypeError, "exec() globals must be a dict, not %s", val_type_name(gv));
         }
         return false;
     }
-    if (!IS_NONE(lv) && !IS_DICT(lv)) {
+    if (!IS_NONE(lv) && !class_is_subclass(val_class(lv), cls_dict)) {
         if (eval) {
             exc_raise(exc_TypeError, "locals must be a mapping");
         } else {
