@@ -277,8 +277,18 @@ static bool bound_hash(Value self, int64_t *out) {
 
 static Value native_getattr(Value self, ObjStr *name) {
     ObjNative *n = (ObjNative *)AS_OBJ(self);
-    if (strcmp(name->data, "__name__") == 0 || strcmp(name->data, "__qualname__") == 0) {
+    if (strcmp(name->data, "__name__") == 0) {
         return str_from_c(n->name);
+    }
+    if (strcmp(name->data, "__qualname__") == 0) {
+        // CPython's: a method's is its class's qualname and its name (the
+        // bound object's class, or the class a classmethod is bound to);
+        // a module function's is its name
+        ObjClass *c = n->self ? (IS_CLASS(n->self) ? AS_CLASS(n->self) : val_class(n->self)) : n->owner;
+        if (!c || c == cls_module) {
+            return str_from_c(n->name);
+        }
+        return str_printf("%s.%s", class_qualname(c)->data, n->name);
     }
     if (strcmp(name->data, "__self__") == 0) {
         return n->self ? n->self : VAL_NONE;
