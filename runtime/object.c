@@ -917,6 +917,16 @@ static bool set_class(Value self, Value v) {
     return true;
 }
 
+// Whether builtin [self]'s getattr (of class [c]) gives [name]: a field it
+// serves itself (any error it raised is dropped).
+static bool readable_field(Value self, ObjClass *c, ObjStr *name) {
+    Value r = c->getattr(self, name);
+    if (!r) {
+        exc_clear();
+    }
+    return r != VAL_NULL;
+}
+
 bool generic_setattr(Value self, ObjStr *name, Value v) {
     ObjClass *c = val_class(self);
     Value descr = class_lookup(c, name);
@@ -979,6 +989,10 @@ bool generic_setattr(Value self, ObjStr *name, Value v) {
         if (descr) {
             exc_raise(exc_AttributeError, "'%s' object attribute '%s' is read-only", c->name->data,
                       name->data);
+        } else if (!(c->flags & CLS_USER) && c->getattr && readable_field(self, c, name)) {
+            // a builtin's field its own getattr serves (slice.start, property.fget):
+            // CPython's READONLY member message
+            exc_raise(exc_AttributeError, "readonly attribute");
         } else {
             exc_raise(exc_AttributeError, "'%s' object has no attribute '%s'", c->name->data,
                       name->data);
