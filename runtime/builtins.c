@@ -1109,12 +1109,28 @@ static Value bi_dir(int argc, Value *argv, ObjDict *kw) {
     if (argc == 0) {
         // the names of the calling scope: sorted(locals())
         Value loc = vm_call(dict_get_str(ST->builtins, str_intern_c("locals")), 0, NULL, NULL);
-        if (!loc || !IS_DICT(loc)) {
+        if (!loc) {
             gc_pop_root(1);
-            return loc ? exc_raise(exc_TypeError, "dir(): no locals") : VAL_NULL;
+            return VAL_NULL;
         }
-        add_keys(s, AS_DICT(loc));
-        Value l = seq_to_list(s);
+        Value l;
+        if (IS_DICT(loc)) {
+            add_keys(s, AS_DICT(loc));
+            l = seq_to_list(s);
+        } else {
+            // another mapping (eval's locals): list(its keys()), as PyMapping_Keys
+            gc_push_root(loc);
+            Value keys = call_method(loc, "keys", 0, NULL);
+            gc_pop_root(1);
+            if (keys && !val_class(keys)->iter && !val_class(keys)->getitem) {
+                gc_pop_root(1);
+                return exc_raise(exc_TypeError, "%s.keys() returned a non-iterable (type %s)",
+                                 val_type_name(loc), val_type_name(keys));
+            }
+            gc_push_root(keys ? keys : VAL_NONE);
+            l = keys ? seq_to_list(keys) : VAL_NULL;
+            gc_pop_root(1);
+        }
         bool ok = l && list_sort_inplace(AS_LIST(l), VAL_NULL, false);
         gc_pop_root(1);
         return ok ? l : VAL_NULL;
