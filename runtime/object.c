@@ -703,6 +703,12 @@ static Value getattr_generic(Value self, ObjStr *name, bool raise) {
         if (dc == cls_staticmethod) {
             return ((ObjWrapper *)AS_OBJ(descr))->func;
         }
+        if (dc == cls_super) {
+            // an unbound super as a class attribute (self.__super): its __get__ binds it
+            Value g = class_lookup(dc, ST->s_descr[0]);
+            Value args[3] = {descr, self, OBJ_VAL(c)};
+            return g ? vm_call(g, 3, args, NULL) : descr;
+        }
         return descr;
     }
     if (name->data[0] == '_' && name->data[1] == '_') {
