@@ -80,8 +80,10 @@ Value call_method_str(Value self, ObjStr *name, int argc, Value *argv) {
 }
 
 // ---- trampolines for user dunders
+// (a str subclass instance is taken, as CPython's PyUnicode_Check: it has
+// str's layout)
 static Value check_str_result(Value r, const char *what) {
-    if (r && !IS_STR(r)) {
+    if (r && !IS_STR(r) && !class_is_subclass(val_class(r), cls_str)) {
         return exc_raise(exc_TypeError, "%s returned non-string (type %s)", what, val_type_name(r));
     }
     return r;
