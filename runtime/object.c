@@ -1171,6 +1171,26 @@ static int seqiter_next(Value self, Value *out) {
     return 1;
 }
 
+// iterator.__length_hint__(): the items left by the sequence's length
+// (NotImplemented without __len__), 0 once exhausted, as CPython's iter_len.
+static Value m_seqiter_length_hint(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("__length_hint__", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
+    ObjSeqIter *it = (ObjSeqIter *)AS_OBJ(argv[0]);
+    if (!it->seq) {
+        return MK_SMALL(0);
+    }
+    if (!val_class(it->seq)->len) {
+        return VAL_NOTIMPL;
+    }
+    int64_t n = obj_length(it->seq);
+    if (n < 0) {
+        return VAL_NULL;
+    }
+    return int_from_i64(n - it->index >= 0 ? n - it->index : 0);
+}
+
 Value obj_iter(Value v) {
     ObjClass *c = val_class(v);
     if (c->iter) {
@@ -1223,7 +1243,8 @@ void runtime_init(void) {
     range_init();
     bytes_init();
     bytes_init_late();
-    cls_seqiter = class_new_builtin("iterator", NULL, sizeof(ObjSeqIter), NULL);
+    static const MethodDef seqiter_methods[] = {{"__length_hint__", m_seqiter_length_hint}, {NULL, NULL}};
+    cls_seqiter = class_new_builtin("iterator", NULL, sizeof(ObjSeqIter), seqiter_methods);
     cls_seqiter->trace = trace_seqiter;
     cls_seqiter->iter = seqiter_iter;
     cls_seqiter->next = seqiter_next;
