@@ -250,6 +250,13 @@ Value obj_ascii(Value v) {
         return VAL_NULL;
     }
     ObjStr *s = AS_STR(r);
+    size_t i = 0;
+    while (i < s->len && !((unsigned char)s->data[i] & 0x80)) {
+        i++;
+    }
+    if (i == s->len) {
+        return r;   // all ASCII: the repr itself (a str subclass stays one, as CPython's)
+    }
     size_t cap = s->len * 10 + 1, n = 0;
     char *buf = mem_alloc(cap);
     const unsigned char *p = (const unsigned char *)s->data, *end = p + s->len;
