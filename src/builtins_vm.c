@@ -97,7 +97,7 @@ static Value super_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
         // super(T) and super(T, None): an unbound super, bound by its __get__
         obj = argc == 2 && !IS_NONE(argv[1]) ? argv[1] : VAL_NULL;
     } else {
-        return exc_raise(exc_TypeError, "super() takes 0 or 2 arguments");
+        return exc_raise(exc_TypeError, "super() expected at most 2 arguments, got %d", argc);
     }
     return super_make(type, obj);
 }
