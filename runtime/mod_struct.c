@@ -784,7 +784,19 @@ static const MethodDef struct_methods[] = {
     {NULL, NULL},
 };
 
+// struct._clearcache(): forgets the compiled formats.
+static Value m_clearcache(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("_clearcache", argc, 0, 0)) {
+        return VAL_NULL;
+    }
+    if (ST->struct_cache) {
+        table_clear(AS_DICT(ST->struct_cache));
+    }
+    return VAL_NONE;
+}
+
 static const MethodDef struct_fns[] = {
+    {"_clearcache", m_clearcache},
     {"pack", m_pack},
     {"unpack", m_unpack},
     {"unpack_from", m_unpack_from, true},
