@@ -653,18 +653,28 @@ static Value bi_pow(int argc, Value *argv, ObjDict *kw) {
     if (!kw_only("pow", kw, allowed)) {
         return VAL_NULL;
     }
-    if (argc < 2) {
-        return exc_raise(exc_TypeError, "pow() missing required argument '%s' (pos %d)",
-                         argc == 0 ? "base" : "exp", argc + 1);
+    int given = argc + (kw ? (int)kw->used : 0);
+    if (given > 3) {
+        return exc_raise(exc_TypeError, "pow() takes at most 3 arguments (%d given)", given);
     }
-    if (argc > 3) {
-        return exc_raise(exc_TypeError, "pow() takes at most 3 arguments (%d given)", argc);
+    // base and exp by position or by name (pow(2, exp=3)), in CPython's order of checks
+    Value base = argc > 0 ? argv[0] : kw_get(kw, "base");
+    Value ex = argc > 1 ? argv[1] : kw_get(kw, "exp");
+    if (!base || !ex) {
+        return exc_raise(exc_TypeError, "pow() missing required argument '%s' (pos %d)",
+                         !base ? "base" : "exp", !base ? 1 : 2);
+    }
+    for (int i = 0; i < argc; i++) {
+        if (kw_get(kw, allowed[i])) {
+            return exc_raise(exc_TypeError, "argument for pow() given by name ('%s') and position (%d)",
+                             allowed[i], i + 1);
+        }
     }
     Value mod = argc > 2 ? argv[2] : kw_get(kw, "mod");
     if (mod && !IS_NONE(mod)) {
-        return pow3(argv[0], argv[1], mod);
+        return pow3(base, ex, mod);
     }
-    return obj_binop(argv[0], argv[1], BIN_POW);
+    return obj_binop(base, ex, BIN_POW);
 }
 
 static Value bi_round(int argc, Value *argv, ObjDict *kw) {
