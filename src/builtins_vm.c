@@ -667,6 +667,9 @@ static Value b_compile(int argc, Value *argv, ObjDict *kw) {
         mode = COMPILE_EVAL;
     } else if (strcmp(m, "single") == 0) {
         mode = COMPILE_SINGLE;
+    } else if (strcmp(m, "func_type") == 0) {
+        // (a function type comment's AST, which pyish's ast module does not make)
+        return exc_raise(exc_ValueError, "compile() mode 'func_type' requires flag PyCF_ONLY_AST");
     } else {
         return exc_raise(exc_ValueError, "compile() mode must be 'exec', 'eval' or 'single'");
     }
