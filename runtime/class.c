@@ -710,6 +710,16 @@ static Value object_init(int argc, Value *argv, ObjDict *kw) {
 
 // A class's __qualname__: what its class statement stored (A.B for a nested
 // class, f.<locals>.C inside a function; type.__qualname__ = ... sets it), else __name__.
+Value class_default_doc(ObjClass *c) {
+    if (!(c->flags & CLS_USER) && (!c->module || strcmp(c->module->data, "builtins") == 0)) {
+        const char *doc = builtin_class_doc(c->name->data);
+        if (doc) {
+            return str_from_c(doc);
+        }
+    }
+    return VAL_NONE;
+}
+
 ObjStr *class_qualname(ObjClass *c) {
     return c->qualname ? c->qualname : c->name;
 }
@@ -846,7 +856,7 @@ static Value type_getattr_impl(Value self, ObjStr *name, bool raise) {
         return bound_method_new(self, v);
     }
     if (strcmp(n, "__doc__") == 0) {
-        return VAL_NONE;    // every class has a __doc__ (builtin ones carry no text here)
+        return class_default_doc(c);    // every class has a __doc__
     }
     if (!raise) {
         return VAL_NULL;

@@ -718,7 +718,7 @@ static Value getattr_generic(Value self, ObjStr *name, bool raise) {
             return OBJ_VAL(c);
         }
         if (strcmp(name->data, "__doc__") == 0) {
-            return VAL_NONE;    // no docstring in the class or its bases
+            return class_default_doc(c);    // no docstring in the class or its bases
         }
         // (no __dict__ when every user class declares __slots__ without it)
         if (strcmp(name->data, "__dict__") == 0 && d &&
