@@ -543,13 +543,24 @@ static ObjCode *compile_str(Value src, const char *filename, CompileMode mode, b
         exc_raise(exc_ValueError, "source code string cannot contain null bytes");
         return NULL;
     }
+    char *recoded = NULL;
+    if (!IS_STR(src)) {
+        // bytes follow their coding declaration (PEP 263), as CPython's
+        recoded = malloc(len + 1);
+        memcpy(recoded, text, len);
+        recoded[len] = 0;
+        recoded = interp_recode_source(recoded, &len);
+        text = recoded;
+    }
     if (strip) {    // eval() drops leading blanks; compile() does not
         while (len > 0 && (*text == ' ' || *text == '\t')) {
             text++;
             len--;
         }
     }
-    return interp_compile_mode(text, len, filename, mode);
+    ObjCode *code = interp_compile_mode(text, len, filename, mode);
+    free(recoded);
+    return code;
 }
 
 static Value run_string(int argc, Value *argv, bool eval) {
