@@ -250,6 +250,13 @@ Value obj_ascii(Value v) {
         return VAL_NULL;
     }
     ObjStr *s = AS_STR(r);
+    size_t i = 0;
+    while (i < s->len && !((unsigned char)s->data[i] & 0x80)) {
+        i++;
+    }
+    if (i == s->len) {
+        return r;   // all ASCII: the repr itself (a str subclass stays one, as CPython's)
+    }
     size_t cap = s->len * 10 + 1, n = 0;
     char *buf = mem_alloc(cap);
     const unsigned char *p = (const unsigned char *)s->data, *end = p + s->len;
@@ -646,18 +653,28 @@ static Value bi_pow(int argc, Value *argv, ObjDict *kw) {
     if (!kw_only("pow", kw, allowed)) {
         return VAL_NULL;
     }
-    if (argc < 2) {
-        return exc_raise(exc_TypeError, "pow() missing required argument '%s' (pos %d)",
-                         argc == 0 ? "base" : "exp", argc + 1);
+    int given = argc + (kw ? (int)kw->used : 0);
+    if (given > 3) {
+        return exc_raise(exc_TypeError, "pow() takes at most 3 arguments (%d given)", given);
     }
-    if (argc > 3) {
-        return exc_raise(exc_TypeError, "pow() takes at most 3 arguments (%d given)", argc);
+    // base and exp by position or by name (pow(2, exp=3)), in CPython's order of checks
+    Value base = argc > 0 ? argv[0] : kw_get(kw, "base");
+    Value ex = argc > 1 ? argv[1] : kw_get(kw, "exp");
+    if (!base || !ex) {
+        return exc_raise(exc_TypeError, "pow() missing required argument '%s' (pos %d)",
+                         !base ? "base" : "exp", !base ? 1 : 2);
+    }
+    for (int i = 0; i < argc; i++) {
+        if (kw_get(kw, allowed[i])) {
+            return exc_raise(exc_TypeError, "argument for pow() given by name ('%s') and position (%d)",
+                             allowed[i], i + 1);
+        }
     }
     Value mod = argc > 2 ? argv[2] : kw_get(kw, "mod");
     if (mod && !IS_NONE(mod)) {
-        return pow3(argv[0], argv[1], mod);
+        return pow3(base, ex, mod);
     }
-    return obj_binop(argv[0], argv[1], BIN_POW);
+    return obj_binop(base, ex, BIN_POW);
 }
 
 static Value bi_round(int argc, Value *argv, ObjDict *kw) {
@@ -1109,12 +1126,28 @@ static Value bi_dir(int argc, Value *argv, ObjDict *kw) {
     if (argc == 0) {
         // the names of the calling scope: sorted(locals())
         Value loc = vm_call(dict_get_str(ST->builtins, str_intern_c("locals")), 0, NULL, NULL);
-        if (!loc || !IS_DICT(loc)) {
+        if (!loc) {
             gc_pop_root(1);
-            return loc ? exc_raise(exc_TypeError, "dir(): no locals") : VAL_NULL;
+            return VAL_NULL;
         }
-        add_keys(s, AS_DICT(loc));
-        Value l = seq_to_list(s);
+        Value l;
+        if (IS_DICT(loc)) {
+            add_keys(s, AS_DICT(loc));
+            l = seq_to_list(s);
+        } else {
+            // another mapping (eval's locals): list(its keys()), as PyMapping_Keys
+            gc_push_root(loc);
+            Value keys = call_method(loc, "keys", 0, NULL);
+            gc_pop_root(1);
+            if (keys && !val_class(keys)->iter && !val_class(keys)->getitem) {
+                gc_pop_root(1);
+                return exc_raise(exc_TypeError, "%s.keys() returned a non-iterable (type %s)",
+                                 val_type_name(loc), val_type_name(keys));
+            }
+            gc_push_root(keys ? keys : VAL_NONE);
+            l = keys ? seq_to_list(keys) : VAL_NULL;
+            gc_pop_root(1);
+        }
         bool ok = l && list_sort_inplace(AS_LIST(l), VAL_NULL, false);
         gc_pop_root(1);
         return ok ? l : VAL_NULL;

@@ -277,8 +277,18 @@ static bool bound_hash(Value self, int64_t *out) {
 
 static Value native_getattr(Value self, ObjStr *name) {
     ObjNative *n = (ObjNative *)AS_OBJ(self);
-    if (strcmp(name->data, "__name__") == 0 || strcmp(name->data, "__qualname__") == 0) {
+    if (strcmp(name->data, "__name__") == 0) {
         return str_from_c(n->name);
+    }
+    if (strcmp(name->data, "__qualname__") == 0) {
+        // CPython's: a method's is its class's qualname and its name (the
+        // bound object's class, or the class a classmethod is bound to);
+        // a module function's is its name
+        ObjClass *c = n->self ? (IS_CLASS(n->self) ? AS_CLASS(n->self) : val_class(n->self)) : n->owner;
+        if (!c || c == cls_module) {
+            return str_from_c(n->name);
+        }
+        return str_printf("%s.%s", class_qualname(c)->data, n->name);
     }
     if (strcmp(name->data, "__self__") == 0) {
         return n->self ? n->self : VAL_NONE;
@@ -700,6 +710,16 @@ static Value object_init(int argc, Value *argv, ObjDict *kw) {
 
 // A class's __qualname__: what its class statement stored (A.B for a nested
 // class, f.<locals>.C inside a function; type.__qualname__ = ... sets it), else __name__.
+Value class_default_doc(ObjClass *c) {
+    if (!(c->flags & CLS_USER) && (!c->module || strcmp(c->module->data, "builtins") == 0)) {
+        const char *doc = builtin_class_doc(c->name->data);
+        if (doc) {
+            return str_from_c(doc);
+        }
+    }
+    return VAL_NONE;
+}
+
 ObjStr *class_qualname(ObjClass *c) {
     return c->qualname ? c->qualname : c->name;
 }
@@ -836,7 +856,7 @@ static Value type_getattr_impl(Value self, ObjStr *name, bool raise) {
         return bound_method_new(self, v);
     }
     if (strcmp(n, "__doc__") == 0) {
-        return VAL_NONE;    // every class has a __doc__ (builtin ones carry no text here)
+        return class_default_doc(c);    // every class has a __doc__
     }
     if (!raise) {
         return VAL_NULL;
@@ -1661,6 +1681,13 @@ static bool new_ok(ObjClass *c, int argc, Value *argv) {
     return true;
 }
 
+// int's and bool's own operator wrappers take only ints: (1).__add__(1.0)
+// and (1).__eq__(1.0) are NotImplemented, as CPython's (the operators
+// themselves go on to float's reflected method).
+static bool int_slot_foreign(ObjClass *c, Value other) {
+    return (c == cls_int || c == cls_bool) && !class_is_subclass(val_class(other), cls_int);
+}
+
 static Value call_slot(int slot, ObjClass *c, int argc, Value *argv, ObjDict *kw) {
     Value self = argc > 0 ? argv[0] : VAL_NULL;
     switch (slot) {
@@ -1679,7 +1706,10 @@ static Value call_slot(int slot, ObjClass *c, int argc, Value *argv, ObjDict *kw
         if (argc != 2) {
             return exc_raise(exc_TypeError, "expected 1 argument, got %d", argc - 1);
         }
-        return c->richcompare ? c->richcompare(self, argv[1], slot - SLOT_LT) : VAL_NOTIMPL;
+        if (!c->richcompare || int_slot_foreign(c, argv[1])) {
+            return VAL_NOTIMPL;
+        }
+        return c->richcompare(self, argv[1], slot - SLOT_LT);
     case SLOT_LEN: {
         int64_t n = c->len ? c->len(self) : -1;
         return n < 0 ? VAL_NULL : int_from_i64(n);
@@ -1765,7 +1795,7 @@ static Value call_slot(int slot, ObjClass *c, int argc, Value *argv, ObjDict *kw
         if (slot >= SLOT_BINOP && slot < SLOT_BINOP + 2 * BIN__COUNT) {
             int op = (slot - SLOT_BINOP) % BIN__COUNT;
             bool reflected = slot - SLOT_BINOP >= BIN__COUNT;
-            if (!c->binop) {
+            if (!c->binop || int_slot_foreign(c, argv[1])) {
                 return VAL_NOTIMPL;
             }
             return reflected ? c->binop(argv[1], self, op) : c->binop(self, argv[1], op);

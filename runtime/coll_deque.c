@@ -184,20 +184,33 @@ static Value deque_repr(Value self) {
     if (g != 0) {
         return g > 0 ? str_from_c("[...]") : VAL_NULL;
     }
+    // the items as they are now (CPython reprs list(deque)): an item's
+    // __repr__ that changes the deque does not change what is shown
+    Value items = list_new(d->len);
+    if (!items) {
+        repr_leave(AS_OBJ(self));
+        return VAL_NULL;
+    }
+    for (size_t i = 0; i < d->len; i++) {
+        list_append(AS_LIST(items), DQ_AT(d, i));
+    }
+    gc_push_root(items);
     SBuf b;
     sb_init(&b);
     sb_adds(&b, AS_OBJ(self)->cls->name->data);
     sb_adds(&b, "([");
-    for (size_t i = 0; i < d->len; i++) {
+    for (size_t i = 0; i < AS_LIST(items)->len; i++) {
         if (i) {
             sb_adds(&b, ", ");
         }
-        if (!ct_addrepr(&b, DQ_AT(d, i))) {
+        if (!ct_addrepr(&b, AS_LIST(items)->items[i])) {
             sb_free(&b);
+            gc_pop_root(1);
             repr_leave(AS_OBJ(self));
             return VAL_NULL;
         }
     }
+    gc_pop_root(1);
     sb_adds(&b, "]");
     if (d->maxlen >= 0) {
         char buf[48];

@@ -648,6 +648,7 @@ void complex_init(void) {
     for (int i = 0; i < 2; i++) {
         ObjProperty *p = (ObjProperty *)obj_alloc(cls_property, sizeof(ObjProperty));
         p->fget = native_new(names[i], i == 0 ? m_real : m_imag, cls_complex);
+        ((ObjNative *)AS_OBJ(p->fget))->is_member = true;     // (CPython's are members: "readonly attribute")
         p->fset = VAL_NONE;
         p->fdel = VAL_NONE;
         p->doc = VAL_NONE;

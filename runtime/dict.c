@@ -1177,7 +1177,17 @@ static bool unhashable(Value self, int64_t *out) {
     return false;
 }
 
+// dict.__ior__(x): what `d |= x` does, callable by name (CPython's slot
+// wrapper message).
+static Value m_ior(int argc, Value *argv, ObjDict *kw) {
+    if (argc != 2) {
+        return exc_raise(exc_TypeError, "expected 1 argument, got %d", argc - 1);
+    }
+    return dict_binop(argv[0], argv[1], BIN_OR + BINOP_INPLACE);
+}
+
 static const MethodDef dict_methods[] = {
+    {"__ior__", m_ior},
     {"keys", m_keys},
     {"values", m_values},
     {"items", m_items},

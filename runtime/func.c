@@ -242,6 +242,11 @@ static Value function_getattr(Value self, ObjStr *name) {
 
 static bool function_setattr(Value self, ObjStr *name, Value v) {
     ObjFunction *f = (ObjFunction *)AS_OBJ(self);
+    if (strcmp(name->data, "__closure__") == 0 || strcmp(name->data, "__globals__") == 0 ||
+        strcmp(name->data, "__builtins__") == 0) {
+        exc_raise(exc_AttributeError, "readonly attribute");    // CPython's READONLY members
+        return false;
+    }
     if (strcmp(name->data, "__name__") == 0 && v && IS_STR(v)) {
         f->name = AS_STR(v);
         return true;

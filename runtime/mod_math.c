@@ -3,7 +3,8 @@
 // infinite result from finite input where the function is undefined,
 // OverflowError "math range error" for overflow), exact integer functions
 // on GMP (factorial, gcd, lcm, isqrt, comb, perm), fsum (Shewchuk's exact
-// partials, as CPython), prod and isclose.
+// partials, as CPython), prod and isclose. gamma and lgamma are CPython's
+// own Lanczos approximation (not libm's), so their digits are the same.
 #include <math.h>
 #include "runtime.h"
 #include "containers.h"
@@ -51,6 +52,154 @@ static bool arg_double(Value v, double *out) {
     return val_to_double(v, out);
 }
 
+// ---- gamma, lgamma: CPython's Lanczos approximation (g = 6.0246..., 13
+// terms, the coefficients Boost uses), with the reflection formula for
+// negative arguments and exact values for small integers.
+
+#define LANCZOS_N 13
+static const double lanczos_g = 6.024680040776729583740234375;
+static const double lanczos_g_minus_half = 5.524680040776729583740234375;
+static const double lanczos_num[LANCZOS_N] = {
+    23531376880.410759688572007674451636754734846804940,
+    42919803642.649098768957899047001988850926355848959,
+    35711959237.355668049440185451547166705960488635843,
+    17921034426.037209699919755754458931112671403265390,
+    6039542586.3520280050642916443072979210699388420708,
+    1439720407.3117216736632230727949123939715485786772,
+    248874557.86205415651146038641322942321632125127801,
+    31426415.585400194380614231628318205362874684987640,
+    2876370.6289353724412254090516208496135991145378768,
+    186056.26539522349504029498971604569928220784236328,
+    8071.6720023658162106380029022722506138218516325024,
+    210.82427775157934587250973392071336271166969580291,
+    2.5066282746310002701649081771338373386264310793408,
+};
+// x*(x+1)*...*(x+LANCZOS_N-2)'s coefficients
+static const double lanczos_den[LANCZOS_N] = {
+    0.0, 39916800.0, 120543840.0, 150917976.0, 105258076.0, 45995730.0,
+    13339535.0, 2637558.0, 357423.0, 32670.0, 1925.0, 66.0, 1.0,
+};
+#define NGAMMA_INTEGRAL 23
+static const double gamma_integral[NGAMMA_INTEGRAL] = {
+    1.0, 1.0, 2.0, 6.0, 24.0, 120.0, 720.0, 5040.0, 40320.0, 362880.0,
+    3628800.0, 39916800.0, 479001600.0, 6227020800.0, 87178291200.0,
+    1307674368000.0, 20922789888000.0, 355687428096000.0,
+    6402373705728000.0, 121645100408832000.0, 2432902008176640000.0,
+    51090942171709440000.0, 1124000727777607680000.0,
+};
+static const double m_pi = 3.141592653589793238462643383279502884197;
+static const double m_logpi = 1.144729885849400174143427351353058711647;
+
+// The Lanczos sum L_g(x) for x > 0 (as a rational function of 1/x for
+// large x, where the direct one would overflow).
+static double lanczos_sum(double x) {
+    double num = 0.0, den = 0.0;
+    if (x < 5.0) {
+        for (int i = LANCZOS_N; --i >= 0;) {
+            num = num * x + lanczos_num[i];
+            den = den * x + lanczos_den[i];
+        }
+    } else {
+        for (int i = 0; i < LANCZOS_N; i++) {
+            num = num / x + lanczos_num[i];
+            den = den / x + lanczos_den[i];
+        }
+    }
+    return num / den;
+}
+
+// sin(pi*x) for finite x, exact at the integers and half-integers.
+static double sinpi(double x) {
+    double y = fmod(fabs(x), 2.0), r;
+    switch ((int)round(2.0 * y)) {
+    case 0: r = sin(m_pi * y); break;
+    case 1: r = cos(m_pi * (y - 0.5)); break;
+    case 2: r = sin(m_pi * (1.0 - y)); break;      // (not -sin(pi*(y-1)): +0.0 at y == 1)
+    case 3: r = -cos(m_pi * (y - 1.5)); break;
+    default: r = sin(m_pi * (y - 2.0)); break;
+    }
+    return copysign(1.0, x) * r;
+}
+
+// Gamma(x): NaN for the domain errors (negative integers, -inf), +-inf at
+// +-0 and on overflow (apply1 tells them apart).
+static double lanczos_gamma(double x) {
+    if (!isfinite(x)) {
+        return isnan(x) || x > 0.0 ? x : NAN;
+    }
+    if (x == 0.0) {
+        return copysign(INFINITY, x);
+    }
+    if (x == floor(x)) {
+        if (x < 0.0) {
+            return NAN;
+        }
+        if (x <= NGAMMA_INTEGRAL) {
+            return gamma_integral[(int)x - 1];
+        }
+    }
+    double absx = fabs(x);
+    if (absx < 1e-20) {
+        return 1.0 / x;
+    }
+    if (absx > 200.0) {
+        return x < 0.0 ? 0.0 / sinpi(x) : INFINITY;
+    }
+    double y = absx + lanczos_g_minus_half, z;
+    // the rounding error of y, for the correction r += z*r (see CPython's mathmodule.c)
+    if (absx > lanczos_g_minus_half) {
+        volatile double q = y - absx;
+        z = q - lanczos_g_minus_half;
+    } else {
+        volatile double q = y - lanczos_g_minus_half;
+        z = q - absx;
+    }
+    z = z * lanczos_g / y;
+    double r;
+    if (x < 0.0) {
+        r = -m_pi / sinpi(absx) / absx * exp(y) / lanczos_sum(absx);
+        r -= z * r;
+        if (absx < 140.0) {
+            r /= pow(y, absx - 0.5);
+        } else {
+            double sqrtpow = pow(y, absx / 2.0 - 0.25);
+            r /= sqrtpow;
+            r /= sqrtpow;
+        }
+    } else {
+        r = lanczos_sum(absx) / exp(y);
+        r += z * r;
+        if (absx < 140.0) {
+            r *= pow(y, absx - 0.5);
+        } else {
+            double sqrtpow = pow(y, absx / 2.0 - 0.25);
+            r *= sqrtpow;
+            r *= sqrtpow;
+        }
+    }
+    return r;
+}
+
+// log|Gamma(x)|: +inf at the poles (the non-positive integers).
+static double lanczos_lgamma(double x) {
+    if (!isfinite(x)) {
+        return isnan(x) ? x : INFINITY;
+    }
+    if (x == floor(x) && x <= 2.0) {
+        return x <= 0.0 ? INFINITY : 0.0;
+    }
+    double absx = fabs(x);
+    if (absx < 1e-20) {
+        return -log(absx);
+    }
+    double r = log(lanczos_sum(absx)) - lanczos_g;
+    r += (absx - 0.5) * (log(absx + lanczos_g - 0.5) - 1);
+    if (x < 0.0) {
+        r = m_logpi - log(fabs(sinpi(absx))) - log(absx) - r;     // the reflection formula
+    }
+    return r;
+}
+
 // One-argument float functions; [inf_domain]: an infinite result from a
 // finite argument is a domain error (log) rather than an overflow (exp).
 typedef struct Fn1 {
@@ -67,8 +216,8 @@ static const Fn1 fn1_table[] = {
     {"atan", atan, false}, {"sinh", sinh, false}, {"cosh", cosh, false},
     {"tanh", tanh, false}, {"asinh", asinh, false}, {"acosh", acosh, false},
     {"atanh", atanh, true}, {"fabs", fabs, false}, {"cbrt", cbrt, false},
-    {"erf", erf, false}, {"erfc", erfc, false}, {"gamma", tgamma, true},
-    {"lgamma", lgamma, true},
+    {"erf", erf, false}, {"erfc", erfc, false}, {"gamma", lanczos_gamma, true},
+    {"lgamma", lanczos_lgamma, true},
 };
 
 static Value apply1(int idx, int argc, Value *argv) {
@@ -85,7 +234,10 @@ static Value apply1(int idx, int argc, Value *argv) {
         return domain_error();
     }
     if (isinf(r) && isfinite(x)) {
-        return fn->inf_domain ? domain_error() : range_error();
+        // (gamma/lgamma: only their poles, the non-positive integers, are
+        // domain errors; a large argument overflows, as CPython's)
+        bool pole = (fn->f == lanczos_gamma || fn->f == lanczos_lgamma) ? x <= 0 && x == floor(x) : fn->inf_domain;
+        return pole ? domain_error() : range_error();
     }
     return float_new(r);
 }

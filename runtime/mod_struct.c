@@ -675,12 +675,52 @@ static Value m_iter_unpack(int argc, Value *argv, ObjDict *kw) {
 }
 
 // Struct methods
+// Struct(format): compiled here; the instance of a subclass with its own
+// __init__ is made blank, its arguments left to that __init__ (which passes
+// a format up, as CPython's, whose __init__ reads it).
 static Value s_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    if (cls != cls_struct && class_has_user_dunder(cls, "__init__")) {
+        ObjStruct *st = (ObjStruct *)obj_alloc(cls, sizeof(ObjStruct));
+        st->format = str_from_c("");
+        return OBJ_VAL(st);
+    }
     Value f = argc > 0 ? argv[0] : kw_get(kw, "format");
     if (!f) {
         return exc_raise(exc_TypeError, "Struct() missing required argument 'format' (pos 1)");
     }
     return struct_make(cls, f);
+}
+
+// Struct.__init__(format): reads [format] into the Struct (a format that
+// cannot be read leaves it as it was).
+static Value s_init(int argc, Value *argv, ObjDict *kw) {
+    Value f = argc > 1 ? argv[1] : kw_get(kw, "format");
+    if (!f) {
+        return exc_raise(exc_TypeError, "Struct() missing required argument 'format' (pos 1)");
+    }
+    ObjStruct *st = (ObjStruct *)AS_OBJ(argv[0]);
+    if (f == st->format) {
+        return VAL_NONE;    // (Struct(f): __new__ read it already)
+    }
+    const char *text = NULL;
+    size_t n = 0;
+    if (!fmt_text(f, &text, &n)) {
+        return VAL_NULL;
+    }
+    Layout lay;
+    if (!parse(text, n, &lay)) {
+        free(lay.items);
+        return VAL_NULL;
+    }
+    Value fs = IS_STR(f) ? f : str_try_new(text, n);
+    if (!fs) {
+        free(lay.items);
+        return VAL_NULL;
+    }
+    free(st->lay.items);
+    st->lay = lay;
+    st->format = fs;
+    return VAL_NONE;
 }
 
 static Value s_pack(int argc, Value *argv, ObjDict *kw) {
@@ -735,6 +775,7 @@ static Value s_getattr(Value self, ObjStr *name) {
 
 
 static const MethodDef struct_methods[] = {
+    {"__init__", s_init},
     {"pack", s_pack},
     {"unpack", s_unpack},
     {"unpack_from", s_unpack_from, true},
@@ -743,7 +784,19 @@ static const MethodDef struct_methods[] = {
     {NULL, NULL},
 };
 
+// struct._clearcache(): forgets the compiled formats.
+static Value m_clearcache(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("_clearcache", argc, 0, 0)) {
+        return VAL_NULL;
+    }
+    if (ST->struct_cache) {
+        table_clear(AS_DICT(ST->struct_cache));
+    }
+    return VAL_NONE;
+}
+
 static const MethodDef struct_fns[] = {
+    {"_clearcache", m_clearcache},
     {"pack", m_pack},
     {"unpack", m_unpack},
     {"unpack_from", m_unpack_from, true},

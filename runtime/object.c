@@ -80,8 +80,10 @@ Value call_method_str(Value self, ObjStr *name, int argc, Value *argv) {
 }
 
 // ---- trampolines for user dunders
+// (a str subclass instance is taken, as CPython's PyUnicode_Check: it has
+// str's layout)
 static Value check_str_result(Value r, const char *what) {
-    if (r && !IS_STR(r)) {
+    if (r && !IS_STR(r) && !class_is_subclass(val_class(r), cls_str)) {
         return exc_raise(exc_TypeError, "%s returned non-string (type %s)", what, val_type_name(r));
     }
     return r;
@@ -703,6 +705,12 @@ static Value getattr_generic(Value self, ObjStr *name, bool raise) {
         if (dc == cls_staticmethod) {
             return ((ObjWrapper *)AS_OBJ(descr))->func;
         }
+        if (dc == cls_super) {
+            // an unbound super as a class attribute (self.__super): its __get__ binds it
+            Value g = class_lookup(dc, ST->s_descr[0]);
+            Value args[3] = {descr, self, OBJ_VAL(c)};
+            return g ? vm_call(g, 3, args, NULL) : descr;
+        }
         return descr;
     }
     if (name->data[0] == '_' && name->data[1] == '_') {
@@ -710,7 +718,7 @@ static Value getattr_generic(Value self, ObjStr *name, bool raise) {
             return OBJ_VAL(c);
         }
         if (strcmp(name->data, "__doc__") == 0) {
-            return VAL_NONE;    // no docstring in the class or its bases
+            return class_default_doc(c);    // no docstring in the class or its bases
         }
         // (no __dict__ when every user class declares __slots__ without it)
         if (strcmp(name->data, "__dict__") == 0 && d &&
@@ -917,6 +925,16 @@ static bool set_class(Value self, Value v) {
     return true;
 }
 
+// Whether builtin [self]'s getattr (of class [c]) gives [name]: a field it
+// serves itself (any error it raised is dropped).
+static bool readable_field(Value self, ObjClass *c, ObjStr *name) {
+    Value r = c->getattr(self, name);
+    if (!r) {
+        exc_clear();
+    }
+    return r != VAL_NULL;
+}
+
 bool generic_setattr(Value self, ObjStr *name, Value v) {
     ObjClass *c = val_class(self);
     Value descr = class_lookup(c, name);
@@ -979,6 +997,10 @@ bool generic_setattr(Value self, ObjStr *name, Value v) {
         if (descr) {
             exc_raise(exc_AttributeError, "'%s' object attribute '%s' is read-only", c->name->data,
                       name->data);
+        } else if (!(c->flags & CLS_USER) && c->getattr && readable_field(self, c, name)) {
+            // a builtin's field its own getattr serves (slice.start, property.fget):
+            // CPython's READONLY member message
+            exc_raise(exc_AttributeError, "readonly attribute");
         } else {
             exc_raise(exc_AttributeError, "'%s' object has no attribute '%s'", c->name->data,
                       name->data);
@@ -1149,6 +1171,26 @@ static int seqiter_next(Value self, Value *out) {
     return 1;
 }
 
+// iterator.__length_hint__(): the items left by the sequence's length
+// (NotImplemented without __len__), 0 once exhausted, as CPython's iter_len.
+static Value m_seqiter_length_hint(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("__length_hint__", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
+    ObjSeqIter *it = (ObjSeqIter *)AS_OBJ(argv[0]);
+    if (!it->seq) {
+        return MK_SMALL(0);
+    }
+    if (!val_class(it->seq)->len) {
+        return VAL_NOTIMPL;
+    }
+    int64_t n = obj_length(it->seq);
+    if (n < 0) {
+        return VAL_NULL;
+    }
+    return int_from_i64(n - it->index >= 0 ? n - it->index : 0);
+}
+
 Value obj_iter(Value v) {
     ObjClass *c = val_class(v);
     if (c->iter) {
@@ -1201,7 +1243,8 @@ void runtime_init(void) {
     range_init();
     bytes_init();
     bytes_init_late();
-    cls_seqiter = class_new_builtin("iterator", NULL, sizeof(ObjSeqIter), NULL);
+    static const MethodDef seqiter_methods[] = {{"__length_hint__", m_seqiter_length_hint}, {NULL, NULL}};
+    cls_seqiter = class_new_builtin("iterator", NULL, sizeof(ObjSeqIter), seqiter_methods);
     cls_seqiter->trace = trace_seqiter;
     cls_seqiter->iter = seqiter_iter;
     cls_seqiter->next = seqiter_next;

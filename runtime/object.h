@@ -636,6 +636,11 @@ Value match_keys(Value subject, Value keys);
 Value match_class(Value subject, Value cls, Value names, int nargs);
 bool class_is_subclass(ObjClass *c, ObjClass *base);
 ObjStr *class_qualname(ObjClass *c);     // __qualname__ (A.B for a nested class), else __name__
+// CPython's __doc__ of builtin class [name] (builtin_docs.c), else NULL.
+const char *builtin_class_doc(const char *name);
+// The __doc__ of class [c] when no class of its MRO has one in its dict:
+// a builtins class's CPython text, else None.
+Value class_default_doc(ObjClass *c);
 // A cache of MRO lookups keyed by (class, interned name), valid while no
 // class has changed since it was filled (ST->cls.version counts changes).
 #define MCACHE_SIZE 4096

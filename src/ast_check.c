@@ -2,7 +2,8 @@
 // symtable) that pyish reports as SyntaxErrors from parse_source:
 // 'return'/'yield'/'await' outside a function, 'break'/'continue' outside a
 // loop, async constructs outside async functions, duplicate parameters,
-// misplaced starred expressions, yield inside comprehensions.
+// misplaced starred expressions, yield inside comprehensions, misplaced
+// or unknown `from __future__` imports.
 //
 // First an iterative pass bounds the depth of the tree (FE_MAX_DEPTH); the
 // checking walk below and every later pass (compiler, ast_dump) recurse over
@@ -87,6 +88,8 @@ typedef struct Ctx {
 typedef struct Checker {
     Parser *p;
     bool failed;
+    const AstList *top;     // the module's statements: the first lead_end of them
+    int lead_end;           // (docstring, future imports) may be future imports
 } Checker;
 
 static bool fail(Checker *ck, SrcLoc loc, const char *msg, const char *arg) {
@@ -336,6 +339,46 @@ static bool pattern(Checker *ck, const Ast *p, Ctx c) {
     return true;
 }
 
+// ---- `from __future__ import`, as CPython's future.c: only at the top of
+// the module (after its docstring and other future imports), only of the
+// features it knows
+
+static const char *const future_features[] = {
+    "nested_scopes", "generators", "division", "absolute_import", "with_statement", "print_function",
+    "unicode_literals", "barry_as_FLUFL", "generator_stop", "annotations", NULL,
+};
+
+static bool is_future_import(const Ast *s) {
+    return s->kind == AST_IMPORT_FROM && s->str && strcmp(s->str, "__future__") == 0;
+}
+
+static bool check_future(Checker *ck, const Ast *s) {
+    bool lead = false;
+    for (int i = 0; ck->top && i < ck->lead_end; i++) {
+        lead |= ck->top->items[i] == s;
+    }
+    if (!lead) {
+        return fail(ck, s->loc, "from __future__ imports must occur at the beginning of the file", NULL);
+    }
+    for (int i = 0; i < s->list.len; i++) {
+        const char *name = s->list.items[i]->str;
+        if (!name) {
+            continue;
+        }
+        if (strcmp(name, "braces") == 0) {
+            return fail(ck, s->loc, "not a chance", NULL);
+        }
+        bool known = false;
+        for (int k = 0; future_features[k]; k++) {
+            known |= strcmp(name, future_features[k]) == 0;
+        }
+        if (!known) {
+            return fail(ck, s->loc, "future feature %s is not defined", name);
+        }
+    }
+    return true;
+}
+
 static bool stmt(Checker *ck, const Ast *s, Ctx c) {
     switch (s->kind) {
     case AST_EXPR_STMT:
@@ -348,7 +391,9 @@ static bool stmt(Checker *ck, const Ast *s, Ctx c) {
         return expr(ck, s->a, c, false) && expr(ck, s->b, c, false) && opt(ck, s->c, c);
     case AST_DEL:
         return exprs(ck, &s->list, c, true);
-    case AST_PASS: case AST_GLOBAL: case AST_IMPORT: case AST_IMPORT_FROM:
+    case AST_IMPORT_FROM:
+        return !is_future_import(s) || check_future(ck, s);
+    case AST_PASS: case AST_GLOBAL: case AST_IMPORT:
         return true;
     case AST_BREAK:
         return c.in_loop || fail(ck, s->loc, "'break' outside loop", NULL);
@@ -462,7 +507,14 @@ bool ast_check(Parser *p, Ast *module) {
     if (p->mode == PARSE_AST) {
         return true;
     }
-    Checker ck = {p, false};
+    Checker ck = {p, false, &module->list, 0};
+    const AstList *top = &module->list;
+    if (top->len && top->items[0]->kind == AST_EXPR_STMT && top->items[0]->a->kind == AST_CONST_STR) {
+        ck.lead_end = 1;    // the docstring
+    }
+    while (ck.lead_end < top->len && is_future_import(top->items[ck.lead_end])) {
+        ck.lead_end++;
+    }
     Ctx c = {0};
     c.await_ok = p->mode == PARSE_INTERACTIVE || p->mode == PARSE_FILE_AWAIT;
     return stmts(&ck, &module->list, c);

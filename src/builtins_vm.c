@@ -30,6 +30,26 @@ static void trace_super(Obj *o) {
     gc_mark_obj((Obj *)s->obj_type);
 }
 
+// super(type, obj) for [obj] an instance or subclass of [type]; [obj]
+// VAL_NULL: an unbound super (no obj_type).
+static Value super_make(ObjClass *type, Value obj) {
+    ObjClass *obj_type = NULL;
+    if (!obj) {
+        // unbound
+    } else if (IS_CLASS(obj) && class_is_subclass(AS_CLASS(obj), type)) {
+        obj_type = AS_CLASS(obj);
+    } else if (class_is_subclass(val_class(obj), type)) {
+        obj_type = val_class(obj);
+    } else {
+        return exc_raise(exc_TypeError, "super(type, obj): obj must be an instance or subtype of type");
+    }
+    ObjSuper *s = (ObjSuper *)obj_alloc(cls_super, sizeof(ObjSuper));
+    s->type = type;
+    s->obj = obj;
+    s->obj_type = obj_type;
+    return OBJ_VAL(s);
+}
+
 static Value super_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     ObjClass *type;
     Value obj;
@@ -69,30 +89,50 @@ static Value super_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
             return exc_raise(exc_RuntimeError, "super(): arg[0] deleted");
         }
         type = AS_CLASS(cell->value);
-    } else if (argc == 2) {
+    } else if (argc == 1 || argc == 2) {
         if (!IS_CLASS(argv[0])) {
             return exc_raise(exc_TypeError, "super() argument 1 must be a type, not %s", val_type_name(argv[0]));
         }
         type = AS_CLASS(argv[0]);
-        obj = argv[1];
+        // super(T) and super(T, None): an unbound super, bound by its __get__
+        obj = argc == 2 && !IS_NONE(argv[1]) ? argv[1] : VAL_NULL;
     } else {
-        return exc_raise(exc_TypeError, "super() takes 0 or 2 arguments");
+        return exc_raise(exc_TypeError, "super() expected at most 2 arguments, got %d", argc);
     }
-    ObjSuper *s = (ObjSuper *)obj_alloc(cls_super, sizeof(ObjSuper));
-    s->type = type;
-    s->obj = obj;
-    if (IS_CLASS(obj) && class_is_subclass(AS_CLASS(obj), type)) {
-        s->obj_type = AS_CLASS(obj);
-    } else if (class_is_subclass(val_class(obj), type)) {
-        s->obj_type = val_class(obj);
-    } else {
-        return exc_raise(exc_TypeError, "super(type, obj): obj must be an instance or subtype of type");
+    return super_make(type, obj);
+}
+
+// super's own fields (looked up after the MRO, as CPython's members).
+static Value super_field(ObjSuper *s, ObjStr *name) {
+    if (strcmp(name->data, "__thisclass__") == 0) {
+        return OBJ_VAL(s->type);
     }
-    return OBJ_VAL(s);
+    if (strcmp(name->data, "__self__") == 0) {
+        return s->obj ? s->obj : VAL_NONE;
+    }
+    if (strcmp(name->data, "__self_class__") == 0) {
+        return s->obj_type ? OBJ_VAL(s->obj_type) : VAL_NONE;
+    }
+    return generic_getattr(OBJ_VAL(s), name);
+}
+
+// super.__get__(obj, type=None): an unbound super bound to [obj], else itself.
+static Value super_get(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("__get__", argc - 1, 1, 2)) {
+        return VAL_NULL;
+    }
+    ObjSuper *s = (ObjSuper *)AS_OBJ(argv[0]);
+    if (IS_NONE(argv[1]) || s->obj) {
+        return argv[0];
+    }
+    return super_make(s->type, argv[1]);
 }
 
 static Value super_getattr(Value self, ObjStr *name) {
     ObjSuper *s = (ObjSuper *)AS_OBJ(self);
+    if (!s->obj_type) {
+        return super_field(s, name);
+    }
     ObjTuple *mro = s->obj_type->mro;
     size_t i = 0;
     while (i < mro->len && AS_CLASS(mro->items[i]) != s->type) {
@@ -132,14 +172,14 @@ static Value super_getattr(Value self, ObjStr *name) {
         }
         return v;
     }
-    if (strcmp(name->data, "__class__") == 0) {
-        return OBJ_VAL(cls_super);
-    }
-    return exc_raise(exc_AttributeError, "'super' object has no attribute '%s'", name->data);
+    return super_field(s, name);
 }
 
 static Value super_repr(Value self) {
     ObjSuper *s = (ObjSuper *)AS_OBJ(self);
+    if (!s->obj_type) {
+        return str_printf("<super: <class '%s'>, NULL>", s->type->name->data);
+    }
     return str_printf("<super: <class '%s'>, <%s object>>", s->type->name->data, s->obj_type->name->data);
 }
 
@@ -440,18 +480,22 @@ static void quitter_install(ObjDict *b, const char *name) {
 
 // exec()'s and eval()'s namespaces as CPython picks them: the given dicts,
 // else the caller's globals and locals (a snapshot dict in a function, as
-// locals() gives). Only dicts: other mappings as locals are refused.
+// locals() gives). Only dicts and dict subclasses (whose __getitem__ name
+// lookups use): other mappings as locals are refused.
 static bool run_namespaces(bool eval, int argc, Value *argv, ObjDict **g, ObjDict **l) {
     Value gv = argc > 1 ? argv[1] : VAL_NONE, lv = argc > 2 ? argv[2] : VAL_NONE;
-    if (!IS_NONE(gv) && !IS_DICT(gv)) {
+    if (!IS_NONE(gv) && !class_is_subclass(val_class(gv), cls_dict)) {
         if (eval) {
-            exc_raise(exc_TypeError, "globals must be a dict");
+            // (CPython's PyMapping_Check: anything with __getitem__)
+            exc_raise(exc_TypeError, val_class(gv)->getitem
+                                         ? "globals must be a real dict; try eval(expr, {}, mapping)"
+                                         : "globals must be a dict");
         } else {
             exc_raise(exc_TypeError, "exec() globals must be a dict, not %s", val_type_name(gv));
         }
         return false;
     }
-    if (!IS_NONE(lv) && !IS_DICT(lv)) {
+    if (!IS_NONE(lv) && !class_is_subclass(val_class(lv), cls_dict)) {
         if (eval) {
             exc_raise(exc_TypeError, "locals must be a mapping");
         } else {
@@ -499,13 +543,24 @@ static ObjCode *compile_str(Value src, const char *filename, CompileMode mode, b
         exc_raise(exc_ValueError, "source code string cannot contain null bytes");
         return NULL;
     }
+    char *recoded = NULL;
+    if (!IS_STR(src)) {
+        // bytes follow their coding declaration (PEP 263), as CPython's
+        recoded = malloc(len + 1);
+        memcpy(recoded, text, len);
+        recoded[len] = 0;
+        recoded = interp_recode_source(recoded, &len);
+        text = recoded;
+    }
     if (strip) {    // eval() drops leading blanks; compile() does not
         while (len > 0 && (*text == ' ' || *text == '\t')) {
             text++;
             len--;
         }
     }
-    return interp_compile_mode(text, len, filename, mode);
+    ObjCode *code = interp_compile_mode(text, len, filename, mode);
+    free(recoded);
+    return code;
 }
 
 static Value run_string(int argc, Value *argv, bool eval) {
@@ -623,6 +678,9 @@ static Value b_compile(int argc, Value *argv, ObjDict *kw) {
         mode = COMPILE_EVAL;
     } else if (strcmp(m, "single") == 0) {
         mode = COMPILE_SINGLE;
+    } else if (strcmp(m, "func_type") == 0) {
+        // (a function type comment's AST, which pyish's ast module does not make)
+        return exc_raise(exc_ValueError, "compile() mode 'func_type' requires flag PyCF_ONLY_AST");
     } else {
         return exc_raise(exc_ValueError, "compile() mode must be 'exec', 'eval' or 'single'");
     }
@@ -789,7 +847,8 @@ static const MethodDef vm_builtins_defs[] = {
 };
 
 void builtins_vm_init(ObjDict *b) {
-    cls_super = class_new_builtin("super", NULL, sizeof(ObjSuper), NULL);
+    static const MethodDef super_methods[] = {{"__get__", super_get}, {NULL, NULL}};
+    cls_super = class_new_builtin("super", NULL, sizeof(ObjSuper), super_methods);
     cls_super->trace = trace_super;
     cls_super->new_ = super_new;
     cls_super->getattr = super_getattr;

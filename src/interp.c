@@ -2,6 +2,7 @@
 // order: the runtime's core classes, then the VM-side classes, then the
 // builtins and modules), the registry of builtin modules (import.c
 // imports), compiling and running source text, and the exit-time work.
+#include <ctype.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "containers.h"
 #include "module.h"
 #include "asyncio/asyncio.h"
+#include "bytes.h"
 
 void module_register(const char *name, ModuleInit init) {
     if (ST->nregistry == ST->capregistry) {
@@ -43,6 +45,83 @@ ObjDict *interp_main_globals(void) {
     return ST->main_globals;
 }
 
+// The encoding a PEP 263 declaration names in line [p, end) (a comment
+// with "coding:" or "coding=" then the name) into [out], else false.
+static bool coding_cookie(const char *p, const char *end, char *out, size_t cap) {
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\f')) {
+        p++;
+    }
+    if (p >= end || *p != '#') {
+        return false;
+    }
+    for (; p + 7 <= end; p++) {
+        if (memcmp(p, "coding", 6) == 0 && (p[6] == ':' || p[6] == '=')) {
+            const char *q = p + 7;
+            while (q < end && (*q == ' ' || *q == '\t')) {
+                q++;
+            }
+            size_t n = 0;
+            while (q < end && n + 1 < cap && (isalnum((unsigned char)*q) || *q == '-' || *q == '_' || *q == '.')) {
+                out[n++] = *q++;
+            }
+            out[n] = 0;
+            return n > 0;
+        }
+    }
+    return false;
+}
+
+// A source whose first or second line declares an encoding other than
+// UTF-8 (PEP 263), decoded to UTF-8 text: a new buffer (the old one freed),
+// else [buf] as it is (also when the encoding is unknown or does not
+// decode: the parser then reports the bytes).
+char *interp_recode_source(char *buf, size_t *len) {
+    if (!ST || !ST->builtins) {
+        return buf;
+    }
+    char enc[64];
+    const char *end = buf + *len, *line = buf;
+    bool found = false;
+    for (int i = 0; i < 2 && line < end && !found; i++) {
+        const char *nl = memchr(line, '\n', (size_t)(end - line));
+        const char *le = nl ? nl : end;
+        found = coding_cookie(line, le, enc, sizeof enc);
+        if (!found) {
+            // (the second line counts only after a blank or comment first line)
+            const char *p = line;
+            while (p < le && (*p == ' ' || *p == '\t' || *p == '\f' || *p == '\r')) {
+                p++;
+            }
+            if (p < le && *p != '#') {
+                break;
+            }
+        }
+        line = nl ? nl + 1 : end;
+    }
+    if (!found) {
+        return buf;
+    }
+    char norm[64];
+    size_t k = 0;
+    for (; enc[k] && k + 1 < sizeof norm; k++) {
+        norm[k] = enc[k] == '_' ? '-' : (char)tolower((unsigned char)enc[k]);
+    }
+    norm[k] = 0;
+    if (strcmp(norm, "utf-8") == 0 || strcmp(norm, "utf8") == 0 || strncmp(norm, "utf-8-", 6) == 0) {
+        return buf;
+    }
+    Value s = codec_decode((const unsigned char *)buf, *len, enc, "strict");
+    if (!s || !IS_STR(s)) {
+        exc_clear();
+        return buf;
+    }
+    char *out = malloc(AS_STR(s)->len + 1);
+    memcpy(out, AS_STR(s)->data, AS_STR(s)->len + 1);
+    *len = AS_STR(s)->len;
+    free(buf);
+    return out;
+}
+
 char *interp_read_file(const char *path, size_t *len) {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -66,7 +145,7 @@ char *interp_read_file(const char *path, size_t *len) {
     fclose(f);
     buf[n] = 0;
     *len = n;
-    return buf;
+    return interp_recode_source(buf, len);
 }
 
 // Raises the SyntaxError (IndentationError, TabError) [err] found in

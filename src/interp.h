@@ -68,6 +68,10 @@ typedef struct LibSource {
 extern const LibSource pyish_libsrc[];
 // Reads a source file into a malloc'd buffer; NULL if unreadable.
 char *interp_read_file(const char *path, size_t *len);
+// Source bytes [buf] (malloc'd, NUL-terminated, *len bytes) decoded to UTF-8
+// when its first or second line declares another encoding (PEP 263): a new
+// buffer with [buf] freed, else [buf] itself.
+char *interp_recode_source(char *buf, size_t *len);
 
 // ---- modules
 typedef Value (*ModuleInit)(void);

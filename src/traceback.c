@@ -90,6 +90,8 @@ typedef struct {
     FILE *out;
     bool no_tb;         // the traceback module's format_exception_only
     bool no_header;     // its format_tb: the entries without the header line
+    Value seen[128];    // the exceptions printed so far: a cause or context
+    int nseen;          // already among them is left out (a cycle prints once)
 } PrintCtx;
 
 enum { MAX_GROUP_WIDTH = 15, MAX_GROUP_DEPTH = 10 };
@@ -696,19 +698,32 @@ static void print_chained_msg(PrintCtx *ctx, const char *msg) {
     fputc('\n', ctx->out);
 }
 
+static bool seen_before(PrintCtx *ctx, Value exc) {
+    for (int i = 0; i < ctx->nseen; i++) {
+        if (ctx->seen[i] == exc) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// As CPython's print_exception_cause_and_context: the cause (else the
+// unsuppressed context) first, unless it was printed already.
 static void print_recursive(PrintCtx *ctx, Value exc, int chain_depth) {
     ObjException *e = AS_EXC(exc);
+    if (ctx->nseen < (int)(sizeof ctx->seen / sizeof ctx->seen[0])) {
+        ctx->seen[ctx->nseen++] = exc;
+    }
     if (chain_depth < 100) {
-        if (e->cause && IS_OBJ(e->cause)) {
+        Value cause = e->cause && IS_OBJ(e->cause) ? e->cause : VAL_NULL;
+        Value ctxt = e->context && IS_OBJ(e->context) && !e->suppress_context ? e->context : VAL_NULL;
+        Value prev = cause ? cause : ctxt;
+        if (prev && !seen_before(ctx, prev)) {
             bool need_close = ctx->need_close;
-            print_recursive(ctx, e->cause, chain_depth + 1);
+            print_recursive(ctx, prev, chain_depth + 1);
             ctx->need_close = need_close;
-            print_chained_msg(ctx, "The above exception was the direct cause of the following exception:");
-        } else if (e->context && IS_OBJ(e->context) && !e->suppress_context) {
-            bool need_close = ctx->need_close;
-            print_recursive(ctx, e->context, chain_depth + 1);
-            ctx->need_close = need_close;
-            print_chained_msg(ctx, "During handling of the above exception, another exception occurred:");
+            print_chained_msg(ctx, cause ? "The above exception was the direct cause of the following exception:"
+                                         : "During handling of the above exception, another exception occurred:");
         }
     }
     ObjTuple *members = group_members(exc);

@@ -343,12 +343,12 @@ static inline bool plain_instance_attr(ObjClass *c, ObjStr *name, bool store) {
 #define ATTR_IX_PROPERTY (UINT32_MAX - 2)
 
 // Whether a class attribute is given as is when read through an instance
-// (no descriptor: not a function, method, property, class/staticmethod or
-// an instance of a user class with __get__).
+// (no descriptor: not a function, method, property, class/staticmethod,
+// super or an instance of a user class with __get__).
 static bool plain_class_value(Value v) {
     ObjClass *vc = val_class(v);
     if (vc == cls_function || vc == cls_native || vc == cls_property || vc == cls_classmethod ||
-        vc == cls_staticmethod) {
+        vc == cls_staticmethod || vc == cls_super) {
         return false;
     }
     return !(vc->flags & CLS_USER) || !class_lookup(vc, ST->s_descr[0]);

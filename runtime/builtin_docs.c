@@ -1,0 +1,415 @@
+// builtin_docs.c: the __doc__ text of the builtin classes (int, dict,
+// ValueError ...), CPython 3.11's own, looked up by class name when a
+// builtin class or its instance is asked for __doc__ (generated with
+// python3.11 from each class in dir(builtins); regenerate the same way).
+#include <string.h>
+
+#include "object.h"
+
+typedef struct BuiltinDoc {
+    const char *name;
+    const char *doc;
+} BuiltinDoc;
+
+static const BuiltinDoc docs[] = {
+    {"ArithmeticError",
+     "Base class for arithmetic errors."},
+    {"AssertionError",
+     "Assertion failed."},
+    {"AttributeError",
+     "Attribute not found."},
+    {"BaseException",
+     "Common base class for all exceptions"},
+    {"BaseExceptionGroup",
+     "A combination of multiple unrelated exceptions."},
+    {"BlockingIOError",
+     "I/O operation would block."},
+    {"BrokenPipeError",
+     "Broken pipe."},
+    {"BufferError",
+     "Buffer error."},
+    {"BytesWarning",
+     "Base class for warnings about bytes and buffer related problems, mostly\n"
+    "related to conversion from str or comparing to str."},
+    {"ChildProcessError",
+     "Child process error."},
+    {"ConnectionAbortedError",
+     "Connection aborted."},
+    {"ConnectionError",
+     "Connection error."},
+    {"ConnectionRefusedError",
+     "Connection refused."},
+    {"ConnectionResetError",
+     "Connection reset."},
+    {"DeprecationWarning",
+     "Base class for warnings about deprecated features."},
+    {"EOFError",
+     "Read beyond end of file."},
+    {"EncodingWarning",
+     "Base class for warnings about encodings."},
+    {"Exception",
+     "Common base class for all non-exit exceptions."},
+    {"FileExistsError",
+     "File already exists."},
+    {"FileNotFoundError",
+     "File not found."},
+    {"FloatingPointError",
+     "Floating point operation failed."},
+    {"FutureWarning",
+     "Base class for warnings about constructs that will change semantically\n"
+    "in the future."},
+    {"GeneratorExit",
+     "Request that a generator exit."},
+    {"ImportError",
+     "Import can't find module, or can't find name in module."},
+    {"ImportWarning",
+     "Base class for warnings about probable mistakes in module imports"},
+    {"IndentationError",
+     "Improper indentation."},
+    {"IndexError",
+     "Sequence index out of range."},
+    {"InterruptedError",
+     "Interrupted by signal."},
+    {"IsADirectoryError",
+     "Operation doesn't work on directories."},
+    {"KeyError",
+     "Mapping key not found."},
+    {"KeyboardInterrupt",
+     "Program interrupted by user."},
+    {"LookupError",
+     "Base class for lookup errors."},
+    {"MemoryError",
+     "Out of memory."},
+    {"ModuleNotFoundError",
+     "Module not found."},
+    {"NameError",
+     "Name not found globally."},
+    {"NotADirectoryError",
+     "Operation only works on directories."},
+    {"NotImplementedError",
+     "Method or function hasn't been implemented yet."},
+    {"OSError",
+     "Base class for I/O related errors."},
+    {"OverflowError",
+     "Result too large to be represented."},
+    {"PendingDeprecationWarning",
+     "Base class for warnings about features which will be deprecated\n"
+    "in the future."},
+    {"PermissionError",
+     "Not enough permissions."},
+    {"ProcessLookupError",
+     "Process not found."},
+    {"RecursionError",
+     "Recursion limit exceeded."},
+    {"ReferenceError",
+     "Weak ref proxy used after referent went away."},
+    {"ResourceWarning",
+     "Base class for warnings about resource usage."},
+    {"RuntimeError",
+     "Unspecified run-time error."},
+    {"RuntimeWarning",
+     "Base class for warnings about dubious runtime behavior."},
+    {"StopAsyncIteration",
+     "Signal the end from iterator.__anext__()."},
+    {"StopIteration",
+     "Signal the end from iterator.__next__()."},
+    {"SyntaxError",
+     "Invalid syntax."},
+    {"SyntaxWarning",
+     "Base class for warnings about dubious syntax."},
+    {"SystemError",
+     "Internal error in the Python interpreter.\n"
+    "\n"
+    "Please report this to the Python maintainer, along with the traceback,\n"
+    "the Python version, and the hardware/OS platform and version."},
+    {"SystemExit",
+     "Request to exit from the interpreter."},
+    {"TabError",
+     "Improper mixture of spaces and tabs."},
+    {"TimeoutError",
+     "Timeout expired."},
+    {"TypeError",
+     "Inappropriate argument type."},
+    {"UnboundLocalError",
+     "Local name referenced but not bound to a value."},
+    {"UnicodeDecodeError",
+     "Unicode decoding error."},
+    {"UnicodeEncodeError",
+     "Unicode encoding error."},
+    {"UnicodeError",
+     "Unicode related error."},
+    {"UnicodeTranslateError",
+     "Unicode translation error."},
+    {"UnicodeWarning",
+     "Base class for warnings about Unicode related problems, mostly\n"
+    "related to conversion problems."},
+    {"UserWarning",
+     "Base class for warnings generated by user code."},
+    {"ValueError",
+     "Inappropriate argument value (of correct type)."},
+    {"Warning",
+     "Base class for warning categories."},
+    {"ZeroDivisionError",
+     "Second argument to a division or modulo operation was zero."},
+    {"bool",
+     "bool(x) -> bool\n"
+    "\n"
+    "Returns True when the argument x is true, False otherwise.\n"
+    "The builtins True and False are the only two instances of the class bool.\n"
+    "The class bool is a subclass of the class int, and cannot be subclassed."},
+    {"bytearray",
+     "bytearray(iterable_of_ints) -> bytearray\n"
+    "bytearray(string, encoding[, errors]) -> bytearray\n"
+    "bytearray(bytes_or_buffer) -> mutable copy of bytes_or_buffer\n"
+    "bytearray(int) -> bytes array of size given by the parameter initialized with null bytes\n"
+    "bytearray() -> empty bytes array\n"
+    "\n"
+    "Construct a mutable bytearray object from:\n"
+    "  - an iterable yielding integers in range(256)\n"
+    "  - a text string encoded using the specified encoding\n"
+    "  - a bytes or a buffer object\n"
+    "  - any object implementing the buffer API.\n"
+    "  - an integer"},
+    {"bytes",
+     "bytes(iterable_of_ints) -> bytes\n"
+    "bytes(string, encoding[, errors]) -> bytes\n"
+    "bytes(bytes_or_buffer) -> immutable copy of bytes_or_buffer\n"
+    "bytes(int) -> bytes object of size given by the parameter initialized with null bytes\n"
+    "bytes() -> empty bytes object\n"
+    "\n"
+    "Construct an immutable array of bytes from:\n"
+    "  - an iterable yielding integers in range(256)\n"
+    "  - a text string encoded using the specified encoding\n"
+    "  - any object implementing the buffer API.\n"
+    "  - an integer"},
+    {"classmethod",
+     "classmethod(function) -> method\n"
+    "\n"
+    "Convert a function to be a class method.\n"
+    "\n"
+    "A class method receives the class as implicit first argument,\n"
+    "just like an instance method receives the instance.\n"
+    "To declare a class method, use this idiom:\n"
+    "\n"
+    "  class C:\n"
+    "      @classmethod\n"
+    "      def f(cls, arg1, arg2, argN):\n"
+    "          ...\n"
+    "\n"
+    "It can be called either on the class (e.g. C.f()) or on an instance\n"
+    "(e.g. C().f()).  The instance is ignored except for its class.\n"
+    "If a class method is called for a derived class, the derived class\n"
+    "object is passed as the implied first argument.\n"
+    "\n"
+    "Class methods are different than C++ or Java static methods.\n"
+    "If you want those, see the staticmethod builtin."},
+    {"complex",
+     "Create a complex number from a real part and an optional imaginary part.\n"
+    "\n"
+    "This is equivalent to (real + imag*1j) where imag defaults to 0."},
+    {"dict",
+     "dict() -> new empty dictionary\n"
+    "dict(mapping) -> new dictionary initialized from a mapping object's\n"
+    "    (key, value) pairs\n"
+    "dict(iterable) -> new dictionary initialized as if via:\n"
+    "    d = {}\n"
+    "    for k, v in iterable:\n"
+    "        d[k] = v\n"
+    "dict(**kwargs) -> new dictionary initialized with the name=value pairs\n"
+    "    in the keyword argument list.  For example:  dict(one=1, two=2)"},
+    {"enumerate",
+     "Return an enumerate object.\n"
+    "\n"
+    "  iterable\n"
+    "    an object supporting iteration\n"
+    "\n"
+    "The enumerate object yields pairs containing a count (from start, which\n"
+    "defaults to zero) and a value yielded by the iterable argument.\n"
+    "\n"
+    "enumerate is useful for obtaining an indexed list:\n"
+    "    (0, seq[0]), (1, seq[1]), (2, seq[2]), ..."},
+    {"filter",
+     "filter(function or None, iterable) --> filter object\n"
+    "\n"
+    "Return an iterator yielding those items of iterable for which function(item)\n"
+    "is true. If function is None, return the items that are true."},
+    {"float",
+     "Convert a string or number to a floating point number, if possible."},
+    {"frozenset",
+     "frozenset() -> empty frozenset object\n"
+    "frozenset(iterable) -> frozenset object\n"
+    "\n"
+    "Build an immutable unordered collection of unique elements."},
+    {"int",
+     "int([x]) -> integer\n"
+    "int(x, base=10) -> integer\n"
+    "\n"
+    "Convert a number or string to an integer, or return 0 if no arguments\n"
+    "are given.  If x is a number, return x.__int__().  For floating point\n"
+    "numbers, this truncates towards zero.\n"
+    "\n"
+    "If x is not a number or if base is given, then x must be a string,\n"
+    "bytes, or bytearray instance representing an integer literal in the\n"
+    "given base.  The literal can be preceded by '+' or '-' and be surrounded\n"
+    "by whitespace.  The base defaults to 10.  Valid bases are 0 and 2-36.\n"
+    "Base 0 means to interpret the base from the string as an integer literal.\n"
+    ">>> int('0b100', base=0)\n"
+    "4"},
+    {"list",
+     "Built-in mutable sequence.\n"
+    "\n"
+    "If no argument is given, the constructor creates a new empty list.\n"
+    "The argument must be an iterable if specified."},
+    {"map",
+     "map(func, *iterables) --> map object\n"
+    "\n"
+    "Make an iterator that computes the function using arguments from\n"
+    "each of the iterables.  Stops when the shortest iterable is exhausted."},
+    {"memoryview",
+     "Create a new memoryview object which references the given object."},
+    {"object",
+     "The base class of the class hierarchy.\n"
+    "\n"
+    "When called, it accepts no arguments and returns a new featureless\n"
+    "instance that has no instance attributes and cannot be given any.\n"
+    ""},
+    {"property",
+     "Property attribute.\n"
+    "\n"
+    "  fget\n"
+    "    function to be used for getting an attribute value\n"
+    "  fset\n"
+    "    function to be used for setting an attribute value\n"
+    "  fdel\n"
+    "    function to be used for del'ing an attribute\n"
+    "  doc\n"
+    "    docstring\n"
+    "\n"
+    "Typical use is to define a managed attribute x:\n"
+    "\n"
+    "class C(object):\n"
+    "    def getx(self): return self._x\n"
+    "    def setx(self, value): self._x = value\n"
+    "    def delx(self): del self._x\n"
+    "    x = property(getx, setx, delx, \"I'm the 'x' property.\")\n"
+    "\n"
+    "Decorators make defining new properties or modifying existing ones easy:\n"
+    "\n"
+    "class C(object):\n"
+    "    @property\n"
+    "    def x(self):\n"
+    "        \"I am the 'x' property.\"\n"
+    "        return self._x\n"
+    "    @x.setter\n"
+    "    def x(self, value):\n"
+    "        self._x = value\n"
+    "    @x.deleter\n"
+    "    def x(self):\n"
+    "        del self._x"},
+    {"range",
+     "range(stop) -> range object\n"
+    "range(start, stop[, step]) -> range object\n"
+    "\n"
+    "Return an object that produces a sequence of integers from start (inclusive)\n"
+    "to stop (exclusive) by step.  range(i, j) produces i, i+1, i+2, ..., j-1.\n"
+    "start defaults to 0, and stop is omitted!  range(4) produces 0, 1, 2, 3.\n"
+    "These are exactly the valid indices for a list of 4 elements.\n"
+    "When step is given, it specifies the increment (or decrement)."},
+    {"reversed",
+     "Return a reverse iterator over the values of the given sequence."},
+    {"set",
+     "set() -> new empty set object\n"
+    "set(iterable) -> new set object\n"
+    "\n"
+    "Build an unordered collection of unique elements."},
+    {"slice",
+     "slice(stop)\n"
+    "slice(start, stop[, step])\n"
+    "\n"
+    "Create a slice object.  This is used for extended slicing (e.g. a[0:10:2])."},
+    {"staticmethod",
+     "staticmethod(function) -> method\n"
+    "\n"
+    "Convert a function to be a static method.\n"
+    "\n"
+    "A static method does not receive an implicit first argument.\n"
+    "To declare a static method, use this idiom:\n"
+    "\n"
+    "     class C:\n"
+    "         @staticmethod\n"
+    "         def f(arg1, arg2, argN):\n"
+    "             ...\n"
+    "\n"
+    "It can be called either on the class (e.g. C.f()) or on an instance\n"
+    "(e.g. C().f()). Both the class and the instance are ignored, and\n"
+    "neither is passed implicitly as the first argument to the method.\n"
+    "\n"
+    "Static methods in Python are similar to those found in Java or C++.\n"
+    "For a more advanced concept, see the classmethod builtin."},
+    {"str",
+     "str(object='') -> str\n"
+    "str(bytes_or_buffer[, encoding[, errors]]) -> str\n"
+    "\n"
+    "Create a new string object from the given object. If encoding or\n"
+    "errors is specified, then the object must expose a data buffer\n"
+    "that will be decoded using the given encoding and error handler.\n"
+    "Otherwise, returns the result of object.__str__() (if defined)\n"
+    "or repr(object).\n"
+    "encoding defaults to sys.getdefaultencoding().\n"
+    "errors defaults to 'strict'."},
+    {"super",
+     "super() -> same as super(__class__, <first argument>)\n"
+    "super(type) -> unbound super object\n"
+    "super(type, obj) -> bound super object; requires isinstance(obj, type)\n"
+    "super(type, type2) -> bound super object; requires issubclass(type2, type)\n"
+    "Typical use to call a cooperative superclass method:\n"
+    "class C(B):\n"
+    "    def meth(self, arg):\n"
+    "        super().meth(arg)\n"
+    "This works for class methods too:\n"
+    "class C(B):\n"
+    "    @classmethod\n"
+    "    def cmeth(cls, arg):\n"
+    "        super().cmeth(arg)\n"
+    ""},
+    {"tuple",
+     "Built-in immutable sequence.\n"
+    "\n"
+    "If no argument is given, the constructor returns an empty tuple.\n"
+    "If iterable is specified the tuple is initialized from iterable's items.\n"
+    "\n"
+    "If the argument is a tuple, the return value is the same object."},
+    {"type",
+     "type(object) -> the object's type\n"
+    "type(name, bases, dict, **kwds) -> a new type"},
+    {"zip",
+     "zip(*iterables, strict=False) --> Yield tuples until an input is exhausted.\n"
+    "\n"
+    "   >>> list(zip('abcdefg', range(3), range(4)))\n"
+    "   [('a', 0, 0), ('b', 1, 1), ('c', 2, 2)]\n"
+    "\n"
+    "The zip object yields n-length tuples, where n is the number of iterables\n"
+    "passed as positional arguments to zip().  The i-th element in every tuple\n"
+    "comes from the i-th iterable argument to zip().  This continues until the\n"
+    "shortest argument is exhausted.\n"
+    "\n"
+    "If strict is true and one of the arguments is exhausted before the others,\n"
+    "raise a ValueError."},
+};
+
+const char *builtin_class_doc(const char *name) {
+    size_t lo = 0, hi = sizeof docs / sizeof docs[0];
+    while (lo < hi) {     // (the table is sorted by name)
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(name, docs[mid].name);
+        if (c == 0) {
+            return docs[mid].doc;
+        }
+        if (c < 0) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    return NULL;
+}
