@@ -89,7 +89,7 @@ static const char *path_of(Value v, const char *fname, const char *argname, Valu
         return NULL;
     }
     if (strlen(AS_STR(v)->data) != AS_STR(v)->len) {
-        exc_raise(exc_ValueError, "%s: embedded null character in %s", fname, argname);
+        exc_raise(exc_ValueError, "embedded null byte");    // os.fsencode's message, as CPython's
         return NULL;
     }
     *keep = v;
@@ -418,7 +418,36 @@ static Value p_readlink(int argc, Value *argv, ObjDict *kw) {
         return exc_raise_oserror(errno, argv[0], VAL_NULL);
     }
     buf[n] = 0;
-    return str_from_c(buf);
+    // a bytes path reads back bytes, as CPython's (realpath's walk of a
+    // bytes path goes on with what readlink gives)
+    return bytes_check(argv[0]) ? bytes_try_new(buf, (size_t)n) : str_from_c(buf);
+}
+
+// _realpath(path: str) -> str: the C library's realpath(3), which needs
+// every component to exist; posixpath.realpath tries it first and walks the
+// path itself (CPython's code) when it raises OSError or ValueError
+static Value p_realpath(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("_realpath", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    if (!IS_STR(argv[0])) {
+        return exc_raise(exc_TypeError, "_realpath: path must be str");
+    }
+    Value keep;
+    const char *p = path_of(argv[0], "realpath", "path", &keep);
+    if (!p) {
+        return VAL_NULL;
+    }
+    char buf[PATH_MAX];
+    if (!realpath(p, buf)) {
+        return exc_raise_oserror(errno, argv[0], VAL_NULL);
+    }
+    Value r = str_try_new(buf, strlen(buf));
+    if (!r) {
+        exc_clear();
+        return exc_raise(exc_ValueError, "realpath: not UTF-8");
+    }
+    return r;
 }
 
 static Value p_access(int argc, Value *argv, ObjDict *kw) {
@@ -1517,6 +1546,7 @@ static const MethodDef posix_fns[] = {
     {"link", p_link},
     {"symlink", p_symlink},
     {"readlink", p_readlink},
+    {"_realpath", p_realpath},
     {"access", p_access},
     {"getcwd", p_getcwd},
     {"umask", p_umask},
