@@ -159,10 +159,11 @@ _asyncio._install_loop_methods(dict(_IOMethods.__dict__))
 
 # ---- pyish: the writes of one loop iteration leave in one send
 # A socket transport whose buffer is empty does not send each write() at
-# once as CPython's does: it keeps the data (a list of chunks) and every
-# transport with such data is flushed by one callback per loop iteration,
-# so a task answering 16 pipelined requests makes one send, not 16
-# (uvloop does the same). What code can observe stays CPython's: the kept
+# once as CPython's does: it keeps the data (a list of chunks) and the C
+# loop sends what every transport kept when the ready items of the
+# iteration have run, before it polls again (loop._at_iteration_end), so
+# a task answering 16 pipelined requests makes one send, not 16 (uvloop
+# does the same). A write while the loop is not running is sent at once. What code can observe stays CPython's: the kept
 # data counts as sent, so everything that would see the difference sends it
 # first (get_write_buffer_size, close, abort, write_eof, sendfile's empty
 # waiter), and more than the high-water mark is sent at once, so that a
@@ -199,11 +200,16 @@ def _pyish_write(self, data):
         self._pyish_pending = [data if type(data) is bytes else bytes(data)]
         self._pyish_pending_size = len(data)
         loop = self._loop
+        if not loop.is_running():
+            # no iteration will end before the program looks: send now
+            self._pyish_flush()
+            return
         queue = loop.__dict__.get('_pyish_flushq')
         if queue is None:
             queue = loop.__dict__['_pyish_flushq'] = []
+            loop.__dict__['_pyish_flush_all'] = lambda: _pyish_flush_all(queue)
         if not queue:
-            loop.call_soon(_pyish_flush_all, queue)
+            loop._at_iteration_end(loop.__dict__['_pyish_flush_all'])
         queue.append(self)
         if len(data) > self._high_water:
             self._pyish_flush()
