@@ -200,16 +200,15 @@ def _pyish_write(self, data):
         self._pyish_pending = [data if type(data) is bytes else bytes(data)]
         self._pyish_pending_size = len(data)
         loop = self._loop
-        if not loop.is_running():
-            # no iteration will end before the program looks: send now
-            self._pyish_flush()
-            return
         queue = loop.__dict__.get('_pyish_flushq')
         if queue is None:
             queue = loop.__dict__['_pyish_flushq'] = []
             loop.__dict__['_pyish_flush_all'] = lambda: _pyish_flush_all(queue)
-        if not queue:
-            loop._at_iteration_end(loop.__dict__['_pyish_flush_all'])
+        # False when the loop is not running: no iteration will end before
+        # the program looks, so the data is sent now
+        if not queue and not loop._at_iteration_end(loop.__dict__['_pyish_flush_all']):
+            self._pyish_flush()
+            return
         queue.append(self)
         if len(data) > self._high_water:
             self._pyish_flush()
@@ -247,6 +246,9 @@ def _pyish_flush(self):
 
 
 def _pyish_flush_all(queue):
+    if len(queue) == 1:
+        queue.pop()._pyish_flush()
+        return
     transports = queue[:]
     queue.clear()
     for transport in transports:

@@ -1973,15 +1973,20 @@ static Value loop_get_exception_handler_m(int argc, Value *argv, ObjDict *kw) {
     return h ? h : VAL_NONE;
 }
 
-// _at_iteration_end(fn): fn() runs once, after the ready items of the
-// current iteration (asyncio.selector_events' socket transports send the
-// writes of one iteration together there).
+// _at_iteration_end(fn) -> bool: fn() runs once, after the ready items of
+// the current iteration (asyncio.selector_events' socket transports send
+// the writes of one iteration together there); False, and nothing is
+// armed, when the loop is not running.
 static Value loop_at_iteration_end_m(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("_at_iteration_end", argc, 2, 2)) {
         return VAL_NULL;
     }
-    self_loop(argv[0])->iter_end = argv[1];
-    return VAL_NONE;
+    ObjLoop *loop = self_loop(argv[0]);
+    if (!loop->running) {
+        return VAL_BOOL(false);
+    }
+    loop->iter_end = argv[1];
+    return VAL_BOOL(true);
 }
 
 static const MethodDef loop_methods[] = {
