@@ -707,6 +707,9 @@ static Value m_file_read(int argc, Value *argv, ObjDict *kw) {
         size_t k;
         while (!f->whole && (k = fread(buf, 1, sizeof buf, f->fp)) > 0) {
             sb_add(&b, buf, k);
+            if (k < sizeof buf && feof(f->fp)) {
+                break;      // a short count: stdio saw the end (another read would ask the kernel again)
+            }
         }
     } else if (f->binary) {
         take_pending(f, &b, n);

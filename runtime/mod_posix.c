@@ -89,7 +89,7 @@ static const char *path_of(Value v, const char *fname, const char *argname, Valu
         return NULL;
     }
     if (strlen(AS_STR(v)->data) != AS_STR(v)->len) {
-        exc_raise(exc_ValueError, "%s: embedded null character in %s", fname, argname);
+        exc_raise(exc_ValueError, "embedded null byte");    // os.fsencode's message, as CPython's
         return NULL;
     }
     *keep = v;
@@ -123,7 +123,8 @@ static bool fd_arg(Value v, int *fd) {
 
 // ---- stat
 static Value stat_tuple(const struct stat *st) {
-    Value t = tuple_new(16);
+    const struct timespec *ts[3] = {&st->st_atim, &st->st_mtim, &st->st_ctim};
+    Value t = tuple_new(19);
     ObjTuple *r = AS_TUPLE(t);
     gc_push_root(t);
     r->items[0] = int_from_i64((int64_t)st->st_mode);
@@ -133,20 +134,21 @@ static Value stat_tuple(const struct stat *st) {
     r->items[4] = int_from_i64((int64_t)st->st_uid);
     r->items[5] = int_from_i64((int64_t)st->st_gid);
     r->items[6] = int_from_i64((int64_t)st->st_size);
-    r->items[7] = float_new((double)st->st_atim.tv_sec + st->st_atim.tv_nsec * 1e-9);
-    r->items[8] = float_new((double)st->st_mtim.tv_sec + st->st_mtim.tv_nsec * 1e-9);
-    r->items[9] = float_new((double)st->st_ctim.tv_sec + st->st_ctim.tv_nsec * 1e-9);
-    r->items[10] = int_from_i64((int64_t)st->st_atim.tv_sec * 1000000000 + st->st_atim.tv_nsec);
-    r->items[11] = int_from_i64((int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec);
-    r->items[12] = int_from_i64((int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec);
-    r->items[13] = int_from_i64((int64_t)st->st_blksize);
-    r->items[14] = int_from_i64((int64_t)st->st_blocks);
-    r->items[15] = int_from_i64((int64_t)st->st_rdev);
+    for (int i = 0; i < 3; i++) {
+        r->items[7 + i] = int_from_i64((int64_t)ts[i]->tv_sec);
+        r->items[10 + i] = float_new((double)ts[i]->tv_sec + ts[i]->tv_nsec * 1e-9);
+        r->items[13 + i] = int_from_i64((int64_t)ts[i]->tv_sec * 1000000000 + ts[i]->tv_nsec);
+    }
+    r->items[16] = int_from_i64((int64_t)st->st_blksize);
+    r->items[17] = int_from_i64((int64_t)st->st_blocks);
+    r->items[18] = int_from_i64((int64_t)st->st_rdev);
     gc_pop_root(1);
     return t;
 }
 
-// _stat(path_or_fd, follow_symlinks) -> 16-tuple
+// _stat(path_or_fd, follow_symlinks) -> 19-tuple, os.stat_result's fields
+// in order: st_mode ... st_size, the three times in whole seconds, as
+// floats and in nanoseconds, st_blksize, st_blocks, st_rdev
 static Value p_stat(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("stat", argc, 1, 2)) {
         return VAL_NULL;
@@ -416,7 +418,36 @@ static Value p_readlink(int argc, Value *argv, ObjDict *kw) {
         return exc_raise_oserror(errno, argv[0], VAL_NULL);
     }
     buf[n] = 0;
-    return str_from_c(buf);
+    // a bytes path reads back bytes, as CPython's (realpath's walk of a
+    // bytes path goes on with what readlink gives)
+    return bytes_check(argv[0]) ? bytes_try_new(buf, (size_t)n) : str_from_c(buf);
+}
+
+// _realpath(path: str) -> str: the C library's realpath(3), which needs
+// every component to exist; posixpath.realpath tries it first and walks the
+// path itself (CPython's code) when it raises OSError or ValueError
+static Value p_realpath(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("_realpath", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    if (!IS_STR(argv[0])) {
+        return exc_raise(exc_TypeError, "_realpath: path must be str");
+    }
+    Value keep;
+    const char *p = path_of(argv[0], "realpath", "path", &keep);
+    if (!p) {
+        return VAL_NULL;
+    }
+    char buf[PATH_MAX];
+    if (!realpath(p, buf)) {
+        return exc_raise_oserror(errno, argv[0], VAL_NULL);
+    }
+    Value r = str_try_new(buf, strlen(buf));
+    if (!r) {
+        exc_clear();
+        return exc_raise(exc_ValueError, "realpath: not UTF-8");
+    }
+    return r;
 }
 
 static Value p_access(int argc, Value *argv, ObjDict *kw) {
@@ -1515,6 +1546,7 @@ static const MethodDef posix_fns[] = {
     {"link", p_link},
     {"symlink", p_symlink},
     {"readlink", p_readlink},
+    {"_realpath", p_realpath},
     {"access", p_access},
     {"getcwd", p_getcwd},
     {"umask", p_umask},

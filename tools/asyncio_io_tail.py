@@ -155,3 +155,122 @@ def _test_selector_event(selector, fd, event):
 
 
 _asyncio._install_loop_methods(dict(_IOMethods.__dict__))
+
+
+# ---- pyish: the writes of one loop iteration leave in one send
+# A socket transport whose buffer is empty does not send each write() at
+# once as CPython's does: it keeps the data (a list of chunks) and the C
+# loop sends what every transport kept when the ready items of the
+# iteration have run, before it polls again (loop._at_iteration_end), so
+# a task answering 16 pipelined requests makes one send, not 16 (uvloop
+# does the same). A write while the loop is not running is sent at once. What code can observe stays CPython's: the kept
+# data counts as sent, so everything that would see the difference sends it
+# first (get_write_buffer_size, close, abort, write_eof, sendfile's empty
+# waiter), and more than the high-water mark is sent at once, so that a
+# slow reader pauses the protocol just as it would in CPython. Order is kept:
+# data waiting in the buffer (after EAGAIN) is never overtaken, as kept data
+# is only started on an empty buffer.
+
+def _pyish_write(self, data):
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f'data argument must be a bytes-like object, '
+                        f'not {type(data).__name__!r}')
+    if self._eof:
+        raise RuntimeError('Cannot call write() after write_eof()')
+    if self._empty_waiter is not None:
+        raise RuntimeError('unable to write; sendfile is in progress')
+    if not data:
+        return
+
+    if self._conn_lost:
+        if self._conn_lost >= constants.LOG_THRESHOLD_FOR_CONNLOST_WRITES:
+            logger.warning('socket.send() raised exception.')
+        self._conn_lost += 1
+        return
+
+    pending = self._pyish_pending
+    if pending is not None:
+        # bytearray and memoryview data may change after write() returns
+        pending.append(data if type(data) is bytes else bytes(data))
+        self._pyish_pending_size += len(data)
+        if self._pyish_pending_size > self._high_water:
+            self._pyish_flush()
+        return
+    if not self._buffer:
+        self._pyish_pending = [data if type(data) is bytes else bytes(data)]
+        self._pyish_pending_size = len(data)
+        loop = self._loop
+        queue = loop.__dict__.get('_pyish_flushq')
+        if queue is None:
+            queue = loop.__dict__['_pyish_flushq'] = []
+            loop.__dict__['_pyish_flush_all'] = lambda: _pyish_flush_all(queue)
+        # False when the loop is not running: no iteration will end before
+        # the program looks, so the data is sent now
+        if not queue and not loop._at_iteration_end(loop.__dict__['_pyish_flush_all']):
+            self._pyish_flush()
+            return
+        queue.append(self)
+        if len(data) > self._high_water:
+            self._pyish_flush()
+        return
+
+    # Add it to the buffer.
+    self._buffer.extend(data)
+    self._maybe_pause_protocol()
+
+
+def _pyish_flush(self):
+    """Sends the kept data as CPython's write() would have."""
+    pending = self._pyish_pending
+    if pending is None:
+        return
+    self._pyish_pending = None
+    data = pending[0] if len(pending) == 1 else b''.join(pending)
+    if self._conn_lost:
+        return
+    try:
+        n = self._sock.send(data)
+    except (BlockingIOError, InterruptedError):
+        n = 0
+    except (SystemExit, KeyboardInterrupt):
+        raise
+    except BaseException as exc:
+        self._fatal_error(exc, 'Fatal write error on socket transport')
+        return
+    if n == len(data):
+        return
+    # Not all was written; register write handler.
+    self._loop._add_writer(self._sock_fd, self._write_ready)
+    self._buffer.extend(memoryview(data)[n:])
+    self._maybe_pause_protocol()
+
+
+def _pyish_flush_all(queue):
+    if len(queue) == 1:
+        queue.pop()._pyish_flush()
+        return
+    transports = queue[:]
+    queue.clear()
+    for transport in transports:
+        transport._pyish_flush()
+
+
+def _pyish_flushing(name):
+    method = getattr(_SelectorSocketTransport, name)
+
+    def flushing(self, *args):
+        if self._pyish_pending is not None:
+            self._pyish_flush()
+        return method(self, *args)
+    flushing.__name__ = flushing.__qualname__ = name
+    return flushing
+
+
+_SelectorSocketTransport._pyish_pending = None
+_SelectorSocketTransport._pyish_pending_size = 0
+_SelectorSocketTransport.write = _pyish_write
+_SelectorSocketTransport._pyish_flush = _pyish_flush
+for _name in ('get_write_buffer_size', 'close', '_force_close', 'write_eof',
+              '_make_empty_waiter'):
+    setattr(_SelectorSocketTransport, _name, _pyish_flushing(_name))
+del _name

@@ -151,6 +151,8 @@ struct ObjLoop {
                             // non-blocking io_wait must not queue them again
     struct SigWatch *sigs[IO_NSIG];
     struct GaiReq *gai;     // getaddrinfo lookups on libuv's thread pool (resolve.c)
+    Value iter_end;         // _at_iteration_end(fn): called once when this iteration's ready
+                            // items have run (the socket transports' kept writes leave), or VAL_NULL
 };
 
 

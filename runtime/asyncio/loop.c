@@ -419,6 +419,7 @@ static void trace_loop(Obj *o) {
     gc_mark_obj((Obj *)l->dict);
     gc_mark_value(l->exc_handler);
     gc_mark_value(l->task_factory);
+    gc_mark_value(l->iter_end);
     for (size_t i = 0; i < l->rlen; i++) {
         ReadyItem *it = &l->ready[(l->rhead + i) & (l->rcap - 1)];
         gc_mark_value(it->a);
@@ -1121,6 +1122,17 @@ static bool run_once(ObjLoop *loop, bool may_block) {
             return false;
         }
         if (STATE_INTERRUPT() && vm_raise_interrupt()) {
+            return false;
+        }
+    }
+    if (loop->iter_end) {
+        // one-shot: the I/O layer arms it again when it has more to do
+        Value fn = loop->iter_end;
+        loop->iter_end = VAL_NULL;
+        gc_push_root(fn);
+        Value r = vm_call(fn, 0, NULL, NULL);
+        gc_pop_root(1);
+        if (!r) {
             return false;
         }
     }
@@ -1961,7 +1973,24 @@ static Value loop_get_exception_handler_m(int argc, Value *argv, ObjDict *kw) {
     return h ? h : VAL_NONE;
 }
 
+// _at_iteration_end(fn) -> bool: fn() runs once, after the ready items of
+// the current iteration (asyncio.selector_events' socket transports send
+// the writes of one iteration together there); False, and nothing is
+// armed, when the loop is not running.
+static Value loop_at_iteration_end_m(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("_at_iteration_end", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    ObjLoop *loop = self_loop(argv[0]);
+    if (!loop->running) {
+        return VAL_BOOL(false);
+    }
+    loop->iter_end = argv[1];
+    return VAL_BOOL(true);
+}
+
 static const MethodDef loop_methods[] = {
+    {"_at_iteration_end", loop_at_iteration_end_m},
     {"call_soon", loop_call_soon_m, true},
     {"call_soon_threadsafe", loop_call_soon_m, true},
     {"call_later", loop_call_later_m, true},
