@@ -109,7 +109,7 @@ bool index_value(Value v, const char *what, int64_t *out) {
 }
 
 // Items and length of a list- or tuple-shaped value.
-static void seq_view(Value v, Value **items, size_t *len) {
+static inline void seq_view(Value v, Value **items, size_t *len) {
     if (IS_TUPLEISH(v)) {
         *items = AS_TUPLE(v)->items;
         *len = AS_TUPLE(v)->len;
@@ -127,9 +127,14 @@ Value seq_compare(Value a, Value b, int op) {
     }
     Value *ia, *ib;
     size_t na, nb, i = 0;
+    seq_view(a, &ia, &na);
+    seq_view(b, &ib, &nb);
     for (;;) {
-        seq_view(a, &ia, &na);
-        seq_view(b, &ib, &nb);
+        if (la) {
+            // a list may change under __eq__: its items are read again
+            seq_view(a, &ia, &na);
+            seq_view(b, &ib, &nb);
+        }
         if (i >= na || i >= nb) {
             break;
         }
