@@ -14,6 +14,7 @@
 // comparisons, frozenset's hash and the set iterator.
 #include "containers.h"
 #include "runtime.h"
+#include "gc.h"
 
 
 #define LINEAR_PROBES 9
@@ -1072,7 +1073,7 @@ static const MethodDef set_iter_methods[] = {
 };
 
 static Value set_iter(Value self) {
-    ObjSetIter *it = (ObjSetIter *)obj_alloc(cls_set_iter, sizeof(ObjSetIter));
+    ObjSetIter *it = (ObjSetIter *)obj_alloc_small(cls_set_iter, sizeof(ObjSetIter));
     it->set = self;
     it->used = AS_SET(self)->used;
     return OBJ_VAL(it);
