@@ -116,11 +116,11 @@ restart:
                 return ix;
             }
             if (e->hash == hash) {
-                if (IS_STR(ek) && IS_STR(key)) {
-                    if (str_eq(AS_STR(ek), AS_STR(key))) {
-                        return ix;
-                    }
-                } else if (!(IS_SMALL(ek) && IS_SMALL(key))) {
+                int q = obj_eq_quick(ek, key);
+                if (q == 1) {
+                    return ix;
+                }
+                if (q == OBJ_EQ_UNKNOWN) {
                     DictEntry *entries = d->entries;
                     int eq = obj_eq(ek, key);
                     if (eq < 0) {

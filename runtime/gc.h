@@ -126,16 +126,16 @@ static inline Obj *gc_pool_take(size_t size) {
     return o;
 }
 
-// obj_alloc for a small object of a class without CLS_GC_HOOK, [size] a
-// multiple of 8 and at most 256 (release builds; sanitizer builds use
-// obj_alloc so ASan sees every object).
+// obj_alloc for a small object of a builtin class without CLS_GC_HOOK,
+// [size] at most 256 (release builds; sanitizer builds use obj_alloc so
+// ASan sees every object). Zeroed up to its block's end.
 static inline Obj *obj_alloc_small(ObjClass *cls, size_t size) {
 #if defined(__SANITIZE_ADDRESS__) || defined(PYISH_GC_STRESS)
     return obj_alloc(cls, size);
 #else
     Obj *o = gc_pool_take(size);
     uint64_t *w = (uint64_t *)o;
-    for (size_t i = 2; i < size / 8; i++) {
+    for (size_t i = 2; i < (size + 7) / 8; i++) {
         w[i] = 0;
     }
     o->cls = cls;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include "containers.h"
 #include "runtime.h"
+#include "gc.h"
 
 
 typedef struct ObjSeqIter {
@@ -143,7 +144,7 @@ Value list_new(size_t cap) {
     if (cap && !(items = mem_try_alloc(bytes))) {
         return VAL_NULL;
     }
-    ObjList *l = (ObjList *)obj_alloc(cls_list, sizeof(ObjList));
+    ObjList *l = (ObjList *)obj_alloc_small(cls_list, sizeof(ObjList));
     l->items = items;
     l->cap = cap;
     return OBJ_VAL(l);
@@ -589,7 +590,7 @@ static void list_finalize(Obj *o) {
 }
 
 static Value list_iter(Value self) {
-    ObjSeqIter *it = (ObjSeqIter *)obj_alloc(cls_list_iter, sizeof(ObjSeqIter));
+    ObjSeqIter *it = (ObjSeqIter *)obj_alloc_small(cls_list_iter, sizeof(ObjSeqIter));
     it->seq = self;
     return OBJ_VAL(it);
 }

@@ -426,14 +426,9 @@ static Value compare(Value a, Value b, int op) {
 }
 
 int obj_eq(Value a, Value b) {
-    if (a == b) {
-        return 1;
-    }
-    if (IS_SMALL(a) && IS_SMALL(b)) {
-        return 0;
-    }
-    if (IS_STR(a) && IS_STR(b)) {
-        return str_eq(AS_STR(a), AS_STR(b));
+    int q = obj_eq_quick(a, b);
+    if (q != OBJ_EQ_UNKNOWN) {
+        return q;
     }
     ObjClass *c = val_class(a);
     if (c == val_class(b) && c->richcompare == cls_object->richcompare) {

@@ -6,6 +6,7 @@
 // of iterobj.c, since it runs after class_ready.
 #include "containers.h"
 #include "runtime.h"
+#include "gc.h"
 
 
 typedef struct ObjRangeIter {
@@ -656,7 +657,7 @@ static void range_trace(Obj *o) {
 // An iterator from [cur] by [step] for [left] values (Python ints): int64
 // fields when everything fits, else Python ints (CPython's longrange_iterator).
 static Value range_iter_from(Value cur, Value step, Value left) {
-    ObjRangeIter *it = (ObjRangeIter *)obj_alloc(cls_range_iter, sizeof(ObjRangeIter));
+    ObjRangeIter *it = (ObjRangeIter *)obj_alloc_small(cls_range_iter, sizeof(ObjRangeIter));
     if (IS_SMALL(cur) && IS_SMALL(step) && IS_SMALL(left)) {
         // cur + left*step stays within int64 as |each| < 2^61 and the
         // values run toward a bound that is itself a small int

@@ -14,6 +14,7 @@
 // comparisons, frozenset's hash and the set iterator.
 #include "containers.h"
 #include "runtime.h"
+#include "gc.h"
 
 
 #define LINEAR_PROBES 9
@@ -268,14 +269,9 @@ static bool stable_hash(Value key, int depth) {
 // -1 error, 2 the table changed under a user __eq__ (probe again).
 static int entry_eq(ObjSet *s, int32_t ix, Value key) {
     Value sk = s->entries[ix].key;
-    if (sk == key) {
-        return 1;
-    }
-    if (IS_STR(sk) && IS_STR(key)) {
-        return str_eq(AS_STR(sk), AS_STR(key));
-    }
-    if (IS_SMALL(sk) && IS_SMALL(key)) {
-        return 0;
+    int q = obj_eq_quick(sk, key);
+    if (q != OBJ_EQ_UNKNOWN) {
+        return q;
     }
     int32_t *slots = s->slots;
     SetEntry *entries = s->entries;
@@ -1077,7 +1073,7 @@ static const MethodDef set_iter_methods[] = {
 };
 
 static Value set_iter(Value self) {
-    ObjSetIter *it = (ObjSetIter *)obj_alloc(cls_set_iter, sizeof(ObjSetIter));
+    ObjSetIter *it = (ObjSetIter *)obj_alloc_small(cls_set_iter, sizeof(ObjSetIter));
     it->set = self;
     it->used = AS_SET(self)->used;
     return OBJ_VAL(it);

@@ -252,8 +252,15 @@ char *str_to_ascii_number(ObjStr *s, size_t *len) {
 
 // ---- creation, interning, hashing
 
+// The largest str object obj_alloc_small serves (gc.c's OBJ_POOL_MAX).
+#define STR_SMALL_SIZE 256
+
 static ObjStr *str_alloc(ObjClass *cls, size_t len) {
-    ObjStr *s = (ObjStr *)obj_alloc(cls, sizeof(ObjStr) + len + 1);
+    size_t size = sizeof(ObjStr) + len + 1;
+    // (perf: the slab free list inline for short strs, the pieces of
+    // split, slices and formatting)
+    ObjStr *s = (ObjStr *)(cls == cls_str && size <= STR_SMALL_SIZE ? obj_alloc_small(cls, size)
+                                                                     : obj_alloc(cls, size));
     s->hash = -1;
     s->len = len;
     s->data[len] = 0;
@@ -701,7 +708,7 @@ static int str_truthy(Value self) {
 }
 
 static Value str_iter(Value self) {
-    ObjStrIter *it = (ObjStrIter *)obj_alloc(cls_str_iter, sizeof(ObjStrIter));
+    ObjStrIter *it = (ObjStrIter *)obj_alloc_small(cls_str_iter, sizeof(ObjStrIter));
     it->str = self;
     it->pos = 0;
     return OBJ_VAL(it);
