@@ -208,13 +208,17 @@ check "-OO drops docstrings" 0 "None None None 1" "" -- "$pyish" -OO -c "$doc_pr
 check "-O keeps docstrings" 0 "d c m 1" "" -- "$pyish" -O -c "$doc_prog"
 # PEP 538/540 (python3 prints the same): a C/POSIX locale turns UTF-8 mode on
 # and exports LC_CTYPE=C.UTF-8 unless LC_ALL is set or PYTHONCOERCECLOCALE=0
+# (env -i keeps the sanitizers' options: without detect_leaks=0 the ASan build fails)
 loc_prog='import os, sys; print(os.environ.get("LC_CTYPE"), sys.flags.utf8_mode)'
-check "C locale coerced" 0 "C.UTF-8 1" "" -- env -i LANG=C "$pyish" -c "$loc_prog"
-check "LC_ALL=C: UTF-8 mode only" 0 "None 1" "" -- env -i LC_ALL=C "$pyish" -c "$loc_prog"
-check "PYTHONCOERCECLOCALE=0" 0 "None 1" "" -- env -i PYTHONCOERCECLOCALE=0 "$pyish" -c "$loc_prog"
-check "C.UTF-8 locale untouched" 0 "None 0" "" -- env -i LANG=C.UTF-8 "$pyish" -c "$loc_prog"
-check "PYTHONUTF8=0" 0 "C.UTF-8 0" "" -- env -i PYTHONUTF8=0 "$pyish" -c "$loc_prog"
-check "-X utf8" 0 "None 1" "" -- env -i LANG=C.UTF-8 "$pyish" -X utf8 -c "$loc_prog"
+san_env=()
+[[ -n ${ASAN_OPTIONS:-} ]] && san_env+=("ASAN_OPTIONS=$ASAN_OPTIONS")
+[[ -n ${UBSAN_OPTIONS:-} ]] && san_env+=("UBSAN_OPTIONS=$UBSAN_OPTIONS")
+check "C locale coerced" 0 "C.UTF-8 1" "" -- env -i "${san_env[@]}" LANG=C "$pyish" -c "$loc_prog"
+check "LC_ALL=C: UTF-8 mode only" 0 "None 1" "" -- env -i "${san_env[@]}" LC_ALL=C "$pyish" -c "$loc_prog"
+check "PYTHONCOERCECLOCALE=0" 0 "None 1" "" -- env -i "${san_env[@]}" PYTHONCOERCECLOCALE=0 "$pyish" -c "$loc_prog"
+check "C.UTF-8 locale untouched" 0 "None 0" "" -- env -i "${san_env[@]}" LANG=C.UTF-8 "$pyish" -c "$loc_prog"
+check "PYTHONUTF8=0" 0 "C.UTF-8 0" "" -- env -i "${san_env[@]}" PYTHONUTF8=0 "$pyish" -c "$loc_prog"
+check "-X utf8" 0 "None 1" "" -- env -i "${san_env[@]}" LANG=C.UTF-8 "$pyish" -X utf8 -c "$loc_prog"
 check "flag group -uBc" 0 "['-c', 'x'] 1" "" -- "$pyish" -uBSc 'import sys; print(sys.argv, sys.flags.no_site)' x
 check "-I -E -s flags" 0 "1 1 1" "" -- "$pyish" -I -E -s -c 'import sys; f = sys.flags; print(f.isolated, f.ignore_environment, f.no_user_site)'
 check "-Xdev attached" 0 "True" "" -- "$pyish" -Xdev -c 'import sys; print(sys.flags.dev_mode)'
