@@ -641,14 +641,16 @@ static Value const_value(Compiler *c, Ast *e);
 // Whether CPython folds [a] OP [b] (both constants): its safe_multiply,
 // safe_power, safe_lshift and safe_mod checks; @ is never folded.
 static bool fold_binop_ok(Value a, Value b, int op) {
+    // (bools are ints here, as PyLong_Check says: True << 10**9 is not folded)
+#define FOLD_INT(v) (IS_INT(v) || (v) == VAL_TRUE || (v) == VAL_FALSE)
     switch (op) {
     case BIN_MUL: {
-        if (IS_INT(a) && IS_INT(b)) {
+        if (FOLD_INT(a) && FOLD_INT(b)) {
             return int_bit_length(a) + int_bit_length(b) <= FOLD_MAX_INT_BITS ||
                    int_bit_length(a) == 0 || int_bit_length(b) == 0;
         }
-        Value n = IS_INT(a) ? a : b, seq = IS_INT(a) ? b : a;
-        if (!IS_INT(n)) {
+        Value n = FOLD_INT(a) ? a : b, seq = FOLD_INT(a) ? b : a;
+        if (!FOLD_INT(n)) {
             return true;
         }
         size_t limit = IS_TUPLE(seq) || IS_A(seq, cls_frozenset) ? FOLD_MAX_ITEMS
@@ -673,7 +675,7 @@ static bool fold_binop_ok(Value a, Value b, int op) {
     }
     case BIN_POW:
     case BIN_LSHIFT: {
-        if (!IS_INT(a) || !IS_INT(b) || int_bit_length(a) == 0) {
+        if (!FOLD_INT(a) || !FOLD_INT(b) || int_bit_length(a) == 0) {
             return true;
         }
         int64_t w;
@@ -695,6 +697,7 @@ static bool fold_binop_ok(Value a, Value b, int op) {
     default:
         return true;
     }
+#undef FOLD_INT
 }
 
 // The value of [e] when CPython's AST optimizer makes it a constant: a
