@@ -176,12 +176,22 @@ static ObjInt *bigint_alloc(ObjClass *cls) {
     return o;
 }
 
-Value int_from_mpz(const mpz_t z) {
+// [z] as a small int in *out when it fits one.
+static bool mpz_small(const mpz_t z, Value *out) {
     if (mpz_fits_slong_p(z)) {
         long l = mpz_get_si(z);
         if (FITS_SMALL(l)) {
-            return MK_SMALL(l);
+            *out = MK_SMALL(l);
+            return true;
         }
+    }
+    return false;
+}
+
+Value int_from_mpz(const mpz_t z) {
+    Value small;
+    if (mpz_small(z, &small)) {
+        return small;
     }
     ObjInt *o = bigint_alloc(cls_int);
     mpz_set(o->z, z);
@@ -191,12 +201,10 @@ Value int_from_mpz(const mpz_t z) {
 // Moves the value of [z] into a normalized int and clears [z]: a big
 // result takes z's limbs without copying them.
 static Value take_mpz(mpz_t z) {
-    if (mpz_fits_slong_p(z)) {
-        long l = mpz_get_si(z);
-        if (FITS_SMALL(l)) {
-            mpz_clear(z);
-            return MK_SMALL(l);
-        }
+    Value r;
+    if (mpz_small(z, &r)) {
+        mpz_clear(z);
+        return r;
     }
     ObjInt *o = bigint_alloc(cls_int);
     mpz_swap(o->z, z);
