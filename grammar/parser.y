@@ -2310,6 +2310,11 @@ Ast *fe_parse_fexpr(Parser *p, const char *text, size_t len, int line, int col) 
         e->incomplete = false;
         return NULL;
     }
+    if (sub.result != NULL && sub.result->kind == AST_STARRED) {
+        fe_error(p, "SyntaxError", sub.result->loc, "f-string: cannot use starred expression here");
+        p->failed = true;
+        return NULL;
+    }
     return sub.result;
 }
 
