@@ -2120,11 +2120,14 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, Parser *p) {
         if (what != NULL) {
             SrcLoc loc = t->loc;
             if (t->at_eof) {
-                loc = (SrcLoc){line, -1, line, -1};
+                // at the NEWLINE; interp_compile_mode moves it where CPython has it
+                SrcLoc nl = p->toks[ti - 1].loc;
+                loc = (SrcLoc){nl.line, nl.col, nl.line, -1};
             }
             fe_error(p, "IndentationError", loc, "expected an indented block after %s on line %d",
                      what, line);
             e->incomplete = t->at_eof;
+            e->eof_block = t->at_eof;
             return 0;
         }
     }

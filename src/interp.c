@@ -263,6 +263,26 @@ static bool check_eval(const char *src, size_t len, const Ast *tree, ParseError 
     return true;
 }
 
+// "expected an indented block" at the end of the input: CPython's file
+// parser gives no column (no caret); compiled from a string (compile(),
+// the REPL) it points after the header's colon, or at the start of the
+// last line when blank lines follow it.
+static void eof_block_location(const char *src, size_t len, bool file, ParseError *err) {
+    if (file) {
+        err->col = err->end_col = -1;
+        return;
+    }
+    int lines = 0;
+    for (size_t i = 0; i < len; i++) {
+        lines += src[i] == '\n';
+    }
+    if (lines > err->line) {
+        err->line = err->end_line = lines;
+        err->col = 0;
+    }
+    err->end_col = -1;
+}
+
 // 'single' input must be one statement (simple statements on one line).
 static bool check_single(const Ast *tree, ParseError *err) {
     for (int i = 1; i < tree->list.len; i++) {
@@ -327,6 +347,9 @@ ObjCode *interp_compile_mode(const char *src, size_t len, const char *filename, 
     bool exec_mode = mode == COMPILE_FILE || mode == COMPILE_EXEC;
     Ast *tree = parse_source(src, len, interactive ? PARSE_INTERACTIVE : top_await ? PARSE_FILE_AWAIT : PARSE_FILE,
                              &arena, &perr);
+    if (!tree && perr.eof_block) {
+        eof_block_location(src, len, mode == COMPILE_FILE, &perr);
+    }
     if (tree && ((mode == COMPILE_EVAL && !check_eval(src, len, tree, &perr)) ||
                  (mode == COMPILE_SINGLE && !check_single(tree, &perr)))) {
         tree = NULL;
