@@ -120,6 +120,9 @@ Value sys_write(Value file, Value str);
 // The object sys.stdout is bound to when a program replaced it (print()
 // then writes there), else VAL_NULL (the process's stdout) (mod_sys.c).
 Value sys_redirected_stdout(void);
+// What sys.NAME is bound to now (None if the program set None), VAL_NULL
+// when unset (mod_sys.c).
+Value sys_current(const char *name);
 Value sys_displayhook(int argc, Value *argv, ObjDict *kw);
 // True if [v] is one of the process's standard streams (sys.__stdout__...).
 bool sys_is_stream(Value v);

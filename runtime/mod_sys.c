@@ -399,6 +399,14 @@ static Value sys_redirected(const char *name, Value orig) {
     return out && out != orig && !IS_NONE(out) ? out : VAL_NULL;
 }
 
+Value sys_current(const char *name) {
+    Value m = ST->modules ? dict_get_str(ST->modules, str_intern_c("sys")) : VAL_NULL;
+    if (!m || !IS_A(m, cls_module)) {
+        return VAL_NULL;
+    }
+    return dict_get_str(((ObjModule *)AS_OBJ(m))->dict, str_intern_c(name));
+}
+
 Value sys_redirected_stdout(void) {
     return sys_redirected("stdout", ST->sys_stdout);
 }
