@@ -231,14 +231,27 @@ static Value bi_input(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     Value in = sys_current("stdin"), out = sys_current("stdout");
-    if (!in || IS_NONE(in)) {
-        return exc_raise(exc_RuntimeError, "input(): lost sys.stdin");
+    if (in) {   // (no sys module made yet: the process's streams)
+        if (IS_NONE(in)) {
+            return exc_raise(exc_RuntimeError, "input(): lost sys.stdin");
+        }
+        if (IS_NONE(out)) {
+            return exc_raise(exc_RuntimeError, "input(): lost sys.stdout");
+        }
+        if (in != ST->sys_stdin || out != ST->sys_stdout) {
+            return input_from(in, out, argc, argv);
+        }
     }
-    if (!out || IS_NONE(out)) {
-        return exc_raise(exc_RuntimeError, "input(): lost sys.stdout");
-    }
-    if (in != ST->sys_stdin || out != ST->sys_stdout) {
-        return input_from(in, out, argc, argv);
+    if (readline_active()) {
+        // `import readline`: the line is edited with libedit (mod_readline.c)
+        Value s = argc ? obj_str(argv[0]) : str_from_c("");
+        if (!s) {
+            return VAL_NULL;
+        }
+        gc_push_root(s);
+        Value r = readline_input(AS_STR(s)->data);
+        gc_pop_root(1);
+        return r;
     }
     if (argc) {
         Value s = obj_str(argv[0]);
@@ -993,14 +1006,16 @@ static Value bi_delattr(int argc, Value *argv, ObjDict *kw) {
     return VAL_NONE;
 }
 
+bool obj_is_callable(Value v) {
+    ObjClass *c = val_class(v);
+    return c->call || c == cls_function || c == cls_native || c == cls_bound_method || IS_CLASS(v);
+}
+
 static Value bi_callable(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("callable", argc, 1, 1)) {
         return VAL_NULL;
     }
-    ObjClass *c = val_class(argv[0]);
-    bool r = c->call || c == cls_function || c == cls_native || c == cls_bound_method ||
-             IS_CLASS(argv[0]);
-    return VAL_BOOL(r);
+    return VAL_BOOL(obj_is_callable(argv[0]));
 }
 
 static Value bi_id(int argc, Value *argv, ObjDict *kw) {

@@ -404,7 +404,8 @@ Value sys_current(const char *name) {
     if (!m || !IS_A(m, cls_module)) {
         return VAL_NULL;
     }
-    return dict_get_str(((ObjModule *)AS_OBJ(m))->dict, str_intern_c(name));
+    Value v = dict_get_str(((ObjModule *)AS_OBJ(m))->dict, str_intern_c(name));
+    return v ? v : VAL_NONE;
 }
 
 Value sys_redirected_stdout(void) {

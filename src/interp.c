@@ -494,6 +494,9 @@ void interp_init(int argc, char **argv, const char *script_dir) {
     module_register("errno", mod_errno_init);
     module_register("binascii", mod_binascii_init);
     module_register("_charmap", mod_charmap_init);
+#ifdef PYISH_HAVE_LIBEDIT
+    module_register("readline", mod_readline_init);
+#endif
     module_register("array", mod_array_init);
     module_register("_io", mod_io_init);
     module_register("struct", mod_struct_init);
