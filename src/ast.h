@@ -97,5 +97,7 @@ char *ast_dump(const Ast *node);
 
 // The name of a kind, e.g. "BINOP".
 const char *ast_kind_name(AstKind kind);
+// Whether [stmt] is a compound statement (if, while, for, try, with, match, def, class).
+bool ast_is_compound(const Ast *stmt);
 
 #endif

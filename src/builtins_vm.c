@@ -711,6 +711,9 @@ static Value b_compile(int argc, Value *argv, ObjDict *kw) {
     if (flags & 0x2000) {       // ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
         mode = (CompileMode)((int)mode | COMPILE_TOP_AWAIT);
     }
+    if (flags & 0x4000) {       // PyCF_ALLOW_INCOMPLETE_INPUT (codeop)
+        mode = (CompileMode)((int)mode | COMPILE_INCOMPLETE | ((flags & 0x200) ? COMPILE_NO_DEDENT : 0));
+    }
     ObjCode *code = compile_str(a[0], AS_STR(a[1])->data, mode, false);
     return code ? OBJ_VAL(code) : VAL_NULL;
 }

@@ -339,7 +339,9 @@ static bool issue_syntax_warnings(const char *filename, CompileError *cerr, int 
 
 ObjCode *interp_compile_mode(const char *src, size_t len, const char *filename, CompileMode mode) {
     bool top_await = ((int)mode & COMPILE_TOP_AWAIT) != 0;
-    mode = (CompileMode)((int)mode & ~COMPILE_TOP_AWAIT);
+    bool incomplete_ok = ((int)mode & COMPILE_INCOMPLETE) != 0;
+    bool no_dedent = ((int)mode & COMPILE_NO_DEDENT) != 0;
+    mode = (CompileMode)((int)mode & ~(COMPILE_TOP_AWAIT | COMPILE_INCOMPLETE | COMPILE_NO_DEDENT));
     Arena *arena = NULL;
     ParseError perr;
     memset(&perr, 0, sizeof perr);
@@ -353,6 +355,21 @@ ObjCode *interp_compile_mode(const char *src, size_t len, const char *filename, 
     if (tree && ((mode == COMPILE_EVAL && !check_eval(src, len, tree, &perr)) ||
                  (mode == COMPILE_SINGLE && !check_single(tree, &perr)))) {
         tree = NULL;
+    }
+    if (incomplete_ok) {
+        bool open_block = tree && no_dedent && mode == COMPILE_SINGLE && tree->list.len > 0 &&
+                          ast_is_compound(tree->list.items[tree->list.len - 1]) && len > 0 && src[len - 1] != '\n';
+        if (open_block || (!tree && perr.incomplete)) {
+            if (open_block) {
+                arena_free(arena);
+                arena = NULL;
+                tree = NULL;
+                perr.line = perr.end_line = 1;
+                perr.col = perr.end_col = -1;
+            }
+            perr.kind = "SyntaxError";
+            snprintf(perr.msg, sizeof perr.msg, "incomplete input");
+        }
     }
     if (!tree) {
         if (arena) {

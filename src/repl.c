@@ -506,22 +506,6 @@ static char **complete(const char *text, int start, int end) {
 
 // ---- gathering and running one input
 
-static bool is_compound(const Ast *stmt) {
-    switch (stmt->kind) {
-    case AST_IF:
-    case AST_WHILE:
-    case AST_FOR:
-    case AST_TRY:
-    case AST_WITH:
-    case AST_MATCH:
-    case AST_FUNCDEF:
-    case AST_CLASSDEF:
-        return true;
-    default:
-        return false;
-    }
-}
-
 enum { INPUT_DONE, INPUT_MORE, INPUT_BAD };
 
 // Whether [src] (ending with [last_line]) is a complete input: INPUT_MORE
@@ -540,7 +524,7 @@ static int input_state(const char *src, size_t len, const char *last_line) {
     } else if (t->list.len > 0) {
         bool compound = false;
         for (int i = 0; i < t->list.len; i++) {
-            compound = compound || is_compound(t->list.items[i]);
+            compound = compound || ast_is_compound(t->list.items[i]);
         }
         if (compound && t->list.len > 1) {
             const Ast *second = t->list.items[1];
