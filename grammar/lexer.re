@@ -954,6 +954,8 @@ static void flush_lit(Parser *p, Builder *bd, SrcLoc loc) {
 static const char *fs_parse(Parser *p, const Token *t, Builder *bd, const char *s, const char *e,
                             bool raw, int nest, bool spec, const char *body);
 
+enum { FS_MAX_PARENS = 200 };  // CPython's MAXLEVEL for a replacement field
+
 // Parses the replacement field starting at '{' [q]; returns the position
 // after its '}' or NULL on error.
 static const char *fs_field(Parser *p, const Token *t, Builder *bd, const char *q, const char *e,
@@ -964,6 +966,7 @@ static const char *fs_field(Parser *p, const Token *t, Builder *bd, const char *
     }
     const char *ex = q + 1, *r = ex, *exend = NULL;
     int depth = 0;
+    char parens[FS_MAX_PARENS];
     bool debug = false;
     while (r < e) {
         char ch = *r;
@@ -999,7 +1002,11 @@ static const char *fs_field(Parser *p, const Token *t, Builder *bd, const char *
             return NULL;
         }
         if (ch == '(' || ch == '[' || ch == '{') {
-            depth++;
+            if (depth >= FS_MAX_PARENS) {
+                fe_error(p, "SyntaxError", after(t), "f-string: too many nested parenthesis");
+                return NULL;
+            }
+            parens[depth++] = ch;
         } else if (ch == ')' || ch == ']' || ch == '}') {
             if (depth == 0) {
                 if (ch == '}') {
@@ -1008,7 +1015,13 @@ static const char *fs_field(Parser *p, const Token *t, Builder *bd, const char *
                 fe_error(p, "SyntaxError", after(t), "f-string: unmatched '%c'", ch);
                 return NULL;
             }
-            depth--;
+            char open = parens[--depth];
+            if ((open == '(') != (ch == ')') || (open == '[') != (ch == ']')) {
+                fe_error(p, "SyntaxError", after(t),
+                         "f-string: closing parenthesis '%c' does not match opening parenthesis '%c'",
+                         ch, open);
+                return NULL;
+            }
         } else if (depth == 0) {
             if (ch == '!' && (r + 1 >= e || r[1] != '=')) {
                 break;
@@ -1035,19 +1048,29 @@ static const char *fs_field(Parser *p, const Token *t, Builder *bd, const char *
         }
         r++;
     }
-    if (r >= e) {
-        fe_error(p, "SyntaxError", after(t), "f-string: expecting '}'");
+    if (depth > 0) {
+        fe_error(p, "SyntaxError", after(t), "f-string: unmatched '%c'", parens[depth - 1]);
         return NULL;
     }
     if (exend == NULL) {
         exend = r;
     }
+    if (r >= e && !debug) {
+        fe_error(p, "SyntaxError", after(t), "f-string: expecting '}'");
+        return NULL;
+    }
+    // CPython compiles the expression before it looks at what follows it
+    // (string_parser.c's fstring_compile_expr), so these come first
     const char *w = ex;
-    while (w < exend && (*w == ' ' || *w == '\t' || *w == '\n' || *w == '\r')) {
+    while (w < exend && (*w == ' ' || *w == '\t' || *w == '\n' || *w == '\r' || *w == '\f')) {
         w++;
     }
     if (w == exend) {
-        fe_error(p, "SyntaxError", after(t), "f-string: empty expression not allowed");
+        if (*exend == '!' || *exend == ':' || *exend == '=') {
+            fe_error(p, "SyntaxError", after(t), "f-string: expression required before '%c'", *exend);
+        } else {
+            fe_error(p, "SyntaxError", after(t), "f-string: empty expression not allowed");
+        }
         return NULL;
     }
     SrcLoc eloc = pos_in(t, ex);
@@ -1057,9 +1080,17 @@ static const char *fs_field(Parser *p, const Token *t, Builder *bd, const char *
     }
     const char *debug_end = r;
     int conv = 0;
-    if (r < e && *r == '!') {
+    if (r >= e) {
+        fe_error(p, "SyntaxError", after(t), "f-string: expecting '}'");
+        return NULL;
+    }
+    if (*r == '!') {
         r++;
-        if (r < e && (*r == 'r' || *r == 's' || *r == 'a')) {
+        if (r >= e) {
+            fe_error(p, "SyntaxError", after(t), "f-string: expecting '}'");
+            return NULL;
+        }
+        if (*r == 'r' || *r == 's' || *r == 'a') {
             conv = *r++;
         } else {
             fe_error(p, "SyntaxError", after(t),

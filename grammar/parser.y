@@ -2120,11 +2120,14 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, Parser *p) {
         if (what != NULL) {
             SrcLoc loc = t->loc;
             if (t->at_eof) {
-                loc = (SrcLoc){line, -1, line, -1};
+                // at the NEWLINE; interp_compile_mode moves it where CPython has it
+                SrcLoc nl = p->toks[ti - 1].loc;
+                loc = (SrcLoc){nl.line, nl.col, nl.line, -1};
             }
             fe_error(p, "IndentationError", loc, "expected an indented block after %s on line %d",
                      what, line);
             e->incomplete = t->at_eof;
+            e->eof_block = t->at_eof;
             return 0;
         }
     }
@@ -2308,6 +2311,11 @@ Ast *fe_parse_fexpr(Parser *p, const char *text, size_t len, int line, int col) 
             memcpy(e->msg, tmp, sizeof tmp);
         }
         e->incomplete = false;
+        return NULL;
+    }
+    if (sub.result != NULL && sub.result->kind == AST_STARRED) {
+        fe_error(p, "SyntaxError", sub.result->loc, "f-string: cannot use starred expression here");
+        p->failed = true;
         return NULL;
     }
     return sub.result;

@@ -194,9 +194,64 @@ static Value bi_print(int argc, Value *argv, ObjDict *kw) {
     return VAL_NONE;
 }
 
+// input() when sys.stdin or sys.stdout is not the process's stream (a
+// StringIO, redirect_stdout): the prompt through stdout.write, then
+// stdin.readline(), as CPython's fallback (PyFile_GetLine).
+static Value input_from(Value in, Value out, int argc, Value *argv) {
+    if (argc) {
+        Value s = obj_str(argv[0]);
+        if (!s || !call_method(out, "write", 1, &s)) {
+            return VAL_NULL;
+        }
+    }
+    if (!call_method(out, "flush", 0, NULL)) {
+        return VAL_NULL;
+    }
+    Value line = call_method(in, "readline", 0, NULL);
+    if (!line) {
+        return VAL_NULL;
+    }
+    bool is_bytes = IS_A(line, cls_bytes);
+    if (!IS_STR(line) && !is_bytes) {
+        return exc_raise(exc_TypeError, "object.readline() returned non-string");
+    }
+    size_t n = is_bytes ? AS_BYTES(line)->len : AS_STR(line)->len;
+    const char *d = is_bytes ? (const char *)AS_BYTES(line)->data : AS_STR(line)->data;
+    if (n == 0) {
+        return exc_raise(exc_EOFError, "EOF when reading a line");
+    }
+    if (d[n - 1] != '\n') {
+        return line;
+    }
+    return is_bytes ? bytes_try_new(d, n - 1) : str_new(d, n - 1);
+}
+
 static Value bi_input(int argc, Value *argv, ObjDict *kw) {
     if (!arg_no_kw("input", kw) || !arg_count("input", argc, 0, 1)) {
         return VAL_NULL;
+    }
+    Value in = sys_current("stdin"), out = sys_current("stdout");
+    if (in) {   // (no sys module made yet: the process's streams)
+        if (IS_NONE(in)) {
+            return exc_raise(exc_RuntimeError, "input(): lost sys.stdin");
+        }
+        if (IS_NONE(out)) {
+            return exc_raise(exc_RuntimeError, "input(): lost sys.stdout");
+        }
+        if (in != ST->sys_stdin || out != ST->sys_stdout) {
+            return input_from(in, out, argc, argv);
+        }
+    }
+    if (readline_active()) {
+        // `import readline`: the line is edited with libedit (mod_readline.c)
+        Value s = argc ? obj_str(argv[0]) : str_from_c("");
+        if (!s) {
+            return VAL_NULL;
+        }
+        gc_push_root(s);
+        Value r = readline_input(AS_STR(s)->data);
+        gc_pop_root(1);
+        return r;
     }
     if (argc) {
         Value s = obj_str(argv[0]);
@@ -951,14 +1006,16 @@ static Value bi_delattr(int argc, Value *argv, ObjDict *kw) {
     return VAL_NONE;
 }
 
+bool obj_is_callable(Value v) {
+    ObjClass *c = val_class(v);
+    return c->call || c == cls_function || c == cls_native || c == cls_bound_method || IS_CLASS(v);
+}
+
 static Value bi_callable(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("callable", argc, 1, 1)) {
         return VAL_NULL;
     }
-    ObjClass *c = val_class(argv[0]);
-    bool r = c->call || c == cls_function || c == cls_native || c == cls_bound_method ||
-             IS_CLASS(argv[0]);
-    return VAL_BOOL(r);
+    return VAL_BOOL(obj_is_callable(argv[0]));
 }
 
 static Value bi_id(int argc, Value *argv, ObjDict *kw) {

@@ -116,6 +116,7 @@ Value memoryview_of_buffer(Value obj);
 Value codec_encode(Value s, const char *encoding, const char *errors);
 // decode of [len] bytes at [p]: a str or VAL_NULL on error.
 Value codec_decode(const unsigned char *p, size_t len, const char *encoding, const char *errors);
+const char *codec_charmap_name(const char *encoding);  // a single-byte codec's CodecInfo name, else NULL
 // Parses (encoding, errors) of encode/decode/str()/bytes() into C strings
 // (defaults "utf-8", "strict"); [fname] words the TypeErrors.
 bool codec_args(const char *fname, Value enc, Value errs, const char **encoding,

@@ -1,6 +1,6 @@
 // codecs.c: str.encode and bytes.decode for the codecs pyish knows (utf-8,
-// utf-8-sig, ascii, latin-1, cp437 (zip file names), utf-16 and utf-32 with or without a byte
-// order), their error handlers (strict, ignore, replace, backslashreplace,
+// utf-8-sig, ascii, latin-1, utf-16 and utf-32 with or without a byte
+// order, the single-byte codecs of codecs_charmap.h: cp1252, cp437...), their error handlers (strict, ignore, replace, backslashreplace,
 // surrogateescape, surrogatepass, and xmlcharrefreplace when encoding), and
 // UnicodeDecodeError / UnicodeEncodeError with CPython's messages and
 // their encoding/object/start/end/reason. A str holds UTF-8 whose lone
@@ -13,36 +13,28 @@
 #include "numstr.h"
 #include "gc.h"
 #include "runtime.h"
+#include "module.h"
 
 typedef enum { ENC_UTF8, ENC_ASCII, ENC_LATIN1, ENC_UTF16, ENC_UTF16LE, ENC_UTF16BE, ENC_UTF32,
-               ENC_UTF32LE, ENC_UTF32BE, ENC_UTF8SIG, ENC_CP437 } Enc;
+               ENC_UTF32LE, ENC_UTF32BE, ENC_UTF8SIG, ENC_CHARMAP } Enc;
 
 typedef enum { ERR_STRICT, ERR_IGNORE, ERR_REPLACE, ERR_BACKSLASH, ERR_SURROGATEESCAPE,
                ERR_XMLCHARREF, ERR_SURROGATEPASS, ERR_UNKNOWN } ErrMode;
 
 static const char *const enc_names[] = {"utf-8", "ascii", "latin-1", "utf-16", "utf-16-le",
-                                        "utf-16-be", "utf-32", "utf-32-le", "utf-32-be", "utf-8",
-                                        "charmap"};
+                                        "utf-16-be", "utf-32", "utf-32-le", "utf-32-be", "utf-8"};
 
-// cp437 (the IBM PC set zip file names use): the code points of bytes 0x80-0xFF.
-static const uint16_t cp437_high[128] = {
-    0x00C7, 0x00FC, 0x00E9, 0x00E2, 0x00E4, 0x00E0, 0x00E5, 0x00E7,
-    0x00EA, 0x00EB, 0x00E8, 0x00EF, 0x00EE, 0x00EC, 0x00C4, 0x00C5,
-    0x00C9, 0x00E6, 0x00C6, 0x00F4, 0x00F6, 0x00F2, 0x00FB, 0x00F9,
-    0x00FF, 0x00D6, 0x00DC, 0x00A2, 0x00A3, 0x00A5, 0x20A7, 0x0192,
-    0x00E1, 0x00ED, 0x00F3, 0x00FA, 0x00F1, 0x00D1, 0x00AA, 0x00BA,
-    0x00BF, 0x2310, 0x00AC, 0x00BD, 0x00BC, 0x00A1, 0x00AB, 0x00BB,
-    0x2591, 0x2592, 0x2593, 0x2502, 0x2524, 0x2561, 0x2562, 0x2556,
-    0x2555, 0x2563, 0x2551, 0x2557, 0x255D, 0x255C, 0x255B, 0x2510,
-    0x2514, 0x2534, 0x252C, 0x251C, 0x2500, 0x253C, 0x255E, 0x255F,
-    0x255A, 0x2554, 0x2569, 0x2566, 0x2560, 0x2550, 0x256C, 0x2567,
-    0x2568, 0x2564, 0x2565, 0x2559, 0x2558, 0x2552, 0x2553, 0x256B,
-    0x256A, 0x2518, 0x250C, 0x2588, 0x2584, 0x258C, 0x2590, 0x2580,
-    0x03B1, 0x00DF, 0x0393, 0x03C0, 0x03A3, 0x03C3, 0x00B5, 0x03C4,
-    0x03A6, 0x0398, 0x03A9, 0x03B4, 0x221E, 0x03C6, 0x03B5, 0x2229,
-    0x2261, 0x00B1, 0x2265, 0x2264, 0x2320, 0x2321, 0x00F7, 0x2248,
-    0x00B0, 0x2219, 0x00B7, 0x221A, 0x207F, 0x00B2, 0x25A0, 0x00A0,
-};
+// The single-byte codecs of CPython's encodings package (cp1252, cp437,
+// iso8859-15, koi8-r, mac-roman, EBCDIC...): ENC_CHARMAP + their index.
+#include "codecs_charmap.h"
+
+static const char *enc_name(Enc e) {
+    return e >= ENC_CHARMAP ? "charmap" : enc_names[e];
+}
+
+static const uint16_t *charmap_of(Enc e) {
+    return charmaps[e - ENC_CHARMAP].dec;
+}
 
 
 // The codec named [name] (CPython's normalization: case, '_' and ' ' as
@@ -76,7 +68,6 @@ static bool find_codec(const char *name, Enc *out) {
         {"utf-32-le", ENC_UTF32LE}, {"utf-32le", ENC_UTF32LE},
         {"utf-32-be", ENC_UTF32BE}, {"utf-32be", ENC_UTF32BE},
         {"utf-8-sig", ENC_UTF8SIG}, {"utf8-sig", ENC_UTF8SIG},
-        {"cp437", ENC_CP437}, {"437", ENC_CP437}, {"ibm437", ENC_CP437},
     };
     for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
         if (n[0] == aliases[i].name[0] && strcmp(n, aliases[i].name) == 0) {
@@ -84,13 +75,35 @@ static bool find_codec(const char *name, Enc *out) {
             return true;
         }
     }
+    size_t lo = 0, hi = sizeof charmap_aliases / sizeof charmap_aliases[0];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(n, charmap_aliases[mid].alias);
+        if (c == 0) {
+            *out = (Enc)(ENC_CHARMAP + charmap_aliases[mid].codec);
+            return true;
+        }
+        if (c < 0) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
     return false;
+}
+
+const char *codec_charmap_name(const char *encoding) {
+    Enc e;
+    return find_codec(encoding, &e) && e >= ENC_CHARMAP ? charmaps[e - ENC_CHARMAP].name : NULL;
 }
 
 // Whether [e] writes each ASCII character as its one byte (utf-8-sig does
 // not: it adds a BOM).
 static bool ascii_compatible(Enc e) {
-    return e == ENC_UTF8 || e == ENC_ASCII || e == ENC_LATIN1 || e == ENC_CP437;
+    if (e >= ENC_CHARMAP) {
+        return charmaps[e - ENC_CHARMAP].ascii;
+    }
+    return e == ENC_UTF8 || e == ENC_ASCII || e == ENC_LATIN1;
 }
 
 static ErrMode err_mode(const char *e) {
@@ -201,6 +214,21 @@ static void put_unit(SBuf *b, uint32_t u, int size, bool le) {
 // Appends the encoding of [cp] in [e]; false when [e] cannot hold it.
 static bool put_cp(SBuf *b, Enc e, uint32_t cp) {
     bool surrogate = cp >= 0xD800 && cp <= 0xDFFF;
+    if (e >= ENC_CHARMAP) {
+        // the last byte that decodes to [cp], as CPython's charmap_build
+        const uint16_t *dec = charmap_of(e);
+        if (cp < 128 && charmaps[e - ENC_CHARMAP].ascii) {
+            sb_addc(b, (char)cp);
+            return true;
+        }
+        for (int i = 255; i >= 0 && cp < CHARMAP_UNDEF; i--) {
+            if (dec[i] == cp) {
+                sb_addc(b, (char)i);
+                return true;
+            }
+        }
+        return false;
+    }
     switch (e) {
     case ENC_UTF8:
         if (surrogate) {
@@ -220,18 +248,6 @@ static bool put_cp(SBuf *b, Enc e, uint32_t cp) {
         }
         sb_addc(b, (char)cp);
         return true;
-    case ENC_CP437:
-        if (cp < 128) {
-            sb_addc(b, (char)cp);
-            return true;
-        }
-        for (int i = 0; i < 128; i++) {
-            if (cp437_high[i] == cp) {
-                sb_addc(b, (char)(0x80 + i));
-                return true;
-            }
-        }
-        return false;
     case ENC_UTF16: case ENC_UTF16LE: case ENC_UTF16BE: {
         if (surrogate) {
             return false;
@@ -258,7 +274,7 @@ static bool put_cp(SBuf *b, Enc e, uint32_t cp) {
 static const char *enc_reason(Enc e) {
     return e == ENC_ASCII ? "ordinal not in range(128)"
          : e == ENC_LATIN1 ? "ordinal not in range(256)"
-         : e == ENC_CP437 ? "character maps to <undefined>" : "surrogates not allowed";
+         : e >= ENC_CHARMAP ? "character maps to <undefined>" : "surrogates not allowed";
 }
 
 // Whether [encoding] names one of CPython's bytes-to-bytes or str-to-str
@@ -296,6 +312,30 @@ static Value unknown_encoding(const char *encoding, const char *use) {
     return exc_raise(exc_LookupError, "unknown encoding: %s", encoding);
 }
 
+// A codec a program registered with codecs.register, run on [obj] through
+// codecs.pyish's _run_registered ([how]: "encode" or "decode"); VAL_NULL
+// with nothing raised when no registered search function knows [encoding].
+static Value registered_codec(const char *how, Value obj, const char *encoding, const char *errors) {
+    Value mod = dict_get_str(ST->modules, str_intern_c("codecs"));
+    if (!mod || !IS_A(mod, cls_module)) {
+        return VAL_NULL;
+    }
+    Value fn = obj_getattr_opt(mod, str_intern_c("_run_registered"));
+    if (!fn) {
+        return VAL_NULL;
+    }
+    gc_push_root(fn);
+    Value args[4] = {str_from_c(how), obj, VAL_NULL, VAL_NULL};
+    gc_push_root(args[0]);
+    args[2] = str_from_c(encoding);
+    gc_push_root(args[2]);
+    args[3] = str_from_c(errors);
+    gc_push_root(args[3]);
+    Value r = obj_call(fn, 4, args, NULL);
+    gc_pop_root(4);
+    return r == VAL_NOTIMPL ? VAL_NULL : r;
+}
+
 Value codec_encode(Value sv, const char *encoding, const char *errors) {
     Enc e;
     if (!find_codec(encoding, &e)) {
@@ -303,7 +343,8 @@ Value codec_encode(Value sv, const char *encoding, const char *errors) {
         if (esc) {
             return codec_escape_encode(sv, esc == 2);
         }
-        return unknown_encoding(encoding, "encode");
+        Value r = registered_codec("encode", sv, encoding, errors);
+        return r || exc_pending() ? r : unknown_encoding(encoding, "encode");
     }
     ObjStr *s = AS_STR(sv);
     if (s->cplen == s->len && ascii_compatible(e)) {
@@ -320,7 +361,7 @@ Value codec_encode(Value sv, const char *encoding, const char *errors) {
         e = ENC_UTF8;
     }
     size_t i = 0, pos = 0;
-    bool wide = e >= ENC_UTF16;     // utf-16/32 report one character per error
+    bool wide = e >= ENC_UTF16 && e < ENC_CHARMAP;     // utf-16/32 report one character per error
     while (i < s->len && !b.failed) {
         size_t cstart = i;
         uint32_t cp = utf8_decode(s->data, s->len, &i);
@@ -346,7 +387,7 @@ Value codec_encode(Value sv, const char *encoding, const char *errors) {
         ErrMode m = err_mode(errors);
         if (m == ERR_SURROGATEPASS) {
             // the UTF codecs write a surrogate as if it were a character
-            bool ok = cp >= 0xD800 && cp <= 0xDFFF && e != ENC_ASCII && e != ENC_LATIN1 && e != ENC_CP437;
+            bool ok = cp >= 0xD800 && cp <= 0xDFFF && e != ENC_ASCII && e != ENC_LATIN1 && e < ENC_CHARMAP;
             if (ok) {
                 if (e == ENC_UTF8) {
                     put_cp_utf8(&b, cp);
@@ -383,7 +424,7 @@ Value codec_encode(Value sv, const char *encoding, const char *errors) {
             if (m == ERR_UNKNOWN) {
                 return unknown_handler(errors);
             }
-            return raise_unicode(exc_UnicodeEncodeError, enc_names[e], sv, (int64_t)pos,
+            return raise_unicode(exc_UnicodeEncodeError, enc_name(e), sv, (int64_t)pos,
                                  (int64_t)endpos, enc_reason(e));
         }
         size_t k = cstart;
@@ -525,7 +566,14 @@ Value codec_decode(const unsigned char *p, size_t len, const char *encoding, con
         if (esc) {
             return codec_escape_decode(p, len, esc == 2, errors);
         }
-        return unknown_encoding(encoding, "decode");
+        Value bv = bytes_try_new((const char *)p, len);
+        if (!bv) {
+            return VAL_NULL;
+        }
+        gc_push_root(bv);
+        Value r = registered_codec("decode", bv, encoding, errors);
+        gc_pop_root(1);
+        return r || exc_pending() ? r : unknown_encoding(encoding, "decode");
     }
     ErrMode m = err_mode(errors);
     SBuf b;
@@ -588,9 +636,19 @@ Value codec_decode(const unsigned char *p, size_t len, const char *encoding, con
             return str_try_new_cp((const char *)p, len, ncp);
         }
     }
-    const char *en = enc_names[e];
+    const char *en = enc_name(e);
+    const uint16_t *charmap = e >= ENC_CHARMAP ? charmap_of(e) : NULL;
     while (ok && i < len && !b.failed) {
         unsigned char c = p[i];
+        if (charmap) {
+            if (charmap[c] == CHARMAP_UNDEF) {
+                ok = decode_bad(&b, m, errors, en, p, len, i, i + 1, "character maps to <undefined>", &i);
+            } else {
+                put_cp_utf8(&b, charmap[c]);
+                i++;
+            }
+            continue;
+        }
         switch (e) {
         case ENC_UTF8: {
             if (c < 0x80) {
@@ -634,10 +692,6 @@ Value codec_decode(const unsigned char *p, size_t len, const char *encoding, con
             break;
         case ENC_LATIN1:
             put_cp_utf8(&b, c);
-            i++;
-            break;
-        case ENC_CP437:
-            put_cp_utf8(&b, c < 128 ? c : cp437_high[c - 128]);
             i++;
             break;
         case ENC_UTF16LE: case ENC_UTF16BE: {
@@ -695,4 +749,28 @@ Value codec_decode(const unsigned char *p, size_t len, const char *encoding, con
         return VAL_NULL;
     }
     return sb_finish(&b);
+}
+
+// ---- _charmap: what codecs.pyish asks about the single-byte codecs
+
+// _charmap.name(encoding): the CodecInfo name of the single-byte codec
+// [encoding] names ('cp1252' for 'windows-1252'), else None.
+static Value cm_name(int argc, Value *argv, ObjDict *kw) {
+    (void)kw;
+    if (argc != 1 || !IS_STR(argv[0])) {
+        return exc_raise(exc_TypeError, "name() takes one str argument");
+    }
+    const char *n = codec_charmap_name(AS_STR(argv[0])->data);
+    return n ? str_from_c(n) : VAL_NONE;
+}
+
+static const MethodDef charmap_fns[] = {
+    {"name", cm_name, false},
+    {NULL, NULL, false},
+};
+
+Value mod_charmap_init(void) {
+    Value m = module_new("_charmap");
+    native_add_functions(((ObjModule *)AS_OBJ(m))->dict, NULL, charmap_fns);
+    return m;
 }

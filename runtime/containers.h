@@ -120,9 +120,18 @@ Value sys_write(Value file, Value str);
 // The object sys.stdout is bound to when a program replaced it (print()
 // then writes there), else VAL_NULL (the process's stdout) (mod_sys.c).
 Value sys_redirected_stdout(void);
+// What sys.NAME is bound to now (None if the program set None or deleted
+// it), VAL_NULL when the sys module is not made yet (mod_sys.c).
+Value sys_current(const char *name);
 Value sys_displayhook(int argc, Value *argv, ObjDict *kw);
 // True if [v] is one of the process's standard streams (sys.__stdout__...).
 bool sys_is_stream(Value v);
+// `import readline` done and stdin and stdout are terminals: input() then
+// edits its line with libedit through readline_input (mod_readline.c).
+bool readline_active(void);
+Value readline_input(const char *prompt);
+// callable(v) (builtins.c).
+bool obj_is_callable(Value v);
 // Wraps the stdio stream [fp] as a pyish file object (for sys.stdout ...).
 Value builtins_file_new(FILE *fp, const char *name, const char *mode);
 // Whether -u or PYTHONUNBUFFERED asks for CPython's unbuffered stdout: sys

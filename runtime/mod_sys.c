@@ -361,9 +361,7 @@ static const MethodDef sys_fns[] = {
     {"audit", sys_audit},
     {"addaudithook", sys_addaudithook},
     {"excepthook", sys_excepthook},
-    {"__excepthook__", sys_excepthook},
     {"displayhook", sys_displayhook},
-    {"__displayhook__", sys_displayhook},
     {"getfilesystemencoding", sys_getfilesystemencoding},
     {"getfilesystemencodeerrors", sys_getfilesystemencodeerrors},
     {"getdefaultencoding", sys_getfilesystemencoding},
@@ -399,6 +397,15 @@ static Value sys_redirected(const char *name, Value orig) {
     return out && out != orig && !IS_NONE(out) ? out : VAL_NULL;
 }
 
+Value sys_current(const char *name) {
+    Value m = ST->modules ? dict_get_str(ST->modules, str_intern_c("sys")) : VAL_NULL;
+    if (!m || !IS_A(m, cls_module)) {
+        return VAL_NULL;
+    }
+    Value v = dict_get_str(((ObjModule *)AS_OBJ(m))->dict, str_intern_c(name));
+    return v ? v : VAL_NONE;
+}
+
 Value sys_redirected_stdout(void) {
     return sys_redirected("stdout", ST->sys_stdout);
 }
@@ -428,6 +435,13 @@ Value mod_sys_init(void) {
     Value m = module_new("sys");
     ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
     native_add_functions(d, "sys", sys_fns);
+    // sys.__excepthook__ is sys.excepthook (code.py tests `is`), and the same for the other hooks
+    static const char *const hooks[] = {"excepthook", "displayhook"};
+    for (size_t i = 0; i < sizeof hooks / sizeof hooks[0]; i++) {
+        char dunder[40];
+        snprintf(dunder, sizeof dunder, "__%s__", hooks[i]);
+        set(d, dunder, dict_get_str(d, str_intern_c(hooks[i])));
+    }
     set(d, "argv", interp_sys_argv());
     set(d, "path", interp_sys_path());
     set(d, "modules", OBJ_VAL(ST->modules));

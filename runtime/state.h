@@ -275,6 +275,14 @@ struct State {
     Value ctx_missing;                  // Token.MISSING
     Value *ctx_slot;                    // where a context made on demand is kept (NULL: ctx_base)
 
+    // ---- the readline module (runtime/mod_readline.c)
+    Value rl_completer, rl_startup_hook, rl_pre_input_hook, rl_display_hook;  // VAL_NULL: none
+    Value rl_delims;                    // set_completer_delims' str (libedit points into it)
+    bool rl_no_auto_history;            // set_auto_history(False)
+    bool rl_last_eof;                   // the last key input() read was Ctrl-D
+    int rl_history_length;              // set_history_length's + 1 (0: unlimited, -1)
+    int rl_begidx, rl_endidx;           // the completed word's bounds
+
     // ---- regular expressions (runtime/mod_re.c)
     Value re_error;                     // the class re.error (re.pyish hands it in)
     void *re_mctx, *re_jit_stack;       // PCRE2's match context and JIT stack, made on first use

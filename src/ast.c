@@ -363,3 +363,19 @@ char *ast_dump(const Ast *node) {
     }
     return b.s;
 }
+
+bool ast_is_compound(const Ast *stmt) {
+    switch (stmt->kind) {
+    case AST_IF:
+    case AST_WHILE:
+    case AST_FOR:
+    case AST_TRY:
+    case AST_WITH:
+    case AST_MATCH:
+    case AST_FUNCDEF:
+    case AST_CLASSDEF:
+        return true;
+    default:
+        return false;
+    }
+}

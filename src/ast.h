@@ -62,6 +62,7 @@ typedef struct ParseError {
     int line, col;          // 1-based line, 0-based column of the caret start
     int end_line, end_col;  // caret end (exclusive); end_col <= col means one caret
     bool incomplete;        // the input ended inside a block, bracket or string
+    bool eof_block;         // "expected an indented block" at the end of input
                             // (the REPL asks for more lines)
     int bad_byte;           // nonzero: the source is not UTF-8 and this byte
                             // (on [line]) starts the first bad sequence
@@ -96,5 +97,7 @@ char *ast_dump(const Ast *node);
 
 // The name of a kind, e.g. "BINOP".
 const char *ast_kind_name(AstKind kind);
+// Whether [stmt] is a compound statement (if, while, for, try, with, match, def, class).
+bool ast_is_compound(const Ast *stmt);
 
 #endif

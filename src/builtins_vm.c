@@ -625,8 +625,9 @@ static Value b_eval(int argc, Value *argv, ObjDict *kw) {
 
 // compile(source, filename, mode, flags=0, dont_inherit=False, optimize=-1):
 // a code object exec() and eval() run. Of the flags, 0x2000
-// (PyCF_ALLOW_TOP_LEVEL_AWAIT) is honoured; dont_inherit and optimize are
-// accepted and ignored.
+// (PyCF_ALLOW_TOP_LEVEL_AWAIT) is honoured, 0x400 (PyCF_ONLY_AST) and a
+// source that is an ast tree go to the ast module; dont_inherit and
+// optimize are accepted and ignored.
 static Value b_compile(int argc, Value *argv, ObjDict *kw) {
     static const char *const names[] = {"source", "filename", "mode", "flags", "dont_inherit", "optimize"};
     Value a[6] = {VAL_NULL, VAL_NULL, VAL_NULL, VAL_NULL, VAL_NULL, VAL_NULL};
@@ -656,6 +657,25 @@ static Value b_compile(int argc, Value *argv, ObjDict *kw) {
         if (!a[i]) {
             return exc_raise(exc_TypeError, "compile() missing required argument '%s' (pos %d)", names[i], i + 1);
         }
+    }
+    // An ast.AST tree, or PyCF_ONLY_AST (0x400) asking for one: ast.pyish's
+    // _pyish_compile does both (a tree is compiled from its unparsed source)
+    Value ast_mod = dict_get_str(ST->modules, str_intern_c("ast"));
+    Value ast_cls = ast_mod && IS_A(ast_mod, cls_module) ? obj_getattr_opt(ast_mod, str_intern_c("AST")) : VAL_NULL;
+    int64_t flag_bits = 0;
+    if (a[3] && !IS_NONE(a[3]) && IS_INT(a[3])) {
+        int_to_i64(a[3], &flag_bits);
+    }
+    if ((ast_cls && IS_CLASS(ast_cls) && obj_isinstance(a[0], AS_CLASS(ast_cls))) || (flag_bits & 0x400)) {
+        ast_mod = import_module_value(str_intern_c("ast"));
+        if (!ast_mod) {
+            return VAL_NULL;
+        }
+        Value args[6];
+        for (int i = 0; i < 6; i++) {
+            args[i] = a[i] ? a[i] : i == 3 ? MK_SMALL(0) : i == 4 ? VAL_FALSE : i == 5 ? MK_SMALL(-1) : VAL_NONE;
+        }
+        return call_attr(ast_mod, "_pyish_compile", 6, args);
     }
     BufView bv;
     if (!IS_STR(a[0]) && buffer_get(a[0], &bv) != 1) {
@@ -690,6 +710,9 @@ static Value b_compile(int argc, Value *argv, ObjDict *kw) {
     }
     if (flags & 0x2000) {       // ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
         mode = (CompileMode)((int)mode | COMPILE_TOP_AWAIT);
+    }
+    if (flags & 0x4000) {       // PyCF_ALLOW_INCOMPLETE_INPUT (codeop)
+        mode = (CompileMode)((int)mode | COMPILE_INCOMPLETE | ((flags & 0x200) ? COMPILE_NO_DEDENT : 0));
     }
     ObjCode *code = compile_str(a[0], AS_STR(a[1])->data, mode, false);
     return code ? OBJ_VAL(code) : VAL_NULL;

@@ -69,7 +69,7 @@ void diag_syntax_info(const char *src, size_t len, const ParseError *err, bool n
         long ws = chars(s, leading_ws(s, n));
         out->offset = plain ? 0 : tab ? (ws > 0) : ws;
     }
-    if (!plain && err->col < 0) {
+    if (!plain && (err->col < 0 || err->end_col < 0)) {
         out->end_offset = tab ? 0 : -1;
     }
     if (!(no_compile_text && err->compile_stage)) {

@@ -263,6 +263,26 @@ static bool check_eval(const char *src, size_t len, const Ast *tree, ParseError 
     return true;
 }
 
+// "expected an indented block" at the end of the input: CPython's file
+// parser gives no column (no caret); compiled from a string (compile(),
+// the REPL) it points after the header's colon, or at the start of the
+// last line when blank lines follow it.
+static void eof_block_location(const char *src, size_t len, bool file, ParseError *err) {
+    if (file) {
+        err->col = err->end_col = -1;
+        return;
+    }
+    int lines = 0;
+    for (size_t i = 0; i < len; i++) {
+        lines += src[i] == '\n';
+    }
+    if (lines > err->line) {
+        err->line = err->end_line = lines;
+        err->col = 0;
+    }
+    err->end_col = -1;
+}
+
 // 'single' input must be one statement (simple statements on one line).
 static bool check_single(const Ast *tree, ParseError *err) {
     for (int i = 1; i < tree->list.len; i++) {
@@ -319,7 +339,9 @@ static bool issue_syntax_warnings(const char *filename, CompileError *cerr, int 
 
 ObjCode *interp_compile_mode(const char *src, size_t len, const char *filename, CompileMode mode) {
     bool top_await = ((int)mode & COMPILE_TOP_AWAIT) != 0;
-    mode = (CompileMode)((int)mode & ~COMPILE_TOP_AWAIT);
+    bool incomplete_ok = ((int)mode & COMPILE_INCOMPLETE) != 0;
+    bool no_dedent = ((int)mode & COMPILE_NO_DEDENT) != 0;
+    mode = (CompileMode)((int)mode & ~(COMPILE_TOP_AWAIT | COMPILE_INCOMPLETE | COMPILE_NO_DEDENT));
     Arena *arena = NULL;
     ParseError perr;
     memset(&perr, 0, sizeof perr);
@@ -327,9 +349,27 @@ ObjCode *interp_compile_mode(const char *src, size_t len, const char *filename, 
     bool exec_mode = mode == COMPILE_FILE || mode == COMPILE_EXEC;
     Ast *tree = parse_source(src, len, interactive ? PARSE_INTERACTIVE : top_await ? PARSE_FILE_AWAIT : PARSE_FILE,
                              &arena, &perr);
+    if (!tree && perr.eof_block) {
+        eof_block_location(src, len, mode == COMPILE_FILE, &perr);
+    }
     if (tree && ((mode == COMPILE_EVAL && !check_eval(src, len, tree, &perr)) ||
                  (mode == COMPILE_SINGLE && !check_single(tree, &perr)))) {
         tree = NULL;
+    }
+    if (incomplete_ok) {
+        bool open_block = tree && no_dedent && mode == COMPILE_SINGLE && tree->list.len > 0 &&
+                          ast_is_compound(tree->list.items[tree->list.len - 1]) && len > 0 && src[len - 1] != '\n';
+        if (open_block || (!tree && perr.incomplete)) {
+            if (open_block) {
+                arena_free(arena);
+                arena = NULL;
+                tree = NULL;
+                perr.line = perr.end_line = 1;
+                perr.col = perr.end_col = -1;
+            }
+            perr.kind = "SyntaxError";
+            snprintf(perr.msg, sizeof perr.msg, "incomplete input");
+        }
     }
     if (!tree) {
         if (arena) {
@@ -470,6 +510,10 @@ void interp_init(int argc, char **argv, const char *script_dir) {
     module_register("_pyish_ast", mod_pyish_ast_init);
     module_register("errno", mod_errno_init);
     module_register("binascii", mod_binascii_init);
+    module_register("_charmap", mod_charmap_init);
+#ifdef PYISH_HAVE_LIBEDIT
+    module_register("readline", mod_readline_init);
+#endif
     module_register("array", mod_array_init);
     module_register("_io", mod_io_init);
     module_register("struct", mod_struct_init);

@@ -37,6 +37,12 @@ typedef enum CompileMode {
 // A bit or-ed into a CompileMode: await allowed at top level, the code is
 // then a coroutine body (compile()'s ast.PyCF_ALLOW_TOP_LEVEL_AWAIT).
 #define COMPILE_TOP_AWAIT 0x100
+// compile()'s PyCF_ALLOW_INCOMPLETE_INPUT: input that ends inside a block,
+// bracket or string raises SyntaxError('incomplete input'); with
+// PyCF_DONT_IMPLY_DEDENT too, so does 'single' input whose last compound
+// statement has no newline after it (codeop's rules).
+#define COMPILE_INCOMPLETE 0x200
+#define COMPILE_NO_DEDENT 0x400
 // Parses and compiles [src] of [filename] in [mode]; NULL with a SyntaxError raised.
 ObjCode *interp_compile_mode(const char *src, size_t len, const char *filename, CompileMode mode);
 // The __main__ module's globals.

@@ -39,6 +39,7 @@ typedef struct Repl {
     ObjLoop *loop;              // the persistent loop (NULL if asyncio failed)
     bool show_prompts;          // terminal, or -i: prompts (to stderr off a terminal)
     bool line_interrupted;      // Ctrl-C while reading a line
+    bool last_key_eof;          // the last key libedit read was Ctrl-D
     bool session_over;          // a task raised SystemExit at the prompt
     bool use_editline;          // libedit on a terminal
     char *history_path;         // NULL: no history
@@ -182,6 +183,7 @@ static int editline_getc(FILE *f) {
     if (n <= 0) {
         return EOF;
     }
+    ST->repl->last_key_eof = c == 4;
     if (c < 0x80) {
         return c;
     }
@@ -208,6 +210,11 @@ static char *read_line(const char *prompt) {
         if (ST->repl->line_interrupted) {
             free(l);
             return NULL;
+        }
+        if (l == NULL && ST->repl->last_key_eof) {
+            // libedit echoes the Ctrl-D that ends the session as "^D";
+            // CPython's readline leaves the prompt line as it was
+            fputs("\b\b  \b\b", stdout);
         }
         return l;
     }
@@ -499,22 +506,6 @@ static char **complete(const char *text, int start, int end) {
 
 // ---- gathering and running one input
 
-static bool is_compound(const Ast *stmt) {
-    switch (stmt->kind) {
-    case AST_IF:
-    case AST_WHILE:
-    case AST_FOR:
-    case AST_TRY:
-    case AST_WITH:
-    case AST_MATCH:
-    case AST_FUNCDEF:
-    case AST_CLASSDEF:
-        return true;
-    default:
-        return false;
-    }
-}
-
 enum { INPUT_DONE, INPUT_MORE, INPUT_BAD };
 
 // Whether [src] (ending with [last_line]) is a complete input: INPUT_MORE
@@ -533,7 +524,7 @@ static int input_state(const char *src, size_t len, const char *last_line) {
     } else if (t->list.len > 0) {
         bool compound = false;
         for (int i = 0; i < t->list.len; i++) {
-            compound = compound || is_compound(t->list.items[i]);
+            compound = compound || ast_is_compound(t->list.items[i]);
         }
         if (compound && t->list.len > 1) {
             const Ast *second = t->list.items[1];
@@ -625,7 +616,13 @@ static char *read_input(size_t *len) {
                 *len = 0;
                 return strdup("");
             }
-            break;      // end of input: run what we have
+            if (ST->repl->show_prompts) {
+                // end of input: run what we have, on a new line as CPython
+                FILE *out = ST->repl->use_editline || isatty(0) ? stdout : stderr;
+                fputc('\n', out);
+                fflush(out);
+            }
+            break;
         }
         history_add(last);
         size_t l = strlen(last);
