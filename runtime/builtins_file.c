@@ -38,6 +38,7 @@ typedef struct ObjFile {
     char *pend;             // bytes read but not consumed yet (mem.c buffer of pcap bytes)
     size_t plen, ppos, pcap;
     char *lbuf;             // getline's buffer for text lines (malloc'd), kept between lines
+    char *iobuf;            // stdio's buffer of a regular file we opened (malloc'd; freed after fclose)
     size_t lcap;
     bool closed;
     bool owned;             // fclose on close (not for the standard streams)
@@ -68,6 +69,8 @@ static void pend_free(ObjFile *f) {
     free(f->lbuf);
     f->lbuf = NULL;
     f->lcap = 0;
+    free(f->iobuf);     // only an owned stream has one, and it is closed when this runs
+    f->iobuf = NULL;
 }
 
 static void file_finalize(Obj *o) {
@@ -305,6 +308,8 @@ Value builtins_open(int argc, Value *argv, ObjDict *kw) {
     strcat(cmode, "e");     // O_CLOEXEC, as CPython's files are not inherited
     FILE *fp;
     bool owned = true;
+    struct stat st;
+    st.st_mode = 0;     // the fd path does not stat: no buffer of ours below
     if (int_check(name)) {
         int64_t fd;
         if (!int_to_i64(name, &fd)) {
@@ -348,8 +353,9 @@ Value builtins_open(int argc, Value *argv, ObjDict *kw) {
         if (fd < 0) {
             return exc_raise(exc_ValueError, "opener returned %lld", (long long)fd);
         }
-        struct stat st;
-        if (fstat((int)fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        if (fstat((int)fd, &st) != 0) {
+            st.st_mode = 0;
+        } else if (S_ISDIR(st.st_mode)) {
             close((int)fd);
             return exc_raise_oserror(EISDIR, name, VAL_NULL);
         }
@@ -370,8 +376,9 @@ Value builtins_open(int argc, Value *argv, ObjDict *kw) {
         if (!fp) {
             return exc_raise_oserror(errno, name, VAL_NULL);
         }
-        struct stat st;
-        if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+        if (fstat(fileno(fp), &st) != 0) {
+            st.st_mode = 0;
+        } else if (S_ISDIR(st.st_mode)) {
             fclose(fp);
             return exc_raise_oserror(EISDIR, name, VAL_NULL);
         }
@@ -381,7 +388,20 @@ Value builtins_open(int argc, Value *argv, ObjDict *kw) {
     } else if (buffering == 1 && !binary) {
         setvbuf(fp, NULL, _IOLBF, 0);
     }
+    // A regular file gets its buffer here, of the size glibc would choose
+    // (st_blksize): glibc would otherwise fstat the file again at the first
+    // read or write to learn it (CPython: 1 fstat per open, 2 for read()).
+    char *iobuf = NULL;
+    if (buffering != 0 && !(buffering == 1 && !binary) && S_ISREG(st.st_mode)) {
+        size_t size = st.st_blksize > 1 && st.st_blksize <= (1 << 20) ? (size_t)st.st_blksize : 8192;
+        iobuf = malloc(size);
+        if (iobuf && setvbuf(fp, iobuf, _IOFBF, size) != 0) {
+            free(iobuf);
+            iobuf = NULL;
+        }
+    }
     ObjFile *f = file_alloc(fp, name, mode, binary);
+    f->iobuf = iobuf;
     f->owned = owned;
     f->readable = base == 'r' || plus;
     f->writable = base != 'r' || plus;
