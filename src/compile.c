@@ -2065,6 +2065,13 @@ static void unparse(UBuf *u, Ast *e, int level) {
 // one space).
 static void annotation_value(Compiler *c, Ast *e) {
     if (!c->future_annotations) {
+        if (e->kind == AST_STARRED) {
+            // `*args: *Ts` (PEP 646): CPython's compiler_visit_argannotation
+            // unpacks the one item the value yields (Unpack[Ts])
+            compile_expr(c, e->a);
+            emit(c, OP_UNPACK_SEQUENCE, 1);
+            return;
+        }
         compile_expr(c, e);
         return;
     }
