@@ -1236,6 +1236,7 @@ param
     | STAR                          { $$ = param(p, @$, '*', NULL, NULL, NULL); }
     | STAR NAME                     { $$ = param(p, @$, '*', $2, NULL, NULL); }
     | STAR NAME COLON test          { $$ = param(p, @$, '*', $2, $4, NULL); }
+    | STAR NAME COLON star_expr     { $$ = param(p, @$, '*', $2, $4, NULL); }
     | DSTAR NAME                    { $$ = param(p, @$, 'd', $2, NULL, NULL); }
     | DSTAR NAME COLON test         { $$ = param(p, @$, 'd', $2, $4, NULL); }
     | SLASH                         { $$ = param(p, @$, '/', NULL, NULL, NULL); }

@@ -418,9 +418,21 @@ static const MethodDef hash_methods[] = {
 
 // pbkdf2_hmac(hash_name, password, salt, iterations, dklen=None)
 static Value h_pbkdf2(int argc, Value *argv, ObjDict *kw) {
-    if (argc < 4) {
-        return exc_raise(exc_TypeError, "pbkdf2_hmac() missing required arguments");
+    static const char *const names[] = {"hash_name", "password", "salt", "iterations", "dklen"};
+    if (argc > 5) {
+        return exc_raise(exc_TypeError, "pbkdf2_hmac() takes at most 5 arguments (%d given)", argc);
     }
+    // the positional-or-keyword arguments, as CPython's argument clinic
+    Value a[5] = {0};
+    for (int i = 0; i < 5; i++) {
+        a[i] = i < argc ? argv[i] : kw_get(kw, names[i]);
+        if (!a[i] && i < 4) {
+            return exc_raise(exc_TypeError, "pbkdf2_hmac() missing required argument '%s' (pos %d)", names[i],
+                             i + 1);
+        }
+    }
+    argv = a;
+    argc = a[4] ? 5 : 4;
     if (!IS_STR(argv[0])) {
         return exc_raise(exc_TypeError, "pbkdf2_hmac() argument 'hash_name' must be str, not %s", val_type_name(argv[0]));
     }
@@ -434,7 +446,7 @@ static Value h_pbkdf2(int argc, Value *argv, ObjDict *kw) {
     if (!buffer_need(argv[1], &pw) || !buffer_need(argv[2], &salt) || !int_to_i64(argv[3], &iters)) {
         return VAL_NULL;
     }
-    Value dv = argc > 4 ? argv[4] : kw_get(kw, "dklen");
+    Value dv = argc > 4 ? argv[4] : VAL_NULL;
     if (dv && !IS_NONE(dv) && !int_to_i64(dv, &dklen)) {
         return VAL_NULL;
     }

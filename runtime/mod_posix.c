@@ -1475,6 +1475,21 @@ static Value exec_common(const char *fname, Value path, Value args, Value env) {
                 gc_pop_root(1);
                 return exc_raise(exc_TypeError, "%s: environment keys and values must be str", fname);
             }
+            // CPython's parse_envlist: a NUL would cut the "key=value" string
+            // short (and exec a changed environment), an '=' after the
+            // first character of the key would move the split
+            const ObjStr *ks = AS_STR(k), *vs = AS_STR(v);
+            const char *bad = NULL;
+            if (memchr(ks->data, 0, ks->len) || memchr(vs->data, 0, vs->len)) {
+                bad = "embedded null byte";
+            } else if (ks->len == 0 || strchr(ks->data + 1, '=')) {
+                bad = "illegal environment variable name";
+            }
+            if (bad) {
+                free(av);
+                gc_pop_root(1);
+                return exc_raise(exc_ValueError, "%s", bad);
+            }
             list_append(AS_LIST(strs), str_printf("%s=%s", AS_STR(k)->data, AS_STR(v)->data));
         }
         ev = exec_strings(strs, fname, "execve: env", keep);

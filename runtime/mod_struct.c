@@ -488,6 +488,10 @@ static Value struct_make(ObjClass *cls, Value format) {
     if (!fmt_text(format, &s, &n)) {
         return VAL_NULL;
     }
+    if (memchr(s, 0, n)) {
+        struct_error("embedded null character");    // CPython's format converter
+        return VAL_NULL;
+    }
     Layout lay;
     if (!parse(s, n, &lay)) {
         free(lay.items);
@@ -608,17 +612,30 @@ static Value m_unpack(int argc, Value *argv, ObjDict *kw) {
     return st ? do_unpack(st, argv[1]) : VAL_NULL;
 }
 
+// unpack_from's (buffer, offset=0) from argv[i...] or the keywords
+static bool unpack_from_args(int argc, Value *argv, ObjDict *kw, int i, const char *pos,
+                             Value *data, int64_t *off) {
+    *data = argc > i ? argv[i] : kw_get(kw, "buffer");
+    if (!*data) {
+        exc_raise(exc_TypeError, "unpack_from() missing required argument 'buffer' (%s)", pos);
+        return false;
+    }
+    Value ov = argc > i + 1 ? argv[i + 1] : kw_get(kw, "offset");
+    *off = 0;
+    return !ov || int_to_i64(ov, off);
+}
+
 static Value m_unpack_from(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("unpack_from", argc, 2, 3)) {
+    if (!arg_count("unpack_from", argc, 1, 3)) {
         return VAL_NULL;
     }
-    Value ov = argc > 2 ? argv[2] : kw_get(kw, "offset");
-    int64_t off = 0;
-    if (ov && !int_to_i64(ov, &off)) {
+    Value data;
+    int64_t off;
+    if (!unpack_from_args(argc, argv, kw, 1, "pos 2", &data, &off)) {
         return VAL_NULL;
     }
     Value st = cached(argv[0]);
-    return st ? do_unpack_from(st, argv[1], off) : VAL_NULL;
+    return st ? do_unpack_from(st, data, off) : VAL_NULL;
 }
 
 static Value m_pack_into(int argc, Value *argv, ObjDict *kw) {
@@ -735,15 +752,15 @@ static Value s_unpack(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value s_unpack_from(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("unpack_from", argc - 1, 1, 2)) {
+    if (!arg_count("unpack_from", argc - 1, 0, 2)) {
         return VAL_NULL;
     }
-    Value ov = argc > 2 ? argv[2] : kw_get(kw, "offset");
-    int64_t off = 0;
-    if (ov && !int_to_i64(ov, &off)) {
+    Value data;
+    int64_t off;
+    if (!unpack_from_args(argc, argv, kw, 1, "pos 1", &data, &off)) {
         return VAL_NULL;
     }
-    return do_unpack_from(argv[0], argv[1], off);
+    return do_unpack_from(argv[0], data, off);
 }
 
 static Value s_pack_into(int argc, Value *argv, ObjDict *kw) {

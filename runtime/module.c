@@ -61,6 +61,11 @@ static Value module_getattr(Value self, ObjStr *name) {
     if (descr) {
         return generic_getattr(self, name);     // a subclass's method or class attribute
     }
+    if (class_lookup(AS_OBJ(self)->cls, name) || strcmp(name->data, "__class__") == 0) {
+        // the type's attributes (__class__, __dir__, ...) come before the
+        // PEP 562 hook, as in CPython's generic lookup
+        return generic_getattr(self, name);
+    }
     Value hook = dict_get_str(m->dict, str_intern_c("__getattr__"));   // PEP 562
     if (hook) {
         return vm_call(hook, 1, (Value[]){OBJ_VAL(name)}, NULL);

@@ -105,9 +105,27 @@ static bool registry_add(ObjWeakRef *w) {
     return true;
 }
 
+// CPython's PyArg_UnpackTuple(args, fname, 1, 2) message for a bad count
+static bool ref_arg_count(const char *fname, int argc) {
+    if (argc < 1) {
+        exc_raise(exc_TypeError, "%s expected at least 1 argument, got %d", fname, argc);
+        return false;
+    }
+    if (argc > 2) {
+        exc_raise(exc_TypeError, "%s expected at most 2 arguments, got %d", fname, argc);
+        return false;
+    }
+    return true;
+}
+
 static Value weakref_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
-    if (argc < 1 || argc > 2) {
-        return exc_raise(exc_TypeError, "__new__ expected at most 2 arguments, got %d", argc);
+    if (cls == cls_weakref && kw && kw->used) {
+        // CPython's vectorcall of weakref.ref itself (a subclass's __new__
+        // ignores keywords its __init__ takes)
+        return exc_raise(exc_TypeError, "ref() takes no keyword arguments");
+    }
+    if (!ref_arg_count("__new__", argc)) {
+        return VAL_NULL;
     }
     if (!weakrefable(argv[0])) {
         return exc_raise(exc_TypeError, "cannot create weak reference to '%s' object",
@@ -132,7 +150,7 @@ static Value weakref_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
 
 // ref.__init__(obj[, callback]): __new__ did the work (subclasses call it).
 static Value weakref_init(int argc, Value *argv, ObjDict *kw) {
-    return VAL_NONE;
+    return ref_arg_count("__init__", argc - 1) ? VAL_NONE : VAL_NULL;
 }
 
 static Value weakref_call(Value self, int argc, Value *argv, ObjDict *kw) {
@@ -360,7 +378,7 @@ static const MethodDef weakref_methods[] = {
 };
 
 void weakref_init_class(void) {
-    cls_weakref = class_new_builtin("weakref", NULL, sizeof(ObjWeakRef), weakref_methods);
+    cls_weakref = class_new_builtin("ReferenceType", NULL, sizeof(ObjWeakRef), weakref_methods);
     cls_weakref->module = str_intern_c("weakref");
     cls_weakref->new_ = weakref_new;
     cls_weakref->trace = trace_weakref;

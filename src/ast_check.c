@@ -173,7 +173,8 @@ static bool arguments(Checker *ck, const Ast *args, Ctx c) {
         }
     }
     if (args->a != NULL) {
-        if (!opt(ck, args->a->b, c)) {
+        // `*args: *Ts` (PEP 646): the one annotation that may be starred
+        if (args->a->b && !expr(ck, args->a->b, c, true)) {
             return false;
         }
         if (n < 4096) {

@@ -1571,10 +1571,18 @@ static void make_closure(Compiler *c, ObjCode *code, int flags_so_far) {
     emit(c, OP_MAKE_FUNCTION, flags);
 }
 
+// The __qualname__ of a function or class [name] defined in the current
+// unit; as CPython's compiler_set_qualname, a name declared `global` in the
+// enclosing function or class is qualified as at module level.
 static char *child_qualname(Compiler *c, const char *name) {
     Unit *u = c->u;
     char buf[1024];
-    if (u->scope->kind == SCOPE_MODULE) {
+    Symbol *sym = NULL;
+    if (u->scope->kind != SCOPE_MODULE) {
+        char mbuf[512];
+        sym = scope_lookup(u->scope, mangle(c, name, mbuf, sizeof mbuf));
+    }
+    if (u->scope->kind == SCOPE_MODULE || (sym && (sym->flags & SYM_GLOBAL))) {
         snprintf(buf, sizeof buf, "%s", name);
     } else if (u->scope->kind == SCOPE_CLASS) {
         snprintf(buf, sizeof buf, "%s.%s", u->qualname, name);
@@ -2057,6 +2065,13 @@ static void unparse(UBuf *u, Ast *e, int level) {
 // one space).
 static void annotation_value(Compiler *c, Ast *e) {
     if (!c->future_annotations) {
+        if (e->kind == AST_STARRED) {
+            // `*args: *Ts` (PEP 646): CPython's compiler_visit_argannotation
+            // unpacks the one item the value yields (Unpack[Ts])
+            compile_expr(c, e->a);
+            emit(c, OP_UNPACK_SEQUENCE, 1);
+            return;
+        }
         compile_expr(c, e);
         return;
     }

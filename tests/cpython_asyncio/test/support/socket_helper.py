@@ -40,3 +40,23 @@ def skip_unless_bind_unix_socket(test):
 def skip_if_tcp_blackhole(test):
     # CPython checks FreeBSD's net.inet.tcp.blackhole sysctl; none on Linux
     return test
+
+# pyish: CPython probes for a usable IPv6 socket; the tests that use it
+# here only need to know whether to try
+def _is_ipv6_enabled():
+    import socket
+    if not socket.has_ipv6:
+        return False
+    sock = None
+    try:
+        sock = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+        sock.bind(('::1', 0))
+        return True
+    except OSError:
+        pass
+    finally:
+        if sock:
+            sock.close()
+    return False
+
+IPV6_ENABLED = _is_ipv6_enabled()

@@ -34,3 +34,16 @@ def requires_working_threading(*, module=False):
     if module:
         raise unittest.SkipTest(msg)
     return unittest.skip(msg)
+
+
+def join_thread(thread, timeout=None):
+    """Join a thread. Raise an AssertionError if the thread is still alive
+    after timeout seconds.
+    """
+    from test import support
+    if timeout is None:
+        timeout = support.SHORT_TIMEOUT
+    thread.join(timeout)
+    if thread.is_alive():
+        msg = f"failed to join the thread in {timeout:.1f} seconds"
+        raise AssertionError(msg)
