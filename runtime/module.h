@@ -46,6 +46,7 @@ struct addrinfo;
 bool socket_gai_args(const Value *argv, char **host, char **port, struct addrinfo *hints);
 Value socket_gai_result(int r, int sys_errno, struct addrinfo *res);
 Value mod_resource_init(void);      // mod_resource.c (_resource, the core of resource)
+Value mod_sqlite_init(void);        // mod_sqlite.c (_sqlite3, the core of sqlite3, on libsqlite3)
 Value mod_pwd_init(void);           // mod_pwd.c (_pwd, the core of pwd and grp)
 Value mod_ssl_init(void);           // mod_ssl.c (_ssl, the core of ssl, on OpenSSL libssl)
 Value mod_signal_init(void);        // mod_signal.c (_signal, the core of signal)
