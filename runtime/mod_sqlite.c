@@ -3,11 +3,11 @@
 // user functions, aggregates and collations calling back into pyish) and a
 // Statement handle (bind, step, columns, reset, finalize). Connection,
 // Cursor, Row, the DB-API exceptions, adapters and converters live in
-// runtime/lib/sqlite3.pyish; errors are raised through the exception
-// factory it hands in (_set_raiser), which sees the extended result code,
-// its name and SQLite's message. Both handles are traced and finalized:
-// a collected Database is closed (sqlite3_close_v2, which waits for its
-// statements), a collected Statement is finalized.
+// runtime/lib/sqlite3/dbapi2.pyish; errors are raised through the
+// exception factory it hands in (_set_raiser), which sees the extended
+// result code, its name and SQLite's message. Both handles are traced and
+// finalized, in either order (sqlite3_close_v2 waits for the statements;
+// they share a DbCore saying whether close() was called).
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
@@ -21,16 +21,25 @@
 #include "bytes.h"
 #include "vmapi.h"
 
+// What a database and its statements share, so that either may be
+// collected first: the handle (NULL once closed) and how many hold it.
+typedef struct DbCore {
+    bool closed;    // close() was called: statements refuse to run
+    int refs;
+} DbCore;
+
 typedef struct ObjDb {
     Obj hdr;
-    sqlite3 *db;
+    sqlite3 *db;    // NULL once closed
+    DbCore *core;
     Value keep;     // dict: the callables and live aggregate instances callbacks reach
     int64_t nagg;   // key of the next aggregate instance in keep
 } ObjDb;
 
 typedef struct ObjStmt {
     Obj hdr;
-    sqlite3_stmt *st;
+    sqlite3_stmt *st;   // NULL once finalized (by itself or by closing its database)
+    DbCore *core;
     Value db;       // the ObjDb it was prepared on
 } ObjStmt;
 
@@ -438,25 +447,45 @@ static Value s_open(int argc, Value *argv, ObjDict *kw) {
     }
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, ms > INT32_MAX ? INT32_MAX : (int)ms);
+    DbCore *core = malloc(sizeof *core);
+    if (!core) {
+        sqlite3_close_v2(db);
+        return exc_raise(exc_MemoryError, NULL);
+    }
+    core->closed = false;
+    core->refs = 1;
     Value keep = dict_new();
     gc_push_root(keep);
     ObjDb *o = (ObjDb *)obj_alloc(cls_sqlite_db, sizeof(ObjDb));
     o->db = db;
+    o->core = core;
     o->keep = keep;
     gc_pop_root(1);
     return OBJ_VAL(o);
 }
 
-static Value d_close(int argc, Value *argv, ObjDict *kw) {
-    ObjDb *o = DB(argv[0]);
+// Closes [o]'s database (sqlite3_close_v2): statements not finalized yet
+// (a cursor's part-way through its rows, as in CPython) keep it a zombie,
+// its transaction open, until they are finalized or collected.
+static int db_close(ObjDb *o) {
+    int rc = SQLITE_OK;
     if (o->db) {
-        int rc = sqlite3_close_v2(o->db);
+        rc = sqlite3_close_v2(o->db);
         o->db = NULL;
-        if (rc != SQLITE_OK) {
-            return raise_code(rc, sqlite3_errstr(rc));
-        }
+        o->core->closed = true;
     }
-    return VAL_NONE;
+    return rc;
+}
+
+static void core_release(DbCore *core) {
+    if (core && --core->refs == 0) {
+        free(core);
+    }
+}
+
+static Value d_close(int argc, Value *argv, ObjDict *kw) {
+    int rc = db_close(DB(argv[0]));
+    return rc == SQLITE_OK ? VAL_NONE : raise_code(rc, sqlite3_errstr(rc));
 }
 
 static Value d_isopen(int argc, Value *argv, ObjDict *kw) {
@@ -484,6 +513,8 @@ static Value d_prepare(int argc, Value *argv, ObjDict *kw) {
     if (st) {
         ObjStmt *o = (ObjStmt *)obj_alloc(cls_sqlite_stmt, sizeof(ObjStmt));
         o->st = st;
+        o->core = DB(argv[0])->core;
+        o->core->refs++;
         o->db = argv[0];
         stv = OBJ_VAL(o);
     }
@@ -624,9 +655,10 @@ static void db_trace(Obj *o) {
 
 static void db_finalize(Obj *o) {
     ObjDb *d = (ObjDb *)o;
-    if (d->db) {
-        sqlite3_close_v2(d->db);
-        d->db = NULL;
+    if (d->core) {
+        db_close(d);
+        core_release(d->core);
+        d->core = NULL;
     }
 }
 
@@ -634,7 +666,7 @@ static void db_finalize(Obj *o) {
 
 static sqlite3_stmt *live_stmt(Value self) {
     ObjStmt *s = STMT(self);
-    if (!s->st || !DB(s->db)->db) {
+    if (!s->st || s->core->closed) {
         closed();
         return NULL;
     }
@@ -674,6 +706,41 @@ static Value t_bind(int argc, Value *argv, ObjDict *kw) {
     }
     int r = bind_value(st, (int)i, argv[2]);
     return r < 0 ? VAL_NULL : VAL_BOOL(r);
+}
+
+// bind_fast(params) -> how many of the leading items of the tuple or list
+// [params] it bound to parameters 1, 2, ...: it stops at the first that is
+// not None or an exact int, float, str or bytearray (those that may need
+// an adapter; the caller binds the rest).
+static Value t_bind_fast(int argc, Value *argv, ObjDict *kw) {
+    sqlite3_stmt *st = live_stmt(argv[0]);
+    if (!st || !arg_count("bind_fast", argc - 1, 1, 1)) {
+        return VAL_NULL;
+    }
+    Value p = argv[1];
+    size_t n;
+    Value *items;
+    if (IS_TUPLE(p)) {
+        n = AS_TUPLE(p)->len;
+        items = AS_TUPLE(p)->items;
+    } else if (IS_LIST(p)) {
+        n = AS_LIST(p)->len;
+        items = AS_LIST(p)->items;
+    } else {
+        return MK_SMALL(0);
+    }
+    size_t i = 0;
+    for (; i < n; i++) {
+        Value v = items[i];
+        ObjClass *c = val_class(v);
+        if (!(IS_NONE(v) || c == cls_int || c == cls_float || c == cls_str || c == cls_bytearray)) {
+            break;
+        }
+        if (bind_value(st, (int)i + 1, v) < 0) {
+            return VAL_NULL;
+        }
+    }
+    return MK_SMALL((int64_t)i);
 }
 
 // step() -> True when a row is ready, False when done
@@ -721,23 +788,28 @@ static Value t_row(int argc, Value *argv, ObjDict *kw) {
 // busy() -> whether the statement is part-way through its rows
 static Value t_busy(int argc, Value *argv, ObjDict *kw) {
     ObjStmt *s = STMT(argv[0]);
-    return VAL_BOOL(s->st && DB(s->db)->db && sqlite3_stmt_busy(s->st));
+    return VAL_BOOL(s->st && !s->core->closed && sqlite3_stmt_busy(s->st));
 }
 
 static Value t_reset(int argc, Value *argv, ObjDict *kw) {
     ObjStmt *s = STMT(argv[0]);
-    if (s->st && DB(s->db)->db) {
+    if (s->st && !s->core->closed) {
         sqlite3_reset(s->st);
     }
     return VAL_NONE;
 }
 
-static Value t_finalize(int argc, Value *argv, ObjDict *kw) {
-    ObjStmt *s = STMT(argv[0]);
+// Finalizes [s]'s statement (after its database's close too: that frees
+// the zombie the close left).
+static void stmt_drop(ObjStmt *s) {
     if (s->st) {
         sqlite3_finalize(s->st);
-        s->st = NULL;
     }
+    s->st = NULL;
+}
+
+static Value t_finalize(int argc, Value *argv, ObjDict *kw) {
+    stmt_drop(STMT(argv[0]));
     return VAL_NONE;
 }
 
@@ -802,10 +874,9 @@ static void stmt_trace(Obj *o) {
 
 static void stmt_finalize(Obj *o) {
     ObjStmt *s = (ObjStmt *)o;
-    if (s->st) {
-        sqlite3_finalize(s->st);
-        s->st = NULL;
-    }
+    stmt_drop(s);
+    core_release(s->core);
+    s->core = NULL;
 }
 
 // ---- the module
@@ -848,6 +919,7 @@ static const MethodDef stmt_methods[] = {
     {"param_count", t_param_count},
     {"param_name", t_param_name},
     {"bind", t_bind},
+    {"bind_fast", t_bind_fast},
     {"step", t_step},
     {"row", t_row},
     {"busy", t_busy},
