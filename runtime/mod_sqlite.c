@@ -8,6 +8,7 @@
 // result code, its name and SQLite's message. Both handles are traced and
 // finalized, in either order (sqlite3_close_v2 waits for the statements;
 // they share a DbCore saying whether close() was called).
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sqlite3.h>
@@ -149,19 +150,11 @@ static int bind_value(sqlite3_stmt *st, int i, Value v) {
         rc = sqlite3_bind_double(st, i, AS_FLOAT(v));
     } else if (IS_OBJ(v) && class_is_subclass(AS_OBJ(v)->cls, cls_str)) {
         ObjStr *s = AS_STR(v);
-        Value enc = VAL_NULL;
-        const char *p = s->data;
-        size_t len = s->len;
-        if (!str_try_new(s->data, s->len)) {   // surrogates: not UTF-8
-            exc_clear();
-            enc = codec_encode(v, "utf-8", "strict");
-            if (!enc) {
-                return -1;
-            }
-            p = (const char *)AS_BYTES(enc)->data;
-            len = AS_BYTES(enc)->len;
+        if (!str_no_surrogates(s)) {
+            codec_encode(v, "utf-8", "strict");     // raises CPython's UnicodeEncodeError
+            return -1;
         }
-        rc = sqlite3_bind_text64(st, i, p, len, SQLITE_TRANSIENT, SQLITE_UTF8);
+        rc = sqlite3_bind_text64(st, i, s->data, s->len, SQLITE_TRANSIENT, SQLITE_UTF8);
     } else {
         BufView b;
         int has = buffer_get(v, &b);
@@ -177,14 +170,30 @@ static int bind_value(sqlite3_stmt *st, int i, Value v) {
     return 1;
 }
 
-// A str of UTF-8 text from SQLite; VAL_NULL with the error raised.
-static Value text_value(const char *p, size_t n) {
-    Value v = str_try_new(p ? p : "", n);
-    if (!v) {
-        exc_clear();
-        v = codec_decode((const unsigned char *)(p ? p : ""), n, "utf-8", "strict");
+// Whether the [n] bytes at [p] are strict UTF-8.
+static bool utf8_ok(const char *p, size_t n) {
+    for (size_t i = 0; i < n;) {
+        if ((unsigned char)p[i] < 0x80) {
+            i++;
+            continue;
+        }
+        int k = utf8_valid_len(p + i, n - i);
+        if (k == 0) {
+            return false;
+        }
+        i += (size_t)k;
     }
-    return v;
+    return true;
+}
+
+// A str of UTF-8 text from SQLite; VAL_NULL with the error raised
+// (UnicodeDecodeError for bytes that are not UTF-8).
+static Value text_value(const char *p, size_t n) {
+    p = p ? p : "";
+    if (!utf8_ok(p, n)) {
+        return codec_decode((const unsigned char *)p, n, "utf-8", "strict");
+    }
+    return str_try_new(p, n);
 }
 
 // Column [i] of the current row; TEXT as bytes when [raw].
@@ -200,13 +209,16 @@ static Value column_value(sqlite3_stmt *st, int i, bool raw) {
         if (raw) {
             return bytes_new(p ? p : "", n);
         }
-        Value v = text_value(p, n);
-        if (!v) {
-            exc_clear();
+        if (!utf8_ok(p ? p : "", n)) {
+            // CPython's message, made ASCII with '?'-like U+FFFD for other bytes
             const char *name = sqlite3_column_name(st, i);
-            return raise_code(-2, name ? name : "?");   // the pyish side words it
+            char buf[4096];
+            snprintf(buf, sizeof buf - 1, "Could not decode to UTF-8 column '%s' with text '%s'", name ? name : "",
+                     p ? p : "");
+            Value m = codec_decode((const unsigned char *)buf, strlen(buf), "ascii", "replace");
+            return m ? raise_code(-2, AS_STR(m)->data) : VAL_NULL;
         }
-        return v;
+        return str_try_new(p ? p : "", n);
     }
     case SQLITE_BLOB: {
         const void *p = sqlite3_column_blob(st, i);
@@ -266,13 +278,12 @@ static bool set_result(sqlite3_context *ctx, Value v) {
     } else if (IS_FLOATISH(v)) {
         sqlite3_result_double(ctx, AS_FLOAT(v));
     } else if (IS_OBJ(v) && class_is_subclass(AS_OBJ(v)->cls, cls_str)) {
-        Value enc = codec_encode(v, "utf-8", "strict");
-        if (!enc) {
-            exc_clear();
+        ObjStr *s = AS_STR(v);
+        if (!str_no_surrogates(s)) {
+            codec_encode(v, "utf-8", "strict");
             return false;
         }
-        sqlite3_result_text64(ctx, (const char *)AS_BYTES(enc)->data, AS_BYTES(enc)->len, SQLITE_TRANSIENT,
-                              SQLITE_UTF8);
+        sqlite3_result_text64(ctx, s->data, s->len, SQLITE_TRANSIENT, SQLITE_UTF8);
     } else {
         BufView b;
         if (buffer_get(v, &b) <= 0) {
@@ -352,13 +363,16 @@ static void step_cb(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     }
     gc_push_root(inst);
     Value m = obj_getattr(inst, str_intern_c("step"));
-    Value l = m ? args_list(argc, argv) : VAL_NULL;
     Value r = VAL_NULL;
-    if (l) {
+    if (m) {
         gc_push_root(m);
-        gc_push_root(l);
-        r = call_list(m, l);
-        gc_pop_root(2);
+        Value l = args_list(argc, argv);
+        if (l) {
+            gc_push_root(l);
+            r = call_list(m, l);
+            gc_pop_root(1);
+        }
+        gc_pop_root(1);
     }
     gc_pop_root(1);
     if (!r) {
@@ -378,7 +392,12 @@ static void final_cb(sqlite3_context *ctx) {
     dict_del(AS_DICT(cb->owner->keep), *slot);
     gc_push_root(inst);
     Value m = obj_getattr(inst, str_intern_c("finalize"));
-    Value r = m ? vm_call(m, 0, NULL, NULL) : VAL_NULL;
+    Value r = VAL_NULL;
+    if (m) {
+        gc_push_root(m);
+        r = vm_call(m, 0, NULL, NULL);
+        gc_pop_root(1);
+    }
     gc_pop_root(1);
     if (!r || !set_result(ctx, r)) {
         callback_error(ctx, "user-defined aggregate's 'finalize' method raised error");
@@ -971,7 +990,7 @@ Value mod_sqlite_init(void) {
     Value names = dict_new();
     dict_set_str(d, str_intern_c("errnames"), names);
     for (size_t i = 0; i < sizeof errnames / sizeof errnames[0]; i++) {
-        dict_set(AS_DICT(names), str_from_c(errnames[i].name), MK_SMALL(errnames[i].code));
+        dict_set_str(AS_DICT(names), str_intern_c(errnames[i].name), MK_SMALL(errnames[i].code));
     }
     gc_pop_root(1);
     return m;
