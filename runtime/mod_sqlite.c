@@ -297,8 +297,9 @@ static bool set_result(sqlite3_context *ctx, Value v) {
 
 // Reports a callback's failure to SQLite as CPython's set_sqlite_error:
 // MemoryError as SQLITE_NOMEM, OverflowError as SQLITE_TOOBIG, else [msg];
-// the pyish exception is dropped.
-static void callback_error(sqlite3_context *ctx, const char *msg) {
+// the pyish exception is dropped, or with enable_callback_tracebacks(True)
+// printed as unraisable ("Exception ignored in: " [fn]).
+static void callback_error(sqlite3_context *ctx, const char *msg, Value fn) {
     if (EXC_PENDING_IS(exc_MemoryError)) {
         sqlite3_result_error_nomem(ctx);
     } else if (EXC_PENDING_IS(exc_OverflowError)) {
@@ -306,7 +307,18 @@ static void callback_error(sqlite3_context *ctx, const char *msg) {
     } else {
         sqlite3_result_error(ctx, msg, -1);
     }
-    exc_clear();
+    Value e = exc_take();
+    if (e && ST->sqlite_tracebacks) {
+        gc_push_root(e);
+        Value r = obj_repr(fn);
+        if (!r) {
+            exc_clear();
+        }
+        fflush(stdout);
+        fprintf(state_stderr(), "Exception ignored in: %s\n", r ? AS_STR(r)->data : "<callback>");
+        tb_print_unraisable(e);
+        gc_pop_root(1);
+    }
 }
 
 // Calls [fn] with the list [l] as its arguments.
@@ -324,7 +336,7 @@ static void func_cb(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
         gc_pop_root(1);
     }
     if (!r || !set_result(ctx, r)) {
-        callback_error(ctx, "user-defined function raised exception");
+        callback_error(ctx, "user-defined function raised exception", cb->fn);
     }
 }
 
@@ -344,7 +356,7 @@ static void step_cb(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     if (!*slot) {
         inst = vm_call(cb->fn, 0, NULL, NULL);
         if (!inst) {
-            callback_error(ctx, "user-defined aggregate's '__init__' method raised error");
+            callback_error(ctx, "user-defined aggregate's '__init__' method raised error", cb->fn);
             return;
         }
         gc_push_root(inst);
@@ -376,7 +388,7 @@ static void step_cb(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     }
     gc_pop_root(1);
     if (!r) {
-        callback_error(ctx, "user-defined aggregate's 'step' method raised error");
+        callback_error(ctx, "user-defined aggregate's 'step' method raised error", cb->fn);
     }
 }
 
@@ -400,7 +412,7 @@ static void final_cb(sqlite3_context *ctx) {
     }
     gc_pop_root(1);
     if (!r || !set_result(ctx, r)) {
-        callback_error(ctx, "user-defined aggregate's 'finalize' method raised error");
+        callback_error(ctx, "user-defined aggregate's 'finalize' method raised error", cb->fn);
     }
 }
 
@@ -911,6 +923,19 @@ static Value s_complete(int argc, Value *argv, ObjDict *kw) {
     return VAL_BOOL(sqlite3_complete(AS_STR(argv[0])->data));
 }
 
+// _set_tracebacks(flag): sqlite3.enable_callback_tracebacks
+static Value s_set_tracebacks(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("_set_tracebacks", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    int t = obj_truthy(argv[0]);
+    if (t < 0) {
+        return VAL_NULL;
+    }
+    ST->sqlite_tracebacks = t > 0;
+    return VAL_NONE;
+}
+
 static Value s_set_raiser(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("_set_raiser", argc, 1, 1)) {
         return VAL_NULL;
@@ -957,6 +982,7 @@ static const MethodDef sqlite_fns[] = {
     {"open", s_open},
     {"complete_statement", s_complete},
     {"_set_raiser", s_set_raiser},
+    {"_set_tracebacks", s_set_tracebacks},
     {NULL, NULL},
 };
 

@@ -283,6 +283,7 @@ struct State {
     Value io_unsupported;               // io.UnsupportedOperation (builtins_file.c)
     Value zlib_error;                   // zlib.error (mod_zlib.c)
     Value sqlite_raiser;                // sqlite3.pyish's (code, name, msg) -> exception (mod_sqlite.c)
+    bool sqlite_tracebacks;             // sqlite3.enable_callback_tracebacks (mod_sqlite.c)
     Value expat_error;                  // pyexpat.ExpatError (mod_pyexpat.c)
     Value lzma_error;                   // _lzma.LZMAError (mod_lzma.c)
     Value struct_error, struct_cache;   // struct.error and compiled formats (mod_struct.c)
