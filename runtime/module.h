@@ -48,6 +48,7 @@ Value socket_gai_result(int r, int sys_errno, struct addrinfo *res);
 Value mod_resource_init(void);      // mod_resource.c (_resource, the core of resource)
 Value mod_readline_init(void);      // mod_readline.c (readline, on libedit)
 Value mod_charmap_init(void);       // codecs.c (_charmap: the single-byte codecs' names)
+Value mod_sqlite_init(void);        // mod_sqlite.c (_sqlite3, the core of sqlite3, on libsqlite3)
 Value mod_pwd_init(void);           // mod_pwd.c (_pwd, the core of pwd and grp)
 Value mod_ssl_init(void);           // mod_ssl.c (_ssl, the core of ssl, on OpenSSL libssl)
 Value mod_signal_init(void);        // mod_signal.c (_signal, the core of signal)

@@ -88,7 +88,8 @@ typedef struct StateConfig {
     X(genericalias) X(weakref) X(context) X(contextvar) X(token) \
     X(pattern) X(match) X(scanner) X(jscanner) X(jencoder) X(struct) X(hash) \
     X(bytes) X(bytearray) X(bytes_iter) X(memoryview) X(modulespec) X(frame) X(traceback) X(array) \
-    X(zcompress) X(zdecompress) X(xparser) X(bz2comp) X(bz2decomp) X(lzmacomp) X(lzmadecomp)
+    X(zcompress) X(zdecompress) X(xparser) X(bz2comp) X(bz2decomp) X(lzmacomp) X(lzmadecomp) \
+    X(sqlite_db) X(sqlite_stmt)
 
 // Names interned at start-up, one field `s_NAME` each (str_init makes them).
 #define STATE_NAMES(X) \
@@ -289,6 +290,8 @@ struct State {
     Value binascii_error, binascii_incomplete;   // binascii.Error/Incomplete (mod_binascii.c)
     Value io_unsupported;               // io.UnsupportedOperation (builtins_file.c)
     Value zlib_error;                   // zlib.error (mod_zlib.c)
+    Value sqlite_raiser;                // sqlite3.pyish's (code, name, msg) -> exception (mod_sqlite.c)
+    bool sqlite_tracebacks;             // sqlite3.enable_callback_tracebacks (mod_sqlite.c)
     Value expat_error;                  // pyexpat.ExpatError (mod_pyexpat.c)
     Value lzma_error;                   // _lzma.LZMAError (mod_lzma.c)
     Value struct_error, struct_cache;   // struct.error and compiled formats (mod_struct.c)
@@ -470,6 +473,8 @@ FILE *state_stderr(void);
 #define cls_hash (ST->cls_hash)
 #define cls_zcompress (ST->cls_zcompress)
 #define cls_zdecompress (ST->cls_zdecompress)
+#define cls_sqlite_db (ST->cls_sqlite_db)
+#define cls_sqlite_stmt (ST->cls_sqlite_stmt)
 #define cls_bytes (ST->cls_bytes)
 #define cls_bytearray (ST->cls_bytearray)
 #define cls_bytes_iter (ST->cls_bytes_iter)

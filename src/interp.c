@@ -527,6 +527,7 @@ void interp_init(int argc, char **argv, const char *script_dir) {
         module_register("_socket", mod_socket_init);
         module_register("_resource", mod_resource_init);
         module_register("_pwd", mod_pwd_init);
+        module_register("_sqlite3", mod_sqlite_init);
         module_register("_ssl", mod_ssl_init);
         module_register("select", mod_select_init);
         module_register("fcntl", mod_fcntl_init);
