@@ -6,6 +6,7 @@
 #include <time.h>
 #include "object.h"
 #include "clock.h"
+#include "gthread.h"
 
 
 static double real_mono(void) {
@@ -61,6 +62,10 @@ bool clock_sleep(double seconds) {
         exc_raise(exc_ValueError, "sleep length must be non-negative");
         return false;
     }
+    return gthread_sleep(seconds);
+}
+
+bool clock_sleep_plain(double seconds) {
     if (ST->clock_virtual) {
         // a real sleep always overshoots a little; so does this one (1 us),
         // so that differences of time.time() (a large number) never come

@@ -13,6 +13,8 @@ double clock_elapsed(void);     // seconds since start on the clock in use
 // time.sleep: advances the virtual clock, or sleeps (interruptible by SIGINT:
 // returns false with KeyboardInterrupt raised).
 bool clock_sleep(double seconds);
+// The same without giving way to other green threads (gthread.c).
+bool clock_sleep_plain(double seconds);
 // Advances the virtual clock to [t] (monotonic seconds) if it is later.
 void clock_advance_to(double t);
 // A blocking wait that began at [real_start] (clock_real_monotonic) ended:

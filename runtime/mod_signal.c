@@ -30,8 +30,11 @@ static void trip(int sig) {
     int e = errno;
     ST->sig_tripped[sig] = 1;
     int expected = 0;
-    __atomic_compare_exchange_n(&ST->interrupted, &expected, VM_INTERRUPT_SIGNAL, false, __ATOMIC_RELAXED,
-                                __ATOMIC_RELAXED);
+    if (!__atomic_compare_exchange_n(&ST->interrupted, &expected, VM_INTERRUPT_SIGNAL, false, __ATOMIC_RELAXED,
+                                     __ATOMIC_RELAXED) && expected == VM_INTERRUPT_SWITCH) {
+        __atomic_compare_exchange_n(&ST->interrupted, &expected, VM_INTERRUPT_SIGNAL, false, __ATOMIC_RELAXED,
+                                    __ATOMIC_RELAXED);
+    }
     errno = e;
 }
 

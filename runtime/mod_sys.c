@@ -8,6 +8,7 @@
 #include <string.h>
 #include <float.h>
 #include "object.h"
+#include "gthread.h"
 #include "runtime.h"
 #include "module.h"
 #include "containers.h"
@@ -223,7 +224,22 @@ static Value make_flags(void) {
 }
 
 static Value sys_getswitchinterval(int argc, Value *argv, ObjDict *kw) {
-    return float_new(0.005);
+    return float_new(gthread_interval());
+}
+
+static Value sys_setswitchinterval(int argc, Value *argv, ObjDict *kw) {
+    if (argc != 1) {
+        return exc_raise(exc_TypeError, "setswitchinterval() takes exactly one argument (%d given)", argc);
+    }
+    double d;
+    if (!val_to_double(argv[0], &d)) {
+        return VAL_NULL;
+    }
+    if (!(d > 0)) {
+        return exc_raise(exc_ValueError, "switch interval must be strictly positive");
+    }
+    ST->switch_interval = d;
+    return VAL_NONE;
 }
 
 static Value sys_is_finalizing(int argc, Value *argv, ObjDict *kw) {
@@ -374,6 +390,7 @@ static const MethodDef sys_fns[] = {
     {"exception", sys_exception},
     {"getsizeof", sys_getsizeof},
     {"getswitchinterval", sys_getswitchinterval},
+    {"setswitchinterval", sys_setswitchinterval},
     {"is_finalizing", sys_is_finalizing},
     {NULL, NULL},
 };

@@ -29,6 +29,7 @@ struct MTState;
 struct ScopeBuilder;
 struct Repl;
 struct VmChunk;
+struct GThreads;
 struct MemFreeBlock;
 
 // Calls the embedding host's output function, or writes to stdio.
@@ -156,6 +157,10 @@ struct State {
     // through fast_head's array, without walking its frames (vm.c).
     ObjGen *fast_head, *fast_inner;
     uint32_t fast_epoch;
+    // green threads (runtime/gthread.c): NULL until _thread is used
+    struct GThreads *gt;
+    double switch_interval;             // sys.setswitchinterval (0: the default 0.005)
+    ObjClass *cls_thread_lock, *cls_thread_rlock;
 
     // ---- memory (runtime/mem.c)
     size_t bytes_allocated;

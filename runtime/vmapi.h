@@ -37,8 +37,10 @@ Value vm_handled_exception(void);
 // VM_INTERRUPT_SIGNAL: a signal with a Python handler arrived (mod_signal.c).
 // VM_INTERRUPT_EXIT: the runtime ends the program (--strict-tasks): raises
 // SystemExit(1) once, as sys.exit(1) would at that point.
+// VM_INTERRUPT_SWITCH: green threads (gthread.c) may have to switch: the
+// VM's safe points call gthread_tick; it raises nothing.
 enum { VM_INTERRUPT_SIGINT = 1, VM_INTERRUPT_BUDGET = 2, VM_INTERRUPT_BUDGET_SOFT = 3, VM_INTERRUPT_SIGNAL = 4,
-       VM_INTERRUPT_EXIT = 5 };
+       VM_INTERRUPT_EXIT = 5, VM_INTERRUPT_SWITCH = 6 };
 // Handles the pending interrupt: raises its exception (clears a SIGINT one),
 // or runs the Python handlers of the signals that arrived. true: an
 // exception is raised (a handler's too); false: carry on.
@@ -47,6 +49,8 @@ bool vm_raise_interrupt(void);
 // ---- generator frames (vm_gen.c; frame_mark: vm_call.c)
 // Marks everything [f] holds.
 void frame_mark(Frame *f);
+// Marks [f] and the frames it was called from (a suspended thread's chain).
+void frame_mark_chain(Frame *f);
 // Frees a generator's frame.
 void frame_free(Frame *f);
 // True when [f] is inside a try/with block (closing it runs cleanup code).

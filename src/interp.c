@@ -18,6 +18,7 @@
 #include "module.h"
 #include "asyncio/asyncio.h"
 #include "bytes.h"
+#include "gthread.h"
 
 void module_register(const char *name, ModuleInit init) {
     if (ST->nregistry == ST->capregistry) {
@@ -508,6 +509,7 @@ void interp_init(int argc, char **argv, const char *script_dir) {
     module_register("_json", mod_json_init);
     module_register("_traceback", mod_traceback_init);
     module_register("_pyish_ast", mod_pyish_ast_init);
+    module_register("_gthread", mod_gthread_init);
     module_register("errno", mod_errno_init);
     module_register("binascii", mod_binascii_init);
     module_register("_charmap", mod_charmap_init);
@@ -622,7 +624,32 @@ static void run_atexit(void) {
     gc_pop_root(1);
 }
 
+// As CPython before the atexit handlers: threading._shutdown() waits for
+// the threads that are not daemons (green threads, gthread.c).
+static void threading_shutdown(void) {
+    Value m;
+    if (!gthread_active() || dict_get(ST->modules, str_from_c("threading"), &m) != 1 || !IS_A(m, cls_module)) {
+        return;
+    }
+    Value fn = dict_get_str(((ObjModule *)AS_OBJ(m))->dict, str_intern_c("_shutdown"));
+    if (!fn) {
+        return;
+    }
+    gc_push_root(m);
+    Value r = vm_call(fn, 0, NULL, NULL);
+    if (!r) {
+        Value e = exc_take();
+        gc_push_root(e);
+        fflush(stdout);
+        fprintf(state_stderr(), "Exception ignored in: <module 'threading' from '%s'>\n", "<pyish threading>");
+        interp_print_exception(e);
+        gc_pop_root(1);
+    }
+    gc_pop_root(1);
+}
+
 void interp_shutdown(void) {
+    threading_shutdown();
     run_atexit();
     ST->finalizing = true;
     asyncio_shutdown();

@@ -95,7 +95,7 @@ static bool wait_input(bool redraw) {
         if (ST->repl->session_over) {
             return false;
         }
-        if (STATE_INTERRUPT()) {
+        if (STATE_INTERRUPT() && STATE_INTERRUPT() != VM_INTERRUPT_SWITCH) {
             STATE_SET_INTERRUPT(0);
             ST->repl->line_interrupted = true;
             return false;
@@ -174,7 +174,7 @@ static int editline_getc(FILE *f) {
     unsigned char c;
     ssize_t n;
     while ((n = read(0, &c, 1)) < 0 && errno == EINTR) {
-        if (STATE_INTERRUPT()) {
+        if (STATE_INTERRUPT() && STATE_INTERRUPT() != VM_INTERRUPT_SWITCH) {
             STATE_SET_INTERRUPT(0);
             ST->repl->line_interrupted = true;
             return EOF;
@@ -238,7 +238,7 @@ static char *read_line(const char *prompt) {
         }
         buf[n++] = (char)ch;
     }
-    if (ch == EOF && STATE_INTERRUPT()) {
+    if (ch == EOF && STATE_INTERRUPT() && STATE_INTERRUPT() != VM_INTERRUPT_SWITCH) {
         STATE_SET_INTERRUPT(0);
         ST->repl->line_interrupted = true;
         clearerr(stdin);

@@ -13,6 +13,7 @@
 #include "module.h"
 #include "asyncio/asyncio.h"
 #include "clock.h"
+#include "gthread.h"
 
 _Thread_local State *pyish_current_state;
 
@@ -71,6 +72,7 @@ void state_free(State *s) {
     }
     gc_free_all();
     io_state_free();
+    gthread_state_free(s);
     re_state_free();
     free_buf(s->itab, s->icap * sizeof(ObjStr *));
     free_buf(s->task_registry, s->task_capregistry * sizeof(ObjTask *));

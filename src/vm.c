@@ -22,9 +22,13 @@
 #include "module.h"
 #include "numstr.h"
 #include "asyncio/asyncio.h"
+#include "gthread.h"
 
 
 bool vm_raise_interrupt(void) {
+    if (STATE_INTERRUPT() == VM_INTERRUPT_SWITCH) {
+        return false;   // only the VM's safe points switch threads (vm_safe_point_interrupt)
+    }
     if (STATE_INTERRUPT() == VM_INTERRUPT_BUDGET) {
         exc_raise(exc_RuntimeError, "execution budget exceeded");
         return true;    // sticky: every later safe point raises again
@@ -52,6 +56,23 @@ bool vm_raise_interrupt(void) {
     graph_on_interrupt();           // --dump-tasks-on-interrupt: what every task was doing
     exc_raise_value(OBJ_VAL(exc_KeyboardInterrupt));
     return true;
+}
+
+// The VM's safe points: another green thread may run (VM_INTERRUPT_SWITCH),
+// then the pending interrupt is handled as vm_raise_interrupt does.
+static bool vm_safe_point_interrupt(void) {
+    if (STATE_INTERRUPT() == VM_INTERRUPT_SWITCH) {
+        gthread_tick();
+        if (STATE_INTERRUPT() == VM_INTERRUPT_SWITCH || !STATE_INTERRUPT()) {
+            return false;
+        }
+    }
+    if (gthread_defer_signal()) {
+        return false;
+    }
+    bool r = vm_raise_interrupt();
+    gthread_rearm();
+    return r;
 }
 
 // ---- exceptions
@@ -1335,10 +1356,12 @@ next_instr:
             CHECK_SAFE_POINT();
             if (ST->gc.due || STATE_INTERRUPT()) {
                 SAVE_FRAME();
-                if (STATE_INTERRUPT() && vm_raise_interrupt()) {
+                if (STATE_INTERRUPT() && vm_safe_point_interrupt()) {
                     goto error;
                 }
-                gc_collect();
+                if (ST->gc.due) {
+                    gc_collect();
+                }
                 if (mem_exhausted()) {
                     exc_raise_nomem();
                     goto error;
@@ -1830,10 +1853,12 @@ next_instr:
         SAVE_FRAME();
         CHECK_SAFE_POINT();
         if (ST->gc.due || STATE_INTERRUPT()) {
-            if (STATE_INTERRUPT() && vm_raise_interrupt()) {
+            if (STATE_INTERRUPT() && vm_safe_point_interrupt()) {
                 goto error;
             }
-            gc_collect();
+            if (ST->gc.due) {
+                gc_collect();
+            }
             if (mem_exhausted()) {
                 exc_raise_nomem();
                 goto error;

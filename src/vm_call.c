@@ -24,6 +24,12 @@ void frame_mark(Frame *f) {
     }
 }
 
+void frame_mark_chain(Frame *f) {
+    for (; f; f = f->parent) {
+        frame_mark(f);
+    }
+}
+
 static void mark_vm_roots(void) {
     for (Frame *f = ST->frame; f; f = f->parent) {
         frame_mark(f);

@@ -23,6 +23,7 @@
 #include "clock.h"
 #include "numstr.h"
 #include "vmapi.h"
+#include "gthread.h"
 
 
 // ---- handles
@@ -1055,7 +1056,18 @@ static bool run_once(ObjLoop *loop, bool may_block) {
     while (loop->ntimers && aio_handle_dead(loop->timers[0])) {
         heap_pop(loop);
     }
+    double until = INFINITY;
+    if (may_block && !loop->rlen && !loop->stopping && gthread_active()) {
+        // the loop would wait: other green threads run first (they may
+        // schedule callbacks), and it waits no longer than until one of
+        // them may run again
+        until = gthread_loop_idle();
+        while (loop->ntimers && aio_handle_dead(loop->timers[0])) {
+            heap_pop(loop);
+        }
+    }
     double next = loop->ntimers ? timer_key(loop->timers[0]) : INFINITY;
+    next = until < next ? until : next;
     if (io_could_wake(loop)) {
         // poll without blocking while something is ready, else until an
         // event or the next timer
