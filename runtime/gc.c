@@ -129,16 +129,7 @@ static bool run_finalizer_hooks(Obj *o) {
 // 40% slower. Objects larger than OBJ_POOL_MAX, and every object in
 // sanitizer builds, are malloc'd and kept on the all_objects list.
 #define OBJ_POOL_MAX 256
-// A collection comes after 4x the live heap is allocated, at least
-// GC_MIN_THRESHOLD and at most GC_SMALL_HEAP_MAX (or the live heap itself
-// if larger: the heap doubles). A program with a small live heap thus
-// reuses its dead blocks while they are still in the core's cache (1 MiB
-// of L2 here): 2 MiB between collections instead of 8 made pyperformance's
-// n-queens 10% and bench/objects.py 7% faster in CPU time (issue 11), and
-// marking stays at most a quarter of a byte per byte allocated below 8 MiB
-// live, as before.
-#define GC_MIN_THRESHOLD ((size_t)2 << 20)
-#define GC_SMALL_HEAP_MAX ((size_t)8 << 20)
+#define GC_MIN_THRESHOLD ((size_t)8 << 20)
 #define OBJ_CLASSES (OBJ_POOL_MAX / 8)
 #define OBJ_SLAB 16384
 _Static_assert(OBJ_CLASSES + 1 == sizeof ST->gc.obj_free / sizeof ST->gc.obj_free[0], "state.h's gc.obj_free");
@@ -649,9 +640,7 @@ void gc_collect(void) {
     // doubles, as Lua's default pause): half that re-marked long-lived data
     // (lists of lines, parsed documents) twice as often
     size_t grow = ST->gc.disabled ? live * 2 : live;
-    size_t small = live < GC_SMALL_HEAP_MAX / 4 ? live * 4 : GC_SMALL_HEAP_MAX;
-    small = small < GC_MIN_THRESHOLD ? GC_MIN_THRESHOLD : small;
-    ST->gc.next_threshold = grow < small ? small : grow;
+    ST->gc.next_threshold = grow < GC_MIN_THRESHOLD ? GC_MIN_THRESHOLD : grow;
     if (ST->heap_cap) {
         // collect before the host's memory limit is crossed
         size_t room = ST->heap_cap > gc_bytes_allocated() ? ST->heap_cap - gc_bytes_allocated() : 0;
