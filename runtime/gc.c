@@ -421,13 +421,16 @@ void gc_pop_root(int n) {
 // Set when the gray stack could not grow: some marked objects were not
 // pushed, so drain_gray rescans the heap for them (memory is short).
 
-void gc_mark_obj(Obj *o) {
-    if (!o || o->marked) {
-        return;
-    }
+void gc_mark_obj_slow(Obj *o) {
     o->marked = 1;
     if (OBJ_POOLED && o->size <= OBJ_POOL_MAX) {
         ST->gc.slab_live_bytes += (o->size + 7) & ~(size_t)7;
+    }
+    if (!o->cls->trace) {
+        // a leaf (str, float, bytes...): only its class to mark, done here
+        // instead of through the gray stack (as trace_obj would)
+        gc_mark_obj((Obj *)o->cls);
+        return;
     }
     if (ST->gc.ngray == ST->gc.capgray) {
         size_t ncap = ST->gc.capgray ? ST->gc.capgray * 2 : 1024;
@@ -440,12 +443,6 @@ void gc_mark_obj(Obj *o) {
         ST->gc.capgray = ncap;
     }
     ST->gc.gray[ST->gc.ngray++] = o;
-}
-
-void gc_mark_value(Value v) {
-    if (IS_OBJ(v)) {
-        gc_mark_obj(AS_OBJ(v));
-    }
 }
 
 static void trace_obj(Obj *o) {

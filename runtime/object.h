@@ -513,8 +513,19 @@ MUST_USE Obj *obj_try_alloc(ObjClass *cls, size_t size); // same; NULL + MemoryE
 // not zeroed beyond them.
 Obj *obj_alloc_data(ObjClass *cls, size_t size, size_t zeroed);
 MUST_USE Obj *obj_try_alloc_data(ObjClass *cls, size_t size, size_t zeroed);
-void gc_mark_value(Value v);
-void gc_mark_obj(Obj *o);
+// Marking: the test for an unmarked object is inline in every trace
+// function (most children are already marked or not objects).
+void gc_mark_obj_slow(Obj *o);
+static inline void gc_mark_obj(Obj *o) {
+    if (o && !o->marked) {
+        gc_mark_obj_slow(o);
+    }
+}
+static inline void gc_mark_value(Value v) {
+    if (IS_OBJ(v)) {
+        gc_mark_obj(AS_OBJ(v));
+    }
+}
 void gc_push_root(Value v);
 void gc_pop_root(int n);
 void gc_collect(void);
