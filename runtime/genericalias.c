@@ -29,7 +29,7 @@ static bool subscriptable_builtin(ObjClass *c) {
     return c == cls_list || c == cls_dict || c == cls_tuple || c == cls_set || c == cls_frozenset ||
            c == cls_type || c == cls_deque || c == cls_defaultdict || c == cls_ordereddict ||
            c == cls_counter || c == cls_enumerate || c == cls_future || c == cls_task || c == cls_contextvar ||
-           c == ST->itertools_cls[IT_CHAIN];
+           c == ST->itertools_cls[IT_CHAIN] || c == cls_mappingproxy;
 }
 
 Value generic_alias_new(Value origin, Value args) {
