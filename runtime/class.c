@@ -433,6 +433,31 @@ static Value property_getattr(Value self, ObjStr *name) {
         }
         return p->fget && !IS_NONE(p->fget) ? obj_getattr(p->fget, name) : VAL_NONE;
     }
+    if (strcmp(n, "__isabstractmethod__") == 0) {
+        // as CPython's: whether fget, fset or fdel is abstract
+        Value fs[3] = {p->fget, p->fset, p->fdel};
+        for (int i = 0; i < 3; i++) {
+            if (!fs[i] || IS_NONE(fs[i])) {
+                continue;
+            }
+            Value v = obj_getattr(fs[i], name);
+            if (!v) {
+                if (!EXC_PENDING_IS(exc_AttributeError)) {
+                    return VAL_NULL;
+                }
+                exc_clear();
+                continue;
+            }
+            int tr = obj_truthy(v);
+            if (tr < 0) {
+                return VAL_NULL;
+            }
+            if (tr) {
+                return VAL_TRUE;
+            }
+        }
+        return VAL_FALSE;
+    }
     return generic_getattr(self, name);
 }
 
