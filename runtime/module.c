@@ -61,9 +61,25 @@ static Value module_getattr(Value self, ObjStr *name) {
     if (descr) {
         return generic_getattr(self, name);     // a subclass's method or class attribute
     }
+    // the module type's attributes (__class__, __dir__, __eq__...) come
+    // before a PEP 562 __getattr__, as CPython's module_getattro
+    if (class_lookup(val_class(self), name) || strcmp(name->data, "__class__") == 0) {
+        return generic_getattr(self, name);
+    }
     Value hook = dict_get_str(m->dict, str_intern_c("__getattr__"));   // PEP 562
     if (hook) {
-        return vm_call(hook, 1, (Value[]){OBJ_VAL(name)}, NULL);
+        Value r = vm_call(hook, 1, (Value[]){OBJ_VAL(name)}, NULL);
+        if (!r && EXC_PENDING_IS(exc_AttributeError)) {
+            // as CPython 3.11's PyObject_GetAttr: name and obj for "Did you mean"
+            Value e = ST->exc_pending;
+            ObjDict *ed = IS_OBJ(e) && class_is_subclass(val_class(e), exc_AttributeError) ? AS_EXC(e)->dict : NULL;
+            Value cur = ed ? dict_get_str(ed, str_intern_c("name")) : VAL_NULL;
+            if (ed && (!cur || IS_NONE(cur))) {
+                dict_set_str(ed, str_intern_c("name"), OBJ_VAL(name));
+                dict_set_str(ed, str_intern_c("obj"), self);
+            }
+        }
+        return r;
     }
     Value mn = dict_get_str(m->dict, str_intern_c("__name__"));
     const char *n = mn && IS_STR(mn) ? AS_STR(mn)->data : m->name->data;
