@@ -82,6 +82,7 @@ Value bytes_percent_format(Value fmtv, Value args) {
             if (!arg) {
                 goto out;
             }
+            ai = nargs;     // as CPython's: a keyed value uses up the arguments
         }
         // flags, width, precision (with '*'), the conversion char
         char spec[64];

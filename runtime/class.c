@@ -433,6 +433,31 @@ static Value property_getattr(Value self, ObjStr *name) {
         }
         return p->fget && !IS_NONE(p->fget) ? obj_getattr(p->fget, name) : VAL_NONE;
     }
+    if (strcmp(n, "__isabstractmethod__") == 0) {
+        // as CPython's: whether fget, fset or fdel is abstract
+        Value fs[3] = {p->fget, p->fset, p->fdel};
+        for (int i = 0; i < 3; i++) {
+            if (!fs[i] || IS_NONE(fs[i])) {
+                continue;
+            }
+            Value v = obj_getattr(fs[i], name);
+            if (!v) {
+                if (!EXC_PENDING_IS(exc_AttributeError)) {
+                    return VAL_NULL;
+                }
+                exc_clear();
+                continue;
+            }
+            int tr = obj_truthy(v);
+            if (tr < 0) {
+                return VAL_NULL;
+            }
+            if (tr) {
+                return VAL_TRUE;
+            }
+        }
+        return VAL_FALSE;
+    }
     return generic_getattr(self, name);
 }
 
@@ -1235,6 +1260,71 @@ static ObjClass *solid_base(ObjClass *c) {
 // Creates a user class [name] with [bases] (tuple of classes, may be empty)
 static void class_add_members(ObjClass *c);
 
+// Checks user class [c]'s own __slots__ as CPython's type_new does: another
+// iterable than a str/tuple/list becomes a tuple of its items (a dict its
+// keys), whose items must be identifiers, __dict__/__weakref__ at most once,
+// and no slot may also be a class variable. False: error set.
+static bool class_check_slots(ObjClass *c) {
+    Value sl = dict_get_str(c->dict, str_intern_c("__slots__"));
+    if (!sl) {
+        return true;
+    }
+    if (!IS_STR(sl) && !IS_TUPLE(sl) && !IS_LIST(sl)) {
+        sl = seq_to_tuple(sl);
+        if (!sl) {
+            return false;
+        }
+        gc_push_root(sl);
+        dict_set_str(c->dict, str_intern_c("__slots__"), sl);
+        gc_pop_root(1);
+    }
+    size_t n;
+    Value *items = slots_items(&sl, &n);
+    int ndict = 0, nweak = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!IS_STR(items[i])) {
+            exc_raise(exc_TypeError, "__slots__ items must be strings, not '%s'", val_type_name(items[i]));
+            return false;
+        }
+        Value ok = call_method(items[i], "isidentifier", 0, NULL);
+        if (!ok) {
+            return false;
+        }
+        if (ok != VAL_TRUE) {
+            exc_raise(exc_TypeError, "__slots__ must be identifiers");
+            return false;
+        }
+        ObjStr *nm = AS_STR(items[i]);
+        if (strcmp(nm->data, "__dict__") == 0) {
+            if (ndict++) {
+                exc_raise(exc_TypeError, "__dict__ slot disallowed: we already got one");
+                return false;
+            }
+            continue;
+        }
+        if (strcmp(nm->data, "__weakref__") == 0) {
+            if (nweak++) {
+                exc_raise(exc_TypeError,
+                          "__weakref__ slot disallowed: either we already got one, or __itemsize__ != 0");
+                return false;
+            }
+            continue;
+        }
+        Value key = slot_stored_name(c, nm);
+        gc_push_root(key);
+        ObjStr *ikey = AS_STR(str_intern(AS_STR(key)->data, AS_STR(key)->len));
+        gc_pop_root(1);
+        if (strcmp(ikey->data, "__classcell__") != 0 && dict_get_str(c->dict, ikey)) {
+            Value r = obj_repr(OBJ_VAL(ikey));
+            if (r) {
+                exc_raise(exc_ValueError, "%s in __slots__ conflicts with class variable", AS_STR(r)->data);
+            }
+            return false;
+        }
+    }
+    return true;
+}
+
 // and namespace [ns] (becomes the class dict).
 Value class_create(ObjStr *name, ObjTuple *bases, ObjDict *ns) {
     return class_create_in(cls_type, name, bases, ns);
@@ -1342,6 +1432,10 @@ Value class_create_in(ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjDict *ns
         if ((k->flags & CLS_USER) && dict_get_str(k->dict, str_intern_c("__slots__"))) {
             c->flags |= CLS_HAS_SLOTS;
         }
+    }
+    if (!class_check_slots(c)) {
+        gc_pop_root(1);
+        return VAL_NULL;
     }
     class_add_members(c);
     gc_pop_root(1);

@@ -198,6 +198,7 @@ void coll_defaultdict_init(ObjStr *modname) {
     cls_defaultdict->module = modname;
     cls_defaultdict->native_base = cls_dict;
     cls_defaultdict->new_ = dd_new_;
+    class_add_classmethod(cls_defaultdict, "__class_getitem__", generic_alias_cgi_method);
     cls_defaultdict->trace = dd_trace;
     cls_defaultdict->getitem = dd_getitem;
     cls_defaultdict->repr = dd_repr;

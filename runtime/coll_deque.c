@@ -1,6 +1,7 @@
 // coll_deque.c: collections.deque, a ring buffer with optional maxlen,
 // indexing, rotate, and an iterator that detects mutation.
 #include "containers.h"
+#include "runtime.h"
 #include "coll.h"
 
 // ---- deque
@@ -732,6 +733,7 @@ void coll_deque_init(ObjStr *modname) {
     cls_deque = class_new_builtin("deque", NULL, sizeof(ObjDeque), deque_methods);
     cls_deque->module = modname;
     cls_deque->new_ = deque_new_;
+    class_add_classmethod(cls_deque, "__class_getitem__", generic_alias_cgi_method);
     cls_deque->trace = deque_trace;
     cls_deque->finalize = deque_finalize;
     cls_deque->repr = deque_repr;

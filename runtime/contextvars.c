@@ -240,15 +240,10 @@ static Value cvar_getattr(Value self, ObjStr *name) {
     return generic_getattr(self, name);
 }
 
-static Value cvar_class_getitem(int argc, Value *argv, ObjDict *kw) {
-    return argc == 2 ? generic_alias_new(argv[0], argv[1]) : exc_raise(exc_TypeError, "bad __class_getitem__ call");
-}
-
 static const MethodDef cvar_methods[] = {
     {"get", cvar_get},
     {"set", cvar_set},
     {"reset", cvar_reset},
-    {"__class_getitem__", cvar_class_getitem},
     {NULL, NULL},
 };
 
@@ -411,6 +406,7 @@ void contextvars_init(void) {
     cls_context->len = ctx_len;
     cls_context->hash = NULL;
     cls_contextvar = class_new_builtin("ContextVar", NULL, sizeof(ObjContextVar), cvar_methods);
+    class_add_classmethod(cls_contextvar, "__class_getitem__", generic_alias_cgi_method);
     cls_contextvar->module = mod;
     cls_contextvar->flags &= ~(uint32_t)CLS_BASETYPE;
     cls_contextvar->new_ = cvar_new;

@@ -619,6 +619,11 @@ static int agen_step_inner(ObjAGenAwait *a, Value v, Value exc, Value *out) {
             }
             exc = exc_new(exc_GeneratorExit, 0, NULL);
         } else if (a->throw_exc) {
+            if (g->state == GEN_CLOSED) {   // CPython's athrow of a finished generator: None
+                a->state = 2;
+                stop_iteration(VAL_NONE);
+                return -1;
+            }
             exc = a->throw_exc;
         } else {
             v = a->send_value;

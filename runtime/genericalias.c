@@ -29,7 +29,7 @@ static bool subscriptable_builtin(ObjClass *c) {
     return c == cls_list || c == cls_dict || c == cls_tuple || c == cls_set || c == cls_frozenset ||
            c == cls_type || c == cls_deque || c == cls_defaultdict || c == cls_ordereddict ||
            c == cls_counter || c == cls_enumerate || c == cls_future || c == cls_task || c == cls_contextvar ||
-           c == ST->itertools_cls[IT_CHAIN];
+           c == ST->itertools_cls[IT_CHAIN] || c == cls_mappingproxy;
 }
 
 Value generic_alias_new(Value origin, Value args) {
@@ -40,6 +40,17 @@ Value generic_alias_new(Value origin, Value args) {
     g->args = AS_TUPLE(t);
     gc_pop_root(1);
     return OBJ_VAL(g);
+}
+
+// The __class_getitem__ classmethod of the builtin generic classes, so
+// list.__class_getitem__(int) and [].__class_getitem__(int) work as CPython's.
+Value generic_alias_cgi_method(int argc, Value *argv, ObjDict *kw) {
+    (void)kw;
+    if (argc != 2) {
+        return exc_raise(exc_TypeError, "%s.__class_getitem__() takes exactly one argument (%d given)",
+                         AS_CLASS(argv[0])->name->data, argc - 1);
+    }
+    return generic_alias_new(argv[0], argv[1]);
 }
 
 Value generic_alias_class_getitem(Value cls, Value key) {
@@ -203,4 +214,8 @@ void generic_alias_init(void) {
     cls_genericalias->call = ga_call;
     cls_genericalias->richcompare = ga_richcompare;
     cls_genericalias->hash = ga_hash;
+    ObjClass *generic[] = {cls_list, cls_dict, cls_tuple, cls_set, cls_frozenset};
+    for (size_t i = 0; i < sizeof generic / sizeof generic[0]; i++) {
+        class_add_classmethod(generic[i], "__class_getitem__", generic_alias_cgi_method);
+    }
 }

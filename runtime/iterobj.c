@@ -3,6 +3,7 @@
 // callable iterator of iter(f, sentinel). Each is a class whose instances
 // are their own iterators; builtins.c registers the classes by name.
 #include "containers.h"
+#include "runtime.h"
 
 
 // enumerate / filter / callable_iterator / reversed share this layout.
@@ -464,6 +465,7 @@ static ObjClass *make(const char *name, size_t size, void (*trace)(Obj *),
 void iterobj_init(void) {
     cls_enumerate = make("enumerate", sizeof(ObjIter2), iter2_trace, enumerate_next);
     cls_enumerate->new_ = enumerate_new_;
+    class_add_classmethod(cls_enumerate, "__class_getitem__", generic_alias_cgi_method);
     cls_zip = make("zip", sizeof(ObjIterN), itern_trace, zip_next);
     cls_zip->new_ = zip_new_;
     class_add_methods(cls_zip, zip_methods);

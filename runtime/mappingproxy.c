@@ -67,6 +67,9 @@ static Value mp_richcompare(Value a, Value b, int op) {
 }
 
 static Value mp_binop(Value a, Value b, int op) {
+    if (op == 10 + BINOP_INPLACE && IS_A(a, cls_mappingproxy)) {
+        return exc_raise(exc_TypeError, "'|=' is not supported by %s; use '|' instead", val_type_name(a));
+    }
     if (op != 10) {     // BIN_OR only
         return VAL_NOTIMPL;
     }
@@ -93,6 +96,10 @@ static Value m_items(int argc, Value *argv, ObjDict *kw) {
 static Value m_copy(int argc, Value *argv, ObjDict *kw) {
     return arg_count("mappingproxy.copy", argc - 1, 0, 0) ? forward("copy", argc, argv) : VAL_NULL;
 }
+static Value m_reversed(int argc, Value *argv, ObjDict *kw) {
+    return arg_count("mappingproxy.__reversed__", argc - 1, 0, 0) ? forward("__reversed__", argc, argv)
+                                                                 : VAL_NULL;
+}
 static Value m_get(int argc, Value *argv, ObjDict *kw) {
     return arg_count("get", argc - 1, 1, 2) ? forward("get", argc, argv) : VAL_NULL;
 }
@@ -103,6 +110,7 @@ static const MethodDef mp_methods[] = {
     {"items", m_items},
     {"get", m_get},
     {"copy", m_copy},
+    {"__reversed__", m_reversed},
     {NULL, NULL},
 };
 
@@ -118,6 +126,7 @@ void mappingproxy_init(void) {
     cls_mappingproxy->len = mp_len;
     cls_mappingproxy->iter = mp_iter;
     cls_mappingproxy->contains = mp_contains;
+    class_add_classmethod(cls_mappingproxy, "__class_getitem__", generic_alias_cgi_method);
     cls_mappingproxy->richcompare = mp_richcompare;
     cls_mappingproxy->binop = mp_binop;
 }

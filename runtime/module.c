@@ -68,7 +68,18 @@ static Value module_getattr(Value self, ObjStr *name) {
     }
     Value hook = dict_get_str(m->dict, str_intern_c("__getattr__"));   // PEP 562
     if (hook) {
-        return vm_call(hook, 1, (Value[]){OBJ_VAL(name)}, NULL);
+        Value r = vm_call(hook, 1, (Value[]){OBJ_VAL(name)}, NULL);
+        if (!r && EXC_PENDING_IS(exc_AttributeError)) {
+            // as CPython 3.11's PyObject_GetAttr: name and obj for "Did you mean"
+            Value e = ST->exc_pending;
+            ObjDict *ed = IS_OBJ(e) && class_is_subclass(val_class(e), exc_AttributeError) ? AS_EXC(e)->dict : NULL;
+            Value cur = ed ? dict_get_str(ed, str_intern_c("name")) : VAL_NULL;
+            if (ed && (!cur || IS_NONE(cur))) {
+                dict_set_str(ed, str_intern_c("name"), OBJ_VAL(name));
+                dict_set_str(ed, str_intern_c("obj"), self);
+            }
+        }
+        return r;
     }
     Value mn = dict_get_str(m->dict, str_intern_c("__name__"));
     const char *n = mn && IS_STR(mn) ? AS_STR(mn)->data : m->name->data;

@@ -499,7 +499,15 @@ static Value seq_repeat_fallback(Value a, Value b, int op) {
     if (!base || !base->binop) {
         return VAL_NOTIMPL;
     }
-    if (!(IS_OBJ(n) && class_lookup(AS_OBJ(n)->cls, ST->s_index))) {
+    // A subclass's own __mul__ (seq on the left) or __rmul__ (on the right)
+    // that declined has the last word (CPython reaches the inherited
+    // method only through it); and `x *= seq` repeats seq only when x's
+    // type has no sequence slots (an int, not an instance of a class statement)
+    if (class_has_user_dunder(val_class(seq), seq == a ? "__mul__" : "__rmul__") ||
+        (op >= BINOP_INPLACE && seq == b && (val_class(a)->flags & CLS_USER))) {
+        return VAL_NOTIMPL;
+    }
+    if (!int_check(n) && !(IS_OBJ(n) && class_lookup(AS_OBJ(n)->cls, ST->s_index))) {
         return exc_raise(exc_TypeError, "can't multiply sequence by non-int of type '%s'", val_type_name(n));
     }
     int64_t k;

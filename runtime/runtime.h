@@ -64,6 +64,7 @@ Value generic_alias_new(Value origin, Value args);
 // cls[key] for a class without __class_getitem__: an alias for the
 // builtin generics, TypeError "type 'X' is not subscriptable" otherwise.
 Value generic_alias_class_getitem(Value cls, Value key);
+Value generic_alias_cgi_method(int argc, Value *argv, ObjDict *kw);
 bool generic_alias_check(Value v);
 // A class, None, ... or any value as a type expression prints it.
 Value type_expr_repr(Value v);

@@ -863,6 +863,7 @@ Value str_percent_format(Value fmtv, Value args) {
         is_map = !str_check(args) && val_class(args)->getitem != NULL;
     }
     size_t argi = 0;
+    Value keyval = VAL_NULL;   // the value of the last %(key)
     bool argrooted = false;    // a mapping value fetched for %(key) is rooted
 #define PFAIL(x) do { if (argrooted) { gc_pop_root(1); } sb_free(&out); return (x); } while (0)
     SBuf out;
@@ -907,6 +908,13 @@ Value str_percent_format(Value fmtv, Value args) {
             }
             gc_push_root(arg);
             argrooted = true;
+            // as CPython's: the value is the only argument left, for a '*'
+            // or the conversion ('%(a)s %s' has none for its %s)
+            keyval = arg;
+            arg = VAL_NULL;
+            items = &keyval;
+            nitems = 1;
+            argi = 0;
             i = k;
         }
         bool left = false, plus = false, space = false, alt = false, zero = false;
@@ -1383,7 +1391,7 @@ static bool parse_field(const char *s, size_t n, FieldParts *fp) {
 }
 
 static bool render(FmtState *st, const char *s, size_t n, SBuf *out, int depth) {
-    if (depth > 2) {
+    if (depth > 1) {     // CPython's build_string allows one nested level of specs
         exc_raise(exc_ValueError, "Max string recursion exceeded");
         return false;
     }

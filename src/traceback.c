@@ -248,6 +248,23 @@ static void print_tb(PrintCtx *ctx, Value exc, bool group) {
     if (!e->traceback || !IS_A(e->traceback, cls_traceback) || ctx->no_tb) {
         return;
     }
+    // an int sys.tracebacklimit keeps that many innermost entries (none,
+    // nor the header, when it is not positive), as CPython's PyTraceBack_Print
+    size_t limit = TB_LIMIT;
+    Value lv = sys_current("tracebacklimit");
+    if (lv && int_check(lv)) {
+        int64_t l;
+        if (!int_to_i64(lv, &l)) {
+            exc_clear();
+            l = int_float_cmp(lv, 0.0) > 0 ? TB_LIMIT : 0;
+        }
+        if (l <= 0) {
+            return;
+        }
+        if (l < TB_LIMIT) {
+            limit = (size_t)l;
+        }
+    }
     if (!ctx->no_header) {
         margin(ctx, group && ctx->depth == 1 ? "+ " : NULL);
         fprintf(ctx->out, "%s (most recent call last):\n", group ? "Exception Group Traceback" : "Traceback");
@@ -256,7 +273,7 @@ static void print_tb(PrintCtx *ctx, Value exc, bool group) {
     // than TB_RECURSIVE_CUTOFF identical entries is summarized.
     ObjCode **codes = malloc(sizeof *codes * TB_LIMIT);
     int *lines = malloc(sizeof *lines * TB_LIMIT), *lastis = malloc(sizeof *lastis * TB_LIMIT);
-    size_t nentries = tb_entries(e->traceback, codes, lines, lastis, TB_LIMIT);
+    size_t nentries = tb_entries(e->traceback, codes, lines, lastis, limit);
     ObjCode *last_code = NULL;
     int last_line = -1;
     long cnt = 0;

@@ -755,6 +755,7 @@ void future_init(void) {
     cls_future->module = str_intern_c("_asyncio");
     cls_future->trace = trace_future;
     cls_future->new_ = fut_new;
+    class_add_classmethod(cls_future, "__class_getitem__", generic_alias_cgi_method);
     cls_future->repr = future_repr;
     cls_future->iter = fut_iter;
     cls_future_iter = class_new_builtin("FutureIter", NULL, sizeof(ObjFutIter), futiter_methods);

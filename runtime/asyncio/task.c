@@ -7,6 +7,7 @@
 // cancelled first). Also the weak registry behind all_tasks().
 #include <string.h>
 #include "asyncio.h"
+#include "containers.h"
 #include "runtime.h"
 #include "gc.h"
 #include "gen.h"
@@ -653,6 +654,7 @@ void task_init(void) {
     (void)task_hash_dummy;
     cls_task = class_new_builtin("Task", cls_future, sizeof(ObjTask), task_methods);
     cls_task->module = str_intern_c("_asyncio");
+    class_add_classmethod(cls_task, "__class_getitem__", generic_alias_cgi_method);
     cls_task->trace = trace_task;
     cls_task->finalize = finalize_task;
     cls_task->new_ = task_new_m;
