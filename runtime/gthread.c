@@ -167,7 +167,7 @@ static GThreads *threads(void) {
     return ST->gt;
 }
 
-static int64_t cur_ident(void) {
+int64_t gthread_ident(void) {
     return ST->gt ? ST->gt->cur->ident : (int64_t)(uintptr_t)pthread_self();
 }
 
@@ -610,7 +610,7 @@ static Value lock_acquire(int argc, Value *argv, ObjDict *kw) {
     if (!parse_acquire(argc, argv, kw, &blocking, &timeout)) {
         return VAL_NULL;
     }
-    int64_t me = cur_ident();
+    int64_t me = gthread_ident();
     if (is_rlock(l) && l->locked && l->owner == me) {
         l->count++;
         return VAL_TRUE;
@@ -653,7 +653,7 @@ static Value lock_acquire(int argc, Value *argv, ObjDict *kw) {
         }
         if (!l->locked) {     // woken by a signal whose handler returned: try again
             l->locked = true;
-            l->owner = cur_ident();
+            l->owner = gthread_ident();
             l->count = 1;
             r = 1;
             break;
@@ -669,7 +669,7 @@ static Value lock_acquire(int argc, Value *argv, ObjDict *kw) {
 static Value lock_release(int argc, Value *argv, ObjDict *kw) {
     ObjLock *l = as_lock(argv[0]);
     if (is_rlock(l)) {
-        if (!l->locked || l->owner != cur_ident()) {
+        if (!l->locked || l->owner != gthread_ident()) {
             return exc_raise(exc_RuntimeError, "cannot release un-acquired lock");
         }
         if (--l->count > 0) {
@@ -719,7 +719,7 @@ static Value lock_repr(Value self) {
 // _acquire_restore).
 static Value rlock_is_owned(int argc, Value *argv, ObjDict *kw) {
     ObjLock *l = as_lock(argv[0]);
-    return VAL_BOOL(l->locked && l->owner == cur_ident());
+    return VAL_BOOL(l->locked && l->owner == gthread_ident());
 }
 
 static Value rlock_release_save(int argc, Value *argv, ObjDict *kw) {
@@ -887,7 +887,7 @@ static Value gt_start(int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value gt_get_ident(int argc, Value *argv, ObjDict *kw) {
-    return int_from_i64(cur_ident());
+    return int_from_i64(gthread_ident());
 }
 
 static Value gt_get_native_id(int argc, Value *argv, ObjDict *kw) {

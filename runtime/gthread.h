@@ -8,6 +8,8 @@ typedef struct GThreads GThreads;
 
 // Whether a thread other than the main one was started and is not reaped.
 bool gthread_active(void);
+// threading.get_ident() of the running thread.
+int64_t gthread_ident(void);
 // time.sleep in a thread: parks it and runs the others (a plain sleep
 // when there are none). false: an exception is raised.
 bool gthread_sleep(double seconds);

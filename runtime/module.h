@@ -46,6 +46,9 @@ struct addrinfo;
 bool socket_gai_args(const Value *argv, char **host, char **port, struct addrinfo *hints);
 Value socket_gai_result(int r, int sys_errno, struct addrinfo *res);
 Value mod_resource_init(void);      // mod_resource.c (_resource, the core of resource)
+Value mod_faulthandler_init(void);  // mod_faulthandler.c
+void faulthandler_state_free(State *s);
+bool faulthandler_enable_at_start(void);   // -X faulthandler, PYTHONFAULTHANDLER
 Value mod_readline_init(void);      // mod_readline.c (readline, on libedit)
 Value mod_charmap_init(void);       // codecs.c (_charmap: the single-byte codecs' names)
 Value mod_sqlite_init(void);        // mod_sqlite.c (_sqlite3, the core of sqlite3, on libsqlite3)

@@ -28,6 +28,7 @@ struct MCacheEntry;
 struct MTState;
 struct ScopeBuilder;
 struct Repl;
+struct FaultHandler;
 struct VmChunk;
 struct GThreads;
 struct MemFreeBlock;
@@ -280,6 +281,9 @@ struct State {
     Value ctx_base;                     // the Context of code outside tasks, once made
     Value ctx_missing;                  // Token.MISSING
     Value *ctx_slot;                    // where a context made on demand is kept (NULL: ctx_base)
+
+    // ---- faulthandler (runtime/mod_faulthandler.c)
+    struct FaultHandler *fh;            // made by its first use, freed by state_free
 
     // ---- the readline module (runtime/mod_readline.c)
     Value rl_completer, rl_startup_hook, rl_pre_input_hook, rl_display_hook;  // VAL_NULL: none

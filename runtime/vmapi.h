@@ -96,6 +96,9 @@ Value interp_format_exception_str(Value exc);
 // sys._getframe([depth]): a snapshot of the frame [depth] calls up, with
 // f_code, f_lineno, f_globals, f_locals and f_back.
 Value vm_getframe(int argc, Value *argv, ObjDict *kw);
+// faulthandler's dump of the frames running on [s] to [fd] (write(2) only;
+// signal handlers call it) (traceback.c).
+void vm_dump_frames_fd(int fd, State *s);
 // The f_back of a traceback entry's frame running [code] (src/traceback.c).
 Value vm_running_frame_back(Value code);
 // The user's frames running now (not pyish's library ones), at most

@@ -513,6 +513,7 @@ void interp_init(int argc, char **argv, const char *script_dir) {
     module_register("errno", mod_errno_init);
     module_register("binascii", mod_binascii_init);
     module_register("_charmap", mod_charmap_init);
+    module_register("faulthandler", mod_faulthandler_init);
 #ifdef PYISH_HAVE_LIBEDIT
     module_register("readline", mod_readline_init);
 #endif

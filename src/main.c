@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "interp.h"
+#include "module.h"
 #include "numstr.h"
 #include "ast.h"
 #include "compile.h"
@@ -73,7 +74,9 @@ static const char *usage_text =
     "                   event loops (slow steps, blocking calls in tasks, creation\n"
     "                   sites of lost coroutines and tasks, forgotten awaits,\n"
     "                   swallowed cancellations) and every warning shown once\n"
-    "                   ('default' filter); other -X options are ignored\n"
+    "                   ('default' filter) and faulthandler enabled\n"
+    "  -X faulthandler  faulthandler.enable() at start-up (PYTHONFAULTHANDLER too): a\n"
+    "                   fatal signal prints the Python frames; other -X are ignored\n"
     "  -V, --version    print the version and exit\n"
     "  -h, --help       print this help and exit\n"
     "Environment:\n"
@@ -84,6 +87,7 @@ static const char *usage_text =
     "  PYTHONUTF8       0 or 1: UTF-8 mode off or on (-X utf8 too); a C or POSIX LC_CTYPE\n"
     "                   turns it on and, unless LC_ALL is set or PYTHONCOERCECLOCALE=0,\n"
     "                   exports LC_CTYPE=C.UTF-8 to child processes (PEP 538, 540)\n"
+    "  PYTHONFAULTHANDLER  non-empty: as -X faulthandler\n"
     "Exit status: 0 success; 1 uncaught exception or SyntaxError; 2 usage error or\n"
     "unreadable file; N for sys.exit(N); 130 (killed by SIGINT) after an uncaught\n"
     "KeyboardInterrupt (Ctrl-C); 120 when stdout cannot be flushed at exit (a closed pipe).\n"
@@ -106,6 +110,7 @@ typedef struct Options {
     bool strict_tasks;
     bool dump_tasks;            // --dump-tasks-on-interrupt
     bool unbuffered, quiet, dev_mode, isolated, no_site, no_user_site, ignore_environment;
+    bool faulthandler;          // -X faulthandler
     int utf8_mode;              // -X utf8[=0|1] (-1: not given)
     int optimize, verbose, bytes_warning;   // -O/-OO, -v, -b (counted)
     FILE *trace;                // --trace-file FILE, opened before the run
@@ -354,6 +359,10 @@ static void *interp_main(void *arg) {
     // as python3: a write to a closed pipe or socket raises BrokenPipeError
     // instead of killing the process (children get SIG_DFL back)
     signal(SIGPIPE, SIG_IGN);
+    const char *env_fh = o->ignore_environment ? NULL : getenv("PYTHONFAULTHANDLER");
+    if (o->faulthandler || o->dev_mode || (env_fh && *env_fh)) {
+        faulthandler_enable_at_start();
+    }
     if (!interp_warnoptions(o->warnopts, o->nwarn)) {
         Value exc = exc_take();
         if (exc) {
@@ -535,6 +544,8 @@ static int short_flags(Options *o, int argc, char **argv, int *i) {
                 o->utf8_mode = 1;
             } else if (strcmp(arg, "utf8=0") == 0) {
                 o->utf8_mode = 0;
+            } else if (strcmp(arg, "faulthandler") == 0) {
+                o->faulthandler = true;
             } else if (strcmp(arg, "dev") == 0 && !o->dev_mode) {
                 // the development mode (other -X options are accepted and
                 // ignored, as python3's implementation-specific ones);

@@ -66,6 +66,7 @@ void state_free(State *s) {
     }
     State *prev = state_swap(s);
     trace_finish();
+    faulthandler_state_free(s);     // (first: its watchdog thread reads the frames)
     if (s->err_stream) {
         fclose(s->err_stream);
         s->err_stream = NULL;

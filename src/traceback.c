@@ -4,6 +4,7 @@
 // exception's type and message. Also maps SystemExit to an exit status.
 #include <string.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include "interp.h"
 #include "ast.h"
 #include "code.h"
@@ -1056,4 +1057,65 @@ Value mod_traceback_init(void) {
     dict_set_str(d, str_intern_c("stack"), native_new("stack", tbm_stack, NULL));
     dict_set_str(d, str_intern_c("anchors"), native_new("anchors", tbm_anchors, NULL));
     return m;
+}
+
+// ---- faulthandler's dump (runtime/mod_faulthandler.c)
+
+static void fd_puts(int fd, const char *s, size_t n) {
+    while (n > 0) {
+        ssize_t w = write(fd, s, n);
+        if (w <= 0) {
+            return;
+        }
+        s += w;
+        n -= (size_t)w;
+    }
+}
+
+// Writes the frames running on [s] as faulthandler does ("  File "f.py",
+// line 3 in name"), most recent first, at most 100, with write(2) alone
+// and no allocation: a fatal signal's handler and the watchdog thread of
+// dump_traceback_later call it.
+void vm_dump_frames_fd(int fd, State *s) {
+    Frame *f = s ? s->frame : NULL;
+    if (!f) {
+        fd_puts(fd, "  <no Python frame>\n", 20);
+        return;
+    }
+    for (int depth = 0; f; f = f->parent, depth++) {
+        if (depth == 100) {
+            fd_puts(fd, "  ...\n", 6);
+            break;
+        }
+        const ObjStr *file = f->code ? f->code->filename : NULL, *name = f->code ? f->code->name : NULL;
+        fd_puts(fd, "  File \"", 8);
+        if (file) {
+            fd_puts(fd, file->data, file->len > 500 ? 500 : file->len);
+            if (file->len > 500) {
+                fd_puts(fd, "...", 3);
+            }
+        } else {
+            fd_puts(fd, "???", 3);
+        }
+        char num[24];
+        int line = f->code ? frame_line(f) : -1, k = (int)sizeof num;
+        unsigned v = line < 0 ? 0 : (unsigned)line;
+        do {
+            num[--k] = (char)('0' + v % 10);
+            v /= 10;
+        } while (v && k > 0);
+        fd_puts(fd, "\", line ", 8);
+        if (line < 0) {
+            fd_puts(fd, "???", 3);
+        } else {
+            fd_puts(fd, num + k, sizeof num - (size_t)k);
+        }
+        fd_puts(fd, " in ", 4);
+        if (name) {
+            fd_puts(fd, name->data, name->len > 500 ? 500 : name->len);
+        } else {
+            fd_puts(fd, "???", 3);
+        }
+        fd_puts(fd, "\n", 1);
+    }
 }
