@@ -57,8 +57,7 @@ struct FaultHandler {
     UserSignal user[65];
 };
 
-static void fd_write(int fd, const char *s) {
-    size_t n = strlen(s);
+void fd_write_all(int fd, const char *s, size_t n) {
     while (n > 0) {
         ssize_t w = write(fd, s, n);
         if (w <= 0) {
@@ -67,6 +66,45 @@ static void fd_write(int fd, const char *s) {
         s += w;
         n -= (size_t)w;
     }
+}
+
+static void fd_write(int fd, const char *s) {
+    fd_write_all(fd, s, strlen(s));
+}
+
+// Reads the arguments [names] (at most 4) of [fn] from positions and
+// keywords into [a] (VAL_NULL: not given); the first is required.
+static bool four_args(const char *fn, const char *const names[4], int argc, Value *argv, ObjDict *kw, Value a[4]) {
+    if (argc > 4) {
+        exc_raise(exc_TypeError, "%s() takes at most 4 arguments (%d given)", fn, argc);
+        return false;
+    }
+    for (int i = 0; i < 4; i++) {
+        a[i] = i < argc ? argv[i] : VAL_NULL;
+    }
+    size_t pos = 0;
+    Value k, v, unknown = VAL_NULL;
+    while (kw && dict_next(kw, &pos, &k, &v)) {
+        int j = 0;
+        while (j < 4 && strcmp(AS_STR(k)->data, names[j]) != 0) {
+            j++;
+        }
+        if (j == 4) {
+            unknown = unknown ? unknown : k;
+        } else {
+            a[j] = v;
+        }
+    }
+    // (CPython's argument parser reports a missing argument first)
+    if (!a[0]) {
+        exc_raise(exc_TypeError, "%s() missing required argument '%s' (pos 1)", fn, names[0]);
+        return false;
+    }
+    if (unknown) {
+        exc_raise(exc_TypeError, "%s() got an unexpected keyword argument '%s'", fn, AS_STR(unknown)->data);
+        return false;
+    }
+    return true;
 }
 
 static void thread_header(int fd, bool current) {
@@ -332,28 +370,9 @@ static void cancel_later(struct FaultHandler *h) {
 
 static Value fh_dump_traceback_later(int argc, Value *argv, ObjDict *kw) {
     static const char *const names[] = {"timeout", "repeat", "file", "exit"};
-    Value a[4] = {VAL_NULL, VAL_NULL, VAL_NULL, VAL_NULL};
-    if (argc > 4) {
-        return exc_raise(exc_TypeError, "dump_traceback_later() takes at most 4 arguments (%d given)", argc);
-    }
-    for (int i = 0; i < argc; i++) {
-        a[i] = argv[i];
-    }
-    size_t pos = 0;
-    Value k, v;
-    while (kw && dict_next(kw, &pos, &k, &v)) {
-        int j = 0;
-        while (j < 4 && strcmp(AS_STR(k)->data, names[j]) != 0) {
-            j++;
-        }
-        if (j == 4) {
-            return exc_raise(exc_TypeError, "dump_traceback_later() got an unexpected keyword argument '%s'",
-                             AS_STR(k)->data);
-        }
-        a[j] = v;
-    }
-    if (!a[0]) {
-        return exc_raise(exc_TypeError, "dump_traceback_later() missing required argument 'timeout' (pos 1)");
+    Value a[4];
+    if (!four_args("dump_traceback_later", names, argc, argv, kw, a)) {
+        return VAL_NULL;
     }
     double timeout;
     if (!val_to_double(a[0], &timeout)) {
@@ -423,27 +442,9 @@ static void user_handler(int sig) {
 
 static Value fh_register(int argc, Value *argv, ObjDict *kw) {
     static const char *const names[] = {"signum", "file", "all_threads", "chain"};
-    Value a[4] = {VAL_NULL, VAL_NULL, VAL_NULL, VAL_NULL};
-    if (argc > 4) {
-        return exc_raise(exc_TypeError, "register() takes at most 4 arguments (%d given)", argc);
-    }
-    for (int i = 0; i < argc; i++) {
-        a[i] = argv[i];
-    }
-    size_t pos = 0;
-    Value k, v;
-    while (kw && dict_next(kw, &pos, &k, &v)) {
-        int j = 0;
-        while (j < 4 && strcmp(AS_STR(k)->data, names[j]) != 0) {
-            j++;
-        }
-        if (j == 4) {
-            return exc_raise(exc_TypeError, "register() got an unexpected keyword argument '%s'", AS_STR(k)->data);
-        }
-        a[j] = v;
-    }
-    if (!a[0]) {
-        return exc_raise(exc_TypeError, "register() missing required argument 'signum' (pos 1)");
+    Value a[4];
+    if (!four_args("register", names, argc, argv, kw, a)) {
+        return VAL_NULL;
     }
     int64_t sig;
     if (!int_to_i64(a[0], &sig)) {

@@ -49,6 +49,8 @@ Value mod_resource_init(void);      // mod_resource.c (_resource, the core of re
 Value mod_faulthandler_init(void);  // mod_faulthandler.c
 void faulthandler_state_free(State *s);
 bool faulthandler_enable_at_start(void);   // -X faulthandler, PYTHONFAULTHANDLER
+// write(2) until all [n] bytes of [s] are written or it fails (async-signal-safe).
+void fd_write_all(int fd, const char *s, size_t n);
 Value mod_readline_init(void);      // mod_readline.c (readline, on libedit)
 Value mod_charmap_init(void);       // codecs.c (_charmap: the single-byte codecs' names)
 Value mod_sqlite_init(void);        // mod_sqlite.c (_sqlite3, the core of sqlite3, on libsqlite3)

@@ -1061,17 +1061,6 @@ Value mod_traceback_init(void) {
 
 // ---- faulthandler's dump (runtime/mod_faulthandler.c)
 
-static void fd_puts(int fd, const char *s, size_t n) {
-    while (n > 0) {
-        ssize_t w = write(fd, s, n);
-        if (w <= 0) {
-            return;
-        }
-        s += w;
-        n -= (size_t)w;
-    }
-}
-
 // Writes the frames running on [s] as faulthandler does ("  File "f.py",
 // line 3 in name"), most recent first, at most 100, with write(2) alone
 // and no allocation: a fatal signal's handler and the watchdog thread of
@@ -1079,23 +1068,23 @@ static void fd_puts(int fd, const char *s, size_t n) {
 void vm_dump_frames_fd(int fd, State *s) {
     Frame *f = s ? s->frame : NULL;
     if (!f) {
-        fd_puts(fd, "  <no Python frame>\n", 20);
+        fd_write_all(fd, "  <no Python frame>\n", 20);
         return;
     }
     for (int depth = 0; f; f = f->parent, depth++) {
         if (depth == 100) {
-            fd_puts(fd, "  ...\n", 6);
+            fd_write_all(fd, "  ...\n", 6);
             break;
         }
         const ObjStr *file = f->code ? f->code->filename : NULL, *name = f->code ? f->code->name : NULL;
-        fd_puts(fd, "  File \"", 8);
+        fd_write_all(fd, "  File \"", 8);
         if (file) {
-            fd_puts(fd, file->data, file->len > 500 ? 500 : file->len);
+            fd_write_all(fd, file->data, file->len > 500 ? 500 : file->len);
             if (file->len > 500) {
-                fd_puts(fd, "...", 3);
+                fd_write_all(fd, "...", 3);
             }
         } else {
-            fd_puts(fd, "???", 3);
+            fd_write_all(fd, "???", 3);
         }
         char num[24];
         int line = f->code ? frame_line(f) : -1, k = (int)sizeof num;
@@ -1104,18 +1093,18 @@ void vm_dump_frames_fd(int fd, State *s) {
             num[--k] = (char)('0' + v % 10);
             v /= 10;
         } while (v && k > 0);
-        fd_puts(fd, "\", line ", 8);
+        fd_write_all(fd, "\", line ", 8);
         if (line < 0) {
-            fd_puts(fd, "???", 3);
+            fd_write_all(fd, "???", 3);
         } else {
-            fd_puts(fd, num + k, sizeof num - (size_t)k);
+            fd_write_all(fd, num + k, sizeof num - (size_t)k);
         }
-        fd_puts(fd, " in ", 4);
+        fd_write_all(fd, " in ", 4);
         if (name) {
-            fd_puts(fd, name->data, name->len > 500 ? 500 : name->len);
+            fd_write_all(fd, name->data, name->len > 500 ? 500 : name->len);
         } else {
-            fd_puts(fd, "???", 3);
+            fd_write_all(fd, "???", 3);
         }
-        fd_puts(fd, "\n", 1);
+        fd_write_all(fd, "\n", 1);
     }
 }
