@@ -248,11 +248,16 @@ static Value fh_enable(int argc, Value *argv, ObjDict *kw) {
     h->file = keep;
     h->all_threads = all;
     if (!h->enabled) {
-        if (!h->altstack.ss_sp) {
+        stack_t cur;
+        if (!h->altstack.ss_sp && sigaltstack(NULL, &cur) == 0 && (cur.ss_flags & SS_DISABLE)) {
+            // a stack for the handlers (a stack overflow leaves none), unless
+            // the thread has one already (AddressSanitizer's: it unmaps it at
+            // the thread's exit and must find its own)
             h->altstack.ss_size = SIGSTKSZ + 64 * 1024;
             h->altstack.ss_sp = malloc(h->altstack.ss_size);
-            if (h->altstack.ss_sp) {
-                sigaltstack(&h->altstack, NULL);
+            if (h->altstack.ss_sp && sigaltstack(&h->altstack, NULL) != 0) {
+                free(h->altstack.ss_sp);
+                h->altstack.ss_sp = NULL;
             }
         }
         for (size_t i = 0; i < NFATAL; i++) {
