@@ -700,6 +700,8 @@ START_TEST(test_sandbox) {
     run_fails("input()", "PermissionError", NULL);
     run_fails("import helper", "ModuleNotFoundError", "No module named 'helper'");
     run_ok("import sys, math, asyncio, collections, random, time\nassert sys.stdin is None");
+    // threading (CPython's, which imports os) and what is built on it load without os
+    run_ok("import threading, queue\nq = queue.Queue()\nq.put(1)\nassert q.get() == 1");
     ck_assert_int_eq(pyish_run_file(S, path), PYISH_ERROR);
     ck_assert_str_eq(pyish_error_type(S), "PermissionError");
     unlink(path);
