@@ -138,6 +138,7 @@ void str_mark_interned(void);
 Value str_char(uint32_t cp);
 // sep.join(iterable).
 Value str_join_list(Value sep, Value iterable);
+Value str_join_items(ObjStr *sep, const Value *items, size_t n);   // sep NULL: no separator
 // Python's repr of a str value.
 Value str_repr(Value s);
 // int()/float() of a str: ASCII digits and spaces for Unicode ones (NULL

@@ -273,6 +273,9 @@ ObjStr *str_try_alloc(ObjClass *cls, size_t len) {
     if (!mem_size(len, 1, sizeof(ObjStr) + 1, &size)) {
         return NULL;
     }
+    if (cls == cls_str && size <= STR_SMALL_SIZE) {
+        return str_alloc(cls, len);     // the slab's free list: cannot fail
+    }
     ObjStr *s = (ObjStr *)obj_try_alloc(cls, size);
     if (s) {
         s->hash = -1;

@@ -1554,14 +1554,11 @@ next_instr:
         DISPATCH();
     }
     CASE(BUILD_STRING): {
-        SAVE_FRAME();
-        SBuf b;
-        sb_init(&b);
-        for (uint32_t i = 0; i < arg; i++) {
-            ObjStr *s = AS_STR(sp[-(int)arg + (int)i]);
-            sb_add(&b, s->data, s->len);
+        if (arg == 1) {
+            DISPATCH();     // one field: its str (a subclass stays one, as CPython)
         }
-        Value r = sb_finish(&b);
+        SAVE_FRAME();
+        Value r = str_join_items(NULL, sp - (int)arg, arg);
         CHECK(r);
         sp -= arg;
         PUSH(r);
@@ -1793,7 +1790,7 @@ next_instr:
         if (!spec && IS_STR(v)) {
             r = v;
         } else {
-            r = vm_format_value(v, spec ? spec : str_new("", 0));
+            r = spec ? vm_format_value(v, spec) : format_value_plain(v);
         }
         CHECK(r);
         TOP() = r;

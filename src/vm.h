@@ -91,6 +91,7 @@ Value build_class_op(Value body, Value name, Value bases, Value kw);
 Value vm_print_expr(Value v);
 // format(v, spec), calling a user class's __format__.
 Value vm_format_value(Value v, Value spec);
+Value format_value_plain(Value v);     // format(v, ''): str(v) unless a user __format__
 
 // ---- tracebacks (traceback.c)
 // A NameError's suggestion context in [f]: its bound names and globals.
