@@ -84,6 +84,17 @@ typedef struct Compiler {
 } Compiler;
 
 static void compile_expr(Compiler *c, Ast *e);
+
+static bool has_starred(AstList *l);
+
+// Whether [target] = [value] is a tuple or list of two or three targets
+// given a tuple of as many values, none starred: CPython assigns those
+// without building the tuple (no UNPACK_SEQUENCE, so no error possible).
+static bool is_swap_assign(Ast *target, Ast *value) {
+    return (target->kind == AST_TUPLE || target->kind == AST_LIST) && value->kind == AST_TUPLE &&
+           (value->list.len == 2 || value->list.len == 3) && target->list.len == value->list.len &&
+           !has_starred(&target->list) && !has_starred(&value->list);
+}
 static void set_line(Compiler *c, Ast *n);
 static void compile_stmt(Compiler *c, Ast *s);
 static void compile_body(Compiler *c, AstList *body);
@@ -1274,6 +1285,18 @@ static void compile_subscript_index(Compiler *c, Ast *idx) {
     compile_expr(c, idx);
 }
 
+// Loads [e]'s value as one constant when CPython's AST optimizer folds it
+// (a tuple of constants, -1, 2 ** 10, 'ab' * 3: const_value); false when
+// it is not a constant.
+static bool try_fold(Compiler *c, Ast *e) {
+    Value v = const_value(c, e);
+    if (!v) {
+        return false;
+    }
+    load_const(c, v);
+    return true;
+}
+
 static void compile_expr(Compiler *c, Ast *e) {
     int saved_line = c->u->line;
     uint32_t saved_span = c->u->span;
@@ -1307,7 +1330,7 @@ static void compile_expr(Compiler *c, Ast *e) {
         if (has_starred(&e->list)) {
             build_list_starred(c, &e->list);
             emit0(c, OP_LIST_TO_TUPLE);
-        } else {
+        } else if (!try_fold(c, e)) {
             for (int i = 0; i < e->list.len; i++) {
                 compile_expr(c, e->list.items[i]);
             }
@@ -1391,12 +1414,18 @@ static void compile_expr(Compiler *c, Ast *e) {
         error(c, e->loc, "can't use starred expression here");
         break;
     case AST_BINOP:
+        if (try_fold(c, e)) {
+            break;
+        }
         compile_expr(c, e->a);
         compile_expr(c, e->b);
         set_line(c, e);
         emit(c, OP_BINARY_OP, e->op);
         break;
     case AST_UNARYOP:
+        if (e->op != UN_NOT && try_fold(c, e)) {
+            break;
+        }
         compile_expr(c, e->a);
         set_line(c, e);
         if (e->op == UN_NOT) {
@@ -3229,6 +3258,21 @@ static void compile_stmt(Compiler *c, Ast *s) {
                 break;
             }
         }
+        if (s->list.len == 1 && is_swap_assign(s->list.items[0], s->a)) {
+            // a, b = b, a (two or three items on each side, as CPython):
+            // the values, reversed by one SWAP, stored left to right
+            // without a tuple
+            AstList *vals = &s->a->list, *tgts = &s->list.items[0]->list;
+            for (int i = 0; i < vals->len; i++) {
+                compile_expr(c, vals->items[i]);
+            }
+            set_line(c, s);
+            emit(c, OP_SWAP, vals->len);
+            for (int i = 0; i < tgts->len; i++) {
+                compile_store(c, tgts->items[i]);
+            }
+            break;
+        }
         compile_expr(c, s->a);
         for (int i = 0; i < s->list.len; i++) {
             if (i < s->list.len - 1) {
@@ -3472,7 +3516,9 @@ ObjCode *compile_module_src(Ast *module, const char *filename, int flags, const 
         err->symtable = true;
         return NULL;
     }
+    int root_depth = gc_root_depth();
     if (setjmp(c->fail)) {
+        gc_pop_root(gc_root_depth() - root_depth);     // (an error inside constant folding)
         while (c->u) {
             Unit *u = c->u;
             c->u = u->parent;
