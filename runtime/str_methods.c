@@ -841,29 +841,51 @@ static bool cp_case_ignorable(uint32_t c) {
 // Chooses the mapping (CASE_*) of code point c; state carries over the string.
 typedef int (*CaseSel)(uint32_t c, bool *state);
 
+static int f_upper(uint32_t c, bool *st);
+static int f_lower(uint32_t c, bool *st);
+static int f_fold(uint32_t c, bool *st);
+
 static Value map_cps(Value self, CaseSel f) {
     ObjStr *s = AS_STR(self);
+    size_t i = 0;
+    bool state = false;
+    if (s->cplen == s->len) {
+        // ASCII: a byte per code point, no special casing, no sigma; title
+        // case is upper case. Written straight into the new str.
+        ObjStr *o = str_try_alloc(cls_str, s->len);
+        if (!o) {
+            return VAL_NULL;
+        }
+        const unsigned char *src = (const unsigned char *)s->data;
+        char *dst = o->data;
+        if (f == f_upper) {
+            for (; i < s->len; i++) {
+                unsigned char c = src[i];
+                dst[i] = (char)(c >= 'a' && c <= 'z' ? c - 32 : c);
+            }
+        } else if (f == f_lower || f == f_fold) {
+            for (; i < s->len; i++) {
+                unsigned char c = src[i];
+                dst[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            }
+        } else {
+            for (; i < s->len; i++) {
+                unsigned char c = src[i];
+                int kind = f(c, &state);
+                if (kind == CASE_UPPER || kind == CASE_TITLE) {
+                    c = (c >= 'a' && c <= 'z') ? (unsigned char)(c - 32) : c;
+                } else if (kind != CASE_KEEP && c >= 'A' && c <= 'Z') {
+                    c = (unsigned char)(c + 32);    // CASE_LOWER, CASE_FOLD
+                }
+                dst[i] = (char)c;
+            }
+        }
+        o->cplen = s->len;
+        return OBJ_VAL(o);
+    }
     SBuf b;
     sb_init(&b);
     sb_reserve(&b, s->len);
-    size_t i = 0;
-    bool state = false;
-    if (s->cplen == s->len && !b.failed) {
-        // ASCII: a byte per code point, no special casing, no sigma; title
-        // case is upper case
-        for (; i < s->len; i++) {
-            unsigned char c = (unsigned char)s->data[i];
-            int kind = f(c, &state);
-            if (kind == CASE_UPPER || kind == CASE_TITLE) {
-                c = (c >= 'a' && c <= 'z') ? (unsigned char)(c - 32) : c;
-            } else if (kind != CASE_KEEP && c >= 'A' && c <= 'Z') {
-                c = (unsigned char)(c + 32);    // CASE_LOWER, CASE_FOLD
-            }
-            b.data[i] = (char)c;
-        }
-        b.len = s->len;
-        return sb_finish(&b);
-    }
     bool prev_cased = false;    // the last code point not case-ignorable is cased
     while (i < s->len) {
         uint32_t c = utf8_decode(s->data, s->len, &i);
