@@ -1586,6 +1586,11 @@ next_instr:
         Value src = sp[-1];
         int depth = (int)(arg & ~(uint32_t)LIST_EXTEND_CALL_STAR);
         ObjList *l = AS_LIST(sp[-depth - 1]);
+        if (IS_LIST(src) || IS_TUPLE(src)) {
+            CHECK(list_extend(l, src));     // [*a, *b], f(*args): copied as a block
+            sp--;
+            DISPATCH();
+        }
         Value it = obj_iter(src);
         if (!it && EXC_PENDING_IS(exc_TypeError) && !val_class(src)->iter && !val_class(src)->getitem &&
             !class_lookup(val_class(src), ST->s_iter)) {
