@@ -622,6 +622,14 @@ static inline int obj_eq_scalar(Value a, Value b) {
     if (IS_STR(a) && IS_STR(b)) {
         return str_eq(AS_STR(a), AS_STR(b));
     }
+    // a small int, an exact str and None are never equal to one of the
+    // other two kinds (their __eq__ gives NotImplemented): `5 in strs`
+    // went through obj_compare's reflected calls for every item
+    int ka = IS_SMALL(a) ? 1 : IS_STR(a) ? 2 : IS_NONE(a) ? 3 : 0;
+    int kb = IS_SMALL(b) ? 1 : IS_STR(b) ? 2 : IS_NONE(b) ? 3 : 0;
+    if (ka && kb) {
+        return 0;   // (same kinds were decided above: a == b, small ints, strs)
+    }
     return OBJ_EQ_UNKNOWN;
 }
 // (perf: a set of (row, col) tuples probed with new tuples went through
