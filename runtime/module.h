@@ -46,6 +46,7 @@ struct addrinfo;
 bool socket_gai_args(const Value *argv, char **host, char **port, struct addrinfo *hints);
 Value socket_gai_result(int r, int sys_errno, struct addrinfo *res);
 Value mod_resource_init(void);      // mod_resource.c (_resource, the core of resource)
+Value mod_heapq_init(void);         // mod_heapq.c (_heapq, the C half of heapq)
 Value mod_faulthandler_init(void);  // mod_faulthandler.c
 void faulthandler_state_free(State *s);
 bool faulthandler_enable_at_start(void);   // -X faulthandler, PYTHONFAULTHANDLER
