@@ -47,6 +47,7 @@ bool socket_gai_args(const Value *argv, char **host, char **port, struct addrinf
 Value socket_gai_result(int r, int sys_errno, struct addrinfo *res);
 Value mod_resource_init(void);      // mod_resource.c (_resource, the core of resource)
 Value mod_heapq_init(void);         // mod_heapq.c (_heapq, the C half of heapq)
+Value mod_bisect_init(void);        // mod_bisect.c (_bisect, the C half of bisect)
 Value mod_faulthandler_init(void);  // mod_faulthandler.c
 void faulthandler_state_free(State *s);
 bool faulthandler_enable_at_start(void);   // -X faulthandler, PYTHONFAULTHANDLER

@@ -521,6 +521,7 @@ void interp_init(int argc, char **argv, const char *script_dir) {
     module_register("_io", mod_io_init);
     module_register("struct", mod_struct_init);
     module_register("_heapq", mod_heapq_init);
+    module_register("_bisect", mod_bisect_init);
     module_register("hashlib", mod_hashlib_init);
     module_register("zlib", mod_zlib_init);
     module_register("pyexpat", mod_pyexpat_init);
