@@ -1223,7 +1223,8 @@ static void report_blocking_call(const char *call, Value arg, const char *hint) 
         ST->aio_block_last_task = t;
         ST->aio_block_last_file = file;
         ST->aio_block_last_line = line;
-        Value name = t->name ? t->name : str_printf("Task-%lld", (long long)t->num);
+        Value name = task_set_name_value(t);
+        name = name ? name : str_printf("Task-%lld", (long long)t->num);
         gc_push_root(name);
         Value ar = arg ? obj_repr(arg) : VAL_NULL;
         exc_clear();
