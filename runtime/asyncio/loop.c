@@ -2108,6 +2108,7 @@ static int sleep_step(Value self, Value *out) {
     case SL_NEW: {
         double delay = s->h.when;
         if (delay <= 0) {
+            gc_unhook_last(&s->h.hdr);     // past SL_NEW: never warned about
             s->h.sleep_state = SL_YIELDED;
             *out = VAL_NONE;
             return 1;
@@ -2120,6 +2121,7 @@ static int sleep_step(Value self, Value *out) {
         if (!check_closed(loop)) {
             return -1;
         }
+        gc_unhook_last(&s->h.hdr);     // (before future_new registers a future)
         if (!loop->dbg) {
             s->h.callback = VAL_NULL;
             s->h.kind = H_SLEEP_TASK;
