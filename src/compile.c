@@ -357,8 +357,17 @@ static ObjCode *finish_unit(Compiler *c, const char *name, int firstline) {
         code->cell2arg[i] = index_of(u->var_index, AS_STR(u->cellvars->items[i])->data);
     }
     code->max_stack = u->maxdepth + STACK_SLACK;
-    // one block per fblock, plus the cleanup block of a with/async-for handler
-    code->max_blocks = u->maxfb + 2;
+    // one block per fblock, plus the cleanup block of a with/async-for
+    // handler; and at most one per SETUP_FINALLY of the code (the compiler's
+    // structured blocks never nest one instruction's block in itself): none
+    // when it sets up no handler, as in most functions and in a coroutine
+    // that only awaits (16 bytes less in every suspended task's frame,
+    // issue 11)
+    int nsetup = 0;
+    for (int i = 0; i < u->ncode; i++) {
+        nsetup += INSTR_OP(u->code[i]) == OP_SETUP_FINALLY;
+    }
+    code->max_blocks = u->maxfb + 2 < nsetup ? u->maxfb + 2 : nsetup;
     code->flags = u->flags;
     code->firstline = firstline;
     code->name = AS_STR(str_intern(name, strlen(name)));

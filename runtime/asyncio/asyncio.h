@@ -39,8 +39,9 @@ _Static_assert(sizeof(ObjFuture) <= 56, "ObjFuture fits the 56-byte size class")
 
 // ObjFuture.rare's items, None when unset: further done callbacks (a
 // list), future_add_to_awaited_by's waiters (graph.c: one, or a set),
-// cancel(msg)'s message.
-enum { FUT_RARE_CBS, FUT_RARE_AWAITED_BY, FUT_RARE_CANCEL_MSG, FUT_RARE_N };
+// cancel(msg)'s message, a task's name (None: "Task-<num>" until get_name
+// or set_name stores one: 8 bytes less in every task, issue 11).
+enum { FUT_RARE_CBS, FUT_RARE_AWAITED_BY, FUT_RARE_CANCEL_MSG, FUT_RARE_NAME, FUT_RARE_N };
 
 // Sets item [i] of [f]'s rare fields (made on first use).
 void fut_set_rare(ObjFuture *f, int i, Value v);
@@ -76,8 +77,8 @@ typedef struct ObjTask {
     ObjFuture f;
     Value coro;             // coroutine, generator or another awaitable iterator
     Value fut_waiter;       // the future it waits on, or VAL_NULL
-    Value name;             // str, or VAL_NULL: "Task-<num>"
-    Obj *code;              // the coroutine's code (for "done, defined at")
+    // (its name is in f.rare, FUT_RARE_NAME; its coroutine's code, for "done,
+    // defined at", is the coroutine's own gen_code even once it finished)
     Value context;          // its contextvars Context; VAL_NULL: empty, made on demand
     int64_t num;
     uint32_t reg_index;     // position in the registry of live tasks
@@ -85,8 +86,15 @@ typedef struct ObjTask {
     bool must_cancel : 1;
     bool log_destroy_pending : 1;
     bool traced : 1;        // its track is named in the --trace-file trace
-} ObjTask;                  // 112 bytes (the bit-fields save a size class)
-_Static_assert(sizeof(ObjTask) <= 112, "ObjTask fits the 112-byte size class");
+} ObjTask;                  // 96 bytes (the bit-fields save a size class)
+_Static_assert(sizeof(ObjTask) <= 96, "ObjTask fits the 96-byte size class");
+
+// A task's name as set_name (or a first get_name) stored it, VAL_NULL
+// while it is the default "Task-<num>".
+static inline Value task_set_name_value(const ObjTask *t) {
+    Value v = t->f.rare ? t->f.rare->items[FUT_RARE_NAME] : VAL_NONE;
+    return IS_NONE(v) ? VAL_NULL : v;
+}
 
 // H_SLEEP: a sleep() timer that finishes its future (callback); H_SLEEP_TASK:
 // one a task waits on without a future (callback: that task, or none yet),
@@ -369,7 +377,7 @@ bool is_coroutine_like(Value v);
 // -1 on error.
 int aio_iscoroutine(Value v);
 // "f() running at file:line" / "f() done, defined at file:line"
-Value task_format_coro(Value coro, Obj *code);
+Value task_format_coro(Value coro);
 
 // ---- graph.c: who awaits whom (asyncio.capture_call_graph, the task dump)
 // Records that [waiter] (a Future or Task) awaits [f], and that it no

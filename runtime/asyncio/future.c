@@ -29,7 +29,7 @@ void fut_set_rare(ObjFuture *f, int i, Value v) {
             return;     // what an absent tuple says already
         }
         gc_push_root(v);
-        Value t = tuple_pack(FUT_RARE_N, VAL_NONE, VAL_NONE, VAL_NONE);
+        Value t = tuple_pack(FUT_RARE_N, VAL_NONE, VAL_NONE, VAL_NONE, VAL_NONE);
         gc_pop_root(1);
         f->rare = AS_TUPLE(t);
     }

@@ -1223,7 +1223,8 @@ static void report_blocking_call(const char *call, Value arg, const char *hint) 
         ST->aio_block_last_task = t;
         ST->aio_block_last_file = file;
         ST->aio_block_last_line = line;
-        Value name = t->name ? t->name : str_printf("Task-%lld", (long long)t->num);
+        Value name = task_set_name_value(t);
+        name = name ? name : str_printf("Task-%lld", (long long)t->num);
         gc_push_root(name);
         Value ar = arg ? obj_repr(arg) : VAL_NULL;
         exc_clear();
@@ -2107,6 +2108,7 @@ static int sleep_step(Value self, Value *out) {
     case SL_NEW: {
         double delay = s->h.when;
         if (delay <= 0) {
+            gc_unhook_last(&s->h.hdr);     // past SL_NEW: never warned about
             s->h.sleep_state = SL_YIELDED;
             *out = VAL_NONE;
             return 1;
@@ -2119,6 +2121,7 @@ static int sleep_step(Value self, Value *out) {
         if (!check_closed(loop)) {
             return -1;
         }
+        gc_unhook_last(&s->h.hdr);     // (before future_new registers a future)
         if (!loop->dbg) {
             s->h.callback = VAL_NULL;
             s->h.kind = H_SLEEP_TASK;

@@ -20,8 +20,6 @@ static void trace_task(Obj *o) {
     cls_future->trace(o);
     gc_mark_value(t->coro);
     gc_mark_value(t->fut_waiter);
-    gc_mark_value(t->name);
-    gc_mark_obj(t->code);
     gc_mark_value(t->context);
 }
 
@@ -75,7 +73,6 @@ Value task_new(ObjLoop *loop, Value coro, Value name, Value context) {
     if (gen_is_gen(coro)) {
         ObjGen *g = (ObjGen *)AS_OBJ(coro);
         g->awaited = true;
-        t->code = (Obj *)gen_code(g);
     }
     future_init_fields(&t->f, loop);
     t->f.is_task = true;
@@ -97,7 +94,7 @@ Value task_new(ObjLoop *loop, Value coro, Value name, Value context) {
                 return VAL_NULL;
             }
         }
-        t->name = name;
+        fut_set_rare(&t->f, FUT_RARE_NAME, name);
     }
     registry_add(t);
     loop_push(loop, R_STEP, OBJ_VAL(t), VAL_NULL);
@@ -410,15 +407,15 @@ bool task_cancel(ObjTask *t, Value msg) {
 }
 
 // ---- reprs and descriptions
-Value task_format_coro(Value coro, Obj *code) {
+Value task_format_coro(Value coro) {
     if (gen_is_gen(coro)) {
         ObjGen *g = (ObjGen *)AS_OBJ(coro);
         if (g->frame && g->state != GEN_CLOSED) {
             return str_printf("%s() running at %s:%d", g->qualname->data, frame_code(g->frame)->filename->data,
                               gen_line(g));
         }
-        if (code) {
-            ObjCode *c = (ObjCode *)code;
+        ObjCode *c = gen_code(g);
+        if (c) {
             return str_printf("%s() done, defined at %s:%d", g->qualname->data, c->filename->data, c->firstline);
         }
         return str_printf("%s() done", g->qualname->data);
@@ -433,11 +430,14 @@ Value task_format_coro(Value coro, Obj *code) {
     return r;
 }
 
+// get_name(): the default name is made once, so each call gives the same str.
 static Value task_name(ObjTask *t) {
-    if (!t->name) {
-        t->name = str_printf("Task-%lld", (long long)t->num);
+    Value name = task_set_name_value(t);
+    if (!name) {
+        name = str_printf("Task-%lld", (long long)t->num);
+        fut_set_rare(&t->f, FUT_RARE_NAME, name);
     }
-    return t->name;
+    return name;
 }
 
 Value task_repr(Value self) {
@@ -451,7 +451,7 @@ Value task_repr(Value self) {
         return VAL_NULL;
     }
     gc_push_root(nr);
-    Value coro = task_format_coro(t->coro, t->code);
+    Value coro = task_format_coro(t->coro);
     if (!coro) {
         gc_pop_root(1);
         return VAL_NULL;
@@ -578,7 +578,7 @@ static Value task_set_name(int argc, Value *argv, ObjDict *kw) {
     if (!s) {
         return VAL_NULL;
     }
-    self_task(argv[0])->name = s;
+    fut_set_rare(&self_task(argv[0])->f, FUT_RARE_NAME, s);
     return VAL_NONE;
 }
 

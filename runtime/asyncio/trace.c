@@ -245,8 +245,9 @@ static void where(TBuf *b, ObjTask *t, bool with_coro) {
 }
 
 static void task_label(TBuf *b, ObjTask *t) {
-    if (t->name && IS_STR(t->name)) {
-        tb_put(b, AS_STR(t->name)->data, AS_STR(t->name)->len);
+    Value name = task_set_name_value(t);
+    if (name && IS_STR(name)) {
+        tb_put(b, AS_STR(name)->data, AS_STR(name)->len);
     } else {
         tb_printf(b, "Task-%lld", (long long)t->num);
     }
