@@ -494,6 +494,48 @@ static Value s_recv(int argc, Value *argv, ObjDict *kw) {
     }
 }
 
+// recv_append(fd, bytearray, n) -> count: a non-blocking recv of at most n
+// bytes onto the end of the bytearray (EAGAIN raises BlockingIOError), sized
+// by FIONREAD. asyncio's socket transport receives a StreamReaderProtocol's
+// data this way, straight into its StreamReader's buffer, instead of a bytes
+// object per read that feed_data copies and drops.
+static Value s_recv_append(int argc, Value *argv, ObjDict *kw) {
+    int fd;
+    int64_t n;
+    if (!arg_count("recv_append", argc, 3, 3) || !get_fd(argv[0], &fd) || !get_int(argv[2], "bufsize", &n)) {
+        return VAL_NULL;
+    }
+    if (!bytearray_check(argv[1])) {
+        return exc_raise(exc_TypeError, "recv_append() needs a bytearray, not %s", val_type_name(argv[1]));
+    }
+    if (n <= 0) {
+        return exc_raise(exc_ValueError, "recv_append() needs a positive size");
+    }
+    int avail = 0;
+    size_t want = 4096;     // nothing announced: an EOF, an error, or data arriving now
+    if (ioctl(fd, FIONREAD, &avail) == 0 && avail > 0) {
+        want = (size_t)avail;
+    }
+    if (want > (size_t)n) {
+        want = (size_t)n;
+    }
+    ObjByteArray *b = AS_BYTEARRAY(argv[1]);
+    for (;;) {
+        unsigned char *room = bytearray_room(b, want);
+        if (!room) {
+            return VAL_NULL;
+        }
+        ssize_t r = recv(fd, room, want, 0);
+        if (r >= 0) {
+            bytearray_set_len(b, b->len + (size_t)r);
+            return MK_SMALL(r);
+        }
+        if (!retry_after(errno, fd, POLLIN, 0, 0)) {
+            return VAL_NULL;
+        }
+    }
+}
+
 // recv_into(fd, buffer, nbytes, flags, timeout) -> n
 static Value s_recv_into(int argc, Value *argv, ObjDict *kw) {
     int fd;
@@ -1288,6 +1330,7 @@ static const MethodDef socket_fns[] = {
     {"accept", s_accept},
     {"recv", s_recv},
     {"recv_into", s_recv_into},
+    {"recv_append", s_recv_append},
     {"recvfrom", s_recvfrom},
     {"send", s_send},
     {"sendto", s_sendto},
