@@ -499,6 +499,7 @@ static Value s_recv(int argc, Value *argv, ObjDict *kw) {
 // by FIONREAD. asyncio's socket transport receives a StreamReaderProtocol's
 // data this way, straight into its StreamReader's buffer, instead of a bytes
 // object per read that feed_data copies and drops.
+enum { RECV_APPEND_DIRECT_MAX = 65536 };
 static Value s_recv_append(int argc, Value *argv, ObjDict *kw) {
     int fd;
     int64_t n;
@@ -520,6 +521,25 @@ static Value s_recv_append(int argc, Value *argv, ObjDict *kw) {
         want = (size_t)n;
     }
     ObjByteArray *b = AS_BYTEARRAY(argv[1]);
+    if (want >= RECV_APPEND_DIRECT_MAX) {
+        // a large read goes through its own bytes object, as before: received
+        // straight into the buffer, a 100 KiB echo took 27 page faults a
+        // request instead of 3 (the buffer's realloc touching fresh pages)
+        Value v = recv_direct(fd, want);
+        if (!v) {
+            return exc_pending() ? VAL_NULL : exc_raise_oserror(EAGAIN, VAL_NULL, VAL_NULL);
+        }
+        size_t got = AS_BYTES(v)->len;
+        gc_push_root(v);
+        unsigned char *room = bytearray_room(b, got);
+        gc_pop_root(1);
+        if (!room) {
+            return VAL_NULL;
+        }
+        memcpy(room, AS_BYTES(v)->data, got);
+        bytearray_set_len(b, b->len + got);
+        return MK_SMALL((int64_t)got);
+    }
     for (;;) {
         unsigned char *room = bytearray_room(b, want);
         if (!room) {
