@@ -94,6 +94,19 @@ bool bytearray_resize(ObjByteArray *b, size_t n) {
     return ba_resize(b, n, true);
 }
 
+unsigned char *bytearray_room(ObjByteArray *b, size_t n) {
+    size_t old = b->len;
+    if (!ba_resize(b, old + n, false)) {
+        return NULL;
+    }
+    b->len = old;
+    return b->data + old;
+}
+
+void bytearray_set_len(ObjByteArray *b, size_t n) {
+    b->len = n;
+}
+
 static Value bytearray_alloc(ObjClass *cls, const void *s, size_t len) {
     ObjByteArray *b = (ObjByteArray *)obj_alloc(cls, cls->inst_size);
     if (len && !ba_resize(b, len, false)) {

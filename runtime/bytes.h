@@ -87,6 +87,12 @@ int buffer_get(Value v, BufView *out);
 bool buffer_need(Value v, BufView *out);
 // Resizes bytearray [b] to [n] bytes (new bytes are zero); false: MemoryError.
 bool bytearray_resize(ObjByteArray *b, size_t n);
+// Makes room for [n] more bytes at the end of [b] (not zeroed) and returns
+// where they start; the length does not change (bytearray_set_len does it
+// once they are written). NULL: MemoryError raised.
+unsigned char *bytearray_room(ObjByteArray *b, size_t n);
+// Sets [b]'s length to [n] <= what bytearray_room made room for.
+void bytearray_set_len(ObjByteArray *b, size_t n);
 // Python's repr of [len] bytes at [s] as b'...' into a new str.
 Value bytes_repr_data(const unsigned char *s, size_t len);
 // A value of [self]'s kind (bytearray when self is one, else bytes) holding

@@ -494,6 +494,68 @@ static Value s_recv(int argc, Value *argv, ObjDict *kw) {
     }
 }
 
+// recv_append(fd, bytearray, n) -> count: a non-blocking recv of at most n
+// bytes onto the end of the bytearray (EAGAIN raises BlockingIOError), sized
+// by FIONREAD. asyncio's socket transport receives a StreamReaderProtocol's
+// data this way, straight into its StreamReader's buffer, instead of a bytes
+// object per read that feed_data copies and drops.
+enum { RECV_APPEND_DIRECT_MAX = 65536 };
+static Value s_recv_append(int argc, Value *argv, ObjDict *kw) {
+    int fd;
+    int64_t n;
+    if (!arg_count("recv_append", argc, 3, 3) || !get_fd(argv[0], &fd) || !get_int(argv[2], "bufsize", &n)) {
+        return VAL_NULL;
+    }
+    if (!bytearray_check(argv[1])) {
+        return exc_raise(exc_TypeError, "recv_append() needs a bytearray, not %s", val_type_name(argv[1]));
+    }
+    if (n <= 0) {
+        return exc_raise(exc_ValueError, "recv_append() needs a positive size");
+    }
+    int avail = 0;
+    size_t want = 4096;     // nothing announced: an EOF, an error, or data arriving now
+    if (ioctl(fd, FIONREAD, &avail) == 0 && avail > 0) {
+        want = (size_t)avail;
+    }
+    if (want > (size_t)n) {
+        want = (size_t)n;
+    }
+    ObjByteArray *b = AS_BYTEARRAY(argv[1]);
+    if (want >= RECV_APPEND_DIRECT_MAX) {
+        // a large read goes through its own bytes object, as before: received
+        // straight into the buffer, a 100 KiB echo took 27 page faults a
+        // request instead of 3 (the buffer's realloc touching fresh pages)
+        Value v = recv_direct(fd, want);
+        if (!v) {
+            return exc_pending() ? VAL_NULL : exc_raise_oserror(EAGAIN, VAL_NULL, VAL_NULL);
+        }
+        size_t got = AS_BYTES(v)->len;
+        gc_push_root(v);
+        unsigned char *room = bytearray_room(b, got);
+        gc_pop_root(1);
+        if (!room) {
+            return VAL_NULL;
+        }
+        memcpy(room, AS_BYTES(v)->data, got);
+        bytearray_set_len(b, b->len + got);
+        return MK_SMALL((int64_t)got);
+    }
+    for (;;) {
+        unsigned char *room = bytearray_room(b, want);
+        if (!room) {
+            return VAL_NULL;
+        }
+        ssize_t r = recv(fd, room, want, 0);
+        if (r >= 0) {
+            bytearray_set_len(b, b->len + (size_t)r);
+            return MK_SMALL(r);
+        }
+        if (!retry_after(errno, fd, POLLIN, 0, 0)) {
+            return VAL_NULL;
+        }
+    }
+}
+
 // recv_into(fd, buffer, nbytes, flags, timeout) -> n
 static Value s_recv_into(int argc, Value *argv, ObjDict *kw) {
     int fd;
@@ -1288,6 +1350,7 @@ static const MethodDef socket_fns[] = {
     {"accept", s_accept},
     {"recv", s_recv},
     {"recv_into", s_recv_into},
+    {"recv_append", s_recv_append},
     {"recvfrom", s_recvfrom},
     {"send", s_send},
     {"sendto", s_sendto},

@@ -22,6 +22,7 @@ import warnings
 import weakref
 
 import _asyncio
+import _socket
 from asyncio import constants
 from asyncio import coroutines
 from asyncio import events

@@ -274,3 +274,57 @@ for _name in ('get_write_buffer_size', 'close', '_force_close', 'write_eof',
               '_make_empty_waiter'):
     setattr(_SelectorSocketTransport, _name, _pyish_flushing(_name))
 del _name
+
+# ---- pyish: a stream's data is received straight into its reader's buffer
+# For a StreamReaderProtocol whose data_received and reader's feed_data are
+# asyncio's own, the transport receives onto the end of the reader's
+# bytearray (_socket.recv_append) and then runs the rest of feed_data,
+# instead of making a bytes object per read that feed_data copies into the
+# buffer and drops (an allocation and a copy of every byte received, and
+# more work for the collector). Anything else (a subclass overriding
+# either method, a reader fed EOF or gone) takes CPython's way.
+
+def _pyish_set_protocol(self, protocol, _set_protocol=_SelectorSocketTransport.set_protocol):
+    _set_protocol(self, protocol)
+    streams = sys.modules.get('asyncio.streams')
+    if (streams is not None and
+            self._read_ready_cb == self._read_ready__data_received and
+            type(protocol).data_received is streams.StreamReaderProtocol.data_received):
+        self._read_ready_cb = self._pyish_read_ready__stream
+        self._pyish_feed_data = streams.StreamReader.feed_data
+
+
+def _pyish_read_ready__stream(self):
+    if self._conn_lost:
+        return
+    protocol = self._protocol
+    reader = protocol._stream_reader
+    if (reader is None or reader._eof or
+            type(reader).feed_data is not self._pyish_feed_data):
+        self._read_ready__data_received()
+        return
+    try:
+        n = _socket.recv_append(self._sock_fd, reader._buffer, self.max_size)
+    except (BlockingIOError, InterruptedError):
+        return
+    except (SystemExit, KeyboardInterrupt):
+        raise
+    except BaseException as exc:
+        self._fatal_error(exc, 'Fatal read error on socket transport')
+        return
+
+    if not n:
+        self._read_ready__on_eof()
+        return
+
+    try:
+        reader._fed()
+    except (SystemExit, KeyboardInterrupt):
+        raise
+    except BaseException as exc:
+        self._fatal_error(
+            exc, 'Fatal error: protocol.data_received() call failed.')
+
+
+_SelectorSocketTransport.set_protocol = _pyish_set_protocol
+_SelectorSocketTransport._pyish_read_ready__stream = _pyish_read_ready__stream
