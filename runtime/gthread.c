@@ -212,6 +212,7 @@ static void load_state(GThread *t) {
     // the generators' fast resume chain belongs to the thread that left
     ST->gen_epoch++;
     ST->fast_head = ST->fast_inner = NULL;
+    ST->gen_sink = NULL;      // (a record on the other thread's C stack)
 }
 
 static void free_thread(GThread *t) {

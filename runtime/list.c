@@ -237,6 +237,16 @@ static bool items_copyable(Value v) {
     return (IS_LISTISH(v) && c->iter == cls_list->iter) || (IS_TUPLEISH(v) && c->iter == cls_tuple->iter);
 }
 
+// list_extend's taker for gen_next_into: an append runs no Python code
+// (a MemoryError is left to the append of the value handed back).
+static bool take_item(void *l, Value v) {
+    if (list_append(l, v)) {
+        return true;
+    }
+    exc_clear();
+    return false;
+}
+
 bool list_extend(ObjList *l, Value iterable) {
     if (items_copyable(iterable)) {
         Value *items;
@@ -273,7 +283,7 @@ bool list_extend(ObjList *l, Value iterable) {
     gc_push_root(it);
     Value v;
     int r;
-    while ((r = obj_next(it, &v)) == 1) {
+    while ((r = gen_next_into(it, &v, take_item, l)) == 1) {
         if (!list_append(l, v)) {
             r = -1;
             break;

@@ -328,8 +328,9 @@ restart:
 
 // Adds [key] with [hash] (CPython's set_add_entry): 0 ok, -1 error. A new
 // key takes the last dummy its probe passed, else the unused slot that
-// ended it.
-static int add_entry(ObjSet *s, Value key, int64_t hash) {
+// ended it. [quick]: returns 1 instead when telling [key] from an entry
+// would run Python code (an __eq__), with the set unchanged.
+static inline __attribute__((always_inline)) int add_entry_(ObjSet *s, Value key, int64_t hash, bool quick) {
 restart:
     if (!table_ensure(s)) {
         return -1;
@@ -348,6 +349,9 @@ restart:
             }
             if (ix >= 0) {
                 if (s->entries[ix].hash == hash) {
+                    if (quick && obj_eq_quick(s->entries[ix].key, key) == OBJ_EQ_UNKNOWN) {
+                        return 1;
+                    }
                     int r = entry_eq(s, ix, key);
                     if (r == 2) {
                         goto restart;
@@ -384,6 +388,10 @@ found_unused:;
         return 0;
     }
     return table_resize(s, s->used > 50000 ? (size_t)s->used * 2 : (size_t)s->used * 4);
+}
+
+static int add_entry(ObjSet *s, Value key, int64_t hash) {
+    return add_entry_(s, key, hash, false);
 }
 
 // Removes the key in [slot], leaving a dummy.
@@ -597,6 +605,21 @@ static int set_merge(ObjSet *s, ObjSet *o) {
     }
 }
 
+// set_update's taker for gen_next_into: an int or str key is hashed
+// without Python code, and added unless an entry of equal hash needs an
+// __eq__ to tell (a MemoryError is left to the add of the value handed back).
+static bool take_key(void *s, Value key) {
+    int64_t h;
+    if (!(IS_SMALL(key) || IS_STR(key)) || !table_hash(key, &h)) {
+        return false;
+    }
+    int r = add_entry_(s, key, h, true);
+    if (r < 0) {
+        exc_clear();
+    }
+    return r == 0;
+}
+
 // Runs [op] on [s] with each element of [iterable] in turn: 0, or -1 when
 // iterating or [op] failed (returned < 0).
 static int for_each(ObjSet *s, Value iterable, int (*op)(ObjSet *, Value)) {
@@ -607,7 +630,7 @@ static int for_each(ObjSet *s, Value iterable, int (*op)(ObjSet *, Value)) {
     gc_push_root(it);
     Value v;
     int r;
-    while ((r = obj_next(it, &v)) == 1) {
+    while ((r = gen_next_into(it, &v, op == set_add ? take_key : NULL, s)) == 1) {
         if (op(s, v) < 0) {
             r = -1;
             break;

@@ -158,6 +158,10 @@ struct State {
     // through fast_head's array, without walking its frames (vm.c).
     ObjGen *fast_head, *fast_inner;
     uint32_t fast_epoch;
+    // The consumer taking the values the generator [gen_sink->gen] yields
+    // (gen_next_into, vm_gen.c; YIELD_VALUE, vm.c); NULL when none. A thread
+    // switch clears it (gthread.c): the record belongs to the thread's C stack.
+    struct GenSink *gen_sink;
     // green threads (runtime/gthread.c): NULL until _thread is used
     struct GThreads *gt;
     double switch_interval;             // sys.setswitchinterval (0: the default 0.005)

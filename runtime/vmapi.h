@@ -80,6 +80,18 @@ int gen_send_ex(ObjGen *g, Value value, Value exc, Value *out);
 // Closes [gen] (GeneratorExit at its suspension point); false on error.
 bool gen_close(ObjGen *gen);
 
+// A consumer draining an iterator into a container it builds (list(),
+// tuple(), set() of a generator expression): [take] stores [v] in [ctx]
+// if that runs no Python code (and raises nothing), returning true, else
+// returns false and the consumer gets [v] as usual.
+typedef bool (*GenTakeFn)(void *ctx, Value v);
+// The next value of iterator [it] that [take] did not take, as obj_next
+// (1 *out set, 0 exhausted, -1 error). For an exact generator, [take] (if
+// not NULL) is
+// offered each value the generator yields from its own frame, which then
+// goes on without suspending: no resume per value (ST->gen_sink, vm.c).
+int gen_next_into(Value it, Value *out, GenTakeFn take, void *ctx);
+
 // ---- finalizers (finalize.c)
 // Whether [o]'s __del__ has run (gc.is_finalized).
 bool finalize_done(Obj *o);

@@ -2103,6 +2103,15 @@ next_instr:
         DISPATCH();
     }
     CASE(YIELD_VALUE): {
+        GenSink *sink = ST->gen_sink;
+        if (__builtin_expect(sink != NULL, 0) && sink->gen == frame->gen && !arg && frame->is_entry) {
+            // a consumer draining this generator takes the value (vm_internal.h)
+            SAVE_FRAME();
+            if (sink->take(sink->ctx, TOP())) {
+                TOP() = VAL_NONE;
+                DISPATCH();
+            }
+        }
         result = POP();
         SAVE_FRAME();
         Frame *f = frame;

@@ -237,6 +237,21 @@ int gen_send(ObjGen *gen, Value value, Value *out) {
     return unbare(gen_send_ex(gen, value, VAL_NULL, out), out);
 }
 
+int gen_next_into(Value it, Value *out, GenTakeFn take, void *ctx) {
+    if (!take || !IS_A(it, cls_generator)) {
+        return obj_next(it, out);
+    }
+    ObjGen *g = (ObjGen *)AS_OBJ(it);
+    if (g->state == GEN_CLOSED) {
+        return 0;
+    }
+    GenSink k = {take, ctx, g, ST->gen_sink};
+    ST->gen_sink = &k;
+    int st = gen_send(g, VAL_NONE, out);
+    ST->gen_sink = k.prev;
+    return st == GEN_YIELDED ? 1 : st == GEN_RETURNED ? 0 : -1;
+}
+
 // [gen]'s delegate finished with [value] while a throw went through it:
 // resume gen after its yield-from loop (at SEND's exit) with that value.
 static int resume_after_delegate(ObjGen *gen, Value value, Value *out) {
