@@ -225,16 +225,21 @@ enum {
 // ---- core object layouts (others live with their files' headers)
 enum { STR_SURR_UNKNOWN, STR_SURR_NONE, STR_SURR_SOME };
 struct ObjStr {
-    Obj hdr;
+    // the flags sit in the header's own bytes: a str's fixed part is 40
+    // bytes, not 48 (CPython 3.11's ASCII str takes 48), which every line
+    // of a file, dict key and split piece pays
+    OBJ_HEADER_OWN(
+        bool interned;
+        bool owned;         // grows in place: made by str_concat_owned for the VM's
+                            // ADD_FAST_STORE and not loaded out of its local since
+        uint8_t surrogates; // STR_SURR_*: whether it holds a lone surrogate, once asked
+    );
     int64_t hash;       // cached hash, -1 until computed
     size_t len;         // length in bytes
     size_t cplen;       // length in code points (== len for ASCII)
-    bool interned;
-    bool owned;         // grows in place: made by str_concat_owned for the VM's
-                        // ADD_FAST_STORE and not loaded out of its local since
-    uint8_t surrogates; // STR_SURR_*: whether it holds a lone surrogate, once asked
     char data[];        // UTF-8, NUL-terminated
 };
+_Static_assert(sizeof(ObjStr) == 40, "ObjStr's flags fit in Obj.own");
 
 struct ObjTuple {
     Obj hdr;

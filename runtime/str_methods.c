@@ -635,10 +635,41 @@ static Value strip_impl(int argc, Value *argv, const char *name, int which) {
     ObjStr *s = SELF;
     uint32_t *set = NULL;
     size_t nset = 0;
+    // (perf: an ASCII set, or none, is a bitmap of bytes below 0x80: the
+    // ends are stripped byte by byte, with no set to allocate, and a
+    // non-ASCII character there goes on to the general loop below)
+    uint64_t bits[2] = {UINT64_C(0x1F) << '\t' | UINT64_C(0xF) << 0x1C | UINT64_C(1) << ' ', 0};  // str.isspace's
     if (argc > 1 && !IS_NONE(argv[1])) {
         if (!str_check(argv[1])) {
             return exc_raise(exc_TypeError, "%s arg must be None or str", name);
         }
+        ObjStr *c = AS_STR(argv[1]);
+        bits[0] = 0;
+        if (c->cplen == c->len) {
+            for (size_t q = 0; q < c->len; q++) {
+                unsigned char ch = (unsigned char)c->data[q];
+                bits[ch >> 6] |= UINT64_C(1) << (ch & 63);
+            }
+        }
+    }
+    size_t i = 0, e = s->len;
+#define STRIP_HIT(ch) ((ch) < 0x80 && (bits[(ch) >> 6] >> ((ch) & 63) & 1))
+    if (which & 1) {
+        while (i < e && STRIP_HIT((unsigned char)s->data[i])) {
+            i++;
+        }
+    }
+    if (which & 2) {
+        while (e > i && STRIP_HIT((unsigned char)s->data[e - 1])) {
+            e--;
+        }
+    }
+#undef STRIP_HIT
+    bool given = argc > 1 && !IS_NONE(argv[1]);
+    if (given ? AS_STR(argv[1])->cplen == AS_STR(argv[1])->len : s->cplen == s->len) {
+        goto done;      // what stopped the loops cannot be in the set
+    }
+    if (given) {
         ObjStr *c = AS_STR(argv[1]);
         set = mem_alloc(c->cplen * sizeof(uint32_t) + 1);
         size_t p = 0;
@@ -646,7 +677,6 @@ static Value strip_impl(int argc, Value *argv, const char *name, int which) {
             set[nset++] = utf8_decode(c->data, c->len, &p);
         }
     }
-    size_t i = 0, e = s->len;
     if (which & 1) {
         while (i < e) {
             size_t k = i;
@@ -690,10 +720,11 @@ static Value strip_impl(int argc, Value *argv, const char *name, int which) {
     if (set) {
         mem_free(set, AS_STR(argv[1])->cplen * sizeof(uint32_t) + 1);
     }
+done:
     if (i == 0 && e == s->len) {
         return str_exact(argv[0]);
     }
-    return str_sub(s->data + i, e - i, count_cp(s->data + i, e - i));
+    return str_sub(s->data + i, e - i, s->cplen == s->len ? e - i : count_cp(s->data + i, e - i));
 }
 
 static Value m_strip(int argc, Value *argv, ObjDict *kw) {
