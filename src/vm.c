@@ -789,6 +789,31 @@ next_instr:
         PUSH(v);
         DISPATCH();
     }
+    CASE(LOAD_FAST_ATTR): {
+        // LOAD_FAST obj; LOAD_ATTR name where the LOAD_ATTR's cache has obj's
+        // class with no class attribute of that name: the instance dict's
+        // entry, as LOAD_ATTR's first cached case; anything else is left to
+        // the LOAD_ATTR that follows
+        Value obj = locals[arg];
+        if (!obj) {
+            SAVE_FRAME();
+            unbound_local(code, (int)arg);
+            goto error;
+        }
+        PUSH(obj);
+        if (code->attr_cache && IS_OBJ(obj)) {
+            AttrCache *ac = &code->attr_cache[ip - code->code];
+            if (ac->cls == AS_OBJ(obj)->cls && ac->version == class_version() && !ac->method &&
+                ac->cls != cls_module) {
+                Value v = dict_attr(AS_OBJ(obj), ac->ix, NAME(INSTR_ARG(*ip)));
+                if (v) {
+                    TOP() = v;
+                    ip++;
+                }
+            }
+        }
+        DISPATCH();
+    }
     CASE(LOAD_FAST_LOAD_FAST): {
         Value v = locals[arg & 0xfff];
         if (!v) {
