@@ -321,9 +321,14 @@ static ObjCode *finish_unit(Compiler *c, const char *name, int firstline) {
     }
     // Superinstructions: LOAD_FAST followed by LOAD_FAST or LOAD_CONST does
     // both and skips the second, which stays in place (a jump to it, the
-    // line table and --dis still see it).
+    // line table and --dis still see it); followed by LOAD_ATTR, it does the
+    // attribute load too when the LOAD_ATTR's cache hits (vm.c).
     for (int i = 0; i + 1 < u->ncode; i++) {
         uint32_t a = u->code[i], b = u->code[i + 1];
+        if (INSTR_OP(a) == OP_LOAD_FAST && INSTR_OP(b) == OP_LOAD_ATTR) {
+            u->code[i] = INSTR(OP_LOAD_FAST_ATTR, INSTR_ARG(a));
+            continue;
+        }
         if (INSTR_OP(a) != OP_LOAD_FAST || INSTR_ARG(a) >= 4096 || INSTR_ARG(b) >= 4096) {
             continue;
         }

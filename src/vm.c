@@ -332,6 +332,37 @@ static inline bool unbind_method(Value *base) {
     return true;
 }
 
+// The __init__ of [k] when a call of [k] may make the instance itself (with
+// [k]'s builtin __new__) and run __init__ as a frame of the VM's loop: a
+// plain user class (object its only builtin base, not abstract) whose
+// __init__ is a pyish function, not a generator. VAL_NULL otherwise.
+static inline Value inline_init(ObjClass *k) {
+    if ((k->flags & (CLS_USER | CLS_ABSTRACT)) != CLS_USER || k->native_base != cls_object) {
+        return VAL_NULL;
+    }
+    Value newf = class_lookup(k, ST->s_new);
+    if (!newf || !IS_A(newf, cls_native)) {
+        return VAL_NULL;
+    }
+    Value init = class_lookup(k, ST->s_init);
+    if (!init || !IS_A(init, cls_function) ||
+        (((ObjFunction *)AS_OBJ(init))->code->flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR))) {
+        return VAL_NULL;
+    }
+    return init;
+}
+
+// inline_init's __init__ when it also takes exactly [argc] positional
+// arguments (counting the instance) as enter_simple requires.
+static inline Value simple_init(ObjClass *k, int argc) {
+    Value init = inline_init(k);
+    if (!init) {
+        return VAL_NULL;
+    }
+    ObjCode *ic = ((ObjFunction *)AS_OBJ(init))->code;
+    return ic->simple_call && ic->argcount == argc ? init : VAL_NULL;
+}
+
 // A user class whose instances keep their attributes in a dict at a fixed
 // offset, without __getattribute__: where the attribute caches apply.
 static inline bool plain_attr_class(ObjClass *c) {
@@ -756,6 +787,31 @@ next_instr:
             goto error;
         }
         PUSH(v);
+        DISPATCH();
+    }
+    CASE(LOAD_FAST_ATTR): {
+        // LOAD_FAST obj; LOAD_ATTR name where the LOAD_ATTR's cache has obj's
+        // class with no class attribute of that name: the instance dict's
+        // entry, as LOAD_ATTR's first cached case; anything else is left to
+        // the LOAD_ATTR that follows
+        Value obj = locals[arg];
+        if (!obj) {
+            SAVE_FRAME();
+            unbound_local(code, (int)arg);
+            goto error;
+        }
+        PUSH(obj);
+        if (code->attr_cache && IS_OBJ(obj)) {
+            AttrCache *ac = &code->attr_cache[ip - code->code];
+            if (ac->cls == AS_OBJ(obj)->cls && ac->version == class_version() && !ac->method &&
+                ac->cls != cls_module) {
+                Value v = dict_attr(AS_OBJ(obj), ac->ix, NAME(INSTR_ARG(*ip)));
+                if (v) {
+                    TOP() = v;
+                    ip++;
+                }
+            }
+        }
         DISPATCH();
     }
     CASE(LOAD_FAST_LOAD_FAST): {
@@ -1839,6 +1895,30 @@ next_instr:
                 DISPATCH();
             }
         }
+        if (base[1] == VAL_NULL && IS_OBJ(callable) && AS_OBJ(callable)->cls == cls_type && !ST->gc.due &&
+            !STATE_INTERRUPT() && ST->vm_depth < ST->recursion_limit) {
+            // Cls(args) of a class with a simple __init__: the instance is
+            // made as call_general's init_call makes it, and __init__ is
+            // entered as a simple frame (no make_call_frame, no argument
+            // binding by name); its result slot holds the instance
+            Value init = simple_init(AS_CLASS(callable), argc + 1);
+            if (init) {
+                SAVE_FRAME();
+                Value inst = AS_CLASS(callable)->new_(AS_CLASS(callable), 0, NULL, NULL);
+                CHECK(inst);
+                base[0] = inst;
+                base[1] = inst;
+                nf = enter_simple(frame, ip, base + 1, init, base + 1, argc + 1);
+                if (nf) {
+                    nf->link = LINK_INIT;
+                    frame = nf;
+                    LOAD_FRAME();
+                    DISPATCH();
+                }
+                base[0] = callable;     // (a collection became due: the general way)
+                base[1] = VAL_NULL;
+            }
+        }
         goto call_general;
     }
     CASE(CALL_KW):
@@ -1909,15 +1989,10 @@ next_instr:
         // a plain user class with a pyish __init__: the instance is made
         // here and __init__ runs as a frame of this loop (no C recursion)
         bool init_call = false;
-        if (op != OP_CALL_EX && !has_self && IS_OBJ(callable) && AS_OBJ(callable)->cls == cls_type &&
-            (AS_CLASS(callable)->flags & (CLS_USER | CLS_ABSTRACT)) == CLS_USER &&
-            AS_CLASS(callable)->native_base == cls_object) {
+        if (op != OP_CALL_EX && !has_self && IS_OBJ(callable) && AS_OBJ(callable)->cls == cls_type) {
             ObjClass *k = AS_CLASS(callable);
-            Value newf = class_lookup(k, ST->s_new);
-            Value init = class_lookup(k, ST->s_init);
-            if (newf && IS_A(newf, cls_native) && init && IS_A(init, cls_function) &&
-                !(((ObjFunction *)AS_OBJ(init))->code->flags &
-                  (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR))) {
+            Value init = inline_init(k);
+            if (init) {
                 Value inst = k->new_(k, 0, NULL, NULL);
                 CHECK(inst);
                 base[0] = inst;
