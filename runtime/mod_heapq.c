@@ -82,6 +82,17 @@ static bool siftup(ObjList *heap, size_t pos, bool max) {
     return siftdown(heap, startpos, pos, max);
 }
 
+// Puts [item] at the top of the non-empty [heap], sifts it to its place
+// and returns the old top (VAL_NULL on error).
+static Value replace_top(ObjList *heap, Value item, bool max) {
+    Value top = heap->items[0];
+    heap->items[0] = item;
+    gc_push_root(top);
+    bool ok = siftup(heap, 0, max);
+    gc_pop_root(1);
+    return ok ? top : VAL_NULL;
+}
+
 // The list argument [v] of [fname] (CPython's argument-clinic message).
 static ObjList *heap_arg(const char *fname, const char *which, Value v) {
     if (!class_is_subclass(val_class(v), cls_list)) {
@@ -116,12 +127,7 @@ static Value heappop_impl(const char *fname, Value arg, bool max) {
     if (heap->len == 0) {
         return last;
     }
-    Value top = heap->items[0];
-    heap->items[0] = last;
-    gc_push_root(top);
-    bool ok = siftup(heap, 0, max);
-    gc_pop_root(1);
-    return ok ? top : VAL_NULL;
+    return replace_top(heap, last, max);
 }
 
 static Value h_heappop(int argc, Value *argv, ObjDict *kw) {
@@ -144,12 +150,7 @@ static Value heapreplace_impl(const char *fname, int argc, Value *argv, bool max
     if (heap->len == 0) {
         return exc_raise(exc_IndexError, "index out of range");
     }
-    Value top = heap->items[0];
-    heap->items[0] = argv[1];
-    gc_push_root(top);
-    bool ok = siftup(heap, 0, max);
-    gc_pop_root(1);
-    return ok ? top : VAL_NULL;
+    return replace_top(heap, argv[1], max);
 }
 
 static Value h_heapreplace(int argc, Value *argv, ObjDict *kw) {
@@ -182,12 +183,7 @@ static Value h_heappushpop(int argc, Value *argv, ObjDict *kw) {
     if (heap->len == 0) {
         return exc_raise(exc_IndexError, "index out of range");
     }
-    Value top = heap->items[0];
-    heap->items[0] = item;
-    gc_push_root(top);
-    bool ok = siftup(heap, 0, false);
-    gc_pop_root(1);
-    return ok ? top : VAL_NULL;
+    return replace_top(heap, item, false);
 }
 
 // heapify and _heapify_max: every parent sifted, the last one first.
