@@ -1191,6 +1191,48 @@ static void dir_add_hidden(Value set, ObjClass *c) {
             set_add_c(set, *n);
         }
     }
+    // attributes builtin classes answer from their getattr hooks, which
+    // CPython's hold as descriptors (so dir(range(3)) lists start/stop/step)
+    const struct {
+        ObjClass *cls;
+        const char *names;
+    } hooked[] = {
+        {cls_range, "start step stop"},
+        {cls_slice, "start step stop"},
+        {cls_property, "fdel fget fset __isabstractmethod__"},
+        {cls_staticmethod, "__func__ __isabstractmethod__ __wrapped__"},
+        {cls_classmethod, "__func__ __isabstractmethod__ __wrapped__"},
+        {cls_super, "__self__ __self_class__ __thisclass__"},
+        {cls_memoryview, "c_contiguous contiguous f_contiguous format itemsize nbytes ndim obj readonly "
+                         "shape strides suboffsets"},
+        {exc_OSError, "characters_written errno filename filename2 strerror"},
+        {exc_ImportError, "msg name path"},
+        {exc_SyntaxError, "end_lineno end_offset filename lineno msg offset print_file_and_line text"},
+        {exc_StopIteration, "value"},
+        {exc_SystemExit, "code"},
+        {exc_NameError, "name"},
+        {exc_AttributeError, "name obj"},
+        {exc_UnicodeEncodeError, "encoding end object reason start"},
+        {exc_UnicodeDecodeError, "encoding end object reason start"},
+        {exc_BaseExceptionGroup, "exceptions message"},
+    };
+    for (size_t i = 0; i < sizeof hooked / sizeof *hooked; i++) {
+        if (!hooked[i].cls || !class_is_subclass(c, hooked[i].cls)) {
+            continue;
+        }
+        for (const char *p = hooked[i].names; *p;) {
+            size_t n = strcspn(p, " ");
+            set_add(AS_SET(set), str_intern(p, n));
+            p += n + (p[n] == ' ');
+        }
+    }
+    if (c == cls_type) {    // type's own: dir(type) (a class's dir lists its class dicts, not type's)
+        static const char *const type_names[] = {"__base__", "__bases__", "__dict__", "__module__", "__mro__",
+                                                 "__name__", "__qualname__", NULL};
+        for (const char *const *n = type_names; *n; n++) {
+            set_add_c(set, *n);
+        }
+    }
 }
 
 static Value bi_dir(int argc, Value *argv, ObjDict *kw) {

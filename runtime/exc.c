@@ -614,8 +614,52 @@ static Value exc_add_note(int argc, Value *argv, ObjDict *kw) {
     return VAL_NONE;
 }
 
+// BaseException.__reduce__(): (type(self), self.args), with the instance
+// dict as a third item when it has one (OSError's errno/filename, notes,
+// attributes a program set), as CPython's: pickle and copy use it; pyish
+// could not pickle an exception at all.
+static Value exc_reduce(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("__reduce__", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
+    ObjException *e = AS_EXC(argv[0]);
+    Value cls = OBJ_VAL(e->hdr.cls);
+    if (e->dict && e->dict->used > 0) {
+        return tuple_pack(3, cls, OBJ_VAL(e->args), OBJ_VAL(e->dict));
+    }
+    return tuple_pack(2, cls, OBJ_VAL(e->args));
+}
+
+// BaseException.__setstate__(state): each item of a dict state becomes an
+// attribute, as CPython's.
+static Value exc_setstate(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("__setstate__", argc - 1, 1, 1)) {
+        return VAL_NULL;
+    }
+    Value st = argv[1];
+    if (IS_NONE(st)) {
+        return VAL_NONE;
+    }
+    if (!IS_DICT(st)) {
+        return exc_raise(exc_TypeError, "state is not a dictionary");
+    }
+    size_t pos = 0;
+    Value k, v;
+    while (dict_next(AS_DICT(st), &pos, &k, &v)) {
+        if (!IS_STR(k)) {
+            return exc_raise(exc_TypeError, "attribute name must be string, not '%s'", val_type_name(k));
+        }
+        if (!obj_setattr(argv[0], AS_STR(k), v)) {
+            return VAL_NULL;
+        }
+    }
+    return VAL_NONE;
+}
+
 static const MethodDef exc_methods[] = {
     {"__init__", exc_init_method, true},
+    {"__reduce__", exc_reduce},
+    {"__setstate__", exc_setstate},
     {"add_note", exc_add_note},
     {"with_traceback", exc_with_traceback},
     {NULL, NULL},

@@ -556,6 +556,8 @@ void interp_init(int argc, char **argv, const char *script_dir) {
     ST->main_globals = ((ObjModule *)AS_OBJ(m))->dict;
     // __main__'s __builtins__ is the builtins module (other modules get its dict), as CPython's
     dict_set_str(ST->main_globals, str_intern_c("__builtins__"), bm);
+    // and an empty __annotations__ in every mode (-c, a file, the REPL), as CPython's
+    dict_set_str(ST->main_globals, str_intern_c("__annotations__"), dict_new());
     dict_set(ST->modules, str_from_c("__main__"), m);
     if (ST->config.sandbox) {
         sandbox_init();
@@ -729,15 +731,17 @@ char *interp_module_source(const char *name, size_t *len, char **path) {
     }
     const char *env = getenv("PYISHPATH");
     char *dirs = strdup(env && *env ? env : "");
-    char *src = module_file("", rel, ".pyish", len, path);
-    if (!src) {
-        src = module_file("", rel, "/__main__.pyish", len, path);
+    // NAME.pyish, NAME/__main__.pyish, then a Python program's NAME.py,
+    // NAME/__main__.py (python3 -m NAME runs those)
+    static const char *const suffixes[] = {".pyish", "/__main__.pyish", ".py", "/__main__.py"};
+    char *src = NULL;
+    for (int k = 0; k < 4 && !src; k++) {
+        src = module_file("", rel, suffixes[k], len, path);
     }
     char *save = NULL;
     for (char *d = strtok_r(dirs, ":", &save); d && !src; d = strtok_r(NULL, ":", &save)) {
-        src = module_file(d, rel, ".pyish", len, path);
-        if (!src) {
-            src = module_file(d, rel, "/__main__.pyish", len, path);
+        for (int k = 0; k < 4 && !src; k++) {
+            src = module_file(d, rel, suffixes[k], len, path);
         }
     }
     free(dirs);

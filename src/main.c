@@ -36,8 +36,8 @@ static const char *usage_text =
     "works there, on an event loop that persists between inputs).\n"
     "Options:\n"
     "  -c CODE          run CODE as a program (sys.argv[0] is '-c')\n"
-    "  -m MODULE        run a library module or MODULE.pyish (current folder, then\n"
-    "                   PYISHPATH) as the program (sys.argv[0] is its path)\n"
+    "  -m MODULE        run a library module or MODULE.pyish, else MODULE.py (current\n"
+    "                   folder, then PYISHPATH) as the program (sys.argv[0] is its path)\n"
     "  -i               open the REPL after running the program, in its namespace\n"
     "  -u               unbuffered stdout and stderr (as PYTHONUNBUFFERED=1)\n"
     "  -O               skip assert statements; __debug__ is False\n"
@@ -244,6 +244,13 @@ static void put_repr(FILE *out, const char *s) {
     fputc(q, out);
 }
 
+// __main__'s __file__ [path], and its __cached__ None as CPython's for a
+// script run from source (dir() at the top level lists both).
+static void set_main_file(const char *path) {
+    dict_set_str(interp_main_globals(), str_intern_c("__file__"), str_from_c(path));
+    dict_set_str(interp_main_globals(), str_intern_c("__cached__"), VAL_NONE);
+}
+
 // Reads the main script [path] (already absolute); on failure prints
 // python3's message and sets *status (2 unreadable, 1 a directory, which
 // python3 would run as a package: pyish has no __main__ module support).
@@ -394,11 +401,12 @@ static void *interp_main(void *arg) {
             if (IS_LIST(argv0) && AS_LIST(argv0)->len > 0) {
                 AS_LIST(argv0)->items[0] = str_from_c(path);   // sys.argv[0]: the module's path
             }
-            dict_set_str(interp_main_globals(), str_intern_c("__file__"), str_from_c(path));
+            set_main_file(path);
             // its package, as runpy gives it (relative imports work): the
             // module itself when it ran as MODULE/__main__.pyish
             size_t n = strlen(o->module), pl = strlen(path);
             bool is_pkg = (pl > 15 && strcmp(path + pl - 15, "/__main__.pyish") == 0) ||
+                          (pl > 12 && strcmp(path + pl - 12, "/__main__.py") == 0) ||
                           (pl > 10 && strcmp(path + pl - 10, ".__main__>") == 0);
             const char *dot = strrchr(o->module, '.');
             size_t plen = is_pkg ? n : dot ? (size_t)(dot - o->module) : 0;
@@ -413,7 +421,7 @@ static void *interp_main(void *arg) {
         if (!src) {
             o->interactive = false;
         } else {
-            dict_set_str(interp_main_globals(), str_intern_c("__file__"), str_from_c(o->file_abs));
+            set_main_file(o->file_abs);
             o->status = run_text(o, src, len, o->file_abs, o->interactive);
             free(src);
         }
@@ -428,7 +436,7 @@ static void *interp_main(void *arg) {
             }
         }
         buf[n] = 0;
-        dict_set_str(interp_main_globals(), str_intern_c("__file__"), str_from_c("<stdin>"));
+        set_main_file("<stdin>");
         o->status = run_text(o, buf, n, "<stdin>", false);
         free(buf);
     } else {

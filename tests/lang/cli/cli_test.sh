@@ -43,6 +43,16 @@ cp mpkg/run.pyish mpkg/__main__.pyish
 check "-m package.module: relative imports" 0 "__main__ mpkg 5" "" -- "$pyish" -m mpkg.run
 check "-m package: its __main__" 0 "__main__ mpkg 5" "" -- "$pyish" -m mpkg
 check "-m library module" 0 "" "" -- "$pyish" -m heapq
+# a Python program's .py modules and packages run with -m as with python3 -m
+printf 'import sys\nprint(__name__, sys.argv[0].endswith("/pymod.py"), sys.argv[1:])\n' >pymod.py
+check "-m NAME.py" 0 "__main__ True ['q']" "" -- "$pyish" -m pymod q
+mkdir -p pypkg && printf 'V = 7\n' >pypkg/helper.py && : >pypkg/__init__.py
+printf 'from .helper import V\nprint(__name__, __package__, V)\n' >pypkg/__main__.py
+check "-m package of .py files: its __main__.py" 0 "__main__ pypkg 7" "" -- "$pyish" -m pypkg
+# __main__'s names: __annotations__ in every mode, __cached__ for a file or stdin
+check "-c: __main__'s names" 0 "['__annotations__', '__builtins__', '__doc__', '__loader__', '__name__', '__package__', '__spec__']" "" -- "$pyish" -c 'print(dir())'
+printf 'print(dir(), __cached__)\n' >dirmain.py
+check "file: __main__'s names" 0 "['__annotations__', '__builtins__', '__cached__', '__doc__', '__file__', '__loader__', '__name__', '__package__', '__spec__'] None" "" -- "$pyish" dirmain.py
 check "-m missing module" 1 "" "pyish: No module named nosuchmod" -- "$pyish" -m nosuchmod
 printf 'print("from stdin")\nx = 6\nprint(x * 7)\n' >in
 check "stdin program, no prompts" 0 $'from stdin\n42' "" -- "$pyish"
