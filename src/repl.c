@@ -486,15 +486,17 @@ static char *next_candidate(const char *text, int state) {
 
 static char **complete(const char *text, int start, int end) {
     rl_attempted_completion_over = 1;
-    // at the start of an indented line, TAB indents
+    // TAB with no word before the cursor inserts a tab, as CPython's
+    // rlcompleter (`if not text.strip()`): it indents a block's lines and
+    // types a tab after "(" instead of listing every name
     bool blank = true;
-    for (int i = 0; i < end; i++) {
-        if (rl_line_buffer[i] != ' ' && rl_line_buffer[i] != '\t') {
+    for (const char *p = text; *p; p++) {
+        if (*p != ' ' && *p != '\t') {
             blank = false;
         }
     }
     if (blank) {
-        rl_insert_text("    ");
+        rl_insert_text("\t");
         rl_forced_update_display();
         return NULL;
     }
