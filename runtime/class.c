@@ -566,6 +566,11 @@ static Value classmethod_get_m(int argc, Value *argv, ObjDict *kw) {
     return classmethod_bind(argv[0], owner);
 }
 
+// Calling a staticmethod object calls its function (CPython 3.10+).
+static Value staticmethod_call(Value self, int argc, Value *argv, ObjDict *kw) {
+    return vm_call(((ObjWrapper *)AS_OBJ(self))->func, argc, argv, kw);
+}
+
 static const MethodDef staticmethod_methods[] = {
     {"__get__", staticmethod_get_m},
     {NULL, NULL},
@@ -2387,6 +2392,7 @@ void class_ready(void) {
     cls_staticmethod->new_ = wrapper_new;
     cls_staticmethod->getattr = wrapper_getattr;
     cls_staticmethod->repr = wrapper_repr;
+    cls_staticmethod->call = staticmethod_call;
     cls_classmethod = class_new_builtin("classmethod", NULL, sizeof(ObjWrapper), classmethod_methods);
     cls_classmethod->trace = trace_wrapper;
     cls_classmethod->new_ = wrapper_new;
