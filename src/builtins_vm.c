@@ -358,30 +358,20 @@ Value vm_format_value(Value v, Value spec) {
         bool found;
         Value m = class_lookup(c, str_intern_c("__format__"));
         if (m && !IS_A(m, cls_native)) {
+            if (!spec) {
+                spec = str_new("", 0);
+            }
             Value r = call_method_opt(v, str_intern_c("__format__"), 1, &spec, &found);
             if (r && !str_check(r)) {
                 return exc_raise(exc_TypeError, "__format__ must return a str, not %s", val_type_name(r));
             }
             return r;
         }
-        if (IS_STR(spec) && AS_STR(spec)->len == 0) {
-            return obj_str(v);
-        }
+    }
+    if (!spec || (IS_STR(spec) && AS_STR(spec)->len == 0)) {
+        return obj_str(v);      // format(v, ''): str(v), no empty spec made
     }
     return format_value(v, spec);
-}
-
-// format(v, '') as an f-string field without a spec needs it: str(v)
-// unless a user class defines __format__ (no empty spec allocated).
-Value format_value_plain(Value v) {
-    ObjClass *c = val_class(v);
-    if (c->flags & CLS_USER) {
-        Value m = class_lookup(c, str_intern_c("__format__"));
-        if (m && !IS_A(m, cls_native)) {
-            return vm_format_value(v, str_new("", 0));
-        }
-    }
-    return obj_str(v);
 }
 
 // ---- builtins

@@ -1851,7 +1851,7 @@ next_instr:
         if (!spec && IS_STR(v)) {
             r = v;
         } else {
-            r = spec ? vm_format_value(v, spec) : format_value_plain(v);
+            r = vm_format_value(v, spec);
         }
         CHECK(r);
         TOP() = r;

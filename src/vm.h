@@ -89,9 +89,9 @@ Value build_class(Value body, Value name, Value bases, Value kw);
 Value build_class_op(Value body, Value name, Value bases, Value kw);
 // REPL echo of an expression statement's value (also sets builtins._).
 Value vm_print_expr(Value v);
-// format(v, spec), calling a user class's __format__.
+// format(v, spec), calling a user class's __format__; [spec] VAL_NULL is ''
+// (an f-string field without a spec: no empty str made unless needed).
 Value vm_format_value(Value v, Value spec);
-Value format_value_plain(Value v);     // format(v, ''): str(v) unless a user __format__
 
 // ---- tracebacks (traceback.c)
 // A NameError's suggestion context in [f]: its bound names and globals.
