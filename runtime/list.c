@@ -343,9 +343,7 @@ static Value list_repeat(ObjList *l, int64_t n) {
     if (!r) {
         return VAL_NULL;
     }
-    for (int64_t k = 0; k < n; k++) {
-        memcpy(AS_LIST(r)->items + (size_t)k * l->len, l->items, l->len * sizeof(Value));
-    }
+    mem_fill_repeat(AS_LIST(r)->items, l->items, l->len * sizeof(Value), (size_t)n);
     AS_LIST(r)->len = total;
     return r;
 }

@@ -141,6 +141,25 @@ size_t mem_limit(void) {
 // Sizes up to this never need the sysconf call of mem_limit.
 #define SURELY_FITS ((size_t)1 << 28)
 
+void mem_fill_repeat(void *dst, const void *src, size_t len, size_t n) {
+    size_t total = len * n;
+    if (total == 0) {
+        return;
+    }
+    if (len == 1) {
+        memset(dst, *(const unsigned char *)src, total);
+        return;
+    }
+    char *d = dst;
+    memcpy(d, src, len);
+    size_t done = len;
+    while (done < total) {
+        size_t step = done <= total - done ? done : total - done;
+        memcpy(d + done, d, step);
+        done += step;
+    }
+}
+
 bool mem_size_checked(size_t n, size_t elem, size_t extra, size_t *out) {
     size_t s;
     if (__builtin_mul_overflow(n, elem, &s) || __builtin_add_overflow(s, extra, &s) ||

@@ -255,15 +255,8 @@ static inline bool sb_repeat(SBuf *b, const char *s, size_t len, size_t n) {
         b->failed = true;
         return false;
     }
-    if (len == 1) {
-        memset(b->data + b->len, s[0], n);
-        b->len += n;
-    } else {
-        for (size_t i = 0; i < n; i++) {
-            memcpy(b->data + b->len, s, len);
-            b->len += len;
-        }
-    }
+    mem_fill_repeat(b->data + b->len, s, len, n);
+    b->len += total;
     b->data[b->len] = 0;
     return true;
 }

@@ -492,6 +492,9 @@ MUST_USE static inline bool mem_size(size_t n, size_t elem, size_t extra, size_t
     }
     return mem_size_checked(n, elem, extra, out);
 }
+// Fills [dst] with [n] copies of the [len] bytes at [src] by doubling
+// copies (log n memcpy calls): str, bytes, list and tuple repetition.
+void mem_fill_repeat(void *dst, const void *src, size_t len, size_t n);
 // The largest allocation pyish attempts now: the physical memory less the
 // bytes pyish holds (a soft heap limit).
 size_t mem_limit(void);

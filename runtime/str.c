@@ -558,9 +558,7 @@ static Value str_repeat(Value s, Value n) {
     if (!o) {
         return VAL_NULL;
     }
-    for (int64_t i = 0; i < k; i++) {
-        memcpy(o->data + (size_t)i * x->len, x->data, x->len);
-    }
+    mem_fill_repeat(o->data, x->data, x->len, (size_t)k);
     o->cplen = x->cplen * (size_t)k;
     return OBJ_VAL(o);
 }

@@ -316,9 +316,7 @@ static Value tuple_binop(Value a, Value b, int op) {
         if (!r) {
             return VAL_NULL;
         }
-        for (int64_t k = 0; k < n; k++) {
-            memcpy(AS_TUPLE(r)->items + (size_t)k * t->len, t->items, t->len * sizeof(Value));
-        }
+        mem_fill_repeat(AS_TUPLE(r)->items, t->items, t->len * sizeof(Value), (size_t)n);
         return r;
     }
     return VAL_NOTIMPL;
