@@ -72,6 +72,7 @@ typedef struct GThread {
     Obj *waiting_on;                    // a lock, or NULL (sleeping)
     double deadline;                    // clock_monotonic(); < 0: none
     uint64_t wait_seq;
+    double loop_next;                   // >= 0: idle in an event loop whose next timer is then
     bool woken;                         // the lock was handed over
     bool deadlocked;                    // its wait ends in RuntimeError
     Value fn, args, kwargs;
@@ -142,6 +143,7 @@ static GThreads *threads(void) {
         m->native = getpid();
         m->state = GT_RUNNING;
         m->deadline = -1;
+        m->loop_next = -1;
 #ifdef GT_ASAN
         pthread_attr_t attr;
         void *addr;
@@ -422,6 +424,7 @@ static int park(Obj *lock, double timeout) {
     schedule();
     t->waiting_on = NULL;
     t->deadline = -1;
+    t->loop_next = -1;
     if (t->deadlocked) {
         t->deadlocked = false;
         exc_raise(exc_RuntimeError, "deadlock: every thread waits forever");
@@ -431,6 +434,19 @@ static int park(Obj *lock, double timeout) {
         return -1;
     }
     return t->woken;
+}
+
+void gthread_after_fork(void) {
+    GThreads *g = ST->gt;
+    if (!g || g->n <= 1) {
+        return;
+    }
+    g->all[0] = g->cur;
+    g->n = 1;
+    g->from = NULL;
+    g->cur->state = GT_RUNNING;
+    g->cur->native = getpid();
+    gthread_rearm();
 }
 
 bool gthread_active(void) {
@@ -458,10 +474,12 @@ bool gthread_sleep(double seconds) {
     }
 }
 
-double gthread_loop_idle(void) {
+double gthread_loop_idle(double loop_next) {
     GThreads *g = ST->gt;
     g->cur->state = GT_READY;
+    g->cur->loop_next = loop_next;
     schedule();
+    g->cur->loop_next = -1;
     double until = INFINITY;
     for (int i = 0; i < g->n; i++) {
         GThread *t = g->all[i];
@@ -476,6 +494,18 @@ double gthread_loop_idle(void) {
         }
     }
     return until;
+}
+
+double gthread_loop_next(void) {
+    GThreads *g = ST->gt;
+    double next = INFINITY;
+    for (int i = 0; g && i < g->n; i++) {
+        GThread *t = g->all[i];
+        if (t != g->cur && t->state == GT_READY && t->loop_next >= 0 && t->loop_next < next) {
+            next = t->loop_next;
+        }
+    }
+    return next;
 }
 
 // The VM's safe point with VM_INTERRUPT_SWITCH armed: gives way to the
@@ -876,6 +906,7 @@ static Value gt_start(int argc, Value *argv, ObjDict *kw) {
     t->native = getpid() + g->started;
     t->state = GT_READY;
     t->deadline = -1;
+    t->loop_next = -1;
     // the C stack check keeps a margin of 1/8 (as for OS threads)
     t->c_stack_floor = t->stack + GT_GUARD + (GT_STACK - GT_GUARD) / 8;
     t->fn = argv[0];

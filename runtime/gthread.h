@@ -21,10 +21,18 @@ void gthread_tick(void);
 bool gthread_defer_signal(void);
 // Arms or disarms VM_INTERRUPT_SWITCH after other interrupts were handled.
 void gthread_rearm(void);
-// An event loop is about to wait: runs the other ready threads, then
-// returns until when (clock_monotonic) it may block: now while another
-// thread is ready, the earliest timed wait, or INFINITY.
-double gthread_loop_idle(void);
+// An event loop (or a select) is about to wait: runs the other ready
+// threads, then returns until when (clock_monotonic) it may block: now
+// while another thread is ready, the earliest timed wait, or INFINITY.
+// [loop_next]: an event loop's next timer, which gthread_loop_next reports
+// to the others meanwhile; -1 from a select.
+double gthread_loop_idle(double loop_next);
+// The earliest next timer of the event loops that gave way in
+// gthread_loop_idle and are ready again (INFINITY: none).
+double gthread_loop_next(void);
+// In a child of fork(): only the thread that forked goes on; the others
+// are forgotten (their memory stays, as CPython's does), as in CPython.
+void gthread_after_fork(void);
 // sys.getswitchinterval().
 double gthread_interval(void);
 // Frees the threads of [s] (state_free).

@@ -38,6 +38,7 @@
 #include "numstr.h"
 #include "posix_conf_names.h"
 #include "asyncio/asyncio.h"
+#include "gthread.h"
 #include <sys/random.h>
 
 
@@ -1348,17 +1349,110 @@ static Value p_waitpid(int argc, Value *argv, ObjDict *kw) {
     return tuple_pack(2, MK_SMALL(r), MK_SMALL(status));
 }
 
-// fork() -> 0 in the child, the child's pid in the parent
+// ---- os.register_at_fork: callables run around fork(), "before" ones
+// newest first, the others in the order they were registered; one that
+// raises is reported as unraisable and the others still run.
+static const char *const at_fork_names[3] = {"before", "after_in_child", "after_in_parent"};
+
+static void mark_at_fork(void) {
+    for (int i = 0; i < 3; i++) {
+        gc_mark_value(ST->at_fork[i]);
+    }
+}
+
+static Value p_register_at_fork(int argc, Value *argv, ObjDict *kw) {
+    (void)argv;
+    if (argc) {
+        return exc_raise(exc_TypeError, "register_at_fork() takes no positional arguments");
+    }
+    Value fns[3] = {VAL_NULL, VAL_NULL, VAL_NULL};
+    uint32_t known = 0;
+    for (int i = 0; i < 3; i++) {
+        Value f = kw ? kw_get(kw, at_fork_names[i]) : VAL_NULL;
+        if (f) {
+            known++;
+            if (!obj_is_callable(f)) {
+                return exc_raise(exc_TypeError, "'%s' must be callable, not %s", at_fork_names[i],
+                                 val_type_name(f));
+            }
+            fns[i] = f;
+        }
+    }
+    if (kw && kw->used > known) {
+        for (uint32_t i = 0; i < kw->nentries; i++) {
+            Value k = kw->entries[i].key;
+            if (k && str_check(k) && strcmp(AS_STR(k)->data, "before") && strcmp(AS_STR(k)->data, "after_in_child") &&
+                strcmp(AS_STR(k)->data, "after_in_parent")) {
+                return exc_raise(exc_TypeError, "'%s' is an invalid keyword argument for register_at_fork()",
+                                 AS_STR(k)->data);
+            }
+        }
+    }
+    if (!fns[0] && !fns[1] && !fns[2]) {
+        return exc_raise(exc_TypeError, "At least one argument is required.");
+    }
+    for (int i = 0; i < 3; i++) {
+        if (!fns[i]) {
+            continue;
+        }
+        if (!ST->at_fork[i]) {
+            if (!ST->at_fork[0] && !ST->at_fork[1] && !ST->at_fork[2]) {
+                gc_add_root_marker(mark_at_fork);
+            }
+            ST->at_fork[i] = list_new(0);
+            if (!ST->at_fork[i]) {
+                return VAL_NULL;
+            }
+        }
+        list_append(AS_LIST(ST->at_fork[i]), fns[i]);
+    }
+    return VAL_NONE;
+}
+
+static void run_at_fork(int which) {
+    Value l = ST->at_fork[which];
+    if (!l) {
+        return;
+    }
+    gc_push_root(l);
+    size_t n = AS_LIST(l)->len;
+    for (size_t k = 0; k < n && k < AS_LIST(l)->len; k++) {
+        Value f = AS_LIST(l)->items[which == 0 ? AS_LIST(l)->len - 1 - k : k];
+        gc_push_root(f);
+        if (!vm_call(f, 0, NULL, NULL)) {
+            Value e = exc_take();
+            gc_push_root(e);
+            Value r = obj_repr(f);
+            exc_clear();
+            fflush(stdout);
+            fprintf(state_stderr(), "Exception ignored in: %s\n", r ? AS_STR(r)->data : "<at-fork hook>");
+            tb_print_unraisable(e);
+            gc_pop_root(1);
+        }
+        gc_pop_root(1);
+    }
+    gc_pop_root(1);
+}
+
+// fork() -> 0 in the child, the child's pid in the parent. The child keeps
+// only the calling thread, as in CPython.
 static Value p_fork(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("fork", argc, 0, 0)) {
         return VAL_NULL;
     }
+    run_at_fork(0);
     pid_t pid = fork();
     if (pid < 0) {
-        return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+        int err = errno;
+        run_at_fork(2);
+        return exc_raise_oserror(err, VAL_NULL, VAL_NULL);
     }
     if (pid == 0) {
+        gthread_after_fork();
         io_after_fork();
+        run_at_fork(1);
+    } else {
+        run_at_fork(2);
     }
     return MK_SMALL(pid);
 }
@@ -1636,6 +1730,7 @@ static const MethodDef posix_fns[] = {
     {"waitpid", p_waitpid},
     {"wait", p_wait},
     {"fork", p_fork},
+    {"register_at_fork", p_register_at_fork, true},
     {"execv", p_execv},
     {"execve", p_execve},
     {"WIFEXITED", p_WIFEXITED},

@@ -308,6 +308,8 @@ struct State {
     Value expat_error;                  // pyexpat.ExpatError (mod_pyexpat.c)
     Value lzma_error;                   // _lzma.LZMAError (mod_lzma.c)
     Value struct_error, struct_cache;   // struct.error and compiled formats (mod_struct.c)
+    Value at_fork[3];                   // os.register_at_fork's before, after_in_child and
+                                        // after_in_parent lists, VAL_NULL: none (mod_posix.c)
     int64_t gc_threshold[3];            // gc.get/set_threshold (reported only)
 
     // ---- weak references (runtime/weakref.c)

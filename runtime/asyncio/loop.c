@@ -1061,7 +1061,7 @@ static bool run_once(ObjLoop *loop, bool may_block) {
         // the loop would wait: other green threads run first (they may
         // schedule callbacks), and it waits no longer than until one of
         // them may run again
-        until = gthread_loop_idle();
+        until = gthread_loop_idle(loop->ntimers ? timer_key(loop->timers[0]) : INFINITY);
         while (loop->ntimers && aio_handle_dead(loop->timers[0])) {
             heap_pop(loop);
         }
