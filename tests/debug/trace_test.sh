@@ -62,8 +62,9 @@ for t in as_completed_timeout queue_get_waits cancel_propagates_to_inner_await g
 done
 
 # real clock, I/O: a socketpair reader callback wakes main through an Event
-# (tasks: main and asyncio.run's _shutdown_asyncgens)
-run reader 2 -- "$root/tests/lang/net/loop_add_reader.pyish"
+# (tasks: main, and asyncio.run's shutdown_asyncgens and
+# shutdown_default_executor, as in CPython's Runner.close)
+run reader 3 -- "$root/tests/lang/net/loop_add_reader.pyish"
 grep -q '"name":"I/O ready"' "$tmp/reader.json" || fail "reader: no I/O ready instant"
 grep -q '"cat":"idle"' "$tmp/reader.json" || fail "reader: no idle slice"
 grep -q '"clock":"real"' "$tmp/reader.json" || fail "reader: not on the real clock"
