@@ -10,6 +10,7 @@
 #include "class.h"
 #include "runtime.h"
 #include "bytes.h"
+#include "gthread.h"
 
 // A rooted scratch tuple of [n] slots for values that must survive calls
 // into pyish; release with gc_pop_root(1).
@@ -264,6 +265,9 @@ static Value bi_input(int argc, Value *argv, ObjDict *kw) {
     if (__builtin_expect(ST->aio_debug_running, 0)) {
         ST->aio_blocking_hook("input", argc ? argv[0] : str_from_c(""),
                               "use await asyncio.to_thread(input) or a stream on sys.stdin");
+    }
+    if (!gthread_wait_file(stdin)) {
+        return VAL_NULL;
     }
     char *line = NULL;
     size_t cap = 0;

@@ -25,6 +25,7 @@
 #include "numstr.h"
 #include "module.h"
 #include "gc.h"
+#include "gthread.h"
 
 enum { NL_UNIVERSAL, NL_UNTRANSLATED, NL_LF, NL_CR, NL_CRLF };  // newline=None, '', '\n', '\r', '\r\n'
 enum { OP_NONE, OP_READ, OP_WRITE };
@@ -513,7 +514,7 @@ static bool load_whole(ObjFile *f) {
     sb_init(&raw);
     char buf[8192];
     size_t k;
-    while ((k = fread(buf, 1, sizeof buf, f->fp)) > 0) {
+    while (gthread_wait_file(f->fp) && (k = fread(buf, 1, sizeof buf, f->fp)) > 0) {
         sb_add(&raw, buf, k);
     }
     Value s = codec_decode((const unsigned char *)(raw.data ? raw.data : ""), raw.len, f->encoding, f->errors);
@@ -551,6 +552,9 @@ static bool raw_line(ObjFile *f, SBuf *b, int delim) {
     }
     if (f->whole) {
         return b->len > 0;
+    }
+    if (!gthread_wait_file(f->fp)) {
+        return false;
     }
     char *line = NULL;
     size_t cap = 0;
@@ -649,6 +653,9 @@ static Value read_line(ObjFile *f, int64_t limit) {
         (f->newline == NL_UNIVERSAL || f->newline == NL_LF)) {
         // the common line: one getline into the file's buffer, no '\r' to
         // translate, decoded straight into the str
+        if (!gthread_wait_file(f->fp)) {
+            return VAL_NULL;
+        }
         ssize_t n = getline(&f->lbuf, &f->lcap, f->fp);
         if (n <= 0) {
             return str_new("", 0);
@@ -661,7 +668,10 @@ static Value read_line(ObjFile *f, int64_t limit) {
     SBuf b;
     sb_init(&b);
     if (f->binary) {
-        raw_line(f, &b, '\n');
+        if (!raw_line(f, &b, '\n') && exc_pending()) {
+            sb_free(&b);
+            return VAL_NULL;
+        }
     } else if (!text_line(f, &b)) {
         if (b.failed || exc_pending()) {
             sb_free(&b);
@@ -725,7 +735,7 @@ static Value m_file_read(int argc, Value *argv, ObjDict *kw) {
             sb_reserve(&b, (size_t)(st.st_size - pos) + 1);     // the rest in one piece
         }
         size_t k;
-        while (!f->whole && (k = fread(buf, 1, sizeof buf, f->fp)) > 0) {
+        while (!f->whole && gthread_wait_file(f->fp) && (k = fread(buf, 1, sizeof buf, f->fp)) > 0) {
             sb_add(&b, buf, k);
             if (k < sizeof buf && feof(f->fp)) {
                 break;      // a short count: stdio saw the end (another read would ask the kernel again)
@@ -734,7 +744,7 @@ static Value m_file_read(int argc, Value *argv, ObjDict *kw) {
     } else if (f->binary) {
         take_pending(f, &b, n);
         size_t want = (size_t)n - b.len;
-        while (want > 0) {
+        while (want > 0 && gthread_wait_file(f->fp)) {
             size_t k = fread(buf, 1, want < sizeof buf ? want : sizeof buf, f->fp);
             if (k == 0) {
                 break;
@@ -861,7 +871,7 @@ static Value m_file_readinto(int argc, Value *argv, ObjDict *kw) {
     memcpy(b.ptr, got.data ? got.data : "", got.len);
     size_t n = got.len;
     sb_free(&got);
-    if (n < b.len) {
+    if (n < b.len && gthread_wait_file(f->fp)) {
         n += fread(b.ptr + n, 1, b.len - n, f->fp);
     }
     return MK_SMALL((int64_t)n);

@@ -15,7 +15,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <math.h>
+#include <poll.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -506,6 +508,91 @@ double gthread_loop_next(void) {
         }
     }
     return next;
+}
+
+// The next slice of a wait that ends at [end] ([timeout] < 0: never), in
+// ms: at most 50 so Ctrl-C and signal handlers are seen. While other green
+// threads exist they run first (a thread blocked in select does not stop
+// the others), and the slice ends when one of them may run again; when
+// they gave the CPU back at once (they wait too, in select or an event
+// loop), the slice blocks a little, 1 ms doubling up to 8 ms in *idle, or
+// until an idle event loop's next timer, rather than the threads passing
+// the CPU to each other in a busy loop.
+// *last: the timeout is over (this slice polls without waiting).
+static int wait_slice_ms(double timeout, double end, bool *last, int *idle) {
+    int ms = 50;
+    *last = false;
+    if (timeout >= 0) {
+        double left = end - clock_monotonic();
+        if (left <= 0) {
+            *last = true;
+            return 0;
+        }
+        if (left < 0.05) {
+            ms = (int)ceil(left * 1000.0);
+        }
+    }
+    if (gthread_active()) {
+        double t0 = clock_real_monotonic();
+        double left = gthread_loop_idle(-1) - clock_monotonic();
+        if (left > 0) {
+            *idle = 0;
+            if (left * 1000.0 < ms) {
+                ms = (int)ceil(left * 1000.0);
+            }
+        } else if (clock_real_monotonic() - t0 < 0.0002) {
+            *idle = *idle ? (*idle < 8 ? *idle * 2 : 8) : 1;
+            ms = *idle < ms ? *idle : ms;
+            double loop_left = gthread_loop_next() - clock_monotonic();   // an idle event loop's timer
+            if (loop_left * 1000.0 < ms) {
+                ms = loop_left <= 0 ? 0 : (int)ceil(loop_left * 1000.0);
+            }
+        } else {
+            *idle = 0;
+            ms = 0;
+        }
+    }
+    return ms;
+}
+
+int gthread_poll(struct pollfd *p, nfds_t n, double timeout) {
+    double end = timeout >= 0 ? clock_monotonic() + timeout : 0;
+    int idle = 0;
+    for (;;) {
+        bool last;
+        int ms = wait_slice_ms(timeout, end, &last, &idle);
+        double t0 = clock_real_monotonic();
+        int r = poll(p, n, ms);
+        clock_waited_since(t0);
+        if (r < 0 && errno != EINTR) {
+            exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
+            return -1;
+        }
+        if (STATE_INTERRUPT() && vm_raise_interrupt()) {
+            return -1;
+        }
+        if (r > 0 || (r == 0 && last)) {
+            return r;
+        }
+    }
+}
+
+bool gthread_wait_file(FILE *fp) {
+    if (!gthread_active()) {
+        return true;
+    }
+#ifdef __GLIBC__
+    if (fp->_IO_read_ptr < fp->_IO_read_end) {
+        return true;    // stdio holds data already: no read(2) waits
+    }
+#endif
+    struct pollfd p = {.fd = fileno(fp), .events = POLLIN};
+    return p.fd < 0 || gthread_poll(&p, 1, -1) >= 0;
+}
+
+bool gthread_wait_fd(int fd, short events) {
+    struct pollfd p = {.fd = fd, .events = events};
+    return !gthread_active() || gthread_poll(&p, 1, -1) >= 0;
 }
 
 // The VM's safe point with VM_INTERRUPT_SWITCH armed: gives way to the

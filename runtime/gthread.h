@@ -1,7 +1,9 @@
 // gthread.h: green threads (gthread.c), the primitives under _thread.
 #ifndef PYISH_GTHREAD_H
 #define PYISH_GTHREAD_H
+#include <poll.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include "state.h"
 
 typedef struct GThreads GThreads;
@@ -30,6 +32,17 @@ double gthread_loop_idle(double loop_next);
 // The earliest next timer of the event loops that gave way in
 // gthread_loop_idle and are ready again (INFINITY: none).
 double gthread_loop_next(void);
+// poll(2) on [p] up to [timeout] seconds (< 0: no limit), in slices of at
+// most 50 ms so Ctrl-C and signal handlers are seen, the other green
+// threads running meanwhile (see wait_slice_ms): > 0 ready, 0 timed out,
+// -1 an exception raised (OSError, or what a signal handler raised).
+int gthread_poll(struct pollfd *p, nfds_t n, double timeout);
+// Before a read that may block on [fp] / [fd] (a pipe, a tty): while other
+// green threads exist, waits until it is ready ([events]), letting them run
+// (a thread reading stdin or a pipe does not hold them all). false: an
+// exception was raised meanwhile.
+bool gthread_wait_file(FILE *fp);
+bool gthread_wait_fd(int fd, short events);
 // In a child of fork(): only the thread that forked goes on; the others
 // are forgotten (their memory stays, as CPython's does), as in CPython.
 void gthread_after_fork(void);

@@ -725,6 +725,9 @@ static Value p_read(int argc, Value *argv, ObjDict *kw) {
     if (n < 0) {
         return exc_raise(exc_ValueError, "negative count");
     }
+    if (!gthread_wait_fd(fd, POLLIN)) {
+        return VAL_NULL;
+    }
     unsigned char *buf = malloc(n ? (size_t)n : 1);
     ssize_t r;
     do {

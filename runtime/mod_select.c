@@ -58,74 +58,6 @@ int fd_of(Value v) {
     return fd_of(r);
 }
 
-// The next slice of a wait that ends at [end] ([timeout] < 0: never), in
-// ms: at most 50 so Ctrl-C and signal handlers are seen. While other green
-// threads exist they run first (a thread blocked in select does not stop
-// the others), and the slice ends when one of them may run again; when
-// they gave the CPU back at once (they wait too, in select or an event
-// loop), the slice blocks a little, 1 ms doubling up to 8 ms in *idle, or
-// until an idle event loop's next timer, rather than the threads passing
-// the CPU to each other in a busy loop.
-// *last: the timeout is over (this slice polls without waiting).
-static int wait_slice_ms(double timeout, double end, bool *last, int *idle) {
-    int ms = 50;
-    *last = false;
-    if (timeout >= 0) {
-        double left = end - clock_monotonic();
-        if (left <= 0) {
-            *last = true;
-            return 0;
-        }
-        if (left < 0.05) {
-            ms = (int)ceil(left * 1000.0);
-        }
-    }
-    if (gthread_active()) {
-        double t0 = clock_real_monotonic();
-        double left = gthread_loop_idle(-1) - clock_monotonic();
-        if (left > 0) {
-            *idle = 0;
-            if (left * 1000.0 < ms) {
-                ms = (int)ceil(left * 1000.0);
-            }
-        } else if (clock_real_monotonic() - t0 < 0.0002) {
-            *idle = *idle ? (*idle < 8 ? *idle * 2 : 8) : 1;
-            ms = *idle < ms ? *idle : ms;
-            double loop_left = gthread_loop_next() - clock_monotonic();   // an idle event loop's timer
-            if (loop_left * 1000.0 < ms) {
-                ms = loop_left <= 0 ? 0 : (int)ceil(loop_left * 1000.0);
-            }
-        } else {
-            *idle = 0;
-            ms = 0;
-        }
-    }
-    return ms;
-}
-
-// Waits in poll() up to [timeout] seconds (< 0: forever) in slices.
-static int poll_slices(struct pollfd *p, nfds_t n, double timeout) {
-    double end = timeout >= 0 ? clock_monotonic() + timeout : 0;
-    int idle = 0;
-    for (;;) {
-        bool last;
-        int ms = wait_slice_ms(timeout, end, &last, &idle);
-        double t0 = clock_real_monotonic();
-        int r = poll(p, n, ms);
-        clock_waited_since(t0);
-        if (r < 0 && errno != EINTR) {
-            exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
-            return -1;
-        }
-        if (STATE_INTERRUPT() && vm_raise_interrupt()) {
-            return -1;
-        }
-        if (r > 0 || (r == 0 && last)) {
-            return r;
-        }
-    }
-}
-
 // select(rlist, wlist, xlist, timeout=None) -> three lists
 static Value sel_select(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("select", argc, 3, 4)) {
@@ -168,7 +100,7 @@ static Value sel_select(int argc, Value *argv, ObjDict *kw) {
             k++;
         }
     }
-    int r = poll_slices(p, (nfds_t)total, timeout);
+    int r = gthread_poll(p, (nfds_t)total, timeout);
     if (r < 0) {
         free(p);
         gc_pop_root(3);
@@ -288,7 +220,7 @@ static Value poll_poll(int argc, Value *argv, ObjDict *kw) {
             n++;
         }
     }
-    int r = poll_slices(p, (nfds_t)n, timeout);
+    int r = gthread_poll(p, (nfds_t)n, timeout);
     if (r < 0) {
         free(p);
         return VAL_NULL;
@@ -420,28 +352,28 @@ static Value epoll_poll(int argc, Value *argv, ObjDict *kw) {
     if (!evs) {
         return exc_raise_nomem();
     }
+    // an epoll fd is readable while events are ready: wait for that (in
+    // slices, other threads running meanwhile), then collect them
     double end = timeout >= 0 ? clock_monotonic() + timeout : 0;
     int r;
-    int idle = 0;
     for (;;) {
-        bool last;
-        int ms = wait_slice_ms(timeout, end, &last, &idle);
-        if (e->fd < 0) {        // closed by another thread meanwhile
+        struct pollfd p = {.fd = e->fd, .events = POLLIN};
+        double left = timeout >= 0 ? end - clock_monotonic() : -1;
+        r = e->fd < 0 ? 0 : gthread_poll(&p, 1, timeout >= 0 && left < 0 ? 0 : left);
+        if (r < 0) {
+            free(evs);
+            return VAL_NULL;
+        }
+        if (r == 0 || e->fd < 0) {      // timed out, or closed by another thread meanwhile
             r = 0;
             break;
         }
-        double t0 = clock_real_monotonic();
-        r = epoll_wait(e->fd, evs, (int)maxevents, ms);
-        clock_waited_since(t0);
+        r = epoll_wait(e->fd, evs, (int)maxevents, 0);
         if (r < 0 && errno != EINTR) {
             free(evs);
             return exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
         }
-        if (STATE_INTERRUPT() && vm_raise_interrupt()) {
-            free(evs);
-            return VAL_NULL;
-        }
-        if (r > 0 || (r == 0 && last) || e->fd < 0) {
+        if (r > 0) {
             break;
         }
     }

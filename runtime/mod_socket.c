@@ -32,6 +32,7 @@
 #include "vmapi.h"
 #include "numstr.h"
 #include "clock.h"
+#include "gthread.h"
 
 // socket timeouts count on the clock in use (the virtual one too: a poll()
 // that waits lets as much virtual time pass)
@@ -64,34 +65,24 @@ static double get_timeout(Value v) {
     return val_to_double(v, &d) ? d : -1;
 }
 
-// Waits until [fd] is ready for [events] or the deadline passes: 1 ready,
-// 0 timed out (TimeoutError raised), -1 error raised.
+// Waits until [fd] is ready for [events] or the deadline passes (INFINITY:
+// none), other green threads running meanwhile: 1 ready, 0 timed out
+// (TimeoutError raised), -1 error raised.
 static int wait_fd(int fd, short events, double deadline) {
-    for (;;) {
-        double left = deadline - now_mono();
-        if (left <= 0) {
-            exc_raise(exc_TimeoutError, "timed out");
-            return 0;
-        }
-        struct pollfd p = {.fd = fd, .events = events};
-        int ms = (int)(left * 1000.0) + 1;
-        if (ms > 50) {
-            ms = 50;
-        }
-        double t0 = clock_real_monotonic();
-        int r = poll(&p, 1, ms);
-        clock_waited_since(t0);
-        if (r > 0) {
-            return 1;
-        }
-        if (r < 0 && errno != EINTR) {
-            exc_raise_oserror(errno, VAL_NULL, VAL_NULL);
-            return -1;
-        }
-        if (STATE_INTERRUPT() && vm_raise_interrupt()) {
-            return -1;
-        }
+    double left = deadline == INFINITY ? -1 : deadline - now_mono();
+    struct pollfd p = {.fd = fd, .events = events};
+    int r = deadline != INFINITY && left <= 0 ? 0 : gthread_poll(&p, 1, left);
+    if (r == 0) {
+        exc_raise(exc_TimeoutError, "timed out");
     }
+    return r > 0 ? 1 : r;
+}
+
+// A blocking socket ([timeout] < 0) used while other green threads exist
+// must not block them all in the kernel: its calls get MSG_DONTWAIT and
+// wait in wait_fd instead (see retry_after).
+static int coop_flags(double timeout) {
+    return timeout < 0 && gthread_active() ? MSG_DONTWAIT : 0;
 }
 
 // After a call failed with [err]: retry (true), or raise (false).
@@ -104,6 +95,9 @@ static bool retry_after(int err, int fd, short events, double timeout, double de
     }
     if ((err == EAGAIN || err == EWOULDBLOCK) && timeout > 0) {
         return wait_fd(fd, events, deadline) == 1;
+    }
+    if ((err == EAGAIN || err == EWOULDBLOCK) && timeout < 0 && gthread_active()) {
+        return wait_fd(fd, events, INFINITY) == 1;
     }
     exc_raise_oserror(err, VAL_NULL, VAL_NULL);
     return false;
@@ -416,6 +410,9 @@ static Value s_accept(int argc, Value *argv, ObjDict *kw) {
         ST->aio_blocking_hook("socket.accept()", VAL_NULL, "use await asyncio.start_server() or loop.sock_accept()");
     }
     for (;;) {
+        if (coop_flags(timeout) && wait_fd(fd, POLLIN, INFINITY) != 1) {
+            return VAL_NULL;
+        }
         SockAddr a;
         socklen_t len = sizeof a;
         memset(&a, 0, sizeof a);
@@ -483,7 +480,7 @@ static Value s_recv(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     for (;;) {
-        ssize_t r = recv(fd, buf, (size_t)n, (int)flags);
+        ssize_t r = recv(fd, buf, (size_t)n, (int)flags | coop_flags(timeout));
         if (r >= 0) {
             return bytes_try_new(buf, (size_t)r);
         }
@@ -584,7 +581,7 @@ static Value s_recv_into(int argc, Value *argv, ObjDict *kw) {
     }
     double deadline = timeout > 0 ? now_mono() + timeout : 0;
     for (;;) {
-        ssize_t r = recv(fd, b.ptr, (size_t)n, (int)flags);
+        ssize_t r = recv(fd, b.ptr, (size_t)n, (int)flags | coop_flags(timeout));
         if (r >= 0) {
             return MK_SMALL(r);
         }
@@ -619,7 +616,7 @@ static Value s_recvfrom(int argc, Value *argv, ObjDict *kw) {
         SockAddr a;
         socklen_t len = sizeof a;
         memset(&a, 0, sizeof a);
-        ssize_t r = recvfrom(fd, buf, (size_t)n, (int)flags, &a.sa, &len);
+        ssize_t r = recvfrom(fd, buf, (size_t)n, (int)flags | coop_flags(timeout), &a.sa, &len);
         if (r >= 0) {
             Value b = bytes_try_new(buf, (size_t)r);
             if (!b) {
@@ -653,7 +650,7 @@ static Value s_send(int argc, Value *argv, ObjDict *kw) {
     size_t done = 0;
     gc_push_root(argv[1]);
     for (;;) {
-        ssize_t r = send(fd, b.ptr + done, b.len - done, (int)flags | MSG_NOSIGNAL);
+        ssize_t r = send(fd, b.ptr + done, b.len - done, (int)flags | MSG_NOSIGNAL | coop_flags(timeout));
         if (r >= 0) {
             done += (size_t)r;
             if (!all || done >= b.len) {
@@ -688,7 +685,7 @@ static Value s_sendto(int argc, Value *argv, ObjDict *kw) {
     double timeout = get_timeout(argv[5]);
     double deadline = timeout > 0 ? now_mono() + timeout : 0;
     for (;;) {
-        ssize_t r = sendto(fd, b.ptr, b.len, (int)flags | MSG_NOSIGNAL, &a.sa, len);
+        ssize_t r = sendto(fd, b.ptr, b.len, (int)flags | MSG_NOSIGNAL | coop_flags(timeout), &a.sa, len);
         if (r >= 0) {
             return MK_SMALL(r);
         }
@@ -762,7 +759,7 @@ static Value s_sendmsg(int argc, Value *argv, ObjDict *kw) {
     double timeout = get_timeout(argv[6]);
     double deadline = timeout > 0 ? now_mono() + timeout : 0;
     for (;;) {
-        ssize_t r = sendmsg(fd, &msg, (int)flags | MSG_NOSIGNAL);
+        ssize_t r = sendmsg(fd, &msg, (int)flags | MSG_NOSIGNAL | coop_flags(timeout));
         if (r >= 0) {
             free(iov);
             free(ctl);
@@ -807,7 +804,7 @@ static Value s_recvmsg(int argc, Value *argv, ObjDict *kw) {
         msg.msg_iovlen = 1;
         msg.msg_control = ctl;
         msg.msg_controllen = (size_t)ancn;
-        r = recvmsg(fd, &msg, (int)flags);  // as CPython: no MSG_CMSG_CLOEXEC
+        r = recvmsg(fd, &msg, (int)flags | coop_flags(timeout));  // as CPython: no MSG_CMSG_CLOEXEC
         if (r >= 0) {
             break;
         }
