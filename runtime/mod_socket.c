@@ -434,9 +434,10 @@ static Value s_accept(int argc, Value *argv, ObjDict *kw) {
 // straight into its bytes object, as CPython's recv does, instead of through
 // the state's buffer and a copy (a tenth of a 100 KiB echo's time): when
 // FIONREAD says at least RECV_DIRECT_MIN bytes are there, the bytes object
-// is made at that size. VAL_NULL without an exception: not done (little
-// pending, or an error for the caller's loop to handle).
-enum { RECV_DIRECT_MIN = 16384 };
+// is made at that size. Only a recv asking for RECV_DIRECT_ASK or more pays
+// for the ioctl. VAL_NULL without an exception: not done (little pending, or
+// an error for the caller's loop to handle).
+enum { RECV_DIRECT_ASK = 16384, RECV_DIRECT_MIN = 4096 };
 static Value recv_direct(int fd, size_t n) {
     int avail = 0;
     if (ioctl(fd, FIONREAD, &avail) != 0 || avail < RECV_DIRECT_MIN) {
@@ -472,7 +473,7 @@ static Value s_recv(int argc, Value *argv, ObjDict *kw) {
         ST->aio_blocking_hook("socket.recv()", VAL_NULL, "use await loop.sock_recv() or asyncio streams");
     }
     double deadline = timeout > 0 ? now_mono() + timeout : 0;
-    if (n >= RECV_DIRECT_MIN && flags == 0) {
+    if (n >= RECV_DIRECT_ASK && flags == 0) {
         Value direct = recv_direct(fd, (size_t)n);
         if (direct || exc_pending()) {
             return direct;
