@@ -431,9 +431,10 @@ static Value s_accept(int argc, Value *argv, ObjDict *kw) {
 // straight into its bytes object, as CPython's recv does, instead of through
 // the state's buffer and a copy (a tenth of a 100 KiB echo's time): when
 // FIONREAD says at least RECV_DIRECT_MIN bytes are there, the bytes object
-// is made at that size. VAL_NULL without an exception: not done (little
-// pending, or an error for the caller's loop to handle).
-enum { RECV_DIRECT_MIN = 16384 };
+// is made at that size. Only a recv asking for RECV_DIRECT_ASK or more pays
+// for the ioctl. VAL_NULL without an exception: not done (little pending, or
+// an error for the caller's loop to handle).
+enum { RECV_DIRECT_ASK = 16384, RECV_DIRECT_MIN = 4096 };
 static Value recv_direct(int fd, size_t n) {
     int avail = 0;
     if (ioctl(fd, FIONREAD, &avail) != 0 || avail < RECV_DIRECT_MIN) {
@@ -469,7 +470,7 @@ static Value s_recv(int argc, Value *argv, ObjDict *kw) {
         ST->aio_blocking_hook("socket.recv()", VAL_NULL, "use await loop.sock_recv() or asyncio streams");
     }
     double deadline = timeout > 0 ? now_mono() + timeout : 0;
-    if (n >= RECV_DIRECT_MIN && flags == 0) {
+    if (n >= RECV_DIRECT_ASK && flags == 0) {
         Value direct = recv_direct(fd, (size_t)n);
         if (direct || exc_pending()) {
             return direct;
@@ -518,32 +519,25 @@ static Value s_recv_append(int argc, Value *argv, ObjDict *kw) {
         want = (size_t)n;
     }
     ObjByteArray *b = AS_BYTEARRAY(argv[1]);
-    if (want >= RECV_APPEND_DIRECT_MAX) {
-        // a large read goes through its own bytes object, as before: received
-        // straight into the buffer, a 100 KiB echo took 27 page faults a
-        // request instead of 3 (the buffer's realloc touching fresh pages)
-        Value v = recv_direct(fd, want);
-        if (!v) {
-            return exc_pending() ? VAL_NULL : exc_raise_oserror(EAGAIN, VAL_NULL, VAL_NULL);
-        }
-        size_t got = AS_BYTES(v)->len;
-        gc_push_root(v);
-        unsigned char *room = bytearray_room(b, got);
-        gc_pop_root(1);
-        if (!room) {
-            return VAL_NULL;
-        }
-        memcpy(room, AS_BYTES(v)->data, got);
-        bytearray_set_len(b, b->len + got);
-        return MK_SMALL((int64_t)got);
-    }
+    // a large read goes through the state's receive buffer and a copy:
+    // received straight into the bytearray, a 100 KiB echo took 27 page
+    // faults a request instead of 3 (the buffer's realloc touching fresh
+    // pages), and through a bytes object of its own it left 100 KiB of
+    // garbage a read for the collector (a collection every 40 requests)
+    bool staged = want >= RECV_APPEND_DIRECT_MAX;
     for (;;) {
+        // both fetched again after a signal handler ran; the state's buffer
+        // after the room, so nothing runs between the recv and the copy
         unsigned char *room = bytearray_room(b, want);
-        if (!room) {
+        char *buf = room && staged ? recv_buf(want) : (char *)room;
+        if (!buf) {
             return VAL_NULL;
         }
-        ssize_t r = recv(fd, room, want, 0);
+        ssize_t r = recv(fd, buf, want, 0);
         if (r >= 0) {
+            if (staged) {
+                memcpy(room, buf, (size_t)r);
+            }
             bytearray_set_len(b, b->len + (size_t)r);
             return MK_SMALL(r);
         }
