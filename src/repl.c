@@ -39,7 +39,7 @@ typedef struct Repl {
     ObjLoop *loop;              // the persistent loop (NULL if asyncio failed)
     bool show_prompts;          // terminal, or -i: prompts (to stderr off a terminal)
     bool line_interrupted;      // Ctrl-C while reading a line
-    bool last_key_eof;          // the last key libedit read was Ctrl-D
+    const char *inject;         // keys editline_getc hands libedit before reading
     bool session_over;          // a task raised SystemExit at the prompt
     bool use_editline;          // libedit on a terminal
     char *history_path;         // NULL: no history
@@ -168,6 +168,9 @@ static bool wait_input(bool redraw) {
 // UTF-8 character and returns its code point; EOF (-1) on Ctrl-C or end.
 static int editline_getc(FILE *f) {
     (void)f;
+    if (ST->repl->inject && *ST->repl->inject) {
+        return (unsigned char)*ST->repl->inject++;
+    }
     if (!wait_input(true)) {
         return EOF;
     }
@@ -183,7 +186,6 @@ static int editline_getc(FILE *f) {
     if (n <= 0) {
         return EOF;
     }
-    ST->repl->last_key_eof = c == 4;
     if (c < 0x80) {
         return c;
     }
@@ -198,6 +200,23 @@ static int editline_getc(FILE *f) {
     }
     return cp;
 }
+
+// Ctrl-D as GNU readline's delete-char: on an empty line it ends the input
+// (readline() returns NULL) without echoing anything, where libedit's own
+// em-delete-or-list writes "^D" (and on a line with text lists completions
+// at its end). With text it deletes the character under the cursor: the
+// Delete key's sequence, bound to ed-delete-next-char, is handed to libedit
+// as the next keys.
+static int ctrl_d(int count, int key) {
+    (void)count;
+    (void)key;
+    if (rl_end == 0) {
+        rl_done = 1;
+    } else {
+        ST->repl->inject = "\033[3~";
+    }
+    return 0;
+}
 #endif
 
 // Reads one line without its newline (malloc'd); NULL at end of input or
@@ -210,11 +229,6 @@ static char *read_line(const char *prompt) {
         if (ST->repl->line_interrupted) {
             free(l);
             return NULL;
-        }
-        if (l == NULL && ST->repl->last_key_eof) {
-            // libedit echoes the Ctrl-D that ends the session as "^D";
-            // CPython's readline leaves the prompt line as it was
-            fputs("\b\b  \b\b", stdout);
         }
         return l;
     }
@@ -709,6 +723,9 @@ void repl_run(bool show_banner) {
         rl_attempted_completion_function = complete;
         rl_completion_append_character = 0;
         rl_basic_word_break_characters = " \t\n`~!@#$%^&*()-=+[{]}\\|;:'\",<>/?";
+        rl_initialize();
+        rl_parse_and_bind("bind ^[[3~ ed-delete-next-char");
+        rl_add_defun("pyish-eof-or-delete", ctrl_d, 4);
         history_open();
     }
 #endif

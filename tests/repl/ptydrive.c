@@ -5,6 +5,8 @@
 //   send TEXT           type TEXT; escapes \n \r \t \e \\ \xHH (\x03 = Ctrl-C)
 //   expect TEXT         wait (5 s max) until the output, with escape sequences
 //                       and CRs removed, holds TEXT after the previous match
+//   absent TEXT         the session's output so far (escapes and CRs
+//                       removed) does not hold TEXT
 //   sleep SECONDS       wait, reading output
 //   exit N              wait (5 s max) for the program to exit with status N
 //   setenv NAME VALUE   for the next spawn; $TMP in VALUE is a fresh folder
@@ -249,6 +251,11 @@ int main(int argc, char **argv) {
             unescape(arg, text);
             if (!pump(5, text)) {
                 fail("timeout: expected", arg);
+            }
+        } else if (strcmp(line, "absent") == 0) {
+            unescape(arg, text);
+            if (out && strstr(out, text)) {
+                fail("unwanted output:", arg);
             }
         } else if (strcmp(line, "sleep") == 0) {
             pump(atof(arg), NULL);
