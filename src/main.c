@@ -454,7 +454,7 @@ static void *interp_main(void *arg) {
                 exc_clear();
             }
         }
-        repl_run(!o->file && !o->code && !o->quiet);
+        repl_run(!o->file && !o->code && !o->quiet, o->asyncio_repl);
         o->status = 0;
         Value exc = exc_take();
         if (exc) {

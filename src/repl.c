@@ -43,6 +43,8 @@ typedef struct Repl {
     bool session_over;          // a task raised SystemExit at the prompt
     bool use_editline;          // libedit on a terminal
     char *history_path;         // NULL: no history
+    const char *filename;       // of inputs: "<stdin>", "<console>" for -m asyncio
+    bool asyncio_console;       // -m asyncio: as python3's console
     char **cands;               // completion candidates
     size_t ncands, ccands;
     size_t cand_idx;            // the next candidate to hand libedit
@@ -234,7 +236,9 @@ static char *read_line(const char *prompt) {
     }
 #endif
     if (ST->repl->show_prompts) {
-        FILE *out = isatty(0) ? stdout : stderr;
+        // off a terminal python3 -i prompts on stderr, its asyncio console
+        // (input()) on stdout
+        FILE *out = isatty(0) || ST->repl->asyncio_console ? stdout : stderr;
         fputs(prompt, out);
         fflush(out);
     }
@@ -550,7 +554,7 @@ static int input_state(const char *src, size_t len, const char *last_line) {
             err.line = err.end_line = second->loc.line;
             err.col = err.end_col = second->loc.col;
             fflush(stdout);
-            diag_print_syntax_error(stderr, "<stdin>", src, len, &err);
+            diag_print_syntax_error(stderr, ST->repl->filename, src, len, &err);
             state = INPUT_BAD;
         } else if (compound && last_line[strspn(last_line, " \t")] != 0) {
             state = INPUT_MORE;
@@ -564,7 +568,7 @@ static int input_state(const char *src, size_t len, const char *last_line) {
 
 // Parses and compiles one input; prints its SyntaxError.
 static ObjCode *compile_input(const char *src, size_t len) {
-    ObjCode *code = interp_compile(src, len, "<stdin>", true, NULL);
+    ObjCode *code = interp_compile(src, len, ST->repl->filename, true, NULL);
     if (!code) {
         interp_print_exception(exc_take());
     }
@@ -658,7 +662,8 @@ static char *read_input(size_t *len) {
 }
 
 // `help`, as python's site module gives its REPL: help(obj) prints
-// pydoc's text (runtime/lib/pydoc.pyish); help() a short orientation.
+// pydoc's text (runtime/lib/pydoc.pyish); help() a short orientation. And
+// `copyright`, `credits`, `license`, which the asyncio REPL's banner names.
 static const char help_src[] =
     "class _Helper:\n"
     "    def __repr__(self):\n"
@@ -671,7 +676,17 @@ static const char help_src[] =
     "            return\n"
     "        import pydoc\n"
     "        return pydoc.help(*args)\n"
-    "help = _Helper()\n";
+    "help = _Helper()\n"
+    "class _Printer:\n"
+    "    def __init__(self, text):\n"
+    "        self._text = text\n"
+    "    def __repr__(self):\n"
+    "        return self._text\n"
+    "    def __call__(self):\n"
+    "        print(self._text)\n"
+    "copyright = _Printer('Copyright (c) the pyish authors.')\n"
+    "credits = _Printer('pyish: an interpreter for Python 3.11 with asyncio on libuv, in C11.')\n"
+    "license = _Printer('pyish comes with no license text of its own; see its README.')\n";
 
 static void install_help(void) {
     Value have = dict_get_str(ST->builtins, str_intern_c("help"));
@@ -683,9 +698,12 @@ static void install_help(void) {
     dict_set_str(AS_DICT(ns), str_intern_c("__builtins__"), OBJ_VAL(ST->builtins));
     dict_set_str(AS_DICT(ns), str_intern_c("__name__"), str_from_c("builtins"));
     if (interp_run_source(help_src, sizeof help_src - 1, "<pyish help>", AS_DICT(ns), false, NULL)) {
-        Value h = dict_get_str(AS_DICT(ns), str_intern_c("help"));
-        if (h) {
-            dict_set_str(ST->builtins, str_intern_c("help"), h);
+        static const char *const names[] = {"help", "copyright", "credits", "license"};
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+            Value h = dict_get_str(AS_DICT(ns), str_intern_c(names[i]));
+            if (h) {
+                dict_set_str(ST->builtins, str_intern_c(names[i]), h);
+            }
         }
     } else {
         exc_clear();
@@ -693,14 +711,35 @@ static void install_help(void) {
     gc_pop_root(1);
 }
 
+// python3 -m asyncio's banner (printed even with -q) on stderr: its first
+// line shows sys.version; the last, the import its console runs first.
+static void asyncio_banner(void) {
+    Value sys;
+    Value v = dict_get(ST->modules, str_from_c("sys"), &sys) == 1
+        ? obj_getattr(sys, str_intern_c("version")) : VAL_NULL;
+    if (!v || !IS_STR(v)) {
+        exc_clear();
+    }
+    char ps1[256];
+    fprintf(stderr, "asyncio REPL %s on linux\n"
+            "Use \"await\" directly instead of \"asyncio.run()\".\n"
+            "Type \"help\", \"copyright\", \"credits\" or \"license\" for more information.\n"
+            "%simport asyncio\n",
+            v && IS_STR(v) ? AS_STR(v)->data : PYISH_VERSION,
+            prompt_text("ps1", ">>> ", ps1, sizeof ps1));
+    fflush(stderr);
+}
+
 // Runs the REPL in __main__ until end of input or SystemExit (left pending
 // for the caller, which turns it into the exit status).
-void repl_run(bool show_banner) {
+void repl_run(bool show_banner, bool asyncio_console) {
     bool tty = isatty(0);
     Repl session;
     memset(&session, 0, sizeof session);
     ST->repl = &session;
     ST->repl->show_prompts = true;
+    ST->repl->filename = asyncio_console ? "<console>" : "<stdin>";
+    ST->repl->asyncio_console = asyncio_console;
     // the asyncio core and the REPL's persistent loop
     Value m = import_module_value(str_intern_c("_asyncio"));
     if (m) {
@@ -729,7 +768,9 @@ void repl_run(bool show_banner) {
         history_open();
     }
 #endif
-    if (show_banner && tty) {
+    if (asyncio_console) {
+        asyncio_banner();
+    } else if (show_banner && tty) {
         printf("pyish " PYISH_VERSION " (" __DATE__ ") on linux\n"
                "Use \"await\" directly instead of \"asyncio.run()\".\n"
                "Type \"help\", \"exit()\" or Ctrl-D to leave.\n");
@@ -748,6 +789,9 @@ void repl_run(bool show_banner) {
                 FILE *out = tty ? stdout : stderr;
                 fputc('\n', out);
                 fflush(out);
+            }
+            if (asyncio_console) {
+                fputs("exiting asyncio REPL...\n", stderr);
             }
             break;
         }

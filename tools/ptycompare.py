@@ -4,7 +4,7 @@
 # moves, erases, wrapping; colours and modes are dropped) and prints a diff of
 # the two screens. A developer tool for the REPL, not run by ctest (the .repl
 # tests in tests/repl/ are). Usage:
-#   python3 tools/ptycompare.py [--pyish build/pyish] [--show] [--stripped] CASES.txt [NAME...]
+#   python3 tools/ptycompare.py [--pyish build/pyish] [--python /usr/bin/python3] [--show] [--stripped] CASES.txt [NAME...]
 # (--stripped: compare the raw output minus escapes and CRs, not the screens).
 # A cases file holds blocks separated by lines '=== NAME [ARGS...]' (ARGS are
 # given to both interpreters, e.g. '-q -i x.py'; default '-q'; '{py}' in ARGS
@@ -20,6 +20,7 @@ import signal
 import subprocess
 import sys
 import time
+import unicodedata
 
 WIDTH, HEIGHT = 80, 24
 
@@ -44,6 +45,17 @@ class Screen:
         return row
 
     def put(self, ch):
+        if unicodedata.east_asian_width(ch) in "WF":
+            if self.c == WIDTH - 1 and not self.pending_wrap:
+                self.pending_wrap = True
+            self._put1(ch)
+            self._put1("")
+            return
+        if unicodedata.combining(ch):
+            return
+        self._put1(ch)
+
+    def _put1(self, ch):
         if self.pending_wrap:
             self.pending_wrap = False
             self.r += 1
@@ -171,7 +183,24 @@ def strip(raw):
 
 
 def decode(s):
-    return s.encode("utf-8").decode("unicode_escape").encode("latin-1").decode("utf-8")
+    """The keys a case line names: \\r \\n \\t \\e \\xHH \\\\ decoded, as bytes."""
+    out = bytearray()
+    i = 0
+    simple = {"r": 13, "n": 10, "t": 9, "e": 27, "\\": 92}
+    while i < len(s):
+        if s[i] == "\\" and i + 1 < len(s):
+            c = s[i + 1]
+            if c in simple:
+                out.append(simple[c])
+                i += 2
+                continue
+            if c == "x" and i + 3 < len(s) + 0 and len(s) >= i + 4:
+                out.append(int(s[i + 2:i + 4], 16))
+                i += 4
+                continue
+        out.extend(s[i].encode())
+        i += 1
+    return bytes(out)
 
 
 def run(argv, steps, cwd, env):
@@ -253,22 +282,26 @@ def parse(path):
         if line.startswith("@sleep "):
             steps.append(("sleep", float(line[7:])))
         elif line.startswith("@raw "):
-            steps.append(("keys", decode(line[5:]).encode()))
+            steps.append(("keys", decode(line[5:])))
         elif line.endswith("\\") and not line.endswith("\\\\"):
-            steps.append(("keys", decode(line[:-1]).encode()))
+            steps.append(("keys", decode(line[:-1])))
         else:
-            steps.append(("keys", decode(line).encode() + b"\r"))
+            steps.append(("keys", decode(line) + b"\r"))
     return cases
 
 
 def main():
     args = sys.argv[1:]
     pyish = "build/pyish"
+    python = "/usr/bin/python3"
     show = False
     stripped = False
     while args and args[0].startswith("--"):
         if args[0] == "--pyish":
             pyish = args[1]
+            args = args[2:]
+        elif args[0] == "--python":
+            python = args[1]
             args = args[2:]
         elif args[0] == "--stripped":
             stripped = True
@@ -287,7 +320,7 @@ def main():
         if only and name not in only:
             continue
         results = []
-        for interp in ("python3", pyish):
+        for interp in (python, pyish):
             home = tempfile.mkdtemp(prefix="ptycmp.")
             env = dict(os.environ, TERM="xterm", HOME=home, PYTHONSTARTUP="",
                        LANG="C.UTF-8", LC_ALL="C.UTF-8")
@@ -301,8 +334,7 @@ def main():
         (pt, ps, praw), (it, st, iraw) = results
         if stripped:
             pt, it = strip(praw), strip(iraw)
-        if interp != "python3":
-            it = it.replace(pyish, "python3")
+        it = it.replace(pyish, python)
         same = pt == it and ps == st
         print(f"--- {name}: {'same' if same else 'DIFFERENT'}")
         if not same:

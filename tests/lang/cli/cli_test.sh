@@ -75,9 +75,11 @@ check "-W bad action" 0 $'[\'bogus\']\nafter' "Invalid -W option ignored: invali
 check "no -W: printed once with its line" 0 $'[]\nafter' "<string>:1: UserWarning: careful" -- "$pyish" -c "$w"
 check "-W without its argument" 2 "" "Argument expected for the -W option" -- "$pyish" -W
 printf 'import asyncio\nawait asyncio.sleep(0, result=3)\nx = 5\nx\n' >in
-check "-m asyncio: a REPL with top-level await" 0 $'3\n5' ">>> " -- "$pyish" -m asyncio
+# off a terminal, as python3's console: prompts on stdout (input()), the
+# banner and the farewell on stderr
+check "-m asyncio: a REPL with top-level await" 0 $'>>> >>> 3\n>>> >>> 5\n>>> ' "exiting asyncio REPL..." -- "$pyish" -m asyncio
 printf 'await asyncio.sleep(0, result=4)\n' >in
-check "-m asyncio: asyncio is imported in the REPL's namespace" 0 "4" ">>> " -- "$pyish" -m asyncio
+check "-m asyncio: asyncio is imported in the REPL's namespace" 0 $'>>> 4\n>>> ' '>>> import asyncio' -- "$pyish" -m asyncio
 printf '{"b": [1, 2], "a": null}' >in
 check "-m json.tool --sort-keys" 0 $'{\n    "a": null,\n    "b": [\n        1,\n        2\n    ]\n}' "" -- "$pyish" -m json.tool --sort-keys
 printf '{bad' >in
