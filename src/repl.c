@@ -514,9 +514,15 @@ static char **complete(const char *text, int start, int end) {
         }
     }
     if (blank) {
-        rl_insert_text("\t");
-        rl_forced_update_display();
-        return NULL;
+        // the tab as the one match: libedit inserts and redraws it in place
+        // (inserting it here needed a full redraw, which libedit starts at
+        // the cursor, not the line's start: "... ..." on the screen)
+        // (the substitution, then the one match: an exact match, no beep)
+        char **m = malloc(3 * sizeof *m);
+        m[0] = strdup("\t");
+        m[1] = strdup("\t");
+        m[2] = NULL;
+        return m;
     }
     char **m = rl_completion_matches(text, next_candidate);
     fflush(stdout);
