@@ -738,7 +738,8 @@ static void asyncio_banner(void) {
 
 // Runs the REPL in __main__ until end of input or SystemExit (left pending
 // for the caller, which turns it into the exit status).
-void repl_run(bool show_banner, bool asyncio_console) {
+bool repl_run(bool show_banner, bool asyncio_console) {
+    bool last_interrupted = false;  // the last input run raised KeyboardInterrupt
     bool tty = isatty(0);
     Repl session;
     memset(&session, 0, sizeof session);
@@ -776,10 +777,12 @@ void repl_run(bool show_banner, bool asyncio_console) {
 #endif
     if (asyncio_console) {
         asyncio_banner();
-    } else if (show_banner && tty) {
-        printf("pyish " PYISH_VERSION " (" __DATE__ ") on linux\n"
-               "Use \"await\" directly instead of \"asyncio.run()\".\n"
-               "Type \"help\", \"exit()\" or Ctrl-D to leave.\n");
+    } else if (show_banner) {
+        // on stderr, and also for -i off a terminal, as python3's banner
+        fprintf(stderr, "pyish " PYISH_VERSION " (" __DATE__ ") on linux\n"
+                "Use \"await\" directly instead of \"asyncio.run()\".\n"
+                "Type \"help\", \"exit()\" or Ctrl-D to leave.\n");
+        fflush(stderr);
     }
     ObjDict *globals = interp_main_globals();
     for (;;) {
@@ -822,8 +825,10 @@ void repl_run(bool show_banner, bool asyncio_console) {
         Value r = run_code(code, globals);
         gc_pop_root(1);
         fflush(stdout);
+        last_interrupted = false;
         if (!r) {
             Value exc = exc_take();
+            last_interrupted = exc_matches(exc, OBJ_VAL(exc_KeyboardInterrupt));
             if (exc_matches(exc, OBJ_VAL(exc_SystemExit))) {
                 exc_raise_value(exc);
                 break;
@@ -851,4 +856,5 @@ void repl_run(bool show_banner, bool asyncio_console) {
     free(ST->repl->history_path);
 #endif
     ST->repl = NULL;
+    return last_interrupted && !asyncio_console;
 }

@@ -65,6 +65,12 @@ printf 'w + 1\nimport sys\nsys.exit(3)\n' >in
 check "-i -c then sys.exit" 3 "42" ">>> " -- "$pyish" -i -c 'w = 41'
 printf 'w\n' >in
 check "-i after an error" 0 "1" "ZeroDivisionError" -- "$pyish" -i -c 'w = 1; 1/0'
+# -i without a program off a terminal: the banner on stderr (python3 too),
+# not with -q
+printf 'x = 1\nx\n' >in
+check "-i off a terminal: banner" 0 "1" $'Type "help", "exit()" or Ctrl-D to leave.\n>>> >>> >>> ' -- "$pyish" -i
+printf 'x = 1\nx\n' >in
+check "-q -i off a terminal: no banner" 0 "1" "" -- bash -c '"$0" -q -i 2>err2; [[ $(cat err2) == ">>> >>> >>> " ]]' "$pyish"
 
 w='import warnings, sys; print(sys.warnoptions); warnings.warn("careful"); print("after")'
 check "-W error" 1 "['error']" "UserWarning: careful" -- "$pyish" -W error -c "$w"
