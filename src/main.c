@@ -454,11 +454,13 @@ static void *interp_main(void *arg) {
                 exc_clear();
             }
         }
-        repl_run(!o->file && !o->code && !o->quiet);
+        bool interrupted = repl_run(!o->file && !o->code && !o->quiet, o->asyncio_repl);
         o->status = 0;
         Value exc = exc_take();
         if (exc) {
             o->status = uncaught(o, exc);
+        } else if (interrupted) {
+            o->died_of_sigint = true;
         }
     }
     int out_err = fflush(stdout) != 0 ? errno : 0;

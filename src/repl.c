@@ -39,10 +39,12 @@ typedef struct Repl {
     ObjLoop *loop;              // the persistent loop (NULL if asyncio failed)
     bool show_prompts;          // terminal, or -i: prompts (to stderr off a terminal)
     bool line_interrupted;      // Ctrl-C while reading a line
-    bool last_key_eof;          // the last key libedit read was Ctrl-D
+    const char *inject;         // keys editline_getc hands libedit before reading
     bool session_over;          // a task raised SystemExit at the prompt
     bool use_editline;          // libedit on a terminal
     char *history_path;         // NULL: no history
+    const char *filename;       // of inputs: "<stdin>", "<console>" for -m asyncio
+    bool asyncio_console;       // -m asyncio: as python3's console
     char **cands;               // completion candidates
     size_t ncands, ccands;
     size_t cand_idx;            // the next candidate to hand libedit
@@ -168,6 +170,9 @@ static bool wait_input(bool redraw) {
 // UTF-8 character and returns its code point; EOF (-1) on Ctrl-C or end.
 static int editline_getc(FILE *f) {
     (void)f;
+    if (ST->repl->inject && *ST->repl->inject) {
+        return (unsigned char)*ST->repl->inject++;
+    }
     if (!wait_input(true)) {
         return EOF;
     }
@@ -183,7 +188,6 @@ static int editline_getc(FILE *f) {
     if (n <= 0) {
         return EOF;
     }
-    ST->repl->last_key_eof = c == 4;
     if (c < 0x80) {
         return c;
     }
@@ -198,6 +202,23 @@ static int editline_getc(FILE *f) {
     }
     return cp;
 }
+
+// Ctrl-D as GNU readline's delete-char: on an empty line it ends the input
+// (readline() returns NULL) without echoing anything, where libedit's own
+// em-delete-or-list writes "^D" (and on a line with text lists completions
+// at its end). With text it deletes the character under the cursor: the
+// Delete key's sequence, bound to ed-delete-next-char, is handed to libedit
+// as the next keys.
+static int ctrl_d(int count, int key) {
+    (void)count;
+    (void)key;
+    if (rl_end == 0) {
+        rl_done = 1;
+    } else {
+        ST->repl->inject = "\033[3~";
+    }
+    return 0;
+}
 #endif
 
 // Reads one line without its newline (malloc'd); NULL at end of input or
@@ -211,16 +232,13 @@ static char *read_line(const char *prompt) {
             free(l);
             return NULL;
         }
-        if (l == NULL && ST->repl->last_key_eof) {
-            // libedit echoes the Ctrl-D that ends the session as "^D";
-            // CPython's readline leaves the prompt line as it was
-            fputs("\b\b  \b\b", stdout);
-        }
         return l;
     }
 #endif
     if (ST->repl->show_prompts) {
-        FILE *out = isatty(0) ? stdout : stderr;
+        // off a terminal python3 -i prompts on stderr, its asyncio console
+        // (input()) on stdout
+        FILE *out = isatty(0) || ST->repl->asyncio_console ? stdout : stderr;
         fputs(prompt, out);
         fflush(out);
     }
@@ -496,9 +514,15 @@ static char **complete(const char *text, int start, int end) {
         }
     }
     if (blank) {
-        rl_insert_text("\t");
-        rl_forced_update_display();
-        return NULL;
+        // the tab as the one match: libedit inserts and redraws it in place
+        // (inserting it here needed a full redraw, which libedit starts at
+        // the cursor, not the line's start: "... ..." on the screen)
+        // (the substitution, then the one match: an exact match, no beep)
+        char **m = malloc(3 * sizeof *m);
+        m[0] = strdup("\t");
+        m[1] = strdup("\t");
+        m[2] = NULL;
+        return m;
     }
     char **m = rl_completion_matches(text, next_candidate);
     fflush(stdout);
@@ -536,7 +560,7 @@ static int input_state(const char *src, size_t len, const char *last_line) {
             err.line = err.end_line = second->loc.line;
             err.col = err.end_col = second->loc.col;
             fflush(stdout);
-            diag_print_syntax_error(stderr, "<stdin>", src, len, &err);
+            diag_print_syntax_error(stderr, ST->repl->filename, src, len, &err);
             state = INPUT_BAD;
         } else if (compound && last_line[strspn(last_line, " \t")] != 0) {
             state = INPUT_MORE;
@@ -550,7 +574,7 @@ static int input_state(const char *src, size_t len, const char *last_line) {
 
 // Parses and compiles one input; prints its SyntaxError.
 static ObjCode *compile_input(const char *src, size_t len) {
-    ObjCode *code = interp_compile(src, len, "<stdin>", true, NULL);
+    ObjCode *code = interp_compile(src, len, ST->repl->filename, true, NULL);
     if (!code) {
         interp_print_exception(exc_take());
     }
@@ -644,7 +668,8 @@ static char *read_input(size_t *len) {
 }
 
 // `help`, as python's site module gives its REPL: help(obj) prints
-// pydoc's text (runtime/lib/pydoc.pyish); help() a short orientation.
+// pydoc's text (runtime/lib/pydoc.pyish); help() a short orientation. And
+// `copyright`, `credits`, `license`, which the asyncio REPL's banner names.
 static const char help_src[] =
     "class _Helper:\n"
     "    def __repr__(self):\n"
@@ -657,7 +682,17 @@ static const char help_src[] =
     "            return\n"
     "        import pydoc\n"
     "        return pydoc.help(*args)\n"
-    "help = _Helper()\n";
+    "help = _Helper()\n"
+    "class _Printer:\n"
+    "    def __init__(self, text):\n"
+    "        self._text = text\n"
+    "    def __repr__(self):\n"
+    "        return self._text\n"
+    "    def __call__(self):\n"
+    "        print(self._text)\n"
+    "copyright = _Printer('Copyright (c) the pyish authors.')\n"
+    "credits = _Printer('pyish: an interpreter for Python 3.11 with asyncio on libuv, in C11.')\n"
+    "license = _Printer('pyish comes with no license text of its own; see its README.')\n";
 
 static void install_help(void) {
     Value have = dict_get_str(ST->builtins, str_intern_c("help"));
@@ -669,9 +704,12 @@ static void install_help(void) {
     dict_set_str(AS_DICT(ns), str_intern_c("__builtins__"), OBJ_VAL(ST->builtins));
     dict_set_str(AS_DICT(ns), str_intern_c("__name__"), str_from_c("builtins"));
     if (interp_run_source(help_src, sizeof help_src - 1, "<pyish help>", AS_DICT(ns), false, NULL)) {
-        Value h = dict_get_str(AS_DICT(ns), str_intern_c("help"));
-        if (h) {
-            dict_set_str(ST->builtins, str_intern_c("help"), h);
+        static const char *const names[] = {"help", "copyright", "credits", "license"};
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+            Value h = dict_get_str(AS_DICT(ns), str_intern_c(names[i]));
+            if (h) {
+                dict_set_str(ST->builtins, str_intern_c(names[i]), h);
+            }
         }
     } else {
         exc_clear();
@@ -679,14 +717,36 @@ static void install_help(void) {
     gc_pop_root(1);
 }
 
+// python3 -m asyncio's banner (printed even with -q) on stderr: its first
+// line shows sys.version; the last, the import its console runs first.
+static void asyncio_banner(void) {
+    Value sys;
+    Value v = dict_get(ST->modules, str_from_c("sys"), &sys) == 1
+        ? obj_getattr(sys, str_intern_c("version")) : VAL_NULL;
+    if (!v || !IS_STR(v)) {
+        exc_clear();
+    }
+    char ps1[256];
+    fprintf(stderr, "asyncio REPL %s on linux\n"
+            "Use \"await\" directly instead of \"asyncio.run()\".\n"
+            "Type \"help\", \"copyright\", \"credits\" or \"license\" for more information.\n"
+            "%simport asyncio\n",
+            v && IS_STR(v) ? AS_STR(v)->data : PYISH_VERSION,
+            prompt_text("ps1", ">>> ", ps1, sizeof ps1));
+    fflush(stderr);
+}
+
 // Runs the REPL in __main__ until end of input or SystemExit (left pending
 // for the caller, which turns it into the exit status).
-void repl_run(bool show_banner) {
+bool repl_run(bool show_banner, bool asyncio_console) {
+    bool last_interrupted = false;  // the last input run raised KeyboardInterrupt
     bool tty = isatty(0);
     Repl session;
     memset(&session, 0, sizeof session);
     ST->repl = &session;
     ST->repl->show_prompts = true;
+    ST->repl->filename = asyncio_console ? "<console>" : "<stdin>";
+    ST->repl->asyncio_console = asyncio_console;
     // the asyncio core and the REPL's persistent loop
     Value m = import_module_value(str_intern_c("_asyncio"));
     if (m) {
@@ -709,13 +769,20 @@ void repl_run(bool show_banner) {
         rl_attempted_completion_function = complete;
         rl_completion_append_character = 0;
         rl_basic_word_break_characters = " \t\n`~!@#$%^&*()-=+[{]}\\|;:'\",<>/?";
+        rl_initialize();
+        rl_parse_and_bind("bind ^[[3~ ed-delete-next-char");
+        rl_add_defun("pyish-eof-or-delete", ctrl_d, 4);
         history_open();
     }
 #endif
-    if (show_banner && tty) {
-        printf("pyish " PYISH_VERSION " (" __DATE__ ") on linux\n"
-               "Use \"await\" directly instead of \"asyncio.run()\".\n"
-               "Type \"help\", \"exit()\" or Ctrl-D to leave.\n");
+    if (asyncio_console) {
+        asyncio_banner();
+    } else if (show_banner) {
+        // on stderr, and also for -i off a terminal, as python3's banner
+        fprintf(stderr, "pyish " PYISH_VERSION " (" __DATE__ ") on linux\n"
+                "Use \"await\" directly instead of \"asyncio.run()\".\n"
+                "Type \"help\", \"exit()\" or Ctrl-D to leave.\n");
+        fflush(stderr);
     }
     ObjDict *globals = interp_main_globals();
     for (;;) {
@@ -731,6 +798,9 @@ void repl_run(bool show_banner) {
                 FILE *out = tty ? stdout : stderr;
                 fputc('\n', out);
                 fflush(out);
+            }
+            if (asyncio_console) {
+                fputs("exiting asyncio REPL...\n", stderr);
             }
             break;
         }
@@ -755,8 +825,10 @@ void repl_run(bool show_banner) {
         Value r = run_code(code, globals);
         gc_pop_root(1);
         fflush(stdout);
+        last_interrupted = false;
         if (!r) {
             Value exc = exc_take();
+            last_interrupted = exc_matches(exc, OBJ_VAL(exc_KeyboardInterrupt));
             if (exc_matches(exc, OBJ_VAL(exc_SystemExit))) {
                 exc_raise_value(exc);
                 break;
@@ -784,4 +856,5 @@ void repl_run(bool show_banner) {
     free(ST->repl->history_path);
 #endif
     ST->repl = NULL;
+    return last_interrupted && !asyncio_console;
 }

@@ -1,10 +1,13 @@
 // ptydrive.c: runs a program in a pseudo-terminal and drives it from a
 // script, as a person at the keyboard would: the REPL tests (tests/repl/
 // *.repl). Usage: ptydrive SCRIPT PROGRAM [ARGS...]. Script lines:
-//   spawn               start PROGRAM ARGS in a new pty (80x24, TERM=xterm)
+//   spawn [WORDS...]    start PROGRAM ARGS WORDS in a new pty (80x24, TERM=xterm);
+//                       WORDS are split at spaces ($TMP: the fresh folder)
 //   send TEXT           type TEXT; escapes \n \r \t \e \\ \xHH (\x03 = Ctrl-C)
 //   expect TEXT         wait (5 s max) until the output, with escape sequences
 //                       and CRs removed, holds TEXT after the previous match
+//   absent TEXT         the session's output so far (escapes and CRs
+//                       removed) does not hold TEXT
 //   sleep SECONDS       wait, reading output
 //   exit N              wait (5 s max) for the program to exit with status N
 //   setenv NAME VALUE   for the next spawn; $TMP in VALUE is a fresh folder
@@ -158,7 +161,28 @@ static size_t unescape(const char *s, char *dst) {
     return n;
 }
 
-static void spawn(char **argv) {
+// [in] with its first "$TMP" replaced by the session's fresh folder.
+static void subst_tmp(const char *in, char *buf, size_t size) {
+    const char *t = strstr(in, "$TMP");
+    if (t) {
+        snprintf(buf, size, "%.*s%s%s", (int)(t - in), in, tmpdir, t + 4);
+    } else {
+        snprintf(buf, size, "%s", in);
+    }
+}
+
+static void spawn(char **prog, const char *words) {
+    char *argv[64];
+    int n = 0;
+    while (*prog && n < 32) {
+        argv[n++] = *prog++;
+    }
+    char buf[4096];
+    subst_tmp(words, buf, sizeof buf);
+    for (char *w = strtok(buf, " "); w && n < 63; w = strtok(NULL, " ")) {
+        argv[n++] = w;
+    }
+    argv[n] = NULL;
     struct winsize ws = {24, 80, 0, 0};
     nout = mark = 0;
     esc_state = 0;
@@ -238,7 +262,7 @@ int main(int argc, char **argv) {
             arg = line + strlen(line);
         }
         if (strcmp(line, "spawn") == 0) {
-            spawn(argv + 2);
+            spawn(argv + 2, arg);
         } else if (strcmp(line, "send") == 0) {
             size_t n = unescape(arg, text);
             pump(0.01, NULL);
@@ -249,6 +273,11 @@ int main(int argc, char **argv) {
             unescape(arg, text);
             if (!pump(5, text)) {
                 fail("timeout: expected", arg);
+            }
+        } else if (strcmp(line, "absent") == 0) {
+            unescape(arg, text);
+            if (out && strstr(out, text)) {
+                fail("unwanted output:", arg);
             }
         } else if (strcmp(line, "sleep") == 0) {
             pump(atof(arg), NULL);
@@ -261,12 +290,7 @@ int main(int argc, char **argv) {
             }
             *val++ = 0;
             char buf[4096];
-            char *t = strstr(val, "$TMP");
-            if (t) {
-                snprintf(buf, sizeof buf, "%.*s%s%s", (int)(t - val), val, tmpdir, t + 4);
-            } else {
-                snprintf(buf, sizeof buf, "%s", val);
-            }
+            subst_tmp(val, buf, sizeof buf);
             setenv(arg, buf, 1);
         } else {
             fail("unknown command", line);

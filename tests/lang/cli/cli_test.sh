@@ -65,6 +65,12 @@ printf 'w + 1\nimport sys\nsys.exit(3)\n' >in
 check "-i -c then sys.exit" 3 "42" ">>> " -- "$pyish" -i -c 'w = 41'
 printf 'w\n' >in
 check "-i after an error" 0 "1" "ZeroDivisionError" -- "$pyish" -i -c 'w = 1; 1/0'
+# -i without a program off a terminal: the banner on stderr (python3 too),
+# not with -q
+printf 'x = 1\nx\n' >in
+check "-i off a terminal: banner" 0 "1" $'Type "help", "exit()" or Ctrl-D to leave.\n>>> >>> >>> ' -- "$pyish" -i
+printf 'x = 1\nx\n' >in
+check "-q -i off a terminal: no banner" 0 "1" "" -- bash -c '"$0" -q -i 2>err2; [[ $(cat err2) == ">>> >>> >>> " ]]' "$pyish"
 
 w='import warnings, sys; print(sys.warnoptions); warnings.warn("careful"); print("after")'
 check "-W error" 1 "['error']" "UserWarning: careful" -- "$pyish" -W error -c "$w"
@@ -75,9 +81,11 @@ check "-W bad action" 0 $'[\'bogus\']\nafter' "Invalid -W option ignored: invali
 check "no -W: printed once with its line" 0 $'[]\nafter' "<string>:1: UserWarning: careful" -- "$pyish" -c "$w"
 check "-W without its argument" 2 "" "Argument expected for the -W option" -- "$pyish" -W
 printf 'import asyncio\nawait asyncio.sleep(0, result=3)\nx = 5\nx\n' >in
-check "-m asyncio: a REPL with top-level await" 0 $'3\n5' ">>> " -- "$pyish" -m asyncio
+# off a terminal, as python3's console: prompts on stdout (input()), the
+# banner and the farewell on stderr
+check "-m asyncio: a REPL with top-level await" 0 $'>>> >>> 3\n>>> >>> 5\n>>> ' "exiting asyncio REPL..." -- "$pyish" -m asyncio
 printf 'await asyncio.sleep(0, result=4)\n' >in
-check "-m asyncio: asyncio is imported in the REPL's namespace" 0 "4" ">>> " -- "$pyish" -m asyncio
+check "-m asyncio: asyncio is imported in the REPL's namespace" 0 $'>>> 4\n>>> ' '>>> import asyncio' -- "$pyish" -m asyncio
 printf '{"b": [1, 2], "a": null}' >in
 check "-m json.tool --sort-keys" 0 $'{\n    "a": null,\n    "b": [\n        1,\n        2\n    ]\n}' "" -- "$pyish" -m json.tool --sort-keys
 printf '{bad' >in
