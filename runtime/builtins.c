@@ -1218,6 +1218,7 @@ static void dir_add_hidden(Value set, ObjClass *c) {
         {exc_AttributeError, "name obj"},
         {exc_UnicodeEncodeError, "encoding end object reason start"},
         {exc_UnicodeDecodeError, "encoding end object reason start"},
+        {exc_UnicodeTranslateError, "encoding end object reason start"},
         {exc_BaseExceptionGroup, "exceptions message"},
     };
     for (size_t i = 0; i < sizeof hooked / sizeof *hooked; i++) {

@@ -372,7 +372,7 @@ static Value property_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
 }
 
 static void add_field(ObjClass *cls, const char *name, NativeFn fn, bool member) {
-    ObjProperty *p = (ObjProperty *)obj_alloc(cls_property, sizeof(ObjProperty));
+    ObjProperty *p = (ObjProperty *)obj_alloc(member ? cls_property : cls_getset, sizeof(ObjProperty));
     p->fget = p->fset = p->fdel = p->doc = VAL_NONE;
     gc_push_root(OBJ_VAL(p));
     p->fget = native_new(name, fn, cls);
@@ -1108,12 +1108,22 @@ Value type_call(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     if (newf && IS_A(newf, cls_staticmethod)) {
         newf = ((ObjWrapper *)AS_OBJ(newf))->func;
     }
-    if (newf && IS_A(newf, cls_function)) {
+    if (newf && !IS_A(newf, cls_function) && !IS_A(newf, cls_native)) {
+        // another callable (an instance with __call__, a partial): what
+        // cls.__new__ gives, called with cls first, as CPython's slot_tp_new
+        newf = type_getattr_impl(OBJ_VAL(cls), s_new, true);
+        if (!newf) {
+            return VAL_NULL;
+        }
+    }
+    if (newf && !IS_A(newf, cls_native)) {
         // A user __new__(cls, *args): __init__ runs only on an instance of cls.
         Value nargs[argc + 1];
         nargs[0] = OBJ_VAL(cls);
         values_copy(nargs + 1, argv, (size_t)argc);
+        gc_push_root(newf);
         obj = vm_call(newf, argc + 1, nargs, kw);
+        gc_pop_root(1);
         if (!obj || !user_init || !class_is_subclass(val_class(obj), cls)) {
             return obj;
         }
@@ -1126,11 +1136,8 @@ Value type_call(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     if (!obj || !user_init) {
         return obj;
     }
-    Value args[argc + 1];
-    args[0] = obj;
-    values_copy(args + 1, argv, (size_t)argc);
     gc_push_root(obj);
-    Value r = vm_call(init, argc + 1, args, kw);
+    Value r = call_class_method(init, obj, argc, argv, kw);
     gc_pop_root(1);
     if (!r) {
         return VAL_NULL;
@@ -1264,6 +1271,7 @@ static ObjClass *solid_base(ObjClass *c) {
 
 // Creates a user class [name] with [bases] (tuple of classes, may be empty)
 static void class_add_members(ObjClass *c);
+static void class_add_dict_weakref(ObjClass *c);
 
 // Checks user class [c]'s own __slots__ as CPython's type_new does: another
 // iterable than a str/tuple/list becomes a tuple of its items (a dict its
@@ -1443,6 +1451,7 @@ Value class_create_in(ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjDict *ns
         return VAL_NULL;
     }
     class_add_members(c);
+    class_add_dict_weakref(c);
     gc_pop_root(1);
     return OBJ_VAL(c);
 }
@@ -2171,10 +2180,30 @@ ObjNative *property_field_getter(Obj *p) {
 }
 
 Value class_dotted_name(ObjClass *c) {
-    if (c->module && strcmp(c->module->data, "builtins") != 0) {
+    if (!(c->flags & CLS_USER) && c->module && strcmp(c->module->data, "builtins") != 0) {
         return str_printf("%s.%s", c->module->data, c->name->data);
     }
     return OBJ_VAL(c->name);
+}
+
+// getset_descriptor's own attributes: __name__, __qualname__, __objclass__, __doc__.
+static Value getset_getattr(Value self, ObjStr *name) {
+    ObjProperty *p = (ObjProperty *)AS_OBJ(self);
+    ObjNative *g = property_field_getter(AS_OBJ(self));
+    const char *n = name->data;
+    if (g && strcmp(n, "__name__") == 0) {
+        return str_from_c(g->name);
+    }
+    if (g && strcmp(n, "__qualname__") == 0) {
+        return str_printf("%s.%s", class_qualname(g->owner)->data, g->name);
+    }
+    if (g && strcmp(n, "__objclass__") == 0) {
+        return OBJ_VAL(g->owner);
+    }
+    if (strcmp(n, "__doc__") == 0) {
+        return p->doc ? p->doc : VAL_NONE;
+    }
+    return generic_getattr(self, name);
 }
 
 static Value member_repr(Value self) {
@@ -2286,6 +2315,91 @@ static void class_add_members(ObjClass *c) {
     }
 }
 
+// ---- __dict__ and __weakref__ in a user class's dict: CPython's getset
+// descriptors, <attribute '__dict__' of 'A' objects>, which type_new adds to
+// a class whose base has no instance dict (weak reference list) and whose
+// __slots__, if any, name one.
+static Value instance_dict_get(int argc, Value *argv, ObjDict *kw) {
+    ObjDict *d = obj_instance_dict(argv[0]);
+    return d ? OBJ_VAL(d)
+             : exc_raise(exc_AttributeError, "'%s' object has no attribute '__dict__'", val_type_name(argv[0]));
+}
+
+static Value instance_dict_set(int argc, Value *argv, ObjDict *kw) {
+    return obj_replace_instance_dict(argv[0], argc > 1 ? argv[1] : VAL_NULL) ? VAL_NONE : VAL_NULL;
+}
+
+static Value instance_weakref_get(int argc, Value *argv, ObjDict *kw) {
+    return weakref_first(argv[0]);
+}
+
+static void add_getset(ObjClass *c, const char *name, NativeFn get, NativeFn set, const char *doc) {
+    ObjProperty *p = (ObjProperty *)obj_alloc(cls_getset, sizeof(ObjProperty));
+    p->fget = p->fset = p->fdel = p->doc = VAL_NONE;
+    gc_push_root(OBJ_VAL(p));
+    p->doc = str_from_c(doc);
+    p->fget = native_new(name, get, c);
+    if (set) {
+        p->fset = p->fdel = native_new(name, set, c);
+    }
+    dict_set_str(c->dict, str_intern_c(name), OBJ_VAL(p));
+    gc_pop_root(1);
+}
+
+// Whether base [k] of a new class gives its instances a dict ([*dict]) and
+// a weak reference list ([*weak]), as CPython's tp_dictoffset/tp_weaklistoffset.
+static void base_slots(ObjClass *k, bool *dict, bool *weak) {
+    if (!(k->flags & CLS_USER)) {
+        // (not dict_offset: int keeps room there for its subclasses' dicts)
+        *dict |= (k->flags & (CLS_EXCEPTION | CLS_META)) || k == cls_function || k == cls_module;
+        *weak |= k != cls_object && (k->flags & CLS_META || k == cls_set || k == cls_frozenset ||
+                                      k == cls_function || k == cls_module);
+        return;
+    }
+    Value sl = dict_get_str(k->dict, str_intern_c("__slots__"));
+    if (!sl) {
+        *dict = *weak = true;
+        return;
+    }
+    size_t n;
+    Value *items = slots_items(&sl, &n);
+    for (size_t i = 0; i < n; i++) {
+        if (IS_STR(items[i])) {
+            *dict |= strcmp(AS_STR(items[i])->data, "__dict__") == 0;
+            *weak |= strcmp(AS_STR(items[i])->data, "__weakref__") == 0;
+        }
+    }
+}
+
+static void class_add_dict_weakref(ObjClass *c) {
+    bool has_dict = false, has_weak = false;
+    for (size_t i = 1; i < c->mro->len; i++) {
+        base_slots(AS_CLASS(c->mro->items[i]), &has_dict, &has_weak);
+    }
+    // a variable-size builtin base (int, tuple, bytes) has no room for the list
+    ObjClass *nb = c->native_base;
+    if (nb == cls_int || nb == cls_bool || nb == cls_tuple || class_is_subclass(nb, cls_tuple) || nb == cls_bytes) {
+        has_weak = true;
+    }
+    bool want_dict = false, want_weak = false;
+    base_slots(c, &want_dict, &want_weak);
+    if (want_dict && !has_dict) {
+        add_getset(c, "__dict__", instance_dict_get, instance_dict_set,
+                   "dictionary for instance variables (if defined)");
+    }
+    if (want_weak && !has_weak) {
+        add_getset(c, "__weakref__", instance_weakref_get, NULL,
+                   "list of weak references to the object (if defined)");
+    }
+}
+
+static const MethodDef getset_methods[] = {
+    {"__get__", prop_get_m},
+    {"__set__", prop_set_m},
+    {"__delete__", prop_delete_m},
+    {NULL, NULL},
+};
+
 static const MethodDef property_methods[] = {
     {"__get__", prop_get_m},
     {"__set__", prop_set_m},
@@ -2381,6 +2495,11 @@ void class_ready(void) {
     cls_member->repr = member_repr;
     cls_member->getattr = member_getattr;
     cls_member->new_ = NULL;
+    cls_getset = class_new_builtin("getset_descriptor", NULL, sizeof(ObjProperty), getset_methods);
+    cls_getset->trace = trace_property;
+    cls_getset->new_ = NULL;
+    cls_getset->getattr = getset_getattr;
+    cls_getset->repr = property_repr;
     cls_property = class_new_builtin("property", NULL, sizeof(ObjProperty), property_methods);
     cls_property->trace = trace_property;
     cls_property->new_ = property_new;

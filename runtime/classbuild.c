@@ -126,11 +126,6 @@ Value class_build(ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjDict *ns, Ob
     wrap_implicit(d, "__new__", cls_staticmethod);
     wrap_implicit(d, "__init_subclass__", cls_classmethod);
     wrap_implicit(d, "__class_getitem__", cls_classmethod);
-    // every class has its own __doc__, None when the body has no docstring
-    // (a subclass does not show its base's)
-    if (!dict_get_str(d, str_intern_c("__doc__"))) {
-        dict_set_str(d, str_intern_c("__doc__"), VAL_NONE);
-    }
     ObjStr *cellname = str_intern_c("__classcell__");
     Value cell = dict_get_str(d, cellname);
     if (cell) {
@@ -142,6 +137,12 @@ Value class_build(ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjDict *ns, Ob
         return VAL_NULL;
     }
     gc_push_root(cls);
+    // every class has its own __doc__, None when the body has no docstring
+    // (a subclass does not show its base's); after the slot members and
+    // __dict__/__weakref__, in CPython's order
+    if (!dict_get_str(d, str_intern_c("__doc__"))) {
+        dict_set_str(d, str_intern_c("__doc__"), VAL_NONE);
+    }
     if (cell && IS_A(cell, cls_cell)) {
         ((ObjCell *)AS_OBJ(cell))->value = cls;
     }
@@ -165,7 +166,7 @@ static Value bind_meta(Value self, ObjClass *meta, Value v) {
     if (IS_A(v, cls_staticmethod)) {
         return ((ObjWrapper *)AS_OBJ(v))->func;
     }
-    if (IS_A(v, cls_property)) {
+    if (IS_PROPERTY(v)) {
         Value g = ((ObjProperty *)AS_OBJ(v))->fget;
         if (!g || IS_NONE(g)) {
             return exc_raise(exc_AttributeError, "property of '%s' object has no getter",
@@ -196,7 +197,7 @@ Value class_meta_data_attr(Value self, ObjStr *name, bool *found) {
     if (!v || !IS_OBJ(v)) {
         return VAL_NULL;
     }
-    bool data = IS_A(v, cls_property) ||
+    bool data = IS_PROPERTY(v) ||
                 ((AS_OBJ(v)->cls->flags & CLS_USER) &&
                  class_lookup(AS_OBJ(v)->cls, ST->s_descr[1]));
     if (!data) {

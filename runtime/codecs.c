@@ -155,8 +155,45 @@ static Value unknown_handler(const char *errors) {
     return exc_raise(exc_LookupError, "unknown error handler name '%s'", errors);
 }
 
+// The escaped code point at [start] of str [s] as CPython's messages show it ('\\xe9', '\\u20ac').
+static void escaped_cp(ObjStr *s, int64_t start, char *out, size_t size) {
+    size_t off = str_cp_offset(s, (size_t)start);
+    uint32_t cp = utf8_decode(s->data, s->len, &off);
+    if (cp < 0x100) {
+        snprintf(out, size, "\\x%02x", cp);
+    } else if (cp < 0x10000) {
+        snprintf(out, size, "\\u%04x", cp);
+    } else {
+        snprintf(out, size, "\\U%08x", cp);
+    }
+}
+
+// UnicodeTranslateError's (object, start, end, reason) message.
+static Value translate_error_str(ObjException *e) {
+    Value *a = e->args->items;
+    if (!IS_SMALL(a[1]) || !IS_SMALL(a[2])) {
+        return VAL_NULL;
+    }
+    Value reason = obj_str(a[3]);
+    if (!reason) {
+        return VAL_NULL;
+    }
+    const char *rs = AS_STR(reason)->data;
+    int64_t start = AS_SMALL(a[1]), end = AS_SMALL(a[2]);
+    if (end == start + 1 && str_check(a[0]) && start >= 0 && (size_t)start < AS_STR(a[0])->cplen) {
+        char ch[16];
+        escaped_cp(AS_STR(a[0]), start, ch, sizeof ch);
+        return str_printf("can't translate character '%s' in position %lld: %s", ch, (long long)start, rs);
+    }
+    return str_printf("can't translate characters in position %lld-%lld: %s", (long long)start,
+                      (long long)end - 1, rs);
+}
+
 Value codec_error_str(Value ev) {
     ObjException *e = AS_EXC(ev);
+    if (class_is_subclass(e->hdr.cls, exc_UnicodeTranslateError)) {
+        return e->args->len == 4 ? translate_error_str(e) : VAL_NULL;
+    }
     if (e->args->len != 5 || !str_check(e->args->items[0]) || !IS_SMALL(e->args->items[2]) ||
         !IS_SMALL(e->args->items[3])) {
         return VAL_NULL;    // not the codec form: the caller uses the generic one
@@ -179,17 +216,8 @@ Value codec_error_str(Value ev) {
                           (long long)start, (long long)end - 1, rs);
     }
     if (end == start + 1 && str_check(a[1]) && start >= 0 && (size_t)start < AS_STR(a[1])->cplen) {
-        ObjStr *s = AS_STR(a[1]);
-        size_t off = str_cp_offset(s, (size_t)start);
-        uint32_t cp = utf8_decode(s->data, s->len, &off);
         char ch[16];
-        if (cp < 0x100) {
-            snprintf(ch, sizeof ch, "\\x%02x", cp);
-        } else if (cp < 0x10000) {
-            snprintf(ch, sizeof ch, "\\u%04x", cp);
-        } else {
-            snprintf(ch, sizeof ch, "\\U%08x", cp);
-        }
+        escaped_cp(AS_STR(a[1]), start, ch, sizeof ch);
         return str_printf("'%s' codec can't encode character '%s' in position %lld: %s", enc, ch,
                           (long long)start, rs);
     }

@@ -1,6 +1,7 @@
 // coll_deque.c: collections.deque, a ring buffer with optional maxlen,
 // indexing, rotate, and an iterator that detects mutation.
 #include "containers.h"
+#include "gc.h"
 #include "runtime.h"
 #include "coll.h"
 
@@ -394,7 +395,9 @@ static Value dm_pop(int argc, Value *argv, ObjDict *kw) {
     if (DQ->len == 0) {
         return exc_raise(exc_IndexError, "pop from an empty deque");
     }
-    return dq_pop_back(DQ);
+    Value v = dq_pop_back(DQ);
+    gc_note_removed(v);
+    return v;
 }
 
 static Value dm_popleft(int argc, Value *argv, ObjDict *kw) {
@@ -404,7 +407,9 @@ static Value dm_popleft(int argc, Value *argv, ObjDict *kw) {
     if (DQ->len == 0) {
         return exc_raise(exc_IndexError, "pop from an empty deque");
     }
-    return dq_pop_front(DQ);
+    Value v = dq_pop_front(DQ);
+    gc_note_removed(v);
+    return v;
 }
 
 static Value dm_extend(int argc, Value *argv, ObjDict *kw) {
@@ -452,6 +457,7 @@ static Value dm_clear(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("deque.clear", argc - 1, 0, 0)) {
         return VAL_NULL;
     }
+    gc_note_removed(argv[0]);
     deque_finalize(AS_OBJ(argv[0]));
     DQ->cap = DQ->len = DQ->head = 0;
     DQ->state++;

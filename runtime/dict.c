@@ -12,6 +12,7 @@
 // (deleted: probing continues past it) or an entry number. A table with no
 // index (index NULL) is empty.
 #include "containers.h"
+#include "gc.h"
 #include "runtime.h"
 
 
@@ -431,7 +432,27 @@ Value dict_getitem(Value self, Value key) {
     return dict_key_error(key);
 }
 
+// d[key] = v or del d[key] while objects with __del__ live: the value it
+// drops (for a key of another type than str or int, whose hash may run
+// code, the dict stands for it)
+static void note_replaced(ObjDict *d, Value key) {
+    if (!IS_SMALL(key) && !IS_STR(key)) {
+        gc_note_dropped(OBJ_VAL(d), true);
+        return;
+    }
+    int64_t h;
+    int64_t ix = table_hash(key, &h) ? table_find(d, key, h) : -2;
+    if (ix >= 0) {
+        gc_note_dropped(d->entries[ix].value, true);
+    } else if (ix == -2) {
+        exc_clear();
+    }
+}
+
 static bool dict_setitem(Value self, Value key, Value v) {
+    if (ST->gc.del_alive) {
+        note_replaced(AS_DICT(self), key);
+    }
     if (v) {
         return dict_set(AS_DICT(self), key, v) == 0;
     }
@@ -1021,6 +1042,7 @@ static Value m_pop(int argc, Value *argv, ObjDict *kw) {
     }
     Value v = SELF->entries[ix].value;
     table_remove_at(SELF, ix, h);
+    gc_note_removed(v);
     return v;
 }
 
@@ -1043,6 +1065,7 @@ static Value m_popitem(int argc, Value *argv, ObjDict *kw) {
     Value t = tuple_pack(2, e->key, e->value);
     table_remove_at(d, (int64_t)i, e->hash);
     d->nentries = i;
+    gc_note_removed(t);
     return t;
 }
 
@@ -1064,6 +1087,7 @@ static Value m_clear(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("dict.clear", argc - 1, 0, 0)) {
         return VAL_NULL;
     }
+    gc_note_removed(argv[0]);
     table_clear(SELF);
     return VAL_NONE;
 }

@@ -406,8 +406,9 @@ static Value exc_str(Value self) {
     if (class_is_subclass(e->hdr.cls, exc_SyntaxError)) {
         return syntax_error_str(e);
     }
-    if (e->args->len == 5 && (class_is_subclass(e->hdr.cls, exc_UnicodeDecodeError) ||
-                               class_is_subclass(e->hdr.cls, exc_UnicodeEncodeError))) {
+    if ((e->args->len == 5 && (class_is_subclass(e->hdr.cls, exc_UnicodeDecodeError) ||
+                               class_is_subclass(e->hdr.cls, exc_UnicodeEncodeError))) ||
+        (e->args->len == 4 && class_is_subclass(e->hdr.cls, exc_UnicodeTranslateError))) {
         Value r = codec_error_str(self);
         if (r || exc_pending()) {
             return r;
@@ -497,6 +498,18 @@ static Value exc_getattr(Value self, ObjStr *name) {
             if (strcmp(n, parts[i]) == 0) {
                 return e->args->items[i];
             }
+        }
+    }
+    if (class_is_subclass(e->hdr.cls, exc_UnicodeTranslateError)) {
+        // (object, start, end, reason): no codec, so its encoding is None
+        static const char *const parts[] = {"object", "start", "end", "reason"};
+        for (int i = 0; i < 4; i++) {
+            if (strcmp(n, parts[i]) == 0) {
+                return e->args->len == 4 ? e->args->items[i] : VAL_NONE;
+            }
+        }
+        if (strcmp(n, "encoding") == 0) {
+            return VAL_NONE;
         }
     }
     if (strcmp(n, "value") == 0 && class_is_subclass(e->hdr.cls, exc_StopIteration)) {

@@ -538,8 +538,9 @@ void gc_note_dropped(Value v, bool named) {
     }
     ObjClass *c = AS_OBJ(v)->cls;
     bool has_del = (c->flags & CLS_EAGER_DEL) != 0;
-    bool container = c == cls_list || c == cls_tuple || c == cls_dict || c == cls_set;
-    bool other = (c->flags & CLS_USER) || c->native_base == cls_list || c->native_base == cls_dict;
+    bool container = c == cls_list || c == cls_tuple || c == cls_dict || c == cls_set || c == cls_deque;
+    // (an exception holds its args and, through its traceback, frames' locals)
+    bool other = (c->flags & (CLS_USER | CLS_EXCEPTION)) || c->native_base == cls_list || c->native_base == cls_dict;
     if (!has_del && !container && !(named && other)) {
         return;     // (a str, a number, a function... holds no object with __del__)
     }
@@ -558,7 +559,8 @@ void gc_collect(void) {
     if (ST->gc.collecting) {
         return;
     }
-    double eager_start = ST->gc.eager ? clock_real_monotonic() : 0;
+    bool eager = ST->gc.eager;
+    double eager_start = eager ? clock_real_monotonic() : 0;
 #ifdef PYISH_GC_STRESS
     bool verify = (ST->gc.ncollections & 63) == 0;
     if (verify) {
@@ -666,7 +668,9 @@ void gc_collect(void) {
     for (int i = 0; i < ST->gc.nafter_hooks; i++) {
         ST->gc.after_hooks[i]();
     }
-    if (ST->gc.eager) {
+    if (eager) {
+        // (not when a __del__ run by the after-hooks dropped a reference and
+        // so marked the next collection eager: this one had no start time)
         ST->gc.eager = false;
         ST->gc.eager_time += clock_real_monotonic() - eager_start;
     }

@@ -40,6 +40,14 @@ static inline void gc_note_alloc(size_t size) {
 // __del__ or a list/tuple/dict/set holding one counts (not every `self`).
 // Callers skip it while ST->gc.del_alive is 0.
 void gc_note_dropped(Value v, bool named);
+// A value an operation takes out of a container or an object (list.pop's,
+// the old value of d[k] = v or obj.x = v, a whole container for clear()):
+// gc_note_dropped while objects with __del__ live.
+static inline void gc_note_removed(Value v) {
+    if (ST->gc.del_alive) {
+        gc_note_dropped(v, true);
+    }
+}
 
 // Bulk data (a large bytes payload, a bytearray's buffer) costs nothing
 // to mark, unlike objects: its [n] bytes, already noted, bring the next

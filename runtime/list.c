@@ -481,6 +481,7 @@ static bool list_ass_slice(ObjList *l, ObjSlice *s, Value v) {
     if (!slice_indices(s, (int64_t)l->len, &start, &stop, &step, &n)) {
         return false;
     }
+    gc_note_removed(OBJ_VAL(l));
     if (!v) {
         list_del_slice(l, start, step, n);
         return true;
@@ -550,6 +551,7 @@ static bool list_setitem(Value self, Value key, Value v) {
         exc_raise(exc_IndexError, "list assignment index out of range");
         return false;
     }
+    gc_note_removed(l->items[i]);
     if (v) {
         l->items[i] = v;
     } else {
@@ -1001,6 +1003,7 @@ static Value m_pop(int argc, Value *argv, ObjDict *kw) {
     Value v = l->items[i];
     memmove(l->items + i, l->items + i + 1, (l->len - (size_t)i - 1) * sizeof(Value));
     l->len--;
+    gc_note_removed(v);
     return v;
 }
 
@@ -1035,6 +1038,7 @@ static Value m_remove(int argc, Value *argv, ObjDict *kw) {
     if (i < 0) {
         return exc_raise(exc_ValueError, "list.remove(x): x not in list");
     }
+    gc_note_removed(l->items[i]);
     memmove(l->items + i, l->items + i + 1, (l->len - (size_t)i - 1) * sizeof(Value));
     l->len--;
     return VAL_NONE;
@@ -1090,6 +1094,7 @@ static Value m_clear(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     ObjList *l = AS_LIST(argv[0]);
+    gc_note_removed(argv[0]);
     list_finalize(AS_OBJ(argv[0]));
     l->len = l->cap = 0;
     return VAL_NONE;

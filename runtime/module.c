@@ -41,7 +41,7 @@ static bool subclass_data_descr(Value self, ObjStr *name, Value *descr) {
         return false;
     }
     ObjClass *dc = AS_OBJ(*descr)->cls;
-    return dc == cls_property ||
+    return dc == cls_property || dc == cls_getset ||
            ((dc->flags & CLS_USER) && (class_lookup(dc, ST->s_descr[1]) || class_lookup(dc, ST->s_descr[2])));
 }
 

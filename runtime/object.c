@@ -26,11 +26,15 @@ Value call_method_opt(Value self, ObjStr *name, int argc, Value *argv, bool *fou
         return VAL_NULL;
     }
     *found = true;
+    return call_class_method(m, self, argc, argv, NULL);
+}
+
+Value call_class_method(Value m, Value self, int argc, Value *argv, ObjDict *kw) {
     if (IS_A(m, cls_function) || (IS_A(m, cls_native) && !((ObjNative *)AS_OBJ(m))->is_static)) {
         Value args[argc + 1];
         args[0] = self;
         values_copy(args + 1, argv, (size_t)argc);
-        return vm_call(m, argc + 1, args, NULL);
+        return vm_call(m, argc + 1, args, kw);
     }
     if (IS_NONE(m)) {
         return exc_raise(exc_TypeError, "'%s' object is not callable", "NoneType");
@@ -38,7 +42,8 @@ Value call_method_opt(Value self, ObjStr *name, int argc, Value *argv, bool *fou
     // another kind of attribute (staticmethod, partial, a callable
     // instance): bound through its class's __get__ as CPython's
     // lookup_maybe_method does, not through the instance's attribute
-    // lookup, which may be this very method (__getattribute__) again
+    // lookup, which may be this very method (__getattribute__) again;
+    // without __get__ it is called as it is, without self
     Value bound = m;
     Value get = class_lookup(val_class(m), ST->s_descr[0]);
     if (get) {
@@ -49,7 +54,7 @@ Value call_method_opt(Value self, ObjStr *name, int argc, Value *argv, bool *fou
         }
     }
     gc_push_root(bound);
-    Value r = vm_call(bound, argc, argv, NULL);
+    Value r = vm_call(bound, argc, argv, kw);
     gc_pop_root(1);
     return r;
 }
@@ -315,10 +320,7 @@ Value slot_call(Value self, int argc, Value *argv, ObjDict *kw) {
     if (!vm_enter_recursive(" while calling a Python object")) {
         return VAL_NULL;
     }
-    Value args[argc + 1];
-    args[0] = self;
-    values_copy(args + 1, argv, (size_t)argc);
-    Value r = vm_call(m, argc + 1, args, kw);
+    Value r = call_class_method(m, self, argc, argv, kw);
     vm_leave_recursive();
     return r;
 }
@@ -646,6 +648,26 @@ ObjDict *obj_instance_dict(Value self) {
     return instance_dict(self);
 }
 
+bool obj_replace_instance_dict(Value self, Value v) {
+    ObjClass *c = val_class(self);
+    if (!IS_OBJ(self) || !c->dict_offset) {
+        exc_raise(exc_AttributeError, "'%s' object has no attribute '__dict__'", c->name->data);
+        return false;
+    }
+    ObjDict **slot = c->dict_offset == DICT_OFFSET_TRAILING ? class_trailing_dict_slot(AS_OBJ(self))
+                                                             : (ObjDict **)((char *)AS_OBJ(self) + c->dict_offset);
+    if (!v) {
+        *slot = AS_DICT(dict_new());
+        return true;
+    }
+    if (!IS_OBJ(v) || !class_is_subclass(AS_OBJ(v)->cls, cls_dict)) {
+        exc_raise(exc_TypeError, "__dict__ must be set to a dictionary, not a '%s'", val_type_name(v));
+        return false;
+    }
+    *slot = AS_DICT(v);
+    return true;
+}
+
 // For a class attribute DESCR that is an instance of a user class, returns
 // that class's descriptor method (0 __get__, 1 __set__, 2 __delete__), else
 // VAL_NULL.
@@ -663,7 +685,7 @@ static Value user_descr(Value descr, int which) {
 static Value getattr_generic(Value self, ObjStr *name, bool raise) {
     ObjClass *c = val_class(self);
     Value descr = class_lookup(c, name);
-    if (descr && IS_A(descr, cls_property)) {
+    if (descr && IS_PROPERTY(descr)) {
         ObjProperty *p = (ObjProperty *)AS_OBJ(descr);
         if (!p->fget || IS_NONE(p->fget)) {
             return exc_raise(exc_AttributeError, "property '%s' of '%s' object has no getter",
@@ -944,7 +966,7 @@ bool generic_setattr(Value self, ObjStr *name, Value v) {
     if (!descr && name->data[0] == '_' && strcmp(name->data, "__class__") == 0) {
         return set_class(self, v);
     }
-    if (descr && IS_A(descr, cls_property)) {
+    if (descr && IS_PROPERTY(descr)) {
         ObjProperty *p = (ObjProperty *)AS_OBJ(descr);
         Value f = v ? p->fset : p->fdel;
         if (!f || IS_NONE(f)) {
@@ -978,22 +1000,9 @@ bool generic_setattr(Value self, ObjStr *name, Value v) {
     }
     if (!descr && c->dict_offset && !(c->flags & CLS_HAS_SLOTS) && name->data[0] == '_' &&
         strcmp(name->data, "__dict__") == 0) {
-        // a new instance dict (del: an empty one), as object.__dict__'s setter
         // (not for classes with __slots__: their slot values live in that
         // dict too, a difference from CPython that replacing it would show)
-        ObjDict **slot = c->dict_offset == DICT_OFFSET_TRAILING
-                             ? class_trailing_dict_slot(AS_OBJ(self))
-                             : (ObjDict **)((char *)AS_OBJ(self) + c->dict_offset);
-        if (!v) {
-            *slot = AS_DICT(dict_new());
-            return true;
-        }
-        if (!IS_OBJ(v) || !class_is_subclass(AS_OBJ(v)->cls, cls_dict)) {
-            exc_raise(exc_TypeError, "__dict__ must be set to a dictionary, not a '%s'", val_type_name(v));
-            return false;
-        }
-        *slot = AS_DICT(v);
-        return true;
+        return obj_replace_instance_dict(self, v);
     }
     ObjDict *d = instance_dict(self);
     if (!d) {
@@ -1009,6 +1018,12 @@ bool generic_setattr(Value self, ObjStr *name, Value v) {
                       name->data);
         }
         return false;
+    }
+    if (ST->gc.del_alive && name->interned) {
+        Value old = dict_get_str(d, name);
+        if (old) {
+            gc_note_dropped(old, true);     // __del__ soon, as CPython's refcount would
+        }
     }
     if (v) {
         dict_set_str(d, name, v);

@@ -416,6 +416,7 @@ typedef struct ObjException {
     X(Warning, Exception) X(RuntimeWarning, Warning) \
     X(DeprecationWarning, Warning) X(UserWarning, Warning) \
     X(UnicodeDecodeError, UnicodeError) X(UnicodeEncodeError, UnicodeError) \
+    X(UnicodeTranslateError, UnicodeError) \
     X(PendingDeprecationWarning, Warning) X(SyntaxWarning, Warning) \
     X(FutureWarning, Warning) X(ImportWarning, Warning) X(UnicodeWarning, Warning) \
     X(ResourceWarning, Warning) X(BytesWarning, Warning) X(EncodingWarning, Warning)
@@ -443,6 +444,9 @@ static inline ObjClass *val_class(Value v) {
     return IS_SMALL(v) ? cls_int : IS_IMMF(v) ? cls_float : AS_OBJ(v)->cls;
 }
 #define IS_A(v, c) (IS_OBJ(v) && AS_OBJ(v)->cls == (c))
+// A property or a getset descriptor (a builtin's field, a user class's
+// __dict__/__weakref__: the same ObjProperty layout, class.c).
+#define IS_PROPERTY(v) (IS_OBJ(v) && (AS_OBJ(v)->cls == cls_property || AS_OBJ(v)->cls == cls_getset))
 #define IS_STR(v) IS_A(v, cls_str)
 #define IS_LIST(v) IS_A(v, cls_list)
 #define IS_TUPLE(v) IS_A(v, cls_tuple)

@@ -56,6 +56,8 @@ Value context_enter(Value ctx, Value *slot, Value **saved_slot);
 void context_leave(Value prev, Value *saved_slot);
 // ---- weakref.c
 void weakref_init_class(void);
+// obj.__weakref__: the oldest live weak reference to [obj], else None.
+Value weakref_first(Value obj);
 // ---- genericalias.c
 void generic_alias_init(void);
 // list[int]: a types.GenericAlias of [origin] and [args] (a tuple, or one
@@ -72,11 +74,18 @@ Value type_expr_repr(Value v);
 // Calls method [name] of [self]'s class with [self] prepended.
 Value call_method(Value self, const char *name, int argc, Value *argv);
 Value call_method_opt(Value self, ObjStr *name, int argc, Value *argv, bool *found);
+// Calls [m], found as a method name in [self]'s class, as CPython's slots do:
+// a function or builtin method with [self] first, another object bound by
+// its class's __get__, else called as it is (a callable instance).
+Value call_class_method(Value m, Value self, int argc, Value *argv, ObjDict *kw);
 Value call_method_str(Value self, ObjStr *name, int argc, Value *argv);   // name interned
 // self.name(*argv) through the instance's attribute lookup (__getattr__,
 // instance dict), as Python code's method calls.
 Value call_attr(Value self, const char *name, int argc, Value *argv);
 ObjDict *obj_instance_dict(Value self);
+// self.__dict__ = v (v VAL_NULL: del, a new empty dict), as object.__dict__'s
+// setter; false with TypeError for a v that is not a dict.
+bool obj_replace_instance_dict(Value self, Value v);
 // The sorted names dir(v) gives when v's class defines no __dir__, which
 // object.__dir__ returns too (builtins.c).
 Value dir_default(Value v);

@@ -1229,6 +1229,7 @@ static Value m_pop(int argc, Value *argv, ObjDict *kw) {
         }
         SetEntry e = s->entries[p];
         discard_entry(s, e.key, e.hash);    // (found by identity: no __eq__ runs)
+        gc_note_removed(e.key);
         return e.key;
     }
     // CPython's: the first active slot from the finger on
@@ -1239,6 +1240,7 @@ static Value m_pop(int argc, Value *argv, ObjDict *kw) {
     Value k = s->entries[s->slots[i]].key;
     remove_slot(s, i);
     s->finger = (uint32_t)(i + 1);
+    gc_note_removed(k);
     return k;
 }
 
@@ -1246,6 +1248,7 @@ static Value m_clear(int argc, Value *argv, ObjDict *kw) {
     if (!method_args("clear", argc, argv, 0)) {
         return VAL_NULL;
     }
+    gc_note_removed(argv[0]);
     table_release(SELF);
     return VAL_NONE;
 }

@@ -78,7 +78,7 @@ typedef struct StateConfig {
     X(tuple) X(tuple_iter) X(list) X(list_iter) X(list_reviter) X(dict) \
     X(dict_keys) X(dict_values) X(dict_items) X(dict_keyiter) \
     X(dict_valueiter) X(dict_itemiter) X(dict_rkeyiter) X(dict_rvalueiter) \
-    X(dict_ritemiter) X(member) X(set) X(frozenset) X(set_iter) \
+    X(dict_ritemiter) X(member) X(getset) X(set) X(frozenset) X(set_iter) \
     X(range) X(range_iter) X(slice) X(native) X(bound_method) X(function) \
     X(code) X(cell) X(module) X(property) X(staticmethod) X(classmethod) \
     X(notimplemented) X(ellipsis) X(union) X(generator) X(coroutine) \
@@ -424,6 +424,7 @@ FILE *state_stderr(void);
 #define cls_dict_rvalueiter (ST->cls_dict_rvalueiter)
 #define cls_dict_ritemiter (ST->cls_dict_ritemiter)
 #define cls_member (ST->cls_member)
+#define cls_getset (ST->cls_getset)
 #define cls_set (ST->cls_set)
 #define cls_frozenset (ST->cls_frozenset)
 #define cls_set_iter (ST->cls_set_iter)
@@ -570,6 +571,7 @@ FILE *state_stderr(void);
 #define exc_UserWarning (ST->exc_UserWarning)
 #define exc_UnicodeDecodeError (ST->exc_UnicodeDecodeError)
 #define exc_UnicodeEncodeError (ST->exc_UnicodeEncodeError)
+#define exc_UnicodeTranslateError (ST->exc_UnicodeTranslateError)
 #define exc_PendingDeprecationWarning (ST->exc_PendingDeprecationWarning)
 #define exc_SyntaxWarning (ST->exc_SyntaxWarning)
 #define exc_FutureWarning (ST->exc_FutureWarning)

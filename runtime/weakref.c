@@ -328,6 +328,15 @@ static Value w_getweakrefcount(int argc, Value *argv, ObjDict *kw) {
     return MK_SMALL(n);
 }
 
+Value weakref_first(Value obj) {
+    for (size_t i = 0; i < ST->weak.n; i++) {
+        if (((ObjWeakRef *)ST->weak.refs[i])->referent == obj) {
+            return OBJ_VAL(ST->weak.refs[i]);
+        }
+    }
+    return VAL_NONE;
+}
+
 static Value w_getweakrefs(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("getweakrefs", argc, 1, 1)) {
         return VAL_NULL;

@@ -164,7 +164,7 @@ static Value super_getattr(Value self, ObjStr *name) {
         if (IS_A(v, cls_staticmethod)) {
             return ((ObjWrapper *)AS_OBJ(v))->func;
         }
-        if (IS_A(v, cls_property)) {
+        if (IS_PROPERTY(v)) {
             if (is_class_obj) {
                 return v;   // property.__get__(None, cls) is the property (ssl's super(C, C).prop.__set__)
             }

@@ -399,7 +399,7 @@ static inline bool plain_instance_attr(ObjClass *c, ObjStr *name, bool store) {
 // super or an instance of a user class with __get__).
 static bool plain_class_value(Value v) {
     ObjClass *vc = val_class(v);
-    if (vc == cls_function || vc == cls_native || vc == cls_property || vc == cls_classmethod ||
+    if (vc == cls_function || vc == cls_native || vc == cls_property || vc == cls_getset || vc == cls_classmethod ||
         vc == cls_staticmethod || vc == cls_super) {
         return false;
     }
@@ -442,7 +442,7 @@ static void attr_cache_fill(ObjCode *code, const uint32_t *ip, Value obj, ObjStr
         } else if (!store && IS_OBJ(cv) &&
                    (AS_OBJ(cv)->cls == cls_function ||
                     // (with __getattr__, a getter's AttributeError goes there)
-                    (AS_OBJ(cv)->cls == cls_property && !(c->flags & CLS_USER_GETATTR)))) {
+                    (IS_PROPERTY(cv) && !(c->flags & CLS_USER_GETATTR)))) {
             AttrCache *ac = attr_cache_at(code, ip);
             ac->cls = c;
             ac->version = class_version();
@@ -1143,6 +1143,7 @@ next_instr:
                 }
                 {
                     if (ac->ix < d->nentries && d->entries[ac->ix].key == OBJ_VAL(name)) {
+                        NOTE_DROPPED(d->entries[ac->ix].value);
                         d->entries[ac->ix].value = v;
                     } else {
                         dict_set_str(d, name, v);
@@ -1276,6 +1277,7 @@ next_instr:
                 i += (int64_t)l->len;
             }
             if (i >= 0 && (size_t)i < l->len) {
+                NOTE_DROPPED(l->items[i]);
                 l->items[i] = v;
                 sp -= 3;
                 DISPATCH();
@@ -2444,6 +2446,9 @@ next_instr:
     }
     CASE(POP_EXCEPT): {
         Value prev = POP();
+        if (frame->handled) {
+            NOTE_DROPPED(frame->handled);    // the exception just handled
+        }
         frame->handled = IS_NONE(prev) ? VAL_NULL : prev;
         DISPATCH();
     }
