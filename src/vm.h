@@ -45,13 +45,16 @@ typedef struct Frame {
     ObjGen *gen;            // owning generator, or NULL
     Value handled;          // exception being handled here (PUSH_EXC_INFO), or VAL_NULL
     uint32_t ret_target;    // where the parent continues when this linked gen returns
-    uint32_t alloc_size;    // bytes of this frame's allocation
+    // (the allocation is code->frame_size bytes: a generator's frame is
+    // freed by its finalizer, which the collector runs before it sweeps
+    // anything, so the code object is still whole then)
     uint8_t link;           // LINK_*: how this frame was resumed by its parent
     bool is_entry;          // vm_run returns when this frame returns or yields
     bool on_heap;           // owned by a generator
     uint8_t nblocks;        // active handler blocks (FRAME_BLOCKS)
     Value slots[];          // locals, cells, free vars, then the value stack
 } Frame;
+_Static_assert(sizeof(Frame) == 80, "a coroutine's frame header: 10 words");
 
 #define FRAME_STACK_BASE(f) ((f)->slots + (f)->code->nlocals + (f)->code->ncells + (f)->code->nfree)
 // The handler blocks, after the value stack.

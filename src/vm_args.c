@@ -239,7 +239,7 @@ Frame *make_call_frame(ObjFunction *f, Value *args, int argc, ObjTuple *kwnames,
     // protect the frame's partial contents: it is not linked yet
     if (!bind_args(f, fr, args, argc, kwnames, kwvalues, nkw)) {
         if (heap) {
-            mem_free(fr, fr->alloc_size);
+            mem_free(fr, fr->code->frame_size);
         } else {
             frame_release(fr);
         }

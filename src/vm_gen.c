@@ -10,7 +10,7 @@
 
 // ---- generator frames, as the generator objects see them (vmapi.h)
 void frame_free(Frame *f) {
-    mem_free(f, f->alloc_size);
+    mem_free(f, f->code->frame_size);
 }
 
 bool frame_in_block(Frame *f) {

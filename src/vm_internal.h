@@ -65,7 +65,6 @@ static inline Frame *frame_alloc_args(ObjCode *code, bool heap, const Value *arg
     f->link = LINK_NONE;
     f->is_entry = false;
     f->on_heap = heap;
-    f->alloc_size = (uint32_t)size;
     f->nblocks = 0;
     size_t i = 0, nvars = code->nvars;
     for (; i < (size_t)argc; i++) {
@@ -86,7 +85,7 @@ static inline void frame_release(Frame *f) {
     if (f->on_heap) {
         return;     // owned by its generator
     }
-    ST->chunk->used -= f->alloc_size;
+    ST->chunk->used -= f->code->frame_size;
     if (ST->chunk->used == 0 && ST->chunk->prev) {
         Chunk *c = ST->chunk;
         ST->chunk = c->prev;
@@ -105,7 +104,7 @@ static inline void gen_finished(ObjGen *g) {
     g->frame = NULL;
     if (f) {
         g->yf = OBJ_VAL(f->code);   // gi_code outlives the frame (gen.h)
-        mem_free(f, f->alloc_size);
+        mem_free(f, f->code->frame_size);
     }
 }
 

@@ -422,9 +422,9 @@ static void trace_loop(Obj *o) {
     gc_mark_value(l->task_factory);
     gc_mark_value(l->iter_end);
     for (size_t i = 0; i < l->rlen; i++) {
-        ReadyItem *it = &l->ready[(l->rhead + i) & (l->rcap - 1)];
+        ReadySlot *it = &l->ready[(l->rhead + i) & (l->rcap - 1)];
         gc_mark_value(it->a);
-        gc_mark_value(it->b);
+        gc_mark_value(it->bk & ~(Value)3);
     }
     for (size_t i = 0; i < l->ntimers; i++) {
         gc_mark_obj((Obj *)l->timers[i]);
@@ -435,9 +435,11 @@ static void trace_loop(Obj *o) {
 
 static void finalize_loop(Obj *o) {
     ObjLoop *l = (ObjLoop *)o;
-    mem_free(l->ready, sizeof(ReadyItem) * l->rcap);
+    mem_free(l->ready, sizeof(ReadySlot) * l->rcap);
+    mem_free(l->rflow, sizeof(uint32_t) * l->rcap);
     mem_free(l->timers, sizeof(ObjHandle *) * l->ctimers);
     l->ready = NULL;
+    l->rflow = NULL;
     l->timers = NULL;
     io_close(l);
     if (ST->running_loop == l) {
@@ -445,30 +447,68 @@ static void finalize_loop(Obj *o) {
     }
 }
 
-void loop_push(ObjLoop *loop, int kind, Value a, Value b) {
-    if (loop->rlen == loop->rcap) {
-        size_t ncap = loop->rcap ? loop->rcap * 2 : 64;
-        ReadyItem *n = mem_alloc(sizeof(ReadyItem) * ncap);
-        for (size_t i = 0; i < loop->rlen; i++) {
-            n[i] = loop->ready[(loop->rhead + i) & (loop->rcap - 1)];
+// The ready item at ring position [i], without its flow (ready_flow).
+static inline ReadyItem ready_at(const ObjLoop *loop, size_t i) {
+    ReadySlot *sl = &loop->ready[i];
+    return (ReadyItem){(int)(sl->bk & 3), 0, sl->a, sl->bk & ~(Value)3};
+}
+
+// The --trace-file flow of the item at ring position [i] (0: none).
+static inline uint32_t ready_flow(const ObjLoop *loop, size_t i) {
+    return loop->rflow ? loop->rflow[i] : 0;
+}
+
+// A copy of the ring (and of its flows) [ncap] items long, from the head.
+static __attribute__((noinline)) void ready_regrow(ObjLoop *loop, size_t ncap) {
+    ReadySlot *n = mem_alloc(sizeof(ReadySlot) * ncap);
+    uint32_t *nf = loop->rflow ? mem_alloc(sizeof(uint32_t) * ncap) : NULL;
+    for (size_t i = 0; i < loop->rlen; i++) {
+        size_t j = (loop->rhead + i) & (loop->rcap - 1);
+        n[i] = loop->ready[j];
+        if (nf) {
+            nf[i] = loop->rflow[j];
         }
-        mem_free(loop->ready, sizeof(ReadyItem) * loop->rcap);
-        loop->ready = n;
-        loop->rcap = ncap;
-        loop->rhead = 0;
     }
-    ReadyItem *it = &loop->ready[(loop->rhead + loop->rlen) & (loop->rcap - 1)];
-    it->kind = kind;
-    it->a = a;
-    it->b = b;
+    mem_free(loop->ready, sizeof(ReadySlot) * loop->rcap);
+    mem_free(loop->rflow, sizeof(uint32_t) * loop->rcap);
+    loop->ready = n;
+    loop->rflow = nf;
+    loop->rcap = ncap;
+    loop->rhead = 0;
+}
+
+// --trace-file: notes the flow of the item just queued at ring position [i]
+// (out of line: loop_push's fast path keeps no stack frame).
+static __attribute__((noinline)) void ready_trace_push(ObjLoop *loop, size_t i) {
+    if (!loop->rflow) {
+        loop->rflow = mem_alloc(sizeof(uint32_t) * loop->rcap);
+        memset(loop->rflow, 0, sizeof(uint32_t) * loop->rcap);
+    }
+    ReadyItem it = ready_at(loop, i);
+    trace_push(&it);
+    loop->rflow[i] = it.flow;
+}
+
+void loop_push(ObjLoop *loop, int kind, Value a, Value b) {
+    ASSERT(!b || IS_OBJ(b));
+    if (loop->rlen == loop->rcap) {
+        ready_regrow(loop, loop->rcap ? loop->rcap * 2 : 64);
+    }
+    size_t i = (loop->rhead + loop->rlen) & (loop->rcap - 1);
+    loop->ready[i] = (ReadySlot){a, b | (Value)kind};
     loop->rlen++;
     if (loop->dbg & LOOP_DBG_TRACE) {
-        trace_push(it);
+        ready_trace_push(loop, i);
     }
 }
 
+// (its flow left unset: run_once reads it only when the loop traces)
 static ReadyItem ready_pop(ObjLoop *loop) {
-    ReadyItem it = loop->ready[loop->rhead];
+    ReadySlot *sl = &loop->ready[loop->rhead];
+    ReadyItem it;
+    it.kind = (int)(sl->bk & 3);
+    it.a = sl->a;
+    it.b = sl->bk & ~(Value)3;
     loop->rhead = (loop->rhead + 1) & (loop->rcap - 1);
     loop->rlen--;
     return it;
@@ -485,16 +525,16 @@ Value loop_ready_snapshot(ObjLoop *loop) {
     }
     gc_push_root(t);
     for (size_t i = 0; i < loop->rlen; i++) {
-        ReadyItem *it = &loop->ready[(loop->rhead + i) & (loop->rcap - 1)];
-        Value h = it->a;
-        if (it->kind != R_HANDLE) {
-            Value arg = it->b ? it->b : VAL_NONE;
-            Value w = it->kind == R_STEP && !it->b ? ((ObjTask *)AS_OBJ(it->a))->fut_waiter : VAL_NULL;
+        ReadyItem it = ready_at(loop, (loop->rhead + i) & (loop->rcap - 1));
+        Value h = it.a;
+        if (it.kind != R_HANDLE) {
+            Value arg = it.b ? it.b : VAL_NONE;
+            Value w = it.kind == R_STEP && !it.b ? ((ObjTask *)AS_OBJ(it.a))->fut_waiter : VAL_NULL;
             if (w && AS_OBJ(w)->cls == cls_sleep) {
                 // a bare sleep's wake-up: shown as its future's, as CPython has one
-                arg = aio_task_waiter((ObjTask *)AS_OBJ(it->a));
+                arg = aio_task_waiter((ObjTask *)AS_OBJ(it.a));
             }
-            h = loop_handle_new(loop, it->a, 1, &arg);
+            h = loop_handle_new(loop, it.a, 1, &arg);
         }
         AS_TUPLE(t)->items[i] = h;
     }
@@ -518,11 +558,15 @@ static void shuffle_ready(ObjLoop *loop, size_t n) {
     size_t mask = loop->rcap - 1;
     for (size_t i = n; i > 1; i--) {
         size_t j = (size_t)(sched_next() % i);
-        ReadyItem *a = &loop->ready[(loop->rhead + i - 1) & mask];
-        ReadyItem *b = &loop->ready[(loop->rhead + j) & mask];
-        ReadyItem t = *a;
-        *a = *b;
-        *b = t;
+        size_t x = (loop->rhead + i - 1) & mask, y = (loop->rhead + j) & mask;
+        ReadySlot t = loop->ready[x];
+        loop->ready[x] = loop->ready[y];
+        loop->ready[y] = t;
+        if (loop->rflow) {
+            uint32_t tf = loop->rflow[x];
+            loop->rflow[x] = loop->rflow[y];
+            loop->rflow[y] = tf;
+        }
     }
 }
 
@@ -1112,7 +1156,11 @@ static bool run_once(ObjLoop *loop, bool may_block) {
         ReadyItem it = ready_pop(loop);
         // one call site, so that run_item stays inlined (two cost ~20
         // instructions per item); [slice] is false when not tracing
-        bool slice = (loop->dbg & LOOP_DBG_TRACE) && trace_item_begin(&it);
+        bool slice = false;
+        if (loop->dbg & LOOP_DBG_TRACE) {
+            it.flow = ready_flow(loop, (loop->rhead - 1) & (loop->rcap - 1));
+            slice = trace_item_begin(&it);
+        }
         double t0 = 0;
         Value site0 = VAL_NULL;     // debug mode: where a task's step starts
         if (__builtin_expect(loop->dbg & LOOP_DBG_DEBUG, 0)) {
