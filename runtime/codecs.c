@@ -603,7 +603,6 @@ Value codec_decode(const unsigned char *p, size_t len, const char *encoding, con
         gc_pop_root(1);
         return r || exc_pending() ? r : unknown_encoding(encoding, "decode");
     }
-    ErrMode m = err_mode(errors);
     SBuf b;
     sb_init(&b);
     size_t i = 0;
@@ -664,6 +663,9 @@ Value codec_decode(const unsigned char *p, size_t len, const char *encoding, con
             return str_try_new_cp((const char *)p, len, ncp);
         }
     }
+    // (the errors mode only now: the fast path above needs none, and its
+    // strcmps were a tenth of decoding a short line)
+    ErrMode m = err_mode(errors);
     const char *en = enc_name(e);
     const uint16_t *charmap = e >= ENC_CHARMAP ? charmap_of(e) : NULL;
     while (ok && i < len && !b.failed) {

@@ -842,7 +842,7 @@ static Value percent_simple(ObjStr *fs, Value *items, size_t nitems) {
 
 Value str_percent_format(Value fmtv, Value args) {
     ObjStr *fs = AS_STR(fmtv);
-    if (IS_TUPLE(args) || IS_STR(args) || IS_SMALL(args)) {
+    if (IS_TUPLE(args) || IS_STR(args) || IS_SMALL(args) || IS_FLOAT(args)) {
         Value r = IS_TUPLE(args) ? percent_simple(fs, AS_TUPLE(args)->items, AS_TUPLE(args)->len)
                                  : percent_simple(fs, &args, 1);
         if (r || exc_pending()) {
