@@ -2014,12 +2014,14 @@ next_instr:
             } else if (kwdict && kwdict->used) {
                 // no VLA here: DISPATCH() leaves this scope by a computed
                 // goto, which would not release it (C stack leak per call)
-                kwnames = AS_TUPLE(tuple_new(kwdict->used));
-                sp[0] = OBJ_VAL(kwnames);   // keep both rooted above the stack
-                ObjTuple *kwbuf_t = AS_TUPLE(tuple_new(kwdict->used));
-                sp[1] = OBJ_VAL(kwbuf_t);
-                Value *kwbuf = kwbuf_t->items;
-                frame->sp = sp + 2;
+                // one tuple holds the names, then the values (the callee
+                // reads only the first nkw names): one allocation, not two
+                size_t nused = kwdict->used;
+                kwnames = AS_TUPLE(tuple_new(2 * nused));
+                CHECK(OBJ_VAL(kwnames));
+                sp[0] = OBJ_VAL(kwnames);   // kept rooted above the stack
+                Value *kwbuf = kwnames->items + nused;
+                frame->sp = sp + 1;
                 size_t pos = 0;
                 Value k, v;
                 while (dict_next(kwdict, &pos, &k, &v)) {

@@ -132,10 +132,14 @@ static bool bind_args(ObjFunction *f, Frame *fr, Value *args, int argc, ObjTuple
         }
         locals[slot++] = t;
     }
+    // **kwargs: made at the first keyword no parameter takes, sized for
+    // the keywords left (a small one holds its table inline: no second
+    // allocation, no resize); empty when none is left over. (Nothing
+    // collects here: allocation only makes a collection due.)
     ObjDict *kwdict = NULL;
+    int kwslot = -1;
     if (co->flags & CO_VARKW) {
-        kwdict = AS_DICT(dict_new());
-        locals[slot++] = OBJ_VAL(kwdict);
+        kwslot = slot++;
     }
     for (int k = 0; k < nkw; k++) {
         ObjStr *name = AS_STR(kwnames->items[k]);
@@ -148,8 +152,18 @@ static bool bind_args(ObjFunction *f, Frame *fr, Value *args, int argc, ObjTuple
             }
         }
         if (idx < 0) {
-            if (kwdict) {
-                dict_set(kwdict, OBJ_VAL(name), kwvalues[k]);
+            if (kwslot >= 0) {
+                if (!kwdict) {
+                    Value d = dict_new_sized((size_t)(nkw - k));
+                    if (!d) {
+                        return false;
+                    }
+                    kwdict = AS_DICT(d);
+                    locals[kwslot] = d;
+                }
+                if (dict_set(kwdict, OBJ_VAL(name), kwvalues[k]) < 0) {
+                    return false;
+                }
                 continue;
             }
             if (posonly_passed_by_keyword(f, co, kwnames, nkw)) {
@@ -165,6 +179,9 @@ static bool bind_args(ObjFunction *f, Frame *fr, Value *args, int argc, ObjTuple
             return false;
         }
         locals[idx] = kwvalues[k];
+    }
+    if (kwslot >= 0 && !kwdict) {
+        locals[kwslot] = dict_new();
     }
     if (argc > n && !(co->flags & CO_VARARGS)) {
         // (after the keywords, as CPython: their errors come first)
