@@ -464,6 +464,22 @@ Value str_repr(Value v) {
     sb_addc(&b, q);
     size_t i = 0;
     while (i < s->len) {
+        // a run of printable ASCII that needs no escape is copied whole
+        // (the repr of a long path or message was a decode and an append
+        // per character)
+        size_t run = i;
+        while (run < s->len) {
+            unsigned char ch = (unsigned char)s->data[run];
+            if (ch < 0x20 || ch >= 0x7f || ch == (unsigned char)q || ch == '\\') {
+                break;
+            }
+            run++;
+        }
+        if (run > i) {
+            sb_add(&b, s->data + i, run - i);
+            i = run;
+            continue;
+        }
         size_t start = i;
         uint32_t c = utf8_decode(s->data, s->len, &i);
         char esc[16];
