@@ -426,7 +426,6 @@ static int park(Obj *lock, double timeout) {
     schedule();
     t->waiting_on = NULL;
     t->deadline = -1;
-    t->loop_next = -1;
     if (t->deadlocked) {
         t->deadlocked = false;
         exc_raise(exc_RuntimeError, "deadlock: every thread waits forever");
@@ -586,8 +585,7 @@ bool gthread_wait_file(FILE *fp) {
         return true;    // stdio holds data already: no read(2) waits
     }
 #endif
-    struct pollfd p = {.fd = fileno(fp), .events = POLLIN};
-    return p.fd < 0 || gthread_poll(&p, 1, -1) >= 0;
+    return fileno(fp) < 0 || gthread_wait_fd(fileno(fp), POLLIN);
 }
 
 bool gthread_wait_fd(int fd, short events) {

@@ -1384,8 +1384,11 @@ static Value p_register_at_fork(int argc, Value *argv, ObjDict *kw) {
     if (kw && kw->used > known) {
         for (uint32_t i = 0; i < kw->nentries; i++) {
             Value k = kw->entries[i].key;
-            if (k && str_check(k) && strcmp(AS_STR(k)->data, "before") && strcmp(AS_STR(k)->data, "after_in_child") &&
-                strcmp(AS_STR(k)->data, "after_in_parent")) {
+            int j = 0;
+            while (j < 3 && !(k && str_check(k) && !strcmp(AS_STR(k)->data, at_fork_names[j]))) {
+                j++;
+            }
+            if (k && str_check(k) && j == 3) {
                 return exc_raise(exc_TypeError, "'%s' is an invalid keyword argument for register_at_fork()",
                                  AS_STR(k)->data);
             }

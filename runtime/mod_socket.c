@@ -93,11 +93,8 @@ static bool retry_after(int err, int fd, short events, double timeout, double de
         }
         return true;
     }
-    if ((err == EAGAIN || err == EWOULDBLOCK) && timeout > 0) {
-        return wait_fd(fd, events, deadline) == 1;
-    }
-    if ((err == EAGAIN || err == EWOULDBLOCK) && timeout < 0 && gthread_active()) {
-        return wait_fd(fd, events, INFINITY) == 1;
+    if ((err == EAGAIN || err == EWOULDBLOCK) && (timeout > 0 || coop_flags(timeout))) {
+        return wait_fd(fd, events, timeout > 0 ? deadline : INFINITY) == 1;
     }
     exc_raise_oserror(err, VAL_NULL, VAL_NULL);
     return false;
