@@ -68,6 +68,9 @@ typedef struct StateConfig {
     // osize to nsize bytes and returns NULL if it cannot. NULL: malloc.
     void *(*alloc)(void *ud, void *ptr, size_t osize, size_t nsize);
     void *alloc_ud;
+    // The embedded library compiled at build time (src/codeblob.h: the
+    // pyish program passes its pyish_libcode), or NULL: compile the sources.
+    const struct LibCode *libcode;
 } StateConfig;
 
 // The builtin classes, one field `cls_NAME` each.

@@ -20,6 +20,7 @@
 #include "containers.h"
 #include "module.h"
 #include "vm.h"
+#include "codeblob.h"
 
 // ---- sys.path
 static void mark_import(void) {
@@ -150,7 +151,7 @@ static void set_module_attrs(Value m, Value spec, Value file) {
 // Runs [src] as the body of the new module [name] described by [spec]:
 // in sys.modules while it runs (spec._initializing true), removed if it
 // raises. Returns what sys.modules holds for [name] afterwards.
-static Value exec_module(Value name, Value spec, Value file, const char *src, size_t len) {
+static Value exec_module(Value name, Value spec, Value file, const char *src, size_t len, bool embedded) {
     gc_push_root(name);
     gc_push_root(spec);
     gc_push_root(file);
@@ -160,7 +161,11 @@ static Value exec_module(Value name, Value spec, Value file, const char *src, si
     spec_set_initializing(spec, true);
     Value r = VAL_NULL;
     if (dict_set(ST->modules, name, m) == 0) {
-        ObjCode *code = interp_compile(src, len, AS_STR(file)->data, false, NULL);
+        // an embedded module's code compiled at build time, else its source
+        ObjCode *code = embedded ? codeblob_lib(AS_STR(name)->data, AS_STR(file)) : NULL;
+        if (!code) {
+            code = interp_compile(src, len, AS_STR(file)->data, false, NULL);
+        }
         if (code) {
             gc_push_root(OBJ_VAL(code));
             r = vm_run_module(code, ((ObjModule *)AS_OBJ(m))->dict);
@@ -306,7 +311,7 @@ static Value load_spec(Value name, Value spec) {
     } else if (AS_STR(origin)->data[0] == '<') {
         const LibSource *lib = import_find_embedded(n);
         ST->gc.lib_depth++;     // (gc.h: stress build; class.c: __del__)
-        m = lib ? exec_module(name, spec, origin, lib->src, lib->len) : not_found(name);
+        m = lib ? exec_module(name, spec, origin, lib->src, lib->len, true) : not_found(name);
         ST->gc.lib_depth--;
     } else {
         size_t len;
@@ -314,7 +319,7 @@ static Value load_spec(Value name, Value spec) {
         if (!src) {
             m = import_raise_error(exc_ImportError, name, origin, "cannot read '%s'", AS_STR(origin)->data);
         } else {
-            m = exec_module(name, spec, origin, src, len);
+            m = exec_module(name, spec, origin, src, len, false);
             free(src);
         }
     }

@@ -23,6 +23,7 @@
 #include "version.h"
 #include "clock.h"
 #include "repl.h"
+#include "codeblob.h"
 #include "asyncio/asyncio.h"
 
 
@@ -355,7 +356,8 @@ static void *interp_main(void *arg) {
                        .unbuffered = o->unbuffered, .optimize = o->optimize, .dev_mode = o->dev_mode,
                        .utf8_mode = o->utf8_mode > 0, .quiet = o->quiet, .no_site = o->no_site, .no_user_site = o->no_user_site,
                        .ignore_environment = o->ignore_environment, .isolated = o->isolated,
-                       .verbose = o->verbose > 0, .bytes_warning = o->bytes_warning > 0};
+                       .verbose = o->verbose > 0, .bytes_warning = o->bytes_warning > 0,
+                       .libcode = pyish_libcode};
     if (!state_new(&cfg)) {
         fputs("pyish: out of memory\n", stderr);
         o->status = 1;
