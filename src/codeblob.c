@@ -163,11 +163,16 @@ static void put_value(Out *o, Value v) {
 typedef struct In {
     const unsigned char *p, *end;
     ObjStr *filename;
+    bool short_read;    // the data ended inside a value
 } In;
 
 static uint64_t get_uvar(In *in) {
     uint64_t v = 0;
-    for (int shift = 0; in->p < in->end && shift < 64; shift += 7) {
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (in->p >= in->end) {
+            in->short_read = true;
+            break;
+        }
         unsigned char b = *in->p++;
         v |= (uint64_t)(b & 0x7f) << shift;
         if (!(b & 0x80)) {
@@ -186,6 +191,7 @@ static const unsigned char *get_raw(In *in, size_t n) {
     const unsigned char *p = in->p;
     if ((size_t)(in->end - p) < n) {
         in->p = in->end;
+        in->short_read = true;
         return NULL;
     }
     in->p += n;
@@ -277,6 +283,7 @@ static Value get_code(In *in) {
 
 static Value get_value(In *in) {
     if (in->p >= in->end) {
+        in->short_read = true;
         return VAL_NULL;
     }
     int tag = *in->p++;
@@ -349,6 +356,27 @@ static Value get_value(In *in) {
     }
 }
 
+unsigned char *codeblob_write(ObjCode *code, size_t *len) {
+    Out o = {0};
+    put_value(&o, OBJ_VAL(code));
+    if (o.bad) {
+        free(o.data);
+        return NULL;
+    }
+    *len = o.len;
+    return o.data;
+}
+
+ObjCode *codeblob_read(const unsigned char *data, size_t len, ObjStr *filename) {
+    In in = {data, data + len, filename, false};
+    Value v = get_value(&in);
+    if (!v || !IS_A(v, cls_code) || in.short_read || in.p != in.end) {
+        exc_clear();
+        return NULL;
+    }
+    return (ObjCode *)AS_OBJ(v);
+}
+
 ObjCode *codeblob_lib(const char *name, ObjStr *filename) {
     const LibCode *table = ST->config.libcode;
     if (!table || ST->config.optimize) {
@@ -356,13 +384,7 @@ ObjCode *codeblob_lib(const char *name, ObjStr *filename) {
     }
     for (int i = 0; table[i].name; i++) {
         if (strcmp(table[i].name, name) == 0) {
-            In in = {table[i].data, table[i].data + table[i].len, filename};
-            Value v = get_value(&in);
-            if (!v || !IS_A(v, cls_code) || in.p != in.end) {
-                exc_clear();
-                return NULL;    // (not from this build's writer: compile the source)
-            }
-            return (ObjCode *)AS_OBJ(v);
+            return codeblob_read(table[i].data, table[i].len, filename);
         }
     }
     return NULL;
@@ -385,18 +407,19 @@ bool codeblob_dump_lib(FILE *out) {
             exc_clear();    // (its import reports the error, from the source)
             continue;
         }
-        Out o = {0};
-        put_value(&o, OBJ_VAL(code));
-        if (o.bad) {
+        size_t len;
+        unsigned char *data = codeblob_write(code, &len);
+        if (!data) {
             fprintf(stderr, "libcode: in module %s\n", lib->name);
             ok = false;
+            continue;
         }
         fprintf(out, "static const unsigned char lc_%d[] = {", i);
-        for (size_t k = 0; k < o.len; k++) {
-            fprintf(out, "%s%d,", k % 32 ? "" : "\n", o.data[k]);
+        for (size_t k = 0; k < len; k++) {
+            fprintf(out, "%s%d,", k % 32 ? "" : "\n", data[k]);
         }
         fprintf(out, "\n};\n");
-        free(o.data);
+        free(data);
         done[i] = true;
     }
     fputs("const LibCode pyish_libcode[] = {\n", out);

@@ -22,6 +22,12 @@ typedef struct LibCode {
 // gen/libcode.c's table: linked only into the pyish program (src/main.c).
 extern const LibCode pyish_libcode[];
 
+// [code] and its constants serialized (malloc'd, *[len] bytes), or NULL
+// with a message on stderr if a constant is of a kind the format lacks.
+unsigned char *codeblob_write(ObjCode *code, size_t *len);
+// The code object codeblob_write made, its code objects' filename
+// [filename]; NULL if [data] is not one.
+ObjCode *codeblob_read(const unsigned char *data, size_t len, ObjStr *filename);
 // The module code of embedded module [name] from the state's table, its
 // code objects' filename [filename]; NULL when there is no table, it has
 // no entry for [name] or the state compiles differently (-O).
