@@ -1580,6 +1580,8 @@ set_items
 // subscriptlist: subscript (',' subscript)* [',']
 subscriptlist
     : subscript
+        // a[*b] subscripts with the tuple (*b,), as CPython (PEP 646)
+        { $$ = $1->kind == AST_STARRED ? tuple_of(p, @$, list1(p, $1)) : $1; }
     | subscript_comma               { $$ = tuple_of(p, @$, $1); }
     | subscript_comma subscript     { ast_list_push(p, &$1, $2); $$ = tuple_of(p, @$, $1); }
     ;
