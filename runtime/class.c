@@ -343,6 +343,7 @@ static void trace_property(Obj *o) {
     gc_mark_value(p->fset);
     gc_mark_value(p->fdel);
     gc_mark_value(p->doc);
+    gc_mark_value(p->name);
 }
 
 static Value property_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
@@ -468,6 +469,7 @@ static Value prop_with(int argc, Value *argv, int which) {
     p->fset = old->fset;
     p->fdel = old->fdel;
     p->doc = old->doc;
+    p->name = old->name;
     if (which == 0) {
         p->fget = argv[1];
     } else if (which == 1) {
@@ -491,14 +493,33 @@ static Value prop_deleter(int argc, Value *argv, ObjDict *kw) {
 // ---- the descriptor protocol as methods: property.__get__/__set__/
 // __delete__, staticmethod.__get__, classmethod.__get__ (inspect and
 // enum's _is_descriptor look for them)
-static const char *prop_name(ObjProperty *p) {
-    Value fs[3] = {p->fget, p->fset, p->fdel};
-    for (int i = 0; i < 3; i++) {
-        if (fs[i] && IS_A(fs[i], cls_function)) {
-            return ((ObjFunction *)AS_OBJ(fs[i]))->name->data;
-        }
+Value property_missing(ObjProperty *p, Value obj, const char *what) {
+    Value qual = OBJ_VAL(class_qualname(val_class(obj)));
+    Value qr = obj_repr(qual);
+    if (!qr) {
+        return VAL_NULL;
     }
-    return "?";
+    if (!p->name) {
+        return exc_raise(exc_AttributeError, "property of %s object has no %s", AS_STR(qr)->data, what);
+    }
+    gc_push_root(qr);
+    Value nr = obj_repr(p->name);
+    gc_pop_root(1);
+    if (!nr) {
+        return VAL_NULL;
+    }
+    return exc_raise(exc_AttributeError, "property %s of %s object has no %s", AS_STR(nr)->data,
+                     AS_STR(qr)->data, what);
+}
+
+// property.__set_name__(owner, name): the name its errors give (class
+// bodies set it directly, classbuild.c's set_names)
+static Value prop_set_name_m(int argc, Value *argv, ObjDict *kw) {
+    if (argc != 3) {
+        return exc_raise(exc_TypeError, "__set_name__() takes 2 positional arguments but %d were given", argc - 1);
+    }
+    ((ObjProperty *)AS_OBJ(argv[0]))->name = argv[2];
+    return VAL_NONE;
 }
 
 static Value prop_get_m(int argc, Value *argv, ObjDict *kw) {
@@ -510,8 +531,7 @@ static Value prop_get_m(int argc, Value *argv, ObjDict *kw) {
         return argv[0];
     }
     if (!p->fget || IS_NONE(p->fget)) {
-        return exc_raise(exc_AttributeError, "property '%s' of '%s' object has no getter", prop_name(p),
-                         val_type_name(argv[1]));
+        return property_missing(p, argv[1], "getter");
     }
     return vm_call(p->fget, 1, &argv[1], NULL);
 }
@@ -522,8 +542,7 @@ static Value prop_set_m(int argc, Value *argv, ObjDict *kw) {
     }
     ObjProperty *p = (ObjProperty *)AS_OBJ(argv[0]);
     if (!p->fset || IS_NONE(p->fset)) {
-        return exc_raise(exc_AttributeError, "property '%s' of '%s' object has no setter", prop_name(p),
-                         val_type_name(argv[1]));
+        return property_missing(p, argv[1], "setter");
     }
     return vm_call(p->fset, 2, argv + 1, NULL);
 }
@@ -534,8 +553,7 @@ static Value prop_delete_m(int argc, Value *argv, ObjDict *kw) {
     }
     ObjProperty *p = (ObjProperty *)AS_OBJ(argv[0]);
     if (!p->fdel || IS_NONE(p->fdel)) {
-        return exc_raise(exc_AttributeError, "property '%s' of '%s' object has no deleter", prop_name(p),
-                         val_type_name(argv[1]));
+        return property_missing(p, argv[1], "deleter");
     }
     return vm_call(p->fdel, 1, argv + 1, NULL);
 }
@@ -2404,6 +2422,7 @@ static const MethodDef property_methods[] = {
     {"__get__", prop_get_m},
     {"__set__", prop_set_m},
     {"__delete__", prop_delete_m},
+    {"__set_name__", prop_set_name_m},
     {"getter", prop_getter},
     {"setter", prop_setter},
     {"deleter", prop_deleter},

@@ -699,8 +699,7 @@ static Value getattr_generic(Value self, ObjStr *name, bool raise) {
     if (descr && IS_PROPERTY(descr)) {
         ObjProperty *p = (ObjProperty *)AS_OBJ(descr);
         if (!p->fget || IS_NONE(p->fget)) {
-            return exc_raise(exc_AttributeError, "property '%s' of '%s' object has no getter",
-                             name->data, c->name->data);
+            return property_missing(p, self, "getter");
         }
         return vm_call(p->fget, 1, &self, NULL);
     }
@@ -992,8 +991,7 @@ bool generic_setattr(Value self, ObjStr *name, Value v) {
                               AS_STR(owner)->data);
                 }
             } else {
-                exc_raise(exc_AttributeError, "property '%s' of '%s' object has no %s", name->data,
-                          c->name->data, v ? "setter" : "deleter");
+                property_missing(p, self, v ? "setter" : "deleter");
             }
             return false;
         }

@@ -168,7 +168,11 @@ static Value super_getattr(Value self, ObjStr *name) {
             if (is_class_obj) {
                 return v;   // property.__get__(None, cls) is the property (ssl's super(C, C).prop.__set__)
             }
-            return vm_call(((ObjProperty *)AS_OBJ(v))->fget, 1, &s->obj, NULL);
+            ObjProperty *p = (ObjProperty *)AS_OBJ(v);
+            if (!p->fget || IS_NONE(p->fget)) {
+                return property_missing(p, s->obj, "getter");
+            }
+            return vm_call(p->fget, 1, &s->obj, NULL);
         }
         return v;
     }
