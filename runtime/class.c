@@ -346,12 +346,12 @@ static void trace_property(Obj *o) {
     gc_mark_value(p->name);
 }
 
-static Value property_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+// property(fget, fset, fdel, doc) into [p]: property.__init__'s work.
+static bool property_fill(ObjProperty *p, int argc, Value *argv, ObjDict *kw) {
     static const char *const allowed[] = {"fget", "fset", "fdel", "doc", NULL};
     if (!kw_only("property", kw, allowed) || !arg_count("property", argc, 0, 4)) {
-        return VAL_NULL;
+        return false;
     }
-    ObjProperty *p = (ObjProperty *)obj_alloc(cls_property, sizeof(ObjProperty));
     p->fget = argc > 0 ? argv[0] : VAL_NONE;
     p->fset = argc > 1 ? argv[1] : VAL_NONE;
     p->fdel = argc > 2 ? argv[2] : VAL_NONE;
@@ -369,7 +369,32 @@ static Value property_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     if ((v = kw_get(kw, "doc"))) {
         p->doc = v;
     }
-    return OBJ_VAL(p);
+    return true;
+}
+
+// A subclass's instance is of that class; one with its own __init__
+// takes any arguments here, its __init__ calls property.__init__ (CPython's
+// property does its work in __init__).
+static Value property_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    ObjProperty *p = (ObjProperty *)obj_alloc(cls, sizeof(ObjProperty));
+    p->fget = p->fset = p->fdel = p->doc = VAL_NONE;
+    if (cls != cls_property) {
+        Value init = class_lookup(cls, ST->s_init);
+        if (init && !IS_A(init, cls_native)) {
+            return OBJ_VAL(p);
+        }
+    }
+    gc_push_root(OBJ_VAL(p));
+    bool ok = property_fill(p, argc, argv, kw);
+    gc_pop_root(1);
+    return ok ? OBJ_VAL(p) : VAL_NULL;
+}
+
+static Value property_init_m(int argc, Value *argv, ObjDict *kw) {
+    if (argc < 1 || !IS_OBJ(argv[0]) || !class_is_subclass(val_class(argv[0]), cls_property)) {
+        return exc_raise(exc_TypeError, "descriptor '__init__' requires a 'property' object");
+    }
+    return property_fill((ObjProperty *)AS_OBJ(argv[0]), argc - 1, argv + 1, kw) ? VAL_NONE : VAL_NULL;
 }
 
 static void add_field(ObjClass *cls, const char *name, NativeFn fn, bool member) {
@@ -419,6 +444,17 @@ static bool property_setattr(Value self, ObjStr *name, Value v) {
 static Value property_getattr(Value self, ObjStr *name) {
     ObjProperty *p = (ObjProperty *)AS_OBJ(self);
     const char *n = name->data;
+    ObjClass *c = val_class(self);
+    if (c != cls_property && c->mro && strcmp(n, "__doc__") != 0) {
+        // a subclass's own attributes come first (abc.abstractproperty's
+        // __isabstractmethod__ = True)
+        for (size_t i = 0; i < c->mro->len && AS_CLASS(c->mro->items[i]) != cls_property; i++) {
+            ObjClass *k = AS_CLASS(c->mro->items[i]);
+            if (k->dict && dict_get_str(k->dict, name)) {
+                return generic_getattr(self, name);
+            }
+        }
+    }
     if (strcmp(n, "fget") == 0) {
         return p->fget ? p->fget : VAL_NONE;
     }
@@ -464,6 +500,18 @@ static Value property_getattr(Value self, ObjStr *name) {
 
 static Value prop_with(int argc, Value *argv, int which) {
     ObjProperty *old = (ObjProperty *)AS_OBJ(argv[0]);
+    ObjClass *cls = val_class(argv[0]);
+    if (cls != cls_property) {
+        // a subclass's copy is made by calling the subclass, as CPython's
+        Value a[4] = {old->fget ? old->fget : VAL_NONE, old->fset ? old->fset : VAL_NONE,
+                      old->fdel ? old->fdel : VAL_NONE, old->doc ? old->doc : VAL_NONE};
+        a[which] = argv[1];
+        Value r = type_call(cls, 4, a, NULL);
+        if (r && class_is_subclass(val_class(r), cls_property)) {
+            ((ObjProperty *)AS_OBJ(r))->name = old->name;
+        }
+        return r;
+    }
     ObjProperty *p = (ObjProperty *)obj_alloc(cls_property, sizeof(ObjProperty));
     p->fget = old->fget;
     p->fset = old->fset;
@@ -2423,6 +2471,7 @@ static const MethodDef property_methods[] = {
     {"__set__", prop_set_m},
     {"__delete__", prop_delete_m},
     {"__set_name__", prop_set_name_m},
+    {"__init__", property_init_m, true},
     {"getter", prop_getter},
     {"setter", prop_setter},
     {"deleter", prop_deleter},

@@ -174,6 +174,15 @@ static Value super_getattr(Value self, ObjStr *name) {
             }
             return vm_call(p->fget, 1, &s->obj, NULL);
         }
+        if (IS_OBJ(v) && (val_class(v)->flags & CLS_USER)) {
+            // a user descriptor (a property subclass...): its __get__, with
+            // None for the object when super() is bound to the class itself
+            Value get = class_lookup(val_class(v), ST->s_descr[0]);
+            if (get) {
+                Value args[3] = {v, is_class_obj ? VAL_NONE : s->obj, OBJ_VAL(s->obj_type)};
+                return vm_call(get, 3, args, NULL);
+            }
+        }
         return v;
     }
     return super_field(s, name);
