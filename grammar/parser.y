@@ -1580,6 +1580,8 @@ set_items
 // subscriptlist: subscript (',' subscript)* [',']
 subscriptlist
     : subscript
+        // a[*b] subscripts with the tuple (*b,), as CPython (PEP 646)
+        { $$ = $1->kind == AST_STARRED ? tuple_of(p, @$, list1(p, $1)) : $1; }
     | subscript_comma               { $$ = tuple_of(p, @$, $1); }
     | subscript_comma subscript     { ast_list_push(p, &$1, $2); $$ = tuple_of(p, @$, $1); }
     ;
@@ -2081,6 +2083,43 @@ static bool if_expression_error(Parser *p, int ti) {
     return true;
 }
 
+// `[a, b for a, b in x]`: a list or set display's items then 'for' at token
+// [ti] (CPython's invalid_comprehension), spanning the items (the last
+// one's trailing comma only when it is the only item).
+static bool comprehension_target_error(Parser *p, int ti) {
+    int depth = 0, commas = 0, j = ti - 1;
+    for (; j >= 0; j--) {
+        int k = p->toks[j].kind;
+        depth += (k == TOK_RPAR || k == TOK_RSQB || k == TOK_RBRACE) -
+                 (k == TOK_LPAR || k == TOK_LSQB || k == TOK_LBRACE);
+        if (depth < 0) {
+            break;
+        }
+        if (depth > 0) {
+            continue;
+        }
+        if (k == TOK_COMMA) {
+            commas++;
+        } else if (k == TOK_COLON || k == TOK_FOR || k == TOK_NEWLINE || k == TOK_SEMI ||
+                   k == TOK_YIELD || k == TOK_LEXERROR ||
+                   (k == TOK_DSTAR && j > 0 && (p->toks[j - 1].kind == TOK_LBRACE ||
+                                                p->toks[j - 1].kind == TOK_COMMA))) {
+            return false;   // a dict display, a lambda, another comprehension...
+        }
+    }
+    if (j < 0 || (p->toks[j].kind != TOK_LSQB && p->toks[j].kind != TOK_LBRACE) || commas == 0 ||
+        j + 1 >= ti - 1) {
+        return false;
+    }
+    int end = ti - 1;
+    if (p->toks[end].kind == TOK_COMMA && commas > 1) {
+        end--;
+    }
+    fe_error(p, "SyntaxError", span2(p->toks[j + 1].loc, p->toks[end].loc),
+             "did you forget parentheses around the comprehension target?");
+    return true;
+}
+
 static int yyreport_syntax_error(const yypcontext_t *ctx, Parser *p) {
     if (p->failed) {
         return 0;
@@ -2113,6 +2152,10 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, Parser *p) {
         return 0;
     }
     if (want_else && tok != YYSYMBOL_ELSE && tok != YYSYMBOL_LEXERROR && if_expression_error(p, ti)) {
+        return 0;
+    }
+    if ((tok == YYSYMBOL_FOR || (tok == YYSYMBOL_ASYNC && ti + 1 < p->ntok && p->toks[ti + 1].kind == TOK_FOR)) &&
+        comprehension_target_error(p, ti)) {
         return 0;
     }
     if (want_indent) {

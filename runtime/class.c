@@ -343,14 +343,15 @@ static void trace_property(Obj *o) {
     gc_mark_value(p->fset);
     gc_mark_value(p->fdel);
     gc_mark_value(p->doc);
+    gc_mark_value(p->name);
 }
 
-static Value property_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+// property(fget, fset, fdel, doc) into [p]: property.__init__'s work.
+static bool property_fill(ObjProperty *p, int argc, Value *argv, ObjDict *kw) {
     static const char *const allowed[] = {"fget", "fset", "fdel", "doc", NULL};
     if (!kw_only("property", kw, allowed) || !arg_count("property", argc, 0, 4)) {
-        return VAL_NULL;
+        return false;
     }
-    ObjProperty *p = (ObjProperty *)obj_alloc(cls_property, sizeof(ObjProperty));
     p->fget = argc > 0 ? argv[0] : VAL_NONE;
     p->fset = argc > 1 ? argv[1] : VAL_NONE;
     p->fdel = argc > 2 ? argv[2] : VAL_NONE;
@@ -368,7 +369,32 @@ static Value property_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
     if ((v = kw_get(kw, "doc"))) {
         p->doc = v;
     }
-    return OBJ_VAL(p);
+    return true;
+}
+
+// A subclass's instance is of that class; one with its own __init__
+// takes any arguments here, its __init__ calls property.__init__ (CPython's
+// property does its work in __init__).
+static Value property_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    ObjProperty *p = (ObjProperty *)obj_alloc(cls, sizeof(ObjProperty));
+    p->fget = p->fset = p->fdel = p->doc = VAL_NONE;
+    if (cls != cls_property) {
+        Value init = class_lookup(cls, ST->s_init);
+        if (init && !IS_A(init, cls_native)) {
+            return OBJ_VAL(p);
+        }
+    }
+    gc_push_root(OBJ_VAL(p));
+    bool ok = property_fill(p, argc, argv, kw);
+    gc_pop_root(1);
+    return ok ? OBJ_VAL(p) : VAL_NULL;
+}
+
+static Value property_init_m(int argc, Value *argv, ObjDict *kw) {
+    if (argc < 1 || !IS_OBJ(argv[0]) || !class_is_subclass(val_class(argv[0]), cls_property)) {
+        return exc_raise(exc_TypeError, "descriptor '__init__' requires a 'property' object");
+    }
+    return property_fill((ObjProperty *)AS_OBJ(argv[0]), argc - 1, argv + 1, kw) ? VAL_NONE : VAL_NULL;
 }
 
 static void add_field(ObjClass *cls, const char *name, NativeFn fn, bool member) {
@@ -418,6 +444,17 @@ static bool property_setattr(Value self, ObjStr *name, Value v) {
 static Value property_getattr(Value self, ObjStr *name) {
     ObjProperty *p = (ObjProperty *)AS_OBJ(self);
     const char *n = name->data;
+    ObjClass *c = val_class(self);
+    if (c != cls_property && c->mro && strcmp(n, "__doc__") != 0) {
+        // a subclass's own attributes come first (abc.abstractproperty's
+        // __isabstractmethod__ = True)
+        for (size_t i = 0; i < c->mro->len && AS_CLASS(c->mro->items[i]) != cls_property; i++) {
+            ObjClass *k = AS_CLASS(c->mro->items[i]);
+            if (k->dict && dict_get_str(k->dict, name)) {
+                return generic_getattr(self, name);
+            }
+        }
+    }
     if (strcmp(n, "fget") == 0) {
         return p->fget ? p->fget : VAL_NONE;
     }
@@ -463,11 +500,24 @@ static Value property_getattr(Value self, ObjStr *name) {
 
 static Value prop_with(int argc, Value *argv, int which) {
     ObjProperty *old = (ObjProperty *)AS_OBJ(argv[0]);
+    ObjClass *cls = val_class(argv[0]);
+    if (cls != cls_property) {
+        // a subclass's copy is made by calling the subclass, as CPython's
+        Value a[4] = {old->fget ? old->fget : VAL_NONE, old->fset ? old->fset : VAL_NONE,
+                      old->fdel ? old->fdel : VAL_NONE, old->doc ? old->doc : VAL_NONE};
+        a[which] = argv[1];
+        Value r = type_call(cls, 4, a, NULL);
+        if (r && class_is_subclass(val_class(r), cls_property)) {
+            ((ObjProperty *)AS_OBJ(r))->name = old->name;
+        }
+        return r;
+    }
     ObjProperty *p = (ObjProperty *)obj_alloc(cls_property, sizeof(ObjProperty));
     p->fget = old->fget;
     p->fset = old->fset;
     p->fdel = old->fdel;
     p->doc = old->doc;
+    p->name = old->name;
     if (which == 0) {
         p->fget = argv[1];
     } else if (which == 1) {
@@ -491,14 +541,33 @@ static Value prop_deleter(int argc, Value *argv, ObjDict *kw) {
 // ---- the descriptor protocol as methods: property.__get__/__set__/
 // __delete__, staticmethod.__get__, classmethod.__get__ (inspect and
 // enum's _is_descriptor look for them)
-static const char *prop_name(ObjProperty *p) {
-    Value fs[3] = {p->fget, p->fset, p->fdel};
-    for (int i = 0; i < 3; i++) {
-        if (fs[i] && IS_A(fs[i], cls_function)) {
-            return ((ObjFunction *)AS_OBJ(fs[i]))->name->data;
-        }
+Value property_missing(ObjProperty *p, Value obj, const char *what) {
+    Value qual = OBJ_VAL(class_qualname(val_class(obj)));
+    Value qr = obj_repr(qual);
+    if (!qr) {
+        return VAL_NULL;
     }
-    return "?";
+    if (!p->name) {
+        return exc_raise(exc_AttributeError, "property of %s object has no %s", AS_STR(qr)->data, what);
+    }
+    gc_push_root(qr);
+    Value nr = obj_repr(p->name);
+    gc_pop_root(1);
+    if (!nr) {
+        return VAL_NULL;
+    }
+    return exc_raise(exc_AttributeError, "property %s of %s object has no %s", AS_STR(nr)->data,
+                     AS_STR(qr)->data, what);
+}
+
+// property.__set_name__(owner, name): the name its errors give (class
+// bodies set it directly, classbuild.c's set_names)
+static Value prop_set_name_m(int argc, Value *argv, ObjDict *kw) {
+    if (argc != 3) {
+        return exc_raise(exc_TypeError, "__set_name__() takes 2 positional arguments but %d were given", argc - 1);
+    }
+    ((ObjProperty *)AS_OBJ(argv[0]))->name = argv[2];
+    return VAL_NONE;
 }
 
 static Value prop_get_m(int argc, Value *argv, ObjDict *kw) {
@@ -510,8 +579,7 @@ static Value prop_get_m(int argc, Value *argv, ObjDict *kw) {
         return argv[0];
     }
     if (!p->fget || IS_NONE(p->fget)) {
-        return exc_raise(exc_AttributeError, "property '%s' of '%s' object has no getter", prop_name(p),
-                         val_type_name(argv[1]));
+        return property_missing(p, argv[1], "getter");
     }
     return vm_call(p->fget, 1, &argv[1], NULL);
 }
@@ -522,8 +590,7 @@ static Value prop_set_m(int argc, Value *argv, ObjDict *kw) {
     }
     ObjProperty *p = (ObjProperty *)AS_OBJ(argv[0]);
     if (!p->fset || IS_NONE(p->fset)) {
-        return exc_raise(exc_AttributeError, "property '%s' of '%s' object has no setter", prop_name(p),
-                         val_type_name(argv[1]));
+        return property_missing(p, argv[1], "setter");
     }
     return vm_call(p->fset, 2, argv + 1, NULL);
 }
@@ -534,8 +601,7 @@ static Value prop_delete_m(int argc, Value *argv, ObjDict *kw) {
     }
     ObjProperty *p = (ObjProperty *)AS_OBJ(argv[0]);
     if (!p->fdel || IS_NONE(p->fdel)) {
-        return exc_raise(exc_AttributeError, "property '%s' of '%s' object has no deleter", prop_name(p),
-                         val_type_name(argv[1]));
+        return property_missing(p, argv[1], "deleter");
     }
     return vm_call(p->fdel, 1, argv + 1, NULL);
 }
@@ -2404,6 +2470,8 @@ static const MethodDef property_methods[] = {
     {"__get__", prop_get_m},
     {"__set__", prop_set_m},
     {"__delete__", prop_delete_m},
+    {"__set_name__", prop_set_name_m},
+    {"__init__", property_init_m, true},
     {"getter", prop_getter},
     {"setter", prop_setter},
     {"deleter", prop_deleter},

@@ -46,6 +46,8 @@ static bool set_names(Value cls, ObjDict *ns) {
     while (dict_next(ns, &pos, &key, &value)) {
         if (IS_OBJ(value) && (val_class(value)->flags & CLS_USER)) {
             list_append(AS_LIST(pairs), tuple_pack(2, key, value));
+        } else if (IS_OBJ(value) && AS_OBJ(value)->cls == cls_property) {
+            ((ObjProperty *)AS_OBJ(value))->name = key;     // property.__set_name__
         }
     }
     ObjStr *set_name = str_intern_c("__set_name__");
@@ -169,8 +171,7 @@ static Value bind_meta(Value self, ObjClass *meta, Value v) {
     if (IS_PROPERTY(v)) {
         Value g = ((ObjProperty *)AS_OBJ(v))->fget;
         if (!g || IS_NONE(g)) {
-            return exc_raise(exc_AttributeError, "property of '%s' object has no getter",
-                             meta->name->data);
+            return property_missing((ObjProperty *)AS_OBJ(v), self, "getter");
         }
         return vm_call(g, 1, &self, NULL);
     }

@@ -423,11 +423,23 @@ static const MethodDef group_methods[] = {
     {NULL, NULL},
 };
 
+// message and exceptions are read-only members in CPython (they live in
+// the instance dict here, written by __init__ only)
+static bool group_setattr(Value self, ObjStr *name, Value v) {
+    if (strcmp(name->data, "message") == 0 || strcmp(name->data, "exceptions") == 0) {
+        exc_raise(exc_AttributeError, "readonly attribute");
+        return false;
+    }
+    return exc_BaseException->setattr(self, name, v);
+}
+
 void excgroup_init(void) {
     ObjClass *b = class_new_builtin("BaseExceptionGroup", exc_BaseException, sizeof(ObjException),
                                     group_methods);
     b->new_ = group_new;
     b->str = group_str;
+    b->setattr = group_setattr;
+    class_add_classmethod(b, "__class_getitem__", generic_alias_cgi_method);
     exc_BaseExceptionGroup = b;
     ObjClass *g = class_new_builtin("ExceptionGroup", b, sizeof(ObjException), NULL);
     g->bases = AS_TUPLE(tuple_pack(2, OBJ_VAL(b), OBJ_VAL(exc_Exception)));

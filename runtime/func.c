@@ -220,6 +220,9 @@ static Value function_getattr(Value self, ObjStr *name) {
         if (strcmp(n, "__globals__") == 0) {
             return OBJ_VAL(f->globals);
         }
+        if (strcmp(n, "__builtins__") == 0) {
+            return OBJ_VAL(ST->builtins);
+        }
         if (strcmp(n, "__closure__") == 0) {
             return f->closure ? OBJ_VAL(f->closure) : VAL_NONE;
         }
@@ -247,16 +250,45 @@ static bool function_setattr(Value self, ObjStr *name, Value v) {
         exc_raise(exc_AttributeError, "readonly attribute");    // CPython's READONLY members
         return false;
     }
-    if (strcmp(name->data, "__name__") == 0 && v && IS_STR(v)) {
-        f->name = AS_STR(v);
-        return true;
-    }
-    if (strcmp(name->data, "__qualname__") == 0 && v && IS_STR(v)) {
-        f->qualname = AS_STR(v);
+    // CPython's getsets: type-checked, never stored in __dict__
+    bool is_name = strcmp(name->data, "__name__") == 0;
+    if (is_name || strcmp(name->data, "__qualname__") == 0) {
+        if (!v || !IS_STR(v)) {
+            exc_raise(exc_TypeError, "%s must be set to a string object", name->data);
+            return false;
+        }
+        *(is_name ? &f->name : &f->qualname) = AS_STR(v);
         return true;
     }
     if (strcmp(name->data, "__defaults__") == 0) {
-        f->defaults = v && IS_TUPLE(v) ? AS_TUPLE(v) : NULL;
+        if (v && !IS_NONE(v) && !IS_TUPLE(v)) {
+            exc_raise(exc_TypeError, "__defaults__ must be set to a tuple object");
+            return false;
+        }
+        f->defaults = v && !IS_NONE(v) ? AS_TUPLE(v) : NULL;
+        return true;
+    }
+    if (strcmp(name->data, "__kwdefaults__") == 0) {
+        if (v && !IS_NONE(v) && !class_is_subclass(val_class(v), cls_dict)) {
+            exc_raise(exc_TypeError, "__kwdefaults__ must be set to a dict object");
+            return false;
+        }
+        f->kwdefaults = v && !IS_NONE(v) ? AS_DICT(v) : NULL;
+        return true;
+    }
+    if (strcmp(name->data, "__code__") == 0) {
+        if (!v || val_class(v) != cls_code) {
+            exc_raise(exc_TypeError, "__code__ must be set to a code object");
+            return false;
+        }
+        ObjCode *c = (ObjCode *)AS_OBJ(v);
+        size_t nclosure = f->closure ? f->closure->len : 0;
+        if ((size_t)c->nfree != nclosure) {
+            exc_raise(exc_ValueError, "%s() requires a code object with %zu free vars, not %d", f->name->data,
+                      nclosure, c->nfree);
+            return false;
+        }
+        f->code = c;
         return true;
     }
     // fields, as CPython's (not in __dict__)
@@ -373,7 +405,7 @@ void func_init(void) {
     cls_function->flags &= ~(uint32_t)CLS_BASETYPE;
     cls_function->dict_offset = offsetof(ObjFunction, dict);     // vars(f)
     // the attributes function_getattr answers, listed in the class for dir()
-    static const char *const fn_names[] = {"__annotations__", "__closure__", "__code__", "__defaults__",
+    static const char *const fn_names[] = {"__annotations__", "__builtins__", "__closure__", "__code__", "__defaults__",
                                            "__dict__", "__globals__", "__kwdefaults__", "__module__",
                                            "__name__", "__qualname__"};
     for (size_t i = 0; i < sizeof fn_names / sizeof *fn_names; i++) {

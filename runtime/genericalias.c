@@ -29,7 +29,8 @@ static bool subscriptable_builtin(ObjClass *c) {
     return c == cls_list || c == cls_dict || c == cls_tuple || c == cls_set || c == cls_frozenset ||
            c == cls_type || c == cls_deque || c == cls_defaultdict || c == cls_ordereddict ||
            c == cls_counter || c == cls_enumerate || c == cls_future || c == cls_task || c == cls_contextvar ||
-           c == ST->itertools_cls[IT_CHAIN] || c == cls_mappingproxy;
+           c == ST->itertools_cls[IT_CHAIN] || c == cls_mappingproxy ||
+           c == exc_BaseExceptionGroup || c == exc_ExceptionGroup;
 }
 
 Value generic_alias_new(Value origin, Value args) {

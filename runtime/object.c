@@ -94,12 +94,23 @@ static Value check_str_result(Value r, const char *what) {
     return r;
 }
 
+// A user's __repr__/__str__ may be a builtin that comes back here
+// (`C.__repr__ = C.__str__`): that loop is C recursion, bounded like CPython's
+static Value call_str_slot(Value self, ObjStr *name, const char *what) {
+    if (!vm_enter_recursive(" while calling a Python object")) {
+        return VAL_NULL;
+    }
+    Value r = check_str_result(call_method_str(self, name, 0, NULL), what);
+    vm_leave_recursive();
+    return r;
+}
+
 Value slot_repr(Value self) {
-    return check_str_result(call_method_str(self, ST->s_repr, 0, NULL), "__repr__");
+    return call_str_slot(self, ST->s_repr, "__repr__");
 }
 
 Value slot_str(Value self) {
-    return check_str_result(call_method_str(self, ST->s_str, 0, NULL), "__str__");
+    return call_str_slot(self, ST->s_str, "__str__");
 }
 
 bool slot_hash(Value self, int64_t *out) {
@@ -351,7 +362,7 @@ Value obj_str(Value v) {
     ObjClass *c = val_class(v);
     if (!c->str && c->repr == slot_repr) {
         // object.__str__ runs the user's __repr__; str() checks what it gave
-        return check_str_result(call_method_str(v, ST->s_repr, 0, NULL), "__str__");
+        return call_str_slot(v, ST->s_repr, "__str__");
     }
     return c->str ? c->str(v) : obj_repr(v);
 }
@@ -688,8 +699,7 @@ static Value getattr_generic(Value self, ObjStr *name, bool raise) {
     if (descr && IS_PROPERTY(descr)) {
         ObjProperty *p = (ObjProperty *)AS_OBJ(descr);
         if (!p->fget || IS_NONE(p->fget)) {
-            return exc_raise(exc_AttributeError, "property '%s' of '%s' object has no getter",
-                             name->data, c->name->data);
+            return property_missing(p, self, "getter");
         }
         return vm_call(p->fget, 1, &self, NULL);
     }
@@ -981,8 +991,7 @@ bool generic_setattr(Value self, ObjStr *name, Value v) {
                               AS_STR(owner)->data);
                 }
             } else {
-                exc_raise(exc_AttributeError, "property '%s' of '%s' object has no %s", name->data,
-                          c->name->data, v ? "setter" : "deleter");
+                property_missing(p, self, v ? "setter" : "deleter");
             }
             return false;
         }

@@ -357,6 +357,7 @@ typedef struct ObjProperty {
     Obj hdr;
     Value fget, fset, fdel;     // VAL_NULL or None when absent
     Value doc;
+    Value name;                 // from __set_name__ (error messages), or VAL_NULL
 } ObjProperty;
 
 typedef struct ObjWrapper {     // staticmethod(f), classmethod(f)
@@ -763,6 +764,9 @@ void class_add_member(ObjClass *cls, const char *name, NativeFn fn);
 void class_add_fields(ObjClass *cls, const MethodDef *getters, const MethodDef *members);
 // The getter of property [p] when it is such a builtin field, else NULL.
 ObjNative *property_field_getter(Obj *p);
+// Raises CPython's "property 'x' of 'C' object has no getter" ([what]:
+// getter, setter, deleter) for property [p] read on [obj]; VAL_NULL.
+Value property_missing(ObjProperty *p, Value obj, const char *what);
 // "collections.deque" for a class of a module other than builtins, else
 // "float" (CPython's tp_name for builtin types, in descriptor messages).
 Value class_dotted_name(ObjClass *c);

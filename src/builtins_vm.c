@@ -168,7 +168,20 @@ static Value super_getattr(Value self, ObjStr *name) {
             if (is_class_obj) {
                 return v;   // property.__get__(None, cls) is the property (ssl's super(C, C).prop.__set__)
             }
-            return vm_call(((ObjProperty *)AS_OBJ(v))->fget, 1, &s->obj, NULL);
+            ObjProperty *p = (ObjProperty *)AS_OBJ(v);
+            if (!p->fget || IS_NONE(p->fget)) {
+                return property_missing(p, s->obj, "getter");
+            }
+            return vm_call(p->fget, 1, &s->obj, NULL);
+        }
+        if (IS_OBJ(v) && (val_class(v)->flags & CLS_USER)) {
+            // a user descriptor (a property subclass...): its __get__, with
+            // None for the object when super() is bound to the class itself
+            Value get = class_lookup(val_class(v), ST->s_descr[0]);
+            if (get) {
+                Value args[3] = {v, is_class_obj ? VAL_NONE : s->obj, OBJ_VAL(s->obj_type)};
+                return vm_call(get, 3, args, NULL);
+            }
         }
         return v;
     }

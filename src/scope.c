@@ -19,6 +19,7 @@ typedef struct ScopeBuilder {
     Ast **keys;
     Scope **vals;
     size_t cap, used;
+    int comp_iter_expr;   // > 0 inside a comprehension's iterable expression
 } Builder;
 
 // The builder of the scope tree being made (not reentrant).
@@ -221,6 +222,12 @@ static void mark_iter_targets(Scope *c, Ast *t) {
         return;
     }
     if (t->kind == AST_NAME) {
+        // an earlier `if (j := ...)` of the comprehension bound j outside
+        Symbol *sym = scope_lookup(c, t->str);
+        if (sym && (sym->flags & (SYM_NONLOCAL | SYM_GLOBAL))) {
+            fail(t->loc, "comprehension inner loop cannot rebind assignment expression target '%s'", t->str);
+            return;
+        }
         add_sym(c, t->str, SYM_COMP_ITER);
     } else if (t->kind == AST_TUPLE || t->kind == AST_LIST) {
         for (int i = 0; i < t->list.len; i++) {
@@ -233,14 +240,20 @@ static void mark_iter_targets(Scope *c, Ast *t) {
 
 static void visit_comprehension(Scope *s, Ast *n, const char *name) {
     // The first iterable is evaluated in the enclosing scope.
+    // No assignment expression may appear in an iterable, even in a lambda
+    // or comprehension nested in it (CPython's ste_comp_iter_expr).
     Ast *first = n->list.items[0];
+    B->comp_iter_expr++;
     visit(s, first->b);
+    B->comp_iter_expr--;
     Scope *c = new_scope(SCOPE_COMPREHENSION, n, s, name);
     add_sym(c, ".0", SYM_PARAM);
     for (int i = 0; i < n->list.len; i++) {
         Ast *gen = n->list.items[i];
         if (i > 0) {
+            B->comp_iter_expr++;
             visit(c, gen->b);
+            B->comp_iter_expr--;
         }
         visit(c, gen->a);
         mark_iter_targets(c, gen->a);
@@ -277,6 +290,10 @@ static void visit(Scope *s, Ast *n) {
         }
         return;
     case AST_NAMEDEXPR: {
+        if (B->comp_iter_expr > 0) {
+            fail(n->loc, "assignment expression cannot be used in a comprehension iterable expression%s", "");
+            return;
+        }
         // The target binds in the nearest non-comprehension scope.
         Scope *t = s;
         while (t->kind == SCOPE_COMPREHENSION && t->parent) {
