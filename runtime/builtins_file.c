@@ -195,6 +195,12 @@ Value builtins_open(int argc, Value *argv, ObjDict *kw) {
     if (!name) {
         return exc_raise(exc_TypeError, "open() missing required argument 'file' (pos 1)");
     }
+    if (!IS_STR(name) && str_check(name)) {
+        name = str_new(AS_STR(name)->data, AS_STR(name)->len);     // a str subclass: its str
+        if (!name) {
+            return VAL_NULL;
+        }
+    }
     if (!IS_STR(name) && !int_check(name) && IS_OBJ(name) && !bytes_check(name)) {
         // os.PathLike: __fspath__ gives the path
         bool found;

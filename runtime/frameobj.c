@@ -1,22 +1,15 @@
 // frameobj.c: the frame and traceback objects Python code sees. pyish's
 // frames are not objects: a `frame` here is a snapshot (code, globals, line,
-// the locals when it was taken, f_back) made by sys._getframe or asked of a
-// traceback entry. A `traceback` entry is made for each frame an exception
+// the locals when it was taken, f_back) asked of a traceback entry, or the
+// view of a running frame (sys._getframe, trace and profile functions;
+// frameobj.h, src/trace.c) that reads it while it runs. A `traceback` entry is made for each frame an exception
 // passes through (vm.c, traceback_here), newest first: an exception's
 // __traceback__ is the outermost entry and tb_next leads towards the frame
 // that raised, as in CPython (unittest trims and relinks them).
 #include <string.h>
 #include "runtime.h"
+#include "frameobj.h"
 
-typedef struct ObjFrameSnap {
-    Obj hdr;
-    Value code;
-    Value globals;
-    Value locals;       // when taken by sys._getframe for its caller; else VAL_NULL
-    Value back;         // the snapshot of the calling frame, or None
-    Value gen;          // f_generator: the generator or coroutine owning the frame, or VAL_NULL
-    int line;
-} ObjFrameSnap;
 
 typedef struct ObjTraceback {
     Obj hdr;
@@ -28,7 +21,6 @@ typedef struct ObjTraceback {
     int lasti;
 } ObjTraceback;
 
-#define SNAP(v) ((ObjFrameSnap *)AS_OBJ(v))
 #define TB(v) ((ObjTraceback *)AS_OBJ(v))
 
 Value framesnap_new(Value code, Value globals, int line, Value locals, Value back) {
@@ -43,6 +35,8 @@ Value framesnap_new(Value code, Value globals, int line, Value locals, Value bac
     f->locals = locals;
     f->back = back;
     f->line = line;
+    f->last_line = -1;
+    f->trace_lines = true;
     return OBJ_VAL(f);
 }
 
@@ -57,6 +51,7 @@ static void trace_framesnap(Obj *o) {
     gc_mark_value(f->locals);
     gc_mark_value(f->back);
     gc_mark_value(f->gen);
+    gc_mark_value(f->trace);
 }
 
 static Value framesnap_getattr(Value self, ObjStr *name) {
@@ -65,6 +60,7 @@ static Value framesnap_getattr(Value self, ObjStr *name) {
     if (n[0] != 'f' || n[1] != '_') {
         return generic_getattr(self, name);
     }
+    Frame *live = f->live ? framesnap_running(self) : NULL;     // still running: read from it
     switch (n[2]) {     // (logging's findCaller reads f_code, f_back, f_lineno per record)
     case 'c':
         if (strcmp(n, "f_code") == 0) {
@@ -73,7 +69,10 @@ static Value framesnap_getattr(Value self, ObjStr *name) {
         break;
     case 'b':
         if (strcmp(n, "f_back") == 0) {
-            return f->back;
+            if (live) {
+                return vm_frame_back(live);
+            }
+            return f->back ? f->back : VAL_NONE;
         }
         if (strcmp(n, "f_builtins") == 0) {
             return OBJ_VAL(ST->builtins);
@@ -81,9 +80,12 @@ static Value framesnap_getattr(Value self, ObjStr *name) {
         break;
     case 'l':
         if (strcmp(n, "f_lineno") == 0) {
-            return MK_SMALL(f->line);
+            return MK_SMALL(live && !f->at_call ? vm_frame_lineno(live) : f->line);
         }
         if (strcmp(n, "f_locals") == 0) {
+            if (live) {
+                return vm_frame_locals(self, live);
+            }
             return f->locals ? f->locals : dict_new();
         }
         if (strcmp(n, "f_lasti") == 0) {
@@ -100,13 +102,55 @@ static Value framesnap_getattr(Value self, ObjStr *name) {
         break;
     case 't':
         if (strcmp(n, "f_trace") == 0) {
-            return VAL_NONE;
+            return f->trace ? f->trace : VAL_NONE;
+        }
+        if (strcmp(n, "f_trace_lines") == 0) {
+            return f->trace_lines ? VAL_TRUE : VAL_FALSE;
+        }
+        if (strcmp(n, "f_trace_opcodes") == 0) {
+            return VAL_FALSE;
         }
         break;
     default:
         break;
     }
     return generic_getattr(self, name);
+}
+
+// f_trace, f_trace_lines and f_trace_opcodes can be set (sys.settrace's
+// local trace function); f_lineno cannot (no jumps).
+static bool framesnap_setattr(Value self, ObjStr *name, Value v) {
+    ObjFrameSnap *f = SNAP(self);
+    const char *n = name->data;
+    if (strcmp(n, "f_trace") == 0) {
+        f->trace = v && !IS_NONE(v) ? v : VAL_NULL;
+        return true;
+    }
+    if (strcmp(n, "f_trace_lines") == 0 || strcmp(n, "f_trace_opcodes") == 0) {
+        if (!v) {
+            exc_raise(exc_AttributeError, "cannot delete attribute");
+            return false;
+        }
+        if (v != VAL_TRUE && v != VAL_FALSE) {
+            exc_raise(exc_TypeError, "attribute value type must be bool");
+            return false;
+        }
+        if (n[8] == 'l') {
+            f->trace_lines = v == VAL_TRUE;
+        }
+        return true;
+    }
+    if (strcmp(n, "f_lineno") == 0) {
+        exc_raise(exc_ValueError, "f_lineno can only be set by a trace function");
+        return false;
+    }
+    if (strcmp(n, "f_code") == 0 || strcmp(n, "f_back") == 0 || strcmp(n, "f_locals") == 0 ||
+        strcmp(n, "f_globals") == 0 || strcmp(n, "f_builtins") == 0 || strcmp(n, "f_lasti") == 0) {
+        exc_raise(exc_AttributeError, "readonly attribute");
+        return false;
+    }
+    exc_raise(exc_AttributeError, "'frame' object has no attribute '%s'", n);
+    return false;
 }
 
 // frame.clear(): a snapshot holds no running frame; it lets go of its locals
@@ -124,8 +168,9 @@ static Value framesnap_repr(Value self) {
     ObjFrameSnap *f = SNAP(self);
     Value file = obj_getattr_opt(f->code, str_intern_c("co_filename"));
     Value name = obj_getattr_opt(f->code, str_intern_c("co_name"));
+    Frame *live = f->live ? framesnap_running(self) : NULL;
     return str_printf("<frame at %p, file '%s', line %d, code %s>", (void *)f,
-                      file && IS_STR(file) ? AS_STR(file)->data : "?", f->line,
+                      file && IS_STR(file) ? AS_STR(file)->data : "?", live ? vm_frame_lineno(live) : f->line,
                       name && IS_STR(name) ? AS_STR(name)->data : "?");
 }
 
@@ -258,6 +303,7 @@ void frameobj_init(void) {
     cls_frame->new_ = NULL;
     cls_frame->trace = trace_framesnap;
     cls_frame->getattr = framesnap_getattr;
+    cls_frame->setattr = framesnap_setattr;
     cls_frame->repr = framesnap_repr;
     cls_traceback = class_new_builtin("traceback", NULL, sizeof(ObjTraceback), tb_methods);
     cls_traceback->flags &= ~(uint32_t)CLS_BASETYPE;

@@ -70,6 +70,9 @@ typedef struct GThread {
     Value ctx_current;
     Value *ctx_slot;
     ObjLoop *running_loop;
+    Value trace_func, trace_prof;       // its sys.settrace and sys.setprofile functions (src/trace.c)
+    Frame *trace_last;
+    bool trace_busy;
     // what it waits for
     Obj *waiting_on;                    // a lock, or NULL (sleeping)
     double deadline;                    // clock_monotonic(); < 0: none
@@ -117,6 +120,8 @@ static void mark_threads(void) {
         gc_mark_value(t->args);
         gc_mark_value(t->kwargs);
         gc_mark_value(t->sentinel);
+        gc_mark_value(t->trace_func);
+        gc_mark_value(t->trace_prof);
         gc_mark_obj(t->waiting_on);
         if (t == g->cur || t->state == GT_DONE) {
             continue;
@@ -193,6 +198,10 @@ static void save_state(GThread *t) {
     t->ctx_current = ST->ctx_current;
     t->ctx_slot = ST->ctx_slot;
     t->running_loop = ST->running_loop;
+    t->trace_func = ST->trace.func;
+    t->trace_prof = ST->trace.prof;
+    t->trace_last = ST->trace.last;
+    t->trace_busy = ST->trace.busy;
 }
 
 static void load_state(GThread *t) {
@@ -213,6 +222,14 @@ static void load_state(GThread *t) {
     ST->ctx_current = t->ctx_current;
     ST->ctx_slot = t->ctx_slot;
     ST->running_loop = t->running_loop;
+    bool traced = ST->trace.func || ST->trace.prof;
+    ST->trace.func = t->trace_func;
+    ST->trace.prof = t->trace_prof;
+    ST->trace.last = t->trace_last;
+    ST->trace.busy = t->trace_busy;
+    if (traced || t->trace_func || t->trace_prof) {
+        vm_trace_switched();    // each thread has its own trace and profile functions
+    }
     // the generators' fast resume chain belongs to the thread that left
     ST->gen_epoch++;
     ST->fast_head = ST->fast_inner = NULL;

@@ -45,7 +45,7 @@
 // The file system path of [v] (str, or __fspath__ giving one); NULL with
 // CPython's TypeError. [*keep] is the str to keep rooted meanwhile.
 static const char *path_of(Value v, const char *fname, const char *argname, Value *keep) {
-    if (!IS_STR(v) && IS_OBJ(v)) {
+    if (!str_check(v) && IS_OBJ(v)) {    // (a str subclass is a str path)
         bool found;
         Value r = call_method_opt(v, str_intern_c("__fspath__"), 0, NULL, &found);
         if (found) {
@@ -72,7 +72,7 @@ static const char *path_of(Value v, const char *fname, const char *argname, Valu
         *keep = s;
         return AS_STR(s)->data;
     }
-    if (!IS_STR(v)) {
+    if (!str_check(v)) {
         // CPython's wording names what else the function takes: a file
         // descriptor (allow_fd), None (nullable)
         static const char *const with_fd[] = {"stat", "chdir", "statvfs", "chmod", "chown", "utime",

@@ -371,6 +371,11 @@ static Value sys_intern(int argc, Value *argv, ObjDict *kw) {
 static const MethodDef sys_fns[] = {
     {"intern", sys_intern},
     {"_getframe", vm_getframe},
+    {"settrace", vm_settrace},
+    {"gettrace", vm_gettrace},
+    {"setprofile", vm_setprofile},
+    {"getprofile", vm_getprofile},
+    {"call_tracing", vm_call_tracing},
     {"breakpointhook", sys_breakpointhook, true},
     {"set_int_max_str_digits", sys_set_int_max_str_digits, true},
     {"get_int_max_str_digits", sys_get_int_max_str_digits},

@@ -169,6 +169,21 @@ struct State {
     struct GThreads *gt;
     double switch_interval;             // sys.setswitchinterval (0: the default 0.005)
     ObjClass *cls_thread_lock, *cls_thread_rlock;
+    // The dispatch loop's jump table (vm.c): every instruction jumps through
+    // it; while a trace or profile function is set every entry is the
+    // loop's tracing label, so tracing costs nothing when off (src/trace.c).
+    void *dispatch[256];
+    const void *const *dispatch_normal; // vm_run's own table
+    void *dispatch_trace;               // its tracing label
+    // sys.settrace / sys.setprofile (src/trace.c)
+    struct {
+        Value func, prof;               // the global trace and profile functions, or VAL_NULL
+        Value frames;                   // dict: frame address -> its frame object (frameobj.h)
+        Value c_pending;                // list of (frame key, builtin) of c_calls awaiting their c_return
+        Frame *last;                    // the frame of the last traced instruction
+        Value last_snap;                // its frame object, or VAL_NULL
+        bool busy;                      // a trace or profile function is running
+    } trace;
 
     // ---- memory (runtime/mem.c)
     size_t bytes_allocated;

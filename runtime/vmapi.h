@@ -105,9 +105,27 @@ void interp_print_exception(Value exc);
 void interp_format_exception(Value exc, FILE *out);
 // The same text as a str (sys.excepthook writing to a replaced sys.stderr).
 Value interp_format_exception_str(Value exc);
-// sys._getframe([depth]): a snapshot of the frame [depth] calls up, with
-// f_code, f_lineno, f_globals, f_locals and f_back.
+// sys._getframe([depth]): the frame object of the frame [depth] calls up,
+// with f_code, f_lineno, f_globals, f_locals and f_back (src/trace.c).
 Value vm_getframe(int argc, Value *argv, ObjDict *kw);
+// ---- frame objects of running frames and tracing (src/trace.c)
+// The running frame a frame object shows, or NULL when it has finished
+// (or shows none).
+Frame *framesnap_running(Value snap);
+// f_back, f_lineno and f_locals of running frame [f] (f_locals: the dict
+// [snap], its frame object, keeps, brought up to date).
+Value vm_frame_back(Frame *f);
+int vm_frame_lineno(Frame *f);
+Value vm_frame_locals(Value snap, Frame *f);
+// sys.settrace, gettrace, setprofile, getprofile, call_tracing.
+Value vm_settrace(int argc, Value *argv, ObjDict *kw);
+Value vm_gettrace(int argc, Value *argv, ObjDict *kw);
+Value vm_setprofile(int argc, Value *argv, ObjDict *kw);
+Value vm_getprofile(int argc, Value *argv, ObjDict *kw);
+Value vm_call_tracing(int argc, Value *argv, ObjDict *kw);
+// Another green thread runs, with its own trace and profile functions:
+// the dispatch table follows them (gthread.c).
+void vm_trace_switched(void);
 // faulthandler's dump of the frames running on [s] to [fd] (write(2) only;
 // signal handlers call it) (traceback.c).
 void vm_dump_frames_fd(int fd, State *s);

@@ -1783,11 +1783,22 @@ static void compile_function_code(Compiler *c, Ast *node, Ast *args, const char 
         for (int i = start; i < body->len; i++) {
             compile_stmt(c, body->items[i]);
         }
+        Ast *last = body->len ? body->items[body->len - 1] : NULL;
+        if (last && (last->kind == AST_WHILE || last->kind == AST_FOR) && last->list2.len == 0) {
+            // the implicit return is reached from the loop's test: its line,
+            // as CPython's (a tracer's 'return' event shows it)
+            set_line(c, last);
+        }
         load_const(c, VAL_NONE);
         emit0(c, OP_RETURN_VALUE);
     }
-    // the docstring is const 0 when present (func.__doc__)
-    ObjCode *code = finish_unit(c, name, node->loc.line);
+    // the docstring is const 0 when present (func.__doc__); a decorated
+    // function's first line is its first decorator's, as CPython's
+    int firstline = node->loc.line;
+    if (!is_lambda && node->kind == AST_FUNCDEF && node->list2.len > 0 && node->list2.items[0]->loc.line > 0) {
+        firstline = node->list2.items[0]->loc.line;
+    }
+    ObjCode *code = finish_unit(c, name, firstline);
     code->argcount = argcount;
     code->kwonlycount = kwonly;
     code->posonlycount = args ? args->flag : 0;

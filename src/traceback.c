@@ -976,7 +976,7 @@ Value tb_format_origin(Value frames, bool innermost_first) {
     return out;
 }
 
-// ---- sys._getframe: snapshots of the running frames (frameobj.c)
+// ---- the frames of traceback entries: snapshots of the running frames (frameobj.c)
 static Value frame_chain(Frame *f, bool with_locals);
 
 // The f_back of a traceback entry's frame: when a frame running [code] is
@@ -990,24 +990,6 @@ Value vm_running_frame_back(Value code) {
         }
     }
     return VAL_NONE;
-}
-
-Value vm_getframe(int argc, Value *argv, ObjDict *kw) {
-    int64_t depth = 0;
-    if (argc > 1) {
-        return exc_raise(exc_TypeError, "_getframe expected at most 1 argument, got %d", argc);
-    }
-    if (argc == 1 && !int_to_i64(argv[0], &depth)) {
-        return VAL_NULL;
-    }
-    Frame *f = ST->frame;
-    for (int64_t i = 0; i < depth && f; i++) {
-        f = f->parent;
-    }
-    if (!f) {
-        return exc_raise(exc_ValueError, "call stack is not deep enough");
-    }
-    return frame_chain(f, true);
 }
 
 // Snapshots of running frame [f] and its callers (f_back), outermost made

@@ -246,7 +246,7 @@ static inline __attribute__((always_inline)) Frame *enter_simple(Frame *frame, u
         CHECK_STACK(); \
         instr = *ip++; \
         arg = INSTR_ARG(instr); \
-        goto *dispatch_table[INSTR_OP(instr)]; \
+        goto *dt[INSTR_OP(instr)]; \
     } while (0)
 #define CASE(name) L_##name
 #else
@@ -719,6 +719,16 @@ Value vm_run(Frame *entry, int *status, Value throw_exc) {
     bool reraise = false;
     Value result = VAL_NULL;
 
+#ifdef PYISH_COMPUTED_GOTO
+    if (__builtin_expect(!ST->dispatch_normal, 0)) {
+        // the state's table (trace.c switches it to the tracing label)
+        ST->dispatch_normal = (const void *const *)dispatch_table;
+        ST->dispatch_trace = &&L_TRACE;
+        memcpy(ST->dispatch, dispatch_table, sizeof dispatch_table);
+    }
+    // (the state's table: its entries change when tracing starts or stops)
+    void *const *dt = ST->dispatch;
+#endif
     ST->c_depth++;
     ST->vm_depth++;
     ST->frame = frame;
@@ -730,6 +740,13 @@ Value vm_run(Frame *entry, int *status, Value throw_exc) {
 
 #ifdef PYISH_COMPUTED_GOTO
     DISPATCH();
+L_TRACE:
+    // a trace or profile function is set (trace.c): its events first
+    SAVE_FRAME();
+    if (!vm_trace_instr(frame, instr, sp)) {
+        goto error;
+    }
+    goto *dispatch_table[INSTR_OP(instr)];
 #else
 next_instr:
     CHECK_STACK();
@@ -2691,6 +2708,9 @@ error: {
     if (!reraise) {
         tb_add(exc, frame);
         set_context(exc, frame);
+        if (__builtin_expect(ST->trace.func || ST->trace.prof, 0)) {
+            exc = vm_trace_exception(frame, exc);
+        }
     }
     reraise = false;
     for (;;) {
@@ -2704,6 +2724,9 @@ error: {
         }
         // leave the frame
         close_dropped(frame, -1, exc);
+        if (__builtin_expect(ST->trace.func || ST->trace.prof, 0)) {
+            exc = vm_trace_unwind(frame, exc);
+        }
         Frame *f = frame;
         ObjGen *g = f->gen;
         if (g) {
@@ -2752,6 +2775,9 @@ error: {
             // the exception surfaces at SEND/FOR_ITER: its operand stays
         }
         tb_add(exc, frame);
+        if (__builtin_expect(ST->trace.func || ST->trace.prof, 0)) {
+            exc = vm_trace_exception(frame, exc);
+        }
     }
 }
 

@@ -123,6 +123,15 @@ Frame *make_call_frame(ObjFunction *f, Value *args, int argc, ObjTuple *kwnames,
 // with an exception pending if it cannot run (vm_gen.c).
 Frame *link_resume(ObjGen *g, Value v, Frame *parent, uint8_t link, uint32_t target);
 
+// The tracing hooks (trace.c): before each instruction while a trace or
+// profile function is set (false: an exception is raised, at that
+// instruction); when an exception is raised in or passes through [frame]
+// (returns the exception to go on with: a failing hook's replaces it); when
+// it leaves [frame].
+bool vm_trace_instr(Frame *frame, uint32_t instr, Value *sp);
+Value vm_trace_exception(Frame *frame, Value exc);
+Value vm_trace_unwind(Frame *frame, Value exc);
+
 // A consumer draining generator [gen] (gen_next_into, on its C stack):
 // while it is ST->gen_sink, a YIELD_VALUE of gen's own frame offers the
 // value to [take] and, when taken, goes on as if resumed with None. The
