@@ -2125,16 +2125,20 @@ bool aio_sleep_warn(Obj *o) {
         return true;
     }
     s->h.sleep_warned = true;
+    aio_warn_never_awaited("sleep", s->created_file, s->h.sleep_line);
+    return true;
+}
+
+void aio_warn_never_awaited(const char *name, ObjStr *file, int lineno) {
     fflush(stdout);
-    fprintf(state_stderr(), "%s:%d: RuntimeWarning: coroutine 'sleep' was never awaited\n",
-            s->created_file ? s->created_file->data : "?", s->h.sleep_line);
+    fprintf(state_stderr(), "%s:%d: RuntimeWarning: coroutine '%s' was never awaited\n", file ? file->data : "?",
+            lineno, name);
     char line[1024];
-    if (s->created_file && tb_source_line(s->created_file->data, s->h.sleep_line, line, sizeof line)) {
+    if (file && tb_source_line(file->data, lineno, line, sizeof line)) {
         fprintf(state_stderr(), "  %s\n", line);
     }
     fprintf(state_stderr(), "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n");
     fflush(state_stderr());
-    return true;
 }
 
 bool aio_sleep_done(Value v) {
