@@ -115,7 +115,11 @@ typedef struct ObjHandle {
     Value args;             // tuple (H_CALL) or the sleep result (H_SLEEP)
     double when;
     uint64_t seq;
-    ObjLoop *loop;
+    union {
+        ObjLoop *loop;
+        ObjStr *sleep_file;     // ObjSleep's until it starts (SL_NEW): the file sleep() was
+                                // called in (never-awaited warning); a sleep is 64 bytes
+    };
 } ObjHandle;
 
 // True when [h] will do nothing: cancelled, or a sleep() timer whose future
