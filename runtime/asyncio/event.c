@@ -193,6 +193,34 @@ static const MethodDef event_wait_methods[] = {
     {NULL, NULL},
 };
 
+// cr_await, cr_running, cr_suspended and cr_frame, as a coroutine's (so
+// inspect.getcoroutinestate and walks of cr_await chains see it; it has no
+// frame: cr_frame is None)
+static Value event_wait_cr_await(int argc, Value *argv, ObjDict *kw) {
+    ObjEventWait *w = (ObjEventWait *)AS_OBJ(argv[0]);
+    return w->state == EW_WAITING ? w->fut : VAL_NONE;
+}
+
+static Value event_wait_cr_suspended(int argc, Value *argv, ObjDict *kw) {
+    return ((ObjEventWait *)AS_OBJ(argv[0]))->state == EW_WAITING ? VAL_TRUE : VAL_FALSE;
+}
+
+static Value event_wait_false(int argc, Value *argv, ObjDict *kw) {
+    return VAL_FALSE;
+}
+
+static Value event_wait_none(int argc, Value *argv, ObjDict *kw) {
+    return VAL_NONE;
+}
+
+static const MethodDef event_wait_getters[] = {
+    {"cr_await", event_wait_cr_await},
+    {"cr_running", event_wait_false},
+    {"cr_suspended", event_wait_cr_suspended},
+    {"cr_frame", event_wait_none},
+    {NULL, NULL},
+};
+
 // _asyncio._event_wait(event): Event.wait()'s coroutine for [event].
 static Value event_wait_new(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("_event_wait", argc, 1, 1)) {
@@ -217,6 +245,7 @@ void event_install(ObjDict *d) {
         cls_event_wait->am_send = event_wait_step;
         cls_event_wait->repr = event_wait_repr;
         cls_event_wait->new_ = NULL;
+        class_add_fields(cls_event_wait, event_wait_getters, NULL);
     }
     dict_set_str(d, str_intern_c("_event_wait"), native_new("_event_wait", event_wait_new, NULL));
 }
