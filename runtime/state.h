@@ -89,7 +89,7 @@ typedef struct StateConfig {
     X(enumerate) X(zip) X(map) X(filter) X(reversed) X(mappingproxy) \
     X(file) X(quitter) X(super) X(random) X(counter) \
     X(defaultdict) X(deque) X(deque_iter) X(ordereddict) X(loop) \
-    X(future) X(future_iter) X(task) X(handle) X(timer_handle) X(sleep) \
+    X(future) X(future_iter) X(task) X(handle) X(timer_handle) X(sleep) X(event_wait) \
     X(genericalias) X(weakref) X(context) X(contextvar) X(token) \
     X(pattern) X(match) X(scanner) X(jscanner) X(jencoder) X(struct) X(hash) \
     X(bytes) X(bytearray) X(bytes_iter) X(memoryview) X(modulespec) X(frame) X(traceback) X(array) \
@@ -493,6 +493,7 @@ FILE *state_stderr(void);
 #define cls_handle (ST->cls_handle)
 #define cls_timer_handle (ST->cls_timer_handle)
 #define cls_sleep (ST->cls_sleep)
+#define cls_event_wait (ST->cls_event_wait)
 #define cls_genericalias (ST->cls_genericalias)
 #define cls_weakref (ST->cls_weakref)
 #define cls_context (ST->cls_context)

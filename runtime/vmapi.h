@@ -25,6 +25,9 @@ MUST_USE bool vm_stack_ok(const char *where);
 // Current line of the innermost frame, and its file (for warnings).
 int vm_current_line(void);
 ObjStr *vm_current_file(void);
+// The same one frame out, for the caller of the running function (a
+// library wrapper's user): its file (NULL when none) and *[line].
+ObjStr *vm_caller_file(int *line);
 // The globals of the running frame, or NULL outside any frame.
 ObjDict *vm_current_globals(void);
 // The exception being handled by the innermost handler (sys.exc_info), or VAL_NULL.

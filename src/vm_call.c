@@ -55,6 +55,12 @@ ObjStr *vm_current_file(void) {
     return ST->frame ? ST->frame->code->filename : NULL;
 }
 
+ObjStr *vm_caller_file(int *line) {
+    Frame *f = ST->frame ? ST->frame->parent : NULL;
+    *line = f ? frame_line(f) : 0;
+    return f ? f->code->filename : NULL;
+}
+
 // Converts a kwargs dict to parallel name/value arrays on the C stack.
 #define KW_FROM_DICT(kw, names, values, n) \
     ObjTuple *names = NULL; \

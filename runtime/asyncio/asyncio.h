@@ -115,7 +115,11 @@ typedef struct ObjHandle {
     Value args;             // tuple (H_CALL) or the sleep result (H_SLEEP)
     double when;
     uint64_t seq;
-    ObjLoop *loop;
+    union {
+        ObjLoop *loop;
+        ObjStr *sleep_file;     // ObjSleep's until it starts (SL_NEW): the file sleep() was
+                                // called in (never-awaited warning); a sleep is 64 bytes
+    };
 } ObjHandle;
 
 // True when [h] will do nothing: cancelled, or a sleep() timer whose future
@@ -450,6 +454,19 @@ void aio_print_exception(const char *what, Value self, Value exc);
 bool aio_sleep_warn(Obj *o);
 // True when the sleep() object [v] has finished (or was closed).
 bool aio_sleep_done(Value v);
+// "FILE:LINE: RuntimeWarning: coroutine 'NAME' was never awaited" and
+// the source line, as for a coroutine (sleep() and Event.wait() objects).
+void aio_warn_never_awaited(const char *name, ObjStr *file, int lineno);
+
+// ---- event.c: Event.wait()'s coroutine object
+// Adds _asyncio._event_wait (and makes its class) to the module dict [d].
+void event_install(ObjDict *d);
+// As aio_sleep_warn, for an Event.wait() object.
+bool aio_event_wait_warn(Obj *o);
+// True when the Event.wait() object [v] has finished (or was closed).
+bool aio_event_wait_done(Value v);
+// The line of asyncio.pyish's Event.wait that its object stands for.
+enum { AIO_EVENT_WAIT_LINE = 982 };
 // Binds the bare sleep() [v] a step of [t] yielded to [t] (true), which then
 // waits on it without a future; false when [v] is no bare sleep of t's loop.
 bool aio_sleep_bind(Value v, ObjTask *t);

@@ -2109,10 +2109,10 @@ typedef struct ObjSleep {
     ObjHandle h;            // first: the heap and the ready queue take it as a handle;
                             // h.sleep_state is its SL_* (SL_FUTURE waits on h.callback,
                             // SL_YIELDED yielded once: delay <= 0), h.sleep_line and
-                            // created_file where sleep() was called (never-awaited warning)
-    ObjStr *created_file;
+                            // (SL_NEW) h.sleep_file where sleep() was called (never-awaited
+                            // warning), in the place of h.loop, set when it starts
 } ObjSleep;
-_Static_assert(sizeof(ObjSleep) <= 72, "ObjSleep fits the 72-byte size class");
+_Static_assert(sizeof(ObjSleep) <= 64, "ObjSleep fits the 64-byte size class");
 
 // "FILE:LINE: RuntimeWarning: coroutine 'sleep' was never awaited", as for
 // a coroutine, when an unstarted sleep() is collected or left at exit.
@@ -2125,16 +2125,20 @@ bool aio_sleep_warn(Obj *o) {
         return true;
     }
     s->h.sleep_warned = true;
+    aio_warn_never_awaited("sleep", s->h.sleep_file, s->h.sleep_line);
+    return true;
+}
+
+void aio_warn_never_awaited(const char *name, ObjStr *file, int lineno) {
     fflush(stdout);
-    fprintf(state_stderr(), "%s:%d: RuntimeWarning: coroutine 'sleep' was never awaited\n",
-            s->created_file ? s->created_file->data : "?", s->h.sleep_line);
+    fprintf(state_stderr(), "%s:%d: RuntimeWarning: coroutine '%s' was never awaited\n", file ? file->data : "?",
+            lineno, name);
     char line[1024];
-    if (s->created_file && tb_source_line(s->created_file->data, s->h.sleep_line, line, sizeof line)) {
+    if (file && tb_source_line(file->data, lineno, line, sizeof line)) {
         fprintf(state_stderr(), "  %s\n", line);
     }
     fprintf(state_stderr(), "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n");
     fflush(state_stderr());
-    return true;
 }
 
 bool aio_sleep_done(Value v) {
@@ -2143,10 +2147,9 @@ bool aio_sleep_done(Value v) {
 
 static void trace_sleep(Obj *o) {
     ObjSleep *s = (ObjSleep *)o;
-    gc_mark_obj((Obj *)s->created_file);
     gc_mark_value(s->h.callback);
     gc_mark_value(s->h.args);
-    gc_mark_obj((Obj *)s->h.loop);
+    gc_mark_obj((Obj *)s->h.loop);     // (or, SL_NEW, h.sleep_file)
 }
 
 // Resumes a sleep (its am_send slot): 0 gives its result in *out.
@@ -2157,6 +2160,7 @@ static int sleep_step(Value self, Value *out) {
         double delay = s->h.when;
         if (delay <= 0) {
             gc_unhook_last(&s->h.hdr);     // past SL_NEW: never warned about
+            s->h.sleep_file = NULL;
             s->h.sleep_state = SL_YIELDED;
             *out = VAL_NONE;
             return 1;
@@ -2370,7 +2374,7 @@ Value aio_sleep(int argc, Value *argv, ObjDict *kw) {
     s->h.when = d;          // the delay, until the timer starts
     s->h.kind = H_SLEEP;
     s->h.args = result ? result : VAL_NONE;
-    s->created_file = vm_current_file();
+    s->h.sleep_file = vm_current_file();
     s->h.sleep_line = vm_current_line();
     return OBJ_VAL(s);
 }

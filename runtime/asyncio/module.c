@@ -407,7 +407,7 @@ static void report_one(Value v) {
 }
 
 static void collect_exit(Obj *o) {
-    if (aio_sleep_warn(o)) {
+    if (aio_sleep_warn(o) || aio_event_wait_warn(o)) {
         return;
     }
     if (wants_report(o)) {
@@ -427,7 +427,7 @@ static void mark_reports(void) {
 // Finalizer hook: an unreachable task/future that must report is kept
 // one more cycle and reported after the collection.
 static bool gc_hook(Obj *o) {
-    if (aio_sleep_warn(o)) {
+    if (aio_sleep_warn(o) || aio_event_wait_warn(o)) {
         return false;
     }
     if (wants_report(o)) {
@@ -510,6 +510,7 @@ Value aio_module_init(void) {
     ObjModule *mod = (ObjModule *)AS_OBJ(m);
     native_add_functions(mod->dict, NULL, module_fns);
     graph_install(mod->dict);
+    event_install(mod->dict);
     dict_set_str(mod->dict, str_intern_c("Future"), OBJ_VAL(cls_future));
     dict_set_str(mod->dict, str_intern_c("Task"), OBJ_VAL(cls_task));
     dict_set_str(mod->dict, str_intern_c("Handle"), OBJ_VAL(cls_handle));

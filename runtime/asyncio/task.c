@@ -48,7 +48,7 @@ bool is_coroutine_like(Value v) {
         return false;
     }
     ObjClass *c = AS_OBJ(v)->cls;
-    return c == cls_coroutine || c == cls_generator || c == cls_sleep;
+    return c == cls_coroutine || c == cls_generator || c == cls_sleep || c == cls_event_wait;
 }
 
 int aio_iscoroutine(Value v) {
@@ -426,6 +426,12 @@ Value task_format_coro(Value coro) {
         return str_from_c(aio_sleep_done(coro) ? "sleep() done, defined at <pyish asyncio>:627"
                                                : "sleep() running at <pyish asyncio>:649");
     }
+    if (IS_OBJ(coro) && AS_OBJ(coro)->cls == cls_event_wait) {
+        // asyncio.pyish's Event.wait (a C object: event.c)
+        return aio_event_wait_done(coro)
+                   ? str_printf("Event.wait() done, defined at <pyish asyncio>:%d", AIO_EVENT_WAIT_LINE - 1)
+                   : str_printf("Event.wait() running at <pyish asyncio>:%d", AIO_EVENT_WAIT_LINE);
+    }
     Value r = obj_repr(coro);
     return r;
 }
@@ -535,6 +541,8 @@ Value task_describe_wait(ObjTask *t) {
     Value lib = str_from_c("");
     if (in != user && in->frame) {
         lib = str_printf(" (inside %s() at %s:%d)", in->qualname->data, frame_code(in->frame)->filename->data, gen_line(in));
+    } else if (in->yf && IS_OBJ(in->yf) && AS_OBJ(in->yf)->cls == cls_event_wait) {
+        lib = str_printf(" (inside Event.wait() at <pyish asyncio>:%d)", AIO_EVENT_WAIT_LINE);
     }
     return str_printf("  task '%s' (coroutine %s()) suspended at %s:%d in %s()%s, awaiting %s", AS_STR(nm)->data,
                       g->qualname->data, file, gen_line(user), user->qualname->data, AS_STR(lib)->data,
