@@ -84,6 +84,8 @@ bool list_sort_inplace(ObjList *l, Value key, bool reverse);
 int list_sort_reverse_arg(Value rev);
 // Appends every item of [iterable] to [l]; false on error.
 bool list_extend(ObjList *l, Value iterable);
+// Appends the [n] values at [items] (not l's own) to [l]; false: MemoryError.
+bool list_append_items(ObjList *l, const Value *items, size_t n);
 
 // ---- tuple.c
 // Converts an index value (int, bool, __index__) to int64; false + error

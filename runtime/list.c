@@ -158,6 +158,15 @@ bool list_append(ObjList *l, Value v) {
     return true;
 }
 
+bool list_append_items(ObjList *l, const Value *items, size_t n) {
+    if (!list_reserve(l, l->len + n)) {
+        return false;
+    }
+    memcpy(l->items + l->len, items, n * sizeof(Value));
+    l->len += n;
+    return true;
+}
+
 // Makes a list holding a copy of [items].
 Value list_from_array(size_t n, Value *items) {
     Value l = list_new(n);

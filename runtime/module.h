@@ -25,6 +25,7 @@ Value mod_random_init(void);        // mod_random.c
 Value mod_contextvars_init(void);   // contextvars.c
 Value mod_weakref_init(void);       // weakref.c (_weakref)
 Value mod_json_init(void);          // mod_json.c (_json, json's accelerators)
+Value mod_pickle_init(void);        // mod_pickle.c (_pickle_fast, pickle's dumps/loads fast path)
 Value mod_re_init(void);            // mod_re.c (_re, on PCRE2)
 void re_state_free(void);           // mod_re.c: frees the state's PCRE2 match context
 Value mod_errno_init(void);         // mod_errno.c

@@ -507,6 +507,7 @@ void interp_init(int argc, char **argv, const char *script_dir) {
     module_register("contextvars", mod_contextvars_init);
     module_register("_re", mod_re_init);
     module_register("_json", mod_json_init);
+    module_register("_pickle_fast", mod_pickle_init);
     module_register("_traceback", mod_traceback_init);
     module_register("_pyish_ast", mod_pyish_ast_init);
     module_register("_gthread", mod_gthread_init);
