@@ -741,8 +741,8 @@ Value float_round(double x, Value ndigits) {
         double r = rint(x);     // default rounding mode: half to even
         return int_from_double(r);
     }
-    int64_t nd;
-    if (!int_to_i64(ndigits, &nd)) {
+    int64_t nd;     // (__index__ too; a huge one saturates, as CPython's ssize_t clamp)
+    if (!index_bound_value(ndigits, &nd)) {
         return VAL_NULL;
     }
     if (!isfinite(x) || x == 0.0) {
@@ -780,10 +780,17 @@ Value float_round(double x, Value ndigits) {
         mpz_add_ui(z, z, 1);
     }
     mpz_mul(z, z, p);
-    bool ov;
-    double r = int_to_double(int_from_mpz(z), &ov);
+    bool ov = false;
+    Value zi = int_from_mpz(z);
+    double r = zi ? int_to_double(zi, &ov) : 0.0;
     mpq_clear(q);
     mpz_clears(p, z, rem, NULL);
+    if (!zi) {
+        return VAL_NULL;
+    }
+    if (ov || isinf(r)) {     // round(1.6e308, -308)
+        return exc_raise(exc_OverflowError, "rounded value too large to represent");
+    }
     if (r == 0.0) {
         r = copysign(0.0, x);
     }
@@ -811,7 +818,7 @@ Value num_round(Value x, Value ndigits) {
         return xi;
     }
     int64_t nd;
-    if (!int_to_i64(ndigits, &nd)) {
+    if (!index_bound_value(ndigits, &nd)) {
         return VAL_NULL;
     }
     if (nd >= 0) {
