@@ -741,13 +741,16 @@ static Value bi_round(int argc, Value *argv, ObjDict *kw) {
     if (!kw_only("round", kw, allowed)) {
         return VAL_NULL;
     }
-    if (argc < 1) {
-        return exc_raise(exc_TypeError, "round() missing required argument 'number' (pos 1)");
-    }
     if (argc > 2) {
         return exc_raise(exc_TypeError, "round() takes at most 2 arguments (%d given)", argc);
     }
-    Value x = argv[0];
+    Value x = argc ? argv[0] : kw_get(kw, "number");
+    if (!x) {
+        return exc_raise(exc_TypeError, "round() missing required argument 'number' (pos 1)");
+    }
+    if (argc && kw_get(kw, "number")) {
+        return exc_raise(exc_TypeError, "argument for round() given by name ('number') and position (1)");
+    }
     Value nd = argc > 1 ? argv[1] : kw_get(kw, "ndigits");
     if (is_intlike(x) || IS_FLOAT(x)) {
         return num_round(x, nd ? nd : VAL_NONE);
@@ -1100,11 +1103,7 @@ static Value bi_format(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     Value spec = argc > 1 ? argv[1] : str_from_c("");
-    if (!IS_STR(spec)) {
-        return exc_raise(exc_TypeError, "format() argument 2 must be str, not %s",
-                         IS_NONE(spec) ? "None" : val_type_name(spec));
-    }
-    return format_value(argv[0], spec);
+    return format_value(argv[0], spec);     // (a str subclass spec is fine)
 }
 
 static Value bi_vars(int argc, Value *argv, ObjDict *kw) {

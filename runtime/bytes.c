@@ -219,7 +219,7 @@ bool buffer_need(Value v, BufView *out) {
 // A byte value from an int-like [v] (index protocol); false on error.
 static bool byte_value(Value v, int *out) {
     int64_t i;
-    if (!index_value(v, NULL, &i)) {
+    if (!index_bound_value(v, &i)) {     // (a huge int is out of range too)
         return false;
     }
     if (i < 0 || i > 255) {
@@ -241,7 +241,7 @@ static bool fill_from_iterable(SBuf *b, Value iterable, const char *range_msg) {
     int r;
     while ((r = obj_next(it, &x)) == 1) {
         int64_t i;
-        if (!index_value(x, NULL, &i)) {
+        if (!index_bound_value(x, &i)) {
             r = -1;
             break;
         }

@@ -128,7 +128,7 @@ static bool needle(Value v, BufView *out, unsigned char *one) {
     }
     if (is_index_like(v)) {
         int64_t i;
-        if (!index_value(v, NULL, &i)) {
+        if (!index_bound_value(v, &i)) {
             return false;
         }
         if (i < 0 || i > 255) {

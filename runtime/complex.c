@@ -424,7 +424,8 @@ static bool parse_complex(const char *s, size_t len, Cx *out) {
 // A complex() argument [v] as a Cx: complex, __complex__, or a real number.
 static bool arg_as_cx(Value v, Cx *out, bool *is_cx, const char *which) {
     *is_cx = false;
-    if (complex_check(v)) {
+    // a first argument's subclass __complex__ first, as CPython's (not the second's)
+    if (complex_check(v) && (val_class(v) == cls_complex || which[0] == 's')) {
         *is_cx = true;
         out->re = AS_COMPLEX(v)->re;
         out->im = AS_COMPLEX(v)->im;
@@ -444,6 +445,12 @@ static bool arg_as_cx(Value v, Cx *out, bool *is_cx, const char *which) {
         *is_cx = true;
         out->re = AS_COMPLEX(r)->re;
         out->im = AS_COMPLEX(r)->im;
+        return true;
+    }
+    if (complex_check(v)) {
+        *is_cx = true;
+        out->re = AS_COMPLEX(v)->re;
+        out->im = AS_COMPLEX(v)->im;
         return true;
     }
     out->im = 0.0;
@@ -557,7 +564,7 @@ static Value complex_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw)
     if (i && str_check(i)) {
         return exc_raise(exc_TypeError, "complex() second arg can't be a string");
     }
-    if (r && !i && IS_A(r, cls_complex) && cls == cls_complex) {
+    if (r && !i && val_class(r) == cls_complex && cls == cls_complex) {
         return r;
     }
     Cx cr = {0.0, 0.0}, ci = {0.0, 0.0};

@@ -741,8 +741,8 @@ Value float_round(double x, Value ndigits) {
         double r = rint(x);     // default rounding mode: half to even
         return int_from_double(r);
     }
-    int64_t nd;
-    if (!int_to_i64(ndigits, &nd)) {
+    int64_t nd;     // (__index__ too; a huge one saturates, as CPython's ssize_t clamp)
+    if (!index_bound_value(ndigits, &nd)) {
         return VAL_NULL;
     }
     if (!isfinite(x) || x == 0.0) {
@@ -780,10 +780,17 @@ Value float_round(double x, Value ndigits) {
         mpz_add_ui(z, z, 1);
     }
     mpz_mul(z, z, p);
-    bool ov;
-    double r = int_to_double(int_from_mpz(z), &ov);
+    bool ov = false;
+    Value zi = int_from_mpz(z);
+    double r = zi ? int_to_double(zi, &ov) : 0.0;
     mpq_clear(q);
     mpz_clears(p, z, rem, NULL);
+    if (!zi) {
+        return VAL_NULL;
+    }
+    if (ov || isinf(r)) {     // round(1.6e308, -308)
+        return exc_raise(exc_OverflowError, "rounded value too large to represent");
+    }
     if (r == 0.0) {
         r = copysign(0.0, x);
     }
@@ -811,7 +818,7 @@ Value num_round(Value x, Value ndigits) {
         return xi;
     }
     int64_t nd;
-    if (!int_to_i64(ndigits, &nd)) {
+    if (!index_bound_value(ndigits, &nd)) {
         return VAL_NULL;
     }
     if (nd >= 0) {
@@ -951,8 +958,68 @@ static bool word_at(const char *p, const char *end, const char *w) {
     return (size_t)(end - p) == n && strncasecmp(p, w, n) == 0;
 }
 
+// The value of the checked hex digits [p, q) (one point at most) times 2
+// to the power of the decimal exponent in (q, end] after 'p', correctly
+// rounded (half to even), subnormals included: glibc's strtod rounds some
+// subnormal hex input down (0x0.ffffffffffffecp-1022). Infinity: overflow.
+static double hex_digits_value(const char *p, const char *q, const char *end) {
+    uint64_t m = 0;
+    long e2 = 0;
+    int ndig = 0;           // significant digits taken into m (15 at most: 60 bits)
+    bool sticky = false, frac = false;
+    for (; p < q; p++) {
+        if (*p == '.') {
+            frac = true;
+            continue;
+        }
+        int v = isdigit((unsigned char)*p) ? *p - '0' : (*p | 32) - 'a' + 10;
+        if (ndig < 15) {
+            if (m || v) {
+                m = m << 4 | (uint64_t)v;
+                ndig++;
+            }
+            e2 -= frac ? 4 : 0;
+        } else {
+            sticky |= v != 0;
+            e2 += frac ? 0 : 4;
+        }
+    }
+    if (q < end) {          // the exponent, saturated far beyond any double
+        const char *x = q + 1;
+        bool eneg = x < end && *x == '-';
+        x += x < end && (*x == '+' || *x == '-');
+        long e = 0;
+        for (; x < end; x++) {
+            e = e < 100000000 ? e * 10 + (*x - '0') : e;
+        }
+        e2 += eneg ? -e : e;
+    }
+    if (m == 0) {
+        return 0.0;
+    }
+    int bits = 64 - __builtin_clzll(m);
+    long top = e2 + bits - 1;           // the value is in [2**top, 2**(top+1))
+    if (top > 1023) {
+        return INFINITY;
+    }
+    long keep = top >= -1022 ? 53 : top + 1075;     // bits the double holds
+    if (keep < 0) {
+        return 0.0;
+    }
+    if (bits > keep) {
+        int shift = bits - (int)keep;
+        uint64_t rem = m & ((UINT64_C(1) << shift) - 1), half = UINT64_C(1) << (shift - 1);
+        m >>= shift;
+        e2 += shift;
+        if (rem > half || (rem == half && (sticky || (m & 1)))) {
+            m++;
+        }
+    }
+    return ldexp((double)m, (int)e2);
+}
+
 // float.fromhex(s): classmethod; [+-][0x]hex[.hex][p[+-]dec], inf, nan,
-// surrounding whitespace. C's strtod rounds hex input correctly.
+// surrounding whitespace.
 static Value m_fromhex(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("float.fromhex", argc - 1, 1, 1)) {
         return VAL_NULL;
@@ -1005,14 +1072,7 @@ static Value m_fromhex(int argc, Value *argv, ObjDict *kw) {
         if (!digit) {
             return exc_raise(exc_ValueError, "invalid hexadecimal floating-point string");
         }
-        size_t n = (size_t)(end - p);
-        char *buf = mem_alloc(n + 3);
-        memcpy(buf, "0x", 2);
-        memcpy(buf + 2, p, n);
-        buf[n + 2] = 0;
-        errno = 0;
-        d = strtod(buf, NULL);
-        mem_free(buf, n + 3);
+        d = hex_digits_value(p, q, end);
         if (isinf(d)) {
             return exc_raise(exc_OverflowError, "hexadecimal value too large to represent as a float");
         }

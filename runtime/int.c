@@ -1219,13 +1219,9 @@ static Value int_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
         }
         r = MK_SMALL(0);
     } else if (basev) {
-        int64_t base;
-        if (!int_to_i64(basev, &base)) {
-            if (!int_check(basev)) {
-                return VAL_NULL;
-            }
-            exc_clear();    // a huge base is clipped, as CPython's PyNumber_AsSsize_t: out of range
-            base = -1;
+        int64_t base;       // (an __index__ object too; a huge base is clipped, as CPython's
+        if (!index_bound_value(basev, &base)) {     // PyNumber_AsSsize_t: out of range)
+            return VAL_NULL;
         }
         // as CPython: the base's range first, then the argument's type
         if (base != 0 && (base < 2 || base > 36)) {
@@ -1392,7 +1388,10 @@ static bool bytes_conv_args(const char *fname, const char *first, int argc, Valu
                       val_type_name(a[1]));
             return false;
         }
-        const char *bo = AS_STR(a[1])->data;
+        const char *bo = AS_STR(a[1])->data;       // (a NUL inside is no match)
+        if (strlen(bo) != AS_STR(a[1])->len) {
+            bo = "";
+        }
         if (strcmp(bo, "little") == 0) {
             *little = true;
         } else if (strcmp(bo, "big") != 0) {

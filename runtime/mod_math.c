@@ -5,6 +5,7 @@
 // on GMP (factorial, gcd, lcm, isqrt, comb, perm), fsum (Shewchuk's exact
 // partials, as CPython), prod and isclose. gamma and lgamma are CPython's
 // own Lanczos approximation (not libm's), so their digits are the same.
+#include <float.h>
 #include <math.h>
 #include "runtime.h"
 #include "containers.h"
@@ -244,30 +245,34 @@ static Value apply1(int idx, int argc, Value *argv) {
 
 #define FN1(i, cname) \
     static Value m_##cname(int argc, Value *argv, ObjDict *kw) { return apply1(i, argc, argv); }
-FN1(0, sqrt) FN1(1, exp) FN1(2, exp2) FN1(3, expm1) FN1(4, log2) FN1(5, log10) FN1(6, log1p)
+FN1(0, sqrt) FN1(1, exp) FN1(2, exp2) FN1(3, expm1) FN1(6, log1p)
 FN1(7, sin) FN1(8, cos) FN1(9, tan) FN1(10, asin) FN1(11, acos) FN1(12, atan) FN1(13, sinh)
 FN1(14, cosh) FN1(15, tanh) FN1(16, asinh) FN1(17, acosh) FN1(18, atanh) FN1(19, fabs)
 FN1(20, cbrt) FN1(21, erf) FN1(22, erfc) FN1(23, gamma) FN1(24, lgamma)
 
-// log of an int or float; big ints go through their bit length.
-static bool log_of(Value v, double *out) {
+// [f] (log, log2 or log10) of an int or float, CPython's loghelper: an int
+// too large for a float goes through its mantissa and exponent, f(m) + e * f(2).
+static bool log_of(Value v, double (*f)(double), double *out) {
     double x;
     if (IS_BIGINT(v)) {
-        mpz_t z;
-        mpz_init(z);
-        int_get_mpz(v, z);
-        if (mpz_sgn(z) <= 0) {
+        bool overflow = false;
+        x = int_to_double(v, &overflow);
+        if (overflow) {
+            mpz_t z;
+            mpz_init(z);
+            int_get_mpz(v, z);
+            if (mpz_sgn(z) <= 0) {
+                mpz_clear(z);
+                domain_error();
+                return false;
+            }
+            long e;
+            double m = mpz_get_d_2exp(&e, z);
             mpz_clear(z);
-            domain_error();
-            return false;
+            *out = f(m) + (double)e * f(2.0);
+            return true;
         }
-        long e;
-        double m = mpz_get_d_2exp(&e, z);
-        mpz_clear(z);
-        *out = log(m) + (double)e * log(2.0);
-        return true;
-    }
-    if (!arg_double(v, &x)) {
+    } else if (!arg_double(v, &x)) {
         return false;
     }
     if (x <= 0 || isnan(x)) {
@@ -278,8 +283,28 @@ static bool log_of(Value v, double *out) {
         domain_error();
         return false;
     }
-    *out = log(x);
+    *out = f(x);
+    if (isinf(*out) && isfinite(x)) {
+        range_error();
+        return false;
+    }
     return true;
+}
+
+static Value log_fn(const char *name, double (*f)(double), int argc, Value *argv) {
+    double x;
+    if (!math_one(name, argc) || !log_of(argv[0], f, &x)) {
+        return VAL_NULL;
+    }
+    return float_new(x);
+}
+
+static Value m_log2(int argc, Value *argv, ObjDict *kw) {
+    return log_fn("log2", log2, argc, argv);
+}
+
+static Value m_log10(int argc, Value *argv, ObjDict *kw) {
+    return log_fn("log10", log10, argc, argv);
 }
 
 static Value m_log(int argc, Value *argv, ObjDict *kw) {
@@ -287,11 +312,11 @@ static Value m_log(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     double x, b;
-    if (!log_of(argv[0], &x)) {
+    if (!log_of(argv[0], log, &x)) {
         return VAL_NULL;
     }
     if (argc == 2) {
-        if (!log_of(argv[1], &b)) {
+        if (!log_of(argv[1], log, &b)) {
             return VAL_NULL;
         }
         if (b == 0) {
@@ -447,19 +472,79 @@ static Value m_pow(int argc, Value *argv, ObjDict *kw) {
     return float_new(r);
 }
 
+// The Euclidean norm of vec[0..n-1] (absolute values, max the largest),
+// CPython 3.11's vector_norm: the squares are summed in extended precision
+// (a lossless scaling by a power of two, each square split exactly into a
+// high and a low part with fma, compensated sums), then one differential
+// correction of the square root, so that hypot and dist give CPython's
+// correctly rounded results to the last bit.
+static double vector_norm(size_t n, double *vec, double max, bool found_nan) {
+    if (isinf(max)) {
+        return max;
+    }
+    if (found_nan) {
+        return NAN;
+    }
+    if (max == 0.0 || n <= 1) {
+        return max;
+    }
+    int max_e;
+    frexp(max, &max_e);
+    if (max_e < -1023) {      // ldexp(1.0, -max_e) would overflow: subnormals to normals first
+        for (size_t i = 0; i < n; i++) {
+            vec[i] /= DBL_MIN;
+        }
+        return DBL_MIN * vector_norm(n, vec, max / DBL_MIN, found_nan);
+    }
+    double scale = ldexp(1.0, -max_e);
+    double csum = 1.0, frac1 = 0.0, frac2 = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double x = vec[i] * scale;             // lossless scaling, |x| < 1
+        double hi = x * x, lo = fma(x, x, -hi); // lossless squaring
+        double sum = csum + hi;                 // lossless addition (csum >= hi)
+        frac2 += (csum - sum) + hi;
+        csum = sum;
+        frac1 += lo;
+    }
+    double h = sqrt(csum - 1.0 + (frac1 + frac2));
+    double hi = -h * h, lo = fma(-h, h, -hi);
+    double sum = csum + hi;
+    frac2 += (csum - sum) + hi;
+    csum = sum;
+    frac1 += lo;
+    double x = csum - 1.0 + (frac1 + frac2);
+    h += x / (2.0 * h);                         // differential correction
+    return h / scale;
+}
+
 static Value m_hypot(int argc, Value *argv, ObjDict *kw) {
-    double acc = 0;
-    bool inf = false, nan = false;
+    double stack[16];
+    double *vec = argc <= 16 ? stack : mem_try_alloc(sizeof(double) * (size_t)argc);
+    if (!vec) {
+        return VAL_NULL;
+    }
+    double max = 0.0;
+    bool nan = false;
     for (int i = 0; i < argc; i++) {
         double x;
         if (!arg_double(argv[i], &x)) {
+            if (vec != stack) {
+                mem_free(vec, sizeof(double) * (size_t)argc);
+            }
             return VAL_NULL;
         }
-        inf |= isinf(x);
+        x = fabs(x);
+        vec[i] = x;
         nan |= isnan(x);
-        acc = hypot(acc, x);
+        if (x > max) {
+            max = x;
+        }
     }
-    return float_new(inf ? INFINITY : nan ? NAN : acc);
+    double r = vector_norm((size_t)argc, vec, max, nan);
+    if (vec != stack) {
+        mem_free(vec, sizeof(double) * (size_t)argc);
+    }
+    return float_new(r);
 }
 
 static Value m_degrees(int argc, Value *argv, ObjDict *kw) {
@@ -880,15 +965,39 @@ static Value m_dist(int argc, Value *argv, ObjDict *kw) {
     if (AS_TUPLE(a)->len != AS_TUPLE(b)->len) {
         return exc_raise(exc_ValueError, "both points must have the same number of dimensions");
     }
-    double acc = 0;
-    for (size_t i = 0; i < AS_TUPLE(a)->len; i++) {
+    size_t n = AS_TUPLE(a)->len;
+    gc_push_root(a);
+    gc_push_root(b);        // arg_double may run a __float__
+    double stack[16];
+    double *vec = n <= 16 ? stack : mem_try_alloc(sizeof(double) * n);
+    if (!vec) {
+        gc_pop_root(2);
+        return VAL_NULL;
+    }
+    double max = 0.0;
+    bool nan = false;
+    for (size_t i = 0; i < n; i++) {
         double x, y;
         if (!arg_double(AS_TUPLE(a)->items[i], &x) || !arg_double(AS_TUPLE(b)->items[i], &y)) {
+            if (vec != stack) {
+                mem_free(vec, sizeof(double) * n);
+            }
+            gc_pop_root(2);
             return VAL_NULL;
         }
-        acc = hypot(acc, x - y);
+        x = fabs(x - y);
+        vec[i] = x;
+        nan |= isnan(x);
+        if (x > max) {
+            max = x;
+        }
     }
-    return float_new(acc);
+    gc_pop_root(2);
+    double r = vector_norm(n, vec, max, nan);
+    if (vec != stack) {
+        mem_free(vec, sizeof(double) * n);
+    }
+    return float_new(r);
 }
 
 static const MethodDef math_functions[] = {

@@ -730,6 +730,10 @@ static Value m_choices(int argc, Value *argv, ObjDict *kw) {
             exc_raise(exc_ValueError, m == 0 ? "list index out of range" : "Total of weights must be greater than zero");
             ok = false;
         }
+        if (ok && !isfinite(cw[m - 1])) {
+            exc_raise(exc_ValueError, "Total of weights must be finite");
+            ok = false;
+        }
         for (int64_t i = 0; i < k && ok; i++) {
             double x = random_double() * cw[m - 1];
             // bisect_right(cw, x, 0, m - 1)
@@ -870,21 +874,111 @@ static Value m_setstate(int argc, Value *argv, ObjDict *kw) {
     return VAL_NONE;
 }
 
+// Keyword arguments by CPython's parameter names (Random's methods are
+// Python functions there: random.randint(a=1, b=6), choices(population=...)).
+// [names]: the positional-or-keyword parameters of [fname], in order; a
+// function's own keyword-only ones (choices' k, sample's counts...) stay in
+// the dict passed on when [kwonly] (else they are refused). Calls fn with
+// the merged arguments.
+static Value call_by_name(NativeFn fn, const char *fname, const char *const *names, bool kwonly, int argc,
+                          Value *argv, ObjDict *kw) {
+    int n = 0;
+    while (names[n]) {
+        n++;
+    }
+    if (!kw || kw->used == 0 || (argc >= n && kwonly)) {
+        return fn(argc, argv, kw);
+    }
+    if (argc > n) {
+        return fn(argc, argv, NULL);     // its own count error
+    }
+    Value args[4] = {VAL_NULL, VAL_NULL, VAL_NULL, VAL_NULL};
+    for (int i = 0; i < argc; i++) {
+        args[i] = argv[i];
+    }
+    Value rest = dict_new();     // the keywords that are not in names
+    if (!rest) {
+        return VAL_NULL;
+    }
+    gc_push_root(rest);
+    Value k, v;
+    size_t it = 0;
+    while (dict_next(kw, &it, &k, &v)) {
+        int i = 0;
+        while (i < n && !(IS_STR(k) && strcmp(AS_STR(k)->data, names[i]) == 0)) {
+            i++;
+        }
+        if (i == n && !kwonly) {
+            gc_pop_root(1);
+            return exc_raise(exc_TypeError, "Random.%s() got an unexpected keyword argument '%s'", fname,
+                             IS_STR(k) ? AS_STR(k)->data : "?");
+        }
+        if (i == n) {
+            if (dict_set(AS_DICT(rest), k, v) < 0) {
+                gc_pop_root(1);
+                return VAL_NULL;
+            }
+            continue;
+        }
+        if (args[i]) {
+            gc_pop_root(1);
+            return exc_raise(exc_TypeError, "Random.%s() got multiple values for argument '%s'", fname, names[i]);
+        }
+        args[i] = v;
+    }
+    int m = n;
+    while (m > argc && !args[m - 1]) {
+        m--;
+    }
+    if (fn == m_gauss && !args[0]) {
+        args[0] = float_new(0.0);       // gauss(sigma=...): mu's default
+    }
+    for (int i = 0; i < m; i++) {
+        if (!args[i]) {
+            gc_pop_root(1);
+            return exc_raise(exc_TypeError, "Random.%s() missing 1 required positional argument: '%s'", fname,
+                             names[i]);
+        }
+    }
+    for (int i = 0; i < m; i++) {
+        gc_push_root(args[i]);
+    }
+    Value r = fn(m, args, AS_DICT(rest)->used ? AS_DICT(rest) : NULL);
+    gc_pop_root(m + 1);
+    return r;
+}
+
+#define BY_NAME(name, kwonly, ...) \
+    static Value k_##name(int argc, Value *argv, ObjDict *kw) { \
+        static const char *const names[] = {__VA_ARGS__, NULL}; \
+        return call_by_name(m_##name, #name, names, kwonly, argc, argv, kw); \
+    }
+BY_NAME(randrange, false, "start", "stop", "step")
+BY_NAME(randint, false, "a", "b")
+BY_NAME(choice, false, "seq")
+BY_NAME(choices, true, "population", "weights")
+BY_NAME(shuffle, false, "x")
+BY_NAME(uniform, false, "a", "b")
+BY_NAME(sample, true, "population", "k")
+BY_NAME(gauss, false, "mu", "sigma")
+BY_NAME(expovariate, false, "lambd")
+BY_NAME(setstate, false, "state")
+
 static const MethodDef random_functions[] = {
     {"seed", m_seed, true},
     {"random", m_random},
     {"getrandbits", m_getrandbits},
-    {"randrange", m_randrange},
-    {"randint", m_randint},
-    {"choice", m_choice},
-    {"choices", m_choices, true},
-    {"shuffle", m_shuffle},
-    {"uniform", m_uniform},
-    {"sample", m_sample, true},
-    {"gauss", m_gauss},
-    {"expovariate", m_expovariate},
+    {"randrange", k_randrange, true},
+    {"randint", k_randint, true},
+    {"choice", k_choice, true},
+    {"choices", k_choices, true},
+    {"shuffle", k_shuffle, true},
+    {"uniform", k_uniform, true},
+    {"sample", k_sample, true},
+    {"gauss", k_gauss, true},
+    {"expovariate", k_expovariate, true},
     {"getstate", m_getstate},
-    {"setstate", m_setstate},
+    {"setstate", k_setstate, true},
     {NULL, NULL},
 };
 
@@ -914,36 +1008,40 @@ static Value with_state(NativeFn fn, int argc, Value *argv, ObjDict *kw) {
     static Value r_##name(int argc, Value *argv, ObjDict *kw) { \
         return with_state(m_##name, argc, argv, kw); \
     }
+#define RANDOM_METHOD_K(name) \
+    static Value r_##name(int argc, Value *argv, ObjDict *kw) { \
+        return with_state(k_##name, argc, argv, kw); \
+    }
 RANDOM_METHOD(seed)
 RANDOM_METHOD(random)
 RANDOM_METHOD(getrandbits)
-RANDOM_METHOD(randrange)
-RANDOM_METHOD(randint)
-RANDOM_METHOD(choice)
-RANDOM_METHOD(choices)
-RANDOM_METHOD(shuffle)
-RANDOM_METHOD(uniform)
-RANDOM_METHOD(sample)
-RANDOM_METHOD(gauss)
-RANDOM_METHOD(expovariate)
+RANDOM_METHOD_K(randrange)
+RANDOM_METHOD_K(randint)
+RANDOM_METHOD_K(choice)
+RANDOM_METHOD_K(choices)
+RANDOM_METHOD_K(shuffle)
+RANDOM_METHOD_K(uniform)
+RANDOM_METHOD_K(sample)
+RANDOM_METHOD_K(gauss)
+RANDOM_METHOD_K(expovariate)
 RANDOM_METHOD(getstate)
-RANDOM_METHOD(setstate)
+RANDOM_METHOD_K(setstate)
 
 static const MethodDef random_methods[] = {
     {"seed", r_seed, true},
     {"random", r_random},
     {"getrandbits", r_getrandbits},
-    {"randrange", r_randrange},
-    {"randint", r_randint},
-    {"choice", r_choice},
+    {"randrange", r_randrange, true},
+    {"randint", r_randint, true},
+    {"choice", r_choice, true},
     {"choices", r_choices, true},
-    {"shuffle", r_shuffle},
-    {"uniform", r_uniform},
+    {"shuffle", r_shuffle, true},
+    {"uniform", r_uniform, true},
     {"sample", r_sample, true},
-    {"gauss", r_gauss},
-    {"expovariate", r_expovariate},
+    {"gauss", r_gauss, true},
+    {"expovariate", r_expovariate, true},
     {"getstate", r_getstate},
-    {"setstate", r_setstate},
+    {"setstate", r_setstate, true},
     {NULL, NULL},
 };
 
@@ -1032,6 +1130,20 @@ Value mod_random_init(void) {
     }
     dict_set_str(d, str_intern_c("Random"), OBJ_VAL(cls_random));
     dict_set_str(d, str_intern_c("__getattr__"), native_new("__getattr__", random_getattr, NULL));
+    static const char *const all[] = {
+        "Random", "SystemRandom", "betavariate", "choice", "choices", "expovariate", "gammavariate", "gauss",
+        "getrandbits", "getstate", "lognormvariate", "normalvariate", "paretovariate", "randbytes", "randint",
+        "random", "randrange", "sample", "seed", "setstate", "shuffle", "triangular", "uniform",
+        "vonmisesvariate", "weibullvariate", NULL,
+    };
+    Value names = list_new(0);      // CPython's __all__ (the lazy distributions included)
+    if (!names) {
+        return VAL_NULL;
+    }
+    dict_set_str(d, str_intern_c("__all__"), names);
+    for (int i = 0; all[i]; i++) {
+        list_append(AS_LIST(names), OBJ_VAL(str_intern_c(all[i])));
+    }
     m_seed(0, NULL, NULL);
     return m;
 }

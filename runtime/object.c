@@ -131,8 +131,18 @@ bool slot_hash(Value self, int64_t *out) {
         return true;
     }
     if (!IS_INT(r) && !IS_A(r, cls_bool)) {
-        exc_raise(exc_TypeError, "__hash__ method should return an integer");
-        return false;
+        if (!int_check(r)) {
+            exc_raise(exc_TypeError, "__hash__ method should return an integer");
+            return false;
+        }
+        r = int_binop(r, MK_SMALL(0), BIN_ADD);     // an int subclass: its int value, not its own __hash__
+        if (!r) {
+            return false;
+        }
+        if (IS_SMALL(r)) {
+            *out = AS_SMALL(r) == -1 ? -2 : AS_SMALL(r);
+            return true;
+        }
     }
     // A result that fits 64 bits is the hash itself (hash(self.name) ==
     // hash(name), as in CPython); a bigger int is hashed.
