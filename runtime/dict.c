@@ -252,7 +252,12 @@ bool table_copy(ObjDict *dst, ObjDict *src) {
 
 // Marks the keys and values of [d].
 void table_trace(ObjDict *d) {
-    for (size_t i = 0; i < d->nentries; i++) {
+    size_t n = d->nentries;
+    for (size_t i = 0; i < n; i++) {
+        if (i + GC_PREFETCH_AHEAD / 2 < n) {
+            gc_prefetch_value(d->entries[i + GC_PREFETCH_AHEAD / 2].key);
+            gc_prefetch_value(d->entries[i + GC_PREFETCH_AHEAD / 2].value);
+        }
         gc_mark_value(d->entries[i].key);
         gc_mark_value(d->entries[i].value);
     }

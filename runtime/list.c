@@ -595,7 +595,11 @@ static int list_truthy(Value self) {
 
 static void list_trace(Obj *o) {
     ObjList *l = (ObjList *)o;
-    for (size_t i = 0; i < l->len; i++) {
+    size_t n = l->len;
+    for (size_t i = 0; i < n; i++) {
+        if (i + GC_PREFETCH_AHEAD < n) {
+            gc_prefetch_value(l->items[i + GC_PREFETCH_AHEAD]);
+        }
         gc_mark_value(l->items[i]);
     }
 }

@@ -322,6 +322,9 @@ static Value m_split_impl(int argc, Value *argv, ObjDict *kw, bool rev) {
     bool ok = true;     // false once an append failed (MemoryError)
     bool ascii = s->cplen == s->len;
 #define PIECE(p, n) str_sub((p), (n), ascii ? (n) : count_cp((p), (n)))
+    // the whole of an exact str is the str itself (CPython's split gives it
+    // back too): no copy when the separator is absent
+#define WHOLE_OR_PIECE(p, n) ((n) == s->len && s->hdr.cls == cls_str ? argv[0] : PIECE((p), (n)))
     if (!sepv || IS_NONE(sepv)) {
         if (!rev) {
             size_t i = 0;
@@ -414,7 +417,7 @@ static Value m_split_impl(int argc, Value *argv, ObjDict *kw, bool rev) {
             i = b + t->len;
             maxsplit--;
         }
-        ok &= list_append(l, PIECE(s->data + i, s->len - i));
+        ok &= list_append(l, WHOLE_OR_PIECE(s->data + i, s->len - i));
     } else {
         size_t e = s->len;
         const char *p;
@@ -424,7 +427,7 @@ static Value m_split_impl(int argc, Value *argv, ObjDict *kw, bool rev) {
             e = (size_t)(p - s->data);
             maxsplit--;
         }
-        ok &= list_append(l, PIECE(s->data, e));
+        ok &= list_append(l, WHOLE_OR_PIECE(s->data, e));
         for (size_t a = 0, b = l->len - 1; a < b; a++, b--) {
             Value tmp = l->items[a];
             l->items[a] = l->items[b];
@@ -434,6 +437,7 @@ static Value m_split_impl(int argc, Value *argv, ObjDict *kw, bool rev) {
     gc_pop_root(1);
     return ok ? list : VAL_NULL;
 #undef PIECE
+#undef WHOLE_OR_PIECE
 }
 
 static Value m_split(int argc, Value *argv, ObjDict *kw) {
