@@ -78,6 +78,8 @@ static bool ba_resize(ObjByteArray *b, size_t n, bool zero) {
             }
             if (cap > total) {
                 gc_note_bulk(cap - total);
+            } else {
+                gc_note_bulk_freed(total - cap);
             }
             b->data = nd;
             b->cap = cap;
