@@ -499,14 +499,19 @@ static void hooks_changed(bool was_on) {
     set_dispatch();
 }
 
-Value vm_settrace(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("settrace", argc, 1, 1)) {
+// sys.settrace / sys.setprofile: store the hook (None clears it) in *slot.
+static Value set_hook(const char *name, Value *slot, int argc, Value *argv) {
+    if (!arg_count(name, argc, 1, 1)) {
         return VAL_NULL;
     }
     bool was = tracing();
-    T.func = IS_NONE(argv[0]) ? VAL_NULL : argv[0];
+    *slot = IS_NONE(argv[0]) ? VAL_NULL : argv[0];
     hooks_changed(was);
     return VAL_NONE;
+}
+
+Value vm_settrace(int argc, Value *argv, ObjDict *kw) {
+    return set_hook("settrace", &T.func, argc, argv);
 }
 
 Value vm_gettrace(int argc, Value *argv, ObjDict *kw) {
@@ -514,13 +519,7 @@ Value vm_gettrace(int argc, Value *argv, ObjDict *kw) {
 }
 
 Value vm_setprofile(int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("setprofile", argc, 1, 1)) {
-        return VAL_NULL;
-    }
-    bool was = tracing();
-    T.prof = IS_NONE(argv[0]) ? VAL_NULL : argv[0];
-    hooks_changed(was);
-    return VAL_NONE;
+    return set_hook("setprofile", &T.prof, argc, argv);
 }
 
 Value vm_getprofile(int argc, Value *argv, ObjDict *kw) {
