@@ -175,6 +175,7 @@ struct State {
     void *dispatch[256];
     const void *const *dispatch_normal; // vm_run's own table
     void *dispatch_trace;               // its tracing label
+    bool dispatch_tracing;              // the switch build's test (no table there)
     // sys.settrace / sys.setprofile (src/trace.c)
     struct {
         Value func, prof;               // the global trace and profile functions, or VAL_NULL

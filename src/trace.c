@@ -209,6 +209,7 @@ static Value event_name(int ev) {
 enum { EV_CALL, EV_LINE, EV_RETURN, EV_EXCEPTION, EV_C_CALL, EV_C_RETURN, EV_C_EXCEPTION };
 
 static void set_dispatch(void) {
+    ST->dispatch_tracing = tracing();
     if (!ST->dispatch_normal) {
         return;     // no loop ran yet: vm_run fills the table
     }

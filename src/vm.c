@@ -752,6 +752,13 @@ next_instr:
     CHECK_STACK();
     instr = *ip++;
     arg = INSTR_ARG(instr);
+    if (__builtin_expect(ST->dispatch_tracing, 0)) {
+        // a trace or profile function is set (trace.c): its events first
+        SAVE_FRAME();
+        if (!vm_trace_instr(frame, instr, sp)) {
+            goto error;
+        }
+    }
     switch (INSTR_OP(instr)) {
 #endif
 
