@@ -386,6 +386,14 @@ static Value ctor_data(const char *kind, int argc, Value *argv, ObjDict *kw) {
         }
         return codec_encode(a[0], enc, errs);
     }
+    if (IS_SMALL(a[0]) && AS_SMALL(a[0]) >= 0) {
+        // bytes(n): n zero bytes, written once
+        Value r = bytes_try_new(NULL, (size_t)AS_SMALL(a[0]));
+        if (r) {
+            memset(AS_BYTES(r)->data, 0, AS_BYTES(r)->len);
+        }
+        return r;
+    }
     if (strcmp(kind, "bytes") == 0 && IS_OBJ(a[0]) && !str_check(a[0])) {
         Value f = class_lookup(AS_OBJ(a[0])->cls, str_intern_c("__bytes__"));
         if (f) {
@@ -445,6 +453,12 @@ static Value bytearray_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *k
 }
 
 static Value m_bytearray_init(int argc, Value *argv, ObjDict *kw) {
+    if (argc == 2 && !kw && IS_SMALL(argv[1]) && AS_SMALL(argv[1]) >= 0) {
+        // bytearray(n), the usual buffer: zeroed in place, with no bytes copy
+        ObjByteArray *b = AS_BYTEARRAY(argv[0]);
+        b->len = 0;
+        return ba_resize(b, (size_t)AS_SMALL(argv[1]), true) ? VAL_NONE : VAL_NULL;   // (MemoryError raised)
+    }
     Value d = ctor_data("bytearray", argc - 1, argv + 1, kw);
     if (!d) {
         return VAL_NULL;

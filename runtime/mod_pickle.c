@@ -749,6 +749,23 @@ static int run(Up *u) {
             }
             break;
         }
+        case 0x8d:  // BINUNICODE8
+        case 0x8e:  // BINBYTES8
+        case 0x96:  // BYTEARRAY8
+            // (the Python path would first allocate a length read from the
+            // data: one past its end is CPython's "truncated" at once)
+            if (!need(u, 8)) {
+                return truncated(u);
+            }
+            uint64_t len8 = (uint64_t)get_u32(a) | (uint64_t)get_u32(a + 4) << 32;
+            if (len8 > (uint64_t)PTRDIFF_MAX - u->pos - 8) {
+                exc_raise((ObjClass *)AS_OBJ(u->err), "read would overflow (invalid bytecode)");
+                return UP_ERROR;
+            }
+            if (len8 > u->len - u->pos - 8) {
+                return truncated(u);
+            }
+            return UP_FALLBACK;
         default:
             return UP_FALLBACK;
         }
