@@ -1877,8 +1877,57 @@ static bool starts_expr(int k) {
            k == TOK_LAMBDA || k == TOK_AWAIT || k == TOK_TILDE || k == TOK_NOT;
 }
 
+static bool unary_op(int k) {
+    return k == TOK_MINUS || k == TOK_PLUS || k == TOK_TILDE || k == TOK_NOT || k == TOK_AWAIT;
+}
+
+static bool binary_op(int k) {
+    switch (k) {
+    case TOK_PLUS: case TOK_MINUS: case TOK_STAR: case TOK_SLASH: case TOK_DSLASH: case TOK_PERCENT:
+    case TOK_DSTAR: case TOK_LSHIFT: case TOK_RSHIFT: case TOK_AMP: case TOK_VBAR: case TOK_CIRC:
+    case TOK_AT: case TOK_EQEQ: case TOK_NOTEQ: case TOK_LESS: case TOK_GREATER: case TOK_LESSEQ:
+    case TOK_GREATEREQ: case TOK_IN: case TOK_IS: case TOK_AND: case TOK_OR:
+        return true;
+    default:
+        return false;
+    }
+}
+
+// The first token of the primary (a name or literal with its trailers,
+// calls, subscripts and attributes) that ends at token [j].
+static int primary_start(const Token *tk, int j) {
+    for (;;) {
+        int k = tk[j].kind;
+        if (k == TOK_RPAR || k == TOK_RSQB || k == TOK_RBRACE) {
+            int depth = 0;
+            for (; j > 0; j--) {
+                int kk = tk[j].kind;
+                depth += (kk == TOK_RPAR || kk == TOK_RSQB || kk == TOK_RBRACE) -
+                         (kk == TOK_LPAR || kk == TOK_LSQB || kk == TOK_LBRACE);
+                if (depth == 0) {
+                    break;
+                }
+            }
+            if (j > 0 && ends_expr(tk[j - 1].kind) && tk[j].kind != TOK_LBRACE) {
+                j--;
+                continue;
+            }
+            return j;
+        }
+        if (j >= 2 && tk[j - 1].kind == TOK_DOT && ends_expr(tk[j - 2].kind)) {
+            j -= 2;
+            continue;
+        }
+        if (k == TOK_STRING && j > 0 && tk[j - 1].kind == TOK_STRING) {
+            j--;
+            continue;
+        }
+        return j;
+    }
+}
+
 // CPython's "Perhaps you forgot a comma?": two expressions side by side
-// inside brackets. The caret runs from the start of the primary before
+// inside brackets. The caret runs from the start of the disjunction before
 // token [ti] to the end of the expression starting at [ti] (approximated
 // by scanning tokens).
 static bool forgot_comma(Parser *p, int ti) {
@@ -1901,32 +1950,22 @@ static bool forgot_comma(Parser *p, int ti) {
     if (header != NULL && strcmp(header, "function definition") == 0) {
         return false;   // a parameter list is not an expression list
     }
-    // Start: walk back over a primary (names, literals, trailers, dots).
-    int j = ti - 1;
+    // Start: CPython's is the whole disjunction before [ti] (`1 + 2 3`
+    // from the '1'): primaries joined by binary operators, with their
+    // unary prefixes.
+    int j = primary_start(tk, ti - 1);
     for (;;) {
-        int k = tk[j].kind;
-        if (k == TOK_RPAR || k == TOK_RSQB || k == TOK_RBRACE) {
-            int depth = 0;
-            for (; j > 0; j--) {
-                int kk = tk[j].kind;
-                depth += (kk == TOK_RPAR || kk == TOK_RSQB || kk == TOK_RBRACE) -
-                         (kk == TOK_LPAR || kk == TOK_LSQB || kk == TOK_LBRACE);
-                if (depth == 0) {
-                    break;
-                }
-            }
-            if (j > 0 && ends_expr(tk[j - 1].kind) && tk[j].kind != TOK_LBRACE) {
-                j--;
-                continue;
-            }
-            break;
-        }
-        if (j >= 2 && tk[j - 1].kind == TOK_DOT && ends_expr(tk[j - 2].kind)) {
-            j -= 2;
-            continue;
-        }
-        if (k == TOK_STRING && j > 0 && tk[j - 1].kind == TOK_STRING) {
+        while (j > 0 && unary_op(tk[j - 1].kind) &&
+               !(j >= 2 && (ends_expr(tk[j - 2].kind) || tk[j - 2].kind == TOK_IS))) {
             j--;
+        }
+        int o = j - 1;      // the operator's first token
+        if (o >= 1 && ((tk[o].kind == TOK_IN && tk[o - 1].kind == TOK_NOT) ||
+                       (tk[o].kind == TOK_NOT && tk[o - 1].kind == TOK_IS))) {
+            o--;            // 'not in', 'is not'
+        }
+        if (o >= 1 && (o < j - 1 || binary_op(tk[o].kind)) && ends_expr(tk[o - 1].kind)) {
+            j = primary_start(tk, o - 1);
             continue;
         }
         break;
@@ -2328,6 +2367,47 @@ int parser_run(Parser *p) {
     return p->failed ? 1 : rc;
 }
 
+// CPython 3.11 parses an f-string's expression as "(expr)": its syntax
+// errors show that text (the line of it the error is on) with the caret
+// counted in it, and an error at the end of the expression is at the ')'.
+// [e] is located in the source; the expression [text] starts at [line]/[col].
+static void fexpr_error_text(ParseError *e, const char *text, size_t len, int line, int col) {
+    if (e->ftext[0]) {
+        return;     // (a nested f-string's expression: the innermost one)
+    }
+    int nlines = 1;
+    for (size_t i = 0; i < len; i++) {
+        nlines += text[i] == '\n';
+    }
+    bool at_end = e->col < 0;
+    int k = at_end ? nlines - 1 : e->line - line;
+    if (k < 0 || k >= nlines) {
+        return;
+    }
+    const char *s = text, *end = text + len;
+    for (int i = 0; i < k; i++) {
+        s = memchr(s, '\n', (size_t)(end - s)) + 1;
+    }
+    const char *nl = memchr(s, '\n', (size_t)(end - s));
+    size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
+    if (n + 3 > sizeof e->ftext) {
+        return;
+    }
+    int shift = k == 0 ? 1 - col : 0;   // the first line gains the '('
+    snprintf(e->ftext, sizeof e->ftext, "%s%.*s%s", k == 0 ? "(" : "", (int)n, s, k == nlines - 1 ? ")" : "");
+    e->ftext_last = k == nlines - 1;
+    if (at_end) {
+        e->line = e->end_line = line + k;
+        e->col = (int)strlen(e->ftext) - 1;
+        e->end_col = e->col + 1;
+        return;
+    }
+    if (e->end_line == e->line && e->end_col >= 0) {
+        e->end_col += shift;
+    }
+    e->col += shift;
+}
+
 Ast *fe_parse_fexpr(Parser *p, const char *text, size_t len, int line, int col) {
     if (p->fdepth >= FE_MAX_FSTRING) {
         fe_error(p, "SyntaxError", (SrcLoc){line, col, line, col + 1},
@@ -2355,10 +2435,12 @@ Ast *fe_parse_fexpr(Parser *p, const char *text, size_t len, int line, int col) 
             memcpy(e->msg, tmp, sizeof tmp);
         }
         e->incomplete = false;
+        fexpr_error_text(e, text, len, line, col);
         return NULL;
     }
     if (sub.result != NULL && sub.result->kind == AST_STARRED) {
         fe_error(p, "SyntaxError", sub.result->loc, "f-string: cannot use starred expression here");
+        fexpr_error_text(p->err, text, len, line, col);
         p->failed = true;
         return NULL;
     }

@@ -70,6 +70,11 @@ typedef struct ParseError {
                             // symtable make (no text for <string> sources)
     bool symtable;          // ... by its symtable: the exception's args are
                             // (msg,) only, its location in attributes
+    char ftext[256];        // nonempty: the error is in an f-string's
+                            // expression, and this is its text as CPython
+                            // 3.11 shows it ("(expr)", the error's line of
+                            // it), col/end_col counted in it
+    bool ftext_last;        // ftext is the expression's last line
 } ParseError;
 
 typedef enum ParseMode {

@@ -47,6 +47,12 @@ void diag_syntax_info(const char *src, size_t len, const ParseError *err, bool n
     if (n > 0 && s[n - 1] == '\r') {
         n--;
     }
+    if (err->ftext[0]) {
+        s = err->ftext;     // an f-string's expression, as CPython shows it
+        n = strlen(s);
+        e = err->ftext_last ? s + n : NULL;     // (its last line ends with "\n")
+        end = s + n;
+    }
     bool plain = err->kind == NULL || strcmp(err->kind, "SyntaxError") == 0;
     bool tab = err->kind != NULL && strcmp(err->kind, "TabError") == 0;
     if (err->col >= 0) {
@@ -56,12 +62,25 @@ void diag_syntax_info(const char *src, size_t len, const ParseError *err, bool n
         if (err->end_col < 0) {
             out->end_offset = 0;    // the error has no end (an unclosed bracket)
         } else if (err->end_line > err->line) {
-            out->end_offset = line_size;
+            // the end on its own line (the printer runs the carets to the
+            // end of the first line: diag_caret_end)
+            if (err->ftext[0]) {
+                out->end_offset = err->end_col + 1;
+            } else {
+                const char *t = s;
+                for (int l = err->line; l < err->end_line && t < end; l++) {
+                    const char *nl = memchr(t, '\n', (size_t)(end - t));
+                    t = nl ? nl + 1 : end;
+                }
+                const char *te = memchr(t, '\n', (size_t)(end - t));
+                size_t tn = te ? (size_t)(te - t) : (size_t)(end - t);
+                out->end_offset = chars(t, (size_t)err->end_col < tn ? (size_t)err->end_col : tn) + 1;
+            }
         } else if (err->end_line == err->line && err->end_col > err->col) {
             size_t ec = (size_t)err->end_col <= n ? (size_t)err->end_col : n + 1;
             out->end_offset = (ec <= n ? chars(s, ec) : chars(s, n) + 1) + 1;
         }
-        if (out->end_offset > line_size + 1) {
+        if (err->end_line == err->line && out->end_offset > line_size + 1) {
             out->end_offset = line_size + 1;
         }
     } else {
@@ -75,8 +94,18 @@ void diag_syntax_info(const char *src, size_t len, const ParseError *err, bool n
     if (!(no_compile_text && err->compile_stage)) {
         out->text = s;
         out->text_len = n;
-        out->text_nl = e != NULL || exec_mode;
+        out->text_nl = err->ftext[0] ? err->ftext_last : e != NULL || exec_mode;
     }
+}
+
+long diag_caret_end(long lineno, long end_lineno, long end_offset, const char *text, size_t len) {
+    if (end_lineno <= lineno || end_offset <= 0) {
+        return end_offset;
+    }
+    while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r')) {
+        len--;
+    }
+    return chars(text, len) + 1;
 }
 
 void diag_print_error_text(FILE *out, long offset, long end_offset, const char *text, size_t len) {
@@ -134,7 +163,8 @@ void diag_print_syntax_error(FILE *out, const char *filename, const char *src, s
     if (info.text) {
         // one caret for IndentationError and TabError (as the exception printer)
         bool plain = err->kind == NULL || strcmp(err->kind, "SyntaxError") == 0;
-        diag_print_error_text(out, info.offset, plain ? info.end_offset : -1, info.text, info.text_len);
+        long caret_end = diag_caret_end(info.lineno, info.end_lineno, info.end_offset, info.text, info.text_len);
+        diag_print_error_text(out, info.offset, plain ? caret_end : -1, info.text, info.text_len);
     }
     fprintf(out, "%s: %s\n", err->kind ? err->kind : "SyntaxError", err->msg);
 }

@@ -26,6 +26,10 @@ typedef struct SyntaxInfo {
 void diag_syntax_info(const char *src, size_t len, const ParseError *err, bool no_compile_text,
                       bool exec_mode, SyntaxInfo *out);
 
+// The caret run's end CPython's printer uses: an error that ends on a
+// later line runs to the end of [text] (its first line).
+long diag_caret_end(long lineno, long end_lineno, long end_offset, const char *text, size_t len);
+
 // CPython's print_error_text: [text] ([len] bytes) stripped of leading
 // whitespace, then the caret line for 1-based [offset] .. [end_offset]
 // (no caret when the offset falls left of the stripped text).

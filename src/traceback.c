@@ -595,6 +595,12 @@ static bool print_syntax_block(PrintCtx *ctx, Value exc, Value *msg) {
     margin(ctx, NULL);
     fprintf(ctx->out, "  File \"%s\", line %ld\n", AS_STR(fs)->data, lineno);
     if (text && IS_STR(text)) {
+        long end_lineno = lineno;
+        if (end_offset > 0 && !attr_long(exc, "end_lineno", &end_lineno)) {
+            exc_clear();
+            end_lineno = lineno;
+        }
+        end_offset = diag_caret_end(lineno, end_lineno, end_offset, AS_STR(text)->data, AS_STR(text)->len);
         diag_print_error_text(ctx->out, offset, end_offset, AS_STR(text)->data, AS_STR(text)->len);
     }
     *msg = m;
