@@ -187,12 +187,15 @@ void table_remove_at(ObjDict *d, int64_t ix, int64_t hash) {
     // as a dummy, and only a resize (on append) rebuilds it without them
 }
 
-// A dict made by dict_new_sized for at most INLINE_CAP entries keeps its
-// first table (MIN_SIZE int8 index slots) in the same allocation, after the
-// struct: one allocation per small instance dict instead of two. A resize
-// moves the table out; the inline bytes then stay unused.
-#define INLINE_CAP (MIN_SIZE * 2 / 3)
-#define INLINE_BYTES (INLINE_CAP * sizeof(DictEntry) + MIN_SIZE)
+// A dict made by dict_new_sized for at most INLINE_MAX_CAP entries keeps its
+// first table (8, 16 or 32 int8 index slots, as table_resize would size it)
+// in the same allocation, after the struct: one allocation per small
+// instance dict instead of two, and an attribute read touches the dict's
+// header and its entries in one block (deltablue's 7-attribute instances
+// missed the cache on a separate entries block). A resize moves the table
+// out; the inline bytes then stay unused.
+#define INLINE_MAX_SIZE 32
+#define INLINE_MAX_CAP (INLINE_MAX_SIZE * 2 / 3)
 
 static inline DictEntry *inline_table(ObjDict *d) {
     return (DictEntry *)(d + 1);
@@ -271,14 +274,20 @@ Value dict_new(void) {
 }
 
 Value dict_new_sized(size_t n) {
-    if (n > 0 && n <= INLINE_CAP) {
+    if (n > 0 && n <= INLINE_MAX_CAP) {
+        size_t size = MIN_SIZE;
+        while (size * 2 / 3 < n) {
+            size *= 2;
+        }
+        size_t cap = size * 2 / 3;
         // (entries are written as they are added: only the header is zeroed)
-        ObjDict *d = (ObjDict *)obj_alloc_data(cls_dict, sizeof(ObjDict) + INLINE_BYTES, sizeof(ObjDict));
+        ObjDict *d = (ObjDict *)obj_alloc_data(cls_dict, sizeof(ObjDict) + cap * sizeof(DictEntry) + size,
+                                               sizeof(ObjDict));
         d->entries = inline_table(d);
-        d->index = (int32_t *)(d->entries + INLINE_CAP);
-        memset(d->index, 0xff, MIN_SIZE);     // all IX_EMPTY (int8 slots)
-        d->mask = MIN_SIZE - 1;
-        d->cap = INLINE_CAP;
+        d->index = (int32_t *)(d->entries + cap);
+        memset(d->index, 0xff, size);     // all IX_EMPTY (int8 slots)
+        d->mask = (uint32_t)size - 1;
+        d->cap = (uint32_t)cap;
         return OBJ_VAL(d);
     }
     Value v = dict_new();
