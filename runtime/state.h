@@ -157,10 +157,12 @@ struct State {
     struct VmChunk *chunk, *spare_chunk;    // frame stack chunks
     uint32_t gen_epoch;
     // The chain the innermost gen_send_ex fast-resumed (vm_gen.c): while the
-    // epoch is still fast_epoch, fast_inner yielding suspends that chain
-    // through fast_head's array, without walking its frames (vm.c).
+    // epoch is still fast_epoch, fast_inner yielding (or a delegate it
+    // linked since) suspends that chain through fast_head's array, without
+    // walking its frames (vm.c). fast_level: how many of the chain's
+    // innermost members returned since, fast_inner being chain[fast_level].
     ObjGen *fast_head, *fast_inner;
-    uint32_t fast_epoch;
+    uint32_t fast_epoch, fast_level;
     // The consumer taking the values the generator [gen_sink->gen] yields
     // (gen_next_into, vm_gen.c; YIELD_VALUE, vm.c); NULL when none. A thread
     // switch clears it (gthread.c): the record belongs to the thread's C stack.

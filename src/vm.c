@@ -2173,7 +2173,11 @@ next_instr:
             int link = f->link;
             uint32_t target = f->ret_target;
             f->parent = NULL;
+            bool fast = link == LINK_SEND && g == ST->fast_inner && ST->fast_epoch == ST->gen_epoch;
             gen_finished(g);
+            if (fast) {
+                fast_chain_returned(parent);
+            }
             frame = parent;
             ST->frame = frame;
             LOAD_FRAME();
@@ -2225,7 +2229,8 @@ next_instr:
         g->state = GEN_SUSPENDED;
         g->yf = arg ? sp[-1] : VAL_NULL;
         g->yield_kind = (uint8_t)arg;
-        if (f->link == LINK_SEND && !f->is_entry && g == ST->fast_inner &&
+        Frame *hf;
+        if (f->link == LINK_SEND && !f->is_entry && g == ST->fast_inner && !ST->fast_level &&
             ST->fast_epoch == ST->gen_epoch) {
             // the chain gen_send_ex fast-resumed, unchanged: every frame
             // above is still suspended past its YIELD_VALUE, and its
@@ -2239,6 +2244,12 @@ next_instr:
             head->inner = g;
             head->inner_epoch = ST->gen_epoch;
             ST->vm_depth -= (int)n;
+            ST->fast_inner = NULL;  // suspended: the next resume records it again
+        } else if (f->link == LINK_SEND && !f->is_entry && ST->fast_inner && ST->fast_epoch == ST->gen_epoch &&
+                   (hf = fast_chain_suspend(f))) {
+            // the same, changed below its running member since: only the
+            // levels linked since were walked (vm_gen.c)
+            f = hf;
         } else if (f->link == LINK_SEND && !f->is_entry) {
             // the delegating frames above would only pass the value on:
             // suspend them as if each had executed its YIELD_VALUE 1
@@ -2268,6 +2279,9 @@ next_instr:
             f->gen->inner = inner->gen;
             f->gen->inner_epoch = ST->gen_epoch;
             f->gen->inner_depth = (uint32_t)skipped;
+            if (f->gen == ST->fast_head) {
+                ST->fast_inner = NULL;  // recorded anew: fast_level no longer counts in it
+            }
             ST->vm_depth -= skipped;
         } else {
             g->inner = NULL;

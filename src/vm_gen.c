@@ -214,6 +214,7 @@ int gen_send_ex(ObjGen *g, Value value, Value exc, Value *out) {
         ST->fast_head = g;
         ST->fast_inner = target->gen;
         ST->fast_epoch = ST->gen_epoch;
+        ST->fast_level = 0;
     }
     Value r = vm_run(target ? target : f, &status, exc);
     *out = r;
@@ -437,6 +438,83 @@ bool gen_close(ObjGen *gen) {
     return true;
 }
 
+// ---- the fast-resumed chain as it changes below its running member
+// A chain gen_send_ex fast-resumed stays known while it runs: when its
+// running member (ST->fast_inner) returns into the next one, that one runs
+// (fast_chain_returned), and when a delegate that member linked since
+// yields, only the new levels are walked (fast_chain_suspend). So `await
+// x()` in a loop at depth N costs the same as at depth 1 (DESIGN §3).
+
+// ST->fast_inner finished (its epoch bump already counted) and returned
+// into [parent]: the chain's next member runs, or (the head) the record ends.
+void fast_chain_returned(Frame *parent) {
+    ObjGen *head = ST->fast_head;
+    uint32_t level = ST->fast_level + 1;
+    if (level < head->inner_depth && !head->chain_one && parent->gen == head->chain[level]) {
+        ST->fast_inner = parent->gen;
+        ST->fast_level = level;
+        ST->fast_epoch = ST->gen_epoch;
+    } else {
+        ST->fast_inner = NULL;
+    }
+}
+
+// Frame [f] (linked by SEND) yields while the chain is known: when it is
+// ST->fast_inner or lies above it through SEND links only, suspends the
+// whole chain as YIELD_VALUE's walk would, and returns the head's frame;
+// else NULL (nothing changed).
+Frame *fast_chain_suspend(Frame *f) {
+    uint32_t k = 0;
+    for (Frame *p = f; p->gen != ST->fast_inner; p = p->parent, k++) {
+        if (!p->gen || p->link != LINK_SEND || p->is_entry || !p->parent) {
+            return NULL;
+        }
+    }
+    ObjGen *head = ST->fast_head;
+    uint32_t n = head->inner_depth, level = ST->fast_level, keep = n - level, n2 = keep + k;
+    ObjGen **chain = head->chain_one ? &head->chain1 : head->chain;
+    if (k != level) {
+        // the members still suspended (from fast_inner on) move to [k]
+        ObjGen *one, **save = keep <= 1 ? &one : mem_alloc(sizeof(ObjGen *) * keep);
+        memcpy(save, chain + level, sizeof(ObjGen *) * keep);
+        chain = gen_chain_room(head, n2);
+        memcpy(chain + k, save, sizeof(ObjGen *) * keep);
+        if (save != &one) {
+            mem_free(save, sizeof(ObjGen *) * keep);
+        }
+    }
+    Frame *p = f;
+    for (uint32_t i = 0; i < k; i++, p = p->parent) {
+        ObjGen *m = p->gen;
+        Frame *q = p->parent;
+        chain[i] = m;
+        m->in_chain = true;
+        if (i > 0) {
+            m->state = GEN_CHAINED;     // from now on, the head's state
+            m->inner = head;
+        }
+        if (INSTR_OP(*q->ip) == OP_YIELD_VALUE) {
+            q->ip++;    // as if it had executed its YIELD_VALUE 1
+        }
+        q->gen->yf = q->sp[-1];
+        q->gen->yield_kind = 1;
+    }
+    if (k > 0 && level == 0) {
+        p->gen->state = GEN_CHAINED;    // the innermost before: a member now
+        p->gen->inner = head;
+    }
+    Frame *hf = head->frame;
+    head->state = GEN_SUSPENDED;
+    head->yf = hf->sp[-1];
+    head->yield_kind = 1;
+    head->inner = chain[0];
+    head->inner_epoch = ST->gen_epoch;
+    head->inner_depth = n2;
+    ST->vm_depth -= (int)n2;
+    ST->fast_inner = NULL;      // suspended: the next gen_send_ex records it again
+    return hf;
+}
+
 // Resumes generator [g] with [v] from the running loop: links its frame
 // above [parent] ([link] says how its return continues the parent, at
 // [target]) and returns the frame to run next (see resume_target); NULL
@@ -459,5 +537,11 @@ Frame *link_resume(ObjGen *g, Value v, Frame *parent, uint8_t link, uint32_t tar
     gf->is_entry = false;
     ST->frame = run_frame;
     ST->vm_depth += 1 + extra;
+    if (extra) {
+        ST->fast_head = g;      // (as gen_send_ex: a `for` over a yield-from chain)
+        ST->fast_inner = run_frame->gen;
+        ST->fast_epoch = ST->gen_epoch;
+        ST->fast_level = 0;
+    }
     return run_frame;
 }

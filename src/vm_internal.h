@@ -106,6 +106,15 @@ static inline void gen_finished(ObjGen *g) {
         g->yf = OBJ_VAL(f->code);   // gi_code outlives the frame (gen.h)
         mem_free(f, f->code->frame_size);
     }
+    if (g->chain_one || !g->chain) {
+        // its finalizer has nothing left to do (no frame, no chain array):
+        // leave the collector's list when that is O(1), as for a generator
+        // made, run and finished by the latest call (perf: coroutines_bm)
+        if (ST->fast_head == g) {
+            ST->fast_head = ST->fast_inner = NULL;
+        }
+        gc_unhook_last(&g->hdr);
+    }
 }
 
 // Runs [entry] (an entry frame, parent = the frame C called in from) and
@@ -122,6 +131,11 @@ Frame *make_call_frame(ObjFunction *f, Value *args, int argc, ObjTuple *kwnames,
 // [target]) and returns the frame to run next (see resume_target); NULL
 // with an exception pending if it cannot run (vm_gen.c).
 Frame *link_resume(ObjGen *g, Value v, Frame *parent, uint8_t link, uint32_t target);
+// The fast-resumed chain's bookkeeping (vm_gen.c): its running member
+// returned into [parent]; frame [f] linked by SEND yields (the head's frame
+// to suspend, or NULL when [f] is not in that chain).
+void fast_chain_returned(Frame *parent);
+Frame *fast_chain_suspend(Frame *f);
 
 // The tracing hooks (trace.c): before each instruction while a trace or
 // profile function is set (false: an exception is raised, at that
