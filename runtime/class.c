@@ -763,6 +763,15 @@ static void trace_instance(Obj *o) {
     gc_mark_obj((Obj *)((ObjInstance *)o)->dict);
 }
 
+// Trace of an instance with __slots__ values after its ObjInstance part.
+static void trace_slotted(Obj *o) {
+    gc_mark_obj((Obj *)((ObjInstance *)o)->dict);
+    Value *slots = (Value *)((char *)o + sizeof(ObjInstance));
+    for (uint32_t i = 0, n = o->cls->nslots; i < n; i++) {
+        gc_mark_value(slots[i]);
+    }
+}
+
 static Value object_richcompare(Value a, Value b, int op) {
     if (op == OP_EQ) {
         return a == b ? VAL_TRUE : VAL_NOTIMPL;
@@ -1336,7 +1345,7 @@ static ObjClass *solid_base(ObjClass *c) {
 }
 
 // Creates a user class [name] with [bases] (tuple of classes, may be empty)
-static void class_add_members(ObjClass *c);
+static void class_add_members(ObjClass *c, uint32_t first);
 static void class_add_dict_weakref(ObjClass *c);
 
 // Checks user class [c]'s own __slots__ as CPython's type_new does: another
@@ -1400,6 +1409,69 @@ static bool class_check_slots(ObjClass *c) {
             }
             return false;
         }
+    }
+    return true;
+}
+
+// How many values class [k]'s own __slots__ adds to its instances (not
+// __dict__ or __weakref__).
+static uint32_t own_slot_count(ObjClass *k) {
+    Value sl = (k->flags & CLS_USER) ? dict_get_str(k->dict, ST->s_slots) : VAL_NULL;
+    size_t n = 0;
+    Value *items = sl ? slots_items(&sl, &n) : NULL;
+    uint32_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        count += IS_STR(items[i]) && strcmp(AS_STR(items[i])->data, "__dict__") != 0 &&
+                 strcmp(AS_STR(items[i])->data, "__weakref__") != 0;
+    }
+    return count;
+}
+
+// The class of [k]'s MRO whose __slots__ added the last of its instances'
+// slot values (CPython's solid base), NULL when they have none.
+static ObjClass *slots_solid(ObjClass *k) {
+    for (size_t i = 0; k->nslots && i < k->mro->len; i++) {
+        ObjClass *m = AS_CLASS(k->mro->items[i]);
+        if (own_slot_count(m)) {
+            return m;
+        }
+    }
+    return NULL;
+}
+
+// Lays out the __slots__ values of new user class [c] whose builtin base
+// is [native]: its bases' (one of them, whose slots every other base's
+// are a prefix of, else a layout conflict as in CPython's best_base),
+// then its own, after the ObjInstance part; *[first]: the index of its
+// own first. A class without __dict__ in any class of its MRO gets no
+// instance dict (dict_offset 0). A builtin's subclass keeps its slots in
+// its instance dict. False: error set.
+static bool class_layout_slots(ObjClass *c, ObjClass *native, uint32_t *first) {
+    ObjClass *best = NULL;
+    for (size_t i = 0; i < c->bases->len; i++) {
+        ObjClass *b = AS_CLASS(c->bases->items[i]);
+        if ((b->flags & CLS_USER) && b->nslots && (!best || b->nslots > best->nslots)) {
+            best = b;
+        }
+    }
+    for (size_t i = 0; best && i < c->bases->len; i++) {
+        ObjClass *b = AS_CLASS(c->bases->items[i]);
+        if (native != cls_object || ((b->flags & CLS_USER) && b->nslots && !class_is_subclass(best, slots_solid(b)))) {
+            exc_raise(exc_TypeError, "multiple bases have instance lay-out conflict");
+            return false;
+        }
+    }
+    *first = best ? best->nslots : 0;
+    if (native != cls_object) {
+        return true;
+    }
+    c->nslots = *first + own_slot_count(c);
+    if (c->nslots) {
+        c->inst_size = (uint32_t)(sizeof(ObjInstance) + c->nslots * sizeof(Value));
+        c->trace = trace_slotted;
+    }
+    if ((c->flags & CLS_HAS_SLOTS) && !slots_allow(c, str_intern_c("__dict__"))) {
+        c->dict_offset = 0;
     }
     return true;
 }
@@ -1512,11 +1584,12 @@ Value class_create_in(ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjDict *ns
             c->flags |= CLS_HAS_SLOTS;
         }
     }
-    if (!class_check_slots(c)) {
+    uint32_t first_slot;
+    if (!class_check_slots(c) || !class_layout_slots(c, native, &first_slot)) {
         gc_pop_root(1);
         return VAL_NULL;
     }
-    class_add_members(c);
+    class_add_members(c, first_slot);
     class_add_dict_weakref(c);
     gc_pop_root(1);
     return OBJ_VAL(c);
@@ -2212,14 +2285,10 @@ static const MethodDef type_methods[] = {
     {NULL, NULL},
 };
 
-// ---- member descriptors: S.a for `__slots__ = ('a',)` (pyish keeps slot
-// values in the instance dict; the descriptor reads and writes there, and
-// attribute access on instances treats it as absent, object.c)
-typedef struct ObjMember {
-    Obj hdr;
-    ObjStr *name;       // the (mangled) slot name
-    ObjClass *owner;    // the class whose __slots__ declares it
-} ObjMember;
+// ---- member descriptors: S.a for `__slots__ = ('a',)` (ObjMember,
+// object.h: the value is in the instance at the member's offset, or in the
+// instance dict for a builtin's subclass; attribute access on instances
+// reads and writes it before the dict, object.c)
 
 static void trace_member(Obj *o) {
     gc_mark_obj((Obj *)((ObjMember *)o)->name);
@@ -2304,40 +2373,62 @@ static bool member_check(ObjMember *m, Value obj) {
     return false;
 }
 
+Value member_get(ObjMember *m, Value obj, bool raise) {
+    if (m->owner != val_class(obj) && !member_check(m, obj)) {
+        return VAL_NULL;
+    }
+    Value v;
+    if (m->offset) {
+        v = *member_slot(m, AS_OBJ(obj));
+    } else {
+        ObjDict *d = obj_instance_dict(obj);
+        v = d ? dict_get_str(d, m->name) : VAL_NULL;
+    }
+    if (!v && raise) {
+        return exc_raise_attr(obj, m->name, "'%s' object has no attribute '%s'", val_type_name(obj), m->name->data);
+    }
+    return v;
+}
+
+bool member_set(ObjMember *m, Value obj, Value v) {
+    if (m->owner != val_class(obj) && !member_check(m, obj)) {
+        return false;
+    }
+    if (!m->offset) {
+        return generic_setattr(obj, m->name, v);
+    }
+    Value *slot = member_slot(m, AS_OBJ(obj));
+    if (!v && !*slot) {
+        exc_raise(exc_AttributeError, "%s", m->name->data);    // CPython's member_delete words
+        return false;
+    }
+    gc_note_removed(*slot);
+    *slot = v;
+    return true;
+}
+
 static Value member_get_m(int argc, Value *argv, ObjDict *kw) {
     if (argc < 2 || argc > 3) {
         return exc_raise(exc_TypeError, "expected 1 or 2 arguments, got %d", argc - 1);
     }
-    ObjMember *m = (ObjMember *)AS_OBJ(argv[0]);
     if (IS_NONE(argv[1])) {
         return argv[0];
     }
-    if (!member_check(m, argv[1])) {
-        return VAL_NULL;
-    }
-    ObjDict *d = obj_instance_dict(argv[1]);
-    Value v = d ? dict_get_str(d, m->name) : VAL_NULL;
-    if (!v) {
-        return exc_raise_attr(argv[1], m->name, "'%s' object has no attribute '%s'", val_type_name(argv[1]),
-                              m->name->data);
-    }
-    return v;
+    return member_get((ObjMember *)AS_OBJ(argv[0]), argv[1], true);
 }
 
 static Value member_set_m(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("__set__", argc - 1, 2, 2)) {
         return VAL_NULL;
     }
-    ObjMember *m = (ObjMember *)AS_OBJ(argv[0]);
-    return member_check(m, argv[1]) && generic_setattr(argv[1], m->name, argv[2]) ? VAL_NONE : VAL_NULL;
+    return member_set((ObjMember *)AS_OBJ(argv[0]), argv[1], argv[2]) ? VAL_NONE : VAL_NULL;
 }
 
 static Value member_delete_m(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("__delete__", argc - 1, 1, 1)) {
         return VAL_NULL;
     }
-    ObjMember *m = (ObjMember *)AS_OBJ(argv[0]);
-    return member_check(m, argv[1]) && generic_setattr(argv[1], m->name, VAL_NULL) ? VAL_NONE : VAL_NULL;
+    return member_set((ObjMember *)AS_OBJ(argv[0]), argv[1], VAL_NULL) ? VAL_NONE : VAL_NULL;
 }
 
 static const MethodDef member_methods[] = {
@@ -2348,8 +2439,9 @@ static const MethodDef member_methods[] = {
 };
 
 // Puts a member descriptor in user class [c]'s dict for each name of its
-// own __slots__ (not __dict__/__weakref__, nor a name the body also binds).
-static void class_add_members(ObjClass *c) {
+// own __slots__ (not __dict__/__weakref__, nor a name the body also binds),
+// whose values are the instance's slots from index [first] on (class_layout_slots).
+static void class_add_members(ObjClass *c, uint32_t first) {
     Value sl = dict_get_str(c->dict, str_intern_c("__slots__"));
     if (!sl) {
         return;
@@ -2368,6 +2460,7 @@ static void class_add_members(ObjClass *c) {
         gc_push_root(key);
         key = OBJ_VAL(str_intern(AS_STR(key)->data, AS_STR(key)->len));
         gc_pop_root(1);
+        uint32_t index = first++;
         if (dict_get_str(c->dict, AS_STR(key))) {
             continue;
         }
@@ -2375,6 +2468,9 @@ static void class_add_members(ObjClass *c) {
         ObjMember *m = (ObjMember *)obj_alloc(cls_member, sizeof(ObjMember));
         m->name = AS_STR(key);
         m->owner = c;
+        if (c->nslots) {
+            m->offset = (uint32_t)(sizeof(ObjInstance) + index * sizeof(Value));
+        }
         gc_push_root(OBJ_VAL(m));
         dict_set_str(c->dict, AS_STR(key), OBJ_VAL(m));
         gc_pop_root(2);

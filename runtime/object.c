@@ -669,6 +669,15 @@ ObjDict *obj_instance_dict(Value self) {
     return instance_dict(self);
 }
 
+ObjDict *obj_instance_dict_peek(Value self) {
+    if (!IS_OBJ(self) || !AS_OBJ(self)->cls->dict_offset) {
+        return NULL;
+    }
+    ObjClass *c = AS_OBJ(self)->cls;
+    return *(c->dict_offset == DICT_OFFSET_TRAILING ? class_trailing_dict_slot(AS_OBJ(self))
+                                                    : (ObjDict **)((char *)AS_OBJ(self) + c->dict_offset));
+}
+
 bool obj_replace_instance_dict(Value self, Value v) {
     ObjClass *c = val_class(self);
     if (!IS_OBJ(self) || !c->dict_offset) {
@@ -713,12 +722,17 @@ static Value getattr_generic(Value self, ObjStr *name, bool raise) {
         }
         return vm_call(p->fget, 1, &self, NULL);
     }
+    if (descr && IS_A(descr, cls_member) && ((ObjMember *)AS_OBJ(descr))->offset) {
+        // a __slots__ value kept in the instance: a data descriptor, before any dict
+        return member_get((ObjMember *)AS_OBJ(descr), self, raise);
+    }
     Value dget = descr ? user_descr(descr, 0) : VAL_NULL;
     if (dget && (user_descr(descr, 1) || user_descr(descr, 2))) {
         Value args[3] = {descr, self, OBJ_VAL(c)};
         return vm_call(dget, 3, args, NULL);
     }
-    ObjDict *d = instance_dict(self);
+    // (not made by a read: a class whose __slots__ name __dict__ may never need it)
+    ObjDict *d = obj_instance_dict_peek(self);
     if (d) {
         Value v = dict_get_str(d, name);
         if (v) {
@@ -734,7 +748,7 @@ static Value getattr_generic(Value self, ObjStr *name, bool raise) {
         if (dc == cls_function) {
             return bound_method_new(self, descr);
         }
-        if (dc == cls_member) {     // an unset __slots__ member (set ones are in the instance dict)
+        if (dc == cls_member) {     // an unset __slots__ member of a builtin's subclass (set ones are in its dict)
             return exc_raise_attr(self, name, "'%s' object has no attribute '%s'", c->name->data, name->data);
         }
         if (dc == cls_native) {
@@ -766,9 +780,9 @@ static Value getattr_generic(Value self, ObjStr *name, bool raise) {
             return class_default_doc(c);    // no docstring in the class or its bases
         }
         // (no __dict__ when every user class declares __slots__ without it)
-        if (strcmp(name->data, "__dict__") == 0 && d &&
+        if (strcmp(name->data, "__dict__") == 0 && c->dict_offset &&
             (!(c->flags & CLS_HAS_SLOTS) || slots_allow(c, name))) {
-            return OBJ_VAL(d);
+            return OBJ_VAL(instance_dict(self));
         }
     }
     if (!raise) {
@@ -1007,6 +1021,9 @@ bool generic_setattr(Value self, ObjStr *name, Value v) {
         }
         Value args[2] = {self, v};
         return vm_call(f, v ? 2 : 1, args, NULL) != VAL_NULL;
+    }
+    if (descr && IS_A(descr, cls_member) && ((ObjMember *)AS_OBJ(descr))->offset) {
+        return member_set((ObjMember *)AS_OBJ(descr), self, v);
     }
     Value dset = descr ? user_descr(descr, v ? 1 : 2) : VAL_NULL;
     if (dset) {

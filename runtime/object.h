@@ -168,6 +168,8 @@ struct ObjClass {
                             // __op__/__rop__ wrappers (0: every op)
     uint32_t attr_hint;     // most attributes an instance's dict has held: a
                             // new instance dict is made with room for them
+    uint32_t nslots;        // __slots__ values kept in an instance after its
+                            // ObjInstance part (ObjMember.offset), its bases' first
     // --- lifecycle
     Value (*new_)(ObjClass *cls, int argc, Value *argv, ObjDict *kw); // type(...) call
     void (*trace)(Obj *o);  // marks children (gc_mark_value ...); NULL: none
@@ -317,6 +319,22 @@ typedef struct ObjInstance {
     Obj hdr;
     ObjDict *dict;
 } ObjInstance;
+
+// A __slots__ member descriptor, S.a for `__slots__ = ('a',)` (class.c).
+// A class whose builtin base is object keeps the values in its instances,
+// after the ObjInstance part: VAL_NULL while unset. A subclass of another
+// builtin keeps them in the instance dict instead (offset 0).
+typedef struct ObjMember {
+    Obj hdr;
+    ObjStr *name;       // the (mangled) slot name
+    ObjClass *owner;    // the class whose __slots__ declares it
+    uint32_t offset;    // byte offset of the value in an instance; 0: in the instance dict
+} ObjMember;
+
+// The slot of a member with an offset in instance [o].
+static inline Value *member_slot(const ObjMember *m, Obj *o) {
+    return (Value *)((char *)o + m->offset);
+}
 
 // A builtin function or method. For methods, argv[0] is self.
 typedef struct ObjNative {
@@ -741,6 +759,11 @@ Value *slots_items(Value *sl, size_t *n);
 // The __slots__ entry [slot] of class [k] as the attribute it makes: a
 // private name mangled (_A__p for __p in class A), else [slot] itself.
 Value slot_stored_name(ObjClass *k, ObjStr *slot);
+// Member [m]'s value in [obj] (an instance of its owner, else TypeError):
+// VAL_NULL when unset, with AttributeError when [raise].
+Value member_get(ObjMember *m, Value obj, bool raise);
+// Sets member [m] of [obj] to [v] (VAL_NULL: deletes, AttributeError when unset).
+bool member_set(ObjMember *m, Value obj, Value v);
 Value generic_repr(Value self);           // <__main__.Foo object at 0x...>
 
 // ---- making builtin classes and natives (class.c)

@@ -83,6 +83,8 @@ Value call_method_str(Value self, ObjStr *name, int argc, Value *argv);   // nam
 // instance dict), as Python code's method calls.
 Value call_attr(Value self, const char *name, int argc, Value *argv);
 ObjDict *obj_instance_dict(Value self);
+// The same, NULL while it has not been made (no dict is made for a read).
+ObjDict *obj_instance_dict_peek(Value self);
 // self.__dict__ = v (v VAL_NULL: del, a new empty dict), as object.__dict__'s
 // setter; false with TypeError for a v that is not a dict.
 bool obj_replace_instance_dict(Value self, Value v);

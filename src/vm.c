@@ -393,6 +393,9 @@ static inline bool plain_instance_attr(ObjClass *c, ObjStr *name, bool store) {
 // ... and one for a property (AttrCache.method) of the class: its getter,
 // a pyish function, runs in the reading loop like a call.
 #define ATTR_IX_PROPERTY (UINT32_MAX - 2)
+// ... and one for a __slots__ member (ATTR_IX_SLOT.method) whose value is
+// in the instance, for LOAD_ATTR and STORE_ATTR alike.
+#define ATTR_IX_SLOT (UINT32_MAX - 3)
 
 // Whether a class attribute is given as is when read through an instance
 // (no descriptor: not a function, method, property, class/staticmethod,
@@ -424,12 +427,24 @@ static void attr_cache_fill(ObjCode *code, const uint32_t *ip, Value obj, ObjStr
         }
         return;
     }
+    if ((c->flags & CLS_USER) && !c->getattr && !(store && c->setattr) && (c->flags & CLS_HAS_SLOTS)) {
+        Value m = class_lookup(c, name);
+        if (m && IS_A(m, cls_member) && ((ObjMember *)AS_OBJ(m))->offset &&
+            class_is_subclass(c, ((ObjMember *)AS_OBJ(m))->owner)) {
+            AttrCache *ac = attr_cache_at(code, ip);
+            ac->cls = c;
+            ac->version = class_version();
+            ac->ix = ATTR_IX_SLOT;
+            ac->method = m;
+            return;
+        }
+    }
     if (!plain_attr_class(c) || (store && (c->setattr || ((c->flags & CLS_HAS_SLOTS) && !slots_allow(c, name))))) {
         return;
     }
     Value cv = class_lookup(c, name);
     if (cv && IS_A(cv, cls_member)) {
-        cv = VAL_NULL;  // a __slots__ member: its value is the instance dict's entry
+        cv = VAL_NULL;  // a builtin subclass's __slots__ member: its value is the instance dict's entry
     }
     if (cv) {
         if (!store && plain_class_value(cv)) {
@@ -1110,6 +1125,16 @@ next_instr:
                     DISPATCH();
                 }
             } else if (ac->method && ac->version == class_version()) {
+                if (ac->ix == ATTR_IX_SLOT) {
+                    // a __slots__ value in the instance (unset: the slow way raises or asks __getattr__)
+                    Value v = ac->cls == AS_OBJ(obj)->cls ? *member_slot((ObjMember *)AS_OBJ(ac->method), AS_OBJ(obj))
+                                                          : VAL_NULL;
+                    if (v) {
+                        TOP() = v;
+                        DISPATCH();
+                    }
+                    goto load_attr_slow;
+                }
                 if (OBJ_VAL(ac->cls) == obj && ac->ix != ATTR_IX_BIND_METHOD) {
                     TOP() = ac->method;     // a plain class attribute read on the class itself
                     DISPATCH();
@@ -1153,6 +1178,14 @@ next_instr:
         ObjStr *name = NAME(arg);
         if (code->attr_cache && IS_OBJ(obj)) {
             AttrCache *ac = &code->attr_cache[ip - code->code - 1];
+            if (ac->cls == AS_OBJ(obj)->cls && ac->version == class_version() && ac->method) {
+                // a __slots__ value in the instance (ATTR_IX_SLOT)
+                Value *slot = member_slot((ObjMember *)AS_OBJ(ac->method), AS_OBJ(obj));
+                NOTE_DROPPED(*slot);
+                *slot = v;
+                sp -= 2;
+                DISPATCH();
+            }
             if (ac->cls == AS_OBJ(obj)->cls && ac->version == class_version()) {
                 // no descriptor, __setattr__ or __slots__: a plain dict store
                 // (into a new dict for an instance's first attribute)
@@ -1220,7 +1253,7 @@ next_instr:
             if (ac->cls == c && ac->version == class_version() && ac->method) {
                 ObjDict *d = !c->dict_offset || !IS_OBJ(obj)         ? NULL
                              : c->dict_offset != DICT_OFFSET_TRAILING ? attr_dict(AS_OBJ(obj))
-                                                                      : obj_instance_dict(obj);
+                                                                      : obj_instance_dict_peek(obj);
                 if (!d || !dict_has_str(d, name)) {
                     sp[-1] = ac->method;
                     PUSH(obj);
@@ -1236,7 +1269,7 @@ next_instr:
             if (descr && (IS_A(descr, cls_function) ||
                           (IS_A(descr, cls_native) && ((ObjNative *)AS_OBJ(descr))->owner &&
                            !((ObjNative *)AS_OBJ(descr))->is_static))) {
-                ObjDict *d = obj_instance_dict(obj);
+                ObjDict *d = obj_instance_dict_peek(obj);
                 if (!d || !dict_get_str(d, name)) {
                     if (name->interned) {
                         AttrCache *ac = attr_cache_at(code, ip);
