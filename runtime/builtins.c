@@ -1231,7 +1231,7 @@ static void dir_add_hidden(Value set, ObjClass *c) {
         }
     }
     if (c == cls_type) {    // type's own: dir(type) (a class's dir lists its class dicts, not type's)
-        static const char *const type_names[] = {"__base__", "__bases__", "__dict__", "__module__", "__mro__",
+        static const char *const type_names[] = {"__base__", "__bases__", "__dict__", "__flags__", "__module__", "__mro__",
                                                  "__name__", "__qualname__", NULL};
         for (const char *const *n = type_names; *n; n++) {
             set_add_c(set, *n);
