@@ -865,12 +865,70 @@ static Value bi_bin(int argc, Value *argv, ObjDict *kw) {
     return int_radix(argc, argv, "bin", "#b");
 }
 
+// [name] of [v] with AttributeError masked: VAL_NULL and no exception
+// when missing, VAL_NULL with the exception pending for any other error.
+static Value getattr_masked(Value v, ObjStr *name) {
+    Value r = obj_getattr_opt(v, name);
+    if (!r && EXC_PENDING_IS(exc_AttributeError)) {
+        exc_clear();
+    }
+    return r;
+}
+
+// CPython's abstract_get_bases: [cls].__bases__ when it is a tuple, else
+// NULL (an exception pending if looking it up raised other than AttributeError).
+static ObjTuple *abstract_bases(Value cls) {
+    if (IS_OBJ(cls) && AS_OBJ(cls)->cls == cls_type) {
+        return AS_CLASS(cls)->bases;
+    }
+    Value b = getattr_masked(cls, ST->s_bases);
+    return b && IS_TUPLE(b) ? AS_TUPLE(b) : NULL;
+}
+
+// CPython's check_class: [cls] is a class or has a __bases__ tuple; else
+// TypeError [msg] (0), or -1 with another exception from the lookup.
+static int abstract_check_class(Value cls, const char *msg, const char *fname) {
+    if (IS_CLASS(cls) || abstract_bases(cls)) {
+        return 1;
+    }
+    if (!exc_pending()) {
+        exc_raise(exc_TypeError, msg, fname);
+    }
+    return 0;
+}
+
+// CPython's abstract_issubclass: walks the __bases__ tuples of objects that
+// only pretend to be classes (1/0/-1). Each step counts against the
+// recursion limit, so a cycle of __bases__ raises RecursionError.
+static int abstract_issubclass(Value derived, Value cls) {
+    if (derived == cls) {
+        return 1;
+    }
+    ObjTuple *bases = abstract_bases(derived);
+    if (!bases) {
+        return exc_pending() ? -1 : 0;
+    }
+    if (!vm_enter_recursive(" in __issubclass__")) {
+        return -1;
+    }
+    gc_push_root(OBJ_VAL(bases));   // may be a fresh tuple, its items only reachable through it
+    int r = 0;
+    for (size_t i = 0; i < bases->len && r == 0; i++) {
+        r = abstract_issubclass(bases->items[i], cls);
+    }
+    gc_pop_root(1);
+    vm_leave_recursive();
+    return r;
+}
+
 // isinstance/issubclass check against a class or a (nested) tuple.
 // [subject] is the object (isinstance) or the class (issubclass); a
 // metaclass's __instancecheck__/__subclasscheck__ decides for its classes.
+// An object with a __bases__ tuple counts as a class and an instance's
+// __class__ names its class (CPython's abstract protocol).
 static int class_match(Value subject, bool inst, Value spec, const char *fname) {
-    ObjClass *c = inst ? val_class(subject) : AS_CLASS(subject);
-    if (IS_OBJ(spec) && AS_OBJ(spec)->cls == cls_type) {
+    ObjClass *c = inst ? val_class(subject) : IS_CLASS(subject) ? AS_CLASS(subject) : NULL;
+    if (c && IS_OBJ(spec) && AS_OBJ(spec)->cls == cls_type) {
         // the common case first: a class of metaclass type (no hooks), and
         // the subject's own class or a builtin one (no __class__ property)
         if (c == AS_CLASS(spec)) {
@@ -893,39 +951,38 @@ static int class_match(Value subject, bool inst, Value spec, const char *fname) 
                 return r ? obj_truthy(r) : -1;
             }
         }
+        if (!c) {
+            int ok = abstract_check_class(subject, "%s() arg 1 must be a class", fname);
+            return ok <= 0 ? -1 : abstract_issubclass(subject, spec);
+        }
         int r = class_is_subclass(c, AS_CLASS(spec));
         if (r == 0 && inst && (c->flags & CLS_USER) &&
             (c->getattr || class_lookup(c, ST->s_class) != class_lookup(cls_object, ST->s_class))) {
             // CPython's recursive_isinstance: an instance's __class__ (a
             // property: unittest.mock's spec) may name another class
-            Value ic = obj_getattr_opt(subject, ST->s_class);
-            if (!ic) {
-                exc_clear();
-            } else if (IS_CLASS(ic) && AS_CLASS(ic) != c) {
+            Value ic = getattr_masked(subject, ST->s_class);
+            if (!ic && exc_pending()) {
+                return -1;
+            }
+            if (ic && IS_CLASS(ic) && AS_CLASS(ic) != c) {
                 r = class_is_subclass(AS_CLASS(ic), AS_CLASS(spec));
             }
         }
         return r;
     }
     ObjTuple *members = class_union_members(spec);
-    if (members) {
-        for (size_t i = 0; i < members->len; i++) {
-            Value m = members->items[i];
-            int r = class_match(subject, inst, IS_NONE(m) ? OBJ_VAL(cls_none) : m, fname);
-            if (r != 0) {
-                return r;
-            }
+    if (members || IS_TUPLE(spec)) {
+        ObjTuple *t = members ? members : AS_TUPLE(spec);
+        if (!vm_enter_recursive(inst ? " in __instancecheck__" : " in __subclasscheck__")) {
+            return -1;
         }
-        return 0;
-    }
-    if (IS_TUPLE(spec)) {
-        for (size_t i = 0; i < AS_TUPLE(spec)->len; i++) {
-            int r = class_match(subject, inst, AS_TUPLE(spec)->items[i], fname);
-            if (r != 0) {
-                return r;
-            }
+        int r = 0;
+        for (size_t i = 0; i < t->len && r == 0; i++) {
+            Value m = t->items[i];
+            r = class_match(subject, inst, members && IS_NONE(m) ? OBJ_VAL(cls_none) : m, fname);
         }
-        return 0;
+        vm_leave_recursive();
+        return r;
     }
     if (IS_OBJ(spec) && (val_class(spec)->flags & CLS_USER)) {
         // any object whose class defines __instancecheck__/__subclasscheck__
@@ -936,9 +993,25 @@ static int class_match(Value subject, bool inst, Value spec, const char *fname) 
             return r ? obj_truthy(r) : -1;
         }
     }
-    exc_raise(exc_TypeError, inst ? "%s() arg 2 must be a type, a tuple of types, or a union"
-                                  : "%s() arg 2 must be a class, a tuple of classes, or a union", fname);
-    return -1;
+    if (!inst && !c && abstract_check_class(subject, "%s() arg 1 must be a class", fname) <= 0) {
+        return -1;
+    }
+    int ok = abstract_check_class(spec, inst ? "%s() arg 2 must be a type, a tuple of types, or a union"
+                                             : "%s() arg 2 must be a class, a tuple of classes, or a union", fname);
+    if (ok <= 0) {
+        return -1;
+    }
+    if (!inst) {
+        return abstract_issubclass(subject, spec);
+    }
+    Value icls = getattr_masked(subject, ST->s_class);
+    if (!icls) {
+        return exc_pending() ? -1 : 0;
+    }
+    gc_push_root(icls);
+    int r = abstract_issubclass(icls, spec);
+    gc_pop_root(1);
+    return r;
 }
 
 int isinstance_check(Value v, Value spec) {
@@ -956,9 +1029,6 @@ static Value bi_isinstance(int argc, Value *argv, ObjDict *kw) {
 static Value bi_issubclass(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("issubclass", argc, 2, 2)) {
         return VAL_NULL;
-    }
-    if (!IS_CLASS(argv[0])) {
-        return exc_raise(exc_TypeError, "issubclass() arg 1 must be a class");
     }
     int r = class_match(argv[0], false, argv[1], "issubclass");
     return r < 0 ? VAL_NULL : VAL_BOOL(r);
@@ -1231,7 +1301,7 @@ static void dir_add_hidden(Value set, ObjClass *c) {
         }
     }
     if (c == cls_type) {    // type's own: dir(type) (a class's dir lists its class dicts, not type's)
-        static const char *const type_names[] = {"__base__", "__bases__", "__dict__", "__module__", "__mro__",
+        static const char *const type_names[] = {"__base__", "__bases__", "__dict__", "__flags__", "__module__", "__mro__",
                                                  "__name__", "__qualname__", NULL};
         for (const char *const *n = type_names; *n; n++) {
             set_add_c(set, *n);

@@ -829,6 +829,30 @@ ObjStr *class_qualname(ObjClass *c) {
     return c->qualname ? c->qualname : c->name;
 }
 
+// type.__flags__: CPython's Py_TPFLAGS_* bits that Python code reads
+// (copyreg's protocol 0/1 reduce looks for the first non-heap base; the
+// *_SUBCLASS bits are what CPython's fast type checks test).
+static Value type_flags(ObjClass *c) {
+    int64_t f = 1 << 12;   // READY
+    if (c->flags & (CLS_USER | CLS_HEAPTYPE)) {
+        f |= 1 << 9;        // HEAPTYPE
+    }
+    if (c->flags & CLS_BASETYPE) {
+        f |= 1 << 10;       // BASETYPE
+    }
+    if (c->flags & CLS_ABSTRACT) {
+        f |= 1 << 20;       // IS_ABSTRACT
+    }
+    ObjClass *const kinds[] = {cls_int, cls_list, cls_tuple, cls_bytes, cls_str, cls_dict, exc_BaseException,
+                               cls_type};
+    for (int i = 0; i < 8; i++) {
+        if (class_is_subclass(c, kinds[i])) {
+            f |= (int64_t)1 << (24 + i);   // LONG_SUBCLASS ... TYPE_SUBCLASS
+        }
+    }
+    return int_from_i64(f);
+}
+
 static Value type_repr(Value self) {
     ObjClass *c = AS_CLASS(self);
     if (c->module && strcmp(c->module->data, "builtins") != 0) {
@@ -919,6 +943,11 @@ static Value type_getattr_impl(Value self, ObjStr *name, bool raise) {
         case 'c':
             if (strcmp(n, "__class__") == 0) {
                 return OBJ_VAL(AS_OBJ(self)->cls);
+            }
+            break;
+        case 'f':
+            if (strcmp(n, "__flags__") == 0) {
+                return type_flags(c);
             }
             break;
         default:
