@@ -265,8 +265,9 @@ static bool py_check(const Subj *pat, Value patv, int64_t flags) {
     size_t cond_at[16];     // conditionals' group numbers, checked at the end
     int cond_num[16], nconds = 0;
     int depth = 0, ngroups = 0;
-    char names[64][64];
-    int name_num[64], nnames = 0;
+    char names[256][64];
+    int name_num[256], nnames = 0;
+    bool names_full = false;  // a name not kept: unknown names are left to PCRE2
     enum { START, ATOM, QUANT, MODDED } st = START;
     size_t last_qend = 0;   // where the last quantifier ended: a ?/+ right after it modifies it
     size_t lead = 0;        // where the leading global flag groups end
@@ -415,10 +416,12 @@ static bool py_check(const Subj *pat, Value patv, int64_t flags) {
                                      (int)(b2 - a), s + a, num, name_num[k]);
                             }
                         }
-                        if (nnames < 64 && b2 - a < 63) {
+                        if (nnames < 256 && b2 - a < 63) {
                             memcpy(names[nnames], s + a, b2 - a);
                             names[nnames][b2 - a] = 0;
                             name_num[nnames++] = num;
+                        } else {
+                            names_full = true;
                         }
                         i = b2;
                     } else if (i + 3 < n && s[i + 3] == '=') {
@@ -429,21 +432,40 @@ static bool py_check(const Subj *pat, Value patv, int64_t flags) {
                         if (b2 >= n) {
                             FAIL(a, "missing ), unterminated name");
                         }
-                        bool found = false;
-                        for (int k = 0; k < nnames && !found; k++) {
-                            found = strlen(names[k]) == b2 - a && memcmp(names[k], s + a, b2 - a) == 0;
+                        bool ok = b2 > a && is_ident_start((unsigned char)s[a]);
+                        for (size_t k = a; k < b2 && ok; k++) {
+                            ok = is_ident_start((unsigned char)s[k]) || (s[k] >= '0' && s[k] <= '9');
                         }
-                        if (!found) {
+                        if (!ok) {
+                            FAIL(a, "bad character in group name '%.*s'", (int)(b2 - a), s + a);
+                        }
+                        int found = 0;      // its group number
+                        for (int k = 0; k < nnames && !found; k++) {
+                            if (strlen(names[k]) == b2 - a && memcmp(names[k], s + a, b2 - a) == 0) {
+                                found = name_num[k];
+                            }
+                        }
+                        if (!found && !names_full) {
                             FAIL(a, "unknown group name '%.*s'", (int)(b2 - a), s + a);
+                        }
+                        for (int k = 0; k < depth && found; k++) {
+                            if (capt[k] == found) {
+                                FAIL(a, "cannot refer to an open group");
+                            }
                         }
                         i = b2;
                         st = ATOM;
                         continue;
+                    } else if (i + 3 >= n) {
+                        FAIL(i + 3, "unexpected end of pattern");
                     } else {
                         FAIL(i + 1, "unknown extension ?P%.*s", i + 3 < n ? 1 : 0, s + i + 3);
                     }
                 } else if (e == '<') {
-                    if (i + 3 >= n || (s[i + 3] != '=' && s[i + 3] != '!')) {
+                    if (i + 3 >= n) {
+                        FAIL(i + 3, "unexpected end of pattern");
+                    }
+                    if (s[i + 3] != '=' && s[i + 3] != '!') {
                         FAIL(i + 1, "unknown extension ?<%.*s", i + 3 < n ? 1 : 0, s + i + 3);
                     }
                     stack[depth] = i;
@@ -473,9 +495,6 @@ static bool py_check(const Subj *pat, Value patv, int64_t flags) {
                         if (ref == 0) {
                             FAIL(a, "bad group number");
                         }
-                        if (b2 - a > 2) {
-                            FAIL(a, "invalid group reference %.*s", (int)(b2 - a), s + a);
-                        }
                         if (nconds < 16) {
                             cond_at[nconds] = a;
                             cond_num[nconds++] = (int)ref;
@@ -487,7 +506,7 @@ static bool py_check(const Subj *pat, Value patv, int64_t flags) {
                         for (int k = 0; k < nnames && !found; k++) {
                             found = strlen(names[k]) == b2 - a && memcmp(names[k], s + a, b2 - a) == 0;
                         }
-                        if (!found) {
+                        if (!found && !names_full) {
                             FAIL(a, "unknown group name '%.*s'", (int)(b2 - a), s + a);
                         }
                     }
@@ -498,11 +517,12 @@ static bool py_check(const Subj *pat, Value patv, int64_t flags) {
                     st = START;
                     continue;
                 } else if (e == '#') {
+                    size_t stack_i = i;
                     while (i < n && s[i] != ')') {
                         i++;
                     }
                     if (i >= n) {
-                        FAIL(n, "missing ), unterminated comment");
+                        FAIL(stack_i, "missing ), unterminated comment");
                     }
                     continue;
                 } else if (e == ':' || e == '=' || e == '!' || e == '>') {
