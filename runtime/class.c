@@ -1926,8 +1926,16 @@ static bool new_ok(ObjClass *c, int argc, Value *argv) {
     // the nearest class whose __new__ is not a pyish one (CPython skips the
     // classes whose tp_new is slot_tp_new), going up through tp_base: the
     // base whose layout the class has (class X(Mixin, str) goes to str)
+    // (a namedtuple class, made at run time, is a heap type too: CPython's is
+    // a Python class, whose __new__ is a function, which checks nothing)
+#define HEAP_C_CLASS(k) (((k)->flags & (CLS_HEAPTYPE | CLS_STRUCTSEQ)) == CLS_HEAPTYPE)
+    if (HEAP_C_CLASS(c)) {
+        return true;
+    }
     ObjClass *staticbase = sub;
-    while ((staticbase->flags & CLS_USER) && class_has_user_dunder(staticbase, "__new__") &&
+    while ((((staticbase->flags & CLS_USER) &&
+             (class_has_user_dunder(staticbase, "__new__") || HEAP_C_CLASS(staticbase->native_base))) ||
+            HEAP_C_CLASS(staticbase)) &&
            staticbase->bases->len) {
         ObjClass *next = AS_CLASS(staticbase->bases->items[0]);
         for (size_t i = 0; i < staticbase->bases->len; i++) {
@@ -1956,6 +1964,7 @@ static bool new_ok(ObjClass *c, int argc, Value *argv) {
     }
     return true;
 }
+#undef HEAP_C_CLASS
 
 // int's and bool's own operator wrappers take only ints: (1).__add__(1.0)
 // and (1).__eq__(1.0) are NotImplemented, as CPython's (the operators
@@ -2256,7 +2265,8 @@ static Value object_reduce_ex(int argc, Value *argv, ObjDict *kw) {
     if (own && own != base) {
         return vm_call(own, 1, argv, NULL);
     }
-    if (!(c->flags & CLS_USER) && c->native_base == c) {
+    if (!(c->flags & CLS_USER) && c->native_base == c && !class_lookup(c, str_intern_c("__getnewargs__"))) {
+        // (a C class with __getnewargs__, a namedtuple class, is reduced by copyreg)
         return exc_raise(exc_TypeError, "cannot pickle '%s' object", val_type_name(argv[0]));
     }
     Value copyreg = vm_import("copyreg");

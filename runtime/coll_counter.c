@@ -61,11 +61,20 @@ static bool counter_add(Value self, Value src, int sign) {
     return r == 0;
 }
 
+// CPython's message for too many arguments to Counter(...) ([given] with self).
+static Value init_arg_error(int given) {
+    return exc_raise(exc_TypeError, "Counter.__init__() takes from 1 to 2 positional arguments but %d were given",
+                     given);
+}
+
 static Value counter_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
-    if (!arg_count("Counter", argc, 0, 1)) {
-        return VAL_NULL;
-    }
     size_t size = cls->inst_size > sizeof(ObjDict) ? cls->inst_size : sizeof(ObjDict);
+    if (has_user_init(cls)) {   // a subclass's own __init__ counts (through Counter.__init__, as CPython's)
+        return OBJ_VAL(obj_alloc(cls, size));
+    }
+    if (argc > 1) {
+        return init_arg_error(argc + 1);
+    }
     Value c = OBJ_VAL(obj_alloc(cls, size));
     gc_push_root(c);
     bool ok = (argc == 0 || IS_NONE(argv[0]) || counter_add(c, argv[0], 1)) &&
@@ -194,6 +203,27 @@ static Value cm_update(int argc, Value *argv, ObjDict *kw) {
     bool ok = (argc < 2 || IS_NONE(argv[1]) || counter_add(argv[0], argv[1], 1)) &&     // (None: nothing)
               (!kw || counter_add(argv[0], OBJ_VAL(kw), 1));
     return ok ? VAL_NONE : VAL_NULL;
+}
+
+// Counter.__init__(iterable=None, /, **kwds): counts them (a subclass's
+// __init__ calls it; Counter(...) itself counts in counter_new_).
+static Value cm_init(int argc, Value *argv, ObjDict *kw) {
+    if (argc > 2) {
+        return init_arg_error(argc);
+    }
+    return cm_update(argc, argv, kw);
+}
+
+// del c[key]: no KeyError for a missing key (CPython's Counter.__delitem__).
+static bool counter_setitem(Value self, Value key, Value v) {
+    if (!v) {
+        Value old;
+        int r = dict_get(AS_DICT(self), key, &old);
+        if (r <= 0) {
+            return r == 0;
+        }
+    }
+    return cls_dict->setitem(self, key, v);
 }
 
 static Value cm_subtract(int argc, Value *argv, ObjDict *kw) {
@@ -411,6 +441,7 @@ static const MethodDef counter_methods[] = {
     {"copy", cm_copy},
     {"most_common", cm_most_common},
     {"elements", cm_elements},
+    {"__init__", cm_init, true},
     {"update", cm_update, true},
     {"subtract", cm_subtract, true},
     {"total", cm_total},
@@ -424,6 +455,7 @@ void coll_counter_init(ObjStr *modname) {
     cls_counter->native_base = cls_dict;
     cls_counter->new_ = counter_new_;
     cls_counter->getitem = counter_getitem;
+    cls_counter->setitem = counter_setitem;
     cls_counter->repr = counter_repr;
     cls_counter->binop = counter_binop;
     cls_counter->unop = counter_unop;

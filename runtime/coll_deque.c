@@ -282,14 +282,23 @@ static bool deque_setitem(Value self, Value key, Value v) {
     return true;
 }
 
+// obj_eq(d[i], v) for a search over [d]: -1 with CPython's RuntimeError
+// when the comparison mutated the deque (its state moved from [state]).
+static int dq_eq_at(ObjDeque *d, size_t i, Value v, uint64_t state) {
+    Value x = DQ_AT(d, i);
+    int eq = x == v ? 1 : obj_eq(x, v);
+    if (eq >= 0 && d->state != state) {
+        exc_raise(exc_RuntimeError, "deque mutated during iteration");
+        return -1;
+    }
+    return eq;
+}
+
 static int deque_contains(Value self, Value item) {
     ObjDeque *d = AS_DEQUE(self);
+    uint64_t state = d->state;
     for (size_t i = 0; i < d->len; i++) {
-        Value x = DQ_AT(d, i);
-        if (x == item) {
-            return 1;
-        }
-        int eq = obj_eq(x, item);
+        int eq = dq_eq_at(d, i, item, state);
         if (eq != 0) {
             return eq;
         }
@@ -582,8 +591,9 @@ static Value dm_count(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     int64_t c = 0;
+    uint64_t state = DQ->state;
     for (size_t i = 0; i < DQ->len; i++) {
-        int eq = obj_eq(DQ_AT(DQ, i), argv[1]);
+        int eq = dq_eq_at(DQ, i, argv[1], state);
         if (eq < 0) {
             return VAL_NULL;
         }
@@ -601,8 +611,9 @@ static Value dm_index(int argc, Value *argv, ObjDict *kw) {
     if (!index_bounds(argc, argv, (int64_t)DQ->len, &lo, &hi)) {
         return VAL_NULL;
     }
+    uint64_t state = DQ->state;
     for (size_t i = (size_t)lo; i < (size_t)hi && i < DQ->len; i++) {
-        int eq = obj_eq(DQ_AT(DQ, i), argv[1]);
+        int eq = dq_eq_at(DQ, i, argv[1], state);
         if (eq < 0) {
             return VAL_NULL;
         }
@@ -618,10 +629,15 @@ static Value dm_remove(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("deque.remove", argc - 1, 1, 1)) {
         return VAL_NULL;
     }
+    uint64_t state = DQ->state;
     for (size_t i = 0; i < DQ->len; i++) {
-        int eq = obj_eq(DQ_AT(DQ, i), argv[1]);
+        Value x = DQ_AT(DQ, i);
+        int eq = x == argv[1] ? 1 : obj_eq(x, argv[1]);
         if (eq < 0) {
             return VAL_NULL;
+        }
+        if (DQ->state != state) {
+            return exc_raise(exc_IndexError, "deque mutated during iteration");
         }
         if (eq) {
             deque_setitem(argv[0], MK_SMALL(i), VAL_NULL);

@@ -204,7 +204,20 @@ static Value ntm_make(int argc, Value *argv, ObjDict *kw) {
     return r;
 }
 
+// __getnewargs__(): tuple(self), the arguments pickle and copy give
+// __new__ (CPython's namedtuple has it; object.__reduce_ex__ uses it).
+static Value ntm_getnewargs(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("__getnewargs__", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
+    ObjTuple *t = AS_TUPLE(argv[0]);
+    Value r = tuple_new(t->len);
+    values_copy(AS_TUPLE(r)->items, t->items, t->len);
+    return r;
+}
+
 static const MethodDef nt_methods[] = {
+    {"__getnewargs__", ntm_getnewargs},
     {"_asdict", ntm_asdict},
     {"_replace", ntm_replace, true},
     {NULL, NULL},

@@ -265,8 +265,9 @@ static bool py_check(const Subj *pat, Value patv, int64_t flags) {
     size_t cond_at[16];     // conditionals' group numbers, checked at the end
     int cond_num[16], nconds = 0;
     int depth = 0, ngroups = 0;
-    char names[64][64];
-    int name_num[64], nnames = 0;
+    char names[256][64];
+    int name_num[256], nnames = 0;
+    bool names_full = false;  // a name not kept: unknown names are left to PCRE2
     enum { START, ATOM, QUANT, MODDED } st = START;
     size_t last_qend = 0;   // where the last quantifier ended: a ?/+ right after it modifies it
     size_t lead = 0;        // where the leading global flag groups end
@@ -276,11 +277,16 @@ static bool py_check(const Subj *pat, Value patv, int64_t flags) {
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
         if (verbose && (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v')) {
+            lead += i == lead;      // (global flags may follow white space and comments)
             continue;
         }
         if (verbose && c == '#') {
+            bool at_lead = i == lead;
             while (i < n && s[i] != '\n') {
                 i++;
+            }
+            if (at_lead) {
+                lead = i + 1;
             }
             continue;
         }
@@ -410,10 +416,12 @@ static bool py_check(const Subj *pat, Value patv, int64_t flags) {
                                      (int)(b2 - a), s + a, num, name_num[k]);
                             }
                         }
-                        if (nnames < 64 && b2 - a < 63) {
+                        if (nnames < 256 && b2 - a < 63) {
                             memcpy(names[nnames], s + a, b2 - a);
                             names[nnames][b2 - a] = 0;
                             name_num[nnames++] = num;
+                        } else {
+                            names_full = true;
                         }
                         i = b2;
                     } else if (i + 3 < n && s[i + 3] == '=') {
@@ -424,21 +432,40 @@ static bool py_check(const Subj *pat, Value patv, int64_t flags) {
                         if (b2 >= n) {
                             FAIL(a, "missing ), unterminated name");
                         }
-                        bool found = false;
-                        for (int k = 0; k < nnames && !found; k++) {
-                            found = strlen(names[k]) == b2 - a && memcmp(names[k], s + a, b2 - a) == 0;
+                        bool ok = b2 > a && is_ident_start((unsigned char)s[a]);
+                        for (size_t k = a; k < b2 && ok; k++) {
+                            ok = is_ident_start((unsigned char)s[k]) || (s[k] >= '0' && s[k] <= '9');
                         }
-                        if (!found) {
+                        if (!ok) {
+                            FAIL(a, "bad character in group name '%.*s'", (int)(b2 - a), s + a);
+                        }
+                        int found = 0;      // its group number
+                        for (int k = 0; k < nnames && !found; k++) {
+                            if (strlen(names[k]) == b2 - a && memcmp(names[k], s + a, b2 - a) == 0) {
+                                found = name_num[k];
+                            }
+                        }
+                        if (!found && !names_full) {
                             FAIL(a, "unknown group name '%.*s'", (int)(b2 - a), s + a);
+                        }
+                        for (int k = 0; k < depth && found; k++) {
+                            if (capt[k] == found) {
+                                FAIL(a, "cannot refer to an open group");
+                            }
                         }
                         i = b2;
                         st = ATOM;
                         continue;
+                    } else if (i + 3 >= n) {
+                        FAIL(i + 3, "unexpected end of pattern");
                     } else {
                         FAIL(i + 1, "unknown extension ?P%.*s", i + 3 < n ? 1 : 0, s + i + 3);
                     }
                 } else if (e == '<') {
-                    if (i + 3 >= n || (s[i + 3] != '=' && s[i + 3] != '!')) {
+                    if (i + 3 >= n) {
+                        FAIL(i + 3, "unexpected end of pattern");
+                    }
+                    if (s[i + 3] != '=' && s[i + 3] != '!') {
                         FAIL(i + 1, "unknown extension ?<%.*s", i + 3 < n ? 1 : 0, s + i + 3);
                     }
                     stack[depth] = i;
@@ -468,9 +495,6 @@ static bool py_check(const Subj *pat, Value patv, int64_t flags) {
                         if (ref == 0) {
                             FAIL(a, "bad group number");
                         }
-                        if (b2 - a > 2) {
-                            FAIL(a, "invalid group reference %.*s", (int)(b2 - a), s + a);
-                        }
                         if (nconds < 16) {
                             cond_at[nconds] = a;
                             cond_num[nconds++] = (int)ref;
@@ -482,7 +506,7 @@ static bool py_check(const Subj *pat, Value patv, int64_t flags) {
                         for (int k = 0; k < nnames && !found; k++) {
                             found = strlen(names[k]) == b2 - a && memcmp(names[k], s + a, b2 - a) == 0;
                         }
-                        if (!found) {
+                        if (!found && !names_full) {
                             FAIL(a, "unknown group name '%.*s'", (int)(b2 - a), s + a);
                         }
                     }
@@ -493,11 +517,12 @@ static bool py_check(const Subj *pat, Value patv, int64_t flags) {
                     st = START;
                     continue;
                 } else if (e == '#') {
+                    size_t stack_i = i;
                     while (i < n && s[i] != ')') {
                         i++;
                     }
                     if (i >= n) {
-                        FAIL(n, "missing ), unterminated comment");
+                        FAIL(stack_i, "missing ), unterminated comment");
                     }
                     continue;
                 } else if (e == ':' || e == '=' || e == '!' || e == '>') {
@@ -648,7 +673,10 @@ static bool is_hex(char c) {
 // Appends the translated [pat] to [b]; false with re.error raised.
 // ([unicode_ws]: a str pattern without ASCII: \s is str.isspace()'s set, which
 // has \x1c-\x1f and lacks U+180E, unlike PCRE2's \s; \S inside a class stays PCRE2's)
-static bool translate(const Subj *pat, Value patv, SBuf *b, bool unicode_ws) {
+// ([ascii_ci]: a str pattern with ASCII and IGNORECASE, where sre folds the
+// case of ASCII letters only: a non-ASCII literal outside a class is matched
+// as it is, in (?-i:...); classes still fold as PCRE2 does)
+static bool translate(const Subj *pat, Value patv, SBuf *b, bool unicode_ws, bool ascii_ci) {
     const char *s = pat->data;
     size_t n = pat->len;
     bool in_class = false;
@@ -696,9 +724,18 @@ static bool translate(const Subj *pat, Value patv, SBuf *b, bool unicode_ws) {
                         return false;
                     }
                 }
-                sb_add(b, "\\x{", 3);
+                if (d == 'U' && hex_digits(s, n, i + 2, 4) > 0x10) {     // past U+10FFFF
+                    char msg[32];
+                    snprintf(msg, sizeof msg, "bad escape \\U%.8s", s + i + 2);
+                    re_error(msg, patv, pos_in(pat, i));
+                    return false;
+                }
+                bool wrap = ascii_ci && !in_class &&
+                            (k == 4 ? hex_digits(s, n, i + 2, 4) >= 0x80
+                                    : hex_digits(s, n, i + 2, 4) > 0 || hex_digits(s, n, i + 6, 4) >= 0x80);
+                sb_adds(b, wrap ? "(?-i:\\x{" : "\\x{");
                 sb_add(b, s + i + 2, k);
-                sb_add(b, "}", 1);
+                sb_adds(b, wrap ? "})" : "}");
                 i += 1 + k;
                 continue;
             }
@@ -708,6 +745,10 @@ static bool translate(const Subj *pat, Value patv, SBuf *b, bool unicode_ws) {
                     return false;
                 }
                 const char *close = memchr(s + i + 3, '}', n - (i + 3));
+                if (!close && i + 3 < n) {
+                    re_error("missing }, unterminated name", patv, pos_in(pat, i + 3));
+                    return false;
+                }
                 if (!close || close == s + i + 3) {
                     re_error("missing character name", patv, pos_in(pat, i + 3));
                     return false;
@@ -742,9 +783,10 @@ static bool translate(const Subj *pat, Value patv, SBuf *b, bool unicode_ws) {
                     re_error(msg, patv, pos_in(pat, i));
                     return false;
                 }
-                sb_add(b, "\\x{", 3);
+                bool wrap = ascii_ci && !in_class && hex_digits(s, n, i + 2, 2) >= 0x80;
+                sb_adds(b, wrap ? "(?-i:\\x{" : "\\x{");
                 sb_add(b, s + i + 2, 2);
-                sb_add(b, "}", 1);
+                sb_adds(b, wrap ? "})" : "}");
                 i += 3;
                 continue;
             }
@@ -772,6 +814,19 @@ static bool translate(const Subj *pat, Value patv, SBuf *b, bool unicode_ws) {
                 i += 3;
                 continue;
             }
+            if (d >= '1' && d <= '9' && !in_class) {
+                // a group reference: one or two digits (py_check checked it);
+                // \g{N} keeps a digit after it literal (\119 is group 11, then '9')
+                size_t j = i + 2;
+                if (j < n && s[j] >= '0' && s[j] <= '9') {
+                    j++;
+                }
+                sb_add(b, "\\g{", 3);
+                sb_add(b, s + i + 1, j - i - 1);
+                sb_addc(b, '}');
+                i = j - 1;
+                continue;
+            }
             if (d >= '1' && d <= '9' && in_class) {
                 // inside a class: an octal escape or an error
                 size_t j = i + 1, k = 0;
@@ -784,6 +839,12 @@ static bool translate(const Subj *pat, Value patv, SBuf *b, bool unicode_ws) {
                 if (k == 0) {
                     char msg[32];
                     snprintf(msg, sizeof msg, "bad escape \\%c", d);
+                    re_error(msg, patv, pos_in(pat, i));
+                    return false;
+                }
+                if (v > 0377) {
+                    char msg[64];
+                    snprintf(msg, sizeof msg, "octal escape value \\%.3s outside of range 0-0o377", s + i + 1);
                     re_error(msg, patv, pos_in(pat, i));
                     return false;
                 }
@@ -854,6 +915,28 @@ static bool translate(const Subj *pat, Value patv, SBuf *b, bool unicode_ws) {
                 sb_add(b, "\\]", 2);
                 i++;
             }
+            continue;
+        }
+        if (ascii_ci && c == '(' && i + 3 < n && s[i + 1] == '?' && s[i + 2] == 'P' &&
+            (s[i + 3] == '<' || s[i + 3] == '=')) {
+            // a group name: copied as it is
+            size_t j = i + 4;
+            while (j < n && s[j] != '>' && s[j] != ')') {
+                j++;
+            }
+            sb_add(b, s + i, j - i);
+            i = j - 1;
+            continue;
+        }
+        if (ascii_ci && (unsigned char)c >= 0x80) {
+            size_t j = i + 1;
+            while (j < n && ((unsigned char)s[j] & 0xc0) == 0x80) {
+                j++;
+            }
+            sb_adds(b, "(?-i:");
+            sb_add(b, s + i, j - i);
+            sb_addc(b, ')');
+            i = j - 1;
             continue;
         }
         if (c == '{' && i + 1 < n && s[i + 1] == ',') {
@@ -1023,7 +1106,7 @@ static Value p_compile(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     Subj patbuf = {0};
-    if (!(IS_STR(argv[0]) || bytes_check(argv[0])) || !subj_of(argv[0], &patbuf)) {
+    if (!(str_check(argv[0]) || bytes_check(argv[0])) || !subj_of(argv[0], &patbuf)) {
         return exc_raise(exc_TypeError, "first argument must be string or compiled pattern");
     }
     const Subj *pat = &patbuf;
@@ -1036,7 +1119,23 @@ static Value p_compile(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     // leading global inline flags, (?i) or (?a)..., count as compile flags (CPython's .flags shows them)
-    for (size_t i = 0; i + 2 < pat->len && pat->data[i] == '(' && pat->data[i + 1] == '?';) {
+    for (size_t i = 0; i + 2 < pat->len;) {
+        if (flags & F_X) {      // (white space and comments before them in verbose mode)
+            const char *d = pat->data;
+            if (d[i] && strchr(" \t\n\r\f\v", d[i])) {
+                i++;
+                continue;
+            }
+            if (d[i] == '#') {
+                while (i < pat->len && d[i] != '\n') {
+                    i++;
+                }
+                continue;
+            }
+        }
+        if (!(pat->data[i] == '(' && pat->data[i + 1] == '?')) {
+            break;
+        }
         static const char letters[] = "aiLmsux";
         const int64_t bits[] = {F_A, F_I, F_L, F_M, F_S, F_U, F_X};
         size_t j = i + 2;
@@ -1064,7 +1163,7 @@ static Value p_compile(int argc, Value *argv, ObjDict *kw) {
     }
     SBuf b;
     sb_init(&b);
-    if (!translate(pat, argv[0], &b, !is_bytes && !(flags & F_A))) {
+    if (!translate(pat, argv[0], &b, !is_bytes && !(flags & F_A), !is_bytes && (flags & F_A) && (flags & F_I))) {
         sb_free(&b);
         return VAL_NULL;
     }
@@ -1326,13 +1425,24 @@ static bool subject(ObjPattern *p, Value v, const char *what, Subj *out) {
     return true;
 }
 
+// The subject argument of match/search/fullmatch/findall/finditer/scanner:
+// argv[1] or string=...; NULL with CPython's TypeError when missing.
+static Value string_arg(int argc, Value *argv, ObjDict *kw, const char *name) {
+    Value v = argc > 1 ? argv[1] : kw_get(kw, "string");
+    if (!v) {
+        exc_raise(exc_TypeError, "%s() missing required argument 'string' (pos 1)", name);
+    }
+    return v;
+}
+
 static Value match_common(int argc, Value *argv, ObjDict *kw, int mode, const char *name) {
-    if (argc < 2) {
-        return exc_raise(exc_TypeError, "%s() missing required argument 'string' (pos 1)", name);
+    Value string = string_arg(argc, argv, kw, name);
+    if (!string) {
+        return VAL_NULL;
     }
     ObjPattern *p = PAT(argv[0]);
     Subj sb = {0};
-    if (!subject(p, argv[1], name, &sb)) {
+    if (!subject(p, string, name, &sb)) {
         return VAL_NULL;
     }
     const Subj *s = &sb;
@@ -1348,7 +1458,7 @@ static Value match_common(int argc, Value *argv, ObjDict *kw, int mode, const ch
     if (r <= 0) {
         return r < 0 ? VAL_NULL : VAL_NONE;
     }
-    return make_match(p, argv[0], argv[1], pos, endpos, bs, pos);
+    return make_match(p, argv[0], string, pos, endpos, bs, pos);
 }
 
 static Value pat_match(int argc, Value *argv, ObjDict *kw) {
@@ -1438,11 +1548,12 @@ static int findall_each(void *vctx, size_t bs, size_t be, int64_t cs, int64_t ce
 }
 
 static Value pat_findall(int argc, Value *argv, ObjDict *kw) {
-    if (argc < 2) {
-        return exc_raise(exc_TypeError, "findall() missing required argument 'string' (pos 1)");
+    Value string = string_arg(argc, argv, kw, "findall");
+    if (!string) {
+        return VAL_NULL;
     }
     Subj sb = {0};
-    if (!subject(PAT(argv[0]), argv[1], "findall", &sb)) {
+    if (!subject(PAT(argv[0]), string, "findall", &sb)) {
         return VAL_NULL;
     }
     const Subj *s = &sb;
@@ -1460,11 +1571,12 @@ static Value pat_findall(int argc, Value *argv, ObjDict *kw) {
 
 // ---- finditer / scanner
 static Value pat_finditer(int argc, Value *argv, ObjDict *kw) {
-    if (argc < 2) {
-        return exc_raise(exc_TypeError, "finditer() missing required argument 'string' (pos 1)");
+    Value string = string_arg(argc, argv, kw, "finditer");
+    if (!string) {
+        return VAL_NULL;
     }
     Subj sb = {0};
-    if (!subject(PAT(argv[0]), argv[1], "finditer", &sb)) {
+    if (!subject(PAT(argv[0]), string, "finditer", &sb)) {
         return VAL_NULL;
     }
     const Subj *s = &sb;
@@ -1474,7 +1586,7 @@ static Value pat_finditer(int argc, Value *argv, ObjDict *kw) {
     }
     ObjScanner *sc = (ObjScanner *)obj_alloc(cls_scanner, sizeof(ObjScanner));
     sc->re = argv[0];
-    sc->string = argv[1];
+    sc->string = string;
     sc->pos = pos;
     sc->endpos = endpos;
     sc->bpos = byte_of(s, pos);
@@ -1487,7 +1599,9 @@ static Value scanner_iter(Value self) {
     return self;
 }
 
-static int scanner_next(Value self, Value *out) {
+// The next match from where the scanner is (anchored there for M_MATCH):
+// 1 with it in *out, 0 at the end (for good, as CPython's), -1 on error.
+static int scanner_step(Value self, int mode, Value *out) {
     ObjScanner *sc = (ObjScanner *)AS_OBJ(self);
     if (sc->done || sc->bpos > sc->bend) {
         sc->done = true;
@@ -1497,7 +1611,7 @@ static int scanner_next(Value self, Value *out) {
     Subj sb = {0};
     subj_of(sc->string, &sb);
     const Subj *s = &sb;
-    int r = run(p, s, sc->bpos, sc->bend, M_SEARCH, sc->must_advance ? PCRE2_NOTEMPTY_ATSTART : 0);
+    int r = run(p, s, sc->bpos, sc->bend, mode, sc->must_advance ? PCRE2_NOTEMPTY_ATSTART : 0);
     if (r <= 0) {
         sc->done = true;
         return r < 0 ? -1 : 0;
@@ -1513,6 +1627,32 @@ static int scanner_next(Value self, Value *out) {
     sc->pos = mm->spans[1];
     *out = m;
     return 1;
+}
+
+static int scanner_next(Value self, Value *out) {
+    return scanner_step(self, M_SEARCH, out);
+}
+
+// scanner.match() and scanner.search(): the next match or None.
+static Value scanner_call(Value self, int mode) {
+    Value m;
+    int r = scanner_step(self, mode, &m);
+    return r < 0 ? VAL_NULL : r == 0 ? VAL_NONE : m;
+}
+static Value sc_match(int argc, Value *argv, ObjDict *kw) {
+    return arg_count("match", argc, 1, 1) ? scanner_call(argv[0], M_MATCH) : VAL_NULL;
+}
+static Value sc_search(int argc, Value *argv, ObjDict *kw) {
+    return arg_count("search", argc, 1, 1) ? scanner_call(argv[0], M_SEARCH) : VAL_NULL;
+}
+static Value sc_pattern(int argc, Value *argv, ObjDict *kw) {
+    return ((ObjScanner *)AS_OBJ(argv[0]))->re;
+}
+
+// Pattern.scanner(string, pos=0, endpos=None): CPython's SRE_Scanner (here
+// finditer's iterator, which also has match(), search() and .pattern).
+static Value pat_scanner(int argc, Value *argv, ObjDict *kw) {
+    return pat_finditer(argc, argv, kw);
 }
 
 // ---- sub / subn
@@ -1783,7 +1923,7 @@ static Value sub_common(int argc, Value *argv, ObjDict *kw, bool with_n) {
     sb_init(&tpl.lit);
     Value fn = VAL_NULL;
     Subj rs = {0};
-    if (p->is_bytes ? (!IS_STR(repl) && subj_of(repl, &rs)) : (IS_STR(repl) && subj_of(repl, &rs))) {
+    if (p->is_bytes ? (!str_check(repl) && subj_of(repl, &rs)) : (str_check(repl) && subj_of(repl, &rs))) {
         if (!tpl_parse(&tpl, p, &rs, repl)) {
             tpl_free(&tpl);
             return VAL_NULL;
@@ -1791,7 +1931,7 @@ static Value sub_common(int argc, Value *argv, ObjDict *kw, bool with_n) {
     } else if (val_class(repl)->call || IS_A(repl, cls_function) || IS_A(repl, cls_native) ||
                IS_A(repl, cls_bound_method) || IS_CLASS(repl)) {
         fn = repl;
-    } else if (p->is_bytes && IS_STR(repl)) {
+    } else if (p->is_bytes && str_check(repl)) {
         tpl_free(&tpl);
         return exc_raise(exc_TypeError, "sequence item 0: expected a bytes-like object, str found");
     } else {
@@ -2011,6 +2151,7 @@ static const MethodDef pattern_methods[] = {
     {"fullmatch", pat_fullmatch, true},
     {"findall", pat_findall, true},
     {"finditer", pat_finditer, true},
+    {"scanner", pat_scanner, true},
     {"sub", pat_sub, true},
     {"subn", pat_subn, true},
     {"split", pat_split, true},
@@ -2032,6 +2173,17 @@ static int64_t group_index(ObjMatch *m, Value g) {
         Value v;
         if (dict_get(AS_DICT(PAT(m->re)->groupindex), g, &v) == 1) {
             return AS_SMALL(v);
+        }
+    } else if (IS_OBJ(g) && !str_check(g) && !bytes_check(g)) {
+        // an int subclass or an object with __index__ (CPython's m.group(Index(1)))
+        bool found;
+        Value r = call_method_opt(g, str_intern_c("__index__"), 0, NULL, &found);
+        if (found && !r) {
+            return -1;
+        }
+        int64_t i;
+        if (found && IS_SMALL(r) && (i = AS_SMALL(r)) >= 0 && i < (int64_t)m->n) {
+            return i;
         }
     }
     exc_raise(exc_IndexError, "no such group");
@@ -2306,6 +2458,17 @@ static const MethodDef match_methods[] = {
     {NULL, NULL},
 };
 
+static const MethodDef scanner_methods[] = {
+    {"match", sc_match},
+    {"search", sc_search},
+    {NULL, NULL},
+};
+
+static const MethodDef scanner_members[] = {
+    {"pattern", sc_pattern},
+    {NULL, NULL},
+};
+
 // _set_error(cls): the class re.error, raised for bad patterns.
 static Value r_set_error(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("_set_error", argc, 1, 1)) {
@@ -2340,7 +2503,8 @@ Value mod_re_init(void) {
         class_add_fields(cls_match, match_getters, match_members);
         cls_match->getitem = m_getitem;
         cls_match->repr = m_repr;
-        cls_scanner = class_new_builtin("callable_iterator", NULL, sizeof(ObjScanner), NULL);
+        cls_scanner = class_new_builtin("callable_iterator", NULL, sizeof(ObjScanner), scanner_methods);
+        class_add_fields(cls_scanner, NULL, scanner_members);
         cls_scanner->new_ = NULL;
         cls_scanner->trace = trace_scanner;
         cls_scanner->iter = scanner_iter;

@@ -87,7 +87,7 @@ static bool native_weakrefable(ObjClass *c) {
            c == cls_generator || c == cls_coroutine || c == cls_async_generator ||
            c == cls_bound_method || c == cls_module || c == cls_code || c == cls_future ||
            c == cls_task || c == cls_loop || c == cls_property || c == cls_genericalias || c == cls_handle ||
-           c == cls_timer_handle;
+           c == cls_timer_handle || c == cls_pattern || c == cls_deque || c == cls_array || c == cls_ordereddict;
 }
 
 static bool registry_add(ObjWeakRef *w) {
