@@ -34,7 +34,7 @@ start_server() {   # interp mode -> sets port
     esac
     coproc SERVER { exec taskset -c 0 "${cmd[@]}"; }
     server_pid=$SERVER_PID
-    read -r -t 10 port <&"${SERVER[0]}"
+    read -r -t 60 port <&"${SERVER[0]}"   # start-up on a loaded machine
 }
 
 cpu_ticks() {   # pid -> user + system clock ticks so far
