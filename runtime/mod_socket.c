@@ -267,7 +267,8 @@ static Value addr_to(const SockAddr *a, socklen_t len) {
 
 // The state's receive buffer, kept between calls: a recv() of 256 KiB (what
 // asyncio's transports ask for) costs neither an allocation the collector
-// counts nor an mmap; only the bytes received are copied out.
+// counts nor an mmap; only the bytes received are copied out. _ssl's read()
+// without a buffer uses it too (socket_scratch).
 static char *recv_buf(size_t n) {
     if (n > ST->sock_buf_len) {
         char *b = realloc(ST->sock_buf, n);
@@ -279,6 +280,10 @@ static char *recv_buf(size_t n) {
         ST->sock_buf_len = n;
     }
     return ST->sock_buf;
+}
+
+char *socket_scratch(size_t n) {
+    return recv_buf(n);
 }
 
 // socket(family, type, proto) -> fd

@@ -1294,18 +1294,16 @@ static Value bio_read(int argc, Value *argv, ObjDict *kw) {
     if (n == 0) {
         return bytes_new("", 0);
     }
-    char *buf = malloc(n);
-    if (!buf) {
-        return exc_raise_nomem();
+    // read straight into the bytes object: the pending count is exact
+    Value r = bytes_try_new(NULL, n);
+    if (!r) {
+        return VAL_NULL;
     }
-    int got = BIO_read(b->bio, buf, (int)n);
+    int got = BIO_read(b->bio, AS_BYTES(r)->data, (int)n);
     if (got < 0) {
-        free(buf);
         return set_ssl_error(NULL, L_OTHER);
     }
-    Value r = bytes_try_new(buf, (size_t)got);
-    free(buf);
-    return r;
+    return (size_t)got == n ? r : bytes_try_new(AS_BYTES(r)->data, (size_t)got);
 }
 
 static Value bio_write(int argc, Value *argv, ObjDict *kw) {
@@ -1709,13 +1707,17 @@ static Value s_read(int argc, Value *argv, ObjDict *kw) {
     if (!io_clock(s, &clk)) {
         return VAL_NULL;
     }
-    char *mem = has_buf ? NULL : malloc((size_t)len);
-    if (!has_buf && !mem) {
-        return exc_raise_nomem();
-    }
+    // without a buffer, read into the state's receive buffer (asyncio asks
+    // for 256 KiB a read: a malloc of that size is an mmap, its pages
+    // faulted in and unmapped again on every read) and copy out the count
+    char *mem = NULL;
     size_t count = 0;
     int retval, w;
     for (;;) {
+        // fetched again after io_wait: a signal handler may have used it
+        if (!has_buf && !(mem = socket_scratch((size_t)len))) {
+            return VAL_NULL;
+        }
         retval = SSL_read_ex(s->ssl, has_buf ? (void *)buf.ptr : (void *)mem, (size_t)len, &count);
         record_err(s, retval == 0, retval);
         if (retval == 0 && s->err_ssl == SSL_ERROR_ZERO_RETURN && SSL_get_shutdown(s->ssl) == SSL_RECEIVED_SHUTDOWN) {
@@ -1729,20 +1731,16 @@ static Value s_read(int argc, Value *argv, ObjDict *kw) {
         }
         // a signal handler may have resized a bytearray buffer
         if (has_buf && (!buffer_need(argv[2], &buf) || buf.len < (size_t)len)) {
-            free(mem);
             return exc_pending() ? VAL_NULL : exc_raise(exc_ValueError, "buffer changed size");
         }
     }
     if (w < 0 || retval == 0) {
-        free(mem);
         return w < 0 ? VAL_NULL : raise_io_error(s, retval, L_READ);
     }
     if (has_buf) {
         return int_from_i64((int64_t)count);
     }
-    Value r = bytes_try_new(mem, count);
-    free(mem);
-    return r;
+    return bytes_try_new(mem, count);
 }
 
 static Value s_write(int argc, Value *argv, ObjDict *kw) {

@@ -46,6 +46,9 @@ struct addrinfo;
 // shared by _socket.getaddrinfo and the loop's (libuv's thread pool).
 bool socket_gai_args(const Value *argv, char **host, char **port, struct addrinfo *hints);
 Value socket_gai_result(int r, int sys_errno, struct addrinfo *res);
+// The state's receive buffer grown to at least [n] bytes (NULL: MemoryError
+// raised); valid until the next call that may receive into it.
+char *socket_scratch(size_t n);
 Value mod_resource_init(void);      // mod_resource.c (_resource, the core of resource)
 Value mod_heapq_init(void);         // mod_heapq.c (_heapq, the C half of heapq)
 Value mod_bisect_init(void);        // mod_bisect.c (_bisect, the C half of bisect)

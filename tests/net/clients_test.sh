@@ -3,7 +3,10 @@
 # driven by curl (keep-alive, HEAD, 404, POST with a body, chunked, -N) and
 # by python3's http.client/urllib; pyish's http.client/urllib against
 # `python3 -m http.server`; pyish's ssl client against `openssl s_server`
-# with a self-signed certificate made here. Each client program
+# with a self-signed certificate made here; asyncio clients and servers
+# (clients/aio_peer.pyish) across python3 and pyish, over TCP and TLS, with
+# peers resetting connections, and openssl s_client/curl -k against pyish's
+# asyncio TLS server. Each client program
 # (clients/*.pyish, valid Python) runs under /usr/bin/python3 and under
 # pyish against the same server: the outputs must be the same. Every
 # client runs under `timeout`; every server started is killed on exit.
@@ -53,9 +56,10 @@ start() {
     pids+=($!)
     PORT=""
     local i
-    for ((i = 0; i < 100; i++)); do
+    for ((i = 0; i < 400; i++)); do    # 20 s: start-up on a loaded machine
         PORT=$(head -n 1 "$out" 2>/dev/null | grep -o '[0-9][0-9]*' | tail -1)
         [[ -n "$PORT" ]] && return 0
+        kill -0 "${pids[-1]}" 2>/dev/null || break
         sleep 0.05
     done
     fail "$name starts" "$(head -5 "$tmp/$name.err")"
@@ -104,6 +108,46 @@ if command -v openssl >/dev/null; then
         sleep 0.05
     done
     same "ssl: pyish client against openssl s_server" "$progs/tls_client.pyish" "$port" "$tmp/cert.pem"
+fi
+
+# ---- asyncio peers across interpreters (clients/aio_peer.pyish): python3's
+# asyncio client against pyish's server and pyish's against python3's, in
+# TCP and TLS, with peers resetting connections; openssl s_client and
+# curl -k against pyish's TLS server. The client's output is fixed.
+peer=$progs/aio_peer.pyish
+peer_want='echo 100 lines: True
+1 MiB upload digest matches: True
+half-close answered: b'"'bye\\n'"'
+big: first 64 KiB right: True
+server saw 3 more connections: True and 2 resets: True'
+peer_tls_want=$(grep -v half-close <<<"$peer_want")
+peer_run() {   # NAME CLIENT-INTERP PORT [tls]
+    local want=$peer_want
+    [[ $# == 4 ]] && want=$peer_tls_want
+    check "$1" "$want" "$(cd "$tmp" && timeout 60 "$2" "$peer" client "${@:3}" 2>&1)"
+}
+if start aio_pyish "$pyish" "$peer" server; then
+    peer_run "asyncio: python3 client, pyish server, resets" "$PY" "$PORT"
+    peer_run "asyncio: pyish client, pyish server, resets" "$pyish" "$PORT"
+    kill -0 "${pids[-1]}" 2>/dev/null && ok "asyncio: pyish server alive after resets" \
+        || fail "asyncio: pyish server alive after resets" "$(head -20 "$tmp/aio_pyish.err")"
+fi
+if start aio_py3 "$PY" "$peer" server; then
+    peer_run "asyncio: pyish client, python3 server, resets" "$pyish" "$PORT"
+fi
+if command -v openssl >/dev/null && start aio_pyish_tls "$pyish" "$peer" server "$tmp/cert.pem" "$tmp/key.pem"; then
+    peer_run "asyncio TLS: python3 client, pyish server, resets" "$PY" "$PORT" tls
+    peer_run "asyncio TLS: pyish client, pyish server, resets" "$pyish" "$PORT" tls
+    check "asyncio TLS: openssl s_client against pyish's server" "HELLO" \
+        "$(echo hello | timeout 10 openssl s_client -connect "127.0.0.1:$PORT" -quiet 2>/dev/null)"
+    if command -v curl >/dev/null; then
+        check "asyncio TLS: curl -k against pyish's server" "hello tls" "$(timeout 10 curl -sk "https://127.0.0.1:$PORT/")"
+    fi
+    kill -0 "${pids[-1]}" 2>/dev/null && ok "asyncio TLS: pyish server alive" \
+        || fail "asyncio TLS: pyish server alive" "$(head -20 "$tmp/aio_pyish_tls.err")"
+fi
+if command -v openssl >/dev/null && start aio_py3_tls "$PY" "$peer" server "$tmp/cert.pem" "$tmp/key.pem"; then
+    peer_run "asyncio TLS: pyish client, python3 server, resets" "$pyish" "$PORT" tls
 fi
 
 [[ $fails == 0 ]] && echo "all passed" || echo "$fails failed"
