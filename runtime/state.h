@@ -128,6 +128,8 @@ struct State {
 #undef X
     ObjClass *exc_CancelledError, *exc_InvalidStateError;
     ObjClass *exc_gaierror, *exc_herror;    // socket's (mod_socket.c)
+    ObjClass *exc_termios_error;            // termios.error (mod_termios.c)
+    ObjClass *cls_mmap;                     // mmap.mmap (mod_mmap.c)
     ObjClass *cls_select_poll;              // select.poll objects (mod_select.c)
     ObjClass *cls_select_epoll;             // select.epoll objects (mod_select.c)
     // _ssl's classes and its exceptions (SSLError, SSLZeroReturnError, ...; mod_ssl.c)

@@ -537,6 +537,8 @@ void interp_init(int argc, char **argv, const char *script_dir) {
         module_register("_ssl", mod_ssl_init);
         module_register("select", mod_select_init);
         module_register("fcntl", mod_fcntl_init);
+        module_register("termios", mod_termios_init);
+        module_register("mmap", mod_mmap_init);
         module_register("_signal", mod_signal_init);
         module_register("_posixsubprocess", mod_posixsubprocess_init);
     }
