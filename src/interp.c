@@ -9,6 +9,7 @@
 #include <errno.h>
 #include "interp.h"
 #include "ast.h"
+#include "code.h"
 #include "compile.h"
 #include "diag.h"
 #include "class.h"
@@ -510,6 +511,7 @@ void interp_init(int argc, char **argv, const char *script_dir) {
     module_register("_pickle_fast", mod_pickle_init);
     module_register("_traceback", mod_traceback_init);
     module_register("_pyish_ast", mod_pyish_ast_init);
+    module_register("_dis", mod_dis_init);
     module_register("_gthread", mod_gthread_init);
     module_register("errno", mod_errno_init);
     module_register("binascii", mod_binascii_init);
