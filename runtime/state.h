@@ -60,7 +60,11 @@ typedef struct StateConfig {
     bool unbuffered;            // -u: stdout and stderr unbuffered (PYTHONUNBUFFERED too)
     int optimize;               // -O (1), -OO (2): asserts are not compiled, __debug__ False
     bool quiet;                 // -q: no REPL banner
-    bool no_site, no_user_site, ignore_environment, isolated, verbose, bytes_warning;
+    bool no_site, no_user_site, ignore_environment, isolated, verbose;
+    int bytes_warning;          // -b (1), -bb (2)
+    bool safe_path;             // -P, -I: sys.path has no script folder (or '')
+    const char *const *xoptions;    // -X options ("name" or "name=value"), sys._xoptions
+    int nxoptions;
     StateWriteFn write;         // NULL: stdout/stderr
     void *write_ud;
     // The heap's allocator (objects, their buffers, big ints), Lua-style:
