@@ -487,6 +487,15 @@ static Value exc_getattr(Value self, ObjStr *name) {
             return VAL_BOOL(e->suppress_context);
         }
     }
+    if (e->hdr.cls->flags & CLS_USER) {
+        // a subclass's property comes before the fields kept here, as
+        // CPython's data descriptors do (importlib.metadata's
+        // PackageNotFoundError.name over ImportError's)
+        Value d = class_lookup(e->hdr.cls, name);
+        if (d && IS_A(d, cls_property)) {
+            return generic_getattr(self, name);
+        }
+    }
     Value v = dict_get_str(e->dict, name);
     if (v) {
         return v;

@@ -60,8 +60,29 @@ static Value code_co_positions(int argc, Value *argv, ObjDict *kw) {
     return it;
 }
 
+// code.co_lines(): (start, end, line) byte ranges (two bytes per
+// instruction, as CPython counts offsets) of consecutive instructions of
+// one line, as dis.findlinestarts and PEP 626 tools read them.
+static Value code_co_lines(int argc, Value *argv, ObjDict *kw) {
+    ObjCode *c = (ObjCode *)AS_OBJ(argv[0]);
+    Value l = list_new(8);
+    if (!l) {
+        return VAL_NULL;
+    }
+    uint32_t start = 0;
+    for (uint32_t i = 1; i <= c->ncode; i++) {
+        if (i == c->ncode || c->lines[i] != c->lines[start]) {
+            list_append(AS_LIST(l), tuple_pack(3, int_from_i64(2 * (int64_t)start),
+                                               int_from_i64(2 * (int64_t)i), MK_SMALL(c->lines[start])));
+            start = i;
+        }
+    }
+    return obj_iter(l);
+}
+
 static const MethodDef code_methods[] = {
     {"co_positions", code_co_positions},
+    {"co_lines", code_co_lines},
     {NULL, NULL},
 };
 

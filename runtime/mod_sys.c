@@ -216,7 +216,7 @@ static Value make_flags(void) {
     vals[12] = MK_SMALL(c->isolated);
     vals[13] = VAL_BOOL(c->dev_mode);
     vals[14] = MK_SMALL(c->utf8_mode);
-    vals[16] = VAL_FALSE;                               // safe_path
+    vals[16] = VAL_BOOL(c->safe_path);
     vals[17] = MK_SMALL(INT_DEFAULT_MAX_STR_DIGITS);    // int_max_str_digits
     return make_info("flags", "debug inspect interactive optimize dont_write_bytecode no_user_site no_site "
                      "ignore_environment verbose bytes_warning quiet hash_randomization isolated dev_mode "
@@ -523,8 +523,10 @@ Value mod_sys_init(void) {
     set(d, "warnoptions", list_new(0));
     Value xo = dict_new();
     set(d, "_xoptions", xo);
-    if (ST->config.dev_mode) {
-        dict_set_str(AS_DICT(xo), str_intern_c("dev"), VAL_TRUE);
+    for (int i = 0; i < ST->config.nxoptions; i++) {     // "name" -> True, "name=value" -> 'value'
+        const char *x = ST->config.xoptions[i], *eq = strchr(x, '=');
+        Value k = eq ? str_new(x, (size_t)(eq - x)) : str_from_c(x);
+        dict_set(AS_DICT(xo), k, eq ? str_from_c(eq + 1) : VAL_TRUE);
     }
     set(d, "flags_optimize", MK_SMALL(0));
     set(d, "float_repr_style", str_from_c("short"));

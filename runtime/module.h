@@ -70,6 +70,8 @@ Value mod_select_init(void);        // mod_select.c (select.select, select.poll)
 // PyObject_AsFileDescriptor); -1 with the error raised. mod_select.c
 int fd_of(Value v);
 Value mod_fcntl_init(void);         // mod_fcntl.c (fcntl, ioctl, flock, lockf)
+Value mod_termios_init(void);       // mod_termios.c (termios)
+Value mod_mmap_init(void);          // mod_mmap.c (mmap)
 Value mod_posixsubprocess_init(void);   // mod_select.c (_posixsubprocess.fork_exec)
 Value mod_collections_init(void);   // mod_collections.c
 Value mod_itertools_init(void);     // mod_itertools.c (itertools.h)

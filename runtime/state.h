@@ -60,7 +60,11 @@ typedef struct StateConfig {
     bool unbuffered;            // -u: stdout and stderr unbuffered (PYTHONUNBUFFERED too)
     int optimize;               // -O (1), -OO (2): asserts are not compiled, __debug__ False
     bool quiet;                 // -q: no REPL banner
-    bool no_site, no_user_site, ignore_environment, isolated, verbose, bytes_warning;
+    bool no_site, no_user_site, ignore_environment, isolated, verbose;
+    int bytes_warning;          // -b (1), -bb (2)
+    bool safe_path;             // -P, -I: sys.path has no script folder (or '')
+    const char *const *xoptions;    // -X options ("name" or "name=value"), sys._xoptions
+    int nxoptions;
     StateWriteFn write;         // NULL: stdout/stderr
     void *write_ud;
     // The heap's allocator (objects, their buffers, big ints), Lua-style:
@@ -128,6 +132,8 @@ struct State {
 #undef X
     ObjClass *exc_CancelledError, *exc_InvalidStateError;
     ObjClass *exc_gaierror, *exc_herror;    // socket's (mod_socket.c)
+    ObjClass *exc_termios_error;            // termios.error (mod_termios.c)
+    ObjClass *cls_mmap;                     // mmap.mmap (mod_mmap.c)
     ObjClass *cls_select_poll;              // select.poll objects (mod_select.c)
     ObjClass *cls_select_epoll;             // select.epoll objects (mod_select.c)
     // _ssl's classes and its exceptions (SSLError, SSLZeroReturnError, ...; mod_ssl.c)

@@ -11,16 +11,15 @@ static const char *const op_names[] = {
 #undef OP
 };
 
-enum { K_NONE, K_CONST, K_LOCAL, K_CELL, K_NAME, K_JUMP, K_COUNT, K_OPARG };
 static const int op_kinds[] = {
-#define NONE K_NONE
-#define CONST K_CONST
-#define LOCAL K_LOCAL
-#define CELL K_CELL
-#define NAME K_NAME
-#define JUMP K_JUMP
-#define COUNT K_COUNT
-#define OPARG K_OPARG
+#define NONE OPK_NONE
+#define CONST OPK_CONST
+#define LOCAL OPK_LOCAL
+#define CELL OPK_CELL
+#define NAME OPK_NAME
+#define JUMP OPK_JUMP
+#define COUNT OPK_COUNT
+#define OPARG OPK_OPARG
 #define OP(name, operand, pops, pushes) operand,
 #include "opcodes.def"
 #undef OP
@@ -36,6 +35,10 @@ static const int op_kinds[] = {
 
 const char *opcode_name(int op) {
     return op >= 0 && op < OP__COUNT ? op_names[op] : "?";
+}
+
+int opcode_kind(int op) {
+    return op >= 0 && op < OP__COUNT ? op_kinds[op] : OPK_NONE;
 }
 
 int code_line(ObjCode *code, uint32_t offset) {
@@ -62,9 +65,9 @@ void code_disassemble(ObjCode *code, FILE *out) {
         }
         fprintf(out, "%6u %-22s", i, op_names[op]);
         switch (op_kinds[op]) {
-        case K_NONE:
+        case OPK_NONE:
             break;
-        case K_CONST: {
+        case OPK_CONST: {
             Value c = code->consts->items[arg];
             Value r = obj_repr(c);
             if (!r) {
@@ -73,19 +76,19 @@ void code_disassemble(ObjCode *code, FILE *out) {
             fprintf(out, "%u (%s)", arg, r ? AS_STR(r)->data : "?");
             break;
         }
-        case K_LOCAL:
+        case OPK_LOCAL:
             fprintf(out, "%u (%s)", arg, AS_STR(code->varnames->items[arg])->data);
             break;
-        case K_CELL: {
+        case OPK_CELL: {
             const char *n = (int)arg < code->ncells ? AS_STR(code->cellvars->items[arg])->data
                                                     : AS_STR(code->freevars->items[arg - (uint32_t)code->ncells])->data;
             fprintf(out, "%u (%s)", arg, n);
             break;
         }
-        case K_NAME:
+        case OPK_NAME:
             fprintf(out, "%u (%s)", arg, AS_STR(code->names->items[arg])->data);
             break;
-        case K_JUMP:
+        case OPK_JUMP:
             fprintf(out, "%u (to %u)", arg, arg);
             break;
         default:

@@ -28,4 +28,9 @@ int code_line(ObjCode *code, uint32_t offset);
 // Prints every code object's instructions reachable from [code] (--dis).
 void code_disassemble(ObjCode *code, FILE *out);
 const char *opcode_name(int op);
+// The kind of an opcode's argument (the operand column of opcodes.def).
+enum { OPK_NONE, OPK_CONST, OPK_LOCAL, OPK_CELL, OPK_NAME, OPK_JUMP, OPK_COUNT, OPK_OPARG };
+int opcode_kind(int op);
+// _dis, the C side of the dis module (mod_dis.c).
+Value mod_dis_init(void);
 #endif

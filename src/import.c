@@ -42,7 +42,9 @@ Value interp_sys_path(void) {
         if (ST->search_path) {
             path_add_list(ST->sys_path, ST->search_path);
         } else {
-            list_append(ST->sys_path, str_from_c(ST->script_dir ? ST->script_dir : ""));
+            if (!ST->config.safe_path) {    // -P, -I: not even ''
+                list_append(ST->sys_path, str_from_c(ST->script_dir ? ST->script_dir : ""));
+            }
             const char *pp = getenv("PYISHPATH");
             if (pp) {
                 path_add_list(ST->sys_path, pp);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include "interp.h"
 #include "ast.h"
+#include "code.h"
 #include "compile.h"
 #include "diag.h"
 #include "class.h"
@@ -510,6 +511,7 @@ void interp_init(int argc, char **argv, const char *script_dir) {
     module_register("_pickle_fast", mod_pickle_init);
     module_register("_traceback", mod_traceback_init);
     module_register("_pyish_ast", mod_pyish_ast_init);
+    module_register("_dis", mod_dis_init);
     module_register("_gthread", mod_gthread_init);
     module_register("errno", mod_errno_init);
     module_register("binascii", mod_binascii_init);
@@ -537,6 +539,8 @@ void interp_init(int argc, char **argv, const char *script_dir) {
         module_register("_ssl", mod_ssl_init);
         module_register("select", mod_select_init);
         module_register("fcntl", mod_fcntl_init);
+        module_register("termios", mod_termios_init);
+        module_register("mmap", mod_mmap_init);
         module_register("_signal", mod_signal_init);
         module_register("_posixsubprocess", mod_posixsubprocess_init);
     }

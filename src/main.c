@@ -117,6 +117,9 @@ typedef struct Options {
     FILE *trace;                // --trace-file FILE, opened before the run
     const char *warnopts[64];   // -W options, in order
     int nwarn;
+    const char *xopts[64];      // -X options, in order (sys._xoptions)
+    int nxopt;
+    bool safe_path;             // -P (and -I): no script folder in sys.path
     int argc;       // sys.argv
     char **argv;
     int status;
@@ -356,7 +359,8 @@ static void *interp_main(void *arg) {
                        .unbuffered = o->unbuffered, .optimize = o->optimize, .dev_mode = o->dev_mode,
                        .utf8_mode = o->utf8_mode > 0, .quiet = o->quiet, .no_site = o->no_site, .no_user_site = o->no_user_site,
                        .ignore_environment = o->ignore_environment, .isolated = o->isolated,
-                       .verbose = o->verbose > 0, .bytes_warning = o->bytes_warning > 0,
+                       .verbose = o->verbose > 0, .bytes_warning = o->bytes_warning > 2 ? 2 : o->bytes_warning,
+                       .xoptions = o->xopts, .nxoptions = o->nxopt, .safe_path = o->safe_path,
                        .libcode = pyish_libcode};
     if (!state_new(&cfg)) {
         fputs("pyish: out of memory\n", stderr);
@@ -372,7 +376,29 @@ static void *interp_main(void *arg) {
     if (o->faulthandler || o->dev_mode || (env_fh && *env_fh)) {
         faulthandler_enable_at_start();
     }
-    if (!interp_warnoptions(o->warnopts, o->nwarn)) {
+    // sys.warnoptions in python3's order, lowest precedence first: the dev
+    // mode's 'default', PYTHONWARNINGS' entries, the -W options, -b/-bb's
+    const char *wopts[64 + 32 + 2];
+    int nw = 0;
+    char *envw = o->ignore_environment || !getenv("PYTHONWARNINGS") ? NULL : strdup(getenv("PYTHONWARNINGS"));
+    if (o->dev_mode) {
+        wopts[nw++] = "default";
+    }
+    for (char *save = NULL, *t = envw ? strtok_r(envw, ",", &save) : NULL; t && nw < 32;
+         t = strtok_r(NULL, ",", &save)) {
+        if (*t) {
+            wopts[nw++] = t;
+        }
+    }
+    for (int k = 0; k < o->nwarn; k++) {
+        wopts[nw++] = o->warnopts[k];
+    }
+    if (o->bytes_warning) {
+        wopts[nw++] = o->bytes_warning > 1 ? "error::BytesWarning" : "default::BytesWarning";
+    }
+    bool wok = interp_warnoptions(wopts, nw);
+    free(envw);
+    if (!wok) {
         Value exc = exc_take();
         if (exc) {
             interp_print_exception(exc);
@@ -552,22 +578,22 @@ static int short_flags(Options *o, int argc, char **argv, int *i) {
                 if (o->nwarn < (int)(sizeof o->warnopts / sizeof *o->warnopts)) {
                     o->warnopts[o->nwarn++] = arg;
                 }
-            } else if (strcmp(arg, "utf8") == 0 || strcmp(arg, "utf8=1") == 0) {
+                return 0;
+            }
+            if (o->nxopt < (int)(sizeof o->xopts / sizeof *o->xopts)) {
+                o->xopts[o->nxopt++] = arg;     // sys._xoptions has them all
+            }
+            if (strcmp(arg, "utf8") == 0 || strcmp(arg, "utf8=1") == 0) {
                 o->utf8_mode = 1;
             } else if (strcmp(arg, "utf8=0") == 0) {
                 o->utf8_mode = 0;
             } else if (strcmp(arg, "faulthandler") == 0) {
                 o->faulthandler = true;
-            } else if (strcmp(arg, "dev") == 0 && !o->dev_mode) {
+            } else if (strcmp(arg, "dev") == 0) {
                 // the development mode (other -X options are accepted and
-                // ignored, as python3's implementation-specific ones);
-                // its 'default' warnings filter comes before the -W ones
+                // ignored, as python3's implementation-specific ones); its
+                // 'default' warnings filter comes before the -W ones (interp_main)
                 o->dev_mode = true;
-                if (o->nwarn < (int)(sizeof o->warnopts / sizeof *o->warnopts)) {
-                    memmove(o->warnopts + 1, o->warnopts, sizeof *o->warnopts * (size_t)o->nwarn);
-                    o->warnopts[0] = "default";
-                    o->nwarn++;
-                }
             }
             return 0;
         }
@@ -584,8 +610,11 @@ static int short_flags(Options *o, int argc, char **argv, int *i) {
         case 'O':
             o->optimize++;
             break;
-        case 'I':
-            o->isolated = true;
+        case 'I':   // python3's -I: -E, -s and -P
+            o->isolated = o->ignore_environment = o->no_user_site = o->safe_path = true;
+            break;
+        case 'P':
+            o->safe_path = true;
             break;
         case 's':
             o->no_user_site = true;

@@ -242,6 +242,19 @@ check "-I -E -s flags" 0 "1 1 1" "" -- "$pyish" -I -E -s -c 'import sys; f = sys
 check "-Xdev attached" 0 "True" "" -- "$pyish" -Xdev -c 'import sys; print(sys.flags.dev_mode)'
 check "unknown letter in a group" 2 "" "Unknown option: -z" -- "$pyish" -uz -c 'print(1)'
 check "-c without code in a group" 2 "" "Argument expected for the -c option" -- "$pyish" -Bc
+# python3 prints the same: every -X option in sys._xoptions, -b/-bb's
+# BytesWarning filter after the -W ones and PYTHONWARNINGS' before them
+# (not under -E), -I and -P leave the script's folder (and '') out of sys.path
+check "-X options in sys._xoptions" 0 "{'foo': 'bar', 'baz': True, 'dev': True, 'utf8': True}" "" -- "$pyish" -X foo=bar -Xbaz -X dev -X utf8 -c 'import sys; print(sys._xoptions)'
+check "-b filter" 0 "['ignore::ImportWarning', 'error', 'default::BytesWarning'] 1" "" -- env PYTHONWARNINGS=ignore::ImportWarning "$pyish" -W error -b -c 'import sys; print(sys.warnoptions, sys.flags.bytes_warning)'
+check "-bb filter" 0 "['error::BytesWarning'] 2" "" -- "$pyish" -bb -c 'import sys; print(sys.warnoptions, sys.flags.bytes_warning)'
+check "-E ignores PYTHONWARNINGS" 0 "[]" "" -- env PYTHONWARNINGS=error "$pyish" -E -c 'import sys; print(sys.warnoptions)'
+mkdir -p isodir && printf 'import os, sys\nprint(os.path.dirname(os.path.abspath(sys.argv[0])) in sys.path, "" in sys.path, sys.flags.safe_path)\n' >isodir/iso.py
+check "script folder in sys.path" 0 "True False False" "" -- "$pyish" isodir/iso.py
+check "-I: no script folder in sys.path" 0 "False False True" "" -- "$pyish" -I isodir/iso.py
+check "-P: no script folder in sys.path" 0 "False False True" "" -- "$pyish" -P isodir/iso.py
+check "-P -c: no ''" 0 "False True" "" -- "$pyish" -P -c 'import sys; print("" in sys.path, sys.flags.safe_path)'
+check "-c: ''" 0 "True" "" -- "$pyish" -c 'import sys; print(sys.path[0] == "")'
 for flag in -u ""; do     # (this machine's environment may set PYTHONUNBUFFERED)
     ( env -u PYTHONUNBUFFERED "$pyish" $flag -c 'import time; print("first"); time.sleep(5); print("second")' >pipe.out 2>&1 & )
     sleep 2
