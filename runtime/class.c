@@ -1091,7 +1091,7 @@ static bool type_setattr(Value self, ObjStr *name, Value v) {
                   name->data);
         return false;
     }
-    if (name->data[0] == '_' && name->data[1] == '_' && !slotless_dunder(name)) {
+    if (name->len >= 2 && name->data[0] == '_' && name->data[1] == '_' && !slotless_dunder(name)) {
         class_compute_slots(c);
         if (c->flags & CLS_HAS_SUBCLASS) {
             gc_each_object_ctx(recompute_subclass, c);

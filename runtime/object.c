@@ -772,7 +772,9 @@ static Value getattr_generic(Value self, ObjStr *name, bool raise) {
         }
         return descr;
     }
-    if (name->data[0] == '_' && name->data[1] == '_') {
+    // (the length first: an optimizing compiler may read both bytes at
+    // once, past the end of an empty name)
+    if (name->len >= 2 && name->data[0] == '_' && name->data[1] == '_') {
         if (strcmp(name->data, "__class__") == 0) {
             return OBJ_VAL(c);
         }
