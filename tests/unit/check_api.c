@@ -926,7 +926,13 @@ START_TEST(test_async_interrupt) {
     ck_assert_int_eq(pyish_loop_run(S, -1), PYISH_ERROR);
     ck_assert_str_eq(pyish_error_type(S), "KeyboardInterrupt");
     pthread_join(th, NULL);
-    ck_assert_int_eq(pyish_task_done(S, task), 0);
+    // Where the interrupt lands is a matter of timing. Between steps the task
+    // stays pending; inside the task's step it finishes the task with the
+    // KeyboardInterrupt, as in CPython's Task.__step (seen under TSan).
+    if (pyish_task_done(S, task)) {
+        ck_assert_ptr_null(pyish_task_result(S, task));
+        ck_assert_str_eq(pyish_error_type(S), "KeyboardInterrupt");
+    }
     pyish_release(S, task);
 }
 END_TEST
