@@ -25,6 +25,12 @@ double clock_real_monotonic(void) {
     return real_mono();
 }
 
+double clock_process_cpu(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 void clock_init(bool virtual_clock) {
     ST->clock_virtual = virtual_clock;
     ST->clock_start_mono = real_mono();

@@ -8,6 +8,8 @@
 double clock_monotonic(void);   // seconds, monotonic (virtual when enabled)
 // the real monotonic clock, whatever clock is in use (time waited for I/O)
 double clock_real_monotonic(void);
+// the CPU time this process has used (not the time other processes took)
+double clock_process_cpu(void);
 double clock_wall(void);        // time.time()
 double clock_elapsed(void);     // seconds since start on the clock in use
 // time.sleep: advances the virtual clock, or sleeps (interruptible by SIGINT:

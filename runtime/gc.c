@@ -544,11 +544,13 @@ void gc_note_dropped(Value v, bool named) {
     if (!has_del && !container && !(named && other)) {
         return;     // (a str, a number, a function... holds no object with __del__)
     }
-    double now = clock_real_monotonic();
+    // (CPU time, not wall time: on a loaded machine a collection descheduled
+    // half-way used up the budget, and __del__ ran late, in another order)
+    double now = clock_process_cpu();
     if (ST->gc.eager_epoch == 0) {
         ST->gc.eager_epoch = now;
     }
-    if (ST->gc.eager_time > (now - ST->gc.eager_epoch) / 8 + 0.02) {
+    if (ST->gc.eager_time > (now - ST->gc.eager_epoch) / 8 + 0.05) {
         return;     // over budget: an ordinary collection will run it
     }
     ST->gc.due = true;
@@ -560,7 +562,7 @@ void gc_collect(void) {
         return;
     }
     bool eager = ST->gc.eager;
-    double eager_start = eager ? clock_real_monotonic() : 0;
+    double eager_start = eager ? clock_process_cpu() : 0;
 #ifdef PYISH_GC_STRESS
     bool verify = (ST->gc.ncollections & 63) == 0;
     if (verify) {
@@ -672,7 +674,7 @@ void gc_collect(void) {
         // (not when a __del__ run by the after-hooks dropped a reference and
         // so marked the next collection eager: this one had no start time)
         ST->gc.eager = false;
-        ST->gc.eager_time += clock_real_monotonic() - eager_start;
+        ST->gc.eager_time += clock_process_cpu() - eager_start;
     }
 }
 

@@ -34,7 +34,8 @@ static inline void gc_note_alloc(size_t size) {
 // dropped value is one of them or may hold one, a collection becomes due at the next safe
 // point (the next call or backward jump), so `del x; print(...)` prints
 // what x.__del__ prints first. Such collections take at most about an
-// eighth of the run: past that, __del__ waits for an ordinary collection.
+// eighth of the process's CPU time (after the first 50 ms): past that,
+// __del__ waits for an ordinary collection.
 // [named]: a name's value (del x, x = ...), whose own attributes and items
 // count too; else a returning frame's local, where only an object with
 // __del__ or a list/tuple/dict/set holding one counts (not every `self`).

@@ -213,7 +213,7 @@ struct State {
         size_t del_alive;               // instances of CLS_EAGER_DEL classes alive (at most)
         int lib_depth;                  // > 0 while an embedded library module loads
         bool eager;                     // the due collection is gc_note_dropped's
-        double eager_time, eager_epoch; // seconds spent in those since the first one
+        double eager_time, eager_epoch; // CPU seconds spent in those since the first one
         bool stress_libs;               // GC-stress build: PYISH_GC_STRESS_LIBS set: libraries too
         Obj **gray;
         size_t ngray, capgray;
