@@ -398,6 +398,7 @@ struct State {
     int64_t sig_wakeup_fd;
     char *sock_buf;                     // socket recv buffer (runtime/mod_socket.c)
     size_t sock_buf_len;                 // asyncio.selector_events installed the I/O methods
+    bool sock_recv_small;               // the last recv got under 4 KiB: the next skips FIONREAD
     Value *aio_to_report;
     size_t aio_nreport, aio_capreport;
     uint64_t aio_sched_rng;             // config.schedule_random's PRNG (splitmix64), seeded once
