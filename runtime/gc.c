@@ -204,13 +204,6 @@ static void note_hookable(Obj *o) {
     ST->gc.hookable[ST->gc.nhookable++] = o;
 }
 
-void gc_unhook_last(Obj *o) {
-    if (ST->gc.nhookable && ST->gc.hookable[ST->gc.nhookable - 1] == o && !ST->gc.collecting) {
-        ST->gc.nhookable--;
-        ST->gc.del_alive -= (o->cls->flags & CLS_EAGER_DEL) != 0;
-    }
-}
-
 void gc_note_class_change(Obj *o, ObjClass *old) {
     if ((o->cls->flags & CLS_GC_HOOK) && !(old->flags & CLS_GC_HOOK)) {
         note_hookable(o);

@@ -46,7 +46,7 @@ Value gen_new(ObjFunction *func, Frame *frame) {
     ObjClass *cls = (flags & CO_ASYNC_GENERATOR) ? cls_async_generator
                     : (flags & CO_COROUTINE)     ? cls_coroutine
                                                  : cls_generator;
-    ObjGen *g = (ObjGen *)obj_alloc(cls, sizeof(ObjGen));
+    ObjGen *g = (ObjGen *)obj_alloc_small_hooked(cls, sizeof(ObjGen));
     g->frame = frame;
     frame->gen = g;
     g->state = GEN_CREATED;
