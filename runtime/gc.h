@@ -189,18 +189,24 @@ static inline Obj *obj_alloc_small(ObjClass *cls, size_t size) {
 #endif
 }
 
+// Registers [o] (of a CLS_GC_HOOK class) for the finalizer hook, growing
+// the register (obj_alloc does it for every such object).
+void gc_note_hookable(Obj *o);
+
 // The same for a class with CLS_GC_HOOK (a generator or coroutine: one per
 // call of a generator function): the object is registered for the
-// finalizer hook as obj_alloc registers it; obj_alloc itself when the
-// register must grow.
+// finalizer hook as obj_alloc registers it, inline while the register has
+// room (checked after the allocation: a lazy sweep's finalizers may have
+// registered objects of their own).
 static inline Obj *obj_alloc_small_hooked(ObjClass *cls, size_t size) {
 #if defined(__SANITIZE_ADDRESS__) || defined(PYISH_GC_STRESS)
     return obj_alloc(cls, size);
 #else
-    if (ST->gc.nhookable == ST->gc.caphookable) {
-        return obj_alloc(cls, size);
-    }
     Obj *o = obj_alloc_small(cls, size);
+    if (__builtin_expect(ST->gc.nhookable == ST->gc.caphookable, 0)) {
+        gc_note_hookable(o);
+        return o;
+    }
     ST->gc.del_alive += (cls->flags & CLS_EAGER_DEL) != 0;
     ST->gc.hookable[ST->gc.nhookable++] = o;
     return o;
