@@ -2,7 +2,7 @@
 # (fibonacci(25), ~243 000 coroutine creations and awaits) driven by one
 # send(None), the result read from StopIteration.value.
 N = 25
-ROUNDS = 4
+ROUNDS = 10
 
 
 async def fibonacci(n):
