@@ -195,7 +195,7 @@ static void *grow(void *p, size_t size) {
 // Objects whose class wants the finalizer hook (CLS_GC_HOOK), so a
 // collection visits just them, not the whole heap, before sweeping.
 
-static void note_hookable(Obj *o) {
+void gc_note_hookable(Obj *o) {
     ST->gc.del_alive += (o->cls->flags & CLS_EAGER_DEL) != 0;
     if (ST->gc.nhookable == ST->gc.caphookable) {
         ST->gc.caphookable = ST->gc.caphookable ? ST->gc.caphookable * 2 : 256;
@@ -204,16 +204,9 @@ static void note_hookable(Obj *o) {
     ST->gc.hookable[ST->gc.nhookable++] = o;
 }
 
-void gc_unhook_last(Obj *o) {
-    if (ST->gc.nhookable && ST->gc.hookable[ST->gc.nhookable - 1] == o && !ST->gc.collecting) {
-        ST->gc.nhookable--;
-        ST->gc.del_alive -= (o->cls->flags & CLS_EAGER_DEL) != 0;
-    }
-}
-
 void gc_note_class_change(Obj *o, ObjClass *old) {
     if ((o->cls->flags & CLS_GC_HOOK) && !(old->flags & CLS_GC_HOOK)) {
-        note_hookable(o);
+        gc_note_hookable(o);
     }
 }
 
@@ -251,7 +244,7 @@ Obj *obj_alloc_data(ObjClass *cls, size_t size, size_t zeroed) {
         ST->gc.all_objects = o;
     }
     if (cls && (cls->flags & CLS_GC_HOOK)) {
-        note_hookable(o);
+        gc_note_hookable(o);
     }
     return o;
 }
@@ -274,7 +267,7 @@ Obj *obj_try_alloc_data(ObjClass *cls, size_t size, size_t zeroed) {
     LARGE_NEXT(o) = ST->gc.all_objects;
     ST->gc.all_objects = o;
     if (cls && (cls->flags & CLS_GC_HOOK)) {
-        note_hookable(o);
+        gc_note_hookable(o);
     }
     return o;
 }

@@ -97,7 +97,13 @@ void gc_set_weak_clear(void (*fn)(void));
 // to it any more): when it is the last object registered for them, as a
 // sleep() is when it is first awaited, the registration is dropped (8
 // bytes less per sleeping task, issue 11); otherwise nothing changes.
-void gc_unhook_last(Obj *o);
+// (Inline: every finished coroutine of an await comes here.)
+static inline void gc_unhook_last(Obj *o) {
+    if (ST->gc.nhookable && ST->gc.hookable[ST->gc.nhookable - 1] == o && !ST->gc.collecting) {
+        ST->gc.nhookable--;
+        ST->gc.del_alive -= (o->cls->flags & CLS_EAGER_DEL) != 0;
+    }
+}
 // Calls [fn] on every object of a CLS_GC_HOOK class, in allocation order.
 void gc_each_hookable(void (*fn)(Obj *o));
 // Calls [fn] on every live object (exit-time warnings).
@@ -180,6 +186,30 @@ static inline Obj *obj_alloc_small(ObjClass *cls, size_t size) {
     o->own[0] = o->own[1] = o->own[2] = 0;
     o->size = (uint32_t)size;
     gc_note_alloc(size);
+    return o;
+#endif
+}
+
+// Registers [o] (of a CLS_GC_HOOK class) for the finalizer hook, growing
+// the register (obj_alloc does it for every such object).
+void gc_note_hookable(Obj *o);
+
+// The same for a class with CLS_GC_HOOK (a generator or coroutine: one per
+// call of a generator function): the object is registered for the
+// finalizer hook as obj_alloc registers it, inline while the register has
+// room (checked after the allocation: a lazy sweep's finalizers may have
+// registered objects of their own).
+static inline Obj *obj_alloc_small_hooked(ObjClass *cls, size_t size) {
+#if defined(__SANITIZE_ADDRESS__) || defined(PYISH_GC_STRESS)
+    return obj_alloc(cls, size);
+#else
+    Obj *o = obj_alloc_small(cls, size);
+    if (__builtin_expect(ST->gc.nhookable == ST->gc.caphookable, 0)) {
+        gc_note_hookable(o);
+        return o;
+    }
+    ST->gc.del_alive += (cls->flags & CLS_EAGER_DEL) != 0;
+    ST->gc.hookable[ST->gc.nhookable++] = o;
     return o;
 #endif
 }

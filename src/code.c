@@ -1,6 +1,6 @@
 // code.c: what the VM side knows about code objects beyond their layout
-// (runtime/func.h): opcode names, the line table lookup and the
-// disassembler used by --dis. The code, function and cell classes
+// (runtime/func.h): opcode names and the disassembler used by --dis (the
+// line table lookup, code_line, is inline in code.h). The code, function and cell classes
 // themselves are in runtime/func.c.
 #include <string.h>
 #include "code.h"
@@ -39,13 +39,6 @@ const char *opcode_name(int op) {
 
 int opcode_kind(int op) {
     return op >= 0 && op < OP__COUNT ? op_kinds[op] : OPK_NONE;
-}
-
-int code_line(ObjCode *code, uint32_t offset) {
-    if (offset >= code->ncode) {
-        offset = code->ncode ? code->ncode - 1 : 0;
-    }
-    return code->ncode ? code->lines[offset] : code->firstline;
 }
 
 void code_disassemble(ObjCode *code, FILE *out) {

@@ -24,7 +24,12 @@ typedef enum Opcode {
 #define MAX_ARG 0xffffff
 
 // Line of the instruction at [offset] of [code].
-int code_line(ObjCode *code, uint32_t offset);
+static inline int code_line(ObjCode *code, uint32_t offset) {
+    if (offset >= code->ncode) {
+        offset = code->ncode ? code->ncode - 1 : 0;
+    }
+    return code->ncode ? code->lines[offset] : code->firstline;
+}
 // Prints every code object's instructions reachable from [code] (--dis).
 void code_disassemble(ObjCode *code, FILE *out);
 const char *opcode_name(int op);

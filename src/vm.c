@@ -1935,6 +1935,24 @@ next_instr:
             LOAD_FRAME();
             DISPATCH();
         }
+        if (IS_OBJ(callable) && AS_OBJ(callable)->cls == cls_function && !ST->gc.due && !STATE_INTERRUPT()) {
+            // a generator or coroutine function given exactly its positional
+            // parameters: its heap frame and its object are made here, as
+            // make_call_frame and gen_new would make them (perf: the
+            // coroutines benchmark makes one per await)
+            ObjFunction *f = (ObjFunction *)AS_OBJ(callable);
+            ObjCode *fc = f->code;
+            if (fc->simple_args && !fc->simple_call && argc == fc->argcount) {
+                SAVE_FRAME();   // (gen_new reads the line the call is on)
+                Frame *gf = frame_alloc_args(fc, true, args, argc);
+                gf->func = callable;
+                gf->globals = f->globals;
+                Value g = gen_new(f, gf);
+                sp = base;
+                PUSH(g);
+                DISPATCH();
+            }
+        }
         if (IS_OBJ(callable) && AS_OBJ(callable)->cls == cls_native && !ST->gc.due && !STATE_INTERRUPT()) {
             // a builtin function or method (argv[0] is self for methods)
             ObjNative *n = (ObjNative *)AS_OBJ(callable);
@@ -2397,6 +2415,25 @@ next_instr:
             }
             sp--;
             frame->sp = sp;
+            if (g->state == GEN_CREATED && v == VAL_NONE && ST->vm_depth < ST->recursion_limit) {
+                // `await coro(...)` of a coroutine just made: its frame runs
+                // above this one as a call's would (link_resume's steps for
+                // a generator that never ran)
+                Frame *gf = g->frame;
+                g->inner = NULL;
+                g->state = GEN_RUNNING;
+                g->awaited = true;
+                g->yf = VAL_NULL;
+                gf->parent = frame;
+                gf->link = LINK_SEND;
+                gf->ret_target = arg;
+                gf->is_entry = false;
+                ST->frame = gf;
+                ST->vm_depth++;
+                frame = gf;
+                LOAD_FRAME();
+                DISPATCH();
+            }
             Frame *target = link_resume(g, v, frame, LINK_SEND, arg);
             if (!target) {
                 sp++;

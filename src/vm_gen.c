@@ -46,15 +46,23 @@ Value gen_new(ObjFunction *func, Frame *frame) {
     ObjClass *cls = (flags & CO_ASYNC_GENERATOR) ? cls_async_generator
                     : (flags & CO_COROUTINE)     ? cls_coroutine
                                                  : cls_generator;
-    ObjGen *g = (ObjGen *)obj_alloc(cls, sizeof(ObjGen));
+    ObjGen *g = (ObjGen *)obj_alloc_small_hooked(cls, sizeof(ObjGen));
     g->frame = frame;
     frame->gen = g;
     g->state = GEN_CREATED;
     g->qualname = func->qualname;
     if (cls == cls_coroutine) {
-        ObjStr *file = vm_current_file();
+        // the caller's file and line (vm_current_file and vm_current_line,
+        // inline: one coroutine is made per await in recursive code)
+        Frame *cf = ST->frame;
+        ObjStr *file = NULL;
+        if (cf) {
+            ObjCode *cc = cf->code;
+            uint32_t off = (uint32_t)(cf->ip - cc->code);
+            file = cc->filename;
+            g->created_line = code_line(cc, off ? off - 1 : 0);
+        }
         g->created = (Obj *)file;
-        g->created_line = vm_current_line();
         if (__builtin_expect(ST->coro_origin_depth > 0, 0) && file) {
             gc_push_root(OBJ_VAL(g));
             Value o = tb_capture_origin(ST->coro_origin_depth);
