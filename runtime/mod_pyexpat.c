@@ -7,7 +7,10 @@
 // code/lineno/offset and CPython's "mismatched tag: line 1, column 9", and
 // the errors and model submodules, as in CPython's pyexpat.c. Handlers run
 // inside XML_Parse; the first one that raises stops the parser and Parse
-// hands its exception on.
+// hands its exception on. A parser may also build an xml.etree tree itself
+// (_etree_build, the job of CPython's _elementtree XMLParser + TreeBuilder):
+// start/end/character data then make the pyish Element instances in C,
+// with the iterparse start/end events, and no pyish call per event.
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +53,17 @@ typedef struct ObjXParser {
     bool in_callback;           // a handler is running
     char *buf;                  // buffered character data (buffer_text)
     int buf_used, buf_size;
+    // ---- the tree built in C (_etree_build); et_cls NULL: off
+    ObjClass *et_cls;           // ElementTree's Element (its __slots__ give the offsets)
+    uint32_t et_off[5];         // byte offsets of tag, attrib, text, tail, _children
+    Value et_names;             // dict: expat name -> "{uri}local" name
+    Value et_stack;             // list of the open elements
+    Value et_root, et_last;     // the first element; the last one opened or closed
+    Value et_append;            // the events queue's append, or VAL_NULL
+    Value et_ev_start, et_ev_end; // the event names reported, or VAL_NULL
+    bool et_tail;               // pending text is et_last's tail, not its text
+    char *et_text;              // pending character data
+    size_t et_len, et_cap;
 } ObjXParser;
 
 #define XP(v) ((ObjXParser *)AS_OBJ(v))
@@ -130,9 +144,17 @@ static void call_strs(ObjXParser *x, int h, int n, const XML_Char *const *s) {
 
 // ---- the expat callbacks
 
+static bool et_add_text(ObjXParser *x, const char *s, size_t len);
+
 static void on_chardata(void *ud, const XML_Char *s, int len) {
     ObjXParser *x = ud;
     if (x->failed) {
+        return;
+    }
+    if (x->et_cls) {
+        if (!et_add_text(x, s, (size_t)len)) {
+            stop(x);
+        }
         return;
     }
     if (!x->buffer_text) {
@@ -514,6 +536,285 @@ static void install(ObjXParser *x, int h, bool on) {
     }
 }
 
+// ---- the xml.etree tree built in C (_etree_build)
+
+enum { ET_TAG, ET_ATTRIB, ET_TEXT, ET_TAIL, ET_CHILDREN };
+
+static Value *et_slot(ObjXParser *x, Value elem, int i) {
+    return (Value *)((char *)AS_OBJ(elem) + x->et_off[i]);
+}
+
+// Appends character data to the pending text; false: MemoryError.
+static bool et_add_text(ObjXParser *x, const char *s, size_t len) {
+    if (x->et_len + len > x->et_cap) {
+        size_t cap = x->et_cap ? x->et_cap : 256;
+        while (cap < x->et_len + len) {
+            cap *= 2;
+        }
+        char *b = realloc(x->et_text, cap);
+        if (!b) {
+            exc_raise_nomem();
+            return false;
+        }
+        x->et_text = b;
+        x->et_cap = cap;
+    }
+    memcpy(x->et_text + x->et_len, s, len);
+    x->et_len += len;
+    return true;
+}
+
+// TreeBuilder._flush: the pending text becomes the last element's text or
+// tail (dropped before the first element); false: error.
+static bool et_flush(ObjXParser *x) {
+    size_t n = x->et_len;
+    if (!n) {
+        return true;
+    }
+    x->et_len = 0;
+    if (!x->et_last) {
+        return true;
+    }
+    Value s = str_new(x->et_text, n);
+    if (!s) {
+        return false;
+    }
+    Value *slot = et_slot(x, x->et_last, x->et_tail ? ET_TAIL : ET_TEXT);
+    gc_note_removed(*slot);
+    *slot = s;
+    return true;
+}
+
+// An element or attribute name as XMLParser._fixname makes it: expat's
+// "uri}local" becomes "{uri}local", through the names memo.
+static Value et_name(ObjXParser *x, const XML_Char *s) {
+    Value raw = ustr(s);
+    if (!raw) {
+        return VAL_NULL;
+    }
+    gc_push_root(raw);
+    Value v;
+    int r = dict_get(AS_DICT(x->et_names), raw, &v);
+    if (r == 0) {
+        v = strchr(s, '}') ? str_printf("{%s", s) : raw;
+        if (v) {
+            gc_push_root(v);
+            if (dict_set(AS_DICT(x->et_names), raw, v) < 0) {
+                v = VAL_NULL;
+            }
+            gc_pop_root(1);
+        }
+    } else if (r < 0) {
+        v = VAL_NULL;
+    }
+    gc_pop_root(1);
+    return v;
+}
+
+// Appends (event, elem) to the events queue; false: it raised.
+static bool et_event(ObjXParser *x, Value ev, Value elem) {
+    Value t = tuple_pack(2, ev, elem);
+    if (!t) {
+        return false;
+    }
+    gc_push_root(t);
+    x->in_callback = true;
+    Value r = vm_call(x->et_append, 1, &t, NULL);
+    x->in_callback = false;
+    gc_pop_root(1);
+    return r != VAL_NULL;
+}
+
+// Adds [child] to [parent]'s children: its list, else parent.append(child).
+static bool et_add_child(ObjXParser *x, Value parent, Value child) {
+    Value ch = *et_slot(x, parent, ET_CHILDREN);
+    if (IS_LIST(ch)) {
+        return list_append(AS_LIST(ch), child);
+    }
+    Value f = obj_getattr(parent, str_intern_c("append"));
+    if (!f) {
+        return false;
+    }
+    gc_push_root(f);
+    x->in_callback = true;
+    Value r = vm_call(f, 1, &child, NULL);
+    x->in_callback = false;
+    gc_pop_root(1);
+    return r != VAL_NULL;
+}
+
+// TreeBuilder.start with the default Element factory.
+static bool et_start(ObjXParser *x, const XML_Char *name, const XML_Char **atts) {
+    if (!et_flush(x)) {
+        return false;
+    }
+    Value tag = et_name(x, name);
+    if (!tag) {
+        return false;
+    }
+    gc_push_root(tag);
+    Value attrib = dict_new();
+    gc_push_root(attrib);
+    bool ok = attrib != VAL_NULL;
+    for (int i = 0; ok && atts[i]; i += 2) {
+        Value k = et_name(x, atts[i]);
+        if (!k) {
+            ok = false;
+            break;
+        }
+        gc_push_root(k);
+        Value v = ustr(atts[i + 1]);
+        ok = v && dict_set(AS_DICT(attrib), k, v) == 0;
+        gc_pop_root(1);
+    }
+    Value ch = ok ? list_new(0) : VAL_NULL;
+    gc_push_root(ch);
+    Value elem = VAL_NULL;
+    if (ch) {
+        elem = OBJ_VAL(obj_alloc(x->et_cls, x->et_cls->inst_size));
+        *et_slot(x, elem, ET_TAG) = tag;
+        *et_slot(x, elem, ET_ATTRIB) = attrib;
+        *et_slot(x, elem, ET_TEXT) = VAL_NONE;
+        *et_slot(x, elem, ET_TAIL) = VAL_NONE;
+        *et_slot(x, elem, ET_CHILDREN) = ch;
+    }
+    gc_pop_root(3);
+    if (!elem) {
+        return false;
+    }
+    gc_push_root(elem);
+    ObjList *st = AS_LIST(x->et_stack);
+    x->et_last = elem;
+    x->et_tail = false;
+    ok = true;
+    if (st->len) {
+        ok = et_add_child(x, st->items[st->len - 1], elem);
+    } else if (!x->et_root) {
+        x->et_root = elem;
+    }
+    ok = ok && list_append(st, elem);
+    if (ok && x->et_ev_start) {
+        ok = et_event(x, x->et_ev_start, elem);
+    }
+    gc_pop_root(1);
+    return ok;
+}
+
+static void et_on_start(void *ud, const XML_Char *name, const XML_Char **atts) {
+    ObjXParser *x = ud;
+    if (!x->failed && !et_start(x, name, atts)) {
+        stop(x);
+    }
+}
+
+// TreeBuilder.end: expat has checked that the tags match.
+static void et_on_end(void *ud, const XML_Char *name) {
+    (void)name;
+    ObjXParser *x = ud;
+    if (x->failed) {
+        return;
+    }
+    ObjList *st = AS_LIST(x->et_stack);
+    if (!et_flush(x)) {
+        stop(x);
+        return;
+    }
+    if (!st->len) {
+        exc_raise(exc_RuntimeError, "_etree_build: the open elements were changed");
+        stop(x);
+        return;
+    }
+    x->et_last = st->items[--st->len];
+    x->et_tail = true;
+    if (x->et_ev_end && !et_event(x, x->et_ev_end, x->et_last)) {
+        stop(x);
+    }
+}
+
+// _etree_build(Element, names): this parser builds the tree itself, with
+// Element's slots; start, end and character data no longer reach handlers.
+static Value xp_etree_build(int argc, Value *argv, ObjDict *kw) {
+    (void)kw;
+    if (argc != 3 || !IS_CLASS(argv[1]) || !IS_DICT(argv[2])) {
+        return exc_raise(exc_TypeError, "_etree_build(Element, names)");
+    }
+    ObjXParser *x = XP(argv[0]);
+    ObjClass *c = AS_CLASS(argv[1]);
+    static const char *const names[5] = {"tag", "attrib", "text", "tail", "_children"};
+    for (int i = 0; i < 5; i++) {
+        Value m = class_lookup(c, str_intern_c(names[i]));
+        if (!m || !IS_A(m, cls_member) || ((ObjMember *)AS_OBJ(m))->owner != c ||
+            !((ObjMember *)AS_OBJ(m))->offset) {
+            return exc_raise(exc_TypeError, "_etree_build: Element has no slot %s", names[i]);
+        }
+        x->et_off[i] = ((ObjMember *)AS_OBJ(m))->offset;
+    }
+    Value st = list_new(8);
+    if (!st) {
+        return VAL_NULL;
+    }
+    x->et_stack = st;
+    x->et_names = argv[2];
+    x->et_cls = c;
+    x->et_root = x->et_last = VAL_NULL;
+    x->et_tail = false;
+    x->et_len = 0;
+    XML_SetStartElementHandler(x->p, et_on_start);
+    XML_SetEndElementHandler(x->p, et_on_end);
+    XML_SetCharacterDataHandler(x->p, on_chardata);
+    return VAL_NONE;
+}
+
+// _etree_events(append, start, end): report (start, elem) and (end, elem)
+// through append (an event name None: not reported).
+static Value xp_etree_events(int argc, Value *argv, ObjDict *kw) {
+    (void)kw;
+    if (argc != 4) {
+        return exc_raise(exc_TypeError, "_etree_events(append, start, end)");
+    }
+    ObjXParser *x = XP(argv[0]);
+    x->et_append = argv[1];
+    x->et_ev_start = IS_NONE(argv[2]) ? VAL_NULL : argv[2];
+    x->et_ev_end = IS_NONE(argv[3]) ? VAL_NULL : argv[3];
+    return VAL_NONE;
+}
+
+// _etree_data(text): character data for the tree (undefined entities).
+static Value xp_etree_data(int argc, Value *argv, ObjDict *kw) {
+    (void)kw;
+    if (argc != 2 || !IS_STR(argv[1])) {
+        return exc_raise(exc_TypeError, "_etree_data(str)");
+    }
+    ObjXParser *x = XP(argv[0]);
+    if (!x->et_cls) {
+        return exc_raise(exc_RuntimeError, "_etree_data: no tree is being built");
+    }
+    return et_add_text(x, AS_STR(argv[1])->data, AS_STR(argv[1])->len) ? VAL_NONE : VAL_NULL;
+}
+
+// _etree_state(): (root, open elements, last, tail, pending text) for the
+// TreeBuilder to take over.
+static Value xp_etree_state(int argc, Value *argv, ObjDict *kw) {
+    (void)kw;
+    if (argc != 1) {
+        return exc_raise(exc_TypeError, "_etree_state() takes no arguments");
+    }
+    ObjXParser *x = XP(argv[0]);
+    if (!x->et_cls) {
+        return exc_raise(exc_RuntimeError, "_etree_state: no tree is being built");
+    }
+    Value text = x->et_len ? str_new(x->et_text, x->et_len) : VAL_NONE;
+    if (!text) {
+        return VAL_NULL;
+    }
+    gc_push_root(text);
+    Value st = x->et_stack ? x->et_stack : VAL_NONE;
+    Value r = tuple_pack(5, x->et_root ? x->et_root : VAL_NONE, st, x->et_last ? x->et_last : VAL_NONE,
+                         VAL_BOOL(x->et_tail), text);
+    gc_pop_root(1);
+    return r;
+}
+
 // ---- errors
 
 // set_error(): ExpatError("MSG: line L, column C") with code, lineno, offset.
@@ -806,6 +1107,14 @@ static void xp_trace(Obj *o) {
         gc_mark_value(x->handlers[i]);
     }
     gc_mark_value(x->intern);
+    gc_mark_obj((Obj *)x->et_cls);
+    gc_mark_value(x->et_names);
+    gc_mark_value(x->et_stack);
+    gc_mark_value(x->et_root);
+    gc_mark_value(x->et_last);
+    gc_mark_value(x->et_append);
+    gc_mark_value(x->et_ev_start);
+    gc_mark_value(x->et_ev_end);
 }
 
 static void xp_finalize(Obj *o) {
@@ -816,6 +1125,8 @@ static void xp_finalize(Obj *o) {
     }
     free(x->buf);
     x->buf = NULL;
+    free(x->et_text);
+    x->et_text = NULL;
 }
 
 static const MethodDef parser_methods[] = {
@@ -825,6 +1136,10 @@ static const MethodDef parser_methods[] = {
     {"UseForeignDTD", xp_useforeign},
     {"GetBase", xp_getbase},
     {"SetBase", xp_setbase},
+    {"_etree_build", xp_etree_build},
+    {"_etree_events", xp_etree_events},
+    {"_etree_data", xp_etree_data},
+    {"_etree_state", xp_etree_state},
     {NULL, NULL},
 };
 

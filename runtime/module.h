@@ -36,6 +36,7 @@ Value mod_struct_init(void);        // mod_struct.c
 Value mod_hashlib_init(void);       // mod_hashlib.c (OpenSSL libcrypto)
 Value mod_zlib_init(void);          // mod_zlib.c (zlib1g)
 Value mod_pyexpat_init(void);       // mod_pyexpat.c (libexpat1)
+Value mod_elementtree_init(void);   // mod_elementtree.c (_pyish_etree, Element.iter in C)
 Value mod_bz2_init(void);           // mod_bz2.c (_bz2, libbz2)
 Value mod_lzma_init(void);          // mod_lzma.c (_lzma, liblzma)
 Value mod_posix_init(void);         // mod_posix.c (_posix, the core of os)

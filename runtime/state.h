@@ -97,7 +97,7 @@ typedef struct StateConfig {
     X(genericalias) X(weakref) X(context) X(contextvar) X(token) \
     X(pattern) X(match) X(scanner) X(jscanner) X(jencoder) X(struct) X(hash) \
     X(bytes) X(bytearray) X(bytes_iter) X(memoryview) X(modulespec) X(frame) X(traceback) X(array) \
-    X(zcompress) X(zdecompress) X(xparser) X(bz2comp) X(bz2decomp) X(lzmacomp) X(lzmadecomp) \
+    X(zcompress) X(zdecompress) X(xparser) X(etree_iter) X(bz2comp) X(bz2decomp) X(lzmacomp) X(lzmadecomp) \
     X(sqlite_db) X(sqlite_stmt)
 
 // Names interned at start-up, one field `s_NAME` each (str_init makes them).

@@ -528,6 +528,7 @@ void interp_init(int argc, char **argv, const char *script_dir) {
     module_register("hashlib", mod_hashlib_init);
     module_register("zlib", mod_zlib_init);
     module_register("pyexpat", mod_pyexpat_init);
+    module_register("_pyish_etree", mod_elementtree_init);
     module_register("_bz2", mod_bz2_init);
     module_register("_lzma", mod_lzma_init);
     if (!ST->config.sandbox) {
