@@ -50,7 +50,7 @@ Value gen_new(ObjFunction *func, Frame *frame) {
     g->frame = frame;
     frame->gen = g;
     g->state = GEN_CREATED;
-    g->qualname = func->qualname;
+    gen_set_names(g, func);
     if (cls == cls_coroutine) {
         ObjStr *file = vm_current_file();
         g->created = (Obj *)file;
