@@ -1518,7 +1518,9 @@ Value class_create_in(ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjDict *ns
     ObjClass *native = NULL;
     for (size_t i = 0; i < b->len; i++) {
         if (!IS_CLASS(b->items[i])) {
-            return exc_raise(exc_TypeError, "bases must be types");
+            // (CPython finds the winning metaclass first: the base's type is not one)
+            return exc_raise(exc_TypeError, "metaclass conflict: the metaclass of a derived class must be a "
+                                            "(non-strict) subclass of the metaclasses of all its bases");
         }
         ObjClass *bc = AS_CLASS(b->items[i]);
         if (!(bc->flags & CLS_BASETYPE)) {
