@@ -1034,10 +1034,13 @@ static Value m_reduce_ex(int argc, Value *argv, ObjDict *kw) {
             return VAL_NULL;
         }
         gc_push_root(b);
-        args = tuple_pack(4, fn, str_from_c(tc), MK_SMALL(mformat_of(a->typecode)), b);
+        Value code = str_from_c(tc);
+        args = code ? tuple_pack(4, fn, code, MK_SMALL(mformat_of(a->typecode)), b) : VAL_NULL;
         gc_pop_root(1);
+        gc_push_root(args ? args : VAL_NONE);
         Value mod = args ? vm_import("array") : VAL_NULL;
         fn = mod ? obj_getattr(mod, str_intern_c("_array_reconstructor")) : VAL_NULL;
+        gc_pop_root(1);
         if (!fn) {
             gc_pop_root(1);
             return VAL_NULL;
