@@ -1193,11 +1193,12 @@ static Value bi_vars(int argc, Value *argv, ObjDict *kw) {
     if (IS_CLASS(v)) {
         return mappingproxy_new(OBJ_VAL(AS_CLASS(v)->dict));
     }
-    ObjDict *d = obj_instance_dict(v);
-    if (!d) {
+    // its __dict__ attribute, as CPython's: a class may define it (a property)
+    Value d = obj_getattr_opt(v, str_intern_c("__dict__"));
+    if (!d && !exc_pending()) {
         return exc_raise(exc_TypeError, "vars() argument must have __dict__ attribute");
     }
-    return OBJ_VAL(d);
+    return d;
 }
 
 static void add_keys(Value set, ObjDict *d) {

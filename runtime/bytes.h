@@ -32,7 +32,9 @@ typedef struct ObjMemoryView {
     Value obj;              // the exporter: bytes or bytearray (None once released)
     size_t start;           // byte offset of item 0 in the exporter
     int64_t step;           // bytes from one item to the next (itemsize unless sliced with a step)
-    size_t len;             // items in the view
+    size_t len;             // items in the view (all of them when it has a shape)
+    Value shape;            // cast(fmt, shape) to other than 1 dimension: a tuple of
+                            // ints (C-contiguous, step == itemsize); else VAL_NULL
     int itemsize;           // bytes per item (format's size)
     char format[3];         // struct-style format: "B" unless cast ("H", "@d" ...)
     bool readonly;

@@ -1518,7 +1518,9 @@ Value class_create_in(ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjDict *ns
     ObjClass *native = NULL;
     for (size_t i = 0; i < b->len; i++) {
         if (!IS_CLASS(b->items[i])) {
-            return exc_raise(exc_TypeError, "bases must be types");
+            // (CPython finds the winning metaclass first: the base's type is not one)
+            return exc_raise(exc_TypeError, "metaclass conflict: the metaclass of a derived class must be a "
+                                            "(non-strict) subclass of the metaclasses of all its bases");
         }
         ObjClass *bc = AS_CLASS(b->items[i]);
         if (!(bc->flags & CLS_BASETYPE)) {
@@ -2584,11 +2586,12 @@ static void class_add_dict_weakref(ObjClass *c) {
     }
     bool want_dict = false, want_weak = false;
     base_slots(c, &want_dict, &want_weak);
-    if (want_dict && !has_dict) {
+    // (the body's own __dict__/__weakref__ stays, as PyType_Ready's setdefault)
+    if (want_dict && !has_dict && !dict_get_str(c->dict, str_intern_c("__dict__"))) {
         add_getset(c, "__dict__", instance_dict_get, instance_dict_set,
                    "dictionary for instance variables (if defined)");
     }
-    if (want_weak && !has_weak) {
+    if (want_weak && !has_weak && !dict_get_str(c->dict, str_intern_c("__weakref__"))) {
         add_getset(c, "__weakref__", instance_weakref_get, NULL,
                    "list of weak references to the object (if defined)");
     }

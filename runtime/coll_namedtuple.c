@@ -6,6 +6,7 @@
 #include "class.h"
 #include "gc.h"
 #include "runtime.h"
+#include "vmapi.h"
 
 // The fields namedtuple() made the class with: those of the nearest
 // namedtuple class in the MRO (a subclass may set its own _fields, as
@@ -385,6 +386,11 @@ Value coll_namedtuple(int argc, Value *argv, ObjDict *kw) {
     ObjClass *c = class_new_builtin(AS_STR(argv[0])->data, cls_tuple, sizeof(ObjTuple), nt_methods);
     c->name = AS_STR(str_intern(AS_STR(argv[0])->data, AS_STR(argv[0])->len));
     Value mod = kw_get(kw, "module");
+    if (!mod || IS_NONE(mod)) {
+        // the calling code's module, as CPython's sys._getframe(1).f_globals['__name__']
+        ObjDict *g = vm_current_globals();
+        mod = g ? dict_get_str(g, ST->s_name) : VAL_NULL;
+    }
     c->module = mod && IS_STR(mod) ? AS_STR(mod) : str_intern_c("__main__");
     c->flags |= CLS_BASETYPE | CLS_HEAPTYPE;
     c->new_ = nt_new_;

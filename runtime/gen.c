@@ -29,7 +29,7 @@ bool gen_is_gen(Value v) {
 
 static void trace_gen(Obj *o) {
     ObjGen *g = (ObjGen *)o;
-    gc_mark_obj((Obj *)g->qualname);
+    gc_mark_obj(g->names);
     gc_mark_obj(g->created);
     gc_mark_value(g->yf);
     gc_mark_obj((Obj *)g->inner);
@@ -63,7 +63,7 @@ static void warn_never_awaited(ObjGen *g) {
     g->warned = true;
     fflush(stdout);
     fprintf(state_stderr(), "%s:%d: RuntimeWarning: coroutine '%s' was never awaited\n",
-            gen_created_file(g) ? gen_created_file(g)->data : "?", g->created_line, g->qualname->data);
+            gen_created_file(g) ? gen_created_file(g)->data : "?", g->created_line, gen_qualname(g)->data);
     if (gen_origin(g)) {
         // as CPython's warnings._warn_unawaited_coroutine with cr_origin set
         Value saved = exc_take();
@@ -434,7 +434,7 @@ static Value coro_await(int argc, Value *argv, ObjDict *kw) {
 
 static Value gen_repr(Value self) {
     ObjGen *g = (ObjGen *)AS_OBJ(self);
-    return str_printf("<%s object %s at %p>", g->hdr.cls->name->data, g->qualname->data, (void *)g);
+    return str_printf("<%s object %s at %p>", g->hdr.cls->name->data, gen_qualname(g)->data, (void *)g);
 }
 
 // ---- forgotten awaits at the use site (asyncio debug mode)
@@ -456,7 +456,7 @@ static void warn_use_site(Value self) {
     int line = vm_current_line();
     fflush(stdout);
     fprintf(state_stderr(), "%s:%d: RuntimeWarning: coroutine '%s' was never awaited\n", file ? file->data : "?",
-            line, g->qualname->data);
+            line, gen_qualname(g)->data);
     char src[1024];
     if (file && tb_source_line(file->data, line, src, sizeof src)) {
         fprintf(state_stderr(), "  %s\n", src);
@@ -488,14 +488,52 @@ static Value coro_richcompare(Value a, Value b, int op) {
 // in CPython (asyncio.graph tells a frame's kind by which one exists).
 #define GEN_SELF ((ObjGen *)AS_OBJ(argv[0]))
 
+ObjStr *gen_qualname(ObjGen *g) {
+    return g->names->cls == cls_str ? (ObjStr *)g->names : AS_STR(((ObjTuple *)g->names)->items[1]);
+}
+
+// [g]'s __name__ (VAL_NULL on memory error).
+static Value gen_name(ObjGen *g) {
+    if (g->names->cls != cls_str) {
+        return ((ObjTuple *)g->names)->items[0];
+    }
+    ObjStr *q = (ObjStr *)g->names;
+    const char *dot = strrchr(q->data, '.');
+    return dot ? str_from_c(dot + 1) : OBJ_VAL(q);
+}
+
+// Stores [name] and [qualname] as g->names (a tuple only when [name] is not
+// the qualname's last part). False on memory error.
+static bool store_names(ObjGen *g, ObjStr *name, ObjStr *qualname) {
+    size_t n = name->len, q = qualname->len;
+    if (n <= q && memcmp(qualname->data + q - n, name->data, n) == 0 &&
+        (n == q || qualname->data[q - n - 1] == '.') && !memchr(name->data, '.', n)) {
+        g->names = (Obj *)qualname;
+        return true;
+    }
+    Value t = tuple_pack(2, OBJ_VAL(name), OBJ_VAL(qualname));
+    if (!t) {
+        return false;
+    }
+    g->names = AS_OBJ(t);
+    return true;
+}
+
+void gen_set_names(ObjGen *g, ObjFunction *func) {
+    g->names = (Obj *)func->qualname;
+    gc_push_root(OBJ_VAL(g));
+    if (!store_names(g, func->name, func->qualname)) {
+        exc_clear();    // out of memory: the qualname alone
+    }
+    gc_pop_root(1);
+}
+
 static Value gg_name(int argc, Value *argv, ObjDict *kw) {
-    ObjGen *g = GEN_SELF;
-    const char *dot = strrchr(g->qualname->data, '.');
-    return dot ? str_from_c(dot + 1) : OBJ_VAL(g->qualname);
+    return gen_name(GEN_SELF);
 }
 
 static Value gg_qualname(int argc, Value *argv, ObjDict *kw) {
-    return OBJ_VAL(GEN_SELF->qualname);
+    return OBJ_VAL(gen_qualname(GEN_SELF));
 }
 
 static Value gg_running(int argc, Value *argv, ObjDict *kw) {
@@ -536,6 +574,28 @@ static Value gg_suspended(int argc, Value *argv, ObjDict *kw) {
 static Value gg_origin(int argc, Value *argv, ObjDict *kw) {
     ObjGen *g = GEN_SELF;
     return gen_origin(g) ? gen_origin(g) : VAL_NONE;
+}
+
+// __name__ and __qualname__ are writable (strings only), as CPython's getsets.
+static bool gen_setattr(Value self, ObjStr *name, Value v) {
+    bool is_name = strcmp(name->data, "__name__") == 0;
+    if (is_name || strcmp(name->data, "__qualname__") == 0) {
+        if (!v || !IS_STR(v)) {
+            exc_raise(exc_TypeError, "%s must be set to a string object", name->data);
+            return false;
+        }
+        ObjGen *g = (ObjGen *)AS_OBJ(self);
+        Value other = is_name ? OBJ_VAL(gen_qualname(g)) : gen_name(g);
+        if (!other) {
+            return false;
+        }
+        gc_push_root(v);
+        gc_push_root(other);
+        bool ok = is_name ? store_names(g, AS_STR(v), AS_STR(other)) : store_names(g, AS_STR(other), AS_STR(v));
+        gc_pop_root(2);
+        return ok;
+    }
+    return generic_setattr(self, name, v);
 }
 
 // [names]: the class's _running, _frame, _code, _yieldfrom/_await and
@@ -771,6 +831,7 @@ static void setup_gen_class(ObjClass *c) {
     c->trace = trace_gen;
     c->finalize = finalize_gen;
     c->repr = gen_repr;
+    c->setattr = gen_setattr;
     c->new_ = NULL;
     c->flags &= ~(uint32_t)CLS_BASETYPE;
     c->flags |= CLS_GC_HOOK;

@@ -30,7 +30,9 @@ struct ObjGen {
                                 // that awaits a future: 16 bytes less than an array of one)
     );
     Frame *frame;           // owned (opaque here, src/vm.h); NULL once closed
-    ObjStr *qualname;       // for reprs (the name is the code's)
+    Obj *names;             // __qualname__ (an ObjStr, in reprs), or a tuple (__name__,
+                            // __qualname__) when the name is not the qualname's last
+                            // part (the function's was set, or either was): gen_qualname
     Value yf;               // the delegate while suspended in yield from/await; once
                             // finished (frame freed), the code object (gi_code, gen_code)
     ObjGen *inner;          // innermost generator of its suspended yield-from chain (fast
@@ -58,6 +60,10 @@ void gen_init(void);
 static inline int gen_state(const ObjGen *g) {
     return g->state == GEN_CHAINED ? g->inner->state : g->state;
 }
+// [g]'s __qualname__ (settable, as __name__; the function's when called).
+ObjStr *gen_qualname(ObjGen *g);
+// Sets [g]'s names from [func]'s (gen_new).
+void gen_set_names(ObjGen *g, ObjFunction *func);
 // [g]'s code object, also once it finished (gi_code); NULL if it was freed
 // some other way.
 ObjCode *gen_code(ObjGen *g);

@@ -1,6 +1,6 @@
-// memoryview.c: memoryview over bytes and bytearray, one dimension, with
-// the native single-item formats of cast() ('B' by default; b c ? h H i I
-// l L q Q n N f d). A view names its exporter and a window (byte offset of
+// memoryview.c: memoryview over bytes and bytearray, one dimension (or a
+// C-contiguous shape given to cast()), with the native single-item formats
+// of cast() ('B' by default; b c ? h H i I l L q Q n N f d). A view names its exporter and a window (byte offset of
 // item 0, byte stride, item count); slicing makes a new window on the same
 // exporter, copying nothing, and every access reads the exporter's current
 // buffer through buffer_get. Views of a bytearray are writable. release()
@@ -187,6 +187,7 @@ static Value view_new(ObjMemoryView *like, Value obj, size_t start, int64_t step
     m->len = len;
     m->readonly = readonly;
     m->itemsize = like ? like->itemsize : 1;
+    m->shape = like ? like->shape : VAL_NULL;
     if (like) {
         memcpy(m->format, like->format, sizeof m->format);
     } else {
@@ -237,6 +238,91 @@ static Value mv_new(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
 
 static void mv_trace(Obj *o) {
     gc_mark_value(((ObjMemoryView *)o)->obj);
+    if (((ObjMemoryView *)o)->shape) {
+        gc_mark_value(((ObjMemoryView *)o)->shape);
+    }
+}
+
+// ---- views with a shape (cast(fmt, shape)): contiguous in C order
+
+static size_t ndim_of(ObjMemoryView *m) {
+    return m->shape ? AS_TUPLE(m->shape)->len : 1;
+}
+
+static size_t dim(ObjMemoryView *m, size_t i) {
+    return (size_t)AS_SMALL(AS_TUPLE(m->shape)->items[i]);
+}
+
+// The byte offset of the item a tuple of [ndim] indices names (CPython's
+// ptr_from_tuple); false with its error.
+static bool multi_offset(Value self, ObjTuple *key, int64_t *out) {
+    ObjMemoryView *m = MV(self);
+    size_t nd = ndim_of(m);
+    if (key->len > nd) {
+        exc_raise(exc_TypeError, "cannot index %zu-dimension view with %zu-element tuple", nd, key->len);
+        return false;
+    }
+    if (key->len < nd) {
+        exc_raise(exc_NotImplementedError, "sub-views are not implemented");
+        return false;
+    }
+    int64_t flat = 0;
+    for (size_t i = 0; i < nd; i++) {
+        int64_t k, d = m->shape ? (int64_t)dim(m, i) : (int64_t)m->len;
+        if (!index_value(key->items[i], "memoryview", &k)) {
+            return false;
+        }
+        if (k < 0) {
+            k += d;
+        }
+        if (k < 0 || k >= d) {
+            exc_raise(exc_IndexError, "index out of bounds on dimension %zu", i + 1);
+            return false;
+        }
+        flat = flat * d + k;
+    }
+    *out = (int64_t)m->start + flat * m->step;
+    return true;
+}
+
+// Whether tuple [key] holds indexes only (is_multiindex); [*has_slice]: slices only.
+static bool multi_kind(Value key, bool *has_slice) {
+    ObjTuple *t = AS_TUPLE(key);
+    bool all_index = true;
+    *has_slice = true;      // (all slices: is_multislice)
+    for (size_t i = 0; i < t->len; i++) {
+        Value v = t->items[i];
+        bool idx = int_check(v) || (!IS_SLICE(v) && class_lookup(val_class(v), str_intern_c("__index__")));
+        all_index &= idx;
+        *has_slice &= IS_SLICE(v);
+    }
+    return all_index;
+}
+
+// The nested lists of [nd] dimensions from item [*at] of [data] on.
+static Value nested_list(ObjMemoryView *m, const unsigned char *data, size_t d, size_t *at) {
+    size_t n = dim(m, d);
+    Value l = list_new(n);
+    if (!l) {
+        return VAL_NULL;
+    }
+    gc_push_root(l);
+    for (size_t i = 0; i < n; i++) {
+        Value v;
+        if (d + 1 == AS_TUPLE(m->shape)->len) {
+            v = unpack(fmt_char(m), data + *at * (size_t)m->itemsize);
+            ++*at;
+        } else {
+            v = nested_list(m, data, d + 1, at);
+        }
+        if (!v) {
+            gc_pop_root(1);
+            return VAL_NULL;
+        }
+        list_append(AS_LIST(l), v);
+    }
+    gc_pop_root(1);
+    return l;
 }
 
 static Value mv_repr(Value self) {
@@ -245,11 +331,16 @@ static Value mv_repr(Value self) {
 }
 
 static int64_t mv_len(Value self) {
-    return alive(self) ? (int64_t)MV(self)->len : -1;
+    if (!alive(self)) {
+        return -1;
+    }
+    ObjMemoryView *m = MV(self);
+    return !m->shape ? (int64_t)m->len : AS_TUPLE(m->shape)->len ? (int64_t)dim(m, 0) : 1;
 }
 
 static int mv_truthy(Value self) {
-    return alive(self) ? MV(self)->len != 0 : -1;
+    int64_t n = mv_len(self);
+    return n < 0 ? -1 : n != 0;
 }
 
 // A copy of the view's bytes as a new bytes.
@@ -302,6 +393,58 @@ static Value mv_getitem(Value self, Value key) {
         return VAL_NULL;
     }
     ObjMemoryView *m = MV(self);
+    if (m->shape) {
+        size_t nd = AS_TUPLE(m->shape)->len;
+        BufView b = {0};
+        int64_t off;
+        bool has_slice;
+        if (nd == 0) {
+            if (key == OBJ_VAL(obj_ellipsis)) {
+                return self;
+            }
+            if (!(IS_TUPLE(key) && AS_TUPLE(key)->len == 0)) {
+                return exc_raise(exc_TypeError, "invalid indexing of 0-dim memory");
+            }
+            return base_buf(self, &b) ? unpack(fmt_char(m), b.ptr + m->start) : VAL_NULL;
+        }
+        if (IS_SLICE(key)) {    // the first dimension's rows (a step of 1 keeps them contiguous)
+            int64_t start, stop, step, n;
+            if (!slice_indices((ObjSlice *)AS_OBJ(key), (int64_t)dim(m, 0), &start, &stop, &step, &n)) {
+                return VAL_NULL;
+            }
+            if (step != 1 && n > 1) {
+                return exc_raise(exc_NotImplementedError,
+                                 "memoryview: pyish slices a multi-dimensional view with a step of 1 only");
+            }
+            size_t row = m->len / (dim(m, 0) ? dim(m, 0) : 1);
+            Value shape = tuple_new(nd);
+            if (!shape) {
+                return VAL_NULL;
+            }
+            for (size_t i = 0; i < nd; i++) {
+                AS_TUPLE(shape)->items[i] = i ? AS_TUPLE(m->shape)->items[i] : MK_SMALL(n);
+            }
+            gc_push_root(shape);
+            Value r = view_new(m, m->obj, (size_t)((int64_t)m->start + start * (int64_t)row * m->step), m->step,
+                               (size_t)n * row, m->readonly);
+            gc_pop_root(1);
+            if (r) {
+                MV(r)->shape = shape;
+            }
+            return r;
+        }
+        if (IS_TUPLE(key) && multi_kind(key, &has_slice)) {
+            return multi_offset(self, AS_TUPLE(key), &off) && base_buf(self, &b) ? unpack(fmt_char(m), b.ptr + off)
+                                                                                : VAL_NULL;
+        }
+        if (IS_TUPLE(key) && has_slice) {
+            return exc_raise(exc_NotImplementedError, "multi-dimensional slicing is not implemented");
+        }
+        if (!IS_TUPLE(key) && !IS_SLICE(key) && (int_check(key) || class_lookup(val_class(key), str_intern_c("__index__")))) {
+            return exc_raise(exc_NotImplementedError, "multi-dimensional sub-views are not implemented");
+        }
+        return exc_raise(exc_TypeError, "memoryview: invalid slice key");
+    }
     if (IS_SLICE(key)) {
         int64_t start, stop, step, n;
         if (!slice_indices((ObjSlice *)AS_OBJ(key), (int64_t)m->len, &start, &stop, &step, &n)) {
@@ -309,6 +452,9 @@ static Value mv_getitem(Value self, Value key) {
         }
         return view_new(m, m->obj, (size_t)((int64_t)m->start + start * m->step), step * m->step,
                         (size_t)n, m->readonly);
+    }
+    if (IS_TUPLE(key) && AS_TUPLE(key)->len == 1 && int_check(AS_TUPLE(key)->items[0])) {
+        key = AS_TUPLE(key)->items[0];
     }
     if (IS_TUPLE(key) && AS_TUPLE(key)->len == 0) {
         return exc_raise(exc_TypeError, "invalid indexing of 1-dim memory");
@@ -335,6 +481,40 @@ static bool mv_setitem(Value self, Value key, Value val) {
         return false;
     }
     BufView b = {0};
+    if (m->shape) {
+        size_t nd = AS_TUPLE(m->shape)->len;
+        int64_t off;
+        bool has_slice;
+        if (nd == 0 && !(IS_TUPLE(key) && AS_TUPLE(key)->len == 0) && key != OBJ_VAL(obj_ellipsis)) {
+            exc_raise(exc_TypeError, "invalid indexing of 0-dim memory");
+            return false;
+        }
+        if (nd == 0) {
+            off = (int64_t)m->start;
+        } else if (IS_TUPLE(key) && multi_kind(key, &has_slice)) {
+            if (!multi_offset(self, AS_TUPLE(key), &off)) {
+                return false;
+            }
+        } else if (IS_SLICE(key) || (IS_TUPLE(key) && has_slice)) {
+            exc_raise(exc_NotImplementedError, "memoryview slice assignments are currently restricted to ndim = 1");
+            return false;
+        } else if (!IS_TUPLE(key) && (int_check(key) || class_lookup(val_class(key), str_intern_c("__index__")))) {
+            exc_raise(exc_NotImplementedError, "sub-views are not implemented");
+            return false;
+        } else {
+            exc_raise(exc_TypeError, "memoryview: invalid slice key");
+            return false;
+        }
+        unsigned char item[8];
+        if (!pack(fmt_char(m), m->format, item, val) || !base_buf(self, &b)) {
+            return false;
+        }
+        memcpy(b.ptr + off, item, (size_t)m->itemsize);
+        return true;
+    }
+    if (IS_TUPLE(key) && AS_TUPLE(key)->len == 1 && int_check(AS_TUPLE(key)->items[0])) {
+        key = AS_TUPLE(key)->items[0];
+    }
     if (IS_SLICE(key)) {
         int64_t start, stop, step, n;
         if (!slice_indices((ObjSlice *)AS_OBJ(key), (int64_t)m->len, &start, &stop, &step, &n)) {
@@ -380,6 +560,13 @@ static Value tolist(Value self) {
     }
     gc_push_root(b);
     ObjMemoryView *m = MV(self);
+    if (m->shape) {
+        size_t at = 0;
+        Value r = AS_TUPLE(m->shape)->len ? nested_list(m, (const unsigned char *)AS_BYTES(b)->data, 0, &at)
+                                          : unpack(fmt_char(m), (const unsigned char *)AS_BYTES(b)->data);
+        gc_pop_root(1);
+        return r;
+    }
     Value l = list_new(m->len);
     if (l) {
         gc_push_root(l);
@@ -403,6 +590,30 @@ static Value mv_compare(Value a, Value b, int op) {
         return VAL_BOOL(op == OP_NE);
     }
     BufView bv = {0};
+    if (MV(a)->shape || (IS_A(b, cls_memoryview) && MV(b)->shape)) {
+        // different shapes are unequal (CPython's equiv_shape)
+        Value sa = MV(a)->shape ? MV(a)->shape : tuple_pack(1, MK_SMALL(MV(a)->len));
+        if (!sa) {
+            return VAL_NULL;
+        }
+        gc_push_root(sa);
+        Value sb = !IS_A(b, cls_memoryview) ? VAL_NULL
+                   : MV(b)->shape           ? MV(b)->shape
+                                            : tuple_pack(1, MK_SMALL(MV(b)->len));
+        if (!IS_A(b, cls_memoryview)) {
+            int r = buffer_get(b, &bv);
+            if (r <= 0) {
+                gc_pop_root(1);
+                return r == 0 ? VAL_NOTIMPL : VAL_NULL;
+            }
+            sb = tuple_pack(1, MK_SMALL(bv.len / (size_t)(bv.itemsize ? bv.itemsize : 1)));
+        }
+        int same = sb ? obj_eq(sa, sb) : -1;
+        gc_pop_root(1);
+        if (same <= 0) {
+            return same < 0 ? VAL_NULL : VAL_BOOL(op == OP_NE);
+        }
+    }
     if (fmt_char(MV(a)) == 'B' && (!IS_A(b, cls_memoryview) || fmt_char(MV(b)) == 'B')) {
         // plain bytes on both sides: compare them directly
         Value x = to_bytes(a);
@@ -477,11 +688,20 @@ static bool mv_hash(Value self, int64_t *out) {
         exc_raise(exc_ValueError, "memoryview: hashing is restricted to formats 'B', 'b' or 'c'");
         return false;
     }
+    int64_t h;
+    if (!obj_hash(MV(self)->obj, &h)) {     // the exporter must be hashable (a bytearray is not)
+        return false;
+    }
     Value b = to_bytes(self);
     return b && obj_hash(b, out);
 }
 
 static Value mv_iter(Value self) {
+    ObjMemoryView *m = MV(self);
+    if (alive(self) && m->shape) {
+        return AS_TUPLE(m->shape)->len ? exc_raise(exc_NotImplementedError, "multi-dimensional sub-views are not implemented")
+                                       : exc_raise(exc_TypeError, "invalid indexing of 0-dim memory");
+    }
     Value l = tolist(self);
     return l ? obj_iter(l) : VAL_NULL;
 }
@@ -508,10 +728,31 @@ static Value mv_getattr(Value self, ObjStr *name) {
     case 2: return VAL_BOOL(m->readonly);
     case 3: return MK_SMALL(m->itemsize);
     case 4: return str_from_c(m->format);
-    case 5: return MK_SMALL(1);
-    case 6: return tuple_pack(1, MK_SMALL(m->len));
-    case 7: return tuple_pack(1, MK_SMALL(m->step));
-    case 8: case 9: case 10: return VAL_BOOL(m->step == m->itemsize || m->len == 1);
+    case 5: return MK_SMALL(ndim_of(m));
+    case 6: return m->shape ? m->shape : tuple_pack(1, MK_SMALL(m->len));
+    case 7: {
+        if (!m->shape) {
+            return tuple_pack(1, MK_SMALL(m->step));
+        }
+        size_t nd = AS_TUPLE(m->shape)->len;
+        Value t = tuple_new(nd);
+        int64_t stride = m->itemsize;
+        for (size_t i = nd; t && i-- > 0;) {
+            AS_TUPLE(t)->items[i] = MK_SMALL(stride);
+            stride *= (int64_t)dim(m, i);
+        }
+        return t;
+    }
+    case 10:
+        if (m->shape) {     // C-contiguous: also Fortran's when at most one dimension is over 1
+            size_t big = 0;
+            for (size_t i = 0; i < AS_TUPLE(m->shape)->len; i++) {
+                big += dim(m, i) > 1;
+            }
+            return VAL_BOOL(big <= 1 || m->len == 0);
+        }
+        return VAL_BOOL(m->step == m->itemsize || m->len == 1);
+    case 8: case 9: return VAL_BOOL(m->step == m->itemsize || m->len == 1);
     default: return tuple_new(0);
     }
 }
@@ -574,8 +815,25 @@ static Value m_cast(int argc, Value *argv, ObjDict *kw) {
     if (!fmt || !str_check(fmt)) {
         return exc_raise(exc_TypeError, "memoryview.cast(): argument 'format' must be str");
     }
+    ObjMemoryView *m = MV(SELF);
+    if (m->step != m->itemsize && m->len != 1) {
+        return exc_raise(exc_TypeError, "memoryview: casts are restricted to C-contiguous views");
+    }
+    if ((shape || m->shape) && m->len == 0) {
+        return exc_raise(exc_TypeError, "memoryview: cannot cast view with zeros in shape or strides");
+    }
+    size_t nd = 1;
     if (shape) {
-        return exc_raise(exc_NotImplementedError, "memoryview: cast to a shape is not supported");
+        if (!IS_LIST(shape) && !IS_TUPLE(shape)) {
+            return exc_raise(exc_TypeError, "shape must be a list or a tuple");
+        }
+        nd = IS_LIST(shape) ? AS_LIST(shape)->len : AS_TUPLE(shape)->len;
+        if (nd > 64) {
+            return exc_raise(exc_ValueError, "memoryview: number of dimensions must not exceed 64");
+        }
+        if (ndim_of(m) != 1 && nd != 1) {
+            return exc_raise(exc_TypeError, "memoryview: cast must be 1D -> ND or ND -> 1D");
+        }
     }
     const char *f = AS_STR(fmt)->data;
     size_t fl = AS_STR(fmt)->len;
@@ -585,20 +843,72 @@ static Value m_cast(int argc, Value *argv, ObjDict *kw) {
         return exc_raise(exc_ValueError, "memoryview: destination format must be a native single "
                                          "character format prefixed with an optional '@'");
     }
-    ObjMemoryView *m = MV(SELF);
     if (!byte_format(fmt_char(m)) && !byte_format(c)) {
         return exc_raise(exc_TypeError, "memoryview: cannot cast between two non-byte formats");
-    }
-    if (m->step != m->itemsize && m->len != 1) {
-        return exc_raise(exc_TypeError, "memoryview: casts are restricted to C-contiguous views");
     }
     size_t nbytes = m->len * (size_t)m->itemsize;
     if (nbytes % (size_t)size) {
         return exc_raise(exc_TypeError, "memoryview: length is not a multiple of itemsize");
     }
+    Value dims = VAL_NULL;
+    if (shape && nd != 1) {
+        // CPython's cast_to_ND: positive ints whose product is the item count
+        Value *items = IS_LIST(shape) ? AS_LIST(shape)->items : AS_TUPLE(shape)->items;
+        dims = tuple_new(nd);
+        if (!dims) {
+            return VAL_NULL;
+        }
+        gc_push_root(dims);
+        size_t prod = 1;
+        for (size_t i = 0; i < nd; i++) {
+            int64_t d;
+            if (!int_check(items[i])) {
+                gc_pop_root(1);
+                return exc_raise(exc_TypeError, "memoryview.cast(): elements of shape must be integers");
+            }
+            if (!int_to_i64(items[i], &d)) {
+                gc_pop_root(1);
+                return VAL_NULL;
+            }
+            if (d <= 0) {
+                gc_pop_root(1);
+                return exc_raise(exc_ValueError, "memoryview.cast(): elements of shape must be integers > 0");
+            }
+            if (__builtin_mul_overflow(prod, (size_t)d, &prod) || prod > (size_t)INT64_MAX) {
+                gc_pop_root(1);
+                return exc_raise(exc_ValueError, "memoryview.cast(): product(shape) > SSIZE_MAX");
+            }
+            AS_TUPLE(dims)->items[i] = MK_SMALL(d);
+        }
+        gc_pop_root(1);
+        if (prod * (size_t)size != nbytes) {
+            return exc_raise(exc_TypeError, "memoryview: product(shape) * itemsize != buffer size");
+        }
+    } else if (shape) {
+        Value d0 = IS_LIST(shape) ? AS_LIST(shape)->items[0] : AS_TUPLE(shape)->items[0];
+        int64_t d;
+        if (!int_check(d0)) {
+            return exc_raise(exc_TypeError, "memoryview.cast(): elements of shape must be integers");
+        }
+        if (!int_to_i64(d0, &d)) {
+            return VAL_NULL;
+        }
+        if (d <= 0) {
+            return exc_raise(exc_ValueError, "memoryview.cast(): elements of shape must be integers > 0");
+        }
+        if ((size_t)d * (size_t)size != nbytes) {
+            return exc_raise(exc_TypeError, "memoryview: product(shape) * itemsize != buffer size");
+        }
+    }
+    gc_push_root(dims ? dims : VAL_NONE);
     Value r = view_new(m, m->obj, m->start, size, nbytes / (size_t)size, m->readonly);
+    gc_pop_root(1);
+    if (!r) {
+        return VAL_NULL;
+    }
     ObjMemoryView *n = MV(r);
     n->itemsize = size;
+    n->shape = dims;
     memset(n->format, 0, sizeof n->format);
     memcpy(n->format, f, fl);
     return r;

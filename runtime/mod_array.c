@@ -971,18 +971,206 @@ static Value m_copy(int argc, Value *argv, ObjDict *kw) {
     return ok ? r : VAL_NULL;
 }
 
+// CPython's machine format codes (enum machine_format_code): how an array's
+// bytes are laid out in a protocol 3+ pickle.
+enum { MF_U8 = 0, MF_S8 = 1, MF_U16_LE = 2, MF_F32_LE = 14, MF_F64_LE = 16, MF_UTF16_LE = 18, MF_UTF32_LE = 20,
+       MF_UTF32_BE = 21 };
+
+// The code of this machine's (little-endian) layout of typecode [tc].
+static int mformat_of(char tc) {
+    switch (tc) {
+    case 'b': return MF_S8;
+    case 'B': return MF_U8;
+    case 'u': return MF_UTF32_LE;
+    case 'f': return MF_F32_LE;
+    case 'd': return MF_F64_LE;
+    default: break;
+    }
+    // unsigned 16/32/64-bit little-endian are 2, 6, 10; signed ones 4, 8, 12
+    int size = itemsize_of(tc);
+    bool is_signed = tc == 'h' || tc == 'i' || tc == 'l' || tc == 'q';
+    return (size == 2 ? 2 : size == 4 ? 6 : 10) + (is_signed ? 2 : 0);
+}
+
+// __reduce_ex__(protocol): (cls, (typecode, list), dict) below protocol 3,
+// else (array._array_reconstructor, (cls, typecode, mformat, bytes), dict),
+// as CPython's; dict is the instance __dict__ (None without one).
 static Value m_reduce_ex(int argc, Value *argv, ObjDict *kw) {
-    ObjArray *a = ARR(argv[0]);
-    Value l = m_tolist(1, argv, NULL);
-    if (!l) {
+    if (argc != 2) {
+        return exc_raise(exc_TypeError, "__reduce_ex__() takes exactly one argument (%d given)", argc - 1);
+    }
+    int64_t proto;
+    if (!int_check(argv[1])) {
+        return exc_raise(exc_TypeError, "__reduce_ex__ argument should be an integer");
+    }
+    if (!int_to_i64(argv[1], &proto)) {
         return VAL_NULL;
     }
-    gc_push_root(l);
+    ObjArray *a = ARR(argv[0]);
+    Value dict = obj_getattr_opt(argv[0], str_intern_c("__dict__"));
+    if (!dict) {
+        if (exc_pending()) {
+            return VAL_NULL;
+        }
+        dict = VAL_NONE;
+    }
+    gc_push_root(dict);
     char tc[2] = {a->typecode, 0};
-    Value args = tuple_pack(2, str_from_c(tc), l);
+    Value args;
+    Value fn = OBJ_VAL(AS_OBJ(argv[0])->cls);
+    if (proto < 3) {
+        Value l = m_tolist(1, argv, NULL);
+        if (!l) {
+            gc_pop_root(1);
+            return VAL_NULL;
+        }
+        gc_push_root(l);
+        args = tuple_pack(2, str_from_c(tc), l);
+        gc_pop_root(1);
+    } else {
+        Value b = bytes_try_new(a->data ? (const char *)a->data : "", a->len * a->itemsize);
+        if (!b) {
+            gc_pop_root(1);
+            return VAL_NULL;
+        }
+        gc_push_root(b);
+        Value code = str_from_c(tc);
+        args = code ? tuple_pack(4, fn, code, MK_SMALL(mformat_of(a->typecode)), b) : VAL_NULL;
+        gc_pop_root(1);
+        gc_push_root(args ? args : VAL_NONE);
+        Value mod = args ? vm_import("array") : VAL_NULL;
+        fn = mod ? obj_getattr(mod, str_intern_c("_array_reconstructor")) : VAL_NULL;
+        gc_pop_root(1);
+        if (!fn) {
+            gc_pop_root(1);
+            return VAL_NULL;
+        }
+    }
+    if (!args) {
+        gc_pop_root(1);
+        return VAL_NULL;
+    }
     gc_push_root(args);
-    Value r = tuple_pack(3, OBJ_VAL(AS_OBJ(argv[0])->cls), args, VAL_NONE);
-    gc_pop_root(2);
+    gc_push_root(fn);
+    Value r = tuple_pack(3, fn, args, dict);
+    gc_pop_root(3);
+    return r;
+}
+
+// array._array_reconstructor(arraytype, typecode, mformat_code, items): an
+// array of [typecode] from [items] laid out as [mformat_code] (protocol 3+
+// pickles); another layout's integers take the last typecode of their
+// size and signedness, as CPython's.
+static Value array_reconstructor(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("_array_reconstructor", argc, 4, 4)) {
+        return VAL_NULL;
+    }
+    if (!IS_CLASS(argv[0])) {
+        return exc_raise(exc_TypeError, "first argument must be a type object, not %s", val_type_name(argv[0]));
+    }
+    ObjClass *cls = AS_CLASS(argv[0]);
+    if (!class_is_subclass(cls, cls_array)) {
+        return exc_raise(exc_TypeError, "%s is not a subtype of array.array", cls->name->data);
+    }
+    if (!str_check(argv[1]) || AS_STR(argv[1])->cplen != 1) {
+        return exc_raise(exc_TypeError, "_array_reconstructor() argument 2 must be a unicode character, not %s",
+                         val_type_name(argv[1]));
+    }
+    char tc = AS_STR(argv[1])->data[0];
+    int64_t mf;
+    if (!int_check(argv[2])) {
+        return exc_raise(exc_TypeError, "'%s' object cannot be interpreted as an integer", val_type_name(argv[2]));
+    }
+    if (!int_to_i64(argv[2], &mf)) {
+        return VAL_NULL;
+    }
+    if (AS_STR(argv[1])->len != 1 || !strchr(TYPECODES, tc)) {
+        return exc_raise(exc_ValueError, "second argument must be a valid type code");
+    }
+    if (mf < 0 || mf > MF_UTF32_BE) {
+        return exc_raise(exc_ValueError, "third argument must be a valid machine format code.");
+    }
+    if (!IS_OBJ(argv[3]) || AS_OBJ(argv[3])->cls != cls_bytes) {
+        return exc_raise(exc_TypeError, "fourth argument should be bytes, not %s", val_type_name(argv[3]));
+    }
+    const unsigned char *p = (const unsigned char *)AS_BYTES(argv[3])->data;
+    size_t n = AS_BYTES(argv[3])->len;
+    if (mf == mformat_of(tc)) {
+        Value r = arr_alloc(cls, tc);
+        gc_push_root(r);
+        bool ok = frombytes(ARR(r), p, n);
+        gc_pop_root(1);
+        return ok ? r : VAL_NULL;
+    }
+    // another machine's layout: decode the items
+    static const uint8_t sizes[] = {1, 1, 2, 2, 2, 2, 4, 4, 4, 4, 8, 8, 8, 8, 4, 4, 8, 8, 2, 2, 4, 4};
+    size_t size = sizes[mf];
+    bool big = mf >= 2 && (mf & 1);
+    if (n % size) {
+        return exc_raise(exc_ValueError, "string length not a multiple of item size");
+    }
+    Value items;
+    if (mf >= MF_UTF16_LE) {
+        static const char *const codecs[] = {"utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"};
+        Value enc = str_from_c(codecs[mf - MF_UTF16_LE]);
+        if (!enc) {
+            return VAL_NULL;
+        }
+        gc_push_root(enc);
+        items = call_method(argv[3], "decode", 1, &enc);
+        gc_pop_root(1);
+    } else {
+        items = list_new(n / size);
+        if (items) {
+            gc_push_root(items);
+            for (size_t k = 0; k < n / size; k++) {
+                unsigned char le[8];
+                for (size_t j = 0; j < size; j++) {
+                    le[j] = p[k * size + (big ? size - 1 - j : j)];
+                }
+                Value v;
+                if (mf == MF_F32_LE || mf == MF_F32_LE + 1) {
+                    float f;
+                    memcpy(&f, le, 4);
+                    v = float_new(f);
+                } else if (mf == MF_F64_LE || mf == MF_F64_LE + 1) {
+                    double d;
+                    memcpy(&d, le, 8);
+                    v = float_new(d);
+                } else {
+                    uint64_t u = 0;
+                    memcpy(&u, le, size);
+                    bool is_signed = mf == MF_S8 || (mf >= 4 && ((mf - 2) & 2));
+                    int shift = 64 - 8 * (int)size;
+                    v = is_signed ? int_from_i64((int64_t)(u << shift) >> shift) : int_from_u64(u);
+                }
+                if (!v) {
+                    gc_pop_root(1);
+                    return VAL_NULL;
+                }
+                list_append(AS_LIST(items), v);
+            }
+            gc_pop_root(1);
+            if (mf < MF_F32_LE) {
+                // the integer typecode of that size and signedness
+                bool is_signed = mf == MF_S8 || (mf >= 4 && ((mf - 2) & 2));
+                for (const char *t = "bBhHiIlLqQ"; *t; t++) {
+                    bool ts = *t == 'b' || *t == 'h' || *t == 'i' || *t == 'l' || *t == 'q';
+                    if ((size_t)itemsize_of(*t) == size && ts == is_signed) {
+                        tc = *t;    // (the last one: q/Q for 8 bytes)
+                    }
+                }
+            }
+        }
+    }
+    if (!items) {
+        return VAL_NULL;
+    }
+    gc_push_root(items);
+    char tcs[2] = {tc, 0};
+    Value targs[2] = {str_from_c(tcs), items};
+    Value r = targs[0] ? arr_new_(cls, 2, targs, NULL) : VAL_NULL;
+    gc_pop_root(1);
     return r;
 }
 
@@ -1055,5 +1243,7 @@ Value mod_array_init(void) {
     dict_set_str(d, str_intern_c("array"), OBJ_VAL(cls_array));
     dict_set_str(d, str_intern_c("ArrayType"), OBJ_VAL(cls_array));
     dict_set_str(d, str_intern_c("typecodes"), str_from_c(TYPECODES));
+    static const MethodDef fns[] = {{"_array_reconstructor", array_reconstructor}, {NULL, NULL}};
+    native_add_functions(d, "array", fns);
     return m;
 }

@@ -532,37 +532,65 @@ static bool py_check(const Subj *pat, Value patv, int64_t flags) {
                     st = START;
                     continue;
                 } else if (strchr("aiLmsux-", e)) {
+                    // CPython's _parse_flags: letters to add, then '-' and
+                    // letters to remove (a group only)
                     size_t j = i + 2;
-                    bool off = false;
                     int charset = 0;     // (against the compile flags: p_compile's ValueError)
-                    while (j < n && s[j] && strchr("aiLmsux-", s[j])) {
+                    unsigned add = 0, del = 0;
+                    while (s[j] != '-') {
                         char f = s[j];
-                        off |= f == '-';
-                        if (strchr("auL", f)) {     // CPython's checks of the character-set flags
-                            if (off) {
-                                FAIL(j + 1, "bad inline flags: cannot turn off flags 'a', 'u' and 'L'");
-                            }
-                            if (f == 'u' && !pat->str) {
-                                FAIL(j + 1, "bad inline flags: cannot use 'u' flag with a bytes pattern");
-                            }
-                            if (f == 'L' && pat->str) {
-                                FAIL(j + 1, "bad inline flags: cannot use 'L' flag with a str pattern");
-                            }
+                        if (f == 'u' && !pat->str) {
+                            FAIL(j + 1, "bad inline flags: cannot use 'u' flag with a bytes pattern");
+                        }
+                        if (f == 'L' && pat->str) {
+                            FAIL(j + 1, "bad inline flags: cannot use 'L' flag with a str pattern");
+                        }
+                        if (strchr("auL", f)) {
                             if (charset && charset != f) {
                                 FAIL(j + 1, "bad inline flags: flags 'a', 'u' and 'L' are incompatible");
                             }
                             charset = f;
                         }
+                        add |= 1u << (strchr("aiLmsux", f) - "aiLmsux");
                         j++;
+                        if (j >= n) {
+                            FAIL(j, "missing -, : or )");
+                        }
+                        if (strchr(")-:", s[j]) && s[j]) {
+                            break;
+                        }
+                        if (!s[j] || !strchr("aiLmsux", s[j])) {
+                            FAIL(j, isalpha((unsigned char)s[j]) ? "unknown flag" : "missing -, : or )");
+                        }
                     }
-                    if (j >= n) {
-                        FAIL(j, "missing -, : or )");
-                    }
-                    if (s[j - 1] == '-' && (s[j] == ':' || s[j] == ')')) {
-                        FAIL(j, "missing flag");
-                    }
-                    if (s[j] == ')' && off) {
-                        FAIL(j, "missing :");   // (?-i) turns flags off only in a group
+                    bool off = s[j] == '-';
+                    if (off) {
+                        j++;
+                        if (j >= n) {
+                            FAIL(j, "missing flag");
+                        }
+                        if (!s[j] || !strchr("aiLmsux", s[j])) {
+                            FAIL(j, isalpha((unsigned char)s[j]) ? "unknown flag" : "missing flag");
+                        }
+                        for (;;) {
+                            if (strchr("auL", s[j])) {
+                                FAIL(j + 1, "bad inline flags: cannot turn off flags 'a', 'u' and 'L'");
+                            }
+                            del |= 1u << (strchr("aiLmsux", s[j]) - "aiLmsux");
+                            j++;
+                            if (j >= n) {
+                                FAIL(j, "missing :");
+                            }
+                            if (s[j] == ':') {
+                                break;
+                            }
+                            if (!s[j] || !strchr("aiLmsux", s[j])) {
+                                FAIL(j, isalpha((unsigned char)s[j]) ? "unknown flag" : "missing :");
+                            }
+                        }
+                        if (add & del) {
+                            FAIL(j, "bad inline flags: flag turned on and off");
+                        }
                     }
                     if (s[j] == ')') {      // global flags: no group, only at the start
                         if (i != lead) {
@@ -670,18 +698,119 @@ static bool is_hex(char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
+// sre's IGNORECASE equivalences that PCRE2's Unicode case folding lacks
+// (sre lowers both sides: 'İ'.lower() is 'i', and sre_compile's
+// _equivalences add ı, ﬅ/ﬆ, ΐ/ΐ, ΰ/ΰ): the members of the group of the
+// character at s[i] as UTF-8 ([*len]: its bytes), or NULL.
+static const char *fold_group(const char *s, size_t n, size_t i, size_t *len) {
+    static const char *const groups[] = {"iI\xc4\xb1\xc4\xb0", "\xef\xac\x85\xef\xac\x86",
+                                         "\xce\x90\xe1\xbf\x93", "\xce\xb0\xe1\xbf\xa3", NULL};
+    for (int g = 0; groups[g]; g++) {
+        const char *m = groups[g];
+        while (*m) {
+            size_t k = ((unsigned char)*m < 0x80) ? 1 : ((unsigned char)*m < 0xe0) ? 2 : 3;
+            if (i + k <= n && memcmp(s + i, m, k) == 0) {
+                *len = k;
+                return groups[g];
+            }
+            m += k;
+        }
+    }
+    return NULL;
+}
+
 // Appends the translated [pat] to [b]; false with re.error raised.
 // ([unicode_ws]: a str pattern without ASCII: \s is str.isspace()'s set, which
 // has \x1c-\x1f and lacks U+180E, unlike PCRE2's \s; \S inside a class stays PCRE2's)
-// ([ascii_ci]: a str pattern with ASCII and IGNORECASE, where sre folds the
-// case of ASCII letters only: a non-ASCII literal outside a class is matched
-// as it is, in (?-i:...); classes still fold as PCRE2 does)
-static bool translate(const Subj *pat, Value patv, SBuf *b, bool unicode_ws, bool ascii_ci) {
+// ([ci]: a str pattern with IGNORECASE. Where ASCII applies (the pattern's
+// flag or a (?a:...) group; (?u:...) undoes it) sre folds the case of ASCII
+// letters only: a non-ASCII literal outside a class is matched as it is, in
+// (?-i:...), and a class folds only for an ASCII character:
+// (?:(?-i:(?=[\x00-\x7f]))[..]|(?-i:(?![\x00-\x7f])[..])). PCRE2 10.42 has no
+// scoped ASCII mode, so in such groups \w \d \s \b and their negations
+// become explicit sets of the group's mode.)
+static bool translate(const Subj *pat, Value patv, SBuf *b, bool unicode_ws, bool ci) {
     const char *s = pat->data;
     size_t n = pat->len;
     bool in_class = false;
+    size_t class_at = 0;        // where the class being copied starts in [b]
+    size_t class_src = 0;       // and in [s]
+    bool class_wrap = false;    // it is wrapped for ASCII case folding
+    // the modes of each open group: 1 ASCII (a str pattern's; bytes are
+    // ASCII), 2 IGNORECASE ((?i:...) and (?-i:...) change them)
+    bool base_ascii = !unicode_ws;
+    uint8_t modes[256];
+    int depth = 0;
+    modes[0] = (uint8_t)((base_ascii ? 1 : 0) | (ci ? 2 : 0));
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
+        bool ascii = pat->str ? (modes[depth] & 1) : false;
+        bool ascii_ci = pat->str && (modes[depth] & 2) && ascii;
+        bool uni_ci = pat->str && (modes[depth] & 2) && !ascii;
+        if (c == '(' && !in_class && depth < 255) {
+            uint8_t m = modes[depth];
+            if (i + 2 < n && s[i + 1] == '?' && s[i + 2] && strchr("aiLmsux-", s[i + 2])) {
+                size_t j = i + 2;
+                uint8_t set = 0, clear = 0;
+                bool off = false;
+                for (; j < n && s[j] && strchr("aiLmsux-", s[j]); j++) {
+                    off |= s[j] == '-';
+                    set |= s[j] == 'a' ? 1 : s[j] == 'i' && !off ? 2 : 0;
+                    clear |= s[j] == 'u' ? 1 : s[j] == 'i' && off ? 2 : 0;
+                }
+                if (j < n && s[j] == ':') {
+                    m = (uint8_t)((m | set) & ~clear);
+                }
+            }
+            modes[++depth] = m;
+        } else if (c == ')' && !in_class && depth > 0) {
+            depth--;
+        }
+        size_t flen;
+        const char *fold = uni_ci && c != '\\' ? fold_group(s, n, i, &flen) : NULL;
+        if (fold && (!in_class || ((i + flen >= n || s[i + flen] != '-') && !(i > 0 && s[i - 1] == '-')))) {
+            // an equivalence PCRE2 lacks: all of its group (in a class: not a range's end)
+            sb_adds(b, in_class ? "" : "[");
+            sb_adds(b, fold);
+            sb_adds(b, in_class ? "" : "]");
+            i += flen - 1;
+            continue;
+        }
+        if (c == '\\' && i + 1 < n && pat->str && ascii != base_ascii && strchr("wWdDsSbB", s[i + 1])) {
+            // a class escape in a group of the other mode than the pattern's
+            char d = s[i + 1];
+            static const char *const asc[] = {"A-Za-z0-9_", "0-9", "\\t-\\r\\x20"};
+            static const char *const asc_not[] = {"\\x00-\\x2f\\x3a-\\x40\\x5b-\\x5e\\x60\\x7b-\\x{10ffff}",
+                                                  "\\x00-\\x2f\\x3a-\\x{10ffff}",
+                                                  "\\x00-\\x08\\x0e-\\x1f\\x21-\\x{10ffff}"};
+            static const char *const uni[] = {"\\p{L}\\p{N}_", "\\p{Nd}",
+                                              "\\t-\\r\\x{1c}-\\x{20}\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}"
+                                              "\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}"};
+            int k = d == 'w' || d == 'W' || d == 'b' || d == 'B' ? 0 : d == 'd' || d == 'D' ? 1 : 2;
+            bool neg = d == 'W' || d == 'D' || d == 'S';
+            const char *set = ascii ? asc[k] : uni[k];
+            if (d == 'b' || d == 'B') {
+                if (in_class) {
+                    sb_add(b, d == 'b' ? "\\x{8}" : "\\B", d == 'b' ? 5 : 2);
+                } else {
+                    const char *fmt = d == 'b' ? "(?:(?<=[%s])(?![%s])|(?<![%s])(?=[%s]))"
+                                               : "(?:(?<=[%s])(?=[%s])|(?<![%s])(?![%s])(?!\\A\\z))";
+                    char buf[512];
+                    snprintf(buf, sizeof buf, fmt, set, set, set, set);
+                    sb_adds(b, buf);
+                }
+            } else if (!in_class) {
+                sb_adds(b, neg ? "[^" : "[");
+                sb_adds(b, set);
+                sb_addc(b, ']');
+            } else if (!neg || ascii) {
+                sb_adds(b, neg ? asc_not[k] : set);
+            } else {
+                sb_add(b, s + i, 2);    // (a negated Unicode set inside a class: PCRE2's own)
+            }
+            i++;
+            continue;
+        }
         if (c == '\\' && i + 1 < n) {
             char d = s[i + 1];
             if (d == 'Z') {
@@ -689,7 +818,7 @@ static bool translate(const Subj *pat, Value patv, SBuf *b, bool unicode_ws, boo
                 i++;
                 continue;
             }
-            if (unicode_ws && (d == 's' || (d == 'S' && !in_class))) {
+            if (unicode_ws && !ascii && (d == 's' || (d == 'S' && !in_class))) {
                 // str.isspace()'s characters exactly (Python's Unicode 14)
                 static const char ws[] = "\\t-\\r\\x{1c}-\\x{20}\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}"
                                          "\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}";
@@ -873,8 +1002,28 @@ static bool translate(const Subj *pat, Value patv, SBuf *b, bool unicode_ws, boo
             continue;
         }
         if (in_class) {
+            if (c == ']' && uni_ci) {
+                // a range over i or I also holds ı and İ (sre folds each member)
+                for (size_t k = class_src + 1; k + 2 < i; k++) {
+                    if (s[k + 1] == '-' && (unsigned char)s[k] < 0x80 && (unsigned char)s[k + 2] < 0x80 && s[k] != '\\' &&
+                        s[k + 2] != '\\' && ((s[k] <= 'i' && 'i' <= s[k + 2]) || (s[k] <= 'I' && 'I' <= s[k + 2]))) {
+                        sb_adds(b, "\xc4\xb1\xc4\xb0");
+                        break;
+                    }
+                }
+            }
             if (c == ']') {
                 in_class = false;
+                if (class_wrap) {
+                    // the same class again, matched case-sensitively for a non-ASCII character
+                    size_t end = b->len;
+                    sb_adds(b, "]|(?-i:(?![\\x00-\\x7f])");
+                    for (size_t k = class_at; k < end && !b->failed; k++) {
+                        sb_addc(b, b->data[k]);
+                    }
+                    sb_adds(b, "]))");
+                    continue;
+                }
             } else if (c == '[' && i + 1 < n && (s[i + 1] == ':' || s[i + 1] == '.' || s[i + 1] == '=')) {
                 sb_add(b, "\\[", 2);     // POSIX classes are literal in Python
                 continue;
@@ -906,6 +1055,12 @@ static bool translate(const Subj *pat, Value patv, SBuf *b, bool unicode_ws, boo
         }
         if (c == '[') {
             in_class = true;
+            class_wrap = ascii_ci;
+            if (class_wrap) {
+                sb_adds(b, "(?:(?-i:(?=[\\x00-\\x7f]))");
+            }
+            class_at = b->len;
+            class_src = i;
             sb_addc(b, c);
             if (i + 1 < n && s[i + 1] == '^') {
                 sb_addc(b, '^');
@@ -917,7 +1072,7 @@ static bool translate(const Subj *pat, Value patv, SBuf *b, bool unicode_ws, boo
             }
             continue;
         }
-        if (ascii_ci && c == '(' && i + 3 < n && s[i + 1] == '?' && s[i + 2] == 'P' &&
+        if ((ascii_ci || uni_ci) && c == '(' && i + 3 < n && s[i + 1] == '?' && s[i + 2] == 'P' &&
             (s[i + 3] == '<' || s[i + 3] == '=')) {
             // a group name: copied as it is
             size_t j = i + 4;
@@ -1163,7 +1318,7 @@ static Value p_compile(int argc, Value *argv, ObjDict *kw) {
     }
     SBuf b;
     sb_init(&b);
-    if (!translate(pat, argv[0], &b, !is_bytes && !(flags & F_A), !is_bytes && (flags & F_A) && (flags & F_I))) {
+    if (!translate(pat, argv[0], &b, !is_bytes && !(flags & F_A), !is_bytes && (flags & F_I))) {
         sb_free(&b);
         return VAL_NULL;
     }

@@ -296,6 +296,10 @@ int64_t slot_len(Value self) {
 }
 
 Value slot_iter(Value self) {
+    Value m = class_lookup(val_class(self), ST->s_iter);
+    if (m && IS_NONE(m)) {      // __iter__ = None: not iterable (no __getitem__ fallback)
+        return exc_raise(exc_TypeError, "'%s' object is not iterable", val_type_name(self));
+    }
     Value r = call_method_str(self, ST->s_iter, 0, NULL);
     if (r && !val_class(r)->next) {
         return exc_raise(exc_TypeError, "iter() returned non-iterator of type '%s'", val_type_name(r));

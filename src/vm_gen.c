@@ -50,7 +50,7 @@ Value gen_new(ObjFunction *func, Frame *frame) {
     g->frame = frame;
     frame->gen = g;
     g->state = GEN_CREATED;
-    g->qualname = func->qualname;
+    gen_set_names(g, func);
     if (cls == cls_coroutine) {
         // the caller's file and line (vm_current_file and vm_current_line,
         // inline: one coroutine is made per await in recursive code)

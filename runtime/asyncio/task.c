@@ -411,14 +411,14 @@ Value task_format_coro(Value coro) {
     if (gen_is_gen(coro)) {
         ObjGen *g = (ObjGen *)AS_OBJ(coro);
         if (g->frame && g->state != GEN_CLOSED) {
-            return str_printf("%s() running at %s:%d", g->qualname->data, frame_code(g->frame)->filename->data,
+            return str_printf("%s() running at %s:%d", gen_qualname(g)->data, frame_code(g->frame)->filename->data,
                               gen_line(g));
         }
         ObjCode *c = gen_code(g);
         if (c) {
-            return str_printf("%s() done, defined at %s:%d", g->qualname->data, c->filename->data, c->firstline);
+            return str_printf("%s() done, defined at %s:%d", gen_qualname(g)->data, c->filename->data, c->firstline);
         }
-        return str_printf("%s() done", g->qualname->data);
+        return str_printf("%s() done", gen_qualname(g)->data);
     }
     if (IS_OBJ(coro) && AS_OBJ(coro)->cls == cls_sleep) {
         // CPython's sleep() is a coroutine of asyncio/tasks.py (3.11: defined
@@ -516,9 +516,9 @@ Value task_step_site(Value t) {
     }
     ObjGen *g = task_user_gen((ObjGen *)AS_OBJ(coro), NULL);
     if (!g->frame || g->state == GEN_CLOSED) {
-        return str_printf("%s() finished", g->qualname->data);
+        return str_printf("%s() finished", gen_qualname(g)->data);
     }
-    return str_printf("%s:%d in %s()", frame_code(g->frame)->filename->data, gen_line(g), g->qualname->data);
+    return str_printf("%s:%d in %s()", frame_code(g->frame)->filename->data, gen_line(g), gen_qualname(g)->data);
 }
 
 // "name (coro) suspended at file:line in f(), awaiting X" for the
@@ -540,12 +540,12 @@ Value task_describe_wait(ObjTask *t) {
     const char *file = user->frame ? frame_code(user->frame)->filename->data : "?";
     Value lib = str_from_c("");
     if (in != user && in->frame) {
-        lib = str_printf(" (inside %s() at %s:%d)", in->qualname->data, frame_code(in->frame)->filename->data, gen_line(in));
+        lib = str_printf(" (inside %s() at %s:%d)", gen_qualname(in)->data, frame_code(in->frame)->filename->data, gen_line(in));
     } else if (in->yf && IS_OBJ(in->yf) && AS_OBJ(in->yf)->cls == cls_event_wait) {
         lib = str_printf(" (inside Event.wait() at <pyish asyncio>:%d)", AIO_EVENT_WAIT_LINE);
     }
     return str_printf("  task '%s' (coroutine %s()) suspended at %s:%d in %s()%s, awaiting %s", AS_STR(nm)->data,
-                      g->qualname->data, file, gen_line(user), user->qualname->data, AS_STR(lib)->data,
+                      gen_qualname(g)->data, file, gen_line(user), gen_qualname(user)->data, AS_STR(lib)->data,
                       AS_STR(what)->data);
 }
 

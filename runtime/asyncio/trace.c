@@ -235,7 +235,7 @@ static void where(TBuf *b, ObjTask *t, bool with_coro) {
     ObjGen *g = (ObjGen *)AS_OBJ(t->coro);
     ObjGen *u = task_user_gen(g, NULL);
     if (with_coro) {
-        tb_printf(b, "%s ", g->qualname->data);
+        tb_printf(b, "%s ", gen_qualname(g)->data);
     }
     if (u->frame) {
         tb_printf(b, "%s:%d", base_name(frame_code(u->frame)->filename->data), gen_line(u));
@@ -315,7 +315,7 @@ bool trace_item_begin(ReadyItem *it) {
             task_label(&label, t);
             tb_put(&label, " (", 2);
             if (gen_is_gen(t->coro)) {
-                tb_printf(&label, "%s", ((ObjGen *)AS_OBJ(t->coro))->qualname->data);
+                tb_printf(&label, "%s", gen_qualname((ObjGen *)AS_OBJ(t->coro))->data);
             } else {
                 tb_printf(&label, "%s", val_type_name(t->coro));
             }
