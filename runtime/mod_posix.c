@@ -455,15 +455,16 @@ static Value p_realpath(int argc, Value *argv, ObjDict *kw) {
 // subclass of one) as it is, else what type(path).__fspath__(path) gives,
 // which must be one. Every os.path function and os call on a path asks it.
 static Value p_fspath(int argc, Value *argv, ObjDict *kw) {
-    Value kp = kw_get(kw, "path");
-    if (kp && argc == 0) {
-        argv = &kp;
-        argc = 1;
+    // the argument clinic's checks and wording (path is positional or keyword)
+    int nkw = kw ? (int)kw->used : 0;
+    if (argc + nkw > 1) {
+        return exc_raise(exc_TypeError, "fspath() takes at most 1 %sargument (%d given)",
+                         argc ? "" : "keyword ", argc + nkw);
     }
-    if (!arg_count("fspath", argc, 1, 1)) {
-        return VAL_NULL;
+    Value v = argc ? argv[0] : kw_get(kw, "path");
+    if (!v) {
+        return exc_raise(exc_TypeError, "fspath() missing required argument 'path' (pos 1)");
     }
-    Value v = argv[0];
     if (str_check(v) || bytes_check(v)) {
         return v;
     }
