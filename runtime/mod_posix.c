@@ -451,6 +451,117 @@ static Value p_realpath(int argc, Value *argv, ObjDict *kw) {
     return r;
 }
 
+// fspath(path): os.fspath, CPython's PyOS_FSPath: a str or bytes (or a
+// subclass of one) as it is, else what type(path).__fspath__(path) gives,
+// which must be one. Every os.path function and os call on a path asks it.
+static Value p_fspath(int argc, Value *argv, ObjDict *kw) {
+    // the argument clinic's checks and wording (path is positional or keyword)
+    int nkw = kw ? (int)kw->used : 0;
+    if (argc + nkw > 1) {
+        return exc_raise(exc_TypeError, "fspath() takes at most 1 %sargument (%d given)",
+                         argc ? "" : "keyword ", argc + nkw);
+    }
+    Value v = argc ? argv[0] : kw_get(kw, "path");
+    if (!v) {
+        return exc_raise(exc_TypeError, "fspath() missing required argument 'path' (pos 1)");
+    }
+    if (str_check(v) || bytes_check(v)) {
+        return v;
+    }
+    bool found = false;
+    Value r = VAL_NULL;
+    if (IS_OBJ(v)) {
+        r = call_method_opt(v, str_intern_c("__fspath__"), 0, NULL, &found);
+    }
+    if (!found) {
+        return exc_raise(exc_TypeError, "expected str, bytes or os.PathLike object, not %s",
+                         val_type_name(v));
+    }
+    if (!r) {
+        return VAL_NULL;
+    }
+    if (str_check(r) || bytes_check(r)) {
+        return r;
+    }
+    return exc_raise(exc_TypeError, "expected %s.__fspath__() to return str or bytes, not %s",
+                     val_type_name(v), val_type_name(r));
+}
+
+// _path_normpath(path: str) -> str: posixpath.normpath's loop (CPython
+// 3.11's C helper of the same name): one or three-plus leading slashes
+// become one, exactly two stay two; empty and '.' components go, '..' takes
+// back the component before it (or stays, leading a relative path). An
+// empty result is '' (normpath makes it '.').
+static Value p_path_normpath(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_count("_path_normpath", argc, 1, 1)) {
+        return VAL_NULL;
+    }
+    if (!str_check(argv[0])) {
+        return exc_raise(exc_TypeError, "_path_normpath: path should be string, not %s",
+                         val_type_name(argv[0]));
+    }
+    ObjStr *s = AS_STR(argv[0]);
+    const char *p = s->data;
+    size_t n = s->len;
+    char sbuf[512];
+    size_t sstarts[256];
+    // each kept component is at least one byte and a '/': n / 2 + 1 starts
+    char *out = n + 1 <= sizeof sbuf ? sbuf : malloc(n + 1);
+    size_t *starts = n / 2 + 1 <= 256 ? sstarts : malloc((n / 2 + 1) * sizeof(size_t));
+    if (!out || !starts) {
+        if (out != sbuf) {
+            free(out);
+        }
+        if (starts != sstarts) {
+            free(starts);
+        }
+        return exc_raise(exc_MemoryError, "");
+    }
+    size_t o = 0, ncomp = 0;
+    int init = 0;
+    if (n && p[0] == '/') {
+        init = (n > 1 && p[1] == '/' && !(n > 2 && p[2] == '/')) ? 2 : 1;
+    }
+    for (int k = 0; k < init; k++) {
+        out[o++] = '/';
+    }
+    size_t i = 0;
+    while (i < n) {
+        size_t j = i;
+        while (j < n && p[j] != '/') {
+            j++;
+        }
+        size_t len = j - i;
+        const char *c = p + i;
+        i = j + 1;
+        if (len == 0 || (len == 1 && c[0] == '.')) {
+            continue;
+        }
+        bool dotdot = len == 2 && c[0] == '.' && c[1] == '.';
+        bool top_dotdot = ncomp && o - starts[ncomp - 1] == 2 && out[starts[ncomp - 1]] == '.' &&
+                          out[starts[ncomp - 1] + 1] == '.';
+        if (!dotdot || (!init && !ncomp) || top_dotdot) {
+            if (ncomp) {
+                out[o++] = '/';
+            }
+            starts[ncomp++] = o;
+            memcpy(out + o, c, len);
+            o += len;
+        } else if (ncomp) {
+            ncomp--;
+            o = starts[ncomp] - (ncomp ? 1 : 0);
+        }
+    }
+    Value r = (o == n && AS_OBJ(argv[0])->cls == cls_str) ? argv[0] : str_try_new(out, o);
+    if (out != sbuf) {
+        free(out);
+    }
+    if (starts != sstarts) {
+        free(starts);
+    }
+    return r;
+}
+
 static Value p_access(int argc, Value *argv, ObjDict *kw) {
     if (!arg_count("access", argc, 2, 2)) {
         return VAL_NULL;
@@ -1662,6 +1773,8 @@ static const MethodDef posix_fns[] = {
     {"symlink", p_symlink},
     {"readlink", p_readlink},
     {"_realpath", p_realpath},
+    {"fspath", p_fspath, true},
+    {"_path_normpath", p_path_normpath},
     {"access", p_access},
     {"getcwd", p_getcwd},
     {"umask", p_umask},
