@@ -2282,11 +2282,68 @@ static Value object_reduce(int argc, Value *argv, ObjDict *kw) {
     return f ? vm_call(f, 2, args, NULL) : VAL_NULL;
 }
 
+Value object_state(Value obj) {
+    ObjDict *d = obj_instance_dict_peek(obj);
+    Value state = d && d->used ? OBJ_VAL(d) : VAL_NONE;
+    ObjClass *c = val_class(obj);
+    if (!(c->flags & CLS_HAS_SLOTS)) {
+        return state;
+    }
+    // the slot values, by copyreg._slotnames' order: the MRO's classes,
+    // each one's own __slots__ in order (mangled; unset ones left out)
+    Value slots = dict_new();
+    if (!slots) {
+        return VAL_NULL;
+    }
+    gc_push_root(slots);
+    ObjTuple *mro = c->mro;
+    for (size_t i = 0; i < mro->len; i++) {
+        ObjClass *k = AS_CLASS(mro->items[i]);
+        Value sl = (k->flags & CLS_USER) ? dict_get_str(k->dict, ST->s_slots) : VAL_NULL;
+        if (!sl) {
+            continue;
+        }
+        size_t n;
+        Value *items = slots_items(&sl, &n);
+        for (size_t j = 0; j < n; j++) {
+            if (!IS_STR(items[j]) || strcmp(AS_STR(items[j])->data, "__dict__") == 0 ||
+                strcmp(AS_STR(items[j])->data, "__weakref__") == 0) {
+                continue;
+            }
+            Value name = slot_stored_name(k, AS_STR(items[j]));
+            if (!name) {
+                gc_pop_root(1);
+                return VAL_NULL;
+            }
+            gc_push_root(name);
+            Value m = dict_get_str(k->dict, AS_STR(name));
+            Value v = m && IS_A(m, cls_member) ? member_get((ObjMember *)AS_OBJ(m), obj, false)
+                                                : obj_getattr_opt(obj, AS_STR(name));
+            if ((!v && exc_pending()) || (v && dict_set(AS_DICT(slots), name, v) < 0)) {
+                gc_pop_root(2);
+                return VAL_NULL;
+            }
+            gc_pop_root(1);
+        }
+    }
+    if (AS_DICT(slots)->used) {
+        Value t = tuple_new(2);
+        if (t) {
+            AS_TUPLE(t)->items[0] = state;
+            AS_TUPLE(t)->items[1] = slots;
+        }
+        state = t;
+    }
+    gc_pop_root(1);
+    return state;
+}
+
 // object.__getstate__(self) (3.11): the instance dict and slots.
 static Value object_getstate(int argc, Value *argv, ObjDict *kw) {
-    Value copyreg = vm_import("copyreg");
-    Value f = copyreg ? obj_getattr(copyreg, str_intern_c("_pyish_getstate")) : VAL_NULL;
-    return f ? vm_call(f, 1, argv, NULL) : VAL_NULL;
+    if (!arg_count("object.__getstate__", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
+    return object_state(argv[0]);
 }
 
 // object.__subclasshook__(cls, sub): NotImplemented (the normal check).
