@@ -1,14 +1,20 @@
 // mod_pickle.c: the `_pickle_fast` module, pickle's C fast path
 // (runtime/lib/pickle.pyish keeps CPython's pure-Python Pickler and
-// Unpickler and calls these first). dumps(obj, protocol) pickles a value
-// built only of None, bools, ints, floats, str, bytes, and exact lists,
-// tuples and dicts of them, writing the bytes CPython's C pickler writes
-// (protocols 2 to 5: memo, batches of 1000, one frame for protocol 4+);
-// it returns None for anything else (another type, a recursive tuple, a
-// lone surrogate, output of 64 KiB or more), and pickle.py
-// then starts over in Python. loads(data, fallback) reads the opcodes
-// those pickles use and returns [fallback] at any other opcode or at
-// malformed data, so errors and everything else keep the Python path.
+// Unpickler and calls these first). dumps(obj, protocol, ...) pickles
+// None, bools, ints, floats, str, bytes, exact lists, tuples and dicts,
+// classes and functions (by reference), and instances of a program's
+// classes and namedtuples: object's own reduction written out directly
+// (NEWOBJ/NEWOBJ_EX, list/dict subclass items, state and BUILD), or the
+// value of the class's __reduce_ex__/__reduce__ or copyreg reducer, all
+// with the bytes CPython's C pickler writes (protocols 2 to 5: memo,
+// batches of 1000, 64 KiB frames for protocol 4+). It returns None for
+// anything else (another type, a recursive tuple, a lone surrogate, a str
+// or bytes of 64 KiB or more, malformed reduce values whose errors
+// pickle.py words), and pickle.py then starts over in Python (a class's
+// __reduce__ already called then runs again). loads(data, fallback, ...)
+// reads the opcodes those pickles use (GLOBAL/STACK_GLOBAL, NEWOBJ,
+// REDUCE, BUILD too) and returns [fallback] at any other opcode or at
+// malformed data, so those errors and everything else keep the Python path.
 #include <gmp.h>
 #include <string.h>
 #include "bytes.h"
