@@ -459,6 +459,9 @@ static bool save_global(Pk *p, Value v) {
         p->err = exc_pending() != VAL_NULL;
         return false;
     }
+    if (!keep(p, mod) || !keep(p, qn)) {
+        return false;
+    }
     ObjStr *ms = AS_STR(mod), *qs = AS_STR(qn);
     Value m = dict_get_str(ST->modules, ms);
     if (!m || strstr(qs->data, "<locals>") || (p->proto < 4 && strchr(qs->data, '.'))) {
@@ -475,7 +478,9 @@ static bool save_global(Pk *p, Value v) {
             p->err = true;
             return false;
         }
+        gc_push_root(part);
         cur = obj_getattr_opt(cur, AS_STR(part));
+        gc_pop_root(1);
         if (!dot) {
             break;
         }
@@ -815,8 +820,16 @@ static bool save_obj(Pk *p, Value v) {
         memo_put(p, AS_OBJ(v));
         return true;
     }
-    if (c == cls_function || (c == cls_type && (AS_CLASS(v)->flags & (CLS_USER | CLS_HEAPTYPE)))) {
+    if (c == cls_function) {
         return save_global(p, v);
+    }
+    if ((c->flags & CLS_META) && (AS_CLASS(v)->flags & (CLS_USER | CLS_HEAPTYPE))) {
+        // a program's class (an Enum's too: its metaclass unless copyreg
+        // has a reducer for that)
+        Value red;
+        int found = c == cls_type || !p->dispatch->used ? 0 : dict_get(p->dispatch, OBJ_VAL(c), &red);
+        p->err = found < 0;
+        return found == 0 && save_global(p, v);
     }
     bool inst = (c->flags & CLS_USER) && !(c->flags & CLS_META);
     if (!inst && !(c->flags & CLS_HEAPTYPE && c->native_base == cls_tuple) && c != cls_tuple && c != cls_list &&
@@ -1052,7 +1065,13 @@ static int find_class(Up *u, Value mod, Value name, Value *out) {
     }
     ObjStr *ns = AS_STR(name);
     if (u->proto < 4 || !strchr(ns->data, '.')) {
-        Value v = obj_getattr_opt(m, ns->interned ? ns : AS_STR(str_intern(ns->data, ns->len)));
+        Value key = ns->interned ? name : str_intern(ns->data, ns->len);
+        if (!key) {
+            return UP_ERROR;
+        }
+        gc_push_root(key);
+        Value v = obj_getattr_opt(m, AS_STR(key));
+        gc_pop_root(1);
         if (!v) {
             return exc_pending() ? UP_ERROR : UP_FALLBACK;
         }
@@ -1071,7 +1090,9 @@ static int find_class(Up *u, Value mod, Value name, Value *out) {
         if (!part) {
             return UP_ERROR;
         }
+        gc_push_root(part);
         cur = obj_getattr_opt(cur, AS_STR(part));
+        gc_pop_root(1);
         if (!cur) {
             return exc_pending() ? UP_ERROR : UP_FALLBACK;
         }
@@ -1148,7 +1169,10 @@ static int build(Up *u, Value inst, Value state) {
                         return UP_ERROR;
                     }
                 }
-                if (dict_set(d, k, v) < 0) {
+                gc_push_root(k);
+                int r = dict_set(d, k, v);
+                gc_pop_root(1);
+                if (r < 0) {
                     return UP_ERROR;
                 }
             }
@@ -1170,7 +1194,10 @@ static int build(Up *u, Value inst, Value state) {
                     return UP_ERROR;
                 }
             }
-            if (!obj_setattr(inst, AS_STR(k), v)) {
+            gc_push_root(k);
+            bool ok = obj_setattr(inst, AS_STR(k), v);
+            gc_pop_root(1);
+            if (!ok) {
                 return UP_ERROR;
             }
         }
