@@ -619,7 +619,7 @@ static bool save_newobj(Pk *p, Value v, ObjClass *c) {
     Value args = VAL_NULL, kwargs = VAL_NULL;
     Value f = class_lookup(c, p->s_getnewargs_ex);
     if (f) {
-        Value r = vm_call(f, 1, &v, NULL);
+        Value r = call_method_str(v, p->s_getnewargs_ex, 0, NULL);
         if (!r || !keep(p, r)) {
             p->err = true;
             return false;
@@ -637,7 +637,7 @@ static bool save_newobj(Pk *p, Value v, ObjClass *c) {
             }
         }
     } else if ((f = class_lookup(c, p->s_getnewargs))) {
-        Value r = vm_call(f, 1, &v, NULL);
+        Value r = call_method_str(v, p->s_getnewargs, 0, NULL);
         if (!r || !keep(p, r)) {
             p->err = true;
             return false;
@@ -648,8 +648,9 @@ static bool save_newobj(Pk *p, Value v, ObjClass *c) {
         args = r;
     }
     Value gs = class_lookup(c, p->s_getstate);
-    Value state = gs && gs != dict_get_str(cls_object->dict, p->s_getstate) ? vm_call(gs, 1, &v, NULL)
-                                                                             : object_state(v);
+    Value state = gs && gs != dict_get_str(cls_object->dict, p->s_getstate)
+                      ? call_method_str(v, p->s_getstate, 0, NULL)   // (bound: a classmethod gets the class)
+                      : object_state(v);
     if (!state || !keep(p, state)) {
         p->err = true;
         return false;
@@ -1642,9 +1643,20 @@ static Value pk_loads(int argc, Value *argv, ObjDict *kw) {
     return out;
 }
 
+// reduce_plain(obj, newobj): object's reduction of a plain instance for
+// copy.deepcopy, with [newobj] as the callable; None when [obj] is not one.
+static Value pk_reduce_plain(int argc, Value *argv, ObjDict *kw) {
+    (void)kw;
+    if (!arg_count("reduce_plain", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    return object_reduce_plain(argv[0], argv[1]);
+}
+
 static const MethodDef pickle_functions[] = {
     {"dumps", pk_dumps},
     {"loads", pk_loads},
+    {"reduce_plain", pk_reduce_plain},
     {NULL, NULL},
 };
 

@@ -89,6 +89,11 @@ ObjDict *obj_instance_dict_peek(Value self);
 // class.c): the instance dict itself, None when it is empty, or (that,
 // {slot name: value}) when __slots__ hold values; VAL_NULL on error.
 Value object_state(Value obj);
+// object.__reduce_ex__(2+) of [obj] when it is a plain instance of a
+// program's class (object's reduction, no __getnewargs__, object or an
+// unchanged list or dict as builtin base): ([newobj], (cls,), state,
+// listitems, dictitems); None for any other object; VAL_NULL on error.
+Value object_reduce_plain(Value obj, Value newobj);
 // self.__dict__ = v (v VAL_NULL: del, a new empty dict), as object.__dict__'s
 // setter; false with TypeError for a v that is not a dict.
 bool obj_replace_instance_dict(Value self, Value v);
