@@ -2255,8 +2255,66 @@ static Value object_format(int argc, Value *argv, ObjDict *kw) {
     return obj_str(argv[0]);
 }
 
+Value object_reduce_plain(Value obj, Value newobj) {
+    ObjClass *c = val_class(obj);
+    if (!(c->flags & CLS_USER) || (c->flags & CLS_META)) {
+        return VAL_NONE;
+    }
+    ObjStr *s_rex = str_intern_c("__reduce_ex__"), *s_items = str_intern_c("items");
+    ObjClass *nb = c->native_base;
+    if (class_lookup(c, s_rex) != dict_get_str(cls_object->dict, s_rex) ||
+        class_lookup(c, ST->s_reduce) != dict_get_str(cls_object->dict, ST->s_reduce) ||
+        class_lookup(c, str_intern_c("__getnewargs__")) || class_lookup(c, str_intern_c("__getnewargs_ex__")) ||
+        !(nb == cls_object ||
+          (nb == cls_list && class_lookup(c, ST->s_iter) == dict_get_str(cls_list->dict, ST->s_iter)) ||
+          (nb == cls_dict && class_lookup(c, s_items) == dict_get_str(cls_dict->dict, s_items)))) {
+        return VAL_NONE;
+    }
+    ObjStr *s_gs = str_intern_c("__getstate__");
+    ObjDict *idict = obj_instance_dict_peek(obj);
+    if (idict && idict->used &&
+        (dict_get_str(idict, s_rex) || dict_get_str(idict, ST->s_reduce) || dict_get_str(idict, s_gs))) {
+        return VAL_NONE;
+    }
+    Value gs = class_lookup(c, s_gs);
+    Value state = gs && gs != dict_get_str(cls_object->dict, s_gs) ? call_method_str(obj, s_gs, 0, NULL)
+                                                                    : object_state(obj);
+    if (!state) {
+        return VAL_NULL;
+    }
+    gc_push_root(state);
+    Value items = VAL_NONE;
+    if (nb == cls_list) {
+        items = obj_iter(obj);
+    } else if (nb == cls_dict) {
+        Value view = call_method_str(obj, s_items, 0, NULL);
+        gc_push_root(view ? view : VAL_NONE);
+        items = view ? obj_iter(view) : VAL_NULL;
+        gc_pop_root(1);
+    }
+    if (!items) {
+        gc_pop_root(1);
+        return VAL_NULL;
+    }
+    gc_push_root(items);
+    Value args = tuple_new(1);
+    Value r = args ? tuple_new(5) : VAL_NULL;
+    if (r) {
+        AS_TUPLE(args)->items[0] = OBJ_VAL(c);
+        ObjTuple *t = AS_TUPLE(r);
+        t->items[0] = newobj;
+        t->items[1] = args;
+        t->items[2] = state;
+        t->items[3] = nb == cls_list ? items : VAL_NONE;
+        t->items[4] = nb == cls_dict ? items : VAL_NONE;
+    }
+    gc_pop_root(2);
+    return r;
+}
+
 // object.__reduce_ex__(self, protocol): a class's own __reduce__ when it
-// has one, else copyreg's (CPython's reduce_newobj, written in pyish).
+// has one, else CPython's reduce_newobj: in C for a plain instance
+// (object_reduce_plain), else copyreg's, written in pyish.
 static Value object_reduce_ex(int argc, Value *argv, ObjDict *kw) {
     if (argc != 2) {
         return exc_raise(exc_TypeError, "__reduce_ex__() takes exactly one argument (%d given)", argc - 1);
@@ -2266,6 +2324,19 @@ static Value object_reduce_ex(int argc, Value *argv, ObjDict *kw) {
     Value base = class_lookup(cls_object, ST->s_reduce);
     if (own && own != base) {
         return vm_call(own, 1, argv, NULL);
+    }
+    if (IS_SMALL(argv[1]) && AS_SMALL(argv[1]) >= 2 && (c->flags & CLS_USER)) {
+        Value copyreg = vm_import("copyreg");
+        Value newobj = copyreg ? obj_getattr(copyreg, str_intern_c("__newobj__")) : VAL_NULL;
+        if (!newobj) {
+            return VAL_NULL;
+        }
+        gc_push_root(newobj);
+        Value r = object_reduce_plain(argv[0], newobj);
+        gc_pop_root(1);
+        if (r != VAL_NONE) {
+            return r;
+        }
     }
     if (!(c->flags & CLS_USER) && c->native_base == c && !class_lookup(c, str_intern_c("__getnewargs__"))) {
         // (a C class with __getnewargs__, a namedtuple class, is reduced by copyreg)
@@ -2284,11 +2355,71 @@ static Value object_reduce(int argc, Value *argv, ObjDict *kw) {
     return f ? vm_call(f, 2, args, NULL) : VAL_NULL;
 }
 
+Value object_state(Value obj) {
+    ObjDict *d = obj_instance_dict_peek(obj);
+    Value state = d && d->used ? OBJ_VAL(d) : VAL_NONE;
+    ObjClass *c = val_class(obj);
+    if (!(c->flags & CLS_USER)) {
+        return state;
+    }
+    // the slot names: cls.__slotnames__, else copyreg._slotnames(cls),
+    // which caches them there (every class gets one, [] without slots, as
+    // CPython's _PyType_GetSlotNames)
+    ObjStr *s_names = str_intern_c("__slotnames__");
+    Value names = dict_get_str(c->dict, s_names);
+    if (!names) {
+        Value copyreg = vm_import("copyreg");
+        Value f = copyreg ? obj_getattr(copyreg, str_intern_c("_slotnames")) : VAL_NULL;
+        Value cls = OBJ_VAL(c);
+        names = f ? vm_call(f, 1, &cls, NULL) : VAL_NULL;
+        if (!names) {
+            return VAL_NULL;
+        }
+    }
+    if (names != VAL_NONE && !IS_LIST(names)) {
+        return exc_raise(exc_TypeError, "copyreg._slotnames didn't return a list or None");
+    }
+    if (names == VAL_NONE || AS_LIST(names)->len == 0) {
+        return state;
+    }
+    Value slots = dict_new();
+    if (!slots) {
+        return VAL_NULL;
+    }
+    gc_push_root(names);
+    gc_push_root(slots);
+    for (size_t i = 0; i < AS_LIST(names)->len; i++) {
+        Value name = AS_LIST(names)->items[i];
+        if (!IS_STR(name)) {
+            gc_pop_root(2);
+            return exc_raise(exc_TypeError, "attribute name must be string, not '%s'", val_type_name(name));
+        }
+        Value m = class_lookup(c, AS_STR(name));
+        Value v = m && IS_A(m, cls_member) ? member_get((ObjMember *)AS_OBJ(m), obj, false)
+                                            : obj_getattr_opt(obj, AS_STR(name));
+        if ((!v && exc_pending()) || (v && dict_set(AS_DICT(slots), name, v) < 0)) {
+            gc_pop_root(2);
+            return VAL_NULL;
+        }
+    }
+    if (AS_DICT(slots)->used) {
+        Value t = tuple_new(2);
+        if (t) {
+            AS_TUPLE(t)->items[0] = state;
+            AS_TUPLE(t)->items[1] = slots;
+        }
+        state = t;
+    }
+    gc_pop_root(2);
+    return state;
+}
+
 // object.__getstate__(self) (3.11): the instance dict and slots.
 static Value object_getstate(int argc, Value *argv, ObjDict *kw) {
-    Value copyreg = vm_import("copyreg");
-    Value f = copyreg ? obj_getattr(copyreg, str_intern_c("_pyish_getstate")) : VAL_NULL;
-    return f ? vm_call(f, 1, argv, NULL) : VAL_NULL;
+    if (!arg_count("object.__getstate__", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
+    return object_state(argv[0]);
 }
 
 // object.__subclasshook__(cls, sub): NotImplemented (the normal check).

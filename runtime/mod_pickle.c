@@ -1,14 +1,20 @@
 // mod_pickle.c: the `_pickle_fast` module, pickle's C fast path
 // (runtime/lib/pickle.pyish keeps CPython's pure-Python Pickler and
-// Unpickler and calls these first). dumps(obj, protocol) pickles a value
-// built only of None, bools, ints, floats, str, bytes, and exact lists,
-// tuples and dicts of them, writing the bytes CPython's C pickler writes
-// (protocols 2 to 5: memo, batches of 1000, one frame for protocol 4+);
-// it returns None for anything else (another type, a recursive tuple, a
-// lone surrogate, output of 64 KiB or more), and pickle.py
-// then starts over in Python. loads(data, fallback) reads the opcodes
-// those pickles use and returns [fallback] at any other opcode or at
-// malformed data, so errors and everything else keep the Python path.
+// Unpickler and calls these first). dumps(obj, protocol, ...) pickles
+// None, bools, ints, floats, str, bytes, exact lists, tuples and dicts,
+// classes and functions (by reference), and instances of a program's
+// classes and namedtuples: object's own reduction written out directly
+// (NEWOBJ/NEWOBJ_EX, list/dict subclass items, state and BUILD), or the
+// value of the class's __reduce_ex__/__reduce__ or copyreg reducer, all
+// with the bytes CPython's C pickler writes (protocols 2 to 5: memo,
+// batches of 1000, 64 KiB frames for protocol 4+). It returns None for
+// anything else (another type, a recursive tuple, a lone surrogate, a str
+// or bytes of 64 KiB or more, malformed reduce values whose errors
+// pickle.py words), and pickle.py then starts over in Python (a class's
+// __reduce__ already called then runs again). loads(data, fallback, ...)
+// reads the opcodes those pickles use (GLOBAL/STACK_GLOBAL, NEWOBJ,
+// REDUCE, BUILD too) and returns [fallback] at any other opcode or at
+// malformed data, so those errors and everything else keep the Python path.
 #include <gmp.h>
 #include <string.h>
 #include "bytes.h"
@@ -27,12 +33,19 @@ enum {
 
 // The memo: object -> index, open addressing on the object's address.
 typedef struct Pk {
-    SBuf b;
+    SBuf b;                 // the whole pickle, PROTO first
     int proto;
     Obj **keys;
     uint32_t *idx;
     size_t cap, n;
-    bool err;               // an error is raised (RecursionError, MemoryError)
+    bool err;               // an error is raised (RecursionError, MemoryError, a
+                            // program's __reduce__ ...)
+    size_t frame_start;     // protocol 4+: offset of the open frame's 9-byte header
+    ObjList *keep;          // (rooted) every memoized object and temporary: the
+                            // memo's addresses stay theirs while program code runs
+    ObjDict *dispatch;      // copyreg.dispatch_table
+    ObjDict *rev_name, *rev_import; // _compat_pickle's REVERSE_*_MAPPING (protocol 2)
+    ObjStr *s_reduce_ex, *s_getnewargs, *s_getnewargs_ex, *s_getstate, *s_items;
 } Pk;
 
 static size_t memo_slot(Pk *p, Obj *o) {
@@ -58,8 +71,29 @@ static void put_u32(SBuf *b, uint32_t v) {
     sb_add(b, t, 4);
 }
 
+// Writes MEMOIZE (protocol 4+) or BINPUT for the next memo index: alone,
+// for an object CPython makes afresh and nothing can find again (the
+// argument tuple of NEWOBJ).
+static void memo_put_anon(Pk *p) {
+    if (p->proto >= 4) {
+        sb_addc(&p->b, '\x94');
+    } else if (p->n < 256) {
+        char t[2] = {'q', (char)p->n};
+        sb_add(&p->b, t, 2);
+    } else {
+        sb_addc(&p->b, 'r');
+        put_u32(&p->b, (uint32_t)p->n);
+    }
+    p->n++;
+}
+
 // Records [o] in the memo and writes MEMOIZE (protocol 4+) or BINPUT.
 static void memo_put(Pk *p, Obj *o) {
+    if (!list_append(p->keep, OBJ_VAL(o))) {
+        p->err = true;
+        p->b.failed = true;
+        return;
+    }
     if ((p->n + 1) * 2 > p->cap) {
         size_t ncap = p->cap ? p->cap * 2 : 64;
         Obj **ok = p->keys;
@@ -84,16 +118,18 @@ static void memo_put(Pk *p, Obj *o) {
     size_t i = memo_slot(p, o);
     p->keys[i] = o;
     p->idx[i] = (uint32_t)p->n;
-    if (p->proto >= 4) {
-        sb_addc(&p->b, '\x94');
-    } else if (p->n < 256) {
-        char t[2] = {'q', (char)p->n};
+    memo_put_anon(p);
+}
+
+// BINGET / LONG_BINGET of memo index [m].
+static void memo_write_get(Pk *p, int64_t m) {
+    if (m < 256) {
+        char t[2] = {'h', (char)m};
         sb_add(&p->b, t, 2);
     } else {
-        sb_addc(&p->b, 'r');
-        put_u32(&p->b, (uint32_t)p->n);
+        sb_addc(&p->b, 'j');
+        put_u32(&p->b, (uint32_t)m);
     }
-    p->n++;
 }
 
 // int: BININT1/BININT2/BININT, else LONG1/LONG4 with pickle's encode_long.
@@ -175,28 +211,38 @@ static bool save_items(Pk *p, const Value *items, size_t n) {
     return true;
 }
 
-static bool save_tuple(Pk *p, Value v) {
-    ObjTuple *t = (ObjTuple *)AS_OBJ(v);
-    if (t->len == 0) {
+// A tuple of the [n] items at [items]: [key] is the tuple object for the
+// memo, NULL for one CPython makes afresh (NEWOBJ's arguments).
+static bool save_tuple_items(Pk *p, const Value *items, size_t n, Obj *key) {
+    if (n == 0) {
         sb_addc(&p->b, ')');
         return true;
     }
-    if (t->len > 3) {
+    if (n > 3) {
         sb_addc(&p->b, '(');
     }
-    if (!save_items(p, t->items, t->len)) {
+    if (!save_items(p, items, n)) {
         return false;
     }
-    if (memo_get(p, AS_OBJ(v)) >= 0) {
+    if (key && memo_get(p, key) >= 0) {
         return false;   // a tuple reached through itself: the Python path
     }
-    if (t->len <= 3) {
-        sb_addc(&p->b, "\x85\x86\x87"[t->len - 1]);
+    if (n <= 3) {
+        sb_addc(&p->b, "\x85\x86\x87"[n - 1]);
     } else {
         sb_addc(&p->b, 't');
     }
-    memo_put(p, AS_OBJ(v));
+    if (key) {
+        memo_put(p, key);
+    } else {
+        memo_put_anon(p);
+    }
     return true;
+}
+
+static bool save_tuple(Pk *p, Value v) {
+    ObjTuple *t = (ObjTuple *)AS_OBJ(v);
+    return save_tuple_items(p, t->items, t->len, AS_OBJ(v));
 }
 
 static bool save_list(Pk *p, Value v) {
@@ -262,10 +308,463 @@ static bool save_dict(Pk *p, Value v) {
     return true;
 }
 
-static bool save(Pk *p, Value v) {
-    if (p->b.failed || p->b.len >= FRAME_TARGET) {
+// Keeps temporary [v] alive (and its address unique) until dumps ends.
+static bool keep(Pk *p, Value v) {
+    if (!list_append(p->keep, v)) {
+        p->err = true;
         return false;
     }
+    return true;
+}
+
+// The items of a list subclass (APPENDS batches of an iterator, as
+// CPython's batch_list: a lone last item is one APPEND).
+static bool save_list_items(Pk *p, ObjList *l) {
+    size_t i = 0;
+    for (;;) {
+        if (i >= l->len) {
+            return true;
+        }
+        if (i + 1 >= l->len) {
+            if (!save(p, l->items[i])) {
+                return false;
+            }
+            sb_addc(&p->b, 'a');
+            return true;
+        }
+        sb_addc(&p->b, '(');
+        size_t k = 0;
+        while (i < l->len && k < BATCH) {
+            if (!save(p, l->items[i++])) {
+                return false;
+            }
+            k++;
+        }
+        sb_addc(&p->b, 'e');
+        if (k < BATCH) {
+            return true;
+        }
+    }
+}
+
+// The items of a dict subclass (batch_dict: SETITEMS batches, a lone last
+// pair is one SETITEM).
+static bool save_dict_items(Pk *p, ObjDict *d) {
+    size_t pos = 0;
+    Value k, v, k2, v2;
+    for (;;) {
+        if (!dict_next(d, &pos, &k, &v)) {
+            return true;
+        }
+        if (!dict_next(d, &pos, &k2, &v2)) {
+            if (!save(p, k) || !save(p, v)) {
+                return false;
+            }
+            sb_addc(&p->b, 's');
+            return true;
+        }
+        sb_addc(&p->b, '(');
+        if (!save(p, k) || !save(p, v) || !save(p, k2) || !save(p, v2)) {
+            return false;
+        }
+        size_t n = 2;
+        while (n < BATCH && dict_next(d, &pos, &k, &v)) {
+            if (!save(p, k) || !save(p, v)) {
+                return false;
+            }
+            n++;
+        }
+        sb_addc(&p->b, 'u');
+        if (n < BATCH) {
+            return true;
+        }
+    }
+}
+
+// One item of a reduce value's listitems, or a (key, value) pair of its
+// dictitems ([pair]).
+static bool save_iter_item(Pk *p, Value x, bool pair) {
+    if (!keep(p, x)) {
+        return false;
+    }
+    if (!pair) {
+        return save(p, x);
+    }
+    if (!IS_TUPLE(x) || AS_TUPLE(x)->len != 2) {
+        return false;   // the Python path's error
+    }
+    return save_items(p, AS_TUPLE(x)->items, 2);
+}
+
+// The items of a reduce value's listitems/dictitems iterator ([pairs]),
+// as CPython's batch_list and batch_dict: APPENDS/SETITEMS batches, a lone
+// last item APPEND/SETITEM.
+static bool save_iter_items(Pk *p, Value it, bool pairs) {
+    for (;;) {
+        Value first, x;
+        int r = obj_next(it, &first);
+        if (r <= 0) {
+            p->err = r < 0;
+            return r == 0;
+        }
+        if (!keep(p, first)) {
+            return false;
+        }
+        r = obj_next(it, &x);
+        if (r < 0) {
+            p->err = true;
+            return false;
+        }
+        if (r == 0) {
+            if (!save_iter_item(p, first, pairs)) {
+                return false;
+            }
+            sb_addc(&p->b, pairs ? 's' : 'a');
+            return true;
+        }
+        sb_addc(&p->b, '(');
+        if (!save_iter_item(p, first, pairs) || !save_iter_item(p, x, pairs)) {
+            return false;
+        }
+        size_t n = 2;
+        while (n < BATCH) {
+            r = obj_next(it, &x);
+            if (r < 0) {
+                p->err = true;
+                return false;
+            }
+            if (r == 0) {
+                break;
+            }
+            if (!save_iter_item(p, x, pairs)) {
+                return false;
+            }
+            n++;
+        }
+        sb_addc(&p->b, pairs ? 'u' : 'e');
+        if (n < BATCH) {
+            return true;
+        }
+    }
+}
+
+// A class or function pickled by reference (CPython's save_global): its
+// module's name and its qualified name. false (the Python path) when it is
+// not found there as itself, is nested below protocol 4, or the extension
+// registry or protocol 2's name mapping may apply.
+static bool save_global(Pk *p, Value v) {
+    Value mod = obj_getattr_opt(v, ST->s_module);
+    Value qn = mod ? obj_getattr_opt(v, ST->s_qualname) : VAL_NULL;
+    if (!mod || !qn || !IS_STR(mod) || !IS_STR(qn)) {
+        p->err = exc_pending() != VAL_NULL;
+        return false;
+    }
+    if (!keep(p, mod) || !keep(p, qn)) {
+        return false;
+    }
+    ObjStr *ms = AS_STR(mod), *qs = AS_STR(qn);
+    Value m = dict_get_str(ST->modules, ms);
+    if (!m || strstr(qs->data, "<locals>") || (p->proto < 4 && strchr(qs->data, '.'))) {
+        return false;
+    }
+    // the object at module.qualname must be [v] itself
+    const char *s = qs->data;
+    Value cur = m;
+    while (cur) {
+        const char *dot = strchr(s, '.');
+        size_t n = dot ? (size_t)(dot - s) : strlen(s);
+        Value part = str_intern(s, n);
+        if (!part) {
+            p->err = true;
+            return false;
+        }
+        gc_push_root(part);
+        cur = obj_getattr_opt(cur, AS_STR(part));
+        gc_pop_root(1);
+        if (!dot) {
+            break;
+        }
+        s = dot + 1;
+    }
+    if (cur != v) {
+        p->err = exc_pending() != VAL_NULL;
+        return false;
+    }
+    if (p->proto >= 4) {
+        if (!save(p, mod) || !save(p, qn)) {
+            return false;
+        }
+        sb_addc(&p->b, '\x93');
+    } else {
+        if (ms->len != ms->cplen || qs->len != qs->cplen) {
+            return false;
+        }
+        if (p->proto < 3) {
+            if (dict_get_str(p->rev_import, ms)) {
+                return false;
+            }
+            Value key = tuple_new(2);
+            if (!key) {
+                p->err = true;
+                return false;
+            }
+            AS_TUPLE(key)->items[0] = mod;
+            AS_TUPLE(key)->items[1] = qn;
+            gc_push_root(key);
+            Value hit;
+            int r = dict_get(p->rev_name, key, &hit);
+            gc_pop_root(1);
+            if (r != 0) {
+                p->err = r < 0;
+                return false;
+            }
+        }
+        sb_addc(&p->b, 'c');
+        sb_add(&p->b, ms->data, ms->len);
+        sb_addc(&p->b, '\n');
+        sb_add(&p->b, qs->data, qs->len);
+        sb_addc(&p->b, '\n');
+    }
+    memo_put(p, AS_OBJ(v));
+    return true;
+}
+
+// After NEWOBJ or REDUCE made [obj]: memoizes it, or, when saving its
+// arguments already did (a recursive reference), POP and a GET of it as
+// CPython's save_reduce. false: done already (the caller writes no state).
+static bool memo_after_new(Pk *p, Value obj) {
+    int64_t m = memo_get(p, AS_OBJ(obj));
+    if (m >= 0) {
+        sb_addc(&p->b, '0');
+        memo_write_get(p, m);
+        return false;
+    }
+    memo_put(p, AS_OBJ(obj));
+    return true;
+}
+
+// A reduce value [rv] of [obj] (what __reduce_ex__ or a copyreg reducer
+// returned), as CPython's save_reduce; anything unusual (a str, a
+// state_setter, malformed values whose errors pickle.py words): false.
+static bool save_reduce(Pk *p, Value obj, Value rv) {
+    if (!IS_TUPLE(rv) || AS_TUPLE(rv)->len < 2 || AS_TUPLE(rv)->len > 5) {
+        return false;
+    }
+    ObjTuple *t = AS_TUPLE(rv);
+    Value func = t->items[0], args = t->items[1];
+    Value state = t->len > 2 ? t->items[2] : VAL_NONE;
+    Value litems = t->len > 3 ? t->items[3] : VAL_NONE;
+    Value ditems = t->len > 4 ? t->items[4] : VAL_NONE;
+    if (!IS_TUPLE(args) || !obj_is_callable(func)) {
+        return false;
+    }
+    ObjTuple *a = AS_TUPLE(args);
+    Value fname = obj_getattr_opt(func, ST->s_name);
+    if (!fname && exc_pending()) {
+        p->err = true;
+        return false;
+    }
+    bool newobj = fname && IS_STR(fname) && strcmp(AS_STR(fname)->data, "__newobj__") == 0;
+    bool newobj_ex = fname && IS_STR(fname) && strcmp(AS_STR(fname)->data, "__newobj_ex__") == 0;
+    if (newobj || newobj_ex) {
+        if (a->len < 1 || !IS_CLASS(a->items[0]) || val_class(obj) != AS_CLASS(a->items[0])) {
+            return false;
+        }
+        if (newobj_ex && (a->len != 3 || p->proto < 4 || !IS_TUPLE(a->items[1]) || !IS_DICT(a->items[2]))) {
+            return false;
+        }
+        if (!save(p, a->items[0])) {
+            return false;
+        }
+        if (newobj_ex) {
+            if (!save(p, a->items[1]) || !save(p, a->items[2])) {
+                return false;
+            }
+            sb_addc(&p->b, '\x92');
+        } else {
+            if (!save_tuple_items(p, a->items + 1, a->len - 1, NULL)) {
+                return false;
+            }
+            sb_addc(&p->b, '\x81');
+        }
+    } else {
+        if (!save(p, func) || !save(p, args)) {
+            return false;
+        }
+        sb_addc(&p->b, 'R');
+    }
+    if (!memo_after_new(p, obj)) {
+        return true;
+    }
+    if (litems != VAL_NONE && !save_iter_items(p, litems, false)) {
+        return false;
+    }
+    if (ditems != VAL_NONE && !save_iter_items(p, ditems, true)) {
+        return false;
+    }
+    if (state != VAL_NONE) {
+        if (!save(p, state)) {
+            return false;
+        }
+        sb_addc(&p->b, 'b');
+    }
+    return true;
+}
+
+// An instance of a program's class whose reduction is object's own
+// (CPython's reduce_newobj written out as save_reduce would: the class,
+// NEWOBJ or NEWOBJ_EX, then the items of a list or dict subclass and the
+// state with BUILD), with no reduce tuple built. [c] is val_class(v).
+static bool save_newobj(Pk *p, Value v, ObjClass *c) {
+    Value args = VAL_NULL, kwargs = VAL_NULL;
+    Value f = class_lookup(c, p->s_getnewargs_ex);
+    if (f) {
+        Value r = call_method_str(v, p->s_getnewargs_ex, 0, NULL);
+        if (!r || !keep(p, r)) {
+            p->err = true;
+            return false;
+        }
+        // (malformed results: the Python path's errors)
+        if (!IS_TUPLE(r) || AS_TUPLE(r)->len != 2 || !IS_TUPLE(AS_TUPLE(r)->items[0]) ||
+            !IS_DICT(AS_TUPLE(r)->items[1])) {
+            return false;
+        }
+        args = AS_TUPLE(r)->items[0];
+        if (AS_DICT(AS_TUPLE(r)->items[1])->used) {
+            kwargs = AS_TUPLE(r)->items[1];
+            if (p->proto < 4) {
+                return false;
+            }
+        }
+    } else if ((f = class_lookup(c, p->s_getnewargs))) {
+        Value r = call_method_str(v, p->s_getnewargs, 0, NULL);
+        if (!r || !keep(p, r)) {
+            p->err = true;
+            return false;
+        }
+        if (!IS_TUPLE(r)) {
+            return false;
+        }
+        args = r;
+    }
+    Value gs = class_lookup(c, p->s_getstate);
+    Value state = gs && gs != dict_get_str(cls_object->dict, p->s_getstate)
+                      ? call_method_str(v, p->s_getstate, 0, NULL)   // (bound: a classmethod gets the class)
+                      : object_state(v);
+    if (!state || !keep(p, state)) {
+        p->err = true;
+        return false;
+    }
+    if (!save(p, OBJ_VAL(c))) {
+        return false;
+    }
+    if (kwargs) {
+        if (!save(p, args) || !save(p, kwargs)) {
+            return false;
+        }
+        sb_addc(&p->b, '\x92');
+    } else {
+        size_t n = args ? AS_TUPLE(args)->len : 0;
+        if (!save_tuple_items(p, n ? AS_TUPLE(args)->items : NULL, n, NULL)) {
+            return false;
+        }
+        sb_addc(&p->b, '\x81');
+    }
+    if (!memo_after_new(p, v)) {
+        return true;
+    }
+    if (c->native_base == cls_list && !save_list_items(p, (ObjList *)AS_OBJ(v))) {
+        return false;
+    }
+    if (c->native_base == cls_dict && !save_dict_items(p, (ObjDict *)AS_OBJ(v))) {
+        return false;
+    }
+    if (state != VAL_NONE) {
+        if (!save(p, state)) {
+            return false;
+        }
+        sb_addc(&p->b, 'b');
+    }
+    return true;
+}
+
+// An instance of a program's class (or a namedtuple): object's reduction
+// in C, else its own __reduce_ex__/__reduce__ or copyreg reducer called and
+// its value saved. false with p->err clear: the Python path.
+static bool save_instance(Pk *p, Value v, ObjClass *c) {
+    Value red = VAL_NULL;
+    int found = p->dispatch->used ? dict_get(p->dispatch, OBJ_VAL(c), &red) : 0;
+    if (found < 0) {
+        p->err = true;
+        return false;
+    }
+    if (found) {
+        Value rv = vm_call(red, 1, &v, NULL);
+        if (!rv || !keep(p, rv)) {
+            p->err = true;
+            return false;
+        }
+        return save_reduce(p, v, rv);
+    }
+    ObjDict *idict = obj_instance_dict_peek(v);
+    if (idict && idict->used &&
+        (dict_get_str(idict, p->s_reduce_ex) || dict_get_str(idict, ST->s_reduce) ||
+         dict_get_str(idict, p->s_getstate))) {
+        return false;
+    }
+    Value rex = class_lookup(c, p->s_reduce_ex);
+    Value rd = class_lookup(c, ST->s_reduce);
+    if (rex == dict_get_str(cls_object->dict, p->s_reduce_ex) && rd == dict_get_str(cls_object->dict, ST->s_reduce)) {
+        ObjClass *nb = c->native_base;
+        bool ok = nb == cls_object ||
+                  (nb == cls_list && class_lookup(c, ST->s_iter) == dict_get_str(cls_list->dict, ST->s_iter)) ||
+                  (nb == cls_dict && class_lookup(c, p->s_items) == dict_get_str(cls_dict->dict, p->s_items)) ||
+                  (nb == cls_tuple && class_lookup(c, p->s_getnewargs));
+        return ok && save_newobj(p, v, c);
+    }
+    Value rv;
+    if (rex != dict_get_str(cls_object->dict, p->s_reduce_ex)) {
+        Value proto = MK_SMALL(p->proto);
+        rv = call_method_str(v, p->s_reduce_ex, 1, &proto);
+    } else {
+        rv = call_method_str(v, ST->s_reduce, 0, NULL);
+    }
+    if (!rv || !keep(p, rv)) {
+        p->err = true;
+        return false;
+    }
+    return save_reduce(p, v, rv);
+}
+
+// Closes the open frame when it has reached the target size (CPython's
+// _Pickler_OpcodeBoundary, before each object is saved) and opens the next.
+static void frame_boundary(Pk *p) {
+    size_t len = p->b.len - p->frame_start - 9;
+    if (len < FRAME_TARGET) {
+        return;
+    }
+    unsigned char *h = (unsigned char *)p->b.data + p->frame_start;
+    h[0] = 0x95;
+    for (int i = 0; i < 8; i++) {
+        h[1 + i] = (unsigned char)((uint64_t)len >> (8 * i));
+    }
+    p->frame_start = p->b.len;
+    sb_add(&p->b, "\0\0\0\0\0\0\0\0\0", 9);
+}
+
+static bool save_obj(Pk *p, Value v);
+
+static bool save(Pk *p, Value v) {
+    if (p->b.failed) {
+        return false;
+    }
+    if (p->proto >= 4) {
+        frame_boundary(p);
+    }
+    return save_obj(p, v);
+}
+
+static bool save_obj(Pk *p, Value v) {
     if (v == VAL_NONE) {
         sb_addc(&p->b, 'N');
         return true;
@@ -285,18 +784,9 @@ static bool save(Pk *p, Value v) {
         return false;
     }
     ObjClass *c = AS_OBJ(v)->cls;
-    if (c != cls_str && c != cls_bytes && c != cls_tuple && c != cls_list && c != cls_dict) {
-        return false;
-    }
     int64_t m = memo_get(p, AS_OBJ(v));
     if (m >= 0) {
-        if (m < 256) {
-            char t[2] = {'h', (char)m};
-            sb_add(&p->b, t, 2);
-        } else {
-            sb_addc(&p->b, 'j');
-            put_u32(&p->b, (uint32_t)m);
-        }
+        memo_write_get(p, m);
         return true;
     }
     if (c == cls_str) {
@@ -331,9 +821,25 @@ static bool save(Pk *p, Value v) {
         memo_put(p, AS_OBJ(v));
         return true;
     }
-    // CPython's C pickler counts a tuple once against the recursion limit,
-    // a list or a dict twice (save and its batch)
-    int levels = c == cls_tuple ? 1 : 2;
+    if (c == cls_function) {
+        return save_global(p, v);
+    }
+    if ((c->flags & CLS_META) && (AS_CLASS(v)->flags & (CLS_USER | CLS_HEAPTYPE))) {
+        // a program's class (an Enum's too: its metaclass unless copyreg
+        // has a reducer for that)
+        Value red;
+        int found = c == cls_type || !p->dispatch->used ? 0 : dict_get(p->dispatch, OBJ_VAL(c), &red);
+        p->err = found < 0;
+        return found == 0 && save_global(p, v);
+    }
+    bool inst = (c->flags & CLS_USER) && !(c->flags & CLS_META);
+    if (!inst && !(c->flags & CLS_HEAPTYPE && c->native_base == cls_tuple) && c != cls_tuple && c != cls_list &&
+        c != cls_dict) {
+        return false;
+    }
+    // CPython's C pickler counts a tuple or an instance once against the
+    // recursion limit, a list or a dict twice (save and its batch)
+    int levels = c == cls_list || c == cls_dict ? 2 : 1;
     for (int i = 0; i < levels; i++) {
         if (!vm_enter_recursive(" while pickling an object")) {
             while (i-- > 0) {
@@ -343,17 +849,22 @@ static bool save(Pk *p, Value v) {
             return false;
         }
     }
-    bool ok = c == cls_tuple ? save_tuple(p, v) : c == cls_list ? save_list(p, v) : save_dict(p, v);
+    bool ok = c == cls_tuple  ? save_tuple(p, v)
+              : c == cls_list ? save_list(p, v)
+              : c == cls_dict ? save_dict(p, v)
+                              : save_instance(p, v, c);
     for (int i = 0; i < levels; i++) {
         vm_leave_recursive();
     }
     return ok;
 }
 
-// dumps(obj, protocol): the pickle's bytes, or None for the Python path.
+// dumps(obj, protocol, dispatch_table, REVERSE_NAME_MAPPING,
+// REVERSE_IMPORT_MAPPING, extension_registry): the pickle's bytes, or None
+// for the Python path.
 static Value pk_dumps(int argc, Value *argv, ObjDict *kw) {
     (void)kw;
-    if (!arg_count("dumps", argc, 2, 2)) {
+    if (!arg_count("dumps", argc, 6, 6)) {
         return VAL_NULL;
     }
     int proto;
@@ -365,42 +876,65 @@ static Value pk_dumps(int argc, Value *argv, ObjDict *kw) {
     } else {
         return VAL_NONE;
     }
-    if (proto < 2 || proto > 5) {
+    if (proto < 2 || proto > 5 || !IS_DICT(argv[2]) || !IS_DICT(argv[3]) || !IS_DICT(argv[4]) ||
+        !IS_DICT(argv[5]) || AS_DICT(argv[5])->used) {
         return VAL_NONE;
     }
+    Value keepv = list_new(16);
+    if (!keepv) {
+        return VAL_NULL;
+    }
+    gc_push_root(keepv);
     Pk p;
     memset(&p, 0, sizeof p);
     sb_init(&p.b);
     p.proto = proto;
+    p.keep = AS_LIST(keepv);
+    p.dispatch = AS_DICT(argv[2]);
+    p.rev_name = AS_DICT(argv[3]);
+    p.rev_import = AS_DICT(argv[4]);
+    p.s_reduce_ex = str_intern_c("__reduce_ex__");
+    p.s_getnewargs = str_intern_c("__getnewargs__");
+    p.s_getnewargs_ex = str_intern_c("__getnewargs_ex__");
+    p.s_getstate = str_intern_c("__getstate__");
+    p.s_items = str_intern_c("items");
+    char head[2] = {'\x80', (char)proto};
+    sb_add(&p.b, head, 2);
+    if (proto >= 4) {
+        p.frame_start = p.b.len;
+        sb_add(&p.b, "\0\0\0\0\0\0\0\0\0", 9);
+    }
     bool ok = save(&p, argv[0]);
     if (ok) {
         sb_addc(&p.b, '.');
     }
-    ok = ok && !p.b.failed && p.b.len < FRAME_TARGET;
+    ok = ok && !p.b.failed;
     if (p.keys) {
         mem_free(p.keys, p.cap * sizeof(Obj *));
         mem_free(p.idx, p.cap * sizeof(uint32_t));
     }
     if (!ok) {
         sb_free(&p.b);
+        gc_pop_root(1);
         return p.err ? VAL_NULL : VAL_NONE;
     }
-    size_t head = proto >= 4 && p.b.len >= 4 ? 11 : 2;
-    Value r = bytes_try_new(NULL, head + p.b.len);
-    if (r) {
-        unsigned char *o = AS_BYTES(r)->data;
-        o[0] = 0x80;
-        o[1] = (unsigned char)proto;
-        if (head == 11) {
-            o[2] = 0x95;
-            uint64_t n = p.b.len;
+    if (proto >= 4) {
+        // the last frame: its header, or none for fewer than 4 bytes
+        size_t len = p.b.len - p.frame_start - 9;
+        unsigned char *h = (unsigned char *)p.b.data + p.frame_start;
+        if (len >= 4) {
+            h[0] = 0x95;
             for (int i = 0; i < 8; i++) {
-                o[3 + i] = (unsigned char)(n >> (8 * i));
+                h[1 + i] = (unsigned char)((uint64_t)len >> (8 * i));
             }
+        } else {
+            memmove(h, h + 9, len);
+            p.b.len -= 9;
         }
-        memcpy(o + head, p.b.data, p.b.len);
     }
+    Value r = bytes_try_new((const unsigned char *)p.b.data, p.b.len);
     sb_free(&p.b);
+    gc_pop_root(1);
     return r;
 }
 
@@ -413,6 +947,9 @@ typedef struct Up {
     size_t *marks;
     size_t nmarks, capmarks;
     Value err;              // pickle.UnpicklingError
+    int proto;              // the PROTO opcode's (0 before one)
+    ObjDict *name_map, *import_map; // _compat_pickle's NAME_MAPPING, IMPORT_MAPPING
+    ObjStr *s_setstate;
 } Up;
 
 static bool need(Up *u, size_t n) {
@@ -491,6 +1028,203 @@ static size_t pop_mark(Up *u) {
     return u->marks[--u->nmarks];
 }
 
+// find_class(module, name) as CPython's Unpickler: the module (imported
+// when sys.modules lacks it), then the attribute, a dotted path for
+// protocol 4+. UP_FALLBACK for what pickle.py words itself (a protocol-2
+// name mapping, a missing attribute); *out set on UP_OK.
+static int find_class(Up *u, Value mod, Value name, Value *out) {
+    if (!IS_STR(mod) || !IS_STR(name)) {
+        return UP_FALLBACK;
+    }
+    if (u->proto < 3) {
+        if (dict_get_str(u->import_map, AS_STR(mod))) {
+            return UP_FALLBACK;
+        }
+        Value key = tuple_new(2);
+        if (!key) {
+            return UP_ERROR;
+        }
+        AS_TUPLE(key)->items[0] = mod;
+        AS_TUPLE(key)->items[1] = name;
+        gc_push_root(key);
+        Value hit;
+        int r = dict_get(u->name_map, key, &hit);
+        gc_pop_root(1);
+        if (r != 0) {
+            return r < 0 ? UP_ERROR : UP_FALLBACK;
+        }
+    }
+    Value m = dict_get_str(ST->modules, AS_STR(mod));
+    if (!m) {
+        if (!vm_import(AS_STR(mod)->data)) {
+            return UP_ERROR;
+        }
+        m = dict_get_str(ST->modules, AS_STR(mod));
+        if (!m) {
+            return UP_FALLBACK;
+        }
+    }
+    ObjStr *ns = AS_STR(name);
+    if (u->proto < 4 || !strchr(ns->data, '.')) {
+        Value key = ns->interned ? name : str_intern(ns->data, ns->len);
+        if (!key) {
+            return UP_ERROR;
+        }
+        gc_push_root(key);
+        Value v = obj_getattr_opt(m, AS_STR(key));
+        gc_pop_root(1);
+        if (!v) {
+            return exc_pending() ? UP_ERROR : UP_FALLBACK;
+        }
+        *out = v;
+        return UP_OK;
+    }
+    if (strstr(ns->data, "<locals>")) {
+        return UP_FALLBACK;
+    }
+    const char *s = ns->data;
+    Value cur = m;
+    for (;;) {
+        const char *dot = strchr(s, '.');
+        size_t n = dot ? (size_t)(dot - s) : strlen(s);
+        Value part = str_intern(s, n);
+        if (!part) {
+            return UP_ERROR;
+        }
+        gc_push_root(part);
+        cur = obj_getattr_opt(cur, AS_STR(part));
+        gc_pop_root(1);
+        if (!cur) {
+            return exc_pending() ? UP_ERROR : UP_FALLBACK;
+        }
+        if (!dot) {
+            break;
+        }
+        s = dot + 1;
+    }
+    *out = cur;
+    return UP_OK;
+}
+
+// cls.__new__(cls, *args, **kw) of NEWOBJ/NEWOBJ_EX (the stack still holds
+// them): object's own __new__ without a lookup.
+static Value new_instance(Value cls, ObjTuple *args, ObjDict *kw) {
+    ObjClass *c = AS_CLASS(cls);
+    Value nf = class_lookup(c, ST->s_new);
+    if (nf && nf == dict_get_str(cls_object->dict, ST->s_new) && c->native_base == cls_object &&
+        c->new_ && args->len == 0 && (!kw || kw->used == 0)) {
+        return c->new_(c, 0, NULL, NULL);
+    }
+    nf = obj_getattr(cls, ST->s_new);
+    if (!nf) {
+        return VAL_NULL;
+    }
+    gc_push_root(nf);
+    Value small[8];
+    Value *argv = args->len < 8 ? small : mem_alloc((args->len + 1) * sizeof(Value));
+    argv[0] = cls;
+    memcpy(argv + 1, args->items, args->len * sizeof(Value));
+    Value r = vm_call(nf, (int)args->len + 1, argv, kw);
+    if (argv != small) {
+        mem_free(argv, (args->len + 1) * sizeof(Value));
+    }
+    gc_pop_root(1);
+    return r;
+}
+
+// BUILD: inst.__setstate__(state), else the state dict's items put in the
+// instance dict (str keys interned) and the slot state's set as
+// attributes, as CPython's load_build.
+static int build(Up *u, Value inst, Value state) {
+    Value ss = obj_getattr_opt(inst, u->s_setstate);
+    if (ss) {
+        gc_push_root(ss);
+        Value r = vm_call(ss, 1, &state, NULL);
+        gc_pop_root(1);
+        return r ? UP_OK : UP_ERROR;
+    }
+    if (exc_pending()) {
+        return UP_ERROR;
+    }
+    Value slotstate = VAL_NONE;
+    if (IS_TUPLE(state) && AS_TUPLE(state)->len == 2) {
+        slotstate = AS_TUPLE(state)->items[1];
+        state = AS_TUPLE(state)->items[0];
+    }
+    if (state != VAL_NONE) {
+        if (!IS_DICT(state)) {
+            return UP_FALLBACK;
+        }
+        ObjDict *sd = AS_DICT(state);
+        if (sd->used) {
+            ObjDict *d = obj_instance_dict(inst);
+            if (!d) {
+                return obj_getattr(inst, str_intern_c("__dict__")) ? UP_FALLBACK : UP_ERROR;
+            }
+            size_t pos = 0;
+            Value k, v;
+            while (dict_next(sd, &pos, &k, &v)) {
+                if (IS_STR(k) && !AS_STR(k)->interned) {
+                    k = str_intern(AS_STR(k)->data, AS_STR(k)->len);
+                    if (!k) {
+                        return UP_ERROR;
+                    }
+                }
+                gc_push_root(k);
+                int r = dict_set(d, k, v);
+                gc_pop_root(1);
+                if (r < 0) {
+                    return UP_ERROR;
+                }
+            }
+        }
+    }
+    if (slotstate != VAL_NONE) {
+        if (!IS_DICT(slotstate)) {
+            return UP_FALLBACK;
+        }
+        size_t pos = 0;
+        Value k, v;
+        while (dict_next(AS_DICT(slotstate), &pos, &k, &v)) {
+            if (!IS_STR(k)) {
+                return UP_FALLBACK;
+            }
+            if (!AS_STR(k)->interned) {
+                k = str_intern(AS_STR(k)->data, AS_STR(k)->len);
+                if (!k) {
+                    return UP_ERROR;
+                }
+            }
+            gc_push_root(k);
+            bool ok = obj_setattr(inst, AS_STR(k), v);
+            gc_pop_root(1);
+            if (!ok) {
+                return UP_ERROR;
+            }
+        }
+    }
+    return UP_OK;
+}
+
+// APPEND/APPENDS to what is not an exact list: its extend() with the
+// items (CPython's do_append); the stack keeps them meanwhile.
+static int extend_other(Up *u, Value l, size_t from) {
+    Value ext = obj_getattr_opt(l, str_intern_c("extend"));
+    if (!ext) {
+        return exc_pending() ? UP_ERROR : UP_FALLBACK;
+    }
+    gc_push_root(ext);
+    Value items = list_from_array(u->stack->len - from, u->stack->items + from);
+    Value r = VAL_NULL;
+    if (items) {
+        gc_push_root(items);
+        r = vm_call(ext, 1, &items, NULL);
+        gc_pop_root(1);
+    }
+    gc_pop_root(1);
+    return r ? UP_OK : UP_ERROR;
+}
+
 // Runs the opcodes up to STOP: UP_OK with the result on the stack.
 static int run(Up *u) {
     for (;;) {
@@ -509,6 +1243,7 @@ static int run(Up *u) {
             if (a[0] > 5) {
                 return UP_FALLBACK;
             }
+            u->proto = a[0];
             u->pos++;
             break;
         case 0x95:  // FRAME
@@ -685,7 +1420,12 @@ static int run(Up *u) {
             }
             Value l = u->stack->items[from - 1];
             if (!IS_LIST(l)) {
-                return UP_FALLBACK;
+                int r = extend_other(u, l, from);
+                if (r != UP_OK) {
+                    return r;
+                }
+                u->stack->len = from;
+                break;
             }
             if (!list_append_items(AS_LIST(l), u->stack->items + from, u->stack->len - from)) {
                 return UP_ERROR;
@@ -708,17 +1448,108 @@ static int run(Up *u) {
                 from = u->stack->len - 2;
             }
             Value d = u->stack->items[from - 1];
-            if (!IS_DICT(d) || (u->stack->len - from) % 2) {
+            if ((u->stack->len - from) % 2) {
                 return UP_FALLBACK;
             }
             for (size_t i = from; i < u->stack->len; i += 2) {
-                if (dict_set(AS_DICT(d), u->stack->items[i], u->stack->items[i + 1]) < 0) {
-                    return UP_ERROR;    // an unhashable key: TypeError as CPython's
+                // (an unhashable key: TypeError as CPython's; a dict
+                // subclass's own __setitem__ runs)
+                if (IS_DICT(d) ? dict_set(AS_DICT(d), u->stack->items[i], u->stack->items[i + 1]) < 0
+                               : !obj_setitem(d, u->stack->items[i], u->stack->items[i + 1])) {
+                    return UP_ERROR;
                 }
             }
             u->stack->len = from;
             break;
         }
+        case 'c': { // GLOBAL: "module\nname\n"
+            const unsigned char *nl1 = memchr(a, '\n', u->len - u->pos);
+            const unsigned char *nl2 = nl1 ? memchr(nl1 + 1, '\n', u->len - u->pos - (size_t)(nl1 + 1 - a)) : NULL;
+            if (!nl2 || !utf8_ok(a, (size_t)(nl1 - a)) || !utf8_ok(nl1 + 1, (size_t)(nl2 - nl1 - 1))) {
+                return UP_FALLBACK;
+            }
+            Value mod = str_try_new((const char *)a, (size_t)(nl1 - a));
+            if (!mod || !push(u, mod)) {
+                return UP_ERROR;
+            }
+            Value name = str_try_new((const char *)nl1 + 1, (size_t)(nl2 - nl1 - 1));
+            if (!name || !push(u, name)) {
+                return UP_ERROR;
+            }
+            u->pos += (size_t)(nl2 + 1 - a);
+            // as STACK_GLOBAL of the two
+        }
+            // fall through
+        case 0x93: { // STACK_GLOBAL
+            if (u->stack->len < 2 || (u->nmarks && u->marks[u->nmarks - 1] > u->stack->len - 2)) {
+                return UP_FALLBACK;
+            }
+            Value v;
+            int r = find_class(u, u->stack->items[u->stack->len - 2], u->stack->items[u->stack->len - 1], &v);
+            if (r != UP_OK) {
+                return r;
+            }
+            u->stack->len -= 2;
+            if (!push(u, v)) {
+                return UP_ERROR;
+            }
+            break;
+        }
+        case 0x81:   // NEWOBJ
+        case 0x92: { // NEWOBJ_EX
+            size_t k = op == 0x81 ? 2 : 3;
+            if (u->stack->len < k || (u->nmarks && u->marks[u->nmarks - 1] > u->stack->len - k)) {
+                return UP_FALLBACK;
+            }
+            Value *top = u->stack->items + u->stack->len - k;
+            if (!IS_CLASS(top[0]) || !IS_TUPLE(top[1]) || (op == 0x92 && !IS_DICT(top[2]))) {
+                return UP_FALLBACK;
+            }
+            Value v = new_instance(top[0], AS_TUPLE(top[1]), op == 0x92 ? AS_DICT(top[2]) : NULL);
+            if (!v) {
+                return UP_ERROR;
+            }
+            u->stack->len -= k;
+            if (!push(u, v)) {
+                return UP_ERROR;
+            }
+            break;
+        }
+        case 'R': { // REDUCE
+            if (u->stack->len < 2 || (u->nmarks && u->marks[u->nmarks - 1] > u->stack->len - 2)) {
+                return UP_FALLBACK;
+            }
+            Value *top = u->stack->items + u->stack->len - 2;
+            if (!IS_TUPLE(top[1])) {
+                return UP_FALLBACK;
+            }
+            Value v = vm_call(top[0], (int)AS_TUPLE(top[1])->len, AS_TUPLE(top[1])->items, NULL);
+            if (!v) {
+                return UP_ERROR;
+            }
+            u->stack->len -= 2;
+            if (!push(u, v)) {
+                return UP_ERROR;
+            }
+            break;
+        }
+        case 'b': { // BUILD
+            if (u->stack->len < 2 || (u->nmarks && u->marks[u->nmarks - 1] > u->stack->len - 2)) {
+                return UP_FALLBACK;
+            }
+            int r = build(u, u->stack->items[u->stack->len - 2], u->stack->items[u->stack->len - 1]);
+            if (r != UP_OK) {
+                return r;
+            }
+            u->stack->len--;
+            break;
+        }
+        case '0':   // POP
+            if (u->stack->len == 0 || (u->nmarks && u->marks[u->nmarks - 1] >= u->stack->len)) {
+                return UP_FALLBACK;
+            }
+            u->stack->len--;
+            break;
         case 0x94:  // MEMOIZE
             if (u->stack->len == 0 || !list_append(u->memo, u->stack->items[u->stack->len - 1])) {
                 return u->stack->len == 0 ? UP_FALLBACK : UP_ERROR;
@@ -772,19 +1603,22 @@ static int run(Up *u) {
     }
 }
 
-// loads(data, fallback, UnpicklingError): the unpickled value, or
-// [fallback] for the Python path.
+// loads(data, fallback, UnpicklingError, NAME_MAPPING, IMPORT_MAPPING):
+// the unpickled value, or [fallback] for the Python path.
 static Value pk_loads(int argc, Value *argv, ObjDict *kw) {
     (void)kw;
-    if (!arg_count("loads", argc, 3, 3)) {
+    if (!arg_count("loads", argc, 5, 5)) {
         return VAL_NULL;
     }
-    if (!IS_BYTES(argv[0]) || !IS_CLASS(argv[2])) {
+    if (!IS_BYTES(argv[0]) || !IS_CLASS(argv[2]) || !IS_DICT(argv[3]) || !IS_DICT(argv[4])) {
         return argv[1];
     }
     Up u;
     memset(&u, 0, sizeof u);
     u.err = argv[2];
+    u.name_map = AS_DICT(argv[3]);
+    u.import_map = AS_DICT(argv[4]);
+    u.s_setstate = str_intern_c("__setstate__");
     u.s = AS_BYTES(argv[0])->data;
     u.len = AS_BYTES(argv[0])->len;
     Value st = list_new(8);
@@ -809,9 +1643,20 @@ static Value pk_loads(int argc, Value *argv, ObjDict *kw) {
     return out;
 }
 
+// reduce_plain(obj, newobj): object's reduction of a plain instance for
+// copy.deepcopy, with [newobj] as the callable; None when [obj] is not one.
+static Value pk_reduce_plain(int argc, Value *argv, ObjDict *kw) {
+    (void)kw;
+    if (!arg_count("reduce_plain", argc, 2, 2)) {
+        return VAL_NULL;
+    }
+    return object_reduce_plain(argv[0], argv[1]);
+}
+
 static const MethodDef pickle_functions[] = {
     {"dumps", pk_dumps},
     {"loads", pk_loads},
+    {"reduce_plain", pk_reduce_plain},
     {NULL, NULL},
 };
 

@@ -85,6 +85,15 @@ Value call_attr(Value self, const char *name, int argc, Value *argv);
 ObjDict *obj_instance_dict(Value self);
 // The same, NULL while it has not been made (no dict is made for a read).
 ObjDict *obj_instance_dict_peek(Value self);
+// object.__getstate__() of [obj] (CPython 3.11's object_getstate_default,
+// class.c): the instance dict itself, None when it is empty, or (that,
+// {slot name: value}) when __slots__ hold values; VAL_NULL on error.
+Value object_state(Value obj);
+// object.__reduce_ex__(2+) of [obj] when it is a plain instance of a
+// program's class (object's reduction, no __getnewargs__, object or an
+// unchanged list or dict as builtin base): ([newobj], (cls,), state,
+// listitems, dictitems); None for any other object; VAL_NULL on error.
+Value object_reduce_plain(Value obj, Value newobj);
 // self.__dict__ = v (v VAL_NULL: del, a new empty dict), as object.__dict__'s
 // setter; false with TypeError for a v that is not a dict.
 bool obj_replace_instance_dict(Value self, Value v);
