@@ -107,53 +107,6 @@ static void error(Compiler *c, SrcLoc loc, const char *msg) {
 }
 
 // ---- emission
-static const int8_t op_pops[] = {
-#define OP(name, operand, pops, pushes) pops,
-#include "opcodes.def"
-#undef OP
-};
-static const int8_t op_pushes[] = {
-#define OP(name, operand, pops, pushes) pushes,
-#include "opcodes.def"
-#undef OP
-};
-
-static int stack_effect(int op, int arg) {
-    switch (op) {
-    case OP_BUILD_TUPLE: case OP_BUILD_LIST: case OP_BUILD_SET: case OP_BUILD_SLICE:
-    case OP_BUILD_STRING:
-        return 1 - arg;
-    case OP_BUILD_MAP:
-        return 1 - 2 * arg;
-    case OP_UNPACK_SEQUENCE:
-        return arg - 1;
-    case OP_UNPACK_EX:
-        return (arg & 0xff) + (arg >> 8);
-    case OP_FORMAT_VALUE:
-        return (arg & 0x100) ? -1 : 0;
-    case OP_CALL:
-        return -arg - 1;
-    case OP_CALL_KW:
-        return -arg - 2;
-    case OP_CALL_EX:
-        return -(arg & 1) - 2;
-    case OP_MAKE_FUNCTION:
-        return -__builtin_popcount(arg);
-    case OP_BUILD_CLASS:
-        return -2 - (arg & 1);
-    case OP_RAISE_VARARGS:
-        return -arg;
-    case OP_JUMP_IF_FALSE_OR_POP: case OP_JUMP_IF_TRUE_OR_POP:
-        return -1;
-    case OP_FOR_ITER:
-        return 1;
-    case OP_SEND:
-        return 0;
-    default:
-        return op_pushes[op] - op_pops[op];
-    }
-}
-
 static void emit(Compiler *c, int op, int arg) {
     Unit *u = c->u;
     if (arg < 0 || arg > MAX_ARG) {
@@ -170,7 +123,7 @@ static void emit(Compiler *c, int op, int arg) {
     u->lines[u->ncode] = u->line;
     u->spans[u->ncode] = u->span;
     u->ncode++;
-    u->depth += stack_effect(op, arg);
+    u->depth += opcode_stack_effect(op, arg);
     if (u->depth > u->maxdepth) {
         u->maxdepth = u->depth;
     }

@@ -758,8 +758,18 @@ Value vm_run(Frame *entry, int *status, Value throw_exc) {
 L_TRACE:
     // a trace or profile function is set (trace.c): its events first
     SAVE_FRAME();
-    if (!vm_trace_instr(frame, instr, sp)) {
+    switch (vm_trace_instr(frame, instr, sp)) {
+    case TRACE_ERROR:
+        LOAD_FRAME();
         goto error;
+    case TRACE_JUMPED:
+        // the trace function moved the frame (a jump): on from there
+        LOAD_FRAME();
+        instr = *ip++;
+        arg = INSTR_ARG(instr);
+        goto L_TRACE;
+    default:
+        break;
     }
     goto *dispatch_table[INSTR_OP(instr)];
 #else
@@ -770,8 +780,13 @@ next_instr:
     if (__builtin_expect(ST->dispatch_tracing, 0)) {
         // a trace or profile function is set (trace.c): its events first
         SAVE_FRAME();
-        if (!vm_trace_instr(frame, instr, sp)) {
-            goto error;
+        int traced = vm_trace_instr(frame, instr, sp);
+        if (traced != TRACE_OK) {
+            LOAD_FRAME();
+            if (traced == TRACE_ERROR) {
+                goto error;
+            }
+            goto next_instr;    // the trace function moved the frame (a jump)
         }
     }
     switch (INSTR_OP(instr)) {
