@@ -254,12 +254,14 @@ static Value call_hook(Value fn, Value snap, int ev, Value arg, bool profile) {
     return r;
 }
 
-// The profile function's [ev], then the frame's local trace function's.
+// The profile function's [ev] (not line, exception and opcode events), then
+// the frame's local trace function's.
 static bool report(Value snap, int ev, Value arg) {
-    if (T.prof && !call_hook(T.prof, snap, ev, arg, true)) {
+    bool profiled = ev != EV_LINE && ev != EV_EXCEPTION && ev != EV_OPCODE;
+    if (T.prof && profiled && !call_hook(T.prof, snap, ev, arg, true)) {
         return false;
     }
-    if (ev >= EV_C_CALL) {
+    if (ev >= EV_C_CALL && ev <= EV_C_EXCEPTION) {
         return true;    // (the trace function does not see builtins)
     }
     ObjFrameSnap *o = SNAP(snap);

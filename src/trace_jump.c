@@ -363,7 +363,7 @@ static bool apply(Frame *f, Analysis *a, int from, int to) {
         b->handler = INSTR_ARG(f->code->code[want[i]]);
         b->level = (uint32_t)a->level[want[i]];
     }
-    f->ip = f->code->code + to;
+    f->ip = f->code->code + to + 1;     // (ip is past the instruction running: [to] runs next)
     return true;
 }
 

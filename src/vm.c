@@ -763,9 +763,10 @@ L_TRACE:
         LOAD_FRAME();
         goto error;
     case TRACE_JUMPED:
-        // the trace function moved the frame (a jump): on from there
+        // the trace function moved the frame (a jump): its ip is past
+        // the instruction to run now
         LOAD_FRAME();
-        instr = *ip++;
+        instr = ip[-1];
         arg = INSTR_ARG(instr);
         goto L_TRACE;
     default:
@@ -786,6 +787,7 @@ next_instr:
             if (traced == TRACE_ERROR) {
                 goto error;
             }
+            ip--;
             goto next_instr;    // the trace function moved the frame (a jump)
         }
     }
