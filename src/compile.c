@@ -272,6 +272,30 @@ static ObjCode *finish_unit(Compiler *c, const char *name, int firstline) {
             u->code[i] = INSTR(op, target);
         }
     }
+    // A jump to an unconditional JUMP that only ends the code before it
+    // (an if's branch: it has that code's line) goes to where that one
+    // goes, as CPython's compiler threads them: passing through it
+    // reported that line again to trace functions. A JUMP starting a line
+    // of its own (`continue`, `break`) stays a step, as in CPython.
+    // Conditional jumps only forwards (a backward JUMP is the loop's safe
+    // point: it stays on the back edge).
+    for (int i = 0; i < u->ncode; i++) {
+        int op = INSTR_OP(u->code[i]);
+        if (op != OP_JUMP && op != OP_POP_JUMP_IF_FALSE && op != OP_POP_JUMP_IF_TRUE) {
+            continue;
+        }
+        int target = (int)INSTR_ARG(u->code[i]);
+        for (int hops = 0; hops < 8 && target > 0 && target < u->ncode && INSTR_OP(u->code[target]) == OP_JUMP &&
+                           (u->lines[target - 1] == u->lines[target] || u->lines[i] == u->lines[target]);
+             hops++) {
+            int next = (int)INSTR_ARG(u->code[target]);
+            if (next == target || (op != OP_JUMP && next <= i)) {
+                break;
+            }
+            target = next;
+        }
+        u->code[i] = INSTR(op, target);
+    }
     // Superinstructions: LOAD_FAST followed by LOAD_FAST or LOAD_CONST does
     // both and skips the second, which stays in place (a jump to it, the
     // line table and --dis still see it); followed by LOAD_ATTR, it does the
