@@ -346,7 +346,8 @@ int vm_trace_instr(Frame *frame, uint32_t instr, Value *sp) {
         }
         if (o->pending_jump) {
             // a jump set at its yield's 'return' event: it goes on there
-            return jump_resume(frame, o) ? TRACE_JUMPED : TRACE_ERROR;
+            T.jumped = jump_resume(frame, o);
+            return T.jumped ? TRACE_JUMPED : TRACE_ERROR;
         }
     } else {
         snap = current_object(frame);
@@ -370,11 +371,11 @@ int vm_trace_instr(Frame *frame, uint32_t instr, Value *sp) {
         bool ok = report(snap, EV_LINE, VAL_NONE);
         gc_pop_root(1);
         if (!ok) {
+            T.jumped = false;   // (a jump, then an exception: it stops at the old place)
             return TRACE_ERROR;
         }
         if (T.jumped) {
-            T.jumped = false;
-            return TRACE_JUMPED;    // (its target's events are not reported again)
+            return TRACE_JUMPED;    // (its target's events are not reported again; the loop clears jumped)
         }
     }
     if (o->trace_opcodes && o->trace && T.func) {

@@ -758,19 +758,8 @@ Value vm_run(Frame *entry, int *status, Value throw_exc) {
 L_TRACE:
     // a trace or profile function is set (trace.c): its events first
     SAVE_FRAME();
-    switch (vm_trace_instr(frame, instr, sp)) {
-    case TRACE_ERROR:
-        LOAD_FRAME();
-        goto error;
-    case TRACE_JUMPED:
-        // the trace function moved the frame (a jump): its ip is past
-        // the instruction to run now
-        LOAD_FRAME();
-        instr = ip[-1];
-        arg = INSTR_ARG(instr);
-        goto L_TRACE;
-    default:
-        break;
+    if (vm_trace_instr(frame, instr, sp) != TRACE_OK) {
+        goto error;     // (or a jump: the error path sees ST->trace.jumped)
     }
     goto *dispatch_table[INSTR_OP(instr)];
 #else
@@ -781,14 +770,8 @@ next_instr:
     if (__builtin_expect(ST->dispatch_tracing, 0)) {
         // a trace or profile function is set (trace.c): its events first
         SAVE_FRAME();
-        int traced = vm_trace_instr(frame, instr, sp);
-        if (traced != TRACE_OK) {
-            LOAD_FRAME();
-            if (traced == TRACE_ERROR) {
-                goto error;
-            }
-            ip--;
-            goto next_instr;    // the trace function moved the frame (a jump)
+        if (vm_trace_instr(frame, instr, sp) != TRACE_OK) {
+            goto error;     // (or a jump: the error path sees ST->trace.jumped)
         }
     }
     switch (INSTR_OP(instr)) {
@@ -2770,7 +2753,22 @@ next_instr:
     }
 #endif
 
-error: {
+error:
+    if (__builtin_expect(ST->trace.jumped, 0)) {
+        // not an exception: the trace function moved the frame (a jump,
+        // vm_trace_instr), whose ip is past the instruction to run now
+        ST->trace.jumped = false;
+        LOAD_FRAME();
+#ifdef PYISH_COMPUTED_GOTO
+        instr = ip[-1];
+        arg = INSTR_ARG(instr);
+        goto L_TRACE;
+#else
+        ip--;
+        goto next_instr;
+#endif
+    }
+    {
     // ip points after the failing instruction; sp is saved in the frame
     Value exc = exc_take();
     if (!exc) {

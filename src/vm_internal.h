@@ -142,8 +142,9 @@ Frame *fast_chain_suspend(Frame *f);
 // instruction); when an exception is raised in or passes through [frame]
 // (returns the exception to go on with: a failing hook's replaces it); when
 // it leaves [frame].
-// vm_trace_instr's result: TRACE_JUMPED when the trace function moved the
-// frame (trace_jump.c): the loop reloads it and goes on at its new ip.
+// vm_trace_instr's result: TRACE_JUMPED (with ST->trace.jumped set, which
+// the loop clears) when the trace function moved the frame (trace_jump.c):
+// the loop reloads it and goes on at its new ip.
 enum { TRACE_ERROR, TRACE_OK, TRACE_JUMPED };
 int vm_trace_instr(Frame *frame, uint32_t instr, Value *sp);
 Value vm_trace_exception(Frame *frame, Value exc);
