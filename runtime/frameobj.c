@@ -89,7 +89,7 @@ static Value framesnap_getattr(Value self, ObjStr *name) {
             return f->locals ? f->locals : dict_new();
         }
         if (strcmp(n, "f_lasti") == 0) {
-            return MK_SMALL(-1);
+            return MK_SMALL(live && !f->at_call ? vm_frame_lasti(live) : -1);
         }
         break;
     case 'g':
@@ -108,7 +108,7 @@ static Value framesnap_getattr(Value self, ObjStr *name) {
             return f->trace_lines ? VAL_TRUE : VAL_FALSE;
         }
         if (strcmp(n, "f_trace_opcodes") == 0) {
-            return VAL_FALSE;
+            return f->trace_opcodes ? VAL_TRUE : VAL_FALSE;
         }
         break;
     default:
@@ -118,7 +118,8 @@ static Value framesnap_getattr(Value self, ObjStr *name) {
 }
 
 // f_trace, f_trace_lines and f_trace_opcodes can be set (sys.settrace's
-// local trace function); f_lineno cannot (no jumps).
+// local trace function), and f_lineno by a trace function (a jump,
+// src/trace_jump.c).
 static bool framesnap_setattr(Value self, ObjStr *name, Value v) {
     ObjFrameSnap *f = SNAP(self);
     const char *n = name->data;
@@ -137,12 +138,13 @@ static bool framesnap_setattr(Value self, ObjStr *name, Value v) {
         }
         if (n[8] == 'l') {
             f->trace_lines = v == VAL_TRUE;
+        } else {
+            f->trace_opcodes = v == VAL_TRUE;
         }
         return true;
     }
     if (strcmp(n, "f_lineno") == 0) {
-        exc_raise(exc_ValueError, "f_lineno can only be set by a trace function");
-        return false;
+        return vm_frame_set_lineno(self, v);
     }
     if (strcmp(n, "f_code") == 0 || strcmp(n, "f_back") == 0 || strcmp(n, "f_locals") == 0 ||
         strcmp(n, "f_globals") == 0 || strcmp(n, "f_builtins") == 0 || strcmp(n, "f_lasti") == 0) {

@@ -21,7 +21,9 @@ typedef struct ObjFrameSnap {
     int line;
     int last_line;      // the line of the last instruction traced in it (-1: none yet)
     int last_off;       // that instruction's offset
+    int pending_jump;   // a jump set at a yield's 'return' event: its target offset + 1, taken on resume; 0: none
     bool trace_lines;   // f_trace_lines
+    bool trace_opcodes; // f_trace_opcodes
     bool at_call;       // its call event is being reported: f_lineno is the def line ([line])
 } ObjFrameSnap;
 

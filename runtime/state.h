@@ -192,6 +192,10 @@ struct State {
         Frame *last;                    // the frame of the last traced instruction
         Value last_snap;                // its frame object, or VAL_NULL
         bool busy;                      // a trace or profile function is running
+        Frame *event_frame;             // the frame whose event the trace function is told of, or NULL
+        int event;                      // that event (trace.c's EV_*)
+        bool event_yield;               // it is the 'return' of a yield (a jump may be set there)
+        bool jumped;                    // the trace function set event_frame's f_lineno (trace_jump.c)
     } trace;
 
     // ---- memory (runtime/mem.c)

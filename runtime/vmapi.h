@@ -119,7 +119,13 @@ Frame *framesnap_running(Value snap);
 // [snap], its frame object, keeps, brought up to date).
 Value vm_frame_back(Frame *f);
 int vm_frame_lineno(Frame *f);
+// f_lasti of running frame [f]: its current instruction, in CPython's unit
+// (2 bytes an instruction).
+int vm_frame_lasti(Frame *f);
 Value vm_frame_locals(Value snap, Frame *f);
+// frame.f_lineno = [v] ([v] VAL_NULL: del): the jump of a trace function,
+// with CPython 3.11's rules and errors (src/trace_jump.c).
+bool vm_frame_set_lineno(Value snap, Value v);
 // sys.settrace, gettrace, setprofile, getprofile, call_tracing.
 Value vm_settrace(int argc, Value *argv, ObjDict *kw);
 Value vm_gettrace(int argc, Value *argv, ObjDict *kw);

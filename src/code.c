@@ -1,6 +1,7 @@
 // code.c: what the VM side knows about code objects beyond their layout
-// (runtime/func.h): opcode names and the disassembler used by --dis (the
-// line table lookup, code_line, is inline in code.h). The code, function and cell classes
+// (runtime/func.h): opcode names and stack effects, and the disassembler
+// used by --dis (the line table lookup, code_line, is inline in code.h). The
+// code, function and cell classes
 // themselves are in runtime/func.c.
 #include <string.h>
 #include "code.h"
@@ -32,6 +33,61 @@ static const int op_kinds[] = {
 #undef COUNT
 #undef OPARG
 };
+
+static const int8_t op_pops[] = {
+#define OP(name, operand, pops, pushes) pops,
+#include "opcodes.def"
+#undef OP
+};
+static const int8_t op_pushes[] = {
+#define OP(name, operand, pops, pushes) pushes,
+#include "opcodes.def"
+#undef OP
+};
+
+int opcode_stack_effect(int op, int arg) {
+    switch (op) {
+    case OP_BUILD_TUPLE: case OP_BUILD_LIST: case OP_BUILD_SET: case OP_BUILD_SLICE:
+    case OP_BUILD_STRING:
+        return 1 - arg;
+    case OP_BUILD_MAP:
+        return 1 - 2 * arg;
+    case OP_UNPACK_SEQUENCE:
+        return arg - 1;
+    case OP_UNPACK_EX:
+        return (arg & 0xff) + (arg >> 8);
+    case OP_FORMAT_VALUE:
+        return (arg & 0x100) ? -1 : 0;
+    case OP_CALL:
+        return -arg - 1;
+    case OP_CALL_KW:
+        return -arg - 2;
+    case OP_CALL_EX:
+        return -(arg & 1) - 2;
+    case OP_MAKE_FUNCTION:
+        return -__builtin_popcount(arg);
+    case OP_BUILD_CLASS:
+        return -2 - (arg & 1);
+    case OP_RAISE_VARARGS:
+        return -arg;
+    case OP_JUMP_IF_FALSE_OR_POP: case OP_JUMP_IF_TRUE_OR_POP:
+        return -1;
+    case OP_FOR_ITER:
+        return 1;
+    case OP_SEND:
+        return 0;
+    default:
+        return op_pushes[op] - op_pops[op];
+    }
+}
+
+int opcode_pops(int op) {
+    return op_pops[op];
+}
+
+int opcode_pushes(int op) {
+    return op_pushes[op];
+}
 
 const char *opcode_name(int op) {
     return op >= 0 && op < OP__COUNT ? op_names[op] : "?";

@@ -36,6 +36,12 @@ const char *opcode_name(int op);
 // The kind of an opcode's argument (the operand column of opcodes.def).
 enum { OPK_NONE, OPK_CONST, OPK_LOCAL, OPK_CELL, OPK_NAME, OPK_JUMP, OPK_COUNT, OPK_OPARG };
 int opcode_kind(int op);
+// The net stack effect of [op] with argument [arg] on its fall-through
+// path (the compiler's depth count, the jump analysis of trace_jump.c),
+// and opcodes.def's pops and pushes columns (-1: depends on the argument).
+int opcode_stack_effect(int op, int arg);
+int opcode_pops(int op);
+int opcode_pushes(int op);
 // _dis, the C side of the dis module (mod_dis.c).
 Value mod_dis_init(void);
 #endif

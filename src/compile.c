@@ -107,53 +107,6 @@ static void error(Compiler *c, SrcLoc loc, const char *msg) {
 }
 
 // ---- emission
-static const int8_t op_pops[] = {
-#define OP(name, operand, pops, pushes) pops,
-#include "opcodes.def"
-#undef OP
-};
-static const int8_t op_pushes[] = {
-#define OP(name, operand, pops, pushes) pushes,
-#include "opcodes.def"
-#undef OP
-};
-
-static int stack_effect(int op, int arg) {
-    switch (op) {
-    case OP_BUILD_TUPLE: case OP_BUILD_LIST: case OP_BUILD_SET: case OP_BUILD_SLICE:
-    case OP_BUILD_STRING:
-        return 1 - arg;
-    case OP_BUILD_MAP:
-        return 1 - 2 * arg;
-    case OP_UNPACK_SEQUENCE:
-        return arg - 1;
-    case OP_UNPACK_EX:
-        return (arg & 0xff) + (arg >> 8);
-    case OP_FORMAT_VALUE:
-        return (arg & 0x100) ? -1 : 0;
-    case OP_CALL:
-        return -arg - 1;
-    case OP_CALL_KW:
-        return -arg - 2;
-    case OP_CALL_EX:
-        return -(arg & 1) - 2;
-    case OP_MAKE_FUNCTION:
-        return -__builtin_popcount(arg);
-    case OP_BUILD_CLASS:
-        return -2 - (arg & 1);
-    case OP_RAISE_VARARGS:
-        return -arg;
-    case OP_JUMP_IF_FALSE_OR_POP: case OP_JUMP_IF_TRUE_OR_POP:
-        return -1;
-    case OP_FOR_ITER:
-        return 1;
-    case OP_SEND:
-        return 0;
-    default:
-        return op_pushes[op] - op_pops[op];
-    }
-}
-
 static void emit(Compiler *c, int op, int arg) {
     Unit *u = c->u;
     if (arg < 0 || arg > MAX_ARG) {
@@ -170,7 +123,7 @@ static void emit(Compiler *c, int op, int arg) {
     u->lines[u->ncode] = u->line;
     u->spans[u->ncode] = u->span;
     u->ncode++;
-    u->depth += stack_effect(op, arg);
+    u->depth += opcode_stack_effect(op, arg);
     if (u->depth > u->maxdepth) {
         u->maxdepth = u->depth;
     }
@@ -318,6 +271,30 @@ static ObjCode *finish_unit(Compiler *c, const char *name, int firstline) {
             int target = u->labels[INSTR_ARG(u->code[i])];
             u->code[i] = INSTR(op, target);
         }
+    }
+    // A jump to an unconditional JUMP that only ends the code before it
+    // (an if's branch: it has that code's line) goes to where that one
+    // goes, as CPython's compiler threads them: passing through it
+    // reported that line again to trace functions. A JUMP starting a line
+    // of its own (`continue`, `break`) stays a step, as in CPython.
+    // Conditional jumps only forwards (a backward JUMP is the loop's safe
+    // point: it stays on the back edge).
+    for (int i = 0; i < u->ncode; i++) {
+        int op = INSTR_OP(u->code[i]);
+        if (op != OP_JUMP && op != OP_POP_JUMP_IF_FALSE && op != OP_POP_JUMP_IF_TRUE) {
+            continue;
+        }
+        int target = (int)INSTR_ARG(u->code[i]);
+        for (int hops = 0; hops < 8 && target > 0 && target < u->ncode && INSTR_OP(u->code[target]) == OP_JUMP &&
+                           (u->lines[target - 1] == u->lines[target] || u->lines[i] == u->lines[target]);
+             hops++) {
+            int next = (int)INSTR_ARG(u->code[target]);
+            if (next == target || (op != OP_JUMP && next <= i)) {
+                break;
+            }
+            target = next;
+        }
+        u->code[i] = INSTR(op, target);
     }
     // Superinstructions: LOAD_FAST followed by LOAD_FAST or LOAD_CONST does
     // both and skips the second, which stays in place (a jump to it, the

@@ -51,6 +51,10 @@ int vm_frame_lineno(Frame *f) {
     return f->ip == f->code->code ? f->code->firstline : frame_line(f);
 }
 
+int vm_frame_lasti(Frame *f) {
+    return 2 * (int)(f->ip - 1 - f->code->code);
+}
+
 Value vm_frame_locals(Value snap, Frame *f) {
     if (f->locals_dict) {
         return OBJ_VAL(f->locals_dict);
@@ -203,10 +207,10 @@ static void prune(void) {
 // ---- calling the trace and profile functions
 
 static Value event_name(int ev) {
-    static const char *const names[] = {"call", "line", "return", "exception", "c_call", "c_return", "c_exception"};
+    static const char *const names[] = {"call",   "line",     "return",      "exception",
+                                        "c_call", "c_return", "c_exception", "opcode"};
     return OBJ_VAL(str_intern_c(names[ev]));
 }
-enum { EV_CALL, EV_LINE, EV_RETURN, EV_EXCEPTION, EV_C_CALL, EV_C_RETURN, EV_C_EXCEPTION };
 
 static void set_dispatch(void) {
     ST->dispatch_tracing = tracing();
@@ -226,13 +230,18 @@ static void set_dispatch(void) {
 
 // Calls [fn](frame, event, arg) with tracing off; the result, or VAL_NULL
 // with the exception pending (the function is then unset, as CPython does).
+// A trace function (not a profiler) may set the frame's f_lineno meanwhile
+// (trace_jump.c: T.event_frame, T.event).
 static Value call_hook(Value fn, Value snap, int ev, Value arg, bool profile) {
     Value argv[3] = {snap, event_name(ev), arg ? arg : VAL_NONE};
     T.busy = true;
+    T.event_frame = profile ? NULL : SNAP(snap)->live;
+    T.event = ev;
     gc_push_root(snap);
     Value r = vm_call(fn, 3, argv, NULL);
     gc_pop_root(1);
     T.busy = false;
+    T.event_frame = NULL;
     if (!r) {
         if (profile) {
             T.prof = VAL_NULL;
@@ -245,12 +254,14 @@ static Value call_hook(Value fn, Value snap, int ev, Value arg, bool profile) {
     return r;
 }
 
-// The profile function's [ev], then the frame's local trace function's.
+// The profile function's [ev] (not line, exception and opcode events), then
+// the frame's local trace function's.
 static bool report(Value snap, int ev, Value arg) {
-    if (T.prof && !call_hook(T.prof, snap, ev, arg, true)) {
+    bool profiled = ev != EV_LINE && ev != EV_EXCEPTION && ev != EV_OPCODE;
+    if (T.prof && profiled && !call_hook(T.prof, snap, ev, arg, true)) {
         return false;
     }
-    if (ev >= EV_C_CALL) {
+    if (ev >= EV_C_CALL && ev <= EV_C_EXCEPTION) {
         return true;    // (the trace function does not see builtins)
     }
     ObjFrameSnap *o = SNAP(snap);
@@ -303,21 +314,22 @@ static Value current_object(Frame *f) {
     return s;
 }
 
-bool vm_trace_instr(Frame *frame, uint32_t instr, Value *sp) {
+int vm_trace_instr(Frame *frame, uint32_t instr, Value *sp) {
     int op = INSTR_OP(instr);
     if (T.busy) {
         if (op == OP_RETURN_VALUE) {
             detach(frame);
         }
-        return true;
+        return TRACE_OK;
     }
     Value cfn = T.prof ? pending_c_call(frame) : VAL_NULL;
     Value snap;
+    T.jumped = false;
     if (frame != T.last) {
         // a new frame, or a generator resumed: a call
         snap = frame_object(frame);
         if (!snap) {
-            return false;
+            return TRACE_ERROR;
         }
         T.last = frame;
         T.last_snap = snap;
@@ -330,15 +342,20 @@ bool vm_trace_instr(Frame *frame, uint32_t instr, Value *sp) {
         bool ok = report(snap, EV_CALL, VAL_NONE);
         o->at_call = false;
         if (!ok) {
-            return false;
+            return TRACE_ERROR;
+        }
+        if (o->pending_jump) {
+            // a jump set at its yield's 'return' event: it goes on there
+            T.jumped = jump_resume(frame, o);
+            return T.jumped ? TRACE_JUMPED : TRACE_ERROR;
         }
     } else {
         snap = current_object(frame);
         if (!snap) {
-            return false;
+            return TRACE_ERROR;
         }
         if (cfn && !call_hook(T.prof, snap, EV_C_RETURN, cfn, true)) {
-            return false;
+            return TRACE_ERROR;
         }
     }
     ObjFrameSnap *o = SNAP(snap);
@@ -354,15 +371,29 @@ bool vm_trace_instr(Frame *frame, uint32_t instr, Value *sp) {
         bool ok = report(snap, EV_LINE, VAL_NONE);
         gc_pop_root(1);
         if (!ok) {
-            return false;
+            T.jumped = false;   // (a jump, then an exception: it stops at the old place)
+            return TRACE_ERROR;
+        }
+        if (T.jumped) {
+            return TRACE_JUMPED;    // (its target's events are not reported again; the loop clears jumped)
+        }
+    }
+    if (o->trace_opcodes && o->trace && T.func) {
+        gc_push_root(snap);
+        bool ok = report(snap, EV_OPCODE, VAL_NONE);
+        gc_pop_root(1);
+        if (!ok) {
+            return TRACE_ERROR;
         }
     }
     if (op == OP_RETURN_VALUE || op == OP_YIELD_VALUE) {
         gc_push_root(snap);
+        T.event_yield = op == OP_YIELD_VALUE;
         bool ok = report(snap, EV_RETURN, sp[-1]);
+        T.event_yield = false;
         gc_pop_root(1);
         if (!ok) {
-            return false;
+            return TRACE_ERROR;
         }
         Frame *next = frame;
         if (op == OP_YIELD_VALUE) {
@@ -374,7 +405,7 @@ bool vm_trace_instr(Frame *frame, uint32_t instr, Value *sp) {
         }
         T.last = next->parent;
         T.last_snap = VAL_NULL;
-        return true;
+        return TRACE_OK;
     }
     if (T.prof && (op == OP_CALL || op == OP_CALL_KW)) {
         Value *base = op == OP_CALL ? sp - INSTR_ARG(instr) - 2 : sp - 1 - INSTR_ARG(instr) - 2;
@@ -383,19 +414,19 @@ bool vm_trace_instr(Frame *frame, uint32_t instr, Value *sp) {
             if (base[1]) {
                 fn = bound_method_new(base[1], fn);     // the builtin as CPython passes it: bound
                 if (!fn) {
-                    return false;
+                    return TRACE_ERROR;
                 }
             }
             gc_push_root(fn);
             Value e = tuple_pack(2, frame_key(frame), fn);
             gc_pop_root(1);
             if (!e) {
-                return false;
+                return TRACE_ERROR;
             }
             if (!T.c_pending) {
                 T.c_pending = list_new(4);
                 if (!T.c_pending) {
-                    return false;
+                    return TRACE_ERROR;
                 }
             }
             gc_push_root(e);
@@ -405,11 +436,11 @@ bool vm_trace_instr(Frame *frame, uint32_t instr, Value *sp) {
                 if (T.c_pending && AS_LIST(T.c_pending)->len) {
                     AS_LIST(T.c_pending)->len--;
                 }
-                return false;
+                return TRACE_ERROR;
             }
         }
     }
-    return true;
+    return TRACE_OK;
 }
 
 // A hook failed while an exception was on its way: the hook's exception

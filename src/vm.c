@@ -758,8 +758,8 @@ Value vm_run(Frame *entry, int *status, Value throw_exc) {
 L_TRACE:
     // a trace or profile function is set (trace.c): its events first
     SAVE_FRAME();
-    if (!vm_trace_instr(frame, instr, sp)) {
-        goto error;
+    if (vm_trace_instr(frame, instr, sp) != TRACE_OK) {
+        goto error;     // (or a jump: the error path sees ST->trace.jumped)
     }
     goto *dispatch_table[INSTR_OP(instr)];
 #else
@@ -770,8 +770,8 @@ next_instr:
     if (__builtin_expect(ST->dispatch_tracing, 0)) {
         // a trace or profile function is set (trace.c): its events first
         SAVE_FRAME();
-        if (!vm_trace_instr(frame, instr, sp)) {
-            goto error;
+        if (vm_trace_instr(frame, instr, sp) != TRACE_OK) {
+            goto error;     // (or a jump: the error path sees ST->trace.jumped)
         }
     }
     switch (INSTR_OP(instr)) {
@@ -2790,7 +2790,22 @@ next_instr:
     }
 #endif
 
-error: {
+error:
+    if (__builtin_expect(ST->trace.jumped, 0)) {
+        // not an exception: the trace function moved the frame (a jump,
+        // vm_trace_instr), whose ip is past the instruction to run now
+        ST->trace.jumped = false;
+        LOAD_FRAME();
+#ifdef PYISH_COMPUTED_GOTO
+        instr = ip[-1];
+        arg = INSTR_ARG(instr);
+        goto L_TRACE;
+#else
+        ip--;
+        goto next_instr;
+#endif
+    }
+    {
     // ip points after the failing instruction; sp is saved in the frame
     Value exc = exc_take();
     if (!exc) {

@@ -142,9 +142,19 @@ Frame *fast_chain_suspend(Frame *f);
 // instruction); when an exception is raised in or passes through [frame]
 // (returns the exception to go on with: a failing hook's replaces it); when
 // it leaves [frame].
-bool vm_trace_instr(Frame *frame, uint32_t instr, Value *sp);
+// vm_trace_instr's result: TRACE_JUMPED (with ST->trace.jumped set, which
+// the loop clears) when the trace function moved the frame (trace_jump.c):
+// the loop reloads it and goes on at its new ip.
+enum { TRACE_ERROR, TRACE_OK, TRACE_JUMPED };
+int vm_trace_instr(Frame *frame, uint32_t instr, Value *sp);
 Value vm_trace_exception(Frame *frame, Value exc);
 Value vm_trace_unwind(Frame *frame, Value exc);
+// The trace events (the event argument of a trace or profile function).
+enum { EV_CALL, EV_LINE, EV_RETURN, EV_EXCEPTION, EV_C_CALL, EV_C_RETURN, EV_C_EXCEPTION, EV_OPCODE };
+// A jump set at the 'return' event of [f]'s yield, taken now that it
+// resumes (false: an exception is raised) (trace_jump.c).
+struct ObjFrameSnap;
+bool jump_resume(Frame *f, struct ObjFrameSnap *o);
 
 // A consumer draining generator [gen] (gen_next_into, on its C stack):
 // while it is ST->gen_sink, a YIELD_VALUE of gen's own frame offers the
