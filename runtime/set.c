@@ -326,6 +326,24 @@ restart:
     }
 }
 
+// set_lookkey with its most common outcomes inline: the key's first slot
+// unused, or holding the very key (small ints in a set of them).
+static inline __attribute__((always_inline)) int lookkey_quick(ObjSet *s, Value key, int64_t hash,
+                                                               size_t *slot) {
+    if (s->slots) {
+        size_t i = (size_t)hash & s->mask;
+        int32_t ix = s->slots[i];
+        if (ix == SLOT_UNUSED) {
+            return 0;
+        }
+        if (ix >= 0 && s->entries[ix].key == key) {
+            *slot = i;
+            return 1;
+        }
+    }
+    return set_lookkey(s, key, hash, slot);
+}
+
 // Adds [key] with [hash] (CPython's set_add_entry): 0 ok, -1 error. A new
 // key takes the last dummy its probe passed, else the unused slot that
 // ended it. [quick]: returns 1 instead when telling [key] from an entry
@@ -405,7 +423,7 @@ static void remove_slot(ObjSet *s, size_t slot) {
 // Removes [key] with [hash]: 1 removed, 0 absent, -1 error.
 static int discard_entry(ObjSet *s, Value key, int64_t hash) {
     size_t slot;
-    int r = set_lookkey(s, key, hash, &slot);
+    int r = lookkey_quick(s, key, hash, &slot);
     if (r == 1) {
         remove_slot(s, slot);
     }
@@ -483,7 +501,7 @@ static int contains_key(ObjSet *s, Value key) {
         return -1;
     }
     size_t slot;
-    return set_lookkey(s, key, h, &slot);
+    return lookkey_quick(s, key, h, &slot);
 }
 
 static int discard_key(ObjSet *s, Value key) {
@@ -704,7 +722,7 @@ Value set_intersection(Value so, Value other) {
         while ((e = set_next(b, &pos))) {
             SetEntry x = *e;
             size_t found;
-            int c = set_lookkey(a, x.key, x.hash, &found);
+            int c = lookkey_quick(a, x.key, x.hash, &found);
             if (c < 0 || (c && add_entry(res, x.key, x.hash) < 0)) {
                 gc_pop_root(1);
                 return VAL_NULL;
@@ -724,7 +742,7 @@ Value set_intersection(Value so, Value other) {
     while ((n = obj_next(it, &v)) == 1) {
         int64_t h;
         size_t found;
-        int c = table_hash(v, &h) ? set_lookkey(AS_SET(so), v, h, &found) : -1;
+        int c = table_hash(v, &h) ? lookkey_quick(AS_SET(so), v, h, &found) : -1;
         if (c < 0 || (c && add_entry(res, v, h) < 0)) {
             n = -1;
             break;
@@ -803,7 +821,7 @@ static Value set_difference(Value so, Value other) {
             size_t found;
         int c;
         if (IS_SETISH(other)) {
-            c = set_lookkey(AS_SET(other), x.key, x.hash, &found);
+            c = lookkey_quick(AS_SET(other), x.key, x.hash, &found);
         } else {
             int64_t ix = table_find(AS_DICT(other), x.key, x.hash);
             c = ix == -2 ? -1 : ix >= 0;
@@ -928,12 +946,16 @@ static int set_issubset(Value a, Value b) {
     if (x->used > AS_SET(b)->used) {
         return 0;
     }
-    size_t pos = 0;
-    SetEntry *e;
-    while ((e = set_next(x, &pos))) {
-        SetEntry k = *e;
+    // (walked in insertion order, not slot order: only a user __eq__ could
+    // tell, and an ordered set, the only kind that may hold one, iterates
+    // in insertion order anyway; an __eq__ may change [x]: re-read each step)
+    for (uint32_t i = 0; i < x->nentries; i++) {
+        SetEntry k = x->entries[i];
+        if (!k.key) {
+            continue;
+        }
         size_t found;
-        int c = set_lookkey(AS_SET(b), k.key, k.hash, &found);
+        int c = lookkey_quick(AS_SET(b), k.key, k.hash, &found);
         if (c <= 0) {
             return c;
         }
@@ -1398,7 +1420,7 @@ static Value m_isdisjoint(int argc, Value *argv, ObjDict *kw) {
         while ((e = set_next(AS_SET(b), &pos))) {
             SetEntry x = *e;
             size_t found;
-            int c = set_lookkey(AS_SET(a), x.key, x.hash, &found);
+            int c = lookkey_quick(AS_SET(a), x.key, x.hash, &found);
             if (c) {
                 return c < 0 ? VAL_NULL : VAL_FALSE;
             }

@@ -1813,7 +1813,6 @@ next_instr:
         Value seq = TOP();
         Value *items;
         size_t n;
-        SAVE_FRAME();
         if (IS_TUPLE(seq) || IS_LIST(seq)) {
             if (IS_TUPLE(seq)) {
                 items = AS_TUPLE(seq)->items;
@@ -1822,6 +1821,24 @@ next_instr:
                 items = AS_LIST(seq)->items;
                 n = AS_LIST(seq)->len;
             }
+            if (n == arg && !ST->trace.func) {
+                // `a, b, c = t` in a function: a run of STORE_FASTs follows
+                // (nothing between them can fail); store straight into the
+                // locals, left to right as they would, and skip the run
+                size_t k = 0;
+                while (k < n && INSTR_OP(ip[k]) == OP_STORE_FAST) {
+                    k++;
+                }
+                if (k == n) {
+                    sp--;
+                    for (size_t i = 0; i < n; i++) {
+                        locals[INSTR_ARG(ip[i])] = items[i];
+                    }
+                    ip += n;
+                    DISPATCH();
+                }
+            }
+            SAVE_FRAME();
             if (n != arg) {
                 if (n > arg) {
                     exc_raise(exc_ValueError, "too many values to unpack (expected %u)", arg);
@@ -1836,6 +1853,7 @@ next_instr:
             }
             DISPATCH();
         }
+        SAVE_FRAME();
         Value l = seq_to_list(seq);
         if (!l) {
             if (EXC_PENDING_IS(exc_TypeError) && !val_class(seq)->iter && !val_class(seq)->getitem) {
