@@ -637,12 +637,15 @@ static Value agen_await_new(ObjGen *g, Value v, Value exc, bool is_close) {
 }
 
 // One step of the awaitable: returns 1 with *out to pass to the event
-// loop, or -1 with StopIteration(value)/StopAsyncIteration/an error.
-static int agen_step_inner(ObjAGenAwait *a, Value v, Value exc, Value *out);
+// loop, or -1 with StopIteration(value)/StopAsyncIteration/an error; with
+// [raw] (the am_send slot) a value that would end in StopIteration(value)
+// is returned as 0 with *out instead, so `async for` makes no exception
+// object per item (as CPython's async_gen_asend_send).
+static int agen_step_inner(ObjAGenAwait *a, Value v, Value exc, Value *out, bool raw);
 
 // As CPython's ag_running_async: only one asend/athrow/aclose of a
 // generator may be in progress at a time (an abandoned one keeps it set).
-static int agen_step(ObjAGenAwait *a, Value v, Value exc, Value *out) {
+static int agen_step(ObjAGenAwait *a, Value v, Value exc, Value *out, bool raw) {
     ObjGen *g = a->gen;
     if (a->state == 0 && g->running_async) {
         a->state = 2;
@@ -654,14 +657,14 @@ static int agen_step(ObjAGenAwait *a, Value v, Value exc, Value *out) {
     if (a->state == 0) {
         g->running_async = true;
     }
-    int r = agen_step_inner(a, v, exc, out);
+    int r = agen_step_inner(a, v, exc, out, raw);
     if (!was_done && a->state == 2) {
         g->running_async = false;   // as CPython's unwrap: any completed step clears it
     }
     return r;
 }
 
-static int agen_step_inner(ObjAGenAwait *a, Value v, Value exc, Value *out) {
+static int agen_step_inner(ObjAGenAwait *a, Value v, Value exc, Value *out, bool raw) {
     ObjGen *g = a->gen;
     if (a->state == 2) {
         exc_raise(exc_RuntimeError, "cannot reuse already awaited __anext__()/asend()");
@@ -674,15 +677,15 @@ static int agen_step_inner(ObjAGenAwait *a, Value v, Value exc, Value *out) {
             if (g->state == GEN_CREATED || g->state == GEN_CLOSED) {
                 g->state = GEN_CLOSED;
                 a->state = 2;
-                stop_iteration(VAL_NONE);
-                return -1;
+                *out = VAL_NONE;
+                return raw ? 0 : (stop_iteration(VAL_NONE), -1);
             }
             exc = exc_new(exc_GeneratorExit, 0, NULL);
         } else if (a->throw_exc) {
             if (g->state == GEN_CLOSED) {   // CPython's athrow of a finished generator: None
                 a->state = 2;
-                stop_iteration(VAL_NONE);
-                return -1;
+                *out = VAL_NONE;
+                return raw ? 0 : (stop_iteration(VAL_NONE), -1);
             }
             exc = a->throw_exc;
         } else {
@@ -706,15 +709,15 @@ static int agen_step_inner(ObjAGenAwait *a, Value v, Value exc, Value *out) {
                 exc_raise(exc_RuntimeError, "async generator ignored GeneratorExit");
                 return -1;
             }
-            stop_iteration(*out);
-            return -1;
+            return raw ? 0 : (stop_iteration(*out), -1);
         }
         return 1;
     }
     a->state = 2;
     if (st == GEN_RETURNED) {
         if (a->is_close) {
-            stop_iteration(VAL_NONE);
+            *out = VAL_NONE;
+            return raw ? 0 : (stop_iteration(VAL_NONE), -1);
         } else {
             exc_raise_value(OBJ_VAL(exc_StopAsyncIteration));
         }
@@ -722,13 +725,20 @@ static int agen_step_inner(ObjAGenAwait *a, Value v, Value exc, Value *out) {
     }
     if (a->is_close && (EXC_PENDING_IS(exc_GeneratorExit) || EXC_PENDING_IS(exc_StopAsyncIteration))) {
         exc_clear();
-        stop_iteration(VAL_NONE);
+        *out = VAL_NONE;
+        return raw ? 0 : (stop_iteration(VAL_NONE), -1);
     }
     return -1;
 }
 
 static int agen_await_next(Value self, Value *out) {
-    return agen_step((ObjAGenAwait *)AS_OBJ(self), VAL_NONE, VAL_NULL, out);
+    return agen_step((ObjAGenAwait *)AS_OBJ(self), VAL_NONE, VAL_NULL, out, false);
+}
+
+// The am_send slot: the VM's await of it (SEND) takes a value yielded by
+// the generator from 0 with *out, no StopIteration made
+static int agen_await_am_send(Value self, Value *out) {
+    return agen_step((ObjAGenAwait *)AS_OBJ(self), VAL_NONE, VAL_NULL, out, true);
 }
 
 static Value agen_await_send(int argc, Value *argv, ObjDict *kw) {
@@ -736,7 +746,7 @@ static Value agen_await_send(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     Value out;
-    return agen_step((ObjAGenAwait *)AS_OBJ(argv[0]), argv[1], VAL_NULL, &out) == 1 ? out : VAL_NULL;
+    return agen_step((ObjAGenAwait *)AS_OBJ(argv[0]), argv[1], VAL_NULL, &out, false) == 1 ? out : VAL_NULL;
 }
 
 static Value agen_await_throw(int argc, Value *argv, ObjDict *kw) {
@@ -752,7 +762,7 @@ static Value agen_await_throw(int argc, Value *argv, ObjDict *kw) {
         a->state = 1;
     }
     Value out;
-    return agen_step(a, VAL_NONE, exc, &out) == 1 ? out : VAL_NULL;
+    return agen_step(a, VAL_NONE, exc, &out, false) == 1 ? out : VAL_NULL;
 }
 
 static Value agen_await_close(int argc, Value *argv, ObjDict *kw) {
@@ -768,8 +778,12 @@ static Value agen_aiter(int argc, Value *argv, ObjDict *kw) {
     return argv[0];
 }
 
+Value gen_agen_anext(Value agen) {
+    return agen_await_new((ObjGen *)AS_OBJ(agen), VAL_NONE, VAL_NULL, false);
+}
+
 static Value agen_anext(int argc, Value *argv, ObjDict *kw) {
-    return agen_await_new((ObjGen *)AS_OBJ(argv[0]), VAL_NONE, VAL_NULL, false);
+    return gen_agen_anext(argv[0]);
 }
 
 static Value agen_asend(int argc, Value *argv, ObjDict *kw) {
@@ -860,6 +874,8 @@ void gen_init(void) {
     cls_agen_await->trace = trace_agen_await;
     cls_agen_await->iter = gen_iter;
     cls_agen_await->next = agen_await_next;
+    cls_agen_await->am_send = agen_await_am_send;
+    cls_agen_await->flags |= CLS_AWAIT_SELF;    // __await__ is itself: await skips the call
     cls_agen_await->new_ = NULL;
     coro_wrapper_init();
     gc_set_finalizer_hook(gc_hook);

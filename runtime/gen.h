@@ -87,6 +87,8 @@ void gen_close_dropped(ObjGen *g);
 ObjGen **gen_chain_room(ObjGen *head, uint32_t n);
 // The exception throw(type[, value[, tb]]) means, or VAL_NULL + TypeError.
 Value gen_make_throw_exc(int argc, Value *argv);
+// An async generator's __anext__(): the awaitable of its next item.
+Value gen_agen_anext(Value agen);
 // The file a coroutine was made in (NULL if unknown), and its cr_origin
 // (VAL_NULL when origin tracking was off).
 ObjStr *gen_created_file(ObjGen *g);

@@ -2465,9 +2465,10 @@ next_instr:
         SAVE_FRAME();
         Value out;
         int r;
-        if (val_class(sub)->am_send) {
+        if (val_class(sub)->am_send && (IS_NONE(v) || val_class(sub) != cls_agen_await)) {
             // an awaited future or sleep (which ignore a value sent in, as
-            // their send methods do): the result needs no StopIteration
+            // their send methods do), or an async generator's asend
+            // awaitable resumed with None: the result needs no StopIteration
             r = val_class(sub)->am_send(sub, &out);
             if (r == 1) {
                 sp[-1] = out;
@@ -2529,6 +2530,13 @@ next_instr:
     CASE(GET_ANEXT): {
         SAVE_FRAME();
         Value v = TOP();
+        if (IS_OBJ(v) && AS_OBJ(v)->cls == cls_async_generator) {
+            // the builtin's __anext__ (the class can't be subclassed)
+            Value aw = gen_agen_anext(v);
+            CHECK(aw);
+            PUSH(aw);
+            DISPATCH();
+        }
         bool found;
         Value aw = call_method_opt(v, ST->s_anext, 0, NULL, &found);
         if (!found) {
