@@ -467,6 +467,17 @@ static Value mv_getitem(Value self, Value key) {
     return unpack(fmt_char(m), b.ptr + off);
 }
 
+// Packs [val] as one item of [m]'s format at byte [off] of its buffer.
+static bool store_item(Value self, ObjMemoryView *m, int64_t off, Value val) {
+    unsigned char item[8];
+    BufView b = {0};
+    if (!pack(fmt_char(m), m->format, item, val) || !base_buf(self, &b)) {
+        return false;
+    }
+    memcpy(b.ptr + off, item, (size_t)m->itemsize);
+    return true;
+}
+
 static bool mv_setitem(Value self, Value key, Value val) {
     if (!alive(self)) {
         return false;
@@ -505,12 +516,7 @@ static bool mv_setitem(Value self, Value key, Value val) {
             exc_raise(exc_TypeError, "memoryview: invalid slice key");
             return false;
         }
-        unsigned char item[8];
-        if (!pack(fmt_char(m), m->format, item, val) || !base_buf(self, &b)) {
-            return false;
-        }
-        memcpy(b.ptr + off, item, (size_t)m->itemsize);
-        return true;
+        return store_item(self, m, off, val);
     }
     if (IS_TUPLE(key) && AS_TUPLE(key)->len == 1 && int_check(AS_TUPLE(key)->items[0])) {
         key = AS_TUPLE(key)->items[0];
@@ -545,12 +551,7 @@ static bool mv_setitem(Value self, Value key, Value val) {
     if (!item_offset(self, key, &off)) {
         return false;
     }
-    unsigned char item[8];
-    if (!pack(fmt_char(m), m->format, item, val) || !base_buf(self, &b)) {
-        return false;
-    }
-    memcpy(b.ptr + off, item, (size_t)m->itemsize);
-    return true;
+    return store_item(self, m, off, val);
 }
 
 static Value tolist(Value self) {

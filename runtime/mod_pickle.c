@@ -543,6 +543,17 @@ static bool memo_after_new(Pk *p, Value obj) {
     return true;
 }
 
+// The state of a reduction, then BUILD (none when the state is None).
+static bool save_build(Pk *p, Value state) {
+    if (state != VAL_NONE) {
+        if (!save(p, state)) {
+            return false;
+        }
+        sb_addc(&p->b, 'b');
+    }
+    return true;
+}
+
 // A reduce value [rv] of [obj] (what __reduce_ex__ or a copyreg reducer
 // returned), as CPython's save_reduce; anything unusual (a str, a
 // state_setter, malformed values whose errors pickle.py words): false.
@@ -602,13 +613,7 @@ static bool save_reduce(Pk *p, Value obj, Value rv) {
     if (ditems != VAL_NONE && !save_iter_items(p, ditems, true)) {
         return false;
     }
-    if (state != VAL_NONE) {
-        if (!save(p, state)) {
-            return false;
-        }
-        sb_addc(&p->b, 'b');
-    }
-    return true;
+    return save_build(p, state);
 }
 
 // An instance of a program's class whose reduction is object's own
@@ -679,13 +684,7 @@ static bool save_newobj(Pk *p, Value v, ObjClass *c) {
     if (c->native_base == cls_dict && !save_dict_items(p, (ObjDict *)AS_OBJ(v))) {
         return false;
     }
-    if (state != VAL_NONE) {
-        if (!save(p, state)) {
-            return false;
-        }
-        sb_addc(&p->b, 'b');
-    }
-    return true;
+    return save_build(p, state);
 }
 
 // An instance of a program's class (or a namedtuple): object's reduction
