@@ -517,59 +517,40 @@ static Value s_recv_append(int argc, Value *argv, ObjDict *kw) {
         return exc_raise(exc_ValueError, "recv_append() needs a positive size");
     }
     ObjByteArray *b = AS_BYTEARRAY(argv[1]);
-    if (ST->sock_recv_small) {
-        // (no FIONREAD after a small read, as in s_recv: through the state's
-        // buffer, and the bytearray grows by what came)
-        size_t cap = n < RECV_APPEND_DIRECT_MAX ? (size_t)n : RECV_APPEND_DIRECT_MAX;
-        for (;;) {
-            char *buf = recv_buf(cap);
-            if (!buf) {
-                return VAL_NULL;
-            }
-            ssize_t r = recv(fd, buf, cap, 0);
-            if (r >= 0) {
-                ST->sock_recv_small = r < RECV_DIRECT_MIN;
-                if (r > 0) {    // (an empty bytearray's room for 0 bytes is NULL)
-                    unsigned char *room = bytearray_room(b, (size_t)r);
-                    if (!room) {
-                        return VAL_NULL;
-                    }
-                    memcpy(room, buf, (size_t)r);
-                    bytearray_set_len(b, b->len + (size_t)r);
-                }
-                return MK_SMALL(r);
-            }
-            if (!retry_after(errno, fd, POLLIN, 0, 0)) {
-                return VAL_NULL;
-            }
+    size_t cap = n < RECV_APPEND_DIRECT_MAX ? (size_t)n : RECV_APPEND_DIRECT_MAX;
+    size_t want = cap;      // after a small read (as in s_recv): no FIONREAD
+    if (!ST->sock_recv_small) {
+        int avail = 0;
+        want = 4096;        // nothing announced: an EOF, an error, or data arriving now
+        if (ioctl(fd, FIONREAD, &avail) == 0 && avail > 0) {
+            want = (size_t)avail;
+        }
+        if (want > (size_t)n) {
+            want = (size_t)n;
         }
     }
-    int avail = 0;
-    size_t want = 4096;     // nothing announced: an EOF, an error, or data arriving now
-    if (ioctl(fd, FIONREAD, &avail) == 0 && avail > 0) {
-        want = (size_t)avail;
-    }
-    if (want > (size_t)n) {
-        want = (size_t)n;
-    }
-    // a large read goes through the state's receive buffer and a copy:
+    // a read of unknown size, or a large one, goes through the state's
+    // receive buffer and a copy, and the bytearray grows by what came:
     // received straight into the bytearray, a 100 KiB echo took 27 page
     // faults a request instead of 3 (the buffer's realloc touching fresh
     // pages), and through a bytes object of its own it left 100 KiB of
     // garbage a read for the collector (a collection every 40 requests)
-    bool staged = want >= RECV_APPEND_DIRECT_MAX;
+    bool staged = ST->sock_recv_small || want >= RECV_APPEND_DIRECT_MAX;
     for (;;) {
-        // both fetched again after a signal handler ran; the state's buffer
-        // after the room, so nothing runs between the recv and the copy
-        unsigned char *room = bytearray_room(b, want);
-        char *buf = room && staged ? recv_buf(want) : (char *)room;
+        // fetched again after a signal handler ran; a staged read's room is
+        // made after the recv (plain memory: nothing runs in between)
+        char *buf = staged ? recv_buf(want) : (char *)bytearray_room(b, want);
         if (!buf) {
             return VAL_NULL;
         }
         ssize_t r = recv(fd, buf, want, 0);
         if (r >= 0) {
             ST->sock_recv_small = r < RECV_DIRECT_MIN;
-            if (staged) {
+            if (staged && r > 0) {      // (an empty bytearray's room for 0 bytes is NULL)
+                unsigned char *room = bytearray_room(b, (size_t)r);
+                if (!room) {
+                    return VAL_NULL;
+                }
                 memcpy(room, buf, (size_t)r);
             }
             bytearray_set_len(b, b->len + (size_t)r);
