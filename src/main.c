@@ -345,6 +345,21 @@ static void coerce_c_locale(Options *o) {
     }
 }
 
+// "<pyish json.tool>" -> "<pyish>/json/tool.py"
+static Value embedded_argv0(const char *path) {
+    size_t n = strlen(path);
+    char *buf = malloc(n + 16);
+    size_t k = 0;
+    k += (size_t)sprintf(buf, "<pyish>/");
+    for (const char *p = path + 7; *p && *p != '>'; p++) {
+        buf[k++] = *p == '.' ? '/' : *p;
+    }
+    strcpy(buf + k, ".py");
+    Value v = str_from_c(buf);
+    free(buf);
+    return v;
+}
+
 static void *interp_main(void *arg) {
     Options *o = arg;
     const char *script_dir = "";
@@ -428,7 +443,11 @@ static void *interp_main(void *arg) {
             }
             Value argv0 = interp_sys_argv();
             if (IS_LIST(argv0) && AS_LIST(argv0)->len > 0) {
-                AS_LIST(argv0)->items[0] = str_from_c(path);   // sys.argv[0]: the module's path
+                // sys.argv[0]: the module's path; an embedded module's
+                // ("<pyish json.tool>") as a path whose last part is
+                // CPython's ("tool.py"), which argparse and optparse take
+                // for the program's name in usage lines
+                AS_LIST(argv0)->items[0] = path[0] == '<' ? embedded_argv0(path) : str_from_c(path);
             }
             set_main_file(path);
             // its package, as runpy gives it (relative imports work): the

@@ -53,6 +53,9 @@ check "-m package of .py files: its __main__.py" 0 "__main__ pypkg 7" "" -- "$py
 check "-c: __main__'s names" 0 "['__annotations__', '__builtins__', '__doc__', '__loader__', '__name__', '__package__', '__spec__']" "" -- "$pyish" -c 'print(dir())'
 printf 'print(dir(), __cached__)\n' >dirmain.py
 check "file: __main__'s names" 0 "['__annotations__', '__builtins__', '__cached__', '__doc__', '__file__', '__loader__', '__name__', '__package__', '__spec__'] None" "" -- "$pyish" dirmain.py
+# an embedded library module's sys.argv[0] ends as CPython's path does, so
+# argparse's usage line names it as python3 -m does ("usage: zipfile.py")
+check "-m library module: argv[0]" 2 "" "usage: zipfile.py [-h]" -- "$pyish" -m zipfile
 check "-m missing module" 1 "" "pyish: No module named nosuchmod" -- "$pyish" -m nosuchmod
 printf 'print("from stdin")\nx = 6\nprint(x * 7)\n' >in
 check "stdin program, no prompts" 0 $'from stdin\n42' "" -- "$pyish"
