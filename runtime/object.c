@@ -839,7 +839,9 @@ Value *slots_items(Value *sl, size_t *n) {
 }
 
 static bool slot_names(ObjClass *k, ObjStr *slot, ObjStr *name) {
-    if (str_eq(slot, name) || strcmp(slot->data, "__dict__") == 0) {
+    // (the length before the bytes: every attribute set on an instance of
+    // a class with __slots__ and a __dict__ comes here for each slot)
+    if (str_eq(slot, name) || (slot->len == 8 && memcmp(slot->data, "__dict__", 8) == 0)) {
         return true;
     }
     const char *cn = slot_mangler(k, slot);
@@ -1036,8 +1038,17 @@ bool generic_setattr(Value self, ObjStr *name, Value v) {
         Value args[3] = {descr, self, v};
         return vm_call(dset, v ? 3 : 2, args, NULL) != VAL_NULL;
     }
+    if (descr && user_descr(descr, v ? 2 : 1)) {
+        // a data descriptor without the other half (CPython's slot_tp_descr_set)
+        exc_raise(exc_AttributeError, v ? "__set__" : "__delete__");
+        return false;
+    }
     if ((c->flags & CLS_HAS_SLOTS) && !slots_allow(c, name)) {
-        exc_raise(exc_AttributeError, "'%s' object has no attribute '%s'", c->name->data, name->data);
+        if (descr) {
+            exc_raise(exc_AttributeError, "'%s' object attribute '%s' is read-only", c->name->data, name->data);
+        } else {
+            exc_raise(exc_AttributeError, "'%s' object has no attribute '%s'", c->name->data, name->data);
+        }
         return false;
     }
     if (!descr && c->dict_offset && !(c->flags & CLS_HAS_SLOTS) && name->data[0] == '_' &&

@@ -446,6 +446,13 @@ static void attr_cache_fill(ObjCode *code, const uint32_t *ip, Value obj, ObjStr
     if (cv && IS_A(cv, cls_member)) {
         cv = VAL_NULL;  // a builtin subclass's __slots__ member: its value is the instance dict's entry
     }
+    if (cv && store && plain_class_value(cv) &&
+        !((val_class(cv)->flags & CLS_USER) &&
+          (class_lookup(val_class(cv), ST->s_descr[1]) || class_lookup(val_class(cv), ST->s_descr[2])))) {
+        // a class default the instance shadows (CONST = None in the class,
+        // self.CONST = v): nothing runs on the store, it is the dict's entry
+        cv = VAL_NULL;
+    }
     if (cv) {
         if (!store && plain_class_value(cv)) {
             // self.CONST: the instance dict if it has the name, else this value
