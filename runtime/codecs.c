@@ -164,8 +164,10 @@ static Value unknown_handler(const char *errors) {
 static Value run_error_handler(const char *errors, ObjClass *cls, const char *enc, Value obj,
                                int64_t start, int64_t end, const char *reason) {
     Value mod = dict_get_str(ST->modules, str_intern_c("codecs"));
-    Value fn = mod && IS_A(mod, cls_module) ? obj_getattr_opt(mod, str_intern_c("_run_error_handler"))
-                                            : VAL_NULL;
+    Value fn = VAL_NULL;
+    if (mod && IS_A(mod, cls_module)) {
+        fn = obj_getattr_opt(mod, str_intern_c("_run_error_handler"));
+    }
     if (!fn) {
         return exc_pending() ? VAL_NULL : unknown_handler(errors);
     }
