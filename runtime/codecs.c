@@ -1,7 +1,8 @@
 // codecs.c: str.encode and bytes.decode for the codecs pyish knows (utf-8,
 // utf-8-sig, ascii, latin-1, utf-16 and utf-32 with or without a byte
 // order, the single-byte codecs of codecs_charmap.h: cp1252, cp437...), their error handlers (strict, ignore, replace, backslashreplace,
-// surrogateescape, surrogatepass, and xmlcharrefreplace when encoding), and
+// surrogateescape, surrogatepass, and xmlcharrefreplace when encoding; the
+// handlers of codecs.register_error through codecs.pyish), and
 // UnicodeDecodeError / UnicodeEncodeError with CPython's messages and
 // their encoding/object/start/end/reason. A str holds UTF-8 whose lone
 // surrogates (from "\ud800" or surrogateescape) are 3-byte sequences, so
@@ -153,6 +154,36 @@ static Value raise_unicode(ObjClass *cls, const char *enc, Value obj, int64_t st
 
 static Value unknown_handler(const char *errors) {
     return exc_raise(exc_LookupError, "unknown error handler name '%s'", errors);
+}
+
+// The error handler [errors] that a program registered with
+// codecs.register_error, run through codecs.pyish's _run_error_handler on a
+// new [cls] (UnicodeEncodeError / UnicodeDecodeError) for obj[start, end):
+// its (replacement, position to resume at) tuple, the position checked to
+// be in range; VAL_NULL when it raised (LookupError when none is registered).
+static Value run_error_handler(const char *errors, ObjClass *cls, const char *enc, Value obj,
+                               int64_t start, int64_t end, const char *reason) {
+    Value mod = dict_get_str(ST->modules, str_intern_c("codecs"));
+    Value fn = VAL_NULL;
+    if (mod && IS_A(mod, cls_module)) {
+        fn = obj_getattr_opt(mod, str_intern_c("_run_error_handler"));
+    }
+    if (!fn) {
+        return exc_pending() ? VAL_NULL : unknown_handler(errors);
+    }
+    gc_push_root(fn);
+    gc_push_root(obj);
+    Value args[2] = {str_from_c(errors), VAL_NULL};
+    gc_push_root(args[0]);
+    Value eargs[5] = {str_from_c(enc), obj, MK_SMALL(start), MK_SMALL(end), VAL_NULL};
+    gc_push_root(eargs[0]);
+    eargs[4] = str_from_c(reason);
+    gc_push_root(eargs[4]);
+    args[1] = exc_new(cls, 5, eargs);
+    gc_push_root(args[1]);
+    Value r = obj_call(fn, 2, args, NULL);
+    gc_pop_root(6);
+    return r;
 }
 
 // The escaped code point at [start] of str [s] as CPython's messages show it ('\\xe9', '\\u20ac').
@@ -447,11 +478,34 @@ Value codec_encode(Value sv, const char *encoding, const char *errors) {
             done = p;
             resume = k;
         }
-        if (m == ERR_STRICT || m == ERR_UNKNOWN) {
-            sb_free(&b);
-            if (m == ERR_UNKNOWN) {
-                return unknown_handler(errors);
+        if (m == ERR_UNKNOWN) {
+            // a handler of codecs.register_error: bytes are written as they
+            // are, a str encoded (a character it cannot hold: the error stands)
+            Value r = run_error_handler(errors, exc_UnicodeEncodeError, enc_name(e), sv,
+                                        (int64_t)pos, (int64_t)endpos, enc_reason(e));
+            if (!r) {
+                sb_free(&b);
+                return VAL_NULL;
             }
+            Value rep = AS_TUPLE(r)->items[0];
+            if (bytes_check(rep)) {
+                sb_add(&b, (const char *)AS_BYTES(rep)->data, AS_BYTES(rep)->len);
+            } else {
+                ObjStr *rs = AS_STR(rep);
+                for (size_t k = 0; k < rs->len;) {
+                    if (!put_cp(&b, e, utf8_decode(rs->data, rs->len, &k))) {
+                        sb_free(&b);
+                        return raise_unicode(exc_UnicodeEncodeError, enc_name(e), sv, (int64_t)pos,
+                                             (int64_t)endpos, enc_reason(e));
+                    }
+                }
+            }
+            pos = (size_t)AS_SMALL(AS_TUPLE(r)->items[1]);
+            i = str_cp_offset(s, pos);
+            continue;
+        }
+        if (m == ERR_STRICT) {
+            sb_free(&b);
             return raise_unicode(exc_UnicodeEncodeError, enc_name(e), sv, (int64_t)pos,
                                  (int64_t)endpos, enc_reason(e));
         }
@@ -568,9 +622,20 @@ static bool decode_bad(SBuf *b, ErrMode m, const char *errors, const char *enc,
         return false;
     case ERR_SURROGATEPASS:
         break;      // what it passes was taken before: this error stands
-    case ERR_UNKNOWN:
-        unknown_handler(errors);
-        return false;
+    case ERR_UNKNOWN: {
+        // a handler of codecs.register_error: its str replaces the bytes
+        Value obj = bytes_try_new(p, len);
+        Value r = obj ? run_error_handler(errors, exc_UnicodeDecodeError, enc, obj, (int64_t)start,
+                                          (int64_t)end, reason)
+                      : VAL_NULL;
+        if (!r) {
+            return false;
+        }
+        Value rep = AS_TUPLE(r)->items[0];
+        sb_add(b, AS_STR(rep)->data, AS_STR(rep)->len);
+        *resume = (size_t)AS_SMALL(AS_TUPLE(r)->items[1]);
+        return true;
+    }
     default:
         break;
     }
