@@ -49,11 +49,39 @@ typedef struct Pk {
     ObjDict *dispatch;      // copyreg.dispatch_table
     ObjDict *rev_name, *rev_import; // _compat_pickle's REVERSE_*_MAPPING (protocol 2)
     ObjStr *s_reduce_ex, *s_getnewargs, *s_getnewargs_ex, *s_getstate, *s_items;
-    Value s_latin1;         // "latin1", one object: a second bytes' finds it in the memo
+    ObjStr *s_latin1;       // "latin1", one object: a second bytes' finds it in the memo
     Value codecs_encode;    // codecs.encode: bytes below protocol 3 reduce to it
 } Pk;
 
 #define NO_FRAME SIZE_MAX
+
+// The interned name [lit] in the pickler's or unpickler's [slot], looked
+// up when first needed (most pickles need none of them).
+#define NAME(slot, lit) ((slot) ? (slot) : ((slot) = str_intern_c(lit)))
+
+static ObjStr *pk_reduce_ex(Pk *p) {
+    return NAME(p->s_reduce_ex, "__reduce_ex__");
+}
+
+static ObjStr *pk_getnewargs(Pk *p) {
+    return NAME(p->s_getnewargs, "__getnewargs__");
+}
+
+static ObjStr *pk_getnewargs_ex(Pk *p) {
+    return NAME(p->s_getnewargs_ex, "__getnewargs_ex__");
+}
+
+static ObjStr *pk_getstate(Pk *p) {
+    return NAME(p->s_getstate, "__getstate__");
+}
+
+static ObjStr *pk_items(Pk *p) {
+    return NAME(p->s_items, "items");
+}
+
+static ObjStr *pk_latin1(Pk *p) {
+    return NAME(p->s_latin1, "latin1");
+}
 
 // Protocol 0's text argument: [op], the decimal [n], a newline.
 static void put_text_num(Pk *p, char op, int64_t n) {
@@ -94,7 +122,7 @@ static void put_u32(SBuf *b, uint32_t v) {
 // Writes MEMOIZE (protocol 4+) or BINPUT for the next memo index: alone,
 // for an object CPython makes afresh and nothing can find again (the
 // argument tuple of NEWOBJ).
-static void memo_put_anon(Pk *p) {
+static inline __attribute__((always_inline)) void memo_put_anon(Pk *p) {
     if (p->proto >= 4) {
         sb_addc(&p->b, '\x94');
     } else if (p->proto == 0) {
@@ -117,7 +145,7 @@ static void memo_put(Pk *p, Obj *o) {
         return;
     }
     if ((p->n + 1) * 2 > p->cap) {
-        size_t ncap = p->cap ? p->cap * 2 : 64;
+        size_t ncap = p->cap ? p->cap * 2 : 128;
         Obj **ok = p->keys;
         uint32_t *oi = p->idx;
         size_t ocap = p->cap;
@@ -741,9 +769,9 @@ static bool save_reduce(Pk *p, Value obj, Value rv) {
 // state with BUILD), with no reduce tuple built. [c] is val_class(v).
 static bool save_newobj(Pk *p, Value v, ObjClass *c) {
     Value args = VAL_NULL, kwargs = VAL_NULL;
-    Value f = class_lookup(c, p->s_getnewargs_ex);
+    Value f = class_lookup(c, pk_getnewargs_ex(p));
     if (f) {
-        Value r = call_method_str(v, p->s_getnewargs_ex, 0, NULL);
+        Value r = call_method_str(v, pk_getnewargs_ex(p), 0, NULL);
         if (!r || !keep(p, r)) {
             p->err = true;
             return false;
@@ -760,8 +788,8 @@ static bool save_newobj(Pk *p, Value v, ObjClass *c) {
                 return false;
             }
         }
-    } else if ((f = class_lookup(c, p->s_getnewargs))) {
-        Value r = call_method_str(v, p->s_getnewargs, 0, NULL);
+    } else if ((f = class_lookup(c, pk_getnewargs(p)))) {
+        Value r = call_method_str(v, pk_getnewargs(p), 0, NULL);
         if (!r || !keep(p, r)) {
             p->err = true;
             return false;
@@ -771,9 +799,9 @@ static bool save_newobj(Pk *p, Value v, ObjClass *c) {
         }
         args = r;
     }
-    Value gs = class_lookup(c, p->s_getstate);
-    Value state = gs && gs != dict_get_str(cls_object->dict, p->s_getstate)
-                      ? call_method_str(v, p->s_getstate, 0, NULL)   // (bound: a classmethod gets the class)
+    Value gs = class_lookup(c, pk_getstate(p));
+    Value state = gs && gs != dict_get_str(cls_object->dict, pk_getstate(p))
+                      ? call_method_str(v, pk_getstate(p), 0, NULL)   // (bound: a classmethod gets the class)
                       : object_state(v);
     if (!state || !keep(p, state)) {
         p->err = true;
@@ -826,25 +854,25 @@ static bool save_instance(Pk *p, Value v, ObjClass *c) {
     }
     ObjDict *idict = obj_instance_dict_peek(v);
     if (idict && idict->used &&
-        (dict_get_str(idict, p->s_reduce_ex) || dict_get_str(idict, ST->s_reduce) ||
-         dict_get_str(idict, p->s_getstate))) {
+        (dict_get_str(idict, pk_reduce_ex(p)) || dict_get_str(idict, ST->s_reduce) ||
+         dict_get_str(idict, pk_getstate(p)))) {
         return false;
     }
-    Value rex = class_lookup(c, p->s_reduce_ex);
+    Value rex = class_lookup(c, pk_reduce_ex(p));
     Value rd = class_lookup(c, ST->s_reduce);
-    if (p->proto >= 2 && rex == dict_get_str(cls_object->dict, p->s_reduce_ex) &&
+    if (p->proto >= 2 && rex == dict_get_str(cls_object->dict, pk_reduce_ex(p)) &&
         rd == dict_get_str(cls_object->dict, ST->s_reduce)) {
         ObjClass *nb = c->native_base;
         bool ok = nb == cls_object ||
                   (nb == cls_list && class_lookup(c, ST->s_iter) == dict_get_str(cls_list->dict, ST->s_iter)) ||
-                  (nb == cls_dict && class_lookup(c, p->s_items) == dict_get_str(cls_dict->dict, p->s_items)) ||
-                  (nb == cls_tuple && class_lookup(c, p->s_getnewargs));
+                  (nb == cls_dict && class_lookup(c, pk_items(p)) == dict_get_str(cls_dict->dict, pk_items(p))) ||
+                  (nb == cls_tuple && class_lookup(c, pk_getnewargs(p)));
         return ok && save_newobj(p, v, c);
     }
     Value rv;
-    if (rex != dict_get_str(cls_object->dict, p->s_reduce_ex) || p->proto < 2) {
+    if (rex != dict_get_str(cls_object->dict, pk_reduce_ex(p)) || p->proto < 2) {
         Value proto = MK_SMALL(p->proto);
-        rv = call_method_str(v, p->s_reduce_ex, 1, &proto);
+        rv = call_method_str(v, pk_reduce_ex(p), 1, &proto);
     } else {
         rv = call_method_str(v, ST->s_reduce, 0, NULL);
     }
@@ -894,16 +922,26 @@ static void frame_boundary(Pk *p) {
 
 // An opcode's [head] and its [n] bytes of [data]: data of 64 KiB or more
 // outside any frame (CPython's _Pickler_write_bytes).
-static void write_data(Pk *p, const char *head, size_t hn, const void *data, size_t n) {
-    bool bypass = n >= FRAME_TARGET && p->frame_start != NO_FRAME;
-    if (bypass) {
+static inline __attribute__((always_inline)) void write_data(Pk *p, const char *head, size_t hn, const void *data,
+                                                              size_t n) {
+    if (n >= FRAME_TARGET && p->frame_start != NO_FRAME) {
         frame_commit(p);
-    }
-    sb_add(&p->b, head, hn);
-    sb_add(&p->b, (const char *)data, n);
-    if (bypass) {
+        sb_add(&p->b, head, hn);
+        sb_add(&p->b, (const char *)data, n);
         frame_open(p);
+        return;
     }
+    if (n > ((size_t)1 << 48) || !sb_reserve(&p->b, hn + n)) {
+        p->b.failed = true;
+        return;
+    }
+    char *d = p->b.data + p->b.len;
+    for (size_t i = 0; i < hn; i++) {
+        d[i] = head[i];
+    }
+    memcpy(d + hn, data, n);
+    p->b.len += hn + n;
+    d[hn + n] = 0;
 }
 
 // The header of a [n]-byte string opcode: [op1] with a 1-byte length (0:
@@ -1021,7 +1059,7 @@ static bool save_bytes(Pk *p, Value v) {
         p->err = true;
         return false;
     }
-    return save_reduce_of(p, v, p->codecs_encode, tuple_of(text, p->s_latin1));
+    return save_reduce_of(p, v, p->codecs_encode, tuple_of(text, OBJ_VAL(pk_latin1(p))));
 }
 
 // bytearray: BYTEARRAY8 (protocol 5), else bytearray() or bytearray(bytes).
@@ -1120,7 +1158,7 @@ static bool save_other(Pk *p, Value v, ObjClass *c) {
         return false;
     }
     Value proto = MK_SMALL(p->proto);
-    Value rv = found ? vm_call(red, 1, &v, NULL) : call_method_str(v, p->s_reduce_ex, 1, &proto);
+    Value rv = found ? vm_call(red, 1, &v, NULL) : call_method_str(v, pk_reduce_ex(p), 1, &proto);
     if (!rv || !keep(p, rv)) {
         p->err = true;
         return false;
@@ -1242,12 +1280,6 @@ static Value pk_dumps(int argc, Value *argv, ObjDict *kw) {
     p.rev_name = AS_DICT(argv[3]);
     p.rev_import = AS_DICT(argv[4]);
     p.codecs_encode = argv[6];
-    p.s_reduce_ex = str_intern_c("__reduce_ex__");
-    p.s_getnewargs = str_intern_c("__getnewargs__");
-    p.s_getnewargs_ex = str_intern_c("__getnewargs_ex__");
-    p.s_getstate = str_intern_c("__getstate__");
-    p.s_items = str_intern_c("items");
-    p.s_latin1 = OBJ_VAL(str_intern_c("latin1"));
     if (proto >= 2) {
         char head[2] = {'\x80', (char)proto};
         sb_add(&p.b, head, 2);
@@ -1304,21 +1336,42 @@ static uint32_t get_u32(const unsigned char *s) {
     return (uint32_t)s[0] | (uint32_t)s[1] << 8 | (uint32_t)s[2] << 16 | (uint32_t)s[3] << 24;
 }
 
-// Valid UTF-8 without surrogates: what str can hold as it is.
-static bool utf8_ok(const unsigned char *s, size_t n) {
-    size_t i = 0;
+// The code points of [n] bytes at [s] if they are valid UTF-8 without
+// surrogates (what str can hold as it is), else SIZE_MAX.
+static size_t utf8_count(const unsigned char *s, size_t n) {
+    size_t i = 0, cp = 0;
     while (i < n) {
+        uint64_t w;
+        if (n - i >= 8 && (memcpy(&w, s + i, 8), (w & 0x8080808080808080ull) == 0)) {
+            i += 8;
+            cp += 8;
+            continue;
+        }
         if (s[i] < 0x80) {
             i++;
+            cp++;
             continue;
         }
         int k = utf8_valid_len((const char *)s + i, n - i);
         if (k == 0) {
-            return false;
+            return SIZE_MAX;
         }
         i += (size_t)k;
+        cp++;
     }
-    return true;
+    return cp;
+}
+
+static bool utf8_ok(const unsigned char *s, size_t n) {
+    return utf8_count(s, n) != SIZE_MAX;
+}
+
+// A str of the [n] bytes at [s], or VAL_NULL with *bad set when they
+// are no str's UTF-8 (the Python path).
+static Value str_from_utf8(const unsigned char *s, size_t n, bool *bad) {
+    size_t cp = utf8_count(s, n);
+    *bad = cp == SIZE_MAX;
+    return *bad ? VAL_NULL : str_try_new_cp((const char *)s, n, cp);
 }
 
 // pickle's decode_long of [n] bytes at [s] (little-endian, signed).
@@ -1352,8 +1405,22 @@ static Value long_from(const unsigned char *s, size_t n) {
     return r;
 }
 
-static bool push(Up *u, Value v) {
-    return v && list_append(u->stack, v);
+// Appends [v] (VAL_NULL: an error is raised, false) to list [l].
+static inline bool append_to(ObjList *l, Value v) {
+    if (v && l->len < l->cap) {
+        l->items[l->len++] = v;
+        return true;
+    }
+    return v && list_append(l, v);
+}
+
+static inline bool push(Up *u, Value v) {
+    return append_to(u->stack, v);
+}
+
+// The top of the (non-empty) stack put in the next memo slot.
+static inline bool memo_add(Up *u) {
+    return append_to(u->memo, u->stack->items[u->stack->len - 1]);
 }
 
 // The stack position of the topmost MARK, popped; SIZE_MAX if none.
@@ -1472,7 +1539,7 @@ static Value new_instance(Value cls, ObjTuple *args, ObjDict *kw) {
 // instance dict (str keys interned) and the slot state's set as
 // attributes, as CPython's load_build.
 static int build(Up *u, Value inst, Value state) {
-    Value ss = obj_getattr_opt(inst, u->s_setstate);
+    Value ss = obj_getattr_opt(inst, NAME(u->s_setstate, "__setstate__"));
     if (ss) {
         gc_push_root(ss);
         Value r = vm_call(ss, 1, &state, NULL);
@@ -1673,7 +1740,7 @@ static int text_op(Up *u, unsigned char op) {
                 (u->nmarks && u->marks[u->nmarks - 1] >= u->stack->len)) {
                 return UP_FALLBACK;
             }
-            return list_append(u->memo, u->stack->items[u->stack->len - 1]) ? UP_OK : UP_ERROR;
+            return memo_add(u) ? UP_OK : UP_ERROR;
         }
         v = int_from_str(buf, 10);
     } else if (op == 'F') {
@@ -1821,10 +1888,11 @@ static int run(Up *u) {
             if (op == 'C' || op == 'B') {
                 v = bytes_try_new(d, n);
             } else {
-                if (!utf8_ok(d, n)) {
+                bool bad;
+                v = str_from_utf8(d, n, &bad);
+                if (bad) {
                     return UP_FALLBACK;
                 }
-                v = str_try_new((const char *)d, n);
             }
             if (!push(u, v)) {
                 return UP_ERROR;
@@ -2025,7 +2093,7 @@ static int run(Up *u) {
             u->stack->len--;
             break;
         case 0x94:  // MEMOIZE
-            if (u->stack->len == 0 || !list_append(u->memo, u->stack->items[u->stack->len - 1])) {
+            if (u->stack->len == 0 || !memo_add(u)) {
                 return u->stack->len == 0 ? UP_FALLBACK : UP_ERROR;
             }
             break;
@@ -2048,7 +2116,7 @@ static int run(Up *u) {
                 if (n != u->memo->len || u->stack->len == 0) {
                     return UP_FALLBACK;
                 }
-                if (!list_append(u->memo, u->stack->items[u->stack->len - 1])) {
+                if (!memo_add(u)) {
                     return UP_ERROR;
                 }
             }
@@ -2075,10 +2143,11 @@ static int run(Up *u) {
             const unsigned char *d8 = u->s + u->pos;
             Value v8;
             if (op == 0x8d) {
-                if (!utf8_ok(d8, n)) {
+                bool bad;
+                v8 = str_from_utf8(d8, n, &bad);
+                if (bad) {
                     return UP_FALLBACK;
                 }
-                v8 = str_try_new((const char *)d8, n);
             } else {
                 v8 = op == 0x8e ? bytes_try_new(d8, n) : bytearray_new(d8, n);
             }
@@ -2183,7 +2252,6 @@ static Value pk_loads(int argc, Value *argv, ObjDict *kw) {
     u.err = argv[2];
     u.name_map = AS_DICT(argv[3]);
     u.import_map = AS_DICT(argv[4]);
-    u.s_setstate = str_intern_c("__setstate__");
     u.s = AS_BYTES(argv[0])->data;
     u.len = AS_BYTES(argv[0])->len;
     Value st = list_new(8);
