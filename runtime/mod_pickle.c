@@ -1317,6 +1317,7 @@ typedef struct Up {
     Value err;              // pickle.UnpicklingError
     int proto;              // the PROTO opcode's (0 before one)
     ObjDict *name_map, *import_map; // _compat_pickle's NAME_MAPPING, IMPORT_MAPPING
+    Value codecs_encode;    // codecs.encode: protocol 0-2 bytes are its REDUCE
     ObjStr *s_setstate;
 } Up;
 
@@ -1762,6 +1763,33 @@ static int text_op(Up *u, unsigned char op) {
     return push(u, v) ? UP_OK : UP_ERROR;
 }
 
+// codecs.encode(text, 'latin1') of a pickled bytes (protocols 0 to 2)
+// in C; VAL_NULL with no exception for other arguments.
+static Value latin1_bytes(ObjTuple *args) {
+    if (args->len != 2 || !IS_STR(args->items[0]) || !IS_STR(args->items[1]) ||
+        strcmp(AS_STR(args->items[1])->data, "latin1") != 0) {
+        return VAL_NULL;
+    }
+    ObjStr *t = AS_STR(args->items[0]);
+    unsigned char small[256];
+    unsigned char *buf = t->cplen <= sizeof small ? small : mem_alloc(t->cplen);
+    size_t i = 0, k = 0;
+    while (i < t->len) {
+        uint32_t cp = (unsigned char)t->data[i] < 0x80 ? (unsigned char)t->data[i++]
+                                                       : utf8_decode(t->data, t->len, &i);
+        if (cp > 0xff || k == t->cplen) {
+            k = SIZE_MAX;
+            break;
+        }
+        buf[k++] = (unsigned char)cp;
+    }
+    Value r = k == SIZE_MAX ? VAL_NULL : bytes_try_new(buf, k);
+    if (buf != small) {
+        mem_free(buf, t->cplen);
+    }
+    return r;
+}
+
 // Runs the opcodes up to STOP: UP_OK with the result on the stack.
 static int run(Up *u) {
     for (;;) {
@@ -2065,7 +2093,10 @@ static int run(Up *u) {
             if (!IS_TUPLE(top[1])) {
                 return UP_FALLBACK;
             }
-            Value v = vm_call(top[0], (int)AS_TUPLE(top[1])->len, AS_TUPLE(top[1])->items, NULL);
+            Value v = top[0] == u->codecs_encode ? latin1_bytes(AS_TUPLE(top[1])) : VAL_NULL;
+            if (!v && !exc_pending()) {
+                v = vm_call(top[0], (int)AS_TUPLE(top[1])->len, AS_TUPLE(top[1])->items, NULL);
+            }
             if (!v) {
                 return UP_ERROR;
             }
@@ -2237,11 +2268,12 @@ static int run(Up *u) {
     }
 }
 
-// loads(data, fallback, UnpicklingError, NAME_MAPPING, IMPORT_MAPPING):
+// loads(data, fallback, UnpicklingError, NAME_MAPPING, IMPORT_MAPPING,
+// codecs.encode):
 // the unpickled value, or [fallback] for the Python path.
 static Value pk_loads(int argc, Value *argv, ObjDict *kw) {
     (void)kw;
-    if (!arg_count("loads", argc, 5, 5)) {
+    if (!arg_count("loads", argc, 6, 6)) {
         return VAL_NULL;
     }
     if (!IS_BYTES(argv[0]) || !IS_CLASS(argv[2]) || !IS_DICT(argv[3]) || !IS_DICT(argv[4])) {
@@ -2252,6 +2284,7 @@ static Value pk_loads(int argc, Value *argv, ObjDict *kw) {
     u.err = argv[2];
     u.name_map = AS_DICT(argv[3]);
     u.import_map = AS_DICT(argv[4]);
+    u.codecs_encode = argv[5];
     u.s = AS_BYTES(argv[0])->data;
     u.len = AS_BYTES(argv[0])->len;
     Value st = list_new(8);
