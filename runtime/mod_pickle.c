@@ -1,20 +1,22 @@
 // mod_pickle.c: the `_pickle_fast` module, pickle's C fast path
 // (runtime/lib/pickle.pyish keeps CPython's pure-Python Pickler and
-// Unpickler and calls these first). dumps(obj, protocol, ...) pickles
-// None, bools, ints, floats, str, bytes, exact lists, tuples and dicts,
-// classes and functions (by reference), and instances of a program's
-// classes and namedtuples: object's own reduction written out directly
-// (NEWOBJ/NEWOBJ_EX, list/dict subclass items, state and BUILD), or the
-// value of the class's __reduce_ex__/__reduce__ or copyreg reducer, all
-// with the bytes CPython's C pickler writes (protocols 2 to 5: memo,
-// batches of 1000, 64 KiB frames for protocol 4+). It returns None for
-// anything else (another type, a recursive tuple, a lone surrogate, a str
-// or bytes of 64 KiB or more, malformed reduce values whose errors
+// Unpickler and calls these first). dumps(obj, protocol, ...) pickles, in
+// every protocol 0 to 5, None, bools, ints, floats, str, bytes, bytearray,
+// exact lists, tuples (recursive ones too), dicts, sets and frozensets,
+// classes and functions (by reference, with protocol 2's name mapping),
+// instances of a program's classes and namedtuples (object's own
+// reduction written out directly: NEWOBJ/NEWOBJ_EX, list/dict subclass
+// items, state and BUILD), and anything else by the value of its
+// __reduce_ex__/__reduce__ or copyreg reducer, all with the bytes
+// CPython's C pickler writes (memo, batches of 1000, 64 KiB frames for
+// protocol 4+ with large str/bytes written outside them). It returns None
+// for what it leaves out (a lone surrogate, the extension registry,
+// nested names below protocol 4, malformed reduce values whose errors
 // pickle.py words), and pickle.py then starts over in Python (a class's
 // __reduce__ already called then runs again). loads(data, fallback, ...)
-// reads the opcodes those pickles use (GLOBAL/STACK_GLOBAL, NEWOBJ,
-// REDUCE, BUILD too) and returns [fallback] at any other opcode or at
-// malformed data, so those errors and everything else keep the Python path.
+// reads the opcodes of every protocol but the rare ones (STRING's
+// encodings, INST/OBJ, EXT*, PERSID, buffers) and returns [fallback] at
+// those or at malformed data, so those errors keep the Python path.
 #include <gmp.h>
 #include <string.h>
 #include "bytes.h"
@@ -41,12 +43,58 @@ typedef struct Pk {
     bool err;               // an error is raised (RecursionError, MemoryError, a
                             // program's __reduce__ ...)
     size_t frame_start;     // protocol 4+: offset of the open frame's 9-byte header
+                            // (NO_FRAME: none open)
     ObjList *keep;          // (rooted) every memoized object and temporary: the
                             // memo's addresses stay theirs while program code runs
     ObjDict *dispatch;      // copyreg.dispatch_table
     ObjDict *rev_name, *rev_import; // _compat_pickle's REVERSE_*_MAPPING (protocol 2)
     ObjStr *s_reduce_ex, *s_getnewargs, *s_getnewargs_ex, *s_getstate, *s_items;
+    ObjStr *s_latin1;       // "latin1", one object: a second bytes' finds it in the memo
+    Value codecs_encode;    // codecs.encode: bytes below protocol 3 reduce to it
 } Pk;
+
+#define NO_FRAME SIZE_MAX
+
+// The interned name [lit] in the pickler's or unpickler's [slot], looked
+// up when first needed (most pickles need none of them).
+#define NAME(slot, lit) ((slot) ? (slot) : ((slot) = str_intern_c(lit)))
+
+static ObjStr *pk_reduce_ex(Pk *p) {
+    return NAME(p->s_reduce_ex, "__reduce_ex__");
+}
+
+static ObjStr *pk_getnewargs(Pk *p) {
+    return NAME(p->s_getnewargs, "__getnewargs__");
+}
+
+static ObjStr *pk_getnewargs_ex(Pk *p) {
+    return NAME(p->s_getnewargs_ex, "__getnewargs_ex__");
+}
+
+static ObjStr *pk_getstate(Pk *p) {
+    return NAME(p->s_getstate, "__getstate__");
+}
+
+static ObjStr *pk_items(Pk *p) {
+    return NAME(p->s_items, "items");
+}
+
+static ObjStr *pk_latin1(Pk *p) {
+    return NAME(p->s_latin1, "latin1");
+}
+
+// Protocol 0's text argument: [op], the decimal [n], a newline.
+static void put_text_num(Pk *p, char op, int64_t n) {
+    char t[24];
+    t[0] = op;
+    size_t k = 1;
+    if (n < 0) {
+        t[k++] = '-';
+    }
+    k += (size_t)u64_decimal(n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n, t + k);
+    t[k++] = '\n';
+    sb_add(&p->b, t, k);
+}
 
 static size_t memo_slot(Pk *p, Obj *o) {
     size_t h = ((uintptr_t)o >> 4) * 0x9E3779B97F4A7C15ull;
@@ -74,9 +122,11 @@ static void put_u32(SBuf *b, uint32_t v) {
 // Writes MEMOIZE (protocol 4+) or BINPUT for the next memo index: alone,
 // for an object CPython makes afresh and nothing can find again (the
 // argument tuple of NEWOBJ).
-static void memo_put_anon(Pk *p) {
+static inline __attribute__((always_inline)) void memo_put_anon(Pk *p) {
     if (p->proto >= 4) {
         sb_addc(&p->b, '\x94');
+    } else if (p->proto == 0) {
+        put_text_num(p, 'p', (int64_t)p->n);
     } else if (p->n < 256) {
         char t[2] = {'q', (char)p->n};
         sb_add(&p->b, t, 2);
@@ -95,7 +145,7 @@ static void memo_put(Pk *p, Obj *o) {
         return;
     }
     if ((p->n + 1) * 2 > p->cap) {
-        size_t ncap = p->cap ? p->cap * 2 : 64;
+        size_t ncap = p->cap ? p->cap * 2 : 128;
         Obj **ok = p->keys;
         uint32_t *oi = p->idx;
         size_t ocap = p->cap;
@@ -123,7 +173,9 @@ static void memo_put(Pk *p, Obj *o) {
 
 // BINGET / LONG_BINGET of memo index [m].
 static void memo_write_get(Pk *p, int64_t m) {
-    if (m < 256) {
+    if (p->proto == 0) {
+        put_text_num(p, 'g', m);
+    } else if (m < 256) {
         char t[2] = {'h', (char)m};
         sb_add(&p->b, t, 2);
     } else {
@@ -132,9 +184,14 @@ static void memo_write_get(Pk *p, int64_t m) {
     }
 }
 
-// int: BININT1/BININT2/BININT, else LONG1/LONG4 with pickle's encode_long.
+// int: BININT1/BININT2/BININT, else LONG1/LONG4 with pickle's encode_long
+// (protocol 0: INT's text, and LONG's text for both outside 32 bits).
 static bool save_int(Pk *p, Value v) {
-    if (IS_SMALL(v)) {
+    if (IS_SMALL(v) && p->proto == 0 && AS_SMALL(v) >= INT32_MIN && AS_SMALL(v) <= INT32_MAX) {
+        put_text_num(p, 'I', AS_SMALL(v));
+        return true;
+    }
+    if (IS_SMALL(v) && p->proto > 0) {
         int64_t i = AS_SMALL(v);
         if (i >= 0 && i < 256) {
             char t[2] = {'K', (char)i};
@@ -151,6 +208,17 @@ static bool save_int(Pk *p, Value v) {
             put_u32(&p->b, (uint32_t)(int32_t)i);
             return true;
         }
+    }
+    if (p->proto < 2) {
+        Value r = int_repr(v);
+        if (!r) {
+            p->err = true;
+            return false;
+        }
+        sb_addc(&p->b, 'L');
+        sb_add(&p->b, AS_STR(r)->data, AS_STR(r)->len);
+        sb_add(&p->b, "L\n", 2);
+        return true;
     }
     mpz_t z, t;
     mpz_init(z);
@@ -188,7 +256,18 @@ static bool save_int(Pk *p, Value v) {
     return true;
 }
 
-static void save_float(Pk *p, double d) {
+static bool save_float(Pk *p, double d) {
+    if (p->proto == 0) {
+        Value r = float_repr_str(d);
+        if (!r) {
+            p->err = true;
+            return false;
+        }
+        sb_addc(&p->b, 'F');
+        sb_add(&p->b, AS_STR(r)->data, AS_STR(r)->len);
+        sb_addc(&p->b, '\n');
+        return true;
+    }
     uint64_t u;
     memcpy(&u, &d, 8);
     char t[9];
@@ -197,6 +276,7 @@ static void save_float(Pk *p, double d) {
         t[1 + i] = (char)(u >> (56 - 8 * i));
     }
     sb_add(&p->b, t, 9);
+    return true;
 }
 
 static bool save(Pk *p, Value v);
@@ -212,22 +292,34 @@ static bool save_items(Pk *p, const Value *items, size_t n) {
 }
 
 // A tuple of the [n] items at [items]: [key] is the tuple object for the
-// memo, NULL for one CPython makes afresh (NEWOBJ's arguments).
+// memo, NULL for one CPython makes afresh (NEWOBJ's arguments). A tuple in
+// the memo once its items are saved was reached through itself: as
+// CPython's save_tuple, POPs (POP_MARK) of what they pushed and a GET.
 static bool save_tuple_items(Pk *p, const Value *items, size_t n, Obj *key) {
     if (n == 0) {
-        sb_addc(&p->b, ')');
+        sb_add(&p->b, p->proto ? ")" : "(t", p->proto ? 1 : 2);
         return true;
     }
-    if (n > 3) {
+    bool short_op = n <= 3 && p->proto >= 2;
+    if (!short_op) {
         sb_addc(&p->b, '(');
     }
     if (!save_items(p, items, n)) {
         return false;
     }
-    if (key && memo_get(p, key) >= 0) {
-        return false;   // a tuple reached through itself: the Python path
+    int64_t m = key ? memo_get(p, key) : -1;
+    if (m >= 0) {
+        if (p->proto >= 1 && !short_op) {
+            sb_addc(&p->b, '1');
+        } else {
+            for (size_t i = 0; i < n + !short_op; i++) {
+                sb_addc(&p->b, '0');
+            }
+        }
+        memo_write_get(p, m);
+        return true;
     }
-    if (n <= 3) {
+    if (short_op) {
         sb_addc(&p->b, "\x85\x86\x87"[n - 1]);
     } else {
         sb_addc(&p->b, 't');
@@ -246,9 +338,19 @@ static bool save_tuple(Pk *p, Value v) {
 }
 
 static bool save_list(Pk *p, Value v) {
-    sb_addc(&p->b, ']');
+    sb_add(&p->b, p->proto ? "]" : "(l", p->proto ? 1 : 2);
     memo_put(p, AS_OBJ(v));
     ObjList *l = AS_LIST(v);
+    if (p->proto == 0) {
+        // (the list may change as its items' reductions run)
+        for (size_t i = 0; i < l->len; i++) {
+            if (!save(p, l->items[i])) {
+                return false;
+            }
+            sb_addc(&p->b, 'a');
+        }
+        return true;
+    }
     if (l->len == 1) {
         if (!save(p, l->items[0])) {
             return false;
@@ -275,7 +377,7 @@ static bool save_list(Pk *p, Value v) {
 }
 
 static bool save_dict(Pk *p, Value v) {
-    sb_addc(&p->b, '}');
+    sb_add(&p->b, p->proto ? "}" : "(d", p->proto ? 1 : 2);
     memo_put(p, AS_OBJ(v));
     ObjDict *d = AS_DICT(v);
     if (d->used == 0) {
@@ -283,6 +385,15 @@ static bool save_dict(Pk *p, Value v) {
     }
     size_t pos = 0;
     Value k, val;
+    if (p->proto == 0) {
+        while (dict_next(d, &pos, &k, &val)) {
+            if (!save(p, k) || !save(p, val)) {
+                return false;
+            }
+            sb_addc(&p->b, 's');
+        }
+        return true;
+    }
     if (d->used == 1) {
         dict_next(d, &pos, &k, &val);
         if (!save(p, k) || !save(p, val)) {
@@ -306,6 +417,20 @@ static bool save_dict(Pk *p, Value v) {
         sb_addc(&p->b, 'u');
     } while (i == BATCH);
     return true;
+}
+
+// A tuple of [a] and [b] (b VAL_NULL: of [a] alone), or VAL_NULL.
+static Value tuple_of(Value a, Value b) {
+    gc_push_root(a);
+    Value t = tuple_new(b ? 2 : 1);
+    gc_pop_root(1);
+    if (t) {
+        AS_TUPLE(t)->items[0] = a;
+        if (b) {
+            AS_TUPLE(t)->items[1] = b;
+        }
+    }
+    return t;
 }
 
 // Keeps temporary [v] alive (and its address unique) until dumps ends.
@@ -400,6 +525,18 @@ static bool save_iter_item(Pk *p, Value x, bool pair) {
 // as CPython's batch_list and batch_dict: APPENDS/SETITEMS batches, a lone
 // last item APPEND/SETITEM.
 static bool save_iter_items(Pk *p, Value it, bool pairs) {
+    while (p->proto == 0) {
+        Value x;
+        int r = obj_next(it, &x);
+        if (r <= 0) {
+            p->err = r < 0;
+            return r == 0;
+        }
+        if (!save_iter_item(p, x, pairs)) {
+            return false;
+        }
+        sb_addc(&p->b, pairs ? 's' : 'a');
+    }
     for (;;) {
         Value first, x;
         int r = obj_next(it, &first);
@@ -496,28 +633,38 @@ static bool save_global(Pk *p, Value v) {
         }
         sb_addc(&p->b, '\x93');
     } else {
-        if (ms->len != ms->cplen || qs->len != qs->cplen) {
-            return false;
-        }
         if (p->proto < 3) {
-            if (dict_get_str(p->rev_import, ms)) {
-                return false;
-            }
-            Value key = tuple_new(2);
+            // fix_imports: _compat_pickle's names for Python 2
+            Value key = tuple_of(mod, qn);
             if (!key) {
                 p->err = true;
                 return false;
             }
-            AS_TUPLE(key)->items[0] = mod;
-            AS_TUPLE(key)->items[1] = qn;
             gc_push_root(key);
             Value hit;
             int r = dict_get(p->rev_name, key, &hit);
             gc_pop_root(1);
-            if (r != 0) {
-                p->err = r < 0;
+            if (r < 0) {
+                p->err = true;
                 return false;
             }
+            if (r > 0) {
+                if (!IS_TUPLE(hit) || AS_TUPLE(hit)->len != 2 || !IS_STR(AS_TUPLE(hit)->items[0]) ||
+                    !IS_STR(AS_TUPLE(hit)->items[1])) {
+                    return false;
+                }
+                ms = AS_STR(AS_TUPLE(hit)->items[0]);
+                qs = AS_STR(AS_TUPLE(hit)->items[1]);
+            } else if ((hit = dict_get_str(p->rev_import, ms))) {
+                if (!IS_STR(hit)) {
+                    return false;
+                }
+                ms = AS_STR(hit);
+            }
+        }
+        if (ms->len != ms->cplen || qs->len != qs->cplen || memchr(ms->data, '\n', ms->len) ||
+            memchr(qs->data, '\n', qs->len)) {
+            return false;
         }
         sb_addc(&p->b, 'c');
         sb_add(&p->b, ms->data, ms->len);
@@ -575,8 +722,8 @@ static bool save_reduce(Pk *p, Value obj, Value rv) {
         p->err = true;
         return false;
     }
-    bool newobj = fname && IS_STR(fname) && strcmp(AS_STR(fname)->data, "__newobj__") == 0;
-    bool newobj_ex = fname && IS_STR(fname) && strcmp(AS_STR(fname)->data, "__newobj_ex__") == 0;
+    bool newobj = p->proto >= 2 && fname && IS_STR(fname) && strcmp(AS_STR(fname)->data, "__newobj__") == 0;
+    bool newobj_ex = p->proto >= 2 && fname && IS_STR(fname) && strcmp(AS_STR(fname)->data, "__newobj_ex__") == 0;
     if (newobj || newobj_ex) {
         if (a->len < 1 || !IS_CLASS(a->items[0]) || val_class(obj) != AS_CLASS(a->items[0])) {
             return false;
@@ -622,9 +769,9 @@ static bool save_reduce(Pk *p, Value obj, Value rv) {
 // state with BUILD), with no reduce tuple built. [c] is val_class(v).
 static bool save_newobj(Pk *p, Value v, ObjClass *c) {
     Value args = VAL_NULL, kwargs = VAL_NULL;
-    Value f = class_lookup(c, p->s_getnewargs_ex);
+    Value f = class_lookup(c, pk_getnewargs_ex(p));
     if (f) {
-        Value r = call_method_str(v, p->s_getnewargs_ex, 0, NULL);
+        Value r = call_method_str(v, pk_getnewargs_ex(p), 0, NULL);
         if (!r || !keep(p, r)) {
             p->err = true;
             return false;
@@ -641,8 +788,8 @@ static bool save_newobj(Pk *p, Value v, ObjClass *c) {
                 return false;
             }
         }
-    } else if ((f = class_lookup(c, p->s_getnewargs))) {
-        Value r = call_method_str(v, p->s_getnewargs, 0, NULL);
+    } else if ((f = class_lookup(c, pk_getnewargs(p)))) {
+        Value r = call_method_str(v, pk_getnewargs(p), 0, NULL);
         if (!r || !keep(p, r)) {
             p->err = true;
             return false;
@@ -652,9 +799,9 @@ static bool save_newobj(Pk *p, Value v, ObjClass *c) {
         }
         args = r;
     }
-    Value gs = class_lookup(c, p->s_getstate);
-    Value state = gs && gs != dict_get_str(cls_object->dict, p->s_getstate)
-                      ? call_method_str(v, p->s_getstate, 0, NULL)   // (bound: a classmethod gets the class)
+    Value gs = class_lookup(c, pk_getstate(p));
+    Value state = gs && gs != dict_get_str(cls_object->dict, pk_getstate(p))
+                      ? call_method_str(v, pk_getstate(p), 0, NULL)   // (bound: a classmethod gets the class)
                       : object_state(v);
     if (!state || !keep(p, state)) {
         p->err = true;
@@ -707,24 +854,25 @@ static bool save_instance(Pk *p, Value v, ObjClass *c) {
     }
     ObjDict *idict = obj_instance_dict_peek(v);
     if (idict && idict->used &&
-        (dict_get_str(idict, p->s_reduce_ex) || dict_get_str(idict, ST->s_reduce) ||
-         dict_get_str(idict, p->s_getstate))) {
+        (dict_get_str(idict, pk_reduce_ex(p)) || dict_get_str(idict, ST->s_reduce) ||
+         dict_get_str(idict, pk_getstate(p)))) {
         return false;
     }
-    Value rex = class_lookup(c, p->s_reduce_ex);
+    Value rex = class_lookup(c, pk_reduce_ex(p));
     Value rd = class_lookup(c, ST->s_reduce);
-    if (rex == dict_get_str(cls_object->dict, p->s_reduce_ex) && rd == dict_get_str(cls_object->dict, ST->s_reduce)) {
+    if (p->proto >= 2 && rex == dict_get_str(cls_object->dict, pk_reduce_ex(p)) &&
+        rd == dict_get_str(cls_object->dict, ST->s_reduce)) {
         ObjClass *nb = c->native_base;
         bool ok = nb == cls_object ||
                   (nb == cls_list && class_lookup(c, ST->s_iter) == dict_get_str(cls_list->dict, ST->s_iter)) ||
-                  (nb == cls_dict && class_lookup(c, p->s_items) == dict_get_str(cls_dict->dict, p->s_items)) ||
-                  (nb == cls_tuple && class_lookup(c, p->s_getnewargs));
+                  (nb == cls_dict && class_lookup(c, pk_items(p)) == dict_get_str(cls_dict->dict, pk_items(p))) ||
+                  (nb == cls_tuple && class_lookup(c, pk_getnewargs(p)));
         return ok && save_newobj(p, v, c);
     }
     Value rv;
-    if (rex != dict_get_str(cls_object->dict, p->s_reduce_ex)) {
+    if (rex != dict_get_str(cls_object->dict, pk_reduce_ex(p)) || p->proto < 2) {
         Value proto = MK_SMALL(p->proto);
-        rv = call_method_str(v, p->s_reduce_ex, 1, &proto);
+        rv = call_method_str(v, pk_reduce_ex(p), 1, &proto);
     } else {
         rv = call_method_str(v, ST->s_reduce, 0, NULL);
     }
@@ -735,20 +883,287 @@ static bool save_instance(Pk *p, Value v, ObjClass *c) {
     return save_reduce(p, v, rv);
 }
 
+// Ends the open frame: its header, or none for fewer than 4 bytes
+// (CPython's _Pickler_CommitFrame).
+static void frame_commit(Pk *p) {
+    if (p->frame_start == NO_FRAME || p->b.failed) {
+        return;
+    }
+    size_t len = p->b.len - p->frame_start - 9;
+    unsigned char *h = (unsigned char *)p->b.data + p->frame_start;
+    if (len >= 4) {
+        h[0] = 0x95;
+        for (int i = 0; i < 8; i++) {
+            h[1 + i] = (unsigned char)((uint64_t)len >> (8 * i));
+        }
+    } else {
+        memmove(h, h + 9, len);
+        p->b.len -= 9;
+    }
+    p->frame_start = NO_FRAME;
+}
+
+// Protocol 4+: room for the next frame's header.
+static void frame_open(Pk *p) {
+    if (p->proto >= 4) {
+        p->frame_start = p->b.len;
+        sb_add(&p->b, "\0\0\0\0\0\0\0\0\0", 9);
+    }
+}
+
 // Closes the open frame when it has reached the target size (CPython's
 // _Pickler_OpcodeBoundary, before each object is saved) and opens the next.
 static void frame_boundary(Pk *p) {
-    size_t len = p->b.len - p->frame_start - 9;
-    if (len < FRAME_TARGET) {
+    if (p->frame_start != NO_FRAME && p->b.len - p->frame_start - 9 >= FRAME_TARGET) {
+        frame_commit(p);
+        frame_open(p);
+    }
+}
+
+// An opcode's [head] and its [n] bytes of [data]: data of 64 KiB or more
+// outside any frame (CPython's _Pickler_write_bytes).
+static inline __attribute__((always_inline)) void write_data(Pk *p, const char *head, size_t hn, const void *data,
+                                                              size_t n) {
+    if (n >= FRAME_TARGET && p->frame_start != NO_FRAME) {
+        frame_commit(p);
+        sb_add(&p->b, head, hn);
+        sb_add(&p->b, (const char *)data, n);
+        frame_open(p);
         return;
     }
-    unsigned char *h = (unsigned char *)p->b.data + p->frame_start;
-    h[0] = 0x95;
-    for (int i = 0; i < 8; i++) {
-        h[1 + i] = (unsigned char)((uint64_t)len >> (8 * i));
+    if (n > ((size_t)1 << 48) || !sb_reserve(&p->b, hn + n)) {
+        p->b.failed = true;
+        return;
     }
-    p->frame_start = p->b.len;
-    sb_add(&p->b, "\0\0\0\0\0\0\0\0\0", 9);
+    char *d = p->b.data + p->b.len;
+    for (size_t i = 0; i < hn; i++) {
+        d[i] = head[i];
+    }
+    memcpy(d + hn, data, n);
+    p->b.len += hn + n;
+    d[hn + n] = 0;
+}
+
+// The header of a [n]-byte string opcode: [op1] with a 1-byte length (0:
+// none), [op4] with 4 bytes, [op8] with 8 (0: too big, false).
+static bool data_head(char *h, size_t *hn, size_t n, char op1, char op4, char op8) {
+    if (op1 && n < 256) {
+        h[0] = op1;
+        h[1] = (char)n;
+        *hn = 2;
+    } else if ((uint64_t)n <= 0xffffffffu) {
+        h[0] = op4;
+        for (int i = 0; i < 4; i++) {
+            h[1 + i] = (char)((uint64_t)n >> (8 * i));
+        }
+        *hn = 5;
+    } else if (op8) {
+        h[0] = op8;
+        for (int i = 0; i < 8; i++) {
+            h[1 + i] = (char)((uint64_t)n >> (8 * i));
+        }
+        *hn = 9;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+// Protocol 0's UNICODE text: CPython's raw_unicode_escape, which also
+// escapes backslash, NUL, CR, LF and ^Z.
+static void save_str_text(Pk *p, ObjStr *s) {
+    static const char hex[] = "0123456789abcdef";
+    sb_addc(&p->b, 'V');
+    size_t i = 0;
+    while (i < s->len) {
+        unsigned char c = (unsigned char)s->data[i];
+        uint32_t cp = c < 0x80 ? (i++, c) : utf8_decode(s->data, s->len, &i);
+        if (cp >= 256 || cp == '\\' || cp == 0 || cp == '\n' || cp == '\r' || cp == 0x1a) {
+            int nd = cp >= 0x10000 ? 8 : 4;
+            char t[10] = {'\\', nd == 8 ? 'U' : 'u'};
+            for (int k = 0; k < nd; k++) {
+                t[2 + k] = hex[(cp >> (4 * (nd - 1 - k))) & 15];
+            }
+            sb_add(&p->b, t, (size_t)nd + 2);
+        } else {
+            sb_addc(&p->b, (char)cp);
+        }
+    }
+    sb_addc(&p->b, '\n');
+}
+
+static bool save_str(Pk *p, Value v) {
+    ObjStr *s = AS_STR(v);
+    if (!str_no_surrogates(s)) {
+        return false;   // (UTF-8 with surrogatepass: the Python path)
+    }
+    if (p->proto == 0) {
+        save_str_text(p, s);
+    } else {
+        char h[9];
+        size_t hn;
+        if (!data_head(h, &hn, s->len, p->proto >= 4 ? '\x8c' : 0, 'X', p->proto >= 4 ? '\x8d' : 0)) {
+            return false;
+        }
+        write_data(p, h, hn, s->data, s->len);
+    }
+    memo_put(p, AS_OBJ(v));
+    return true;
+}
+
+// [func] and its arguments [args] (kept) and REDUCE, made by the pickler
+// for [obj] (bytes below protocol 3, sets below 4, bytearray below 5).
+static bool save_reduce_of(Pk *p, Value obj, Value func, Value args) {
+    if (!args || !keep(p, args)) {
+        p->err = true;
+        return false;
+    }
+    if (!save(p, func) || !save(p, args)) {
+        return false;
+    }
+    sb_addc(&p->b, 'R');
+    memo_after_new(p, obj);
+    return true;
+}
+
+static bool save_bytes(Pk *p, Value v) {
+    ObjBytes *s = AS_BYTES(v);
+    if (p->proto >= 3) {
+        char h[9];
+        size_t hn;
+        if (!data_head(h, &hn, s->len, 'C', 'B', p->proto >= 4 ? '\x8e' : 0)) {
+            return false;
+        }
+        write_data(p, h, hn, s->data, s->len);
+        memo_put(p, AS_OBJ(v));
+        return true;
+    }
+    // CPython's save_bytes below protocol 3: bytes() for b'', else
+    // codecs.encode(its latin-1 text, 'latin1')
+    if (s->len == 0) {
+        return save_reduce_of(p, v, OBJ_VAL(cls_bytes), tuple_new(0));
+    }
+    SBuf t;
+    sb_init(&t);
+    for (size_t i = 0; i < s->len; i++) {
+        char u[2] = {(char)(0xc0 | s->data[i] >> 6), (char)(0x80 | (s->data[i] & 0x3f))};
+        if (s->data[i] < 0x80) {
+            sb_addc(&t, (char)s->data[i]);
+        } else {
+            sb_add(&t, u, 2);
+        }
+    }
+    Value text = t.failed ? VAL_NULL : str_try_new_cp(t.data, t.len, s->len);
+    sb_free(&t);
+    if (!text || !keep(p, text)) {
+        p->err = true;
+        return false;
+    }
+    return save_reduce_of(p, v, p->codecs_encode, tuple_of(text, OBJ_VAL(pk_latin1(p))));
+}
+
+// bytearray: BYTEARRAY8 (protocol 5), else bytearray() or bytearray(bytes).
+static bool save_bytearray(Pk *p, Value v) {
+    ObjByteArray *a = (ObjByteArray *)AS_OBJ(v);
+    if (p->proto >= 5) {
+        char h[9] = {'\x96'};
+        for (int i = 0; i < 8; i++) {
+            h[1 + i] = (char)((uint64_t)a->len >> (8 * i));
+        }
+        write_data(p, h, 9, a->data, a->len);
+        memo_put(p, AS_OBJ(v));
+        return true;
+    }
+    if (a->len == 0) {
+        return save_reduce_of(p, v, OBJ_VAL(cls_bytearray), tuple_new(0));
+    }
+    Value b = bytes_try_new(a->data, a->len);
+    if (!b || !keep(p, b)) {
+        p->err = true;
+        return false;
+    }
+    return save_reduce_of(p, v, OBJ_VAL(cls_bytearray), tuple_of(b, VAL_NULL));
+}
+
+// set and frozenset: EMPTY_SET and ADDITEMS batches, MARK, the items and
+// FROZENSET (POP_MARK and a GET when saving them memoized it); below
+// protocol 4 the reduction (set|frozenset, (list(items),)).
+static bool save_set(Pk *p, Value v, bool frozen) {
+    Value items = seq_to_list(v);
+    if (!items || !keep(p, items)) {
+        p->err = true;
+        return false;
+    }
+    if (p->proto < 4) {
+        return save_reduce_of(p, v, OBJ_VAL(frozen ? cls_frozenset : cls_set), tuple_of(items, VAL_NULL));
+    }
+    ObjList *l = AS_LIST(items);
+    if (frozen) {
+        sb_addc(&p->b, '(');
+        if (!save_items(p, l->items, l->len)) {
+            return false;
+        }
+        int64_t m = memo_get(p, AS_OBJ(v));
+        if (m >= 0) {
+            sb_addc(&p->b, '1');
+            memo_write_get(p, m);
+        } else {
+            sb_addc(&p->b, '\x91');
+            memo_put(p, AS_OBJ(v));
+        }
+        return true;
+    }
+    sb_addc(&p->b, '\x8f');
+    memo_put(p, AS_OBJ(v));
+    size_t size = l->len, i = 0, k;
+    if (size == 0) {
+        return true;
+    }
+    do {
+        sb_addc(&p->b, '(');
+        for (k = 0; k < BATCH && i < l->len; k++) {
+            if (!save(p, l->items[i++])) {
+                return false;
+            }
+        }
+        sb_addc(&p->b, '\x90');
+        if (AS_SET(v)->used != size) {
+            exc_raise(exc_RuntimeError, "set changed size during iteration");
+            p->err = true;
+            return false;
+        }
+    } while (k == BATCH);
+    return true;
+}
+
+// A class: by reference, or (the classes of None, NotImplemented and
+// Ellipsis, a metaclass copyreg has a reducer for) the Python path.
+static bool save_class(Pk *p, Value v, ObjClass *c) {
+    if (AS_CLASS(v) == cls_none || AS_CLASS(v) == cls_notimplemented || AS_CLASS(v) == cls_ellipsis) {
+        return false;
+    }
+    Value red;
+    int found = c == cls_type || !p->dispatch->used ? 0 : dict_get(p->dispatch, OBJ_VAL(c), &red);
+    p->err = found < 0;
+    return found == 0 && save_global(p, v);
+}
+
+// Any other object: copyreg's reducer for its class, else its
+// __reduce_ex__(protocol), saved as CPython's save_reduce.
+static bool save_other(Pk *p, Value v, ObjClass *c) {
+    Value red = VAL_NULL;
+    int found = p->dispatch->used ? dict_get(p->dispatch, OBJ_VAL(c), &red) : 0;
+    if (found < 0) {
+        p->err = true;
+        return false;
+    }
+    Value proto = MK_SMALL(p->proto);
+    Value rv = found ? vm_call(red, 1, &v, NULL) : call_method_str(v, pk_reduce_ex(p), 1, &proto);
+    if (!rv || !keep(p, rv)) {
+        p->err = true;
+        return false;
+    }
+    return save_reduce(p, v, rv);
 }
 
 static bool save_obj(Pk *p, Value v);
@@ -757,9 +1172,7 @@ static bool save(Pk *p, Value v) {
     if (p->b.failed) {
         return false;
     }
-    if (p->proto >= 4) {
-        frame_boundary(p);
-    }
+    frame_boundary(p);
     return save_obj(p, v);
 }
 
@@ -769,15 +1182,18 @@ static bool save_obj(Pk *p, Value v) {
         return true;
     }
     if (v == VAL_TRUE || v == VAL_FALSE) {
-        sb_addc(&p->b, v == VAL_TRUE ? '\x88' : '\x89');
+        if (p->proto >= 2) {
+            sb_addc(&p->b, v == VAL_TRUE ? '\x88' : '\x89');
+        } else {
+            sb_add(&p->b, v == VAL_TRUE ? "I01\n" : "I00\n", 4);
+        }
         return true;
     }
     if (IS_SMALL(v) || IS_BIGINT(v)) {
         return save_int(p, v);
     }
     if (IS_FLOAT(v)) {
-        save_float(p, AS_FLOAT(v));
-        return true;
+        return save_float(p, AS_FLOAT(v));
     }
     if (!IS_OBJ(v)) {
         return false;
@@ -789,55 +1205,20 @@ static bool save_obj(Pk *p, Value v) {
         return true;
     }
     if (c == cls_str) {
-        ObjStr *s = AS_STR(v);
-        if (!str_no_surrogates(s) || s->len >= FRAME_TARGET) {
-            return false;
-        }
-        if (p->proto >= 4 && s->len < 256) {
-            char t[2] = {'\x8c', (char)s->len};
-            sb_add(&p->b, t, 2);
-        } else {
-            sb_addc(&p->b, 'X');
-            put_u32(&p->b, (uint32_t)s->len);
-        }
-        sb_add(&p->b, s->data, s->len);
-        memo_put(p, AS_OBJ(v));
-        return true;
+        return save_str(p, v);
     }
     if (c == cls_bytes) {
-        ObjBytes *s = AS_BYTES(v);
-        if (p->proto < 3 || s->len >= FRAME_TARGET) {
-            return false;
-        }
-        if (s->len < 256) {
-            char t[2] = {'C', (char)s->len};
-            sb_add(&p->b, t, 2);
-        } else {
-            sb_addc(&p->b, 'B');
-            put_u32(&p->b, (uint32_t)s->len);
-        }
-        sb_add(&p->b, (const char *)s->data, s->len);
-        memo_put(p, AS_OBJ(v));
-        return true;
+        return save_bytes(p, v);
     }
-    if (c == cls_function) {
+    if (c == cls_function || (c == cls_native && ((ObjNative *)AS_OBJ(v))->self == VAL_NULL)) {
         return save_global(p, v);
     }
-    if ((c->flags & CLS_META) && (AS_CLASS(v)->flags & (CLS_USER | CLS_HEAPTYPE))) {
-        // a program's class (an Enum's too: its metaclass unless copyreg
-        // has a reducer for that)
-        Value red;
-        int found = c == cls_type || !p->dispatch->used ? 0 : dict_get(p->dispatch, OBJ_VAL(c), &red);
-        p->err = found < 0;
-        return found == 0 && save_global(p, v);
+    if (c->flags & CLS_META) {
+        return save_class(p, v, c);
     }
-    bool inst = (c->flags & CLS_USER) && !(c->flags & CLS_META);
-    if (!inst && !(c->flags & CLS_HEAPTYPE && c->native_base == cls_tuple) && c != cls_tuple && c != cls_list &&
-        c != cls_dict) {
-        return false;
-    }
-    // CPython's C pickler counts a tuple or an instance once against the
-    // recursion limit, a list or a dict twice (save and its batch)
+    // CPython's C pickler counts a tuple, a set or an instance once
+    // against the recursion limit, a list or a dict twice (save and its
+    // batch)
     int levels = c == cls_list || c == cls_dict ? 2 : 1;
     for (int i = 0; i < levels; i++) {
         if (!vm_enter_recursive(" while pickling an object")) {
@@ -848,10 +1229,15 @@ static bool save_obj(Pk *p, Value v) {
             return false;
         }
     }
-    bool ok = c == cls_tuple  ? save_tuple(p, v)
-              : c == cls_list ? save_list(p, v)
-              : c == cls_dict ? save_dict(p, v)
-                              : save_instance(p, v, c);
+    bool inst = (c->flags & CLS_USER) || (c->flags & CLS_HEAPTYPE && c->native_base == cls_tuple);
+    bool ok = c == cls_tuple       ? save_tuple(p, v)
+              : c == cls_list      ? save_list(p, v)
+              : c == cls_dict      ? save_dict(p, v)
+              : c == cls_set       ? save_set(p, v, false)
+              : c == cls_frozenset ? save_set(p, v, true)
+              : c == cls_bytearray ? save_bytearray(p, v)
+              : inst               ? save_instance(p, v, c)
+                                   : save_other(p, v, c);
     for (int i = 0; i < levels; i++) {
         vm_leave_recursive();
     }
@@ -859,11 +1245,11 @@ static bool save_obj(Pk *p, Value v) {
 }
 
 // dumps(obj, protocol, dispatch_table, REVERSE_NAME_MAPPING,
-// REVERSE_IMPORT_MAPPING, extension_registry): the pickle's bytes, or None
-// for the Python path.
+// REVERSE_IMPORT_MAPPING, extension_registry, codecs.encode): the
+// pickle's bytes, or None for the Python path.
 static Value pk_dumps(int argc, Value *argv, ObjDict *kw) {
     (void)kw;
-    if (!arg_count("dumps", argc, 6, 6)) {
+    if (!arg_count("dumps", argc, 7, 7)) {
         return VAL_NULL;
     }
     int proto;
@@ -875,8 +1261,8 @@ static Value pk_dumps(int argc, Value *argv, ObjDict *kw) {
     } else {
         return VAL_NONE;
     }
-    if (proto < 2 || proto > 5 || !IS_DICT(argv[2]) || !IS_DICT(argv[3]) || !IS_DICT(argv[4]) ||
-        !IS_DICT(argv[5]) || AS_DICT(argv[5])->used) {
+    if (proto > 5 || !IS_DICT(argv[2]) || !IS_DICT(argv[3]) || !IS_DICT(argv[4]) || !IS_DICT(argv[5]) ||
+        AS_DICT(argv[5])->used) {
         return VAL_NONE;
     }
     Value keepv = list_new(16);
@@ -888,25 +1274,22 @@ static Value pk_dumps(int argc, Value *argv, ObjDict *kw) {
     memset(&p, 0, sizeof p);
     sb_init(&p.b);
     p.proto = proto;
+    p.frame_start = NO_FRAME;
     p.keep = AS_LIST(keepv);
     p.dispatch = AS_DICT(argv[2]);
     p.rev_name = AS_DICT(argv[3]);
     p.rev_import = AS_DICT(argv[4]);
-    p.s_reduce_ex = str_intern_c("__reduce_ex__");
-    p.s_getnewargs = str_intern_c("__getnewargs__");
-    p.s_getnewargs_ex = str_intern_c("__getnewargs_ex__");
-    p.s_getstate = str_intern_c("__getstate__");
-    p.s_items = str_intern_c("items");
-    char head[2] = {'\x80', (char)proto};
-    sb_add(&p.b, head, 2);
-    if (proto >= 4) {
-        p.frame_start = p.b.len;
-        sb_add(&p.b, "\0\0\0\0\0\0\0\0\0", 9);
+    p.codecs_encode = argv[6];
+    if (proto >= 2) {
+        char head[2] = {'\x80', (char)proto};
+        sb_add(&p.b, head, 2);
     }
+    frame_open(&p);
     bool ok = save(&p, argv[0]);
     if (ok) {
         sb_addc(&p.b, '.');
     }
+    frame_commit(&p);
     ok = ok && !p.b.failed;
     if (p.keys) {
         mem_free(p.keys, p.cap * sizeof(Obj *));
@@ -916,20 +1299,6 @@ static Value pk_dumps(int argc, Value *argv, ObjDict *kw) {
         sb_free(&p.b);
         gc_pop_root(1);
         return p.err ? VAL_NULL : VAL_NONE;
-    }
-    if (proto >= 4) {
-        // the last frame: its header, or none for fewer than 4 bytes
-        size_t len = p.b.len - p.frame_start - 9;
-        unsigned char *h = (unsigned char *)p.b.data + p.frame_start;
-        if (len >= 4) {
-            h[0] = 0x95;
-            for (int i = 0; i < 8; i++) {
-                h[1 + i] = (unsigned char)((uint64_t)len >> (8 * i));
-            }
-        } else {
-            memmove(h, h + 9, len);
-            p.b.len -= 9;
-        }
     }
     Value r = bytes_try_new((const unsigned char *)p.b.data, p.b.len);
     sb_free(&p.b);
@@ -948,6 +1317,7 @@ typedef struct Up {
     Value err;              // pickle.UnpicklingError
     int proto;              // the PROTO opcode's (0 before one)
     ObjDict *name_map, *import_map; // _compat_pickle's NAME_MAPPING, IMPORT_MAPPING
+    Value codecs_encode;    // codecs.encode: protocol 0-2 bytes are its REDUCE
     ObjStr *s_setstate;
 } Up;
 
@@ -967,21 +1337,42 @@ static uint32_t get_u32(const unsigned char *s) {
     return (uint32_t)s[0] | (uint32_t)s[1] << 8 | (uint32_t)s[2] << 16 | (uint32_t)s[3] << 24;
 }
 
-// Valid UTF-8 without surrogates: what str can hold as it is.
-static bool utf8_ok(const unsigned char *s, size_t n) {
-    size_t i = 0;
+// The code points of [n] bytes at [s] if they are valid UTF-8 without
+// surrogates (what str can hold as it is), else SIZE_MAX.
+static size_t utf8_count(const unsigned char *s, size_t n) {
+    size_t i = 0, cp = 0;
     while (i < n) {
+        uint64_t w;
+        if (n - i >= 8 && (memcpy(&w, s + i, 8), (w & 0x8080808080808080ull) == 0)) {
+            i += 8;
+            cp += 8;
+            continue;
+        }
         if (s[i] < 0x80) {
             i++;
+            cp++;
             continue;
         }
         int k = utf8_valid_len((const char *)s + i, n - i);
         if (k == 0) {
-            return false;
+            return SIZE_MAX;
         }
         i += (size_t)k;
+        cp++;
     }
-    return true;
+    return cp;
+}
+
+static bool utf8_ok(const unsigned char *s, size_t n) {
+    return utf8_count(s, n) != SIZE_MAX;
+}
+
+// A str of the [n] bytes at [s], or VAL_NULL with *bad set when they
+// are no str's UTF-8 (the Python path).
+static Value str_from_utf8(const unsigned char *s, size_t n, bool *bad) {
+    size_t cp = utf8_count(s, n);
+    *bad = cp == SIZE_MAX;
+    return *bad ? VAL_NULL : str_try_new_cp((const char *)s, n, cp);
 }
 
 // pickle's decode_long of [n] bytes at [s] (little-endian, signed).
@@ -1015,8 +1406,22 @@ static Value long_from(const unsigned char *s, size_t n) {
     return r;
 }
 
-static bool push(Up *u, Value v) {
-    return v && list_append(u->stack, v);
+// Appends [v] (VAL_NULL: an error is raised, false) to list [l].
+static inline bool append_to(ObjList *l, Value v) {
+    if (v && l->len < l->cap) {
+        l->items[l->len++] = v;
+        return true;
+    }
+    return v && list_append(l, v);
+}
+
+static inline bool push(Up *u, Value v) {
+    return append_to(u->stack, v);
+}
+
+// The top of the (non-empty) stack put in the next memo slot.
+static inline bool memo_add(Up *u) {
+    return append_to(u->memo, u->stack->items[u->stack->len - 1]);
 }
 
 // The stack position of the topmost MARK, popped; SIZE_MAX if none.
@@ -1135,7 +1540,7 @@ static Value new_instance(Value cls, ObjTuple *args, ObjDict *kw) {
 // instance dict (str keys interned) and the slot state's set as
 // attributes, as CPython's load_build.
 static int build(Up *u, Value inst, Value state) {
-    Value ss = obj_getattr_opt(inst, u->s_setstate);
+    Value ss = obj_getattr_opt(inst, NAME(u->s_setstate, "__setstate__"));
     if (ss) {
         gc_push_root(ss);
         Value r = vm_call(ss, 1, &state, NULL);
@@ -1224,6 +1629,167 @@ static int extend_other(Up *u, Value l, size_t from) {
     return r ? UP_OK : UP_ERROR;
 }
 
+// The text argument of a protocol 0 opcode: up to the newline, which is
+// consumed; NULL (the Python path) when there is none.
+static const char *text_arg(Up *u, size_t *n) {
+    const unsigned char *a = u->s + u->pos;
+    const unsigned char *nl = memchr(a, '\n', u->len - u->pos);
+    if (!nl) {
+        return NULL;
+    }
+    *n = (size_t)(nl - a);
+    u->pos += *n + 1;
+    return (const char *)a;
+}
+
+// Decimal digits with an optional sign and no leading zero (what the
+// pickler writes; anything else the Python path reads).
+static bool plain_decimal(const char *s, size_t n) {
+    size_t i = n && (s[0] == '-' || s[0] == '+');
+    if (i == n || n > 4000 || (s[i] == '0' && n - i > 1)) {
+        return false;
+    }
+    for (; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            return false;
+        }
+    }
+    return true;
+}
+
+// CPython's raw-unicode-escape decoding of [n] bytes at [s] as UTF-8 into
+// [b]; false for malformed escapes and surrogates (the Python path).
+static bool raw_unicode_unescape(const unsigned char *s, size_t n, SBuf *b) {
+    size_t i = 0;
+    while (i < n) {
+        if (s[i] != '\\') {
+            char t[4];
+            sb_add(b, t, (size_t)utf8_encode(s[i++], t));
+            continue;
+        }
+        size_t bs = i;
+        while (i < n && s[i] == '\\') {
+            i++;
+        }
+        if (((i - bs) & 1) == 0 || i >= n || (s[i] != 'u' && s[i] != 'U')) {
+            sb_repeat(b, "\\", 1, i - bs);
+            continue;
+        }
+        sb_repeat(b, "\\", 1, i - bs - 1);
+        size_t cnt = s[i] == 'u' ? 4 : 8;
+        i++;
+        if (n - i < cnt) {
+            return false;
+        }
+        uint32_t cp = 0;
+        for (size_t k = 0; k < cnt; k++, i++) {
+            int h = s[i] >= '0' && s[i] <= '9'   ? s[i] - '0'
+                    : s[i] >= 'a' && s[i] <= 'f' ? s[i] - 'a' + 10
+                    : s[i] >= 'A' && s[i] <= 'F' ? s[i] - 'A' + 10
+                                                 : -1;
+            if (h < 0) {
+                return false;
+            }
+            cp = cp << 4 | (uint32_t)h;
+        }
+        if (cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000)) {
+            return false;
+        }
+        char t[4];
+        sb_add(b, t, (size_t)utf8_encode(cp, t));
+    }
+    return true;
+}
+
+// Protocol 0's text opcodes INT, LONG, FLOAT, UNICODE, PUT and GET.
+static int text_op(Up *u, unsigned char op) {
+    size_t n;
+    const char *a = text_arg(u, &n);
+    if (!a) {
+        return UP_FALLBACK;
+    }
+    Value v = VAL_NULL;
+    if (op == 'I' && n == 2 && a[0] == '0' && (a[1] == '0' || a[1] == '1')) {
+        v = a[1] == '1' ? VAL_TRUE : VAL_FALSE;
+    } else if (op == 'I' || op == 'L' || op == 'p' || op == 'g') {
+        if (op == 'L' && n > 1 && a[n - 1] == 'L') {
+            n--;
+        }
+        bool plain = plain_decimal(a, n);
+        if ((!plain && (op == 'p' || op == 'g' || n >= 4096)) ||
+            ((op == 'p' || op == 'g') && (n > 9 || a[0] == '-' || a[0] == '+'))) {
+            return UP_FALLBACK;
+        }
+        char buf[4096];
+        memcpy(buf, a, n);
+        buf[n] = 0;
+        if (!plain) {
+            // CPython's int(text, 0), its own message for INT
+            v = int_from_str(buf, 0);
+            if (!v && op == 'I') {
+                exc_clear();
+                exc_raise(exc_ValueError, "could not convert string to int");
+            }
+            return push(u, v) ? UP_OK : UP_ERROR;
+        }
+        if (op == 'p' || op == 'g') {
+            size_t m = (size_t)strtol(buf, NULL, 10);
+            if (op == 'g') {
+                return m < u->memo->len ? (push(u, u->memo->items[m]) ? UP_OK : UP_ERROR) : UP_FALLBACK;
+            }
+            if (m != u->memo->len || u->stack->len == 0 ||
+                (u->nmarks && u->marks[u->nmarks - 1] >= u->stack->len)) {
+                return UP_FALLBACK;
+            }
+            return memo_add(u) ? UP_OK : UP_ERROR;
+        }
+        v = int_from_str(buf, 10);
+    } else if (op == 'F') {
+        double d;
+        if (memchr(a, '_', n) || memchr(a, ' ', n) || !float_parse(a, n, &d)) {
+            return UP_FALLBACK;
+        }
+        v = float_new(d);
+    } else {
+        SBuf b;
+        sb_init(&b);
+        if (!raw_unicode_unescape((const unsigned char *)a, n, &b)) {
+            sb_free(&b);
+            return UP_FALLBACK;
+        }
+        v = b.failed ? VAL_NULL : str_try_new(b.data ? b.data : "", b.len);
+        sb_free(&b);
+    }
+    return push(u, v) ? UP_OK : UP_ERROR;
+}
+
+// codecs.encode(text, 'latin1') of a pickled bytes (protocols 0 to 2)
+// in C; VAL_NULL with no exception for other arguments.
+static Value latin1_bytes(ObjTuple *args) {
+    if (args->len != 2 || !IS_STR(args->items[0]) || !IS_STR(args->items[1]) ||
+        strcmp(AS_STR(args->items[1])->data, "latin1") != 0) {
+        return VAL_NULL;
+    }
+    ObjStr *t = AS_STR(args->items[0]);
+    unsigned char small[256];
+    unsigned char *buf = t->cplen <= sizeof small ? small : mem_alloc(t->cplen);
+    size_t i = 0, k = 0;
+    while (i < t->len) {
+        uint32_t cp = (unsigned char)t->data[i] < 0x80 ? (unsigned char)t->data[i++]
+                                                       : utf8_decode(t->data, t->len, &i);
+        if (cp > 0xff || k == t->cplen) {
+            k = SIZE_MAX;
+            break;
+        }
+        buf[k++] = (unsigned char)cp;
+    }
+    Value r = k == SIZE_MAX ? VAL_NULL : bytes_try_new(buf, k);
+    if (buf != small) {
+        mem_free(buf, t->cplen);
+    }
+    return r;
+}
+
 // Runs the opcodes up to STOP: UP_OK with the result on the stack.
 static int run(Up *u) {
     for (;;) {
@@ -1254,8 +1820,12 @@ static int run(Up *u) {
                 return truncated(u);
             }
             break;
-        case '.':   // STOP
-            return u->stack->len == 1 && u->nmarks == 0 ? UP_OK : UP_FALLBACK;
+        case '.':   // STOP: the top of the stack (CPython's Pdata_pop)
+            if (u->stack->len <= (u->nmarks ? u->marks[u->nmarks - 1] : 0)) {
+                exc_raise((ObjClass *)AS_OBJ(u->err), u->nmarks ? "unexpected MARK found" : "unpickling stack underflow");
+                return UP_ERROR;
+            }
+            return UP_OK;
         case 'N':
             if (!push(u, VAL_NONE)) {
                 return UP_ERROR;
@@ -1346,10 +1916,11 @@ static int run(Up *u) {
             if (op == 'C' || op == 'B') {
                 v = bytes_try_new(d, n);
             } else {
-                if (!utf8_ok(d, n)) {
+                bool bad;
+                v = str_from_utf8(d, n, &bad);
+                if (bad) {
                     return UP_FALLBACK;
                 }
-                v = str_try_new((const char *)d, n);
             }
             if (!push(u, v)) {
                 return UP_ERROR;
@@ -1522,7 +2093,10 @@ static int run(Up *u) {
             if (!IS_TUPLE(top[1])) {
                 return UP_FALLBACK;
             }
-            Value v = vm_call(top[0], (int)AS_TUPLE(top[1])->len, AS_TUPLE(top[1])->items, NULL);
+            Value v = top[0] == u->codecs_encode ? latin1_bytes(AS_TUPLE(top[1])) : VAL_NULL;
+            if (!v && !exc_pending()) {
+                v = vm_call(top[0], (int)AS_TUPLE(top[1])->len, AS_TUPLE(top[1])->items, NULL);
+            }
             if (!v) {
                 return UP_ERROR;
             }
@@ -1550,7 +2124,7 @@ static int run(Up *u) {
             u->stack->len--;
             break;
         case 0x94:  // MEMOIZE
-            if (u->stack->len == 0 || !list_append(u->memo, u->stack->items[u->stack->len - 1])) {
+            if (u->stack->len == 0 || !memo_add(u)) {
                 return u->stack->len == 0 ? UP_FALLBACK : UP_ERROR;
             }
             break;
@@ -1573,7 +2147,7 @@ static int run(Up *u) {
                 if (n != u->memo->len || u->stack->len == 0) {
                     return UP_FALLBACK;
                 }
-                if (!list_append(u->memo, u->stack->items[u->stack->len - 1])) {
+                if (!memo_add(u)) {
                     return UP_ERROR;
                 }
             }
@@ -1595,18 +2169,111 @@ static int run(Up *u) {
             if (len8 > u->len - u->pos - 8) {
                 return truncated(u);
             }
-            return UP_FALLBACK;
+            u->pos += 8;
+            n = (size_t)len8;
+            const unsigned char *d8 = u->s + u->pos;
+            Value v8;
+            if (op == 0x8d) {
+                bool bad;
+                v8 = str_from_utf8(d8, n, &bad);
+                if (bad) {
+                    return UP_FALLBACK;
+                }
+            } else {
+                v8 = op == 0x8e ? bytes_try_new(d8, n) : bytearray_new(d8, n);
+            }
+            if (!push(u, v8)) {
+                return UP_ERROR;
+            }
+            u->pos += n;
+            break;
+        case 0x8f:  // EMPTY_SET
+            if (!push(u, set_new(cls_set))) {
+                return UP_ERROR;
+            }
+            break;
+        case 0x90:   // ADDITEMS
+        case 0x91: { // FROZENSET
+            size_t from = pop_mark(u);
+            if (from == SIZE_MAX || (op == 0x90 && (from == 0 || !(IS_OBJ(u->stack->items[from - 1]) && AS_OBJ(u->stack->items[from - 1])->cls == cls_set)))) {
+                return UP_FALLBACK;
+            }
+            Value set = op == 0x90 ? u->stack->items[from - 1] : set_new(cls_frozenset);
+            if (!set || (op == 0x91 && !push(u, set))) {
+                return UP_ERROR;
+            }
+            for (size_t i = from; i < u->stack->len - (op == 0x91); i++) {
+                if (set_add(AS_SET(set), u->stack->items[i]) < 0) {
+                    return UP_ERROR;
+                }
+            }
+            u->stack->len = from;
+            if (op == 0x91 && !push(u, set)) {
+                return UP_ERROR;
+            }
+            break;
+        }
+        case '1': { // POP_MARK
+            size_t from = pop_mark(u);
+            if (from == SIZE_MAX) {
+                return UP_FALLBACK;
+            }
+            u->stack->len = from;
+            break;
+        }
+        case '2':   // DUP
+            if (u->stack->len == 0 || (u->nmarks && u->marks[u->nmarks - 1] >= u->stack->len)) {
+                return UP_FALLBACK;
+            }
+            if (!push(u, u->stack->items[u->stack->len - 1])) {
+                return UP_ERROR;
+            }
+            break;
+        case 'l':   // LIST
+        case 'd': { // DICT
+            size_t from = pop_mark(u);
+            if (from == SIZE_MAX || (op == 'd' && (u->stack->len - from) % 2)) {
+                return UP_FALLBACK;
+            }
+            Value v = op == 'l' ? list_from_array(u->stack->len - from, u->stack->items + from) : dict_new();
+            if (!v || !push(u, v)) {
+                return UP_ERROR;
+            }
+            for (size_t i = from; op == 'd' && i + 1 < u->stack->len - 1; i += 2) {
+                if (dict_set(AS_DICT(v), u->stack->items[i], u->stack->items[i + 1]) < 0) {
+                    return UP_ERROR;
+                }
+            }
+            u->stack->len = from;
+            if (!push(u, v)) {
+                return UP_ERROR;
+            }
+            break;
+        }
+        case 'I':   // INT, protocol 0's bools
+        case 'L':   // LONG
+        case 'F':   // FLOAT
+        case 'V':   // UNICODE
+        case 'p':   // PUT
+        case 'g': { // GET
+            int r = text_op(u, op);
+            if (r != UP_OK) {
+                return r;
+            }
+            break;
+        }
         default:
             return UP_FALLBACK;
         }
     }
 }
 
-// loads(data, fallback, UnpicklingError, NAME_MAPPING, IMPORT_MAPPING):
+// loads(data, fallback, UnpicklingError, NAME_MAPPING, IMPORT_MAPPING,
+// codecs.encode):
 // the unpickled value, or [fallback] for the Python path.
 static Value pk_loads(int argc, Value *argv, ObjDict *kw) {
     (void)kw;
-    if (!arg_count("loads", argc, 5, 5)) {
+    if (!arg_count("loads", argc, 6, 6)) {
         return VAL_NULL;
     }
     if (!IS_BYTES(argv[0]) || !IS_CLASS(argv[2]) || !IS_DICT(argv[3]) || !IS_DICT(argv[4])) {
@@ -1617,7 +2284,7 @@ static Value pk_loads(int argc, Value *argv, ObjDict *kw) {
     u.err = argv[2];
     u.name_map = AS_DICT(argv[3]);
     u.import_map = AS_DICT(argv[4]);
-    u.s_setstate = str_intern_c("__setstate__");
+    u.codecs_encode = argv[5];
     u.s = AS_BYTES(argv[0])->data;
     u.len = AS_BYTES(argv[0])->len;
     Value st = list_new(8);
@@ -1637,7 +2304,7 @@ static Value pk_loads(int argc, Value *argv, ObjDict *kw) {
     if (u.marks) {
         mem_free(u.marks, u.capmarks * sizeof(size_t));
     }
-    Value out = r == UP_OK ? u.stack->items[0] : r == UP_FALLBACK ? argv[1] : VAL_NULL;
+    Value out = r == UP_OK ? u.stack->items[u.stack->len - 1] : r == UP_FALLBACK ? argv[1] : VAL_NULL;
     gc_pop_root(2);
     return out;
 }
