@@ -22,7 +22,7 @@ typedef struct FBlock {
     int kind;
     int start;          // label: loop continue target
     int exit;           // label: loop break target
-    Ast *final;         // FB_TRY_FINALLY: the finally body owner (TRY node)
+    Ast *final;         // FB_TRY_FINALLY: the finally body owner (TRY node); FB_WITH: the with
     const char *name;   // FB_HANDLER: bound exception name or NULL
     bool close_iter;    // FB_FOR over a fresh generator (a call or genexp): leaving
                         // by break/return closes it, as CPython's refcount would
@@ -658,6 +658,7 @@ static void unwind_fb(Compiler *c, FBlock *fb, bool preserve) {
         return;
     case FB_WITH:
     case FB_ASYNC_WITH:
+        set_line(c, fb->final);     // the exit runs on the with's line (and what follows, as CPython's)
         emit0(c, OP_POP_BLOCK);
         if (preserve) {
             emit0(c, OP_ROT_TWO);
@@ -675,6 +676,17 @@ static void unwind_fb(Compiler *c, FBlock *fb, bool preserve) {
         }
         emit0(c, OP_POP_TOP);
         return;
+    }
+}
+
+// A break or continue that leaves a with block: a NOP with its own line
+// first (the with's exit runs on the with's line), as CPython's.
+static void nop_before_with_exit(Compiler *c, int stop) {
+    for (int i = c->u->nfb - 1; i >= stop; i--) {
+        if (c->u->fb[i].kind == FB_WITH || c->u->fb[i].kind == FB_ASYNC_WITH) {
+            emit0(c, OP_NOP);
+            return;
+        }
     }
 }
 
@@ -2360,6 +2372,7 @@ static void compile_classdef(Compiler *c, Ast *s) {
     int start = 0;
     if (is_docstring(body)) {
         if (keep_docstrings()) {
+            set_line(c, body->items[0]);    // (its line is traced, as CPython's)
             compile_expr(c, body->items[0]->a);
             emit(c, OP_STORE_NAME, add_name(c, "__doc__"));
         }
@@ -2669,7 +2682,7 @@ finally:
         c->u->depth = d0 + 1;
         emit_no_line(c, OP_PUSH_EXC_INFO, 0);     // [prev, exc]
         int cleanup = new_label(c);
-        emit(c, OP_SETUP_FINALLY, cleanup);
+        emit_no_line(c, OP_SETUP_FINALLY, cleanup);
         push_fb(c, FB_FINALLY_END, -1, -1, NULL, NULL);
         compile_body(c, &s->list4);
         pop_fb(c);
@@ -2706,7 +2719,7 @@ static void compile_with_items(Compiler *c, Ast *s, int item) {
         emit0(c, OP_POP_TOP);
     }
     emit(c, OP_SETUP_FINALLY, handler);
-    push_fb(c, is_async ? FB_ASYNC_WITH : FB_WITH, -1, -1, NULL, NULL);
+    push_fb(c, is_async ? FB_ASYNC_WITH : FB_WITH, -1, -1, s, NULL);
     if (item + 1 < s->list.len) {
         compile_with_items(c, s, item + 1);
     } else {
@@ -3464,6 +3477,7 @@ static void compile_stmt(Compiler *c, Ast *s) {
         if (loop < 0) {
             error(c, s->loc, "'break' outside loop");
         }
+        nop_before_with_exit(c, loop + 1);
         unwind_to(c, loop + 1, false);
         FBlock *fb = &u->fb[loop];
         if (fb->kind == FB_FOR || fb->kind == FB_ASYNC_FOR) {
@@ -3479,6 +3493,7 @@ static void compile_stmt(Compiler *c, Ast *s) {
         if (loop < 0) {
             error(c, s->loc, "'continue' not properly in loop");
         }
+        nop_before_with_exit(c, loop + 1);
         unwind_to(c, loop + 1, false);
         emit(c, OP_JUMP, u->fb[loop].start);
         break;
