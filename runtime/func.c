@@ -51,7 +51,8 @@ static Value code_co_positions(int argc, Value *argv, ObjDict *kw) {
         if (code_span(c, i, &line, &end_line, &col, &end_col)) {
             t = tuple_pack(4, MK_SMALL(line), MK_SMALL(end_line), MK_SMALL(col), MK_SMALL(end_col));
         } else {
-            t = tuple_pack(4, MK_SMALL(c->lines[i]), MK_SMALL(c->lines[i]), VAL_NONE, VAL_NONE);
+            Value ln = c->lines[i] < 0 ? VAL_NONE : MK_SMALL(c->lines[i]);
+            t = tuple_pack(4, ln, ln, VAL_NONE, VAL_NONE);
         }
         list_append(AS_LIST(l), t);
     }
@@ -73,7 +74,8 @@ static Value code_co_lines(int argc, Value *argv, ObjDict *kw) {
     for (uint32_t i = 1; i <= c->ncode; i++) {
         if (i == c->ncode || c->lines[i] != c->lines[start]) {
             list_append(AS_LIST(l), tuple_pack(3, int_from_i64(2 * (int64_t)start),
-                                               int_from_i64(2 * (int64_t)i), MK_SMALL(c->lines[start])));
+                                               int_from_i64(2 * (int64_t)i),
+                                               c->lines[start] < 0 ? VAL_NONE : MK_SMALL(c->lines[start])));
             start = i;
         }
     }

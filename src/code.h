@@ -23,12 +23,20 @@ typedef enum Opcode {
 #define LIST_EXTEND_CALL_STAR 0x1000
 #define MAX_ARG 0xffffff
 
-// Line of the instruction at [offset] of [code].
+// Line of the instruction at [offset] of [code]. An instruction with no
+// line (-1 in the table: the compiler's resolve_no_lines) has the line of
+// the nearest one before it that has one.
 static inline int code_line(ObjCode *code, uint32_t offset) {
     if (offset >= code->ncode) {
         offset = code->ncode ? code->ncode - 1 : 0;
     }
-    return code->ncode ? code->lines[offset] : code->firstline;
+    if (!code->ncode) {
+        return code->firstline;
+    }
+    while (code->lines[offset] < 0 && offset > 0) {
+        offset--;
+    }
+    return code->lines[offset] < 0 ? code->firstline : code->lines[offset];
 }
 // Prints every code object's instructions reachable from [code] (--dis).
 void code_disassemble(ObjCode *code, FILE *out);

@@ -22,13 +22,15 @@ typedef struct FBlock {
     int kind;
     int start;          // label: loop continue target
     int exit;           // label: loop break target
-    Ast *final;         // FB_TRY_FINALLY: the finally body owner (TRY node)
+    Ast *final;         // FB_TRY_FINALLY: the finally body owner (TRY node); FB_WITH: the with
     const char *name;   // FB_HANDLER: bound exception name or NULL
     bool close_iter;    // FB_FOR over a fresh generator (a call or genexp): leaving
                         // by break/return closes it, as CPython's refcount would
 } FBlock;
 
 #define MAX_FBLOCKS 20
+// The line of an instruction that has none of its own (resolve_no_lines)
+#define NO_LINE (-1)
 // Value-stack slots a frame gets beyond the deepest point the compiler
 // counted. Debug builds check the stack against it before every
 // instruction: with 0, seven tests overflowed (a handler's exception pushed
@@ -96,6 +98,7 @@ static bool is_swap_assign(Ast *target, Ast *value) {
            !has_starred(&target->list) && !has_starred(&value->list);
 }
 static void set_line(Compiler *c, Ast *n);
+static int cell_index(Compiler *c, const char *name);
 static void compile_stmt(Compiler *c, Ast *s);
 static void compile_body(Compiler *c, AstList *body);
 static void compile_store(Compiler *c, Ast *t);
@@ -131,6 +134,20 @@ static void emit(Compiler *c, int op, int arg) {
 
 static void emit0(Compiler *c, int op) {
     emit(c, op, 0);
+}
+
+// An instruction with no line of its own (an if's jump over its else, a
+// loop's back edge): it takes the line of what runs before it, as
+// CPython's artificial jumps (resolve_no_lines).
+static void emit_no_line(Compiler *c, int op, int arg) {
+    Unit *u = c->u;
+    int line = u->line;
+    uint32_t span = u->span;
+    u->line = NO_LINE;
+    u->span = SPAN_UNKNOWN;
+    emit(c, op, arg);
+    u->line = line;
+    u->span = span;
 }
 
 static int new_label(Compiler *c) {
@@ -263,6 +280,95 @@ static void free_unit(Unit *u) {
     free(u);
 }
 
+// Instructions emitted with no line (NO_LINE: the implicit `return None`,
+// an if's jump over its else, a loop's back edge) take their line from the
+// code that reaches them, as CPython's compiler gives them
+// (propagate_line_numbers, duplicate_exits_without_lineno): an instruction
+// reached from one place only has that place's line; a jump to a `return
+// None` exit gets a copy of it, appended at the end, with the jump's line.
+// What several places reach keeps no line (-1, co_lines' None): the trace
+// reports no 'line' event for it and f_lineno stays the last line traced.
+// So a function that falls off its end returns on the line that ran last.
+static bool falls_through(int op) {
+    return op != OP_JUMP && op != OP_RETURN_VALUE && op != OP_RERAISE && op != OP_RAISE_VARARGS;
+}
+
+static void propagate_lines(Unit *u, int firstline) {
+    int n = u->ncode;
+    int *npred = calloc((size_t)n + 1, sizeof(int)), *jpred = calloc((size_t)n + 1, sizeof(int));
+    for (int i = 0; i < n; i++) {
+        int op = INSTR_OP(u->code[i]);
+        if (is_jump(op) && op != OP_SETUP_FINALLY) {
+            int t = (int)INSTR_ARG(u->code[i]);
+            npred[t]++;
+            jpred[t] = i;
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        if (u->lines[i] != NO_LINE) {
+            continue;
+        }
+        bool ft = i == 0 || falls_through(INSTR_OP(u->code[i - 1]));
+        int from = -2;  // (-2: none, -1: the code's start)
+        if (npred[i] == 0 && ft) {
+            from = i - 1;
+        } else if (npred[i] == 1 && !ft && jpred[i] < i) {
+            from = jpred[i];
+        }
+        if (from >= 0) {
+            u->lines[i] = u->lines[from];
+            u->spans[i] = u->spans[from];
+        } else if (from == -1) {
+            u->lines[i] = firstline;
+        }
+    }
+    free(npred);
+    free(jpred);
+}
+
+static void resolve_no_lines(Compiler *c, int firstline) {
+    Unit *u = c->u;
+    propagate_lines(u, firstline);
+    int n = u->ncode;
+    for (int i = 0; i < n; i++) {
+        int op = INSTR_OP(u->code[i]);
+        if (!is_jump(op) || op == OP_SETUP_FINALLY || op == OP_SEND || u->lines[i] == NO_LINE) {
+            continue;
+        }
+        int t = (int)INSTR_ARG(u->code[i]), end = t;
+        while (end < n && u->lines[end] == NO_LINE && !is_jump(INSTR_OP(u->code[end])) &&
+               INSTR_OP(u->code[end]) != OP_RETURN_VALUE && end - t < 4) {
+            end++;
+        }
+        if (t >= n || end >= n || u->lines[end] != NO_LINE || INSTR_OP(u->code[end]) != OP_RETURN_VALUE) {
+            continue;
+        }
+        int at = u->ncode, line = u->line;
+        uint32_t span = u->span;
+        u->line = u->lines[i];
+        u->span = u->spans[i];
+        for (int k = t; k <= end; k++) {
+            emit(c, INSTR_OP(u->code[k]), (int)INSTR_ARG(u->code[k]));
+        }
+        u->line = line;
+        u->span = span;
+        u->code[i] = INSTR(op, at);
+    }
+    propagate_lines(u, firstline);  // (an exit's fall-through is its only way in now)
+}
+
+// The implicit `return None` at the end of a body: no line of its own.
+static void emit_implicit_return(Compiler *c, bool class_cell) {
+    c->u->line = NO_LINE;
+    c->u->span = SPAN_UNKNOWN;
+    if (class_cell) {
+        emit(c, OP_LOAD_CLOSURE, cell_index(c, "__class__"));
+    } else {
+        load_const(c, VAL_NONE);
+    }
+    emit0(c, OP_RETURN_VALUE);
+}
+
 static ObjCode *finish_unit(Compiler *c, const char *name, int firstline) {
     Unit *u = c->u;
     for (int i = 0; i < u->ncode; i++) {
@@ -278,7 +384,8 @@ static ObjCode *finish_unit(Compiler *c, const char *name, int firstline) {
     // reported that line again to trace functions. A JUMP starting a line
     // of its own (`continue`, `break`) stays a step, as in CPython.
     // Conditional jumps only forwards (a backward JUMP is the loop's safe
-    // point: it stays on the back edge).
+    // point: it stays on the back edge). A JUMP with no line (NO_LINE) is
+    // always passed through, as CPython threads its artificial jumps.
     for (int i = 0; i < u->ncode; i++) {
         int op = INSTR_OP(u->code[i]);
         if (op != OP_JUMP && op != OP_POP_JUMP_IF_FALSE && op != OP_POP_JUMP_IF_TRUE) {
@@ -286,7 +393,8 @@ static ObjCode *finish_unit(Compiler *c, const char *name, int firstline) {
         }
         int target = (int)INSTR_ARG(u->code[i]);
         for (int hops = 0; hops < 8 && target > 0 && target < u->ncode && INSTR_OP(u->code[target]) == OP_JUMP &&
-                           (u->lines[target - 1] == u->lines[target] || u->lines[i] == u->lines[target]);
+                           (u->lines[target - 1] == u->lines[target] || u->lines[i] == u->lines[target] ||
+                            u->lines[target] == NO_LINE);
              hops++) {
             int next = (int)INSTR_ARG(u->code[target]);
             if (next == target || (op != OP_JUMP && next <= i)) {
@@ -296,6 +404,7 @@ static ObjCode *finish_unit(Compiler *c, const char *name, int firstline) {
         }
         u->code[i] = INSTR(op, target);
     }
+    resolve_no_lines(c, firstline);
     // Superinstructions: LOAD_FAST followed by LOAD_FAST or LOAD_CONST does
     // both and skips the second, which stays in place (a jump to it, the
     // line table and --dis still see it); followed by LOAD_ATTR, it does the
@@ -549,6 +658,7 @@ static void unwind_fb(Compiler *c, FBlock *fb, bool preserve) {
         return;
     case FB_WITH:
     case FB_ASYNC_WITH:
+        set_line(c, fb->final);     // the exit runs on the with's line (and what follows, as CPython's)
         emit0(c, OP_POP_BLOCK);
         if (preserve) {
             emit0(c, OP_ROT_TWO);
@@ -566,6 +676,17 @@ static void unwind_fb(Compiler *c, FBlock *fb, bool preserve) {
         }
         emit0(c, OP_POP_TOP);
         return;
+    }
+}
+
+// A break or continue that leaves a with block: a NOP with its own line
+// first (the with's exit runs on the with's line), as CPython's.
+static void nop_before_with_exit(Compiler *c, int stop) {
+    for (int i = c->u->nfb - 1; i >= stop; i--) {
+        if (c->u->fb[i].kind == FB_WITH || c->u->fb[i].kind == FB_ASYNC_WITH) {
+            emit0(c, OP_NOP);
+            return;
+        }
     }
 }
 
@@ -1760,14 +1881,7 @@ static void compile_function_code(Compiler *c, Ast *node, Ast *args, const char 
         for (int i = start; i < body->len; i++) {
             compile_stmt(c, body->items[i]);
         }
-        Ast *last = body->len ? body->items[body->len - 1] : NULL;
-        if (last && (last->kind == AST_WHILE || last->kind == AST_FOR) && last->list2.len == 0) {
-            // the implicit return is reached from the loop's test: its line,
-            // as CPython's (a tracer's 'return' event shows it)
-            set_line(c, last);
-        }
-        load_const(c, VAL_NONE);
-        emit0(c, OP_RETURN_VALUE);
+        emit_implicit_return(c, false);
     }
     // the docstring is const 0 when present (func.__doc__); a decorated
     // function's first line is its first decorator's, as CPython's
@@ -2258,6 +2372,7 @@ static void compile_classdef(Compiler *c, Ast *s) {
     int start = 0;
     if (is_docstring(body)) {
         if (keep_docstrings()) {
+            set_line(c, body->items[0]);    // (its line is traced, as CPython's)
             compile_expr(c, body->items[0]->a);
             emit(c, OP_STORE_NAME, add_name(c, "__doc__"));
         }
@@ -2273,11 +2388,8 @@ static void compile_classdef(Compiler *c, Ast *s) {
     }
     if (cs->needs_class_cell) {
         u->flags |= CO_NEEDS_CLASS_CELL;
-        emit(c, OP_LOAD_CLOSURE, cell_index(c, "__class__"));
-    } else {
-        load_const(c, VAL_NONE);
     }
-    emit0(c, OP_RETURN_VALUE);
+    emit_implicit_return(c, cs->needs_class_cell);
     ObjCode *code = finish_unit(c, s->str, s->loc.line);
     make_closure(c, code, 0);
     load_const(c, str_intern(s->str, strlen(s->str)));
@@ -2502,9 +2614,9 @@ static void compile_try(Compiler *c, Ast *s) {
         push_fb(c, FB_TRY_EXCEPT, -1, -1, NULL, NULL);
         compile_body(c, &s->list);
         pop_fb(c);
-        emit0(c, OP_POP_BLOCK);
+        emit_no_line(c, OP_POP_BLOCK, 0);
         compile_body(c, &s->list3);
-        emit(c, OP_JUMP, after);
+        emit_no_line(c, OP_JUMP, after);
         // handler: [exc]
         set_label(c, handler);
         c->u->depth = d0 + 1;
@@ -2514,7 +2626,7 @@ static void compile_try(Compiler *c, Ast *s) {
             c->u->depth = d0;
             goto finally;
         }
-        emit0(c, OP_PUSH_EXC_INFO);   // [prev, exc]
+        emit_no_line(c, OP_PUSH_EXC_INFO, 0);   // [prev, exc]
         for (int i = 0; i < s->list2.len; i++) {
             Ast *h = s->list2.items[i];
             set_line(c, h);
@@ -2537,6 +2649,9 @@ static void compile_try(Compiler *c, Ast *s) {
             push_fb(c, FB_HANDLER, -1, -1, NULL, h->str);
             compile_body(c, &h->list);
             pop_fb(c);
+            // leaving the handler: no line of its own (CPython's artificial cleanup)
+            c->u->line = NO_LINE;
+            c->u->span = SPAN_UNKNOWN;
             emit0(c, OP_POP_BLOCK);
             emit0(c, OP_POP_EXCEPT);
             clear_handler_name(c, h->str);
@@ -2546,6 +2661,7 @@ static void compile_try(Compiler *c, Ast *s) {
             c->u->depth = d0 + 2;
             clear_handler_name(c, h->str);
             emit0(c, OP_RERAISE);
+            set_line(c, h);
             set_label(c, next);
             c->u->depth = d0 + 2;
         }
@@ -2559,14 +2675,14 @@ static void compile_try(Compiler *c, Ast *s) {
 finally:
     if (has_finally) {
         pop_fb(c);
-        emit0(c, OP_POP_BLOCK);
+        emit_no_line(c, OP_POP_BLOCK, 0);
         compile_body(c, &s->list4);
-        emit(c, OP_JUMP, end);
+        emit_no_line(c, OP_JUMP, end);
         set_label(c, fin_handler);
         c->u->depth = d0 + 1;
-        emit0(c, OP_PUSH_EXC_INFO);     // [prev, exc]
+        emit_no_line(c, OP_PUSH_EXC_INFO, 0);     // [prev, exc]
         int cleanup = new_label(c);
-        emit(c, OP_SETUP_FINALLY, cleanup);
+        emit_no_line(c, OP_SETUP_FINALLY, cleanup);
         push_fb(c, FB_FINALLY_END, -1, -1, NULL, NULL);
         compile_body(c, &s->list4);
         pop_fb(c);
@@ -2603,7 +2719,7 @@ static void compile_with_items(Compiler *c, Ast *s, int item) {
         emit0(c, OP_POP_TOP);
     }
     emit(c, OP_SETUP_FINALLY, handler);
-    push_fb(c, is_async ? FB_ASYNC_WITH : FB_WITH, -1, -1, NULL, NULL);
+    push_fb(c, is_async ? FB_ASYNC_WITH : FB_WITH, -1, -1, s, NULL);
     if (item + 1 < s->list.len) {
         compile_with_items(c, s, item + 1);
     } else {
@@ -2684,7 +2800,7 @@ static void compile_for(Compiler *c, Ast *s) {
         c->u->fb[c->u->nfb - 1].close_iter = fresh;
         compile_body(c, &s->list);
         pop_fb(c);
-        emit(c, OP_JUMP, start);
+        emit_no_line(c, OP_JUMP, start);
         set_label(c, orelse);
         c->u->depth = d0 - 1;
     }
@@ -3246,7 +3362,8 @@ static void compile_stmt(Compiler *c, Ast *s) {
             emit0(c, OP_PRINT_EXPR);
         } else if (s->a->kind == AST_CONST_STR || s->a->kind == AST_CONST_INT ||
                    s->a->kind == AST_CONST_BYTES) {
-            // a bare constant (docstring): nothing to run
+            // a bare constant (docstring): nothing to run but its line
+            emit0(c, OP_NOP);
         } else {
             compile_expr(c, s->a);
             emit0(c, OP_POP_TOP);
@@ -3352,6 +3469,7 @@ static void compile_stmt(Compiler *c, Ast *s) {
         }
         break;
     case AST_PASS:
+        emit0(c, OP_NOP);   // its line is traced, as CPython's
         break;
     case AST_BREAK: {
         check_not_in_star(c, s->loc, true);
@@ -3359,6 +3477,7 @@ static void compile_stmt(Compiler *c, Ast *s) {
         if (loop < 0) {
             error(c, s->loc, "'break' outside loop");
         }
+        nop_before_with_exit(c, loop + 1);
         unwind_to(c, loop + 1, false);
         FBlock *fb = &u->fb[loop];
         if (fb->kind == FB_FOR || fb->kind == FB_ASYNC_FOR) {
@@ -3374,6 +3493,7 @@ static void compile_stmt(Compiler *c, Ast *s) {
         if (loop < 0) {
             error(c, s->loc, "'continue' not properly in loop");
         }
+        nop_before_with_exit(c, loop + 1);
         unwind_to(c, loop + 1, false);
         emit(c, OP_JUMP, u->fb[loop].start);
         break;
@@ -3447,7 +3567,7 @@ static void compile_stmt(Compiler *c, Ast *s) {
         compile_jump_if(c, s->a, false, orelse);
         compile_body(c, &s->list);
         if (s->list2.len) {
-            emit(c, OP_JUMP, end);
+            emit_no_line(c, OP_JUMP, end);
         }
         set_label(c, orelse);
         compile_body(c, &s->list2);
@@ -3461,7 +3581,7 @@ static void compile_stmt(Compiler *c, Ast *s) {
         push_fb(c, FB_WHILE, start, exit, NULL, NULL);
         compile_body(c, &s->list);
         pop_fb(c);
-        emit(c, OP_JUMP, start);
+        emit_no_line(c, OP_JUMP, start);
         set_label(c, orelse);
         compile_body(c, &s->list2);
         set_label(c, exit);
@@ -3555,8 +3675,7 @@ ObjCode *compile_module_src(Ast *module, const char *filename, int flags, const 
         emit(c, c->by_name ? OP_STORE_NAME : OP_STORE_GLOBAL, add_name(c, "__annotations__"));
     }
     compile_body(c, &module->list);
-    load_const(c, VAL_NONE);
-    emit0(c, OP_RETURN_VALUE);
+    emit_implicit_return(c, false);
     ObjCode *code = finish_unit(c, "<module>", 1);
     scope_free(c->root);
     return code;

@@ -48,7 +48,17 @@ Frame *framesnap_running(Value snap) {
 }
 
 int vm_frame_lineno(Frame *f) {
-    return f->ip == f->code->code ? f->code->firstline : frame_line(f);
+    if (f->ip == f->code->code) {
+        return f->code->firstline;
+    }
+    if (f->code->lines[f->ip - 1 - f->code->code] < 0 && T.frames) {
+        // no line of its own (a shared exit): the last line traced, as CPython's
+        Value s;
+        if (dict_get(AS_DICT(T.frames), frame_key(f), &s) == 1 && SNAP(s)->live == f && SNAP(s)->last_line > 0) {
+            return SNAP(s)->last_line;
+        }
+    }
+    return frame_line(f);
 }
 
 int vm_frame_lasti(Frame *f) {
@@ -361,9 +371,13 @@ int vm_trace_instr(Frame *frame, uint32_t instr, Value *sp) {
     ObjFrameSnap *o = SNAP(snap);
     ObjCode *code = frame->code;
     int off = (int)(frame->ip - 1 - code->code);
-    int line = code_line(code, (uint32_t)off);
-    bool newline = line != o->last_line ||
-                   (off < o->last_off && (off == 0 || code_line(code, (uint32_t)off - 1) != line));
+    int line = off < (int)code->ncode ? code->lines[off] : code_line(code, (uint32_t)off);
+    bool noline = line < 0;     // no line of its own: no 'line' event
+    if (noline) {
+        line = o->last_line;
+    }
+    bool newline = !noline && (line != o->last_line ||
+                               (off < o->last_off && (off == 0 || code_line(code, (uint32_t)off - 1) != line)));
     o->last_line = line;
     o->last_off = off;
     if (newline && line > 0 && o->trace && o->trace_lines && T.func) {

@@ -324,10 +324,28 @@ static const char *explain_incompatible(int64_t to) {
     }
 }
 
+// Whether [i] is a copy of the implicit `return None` that the compiler
+// appended for a jump of the same line (resolve_no_lines): CPython inlines
+// it after that jump, so it starts no line of its own.
+static bool exit_copy(ObjCode *code, int i) {
+    if (i == 0 || (uint32_t)i + 1 >= code->ncode || INSTR_OP(code->code[i - 1]) != OP_RETURN_VALUE ||
+        INSTR_OP(code->code[i + 1]) != OP_RETURN_VALUE) {
+        return false;
+    }
+    for (uint32_t j = 0; j < code->ncode; j++) {
+        int op = INSTR_OP(code->code[j]);
+        if (opcode_kind(op) == OPK_JUMP && op != OP_SETUP_FINALLY && (int)INSTR_ARG(code->code[j]) == i &&
+            code->lines[j] == code->lines[i]) {
+            return true;
+        }
+    }
+    return false;
+}
+
 // Whether instruction [i] starts a run of its line (CPython's marklines).
 static bool line_start(ObjCode *code, int i) {
     int line = code->lines[i];
-    return line > 0 && (i == 0 || code->lines[i - 1] != line);
+    return line > 0 && (i == 0 || code->lines[i - 1] != line) && !exit_copy(code, i);
 }
 
 // Moves [f], at instruction [from] (its state as the analysis has it), to
