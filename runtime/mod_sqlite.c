@@ -739,6 +739,13 @@ static Value t_bind(int argc, Value *argv, ObjDict *kw) {
     return r < 0 ? VAL_NULL : VAL_BOOL(r);
 }
 
+// Whether [v] binds as itself with no adapter asked (None or an exact int,
+// float, str or bytearray).
+static bool plain_param(Value v) {
+    ObjClass *c = val_class(v);
+    return IS_NONE(v) || c == cls_int || c == cls_float || c == cls_str || c == cls_bytearray;
+}
+
 // bind_fast(params) -> how many of the leading items of the tuple or list
 // [params] it bound to parameters 1, 2, ...: it stops at the first that is
 // not None or an exact int, float, str or bytearray (those that may need
@@ -763,8 +770,7 @@ static Value t_bind_fast(int argc, Value *argv, ObjDict *kw) {
     size_t i = 0;
     for (; i < n; i++) {
         Value v = items[i];
-        ObjClass *c = val_class(v);
-        if (!(IS_NONE(v) || c == cls_int || c == cls_float || c == cls_str || c == cls_bytearray)) {
+        if (!plain_param(v)) {
             break;
         }
         if (bind_value(st, (int)i + 1, v) < 0) {
@@ -774,32 +780,65 @@ static Value t_bind_fast(int argc, Value *argv, ObjDict *kw) {
     return MK_SMALL((int64_t)i);
 }
 
-// step() -> True when a row is ready, False when done
-static Value t_step(int argc, Value *argv, ObjDict *kw) {
-    sqlite3_stmt *st = live_stmt(argv[0]);
-    if (!st || !arg_count("step", argc - 1, 0, 0)) {
-        return VAL_NULL;
-    }
+// Steps [st]: 1 a row is ready, 0 done, -1 raised (the statement reset).
+static int step_once(sqlite3_stmt *st) {
     int rc = sqlite3_step(st);
     if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
-        return VAL_BOOL(rc == SQLITE_ROW);
+        return rc == SQLITE_ROW;
     }
     exc_clear();    // a callback's error: SQLite's message says it
     sqlite3 *db = sqlite3_db_handle(st);
-    Value e = raise_code(sqlite3_extended_errcode(db), sqlite3_errmsg(db));
+    raise_code(sqlite3_extended_errcode(db), sqlite3_errmsg(db));
     sqlite3_reset(st);
-    return e;
+    return -1;
 }
 
-// row(raw_text) -> the current row as a tuple, TEXT as bytes when raw_text
-static Value t_row(int argc, Value *argv, ObjDict *kw) {
+// run(params) -> reset, bind and step in one: True when a row is ready,
+// False when done; None, with nothing bound or stepped, when [params] is
+// not a tuple or list of as many plain values (see plain_param) as the
+// statement has parameters (the caller binds those itself).
+static Value t_run(int argc, Value *argv, ObjDict *kw) {
     sqlite3_stmt *st = live_stmt(argv[0]);
-    if (!st || !arg_count("row", argc - 1, 1, 1)) {
+    if (!st || !arg_count("run", argc - 1, 1, 1)) {
         return VAL_NULL;
     }
-    bool raw = (obj_truthy(argv[1]) > 0);
+    Value p = argv[1];
+    size_t n;
+    Value *items;
+    if (IS_TUPLE(p)) {
+        n = AS_TUPLE(p)->len;
+        items = AS_TUPLE(p)->items;
+    } else if (IS_LIST(p)) {
+        n = AS_LIST(p)->len;
+        items = AS_LIST(p)->items;
+    } else {
+        return VAL_NONE;
+    }
+    if (n != (size_t)sqlite3_bind_parameter_count(st)) {
+        return VAL_NONE;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!plain_param(items[i])) {
+            return VAL_NONE;
+        }
+    }
+    sqlite3_reset(st);
+    for (size_t i = 0; i < n; i++) {
+        if (bind_value(st, (int)i + 1, items[i]) < 0) {
+            return VAL_NULL;
+        }
+    }
+    int r = step_once(st);
+    return r < 0 ? VAL_NULL : VAL_BOOL(r);
+}
+
+// The current row of [st] as a tuple, TEXT as bytes when [raw]; VAL_NULL raised.
+static Value row_tuple(sqlite3_stmt *st, bool raw) {
     int n = sqlite3_data_count(st);
     Value t = tuple_new((size_t)n);
+    if (!t) {
+        return VAL_NULL;
+    }
     for (int i = 0; i < n; i++) {
         AS_TUPLE(t)->items[i] = VAL_NONE;
     }
@@ -814,6 +853,86 @@ static Value t_row(int argc, Value *argv, ObjDict *kw) {
     }
     gc_pop_root(1);
     return t;
+}
+
+// fetch() -> the current row (TEXT as str), then steps to the next one; the
+// statement is reset when that was the last (busy() is then False, as it
+// is after a failed step, which reset it too).
+static Value t_fetch(int argc, Value *argv, ObjDict *kw) {
+    sqlite3_stmt *st = live_stmt(argv[0]);
+    if (!st || !arg_count("fetch", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
+    Value t = row_tuple(st, false);
+    if (!t) {
+        return VAL_NULL;
+    }
+    gc_push_root(t);
+    int r = step_once(st);
+    gc_pop_root(1);
+    if (r < 0) {
+        return VAL_NULL;
+    }
+    if (r == 0) {
+        sqlite3_reset(st);
+    }
+    return t;
+}
+
+// description() -> the cursor's description: a 7-tuple (name, None x 6)
+// per column, or None when the statement has no columns
+static Value t_description(int argc, Value *argv, ObjDict *kw) {
+    sqlite3_stmt *st = live_stmt(argv[0]);
+    if (!st || !arg_count("description", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
+    int n = sqlite3_column_count(st);
+    if (n <= 0) {
+        return VAL_NONE;
+    }
+    Value d = tuple_new((size_t)n);
+    if (!d) {
+        return VAL_NULL;
+    }
+    for (int i = 0; i < n; i++) {
+        AS_TUPLE(d)->items[i] = VAL_NONE;
+    }
+    gc_push_root(d);
+    for (int i = 0; i < n; i++) {
+        const char *name = sqlite3_column_name(st, i);
+        Value s = name ? text_value(name, strlen(name)) : VAL_NONE;
+        Value e = s ? tuple_new(7) : VAL_NULL;
+        if (!e) {
+            gc_pop_root(1);
+            return VAL_NULL;
+        }
+        AS_TUPLE(e)->items[0] = s;
+        for (int k = 1; k < 7; k++) {
+            AS_TUPLE(e)->items[k] = VAL_NONE;
+        }
+        AS_TUPLE(d)->items[i] = e;
+    }
+    gc_pop_root(1);
+    return d;
+}
+
+// step() -> True when a row is ready, False when done
+static Value t_step(int argc, Value *argv, ObjDict *kw) {
+    sqlite3_stmt *st = live_stmt(argv[0]);
+    if (!st || !arg_count("step", argc - 1, 0, 0)) {
+        return VAL_NULL;
+    }
+    int r = step_once(st);
+    return r < 0 ? VAL_NULL : VAL_BOOL(r);
+}
+
+// row(raw_text) -> the current row as a tuple, TEXT as bytes when raw_text
+static Value t_row(int argc, Value *argv, ObjDict *kw) {
+    sqlite3_stmt *st = live_stmt(argv[0]);
+    if (!st || !arg_count("row", argc - 1, 1, 1)) {
+        return VAL_NULL;
+    }
+    return row_tuple(st, obj_truthy(argv[1]) > 0);
 }
 
 // busy() -> whether the statement is part-way through its rows
@@ -965,6 +1084,9 @@ static const MethodDef stmt_methods[] = {
     {"bind", t_bind},
     {"bind_fast", t_bind_fast},
     {"step", t_step},
+    {"run", t_run},
+    {"fetch", t_fetch},
+    {"description", t_description},
     {"row", t_row},
     {"busy", t_busy},
     {"reset", t_reset},

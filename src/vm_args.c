@@ -123,7 +123,8 @@ static bool bind_args(ObjFunction *f, Frame *fr, Value *args, int argc, ObjTuple
     int slot = total;
     if (co->flags & CO_VARARGS) {
         int extra = argc > n ? argc - n : 0;
-        Value t = tuple_new((size_t)extra);
+        // (perf: no allocation for an empty *args, as logger.debug(msg) gets)
+        Value t = extra ? tuple_new((size_t)extra) : ST->empty_args;
         if (!t) {
             return false;
         }

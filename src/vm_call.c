@@ -36,6 +36,7 @@ static void mark_vm_roots(void) {
     }
     gc_mark_obj((Obj *)ST->builtins);
     gc_mark_obj((Obj *)ST->modules);
+    gc_mark_value(ST->empty_args);
 }
 
 ObjDict *vm_current_globals(void) {
@@ -284,4 +285,5 @@ void vm_init(void) {
     gc_add_root_marker(mark_vm_roots);
     ST->builtins = AS_DICT(dict_new());
     ST->modules = AS_DICT(dict_new());
+    ST->empty_args = tuple_new(0);
 }
