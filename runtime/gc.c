@@ -458,6 +458,9 @@ static void retrace_marked(Obj *o) {
     }
 }
 
+// The largest gray stack kept between collections (entries).
+#define GRAY_KEEP 65536
+
 static void drain_gray(void) {
     for (;;) {
         while (ST->gc.ngray > 0) {
@@ -632,6 +635,14 @@ void gc_collect(void) {
                 large_free(o, obj_bytes(o));
             }
         }
+    }
+    if (ST->gc.capgray > GRAY_KEEP) {
+        // a big gray stack (a list of 10^6 tasks pushes them all) goes back
+        // now: kept, its pages stayed resident until exit, 8-16 bytes per
+        // object of the heap's peak (issue 11)
+        free(ST->gc.gray);
+        ST->gc.gray = NULL;
+        ST->gc.capgray = 0;
     }
     start_sweep();
     if (ST->heap_cap || mem_is_low()) {

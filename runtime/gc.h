@@ -96,13 +96,15 @@ void gc_set_weak_clear(void (*fn)(void));
 // [o] no longer needs the finalizer hook (nothing the hooks do can apply
 // to it any more): when it is the last object registered for them, as a
 // sleep() is when it is first awaited, the registration is dropped (8
-// bytes less per sleeping task, issue 11); otherwise nothing changes.
-// (Inline: every finished coroutine of an await comes here.)
-static inline void gc_unhook_last(Obj *o) {
+// bytes less per sleeping task, issue 11) and true returned; otherwise
+// nothing changes. (Inline: every finished coroutine of an await comes here.)
+static inline bool gc_unhook_last(Obj *o) {
     if (ST->gc.nhookable && ST->gc.hookable[ST->gc.nhookable - 1] == o && !ST->gc.collecting) {
         ST->gc.nhookable--;
         ST->gc.del_alive -= (o->cls->flags & CLS_EAGER_DEL) != 0;
+        return true;
     }
+    return false;
 }
 // Calls [fn] on every object of a CLS_GC_HOOK class, in allocation order.
 void gc_each_hookable(void (*fn)(Obj *o));

@@ -25,6 +25,8 @@ typedef struct ObjFuture {
         bool blocking : 1;      // _asyncio_future_blocking
         bool is_task : 1;
         bool is_exc : 1;        // [value] is an exception (fut_exc)
+        bool unhooked : 1;      // off the collector's finalizer-hook register until it
+                                // has an exception to report (future_new, issue 11)
     );
     ObjDict *dict;          // instance attributes (subclasses, user attrs)
     ObjLoop *loop;
