@@ -7,6 +7,6 @@
 # Usage: run_core.sh PYISH [THRESHOLD=90]; FILES="grammar list" to pick files.
 here=$(cd "$(dirname "$0")" && pwd)
 export PACKAGE=test
-export FILES=${FILES:-"grammar string_literals fstring unpack_ex scope with contextlib exceptions class list tuple dict set bool int float format augassign keywordonlyarg positional_only_arg generators coroutines types property enum functools itertools collections textwrap string pprint bisect heapq operator statistics fractions sys_settrace"}
+export FILES=${FILES:-"grammar string_literals fstring unpack_ex scope with contextlib exceptions class list tuple dict set bool int float format augassign keywordonlyarg positional_only_arg generators coroutines types property enum functools itertools collections textwrap string pprint bisect heapq operator statistics fractions sys_settrace syntax genexps listcomps setcomps dictcomps patma exception_group except_star raise baseexception opcodes global decorators unpack named_expressions yield_from asyncgen contextlib_async super descr"}
 export TIMEOUT=${TIMEOUT:-60}
 exec bash "$here/run.sh" "$@"
