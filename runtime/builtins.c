@@ -1035,13 +1035,14 @@ static Value bi_issubclass(int argc, Value *argv, ObjDict *kw) {
 }
 
 // The interned attribute name of [v]; NULL with TypeError if not a str.
+// (A str subclass names the attribute its text names, as in CPython.)
 static ObjStr *attr_name(Value v) {
-    if (!IS_STR(v)) {
+    if (!IS_KIND(v, cls_str)) {
         exc_raise(exc_TypeError, "attribute name must be string, not '%s'", val_type_name(v));
         return NULL;
     }
     ObjStr *s = AS_STR(v);
-    return s->interned ? s : AS_STR(str_intern(s->data, s->len));
+    return s->interned && IS_STR(v) ? s : AS_STR(str_intern(s->data, s->len));
 }
 
 static Value bi_getattr(int argc, Value *argv, ObjDict *kw) {

@@ -39,6 +39,10 @@ bool arg_no_kw(const char *fname, ObjDict *kw) {
     return true;
 }
 
+bool arg_new_no_kw(ObjClass *cls, const char *fname, ObjDict *kw) {
+    return has_user_init(cls) || arg_no_kw(fname, kw);
+}
+
 // The keyword argument [name], or VAL_NULL.
 Value kw_get(ObjDict *kw, const char *name) {
     if (!kw || !kw->used) {

@@ -1103,7 +1103,7 @@ static bool type_setattr(Value self, ObjStr *name, Value v) {
 // ---- X | Y on classes: types.UnionType (annotations, isinstance)
 typedef struct ObjUnion {
     Obj hdr;
-    ObjTuple *args;     // the member classes (None stands for NoneType)
+    ObjTuple *args;     // the member classes (None is stored as NoneType, as CPython)
 } ObjUnion;
 
 
@@ -1123,6 +1123,9 @@ static void union_collect(ObjList *out, Value v) {
             union_collect(out, a->items[i]);
         }
         return;
+    }
+    if (IS_NONE(v)) {
+        v = OBJ_VAL(cls_none);
     }
     for (size_t i = 0; i < out->len; i++) {
         if (out->items[i] == v) {
@@ -1151,7 +1154,7 @@ static Value union_repr(Value self) {
     Value out = str_from_c("");
     for (size_t i = 0; i < a->len; i++) {
         gc_push_root(out);
-        Value part = type_expr_repr(a->items[i]);
+        Value part = type_expr_repr(a->items[i] == OBJ_VAL(cls_none) ? VAL_NONE : a->items[i]);
         gc_pop_root(1);
         if (!part) {
             return VAL_NULL;
@@ -1161,22 +1164,76 @@ static Value union_repr(Value self) {
     return out;
 }
 
+// __parameters__: the type variables of the members that are generic
+// aliases, each once, in order.
+static Value union_parameters(ObjTuple *a) {
+    Value out = list_new(0);
+    gc_push_root(out);
+    for (size_t i = 0; i < a->len; i++) {
+        if (!generic_alias_check(a->items[i])) {
+            continue;
+        }
+        Value ps = obj_getattr_opt(a->items[i], str_intern_c("__parameters__"));
+        if (!ps || !IS_TUPLE(ps)) {
+            if (exc_pending()) {
+                gc_pop_root(1);
+                return VAL_NULL;
+            }
+            continue;
+        }
+        for (size_t j = 0; j < AS_TUPLE(ps)->len; j++) {
+            Value p = AS_TUPLE(ps)->items[j];
+            bool seen = false;
+            for (size_t k = 0; k < AS_LIST(out)->len && !seen; k++) {
+                seen = AS_LIST(out)->items[k] == p;
+            }
+            if (!seen) {
+                list_append(AS_LIST(out), p);
+            }
+        }
+    }
+    Value r = seq_to_tuple(out);
+    gc_pop_root(1);
+    return r;
+}
+
 static Value union_getattr(Value self, ObjStr *name) {
     if (strcmp(name->data, "__args__") == 0) {
         return OBJ_VAL(((ObjUnion *)AS_OBJ(self))->args);
     }
+    if (strcmp(name->data, "__parameters__") == 0) {
+        return union_parameters(((ObjUnion *)AS_OBJ(self))->args);
+    }
     return generic_getattr(self, name);
+}
+
+// The members as a frozenset: unions compare and hash as sets (int | str ==
+// str | int), as CPython's unionobject.c.
+static Value union_set(Value u) {
+    return set_from_iterable(cls_frozenset, OBJ_VAL(((ObjUnion *)AS_OBJ(u))->args));
 }
 
 static Value union_richcompare(Value a, Value b, int op) {
     if ((op != OP_EQ && op != OP_NE) || !IS_A(b, cls_union)) {
         return VAL_NOTIMPL;
     }
-    int eq = obj_eq(OBJ_VAL(((ObjUnion *)AS_OBJ(a))->args), OBJ_VAL(((ObjUnion *)AS_OBJ(b))->args));
+    Value sa = union_set(a);
+    if (!sa) {
+        return VAL_NULL;
+    }
+    gc_push_root(sa);
+    Value sb = union_set(b);
+    int eq = sb ? obj_eq(sa, sb) : -1;
+    gc_pop_root(1);
     if (eq < 0) {
         return VAL_NULL;
     }
     return VAL_BOOL(op == OP_EQ ? eq : !eq);
+}
+
+static bool union_hash(Value self, int64_t *out) {
+    Value s = union_set(self);
+    return s && obj_hash(s, out);
 }
 
 // The classes of a union (for isinstance/issubclass), or NULL.
@@ -2877,10 +2934,10 @@ void class_ready(void) {
     cls_union->module = str_intern_c("types");
     cls_union->trace = trace_union;
     cls_union->repr = union_repr;
+    cls_union->hash = union_hash;
     cls_union->getattr = union_getattr;
     cls_union->binop = union_binop;
     cls_union->richcompare = union_richcompare;
-    cls_union->hash = NULL;
     cls_union->new_ = NULL;
     obj_none = obj_alloc(cls_none, sizeof(Obj));
     obj_notimplemented = obj_alloc(cls_notimplemented, sizeof(Obj));

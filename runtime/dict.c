@@ -948,7 +948,7 @@ static int update_kw(ObjDict *d, ObjDict *kw) {
 }
 
 static Value dict_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
-    if (argc > 1) {
+    if (argc > 1 && !has_user_init(cls)) {
         return exc_raise(exc_TypeError, "dict expected at most 1 argument, got %d", argc);
     }
     size_t size = cls->inst_size > sizeof(ObjDict) ? cls->inst_size : sizeof(ObjDict);

@@ -717,8 +717,8 @@ static Value float_of(Value x) {
 }
 
 static Value float_new_slot(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
-    if (kw && kw->used) {
-        return exc_raise(exc_TypeError, "float() takes no keyword arguments");
+    if (!arg_new_no_kw(cls, "float", kw)) {
+        return VAL_NULL;
     }
     if (argc > 1) {
         return exc_raise(exc_TypeError, "float expected at most 1 argument, got %d", argc);

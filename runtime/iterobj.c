@@ -134,7 +134,7 @@ static Value zip_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
 }
 
 static Value map_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
-    if (!arg_no_kw("map", kw)) {
+    if (!arg_new_no_kw(cls, "map", kw)) {
         return VAL_NULL;
     }
     if (argc < 2) {
@@ -255,7 +255,7 @@ static int map_next(Value self, Value *out) {
 // ---- filter
 
 static Value filter_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
-    if (!arg_no_kw("filter", kw) || !arg_count("filter", argc, 2, 2)) {
+    if (!arg_new_no_kw(cls, "filter", kw) || !arg_count("filter", argc, 2, 2)) {
         return VAL_NULL;
     }
     Value it = obj_iter(argv[1]);

@@ -684,6 +684,10 @@ static Value m_choices(int argc, Value *argv, ObjDict *kw) {
     Value cum = kw_get(kw, "cum_weights");
     Value kv = kw_get(kw, "k");
     int64_t k = 1;
+    if (weights && !IS_NONE(weights) && cum && !IS_NONE(cum)) {
+        gc_pop_root(1);
+        return exc_raise(exc_TypeError, "Cannot specify both weights and cumulative weights");
+    }
     if (kv && !index_value(kv, NULL, &k)) {
         gc_pop_root(1);
         return VAL_NULL;

@@ -805,6 +805,9 @@ Value bound_method_new(Value self, Value func);
 // with CPython's messages ("len() takes exactly one argument (2 given)").
 bool arg_count(const char *fname, int argc, int min, int max);
 bool arg_no_kw(const char *fname, ObjDict *kw);
+// arg_no_kw for a builtin __new__ of [cls]: a subclass with its own __init__
+// may take keywords (they are for that __init__), as in CPython.
+bool arg_new_no_kw(ObjClass *cls, const char *fname, ObjDict *kw);
 Value kw_get(ObjDict *kw, const char *name);  // VAL_NULL if absent
 
 // ---- the VM's call-backs (vm_call, vm_enter_recursive ...): vmapi.h, the

@@ -1156,17 +1156,21 @@ static void set_iter_trace(Obj *o) {
 // ---- construction
 
 static Value set_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
-    const char *name = class_is_subclass(cls, cls_frozenset) ? "frozenset" : "set";
-    if (kw && kw->used) {
-        return exc_raise(exc_TypeError, "%s() takes no keyword arguments", name);
+    bool frozen = class_is_subclass(cls, cls_frozenset);
+    const char *name = frozen ? "frozenset" : "set";
+    if (!arg_new_no_kw(cls, name, kw)) {
+        return VAL_NULL;
     }
-    if (!arg_count(name, argc, 0, 1)) {
+    if (!frozen && has_user_init(cls)) {
+        return set_new(cls);   // CPython's set.__new__ leaves its arguments to __init__
+    }
+    if (!arg_count(frozen ? cls->name->data : name, argc, 0, 1)) {
         return VAL_NULL;
     }
     if (cls == cls_frozenset && argc == 1 && IS_A(argv[0], cls_frozenset)) {
         return argv[0];
     }
-    if (argc && !has_user_init(cls)) {
+    if (argc) {
         return set_from_iterable(cls, argv[0]);
     }
     return set_new(cls);

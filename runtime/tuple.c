@@ -468,7 +468,7 @@ static void seq_iter_trace(Obj *o) {
 }
 
 static Value tuple_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
-    if (!arg_no_kw("tuple", kw) || !arg_count("tuple", argc, 0, 1)) {
+    if (!arg_new_no_kw(cls, "tuple", kw) || !arg_count("tuple", argc, 0, 1)) {
         return VAL_NULL;
     }
     Value t = argc ? seq_to_tuple(argv[0]) : tuple_new(0);

@@ -42,17 +42,17 @@ for f in $files; do
     # come from the summary ("Ran N tests", "FAILED (failures=F, errors=E,
     # skipped=S, ...)" or "OK (skipped=S, ...)").
     ran=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\} in .*/\1/p' "$log" | tail -1)
-    summary=$(grep -E '^(OK|FAILED)( \(|$)' "$log" | tail -1)
+    summary=$(grep -aE '^(OK|FAILED)( \(|$)' "$log" | tail -1)
     num() { sed -n "s/.*[(, ]$1=\([0-9]*\).*/\1/p" <<<"$summary"; }
     status=ok
     if [[ -z "$ran" ]]; then
         # no summary: the process died or timed out; every test started
         # counts, the unfinished one as an error
         [[ $rc == 124 ]] && status="timeout (${limit}s)" || { status="crashed (exit $rc)"; crashed=1; }
-        ran=$(grep -c ' \.\.\. ' "$log")
-        fails=$(grep -cE ' \.\.\. (FAIL|unexpected success)$|^(FAIL|unexpected success)$' "$log")
-        errs=$(( $(grep -cE ' \.\.\. ERROR$|^ERROR$' "$log") + 1 ))
-        skips=$(grep -cE " \.\.\. skipped |^skipped '" "$log")
+        ran=$(grep -ac ' \.\.\. ' "$log")
+        fails=$(grep -acE ' \.\.\. (FAIL|unexpected success)$|^(FAIL|unexpected success)$' "$log")
+        errs=$(( $(grep -acE ' \.\.\. ERROR$|^ERROR$' "$log") + 1 ))
+        skips=$(grep -acE " \.\.\. skipped |^skipped '" "$log")
         (( ran == 0 )) && ran=1
     else
         fails=$(num failures); errs=$(num errors); skips=$(num skipped)
