@@ -394,8 +394,12 @@ static Value ctor_data(const char *kind, int argc, Value *argv, ObjDict *kw) {
         }
         return r;
     }
-    if (strcmp(kind, "bytes") == 0 && IS_OBJ(a[0]) && !str_check(a[0])) {
-        Value f = class_lookup(AS_OBJ(a[0])->cls, str_intern_c("__bytes__"));
+    bool to_bytes = kind[0] == 'b' && kind[5] == 0;   // "bytes", not "bytearray"
+    if (to_bytes && IS_BYTES(a[0])) {
+        return a[0];    // bytes(b) is b, as in CPython (bytes are immutable)
+    }
+    if (to_bytes && IS_OBJ(a[0]) && !str_check(a[0])) {
+        Value f = class_lookup(AS_OBJ(a[0])->cls, ST->s_bytes);
         if (f) {
             Value r = vm_call(f, 1, a, NULL);
             if (r && !bytes_check(r)) {

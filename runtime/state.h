@@ -114,7 +114,8 @@ typedef struct StateConfig {
     X(contains, "__contains__") X(getattribute, "__getattribute__") \
     X(getattr, "__getattr__") X(setattr, "__setattr__") X(delattr, "__delattr__") \
     X(class, "__class__") X(instancecheck, "__instancecheck__") X(subclasscheck, "__subclasscheck__") \
-    X(reduce, "__reduce__") X(index, "__index__") X(bases, "__bases__")
+    X(reduce, "__reduce__") X(index, "__index__") X(bases, "__bases__") \
+    X(bytes, "__bytes__")
 
 // Registered builtin modules (module_register).
 typedef struct StateModule {
