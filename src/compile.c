@@ -491,6 +491,14 @@ static int local_index(Compiler *c, const char *name) {
     return i;
 }
 
+// CPython's "cannot assign to __debug__" (and "cannot delete"), for every
+// kind of binding; [name] is bound at [loc]
+static void check_debug_name(Compiler *c, const char *name, SrcLoc loc, bool del) {
+    if (name && strcmp(name, "__debug__") == 0) {
+        error(c, loc, del ? "cannot delete __debug__" : "cannot assign to __debug__");
+    }
+}
+
 static void name_op(Compiler *c, const char *raw, AstCtx ctx) {
     char buf[512];
     const char *name = mangle(c, raw, buf, sizeof buf);
@@ -1203,6 +1211,7 @@ static void compile_call(Compiler *c, Ast *e) {
             star = true;
             continue;
         }
+        check_debug_name(c, k->str, e->loc, false);
         for (int j = 0; j < i; j++) {     // CPython's validate_keywords
             if (kws->items[j]->str && strcmp(kws->items[j]->str, k->str) == 0) {
                 char msg[300];
@@ -1624,6 +1633,7 @@ static void compile_expr(Compiler *c, Ast *e) {
     case AST_NAMEDEXPR:
         compile_expr(c, e->b);
         emit0(c, OP_DUP_TOP);
+        check_debug_name(c, e->a->str, e->a->loc, false);
         name_op(c, e->a->str, CTX_STORE);
         break;
     default:
@@ -1800,6 +1810,14 @@ static void compile_function_code(Compiler *c, Ast *node, Ast *args, const char 
     // defaults and keyword-only defaults, evaluated in the enclosing scope
     int ndefaults = 0;
     if (args) {
+        for (int i = 0; i < args->list.len; i++) {
+            check_debug_name(c, args->list.items[i]->str, node->loc, false);
+        }
+        for (int i = 0; i < args->list2.len; i++) {
+            check_debug_name(c, args->list2.items[i]->str, node->loc, false);
+        }
+        check_debug_name(c, args->a ? args->a->str : NULL, node->loc, false);
+        check_debug_name(c, args->b ? args->b->str : NULL, node->loc, false);
         for (int i = 0; i < args->list.len; i++) {
             if (args->list.items[i]->a) {
                 compile_expr(c, args->list.items[i]->a);
@@ -2306,6 +2324,7 @@ static void compile_funcdef(Compiler *c, Ast *s) {
     compile_function_code(c, s, s->a, s->str, false);
     compile_annotations(c, s);
     apply_decorators(c, &s->list2);
+    check_debug_name(c, s->str, s->loc, false);
     name_op(c, s->str, CTX_STORE);
 }
 
@@ -2433,6 +2452,7 @@ static void compile_classdef(Compiler *c, Ast *s) {
     set_line(c, s);
     emit(c, OP_BUILD_CLASS, flags);
     apply_decorators(c, &s->list4);
+    check_debug_name(c, s->str, s->loc, false);
     name_op(c, s->str, CTX_STORE);
 }
 
@@ -2469,9 +2489,13 @@ static void compile_target(Compiler *c, Ast *t, AstCtx ctx) {
     set_line(c, t);
     switch (t->kind) {
     case AST_NAME:
+        check_debug_name(c, t->str, t->loc, del);
         name_op(c, t->str, ctx);
         break;
     case AST_ATTRIBUTE: {
+        if (!del) {
+            check_debug_name(c, t->str, t->loc, false);   // (del x.__debug__ compiles)
+        }
         compile_expr(c, t->a);
         char buf[512];
         emit(c, del ? OP_DELETE_ATTR : OP_STORE_ATTR, add_name(c, mangle(c, t->str, buf, sizeof buf)));
@@ -2547,6 +2571,7 @@ static void compile_star_handlers(Compiler *c, Ast *s, int after, int d0) {
         emit(c, OP_COMPARE_OP, CMP_IS);
         emit(c, OP_POP_JUMP_IF_TRUE, nomatch);
         if (h->str) {
+            check_debug_name(c, h->str, h->loc, false);
             name_op(c, h->str, CTX_STORE);
         } else {
             emit0(c, OP_POP_TOP);
@@ -2640,6 +2665,7 @@ static void compile_try(Compiler *c, Ast *s) {
                 error(c, h->loc, "default 'except:' must be last");
             }
             if (h->str) {
+                check_debug_name(c, h->str, h->loc, false);
                 name_op(c, h->str, CTX_STORE);  // [prev]
             } else {
                 emit0(c, OP_POP_TOP);
@@ -2848,6 +2874,7 @@ static void compile_import(Compiler *c, Ast *s) {
                 emit0(c, OP_ROT_TWO);
                 emit0(c, OP_POP_TOP);
             }
+            check_debug_name(c, al->str2, s->loc, false);
             name_op(c, al->str2, CTX_STORE);
         } else {
             if (dot) {
@@ -2872,6 +2899,7 @@ static void compile_import_from(Compiler *c, Ast *s) {
             return;
         }
         emit(c, OP_IMPORT_FROM, add_name(c, al->str));
+        check_debug_name(c, al->str2 ? al->str2 : al->str, s->loc, false);
         name_op(c, al->str2 ? al->str2 : al->str, CTX_STORE);
     }
     emit0(c, OP_POP_TOP);
@@ -3411,6 +3439,7 @@ static void compile_stmt(Compiler *c, Ast *s) {
             compile_expr(c, s->b);
             set_line(c, s);
             emit(c, OP_BINARY_OP, op);
+            check_debug_name(c, t->str, t->loc, false);
             name_op(c, t->str, CTX_STORE);
         } else if (t->kind == AST_ATTRIBUTE) {
             char buf[512];
