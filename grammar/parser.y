@@ -923,6 +923,12 @@ handler
         { $$ = node1(p, AST_EXCEPT_HANDLER, @$, $2); $$->list = $4; }
     | EXCEPT test AS NAME COLON suite
         { $$ = node1(p, AST_EXCEPT_HANDLER, @$, $2); $$->str = tokstr(p, $4); $$->list = $6; }
+    // CPython's invalid_except_stmt: 'except A, B:' (Python 2's form)
+    | EXCEPT test COMMA testlist_star_expr except_as_opt COLON
+        {
+            fe_error(p, "SyntaxError", span2(@2, @5), "multiple exception types must be parenthesized");
+            YYABORT;
+        }
 // except_star_clause: 'except' '*' test ['as' NAME]
     | EXCEPT STAR test COLON suite
         { $$ = node1(p, AST_EXCEPT_HANDLER, @$, $3); $$->flag = 1; $$->list = $5; }
@@ -1240,6 +1246,11 @@ param
     | DSTAR NAME                    { $$ = param(p, @$, 'd', $2, NULL, NULL); }
     | DSTAR NAME COLON test         { $$ = param(p, @$, 'd', $2, $4, NULL); }
     | SLASH                         { $$ = param(p, @$, '/', NULL, NULL, NULL); }
+    // CPython's invalid_star_etc / invalid_kwds: a default for *args or **kw
+    | STAR NAME EQUAL test              { fe_error(p, "SyntaxError", @3, "var-positional argument cannot have default value"); YYABORT; }
+    | STAR NAME COLON test EQUAL test   { fe_error(p, "SyntaxError", @5, "var-positional argument cannot have default value"); YYABORT; }
+    | DSTAR NAME EQUAL test             { fe_error(p, "SyntaxError", @3, "var-keyword argument cannot have default value"); YYABORT; }
+    | DSTAR NAME COLON test EQUAL test  { fe_error(p, "SyntaxError", @5, "var-keyword argument cannot have default value"); YYABORT; }
     ;
 
 lparams_opt
@@ -1261,6 +1272,8 @@ lparam
     | STAR NAME         { $$ = param(p, @$, '*', $2, NULL, NULL); }
     | DSTAR NAME        { $$ = param(p, @$, 'd', $2, NULL, NULL); }
     | SLASH             { $$ = param(p, @$, '/', NULL, NULL, NULL); }
+    | STAR NAME EQUAL test      { fe_error(p, "SyntaxError", @3, "var-positional argument cannot have default value"); YYABORT; }
+    | DSTAR NAME EQUAL test     { fe_error(p, "SyntaxError", @3, "var-keyword argument cannot have default value"); YYABORT; }
     ;
 
 // classdef: 'class' NAME ['(' [arglist] ')'] ':' suite
@@ -1570,6 +1583,11 @@ dict_items
 dict_item
     : test COLON test   { $$ = node1(p, AST_KEYWORD, @$, $1); $$->b = $3; }
     | DSTAR expr        { $$ = node(p, AST_KEYWORD, @$); $$->b = $2; }
+    | test COLON star_expr
+        {
+            fe_error(p, "SyntaxError", @3, "cannot use a starred expression in a dictionary value");
+            YYABORT;
+        }
     ;
 
 set_items
@@ -1603,6 +1621,12 @@ slice
         { $$ = node(p, AST_SLICE, @$); $$->a = $1; $$->b = $3; }
     | test_opt COLON test_opt COLON test_opt
         { $$ = node(p, AST_SLICE, @$); $$->a = $1; $$->b = $3; $$->c = $5; }
+    ;
+
+// an optional 'as NAME' (only in the error rule of except_clause)
+except_as_opt
+    : %empty
+    | AS NAME
     ;
 
 // exprlist: (expr|star_expr) (',' (expr|star_expr))* [',']
