@@ -394,7 +394,7 @@ static Value ctor_data(const char *kind, int argc, Value *argv, ObjDict *kw) {
         }
         return r;
     }
-    bool to_bytes = kind[0] == 'b' && kind[5] == 0;   // "bytes", not "bytearray"
+    bool to_bytes = strcmp(kind, "bytes") == 0;
     if (to_bytes && IS_BYTES(a[0])) {
         return a[0];    // bytes(b) is b, as in CPython (bytes are immutable)
     }

@@ -705,7 +705,7 @@ bool obj_replace_instance_dict(Value self, Value v) {
 // For a class attribute DESCR that is an instance of a user class, returns
 // that class's descriptor method (0 __get__, 1 __set__, 2 __delete__), else
 // VAL_NULL.
-static Value user_descr(Value descr, int which) {
+Value user_descr(Value descr, int which) {
     if (!IS_OBJ(descr) || !(AS_OBJ(descr)->cls->flags & CLS_USER)) {
         return VAL_NULL;
     }

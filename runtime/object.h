@@ -750,6 +750,9 @@ static inline Value class_lookup(ObjClass *c, ObjStr *name) {
 const char *val_type_name(Value v);       // "int", "Foo" ...
 Value generic_getattr(Value self, ObjStr *name);
 bool generic_setattr(Value self, ObjStr *name, Value v);
+// [descr]'s descriptor method when its class is a user class (0 __get__,
+// 1 __set__, 2 __delete__), else VAL_NULL.
+Value user_descr(Value descr, int which);
 // Whether instances of [c] (CLS_HAS_SLOTS) may have the attribute [name]:
 // a name of some __slots__ of its MRO, or a class of it has no __slots__ or "__dict__" in them.
 bool slots_allow(ObjClass *c, ObjStr *name);

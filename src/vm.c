@@ -406,7 +406,7 @@ static bool plain_class_value(Value v) {
         vc == cls_staticmethod || vc == cls_super) {
         return false;
     }
-    return !(vc->flags & CLS_USER) || !class_lookup(vc, ST->s_descr[0]);
+    return !user_descr(v, 0);
 }
 
 static void attr_cache_fill(ObjCode *code, const uint32_t *ip, Value obj, ObjStr *name, bool store) {
@@ -446,9 +446,7 @@ static void attr_cache_fill(ObjCode *code, const uint32_t *ip, Value obj, ObjStr
     if (cv && IS_A(cv, cls_member)) {
         cv = VAL_NULL;  // a builtin subclass's __slots__ member: its value is the instance dict's entry
     }
-    if (cv && store && plain_class_value(cv) &&
-        !((val_class(cv)->flags & CLS_USER) &&
-          (class_lookup(val_class(cv), ST->s_descr[1]) || class_lookup(val_class(cv), ST->s_descr[2])))) {
+    if (cv && store && plain_class_value(cv) && !user_descr(cv, 1) && !user_descr(cv, 2)) {
         // a class default the instance shadows (CONST = None in the class,
         // self.CONST = v): nothing runs on the store, it is the dict's entry
         cv = VAL_NULL;
