@@ -459,11 +459,14 @@ static Value recv_direct(int fd, size_t n) {
     return r >= 0 ? bytes_try_new(b->data, (size_t)r) : VAL_NULL;
 }
 
-// recv(fd, n, flags, timeout) -> bytes
+// recv(fd, n, flags, timeout[, nowait]) -> bytes; with nowait true, None
+// where a non-blocking socket would raise BlockingIOError (or
+// InterruptedError): asyncio's sock_recv tries the call before it waits,
+// and most tries find nothing to read yet
 static Value s_recv(int argc, Value *argv, ObjDict *kw) {
     int fd;
     int64_t n, flags;
-    if (!arg_count("recv", argc, 4, 4) || !get_fd(argv[0], &fd) || !get_int(argv[1], "bufsize", &n) ||
+    if (!arg_count("recv", argc, 4, 5) || !get_fd(argv[0], &fd) || !get_int(argv[1], "bufsize", &n) ||
         !get_int(argv[2], "flags", &flags)) {
         return VAL_NULL;
     }
@@ -490,6 +493,10 @@ static Value s_recv(int argc, Value *argv, ObjDict *kw) {
         if (r >= 0) {
             ST->sock_recv_small = r < RECV_DIRECT_MIN;
             return bytes_try_new(buf, (size_t)r);
+        }
+        if (argc == 5 && timeout == 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) &&
+            obj_truthy(argv[4]) == 1) {
+            return STATE_INTERRUPT() && vm_raise_interrupt() ? VAL_NULL : VAL_NONE;
         }
         if (!retry_after(errno, fd, POLLIN, timeout, deadline)) {
             return VAL_NULL;
