@@ -185,6 +185,12 @@ static void inject(const char *keys) {
     r->inject = r->inject_buf;
 }
 
+static void bell(void) {
+    fflush(stdout);
+    fputc('\a', stdout);
+    fflush(stdout);
+}
+
 // One byte of input: injected keys first, else the terminal's. -1: EOF.
 static int next_byte(bool wait) {
     if (ST->repl->inject && *ST->repl->inject) {
@@ -251,31 +257,181 @@ static int ctrl_d(int count, int key) {
     return 0;
 }
 
-// Ctrl-W as GNU readline's unix-word-rubout: deletes back to the previous
-// white space (libedit's emacs ^W kills back to the mark, the line's start
-// when none is set); Ctrl-U as its unix-line-discard: deletes back to the
-// line's start (libedit's ^U kills the whole line). The backspaces are
-// handed to libedit as keys.
-static int delete_back(int count, int key) {
+// Ctrl-W as GNU readline's unix-word-rubout: cuts back to the previous
+// white space (libedit's emacs ^W cuts back to the mark, the line's start
+// when none is set): keys handed to libedit move the cursor to the word's
+// start, set the mark there, move back and cut the region (Ctrl-Y pastes
+// it back). The two private sequences are bound in bind_keys.
+static int ctrl_w(int count, int key) {
     (void)count;
+    (void)key;
     const char *line = rl_line_buffer ? rl_line_buffer : "";
     size_t point = (size_t)rl_point <= strlen(line) ? (size_t)rl_point : strlen(line);
     size_t start = point;
-    while (key == 'W' - '@' && start > 0 && (line[start - 1] == ' ' || line[start - 1] == '\t')) {
+    while (start > 0 && (line[start - 1] == ' ' || line[start - 1] == '\t')) {
         start--;
     }
-    while (start > 0 && (key == 'U' - '@' || (line[start - 1] != ' ' && line[start - 1] != '\t'))) {
+    while (start > 0 && line[start - 1] != ' ' && line[start - 1] != '\t') {
         start--;
     }
     size_t chars = 0;
     for (size_t i = start; i < point; i++) {
         chars += ((unsigned char)line[i] & 0xC0) != 0x80;
     }
-    char *keys = malloc(chars + 1);
-    memset(keys, '\b', chars);
-    keys[chars] = 0;
+    if (chars == 0) {
+        return 0;
+    }
+    char *keys = malloc(6 * chars + 16);
+    char *w = keys;
+    for (size_t i = 0; i < chars; i++, w += 3) {
+        memcpy(w, "\033[D", 3);
+    }
+    w = stpcpy(w, "\033[9901~");
+    for (size_t i = 0; i < chars; i++, w += 3) {
+        memcpy(w, "\033[C", 3);
+    }
+    strcpy(w, "\033[9902~");
     inject(keys);
     free(keys);
+    return 0;
+}
+
+// Ctrl-R as GNU readline's reverse-i-search: the line shows
+// "(reverse-i-search)`QUERY': MATCH" while the query is typed; Ctrl-R
+// again finds an older match, Backspace shortens the query, Ctrl-G
+// restores the line, any other key takes the match into the line and then
+// acts (Enter runs it). libedit's own ^R searches on a line below ("bck:").
+// The history line at [*idx] (the line being edited past the newest
+// entry) holding [q] at or before [*pos]; false (unchanged) when none.
+static bool search_back(const char *q, const char *orig, int *idx, size_t *pos) {
+    for (int i = *idx; i >= 0; i--) {
+        HIST_ENTRY *e = i < history_length ? history_get(history_base + i) : NULL;
+        const char *l = i == history_length ? orig : e ? e->line : NULL;
+        if (!l) {
+            continue;
+        }
+        size_t limit = i == *idx ? *pos : strlen(l);
+        const char *best = NULL;
+        for (const char *f = strstr(l, q); f && (size_t)(f - l) <= limit; f = strstr(f + 1, q)) {
+            best = f;
+        }
+        if (best) {
+            *idx = i;
+            *pos = (size_t)(best - l);
+            return true;
+        }
+    }
+    return false;
+}
+
+static const char *search_line(int idx, const char *orig) {
+    HIST_ENTRY *e = idx < history_length ? history_get(history_base + idx) : NULL;
+    return idx == history_length ? orig : e ? e->line : "";
+}
+
+static int ctrl_r(int count, int key) {
+    (void)count;
+    (void)key;
+    Repl *r = ST->repl;
+    char *orig = strdup(rl_line_buffer ? rl_line_buffer : "");
+    char query[512] = "";
+    size_t qn = 0;
+    int idx = history_length;
+    size_t pos = (size_t)rl_point <= strlen(orig) ? (size_t)rl_point : strlen(orig);
+    bool failed = false;
+    int c;
+    for (;;) {
+        const char *l = search_line(idx, orig);
+        const char *head = failed ? "(failed reverse-i-search)`" : "(reverse-i-search)`";
+        printf("\r%s%s': %s\033[K\r%s%s': %.*s", head, query, l, head, query, (int)pos, l);
+        fflush(stdout);
+        r->keys++;
+        c = next_byte(true);
+        if (c < 0) {
+            break;
+        }
+        if (c == 'R' - '@' && qn > 0) {
+            int i = idx;
+            size_t p = pos;
+            if (p > 0) {
+                p--;
+            } else if (i > 0) {
+                i--;
+                p = strlen(search_line(i, orig));
+            } else {
+                i = -1;
+            }
+            failed = i < 0 || !search_back(query, orig, &i, &p);
+            if (!failed) {
+                idx = i;
+                pos = p;
+            }
+        } else if (c == 0x7f || c == '\b') {
+            while (qn > 0 && ((unsigned char)query[qn - 1] & 0xC0) == 0x80) {
+                qn--;
+            }
+            query[qn > 0 ? --qn : 0] = 0;
+            int i = idx;        // (from the match, as readline)
+            size_t p = pos;
+            failed = qn > 0 && !search_back(query, orig, &i, &p);
+            if (!failed) {
+                idx = i;
+                pos = p;
+            }
+        } else if (c == 'G' - '@') {
+            idx = history_length;
+            pos = (size_t)rl_point <= strlen(orig) ? (size_t)rl_point : strlen(orig);
+            c = -1;
+            break;
+        } else if (c >= ' ' && c != 0x7f && qn + 2 < sizeof query) {
+            query[qn++] = (char)c;
+            query[qn] = 0;
+            int i = idx;
+            size_t p = pos + qn - 1 <= strlen(search_line(idx, orig)) ? pos + qn - 1 : pos;
+            failed = !search_back(query, orig, &i, &p);
+            if (!failed) {
+                idx = i;
+                pos = p;
+            }
+        } else {
+            break;
+        }
+        if (failed) {
+            bell();
+        }
+    }
+    // libedit redraws the prompt and the old line, then the keys that
+    // replace it with the match (tabs quoted with ^V), put the cursor at
+    // the match, and the key that ended the search
+    fputs("\r\033[K", stdout);
+    fflush(stdout);
+    rl_forced_update_display();
+    const char *l = search_line(idx, orig);
+    size_t n = strlen(l);
+    char *keys = malloc(2 * n + 3 * n + 16);
+    char *w = stpcpy(keys, "\005\025");
+    for (size_t i = 0; i < n; i++) {
+        if ((unsigned char)l[i] < ' ') {
+            *w++ = '\026';
+        }
+        *w++ = l[i];
+    }
+    *w++ = '\001';
+    for (size_t i = 0; i < pos; i++) {
+        if (((unsigned char)l[i] & 0xC0) != 0x80) {
+            w = stpcpy(w, "\033[C");
+        }
+    }
+    if (c > 0) {
+        *w++ = (char)c;
+    }
+    *w = 0;
+    inject(keys);
+    free(keys);
+    free(orig);
+    if (r->line_interrupted) {
+        rl_done = 1;
+    }
     return 0;
 }
 #endif
@@ -463,12 +619,6 @@ static const char complete_src[] =
 
 static const char word_breaks[] = " \t\n`~!@#$%^&*()-=+[{]}\\|;:'\",<>/?";
 
-static void bell(void) {
-    fflush(stdout);
-    fputc('\a', stdout);
-    fflush(stdout);
-}
-
 // The sorted, distinct matches for [text] (NULL on error): rlcompleter's,
 // or those of a completer set with readline.set_completer, which python3's
 // REPL uses too.
@@ -642,8 +792,13 @@ static int tab_key(int count, int key) {
 static void bind_keys(void) {
     rl_add_defun("pyish-eof-or-delete", ctrl_d, 'D' - '@');
     rl_add_defun("pyish-complete", tab_key, '\t');
-    rl_add_defun("pyish-unix-word-rubout", delete_back, 'W' - '@');
-    rl_add_defun("pyish-unix-line-discard", delete_back, 'U' - '@');
+    rl_add_defun("pyish-unix-word-rubout", ctrl_w, 'W' - '@');
+    rl_add_defun("pyish-reverse-search", ctrl_r, 'R' - '@');
+    rl_parse_and_bind("bind ^[[9901~ em-set-mark");
+    rl_parse_and_bind("bind ^[[9902~ em-kill-region");
+    // Ctrl-U as readline's unix-line-discard: cuts from the line's start to
+    // the cursor (libedit's emacs ^U cuts the whole line)
+    rl_parse_and_bind("bind ^U vi-kill-line-prev");
 }
 #endif
 

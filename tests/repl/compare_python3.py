@@ -9,12 +9,14 @@
 # the comparison does not depend on the machine's speed.
 #
 # Usage: compare_python3.py PYISH [PYTHON3] [-k SUBSTRING] [-v]
-# Exits 0 when every session matched (or python3 is missing: skipped, 77).
+# Exits 0 when every session matched; 77 (skipped) without python3 3.11 or
+# util-linux's setsid.
 # A few known, intended differences (pyish's top-level await, its history
 # file's name) are not compared here; tests/repl/*.repl cover them.
 import fcntl
 import os
 import select
+import shutil
 import signal
 import struct
 import subprocess
@@ -93,6 +95,14 @@ SESSIONS = [
                            'Big.\t\t', C_U, 'import itertools\r', 'itertools.com\t',
                            '\t', '\t', C_U, 'café_au_lait = 1\r', 'caf\t\r', '__bu\t\r', C_U,
                            'len(my\t', C_U, 'pri\t' + LEFT + LEFT + 'x\t', C_U, C_D]),
+    ('more_keys', ['abc def' + '\x1bb' + 'X' + '\x1bf' + 'Y' + C_U + '1\r',
+                   '12' + '\x1b[H' + '3' + '\x1b[F' + '4\r', '56' + '\x1b[1~' + '7' + '\x1b[4~' + '8\r',
+                   '123' + LEFT + LEFT + '\x1b[3~' + '\r', 'ab' + '\x14' + C_U + '9\r',
+                   'xyz' + C_U + '\x19' + '\r', '1 + 1\r', '\x12' + '1 +', '\r', C_D]),
+    ('reverse_search', ['a = 1\r', 'b = 22\r', 'a + b\r', '\x12b', '\r', '\x12= ', '\x12', '\r',
+                        '\x12zz', '\x07', '1\r', '\x12a\x05 + 1\r', '\x12b =\x7f\x7f2\r', C_D]),
+    ('ctrl_c_sleep', ['import time\r', 'time.sleep(30)\r', C_C, 'for i in range(3):\r',
+                      '    print(i)\r', '    time.sleep(30)\r', '\r', C_C, C_D]),
     ('paste_block', ['def pasted(a):\r    b = a + 1\r    return b\r\rpasted(1)\r', C_D]),
     ('paste_lines', ['x = 1\ry = 2\rx + y\r', C_D]),
     ('help_text', ['help\r', C_D]),
@@ -227,8 +237,13 @@ def main():
     args = [a for a in args if a != '-v']
     pyish = os.path.abspath(args[0])
     python = args[1] if len(args) > 1 else '/usr/bin/python3'
-    if not os.access(python, os.X_OK):
-        print(f'no {python}: skipped')
+    if not os.access(python, os.X_OK) or not shutil.which('setsid'):
+        print(f'no {python} or no setsid: skipped')
+        return 77
+    version = subprocess.run([python, '-c', 'import sys; print(sys.version_info[:2] == (3, 11))'],
+                             capture_output=True, text=True).stdout.strip()
+    if version != 'True':
+        print(f'{python} is not Python 3.11 (the behaviour compared): skipped')
         return 77
     failed = []
     chosen = [e for e in SESSIONS if not only or only in e[0]]
