@@ -262,6 +262,19 @@ static int ctrl_d(int count, int key) {
 // when none is set): keys handed to libedit move the cursor to the word's
 // start, set the mark there, move back and cut the region (Ctrl-Y pastes
 // it back). The two private sequences are bound in bind_keys.
+// Ctrl-U: readline's unix-line-discard, libedit's vi-kill-line-prev
+// (bound to a private sequence), but a bell at the line's start.
+static int ctrl_u(int count, int key) {
+    (void)count;
+    (void)key;
+    if (rl_point == 0) {
+        bell();
+    } else {
+        inject("\033[9903~");
+    }
+    return 0;
+}
+
 static int ctrl_w(int count, int key) {
     (void)count;
     (void)key;
@@ -279,6 +292,7 @@ static int ctrl_w(int count, int key) {
         chars += ((unsigned char)line[i] & 0xC0) != 0x80;
     }
     if (chars == 0) {
+        bell();     // (at the line's start, as readline)
         return 0;
     }
     char *keys = malloc(6 * chars + 16);
@@ -408,8 +422,8 @@ static int ctrl_r(int count, int key) {
     rl_forced_update_display();
     const char *l = search_line(idx, orig);
     size_t n = strlen(l);
-    char *keys = malloc(2 * n + 3 * n + 16);
-    char *w = stpcpy(keys, "\005\025");
+    char *keys = malloc(2 * n + 3 * n + 24);
+    char *w = stpcpy(keys, "\005\033[9903~");
     for (size_t i = 0; i < n; i++) {
         if ((unsigned char)l[i] < ' ') {
             *w++ = '\026';
@@ -798,7 +812,8 @@ static void bind_keys(void) {
     rl_parse_and_bind("bind ^[[9902~ em-kill-region");
     // Ctrl-U as readline's unix-line-discard: cuts from the line's start to
     // the cursor (libedit's emacs ^U cuts the whole line)
-    rl_parse_and_bind("bind ^U vi-kill-line-prev");
+    rl_parse_and_bind("bind ^[[9903~ vi-kill-line-prev");
+    rl_add_defun("pyish-unix-line-discard", ctrl_u, 'U' - '@');
 }
 #endif
 

@@ -58,7 +58,7 @@ SESSIONS = [
                              'import asyncio\r', 'asyncio.run(co())\r', C_D]),
     ('statement_after_block', ['if True:\r', '    pass\r', 'x = 1\r', 'x\r', C_D]),
     ('syntax_errors', ['1 +* 2\r', 'def f(:\r', 'x = (1,\r', '2)\r', 'x\r', "'abc\r",
-                       'print "hi"\r', '  1\r', 'f(**a, *b)\r', C_D]),
+                       'print "hi"\r', '  1\r', 'f(x for x in y, 1)\r', C_D]),
     ('tracebacks', ['[][1]\r', 'def f():\r', '    raise ValueError("bad")\r', '\r', 'f()\r',
                     '{}["k"]\r', 'undefined_name\r', C_D]),
     ('print_no_newline', ["print('abc', end='')\r", "import sys; sys.stdout.write('xy')\r",
