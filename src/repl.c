@@ -14,6 +14,7 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/select.h>
 #include <unistd.h>
 #include "interp.h"
@@ -45,14 +46,20 @@ typedef struct Repl {
     char *history_path;         // NULL: no history
     const char *filename;       // of inputs: "<stdin>", "<console>" for -m asyncio
     bool asyncio_console;       // -m asyncio: as python3's console
-    char **cands;               // completion candidates
-    size_t ncands, ccands;
-    size_t cand_idx;            // the next candidate to hand libedit
+    char *inject_buf;           // what inject points into (malloc'd)
+    Value completer;            // completions(text), on rlcompleter (VAL_NULL: not yet)
+    unsigned long keys;         // keys read from the terminal so far
+    bool bind_pending;          // bind_keys again once readline() reads
+    unsigned long tab_key_serial; // [keys] at the last Tab
+    bool tab_changed;           // the last Tab changed the line
 } Repl;
 
 static void mark_repl(void) {
     if (ST->repl) {
         gc_mark_obj((Obj *)ST->repl->loop);
+        if (ST->repl->completer) {
+            gc_mark_value(ST->repl->completer);
+        }
     }
 }
 
@@ -168,13 +175,29 @@ static bool wait_input(bool redraw) {
 #ifdef PYISH_HAVE_LIBEDIT
 // libedit's character source: waits with the loop running, then reads one
 // UTF-8 character and returns its code point; EOF (-1) on Ctrl-C or end.
-static int editline_getc(FILE *f) {
-    (void)f;
+// Keys handed to libedit as if typed (inserting text through libedit's own
+// commands keeps its display right).
+static void inject(const char *keys) {
+    Repl *r = ST->repl;
+    size_t n = strlen(keys);
+    r->inject_buf = realloc(r->inject_buf, n + 1);
+    memcpy(r->inject_buf, keys, n + 1);
+    r->inject = r->inject_buf;
+}
+
+static void bell(void) {
+    fflush(stdout);
+    fputc('\a', stdout);
+    fflush(stdout);
+}
+
+// One byte of input: injected keys first, else the terminal's. -1: EOF.
+static int next_byte(bool wait) {
     if (ST->repl->inject && *ST->repl->inject) {
         return (unsigned char)*ST->repl->inject++;
     }
-    if (!wait_input(true)) {
-        return EOF;
+    if (wait && !wait_input(true)) {
+        return -1;
     }
     unsigned char c;
     ssize_t n;
@@ -182,20 +205,34 @@ static int editline_getc(FILE *f) {
         if (STATE_INTERRUPT() && STATE_INTERRUPT() != VM_INTERRUPT_SWITCH) {
             STATE_SET_INTERRUPT(0);
             ST->repl->line_interrupted = true;
-            return EOF;
+            return -1;
         }
     }
-    if (n <= 0) {
-        return EOF;
+    return n == 1 ? c : -1;
+}
+
+static void bind_keys(void);
+
+static int editline_getc(FILE *f) {
+    (void)f;
+    if (ST->repl->bind_pending) {
+        // libedit binds the terminal's kill character (^U) to its own
+        // em-kill-line when it puts the terminal in raw mode, in readline()
+        ST->repl->bind_pending = false;
+        bind_keys();
     }
+    if (!(ST->repl->inject && *ST->repl->inject)) {
+        ST->repl->keys++;
+    }
+    int c = next_byte(true);
     if (c < 0x80) {
-        return c;
+        return c < 0 ? EOF : c;
     }
     int more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
     int cp = more == 3 ? c & 7 : more == 2 ? c & 15 : c & 31;
     for (int i = 0; i < more; i++) {
-        unsigned char d;
-        if (read(0, &d, 1) != 1) {
+        int d = next_byte(false);
+        if (d < 0) {
             return EOF;
         }
         cp = (cp << 6) | (d & 0x3F);
@@ -215,7 +252,199 @@ static int ctrl_d(int count, int key) {
     if (rl_end == 0) {
         rl_done = 1;
     } else {
-        ST->repl->inject = "\033[3~";
+        ST->repl->inject = "\033[3~";     // (static: not inject's buffer)
+    }
+    return 0;
+}
+
+// Ctrl-W as GNU readline's unix-word-rubout: cuts back to the previous
+// white space (libedit's emacs ^W cuts back to the mark, the line's start
+// when none is set): keys handed to libedit move the cursor to the word's
+// start, set the mark there, move back and cut the region (Ctrl-Y pastes
+// it back). The two private sequences are bound in bind_keys.
+// Ctrl-U: readline's unix-line-discard, libedit's vi-kill-line-prev
+// (bound to a private sequence), but a bell at the line's start.
+static int ctrl_u(int count, int key) {
+    (void)count;
+    (void)key;
+    if (rl_point == 0) {
+        bell();
+    } else {
+        inject("\033[9903~");
+    }
+    return 0;
+}
+
+static int ctrl_w(int count, int key) {
+    (void)count;
+    (void)key;
+    const char *line = rl_line_buffer ? rl_line_buffer : "";
+    size_t point = (size_t)rl_point <= strlen(line) ? (size_t)rl_point : strlen(line);
+    size_t start = point;
+    while (start > 0 && (line[start - 1] == ' ' || line[start - 1] == '\t')) {
+        start--;
+    }
+    while (start > 0 && line[start - 1] != ' ' && line[start - 1] != '\t') {
+        start--;
+    }
+    size_t chars = 0;
+    for (size_t i = start; i < point; i++) {
+        chars += ((unsigned char)line[i] & 0xC0) != 0x80;
+    }
+    if (chars == 0) {
+        bell();     // (at the line's start, as readline)
+        return 0;
+    }
+    char *keys = malloc(6 * chars + 16);
+    char *w = keys;
+    for (size_t i = 0; i < chars; i++, w += 3) {
+        memcpy(w, "\033[D", 3);
+    }
+    w = stpcpy(w, "\033[9901~");
+    for (size_t i = 0; i < chars; i++, w += 3) {
+        memcpy(w, "\033[C", 3);
+    }
+    strcpy(w, "\033[9902~");
+    inject(keys);
+    free(keys);
+    return 0;
+}
+
+// Ctrl-R as GNU readline's reverse-i-search: the line shows
+// "(reverse-i-search)`QUERY': MATCH" while the query is typed; Ctrl-R
+// again finds an older match, Backspace shortens the query, Ctrl-G
+// restores the line, any other key takes the match into the line and then
+// acts (Enter runs it). libedit's own ^R searches on a line below ("bck:").
+// The history line at [*idx] (the line being edited past the newest
+// entry) holding [q] at or before [*pos]; false (unchanged) when none.
+static bool search_back(const char *q, const char *orig, int *idx, size_t *pos) {
+    for (int i = *idx; i >= 0; i--) {
+        HIST_ENTRY *e = i < history_length ? history_get(history_base + i) : NULL;
+        const char *l = i == history_length ? orig : e ? e->line : NULL;
+        if (!l) {
+            continue;
+        }
+        size_t limit = i == *idx ? *pos : strlen(l);
+        const char *best = NULL;
+        for (const char *f = strstr(l, q); f && (size_t)(f - l) <= limit; f = strstr(f + 1, q)) {
+            best = f;
+        }
+        if (best) {
+            *idx = i;
+            *pos = (size_t)(best - l);
+            return true;
+        }
+    }
+    return false;
+}
+
+static const char *search_line(int idx, const char *orig) {
+    HIST_ENTRY *e = idx < history_length ? history_get(history_base + idx) : NULL;
+    return idx == history_length ? orig : e ? e->line : "";
+}
+
+static int ctrl_r(int count, int key) {
+    (void)count;
+    (void)key;
+    Repl *r = ST->repl;
+    char *orig = strdup(rl_line_buffer ? rl_line_buffer : "");
+    char query[512] = "";
+    size_t qn = 0;
+    int idx = history_length;
+    size_t pos = (size_t)rl_point <= strlen(orig) ? (size_t)rl_point : strlen(orig);
+    bool failed = false;
+    int c;
+    for (;;) {
+        const char *l = search_line(idx, orig);
+        const char *head = failed ? "(failed reverse-i-search)`" : "(reverse-i-search)`";
+        printf("\r%s%s': %s\033[K\r%s%s': %.*s", head, query, l, head, query, (int)pos, l);
+        fflush(stdout);
+        r->keys++;
+        c = next_byte(true);
+        if (c < 0) {
+            break;
+        }
+        if (c == 'R' - '@' && qn > 0) {
+            int i = idx;
+            size_t p = pos;
+            if (p > 0) {
+                p--;
+            } else if (i > 0) {
+                i--;
+                p = strlen(search_line(i, orig));
+            } else {
+                i = -1;
+            }
+            failed = i < 0 || !search_back(query, orig, &i, &p);
+            if (!failed) {
+                idx = i;
+                pos = p;
+            }
+        } else if (c == 0x7f || c == '\b') {
+            while (qn > 0 && ((unsigned char)query[qn - 1] & 0xC0) == 0x80) {
+                qn--;
+            }
+            query[qn > 0 ? --qn : 0] = 0;
+            int i = idx;        // (from the match, as readline)
+            size_t p = pos;
+            failed = qn > 0 && !search_back(query, orig, &i, &p);
+            if (!failed) {
+                idx = i;
+                pos = p;
+            }
+        } else if (c == 'G' - '@') {
+            idx = history_length;
+            pos = (size_t)rl_point <= strlen(orig) ? (size_t)rl_point : strlen(orig);
+            c = -1;
+            break;
+        } else if (c >= ' ' && c != 0x7f && qn + 2 < sizeof query) {
+            query[qn++] = (char)c;
+            query[qn] = 0;
+            int i = idx;
+            size_t p = pos + qn - 1 <= strlen(search_line(idx, orig)) ? pos + qn - 1 : pos;
+            failed = !search_back(query, orig, &i, &p);
+            if (!failed) {
+                idx = i;
+                pos = p;
+            }
+        } else {
+            break;
+        }
+        if (failed) {
+            bell();
+        }
+    }
+    // libedit redraws the prompt and the old line, then the keys that
+    // replace it with the match (tabs quoted with ^V), put the cursor at
+    // the match, and the key that ended the search
+    fputs("\r\033[K", stdout);
+    fflush(stdout);
+    rl_forced_update_display();
+    const char *l = search_line(idx, orig);
+    size_t n = strlen(l);
+    char *keys = malloc(2 * n + 3 * n + 24);
+    char *w = stpcpy(keys, "\005\033[9903~");
+    for (size_t i = 0; i < n; i++) {
+        if ((unsigned char)l[i] < ' ') {
+            *w++ = '\026';
+        }
+        *w++ = l[i];
+    }
+    *w++ = '\001';
+    for (size_t i = 0; i < pos; i++) {
+        if (((unsigned char)l[i] & 0xC0) != 0x80) {
+            w = stpcpy(w, "\033[C");
+        }
+    }
+    if (c > 0) {
+        *w++ = (char)c;
+    }
+    *w = 0;
+    inject(keys);
+    free(keys);
+    free(orig);
+    if (r->line_interrupted) {
+        rl_done = 1;
     }
     return 0;
 }
@@ -227,6 +456,7 @@ static char *read_line(const char *prompt) {
     ST->repl->line_interrupted = false;
 #ifdef PYISH_HAVE_LIBEDIT
     if (ST->repl->use_editline) {
+        ST->repl->bind_pending = true;
         char *l = readline(prompt);
         if (ST->repl->line_interrupted) {
             free(l);
@@ -302,231 +532,288 @@ static void history_open(void) {
     }
     using_history();
     stifle_history(1000);
-    if (ST->repl->history_path) {
-        read_history(ST->repl->history_path);
+    FILE *f = ST->repl->history_path ? fopen(ST->repl->history_path, "r") : NULL;
+    if (!f) {
+        return;
     }
-}
-#endif
-
-static void history_add(const char *line) {
-#ifdef PYISH_HAVE_LIBEDIT
-    if (ST->repl->use_editline && line[strspn(line, " \t")]) {
+    // GNU readline's format (python3's ~/.python_history): a line per
+    // entry; or libedit's own ("_HiStOrY_V2_" first, characters escaped as
+    // \ooo), which pyish wrote before
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    bool escaped = false;
+    for (bool first = true; (n = getline(&line, &cap, f)) >= 0; first = false) {
+        if (n > 0 && line[n - 1] == '\n') {
+            line[--n] = 0;
+        }
+        if (first && strcmp(line, "_HiStOrY_V2_") == 0) {
+            escaped = true;
+            continue;
+        }
+        if (escaped) {
+            char *w = line;
+            for (const char *r = line; *r; r++) {
+                if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
+                    r[3] >= '0' && r[3] <= '7') {
+                    *w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+                    r += 3;
+                } else if (r[0] == '\\' && r[1] == '\\') {
+                    *w++ = '\\';
+                    r++;
+                } else {
+                    *w++ = *r;
+                }
+            }
+            *w = 0;
+        }
         add_history(line);
     }
+    free(line);
+    fclose(f);
+}
+#endif
+
+// As python3's readline module: every non-empty line, but not the same
+// line twice in a row.
+static void history_add(const char *line) {
+#ifdef PYISH_HAVE_LIBEDIT
+    if (ST->repl->use_editline && *line) {
+        HIST_ENTRY *last = history_length > 0 ? history_get(history_base + history_length - 1) : NULL;
+        if (!last || strcmp(last->line, line) != 0) {
+            add_history(line);
+        }
+    }
 #endif
 }
 
+// Writes the history as GNU readline does (a line per entry), so the file
+// reads like python3's ~/.python_history; unwritable: silently none.
 static void history_save(void) {
 #ifdef PYISH_HAVE_LIBEDIT
-    if (ST->repl->use_editline && ST->repl->history_path) {
-        write_history(ST->repl->history_path);   // unwritable: silently no history
+    if (!ST->repl->use_editline || !ST->repl->history_path) {
+        return;
     }
+    FILE *f = fopen(ST->repl->history_path, "w");
+    if (!f) {
+        return;
+    }
+    for (int i = 0; i < history_length; i++) {
+        HIST_ENTRY *e = history_get(history_base + i);
+        if (e && e->line) {
+            fprintf(f, "%s\n", e->line);
+        }
+    }
+    fclose(f);
 #endif
 }
 
 // ---- tab completion
+// Tab as python3's (GNU readline calling rlcompleter): the word before the
+// cursor (up to a delimiter) is completed with rlcompleter's matches
+// (runtime/lib/rlcompleter.pyish: keywords, names, attributes, "(" after a
+// callable); one match is inserted silently, several insert their common
+// prefix and ring the bell, a second Tab in a row lists them in readline's
+// columns. A Tab with no word before the cursor inserts a tab (indents).
+// libedit's own completion rings the bell even for a single match and
+// lists in its own layout, so Tab is bound to tab_key instead.
 #ifdef PYISH_HAVE_LIBEDIT
-static const char *const keywords[] = {
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
-    "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
-    "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise",
-    "return", "try", "while", "with", "yield", NULL};
+static const char complete_src[] =
+    "def completions(text, completer):\n"
+    "    if completer is None:\n"
+    "        import rlcompleter\n"
+    "        completer = rlcompleter.Completer().complete\n"
+    "    found = []\n"
+    "    while isinstance(m := completer(text, len(found)), str):\n"
+    "        found.append(m)\n"
+    "    if '.' in text:\n"
+    "        import keyword\n"   // (asyncio.async, the old alias, is no name)
+    "        found = [m for m in found if not keyword.iskeyword(m.rpartition('.')[2].rstrip('()'))]\n"
+    "    return sorted(set(found))\n";
 
+static const char word_breaks[] = " \t\n`~!@#$%^&*()-=+[{]}\\|;:'\",<>/?";
 
-static void cand_add(const char *prefix, const char *name, const char *suffix) {
-    for (size_t i = 0; i < ST->repl->ncands; i++) {
-        size_t pl = strlen(prefix);
-        if (strncmp(ST->repl->cands[i], prefix, pl) == 0 && strncmp(ST->repl->cands[i] + pl, name, strlen(name)) == 0) {
-            const char *rest = ST->repl->cands[i] + pl + strlen(name);
-            if (!*rest || strcmp(rest, "(") == 0 || strcmp(rest, " ") == 0 || strcmp(rest, ":") == 0) {
-                return;     // a name shadowed in globals or builtins
-            }
+// The sorted, distinct matches for [text] (NULL on error): rlcompleter's,
+// or those of a completer set with readline.set_completer, which python3's
+// REPL uses too.
+static Value completions(const char *text) {
+    if (!ST->repl->completer) {
+        Value ns = dict_new();
+        gc_push_root(ns);
+        dict_set_str(AS_DICT(ns), str_intern_c("__builtins__"), OBJ_VAL(ST->builtins));
+        dict_set_str(AS_DICT(ns), str_intern_c("__name__"), str_from_c("_pyish_completer"));
+        if (interp_run_source(complete_src, sizeof complete_src - 1, "<pyish completer>",
+                              AS_DICT(ns), false, NULL)) {
+            ST->repl->completer = dict_get_str(AS_DICT(ns), str_intern_c("completions"));
         }
-    }
-    if (ST->repl->ncands == ST->repl->ccands) {
-        ST->repl->ccands = ST->repl->ccands ? ST->repl->ccands * 2 : 64;
-        ST->repl->cands = realloc(ST->repl->cands, ST->repl->ccands * sizeof(char *));
-    }
-    size_t n = strlen(prefix) + strlen(name) + strlen(suffix) + 1;
-    ST->repl->cands[ST->repl->ncands] = malloc(n);
-    snprintf(ST->repl->cands[ST->repl->ncands], n, "%s%s%s", prefix, name, suffix);
-    ST->repl->ncands++;
-}
-
-static bool is_callable(Value v) {
-    Value f = dict_get_str(ST->builtins, str_intern_c("callable"));
-    Value r = f ? vm_call(f, 1, &v, NULL) : VAL_NULL;
-    if (!r) {
-        exc_clear();
-        return false;
-    }
-    return r == VAL_TRUE;
-}
-
-// Python's rlcompleter rule: `_` names only when the prefix starts with `_`,
-// `__` names only when it starts with `__`.
-static bool shown(const char *name, const char *want) {
-    if (name[0] == '_' && want[0] != '_') {
-        return false;
-    }
-    if (name[0] == '_' && name[1] == '_' && want[1] != '_') {
-        return false;
-    }
-    return strncmp(name, want, strlen(want)) == 0;
-}
-
-static void add_dict_names(ObjDict *d, const char *want) {
-    size_t pos = 0;
-    Value k, v;
-    while (dict_next(d, &pos, &k, &v)) {
-        if (IS_STR(k) && shown(AS_STR(k)->data, want) && strcmp(AS_STR(k)->data, "__builtins__") != 0) {
-            gc_push_root(v);
-            cand_add("", AS_STR(k)->data, is_callable(v) ? "(" : "");
-            gc_pop_root(1);
-        }
-    }
-}
-
-// Resolves a dotted name (no calls, no subscripts) in __main__ or builtins.
-static Value resolve_dotted(const char *expr) {
-    char *copy = strdup(expr);
-    Value v = VAL_NULL;
-    char *save = NULL;
-    for (char *part = strtok_r(copy, ".", &save); part; part = strtok_r(NULL, ".", &save)) {
-        for (char *c = part; *c; c++) {
-            unsigned char u = (unsigned char)*c;
-            if (!(u == '_' || (u >= '0' && u <= '9') || ((u | 32) >= 'a' && (u | 32) <= 'z') || u >= 0x80)) {
-                v = VAL_NULL;
-                goto done;
-            }
-        }
-        ObjStr *name = str_intern_c(part);
-        if (!v) {
-            v = dict_get_str(interp_main_globals(), name);
-            if (!v) {
-                v = dict_get_str(ST->builtins, name);
-            }
-        } else {
-            v = obj_getattr(v, name);
-        }
-        if (!v) {
+        gc_pop_root(1);
+        if (!ST->repl->completer) {
             exc_clear();
-            goto done;
+            return VAL_NULL;
         }
     }
-done:
-    free(copy);
-    return v;
+    Value args[2] = {str_from_c(text), ST->rl_completer ? ST->rl_completer : VAL_NONE};
+    gc_push_root(args[0]);
+    Value r = vm_call(ST->repl->completer, 2, args, NULL);
+    gc_pop_root(1);
+    if (!r || !IS_LIST(r)) {
+        exc_clear();    // as readline: a failing completer completes nothing
+        return VAL_NULL;
+    }
+    for (size_t i = 0; i < AS_LIST(r)->len; i++) {
+        if (!IS_STR(AS_LIST(r)->items[i])) {
+            return VAL_NULL;
+        }
+    }
+    return r;
 }
 
-static bool is_keyword(const char *name) {
-    for (int i = 0; keywords[i]; i++) {
-        if (strcmp(keywords[i], name) == 0) {
-            return true;
-        }
+// Characters (code points) in UTF-8 [s]: a match's width in the listing.
+static size_t char_count(const char *s) {
+    size_t n = 0;
+    for (; *s; s++) {
+        n += ((unsigned char)*s & 0xC0) != 0x80;
     }
-    return false;
+    return n;
 }
 
-static void complete_attributes(const char *text) {
-    const char *dot = strrchr(text, '.');
-    size_t elen = (size_t)(dot - text);
-    char *expr = malloc(elen + 2);
-    memcpy(expr, text, elen);
-    expr[elen] = 0;
-    const char *want = dot + 1;
-    Value obj = elen ? resolve_dotted(expr) : VAL_NULL;
-    Value dir = dict_get_str(ST->builtins, str_intern_c("dir"));
-    Value names = obj && dir ? vm_call(dir, 1, &obj, NULL) : VAL_NULL;
-    if (!names || !IS_LIST(names)) {
-        exc_clear();
-        free(expr);
-        return;
+// readline's listing of [m] (sorted): columns of the longest match plus 2,
+// filled downwards, across 80 columns (the terminal's width); past 100
+// matches it first asks "Display all N possibilities?", and a "--More--"
+// every screenful, both of which python3 (readline in callback mode)
+// answers itself at once.
+static void list_matches(ObjList *m) {
+    size_t len = m->len, max = 0;
+    for (size_t i = 0; i < len; i++) {
+        size_t w = char_count(AS_STR(m->items[i])->data);
+        max = w > max ? w : max;
     }
-    gc_push_root(obj);
-    gc_push_root(names);
-    expr[elen] = '.';
-    expr[elen + 1] = 0;
-    for (size_t i = 0; i < AS_LIST(names)->len; i++) {
-        Value k = AS_LIST(names)->items[i];
-        if (!IS_STR(k) || !shown(AS_STR(k)->data, want) || is_keyword(AS_STR(k)->data)) {
-            continue;   // (asyncio.async, the old alias, is no Python name)
-        }
-        Value a = obj_getattr(obj, AS_STR(k));
-        bool call = false;
-        if (a) {
-            gc_push_root(a);
-            call = is_callable(a);
-            gc_pop_root(1);
-        } else {
-            exc_clear();
-        }
-        cand_add(expr, AS_STR(k)->data, call ? "(" : "");
+    int cols = 80, rows = 24;
+#ifdef TIOCGWINSZ
+    struct winsize ws;
+    if (ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+        cols = ws.ws_col;
+        rows = ws.ws_row;
     }
-    gc_pop_root(2);
-    free(expr);
-}
-
-static void collect(const char *text) {
-    for (size_t i = 0; i < ST->repl->ncands; i++) {
-        free(ST->repl->cands[i]);
-    }
-    ST->repl->ncands = 0;
-    if (strchr(text, '.')) {
-        complete_attributes(text);
-        return;
-    }
-    for (int i = 0; keywords[i]; i++) {
-        if (strncmp(keywords[i], text, strlen(text)) == 0) {
-            const char *k = keywords[i];
-            const char *suffix = " ";
-            if (strcmp(k, "finally") == 0 || strcmp(k, "try") == 0) {
-                suffix = ":";
-            } else if (strcmp(k, "False") == 0 || strcmp(k, "None") == 0 || strcmp(k, "True") == 0 ||
-                       strcmp(k, "break") == 0 || strcmp(k, "continue") == 0 || strcmp(k, "pass") == 0 ||
-                       strcmp(k, "else") == 0) {
-                suffix = "";
-            }
-            cand_add("", k, suffix);
-        }
-    }
-    add_dict_names(interp_main_globals(), text);
-    add_dict_names(ST->builtins, text);
-}
-
-static char *next_candidate(const char *text, int state) {
-    if (state == 0) {
-        collect(text);
-        ST->repl->cand_idx = 0;
-    }
-    return ST->repl->cand_idx < ST->repl->ncands ? strdup(ST->repl->cands[ST->repl->cand_idx++]) : NULL;
-}
-
-static char **complete(const char *text, int start, int end) {
-    rl_attempted_completion_over = 1;
-    // TAB with no word before the cursor inserts a tab, as CPython's
-    // rlcompleter (`if not text.strip()`): it indents a block's lines and
-    // types a tab after "(" instead of listing every name
-    bool blank = true;
-    for (const char *p = text; *p; p++) {
-        if (*p != ' ' && *p != '\t') {
-            blank = false;
-        }
-    }
-    if (blank) {
-        // the tab as the one match: libedit inserts and redraws it in place
-        // (inserting it here needed a full redraw, which libedit starts at
-        // the cursor, not the line's start: "... ..." on the screen)
-        // (the substitution, then the one match: an exact match, no beep)
-        char **m = malloc(3 * sizeof *m);
-        m[0] = strdup("\t");
-        m[1] = strdup("\t");
-        m[2] = NULL;
-        return m;
-    }
-    char **m = rl_completion_matches(text, next_candidate);
+#endif
     fflush(stdout);
-    return m;
+    if (len >= 100) {
+        printf("\r\nDisplay all %zu possibilities? (y or n)", len);
+    }
+    max += 2;
+    size_t limit = (size_t)cols / max;
+    if (limit != 1 && limit * max == (size_t)cols) {
+        limit--;
+    }
+    if (limit == 0) {
+        limit = 1;
+    }
+    size_t count = (len + limit - 1) / limit;
+    fputs("\r\n", stdout);
+    int lines = 0;
+    for (size_t i = 0; i < count; i++) {
+        for (size_t j = 0, l = i; j < limit && l < len; j++, l += count) {
+            const char *s = AS_STR(m->items[l])->data;
+            fputs(s, stdout);
+            if (j + 1 < limit) {
+                for (size_t k = char_count(s); k < max; k++) {
+                    fputc(' ', stdout);
+                }
+            }
+        }
+        fputs("\r\n", stdout);
+        if (++lines >= rows - 1 && i + 1 < count) {
+            fputs("--More--\r\033[K\r", stdout);
+            lines = 0;
+        }
+    }
+    fflush(stdout);
+    rl_forced_update_display();
+}
+
+static int tab_key(int count, int key) {
+    (void)count;
+    (void)key;
+    if (!ST->repl || rl_getc_function != editline_getc) {
+        return rl_complete(0, key);     // input() after `import readline`: libedit's
+    }
+    Repl *r = ST->repl;
+    bool again = r->tab_key_serial && r->keys == r->tab_key_serial + 1 && !r->tab_changed;
+    r->tab_key_serial = r->keys;
+    r->tab_changed = false;
+    const char *line = rl_line_buffer ? rl_line_buffer : "";
+    size_t point = (size_t)rl_point;
+    if (point > strlen(line)) {
+        point = strlen(line);
+    }
+    size_t start = point;
+    while (start > 0 && !strchr(word_breaks, line[start - 1])) {
+        start--;
+    }
+    char *text = strndup(line + start, point - start);
+    ST->rl_begidx = (int)start;
+    ST->rl_endidx = (int)point;
+    if (!*text) {
+        // nothing to complete: a tab, typed literally (^V quotes it)
+        free(text);
+        inject("\026\t");
+        r->tab_changed = true;
+        return 0;
+    }
+    Value m = completions(text);
+    size_t n = m ? AS_LIST(m)->len : 0;
+    size_t tl = strlen(text);
+    if (n == 0) {
+        bell();
+        free(text);
+        return 0;
+    }
+    gc_push_root(m);
+    const char *first = AS_STR(AS_LIST(m)->items[0])->data;
+    size_t lcp = strlen(first);
+    for (size_t i = 1; i < n; i++) {
+        const char *s = AS_STR(AS_LIST(m)->items[i])->data;
+        size_t k = 0;
+        while (k < lcp && s[k] == first[k]) {
+            k++;
+        }
+        lcp = k;
+    }
+    while (lcp > 0 && ((unsigned char)first[lcp] & 0xC0) == 0x80) {
+        lcp--;      // not inside a character
+    }
+    if (lcp > tl && strncmp(first, text, tl) == 0) {
+        char *add = strndup(first + tl, lcp - tl);
+        inject(add);
+        free(add);
+        r->tab_changed = true;
+        if (n > 1) {
+            bell();
+        }
+    } else if (n > 1 && again) {
+        list_matches(AS_LIST(m));
+    } else if (n > 1) {
+        bell();
+    }
+    gc_pop_root(1);
+    free(text);
+    return 0;
+}
+#endif
+
+#ifdef PYISH_HAVE_LIBEDIT
+// The keys that behave as GNU readline's, not libedit's.
+static void bind_keys(void) {
+    rl_add_defun("pyish-eof-or-delete", ctrl_d, 'D' - '@');
+    rl_add_defun("pyish-complete", tab_key, '\t');
+    rl_add_defun("pyish-unix-word-rubout", ctrl_w, 'W' - '@');
+    rl_add_defun("pyish-reverse-search", ctrl_r, 'R' - '@');
+    rl_parse_and_bind("bind ^[[9901~ em-set-mark");
+    rl_parse_and_bind("bind ^[[9902~ em-kill-region");
+    // Ctrl-U as readline's unix-line-discard: cuts from the line's start to
+    // the cursor (libedit's emacs ^U cuts the whole line)
+    rl_parse_and_bind("bind ^[[9903~ vi-kill-line-prev");
+    rl_add_defun("pyish-unix-line-discard", ctrl_u, 'U' - '@');
 }
 #endif
 
@@ -766,12 +1053,9 @@ bool repl_run(bool show_banner, bool asyncio_console) {
         rl_catch_signals = 0;
         rl_getc_function = editline_getc;
         rl_readline_name = "pyish";
-        rl_attempted_completion_function = complete;
-        rl_completion_append_character = 0;
-        rl_basic_word_break_characters = " \t\n`~!@#$%^&*()-=+[{]}\\|;:'\",<>/?";
         rl_initialize();
         rl_parse_and_bind("bind ^[[3~ ed-delete-next-char");
-        rl_add_defun("pyish-eof-or-delete", ctrl_d, 4);
+        bind_keys();
         history_open();
     }
 #endif
@@ -848,10 +1132,7 @@ bool repl_run(bool show_banner, bool asyncio_console) {
     // tasks still pending on the loop end with the session, silently (as
     // with python -m asyncio)
     loop_forget_tasks(ST->repl->loop);
-    for (size_t i = 0; i < ST->repl->ncands; i++) {
-        free(ST->repl->cands[i]);
-    }
-    free(ST->repl->cands);
+    free(ST->repl->inject_buf);
 #ifdef PYISH_HAVE_LIBEDIT
     free(ST->repl->history_path);
 #endif
