@@ -598,6 +598,9 @@ static Value repeat(Value self, Value count) {
         }
         return VAL_NULL;
     }
+    if (n == 1 && IS_BYTES(self)) {
+        return self;    // an exact bytes times 1 is itself, as CPython's
+    }
     BufView v = {0};
     buffer_get(self, &v);
     SBuf b;

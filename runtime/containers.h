@@ -75,6 +75,9 @@ int set_discard(ObjSet *s, Value key);      // 1 removed, 0 absent, -1 error
 int set_difference_update(ObjSet *s, Value other);
 int set_symmetric_update(ObjSet *s, Value other);
 Value set_intersection(Value so, Value other);
+// The next entry (key and stored hash) at or after *[pos] in the set's
+// iteration order, *[pos] advanced past it; NULL at the end.
+SetEntry *set_entry_next(ObjSet *s, size_t *pos);
 
 // ---- list.c
 // Sorts [l] in place, stable, by obj_lt on items or on key(item) when [key]

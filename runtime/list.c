@@ -280,9 +280,12 @@ bool list_extend(ObjList *l, Value iterable) {
         return true;
     }
     // room for the likely length first (as CPython): list(range(10**10)) is
-    // a MemoryError at once, not after filling the memory
+    // a MemoryError at once, not after filling the memory; a hint that
+    // overflows with the length is ignored, as CPython's list_extend does
+    // (an iterator claiming sys.maxsize items but giving none)
     int64_t hint = length_hint(iterable);
-    if (hint < 0 || (hint > 0 && !list_reserve(l, l->len + (size_t)hint))) {
+    if (hint < 0 || (hint > 0 && hint <= INT64_MAX - (int64_t)l->len &&
+                     !list_reserve(l, l->len + (size_t)hint))) {
         return false;
     }
     Value it = obj_iter(iterable);

@@ -457,6 +457,10 @@ static inline SetEntry *set_next(ObjSet *s, size_t *pos) {
     return NULL;
 }
 
+SetEntry *set_entry_next(ObjSet *s, size_t *pos) {
+    return set_next(s, pos);
+}
+
 // Exchanges the tables of [a] and [b] (intersection_update keeps the result).
 static void swap_bodies(ObjSet *a, ObjSet *b) {
     ObjSet t = *a;

@@ -303,6 +303,9 @@ static Value tuple_binop(Value a, Value b, int op) {
             return k ? VAL_NULL : VAL_NOTIMPL;
         }
         ObjTuple *t = AS_TUPLE(seq);
+        if (t->len == 0 && IS_TUPLE(seq)) {
+            return seq;     // CPython's empty tuple is one object: () * n is ()
+        }
         if (n <= 0 || t->len == 0) {
             return tuple_new(0);
         }
