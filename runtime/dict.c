@@ -1285,8 +1285,14 @@ static Value m_dict_iter_length_hint(int argc, Value *argv, ObjDict *kw) {
     return VAL_INT(it->dict ? (int64_t)it->left : 0);
 }
 
+// dict iterators' __reduce__(): (iter, (list of what is left,)), as CPython's.
+static Value m_dict_iter_reduce(int argc, Value *argv, ObjDict *kw) {
+    return iter_reduce_copy(argv[0], sizeof(ObjDictIter));
+}
+
 static const MethodDef dict_iter_methods[] = {
     {"__length_hint__", m_dict_iter_length_hint},
+    {"__reduce__", m_dict_iter_reduce},
     {NULL, NULL},
 };
 
