@@ -598,6 +598,9 @@ static Value repeat(Value self, Value count) {
         }
         return VAL_NULL;
     }
+    if (n == 1 && IS_BYTES(self)) {
+        return self;    // an exact bytes times 1 is itself, as CPython's
+    }
     BufView v = {0};
     buffer_get(self, &v);
     SBuf b;
@@ -813,6 +816,36 @@ static int bytes_iter_next(Value self, Value *out) {
 static void bytes_iter_trace(Obj *o) {
     gc_mark_value(((ObjBytesIter *)o)->seq);
 }
+
+// bytes_iterator.__reduce__(): (iter, (seq,), index), or (iter, (b'',))
+// once exhausted; __setstate__ clamps the index to [0, len].
+static Value m_bytes_iter_reduce(int argc, Value *argv, ObjDict *kw) {
+    ObjBytesIter *it = (ObjBytesIter *)AS_OBJ(argv[0]);
+    Value empty = it->seq ? VAL_NULL : bytes_new("", 0);
+    return iter_reduce_at("iter", it->seq, (int64_t)it->i, empty);
+}
+
+static Value m_bytes_iter_setstate(int argc, Value *argv, ObjDict *kw) {
+    ObjBytesIter *it = (ObjBytesIter *)AS_OBJ(argv[0]);
+    BufView v = {0};
+    if (it->seq) {
+        buffer_get(it->seq, &v);
+    }
+    int64_t i;
+    if (!iter_setstate_at(argc, argv, 0, (int64_t)v.len, &i)) {
+        return VAL_NULL;
+    }
+    if (it->seq) {
+        it->i = (size_t)i;
+    }
+    return VAL_NONE;
+}
+
+static const MethodDef bytes_iter_methods[] = {
+    {"__reduce__", m_bytes_iter_reduce},
+    {"__setstate__", m_bytes_iter_setstate},
+    {NULL, NULL},
+};
 
 static Value iter_self(Value self) {
     return self;
@@ -1196,7 +1229,7 @@ void bytes_init(void) {
     c->iter = bytes_iter;
     c->hash = unhashable;
 
-    cls_bytes_iter = class_new_builtin("bytes_iterator", NULL, sizeof(ObjBytesIter), NULL);
+    cls_bytes_iter = class_new_builtin("bytes_iterator", NULL, sizeof(ObjBytesIter), bytes_iter_methods);
     cls_bytes_iter->trace = bytes_iter_trace;
     cls_bytes_iter->iter = iter_self;
     cls_bytes_iter->next = bytes_iter_next;

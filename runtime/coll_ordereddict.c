@@ -183,7 +183,47 @@ static Value od_copy(int argc, Value *argv, ObjDict *kw) {
     return vm_call(OBJ_VAL(val_class(argv[0])), 1, argv, NULL);
 }
 
+// Calls dict's method [name] (a classmethod's function with the class
+// first) with [self] and the arguments of [argv] (argc counts self), the
+// keyword [kwname] taking the place of the second argument: CPython's
+// OrderedDict.pop(key, default=), setdefault(key, default=None) and
+// fromkeys(iterable, value=None) take their keywords, dict's do not.
+static Value od_dict_call(const char *name, const char *kwname, int argc, Value *argv, ObjDict *kw) {
+    const char *const allowed[] = {"key", kwname, NULL};
+    char fname[16];
+    snprintf(fname, sizeof fname, "%s()", name);
+    if (!kw_only(name, kw, allowed)) {
+        return VAL_NULL;
+    }
+    if (argc > 3) {
+        return exc_raise(exc_TypeError, "%s takes at most 2 arguments (%d given)", fname, argc - 1);
+    }
+    Value args[3] = {argv[0], argc > 1 ? argv[1] : kw_get(kw, "key"), argc > 2 ? argv[2] : kw_get(kw, kwname)};
+    if (!args[1]) {
+        return exc_raise(exc_TypeError, "%s missing required argument 'key' (pos 1)", fname);
+    }
+    Value f = class_lookup(cls_dict, str_intern_c(name));
+    if (f && IS_A(f, cls_classmethod)) {
+        f = ((ObjWrapper *)AS_OBJ(f))->func;
+    }
+    return f ? vm_call(f, args[2] ? 3 : 2, args, NULL) : VAL_NULL;
+}
+
+static Value od_pop(int argc, Value *argv, ObjDict *kw) {
+    return od_dict_call("pop", "default", argc, argv, kw);
+}
+
+static Value od_setdefault(int argc, Value *argv, ObjDict *kw) {
+    return od_dict_call("setdefault", "default", argc, argv, kw);
+}
+
+static Value od_fromkeys(int argc, Value *argv, ObjDict *kw) {
+    return od_dict_call("fromkeys", "value", argc, argv, kw);
+}
+
 static const MethodDef od_methods[] = {
+    {"pop", od_pop, true},
+    {"setdefault", od_setdefault, true},
     {"copy", od_copy},
     {"__copy__", od_copy},
     {"move_to_end", od_move_to_end, true},
@@ -198,6 +238,7 @@ void coll_ordereddict_init(ObjStr *modname) {
     cls_ordereddict->native_base = cls_dict;
     cls_ordereddict->flags |= CLS_ODICT;
     cls_ordereddict->repr = od_repr;
+    class_add_classmethod(cls_ordereddict, "fromkeys", od_fromkeys)->takes_kw = true;
     cls_ordereddict->richcompare = od_richcompare;
     cls_ordereddict->binop = od_binop;
     cls_ordereddict->binop_ops = cls_dict->binop_ops;

@@ -75,6 +75,9 @@ int set_discard(ObjSet *s, Value key);      // 1 removed, 0 absent, -1 error
 int set_difference_update(ObjSet *s, Value other);
 int set_symmetric_update(ObjSet *s, Value other);
 Value set_intersection(Value so, Value other);
+// The next entry (key and stored hash) at or after *[pos] in the set's
+// iteration order, *[pos] advanced past it; NULL at the end.
+SetEntry *set_entry_next(ObjSet *s, size_t *pos);
 
 // ---- list.c
 // Sorts [l] in place, stable, by obj_lt on items or on key(item) when [key]
@@ -114,6 +117,17 @@ Value mappingproxy_new(Value mapping);
 // ---- iterobj.c
 // The iterator of iter([f], [sentinel]).
 Value iterobj_callable_iter(Value f, Value sentinel);
+// Pickling of iterators, as CPython 3.11's __reduce__/__setstate__:
+// iter_reduce_at gives (builtin [fn], (seq,), index), or (iter, (empty,))
+// once exhausted ([seq] VAL_NULL; [empty] rooted by the caller or fresh;
+// [fn] ending in '!': fn then too, without the '!');
+// iter_setstate_at reads __setstate__'s one argument into *[out], clamped
+// to [lo, hi]; iter_reduce_copy gives (iter, (list,)) with the items a
+// copy of the [size]-byte iterator [self] still yields (dict and set
+// iterators, whose state is their own fields).
+Value iter_reduce_at(const char *fn, Value seq, int64_t index, Value empty);
+bool iter_setstate_at(int argc, Value *argv, int64_t lo, int64_t hi, int64_t *out);
+Value iter_reduce_copy(Value self, size_t size);
 
 // ---- builtins.c, builtins_file.c, builtins_args.c
 // Writes [str] to [file] (its .write method) or to stdout when [file] is

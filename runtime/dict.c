@@ -1140,6 +1140,20 @@ static Value m_fromkeys(int argc, Value *argv, ObjDict *kw) {
             return VAL_NULL;
         }
     }
+    if (IS_DICT(d) && IS_SETISH(argv[1])) {
+        // a set's keys with their stored hashes, no __hash__ call (as CPython);
+        // (set_entry_next checks its position: an __eq__ may resize the set)
+        size_t pos = 0;
+        SetEntry *e;
+        while ((e = set_entry_next(AS_SET(argv[1]), &pos))) {
+            if (table_insert(AS_DICT(d), e->key, e->hash, v) < 0) {
+                gc_pop_root(1);
+                return VAL_NULL;
+            }
+        }
+        gc_pop_root(1);
+        return d;
+    }
     Value it = obj_iter(argv[1]);
     if (!it) {
         gc_pop_root(1);
@@ -1271,8 +1285,14 @@ static Value m_dict_iter_length_hint(int argc, Value *argv, ObjDict *kw) {
     return VAL_INT(it->dict ? (int64_t)it->left : 0);
 }
 
+// dict iterators' __reduce__(): (iter, (list of what is left,)), as CPython's.
+static Value m_dict_iter_reduce(int argc, Value *argv, ObjDict *kw) {
+    return iter_reduce_copy(argv[0], sizeof(ObjDictIter));
+}
+
 static const MethodDef dict_iter_methods[] = {
     {"__length_hint__", m_dict_iter_length_hint},
+    {"__reduce__", m_dict_iter_reduce},
     {NULL, NULL},
 };
 

@@ -377,6 +377,61 @@ static int callable_iter_next(Value self, Value *out) {
 // ---- pickling and copying: CPython 3.11's __reduce__ (copy.copy(zip(a, b))
 // made an empty zip from zip.__new__(zip) before)
 
+Value iter_reduce_at(const char *fn, Value seq, int64_t index, Value empty) {
+    gc_push_root(empty);
+    bool keep = fn[strlen(fn) - 1] == '!';     // "reversed!": reversed even when exhausted
+    char name[16];
+    snprintf(name, sizeof name, "%.*s", (int)strlen(fn) - keep, fn);
+    Value f = builtins_get(seq || keep ? name : "iter");
+    if (!f) {
+        gc_pop_root(1);
+        return VAL_NULL;
+    }
+    gc_push_root(f);
+    Value args = tuple_pack(1, seq ? seq : empty);
+    gc_push_root(args);
+    Value r = seq ? tuple_pack(3, f, args, val_int(index)) : tuple_pack(2, f, args);
+    gc_pop_root(3);
+    return r;
+}
+
+bool iter_setstate_at(int argc, Value *argv, int64_t lo, int64_t hi, int64_t *out) {
+    if (argc != 2) {
+        exc_raise(exc_TypeError, "%s.__setstate__() takes exactly one argument (%d given)",
+                  val_type_name(argv[0]), argc - 1);
+        return false;
+    }
+    int64_t i;
+    if (!ssize_value(argv[1], &i)) {
+        return false;
+    }
+    *out = i < lo ? lo : i > hi ? hi : i;
+    return true;
+}
+
+Value iter_reduce_copy(Value self, size_t size) {
+    Value f = builtins_get("iter");
+    if (!f) {
+        return VAL_NULL;
+    }
+    gc_push_root(f);
+    Obj *o = AS_OBJ(self);
+    Obj *c = obj_alloc(o->cls, size);
+    memcpy((char *)c + sizeof(Obj), (char *)o + sizeof(Obj), size - sizeof(Obj));
+    gc_push_root(OBJ_VAL(c));
+    Value l = seq_to_list(OBJ_VAL(c));
+    Value r = VAL_NULL;
+    if (l) {
+        gc_push_root(l);
+        Value args = tuple_pack(1, l);
+        gc_push_root(args);
+        r = tuple_pack(2, f, args);
+        gc_pop_root(2);
+    }
+    gc_pop_root(2);
+    return r;
+}
+
 // (type(self), args[, state]) with [args] rooted here.
 static Value reduce_of(Value self, Value args, Value state) {
     if (!args) {
@@ -435,6 +490,57 @@ static Value iter2_reduce(int argc, Value *argv, ObjDict *kw) {
     return reduce_of(argv[0], is_enum ? tuple_pack(2, e->it, e->aux) : tuple_pack(2, e->aux, e->it), VAL_NULL);
 }
 
+// reversed: (reversed, (seq,), index), or (reversed, ((),)) once exhausted.
+static Value reversed_reduce(int argc, Value *argv, ObjDict *kw) {
+    ObjIter2 *r = (ObjIter2 *)AS_OBJ(argv[0]);
+    return iter_reduce_at("reversed!", r->it, r->i, r->it ? VAL_NULL : tuple_new(0));
+}
+
+// reversed.__setstate__(index): clamped to [-1, len - 1].
+static Value reversed_setstate(int argc, Value *argv, ObjDict *kw) {
+    ObjIter2 *r = (ObjIter2 *)AS_OBJ(argv[0]);
+    int64_t i, n = r->it ? obj_length(r->it) : 0;
+    if (n < 0 || !iter_setstate_at(argc, argv, -1, n - 1, &i)) {
+        return VAL_NULL;
+    }
+    if (r->it) {
+        r->i = i;
+    }
+    return VAL_NONE;
+}
+
+// callable_iterator: (iter, (callable, sentinel)), or (iter, ((),)) once
+// exhausted.
+static Value callable_iter_reduce(int argc, Value *argv, ObjDict *kw) {
+    ObjIter2 *c = (ObjIter2 *)AS_OBJ(argv[0]);
+    Value f = builtins_get("iter");
+    if (!f) {
+        return VAL_NULL;
+    }
+    gc_push_root(f);
+    Value args = c->it ? tuple_pack(2, c->it, c->aux) : tuple_new(0);
+    gc_push_root(args);
+    if (!c->it) {
+        args = tuple_pack(1, args);
+        gc_pop_root(1);
+        gc_push_root(args);
+    }
+    Value r = tuple_pack(2, f, args);
+    gc_pop_root(2);
+    return r;
+}
+
+static const MethodDef reversed_methods[] = {
+    {"__reduce__", reversed_reduce},
+    {"__setstate__", reversed_setstate},
+    {NULL, NULL},
+};
+
+static const MethodDef callable_iter_methods[] = {
+    {"__reduce__", callable_iter_reduce},
+    {NULL, NULL},
+};
+
 static const MethodDef zip_methods[] = {
     {"__reduce__", itern_reduce},
     {"__setstate__", zip_setstate},
@@ -478,6 +584,8 @@ void iterobj_init(void) {
     class_add_methods(cls_enumerate, iter2_methods);
     cls_reversed = make("reversed", sizeof(ObjIter2), iter2_trace, reversed_next);
     cls_reversed->new_ = reversed_new_;
+    class_add_methods(cls_reversed, reversed_methods);
     cls_callable_iter = make("callable_iterator", sizeof(ObjIter2), iter2_trace,
                              callable_iter_next);
+    class_add_methods(cls_callable_iter, callable_iter_methods);
 }

@@ -280,9 +280,12 @@ bool list_extend(ObjList *l, Value iterable) {
         return true;
     }
     // room for the likely length first (as CPython): list(range(10**10)) is
-    // a MemoryError at once, not after filling the memory
+    // a MemoryError at once, not after filling the memory; a hint that
+    // overflows with the length is ignored, as CPython's list_extend does
+    // (an iterator claiming sys.maxsize items but giving none)
     int64_t hint = length_hint(iterable);
-    if (hint < 0 || (hint > 0 && !list_reserve(l, l->len + (size_t)hint))) {
+    if (hint < 0 || (hint > 0 && hint <= INT64_MAX - (int64_t)l->len &&
+                     !list_reserve(l, l->len + (size_t)hint))) {
         return false;
     }
     Value it = obj_iter(iterable);
@@ -662,37 +665,39 @@ static Value m_list_reviter_length_hint(int argc, Value *argv, ObjDict *kw) {
 // list_iterator.__reduce__(): (iter, (list,), index), or (iter, ([],)) once
 // exhausted, as CPython 3.11 (copy and pickle use it).
 static Value m_list_iter_reduce(int argc, Value *argv, ObjDict *kw) {
-    (void)argc;
-    (void)kw;
-    Value fn = builtins_get("iter");     // first: the lookup may run code that advances the iterator
-    if (!fn) {
-        return VAL_NULL;
-    }
-    gc_push_root(fn);
     ObjSeqIter *it = (ObjSeqIter *)AS_OBJ(argv[0]);
-    Value seq = it->seq ? it->seq : list_new(0);
-    gc_push_root(seq);
-    Value args = tuple_pack(1, seq);
-    gc_push_root(args);
-    Value r = it->seq ? tuple_pack(3, fn, args, VAL_INT((int64_t)it->i)) : tuple_pack(2, fn, args);
-    gc_pop_root(3);
-    return r;
+    return iter_reduce_at("iter", it->seq, (int64_t)it->i, it->seq ? VAL_NULL : list_new(0));
 }
 
 // list_iterator.__setstate__(index): the next index, clamped to [0, len].
 static Value m_list_iter_setstate(int argc, Value *argv, ObjDict *kw) {
-    (void)kw;
-    int64_t i;
-    if (argc != 2) {
-        return exc_raise(exc_TypeError, "__setstate__() takes exactly one argument (%d given)", argc - 1);
-    }
-    if (!ssize_value(argv[1], &i)) {
+    ObjSeqIter *it = (ObjSeqIter *)AS_OBJ(argv[0]);
+    int64_t i, len = it->seq ? (int64_t)AS_LIST(it->seq)->len : 0;
+    if (!iter_setstate_at(argc, argv, 0, len, &i)) {
         return VAL_NULL;
     }
-    ObjSeqIter *it = (ObjSeqIter *)AS_OBJ(argv[0]);
     if (it->seq) {
-        int64_t len = (int64_t)AS_LIST(it->seq)->len;
-        it->i = (size_t)(i < 0 ? 0 : i > len ? len : i);
+        it->i = (size_t)i;
+    }
+    return VAL_NONE;
+}
+
+// list_reverseiterator.__reduce__(): (reversed, (list,), index), or
+// (iter, ([],)) once exhausted; __setstate__ clamps to [-1, len - 1]
+// (the iterator keeps index + 1).
+static Value m_list_reviter_reduce(int argc, Value *argv, ObjDict *kw) {
+    ObjSeqIter *it = (ObjSeqIter *)AS_OBJ(argv[0]);
+    return iter_reduce_at("reversed", it->seq, (int64_t)it->i - 1, it->seq ? VAL_NULL : list_new(0));
+}
+
+static Value m_list_reviter_setstate(int argc, Value *argv, ObjDict *kw) {
+    ObjSeqIter *it = (ObjSeqIter *)AS_OBJ(argv[0]);
+    int64_t i, len = it->seq ? (int64_t)AS_LIST(it->seq)->len : 0;
+    if (!iter_setstate_at(argc, argv, -1, len - 1, &i)) {
+        return VAL_NULL;
+    }
+    if (it->seq) {
+        it->i = (size_t)(i + 1);
     }
     return VAL_NONE;
 }
@@ -706,6 +711,8 @@ static const MethodDef list_iter_methods[] = {
 
 static const MethodDef list_reviter_methods[] = {
     {"__length_hint__", m_list_reviter_length_hint},
+    {"__reduce__", m_list_reviter_reduce},
+    {"__setstate__", m_list_reviter_setstate},
     {NULL, NULL},
 };
 

@@ -1262,6 +1262,25 @@ static Value m_seqiter_length_hint(int argc, Value *argv, ObjDict *kw) {
     return int_from_i64(n - it->index >= 0 ? n - it->index : 0);
 }
 
+// iterator.__reduce__(): (iter, (seq,), index), or (iter, ((),)) once
+// exhausted; __setstate__(index) takes a negative index as 0 (CPython's).
+static Value m_seqiter_reduce(int argc, Value *argv, ObjDict *kw) {
+    ObjSeqIter *it = (ObjSeqIter *)AS_OBJ(argv[0]);
+    return iter_reduce_at("iter", it->seq, it->index, it->seq ? VAL_NULL : tuple_new(0));
+}
+
+static Value m_seqiter_setstate(int argc, Value *argv, ObjDict *kw) {
+    ObjSeqIter *it = (ObjSeqIter *)AS_OBJ(argv[0]);
+    int64_t i;
+    if (!iter_setstate_at(argc, argv, 0, INT64_MAX, &i)) {
+        return VAL_NULL;
+    }
+    if (it->seq) {
+        it->index = i;
+    }
+    return VAL_NONE;
+}
+
 Value obj_iter(Value v) {
     ObjClass *c = val_class(v);
     if (c->iter) {
@@ -1314,7 +1333,10 @@ void runtime_init(void) {
     range_init();
     bytes_init();
     bytes_init_late();
-    static const MethodDef seqiter_methods[] = {{"__length_hint__", m_seqiter_length_hint}, {NULL, NULL}};
+    static const MethodDef seqiter_methods[] = {{"__length_hint__", m_seqiter_length_hint},
+                                                {"__reduce__", m_seqiter_reduce},
+                                                {"__setstate__", m_seqiter_setstate},
+                                                {NULL, NULL}};
     cls_seqiter = class_new_builtin("iterator", NULL, sizeof(ObjSeqIter), seqiter_methods);
     cls_seqiter->trace = trace_seqiter;
     cls_seqiter->iter = seqiter_iter;

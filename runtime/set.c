@@ -457,6 +457,10 @@ static inline SetEntry *set_next(ObjSet *s, size_t *pos) {
     return NULL;
 }
 
+SetEntry *set_entry_next(ObjSet *s, size_t *pos) {
+    return set_next(s, pos);
+}
+
 // Exchanges the tables of [a] and [b] (intersection_update keeps the result).
 static void swap_bodies(ObjSet *a, ObjSet *b) {
     ObjSet t = *a;
@@ -1112,8 +1116,14 @@ static Value m_set_iter_length_hint(int argc, Value *argv, ObjDict *kw) {
     return VAL_INT((int64_t)(it->used - it->given));
 }
 
+// set_iterator.__reduce__(): (iter, (list of what is left,)), as CPython's.
+static Value m_set_iter_reduce(int argc, Value *argv, ObjDict *kw) {
+    return iter_reduce_copy(argv[0], sizeof(ObjSetIter));
+}
+
 static const MethodDef set_iter_methods[] = {
     {"__length_hint__", m_set_iter_length_hint},
+    {"__reduce__", m_set_iter_reduce},
     {NULL, NULL},
 };
 

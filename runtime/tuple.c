@@ -303,6 +303,9 @@ static Value tuple_binop(Value a, Value b, int op) {
             return k ? VAL_NULL : VAL_NOTIMPL;
         }
         ObjTuple *t = AS_TUPLE(seq);
+        if (t->len == 0 && IS_TUPLE(seq)) {
+            return seq;     // CPython's empty tuple is one object: () * n is ()
+        }
         if (n <= 0 || t->len == 0) {
             return tuple_new(0);
         }
@@ -403,37 +406,19 @@ static Value m_tuple_iter_length_hint(int argc, Value *argv, ObjDict *kw) {
 // tuple_iterator.__reduce__(): (iter, (tuple,), index), or (iter, ((),))
 // once exhausted, as CPython 3.11 (copy and pickle use it).
 static Value m_tuple_iter_reduce(int argc, Value *argv, ObjDict *kw) {
-    (void)argc;
-    (void)kw;
-    Value fn = builtins_get("iter");     // first: the lookup may run code that advances the iterator
-    if (!fn) {
-        return VAL_NULL;
-    }
-    gc_push_root(fn);
     ObjSeqIter *it = (ObjSeqIter *)AS_OBJ(argv[0]);
-    Value seq = it->seq ? it->seq : tuple_new(0);
-    gc_push_root(seq);
-    Value args = tuple_pack(1, seq);
-    gc_push_root(args);
-    Value r = it->seq ? tuple_pack(3, fn, args, VAL_INT((int64_t)it->i)) : tuple_pack(2, fn, args);
-    gc_pop_root(3);
-    return r;
+    return iter_reduce_at("iter", it->seq, (int64_t)it->i, it->seq ? VAL_NULL : tuple_new(0));
 }
 
 // tuple_iterator.__setstate__(index): the next index, clamped to [0, len].
 static Value m_tuple_iter_setstate(int argc, Value *argv, ObjDict *kw) {
-    (void)kw;
-    int64_t i;
-    if (argc != 2) {
-        return exc_raise(exc_TypeError, "__setstate__() takes exactly one argument (%d given)", argc - 1);
-    }
-    if (!ssize_value(argv[1], &i)) {
+    ObjSeqIter *it = (ObjSeqIter *)AS_OBJ(argv[0]);
+    int64_t i, len = it->seq ? (int64_t)AS_TUPLE(it->seq)->len : 0;
+    if (!iter_setstate_at(argc, argv, 0, len, &i)) {
         return VAL_NULL;
     }
-    ObjSeqIter *it = (ObjSeqIter *)AS_OBJ(argv[0]);
     if (it->seq) {
-        int64_t len = (int64_t)AS_TUPLE(it->seq)->len;
-        it->i = (size_t)(i < 0 ? 0 : i > len ? len : i);
+        it->i = (size_t)i;
     }
     return VAL_NONE;
 }
