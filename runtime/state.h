@@ -206,7 +206,7 @@ struct State {
     void *reserve[2];
     bool reserve_made, mem_low;
     bool finalizing;                    // interp_shutdown began (sys.is_finalizing())
-    struct MemFreeBlock *free_lists[65];    // POOL_CLASSES + 1
+    struct MemFreeBlock *free_lists[129];   // POOL_CLASSES + 1
     char *slab_cur, *slab_end;
     void *pool_slabs;                   // every pool slab (freed with the state)
 

@@ -155,8 +155,8 @@ void code_frame_geometry(ObjCode *code) {
     code->simple_args = code->kwonlycount == 0 && code->ncells == 0 && code->nfree == 0 &&
                         !(code->flags & (CO_VARARGS | CO_VARKW));
     code->simple_call = code->simple_args && !(code->flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR));
-    code->frame_size = (uint32_t)((sizeof(Frame) + nslots * sizeof(Value) + sizeof(Block) * (size_t)code->max_blocks + 15) &
-                                  ~(size_t)15);
+    code->frame_size = (uint32_t)((sizeof(Frame) + nslots * sizeof(Value) + sizeof(Block) * (size_t)code->max_blocks + 7) &
+                                  ~(size_t)7);
 }
 
 Chunk *frame_chunk_grow(size_t size) {

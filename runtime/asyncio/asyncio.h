@@ -104,25 +104,31 @@ static inline Value task_set_name_value(const ObjTask *t) {
 enum { H_CALL, H_SLEEP, H_SLEEP_TASK };
 
 typedef struct ObjHandle {
-    Obj hdr;
-    uint8_t kind;           // H_CALL: callback(*args); H_SLEEP: finish future callback with args
-    bool cancelled : 1;
-    bool is_timer : 1;
-    bool scheduled : 1;     // in the timer heap
-    // ObjSleep's own (loop.c), in what would be padding: a sleep is 72 bytes
-    bool sleep_warned : 1;  // its never-awaited warning was given
-    uint8_t sleep_state;    // SL_*
-    int32_t sleep_line;     // the line sleep() was called at
+    // the kind and flags live in the header's own bytes: 56 bytes in all,
+    // a sleeping task's timer 8 bytes less (issue 11)
+    OBJ_HEADER_OWN(
+        uint8_t kind;           // H_CALL: callback(*args); H_SLEEP: finish future callback with args
+        bool cancelled : 1;
+        bool is_timer : 1;
+        bool scheduled : 1;     // in the timer heap
+        bool sleep_warned : 1;  // ObjSleep's (loop.c): its never-awaited warning was given
+        uint8_t sleep_state;    // ObjSleep's SL_*
+    );
     Value callback;
     Value args;             // tuple (H_CALL) or the sleep result (H_SLEEP)
     double when;
-    uint64_t seq;
+    union {
+        uint64_t seq;           // set when it enters the timer heap
+        int32_t sleep_line;     // ObjSleep's until it starts (SL_NEW): the line sleep() was
+                                // called at (never-awaited warning)
+    };
     union {
         ObjLoop *loop;
         ObjStr *sleep_file;     // ObjSleep's until it starts (SL_NEW): the file sleep() was
-                                // called in (never-awaited warning); a sleep is 64 bytes
+                                // called in (never-awaited warning)
     };
 } ObjHandle;
+_Static_assert(sizeof(ObjHandle) <= 56, "ObjHandle fits the 56-byte size class");
 
 // True when [h] will do nothing: cancelled, or a sleep() timer whose future
 // is done (cancelled: the sleep cancels its handle only when the task's

@@ -2103,16 +2103,17 @@ static const MethodDef timer_methods[] = {
 // callers, its own send and __next__), or asks the task what it waits on
 // (reprs, cancel(), _fut_waiter, the call graph: aio_task_waiter), gets the
 // future made then, and the sleep goes on as SL_FUTURE, as if it had made
-// it at the start: a 64-byte Future less per sleeping task.
+// it at the start: a 64-byte Future less per sleeping task, whose timer
+// is this 56-byte object.
 enum { SL_NEW, SL_FUTURE, SL_YIELDED, SL_DONE, SL_ARMED, SL_BOUND, SL_FIRED };
 typedef struct ObjSleep {
     ObjHandle h;            // first: the heap and the ready queue take it as a handle;
                             // h.sleep_state is its SL_* (SL_FUTURE waits on h.callback,
-                            // SL_YIELDED yielded once: delay <= 0), h.sleep_line and
-                            // (SL_NEW) h.sleep_file where sleep() was called (never-awaited
-                            // warning), in the place of h.loop, set when it starts
+                            // SL_YIELDED yielded once: delay <= 0), (SL_NEW) h.sleep_line
+                            // and h.sleep_file where sleep() was called (never-awaited
+                            // warning), in the places of h.seq and h.loop, set when it starts
 } ObjSleep;
-_Static_assert(sizeof(ObjSleep) <= 64, "ObjSleep fits the 64-byte size class");
+_Static_assert(sizeof(ObjSleep) <= 56, "ObjSleep fits the 56-byte size class");
 
 // "FILE:LINE: RuntimeWarning: coroutine 'sleep' was never awaited", as for
 // a coroutine, when an unstarted sleep() is collected or left at exit.
