@@ -14,6 +14,16 @@
 
 // ---- shared argument helpers
 
+// An index argument as a Py_ssize_t: OverflowError [msg] when it does not fit.
+static bool ssize_arg(Value v, const char *msg, int64_t *out) {
+    if (IS_BIGINT(v) && !int_to_i64(v, out)) {
+        exc_clear();
+        exc_raise(exc_OverflowError, "%s", msg);
+        return false;
+    }
+    return index_value(v, NULL, out);
+}
+
 // An optional size argument (None or absent: -1), as CPython's
 // _Py_convert_optional_to_ssize_t; false with TypeError.
 static bool opt_size(int argc, Value *argv, int i, int64_t *out) {
@@ -27,7 +37,7 @@ static bool opt_size(int argc, Value *argv, int i, int64_t *out) {
         exc_raise(exc_TypeError, "argument should be integer or None, not '%s'", val_type_name(v));
         return false;
     }
-    return index_value(v, NULL, out);
+    return ssize_arg(v, "cannot fit 'int' into an index-sized integer", out);
 }
 
 static bool is_str_obj(Value v) {
@@ -356,6 +366,9 @@ static Value sm_write(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     size_t n = AS_STR(v)->cplen;
+    if (n && SIO(argv[0])->pos > (size_t)INT64_MAX - n) {
+        return exc_raise(exc_OverflowError, "new position too large");
+    }
     if (n && !sio_write_str(SIO(argv[0]), v)) {
         return VAL_NULL;
     }
@@ -477,7 +490,8 @@ static Value sm_seek(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     int64_t pos, whence = 0;
-    if (!index_value(argv[1], NULL, &pos) || (argc > 2 && !index_value(argv[2], NULL, &whence)) ||
+    if (!ssize_arg(argv[1], "Python int too large to convert to C ssize_t", &pos) ||
+        (argc > 2 && !index_value(argv[2], NULL, &whence)) ||
         !sio_check(argv[0])) {
         return VAL_NULL;
     }
@@ -622,17 +636,16 @@ static Value sm_setstate(int argc, Value *argv, ObjDict *kw) {
                          strcmp(val_type_name(self), "StringIO") ? "" : "_io.", val_type_name(self), val_type_name(st));
     }
     Value *it = AS_TUPLE(st)->items;
-    Value initargs[2] = {VAL_NONE, it[1]};
-    if (!sio_init(self, 2, initargs, NULL)) {
+    if (!sio_init(self, 2, it, NULL)) {
         return VAL_NULL;
     }
     // the text as it was (already translated): not through write
-    if (!is_str_obj(it[0])) {
-        return exc_raise(exc_TypeError, "initial_value must be str, not %s", val_type_name(it[0]));
-    }
     ObjStringIO *s = SIO(self);
+    s->len = s->cplen = s->pos = s->cache_cp = s->cache_b = 0;
+    if (IS_NONE(it[0])) {
+        return exc_raise(exc_TypeError, "bad argument type for built-in operation");
+    }
     ObjStr *t = AS_STR(it[0]);
-    s->pos = 0;
     if (t->len && !sio_put(s, t->data, t->len, t->cplen)) {
         return VAL_NULL;
     }
@@ -781,6 +794,9 @@ static Value bm_write(int argc, Value *argv, ObjDict *kw) {
     BufView v;
     if (!buffer_need(argv[1], &v)) {
         return VAL_NULL;
+    }
+    if (v.len && BIO(argv[0])->pos > (size_t)INT64_MAX - v.len) {
+        return exc_raise(exc_OverflowError, "new buffer size too large");
     }
     if (v.len && !bio_put(BIO(argv[0]), v.ptr, v.len)) {
         return VAL_NULL;
@@ -945,7 +961,8 @@ static Value bm_seek(int argc, Value *argv, ObjDict *kw) {
         return VAL_NULL;
     }
     int64_t pos, whence = 0;
-    if (!index_value(argv[1], NULL, &pos) || (argc > 2 && !index_value(argv[2], NULL, &whence)) ||
+    if (!ssize_arg(argv[1], "Python int too large to convert to C ssize_t", &pos) ||
+        (argc > 2 && !index_value(argv[2], NULL, &whence)) ||
         !bio_check(argv[0])) {
         return VAL_NULL;
     }
@@ -953,10 +970,12 @@ static Value bm_seek(int argc, Value *argv, ObjDict *kw) {
     if (pos < 0 && whence == 0) {
         return exc_raise(exc_ValueError, "negative seek value %lld", (long long)pos);
     }
-    if (whence == 1) {
-        pos += (int64_t)b->pos;
-    } else if (whence == 2) {
-        pos += (int64_t)AS_BYTEARRAY(b->buf)->len;
+    if (whence == 1 || whence == 2) {
+        int64_t base = whence == 1 ? (int64_t)b->pos : (int64_t)AS_BYTEARRAY(b->buf)->len;
+        if (pos > INT64_MAX - base) {
+            return exc_raise(exc_OverflowError, "new position too large");
+        }
+        pos += base;
     } else if (whence != 0) {
         return exc_raise(exc_ValueError, "invalid whence (%d, should be 0, 1 or 2)", (int)whence);
     }
