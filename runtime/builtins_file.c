@@ -1388,7 +1388,8 @@ void builtins_file_init(void) {
     cls_file->setattr = file_setattr;
 }
 
-// _io: what io.pyish takes from C (UnsupportedOperation, the open function).
+// _io: what io.pyish takes from C (UnsupportedOperation, the file class,
+// StringIO and BytesIO).
 Value mod_io_init(void) {
     ObjClass *u = io_unsupported_class();
     if (!u) {
@@ -1398,5 +1399,8 @@ Value mod_io_init(void) {
     ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
     dict_set_str(d, str_intern_c("UnsupportedOperation"), OBJ_VAL(u));
     dict_set_str(d, str_intern_c("TextIOWrapper"), OBJ_VAL(cls_file));
+    io_memory_init();
+    dict_set_str(d, str_intern_c("StringIO"), OBJ_VAL(cls_stringio));
+    dict_set_str(d, str_intern_c("BytesIO"), OBJ_VAL(cls_bytesio));
     return m;
 }

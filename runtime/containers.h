@@ -158,6 +158,8 @@ bool stdout_unbuffered(void);
 ObjClass *io_unsupported_class(void);
 // Makes the file class (cls_file) if the state has none yet (builtins_init).
 void builtins_file_init(void);
+// Makes _io.StringIO and _io.BytesIO (cls_stringio, cls_bytesio) once per state (io_memory.c).
+void io_memory_init(void);
 // open(file, mode='r', buffering=-1, encoding=None, errors=None,
 // newline=None): a text file object.
 Value builtins_open(int argc, Value *argv, ObjDict *kw);

@@ -92,7 +92,7 @@ typedef struct StateConfig {
     X(async_generator) X(agen_await) X(coro_wrapper) X(seqiter) X(callable_iter) \
     X(enumerate) X(zip) X(map) X(filter) X(reversed) X(mappingproxy) \
     X(file) X(quitter) X(super) X(random) X(counter) \
-    X(defaultdict) X(deque) X(deque_iter) X(ordereddict) X(loop) \
+    X(defaultdict) X(deque) X(deque_iter) X(stringio) X(bytesio) X(ordereddict) X(loop) \
     X(future) X(future_iter) X(task) X(handle) X(timer_handle) X(sleep) X(event_wait) \
     X(genericalias) X(weakref) X(context) X(contextvar) X(token) \
     X(pattern) X(match) X(scanner) X(jscanner) X(jencoder) X(struct) X(hash) \
@@ -501,6 +501,8 @@ FILE *state_stderr(void);
 #define cls_defaultdict (ST->cls_defaultdict)
 #define cls_deque (ST->cls_deque)
 #define cls_deque_iter (ST->cls_deque_iter)
+#define cls_stringio (ST->cls_stringio)
+#define cls_bytesio (ST->cls_bytesio)
 #define cls_ordereddict (ST->cls_ordereddict)
 #define cls_loop (ST->cls_loop)
 #define cls_future (ST->cls_future)

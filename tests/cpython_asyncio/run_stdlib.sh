@@ -7,6 +7,6 @@
 # Usage: run_stdlib.sh PYISH [THRESHOLD=90]; FILES="re os" to pick files.
 here=$(cd "$(dirname "$0")" && pwd)
 export PACKAGE=test
-export FILES=${FILES:-"json re datetime argparse os posixpath pathlib shutil glob fnmatch tempfile csv struct base64 binascii hashlib time context traceback weakref shlex uuid dataclasses copy"}
+export FILES=${FILES:-"json re datetime argparse os posixpath pathlib shutil glob fnmatch tempfile csv struct base64 binascii hashlib time context traceback weakref shlex uuid dataclasses copy memoryio"}
 export TIMEOUT=${TIMEOUT:-60}
 exec bash "$here/run.sh" "$@"
