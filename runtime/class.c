@@ -1431,7 +1431,7 @@ static ObjClass *solid_base(ObjClass *c) {
 }
 
 // Creates a user class [name] with [bases] (tuple of classes, may be empty)
-static void class_add_members(ObjClass *c, uint32_t first);
+static bool class_add_members(ObjClass *c, uint32_t first);
 static void class_add_dict_weakref(ObjClass *c);
 
 // Checks user class [c]'s own __slots__ as CPython's type_new does: another
@@ -1677,7 +1677,9 @@ Value class_create_in(ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjDict *ns
         gc_pop_root(1);
         return VAL_NULL;
     }
-    class_add_members(c, first_slot);
+    if (class_add_members(c, first_slot)) {
+        class_compute_slots(c);     // __slots__ = ('__getitem__', ...): the members are the dunders
+    }
     class_add_dict_weakref(c);
     gc_pop_root(1);
     return OBJ_VAL(c);
@@ -2670,10 +2672,13 @@ static const MethodDef member_methods[] = {
 // Puts a member descriptor in user class [c]'s dict for each name of its
 // own __slots__ (not __dict__/__weakref__, nor a name the body also binds),
 // whose values are the instance's slots from index [first] on (class_layout_slots).
-static void class_add_members(ObjClass *c, uint32_t first) {
+// True when a member is a dunder name (chameleon's RepeatDict has
+// __slots__ = '__setitem__', '__getitem__'): the class's slots change.
+static bool class_add_members(ObjClass *c, uint32_t first) {
     Value sl = dict_get_str(c->dict, str_intern_c("__slots__"));
+    bool dunder = false;
     if (!sl) {
-        return;
+        return false;
     }
     size_t n;
     Value *items = slots_items(&sl, &n);
@@ -2703,7 +2708,9 @@ static void class_add_members(ObjClass *c, uint32_t first) {
         gc_push_root(OBJ_VAL(m));
         dict_set_str(c->dict, AS_STR(key), OBJ_VAL(m));
         gc_pop_root(2);
+        dunder |= nm->data[0] == '_' && nm->data[1] == '_';
     }
+    return dunder;
 }
 
 // ---- __dict__ and __weakref__ in a user class's dict: CPython's getset

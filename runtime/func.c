@@ -82,9 +82,79 @@ static Value code_co_lines(int argc, Value *argv, ObjDict *kw) {
     return obj_iter(l);
 }
 
+static void *dup_array(const void *src, size_t size) {
+    void *p = mem_alloc(size);
+    memcpy(p, src, size);
+    return p;
+}
+
+// code.replace(co_filename=, co_name=, co_qualname=, co_firstlineno=): a
+// copy with those changed (the line of every instruction moves with
+// co_firstlineno, as CPython's line table is relative to it), as template
+// engines (genshi) give compiled code its template's name and line. The
+// other co_* fields describe pyish's own instructions and cannot be given.
+static Value code_replace(int argc, Value *argv, ObjDict *kw) {
+    if (argc != 1) {
+        return exc_raise(exc_TypeError, "replace() takes no positional arguments");
+    }
+    ObjCode *c = (ObjCode *)AS_OBJ(argv[0]);
+    static const char *const strs[] = {"co_filename", "co_name", "co_qualname"};
+    Value sv[3] = {OBJ_VAL(c->filename), OBJ_VAL(c->name), OBJ_VAL(c->qualname ? c->qualname : c->name)};
+    int64_t firstline = c->firstline;
+    for (size_t i = 0; kw && i < kw->nentries; i++) {
+        Value k = kw->entries[i].key, v = kw->entries[i].value;
+        if (!k || !IS_STR(k)) {
+            continue;
+        }
+        const char *ks = AS_STR(k)->data;
+        int j = 0;
+        while (j < 3 && strcmp(ks, strs[j]) != 0) {
+            j++;
+        }
+        if (j < 3) {
+            if (!IS_STR(v)) {
+                return exc_raise(exc_TypeError, "replace() argument '%s' must be str, not %s", ks,
+                                 val_class(v)->name->data);
+            }
+            sv[j] = v;
+        } else if (strcmp(ks, "co_firstlineno") == 0) {
+            if (!IS_SMALL(v) || AS_SMALL(v) < 0 || AS_SMALL(v) > INT32_MAX) {
+                return exc_raise(exc_ValueError, "replace(): co_firstlineno must be a line number");
+            }
+            firstline = AS_SMALL(v);
+        } else if (strncmp(ks, "co_", 3) == 0) {
+            return exc_raise(exc_ValueError, "replace(): pyish code objects cannot change %s", ks);
+        } else {
+            return exc_raise(exc_TypeError, "'%s' is an invalid keyword argument for replace()", ks);
+        }
+    }
+    size_t n = c->ncode ? c->ncode : 1;
+    ObjCode *r = (ObjCode *)obj_alloc(cls_code, sizeof(ObjCode));
+    memcpy((char *)r + sizeof(Obj), (char *)c + sizeof(Obj), sizeof(ObjCode) - sizeof(Obj));
+    r->code = dup_array(c->code, sizeof(uint32_t) * n);
+    r->lines = dup_array(c->lines, sizeof(int32_t) * n);
+    r->spans = dup_array(c->spans, sizeof(uint32_t) * n);
+    r->cache = mem_alloc(sizeof(uint64_t) * n);
+    memset(r->cache, 0, sizeof(uint64_t) * n);
+    r->attr_cache = NULL;
+    r->cell2arg = dup_array(c->cell2arg, sizeof(int32_t) * (size_t)(c->ncells + 1));
+    int32_t shift = (int32_t)(firstline - c->firstline);
+    for (uint32_t i = 0; i < c->ncode && shift; i++) {
+        if (r->lines[i] >= 0) {
+            r->lines[i] += shift;
+        }
+    }
+    r->firstline = (int)firstline;
+    r->filename = AS_STR(sv[0]);
+    r->name = AS_STR(sv[1]);
+    r->qualname = AS_STR(sv[2]);
+    return OBJ_VAL(r);
+}
+
 static const MethodDef code_methods[] = {
     {"co_positions", code_co_positions},
     {"co_lines", code_co_lines},
+    {"replace", code_replace, true},
     {NULL, NULL},
 };
 

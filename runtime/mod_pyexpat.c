@@ -45,6 +45,7 @@ typedef struct ObjXParser {
     XML_Parser p;
     Value handlers[H_COUNT];    // VAL_NULL: not set
     Value intern;               // dict of names, or VAL_NULL (intern=None)
+    Value parent;               // ExternalEntityParserCreate's parser, or VAL_NULL
     bool buffer_text;           // character data is gathered in buf
     bool ordered_attributes;    // attributes as a flat list, not a dict
     bool specified_attributes;  // only attributes the document gives
@@ -1107,6 +1108,7 @@ static void xp_trace(Obj *o) {
         gc_mark_value(x->handlers[i]);
     }
     gc_mark_value(x->intern);
+    gc_mark_value(x->parent);
     gc_mark_obj((Obj *)x->et_cls);
     gc_mark_value(x->et_names);
     gc_mark_value(x->et_stack);
@@ -1129,8 +1131,55 @@ static void xp_finalize(Obj *o) {
     x->et_text = NULL;
 }
 
+// ExternalEntityParserCreate(context, encoding=None): a parser for an
+// external entity the document refers to (from ExternalEntityRefHandler),
+// with this parser's handlers, intern dict and options, as CPython's.
+static Value xp_extparser(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_no_kw("ExternalEntityParserCreate", kw) || !arg_count("ExternalEntityParserCreate", argc - 1, 1, 2)) {
+        return VAL_NULL;
+    }
+    const char *s[2] = {NULL, NULL};
+    for (int i = 0; i < 2 && i + 1 < argc; i++) {
+        Value v = argv[i + 1];
+        if (IS_NONE(v)) {
+            continue;
+        }
+        if (!IS_STR(v)) {
+            return exc_raise(exc_TypeError, "ExternalEntityParserCreate() argument %d must be str or None, not %s",
+                             i + 1, val_type_name(v));
+        }
+        s[i] = AS_STR(v)->data;
+    }
+    ObjXParser *parent = XP(argv[0]);
+    if (!parent->p) {
+        return exc_raise(exc_RuntimeError, "parser is closed");
+    }
+    ObjXParser *x = (ObjXParser *)obj_alloc(ST->cls_xparser, sizeof(ObjXParser));
+    x->intern = parent->intern;
+    x->parent = argv[0];
+    x->buf_size = parent->buf_size;
+    x->buffer_text = parent->buffer_text;
+    x->ordered_attributes = parent->ordered_attributes;
+    x->specified_attributes = parent->specified_attributes;
+    x->namespace_prefixes = parent->namespace_prefixes;
+    x->p = XML_ExternalEntityParserCreate(parent->p, s[0], s[1]);
+    if (!x->p) {
+        return exc_raise_nomem();
+    }
+    XML_SetUserData(x->p, x);
+    XML_SetReturnNSTriplet(x->p, x->namespace_prefixes);
+    for (int h = 0; h < H_COUNT; h++) {
+        x->handlers[h] = parent->handlers[h];
+        if (x->handlers[h]) {
+            install(x, h, true);
+        }
+    }
+    return OBJ_VAL(x);
+}
+
 static const MethodDef parser_methods[] = {
     {"Parse", xp_parse},
+    {"ExternalEntityParserCreate", xp_extparser},
     {"ParseFile", xp_parsefile},
     {"SetParamEntityParsing", xp_setparam},
     {"UseForeignDTD", xp_useforeign},

@@ -744,6 +744,17 @@ static bool translate(const Subj *pat, Value patv, SBuf *b, bool unicode_ws, boo
     modes[0] = (uint8_t)((base_ascii ? 1 : 0) | (ci ? 2 : 0));
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
+        if (pat->str && (unsigned char)c == 0xED && i + 2 < n && ((unsigned char)s[i + 1] & 0xE0) == 0xA0) {
+            // a lone surrogate (pyish's UTF-8 of it is not UTF-8 to PCRE2):
+            // an escape, allowed by PCRE2_EXTRA_ALLOW_SURROGATE_ESCAPES; it
+            // matches nothing, as no subject PCRE2 sees has surrogates
+            char esc[16];
+            snprintf(esc, sizeof esc, "\\x{%x}", 0xD000u | (((unsigned)s[i + 1] & 0x3F) << 6) |
+                                                   ((unsigned)s[i + 2] & 0x3F));
+            sb_adds(b, esc);
+            i += 2;
+            continue;
+        }
         bool ascii = pat->str ? (modes[depth] & 1) : false;
         bool ascii_ci = pat->str && (modes[depth] & 2) && ascii;
         bool uni_ci = pat->str && (modes[depth] & 2) && !ascii;
@@ -1347,7 +1358,14 @@ static Value p_compile(int argc, Value *argv, ObjDict *kw) {
     }
     int err;
     PCRE2_SIZE erroff;
-    pcre2_code *code = pcre2_compile((PCRE2_SPTR)(b.len ? b.data : ""), b.len, opts, &err, &erroff, NULL);
+    // \ud800 in a str pattern (as an escape or a lone surrogate) is allowed
+    // as CPython's re allows it
+    pcre2_compile_context *cctx = is_bytes ? NULL : pcre2_compile_context_create(NULL);
+    if (cctx) {
+        pcre2_set_compile_extra_options(cctx, PCRE2_EXTRA_ALLOW_SURROGATE_ESCAPES);
+    }
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)(b.len ? b.data : ""), b.len, opts, &err, &erroff, cctx);
+    pcre2_compile_context_free(cctx);
     if (code && !lookbehinds_one_width(b.data, b.len, opts)) {
         pcre2_code_free(code);
         sb_free(&b);

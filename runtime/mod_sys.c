@@ -466,6 +466,11 @@ Value mod_sys_init(void) {
     }
     set(d, "argv", interp_sys_argv());
     set(d, "path", interp_sys_path());
+    Value mp = list_new(1);     // the import system's finders (src/import.c): PathFinder is all of pyish's own
+    set(d, "meta_path", mp);
+    list_append(AS_LIST(mp), OBJ_VAL(cls_pathfinder));
+    set(d, "path_hooks", list_new(0));
+    set(d, "path_importer_cache", dict_new());
     set(d, "modules", OBJ_VAL(ST->modules));
     set(d, "stdout", ST->sys_stdout);
     set(d, "stderr", ST->sys_stderr);

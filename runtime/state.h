@@ -96,7 +96,7 @@ typedef struct StateConfig {
     X(future) X(future_iter) X(task) X(handle) X(timer_handle) X(sleep) X(event_wait) \
     X(genericalias) X(weakref) X(context) X(contextvar) X(token) \
     X(pattern) X(match) X(scanner) X(jscanner) X(jencoder) X(struct) X(hash) \
-    X(bytes) X(bytearray) X(bytes_iter) X(memoryview) X(modulespec) X(frame) X(traceback) X(array) \
+    X(bytes) X(bytearray) X(bytes_iter) X(memoryview) X(modulespec) X(pathfinder) X(frame) X(traceback) X(array) \
     X(zcompress) X(zdecompress) X(xparser) X(etree_iter) X(bz2comp) X(bz2decomp) X(lzmacomp) X(lzmadecomp) \
     X(sqlite_db) X(sqlite_stmt)
 
@@ -533,6 +533,7 @@ FILE *state_stderr(void);
 #define cls_bytes_iter (ST->cls_bytes_iter)
 #define cls_memoryview (ST->cls_memoryview)
 #define cls_modulespec (ST->cls_modulespec)
+#define cls_pathfinder (ST->cls_pathfinder)
 
 #define obj_none (ST->obj_none)
 #define obj_true (ST->obj_true)

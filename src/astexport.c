@@ -116,7 +116,13 @@ static Value export_node(const Ast *n) {
 // parse(source, mode): the tree of [source] ('exec', 'eval' or 'single')
 // as nested tuples; SyntaxError as compile() raises it.
 static Value ast_parse(int argc, Value *argv, ObjDict *kw) {
-    if (argc != 3 || !IS_STR(argv[0]) || !IS_STR(argv[1]) || !IS_STR(argv[2])) {
+    for (int i = 0; i < argc; i++) {    // str subclasses (chameleon's sources) read as their str
+        if (!IS_OBJ(argv[i]) || !class_is_subclass(val_class(argv[i]), cls_str)) {
+            argc = -1;
+            break;
+        }
+    }
+    if (argc != 3) {
         return exc_raise(exc_TypeError, "parse(source, filename, mode) takes three str");
     }
     const char *mode = AS_STR(argv[2])->data;

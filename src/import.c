@@ -294,8 +294,140 @@ Value import_find_spec(Value name, Value path) {
     return spec;
 }
 
+// import_find_spec over sys.meta_path (_find_spec): each finder's
+// find_spec(name, path) in turn, PathFinder's done directly; no
+// sys.meta_path list means PathFinder alone.
+Value import_meta_find_spec(Value name, Value path) {
+    Value sys = dict_get_str(ST->modules, str_intern_c("sys"));
+    Value mp = sys && IS_A(sys, cls_module)
+                   ? dict_get_str(((ObjModule *)AS_OBJ(sys))->dict, str_intern_c("meta_path")) : VAL_NULL;
+    if (!mp || !IS_LIST(mp) || (AS_LIST(mp)->len == 1 && AS_LIST(mp)->items[0] == OBJ_VAL(cls_pathfinder))) {
+        return import_find_spec(name, path);
+    }
+    gc_push_root(name);
+    gc_push_root(path);
+    gc_push_root(mp);
+    Value spec = VAL_NULL;
+    for (size_t i = 0; i < AS_LIST(mp)->len && !spec; i++) {
+        Value finder = AS_LIST(mp)->items[i];
+        if (finder == OBJ_VAL(cls_pathfinder)) {
+            spec = import_find_spec(name, path);
+        } else {
+            Value fs = obj_getattr_opt(finder, AS_STR(str_intern_c("find_spec")));
+            if (!fs) {
+                if (exc_pending()) {
+                    break;
+                }
+                continue;   // a finder of find_module only: not asked (removed in 3.12)
+            }
+            gc_push_root(fs);
+            Value args[2] = {name, path ? path : VAL_NONE};
+            spec = vm_call(fs, 2, args, NULL);
+            gc_pop_root(1);
+            if (spec && IS_NONE(spec)) {
+                spec = VAL_NULL;
+            }
+        }
+        if (exc_pending()) {
+            spec = VAL_NULL;
+            break;
+        }
+    }
+    gc_pop_root(3);
+    return spec;
+}
+
+// Sets attribute [attr] of [m] to [v] when [m] has none (or None, with
+// [if_none]); errors are dropped as _init_module_attrs does.
+static void set_missing_attr(Value m, const char *attr, Value v, bool if_none) {
+    ObjStr *key = AS_STR(str_intern_c(attr));
+    Value cur = obj_getattr_opt(m, key);
+    exc_clear();
+    if (!cur || (if_none && IS_NONE(cur))) {
+        if (!obj_setattr(m, key, v)) {
+            exc_clear();
+        }
+    }
+}
+
+// _load_unlocked for a spec with a loader (from a meta path finder):
+// loader.create_module(spec) or a new module, its attributes from the
+// spec, in sys.modules while loader.exec_module(module) runs (removed if it
+// raises); a loader of load_module only is called with the name.
+static Value load_with_loader(Value name, Value spec, Value loader) {
+    gc_push_root(name);
+    gc_push_root(spec);
+    gc_push_root(loader);
+    Value exec = obj_getattr_opt(loader, AS_STR(str_intern_c("exec_module")));
+    Value m = VAL_NULL;
+    if (!exec) {
+        m = exc_pending() ? VAL_NULL : call_attr(loader, "load_module", 1, &name);
+        gc_pop_root(3);
+        return m;
+    }
+    gc_push_root(exec);
+    Value create = obj_getattr_opt(loader, AS_STR(str_intern_c("create_module")));
+    if (create) {
+        gc_push_root(create);
+        m = vm_call(create, 1, &spec, NULL);
+        gc_pop_root(1);
+    } else if (!exc_pending()) {
+        m = VAL_NONE;
+    }
+    if (!m) {
+        gc_pop_root(4);
+        return VAL_NULL;
+    }
+    if (IS_NONE(m)) {
+        m = module_new(AS_STR(name)->data);
+        gc_push_root(m);
+        set_module_attrs(m, spec, VAL_NULL);
+        dict_set_str(((ObjModule *)AS_OBJ(m))->dict, str_intern_c("__loader__"), loader);
+    } else {
+        gc_push_root(m);
+        Value parent = spec_parent(spec);
+        gc_push_root(parent);
+        set_missing_attr(m, "__name__", name, false);
+        set_missing_attr(m, "__loader__", loader, true);
+        set_missing_attr(m, "__package__", parent, true);
+        if (!obj_setattr(m, AS_STR(str_intern_c("__spec__")), spec)) {
+            exc_clear();
+        }
+        Value search = spec_get(spec, "submodule_search_locations");
+        if (!IS_NONE(search)) {
+            set_missing_attr(m, "__path__", search, true);
+        }
+        gc_pop_root(1);
+    }
+    spec_set_initializing(spec, true);
+    Value r = dict_set(ST->modules, name, m) == 0 ? vm_call(exec, 1, &m, NULL) : VAL_NULL;
+    spec_set_initializing(spec, false);
+    Value final = VAL_NULL;
+    if (!r) {
+        Value exc = exc_take();
+        gc_push_root(exc);
+        dict_del(ST->modules, name);
+        exc_clear();
+        exc_raise_value(exc);
+        gc_pop_root(1);
+    } else if (dict_get(ST->modules, name, &final) != 1) {
+        final = exc_pending() ? VAL_NULL : exc_raise(exc_KeyError, "'%s'", AS_STR(name)->data);
+    }
+    gc_pop_root(5);
+    return final;
+}
+
 // Makes and runs the module [spec] describes; it is in sys.modules after.
 static Value load_spec(Value name, Value spec) {
+    if (!IS_A(spec, cls_modulespec)) {
+        Value r = obj_repr(spec);
+        return r ? import_raise_error(exc_ImportError, name, VAL_NULL, "%s is not a module spec", AS_STR(r)->data)
+                 : VAL_NULL;
+    }
+    Value loader = spec_get(spec, "loader");
+    if (!IS_NONE(loader)) {
+        return load_with_loader(name, spec, loader);
+    }
     Value origin = spec_get(spec, "origin");
     const char *n = AS_STR(name)->data;
     gc_push_root(spec);
@@ -361,7 +493,7 @@ Value import_find_and_load(Value name) {
     const char *dot = strrchr(n, '.');
     if (!dot) {
         gc_push_root(name);
-        Value spec = import_find_spec(name, VAL_NULL);
+        Value spec = import_meta_find_spec(name, VAL_NULL);
         m = spec ? load_spec(name, spec) : exc_pending() ? VAL_NULL : not_found(name);
         gc_pop_root(1);
         return m;
@@ -394,7 +526,7 @@ Value import_find_and_load(Value name) {
         return VAL_NULL;
     }
     gc_push_root(path);
-    Value spec = import_find_spec(name, path);
+    Value spec = import_meta_find_spec(name, path);
     m = spec ? load_spec(name, spec) : exc_pending() ? VAL_NULL : not_found(name);
     if (m) {
         gc_push_root(m);
@@ -785,6 +917,7 @@ bool import_star(Value module, Value into) {
 
 void import_init(void) {
     modspec_init();
+    pathfinder_init();
     gc_add_root_marker(mark_import);
 }
 

@@ -17,12 +17,19 @@ Value spec_parent(Value spec);
 // spec._initializing (true while the module's body runs).
 void spec_set_initializing(Value spec, bool on);
 
+// ---- importlib.c
+// Makes the PathFinder class (sys.meta_path's own finder).
+void pathfinder_init(void);
+
 // ---- import.c
 // _find_and_load: the module [name] (absolute), from sys.modules or loaded.
 Value import_find_and_load(Value name);
 // The spec of the absolute [name] ([path]: the parent's __path__, VAL_NULL
 // for a top-level name), or VAL_NULL (no exception) when nothing has it.
 Value import_find_spec(Value name, Value path);
+// The same from the finders of sys.meta_path (PathFinder there is
+// import_find_spec; others' find_spec(name, path) is called).
+Value import_meta_find_spec(Value name, Value path);
 // The absolute name of [name] imported at [level] from [package].
 Value import_resolve_name(Value name, Value package, int64_t level);
 // The embedded runtime/lib module [name], or NULL.

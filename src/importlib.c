@@ -139,7 +139,8 @@ static Value il_invalidate_caches(int argc, Value *argv, ObjDict *kw) {
 }
 
 // _find_spec(fullname, path): the spec of the absolute [fullname] without
-// loading it (path None: a top-level name), or None (importlib.util).
+// loading it (path None: a top-level name) from the finders of
+// sys.meta_path, or None (importlib.util).
 static Value il_find_spec(int argc, Value *argv, ObjDict *kw) {
     if (!arg_no_kw("_find_spec", kw) || !arg_count("_find_spec", argc, 2, 2)) {
         return VAL_NULL;
@@ -147,8 +148,35 @@ static Value il_find_spec(int argc, Value *argv, ObjDict *kw) {
     if (!IS_STR(argv[0])) {
         return exc_raise(exc_TypeError, "module name must be str, not %s", val_class(argv[0])->name->data);
     }
-    Value spec = import_find_spec(argv[0], IS_NONE(argv[1]) ? VAL_NULL : argv[1]);
+    Value spec = import_meta_find_spec(argv[0], IS_NONE(argv[1]) ? VAL_NULL : argv[1]);
     return spec ? spec : exc_pending() ? VAL_NULL : VAL_NONE;
+}
+
+// PathFinder.find_spec(fullname, path=None, target=None): the class in
+// sys.meta_path that stands for all of pyish's own finding (builtin C
+// modules, embedded runtime/lib modules, sys.path and __path__ folders).
+static Value pf_find_spec(int argc, Value *argv, ObjDict *kw) {
+    if (!arg_no_kw("find_spec", kw) || !arg_count("find_spec", argc - 1, 1, 3)) {
+        return VAL_NULL;
+    }
+    if (!IS_STR(argv[1])) {
+        return exc_raise(exc_TypeError, "module name must be str, not %s", val_class(argv[1])->name->data);
+    }
+    Value path = argc > 2 && !IS_NONE(argv[2]) ? argv[2] : VAL_NULL;
+    Value spec = import_find_spec(argv[1], path);
+    return spec ? spec : exc_pending() ? VAL_NULL : VAL_NONE;
+}
+
+static Value pf_invalidate_caches(int argc, Value *argv, ObjDict *kw) {
+    return VAL_NONE;
+}
+
+void pathfinder_init(void) {
+    cls_pathfinder = class_new_builtin("PathFinder", NULL, sizeof(Obj), NULL);
+    cls_pathfinder->new_ = NULL;
+    dict_set_str(cls_pathfinder->dict, ST->s_module, str_from_c("_frozen_importlib_external"));
+    class_add_classmethod(cls_pathfinder, "find_spec", pf_find_spec);
+    class_add_classmethod(cls_pathfinder, "invalidate_caches", pf_invalidate_caches);
 }
 
 static const MethodDef importlib_fns[] = {
@@ -165,6 +193,7 @@ Value mod_importlib_init(void) {
     ObjDict *d = ((ObjModule *)AS_OBJ(m))->dict;
     native_add_functions(d, NULL, importlib_fns);
     dict_set_str(d, str_intern_c("ModuleSpec"), OBJ_VAL(cls_modulespec));
+    dict_set_str(d, str_intern_c("PathFinder"), OBJ_VAL(cls_pathfinder));
     gc_pop_root(1);
     return m;
 }

@@ -113,11 +113,63 @@ void spec_set_initializing(Value spec, bool on) {
     dict_set_str(SPEC_DICT(spec), str_intern_c("_initializing"), VAL_BOOL(on));
 }
 
+// ModuleSpec(name, loader, *, origin=None, loader_state=None,
+// is_package=None): what importlib.util.spec_from_loader and meta path
+// finders make (is_package true gives an empty __path__ list).
+static Value spec_new_(ObjClass *cls, int argc, Value *argv, ObjDict *kw) {
+    static const char *const kwonly[] = {"origin", "loader_state", "is_package"};
+    Value name = argc > 0 ? argv[0] : VAL_NULL, loader = argc > 1 ? argv[1] : VAL_NULL;
+    Value opt[3] = {VAL_NONE, VAL_NONE, VAL_NONE};
+    if (argc > 2) {
+        return exc_raise(exc_TypeError, "ModuleSpec.__init__() takes 3 positional arguments but %d were given",
+                         argc + 1);
+    }
+    if (kw) {
+        for (size_t i = 0; i < kw->nentries; i++) {
+            Value k = kw->entries[i].key;
+            if (!k || !IS_STR(k)) {
+                continue;
+            }
+            const char *ks = AS_STR(k)->data;
+            int j = 0;
+            while (j < 3 && strcmp(ks, kwonly[j]) != 0) {
+                j++;
+            }
+            if (j < 3) {
+                opt[j] = kw->entries[i].value;
+            } else if (!name && strcmp(ks, "name") == 0) {
+                name = kw->entries[i].value;
+            } else if (!loader && strcmp(ks, "loader") == 0) {
+                loader = kw->entries[i].value;
+            } else {
+                return exc_raise(exc_TypeError, "ModuleSpec.__init__() got an unexpected keyword argument '%s'", ks);
+            }
+        }
+    }
+    if (!name || !loader) {
+        return exc_raise(exc_TypeError, "ModuleSpec.__init__() missing 1 required positional argument: '%s'",
+                         name ? "loader" : "name");
+    }
+    int pkg = IS_NONE(opt[2]) ? 0 : obj_truthy(opt[2]);
+    if (pkg < 0) {
+        return VAL_NULL;
+    }
+    Value search = pkg ? list_new(0) : VAL_NONE;
+    gc_push_root(search);
+    gc_push_root(loader);
+    gc_push_root(opt[1]);
+    Value s = spec_new(name, opt[0], search);
+    dict_set_str(SPEC_DICT(s), str_intern_c("loader"), loader);
+    dict_set_str(SPEC_DICT(s), str_intern_c("loader_state"), opt[1]);
+    gc_pop_root(3);
+    return s;
+}
+
 void modspec_init(void) {
     cls_modulespec = class_new_builtin("ModuleSpec", NULL, sizeof(ObjModuleSpec), NULL);
     cls_modulespec->trace = spec_trace;
     cls_modulespec->repr = spec_repr;
     cls_modulespec->getattr = spec_getattr;
     cls_modulespec->setattr = spec_setattr;
-    cls_modulespec->new_ = NULL;
+    cls_modulespec->new_ = spec_new_;
 }
