@@ -16,6 +16,8 @@ enum {
     CO_CLASSBODY = 32,      // a class body (names in a dict)
     CO_MODULE = 64,         // module level code
     CO_NEEDS_CLASS_CELL = 128, // class body owning the __class__ cell
+    CO_KW_SHARED = 256,     // its **kwargs is only passed on (`f(**kw)`) or unused: an empty one is
+                            // the shared ST->empty_kwargs, not a new dict (vm_args.c, frame_locals)
 };
 
 // The inline cache of one attribute instruction (src/vm.c): the class it

@@ -157,6 +157,7 @@ struct State {
     Value anext_default_fn;             // anext(it, default)'s coroutine (builtins_vm.c)
     ObjDict *modules;                   // sys.modules
     Value empty_args;                   // the () an empty *args is (as CPython's one empty tuple; vm_call.c)
+    Value empty_kwargs;                 // the {} an empty **kwargs only passed on is (CO_KW_SHARED; vm_call.c)
     Frame *frame;                       // innermost running frame
     int vm_depth;                       // active pyish frames
     int c_depth;                        // nested vm_run activations

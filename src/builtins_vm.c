@@ -401,6 +401,11 @@ Value frame_locals(Frame *f) {
     Value d = dict_new();
     ObjCode *co = f->code;
     for (int i = 0; i < co->nlocals; i++) {
+        if (f->slots[i] == ST->empty_kwargs && ST->empty_kwargs) {
+            // a shared empty **kwargs (CO_KW_SHARED) seen: the frame's own
+            // from now on, as anything done to it must not reach other calls
+            f->slots[i] = dict_new();
+        }
         if (f->slots[i]) {
             if (IS_STR(f->slots[i])) {
                 AS_STR(f->slots[i])->owned = false;     // seen outside its local (LOAD_FAST_ESC)

@@ -1868,8 +1868,13 @@ static void compile_function_code(Compiler *c, Ast *node, Ast *args, const char 
         }
         if (args->b) {
             char buf[512];
-            local_index(c, mangle(c, args->b->str, buf, sizeof buf));
+            const char *kwname = mangle(c, args->b->str, buf, sizeof buf);
+            local_index(c, kwname);
             u->flags |= CO_VARKW;
+            Symbol *ks = scope_lookup(s, kwname);
+            if (ks && !(ks->flags & (SYM_BARE | SYM_ASSIGNED | SYM_CELL | SYM_FREE | SYM_GLOBAL | SYM_NONLOCAL))) {
+                u->flags |= CO_KW_SHARED;
+            }
         }
     }
     bool is_async = !is_lambda && node->flag;

@@ -284,7 +284,7 @@ static void visit(Scope *s, Ast *n) {
     }
     switch (n->kind) {
     case AST_NAME:
-        add_sym(s, n->str, n->flag == CTX_LOAD ? SYM_USED : SYM_ASSIGNED);
+        add_sym(s, n->str, n->flag == CTX_LOAD ? SYM_USED | SYM_BARE : SYM_ASSIGNED);
         if (n->flag == CTX_LOAD && strcmp(n->str, "super") == 0 && s->kind == SCOPE_FUNCTION) {
             add_sym(s, "__class__", SYM_USED);
         }
@@ -443,6 +443,14 @@ static void visit(Scope *s, Ast *n) {
         s->is_coroutine = true;
         visit(s, n->a);
         return;
+    case AST_KEYWORD:
+        // `f(**name)`: the name is read, its value copied into the call's
+        // new dict; not a bare use (so a **kwargs only passed on may be shared)
+        if (!n->str && n->a && n->a->kind == AST_NAME && n->a->flag == CTX_LOAD) {
+            add_sym(s, n->a->str, SYM_USED);
+            return;
+        }
+        break;
     case AST_AUGASSIGN:
         // `x += e`: in a function, compiled with ADD_FAST_STORE (compile.c)
         if (n->op == BIN_ADD && n->a->kind == AST_NAME && s->kind == SCOPE_FUNCTION) {

@@ -22,6 +22,7 @@ enum {
     SYM_GLOBAL_IMPLICIT = 256,
     SYM_CONCAT = 512,   // target of `x += e` or `x = x + e`: a fast local compiled with ADD_FAST_STORE
     SYM_COMP_ITER = 1024,   // a comprehension's iteration variable (`for x in` of the comprehension)
+    SYM_BARE = 2048,    // named by an expression other than the `**name` of a call (compile.c's CO_KW_SHARED)
 };
 
 typedef struct Symbol {

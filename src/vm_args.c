@@ -182,7 +182,9 @@ static bool bind_args(ObjFunction *f, Frame *fr, Value *args, int argc, ObjTuple
         locals[idx] = kwvalues[k];
     }
     if (kwslot >= 0 && !kwdict) {
-        locals[kwslot] = dict_new();
+        // (perf: no allocation when the function only passes it on, as
+        // logger.debug(msg, *args, **kwargs) does; frame_locals makes it real)
+        locals[kwslot] = (co->flags & CO_KW_SHARED) ? ST->empty_kwargs : dict_new();
     }
     if (argc > n && !(co->flags & CO_VARARGS)) {
         // (after the keywords, as CPython: their errors come first)

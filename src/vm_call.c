@@ -37,6 +37,7 @@ static void mark_vm_roots(void) {
     gc_mark_obj((Obj *)ST->builtins);
     gc_mark_obj((Obj *)ST->modules);
     gc_mark_value(ST->empty_args);
+    gc_mark_value(ST->empty_kwargs);
 }
 
 ObjDict *vm_current_globals(void) {
@@ -286,4 +287,5 @@ void vm_init(void) {
     ST->builtins = AS_DICT(dict_new());
     ST->modules = AS_DICT(dict_new());
     ST->empty_args = tuple_new(0);
+    ST->empty_kwargs = dict_new();
 }
