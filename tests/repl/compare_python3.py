@@ -279,7 +279,9 @@ def main():
         for i, (w, g) in enumerate(zip(want, got)):
             if w[1] is None:
                 continue
-            if w[1] != g[1]:
+            # python3 3.11 reports "line 0" for a Ctrl-C that lands on the
+            # jump of a one-line loop at some moments, "line 1" at others.
+            if w[1].replace('"<stdin>", line 0,', '"<stdin>", line 1,') != g[1]:
                 problems.append(f'after step {i} {w[0]!r}: screens differ')
                 break
             if w[2] != g[2]:
