@@ -1,7 +1,7 @@
 # ptycompare.py: runs python3 and pyish side by side in pseudo-terminals, types
 # the same keystrokes into each (with small delays, as a person would), renders
-# what each shows on an 80-column screen (a small terminal emulator: cursor
-# moves, erases, wrapping; colours and modes are dropped) and prints a diff of
+# what each shows on an 80-column screen (tests/repl/vtscreen.py, the
+# emulator of the REPL comparison test) and prints a diff of
 # the two screens. A developer tool for the REPL, not run by ctest (the .repl
 # tests in tests/repl/ are). Usage:
 #   python3 tools/ptycompare.py [--pyish build/pyish] [--python /usr/bin/python3] [--show] [--stripped] CASES.txt [NAME...]
@@ -22,157 +22,10 @@ import sys
 import time
 import unicodedata
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "repl"))
+import vtscreen  # the screen emulator the REPL comparison test uses
+
 WIDTH, HEIGHT = 80, 24
-
-
-class Screen:
-    """An append-only virtual terminal: rows grow downward without limit."""
-
-    def __init__(self):
-        self.rows = [[]]
-        self.r = 0
-        self.c = 0
-        self.state = 0
-        self.params = ""
-        self.pending_wrap = False
-
-    def _row(self):
-        while len(self.rows) <= self.r:
-            self.rows.append([])
-        row = self.rows[self.r]
-        while len(row) < self.c:
-            row.append(" ")
-        return row
-
-    def put(self, ch):
-        if unicodedata.east_asian_width(ch) in "WF":
-            if self.c == WIDTH - 1 and not self.pending_wrap:
-                self.pending_wrap = True
-            self._put1(ch)
-            self._put1("")
-            return
-        if unicodedata.combining(ch):
-            return
-        self._put1(ch)
-
-    def _put1(self, ch):
-        if self.pending_wrap:
-            self.pending_wrap = False
-            self.r += 1
-            self.c = 0
-        row = self._row()
-        if self.c < len(row):
-            row[self.c] = ch
-        else:
-            row.append(ch)
-        self.c += 1
-        if self.c >= WIDTH:
-            self.c = WIDTH - 1
-            self.pending_wrap = True
-
-    def top(self):
-        return max(0, len(self.rows) - HEIGHT)
-
-    def csi(self, final, params):
-        priv = params.startswith("?") or params.startswith(">")
-        if priv:
-            return
-        nums = [int(p) if p.isdigit() else 0 for p in params.split(";")] if params else []
-        n = nums[0] if nums else 0
-        n1 = n or 1
-        self.pending_wrap = False
-        if final == "A":
-            self.r = max(self.top(), self.r - n1)
-        elif final == "B":
-            self.r += n1
-        elif final == "C":
-            self.c = min(WIDTH - 1, self.c + n1)
-        elif final == "D":
-            self.c = max(0, self.c - n1)
-        elif final == "G":
-            self.c = n1 - 1
-        elif final in "Hf":
-            row = (nums[0] if nums and nums[0] else 1) - 1
-            col = (nums[1] if len(nums) > 1 and nums[1] else 1) - 1
-            self.r = self.top() + row
-            self.c = col
-        elif final == "K":
-            row = self._row()
-            if n == 0:
-                del row[self.c:]
-            elif n == 1:
-                for i in range(min(self.c + 1, len(row))):
-                    row[i] = " "
-            else:
-                row.clear()
-        elif final == "J":
-            if n == 0:
-                del self._row()[self.c:]
-                del self.rows[self.r + 1:]
-            elif n == 2:
-                for row in self.rows[self.top():]:
-                    row.clear()
-        elif final == "P":
-            row = self._row()
-            del row[self.c:self.c + n1]
-        elif final == "@":
-            row = self._row()
-            row[self.c:self.c] = [" "] * n1
-        elif final == "X":
-            row = self._row()
-            for i in range(self.c, min(self.c + n1, len(row))):
-                row[i] = " "
-
-    def feed(self, text):
-        for ch in text:
-            if self.state == 1:
-                if ch == "[":
-                    self.state = 2
-                    self.params = ""
-                elif ch == "]":
-                    self.state = 3
-                else:
-                    self.state = 0
-                continue
-            if self.state == 2:
-                if "\x40" <= ch <= "\x7e":
-                    self.state = 0
-                    self.csi(ch, self.params)
-                else:
-                    self.params += ch
-                continue
-            if self.state == 3:
-                if ch == "\x07":
-                    self.state = 0
-                elif ch == "\x1b":
-                    self.state = 1
-                continue
-            if ch == "\x1b":
-                self.state = 1
-            elif ch == "\r":
-                self.c = 0
-                self.pending_wrap = False
-            elif ch == "\n":
-                self.r += 1
-                self.pending_wrap = False
-                self._row()
-            elif ch == "\b":
-                if self.pending_wrap:
-                    self.pending_wrap = False
-                else:
-                    self.c = max(0, self.c - 1)
-            elif ch == "\t":
-                self.c = min(WIDTH - 1, (self.c // 8 + 1) * 8)
-            elif ch < " " or ch == "\x7f":
-                pass
-            else:
-                self.put(ch)
-
-    def text(self):
-        lines = ["".join(r).rstrip() for r in self.rows]
-        while lines and not lines[-1]:
-            lines.pop()
-        return "\n".join(lines)
 
 
 def strip(raw):
@@ -263,8 +116,8 @@ def run(argv, steps, cwd, env):
         os.close(fd)
     except OSError:
         pass
-    scr = Screen()
-    scr.feed(raw.decode("utf-8", "replace"))
+    scr = vtscreen.Screen(WIDTH, HEIGHT)
+    scr.feed(bytes(raw))
     return scr.text(), status, bytes(raw)
 
 
