@@ -268,6 +268,7 @@ struct State {
     ObjStr *s_descr[3];                 // __get__, __set__, __delete__
     ObjStr *s_binop[3][BIN__COUNT];     // __add__, __radd__, __iadd__ ... (BINOP_NAME_*)
     ObjStr *s_cmp[OP__RICH_COUNT];      // __lt__ ... __ge__
+    ObjStr *s_trace_event[8];           // 'call', 'line', ... as passed to trace functions (src/trace.c)
 
     // ---- exceptions (runtime/exc.c)
     Value exc_pending;

@@ -219,7 +219,11 @@ static void prune(void) {
 static Value event_name(int ev) {
     static const char *const names[] = {"call",   "line",     "return",      "exception",
                                         "c_call", "c_return", "c_exception", "opcode"};
-    return OBJ_VAL(str_intern_c(names[ev]));
+    ObjStr **slot = &ST->s_trace_event[ev];     // interned once per state
+    if (!*slot) {
+        *slot = str_intern_c(names[ev]);
+    }
+    return OBJ_VAL(*slot);
 }
 
 static void set_dispatch(void) {
