@@ -48,10 +48,17 @@ static void trace_class(Obj *o) {
     gc_mark_obj((Obj *)c->native_base);
 }
 
+// The number of a new class, in creation order; the list of live classes
+// that __subclasses__ keeps no longer holds them all.
+static uint32_t class_next_seq(void) {
+    ST->cls.live = NULL;
+    return ST->cls.next_seq++;
+}
+
 static ObjClass *raw_class(ObjClass *base, size_t inst_size) {
     class_changed();
     ObjClass *c = (ObjClass *)obj_alloc(cls_type, sizeof(ObjClass));
-    c->seq = ST->cls.next_seq++;
+    c->seq = class_next_seq();
     c->native_base = c;
     c->inst_size = (uint32_t)inst_size;
     if (base) {
@@ -1606,7 +1613,7 @@ Value class_create_in(ObjClass *meta, ObjStr *name, ObjTuple *bases, ObjDict *ns
         dict_set_str(ns, str_intern_c("__hash__"), VAL_NONE);   // as CPython's type_new
     }
     ObjClass *c = (ObjClass *)obj_alloc(meta, sizeof(ObjClass));
-    c->seq = ST->cls.next_seq++;
+    c->seq = class_next_seq();
     gc_push_root(OBJ_VAL(c));
     // Slots start as the native base's; class_compute_slots refines them.
     size_t off = offsetof(ObjClass, new_);

@@ -238,28 +238,43 @@ Value type_prepare_fn(int argc, Value *argv, ObjDict *kw) {
     return dict_new();
 }
 
-typedef struct SubclassWalk {
-    ObjClass *base;
-    ObjList *out;
-} SubclassWalk;
+static void note_class(Obj *o, void *ctx) {
+    if (o->cls->flags & CLS_META) {
+        list_append(ctx, OBJ_VAL(o));
+    }
+}
 
-static void note_subclass(Obj *o, void *ctx) {
-    SubclassWalk *w = ctx;
-    if (!(o->cls->flags & CLS_META)) {
-        return;
-    }
-    ObjClass *k = (ObjClass *)o;
-    for (size_t i = 0; k->bases && i < k->bases->len; i++) {
-        if (AS_CLASS(k->bases->items[i]) == w->base) {
-            list_append(w->out, OBJ_VAL(k));
-            return;
+static int by_seq(const void *a, const void *b) {
+    uint32_t x = AS_CLASS(*(const Value *)a)->seq, y = AS_CLASS(*(const Value *)b)->seq;
+    return x < y ? -1 : x > y;
+}
+
+// Every class alive, oldest first: one walk over the heap, kept in the state
+// until a class is made or a collection starts, so a program that asks for
+// __subclasses__ often (abc's subclass checks) does not walk it each time.
+static ObjList *live_classes(void) {
+    if (!ST->cls.live) {
+        Value all = list_new(64);
+        if (!all) {
+            return NULL;
         }
+        gc_push_root(all);
+        gc_each_object_ctx(note_class, AS_LIST(all));
+        ObjList *l = AS_LIST(all);
+        qsort(l->items, l->len, sizeof(Value), by_seq);
+        gc_pop_root(1);
+        ST->cls.live = l;
     }
+    return ST->cls.live;
 }
 
 // type.__subclasses__(): the direct subclasses still alive, oldest first.
 Value type_subclasses_fn(int argc, Value *argv, ObjDict *kw) {
     if (argc != 1 || !IS_CLASS(argv[0])) {
+        if (argc >= 1 && IS_CLASS(argv[0])) {
+            return exc_raise(exc_TypeError, "%s.__subclasses__() takes no arguments (%d given)",
+                             AS_CLASS(argv[0])->name->data, argc - 1);
+        }
         return exc_raise(exc_TypeError, "__subclasses__() takes no arguments (%d given)", argc - 1);
     }
     Value l = list_new(4);
@@ -268,20 +283,22 @@ Value type_subclasses_fn(int argc, Value *argv, ObjDict *kw) {
         return l;   // no class was ever made from it: no walk over the heap
     }
     gc_push_root(l);
-    SubclassWalk w = {AS_CLASS(argv[0]), AS_LIST(l)};
-    gc_each_object_ctx(note_subclass, &w);
-    // creation order (the heap walk has its own)
-    ObjList *out = AS_LIST(l);
-    for (size_t i = 1; i < out->len; i++) {
-        Value x = out->items[i];
-        size_t j = i;
-        while (j > 0 && AS_CLASS(out->items[j - 1])->seq > AS_CLASS(x)->seq) {
-            out->items[j] = out->items[j - 1];
-            j--;
-        }
-        out->items[j] = x;
+    ObjList *all = live_classes();
+    if (!all) {
+        gc_pop_root(1);
+        return VAL_NULL;
     }
-    gc_pop_root(1);
+    gc_push_root(OBJ_VAL(all));     // a collection below drops it from the state
+    for (size_t n = 0; n < all->len; n++) {
+        ObjClass *k = AS_CLASS(all->items[n]);
+        for (size_t i = 0; k->bases && i < k->bases->len; i++) {
+            if (AS_CLASS(k->bases->items[i]) == c) {
+                list_append(AS_LIST(l), OBJ_VAL(k));
+                break;
+            }
+        }
+    }
+    gc_pop_root(2);
     return l;
 }
 

@@ -568,6 +568,7 @@ void gc_collect(void) {
     gc_finish_sweep();      // the last collection's marks must be gone
     ST->gc.collecting = true;
     memset(ST->str_cursor, 0, sizeof ST->str_cursor);   // strs that die may not stay there
+    ST->cls.live = NULL;    // __subclasses__'s index of classes must not keep any alive
     ST->gc.slab_live_bytes = 0;
     for (int i = 0; i < ST->gc.nroot_markers; i++) {
         ST->gc.root_markers[i]();

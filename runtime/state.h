@@ -259,6 +259,9 @@ struct State {
         struct MCacheEntry *mcache;
         uint32_t version;
         uint32_t next_seq;              // ObjClass.seq of the next class made
+        ObjList *live;                  // every class alive, by seq: __subclasses__'s index
+                                        // (classbuild.c), dropped when a class is made or
+                                        // a collection starts (so it keeps nothing alive)
     } cls;
 
     // ---- interned names the runtime looks up often (STATE_NAMES: s_NAME)
