@@ -150,6 +150,17 @@ static void set_module_attrs(Value m, Value spec, Value file) {
     gc_pop_root(2);
 }
 
+// A module whose code raised leaves sys.modules, as in CPython; the
+// exception stays pending.
+static void forget_failed_module(Value name) {
+    Value exc = exc_take();
+    gc_push_root(exc);
+    dict_del(ST->modules, name);
+    exc_clear();
+    exc_raise_value(exc);
+    gc_pop_root(1);
+}
+
 // Runs [src] as the body of the new module [name] described by [spec]:
 // in sys.modules while it runs (spec._initializing true), removed if it
 // raises. Returns what sys.modules holds for [name] afterwards.
@@ -176,12 +187,8 @@ static Value exec_module(Value name, Value spec, Value file, const char *src, si
     }
     spec_set_initializing(spec, false);
     if (!r) {
-        Value exc = exc_take();
-        gc_push_root(exc);
-        dict_del(ST->modules, name);
-        exc_clear();
-        exc_raise_value(exc);
-        gc_pop_root(5);
+        forget_failed_module(name);
+        gc_pop_root(4);
         return VAL_NULL;
     }
     Value final;
@@ -404,12 +411,7 @@ static Value load_with_loader(Value name, Value spec, Value loader) {
     spec_set_initializing(spec, false);
     Value final = VAL_NULL;
     if (!r) {
-        Value exc = exc_take();
-        gc_push_root(exc);
-        dict_del(ST->modules, name);
-        exc_clear();
-        exc_raise_value(exc);
-        gc_pop_root(1);
+        forget_failed_module(name);
     } else if (dict_get(ST->modules, name, &final) != 1) {
         final = exc_pending() ? VAL_NULL : exc_raise(exc_KeyError, "'%s'", AS_STR(name)->data);
     }
